@@ -1,0 +1,49 @@
+# A thin wrapper over CMake: the two commands a newcomer needs are `make demo` and `make test`.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+TEST_BUILD ?= build-test
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE ?= cmake
+
+.PHONY: all build demo test unit bench install docs format clean
+
+all: build
+
+build:
+	@scripts/install-deps build
+	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) -DKCON_TESTS=OFF
+	$(CMAKE) --build $(BUILD) -j $(JOBS)
+
+demo: build
+	./$(BUILD)/kcon --demo
+
+# Installs what is missing, builds with ASan+UBSan, starts the real Kafka broker(s), runs every
+# test through ctest, stops the brokers, and fails on any failure.
+test:
+	@scripts/install-deps test
+	$(CMAKE) -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKCON_SANITIZE=ON -DKCON_TESTS=ON
+	$(CMAKE) --build $(TEST_BUILD) -j $(JOBS)
+	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+# Unit tests only: no broker, seconds.
+unit:
+	$(CMAKE) -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKCON_SANITIZE=ON -DKCON_TESTS=ON
+	$(CMAKE) --build $(TEST_BUILD) -j $(JOBS)
+	cd $(TEST_BUILD) && ctest --output-on-failure -L unit
+
+bench: build
+	@scripts/install-deps test
+	tests/bench/run $(BUILD)
+
+install: build
+	DESTDIR=$(DESTDIR) $(CMAKE) --install $(BUILD) --prefix $(PREFIX)
+
+docs: build
+	./$(BUILD)/kcon help --markdown > docs/commands.md
+
+format:
+	clang-format -i backend/*.[ch] ui/*.[ch] plugins/*.[ch] tests/unit/*.c
+
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD)

@@ -1,0 +1,416 @@
+#include "client.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "escape.h"
+#include "xalloc.h"
+
+struct client {
+	rd_kafka_t *rk;
+	char *bootstrap;
+	int timeout_ms;
+	bool verbose;
+	pthread_mutex_t lock; /* guards what follows: librdkafka logs from its own threads */
+	char *last_fail;      /* the last error librdkafka logged, for messages */
+	struct model *cache;
+	int64_t cache_at; /* monotonic ms */
+};
+
+#define CLIENT_CHUNK 5000 /* partitions per ListOffsets batch: one call over 100k is far slower */
+
+static int64_t client_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t client_wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void client_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+	struct client *c = rd_kafka_opaque(rk);
+	if (c == NULL)
+		return;
+	if (c->verbose) {
+		char *s = escape_str(buf);
+		fprintf(stderr, "kcon: librdkafka %d %s: %s\n", level, fac, s);
+		free(s);
+	}
+	if (level > 4) /* keep errors and warnings */
+		return;
+	/* "[thrd:host:port/bootstrap]: " says nothing a person needs */
+	if (strncmp(buf, "[thrd:", 6) == 0 && strstr(buf, "]: "))
+		buf = strstr(buf, "]: ") + 3;
+	pthread_mutex_lock(&c->lock);
+	/* "N/N brokers are down" follows the error that says why: keep the why */
+	if (c->last_fail == NULL || strstr(buf, "brokers are down") == NULL) {
+		free(c->last_fail);
+		c->last_fail = xstrdup(buf);
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose, struct err *e)
+{
+	char errstr[512];
+	rd_kafka_conf_t *kc = rd_kafka_conf_new();
+	struct client *c = xcalloc(1, sizeof(*c));
+	pthread_mutex_init(&c->lock, NULL);
+	c->timeout_ms = timeout_ms;
+	c->verbose = verbose;
+	c->bootstrap = xstrdup(conf->bootstrap);
+
+	rd_kafka_conf_set(kc, "client.id", "kcon", NULL, 0);
+	rd_kafka_conf_set(kc, "log.connection.close", "false", NULL, 0);
+	for (size_t i = 0; i < conf->nprops; i++) {
+		const struct conf_prop *p = &conf->props[i];
+		rd_kafka_conf_res_t r = rd_kafka_conf_set(kc, p->key, p->value, errstr, sizeof(errstr));
+		if (r == RD_KAFKA_CONF_UNKNOWN) {
+			err_set(e, CMD_USAGE,
+				"see librdkafka's CONFIGURATION.md for property names; Java client files go through -F",
+				"unknown librdkafka property `%s`", p->key);
+			goto fail;
+		}
+		if (r != RD_KAFKA_CONF_OK) {
+			err_set(e, CMD_USAGE, "fix the value given with -X, -F or the profile", "property %s: %s", p->key,
+				errstr);
+			goto fail;
+		}
+	}
+	rd_kafka_conf_set_log_cb(kc, client_log);
+	rd_kafka_conf_set_opaque(kc, c);
+	c->rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, errstr, sizeof(errstr));
+	if (c->rk == NULL) {
+		err_set(e, CMD_USAGE, "check the TLS files (--ca, --cert, --key) and SASL settings", "cannot set up the client: %s",
+			errstr);
+		goto fail;
+	}
+	return c;
+fail:
+	rd_kafka_conf_destroy(kc);
+	free(c->bootstrap);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+	return NULL;
+}
+
+void client_free(struct client **cp)
+{
+	struct client *c = *cp;
+	if (c == NULL)
+		return;
+	*cp = NULL;
+	model_unref(&c->cache);
+	rd_kafka_destroy(c->rk);
+	free(c->last_fail);
+	free(c->bootstrap);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+rd_kafka_t *client_rk(struct client *c)
+{
+	return c->rk;
+}
+
+const char *client_bootstrap(const struct client *c)
+{
+	return c->bootstrap;
+}
+
+int client_timeout(const struct client *c)
+{
+	return c->timeout_ms;
+}
+
+/* Which connection step a librdkafka log line speaks of, and what to try. */
+static const struct {
+	const char *needle, *step, *hint;
+} client_steps[] = {
+	{"resolve", "resolve",
+	 "check the host names in --bootstrap or KCON_BOOTSTRAP and DNS (in OpenShift: "
+	 "CLUSTER-kafka-bootstrap.NAMESPACE.svc:9092)"},
+	{"SASL", "SASL", "check --sasl-mechanism, --user and --password-file, and that the user exists"},
+	{"uthenticat", "SASL", "check --sasl-mechanism, --user and --password-file, and that the user exists"},
+	{"SSL", "TLS",
+	 "check --ca (Strimzi: ca.crt of the CLUSTER-cluster-ca-cert secret), --cert and --key, and that the port is a TLS "
+	 "listener"},
+	{"certificate", "TLS", "check --ca, --cert and --key"},
+	{"ApiVersion", "connect",
+	 "the listener may speak TLS or SASL: try --ca, or -X security.protocol=SSL / SASL_SSL"},
+	{"Connect to", "connect", "is a broker listening there? check the port, the broker, and any network policy"},
+	{"Connection refused", "connect", "is a broker listening there? check the port, the broker, and any network policy"},
+};
+
+int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, const char *what, struct err *e)
+{
+	const char *msg = errstr && *errstr ? errstr : rd_kafka_err2str(err);
+	switch (err) {
+	case RD_KAFKA_RESP_ERR__TRANSPORT:
+	case RD_KAFKA_RESP_ERR__TIMED_OUT:
+	case RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE:
+	case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+	case RD_KAFKA_RESP_ERR__RESOLVE:
+	case RD_KAFKA_RESP_ERR__AUTHENTICATION:
+	case RD_KAFKA_RESP_ERR__SSL:
+	case RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED: {
+		char *last = NULL;
+		pthread_mutex_lock(&c->lock);
+		last = xstrdup(c->last_fail);
+		pthread_mutex_unlock(&c->lock);
+		const char *step = "metadata",
+			   *hint = "check that the brokers are up and reachable; raise --timeout on a slow network";
+		for (size_t i = 0; last && i < sizeof(client_steps) / sizeof(client_steps[0]); i++)
+			if (strstr(last, client_steps[i].needle)) {
+				step = client_steps[i].step;
+				hint = client_steps[i].hint;
+				break;
+			}
+		char *safe = escape_str(last ? last : msg);
+		if (last)
+			err_set(e, CMD_UNREACHABLE, hint, "%s: cannot reach the cluster at %s (%s failed): %s", what,
+				c->bootstrap, step, safe);
+		else
+			err_set(e, CMD_UNREACHABLE, hint, "%s: no answer from the cluster at %s within %d ms: %s", what,
+				c->bootstrap, c->timeout_ms, safe);
+		free(safe);
+		free(last);
+		return CMD_UNREACHABLE;
+	}
+	case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+		return err_set(e, CMD_FAILED, "`topics` lists the topics; names are case-sensitive", "%s: %s", what, msg);
+	case RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS:
+		return err_set(e, CMD_FAILED, "`topic describe` shows it; pick another name", "%s: %s", what, msg);
+	case RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR:
+		return err_set(e, CMD_FAILED, "the replication factor cannot exceed the number of brokers (`brokers`)",
+			       "%s: %s", what, msg);
+	case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+	case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
+	case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
+		return err_set(e, CMD_FAILED, "the user lacks an ACL for this: ask a cluster admin, or use another profile",
+			       "%s: not authorized: %s", what, msg);
+	case RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE:
+	case RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION:
+	case RD_KAFKA_RESP_ERR_INVALID_REQUEST:
+		return err_set(e, CMD_FAILED, "the cluster does not serve this request (the embedded --demo cluster serves few)",
+			       "%s: %s", what, msg);
+	default:
+		return err_set(e, CMD_FAILED, NULL, "%s: %s", what, msg);
+	}
+}
+
+int client_metadata(struct client *c, int max_age_ms, struct model **out, struct err *e)
+{
+	pthread_mutex_lock(&c->lock);
+	if (c->cache && client_mono_ms() - c->cache_at <= max_age_ms) {
+		*out = model_ref(c->cache);
+		pthread_mutex_unlock(&c->lock);
+		return CMD_OK;
+	}
+	pthread_mutex_unlock(&c->lock);
+
+	const struct rd_kafka_metadata *md = NULL;
+	rd_kafka_resp_err_t err = rd_kafka_metadata(c->rk, 1, NULL, &md, c->timeout_ms);
+	if (err)
+		return client_error(c, err, NULL, "metadata", e);
+	char *cid = rd_kafka_clusterid(c->rk, 0);
+	struct model *m = model_new(md, cid, rd_kafka_controllerid(c->rk, 0), client_wall_ms());
+	if (cid)
+		rd_kafka_mem_free(c->rk, cid);
+	rd_kafka_metadata_destroy(md);
+
+	pthread_mutex_lock(&c->lock);
+	model_unref(&c->cache);
+	c->cache = model_ref(m);
+	c->cache_at = client_mono_ms();
+	pthread_mutex_unlock(&c->lock);
+	*out = m;
+	return CMD_OK;
+}
+
+void client_invalidate(struct client *c)
+{
+	pthread_mutex_lock(&c->lock);
+	model_unref(&c->cache);
+	pthread_mutex_unlock(&c->lock);
+}
+
+int client_list_offsets(struct client *c, rd_kafka_topic_partition_list_t *parts, struct err *e)
+{
+	for (int start = 0; start < parts->cnt; start += CLIENT_CHUNK) {
+		int n = parts->cnt - start < CLIENT_CHUNK ? parts->cnt - start : CLIENT_CHUNK;
+		rd_kafka_topic_partition_list_t *chunk = rd_kafka_topic_partition_list_new(n);
+		for (int i = 0; i < n; i++) {
+			const rd_kafka_topic_partition_t *p = &parts->elems[start + i];
+			rd_kafka_topic_partition_list_add(chunk, p->topic, p->partition)->offset = p->offset;
+		}
+		rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(c->rk, chunk, c->timeout_ms);
+		for (int i = 0; i < n; i++) {
+			parts->elems[start + i].offset = chunk->elems[i].offset;
+			parts->elems[start + i].err = err ? err : chunk->elems[i].err;
+		}
+		rd_kafka_topic_partition_list_destroy(chunk);
+		if (err && err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART &&
+		    err != RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION && err != RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE)
+			return client_error(c, err, NULL, "list offsets", e);
+	}
+	return CMD_OK;
+}
+
+/* Runs an admin request already sent to q and returns its result event (caller destroys). */
+static rd_kafka_event_t *client_admin_wait(struct client *c, rd_kafka_queue_t *q, const char *what, struct err *e)
+{
+	rd_kafka_event_t *ev = rd_kafka_queue_poll(q, c->timeout_ms + 1000);
+	if (ev == NULL) {
+		client_error(c, RD_KAFKA_RESP_ERR__TIMED_OUT, NULL, what, e);
+		return NULL;
+	}
+	if (rd_kafka_event_error(ev)) {
+		client_error(c, rd_kafka_event_error(ev), rd_kafka_event_error_string(ev), what, e);
+		rd_kafka_event_destroy(ev);
+		return NULL;
+	}
+	return ev;
+}
+
+static rd_kafka_AdminOptions_t *client_admin_options(struct client *c, rd_kafka_admin_op_t op)
+{
+	rd_kafka_AdminOptions_t *o = rd_kafka_AdminOptions_new(c->rk, op);
+	rd_kafka_AdminOptions_set_request_timeout(o, c->timeout_ms, NULL, 0);
+	if (op == RD_KAFKA_ADMIN_OP_CREATETOPICS || op == RD_KAFKA_ADMIN_OP_DELETETOPICS)
+		rd_kafka_AdminOptions_set_operation_timeout(o, c->timeout_ms, NULL, 0);
+	return o;
+}
+
+/* The one topic result of a Create/DeleteTopics event. */
+static int client_topic_result(struct client *c, const rd_kafka_topic_result_t **res, size_t n, const char *what,
+			       struct err *e)
+{
+	if (n < 1)
+		return err_set(e, CMD_FAILED, NULL, "%s: the broker sent no result", what);
+	rd_kafka_resp_err_t err = rd_kafka_topic_result_error(res[0]);
+	if (err)
+		return client_error(c, err, rd_kafka_topic_result_error_string(res[0]), what, e);
+	return CMD_OK;
+}
+
+int client_topic_create(struct client *c, const char *name, int partitions, int rf, char *const *configs, int nconfigs,
+			struct err *e)
+{
+	char errstr[512];
+	char *what = xasprintf("create topic %s", name);
+	int rc = CMD_FAILED;
+	rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(name, partitions, rf, errstr, sizeof(errstr));
+	if (nt == NULL) {
+		err_set(e, CMD_USAGE, NULL, "%s: %s", what, errstr);
+		free(what);
+		return CMD_USAGE;
+	}
+	for (int i = 0; i < nconfigs; i++) {
+		const char *eq = strchr(configs[i], '=');
+		if (eq == NULL || eq == configs[i]) {
+			rc = err_set(e, CMD_USAGE, "write --config key=value, as in --config retention.ms=86400000",
+				     "%s: bad --config `%s`", what, configs[i]);
+			goto out;
+		}
+		char *k = xstrndup(configs[i], (size_t)(eq - configs[i]));
+		rd_kafka_NewTopic_set_config(nt, k, eq + 1);
+		free(k);
+	}
+	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
+	rd_kafka_CreateTopics(c->rk, &nt, 1, o, q);
+	rd_kafka_event_t *ev = client_admin_wait(c, q, what, e);
+	if (ev) {
+		size_t n;
+		const rd_kafka_topic_result_t **res =
+			rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+		rc = client_topic_result(c, res, n, what, e);
+		rd_kafka_event_destroy(ev);
+	} else {
+		rc = e->status;
+	}
+	rd_kafka_queue_destroy(q);
+	rd_kafka_AdminOptions_destroy(o);
+	client_invalidate(c);
+out:
+	rd_kafka_NewTopic_destroy(nt);
+	free(what);
+	return rc;
+}
+
+int client_topic_delete(struct client *c, const char *name, struct err *e)
+{
+	char *what = xasprintf("delete topic %s", name);
+	rd_kafka_DeleteTopic_t *dt = rd_kafka_DeleteTopic_new(name);
+	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DELETETOPICS);
+	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
+	rd_kafka_DeleteTopics(c->rk, &dt, 1, o, q);
+	rd_kafka_event_t *ev = client_admin_wait(c, q, what, e);
+	int rc = e->status;
+	if (ev) {
+		size_t n;
+		const rd_kafka_topic_result_t **res =
+			rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev), &n);
+		rc = client_topic_result(c, res, n, what, e);
+		rd_kafka_event_destroy(ev);
+	}
+	rd_kafka_queue_destroy(q);
+	rd_kafka_AdminOptions_destroy(o);
+	rd_kafka_DeleteTopic_destroy(dt);
+	client_invalidate(c);
+	free(what);
+	return rc;
+}
+
+int client_topic_config(struct client *c, char *const *topics, int n, const char *key, char **values, struct err *e)
+{
+	for (int i = 0; i < n; i++)
+		values[i] = NULL;
+	if (n == 0)
+		return CMD_OK;
+	rd_kafka_ConfigResource_t **res = xcalloc((size_t)n, sizeof(*res));
+	for (int i = 0; i < n; i++)
+		res[i] = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topics[i]);
+	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
+	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
+	rd_kafka_DescribeConfigs(c->rk, res, (size_t)n, o, q);
+	rd_kafka_event_t *ev = client_admin_wait(c, q, "describe topic configs", e);
+	int rc = e->status;
+	if (ev) {
+		size_t nr;
+		const rd_kafka_ConfigResource_t **rr =
+			rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &nr);
+		for (size_t i = 0; i < nr; i++) {
+			if (rd_kafka_ConfigResource_error(rr[i]))
+				continue;
+			int slot = -1;
+			for (int j = 0; j < n && slot < 0; j++)
+				if (strcmp(topics[j], rd_kafka_ConfigResource_name(rr[i])) == 0)
+					slot = j;
+			size_t nc;
+			const rd_kafka_ConfigEntry_t **ce = rd_kafka_ConfigResource_configs(rr[i], &nc);
+			for (size_t k = 0; slot >= 0 && k < nc; k++)
+				if (strcmp(rd_kafka_ConfigEntry_name(ce[k]), key) == 0 && rd_kafka_ConfigEntry_value(ce[k]))
+					values[slot] = xstrdup(rd_kafka_ConfigEntry_value(ce[k]));
+		}
+		rc = CMD_OK;
+		rd_kafka_event_destroy(ev);
+	}
+	rd_kafka_queue_destroy(q);
+	rd_kafka_AdminOptions_destroy(o);
+	rd_kafka_ConfigResource_destroy_array(res, (size_t)n);
+	free(res);
+	return rc;
+}

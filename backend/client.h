@@ -1,0 +1,61 @@
+/*
+ * The Kafka client: one rd_kafka_t per session for metadata, offsets and admin requests.
+ * Calls here block up to their timeout; the faces run them on the command worker (loop.h), never
+ * on the UI thread. Errors name the step that failed (resolve, connect, TLS, SASL, metadata) with
+ * a hint.
+ */
+#ifndef KCON_CLIENT_H
+#define KCON_CLIENT_H
+
+#include <librdkafka/rdkafka.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "err.h"
+#include "model.h"
+
+struct client;
+
+/** @brief Creates a client from finished settings (conf_finish); NULL with e set on bad settings. */
+struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose, struct err *e);
+/** @brief Destroys the client (bounded wait) and NULLs *c. */
+void client_free(struct client **c);
+/** @brief The librdkafka handle, for the modules that need it directly. */
+rd_kafka_t *client_rk(struct client *c);
+/** @brief The bootstrap list the client was made with. */
+const char *client_bootstrap(const struct client *c);
+/** @brief The request timeout in ms. */
+int client_timeout(const struct client *c);
+
+/**
+ * @brief The current metadata snapshot; a cached one younger than max_age_ms is reused.
+ * @param out a new reference for the caller (model_unref)
+ * @return 0, or a status with e set (3 when the cluster cannot be reached)
+ */
+int client_metadata(struct client *c, int max_age_ms, struct model **out, struct err *e);
+/** @brief Forgets the cached snapshot, so the next client_metadata() fetches. */
+void client_invalidate(struct client *c);
+
+/**
+ * @brief Resolves list offsets in place: each element's .offset holds RD_KAFKA_OFFSET_BEGINNING,
+ * RD_KAFKA_OFFSET_END or a timestamp on input and the offset on output (per-partition .err set).
+ * Batched by chunks, one ListOffsets per leader per chunk.
+ */
+int client_list_offsets(struct client *c, rd_kafka_topic_partition_list_t *parts, struct err *e);
+
+/** @brief Creates a topic. configs: n "key=value" strings. */
+int client_topic_create(struct client *c, const char *name, int partitions, int rf, char *const *configs, int nconfigs,
+			struct err *e);
+/** @brief Deletes a topic. */
+int client_topic_delete(struct client *c, const char *name, struct err *e);
+/**
+ * @brief The value of config key for each topic (DescribeConfigs, one request).
+ * @param values n slots, set to new strings or NULL where unknown
+ */
+int client_topic_config(struct client *c, char *const *topics, int n, const char *key, char **values, struct err *e);
+
+/** @brief Maps a librdkafka error to a cmd status and fills e with cause and hint for `what`. */
+int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, const char *what, struct err *e);
+
+#endif

@@ -1,0 +1,433 @@
+#include "cmd.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sbuf.h"
+#include "session.h"
+#include "xalloc.h"
+
+extern const struct cmd_entry cmd_cluster_table[];
+extern const struct cmd_entry cmd_help_table[];
+
+static const struct cmd_entry **cmd_list;
+static size_t cmd_count;
+
+static const char *const cmd_metas[] = {
+#define X(name, meta) meta,
+	CMD_ARG_KINDS(X)
+#undef X
+};
+
+const char *cmd_arg_kind_meta(enum cmd_arg_kind kind)
+{
+	return cmd_metas[kind];
+}
+
+void cmd_register(const struct cmd_entry *table)
+{
+	for (const struct cmd_entry *e = table; e->name; e++) {
+		cmd_list = xreallocarray(cmd_list, cmd_count + 1, sizeof(*cmd_list));
+		cmd_list[cmd_count++] = e;
+	}
+}
+
+void cmd_init(void)
+{
+	if (cmd_count)
+		return;
+	cmd_register(cmd_cluster_table);
+	cmd_register(cmd_help_table);
+}
+
+const struct cmd_entry *const *cmd_all(size_t *n)
+{
+	*n = cmd_count;
+	return cmd_list;
+}
+
+/* Splits "noun verb" into its words' lengths; returns the word count (1 or 2). */
+static int cmd_words(const char *name, size_t *len0)
+{
+	const char *sp = strchr(name, ' ');
+	*len0 = sp ? (size_t)(sp - name) : strlen(name);
+	return sp ? 2 : 1;
+}
+
+/* 2: word equals name[0..len); 1: word is a prefix of it; 0: no match */
+static int cmd_match_word(const char *word, const char *name, size_t len)
+{
+	size_t wl = strlen(word);
+	if (wl == 0 || wl > len || strncmp(word, name, wl) != 0)
+		return 0;
+	return wl == len ? 2 : 1;
+}
+
+/* How well argv matches e: 0 none; otherwise higher is better (exact words beat prefixes). */
+static int cmd_score(const struct cmd_entry *e, int argc, char *const *argv)
+{
+	size_t len0;
+	int words = cmd_words(e->name, &len0);
+	if (words == 1) {
+		if (e->alias && strcmp(argv[0], e->alias) == 0)
+			return 4;
+		int m = cmd_match_word(argv[0], e->name, len0);
+		return m == 2 ? 4 : m;
+	}
+	if (argc < 2)
+		return 0;
+	int m0 = cmd_match_word(argv[0], e->name, len0);
+	if (m0 == 0 && e->alias && strcmp(argv[0], e->alias) == 0)
+		return 6; /* an alias names the whole two-word command */
+	const char *verb = e->name + len0 + 1;
+	int m1 = cmd_match_word(argv[1], verb, strlen(verb));
+	if (m0 == 0 || m1 == 0)
+		return 0;
+	return m0 + m1 + 1; /* 3..5: both words must match; exact beats prefix */
+}
+
+/* True when word is exactly the noun of a two-word command, as "topic" in "topic describe". */
+static bool cmd_is_noun(const char *word)
+{
+	for (size_t i = 0; i < cmd_count; i++) {
+		size_t len0;
+		if (cmd_words(cmd_list[i]->name, &len0) == 2 && cmd_match_word(word, cmd_list[i]->name, len0) == 2)
+			return true;
+	}
+	return false;
+}
+
+const struct cmd_entry *cmd_find(int argc, char *const *argv, int *consumed, char **cause)
+{
+	cmd_init();
+	*cause = NULL;
+	if (argc < 1) {
+		*cause = xstrdup("no command given: try `help`");
+		return NULL;
+	}
+	bool noun = cmd_is_noun(argv[0]);
+	int best = 0, nbest = 0;
+	const struct cmd_entry *found = NULL;
+	for (size_t i = 0; i < cmd_count; i++) {
+		int s = cmd_score(cmd_list[i], argc, argv);
+		if (noun && s > 0 && s < 3)
+			s = 0; /* "topic x" must not run "topics" as a prefix */
+		if (s > best) {
+			best = s, nbest = 1, found = cmd_list[i];
+		} else if (s == best && s > 0) {
+			nbest++;
+		}
+	}
+	if (best > 0 && nbest == 1) {
+		size_t len0;
+		*consumed = cmd_words(found->name, &len0) == 2 && best != 6 ? 2 : 1;
+		return found;
+	}
+	struct sbuf sb = SBUF_INIT;
+	if (nbest > 1) {
+		sbuf_addf(&sb, "ambiguous command `%s%s%s`: it could be", argv[0], argc > 1 && best >= 3 ? " " : "",
+			  argc > 1 && best >= 3 ? argv[1] : "");
+		const char *sep = " ";
+		for (size_t i = 0; i < cmd_count; i++)
+			if (cmd_score(cmd_list[i], argc, argv) == best) {
+				sbuf_addf(&sb, "%s%s", sep, cmd_list[i]->name);
+				sep = ", ";
+			}
+		sbuf_add(&sb, ": type more letters");
+		*cause = sbuf_release(&sb);
+		return NULL;
+	}
+	/* Is argv[0] a noun whose verb is missing or unknown? List that noun's verbs. */
+	const char *sep = "";
+	for (size_t i = 0; i < cmd_count; i++) {
+		size_t len0;
+		if (cmd_words(cmd_list[i]->name, &len0) == 2 && cmd_match_word(argv[0], cmd_list[i]->name, len0) == 2) {
+			if (sep[0] == '\0')
+				sbuf_addf(&sb, "%s `%s`: `%.*s` takes one of ",
+					  argc > 1 ? "unknown subcommand" : "missing subcommand after",
+					  argc > 1 ? argv[1] : argv[0], (int)len0, cmd_list[i]->name);
+			sbuf_addf(&sb, "%s%s", sep, cmd_list[i]->name + len0 + 1);
+			sep = ", ";
+		}
+	}
+	if (sb.len == 0)
+		sbuf_addf(&sb, "unknown command `%s`: `help` lists the commands", argv[0]);
+	*cause = sbuf_release(&sb);
+	return NULL;
+}
+
+static const struct cmd_opt *cmd_find_opt(const struct cmd_entry *e, const char *arg, int *index)
+{
+	if (e->opts == NULL)
+		return NULL;
+	for (int i = 0; e->opts[i].name; i++) {
+		const struct cmd_opt *o = &e->opts[i];
+		if ((arg[1] == '-' && strcmp(arg + 2, o->name) == 0) ||
+		    (arg[1] != '-' && arg[2] == '\0' && o->short_name && arg[1] == o->short_name)) {
+			*index = i;
+			return o;
+		}
+	}
+	return NULL;
+}
+
+static int cmd_count_opts(const struct cmd_entry *e)
+{
+	int n = 0;
+	while (e->opts && e->opts[n].name)
+		n++;
+	return n;
+}
+
+static int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, const char *word)
+{
+	char *usage = cmd_usage(ctx->entry);
+	char *hint = xasprintf("usage: %s (see `help %s`)", usage, ctx->entry->name);
+	cmd_fail(ctx, CMD_USAGE, hint, fmt, word);
+	free(hint);
+	free(usage);
+	return CMD_USAGE;
+}
+
+int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *argv)
+{
+	int consumed = 0;
+	char *cause = NULL;
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->session = s;
+	ctx->entry = cmd_find(argc, argv, &consumed, &cause);
+	if (ctx->entry == NULL) {
+		ctx->status = CMD_USAGE;
+		ctx->error = cause;
+		return CMD_USAGE;
+	}
+	const struct cmd_entry *e = ctx->entry;
+	struct cmd_args *a = &ctx->args;
+	a->opt = xcalloc((size_t)cmd_count_opts(e) + 1, sizeof(*a->opt));
+	a->pos = xcalloc((size_t)argc + 1, sizeof(char *));
+	bool only_pos = false;
+	for (int i = consumed; i < argc; i++) {
+		const char *w = argv[i];
+		if (!only_pos && strcmp(w, "--") == 0) {
+			only_pos = true;
+			continue;
+		}
+		if (!only_pos && w[0] == '-' && w[1] != '\0' && !(w[1] >= '0' && w[1] <= '9')) {
+			char *name = xstrdup(w), *value = NULL;
+			char *eq = w[1] == '-' ? strchr(name, '=') : NULL;
+			if (eq)
+				*eq = '\0', value = eq + 1;
+			int idx;
+			const struct cmd_opt *o = cmd_find_opt(e, name, &idx);
+			bool is_output = strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0;
+			if (o == NULL && !is_output) {
+				cmd_usage_error(ctx, "unknown option `%s`", name);
+				free(name);
+				return CMD_USAGE;
+			}
+			bool takes = is_output || o->kind != CMD_ARG_NONE;
+			if (!takes && value) {
+				cmd_usage_error(ctx, "option `%s` takes no value", name);
+				free(name);
+				return CMD_USAGE;
+			}
+			if (takes && value == NULL) {
+				if (i + 1 >= argc) {
+					cmd_usage_error(ctx, "option `%s` needs a value", name);
+					free(name);
+					return CMD_USAGE;
+				}
+				value = argv[++i];
+			}
+			if (is_output) {
+				free(a->output);
+				a->output = xstrdup(value);
+			} else {
+				struct cmd_optval *ov = &a->opt[idx];
+				if (ov->n > 0 && !(o->flags & CMD_OPT_REPEAT) && o->kind == CMD_ARG_NONE) {
+					free(name);
+					continue; /* a repeated flag is harmless */
+				}
+				ov->v = xreallocarray(ov->v, (size_t)ov->n + 2, sizeof(char *));
+				ov->v[ov->n++] = xstrdup(takes ? value : "");
+				ov->v[ov->n] = NULL;
+			}
+			free(name);
+			continue;
+		}
+		a->pos[a->npos++] = xstrdup(w);
+	}
+	/* Check the positional count against the spec. */
+	int min = 0, max = 0;
+	for (const struct cmd_pos *p = e->args; p && p->name; p++) {
+		if (p->flags & CMD_POS_REST)
+			max = 1 << 20;
+		else
+			max++;
+		if (!(p->flags & CMD_POS_OPTIONAL))
+			min++;
+	}
+	if (a->npos < min) {
+		const struct cmd_pos *p = &e->args[a->npos];
+		return cmd_usage_error(ctx, "missing %s", cmd_arg_kind_meta(p->kind));
+	}
+	if (a->npos > max)
+		return cmd_usage_error(ctx, "unexpected argument `%s`", a->pos[max]);
+	return CMD_OK;
+}
+
+/* Destructive commands need --yes, a face's confirmation, or a person typing the target's name. */
+static int cmd_check_confirmed(struct cmd_ctx *ctx)
+{
+	const struct cmd_entry *e = ctx->entry;
+	struct session *s = ctx->session;
+	if (!(e->flags & CMD_READ_ONLY) && s->read_only)
+		return cmd_fail(ctx, CMD_FAILED, "start kcon without --read-only to change the cluster",
+				"`%s` changes the cluster, and this session is read-only", e->name);
+	if (!(e->flags & CMD_DESTRUCTIVE) || ctx->confirmed || cmd_has(ctx, "yes"))
+		return CMD_OK;
+	const char *target = ctx->args.npos ? ctx->args.pos[0] : e->name;
+	if (s->confirm == NULL)
+		return cmd_fail(ctx, CMD_USAGE, "add --yes to run it without a terminal",
+				"refusing to run `%s %s` without confirmation", e->name, target);
+	char *question = xasprintf("`%s %s` cannot be undone. Type `%s` to confirm: ", e->name, target, target);
+	bool yes = s->confirm(s->confirm_ud, question, target);
+	free(question);
+	if (!yes)
+		return cmd_fail(ctx, CMD_FAILED, NULL, "not confirmed: nothing was changed");
+	return CMD_OK;
+}
+
+int cmd_exec(struct cmd_ctx *ctx)
+{
+	if (ctx->error)
+		return ctx->status;
+	if (cmd_check_confirmed(ctx) != CMD_OK)
+		return ctx->status;
+	ctx->status = ctx->entry->exec(ctx);
+	if (ctx->status == CMD_OK && ctx->result == NULL)
+		ctx->result = json_object();
+	return ctx->status;
+}
+
+void cmd_ctx_clear(struct cmd_ctx *ctx)
+{
+	struct cmd_args *a = &ctx->args;
+	for (int i = 0; i < a->npos; i++)
+		free(a->pos[i]);
+	free(a->pos);
+	if (a->opt && ctx->entry) {
+		int n = cmd_count_opts(ctx->entry);
+		for (int i = 0; i < n; i++) {
+			for (int j = 0; j < a->opt[i].n; j++)
+				free(a->opt[i].v[j]);
+			free(a->opt[i].v);
+		}
+	}
+	free(a->opt);
+	free(a->output);
+	json_decref(ctx->result);
+	free(ctx->error);
+	free(ctx->hint);
+	memset(ctx, 0, sizeof(*ctx));
+}
+
+int cmd_fail(struct cmd_ctx *ctx, int status, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	free(ctx->error);
+	ctx->error = xvasprintf(fmt, ap);
+	va_end(ap);
+	free(ctx->hint);
+	ctx->hint = xstrdup(hint);
+	ctx->status = status;
+	return status;
+}
+
+int cmd_ok(struct cmd_ctx *ctx, json_t *data)
+{
+	json_decref(ctx->result);
+	ctx->result = data;
+	return CMD_OK;
+}
+
+static int cmd_opt_index(const struct cmd_entry *e, const char *name)
+{
+	for (int i = 0; e->opts && e->opts[i].name; i++)
+		if (strcmp(e->opts[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const char *cmd_arg(const struct cmd_ctx *ctx, const char *name)
+{
+	const struct cmd_entry *e = ctx->entry;
+	int i = 0;
+	for (const struct cmd_pos *p = e->args; p && p->name; p++, i++)
+		if (strcmp(p->name, name) == 0)
+			return i < ctx->args.npos ? ctx->args.pos[i] : NULL;
+	int idx = cmd_opt_index(e, name);
+	if (idx < 0 || ctx->args.opt[idx].n == 0)
+		return NULL;
+	return ctx->args.opt[idx].v[ctx->args.opt[idx].n - 1];
+}
+
+int cmd_arg_all(const struct cmd_ctx *ctx, const char *name, char *const **values)
+{
+	int idx = cmd_opt_index(ctx->entry, name);
+	if (idx < 0 || ctx->args.opt[idx].n == 0) {
+		*values = NULL;
+		return 0;
+	}
+	*values = ctx->args.opt[idx].v;
+	return ctx->args.opt[idx].n;
+}
+
+bool cmd_has(const struct cmd_ctx *ctx, const char *name)
+{
+	return cmd_arg(ctx, name) != NULL;
+}
+
+int cmd_arg_int(struct cmd_ctx *ctx, const char *name, long long def, long long min, long long max, long long *out)
+{
+	const char *v = cmd_arg(ctx, name);
+	*out = def;
+	if (v == NULL)
+		return 0;
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (errno || end == v || *end != '\0' || n < min || n > max) {
+		char *hint = xasprintf("give a whole number from %lld to %lld", min, max);
+		cmd_fail(ctx, CMD_USAGE, hint, "--%s: `%s` is not a valid number", name, v);
+		free(hint);
+		return CMD_USAGE;
+	}
+	*out = n;
+	return 0;
+}
+
+char *cmd_usage(const struct cmd_entry *e)
+{
+	struct sbuf sb = SBUF_INIT;
+	sbuf_add(&sb, e->name);
+	for (const struct cmd_pos *p = e->args; p && p->name; p++) {
+		const char *meta = cmd_arg_kind_meta(p->kind);
+		if (p->flags & CMD_POS_REST)
+			sbuf_addf(&sb, " [%s...]", meta);
+		else if (p->flags & CMD_POS_OPTIONAL)
+			sbuf_addf(&sb, " [%s]", meta);
+		else
+			sbuf_addf(&sb, " %s", meta);
+	}
+	for (const struct cmd_opt *o = e->opts; o && o->name; o++) {
+		sbuf_addf(&sb, " [--%s", o->name);
+		if (o->kind != CMD_ARG_NONE)
+			sbuf_addf(&sb, " %s", cmd_arg_kind_meta(o->kind));
+		sbuf_add(&sb, o->flags & CMD_OPT_REPEAT ? "]..." : "]");
+	}
+	return sbuf_release(&sb);
+}

@@ -1,0 +1,158 @@
+/*
+ * The one command table. Every face (REPL, TUI prompt, key bindings, -e, -f, stdin, scripts)
+ * looks commands up here, parses their arguments with their spec, and runs their exec, which
+ * returns data (a jansson object) or an error with a cause and a hint. Sinks render the data.
+ */
+#ifndef KCON_CMD_H
+#define KCON_CMD_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "output.h"
+
+struct session;
+
+/** Exit statuses with a meaning for scripts. */
+enum cmd_status {
+	CMD_OK = 0,          /* done */
+	CMD_FAILED = 1,      /* the command failed (unknown topic, refused, ...) */
+	CMD_USAGE = 2,       /* malformed command or arguments */
+	CMD_UNREACHABLE = 3, /* cluster unreachable, auth failure or timed out */
+};
+
+/** What an argument holds: drives parsing, completion and the usage text. */
+#define CMD_ARG_KINDS(X)                                                                                               \
+	X(NONE, "")                                                                                                    \
+	X(STRING, "TEXT")                                                                                              \
+	X(INT, "N")                                                                                                    \
+	X(TOPIC, "TOPIC")                                                                                              \
+	X(GROUP, "GROUP")                                                                                              \
+	X(BROKER, "BROKER")                                                                                            \
+	X(CONFIG, "KEY=VALUE")                                                                                         \
+	X(COMMAND, "COMMAND")                                                                                          \
+	X(PATTERN, "PATTERN")                                                                                          \
+	X(FILE, "FILE")                                                                                                \
+	X(FORMAT, "FORMAT")
+
+enum cmd_arg_kind {
+#define X(name, meta) CMD_ARG_##name,
+	CMD_ARG_KINDS(X)
+#undef X
+};
+
+/** @brief The metavariable shown in usage for an argument kind, e.g. "TOPIC". */
+const char *cmd_arg_kind_meta(enum cmd_arg_kind kind);
+
+#define CMD_OPT_REPEAT 0x1 /* may be given more than once */
+
+/** An option: --name VALUE (or a flag when kind is CMD_ARG_NONE). */
+struct cmd_opt {
+	const char *name;
+	char short_name;
+	enum cmd_arg_kind kind;
+	unsigned flags;
+	const char *help;
+};
+
+#define CMD_POS_OPTIONAL 0x1
+#define CMD_POS_REST 0x2 /* takes every remaining word */
+
+/** A positional argument. */
+struct cmd_pos {
+	const char *name;
+	enum cmd_arg_kind kind;
+	unsigned flags;
+};
+
+/* Command flags */
+#define CMD_READ_ONLY 0x1     /* changes nothing on the cluster */
+#define CMD_DESTRUCTIVE 0x2   /* asks for confirmation (typed name), or --yes */
+#define CMD_NEEDS_CLUSTER 0x4 /* connects to the cluster */
+#define CMD_UI 0x8            /* acts on the face (theme, quit): runs on the UI thread */
+
+struct cmd_ctx;
+
+/** One command of the table. Designated initialisers only. */
+struct cmd_entry {
+	const char *name;  /* "topics", or "noun verb": "topic describe" */
+	const char *alias; /* one word, or NULL */
+	const char *group; /* for help: "cluster", "topics", "groups", ... */
+	const struct cmd_pos *args; /* ends with {0} */
+	const struct cmd_opt *opts; /* ends with {0} */
+	const char *help;           /* one line */
+	const char *doc;            /* more, including the JSON shape; may be NULL */
+	unsigned flags;
+	const struct out_view *view; /* how sinks lay out the data; NULL: generic */
+	int (*exec)(struct cmd_ctx *ctx);
+};
+
+/** Parsed arguments of one invocation. */
+struct cmd_args {
+	int npos;
+	char **pos;
+	struct cmd_optval {
+		int n;
+		char **v;
+	} *opt; /* one per entry option, same order */
+	char *output; /* -o/--output given on the command itself, or NULL */
+};
+
+/** One invocation: the entry, its arguments, the session, and its result. */
+struct cmd_ctx {
+	const struct cmd_entry *entry;
+	struct cmd_args args;
+	struct session *session;
+	json_t *result; /* owned; set by exec on success */
+	char *error;    /* owned; the cause, set by cmd_fail() */
+	char *hint;     /* owned; what to do, may be NULL */
+	int status;     /* enum cmd_status */
+	bool confirmed; /* the face already had a destructive command confirmed */
+};
+
+/** @brief Registers the built-in commands (idempotent). */
+void cmd_init(void);
+/** @brief Adds the commands of a table ending with {0}; the table must outlive the process. */
+void cmd_register(const struct cmd_entry *table);
+/** @brief Every registered command in table order; *n gets the count. */
+const struct cmd_entry *const *cmd_all(size_t *n);
+
+/**
+ * @brief Finds the command that argv names, by full name, alias or unique prefix of each word.
+ * @param consumed set to how many words name the command (1 or 2)
+ * @return the entry, or NULL with *cause (callee allocates) saying what matched or what to try
+ */
+const struct cmd_entry *cmd_find(int argc, char *const *argv, int *consumed, char **cause);
+
+/**
+ * @brief Looks up and parses a command line into ctx (ctx->entry, ctx->args).
+ * @return CMD_OK, or CMD_USAGE with ctx->error and ctx->hint set
+ */
+int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *argv);
+/** @brief Runs a prepared command; sets ctx->status and returns it. */
+int cmd_exec(struct cmd_ctx *ctx);
+/** @brief Frees what ctx owns and resets it. */
+void cmd_ctx_clear(struct cmd_ctx *ctx);
+
+/** @brief Records a failure: status, hint (may be NULL) and a formatted cause; returns status. */
+int cmd_fail(struct cmd_ctx *ctx, int status, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/** @brief Sets the result (takes ownership of data); returns CMD_OK. */
+int cmd_ok(struct cmd_ctx *ctx, json_t *data);
+
+/** @brief Last value of positional or option `name`, or NULL. */
+const char *cmd_arg(const struct cmd_ctx *ctx, const char *name);
+/** @brief All values of option `name`; returns the count. */
+int cmd_arg_all(const struct cmd_ctx *ctx, const char *name, char *const **values);
+/** @brief True when flag or option `name` was given. */
+bool cmd_has(const struct cmd_ctx *ctx, const char *name);
+/**
+ * @brief Integer value of `name` in [min, max], def when absent.
+ * @return 0, or CMD_USAGE after cmd_fail() when it is not such a number
+ */
+int cmd_arg_int(struct cmd_ctx *ctx, const char *name, long long def, long long min, long long max, long long *out);
+
+/** @brief The usage line of e, e.g. "topic describe TOPIC". */
+char *cmd_usage(const struct cmd_entry *e);
+
+#endif

@@ -1,0 +1,472 @@
+/* Cluster and topic commands: cluster, brokers, topics, topic describe|create|delete. */
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "client.h"
+#include "cmd.h"
+#include "demo.h"
+#include "session.h"
+#include "xalloc.h"
+
+/* Metadata through the session's client; on failure the command fails with the client's error. */
+static struct model *cluster_model(struct cmd_ctx *ctx, struct client **cp)
+{
+	struct err e = {0};
+	struct client *c;
+	struct model *m = NULL;
+	if (session_client(ctx->session, &c, &e) == CMD_OK && client_metadata(c, 1000, &m, &e) == CMD_OK) {
+		if (cp)
+			*cp = c;
+		return m;
+	}
+	cmd_fail(ctx, e.status, e.hint, "%s", e.cause);
+	err_clear(&e);
+	return NULL;
+}
+
+static json_t *cluster_time(int64_t ms)
+{
+	char buf[40];
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, sizeof(buf) - n, ".%03dZ", (int)(ms % 1000));
+	return json_string(buf);
+}
+
+static json_t *cluster_ids(const int32_t *ids, int n)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(ids[i]));
+	return a;
+}
+
+/*
+ * min.insync.replicas of the topics in m (DescribeConfigs); NULL when the cluster will not say
+ * (not authorized, or the demo cluster). The caller frees the array of ntopics values.
+ */
+static int *cluster_min_isr(struct client *c, const struct model *m, const bool *want)
+{
+	int n = 0;
+	char **names = xcalloc((size_t)m->ntopics + 1, sizeof(char *));
+	int *slot = xcalloc((size_t)m->ntopics + 1, sizeof(int));
+	for (int i = 0; i < m->ntopics; i++)
+		if (want == NULL || want[i])
+			slot[n] = i, names[n++] = m->topics[i].name;
+	char **values = xcalloc((size_t)n + 1, sizeof(char *));
+	struct err e = {0};
+	int *min = NULL;
+	if (client_topic_config(c, names, n, "min.insync.replicas", values, &e) == CMD_OK) {
+		min = xcalloc((size_t)m->ntopics + 1, sizeof(int));
+		for (int i = 0; i < n; i++)
+			min[slot[i]] = values[i] ? atoi(values[i]) : 0;
+	}
+	for (int i = 0; i < n; i++)
+		free(values[i]);
+	free(values);
+	free(names);
+	free(slot);
+	err_clear(&e);
+	return min;
+}
+
+static int cluster_under_min_isr(const struct model_topic *t, int min_isr)
+{
+	int n = 0;
+	for (int p = 0; p < t->npartitions; p++)
+		n += !t->partitions[p].offline && t->partitions[p].nisr < min_isr;
+	return n;
+}
+
+/* --- cluster ------------------------------------------------------------------------------ */
+
+static int cmd_cluster_exec(struct cmd_ctx *ctx)
+{
+	struct client *c;
+	struct model *m = cluster_model(ctx, &c);
+	if (m == NULL)
+		return ctx->status;
+	int *min = cluster_min_isr(c, m, NULL);
+	json_t *umi = json_null();
+	if (min) {
+		long n = 0;
+		for (int i = 0; i < m->ntopics; i++)
+			n += cluster_under_min_isr(&m->topics[i], min[i]);
+		umi = json_integer(n);
+		free(min);
+	}
+	json_t *o = json_pack("{s:s?,s:i,s:s,s:i,s:i,s:I,s:I,s:I,s:o,s:o}", "cluster_id", m->cluster_id, "controller",
+			      m->controller, "bootstrap", client_bootstrap(c), "brokers", m->nbrokers, "topics",
+			      m->ntopics, "partitions", (json_int_t)m->npartitions, "under_replicated",
+			      (json_int_t)m->under_replicated, "offline", (json_int_t)m->offline, "under_min_isr", umi,
+			      "fetched_at", cluster_time(m->fetched_ms));
+	if (m->cluster_id == NULL)
+		json_object_set_new(o, "cluster_id", json_null());
+	model_unref(&m);
+	return cmd_ok(ctx, o);
+}
+
+static const struct out_col cluster_fields[] = {
+	{"cluster_id", "Cluster", 0},
+	{"bootstrap", "Bootstrap", 0},
+	{"controller", "Controller", 0},
+	{"brokers", "Brokers", 0},
+	{"topics", "Topics", 0},
+	{"partitions", "Partitions", 0},
+	{"under_replicated", "Under-replicated", 0},
+	{"offline", "Offline", 0},
+	{"under_min_isr", "Under min ISR", 0},
+	{"fetched_at", "Fetched at", 0},
+	{0},
+};
+static const struct out_view cluster_view = {.fields = cluster_fields};
+
+/* --- brokers ------------------------------------------------------------------------------ */
+
+static int cmd_brokers_exec(struct cmd_ctx *ctx)
+{
+	struct model *m = cluster_model(ctx, NULL);
+	if (m == NULL)
+		return ctx->status;
+	json_t *a = json_array();
+	for (int i = 0; i < m->nbrokers; i++) {
+		const struct model_broker *b = &m->brokers[i];
+		json_array_append_new(a, json_pack("{s:i,s:s,s:i,s:n,s:b}", "id", b->id, "host", b->host, "port",
+						   b->port, "rack", "controller", b->id == m->controller));
+	}
+	model_unref(&m);
+	return cmd_ok(ctx, json_pack("{s:o}", "brokers", a));
+}
+
+static const struct out_col brokers_cols[] = {
+	{"id", "id", OUT_RIGHT},
+	{"host", "host", 0},
+	{"port", "port", OUT_RIGHT},
+	{"rack", "rack", 0},
+	{"controller", "controller", 0},
+	{0},
+};
+static const struct out_table brokers_tables[] = {{"brokers", brokers_cols}, {0}};
+static const struct out_view brokers_view = {.tables = brokers_tables};
+
+/* --- topics ------------------------------------------------------------------------------- */
+
+/* A glob (orders-*) matches whole names; a plain word matches anywhere in the name. */
+static bool cluster_name_matches(const char *pattern, const char *name)
+{
+	if (pattern == NULL)
+		return true;
+	if (strpbrk(pattern, "*?[") == NULL)
+		return strstr(name, pattern) != NULL;
+	return fnmatch(pattern, name, 0) == 0;
+}
+
+static int cmd_topics_exec(struct cmd_ctx *ctx)
+{
+	struct client *c;
+	const char *pattern = cmd_arg(ctx, "pattern");
+	bool internal = cmd_has(ctx, "internal"), urp = cmd_has(ctx, "under-replicated"),
+	     offline = cmd_has(ctx, "offline"), umi = cmd_has(ctx, "under-min-isr");
+	struct model *m = cluster_model(ctx, &c);
+	if (m == NULL)
+		return ctx->status;
+	bool *want = xcalloc((size_t)m->ntopics + 1, sizeof(bool));
+	for (int i = 0; i < m->ntopics; i++) {
+		const struct model_topic *t = &m->topics[i];
+		want[i] = (internal || !t->internal || (pattern && strcmp(pattern, t->name) == 0)) &&
+			  cluster_name_matches(pattern, t->name) && (!urp || t->under_replicated) &&
+			  (!offline || t->offline);
+	}
+	int *min = NULL;
+	if (umi) {
+		min = cluster_min_isr(c, m, want);
+		if (min == NULL) {
+			free(want);
+			model_unref(&m);
+			return cmd_fail(ctx, CMD_FAILED,
+					"the user needs DescribeConfigs on the topics; the --demo cluster cannot describe configs",
+					"--under-min-isr: the cluster did not return min.insync.replicas");
+		}
+	}
+	json_t *a = json_array();
+	for (int i = 0; i < m->ntopics; i++) {
+		const struct model_topic *t = &m->topics[i];
+		int under = min ? cluster_under_min_isr(t, min[i]) : 0;
+		if (!want[i] || (umi && under == 0))
+			continue;
+		json_t *o = json_pack("{s:s,s:i,s:i,s:i,s:i,s:b}", "name", t->name, "partitions", t->npartitions,
+				      "replication_factor", t->replication_factor, "under_replicated",
+				      t->under_replicated, "offline", t->offline, "internal", t->internal);
+		if (min)
+			json_object_set_new(o, "under_min_isr", json_integer(under));
+		json_array_append_new(a, o);
+	}
+	free(min);
+	free(want);
+	model_unref(&m);
+	return cmd_ok(ctx, json_pack("{s:o}", "topics", a));
+}
+
+static const struct out_col topics_cols[] = {
+	{"name", "name", 0},
+	{"partitions", "partitions", OUT_RIGHT},
+	{"replication_factor", "rf", OUT_RIGHT},
+	{"under_replicated", "under_repl", OUT_RIGHT},
+	{"offline", "offline", OUT_RIGHT},
+	{"under_min_isr", "under_min_isr", OUT_RIGHT | OUT_WIDE},
+	{"internal", "internal", OUT_WIDE},
+	{0},
+};
+static const struct out_table topics_tables[] = {{"topics", topics_cols}, {0}};
+static const struct out_view topics_view = {.tables = topics_tables};
+
+/* --- topic describe ------------------------------------------------------------------------ */
+
+static const char *cluster_partition_status(const struct model_partition *p, int min_isr)
+{
+	if (p->offline)
+		return "offline";
+	if (min_isr > 0 && p->nisr < min_isr)
+		return "under-min-isr";
+	if (p->under_replicated)
+		return "under-replicated";
+	return "ok";
+}
+
+static int cmd_topic_describe_exec(struct cmd_ctx *ctx)
+{
+	struct client *c;
+	const char *name = cmd_arg(ctx, "topic");
+	struct model *m = cluster_model(ctx, &c);
+	if (m == NULL)
+		return ctx->status;
+	const struct model_topic *t = model_topic_find(m, name);
+	if (t == NULL || t->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+		model_unref(&m);
+		return cmd_fail(ctx, CMD_FAILED, "`topics` lists the topics; names are case-sensitive",
+				"unknown topic `%s`", name);
+	}
+	/* Watermarks of every partition in two batched ListOffsets rounds. */
+	rd_kafka_topic_partition_list_t *lo = rd_kafka_topic_partition_list_new(t->npartitions);
+	rd_kafka_topic_partition_list_t *hi = rd_kafka_topic_partition_list_new(t->npartitions);
+	for (int p = 0; p < t->npartitions; p++) {
+		rd_kafka_topic_partition_list_add(lo, t->name, t->partitions[p].id)->offset = RD_KAFKA_OFFSET_BEGINNING;
+		rd_kafka_topic_partition_list_add(hi, t->name, t->partitions[p].id)->offset = RD_KAFKA_OFFSET_END;
+	}
+	struct err e = {0};
+	if (client_list_offsets(c, lo, &e) != CMD_OK || client_list_offsets(c, hi, &e) != CMD_OK) {
+		cmd_fail(ctx, e.status, e.hint, "%s", e.cause);
+		err_clear(&e);
+		goto out;
+	}
+	bool want = true;
+	int min_isr = 0;
+	struct model one = {.ntopics = 1, .topics = (struct model_topic *)t};
+	int *min = cluster_min_isr(c, &one, &want);
+	if (min)
+		min_isr = min[0];
+	free(min);
+
+	json_t *parts = json_array();
+	json_int_t total = 0;
+	for (int p = 0; p < t->npartitions; p++) {
+		const struct model_partition *mp = &t->partitions[p];
+		json_t *o = json_pack("{s:i,s:i,s:o,s:o}", "partition", mp->id, "leader", mp->leader, "replicas",
+				      cluster_ids(mp->replicas, mp->nreplicas), "isr", cluster_ids(mp->isr, mp->nisr));
+		const rd_kafka_topic_partition_t *l = &lo->elems[p], *h = &hi->elems[p];
+		if (!l->err && !h->err && l->offset >= 0 && h->offset >= 0) {
+			json_object_set_new(o, "low", json_integer(l->offset));
+			json_object_set_new(o, "high", json_integer(h->offset));
+			json_object_set_new(o, "messages", json_integer(h->offset - l->offset));
+			total += h->offset - l->offset;
+		} else {
+			json_object_set_new(o, "low", json_null());
+			json_object_set_new(o, "high", json_null());
+			json_object_set_new(o, "messages", json_null());
+		}
+		if (mp->leader < 0)
+			json_object_set_new(o, "leader", json_null());
+		json_object_set_new(o, "offline", json_boolean(mp->offline));
+		json_object_set_new(o, "under_replicated", json_boolean(mp->under_replicated));
+		json_object_set_new(o, "under_min_isr", json_boolean(!mp->offline && mp->nisr < min_isr));
+		json_object_set_new(o, "status", json_string(cluster_partition_status(mp, min_isr)));
+		json_array_append_new(parts, o);
+	}
+	json_t *r = json_pack("{s:s,s:b,s:i,s:i,s:I,s:i,s:i,s:o,s:o}", "topic", t->name, "internal", t->internal,
+			      "partition_count", t->npartitions, "replication_factor", t->replication_factor, "messages",
+			      total, "under_replicated", t->under_replicated, "offline", t->offline, "fetched_at",
+			      cluster_time(m->fetched_ms), "partitions", parts);
+	json_object_set_new(r, "min_insync_replicas", min_isr ? json_integer(min_isr) : json_null());
+	cmd_ok(ctx, r);
+out:
+	rd_kafka_topic_partition_list_destroy(lo);
+	rd_kafka_topic_partition_list_destroy(hi);
+	model_unref(&m);
+	return ctx->status;
+}
+
+static const struct out_col topic_fields[] = {
+	{"topic", "Topic", 0},
+	{"partition_count", "Partitions", 0},
+	{"replication_factor", "Replication", 0},
+	{"min_insync_replicas", "Min ISR", 0},
+	{"messages", "Messages", 0},
+	{"under_replicated", "Under-replicated", 0},
+	{"offline", "Offline", 0},
+	{0},
+};
+static const struct out_col topic_cols[] = {
+	{"partition", "partition", OUT_RIGHT},
+	{"leader", "leader", OUT_RIGHT},
+	{"replicas", "replicas", 0},
+	{"isr", "isr", 0},
+	{"low", "low", OUT_RIGHT},
+	{"high", "high", OUT_RIGHT},
+	{"messages", "messages", OUT_RIGHT},
+	{"status", "status", 0},
+	{0},
+};
+static const struct out_table topic_tables[] = {{"partitions", topic_cols}, {0}};
+static const struct out_view topic_view = {.fields = topic_fields, .tables = topic_tables};
+
+/* --- topic create / delete ------------------------------------------------------------------ */
+
+static int cmd_topic_create_exec(struct cmd_ctx *ctx)
+{
+	const char *name = cmd_arg(ctx, "topic");
+	long long parts, rf;
+	if (cmd_arg_int(ctx, "partitions", 1, 1, 1000000, &parts) || cmd_arg_int(ctx, "replication-factor", -1, -1, 32767, &rf))
+		return ctx->status;
+	char *const *configs;
+	int nconfigs = cmd_arg_all(ctx, "config", &configs);
+	struct err e = {0};
+	struct client *c;
+	int rc;
+	if (ctx->session->demo) {
+		rc = demo_topic_create(ctx->session->demo, name, (int)parts, rf < 0 ? 1 : (int)rf, &e);
+		if (rc == CMD_OK && session_client(ctx->session, &c, &e) == CMD_OK)
+			client_invalidate(c);
+	} else if ((rc = session_client(ctx->session, &c, &e)) == CMD_OK) {
+		rc = client_topic_create(c, name, (int)parts, (int)rf, configs, nconfigs, &e);
+	}
+	if (rc != CMD_OK) {
+		cmd_fail(ctx, e.status, e.hint, "%s", e.cause);
+		err_clear(&e);
+		return ctx->status;
+	}
+	return cmd_ok(ctx, json_pack("{s:s,s:I,s:o,s:b}", "topic", name, "partitions", (json_int_t)parts,
+				     "replication_factor", rf < 0 ? json_null() : json_integer(rf), "created", 1));
+}
+
+static int cmd_topic_delete_exec(struct cmd_ctx *ctx)
+{
+	const char *name = cmd_arg(ctx, "topic");
+	struct err e = {0};
+	struct client *c;
+	if (ctx->session->demo)
+		return cmd_fail(ctx, CMD_FAILED, "try it on a real cluster",
+				"the embedded demo cluster cannot delete topics (librdkafka 2.0.2's mock cluster has no "
+				"DeleteTopics)");
+	if (session_client(ctx->session, &c, &e) != CMD_OK || client_topic_delete(c, name, &e) != CMD_OK) {
+		cmd_fail(ctx, e.status, e.hint, "%s", e.cause);
+		err_clear(&e);
+		return ctx->status;
+	}
+	return cmd_ok(ctx, json_pack("{s:s,s:b}", "topic", name, "deleted", 1));
+}
+
+/* --- the table ----------------------------------------------------------------------------- */
+
+static const struct cmd_opt topics_opts[] = {
+	{"internal", 'i', CMD_ARG_NONE, 0, "include internal topics (__consumer_offsets, ...)"},
+	{"under-replicated", 0, CMD_ARG_NONE, 0, "only topics with partitions whose ISR is short of the replicas"},
+	{"offline", 0, CMD_ARG_NONE, 0, "only topics with partitions that have no leader"},
+	{"under-min-isr", 0, CMD_ARG_NONE, 0, "only topics with partitions whose ISR is below min.insync.replicas"},
+	{0},
+};
+static const struct cmd_pos topics_args[] = {{"pattern", CMD_ARG_PATTERN, CMD_POS_OPTIONAL}, {0}};
+static const struct cmd_pos topic_args[] = {{"topic", CMD_ARG_TOPIC, 0}, {0}};
+static const struct cmd_opt create_opts[] = {
+	{"partitions", 'p', CMD_ARG_INT, 0, "number of partitions (default 1)"},
+	{"replication-factor", 'r', CMD_ARG_INT, 0, "replicas per partition (default: the broker's default)"},
+	{"config", 'c', CMD_ARG_CONFIG, CMD_OPT_REPEAT, "topic config, e.g. retention.ms=86400000"},
+	{0},
+};
+static const struct cmd_opt delete_opts[] = {
+	{"yes", 'y', CMD_ARG_NONE, 0, "do not ask for confirmation"},
+	{0},
+};
+
+const struct cmd_entry cmd_cluster_table[] = {
+	{
+		.name = "cluster",
+		.group = "cluster",
+		.help = "cluster id, controller, broker/topic/partition counts and partition health",
+		.doc = "JSON: {cluster_id, controller, bootstrap, brokers, topics, partitions, under_replicated, "
+		       "offline, under_min_isr (null when configs cannot be read), fetched_at}",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.view = &cluster_view,
+		.exec = cmd_cluster_exec,
+	},
+	{
+		.name = "brokers",
+		.group = "cluster",
+		.help = "the brokers: id, host, port, rack",
+		.doc = "JSON: {brokers: [{id, host, port, rack, controller}]}. rack is null: librdkafka 2.0.2's "
+		       "metadata does not carry it (DescribeCluster needs librdkafka 2.3).",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.view = &brokers_view,
+		.exec = cmd_brokers_exec,
+	},
+	{
+		.name = "topics",
+		.group = "topics",
+		.args = topics_args,
+		.opts = topics_opts,
+		.help = "list topics with partition counts and health; PATTERN is a glob or a substring",
+		.doc = "JSON: {topics: [{name, partitions, replication_factor, under_replicated, offline, internal, "
+		       "under_min_isr (with --under-min-isr)}]}",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.view = &topics_view,
+		.exec = cmd_topics_exec,
+	},
+	{
+		.name = "topic describe",
+		.alias = "describe",
+		.group = "topics",
+		.args = topic_args,
+		.help = "partitions of a topic: leader, replicas, ISR, watermarks, message counts, status",
+		.doc = "JSON: {topic, internal, partition_count, replication_factor, min_insync_replicas, messages, "
+		       "under_replicated, offline, fetched_at, partitions: [{partition, leader, replicas, isr, low, high, "
+		       "messages, offline, under_replicated, under_min_isr, status}]}. messages is high - low "
+		       "(an upper bound on compacted topics); high is the last stable offset (read_committed).",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.view = &topic_view,
+		.exec = cmd_topic_describe_exec,
+	},
+	{
+		.name = "topic create",
+		.group = "topics",
+		.args = topic_args,
+		.opts = create_opts,
+		.help = "create a topic",
+		.doc = "JSON: {topic, partitions, replication_factor, created}",
+		.flags = CMD_NEEDS_CLUSTER,
+		.exec = cmd_topic_create_exec,
+	},
+	{
+		.name = "topic delete",
+		.group = "topics",
+		.args = topic_args,
+		.opts = delete_opts,
+		.help = "delete a topic and all its messages (asks for the name, or --yes)",
+		.doc = "JSON: {topic, deleted}",
+		.flags = CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE,
+		.exec = cmd_topic_delete_exec,
+	},
+	{0},
+};

@@ -1,0 +1,63 @@
+/*
+ * Connection settings: the bootstrap list and librdkafka properties, gathered from a profile
+ * ($XDG_CONFIG_HOME/kcon/config.json), KCON_BOOTSTRAP, -F property files (librdkafka's or a
+ * Java client.properties, translated), -X and the TLS/SASL options. Later sources win.
+ */
+#ifndef KCON_CONF_H
+#define KCON_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct conf_prop {
+	char *key;
+	char *value;
+};
+
+struct conf {
+	char *bootstrap;         /* host:port,... or NULL */
+	struct conf_prop *props; /* librdkafka properties */
+	size_t nprops;
+	char *profile; /* the profile used, or NULL */
+	char **warnings; /* things skipped on the way (Java-only keys), NULL-terminated */
+	size_t nwarnings;
+};
+
+/** @brief Frees what c holds and empties it. */
+void conf_clear(struct conf *c);
+/** @brief Sets a librdkafka property, replacing an earlier value. */
+void conf_set(struct conf *c, const char *key, const char *value);
+/** @brief The value of a property, or NULL. */
+const char *conf_get(const struct conf *c, const char *key);
+/** @brief True when a property key names a secret (password, secret, token, private key). */
+bool conf_is_secret(const char *key);
+
+/**
+ * @brief Reads property text ("k=v" or "k: v" lines, # and ! comments, \ continuation) and
+ * applies it, translating the Java client's keys (sasl.jaas.config, PEM/PKCS12 stores, ...).
+ * @param origin named in messages, e.g. the file name
+ * @return 0, or -1 with *cause saying which line is wrong and what to do
+ */
+int conf_apply_properties(struct conf *c, const char *text, const char *origin, char **cause);
+/** @brief Reads a properties file and applies it (conf_apply_properties). */
+int conf_load_properties(struct conf *c, const char *path, char **cause);
+/**
+ * @brief Applies one kcon connection option: "bootstrap", "ca", "cert", "key",
+ * "sasl-mechanism", "user", "password-file" or "X" (value "key=value").
+ */
+int conf_set_option(struct conf *c, const char *option, const char *value, char **cause);
+/**
+ * @brief Applies profile `name` (NULL: the file's "default_profile", if any) from the JSON file at path.
+ * A missing file is not an error unless a name was asked for.
+ */
+int conf_load_profile(struct conf *c, const char *path, const char *name, char **cause);
+/** @brief $XDG_CONFIG_HOME/kcon/config.json (or ~/.config/kcon/config.json); caller frees. */
+char *conf_profile_path(void);
+/**
+ * @brief Completes the settings: bootstrap.servers, and security.protocol derived from the
+ * TLS and SASL settings when not given.
+ * @return 0, or -1 with *cause when no bootstrap is known
+ */
+int conf_finish(struct conf *c, char **cause);
+
+#endif

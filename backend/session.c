@@ -1,0 +1,31 @@
+#include "session.h"
+
+#include <string.h>
+
+#include "cmd.h"
+#include "demo.h"
+#include "xalloc.h"
+
+int session_client(struct session *s, struct client **out, struct err *e)
+{
+	if (s->client == NULL) {
+		char *cause = NULL;
+		if (conf_finish(&s->conf, &cause) < 0) {
+			err_set(e, CMD_USAGE, NULL, "%s", cause);
+			free(cause);
+			return CMD_USAGE;
+		}
+		s->client = client_new(&s->conf, s->timeout_ms, s->verbose, e);
+		if (s->client == NULL)
+			return e->status;
+	}
+	*out = s->client;
+	return CMD_OK;
+}
+
+void session_clear(struct session *s)
+{
+	client_free(&s->client);
+	demo_stop(&s->demo);
+	conf_clear(&s->conf);
+}

@@ -1,0 +1,36 @@
+/* What one kcon process works with: settings, the client (made on first use), the demo cluster. */
+#ifndef KCON_SESSION_H
+#define KCON_SESSION_H
+
+#include <stdbool.h>
+
+#include "client.h"
+#include "conf.h"
+#include "err.h"
+#include "output.h"
+
+struct demo;
+
+struct session {
+	struct conf conf;
+	struct client *client; /* made by session_client() */
+	struct demo *demo;     /* the embedded cluster of --demo, or NULL */
+	int timeout_ms;
+	bool verbose;
+	bool read_only; /* refuse commands that change the cluster */
+	enum out_format format;
+	int width; /* terminal columns for tables; 0: no limit */
+	/*
+	 * Asks a person to confirm a destructive command by typing `expect`; NULL where nobody can
+	 * answer (no TTY). Returns true when they did.
+	 */
+	bool (*confirm)(void *ud, const char *question, const char *expect);
+	void *confirm_ud;
+};
+
+/** @brief The session's client, made on first use from its settings. */
+int session_client(struct session *s, struct client **out, struct err *e);
+/** @brief Frees what the session holds (client, demo, settings). */
+void session_clear(struct session *s);
+
+#endif

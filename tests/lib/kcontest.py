@@ -1,0 +1,112 @@
+"""Helpers for kcon's end-to-end and screen tests: run the kcon binary against the test broker
+started by tests/kafka/kafka-ctl, parse its JSON, make unique topics, wait on conditions."""
+
+import json
+import os
+import subprocess
+import time
+import unittest
+import uuid
+
+KCON = os.environ.get("KCON_BIN", "kcon")
+SOURCE_DIR = os.environ.get("KCON_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+
+
+def broker_env(dirvar="KCON_TEST_BROKER_DIR"):
+    """The KEY=value lines kafka-ctl wrote for the running test cluster."""
+    path = os.path.join(os.environ[dirvar], "env")
+    env = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                k, v = line.split("=", 1)
+                env[k] = v
+    return env
+
+
+def unique(prefix="t"):
+    """A topic or group name no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def wait_until(cond, timeout=30.0, what="condition", interval=0.1):
+    """Polls cond() until it returns a true value, which is returned; fails after timeout."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = cond()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
+
+
+class Kcon:
+    """Runs kcon against one cluster."""
+
+    def __init__(self, bootstrap, extra=()):
+        self.bootstrap = bootstrap
+        self.extra = list(extra)
+
+    def run(self, *args, input=None, timeout=120, env=None, bootstrap=True, check=False):
+        cmd = [KCON]
+        if bootstrap:
+            cmd += ["-b", self.bootstrap]
+        cmd += self.extra + [str(a) for a in args]
+        e = dict(os.environ)
+        e.pop("KCON_BOOTSTRAP", None)
+        e.pop("KCON_PROFILE", None)
+        e.setdefault("XDG_CONFIG_HOME", "/nonexistent-kcon-test")
+        if env:
+            e.update(env)
+        p = subprocess.run(cmd, input=input, capture_output=True, timeout=timeout, env=e,
+                           text=isinstance(input, str) or input is None)
+        if check and p.returncode != 0:
+            raise AssertionError(f"{cmd} exited {p.returncode}: {p.stderr}")
+        return p
+
+    def json(self, *args, **kw):
+        """Runs with -o json; returns the list of documents (one per command)."""
+        p = self.run("-o", "json", *args, **kw)
+        docs = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
+        return p, docs
+
+    def one(self, *args, **kw):
+        """Runs one command with -o json, expects success, returns its document."""
+        p, docs = self.json(*args, **kw)
+        if p.returncode != 0 or len(docs) != 1:
+            raise AssertionError(f"kcon {args} exited {p.returncode}, docs={docs}, stderr={p.stderr}")
+        return docs[0]
+
+
+def kcat_produce(bootstrap, topic, lines, partition=None, key_delim=None, extra=()):
+    """Produces one message per line with kcat (a real, independent producer)."""
+    cmd = ["kcat", "-P", "-b", bootstrap, "-t", topic]
+    if partition is not None:
+        cmd += ["-p", str(partition)]
+    if key_delim:
+        cmd += ["-K", key_delim]
+    cmd += list(extra)
+    data = "".join(l + "\n" for l in lines).encode()
+    subprocess.run(cmd, input=data, check=True, timeout=60)
+
+
+class BrokerTestCase(unittest.TestCase):
+    """A test case on the single-node test broker."""
+
+    dirvar = "KCON_TEST_BROKER_DIR"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = broker_env(cls.dirvar)
+        cls.bootstrap = cls.env["KCON_TEST_BOOTSTRAP"]
+        cls.k = Kcon(cls.bootstrap)
+
+    def create_topic(self, partitions=1, rf=1, prefix="t", *config):
+        name = unique(prefix)
+        args = ["topic", "create", name, "--partitions", partitions, "--replication-factor", rf]
+        for c in config:
+            args += ["--config", c]
+        self.k.one(*args)
+        return name

@@ -1,0 +1,285 @@
+/* kcon: a terminal admin console for Apache Kafka. One command language, three faces. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "demo.h"
+#include "faces.h"
+#include "run.h"
+#include "session.h"
+#include "xalloc.h"
+
+static void main_usage(FILE *f)
+{
+	fputs("usage: kcon [OPTIONS] [COMMAND [ARGS...]]\n"
+	      "\n"
+	      "  kcon                       the TUI (on a terminal); commands from stdin otherwise\n"
+	      "  kcon COMMAND ARGS...       run one command         (kcon topic describe orders)\n"
+	      "  kcon -e 'CMD; CMD'         run several             (kcon -e 'topics; groups' -o json)\n"
+	      "  kcon -f FILE               run a script of commands\n"
+	      "  kcon --repl                the readline REPL\n"
+	      "  kcon --demo                any of the above on an embedded demo cluster\n"
+	      "\n"
+	      "Connection:\n"
+	      "  -b, --bootstrap HOST:PORT,...  brokers to start from (or KCON_BOOTSTRAP)\n"
+	      "  -p, --profile NAME             a profile of ~/.config/kcon/config.json (or KCON_PROFILE)\n"
+	      "  -X KEY=VALUE                   any librdkafka property (repeatable)\n"
+	      "  -F FILE                        librdkafka or Java client.properties file\n"
+	      "      --ca FILE                  CA certificate (PEM); turns on TLS\n"
+	      "      --cert FILE, --key FILE    client certificate and key (PEM) for mutual TLS\n"
+	      "      --sasl-mechanism MECH      PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (default with --user)\n"
+	      "      --user NAME                SASL user\n"
+	      "      --password-file FILE       SASL password, first line of FILE (never in argv)\n"
+	      "      --timeout SECONDS          give up on the cluster after this long (default 10)\n"
+	      "\n"
+	      "Output and behaviour:\n"
+	      "  -o, --output table|json|csv    how results are printed (default table)\n"
+	      "      --read-only                refuse commands that change the cluster\n"
+	      "      --theme NAME               TUI colour theme\n"
+	      "  -v, --verbose                  show librdkafka's log on stderr\n"
+	      "  -V, --version                  print the version\n"
+	      "  -h, --help                     this text; `kcon help` lists the commands\n"
+	      "\n"
+	      "Exit status: 0 ok, 1 a command failed, 2 usage error, 3 cluster unreachable or timed out.\n",
+	      f);
+}
+
+enum {
+	OPT_CA = 256,
+	OPT_CERT,
+	OPT_KEY,
+	OPT_SASL_MECH,
+	OPT_USER,
+	OPT_PASSWORD_FILE,
+	OPT_TIMEOUT,
+	OPT_DEMO,
+	OPT_REPL,
+	OPT_READ_ONLY,
+	OPT_THEME,
+};
+
+static const struct option main_options[] = {
+	{"bootstrap", required_argument, NULL, 'b'},
+	{"profile", required_argument, NULL, 'p'},
+	{"output", required_argument, NULL, 'o'},
+	{"ca", required_argument, NULL, OPT_CA},
+	{"cert", required_argument, NULL, OPT_CERT},
+	{"key", required_argument, NULL, OPT_KEY},
+	{"sasl-mechanism", required_argument, NULL, OPT_SASL_MECH},
+	{"user", required_argument, NULL, OPT_USER},
+	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"demo", no_argument, NULL, OPT_DEMO},
+	{"repl", no_argument, NULL, OPT_REPL},
+	{"read-only", no_argument, NULL, OPT_READ_ONLY},
+	{"theme", required_argument, NULL, OPT_THEME},
+	{"verbose", no_argument, NULL, 'v'},
+	{"version", no_argument, NULL, 'V'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Connection options are applied after the profile, in the order given. */
+struct main_connopt {
+	const char *option, *value;
+};
+
+/* Asks on the terminal (stderr and /dev/tty) for a typed confirmation. */
+static bool main_confirm(void *ud, const char *question, const char *expect)
+{
+	(void)ud;
+	FILE *tty = fopen("/dev/tty", "r");
+	if (tty == NULL)
+		return false;
+	fprintf(stderr, "%s", question);
+	char *line = NULL;
+	size_t cap = 0;
+	bool ok = getline(&line, &cap, tty) > 0 && strncmp(line, expect, strlen(expect)) == 0 &&
+		  (line[strlen(expect)] == '\n' || line[strlen(expect)] == '\0');
+	free(line);
+	fclose(tty);
+	return ok;
+}
+
+static int main_timeout(const char *v, int *ms)
+{
+	char *end;
+	errno = 0;
+	double secs = strtod(v, &end);
+	if (errno || end == v || (*end && strcmp(end, "s") != 0) || secs <= 0 || secs > 3600)
+		return -1;
+	*ms = (int)(secs * 1000);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct session s = {.timeout_ms = 10000, .format = OUT_TABLE};
+	struct main_connopt *conn = xcalloc((size_t)argc + 1, sizeof(*conn));
+	const char *profile = getenv("KCON_PROFILE"), *script_text = NULL, *script_file = NULL, *theme = NULL;
+	bool demo = false, repl = false;
+	int nconn = 0, status = CMD_OK, c;
+	char *cause = NULL;
+
+	signal(SIGPIPE, SIG_IGN);
+	while ((c = getopt_long(argc, argv, "+b:p:o:X:F:e:f:vVh", main_options, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			conn[nconn++] = (struct main_connopt){"bootstrap", optarg};
+			break;
+		case 'X':
+			conn[nconn++] = (struct main_connopt){"X", optarg};
+			break;
+		case 'F':
+			conn[nconn++] = (struct main_connopt){"F", optarg};
+			break;
+		case OPT_CA:
+			conn[nconn++] = (struct main_connopt){"ca", optarg};
+			break;
+		case OPT_CERT:
+			conn[nconn++] = (struct main_connopt){"cert", optarg};
+			break;
+		case OPT_KEY:
+			conn[nconn++] = (struct main_connopt){"key", optarg};
+			break;
+		case OPT_SASL_MECH:
+			conn[nconn++] = (struct main_connopt){"sasl-mechanism", optarg};
+			break;
+		case OPT_USER:
+			conn[nconn++] = (struct main_connopt){"user", optarg};
+			break;
+		case OPT_PASSWORD_FILE:
+			conn[nconn++] = (struct main_connopt){"password-file", optarg};
+			break;
+		case 'p':
+			profile = optarg;
+			break;
+		case 'o': {
+			int f = output_format_parse(optarg);
+			if (f < 0) {
+				fprintf(stderr, "kcon: -o %s: unknown output format: use table, json or csv\n", optarg);
+				status = CMD_USAGE;
+				goto out;
+			}
+			s.format = (enum out_format)f;
+			break;
+		}
+		case 'e':
+			script_text = optarg;
+			break;
+		case 'f':
+			script_file = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (main_timeout(optarg, &s.timeout_ms) < 0) {
+				fprintf(stderr, "kcon: --timeout %s: give seconds, e.g. --timeout 30 or 2.5\n", optarg);
+				status = CMD_USAGE;
+				goto out;
+			}
+			break;
+		case OPT_DEMO:
+			demo = true;
+			break;
+		case OPT_REPL:
+			repl = true;
+			break;
+		case OPT_READ_ONLY:
+			s.read_only = true;
+			break;
+		case OPT_THEME:
+			theme = optarg;
+			break;
+		case 'v':
+			s.verbose = true;
+			break;
+		case 'V':
+			printf("kcon %s (librdkafka %s)\n", KCON_VERSION, rd_kafka_version_str());
+			goto out;
+		case 'h':
+			main_usage(stdout);
+			goto out;
+		default:
+			fprintf(stderr, "kcon: `kcon --help` shows the options\n");
+			status = CMD_USAGE;
+			goto out;
+		}
+	}
+
+	/* Settings: profile, then KCON_BOOTSTRAP, then the command line in order. */
+	char *path = conf_profile_path();
+	if (conf_load_profile(&s.conf, path, profile, &cause) < 0) {
+		free(path);
+		goto conf_error;
+	}
+	free(path);
+	if (getenv("KCON_BOOTSTRAP") && *getenv("KCON_BOOTSTRAP"))
+		conf_set_option(&s.conf, "bootstrap", getenv("KCON_BOOTSTRAP"), &cause);
+	for (int i = 0; i < nconn; i++) {
+		int rc = strcmp(conn[i].option, "F") == 0 ? conf_load_properties(&s.conf, conn[i].value, &cause)
+							   : conf_set_option(&s.conf, conn[i].option, conn[i].value, &cause);
+		if (rc < 0)
+			goto conf_error;
+	}
+	for (size_t i = 0; i < s.conf.nwarnings; i++)
+		fprintf(stderr, "kcon: %s\n", s.conf.warnings[i]);
+
+	if (demo) {
+		struct err e = {0};
+		s.demo = demo_start(&e);
+		if (s.demo == NULL) {
+			fprintf(stderr, "kcon: --demo: %s\n", e.cause);
+			err_clear(&e);
+			status = CMD_FAILED;
+			goto out;
+		}
+		conf_set_option(&s.conf, "bootstrap", demo_bootstrap(s.demo), &cause);
+	}
+
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		s.width = ws.ws_col;
+	if (isatty(STDIN_FILENO))
+		s.confirm = main_confirm;
+
+	cmd_init();
+	if (optind < argc) {
+		status = run_argv(&s, argc - optind, argv + optind);
+	} else if (script_text) {
+		status = run_text(&s, script_text, "-e");
+	} else if (script_file) {
+		FILE *f = strcmp(script_file, "-") == 0 ? stdin : fopen(script_file, "r");
+		if (f == NULL) {
+			fprintf(stderr, "kcon: -f %s: %s\n", script_file, strerror(errno));
+			status = CMD_USAGE;
+		} else {
+			status = run_stream(&s, f, script_file);
+			if (f != stdin)
+				fclose(f);
+		}
+	} else if (repl) {
+		status = repl_run(&s);
+	} else if (!isatty(STDIN_FILENO)) {
+		status = run_stream(&s, stdin, "stdin");
+	} else if (!isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "kcon: the TUI needs a terminal on stdout: give a command, -e, or --repl\n");
+		status = CMD_USAGE;
+	} else {
+		status = tui_run(&s, theme);
+	}
+	goto out;
+
+conf_error:
+	fprintf(stderr, "kcon: %s\n", cause);
+	free(cause);
+	status = CMD_USAGE;
+out:
+	session_clear(&s);
+	free(conn);
+	return status;
+}
