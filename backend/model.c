@@ -70,11 +70,13 @@ struct model *model_new(const struct rd_kafka_metadata *md, const char *cluster_
 			pp->err = mp->err;
 			pp->nreplicas = mp->replica_cnt;
 			pp->replicas = next;
-			memcpy(next, mp->replicas, sizeof(int32_t) * (size_t)mp->replica_cnt);
+			if (mp->replica_cnt > 0)
+				memcpy(next, mp->replicas, sizeof(int32_t) * (size_t)mp->replica_cnt);
 			next += mp->replica_cnt;
 			pp->nisr = mp->isr_cnt;
 			pp->isr = next;
-			memcpy(next, mp->isrs, sizeof(int32_t) * (size_t)mp->isr_cnt);
+			if (mp->isr_cnt > 0)
+				memcpy(next, mp->isrs, sizeof(int32_t) * (size_t)mp->isr_cnt);
 			next += mp->isr_cnt;
 			pp->offline = mp->leader < 0 || mp->err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE;
 			pp->under_replicated = mp->isr_cnt < mp->replica_cnt;

@@ -195,6 +195,8 @@ static void output_table(struct sbuf *sb, const struct out_col *cols, json_t *ro
 			if (c != last)
 				sbuf_add(sb, "  ");
 		}
+		while (sb->len && sb->buf[sb->len - 1] == ' ') /* empty trailing cells */
+			sb->buf[--sb->len] = '\0';
 		sbuf_addc(sb, '\n');
 	}
 	for (size_t i = 0; i < (nrows + 1) * ncols; i++)
@@ -246,7 +248,7 @@ static void output_fields(struct sbuf *sb, const struct out_col *fields, json_t 
 {
 	size_t tw = 0;
 	for (size_t i = 0; fields[i].key; i++)
-		if (strlen(fields[i].title) > tw)
+		if (strlen(fields[i].title) > tw && output_lookup(data, fields[i].key))
 			tw = strlen(fields[i].title);
 	for (size_t i = 0; fields[i].key; i++) {
 		json_t *v = output_lookup(data, fields[i].key);

@@ -113,6 +113,14 @@ int parse_commands(const char *src, struct parse_list *out, char **cause)
 				st.p++;
 			continue;
 		}
+		if (c == '\\' && st.p[1] == '\n') { /* a continued line separates words */
+			if (in_word)
+				parse_push_word(&st, &word);
+			in_word = false;
+			st.p += 2;
+			st.line++;
+			continue;
+		}
 		in_word = true;
 		if (c == '\\') {
 			st.p++;

@@ -1,0 +1,234 @@
+/* cmd: lookup by name, alias and unique prefix; argument parsing against the spec. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cmd.h"
+#include "session.h"
+
+static int exec_echo(struct cmd_ctx *ctx)
+{
+	json_t *o = json_object();
+	const char *v = cmd_arg(ctx, "name");
+	json_object_set_new(o, "name", v ? json_string(v) : json_null());
+	json_object_set_new(o, "entry", json_string(ctx->entry->name));
+	return cmd_ok(ctx, o);
+}
+
+static const struct cmd_pos name_arg[] = {{"name", CMD_ARG_STRING, 0}, {0}};
+static const struct cmd_pos opt_arg[] = {{"name", CMD_ARG_STRING, CMD_POS_OPTIONAL}, {0}};
+static const struct cmd_opt zopts[] = {
+	{"count", 'n', CMD_ARG_INT, 0, "a number"},
+	{"tag", 't', CMD_ARG_STRING, CMD_OPT_REPEAT, "tags"},
+	{"force", 'f', CMD_ARG_NONE, 0, "a flag"},
+	{"yes", 'y', CMD_ARG_NONE, 0, "confirm"},
+	{0},
+};
+
+static const struct cmd_entry ztable[] = {
+	{.name = "zzlist", .alias = "zzl", .group = "test", .args = opt_arg, .opts = zopts, .help = "x", .exec = exec_echo},
+	{.name = "zzthing show", .group = "test", .args = name_arg, .opts = zopts, .help = "x", .exec = exec_echo},
+	{.name = "zzthing shave", .group = "test", .args = name_arg, .help = "x", .exec = exec_echo},
+	{.name = "zzthing drop", .alias = "zzdrop", .group = "test", .args = name_arg, .opts = zopts, .help = "x",
+	 .flags = CMD_DESTRUCTIVE, .exec = exec_echo},
+	{0},
+};
+
+static int setup(void **state)
+{
+	(void)state;
+	cmd_init();
+	static int once;
+	if (!once++)
+		cmd_register(ztable);
+	return 0;
+}
+
+/* argv as one string split on spaces; expected entry name (NULL: error containing err) and words used */
+static const struct {
+	const char *line, *want, *err;
+	int consumed;
+} lookups[] = {
+	{"zzlist", "zzlist", NULL, 1},
+	{"zzl", "zzlist", NULL, 1},   /* alias beats being a prefix */
+	{"zzli", "zzlist", NULL, 1},  /* unique prefix */
+	{"zzthing show x", "zzthing show", NULL, 2},
+	{"zzth sho x", "zzthing show", NULL, 2},
+	{"zzthing sh x", NULL, "ambiguous", 0}, /* show or shave */
+	{"zzthing", NULL, "missing subcommand", 0},
+	{"zzthing frob", NULL, "unknown subcommand `frob`", 0},
+	{"zzdrop x", "zzthing drop", NULL, 1},
+	{"zz", "zzlist", NULL, 1}, /* alone, only one-word commands can match */
+	{"zzthing s", NULL, "ambiguous", 0},
+	{"nosuchcommand", NULL, "unknown command", 0},
+};
+
+static int split(char *line, char **argv)
+{
+	int argc = 0;
+	for (char *t = strtok(line, " "); t; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	return argc;
+}
+
+static void test_cmd_find(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(lookups) / sizeof(lookups[0]); i++) {
+		char buf[128], *argv[16], *cause = NULL;
+		strcpy(buf, lookups[i].line);
+		int argc = split(buf, argv), consumed = 0;
+		const struct cmd_entry *e = cmd_find(argc, argv, &consumed, &cause);
+		if (lookups[i].want) {
+			assert_non_null(e);
+			assert_string_equal(e->name, lookups[i].want);
+			assert_int_equal(consumed, lookups[i].consumed);
+		} else {
+			assert_null(e);
+			if (strstr(cause, lookups[i].err) == NULL)
+				fail_msg("%s: got `%s`, want `%s`", lookups[i].line, cause, lookups[i].err);
+			free(cause);
+		}
+	}
+}
+
+static const struct {
+	const char *line;
+	int status;
+	const char *err;
+} parses[] = {
+	{"zzlist", CMD_OK, NULL},
+	{"zzlist a", CMD_OK, NULL},
+	{"zzlist a b", CMD_USAGE, "unexpected argument `b`"},
+	{"zzthing show", CMD_USAGE, "missing TEXT"},
+	{"zzlist --count", CMD_USAGE, "needs a value"},
+	{"zzlist --force=1", CMD_USAGE, "takes no value"},
+	{"zzlist --bogus", CMD_USAGE, "unknown option `--bogus`"},
+	{"zzlist -x", CMD_USAGE, "unknown option `-x`"},
+	{"zzlist -o json a", CMD_OK, NULL},
+	{"zzlist -- -notanoption", CMD_OK, NULL},
+};
+
+static void test_cmd_prepare(void **state)
+{
+	(void)state;
+	struct session s = {0};
+	for (size_t i = 0; i < sizeof(parses) / sizeof(parses[0]); i++) {
+		char buf[128], *argv[16];
+		strcpy(buf, parses[i].line);
+		int argc = split(buf, argv);
+		struct cmd_ctx ctx;
+		int rc = cmd_prepare(&ctx, &s, argc, argv);
+		if (rc != parses[i].status)
+			fail_msg("%s: status %d, want %d (%s)", parses[i].line, rc, parses[i].status, ctx.error);
+		if (parses[i].err) {
+			assert_non_null(strstr(ctx.error, parses[i].err));
+			if (ctx.entry) /* usage errors on a known command carry its usage as the hint */
+				assert_non_null(strstr(ctx.hint, "usage: "));
+		}
+		cmd_ctx_clear(&ctx);
+	}
+}
+
+static void test_cmd_args(void **state)
+{
+	(void)state;
+	struct session s = {0};
+	char buf[] = "zzthing show NAME -n 42 --tag=a -t b --force --count=7 -o csv";
+	char *argv[20];
+	int argc = split(buf, argv);
+	struct cmd_ctx ctx;
+	assert_int_equal(cmd_prepare(&ctx, &s, argc, argv), CMD_OK);
+	assert_string_equal(cmd_arg(&ctx, "name"), "NAME");
+	assert_string_equal(cmd_arg(&ctx, "count"), "7"); /* the last value wins */
+	char *const *tags;
+	assert_int_equal(cmd_arg_all(&ctx, "tag", &tags), 2);
+	assert_string_equal(tags[0], "a");
+	assert_string_equal(tags[1], "b");
+	assert_true(cmd_has(&ctx, "force"));
+	assert_false(cmd_has(&ctx, "yes"));
+	assert_string_equal(ctx.args.output, "csv");
+	long long n;
+	assert_int_equal(cmd_arg_int(&ctx, "count", 0, 0, 100, &n), 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(cmd_arg_int(&ctx, "count", 0, 10, 100, &n), CMD_USAGE); /* out of range */
+	assert_non_null(strstr(ctx.hint, "from 10 to 100"));
+	assert_int_equal(cmd_exec(&ctx), CMD_USAGE); /* a recorded error is not run over */
+	cmd_ctx_clear(&ctx);
+}
+
+static bool confirm_answer;
+static char confirm_expect[64];
+static bool fake_confirm(void *ud, const char *question, const char *expect)
+{
+	(void)ud;
+	assert_non_null(strstr(question, expect));
+	strcpy(confirm_expect, expect);
+	return confirm_answer;
+}
+
+static void test_cmd_destructive(void **state)
+{
+	(void)state;
+	struct session s = {0};
+	char *argv[] = {"zzthing", "drop", "victim", NULL, NULL};
+	struct cmd_ctx ctx;
+
+	/* no terminal: refused with a usage status and a hint to add --yes */
+	cmd_prepare(&ctx, &s, 3, argv);
+	assert_int_equal(cmd_exec(&ctx), CMD_USAGE);
+	assert_non_null(strstr(ctx.hint, "--yes"));
+	cmd_ctx_clear(&ctx);
+
+	/* a person who types something else: nothing done */
+	s.confirm = fake_confirm;
+	confirm_answer = false;
+	cmd_prepare(&ctx, &s, 3, argv);
+	assert_int_equal(cmd_exec(&ctx), CMD_FAILED);
+	assert_string_equal(confirm_expect, "victim");
+	assert_null(ctx.result);
+	cmd_ctx_clear(&ctx);
+
+	confirm_answer = true;
+	cmd_prepare(&ctx, &s, 3, argv);
+	assert_int_equal(cmd_exec(&ctx), CMD_OK);
+	cmd_ctx_clear(&ctx);
+
+	/* --yes needs nobody */
+	s.confirm = NULL;
+	argv[3] = "--yes";
+	cmd_prepare(&ctx, &s, 4, argv);
+	assert_int_equal(cmd_exec(&ctx), CMD_OK);
+	cmd_ctx_clear(&ctx);
+
+	/* read-only sessions refuse anything that is not READ_ONLY */
+	s.read_only = true;
+	cmd_prepare(&ctx, &s, 4, argv);
+	assert_int_equal(cmd_exec(&ctx), CMD_FAILED);
+	assert_non_null(strstr(ctx.error, "read-only"));
+	cmd_ctx_clear(&ctx);
+}
+
+static void test_cmd_usage(void **state)
+{
+	(void)state;
+	char *u = cmd_usage(&ztable[1]);
+	assert_string_equal(u, "zzthing show TEXT [--count N] [--tag TEXT]... [--force] [--yes]");
+	free(u);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cmd_find),     cmocka_unit_test(test_cmd_prepare),
+		cmocka_unit_test(test_cmd_args),     cmocka_unit_test(test_cmd_destructive),
+		cmocka_unit_test(test_cmd_usage),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}

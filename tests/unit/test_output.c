@@ -1,0 +1,134 @@
+/* output: table, CSV and JSON sinks, with escaping and width fitting. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "output.h"
+
+static const struct out_col cols[] = {
+	{"name", "name", 0},
+	{"count", "count", OUT_RIGHT},
+	{"isr", "isr", 0},
+	{"extra", "extra", OUT_WIDE},
+	{0},
+};
+static const struct out_table tables[] = {{"rows", cols}, {0}};
+static const struct out_col fields[] = {{"title", "Title", 0}, {"missing", "Missing", 0}, {0}};
+static const struct out_view view = {.fields = fields, .tables = tables};
+
+static json_t *data(void)
+{
+	return json_pack("{s:s,s:[{s:s,s:i,s:[i,i],s:s},{s:s,s:i,s:[],s:n}]}", "title", "T", "rows", "name", "alpha",
+			 "count", 5, "isr", 1, 2, "extra", "wide column", "name", "b", "count", 12345, "isr", "extra");
+}
+
+static char *render(enum out_format fmt, json_t *d, int width)
+{
+	struct sbuf sb = SBUF_INIT;
+	output_render(&sb, fmt, &view, d, width);
+	return sbuf_release(&sb);
+}
+
+static void test_output_table(void **state)
+{
+	(void)state;
+	json_t *d = data();
+	char *s = render(OUT_TABLE, d, 0);
+	assert_string_equal(s, "Title: T\n"
+			       "\n"
+			       "NAME   COUNT  ISR  EXTRA\n"
+			       "alpha      5  1,2  wide column\n"
+			       "b      12345       -\n");
+	free(s);
+	/* narrow: the WIDE column goes first */
+	s = render(OUT_TABLE, d, 20);
+	assert_string_equal(s, "Title: T\n\nNAME   COUNT  ISR\nalpha      5  1,2\nb      12345\n");
+	free(s);
+	json_decref(d);
+}
+
+static void test_output_truncates_to_width(void **state)
+{
+	(void)state;
+	static const struct out_col c2[] = {{"name", "name", 0}, {"n", "n", OUT_RIGHT}, {0}};
+	static const struct out_table t2[] = {{"rows", c2}, {0}};
+	static const struct out_view v2 = {.tables = t2};
+	json_t *d = json_pack("{s:[{s:s,s:i}]}", "rows", "name", "a-very-long-topic-name-that-does-not-fit", "n", 1);
+	struct sbuf sb = SBUF_INIT;
+	output_render(&sb, OUT_TABLE, &v2, d, 20);
+	/* every line fits in 20 columns, and the cut is marked */
+	for (char *line = strtok(sb.buf, "\n"); line; line = strtok(NULL, "\n"))
+		assert_true(strlen(line) <= 20);
+	assert_non_null(strstr(sb.buf + strlen(sb.buf) + 1, "~"));
+	sbuf_free(&sb);
+	json_decref(d);
+}
+
+static void test_output_csv(void **state)
+{
+	(void)state;
+	json_t *d = json_pack("{s:[{s:s,s:i,s:[i],s:s}]}", "rows", "name", "a,\"b\"", "count", 1, "isr", 3, "extra",
+			      "x\ny");
+	char *s = render(OUT_CSV, d, 0);
+	/* CSV is data: the newline is escaped like any control byte, quotes doubled */
+	assert_string_equal(s, "name,count,isr,extra\n\"a,\"\"b\"\"\",1,3,x\\x0ay\n");
+	free(s);
+	json_decref(d);
+}
+
+static void test_output_json_escapes(void **state)
+{
+	(void)state;
+	json_t *d = json_pack("{s:s}", "v", "\x1b]0;pwned\x07 \xe2\x80\xae \x7f");
+	char *s = render(OUT_JSON, d, 0);
+	assert_string_equal(s, "{\"v\":\"\\u001B]0;pwned\\u0007 \\u202e \\u007f\"}\n");
+	free(s);
+	json_decref(d);
+}
+
+static void test_output_hostile_table(void **state)
+{
+	(void)state;
+	json_t *d = json_pack("{s:s,s:[]}", "title", "\x1b[2J\xc2\x9b", "rows");
+	char *s = render(OUT_TABLE, d, 0);
+	assert_string_equal(s, "Title: \\x1b[2J\\xc2\\x9b\n\nNAME  COUNT  ISR  EXTRA\n");
+	free(s);
+	json_decref(d);
+}
+
+static void test_output_generic_and_error(void **state)
+{
+	(void)state;
+	json_t *d = json_pack("{s:s,s:[{s:i,s:s}]}", "topic", "t", "items", "a", 1, "b", "x");
+	struct sbuf sb = SBUF_INIT;
+	output_render(&sb, OUT_TABLE, NULL, d, 0);
+	assert_string_equal(sbuf_str(&sb), "topic: t\n\nA  B\n1  x\n");
+	sbuf_reset(&sb);
+	output_error(&sb, OUT_JSON, "topics", 3, "cannot reach", "check it");
+	assert_string_equal(sbuf_str(&sb),
+			    "{\"error\":{\"command\":\"topics\",\"message\":\"cannot reach\",\"hint\":\"check it\",\"status\":3}}\n");
+	sbuf_reset(&sb);
+	output_error(&sb, OUT_TABLE, "topics", 1, "bad \x1b", NULL);
+	assert_string_equal(sbuf_str(&sb), "error: bad \\x1b\n");
+	sbuf_free(&sb);
+	json_decref(d);
+	assert_int_equal(output_format_parse("json"), OUT_JSON);
+	assert_int_equal(output_format_parse("csv"), OUT_CSV);
+	assert_int_equal(output_format_parse("table"), OUT_TABLE);
+	assert_int_equal(output_format_parse("yaml"), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_output_table),         cmocka_unit_test(test_output_truncates_to_width),
+		cmocka_unit_test(test_output_csv),           cmocka_unit_test(test_output_json_escapes),
+		cmocka_unit_test(test_output_hostile_table), cmocka_unit_test(test_output_generic_and_error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
