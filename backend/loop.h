@@ -1,0 +1,72 @@
+/*
+ * The one event loop: a single-threaded poll() over registered fds, monotonic timers, a signal
+ * self-pipe, and the completions of the command worker. librdkafka 2.0.2 has no asynchronous
+ * metadata call, so commands (whose exec may block up to the session timeout) run one at a time,
+ * in submission order, on one worker thread; their completion callback runs on the loop thread.
+ * Commands flagged CMD_UI run on the loop thread, still in order with the others.
+ */
+#ifndef KCON_LOOP_H
+#define KCON_LOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cmd_ctx;
+struct loop;
+
+/** Called on the loop thread when fd is ready; revents as poll() reports them. */
+typedef void (*loop_fd_cb)(struct loop *l, int fd, short revents, void *ud);
+/** Called once when a timer expires (add it again to repeat). */
+typedef void (*loop_timer_cb)(struct loop *l, void *ud);
+/** Called on the loop thread for each caught signal, in arrival order. */
+typedef void (*loop_signal_cb)(struct loop *l, int signo, void *ud);
+/** Called on the loop thread when a command finished: ctx->status, ->result, ->error are set. */
+typedef void (*loop_cmd_cb)(struct loop *l, struct cmd_ctx *ctx, void *ud);
+
+/** @brief A new loop; NULL with *cause (callee allocates) when pipes cannot be made. */
+struct loop *loop_new(char **cause);
+/**
+ * @brief Stops the worker (waiting for the command it runs, bounded by that command's timeout),
+ * calls the callbacks of queued commands with status CMD_FAILED ("cancelled"), restores signal
+ * dispositions, frees the loop and NULLs *lp.
+ */
+void loop_free(struct loop **lp);
+
+/** @brief Watches fd for events (POLLIN, POLLOUT); replaces an earlier registration of fd. */
+void loop_fd_add(struct loop *l, int fd, short events, loop_fd_cb cb, void *ud);
+/** @brief Stops watching fd (safe inside its own callback). */
+void loop_fd_remove(struct loop *l, int fd);
+
+/** @brief Calls cb once after ms milliseconds; returns an id > 0 for loop_timer_cancel(). */
+unsigned loop_timer_add(struct loop *l, int ms, loop_timer_cb cb, void *ud);
+/** @brief Cancels a pending timer; unknown or fired ids are ignored. */
+void loop_timer_cancel(struct loop *l, unsigned id);
+
+/**
+ * @brief Catches the signals of the 0-terminated list (e.g. SIGWINCH, SIGINT, SIGTERM, SIGCHLD)
+ * through a self-pipe and delivers them to cb on the loop thread. One loop per process may do so.
+ */
+void loop_signals(struct loop *l, const int *signals, loop_signal_cb cb, void *ud);
+
+/**
+ * @brief Queues a prepared command (cmd_prepare); it runs after those queued before it, and done
+ * is called with it on the loop thread. The caller keeps ctx alive until then.
+ */
+void loop_run_command(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, void *ud);
+/** @brief Commands queued or running. */
+int loop_pending(const struct loop *l);
+
+/**
+ * @brief Waits up to max_ms (-1: until something happens) and dispatches what is ready.
+ * @return false once loop_stop() was called
+ */
+bool loop_once(struct loop *l, int max_ms);
+/** @brief Runs until loop_stop(). */
+void loop_run(struct loop *l);
+/** @brief Makes loop_run() return after the current dispatch. */
+void loop_stop(struct loop *l);
+
+/** @brief Monotonic clock in ms. */
+int64_t loop_now_ms(void);
+
+#endif

@@ -1,0 +1,266 @@
+/* loop: timers in order, fd dispatch, commands in order on the loop thread, signals via the self-pipe. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "loop.h"
+#include "session.h"
+
+static struct loop *test_loop(void)
+{
+	char *cause = NULL;
+	struct loop *l = loop_new(&cause);
+	assert_non_null(l);
+	assert_null(cause);
+	return l;
+}
+
+/* Runs the loop until *flag reaches want or 5 s pass. */
+static void spin_until(struct loop *l, const int *flag, int want)
+{
+	int64_t deadline = loop_now_ms() + 5000;
+	while (*flag < want && loop_now_ms() < deadline)
+		loop_once(l, 50);
+	assert_int_equal(*flag, want);
+}
+
+/* --- timers ---------------------------------------------------------------------------------- */
+
+static char fired[16];
+static int nfired;
+
+static void on_timer(struct loop *l, void *ud)
+{
+	(void)l;
+	fired[nfired++] = (char)(intptr_t)ud;
+}
+
+static void timers_fire_in_order(void **state)
+{
+	(void)state;
+	struct loop *l = test_loop();
+	nfired = 0;
+	int64_t start = loop_now_ms();
+	loop_timer_add(l, 60, on_timer, (void *)'a');
+	loop_timer_add(l, 20, on_timer, (void *)'b');
+	unsigned x = loop_timer_add(l, 30, on_timer, (void *)'x');
+	loop_timer_add(l, 40, on_timer, (void *)'c');
+	loop_timer_add(l, 20, on_timer, (void *)'d'); /* same due time as b, added later: after b */
+	loop_timer_cancel(l, x);
+	loop_timer_cancel(l, 9999); /* unknown: ignored */
+	spin_until(l, &nfired, 4);
+	fired[nfired] = '\0';
+	assert_string_equal(fired, "bdca");
+	assert_true(loop_now_ms() - start >= 60);
+	loop_free(&l);
+	assert_null(l);
+}
+
+/* A timer that re-adds itself runs once per round, not forever within one. */
+static int rearmed;
+static void on_rearm(struct loop *l, void *ud)
+{
+	(void)ud;
+	if (++rearmed < 3)
+		loop_timer_add(l, 0, on_rearm, NULL);
+}
+
+static void timer_rearm(void **state)
+{
+	(void)state;
+	struct loop *l = test_loop();
+	rearmed = 0;
+	loop_timer_add(l, 0, on_rearm, NULL);
+	loop_once(l, 0);
+	assert_int_equal(rearmed, 1);
+	spin_until(l, &rearmed, 3);
+	loop_free(&l);
+}
+
+/* --- fds ------------------------------------------------------------------------------------- */
+
+static int fd_calls;
+static char fd_got[8];
+
+static void on_fd(struct loop *l, int fd, short revents, void *ud)
+{
+	assert_true(revents & POLLIN);
+	assert_ptr_equal(ud, &fd_calls);
+	ssize_t n = read(fd, fd_got, sizeof(fd_got) - 1);
+	assert_true(n > 0);
+	fd_got[n] = '\0';
+	fd_calls++;
+	loop_fd_remove(l, fd);
+}
+
+static void fds_dispatch(void **state)
+{
+	(void)state;
+	struct loop *l = test_loop();
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	fd_calls = 0;
+	loop_fd_add(l, p[0], POLLIN, on_fd, &fd_calls);
+	loop_once(l, 0);
+	assert_int_equal(fd_calls, 0); /* nothing to read yet */
+	assert_int_equal(write(p[1], "hi", 2), 2);
+	spin_until(l, &fd_calls, 1);
+	assert_string_equal(fd_got, "hi");
+	/* Removed in its callback: more data does not call it again. */
+	assert_int_equal(write(p[1], "x", 1), 1);
+	loop_once(l, 20);
+	assert_int_equal(fd_calls, 1);
+	loop_free(&l);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* --- commands -------------------------------------------------------------------------------- */
+
+static pthread_t main_thread;
+static int exec_order[8], nexec;
+static int done_order[8], ndone;
+static bool exec_on_main[8];
+static pthread_mutex_t exec_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int exec_slow(struct cmd_ctx *ctx)
+{
+	int id = (int)json_integer_value(json_object_get(ctx->result, "id"));
+	if (id == 0) {
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		nanosleep(&ts, NULL); /* the first one takes longest: order must still hold */
+	}
+	pthread_mutex_lock(&exec_mu);
+	exec_on_main[id] = pthread_equal(pthread_self(), main_thread);
+	exec_order[nexec++] = id;
+	pthread_mutex_unlock(&exec_mu);
+	if (id == 3)
+		return cmd_fail(ctx, CMD_FAILED, "a hint", "failed on purpose");
+	return CMD_OK;
+}
+
+static const struct cmd_entry test_cmds[] = {
+	{.name = "zzslow", .group = "test", .help = "x", .flags = CMD_READ_ONLY, .exec = exec_slow},
+	{.name = "zzui", .group = "test", .help = "x", .flags = CMD_READ_ONLY | CMD_UI, .exec = exec_slow},
+	{0},
+};
+
+static void on_done(struct loop *l, struct cmd_ctx *ctx, void *ud)
+{
+	(void)l;
+	assert_true(pthread_equal(pthread_self(), main_thread));
+	int id = (int)(intptr_t)ud;
+	assert_int_equal(json_integer_value(json_object_get(ctx->result, "id")), id);
+	assert_int_equal(ctx->status, id == 3 ? CMD_FAILED : CMD_OK);
+	done_order[ndone++] = id;
+}
+
+static void commands_in_order(void **state)
+{
+	(void)state;
+	struct session s = {0};
+	struct loop *l = test_loop();
+	struct cmd_ctx ctx[5];
+	main_thread = pthread_self();
+	nexec = ndone = 0;
+	for (int i = 0; i < 5; i++) {
+		memset(&ctx[i], 0, sizeof(ctx[i]));
+		ctx[i].session = &s;
+		ctx[i].entry = &test_cmds[i == 2 ? 1 : 0]; /* the third is a UI command */
+		ctx[i].result = json_pack("{s:i}", "id", i); /* smuggles the id into exec */
+		loop_run_command(l, &ctx[i], on_done, (void *)(intptr_t)i);
+	}
+	assert_int_equal(loop_pending(l), 5);
+	spin_until(l, &ndone, 5);
+	assert_int_equal(loop_pending(l), 0);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(exec_order[i], i);
+		assert_int_equal(done_order[i], i);
+		assert_int_equal(exec_on_main[i], i == 2); /* only the UI command ran on this thread */
+		cmd_ctx_clear(&ctx[i]);
+	}
+	loop_free(&l);
+}
+
+static void on_cancel(struct loop *l, struct cmd_ctx *ctx, void *ud)
+{
+	(void)l;
+	(*(int *)ud)++;
+	assert_non_null(ctx->error);
+}
+
+/* Freeing the loop finishes the running command and cancels the queued ones, calling back each. */
+static void free_cancels_queued(void **state)
+{
+	(void)state;
+	struct session s = {0};
+	struct loop *l = test_loop();
+	struct cmd_ctx ctx[3];
+	int calls = 0;
+	main_thread = pthread_self();
+	nexec = 0;
+	for (int i = 0; i < 3; i++) {
+		memset(&ctx[i], 0, sizeof(ctx[i]));
+		ctx[i].session = &s;
+		ctx[i].entry = &test_cmds[0];
+		ctx[i].result = json_pack("{s:i}", "id", 3); /* fails, so every callback sees an error */
+		loop_run_command(l, &ctx[i], on_cancel, &calls);
+	}
+	loop_free(&l);
+	assert_int_equal(calls, 3);
+	assert_int_equal(nexec, 1); /* only the first ran */
+	assert_string_equal(ctx[2].error, "cancelled: kcon is quitting");
+	for (int i = 0; i < 3; i++)
+		cmd_ctx_clear(&ctx[i]);
+}
+
+/* --- signals --------------------------------------------------------------------------------- */
+
+static int sig_got[8], nsig;
+
+static void on_signal(struct loop *l, int signo, void *ud)
+{
+	(void)l;
+	assert_ptr_equal(ud, sig_got);
+	sig_got[nsig++] = signo;
+}
+
+static void signals_via_self_pipe(void **state)
+{
+	(void)state;
+	struct loop *l = test_loop();
+	static const int sigs[] = {SIGWINCH, SIGINT, SIGTERM, SIGCHLD, 0};
+	nsig = 0;
+	loop_signals(l, sigs, on_signal, sig_got);
+	raise(SIGWINCH);
+	raise(SIGTERM); /* caught: the test process lives on */
+	spin_until(l, &nsig, 2);
+	assert_int_equal(sig_got[0], SIGWINCH);
+	assert_int_equal(sig_got[1], SIGTERM);
+	loop_free(&l);
+	/* Dispositions are restored. */
+	struct sigaction sa;
+	sigaction(SIGTERM, NULL, &sa);
+	assert_true(sa.sa_handler == SIG_DFL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(timers_fire_in_order), cmocka_unit_test(timer_rearm),
+		cmocka_unit_test(fds_dispatch),         cmocka_unit_test(commands_in_order),
+		cmocka_unit_test(free_cancels_queued),  cmocka_unit_test(signals_via_self_pipe),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
