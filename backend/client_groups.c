@@ -1,0 +1,361 @@
+#include "client_groups.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "xalloc.h"
+
+#define GROUPS_DESCRIBE_CHUNK 200 /* groups per DescribeConsumerGroups call */
+#define GROUPS_WINDOW 512         /* requests in flight at once */
+
+int64_t client_groups_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t groups_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static rd_kafka_AdminOptions_t *groups_options(struct client *c, rd_kafka_admin_op_t op)
+{
+	rd_kafka_AdminOptions_t *o = rd_kafka_AdminOptions_new(client_rk(c), op);
+	rd_kafka_AdminOptions_set_request_timeout(o, client_timeout(c), NULL, 0);
+	return o;
+}
+
+/* Waits for the one result of a single request on q; NULL with e set on failure. */
+static rd_kafka_event_t *groups_wait(struct client *c, rd_kafka_queue_t *q, const char *what, struct err *e)
+{
+	rd_kafka_event_t *ev = rd_kafka_queue_poll(q, client_timeout(c) + 1000);
+	if (ev == NULL) {
+		client_error(c, RD_KAFKA_RESP_ERR__TIMED_OUT, NULL, what, e);
+		return NULL;
+	}
+	if (rd_kafka_event_error(ev)) {
+		client_error(c, rd_kafka_event_error(ev), rd_kafka_event_error_string(ev), what, e);
+		rd_kafka_event_destroy(ev);
+		return NULL;
+	}
+	return ev;
+}
+
+int client_groups_list(struct client *c, struct group_info **out, int *n, struct err *e)
+{
+	*out = NULL, *n = 0;
+	rd_kafka_AdminOptions_t *o = groups_options(c, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS);
+	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
+	rd_kafka_ListConsumerGroups(client_rk(c), o, q);
+	rd_kafka_event_t *ev = groups_wait(c, q, "list groups", e);
+	int rc = ev ? CMD_OK : e->status;
+	if (ev) {
+		const rd_kafka_ListConsumerGroups_result_t *res = rd_kafka_event_ListConsumerGroups_result(ev);
+		size_t nv, ne;
+		const rd_kafka_ConsumerGroupListing_t **v = rd_kafka_ListConsumerGroups_result_valid(res, &nv);
+		const rd_kafka_error_t **errs = rd_kafka_ListConsumerGroups_result_errors(res, &ne);
+		if (nv == 0 && ne > 0) {
+			rc = client_error(c, rd_kafka_error_code(errs[0]), rd_kafka_error_string(errs[0]), "list groups", e);
+		} else {
+			struct group_info *g = xcalloc(nv + 1, sizeof(*g));
+			for (size_t i = 0; i < nv; i++) {
+				g[i].id = xstrdup(rd_kafka_ConsumerGroupListing_group_id(v[i]));
+				g[i].state = rd_kafka_ConsumerGroupListing_state(v[i]);
+				g[i].simple = rd_kafka_ConsumerGroupListing_is_simple_consumer_group(v[i]);
+				g[i].coordinator = -1;
+			}
+			*out = g, *n = (int)nv;
+		}
+		rd_kafka_event_destroy(ev);
+	}
+	rd_kafka_queue_destroy(q);
+	rd_kafka_AdminOptions_destroy(o);
+	return rc;
+}
+
+/* Index of groups sorted by id, to fold results that name their group. */
+struct groups_index {
+	struct group_info **order;
+	int n;
+};
+
+static int groups_index_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct group_info *const *)a)->id, (*(struct group_info *const *)b)->id);
+}
+
+static struct group_info *groups_index_find(const struct groups_index *ix, const char *id)
+{
+	int lo = 0, hi = ix->n - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2, cmp = strcmp(ix->order[mid]->id, id);
+		if (cmp == 0)
+			return ix->order[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+static void groups_set_error(struct group_info *g, const char *what, const rd_kafka_error_t *err)
+{
+	if (g->error == NULL)
+		g->error = xasprintf("%s: %s", what, rd_kafka_error_string(err));
+}
+
+static void groups_fold_description(struct group_info *g, const rd_kafka_ConsumerGroupDescription_t *d)
+{
+	const rd_kafka_error_t *err = rd_kafka_ConsumerGroupDescription_error(d);
+	if (err) {
+		groups_set_error(g, "describe", err);
+		return;
+	}
+	g->described = true;
+	g->state = rd_kafka_ConsumerGroupDescription_state(d);
+	g->simple = rd_kafka_ConsumerGroupDescription_is_simple_consumer_group(d);
+	const rd_kafka_Node_t *coord = rd_kafka_ConsumerGroupDescription_coordinator(d);
+	g->coordinator = coord ? rd_kafka_Node_id(coord) : -1;
+	const char *assignor = rd_kafka_ConsumerGroupDescription_partition_assignor(d);
+	free(g->assignor);
+	g->assignor = assignor && *assignor ? xstrdup(assignor) : NULL;
+	size_t n = rd_kafka_ConsumerGroupDescription_member_count(d);
+	g->members = xcalloc(n + 1, sizeof(*g->members));
+	g->nmembers = (int)n;
+	for (size_t i = 0; i < n; i++) {
+		const rd_kafka_MemberDescription_t *m = rd_kafka_ConsumerGroupDescription_member(d, i);
+		struct group_member *gm = &g->members[i];
+		gm->member_id = xstrdup(rd_kafka_MemberDescription_consumer_id(m));
+		gm->client_id = xstrdup(rd_kafka_MemberDescription_client_id(m));
+		gm->host = xstrdup(rd_kafka_MemberDescription_host(m));
+		gm->instance_id = xstrdup(rd_kafka_MemberDescription_group_instance_id(m));
+		const rd_kafka_MemberAssignment_t *a = rd_kafka_MemberDescription_assignment(m);
+		const rd_kafka_topic_partition_list_t *parts = a ? rd_kafka_MemberAssignment_partitions(a) : NULL;
+		gm->assigned = parts ? rd_kafka_topic_partition_list_copy(parts) : rd_kafka_topic_partition_list_new(0);
+	}
+}
+
+static void groups_fold_offsets(struct group_info *g, const rd_kafka_group_result_t *r)
+{
+	const rd_kafka_error_t *err = rd_kafka_group_result_error(r);
+	if (err) {
+		groups_set_error(g, "committed offsets", err);
+		return;
+	}
+	const rd_kafka_topic_partition_list_t *parts = rd_kafka_group_result_partitions(r);
+	if (g->committed)
+		rd_kafka_topic_partition_list_destroy(g->committed);
+	g->committed = parts ? rd_kafka_topic_partition_list_copy(parts) : rd_kafka_topic_partition_list_new(0);
+	g->committed_ms = client_groups_now_ms();
+}
+
+int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned what,
+			const rd_kafka_topic_partition_list_t *parts, struct err *e)
+{
+	if (n == 0)
+		return CMD_OK;
+	rd_kafka_t *rk = client_rk(c);
+	struct groups_index ix = {.n = n, .order = xcalloc((size_t)n, sizeof(*ix.order))};
+	for (int i = 0; i < n; i++)
+		ix.order[i] = &g[i];
+	qsort(ix.order, (size_t)n, sizeof(*ix.order), groups_index_cmp);
+
+	rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+	rd_kafka_AdminOptions_t *od = groups_options(c, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS);
+	rd_kafka_AdminOptions_t *oo = groups_options(c, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
+	int next_d = (what & CLIENT_GROUPS_DESCRIBE) ? 0 : n, next_o = (what & CLIENT_GROUPS_OFFSETS) ? 0 : n;
+	int inflight = 0, rc = CMD_OK;
+	int64_t deadline = groups_mono_ms() + client_timeout(c) + 1000;
+	const char **names = xcalloc(GROUPS_DESCRIBE_CHUNK, sizeof(char *));
+	while (next_d < n || next_o < n || inflight > 0) {
+		/* Keep the window full: descriptions in chunks, then one offsets request per group. */
+		while (inflight < GROUPS_WINDOW && (next_d < n || next_o < n)) {
+			if (next_d < n) {
+				int k = 0;
+				for (; k < GROUPS_DESCRIBE_CHUNK && next_d < n; k++)
+					names[k] = g[next_d++].id;
+				rd_kafka_DescribeConsumerGroups(rk, names, (size_t)k, od, q);
+			} else {
+				rd_kafka_ListConsumerGroupOffsets_t *req =
+					rd_kafka_ListConsumerGroupOffsets_new(g[next_o].id, parts);
+				rd_kafka_AdminOptions_set_opaque(oo, &g[next_o]);
+				rd_kafka_ListConsumerGroupOffsets(rk, &req, 1, oo, q);
+				rd_kafka_ListConsumerGroupOffsets_destroy(req);
+				next_o++;
+			}
+			inflight++;
+		}
+		int64_t left = deadline - groups_mono_ms();
+		rd_kafka_event_t *ev = left > 0 ? rd_kafka_queue_poll(q, (int)left) : NULL;
+		if (ev == NULL) {
+			rc = client_error(c, RD_KAFKA_RESP_ERR__TIMED_OUT, NULL, "describe groups", e);
+			break;
+		}
+		inflight--;
+		deadline = groups_mono_ms() + client_timeout(c) + 1000; /* progress: the clock restarts */
+		rd_kafka_resp_err_t err = rd_kafka_event_error(ev);
+		if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_DESCRIBECONSUMERGROUPS_RESULT) {
+			if (err) {
+				rc = client_error(c, err, rd_kafka_event_error_string(ev), "describe groups", e);
+				rd_kafka_event_destroy(ev);
+				break;
+			}
+			size_t nr;
+			const rd_kafka_ConsumerGroupDescription_t **d = rd_kafka_DescribeConsumerGroups_result_groups(
+				rd_kafka_event_DescribeConsumerGroups_result(ev), &nr);
+			for (size_t i = 0; i < nr; i++) {
+				struct group_info *gi =
+					groups_index_find(&ix, rd_kafka_ConsumerGroupDescription_group_id(d[i]));
+				if (gi && !gi->described)
+					groups_fold_description(gi, d[i]);
+			}
+		} else if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT) {
+			struct group_info *gi = rd_kafka_event_opaque(ev);
+			size_t nr;
+			const rd_kafka_group_result_t **r = rd_kafka_ListConsumerGroupOffsets_result_groups(
+				rd_kafka_event_ListConsumerGroupOffsets_result(ev), &nr);
+			if (err && (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__TIMED_OUT ||
+				    err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)) {
+				rc = client_error(c, err, rd_kafka_event_error_string(ev), "committed offsets", e);
+				rd_kafka_event_destroy(ev);
+				break;
+			}
+			if (err && gi && gi->error == NULL)
+				gi->error = xasprintf("committed offsets: %s", rd_kafka_event_error_string(ev));
+			else if (gi && nr > 0)
+				groups_fold_offsets(gi, r[0]);
+		}
+		rd_kafka_event_destroy(ev);
+	}
+	free(names);
+	rd_kafka_AdminOptions_destroy(od);
+	rd_kafka_AdminOptions_destroy(oo);
+	rd_kafka_queue_destroy(q); /* late results of a failed fetch are dropped with the queue */
+	free(ix.order);
+	return rc;
+}
+
+void client_groups_free(struct group_info **gp, int n)
+{
+	struct group_info *g = *gp;
+	if (g == NULL)
+		return;
+	for (int i = 0; i < n; i++) {
+		for (int j = 0; j < g[i].nmembers; j++) {
+			struct group_member *m = &g[i].members[j];
+			free(m->member_id), free(m->client_id), free(m->host), free(m->instance_id);
+			rd_kafka_topic_partition_list_destroy(m->assigned);
+		}
+		free(g[i].members);
+		if (g[i].committed)
+			rd_kafka_topic_partition_list_destroy(g[i].committed);
+		free(g[i].id), free(g[i].assignor), free(g[i].error);
+	}
+	free(g);
+	*gp = NULL;
+}
+
+/* The single group result of an alter/delete-offsets/delete event: whole-group error, then partitions. */
+static int groups_result(struct client *c, const rd_kafka_group_result_t **r, size_t nr,
+			 rd_kafka_topic_partition_list_t *parts, const char *what, struct err *e)
+{
+	if (nr < 1)
+		return err_set(e, CMD_FAILED, NULL, "%s: the broker sent no result", what);
+	const rd_kafka_error_t *err = rd_kafka_group_result_error(r[0]);
+	if (err) {
+		rd_kafka_resp_err_t code = rd_kafka_error_code(err);
+		if (code == RD_KAFKA_RESP_ERR_NON_EMPTY_GROUP || code == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID)
+			return err_set(e, CMD_FAILED,
+				       "stop the group's consumers first (`group describe` lists them), then retry",
+				       "%s: the group has active members: %s", what, rd_kafka_error_string(err));
+		if (code == RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND)
+			return err_set(e, CMD_FAILED, "`groups` lists the groups; names are case-sensitive",
+				       "%s: no such group", what);
+		return client_error(c, code, rd_kafka_error_string(err), what, e);
+	}
+	const rd_kafka_topic_partition_list_t *rp = rd_kafka_group_result_partitions(r[0]);
+	for (int i = 0; parts && rp && i < rp->cnt; i++) {
+		rd_kafka_topic_partition_t *p =
+			rd_kafka_topic_partition_list_find(parts, rp->elems[i].topic, rp->elems[i].partition);
+		if (p)
+			p->err = rp->elems[i].err;
+	}
+	return CMD_OK;
+}
+
+int client_group_alter(struct client *c, const char *group, rd_kafka_topic_partition_list_t *parts, struct err *e)
+{
+	char *what = xasprintf("reset offsets of group %s", group);
+	rd_kafka_AdminOptions_t *o = groups_options(c, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS);
+	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
+	rd_kafka_AlterConsumerGroupOffsets_t *req = rd_kafka_AlterConsumerGroupOffsets_new(group, parts);
+	rd_kafka_AlterConsumerGroupOffsets(client_rk(c), &req, 1, o, q);
+	rd_kafka_AlterConsumerGroupOffsets_destroy(req);
+	rd_kafka_event_t *ev = groups_wait(c, q, what, e);
+	int rc = e->status;
+	if (ev) {
+		size_t nr;
+		const rd_kafka_group_result_t **r = rd_kafka_AlterConsumerGroupOffsets_result_groups(
+			rd_kafka_event_AlterConsumerGroupOffsets_result(ev), &nr);
+		rc = groups_result(c, r, nr, parts, what, e);
+		rd_kafka_event_destroy(ev);
+	}
+	rd_kafka_queue_destroy(q);
+	rd_kafka_AdminOptions_destroy(o);
+	free(what);
+	return rc;
+}
+
+int client_group_delete(struct client *c, const char *group, struct err *e)
+{
+	char *what = xasprintf("delete group %s", group);
+	rd_kafka_AdminOptions_t *o = groups_options(c, RD_KAFKA_ADMIN_OP_DELETEGROUPS);
+	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
+	rd_kafka_DeleteGroup_t *dg = rd_kafka_DeleteGroup_new(group);
+	rd_kafka_DeleteGroups(client_rk(c), &dg, 1, o, q);
+	rd_kafka_DeleteGroup_destroy(dg);
+	rd_kafka_event_t *ev = groups_wait(c, q, what, e);
+	int rc = e->status;
+	if (ev) {
+		size_t nr;
+		const rd_kafka_group_result_t **r =
+			rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(ev), &nr);
+		rc = groups_result(c, r, nr, NULL, what, e);
+		rd_kafka_event_destroy(ev);
+	}
+	rd_kafka_queue_destroy(q);
+	rd_kafka_AdminOptions_destroy(o);
+	free(what);
+	return rc;
+}
+
+int client_group_delete_offsets(struct client *c, const char *group, rd_kafka_topic_partition_list_t *parts,
+				struct err *e)
+{
+	char *what = xasprintf("delete offsets of group %s", group);
+	rd_kafka_AdminOptions_t *o = groups_options(c, RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS);
+	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
+	rd_kafka_DeleteConsumerGroupOffsets_t *req = rd_kafka_DeleteConsumerGroupOffsets_new(group, parts);
+	rd_kafka_DeleteConsumerGroupOffsets(client_rk(c), &req, 1, o, q);
+	rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
+	rd_kafka_event_t *ev = groups_wait(c, q, what, e);
+	int rc = e->status;
+	if (ev) {
+		size_t nr;
+		const rd_kafka_group_result_t **r = rd_kafka_DeleteConsumerGroupOffsets_result_groups(
+			rd_kafka_event_DeleteConsumerGroupOffsets_result(ev), &nr);
+		rc = groups_result(c, r, nr, parts, what, e);
+		rd_kafka_event_destroy(ev);
+	}
+	rd_kafka_queue_destroy(q);
+	rd_kafka_AdminOptions_destroy(o);
+	free(what);
+	return rc;
+}

@@ -1,0 +1,1280 @@
+/*
+ * Consumer group commands: groups, lag, group describe|lag|reset|delete|delete-offsets.
+ * Lag = log end (what a read_committed consumer can see) - committed offset; see docs/lag.md.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "client.h"
+#include "client_groups.h"
+#include "cmd.h"
+#include "demo.h"
+#include "lag.h"
+#include "sbuf.h"
+#include "session.h"
+#include "xalloc.h"
+
+/* --- shared ------------------------------------------------------------------------------- */
+
+static int groups_failed(struct cmd_ctx *ctx, struct err *e)
+{
+	cmd_fail(ctx, e->status, e->hint, "%s", e->cause);
+	err_clear(e);
+	return ctx->status;
+}
+
+/* The client and a metadata snapshot; on failure the command fails. */
+static int groups_connect(struct cmd_ctx *ctx, struct client **c, struct model **m)
+{
+	struct err e = {0};
+	if (session_client(ctx->session, c, &e) != CMD_OK || client_metadata(*c, 1000, m, &e) != CMD_OK)
+		return groups_failed(ctx, &e);
+	return CMD_OK;
+}
+
+static json_t *groups_time(int64_t ms)
+{
+	char buf[40];
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, sizeof(buf) - n, ".%03dZ", (int)(ms % 1000));
+	return json_string(buf);
+}
+
+static bool groups_name_matches(const char *pattern, const char *name)
+{
+	if (pattern == NULL)
+		return true;
+	if (strpbrk(pattern, "*?[") == NULL)
+		return strstr(name, pattern) != NULL;
+	return fnmatch(pattern, name, 0) == 0;
+}
+
+static const char *groups_state_name(rd_kafka_consumer_group_state_t s)
+{
+	return rd_kafka_consumer_group_state_name(s);
+}
+
+static bool groups_active(const struct group_info *g)
+{
+	return g->nmembers > 0 || (g->state != RD_KAFKA_CONSUMER_GROUP_STATE_EMPTY &&
+				   g->state != RD_KAFKA_CONSUMER_GROUP_STATE_DEAD &&
+				   g->state != RD_KAFKA_CONSUMER_GROUP_STATE_UNKNOWN);
+}
+
+/*
+ * DEMO HOOK: the groups of the embedded demo. librdkafka 2.0.2's mock cluster cannot list or
+ * describe groups, so `groups` and `lag` on --demo take the names from the demo itself. demo.h
+ * has no demo_groups() accessor yet: until it has, this returns none. Replace the body with
+ * demo_groups(s->demo, ...) when it lands.
+ */
+static int groups_demo_list(struct session *s, struct group_info **out, int *n)
+{
+	(void)s;
+	*out = xcalloc(1, sizeof(**out));
+	*n = 0;
+	return CMD_OK;
+}
+
+/* Partitions of every non-internal topic (or of `only`): what the demo's mock needs to answer OffsetFetch. */
+static rd_kafka_topic_partition_list_t *groups_all_partitions(const struct model *m, const char *only)
+{
+	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(64);
+	for (int i = 0; i < m->ntopics; i++) {
+		const struct model_topic *t = &m->topics[i];
+		if ((only && strcmp(only, t->name) != 0) || (!only && t->internal))
+			continue;
+		for (int p = 0; p < t->npartitions; p++)
+			rd_kafka_topic_partition_list_add(l, t->name, t->partitions[p].id);
+	}
+	return l;
+}
+
+/* --- lag computation ------------------------------------------------------------------------ */
+
+/* Offsets of one partition of the model, filled in batches. */
+struct groups_off {
+	int64_t start, end;
+	bool need_start, need_end;
+};
+
+/* One row of a group's lag. */
+struct groups_row {
+	const char *topic;
+	int32_t partition;
+	int64_t committed;
+	const struct group_member *member; /* owner, or NULL */
+	struct groups_off *off;            /* NULL when the topic is not in the metadata */
+};
+
+struct groups_lag {
+	const struct model *m;
+	struct groups_off **off; /* per model topic, NULL until needed */
+	int64_t end_ms;          /* wall clock when the end offsets arrived */
+};
+
+static struct groups_off *groups_off_of(struct groups_lag *L, const char *topic, int32_t partition)
+{
+	const struct model_topic *t = model_topic_find(L->m, topic);
+	if (t == NULL)
+		return NULL;
+	int ti = (int)(t - L->m->topics), pi = -1;
+	if (partition < t->npartitions && t->partitions[partition].id == partition)
+		pi = partition;
+	for (int p = 0; pi < 0 && p < t->npartitions; p++)
+		if (t->partitions[p].id == partition)
+			pi = p;
+	if (pi < 0)
+		return NULL;
+	if (L->off[ti] == NULL) {
+		L->off[ti] = xcalloc((size_t)t->npartitions + 1, sizeof(struct groups_off));
+		for (int p = 0; p < t->npartitions; p++)
+			L->off[ti][p].start = L->off[ti][p].end = -1;
+	}
+	return &L->off[ti][pi];
+}
+
+/* Rows grouped by topic, partition order. */
+static int groups_row_cmp(const void *a, const void *b)
+{
+	const struct groups_row *x = a, *y = b;
+	int c = strcmp(x->topic, y->topic);
+	return c ? c : (x->partition > y->partition) - (x->partition < y->partition);
+}
+
+static void groups_add_row(struct groups_row **rows, int *n, struct groups_lag *L, const char *topic,
+			   int32_t partition, int64_t committed)
+{
+	for (int i = 0; i < *n; i++) /* callers add each partition once, but a member may repeat one */
+		if ((*rows)[i].partition == partition && strcmp((*rows)[i].topic, topic) == 0)
+			return;
+	*rows = xreallocarray(*rows, (size_t)*n + 1, sizeof(**rows));
+	struct groups_row *r = &(*rows)[(*n)++];
+	*r = (struct groups_row){.topic = topic, .partition = partition, .committed = committed};
+	r->off = groups_off_of(L, topic, partition);
+}
+
+/*
+ * The rows of group g: every partition of every topic the group has committed offsets for or
+ * is assigned (or of `topic` only), with the committed offset (-1 none) and the owner.
+ */
+static void groups_rows(const struct group_info *g, struct groups_lag *L, const char *topic,
+			struct groups_row **rows, int *nrows)
+{
+	*rows = NULL, *nrows = 0;
+	/* Topics first: committed, assigned, asked for. */
+	const char **topics = NULL;
+	int nt = 0;
+#define GROUPS_ADD_TOPIC(name)                                                                                         \
+	do {                                                                                                           \
+		const char *t_ = (name);                                                                               \
+		bool have_ = false;                                                                                    \
+		for (int k_ = 0; k_ < nt && !have_; k_++)                                                              \
+			have_ = strcmp(topics[k_], t_) == 0;                                                           \
+		if (!have_ && (topic == NULL || strcmp(topic, t_) == 0)) {                                             \
+			topics = xreallocarray(topics, (size_t)nt + 1, sizeof(*topics));                               \
+			topics[nt++] = t_;                                                                             \
+		}                                                                                                      \
+	} while (0)
+	const rd_kafka_topic_partition_list_t *cl = g->committed;
+	for (int i = 0; cl && i < cl->cnt; i++)
+		if (cl->elems[i].offset >= 0)
+			GROUPS_ADD_TOPIC(cl->elems[i].topic);
+	for (int j = 0; j < g->nmembers; j++)
+		for (int i = 0; i < g->members[j].assigned->cnt; i++)
+			GROUPS_ADD_TOPIC(g->members[j].assigned->elems[i].topic);
+	if (topic)
+		GROUPS_ADD_TOPIC(topic);
+#undef GROUPS_ADD_TOPIC
+	for (int k = 0; k < nt; k++) {
+		const struct model_topic *t = model_topic_find(L->m, topics[k]);
+		if (t) {
+			for (int p = 0; p < t->npartitions; p++)
+				groups_add_row(rows, nrows, L, t->name, t->partitions[p].id, -1);
+		}
+		/* Committed partitions the metadata does not know (a deleted topic) still show. */
+		for (int i = 0; cl && i < cl->cnt; i++)
+			if (cl->elems[i].offset >= 0 && strcmp(cl->elems[i].topic, topics[k]) == 0 &&
+			    (t == NULL || groups_off_of(L, cl->elems[i].topic, cl->elems[i].partition) == NULL))
+				groups_add_row(rows, nrows, L, cl->elems[i].topic, cl->elems[i].partition, -1);
+	}
+	free(topics);
+	for (int i = 0; i < *nrows; i++) {
+		struct groups_row *r = &(*rows)[i];
+		const rd_kafka_topic_partition_t *c =
+			cl ? rd_kafka_topic_partition_list_find(cl, r->topic, r->partition) : NULL;
+		if (c && c->offset >= 0 && !c->err)
+			r->committed = c->offset;
+		for (int j = 0; j < g->nmembers && r->member == NULL; j++)
+			if (rd_kafka_topic_partition_list_find(g->members[j].assigned, r->topic, r->partition))
+				r->member = &g->members[j];
+		if (r->off) {
+			r->off->need_end = true;
+			if (r->committed < 0)
+				r->off->need_start = true;
+		}
+	}
+	if (*nrows > 1)
+		qsort(*rows, (size_t)*nrows, sizeof(**rows), groups_row_cmp);
+}
+
+/* Fetches the start and end offsets every row asked for, in batches (one ListOffsets per leader per chunk). */
+static int groups_fetch_offsets(struct client *c, struct groups_lag *L, struct err *e)
+{
+	rd_kafka_topic_partition_list_t *ends = rd_kafka_topic_partition_list_new(1024);
+	rd_kafka_topic_partition_list_t *starts = rd_kafka_topic_partition_list_new(64);
+	for (int ti = 0; ti < L->m->ntopics; ti++) {
+		const struct model_topic *t = &L->m->topics[ti];
+		for (int p = 0; L->off[ti] && p < t->npartitions; p++) {
+			if (L->off[ti][p].need_end)
+				rd_kafka_topic_partition_list_add(ends, t->name, t->partitions[p].id)->offset =
+					RD_KAFKA_OFFSET_END;
+			if (L->off[ti][p].need_start)
+				rd_kafka_topic_partition_list_add(starts, t->name, t->partitions[p].id)->offset =
+					RD_KAFKA_OFFSET_BEGINNING;
+		}
+	}
+	int rc = client_list_offsets(c, ends, e);
+	L->end_ms = client_groups_now_ms();
+	if (rc == CMD_OK && starts->cnt)
+		rc = client_list_offsets(c, starts, e);
+	for (int pass = 0; rc == CMD_OK && pass < 2; pass++) {
+		rd_kafka_topic_partition_list_t *l = pass ? starts : ends;
+		for (int i = 0; i < l->cnt; i++) {
+			struct groups_off *o = groups_off_of(L, l->elems[i].topic, l->elems[i].partition);
+			int64_t v = l->elems[i].err || l->elems[i].offset < 0 ? -1 : l->elems[i].offset;
+			if (pass)
+				o->start = v;
+			else
+				o->end = v;
+		}
+	}
+	rd_kafka_topic_partition_list_destroy(ends);
+	rd_kafka_topic_partition_list_destroy(starts);
+	return rc;
+}
+
+static void groups_lag_init(struct groups_lag *L, const struct model *m)
+{
+	L->m = m;
+	L->off = xcalloc((size_t)m->ntopics + 1, sizeof(*L->off));
+	L->end_ms = 0;
+}
+
+static void groups_lag_clear(struct groups_lag *L)
+{
+	for (int i = 0; i < L->m->ntopics; i++)
+		free(L->off[i]);
+	free(L->off);
+}
+
+static int64_t groups_row_lag(const struct groups_row *r, bool *no_commit)
+{
+	return lag_of(r->committed, r->off ? r->off->start : -1, r->off ? r->off->end : -1, no_commit);
+}
+
+/* The overview object of a group ({group, state, ...}) from its rows. */
+static json_t *groups_summary(const struct group_info *g, const struct groups_row *rows, int nrows)
+{
+	json_int_t total = 0;
+	bool known = true;
+	int topics = 0;
+	for (int i = 0; i < nrows; i++) {
+		bool nc;
+		int64_t l = groups_row_lag(&rows[i], &nc);
+		if (l < 0)
+			known = false;
+		else
+			total += l;
+		if (i == 0 || strcmp(rows[i].topic, rows[i - 1].topic) != 0)
+			topics++;
+	}
+	json_t *o = json_pack("{s:s,s:s,s:s,s:i,s:o,s:i,s:o}", "group", g->id, "state", groups_state_name(g->state),
+			      "protocol_type", g->simple ? "simple" : "consumer", "members", g->nmembers,
+			      "coordinator", g->coordinator >= 0 ? json_integer(g->coordinator) : json_null(), "topics",
+			      topics, "total_lag", known || total > 0 ? json_integer(total) : json_null());
+	if (g->error)
+		json_object_set_new(o, "error", json_string(g->error));
+	return o;
+}
+
+static json_int_t groups_total(json_t *summary)
+{
+	return json_integer_value(json_object_get(summary, "total_lag"));
+}
+
+/* --- groups / lag ---------------------------------------------------------------------------- */
+
+static int groups_state_filter(struct cmd_ctx *ctx, const char *state, rd_kafka_consumer_group_state_t *out)
+{
+	for (int s = 0; s < RD_KAFKA_CONSUMER_GROUP_STATE__CNT; s++)
+		if (strcasecmp(state, rd_kafka_consumer_group_state_name((rd_kafka_consumer_group_state_t)s)) == 0) {
+			*out = (rd_kafka_consumer_group_state_t)s;
+			return CMD_OK;
+		}
+	return cmd_fail(ctx, CMD_USAGE, "states: Stable, Empty, PreparingRebalance, CompletingRebalance, Dead",
+			"--state: unknown group state `%s`", state);
+}
+
+/* Every group (filtered) with its summary; the shared body of `groups` and `lag`. */
+static int groups_overview(struct cmd_ctx *ctx, json_t **out_groups, json_t *meta)
+{
+	const char *pattern = cmd_arg(ctx, "pattern"), *state = cmd_arg(ctx, "state");
+	rd_kafka_consumer_group_state_t want_state = RD_KAFKA_CONSUMER_GROUP_STATE_UNKNOWN;
+	if (state && groups_state_filter(ctx, state, &want_state) != CMD_OK)
+		return ctx->status;
+	struct client *c;
+	struct model *m;
+	if (groups_connect(ctx, &c, &m) != CMD_OK)
+		return ctx->status;
+	struct err e = {0};
+	struct group_info *all = NULL;
+	int n = 0, rc;
+	bool demo = ctx->session->demo != NULL;
+	if (demo)
+		rc = groups_demo_list(ctx->session, &all, &n);
+	else
+		rc = client_groups_list(c, &all, &n, &e);
+	if (rc != CMD_OK) {
+		model_unref(&m);
+		return groups_failed(ctx, &e);
+	}
+	/* Filter by name before asking anything more. */
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		if (groups_name_matches(pattern, all[i].id)) {
+			struct group_info tmp = all[k];
+			all[k++] = all[i];
+			all[i] = tmp;
+		}
+	}
+	rd_kafka_topic_partition_list_t *parts = demo ? groups_all_partitions(m, NULL) : NULL;
+	rc = client_groups_fetch(c, all, k, (demo ? 0 : CLIENT_GROUPS_DESCRIBE) | CLIENT_GROUPS_OFFSETS, parts, &e);
+	if (parts)
+		rd_kafka_topic_partition_list_destroy(parts);
+	if (rc != CMD_OK) {
+		client_groups_free(&all, n);
+		model_unref(&m);
+		return groups_failed(ctx, &e);
+	}
+	struct groups_lag L;
+	groups_lag_init(&L, m);
+	struct groups_row **rows = xcalloc((size_t)k + 1, sizeof(*rows));
+	int *nrows = xcalloc((size_t)k + 1, sizeof(int));
+	for (int i = 0; i < k; i++)
+		groups_rows(&all[i], &L, NULL, &rows[i], &nrows[i]);
+	rc = groups_fetch_offsets(c, &L, &e);
+	json_t *a = json_array();
+	int64_t first_committed = 0;
+	for (int i = 0; rc == CMD_OK && i < k; i++) {
+		if (state && all[i].state != want_state)
+			continue;
+		if (all[i].committed_ms && (first_committed == 0 || all[i].committed_ms < first_committed))
+			first_committed = all[i].committed_ms;
+		json_array_append_new(a, groups_summary(&all[i], rows[i], nrows[i]));
+	}
+	for (int i = 0; i < k; i++)
+		free(rows[i]);
+	free(rows);
+	free(nrows);
+	if (rc == CMD_OK) {
+		json_object_set_new(meta, "source", json_string(demo ? "demo" : "cluster"));
+		if (demo)
+			json_object_set_new(meta, "note",
+					    json_string("the demo's mock cluster cannot list or describe groups: these "
+							"are the demo's own groups"));
+		json_object_set_new(meta, "committed_read_at",
+				    first_committed ? groups_time(first_committed) : json_null());
+		json_object_set_new(meta, "end_read_at", L.end_ms ? groups_time(L.end_ms) : json_null());
+		json_object_set_new(meta, "isolation", json_string("read_committed"));
+		*out_groups = a;
+	} else {
+		json_decref(a);
+	}
+	groups_lag_clear(&L);
+	client_groups_free(&all, n);
+	model_unref(&m);
+	return rc == CMD_OK ? CMD_OK : groups_failed(ctx, &e);
+}
+
+static int groups_by_name(const void *a, const void *b)
+{
+	return strcmp(json_string_value(json_object_get(*(json_t *const *)a, "group")),
+		      json_string_value(json_object_get(*(json_t *const *)b, "group")));
+}
+
+static int groups_by_lag(const void *a, const void *b)
+{
+	json_int_t x = groups_total(*(json_t *const *)a), y = groups_total(*(json_t *const *)b);
+	return x != y ? (x < y) - (x > y) : groups_by_name(a, b);
+}
+
+/* Sorts a jansson array of group summaries in place. */
+static void groups_sort(json_t *a, int (*cmp)(const void *, const void *))
+{
+	size_t n = json_array_size(a);
+	json_t **v = xcalloc(n + 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(a, i));
+	qsort(v, n, sizeof(*v), cmp);
+	json_array_clear(a);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, v[i]);
+	free(v);
+}
+
+static int cmd_groups_exec(struct cmd_ctx *ctx)
+{
+	json_t *r = json_object(), *a = NULL;
+	if (groups_overview(ctx, &a, r) != CMD_OK) {
+		json_decref(r);
+		return ctx->status;
+	}
+	groups_sort(a, groups_by_name);
+	json_object_set_new(r, "groups", a);
+	return cmd_ok(ctx, r);
+}
+
+static int cmd_lag_exec(struct cmd_ctx *ctx)
+{
+	long long min, top;
+	if (cmd_arg_int(ctx, "min", 0, 0, INT64_MAX, &min) || cmd_arg_int(ctx, "top", 0, 0, INT32_MAX, &top))
+		return ctx->status;
+	json_t *r = json_object(), *a = NULL;
+	if (groups_overview(ctx, &a, r) != CMD_OK) {
+		json_decref(r);
+		return ctx->status;
+	}
+	groups_sort(a, groups_by_lag);
+	json_t *b = json_array();
+	size_t i;
+	json_t *g;
+	json_array_foreach(a, i, g) {
+		if (groups_total(g) < min || (top > 0 && (long long)json_array_size(b) >= top))
+			continue;
+		json_array_append(b, g);
+	}
+	json_decref(a);
+	json_object_set_new(r, "groups", b);
+	return cmd_ok(ctx, r);
+}
+
+static const struct out_col groups_cols[] = {
+	{"group", "group", 0},
+	{"state", "state", 0},
+	{"protocol_type", "type", OUT_WIDE},
+	{"members", "members", OUT_RIGHT},
+	{"coordinator", "coordinator", OUT_RIGHT | OUT_WIDE},
+	{"topics", "topics", OUT_RIGHT},
+	{"total_lag", "lag", OUT_RIGHT},
+	{0},
+};
+static const struct out_col groups_fields[] = {
+	{"note", "Note", 0},
+	{"end_read_at", "Read at", 0},
+	{0},
+};
+static const struct out_table groups_tables[] = {{"groups", groups_cols}, {0}};
+static const struct out_view groups_view = {.fields = groups_fields, .tables = groups_tables};
+
+/* --- group describe ------------------------------------------------------------------------- */
+
+/* One group, described and/or with its committed offsets; fails the command when it cannot. */
+static struct group_info *groups_one(struct cmd_ctx *ctx, struct client *c, const struct model *m, unsigned what,
+				     const char *topic)
+{
+	struct group_info *g = xcalloc(1, sizeof(*g));
+	g->id = xstrdup(cmd_arg(ctx, "group"));
+	g->coordinator = -1;
+	struct err e = {0};
+	bool demo = ctx->session->demo != NULL;
+	rd_kafka_topic_partition_list_t *parts = demo ? groups_all_partitions(m, topic) : NULL;
+	if (demo)
+		what &= ~(unsigned)CLIENT_GROUPS_DESCRIBE;
+	int rc = client_groups_fetch(c, g, 1, what, parts, &e);
+	if (parts)
+		rd_kafka_topic_partition_list_destroy(parts);
+	if (rc != CMD_OK) {
+		client_groups_free(&g, 1);
+		groups_failed(ctx, &e);
+		return NULL;
+	}
+	if (g->error) {
+		cmd_fail(ctx, CMD_FAILED, NULL, "group %s: %s", g->id, g->error);
+		client_groups_free(&g, 1);
+		return NULL;
+	}
+	return g;
+}
+
+/* True when the group is unknown to the cluster: described Dead with no offsets. */
+static bool groups_unknown(const struct group_info *g)
+{
+	return g->described && g->state == RD_KAFKA_CONSUMER_GROUP_STATE_DEAD && g->nmembers == 0 &&
+	       (g->committed == NULL || g->committed->cnt == 0);
+}
+
+static int groups_no_such(struct cmd_ctx *ctx, const char *group)
+{
+	return cmd_fail(ctx, CMD_FAILED, "`groups` lists the groups; names are case-sensitive", "unknown group `%s`",
+			group);
+}
+
+static json_t *groups_member_json(const struct group_member *gm)
+{
+	json_t *parts = json_array();
+	for (int i = 0; i < gm->assigned->cnt; i++) {
+		char *s = xasprintf("%s:%" PRId32, gm->assigned->elems[i].topic, gm->assigned->elems[i].partition);
+		json_array_append_new(parts, json_string(s));
+		free(s);
+	}
+	return json_pack("{s:s,s:s,s:s,s:s?,s:o}", "member_id", gm->member_id, "client_id", gm->client_id, "host",
+			 gm->host, "instance_id", gm->instance_id, "partitions", parts);
+}
+
+static int cmd_group_describe_exec(struct cmd_ctx *ctx)
+{
+	struct client *c;
+	struct model *m;
+	if (groups_connect(ctx, &c, &m) != CMD_OK)
+		return ctx->status;
+	if (ctx->session->demo) {
+		model_unref(&m);
+		return cmd_fail(ctx, CMD_FAILED, "`group lag GROUP` works on the demo from committed offsets",
+				"the embedded demo cluster cannot describe groups (librdkafka 2.0.2's mock cluster has no "
+				"DescribeGroups)");
+	}
+	struct group_info *g = groups_one(ctx, c, m, CLIENT_GROUPS_DESCRIBE | CLIENT_GROUPS_OFFSETS, NULL);
+	model_unref(&m);
+	if (g == NULL)
+		return ctx->status;
+	if (groups_unknown(g)) {
+		client_groups_free(&g, 1);
+		return groups_no_such(ctx, cmd_arg(ctx, "group"));
+	}
+	json_t *members = json_array();
+	for (int i = 0; i < g->nmembers; i++)
+		json_array_append_new(members, groups_member_json(&g->members[i]));
+	json_t *r = json_pack("{s:s,s:s,s:s,s:o,s:s?,s:o}", "group", g->id, "state", groups_state_name(g->state),
+			      "protocol_type", g->simple ? "simple" : "consumer", "coordinator",
+			      g->coordinator >= 0 ? json_integer(g->coordinator) : json_null(), "assignor", g->assignor,
+			      "members", members);
+	client_groups_free(&g, 1);
+	return cmd_ok(ctx, r);
+}
+
+static const struct out_col describe_fields[] = {
+	{"group", "Group", 0},
+	{"state", "State", 0},
+	{"protocol_type", "Type", 0},
+	{"coordinator", "Coordinator", 0},
+	{"assignor", "Assignor", 0},
+	{0},
+};
+static const struct out_col describe_cols[] = {
+	{"client_id", "client_id", 0},
+	{"host", "host", 0},
+	{"partitions", "partitions", 0},
+	{"instance_id", "instance", OUT_WIDE},
+	{"member_id", "member_id", OUT_WIDE},
+	{0},
+};
+static const struct out_table describe_tables[] = {{"members", describe_cols}, {0}};
+static const struct out_view describe_view = {.fields = describe_fields, .tables = describe_tables};
+
+/* --- group lag ------------------------------------------------------------------------------- */
+
+/* The lag document of one group: partitions, per-topic totals, the total. */
+static int groups_lag_doc(struct cmd_ctx *ctx, struct client *c, const char *topic, json_t **out, json_int_t *total)
+{
+	struct model *m;
+	if (groups_connect(ctx, &c, &m) != CMD_OK)
+		return ctx->status;
+	if (topic && model_topic_find(m, topic) == NULL) {
+		model_unref(&m);
+		return cmd_fail(ctx, CMD_FAILED, "`topics` lists the topics; names are case-sensitive",
+				"unknown topic `%s`", topic);
+	}
+	struct group_info *g = groups_one(ctx, c, m, CLIENT_GROUPS_DESCRIBE | CLIENT_GROUPS_OFFSETS, topic);
+	if (g == NULL) {
+		model_unref(&m);
+		return ctx->status;
+	}
+	if (groups_unknown(g) && topic == NULL) {
+		client_groups_free(&g, 1);
+		model_unref(&m);
+		return groups_no_such(ctx, cmd_arg(ctx, "group"));
+	}
+	struct groups_lag L;
+	groups_lag_init(&L, m);
+	struct groups_row *rows;
+	int nrows;
+	groups_rows(g, &L, topic, &rows, &nrows);
+	struct err e = {0};
+	int rc = groups_fetch_offsets(c, &L, &e);
+	if (rc == CMD_OK) {
+		json_t *parts = json_array(), *topics = json_array(), *cur = NULL;
+		json_int_t sum = 0, tsum = 0;
+		int no_commit = 0;
+		for (int i = 0; i < nrows; i++) {
+			const struct groups_row *r = &rows[i];
+			bool nc;
+			int64_t l = groups_row_lag(r, &nc);
+			no_commit += nc;
+			json_t *o = json_pack("{s:s,s:i,s:o,s:o,s:o,s:b}", "topic", r->topic, "partition", r->partition,
+					      "committed", r->committed >= 0 ? json_integer(r->committed) : json_null(),
+					      "end", r->off && r->off->end >= 0 ? json_integer(r->off->end) : json_null(),
+					      "lag", l >= 0 ? json_integer(l) : json_null(), "no_commit", nc);
+			if (nc)
+				json_object_set_new(o, "start", r->off && r->off->start >= 0 ? json_integer(r->off->start)
+											 : json_null());
+			json_object_set_new(o, "member",
+					    r->member ? json_pack("{s:s,s:s,s:s}", "client_id", r->member->client_id,
+								  "host", r->member->host, "member_id",
+								  r->member->member_id)
+						      : json_null());
+			json_array_append_new(parts, o);
+			if (cur == NULL || strcmp(json_string_value(json_object_get(cur, "topic")), r->topic) != 0) {
+				if (cur)
+					json_object_set_new(cur, "lag", json_integer(tsum));
+				cur = json_pack("{s:s,s:i}", "topic", r->topic, "partitions", 0);
+				json_array_append_new(topics, cur);
+				tsum = 0;
+			}
+			json_object_set_new(cur, "partitions",
+					    json_integer(json_integer_value(json_object_get(cur, "partitions")) + 1));
+			if (l > 0)
+				tsum += l, sum += l;
+		}
+		if (cur)
+			json_object_set_new(cur, "lag", json_integer(tsum));
+		*total = sum;
+		*out = json_pack("{s:s,s:s,s:i,s:o,s:o,s:s,s:o,s:o,s:I,s:i}", "group", g->id, "state",
+				 groups_state_name(g->state), "members", g->nmembers, "committed_read_at",
+				 g->committed_ms ? groups_time(g->committed_ms) : json_null(), "end_read_at",
+				 groups_time(L.end_ms), "isolation", "read_committed", "partitions", parts, "topics",
+				 topics, "total_lag", sum, "no_commit", no_commit);
+	}
+	free(rows);
+	groups_lag_clear(&L);
+	client_groups_free(&g, 1);
+	model_unref(&m);
+	return rc == CMD_OK ? CMD_OK : groups_failed(ctx, &e);
+}
+
+/* Seconds ("30", "2.5") or a duration ("2m", "PT1M") in ms. */
+static int groups_seconds(struct cmd_ctx *ctx, const char *name, int64_t def, int64_t *ms)
+{
+	const char *v = cmd_arg(ctx, name);
+	*ms = def;
+	if (v == NULL)
+		return CMD_OK;
+	char *end, *cause = NULL;
+	double d = strtod(v, &end);
+	if (end != v && *end == '\0' && d >= 0) {
+		*ms = (int64_t)(d * 1000);
+		return CMD_OK;
+	}
+	if (lag_parse_duration(v, ms, &cause) == 0)
+		return CMD_OK;
+	cmd_fail(ctx, CMD_USAGE, "give seconds (30) or a duration (2m, PT90S)", "--%s: %s", name, cause);
+	free(cause);
+	return CMD_USAGE;
+}
+
+static void groups_nap(int64_t ms)
+{
+	struct timespec ts = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000};
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int cmd_group_lag_exec(struct cmd_ctx *ctx)
+{
+	const char *topic = cmd_arg(ctx, "topic");
+	long long wait_max;
+	int64_t timeout_ms, interval_ms;
+	bool wait = cmd_has(ctx, "wait-max");
+	if (cmd_arg_int(ctx, "wait-max", 0, 0, INT64_MAX, &wait_max) ||
+	    groups_seconds(ctx, "timeout", 300000, &timeout_ms) || groups_seconds(ctx, "interval", 1000, &interval_ms))
+		return ctx->status;
+	if (!wait && (cmd_has(ctx, "timeout") || cmd_has(ctx, "interval")))
+		return cmd_fail(ctx, CMD_USAGE, "add --wait-max N to wait until the lag is at most N",
+				"--timeout and --interval go with --wait-max");
+	struct client *c;
+	struct err e = {0};
+	if (session_client(ctx->session, &c, &e) != CMD_OK)
+		return groups_failed(ctx, &e);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		json_t *doc = NULL;
+		json_int_t total = 0;
+		if (groups_lag_doc(ctx, c, topic, &doc, &total) != CMD_OK)
+			return ctx->status;
+		if (!wait)
+			return cmd_ok(ctx, doc);
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		int64_t elapsed = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
+		fprintf(stderr, "kcon: group %s: total lag %" JSON_INTEGER_FORMAT " (waiting for <= %lld), %.1f s\n",
+			cmd_arg(ctx, "group"), total, wait_max, (double)elapsed / 1000.0);
+		if (total <= wait_max) {
+			json_object_set_new(doc, "waited_ms", json_integer(elapsed));
+			return cmd_ok(ctx, doc);
+		}
+		if (elapsed >= timeout_ms) {
+			json_decref(doc);
+			return cmd_fail(ctx, CMD_FAILED, "the consumer is not catching up: check it with `group describe`",
+					"group %s: total lag %" JSON_INTEGER_FORMAT " is still above %lld after %.1f s",
+					cmd_arg(ctx, "group"), total, wait_max, (double)elapsed / 1000.0);
+		}
+		json_decref(doc);
+		int64_t left = timeout_ms - elapsed;
+		groups_nap(interval_ms < left ? interval_ms : left);
+	}
+}
+
+static const struct out_col lag_fields[] = {
+	{"group", "Group", 0},
+	{"state", "State", 0},
+	{"total_lag", "Total lag", 0},
+	{"no_commit", "No commit", 0},
+	{"end_read_at", "Read at", 0},
+	{0},
+};
+static const struct out_col lag_cols[] = {
+	{"topic", "topic", 0},
+	{"partition", "partition", OUT_RIGHT},
+	{"committed", "committed", OUT_RIGHT},
+	{"end", "end", OUT_RIGHT},
+	{"lag", "lag", OUT_RIGHT},
+	{"no_commit", "no_commit", 0},
+	{"member.client_id", "client_id", 0},
+	{"member.host", "host", OUT_WIDE},
+	{0},
+};
+static const struct out_col lag_topic_cols[] = {
+	{"topic", "topic", 0},
+	{"partitions", "partitions", OUT_RIGHT},
+	{"lag", "lag", OUT_RIGHT},
+	{0},
+};
+static const struct out_table lag_tables[] = {{"partitions", lag_cols}, {"topics", lag_topic_cols}, {0}};
+static const struct out_view lag_view = {.fields = lag_fields, .tables = lag_tables};
+
+/* --- group reset ------------------------------------------------------------------------------ */
+
+enum groups_mode { RESET_EARLIEST, RESET_LATEST, RESET_OFFSET, RESET_DATETIME, RESET_DURATION, RESET_SHIFT, RESET_FILE };
+static const char *const groups_modes[] = {"to-earliest",  "to-latest", "to-offset", "to-datetime",
+					   "by-duration", "shift-by",  "from-file"};
+
+static char *groups_read_file(const char *path, char **cause)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct sbuf sb = SBUF_INIT;
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sbuf_addn(&sb, buf, n);
+	fclose(f);
+	return sbuf_release(&sb);
+}
+
+/* The partitions the reset names, as plan rows with want unset; fails the command on bad input. */
+static int groups_reset_targets(struct cmd_ctx *ctx, const struct model *m, const struct group_info *g,
+				struct lag_plan *plan)
+{
+	char *const *specs;
+	int nspecs = cmd_arg_all(ctx, "topic", &specs);
+	if (cmd_has(ctx, "all-topics")) {
+		const rd_kafka_topic_partition_list_t *cl = g->committed;
+		for (int i = 0; cl && i < cl->cnt; i++)
+			if (cl->elems[i].offset >= 0)
+				lag_plan_add(plan, cl->elems[i].topic, cl->elems[i].partition, -1, 0);
+		if (plan->n == 0)
+			return cmd_fail(ctx, CMD_FAILED, "name the topics with --topic T",
+					"--all-topics: group %s has no committed offsets", g->id);
+		return CMD_OK;
+	}
+	for (int i = 0; i < nspecs; i++) {
+		char *topic, *cause;
+		int32_t *parts;
+		int np;
+		if (lag_parse_topic_spec(specs[i], &topic, &parts, &np, &cause) < 0) {
+			cmd_fail(ctx, CMD_USAGE, NULL, "--topic %s", cause);
+			free(cause);
+			return CMD_USAGE;
+		}
+		const struct model_topic *t = model_topic_find(m, topic);
+		int rc = CMD_OK;
+		if (t == NULL) {
+			rc = cmd_fail(ctx, CMD_FAILED, "`topics` lists the topics; names are case-sensitive",
+				      "unknown topic `%s`", topic);
+		} else if (np == 0) {
+			for (int p = 0; p < t->npartitions; p++)
+				lag_plan_add(plan, t->name, t->partitions[p].id, -1, 0);
+		} else {
+			for (int k = 0; k < np && rc == CMD_OK; k++) {
+				bool found = false;
+				for (int p = 0; p < t->npartitions && !found; p++)
+					found = t->partitions[p].id == parts[k];
+				if (!found)
+					rc = cmd_fail(ctx, CMD_FAILED, "`topic describe` lists its partitions",
+						      "topic %s has no partition %" PRId32, topic, parts[k]);
+				else
+					lag_plan_add(plan, t->name, parts[k], -1, 0);
+			}
+		}
+		free(topic);
+		free(parts);
+		if (rc != CMD_OK)
+			return rc;
+	}
+	return CMD_OK;
+}
+
+/* Fills current, start and end of every row, and want by mode; fails the command on errors. */
+static int groups_reset_resolve(struct cmd_ctx *ctx, struct client *c, const struct group_info *g,
+				struct lag_plan *plan, enum groups_mode mode, const char *value)
+{
+	int n = plan->n;
+	rd_kafka_topic_partition_list_t *lo = rd_kafka_topic_partition_list_new(n), *hi =
+									       rd_kafka_topic_partition_list_new(n),
+					*ts = rd_kafka_topic_partition_list_new(n);
+	int64_t stamp = 0, want = 0;
+	char *cause = NULL;
+	int rc = CMD_OK;
+	if (mode == RESET_DATETIME && lag_parse_datetime(value, &stamp, &cause) < 0)
+		rc = cmd_fail(ctx, CMD_USAGE, NULL, "--to-datetime: %s", cause);
+	if (mode == RESET_DURATION) {
+		int64_t d;
+		if (lag_parse_duration(value, &d, &cause) < 0)
+			rc = cmd_fail(ctx, CMD_USAGE, NULL, "--by-duration: %s", cause);
+		stamp = client_groups_now_ms() - d;
+	}
+	if (mode == RESET_OFFSET || mode == RESET_SHIFT) {
+		errno = 0;
+		char *end;
+		long long v = strtoll(value, &end, 10);
+		if (errno || end == value || *end || (mode == RESET_OFFSET && v < 0))
+			rc = cmd_fail(ctx, CMD_USAGE, mode == RESET_OFFSET ? "give an offset >= 0" : "give +N or -N",
+				      "--%s: `%s` is not a valid number", groups_modes[mode], value);
+		want = v;
+	}
+	free(cause);
+	for (int i = 0; rc == CMD_OK && i < n; i++) {
+		struct lag_plan_row *r = &plan->rows[i];
+		rd_kafka_topic_partition_list_add(lo, r->topic, r->partition)->offset = RD_KAFKA_OFFSET_BEGINNING;
+		rd_kafka_topic_partition_list_add(hi, r->topic, r->partition)->offset = RD_KAFKA_OFFSET_END;
+		rd_kafka_topic_partition_list_add(ts, r->topic, r->partition)->offset = stamp;
+		const rd_kafka_topic_partition_t *cp =
+			g->committed ? rd_kafka_topic_partition_list_find(g->committed, r->topic, r->partition) : NULL;
+		r->current = cp && !cp->err && cp->offset >= 0 ? cp->offset : -1;
+	}
+	struct err e = {0};
+	if (rc == CMD_OK && (client_list_offsets(c, lo, &e) != CMD_OK || client_list_offsets(c, hi, &e) != CMD_OK ||
+			     ((mode == RESET_DATETIME || mode == RESET_DURATION) && client_list_offsets(c, ts, &e) != CMD_OK)))
+		rc = groups_failed(ctx, &e);
+	for (int i = 0; rc == CMD_OK && i < n; i++) {
+		struct lag_plan_row *r = &plan->rows[i];
+		if (lo->elems[i].err || hi->elems[i].err) {
+			rc = cmd_fail(ctx, CMD_FAILED, "check the partition's leader with `topic describe`",
+				      "%s:%" PRId32 ": cannot read the log's offsets: %s", r->topic, r->partition,
+				      rd_kafka_err2str(lo->elems[i].err ? lo->elems[i].err : hi->elems[i].err));
+			break;
+		}
+		r->start = lo->elems[i].offset, r->end = hi->elems[i].offset;
+		switch (mode) {
+		case RESET_EARLIEST:
+			r->want = r->start;
+			break;
+		case RESET_LATEST:
+			r->want = r->end;
+			break;
+		case RESET_OFFSET:
+			r->want = want;
+			break;
+		case RESET_SHIFT:
+			if (r->current < 0)
+				rc = cmd_fail(ctx, CMD_FAILED, "reset it with --to-earliest or --to-offset first",
+					      "--shift-by: %s:%" PRId32 " has no committed offset to shift from",
+					      r->topic, r->partition);
+			r->want = r->current + want;
+			break;
+		case RESET_DATETIME:
+		case RESET_DURATION:
+			/* No message at or after the time: the end. */
+			r->want = ts->elems[i].err || ts->elems[i].offset < 0 ? r->end : ts->elems[i].offset;
+			break;
+		case RESET_FILE:
+			break;
+		}
+	}
+	lag_plan_clamp(plan);
+	rd_kafka_topic_partition_list_destroy(lo);
+	rd_kafka_topic_partition_list_destroy(hi);
+	rd_kafka_topic_partition_list_destroy(ts);
+	return rc;
+}
+
+static json_t *groups_plan_json(const struct lag_plan *plan)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < plan->n; i++) {
+		const struct lag_plan_row *r = &plan->rows[i];
+		const char *cl = lag_clamp_name(r->clamped);
+		json_array_append_new(
+			a, json_pack("{s:s,s:i,s:o,s:I,s:o,s:I,s:I,s:I,s:s?}", "topic", r->topic, "partition",
+				     r->partition, "current", r->current >= 0 ? json_integer(r->current) : json_null(),
+				     "new", (json_int_t)r->next, "delta",
+				     r->current >= 0 ? json_integer(r->next - r->current) : json_null(), "start",
+				     (json_int_t)r->start, "end", (json_int_t)r->end, "requested", (json_int_t)r->want,
+				     "clamped", cl));
+	}
+	return a;
+}
+
+static int cmd_group_reset_exec(struct cmd_ctx *ctx)
+{
+	const char *group = cmd_arg(ctx, "group"), *value = NULL, *export = cmd_arg(ctx, "export");
+	int nmodes = 0;
+	enum groups_mode mode = RESET_EARLIEST;
+	for (int i = 0; i < (int)(sizeof(groups_modes) / sizeof(*groups_modes)); i++)
+		if (cmd_has(ctx, groups_modes[i]))
+			nmodes++, mode = (enum groups_mode)i, value = cmd_arg(ctx, groups_modes[i]);
+	if (nmodes != 1)
+		return cmd_fail(ctx, CMD_USAGE,
+				"give one of --to-earliest, --to-latest, --to-offset N, --to-datetime ISO8601, "
+				"--by-duration 1h, --shift-by N, --from-file plan.csv",
+				nmodes ? "more than one reset target given" : "no reset target given");
+	int nscopes = cmd_has(ctx, "all-topics") + (cmd_has(ctx, "topic") ? 1 : 0);
+	if (mode != RESET_FILE && nscopes != 1)
+		return cmd_fail(ctx, CMD_USAGE, "give --topic T[:P,...] (repeatable) or --all-topics",
+				nscopes ? "--topic and --all-topics exclude each other" : "which partitions? no topic given");
+	if (mode == RESET_FILE && nscopes)
+		return cmd_fail(ctx, CMD_USAGE, "the plan file names its partitions",
+				"--from-file takes no --topic or --all-topics");
+	bool execute = cmd_has(ctx, "execute");
+	if (execute && ctx->session->read_only)
+		return cmd_fail(ctx, CMD_FAILED, "start kcon without --read-only to change the cluster",
+				"`group reset --execute` changes the cluster, and this session is read-only");
+	struct client *c;
+	struct model *m;
+	if (groups_connect(ctx, &c, &m) != CMD_OK)
+		return ctx->status;
+	struct lag_plan plan = {0};
+	struct group_info *g = NULL;
+	if (mode == RESET_FILE) {
+		char *cause = NULL, *text = groups_read_file(value, &cause);
+		if (text == NULL || lag_plan_parse_csv(text, &plan, &cause) < 0) {
+			cmd_fail(ctx, CMD_USAGE, "the plan is CSV as written by --export, or Kafka's topic,partition,offset",
+				 "--from-file %s: %s", value, cause);
+			free(cause);
+			free(text);
+			goto out;
+		}
+		free(text);
+		for (int i = 0; i < plan.n; i++)
+			if (model_topic_find(m, plan.rows[i].topic) == NULL) {
+				cmd_fail(ctx, CMD_FAILED, "`topics` lists the topics", "--from-file %s: unknown topic `%s`",
+					 value, plan.rows[i].topic);
+				goto out;
+			}
+	}
+	if ((g = groups_one(ctx, c, m, CLIENT_GROUPS_DESCRIBE | CLIENT_GROUPS_OFFSETS, NULL)) == NULL)
+		goto out;
+	if (mode != RESET_FILE && groups_reset_targets(ctx, m, g, &plan) != CMD_OK)
+		goto out;
+	lag_plan_sort(&plan);
+	if (groups_reset_resolve(ctx, c, g, &plan, mode, value) != CMD_OK)
+		goto out;
+	bool active = groups_active(g) && !groups_unknown(g);
+	if (execute && active) {
+		cmd_fail(ctx, CMD_FAILED,
+			 "stop the group's consumers first (`group describe` lists them); Kafka accepts offset resets "
+			 "only for groups without members",
+			 "group %s has %d active member%s (state %s): nothing was changed", group, g->nmembers,
+			 g->nmembers == 1 ? "" : "s", groups_state_name(g->state));
+		goto out;
+	}
+	if (export) {
+		char *csv = lag_plan_csv(&plan);
+		FILE *f = fopen(export, "w");
+		bool ok = f && fputs(csv, f) >= 0;
+		if (f && fclose(f) != 0)
+			ok = false;
+		free(csv);
+		if (!ok) {
+			cmd_fail(ctx, CMD_FAILED, "check the path and its directory's permissions", "--export %s: %s",
+				 export, strerror(errno));
+			goto out;
+		}
+	}
+	if (execute) {
+		rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(plan.n);
+		for (int i = 0; i < plan.n; i++)
+			rd_kafka_topic_partition_list_add(l, plan.rows[i].topic, plan.rows[i].partition)->offset =
+				plan.rows[i].next;
+		struct err e = {0};
+		int rc = client_group_alter(c, group, l, &e);
+		for (int i = 0; rc == CMD_OK && i < l->cnt; i++)
+			if (l->elems[i].err) {
+				rc = cmd_fail(ctx, CMD_FAILED, "nothing else was changed on that partition; retry",
+					      "%s:%" PRId32 ": the broker refused the new offset: %s", l->elems[i].topic,
+					      l->elems[i].partition, rd_kafka_err2str(l->elems[i].err));
+			}
+		rd_kafka_topic_partition_list_destroy(l);
+		if (rc != CMD_OK) {
+			if (e.cause)
+				groups_failed(ctx, &e);
+			goto out;
+		}
+	}
+	json_t *r = json_pack("{s:s,s:s,s:b,s:o,s:s?}", "group", group, "mode", groups_modes[mode], "executed", execute,
+			      "partitions", groups_plan_json(&plan), "exported", export);
+	if (!execute)
+		json_object_set_new(r, "note", json_string(active ? "preview only; the group has active members, so "
+								   "--execute would be refused"
+								 : "preview only: add --execute to apply"));
+	cmd_ok(ctx, r);
+out:
+	lag_plan_clear(&plan);
+	client_groups_free(&g, 1);
+	model_unref(&m);
+	return ctx->status;
+}
+
+static const struct out_col reset_fields[] = {
+	{"group", "Group", 0},
+	{"mode", "Reset", 0},
+	{"executed", "Executed", 0},
+	{"exported", "Exported to", 0},
+	{"note", "Note", 0},
+	{0},
+};
+static const struct out_col reset_cols[] = {
+	{"topic", "topic", 0},
+	{"partition", "partition", OUT_RIGHT},
+	{"current", "current", OUT_RIGHT},
+	{"new", "new", OUT_RIGHT},
+	{"delta", "delta", OUT_RIGHT},
+	{"clamped", "clamped", 0},
+	{"start", "start", OUT_RIGHT | OUT_WIDE},
+	{"end", "end", OUT_RIGHT | OUT_WIDE},
+	{0},
+};
+static const struct out_table reset_tables[] = {{"partitions", reset_cols}, {0}};
+static const struct out_view reset_view = {.fields = reset_fields, .tables = reset_tables};
+
+/* --- group delete / delete-offsets ------------------------------------------------------------ */
+
+static int cmd_group_delete_exec(struct cmd_ctx *ctx)
+{
+	const char *group = cmd_arg(ctx, "group");
+	struct client *c;
+	struct err e = {0};
+	if (session_client(ctx->session, &c, &e) != CMD_OK || client_group_delete(c, group, &e) != CMD_OK)
+		return groups_failed(ctx, &e);
+	return cmd_ok(ctx, json_pack("{s:s,s:b}", "group", group, "deleted", 1));
+}
+
+static int cmd_group_delete_offsets_exec(struct cmd_ctx *ctx)
+{
+	const char *group = cmd_arg(ctx, "group");
+	struct client *c;
+	struct model *m;
+	if (groups_connect(ctx, &c, &m) != CMD_OK)
+		return ctx->status;
+	struct lag_plan plan = {0};
+	struct group_info dummy = {.id = (char *)group};
+	rd_kafka_topic_partition_list_t *l = NULL;
+	if (!cmd_has(ctx, "topic")) {
+		cmd_fail(ctx, CMD_USAGE, "give --topic T (repeatable)", "which topic's offsets? no --topic given");
+		goto out;
+	}
+	if (groups_reset_targets(ctx, m, &dummy, &plan) != CMD_OK)
+		goto out;
+	l = rd_kafka_topic_partition_list_new(plan.n);
+	for (int i = 0; i < plan.n; i++)
+		rd_kafka_topic_partition_list_add(l, plan.rows[i].topic, plan.rows[i].partition);
+	struct err e = {0};
+	if (client_group_delete_offsets(c, group, l, &e) != CMD_OK) {
+		groups_failed(ctx, &e);
+		goto out;
+	}
+	json_t *a = json_array();
+	for (int i = 0; i < l->cnt; i++) {
+		rd_kafka_resp_err_t err = l->elems[i].err;
+		json_array_append_new(a, json_pack("{s:s,s:i,s:b,s:s?}", "topic", l->elems[i].topic, "partition",
+						   l->elems[i].partition, "deleted", err == 0, "error",
+						   err ? rd_kafka_err2str(err) : NULL));
+		if (err && ctx->error == NULL)
+			cmd_fail(ctx, CMD_FAILED,
+				 err == RD_KAFKA_RESP_ERR_GROUP_SUBSCRIBED_TO_TOPIC
+					 ? "the group's consumers still subscribe to the topic: stop them first"
+					 : NULL,
+				 "%s:%" PRId32 ": %s", l->elems[i].topic, l->elems[i].partition, rd_kafka_err2str(err));
+	}
+	if (ctx->error)
+		json_decref(a);
+	else
+		cmd_ok(ctx, json_pack("{s:s,s:o}", "group", group, "partitions", a));
+out:
+	if (l)
+		rd_kafka_topic_partition_list_destroy(l);
+	lag_plan_clear(&plan);
+	model_unref(&m);
+	return ctx->status;
+}
+
+/* --- the table ------------------------------------------------------------------------------- */
+
+static const struct cmd_pos groups_args[] = {{"pattern", CMD_ARG_PATTERN, CMD_POS_OPTIONAL}, {0}};
+static const struct cmd_pos group_args[] = {{"group", CMD_ARG_GROUP, 0}, {0}};
+static const struct cmd_opt groups_opts[] = {
+	{"state", 's', CMD_ARG_STRING, 0, "only groups in this state (Stable, Empty, PreparingRebalance, ...)"},
+	{0},
+};
+static const struct cmd_opt lag_opts[] = {
+	{"min", 0, CMD_ARG_INT, 0, "only groups with at least this total lag"},
+	{"top", 0, CMD_ARG_INT, 0, "only the K groups with the most lag"},
+	{"state", 's', CMD_ARG_STRING, 0, "only groups in this state"},
+	{0},
+};
+static const struct cmd_opt group_lag_opts[] = {
+	{"topic", 't', CMD_ARG_TOPIC, 0, "only this topic (all its partitions, committed or not)"},
+	{"wait-max", 0, CMD_ARG_INT, 0, "wait until the total lag is at most N (exit 0), or fail at --timeout"},
+	{"timeout", 0, CMD_ARG_STRING, 0, "with --wait-max: give up after this long (seconds or 2m; default 300)"},
+	{"interval", 0, CMD_ARG_STRING, 0, "with --wait-max: time between samples (default 1 s)"},
+	{0},
+};
+static const struct cmd_opt reset_opts[] = {
+	{"topic", 't', CMD_ARG_TOPIC, CMD_OPT_REPEAT, "TOPIC or TOPIC:P,P,... (ranges 0-3 too)"},
+	{"all-topics", 0, CMD_ARG_NONE, 0, "every partition the group has committed offsets for"},
+	{"to-earliest", 0, CMD_ARG_NONE, 0, "to the log start"},
+	{"to-latest", 0, CMD_ARG_NONE, 0, "to the log end (skip everything)"},
+	{"to-offset", 0, CMD_ARG_INT, 0, "to this offset"},
+	{"to-datetime", 0, CMD_ARG_STRING, 0, "to the first message at or after this ISO 8601 time"},
+	{"by-duration", 0, CMD_ARG_STRING, 0, "to the first message of this long ago (PT1H, 1h30m, -1h)"},
+	{"shift-by", 0, CMD_ARG_STRING, 0, "move the committed offset by +N or -N"},
+	{"from-file", 0, CMD_ARG_FILE, 0, "apply a plan written by --export (or Kafka's CSV)"},
+	{"export", 0, CMD_ARG_FILE, 0, "write the plan as CSV to this file"},
+	{"execute", 0, CMD_ARG_NONE, 0, "apply the plan (without it, only show it)"},
+	{0},
+};
+static const struct cmd_opt delete_opts[] = {
+	{"yes", 'y', CMD_ARG_NONE, 0, "do not ask for confirmation"},
+	{0},
+};
+static const struct cmd_opt delete_offsets_opts[] = {
+	{"topic", 't', CMD_ARG_TOPIC, CMD_OPT_REPEAT, "TOPIC or TOPIC:P,P,..."},
+	{"yes", 'y', CMD_ARG_NONE, 0, "do not ask for confirmation"},
+	{0},
+};
+
+#define GROUPS_SUMMARY_DOC                                                                                             \
+	"groups: [{group, state, protocol_type (consumer|simple), members, coordinator (broker id or null), topics, " \
+	"total_lag (null when no end offset could be read), error (only when the group could not be read)}], "       \
+	"source (cluster|demo), note (demo only), committed_read_at, end_read_at, isolation (read_committed)"
+
+const struct cmd_entry cmd_groups_table[] = {
+	{
+		.name = "groups",
+		.group = "groups",
+		.args = groups_args,
+		.opts = groups_opts,
+		.help = "consumer groups with state, members, coordinator, topics and total lag; PATTERN is a glob or substring",
+		.doc = "JSON: {" GROUPS_SUMMARY_DOC "}, sorted by group. Lag as in `group lag`; see docs/lag.md.",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.view = &groups_view,
+		.exec = cmd_groups_exec,
+	},
+	{
+		.name = "lag",
+		.group = "groups",
+		.opts = lag_opts,
+		.help = "every group by total lag, largest first: the overview to open first",
+		.doc = "JSON: {" GROUPS_SUMMARY_DOC "}, sorted by total_lag (largest first), then group.",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.view = &groups_view,
+		.exec = cmd_lag_exec,
+	},
+	{
+		.name = "group describe",
+		.group = "groups",
+		.args = group_args,
+		.help = "a group's state, coordinator, assignor and members with their partitions",
+		.doc = "JSON: {group, state, protocol_type, coordinator, assignor, members: [{member_id, client_id, host, "
+		       "instance_id, partitions: [\"topic:partition\", ...]}]}",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.view = &describe_view,
+		.exec = cmd_group_describe_exec,
+	},
+	{
+		.name = "group lag",
+		.group = "groups",
+		.args = group_args,
+		.opts = group_lag_opts,
+		.help = "per-partition lag of a group: committed, log end, lag, owner; --wait-max N waits for it",
+		.doc = "JSON: {group, state, members, committed_read_at, end_read_at, isolation, partitions: [{topic, "
+		       "partition, committed (null: no commit), end, lag, no_commit, start (only when no_commit), member "
+		       "({client_id, host, member_id} or null)}], topics: [{topic, partitions, lag}], total_lag, "
+		       "no_commit (count), waited_ms (with --wait-max)}. A partition without a committed offset counts "
+		       "its lag from the log start. With --wait-max N it samples every --interval until total_lag <= N "
+		       "(exit 0) or --timeout passes (exit 1), printing progress on stderr.",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.view = &lag_view,
+		.exec = cmd_group_lag_exec,
+	},
+	{
+		.name = "group reset",
+		.group = "groups",
+		.args = group_args,
+		.opts = reset_opts,
+		.help = "plan (default) or --execute a reset of a group's committed offsets",
+		.doc = "JSON: {group, mode, executed, exported (path or null), note (preview only), partitions: [{topic, "
+		       "partition, current (null: none), new, delta (null when no current), start, end, requested, "
+		       "clamped (null|start|end)}]}. New offsets are clamped to [start, end]. --execute is refused "
+		       "while the group has members. --export writes CSV: topic,partition,current,new,delta,clamped; "
+		       "--from-file reads it back (or Kafka's topic,partition,offset).",
+		.flags = CMD_NEEDS_CLUSTER | CMD_READ_ONLY,
+		.view = &reset_view,
+		.exec = cmd_group_reset_exec,
+	},
+	{
+		.name = "group delete",
+		.group = "groups",
+		.args = group_args,
+		.opts = delete_opts,
+		.help = "delete a group and its committed offsets (it must have no members; asks for the name, or --yes)",
+		.doc = "JSON: {group, deleted}",
+		.flags = CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE,
+		.exec = cmd_group_delete_exec,
+	},
+	{
+		.name = "group delete-offsets",
+		.group = "groups",
+		.args = group_args,
+		.opts = delete_offsets_opts,
+		.help = "delete a group's committed offsets for a topic (asks for the group name, or --yes)",
+		.doc = "JSON: {group, partitions: [{topic, partition, deleted, error}]}. Refused for topics the group's "
+		       "consumers subscribe to.",
+		.flags = CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE,
+		.exec = cmd_group_delete_offsets_exec,
+	},
+	{0},
+};

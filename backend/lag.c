@@ -1,0 +1,360 @@
+#include "lag.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "sbuf.h"
+#include "xalloc.h"
+
+int64_t lag_of(int64_t committed, int64_t start, int64_t end, bool *no_commit)
+{
+	*no_commit = committed < 0;
+	if (end < 0)
+		return -1;
+	if (committed < 0)
+		committed = start < 0 ? 0 : start;
+	return end > committed ? end - committed : 0;
+}
+
+const char *lag_clamp_name(enum lag_clamp c)
+{
+	return c == LAG_CLAMP_START ? "start" : c == LAG_CLAMP_END ? "end" : NULL;
+}
+
+int64_t lag_clamp(int64_t want, int64_t start, int64_t end, enum lag_clamp *how)
+{
+	*how = LAG_CLAMP_NONE;
+	if (start >= 0 && want < start) {
+		*how = LAG_CLAMP_START;
+		return start;
+	}
+	if (end >= 0 && want > end) {
+		*how = LAG_CLAMP_END;
+		return end;
+	}
+	return want;
+}
+
+/* Reads exactly n digits into *v; returns the rest or NULL. */
+static const char *lag_digits(const char *s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++, s++) {
+		if (!isdigit((unsigned char)*s))
+			return NULL;
+		*v = *v * 10 + (*s - '0');
+	}
+	return s;
+}
+
+static int lag_bad(char **cause, const char *fmt, const char *s)
+{
+	*cause = xasprintf(fmt, s);
+	return -1;
+}
+
+int lag_parse_datetime(const char *s, int64_t *ms, char **cause)
+{
+	static const char *const bad = "`%s` is not an ISO 8601 date-time: write 2024-05-01T12:00:00Z (UTC when no zone "
+				       "is given) or 2024-05-01T14:00:00+02:00";
+	struct tm tm = {0};
+	int y, mo, d, h = 0, mi = 0, sec = 0, frac = 0;
+	const char *p = s;
+	if ((p = lag_digits(p, 4, &y)) == NULL || *p++ != '-' || (p = lag_digits(p, 2, &mo)) == NULL || *p++ != '-' ||
+	    (p = lag_digits(p, 2, &d)) == NULL)
+		return lag_bad(cause, bad, s);
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if ((p = lag_digits(p, 2, &h)) == NULL || *p++ != ':' || (p = lag_digits(p, 2, &mi)) == NULL)
+			return lag_bad(cause, bad, s);
+		if (*p == ':') {
+			if ((p = lag_digits(p + 1, 2, &sec)) == NULL)
+				return lag_bad(cause, bad, s);
+			if (*p == '.' || *p == ',') {
+				int scale = 100;
+				if (!isdigit((unsigned char)p[1]))
+					return lag_bad(cause, bad, s);
+				for (p++; isdigit((unsigned char)*p); p++, scale /= 10)
+					frac += scale * (*p - '0');
+			}
+		}
+	}
+	int64_t offset_s = 0;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
+		if ((p = lag_digits(p, 2, &oh)) == NULL)
+			return lag_bad(cause, bad, s);
+		if (*p == ':')
+			p++;
+		if (*p && (p = lag_digits(p, 2, &om)) == NULL)
+			return lag_bad(cause, bad, s);
+		if (oh > 23 || om > 59)
+			return lag_bad(cause, bad, s);
+		offset_s = sign * (oh * 3600 + om * 60);
+	}
+	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return lag_bad(cause, bad, s);
+	tm.tm_year = y - 1900, tm.tm_mon = mo - 1, tm.tm_mday = d;
+	tm.tm_hour = h, tm.tm_min = mi, tm.tm_sec = sec;
+	time_t t = timegm(&tm);
+	if (tm.tm_mday != d) /* 2024-02-30 rolled over */
+		return lag_bad(cause, "`%s` is not a date that exists", s);
+	*ms = ((int64_t)t - offset_s) * 1000 + frac;
+	return 0;
+}
+
+/* A number (maybe with a fraction) followed by a unit; adds its length to *ms. */
+static const char *lag_duration_part(const char *p, const char *const *units, const int64_t *unit_ms, int64_t *ms)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(p, &end);
+	if (end == p || errno || v < 0 || !isdigit((unsigned char)*p))
+		return NULL;
+	for (int i = 0; units[i]; i++) {
+		size_t n = strlen(units[i]);
+		if (strncasecmp(end, units[i], n) == 0) {
+			*ms += (int64_t)(v * (double)unit_ms[i] + 0.5);
+			return end + n;
+		}
+	}
+	return NULL;
+}
+
+int lag_parse_duration(const char *s, int64_t *ms, char **cause)
+{
+	static const char *const bad =
+		"`%s` is not a duration: write ISO 8601 (P1DT2H, PT30M) or short (1h30m, 2d, 90s, -1h)";
+	static const char *const date_units[] = {"W", "D", NULL}, *const time_units[] = {"H", "M", "S", NULL},
+				 *const short_units[] = {"ms", "w", "d", "h", "m", "s", NULL};
+	static const int64_t date_ms[] = {7 * 86400000LL, 86400000LL}, time_ms[] = {3600000LL, 60000LL, 1000LL},
+			     short_ms[] = {1, 7 * 86400000LL, 86400000LL, 3600000LL, 60000LL, 1000LL};
+	const char *p = s;
+	*ms = 0;
+	if (*p == '-')
+		p++;
+	if (*p == 'P' || *p == 'p') {
+		p++;
+		bool in_time = false, any = false;
+		while (*p) {
+			if ((*p == 'T' || *p == 't') && !in_time) {
+				in_time = true;
+				p++;
+				continue;
+			}
+			p = lag_duration_part(p, in_time ? time_units : date_units, in_time ? time_ms : date_ms, ms);
+			if (p == NULL)
+				return lag_bad(cause, bad, s);
+			any = true;
+		}
+		if (!any)
+			return lag_bad(cause, bad, s);
+	} else {
+		if (*p == '\0')
+			return lag_bad(cause, bad, s);
+		while (*p)
+			if ((p = lag_duration_part(p, short_units, short_ms, ms)) == NULL)
+				return lag_bad(cause, bad, s);
+	}
+	if (*ms <= 0)
+		return lag_bad(cause, "the duration `%s` is zero: give a time back from now, e.g. 1h", s);
+	return 0;
+}
+
+static bool lag_topic_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-';
+}
+
+/* A non-negative 32-bit number at *p; advances *p. */
+static bool lag_partition_number(const char **p, int32_t *v)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(*p, &end, 10);
+	if (end == *p || errno || n < 0 || n > INT32_MAX || !isdigit((unsigned char)**p))
+		return false;
+	*p = end;
+	*v = (int32_t)n;
+	return true;
+}
+
+int lag_parse_topic_spec(const char *s, char **topic, int32_t **parts, int *nparts, char **cause)
+{
+	const char *colon = strrchr(s, ':');
+	size_t tlen = colon ? (size_t)(colon - s) : strlen(s);
+	*topic = NULL, *parts = NULL, *nparts = 0;
+	for (size_t i = 0; i < tlen; i++)
+		if (!lag_topic_char(s[i]))
+			return lag_bad(cause, "`%s`: a topic name has only letters, digits, '.', '_' and '-'", s);
+	if (tlen == 0)
+		return lag_bad(cause, "`%s`: no topic name before the partitions (write TOPIC:0,1,2)", s);
+	int n = 0;
+	int32_t *v = NULL;
+	if (colon) {
+		const char *p = colon + 1;
+		do {
+			int32_t a, b;
+			if (!lag_partition_number(&p, &a))
+				goto bad;
+			b = a;
+			if (*p == '-') {
+				p++;
+				if (!lag_partition_number(&p, &b) || b < a || b - a > 100000)
+					goto bad;
+			}
+			for (int32_t x = a; x <= b; x++) {
+				v = xreallocarray(v, (size_t)n + 1, sizeof(*v));
+				v[n++] = x;
+			}
+		} while (*p++ == ',');
+		if (p[-1] != '\0')
+			goto bad;
+	}
+	*topic = xstrndup(s, tlen);
+	*parts = v, *nparts = n;
+	return 0;
+bad:
+	free(v);
+	return lag_bad(cause, "`%s`: write TOPIC, or TOPIC:P,P,... with partition numbers or ranges (orders:0,2-4)", s);
+}
+
+struct lag_plan_row *lag_plan_add(struct lag_plan *p, const char *topic, int32_t partition, int64_t current,
+				  int64_t want)
+{
+	p->rows = xreallocarray(p->rows, (size_t)p->n + 1, sizeof(*p->rows));
+	struct lag_plan_row *r = &p->rows[p->n++];
+	*r = (struct lag_plan_row){.topic = xstrdup(topic), .partition = partition, .current = current, .want = want,
+				   .start = -1, .end = -1, .next = want};
+	return r;
+}
+
+void lag_plan_clamp(struct lag_plan *p)
+{
+	for (int i = 0; i < p->n; i++) {
+		struct lag_plan_row *r = &p->rows[i];
+		r->next = lag_clamp(r->want, r->start, r->end, &r->clamped);
+	}
+}
+
+static int lag_row_cmp(const void *a, const void *b)
+{
+	const struct lag_plan_row *x = a, *y = b;
+	int c = strcmp(x->topic, y->topic);
+	return c ? c : (x->partition > y->partition) - (x->partition < y->partition);
+}
+
+void lag_plan_sort(struct lag_plan *p)
+{
+	if (p->n > 1)
+		qsort(p->rows, (size_t)p->n, sizeof(*p->rows), lag_row_cmp);
+}
+
+char *lag_plan_csv(const struct lag_plan *p)
+{
+	struct sbuf sb = SBUF_INIT;
+	sbuf_add(&sb, "topic,partition,current,new,delta,clamped\n");
+	for (int i = 0; i < p->n; i++) {
+		const struct lag_plan_row *r = &p->rows[i];
+		const char *cl = lag_clamp_name(r->clamped);
+		sbuf_addf(&sb, "%s,%" PRId32 ",", r->topic, r->partition);
+		if (r->current >= 0)
+			sbuf_addf(&sb, "%" PRId64 ",%" PRId64 ",%" PRId64, r->current, r->next, r->next - r->current);
+		else
+			sbuf_addf(&sb, ",%" PRId64 ",", r->next);
+		sbuf_addf(&sb, ",%s\n", cl ? cl : "");
+	}
+	return sbuf_release(&sb);
+}
+
+/* Splits line (modified in place) at commas; returns the field count (at most max). */
+static int lag_csv_fields(char *line, char **f, int max)
+{
+	int n = 0;
+	for (char *p = line;; p++) {
+		if (n < max)
+			f[n] = p;
+		n++;
+		p = strchr(p, ',');
+		if (p == NULL)
+			break;
+		*p = '\0';
+	}
+	return n;
+}
+
+static bool lag_csv_int(const char *s, int64_t min, int64_t *v)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(s, &end, 10);
+	if (end == s || *end || errno || n < min)
+		return false;
+	*v = n;
+	return true;
+}
+
+int lag_plan_parse_csv(const char *text, struct lag_plan *p, char **cause)
+{
+	char *copy = xstrdup(text), *save = NULL;
+	int lineno = 0, col_new = 2; /* Kafka's export: topic,partition,offset */
+	int rc = 0;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		lineno++;
+		size_t len = strlen(line);
+		if (len && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (len == 0 || line[0] == '#')
+			continue;
+		char *f[8];
+		int n = lag_csv_fields(line, f, 8);
+		if (lineno == 1 && strcmp(f[0], "topic") == 0) {
+			col_new = -1;
+			for (int i = 0; i < n && i < 8; i++)
+				if (strcmp(f[i], "new") == 0)
+					col_new = i;
+			if (col_new < 2 || n < 2 || strcmp(f[1], "partition") != 0) {
+				*cause = xstrdup("line 1: the header needs topic,partition,...,new");
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		int64_t part, off;
+		bool topic_ok = f[0][0] != '\0';
+		for (const char *c = f[0]; *c; c++)
+			topic_ok = topic_ok && lag_topic_char(*c);
+		if (n <= col_new || !topic_ok || !lag_csv_int(f[1], 0, &part) || part > INT32_MAX ||
+		    !lag_csv_int(f[col_new], 0, &off)) {
+			*cause = xasprintf("line %d: expected topic,partition,%s with a topic name and whole numbers",
+					   lineno, col_new == 2 ? "offset" : "current,new,...");
+			rc = -1;
+			break;
+		}
+		lag_plan_add(p, f[0], (int32_t)part, -1, off);
+	}
+	free(copy);
+	if (rc == 0 && p->n == 0) {
+		*cause = xstrdup("the plan has no partitions");
+		rc = -1;
+	}
+	if (rc)
+		lag_plan_clear(p);
+	return rc;
+}
+
+void lag_plan_clear(struct lag_plan *p)
+{
+	for (int i = 0; i < p->n; i++)
+		free(p->rows[i].topic);
+	free(p->rows);
+	p->rows = NULL;
+	p->n = 0;
+}
