@@ -10,6 +10,7 @@
 #include "xalloc.h"
 
 extern const struct cmd_entry cmd_cluster_table[];
+extern const struct cmd_entry cmd_groups_table[];
 extern const struct cmd_entry cmd_help_table[];
 
 static const struct cmd_entry **cmd_list;
@@ -39,6 +40,7 @@ void cmd_init(void)
 	if (cmd_count)
 		return;
 	cmd_register(cmd_cluster_table);
+	cmd_register(cmd_groups_table);
 	cmd_register(cmd_help_table);
 }
 
