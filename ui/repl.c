@@ -1,10 +1,226 @@
+/*
+ * The REPL: readline's callback interface on the event loop (stdin, SIGINT, SIGWINCH, SIGTERM),
+ * history in memory and in $XDG_STATE_HOME/kcon/history, completion from the command table.
+ * Each line runs through run_text(), so output and errors are those of scripts.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "complete.h"
+#include "escape.h"
 #include "faces.h"
+#include "loop.h"
+#include "run.h"
+#include "sbuf.h"
+#include "uicmd.h"
+#include "xalloc.h"
+
+#define REPL_HISTORY_MAX 1000
+
+struct repl {
+	struct session *s;
+	struct loop *loop;
+	char *history; /* the history file, or NULL when there is no place for it */
+	bool history_warned;
+	int status;
+};
+
+static struct repl *repl_current; /* readline's line handler takes no user data */
+
+/* mkdir -p with mode 0700 for what it creates. */
+static int repl_mkdirs(const char *dir)
+{
+	char *p = xstrdup(dir);
+	for (char *slash = strchr(p + 1, '/');; slash = strchr(slash + 1, '/')) {
+		if (slash)
+			*slash = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		if (slash == NULL)
+			break;
+		*slash = '/';
+	}
+	free(p);
+	return 0;
+}
+
+static char *repl_history_path(void)
+{
+	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char *dir;
+	if (state && state[0] == '/')
+		dir = xasprintf("%s/kcon", state);
+	else if (home && *home)
+		dir = xasprintf("%s/.local/state/kcon", home);
+	else
+		return NULL;
+	if (repl_mkdirs(dir) < 0) {
+		fprintf(stderr, "kcon: warning: history will not be saved: cannot create %s: %s\n", dir,
+			strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	char *path = xasprintf("%s/history", dir);
+	free(dir);
+	return path;
+}
+
+static void repl_history_save(struct repl *r)
+{
+	if (r->history == NULL)
+		return;
+	int rc = append_history(1, r->history);
+	if (rc == ENOENT)
+		rc = write_history(r->history);
+	if (rc != 0 && !r->history_warned) {
+		fprintf(stderr, "kcon: warning: cannot write history to %s: %s\n", r->history, strerror(rc));
+		r->history_warned = true;
+	}
+}
+
+static char *repl_prompt(const struct session *s)
+{
+	const char *where = s->demo ? "demo" : s->conf.bootstrap ? s->conf.bootstrap : "no cluster";
+	char *esc = escape_str(where);
+	size_t fit = escape_fit(esc, 40);
+	char *p = xasprintf("kcon(%.*s%s)> ", (int)fit, esc, esc[fit] ? "..." : "");
+	free(esc);
+	return p;
+}
+
+static void repl_update_width(struct session *s)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		s->width = ws.ws_col;
+}
+
+/* Runs one line; true when the REPL should end. */
+static bool repl_eval(struct repl *r, const char *line)
+{
+	const char *p = line + strspn(line, " \t");
+	if (*p == '\0')
+		return false;
+	r->status = run_text(r->s, line, "repl");
+	return uicmd_quit_requested();
+}
+
+static void repl_line(char *line)
+{
+	struct repl *r = repl_current;
+	bool end = line == NULL;
+	if (line == NULL) {
+		fputs("\n", stdout); /* leave the prompt's line on EOF (Ctrl-D) */
+	} else if (line[strspn(line, " \t")]) {
+		add_history(line);
+		repl_history_save(r);
+		end = repl_eval(r, line);
+	}
+	free(line);
+	if (end) {
+		rl_callback_handler_remove(); /* no new prompt */
+		loop_stop(r->loop);
+	}
+}
+
+static void repl_on_stdin(struct loop *l, int fd, short revents, void *ud)
+{
+	(void)l, (void)fd, (void)revents, (void)ud;
+	rl_callback_read_char();
+}
+
+static void repl_on_signal(struct loop *l, int signo, void *ud)
+{
+	struct repl *r = ud;
+	if (signo == SIGINT) { /* Ctrl-C: drop the line, show a fresh prompt */
+		rl_free_line_state();
+		rl_callback_sigcleanup();
+		rl_replace_line("", 0);
+		rl_point = rl_end = 0;
+		rl_crlf();
+		rl_on_new_line();
+		rl_redisplay();
+	} else if (signo == SIGWINCH) {
+		rl_resize_terminal();
+		repl_update_width(r->s);
+	} else if (signo == SIGTERM) {
+		rl_callback_handler_remove();
+		fputs("\n", stdout);
+		loop_stop(l);
+	}
+}
+
+/* Without a terminal: lines from stdin, no prompt, no history; failures do not end the input. */
+static int repl_stream(struct session *s)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int status = CMD_OK;
+	while (!uicmd_quit_requested() && getline(&line, &cap, stdin) >= 0) {
+		if (line[strspn(line, " \t\r\n")])
+			status = run_text(s, line, "stdin");
+	}
+	free(line);
+	return status;
+}
 
 int repl_run(struct session *s)
 {
-	(void)s;
-	fprintf(stderr, "kcon: the REPL is not built yet\n");
-	return 1;
+	uicmd_register();
+	if (!isatty(STDIN_FILENO))
+		return repl_stream(s);
+
+	char *cause = NULL;
+	struct repl r = {.s = s};
+	r.loop = loop_new(&cause);
+	if (r.loop == NULL) {
+		fprintf(stderr, "kcon: %s\n", cause);
+		free(cause);
+		return CMD_FAILED;
+	}
+	repl_current = &r;
+	repl_update_width(s);
+
+	rl_readline_name = "kcon";
+	rl_catch_signals = 0; /* the loop's self-pipe gets them */
+	rl_catch_sigwinch = 0;
+	rl_change_environment = 0;
+	complete_attach(complete_session_names, s);
+	stifle_history(REPL_HISTORY_MAX);
+	r.history = repl_history_path();
+	if (r.history) {
+		int rc = read_history(r.history);
+		if (rc != 0 && rc != ENOENT)
+			fprintf(stderr, "kcon: warning: cannot read history %s: %s\n", r.history, strerror(rc));
+	}
+
+	static const int sigs[] = {SIGINT, SIGWINCH, SIGTERM, 0};
+	loop_signals(r.loop, sigs, repl_on_signal, &r);
+	loop_fd_add(r.loop, STDIN_FILENO, POLLIN, repl_on_stdin, NULL);
+	char *prompt = repl_prompt(s);
+	rl_callback_handler_install(prompt, repl_line);
+	loop_run(r.loop);
+	rl_callback_handler_remove();
+
+	int trc = r.history ? history_truncate_file(r.history, REPL_HISTORY_MAX) : 0;
+	if (trc != 0 && trc != ENOENT && !r.history_warned)
+		fprintf(stderr, "kcon: warning: cannot trim history %s\n", r.history);
+	clear_history();
+	loop_free(&r.loop);
+	free(r.history);
+	free(prompt);
+	repl_current = NULL;
+	return CMD_OK;
 }

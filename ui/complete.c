@@ -1,0 +1,290 @@
+#include "complete.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <readline/readline.h>
+
+#include "escape.h"
+#include "loop.h"
+#include "model.h"
+#include "parse.h"
+#include "xalloc.h"
+
+char **(*complete_groups_hook)(struct session *s);
+
+struct complete_list {
+	char **v;
+	size_t n;
+};
+
+static void complete_add(struct complete_list *l, const char *prefix, const char *word)
+{
+	if (strncmp(word, prefix, strlen(prefix)) != 0)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], word) == 0)
+			return;
+	l->v = xreallocarray(l->v, l->n + 2, sizeof(char *));
+	l->v[l->n++] = xstrdup(word);
+	l->v[l->n] = NULL;
+}
+
+void complete_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Splits the command being typed (after the last unquoted ';') into words. */
+static int complete_words(const char *line, int len, char ***out)
+{
+	int seg = 0;
+	char q = 0;
+	for (int i = 0; i < len; i++) {
+		if (line[i] == '\\' && q != '\'' && i + 1 < len)
+			i++;
+		else if (q && line[i] == q)
+			q = 0;
+		else if (!q && (line[i] == '\'' || line[i] == '"'))
+			q = line[i];
+		else if (!q && line[i] == ';')
+			seg = i + 1;
+	}
+	char *text = xstrndup(line + seg, (size_t)(len - seg));
+	struct parse_list pl = {0};
+	char *cause = NULL;
+	int n = 0;
+	*out = NULL;
+	if (parse_commands(text, &pl, &cause) == 0 && pl.n > 0) {
+		n = pl.cmds[pl.n - 1].argc;
+		*out = pl.cmds[pl.n - 1].argv;
+		pl.cmds[pl.n - 1].argv = NULL;
+		pl.cmds[pl.n - 1].argc = 0;
+	}
+	free(cause);
+	parse_list_clear(&pl);
+	free(text);
+	return n;
+}
+
+/* True when word is exactly the noun of some two-word command. */
+static bool complete_is_noun(const char *word)
+{
+	size_t n, wl = strlen(word);
+	const struct cmd_entry *const *all = cmd_all(&n);
+	for (size_t i = 0; i < n; i++) {
+		const char *sp = strchr(all[i]->name, ' ');
+		if (sp && (size_t)(sp - all[i]->name) == wl && strncmp(all[i]->name, word, wl) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void complete_commands(struct complete_list *l, const char *text)
+{
+	size_t n;
+	const struct cmd_entry *const *all = cmd_all(&n);
+	for (size_t i = 0; i < n; i++) {
+		char *first = xstrdup(all[i]->name);
+		char *sp = strchr(first, ' ');
+		if (sp)
+			*sp = '\0';
+		complete_add(l, text, first);
+		free(first);
+		if (all[i]->alias)
+			complete_add(l, text, all[i]->alias);
+	}
+}
+
+static void complete_verbs(struct complete_list *l, const char *noun, const char *text)
+{
+	size_t n, nl = strlen(noun);
+	const struct cmd_entry *const *all = cmd_all(&n);
+	for (size_t i = 0; i < n; i++) {
+		const char *sp = strchr(all[i]->name, ' ');
+		if (sp && (size_t)(sp - all[i]->name) == nl && strncmp(all[i]->name, noun, nl) == 0)
+			complete_add(l, text, sp + 1);
+	}
+}
+
+static void complete_kind(struct complete_list *l, enum cmd_arg_kind kind, const char *text, complete_names_fn fn,
+			  void *ud)
+{
+	switch (kind) {
+	case CMD_ARG_FORMAT:
+		complete_add(l, text, "table");
+		complete_add(l, text, "json");
+		complete_add(l, text, "csv");
+		break;
+	case CMD_ARG_COMMAND:
+		complete_commands(l, text);
+		break;
+	case CMD_ARG_TOPIC:
+	case CMD_ARG_GROUP: {
+		char **names = fn ? fn(ud, kind) : NULL;
+		for (size_t i = 0; names && names[i]; i++) {
+			/* Names that would not show cleanly are left out; the rest are quoted as needed. */
+			if (!escape_is_clean(names[i], strlen(names[i])))
+				continue;
+			char *q = parse_quote(names[i]);
+			complete_add(l, text, q);
+			free(q);
+		}
+		complete_free(names);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static const struct cmd_opt *complete_opt(const struct cmd_entry *e, const char *word)
+{
+	for (const struct cmd_opt *o = e->opts; o && o->name; o++)
+		if ((word[1] == '-' && strcmp(word + 2, o->name) == 0) ||
+		    (word[1] != '-' && word[2] == '\0' && o->short_name == word[1]))
+			return o;
+	return NULL;
+}
+
+/* Options and arguments of e, given the words typed after its name. */
+static void complete_args(struct complete_list *l, const struct cmd_entry *e, int argc, char **argv, const char *text,
+			  complete_names_fn fn, void *ud)
+{
+	int npos = 0;
+	bool only_pos = false;
+	enum cmd_arg_kind value_of = CMD_ARG_NONE; /* the previous word is an option wanting a value */
+	for (int i = 0; i < argc; i++) {
+		const char *w = argv[i];
+		value_of = CMD_ARG_NONE;
+		if (!only_pos && strcmp(w, "--") == 0) {
+			only_pos = true;
+		} else if (!only_pos && w[0] == '-' && w[1] && !strchr(w, '=')) {
+			const struct cmd_opt *o = complete_opt(e, w);
+			if (strcmp(w, "-o") == 0 || strcmp(w, "--output") == 0)
+				value_of = CMD_ARG_FORMAT;
+			else if (o && o->kind != CMD_ARG_NONE)
+				value_of = o->kind;
+			if (value_of != CMD_ARG_NONE && i + 1 < argc) {
+				i++;
+				value_of = CMD_ARG_NONE;
+			}
+		} else if (!(w[0] == '-' && w[1] && !only_pos)) {
+			npos++;
+		}
+	}
+	if (value_of != CMD_ARG_NONE) {
+		complete_kind(l, value_of, text, fn, ud);
+		return;
+	}
+	if (text[0] == '-' && !only_pos) {
+		for (const struct cmd_opt *o = e->opts; o && o->name; o++) {
+			char *name = xasprintf("--%s", o->name);
+			complete_add(l, text, name);
+			free(name);
+		}
+		complete_add(l, text, "--output");
+		return;
+	}
+	const struct cmd_pos *p = e->args, *which = NULL;
+	for (int i = 0; p && p[i].name; i++) {
+		if (i == npos || (p[i].flags & CMD_POS_REST)) {
+			which = &p[i];
+			break;
+		}
+	}
+	if (which)
+		complete_kind(l, which->kind, text, fn, ud);
+}
+
+char **complete_candidates(const char *line, int start, const char *text, complete_names_fn fn, void *ud)
+{
+	struct complete_list l = {xcalloc(1, sizeof(char *)), 0};
+	char **argv;
+	int argc = complete_words(line, start, &argv);
+	cmd_init();
+	if (argc == 0) {
+		complete_commands(&l, text);
+	} else if (argc == 1 && complete_is_noun(argv[0])) {
+		complete_verbs(&l, argv[0], text);
+	} else {
+		int consumed = 0;
+		char *cause = NULL;
+		const struct cmd_entry *e = cmd_find(argc, argv, &consumed, &cause);
+		free(cause);
+		if (e)
+			complete_args(&l, e, argc - consumed, argv + consumed, text, fn, ud);
+	}
+	for (int i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+	return l.v;
+}
+
+/* --- readline -------------------------------------------------------------------------------- */
+
+static complete_names_fn complete_fn;
+static void *complete_ud;
+static char **complete_current;
+static size_t complete_next;
+
+static char *complete_generator(const char *text, int state)
+{
+	(void)text;
+	if (state == 0)
+		complete_next = 0;
+	if (complete_current == NULL || complete_current[complete_next] == NULL)
+		return NULL;
+	return xstrdup(complete_current[complete_next++]);
+}
+
+static char **complete_readline(const char *text, int start, int end)
+{
+	(void)end;
+	rl_attempted_completion_over = 1; /* never fall back to file names */
+	complete_free(complete_current);
+	complete_current = complete_candidates(rl_line_buffer, start, text, complete_fn, complete_ud);
+	char **m = rl_completion_matches(text, complete_generator);
+	complete_free(complete_current);
+	complete_current = NULL;
+	return m;
+}
+
+void complete_attach(complete_names_fn fn, void *ud)
+{
+	complete_fn = fn;
+	complete_ud = ud;
+	rl_attempted_completion_function = complete_readline;
+	rl_completer_word_break_characters = " \t;";
+	rl_completer_quote_characters = "'\"";
+}
+
+/* --- names from the session -------------------------------------------------------------------- */
+
+char **complete_session_names(void *session, enum cmd_arg_kind kind)
+{
+	static int64_t failed_at;
+	struct session *s = session;
+	if (kind == CMD_ARG_GROUP)
+		return complete_groups_hook ? complete_groups_hook(s) : NULL;
+	if (kind != CMD_ARG_TOPIC || (failed_at && loop_now_ms() - failed_at < 30000))
+		return NULL;
+	struct err e = {0};
+	struct client *c;
+	struct model *m = NULL;
+	/* A generous age: completion must not wait on the cluster when anything is cached. */
+	if (session_client(s, &c, &e) != CMD_OK || client_metadata(c, 10 * 60 * 1000, &m, &e) != CMD_OK) {
+		failed_at = loop_now_ms();
+		err_clear(&e);
+		return NULL;
+	}
+	failed_at = 0;
+	char **v = xcalloc((size_t)m->ntopics + 1, sizeof(char *));
+	for (int i = 0; i < m->ntopics; i++)
+		v[i] = xstrdup(m->topics[i].name);
+	model_unref(&m);
+	return v;
+}

@@ -1,0 +1,43 @@
+/*
+ * Tab completion from the command table, shared by the REPL and the TUI prompt (both readline):
+ * command names (both words of noun-verb commands), option names of the command being typed, and
+ * arguments by kind: topic names, group names, command names, output formats.
+ */
+#ifndef KCON_COMPLETE_H
+#define KCON_COMPLETE_H
+
+#include "cmd.h"
+#include "session.h"
+
+/**
+ * Supplies live names for an argument kind (CMD_ARG_TOPIC, CMD_ARG_GROUP): returns a new
+ * NULL-terminated array of new strings (complete frees them), or NULL when it has none.
+ */
+typedef char **(*complete_names_fn)(void *ud, enum cmd_arg_kind kind);
+
+/** @brief Makes readline complete kcon commands; names come from fn (NULL: commands only). */
+void complete_attach(complete_names_fn fn, void *ud);
+
+/**
+ * @brief Candidates for the word text that starts at byte start of line: a new NULL-terminated
+ * array of new strings, possibly empty. Exposed for tests and for faces without readline.
+ */
+char **complete_candidates(const char *line, int start, const char *text, complete_names_fn fn, void *ud);
+
+/** @brief Frees an array from complete_candidates() or a complete_names_fn. */
+void complete_free(char **v);
+
+/**
+ * @brief Names for the REPL: topics from the session client's cached metadata (fetched once with
+ * the session timeout when nothing is cached; a failure is not retried for 30 s), and groups
+ * through complete_groups_hook when a groups API provides it.
+ */
+char **complete_session_names(void *session, enum cmd_arg_kind kind);
+
+/*
+ * The hook for consumer group names: the groups module sets it (to a function listing group ids
+ * from its cache) when it exists. NULL until then: groups do not complete.
+ */
+extern char **(*complete_groups_hook)(struct session *s);
+
+#endif
