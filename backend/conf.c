@@ -107,7 +107,7 @@ static char *conf_jaas_value(const char *jaas, const char *name)
 static bool conf_java_only(const char *key)
 {
 	static const char *const keys[] = {"key.serializer", "value.serializer", "key.deserializer",
-		"value.deserializer", "ssl.truststore.password", "ssl.keystore.type", "ssl.truststore.type",
+		"value.deserializer", "ssl.truststore.password",
 		"sasl.login.callback.handler.class", "sasl.client.callback.handler.class", "ssl.protocol",
 		"ssl.enabled.protocols", "ssl.trustmanager.algorithm", "ssl.keymanager.algorithm", "sasl.login.class",
 		"schema.registry.url", "basic.auth.credentials.source", "basic.auth.user.info", "default.api.timeout.ms"};
@@ -175,6 +175,8 @@ static int conf_translate(struct conf *c, const struct conf *in, const char *ori
 		} else if (strcmp(k, "bootstrap.servers") == 0) {
 			free(c->bootstrap);
 			c->bootstrap = xstrdup(v);
+		} else if (strcmp(k, "ssl.truststore.type") == 0 || strcmp(k, "ssl.keystore.type") == 0) {
+			continue; /* read above, with the store locations */
 		} else if (conf_java_only(k)) {
 			conf_warn(c, xasprintf("%s: %s is a Java client setting: skipped", origin, k));
 		} else {
