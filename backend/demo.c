@@ -1,29 +1,587 @@
+/*
+ * The embedded demo. One handle owns librdkafka's mock cluster; one producer and two consumers
+ * (groups fraud-detector and payments-ledger) talk to it; one traffic thread drives all three.
+ * Calls into the mock that wait on its thread (topic create, teardown) run under a watchdog, so
+ * nothing here can hang the process: on a timeout the stuck thread and its memory are left behind.
+ */
 #include "demo.h"
 
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "cmd.h"
+#include "escape.h"
+#include "xalloc.h"
 
-/* Placeholder until the demo lands: says plainly that it is not there. */
-struct demo *demo_start(struct err *e)
+#define DEMO_BROKERS 3
+#define DEMO_MOCK_MS 10000  /* deadline for the mock to create topics */
+#define DEMO_STOP_MS 5000   /* deadline for teardown */
+#define DEMO_TICK_MS 50     /* traffic period */
+#define DEMO_MAX_PARTS 1000 /* the mock allocates every partition up front */
+
+/* The seeded topics and their traffic in messages per second (170 in all). */
+static const struct demo_topic {
+	const char *name;
+	int partitions;
+	int rate;
+} demo_topics[] = {
+	{"orders", 6, 40},
+	{"payments", 3, 30},
+	{"credit.scores", 12, 40},
+	{"ingest.events", 24, 60},
+};
+#define DEMO_NTOPICS (sizeof(demo_topics) / sizeof(demo_topics[0]))
+
+/* The groups: fraud-detector handles one message per tick (20/s of 40/s), payments-ledger all. */
+static const char *const demo_group_names[] = {"fraud-detector", "payments-ledger"};
+static const char *const demo_group_topics[] = {"credit.scores", "payments"};
+
+#define DEMO_RECENT 64 /* recent orders that payments refer to */
+
+struct demo {
+	rd_kafka_t *host; /* owns the mock cluster */
+	rd_kafka_mock_cluster_t *mock;
+	char *bootstrap;
+	rd_kafka_t *producer, *fraud, *ledger;
+	pthread_t traffic;
+	bool traffic_started;
+	pthread_mutex_t lock; /* guards stop */
+	pthread_cond_t wake;  /* the traffic thread waits on it between ticks */
+	bool stop;
+	atomic_bool verbose;
+	atomic_bool wedged; /* a mock call timed out: its thread is stuck, do not wait on it again */
+
+	/* Traffic state: the traffic thread only. */
+	unsigned seed;
+	long orders, payments, events;
+	struct demo_order {
+		long id;
+		int customer, cents;
+		const char *currency;
+	} recent[DEMO_RECENT];
+	int nrecent;
+};
+
+static int64_t demo_mono_ms(void)
 {
-	err_set(e, CMD_FAILED, NULL, "the embedded demo is not built yet");
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct timespec demo_deadline(int ms)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return ts;
+}
+
+static void demo_cond_init(pthread_cond_t *c)
+{
+	pthread_condattr_t a;
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &a);
+	pthread_condattr_destroy(&a);
+}
+
+/* librdkafka's log from the demo's own handles: quiet unless the session is verbose. */
+static void demo_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+	struct demo *d = rd_kafka_opaque(rk);
+	if (d == NULL || !atomic_load(&d->verbose))
+		return;
+	char *s = escape_str(buf);
+	fprintf(stderr, "kcon: demo %s: librdkafka %d %s: %s\n", rd_kafka_name(rk), level, fac, s);
+	free(s);
+}
+
+/* --- the watchdog ---------------------------------------------------------------------------- */
+
+/* A topic to create: name, partitions, replication factor. */
+struct demo_new_topic {
+	const char *name;
+	int partitions, rf;
+};
+
+/* Work on its own thread that the caller waits for with a deadline. */
+struct demo_job {
+	pthread_mutex_t lock;
+	pthread_cond_t done_cond;
+	int refs; /* the caller's and the thread's */
+	bool done;
+	void (*fn)(struct demo_job *j);
+	struct demo *d;
+	/* topic creation */
+	struct demo_new_topic *topics; /* owned, names too: a stuck thread may outlive the caller */
+	size_t ntopics;
+	atomic_size_t at; /* the topic being created */
+	rd_kafka_resp_err_t err;
+};
+
+static void demo_job_unref(struct demo_job *j)
+{
+	pthread_mutex_lock(&j->lock);
+	bool last = --j->refs == 0;
+	pthread_mutex_unlock(&j->lock);
+	if (last) {
+		for (size_t i = 0; i < j->ntopics; i++)
+			free((char *)j->topics[i].name);
+		free(j->topics);
+		pthread_mutex_destroy(&j->lock);
+		pthread_cond_destroy(&j->done_cond);
+		free(j);
+	}
+}
+
+static void *demo_job_main(void *arg)
+{
+	struct demo_job *j = arg;
+	j->fn(j);
+	pthread_mutex_lock(&j->lock);
+	j->done = true;
+	pthread_cond_signal(&j->done_cond);
+	pthread_mutex_unlock(&j->lock);
+	demo_job_unref(j);
 	return NULL;
 }
 
-void demo_stop(struct demo **d)
+static struct demo_job *demo_job_new(struct demo *d, void (*fn)(struct demo_job *j))
 {
-	*d = NULL;
+	struct demo_job *j = xcalloc(1, sizeof(*j));
+	pthread_mutex_init(&j->lock, NULL);
+	demo_cond_init(&j->done_cond);
+	j->refs = 1;
+	j->fn = fn;
+	j->d = d;
+	return j;
+}
+
+/*
+ * Runs j->fn on a thread of its own and waits up to timeout_ms. True when it finished; when it did
+ * not, the thread is stuck inside librdkafka and is left behind holding its reference to j (and
+ * whatever j points at). Either way the caller's reference is still the caller's to drop.
+ */
+static bool demo_job_run(struct demo_job *j, int timeout_ms)
+{
+	pthread_t t;
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	j->refs++;
+	if (pthread_create(&t, &a, demo_job_main, j) != 0) {
+		pthread_attr_destroy(&a);
+		j->refs--;
+		j->fn(j); /* no thread to spare: run it here */
+		return true;
+	}
+	pthread_attr_destroy(&a);
+	struct timespec until = demo_deadline(timeout_ms);
+	pthread_mutex_lock(&j->lock);
+	while (!j->done && pthread_cond_timedwait(&j->done_cond, &j->lock, &until) == 0)
+		;
+	bool done = j->done;
+	pthread_mutex_unlock(&j->lock);
+	return done;
+}
+
+/* Creates j->topics one after the other, stopping at the first error. */
+static void demo_job_create(struct demo_job *j)
+{
+	for (size_t i = 0; i < j->ntopics; i++) {
+		atomic_store(&j->at, i);
+		const struct demo_new_topic *t = &j->topics[i];
+		if ((j->err = rd_kafka_mock_topic_create(j->d->mock, t->name, t->partitions, t->rf)))
+			break;
+	}
+}
+
+/* Creates topics through the mock under the watchdog. */
+static int demo_create(struct demo *d, const struct demo_new_topic *topics, size_t n, struct err *e)
+{
+	if (atomic_load(&d->wedged))
+		return err_set(e, CMD_FAILED, "quit and run `kcon --demo` again",
+			       "the embedded demo cluster stopped answering earlier (librdkafka 2.0.2's mock hung)");
+	struct demo_job *j = demo_job_new(d, demo_job_create);
+	j->topics = xcalloc(n, sizeof(*j->topics));
+	for (size_t i = 0; i < n; i++)
+		j->topics[i] = (struct demo_new_topic){xstrdup(topics[i].name), topics[i].partitions, topics[i].rf};
+	j->ntopics = n;
+	int rc = CMD_OK;
+	bool done = demo_job_run(j, DEMO_MOCK_MS);
+	const char *name = topics[atomic_load(&j->at)].name; /* the caller's copy */
+	if (!done) {
+		atomic_store(&d->wedged, true);
+		rc = err_set(e, CMD_UNREACHABLE, "quit and run `kcon --demo` again",
+			     "the embedded demo cluster did not create topic `%s` within %d s (librdkafka 2.0.2's mock "
+			     "cluster can hang creating topics)",
+			     name, DEMO_MOCK_MS / 1000);
+	} else if (j->err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+		rc = err_set(e, CMD_FAILED, "`topic describe` shows it; pick another name", "topic `%s` already exists",
+			     name);
+	} else if (j->err) {
+		rc = err_set(e, CMD_FAILED, NULL, "the embedded demo cluster cannot create topic `%s`: %s",
+			     name, rd_kafka_err2str(j->err));
+	}
+	demo_job_unref(j);
+	return rc;
+}
+
+/* --- traffic -------------------------------------------------------------------------------- */
+
+static int demo_rand(struct demo *d, int n)
+{
+	return (int)(rand_r(&d->seed) % (unsigned)n);
+}
+
+static const char *demo_pick(struct demo *d, const char *const *v, int n)
+{
+	return v[demo_rand(d, n)];
+}
+#define DEMO_PICK(d, array) demo_pick(d, array, (int)(sizeof(array) / sizeof(array[0])))
+
+static void demo_now(char out[32])
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000);
+}
+
+static void demo_produce(struct demo *d, const char *topic, const char *key, const char *source, const char *json)
+{
+	char trace[33];
+	for (int i = 0; i < 32; i++)
+		trace[i] = "0123456789abcdef"[demo_rand(d, 16)];
+	trace[32] = '\0';
+	/* A full queue drops the message: this is demo traffic. */
+	rd_kafka_producev(d->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+			  RD_KAFKA_V_KEY(key, strlen(key)), RD_KAFKA_V_VALUE((void *)json, strlen(json)),
+			  RD_KAFKA_V_HEADER("source", source, -1), RD_KAFKA_V_HEADER("trace-id", trace, -1),
+			  RD_KAFKA_V_HEADER("content-type", "application/json", -1), RD_KAFKA_V_END);
+}
+
+static const char *const demo_currencies[] = {"EUR", "EUR", "EUR", "USD", "USD", "GBP", "CHF"};
+static const char *const demo_channels[] = {"web", "web", "ios", "android", "store"};
+static const char *const demo_methods[] = {"card", "card", "card", "sepa_debit", "paypal", "apple_pay"};
+static const char *const demo_event_types[] = {"page_view", "page_view", "page_view", "click",
+					       "search",    "add_to_cart", "checkout"};
+
+static void demo_order(struct demo *d)
+{
+	char key[16], json[512], now[32];
+	struct demo_order o = {.id = ++d->orders, .customer = demo_rand(d, 5000), .currency = DEMO_PICK(d, demo_currencies)};
+	/* Mostly small baskets, now and then a large one. */
+	o.cents = 499 + demo_rand(d, 15000) + (demo_rand(d, 40) == 0 ? demo_rand(d, 250000) : 0);
+	d->recent[d->nrecent++ % DEMO_RECENT] = o;
+	demo_now(now);
+	snprintf(key, sizeof(key), "C-%05d", o.customer);
+	snprintf(json, sizeof(json),
+		 "{\"order_id\":\"ORD-%08ld\",\"customer_id\":\"%s\",\"amount\":%d.%02d,\"currency\":\"%s\","
+		 "\"items\":%d,\"channel\":\"%s\",\"status\":\"created\",\"created_at\":\"%s\"}",
+		 o.id, key, o.cents / 100, o.cents % 100, o.currency, 1 + demo_rand(d, 8), DEMO_PICK(d, demo_channels),
+		 now);
+	demo_produce(d, "orders", key, "checkout-service", json);
+}
+
+static void demo_payment(struct demo *d)
+{
+	if (d->nrecent == 0)
+		return;
+	int n = d->nrecent < DEMO_RECENT ? d->nrecent : DEMO_RECENT;
+	const struct demo_order *o = &d->recent[demo_rand(d, n)];
+	int roll = demo_rand(d, 100);
+	const char *status = roll < 85 ? "authorized" : roll < 95 ? "captured" : roll < 99 ? "declined" : "refunded";
+	char key[16], json[512], now[32];
+	demo_now(now);
+	snprintf(key, sizeof(key), "ORD-%08ld", o->id);
+	snprintf(json, sizeof(json),
+		 "{\"payment_id\":\"PAY-%08ld\",\"order_id\":\"%s\",\"customer_id\":\"C-%05d\",\"amount\":%d.%02d,"
+		 "\"currency\":\"%s\",\"method\":\"%s\",\"status\":\"%s\",\"processed_at\":\"%s\"}",
+		 ++d->payments, key, o->customer, o->cents / 100, o->cents % 100, o->currency,
+		 DEMO_PICK(d, demo_methods), status, now);
+	demo_produce(d, "payments", key, "payment-gateway", json);
+}
+
+static void demo_score(struct demo *d)
+{
+	/* Sums of uniforms: a bell around 620 between 300 and 850. */
+	int score = 300 + (demo_rand(d, 184) + demo_rand(d, 184) + demo_rand(d, 184));
+	char band = score >= 750 ? 'A' : score >= 680 ? 'B' : score >= 620 ? 'C' : score >= 550 ? 'D' : 'E';
+	char key[16], json[512], now[32];
+	demo_now(now);
+	snprintf(key, sizeof(key), "C-%05d", demo_rand(d, 5000));
+	snprintf(json, sizeof(json),
+		 "{\"customer_id\":\"%s\",\"score\":%d,\"band\":\"%c\",\"model\":\"risk-v3.2\",\"delta\":%d,"
+		 "\"reason_codes\":[\"R%02d\",\"R%02d\"],\"scored_at\":\"%s\"}",
+		 key, score, band, demo_rand(d, 41) - 20, 1 + demo_rand(d, 40), 1 + demo_rand(d, 40), now);
+	demo_produce(d, "credit.scores", key, "scoring-engine", json);
+}
+
+static void demo_event(struct demo *d)
+{
+	char key[16], json[512], now[32];
+	int device = demo_rand(d, 2000);
+	demo_now(now);
+	snprintf(key, sizeof(key), "dev-%04x", device);
+	snprintf(json, sizeof(json),
+		 "{\"event_id\":\"EVT-%010ld\",\"type\":\"%s\",\"device_id\":\"%s\",\"path\":\"/products/%d\","
+		 "\"duration_ms\":%d,\"ts\":\"%s\"}",
+		 ++d->events, DEMO_PICK(d, demo_event_types), key, 1000 + demo_rand(d, 9000), 5 + demo_rand(d, 3000),
+		 now);
+	demo_produce(d, "ingest.events", key, device % 3 ? "edge-collector" : "mobile-gateway", json);
+}
+
+static void (*const demo_makers[DEMO_NTOPICS])(struct demo *d) = {demo_order, demo_payment, demo_score, demo_event};
+
+/* One message from a consumer, if one is ready; false when none was. */
+static bool demo_consume(rd_kafka_t *rk)
+{
+	rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 0);
+	if (m == NULL)
+		return false;
+	rd_kafka_message_destroy(m);
+	return true;
+}
+
+static void *demo_traffic_main(void *arg)
+{
+	struct demo *d = arg;
+	int64_t acc[DEMO_NTOPICS] = {0}, last = demo_mono_ms();
+	pthread_mutex_lock(&d->lock);
+	while (!d->stop) {
+		pthread_mutex_unlock(&d->lock);
+		int64_t now = demo_mono_ms(), dt = now - last;
+		last = now;
+		if (dt > 1000) /* after a stall, do not burst */
+			dt = 1000;
+		for (size_t i = 0; i < DEMO_NTOPICS; i++)
+			for (acc[i] += demo_topics[i].rate * dt; acc[i] >= 1000; acc[i] -= 1000)
+				demo_makers[i](d);
+		rd_kafka_poll(d->producer, 0);
+		demo_consume(d->fraud); /* one per tick: it falls behind */
+		for (int i = 0; i < 500 && demo_consume(d->ledger); i++)
+			;
+		struct timespec until = demo_deadline(DEMO_TICK_MS);
+		pthread_mutex_lock(&d->lock);
+		while (!d->stop && pthread_cond_timedwait(&d->wake, &d->lock, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&d->lock);
+	return NULL;
+}
+
+/* --- start and stop -------------------------------------------------------------------------- */
+
+static rd_kafka_conf_t *demo_conf(struct demo *d, const char *client_id)
+{
+	rd_kafka_conf_t *kc = rd_kafka_conf_new();
+	rd_kafka_conf_set(kc, "client.id", client_id, NULL, 0);
+	rd_kafka_conf_set(kc, "log.connection.close", "false", NULL, 0);
+	if (d->bootstrap)
+		rd_kafka_conf_set(kc, "bootstrap.servers", d->bootstrap, NULL, 0);
+	rd_kafka_conf_set_log_cb(kc, demo_log);
+	rd_kafka_conf_set_opaque(kc, d);
+	return kc;
+}
+
+static rd_kafka_t *demo_handle(struct demo *d, rd_kafka_type_t type, rd_kafka_conf_t *kc, struct err *e)
+{
+	char errstr[256];
+	rd_kafka_t *rk = rd_kafka_new(type, kc, errstr, sizeof(errstr));
+	if (rk == NULL) {
+		rd_kafka_conf_destroy(kc);
+		err_set(e, CMD_FAILED, NULL, "cannot set up the demo's clients: %s", errstr);
+	}
+	(void)d;
+	return rk;
+}
+
+/* A consumer of every partition of topic in group, committing every commit_ms. */
+static rd_kafka_t *demo_consumer(struct demo *d, const char *group, const char *topic, const char *commit_ms,
+				 struct err *e)
+{
+	char id[64];
+	snprintf(id, sizeof(id), "%s-1", group);
+	rd_kafka_conf_t *kc = demo_conf(d, id);
+	rd_kafka_conf_set(kc, "group.id", group, NULL, 0);
+	rd_kafka_conf_set(kc, "auto.offset.reset", "earliest", NULL, 0);
+	rd_kafka_conf_set(kc, "enable.auto.commit", "true", NULL, 0);
+	rd_kafka_conf_set(kc, "auto.commit.interval.ms", commit_ms, NULL, 0);
+	rd_kafka_conf_set(kc, "queued.max.messages.kbytes", "1024", NULL, 0);
+	rd_kafka_t *rk = demo_handle(d, RD_KAFKA_CONSUMER, kc, e);
+	if (rk == NULL)
+		return NULL;
+	/*
+	 * Assigned rather than subscribed: no rebalance to wait for, and nothing to leave at close
+	 * (closing a subscribed consumer can hang in librdkafka 2.0.2).
+	 */
+	int partitions = 0;
+	for (size_t i = 0; i < DEMO_NTOPICS; i++)
+		if (strcmp(demo_topics[i].name, topic) == 0)
+			partitions = demo_topics[i].partitions;
+	rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(partitions);
+	for (int p = 0; p < partitions; p++)
+		rd_kafka_topic_partition_list_add(parts, topic, p)->offset = RD_KAFKA_OFFSET_STORED;
+	rd_kafka_resp_err_t err = rd_kafka_assign(rk, parts);
+	rd_kafka_topic_partition_list_destroy(parts);
+	if (err) {
+		rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+		err_set(e, CMD_FAILED, NULL, "the demo's consumer group %s cannot start: %s", group, rd_kafka_err2str(err));
+		return NULL;
+	}
+	return rk;
+}
+
+/* Everything but the struct itself, in an order that needs no broker round trip. */
+static void demo_teardown(struct demo_job *j)
+{
+	struct demo *d = j->d;
+	if (d->traffic_started)
+		pthread_join(d->traffic, NULL);
+	if (d->fraud)
+		rd_kafka_destroy_flags(d->fraud, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+	if (d->ledger)
+		rd_kafka_destroy_flags(d->ledger, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+	if (d->producer) {
+		rd_kafka_purge(d->producer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+		rd_kafka_destroy(d->producer);
+	}
+	if (d->mock)
+		rd_kafka_mock_cluster_destroy(d->mock);
+	if (d->host)
+		rd_kafka_destroy(d->host);
+}
+
+static void demo_free(struct demo *d)
+{
+	pthread_mutex_destroy(&d->lock);
+	pthread_cond_destroy(&d->wake);
+	free(d->bootstrap);
+	free(d);
+}
+
+void demo_stop(struct demo **dp)
+{
+	struct demo *d = *dp;
+	if (d == NULL)
+		return;
+	*dp = NULL;
+	pthread_mutex_lock(&d->lock);
+	d->stop = true;
+	pthread_cond_signal(&d->wake);
+	pthread_mutex_unlock(&d->lock);
+	struct demo_job *j = demo_job_new(d, demo_teardown);
+	bool done = !atomic_load(&d->wedged) && demo_job_run(j, DEMO_STOP_MS);
+	demo_job_unref(j);
+	if (done)
+		demo_free(d);
+	/* Otherwise librdkafka is stuck: leave it (and d) to the process's exit rather than hang. */
+}
+
+struct demo *demo_start(struct err *e)
+{
+	struct demo *d = xcalloc(1, sizeof(*d));
+	pthread_mutex_init(&d->lock, NULL);
+	demo_cond_init(&d->wake);
+	d->seed = (unsigned)time(NULL);
+
+	if ((d->host = demo_handle(d, RD_KAFKA_PRODUCER, demo_conf(d, "kcon-demo-cluster"), e)) == NULL)
+		goto fail;
+	if ((d->mock = rd_kafka_mock_cluster_new(d->host, DEMO_BROKERS)) == NULL) {
+		err_set(e, CMD_FAILED, NULL, "librdkafka could not start its mock cluster");
+		goto fail;
+	}
+	d->bootstrap = xstrdup(rd_kafka_mock_cluster_bootstraps(d->mock));
+
+	/* Topics before traffic: the mock would make them on first produce with its own defaults. */
+	struct demo_new_topic seed[DEMO_NTOPICS];
+	for (size_t i = 0; i < DEMO_NTOPICS; i++)
+		seed[i] = (struct demo_new_topic){demo_topics[i].name, demo_topics[i].partitions, DEMO_BROKERS};
+	if (demo_create(d, seed, DEMO_NTOPICS, e) != CMD_OK)
+		goto fail;
+
+	rd_kafka_conf_t *kc = demo_conf(d, "demo-producer");
+	rd_kafka_conf_set(kc, "linger.ms", "20", NULL, 0);
+	rd_kafka_conf_set(kc, "partitioner", "murmur2_random", NULL, 0); /* keys land where Java clients put them */
+	if ((d->producer = demo_handle(d, RD_KAFKA_PRODUCER, kc, e)) == NULL)
+		goto fail;
+	if ((d->fraud = demo_consumer(d, demo_group_names[0], demo_group_topics[0], "3000", e)) == NULL ||
+	    (d->ledger = demo_consumer(d, demo_group_names[1], demo_group_topics[1], "1000", e)) == NULL)
+		goto fail;
+	if (pthread_create(&d->traffic, NULL, demo_traffic_main, d) != 0) {
+		err_set(e, CMD_FAILED, NULL, "cannot start the demo's traffic thread");
+		goto fail;
+	}
+	d->traffic_started = true;
+	return d;
+fail:
+	demo_stop(&d);
+	return NULL;
+}
+
+void demo_set_verbose(struct demo *d, bool verbose)
+{
+	atomic_store(&d->verbose, verbose);
 }
 
 const char *demo_bootstrap(const struct demo *d)
 {
-	(void)d;
-	return NULL;
+	return d->bootstrap;
+}
+
+/* Kafka's rule: 1 to 249 of [a-zA-Z0-9._-], not "." or "..". */
+static bool demo_topic_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > 249 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return false;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
 
 int demo_topic_create(struct demo *d, const char *name, int partitions, int rf, struct err *e)
 {
-	(void)d, (void)name, (void)partitions, (void)rf;
-	return err_set(e, CMD_FAILED, NULL, "the embedded demo is not built yet");
+	if (!demo_topic_name_ok(name)) {
+		char *safe = escape_str(name);
+		err_set(e, CMD_FAILED, "topic names are 1 to 249 of a-z A-Z 0-9 . _ -", "invalid topic name `%s`", safe);
+		free(safe);
+		return CMD_FAILED;
+	}
+	if (rf < 1 || rf > DEMO_BROKERS)
+		return err_set(e, CMD_FAILED, "the demo cluster has 3 brokers: use -r 1 to 3",
+			       "replication factor %d is more than the demo's %d brokers", rf, DEMO_BROKERS);
+	if (partitions < 1 || partitions > DEMO_MAX_PARTS)
+		return err_set(e, CMD_FAILED, "the demo cluster takes 1 to 1000 partitions per topic",
+			       "%d partitions is too many for the embedded demo cluster", partitions);
+	struct demo_new_topic t = {name, partitions, rf};
+	return demo_create(d, &t, 1, e);
+}
+
+const char *const *demo_groups(const struct demo *d, size_t *n)
+{
+	(void)d;
+	*n = sizeof(demo_group_names) / sizeof(demo_group_names[0]);
+	return demo_group_names;
+}
+
+const char *demo_group_topic(const char *group)
+{
+	for (size_t i = 0; group && i < sizeof(demo_group_names) / sizeof(demo_group_names[0]); i++)
+		if (strcmp(group, demo_group_names[i]) == 0)
+			return demo_group_topics[i];
+	return NULL;
 }
