@@ -238,6 +238,7 @@ int main(int argc, char **argv)
 			status = CMD_FAILED;
 			goto out;
 		}
+		demo_set_verbose(s.demo, s.verbose);
 		conf_set_option(&s.conf, "bootstrap", demo_bootstrap(s.demo), &cause);
 	}
 
