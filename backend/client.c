@@ -374,12 +374,32 @@ int client_topic_delete(struct client *c, const char *name, struct err *e)
 	return rc;
 }
 
+/*
+ * True when the last metadata named a controller that is none of the brokers (librdkafka 2.0.2's
+ * mock cluster says 0): requests to the controller would wait for it until they time out.
+ */
+static bool client_controller_missing(struct client *c)
+{
+	bool missing = false;
+	pthread_mutex_lock(&c->lock);
+	if (c->cache && c->cache->controller >= 0) {
+		missing = true;
+		for (int i = 0; i < c->cache->nbrokers; i++)
+			missing = missing && c->cache->brokers[i].id != c->cache->controller;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return missing;
+}
+
 int client_topic_config(struct client *c, char *const *topics, int n, const char *key, char **values, struct err *e)
 {
 	for (int i = 0; i < n; i++)
 		values[i] = NULL;
 	if (n == 0)
 		return CMD_OK;
+	if (client_controller_missing(c))
+		return err_set(e, CMD_FAILED, "the embedded --demo cluster cannot describe configs",
+			       "describe topic configs: the cluster names no broker as its controller");
 	rd_kafka_ConfigResource_t **res = xcalloc((size_t)n, sizeof(*res));
 	for (int i = 0; i < n; i++)
 		res[i] = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topics[i]);
