@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Metadata at scale: `kcon topics -o json` and `kcon cluster` against `kcat -L -J`, wall time and
+peak RSS side by side, on a mock cluster of 100,000 partitions (10 topics x 10,000) and on the
+real broker with 1,000 topics x 10 partitions. Prints figures; asserts nothing about speed."""
+
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from benchlib import best_of, row  # noqa: E402
+
+build = sys.argv[1]
+kcon = os.path.join(build, "kcon")
+mock = os.path.join(build, "kcon-mockcluster")
+
+
+def compare(bootstrap, label):
+    print(f"{label} ({bootstrap})")
+    row("topics -o json  vs  kcat -L -J", best_of(3, [kcon, "-b", bootstrap, "--timeout", "60", "topics", "-o", "json"]),
+        best_of(3, ["kcat", "-L", "-J", "-b", bootstrap, "-m", "60"]), "kcat")
+    row("cluster         vs  kcat -L", best_of(3, [kcon, "-b", bootstrap, "--timeout", "60", "cluster"]),
+        best_of(3, ["kcat", "-L", "-b", bootstrap, "-m", "60"]), "kcat")
+
+
+p = subprocess.Popen([mock, "-b", "3", "-t", "10", "-p", "10000"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+try:
+    bootstrap = p.stdout.readline().strip()
+    compare(bootstrap, "mock cluster, 10 topics x 10,000 partitions")
+finally:
+    p.stdin.close()
+    p.wait(timeout=60)
+
+broker = os.environ.get("KCON_TEST_BOOTSTRAP")
+if broker:
+    have = subprocess.run([kcon, "-b", broker, "-o", "json", "topics", "bench-meta-*"], capture_output=True, text=True)
+    count = have.stdout.count('"name"')
+    if count < 1000:
+        print(f"creating {1000 - count} topics of 10 partitions on the real broker ...", flush=True)
+        script = "".join(f"topic create bench-meta-{i:04d} -p 10 -r 1\n" for i in range(1000))
+        subprocess.run([kcon, "-b", broker, "--timeout", "60"], input=script, text=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    compare(broker, "real broker, 1,000 topics x 10 partitions")
