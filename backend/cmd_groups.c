@@ -1206,8 +1206,9 @@ const struct cmd_entry cmd_groups_table[] = {
 	{
 		.name = "lag",
 		.group = "groups",
+		.args = groups_args,
 		.opts = lag_opts,
-		.help = "every group by total lag, largest first: the overview to open first",
+		.help = "every group (or those matching PATTERN) by total lag, largest first: the overview to open first",
 		.doc = "JSON: {" GROUPS_SUMMARY_DOC "}, sorted by total_lag (largest first), then group.",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &groups_view,
