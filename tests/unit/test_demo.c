@@ -1,0 +1,340 @@
+/*
+ * demo: the embedded mock cluster, in process. Commands run through cmd_prepare/cmd_exec on a
+ * session pointed at it, as `kcon --demo` does; the groups are checked with librdkafka's own
+ * committed-offsets API.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "cmd.h"
+#include "demo.h"
+#include "session.h"
+
+static struct session sess;
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void nap(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+	nanosleep(&ts, NULL);
+}
+
+/* Runs a command line (words split on spaces) on the demo session; *out gets the JSON or the error. */
+static int run(const char *line, json_t **out)
+{
+	char *copy = strdup(line), *argv[32];
+	int argc = 0;
+	for (char *t = strtok(copy, " "); t && argc < 31; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	struct cmd_ctx ctx = {0};
+	int rc = cmd_prepare(&ctx, &sess, argc, argv);
+	if (rc == CMD_OK)
+		rc = cmd_exec(&ctx);
+	if (rc == CMD_OK)
+		*out = json_incref(ctx.result);
+	else
+		*out = json_pack("{s:s,s:s?}", "error", ctx.error ? ctx.error : "", "hint", ctx.hint);
+	cmd_ctx_clear(&ctx);
+	free(copy);
+	return rc;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	struct err e = {0};
+	cmd_init();
+	sess = (struct session){.timeout_ms = 10000, .format = OUT_JSON};
+	sess.demo = demo_start(&e);
+	if (sess.demo == NULL) {
+		fprintf(stderr, "demo_start: %s\n", e.cause);
+		err_clear(&e);
+		return -1;
+	}
+	char *cause = NULL;
+	if (conf_set_option(&sess.conf, "bootstrap", demo_bootstrap(sess.demo), &cause) < 0) {
+		fprintf(stderr, "bootstrap: %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	session_clear(&sess);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int partitions;
+} seeded[] = {{"orders", 6}, {"payments", 3}, {"credit.scores", 12}, {"ingest.events", 24}};
+#define NSEEDED (sizeof(seeded) / sizeof(seeded[0]))
+
+static json_t *find_named(json_t *array, const char *key, const char *name)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(array, i, o)
+	{
+		if (strcmp(json_string_value(json_object_get(o, key)), name) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+static void test_demo_topics_seeded(void **state)
+{
+	(void)state;
+	json_t *r;
+	assert_int_equal(run("topics", &r), CMD_OK);
+	json_t *topics = json_object_get(r, "topics");
+	for (size_t i = 0; i < NSEEDED; i++) {
+		json_t *t = find_named(topics, "name", seeded[i].name);
+		assert_non_null(t);
+		assert_int_equal(json_integer_value(json_object_get(t, "partitions")), seeded[i].partitions);
+		assert_int_equal(json_integer_value(json_object_get(t, "replication_factor")), 3);
+		assert_int_equal(json_integer_value(json_object_get(t, "offline")), 0);
+	}
+	json_decref(r);
+}
+
+static void test_demo_brokers(void **state)
+{
+	(void)state;
+	json_t *r;
+	assert_int_equal(run("brokers", &r), CMD_OK);
+	json_t *brokers = json_object_get(r, "brokers");
+	assert_int_equal(json_array_size(brokers), 3);
+	for (size_t i = 0; i < 3; i++) {
+		json_t *b = json_array_get(brokers, i);
+		assert_string_equal(json_string_value(json_object_get(b, "host")), "127.0.0.1");
+		assert_true(json_integer_value(json_object_get(b, "port")) > 0);
+	}
+	json_decref(r);
+
+	/* cluster answers fast: the mock cannot describe configs, and says so without a timeout */
+	int64_t t0 = mono_ms();
+	assert_int_equal(run("cluster", &r), CMD_OK);
+	assert_true(mono_ms() - t0 < 3000);
+	assert_int_equal(json_integer_value(json_object_get(r, "brokers")), 3);
+	assert_true(json_integer_value(json_object_get(r, "partitions")) >= 45);
+	assert_true(json_is_null(json_object_get(r, "under_min_isr")));
+	json_decref(r);
+}
+
+/* Total messages of a topic per `topic describe`; -1 on failure. */
+static json_int_t topic_messages(const char *topic)
+{
+	char line[128];
+	snprintf(line, sizeof(line), "topic describe %s", topic);
+	json_t *r;
+	json_int_t n = -1;
+	if (run(line, &r) == CMD_OK)
+		n = json_integer_value(json_object_get(r, "messages"));
+	json_decref(r);
+	return n;
+}
+
+static void test_demo_messages_grow(void **state)
+{
+	(void)state;
+	json_int_t first[NSEEDED];
+	for (size_t i = 0; i < NSEEDED; i++)
+		assert_true((first[i] = topic_messages(seeded[i].name)) >= 0);
+	/* every seeded topic gets traffic: wait until each one has grown */
+	bool grown = false;
+	for (int64_t until = mono_ms() + 20000; !grown && mono_ms() < until; nap(100)) {
+		grown = true;
+		for (size_t i = 0; i < NSEEDED && grown; i++)
+			grown = topic_messages(seeded[i].name) > first[i];
+	}
+	assert_true(grown);
+
+	/* keys spread the messages over the partitions of orders */
+	json_t *r;
+	for (int64_t until = mono_ms() + 20000;; nap(200)) {
+		assert_int_equal(run("topic describe orders", &r), CMD_OK);
+		size_t i, used = 0;
+		json_t *p;
+		json_array_foreach(json_object_get(r, "partitions"), i, p)
+		{
+			used += json_integer_value(json_object_get(p, "high")) > 0;
+			assert_int_equal(json_array_size(json_object_get(p, "replicas")), 3);
+		}
+		json_decref(r);
+		if (used == 6)
+			break;
+		assert_true(mono_ms() < until);
+	}
+}
+
+static void test_demo_topic_create(void **state)
+{
+	(void)state;
+	json_t *r;
+	assert_int_equal(run("topic create demo.unit -p 4 -r 3", &r), CMD_OK);
+	assert_true(json_is_true(json_object_get(r, "created")));
+	json_decref(r);
+
+	assert_int_equal(run("topics demo.unit", &r), CMD_OK);
+	json_t *t = find_named(json_object_get(r, "topics"), "name", "demo.unit");
+	assert_non_null(t);
+	assert_int_equal(json_integer_value(json_object_get(t, "partitions")), 4);
+	assert_int_equal(json_integer_value(json_object_get(t, "replication_factor")), 3);
+	json_decref(r);
+
+	assert_int_equal(run("topic describe demo.unit", &r), CMD_OK);
+	assert_int_equal(json_integer_value(json_object_get(r, "partition_count")), 4);
+	json_decref(r);
+
+	/* what the mock would accept but Kafka would not is refused with a reason */
+	static const struct {
+		const char *line, *error;
+	} refused[] = {
+		{"topic create demo.unit -p 1 -r 3", "already exists"},
+		{"topic create orders", "already exists"},
+		{"topic create demo.rf -r 4", "replication factor 4"},
+		{"topic create demo/slash", "invalid topic name"},
+		{"topic create demo.huge -p 100000", "too many"},
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(run(refused[i].line, &r), CMD_FAILED);
+		assert_non_null(strstr(json_string_value(json_object_get(r, "error")), refused[i].error));
+		assert_non_null(json_string_value(json_object_get(r, "hint")));
+		json_decref(r);
+	}
+}
+
+static void test_demo_topic_delete_refused(void **state)
+{
+	(void)state;
+	json_t *r;
+	assert_int_equal(run("topic delete orders --yes", &r), CMD_FAILED);
+	assert_non_null(strstr(json_string_value(json_object_get(r, "error")), "mock"));
+	assert_non_null(strstr(json_string_value(json_object_get(r, "error")), "cannot delete"));
+	json_decref(r);
+	/* and orders is still there */
+	assert_true(topic_messages("orders") >= 0);
+}
+
+/* Lag of group on every partition of topic: sum of high - committed; -1 until every partition has a commit. */
+static int64_t group_lag(const char *group, const char *topic, int partitions)
+{
+	char errstr[256];
+	rd_kafka_conf_t *kc = rd_kafka_conf_new();
+	rd_kafka_conf_set(kc, "bootstrap.servers", demo_bootstrap(sess.demo), NULL, 0);
+	rd_kafka_conf_set(kc, "group.id", group, NULL, 0);
+	rd_kafka_conf_set(kc, "log_level", "0", NULL, 0);
+	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, kc, errstr, sizeof(errstr));
+	assert_non_null(rk);
+	rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(partitions);
+	for (int p = 0; p < partitions; p++)
+		rd_kafka_topic_partition_list_add(parts, topic, p);
+	int64_t lag = 0;
+	if (rd_kafka_committed(rk, parts, 5000) != RD_KAFKA_RESP_ERR_NO_ERROR)
+		lag = -1;
+	for (int p = 0; p < partitions && lag >= 0; p++) {
+		int64_t lo, hi;
+		if (parts->elems[p].err || parts->elems[p].offset < 0 ||
+		    rd_kafka_query_watermark_offsets(rk, topic, p, &lo, &hi, 5000)) {
+			lag = -1;
+			break;
+		}
+		assert_true(hi >= parts->elems[p].offset);
+		lag += hi - parts->elems[p].offset;
+	}
+	rd_kafka_topic_partition_list_destroy(parts);
+	rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+	return lag;
+}
+
+static void test_demo_groups(void **state)
+{
+	(void)state;
+	size_t n;
+	const char *const *groups = demo_groups(sess.demo, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(groups[0], "fraud-detector");
+	assert_string_equal(groups[1], "payments-ledger");
+	assert_string_equal(demo_group_topic("fraud-detector"), "credit.scores");
+	assert_string_equal(demo_group_topic("payments-ledger"), "payments");
+	assert_null(demo_group_topic("nobody"));
+
+	/* fraud-detector commits offsets, further and further behind the end of credit.scores */
+	int64_t fraud = -1, ledger = -1;
+	for (int64_t until = mono_ms() + 40000; mono_ms() < until; nap(500)) {
+		fraud = group_lag("fraud-detector", "credit.scores", 12);
+		ledger = group_lag("payments-ledger", "payments", 3);
+		if (fraud > 150 && ledger >= 0)
+			break;
+	}
+	assert_true(fraud > 150);
+	/* payments-ledger keeps up: at most about a commit interval (1 s at 30 msg/s) behind */
+	assert_true(ledger >= 0);
+	assert_true(ledger < fraud);
+	int64_t later = -1;
+	for (int64_t until = mono_ms() + 20000; mono_ms() < until; nap(500))
+		if ((later = group_lag("fraud-detector", "credit.scores", 12)) > fraud)
+			break;
+	assert_true(later > fraud);
+}
+
+/* A demo of its own, stopped with traffic flowing: demo_stop returns within its bound. */
+static void test_demo_stop_prompt(void **state)
+{
+	(void)state;
+	struct err e = {0};
+	int64_t t0 = mono_ms();
+	struct demo *d = demo_start(&e);
+	assert_non_null(d);
+	assert_true(mono_ms() - t0 < 11000);
+	assert_non_null(strchr(demo_bootstrap(d), ':'));
+	/* a second demo is a second cluster */
+	assert_string_not_equal(demo_bootstrap(d), demo_bootstrap(sess.demo));
+	/* stop it mid-stream: once orders has messages */
+	char errstr[256];
+	rd_kafka_conf_t *kc = rd_kafka_conf_new();
+	rd_kafka_conf_set(kc, "bootstrap.servers", demo_bootstrap(d), NULL, 0);
+	rd_kafka_conf_set(kc, "log_level", "0", NULL, 0);
+	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, errstr, sizeof(errstr));
+	assert_non_null(rk);
+	int64_t lo = 0, hi = 0;
+	for (int64_t until = mono_ms() + 10000; hi == 0 && mono_ms() < until; nap(50))
+		for (int p = 0; p < 6 && hi == 0; p++)
+			rd_kafka_query_watermark_offsets(rk, "orders", p, &lo, &hi, 2000);
+	rd_kafka_destroy(rk);
+	assert_true(hi > 0);
+	t0 = mono_ms();
+	demo_stop(&d);
+	assert_null(d);
+	assert_true(mono_ms() - t0 < 6000);
+	demo_stop(&d); /* NULL is fine */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_demo_topics_seeded), cmocka_unit_test(test_demo_brokers),
+		cmocka_unit_test(test_demo_messages_grow), cmocka_unit_test(test_demo_topic_create),
+		cmocka_unit_test(test_demo_topic_delete_refused), cmocka_unit_test(test_demo_groups),
+		cmocka_unit_test(test_demo_stop_prompt),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
