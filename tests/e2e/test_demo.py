@@ -1,0 +1,91 @@
+"""End to end on `kcon --demo`: the embedded mock cluster needs no broker. Every existing
+command runs on it; what the mock cannot do is refused with a reason; librdkafka stays quiet."""
+
+import json
+import subprocess
+import time
+import unittest
+
+from kcontest import KCON, Kcon, wait_until
+
+SEEDED = {"orders": 6, "payments": 3, "credit.scores": 12, "ingest.events": 24}
+
+
+class DemoTest(unittest.TestCase):
+    k = Kcon(None, extra=["--demo"])
+
+    def run_demo(self, *args, **kw):
+        return self.k.run(*args, bootstrap=False, **kw)
+
+    def test_every_command_in_one_script(self):
+        t0 = time.monotonic()
+        p = self.run_demo("-o", "json", "-e",
+                          "cluster; brokers; topics; topic describe orders; topic create demo.new -p 4 -r 3; topics")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stderr, "")  # librdkafka's own log stays quiet
+        self.assertLess(time.monotonic() - t0, 10)
+        cluster, brokers, topics, orders, created, after = [json.loads(l) for l in p.stdout.splitlines()]
+        self.assertEqual(cluster["brokers"], 3)
+        self.assertEqual(cluster["topics"], 4)
+        self.assertEqual(cluster["partitions"], sum(SEEDED.values()))
+        self.assertIsNone(cluster["under_min_isr"])  # the mock cannot describe configs
+        self.assertEqual(len(brokers["brokers"]), 3)
+        self.assertEqual({b["id"] for b in brokers["brokers"]}, {1, 2, 3})
+        self.assertEqual({t["name"]: t["partitions"] for t in topics["topics"]}, SEEDED)
+        self.assertEqual({t["replication_factor"] for t in topics["topics"]}, {3})
+        self.assertEqual(orders["partition_count"], 6)
+        self.assertEqual([len(x["replicas"]) for x in orders["partitions"]], [3] * 6)
+        self.assertEqual(created, {"topic": "demo.new", "partitions": 4, "replication_factor": 3, "created": True})
+        self.assertIn({"name": "demo.new", "partitions": 4, "replication_factor": 3, "under_replicated": 0,
+                       "offline": 0, "internal": False}, after["topics"])
+
+    def test_table_and_csv(self):
+        for fmt in ("table", "csv"):
+            p = self.run_demo("-o", fmt, "-e", "cluster; brokers; topics; topic describe credit.scores")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            for name in SEEDED:
+                self.assertIn(name, p.stdout)
+
+    def test_watermarks_grow(self):
+        """One demo process on stdin: topic describe twice, the second sees more messages."""
+        p = subprocess.Popen([KCON, "--demo", "-o", "json"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, bufsize=1)
+        try:
+            def describe(topic):
+                p.stdin.write(f"topic describe {topic}\n")
+                p.stdin.flush()
+                return json.loads(p.stdout.readline())
+
+            first = {t: describe(t)["messages"] for t in SEEDED}
+            wait_until(lambda: all(describe(t)["messages"] > first[t] for t in SEEDED), timeout=30,
+                       what="every demo topic to grow")
+        finally:
+            p.stdin.close()
+            self.assertEqual(p.wait(timeout=30), 0)
+            p.stdout.close()
+            p.stderr.close()
+
+    def test_what_the_mock_cannot_do(self):
+        p = self.run_demo("-o", "json", "topic", "delete", "orders", "--yes")
+        self.assertEqual(p.returncode, 1)
+        err = json.loads(p.stdout.splitlines()[0])["error"]
+        self.assertIn("cannot delete", err["message"])
+        self.assertIn("mock", err["message"])
+        p = self.run_demo("topic", "create", "orders", "-p", "1", "-r", "3")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("already exists", p.stderr)
+        p = self.run_demo("topic", "create", "demo.rf", "-r", "4")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("3 brokers", p.stderr)
+        p = self.run_demo("topics", "--under-min-isr")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("cannot describe configs", p.stderr)
+
+    def test_read_only_refuses_create(self):
+        p = self.run_demo("--read-only", "topic", "create", "demo.ro")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("read-only", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
