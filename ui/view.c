@@ -1,0 +1,321 @@
+/* The view core: filtering, selection, scrolling and drawing rows as an aligned table. */
+#include "view.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "loop.h"
+#include "xalloc.h"
+
+#define VIEW_GAP 2 /* columns between table columns */
+
+char *view_text(const char *s, bool utf8)
+{
+	if (utf8)
+		return xstrdup(s);
+	struct sbuf sb = SBUF_INIT;
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			sbuf_addc(&sb, (char)c);
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t n = escape_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		sbuf_addc(&sb, '?');
+		i += n ? n : 1;
+	}
+	return sbuf_release(&sb);
+}
+
+int view_text_width(const char *s, bool utf8)
+{
+	return utf8 ? (int)escape_width(s) : (int)strlen(s);
+}
+
+int view_put(int y, int x, int w, const char *s, bool utf8)
+{
+	if (w <= 0)
+		return 0;
+	char *t = view_text(s, utf8);
+	int tw = view_text_width(t, utf8);
+	int drawn;
+	if (tw <= w) {
+		mvaddnstr(y, x, t, (int)strlen(t));
+		drawn = tw;
+	} else {
+		size_t fit = utf8 ? escape_fit(t, (size_t)w - 1) : (size_t)w - 1;
+		mvaddnstr(y, x, t, (int)fit);
+		addstr(utf8 ? "\xe2\x80\xa6" : "~"); /* … */
+		drawn = w;
+	}
+	free(t);
+	return drawn;
+}
+
+struct view *view_new(const struct view_ops *ops, struct tui *t, const char *title, void *arg)
+{
+	struct view *v = xcalloc(1, sizeof(*v));
+	v->ops = ops;
+	v->tui = t;
+	v->title = xstrdup(title);
+	v->width = tui_width(t);
+	ops->open(v, arg);
+	view_refilter(v);
+	return v;
+}
+
+void view_free(struct view *v)
+{
+	free(v->map);
+	free(v->title);
+	free(v->sel_key);
+	free(v->error);
+	free(v->hint);
+	free(v);
+}
+
+void view_close(struct view *v)
+{
+	v->ops->close(v);
+	v->priv = NULL;
+	v->dead = true;
+	if (v->inflight == 0)
+		view_free(v);
+}
+
+static char *view_cell(struct view *v, int row, int col)
+{
+	struct sbuf sb = SBUF_INIT;
+	v->ops->cell(v, row, col, &sb);
+	return sbuf_release(&sb);
+}
+
+static void view_remember(struct view *v)
+{
+	free(v->sel_key);
+	v->sel_key = v->nmap > 0 && !(v->ops->flags & VIEW_TEXT) ? view_cell(v, v->map[v->sel], 0) : NULL;
+}
+
+void view_refilter(struct view *v)
+{
+	int n = v->ops->rows(v);
+	v->map = xreallocarray(v->map, (size_t)n + 1, sizeof(int));
+	v->nmap = 0;
+	int keep = -1;
+	for (int r = 0; r < n; r++) {
+		char *c = view_cell(v, r, 0);
+		if (v->filter[0] == '\0' || strcasestr(c, v->filter)) {
+			if (v->sel_key && keep < 0 && strcmp(c, v->sel_key) == 0)
+				keep = v->nmap;
+			v->map[v->nmap++] = r;
+		}
+		free(c);
+	}
+	if (keep >= 0)
+		v->sel = keep;
+	if (v->sel >= v->nmap)
+		v->sel = v->nmap - 1;
+	if (v->sel < 0)
+		v->sel = 0;
+	if (v->top > v->sel && !(v->ops->flags & VIEW_TEXT))
+		v->top = v->sel;
+	view_remember(v);
+}
+
+void view_loaded(struct view *v, const char *cause, const char *hint)
+{
+	x_free(&v->error);
+	x_free(&v->hint);
+	if (cause) {
+		v->error = xstrdup(cause);
+		v->hint = xstrdup(hint);
+	} else {
+		v->loaded_ms = loop_now_ms();
+	}
+}
+
+int view_selected(const struct view *v)
+{
+	if (v->nmap == 0 || (v->ops->flags & VIEW_TEXT))
+		return -1;
+	return v->map[v->sel];
+}
+
+bool view_move_key(struct view *v, int key, int h)
+{
+	bool text = v->ops->flags & VIEW_TEXT;
+	int pos = text ? v->top : v->sel, last = v->nmap - 1, page = h > 1 ? h - 1 : 1;
+	if (text)
+		last = v->nmap - h; /* the last screenful */
+	switch (key) {
+	case 'j':
+	case KEY_DOWN:
+		pos++;
+		break;
+	case 'k':
+	case KEY_UP:
+		pos--;
+		break;
+	case KEY_NPAGE:
+	case ' ':
+	case 6: /* Ctrl-F */
+		pos += page;
+		break;
+	case KEY_PPAGE:
+	case 2: /* Ctrl-B */
+		pos -= page;
+		break;
+	case 'g':
+	case KEY_HOME:
+		pos = 0;
+		break;
+	case 'G':
+	case KEY_END:
+		pos = last;
+		break;
+	default:
+		return false;
+	}
+	if (pos > last)
+		pos = last;
+	if (pos < 0)
+		pos = 0;
+	if (text) {
+		v->top = pos;
+	} else {
+		v->sel = pos;
+		view_remember(v);
+	}
+	return true;
+}
+
+/*
+ * Column widths for the table in w columns: as wide as their content; when that does not fit,
+ * the fill column shrinks (to 8) and then columns are dropped from the right. Returns how many
+ * columns are shown.
+ */
+static int view_widths(struct view *v, int *wid, int ncols, int w, bool utf8)
+{
+	int fill = -1;
+	for (int c = 0; c < ncols; c++) {
+		wid[c] = view_text_width(v->ops->cols[c].title, utf8);
+		for (int i = 0; i < v->nmap; i++) {
+			char *cell = view_cell(v, v->map[i], c);
+			char *t = view_text(cell, utf8);
+			int cw = view_text_width(t, utf8);
+			if (cw > wid[c])
+				wid[c] = cw;
+			free(t);
+			free(cell);
+		}
+		if ((v->ops->cols[c].flags & VIEW_COL_FILL) && fill < 0)
+			fill = c;
+	}
+	int shown = ncols;
+	for (;;) {
+		int total = 0;
+		for (int c = 0; c < shown; c++)
+			total += wid[c] + (c ? VIEW_GAP : 0);
+		int spare = fill >= 0 && fill < shown && wid[fill] > 8 ? wid[fill] - 8 : 0;
+		if (total <= w)
+			break;
+		if (total - spare <= w || shown == 1) {
+			if (fill >= 0 && fill < shown)
+				wid[fill] -= total - w < spare ? total - w : spare;
+			break;
+		}
+		shown--;
+	}
+	return shown;
+}
+
+/* Draws one table line: cells (titles when row < 0) in the columns of wid. */
+static void view_draw_line(struct view *v, int y, int row, const int *wid, int ncols, int w, bool utf8)
+{
+	int x = 1;
+	for (int c = 0; c < ncols && x < w; c++) {
+		char *cell = row < 0 ? xstrdup(v->ops->cols[c].title) : view_cell(v, row, c);
+		int cw = wid[c] < w - x ? wid[c] : w - x;
+		int pad = 0;
+		if (v->ops->cols[c].flags & VIEW_COL_RIGHT) {
+			char *t = view_text(cell, utf8);
+			pad = cw - view_text_width(t, utf8);
+			free(t);
+			if (pad < 0)
+				pad = 0;
+		}
+		view_put(y, x + pad, cw - pad, cell, utf8);
+		free(cell);
+		x += wid[c] + VIEW_GAP;
+	}
+}
+
+static void view_draw_empty(struct view *v, int y, int w, bool utf8)
+{
+	const char *msg;
+	char *buf = NULL;
+	if (v->filter[0])
+		msg = buf = xasprintf("nothing matches /%s (Esc clears the filter)", v->filter);
+	else if (v->loaded_ms == 0 && v->error == NULL)
+		msg = utf8 ? "loading\xe2\x80\xa6" : "loading...";
+	else if (v->error)
+		msg = "no data: the status bar says why";
+	else
+		msg = "nothing to show";
+	char *esc = escape_str(msg);
+	view_put(y, 1, w - 1, esc, utf8);
+	free(esc);
+	free(buf);
+}
+
+void view_draw(struct view *v, int y, int h, int w, bool utf8)
+{
+	bool text = v->ops->flags & VIEW_TEXT;
+	int ncols = 0;
+	while (!text && v->ops->cols[ncols].title)
+		ncols++;
+	if (h <= 0 || w <= 0)
+		return;
+	if (!text) {
+		int *wid = xcalloc((size_t)ncols + 1, sizeof(int));
+		ncols = view_widths(v, wid, ncols, w - 1, utf8);
+		attron(A_BOLD);
+		view_draw_line(v, y, -1, wid, ncols, w, utf8);
+		attroff(A_BOLD);
+		y++, h--;
+		if (v->sel < v->top)
+			v->top = v->sel;
+		if (h > 0 && v->sel >= v->top + h)
+			v->top = v->sel - h + 1;
+		if (v->top > 0 && v->top > v->nmap - h)
+			v->top = v->nmap - h > 0 ? v->nmap - h : 0;
+		for (int i = 0; i < h && v->top + i < v->nmap; i++) {
+			bool sel = v->top + i == v->sel;
+			if (sel) {
+				attron(A_REVERSE);
+				mvhline(y + i, 0, ' ', w);
+			}
+			view_draw_line(v, y + i, v->map[v->top + i], wid, ncols, w, utf8);
+			if (sel)
+				attroff(A_REVERSE);
+		}
+		free(wid);
+	} else {
+		if (v->top > v->nmap - h)
+			v->top = v->nmap - h;
+		if (v->top < 0)
+			v->top = 0;
+		for (int i = 0; i < h && v->top + i < v->nmap; i++) {
+			char *line = view_cell(v, v->map[v->top + i], 0);
+			view_put(y + i, 0, w, line, utf8);
+			free(line);
+		}
+	}
+	if (v->nmap == 0 && h > 0)
+		view_draw_empty(v, y, w, utf8);
+}

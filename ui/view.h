@@ -1,0 +1,137 @@
+/*
+ * TUI views. A view is a table of functions plus private state; the core (view.c) owns the rows
+ * filter (`/`), the selection, scrolling and drawing the table; the TUI (tui.c) owns the title and
+ * status bars, the prompt, the view stack and the requests. Views never call librdkafka: they ask
+ * the TUI to run commands on the worker (tui_request) and draw the JSON the commands return.
+ */
+#ifndef KCON_VIEW_H
+#define KCON_VIEW_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cmd.h"
+#include "sbuf.h"
+
+struct tui;
+struct view;
+
+/* What a handler asks of the core, as flags. */
+#define VIEW_REDRAW 0x1 /* draw again */
+#define VIEW_RELOAD 0x2 /* call ops->reload */
+#define VIEW_CLOSE 0x4  /* pop this view */
+#define VIEW_QUIT 0x8   /* leave the TUI */
+
+/* Column flags */
+#define VIEW_COL_RIGHT 0x1 /* right-aligned (numbers) */
+#define VIEW_COL_FILL 0x2  /* shrinks first when the screen is narrow, gets what is left */
+
+struct view_col {
+	const char *title;
+	unsigned flags;
+};
+
+/* View flags */
+#define VIEW_TEXT 0x1 /* no selection bar: keys scroll the text; rows are lines */
+
+struct view_ops {
+	const char *name;            /* "topics", "output" */
+	unsigned flags;              /* VIEW_TEXT */
+	const struct view_col *cols; /* ends with {0}; NULL for text views */
+	/** Sets up v->priv and asks for data (tui_request). */
+	void (*open)(struct view *v, void *arg);
+	/** Frees v->priv. */
+	void (*close)(struct view *v);
+	/** How many rows the data has, before filtering. */
+	int (*rows)(struct view *v);
+	/** Appends the escaped text of a cell (col 0 for the whole line of a text view). */
+	void (*cell)(struct view *v, int row, int col, struct sbuf *out);
+	/** A key the core did not take, with the selected row (-1: none); returns VIEW_* flags. */
+	unsigned (*key)(struct view *v, int key, int row);
+	/** Asks for fresh data; may be NULL. */
+	void (*reload)(struct view *v);
+	/** Called when the width changed, for views that lay out their text to it; may be NULL. */
+	void (*resize)(struct view *v, int width);
+};
+
+struct view {
+	const struct view_ops *ops;
+	void *priv;
+	struct tui *tui;
+	char *title;        /* shown in the status bar */
+	int *map, nmap;     /* the rows that pass the filter */
+	int sel, top;       /* indexes into map */
+	char *sel_key;      /* the selected row's first cell, to keep it across reloads */
+	char filter[128];   /* live substring filter on the first cell; "" for none */
+	int64_t loaded_ms;  /* monotonic time its data arrived; 0 before */
+	char *error, *hint; /* the last failure to load, or NULL */
+	int inflight;       /* requests not answered yet */
+	bool dead;          /* closed while requests were in flight: freed by the last answer */
+	int width;          /* the width it was laid out for */
+};
+
+/** @brief A new view of ops; arg goes to ops->open. */
+struct view *view_new(const struct view_ops *ops, struct tui *t, const char *title, void *arg);
+/** @brief Closes v: frees it now, or when its last request is answered. */
+void view_close(struct view *v);
+/** @brief Frees a closed view whose requests are all answered. */
+void view_free(struct view *v);
+
+/** @brief Recomputes the filtered rows after the data or the filter changed, keeping the selection. */
+void view_refilter(struct view *v);
+/** @brief Records a load: clears or sets the error (copies cause and hint) and stamps loaded_ms on success. */
+void view_loaded(struct view *v, const char *cause, const char *hint);
+/**
+ * @brief Handles the movement keys (j k arrows PgUp PgDn g G Home End) for a body of h lines.
+ * @return true when the key was one of them
+ */
+bool view_move_key(struct view *v, int key, int h);
+/** @brief The selected row index in the view's data, or -1. */
+int view_selected(const struct view *v);
+/** @brief Draws the column header on line y and the rows on lines y+1 .. y+h of width w. */
+void view_draw(struct view *v, int y, int h, int w, bool utf8);
+
+/** @brief Text made drawable: as it is in a UTF-8 locale, with '?' per non-ASCII character otherwise. */
+char *view_text(const char *s, bool utf8);
+/** @brief Columns of text from view_text(). */
+int view_text_width(const char *s, bool utf8);
+/**
+ * @brief Draws text from view_text() at y, x in at most w columns, cut with an ellipsis when it
+ * does not fit. Returns the columns drawn. Safe at any position (errors of curses are ignored).
+ */
+int view_put(int y, int x, int w, const char *s, bool utf8);
+
+/**
+ * @brief Runs a command line on the command worker (the first command of line) and calls done
+ * on the loop thread with the finished command (ctx->status, result, error), unless the view was
+ * closed meanwhile. Destructive commands ask for confirmation first.
+ * @return false (and done is not called) when the line does not parse; the TUI shows why
+ */
+bool tui_request(struct tui *t, struct view *v, const char *line,
+		 void (*done)(struct view *v, struct cmd_ctx *ctx, void *ud), void *ud);
+/** @brief Runs a command line as typed at the `:` prompt: its result opens in a text view. */
+void tui_run_line(struct tui *t, const char *line);
+/** @brief Opens a view on top of the stack. */
+void tui_push(struct tui *t, struct view *v);
+/** @brief The screen width, for views that render text. */
+int tui_width(const struct tui *t);
+
+/** The topics view: `topics` with health counts; Enter describes the selected topic. */
+extern const struct view_ops view_topics_ops;
+/** A scrollable text pane with a command's result; open's arg is a struct view_text_arg. */
+extern const struct view_ops view_text_ops;
+
+/** What the text view shows: a finished command (result or error), taken over by the view. */
+struct view_text_arg {
+	const struct cmd_entry *entry; /* for its out_view; may be NULL */
+	const char *command;           /* the command line, for the error text */
+	json_t *result;                /* taken over; NULL on failure */
+	int status;
+	const char *error, *hint;
+};
+
+/** @brief Names of the topics the topics view shows (for completion); NULL-terminated, new strings. */
+char **view_topics_names(struct view *v);
+
+#endif

@@ -1,0 +1,108 @@
+/* The topics view: the `topics` command's list with partition health; Enter describes a topic. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+#include "parse.h"
+#include "view.h"
+#include "xalloc.h"
+
+struct topics {
+	json_t *topics; /* the array of the last `topics` result */
+};
+
+static const struct view_col topics_cols[] = {
+	{"NAME", VIEW_COL_FILL},
+	{"PARTITIONS", VIEW_COL_RIGHT},
+	{"RF", VIEW_COL_RIGHT},
+	{"UNDER-REPL", VIEW_COL_RIGHT},
+	{"OFFLINE", VIEW_COL_RIGHT},
+	{0},
+};
+static const char *const topics_keys[] = {"name", "partitions", "replication_factor", "under_replicated", "offline"};
+
+static void topics_done(struct view *v, struct cmd_ctx *ctx, void *ud)
+{
+	struct topics *t = v->priv;
+	(void)ud;
+	if (ctx->status == CMD_OK) {
+		json_t *a = json_object_get(ctx->result, "topics");
+		if (json_is_array(a)) {
+			json_decref(t->topics);
+			t->topics = json_incref(a);
+		}
+		view_loaded(v, NULL, NULL);
+	} else {
+		view_loaded(v, ctx->error, ctx->hint); /* the old rows stay, with the error beside them */
+	}
+	view_refilter(v);
+}
+
+static void topics_reload(struct view *v)
+{
+	if (v->inflight == 0) /* one at a time: a slow cluster must not pile requests up */
+		tui_request(v->tui, v, "topics", topics_done, NULL);
+}
+
+static void topics_open(struct view *v, void *arg)
+{
+	(void)arg;
+	v->priv = xcalloc(1, sizeof(struct topics));
+	topics_reload(v);
+}
+
+static void topics_close(struct view *v)
+{
+	struct topics *t = v->priv;
+	json_decref(t->topics);
+	free(t);
+}
+
+static int topics_rows(struct view *v)
+{
+	struct topics *t = v->priv;
+	return t->topics ? (int)json_array_size(t->topics) : 0;
+}
+
+static void topics_cell(struct view *v, int row, int col, struct sbuf *out)
+{
+	struct topics *t = v->priv;
+	output_cell(out, json_object_get(json_array_get(t->topics, (size_t)row), topics_keys[col]));
+}
+
+static unsigned topics_key(struct view *v, int key, int row)
+{
+	struct topics *t = v->priv;
+	if ((key == '\n' || key == '\r' || key == KEY_ENTER) && row >= 0) {
+		const char *name = json_string_value(json_object_get(json_array_get(t->topics, (size_t)row), "name"));
+		char *q = parse_quote(name ? name : "");
+		char *line = xasprintf("topic describe %s", q);
+		tui_run_line(v->tui, line);
+		free(line);
+		free(q);
+		return VIEW_REDRAW;
+	}
+	return 0;
+}
+
+char **view_topics_names(struct view *v)
+{
+	struct topics *t = v->priv;
+	size_t n = t && t->topics ? json_array_size(t->topics) : 0;
+	char **names = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		names[i] = xstrdup(json_string_value(json_object_get(json_array_get(t->topics, i), "name")));
+	return names;
+}
+
+const struct view_ops view_topics_ops = {
+	.name = "topics",
+	.cols = topics_cols,
+	.open = topics_open,
+	.close = topics_close,
+	.rows = topics_rows,
+	.cell = topics_cell,
+	.key = topics_key,
+	.reload = topics_reload,
+};
