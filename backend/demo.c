@@ -319,8 +319,8 @@ static void demo_payment(struct demo *d)
 
 static void demo_score(struct demo *d)
 {
-	/* Sums of uniforms: a bell around 620 between 300 and 850. */
-	int score = 300 + (demo_rand(d, 184) + demo_rand(d, 184) + demo_rand(d, 184));
+	/* A sum of uniforms: a bell around 650 between 350 and 850. */
+	int score = 350 + demo_rand(d, 167) + demo_rand(d, 167) + demo_rand(d, 167);
 	char band = score >= 750 ? 'A' : score >= 680 ? 'B' : score >= 620 ? 'C' : score >= 550 ? 'D' : 'E';
 	char key[16], json[512], now[32];
 	demo_now(now);
