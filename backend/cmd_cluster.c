@@ -347,7 +347,13 @@ static int cmd_topic_create_exec(struct cmd_ctx *ctx)
 	struct client *c;
 	int rc;
 	if (ctx->session->demo) {
-		rc = demo_topic_create(ctx->session->demo, name, (int)parts, rf < 0 ? 1 : (int)rf, &e);
+		if (nconfigs > 0)
+			return cmd_fail(ctx, CMD_FAILED, "leave out --config on the demo, or try it on a real cluster",
+					"the embedded demo cluster cannot set topic configs (librdkafka 2.0.2's mock cluster "
+					"has no configs)");
+		if (rf < 0)
+			rf = 3; /* the mock puts every partition on all its brokers */
+		rc = demo_topic_create(ctx->session->demo, name, (int)parts, (int)rf, &e);
 		if (rc == CMD_OK && session_client(ctx->session, &c, &e) == CMD_OK)
 			client_invalidate(c);
 	} else if ((rc = session_client(ctx->session, &c, &e)) == CMD_OK) {
