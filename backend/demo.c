@@ -561,9 +561,14 @@ int demo_topic_create(struct demo *d, const char *name, int partitions, int rf, 
 		free(safe);
 		return CMD_FAILED;
 	}
-	if (rf < 1 || rf > DEMO_BROKERS)
-		return err_set(e, CMD_FAILED, "the demo cluster has 3 brokers: use -r 1 to 3",
+	if (rf > DEMO_BROKERS)
+		return err_set(e, CMD_FAILED, "the demo cluster has 3 brokers: use -r 3 or leave -r out",
 			       "replication factor %d is more than the demo's %d brokers", rf, DEMO_BROKERS);
+	if (rf != DEMO_BROKERS) /* 2.0.2's mock ignores it and replicates to every broker */
+		return err_set(e, CMD_FAILED, "use -r 3 or leave -r out on the demo, or try it on a real cluster",
+			       "the embedded demo cluster puts every partition on all %d brokers (librdkafka 2.0.2's mock "
+			       "cluster ignores the replication factor)",
+			       DEMO_BROKERS);
 	if (partitions < 1 || partitions > DEMO_MAX_PARTS)
 		return err_set(e, CMD_FAILED, "the demo cluster takes 1 to 1000 partitions per topic",
 			       "%d partitions is too many for the embedded demo cluster", partitions);
