@@ -999,6 +999,11 @@ static int cmd_group_reset_exec(struct cmd_ctx *ctx)
 		goto out;
 	if (mode != RESET_FILE && groups_reset_targets(ctx, m, g, &plan) != CMD_OK)
 		goto out;
+	if (plan.n == 0) {
+		cmd_fail(ctx, CMD_FAILED, "a new topic may not be ready yet: retry, or check `topic describe`",
+			 "no partitions to reset");
+		goto out;
+	}
 	lag_plan_sort(&plan);
 	if (groups_reset_resolve(ctx, c, g, &plan, mode, value) != CMD_OK)
 		goto out;
@@ -1108,6 +1113,10 @@ static int cmd_group_delete_offsets_exec(struct cmd_ctx *ctx)
 	}
 	if (groups_reset_targets(ctx, m, &dummy, &plan) != CMD_OK)
 		goto out;
+	if (plan.n == 0) {
+		cmd_fail(ctx, CMD_FAILED, "check the topic with `topic describe`", "no partitions to delete offsets of");
+		goto out;
+	}
 	l = rd_kafka_topic_partition_list_new(plan.n);
 	for (int i = 0; i < plan.n; i++)
 		rd_kafka_topic_partition_list_add(l, plan.rows[i].topic, plan.rows[i].partition);
