@@ -218,11 +218,25 @@ class ConnectionTest(BrokerTestCase):
 class SecurityTest(BrokerTestCase):
     """The SASL_SSL listener with SCRAM users and the StandardAuthorizer."""
 
-    def sasl(self, user, password_file, *extra):
+    def sasl(self, user, password_file, *extra, mechanism="PLAIN"):
         return Kcon(self.env["KCON_TEST_SASL_BOOTSTRAP"],
-                    ["--ca", self.env["KCON_TEST_CA"], "--user", user, "--password-file", password_file, *extra])
+                    ["--ca", self.env["KCON_TEST_CA"], "--user", user, "--password-file", password_file,
+                     "--sasl-mechanism", mechanism, *extra])
 
-    def test_scram_over_tls(self):
+    def test_scram_with_old_librdkafka_says_why(self):
+        # librdkafka before 2.6.1 sends a SCRAM proof that Kafka 4 rejects: kcon must say so.
+        version = subprocess.run([KCON, "--version"], capture_output=True, text=True).stdout.split()[-1].rstrip(")")
+        k = self.sasl("admin", self.env["KCON_TEST_ADMIN_PASSWORD_FILE"], "--timeout", "5", mechanism="SCRAM-SHA-512")
+        p = k.run("cluster")
+        if tuple(int(x) for x in version.split(".")[:3]) >= (2, 6, 1):
+            self.assertEqual(p.returncode, 0, p.stderr)
+            return
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("SASL failed", p.stderr)
+        self.assertIn("SCRAM bug", p.stderr)
+        self.assertIn("--sasl-mechanism PLAIN", p.stderr)
+
+    def test_plain_over_tls(self):
         k = self.sasl("admin", self.env["KCON_TEST_ADMIN_PASSWORD_FILE"])
         c = k.one("cluster")
         self.assertEqual(c["bootstrap"], self.env["KCON_TEST_SASL_BOOTSTRAP"])
@@ -233,8 +247,8 @@ class SecurityTest(BrokerTestCase):
     def test_java_client_properties(self):
         with tempfile.NamedTemporaryFile("w", suffix=".properties") as f:
             password = open(self.env["KCON_TEST_ADMIN_PASSWORD_FILE"]).read().strip()
-            f.write("security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n"
-                    "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required "
+            f.write("security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\n"
+                    "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required "
                     f'username="admin" password="{password}";\n'
                     f"ssl.truststore.type=PEM\nssl.truststore.location={self.env['KCON_TEST_CA']}\n"
                     "key.deserializer=org.apache.kafka.common.serialization.StringDeserializer\n")
