@@ -72,16 +72,21 @@ static bool groups_active(const struct group_info *g)
 }
 
 /*
- * DEMO HOOK: the groups of the embedded demo. librdkafka 2.0.2's mock cluster cannot list or
- * describe groups, so `groups` and `lag` on --demo take the names from the demo itself. demo.h
- * has no demo_groups() accessor yet: until it has, this returns none. Replace the body with
- * demo_groups(s->demo, ...) when it lands.
+ * The groups of the embedded demo: librdkafka 2.0.2's mock cluster cannot list or describe
+ * groups, so `groups` and `lag` on --demo take the names from the demo itself (demo_groups()),
+ * and their lag from committed offsets. State, members and coordinator stay unknown.
  */
 static int groups_demo_list(struct session *s, struct group_info **out, int *n)
 {
-	(void)s;
-	*out = xcalloc(1, sizeof(**out));
-	*n = 0;
+	size_t k = 0;
+	const char *const *names = demo_groups(s->demo, &k);
+	*out = xcalloc(k + 1, sizeof(**out));
+	for (size_t i = 0; i < k; i++) {
+		(*out)[i].id = xstrdup(names[i]);
+		(*out)[i].state = RD_KAFKA_CONSUMER_GROUP_STATE_UNKNOWN;
+		(*out)[i].coordinator = -1;
+	}
+	*n = (int)k;
 	return CMD_OK;
 }
 
@@ -497,7 +502,8 @@ static struct group_info *groups_one(struct cmd_ctx *ctx, struct client *c, cons
 	g->coordinator = -1;
 	struct err e = {0};
 	bool demo = ctx->session->demo != NULL;
-	rd_kafka_topic_partition_list_t *parts = demo ? groups_all_partitions(m, topic) : NULL;
+	const char *only = topic ? topic : demo ? demo_group_topic(g->id) : NULL;
+	rd_kafka_topic_partition_list_t *parts = demo ? groups_all_partitions(m, only) : NULL;
 	if (demo)
 		what &= ~(unsigned)CLIENT_GROUPS_DESCRIBE;
 	int rc = client_groups_fetch(c, g, 1, what, parts, &e);
@@ -726,9 +732,15 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		int64_t elapsed = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
-		fprintf(stderr, "kcon: group %s: total lag %" JSON_INTEGER_FORMAT " (waiting for <= %lld), %.1f s\n",
-			cmd_arg(ctx, "group"), total, wait_max, (double)elapsed / 1000.0);
-		if (total <= wait_max) {
+		if (json_array_size(json_object_get(doc, "partitions")) == 0)
+			fprintf(stderr, "kcon: group %s: no committed offsets yet (waiting for lag <= %lld), %.1f s\n",
+				cmd_arg(ctx, "group"), wait_max, (double)elapsed / 1000.0);
+		else
+			fprintf(stderr,
+				"kcon: group %s: total lag %" JSON_INTEGER_FORMAT " (waiting for <= %lld), %.1f s\n",
+				cmd_arg(ctx, "group"), total, wait_max, (double)elapsed / 1000.0);
+		/* A group with nothing committed and nothing assigned has not caught up: it has not started. */
+		if (total <= wait_max && json_array_size(json_object_get(doc, "partitions")) > 0) {
 			json_object_set_new(doc, "waited_ms", json_integer(elapsed));
 			return cmd_ok(ctx, doc);
 		}

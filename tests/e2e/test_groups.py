@@ -273,5 +273,25 @@ class GroupsTest(BrokerTestCase):
         self.assertEqual((doc["group"], doc["state"], doc["members"]), (g, "Empty", []))
 
 
+class DemoGroupsTest(BrokerTestCase):
+    def test_demo_groups_and_lag(self):
+        import json
+        p = self.k.run("--demo", "-o", "json", "-e",
+                       "groups; group lag fraud-detector --wait-max 1000000000 --timeout 60 --interval 0.2; "
+                       "group describe fraud-detector", bootstrap=False)
+        docs = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
+        self.assertEqual(p.returncode, 1, p.stderr)  # describe is beyond the mock, and says so
+        self.assertEqual(docs[0]["source"], "demo")
+        self.assertIn("cannot list or describe groups", docs[0]["note"])
+        self.assertEqual({g["group"] for g in docs[0]["groups"]}, {"fraud-detector", "payments-ledger"})
+        lag = docs[1]
+        self.assertTrue(lag["partitions"])
+        for part in lag["partitions"]:
+            self.assertEqual(part["topic"], "credit.scores")
+            self.assertEqual(part["lag"], part["end"] - part["committed"])
+        self.assertEqual(lag["total_lag"], sum(x["lag"] for x in lag["partitions"]))
+        self.assertIn("cannot describe groups", docs[2]["error"]["message"])
+
+
 if __name__ == "__main__":
     unittest.main()
