@@ -1,6 +1,7 @@
 #include "client.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -445,5 +446,46 @@ int client_topic_config(struct client *c, char *const *topics, int n, const char
 	rd_kafka_AdminOptions_destroy(o);
 	rd_kafka_ConfigResource_destroy_array(res, (size_t)n);
 	free(res);
+	return rc;
+}
+
+int client_broker_racks(struct client *c, const struct model *m, char **racks, struct err *e)
+{
+	for (int i = 0; i < m->nbrokers; i++)
+		racks[i] = NULL;
+	if (m->nbrokers == 0 || client_controller_missing(c))
+		return err_set(e, CMD_FAILED, NULL, "describe broker configs: not served by this cluster");
+	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
+	for (int i = 0; i < m->nbrokers; i++) {
+		char id[16];
+		snprintf(id, sizeof(id), "%d", (int)m->brokers[i].id);
+		rd_kafka_ConfigResource_t *res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_BROKER, id);
+		rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
+		rd_kafka_AdminOptions_set_opaque(o, (void *)(intptr_t)i);
+		rd_kafka_DescribeConfigs(c->rk, &res, 1, o, q); /* a broker resource goes to that broker */
+		rd_kafka_AdminOptions_destroy(o);
+		rd_kafka_ConfigResource_destroy(res);
+	}
+	int rc = CMD_OK;
+	for (int got = 0; got < m->nbrokers; got++) {
+		rd_kafka_event_t *ev = client_admin_wait(c, q, "describe broker configs", e);
+		if (ev == NULL) {
+			rc = e->status;
+			break;
+		}
+		int i = (int)(intptr_t)rd_kafka_event_opaque(ev);
+		size_t nr, nc;
+		const rd_kafka_ConfigResource_t **rr =
+			rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &nr);
+		for (size_t r = 0; r < nr && i >= 0 && i < m->nbrokers; r++) {
+			const rd_kafka_ConfigEntry_t **ce = rd_kafka_ConfigResource_configs(rr[r], &nc);
+			for (size_t k = 0; k < nc; k++)
+				if (strcmp(rd_kafka_ConfigEntry_name(ce[k]), "broker.rack") == 0 &&
+				    rd_kafka_ConfigEntry_value(ce[k]) && racks[i] == NULL)
+					racks[i] = xstrdup(rd_kafka_ConfigEntry_value(ce[k]));
+		}
+		rd_kafka_event_destroy(ev);
+	}
+	rd_kafka_queue_destroy(q);
 	return rc;
 }

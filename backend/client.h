@@ -55,6 +55,12 @@ int client_topic_delete(struct client *c, const char *name, struct err *e);
  */
 int client_topic_config(struct client *c, char *const *topics, int n, const char *key, char **values, struct err *e);
 
+/**
+ * @brief broker.rack of each broker of m (DescribeConfigs, one request per broker, all in flight
+ * at once). racks: m->nbrokers slots, set to new strings or NULL where the broker has none.
+ */
+int client_broker_racks(struct client *c, const struct model *m, char **racks, struct err *e);
+
 /** @brief Maps a librdkafka error to a cmd status and fills e with cause and hint for `what`. */
 int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, const char *what, struct err *e);
 

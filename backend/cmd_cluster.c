@@ -129,15 +129,23 @@ static const struct out_view cluster_view = {.fields = cluster_fields};
 
 static int cmd_brokers_exec(struct cmd_ctx *ctx)
 {
-	struct model *m = cluster_model(ctx, NULL);
+	struct client *c;
+	struct model *m = cluster_model(ctx, &c);
 	if (m == NULL)
 		return ctx->status;
+	/* metadata in librdkafka 2.0.2 has no rack: each broker's broker.rack config has it */
+	char **racks = xcalloc((size_t)m->nbrokers + 1, sizeof(char *));
+	struct err e = {0};
+	client_broker_racks(c, m, racks, &e);
+	err_clear(&e);
 	json_t *a = json_array();
 	for (int i = 0; i < m->nbrokers; i++) {
 		const struct model_broker *b = &m->brokers[i];
-		json_array_append_new(a, json_pack("{s:i,s:s,s:i,s:n,s:b}", "id", b->id, "host", b->host, "port",
-						   b->port, "rack", "controller", b->id == m->controller));
+		json_array_append_new(a, json_pack("{s:i,s:s,s:i,s:s?,s:b}", "id", b->id, "host", b->host, "port",
+						   b->port, "rack", racks[i], "controller", b->id == m->controller));
+		free(racks[i]);
 	}
+	free(racks);
 	model_unref(&m);
 	return cmd_ok(ctx, json_pack("{s:o}", "brokers", a));
 }
@@ -422,8 +430,8 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.name = "brokers",
 		.group = "cluster",
 		.help = "the brokers: id, host, port, rack",
-		.doc = "JSON: {brokers: [{id, host, port, rack, controller}]}. rack is null: librdkafka 2.0.2's "
-		       "metadata does not carry it (DescribeCluster needs librdkafka 2.3).",
+		.doc = "JSON: {brokers: [{id, host, port, rack, controller}]}. rack comes from each broker's "
+		       "broker.rack config (librdkafka 2.0.2's metadata has no rack); null where unset or not readable.",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &brokers_view,
 		.exec = cmd_brokers_exec,

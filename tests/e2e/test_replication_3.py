@@ -17,7 +17,8 @@ class ReplicationTest(BrokerTestCase):
                        check=True, timeout=180)
 
     def test_stopped_broker_shows_under_replicated(self):
-        self.assertEqual([b["id"] for b in self.k.one("brokers")["brokers"]], [1, 2, 3])
+        brokers = self.k.one("brokers")["brokers"]
+        self.assertEqual([(b["id"], b["rack"]) for b in brokers], [(1, "rack-1"), (2, "rack-2"), (3, "rack-3")])
         t = unique("repl")
         self.k.one("topic", "create", t, "--partitions", 6, "--replication-factor", 2)
         before = wait_until(lambda: (lambda d: d if all(len(p["isr"]) == 2 for p in d["partitions"]) else None)(
