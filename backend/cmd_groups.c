@@ -50,6 +50,16 @@ static json_t *groups_time(int64_t ms)
 	return json_string(buf);
 }
 
+/* The isolation level the end offsets are read with: librdkafka's default, or -X isolation.level. */
+static const char *groups_isolation(const struct session *s)
+{
+	const char *v = "read_committed";
+	for (size_t i = 0; i < s->conf.nprops; i++)
+		if (strcmp(s->conf.props[i].key, "isolation.level") == 0)
+			v = strcmp(s->conf.props[i].value, "read_uncommitted") == 0 ? "read_uncommitted" : "read_committed";
+	return v;
+}
+
 static bool groups_name_matches(const char *pattern, const char *name)
 {
 	if (pattern == NULL)
@@ -400,7 +410,7 @@ static int groups_overview(struct cmd_ctx *ctx, json_t **out_groups, json_t *met
 		json_object_set_new(meta, "committed_read_at",
 				    first_committed ? groups_time(first_committed) : json_null());
 		json_object_set_new(meta, "end_read_at", L.end_ms ? groups_time(L.end_ms) : json_null());
-		json_object_set_new(meta, "isolation", json_string("read_committed"));
+		json_object_set_new(meta, "isolation", json_string(groups_isolation(ctx->session)));
 		*out_groups = a;
 	} else {
 		json_decref(a);
@@ -667,7 +677,7 @@ static int groups_lag_doc(struct cmd_ctx *ctx, struct client *c, const char *top
 		*out = json_pack("{s:s,s:s,s:i,s:o,s:o,s:s,s:o,s:o,s:I,s:i}", "group", g->id, "state",
 				 groups_state_name(g->state), "members", g->nmembers, "committed_read_at",
 				 g->committed_ms ? groups_time(g->committed_ms) : json_null(), "end_read_at",
-				 groups_time(L.end_ms), "isolation", "read_committed", "partitions", parts, "topics",
+				 groups_time(L.end_ms), "isolation", groups_isolation(ctx->session), "partitions", parts, "topics",
 				 topics, "total_lag", sum, "no_commit", no_commit);
 	}
 	free(rows);
