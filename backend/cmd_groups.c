@@ -178,6 +178,18 @@ static void groups_add_row(struct groups_row **rows, int *n, struct groups_lag *
 	r->off = groups_off_of(L, topic, partition);
 }
 
+/* Adds name to the set topics (of *nt) unless it is there, or only is set and differs. */
+static void groups_add_topic(const char ***topics, int *nt, const char *name, const char *only)
+{
+	if (only && strcmp(only, name) != 0)
+		return;
+	for (int k = 0; k < *nt; k++)
+		if (strcmp((*topics)[k], name) == 0)
+			return;
+	*topics = xreallocarray(*topics, (size_t)*nt + 1, sizeof(**topics));
+	(*topics)[(*nt)++] = name;
+}
+
 /*
  * The rows of group g: every partition of every topic the group has committed offsets for or
  * is assigned (or of `topic` only), with the committed offset (-1 none) and the owner.
@@ -189,27 +201,15 @@ static void groups_rows(const struct group_info *g, struct groups_lag *L, const 
 	/* Topics first: committed, assigned, asked for. */
 	const char **topics = NULL;
 	int nt = 0;
-#define GROUPS_ADD_TOPIC(name)                                                                                         \
-	do {                                                                                                           \
-		const char *t_ = (name);                                                                               \
-		bool have_ = false;                                                                                    \
-		for (int k_ = 0; k_ < nt && !have_; k_++)                                                              \
-			have_ = strcmp(topics[k_], t_) == 0;                                                           \
-		if (!have_ && (topic == NULL || strcmp(topic, t_) == 0)) {                                             \
-			topics = xreallocarray(topics, (size_t)nt + 1, sizeof(*topics));                               \
-			topics[nt++] = t_;                                                                             \
-		}                                                                                                      \
-	} while (0)
 	const rd_kafka_topic_partition_list_t *cl = g->committed;
 	for (int i = 0; cl && i < cl->cnt; i++)
 		if (cl->elems[i].offset >= 0)
-			GROUPS_ADD_TOPIC(cl->elems[i].topic);
+			groups_add_topic(&topics, &nt, cl->elems[i].topic, topic);
 	for (int j = 0; j < g->nmembers; j++)
 		for (int i = 0; i < g->members[j].assigned->cnt; i++)
-			GROUPS_ADD_TOPIC(g->members[j].assigned->elems[i].topic);
+			groups_add_topic(&topics, &nt, g->members[j].assigned->elems[i].topic, topic);
 	if (topic)
-		GROUPS_ADD_TOPIC(topic);
-#undef GROUPS_ADD_TOPIC
+		groups_add_topic(&topics, &nt, topic, topic);
 	for (int k = 0; k < nt; k++) {
 		const struct model_topic *t = model_topic_find(L->m, topics[k]);
 		if (t) {

@@ -52,6 +52,9 @@ class GroupsTest(BrokerTestCase):
         self.assertEqual(doc["no_commit"], 1)
         self.assertEqual(doc["topics"], [{"topic": t, "partitions": 3, "lag": 42}])
         self.assertEqual(doc["isolation"], "read_committed")
+        uncommitted = self.k.one("-X", "isolation.level=read_uncommitted", "group", "lag", g)
+        self.assertEqual(uncommitted["isolation"], "read_uncommitted")
+        self.assertEqual(uncommitted["total_lag"], 42)  # no transactions here: both ends agree
         for key in ("committed_read_at", "end_read_at"):
             datetime.datetime.fromisoformat(doc[key].replace("Z", "+00:00"))
         s = self.summary(g)
