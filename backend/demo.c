@@ -6,24 +6,31 @@
  */
 #include "demo.h"
 
+#include <arpa/inet.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "escape.h"
 #include "xalloc.h"
 
-#define DEMO_BROKERS 3
-#define DEMO_MOCK_MS 10000  /* deadline for the mock to create topics */
-#define DEMO_STOP_MS 5000   /* deadline for teardown */
-#define DEMO_TICK_MS 50     /* traffic period */
-#define DEMO_MAX_PARTS 1000 /* the mock allocates every partition up front */
+#define DEMO_BROKERS         3
+#define DEMO_MOCK_MS         10000 /* deadline for the mock to create topics */
+#define DEMO_STOP_MS         5000  /* deadline for teardown */
+#define DEMO_TICK_MS         50    /* traffic period */
+#define DEMO_POKE_MS         20    /* wait this long on the mock before waking it */
+#define DEMO_MAX_PARTS       1000  /* the mock allocates every partition up front */
+#define DEMO_BACKLOG_MS      60000 /* a fresh demo starts with this much history */
+#define DEMO_MAX_TOPIC_PARTS 24    /* the most partitions of a seeded topic */
 
 /* The seeded topics and their traffic in messages per second (170 in all). */
 static const struct demo_topic {
@@ -41,6 +48,8 @@ static const struct demo_topic {
 /* The groups: fraud-detector handles one message per tick (20/s of 40/s), payments-ledger all. */
 static const char *const demo_group_names[] = {"fraud-detector", "payments-ledger"};
 static const char *const demo_group_topics[] = {"credit.scores", "payments"};
+#define DEMO_FRAUD_TOPIC  2 /* credit.scores in demo_topics */
+#define DEMO_LEDGER_TOPIC 1 /* payments */
 
 #define DEMO_RECENT 64 /* recent orders that payments refer to */
 
@@ -57,8 +66,10 @@ struct demo {
 	atomic_bool verbose;
 	atomic_bool wedged; /* a mock call timed out: its thread is stuck, do not wait on it again */
 
-	/* Traffic state: the traffic thread only. */
+	/* Traffic state: demo_start's thread, then the traffic thread's. */
 	unsigned seed;
+	int64_t ts_ms;                                    /* the time the next message carries */
+	int64_t ends[DEMO_NTOPICS][DEMO_MAX_TOPIC_PARTS]; /* delivered end offsets, from reports */
 	long orders, payments, events;
 	struct demo_order {
 		long id;
@@ -106,6 +117,25 @@ static void demo_log(const rd_kafka_t *rk, int level, const char *fac, const cha
 	char *s = escape_str(buf);
 	fprintf(stderr, "kcon: demo %s: librdkafka %d %s: %s\n", rd_kafka_name(rk), level, fac, s);
 	free(s);
+}
+
+/*
+ * Wakes the mock cluster's thread with a connection to its first broker. In 2.0.2 it can miss the
+ * wake-up of a request from the API (topic create, destroy) and notice it only at its next 1 s
+ * timer; socket activity makes it look at once.
+ */
+static void demo_poke(const struct demo *d)
+{
+	const char *colon = d->bootstrap ? strchr(d->bootstrap, ':') : NULL;
+	if (colon == NULL)
+		return;
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	connect(fd, (struct sockaddr *)&sa, sizeof(sa)); /* in progress is enough: the listener wakes */
+	close(fd);
 }
 
 /* --- the watchdog ---------------------------------------------------------------------------- */
@@ -188,10 +218,18 @@ static bool demo_job_run(struct demo_job *j, int timeout_ms)
 		return true;
 	}
 	pthread_attr_destroy(&a);
-	struct timespec until = demo_deadline(timeout_ms);
+	int64_t until = demo_mono_ms() + timeout_ms;
 	pthread_mutex_lock(&j->lock);
-	while (!j->done && pthread_cond_timedwait(&j->done_cond, &j->lock, &until) == 0)
-		;
+	while (!j->done && demo_mono_ms() < until) {
+		struct timespec slice = demo_deadline(DEMO_POKE_MS);
+		while (!j->done && pthread_cond_timedwait(&j->done_cond, &j->lock, &slice) == 0)
+			;
+		if (!j->done) {
+			pthread_mutex_unlock(&j->lock);
+			demo_poke(j->d);
+			pthread_mutex_lock(&j->lock);
+		}
+	}
 	bool done = j->done;
 	pthread_mutex_unlock(&j->lock);
 	return done;
@@ -252,14 +290,21 @@ static const char *demo_pick(struct demo *d, const char *const *v, int n)
 }
 #define DEMO_PICK(d, array) demo_pick(d, array, (int)(sizeof(array) / sizeof(array[0])))
 
-static void demo_now(char out[32])
+static int64_t demo_wall_ms(void)
 {
 	struct timespec ts;
-	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The time of the message being made, ISO 8601. */
+static void demo_now(const struct demo *d, char out[32])
+{
+	struct tm tm;
+	time_t secs = (time_t)(d->ts_ms / 1000);
+	gmtime_r(&secs, &tm);
 	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000);
+	snprintf(out + n, 32 - n, ".%03dZ", (int)(d->ts_ms % 1000));
 }
 
 static void demo_produce(struct demo *d, const char *topic, const char *key, const char *source, const char *json)
@@ -271,6 +316,7 @@ static void demo_produce(struct demo *d, const char *topic, const char *key, con
 	/* A full queue drops the message: this is demo traffic. */
 	rd_kafka_producev(d->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
 			  RD_KAFKA_V_KEY(key, strlen(key)), RD_KAFKA_V_VALUE((void *)json, strlen(json)),
+			  RD_KAFKA_V_TIMESTAMP(d->ts_ms),
 			  RD_KAFKA_V_HEADER("source", source, -1), RD_KAFKA_V_HEADER("trace-id", trace, -1),
 			  RD_KAFKA_V_HEADER("content-type", "application/json", -1), RD_KAFKA_V_END);
 }
@@ -288,7 +334,7 @@ static void demo_order(struct demo *d)
 	/* Mostly small baskets, now and then a large one. */
 	o.cents = 499 + demo_rand(d, 15000) + (demo_rand(d, 40) == 0 ? demo_rand(d, 250000) : 0);
 	d->recent[d->nrecent++ % DEMO_RECENT] = o;
-	demo_now(now);
+	demo_now(d, now);
 	snprintf(key, sizeof(key), "C-%05d", o.customer);
 	snprintf(json, sizeof(json),
 		 "{\"order_id\":\"ORD-%08ld\",\"customer_id\":\"%s\",\"amount\":%d.%02d,\"currency\":\"%s\","
@@ -307,7 +353,7 @@ static void demo_payment(struct demo *d)
 	int roll = demo_rand(d, 100);
 	const char *status = roll < 85 ? "authorized" : roll < 95 ? "captured" : roll < 99 ? "declined" : "refunded";
 	char key[16], json[512], now[32];
-	demo_now(now);
+	demo_now(d, now);
 	snprintf(key, sizeof(key), "ORD-%08ld", o->id);
 	snprintf(json, sizeof(json),
 		 "{\"payment_id\":\"PAY-%08ld\",\"order_id\":\"%s\",\"customer_id\":\"C-%05d\",\"amount\":%d.%02d,"
@@ -323,7 +369,7 @@ static void demo_score(struct demo *d)
 	int score = 350 + demo_rand(d, 167) + demo_rand(d, 167) + demo_rand(d, 167);
 	char band = score >= 750 ? 'A' : score >= 680 ? 'B' : score >= 620 ? 'C' : score >= 550 ? 'D' : 'E';
 	char key[16], json[512], now[32];
-	demo_now(now);
+	demo_now(d, now);
 	snprintf(key, sizeof(key), "C-%05d", demo_rand(d, 5000));
 	snprintf(json, sizeof(json),
 		 "{\"customer_id\":\"%s\",\"score\":%d,\"band\":\"%c\",\"model\":\"risk-v3.2\",\"delta\":%d,"
@@ -336,7 +382,7 @@ static void demo_event(struct demo *d)
 {
 	char key[16], json[512], now[32];
 	int device = demo_rand(d, 2000);
-	demo_now(now);
+	demo_now(d, now);
 	snprintf(key, sizeof(key), "dev-%04x", device);
 	snprintf(json, sizeof(json),
 		 "{\"event_id\":\"EVT-%010ld\",\"type\":\"%s\",\"device_id\":\"%s\",\"path\":\"/products/%d\","
@@ -347,6 +393,27 @@ static void demo_event(struct demo *d)
 }
 
 static void (*const demo_makers[DEMO_NTOPICS])(struct demo *d) = {demo_order, demo_payment, demo_score, demo_event};
+
+/* The messages due in dt ms at each topic's rate; acc carries the fractions over. */
+static void demo_tick(struct demo *d, int64_t acc[DEMO_NTOPICS], int64_t dt)
+{
+	for (size_t i = 0; i < DEMO_NTOPICS; i++)
+		for (acc[i] += demo_topics[i].rate * dt; acc[i] >= 1000; acc[i] -= 1000)
+			demo_makers[i](d);
+}
+
+/* Records the end offset of each partition as deliveries come back. */
+static void demo_delivered(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+	(void)rk;
+	struct demo *d = opaque;
+	if (m->err || m->partition < 0 || m->partition >= DEMO_MAX_TOPIC_PARTS)
+		return;
+	const char *topic = rd_kafka_topic_name(m->rkt);
+	for (size_t i = 0; i < DEMO_NTOPICS; i++)
+		if (strcmp(topic, demo_topics[i].name) == 0 && d->ends[i][m->partition] < m->offset + 1)
+			d->ends[i][m->partition] = m->offset + 1;
+}
 
 /* One message from a consumer, if one is ready; false when none was. */
 static bool demo_consume(rd_kafka_t *rk)
@@ -369,9 +436,8 @@ static void *demo_traffic_main(void *arg)
 		last = now;
 		if (dt > 1000) /* after a stall, do not burst */
 			dt = 1000;
-		for (size_t i = 0; i < DEMO_NTOPICS; i++)
-			for (acc[i] += demo_topics[i].rate * dt; acc[i] >= 1000; acc[i] -= 1000)
-				demo_makers[i](d);
+		d->ts_ms = demo_wall_ms();
+		demo_tick(d, acc, dt);
 		rd_kafka_poll(d->producer, 0);
 		demo_consume(d->fraud); /* one per tick: it falls behind */
 		for (int i = 0; i < 500 && demo_consume(d->ledger); i++)
@@ -411,9 +477,8 @@ static rd_kafka_t *demo_handle(struct demo *d, rd_kafka_type_t type, rd_kafka_co
 	return rk;
 }
 
-/* A consumer of every partition of topic in group, committing every commit_ms. */
-static rd_kafka_t *demo_consumer(struct demo *d, const char *group, const char *topic, const char *commit_ms,
-				 struct err *e)
+/* A consumer in group, committing every commit_ms once assigned (demo_assign). */
+static rd_kafka_t *demo_consumer(struct demo *d, const char *group, const char *commit_ms, struct err *e)
 {
 	char id[64];
 	snprintf(id, sizeof(id), "%s-1", group);
@@ -423,28 +488,67 @@ static rd_kafka_t *demo_consumer(struct demo *d, const char *group, const char *
 	rd_kafka_conf_set(kc, "enable.auto.commit", "true", NULL, 0);
 	rd_kafka_conf_set(kc, "auto.commit.interval.ms", commit_ms, NULL, 0);
 	rd_kafka_conf_set(kc, "queued.max.messages.kbytes", "1024", NULL, 0);
-	rd_kafka_t *rk = demo_handle(d, RD_KAFKA_CONSUMER, kc, e);
-	if (rk == NULL)
-		return NULL;
+	return demo_handle(d, RD_KAFKA_CONSUMER, kc, e);
+}
+
+/* The partitions of topic, each at offset (NULL: the committed offset). */
+static rd_kafka_topic_partition_list_t *demo_partitions(size_t topic, const int64_t *offsets)
+{
+	const struct demo_topic *t = &demo_topics[topic];
+	rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(t->partitions);
+	for (int p = 0; p < t->partitions; p++)
+		rd_kafka_topic_partition_list_add(parts, t->name, p)->offset = offsets ? offsets[p] : RD_KAFKA_OFFSET_STORED;
+	return parts;
+}
+
+/* Commits frac of the way to each partition's end for rk's group; waits a bounded time for the answer. */
+static void demo_commit(struct demo *d, rd_kafka_t *rk, size_t topic, double frac)
+{
+	int64_t offsets[DEMO_MAX_TOPIC_PARTS];
+	for (int p = 0; p < demo_topics[topic].partitions; p++)
+		offsets[p] = (int64_t)((double)d->ends[topic][p] * frac);
+	rd_kafka_topic_partition_list_t *parts = demo_partitions(topic, offsets);
+	rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+	rd_kafka_commit_queue(rk, parts, q, NULL, NULL);
+	rd_kafka_event_t *ev = rd_kafka_queue_poll(q, 5000); /* none in time: the group starts without */
+	if (ev)
+		rd_kafka_event_destroy(ev);
+	rd_kafka_queue_destroy(q);
+	rd_kafka_topic_partition_list_destroy(parts);
+}
+
+/* Starts rk on every partition of topic from the group's committed offsets. */
+static int demo_assign(rd_kafka_t *rk, const char *group, size_t topic, struct err *e)
+{
 	/*
 	 * Assigned rather than subscribed: no rebalance to wait for, and nothing to leave at close
 	 * (closing a subscribed consumer can hang in librdkafka 2.0.2).
 	 */
-	int partitions = 0;
-	for (size_t i = 0; i < DEMO_NTOPICS; i++)
-		if (strcmp(demo_topics[i].name, topic) == 0)
-			partitions = demo_topics[i].partitions;
-	rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(partitions);
-	for (int p = 0; p < partitions; p++)
-		rd_kafka_topic_partition_list_add(parts, topic, p)->offset = RD_KAFKA_OFFSET_STORED;
+	rd_kafka_topic_partition_list_t *parts = demo_partitions(topic, NULL);
 	rd_kafka_resp_err_t err = rd_kafka_assign(rk, parts);
 	rd_kafka_topic_partition_list_destroy(parts);
-	if (err) {
-		rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
-		err_set(e, CMD_FAILED, NULL, "the demo's consumer group %s cannot start: %s", group, rd_kafka_err2str(err));
-		return NULL;
-	}
-	return rk;
+	if (err)
+		return err_set(e, CMD_FAILED, NULL, "the demo's consumer group %s cannot start: %s", group,
+			       rd_kafka_err2str(err));
+	return CMD_OK;
+}
+
+/*
+ * The last minute of traffic at once, timestamped over that minute, and the groups' commits in
+ * it: a fresh demo already has messages to read and lag to show.
+ */
+static void demo_backlog(struct demo *d)
+{
+	int64_t acc[DEMO_NTOPICS] = {0}, now = demo_wall_ms();
+	/* Metadata first: topics first seen in a produce wait for the next 1 s metadata scan. */
+	const struct rd_kafka_metadata *md = NULL;
+	if (rd_kafka_metadata(d->producer, 1, NULL, &md, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR)
+		rd_kafka_metadata_destroy(md);
+	for (d->ts_ms = now - DEMO_BACKLOG_MS; d->ts_ms < now; d->ts_ms += DEMO_TICK_MS)
+		demo_tick(d, acc, DEMO_TICK_MS);
+	rd_kafka_flush(d->producer, 5000);
+	demo_commit(d, d->fraud, DEMO_FRAUD_TOPIC, 0.6);
+	demo_commit(d, d->ledger, DEMO_LEDGER_TOPIC, 1.0);
 }
 
 /* Everything but the struct itself, in an order that needs no broker round trip. */
@@ -518,10 +622,15 @@ struct demo *demo_start(struct err *e)
 	rd_kafka_conf_t *kc = demo_conf(d, "demo-producer");
 	rd_kafka_conf_set(kc, "linger.ms", "20", NULL, 0);
 	rd_kafka_conf_set(kc, "partitioner", "murmur2_random", NULL, 0); /* keys land where Java clients put them */
+	rd_kafka_conf_set_dr_msg_cb(kc, demo_delivered);
 	if ((d->producer = demo_handle(d, RD_KAFKA_PRODUCER, kc, e)) == NULL)
 		goto fail;
-	if ((d->fraud = demo_consumer(d, demo_group_names[0], demo_group_topics[0], "3000", e)) == NULL ||
-	    (d->ledger = demo_consumer(d, demo_group_names[1], demo_group_topics[1], "1000", e)) == NULL)
+	if ((d->fraud = demo_consumer(d, demo_group_names[0], "3000", e)) == NULL ||
+	    (d->ledger = demo_consumer(d, demo_group_names[1], "1000", e)) == NULL)
+		goto fail;
+	demo_backlog(d);
+	if (demo_assign(d->fraud, demo_group_names[0], DEMO_FRAUD_TOPIC, e) != CMD_OK ||
+	    demo_assign(d->ledger, demo_group_names[1], DEMO_LEDGER_TOPIC, e) != CMD_OK)
 		goto fail;
 	if (pthread_create(&d->traffic, NULL, demo_traffic_main, d) != 0) {
 		err_set(e, CMD_FAILED, NULL, "cannot start the demo's traffic thread");

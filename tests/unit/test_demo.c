@@ -83,8 +83,8 @@ static int teardown(void **state)
 
 static const struct {
 	const char *name;
-	int partitions;
-} seeded[] = {{"orders", 6}, {"payments", 3}, {"credit.scores", 12}, {"ingest.events", 24}};
+	int partitions, rate; /* messages per second */
+} seeded[] = {{"orders", 6, 40}, {"payments", 3, 30}, {"credit.scores", 12, 40}, {"ingest.events", 24, 60}};
 #define NSEEDED (sizeof(seeded) / sizeof(seeded[0]))
 
 static json_t *find_named(json_t *array, const char *key, const char *name)
@@ -155,9 +155,10 @@ static json_int_t topic_messages(const char *topic)
 static void test_demo_messages_grow(void **state)
 {
 	(void)state;
+	/* a fresh demo starts with a minute of history */
 	json_int_t first[NSEEDED];
 	for (size_t i = 0; i < NSEEDED; i++)
-		assert_true((first[i] = topic_messages(seeded[i].name)) >= 0);
+		assert_true((first[i] = topic_messages(seeded[i].name)) >= seeded[i].rate * 60 * 9 / 10);
 	/* every seeded topic gets traffic: wait until each one has grown */
 	bool grown = false;
 	for (int64_t until = mono_ms() + 20000; !grown && mono_ms() < until; nap(100)) {
@@ -292,17 +293,18 @@ static void test_demo_groups(void **state)
 	assert_string_equal(demo_group_topic("payments-ledger"), "payments");
 	assert_null(demo_group_topic("nobody"));
 
-	/* fraud-detector commits offsets, further and further behind the end of credit.scores */
+	/* fraud-detector starts 40% behind on a minute of history and falls further behind */
 	int64_t fraud = -1, ledger = -1;
 	for (int64_t until = mono_ms() + 40000; mono_ms() < until; nap(500)) {
 		fraud = group_lag("fraud-detector", "credit.scores", 12);
 		ledger = group_lag("payments-ledger", "payments", 3);
-		if (fraud > 150 && ledger >= 0)
+		if (fraud > 500 && ledger >= 0)
 			break;
 	}
-	assert_true(fraud > 150);
+	assert_true(fraud > 500);
 	/* payments-ledger keeps up: at most about a commit interval (1 s at 30 msg/s) behind */
 	assert_true(ledger >= 0);
+	assert_true(ledger < 300);
 	assert_true(ledger < fraud);
 	int64_t later = -1;
 	for (int64_t until = mono_ms() + 20000; mono_ms() < until; nap(500))
