@@ -24,7 +24,7 @@
 #include "xalloc.h"
 
 #define DEMO_BROKERS         3
-#define DEMO_MOCK_MS         10000 /* deadline for the mock to create topics */
+#define DEMO_MOCK_MS         10000 /* default deadline for the mock to create topics */
 #define DEMO_STOP_MS         5000  /* deadline for teardown */
 #define DEMO_TICK_MS         50    /* traffic period */
 #define DEMO_POKE_MS         20    /* wait this long on the mock before waking it */
@@ -64,7 +64,8 @@ struct demo {
 	pthread_cond_t wake;  /* the traffic thread waits on it between ticks */
 	bool stop;
 	atomic_bool verbose;
-	atomic_bool wedged; /* a mock call timed out: its thread is stuck, do not wait on it again */
+	atomic_bool wedged; /* a mock call timed out: do not start another */
+	atomic_int jobs;    /* topic creations still running, maybe past their deadline */
 
 	/* Traffic state: demo_start's thread, then the traffic thread's. */
 	unsigned seed;
@@ -136,6 +137,13 @@ static void demo_poke(const struct demo *d)
 		return;
 	connect(fd, (struct sockaddr *)&sa, sizeof(sa)); /* in progress is enough: the listener wakes */
 	close(fd);
+}
+
+static atomic_int demo_mock_ms = DEMO_MOCK_MS;
+
+void demo_set_deadline(int ms)
+{
+	atomic_store(&demo_mock_ms, ms);
 }
 
 /* --- the watchdog ---------------------------------------------------------------------------- */
@@ -244,6 +252,7 @@ static void demo_job_create(struct demo_job *j)
 		if ((j->err = rd_kafka_mock_topic_create(j->d->mock, t->name, t->partitions, t->rf)))
 			break;
 	}
+	atomic_fetch_sub(&j->d->jobs, 1); /* the last use of d */
 }
 
 /* Creates topics through the mock under the watchdog. */
@@ -258,14 +267,16 @@ static int demo_create(struct demo *d, const struct demo_new_topic *topics, size
 		j->topics[i] = (struct demo_new_topic){xstrdup(topics[i].name), topics[i].partitions, topics[i].rf};
 	j->ntopics = n;
 	int rc = CMD_OK;
-	bool done = demo_job_run(j, DEMO_MOCK_MS);
+	int deadline = atomic_load(&demo_mock_ms);
+	atomic_fetch_add(&d->jobs, 1);
+	bool done = demo_job_run(j, deadline);
 	const char *name = topics[atomic_load(&j->at)].name; /* the caller's copy */
 	if (!done) {
 		atomic_store(&d->wedged, true);
 		rc = err_set(e, CMD_UNREACHABLE, "quit and run `kcon --demo` again",
-			     "the embedded demo cluster did not create topic `%s` within %d s (librdkafka 2.0.2's mock "
+			     "the embedded demo cluster did not create topic `%s` within %g s (librdkafka 2.0.2's mock "
 			     "cluster can hang creating topics)",
-			     name, DEMO_MOCK_MS / 1000);
+			     name, deadline / 1000.0);
 	} else if (j->err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
 		rc = err_set(e, CMD_FAILED, "`topic describe` shows it; pick another name", "topic `%s` already exists",
 			     name);
@@ -555,6 +566,9 @@ static void demo_backlog(struct demo *d)
 static void demo_teardown(struct demo_job *j)
 {
 	struct demo *d = j->d;
+	/* A topic creation that outlived its deadline still uses the mock: wait for it (bounded by our own watchdog). */
+	while (atomic_load(&d->jobs) > 0)
+		nanosleep(&(struct timespec){0, 5 * 1000000}, NULL);
 	if (d->traffic_started)
 		pthread_join(d->traffic, NULL);
 	if (d->fraud)
@@ -590,7 +604,7 @@ void demo_stop(struct demo **dp)
 	pthread_cond_signal(&d->wake);
 	pthread_mutex_unlock(&d->lock);
 	struct demo_job *j = demo_job_new(d, demo_teardown);
-	bool done = !atomic_load(&d->wedged) && demo_job_run(j, DEMO_STOP_MS);
+	bool done = demo_job_run(j, DEMO_STOP_MS);
 	demo_job_unref(j);
 	if (done)
 		demo_free(d);

@@ -24,6 +24,11 @@ struct demo *demo_start(struct err *e);
 void demo_stop(struct demo **d);
 /** @brief Shows librdkafka's log of the demo's own clients on stderr (default: quiet). */
 void demo_set_verbose(struct demo *d, bool verbose);
+/**
+ * @brief How long a call into the mock cluster (seeding, topic create) may take before the demo
+ * gives up with an error: 10 s unless set. Process-wide; for tests of the timeout path.
+ */
+void demo_set_deadline(int ms);
 /** @brief The mock cluster's bootstrap list. */
 const char *demo_bootstrap(const struct demo *d);
 /** @brief Creates a topic through the mock cluster's own API. */

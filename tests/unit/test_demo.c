@@ -345,13 +345,60 @@ static void test_demo_stop_prompt(void **state)
 	demo_stop(&d); /* NULL is fine */
 }
 
+/* The watchdog: with no time allowed, seeding gives up with a clear error, and nothing hangs or leaks. */
+static void test_demo_deadline_start(void **state)
+{
+	(void)state;
+	struct err e = {0};
+	struct demo *d = NULL;
+	demo_set_deadline(0);
+	/* the mock may, rarely, answer before the first look: then try again */
+	for (int i = 0; i < 5 && (d = demo_start(&e)) != NULL; i++)
+		demo_stop(&d);
+	demo_set_deadline(10000);
+	assert_null(d);
+	assert_int_equal(e.status, CMD_UNREACHABLE);
+	assert_non_null(strstr(e.cause, "did not create topic"));
+	assert_non_null(strstr(e.cause, "mock"));
+	assert_non_null(e.hint);
+	err_clear(&e);
+}
+
+static void test_demo_deadline_create(void **state)
+{
+	(void)state;
+	struct err e = {0};
+	struct demo *d = demo_start(&e);
+	assert_non_null(d);
+	demo_set_deadline(0);
+	int rc = CMD_OK;
+	char name[32];
+	for (int i = 0; i < 5 && rc == CMD_OK; i++) {
+		snprintf(name, sizeof(name), "demo.slow%d", i);
+		rc = demo_topic_create(d, name, 1, 3, &e);
+	}
+	demo_set_deadline(10000);
+	assert_int_equal(rc, CMD_UNREACHABLE);
+	assert_non_null(strstr(e.cause, "did not create topic"));
+	err_clear(&e);
+	/* after a timeout the demo does not call into the mock again */
+	assert_int_equal(demo_topic_create(d, "demo.after", 1, 3, &e), CMD_FAILED);
+	assert_non_null(strstr(e.cause, "stopped answering"));
+	err_clear(&e);
+	int64_t t0 = mono_ms();
+	demo_stop(&d);
+	assert_null(d);
+	assert_true(mono_ms() - t0 < 6000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_demo_topics_seeded), cmocka_unit_test(test_demo_brokers),
 		cmocka_unit_test(test_demo_messages_grow), cmocka_unit_test(test_demo_topic_create),
 		cmocka_unit_test(test_demo_topic_delete_refused), cmocka_unit_test(test_demo_groups),
-		cmocka_unit_test(test_demo_stop_prompt),
+		cmocka_unit_test(test_demo_stop_prompt), cmocka_unit_test(test_demo_deadline_start),
+		cmocka_unit_test(test_demo_deadline_create),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
