@@ -1,5 +1,6 @@
 #include "client_groups.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -107,8 +108,10 @@ static struct group_info *groups_index_find(const struct groups_index *ix, const
 
 static void groups_set_error(struct group_info *g, const char *what, const rd_kafka_error_t *err)
 {
-	if (g->error == NULL)
+	if (g->error == NULL) {
 		g->error = xasprintf("%s: %s", what, rd_kafka_error_string(err));
+		g->error_code = rd_kafka_error_code(err);
+	}
 }
 
 static void groups_fold_description(struct group_info *g, const rd_kafka_ConsumerGroupDescription_t *d)
@@ -156,88 +159,154 @@ static void groups_fold_offsets(struct group_info *g, const rd_kafka_group_resul
 	g->committed_ms = client_groups_now_ms();
 }
 
-int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned what,
-			const rd_kafka_topic_partition_list_t *parts, struct err *e)
+/* Errors that say the group's coordinator is moving or still loading: asking again shortly helps. */
+static bool groups_coordinator_busy(rd_kafka_resp_err_t err)
 {
-	if (n == 0)
-		return CMD_OK;
-	rd_kafka_t *rk = client_rk(c);
-	struct groups_index ix = {.n = n, .order = xcalloc((size_t)n, sizeof(*ix.order))};
-	for (int i = 0; i < n; i++)
-		ix.order[i] = &g[i];
-	qsort(ix.order, (size_t)n, sizeof(*ix.order), groups_index_cmp);
+	return err == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
+	       err == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE || err == RD_KAFKA_RESP_ERR_NOT_COORDINATOR;
+}
 
-	rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
-	rd_kafka_AdminOptions_t *od = groups_options(c, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS);
-	rd_kafka_AdminOptions_t *oo = groups_options(c, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
-	int next_d = (what & CLIENT_GROUPS_DESCRIBE) ? 0 : n, next_o = (what & CLIENT_GROUPS_OFFSETS) ? 0 : n;
-	int inflight = 0, rc = CMD_OK;
-	int64_t deadline = groups_mono_ms() + client_timeout(c) + 1000;
+static bool groups_transport_error(rd_kafka_resp_err_t err)
+{
+	return err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__TIMED_OUT ||
+	       err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN;
+}
+
+/*
+ * Sends one kind of request for every group with want[i] set, keeping up to GROUPS_WINDOW in
+ * flight on q, and folds the results as they arrive.
+ */
+static int groups_pump(struct client *c, rd_kafka_queue_t *q, struct group_info *g, int n, const bool *want,
+		       bool describe, const rd_kafka_topic_partition_list_t *parts, const struct groups_index *ix,
+		       struct err *e)
+{
+	rd_kafka_t *rk = client_rk(c);
+	rd_kafka_AdminOptions_t *o = groups_options(
+		c, describe ? RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS : RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
 	const char **names = xcalloc(GROUPS_DESCRIBE_CHUNK, sizeof(char *));
-	while (next_d < n || next_o < n || inflight > 0) {
-		/* Keep the window full: descriptions in chunks, then one offsets request per group. */
-		while (inflight < GROUPS_WINDOW && (next_d < n || next_o < n)) {
-			if (next_d < n) {
+	const char *what = describe ? "describe groups" : "committed offsets";
+	int next = 0, inflight = 0, rc = CMD_OK;
+	int64_t deadline = groups_mono_ms() + client_timeout(c) + 1000;
+	for (;;) {
+		while (inflight < GROUPS_WINDOW && next < n) {
+			if (describe) {
 				int k = 0;
-				for (; k < GROUPS_DESCRIBE_CHUNK && next_d < n; k++)
-					names[k] = g[next_d++].id;
-				rd_kafka_DescribeConsumerGroups(rk, names, (size_t)k, od, q);
+				for (; k < GROUPS_DESCRIBE_CHUNK && next < n; next++)
+					if (want[next])
+						names[k++] = g[next].id;
+				if (k == 0)
+					continue;
+				rd_kafka_DescribeConsumerGroups(rk, names, (size_t)k, o, q);
 			} else {
+				if (!want[next]) {
+					next++;
+					continue;
+				}
 				rd_kafka_ListConsumerGroupOffsets_t *req =
-					rd_kafka_ListConsumerGroupOffsets_new(g[next_o].id, parts);
-				rd_kafka_AdminOptions_set_opaque(oo, &g[next_o]);
-				rd_kafka_ListConsumerGroupOffsets(rk, &req, 1, oo, q);
+					rd_kafka_ListConsumerGroupOffsets_new(g[next].id, parts);
+				rd_kafka_AdminOptions_set_opaque(o, &g[next]);
+				rd_kafka_ListConsumerGroupOffsets(rk, &req, 1, o, q);
 				rd_kafka_ListConsumerGroupOffsets_destroy(req);
-				next_o++;
+				next++;
 			}
 			inflight++;
 		}
+		if (inflight == 0)
+			break;
 		int64_t left = deadline - groups_mono_ms();
 		rd_kafka_event_t *ev = left > 0 ? rd_kafka_queue_poll(q, (int)left) : NULL;
 		if (ev == NULL) {
-			rc = client_error(c, RD_KAFKA_RESP_ERR__TIMED_OUT, NULL, "describe groups", e);
+			rc = client_error(c, RD_KAFKA_RESP_ERR__TIMED_OUT, NULL, what, e);
 			break;
 		}
 		inflight--;
 		deadline = groups_mono_ms() + client_timeout(c) + 1000; /* progress: the clock restarts */
 		rd_kafka_resp_err_t err = rd_kafka_event_error(ev);
-		if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_DESCRIBECONSUMERGROUPS_RESULT) {
-			if (err) {
-				rc = client_error(c, err, rd_kafka_event_error_string(ev), "describe groups", e);
-				rd_kafka_event_destroy(ev);
-				break;
-			}
-			size_t nr;
+		if (err && (describe || groups_transport_error(err))) {
+			rc = client_error(c, err, rd_kafka_event_error_string(ev), what, e);
+			rd_kafka_event_destroy(ev);
+			break;
+		}
+		size_t nr;
+		if (describe) {
 			const rd_kafka_ConsumerGroupDescription_t **d = rd_kafka_DescribeConsumerGroups_result_groups(
 				rd_kafka_event_DescribeConsumerGroups_result(ev), &nr);
 			for (size_t i = 0; i < nr; i++) {
 				struct group_info *gi =
-					groups_index_find(&ix, rd_kafka_ConsumerGroupDescription_group_id(d[i]));
+					groups_index_find(ix, rd_kafka_ConsumerGroupDescription_group_id(d[i]));
 				if (gi && !gi->described)
 					groups_fold_description(gi, d[i]);
 			}
-		} else if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT) {
+		} else {
 			struct group_info *gi = rd_kafka_event_opaque(ev);
-			size_t nr;
 			const rd_kafka_group_result_t **r = rd_kafka_ListConsumerGroupOffsets_result_groups(
 				rd_kafka_event_ListConsumerGroupOffsets_result(ev), &nr);
-			if (err && (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__TIMED_OUT ||
-				    err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)) {
-				rc = client_error(c, err, rd_kafka_event_error_string(ev), "committed offsets", e);
-				rd_kafka_event_destroy(ev);
-				break;
-			}
 			if (err && gi && gi->error == NULL)
-				gi->error = xasprintf("committed offsets: %s", rd_kafka_event_error_string(ev));
+				gi->error = xasprintf("committed offsets: %s", rd_kafka_event_error_string(ev)),
+				gi->error_code = err;
 			else if (gi && nr > 0)
 				groups_fold_offsets(gi, r[0]);
 		}
 		rd_kafka_event_destroy(ev);
 	}
 	free(names);
-	rd_kafka_AdminOptions_destroy(od);
-	rd_kafka_AdminOptions_destroy(oo);
+	rd_kafka_AdminOptions_destroy(o);
+	return rc;
+}
+
+static void groups_nap_ms(int ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Descriptions first, then committed offsets. The order matters on librdkafka 2.0.2: an
+ * OffsetFetch answered "not coordinator" (a coordinator that moves, or is still loading on a new
+ * cluster) crashes an admin-only client (librdkafka issue #5040), so offsets are asked only of
+ * groups whose coordinator has just answered a DescribeGroups; busy coordinators are asked again
+ * with a short backoff until the timeout.
+ */
+int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned what,
+			const rd_kafka_topic_partition_list_t *parts, struct err *e)
+{
+	if (n == 0)
+		return CMD_OK;
+	struct groups_index ix = {.n = n, .order = xcalloc((size_t)n, sizeof(*ix.order))};
+	for (int i = 0; i < n; i++)
+		ix.order[i] = &g[i];
+	qsort(ix.order, (size_t)n, sizeof(*ix.order), groups_index_cmp);
+	bool *want = xcalloc((size_t)n, sizeof(bool));
+	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
+	int rc = CMD_OK;
+	if (what & CLIENT_GROUPS_DESCRIBE) {
+		int64_t deadline = groups_mono_ms() + client_timeout(c);
+		for (int i = 0; i < n; i++)
+			want[i] = true;
+		for (int nap = 50;; nap = nap < 800 ? nap * 2 : nap) {
+			if ((rc = groups_pump(c, q, g, n, want, true, NULL, &ix, e)) != CMD_OK)
+				break;
+			int busy = 0;
+			for (int i = 0; i < n; i++) {
+				want[i] = !g[i].described && groups_coordinator_busy(g[i].error_code);
+				busy += want[i];
+			}
+			if (busy == 0 || groups_mono_ms() + nap > deadline)
+				break;
+			for (int i = 0; i < n; i++)
+				if (want[i])
+					x_free(&g[i].error), g[i].error_code = 0;
+			groups_nap_ms(nap);
+		}
+	}
+	if (rc == CMD_OK && (what & CLIENT_GROUPS_OFFSETS)) {
+		for (int i = 0; i < n; i++)
+			want[i] = !(what & CLIENT_GROUPS_DESCRIBE) || g[i].described;
+		rc = groups_pump(c, q, g, n, want, false, parts, &ix, e);
+	}
 	rd_kafka_queue_destroy(q); /* late results of a failed fetch are dropped with the queue */
+	free(want);
 	free(ix.order);
 	return rc;
 }

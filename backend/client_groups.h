@@ -31,6 +31,7 @@ struct group_info {
 	rd_kafka_topic_partition_list_t *committed; /* NULL until fetched; offsets < 0: none */
 	int64_t committed_ms;                        /* wall clock when the committed offsets arrived */
 	char *error;                                 /* why describe or offsets failed for this group, or NULL */
+	rd_kafka_resp_err_t error_code;              /* the code of error */
 };
 
 /**
@@ -45,6 +46,7 @@ int client_groups_list(struct client *c, struct group_info **out, int *n, struct
 /**
  * @brief Describes groups and/or reads their committed offsets, all requests pipelined on one
  * queue. Per-group failures land in g[i].error; the call fails only when the cluster does not answer.
+ * With CLIENT_GROUPS_DESCRIBE, offsets are read only for the groups that could be described.
  * @param parts the partitions whose offsets to read, or NULL for all the group has committed
  */
 int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned what,
