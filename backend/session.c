@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "demo.h"
+#include "store.h"
 #include "xalloc.h"
 
 int session_client(struct session *s, struct client **out, struct err *e)
@@ -28,4 +29,6 @@ void session_clear(struct session *s)
 	client_free(&s->client);
 	demo_stop(&s->demo);
 	conf_clear(&s->conf);
+	store_close(&s->store);
+	x_free(&s->state_dir);
 }

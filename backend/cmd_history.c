@@ -1,0 +1,844 @@
+/*
+ * History commands: watch (headless sampling until Ctrl-C), history lag|topic|events|snapshot|
+ * sql|export|prune over the store (store.h). Everything but watch reads the store only, so it
+ * works while the cluster is down.
+ */
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "client_groups.h"
+#include "cmd.h"
+#include "lag.h"
+#include "loop.h"
+#include "sample.h"
+#include "sbuf.h"
+#include "session.h"
+#include "store.h"
+#include "trend.h"
+#include "xalloc.h"
+
+/* --- shared ------------------------------------------------------------------------------- */
+
+static int history_failed(struct cmd_ctx *ctx, struct err *e)
+{
+	cmd_fail(ctx, e->status, e->hint, "%s", e->cause);
+	err_clear(e);
+	return ctx->status;
+}
+
+static json_t *history_time(int64_t ms)
+{
+	char buf[40];
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, sizeof(buf) - n, ".%03dZ", (int)(ms % 1000));
+	return json_string(buf);
+}
+
+static int history_duration(struct cmd_ctx *ctx, const char *name, int64_t def, int64_t *ms)
+{
+	const char *v = cmd_arg(ctx, name);
+	char *cause = NULL;
+	*ms = def;
+	if (v && lag_parse_duration(v, ms, &cause) < 0) {
+		cmd_fail(ctx, CMD_USAGE, "e.g. 30s, 15m, 1h, 2d or PT1H", "--%s %s: %s", name, v, cause);
+		free(cause);
+		return CMD_USAGE;
+	}
+	return CMD_OK;
+}
+
+/* The store and the cluster to read (--cluster, or by the session's bootstrap, or the last sampled). */
+static int history_open(struct cmd_ctx *ctx, struct store **st, char **cluster)
+{
+	struct err e = {0};
+	if (sample_store(ctx->session, st, &e) != CMD_OK)
+		return history_failed(ctx, &e);
+	if (cluster && (*cluster = sample_cluster(ctx->session, *st, cmd_arg(ctx, "cluster"), &e)) == NULL)
+		return history_failed(ctx, &e);
+	return CMD_OK;
+}
+
+static json_t *history_num(int64_t v)
+{
+	return v < 0 ? json_null() : json_integer(v);
+}
+
+static json_t *history_real(double v, int digits)
+{
+	if (v != v)
+		return json_null();
+	double f = 1;
+	for (int i = 0; i < digits; i++)
+		f *= 10;
+	return json_real((double)(int64_t)(v * f + (v < 0 ? -0.5 : 0.5)) / f);
+}
+
+static json_t *history_trend_json(const struct trend *t)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "direction", json_string(trend_dir_name(t->dir)));
+	json_object_set_new(o, "lag", history_num(t->lag));
+	json_object_set_new(o, "lag_per_s", t->dir == TREND_UNKNOWN ? json_null() : history_real(t->lag_per_s, 3));
+	json_object_set_new(o, "consume_per_s", t->consume_per_s < 0 ? json_null() : history_real(t->consume_per_s, 3));
+	json_object_set_new(o, "produce_per_s", t->produce_per_s < 0 ? json_null() : history_real(t->produce_per_s, 3));
+	json_object_set_new(o, "eta_s", t->eta_s < 0 ? json_null() : history_real(t->eta_s, 1));
+	char *h = trend_human_duration(t->eta_s);
+	json_object_set_new(o, "eta", json_string(t->dir == TREND_UNKNOWN ? "unknown" : h));
+	free(h);
+	json_object_set_new(o, "time_lag_s", t->time_lag_s < 0 ? json_null() : history_real(t->time_lag_s, 1));
+	h = t->time_lag_s < 0 ? xstrdup("unknown") : t->time_lag_s == 0 ? xstrdup("caught up")
+									 : trend_human_duration(t->time_lag_s);
+	if (t->time_lag_s > 0) {
+		char *b = xasprintf("%s behind", h);
+		free(h);
+		h = b;
+	}
+	json_object_set_new(o, "time_lag", json_string(h));
+	free(h);
+	return o;
+}
+
+/* --- watch -------------------------------------------------------------------------------- */
+
+struct history_watch {
+	struct cmd_ctx *ctx;
+	struct loop *loop;
+	int64_t interval_ms, ticks, failed, last_maintain;
+	long long count;
+	const char *groups;
+	char *cluster;
+	bool quiet;
+};
+
+static void history_watch_tick(struct loop *l, void *ud)
+{
+	struct history_watch *w = ud;
+	int64_t start = loop_now_ms();
+	struct sample_stats st;
+	struct err e = {0};
+	int rc = sample_tick(w->ctx->session, w->groups, &st, &e);
+	w->ticks++;
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
+	if (rc == CMD_OK) {
+		if (w->cluster == NULL)
+			w->cluster = xstrdup(st.cluster);
+		if (!w->quiet)
+			fprintf(stderr, "watch %s: %d groups, %d group partitions, %d topic partitions\n", stamp, st.groups,
+				st.group_partitions, st.topic_partitions);
+	} else {
+		w->failed++;
+		if (!w->quiet)
+			fprintf(stderr, "watch %s: %s (recorded as a gap)\n", stamp, e.cause);
+	}
+	err_clear(&e);
+	sample_stats_clear(&st);
+	struct store *store;
+	if (start - w->last_maintain >= 60000 && sample_store(w->ctx->session, &store, &e) == CMD_OK) {
+		char *cause = NULL;
+		if (store_maintain(store, client_groups_now_ms(), &cause) < 0)
+			fprintf(stderr, "watch: %s\n", cause);
+		free(cause);
+		w->last_maintain = start;
+	}
+	err_clear(&e);
+	if (w->count && w->ticks >= w->count) {
+		loop_stop(l);
+		return;
+	}
+	int64_t wait = w->interval_ms - (loop_now_ms() - start);
+	loop_timer_add(l, wait > 0 ? (int)wait : 0, history_watch_tick, w);
+}
+
+static void history_watch_signal(struct loop *l, int signo, void *ud)
+{
+	(void)signo;
+	(void)ud;
+	loop_stop(l);
+}
+
+static int cmd_watch_exec(struct cmd_ctx *ctx)
+{
+	struct history_watch w = {.ctx = ctx, .groups = cmd_arg(ctx, "groups"), .quiet = cmd_has(ctx, "quiet")};
+	if (history_duration(ctx, "interval", 10000, &w.interval_ms) != CMD_OK ||
+	    cmd_arg_int(ctx, "count", 0, 0, 1000000000, &w.count) != CMD_OK)
+		return ctx->status;
+	if (w.interval_ms < 100)
+		return cmd_fail(ctx, CMD_USAGE, "give at least 100ms", "--interval is too short");
+	struct store *store;
+	struct err e = {0};
+	if (sample_store(ctx->session, &store, &e) != CMD_OK)
+		return history_failed(ctx, &e);
+	char *cause = NULL;
+	w.loop = loop_new(&cause);
+	if (w.loop == NULL) {
+		cmd_fail(ctx, CMD_FAILED, NULL, "%s", cause);
+		free(cause);
+		return ctx->status;
+	}
+	static const int sigs[] = {SIGINT, SIGTERM, 0};
+	loop_signals(w.loop, sigs, history_watch_signal, &w);
+	int64_t started = client_groups_now_ms();
+	w.last_maintain = -60000;
+	loop_timer_add(w.loop, 0, history_watch_tick, &w);
+	loop_run(w.loop);
+	loop_free(&w.loop);
+	json_t *o = json_pack("{s:s?,s:I,s:I,s:o,s:o,s:s}", "cluster", w.cluster, "ticks", (json_int_t)w.ticks,
+			      "failed", (json_int_t)w.failed, "started_at", history_time(started), "stopped_at",
+			      history_time(client_groups_now_ms()), "store", store_path(store));
+	free(w.cluster);
+	return cmd_ok(ctx, o);
+}
+
+/* --- history lag -------------------------------------------------------------------------- */
+
+/* Rows of a lag series; a = committed, b = end (partition) or lag (aggregate). */
+static json_t *history_lag_rows(const struct store_point *p, int n, bool partition, const char *topic, int32_t part,
+				struct trend *tr, int64_t **lags, int *nlags)
+{
+	json_t *a = json_array();
+	int64_t *ts = xcalloc((size_t)n + 1, sizeof(int64_t)), *lag = xcalloc((size_t)n + 1, sizeof(int64_t));
+	int64_t *com = xcalloc((size_t)n + 1, sizeof(int64_t)), *end = xcalloc((size_t)n + 1, sizeof(int64_t));
+	for (int i = 0; i < n; i++) {
+		int64_t l = partition ? (p[i].a >= 0 && p[i].b >= p[i].a ? p[i].b - p[i].a : -1) : p[i].b;
+		int64_t e = partition ? p[i].b : (p[i].a >= 0 && p[i].b >= 0 ? p[i].a + p[i].b : -1);
+		ts[i] = p[i].ts_ms, lag[i] = p[i].gap ? -1 : l, com[i] = p[i].gap ? -1 : p[i].a, end[i] = p[i].gap ? -1 : e;
+		json_t *r = json_object();
+		json_object_set_new(r, "time", history_time(p[i].ts_ms));
+		if (topic) {
+			json_object_set_new(r, "topic", json_string(topic));
+			json_object_set_new(r, "partition", json_integer(part));
+		}
+		json_object_set_new(r, "committed", history_num(com[i]));
+		json_object_set_new(r, "end", history_num(end[i]));
+		json_object_set_new(r, "lag", history_num(lag[i]));
+		json_object_set_new(r, "gap", json_boolean(p[i].gap));
+		json_array_append_new(a, r);
+	}
+	/* the trend from the points after the last gap */
+	int from = 0;
+	for (int i = 0; i < n; i++)
+		if (p[i].gap)
+			from = i + 1;
+	*tr = trend_of(ts + from, lag + from, com + from, end + from, (size_t)(n - from));
+	*lags = lag;
+	*nlags = n;
+	free(ts), free(com), free(end);
+	return a;
+}
+
+static int cmd_history_lag_exec(struct cmd_ctx *ctx)
+{
+	const char *group = cmd_arg(ctx, "group"), *topic = cmd_arg(ctx, "topic");
+	int64_t since_ms;
+	long long want_part = -1;
+	if (history_duration(ctx, "since", 3600000, &since_ms) != CMD_OK ||
+	    cmd_arg_int(ctx, "partition", -1, 0, INT32_MAX, &want_part) != CMD_OK)
+		return ctx->status;
+	struct store *st;
+	char *cluster, *cause = NULL;
+	if (history_open(ctx, &st, &cluster) != CMD_OK)
+		return ctx->status;
+	int64_t since = client_groups_now_ms() - since_ms;
+	json_t *points = json_array(), *parts = json_array();
+	struct trend tr = {.dir = TREND_UNKNOWN};
+	int64_t *lags = NULL;
+	int nlags = 0, rc = 0;
+	if (topic || want_part >= 0) {
+		char **topics;
+		int32_t *pn;
+		int n;
+		rc = store_group_partitions(st, cluster, group, topic, &topics, &pn, &n, &cause);
+		for (int i = 0; rc == 0 && i < n; i++) {
+			if (want_part >= 0 && pn[i] != want_part)
+				continue;
+			struct store_point *p;
+			int np;
+			if ((rc = store_series(st, cluster, group, topics[i], pn[i], since, &p, &np, &cause)) < 0)
+				break;
+			struct trend ptr;
+			free(lags);
+			json_t *rows = history_lag_rows(p, np, true, topics[i], pn[i], &ptr, &lags, &nlags);
+			json_array_extend(points, rows);
+			json_decref(rows);
+			json_t *o = history_trend_json(&ptr);
+			json_object_set_new(o, "topic", json_string(topics[i]));
+			json_object_set_new(o, "partition", json_integer(pn[i]));
+			char *spark = trend_sparkline(lags, (size_t)nlags, 40, true);
+			json_object_set_new(o, "sparkline", json_string(spark));
+			free(spark);
+			json_array_append_new(parts, o);
+			free(p);
+		}
+		for (int i = 0; i < n; i++)
+			free(topics[i]);
+		free(topics);
+		free(pn);
+	}
+	/* the group's aggregate: its trend heads the result */
+	struct store_point *p = NULL;
+	int np = 0;
+	if (rc == 0)
+		rc = store_series(st, cluster, group, "", -1, since, &p, &np, &cause);
+	if (rc == 0 && np == 0 && json_array_size(parts) == 0) {
+		free(p);
+		json_decref(points);
+		json_decref(parts);
+		free(lags);
+		cmd_fail(ctx, CMD_FAILED, "`kcon watch --groups GROUP` records it; `history sql` shows what is stored",
+			 "no lag history of group %s on cluster %s in the last %s", group, cluster,
+			 cmd_arg(ctx, "since") ? cmd_arg(ctx, "since") : "1h");
+		free(cluster);
+		return ctx->status;
+	}
+	json_t *o = NULL;
+	if (rc == 0) {
+		free(lags);
+		json_t *rows = history_lag_rows(p, np, false, NULL, 0, &tr, &lags, &nlags);
+		if (!topic && want_part < 0) {
+			json_decref(points);
+			points = rows;
+		} else {
+			json_decref(rows);
+		}
+		char *spark = trend_sparkline(lags, (size_t)nlags, 60, true);
+		o = json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "cluster", cluster, "group", group, "since",
+			      history_time(since), "trend", history_trend_json(&tr), "sparkline", spark, "partitions", parts,
+			      "points", points);
+		free(spark);
+	} else {
+		json_decref(points);
+		json_decref(parts);
+		cmd_fail(ctx, CMD_FAILED, NULL, "%s", cause);
+	}
+	free(p);
+	free(lags);
+	free(cause);
+	free(cluster);
+	return o ? cmd_ok(ctx, o) : ctx->status;
+}
+
+static const struct out_col history_lag_fields[] = {
+	{"cluster", "Cluster", 0},
+	{"group", "Group", 0},
+	{"trend.direction", "Trend", 0},
+	{"trend.lag", "Lag", 0},
+	{"trend.lag_per_s", "Lag change/s", 0},
+	{"trend.consume_per_s", "Consumed/s", 0},
+	{"trend.eta", "Catch up in", 0},
+	{"trend.time_lag", "Time lag", 0},
+	{"sparkline", "Lag over time", 0},
+	{0},
+};
+static const struct out_col history_lag_cols[] = {
+	{"time", "TIME", 0},
+	{"topic", "TOPIC", OUT_WIDE},
+	{"partition", "PARTITION", OUT_RIGHT | OUT_WIDE},
+	{"committed", "COMMITTED", OUT_RIGHT},
+	{"end", "END", OUT_RIGHT},
+	{"lag", "LAG", OUT_RIGHT},
+	{"gap", "GAP", 0},
+	{0},
+};
+static const struct out_table history_lag_tables[] = {{"points", history_lag_cols}, {0}};
+static const struct out_view history_lag_view = {.fields = history_lag_fields, .tables = history_lag_tables};
+
+/* --- history topic ------------------------------------------------------------------------ */
+
+static int cmd_history_topic_exec(struct cmd_ctx *ctx)
+{
+	const char *topic = cmd_arg(ctx, "topic");
+	int64_t since_ms;
+	long long part = -1;
+	if (history_duration(ctx, "since", 3600000, &since_ms) != CMD_OK ||
+	    cmd_arg_int(ctx, "partition", -1, 0, INT32_MAX, &part) != CMD_OK)
+		return ctx->status;
+	struct store *st;
+	char *cluster, *cause = NULL;
+	if (history_open(ctx, &st, &cluster) != CMD_OK)
+		return ctx->status;
+	int64_t since = client_groups_now_ms() - since_ms;
+	struct store_point *p = NULL;
+	int n = 0;
+	if (store_series(st, cluster, "", topic, (int32_t)part, since, &p, &n, &cause) < 0 || n == 0) {
+		if (cause)
+			cmd_fail(ctx, CMD_FAILED, NULL, "%s", cause);
+		else
+			cmd_fail(ctx, CMD_FAILED, "`kcon watch` records the end offsets of every topic",
+				 "no history of topic %s on cluster %s in that time", topic, cluster);
+		free(cause);
+		free(p);
+		free(cluster);
+		return ctx->status;
+	}
+	json_t *a = json_array();
+	int64_t *rate = xcalloc((size_t)n + 1, sizeof(int64_t));
+	int prev = -1;
+	double total = 0, span = 0;
+	for (int i = 0; i < n; i++) {
+		json_t *r = json_pack("{s:o,s:o}", "time", history_time(p[i].ts_ms), "end", history_num(p[i].gap ? -1 : p[i].a));
+		rate[i] = -1;
+		if (!p[i].gap && p[i].a >= 0 && prev >= 0 && p[i].ts_ms > p[prev].ts_ms && p[i].a >= p[prev].a) {
+			double dt = (double)(p[i].ts_ms - p[prev].ts_ms) / 1000.0, d = (double)(p[i].a - p[prev].a);
+			json_object_set_new(r, "msg_per_s", history_real(d / dt, 3));
+			rate[i] = (int64_t)(d / dt + 0.5);
+			total += d, span += dt;
+		} else {
+			json_object_set_new(r, "msg_per_s", json_null());
+		}
+		json_object_set_new(r, "gap", json_boolean(p[i].gap));
+		prev = p[i].gap ? -1 : (p[i].a >= 0 ? i : prev);
+		json_array_append_new(a, r);
+	}
+	char *spark = trend_sparkline(rate, (size_t)n, 60, true);
+	json_t *o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:o}", "cluster", cluster, "topic", topic, "partition",
+			      part < 0 ? json_null() : json_integer(part), "since", history_time(since), "msg_per_s",
+			      span > 0 ? history_real(total / span, 3) : json_null(), "sparkline", spark, "points", a);
+	free(spark);
+	free(rate);
+	free(p);
+	free(cluster);
+	return cmd_ok(ctx, o);
+}
+
+static const struct out_col history_topic_fields[] = {
+	{"cluster", "Cluster", 0}, {"topic", "Topic", 0},    {"partition", "Partition", 0},
+	{"msg_per_s", "Msg/s", 0}, {"sparkline", "Rate", 0}, {0},
+};
+static const struct out_col history_topic_cols[] = {
+	{"time", "TIME", 0}, {"end", "END", OUT_RIGHT}, {"msg_per_s", "MSG/S", OUT_RIGHT}, {"gap", "GAP", 0}, {0},
+};
+static const struct out_table history_topic_tables[] = {{"points", history_topic_cols}, {0}};
+static const struct out_view history_topic_view = {.fields = history_topic_fields, .tables = history_topic_tables};
+
+/* --- history events ----------------------------------------------------------------------- */
+
+static int cmd_history_events_exec(struct cmd_ctx *ctx)
+{
+	int64_t since_ms;
+	if (history_duration(ctx, "since", 24 * 3600000LL, &since_ms) != CMD_OK)
+		return ctx->status;
+	struct store *st;
+	char *cluster;
+	if (history_open(ctx, &st, &cluster) != CMD_OK)
+		return ctx->status;
+	int64_t since = client_groups_now_ms() - since_ms;
+	sqlite3_stmt *q;
+	json_t *a = json_array();
+	const char *sql = "SELECT ts_ms, kind, subject, detail FROM event WHERE cluster=(SELECT id FROM cluster WHERE "
+			  "key=?1) AND ts_ms>=?2 UNION ALL SELECT start_ms, 'outage', 'cluster', cause || coalesce("
+			  "' (until ' || strftime('%Y-%m-%dT%H:%M:%SZ', end_ms/1000, 'unixepoch') || ')', ' (ongoing)') "
+			  "FROM gap WHERE cluster=(SELECT id FROM cluster WHERE key=?1) AND coalesce(end_ms, ?2)>=?2 "
+			  "ORDER BY 1";
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, cluster, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, since);
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			const char *d = (const char *)sqlite3_column_text(q, 3);
+			json_array_append_new(a, json_pack("{s:o,s:s,s:s,s:s?}", "time",
+							   history_time(sqlite3_column_int64(q, 0)), "kind",
+							   (const char *)sqlite3_column_text(q, 1), "subject",
+							   (const char *)sqlite3_column_text(q, 2), "detail", d));
+		}
+		sqlite3_finalize(q);
+	}
+	json_t *o = json_pack("{s:s,s:o,s:o}", "cluster", cluster, "since", history_time(since), "events", a);
+	free(cluster);
+	return cmd_ok(ctx, o);
+}
+
+static const struct out_col history_events_cols[] = {
+	{"time", "TIME", 0}, {"kind", "KIND", 0}, {"subject", "SUBJECT", 0}, {"detail", "DETAIL", 0}, {0},
+};
+static const struct out_table history_events_tables[] = {{"events", history_events_cols}, {0}};
+static const struct out_view history_events_view = {.tables = history_events_tables};
+
+/* --- history snapshot --------------------------------------------------------------------- */
+
+static int cmd_history_snapshot_exec(struct cmd_ctx *ctx)
+{
+	struct store *st;
+	char *cluster, *cause = NULL;
+	if (history_open(ctx, &st, &cluster) != CMD_OK)
+		return ctx->status;
+	struct model *m;
+	int64_t seen;
+	if (store_last_model(st, cluster, &m, &seen, &cause) < 0) {
+		cmd_fail(ctx, CMD_FAILED, "`kcon watch` or the TUI stores one", "%s", cause);
+		free(cause);
+		free(cluster);
+		return ctx->status;
+	}
+	int64_t age = client_groups_now_ms() - seen;
+	char *h = trend_human_duration(age / 1000.0);
+	json_t *brokers = json_array(), *topics = json_array();
+	for (int i = 0; i < m->nbrokers; i++)
+		json_array_append_new(brokers, json_pack("{s:i,s:s,s:i}", "id", m->brokers[i].id, "host",
+							 m->brokers[i].host, "port", m->brokers[i].port));
+	for (int i = 0; i < m->ntopics; i++)
+		json_array_append_new(topics,
+				      json_pack("{s:s,s:i,s:i,s:i,s:i,s:b}", "name", m->topics[i].name, "partitions",
+						m->topics[i].npartitions, "replication_factor", m->topics[i].replication_factor,
+						"under_replicated", m->topics[i].under_replicated, "offline",
+						m->topics[i].offline, "internal", m->topics[i].internal));
+	json_t *o = json_pack("{s:s,s:b,s:o,s:I,s:s,s:i,s:o,s:o}", "cluster", cluster, "stale", 1, "seen_at",
+			      history_time(seen), "age_s", (json_int_t)(age / 1000), "age", h, "controller",
+			      m->controller, "brokers", brokers, "topics", topics);
+	free(h);
+	model_unref(&m);
+	free(cluster);
+	return cmd_ok(ctx, o);
+}
+
+static const struct out_col history_snapshot_fields[] = {
+	{"cluster", "Cluster", 0}, {"seen_at", "Last seen", 0}, {"age", "Age", 0}, {"stale", "Stale", 0},
+	{"controller", "Controller", 0}, {0},
+};
+static const struct out_col history_snapshot_brokers[] = {
+	{"id", "ID", OUT_RIGHT}, {"host", "HOST", 0}, {"port", "PORT", OUT_RIGHT}, {0},
+};
+static const struct out_col history_snapshot_topics[] = {
+	{"name", "TOPIC", 0},
+	{"partitions", "PARTITIONS", OUT_RIGHT},
+	{"replication_factor", "RF", OUT_RIGHT},
+	{"under_replicated", "UNDER-REPLICATED", OUT_RIGHT},
+	{"offline", "OFFLINE", OUT_RIGHT},
+	{0},
+};
+static const struct out_table history_snapshot_tables[] = {
+	{"brokers", history_snapshot_brokers}, {"topics", history_snapshot_topics}, {0}};
+static const struct out_view history_snapshot_view = {.fields = history_snapshot_fields,
+						      .tables = history_snapshot_tables};
+
+/* --- history sql -------------------------------------------------------------------------- */
+
+/* Reading only: no writes, ATTACH, pragmas or anything else than SELECT over the tables. */
+static int history_sql_auth(void *ud, int action, const char *a, const char *b, const char *c, const char *d)
+{
+	(void)ud, (void)a, (void)b, (void)c, (void)d;
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_READ:
+	case SQLITE_FUNCTION:
+	case SQLITE_RECURSIVE:
+		return SQLITE_OK;
+	default:
+		return SQLITE_DENY;
+	}
+}
+
+static json_t *history_column(sqlite3_stmt *q, int i)
+{
+	switch (sqlite3_column_type(q, i)) {
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(q, i));
+	case SQLITE_FLOAT:
+		return json_real(sqlite3_column_double(q, i));
+	case SQLITE_NULL:
+		return json_null();
+	case SQLITE_BLOB:
+		return json_sprintf("<%d bytes>", sqlite3_column_bytes(q, i));
+	default:
+		return json_stringn((const char *)sqlite3_column_text(q, i), (size_t)sqlite3_column_bytes(q, i));
+	}
+}
+
+static int cmd_history_sql_exec(struct cmd_ctx *ctx)
+{
+	struct store *st;
+	if (history_open(ctx, &st, NULL) != CMD_OK)
+		return ctx->status;
+	if (*store_path(st) == '\0')
+		return cmd_fail(ctx, CMD_FAILED, NULL, "the store is in memory");
+	sqlite3 *db;
+	if (sqlite3_open_v2(store_path(st), &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		cmd_fail(ctx, CMD_FAILED, NULL, "history store: %s", sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return ctx->status;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	sqlite3_set_authorizer(db, history_sql_auth, NULL);
+	sqlite3_stmt *q = NULL;
+	const char *tail = NULL;
+	if (sqlite3_prepare_v2(db, cmd_arg(ctx, "query"), -1, &q, &tail) != SQLITE_OK || q == NULL) {
+		cmd_fail(ctx, CMD_FAILED,
+			 "only SELECT over the tables is allowed (no writes, ATTACH or PRAGMA); docs/history.md has the "
+			 "schema",
+			 "history sql: %s", q == NULL && sqlite3_errcode(db) == SQLITE_OK ? "empty query" : sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return ctx->status;
+	}
+	if (!sqlite3_stmt_readonly(q) || (tail && strspn(tail, " \t\r\n;") != strlen(tail))) {
+		sqlite3_finalize(q);
+		sqlite3_close(db);
+		return cmd_fail(ctx, CMD_FAILED, "give one SELECT", "history sql: only one read-only statement is allowed");
+	}
+	json_t *rows = json_array();
+	int rc, ncol = sqlite3_column_count(q);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		json_t *r = json_object();
+		for (int i = 0; i < ncol; i++)
+			json_object_set_new(r, sqlite3_column_name(q, i), history_column(q, i));
+		json_array_append_new(rows, r);
+	}
+	if (rc != SQLITE_DONE) {
+		cmd_fail(ctx, CMD_FAILED, NULL, "history sql: %s", sqlite3_errmsg(db));
+		json_decref(rows);
+		rows = NULL;
+	}
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return rows ? cmd_ok(ctx, json_pack("{s:o}", "rows", rows)) : ctx->status;
+}
+
+/* --- history export ----------------------------------------------------------------------- */
+
+static const struct out_col history_export_cols[] = {
+	{"cluster", "cluster", 0},     {"group", "group", 0},  {"topic", "topic", 0},
+	{"partition", "partition", 0}, {"time", "time", 0},    {"resolution_s", "resolution_s", 0},
+	{"committed", "committed", 0}, {"end", "end", 0},      {"lag", "lag", 0},
+	{0},
+};
+static const struct out_table history_export_tables[] = {{"samples", history_export_cols}, {0}};
+static const struct out_view history_export_view = {.tables = history_export_tables};
+
+static int cmd_history_export_exec(struct cmd_ctx *ctx)
+{
+	int64_t since_ms;
+	if (history_duration(ctx, "since", 90 * 24 * 3600000LL, &since_ms) != CMD_OK)
+		return ctx->status;
+	struct store *st;
+	if (history_open(ctx, &st, NULL) != CMD_OK)
+		return ctx->status;
+	int64_t since = (client_groups_now_ms() - since_ms) / 1000;
+	sqlite3_stmt *q;
+	json_t *a = json_array();
+	const char *sql =
+		"SELECT c.key, s.grp, s.topic, s.part, x.ts, x.res, x.a, x.b FROM (SELECT series, ts, 0 AS res, a, b FROM "
+		"sample WHERE ts>=?1 UNION ALL SELECT series, ts, res, a, b FROM rollup WHERE ts>=?1) x JOIN series s ON "
+		"s.id=x.series JOIN cluster c ON c.id=s.cluster ORDER BY c.key, s.grp, s.topic, s.part, x.res DESC, x.ts";
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(q, 1, since);
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			const char *grp = (const char *)sqlite3_column_text(q, 1), *topic = (const char *)sqlite3_column_text(q, 2);
+			int part = sqlite3_column_int(q, 3);
+			int64_t va = sqlite3_column_type(q, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 6);
+			int64_t vb = sqlite3_column_type(q, 7) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 7);
+			int64_t committed = -1, end = -1, lag = -1;
+			if (*grp && part >= 0)
+				committed = va, end = vb, lag = va >= 0 && vb >= va ? vb - va : -1;
+			else if (*grp)
+				committed = va, lag = vb;
+			else
+				end = va;
+			json_t *r = json_pack("{s:s,s:s?,s:s?,s:o,s:o,s:i,s:o,s:o,s:o}", "cluster",
+					      (const char *)sqlite3_column_text(q, 0), "group", *grp ? grp : NULL, "topic",
+					      *topic ? topic : NULL, "partition", part >= 0 ? json_integer(part) : json_null(),
+					      "time", history_time(sqlite3_column_int64(q, 4) * 1000), "resolution_s",
+					      sqlite3_column_int(q, 5), "committed", history_num(committed), "end",
+					      history_num(end), "lag", history_num(lag));
+			json_array_append_new(a, r);
+		}
+		sqlite3_finalize(q);
+	}
+	json_t *o = json_pack("{s:o}", "samples", a);
+	if (cmd_has(ctx, "csv")) {
+		struct sbuf sb = SBUF_INIT;
+		output_render(&sb, OUT_CSV, &history_export_view, o, 0);
+		json_object_set_new(o, "markdown", json_string(sbuf_str(&sb)));
+		sbuf_free(&sb);
+	}
+	return cmd_ok(ctx, o);
+}
+
+/* --- history prune ------------------------------------------------------------------------ */
+
+static int64_t history_file_size(const char *path)
+{
+	struct stat st;
+	int64_t n = 0;
+	char *wal = xasprintf("%s-wal", path);
+	if (stat(path, &st) == 0)
+		n += st.st_size;
+	if (stat(wal, &st) == 0)
+		n += st.st_size;
+	free(wal);
+	return n;
+}
+
+static int cmd_history_prune_exec(struct cmd_ctx *ctx)
+{
+	int64_t older = 0;
+	if (history_duration(ctx, "older-than", 0, &older) != CMD_OK)
+		return ctx->status;
+	struct store *st;
+	if (history_open(ctx, &st, NULL) != CMD_OK)
+		return ctx->status;
+	int64_t before = history_file_size(store_path(st)), now = client_groups_now_ms();
+	char *cause = NULL;
+	sqlite3 *db = store_db(st);
+	if (store_maintain(st, now, &cause) < 0) {
+		cmd_fail(ctx, CMD_FAILED, NULL, "%s", cause);
+		free(cause);
+		return ctx->status;
+	}
+	int deleted = 0;
+	if (older > 0) {
+		char *sql = xasprintf("DELETE FROM sample WHERE ts<%lld; DELETE FROM rollup WHERE ts<%lld; "
+				      "DELETE FROM event WHERE ts_ms<%lld; DELETE FROM gap WHERE end_ms<%lld;",
+				      (long long)((now - older) / 1000), (long long)((now - older) / 1000),
+				      (long long)(now - older), (long long)(now - older));
+		sqlite3_exec(db, sql, NULL, NULL, NULL);
+		deleted = sqlite3_total_changes(db);
+		free(sql);
+	}
+	sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);", NULL, NULL, NULL);
+	return cmd_ok(ctx, json_pack("{s:s,s:I,s:I,s:i}", "file", store_path(st), "bytes_before", (json_int_t)before,
+				     "bytes_after", (json_int_t)history_file_size(store_path(st)), "changes", deleted));
+}
+
+/* --- table -------------------------------------------------------------------------------- */
+
+static const struct cmd_opt watch_opts[] = {
+	{"interval", 'i', CMD_ARG_STRING, 0, "time between samples (default 10s)"},
+	{"groups", 'g', CMD_ARG_PATTERN, 0, "only groups whose name matches (glob or substring)"},
+	{"count", 'n', CMD_ARG_INT, 0, "stop after N samples (default: until Ctrl-C)"},
+	{"quiet", 'q', CMD_ARG_NONE, 0, "no line per sample on stderr"},
+	{0},
+};
+#define HISTORY_CLUSTER_OPT                                                                                            \
+	{"cluster", 0, CMD_ARG_STRING, 0, "the cluster id to read (default: this bootstrap's, or the last sampled)"}
+static const struct cmd_opt hlag_opts[] = {
+	{"since", 's', CMD_ARG_STRING, 0, "how far back (default 1h)"},
+	{"topic", 't', CMD_ARG_TOPIC, 0, "per partition of this topic"},
+	{"partition", 'p', CMD_ARG_INT, 0, "only this partition"},
+	HISTORY_CLUSTER_OPT,
+	{0},
+};
+static const struct cmd_opt htopic_opts[] = {
+	{"since", 's', CMD_ARG_STRING, 0, "how far back (default 1h)"},
+	{"partition", 'p', CMD_ARG_INT, 0, "only this partition"},
+	HISTORY_CLUSTER_OPT,
+	{0},
+};
+static const struct cmd_opt hevents_opts[] = {
+	{"since", 's', CMD_ARG_STRING, 0, "how far back (default 24h)"},
+	HISTORY_CLUSTER_OPT,
+	{0},
+};
+static const struct cmd_opt hsnap_opts[] = {HISTORY_CLUSTER_OPT, {0}};
+static const struct cmd_opt hexport_opts[] = {
+	{"csv", 0, CMD_ARG_NONE, 0, "CSV on stdout (as -o csv)"},
+	{"since", 's', CMD_ARG_STRING, 0, "how far back (default everything)"},
+	{0},
+};
+static const struct cmd_opt hprune_opts[] = {
+	{"older-than", 0, CMD_ARG_STRING, 0, "also drop everything older than this"},
+	{0},
+};
+static const struct cmd_pos group_arg[] = {{"group", CMD_ARG_GROUP, 0}, {0}};
+static const struct cmd_pos topic_arg[] = {{"topic", CMD_ARG_TOPIC, 0}, {0}};
+static const struct cmd_pos query_arg[] = {{"query", CMD_ARG_STRING, 0}, {0}};
+
+const struct cmd_entry cmd_history_table[] = {
+	{
+		.name = "watch",
+		.group = "history",
+		.opts = watch_opts,
+		.help = "sample lag, end offsets and metadata into the history store until Ctrl-C",
+		.doc = "Headless (a pod, a screen session). One line per sample on stderr; an unreachable cluster is "
+		       "recorded as a gap. JSON: {cluster, ticks, failed, started_at, stopped_at, store}",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.exec = cmd_watch_exec,
+	},
+	{
+		.name = "history lag",
+		.group = "history",
+		.args = group_arg,
+		.opts = hlag_opts,
+		.help = "a group's lag over time: trend, rate, time to catch up, time lag",
+		.doc = "JSON: {cluster, group, since, trend: {direction, lag, lag_per_s, consume_per_s, produce_per_s, "
+		       "eta_s, eta, time_lag_s, time_lag}, sparkline, partitions: [{topic, partition, sparkline, "
+		       "trend...}] (with --topic/--partition), points: [{time, topic?, partition?, committed, end, lag, "
+		       "gap}]}",
+		.flags = CMD_READ_ONLY,
+		.view = &history_lag_view,
+		.exec = cmd_history_lag_exec,
+	},
+	{
+		.name = "history topic",
+		.group = "history",
+		.args = topic_arg,
+		.opts = htopic_opts,
+		.help = "a topic's end offsets and messages per second over time",
+		.doc = "JSON: {cluster, topic, partition, since, msg_per_s, sparkline, points: [{time, end, msg_per_s, "
+		       "gap}]}",
+		.flags = CMD_READ_ONLY,
+		.view = &history_topic_view,
+		.exec = cmd_history_topic_exec,
+	},
+	{
+		.name = "history events",
+		.group = "history",
+		.opts = hevents_opts,
+		.help = "ISR, leader, broker, topic and group-state changes and outages seen while sampling",
+		.doc = "JSON: {cluster, since, events: [{time, kind, subject, detail}]}; kinds: isr-shrink, isr-expand, "
+		       "leader-change, partition-offline, partition-online, broker-gone, broker-back, topic-created, "
+		       "topic-deleted, group-state, outage",
+		.flags = CMD_READ_ONLY,
+		.view = &history_events_view,
+		.exec = cmd_history_events_exec,
+	},
+	{
+		.name = "history snapshot",
+		.group = "history",
+		.opts = hsnap_opts,
+		.help = "the last stored metadata snapshot, marked stale with its age (works offline)",
+		.doc = "JSON: {cluster, stale: true, seen_at, age_s, age, controller, brokers: [{id, host, port}], "
+		       "topics: [{name, partitions, replication_factor, under_replicated, offline, internal}]}",
+		.flags = CMD_READ_ONLY,
+		.view = &history_snapshot_view,
+		.exec = cmd_history_snapshot_exec,
+	},
+	{
+		.name = "history sql",
+		.group = "history",
+		.args = query_arg,
+		.help = "run one read-only SELECT on the history store (docs/history.md has the schema)",
+		.doc = "A read-only connection: writes, ATTACH and PRAGMA are refused. JSON: {rows: [{column: value}]}",
+		.flags = CMD_READ_ONLY,
+		.exec = cmd_history_sql_exec,
+	},
+	{
+		.name = "history export",
+		.group = "history",
+		.opts = hexport_opts,
+		.help = "every stored sample (raw and rolled up), for a spreadsheet with --csv",
+		.doc = "JSON: {samples: [{cluster, group, topic, partition, time, resolution_s (0 raw, 60, 3600), "
+		       "committed, end, lag}]}",
+		.flags = CMD_READ_ONLY,
+		.view = &history_export_view,
+		.exec = cmd_history_export_exec,
+	},
+	{
+		.name = "history prune",
+		.group = "history",
+		.opts = hprune_opts,
+		.help = "roll up and drop what is past retention now, then compact the file",
+		.doc = "JSON: {file, bytes_before, bytes_after, changes}",
+		.flags = CMD_READ_ONLY,
+		.exec = cmd_history_prune_exec,
+	},
+	{0},
+};

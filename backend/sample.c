@@ -1,0 +1,221 @@
+#include "sample.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "client_groups.h"
+#include "cmd.h"
+#include "demo.h"
+#include "session.h"
+#include "xalloc.h"
+
+int sample_store(struct session *s, struct store **out, struct err *e)
+{
+	if (s->no_history)
+		return err_set(e, CMD_FAILED, "run without --no-history", "history is off (--no-history)");
+	if (s->store == NULL) {
+		char *notice = NULL, *cause = NULL;
+		char *dir = store_state_dir(s->state_dir, &notice, &cause);
+		if (dir == NULL) {
+			err_set(e, CMD_FAILED, "give --state-dir DIR or KCON_STATE_DIR, or --no-history", "%s", cause);
+			free(cause);
+			return CMD_FAILED;
+		}
+		if (notice)
+			fprintf(stderr, "kcon: %s\n", notice);
+		x_free(&notice);
+		char *path = xasprintf("%s/history.db", dir);
+		s->store = store_open(path, NULL, &notice, &cause);
+		if (notice)
+			fprintf(stderr, "kcon: %s\n", notice);
+		free(notice);
+		free(path);
+		free(dir);
+		if (s->store == NULL) {
+			err_set(e, CMD_FAILED, "run with --no-history, or another --state-dir", "%s", cause);
+			free(cause);
+			return CMD_FAILED;
+		}
+	}
+	*out = s->store;
+	return CMD_OK;
+}
+
+static bool sample_matches(const char *pattern, const char *name)
+{
+	if (pattern == NULL)
+		return true;
+	if (strpbrk(pattern, "*?[") == NULL)
+		return strstr(name, pattern) != NULL;
+	return fnmatch(pattern, name, 0) == 0;
+}
+
+char *sample_cluster(struct session *s, struct store *store, const char *key, struct err *e)
+{
+	char *cause = NULL;
+	char *out = store_cluster(store, key, key ? NULL : s->conf.bootstrap, &cause);
+	if (out == NULL) {
+		err_set(e, CMD_FAILED, key ? "`history sql \"SELECT key FROM cluster\"` lists the clusters" : NULL, "%s",
+			cause);
+		free(cause);
+	}
+	return out;
+}
+
+/* Groups with their committed offsets (the demo's own groups on --demo: its mock cannot list them). */
+static int sample_groups(struct session *s, struct client *c, const struct model *m, const char *pattern,
+			 struct group_info **out, int *n, struct err *e)
+{
+	struct group_info *all = NULL;
+	int nall = 0, k = 0;
+	if (s->demo) {
+		size_t nd = 0;
+		const char *const *names = demo_groups(s->demo, &nd);
+		all = xcalloc(nd + 1, sizeof(*all));
+		for (size_t i = 0; i < nd; i++) {
+			all[i].id = xstrdup(names[i]);
+			all[i].coordinator = -1;
+		}
+		nall = (int)nd;
+	} else if (client_groups_list(c, &all, &nall, e) != CMD_OK) {
+		return e->status;
+	}
+	for (int i = 0; i < nall; i++) {
+		if (sample_matches(pattern, all[i].id)) {
+			struct group_info tmp = all[k];
+			all[k++] = all[i];
+			all[i] = tmp;
+		}
+	}
+	rd_kafka_topic_partition_list_t *parts = NULL;
+	if (s->demo) {
+		parts = rd_kafka_topic_partition_list_new(64);
+		for (int i = 0; i < m->ntopics; i++)
+			for (int p = 0; !m->topics[i].internal && p < m->topics[i].npartitions; p++)
+				rd_kafka_topic_partition_list_add(parts, m->topics[i].name, m->topics[i].partitions[p].id);
+	}
+	int rc = client_groups_fetch(c, all, k, (s->demo ? 0 : CLIENT_GROUPS_DESCRIBE) | CLIENT_GROUPS_OFFSETS, parts, e);
+	if (parts)
+		rd_kafka_topic_partition_list_destroy(parts);
+	if (rc != CMD_OK) {
+		client_groups_free(&all, nall);
+		return rc;
+	}
+	/* keep the matching ones only */
+	for (int i = k; i < nall; i++) {
+		struct group_info *one = xcalloc(1, sizeof(*one));
+		*one = all[i];
+		client_groups_free(&one, 1);
+	}
+	*out = all;
+	*n = k;
+	return CMD_OK;
+}
+
+/* The index of partition id in t (ids are usually their index). */
+static int sample_part_index(const struct model_topic *t, int32_t id)
+{
+	if (id >= 0 && id < t->npartitions && t->partitions[id].id == id)
+		return id;
+	for (int p = 0; p < t->npartitions; p++)
+		if (t->partitions[p].id == id)
+			return p;
+	return -1;
+}
+
+int sample_tick(struct session *s, const char *groups, struct sample_stats *st, struct err *e)
+{
+	struct store *store;
+	struct client *c;
+	struct model *m = NULL;
+	memset(st, 0, sizeof(*st));
+	st->ts_ms = client_groups_now_ms();
+	if (sample_store(s, &store, e) != CMD_OK)
+		return e->status;
+	int rc = session_client(s, &c, e);
+	if (rc == CMD_OK)
+		rc = client_metadata(c, 0, &m, e);
+	struct group_info *g = NULL;
+	int ng = 0;
+	rd_kafka_topic_partition_list_t *ends = NULL;
+	if (rc == CMD_OK) {
+		st->cluster = xstrdup(m->cluster_id ? m->cluster_id : client_bootstrap(c));
+		rc = sample_groups(s, c, m, groups, &g, &ng, e);
+	}
+	if (rc == CMD_OK) {
+		ends = rd_kafka_topic_partition_list_new(m->npartitions > 0 ? (int)m->npartitions : 1);
+		for (int i = 0; i < m->ntopics; i++)
+			for (int p = 0; !m->topics[i].internal && p < m->topics[i].npartitions; p++)
+				rd_kafka_topic_partition_list_add(ends, m->topics[i].name, m->topics[i].partitions[p].id)
+					->offset = RD_KAFKA_OFFSET_END;
+		rc = client_list_offsets(c, ends, e);
+		st->ts_ms = client_groups_now_ms();
+	}
+	if (rc != CMD_OK) {
+		/* Unreachable: a gap in the history of the cluster last seen through this bootstrap. */
+		if (st->cluster == NULL) {
+			char *cause = NULL;
+			st->cluster = store_cluster(store, NULL, s->conf.bootstrap, &cause);
+			free(cause);
+		}
+		char *cause = NULL;
+		if (st->cluster && store_gap(store, st->cluster, s->conf.bootstrap, st->ts_ms, e->cause, &cause) < 0)
+			free(cause);
+		goto out;
+	}
+	/* End offsets by model topic and partition index. */
+	int64_t **end = xcalloc((size_t)m->ntopics + 1, sizeof(*end));
+	for (int i = 0; i < m->ntopics; i++) {
+		end[i] = xcalloc((size_t)m->topics[i].npartitions + 1, sizeof(int64_t));
+		for (int p = 0; p < m->topics[i].npartitions; p++)
+			end[i][p] = -1;
+	}
+	for (int i = 0; i < ends->cnt; i++) {
+		const struct model_topic *t = model_topic_find(m, ends->elems[i].topic);
+		int p = t ? sample_part_index(t, ends->elems[i].partition) : -1;
+		if (p >= 0 && !ends->elems[i].err)
+			end[t - m->topics][p] = ends->elems[i].offset;
+	}
+	struct store_tick *t = store_tick_begin(store, st->cluster, client_bootstrap(c), st->ts_ms);
+	store_tick_model(t, m);
+	for (int i = 0; i < m->ntopics; i++)
+		for (int p = 0; !m->topics[i].internal && p < m->topics[i].npartitions; p++, st->topic_partitions++)
+			store_tick_topic_partition(t, m->topics[i].name, m->topics[i].partitions[p].id, end[i][p]);
+	for (int i = 0; i < ng; i++) {
+		store_tick_group(t, g[i].id,
+				 s->demo ? NULL : rd_kafka_consumer_group_state_name(g[i].state));
+		st->groups++;
+		for (int k = 0; g[i].committed && k < g[i].committed->cnt; k++) {
+			const rd_kafka_topic_partition_t *tp = &g[i].committed->elems[k];
+			const struct model_topic *mt = model_topic_find(m, tp->topic);
+			int p = mt ? sample_part_index(mt, tp->partition) : -1;
+			if (tp->offset < 0 && s->demo)
+				continue; /* the demo asks for every partition */
+			store_tick_group_partition(t, g[i].id, tp->topic, tp->partition, tp->err ? -1 : tp->offset,
+						   p >= 0 ? end[mt - m->topics][p] : -1);
+			st->group_partitions++;
+		}
+	}
+	char *cause = NULL;
+	if (store_tick_commit(&t, &cause) < 0) {
+		rc = err_set(e, CMD_FAILED, "another kcon may hold the store busy; the next tick retries", "%s", cause);
+		free(cause);
+	}
+	for (int i = 0; i < m->ntopics; i++)
+		free(end[i]);
+	free(end);
+out:
+	if (ends)
+		rd_kafka_topic_partition_list_destroy(ends);
+	client_groups_free(&g, ng);
+	model_unref(&m);
+	return rc;
+}
+
+void sample_stats_clear(struct sample_stats *st)
+{
+	x_free(&st->cluster);
+}

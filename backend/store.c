@@ -1,0 +1,1133 @@
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "parse.h"
+#include "sbuf.h"
+#include "xalloc.h"
+
+/* --- schema ------------------------------------------------------------------------------- */
+
+/*
+ * Step N builds version N from N-1. Append only: a released step never changes.
+ * Times: sample and rollup ts in seconds (smaller rows); everything else in milliseconds.
+ */
+static const char *const store_steps[STORE_SCHEMA_VERSION + 1] = {
+	NULL,
+	/* 1: clusters, series, raw samples, snapshots, events */
+	"CREATE TABLE cluster(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, bootstrap TEXT, seen_ms INTEGER);"
+	"CREATE TABLE series(id INTEGER PRIMARY KEY, cluster INTEGER NOT NULL, grp TEXT NOT NULL, topic TEXT NOT NULL,"
+	" part INTEGER NOT NULL, last_ts INTEGER, last_a INTEGER, last_b INTEGER, UNIQUE(cluster, grp, topic, part));"
+	"CREATE TABLE sample(series INTEGER NOT NULL, ts INTEGER NOT NULL, a INTEGER, b INTEGER,"
+	" PRIMARY KEY(series, ts)) WITHOUT ROWID;"
+	"CREATE TABLE snapshot(cluster INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL, seen_ms INTEGER NOT NULL,"
+	" doc TEXT NOT NULL);"
+	"CREATE TABLE event(id INTEGER PRIMARY KEY, cluster INTEGER NOT NULL, ts_ms INTEGER NOT NULL,"
+	" kind TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT);"
+	"CREATE INDEX event_time ON event(cluster, ts_ms);",
+	/* 2: gaps, group states, roll-ups and their watermarks */
+	"CREATE TABLE gap(id INTEGER PRIMARY KEY, cluster INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER,"
+	" cause TEXT);"
+	"CREATE TABLE group_state(cluster INTEGER NOT NULL, grp TEXT NOT NULL, state TEXT NOT NULL,"
+	" PRIMARY KEY(cluster, grp)) WITHOUT ROWID;"
+	"CREATE TABLE rollup(series INTEGER NOT NULL, res INTEGER NOT NULL, ts INTEGER NOT NULL, a INTEGER, b INTEGER,"
+	" bmax INTEGER, PRIMARY KEY(series, res, ts)) WITHOUT ROWID;"
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID;",
+	/* 3: command history */
+	"CREATE TABLE command(id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL, face TEXT NOT NULL, line TEXT NOT NULL);"
+	"CREATE INDEX command_face ON command(face, id);",
+};
+
+int store_migrate(sqlite3 *db, int from, int to, char **cause)
+{
+	for (int v = from + 1; v <= to && v <= STORE_SCHEMA_VERSION; v++) {
+		char *sql = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version=%d; COMMIT;", store_steps[v], v);
+		char *msg = NULL;
+		int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+		free(sql);
+		if (rc != SQLITE_OK) {
+			*cause = xasprintf("history store: migrating the schema to version %d: %s", v,
+					   msg ? msg : sqlite3_errstr(rc));
+			sqlite3_free(msg);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* --- the store ---------------------------------------------------------------------------- */
+
+/* What the store remembers of a series between ticks, so unchanged partitions cost no query. */
+struct store_series_ent {
+	char *key;
+	int64_t id;
+	int64_t last_ts; /* seconds of the last stored row; 0 when none */
+	int64_t a, b;
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	struct store_opts opts;
+	struct store_series_ent *ents; /* open addressing, cap a power of two */
+	size_t nents, cap;
+	sqlite3_stmt *st_series_get, *st_series_add, *st_series_upd, *st_sample;
+};
+
+static void store_defaults(struct store_opts *o)
+{
+	if (o->raw_ms <= 0)
+		o->raw_ms = 24LL * 3600 * 1000;
+	if (o->minute_ms <= 0)
+		o->minute_ms = 7LL * 24 * 3600 * 1000;
+	if (o->hour_ms <= 0)
+		o->hour_ms = 90LL * 24 * 3600 * 1000;
+	if (o->partition_interval_s <= 0)
+		o->partition_interval_s = 60;
+}
+
+static int store_mkdir(const char *dir)
+{
+	char *p = xstrdup(dir);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	free(p);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -1;
+	return access(dir, W_OK | X_OK);
+}
+
+char *store_state_dir(const char *override, char **notice, char **cause)
+{
+	const char *env = getenv("KCON_STATE_DIR"), *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char *dir = NULL;
+	if (override && *override)
+		dir = xstrdup(override);
+	else if (env && *env)
+		dir = xstrdup(env);
+	else if (xdg && *xdg == '/')
+		dir = xasprintf("%s/kcon", xdg);
+	else if (home && *home == '/')
+		dir = xasprintf("%s/.local/state/kcon", home);
+	if (dir && store_mkdir(dir) == 0)
+		return dir;
+	if (override || (env && *env)) {
+		*cause = xasprintf("state dir %s: %s: give a writable --state-dir or KCON_STATE_DIR", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	/* No usable HOME (OpenShift runs pods with an arbitrary UID): a private dir in /tmp. */
+	char *tmp = xasprintf("/tmp/kcon-%u", (unsigned)getuid());
+	struct stat st;
+	if (store_mkdir(tmp) == 0 && stat(tmp, &st) == 0 && st.st_uid == getuid()) {
+		chmod(tmp, 0700);
+		*notice = xasprintf("history in %s: %s is not writable (set KCON_STATE_DIR to choose)", tmp,
+				    dir ? dir : "$HOME");
+		free(dir);
+		return tmp;
+	}
+	*cause = xasprintf("no writable state dir (tried %s and %s): give --state-dir or --no-history",
+			   dir ? dir : "$HOME", tmp);
+	free(dir);
+	free(tmp);
+	return NULL;
+}
+
+/* A file whose header promises more pages than it holds was truncated. */
+static bool store_truncated(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	unsigned char h[100];
+	struct stat st;
+	bool bad = false;
+	if (fstat(fd, &st) == 0 && st.st_size > 0) {
+		ssize_t n = read(fd, h, sizeof(h));
+		if (n < (ssize_t)sizeof(h) || memcmp(h, "SQLite format 3", 16) != 0) {
+			bad = true;
+		} else {
+			uint32_t psz = (uint32_t)h[16] << 8 | h[17];
+			if (psz == 1)
+				psz = 65536;
+			uint32_t pages = (uint32_t)h[28] << 24 | (uint32_t)h[29] << 16 | (uint32_t)h[30] << 8 | h[31];
+			bool valid = memcmp(h + 24, h + 92, 4) == 0; /* the size is valid for this change counter */
+			if (valid && pages && (int64_t)pages * psz > st.st_size)
+				bad = true;
+		}
+	}
+	close(fd);
+	return bad;
+}
+
+/* Opens and checks the file; -1 when it is not a readable SQLite database. */
+static int store_try_open(struct store *s, char **cause)
+{
+	int rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_busy_timeout(s->db, 5000);
+	char *msg = NULL;
+	if (rc == SQLITE_OK && *s->path && store_truncated(s->path))
+		rc = SQLITE_CORRUPT;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+					 "SELECT count(*) FROM sqlite_master;",
+				  NULL, NULL, &msg);
+	if (rc == SQLITE_OK) {
+		sqlite3_stmt *st = NULL;
+		rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st, NULL);
+		if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+		    strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0)
+			rc = SQLITE_CORRUPT;
+		else if (rc == SQLITE_OK)
+			rc = sqlite3_errcode(s->db) == SQLITE_ROW || sqlite3_errcode(s->db) == SQLITE_DONE
+				     ? SQLITE_OK
+				     : sqlite3_errcode(s->db);
+		sqlite3_finalize(st);
+	}
+	if (rc != SQLITE_OK) {
+		*cause = xstrdup(msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		sqlite3_close(s->db);
+		s->db = NULL;
+		return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB ? -1 : -2;
+	}
+	return 0;
+}
+
+static int store_user_version(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, char **cause)
+{
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK)
+		return 0;
+	*cause = xasprintf("history store: %s", sqlite3_errmsg(s->db));
+	return -1;
+}
+
+struct store *store_open(const char *path, const struct store_opts *opts, char **notice, char **cause)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	if (opts)
+		s->opts = *opts;
+	store_defaults(&s->opts);
+	bool mem = strcmp(path, ":memory:") == 0;
+	s->path = xstrdup(mem ? "" : path);
+	if (!mem) {
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600); /* the mode sqlite then keeps */
+		if (fd < 0) {
+			*cause = xasprintf("history store %s: %s: check the state dir, or run with --no-history", path,
+					   strerror(errno));
+			store_close(&s);
+			return NULL;
+		}
+		close(fd);
+	}
+	char *why = NULL;
+	int rc = store_try_open(s, &why);
+	if (rc == -1 && !mem) {
+		/* Corrupt: move it aside (with its WAL) and start afresh. */
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+		char *aside = xasprintf("%s.corrupt-%s", path, stamp);
+		rename(path, aside);
+		for (int i = 0; i < 2; i++) {
+			char *side = xasprintf("%s%s", path, i ? "-shm" : "-wal");
+			char *side_aside = xasprintf("%s%s", aside, i ? "-shm" : "-wal");
+			rename(side, side_aside);
+			free(side);
+			free(side_aside);
+		}
+		*notice = xasprintf("history store %s was unreadable (%s): moved aside as %s, starting a fresh one", path,
+				    why, aside);
+		free(aside);
+		free(why);
+		why = NULL;
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+		rc = store_try_open(s, &why);
+	}
+	if (rc < 0) {
+		*cause = xasprintf("history store %s: %s: remove it, or run with --no-history", path, why);
+		free(why);
+		store_close(&s);
+		return NULL;
+	}
+	int v = store_user_version(s->db);
+	if (v > STORE_SCHEMA_VERSION) {
+		*cause = xasprintf("history store %s has schema %d, newer than this kcon (%d): upgrade kcon, or use "
+				   "another --state-dir",
+				   path, v, STORE_SCHEMA_VERSION);
+		store_close(&s);
+		return NULL;
+	}
+	if (store_migrate(s->db, v, STORE_SCHEMA_VERSION, cause) < 0 ||
+	    store_prepare(s, &s->st_series_get,
+			  "SELECT id, last_ts, last_a, last_b FROM series WHERE cluster=?1 AND grp=?2 AND topic=?3 AND "
+			  "part=?4",
+			  cause) < 0 ||
+	    store_prepare(s, &s->st_series_add, "INSERT INTO series(cluster, grp, topic, part) VALUES(?1,?2,?3,?4)",
+			  cause) < 0 ||
+	    store_prepare(s, &s->st_series_upd, "UPDATE series SET last_ts=?2, last_a=?3, last_b=?4 WHERE id=?1",
+			  cause) < 0 ||
+	    store_prepare(s, &s->st_sample, "INSERT OR REPLACE INTO sample(series, ts, a, b) VALUES(?1,?2,?3,?4)",
+			  cause) < 0) {
+		store_close(&s);
+		return NULL;
+	}
+	return s;
+}
+
+void store_close(struct store **sp)
+{
+	struct store *s = *sp;
+	if (s == NULL)
+		return;
+	sqlite3_finalize(s->st_series_get);
+	sqlite3_finalize(s->st_series_add);
+	sqlite3_finalize(s->st_series_upd);
+	sqlite3_finalize(s->st_sample);
+	if (s->db)
+		sqlite3_close(s->db);
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->ents[i].key);
+	free(s->ents);
+	free(s->path);
+	free(s);
+	*sp = NULL;
+}
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
+}
+
+sqlite3 *store_db(struct store *s)
+{
+	return s->db;
+}
+
+/* --- small helpers ------------------------------------------------------------------------ */
+
+static int64_t store_int(struct store *s, const char *sql, const char *text, int64_t i1, int64_t def)
+{
+	sqlite3_stmt *st;
+	int64_t v = def;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return def;
+	if (text)
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, i1);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Runs sql with up to 4 integer-or-text parameters ("i" or "t" per letter of types). */
+static int store_run(struct store *s, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	va_list ap;
+	va_start(ap, types);
+	for (int i = 0; types[i]; i++) {
+		if (types[i] == 't') {
+			const char *t = va_arg(ap, const char *);
+			if (t)
+				sqlite3_bind_text(st, i + 1, t, -1, SQLITE_TRANSIENT);
+		} else {
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		}
+	}
+	va_end(ap);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* The cluster's row id, made on first sight. */
+static int64_t store_cluster_id(struct store *s, const char *key, const char *bootstrap, int64_t ts_ms)
+{
+	store_run(s, "INSERT INTO cluster(key, bootstrap, seen_ms) VALUES(?1, ?2, ?3) ON CONFLICT(key) DO UPDATE SET "
+		     "bootstrap=coalesce(?2, bootstrap), seen_ms=max(coalesce(seen_ms, 0), ?3)",
+		  "tti", key, bootstrap, ts_ms);
+	return store_int(s, "SELECT id FROM cluster WHERE key=?1", key, 0, 0);
+}
+
+static uint64_t store_hash(const char *k)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	return h;
+}
+
+static struct store_series_ent *store_slot(struct store *s, const char *key)
+{
+	size_t i = store_hash(key) & (s->cap - 1);
+	while (s->ents[i].key && strcmp(s->ents[i].key, key) != 0)
+		i = (i + 1) & (s->cap - 1);
+	return &s->ents[i];
+}
+
+static void store_grow(struct store *s)
+{
+	struct store_series_ent *old = s->ents;
+	size_t oldcap = s->cap;
+	s->cap = oldcap ? oldcap * 2 : 1024;
+	s->ents = xcalloc(s->cap, sizeof(*s->ents));
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].key)
+			*store_slot(s, old[i].key) = old[i];
+	free(old);
+}
+
+/* The series (cluster, grp, topic, part): from the cache, else the table, else made. */
+static struct store_series_ent *store_series_ent(struct store *s, int64_t cluster, const char *grp, const char *topic,
+						 int32_t part)
+{
+	if (s->cap == 0 || (s->nents + 1) * 2 > s->cap)
+		store_grow(s);
+	char *key = xasprintf("%lld\x1f%s\x1f%s\x1f%d", (long long)cluster, grp, topic, part);
+	struct store_series_ent *e = store_slot(s, key);
+	if (e->key) {
+		free(key);
+		return e;
+	}
+	e->key = key;
+	s->nents++;
+	sqlite3_stmt *st = s->st_series_get;
+	sqlite3_bind_int64(st, 1, cluster);
+	sqlite3_bind_text(st, 2, grp, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, part);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		e->id = sqlite3_column_int64(st, 0);
+		e->last_ts = sqlite3_column_int64(st, 1);
+		e->a = sqlite3_column_int64(st, 2);
+		e->b = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	if (e->id == 0) {
+		st = s->st_series_add;
+		sqlite3_bind_int64(st, 1, cluster);
+		sqlite3_bind_text(st, 2, grp, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, part);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+		e->id = sqlite3_last_insert_rowid(s->db);
+	}
+	return e;
+}
+
+/* Stores a row of a series: always (every), or when changed and spaced by the partition interval. */
+static void store_sample(struct store *s, struct store_series_ent *e, int64_t ts, int64_t a, int64_t b, bool every)
+{
+	if (!every && e->last_ts && ((e->a == a && e->b == b) || ts - e->last_ts < s->opts.partition_interval_s))
+		return;
+	sqlite3_stmt *st = s->st_sample;
+	sqlite3_bind_int64(st, 1, e->id);
+	sqlite3_bind_int64(st, 2, ts);
+	if (a < 0)
+		sqlite3_bind_null(st, 3);
+	else
+		sqlite3_bind_int64(st, 3, a);
+	if (b < 0)
+		sqlite3_bind_null(st, 4);
+	else
+		sqlite3_bind_int64(st, 4, b);
+	sqlite3_step(st);
+	sqlite3_reset(st);
+	e->last_ts = ts;
+	e->a = a;
+	e->b = b;
+	if (every)
+		return; /* aggregates need no change detection after a restart */
+	st = s->st_series_upd;
+	sqlite3_bind_int64(st, 1, e->id);
+	sqlite3_bind_int64(st, 2, ts);
+	sqlite3_bind_int64(st, 3, a);
+	sqlite3_bind_int64(st, 4, b);
+	sqlite3_step(st);
+	sqlite3_reset(st);
+}
+
+/* --- ticks -------------------------------------------------------------------------------- */
+
+struct store_tick {
+	struct store *s;
+	int64_t cluster, ts_ms;
+	/* the group and topic being summed into their aggregates */
+	char *group;
+	int64_t g_committed, g_lag;
+	bool g_any;
+	char *topic;
+	int64_t t_end;
+	bool t_any;
+	bool failed;
+};
+
+static void store_event(struct store_tick *t, const char *kind, const char *subject, const char *detail)
+{
+	store_run(t->s, "INSERT INTO event(cluster, ts_ms, kind, subject, detail) VALUES(?1, ?2, ?3, ?4, ?5)", "iittt",
+		  t->cluster, t->ts_ms, kind, subject, detail);
+}
+
+struct store_tick *store_tick_begin(struct store *s, const char *cluster_key, const char *bootstrap, int64_t ts_ms)
+{
+	struct store_tick *t = xcalloc(1, sizeof(*t));
+	t->s = s;
+	t->ts_ms = ts_ms;
+	t->failed = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK;
+	t->cluster = store_cluster_id(s, cluster_key, bootstrap, ts_ms);
+	return t;
+}
+
+static void store_flush_group(struct store_tick *t)
+{
+	if (t->group && t->g_any) {
+		struct store_series_ent *e = store_series_ent(t->s, t->cluster, t->group, "", -1);
+		store_sample(t->s, e, t->ts_ms / 1000, t->g_committed, t->g_lag, true);
+	}
+	x_free(&t->group);
+	t->g_committed = t->g_lag = 0;
+	t->g_any = false;
+}
+
+static void store_flush_topic(struct store_tick *t)
+{
+	if (t->topic && t->t_any) {
+		struct store_series_ent *e = store_series_ent(t->s, t->cluster, "", t->topic, -1);
+		store_sample(t->s, e, t->ts_ms / 1000, t->t_end, -1, true);
+	}
+	x_free(&t->topic);
+	t->t_end = 0;
+	t->t_any = false;
+}
+
+void store_tick_group(struct store_tick *t, const char *group, const char *state)
+{
+	store_flush_group(t);
+	t->group = xstrdup(group);
+	if (state == NULL)
+		return;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(t->s->db, "SELECT state FROM group_state WHERE cluster=?1 AND grp=?2", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, t->cluster);
+	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
+	char *old = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		old = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (old == NULL || strcmp(old, state) != 0) {
+		if (old) {
+			char *d = xasprintf("%s -> %s", old, state);
+			store_event(t, "group-state", group, d);
+			free(d);
+		}
+		store_run(t->s, "INSERT OR REPLACE INTO group_state(cluster, grp, state) VALUES(?1, ?2, ?3)", "itt",
+			  t->cluster, group, state);
+	}
+	free(old);
+}
+
+void store_tick_group_partition(struct store_tick *t, const char *group, const char *topic, int32_t partition,
+				int64_t committed, int64_t end)
+{
+	if (t->group == NULL || strcmp(t->group, group) != 0)
+		store_tick_group(t, group, NULL);
+	struct store_series_ent *e = store_series_ent(t->s, t->cluster, group, topic, partition);
+	store_sample(t->s, e, t->ts_ms / 1000, committed, end, false);
+	if (committed >= 0) {
+		t->g_committed += committed;
+		if (end >= committed)
+			t->g_lag += end - committed;
+		t->g_any = true;
+	}
+}
+
+void store_tick_topic_partition(struct store_tick *t, const char *topic, int32_t partition, int64_t end)
+{
+	if (t->topic == NULL || strcmp(t->topic, topic) != 0) {
+		store_flush_topic(t);
+		t->topic = xstrdup(topic);
+	}
+	struct store_series_ent *e = store_series_ent(t->s, t->cluster, "", topic, partition);
+	store_sample(t->s, e, t->ts_ms / 1000, end, -1, false);
+	if (end >= 0) {
+		t->t_end += end;
+		t->t_any = true;
+	}
+}
+
+/* The snapshot document of a model: what the offline start shows and what events are diffed from. */
+static json_t *store_model_doc(const struct model *m)
+{
+	json_t *brokers = json_array(), *topics = json_array();
+	for (int i = 0; i < m->nbrokers; i++)
+		json_array_append_new(brokers, json_pack("{s:i,s:s,s:i}", "id", m->brokers[i].id, "host",
+							 m->brokers[i].host ? m->brokers[i].host : "", "port",
+							 m->brokers[i].port));
+	for (int i = 0; i < m->ntopics; i++) {
+		const struct model_topic *t = &m->topics[i];
+		json_t *parts = json_array();
+		for (int p = 0; p < t->npartitions; p++) {
+			const struct model_partition *mp = &t->partitions[p];
+			json_t *r = json_array(), *isr = json_array();
+			for (int k = 0; k < mp->nreplicas; k++)
+				json_array_append_new(r, json_integer(mp->replicas[k]));
+			for (int k = 0; k < mp->nisr; k++)
+				json_array_append_new(isr, json_integer(mp->isr[k]));
+			json_array_append_new(parts, json_pack("{s:i,s:i,s:o,s:o,s:i}", "id", mp->id, "leader", mp->leader,
+							       "replicas", r, "isr", isr, "err", mp->err));
+		}
+		json_array_append_new(topics, json_pack("{s:s,s:i,s:o}", "name", t->name, "err", t->err, "partitions", parts));
+	}
+	return json_pack("{s:s?,s:i,s:o,s:o}", "cluster_id", m->cluster_id, "controller", m->controller, "brokers",
+			 brokers, "topics", topics);
+}
+
+static json_t *store_find_id(json_t *a, const char *field, json_t *want)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v) if (json_equal(json_object_get(v, field), want)) return v;
+	return NULL;
+}
+
+static void store_diff_partition(struct store_tick *t, const char *topic, json_t *op, json_t *np)
+{
+	char *subject = xasprintf("%s/%lld", topic, (long long)json_integer_value(json_object_get(np, "id")));
+	json_int_t ol = json_integer_value(json_object_get(op, "leader"));
+	json_int_t nl = json_integer_value(json_object_get(np, "leader"));
+	size_t oi = json_array_size(json_object_get(op, "isr")), ni = json_array_size(json_object_get(np, "isr"));
+	char *d = NULL;
+	if (ol >= 0 && nl < 0) {
+		store_event(t, "partition-offline", subject, NULL);
+	} else if (ol < 0 && nl >= 0) {
+		d = xasprintf("leader %lld", (long long)nl);
+		store_event(t, "partition-online", subject, d);
+	} else if (ol != nl) {
+		d = xasprintf("leader %lld -> %lld", (long long)ol, (long long)nl);
+		store_event(t, "leader-change", subject, d);
+	}
+	x_free(&d);
+	if (oi != ni) {
+		char *os = json_dumps(json_object_get(op, "isr"), JSON_COMPACT);
+		char *ns = json_dumps(json_object_get(np, "isr"), JSON_COMPACT);
+		d = xasprintf("isr %s -> %s", os, ns);
+		store_event(t, ni < oi ? "isr-shrink" : "isr-expand", subject, d);
+		free(os);
+		free(ns);
+		free(d);
+	}
+	free(subject);
+}
+
+static void store_diff(struct store_tick *t, json_t *old, json_t *doc)
+{
+	json_t *ob = json_object_get(old, "brokers"), *nb = json_object_get(doc, "brokers"), *v;
+	json_t *ot = json_object_get(old, "topics"), *nt = json_object_get(doc, "topics");
+	size_t i;
+	char buf[32];
+	json_array_foreach(ob, i, v) if (!store_find_id(nb, "id", json_object_get(v, "id")))
+	{
+		snprintf(buf, sizeof(buf), "broker %lld", (long long)json_integer_value(json_object_get(v, "id")));
+		store_event(t, "broker-gone", buf, json_string_value(json_object_get(v, "host")));
+	}
+	json_array_foreach(nb, i, v) if (!store_find_id(ob, "id", json_object_get(v, "id")))
+	{
+		snprintf(buf, sizeof(buf), "broker %lld", (long long)json_integer_value(json_object_get(v, "id")));
+		store_event(t, "broker-back", buf, json_string_value(json_object_get(v, "host")));
+	}
+	json_array_foreach(ot, i, v) if (!store_find_id(nt, "name", json_object_get(v, "name")))
+		store_event(t, "topic-deleted", json_string_value(json_object_get(v, "name")), NULL);
+	json_array_foreach(nt, i, v)
+	{
+		const char *name = json_string_value(json_object_get(v, "name"));
+		json_t *o = store_find_id(ot, "name", json_object_get(v, "name"));
+		if (o == NULL) {
+			snprintf(buf, sizeof(buf), "%zu partitions", json_array_size(json_object_get(v, "partitions")));
+			store_event(t, "topic-created", name, buf);
+			continue;
+		}
+		size_t k;
+		json_t *np;
+		json_array_foreach(json_object_get(v, "partitions"), k, np)
+		{
+			json_t *op = store_find_id(json_object_get(o, "partitions"), "id", json_object_get(np, "id"));
+			if (op)
+				store_diff_partition(t, name, op, np);
+		}
+	}
+}
+
+void store_tick_model(struct store_tick *t, const struct model *m)
+{
+	json_t *doc = store_model_doc(m);
+	char *text = json_dumps(doc, JSON_COMPACT);
+	sqlite3_stmt *st;
+	char *old = NULL;
+	if (sqlite3_prepare_v2(t->s->db, "SELECT doc FROM snapshot WHERE cluster=?1", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, t->cluster);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			old = xstrdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	if (old && strcmp(old, text) == 0) {
+		store_run(t->s, "UPDATE snapshot SET seen_ms=?2 WHERE cluster=?1", "ii", t->cluster, t->ts_ms);
+	} else {
+		json_t *o = old ? json_loads(old, 0, NULL) : NULL;
+		if (o)
+			store_diff(t, o, doc);
+		json_decref(o);
+		store_run(t->s, "INSERT OR REPLACE INTO snapshot(cluster, ts_ms, seen_ms, doc) VALUES(?1, ?2, ?2, ?3)",
+			  "iit", t->cluster, t->ts_ms, text);
+	}
+	free(old);
+	free(text);
+	json_decref(doc);
+}
+
+int store_tick_commit(struct store_tick **tp, char **cause)
+{
+	struct store_tick *t = *tp;
+	store_flush_group(t);
+	store_flush_topic(t);
+	store_run(t->s, "UPDATE gap SET end_ms=?2 WHERE cluster=?1 AND end_ms IS NULL", "ii", t->cluster, t->ts_ms);
+	int rc = t->failed ? SQLITE_BUSY : sqlite3_exec(t->s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf("history store: writing a sample: %s", sqlite3_errmsg(t->s->db));
+		sqlite3_exec(t->s->db, "ROLLBACK", NULL, NULL, NULL);
+		/* what the cache says was stored was not: forget it */
+		for (size_t i = 0; i < t->s->cap; i++)
+			x_free(&t->s->ents[i].key);
+		t->s->nents = 0;
+	}
+	free(t);
+	*tp = NULL;
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+int store_gap(struct store *s, const char *cluster_key, const char *bootstrap, int64_t ts_ms, const char *cause_text,
+	      char **cause)
+{
+	int64_t c = store_cluster_id(s, cluster_key, NULL, 0);
+	(void)bootstrap;
+	int rc = store_run(s,
+			   "INSERT INTO gap(cluster, start_ms, cause) SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM gap "
+			   "WHERE cluster=?1 AND end_ms IS NULL)",
+			   "iit", c, ts_ms, cause_text);
+	if (rc < 0)
+		*cause = xasprintf("history store: recording a gap: %s", sqlite3_errmsg(s->db));
+	return rc;
+}
+
+/* --- roll-ups and retention --------------------------------------------------------------- */
+
+static int64_t store_meta(struct store *s, const char *key)
+{
+	return store_int(s, "SELECT value FROM meta WHERE key=?1", key, 0, 0);
+}
+
+int store_maintain(struct store *s, int64_t now_ms, char **cause)
+{
+	int64_t now = now_ms / 1000;
+	int64_t mcut = now / 60 * 60, hcut = now / 3600 * 3600;
+	int64_t mwm = store_meta(s, "rolled_minute"), hwm = store_meta(s, "rolled_hour");
+	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	if (rc == 0 && mcut > mwm)
+		rc = store_run(s,
+			       "INSERT OR REPLACE INTO rollup(series, res, ts, a, b, bmax) SELECT series, 60, ts/60*60, "
+			       "max(a), CAST(avg(b) AS INTEGER), max(b) FROM sample WHERE ts>=?1 AND ts<?2 GROUP BY series, "
+			       "ts/60",
+			       "ii", mwm, mcut);
+	if (rc == 0 && hcut > hwm)
+		rc = store_run(s,
+			       "INSERT OR REPLACE INTO rollup(series, res, ts, a, b, bmax) SELECT series, 3600, "
+			       "ts/3600*3600, max(a), CAST(avg(b) AS INTEGER), max(bmax) FROM rollup WHERE res=60 AND ts>=?1 "
+			       "AND ts<?2 GROUP BY series, ts/3600",
+			       "ii", hwm, hcut);
+	if (rc == 0)
+		rc = store_run(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('rolled_minute', ?1), ('rolled_hour', ?2)",
+			       "ii", mcut > mwm ? mcut : mwm, hcut > hwm ? hcut : hwm);
+	if (rc == 0)
+		rc = store_run(s, "DELETE FROM sample WHERE ts<?1", "i", now - s->opts.raw_ms / 1000);
+	if (rc == 0)
+		rc = store_run(s, "DELETE FROM rollup WHERE res=60 AND ts<?1", "i", now - s->opts.minute_ms / 1000);
+	if (rc == 0)
+		rc = store_run(s, "DELETE FROM rollup WHERE res=3600 AND ts<?1", "i", now - s->opts.hour_ms / 1000);
+	if (rc == 0)
+		rc = store_run(s, "DELETE FROM event WHERE ts_ms<?1", "i", now_ms - s->opts.hour_ms);
+	if (rc == 0)
+		rc = store_run(s, "DELETE FROM gap WHERE end_ms<?1", "i", now_ms - s->opts.hour_ms);
+	if (rc == 0)
+		rc = store_run(s, "DELETE FROM command WHERE id <= (SELECT max(id) - 10000 FROM command)", "");
+	if (rc == 0 && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	*cause = xasprintf("history store: roll-up: %s", sqlite3_errmsg(s->db));
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* --- reading ------------------------------------------------------------------------------ */
+
+char *store_cluster(struct store *s, const char *key, const char *bootstrap, char **cause)
+{
+	sqlite3_stmt *st;
+	char *out = NULL;
+	const char *sql = key ? "SELECT key FROM cluster WHERE key=?1"
+			      : bootstrap ? "SELECT key FROM cluster WHERE bootstrap=?1 ORDER BY seen_ms DESC LIMIT 1"
+					  : NULL;
+	for (int pass = 0; out == NULL && pass < 2; pass++) {
+		const char *q = pass ? "SELECT key FROM cluster ORDER BY seen_ms DESC LIMIT 1" : sql;
+		if (q == NULL || (pass && key))
+			continue;
+		if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) != SQLITE_OK)
+			break;
+		if (!pass)
+			sqlite3_bind_text(st, 1, key ? key : bootstrap, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			out = xstrdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	if (out == NULL)
+		*cause = key ? xasprintf("no history of cluster %s", key)
+			     : xstrdup("no history yet: run `kcon watch` (or the TUI) against the cluster first");
+	return out;
+}
+
+static void store_add_point(struct store_point **out, int *n, int *cap, int64_t ts_ms, sqlite3_stmt *st, bool gap)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*out = xreallocarray(*out, (size_t)*cap, sizeof(**out));
+	}
+	struct store_point *p = &(*out)[(*n)++];
+	p->ts_ms = ts_ms;
+	p->gap = gap;
+	p->a = st && sqlite3_column_type(st, 0) != SQLITE_NULL ? sqlite3_column_int64(st, 0) : -1;
+	p->b = st && sqlite3_column_type(st, 1) != SQLITE_NULL ? sqlite3_column_int64(st, 1) : -1;
+}
+
+static int store_point_cmp(const void *a, const void *b)
+{
+	const struct store_point *x = a, *y = b;
+	return x->ts_ms < y->ts_ms ? -1 : x->ts_ms > y->ts_ms;
+}
+
+int store_series(struct store *s, const char *cluster, const char *group, const char *topic, int32_t partition,
+		 int64_t since_ms, struct store_point **out, int *n, char **cause)
+{
+	*out = NULL;
+	*n = 0;
+	int cap = 0;
+	int64_t cid = store_int(s, "SELECT id FROM cluster WHERE key=?1", cluster, 0, 0);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT id FROM series WHERE cluster=?1 AND grp=?2 AND topic=?3 AND part=?4", -1,
+			       &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, partition);
+	int64_t sid = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (sid == 0)
+		return 0;
+	/* Raw rows, then roll-ups for the times before the oldest raw row: hours before minutes. */
+	int64_t since = since_ms / 1000, upto = INT64_MAX;
+	static const char *const q[] = {
+		"SELECT a, b, ts FROM sample WHERE series=?1 AND ts>=?2 AND ts<?3 ORDER BY ts",
+		"SELECT a, b, ts FROM rollup WHERE series=?1 AND res=60 AND ts>=?2 AND ts<?3 ORDER BY ts",
+		"SELECT a, b, ts FROM rollup WHERE series=?1 AND res=3600 AND ts>=?2 AND ts<?3 ORDER BY ts",
+	};
+	for (int k = 0; k < 3; k++) {
+		if (sqlite3_prepare_v2(s->db, q[k], -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		sqlite3_bind_int64(st, 1, sid);
+		sqlite3_bind_int64(st, 2, since);
+		sqlite3_bind_int64(st, 3, upto);
+		int64_t first = upto;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			int64_t ts = sqlite3_column_int64(st, 2);
+			if (ts < first)
+				first = ts;
+			store_add_point(out, n, &cap, ts * 1000, st, false);
+		}
+		sqlite3_finalize(st);
+		upto = first;
+	}
+	/* Outages: a point with unknown values where each began. */
+	if (sqlite3_prepare_v2(s->db, "SELECT start_ms FROM gap WHERE cluster=?1 AND coalesce(end_ms, ?2+1)>=?2", -1,
+			       &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_int64(st, 2, since_ms);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		store_add_point(out, n, &cap, sqlite3_column_int64(st, 0), NULL, true);
+	sqlite3_finalize(st);
+	if (*n > 1)
+		qsort(*out, (size_t)*n, sizeof(**out), store_point_cmp);
+	return 0;
+fail:
+	*cause = xasprintf("history store: %s", sqlite3_errmsg(s->db));
+	x_free(out);
+	*n = 0;
+	return -1;
+}
+
+int store_group_partitions(struct store *s, const char *cluster, const char *group, const char *topic, char ***topics,
+			   int32_t **parts, int *n, char **cause)
+{
+	sqlite3_stmt *st;
+	*topics = NULL;
+	*parts = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT topic, part FROM series WHERE cluster=(SELECT id FROM cluster WHERE key=?1) AND grp=?2 "
+			       "AND part>=0 AND (?3 IS NULL OR topic=?3) ORDER BY topic, part",
+			       -1, &st, NULL) != SQLITE_OK) {
+		*cause = xasprintf("history store: %s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, cluster, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
+	if (topic)
+		sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		*topics = xreallocarray(*topics, (size_t)*n + 1, sizeof(char *));
+		*parts = xreallocarray(*parts, (size_t)*n + 1, sizeof(int32_t));
+		(*topics)[*n] = xstrdup((const char *)sqlite3_column_text(st, 0));
+		(*parts)[(*n)++] = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int store_last_model(struct store *s, const char *cluster, struct model **out, int64_t *seen_ms, char **cause)
+{
+	sqlite3_stmt *st;
+	json_t *doc = NULL;
+	*out = NULL;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT doc, seen_ms, ts_ms FROM snapshot WHERE cluster=(SELECT id FROM cluster WHERE key=?1)",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, cluster, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			doc = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+			*seen_ms = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_finalize(st);
+	}
+	if (doc == NULL) {
+		*cause = xasprintf("no snapshot of cluster %s is stored", cluster);
+		return -1;
+	}
+	/* Rebuild librdkafka's metadata shape, so the model is built by the same code as a live one. */
+	json_t *b = json_object_get(doc, "brokers"), *t = json_object_get(doc, "topics");
+	struct rd_kafka_metadata md = {0};
+	md.broker_cnt = (int)json_array_size(b);
+	md.brokers = xcalloc((size_t)md.broker_cnt + 1, sizeof(*md.brokers));
+	for (int i = 0; i < md.broker_cnt; i++) {
+		json_t *v = json_array_get(b, (size_t)i);
+		md.brokers[i].id = (int32_t)json_integer_value(json_object_get(v, "id"));
+		md.brokers[i].host = (char *)json_string_value(json_object_get(v, "host"));
+		md.brokers[i].port = (int)json_integer_value(json_object_get(v, "port"));
+	}
+	md.topic_cnt = (int)json_array_size(t);
+	md.topics = xcalloc((size_t)md.topic_cnt + 1, sizeof(*md.topics));
+	for (int i = 0; i < md.topic_cnt; i++) {
+		json_t *v = json_array_get(t, (size_t)i), *ps = json_object_get(v, "partitions");
+		struct rd_kafka_metadata_topic *mt = &md.topics[i];
+		mt->topic = (char *)json_string_value(json_object_get(v, "name"));
+		mt->err = (rd_kafka_resp_err_t)json_integer_value(json_object_get(v, "err"));
+		mt->partition_cnt = (int)json_array_size(ps);
+		mt->partitions = xcalloc((size_t)mt->partition_cnt + 1, sizeof(*mt->partitions));
+		for (int p = 0; p < mt->partition_cnt; p++) {
+			json_t *pv = json_array_get(ps, (size_t)p), *r = json_object_get(pv, "replicas"),
+			       *isr = json_object_get(pv, "isr");
+			struct rd_kafka_metadata_partition *mp = &mt->partitions[p];
+			mp->id = (int32_t)json_integer_value(json_object_get(pv, "id"));
+			mp->leader = (int32_t)json_integer_value(json_object_get(pv, "leader"));
+			mp->err = (rd_kafka_resp_err_t)json_integer_value(json_object_get(pv, "err"));
+			mp->replica_cnt = (int)json_array_size(r);
+			mp->replicas = xcalloc((size_t)mp->replica_cnt + 1, sizeof(int32_t));
+			for (int k = 0; k < mp->replica_cnt; k++)
+				mp->replicas[k] = (int32_t)json_integer_value(json_array_get(r, (size_t)k));
+			mp->isr_cnt = (int)json_array_size(isr);
+			mp->isrs = xcalloc((size_t)mp->isr_cnt + 1, sizeof(int32_t));
+			for (int k = 0; k < mp->isr_cnt; k++)
+				mp->isrs[k] = (int32_t)json_integer_value(json_array_get(isr, (size_t)k));
+		}
+	}
+	*out = model_new(&md, json_string_value(json_object_get(doc, "cluster_id")),
+			 (int32_t)json_integer_value(json_object_get(doc, "controller")), *seen_ms);
+	for (int i = 0; i < md.topic_cnt; i++) {
+		for (int p = 0; p < md.topics[i].partition_cnt; p++) {
+			free(md.topics[i].partitions[p].replicas);
+			free(md.topics[i].partitions[p].isrs);
+		}
+		free(md.topics[i].partitions);
+	}
+	free(md.topics);
+	free(md.brokers);
+	json_decref(doc);
+	return 0;
+}
+
+/* --- command history ---------------------------------------------------------------------- */
+
+static bool store_secret_word(const char *w)
+{
+	const char *eq = strchr(w, '=');
+	if (eq == NULL)
+		return false;
+	char *key = xstrndup(w, (size_t)(eq - w));
+	bool secret = conf_is_secret(key);
+	free(key);
+	return secret;
+}
+
+static char *store_redact_word(const char *w)
+{
+	const char *eq = strchr(w, '=');
+	return xasprintf("%.*s=***", (int)(eq - w), w);
+}
+
+/* A line the lexer refuses: cut every value after password=, token=, secret= up to a blank. */
+static char *store_redact_raw(const char *line)
+{
+	struct sbuf sb = SBUF_INIT;
+	static const char *const keys[] = {"password", "secret", "token", "jaas"};
+	for (const char *p = line; *p;) {
+		const char *hit = NULL;
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !hit; i++)
+			if (strncasecmp(p, keys[i], strlen(keys[i])) == 0)
+				hit = p;
+		if (hit) {
+			const char *v = hit;
+			while (*v && *v != '=' && *v != ' ' && *v != '\t')
+				v++;
+			if (*v == '=') {
+				sbuf_addn(&sb, p, (size_t)(v - p));
+				sbuf_add(&sb, "=***");
+				p = v + 1;
+				while (*p && *p != ' ' && *p != '\t' && *p != ';')
+					p++;
+				continue;
+			}
+		}
+		sbuf_addc(&sb, *p++);
+	}
+	return sbuf_release(&sb);
+}
+
+char *store_redact(const char *line)
+{
+	struct parse_list l = {0};
+	char *cause = NULL;
+	if (parse_commands(line, &l, &cause) < 0) {
+		free(cause);
+		return store_redact_raw(line);
+	}
+	struct sbuf sb = SBUF_INIT;
+	for (size_t c = 0; c < l.n; c++) {
+		struct parse_cmd *pc = &l.cmds[c];
+		for (int i = 0; i < pc->argc; i++) {
+			char *w = pc->argv[i], *nw = NULL;
+			bool opt_x = (strcmp(w, "-X") == 0 || strcmp(w, "--X") == 0) && i + 1 < pc->argc;
+			if (strncmp(w, "--password", 10) == 0 && strchr(w, '=') == NULL && i + 1 < pc->argc) {
+				free(pc->argv[++i]);
+				pc->argv[i] = xstrdup("***");
+				continue;
+			}
+			if (opt_x && store_secret_word(pc->argv[i + 1])) {
+				i++;
+				w = pc->argv[i];
+				nw = store_redact_word(w);
+			} else if (strncmp(w, "--password", 10) == 0 || store_secret_word(w) ||
+				   (strncmp(w, "-X", 2) == 0 && store_secret_word(w + 2))) {
+				nw = store_redact_word(w);
+			}
+			if (nw) {
+				free(pc->argv[i]);
+				pc->argv[i] = nw;
+			}
+		}
+		char *j = parse_join(pc->argc, pc->argv);
+		if (c)
+			sbuf_add(&sb, "; ");
+		sbuf_add(&sb, j);
+		free(j);
+	}
+	parse_list_clear(&l);
+	return sbuf_release(&sb);
+}
+
+int store_command_add(struct store *s, const char *face, const char *line, int64_t ts_ms)
+{
+	char *r = store_redact(line);
+	int rc = store_run(s,
+			   "INSERT INTO command(ts_ms, face, line) SELECT ?1, ?2, ?3 WHERE ?3 IS NOT (SELECT line FROM "
+			   "command WHERE face=?2 ORDER BY id DESC LIMIT 1)",
+			   "itt", ts_ms, face, r);
+	free(r);
+	return rc;
+}
+
+char **store_commands(struct store *s, const char *face, int max, int *n)
+{
+	sqlite3_stmt *st;
+	char **out = xcalloc((size_t)max + 1, sizeof(char *));
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT line FROM (SELECT id, line FROM command WHERE face=?1 ORDER BY id DESC LIMIT ?2) "
+			       "ORDER BY id",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, face, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, max);
+		while (*n < max && sqlite3_step(st) == SQLITE_ROW)
+			out[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	return out;
+}

@@ -1,0 +1,126 @@
+/*
+ * The history store: one SQLite file per user (history.db in the state dir) with metadata
+ * snapshots, lag and end-offset samples, events found by diffing snapshots, outage gaps and the
+ * command history. WAL mode and a busy timeout let several kcon processes share it; the schema is
+ * versioned with PRAGMA user_version and migrated forward step by step; a corrupt file is moved
+ * aside and replaced. Roll-ups keep the file bounded (store_maintain). No curses here.
+ *
+ * Series: every sampled quantity is a series keyed by (cluster, group, topic, partition):
+ *   group partition  (G, T, P)    a = committed, b = end      stored when changed, at most every
+ *                                                              partition_interval seconds
+ *   group aggregate  (G, "", -1)  a = sum committed, b = lag  every tick
+ *   topic partition  ("", T, P)   a = end offset              as group partitions
+ *   topic aggregate  ("", T, -1)  a = sum of end offsets      every tick
+ */
+#ifndef KCON_STORE_H
+#define KCON_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model.h"
+
+struct store;
+struct store_tick;
+
+/** The newest schema version (PRAGMA user_version). */
+#define STORE_SCHEMA_VERSION 3
+
+/** Retention and sampling settings; zeros take the defaults. */
+struct store_opts {
+	int64_t raw_ms;             /* raw samples kept (default 24 h) */
+	int64_t minute_ms;          /* per-minute roll-ups kept (default 7 days) */
+	int64_t hour_ms;            /* per-hour roll-ups kept (default 90 days) */
+	int partition_interval_s;   /* least spacing of a partition's stored rows (default 60) */
+};
+
+/**
+ * @brief The state dir: override (--state-dir), KCON_STATE_DIR, $XDG_STATE_HOME/kcon,
+ * ~/.local/state/kcon, or /tmp/kcon-$UID when HOME is missing or not writable. Made with mode 0700.
+ * @param notice set (callee allocates) when the /tmp fallback was taken, to be told once
+ * @return the new path, or NULL with *cause
+ */
+char *store_state_dir(const char *override, char **notice, char **cause);
+
+/**
+ * @brief Opens (creating, migrating, or replacing a corrupt file at) path; ":memory:" works.
+ * @param notice set (callee allocates) when a corrupt file was moved aside: tell the user
+ * @return the store, or NULL with *cause
+ */
+struct store *store_open(const char *path, const struct store_opts *opts, char **notice, char **cause);
+/** @brief Closes the store and NULLs *s. */
+void store_close(struct store **s);
+/** @brief The file's path ("" for :memory:). */
+const char *store_path(const struct store *s);
+/** @brief The sqlite3 handle (tests, the SQL command). */
+struct sqlite3 *store_db(struct store *s);
+/** @brief Builds the schema of version `to` from version `from` (tests build older schemas with it). */
+int store_migrate(struct sqlite3 *db, int from, int to, char **cause);
+
+/* --- recording ---------------------------------------------------------------------------- */
+
+/**
+ * @brief Starts one sampling tick of a cluster (one transaction).
+ * @param cluster_key the cluster id (or the bootstrap when the cluster has none)
+ */
+struct store_tick *store_tick_begin(struct store *s, const char *cluster_key, const char *bootstrap, int64_t ts_ms);
+/** @brief Records the metadata snapshot; differences from the last one become events. */
+void store_tick_model(struct store_tick *t, const struct model *m);
+/** @brief Records a group's state; a change becomes an event. Call before its partitions. */
+void store_tick_group(struct store_tick *t, const char *group, const char *state);
+/** @brief Records a group's partition (committed < 0: none; end < 0: unknown). */
+void store_tick_group_partition(struct store_tick *t, const char *group, const char *topic, int32_t partition,
+				int64_t committed, int64_t end);
+/** @brief Records a topic partition's end offset. */
+void store_tick_topic_partition(struct store_tick *t, const char *topic, int32_t partition, int64_t end);
+/** @brief Commits the tick (closing an open gap) and frees it; NULLs *t. */
+int store_tick_commit(struct store_tick **t, char **cause);
+/** @brief Records that the cluster could not be sampled at ts (opens a gap, or extends one). */
+int store_gap(struct store *s, const char *cluster_key, const char *bootstrap, int64_t ts_ms, const char *cause_text,
+	      char **cause);
+
+/** @brief Rolls raw samples up to minutes and hours and drops what is past retention. */
+int store_maintain(struct store *s, int64_t now_ms, char **cause);
+
+/* --- reading ------------------------------------------------------------------------------ */
+
+/** One point of a series; gap marks the start of an outage (values then unknown). */
+struct store_point {
+	int64_t ts_ms;
+	int64_t a, b;
+	bool gap;
+};
+
+/**
+ * @brief The cluster key to read: key when given (id or bootstrap), else the cluster last sampled
+ * through bootstrap, else the one sampled last. NULL with *cause when the store knows none.
+ */
+char *store_cluster(struct store *s, const char *key, const char *bootstrap, char **cause);
+
+/**
+ * @brief Points of one series since since_ms (raw, then minute and hour roll-ups for older times),
+ * oldest first, with a gap point where an outage began. group or topic may be "" (see above).
+ */
+int store_series(struct store *s, const char *cluster, const char *group, const char *topic, int32_t partition,
+		 int64_t since_ms, struct store_point **out, int *n, char **cause);
+
+/** @brief The partitions (topic, partition) of a group's stored series, for --topic filters. */
+int store_group_partitions(struct store *s, const char *cluster, const char *group, const char *topic, char ***topics,
+			   int32_t **parts, int *n, char **cause);
+
+/**
+ * @brief The last metadata snapshot of a cluster as a model, and when it was last confirmed.
+ * @return 0, or -1 (none stored) with *cause
+ */
+int store_last_model(struct store *s, const char *cluster, struct model **out, int64_t *seen_ms, char **cause);
+
+/* --- command history ---------------------------------------------------------------------- */
+
+/** @brief A command line with secrets replaced by "***" (-X k=v with a secret key, --password*, token=...). */
+char *store_redact(const char *line);
+/** @brief Adds a command line (redacted here) from face ("repl", "tui"). */
+int store_command_add(struct store *s, const char *face, const char *line, int64_t ts_ms);
+/** @brief The last max command lines of face, oldest first; *n gets the count. Caller frees each and the array. */
+char **store_commands(struct store *s, const char *face, int max, int *n);
+
+#endif
