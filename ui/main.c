@@ -42,6 +42,9 @@ static void main_usage(FILE *f)
 	      "  -o, --output table|json|csv    how results are printed (default table)\n"
 	      "      --read-only                refuse commands that change the cluster\n"
 	      "      --theme NAME               TUI colour theme\n"
+	      "      --state-dir DIR            where the history store lives (or KCON_STATE_DIR)\n"
+	      "      --no-history               keep no history store\n"
+	      "      --offline                  do not ask the cluster: `history` reads the last stored state\n"
 	      "  -v, --verbose                  show librdkafka's log on stderr\n"
 	      "  -V, --version                  print the version\n"
 	      "  -h, --help                     this text; `kcon help` lists the commands\n"
@@ -62,6 +65,9 @@ enum {
 	OPT_REPL,
 	OPT_READ_ONLY,
 	OPT_THEME,
+	OPT_STATE_DIR,
+	OPT_NO_HISTORY,
+	OPT_OFFLINE,
 };
 
 static const struct option main_options[] = {
@@ -79,6 +85,9 @@ static const struct option main_options[] = {
 	{"repl", no_argument, NULL, OPT_REPL},
 	{"read-only", no_argument, NULL, OPT_READ_ONLY},
 	{"theme", required_argument, NULL, OPT_THEME},
+	{"state-dir", required_argument, NULL, OPT_STATE_DIR},
+	{"no-history", no_argument, NULL, OPT_NO_HISTORY},
+	{"offline", no_argument, NULL, OPT_OFFLINE},
 	{"verbose", no_argument, NULL, 'v'},
 	{"version", no_argument, NULL, 'V'},
 	{"help", no_argument, NULL, 'h'},
@@ -194,6 +203,16 @@ int main(int argc, char **argv)
 			break;
 		case OPT_THEME:
 			theme = optarg;
+			break;
+		case OPT_STATE_DIR:
+			free(s.state_dir);
+			s.state_dir = xstrdup(optarg);
+			break;
+		case OPT_NO_HISTORY:
+			s.no_history = true;
+			break;
+		case OPT_OFFLINE:
+			s.offline = true;
 			break;
 		case 'v':
 			s.verbose = true;
