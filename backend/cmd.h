@@ -70,6 +70,27 @@ struct cmd_pos {
 #define CMD_DESTRUCTIVE 0x2   /* asks for confirmation (typed name), or --yes */
 #define CMD_NEEDS_CLUSTER 0x4 /* connects to the cluster */
 #define CMD_UI 0x8            /* acts on the face (theme, quit): runs on the UI thread */
+#define CMD_STREAM 0x10       /* writes records to ctx->stream as they come; its result is a summary */
+
+/**
+ * Where a streaming command (CMD_STREAM: tail, produce) writes its records, one at a time, as
+ * text already in the asked format. A face that streams sets ctx->stream; without one the command
+ * collects a bounded result instead. The summary the command returns goes to stderr.
+ */
+struct cmd_stream {
+	enum out_format format; /* table, json, or raw */
+	bool tty;               /* the records go to a terminal */
+	int width;              /* terminal columns; 0: no limit */
+	/* Appends output (buffered). A reader that went away ends the process quietly. */
+	void (*write)(void *ud, const void *buf, size_t len);
+	/* Pushes buffered output out: called when the command waits for more. */
+	void (*flush)(void *ud);
+	/* A line for a person on stderr ("reconnecting"), flushed in order with the records. */
+	void (*note)(void *ud, const char *text);
+	/* True once the person asked to stop (Ctrl-C): the command ends with its summary. */
+	bool (*stopped)(void *ud);
+	void *ud;
+};
 
 struct cmd_ctx;
 
@@ -108,6 +129,7 @@ struct cmd_ctx {
 	char *hint;     /* owned; what to do, may be NULL */
 	int status;     /* enum cmd_status */
 	bool confirmed; /* the face already had a destructive command confirmed */
+	struct cmd_stream *stream; /* for CMD_STREAM commands; NULL: collect a bounded result */
 };
 
 /** @brief Registers the built-in commands (idempotent). */

@@ -34,7 +34,7 @@ struct out_view {
 	const struct out_table *tables;  /* ends with {0}; may be NULL */
 };
 
-enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV };
+enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV, OUT_RAW /* message bytes: streaming commands only */ };
 
 /** @brief Parses "table", "json" or "csv"; returns -1 for anything else. */
 int output_format_parse(const char *s);

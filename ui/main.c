@@ -39,7 +39,7 @@ static void main_usage(FILE *f)
 	      "      --timeout SECONDS          give up on the cluster after this long (default 10)\n"
 	      "\n"
 	      "Output and behaviour:\n"
-	      "  -o, --output table|json|csv    how results are printed (default table)\n"
+	      "  -o, --output table|json|csv    how results are printed (default table); tail also takes raw\n"
 	      "      --read-only                refuse commands that change the cluster\n"
 	      "      --theme NAME               TUI colour theme\n"
 	      "      --state-dir DIR            where the history store lives (or KCON_STATE_DIR)\n"
@@ -170,7 +170,7 @@ int main(int argc, char **argv)
 			profile = optarg;
 			break;
 		case 'o': {
-			int f = output_format_parse(optarg);
+			int f = strcmp(optarg, "raw") == 0 ? OUT_RAW : output_format_parse(optarg); /* raw: tail only */
 			if (f < 0) {
 				fprintf(stderr, "kcon: -o %s: unknown output format: use table, json or csv\n", optarg);
 				status = CMD_USAGE;

@@ -1,11 +1,13 @@
 #include "run.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "escape.h"
 #include "parse.h"
 #include "sbuf.h"
 #include "xalloc.h"
@@ -20,15 +22,121 @@ void run_write(const char *text, size_t len)
 
 static enum out_format run_format(struct session *s, const struct cmd_ctx *ctx, int *status)
 {
-	if (ctx->args.output == NULL)
-		return s->format;
-	int f = output_format_parse(ctx->args.output);
-	if (f < 0) {
-		fprintf(stderr, "kcon: -o %s: unknown output format: use table, json or csv\n", ctx->args.output);
+	bool streams = ctx->entry && (ctx->entry->flags & CMD_STREAM);
+	const char *o = ctx->args.output;
+	int f = o == NULL ? (int)s->format : strcmp(o, "raw") == 0 ? OUT_RAW : output_format_parse(o);
+	if (f < 0 || (f == OUT_RAW && !streams)) {
+		fprintf(stderr, "kcon: -o %s: unknown output format: use table, json or csv%s\n", o ? o : "raw",
+			streams ? " (or raw)" : " (raw is for tail)");
 		*status = CMD_USAGE;
-		return s->format;
+		return OUT_TABLE;
 	}
 	return (enum out_format)f;
+}
+
+/*
+ * The sink of a streaming command: records gather in a large buffer written with write(2) when
+ * full or when the command waits, so a fast tail costs one system call per megabyte, and a
+ * follower sees each batch at once. Ctrl-C (SIGINT, SIGTERM) asks the command to stop.
+ */
+#define RUN_SINK_SIZE (1u << 20)
+
+struct run_sink {
+	char *buf;
+	size_t len;
+};
+
+static volatile sig_atomic_t run_interrupted;
+
+static void run_on_interrupt(int signo)
+{
+	(void)signo;
+	run_interrupted = 1;
+}
+
+static void run_sink_flush(void *ud)
+{
+	struct run_sink *k = ud;
+	size_t off = 0;
+	while (off < k->len) {
+		ssize_t n = write(STDOUT_FILENO, k->buf + off, k->len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			_exit(0); /* the reader went away (kcon tail t | head): nothing left to say */
+		off += (size_t)n;
+	}
+	k->len = 0;
+}
+
+static void run_sink_write(void *ud, const void *buf, size_t len)
+{
+	struct run_sink *k = ud;
+	if (k->len + len > RUN_SINK_SIZE)
+		run_sink_flush(k);
+	if (len > RUN_SINK_SIZE) { /* one huge record: straight out */
+		struct run_sink big = {(char *)buf, len};
+		run_sink_flush(&big);
+		return;
+	}
+	memcpy(k->buf + k->len, buf, len);
+	k->len += len;
+}
+
+static void run_sink_note(void *ud, const char *text)
+{
+	run_sink_flush(ud);
+	fprintf(stderr, "kcon: %s\n", text);
+}
+
+static bool run_sink_stopped(void *ud)
+{
+	(void)ud;
+	return run_interrupted != 0;
+}
+
+/* Runs a CMD_STREAM command with the sink, Ctrl-C caught, then prints its summary on stderr. */
+static int run_streaming(struct session *s, struct cmd_ctx *ctx, enum out_format fmt)
+{
+	struct run_sink k = {xmalloc(RUN_SINK_SIZE), 0};
+	struct cmd_stream st = {
+		.format = fmt,
+		.tty = isatty(STDOUT_FILENO),
+		.width = s->width,
+		.write = run_sink_write,
+		.flush = run_sink_flush,
+		.note = run_sink_note,
+		.stopped = run_sink_stopped,
+		.ud = &k,
+	};
+	struct sigaction sa = {.sa_handler = run_on_interrupt}, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	run_interrupted = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	fflush(stdout);
+	ctx->stream = &st;
+	int status = cmd_exec(ctx);
+	ctx->stream = NULL;
+	run_sink_flush(&k);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	free(k.buf);
+	if (status == CMD_OK) {
+		json_t *msg = json_object_get(ctx->result, "message");
+		struct sbuf sb = SBUF_INIT;
+		if (fmt == OUT_JSON || !json_is_string(msg)) {
+			char *text = json_dumps(ctx->result, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			escape_json_text(&sb, text);
+			free(text);
+			fprintf(stderr, "%s\n", sb.buf);
+		} else {
+			escape_append(&sb, json_string_value(msg), json_string_length(msg));
+			fprintf(stderr, "kcon: %s\n", sb.buf);
+		}
+		sbuf_free(&sb);
+	}
+	return status;
 }
 
 int run_argv(struct session *s, int argc, char *const *argv)
@@ -37,9 +145,12 @@ int run_argv(struct session *s, int argc, char *const *argv)
 	struct sbuf out = SBUF_INIT;
 	int status = cmd_prepare(&ctx, s, argc, argv);
 	enum out_format fmt = run_format(s, &ctx, &status);
-	if (status == CMD_OK)
+	bool streams = status == CMD_OK && (ctx.entry->flags & CMD_STREAM);
+	if (streams)
+		status = run_streaming(s, &ctx, fmt);
+	else if (status == CMD_OK)
 		status = cmd_exec(&ctx);
-	if (status == CMD_OK) {
+	if (status == CMD_OK && !streams) {
 		json_t *md = json_object_get(ctx.result, "markdown");
 		if (fmt == OUT_TABLE && json_is_string(md)) /* our own text: printed as it is */
 			sbuf_add(&out, json_string_value(md));
@@ -48,7 +159,7 @@ int run_argv(struct session *s, int argc, char *const *argv)
 		run_write(out.buf, out.len);
 	} else if (ctx.error) {
 		const char *name = ctx.entry ? ctx.entry->name : argv[0];
-		if (fmt == OUT_JSON) {
+		if (fmt == OUT_JSON && !streams) {
 			output_error(&out, OUT_JSON, name, status, ctx.error, ctx.hint);
 			run_write(out.buf, out.len);
 			sbuf_reset(&out);
