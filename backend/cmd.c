@@ -12,6 +12,7 @@
 extern const struct cmd_entry cmd_cluster_table[];
 extern const struct cmd_entry cmd_groups_table[];
 extern const struct cmd_entry cmd_help_table[];
+extern const struct cmd_entry cmd_tail_table[];
 extern const struct cmd_entry cmd_history_table[];
 
 static const struct cmd_entry **cmd_list;
@@ -42,6 +43,7 @@ void cmd_init(void)
 		return;
 	cmd_register(cmd_cluster_table);
 	cmd_register(cmd_groups_table);
+	cmd_register(cmd_tail_table);
 	cmd_register(cmd_help_table);
 	cmd_register(cmd_history_table);
 }

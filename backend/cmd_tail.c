@@ -1,0 +1,556 @@
+/* Message commands: tail (stream a topic's messages) and produce. Both stream (CMD_STREAM). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "client.h"
+#include "cmd.h"
+#include "escape.h"
+#include "msg.h"
+#include "session.h"
+#include "tail.h"
+#include "xalloc.h"
+
+#define TAIL_COLLECT_MAX 100 /* messages kept when no face streams (the TUI prompt) */
+
+static int tail_fail_err(struct cmd_ctx *ctx, struct err *e)
+{
+	cmd_fail(ctx, e->status, e->hint, "%s", e->cause);
+	err_clear(e);
+	return ctx->status;
+}
+
+/* 32M, 512K, 1G or plain bytes. */
+static int tail_parse_size(const char *s, size_t *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || v <= 0)
+		return -1;
+	double mul = 1;
+	if (*end == 'k' || *end == 'K')
+		mul = 1024, end++;
+	else if (*end == 'm' || *end == 'M')
+		mul = 1024 * 1024, end++;
+	else if (*end == 'g' || *end == 'G')
+		mul = 1024.0 * 1024 * 1024, end++;
+	if (*end == 'b' || *end == 'B')
+		end++;
+	if (*end || v * mul > 16.0 * 1024 * 1024 * 1024)
+		return -1;
+	*out = (size_t)(v * mul);
+	return 0;
+}
+
+/* Backslash escapes in a delimiter: \n, \t, \r, \0, \\. */
+static char *tail_unescape(const char *s, size_t *len)
+{
+	struct sbuf sb = SBUF_INIT;
+	for (; *s; s++) {
+		if (*s != '\\' || s[1] == '\0') {
+			sbuf_addc(&sb, *s);
+			continue;
+		}
+		s++;
+		sbuf_addc(&sb, *s == 'n' ? '\n' : *s == 't' ? '\t' : *s == 'r' ? '\r' : *s == '0' ? '\0' : *s);
+	}
+	*len = sb.len;
+	return sbuf_release(&sb);
+}
+
+static json_t *tail_summary(const char *topic, const struct tail_stats *st, const char *reason)
+{
+	json_t *parts = json_array();
+	for (int i = 0; i < st->npartitions; i++) {
+		const struct tail_partition *p = &st->partitions[i];
+		json_array_append_new(parts, json_pack("{s:i,s:I,s:I,s:I}", "partition", p->partition, "start",
+						       (json_int_t)p->start, "end", (json_int_t)p->end, "next",
+						       (json_int_t)p->next));
+	}
+	char *text = xasprintf("tail %s: %lld shown, %lld skipped (%s)", topic, (long long)st->shown,
+			       (long long)st->skipped,
+			       strcmp(reason, "end") == 0     ? "reached the end offsets read at start"
+			       : strcmp(reason, "count") == 0 ? "reached the count"
+							      : "stopped");
+	json_t *o = json_pack("{s:s,s:I,s:I,s:s,s:o,s:s}", "topic", topic, "shown", (json_int_t)st->shown, "skipped",
+			      (json_int_t)st->skipped, "reason", reason, "partitions", parts, "message", text);
+	if (st->commit_error)
+		json_object_set_new(o, "commit_error", json_string(st->commit_error));
+	free(text);
+	return o;
+}
+
+static int cmd_tail_exec(struct cmd_ctx *ctx)
+{
+	struct cmd_stream *st = ctx->stream;
+	struct tail_opts o = {.topic = cmd_arg(ctx, "topic"), .group = cmd_arg(ctx, "group")};
+	enum out_format fmt = st ? st->format : OUT_JSON;
+	if (fmt == OUT_CSV)
+		return cmd_fail(ctx, CMD_USAGE, "use -o table, -o json or -o raw", "tail does not print CSV");
+	int enc = cmd_has(ctx, "format") ? msg_encoding_parse(cmd_arg(ctx, "format")) : MSG_AUTO;
+	if (enc < 0)
+		return cmd_fail(ctx, CMD_USAGE, "use --format auto, text, hex or base64", "unknown --format `%s`",
+				cmd_arg(ctx, "format"));
+	long long count;
+	if (cmd_arg_int(ctx, "count", 0, 0, INT64_MAX, &count))
+		return ctx->status;
+	o.count = count;
+	if (cmd_has(ctx, "follow") && cmd_has(ctx, "to-end"))
+		return cmd_fail(ctx, CMD_USAGE, "give one of them", "--follow and --to-end contradict each other");
+	o.follow = cmd_has(ctx, "follow") || (!cmd_has(ctx, "to-end") && st && st->tty);
+	if (st == NULL) { /* no face streams: a bounded list */
+		o.follow = false;
+		if (o.count == 0 || o.count > TAIL_COLLECT_MAX)
+			o.count = TAIL_COLLECT_MAX;
+	}
+	const char *from = cmd_arg(ctx, "from");
+	if (from == NULL)
+		from = o.group ? "committed" : o.follow ? "end" : "beginning";
+	char *cause = NULL;
+	if (tail_parse_from(from, (int64_t)time(NULL) * 1000, &o.from, &cause) < 0) {
+		cmd_fail(ctx, CMD_USAGE, NULL, "%s", cause);
+		free(cause);
+		return ctx->status;
+	}
+	int32_t *parts = NULL;
+	if (cmd_has(ctx, "partition") && tail_parse_partitions(cmd_arg(ctx, "partition"), &parts, &o.npartitions, &cause) < 0) {
+		cmd_fail(ctx, CMD_USAGE, "write --partition 0,2,5-7", "%s", cause);
+		free(cause);
+		return ctx->status;
+	}
+	o.partitions = parts;
+	o.max_bytes = TAIL_DEFAULT_MAX_BYTES;
+	if (cmd_has(ctx, "max-bytes") && (tail_parse_size(cmd_arg(ctx, "max-bytes"), &o.max_bytes) < 0 || o.max_bytes < (1u << 20))) {
+		free(parts);
+		return cmd_fail(ctx, CMD_USAGE, "give a size of at least 1M, e.g. --max-bytes 64M", "bad --max-bytes `%s`",
+				cmd_arg(ctx, "max-bytes"));
+	}
+	o.grep = cmd_arg(ctx, "grep");
+	o.key = cmd_arg(ctx, "key");
+	o.nheader_filters = cmd_arg_all(ctx, "header", &o.header_filters);
+	o.headers = fmt == OUT_JSON;
+	size_t dlen = 1;
+	char *delim = cmd_has(ctx, "delimiter") ? tail_unescape(cmd_arg(ctx, "delimiter"), &dlen) : xstrdup("\n");
+
+	if (fmt == OUT_RAW && st->tty && !cmd_has(ctx, "yes")) {
+		struct session *s = ctx->session;
+		bool yes = s->confirm && s->confirm(s->confirm_ud,
+						    "-o raw writes message bytes to the terminal unescaped; they can "
+						    "drive it. Type `raw` to go on: ",
+						    "raw");
+		if (!yes) {
+			free(parts);
+			free(delim);
+			return cmd_fail(ctx, CMD_USAGE, "pipe the output elsewhere, or add --yes",
+					"refusing to write raw message bytes to a terminal");
+		}
+	}
+
+	struct err e = {0};
+	struct client *c;
+	struct tail *t = NULL;
+	if (session_client(ctx->session, &c, &e) == CMD_OK)
+		t = tail_open(c, &ctx->session->conf, ctx->session->verbose, &o, &e);
+	free(parts);
+	if (t == NULL) {
+		free(delim);
+		return tail_fail_err(ctx, &e);
+	}
+	if (st && st->tty && o.follow) {
+		char *name = escape_str(o.topic);
+		char *note = xasprintf("tailing %s from %s; Ctrl-C stops", name, from);
+		st->note(st->ud, note);
+		free(note);
+		free(name);
+	}
+
+	json_t *collected = st ? NULL : json_array();
+	struct sbuf line = SBUF_INIT;
+	const char *reason = "end";
+	int status = CMD_OK;
+	for (;;) {
+		if (st && st->stopped(st->ud)) {
+			reason = "interrupted";
+			break;
+		}
+		struct msg m;
+		const char *note;
+		enum tail_event ev = tail_next(t, 200, &m, &note, &e);
+		if (ev == TAIL_MSG) {
+			sbuf_reset(&line);
+			if (fmt == OUT_JSON)
+				msg_json(&line, &m, (enum msg_encoding)enc);
+			else if (fmt == OUT_RAW)
+				msg_raw(&line, &m, (enum msg_encoding)enc, delim, dlen);
+			else
+				msg_table(&line, &m, (enum msg_encoding)enc, st ? st->width : 0);
+			if (st)
+				st->write(st->ud, line.buf, line.len);
+			else
+				json_array_append_new(collected, json_loadb(line.buf, line.len, 0, NULL));
+		} else if (ev == TAIL_IDLE) {
+			if (st)
+				st->flush(st->ud);
+		} else if (ev == TAIL_NOTE) {
+			if (st)
+				st->note(st->ud, note);
+		} else if (ev == TAIL_END) {
+			struct tail_stats ts = tail_stats(t);
+			reason = o.count > 0 && ts.shown >= o.count ? "count" : "end";
+			break;
+		} else {
+			status = tail_fail_err(ctx, &e);
+			break;
+		}
+	}
+	sbuf_free(&line);
+	free(delim);
+	struct tail_stats ts = tail_stats(t);
+	json_t *summary = status == CMD_OK ? tail_summary(o.topic, &ts, reason) : NULL;
+	tail_close(&t);
+	if (status != CMD_OK) {
+		json_decref(collected);
+		return status;
+	}
+	if (collected)
+		json_object_set_new(summary, "messages", collected);
+	return cmd_ok(ctx, summary);
+}
+
+/* --- produce --------------------------------------------------------------------------------- */
+
+struct produce {
+	rd_kafka_t *rk;
+	struct cmd_stream *st;
+	json_t *collected;
+	const char *topic;
+	long long sent, delivered, failed;
+	char *first_error;
+	int32_t last_partition;
+	int64_t last_offset;
+};
+
+static void produce_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+	(void)rk;
+	struct produce *p = opaque;
+	long long n = (long long)(intptr_t)m->_private;
+	if (m->err) {
+		p->failed++;
+		if (p->first_error == NULL)
+			p->first_error = xasprintf("message %lld: %s", n, rd_kafka_err2str(m->err));
+		return;
+	}
+	p->delivered++;
+	p->last_partition = m->partition;
+	p->last_offset = m->offset;
+	if (p->st && p->st->format == OUT_JSON) {
+		struct sbuf sb = SBUF_INIT;
+		sbuf_add(&sb, "{\"topic\":");
+		msg_json_string(&sb, p->topic, strlen(p->topic));
+		sbuf_addf(&sb, ",\"partition\":%d,\"offset\":%lld,\"n\":%lld}\n", (int)m->partition, (long long)m->offset,
+			  n);
+		p->st->write(p->st->ud, sb.buf, sb.len);
+		sbuf_free(&sb);
+	} else if (p->collected && json_array_size(p->collected) < TAIL_COLLECT_MAX) {
+		json_array_append_new(p->collected, json_pack("{s:i,s:I,s:I}", "partition", m->partition, "offset",
+							      (json_int_t)m->offset, "n", (json_int_t)n));
+	}
+}
+
+static rd_kafka_t *produce_new(struct produce *p, const struct conf *conf, struct err *e)
+{
+	char errstr[512];
+	rd_kafka_conf_t *kc = rd_kafka_conf_new();
+	rd_kafka_conf_set(kc, "client.id", "kcon-produce", NULL, 0);
+	rd_kafka_conf_set(kc, "log.connection.close", "false", NULL, 0);
+	rd_kafka_conf_set(kc, "partitioner", "murmur2_random", NULL, 0); /* as Java clients place keys */
+	rd_kafka_conf_set(kc, "linger.ms", "5", NULL, 0);
+	rd_kafka_conf_set(kc, "message.max.bytes", "16777216", NULL, 0);
+	for (size_t i = 0; i < conf->nprops; i++)
+		if (rd_kafka_conf_set(kc, conf->props[i].key, conf->props[i].value, errstr, sizeof(errstr)) !=
+		    RD_KAFKA_CONF_OK) {
+			err_set(e, CMD_USAGE, "fix the value given with -X, -F or the profile", "property %s: %s",
+				conf->props[i].key, errstr);
+			rd_kafka_conf_destroy(kc);
+			return NULL;
+		}
+	rd_kafka_conf_set_dr_msg_cb(kc, produce_dr);
+	rd_kafka_conf_set_opaque(kc, p);
+	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, errstr, sizeof(errstr));
+	if (rk == NULL) {
+		err_set(e, CMD_USAGE, "check the TLS files (--ca, --cert, --key) and SASL settings",
+			"cannot set up the producer: %s", errstr);
+		rd_kafka_conf_destroy(kc);
+	}
+	return rk;
+}
+
+/* Queues one message; waits while librdkafka's queue is full. */
+static int produce_send(struct produce *p, int32_t partition, const struct msg_in *in, struct err *e)
+{
+	rd_kafka_headers_t *hdrs = NULL;
+	if (in->nheaders) {
+		hdrs = rd_kafka_headers_new((size_t)in->nheaders);
+		for (int i = 0; i < in->nheaders; i++)
+			rd_kafka_header_add(hdrs, in->headers[i].name, -1,
+					    in->headers[i].has_value ? sbuf_str(&in->headers[i].value) : NULL,
+					    in->headers[i].has_value ? (ssize_t)in->headers[i].value.len : 0);
+	}
+	long long n = ++p->sent;
+	for (;;) {
+		rd_kafka_resp_err_t err = rd_kafka_producev(
+			p->rk, RD_KAFKA_V_TOPIC(p->topic), RD_KAFKA_V_PARTITION(partition),
+			RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+			RD_KAFKA_V_KEY(in->has_key ? in->key.buf ? in->key.buf : "" : NULL, in->has_key ? in->key.len : 0),
+			RD_KAFKA_V_VALUE(in->has_value ? in->value.buf ? in->value.buf : "" : NULL,
+					 in->has_value ? in->value.len : 0),
+			RD_KAFKA_V_TIMESTAMP(in->timestamp > 0 ? in->timestamp : 0), RD_KAFKA_V_HEADERS(hdrs),
+			RD_KAFKA_V_OPAQUE((void *)(intptr_t)n), RD_KAFKA_V_END);
+		if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+			rd_kafka_poll(p->rk, 100);
+			continue;
+		}
+		if (err) {
+			rd_kafka_headers_destroy(hdrs);
+			return err_set(e, CMD_FAILED,
+				       err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ? "the broker's message.max.bytes is the limit"
+										   : NULL,
+				       "message %lld: %s", n, rd_kafka_err2str(err));
+		}
+		break;
+	}
+	rd_kafka_poll(p->rk, 0);
+	return CMD_OK;
+}
+
+/* Reads all of f into sb. */
+static int produce_slurp(FILE *f, struct sbuf *sb)
+{
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sbuf_addn(sb, buf, n);
+	return ferror(f) ? -1 : 0;
+}
+
+static int cmd_produce_exec(struct cmd_ctx *ctx)
+{
+	struct cmd_stream *st = ctx->stream;
+	const char *topic = cmd_arg(ctx, "topic"), *value = cmd_arg(ctx, "value"), *file = cmd_arg(ctx, "file");
+	const char *input = cmd_has(ctx, "input") ? cmd_arg(ctx, "input") : "text";
+	bool json_in = strcmp(input, "json") == 0, null_value = cmd_has(ctx, "null-value");
+	if (!json_in && strcmp(input, "text") != 0)
+		return cmd_fail(ctx, CMD_USAGE, "use --input text or --input json", "unknown --input `%s`", input);
+	if (st && st->format != OUT_TABLE && st->format != OUT_JSON)
+		return cmd_fail(ctx, CMD_USAGE, "use -o table or -o json", "produce prints table or json");
+	if ((value != NULL) + (file != NULL) + null_value > 1)
+		return cmd_fail(ctx, CMD_USAGE, "give the value one way", "VALUE, --file and --null-value exclude each other");
+	long long partition;
+	if (cmd_arg_int(ctx, "partition", -1, 0, INT32_MAX, &partition))
+		return ctx->status;
+	size_t dlen = 1;
+	char *delim = cmd_has(ctx, "delimiter") ? tail_unescape(cmd_arg(ctx, "delimiter"), &dlen) : xstrdup("\n");
+	if (dlen == 0) {
+		free(delim);
+		return cmd_fail(ctx, CMD_USAGE, "give a delimiter of at least one byte", "empty --delimiter");
+	}
+
+	/* The message template: key and headers from the options. */
+	struct msg_in tmpl = {.partition = -1};
+	const char *key = cmd_arg(ctx, "key");
+	if (key) {
+		tmpl.has_key = true;
+		sbuf_add(&tmpl.key, key);
+	}
+	char *const *hv;
+	int nh = cmd_arg_all(ctx, "header", &hv);
+	for (int i = 0; i < nh; i++) {
+		const char *eq = strchr(hv[i], '=');
+		if (eq == NULL || eq == hv[i]) {
+			msg_in_clear(&tmpl);
+			free(delim);
+			return cmd_fail(ctx, CMD_USAGE, "write --header name=value", "bad --header `%s`", hv[i]);
+		}
+		tmpl.headers = xreallocarray(tmpl.headers, (size_t)tmpl.nheaders + 1, sizeof(*tmpl.headers));
+		struct msg_in_header *h = &tmpl.headers[tmpl.nheaders++];
+		memset(h, 0, sizeof(*h));
+		h->name = xstrndup(hv[i], (size_t)(eq - hv[i]));
+		h->has_value = true;
+		sbuf_add(&h->value, eq + 1);
+	}
+
+	struct err e = {0};
+	struct client *c;
+	struct model *m = NULL;
+	struct produce p = {.st = st, .topic = topic, .last_partition = -1, .collected = st ? NULL : json_array()};
+	int status = CMD_OK;
+	if (session_client(ctx->session, &c, &e) != CMD_OK || client_metadata(c, 0, &m, &e) != CMD_OK) {
+		status = tail_fail_err(ctx, &e);
+		goto out;
+	}
+	const struct model_topic *mt = model_topic_find(m, topic);
+	if (mt == NULL || mt->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+		status = cmd_fail(ctx, CMD_FAILED, "`topics` lists the topics; `topic create` makes one",
+				  "unknown topic `%s`", topic);
+		goto out;
+	}
+	if ((p.rk = produce_new(&p, &ctx->session->conf, &e)) == NULL) {
+		status = tail_fail_err(ctx, &e);
+		goto out;
+	}
+	int32_t part = partition < 0 ? RD_KAFKA_PARTITION_UA : (int32_t)partition;
+	if (value || file || null_value) { /* one message */
+		struct msg_in one = tmpl;
+		struct sbuf v = SBUF_INIT;
+		one.has_value = !null_value;
+		if (file) {
+			FILE *f = fopen(file, "rb");
+			if (f == NULL || produce_slurp(f, &v) < 0) {
+				status = cmd_fail(ctx, CMD_USAGE, NULL, "--file %s: %s", file, strerror(errno));
+				if (f)
+					fclose(f);
+				sbuf_free(&v);
+				goto flush;
+			}
+			fclose(f);
+		} else if (value) {
+			sbuf_add(&v, value);
+		}
+		one.value = v;
+		if (produce_send(&p, part, &one, &e) != CMD_OK)
+			status = tail_fail_err(ctx, &e);
+		sbuf_free(&v);
+	} else { /* one message per line (or per delimiter) of stdin */
+		char *rec = NULL;
+		size_t cap = 0;
+		ssize_t n;
+		long long lineno = 0;
+		while (status == CMD_OK && !(st && st->stopped(st->ud)) &&
+		       (n = getdelim(&rec, &cap, (unsigned char)delim[0], stdin)) >= 0) {
+			lineno++;
+			size_t len = (size_t)n;
+			if (len && rec[len - 1] == delim[0])
+				len--;
+			if (json_in) {
+				struct msg_in in;
+				char *cause = NULL;
+				if (len == 0)
+					continue;
+				if (msg_parse_json(rec, len, &in, &cause) < 0) {
+					status = cmd_fail(ctx, CMD_USAGE, "each line must be a message as `tail -o json` prints it",
+							  "stdin line %lld: %s", lineno, cause);
+					free(cause);
+					break;
+				}
+				if (produce_send(&p, part, &in, &e) != CMD_OK)
+					status = tail_fail_err(ctx, &e);
+				msg_in_clear(&in);
+			} else {
+				struct msg_in one = tmpl;
+				one.has_value = true;
+				one.value = (struct sbuf){rec, len, cap};
+				if (produce_send(&p, part, &one, &e) != CMD_OK)
+					status = tail_fail_err(ctx, &e);
+			}
+		}
+		free(rec);
+	}
+flush:
+	if (rd_kafka_flush(p.rk, client_timeout(c) + 5000) != RD_KAFKA_RESP_ERR_NO_ERROR && status == CMD_OK)
+		status = cmd_fail(ctx, CMD_UNREACHABLE, "check that the brokers are up; raise --timeout",
+				  "%lld of %lld messages were not delivered in time", p.sent - p.delivered - p.failed, p.sent);
+	if (status == CMD_OK && p.failed)
+		status = cmd_fail(ctx, CMD_FAILED, NULL, "%lld of %lld messages failed: %s", p.failed, p.sent,
+				  p.first_error);
+	if (status == CMD_OK) {
+		char *text = p.delivered == 1 ? xasprintf("produced 1 message to %s (partition %d, offset %lld)", topic,
+							  (int)p.last_partition, (long long)p.last_offset)
+					      : xasprintf("produced %lld messages to %s", p.delivered, topic);
+		json_t *r = json_pack("{s:s,s:I,s:s}", "topic", topic, "produced", (json_int_t)p.delivered, "message", text);
+		if (p.delivered == 1) {
+			json_object_set_new(r, "partition", json_integer(p.last_partition));
+			json_object_set_new(r, "offset", json_integer(p.last_offset));
+		}
+		if (p.collected) {
+			json_object_set_new(r, "messages", p.collected);
+			p.collected = NULL;
+		}
+		free(text);
+		cmd_ok(ctx, r);
+	}
+out:
+	if (p.rk)
+		rd_kafka_destroy(p.rk);
+	json_decref(p.collected);
+	free(p.first_error);
+	model_unref(&m);
+	msg_in_clear(&tmpl);
+	free(delim);
+	return status;
+}
+
+/* --- the table ----------------------------------------------------------------------------- */
+
+static const struct cmd_pos tail_args[] = {{"topic", CMD_ARG_TOPIC, 0}, {0}};
+static const struct cmd_opt tail_opts[] = {
+	{"from", 0, CMD_ARG_STRING, 0,
+	 "beginning, end, OFFSET, -N (N before the end), @ISO8601, @-15m, committed (with --group)"},
+	{"partition", 'p', CMD_ARG_STRING, 0, "only these partitions: 0,2,5-7"},
+	{"count", 'n', CMD_ARG_INT, 0, "stop after COUNT messages shown"},
+	{"follow", 'f', CMD_ARG_NONE, 0, "keep waiting for new messages (default on a terminal)"},
+	{"to-end", 'e', CMD_ARG_NONE, 0, "stop at the end offsets read at start (default in scripts)"},
+	{"grep", 0, CMD_ARG_STRING, 0, "only values matching this extended regex"},
+	{"key", 'k', CMD_ARG_STRING, 0, "only keys matching this extended regex"},
+	{"header", 'H', CMD_ARG_STRING, CMD_OPT_REPEAT, "only messages with a header name=REGEX"},
+	{"format", 0, CMD_ARG_FORMAT, 0, "how keys and values are shown: auto (default), text, hex, base64"},
+	{"delimiter", 'D', CMD_ARG_STRING, 0, "after each value with -o raw (default \\n)"},
+	{"group", 'g', CMD_ARG_GROUP, 0, "commit what was shown to this group (never joins it)"},
+	{"max-bytes", 0, CMD_ARG_STRING, 0, "memory for prefetched messages (default 32M)"},
+	{"yes", 'y', CMD_ARG_NONE, 0, "write -o raw to a terminal without asking"},
+	{0},
+};
+static const struct cmd_pos produce_args[] = {{"topic", CMD_ARG_TOPIC, 0}, {"value", CMD_ARG_STRING, CMD_POS_OPTIONAL}, {0}};
+static const struct cmd_opt produce_opts[] = {
+	{"key", 'k', CMD_ARG_STRING, 0, "the key of every message"},
+	{"header", 'H', CMD_ARG_STRING, CMD_OPT_REPEAT, "a header name=value on every message"},
+	{"partition", 'p', CMD_ARG_INT, 0, "this partition (default: by key, as Java clients do)"},
+	{"file", 'F', CMD_ARG_FILE, 0, "the whole file as one message"},
+	{"delimiter", 'D', CMD_ARG_STRING, 0, "split stdin at this byte rather than at newlines"},
+	{"null-value", 0, CMD_ARG_NONE, 0, "a tombstone (null value)"},
+	{"input", 0, CMD_ARG_FORMAT, 0, "text (default) or json: lines as `tail -o json` prints them"},
+	{0},
+};
+
+const struct cmd_entry cmd_tail_table[] = {
+	{
+		.name = "tail",
+		.group = "messages",
+		.args = tail_args,
+		.opts = tail_opts,
+		.help = "stream a topic's messages (never joins a group, never commits)",
+		.doc = "One line per message: -o table (time, partition, offset, key, size, value), -o json "
+		       "({topic, partition, offset, timestamp, timestamp_type, key, key_encoding?, headers: [{name, "
+		       "value, encoding?}], value, encoding?}: JSON values embedded, UTF-8 as strings, other bytes "
+		       "base64), -o raw (value bytes and a delimiter). The summary goes to stderr: {topic, shown, "
+		       "skipped, reason, partitions: [{partition, start, end, next}], message}. See docs/tail.md.",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER | CMD_STREAM,
+		.exec = cmd_tail_exec,
+	},
+	{
+		.name = "produce",
+		.group = "messages",
+		.args = produce_args,
+		.opts = produce_opts,
+		.help = "produce messages: VALUE, --file, --null-value, or stdin lines (--input json replays a tail)",
+		.doc = "-o json prints {topic, partition, offset, n} per delivered message (n: its place in the "
+		       "input), in delivery order. The summary goes to stderr: {topic, produced, partition?, offset?, "
+		       "message}.",
+		.flags = CMD_NEEDS_CLUSTER | CMD_STREAM,
+		.exec = cmd_produce_exec,
+	},
+	{0},
+};

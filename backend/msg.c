@@ -1,0 +1,748 @@
+#include "msg.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "escape.h"
+#include "xalloc.h"
+
+int msg_encoding_parse(const char *s)
+{
+	static const char *const names[] = {"auto", "text", "hex", "base64"};
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+bool msg_utf8_valid(const void *buf, size_t len)
+{
+	const unsigned char *s = buf;
+	for (size_t i = 0; i < len;) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t n = escape_utf8_decode(s + i, len - i, &cp);
+		if (n == 0)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+void msg_int(struct sbuf *sb, int64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	sbuf_addn(sb, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+void msg_time_iso(char *buf, int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	size_t n = strftime(buf, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, 32 - n, ".%03dZ", (int)(ms % 1000));
+}
+
+/* --- JSON text ----------------------------------------------------------------------------- */
+
+static void msg_u_escape(struct sbuf *sb, uint32_t cp)
+{
+	static const char hex[] = "0123456789abcdef";
+	char b[6] = {'\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15], hex[cp & 15]};
+	sbuf_addn(sb, b, 6);
+}
+
+void msg_json_string(struct sbuf *sb, const void *buf, size_t len)
+{
+	const unsigned char *s = buf;
+	size_t i = 0, run = 0;
+	sbuf_addc(sb, '"');
+	while (i < len) {
+		unsigned char c = s[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		uint32_t cp = c;
+		size_t n = c < 0x80 ? 1 : escape_utf8_decode(s + i, len - i, &cp);
+		if (n > 1 && escape_cp_allowed(cp)) {
+			i += n;
+			continue;
+		}
+		sbuf_addn(sb, s + run, i - run);
+		if (n == 0) { /* not UTF-8: callers check first; never pass the byte */
+			msg_u_escape(sb, 0xfffd);
+			n = 1;
+		} else if (c == '"' || c == '\\') {
+			sbuf_addc(sb, '\\');
+			sbuf_addc(sb, (char)c);
+		} else if (c == '\n') {
+			sbuf_addn(sb, "\\n", 2);
+		} else if (c == '\t') {
+			sbuf_addn(sb, "\\t", 2);
+		} else if (c == '\r') {
+			sbuf_addn(sb, "\\r", 2);
+		} else if (cp >= 0x10000) {
+			uint32_t v = cp - 0x10000;
+			msg_u_escape(sb, 0xd800 + (v >> 10));
+			msg_u_escape(sb, 0xdc00 + (v & 0x3ff));
+		} else {
+			msg_u_escape(sb, cp);
+		}
+		i += n;
+		run = i;
+	}
+	sbuf_addn(sb, s + run, i - run);
+	sbuf_addc(sb, '"');
+}
+
+/* A JSON scanner: strict mode accepts only what can be embedded verbatim. */
+struct msg_scan {
+	const unsigned char *s;
+	size_t len, i;
+	bool strict;
+	int depth;
+};
+
+static void scan_ws(struct msg_scan *j)
+{
+	while (j->i < j->len) {
+		unsigned char c = j->s[j->i];
+		if (c == ' ' || (!j->strict && (c == '\t' || c == '\n' || c == '\r')))
+			j->i++;
+		else
+			break;
+	}
+}
+
+static bool scan_lit(struct msg_scan *j, const char *lit)
+{
+	size_t n = strlen(lit);
+	if (j->len - j->i < n || memcmp(j->s + j->i, lit, n) != 0)
+		return false;
+	j->i += n;
+	return true;
+}
+
+static int msg_hexdigit(char c);
+
+static int scan_hex4(const unsigned char *p)
+{
+	int v = 0;
+	for (int k = 0; k < 4; k++) {
+		int d = msg_hexdigit((char)p[k]);
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+static bool scan_string(struct msg_scan *j)
+{
+	if (j->i >= j->len || j->s[j->i] != '"')
+		return false;
+	j->i++;
+	while (j->i < j->len) {
+		unsigned char c = j->s[j->i];
+		if (c == '"') {
+			j->i++;
+			return true;
+		}
+		if (c == '\\') {
+			if (j->i + 1 >= j->len)
+				return false;
+			unsigned char e = j->s[j->i + 1];
+			if (e == 'u') {
+				if (j->len - j->i < 6 || scan_hex4(j->s + j->i + 2) < 0)
+					return false;
+				j->i += 6;
+			} else if (strchr("\"\\/bfnrt", e) && e) {
+				j->i += 2;
+			} else {
+				return false;
+			}
+			continue;
+		}
+		if (c < 0x20)
+			return false;
+		uint32_t cp = c;
+		size_t n = c < 0x80 ? 1 : escape_utf8_decode(j->s + j->i, j->len - j->i, &cp);
+		if (n == 0 || (j->strict && !escape_cp_allowed(cp)))
+			return false;
+		j->i += n;
+	}
+	return false;
+}
+
+static bool scan_digits(struct msg_scan *j)
+{
+	size_t start = j->i;
+	while (j->i < j->len && j->s[j->i] >= '0' && j->s[j->i] <= '9')
+		j->i++;
+	return j->i > start;
+}
+
+static bool scan_number(struct msg_scan *j)
+{
+	if (j->i < j->len && j->s[j->i] == '-')
+		j->i++;
+	if (j->i < j->len && j->s[j->i] == '0')
+		j->i++;
+	else if (!scan_digits(j))
+		return false;
+	if (j->i < j->len && j->s[j->i] == '.') {
+		j->i++;
+		if (!scan_digits(j))
+			return false;
+	}
+	if (j->i < j->len && (j->s[j->i] == 'e' || j->s[j->i] == 'E')) {
+		j->i++;
+		if (j->i < j->len && (j->s[j->i] == '+' || j->s[j->i] == '-'))
+			j->i++;
+		if (!scan_digits(j))
+			return false;
+	}
+	return true;
+}
+
+static bool scan_value(struct msg_scan *j);
+
+static bool scan_container(struct msg_scan *j, char close, bool object)
+{
+	if (++j->depth > 64)
+		return false;
+	j->i++;
+	scan_ws(j);
+	if (j->i < j->len && j->s[j->i] == close) {
+		j->i++;
+		j->depth--;
+		return true;
+	}
+	for (;;) {
+		if (object) {
+			if (!scan_string(j))
+				return false;
+			scan_ws(j);
+			if (j->i >= j->len || j->s[j->i++] != ':')
+				return false;
+			scan_ws(j);
+		}
+		if (!scan_value(j))
+			return false;
+		scan_ws(j);
+		if (j->i >= j->len)
+			return false;
+		unsigned char c = j->s[j->i++];
+		if (c == close)
+			break;
+		if (c != ',')
+			return false;
+		scan_ws(j);
+	}
+	j->depth--;
+	return true;
+}
+
+static bool scan_value(struct msg_scan *j)
+{
+	if (j->i >= j->len)
+		return false;
+	switch (j->s[j->i]) {
+	case '{':
+		return scan_container(j, '}', true);
+	case '[':
+		return scan_container(j, ']', false);
+	case '"':
+		return scan_string(j);
+	case 't':
+		return scan_lit(j, "true");
+	case 'f':
+		return scan_lit(j, "false");
+	case 'n':
+		return scan_lit(j, "null");
+	default:
+		return scan_number(j);
+	}
+}
+
+bool msg_json_embeddable(const void *buf, size_t len)
+{
+	struct msg_scan j = {.s = buf, .len = len, .strict = true};
+	if (len < 2 || (j.s[0] != '{' && j.s[0] != '['))
+		return false;
+	return scan_value(&j) && j.i == len;
+}
+
+/* --- base64 and hex ------------------------------------------------------------------------ */
+
+static const char msg_b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void msg_base64(struct sbuf *sb, const void *buf, size_t len)
+{
+	const unsigned char *s = buf;
+	size_t need = (len + 2) / 3 * 4, o = 0;
+	sbuf_pad(sb, '=', need); /* grows once; the padding stays where it belongs */
+	char *d = sb->buf + sb->len - need;
+	size_t i = 0;
+	for (; i + 3 <= len; i += 3) {
+		uint32_t v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
+		d[o++] = msg_b64[v >> 18], d[o++] = msg_b64[(v >> 12) & 63];
+		d[o++] = msg_b64[(v >> 6) & 63], d[o++] = msg_b64[v & 63];
+	}
+	if (len - i == 1) {
+		uint32_t v = (uint32_t)s[i] << 16;
+		d[o++] = msg_b64[v >> 18], d[o++] = msg_b64[(v >> 12) & 63];
+	} else if (len - i == 2) {
+		uint32_t v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8;
+		d[o++] = msg_b64[v >> 18], d[o++] = msg_b64[(v >> 12) & 63], d[o++] = msg_b64[(v >> 6) & 63];
+	}
+}
+
+static int msg_b64_value(unsigned char c)
+{
+	const char *p = c ? strchr(msg_b64, c) : NULL;
+	return p ? (int)(p - msg_b64) : -1;
+}
+
+int msg_unbase64(struct sbuf *out, const char *s, size_t len)
+{
+	while (len > 0 && s[len - 1] == '=')
+		len--;
+	if (len % 4 == 1)
+		return -1;
+	uint32_t acc = 0;
+	int bits = 0;
+	for (size_t i = 0; i < len; i++) {
+		int v = msg_b64_value((unsigned char)s[i]);
+		if (v < 0)
+			return -1;
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			sbuf_addc(out, (char)((acc >> bits) & 0xff));
+		}
+	}
+	return 0;
+}
+
+void msg_hex(struct sbuf *sb, const void *buf, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = buf;
+	sbuf_pad(sb, '0', len * 2);
+	char *d = sb->buf + sb->len - len * 2;
+	for (size_t i = 0; i < len; i++)
+		d[2 * i] = hex[s[i] >> 4], d[2 * i + 1] = hex[s[i] & 15];
+}
+
+static int msg_hexdigit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int msg_unhex(struct sbuf *out, const char *s, size_t len)
+{
+	if (len % 2)
+		return -1;
+	for (size_t i = 0; i < len; i += 2) {
+		int hi = msg_hexdigit(s[i]), lo = msg_hexdigit(s[i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		sbuf_addc(out, (char)(hi << 4 | lo));
+	}
+	return 0;
+}
+
+/* --- the formats --------------------------------------------------------------------------- */
+
+/* Appends bytes as a JSON value; returns the encoding's name when it is not plain text. */
+static const char *msg_json_bytes(struct sbuf *sb, const void *buf, size_t len, enum msg_encoding enc, bool embed)
+{
+	if (buf == NULL) {
+		sbuf_add(sb, "null");
+		return NULL;
+	}
+	if (enc == MSG_HEX) {
+		sbuf_addc(sb, '"');
+		msg_hex(sb, buf, len);
+		sbuf_addc(sb, '"');
+		return "hex";
+	}
+	if (enc != MSG_BASE64) {
+		if (embed && enc == MSG_AUTO && msg_json_embeddable(buf, len)) {
+			sbuf_addn(sb, buf, len);
+			return NULL;
+		}
+		if (msg_utf8_valid(buf, len)) {
+			msg_json_string(sb, buf, len);
+			return NULL;
+		}
+	}
+	sbuf_addc(sb, '"');
+	msg_base64(sb, buf, len);
+	sbuf_addc(sb, '"');
+	return "base64";
+}
+
+static void msg_json_encoding(struct sbuf *sb, const char *field, const char *enc)
+{
+	if (enc == NULL)
+		return;
+	sbuf_addf(sb, ",\"%s\":\"%s\"", field, enc);
+}
+
+void msg_json(struct sbuf *sb, const struct msg *m, enum msg_encoding enc)
+{
+	static const char *const ts_types[] = {NULL, "create_time", "log_append_time"};
+	sbuf_add(sb, "{\"topic\":");
+	msg_json_string(sb, m->topic, strlen(m->topic));
+	sbuf_add(sb, ",\"partition\":");
+	msg_int(sb, m->partition);
+	sbuf_add(sb, ",\"offset\":");
+	msg_int(sb, m->offset);
+	sbuf_add(sb, ",\"timestamp\":");
+	if (m->timestamp >= 0 && m->ts_type > 0 && m->ts_type < 3) {
+		msg_int(sb, m->timestamp);
+		sbuf_addf(sb, ",\"timestamp_type\":\"%s\"", ts_types[m->ts_type]);
+	} else {
+		sbuf_add(sb, "null,\"timestamp_type\":null");
+	}
+	sbuf_add(sb, ",\"key\":");
+	const char *ke = msg_json_bytes(sb, m->key, m->key_len, enc, false);
+	msg_json_encoding(sb, "key_encoding", ke);
+	sbuf_add(sb, ",\"headers\":[");
+	for (size_t i = 0; i < m->nheaders; i++) {
+		const struct msg_header *h = &m->headers[i];
+		sbuf_add(sb, i ? ",{\"name\":" : "{\"name\":");
+		size_t nl = strlen(h->name);
+		const char *ne = NULL;
+		if (msg_utf8_valid(h->name, nl)) {
+			msg_json_string(sb, h->name, nl);
+		} else {
+			sbuf_addc(sb, '"');
+			msg_base64(sb, h->name, nl);
+			sbuf_addc(sb, '"');
+			ne = "base64";
+		}
+		msg_json_encoding(sb, "name_encoding", ne);
+		sbuf_add(sb, ",\"value\":");
+		const char *he = msg_json_bytes(sb, h->value, h->len, enc == MSG_AUTO ? MSG_TEXT : enc, false);
+		msg_json_encoding(sb, "encoding", he);
+		sbuf_addc(sb, '}');
+	}
+	sbuf_add(sb, "],\"value\":");
+	const char *ve = msg_json_bytes(sb, m->value, m->value_len, enc, true);
+	msg_json_encoding(sb, "encoding", ve);
+	sbuf_add(sb, "}\n");
+}
+
+/* Appends bytes for a table cell, escaped, at most max columns ("..." when cut). */
+static void msg_cell(struct sbuf *sb, const void *buf, size_t len, enum msg_encoding enc, size_t max, bool pad)
+{
+	struct sbuf t = SBUF_INIT;
+	size_t take = len < max * 4 + 16 ? len : max * 4 + 16; /* enough bytes for max columns */
+	if (buf == NULL)
+		sbuf_add(&t, "-");
+	else if (enc == MSG_HEX)
+		msg_hex(&t, buf, take < max / 2 + 2 ? take : max / 2 + 2);
+	else if (enc == MSG_BASE64)
+		msg_base64(&t, buf, take < max + 3 ? take : max + 3);
+	else
+		escape_append(&t, buf, take);
+	size_t w = escape_width(sbuf_str(&t));
+	if (w > max || take < len) {
+		size_t fit = escape_fit(t.buf, max > 3 ? max - 3 : 0);
+		t.buf[fit] = '\0';
+		w = escape_width(t.buf) + 3;
+		sbuf_addn(sb, t.buf, fit);
+		sbuf_add(sb, "...");
+	} else {
+		sbuf_addn(sb, t.buf, t.len);
+	}
+	if (pad && w < max)
+		sbuf_pad(sb, ' ', max - w);
+	sbuf_free(&t);
+}
+
+void msg_table(struct sbuf *sb, const struct msg *m, enum msg_encoding enc, int width)
+{
+	char ts[32] = "-";
+	if (m->timestamp >= 0)
+		msg_time_iso(ts, m->timestamp);
+	size_t before = sb->len;
+	sbuf_addf(sb, "%-24s %3d %10lld ", ts, (int)m->partition, (long long)m->offset);
+	msg_cell(sb, m->key, m->key_len, enc, 16, true);
+	if (m->value)
+		sbuf_addf(sb, " %7zu ", m->value_len);
+	else
+		sbuf_add(sb, "       - ");
+	size_t used = sb->len - before;
+	size_t room = width > 0 ? ((size_t)width > used + 8 ? (size_t)width - used : 8) : 1000;
+	if (m->value == NULL)
+		sbuf_add(sb, "(tombstone)");
+	else
+		msg_cell(sb, m->value, m->value_len, enc, room, false);
+	sbuf_addc(sb, '\n');
+}
+
+void msg_raw(struct sbuf *sb, const struct msg *m, enum msg_encoding enc, const char *delim, size_t dlen)
+{
+	if (m->value && enc == MSG_HEX)
+		msg_hex(sb, m->value, m->value_len);
+	else if (m->value && enc == MSG_BASE64)
+		msg_base64(sb, m->value, m->value_len);
+	else if (m->value)
+		sbuf_addn(sb, m->value, m->value_len);
+	sbuf_addn(sb, delim, dlen);
+}
+
+/* --- reading the envelope back ------------------------------------------------------------- */
+
+/* Decodes the JSON string at s[0..len) (quotes included) into out. */
+static int msg_unstring(struct sbuf *out, const unsigned char *s, size_t len)
+{
+	for (size_t i = 1; i + 1 < len; i++) {
+		if (s[i] != '\\') {
+			sbuf_addc(out, (char)s[i]);
+			continue;
+		}
+		unsigned char e = s[++i];
+		if (e != 'u') {
+			static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+			const char *at = e ? strchr(from, e) : NULL;
+			if (at == NULL)
+				return -1;
+			sbuf_addc(out, to[at - from]);
+			continue;
+		}
+		int v = scan_hex4(s + i + 1);
+		uint32_t cp = (uint32_t)v;
+		i += 4;
+		if (v >= 0xd800 && v <= 0xdbff) {
+			int lo = i + 6 < len && s[i + 1] == '\\' && s[i + 2] == 'u' ? scan_hex4(s + i + 3) : -1;
+			if (lo < 0xdc00 || lo > 0xdfff)
+				return -1;
+			cp = 0x10000 + (((uint32_t)v - 0xd800) << 10) + ((uint32_t)lo - 0xdc00);
+			i += 6;
+		} else if (v >= 0xdc00 && v <= 0xdfff) {
+			return -1;
+		}
+		char b[4];
+		size_t n;
+		if (cp < 0x80)
+			b[0] = (char)cp, n = 1;
+		else if (cp < 0x800)
+			b[0] = (char)(0xc0 | cp >> 6), b[1] = (char)(0x80 | (cp & 63)), n = 2;
+		else if (cp < 0x10000)
+			b[0] = (char)(0xe0 | cp >> 12), b[1] = (char)(0x80 | ((cp >> 6) & 63)), b[2] = (char)(0x80 | (cp & 63)),
+			n = 3;
+		else
+			b[0] = (char)(0xf0 | cp >> 18), b[1] = (char)(0x80 | ((cp >> 12) & 63)),
+			b[2] = (char)(0x80 | ((cp >> 6) & 63)), b[3] = (char)(0x80 | (cp & 63)), n = 4;
+		sbuf_addn(out, b, n);
+	}
+	return 0;
+}
+
+struct msg_span {
+	const unsigned char *p;
+	size_t len;
+};
+
+/* The members of the object at j (already scanned): calls back with key text and value span. */
+static bool msg_members(struct msg_scan *j, struct msg_span *keys, struct msg_span *vals, int max, int *n)
+{
+	*n = 0;
+	scan_ws(j);
+	if (j->i >= j->len || j->s[j->i] != '{')
+		return false;
+	j->i++;
+	scan_ws(j);
+	if (j->i < j->len && j->s[j->i] == '}') {
+		j->i++;
+		return true;
+	}
+	for (;;) {
+		size_t k = j->i;
+		if (!scan_string(j))
+			return false;
+		struct msg_span key = {j->s + k, j->i - k};
+		scan_ws(j);
+		if (j->i >= j->len || j->s[j->i++] != ':')
+			return false;
+		scan_ws(j);
+		size_t v = j->i;
+		if (!scan_value(j))
+			return false;
+		if (*n < max) {
+			keys[*n] = key;
+			vals[*n] = (struct msg_span){j->s + v, j->i - v};
+			(*n)++;
+		}
+		scan_ws(j);
+		if (j->i >= j->len)
+			return false;
+		unsigned char c = j->s[j->i++];
+		if (c == '}')
+			return true;
+		if (c != ',')
+			return false;
+		scan_ws(j);
+	}
+}
+
+static const struct msg_span *msg_member(const struct msg_span *keys, const struct msg_span *vals, int n,
+					 const char *name)
+{
+	size_t nl = strlen(name);
+	for (int i = 0; i < n; i++)
+		if (keys[i].len == nl + 2 && memcmp(keys[i].p + 1, name, nl) == 0)
+			return &vals[i];
+	return NULL;
+}
+
+static bool msg_span_is(const struct msg_span *v, const char *lit)
+{
+	return v && v->len == strlen(lit) && memcmp(v->p, lit, v->len) == 0;
+}
+
+/* A string or JSON value with its encoding member into out; *has false for null. */
+static int msg_take_bytes(const struct msg_span *v, const struct msg_span *enc, struct sbuf *out, bool *has,
+			  bool verbatim_json)
+{
+	*has = false;
+	if (v == NULL || msg_span_is(v, "null"))
+		return 0;
+	*has = true;
+	if (v->p[0] != '"') {
+		if (!verbatim_json)
+			return -1;
+		sbuf_addn(out, v->p, v->len);
+		return 0;
+	}
+	struct sbuf text = SBUF_INIT;
+	int rc = msg_unstring(&text, v->p, v->len);
+	if (rc == 0 && enc && !msg_span_is(enc, "null")) {
+		if (msg_span_is(enc, "\"base64\""))
+			rc = msg_unbase64(out, sbuf_str(&text), text.len);
+		else if (msg_span_is(enc, "\"hex\""))
+			rc = msg_unhex(out, sbuf_str(&text), text.len);
+		else
+			rc = -1;
+	} else if (rc == 0) {
+		sbuf_addn(out, text.buf, text.len);
+	}
+	sbuf_free(&text);
+	return rc;
+}
+
+static int msg_take_int(const struct msg_span *v, int64_t *out)
+{
+	if (v == NULL || msg_span_is(v, "null"))
+		return 0;
+	char buf[32];
+	if (v->len >= sizeof(buf))
+		return -1;
+	memcpy(buf, v->p, v->len);
+	buf[v->len] = '\0';
+	char *end;
+	errno = 0;
+	long long n = strtoll(buf, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+int msg_parse_json(const char *line, size_t len, struct msg_in *in, char **cause)
+{
+	struct msg_span keys[16], vals[16];
+	int n;
+	struct msg_scan j = {.s = (const unsigned char *)line, .len = len};
+	memset(in, 0, sizeof(*in));
+	in->partition = -1;
+	if (!msg_members(&j, keys, vals, 16, &n) || (scan_ws(&j), j.i != len)) {
+		*cause = xstrdup("not a JSON object: write one object per line, as `tail -o json` prints");
+		return -1;
+	}
+	int64_t part = -1, ts = 0;
+	if (msg_take_int(msg_member(keys, vals, n, "partition"), &part) < 0 || part > INT32_MAX ||
+	    msg_take_int(msg_member(keys, vals, n, "timestamp"), &ts) < 0) {
+		*cause = xstrdup("partition and timestamp must be whole numbers");
+		return -1;
+	}
+	in->partition = (int32_t)part, in->timestamp = ts;
+	if (msg_take_bytes(msg_member(keys, vals, n, "key"), msg_member(keys, vals, n, "key_encoding"), &in->key,
+			   &in->has_key, false) < 0 ||
+	    msg_take_bytes(msg_member(keys, vals, n, "value"), msg_member(keys, vals, n, "encoding"), &in->value,
+			   &in->has_value, true) < 0) {
+		*cause = xstrdup("key and value must be null, a string (with \"encoding\": base64 or hex), or JSON for value");
+		msg_in_clear(in);
+		return -1;
+	}
+	const struct msg_span *hs = msg_member(keys, vals, n, "headers");
+	if (hs && !msg_span_is(hs, "null")) {
+		struct msg_scan h = {.s = hs->p, .len = hs->len};
+		if (hs->p[0] != '[')
+			goto bad_headers;
+		h.i = 1;
+		scan_ws(&h);
+		while (h.i < h.len && h.s[h.i] != ']') {
+			struct msg_span hk[8], hv[8];
+			int hn;
+			if (!msg_members(&h, hk, hv, 8, &hn))
+				goto bad_headers;
+			in->headers = xreallocarray(in->headers, (size_t)in->nheaders + 1, sizeof(*in->headers));
+			struct msg_in_header *mh = &in->headers[in->nheaders++];
+			memset(mh, 0, sizeof(*mh));
+			struct sbuf name = SBUF_INIT;
+			bool has_name;
+			int rc = msg_take_bytes(msg_member(hk, hv, hn, "name"), msg_member(hk, hv, hn, "name_encoding"), &name,
+						&has_name, false);
+			mh->name = sbuf_release(&name);
+			if (rc < 0 || !has_name ||
+			    msg_take_bytes(msg_member(hk, hv, hn, "value"), msg_member(hk, hv, hn, "encoding"), &mh->value,
+					   &mh->has_value, false) < 0)
+				goto bad_headers;
+			scan_ws(&h);
+			if (h.i < h.len && h.s[h.i] == ',') {
+				h.i++;
+				scan_ws(&h);
+			}
+		}
+	}
+	return 0;
+bad_headers:
+	*cause = xstrdup("headers must be a list of {\"name\": ..., \"value\": ...}");
+	msg_in_clear(in);
+	return -1;
+}
+
+void msg_in_clear(struct msg_in *in)
+{
+	sbuf_free(&in->key);
+	sbuf_free(&in->value);
+	for (int i = 0; i < in->nheaders; i++) {
+		free(in->headers[i].name);
+		sbuf_free(&in->headers[i].value);
+	}
+	free(in->headers);
+	memset(in, 0, sizeof(*in));
+	in->partition = -1;
+}

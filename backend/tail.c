@@ -1,0 +1,754 @@
+#include "tail.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <regex.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "escape.h"
+#include "lag.h"
+#include "xalloc.h"
+
+#define TAIL_BATCH 1000
+
+struct tail_hfilter {
+	char *name;
+	regex_t re;
+};
+
+/* What librdkafka's threads see (the rd_kafka_t's opaque): freed after the handle is destroyed. */
+struct tail_shared {
+	bool verbose;
+	atomic_int lost; /* the connection is down */
+	atomic_int gone; /* the topic was deleted */
+	pthread_mutex_t lock;
+	char *lost_why;
+};
+
+static void tail_shared_free(struct tail_shared *sh)
+{
+	if (sh == NULL)
+		return;
+	pthread_mutex_destroy(&sh->lock);
+	free(sh->lost_why);
+	free(sh);
+}
+
+struct tail {
+	rd_kafka_t *rk;
+	rd_kafka_topic_t *rkt;
+	rd_kafka_queue_t *q;
+	int pipe[2]; /* librdkafka writes a byte to [1] when q gets messages */
+	char *topic;
+	bool follow, verbose, group;
+	int64_t count;
+	int timeout_ms;
+	size_t batch_bytes; /* how much a batch may hold */
+	int batch_max;      /* messages per batch, adapted to their size */
+	rd_kafka_message_t *batch[TAIL_BATCH];
+	int bn, bi;
+	struct tail_partition *parts;
+	bool *done;
+	int nparts, ndone;
+	bool want_headers;
+	struct msg_header *hdrs;
+	size_t hcap;
+	regex_t grep, key;
+	bool has_grep, has_key;
+	struct tail_hfilter *hf;
+	int nhf;
+	int64_t shown, skipped;
+	struct tail_shared *sh;
+	bool announced; /* "reconnecting" was said */
+	char note[512];
+	char *commit_error;
+	int64_t last_commit_ms;
+};
+
+/* --- parsing --------------------------------------------------------------------------------- */
+
+static int tail_bad(char **cause, const char *s)
+{
+	*cause = xasprintf("--from `%s`: write beginning, end, an offset, -N (N before the end), @2024-05-01T12:00:00Z, "
+			   "@-15m (a time ago) or committed",
+			   s);
+	return -1;
+}
+
+int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char **cause)
+{
+	*cause = NULL;
+	if (strcmp(s, "beginning") == 0 || strcmp(s, "earliest") == 0) {
+		*out = (struct tail_from){TAIL_FROM_BEGINNING, 0};
+		return 0;
+	}
+	if (strcmp(s, "end") == 0 || strcmp(s, "latest") == 0) {
+		*out = (struct tail_from){TAIL_FROM_END, 0};
+		return 0;
+	}
+	if (strcmp(s, "committed") == 0) {
+		*out = (struct tail_from){TAIL_FROM_COMMITTED, 0};
+		return 0;
+	}
+	if (s[0] == '@') {
+		const char *t = s + 1;
+		int64_t ms;
+		char *c2 = NULL;
+		if (*t && strspn(t, "0123456789") == strlen(t) && strlen(t) > 4) {
+			*out = (struct tail_from){TAIL_FROM_TIME, strtoll(t, NULL, 10)};
+			return 0;
+		}
+		bool date = strlen(t) >= 5 && isdigit((unsigned char)t[0]) && isdigit((unsigned char)t[3]) && t[4] == '-';
+		int rc = date ? lag_parse_datetime(t, &ms, &c2) : lag_parse_duration(t, &ms, &c2);
+		if (rc < 0) {
+			*cause = xasprintf("--from %s: %s", s, c2);
+			free(c2);
+			return -1;
+		}
+		*out = (struct tail_from){TAIL_FROM_TIME, date ? ms : now_ms - ms};
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	long long n = strtoll(s, &end, 10);
+	if (errno || end == s || *end || (s[0] == '-' && n == 0))
+		return tail_bad(cause, s);
+	*out = n < 0 ? (struct tail_from){TAIL_FROM_LAST, -n} : (struct tail_from){TAIL_FROM_OFFSET, n};
+	return 0;
+}
+
+int tail_parse_partitions(const char *s, int32_t **parts, int *n, char **cause)
+{
+	char *tmp = xasprintf("t:%s", s), *topic = NULL;
+	int rc = lag_parse_topic_spec(tmp, &topic, parts, n, cause);
+	free(tmp);
+	free(topic);
+	if (rc == 0 && *n == 0) {
+		*cause = xstrdup("--partition: give partition numbers, e.g. 0,2,5-7");
+		return -1;
+	}
+	return rc;
+}
+
+/* --- librdkafka's callbacks (its threads) ----------------------------------------------------- */
+
+static void tail_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+	struct tail_shared *t = rd_kafka_opaque(rk);
+	if (t && t->verbose) {
+		char *s = escape_str(buf);
+		fprintf(stderr, "kcon: librdkafka %d %s: %s\n", level, fac, s);
+		free(s);
+	}
+}
+
+static void tail_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+	(void)rk;
+	struct tail_shared *t = opaque;
+	switch (err) {
+	case RD_KAFKA_RESP_ERR__TRANSPORT:
+	case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+	case RD_KAFKA_RESP_ERR__RESOLVE:
+		pthread_mutex_lock(&t->lock);
+		free(t->lost_why);
+		t->lost_why = escape_str(reason);
+		pthread_mutex_unlock(&t->lock);
+		atomic_store(&t->lost, 1);
+		break;
+	case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+	case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+		atomic_store(&t->gone, 1);
+		break;
+	default:
+		break;
+	}
+}
+
+/* --- open ------------------------------------------------------------------------------------ */
+
+static int64_t tail_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void tail_set(rd_kafka_conf_t *kc, const char *k, const char *fmt, size_t v)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), fmt, v);
+	rd_kafka_conf_set(kc, k, buf, NULL, 0);
+}
+
+static rd_kafka_t *tail_consumer(struct tail *t, const struct conf *conf, const struct tail_opts *o, struct err *e)
+{
+	char errstr[512];
+	rd_kafka_conf_t *kc = rd_kafka_conf_new();
+	rd_kafka_conf_set(kc, "client.id", "kcon-tail", NULL, 0);
+	rd_kafka_conf_set(kc, "log.connection.close", "false", NULL, 0);
+	/* The memory bound: half for the prefetch queue, a quarter per fetch, a quarter for our batch. */
+	size_t mb = o->max_bytes ? o->max_bytes : TAIL_DEFAULT_MAX_BYTES;
+	tail_set(kc, "queued.max.messages.kbytes", "%zu", mb / 2 / 1024 ? mb / 2 / 1024 : 1);
+	tail_set(kc, "fetch.max.bytes", "%zu", mb / 4 > 1024 ? mb / 4 : 1024);
+	tail_set(kc, "max.partition.fetch.bytes", "%zu", mb / 4 < (1u << 20) ? (mb / 4 > 1024 ? mb / 4 : 1024) : (1u << 20));
+	tail_set(kc, "queued.min.messages", "%zu", 100000);
+	t->batch_bytes = mb / 4;
+	for (size_t i = 0; i < conf->nprops; i++)
+		if (rd_kafka_conf_set(kc, conf->props[i].key, conf->props[i].value, errstr, sizeof(errstr)) !=
+		    RD_KAFKA_CONF_OK) {
+			err_set(e, CMD_USAGE, "fix the value given with -X, -F or the profile", "property %s: %s",
+				conf->props[i].key, errstr);
+			rd_kafka_conf_destroy(kc);
+			return NULL;
+		}
+	/* Never commit, never store offsets: tailing must not disturb anyone. */
+	rd_kafka_conf_set(kc, "enable.auto.commit", "false", NULL, 0);
+	rd_kafka_conf_set(kc, "enable.auto.offset.store", "false", NULL, 0);
+	rd_kafka_conf_set(kc, "enable.partition.eof", "true", NULL, 0);
+	rd_kafka_conf_set(kc, "auto.offset.reset", "earliest", NULL, 0);
+	if (o->group)
+		rd_kafka_conf_set(kc, "group.id", o->group, NULL, 0);
+	rd_kafka_conf_set_log_cb(kc, tail_log);
+	rd_kafka_conf_set_error_cb(kc, tail_error);
+	rd_kafka_conf_set_opaque(kc, t->sh);
+	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, kc, errstr, sizeof(errstr));
+	if (rk == NULL) {
+		err_set(e, CMD_USAGE, "check the TLS files (--ca, --cert, --key) and SASL settings",
+			"cannot set up the consumer: %s", errstr);
+		rd_kafka_conf_destroy(kc);
+	}
+	return rk;
+}
+
+static int tail_compile(regex_t *re, const char *what, const char *pattern, struct err *e)
+{
+	int rc = regcomp(re, pattern, REG_EXTENDED | REG_NOSUB);
+	if (rc != 0) {
+		char buf[256];
+		regerror(rc, re, buf, sizeof(buf));
+		char *p = escape_str(pattern);
+		err_set(e, CMD_USAGE, "write a POSIX extended regular expression, e.g. 'order-[0-9]+'", "%s `%s`: %s", what,
+			p, buf);
+		free(p);
+		return -1;
+	}
+	return 0;
+}
+
+static int tail_filters(struct tail *t, const struct tail_opts *o, struct err *e)
+{
+	if (o->grep && tail_compile(&t->grep, "--grep", o->grep, e) < 0)
+		return -1;
+	t->has_grep = o->grep != NULL;
+	if (o->key && tail_compile(&t->key, "--key", o->key, e) < 0)
+		return -1;
+	t->has_key = o->key != NULL;
+	t->hf = xcalloc((size_t)o->nheader_filters + 1, sizeof(*t->hf));
+	for (int i = 0; i < o->nheader_filters; i++) {
+		const char *eq = strchr(o->header_filters[i], '=');
+		if (eq == NULL || eq == o->header_filters[i]) {
+			char *p = escape_str(o->header_filters[i]);
+			err_set(e, CMD_USAGE, "write --header name=REGEX", "--header `%s`: no name=", p);
+			free(p);
+			return -1;
+		}
+		if (tail_compile(&t->hf[i].re, "--header", eq + 1, e) < 0)
+			return -1;
+		t->hf[i].name = xstrndup(o->header_filters[i], (size_t)(eq - o->header_filters[i]));
+		t->nhf++;
+	}
+	return 0;
+}
+
+/* Resolves the start and end offset of every partition. */
+static int tail_offsets(struct tail *t, struct client *c, const struct tail_opts *o, struct err *e)
+{
+	rd_kafka_topic_partition_list_t *lo = rd_kafka_topic_partition_list_new(t->nparts);
+	rd_kafka_topic_partition_list_t *hi = rd_kafka_topic_partition_list_new(t->nparts);
+	rd_kafka_topic_partition_list_t *at = rd_kafka_topic_partition_list_new(t->nparts);
+	int rc = CMD_OK;
+	for (int i = 0; i < t->nparts; i++) {
+		rd_kafka_topic_partition_list_add(lo, t->topic, t->parts[i].partition)->offset = RD_KAFKA_OFFSET_BEGINNING;
+		rd_kafka_topic_partition_list_add(hi, t->topic, t->parts[i].partition)->offset = RD_KAFKA_OFFSET_END;
+		rd_kafka_topic_partition_list_add(at, t->topic, t->parts[i].partition)->offset =
+			o->from.kind == TAIL_FROM_TIME ? o->from.value : RD_KAFKA_OFFSET_INVALID;
+	}
+	if ((rc = client_list_offsets(c, lo, e)) != CMD_OK || (rc = client_list_offsets(c, hi, e)) != CMD_OK)
+		goto out;
+	if (o->from.kind == TAIL_FROM_TIME && (rc = client_list_offsets(c, at, e)) != CMD_OK)
+		goto out;
+	if (o->from.kind == TAIL_FROM_COMMITTED) {
+		rd_kafka_resp_err_t err = rd_kafka_committed(t->rk, at, client_timeout(c));
+		if (err) {
+			rc = client_error(c, err, NULL, "read the group's committed offsets", e);
+			goto out;
+		}
+	}
+	for (int i = 0; i < t->nparts; i++) {
+		if (lo->elems[i].err || hi->elems[i].err) {
+			rc = client_error(c, lo->elems[i].err ? lo->elems[i].err : hi->elems[i].err, NULL,
+					  "read the partition's offsets", e);
+			goto out;
+		}
+		int64_t low = lo->elems[i].offset, high = hi->elems[i].offset, start = low;
+		enum lag_clamp how;
+		switch (o->from.kind) {
+		case TAIL_FROM_BEGINNING:
+			start = low;
+			break;
+		case TAIL_FROM_END:
+			start = high;
+			break;
+		case TAIL_FROM_OFFSET:
+			start = lag_clamp(o->from.value, low, high, &how);
+			break;
+		case TAIL_FROM_LAST:
+			start = lag_clamp(high - o->from.value, low, high, &how);
+			break;
+		case TAIL_FROM_TIME:
+		case TAIL_FROM_COMMITTED:
+			start = at->elems[i].err || at->elems[i].offset < 0
+					? (o->from.kind == TAIL_FROM_TIME ? high : low)
+					: lag_clamp(at->elems[i].offset, low, high, &how);
+			break;
+		}
+		t->parts[i].start = t->parts[i].next = start;
+		t->parts[i].end = high;
+	}
+out:
+	rd_kafka_topic_partition_list_destroy(lo);
+	rd_kafka_topic_partition_list_destroy(hi);
+	rd_kafka_topic_partition_list_destroy(at);
+	return rc;
+}
+
+struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, const struct tail_opts *o,
+		       struct err *e)
+{
+	struct tail *t = xcalloc(1, sizeof(*t));
+	t->pipe[0] = t->pipe[1] = -1;
+	t->sh = xcalloc(1, sizeof(*t->sh));
+	pthread_mutex_init(&t->sh->lock, NULL);
+	t->sh->verbose = verbose;
+	t->topic = xstrdup(o->topic);
+	t->follow = o->follow;
+	t->verbose = verbose;
+	t->count = o->count;
+	t->group = o->group != NULL;
+	t->want_headers = o->headers || o->nheader_filters > 0;
+	t->timeout_ms = client_timeout(c);
+	t->batch_max = 100;
+	if (o->from.kind == TAIL_FROM_COMMITTED && o->group == NULL) {
+		err_set(e, CMD_USAGE, "give --group G, or another --from", "--from committed needs a group");
+		goto fail;
+	}
+	if (tail_filters(t, o, e) < 0)
+		goto fail;
+
+	/* The topic and its partitions, through the session's client (its errors carry hints). */
+	struct model *m = NULL;
+	client_invalidate(c);
+	if (client_metadata(c, 0, &m, e) != CMD_OK)
+		goto fail;
+	const struct model_topic *mt = model_topic_find(m, o->topic);
+	if (mt == NULL || mt->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || mt->npartitions == 0) {
+		char *name = escape_str(o->topic);
+		err_set(e, CMD_FAILED, "`topics` lists the topics; names are case-sensitive", "unknown topic `%s`", name);
+		free(name);
+		model_unref(&m);
+		goto fail;
+	}
+	int n = o->partitions ? o->npartitions : mt->npartitions;
+	t->parts = xcalloc((size_t)n + 1, sizeof(*t->parts));
+	t->done = xcalloc((size_t)n + 1, sizeof(*t->done));
+	for (int i = 0; i < n; i++) {
+		int32_t p = o->partitions ? o->partitions[i] : mt->partitions[i].id;
+		bool found = false;
+		for (int k = 0; k < mt->npartitions; k++)
+			found = found || mt->partitions[k].id == p;
+		if (!found) {
+			err_set(e, CMD_USAGE, "`topic describe` lists the partitions", "topic `%s` has no partition %d",
+				mt->name, (int)p);
+			model_unref(&m);
+			goto fail;
+		}
+		t->parts[t->nparts++].partition = p;
+	}
+	model_unref(&m);
+
+	if ((t->rk = tail_consumer(t, conf, o, e)) == NULL)
+		goto fail;
+	if (tail_offsets(t, c, o, e) != CMD_OK)
+		goto fail;
+
+	t->rkt = rd_kafka_topic_new(t->rk, t->topic, NULL);
+	t->q = rd_kafka_queue_new(t->rk);
+	if (pipe(t->pipe) == 0) {
+		fcntl(t->pipe[0], F_SETFL, O_NONBLOCK);
+		fcntl(t->pipe[1], F_SETFL, O_NONBLOCK);
+		rd_kafka_queue_io_event_enable(t->q, t->pipe[1], "1", 1);
+	}
+	/* Metadata on the consumer first, so fetching starts at once rather than at its next refresh. */
+	const struct rd_kafka_metadata *md = NULL;
+	if (rd_kafka_metadata(t->rk, 0, t->rkt, &md, t->timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR)
+		rd_kafka_metadata_destroy(md);
+	for (int i = 0; i < t->nparts; i++) {
+		struct tail_partition *p = &t->parts[i];
+		if (!t->follow && p->start >= p->end) {
+			t->done[i] = true;
+			t->ndone++;
+			continue;
+		}
+		if (rd_kafka_consume_start_queue(t->rkt, p->partition, p->start, t->q) < 0) {
+			rd_kafka_resp_err_t err = rd_kafka_last_error();
+			client_error(c, err, NULL, "start consuming", e);
+			goto fail;
+		}
+	}
+	t->last_commit_ms = tail_mono_ms();
+	return t;
+fail:
+	tail_close(&t);
+	return NULL;
+}
+
+int tail_fd(const struct tail *t)
+{
+	return t->pipe[0];
+}
+
+/* --- next ------------------------------------------------------------------------------------ */
+
+static int tail_index(const struct tail *t, int32_t partition)
+{
+	for (int i = 0; i < t->nparts; i++)
+		if (t->parts[i].partition == partition)
+			return i;
+	return -1;
+}
+
+static void tail_mark_done(struct tail *t, int i)
+{
+	if (!t->done[i]) {
+		t->done[i] = true;
+		t->ndone++;
+	}
+}
+
+static bool tail_match(regex_t *re, const void *buf, size_t len)
+{
+	if (buf == NULL)
+		return false;
+	regmatch_t pm = {.rm_so = 0, .rm_eo = (regoff_t)len};
+	return regexec(re, buf, 1, &pm, REG_STARTEND) == 0;
+}
+
+/* Fills m's headers from rm; false when rm has none and none are needed. */
+static void tail_headers(struct tail *t, rd_kafka_message_t *rm, struct msg *m)
+{
+	rd_kafka_headers_t *h = NULL;
+	m->headers = NULL;
+	m->nheaders = 0;
+	if (rd_kafka_message_headers(rm, &h) != RD_KAFKA_RESP_ERR_NO_ERROR || h == NULL)
+		return;
+	size_t n = rd_kafka_header_cnt(h);
+	if (n > t->hcap) {
+		t->hdrs = xreallocarray(t->hdrs, n, sizeof(*t->hdrs));
+		t->hcap = n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *name;
+		const void *val;
+		size_t size;
+		if (rd_kafka_header_get_all(h, i, &name, &val, &size))
+			break;
+		t->hdrs[i] = (struct msg_header){name, val, size};
+		m->nheaders++;
+	}
+	m->headers = t->hdrs;
+}
+
+static bool tail_pass(struct tail *t, const struct msg *m)
+{
+	if (t->has_grep && !tail_match(&t->grep, m->value, m->value_len))
+		return false;
+	if (t->has_key && !tail_match(&t->key, m->key, m->key_len))
+		return false;
+	for (int i = 0; i < t->nhf; i++) {
+		bool any = false;
+		for (size_t k = 0; k < m->nheaders && !any; k++)
+			any = strcmp(m->headers[k].name, t->hf[i].name) == 0 &&
+			      tail_match(&t->hf[i].re, m->headers[k].value, m->headers[k].len);
+		if (!any)
+			return false;
+	}
+	return true;
+}
+
+static void tail_free_batch(struct tail *t)
+{
+	for (int i = 0; i < t->bn; i++)
+		rd_kafka_message_destroy(t->batch[i]);
+	t->bn = t->bi = 0;
+}
+
+/* Takes what is waiting into the batch, sized so that it holds at most batch_bytes. */
+static int tail_fill(struct tail *t)
+{
+	tail_free_batch(t);
+	ssize_t n = rd_kafka_consume_batch_queue(t->q, 0, t->batch, (size_t)t->batch_max);
+	if (n <= 0)
+		return 0;
+	t->bn = (int)n;
+	size_t bytes = 0;
+	for (int i = 0; i < t->bn; i++)
+		bytes += t->batch[i]->len + t->batch[i]->key_len + 64;
+	size_t avg = bytes / (size_t)n, fit = avg ? t->batch_bytes / avg : TAIL_BATCH;
+	t->batch_max = fit < 1 ? 1 : fit > TAIL_BATCH ? TAIL_BATCH : (int)fit;
+	return t->bn;
+}
+
+static void tail_drain_pipe(struct tail *t)
+{
+	char buf[64];
+	while (t->pipe[0] >= 0 && read(t->pipe[0], buf, sizeof(buf)) > 0)
+		;
+}
+
+static void tail_commit(struct tail *t, int wait_ms);
+
+enum tail_event tail_next(struct tail *t, int timeout_ms, struct msg *m, const char **note, struct err *e)
+{
+	*note = NULL;
+	for (;;) {
+		if (t->count > 0 && t->shown >= t->count)
+			return TAIL_END;
+		if (!t->follow && t->ndone >= t->nparts)
+			return TAIL_END;
+		if (atomic_load(&t->sh->gone))
+			return err_set(e, CMD_FAILED, "the topic was deleted while tailing: nothing more will come",
+				       "topic `%s` was deleted", t->topic),
+			       TAIL_FAILED;
+		if (atomic_load(&t->sh->lost) && !t->announced) {
+			pthread_mutex_lock(&t->sh->lock);
+			snprintf(t->note, sizeof(t->note), "connection lost (%s): reconnecting",
+				 t->sh->lost_why ? t->sh->lost_why : "broker down");
+			pthread_mutex_unlock(&t->sh->lock);
+			t->announced = true;
+			*note = t->note;
+			return TAIL_NOTE;
+		}
+		if (t->group && tail_mono_ms() - t->last_commit_ms > 5000)
+			tail_commit(t, 0);
+		if (t->bi >= t->bn)
+			rd_kafka_poll(t->rk, 0); /* serves the error callback */
+		if (t->bi >= t->bn && tail_fill(t) == 0) {
+			if (timeout_ms <= 0)
+				return TAIL_IDLE;
+			struct pollfd pfd = {.fd = t->pipe[0], .events = POLLIN};
+			if (t->pipe[0] >= 0)
+				poll(&pfd, 1, timeout_ms);
+			tail_drain_pipe(t);
+			if (tail_fill(t) == 0)
+				return TAIL_IDLE;
+		}
+		rd_kafka_message_t *rm = t->batch[t->bi++];
+		int i = tail_index(t, rm->partition);
+		if (i < 0)
+			continue;
+		if (rm->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+			if (!t->follow && rm->offset >= t->parts[i].end)
+				tail_mark_done(t, i);
+			continue;
+		}
+		if (rm->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || rm->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+		    rm->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
+			atomic_store(&t->sh->gone, 1);
+			continue;
+		}
+		if (rm->err)
+			continue; /* transient: librdkafka retries */
+		if (t->announced) {
+			t->announced = false;
+			atomic_store(&t->sh->lost, 0);
+			*note = "reconnected: resuming where it stopped";
+			t->bi--; /* hand this message out on the next call */
+			return TAIL_NOTE;
+		}
+		struct tail_partition *p = &t->parts[i];
+		if (rm->offset < p->next)
+			continue; /* seen already (a refetch after a reconnect) */
+		if (!t->follow && rm->offset >= p->end) {
+			tail_mark_done(t, i);
+			continue;
+		}
+		p->next = rm->offset + 1;
+		if (!t->follow && p->next >= p->end)
+			tail_mark_done(t, i);
+		rd_kafka_timestamp_type_t tt;
+		int64_t ts = rd_kafka_message_timestamp(rm, &tt);
+		*m = (struct msg){
+			.topic = t->topic,
+			.partition = rm->partition,
+			.offset = rm->offset,
+			.timestamp = ts,
+			.ts_type = tt == RD_KAFKA_TIMESTAMP_CREATE_TIME ? 1 : tt == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? 2 : 0,
+			.key = rm->key,
+			.key_len = rm->key_len,
+			.value = rm->payload,
+			.value_len = rm->len,
+		};
+		if (t->want_headers)
+			tail_headers(t, rm, m);
+		if (!tail_pass(t, m)) {
+			t->skipped++;
+			continue;
+		}
+		t->shown++;
+		return TAIL_MSG;
+	}
+}
+
+struct tail_stats tail_stats(const struct tail *t)
+{
+	return (struct tail_stats){t->shown, t->skipped, t->nparts, t->parts, t->commit_error};
+}
+
+/* Commits the positions of what was shown; waits up to wait_ms for the result (0: not at all). */
+static void tail_commit(struct tail *t, int wait_ms)
+{
+	t->last_commit_ms = tail_mono_ms();
+	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(t->nparts);
+	for (int i = 0; i < t->nparts; i++)
+		if (t->parts[i].next > t->parts[i].start)
+			rd_kafka_topic_partition_list_add(l, t->topic, t->parts[i].partition)->offset = t->parts[i].next;
+	if (l->cnt == 0) {
+		rd_kafka_topic_partition_list_destroy(l);
+		return;
+	}
+	rd_kafka_queue_t *q = rd_kafka_queue_new(t->rk);
+	rd_kafka_commit_queue(t->rk, l, q, NULL, NULL);
+	rd_kafka_event_t *ev = wait_ms > 0 ? rd_kafka_queue_poll(q, wait_ms) : NULL;
+	if (wait_ms > 0) {
+		rd_kafka_resp_err_t err = ev ? rd_kafka_event_error(ev) : RD_KAFKA_RESP_ERR__TIMED_OUT;
+		const rd_kafka_topic_partition_list_t *res = ev ? rd_kafka_event_topic_partition_list(ev) : NULL;
+		for (int i = 0; !err && res && i < res->cnt; i++)
+			err = res->elems[i].err;
+		free(t->commit_error);
+		t->commit_error = err ? xstrdup(rd_kafka_err2str(err)) : NULL;
+	}
+	if (ev)
+		rd_kafka_event_destroy(ev);
+	rd_kafka_queue_destroy(q);
+	rd_kafka_topic_partition_list_destroy(l);
+}
+
+/* Destroys a consumer on a helper thread, abandoned after a bounded wait. */
+struct tail_reaper {
+	rd_kafka_t *rk;
+	struct tail_shared *sh;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done, abandoned;
+};
+
+static void *tail_reap(void *arg)
+{
+	struct tail_reaper *r = arg;
+	rd_kafka_destroy_flags(r->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+	tail_shared_free(r->sh);
+	pthread_mutex_lock(&r->lock);
+	r->done = true;
+	bool abandoned = r->abandoned;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	if (abandoned) {
+		pthread_mutex_destroy(&r->lock);
+		pthread_cond_destroy(&r->cond);
+		free(r);
+	}
+	return NULL;
+}
+
+static void tail_destroy_bounded(rd_kafka_t *rk, struct tail_shared *sh, int wait_ms)
+{
+	struct tail_reaper *r = xcalloc(1, sizeof(*r));
+	r->rk = rk;
+	r->sh = sh;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->cond, NULL);
+	pthread_t th;
+	if (pthread_create(&th, NULL, tail_reap, r) != 0) {
+		free(r);
+		return; /* leak the handle rather than risk a hang */
+	}
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += wait_ms / 1000;
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000)
+		until.tv_sec++, until.tv_nsec -= 1000000000;
+	pthread_mutex_lock(&r->lock);
+	while (!r->done && pthread_cond_timedwait(&r->cond, &r->lock, &until) == 0)
+		;
+	bool done = r->done;
+	r->abandoned = !done;
+	pthread_mutex_unlock(&r->lock);
+	if (done) {
+		pthread_join(th, NULL);
+		pthread_mutex_destroy(&r->lock);
+		pthread_cond_destroy(&r->cond);
+		free(r);
+	} else {
+		pthread_detach(th);
+	}
+}
+
+void tail_close(struct tail **tp)
+{
+	struct tail *t = *tp;
+	if (t == NULL)
+		return;
+	*tp = NULL;
+	tail_free_batch(t);
+	if (t->rk && t->group && !atomic_load(&t->sh->gone))
+		tail_commit(t, t->timeout_ms);
+	if (t->q) {
+		rd_kafka_queue_io_event_enable(t->q, -1, NULL, 0);
+		rd_kafka_queue_destroy(t->q);
+	}
+	if (t->rkt)
+		rd_kafka_topic_destroy(t->rkt);
+	if (t->rk)
+		tail_destroy_bounded(t->rk, t->sh, 3000);
+	else
+		tail_shared_free(t->sh);
+	for (int i = 0; i < 2; i++)
+		if (t->pipe[i] >= 0)
+			close(t->pipe[i]);
+	if (t->has_grep)
+		regfree(&t->grep);
+	if (t->has_key)
+		regfree(&t->key);
+	for (int i = 0; i < t->nhf; i++) {
+		regfree(&t->hf[i].re);
+		free(t->hf[i].name);
+	}
+	free(t->hf);
+	free(t->hdrs);
+	free(t->parts);
+	free(t->done);
+	free(t->commit_error);
+	free(t->topic);
+	free(t);
+}
