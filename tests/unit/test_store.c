@@ -1,0 +1,444 @@
+/* store: schema migrations, samples and change detection, roll-ups and retention, gaps, events,
+ * snapshots, the corrupt-file path, permissions, redaction and command history. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "store.h"
+#include "xalloc.h"
+
+#define T0 1700000000000LL /* a round minute: 2023-11-14T22:13:20Z is not; use multiples below */
+
+static char *test_dir(void)
+{
+	char tmpl[] = "/tmp/kcon-test-store-XXXXXX";
+	char *d = mkdtemp(tmpl);
+	assert_non_null(d);
+	return xstrdup(d);
+}
+
+static void test_rm(const char *dir)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+static int64_t test_count(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static struct store *test_open(const char *path, const struct store_opts *o)
+{
+	char *notice = NULL, *cause = NULL;
+	struct store *s = store_open(path, o, &notice, &cause);
+	if (s == NULL)
+		fail_msg("store_open: %s", cause);
+	assert_null(notice);
+	return s;
+}
+
+/* A model of one broker set and one topic "t" with partition 0 led by leader with isr. */
+static struct model *test_model(int nbrokers, int32_t leader, int32_t *isr, int nisr, const char *topic2)
+{
+	int32_t r[] = {1, 2, 3};
+	rd_kafka_metadata_partition_t p[] = {{.id = 0, .leader = leader, .replica_cnt = 3, .replicas = r,
+					      .isr_cnt = nisr, .isrs = isr}};
+	rd_kafka_metadata_topic_t topics[] = {{.topic = "t", .partition_cnt = 1, .partitions = p},
+					      {.topic = (char *)topic2, .partition_cnt = 1, .partitions = p}};
+	rd_kafka_metadata_broker_t brokers[] = {{1, "a", 9092}, {2, "b", 9092}, {3, "c", 9092}};
+	struct rd_kafka_metadata md = {.broker_cnt = nbrokers, .brokers = brokers, .topic_cnt = topic2 ? 2 : 1,
+				       .topics = topics};
+	return model_new(&md, "cid", 1, T0);
+}
+
+static void test_migrations(void **state)
+{
+	(void)state;
+	/* From every older version: build it, put a row in, open, and find the row and the new tables. */
+	for (int from = 0; from < STORE_SCHEMA_VERSION; from++) {
+		char *dir = test_dir(), *path = xasprintf("%s/history.db", dir), *cause = NULL;
+		sqlite3 *db;
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(store_migrate(db, 0, from, &cause), 0);
+		if (from >= 1)
+			assert_int_equal(sqlite3_exec(db, "INSERT INTO cluster(key, seen_ms) VALUES('old', 5)", NULL, NULL, NULL),
+					 SQLITE_OK);
+		sqlite3_close(db);
+		struct store *s = test_open(path, NULL);
+		assert_int_equal(test_count(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+		assert_int_equal(test_count(s, "SELECT count(*) FROM cluster WHERE key='old'"), from >= 1 ? 1 : 0);
+		assert_int_equal(test_count(s, "SELECT count(*) FROM command"), 0);
+		assert_int_equal(test_count(s, "SELECT count(*) FROM rollup"), 0);
+		store_close(&s);
+		/* reopening a current file changes nothing */
+		s = test_open(path, NULL);
+		assert_int_equal(test_count(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+		store_close(&s);
+		test_rm(dir);
+		free(path);
+		free(dir);
+	}
+}
+
+static void test_newer_schema_refused(void **state)
+{
+	(void)state;
+	char *dir = test_dir(), *path = xasprintf("%s/history.db", dir), *cause = NULL, *notice = NULL;
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_exec(db, "PRAGMA user_version=99", NULL, NULL, NULL);
+	sqlite3_close(db);
+	assert_null(store_open(path, NULL, &notice, &cause));
+	assert_non_null(strstr(cause, "newer than this kcon"));
+	free(cause);
+	test_rm(dir);
+	free(path);
+	free(dir);
+}
+
+static void test_samples_change_only(void **state)
+{
+	(void)state;
+	struct store_opts o = {.partition_interval_s = 60};
+	struct store *s = test_open(":memory:", &o);
+	char *cause = NULL;
+	/* 10 ticks 10 s apart: partition 0 moves every tick, partition 1 never */
+	for (int i = 0; i < 10; i++) {
+		struct store_tick *t = store_tick_begin(s, "cid", "b:9092", T0 + i * 10000LL);
+		store_tick_group(t, "g", "Stable");
+		store_tick_group_partition(t, "g", "t", 0, 100 + i, 200 + 2 * i);
+		store_tick_group_partition(t, "g", "t", 1, 50, 50);
+		store_tick_topic_partition(t, "t", 0, 200 + 2 * i);
+		store_tick_topic_partition(t, "t", 1, 50);
+		assert_int_equal(store_tick_commit(&t, &cause), 0);
+	}
+	/* the aggregates every tick */
+	struct store_point *p;
+	int n;
+	assert_int_equal(store_series(s, "cid", "g", "", -1, T0, &p, &n, &cause), 0);
+	assert_int_equal(n, 10);
+	assert_int_equal(p[9].a, 109 + 50);       /* committed sum */
+	assert_int_equal(p[9].b, (218 - 109) + 0); /* lag */
+	free(p);
+	assert_int_equal(store_series(s, "cid", "", "t", -1, T0, &p, &n, &cause), 0);
+	assert_int_equal(n, 10);
+	assert_int_equal(p[3].a, 206 + 50);
+	free(p);
+	/* the busy partition: the first row, then at most one a minute (at 60 s); the idle one once */
+	assert_int_equal(store_series(s, "cid", "g", "t", 0, T0, &p, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(p[1].ts_ms, T0 + 60000);
+	assert_int_equal(p[1].a, 106);
+	free(p);
+	assert_int_equal(store_series(s, "cid", "g", "t", 1, T0, &p, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	free(p);
+	struct store_tick *t = store_tick_begin(s, "cid", "b:9092", T0 + 120000);
+	store_tick_group_partition(t, "g", "t", 0, 170, 300);
+	store_tick_group_partition(t, "g", "t", 1, 50, 50);
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	assert_int_equal(store_series(s, "cid", "g", "t", 0, T0, &p, &n, &cause), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(p[2].a, 170);
+	assert_int_equal(p[2].b, 300);
+	free(p);
+	assert_int_equal(store_series(s, "cid", "g", "t", 1, T0, &p, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	free(p);
+	/* the cluster by bootstrap, by key, or the last */
+	char *c = store_cluster(s, NULL, "b:9092", &cause);
+	assert_string_equal(c, "cid");
+	free(c);
+	assert_null(store_cluster(s, "nope", NULL, &cause));
+	free(cause);
+	cause = NULL;
+	store_close(&s);
+}
+
+static void test_rollup_retention(void **state)
+{
+	(void)state;
+	struct store *s = test_open(":memory:", NULL);
+	char *cause = NULL;
+	int64_t base = 1699999200000LL; /* a whole hour */
+	/* 2 hours of 10 s ticks with lag i % 60 */
+	for (int i = 0; i < 720; i++) {
+		struct store_tick *t = store_tick_begin(s, "cid", NULL, base + i * 10000LL);
+		store_tick_group_partition(t, "g", "t", 0, i, i + i % 6);
+		assert_int_equal(store_tick_commit(&t, &cause), 0);
+	}
+	int64_t end = base + 7200000;
+	assert_int_equal(store_maintain(s, end, &cause), 0);
+	/* 120 minutes and 2 hours of the aggregate, and of the partition */
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=-1 AND "
+				       "res=60"),
+			 120);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=-1 AND "
+				       "res=3600"),
+			 2);
+	/* a minute's average lag of 0..5 is 2 (integer), its max 5 */
+	assert_int_equal(test_count(s, "SELECT b FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=-1 AND res=60 "
+				       "ORDER BY ts LIMIT 1"),
+			 2);
+	assert_int_equal(test_count(s, "SELECT bmax FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=-1 AND "
+				       "res=3600 ORDER BY ts LIMIT 1"),
+			 5);
+	/* running it again adds nothing */
+	assert_int_equal(store_maintain(s, end, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup WHERE res=60"), 240);
+	/* a day later the raw rows are gone; the series reads from the roll-ups */
+	assert_int_equal(store_maintain(s, end + 24 * 3600000LL, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample"), 0);
+	struct store_point *p;
+	int n;
+	assert_int_equal(store_series(s, "cid", "g", "", -1, base, &p, &n, &cause), 0);
+	assert_int_equal(n, 120);
+	free(p);
+	/* after 8 days only the hours; after 91 nothing */
+	assert_int_equal(store_maintain(s, end + 8 * 86400000LL, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup WHERE res=60"), 0);
+	assert_int_equal(store_series(s, "cid", "g", "", -1, base, &p, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	free(p);
+	assert_int_equal(store_maintain(s, end + 91 * 86400000LL, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup"), 0);
+	store_close(&s);
+}
+
+static void test_gaps(void **state)
+{
+	(void)state;
+	struct store *s = test_open(":memory:", NULL);
+	char *cause = NULL;
+	for (int i = 0; i < 6; i++) {
+		int64_t ts = T0 + i * 10000LL;
+		if (i == 2 || i == 3) {
+			assert_int_equal(store_gap(s, "cid", NULL, ts, "broker down", &cause), 0);
+			continue;
+		}
+		struct store_tick *t = store_tick_begin(s, "cid", NULL, ts);
+		store_tick_group_partition(t, "g", "t", 0, 10, 20);
+		assert_int_equal(store_tick_commit(&t, &cause), 0);
+	}
+	assert_int_equal(test_count(s, "SELECT count(*) FROM gap"), 1);
+	assert_int_equal(test_count(s, "SELECT end_ms FROM gap"), T0 + 40000);
+	struct store_point *p;
+	int n;
+	assert_int_equal(store_series(s, "cid", "g", "", -1, T0, &p, &n, &cause), 0);
+	assert_int_equal(n, 5); /* 4 samples and the gap, not zeros */
+	assert_true(p[2].gap);
+	assert_int_equal(p[2].ts_ms, T0 + 20000);
+	assert_false(p[3].gap);
+	free(p);
+	store_close(&s);
+}
+
+static void test_events_and_snapshot(void **state)
+{
+	(void)state;
+	struct store *s = test_open(":memory:", NULL);
+	char *cause = NULL;
+	int32_t isr3[] = {1, 2, 3}, isr2[] = {1, 2};
+	struct model *m1 = test_model(3, 1, isr3, 3, NULL), *m2 = test_model(2, 2, isr2, 2, "new");
+	struct store_tick *t = store_tick_begin(s, "cid", NULL, T0);
+	store_tick_model(t, m1);
+	store_tick_group(t, "g", "Stable");
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	t = store_tick_begin(s, "cid", NULL, T0 + 10000);
+	store_tick_model(t, m1); /* unchanged: no events, seen later */
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM event"), 0);
+	t = store_tick_begin(s, "cid", NULL, T0 + 20000);
+	store_tick_model(t, m2);
+	store_tick_group(t, "g", "PreparingRebalance");
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='broker-gone' AND subject='broker 3'"), 1);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='leader-change' AND subject='t/0'"), 1);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='isr-shrink' AND subject='t/0'"), 1);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='topic-created' AND subject='new'"), 1);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='group-state'"), 1);
+	t = store_tick_begin(s, "cid", NULL, T0 + 30000);
+	store_tick_model(t, m1);
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='broker-back'"), 1);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='isr-expand'"), 1);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='topic-deleted'"), 1);
+	/* the last snapshot comes back as a model, with when it was last seen */
+	struct model *back;
+	int64_t seen;
+	assert_int_equal(store_last_model(s, "cid", &back, &seen, &cause), 0);
+	assert_int_equal(seen, T0 + 30000);
+	assert_int_equal(back->nbrokers, 3);
+	assert_string_equal(back->cluster_id, "cid");
+	assert_int_equal(back->ntopics, 1);
+	assert_int_equal(back->topics[0].partitions[0].nisr, 3);
+	assert_int_equal(back->topics[0].partitions[0].replicas[2], 3);
+	model_unref(&back);
+	assert_int_equal(store_last_model(s, "other", &back, &seen, &cause), -1);
+	free(cause);
+	model_unref(&m1);
+	model_unref(&m2);
+	store_close(&s);
+}
+
+static void test_corrupt(void **state)
+{
+	(void)state;
+	for (int kind = 0; kind < 2; kind++) {
+		char *dir = test_dir(), *path = xasprintf("%s/history.db", dir), *cause = NULL, *notice = NULL;
+		if (kind == 0) {
+			FILE *f = fopen(path, "w");
+			for (int i = 0; i < 5000; i++)
+				fputc((i * 7919) & 0xff, f);
+			fclose(f);
+		} else {
+			/* a real store with data, cut in half */
+			struct store *s = test_open(path, NULL);
+			for (int i = 0; i < 200; i++) {
+				struct store_tick *t = store_tick_begin(s, "cid", NULL, T0 + i * 10000LL);
+				for (int p = 0; p < 50; p++)
+					store_tick_group_partition(t, "g", "t", p, i * 100 + p, i * 200 + p);
+				assert_int_equal(store_tick_commit(&t, &cause), 0);
+			}
+			sqlite3_exec(store_db(s), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+			store_close(&s);
+			struct stat st;
+			assert_int_equal(stat(path, &st), 0);
+			assert_true(st.st_size > 8192);
+			assert_int_equal(truncate(path, st.st_size / 2), 0);
+		}
+		struct store *s = store_open(path, NULL, &notice, &cause);
+		assert_non_null(s);
+		assert_non_null(notice);
+		assert_non_null(strstr(notice, "moved aside as"));
+		assert_int_equal(test_count(s, "SELECT count(*) FROM cluster"), 0);
+		store_close(&s);
+		/* the bad file is kept beside it */
+		char *cmd = xasprintf("ls '%s' | grep -c 'history.db.corrupt-'", dir);
+		FILE *p = popen(cmd, "r");
+		int found = 0;
+		assert_int_equal(fscanf(p, "%d", &found), 1);
+		pclose(p);
+		assert_int_equal(found, 1);
+		free(cmd);
+		free(notice);
+		test_rm(dir);
+		free(path);
+		free(dir);
+	}
+}
+
+static void test_permissions(void **state)
+{
+	(void)state;
+	char *dir = test_dir(), *sub = xasprintf("%s/a/b/kcon", dir), *notice = NULL, *cause = NULL;
+	mode_t old = umask(022);
+	char *got = store_state_dir(sub, &notice, &cause);
+	assert_string_equal(got, sub);
+	assert_null(notice);
+	struct stat st;
+	assert_int_equal(stat(sub, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	char *path = xasprintf("%s/history.db", sub);
+	struct store *s = test_open(path, NULL);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode='wal'"), 1);
+	store_close(&s);
+	/* KCON_STATE_DIR when no override */
+	setenv("KCON_STATE_DIR", sub, 1);
+	char *env = store_state_dir(NULL, &notice, &cause);
+	assert_string_equal(env, sub);
+	unsetenv("KCON_STATE_DIR");
+	/* no HOME, no XDG: /tmp/kcon-UID, said once */
+	char *home = getenv("HOME") ? xstrdup(getenv("HOME")) : NULL, *xdg = getenv("XDG_STATE_HOME") ? xstrdup(getenv("XDG_STATE_HOME")) : NULL;
+	unsetenv("HOME");
+	unsetenv("XDG_STATE_HOME");
+	char *tmp = store_state_dir(NULL, &notice, &cause);
+	char *want = xasprintf("/tmp/kcon-%u", (unsigned)getuid());
+	assert_string_equal(tmp, want);
+	assert_non_null(notice);
+	if (home)
+		setenv("HOME", home, 1);
+	if (xdg)
+		setenv("XDG_STATE_HOME", xdg, 1);
+	umask(old);
+	free(home), free(xdg), free(tmp), free(want), free(notice), free(env), free(path), free(got), free(sub);
+	test_rm(dir);
+	free(dir);
+}
+
+static void test_redact(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"topics", "topics"},
+		{"tail orders -X sasl.password=hunter2", "tail orders -X sasl.password=***"},
+		{"tail orders -Xsasl.password=hunter2", "tail orders -Xsasl.password=***"},
+		{"connect --password hunter2 --user bob", "connect --password *** --user bob"},
+		{"connect --password=hunter2", "connect --password=***"},
+		{"x token=abc; y secret=s3 z", "x token=***; y secret=*** z"},
+		{"x -X ssl.key.password=p -X acks=all", "x -X ssl.key.password=*** -X acks=all"},
+		{"x sasl.jaas.config='a b c'", "x sasl.jaas.config=***"},
+		{"broken 'quote password=abc", "broken 'quote password=***"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *r = store_redact(cases[i].in);
+		assert_string_equal(r, cases[i].out);
+		free(r);
+	}
+}
+
+static void test_commands(void **state)
+{
+	(void)state;
+	struct store *s = test_open(":memory:", NULL);
+	assert_int_equal(store_command_add(s, "repl", "topics", T0), 0);
+	assert_int_equal(store_command_add(s, "repl", "topics", T0 + 1), 0); /* repeated: kept once */
+	assert_int_equal(store_command_add(s, "repl", "x -X sasl.password=pw", T0 + 2), 0);
+	assert_int_equal(store_command_add(s, "tui", "groups", T0 + 3), 0);
+	int n;
+	char **l = store_commands(s, "repl", 10, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(l[0], "topics");
+	assert_string_equal(l[1], "x -X sasl.password=***");
+	for (int i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+	l = store_commands(s, "repl", 1, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(l[0], "x -X sasl.password=***");
+	free(l[0]);
+	free(l);
+	store_close(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_migrations),        cmocka_unit_test(test_newer_schema_refused),
+		cmocka_unit_test(test_samples_change_only), cmocka_unit_test(test_rollup_retention),
+		cmocka_unit_test(test_gaps),              cmocka_unit_test(test_events_and_snapshot),
+		cmocka_unit_test(test_corrupt),           cmocka_unit_test(test_permissions),
+		cmocka_unit_test(test_redact),            cmocka_unit_test(test_commands),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
