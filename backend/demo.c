@@ -634,7 +634,8 @@ struct demo *demo_start(struct err *e)
 		goto fail;
 
 	rd_kafka_conf_t *kc = demo_conf(d, "demo-producer");
-	rd_kafka_conf_set(kc, "linger.ms", "20", NULL, 0);
+	rd_kafka_conf_set(kc, "linger.ms", "100", NULL, 0);
+	rd_kafka_conf_set(kc, "compression.type", "lz4", NULL, 0); /* the mock keeps batches as sent: less memory */
 	rd_kafka_conf_set(kc, "partitioner", "murmur2_random", NULL, 0); /* keys land where Java clients put them */
 	rd_kafka_conf_set_dr_msg_cb(kc, demo_delivered);
 	if ((d->producer = demo_handle(d, RD_KAFKA_PRODUCER, kc, e)) == NULL)
