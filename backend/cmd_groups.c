@@ -114,6 +114,13 @@ static rd_kafka_topic_partition_list_t *groups_all_partitions(const struct model
 	return l;
 }
 
+static void groups_nap(int64_t ms)
+{
+	struct timespec ts = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000};
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
 /* --- lag computation ------------------------------------------------------------------------ */
 
 /* Offsets of one partition of the model, filled in batches. */
@@ -707,13 +714,6 @@ static int groups_seconds(struct cmd_ctx *ctx, const char *name, int64_t def, in
 	return CMD_USAGE;
 }
 
-static void groups_nap(int64_t ms)
-{
-	struct timespec ts = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000};
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 {
 	const char *topic = cmd_arg(ctx, "topic");
@@ -869,6 +869,36 @@ static int groups_reset_targets(struct cmd_ctx *ctx, const struct model *m, cons
 	return CMD_OK;
 }
 
+/*
+ * client_list_offsets, asked again for a few seconds while partitions have no leader yet (a topic
+ * created a moment ago), so `topic create` and `group reset` can follow each other in a script.
+ */
+static int groups_list_offsets(struct client *c, rd_kafka_topic_partition_list_t *l, struct err *e)
+{
+	int64_t *asked = xcalloc((size_t)l->cnt + 1, sizeof(int64_t));
+	for (int i = 0; i < l->cnt; i++)
+		asked[i] = l->elems[i].offset;
+	int rc;
+	for (int tries = 0;; tries++) {
+		if ((rc = client_list_offsets(c, l, e)) != CMD_OK || tries >= 20)
+			break;
+		bool again = false;
+		for (int i = 0; i < l->cnt; i++) {
+			rd_kafka_resp_err_t err = l->elems[i].err;
+			again |= err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+				 err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE || err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION;
+		}
+		if (!again)
+			break;
+		for (int i = 0; i < l->cnt; i++)
+			l->elems[i].offset = asked[i], l->elems[i].err = 0;
+		client_invalidate(c);
+		groups_nap(100);
+	}
+	free(asked);
+	return rc;
+}
+
 /* Fills current, start and end of every row, and want by mode; fails the command on errors. */
 static int groups_reset_resolve(struct cmd_ctx *ctx, struct client *c, const struct group_info *g,
 				struct lag_plan *plan, enum groups_mode mode, const char *value)
@@ -908,8 +938,8 @@ static int groups_reset_resolve(struct cmd_ctx *ctx, struct client *c, const str
 		r->current = cp && !cp->err && cp->offset >= 0 ? cp->offset : -1;
 	}
 	struct err e = {0};
-	if (rc == CMD_OK && (client_list_offsets(c, lo, &e) != CMD_OK || client_list_offsets(c, hi, &e) != CMD_OK ||
-			     ((mode == RESET_DATETIME || mode == RESET_DURATION) && client_list_offsets(c, ts, &e) != CMD_OK)))
+	if (rc == CMD_OK && (groups_list_offsets(c, lo, &e) != CMD_OK || groups_list_offsets(c, hi, &e) != CMD_OK ||
+			     ((mode == RESET_DATETIME || mode == RESET_DURATION) && groups_list_offsets(c, ts, &e) != CMD_OK)))
 		rc = groups_failed(ctx, &e);
 	for (int i = 0; rc == CMD_OK && i < n; i++) {
 		struct lag_plan_row *r = &plan->rows[i];
