@@ -188,6 +188,12 @@ class GroupsTest(BrokerTestCase):
         p = self.k.run("group", "reset", g, "--topic", f"{t}:5", "--to-earliest")
         self.assertEqual(p.returncode, 1)
         self.assertIn("no partition 5", p.stderr)
+        # A read-only session may preview a reset, never apply it.
+        self.assertEqual(self.k.run("--read-only", "group", "reset", g, "--topic", t, "--to-earliest").returncode, 0)
+        p = self.k.run("--read-only", "group", "reset", g, "--topic", t, "--to-earliest", "--execute")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("read-only", p.stderr)
+        self.assertEqual(self.k.run("--read-only", "group", "delete", g, "--yes").returncode, 1)
 
     def test_active_member_refuses_reset(self):
         t = self.topic_with([5, 5])
