@@ -173,12 +173,15 @@ static int groups_row_cmp(const void *a, const void *b)
 	return c ? c : (x->partition > y->partition) - (x->partition < y->partition);
 }
 
+static struct groups_row *groups_row_find(struct groups_row *rows, int n, const char *topic, int32_t partition)
+{
+	struct groups_row key = {.topic = topic, .partition = partition};
+	return n ? bsearch(&key, rows, (size_t)n, sizeof(*rows), groups_row_cmp) : NULL;
+}
+
 static void groups_add_row(struct groups_row **rows, int *n, struct groups_lag *L, const char *topic,
 			   int32_t partition, int64_t committed)
 {
-	for (int i = 0; i < *n; i++) /* callers add each partition once, but a member may repeat one */
-		if ((*rows)[i].partition == partition && strcmp((*rows)[i].topic, topic) == 0)
-			return;
 	*rows = xreallocarray(*rows, (size_t)*n + 1, sizeof(**rows));
 	struct groups_row *r = &(*rows)[(*n)++];
 	*r = (struct groups_row){.topic = topic, .partition = partition, .committed = committed};
@@ -230,23 +233,30 @@ static void groups_rows(const struct group_info *g, struct groups_lag *L, const 
 				groups_add_row(rows, nrows, L, cl->elems[i].topic, cl->elems[i].partition, -1);
 	}
 	free(topics);
+	/* Sorted rows, then committed offsets and owners looked up: no scan per row. */
+	if (*nrows > 1)
+		qsort(*rows, (size_t)*nrows, sizeof(**rows), groups_row_cmp);
+	for (int i = 0; cl && i < cl->cnt; i++) {
+		struct groups_row *r = groups_row_find(*rows, *nrows, cl->elems[i].topic, cl->elems[i].partition);
+		if (r && cl->elems[i].offset >= 0 && !cl->elems[i].err)
+			r->committed = cl->elems[i].offset;
+	}
+	for (int j = 0; j < g->nmembers; j++) {
+		const rd_kafka_topic_partition_list_t *a = g->members[j].assigned;
+		for (int i = 0; i < a->cnt; i++) {
+			struct groups_row *r = groups_row_find(*rows, *nrows, a->elems[i].topic, a->elems[i].partition);
+			if (r && r->member == NULL)
+				r->member = &g->members[j];
+		}
+	}
 	for (int i = 0; i < *nrows; i++) {
 		struct groups_row *r = &(*rows)[i];
-		const rd_kafka_topic_partition_t *c =
-			cl ? rd_kafka_topic_partition_list_find(cl, r->topic, r->partition) : NULL;
-		if (c && c->offset >= 0 && !c->err)
-			r->committed = c->offset;
-		for (int j = 0; j < g->nmembers && r->member == NULL; j++)
-			if (rd_kafka_topic_partition_list_find(g->members[j].assigned, r->topic, r->partition))
-				r->member = &g->members[j];
 		if (r->off) {
 			r->off->need_end = true;
 			if (r->committed < 0)
 				r->off->need_start = true;
 		}
 	}
-	if (*nrows > 1)
-		qsort(*rows, (size_t)*nrows, sizeof(**rows), groups_row_cmp);
 }
 
 /* Fetches the start and end offsets every row asked for, in batches (one ListOffsets per leader per chunk). */
