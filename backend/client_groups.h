@@ -15,23 +15,23 @@
 
 struct group_member {
 	char *member_id, *client_id, *host, *instance_id; /* instance_id may be NULL */
-	rd_kafka_topic_partition_list_t *assigned;         /* never NULL */
+	rd_kafka_topic_partition_list_t *assigned;        /* never NULL */
 };
 
 /** What kcon knows of one group; filled step by step by the calls below. */
 struct group_info {
 	char *id;
 	rd_kafka_consumer_group_state_t state;
-	bool simple;          /* no protocol type: offsets committed without group membership */
-	bool described;       /* client_groups_fetch with describe succeeded */
-	int32_t coordinator;  /* broker id, -1 when unknown */
-	char *assignor;       /* may be NULL */
+	bool simple;         /* no protocol type: offsets committed without group membership */
+	bool described;      /* client_groups_fetch with describe succeeded */
+	int32_t coordinator; /* broker id, -1 when unknown */
+	char *assignor;      /* may be NULL */
 	int nmembers;
 	struct group_member *members;
 	rd_kafka_topic_partition_list_t *committed; /* NULL until fetched; offsets < 0: none */
-	int64_t committed_ms;                        /* wall clock when the committed offsets arrived */
-	char *error;                                 /* why describe or offsets failed for this group, or NULL */
-	rd_kafka_resp_err_t error_code;              /* the code of error */
+	int64_t committed_ms;                       /* wall clock when the committed offsets arrived */
+	char *error;                                /* why describe or offsets failed for this group, or NULL */
+	rd_kafka_resp_err_t error_code;             /* the code of error */
 };
 
 /**
@@ -41,7 +41,7 @@ struct group_info {
 int client_groups_list(struct client *c, struct group_info **out, int *n, struct err *e);
 
 #define CLIENT_GROUPS_DESCRIBE 0x1 /* members, assignor, coordinator, state */
-#define CLIENT_GROUPS_OFFSETS 0x2  /* committed offsets */
+#define CLIENT_GROUPS_OFFSETS  0x2 /* committed offsets */
 
 /**
  * @brief Describes groups and/or reads their committed offsets, all requests pipelined on one
@@ -50,7 +50,7 @@ int client_groups_list(struct client *c, struct group_info **out, int *n, struct
  * @param parts the partitions whose offsets to read, or NULL for all the group has committed
  */
 int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned what,
-			const rd_kafka_topic_partition_list_t *parts, struct err *e);
+                        const rd_kafka_topic_partition_list_t *parts, struct err *e);
 
 /** @brief Frees n groups and NULLs *g. */
 void client_groups_free(struct group_info **g, int n);
@@ -64,7 +64,7 @@ int client_group_alter(struct client *c, const char *group, rd_kafka_topic_parti
 int client_group_delete(struct client *c, const char *group, struct err *e);
 /** @brief Deletes a group's committed offsets for parts; per-partition errors land in parts. */
 int client_group_delete_offsets(struct client *c, const char *group, rd_kafka_topic_partition_list_t *parts,
-				struct err *e);
+                                struct err *e);
 
 /** @brief Wall clock in ms since the epoch. */
 int64_t client_groups_now_ms(void);
