@@ -46,6 +46,10 @@ static const char *const store_steps[STORE_SCHEMA_VERSION + 1] = {
 	/* 3: command history */
 	"CREATE TABLE command(id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL, face TEXT NOT NULL, line TEXT NOT NULL);"
 	"CREATE INDEX command_face ON command(face, id);",
+	/* 4: a partition's newest values, seen but not yet stored as a row (rows are spaced) */
+	"ALTER TABLE series ADD COLUMN seen_ts INTEGER;"
+	"ALTER TABLE series ADD COLUMN seen_a INTEGER;"
+	"ALTER TABLE series ADD COLUMN seen_b INTEGER;",
 };
 
 int store_migrate(sqlite3 *db, int from, int to, char **cause)
@@ -73,7 +77,7 @@ struct store_series_ent {
 	char *key;
 	int64_t id;
 	int64_t last_ts; /* seconds of the last stored row; 0 when none */
-	int64_t a, b;
+	int64_t a, b;    /* the newest values seen (stored or not) */
 };
 
 struct store {
@@ -295,12 +299,15 @@ struct store *store_open(const char *path, const struct store_opts *opts, char *
 	}
 	if (store_migrate(s->db, v, STORE_SCHEMA_VERSION, cause) < 0 ||
 	    store_prepare(s, &s->st_series_get,
-			  "SELECT id, last_ts, last_a, last_b FROM series WHERE cluster=?1 AND grp=?2 AND topic=?3 AND "
-			  "part=?4",
+			  "SELECT id, last_ts, coalesce(seen_a, last_a), coalesce(seen_b, last_b) FROM series WHERE "
+			  "cluster=?1 AND grp=?2 AND topic=?3 AND part=?4",
 			  cause) < 0 ||
 	    store_prepare(s, &s->st_series_add, "INSERT INTO series(cluster, grp, topic, part) VALUES(?1,?2,?3,?4)",
 			  cause) < 0 ||
-	    store_prepare(s, &s->st_series_upd, "UPDATE series SET last_ts=?2, last_a=?3, last_b=?4 WHERE id=?1",
+	    store_prepare(s, &s->st_series_upd,
+			  "UPDATE series SET last_ts=coalesce(?5, last_ts), last_a=CASE WHEN ?5 IS NULL THEN last_a ELSE "
+			  "?3 END, last_b=CASE WHEN ?5 IS NULL THEN last_b ELSE ?4 END, seen_ts=?2, seen_a=?3, seen_b=?4 "
+			  "WHERE id=?1",
 			  cause) < 0 ||
 	    store_prepare(s, &s->st_sample, "INSERT OR REPLACE INTO sample(series, ts, a, b) VALUES(?1,?2,?3,?4)",
 			  cause) < 0) {
@@ -456,25 +463,33 @@ static struct store_series_ent *store_series_ent(struct store *s, int64_t cluste
 	return e;
 }
 
-/* Stores a row of a series: always (every), or when changed and spaced by the partition interval. */
+/*
+ * Stores a row of a series: always (every), or, for partitions, when its values changed and the
+ * last row is partition_interval old; changes in between only update the series' seen_* values,
+ * which store_series() shows as the newest point.
+ */
 static void store_sample(struct store *s, struct store_series_ent *e, int64_t ts, int64_t a, int64_t b, bool every)
 {
-	if (!every && e->last_ts && ((e->a == a && e->b == b) || ts - e->last_ts < s->opts.partition_interval_s))
+	bool changed = !e->last_ts || e->a != a || e->b != b;
+	if (!every && !changed)
 		return;
+	bool row = every || !e->last_ts || ts - e->last_ts >= s->opts.partition_interval_s;
 	sqlite3_stmt *st = s->st_sample;
-	sqlite3_bind_int64(st, 1, e->id);
-	sqlite3_bind_int64(st, 2, ts);
-	if (a < 0)
-		sqlite3_bind_null(st, 3);
-	else
-		sqlite3_bind_int64(st, 3, a);
-	if (b < 0)
-		sqlite3_bind_null(st, 4);
-	else
-		sqlite3_bind_int64(st, 4, b);
-	sqlite3_step(st);
-	sqlite3_reset(st);
-	e->last_ts = ts;
+	if (row) {
+		sqlite3_bind_int64(st, 1, e->id);
+		sqlite3_bind_int64(st, 2, ts);
+		if (a < 0)
+			sqlite3_bind_null(st, 3);
+		else
+			sqlite3_bind_int64(st, 3, a);
+		if (b < 0)
+			sqlite3_bind_null(st, 4);
+		else
+			sqlite3_bind_int64(st, 4, b);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+		e->last_ts = ts;
+	}
 	e->a = a;
 	e->b = b;
 	if (every)
@@ -484,6 +499,10 @@ static void store_sample(struct store *s, struct store_series_ent *e, int64_t ts
 	sqlite3_bind_int64(st, 2, ts);
 	sqlite3_bind_int64(st, 3, a);
 	sqlite3_bind_int64(st, 4, b);
+	if (row)
+		sqlite3_bind_int64(st, 5, ts);
+	else
+		sqlite3_bind_null(st, 5);
 	sqlite3_step(st);
 	sqlite3_reset(st);
 }
@@ -862,14 +881,30 @@ int store_series(struct store *s, const char *cluster, const char *group, const 
 	int cap = 0;
 	int64_t cid = store_int(s, "SELECT id FROM cluster WHERE key=?1", cluster, 0, 0);
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT id FROM series WHERE cluster=?1 AND grp=?2 AND topic=?3 AND part=?4", -1,
+	if (sqlite3_prepare_v2(s->db, "SELECT id, seen_ts, coalesce(last_ts, 0) FROM series WHERE cluster=?1 AND grp=?2 AND topic=?3 "
+			       "AND part=?4", -1,
 			       &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(st, 1, cid);
 	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, partition);
-	int64_t sid = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	int64_t sid = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		sid = sqlite3_column_int64(st, 0);
+		/* the newest values seen, when no row holds them yet */
+		int64_t seen = sqlite3_column_int64(st, 1), last = sqlite3_column_int64(st, 2);
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL && seen > last && seen * 1000 >= since_ms) {
+			sqlite3_stmt *v;
+			if (sqlite3_prepare_v2(s->db, "SELECT seen_a, seen_b FROM series WHERE id=?1", -1, &v, NULL) ==
+			    SQLITE_OK) {
+				sqlite3_bind_int64(v, 1, sid);
+				if (sqlite3_step(v) == SQLITE_ROW)
+					store_add_point(out, n, &cap, seen * 1000, v, false);
+				sqlite3_finalize(v);
+			}
+		}
+	}
 	sqlite3_finalize(st);
 	if (sid == 0)
 		return 0;

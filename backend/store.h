@@ -24,7 +24,7 @@ struct store;
 struct store_tick;
 
 /** The newest schema version (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /** Retention and sampling settings; zeros take the defaults. */
 struct store_opts {

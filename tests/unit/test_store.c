@@ -142,10 +142,17 @@ static void test_samples_change_only(void **state)
 	free(p);
 	/* the busy partition: the first row, then at most one a minute (at 60 s); the idle one once */
 	assert_int_equal(store_series(s, "cid", "g", "t", 0, T0, &p, &n, &cause), 0);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 3);
 	assert_int_equal(p[1].ts_ms, T0 + 60000);
 	assert_int_equal(p[1].a, 106);
+	/* and the newest values, seen at 90 s but not stored as a row */
+	assert_int_equal(p[2].ts_ms, T0 + 90000);
+	assert_int_equal(p[2].a, 109);
+	assert_int_equal(p[2].b, 218);
 	free(p);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample s JOIN series r ON r.id=s.series WHERE r.part=0 AND "
+				       "r.grp='g'"),
+			 2);
 	assert_int_equal(store_series(s, "cid", "g", "t", 1, T0, &p, &n, &cause), 0);
 	assert_int_equal(n, 1);
 	free(p);

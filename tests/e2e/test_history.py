@@ -1,0 +1,207 @@
+"""History on the real broker: `kcon watch` samples a group the test moves, `history lag|topic|events|
+snapshot|sql|export|prune` read what it stored, a read-only `history sql`, kill -9 during writes,
+and the corrupt-file path through the binary. Each test has its own state dir."""
+
+import os
+import shutil
+import signal
+import sqlite3
+import stat
+import subprocess
+import tempfile
+import time
+import unittest
+
+from kcontest import KCON, BrokerTestCase, kcat_produce, unique, wait_until
+
+
+class HistoryCase(BrokerTestCase):
+    def setUp(self):
+        self.state = tempfile.mkdtemp(prefix="kcon-hist-")
+        self.addCleanup(shutil.rmtree, self.state, True)
+        self.envs = {"KCON_STATE_DIR": self.state}
+
+    def h(self, *args, **kw):
+        return self.k.one(*args, env=self.envs, **kw)
+
+    def watch(self, *args):
+        """Starts `kcon watch` in the background; returns the process."""
+        cmd = [KCON, "-b", self.bootstrap, "-o", "json", "watch", "--interval", "300ms", *args]
+        env = dict(os.environ, **self.envs)
+        env.setdefault("XDG_CONFIG_HOME", "/nonexistent-kcon-test")
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        def cleanup():
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            p.stdout.close()
+            p.stderr.close()
+        self.addCleanup(cleanup)
+        return p
+
+    def stop(self, p):
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 0, err)
+        return out, err
+
+    def points(self, group):
+        p, docs = self.k.json("history", "lag", group, env=self.envs)
+        return docs[0]["points"] if p.returncode == 0 and docs else []
+
+    def commit(self, group, topic, offset):
+        self.k.one("group", "reset", group, "--topic", topic, "--to-offset", offset, "--execute")
+
+
+class HistoryTest(HistoryCase):
+    def test_watch_records_lag_and_rate(self):
+        topic, group = self.create_topic(1), unique("g")
+        kcat_produce(self.bootstrap, topic, [f"a{i}" for i in range(100)], partition=0)
+        self.commit(group, topic, 0)
+        w = self.watch("--groups", group)
+        wait_until(lambda: any(pt["end"] == 100 and pt["committed"] == 0 for pt in self.points(group)),
+                   what="a sample with lag 100")
+        self.commit(group, topic, 40)
+        wait_until(lambda: any(pt["committed"] == 40 for pt in self.points(group)), what="committed 40 sampled")
+        kcat_produce(self.bootstrap, topic, [f"b{i}" for i in range(50)], partition=0)
+        self.commit(group, topic, 150)
+        wait_until(lambda: any(pt["committed"] == 150 and pt["lag"] == 0 for pt in self.points(group)),
+                   what="the group caught up at 150")
+        out, err = self.stop(w)
+        self.assertIn("1 groups", err)
+        summary = [l for l in out.splitlines() if l.strip()]
+        self.assertEqual(len(summary), 1)
+
+        doc = self.h("history", "lag", group)
+        pts = [pt for pt in doc["points"] if not pt["gap"]]
+        committed = [pt["committed"] for pt in pts]
+        # Only what the test committed, in order, and lag = end - committed at every sample.
+        self.assertTrue(set(committed) <= {0, 40, 150}, committed)
+        self.assertEqual(committed, sorted(committed))
+        for pt in pts:
+            self.assertIn(pt["end"], (100, 150))
+            self.assertEqual(pt["lag"], pt["end"] - pt["committed"])
+        self.assertEqual(pts[-1]["lag"], 0)
+        # The consume rate over the window the trend was fitted on: 150 offsets over its span.
+        t = doc["trend"]
+        self.assertEqual(t["lag"], 0)
+        self.assertEqual(t["time_lag"], "caught up")
+        span = (time_of(pts[-1]) - time_of(pts[0]))
+        want = (pts[-1]["committed"] - pts[0]["committed"]) / span
+        self.assertGreater(want, 0)
+        self.assertAlmostEqual(t["consume_per_s"], want, delta=0.01)
+        self.assertTrue(doc["sparkline"])
+
+        # Per partition: the same numbers from the change-only partition rows.
+        doc = self.h("history", "lag", group, "--topic", topic, "--partition", 0)
+        self.assertEqual(doc["partitions"][0]["topic"], topic)
+        self.assertEqual(doc["points"][-1]["committed"], 150)
+        self.assertEqual(doc["points"][-1]["end"], 150)
+
+        # The topic's end offsets, and msg/s derived from them: 50 messages between the first and last sample.
+        doc = self.h("history", "topic", topic)
+        ends = [pt["end"] for pt in doc["points"] if not pt["gap"]]
+        self.assertEqual(ends[0], 100)
+        self.assertEqual(ends[-1], 150)
+        first, last = doc["points"][0], doc["points"][-1]
+        self.assertAlmostEqual(doc["msg_per_s"], 50 / (time_of(last) - time_of(first)), delta=0.01)
+
+        # The last snapshot, offline: no bootstrap at all.
+        snap = self.k.one("--offline", "history", "snapshot", env=self.envs, bootstrap=False)
+        self.assertTrue(snap["stale"])
+        self.assertIn(topic, [t["name"] for t in snap["topics"]])
+        self.assertGreaterEqual(snap["age_s"], 0)
+        self.assertEqual(len(snap["brokers"]), 1)
+
+        # Export: CSV with a header and the group's rows.
+        p = self.k.run("history", "export", "--csv", env=self.envs, check=True)
+        lines = p.stdout.splitlines()
+        self.assertEqual(lines[0], "cluster,group,topic,partition,time,resolution_s,committed,end,lag")
+        self.assertTrue(any(f",{group},{topic},0," in l for l in lines))
+
+        # The file is private.
+        st = os.stat(os.path.join(self.state, "history.db"))
+        self.assertEqual(stat.S_IMODE(st.st_mode), 0o600)
+        self.assertEqual(stat.S_IMODE(os.stat(self.state).st_mode), 0o700)
+
+    def test_events_topic_created_and_deleted(self):
+        w = self.watch("--groups", "none-such-group")
+        def snap():
+            p = self.k.run("history", "snapshot", env=self.envs)
+            if w.poll() is not None:
+                self.fail(f"watch exited {w.returncode}: {w.stderr.read()}")
+            return p.returncode == 0
+        wait_until(snap, what="a snapshot")
+        topic = self.create_topic(2)
+        wait_until(lambda: any(e["kind"] == "topic-created" and e["subject"] == topic
+                               for e in self.h("history", "events")["events"]), what="topic-created event")
+        self.k.one("topic", "delete", topic, "--yes")
+        wait_until(lambda: any(e["kind"] == "topic-deleted" and e["subject"] == topic
+                               for e in self.h("history", "events")["events"]), what="topic-deleted event")
+        self.stop(w)
+
+    def test_sql_is_read_only(self):
+        w = self.watch("--count", "1")
+        w.communicate(timeout=60)
+        self.assertEqual(w.returncode, 0)
+        rows = self.h("history", "sql", "SELECT count(*) AS n FROM cluster")["rows"]
+        self.assertEqual(rows, [{"n": 1}])
+        for q in ("DELETE FROM sample", "DROP TABLE sample", "PRAGMA user_version=1",
+                  "ATTACH '/tmp/x.db' AS x", "SELECT 1; DELETE FROM sample", "UPDATE cluster SET key='x'"):
+            p = self.k.run("history", "sql", q, env=self.envs)
+            self.assertEqual(p.returncode, 1, q)
+            self.assertIn("history sql", p.stderr)
+        self.assertEqual(self.h("history", "sql", "SELECT count(*) AS n FROM cluster")["rows"], [{"n": 1}])
+        # prune keeps what is within retention and reports the file size
+        doc = self.h("history", "prune")
+        self.assertGreater(doc["bytes_after"], 0)
+        self.assertEqual(self.h("history", "sql", "SELECT count(*) AS n FROM cluster")["rows"], [{"n": 1}])
+
+    def test_kill_9_during_writes_leaves_a_readable_store(self):
+        topic, group = self.create_topic(4), unique("g")
+        kcat_produce(self.bootstrap, topic, [f"m{i}" for i in range(40)])
+        self.commit(group, topic, 5)
+        for round in range(4):
+            before = self.sample_count()
+            w = self.watch("--interval", "100ms", "--quiet")
+            wait_until(lambda: self.sample_count() > before, what="a sample written")
+            time.sleep(0.05 * round)  # land the kill at a different point of the tick each round
+            w.kill()
+            w.wait()
+            p = self.k.run("history", "sql", "SELECT count(*) AS n FROM sample", env=self.envs)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertNotIn("moved aside", p.stderr)
+        con = sqlite3.connect(os.path.join(self.state, "history.db"))
+        self.assertEqual(con.execute("PRAGMA integrity_check").fetchone()[0], "ok")
+        con.close()
+
+    def sample_count(self):
+        p, docs = self.k.json("history", "sql", "SELECT count(*) AS n FROM sample", env=self.envs)
+        return docs[0]["rows"][0]["n"] if p.returncode == 0 and docs else 0
+
+    def test_corrupt_store_is_moved_aside(self):
+        path = os.path.join(self.state, "history.db")
+        with open(path, "wb") as f:
+            f.write(os.urandom(8192))
+        p = self.k.run("-o", "json", "watch", "--count", "1", "--quiet", env=self.envs)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stderr.count("moved aside"), 1)
+        self.assertTrue([f for f in os.listdir(self.state) if f.startswith("history.db.corrupt-")])
+        self.assertEqual(self.h("history", "sql", "SELECT count(*) AS n FROM cluster")["rows"], [{"n": 1}])
+
+    def test_no_history_and_unknown_group(self):
+        p = self.k.run("--no-history", "history", "lag", "x", env=self.envs)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("history is off", p.stderr)
+        p = self.k.run("history", "lag", "x", env=self.envs)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("kcon watch", p.stderr)
+
+
+def time_of(pt):
+    import datetime
+    return datetime.datetime.strptime(pt["time"], "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
+
+
+if __name__ == "__main__":
+    unittest.main()
