@@ -84,6 +84,33 @@ class GroupsTest(BrokerTestCase):
         self.assertEqual(names, sorted(names))
         self.assertEqual(len(names), 3)
 
+    def test_transactional_topic_lag(self):
+        """Lag against the end a read_committed consumer sees (the LSO), or with -X isolation.level=
+        read_uncommitted the high watermark, while a transaction is open."""
+        helper_src = os.path.join(os.path.dirname(__file__), "..", "lib", "txn_producer.c")
+        with tempfile.TemporaryDirectory() as d:
+            helper = os.path.join(d, "txn_producer")
+            subprocess.run(["cc", "-o", helper, helper_src, "-lrdkafka"], check=True, timeout=120)
+            t = self.topic_with([0])
+            g = unique("g")
+            self.commit(g, t, 0)
+            producer = subprocess.Popen([helper, self.bootstrap, t, unique("txn"), "5", "3"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                self.assertEqual(producer.stdout.readline().strip(), "open", producer.stderr)
+                # 5 messages and the commit marker are stable; 3 more are in the open transaction.
+                committed = self.k.one("group", "lag", g)
+                self.assertEqual((committed["isolation"], committed["partitions"][0]["end"], committed["total_lag"]),
+                                 ("read_committed", 6, 6))
+                everything = self.k.one("-X", "isolation.level=read_uncommitted", "group", "lag", g)
+                self.assertEqual((everything["isolation"], everything["partitions"][0]["end"],
+                                  everything["total_lag"]), ("read_uncommitted", 9, 9))
+            finally:
+                _, err = producer.communicate(timeout=60)  # closes its stdin: it aborts the transaction
+                self.assertEqual(producer.returncode, 0, err)
+            # After the abort (its marker takes offset 9) both ends are 10.
+            self.assertEqual(self.k.one("group", "lag", g)["total_lag"], 10)
+
     def test_group_without_commits(self):
         t = self.topic_with([4, 6])
         g = unique("g")
@@ -201,9 +228,13 @@ class GroupsTest(BrokerTestCase):
         consumer = subprocess.Popen(["kcat", "-b", self.bootstrap, "-G", g, "-o", "beginning", "-q", t],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            desc = wait_until(lambda: (lambda d: d if len(d["members"]) == 1 and d["state"] == "Stable" and
-                                       d["members"][0]["partitions"] else None)(self.k.one("group", "describe", g)),
-                              what="the kcat member to join")
+            def joined():
+                p, docs = self.k.json("group", "describe", g)  # unknown until kcat's first join
+                d = docs[0] if p.returncode == 0 else None
+                return d if d and d["state"] == "Stable" and len(d["members"]) == 1 and d["members"][0][
+                    "partitions"] else None
+
+            desc = wait_until(joined, what="the kcat member to join")
             m = desc["members"][0]
             self.assertEqual(sorted(m["partitions"]), [f"{t}:0", f"{t}:1"])
             self.assertEqual(m["client_id"], "rdkafka")
