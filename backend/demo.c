@@ -47,9 +47,9 @@ static const struct demo_topic {
 
 /* The groups: fraud-detector handles one message per tick (20/s of 40/s), payments-ledger all. */
 static const char *const demo_group_names[] = {"fraud-detector", "payments-ledger"};
-static const char *const demo_group_topics[] = {"credit.scores", "payments"};
 #define DEMO_FRAUD_TOPIC  2 /* credit.scores in demo_topics */
 #define DEMO_LEDGER_TOPIC 1 /* payments */
+static const size_t demo_group_topics[] = {DEMO_FRAUD_TOPIC, DEMO_LEDGER_TOPIC};
 
 #define DEMO_RECENT 64 /* recent orders that payments refer to */
 
@@ -476,7 +476,7 @@ static rd_kafka_conf_t *demo_conf(struct demo *d, const char *client_id)
 	return kc;
 }
 
-static rd_kafka_t *demo_handle(struct demo *d, rd_kafka_type_t type, rd_kafka_conf_t *kc, struct err *e)
+static rd_kafka_t *demo_handle(rd_kafka_type_t type, rd_kafka_conf_t *kc, struct err *e)
 {
 	char errstr[256];
 	rd_kafka_t *rk = rd_kafka_new(type, kc, errstr, sizeof(errstr));
@@ -484,7 +484,6 @@ static rd_kafka_t *demo_handle(struct demo *d, rd_kafka_type_t type, rd_kafka_co
 		rd_kafka_conf_destroy(kc);
 		err_set(e, CMD_FAILED, NULL, "cannot set up the demo's clients: %s", errstr);
 	}
-	(void)d;
 	return rk;
 }
 
@@ -499,7 +498,7 @@ static rd_kafka_t *demo_consumer(struct demo *d, const char *group, const char *
 	rd_kafka_conf_set(kc, "enable.auto.commit", "true", NULL, 0);
 	rd_kafka_conf_set(kc, "auto.commit.interval.ms", commit_ms, NULL, 0);
 	rd_kafka_conf_set(kc, "queued.max.messages.kbytes", "1024", NULL, 0);
-	return demo_handle(d, RD_KAFKA_CONSUMER, kc, e);
+	return demo_handle(RD_KAFKA_CONSUMER, kc, e);
 }
 
 /* The partitions of topic, each at offset (NULL: the committed offset). */
@@ -618,7 +617,7 @@ struct demo *demo_start(struct err *e)
 	demo_cond_init(&d->wake);
 	d->seed = (unsigned)time(NULL);
 
-	if ((d->host = demo_handle(d, RD_KAFKA_PRODUCER, demo_conf(d, "kcon-demo-cluster"), e)) == NULL)
+	if ((d->host = demo_handle(RD_KAFKA_PRODUCER, demo_conf(d, "kcon-demo-cluster"), e)) == NULL)
 		goto fail;
 	if ((d->mock = rd_kafka_mock_cluster_new(d->host, DEMO_BROKERS)) == NULL) {
 		err_set(e, CMD_FAILED, NULL, "librdkafka could not start its mock cluster");
@@ -638,9 +637,9 @@ struct demo *demo_start(struct err *e)
 	rd_kafka_conf_set(kc, "compression.type", "lz4", NULL, 0); /* the mock keeps batches as sent: less memory */
 	rd_kafka_conf_set(kc, "partitioner", "murmur2_random", NULL, 0); /* keys land where Java clients put them */
 	rd_kafka_conf_set_dr_msg_cb(kc, demo_delivered);
-	if ((d->producer = demo_handle(d, RD_KAFKA_PRODUCER, kc, e)) == NULL)
+	if ((d->producer = demo_handle(RD_KAFKA_PRODUCER, kc, e)) == NULL)
 		goto fail;
-	if ((d->fraud = demo_consumer(d, demo_group_names[0], "3000", e)) == NULL ||
+	if ((d->fraud = demo_consumer(d, demo_group_names[0], "3000", e)) == NULL || /* the slow one */
 	    (d->ledger = demo_consumer(d, demo_group_names[1], "1000", e)) == NULL)
 		goto fail;
 	demo_backlog(d);
@@ -695,7 +694,7 @@ int demo_topic_create(struct demo *d, const char *name, int partitions, int rf, 
 			       DEMO_BROKERS);
 	if (partitions < 1 || partitions > DEMO_MAX_PARTS)
 		return err_set(e, CMD_FAILED, "the demo cluster takes 1 to 1000 partitions per topic",
-			       "%d partitions is too many for the embedded demo cluster", partitions);
+			       "the embedded demo cluster cannot make a topic of %d partitions", partitions);
 	struct demo_new_topic t = {name, partitions, rf};
 	return demo_create(d, &t, 1, e);
 }
@@ -711,6 +710,6 @@ const char *demo_group_topic(const char *group)
 {
 	for (size_t i = 0; group && i < sizeof(demo_group_names) / sizeof(demo_group_names[0]); i++)
 		if (strcmp(group, demo_group_names[i]) == 0)
-			return demo_group_topics[i];
+			return demo_topics[demo_group_topics[i]].name;
 	return NULL;
 }
