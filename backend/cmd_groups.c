@@ -623,8 +623,9 @@ static const struct out_view describe_view = {.fields = describe_fields, .tables
 
 /* --- group lag ------------------------------------------------------------------------------- */
 
-/* The lag document of one group: partitions, per-topic totals, the total. */
-static int groups_lag_doc(struct cmd_ctx *ctx, struct client *c, const char *topic, json_t **out, json_int_t *total)
+/* One group's lag document: partitions, per-topic totals, the total. Unknown groups fail unless waiting. */
+static int groups_lag_doc(struct cmd_ctx *ctx, struct client *c, const char *topic, bool waiting, json_t **out,
+                          json_int_t *total)
 {
 	struct model *m;
 	if (groups_connect(ctx, &c, &m) != CMD_OK)
@@ -639,7 +640,7 @@ static int groups_lag_doc(struct cmd_ctx *ctx, struct client *c, const char *top
 		model_unref(&m);
 		return ctx->status;
 	}
-	if (groups_unknown(g) && topic == NULL) {
+	if (groups_unknown(g) && topic == NULL && !waiting) {
 		client_groups_free(&g, 1);
 		model_unref(&m);
 		return groups_no_such(ctx, cmd_arg(ctx, "group"));
@@ -744,7 +745,7 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 	for (;;) {
 		json_t *doc = NULL;
 		json_int_t total = 0;
-		if (groups_lag_doc(ctx, c, topic, &doc, &total) != CMD_OK)
+		if (groups_lag_doc(ctx, c, topic, wait, &doc, &total) != CMD_OK)
 			return ctx->status;
 		if (!wait)
 			return cmd_ok(ctx, doc);
@@ -1315,7 +1316,8 @@ const struct cmd_entry cmd_groups_table[] = {
                "({client_id, host, member_id} or null)}], topics: [{topic, partitions, lag}], total_lag, "
                "no_commit (count), waited_ms (with --wait-max)}. A partition without a committed offset counts "
                "its lag from the log start. With --wait-max N it samples every --interval until total_lag <= N "
-               "(exit 0) or --timeout passes (exit 1), printing progress on stderr.",
+               "(exit 0) or --timeout passes (exit 1), printing progress on stderr; a group not known yet, or "
+               "with nothing committed yet, is waited for.",
         .flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
         .view = &lag_view,
         .exec = cmd_group_lag_exec,

@@ -301,6 +301,22 @@ class GroupsTest(BrokerTestCase):
         import json
         self.assertEqual(json.loads(out)["total_lag"], 1)
 
+        # A group that does not exist yet is waited for too (a deploy starts its consumer later).
+        late = unique("g")
+        waiter = subprocess.Popen([KCON, "-b", self.bootstrap, "-o", "json", "group", "lag", late, "--wait-max", "0",
+                                   "--timeout", "60", "--interval", "0.1"], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        try:
+            wait_until(lambda: "no committed offsets yet" in (waiter.stderr.readline() or ""),
+                       what="the waiter to report the missing group")
+            self.commit(late, t, 8)
+            out, err = waiter.communicate(timeout=60)
+        finally:
+            if waiter.poll() is None:
+                waiter.kill()
+        self.assertEqual(waiter.returncode, 0, err)
+        self.assertEqual(json.loads(out)["total_lag"], 0)
+
     def test_state_filter_and_usage(self):
         t = self.topic_with([2])
         g = unique("g")
