@@ -567,13 +567,19 @@ static int groups_no_such(struct cmd_ctx *ctx, const char *group)
 static json_t *groups_member_json(const struct group_member *gm)
 {
 	json_t *parts = json_array();
+	struct lag_tp *tps = xcalloc((size_t)gm->assigned->cnt + 1, sizeof(*tps));
 	for (int i = 0; i < gm->assigned->cnt; i++) {
 		char *s = xasprintf("%s:%" PRId32, gm->assigned->elems[i].topic, gm->assigned->elems[i].partition);
 		json_array_append_new(parts, json_string(s));
 		free(s);
+		tps[i] = (struct lag_tp){gm->assigned->elems[i].topic, gm->assigned->elems[i].partition};
 	}
-	return json_pack("{s:s,s:s,s:s,s:s?,s:o}", "member_id", gm->member_id, "client_id", gm->client_id, "host",
-	                 gm->host, "instance_id", gm->instance_id, "partitions", parts);
+	char *text = lag_assignment_text(tps, gm->assigned->cnt);
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s?,s:o,s:s}", "member_id", gm->member_id, "client_id", gm->client_id,
+	                      "host", gm->host, "instance_id", gm->instance_id, "partitions", parts, "assignment", text);
+	free(text);
+	free(tps);
+	return o;
 }
 
 static int cmd_group_describe_exec(struct cmd_ctx *ctx)
@@ -615,7 +621,7 @@ static const struct out_col describe_fields[] = {
 };
 static const struct out_col describe_cols[] = {
     {"client_id", "client_id", 0},        {"host", "host", 0},
-    {"partitions", "partitions", 0},      {"instance_id", "instance", OUT_WIDE},
+    {"assignment", "partitions", 0},      {"instance_id", "instance", OUT_WIDE},
     {"member_id", "member_id", OUT_WIDE}, {0},
 };
 static const struct out_table describe_tables[] = {{"members", describe_cols}, {0}};
@@ -1300,7 +1306,8 @@ const struct cmd_entry cmd_groups_table[] = {
         .args = group_args,
         .help = "a group's state, coordinator, assignor and members with their partitions",
         .doc = "JSON: {group, state, protocol_type, coordinator, assignor, members: [{member_id, client_id, host, "
-               "instance_id, partitions: [\"topic:partition\", ...]}]}",
+               "instance_id, partitions: [\"topic:partition\", ...], assignment (the same as text: \"orders:0-3,7 "
+               "payments:1\")}]}",
         .flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
         .view = &describe_view,
         .exec = cmd_group_describe_exec,

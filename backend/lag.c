@@ -227,6 +227,41 @@ bad:
 	return lag_bad(cause, "`%s`: write TOPIC, or TOPIC:P,P,... with partition numbers or ranges (orders:0,2-4)", s);
 }
 
+static int lag_tp_cmp(const void *a, const void *b)
+{
+	const struct lag_tp *x = a, *y = b;
+	int c = strcmp(x->topic, y->topic);
+	return c ? c : (x->partition > y->partition) - (x->partition < y->partition);
+}
+
+char *lag_assignment_text(struct lag_tp *tps, int n)
+{
+	struct sbuf sb = SBUF_INIT;
+	if (n > 1)
+		qsort(tps, (size_t)n, sizeof(*tps), lag_tp_cmp);
+	for (int i = 0; i < n;) {
+		bool new_topic = i == 0 || strcmp(tps[i].topic, tps[i - 1].topic) != 0;
+		if (new_topic)
+			sbuf_addf(&sb, "%s%s:", i ? " " : "", tps[i].topic);
+		else
+			sbuf_addc(&sb, ',');
+		/* the run of consecutive partitions starting at i */
+		int j = i;
+		while (j + 1 < n && strcmp(tps[j + 1].topic, tps[i].topic) == 0 &&
+		       tps[j + 1].partition == tps[j].partition + 1)
+			j++;
+		if (j > i)
+			sbuf_addf(&sb, "%" PRId32 "-%" PRId32, tps[i].partition, tps[j].partition);
+		else
+			sbuf_addf(&sb, "%" PRId32, tps[i].partition);
+		i = j + 1;
+		while (i < n && i > 0 && strcmp(tps[i].topic, tps[i - 1].topic) == 0 &&
+		       tps[i].partition == tps[i - 1].partition)
+			i++; /* duplicates */
+	}
+	return sbuf_release(&sb);
+}
+
 struct lag_plan_row *lag_plan_add(struct lag_plan *p, const char *topic, int32_t partition, int64_t current,
                                   int64_t want)
 {

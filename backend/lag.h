@@ -47,6 +47,18 @@ int lag_parse_duration(const char *s, int64_t *ms, char **cause);
  */
 int lag_parse_topic_spec(const char *s, char **topic, int32_t **parts, int *nparts, char **cause);
 
+/** A topic and partition, for lag_assignment_text(). */
+struct lag_tp {
+	const char *topic;
+	int32_t partition;
+};
+
+/**
+ * @brief Partitions in short text: "orders:0-3,7 payments:1" (sorted; tps is sorted in place).
+ * @return a new string; "" for none
+ */
+char *lag_assignment_text(struct lag_tp *tps, int n);
+
 /** One partition of an offset-reset plan. */
 struct lag_plan_row {
 	char *topic;

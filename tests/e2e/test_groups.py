@@ -237,6 +237,7 @@ class GroupsTest(BrokerTestCase):
             desc = wait_until(joined, what="the kcat member to join")
             m = desc["members"][0]
             self.assertEqual(sorted(m["partitions"]), [f"{t}:0", f"{t}:1"])
+            self.assertEqual(m["assignment"], f"{t}:0-1")
             self.assertEqual(m["client_id"], "rdkafka")
             self.assertTrue(m["host"])
             self.assertIsInstance(desc["coordinator"], int)

@@ -270,6 +270,28 @@ static void test_lag_plan_parse(void **state)
 	}
 }
 
+static void test_lag_assignment_text(void **state)
+{
+	(void)state;
+	struct lag_tp none[1] = {{"x", 0}};
+	char *s = lag_assignment_text(none, 0);
+	assert_string_equal(s, "");
+	free(s);
+	struct lag_tp one[] = {{"orders", 4}};
+	s = lag_assignment_text(one, 1);
+	assert_string_equal(s, "orders:4");
+	free(s);
+	struct lag_tp mixed[] = {{"payments", 1}, {"orders", 3}, {"orders", 0}, {"orders", 7},
+	                         {"orders", 1}, {"orders", 2}, {"payments", 1}, {"audit", 9}};
+	s = lag_assignment_text(mixed, 8);
+	assert_string_equal(s, "audit:9 orders:0-3,7 payments:1");
+	free(s);
+	struct lag_tp gaps[] = {{"t", 0}, {"t", 2}, {"t", 4}, {"t", 5}};
+	s = lag_assignment_text(gaps, 4);
+	assert_string_equal(s, "t:0,2,4-5");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +299,7 @@ int main(void)
 	    cmocka_unit_test(test_lag_datetime),   cmocka_unit_test(test_lag_duration),
 	    cmocka_unit_test(test_lag_topic_spec), cmocka_unit_test(test_lag_plan_round_trip),
 	    cmocka_unit_test(test_lag_plan_parse),
+	    cmocka_unit_test(test_lag_assignment_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
