@@ -575,8 +575,9 @@ static json_t *groups_member_json(const struct group_member *gm)
 		tps[i] = (struct lag_tp){gm->assigned->elems[i].topic, gm->assigned->elems[i].partition};
 	}
 	char *text = lag_assignment_text(tps, gm->assigned->cnt);
-	json_t *o = json_pack("{s:s,s:s,s:s,s:s?,s:o,s:s}", "member_id", gm->member_id, "client_id", gm->client_id,
-	                      "host", gm->host, "instance_id", gm->instance_id, "partitions", parts, "assignment", text);
+	json_t *o =
+	    json_pack("{s:s,s:s,s:s,s:s?,s:o,s:s}", "member_id", gm->member_id, "client_id", gm->client_id, "host",
+	              gm->host, "instance_id", gm->instance_id, "partitions", parts, "assignment", text);
 	free(text);
 	free(tps);
 	return o;
