@@ -98,7 +98,7 @@ static void store_defaults(struct store_opts *o)
 	if (o->hour_ms <= 0)
 		o->hour_ms = 90LL * 24 * 3600 * 1000;
 	if (o->partition_interval_s <= 0)
-		o->partition_interval_s = 60;
+		o->partition_interval_s = 300;
 }
 
 static int store_mkdir(const char *dir)
@@ -430,13 +430,17 @@ static struct store_series_ent *store_series_ent(struct store *s, int64_t cluste
 {
 	if (s->cap == 0 || (s->nents + 1) * 2 > s->cap)
 		store_grow(s);
-	char *key = xasprintf("%lld\x1f%s\x1f%s\x1f%d", (long long)cluster, grp, topic, part);
+	char buf[512], *key = buf;
+	if ((size_t)snprintf(buf, sizeof(buf), "%lld\x1f%s\x1f%s\x1f%d", (long long)cluster, grp, topic, part) >=
+	    sizeof(buf))
+		key = xasprintf("%lld\x1f%s\x1f%s\x1f%d", (long long)cluster, grp, topic, part);
 	struct store_series_ent *e = store_slot(s, key);
 	if (e->key) {
-		free(key);
+		if (key != buf)
+			free(key);
 		return e;
 	}
-	e->key = key;
+	e->key = key == buf ? xstrdup(buf) : key;
 	s->nents++;
 	sqlite3_stmt *st = s->st_series_get;
 	sqlite3_bind_int64(st, 1, cluster);
@@ -796,14 +800,21 @@ int store_maintain(struct store *s, int64_t now_ms, char **cause)
 	if (rc == 0 && mcut > mwm)
 		rc = store_run(s,
 			       "INSERT OR REPLACE INTO rollup(series, res, ts, a, b, bmax) SELECT series, 60, ts/60*60, "
-			       "max(a), CAST(avg(b) AS INTEGER), max(b) FROM sample WHERE ts>=?1 AND ts<?2 GROUP BY series, "
-			       "ts/60",
+			       "max(a), CAST(avg(b) AS INTEGER), max(b) FROM sample WHERE ts>=?1 AND ts<?2 AND series IN "
+			       "(SELECT id FROM series WHERE part<0) GROUP BY series, ts/60",
 			       "ii", mwm, mcut);
 	if (rc == 0 && hcut > hwm)
 		rc = store_run(s,
 			       "INSERT OR REPLACE INTO rollup(series, res, ts, a, b, bmax) SELECT series, 3600, "
 			       "ts/3600*3600, max(a), CAST(avg(b) AS INTEGER), max(bmax) FROM rollup WHERE res=60 AND ts>=?1 "
 			       "AND ts<?2 GROUP BY series, ts/3600",
+			       "ii", hwm, hcut);
+	/* partitions (rows already spaced): straight from their rows to hours */
+	if (rc == 0 && hcut > hwm)
+		rc = store_run(s,
+			       "INSERT OR REPLACE INTO rollup(series, res, ts, a, b, bmax) SELECT series, 3600, "
+			       "ts/3600*3600, max(a), CAST(avg(b) AS INTEGER), max(b) FROM sample WHERE ts>=?1 AND ts<?2 AND "
+			       "series IN (SELECT id FROM series WHERE part>=0) GROUP BY series, ts/3600",
 			       "ii", hwm, hcut);
 	if (rc == 0)
 		rc = store_run(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('rolled_minute', ?1), ('rolled_hour', ?2)",

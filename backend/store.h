@@ -7,10 +7,12 @@
  *
  * Series: every sampled quantity is a series keyed by (cluster, group, topic, partition):
  *   group partition  (G, T, P)    a = committed, b = end      stored when changed, at most every
- *                                                              partition_interval seconds
+ *                                                              partition_interval (5 min); the newest
+ *                                                              values always in series.seen_*
  *   group aggregate  (G, "", -1)  a = sum committed, b = lag  every tick
  *   topic partition  ("", T, P)   a = end offset              as group partitions
  *   topic aggregate  ("", T, -1)  a = sum of end offsets      every tick
+ * Roll-ups: aggregates to minutes (kept 7 days) and hours; partitions straight to hours (90 days).
  */
 #ifndef KCON_STORE_H
 #define KCON_STORE_H
@@ -31,7 +33,7 @@ struct store_opts {
 	int64_t raw_ms;             /* raw samples kept (default 24 h) */
 	int64_t minute_ms;          /* per-minute roll-ups kept (default 7 days) */
 	int64_t hour_ms;            /* per-hour roll-ups kept (default 90 days) */
-	int partition_interval_s;   /* least spacing of a partition's stored rows (default 60) */
+	int partition_interval_s;   /* least spacing of a partition's stored rows (default 300) */
 };
 
 /**

@@ -208,7 +208,11 @@ static void test_rollup_retention(void **state)
 			 5);
 	/* running it again adds nothing */
 	assert_int_equal(store_maintain(s, end, &cause), 0);
-	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup WHERE res=60"), 240);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup WHERE res=60"), 120); /* aggregates only */
+	/* the partition's rows (one per 5 min) go straight to hours */
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=0 AND "
+				       "res=3600"),
+			 2);
 	/* a day later the raw rows are gone; the series reads from the roll-ups */
 	assert_int_equal(store_maintain(s, end + 24 * 3600000LL, &cause), 0);
 	assert_int_equal(test_count(s, "SELECT count(*) FROM sample"), 0);
