@@ -1,6 +1,7 @@
 /*
  * The REPL: readline's callback interface on the event loop (stdin, SIGINT, SIGWINCH, SIGTERM),
- * history in memory and in $XDG_STATE_HOME/kcon/history, completion from the command table.
+ * history in memory and in $XDG_STATE_HOME/kcon/history (secrets redacted), and in the history store
+ * (store.h) unless --no-history; completion from the command table.
  * Each line runs through run_text(), so output and errors are those of scripts.
  */
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -21,7 +23,10 @@
 #include "faces.h"
 #include "loop.h"
 #include "run.h"
+#include "sample.h"
 #include "sbuf.h"
+#include "session.h"
+#include "store.h"
 #include "uicmd.h"
 #include "xalloc.h"
 
@@ -90,6 +95,26 @@ static void repl_history_save(struct repl *r)
 	}
 }
 
+/* The line as history keeps it: secrets (-X sasl.password=..., --password ..., token=...) as ***. */
+static char *repl_history_line(const char *line)
+{
+	char *red = store_redact(line);
+	if (strstr(red, "***") && !strstr(line, "***"))
+		return red;
+	free(red);
+	return xstrdup(line);
+}
+
+/* Adds the line (redacted there) to the history store, unless --no-history or it cannot be opened. */
+static void repl_history_store(struct repl *r, const char *line)
+{
+	struct store *st;
+	struct err e = {0};
+	if (!r->s->no_history && sample_store(r->s, &st, &e) == CMD_OK)
+		store_command_add(st, "repl", line, (int64_t)time(NULL) * 1000);
+	err_clear(&e);
+}
+
 static char *repl_prompt(const struct session *s)
 {
 	const char *where = s->demo ? "demo" : s->conf.bootstrap ? s->conf.bootstrap : "no cluster";
@@ -124,8 +149,11 @@ static void repl_line(char *line)
 	if (line == NULL) {
 		fputs("\n", stdout); /* leave the prompt's line on EOF (Ctrl-D) */
 	} else if (line[strspn(line, " \t")]) {
-		add_history(line);
+		char *kept = repl_history_line(line);
+		add_history(kept);
+		free(kept);
 		repl_history_save(r);
+		repl_history_store(r, line);
 		end = repl_eval(r, line);
 	}
 	free(line);
