@@ -196,6 +196,10 @@ class HistoryTest(HistoryCase):
         p = self.k.run("history", "lag", "x", env=self.envs)
         self.assertEqual(p.returncode, 1)
         self.assertIn("kcon watch", p.stderr)
+        # --offline never asks the cluster: cluster commands fail at once and point at the snapshot
+        p = self.k.run("--offline", "cluster", env=self.envs)
+        self.assertEqual(p.returncode, 3)
+        self.assertIn("history snapshot", p.stderr)
 
 
 def time_of(pt):
