@@ -1163,11 +1163,21 @@ static const struct out_view reset_view = {.fields = reset_fields, .tables = res
 
 /* --- group delete / delete-offsets ------------------------------------------------------------ */
 
+/* librdkafka 2.0.2's mock has no DeleteGroups or OffsetDelete: its client aborts on them. */
+static int groups_refuse_on_demo(struct cmd_ctx *ctx)
+{
+	return cmd_fail(ctx, CMD_FAILED, "try it on a real cluster",
+			"the embedded demo cluster cannot delete groups or their offsets (librdkafka 2.0.2's mock "
+			"cluster has no DeleteGroups or OffsetDelete)");
+}
+
 static int cmd_group_delete_exec(struct cmd_ctx *ctx)
 {
 	const char *group = cmd_arg(ctx, "group");
 	struct client *c;
 	struct err e = {0};
+	if (ctx->session->demo)
+		return groups_refuse_on_demo(ctx);
 	if (session_client(ctx->session, &c, &e) != CMD_OK || client_group_delete(c, group, &e) != CMD_OK)
 		return groups_failed(ctx, &e);
 	return cmd_ok(ctx, json_pack("{s:s,s:b}", "group", group, "deleted", 1));
@@ -1178,6 +1188,8 @@ static int cmd_group_delete_offsets_exec(struct cmd_ctx *ctx)
 	const char *group = cmd_arg(ctx, "group");
 	struct client *c;
 	struct model *m;
+	if (ctx->session->demo)
+		return groups_refuse_on_demo(ctx);
 	if (groups_connect(ctx, &c, &m) != CMD_OK)
 		return ctx->status;
 	struct lag_plan plan = {0};

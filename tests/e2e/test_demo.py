@@ -86,6 +86,12 @@ class DemoTest(unittest.TestCase):
         p = self.run_demo("topics", "--under-min-isr")
         self.assertEqual(p.returncode, 1)
         self.assertIn("cannot describe configs", p.stderr)
+        # librdkafka 2.0.2's client aborts on the mock's answer to these: refused before they are sent
+        for args in (["group", "delete", "fraud-detector"],
+                     ["group", "delete-offsets", "fraud-detector", "--topic", "credit.scores"]):
+            p = self.run_demo(*args, "--yes")
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertIn("cannot delete groups", p.stderr)
 
     def test_read_only_refuses_create(self):
         p = self.run_demo("--read-only", "topic", "create", "demo.ro")
