@@ -66,25 +66,43 @@ static void msg_u_escape(struct sbuf *sb, uint32_t cp)
 	sbuf_addn(sb, b, 6);
 }
 
-void msg_json_string(struct sbuf *sb, const void *buf, size_t len)
+/* Bytes that stand for themselves inside a JSON string: printable ASCII but '"' and '\\'. */
+static bool msg_plain[256];
+
+static void msg_plain_init(void)
+{
+	if (msg_plain['a'])
+		return;
+	for (int c = 0x20; c < 0x7f; c++)
+		msg_plain[c] = c != '"' && c != '\\';
+}
+
+/* Appends a JSON string of buf; false (sb unchanged) when strict and buf is not UTF-8. */
+static bool msg_json_text(struct sbuf *sb, const void *buf, size_t len, bool strict)
 {
 	const unsigned char *s = buf;
-	size_t i = 0, run = 0;
+	size_t i = 0, run = 0, start = sb->len;
+	msg_plain_init();
 	sbuf_addc(sb, '"');
 	while (i < len) {
-		unsigned char c = s[i];
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+		while (i < len && msg_plain[s[i]])
 			i++;
-			continue;
-		}
+		if (i >= len)
+			break;
+		unsigned char c = s[i];
 		uint32_t cp = c;
 		size_t n = c < 0x80 ? 1 : escape_utf8_decode(s + i, len - i, &cp);
 		if (n > 1 && escape_cp_allowed(cp)) {
 			i += n;
 			continue;
 		}
+		if (n == 0 && strict) {
+			sb->len = start;
+			sb->buf[start] = '\0';
+			return false;
+		}
 		sbuf_addn(sb, s + run, i - run);
-		if (n == 0) { /* not UTF-8: callers check first; never pass the byte */
+		if (n == 0) { /* not UTF-8: never pass the byte */
 			msg_u_escape(sb, 0xfffd);
 			n = 1;
 		} else if (c == '"' || c == '\\') {
@@ -108,6 +126,12 @@ void msg_json_string(struct sbuf *sb, const void *buf, size_t len)
 	}
 	sbuf_addn(sb, s + run, i - run);
 	sbuf_addc(sb, '"');
+	return true;
+}
+
+void msg_json_string(struct sbuf *sb, const void *buf, size_t len)
+{
+	msg_json_text(sb, buf, len, false);
 }
 
 /* A JSON scanner: strict mode accepts only what can be embedded verbatim. */
@@ -389,10 +413,8 @@ static const char *msg_json_bytes(struct sbuf *sb, const void *buf, size_t len, 
 			sbuf_addn(sb, buf, len);
 			return NULL;
 		}
-		if (msg_utf8_valid(buf, len)) {
-			msg_json_string(sb, buf, len);
+		if (msg_json_text(sb, buf, len, true))
 			return NULL;
-		}
 	}
 	sbuf_addc(sb, '"');
 	msg_base64(sb, buf, len);
@@ -404,7 +426,11 @@ static void msg_json_encoding(struct sbuf *sb, const char *field, const char *en
 {
 	if (enc == NULL)
 		return;
-	sbuf_addf(sb, ",\"%s\":\"%s\"", field, enc);
+	sbuf_add(sb, ",\"");
+	sbuf_add(sb, field);
+	sbuf_add(sb, "\":\"");
+	sbuf_add(sb, enc);
+	sbuf_addc(sb, '"');
 }
 
 void msg_json(struct sbuf *sb, const struct msg *m, enum msg_encoding enc)
@@ -419,7 +445,9 @@ void msg_json(struct sbuf *sb, const struct msg *m, enum msg_encoding enc)
 	sbuf_add(sb, ",\"timestamp\":");
 	if (m->timestamp >= 0 && m->ts_type > 0 && m->ts_type < 3) {
 		msg_int(sb, m->timestamp);
-		sbuf_addf(sb, ",\"timestamp_type\":\"%s\"", ts_types[m->ts_type]);
+		sbuf_add(sb, ",\"timestamp_type\":\"");
+		sbuf_add(sb, ts_types[m->ts_type]);
+		sbuf_addc(sb, '"');
 	} else {
 		sbuf_add(sb, "null,\"timestamp_type\":null");
 	}

@@ -72,6 +72,8 @@ struct tail {
 	char note[512];
 	char *commit_error;
 	int64_t last_commit_ms;
+	int32_t *leaders; /* the leader of each partition at start */
+	int64_t taken;    /* messages taken since the queue was last empty */
 };
 
 /* --- parsing --------------------------------------------------------------------------------- */
@@ -201,7 +203,7 @@ static rd_kafka_t *tail_consumer(struct tail *t, const struct conf *conf, const 
 	tail_set(kc, "queued.max.messages.kbytes", "%zu", mb / 2 / 1024 ? mb / 2 / 1024 : 1);
 	tail_set(kc, "fetch.max.bytes", "%zu", mb / 4 > 1024 ? mb / 4 : 1024);
 	tail_set(kc, "max.partition.fetch.bytes", "%zu", mb / 4 < (1u << 20) ? (mb / 4 > 1024 ? mb / 4 : 1024) : (1u << 20));
-	tail_set(kc, "queued.min.messages", "%zu", 100000);
+	tail_set(kc, "queued.min.messages", "%zu", 50000);
 	t->batch_bytes = mb / 4;
 	for (size_t i = 0; i < conf->nprops; i++)
 		if (rd_kafka_conf_set(kc, conf->props[i].key, conf->props[i].value, errstr, sizeof(errstr)) !=
@@ -371,6 +373,7 @@ struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, 
 	int n = o->partitions ? o->npartitions : mt->npartitions;
 	t->parts = xcalloc((size_t)n + 1, sizeof(*t->parts));
 	t->done = xcalloc((size_t)n + 1, sizeof(*t->done));
+	t->leaders = xcalloc((size_t)n + 1, sizeof(*t->leaders));
 	for (int i = 0; i < n; i++) {
 		int32_t p = o->partitions ? o->partitions[i] : mt->partitions[i].id;
 		bool found = false;
@@ -382,6 +385,9 @@ struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, 
 			model_unref(&m);
 			goto fail;
 		}
+		for (int k = 0; k < mt->npartitions; k++)
+			if (mt->partitions[k].id == p)
+				t->leaders[t->nparts] = mt->partitions[k].leader;
 		t->parts[t->nparts++].partition = p;
 	}
 	model_unref(&m);
@@ -510,12 +516,39 @@ static int tail_fill(struct tail *t)
 	if (n <= 0)
 		return 0;
 	t->bn = (int)n;
+	t->taken += n;
 	size_t bytes = 0;
 	for (int i = 0; i < t->bn; i++)
 		bytes += t->batch[i]->len + t->batch[i]->key_len + 64;
 	size_t avg = bytes / (size_t)n, fit = avg ? t->batch_bytes / avg : TAIL_BATCH;
 	t->batch_max = fit < 1 ? 1 : fit > TAIL_BATCH ? TAIL_BATCH : (int)fit;
 	return t->bn;
+}
+
+/*
+ * librdkafka 2.0.2 stops fetching a partition whose queue is full and looks again only when its
+ * broker thread wakes, up to a second later: a reader slower than the network would stall that
+ * long each time it drains the queue. After reading in bulk, a request to each leader (a
+ * ListOffsets) wakes those threads at once.
+ */
+static void tail_wake_fetcher(struct tail *t)
+{
+	if (t->taken < 1000)
+		return;
+	t->taken = 0;
+	int32_t *seen = xcalloc((size_t)t->nparts + 1, sizeof(int32_t));
+	int nseen = 0;
+	for (int i = 0; i < t->nparts; i++) {
+		bool dup = false;
+		for (int k = 0; k < nseen && !dup; k++)
+			dup = seen[k] == t->leaders[i];
+		if (t->done[i] || dup)
+			continue;
+		seen[nseen++] = t->leaders[i];
+		int64_t lo, hi;
+		rd_kafka_query_watermark_offsets(t->rk, t->topic, t->parts[i].partition, &lo, &hi, 1000);
+	}
+	free(seen);
 }
 
 static void tail_drain_pipe(struct tail *t)
@@ -555,12 +588,14 @@ enum tail_event tail_next(struct tail *t, int timeout_ms, struct msg *m, const c
 		if (t->bi >= t->bn && tail_fill(t) == 0) {
 			if (timeout_ms <= 0)
 				return TAIL_IDLE;
-			struct pollfd pfd = {.fd = t->pipe[0], .events = POLLIN};
-			if (t->pipe[0] >= 0)
-				poll(&pfd, 1, timeout_ms);
+			tail_wake_fetcher(t);
+			/* Wait for one message, not for a whole batch (consume_batch waits to fill it). */
 			tail_drain_pipe(t);
-			if (tail_fill(t) == 0)
+			rd_kafka_message_t *one = rd_kafka_consume_queue(t->q, timeout_ms);
+			if (one == NULL)
 				return TAIL_IDLE;
+			t->batch[0] = one;
+			t->bn = 1;
 		}
 		rd_kafka_message_t *rm = t->batch[t->bi++];
 		int i = tail_index(t, rm->partition);
@@ -748,6 +783,7 @@ void tail_close(struct tail **tp)
 	free(t->hdrs);
 	free(t->parts);
 	free(t->done);
+	free(t->leaders);
 	free(t->commit_error);
 	free(t->topic);
 	free(t);
