@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "demo.h"
 #include "session.h"
+#include "trend.h"
 #include "xalloc.h"
 
 int sample_store(struct session *s, struct store **out, struct err *e)
@@ -218,4 +219,26 @@ out:
 void sample_stats_clear(struct sample_stats *st)
 {
 	x_free(&st->cluster);
+}
+
+char *sample_group_sparkline(struct session *s, const char *group, int64_t since_ms, int width, bool utf8)
+{
+	struct store *store;
+	struct err e = {0};
+	char *cluster = NULL, *out = NULL, *cause = NULL;
+	struct store_point *p = NULL;
+	int n = 0;
+	if (sample_store(s, &store, &e) == CMD_OK && (cluster = sample_cluster(s, store, NULL, &e)) != NULL &&
+	    store_series(store, cluster, group, "", -1, since_ms, &p, &n, &cause) == 0 && n > 0) {
+		int64_t *v = xcalloc((size_t)n, sizeof(int64_t));
+		for (int i = 0; i < n; i++)
+			v[i] = p[i].gap ? -1 : p[i].b;
+		out = trend_sparkline(v, (size_t)n, width, utf8);
+		free(v);
+	}
+	free(p);
+	free(cause);
+	free(cluster);
+	err_clear(&e);
+	return out;
 }

@@ -6,6 +6,7 @@
 #ifndef KCON_SAMPLE_H
 #define KCON_SAMPLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -38,5 +39,11 @@ void sample_stats_clear(struct sample_stats *st);
 
 /** @brief The cluster key the session's history is read from: the --cluster key, or by bootstrap, or the last. */
 char *sample_cluster(struct session *s, struct store *store, const char *key, struct err *e);
+
+/**
+ * @brief The lag sparkline of a group from the session's store (for views and tables): its total
+ * lag since since_ms, squeezed to width cells (trend.h). NULL when nothing is stored (or no store).
+ */
+char *sample_group_sparkline(struct session *s, const char *group, int64_t since_ms, int width, bool utf8);
 
 #endif
