@@ -74,6 +74,7 @@ struct tail {
 	int64_t last_commit_ms;
 	int32_t *leaders; /* the leader of each partition at start */
 	int64_t taken;    /* messages taken since the queue was last empty */
+	struct sbuf scratch;
 };
 
 /* --- parsing --------------------------------------------------------------------------------- */
@@ -451,12 +452,15 @@ static void tail_mark_done(struct tail *t, int i)
 	}
 }
 
-static bool tail_match(regex_t *re, const void *buf, size_t len)
+/* regexec needs a NUL after the bytes (REG_STARTEND lets it see embedded NULs). */
+static bool tail_match(struct tail *t, regex_t *re, const void *buf, size_t len)
 {
 	if (buf == NULL)
 		return false;
+	sbuf_reset(&t->scratch);
+	sbuf_addn(&t->scratch, buf, len);
 	regmatch_t pm = {.rm_so = 0, .rm_eo = (regoff_t)len};
-	return regexec(re, buf, 1, &pm, REG_STARTEND) == 0;
+	return regexec(re, t->scratch.buf, 1, &pm, REG_STARTEND) == 0;
 }
 
 /* Fills m's headers from rm; false when rm has none and none are needed. */
@@ -486,15 +490,15 @@ static void tail_headers(struct tail *t, rd_kafka_message_t *rm, struct msg *m)
 
 static bool tail_pass(struct tail *t, const struct msg *m)
 {
-	if (t->has_grep && !tail_match(&t->grep, m->value, m->value_len))
+	if (t->has_grep && !tail_match(t, &t->grep, m->value, m->value_len))
 		return false;
-	if (t->has_key && !tail_match(&t->key, m->key, m->key_len))
+	if (t->has_key && !tail_match(t, &t->key, m->key, m->key_len))
 		return false;
 	for (int i = 0; i < t->nhf; i++) {
 		bool any = false;
 		for (size_t k = 0; k < m->nheaders && !any; k++)
 			any = strcmp(m->headers[k].name, t->hf[i].name) == 0 &&
-			      tail_match(&t->hf[i].re, m->headers[k].value, m->headers[k].len);
+			      tail_match(t, &t->hf[i].re, m->headers[k].value, m->headers[k].len);
 		if (!any)
 			return false;
 	}
@@ -784,6 +788,7 @@ void tail_close(struct tail **tp)
 	free(t->parts);
 	free(t->done);
 	free(t->leaders);
+	sbuf_free(&t->scratch);
 	free(t->commit_error);
 	free(t->topic);
 	free(t);
