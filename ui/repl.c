@@ -49,7 +49,10 @@ static int repl_mkdirs(const char *dir)
 	for (char *slash = strchr(p + 1, '/');; slash = strchr(slash + 1, '/')) {
 		if (slash)
 			*slash = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+		struct stat st;
+		if (mkdir(p, 0700) < 0 && (errno != EEXIST || stat(p, &st) < 0 || !S_ISDIR(st.st_mode))) {
+			if (errno == EEXIST)
+				errno = ENOTDIR;
 			free(p);
 			return -1;
 		}

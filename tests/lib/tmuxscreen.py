@@ -1,0 +1,114 @@
+"""A program in a detached tmux pane of fixed size, for screen tests: send keys, read the screen,
+wait until it shows something (never a fixed sleep). Each screen has its own tmux server (-L)."""
+
+import os
+import re
+import shlex
+import subprocess
+import uuid
+
+from kcontest import wait_until
+
+
+class TmuxScreen:
+    def __init__(self, argv, width=120, height=40, env=None):
+        self.socket = f"kcon-test-{uuid.uuid4().hex[:10]}"
+        e = dict(os.environ)
+        e.pop("TMUX", None)
+        e.update(env or {})
+        self.env = e
+        # A shell runs the program, reports its exit status and stays, so the last screen can be
+        # read (tmux's own remain-on-exit proved unreliable at reaping in tmux 3.3a).
+        inner = " ".join(shlex.quote(a) for a in argv)
+        overrides = " ".join(f"{k}={shlex.quote(v)}" for k, v in (env or {}).items())
+        cmd = (f"env {overrides} {inner}; st=$?; [ $st -gt 128 ] && echo; echo \"{self.MARK}$st\"; "
+               "exec sleep 100000")
+        self.tmux("new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height), cmd)
+
+    MARK = "kcon-screen: exit "
+
+    def tmux(self, *args, check=True):
+        p = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True,
+                           env=self.env, timeout=30)
+        if check and p.returncode != 0:
+            raise AssertionError(f"tmux {args}: {p.stderr}")
+        return p.stdout
+
+    def send(self, *keys):
+        """Keys in tmux's names: "Enter", "Escape", "C-c", "Tab", or plain strings."""
+        self.tmux("send-keys", "-t", "main", *keys)
+
+    def type(self, text):
+        """Text typed literally."""
+        self.tmux("send-keys", "-t", "main", "-l", text)
+
+    def lines(self):
+        """The screen's lines (trailing blanks are trimmed by tmux)."""
+        out = self.tmux("capture-pane", "-p", "-t", "main")
+        return out[:-1].split("\n") if out.endswith("\n") else out.split("\n")
+
+    def all_text(self):
+        """The scrollback and the screen, wrapped lines joined."""
+        return self.tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "main")
+
+    def text(self):
+        return "\n".join(self.lines())
+
+    def info(self, fmt):
+        return self.tmux("display-message", "-p", "-t", "main", fmt).strip()
+
+    def size(self):
+        return tuple(int(x) for x in self.info("#{pane_width} #{pane_height}").split())
+
+    def _status(self):
+        m = re.search(re.escape(self.MARK) + r"(\d+)", self.all_text())
+        return int(m.group(1)) if m else None
+
+    def dead(self):
+        """True once the program ended."""
+        return self._status() is not None
+
+    def program_pid(self):
+        """The program's pid (the child of the pane's shell)."""
+        shell = self.info("#{pane_pid}")
+        out = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout.split()
+        return int(out[0]) if out else None
+
+    def exit_status(self):
+        """The program's exit status (waits for it); 128+N when signal N killed it."""
+        try:
+            wait_until(self.dead, what="the program to end")
+        except AssertionError as e:
+            raise AssertionError(f"{e}\n--- screen ---\n{self.text()}") from None
+        return self._status()
+
+    def alternate_on(self):
+        return self.info("#{alternate_on}") == "1"
+
+    def resize(self, width, height):
+        self.tmux("resize-window", "-t", "main", "-x", str(width), "-y", str(height))
+        wait_until(lambda: self.size() == (width, height), what=f"the pane to be {width}x{height}")
+
+    def wait_for(self, cond, timeout=30, what=None):
+        """Waits until the screen contains the string cond, or cond(screen_text) is true; returns the text."""
+        test = (lambda s: cond in s) if isinstance(cond, str) else cond
+        box = {}
+
+        def check():
+            box["t"] = self.text()
+            return test(box["t"])
+
+        try:
+            wait_until(check, timeout=timeout, what=what or repr(cond))
+        except AssertionError as e:
+            raise AssertionError(f"{e}\n--- screen ---\n{box.get('t')}") from None
+        return box["t"]
+
+    def close(self):
+        self.tmux("kill-server", check=False)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,245 @@
+"""The TUI and the REPL in tmux at fixed sizes, against the real test broker."""
+
+import os
+import tempfile
+import unittest
+
+from kcontest import KCON, BrokerTestCase, unique, wait_until
+from tmuxscreen import TmuxScreen
+
+UTF8 = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+
+
+class TuiTest(BrokerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # "0..." sorts before the other tests' topics, so ours are on the first screen of a busy broker.
+        cls.prefix = unique("0tui")
+        cls.alpha = f"{cls.prefix}-alpha"
+        cls.beta = f"{cls.prefix}-beta"
+        for name, parts in ((cls.alpha, 2), (cls.beta, 3)):
+            cls.k.one("topic", "create", name, "--partitions", parts, "--replication-factor", 1)
+
+    @classmethod
+    def tearDownClass(cls):
+        for name in (cls.alpha, cls.beta):
+            cls.k.run("topic", "delete", name, "--yes")
+
+    def start(self, width=120, height=40, env=None, args=None):
+        e = dict(UTF8)
+        e.update(env or {})
+        e.setdefault("XDG_CONFIG_HOME", "/nonexistent-kcon-test")
+        scr = TmuxScreen([KCON] + (args if args is not None else ["-b", self.bootstrap]), width, height, env=e)
+        self.addCleanup(scr.close)
+        return scr
+
+    def row_of(self, scr, name):
+        """The screen line showing topic name."""
+        for line in scr.lines():
+            if name in line:
+                return line
+        return None
+
+    def test_topics_filter_and_quit(self):
+        scr = self.start()
+        text = scr.wait_for(lambda s: self.alpha in s and self.beta in s, what="both topics")
+        lines = scr.lines()
+        self.assertTrue(lines[0].startswith(" kcon \u2502 "), lines[0])  # UTF-8 line drawing
+        self.assertIn(self.bootstrap, lines[0])
+        self.assertIn("NAME", lines[1])
+        self.assertIn("PARTITIONS", lines[1])
+        # The table's cells: name, partitions, RF, under-replicated, offline.
+        self.assertEqual(self.row_of(scr, self.beta).split(), [self.beta, "3", "1", "0", "0"])
+        scr.wait_for("connected", what="the connection state")
+        self.assertIn("updated", text + scr.text())
+
+        scr.type("/")
+        scr.type(self.beta[-8:])  # part of the name, live
+        scr.wait_for(lambda s: self.beta in s and self.alpha not in s, what="the filter to keep only beta")
+        self.assertIn("topics 1/1 /" + self.beta[-8:], scr.text())
+        scr.send("Escape")
+        scr.wait_for(lambda s: self.alpha in s and self.beta in s, what="Esc to clear the filter")
+
+        self.assertTrue(scr.alternate_on())
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+        self.assertFalse(scr.alternate_on(), "the terminal is back from the alternate screen")
+        self.assertNotIn("NAME", scr.text(), "the TUI's screen is gone")
+        self.assertTrue(scr.lines()[0].startswith(TmuxScreen.MARK), "the shell's screen is back")
+
+    def test_prompt_describe_and_back(self):
+        scr = self.start()
+        scr.wait_for(self.alpha)
+        scr.type(":")
+        scr.type(f"topic describe {self.beta}")
+        scr.send("Enter")
+        text = scr.wait_for(f"Topic:            {self.beta}", what="the describe result")
+        self.assertIn("PARTITION  LEADER", text)
+        parts = [l.split() for l in scr.lines() if l.split()[:1] in (["0"], ["1"], ["2"])]
+        self.assertEqual([p[0] for p in parts], ["0", "1", "2"])
+        self.assertTrue(all(p[-1] == "ok" for p in parts), parts)
+        scr.send("Escape")
+        scr.wait_for(lambda s: self.alpha in s and "PARTITION " not in s, what="Esc back to the topics")
+
+        # Completion at the prompt: the command's words and topic names from the view.
+        scr.type(":topic desc")
+        scr.send("Tab")
+        scr.wait_for(":topic describe", what="the verb to complete")
+        scr.type(self.alpha[:-3])
+        scr.send("Tab")
+        scr.wait_for(f":topic describe {self.alpha}", what="the topic to complete")
+        scr.send("Escape")
+        scr.wait_for(lambda s: ":topic" not in s, what="Esc to leave the prompt")
+
+        # Errors show as a pane with the cause and the hint.
+        scr.type(":topic describe no-such-topic-kcon")
+        scr.send("Enter")
+        text = scr.wait_for("unknown topic")
+        self.assertIn("hint:", text)
+        scr.send("C-c")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_enter_describes_selected(self):
+        scr = self.start()
+        scr.wait_for(self.alpha)
+        scr.type("/" + self.prefix)
+        scr.send("Enter")
+        scr.wait_for(lambda s: "topics 1/2" in s, what="two rows after the filter")
+        scr.send("j")  # the second row: beta
+        scr.wait_for("topics 2/2")
+        scr.send("Enter")
+        scr.wait_for(f"Topic:            {self.beta}")
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_resize(self):
+        scr = self.start()
+        scr.wait_for(self.alpha)
+        scr.resize(80, 24)
+        text = scr.wait_for(lambda s: len(s.split("\n")) == 24 and self.alpha in s)
+        lines = scr.lines()
+        self.assertTrue(lines[0].startswith(" kcon"))
+        self.assertIn("topics", lines[22])  # the status bar, second from the bottom
+        self.assertIn("q quit", lines[23])
+        self.assertTrue(all(len(l) <= 80 for l in lines))
+
+        scr.resize(20, 6)
+        scr.wait_for(lambda s: s.split("\n")[0].startswith(" kcon") and "NAME" in s)
+        lines = scr.lines()
+        self.assertEqual(len(lines), 6)
+        self.assertTrue(all(len(l) <= 20 for l in lines), lines)
+        self.assertIn("NAME", lines[1])
+        self.assertTrue(lines[4].startswith(" topics"), lines)
+        self.assertNotIn("PARTITIO", lines[1], "columns that do not fit are dropped, not cut")
+
+        scr.resize(19, 5)
+        text = scr.wait_for("terminal too small")
+        self.assertNotIn("kcon \u2502", text)
+        scr.resize(1, 1)
+        scr.wait_for(lambda s: s.strip() in ("", "t", "\u2026"), what="one cell at most, no crash")
+        self.assertFalse(scr.dead())
+        scr.resize(120, 40)
+        scr.wait_for(lambda s: self.alpha in s and self.beta in s, what="the full view again")
+        self.assertFalse(scr.dead())
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_ascii_locale(self):
+        scr = self.start(env={"LANG": "C", "LC_ALL": "C"})
+        scr.wait_for(self.alpha)
+        self.assertTrue(scr.lines()[0].startswith(" kcon | "), scr.lines()[0])
+        self.assertNotIn("\u2502", scr.text())
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_sigterm_restores_terminal(self):
+        scr = self.start()
+        scr.wait_for(self.alpha)
+        os.kill(scr.program_pid(), 15)
+        self.assertEqual(scr.exit_status(), 0)
+        self.assertFalse(scr.alternate_on())
+
+    def test_unreachable(self):
+        scr = self.start(args=["-b", "127.0.0.1:1", "--timeout", "2"])
+        text = scr.wait_for("unreachable", timeout=30)
+        self.assertIn("error:", text)
+        self.assertIn("hint:", text)
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_dumb_terminal(self):
+        for term in ("dumb", ""):
+            scr = self.start(env={"TERM": term})
+            self.assertEqual(scr.exit_status(), 2)
+            self.assertIn("the TUI needs a terminal type", scr.all_text())
+            self.assertIn("export TERM=xterm-256color", scr.all_text())
+            scr.close()
+
+
+class ReplTest(BrokerTestCase):
+    def setUp(self):
+        self.state = tempfile.mkdtemp(prefix="kcon-state-")
+        self.topic = unique("repl")
+        self.k.one("topic", "create", self.topic, "--partitions", 1, "--replication-factor", 1)
+        self.addCleanup(self.k.run, "topic", "delete", self.topic, "--yes")
+
+    def start(self):
+        env = dict(UTF8, XDG_STATE_HOME=self.state, XDG_CONFIG_HOME="/nonexistent-kcon-test")
+        scr = TmuxScreen([KCON, "-b", self.bootstrap, "--repl"], 120, 40, env=env)
+        self.addCleanup(scr.close)
+        return scr
+
+    def test_repl(self):
+        scr = self.start()
+        prompt = f"kcon({self.bootstrap})> "
+        scr.wait_for(prompt.rstrip())
+        scr.type(f"topics {self.topic}")
+        scr.send("Enter")
+        scr.wait_for(f"\n{self.topic}  ", what="the topic in the list")
+
+        scr.type("topic desc")
+        scr.send("Tab")
+        scr.wait_for(prompt + "topic describe", what="the verb to complete")
+        scr.type(self.topic[:-3])
+        scr.send("Tab")
+        scr.wait_for(prompt + f"topic describe {self.topic}", what="the topic to complete")
+        scr.send("Enter")
+        scr.wait_for("PARTITION  LEADER", what="the describe output")
+
+        # Ctrl-C clears the line and keeps the REPL.
+        scr.type("brokers --bogus")
+        scr.send("C-c")
+        scr.wait_for(lambda s: s.rstrip().endswith(prompt.rstrip()), what="a fresh prompt")
+        scr.type("bogus")
+        scr.send("Enter")
+        scr.wait_for("unknown command `bogus`")
+
+        scr.type("quit")
+        scr.send("Enter")
+        self.assertEqual(scr.exit_status(), 0)
+        with open(os.path.join(self.state, "kcon", "history")) as f:
+            history = f.read().split("\n")
+        self.assertIn(f"topics {self.topic}", history)
+        self.assertIn(f"topic describe {self.topic} ", history)
+        self.assertNotIn("brokers --bogus", history)
+        self.assertEqual(os.stat(os.path.join(self.state, "kcon")).st_mode & 0o777, 0o700)
+
+    def test_history_failure_is_a_warning(self):
+        with open(os.path.join(self.state, "kcon"), "w") as f:
+            f.write("not a directory")
+        scr = self.start()
+        scr.wait_for("warning: history will not be saved")
+        scr.type("exit")
+        scr.send("Enter")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_eof_ends(self):
+        scr = self.start()
+        scr.wait_for("kcon(")
+        scr.send("C-d")
+        self.assertEqual(scr.exit_status(), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
