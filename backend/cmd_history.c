@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "client_groups.h"
 #include "cmd.h"
@@ -170,6 +172,13 @@ static void history_watch_signal(struct loop *l, int signo, void *ud)
 
 static int cmd_watch_exec(struct cmd_ctx *ctx)
 {
+	/* It takes SIGINT for itself: only a shell's `kcon watch` may (main thread, nobody else catching it). */
+	struct sigaction cur;
+	if (syscall(SYS_gettid) != getpid() || sigaction(SIGINT, NULL, &cur) < 0 ||
+	    (cur.sa_handler != SIG_DFL && cur.sa_handler != SIG_IGN))
+		return cmd_fail(ctx, CMD_FAILED,
+				"run `kcon watch` from a shell (or a pod); here `history tick` takes one sample",
+				"watch runs headless only");
 	struct history_watch w = {.ctx = ctx, .groups = cmd_arg(ctx, "groups"), .quiet = cmd_has(ctx, "quiet")};
 	if (history_duration(ctx, "interval", 10000, &w.interval_ms) != CMD_OK ||
 	    cmd_arg_int(ctx, "count", 0, 0, 1000000000, &w.count) != CMD_OK)
@@ -198,6 +207,23 @@ static int cmd_watch_exec(struct cmd_ctx *ctx)
 			      "failed", (json_int_t)w.failed, "started_at", history_time(started), "stopped_at",
 			      history_time(client_groups_now_ms()), "store", store_path(store));
 	free(w.cluster);
+	return cmd_ok(ctx, o);
+}
+
+/* --- history tick ------------------------------------------------------------------------- */
+
+static int cmd_history_tick_exec(struct cmd_ctx *ctx)
+{
+	struct sample_stats st;
+	struct err e = {0};
+	if (sample_tick(ctx->session, cmd_arg(ctx, "groups"), &st, &e) != CMD_OK) {
+		sample_stats_clear(&st);
+		return history_failed(ctx, &e);
+	}
+	json_t *o = json_pack("{s:s,s:o,s:i,s:i,s:i}", "cluster", st.cluster, "time", history_time(st.ts_ms), "groups",
+			      st.groups, "group_partitions", st.group_partitions, "topic_partitions",
+			      st.topic_partitions);
+	sample_stats_clear(&st);
 	return cmd_ok(ctx, o);
 }
 
@@ -719,6 +745,10 @@ static const struct cmd_opt watch_opts[] = {
 };
 #define HISTORY_CLUSTER_OPT                                                                                            \
 	{"cluster", 0, CMD_ARG_STRING, 0, "the cluster id to read (default: this bootstrap's, or the last sampled)"}
+static const struct cmd_opt htick_opts[] = {
+	{"groups", 'g', CMD_ARG_PATTERN, 0, "only groups whose name matches (glob or substring)"},
+	{0},
+};
 static const struct cmd_opt hlag_opts[] = {
 	{"since", 's', CMD_ARG_STRING, 0, "how far back (default 1h)"},
 	{"topic", 't', CMD_ARG_TOPIC, 0, "per partition of this topic"},
@@ -761,6 +791,16 @@ const struct cmd_entry cmd_history_table[] = {
 		       "recorded as a gap. JSON: {cluster, ticks, failed, started_at, stopped_at, store}",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.exec = cmd_watch_exec,
+	},
+	{
+		.name = "history tick",
+		.group = "history",
+		.opts = htick_opts,
+		.help = "take one sample into the history store (what watch does at each interval)",
+		.doc = "For the TUI's timer and for cron. JSON: {cluster, time, groups, group_partitions, "
+		       "topic_partitions}; an unreachable cluster is recorded as a gap and the command fails",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.exec = cmd_history_tick_exec,
 	},
 	{
 		.name = "history lag",

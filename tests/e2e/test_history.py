@@ -39,6 +39,14 @@ class HistoryCase(BrokerTestCase):
         self.addCleanup(cleanup)
         return p
 
+    def wait_watch(self, w, cond, what, timeout=30):
+        """wait_until, telling what watch said when it times out."""
+        try:
+            return wait_until(cond, timeout=timeout, what=what)
+        except AssertionError as e:
+            w.kill()
+            raise AssertionError(f"{e}; watch said: {w.stderr.read()[-3000:]}") from None
+
     def stop(self, p):
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=60)
@@ -59,8 +67,8 @@ class HistoryTest(HistoryCase):
         kcat_produce(self.bootstrap, topic, [f"a{i}" for i in range(100)], partition=0)
         self.commit(group, topic, 0)
         w = self.watch("--groups", group)
-        wait_until(lambda: any(pt["end"] == 100 and pt["committed"] == 0 for pt in self.points(group)),
-                   what="a sample with lag 100")
+        self.wait_watch(w, lambda: any(pt["end"] == 100 and pt["committed"] == 0 for pt in self.points(group)),
+                        what="a sample with lag 100")
         self.commit(group, topic, 40)
         wait_until(lambda: any(pt["committed"] == 40 for pt in self.points(group)), what="committed 40 sampled")
         kcat_produce(self.bootstrap, topic, [f"b{i}" for i in range(50)], partition=0)
@@ -146,6 +154,12 @@ class HistoryTest(HistoryCase):
         self.assertEqual(w.returncode, 0)
         rows = self.h("history", "sql", "SELECT count(*) AS n FROM cluster")["rows"]
         self.assertEqual(rows, [{"n": 1}])
+        # one more sample by `history tick`: the aggregate rows of the topics grow
+        tick = self.h("history", "tick")
+        self.assertGreater(tick["topic_partitions"], 0)
+        sec = int(time_of(tick))
+        n = self.h("history", "sql", f"SELECT count(*) AS n FROM sample WHERE ts = {sec}")["rows"][0]["n"]
+        self.assertGreaterEqual(n, tick["topic_partitions"] and 1)
         for q in ("DELETE FROM sample", "DROP TABLE sample", "PRAGMA user_version=1",
                   "ATTACH '/tmp/x.db' AS x", "SELECT 1; DELETE FROM sample", "UPDATE cluster SET key='x'"):
             p = self.k.run("history", "sql", q, env=self.envs)
