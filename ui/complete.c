@@ -6,6 +6,7 @@
 
 #include <readline/readline.h>
 
+#include "client_groups.h"
 #include "escape.h"
 #include "loop.h"
 #include "model.h"
@@ -264,12 +265,47 @@ void complete_attach(complete_names_fn fn, void *ud)
 
 /* --- names from the session -------------------------------------------------------------------- */
 
+/* Group ids by ListGroups, kept 30 s: there is no cached group list to read them from. */
+static char **complete_session_groups(struct session *s)
+{
+	static char **cached;
+	static int64_t cached_at, failed_at;
+	int64_t now = loop_now_ms();
+	if (cached == NULL || now - cached_at > 30000) {
+		if (failed_at && now - failed_at < 30000)
+			return NULL;
+		struct err e = {0};
+		struct client *c;
+		struct group_info *g = NULL;
+		int n = 0;
+		if (session_client(s, &c, &e) != CMD_OK || client_groups_list(c, &g, &n, &e) != CMD_OK) {
+			failed_at = now;
+			err_clear(&e);
+			return NULL;
+		}
+		complete_free(cached);
+		cached = xcalloc((size_t)n + 1, sizeof(char *));
+		for (int i = 0; i < n; i++)
+			cached[i] = xstrdup(g[i].id);
+		client_groups_free(&g, n);
+		cached_at = now;
+		failed_at = 0;
+	}
+	size_t n = 0;
+	while (cached[n])
+		n++;
+	char **v = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		v[i] = xstrdup(cached[i]);
+	return v;
+}
+
 char **complete_session_names(void *session, enum cmd_arg_kind kind)
 {
 	static int64_t failed_at;
 	struct session *s = session;
 	if (kind == CMD_ARG_GROUP)
-		return complete_groups_hook ? complete_groups_hook(s) : NULL;
+		return complete_groups_hook ? complete_groups_hook(s) : complete_session_groups(s);
 	if (kind != CMD_ARG_TOPIC || (failed_at && loop_now_ms() - failed_at < 30000))
 		return NULL;
 	struct err e = {0};

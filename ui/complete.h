@@ -29,14 +29,14 @@ void complete_free(char **v);
 
 /**
  * @brief Names for the REPL: topics from the session client's cached metadata (fetched once with
- * the session timeout when nothing is cached; a failure is not retried for 30 s), and groups
- * through complete_groups_hook when a groups API provides it.
+ * the session timeout when nothing is cached), group ids from ListGroups kept 30 s (or from
+ * complete_groups_hook when set). A failed fetch is not retried for 30 s.
  */
 char **complete_session_names(void *session, enum cmd_arg_kind kind);
 
 /*
- * The hook for consumer group names: the groups module sets it (to a function listing group ids
- * from its cache) when it exists. NULL until then: groups do not complete.
+ * Overrides where the REPL gets group names (e.g. from a groups cache, when one exists); NULL:
+ * complete_session_names lists them itself.
  */
 extern char **(*complete_groups_hook)(struct session *s);
 

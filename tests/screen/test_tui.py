@@ -1,10 +1,11 @@
 """The TUI and the REPL in tmux at fixed sizes, against the real test broker."""
 
 import os
+import subprocess
 import tempfile
 import unittest
 
-from kcontest import KCON, BrokerTestCase, unique, wait_until
+from kcontest import KCON, BrokerTestCase, kcat_produce, unique, wait_until
 from tmuxscreen import TmuxScreen
 
 UTF8 = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
@@ -98,6 +99,27 @@ class TuiTest(BrokerTestCase):
         text = scr.wait_for("unknown topic")
         self.assertIn("hint:", text)
         scr.send("C-c")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_destructive_confirmation(self):
+        victim = unique("0tui-victim")
+        self.k.one("topic", "create", victim)
+        scr = self.start()
+        scr.wait_for(victim)
+        scr.type(f":topic delete {victim}")
+        scr.send("Enter")
+        scr.wait_for(f"Type {victim} to confirm:")
+        scr.send("Escape")  # cancelled: not confirmed
+        scr.wait_for("not confirmed: nothing was changed")
+        scr.send("Escape")
+        scr.type(f":topic delete {victim}")
+        scr.send("Enter")
+        scr.wait_for(f"Type {victim} to confirm:")
+        scr.type(victim)
+        scr.send("Enter")
+        scr.wait_for("deleted: yes", what="the delete result")
+        wait_until(lambda: victim not in self.k.run("topics").stdout, what="the topic to be deleted")
+        scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
 
     def test_enter_describes_selected(self):
@@ -224,6 +246,37 @@ class ReplTest(BrokerTestCase):
         self.assertIn(f"topic describe {self.topic} ", history)
         self.assertNotIn("brokers --bogus", history)
         self.assertEqual(os.stat(os.path.join(self.state, "kcon")).st_mode & 0o777, 0o700)
+
+    def test_group_completion_and_confirmation(self):
+        group = unique("0grp")
+        kcat_produce(self.bootstrap, self.topic, ["hello"])
+        subprocess.run(["kcat", "-b", self.bootstrap, "-G", group, "-e", "-o", "beginning", self.topic,
+                        "-X", "auto.commit.interval.ms=50"], capture_output=True, timeout=60, check=True)
+        wait_until(lambda: group in self.k.run("groups").stdout, what="the group to be listed")
+        scr = self.start()
+        prompt = f"kcon({self.bootstrap})> "
+        scr.wait_for(prompt.rstrip())
+        scr.type("group describe " + group[:-4])
+        scr.send("Tab")
+        scr.wait_for(prompt + f"group describe {group}", what="the group to complete")
+        scr.send("C-u")
+
+        # A destructive command asks for the typed name; a wrong answer changes nothing.
+        scr.type(f"topic delete {self.topic}")
+        scr.send("Enter")
+        scr.wait_for(f"Type `{self.topic}` to confirm:")
+        scr.type("nope")
+        scr.send("Enter")
+        scr.wait_for("not confirmed: nothing was changed")
+        scr.type(f"topic delete {self.topic}")
+        scr.send("Enter")
+        scr.wait_for(lambda s: s.count(f"Type `{self.topic}` to confirm:") == 2)
+        scr.type(self.topic)
+        scr.send("Enter")
+        wait_until(lambda: self.topic not in self.k.run("topics").stdout, what="the topic to be deleted")
+        scr.type("quit")
+        scr.send("Enter")
+        self.assertEqual(scr.exit_status(), 0)
 
     def test_history_failure_is_a_warning(self):
         with open(os.path.join(self.state, "kcon"), "w") as f:
