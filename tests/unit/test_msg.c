@@ -1,0 +1,244 @@
+/* msg and tail parsing: JSON strings and envelopes, embedding, base64/hex, table escaping, reading
+ * envelopes back, start points and partition lists. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "msg.h"
+#include "tail.h"
+
+static char *json_str(const char *s, size_t len)
+{
+	struct sbuf sb = SBUF_INIT;
+	msg_json_string(&sb, s, len);
+	return sbuf_release(&sb);
+}
+
+static void test_json_string(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *out;
+	} cases[] = {
+		{"plain", 5, "\"plain\""},
+		{"q\"b\\", 4, "\"q\\\"b\\\\\""},
+		{"a\nb\tc\r", 6, "\"a\\nb\\tc\\r\""},
+		{"\x1b]0;pwned\x07", 10, "\"\\u001b]0;pwned\\u0007\""},
+		{"\x1b[2J", 4, "\"\\u001b[2J\""},
+		{"caf\xc3\xa9", 5, "\"caf\xc3\xa9\""},
+		{"\xe2\x80\xae", 3, "\"\\u202e\""},           /* RLO */
+		{"\xc2\x9b", 2, "\"\\u009b\""},               /* C1 CSI */
+		{"\xf3\xa0\x80\x81", 4, "\"\\udb40\\udc01\""}, /* a tag character: a surrogate pair */
+		{"\x7f", 1, "\"\\u007f\""},
+		{"nul\0x", 5, "\"nul\\u0000x\""},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = json_str(cases[i].in, cases[i].len);
+		assert_string_equal(got, cases[i].out);
+		free(got);
+	}
+}
+
+static void test_utf8_and_embeddable(void **state)
+{
+	(void)state;
+	assert_true(msg_utf8_valid("caf\xc3\xa9", 5));
+	assert_false(msg_utf8_valid("\xff", 1));
+	assert_false(msg_utf8_valid("\xc0\xaf", 2));       /* overlong */
+	assert_false(msg_utf8_valid("\xed\xa0\x80", 3));   /* surrogate */
+	static const char *const yes[] = {"{}", "[]", "{\"a\":1}", "{\"a\": [1, 2.5e3, -0, true, false, null]}",
+					  "[\"x\\u001b\\\"\"]", "{\"k\":{\"n\":[[]]}}"};
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		assert_true(msg_json_embeddable(yes[i], strlen(yes[i])));
+	static const char *const no[] = {"", "1", "\"s\"", "null", " {}", "{} ", "{\"a\":1,}", "{\"a\"\n:1}",
+					 "[01]", "{\"a\":\"\x1b\"}", "{\"a\":\"\xe2\x80\xae\"}", "[1,2", "{\"a\":tru}",
+					 "{'a':1}", "[\"\\x\"]"};
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_false(msg_json_embeddable(no[i], strlen(no[i])));
+}
+
+static void test_base64_hex(void **state)
+{
+	(void)state;
+	static const char *const in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
+	static const char *const b64[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+	for (size_t i = 0; i < 7; i++) {
+		struct sbuf sb = SBUF_INIT, back = SBUF_INIT;
+		msg_base64(&sb, in[i], strlen(in[i]));
+		assert_string_equal(sbuf_str(&sb), b64[i]);
+		assert_int_equal(msg_unbase64(&back, sb.buf ? sb.buf : "", sb.len), 0);
+		assert_int_equal(back.len, strlen(in[i]));
+		assert_memory_equal(sbuf_str(&back), in[i], back.len);
+		sbuf_free(&sb);
+		sbuf_free(&back);
+	}
+	struct sbuf sb = SBUF_INIT;
+	assert_int_equal(msg_unbase64(&sb, "Zm9v!", 5), -1);
+	msg_hex(&sb, "\x00\xff\x1b", 3);
+	assert_string_equal(sbuf_str(&sb), "00ff1b");
+	struct sbuf back = SBUF_INIT;
+	assert_int_equal(msg_unhex(&back, "00FF1b", 6), 0);
+	assert_memory_equal(back.buf, "\x00\xff\x1b", 3);
+	assert_int_equal(msg_unhex(&back, "0g", 2), -1);
+	assert_int_equal(msg_unhex(&back, "abc", 3), -1);
+	sbuf_free(&sb);
+	sbuf_free(&back);
+	msg_int(&sb, 0);
+	sbuf_addc(&sb, ' ');
+	msg_int(&sb, -9223372036854775807LL - 1);
+	sbuf_addc(&sb, ' ');
+	msg_int(&sb, 42);
+	assert_string_equal(sbuf_str(&sb), "0 -9223372036854775808 42");
+	sbuf_free(&sb);
+}
+
+static void test_envelope(void **state)
+{
+	(void)state;
+	struct msg_header h[] = {{"trace", "abc", 3}, {"bin", "\xff\x00", 2}, {"none", NULL, 0}};
+	struct msg m = {.topic = "orders", .partition = 3, .offset = 42, .timestamp = 1714564800250, .ts_type = 1,
+			.key = "\xff\x01", .key_len = 2, .value = "{\"id\":7}", .value_len = 8, .headers = h, .nheaders = 3};
+	struct sbuf sb = SBUF_INIT;
+	msg_json(&sb, &m, MSG_AUTO);
+	assert_string_equal(sbuf_str(&sb),
+			    "{\"topic\":\"orders\",\"partition\":3,\"offset\":42,\"timestamp\":1714564800250,"
+			    "\"timestamp_type\":\"create_time\",\"key\":\"/wE=\",\"key_encoding\":\"base64\",\"headers\":["
+			    "{\"name\":\"trace\",\"value\":\"abc\"},{\"name\":\"bin\",\"value\":\"/wA=\",\"encoding\":"
+			    "\"base64\"},{\"name\":\"none\",\"value\":null}],\"value\":{\"id\":7}}\n");
+
+	/* Read back: every byte the same. */
+	struct msg_in in;
+	char *cause = NULL;
+	assert_int_equal(msg_parse_json(sb.buf, sb.len - 1, &in, &cause), 0);
+	assert_true(in.has_key);
+	assert_int_equal(in.key.len, 2);
+	assert_memory_equal(in.key.buf, "\xff\x01", 2);
+	assert_string_equal(sbuf_str(&in.value), "{\"id\":7}");
+	assert_int_equal(in.partition, 3);
+	assert_int_equal(in.timestamp, 1714564800250);
+	assert_int_equal(in.nheaders, 3);
+	assert_string_equal(in.headers[1].name, "bin");
+	assert_memory_equal(in.headers[1].value.buf, "\xff\x00", 2);
+	assert_false(in.headers[2].has_value);
+	msg_in_clear(&in);
+
+	/* Not embeddable JSON, hostile text, a tombstone, hex. */
+	sbuf_reset(&sb);
+	struct msg t = {.topic = "t", .timestamp = -1, .value = "{\"a\": 1}\n", .value_len = 9};
+	msg_json(&sb, &t, MSG_AUTO);
+	assert_non_null(strstr(sbuf_str(&sb), "\"timestamp\":null,\"timestamp_type\":null,\"key\":null"));
+	assert_non_null(strstr(sbuf_str(&sb), "\"value\":\"{\\\"a\\\": 1}\\n\"}"));
+	assert_int_equal(msg_parse_json(sb.buf, sb.len - 1, &in, &cause), 0);
+	assert_int_equal(in.value.len, 9);
+	assert_memory_equal(in.value.buf, "{\"a\": 1}\n", 9);
+	assert_false(in.has_key);
+	msg_in_clear(&in);
+	sbuf_reset(&sb);
+	t.value = NULL;
+	msg_json(&sb, &t, MSG_HEX);
+	assert_non_null(strstr(sbuf_str(&sb), "\"value\":null}"));
+	assert_int_equal(msg_parse_json(sb.buf, sb.len - 1, &in, &cause), 0);
+	assert_false(in.has_value);
+	msg_in_clear(&in);
+	sbuf_reset(&sb);
+	t.value = "\x1b]0;x\x07";
+	t.value_len = 6;
+	msg_json(&sb, &t, MSG_HEX);
+	assert_non_null(strstr(sbuf_str(&sb), "\"value\":\"1b5d303b7807\",\"encoding\":\"hex\""));
+	assert_int_equal(msg_parse_json(sb.buf, sb.len - 1, &in, &cause), 0);
+	assert_memory_equal(in.value.buf, "\x1b]0;x\x07", 6);
+	msg_in_clear(&in);
+	sbuf_free(&sb);
+
+	static const char *const bad[] = {"", "[]", "{\"value\":1", "{\"key\":{}}", "{\"value\":\"x\",\"encoding\":\"rot13\"}",
+					  "{\"partition\":\"x\"}", "{\"headers\":{\"a\":\"b\"}}"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(msg_parse_json(bad[i], strlen(bad[i]), &in, &cause), -1);
+		assert_non_null(cause);
+		free(cause);
+		cause = NULL;
+	}
+}
+
+static void test_table_and_raw(void **state)
+{
+	(void)state;
+	struct msg m = {.topic = "t", .partition = 1, .offset = 7, .timestamp = 0, .ts_type = 1, .key = "k\x1b",
+			.key_len = 2, .value = "\x1b]0;pwned\x07 and \x1b[2J", .value_len = 19};
+	struct sbuf sb = SBUF_INIT;
+	msg_table(&sb, &m, MSG_AUTO, 0);
+	assert_null(strchr(sbuf_str(&sb), '\x1b'));
+	assert_null(strchr(sbuf_str(&sb), '\x07'));
+	assert_non_null(strstr(sbuf_str(&sb), "1970-01-01T00:00:00.000Z"));
+	assert_non_null(strstr(sbuf_str(&sb), "k\\x1b"));
+	assert_non_null(strstr(sbuf_str(&sb), "\\x1b]0;pwned\\x07 and \\x1b[2J\n"));
+	sbuf_reset(&sb);
+	msg_table(&sb, &m, MSG_AUTO, 70); /* cut to the width */
+	assert_true(sb.len < 80); /* the value gets at least 8 columns */
+	assert_non_null(strstr(sbuf_str(&sb), " \\x1b]...\n"));
+	sbuf_reset(&sb);
+	msg_raw(&sb, &m, MSG_AUTO, "\n", 1);
+	assert_int_equal(sb.len, 20);
+	assert_memory_equal(sb.buf, m.value, 19);
+	sbuf_free(&sb);
+}
+
+static void test_parse_from(void **state)
+{
+	(void)state;
+	struct tail_from f;
+	char *cause = NULL;
+	const int64_t now = 1714564800000; /* 2024-05-01T12:00:00Z */
+	assert_int_equal(tail_parse_from("beginning", now, &f, &cause), 0);
+	assert_int_equal(f.kind, TAIL_FROM_BEGINNING);
+	assert_int_equal(tail_parse_from("end", now, &f, &cause), 0);
+	assert_int_equal(f.kind, TAIL_FROM_END);
+	assert_int_equal(tail_parse_from("committed", now, &f, &cause), 0);
+	assert_int_equal(f.kind, TAIL_FROM_COMMITTED);
+	assert_int_equal(tail_parse_from("1234", now, &f, &cause), 0);
+	assert_true(f.kind == TAIL_FROM_OFFSET && f.value == 1234);
+	assert_int_equal(tail_parse_from("-10", now, &f, &cause), 0);
+	assert_true(f.kind == TAIL_FROM_LAST && f.value == 10);
+	assert_int_equal(tail_parse_from("@2024-05-01T11:00:00Z", now, &f, &cause), 0);
+	assert_true(f.kind == TAIL_FROM_TIME && f.value == now - 3600000);
+	assert_int_equal(tail_parse_from("@2024-05-01T13:00:00+02:00", now, &f, &cause), 0);
+	assert_int_equal(f.value, now - 3600000);
+	assert_int_equal(tail_parse_from("@-15m", now, &f, &cause), 0);
+	assert_true(f.kind == TAIL_FROM_TIME && f.value == now - 900000);
+	assert_int_equal(tail_parse_from("@PT1H30M", now, &f, &cause), 0);
+	assert_int_equal(f.value, now - 5400000);
+	assert_int_equal(tail_parse_from("@1714564800000", now, &f, &cause), 0);
+	assert_int_equal(f.value, now);
+	static const char *const bad[] = {"", "yesterday", "-0", "12x", "@", "@-15q", "@2024-13-01", "--5"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(tail_parse_from(bad[i], now, &f, &cause), -1);
+		assert_non_null(cause);
+		free(cause);
+		cause = NULL;
+	}
+	int32_t *parts;
+	int n;
+	assert_int_equal(tail_parse_partitions("0,2,5-7", &parts, &n, &cause), 0);
+	assert_int_equal(n, 5);
+	assert_int_equal(parts[4], 7);
+	free(parts);
+	assert_int_equal(tail_parse_partitions("x", &parts, &n, &cause), -1);
+	free(cause);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_string),     cmocka_unit_test(test_utf8_and_embeddable),
+		cmocka_unit_test(test_base64_hex),      cmocka_unit_test(test_envelope),
+		cmocka_unit_test(test_table_and_raw),   cmocka_unit_test(test_parse_from),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
