@@ -714,7 +714,7 @@ static int cmd_history_prune_exec(struct cmd_ctx *ctx)
 	int64_t before = history_file_size(store_path(st)), now = client_groups_now_ms();
 	char *cause = NULL;
 	sqlite3 *db = store_db(st);
-	if (store_maintain(st, now, &cause) < 0) {
+	if (store_prune(st, now, &cause) < 0) {
 		cmd_fail(ctx, CMD_FAILED, NULL, "%s", cause);
 		free(cause);
 		return ctx->status;

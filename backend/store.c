@@ -791,7 +791,7 @@ static int64_t store_meta(struct store *s, const char *key)
 	return store_int(s, "SELECT value FROM meta WHERE key=?1", key, 0, 0);
 }
 
-int store_maintain(struct store *s, int64_t now_ms, char **cause)
+static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 {
 	int64_t now = now_ms / 1000;
 	int64_t mcut = now / 60 * 60, hcut = now / 3600 * 3600;
@@ -819,23 +819,35 @@ int store_maintain(struct store *s, int64_t now_ms, char **cause)
 	if (rc == 0)
 		rc = store_run(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('rolled_minute', ?1), ('rolled_hour', ?2)",
 			       "ii", mcut > mwm ? mcut : mwm, hcut > hwm ? hcut : hwm);
-	if (rc == 0)
+	/* Retention once an hour: the deletes scan the tables. */
+	bool hourly = force || hcut > hwm;
+	if (rc == 0 && hourly)
 		rc = store_run(s, "DELETE FROM sample WHERE ts<?1", "i", now - s->opts.raw_ms / 1000);
-	if (rc == 0)
+	if (rc == 0 && hourly)
 		rc = store_run(s, "DELETE FROM rollup WHERE res=60 AND ts<?1", "i", now - s->opts.minute_ms / 1000);
-	if (rc == 0)
+	if (rc == 0 && hourly)
 		rc = store_run(s, "DELETE FROM rollup WHERE res=3600 AND ts<?1", "i", now - s->opts.hour_ms / 1000);
-	if (rc == 0)
+	if (rc == 0 && hourly)
 		rc = store_run(s, "DELETE FROM event WHERE ts_ms<?1", "i", now_ms - s->opts.hour_ms);
-	if (rc == 0)
+	if (rc == 0 && hourly)
 		rc = store_run(s, "DELETE FROM gap WHERE end_ms<?1", "i", now_ms - s->opts.hour_ms);
-	if (rc == 0)
+	if (rc == 0 && hourly)
 		rc = store_run(s, "DELETE FROM command WHERE id <= (SELECT max(id) - 10000 FROM command)", "");
 	if (rc == 0 && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
 		return 0;
 	*cause = xasprintf("history store: roll-up: %s", sqlite3_errmsg(s->db));
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+int store_maintain(struct store *s, int64_t now_ms, char **cause)
+{
+	return store_roll(s, now_ms, false, cause);
+}
+
+int store_prune(struct store *s, int64_t now_ms, char **cause)
+{
+	return store_roll(s, now_ms, true, cause);
 }
 
 /* --- reading ------------------------------------------------------------------------------ */

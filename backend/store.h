@@ -81,8 +81,10 @@ int store_tick_commit(struct store_tick **t, char **cause);
 int store_gap(struct store *s, const char *cluster_key, const char *bootstrap, int64_t ts_ms, const char *cause_text,
 	      char **cause);
 
-/** @brief Rolls raw samples up to minutes and hours and drops what is past retention. */
+/** @brief Rolls raw samples up to minutes and hours; once an hour drops what is past retention. */
 int store_maintain(struct store *s, int64_t now_ms, char **cause);
+/** @brief store_maintain() that drops what is past retention now. */
+int store_prune(struct store *s, int64_t now_ms, char **cause);
 
 /* --- reading ------------------------------------------------------------------------------ */
 
