@@ -144,8 +144,8 @@ char *store_state_dir(const char *override, char **notice, char **cause)
 	struct stat st;
 	if (store_mkdir(tmp) == 0 && stat(tmp, &st) == 0 && st.st_uid == getuid()) {
 		chmod(tmp, 0700);
-		*notice = xasprintf("history in %s: %s is not writable (set KCON_STATE_DIR to choose)", tmp,
-				    dir ? dir : "$HOME");
+		*notice = dir ? xasprintf("history in %s: %s is not writable (set KCON_STATE_DIR to choose)", tmp, dir)
+			      : xasprintf("history in %s: HOME is not set (set KCON_STATE_DIR to choose)", tmp);
 		free(dir);
 		return tmp;
 	}
