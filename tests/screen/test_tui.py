@@ -287,6 +287,13 @@ class ReplTest(BrokerTestCase):
         scr.send("Enter")
         self.assertEqual(scr.exit_status(), 0)
 
+    def test_without_a_terminal(self):
+        """--repl on a pipe reads commands from stdin, goes on after a failure, ends at quit."""
+        p = self.k.run("--repl", input=f"topics {self.topic}\nbogus\nquit\ntopics\n")
+        self.assertEqual(p.returncode, 0, p.stderr)  # the status of the last command run: quit
+        self.assertEqual(p.stdout.count(self.topic), 1, p.stdout)  # nothing ran after quit
+        self.assertIn("unknown command `bogus`", p.stderr)
+
     def test_eof_ends(self):
         scr = self.start()
         scr.wait_for("kcon(")
