@@ -182,6 +182,14 @@ class TuiTest(BrokerTestCase):
         self.assertEqual(scr.exit_status(), 0)
         self.assertFalse(scr.alternate_on())
 
+    def test_fatal_signal_restores_terminal(self):
+        scr = self.start()
+        scr.wait_for(self.alpha)
+        self.assertTrue(scr.alternate_on())
+        os.kill(scr.program_pid(), 3)  # SIGQUIT: not handled by the loop, fatal
+        self.assertEqual(scr.exit_status(), 128 + 3)
+        self.assertFalse(scr.alternate_on(), "the alternate screen is left even on a fatal signal")
+
     def test_unreachable(self):
         scr = self.start(args=["-b", "127.0.0.1:1", "--timeout", "2"])
         text = scr.wait_for("unreachable", timeout=30)
