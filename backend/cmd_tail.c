@@ -507,7 +507,7 @@ static const struct cmd_opt tail_opts[] = {
 	{"key", 'k', CMD_ARG_STRING, 0, "only keys matching this extended regex"},
 	{"header", 'H', CMD_ARG_STRING, CMD_OPT_REPEAT, "only messages with a header name=REGEX"},
 	{"format", 0, CMD_ARG_FORMAT, 0, "how keys and values are shown: auto (default), text, hex, base64"},
-	{"delimiter", 'D', CMD_ARG_STRING, 0, "after each value with -o raw (default \\n)"},
+	{"delimiter", 'D', CMD_ARG_STRING, 0, "after each value with -o raw (default: a newline)"},
 	{"group", 'g', CMD_ARG_GROUP, 0, "commit what was shown to this group (never joins it)"},
 	{"max-bytes", 0, CMD_ARG_STRING, 0, "memory for prefetched messages (default 32M)"},
 	{"yes", 'y', CMD_ARG_NONE, 0, "write -o raw to a terminal without asking"},

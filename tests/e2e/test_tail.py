@@ -215,6 +215,23 @@ class TailTest(BrokerTestCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn("line 1", p.stderr)
 
+    def test_no_group_unless_asked(self):
+        t = self.create_topic()
+        kcat_produce(self.bootstrap, t, [f"g{i}" for i in range(6)])
+        groups = lambda: {g["group"]: g for g in self.k.one("groups")["groups"]}
+        before = groups()
+        self.tail_json(t)
+        self.assertEqual(set(groups()), set(before))  # a plain tail leaves no group behind
+        g = "tail-" + t
+        docs, _ = self.tail_json(t, "--group", g, "--from", "beginning", "-n", "2")
+        self.assertEqual([d["value"] for d in docs], ["g0", "g1"])
+        self.assertEqual(groups()[g]["total_lag"], 4)
+        docs, _ = self.tail_json(t, "--group", g, "-n", "3")  # from the committed offsets
+        self.assertEqual([d["value"] for d in docs], ["g2", "g3", "g4"])
+        self.assertEqual(groups()[g]["total_lag"], 1)
+        p = self.k.run("tail", t, "--from", "committed")
+        self.assertEqual(p.returncode, 2)
+
     def test_raw_is_tail_only(self):
         p = self.k.run("topics", "-o", "raw")
         self.assertEqual(p.returncode, 2)
