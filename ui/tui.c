@@ -594,9 +594,9 @@ static int tui_check_term(void)
 	const char *term = getenv("TERM");
 	if (term == NULL || *term == '\0' || strcmp(term, "dumb") == 0) {
 		fprintf(stderr,
-			"kcon: the TUI needs a terminal type, and TERM is %s%s%s: set it (e.g. export TERM=xterm-256color), "
+			"kcon: the TUI needs a terminal type, and TERM is %s: set it (e.g. export TERM=xterm-256color), "
 			"or use `kcon --repl` or `kcon COMMAND`\n",
-			term ? "`" : "unset", term ? term : "", term ? "`" : "");
+			term == NULL ? "unset" : *term ? "`dumb`" : "empty");
 		return -1;
 	}
 	return 0;
@@ -619,7 +619,13 @@ int tui_run(struct session *s, const char *theme)
 	}
 	if (tcgetattr(STDIN_FILENO, &tui_termios) == 0)
 		tui_termios_saved = true;
-	SCREEN *scr = newterm(NULL, stdout, stdin);
+	/* Ask terminfo first: newterm() leaks when it fails. */
+	int terr = 0;
+	SCREEN *scr = NULL;
+	if (setupterm(NULL, STDOUT_FILENO, &terr) == OK) {
+		del_curterm(cur_term);
+		scr = newterm(NULL, stdout, stdin);
+	}
 	if (scr == NULL) {
 		fprintf(stderr,
 			"kcon: the terminal type `%s` is unknown here: set TERM to one this system knows "
