@@ -41,6 +41,7 @@ struct tui {
 	bool utf8, quitting, filtering;
 	int w, h;
 	/* The title bar: from the `cluster` command. */
+	char *where; /* the bootstrap list, copied: the worker may change the settings it is in */
 	char *cluster_id;
 	int cluster_status; /* -1 before the first answer */
 	bool cluster_busy;
@@ -269,7 +270,7 @@ static void tui_bar(int y, int w)
 static void tui_draw_title(struct tui *t)
 {
 	const char *sep = t->utf8 ? " \xe2\x94\x82 " : " | "; /* │ */
-	const char *bootstrap = t->s->demo ? "demo" : t->s->conf.bootstrap ? t->s->conf.bootstrap : "no bootstrap";
+	const char *bootstrap = t->where;
 	const char *state = t->cluster_status < 0	   ? (t->utf8 ? "connecting\xe2\x80\xa6" : "connecting...")
 			    : t->cluster_status == CMD_OK	   ? "connected"
 			    : t->cluster_status == CMD_UNREACHABLE ? "unreachable"
@@ -609,12 +610,14 @@ int tui_run(struct session *s, const char *theme)
 	if (tui_check_term() < 0)
 		return CMD_USAGE;
 	struct tui t = {.s = s, .cluster_status = -1};
+	t.where = xstrdup(s->demo ? "demo" : s->conf.bootstrap ? s->conf.bootstrap : "no bootstrap");
 	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	char *cause = NULL;
 	t.loop = loop_new(&cause);
 	if (t.loop == NULL) {
 		fprintf(stderr, "kcon: %s\n", cause);
 		free(cause);
+		free(t.where);
 		return CMD_FAILED;
 	}
 	if (tcgetattr(STDIN_FILENO, &tui_termios) == 0)
@@ -632,6 +635,7 @@ int tui_run(struct session *s, const char *theme)
 			"(e.g. export TERM=xterm-256color), or use `kcon --repl`\n",
 			getenv("TERM"));
 		loop_free(&t.loop);
+		free(t.where);
 		return CMD_USAGE;
 	}
 	tui_curses_on = true;
@@ -674,6 +678,7 @@ int tui_run(struct session *s, const char *theme)
 		view_close(t.stack[--t.depth]);
 	free(t.cluster_id);
 	free(t.message);
+	free(t.where);
 	s->confirm = confirm;
 	return CMD_OK;
 }
