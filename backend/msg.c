@@ -377,7 +377,10 @@ void msg_hex(struct sbuf *sb, const void *buf, size_t len)
 
 static int msg_hexdigit(char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
 }
 
 int msg_unhex(struct sbuf *out, const char *s, size_t len)
@@ -578,8 +581,8 @@ static int msg_unstring(struct sbuf *out, const unsigned char *s, size_t len)
 		else if (cp < 0x800)
 			b[0] = (char)(0xc0 | cp >> 6), b[1] = (char)(0x80 | (cp & 63)), n = 2;
 		else if (cp < 0x10000)
-			b[0] = (char)(0xe0 | cp >> 12), b[1] = (char)(0x80 | ((cp >> 6) & 63)), b[2] = (char)(0x80 | (cp & 63)),
-			n = 3;
+			b[0] = (char)(0xe0 | cp >> 12), b[1] = (char)(0x80 | ((cp >> 6) & 63)),
+			b[2] = (char)(0x80 | (cp & 63)), n = 3;
 		else
 			b[0] = (char)(0xf0 | cp >> 18), b[1] = (char)(0x80 | ((cp >> 12) & 63)),
 			b[2] = (char)(0x80 | ((cp >> 6) & 63)), b[3] = (char)(0x80 | (cp & 63)), n = 4;
@@ -636,7 +639,7 @@ static bool msg_members(struct msg_scan *j, struct msg_span *keys, struct msg_sp
 }
 
 static const struct msg_span *msg_member(const struct msg_span *keys, const struct msg_span *vals, int n,
-					 const char *name)
+                                         const char *name)
 {
 	size_t nl = strlen(name);
 	for (int i = 0; i < n; i++)
@@ -652,7 +655,7 @@ static bool msg_span_is(const struct msg_span *v, const char *lit)
 
 /* A string or JSON value with its encoding member into out; *has false for null. */
 static int msg_take_bytes(const struct msg_span *v, const struct msg_span *enc, struct sbuf *out, bool *has,
-			  bool verbatim_json)
+                          bool verbatim_json)
 {
 	*has = false;
 	if (v == NULL || msg_span_is(v, "null"))
@@ -717,10 +720,11 @@ int msg_parse_json(const char *line, size_t len, struct msg_in *in, char **cause
 	}
 	in->partition = (int32_t)part, in->timestamp = ts;
 	if (msg_take_bytes(msg_member(keys, vals, n, "key"), msg_member(keys, vals, n, "key_encoding"), &in->key,
-			   &in->has_key, false) < 0 ||
+	                   &in->has_key, false) < 0 ||
 	    msg_take_bytes(msg_member(keys, vals, n, "value"), msg_member(keys, vals, n, "encoding"), &in->value,
-			   &in->has_value, true) < 0) {
-		*cause = xstrdup("key and value must be null, a string (with \"encoding\": base64 or hex), or JSON for value");
+	                   &in->has_value, true) < 0) {
+		*cause = xstrdup(
+		    "key and value must be null, a string (with \"encoding\": base64 or hex), or JSON for value");
 		msg_in_clear(in);
 		return -1;
 	}
@@ -741,12 +745,12 @@ int msg_parse_json(const char *line, size_t len, struct msg_in *in, char **cause
 			memset(mh, 0, sizeof(*mh));
 			struct sbuf name = SBUF_INIT;
 			bool has_name;
-			int rc = msg_take_bytes(msg_member(hk, hv, hn, "name"), msg_member(hk, hv, hn, "name_encoding"), &name,
-						&has_name, false);
+			int rc = msg_take_bytes(msg_member(hk, hv, hn, "name"), msg_member(hk, hv, hn, "name_encoding"),
+			                        &name, &has_name, false);
 			mh->name = sbuf_release(&name);
 			if (rc < 0 || !has_name ||
-			    msg_take_bytes(msg_member(hk, hv, hn, "value"), msg_member(hk, hv, hn, "encoding"), &mh->value,
-					   &mh->has_value, false) < 0)
+			    msg_take_bytes(msg_member(hk, hv, hn, "value"), msg_member(hk, hv, hn, "encoding"),
+			                   &mh->value, &mh->has_value, false) < 0)
 				goto bad_headers;
 			scan_ws(&h);
 			if (h.i < h.len && h.s[h.i] == ',') {

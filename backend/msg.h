@@ -35,11 +35,11 @@ struct msg {
 	const char *topic;
 	int32_t partition;
 	int64_t offset;
-	int64_t timestamp;  /* ms since the epoch; -1 when not available */
-	int ts_type;        /* 0 none, 1 create time, 2 log append time */
-	const void *key;    /* NULL: no key */
+	int64_t timestamp; /* ms since the epoch; -1 when not available */
+	int ts_type;       /* 0 none, 1 create time, 2 log append time */
+	const void *key;   /* NULL: no key */
 	size_t key_len;
-	const void *value;  /* NULL: a tombstone */
+	const void *value; /* NULL: a tombstone */
 	size_t value_len;
 	const struct msg_header *headers;
 	size_t nheaders;
@@ -92,7 +92,7 @@ struct msg_in {
 		char *name;
 		struct sbuf value;
 		bool has_value;
-	} *headers;
+	} * headers;
 };
 
 /**

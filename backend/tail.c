@@ -81,9 +81,10 @@ struct tail {
 
 static int tail_bad(char **cause, const char *s)
 {
-	*cause = xasprintf("--from `%s`: write beginning, end, an offset, -N (N before the end), @2024-05-01T12:00:00Z, "
-			   "@-15m (a time ago) or committed",
-			   s);
+	*cause =
+	    xasprintf("--from `%s`: write beginning, end, an offset, -N (N before the end), @2024-05-01T12:00:00Z, "
+	              "@-15m (a time ago) or committed",
+	              s);
 	return -1;
 }
 
@@ -110,7 +111,8 @@ int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char *
 			*out = (struct tail_from){TAIL_FROM_TIME, strtoll(t, NULL, 10)};
 			return 0;
 		}
-		bool date = strlen(t) >= 5 && isdigit((unsigned char)t[0]) && isdigit((unsigned char)t[3]) && t[4] == '-';
+		bool date =
+		    strlen(t) >= 5 && isdigit((unsigned char)t[0]) && isdigit((unsigned char)t[3]) && t[4] == '-';
 		int rc = date ? lag_parse_datetime(t, &ms, &c2) : lag_parse_duration(t, &ms, &c2);
 		if (rc < 0) {
 			*cause = xasprintf("--from %s: %s", s, c2);
@@ -203,14 +205,15 @@ static rd_kafka_t *tail_consumer(struct tail *t, const struct conf *conf, const 
 	size_t mb = o->max_bytes ? o->max_bytes : TAIL_DEFAULT_MAX_BYTES;
 	tail_set(kc, "queued.max.messages.kbytes", "%zu", mb / 2 / 1024 ? mb / 2 / 1024 : 1);
 	tail_set(kc, "fetch.max.bytes", "%zu", mb / 4 > 1024 ? mb / 4 : 1024);
-	tail_set(kc, "max.partition.fetch.bytes", "%zu", mb / 4 < (1u << 20) ? (mb / 4 > 1024 ? mb / 4 : 1024) : (1u << 20));
+	tail_set(kc, "max.partition.fetch.bytes", "%zu",
+	         mb / 4 < (1u << 20) ? (mb / 4 > 1024 ? mb / 4 : 1024) : (1u << 20));
 	tail_set(kc, "queued.min.messages", "%zu", 50000);
 	t->batch_bytes = mb / 4;
 	for (size_t i = 0; i < conf->nprops; i++)
 		if (rd_kafka_conf_set(kc, conf->props[i].key, conf->props[i].value, errstr, sizeof(errstr)) !=
 		    RD_KAFKA_CONF_OK) {
 			err_set(e, CMD_USAGE, "fix the value given with -X, -F or the profile", "property %s: %s",
-				conf->props[i].key, errstr);
+			        conf->props[i].key, errstr);
 			rd_kafka_conf_destroy(kc);
 			return NULL;
 		}
@@ -227,7 +230,7 @@ static rd_kafka_t *tail_consumer(struct tail *t, const struct conf *conf, const 
 	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, kc, errstr, sizeof(errstr));
 	if (rk == NULL) {
 		err_set(e, CMD_USAGE, "check the TLS files (--ca, --cert, --key) and SASL settings",
-			"cannot set up the consumer: %s", errstr);
+		        "cannot set up the consumer: %s", errstr);
 		rd_kafka_conf_destroy(kc);
 	}
 	return rk;
@@ -240,8 +243,8 @@ static int tail_compile(regex_t *re, const char *what, const char *pattern, stru
 		char buf[256];
 		regerror(rc, re, buf, sizeof(buf));
 		char *p = escape_str(pattern);
-		err_set(e, CMD_USAGE, "write a POSIX extended regular expression, e.g. 'order-[0-9]+'", "%s `%s`: %s", what,
-			p, buf);
+		err_set(e, CMD_USAGE, "write a POSIX extended regular expression, e.g. 'order-[0-9]+'", "%s `%s`: %s",
+		        what, p, buf);
 		free(p);
 		return -1;
 	}
@@ -281,10 +284,11 @@ static int tail_offsets(struct tail *t, struct client *c, const struct tail_opts
 	rd_kafka_topic_partition_list_t *at = rd_kafka_topic_partition_list_new(t->nparts);
 	int rc = CMD_OK;
 	for (int i = 0; i < t->nparts; i++) {
-		rd_kafka_topic_partition_list_add(lo, t->topic, t->parts[i].partition)->offset = RD_KAFKA_OFFSET_BEGINNING;
+		rd_kafka_topic_partition_list_add(lo, t->topic, t->parts[i].partition)->offset =
+		    RD_KAFKA_OFFSET_BEGINNING;
 		rd_kafka_topic_partition_list_add(hi, t->topic, t->parts[i].partition)->offset = RD_KAFKA_OFFSET_END;
 		rd_kafka_topic_partition_list_add(at, t->topic, t->parts[i].partition)->offset =
-			o->from.kind == TAIL_FROM_TIME ? o->from.value : RD_KAFKA_OFFSET_INVALID;
+		    o->from.kind == TAIL_FROM_TIME ? o->from.value : RD_KAFKA_OFFSET_INVALID;
 	}
 	if ((rc = client_list_offsets(c, lo, e)) != CMD_OK || (rc = client_list_offsets(c, hi, e)) != CMD_OK)
 		goto out;
@@ -300,7 +304,7 @@ static int tail_offsets(struct tail *t, struct client *c, const struct tail_opts
 	for (int i = 0; i < t->nparts; i++) {
 		if (lo->elems[i].err || hi->elems[i].err) {
 			rc = client_error(c, lo->elems[i].err ? lo->elems[i].err : hi->elems[i].err, NULL,
-					  "read the partition's offsets", e);
+			                  "read the partition's offsets", e);
 			goto out;
 		}
 		int64_t low = lo->elems[i].offset, high = hi->elems[i].offset, start = low;
@@ -321,8 +325,8 @@ static int tail_offsets(struct tail *t, struct client *c, const struct tail_opts
 		case TAIL_FROM_TIME:
 		case TAIL_FROM_COMMITTED:
 			start = at->elems[i].err || at->elems[i].offset < 0
-					? (o->from.kind == TAIL_FROM_TIME ? high : low)
-					: lag_clamp(at->elems[i].offset, low, high, &how);
+			            ? (o->from.kind == TAIL_FROM_TIME ? high : low)
+			            : lag_clamp(at->elems[i].offset, low, high, &how);
 			break;
 		}
 		t->parts[i].start = t->parts[i].next = start;
@@ -336,7 +340,7 @@ out:
 }
 
 struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, const struct tail_opts *o,
-		       struct err *e)
+                       struct err *e)
 {
 	struct tail *t = xcalloc(1, sizeof(*t));
 	t->pipe[0] = t->pipe[1] = -1;
@@ -366,7 +370,8 @@ struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, 
 	const struct model_topic *mt = model_topic_find(m, o->topic);
 	if (mt == NULL || mt->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || mt->npartitions == 0) {
 		char *name = escape_str(o->topic);
-		err_set(e, CMD_FAILED, "`topics` lists the topics; names are case-sensitive", "unknown topic `%s`", name);
+		err_set(e, CMD_FAILED, "`topics` lists the topics; names are case-sensitive", "unknown topic `%s`",
+		        name);
 		free(name);
 		model_unref(&m);
 		goto fail;
@@ -382,7 +387,7 @@ struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, 
 			found = found || mt->partitions[k].id == p;
 		if (!found) {
 			err_set(e, CMD_USAGE, "`topic describe` lists the partitions", "topic `%s` has no partition %d",
-				mt->name, (int)p);
+			        mt->name, (int)p);
 			model_unref(&m);
 			goto fail;
 		}
@@ -574,12 +579,12 @@ enum tail_event tail_next(struct tail *t, int timeout_ms, struct msg *m, const c
 			return TAIL_END;
 		if (atomic_load(&t->sh->gone))
 			return err_set(e, CMD_FAILED, "the topic was deleted while tailing: nothing more will come",
-				       "topic `%s` was deleted", t->topic),
+			               "topic `%s` was deleted", t->topic),
 			       TAIL_FAILED;
 		if (atomic_load(&t->sh->lost) && !t->announced) {
 			pthread_mutex_lock(&t->sh->lock);
 			snprintf(t->note, sizeof(t->note), "connection lost (%s): reconnecting",
-				 t->sh->lost_why ? t->sh->lost_why : "broker down");
+			         t->sh->lost_why ? t->sh->lost_why : "broker down");
 			pthread_mutex_unlock(&t->sh->lock);
 			t->announced = true;
 			*note = t->note;
@@ -637,15 +642,17 @@ enum tail_event tail_next(struct tail *t, int timeout_ms, struct msg *m, const c
 		rd_kafka_timestamp_type_t tt;
 		int64_t ts = rd_kafka_message_timestamp(rm, &tt);
 		*m = (struct msg){
-			.topic = t->topic,
-			.partition = rm->partition,
-			.offset = rm->offset,
-			.timestamp = ts,
-			.ts_type = tt == RD_KAFKA_TIMESTAMP_CREATE_TIME ? 1 : tt == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? 2 : 0,
-			.key = rm->key,
-			.key_len = rm->key_len,
-			.value = rm->payload,
-			.value_len = rm->len,
+		    .topic = t->topic,
+		    .partition = rm->partition,
+		    .offset = rm->offset,
+		    .timestamp = ts,
+		    .ts_type = tt == RD_KAFKA_TIMESTAMP_CREATE_TIME       ? 1
+		               : tt == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? 2
+		                                                          : 0,
+		    .key = rm->key,
+		    .key_len = rm->key_len,
+		    .value = rm->payload,
+		    .value_len = rm->len,
 		};
 		if (t->want_headers)
 			tail_headers(t, rm, m);
@@ -670,7 +677,8 @@ static void tail_commit(struct tail *t, int wait_ms)
 	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(t->nparts);
 	for (int i = 0; i < t->nparts; i++)
 		if (t->parts[i].next > t->parts[i].start)
-			rd_kafka_topic_partition_list_add(l, t->topic, t->parts[i].partition)->offset = t->parts[i].next;
+			rd_kafka_topic_partition_list_add(l, t->topic, t->parts[i].partition)->offset =
+			    t->parts[i].next;
 	if (l->cnt == 0) {
 		rd_kafka_topic_partition_list_destroy(l);
 		return;

@@ -47,13 +47,13 @@ struct tail_opts {
 	const int32_t *partitions; /* NULL: every partition */
 	int npartitions;
 	struct tail_from from;
-	bool follow;          /* false: stop at the end offsets read at start */
-	int64_t count;        /* stop after this many shown; 0: no limit */
-	const char *group;    /* commit what was shown to this group; NULL: never */
-	size_t max_bytes;     /* memory for prefetched messages */
-	bool headers;         /* fill msg.headers */
-	const char *grep;     /* extended regex on the value, or NULL */
-	const char *key;      /* extended regex on the key, or NULL */
+	bool follow;                 /* false: stop at the end offsets read at start */
+	int64_t count;               /* stop after this many shown; 0: no limit */
+	const char *group;           /* commit what was shown to this group; NULL: never */
+	size_t max_bytes;            /* memory for prefetched messages */
+	bool headers;                /* fill msg.headers */
+	const char *grep;            /* extended regex on the value, or NULL */
+	const char *key;             /* extended regex on the key, or NULL */
 	char *const *header_filters; /* "name=REGEX" */
 	int nheader_filters;
 };
@@ -77,7 +77,7 @@ struct tail;
  * @return the tail, or NULL with e set (1 unknown topic, 2 bad options, 3 unreachable)
  */
 struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, const struct tail_opts *o,
-		       struct err *e);
+                       struct err *e);
 /** @brief The next message, waiting up to timeout_ms (0: do not wait). */
 enum tail_event tail_next(struct tail *t, int timeout_ms, struct msg *m, const char **note, struct err *e);
 /** @brief A descriptor that becomes readable when messages are waiting (for poll loops). */
