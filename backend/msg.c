@@ -77,6 +77,24 @@ static void msg_plain_init(void)
 		msg_plain[c] = c != '"' && c != '\\';
 }
 
+/* Non-zero when a byte of v is zero. */
+static uint64_t msg_haszero(uint64_t v)
+{
+	return (v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL;
+}
+
+/* True when the 8 bytes at p are all plain: none < 0x20, >= 0x7f, '"' or '\\' (bit tricks on a word). */
+static bool msg_plain8(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t w;
+	memcpy(&w, p, 8);
+	if (w & high)
+		return false; /* not ASCII */
+	return !(((w - ones * 0x20) & ~w & high) | msg_haszero(w ^ (ones * '"')) | msg_haszero(w ^ (ones * '\\')) |
+	         msg_haszero(w ^ (ones * 0x7f)));
+}
+
 /* Appends a JSON string of buf; false (sb unchanged) when strict and buf is not UTF-8. */
 static bool msg_json_text(struct sbuf *sb, const void *buf, size_t len, bool strict)
 {
@@ -85,6 +103,8 @@ static bool msg_json_text(struct sbuf *sb, const void *buf, size_t len, bool str
 	msg_plain_init();
 	sbuf_addc(sb, '"');
 	while (i < len) {
+		while (i + 8 <= len && msg_plain8(s + i))
+			i += 8;
 		while (i < len && msg_plain[s[i]])
 			i++;
 		if (i >= len)

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,30 @@ static void test_json_string(void **state)
 		assert_string_equal(got, cases[i].out);
 		free(got);
 	}
+}
+
+/* The word-at-a-time scan: a special byte at every position of a longer string. */
+static void test_json_string_every_position(void **state)
+{
+	(void)state;
+	static const struct {
+		char c;
+		const char *esc;
+	} specials[] = {{'"', "\\\""}, {'\\', "\\\\"}, {'\x01', "\\u0001"}, {'\x1f', "\\u001f"}, {'\x7f', "\\u007f"},
+			{'\n', "\\n"}};
+	for (size_t k = 0; k < sizeof(specials) / sizeof(specials[0]); k++)
+		for (int pos = 0; pos < 20; pos++) {
+			char in[20], want[64];
+			memset(in, 'a', sizeof(in));
+			in[pos] = specials[k].c;
+			snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", pos, in, specials[k].esc, 19 - pos, in + pos + 1);
+			char *got = json_str(in, sizeof(in));
+			assert_string_equal(got, want);
+			free(got);
+		}
+	char *got = json_str("abcdefgh\xc3\xa9ijklmnop", 18); /* UTF-8 after a plain word */
+	assert_string_equal(got, "\"abcdefgh\xc3\xa9ijklmnop\"");
+	free(got);
 }
 
 static void test_utf8_and_embeddable(void **state)
@@ -236,7 +261,8 @@ static void test_parse_from(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json_string),     cmocka_unit_test(test_utf8_and_embeddable),
+		cmocka_unit_test(test_json_string),     cmocka_unit_test(test_json_string_every_position),
+		cmocka_unit_test(test_utf8_and_embeddable),
 		cmocka_unit_test(test_base64_hex),      cmocka_unit_test(test_envelope),
 		cmocka_unit_test(test_table_and_raw),   cmocka_unit_test(test_parse_from),
 	};
