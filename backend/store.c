@@ -197,7 +197,10 @@ static int store_try_open(struct store *s, char **cause)
 		rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
 					 "SELECT count(*) FROM sqlite_master;",
 				  NULL, NULL, &msg);
-	if (rc == SQLITE_OK) {
+	/* A full check reads the whole file: only while it is small (header and size checks cover the rest). */
+	struct stat fst;
+	bool small = !*s->path || (stat(s->path, &fst) == 0 && fst.st_size <= 16 * 1024 * 1024);
+	if (rc == SQLITE_OK && small) {
 		sqlite3_stmt *st = NULL;
 		rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st, NULL);
 		if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&

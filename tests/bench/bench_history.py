@@ -40,6 +40,10 @@ def main():
         t, rss = best_of(3, cmd, env=env)
         print(f"  kcon history lag (process)        {t * 1000:.0f} ms, {rss:.1f} MB (whole process: start, open, read, print)")
         size = int(figures["file_bytes"])
+        packed = os.path.join(d, "packed.db")
+        subprocess.run(["python3", "-c", f"import sqlite3; sqlite3.connect({db!r}).execute(\"VACUUM INTO '{packed}'\")"],
+                       check=True)
+        print(f"  same data VACUUMed                {os.path.getsize(packed) / 1e6:.1f} MB")
         per_day = size * 24 / float(a.hours)
         print(f"  file after {a.hours} h                   {size / 1e6:.1f} MB  (per day: {per_day / 1e6:.1f} MB;"
               f" target <= 100 MB)")
