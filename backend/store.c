@@ -52,13 +52,21 @@ static const char *const store_steps[STORE_SCHEMA_VERSION + 1] = {
 	"ALTER TABLE series ADD COLUMN seen_b INTEGER;",
 };
 
+static int store_user_version(sqlite3 *db);
+
+/* Each step in its own write transaction, re-reading the version there: another kcon may have just done it. */
 int store_migrate(sqlite3 *db, int from, int to, char **cause)
 {
 	for (int v = from + 1; v <= to && v <= STORE_SCHEMA_VERSION; v++) {
-		char *sql = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version=%d; COMMIT;", store_steps[v], v);
 		char *msg = NULL;
-		int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
-		free(sql);
+		int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
+		if (rc == SQLITE_OK && store_user_version(db) < v) {
+			char *sql = xasprintf("%s PRAGMA user_version=%d;", store_steps[v], v);
+			rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+			free(sql);
+		}
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &msg);
 		if (rc != SQLITE_OK) {
 			*cause = xasprintf("history store: migrating the schema to version %d: %s", v,
 					   msg ? msg : sqlite3_errstr(rc));

@@ -46,12 +46,15 @@ class OutageTest(HistoryCase):
         self.assertEqual(w.returncode, 0, err)
         self.assertIn("recorded as a gap", err)
         pts = self.points(group)
+        # One outage (a tick that reached a broker still starting may split it in two), with samples
+        # on both sides and unknown values inside, never zeros.
         gaps = [i for i, p in enumerate(pts) if p["gap"]]
-        self.assertEqual(len(gaps), 1, pts)
-        g = gaps[0]
-        self.assertGreater(g, 0)
-        self.assertLess(g, len(pts) - 1)  # samples on both sides
-        self.assertIsNone(pts[g]["lag"])  # unknown, not zero
+        self.assertTrue(gaps, pts)
+        self.assertEqual(gaps, list(range(gaps[0], gaps[-1] + 1)), pts)
+        self.assertGreater(gaps[0], 0)
+        self.assertLess(gaps[-1], len(pts) - 1)
+        for g in gaps:
+            self.assertIsNone(pts[g]["lag"])
         for p in pts:
             if not p["gap"]:
                 self.assertEqual(p["committed"], 0)

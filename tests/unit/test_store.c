@@ -96,6 +96,24 @@ static void test_migrations(void **state)
 	}
 }
 
+static void test_migration_race(void **state)
+{
+	(void)state;
+	/* Two processes read version 0 from a new file and both migrate: the second finds it done. */
+	char *dir = test_dir(), *path = xasprintf("%s/history.db", dir), *cause = NULL;
+	sqlite3 *a, *b;
+	assert_int_equal(sqlite3_open(path, &a), SQLITE_OK);
+	assert_int_equal(sqlite3_open(path, &b), SQLITE_OK);
+	assert_int_equal(store_migrate(a, 0, STORE_SCHEMA_VERSION, &cause), 0);
+	if (store_migrate(b, 0, STORE_SCHEMA_VERSION, &cause) != 0)
+		fail_msg("%s", cause);
+	sqlite3_close(a);
+	sqlite3_close(b);
+	test_rm(dir);
+	free(path);
+	free(dir);
+}
+
 static void test_newer_schema_refused(void **state)
 {
 	(void)state;
@@ -445,7 +463,8 @@ static void test_commands(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_migrations),        cmocka_unit_test(test_newer_schema_refused),
+		cmocka_unit_test(test_migrations),        cmocka_unit_test(test_migration_race),
+		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_samples_change_only), cmocka_unit_test(test_rollup_retention),
 		cmocka_unit_test(test_gaps),              cmocka_unit_test(test_events_and_snapshot),
 		cmocka_unit_test(test_corrupt),           cmocka_unit_test(test_permissions),
