@@ -164,9 +164,18 @@ char *store_state_dir(const char *override, char **notice, char **cause)
 	return NULL;
 }
 
-/* A file whose header promises more pages than it holds was truncated. */
+/*
+ * A file whose header promises more pages than it holds was truncated. Not judged while a WAL
+ * exists: a checkpoint in progress writes the header before the pages that follow.
+ */
 static bool store_truncated(const char *path)
 {
+	char *wal = xasprintf("%s-wal", path);
+	struct stat wst;
+	bool busy = stat(wal, &wst) == 0 && wst.st_size > 0;
+	free(wal);
+	if (busy)
+		return false;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
