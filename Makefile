@@ -12,7 +12,7 @@ all: build
 
 build:
 	@scripts/install-deps build
-	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) -DKCON_TESTS=OFF
+	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) -DKCON_SANITIZE=OFF -DKCON_TESTS=OFF
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
 demo: build
