@@ -1,3 +1,4 @@
+#include "clock.h"
 #include "client.h"
 
 #include <pthread.h>
@@ -24,20 +25,6 @@ struct client {
 };
 
 #define CLIENT_CHUNK 5000 /* partitions per ListOffsets batch: one call over 100k is far slower */
-
-static int64_t client_mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t client_wall_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void client_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
@@ -227,7 +214,7 @@ int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, 
 int client_metadata(struct client *c, int max_age_ms, struct model **out, struct err *e)
 {
 	pthread_mutex_lock(&c->lock);
-	if (c->cache && client_mono_ms() - c->cache_at <= max_age_ms) {
+	if (c->cache && clock_mono_ms() - c->cache_at <= max_age_ms) {
 		*out = model_ref(c->cache);
 		pthread_mutex_unlock(&c->lock);
 		return CMD_OK;
@@ -239,7 +226,7 @@ int client_metadata(struct client *c, int max_age_ms, struct model **out, struct
 	if (err)
 		return client_error(c, err, NULL, "metadata", e);
 	char *cid = rd_kafka_clusterid(c->rk, 0);
-	struct model *m = model_new(md, cid, rd_kafka_controllerid(c->rk, 0), client_wall_ms());
+	struct model *m = model_new(md, cid, rd_kafka_controllerid(c->rk, 0), clock_wall_ms());
 	if (cid)
 		rd_kafka_mem_free(c->rk, cid);
 	rd_kafka_metadata_destroy(md);
@@ -247,7 +234,7 @@ int client_metadata(struct client *c, int max_age_ms, struct model **out, struct
 	pthread_mutex_lock(&c->lock);
 	model_unref(&c->cache);
 	c->cache = model_ref(m);
-	c->cache_at = client_mono_ms();
+	c->cache_at = clock_mono_ms();
 	pthread_mutex_unlock(&c->lock);
 	*out = m;
 	return CMD_OK;

@@ -1,3 +1,4 @@
+#include "clock.h"
 #include "client_groups.h"
 
 #include <errno.h>
@@ -10,20 +11,6 @@
 
 #define GROUPS_DESCRIBE_CHUNK 200 /* groups per DescribeConsumerGroups call */
 #define GROUPS_WINDOW         512 /* requests in flight at once */
-
-int64_t client_groups_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t groups_mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static rd_kafka_AdminOptions_t *groups_options(struct client *c, rd_kafka_admin_op_t op)
 {
@@ -157,7 +144,7 @@ static void groups_fold_offsets(struct group_info *g, const rd_kafka_group_resul
 	if (g->committed)
 		rd_kafka_topic_partition_list_destroy(g->committed);
 	g->committed = parts ? rd_kafka_topic_partition_list_copy(parts) : rd_kafka_topic_partition_list_new(0);
-	g->committed_ms = client_groups_now_ms();
+	g->committed_ms = clock_wall_ms();
 }
 
 /* Errors that say the group's coordinator is moving or still loading: asking again shortly helps. */
@@ -187,7 +174,7 @@ static int groups_pump(struct client *c, rd_kafka_queue_t *q, struct group_info 
 	const char **names = xcalloc(GROUPS_DESCRIBE_CHUNK, sizeof(char *));
 	const char *what = describe ? "describe groups" : "committed offsets";
 	int next = 0, inflight = 0, rc = CMD_OK;
-	int64_t deadline = groups_mono_ms() + client_timeout(c) + 1000;
+	int64_t deadline = clock_mono_ms() + client_timeout(c) + 1000;
 	for (;;) {
 		while (inflight < GROUPS_WINDOW && next < n) {
 			if (describe) {
@@ -214,14 +201,14 @@ static int groups_pump(struct client *c, rd_kafka_queue_t *q, struct group_info 
 		}
 		if (inflight == 0)
 			break;
-		int64_t left = deadline - groups_mono_ms();
+		int64_t left = deadline - clock_mono_ms();
 		rd_kafka_event_t *ev = left > 0 ? rd_kafka_queue_poll(q, (int)left) : NULL;
 		if (ev == NULL) {
 			rc = client_error(c, RD_KAFKA_RESP_ERR__TIMED_OUT, NULL, what, e);
 			break;
 		}
 		inflight--;
-		deadline = groups_mono_ms() + client_timeout(c) + 1000; /* progress: the clock restarts */
+		deadline = clock_mono_ms() + client_timeout(c) + 1000; /* progress: the clock restarts */
 		rd_kafka_resp_err_t err = rd_kafka_event_error(ev);
 		if (err && (describe || groups_transport_error(err))) {
 			rc = client_error(c, err, rd_kafka_event_error_string(ev), what, e);
@@ -282,7 +269,7 @@ int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned 
 	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
 	int rc = CMD_OK;
 	if (what & CLIENT_GROUPS_DESCRIBE) {
-		int64_t deadline = groups_mono_ms() + client_timeout(c);
+		int64_t deadline = clock_mono_ms() + client_timeout(c);
 		for (int i = 0; i < n; i++)
 			want[i] = true;
 		for (int nap = 50;; nap = nap < 800 ? nap * 2 : nap) {
@@ -293,7 +280,7 @@ int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned 
 				want[i] = !g[i].described && groups_coordinator_busy(g[i].error_code);
 				busy += want[i];
 			}
-			if (busy == 0 || groups_mono_ms() + nap > deadline)
+			if (busy == 0 || clock_mono_ms() + nap > deadline)
 				break;
 			for (int i = 0; i < n; i++)
 				if (want[i])

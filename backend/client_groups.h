@@ -66,7 +66,4 @@ int client_group_delete(struct client *c, const char *group, struct err *e);
 int client_group_delete_offsets(struct client *c, const char *group, rd_kafka_topic_partition_list_t *parts,
                                 struct err *e);
 
-/** @brief Wall clock in ms since the epoch. */
-int64_t client_groups_now_ms(void);
-
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "client.h"
 #include "cmd.h"
 #include "demo.h"
@@ -24,17 +25,6 @@ static struct model *cluster_model(struct cmd_ctx *ctx, struct client **cp)
 	cmd_fail(ctx, e.status, e.hint, "%s", e.cause);
 	err_clear(&e);
 	return NULL;
-}
-
-static json_t *cluster_time(int64_t ms)
-{
-	char buf[40];
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, sizeof(buf) - n, ".%03dZ", (int)(ms % 1000));
-	return json_string(buf);
 }
 
 static json_t *cluster_ids(const int32_t *ids, int n)
@@ -103,7 +93,7 @@ static int cmd_cluster_exec(struct cmd_ctx *ctx)
 			      m->controller, "bootstrap", client_bootstrap(c), "brokers", m->nbrokers, "topics",
 			      m->ntopics, "partitions", (json_int_t)m->npartitions, "under_replicated",
 			      (json_int_t)m->under_replicated, "offline", (json_int_t)m->offline, "under_min_isr", umi,
-			      "fetched_at", cluster_time(m->fetched_ms));
+			      "fetched_at", clock_json(m->fetched_ms));
 	if (m->cluster_id == NULL)
 		json_object_set_new(o, "cluster_id", json_null());
 	model_unref(&m);
@@ -307,7 +297,7 @@ static int cmd_topic_describe_exec(struct cmd_ctx *ctx)
 	json_t *r = json_pack("{s:s,s:b,s:i,s:i,s:I,s:i,s:i,s:o,s:o}", "topic", t->name, "internal", t->internal,
 			      "partition_count", t->npartitions, "replication_factor", t->replication_factor, "messages",
 			      total, "under_replicated", t->under_replicated, "offline", t->offline, "fetched_at",
-			      cluster_time(m->fetched_ms), "partitions", parts);
+			      clock_json(m->fetched_ms), "partitions", parts);
 	json_object_set_new(r, "min_insync_replicas", min_isr ? json_integer(min_isr) : json_null());
 	cmd_ok(ctx, r);
 out:

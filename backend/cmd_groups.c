@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "clock.h"
 #include "client.h"
 #include "client_groups.h"
 #include "cmd.h"
@@ -37,17 +38,6 @@ static int groups_connect(struct cmd_ctx *ctx, struct client **c, struct model *
 	if (session_client(ctx->session, c, &e) != CMD_OK || client_metadata(*c, 1000, m, &e) != CMD_OK)
 		return groups_failed(ctx, &e);
 	return CMD_OK;
-}
-
-static json_t *groups_time(int64_t ms)
-{
-	char buf[40];
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, sizeof(buf) - n, ".%03dZ", (int)(ms % 1000));
-	return json_string(buf);
 }
 
 /* The isolation level the end offsets are read with: librdkafka's default, or -X isolation.level. */
@@ -277,7 +267,7 @@ static int groups_fetch_offsets(struct client *c, struct groups_lag *L, struct e
 		}
 	}
 	int rc = client_list_offsets(c, ends, e);
-	L->end_ms = client_groups_now_ms();
+	L->end_ms = clock_wall_ms();
 	if (rc == CMD_OK && starts->cnt)
 		rc = client_list_offsets(c, starts, e);
 	for (int pass = 0; rc == CMD_OK && pass < 2; pass++) {
@@ -426,8 +416,8 @@ static int groups_overview(struct cmd_ctx *ctx, json_t **out_groups, json_t *met
 			                    json_string("the demo's mock cluster cannot list or describe groups: these "
 			                                "are the demo's own groups"));
 		json_object_set_new(meta, "committed_read_at",
-		                    first_committed ? groups_time(first_committed) : json_null());
-		json_object_set_new(meta, "end_read_at", L.end_ms ? groups_time(L.end_ms) : json_null());
+		                    first_committed ? clock_json(first_committed) : json_null());
+		json_object_set_new(meta, "end_read_at", L.end_ms ? clock_json(L.end_ms) : json_null());
 		json_object_set_new(meta, "isolation", json_string(groups_isolation(ctx->session)));
 		*out_groups = a;
 	} else {
@@ -700,8 +690,8 @@ static int groups_lag_doc(struct cmd_ctx *ctx, struct client *c, const char *top
 		*total = sum;
 		*out = json_pack("{s:s,s:s,s:i,s:o,s:o,s:s,s:o,s:o,s:I,s:i}", "group", g->id, "state",
 		                 groups_state_name(g->state), "members", g->nmembers, "committed_read_at",
-		                 g->committed_ms ? groups_time(g->committed_ms) : json_null(), "end_read_at",
-		                 groups_time(L.end_ms), "isolation", groups_isolation(ctx->session), "partitions",
+		                 g->committed_ms ? clock_json(g->committed_ms) : json_null(), "end_read_at",
+		                 clock_json(L.end_ms), "isolation", groups_isolation(ctx->session), "partitions",
 		                 parts, "topics", topics, "total_lag", sum, "no_commit", no_commit);
 	}
 	free(rows);
@@ -939,7 +929,7 @@ static int groups_reset_resolve(struct cmd_ctx *ctx, struct client *c, const str
 		int64_t d;
 		if (lag_parse_duration(value, &d, &cause) < 0)
 			rc = cmd_fail(ctx, CMD_USAGE, NULL, "--by-duration: %s", cause);
-		stamp = client_groups_now_ms() - d;
+		stamp = clock_wall_ms() - d;
 	}
 	if (mode == RESET_OFFSET || mode == RESET_SHIFT) {
 		errno = 0;

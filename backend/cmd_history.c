@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "client_groups.h"
 #include "cmd.h"
 #include "lag.h"
@@ -31,17 +32,6 @@ static int history_failed(struct cmd_ctx *ctx, struct err *e)
 	cmd_fail(ctx, e->status, e->hint, "%s", e->cause);
 	err_clear(e);
 	return ctx->status;
-}
-
-static json_t *history_time(int64_t ms)
-{
-	char buf[40];
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, sizeof(buf) - n, ".%03dZ", (int)(ms % 1000));
-	return json_string(buf);
 }
 
 static int history_duration(struct cmd_ctx *ctx, const char *name, int64_t def, int64_t *ms)
@@ -123,7 +113,7 @@ struct history_watch {
 static void history_watch_tick(struct loop *l, void *ud)
 {
 	struct history_watch *w = ud;
-	int64_t start = loop_now_ms();
+	int64_t start = clock_mono_ms();
 	struct sample_stats st;
 	struct err e = {0};
 	int rc = sample_tick(w->ctx->session, w->groups, &st, &e);
@@ -149,7 +139,7 @@ static void history_watch_tick(struct loop *l, void *ud)
 	struct store *store;
 	if (start - w->last_maintain >= 60000 && sample_store(w->ctx->session, &store, &e) == CMD_OK) {
 		char *cause = NULL;
-		if (store_maintain(store, client_groups_now_ms(), &cause) < 0)
+		if (store_maintain(store, clock_wall_ms(), &cause) < 0)
 			fprintf(stderr, "watch: %s\n", cause);
 		free(cause);
 		w->last_maintain = start;
@@ -159,7 +149,7 @@ static void history_watch_tick(struct loop *l, void *ud)
 		loop_stop(l);
 		return;
 	}
-	int64_t wait = w->interval_ms - (loop_now_ms() - start);
+	int64_t wait = w->interval_ms - (clock_mono_ms() - start);
 	loop_timer_add(l, wait > 0 ? (int)wait : 0, history_watch_tick, w);
 }
 
@@ -198,14 +188,14 @@ static int cmd_watch_exec(struct cmd_ctx *ctx)
 	}
 	static const int sigs[] = {SIGINT, SIGTERM, 0};
 	loop_signals(w.loop, sigs, history_watch_signal, &w);
-	int64_t started = client_groups_now_ms();
+	int64_t started = clock_wall_ms();
 	w.last_maintain = -60000;
 	loop_timer_add(w.loop, 0, history_watch_tick, &w);
 	loop_run(w.loop);
 	loop_free(&w.loop);
 	json_t *o = json_pack("{s:s?,s:I,s:I,s:o,s:o,s:s}", "cluster", w.cluster, "ticks", (json_int_t)w.ticks,
-			      "failed", (json_int_t)w.failed, "started_at", history_time(started), "stopped_at",
-			      history_time(client_groups_now_ms()), "store", store_path(store));
+			      "failed", (json_int_t)w.failed, "started_at", clock_json(started), "stopped_at",
+			      clock_json(clock_wall_ms()), "store", store_path(store));
 	free(w.cluster);
 	return cmd_ok(ctx, o);
 }
@@ -220,7 +210,7 @@ static int cmd_history_tick_exec(struct cmd_ctx *ctx)
 		sample_stats_clear(&st);
 		return history_failed(ctx, &e);
 	}
-	json_t *o = json_pack("{s:s,s:o,s:i,s:i,s:i}", "cluster", st.cluster, "time", history_time(st.ts_ms), "groups",
+	json_t *o = json_pack("{s:s,s:o,s:i,s:i,s:i}", "cluster", st.cluster, "time", clock_json(st.ts_ms), "groups",
 			      st.groups, "group_partitions", st.group_partitions, "topic_partitions",
 			      st.topic_partitions);
 	sample_stats_clear(&st);
@@ -241,7 +231,7 @@ static json_t *history_lag_rows(const struct store_point *p, int n, bool partiti
 		int64_t e = partition ? p[i].b : (p[i].a >= 0 && p[i].b >= 0 ? p[i].a + p[i].b : -1);
 		ts[i] = p[i].ts_ms, lag[i] = p[i].gap ? -1 : l, com[i] = p[i].gap ? -1 : p[i].a, end[i] = p[i].gap ? -1 : e;
 		json_t *r = json_object();
-		json_object_set_new(r, "time", history_time(p[i].ts_ms));
+		json_object_set_new(r, "time", clock_json(p[i].ts_ms));
 		if (topic) {
 			json_object_set_new(r, "topic", json_string(topic));
 			json_object_set_new(r, "partition", json_integer(part));
@@ -276,7 +266,7 @@ static int cmd_history_lag_exec(struct cmd_ctx *ctx)
 	char *cluster, *cause = NULL;
 	if (history_open(ctx, &st, &cluster) != CMD_OK)
 		return ctx->status;
-	int64_t since = client_groups_now_ms() - since_ms;
+	int64_t since = clock_wall_ms() - since_ms;
 	json_t *points = json_array(), *parts = json_array();
 	struct trend tr = {.dir = TREND_UNKNOWN};
 	int64_t *lags = NULL;
@@ -340,7 +330,7 @@ static int cmd_history_lag_exec(struct cmd_ctx *ctx)
 		}
 		char *spark = trend_sparkline(lags, (size_t)nlags, 60, true);
 		o = json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "cluster", cluster, "group", group, "since",
-			      history_time(since), "trend", history_trend_json(&tr), "sparkline", spark, "partitions", parts,
+			      clock_json(since), "trend", history_trend_json(&tr), "sparkline", spark, "partitions", parts,
 			      "points", points);
 		free(spark);
 	} else {
@@ -394,7 +384,7 @@ static int cmd_history_topic_exec(struct cmd_ctx *ctx)
 	char *cluster, *cause = NULL;
 	if (history_open(ctx, &st, &cluster) != CMD_OK)
 		return ctx->status;
-	int64_t since = client_groups_now_ms() - since_ms;
+	int64_t since = clock_wall_ms() - since_ms;
 	struct store_point *p = NULL;
 	int n = 0;
 	if (store_series(st, cluster, "", topic, (int32_t)part, since, &p, &n, &cause) < 0 || n == 0) {
@@ -413,7 +403,7 @@ static int cmd_history_topic_exec(struct cmd_ctx *ctx)
 	int prev = -1;
 	double total = 0, span = 0;
 	for (int i = 0; i < n; i++) {
-		json_t *r = json_pack("{s:o,s:o}", "time", history_time(p[i].ts_ms), "end", history_num(p[i].gap ? -1 : p[i].a));
+		json_t *r = json_pack("{s:o,s:o}", "time", clock_json(p[i].ts_ms), "end", history_num(p[i].gap ? -1 : p[i].a));
 		rate[i] = -1;
 		if (!p[i].gap && p[i].a >= 0 && prev >= 0 && p[i].ts_ms > p[prev].ts_ms && p[i].a >= p[prev].a) {
 			double dt = (double)(p[i].ts_ms - p[prev].ts_ms) / 1000.0, d = (double)(p[i].a - p[prev].a);
@@ -429,7 +419,7 @@ static int cmd_history_topic_exec(struct cmd_ctx *ctx)
 	}
 	char *spark = trend_sparkline(rate, (size_t)n, 60, true);
 	json_t *o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:o}", "cluster", cluster, "topic", topic, "partition",
-			      part < 0 ? json_null() : json_integer(part), "since", history_time(since), "msg_per_s",
+			      part < 0 ? json_null() : json_integer(part), "since", clock_json(since), "msg_per_s",
 			      span > 0 ? history_real(total / span, 3) : json_null(), "sparkline", spark, "points", a);
 	free(spark);
 	free(rate);
@@ -459,7 +449,7 @@ static int cmd_history_events_exec(struct cmd_ctx *ctx)
 	char *cluster;
 	if (history_open(ctx, &st, &cluster) != CMD_OK)
 		return ctx->status;
-	int64_t since = client_groups_now_ms() - since_ms;
+	int64_t since = clock_wall_ms() - since_ms;
 	sqlite3_stmt *q;
 	json_t *a = json_array();
 	const char *sql = "SELECT ts_ms, kind, subject, detail FROM event WHERE cluster=(SELECT id FROM cluster WHERE "
@@ -473,13 +463,13 @@ static int cmd_history_events_exec(struct cmd_ctx *ctx)
 		while (sqlite3_step(q) == SQLITE_ROW) {
 			const char *d = (const char *)sqlite3_column_text(q, 3);
 			json_array_append_new(a, json_pack("{s:o,s:s,s:s,s:s?}", "time",
-							   history_time(sqlite3_column_int64(q, 0)), "kind",
+							   clock_json(sqlite3_column_int64(q, 0)), "kind",
 							   (const char *)sqlite3_column_text(q, 1), "subject",
 							   (const char *)sqlite3_column_text(q, 2), "detail", d));
 		}
 		sqlite3_finalize(q);
 	}
-	json_t *o = json_pack("{s:s,s:o,s:o}", "cluster", cluster, "since", history_time(since), "events", a);
+	json_t *o = json_pack("{s:s,s:o,s:o}", "cluster", cluster, "since", clock_json(since), "events", a);
 	free(cluster);
 	return cmd_ok(ctx, o);
 }
@@ -506,7 +496,7 @@ static int cmd_history_snapshot_exec(struct cmd_ctx *ctx)
 		free(cluster);
 		return ctx->status;
 	}
-	int64_t age = client_groups_now_ms() - seen;
+	int64_t age = clock_wall_ms() - seen;
 	char *h = trend_human_duration(age / 1000.0);
 	json_t *brokers = json_array(), *topics = json_array();
 	for (int i = 0; i < m->nbrokers; i++)
@@ -519,7 +509,7 @@ static int cmd_history_snapshot_exec(struct cmd_ctx *ctx)
 						"under_replicated", m->topics[i].under_replicated, "offline",
 						m->topics[i].offline, "internal", m->topics[i].internal));
 	json_t *o = json_pack("{s:s,s:b,s:o,s:I,s:s,s:i,s:o,s:o}", "cluster", cluster, "stale", 1, "seen_at",
-			      history_time(seen), "age_s", (json_int_t)(age / 1000), "age", h, "controller",
+			      clock_json(seen), "age_s", (json_int_t)(age / 1000), "age", h, "controller",
 			      m->controller, "brokers", brokers, "topics", topics);
 	free(h);
 	model_unref(&m);
@@ -647,7 +637,7 @@ static int cmd_history_export_exec(struct cmd_ctx *ctx)
 	struct store *st;
 	if (history_open(ctx, &st, NULL) != CMD_OK)
 		return ctx->status;
-	int64_t since = (client_groups_now_ms() - since_ms) / 1000;
+	int64_t since = (clock_wall_ms() - since_ms) / 1000;
 	sqlite3_stmt *q;
 	json_t *a = json_array();
 	const char *sql =
@@ -671,7 +661,7 @@ static int cmd_history_export_exec(struct cmd_ctx *ctx)
 			json_t *r = json_pack("{s:s,s:s?,s:s?,s:o,s:o,s:i,s:o,s:o,s:o}", "cluster",
 					      (const char *)sqlite3_column_text(q, 0), "group", *grp ? grp : NULL, "topic",
 					      *topic ? topic : NULL, "partition", part >= 0 ? json_integer(part) : json_null(),
-					      "time", history_time(sqlite3_column_int64(q, 4) * 1000), "resolution_s",
+					      "time", clock_json(sqlite3_column_int64(q, 4) * 1000), "resolution_s",
 					      sqlite3_column_int(q, 5), "committed", history_num(committed), "end",
 					      history_num(end), "lag", history_num(lag));
 			json_array_append_new(a, r);
@@ -711,7 +701,7 @@ static int cmd_history_prune_exec(struct cmd_ctx *ctx)
 	struct store *st;
 	if (history_open(ctx, &st, NULL) != CMD_OK)
 		return ctx->status;
-	int64_t before = history_file_size(store_path(st)), now = client_groups_now_ms();
+	int64_t before = history_file_size(store_path(st)), now = clock_wall_ms();
 	char *cause = NULL;
 	sqlite3 *db = store_db(st);
 	if (store_prune(st, now, &cause) < 0) {

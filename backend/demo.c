@@ -4,6 +4,7 @@
  * Calls into the mock that wait on its thread (topic create, teardown) run under a watchdog, so
  * nothing here can hang the process: on a timeout the stuck thread and its memory are left behind.
  */
+#include "clock.h"
 #include "demo.h"
 
 #include <arpa/inet.h>
@@ -79,13 +80,6 @@ struct demo {
 	} recent[DEMO_RECENT];
 	int nrecent;
 };
-
-static int64_t demo_mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static struct timespec demo_deadline(int ms)
 {
@@ -226,9 +220,9 @@ static bool demo_job_run(struct demo_job *j, int timeout_ms)
 		return true;
 	}
 	pthread_attr_destroy(&a);
-	int64_t until = demo_mono_ms() + timeout_ms;
+	int64_t until = clock_mono_ms() + timeout_ms;
 	pthread_mutex_lock(&j->lock);
-	while (!j->done && demo_mono_ms() < until) {
+	while (!j->done && clock_mono_ms() < until) {
 		struct timespec slice = demo_deadline(DEMO_POKE_MS);
 		while (!j->done && pthread_cond_timedwait(&j->done_cond, &j->lock, &slice) == 0)
 			;
@@ -301,21 +295,10 @@ static const char *demo_pick(struct demo *d, const char *const *v, int n)
 }
 #define DEMO_PICK(d, array) demo_pick(d, array, (int)(sizeof(array) / sizeof(array[0])))
 
-static int64_t demo_wall_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The time of the message being made, ISO 8601. */
 static void demo_now(const struct demo *d, char out[32])
 {
-	struct tm tm;
-	time_t secs = (time_t)(d->ts_ms / 1000);
-	gmtime_r(&secs, &tm);
-	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + n, 32 - n, ".%03dZ", (int)(d->ts_ms % 1000));
+	clock_iso(out, d->ts_ms);
 }
 
 static void demo_produce(struct demo *d, const char *topic, const char *key, const char *source, const char *json)
@@ -439,15 +422,15 @@ static bool demo_consume(rd_kafka_t *rk)
 static void *demo_traffic_main(void *arg)
 {
 	struct demo *d = arg;
-	int64_t acc[DEMO_NTOPICS] = {0}, last = demo_mono_ms();
+	int64_t acc[DEMO_NTOPICS] = {0}, last = clock_mono_ms();
 	pthread_mutex_lock(&d->lock);
 	while (!d->stop) {
 		pthread_mutex_unlock(&d->lock);
-		int64_t now = demo_mono_ms(), dt = now - last;
+		int64_t now = clock_mono_ms(), dt = now - last;
 		last = now;
 		if (dt > 1000) /* after a stall, do not burst */
 			dt = 1000;
-		d->ts_ms = demo_wall_ms();
+		d->ts_ms = clock_wall_ms();
 		demo_tick(d, acc, dt);
 		rd_kafka_poll(d->producer, 0);
 		demo_consume(d->fraud); /* one per tick: it falls behind */
@@ -549,7 +532,7 @@ static int demo_assign(rd_kafka_t *rk, const char *group, size_t topic, struct e
  */
 static void demo_backlog(struct demo *d)
 {
-	int64_t acc[DEMO_NTOPICS] = {0}, now = demo_wall_ms();
+	int64_t acc[DEMO_NTOPICS] = {0}, now = clock_wall_ms();
 	/* Metadata first: topics first seen in a produce wait for the next 1 s metadata scan. */
 	const struct rd_kafka_metadata *md = NULL;
 	if (rd_kafka_metadata(d->producer, 1, NULL, &md, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR)

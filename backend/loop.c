@@ -1,3 +1,4 @@
+#include "clock.h"
 #include "loop.h"
 
 #include <errno.h>
@@ -63,13 +64,6 @@ struct loop {
 
 /* The write end of the signal self-pipe; one per process, since handlers get no context. */
 static int loop_sig_pipe[2] = {-1, -1};
-
-int64_t loop_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int loop_pipe(int p[2], char **cause)
 {
@@ -168,7 +162,7 @@ unsigned loop_timer_add(struct loop *l, int ms, loop_timer_cb cb, void *ud)
 {
 	l->timers = xreallocarray(l->timers, (size_t)l->ntimers + 1, sizeof(*l->timers));
 	unsigned id = ++l->next_timer;
-	l->timers[l->ntimers++] = (struct loop_timer){id, loop_now_ms() + (ms < 0 ? 0 : ms), cb, ud};
+	l->timers[l->ntimers++] = (struct loop_timer){id, clock_mono_ms() + (ms < 0 ? 0 : ms), cb, ud};
 	return id;
 }
 
@@ -198,7 +192,7 @@ static int loop_timer_due(struct loop *l, int64_t now, unsigned limit)
 
 static void loop_fire_timers(struct loop *l)
 {
-	int64_t now = loop_now_ms();
+	int64_t now = clock_mono_ms();
 	unsigned limit = l->next_timer; /* timers added by callbacks wait for the next round */
 	int i;
 	while (!l->stopped && (i = loop_timer_due(l, now, limit)) >= 0) {
@@ -324,7 +318,7 @@ bool loop_once(struct loop *l, int max_ms)
 		for (int i = 1; i < l->ntimers; i++)
 			if (l->timers[i].due < next)
 				next = l->timers[i].due;
-		int64_t wait = next - loop_now_ms();
+		int64_t wait = next - clock_mono_ms();
 		if (wait < 0)
 			wait = 0;
 		if (timeout < 0 || wait < timeout)

@@ -66,7 +66,4 @@ void loop_run(struct loop *l);
 /** @brief Makes loop_run() return after the current dispatch. */
 void loop_stop(struct loop *l);
 
-/** @brief Monotonic clock in ms. */
-int64_t loop_now_ms(void);
-
 #endif

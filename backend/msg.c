@@ -1,3 +1,4 @@
+#include "clock.h"
 #include "msg.h"
 
 #include <errno.h>
@@ -46,15 +47,6 @@ void msg_int(struct sbuf *sb, int64_t v)
 	if (v < 0)
 		*--p = '-';
 	sbuf_addn(sb, p, (size_t)(buf + sizeof(buf) - p));
-}
-
-void msg_time_iso(char *buf, int64_t ms)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	size_t n = strftime(buf, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, 32 - n, ".%03dZ", (int)(ms % 1000));
 }
 
 /* --- JSON text ----------------------------------------------------------------------------- */
@@ -535,7 +527,7 @@ void msg_table(struct sbuf *sb, const struct msg *m, enum msg_encoding enc, int 
 {
 	char ts[32] = "-";
 	if (m->timestamp >= 0)
-		msg_time_iso(ts, m->timestamp);
+		clock_iso(ts, m->timestamp);
 	size_t before = sb->len;
 	sbuf_addf(sb, "%-24s %3d %10lld ", ts, (int)m->partition, (long long)m->offset);
 	msg_cell(sb, m->key, m->key_len, enc, 16, true);

@@ -64,8 +64,6 @@ void msg_hex(struct sbuf *sb, const void *buf, size_t len);
 int msg_unhex(struct sbuf *out, const char *s, size_t len);
 /** @brief Appends a decimal integer (faster than printf). */
 void msg_int(struct sbuf *sb, int64_t v);
-/** @brief Writes ms since the epoch as 2024-05-01T12:00:00.250Z into buf (at least 32 bytes). */
-void msg_time_iso(char *buf, int64_t ms);
 
 /**
  * @brief Appends the JSON envelope of m and a newline:

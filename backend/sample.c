@@ -1,3 +1,4 @@
+#include "clock.h"
 #include "sample.h"
 
 #include <fnmatch.h>
@@ -133,7 +134,7 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 	struct client *c;
 	struct model *m = NULL;
 	memset(st, 0, sizeof(*st));
-	st->ts_ms = client_groups_now_ms();
+	st->ts_ms = clock_wall_ms();
 	if (sample_store(s, &store, e) != CMD_OK)
 		return e->status;
 	int rc = session_client(s, &c, e);
@@ -153,7 +154,7 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 				rd_kafka_topic_partition_list_add(ends, m->topics[i].name, m->topics[i].partitions[p].id)
 					->offset = RD_KAFKA_OFFSET_END;
 		rc = client_list_offsets(c, ends, e);
-		st->ts_ms = client_groups_now_ms();
+		st->ts_ms = clock_wall_ms();
 	}
 	if (rc != CMD_OK) {
 		/* Unreachable: a gap in the history of the cluster last seen through this bootstrap. */

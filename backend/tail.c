@@ -1,3 +1,4 @@
+#include "clock.h"
 #include "tail.h"
 
 #include <ctype.h>
@@ -180,13 +181,6 @@ static void tail_error(rd_kafka_t *rk, int err, const char *reason, void *opaque
 }
 
 /* --- open ------------------------------------------------------------------------------------ */
-
-static int64_t tail_mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void tail_set(rd_kafka_conf_t *kc, const char *k, const char *fmt, size_t v)
 {
@@ -427,7 +421,7 @@ struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, 
 			goto fail;
 		}
 	}
-	t->last_commit_ms = tail_mono_ms();
+	t->last_commit_ms = clock_mono_ms();
 	return t;
 fail:
 	tail_close(&t);
@@ -590,7 +584,7 @@ enum tail_event tail_next(struct tail *t, int timeout_ms, struct msg *m, const c
 			*note = t->note;
 			return TAIL_NOTE;
 		}
-		if (t->group && tail_mono_ms() - t->last_commit_ms > 5000)
+		if (t->group && clock_mono_ms() - t->last_commit_ms > 5000)
 			tail_commit(t, 0);
 		if (t->bi >= t->bn)
 			rd_kafka_poll(t->rk, 0); /* serves the error callback */
@@ -673,7 +667,7 @@ struct tail_stats tail_stats(const struct tail *t)
 /* Commits the positions of what was shown; waits up to wait_ms for the result (0: not at all). */
 static void tail_commit(struct tail *t, int wait_ms)
 {
-	t->last_commit_ms = tail_mono_ms();
+	t->last_commit_ms = clock_mono_ms();
 	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(t->nparts);
 	for (int i = 0; i < t->nparts; i++)
 		if (t->parts[i].next > t->parts[i].start)

@@ -1,3 +1,4 @@
+#include "clock.h"
 #include "complete.h"
 
 #include <stdio.h>
@@ -270,7 +271,7 @@ static char **complete_session_groups(struct session *s)
 {
 	static char **cached;
 	static int64_t cached_at, failed_at;
-	int64_t now = loop_now_ms();
+	int64_t now = clock_mono_ms();
 	if (cached == NULL || now - cached_at > 30000) {
 		if (failed_at && now - failed_at < 30000)
 			return NULL;
@@ -306,14 +307,14 @@ char **complete_session_names(void *session, enum cmd_arg_kind kind)
 	struct session *s = session;
 	if (kind == CMD_ARG_GROUP)
 		return complete_groups_hook ? complete_groups_hook(s) : complete_session_groups(s);
-	if (kind != CMD_ARG_TOPIC || (failed_at && loop_now_ms() - failed_at < 30000))
+	if (kind != CMD_ARG_TOPIC || (failed_at && clock_mono_ms() - failed_at < 30000))
 		return NULL;
 	struct err e = {0};
 	struct client *c;
 	struct model *m = NULL;
 	/* A generous age: completion must not wait on the cluster when anything is cached. */
 	if (session_client(s, &c, &e) != CMD_OK || client_metadata(c, 10 * 60 * 1000, &m, &e) != CMD_OK) {
-		failed_at = loop_now_ms();
+		failed_at = clock_mono_ms();
 		err_clear(&e);
 		return NULL;
 	}

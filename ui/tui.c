@@ -18,6 +18,7 @@
 #include <term.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "complete.h"
 #include "escape.h"
 #include "faces.h"
@@ -293,7 +294,7 @@ static void tui_draw_title(struct tui *t)
 
 static void tui_age(struct sbuf *sb, int64_t ms)
 {
-	long s = (long)((loop_now_ms() - ms) / 1000);
+	long s = (long)((clock_mono_ms() - ms) / 1000);
 	if (s < 60)
 		sbuf_addf(sb, "updated %lds ago", s);
 	else

@@ -1,4 +1,5 @@
 /* The view core: filtering, selection, scrolling and drawing rows as an aligned table. */
+#include "clock.h"
 #include "view.h"
 
 #include <curses.h>
@@ -135,7 +136,7 @@ void view_loaded(struct view *v, const char *cause, const char *hint)
 		v->error = xstrdup(cause);
 		v->hint = xstrdup(hint);
 	} else {
-		v->loaded_ms = loop_now_ms();
+		v->loaded_ms = clock_mono_ms();
 	}
 }
 
