@@ -17,7 +17,7 @@ struct client {
 	char *bootstrap;
 	int timeout_ms;
 	bool verbose;
-	bool scram; /* the SASL mechanism is SCRAM-*: see client_error() */
+	bool scram;           /* the SASL mechanism is SCRAM-*: see client_error() */
 	pthread_mutex_t lock; /* guards what follows: librdkafka logs from its own threads */
 	char *last_fail;      /* the last error librdkafka logged, for messages */
 	struct model *cache;
@@ -74,8 +74,8 @@ struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose,
 			goto fail;
 		}
 		if (r != RD_KAFKA_CONF_OK) {
-			err_set(e, CMD_USAGE, "fix the value given with -X, -F or the profile", "property %s: %s", p->key,
-				errstr);
+			err_set(e, CMD_USAGE, "fix the value given with -X, -F or the profile", "property %s: %s",
+				p->key, errstr);
 			goto fail;
 		}
 	}
@@ -83,8 +83,8 @@ struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose,
 	rd_kafka_conf_set_opaque(kc, c);
 	c->rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, errstr, sizeof(errstr));
 	if (c->rk == NULL) {
-		err_set(e, CMD_USAGE, "check the TLS files (--ca, --cert, --key) and SASL settings", "cannot set up the client: %s",
-			errstr);
+		err_set(e, CMD_USAGE, "check the TLS files (--ca, --cert, --key) and SASL settings",
+			"cannot set up the client: %s", errstr);
 		goto fail;
 	}
 	return c;
@@ -129,19 +129,21 @@ int client_timeout(const struct client *c)
 static const struct {
 	const char *needle, *step, *hint;
 } client_steps[] = {
-	{"resolve", "resolve",
-	 "check the host names in --bootstrap or KCON_BOOTSTRAP and DNS (in OpenShift: "
-	 "CLUSTER-kafka-bootstrap.NAMESPACE.svc:9092)"},
-	{"SASL", "SASL", "check --sasl-mechanism, --user and --password-file, and that the user exists"},
-	{"uthenticat", "SASL", "check --sasl-mechanism, --user and --password-file, and that the user exists"},
-	{"SSL", "TLS",
-	 "check --ca (Strimzi: ca.crt of the CLUSTER-cluster-ca-cert secret), --cert and --key, and that the port is a TLS "
-	 "listener"},
-	{"certificate", "TLS", "check --ca, --cert and --key"},
-	{"ApiVersion", "connect",
-	 "the listener may speak TLS or SASL: try --ca, or -X security.protocol=SSL / SASL_SSL"},
-	{"Connect to", "connect", "is a broker listening there? check the port, the broker, and any network policy"},
-	{"Connection refused", "connect", "is a broker listening there? check the port, the broker, and any network policy"},
+	{ "resolve", "resolve",
+	  "check the host names in --bootstrap or KCON_BOOTSTRAP and DNS (in OpenShift: "
+	  "CLUSTER-kafka-bootstrap.NAMESPACE.svc:9092)" },
+	{ "SASL", "SASL", "check --sasl-mechanism, --user and --password-file, and that the user exists" },
+	{ "uthenticat", "SASL", "check --sasl-mechanism, --user and --password-file, and that the user exists" },
+	{ "SSL", "TLS",
+	  "check --ca (Strimzi: ca.crt of the CLUSTER-cluster-ca-cert secret), --cert and --key, and that the port is "
+	  "a TLS "
+	  "listener" },
+	{ "certificate", "TLS", "check --ca, --cert and --key" },
+	{ "ApiVersion", "connect",
+	  "the listener may speak TLS or SASL: try --ca, or -X security.protocol=SSL / SASL_SSL" },
+	{ "Connect to", "connect", "is a broker listening there? check the port, the broker, and any network policy" },
+	{ "Connection refused", "connect",
+	  "is a broker listening there? check the port, the broker, and any network policy" },
 };
 
 int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, const char *what, struct err *e)
@@ -171,10 +173,11 @@ int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, 
 		char *scram_hint = NULL;
 		if (c->scram && strcmp(step, "SASL") == 0 && rd_kafka_version() < 0x020601ff) {
 			/* librdkafka < 2.6.1 sends a SCRAM proof that Kafka 4 rejects (librdkafka #4895) */
-			scram_hint = xasprintf("%s; note: librdkafka %s (before 2.6.1) has a SCRAM bug that Kafka 4 "
-					       "rejects even with the right password: use --sasl-mechanism PLAIN over TLS, "
-					       "mutual TLS, or a newer librdkafka",
-					       hint, rd_kafka_version_str());
+			scram_hint =
+				xasprintf("%s; note: librdkafka %s (before 2.6.1) has a SCRAM bug that Kafka 4 "
+					  "rejects even with the right password: use --sasl-mechanism PLAIN over TLS, "
+					  "mutual TLS, or a newer librdkafka",
+					  hint, rd_kafka_version_str());
 			hint = scram_hint;
 		}
 		char *safe = escape_str(last ? last : msg);
@@ -190,7 +193,8 @@ int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, 
 		return CMD_UNREACHABLE;
 	}
 	case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
-		return err_set(e, CMD_FAILED, "`topics` lists the topics; names are case-sensitive", "%s: %s", what, msg);
+		return err_set(e, CMD_FAILED, "`topics` lists the topics; names are case-sensitive", "%s: %s", what,
+			       msg);
 	case RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS:
 		return err_set(e, CMD_FAILED, "`topic describe` shows it; pick another name", "%s: %s", what, msg);
 	case RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR:
@@ -199,12 +203,14 @@ int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, 
 	case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
 	case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
 	case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
-		return err_set(e, CMD_FAILED, "the user lacks an ACL for this: ask a cluster admin, or use another profile",
+		return err_set(e, CMD_FAILED,
+			       "the user lacks an ACL for this: ask a cluster admin, or use another profile",
 			       "%s: not authorized: %s", what, msg);
 	case RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE:
 	case RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION:
 	case RD_KAFKA_RESP_ERR_INVALID_REQUEST:
-		return err_set(e, CMD_FAILED, "the cluster does not serve this request (the embedded --demo cluster serves few)",
+		return err_set(e, CMD_FAILED,
+			       "the cluster does not serve this request (the embedded --demo cluster serves few)",
 			       "%s: %s", what, msg);
 	default:
 		return err_set(e, CMD_FAILED, NULL, "%s: %s", what, msg);
@@ -423,7 +429,8 @@ int client_topic_config(struct client *c, char *const *topics, int n, const char
 			size_t nc;
 			const rd_kafka_ConfigEntry_t **ce = rd_kafka_ConfigResource_configs(rr[i], &nc);
 			for (size_t k = 0; slot >= 0 && k < nc; k++)
-				if (strcmp(rd_kafka_ConfigEntry_name(ce[k]), key) == 0 && rd_kafka_ConfigEntry_value(ce[k]))
+				if (strcmp(rd_kafka_ConfigEntry_name(ce[k]), key) == 0 &&
+				    rd_kafka_ConfigEntry_value(ce[k]))
 					values[slot] = xstrdup(rd_kafka_ConfigEntry_value(ce[k]));
 		}
 		rc = CMD_OK;

@@ -50,7 +50,7 @@ int client_groups_list(struct client *c, struct group_info **out, int *n, struct
 		const rd_kafka_error_t **errs = rd_kafka_ListConsumerGroups_result_errors(res, &ne);
 		if (nv == 0 && ne > 0) {
 			rc = client_error(c, rd_kafka_error_code(errs[0]), rd_kafka_error_string(errs[0]),
-			                  "list groups", e);
+					  "list groups", e);
 		} else {
 			struct group_info *g = xcalloc(nv + 1, sizeof(*g));
 			for (size_t i = 0; i < nv; i++) {
@@ -165,12 +165,12 @@ static bool groups_transport_error(rd_kafka_resp_err_t err)
  * flight on q, and folds the results as they arrive.
  */
 static int groups_pump(struct client *c, rd_kafka_queue_t *q, struct group_info *g, int n, const bool *want,
-                       bool describe, const rd_kafka_topic_partition_list_t *parts, const struct groups_index *ix,
-                       struct err *e)
+		       bool describe, const rd_kafka_topic_partition_list_t *parts, const struct groups_index *ix,
+		       struct err *e)
 {
 	rd_kafka_t *rk = client_rk(c);
 	rd_kafka_AdminOptions_t *o = groups_options(c, describe ? RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS
-	                                                        : RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
+								: RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
 	const char **names = xcalloc(GROUPS_DESCRIBE_CHUNK, sizeof(char *));
 	const char *what = describe ? "describe groups" : "committed offsets";
 	int next = 0, inflight = 0, rc = CMD_OK;
@@ -191,7 +191,7 @@ static int groups_pump(struct client *c, rd_kafka_queue_t *q, struct group_info 
 					continue;
 				}
 				rd_kafka_ListConsumerGroupOffsets_t *req =
-				    rd_kafka_ListConsumerGroupOffsets_new(g[next].id, parts);
+					rd_kafka_ListConsumerGroupOffsets_new(g[next].id, parts);
 				rd_kafka_AdminOptions_set_opaque(o, &g[next]);
 				rd_kafka_ListConsumerGroupOffsets(rk, &req, 1, o, q);
 				rd_kafka_ListConsumerGroupOffsets_destroy(req);
@@ -218,17 +218,17 @@ static int groups_pump(struct client *c, rd_kafka_queue_t *q, struct group_info 
 		size_t nr;
 		if (describe) {
 			const rd_kafka_ConsumerGroupDescription_t **d = rd_kafka_DescribeConsumerGroups_result_groups(
-			    rd_kafka_event_DescribeConsumerGroups_result(ev), &nr);
+				rd_kafka_event_DescribeConsumerGroups_result(ev), &nr);
 			for (size_t i = 0; i < nr; i++) {
 				struct group_info *gi =
-				    groups_index_find(ix, rd_kafka_ConsumerGroupDescription_group_id(d[i]));
+					groups_index_find(ix, rd_kafka_ConsumerGroupDescription_group_id(d[i]));
 				if (gi && !gi->described)
 					groups_fold_description(gi, d[i]);
 			}
 		} else {
 			struct group_info *gi = rd_kafka_event_opaque(ev);
 			const rd_kafka_group_result_t **r = rd_kafka_ListConsumerGroupOffsets_result_groups(
-			    rd_kafka_event_ListConsumerGroupOffsets_result(ev), &nr);
+				rd_kafka_event_ListConsumerGroupOffsets_result(ev), &nr);
 			if (err && gi && gi->error == NULL)
 				gi->error = xasprintf("committed offsets: %s", rd_kafka_event_error_string(ev)),
 				gi->error_code = err;
@@ -244,7 +244,7 @@ static int groups_pump(struct client *c, rd_kafka_queue_t *q, struct group_info 
 
 static void groups_nap_ms(int ms)
 {
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 }
@@ -257,11 +257,11 @@ static void groups_nap_ms(int ms)
  * with a short backoff until the timeout.
  */
 int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned what,
-                        const rd_kafka_topic_partition_list_t *parts, struct err *e)
+			const rd_kafka_topic_partition_list_t *parts, struct err *e)
 {
 	if (n == 0)
 		return CMD_OK;
-	struct groups_index ix = {.n = n, .order = xcalloc((size_t)n, sizeof(*ix.order))};
+	struct groups_index ix = { .n = n, .order = xcalloc((size_t)n, sizeof(*ix.order)) };
 	for (int i = 0; i < n; i++)
 		ix.order[i] = &g[i];
 	qsort(ix.order, (size_t)n, sizeof(*ix.order), groups_index_cmp);
@@ -321,7 +321,7 @@ void client_groups_free(struct group_info **gp, int n)
 
 /* The single group result of an alter/delete-offsets/delete event: whole-group error, then partitions. */
 static int groups_result(struct client *c, const rd_kafka_group_result_t **r, size_t nr,
-                         rd_kafka_topic_partition_list_t *parts, const char *what, struct err *e)
+			 rd_kafka_topic_partition_list_t *parts, const char *what, struct err *e)
 {
 	if (nr < 1)
 		return err_set(e, CMD_FAILED, NULL, "%s: the broker sent no result", what);
@@ -330,17 +330,17 @@ static int groups_result(struct client *c, const rd_kafka_group_result_t **r, si
 		rd_kafka_resp_err_t code = rd_kafka_error_code(err);
 		if (code == RD_KAFKA_RESP_ERR_NON_EMPTY_GROUP || code == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID)
 			return err_set(e, CMD_FAILED,
-			               "stop the group's consumers first (`group describe` lists them), then retry",
-			               "%s: the group has active members: %s", what, rd_kafka_error_string(err));
+				       "stop the group's consumers first (`group describe` lists them), then retry",
+				       "%s: the group has active members: %s", what, rd_kafka_error_string(err));
 		if (code == RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND)
 			return err_set(e, CMD_FAILED, "`groups` lists the groups; names are case-sensitive",
-			               "%s: no such group", what);
+				       "%s: no such group", what);
 		return client_error(c, code, rd_kafka_error_string(err), what, e);
 	}
 	const rd_kafka_topic_partition_list_t *rp = rd_kafka_group_result_partitions(r[0]);
 	for (int i = 0; parts && rp && i < rp->cnt; i++) {
 		rd_kafka_topic_partition_t *p =
-		    rd_kafka_topic_partition_list_find(parts, rp->elems[i].topic, rp->elems[i].partition);
+			rd_kafka_topic_partition_list_find(parts, rp->elems[i].topic, rp->elems[i].partition);
 		if (p)
 			p->err = rp->elems[i].err;
 	}
@@ -360,7 +360,7 @@ int client_group_alter(struct client *c, const char *group, rd_kafka_topic_parti
 	if (ev) {
 		size_t nr;
 		const rd_kafka_group_result_t **r = rd_kafka_AlterConsumerGroupOffsets_result_groups(
-		    rd_kafka_event_AlterConsumerGroupOffsets_result(ev), &nr);
+			rd_kafka_event_AlterConsumerGroupOffsets_result(ev), &nr);
 		rc = groups_result(c, r, nr, parts, what, e);
 		rd_kafka_event_destroy(ev);
 	}
@@ -383,7 +383,7 @@ int client_group_delete(struct client *c, const char *group, struct err *e)
 	if (ev) {
 		size_t nr;
 		const rd_kafka_group_result_t **r =
-		    rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(ev), &nr);
+			rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(ev), &nr);
 		rc = groups_result(c, r, nr, NULL, what, e);
 		rd_kafka_event_destroy(ev);
 	}
@@ -394,7 +394,7 @@ int client_group_delete(struct client *c, const char *group, struct err *e)
 }
 
 int client_group_delete_offsets(struct client *c, const char *group, rd_kafka_topic_partition_list_t *parts,
-                                struct err *e)
+				struct err *e)
 {
 	char *what = xasprintf("delete offsets of group %s", group);
 	rd_kafka_AdminOptions_t *o = groups_options(c, RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS);
@@ -407,7 +407,7 @@ int client_group_delete_offsets(struct client *c, const char *group, rd_kafka_to
 	if (ev) {
 		size_t nr;
 		const rd_kafka_group_result_t **r = rd_kafka_DeleteConsumerGroupOffsets_result_groups(
-		    rd_kafka_event_DeleteConsumerGroupOffsets_result(ev), &nr);
+			rd_kafka_event_DeleteConsumerGroupOffsets_result(ev), &nr);
 		rc = groups_result(c, r, nr, parts, what, e);
 		rd_kafka_event_destroy(ev);
 	}

@@ -50,7 +50,7 @@ int client_groups_list(struct client *c, struct group_info **out, int *n, struct
  * @param parts the partitions whose offsets to read, or NULL for all the group has committed
  */
 int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned what,
-                        const rd_kafka_topic_partition_list_t *parts, struct err *e);
+			const rd_kafka_topic_partition_list_t *parts, struct err *e);
 
 /** @brief Frees n groups and NULLs *g. */
 void client_groups_free(struct group_info **g, int n);
@@ -64,6 +64,6 @@ int client_group_alter(struct client *c, const char *group, rd_kafka_topic_parti
 int client_group_delete(struct client *c, const char *group, struct err *e);
 /** @brief Deletes a group's committed offsets for parts; per-partition errors land in parts. */
 int client_group_delete_offsets(struct client *c, const char *group, rd_kafka_topic_partition_list_t *parts,
-                                struct err *e);
+				struct err *e);
 
 #endif

@@ -56,7 +56,7 @@ struct cmd_opt {
 };
 
 #define CMD_POS_OPTIONAL 0x1
-#define CMD_POS_REST 0x2 /* takes every remaining word */
+#define CMD_POS_REST     0x2 /* takes every remaining word */
 
 /** A positional argument. */
 struct cmd_pos {
@@ -66,11 +66,11 @@ struct cmd_pos {
 };
 
 /* Command flags */
-#define CMD_READ_ONLY 0x1     /* changes nothing on the cluster */
-#define CMD_DESTRUCTIVE 0x2   /* asks for confirmation (typed name), or --yes */
-#define CMD_NEEDS_CLUSTER 0x4 /* connects to the cluster */
-#define CMD_UI 0x8            /* acts on the face (theme, quit): runs on the UI thread */
-#define CMD_STREAM 0x10       /* writes records to ctx->stream as they come; its result is a summary */
+#define CMD_READ_ONLY     0x1  /* changes nothing on the cluster */
+#define CMD_DESTRUCTIVE   0x2  /* asks for confirmation (typed name), or --yes */
+#define CMD_NEEDS_CLUSTER 0x4  /* connects to the cluster */
+#define CMD_UI            0x8  /* acts on the face (theme, quit): runs on the UI thread */
+#define CMD_STREAM        0x10 /* writes records to ctx->stream as they come; its result is a summary */
 
 /**
  * Where a streaming command (CMD_STREAM: tail, produce) writes its records, one at a time, as
@@ -96,9 +96,9 @@ struct cmd_ctx;
 
 /** One command of the table. Designated initialisers only. */
 struct cmd_entry {
-	const char *name;  /* "topics", or "noun verb": "topic describe" */
-	const char *alias; /* one word, or NULL */
-	const char *group; /* for help: "cluster", "topics", "groups", ... */
+	const char *name;           /* "topics", or "noun verb": "topic describe" */
+	const char *alias;          /* one word, or NULL */
+	const char *group;          /* for help: "cluster", "topics", "groups", ... */
 	const struct cmd_pos *args; /* ends with {0} */
 	const struct cmd_opt *opts; /* ends with {0} */
 	const char *help;           /* one line */
@@ -115,7 +115,7 @@ struct cmd_args {
 	struct cmd_optval {
 		int n;
 		char **v;
-	} *opt; /* one per entry option, same order */
+	} * opt;      /* one per entry option, same order */
 	char *output; /* -o/--output given on the command itself, or NULL */
 };
 
@@ -124,11 +124,11 @@ struct cmd_ctx {
 	const struct cmd_entry *entry;
 	struct cmd_args args;
 	struct session *session;
-	json_t *result; /* owned; set by exec on success */
-	char *error;    /* owned; the cause, set by cmd_fail() */
-	char *hint;     /* owned; what to do, may be NULL */
-	int status;     /* enum cmd_status */
-	bool confirmed; /* the face already had a destructive command confirmed */
+	json_t *result;            /* owned; set by exec on success */
+	char *error;               /* owned; the cause, set by cmd_fail() */
+	char *hint;                /* owned; what to do, may be NULL */
+	int status;                /* enum cmd_status */
+	bool confirmed;            /* the face already had a destructive command confirmed */
 	struct cmd_stream *stream; /* for CMD_STREAM commands; NULL: collect a bounded result */
 };
 

@@ -14,7 +14,7 @@
 /* Metadata through the session's client; on failure the command fails with the client's error. */
 static struct model *cluster_model(struct cmd_ctx *ctx, struct client **cp)
 {
-	struct err e = {0};
+	struct err e = { 0 };
 	struct client *c;
 	struct model *m = NULL;
 	if (session_client(ctx->session, &c, &e) == CMD_OK && client_metadata(c, 1000, &m, &e) == CMD_OK) {
@@ -48,7 +48,7 @@ static int *cluster_min_isr(struct client *c, const struct model *m, const bool 
 		if (want == NULL || want[i])
 			slot[n] = i, names[n++] = m->topics[i].name;
 	char **values = xcalloc((size_t)n + 1, sizeof(char *));
-	struct err e = {0};
+	struct err e = { 0 };
 	int *min = NULL;
 	if (client_topic_config(c, names, n, "min.insync.replicas", values, &e) == CMD_OK) {
 		min = xcalloc((size_t)m->ntopics + 1, sizeof(int));
@@ -101,19 +101,19 @@ static int cmd_cluster_exec(struct cmd_ctx *ctx)
 }
 
 static const struct out_col cluster_fields[] = {
-	{"cluster_id", "Cluster", 0},
-	{"bootstrap", "Bootstrap", 0},
-	{"controller", "Controller", 0},
-	{"brokers", "Brokers", 0},
-	{"topics", "Topics", 0},
-	{"partitions", "Partitions", 0},
-	{"under_replicated", "Under-replicated", 0},
-	{"offline", "Offline", 0},
-	{"under_min_isr", "Under min ISR", 0},
-	{"fetched_at", "Fetched at", 0},
-	{0},
+	{ "cluster_id", "Cluster", 0 },
+	{ "bootstrap", "Bootstrap", 0 },
+	{ "controller", "Controller", 0 },
+	{ "brokers", "Brokers", 0 },
+	{ "topics", "Topics", 0 },
+	{ "partitions", "Partitions", 0 },
+	{ "under_replicated", "Under-replicated", 0 },
+	{ "offline", "Offline", 0 },
+	{ "under_min_isr", "Under min ISR", 0 },
+	{ "fetched_at", "Fetched at", 0 },
+	{ 0 },
 };
-static const struct out_view cluster_view = {.fields = cluster_fields};
+static const struct out_view cluster_view = { .fields = cluster_fields };
 
 /* --- brokers ------------------------------------------------------------------------------ */
 
@@ -125,7 +125,7 @@ static int cmd_brokers_exec(struct cmd_ctx *ctx)
 		return ctx->status;
 	/* metadata in librdkafka 2.0.2 has no rack: each broker's broker.rack config has it */
 	char **racks = xcalloc((size_t)m->nbrokers + 1, sizeof(char *));
-	struct err e = {0};
+	struct err e = { 0 };
 	client_broker_racks(c, m, racks, &e);
 	err_clear(&e);
 	json_t *a = json_array();
@@ -141,15 +141,12 @@ static int cmd_brokers_exec(struct cmd_ctx *ctx)
 }
 
 static const struct out_col brokers_cols[] = {
-	{"id", "id", OUT_RIGHT},
-	{"host", "host", 0},
-	{"port", "port", OUT_RIGHT},
-	{"rack", "rack", 0},
-	{"controller", "controller", 0},
-	{0},
+	{ "id", "id", OUT_RIGHT },         { "host", "host", 0 },
+	{ "port", "port", OUT_RIGHT },     { "rack", "rack", 0 },
+	{ "controller", "controller", 0 }, { 0 },
 };
-static const struct out_table brokers_tables[] = {{"brokers", brokers_cols}, {0}};
-static const struct out_view brokers_view = {.tables = brokers_tables};
+static const struct out_table brokers_tables[] = { { "brokers", brokers_cols }, { 0 } };
+static const struct out_view brokers_view = { .tables = brokers_tables };
 
 /* --- topics ------------------------------------------------------------------------------- */
 
@@ -186,7 +183,8 @@ static int cmd_topics_exec(struct cmd_ctx *ctx)
 			free(want);
 			model_unref(&m);
 			return cmd_fail(ctx, CMD_FAILED,
-					"the user needs DescribeConfigs on the topics; the --demo cluster cannot describe configs",
+					"the user needs DescribeConfigs on the topics; the --demo cluster cannot "
+					"describe configs",
 					"--under-min-isr: the cluster did not return min.insync.replicas");
 		}
 	}
@@ -210,17 +208,17 @@ static int cmd_topics_exec(struct cmd_ctx *ctx)
 }
 
 static const struct out_col topics_cols[] = {
-	{"name", "name", 0},
-	{"partitions", "partitions", OUT_RIGHT},
-	{"replication_factor", "rf", OUT_RIGHT},
-	{"under_replicated", "under_repl", OUT_RIGHT},
-	{"offline", "offline", OUT_RIGHT},
-	{"under_min_isr", "under_min_isr", OUT_RIGHT | OUT_WIDE},
-	{"internal", "internal", OUT_WIDE},
-	{0},
+	{ "name", "name", 0 },
+	{ "partitions", "partitions", OUT_RIGHT },
+	{ "replication_factor", "rf", OUT_RIGHT },
+	{ "under_replicated", "under_repl", OUT_RIGHT },
+	{ "offline", "offline", OUT_RIGHT },
+	{ "under_min_isr", "under_min_isr", OUT_RIGHT | OUT_WIDE },
+	{ "internal", "internal", OUT_WIDE },
+	{ 0 },
 };
-static const struct out_table topics_tables[] = {{"topics", topics_cols}, {0}};
-static const struct out_view topics_view = {.tables = topics_tables};
+static const struct out_table topics_tables[] = { { "topics", topics_cols }, { 0 } };
+static const struct out_view topics_view = { .tables = topics_tables };
 
 /* --- topic describe ------------------------------------------------------------------------ */
 
@@ -255,7 +253,7 @@ static int cmd_topic_describe_exec(struct cmd_ctx *ctx)
 		rd_kafka_topic_partition_list_add(lo, t->name, t->partitions[p].id)->offset = RD_KAFKA_OFFSET_BEGINNING;
 		rd_kafka_topic_partition_list_add(hi, t->name, t->partitions[p].id)->offset = RD_KAFKA_OFFSET_END;
 	}
-	struct err e = {0};
+	struct err e = { 0 };
 	if (client_list_offsets(c, lo, &e) != CMD_OK || client_list_offsets(c, hi, &e) != CMD_OK) {
 		cmd_fail(ctx, e.status, e.hint, "%s", e.cause);
 		err_clear(&e);
@@ -263,7 +261,7 @@ static int cmd_topic_describe_exec(struct cmd_ctx *ctx)
 	}
 	bool want = true;
 	int min_isr = 0;
-	struct model one = {.ntopics = 1, .topics = (struct model_topic *)t};
+	struct model one = { .ntopics = 1, .topics = (struct model_topic *)t };
 	int *min = cluster_min_isr(c, &one, &want);
 	if (min)
 		min_isr = min[0];
@@ -295,9 +293,9 @@ static int cmd_topic_describe_exec(struct cmd_ctx *ctx)
 		json_array_append_new(parts, o);
 	}
 	json_t *r = json_pack("{s:s,s:b,s:i,s:i,s:I,s:i,s:i,s:o,s:o}", "topic", t->name, "internal", t->internal,
-			      "partition_count", t->npartitions, "replication_factor", t->replication_factor, "messages",
-			      total, "under_replicated", t->under_replicated, "offline", t->offline, "fetched_at",
-			      clock_json(m->fetched_ms), "partitions", parts);
+			      "partition_count", t->npartitions, "replication_factor", t->replication_factor,
+			      "messages", total, "under_replicated", t->under_replicated, "offline", t->offline,
+			      "fetched_at", clock_json(m->fetched_ms), "partitions", parts);
 	json_object_set_new(r, "min_insync_replicas", min_isr ? json_integer(min_isr) : json_null());
 	cmd_ok(ctx, r);
 out:
@@ -308,28 +306,28 @@ out:
 }
 
 static const struct out_col topic_fields[] = {
-	{"topic", "Topic", 0},
-	{"partition_count", "Partitions", 0},
-	{"replication_factor", "Replication", 0},
-	{"min_insync_replicas", "Min ISR", 0},
-	{"messages", "Messages", 0},
-	{"under_replicated", "Under-replicated", 0},
-	{"offline", "Offline", 0},
-	{0},
+	{ "topic", "Topic", 0 },
+	{ "partition_count", "Partitions", 0 },
+	{ "replication_factor", "Replication", 0 },
+	{ "min_insync_replicas", "Min ISR", 0 },
+	{ "messages", "Messages", 0 },
+	{ "under_replicated", "Under-replicated", 0 },
+	{ "offline", "Offline", 0 },
+	{ 0 },
 };
 static const struct out_col topic_cols[] = {
-	{"partition", "partition", OUT_RIGHT},
-	{"leader", "leader", OUT_RIGHT},
-	{"replicas", "replicas", 0},
-	{"isr", "isr", 0},
-	{"low", "low", OUT_RIGHT},
-	{"high", "high", OUT_RIGHT},
-	{"messages", "messages", OUT_RIGHT},
-	{"status", "status", 0},
-	{0},
+	{ "partition", "partition", OUT_RIGHT },
+	{ "leader", "leader", OUT_RIGHT },
+	{ "replicas", "replicas", 0 },
+	{ "isr", "isr", 0 },
+	{ "low", "low", OUT_RIGHT },
+	{ "high", "high", OUT_RIGHT },
+	{ "messages", "messages", OUT_RIGHT },
+	{ "status", "status", 0 },
+	{ 0 },
 };
-static const struct out_table topic_tables[] = {{"partitions", topic_cols}, {0}};
-static const struct out_view topic_view = {.fields = topic_fields, .tables = topic_tables};
+static const struct out_table topic_tables[] = { { "partitions", topic_cols }, { 0 } };
+static const struct out_view topic_view = { .fields = topic_fields, .tables = topic_tables };
 
 /* --- topic create / delete ------------------------------------------------------------------ */
 
@@ -337,18 +335,20 @@ static int cmd_topic_create_exec(struct cmd_ctx *ctx)
 {
 	const char *name = cmd_arg(ctx, "topic");
 	long long parts, rf;
-	if (cmd_arg_int(ctx, "partitions", 1, 1, 1000000, &parts) || cmd_arg_int(ctx, "replication-factor", -1, -1, 32767, &rf))
+	if (cmd_arg_int(ctx, "partitions", 1, 1, 1000000, &parts) ||
+	    cmd_arg_int(ctx, "replication-factor", -1, -1, 32767, &rf))
 		return ctx->status;
 	char *const *configs;
 	int nconfigs = cmd_arg_all(ctx, "config", &configs);
-	struct err e = {0};
+	struct err e = { 0 };
 	struct client *c;
 	int rc;
 	if (ctx->session->demo) {
 		if (nconfigs > 0)
-			return cmd_fail(ctx, CMD_FAILED, "leave out --config on the demo, or try it on a real cluster",
-					"the embedded demo cluster cannot set topic configs (librdkafka 2.0.2's mock cluster "
-					"has no configs)");
+			return cmd_fail(
+				ctx, CMD_FAILED, "leave out --config on the demo, or try it on a real cluster",
+				"the embedded demo cluster cannot set topic configs (librdkafka 2.0.2's mock cluster "
+				"has no configs)");
 		if (rf < 0)
 			rf = 3; /* the mock puts every partition on all its brokers */
 		rc = demo_topic_create(ctx->session->demo, name, (int)parts, (int)rf, &e);
@@ -369,12 +369,13 @@ static int cmd_topic_create_exec(struct cmd_ctx *ctx)
 static int cmd_topic_delete_exec(struct cmd_ctx *ctx)
 {
 	const char *name = cmd_arg(ctx, "topic");
-	struct err e = {0};
+	struct err e = { 0 };
 	struct client *c;
 	if (ctx->session->demo)
-		return cmd_fail(ctx, CMD_FAILED, "try it on a real cluster",
-				"the embedded demo cluster cannot delete topics (librdkafka 2.0.2's mock cluster has no "
-				"DeleteTopics)");
+		return cmd_fail(
+			ctx, CMD_FAILED, "try it on a real cluster",
+			"the embedded demo cluster cannot delete topics (librdkafka 2.0.2's mock cluster has no "
+			"DeleteTopics)");
 	if (session_client(ctx->session, &c, &e) != CMD_OK || client_topic_delete(c, name, &e) != CMD_OK) {
 		cmd_fail(ctx, e.status, e.hint, "%s", e.cause);
 		err_clear(&e);
@@ -386,23 +387,23 @@ static int cmd_topic_delete_exec(struct cmd_ctx *ctx)
 /* --- the table ----------------------------------------------------------------------------- */
 
 static const struct cmd_opt topics_opts[] = {
-	{"internal", 'i', CMD_ARG_NONE, 0, "include internal topics (__consumer_offsets, ...)"},
-	{"under-replicated", 0, CMD_ARG_NONE, 0, "only topics with partitions whose ISR is short of the replicas"},
-	{"offline", 0, CMD_ARG_NONE, 0, "only topics with partitions that have no leader"},
-	{"under-min-isr", 0, CMD_ARG_NONE, 0, "only topics with partitions whose ISR is below min.insync.replicas"},
-	{0},
+	{ "internal", 'i', CMD_ARG_NONE, 0, "include internal topics (__consumer_offsets, ...)" },
+	{ "under-replicated", 0, CMD_ARG_NONE, 0, "only topics with partitions whose ISR is short of the replicas" },
+	{ "offline", 0, CMD_ARG_NONE, 0, "only topics with partitions that have no leader" },
+	{ "under-min-isr", 0, CMD_ARG_NONE, 0, "only topics with partitions whose ISR is below min.insync.replicas" },
+	{ 0 },
 };
-static const struct cmd_pos topics_args[] = {{"pattern", CMD_ARG_PATTERN, CMD_POS_OPTIONAL}, {0}};
-static const struct cmd_pos topic_args[] = {{"topic", CMD_ARG_TOPIC, 0}, {0}};
+static const struct cmd_pos topics_args[] = { { "pattern", CMD_ARG_PATTERN, CMD_POS_OPTIONAL }, { 0 } };
+static const struct cmd_pos topic_args[] = { { "topic", CMD_ARG_TOPIC, 0 }, { 0 } };
 static const struct cmd_opt create_opts[] = {
-	{"partitions", 'p', CMD_ARG_INT, 0, "number of partitions (default 1)"},
-	{"replication-factor", 'r', CMD_ARG_INT, 0, "replicas per partition (default: the broker's default)"},
-	{"config", 'c', CMD_ARG_CONFIG, CMD_OPT_REPEAT, "topic config, e.g. retention.ms=86400000"},
-	{0},
+	{ "partitions", 'p', CMD_ARG_INT, 0, "number of partitions (default 1)" },
+	{ "replication-factor", 'r', CMD_ARG_INT, 0, "replicas per partition (default: the broker's default)" },
+	{ "config", 'c', CMD_ARG_CONFIG, CMD_OPT_REPEAT, "topic config, e.g. retention.ms=86400000" },
+	{ 0 },
 };
 static const struct cmd_opt delete_opts[] = {
-	{"yes", 'y', CMD_ARG_NONE, 0, "do not ask for confirmation"},
-	{0},
+	{ "yes", 'y', CMD_ARG_NONE, 0, "do not ask for confirmation" },
+	{ 0 },
 };
 
 const struct cmd_entry cmd_cluster_table[] = {
@@ -421,7 +422,8 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.group = "cluster",
 		.help = "the brokers: id, host, port, rack",
 		.doc = "JSON: {brokers: [{id, host, port, rack, controller}]}. rack comes from each broker's "
-		       "broker.rack config (librdkafka 2.0.2's metadata has no rack); null where unset or not readable.",
+		       "broker.rack config (librdkafka 2.0.2's metadata has no rack); null where unset or not "
+		       "readable.",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &brokers_view,
 		.exec = cmd_brokers_exec,
@@ -445,7 +447,8 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.args = topic_args,
 		.help = "partitions of a topic: leader, replicas, ISR, watermarks, message counts, status",
 		.doc = "JSON: {topic, internal, partition_count, replication_factor, min_insync_replicas, messages, "
-		       "under_replicated, offline, fetched_at, partitions: [{partition, leader, replicas, isr, low, high, "
+		       "under_replicated, offline, fetched_at, partitions: [{partition, leader, replicas, isr, low, "
+		       "high, "
 		       "messages, offline, under_replicated, under_min_isr, status}]}. messages is high - low "
 		       "(an upper bound on compacted topics); high is the last stable offset (read_committed).",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
@@ -472,5 +475,5 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.flags = CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE,
 		.exec = cmd_topic_delete_exec,
 	},
-	{0},
+	{ 0 },
 };

@@ -34,7 +34,7 @@ static int groups_failed(struct cmd_ctx *ctx, struct err *e)
 /* The client and a metadata snapshot; on failure the command fails. */
 static int groups_connect(struct cmd_ctx *ctx, struct client **c, struct model **m)
 {
-	struct err e = {0};
+	struct err e = { 0 };
 	if (session_client(ctx->session, c, &e) != CMD_OK || client_metadata(*c, 1000, m, &e) != CMD_OK)
 		return groups_failed(ctx, &e);
 	return CMD_OK;
@@ -47,7 +47,7 @@ static const char *groups_isolation(const struct session *s)
 	for (size_t i = 0; i < s->conf.nprops; i++)
 		if (strcmp(s->conf.props[i].key, "isolation.level") == 0)
 			v = strcmp(s->conf.props[i].value, "read_uncommitted") == 0 ? "read_uncommitted"
-			                                                            : "read_committed";
+										    : "read_committed";
 	return v;
 }
 
@@ -69,7 +69,7 @@ static bool groups_active(const struct group_info *g)
 {
 	return g->nmembers > 0 ||
 	       (g->state != RD_KAFKA_CONSUMER_GROUP_STATE_EMPTY && g->state != RD_KAFKA_CONSUMER_GROUP_STATE_DEAD &&
-	        g->state != RD_KAFKA_CONSUMER_GROUP_STATE_UNKNOWN);
+		g->state != RD_KAFKA_CONSUMER_GROUP_STATE_UNKNOWN);
 }
 
 /*
@@ -107,7 +107,7 @@ static rd_kafka_topic_partition_list_t *groups_all_partitions(const struct model
 
 static void groups_nap(int64_t ms)
 {
-	struct timespec ts = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000};
+	struct timespec ts = { .tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000 };
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 }
@@ -166,16 +166,16 @@ static int groups_row_cmp(const void *a, const void *b)
 
 static struct groups_row *groups_row_find(struct groups_row *rows, int n, const char *topic, int32_t partition)
 {
-	struct groups_row key = {.topic = topic, .partition = partition};
+	struct groups_row key = { .topic = topic, .partition = partition };
 	return n ? bsearch(&key, rows, (size_t)n, sizeof(*rows), groups_row_cmp) : NULL;
 }
 
 static void groups_add_row(struct groups_row **rows, int *n, struct groups_lag *L, const char *topic, int32_t partition,
-                           int64_t committed)
+			   int64_t committed)
 {
 	*rows = xreallocarray(*rows, (size_t)*n + 1, sizeof(**rows));
 	struct groups_row *r = &(*rows)[(*n)++];
-	*r = (struct groups_row){.topic = topic, .partition = partition, .committed = committed};
+	*r = (struct groups_row){ .topic = topic, .partition = partition, .committed = committed };
 	r->off = groups_off_of(L, topic, partition);
 }
 
@@ -196,7 +196,7 @@ static void groups_add_topic(const char ***topics, int *nt, const char *name, co
  * is assigned (or of `topic` only), with the committed offset (-1 none) and the owner.
  */
 static void groups_rows(const struct group_info *g, struct groups_lag *L, const char *topic, struct groups_row **rows,
-                        int *nrows)
+			int *nrows)
 {
 	*rows = NULL, *nrows = 0;
 	/* Topics first: committed, assigned, asked for. */
@@ -260,10 +260,10 @@ static int groups_fetch_offsets(struct client *c, struct groups_lag *L, struct e
 		for (int p = 0; L->off[ti] && p < t->npartitions; p++) {
 			if (L->off[ti][p].need_end)
 				rd_kafka_topic_partition_list_add(ends, t->name, t->partitions[p].id)->offset =
-				    RD_KAFKA_OFFSET_END;
+					RD_KAFKA_OFFSET_END;
 			if (L->off[ti][p].need_start)
 				rd_kafka_topic_partition_list_add(starts, t->name, t->partitions[p].id)->offset =
-				    RD_KAFKA_OFFSET_BEGINNING;
+					RD_KAFKA_OFFSET_BEGINNING;
 		}
 	}
 	int rc = client_list_offsets(c, ends, e);
@@ -322,9 +322,9 @@ static json_t *groups_summary(const struct group_info *g, const struct groups_ro
 			topics++;
 	}
 	json_t *o = json_pack("{s:s,s:s,s:s,s:i,s:o,s:i,s:o}", "group", g->id, "state", groups_state_name(g->state),
-	                      "protocol_type", g->simple ? "simple" : "consumer", "members", g->nmembers, "coordinator",
-	                      g->coordinator >= 0 ? json_integer(g->coordinator) : json_null(), "topics", topics,
-	                      "total_lag", known || total > 0 ? json_integer(total) : json_null());
+			      "protocol_type", g->simple ? "simple" : "consumer", "members", g->nmembers, "coordinator",
+			      g->coordinator >= 0 ? json_integer(g->coordinator) : json_null(), "topics", topics,
+			      "total_lag", known || total > 0 ? json_integer(total) : json_null());
 	if (g->error)
 		json_object_set_new(o, "error", json_string(g->error));
 	return o;
@@ -345,7 +345,7 @@ static int groups_state_filter(struct cmd_ctx *ctx, const char *state, rd_kafka_
 			return CMD_OK;
 		}
 	return cmd_fail(ctx, CMD_USAGE, "states: Stable, Empty, PreparingRebalance, CompletingRebalance, Dead",
-	                "--state: unknown group state `%s`", state);
+			"--state: unknown group state `%s`", state);
 }
 
 /* Every group (filtered) with its summary; the shared body of `groups` and `lag`. */
@@ -359,7 +359,7 @@ static int groups_overview(struct cmd_ctx *ctx, json_t **out_groups, json_t *met
 	struct model *m;
 	if (groups_connect(ctx, &c, &m) != CMD_OK)
 		return ctx->status;
-	struct err e = {0};
+	struct err e = { 0 };
 	struct group_info *all = NULL;
 	int n = 0, rc;
 	bool demo = ctx->session->demo != NULL;
@@ -413,10 +413,10 @@ static int groups_overview(struct cmd_ctx *ctx, json_t **out_groups, json_t *met
 		json_object_set_new(meta, "source", json_string(demo ? "demo" : "cluster"));
 		if (demo)
 			json_object_set_new(meta, "note",
-			                    json_string("the demo's mock cluster cannot list or describe groups: these "
-			                                "are the demo's own groups"));
+					    json_string("the demo's mock cluster cannot list or describe groups: these "
+							"are the demo's own groups"));
 		json_object_set_new(meta, "committed_read_at",
-		                    first_committed ? clock_json(first_committed) : json_null());
+				    first_committed ? clock_json(first_committed) : json_null());
 		json_object_set_new(meta, "end_read_at", L.end_ms ? clock_json(L.end_ms) : json_null());
 		json_object_set_new(meta, "isolation", json_string(groups_isolation(ctx->session)));
 		*out_groups = a;
@@ -432,7 +432,7 @@ static int groups_overview(struct cmd_ctx *ctx, json_t **out_groups, json_t *met
 static int groups_by_name(const void *a, const void *b)
 {
 	return strcmp(json_string_value(json_object_get(*(json_t *const *)a, "group")),
-	              json_string_value(json_object_get(*(json_t *const *)b, "group")));
+		      json_string_value(json_object_get(*(json_t *const *)b, "group")));
 }
 
 static int groups_by_lag(const void *a, const void *b)
@@ -493,33 +493,33 @@ static int cmd_lag_exec(struct cmd_ctx *ctx)
 }
 
 static const struct out_col groups_cols[] = {
-    {"group", "group", 0},
-    {"state", "state", 0},
-    {"protocol_type", "type", OUT_WIDE},
-    {"members", "members", OUT_RIGHT},
-    {"coordinator", "coordinator", OUT_RIGHT | OUT_WIDE},
-    {"topics", "topics", OUT_RIGHT},
-    {"total_lag", "lag", OUT_RIGHT},
-    {0},
+	{ "group", "group", 0 },
+	{ "state", "state", 0 },
+	{ "protocol_type", "type", OUT_WIDE },
+	{ "members", "members", OUT_RIGHT },
+	{ "coordinator", "coordinator", OUT_RIGHT | OUT_WIDE },
+	{ "topics", "topics", OUT_RIGHT },
+	{ "total_lag", "lag", OUT_RIGHT },
+	{ 0 },
 };
 static const struct out_col groups_fields[] = {
-    {"note", "Note", 0},
-    {"end_read_at", "Read at", 0},
-    {0},
+	{ "note", "Note", 0 },
+	{ "end_read_at", "Read at", 0 },
+	{ 0 },
 };
-static const struct out_table groups_tables[] = {{"groups", groups_cols}, {0}};
-static const struct out_view groups_view = {.fields = groups_fields, .tables = groups_tables};
+static const struct out_table groups_tables[] = { { "groups", groups_cols }, { 0 } };
+static const struct out_view groups_view = { .fields = groups_fields, .tables = groups_tables };
 
 /* --- group describe ------------------------------------------------------------------------- */
 
 /* One group, described and/or with its committed offsets; fails the command when it cannot. */
 static struct group_info *groups_one(struct cmd_ctx *ctx, struct client *c, const struct model *m, unsigned what,
-                                     const char *topic)
+				     const char *topic)
 {
 	struct group_info *g = xcalloc(1, sizeof(*g));
 	g->id = xstrdup(cmd_arg(ctx, "group"));
 	g->coordinator = -1;
-	struct err e = {0};
+	struct err e = { 0 };
 	bool demo = ctx->session->demo != NULL;
 	const char *only = topic ? topic : demo ? demo_group_topic(g->id) : NULL;
 	rd_kafka_topic_partition_list_t *parts = demo ? groups_all_partitions(m, only) : NULL;
@@ -551,7 +551,7 @@ static bool groups_unknown(const struct group_info *g)
 static int groups_no_such(struct cmd_ctx *ctx, const char *group)
 {
 	return cmd_fail(ctx, CMD_FAILED, "`groups` lists the groups; names are case-sensitive", "unknown group `%s`",
-	                group);
+			group);
 }
 
 static json_t *groups_member_json(const struct group_member *gm)
@@ -562,12 +562,12 @@ static json_t *groups_member_json(const struct group_member *gm)
 		char *s = xasprintf("%s:%" PRId32, gm->assigned->elems[i].topic, gm->assigned->elems[i].partition);
 		json_array_append_new(parts, json_string(s));
 		free(s);
-		tps[i] = (struct lag_tp){gm->assigned->elems[i].topic, gm->assigned->elems[i].partition};
+		tps[i] = (struct lag_tp){ gm->assigned->elems[i].topic, gm->assigned->elems[i].partition };
 	}
 	char *text = lag_assignment_text(tps, gm->assigned->cnt);
 	json_t *o =
-	    json_pack("{s:s,s:s,s:s,s:s?,s:o,s:s}", "member_id", gm->member_id, "client_id", gm->client_id, "host",
-	              gm->host, "instance_id", gm->instance_id, "partitions", parts, "assignment", text);
+		json_pack("{s:s,s:s,s:s,s:s?,s:o,s:s}", "member_id", gm->member_id, "client_id", gm->client_id, "host",
+			  gm->host, "instance_id", gm->instance_id, "partitions", parts, "assignment", text);
 	free(text);
 	free(tps);
 	return o;
@@ -582,9 +582,9 @@ static int cmd_group_describe_exec(struct cmd_ctx *ctx)
 	if (ctx->session->demo) {
 		model_unref(&m);
 		return cmd_fail(
-		    ctx, CMD_FAILED, "`group lag GROUP` works on the demo from committed offsets",
-		    "the embedded demo cluster cannot describe groups (librdkafka 2.0.2's mock cluster has no "
-		    "DescribeGroups)");
+			ctx, CMD_FAILED, "`group lag GROUP` works on the demo from committed offsets",
+			"the embedded demo cluster cannot describe groups (librdkafka 2.0.2's mock cluster has no "
+			"DescribeGroups)");
 	}
 	struct group_info *g = groups_one(ctx, c, m, CLIENT_GROUPS_DESCRIBE | CLIENT_GROUPS_OFFSETS, NULL);
 	model_unref(&m);
@@ -598,31 +598,31 @@ static int cmd_group_describe_exec(struct cmd_ctx *ctx)
 	for (int i = 0; i < g->nmembers; i++)
 		json_array_append_new(members, groups_member_json(&g->members[i]));
 	json_t *r = json_pack("{s:s,s:s,s:s,s:o,s:s?,s:o}", "group", g->id, "state", groups_state_name(g->state),
-	                      "protocol_type", g->simple ? "simple" : "consumer", "coordinator",
-	                      g->coordinator >= 0 ? json_integer(g->coordinator) : json_null(), "assignor", g->assignor,
-	                      "members", members);
+			      "protocol_type", g->simple ? "simple" : "consumer", "coordinator",
+			      g->coordinator >= 0 ? json_integer(g->coordinator) : json_null(), "assignor", g->assignor,
+			      "members", members);
 	client_groups_free(&g, 1);
 	return cmd_ok(ctx, r);
 }
 
 static const struct out_col describe_fields[] = {
-    {"group", "Group", 0},        {"state", "State", 0},
-    {"protocol_type", "Type", 0}, {"coordinator", "Coordinator", 0},
-    {"assignor", "Assignor", 0},  {0},
+	{ "group", "Group", 0 },        { "state", "State", 0 },
+	{ "protocol_type", "Type", 0 }, { "coordinator", "Coordinator", 0 },
+	{ "assignor", "Assignor", 0 },  { 0 },
 };
 static const struct out_col describe_cols[] = {
-    {"client_id", "client_id", 0},        {"host", "host", 0},
-    {"assignment", "partitions", 0},      {"instance_id", "instance", OUT_WIDE},
-    {"member_id", "member_id", OUT_WIDE}, {0},
+	{ "client_id", "client_id", 0 },        { "host", "host", 0 },
+	{ "assignment", "partitions", 0 },      { "instance_id", "instance", OUT_WIDE },
+	{ "member_id", "member_id", OUT_WIDE }, { 0 },
 };
-static const struct out_table describe_tables[] = {{"members", describe_cols}, {0}};
-static const struct out_view describe_view = {.fields = describe_fields, .tables = describe_tables};
+static const struct out_table describe_tables[] = { { "members", describe_cols }, { 0 } };
+static const struct out_view describe_view = { .fields = describe_fields, .tables = describe_tables };
 
 /* --- group lag ------------------------------------------------------------------------------- */
 
 /* One group's lag document: partitions, per-topic totals, the total. Unknown groups fail unless waiting. */
 static int groups_lag_doc(struct cmd_ctx *ctx, struct client *c, const char *topic, bool waiting, json_t **out,
-                          json_int_t *total)
+			  json_int_t *total)
 {
 	struct model *m;
 	if (groups_connect(ctx, &c, &m) != CMD_OK)
@@ -630,7 +630,7 @@ static int groups_lag_doc(struct cmd_ctx *ctx, struct client *c, const char *top
 	if (topic && model_topic_find(m, topic) == NULL) {
 		model_unref(&m);
 		return cmd_fail(ctx, CMD_FAILED, "`topics` lists the topics; names are case-sensitive",
-		                "unknown topic `%s`", topic);
+				"unknown topic `%s`", topic);
 	}
 	struct group_info *g = groups_one(ctx, c, m, CLIENT_GROUPS_DESCRIBE | CLIENT_GROUPS_OFFSETS, topic);
 	if (g == NULL) {
@@ -647,7 +647,7 @@ static int groups_lag_doc(struct cmd_ctx *ctx, struct client *c, const char *top
 	struct groups_row *rows;
 	int nrows;
 	groups_rows(g, &L, topic, &rows, &nrows);
-	struct err e = {0};
+	struct err e = { 0 };
 	int rc = groups_fetch_offsets(c, &L, &e);
 	if (rc == CMD_OK) {
 		json_t *parts = json_array(), *topics = json_array(), *cur = NULL;
@@ -659,19 +659,19 @@ static int groups_lag_doc(struct cmd_ctx *ctx, struct client *c, const char *top
 			int64_t l = groups_row_lag(r, &nc);
 			no_commit += nc;
 			json_t *o =
-			    json_pack("{s:s,s:i,s:o,s:o,s:o,s:b}", "topic", r->topic, "partition", r->partition,
-			              "committed", r->committed >= 0 ? json_integer(r->committed) : json_null(), "end",
-			              r->off && r->off->end >= 0 ? json_integer(r->off->end) : json_null(), "lag",
-			              l >= 0 ? json_integer(l) : json_null(), "no_commit", nc);
+				json_pack("{s:s,s:i,s:o,s:o,s:o,s:b}", "topic", r->topic, "partition", r->partition,
+					  "committed", r->committed >= 0 ? json_integer(r->committed) : json_null(),
+					  "end", r->off && r->off->end >= 0 ? json_integer(r->off->end) : json_null(),
+					  "lag", l >= 0 ? json_integer(l) : json_null(), "no_commit", nc);
 			if (nc)
 				json_object_set_new(o, "start",
-				                    r->off && r->off->start >= 0 ? json_integer(r->off->start)
-				                                                 : json_null());
+						    r->off && r->off->start >= 0 ? json_integer(r->off->start)
+										 : json_null());
 			json_object_set_new(o, "member",
-			                    r->member
-			                        ? json_pack("{s:s,s:s,s:s}", "client_id", r->member->client_id, "host",
-			                                    r->member->host, "member_id", r->member->member_id)
-			                        : json_null());
+					    r->member ? json_pack("{s:s,s:s,s:s}", "client_id", r->member->client_id,
+								  "host", r->member->host, "member_id",
+								  r->member->member_id)
+						      : json_null());
 			json_array_append_new(parts, o);
 			if (cur == NULL || strcmp(json_string_value(json_object_get(cur, "topic")), r->topic) != 0) {
 				if (cur)
@@ -681,7 +681,7 @@ static int groups_lag_doc(struct cmd_ctx *ctx, struct client *c, const char *top
 				tsum = 0;
 			}
 			json_object_set_new(cur, "partitions",
-			                    json_integer(json_integer_value(json_object_get(cur, "partitions")) + 1));
+					    json_integer(json_integer_value(json_object_get(cur, "partitions")) + 1));
 			if (l > 0)
 				tsum += l, sum += l;
 		}
@@ -689,10 +689,10 @@ static int groups_lag_doc(struct cmd_ctx *ctx, struct client *c, const char *top
 			json_object_set_new(cur, "lag", json_integer(tsum));
 		*total = sum;
 		*out = json_pack("{s:s,s:s,s:i,s:o,s:o,s:s,s:o,s:o,s:I,s:i}", "group", g->id, "state",
-		                 groups_state_name(g->state), "members", g->nmembers, "committed_read_at",
-		                 g->committed_ms ? clock_json(g->committed_ms) : json_null(), "end_read_at",
-		                 clock_json(L.end_ms), "isolation", groups_isolation(ctx->session), "partitions",
-		                 parts, "topics", topics, "total_lag", sum, "no_commit", no_commit);
+				 groups_state_name(g->state), "members", g->nmembers, "committed_read_at",
+				 g->committed_ms ? clock_json(g->committed_ms) : json_null(), "end_read_at",
+				 clock_json(L.end_ms), "isolation", groups_isolation(ctx->session), "partitions", parts,
+				 "topics", topics, "total_lag", sum, "no_commit", no_commit);
 	}
 	free(rows);
 	groups_lag_clear(&L);
@@ -732,9 +732,9 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 		return ctx->status;
 	if (!wait && (cmd_has(ctx, "timeout") || cmd_has(ctx, "interval")))
 		return cmd_fail(ctx, CMD_USAGE, "add --wait-max N to wait until the lag is at most N",
-		                "--timeout and --interval go with --wait-max");
+				"--timeout and --interval go with --wait-max");
 	struct client *c;
-	struct err e = {0};
+	struct err e = { 0 };
 	if (session_client(ctx->session, &c, &e) != CMD_OK)
 		return groups_failed(ctx, &e);
 	struct timespec t0;
@@ -751,11 +751,11 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 		int64_t elapsed = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
 		if (json_array_size(json_object_get(doc, "partitions")) == 0)
 			fprintf(stderr, "kcon: group %s: no committed offsets yet (waiting for lag <= %lld), %.1f s\n",
-			        cmd_arg(ctx, "group"), wait_max, (double)elapsed / 1000.0);
+				cmd_arg(ctx, "group"), wait_max, (double)elapsed / 1000.0);
 		else
 			fprintf(stderr,
-			        "kcon: group %s: total lag %" JSON_INTEGER_FORMAT " (waiting for <= %lld), %.1f s\n",
-			        cmd_arg(ctx, "group"), total, wait_max, (double)elapsed / 1000.0);
+				"kcon: group %s: total lag %" JSON_INTEGER_FORMAT " (waiting for <= %lld), %.1f s\n",
+				cmd_arg(ctx, "group"), total, wait_max, (double)elapsed / 1000.0);
 		/* A group with nothing committed and nothing assigned has not caught up: it has not started. */
 		if (total <= wait_max && json_array_size(json_object_get(doc, "partitions")) > 0) {
 			json_object_set_new(doc, "waited_ms", json_integer(elapsed));
@@ -764,9 +764,9 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 		if (elapsed >= timeout_ms) {
 			json_decref(doc);
 			return cmd_fail(ctx, CMD_FAILED,
-			                "the consumer is not catching up: check it with `group describe`",
-			                "group %s: total lag %" JSON_INTEGER_FORMAT " is still above %lld after %.1f s",
-			                cmd_arg(ctx, "group"), total, wait_max, (double)elapsed / 1000.0);
+					"the consumer is not catching up: check it with `group describe`",
+					"group %s: total lag %" JSON_INTEGER_FORMAT " is still above %lld after %.1f s",
+					cmd_arg(ctx, "group"), total, wait_max, (double)elapsed / 1000.0);
 		}
 		json_decref(doc);
 		int64_t left = timeout_ms - elapsed;
@@ -775,28 +775,28 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 }
 
 static const struct out_col lag_fields[] = {
-    {"group", "Group", 0},         {"state", "State", 0},         {"total_lag", "Total lag", 0},
-    {"no_commit", "No commit", 0}, {"end_read_at", "Read at", 0}, {0},
+	{ "group", "Group", 0 },         { "state", "State", 0 },         { "total_lag", "Total lag", 0 },
+	{ "no_commit", "No commit", 0 }, { "end_read_at", "Read at", 0 }, { 0 },
 };
 static const struct out_col lag_cols[] = {
-    {"topic", "topic", 0},
-    {"partition", "partition", OUT_RIGHT},
-    {"committed", "committed", OUT_RIGHT},
-    {"end", "end", OUT_RIGHT},
-    {"lag", "lag", OUT_RIGHT},
-    {"no_commit", "no_commit", 0},
-    {"member.client_id", "client_id", 0},
-    {"member.host", "host", OUT_WIDE},
-    {0},
+	{ "topic", "topic", 0 },
+	{ "partition", "partition", OUT_RIGHT },
+	{ "committed", "committed", OUT_RIGHT },
+	{ "end", "end", OUT_RIGHT },
+	{ "lag", "lag", OUT_RIGHT },
+	{ "no_commit", "no_commit", 0 },
+	{ "member.client_id", "client_id", 0 },
+	{ "member.host", "host", OUT_WIDE },
+	{ 0 },
 };
 static const struct out_col lag_topic_cols[] = {
-    {"topic", "topic", 0},
-    {"partitions", "partitions", OUT_RIGHT},
-    {"lag", "lag", OUT_RIGHT},
-    {0},
+	{ "topic", "topic", 0 },
+	{ "partitions", "partitions", OUT_RIGHT },
+	{ "lag", "lag", OUT_RIGHT },
+	{ 0 },
 };
-static const struct out_table lag_tables[] = {{"partitions", lag_cols}, {"topics", lag_topic_cols}, {0}};
-static const struct out_view lag_view = {.fields = lag_fields, .tables = lag_tables};
+static const struct out_table lag_tables[] = { { "partitions", lag_cols }, { "topics", lag_topic_cols }, { 0 } };
+static const struct out_view lag_view = { .fields = lag_fields, .tables = lag_tables };
 
 /* --- group reset ------------------------------------------------------------------------------ */
 
@@ -809,8 +809,8 @@ enum groups_mode {
 	RESET_SHIFT,
 	RESET_FILE
 };
-static const char *const groups_modes[] = {"to-earliest", "to-latest", "to-offset", "to-datetime",
-                                           "by-duration", "shift-by",  "from-file"};
+static const char *const groups_modes[] = { "to-earliest", "to-latest", "to-offset", "to-datetime",
+					    "by-duration", "shift-by",  "from-file" };
 
 static char *groups_read_file(const char *path, char **cause)
 {
@@ -830,7 +830,7 @@ static char *groups_read_file(const char *path, char **cause)
 
 /* The partitions the reset names, as plan rows with want unset; fails the command on bad input. */
 static int groups_reset_targets(struct cmd_ctx *ctx, const struct model *m, const struct group_info *g,
-                                struct lag_plan *plan)
+				struct lag_plan *plan)
 {
 	char *const *specs;
 	int nspecs = cmd_arg_all(ctx, "topic", &specs);
@@ -841,7 +841,7 @@ static int groups_reset_targets(struct cmd_ctx *ctx, const struct model *m, cons
 				lag_plan_add(plan, cl->elems[i].topic, cl->elems[i].partition, -1, 0);
 		if (plan->n == 0)
 			return cmd_fail(ctx, CMD_FAILED, "name the topics with --topic T",
-			                "--all-topics: group %s has no committed offsets", g->id);
+					"--all-topics: group %s has no committed offsets", g->id);
 		return CMD_OK;
 	}
 	for (int i = 0; i < nspecs; i++) {
@@ -857,7 +857,7 @@ static int groups_reset_targets(struct cmd_ctx *ctx, const struct model *m, cons
 		int rc = CMD_OK;
 		if (t == NULL) {
 			rc = cmd_fail(ctx, CMD_FAILED, "`topics` lists the topics; names are case-sensitive",
-			              "unknown topic `%s`", topic);
+				      "unknown topic `%s`", topic);
 		} else if (np == 0) {
 			for (int p = 0; p < t->npartitions; p++)
 				lag_plan_add(plan, t->name, t->partitions[p].id, -1, 0);
@@ -868,7 +868,7 @@ static int groups_reset_targets(struct cmd_ctx *ctx, const struct model *m, cons
 					found = t->partitions[p].id == parts[k];
 				if (!found)
 					rc = cmd_fail(ctx, CMD_FAILED, "`topic describe` lists its partitions",
-					              "topic %s has no partition %" PRId32, topic, parts[k]);
+						      "topic %s has no partition %" PRId32, topic, parts[k]);
 				else
 					lag_plan_add(plan, t->name, parts[k], -1, 0);
 			}
@@ -898,8 +898,8 @@ static int groups_list_offsets(struct client *c, rd_kafka_topic_partition_list_t
 		for (int i = 0; i < l->cnt; i++) {
 			rd_kafka_resp_err_t err = l->elems[i].err;
 			again |= err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
-			         err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
-			         err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION;
+				 err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
+				 err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION;
 		}
 		if (!again)
 			break;
@@ -914,12 +914,12 @@ static int groups_list_offsets(struct client *c, rd_kafka_topic_partition_list_t
 
 /* Fills current, start and end of every row, and want by mode; fails the command on errors. */
 static int groups_reset_resolve(struct cmd_ctx *ctx, struct client *c, const struct group_info *g,
-                                struct lag_plan *plan, enum groups_mode mode, const char *value)
+				struct lag_plan *plan, enum groups_mode mode, const char *value)
 {
 	int n = plan->n;
 	rd_kafka_topic_partition_list_t *lo = rd_kafka_topic_partition_list_new(n),
-	                                *hi = rd_kafka_topic_partition_list_new(n),
-	                                *ts = rd_kafka_topic_partition_list_new(n);
+					*hi = rd_kafka_topic_partition_list_new(n),
+					*ts = rd_kafka_topic_partition_list_new(n);
 	int64_t stamp = 0, want = 0;
 	char *cause = NULL;
 	int rc = CMD_OK;
@@ -937,7 +937,7 @@ static int groups_reset_resolve(struct cmd_ctx *ctx, struct client *c, const str
 		long long v = strtoll(value, &end, 10);
 		if (errno || end == value || *end || (mode == RESET_OFFSET && v < 0))
 			rc = cmd_fail(ctx, CMD_USAGE, mode == RESET_OFFSET ? "give an offset >= 0" : "give +N or -N",
-			              "--%s: `%s` is not a valid number", groups_modes[mode], value);
+				      "--%s: `%s` is not a valid number", groups_modes[mode], value);
 		want = v;
 	}
 	free(cause);
@@ -947,10 +947,10 @@ static int groups_reset_resolve(struct cmd_ctx *ctx, struct client *c, const str
 		rd_kafka_topic_partition_list_add(hi, r->topic, r->partition)->offset = RD_KAFKA_OFFSET_END;
 		rd_kafka_topic_partition_list_add(ts, r->topic, r->partition)->offset = stamp;
 		const rd_kafka_topic_partition_t *cp =
-		    g->committed ? rd_kafka_topic_partition_list_find(g->committed, r->topic, r->partition) : NULL;
+			g->committed ? rd_kafka_topic_partition_list_find(g->committed, r->topic, r->partition) : NULL;
 		r->current = cp && !cp->err && cp->offset >= 0 ? cp->offset : -1;
 	}
-	struct err e = {0};
+	struct err e = { 0 };
 	if (rc == CMD_OK &&
 	    (groups_list_offsets(c, lo, &e) != CMD_OK || groups_list_offsets(c, hi, &e) != CMD_OK ||
 	     ((mode == RESET_DATETIME || mode == RESET_DURATION) && groups_list_offsets(c, ts, &e) != CMD_OK)))
@@ -959,8 +959,8 @@ static int groups_reset_resolve(struct cmd_ctx *ctx, struct client *c, const str
 		struct lag_plan_row *r = &plan->rows[i];
 		if (lo->elems[i].err || hi->elems[i].err) {
 			rc = cmd_fail(ctx, CMD_FAILED, "check the partition's leader with `topic describe`",
-			              "%s:%" PRId32 ": cannot read the log's offsets: %s", r->topic, r->partition,
-			              rd_kafka_err2str(lo->elems[i].err ? lo->elems[i].err : hi->elems[i].err));
+				      "%s:%" PRId32 ": cannot read the log's offsets: %s", r->topic, r->partition,
+				      rd_kafka_err2str(lo->elems[i].err ? lo->elems[i].err : hi->elems[i].err));
 			break;
 		}
 		r->start = lo->elems[i].offset, r->end = hi->elems[i].offset;
@@ -977,8 +977,8 @@ static int groups_reset_resolve(struct cmd_ctx *ctx, struct client *c, const str
 		case RESET_SHIFT:
 			if (r->current < 0)
 				rc = cmd_fail(ctx, CMD_FAILED, "reset it with --to-earliest or --to-offset first",
-				              "--shift-by: %s:%" PRId32 " has no committed offset to shift from",
-				              r->topic, r->partition);
+					      "--shift-by: %s:%" PRId32 " has no committed offset to shift from",
+					      r->topic, r->partition);
 			r->want = r->current + want;
 			break;
 		case RESET_DATETIME:
@@ -1004,12 +1004,12 @@ static json_t *groups_plan_json(const struct lag_plan *plan)
 		const struct lag_plan_row *r = &plan->rows[i];
 		const char *cl = lag_clamp_name(r->clamped);
 		json_array_append_new(a, json_pack("{s:s,s:i,s:o,s:I,s:o,s:I,s:I,s:I,s:s?}", "topic", r->topic,
-		                                   "partition", r->partition, "current",
-		                                   r->current >= 0 ? json_integer(r->current) : json_null(), "new",
-		                                   (json_int_t)r->next, "delta",
-		                                   r->current >= 0 ? json_integer(r->next - r->current) : json_null(),
-		                                   "start", (json_int_t)r->start, "end", (json_int_t)r->end,
-		                                   "requested", (json_int_t)r->want, "clamped", cl));
+						   "partition", r->partition, "current",
+						   r->current >= 0 ? json_integer(r->current) : json_null(), "new",
+						   (json_int_t)r->next, "delta",
+						   r->current >= 0 ? json_integer(r->next - r->current) : json_null(),
+						   "start", (json_int_t)r->start, "end", (json_int_t)r->end,
+						   "requested", (json_int_t)r->want, "clamped", cl));
 	}
 	return a;
 }
@@ -1024,33 +1024,33 @@ static int cmd_group_reset_exec(struct cmd_ctx *ctx)
 			nmodes++, mode = (enum groups_mode)i, value = cmd_arg(ctx, groups_modes[i]);
 	if (nmodes != 1)
 		return cmd_fail(ctx, CMD_USAGE,
-		                "give one of --to-earliest, --to-latest, --to-offset N, --to-datetime ISO8601, "
-		                "--by-duration 1h, --shift-by N, --from-file plan.csv",
-		                nmodes ? "more than one reset target given" : "no reset target given");
+				"give one of --to-earliest, --to-latest, --to-offset N, --to-datetime ISO8601, "
+				"--by-duration 1h, --shift-by N, --from-file plan.csv",
+				nmodes ? "more than one reset target given" : "no reset target given");
 	int nscopes = cmd_has(ctx, "all-topics") + (cmd_has(ctx, "topic") ? 1 : 0);
 	if (mode != RESET_FILE && nscopes != 1)
 		return cmd_fail(ctx, CMD_USAGE, "give --topic T[:P,...] (repeatable) or --all-topics",
-		                nscopes ? "--topic and --all-topics exclude each other"
-		                        : "which partitions? no topic given");
+				nscopes ? "--topic and --all-topics exclude each other"
+					: "which partitions? no topic given");
 	if (mode == RESET_FILE && nscopes)
 		return cmd_fail(ctx, CMD_USAGE, "the plan file names its partitions",
-		                "--from-file takes no --topic or --all-topics");
+				"--from-file takes no --topic or --all-topics");
 	bool execute = cmd_has(ctx, "execute");
 	if (execute && ctx->session->read_only)
 		return cmd_fail(ctx, CMD_FAILED, "start kcon without --read-only to change the cluster",
-		                "`group reset --execute` changes the cluster, and this session is read-only");
+				"`group reset --execute` changes the cluster, and this session is read-only");
 	struct client *c;
 	struct model *m;
 	if (groups_connect(ctx, &c, &m) != CMD_OK)
 		return ctx->status;
-	struct lag_plan plan = {0};
+	struct lag_plan plan = { 0 };
 	struct group_info *g = NULL;
 	if (mode == RESET_FILE) {
 		char *cause = NULL, *text = groups_read_file(value, &cause);
 		if (text == NULL || lag_plan_parse_csv(text, &plan, &cause) < 0) {
 			cmd_fail(ctx, CMD_USAGE,
-			         "the plan is CSV as written by --export, or Kafka's topic,partition,offset",
-			         "--from-file %s: %s", value, cause);
+				 "the plan is CSV as written by --export, or Kafka's topic,partition,offset",
+				 "--from-file %s: %s", value, cause);
 			free(cause);
 			free(text);
 			goto out;
@@ -1059,7 +1059,7 @@ static int cmd_group_reset_exec(struct cmd_ctx *ctx)
 		for (int i = 0; i < plan.n; i++)
 			if (model_topic_find(m, plan.rows[i].topic) == NULL) {
 				cmd_fail(ctx, CMD_FAILED, "`topics` lists the topics",
-				         "--from-file %s: unknown topic `%s`", value, plan.rows[i].topic);
+					 "--from-file %s: unknown topic `%s`", value, plan.rows[i].topic);
 				goto out;
 			}
 	}
@@ -1069,7 +1069,7 @@ static int cmd_group_reset_exec(struct cmd_ctx *ctx)
 		goto out;
 	if (plan.n == 0) {
 		cmd_fail(ctx, CMD_FAILED, "a new topic may not be ready yet: retry, or check `topic describe`",
-		         "no partitions to reset");
+			 "no partitions to reset");
 		goto out;
 	}
 	lag_plan_sort(&plan);
@@ -1078,10 +1078,10 @@ static int cmd_group_reset_exec(struct cmd_ctx *ctx)
 	bool active = groups_active(g) && !groups_unknown(g);
 	if (execute && active) {
 		cmd_fail(ctx, CMD_FAILED,
-		         "stop the group's consumers first (`group describe` lists them); Kafka accepts offset resets "
-		         "only for groups without members",
-		         "group %s has %d active member%s (state %s): nothing was changed", group, g->nmembers,
-		         g->nmembers == 1 ? "" : "s", groups_state_name(g->state));
+			 "stop the group's consumers first (`group describe` lists them); Kafka accepts offset resets "
+			 "only for groups without members",
+			 "group %s has %d active member%s (state %s): nothing was changed", group, g->nmembers,
+			 g->nmembers == 1 ? "" : "s", groups_state_name(g->state));
 		goto out;
 	}
 	if (export) {
@@ -1093,7 +1093,7 @@ static int cmd_group_reset_exec(struct cmd_ctx *ctx)
 		free(csv);
 		if (!ok) {
 			cmd_fail(ctx, CMD_FAILED, "check the path and its directory's permissions", "--export %s: %s",
-			         export, strerror(errno));
+				 export, strerror(errno));
 			goto out;
 		}
 	}
@@ -1101,15 +1101,15 @@ static int cmd_group_reset_exec(struct cmd_ctx *ctx)
 		rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(plan.n);
 		for (int i = 0; i < plan.n; i++)
 			rd_kafka_topic_partition_list_add(l, plan.rows[i].topic, plan.rows[i].partition)->offset =
-			    plan.rows[i].next;
-		struct err e = {0};
+				plan.rows[i].next;
+		struct err e = { 0 };
 		int rc = client_group_alter(c, group, l, &e);
 		for (int i = 0; rc == CMD_OK && i < l->cnt; i++)
 			if (l->elems[i].err) {
-				rc =
-				    cmd_fail(ctx, CMD_FAILED, "nothing else was changed on that partition; retry",
-				             "%s:%" PRId32 ": the broker refused the new offset: %s", l->elems[i].topic,
-				             l->elems[i].partition, rd_kafka_err2str(l->elems[i].err));
+				rc = cmd_fail(ctx, CMD_FAILED, "nothing else was changed on that partition; retry",
+					      "%s:%" PRId32 ": the broker refused the new offset: %s",
+					      l->elems[i].topic, l->elems[i].partition,
+					      rd_kafka_err2str(l->elems[i].err));
 			}
 		rd_kafka_topic_partition_list_destroy(l);
 		if (rc != CMD_OK) {
@@ -1119,12 +1119,12 @@ static int cmd_group_reset_exec(struct cmd_ctx *ctx)
 		}
 	}
 	json_t *r = json_pack("{s:s,s:s,s:b,s:o,s:s?}", "group", group, "mode", groups_modes[mode], "executed", execute,
-	                      "partitions", groups_plan_json(&plan), "exported", export);
+			      "partitions", groups_plan_json(&plan), "exported", export);
 	if (!execute)
 		json_object_set_new(r, "note",
-		                    json_string(active ? "preview only; the group has active members, so "
-		                                         "--execute would be refused"
-		                                       : "preview only: add --execute to apply"));
+				    json_string(active ? "preview only; the group has active members, so "
+							 "--execute would be refused"
+						       : "preview only: add --execute to apply"));
 	cmd_ok(ctx, r);
 out:
 	lag_plan_clear(&plan);
@@ -1134,22 +1134,22 @@ out:
 }
 
 static const struct out_col reset_fields[] = {
-    {"group", "Group", 0},          {"mode", "Reset", 0}, {"executed", "Executed", 0},
-    {"exported", "Exported to", 0}, {"note", "Note", 0},  {0},
+	{ "group", "Group", 0 },          { "mode", "Reset", 0 }, { "executed", "Executed", 0 },
+	{ "exported", "Exported to", 0 }, { "note", "Note", 0 },  { 0 },
 };
 static const struct out_col reset_cols[] = {
-    {"topic", "topic", 0},
-    {"partition", "partition", OUT_RIGHT},
-    {"current", "current", OUT_RIGHT},
-    {"new", "new", OUT_RIGHT},
-    {"delta", "delta", OUT_RIGHT},
-    {"clamped", "clamped", 0},
-    {"start", "start", OUT_RIGHT | OUT_WIDE},
-    {"end", "end", OUT_RIGHT | OUT_WIDE},
-    {0},
+	{ "topic", "topic", 0 },
+	{ "partition", "partition", OUT_RIGHT },
+	{ "current", "current", OUT_RIGHT },
+	{ "new", "new", OUT_RIGHT },
+	{ "delta", "delta", OUT_RIGHT },
+	{ "clamped", "clamped", 0 },
+	{ "start", "start", OUT_RIGHT | OUT_WIDE },
+	{ "end", "end", OUT_RIGHT | OUT_WIDE },
+	{ 0 },
 };
-static const struct out_table reset_tables[] = {{"partitions", reset_cols}, {0}};
-static const struct out_view reset_view = {.fields = reset_fields, .tables = reset_tables};
+static const struct out_table reset_tables[] = { { "partitions", reset_cols }, { 0 } };
+static const struct out_view reset_view = { .fields = reset_fields, .tables = reset_tables };
 
 /* --- group delete / delete-offsets ------------------------------------------------------------ */
 
@@ -1165,7 +1165,7 @@ static int cmd_group_delete_exec(struct cmd_ctx *ctx)
 {
 	const char *group = cmd_arg(ctx, "group");
 	struct client *c;
-	struct err e = {0};
+	struct err e = { 0 };
 	if (ctx->session->demo)
 		return groups_refuse_on_demo(ctx);
 	if (session_client(ctx->session, &c, &e) != CMD_OK || client_group_delete(c, group, &e) != CMD_OK)
@@ -1182,8 +1182,8 @@ static int cmd_group_delete_offsets_exec(struct cmd_ctx *ctx)
 		return groups_refuse_on_demo(ctx);
 	if (groups_connect(ctx, &c, &m) != CMD_OK)
 		return ctx->status;
-	struct lag_plan plan = {0};
-	struct group_info dummy = {.id = (char *)group};
+	struct lag_plan plan = { 0 };
+	struct group_info dummy = { .id = (char *)group };
 	rd_kafka_topic_partition_list_t *l = NULL;
 	if (!cmd_has(ctx, "topic")) {
 		cmd_fail(ctx, CMD_USAGE, "give --topic T (repeatable)", "which topic's offsets? no --topic given");
@@ -1193,13 +1193,13 @@ static int cmd_group_delete_offsets_exec(struct cmd_ctx *ctx)
 		goto out;
 	if (plan.n == 0) {
 		cmd_fail(ctx, CMD_FAILED, "check the topic with `topic describe`",
-		         "no partitions to delete offsets of");
+			 "no partitions to delete offsets of");
 		goto out;
 	}
 	l = rd_kafka_topic_partition_list_new(plan.n);
 	for (int i = 0; i < plan.n; i++)
 		rd_kafka_topic_partition_list_add(l, plan.rows[i].topic, plan.rows[i].partition);
-	struct err e = {0};
+	struct err e = { 0 };
 	if (client_group_delete_offsets(c, group, l, &e) != CMD_OK) {
 		groups_failed(ctx, &e);
 		goto out;
@@ -1208,14 +1208,14 @@ static int cmd_group_delete_offsets_exec(struct cmd_ctx *ctx)
 	for (int i = 0; i < l->cnt; i++) {
 		rd_kafka_resp_err_t err = l->elems[i].err;
 		json_array_append_new(a, json_pack("{s:s,s:i,s:b,s:s?}", "topic", l->elems[i].topic, "partition",
-		                                   l->elems[i].partition, "deleted", err == 0, "error",
-		                                   err ? rd_kafka_err2str(err) : NULL));
+						   l->elems[i].partition, "deleted", err == 0, "error",
+						   err ? rd_kafka_err2str(err) : NULL));
 		if (err && ctx->error == NULL)
 			cmd_fail(ctx, CMD_FAILED,
-			         err == RD_KAFKA_RESP_ERR_GROUP_SUBSCRIBED_TO_TOPIC
-			             ? "the group's consumers still subscribe to the topic: stop them first"
-			             : NULL,
-			         "%s:%" PRId32 ": %s", l->elems[i].topic, l->elems[i].partition, rd_kafka_err2str(err));
+				 err == RD_KAFKA_RESP_ERR_GROUP_SUBSCRIBED_TO_TOPIC
+					 ? "the group's consumers still subscribe to the topic: stop them first"
+					 : NULL,
+				 "%s:%" PRId32 ": %s", l->elems[i].topic, l->elems[i].partition, rd_kafka_err2str(err));
 	}
 	if (ctx->error)
 		json_decref(a);
@@ -1231,47 +1231,47 @@ out:
 
 /* --- the table ------------------------------------------------------------------------------- */
 
-static const struct cmd_pos groups_args[] = {{"pattern", CMD_ARG_PATTERN, CMD_POS_OPTIONAL}, {0}};
-static const struct cmd_pos group_args[] = {{"group", CMD_ARG_GROUP, 0}, {0}};
+static const struct cmd_pos groups_args[] = { { "pattern", CMD_ARG_PATTERN, CMD_POS_OPTIONAL }, { 0 } };
+static const struct cmd_pos group_args[] = { { "group", CMD_ARG_GROUP, 0 }, { 0 } };
 static const struct cmd_opt groups_opts[] = {
-    {"state", 's', CMD_ARG_STRING, 0, "only groups in this state (Stable, Empty, PreparingRebalance, ...)"},
-    {0},
+	{ "state", 's', CMD_ARG_STRING, 0, "only groups in this state (Stable, Empty, PreparingRebalance, ...)" },
+	{ 0 },
 };
 static const struct cmd_opt lag_opts[] = {
-    {"min", 0, CMD_ARG_INT, 0, "only groups with at least this total lag"},
-    {"top", 0, CMD_ARG_INT, 0, "only the K groups with the most lag"},
-    {"state", 's', CMD_ARG_STRING, 0, "only groups in this state"},
-    {0},
+	{ "min", 0, CMD_ARG_INT, 0, "only groups with at least this total lag" },
+	{ "top", 0, CMD_ARG_INT, 0, "only the K groups with the most lag" },
+	{ "state", 's', CMD_ARG_STRING, 0, "only groups in this state" },
+	{ 0 },
 };
 static const struct cmd_opt group_lag_opts[] = {
-    {"topic", 't', CMD_ARG_TOPIC, 0, "only this topic (all its partitions, committed or not)"},
-    {"wait-max", 0, CMD_ARG_INT, 0, "wait until the total lag is at most N (exit 0), or fail at --timeout"},
-    {"timeout", 0, CMD_ARG_STRING, 0, "with --wait-max: give up after this long (seconds or 2m; default 300)"},
-    {"interval", 0, CMD_ARG_STRING, 0, "with --wait-max: time between samples (default 1 s)"},
-    {0},
+	{ "topic", 't', CMD_ARG_TOPIC, 0, "only this topic (all its partitions, committed or not)" },
+	{ "wait-max", 0, CMD_ARG_INT, 0, "wait until the total lag is at most N (exit 0), or fail at --timeout" },
+	{ "timeout", 0, CMD_ARG_STRING, 0, "with --wait-max: give up after this long (seconds or 2m; default 300)" },
+	{ "interval", 0, CMD_ARG_STRING, 0, "with --wait-max: time between samples (default 1 s)" },
+	{ 0 },
 };
 static const struct cmd_opt reset_opts[] = {
-    {"topic", 't', CMD_ARG_TOPIC, CMD_OPT_REPEAT, "TOPIC or TOPIC:P,P,... (ranges 0-3 too)"},
-    {"all-topics", 0, CMD_ARG_NONE, 0, "every partition the group has committed offsets for"},
-    {"to-earliest", 0, CMD_ARG_NONE, 0, "to the log start"},
-    {"to-latest", 0, CMD_ARG_NONE, 0, "to the log end (skip everything)"},
-    {"to-offset", 0, CMD_ARG_INT, 0, "to this offset"},
-    {"to-datetime", 0, CMD_ARG_STRING, 0, "to the first message at or after this ISO 8601 time"},
-    {"by-duration", 0, CMD_ARG_STRING, 0, "to the first message of this long ago (PT1H, 1h30m, -1h)"},
-    {"shift-by", 0, CMD_ARG_STRING, 0, "move the committed offset by +N or -N"},
-    {"from-file", 0, CMD_ARG_FILE, 0, "apply a plan written by --export (or Kafka's CSV)"},
-    {"export", 0, CMD_ARG_FILE, 0, "write the plan as CSV to this file"},
-    {"execute", 0, CMD_ARG_NONE, 0, "apply the plan (without it, only show it)"},
-    {0},
+	{ "topic", 't', CMD_ARG_TOPIC, CMD_OPT_REPEAT, "TOPIC or TOPIC:P,P,... (ranges 0-3 too)" },
+	{ "all-topics", 0, CMD_ARG_NONE, 0, "every partition the group has committed offsets for" },
+	{ "to-earliest", 0, CMD_ARG_NONE, 0, "to the log start" },
+	{ "to-latest", 0, CMD_ARG_NONE, 0, "to the log end (skip everything)" },
+	{ "to-offset", 0, CMD_ARG_INT, 0, "to this offset" },
+	{ "to-datetime", 0, CMD_ARG_STRING, 0, "to the first message at or after this ISO 8601 time" },
+	{ "by-duration", 0, CMD_ARG_STRING, 0, "to the first message of this long ago (PT1H, 1h30m, -1h)" },
+	{ "shift-by", 0, CMD_ARG_STRING, 0, "move the committed offset by +N or -N" },
+	{ "from-file", 0, CMD_ARG_FILE, 0, "apply a plan written by --export (or Kafka's CSV)" },
+	{ "export", 0, CMD_ARG_FILE, 0, "write the plan as CSV to this file" },
+	{ "execute", 0, CMD_ARG_NONE, 0, "apply the plan (without it, only show it)" },
+	{ 0 },
 };
 static const struct cmd_opt delete_opts[] = {
-    {"yes", 'y', CMD_ARG_NONE, 0, "do not ask for confirmation"},
-    {0},
+	{ "yes", 'y', CMD_ARG_NONE, 0, "do not ask for confirmation" },
+	{ 0 },
 };
 static const struct cmd_opt delete_offsets_opts[] = {
-    {"topic", 't', CMD_ARG_TOPIC, CMD_OPT_REPEAT, "TOPIC or TOPIC:P,P,..."},
-    {"yes", 'y', CMD_ARG_NONE, 0, "do not ask for confirmation"},
-    {0},
+	{ "topic", 't', CMD_ARG_TOPIC, CMD_OPT_REPEAT, "TOPIC or TOPIC:P,P,..." },
+	{ "yes", 'y', CMD_ARG_NONE, 0, "do not ask for confirmation" },
+	{ 0 },
 };
 
 #define GROUPS_SUMMARY_DOC                                                                                             \
@@ -1280,93 +1280,100 @@ static const struct cmd_opt delete_offsets_opts[] = {
 	"source (cluster|demo), note (demo only), committed_read_at, end_read_at, isolation (read_committed)"
 
 const struct cmd_entry cmd_groups_table[] = {
-    {
-        .name = "groups",
-        .group = "groups",
-        .args = groups_args,
-        .opts = groups_opts,
-        .help =
-            "consumer groups with state, members, coordinator, topics and total lag; PATTERN is a glob or substring",
-        .doc = "JSON: {" GROUPS_SUMMARY_DOC "}, sorted by group. Lag as in `group lag`; see docs/lag.md.",
-        .flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
-        .view = &groups_view,
-        .exec = cmd_groups_exec,
-    },
-    {
-        .name = "lag",
-        .group = "groups",
-        .args = groups_args,
-        .opts = lag_opts,
-        .help = "every group (or those matching PATTERN) by total lag, largest first: the overview to open first",
-        .doc = "JSON: {" GROUPS_SUMMARY_DOC "}, sorted by total_lag (largest first), then group.",
-        .flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
-        .view = &groups_view,
-        .exec = cmd_lag_exec,
-    },
-    {
-        .name = "group describe",
-        .group = "groups",
-        .args = group_args,
-        .help = "a group's state, coordinator, assignor and members with their partitions",
-        .doc = "JSON: {group, state, protocol_type, coordinator, assignor, members: [{member_id, client_id, host, "
-               "instance_id, partitions: [\"topic:partition\", ...], assignment (the same as text: \"orders:0-3,7 "
-               "payments:1\")}]}",
-        .flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
-        .view = &describe_view,
-        .exec = cmd_group_describe_exec,
-    },
-    {
-        .name = "group lag",
-        .group = "groups",
-        .args = group_args,
-        .opts = group_lag_opts,
-        .help = "per-partition lag of a group: committed, log end, lag, owner; --wait-max N waits for it",
-        .doc = "JSON: {group, state, members, committed_read_at, end_read_at, isolation, partitions: [{topic, "
-               "partition, committed (null: no commit), end, lag, no_commit, start (only when no_commit), member "
-               "({client_id, host, member_id} or null)}], topics: [{topic, partitions, lag}], total_lag, "
-               "no_commit (count), waited_ms (with --wait-max)}. A partition without a committed offset counts "
-               "its lag from the log start. With --wait-max N it samples every --interval until total_lag <= N "
-               "(exit 0) or --timeout passes (exit 1), printing progress on stderr; a group not known yet, or "
-               "with nothing committed yet, is waited for.",
-        .flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
-        .view = &lag_view,
-        .exec = cmd_group_lag_exec,
-    },
-    {
-        .name = "group reset",
-        .group = "groups",
-        .args = group_args,
-        .opts = reset_opts,
-        .help = "plan (default) or --execute a reset of a group's committed offsets",
-        .doc = "JSON: {group, mode, executed, exported (path or null), note (preview only), partitions: [{topic, "
-               "partition, current (null: none), new, delta (null when no current), start, end, requested, "
-               "clamped (null|start|end)}]}. New offsets are clamped to [start, end]. --execute is refused "
-               "while the group has members. --export writes CSV: topic,partition,current,new,delta,clamped; "
-               "--from-file reads it back (or Kafka's topic,partition,offset).",
-        .flags = CMD_NEEDS_CLUSTER | CMD_READ_ONLY,
-        .view = &reset_view,
-        .exec = cmd_group_reset_exec,
-    },
-    {
-        .name = "group delete",
-        .group = "groups",
-        .args = group_args,
-        .opts = delete_opts,
-        .help = "delete a group and its committed offsets (it must have no members; asks for the name, or --yes)",
-        .doc = "JSON: {group, deleted}",
-        .flags = CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE,
-        .exec = cmd_group_delete_exec,
-    },
-    {
-        .name = "group delete-offsets",
-        .group = "groups",
-        .args = group_args,
-        .opts = delete_offsets_opts,
-        .help = "delete a group's committed offsets for a topic (asks for the group name, or --yes)",
-        .doc = "JSON: {group, partitions: [{topic, partition, deleted, error}]}. Refused for topics the group's "
-               "consumers subscribe to.",
-        .flags = CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE,
-        .exec = cmd_group_delete_offsets_exec,
-    },
-    {0},
+	{
+		.name = "groups",
+		.group = "groups",
+		.args = groups_args,
+		.opts = groups_opts,
+		.help = "consumer groups with state, members, coordinator, topics and total lag; PATTERN is a glob or "
+			"substring",
+		.doc = "JSON: {" GROUPS_SUMMARY_DOC "}, sorted by group. Lag as in `group lag`; see docs/lag.md.",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.view = &groups_view,
+		.exec = cmd_groups_exec,
+	},
+	{
+		.name = "lag",
+		.group = "groups",
+		.args = groups_args,
+		.opts = lag_opts,
+		.help = "every group (or those matching PATTERN) by total lag, largest first: the overview to open "
+			"first",
+		.doc = "JSON: {" GROUPS_SUMMARY_DOC "}, sorted by total_lag (largest first), then group.",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.view = &groups_view,
+		.exec = cmd_lag_exec,
+	},
+	{
+		.name = "group describe",
+		.group = "groups",
+		.args = group_args,
+		.help = "a group's state, coordinator, assignor and members with their partitions",
+		.doc = "JSON: {group, state, protocol_type, coordinator, assignor, members: [{member_id, client_id, "
+		       "host, "
+		       "instance_id, partitions: [\"topic:partition\", ...], assignment (the same as text: "
+		       "\"orders:0-3,7 "
+		       "payments:1\")}]}",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.view = &describe_view,
+		.exec = cmd_group_describe_exec,
+	},
+	{
+		.name = "group lag",
+		.group = "groups",
+		.args = group_args,
+		.opts = group_lag_opts,
+		.help = "per-partition lag of a group: committed, log end, lag, owner; --wait-max N waits for it",
+		.doc = "JSON: {group, state, members, committed_read_at, end_read_at, isolation, partitions: [{topic, "
+		       "partition, committed (null: no commit), end, lag, no_commit, start (only when no_commit), "
+		       "member "
+		       "({client_id, host, member_id} or null)}], topics: [{topic, partitions, lag}], total_lag, "
+		       "no_commit (count), waited_ms (with --wait-max)}. A partition without a committed offset counts "
+		       "its lag from the log start. With --wait-max N it samples every --interval until total_lag <= N "
+		       "(exit 0) or --timeout passes (exit 1), printing progress on stderr; a group not known yet, or "
+		       "with nothing committed yet, is waited for.",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.view = &lag_view,
+		.exec = cmd_group_lag_exec,
+	},
+	{
+		.name = "group reset",
+		.group = "groups",
+		.args = group_args,
+		.opts = reset_opts,
+		.help = "plan (default) or --execute a reset of a group's committed offsets",
+		.doc = "JSON: {group, mode, executed, exported (path or null), note (preview only), partitions: "
+		       "[{topic, "
+		       "partition, current (null: none), new, delta (null when no current), start, end, requested, "
+		       "clamped (null|start|end)}]}. New offsets are clamped to [start, end]. --execute is refused "
+		       "while the group has members. --export writes CSV: topic,partition,current,new,delta,clamped; "
+		       "--from-file reads it back (or Kafka's topic,partition,offset).",
+		.flags = CMD_NEEDS_CLUSTER | CMD_READ_ONLY,
+		.view = &reset_view,
+		.exec = cmd_group_reset_exec,
+	},
+	{
+		.name = "group delete",
+		.group = "groups",
+		.args = group_args,
+		.opts = delete_opts,
+		.help = "delete a group and its committed offsets (it must have no members; asks for the name, or "
+			"--yes)",
+		.doc = "JSON: {group, deleted}",
+		.flags = CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE,
+		.exec = cmd_group_delete_exec,
+	},
+	{
+		.name = "group delete-offsets",
+		.group = "groups",
+		.args = group_args,
+		.opts = delete_offsets_opts,
+		.help = "delete a group's committed offsets for a topic (asks for the group name, or --yes)",
+		.doc = "JSON: {group, partitions: [{topic, partition, deleted, error}]}. Refused for topics the "
+		       "group's "
+		       "consumers subscribe to.",
+		.flags = CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE,
+		.exec = cmd_group_delete_offsets_exec,
+	},
+	{ 0 },
 };

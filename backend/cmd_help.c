@@ -28,7 +28,8 @@ static json_t *help_entry(const struct cmd_entry *e)
 	char *usage = cmd_usage(e);
 	json_t *o = json_pack("{s:s,s:s?,s:s,s:s,s:s,s:s?,s:o,s:b,s:b}", "name", e->name, "alias", e->alias, "group",
 			      e->group, "usage", usage, "help", e->help, "doc", e->doc, "options", help_options(e),
-			      "read_only", (e->flags & CMD_READ_ONLY) != 0, "destructive", (e->flags & CMD_DESTRUCTIVE) != 0);
+			      "read_only", (e->flags & CMD_READ_ONLY) != 0, "destructive",
+			      (e->flags & CMD_DESTRUCTIVE) != 0);
 	free(usage);
 	return o;
 }
@@ -70,7 +71,8 @@ static char *help_markdown(void)
 		if (e->doc)
 			sbuf_addf(&sb, "\n%s\n", e->doc);
 		if (e->flags & CMD_DESTRUCTIVE)
-			sbuf_add(&sb, "\nDestructive: asks to type the name on a terminal; scripts must pass `--yes`.\n");
+			sbuf_add(&sb,
+				 "\nDestructive: asks to type the name on a terminal; scripts must pass `--yes`.\n");
 	}
 	return sbuf_release(&sb);
 }
@@ -107,29 +109,25 @@ static int cmd_help_exec(struct cmd_ctx *ctx)
 }
 
 static const struct out_col help_list_cols[] = {
-	{"name", "command", 0},
-	{"help", "what it does", 0},
-	{0},
+	{ "name", "command", 0 },
+	{ "help", "what it does", 0 },
+	{ 0 },
 };
 static const struct out_col help_one_fields[] = {
-	{"usage", "Usage", 0},
-	{"help", "Does", 0},
-	{"alias", "Alias", 0},
-	{"doc", "Notes", 0},
-	{0},
+	{ "usage", "Usage", 0 }, { "help", "Does", 0 }, { "alias", "Alias", 0 }, { "doc", "Notes", 0 }, { 0 },
 };
 static const struct out_col help_opt_cols[] = {
-	{"option", "option", 0},
-	{"help", "meaning", 0},
-	{0},
+	{ "option", "option", 0 },
+	{ "help", "meaning", 0 },
+	{ 0 },
 };
-static const struct out_table help_tables[] = {{"commands", help_list_cols}, {"options", help_opt_cols}, {0}};
-static const struct out_view help_view = {.fields = help_one_fields, .tables = help_tables};
+static const struct out_table help_tables[] = { { "commands", help_list_cols }, { "options", help_opt_cols }, { 0 } };
+static const struct out_view help_view = { .fields = help_one_fields, .tables = help_tables };
 
-static const struct cmd_pos help_args[] = {{"command", CMD_ARG_COMMAND, CMD_POS_REST | CMD_POS_OPTIONAL}, {0}};
+static const struct cmd_pos help_args[] = { { "command", CMD_ARG_COMMAND, CMD_POS_REST | CMD_POS_OPTIONAL }, { 0 } };
 static const struct cmd_opt help_opts[] = {
-	{"markdown", 0, CMD_ARG_NONE, 0, "print the command reference as Markdown (docs/commands.md)"},
-	{0},
+	{ "markdown", 0, CMD_ARG_NONE, 0, "print the command reference as Markdown (docs/commands.md)" },
+	{ 0 },
 };
 
 const struct cmd_entry cmd_help_table[] = {
@@ -145,5 +143,5 @@ const struct cmd_entry cmd_help_table[] = {
 		.view = &help_view,
 		.exec = cmd_help_exec,
 	},
-	{0},
+	{ 0 },
 };

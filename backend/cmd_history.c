@@ -50,7 +50,7 @@ static int history_duration(struct cmd_ctx *ctx, const char *name, int64_t def, 
 /* The store and the cluster to read (--cluster, or by the session's bootstrap, or the last sampled). */
 static int history_open(struct cmd_ctx *ctx, struct store **st, char **cluster)
 {
-	struct err e = {0};
+	struct err e = { 0 };
 	if (sample_store(ctx->session, st, &e) != CMD_OK)
 		return history_failed(ctx, &e);
 	if (cluster && (*cluster = sample_cluster(ctx->session, *st, cmd_arg(ctx, "cluster"), &e)) == NULL)
@@ -86,8 +86,9 @@ static json_t *history_trend_json(const struct trend *t)
 	json_object_set_new(o, "eta", json_string(t->dir == TREND_UNKNOWN ? "unknown" : h));
 	free(h);
 	json_object_set_new(o, "time_lag_s", t->time_lag_s < 0 ? json_null() : history_real(t->time_lag_s, 1));
-	h = t->time_lag_s < 0 ? xstrdup("unknown") : t->time_lag_s == 0 ? xstrdup("caught up")
-									 : trend_human_duration(t->time_lag_s);
+	h = t->time_lag_s < 0    ? xstrdup("unknown")
+	    : t->time_lag_s == 0 ? xstrdup("caught up")
+				 : trend_human_duration(t->time_lag_s);
 	if (t->time_lag_s > 0) {
 		char *b = xasprintf("%s behind", h);
 		free(h);
@@ -115,7 +116,7 @@ static void history_watch_tick(struct loop *l, void *ud)
 	struct history_watch *w = ud;
 	int64_t start = clock_mono_ms();
 	struct sample_stats st;
-	struct err e = {0};
+	struct err e = { 0 };
 	int rc = sample_tick(w->ctx->session, w->groups, &st, &e);
 	w->ticks++;
 	char stamp[32];
@@ -127,8 +128,8 @@ static void history_watch_tick(struct loop *l, void *ud)
 		if (w->cluster == NULL)
 			w->cluster = xstrdup(st.cluster);
 		if (!w->quiet)
-			fprintf(stderr, "watch %s: %d groups, %d group partitions, %d topic partitions\n", stamp, st.groups,
-				st.group_partitions, st.topic_partitions);
+			fprintf(stderr, "watch %s: %d groups, %d group partitions, %d topic partitions\n", stamp,
+				st.groups, st.group_partitions, st.topic_partitions);
 	} else {
 		w->failed++;
 		if (!w->quiet)
@@ -169,14 +170,14 @@ static int cmd_watch_exec(struct cmd_ctx *ctx)
 		return cmd_fail(ctx, CMD_FAILED,
 				"run `kcon watch` from a shell (or a pod); here `history tick` takes one sample",
 				"watch runs headless only");
-	struct history_watch w = {.ctx = ctx, .groups = cmd_arg(ctx, "groups"), .quiet = cmd_has(ctx, "quiet")};
+	struct history_watch w = { .ctx = ctx, .groups = cmd_arg(ctx, "groups"), .quiet = cmd_has(ctx, "quiet") };
 	if (history_duration(ctx, "interval", 10000, &w.interval_ms) != CMD_OK ||
 	    cmd_arg_int(ctx, "count", 0, 0, 1000000000, &w.count) != CMD_OK)
 		return ctx->status;
 	if (w.interval_ms < 100)
 		return cmd_fail(ctx, CMD_USAGE, "give at least 100ms", "--interval is too short");
 	struct store *store;
-	struct err e = {0};
+	struct err e = { 0 };
 	if (sample_store(ctx->session, &store, &e) != CMD_OK)
 		return history_failed(ctx, &e);
 	char *cause = NULL;
@@ -186,7 +187,7 @@ static int cmd_watch_exec(struct cmd_ctx *ctx)
 		free(cause);
 		return ctx->status;
 	}
-	static const int sigs[] = {SIGINT, SIGTERM, 0};
+	static const int sigs[] = { SIGINT, SIGTERM, 0 };
 	loop_signals(w.loop, sigs, history_watch_signal, &w);
 	int64_t started = clock_wall_ms();
 	w.last_maintain = -60000;
@@ -205,14 +206,14 @@ static int cmd_watch_exec(struct cmd_ctx *ctx)
 static int cmd_history_tick_exec(struct cmd_ctx *ctx)
 {
 	struct sample_stats st;
-	struct err e = {0};
+	struct err e = { 0 };
 	if (sample_tick(ctx->session, cmd_arg(ctx, "groups"), &st, &e) != CMD_OK) {
 		sample_stats_clear(&st);
 		return history_failed(ctx, &e);
 	}
-	json_t *o = json_pack("{s:s,s:o,s:i,s:i,s:i}", "cluster", st.cluster, "time", clock_json(st.ts_ms), "groups",
-			      st.groups, "group_partitions", st.group_partitions, "topic_partitions",
-			      st.topic_partitions);
+	json_t *o =
+		json_pack("{s:s,s:o,s:i,s:i,s:i}", "cluster", st.cluster, "time", clock_json(st.ts_ms), "groups",
+			  st.groups, "group_partitions", st.group_partitions, "topic_partitions", st.topic_partitions);
 	sample_stats_clear(&st);
 	return cmd_ok(ctx, o);
 }
@@ -229,7 +230,8 @@ static json_t *history_lag_rows(const struct store_point *p, int n, bool partiti
 	for (int i = 0; i < n; i++) {
 		int64_t l = partition ? (p[i].a >= 0 && p[i].b >= p[i].a ? p[i].b - p[i].a : -1) : p[i].b;
 		int64_t e = partition ? p[i].b : (p[i].a >= 0 && p[i].b >= 0 ? p[i].a + p[i].b : -1);
-		ts[i] = p[i].ts_ms, lag[i] = p[i].gap ? -1 : l, com[i] = p[i].gap ? -1 : p[i].a, end[i] = p[i].gap ? -1 : e;
+		ts[i] = p[i].ts_ms, lag[i] = p[i].gap ? -1 : l, com[i] = p[i].gap ? -1 : p[i].a,
+		end[i] = p[i].gap ? -1 : e;
 		json_t *r = json_object();
 		json_object_set_new(r, "time", clock_json(p[i].ts_ms));
 		if (topic) {
@@ -268,7 +270,7 @@ static int cmd_history_lag_exec(struct cmd_ctx *ctx)
 		return ctx->status;
 	int64_t since = clock_wall_ms() - since_ms;
 	json_t *points = json_array(), *parts = json_array();
-	struct trend tr = {.dir = TREND_UNKNOWN};
+	struct trend tr = { .dir = TREND_UNKNOWN };
 	int64_t *lags = NULL;
 	int nlags = 0, rc = 0;
 	if (topic || want_part >= 0) {
@@ -330,8 +332,8 @@ static int cmd_history_lag_exec(struct cmd_ctx *ctx)
 		}
 		char *spark = trend_sparkline(lags, (size_t)nlags, 60, true);
 		o = json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "cluster", cluster, "group", group, "since",
-			      clock_json(since), "trend", history_trend_json(&tr), "sparkline", spark, "partitions", parts,
-			      "points", points);
+			      clock_json(since), "trend", history_trend_json(&tr), "sparkline", spark, "partitions",
+			      parts, "points", points);
 		free(spark);
 	} else {
 		json_decref(points);
@@ -346,29 +348,29 @@ static int cmd_history_lag_exec(struct cmd_ctx *ctx)
 }
 
 static const struct out_col history_lag_fields[] = {
-	{"cluster", "Cluster", 0},
-	{"group", "Group", 0},
-	{"trend.direction", "Trend", 0},
-	{"trend.lag", "Lag", 0},
-	{"trend.lag_per_s", "Lag change/s", 0},
-	{"trend.consume_per_s", "Consumed/s", 0},
-	{"trend.eta", "Catch up in", 0},
-	{"trend.time_lag", "Time lag", 0},
-	{"sparkline", "Lag over time", 0},
-	{0},
+	{ "cluster", "Cluster", 0 },
+	{ "group", "Group", 0 },
+	{ "trend.direction", "Trend", 0 },
+	{ "trend.lag", "Lag", 0 },
+	{ "trend.lag_per_s", "Lag change/s", 0 },
+	{ "trend.consume_per_s", "Consumed/s", 0 },
+	{ "trend.eta", "Catch up in", 0 },
+	{ "trend.time_lag", "Time lag", 0 },
+	{ "sparkline", "Lag over time", 0 },
+	{ 0 },
 };
 static const struct out_col history_lag_cols[] = {
-	{"time", "TIME", 0},
-	{"topic", "TOPIC", OUT_WIDE},
-	{"partition", "PARTITION", OUT_RIGHT | OUT_WIDE},
-	{"committed", "COMMITTED", OUT_RIGHT},
-	{"end", "END", OUT_RIGHT},
-	{"lag", "LAG", OUT_RIGHT},
-	{"gap", "GAP", 0},
-	{0},
+	{ "time", "TIME", 0 },
+	{ "topic", "TOPIC", OUT_WIDE },
+	{ "partition", "PARTITION", OUT_RIGHT | OUT_WIDE },
+	{ "committed", "COMMITTED", OUT_RIGHT },
+	{ "end", "END", OUT_RIGHT },
+	{ "lag", "LAG", OUT_RIGHT },
+	{ "gap", "GAP", 0 },
+	{ 0 },
 };
-static const struct out_table history_lag_tables[] = {{"points", history_lag_cols}, {0}};
-static const struct out_view history_lag_view = {.fields = history_lag_fields, .tables = history_lag_tables};
+static const struct out_table history_lag_tables[] = { { "points", history_lag_cols }, { 0 } };
+static const struct out_view history_lag_view = { .fields = history_lag_fields, .tables = history_lag_tables };
 
 /* --- history topic ------------------------------------------------------------------------ */
 
@@ -403,7 +405,8 @@ static int cmd_history_topic_exec(struct cmd_ctx *ctx)
 	int prev = -1;
 	double total = 0, span = 0;
 	for (int i = 0; i < n; i++) {
-		json_t *r = json_pack("{s:o,s:o}", "time", clock_json(p[i].ts_ms), "end", history_num(p[i].gap ? -1 : p[i].a));
+		json_t *r = json_pack("{s:o,s:o}", "time", clock_json(p[i].ts_ms), "end",
+				      history_num(p[i].gap ? -1 : p[i].a));
 		rate[i] = -1;
 		if (!p[i].gap && p[i].a >= 0 && prev >= 0 && p[i].ts_ms > p[prev].ts_ms && p[i].a >= p[prev].a) {
 			double dt = (double)(p[i].ts_ms - p[prev].ts_ms) / 1000.0, d = (double)(p[i].a - p[prev].a);
@@ -429,14 +432,18 @@ static int cmd_history_topic_exec(struct cmd_ctx *ctx)
 }
 
 static const struct out_col history_topic_fields[] = {
-	{"cluster", "Cluster", 0}, {"topic", "Topic", 0},    {"partition", "Partition", 0},
-	{"msg_per_s", "Msg/s", 0}, {"sparkline", "Rate", 0}, {0},
+	{ "cluster", "Cluster", 0 }, { "topic", "Topic", 0 },    { "partition", "Partition", 0 },
+	{ "msg_per_s", "Msg/s", 0 }, { "sparkline", "Rate", 0 }, { 0 },
 };
 static const struct out_col history_topic_cols[] = {
-	{"time", "TIME", 0}, {"end", "END", OUT_RIGHT}, {"msg_per_s", "MSG/S", OUT_RIGHT}, {"gap", "GAP", 0}, {0},
+	{ "time", "TIME", 0 },
+	{ "end", "END", OUT_RIGHT },
+	{ "msg_per_s", "MSG/S", OUT_RIGHT },
+	{ "gap", "GAP", 0 },
+	{ 0 },
 };
-static const struct out_table history_topic_tables[] = {{"points", history_topic_cols}, {0}};
-static const struct out_view history_topic_view = {.fields = history_topic_fields, .tables = history_topic_tables};
+static const struct out_table history_topic_tables[] = { { "points", history_topic_cols }, { 0 } };
+static const struct out_view history_topic_view = { .fields = history_topic_fields, .tables = history_topic_tables };
 
 /* --- history events ----------------------------------------------------------------------- */
 
@@ -452,11 +459,12 @@ static int cmd_history_events_exec(struct cmd_ctx *ctx)
 	int64_t since = clock_wall_ms() - since_ms;
 	sqlite3_stmt *q;
 	json_t *a = json_array();
-	const char *sql = "SELECT ts_ms, kind, subject, detail FROM event WHERE cluster=(SELECT id FROM cluster WHERE "
-			  "key=?1) AND ts_ms>=?2 UNION ALL SELECT start_ms, 'outage', 'cluster', cause || coalesce("
-			  "' (until ' || strftime('%Y-%m-%dT%H:%M:%SZ', end_ms/1000, 'unixepoch') || ')', ' (ongoing)') "
-			  "FROM gap WHERE cluster=(SELECT id FROM cluster WHERE key=?1) AND coalesce(end_ms, ?2)>=?2 "
-			  "ORDER BY 1";
+	const char *sql =
+		"SELECT ts_ms, kind, subject, detail FROM event WHERE cluster=(SELECT id FROM cluster WHERE "
+		"key=?1) AND ts_ms>=?2 UNION ALL SELECT start_ms, 'outage', 'cluster', cause || coalesce("
+		"' (until ' || strftime('%Y-%m-%dT%H:%M:%SZ', end_ms/1000, 'unixepoch') || ')', ' (ongoing)') "
+		"FROM gap WHERE cluster=(SELECT id FROM cluster WHERE key=?1) AND coalesce(end_ms, ?2)>=?2 "
+		"ORDER BY 1";
 	if (sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(q, 1, cluster, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 2, since);
@@ -475,10 +483,10 @@ static int cmd_history_events_exec(struct cmd_ctx *ctx)
 }
 
 static const struct out_col history_events_cols[] = {
-	{"time", "TIME", 0}, {"kind", "KIND", 0}, {"subject", "SUBJECT", 0}, {"detail", "DETAIL", 0}, {0},
+	{ "time", "TIME", 0 }, { "kind", "KIND", 0 }, { "subject", "SUBJECT", 0 }, { "detail", "DETAIL", 0 }, { 0 },
 };
-static const struct out_table history_events_tables[] = {{"events", history_events_cols}, {0}};
-static const struct out_view history_events_view = {.tables = history_events_tables};
+static const struct out_table history_events_tables[] = { { "events", history_events_cols }, { 0 } };
+static const struct out_view history_events_view = { .tables = history_events_tables };
 
 /* --- history snapshot --------------------------------------------------------------------- */
 
@@ -503,11 +511,11 @@ static int cmd_history_snapshot_exec(struct cmd_ctx *ctx)
 		json_array_append_new(brokers, json_pack("{s:i,s:s,s:i}", "id", m->brokers[i].id, "host",
 							 m->brokers[i].host, "port", m->brokers[i].port));
 	for (int i = 0; i < m->ntopics; i++)
-		json_array_append_new(topics,
-				      json_pack("{s:s,s:i,s:i,s:i,s:i,s:b}", "name", m->topics[i].name, "partitions",
-						m->topics[i].npartitions, "replication_factor", m->topics[i].replication_factor,
-						"under_replicated", m->topics[i].under_replicated, "offline",
-						m->topics[i].offline, "internal", m->topics[i].internal));
+		json_array_append_new(topics, json_pack("{s:s,s:i,s:i,s:i,s:i,s:b}", "name", m->topics[i].name,
+							"partitions", m->topics[i].npartitions, "replication_factor",
+							m->topics[i].replication_factor, "under_replicated",
+							m->topics[i].under_replicated, "offline", m->topics[i].offline,
+							"internal", m->topics[i].internal));
 	json_t *o = json_pack("{s:s,s:b,s:o,s:I,s:s,s:i,s:o,s:o}", "cluster", cluster, "stale", 1, "seen_at",
 			      clock_json(seen), "age_s", (json_int_t)(age / 1000), "age", h, "controller",
 			      m->controller, "brokers", brokers, "topics", topics);
@@ -518,24 +526,28 @@ static int cmd_history_snapshot_exec(struct cmd_ctx *ctx)
 }
 
 static const struct out_col history_snapshot_fields[] = {
-	{"cluster", "Cluster", 0}, {"seen_at", "Last seen", 0}, {"age", "Age", 0}, {"stale", "Stale", 0},
-	{"controller", "Controller", 0}, {0},
+	{ "cluster", "Cluster", 0 }, { "seen_at", "Last seen", 0 },     { "age", "Age", 0 },
+	{ "stale", "Stale", 0 },     { "controller", "Controller", 0 }, { 0 },
 };
 static const struct out_col history_snapshot_brokers[] = {
-	{"id", "ID", OUT_RIGHT}, {"host", "HOST", 0}, {"port", "PORT", OUT_RIGHT}, {0},
+	{ "id", "ID", OUT_RIGHT },
+	{ "host", "HOST", 0 },
+	{ "port", "PORT", OUT_RIGHT },
+	{ 0 },
 };
 static const struct out_col history_snapshot_topics[] = {
-	{"name", "TOPIC", 0},
-	{"partitions", "PARTITIONS", OUT_RIGHT},
-	{"replication_factor", "RF", OUT_RIGHT},
-	{"under_replicated", "UNDER-REPLICATED", OUT_RIGHT},
-	{"offline", "OFFLINE", OUT_RIGHT},
-	{0},
+	{ "name", "TOPIC", 0 },
+	{ "partitions", "PARTITIONS", OUT_RIGHT },
+	{ "replication_factor", "RF", OUT_RIGHT },
+	{ "under_replicated", "UNDER-REPLICATED", OUT_RIGHT },
+	{ "offline", "OFFLINE", OUT_RIGHT },
+	{ 0 },
 };
-static const struct out_table history_snapshot_tables[] = {
-	{"brokers", history_snapshot_brokers}, {"topics", history_snapshot_topics}, {0}};
-static const struct out_view history_snapshot_view = {.fields = history_snapshot_fields,
-						      .tables = history_snapshot_tables};
+static const struct out_table history_snapshot_tables[] = { { "brokers", history_snapshot_brokers },
+							    { "topics", history_snapshot_topics },
+							    { 0 } };
+static const struct out_view history_snapshot_view = { .fields = history_snapshot_fields,
+						       .tables = history_snapshot_tables };
 
 /* --- history sql -------------------------------------------------------------------------- */
 
@@ -588,17 +600,20 @@ static int cmd_history_sql_exec(struct cmd_ctx *ctx)
 	sqlite3_stmt *q = NULL;
 	const char *tail = NULL;
 	if (sqlite3_prepare_v2(db, cmd_arg(ctx, "query"), -1, &q, &tail) != SQLITE_OK || q == NULL) {
-		cmd_fail(ctx, CMD_FAILED,
-			 "only SELECT over the tables is allowed (no writes, ATTACH or PRAGMA); docs/history.md has the "
-			 "schema",
-			 "history sql: %s", q == NULL && sqlite3_errcode(db) == SQLITE_OK ? "empty query" : sqlite3_errmsg(db));
+		cmd_fail(
+			ctx, CMD_FAILED,
+			"only SELECT over the tables is allowed (no writes, ATTACH or PRAGMA); docs/history.md has the "
+			"schema",
+			"history sql: %s",
+			q == NULL && sqlite3_errcode(db) == SQLITE_OK ? "empty query" : sqlite3_errmsg(db));
 		sqlite3_close(db);
 		return ctx->status;
 	}
 	if (!sqlite3_stmt_readonly(q) || (tail && strspn(tail, " \t\r\n;") != strlen(tail))) {
 		sqlite3_finalize(q);
 		sqlite3_close(db);
-		return cmd_fail(ctx, CMD_FAILED, "give one SELECT", "history sql: only one read-only statement is allowed");
+		return cmd_fail(ctx, CMD_FAILED, "give one SELECT",
+				"history sql: only one read-only statement is allowed");
 	}
 	json_t *rows = json_array();
 	int rc, ncol = sqlite3_column_count(q);
@@ -621,13 +636,19 @@ static int cmd_history_sql_exec(struct cmd_ctx *ctx)
 /* --- history export ----------------------------------------------------------------------- */
 
 static const struct out_col history_export_cols[] = {
-	{"cluster", "cluster", 0},     {"group", "group", 0},  {"topic", "topic", 0},
-	{"partition", "partition", 0}, {"time", "time", 0},    {"resolution_s", "resolution_s", 0},
-	{"committed", "committed", 0}, {"end", "end", 0},      {"lag", "lag", 0},
-	{0},
+	{ "cluster", "cluster", 0 },
+	{ "group", "group", 0 },
+	{ "topic", "topic", 0 },
+	{ "partition", "partition", 0 },
+	{ "time", "time", 0 },
+	{ "resolution_s", "resolution_s", 0 },
+	{ "committed", "committed", 0 },
+	{ "end", "end", 0 },
+	{ "lag", "lag", 0 },
+	{ 0 },
 };
-static const struct out_table history_export_tables[] = {{"samples", history_export_cols}, {0}};
-static const struct out_view history_export_view = {.tables = history_export_tables};
+static const struct out_table history_export_tables[] = { { "samples", history_export_cols }, { 0 } };
+static const struct out_view history_export_view = { .tables = history_export_tables };
 
 static int cmd_history_export_exec(struct cmd_ctx *ctx)
 {
@@ -640,14 +661,17 @@ static int cmd_history_export_exec(struct cmd_ctx *ctx)
 	int64_t since = (clock_wall_ms() - since_ms) / 1000;
 	sqlite3_stmt *q;
 	json_t *a = json_array();
-	const char *sql =
-		"SELECT c.key, s.grp, s.topic, s.part, x.ts, x.res, x.a, x.b FROM (SELECT series, ts, 0 AS res, a, b FROM "
-		"sample WHERE ts>=?1 UNION ALL SELECT series, ts, res, a, b FROM rollup WHERE ts>=?1) x JOIN series s ON "
-		"s.id=x.series JOIN cluster c ON c.id=s.cluster ORDER BY c.key, s.grp, s.topic, s.part, x.res DESC, x.ts";
+	const char *sql = "SELECT c.key, s.grp, s.topic, s.part, x.ts, x.res, x.a, x.b FROM (SELECT series, ts, 0 AS "
+			  "res, a, b FROM "
+			  "sample WHERE ts>=?1 UNION ALL SELECT series, ts, res, a, b FROM rollup WHERE ts>=?1) x JOIN "
+			  "series s ON "
+			  "s.id=x.series JOIN cluster c ON c.id=s.cluster ORDER BY c.key, s.grp, s.topic, s.part, "
+			  "x.res DESC, x.ts";
 	if (sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(q, 1, since);
 		while (sqlite3_step(q) == SQLITE_ROW) {
-			const char *grp = (const char *)sqlite3_column_text(q, 1), *topic = (const char *)sqlite3_column_text(q, 2);
+			const char *grp = (const char *)sqlite3_column_text(q, 1),
+				   *topic = (const char *)sqlite3_column_text(q, 2);
 			int part = sqlite3_column_int(q, 3);
 			int64_t va = sqlite3_column_type(q, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 6);
 			int64_t vb = sqlite3_column_type(q, 7) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 7);
@@ -659,9 +683,10 @@ static int cmd_history_export_exec(struct cmd_ctx *ctx)
 			else
 				end = va;
 			json_t *r = json_pack("{s:s,s:s?,s:s?,s:o,s:o,s:i,s:o,s:o,s:o}", "cluster",
-					      (const char *)sqlite3_column_text(q, 0), "group", *grp ? grp : NULL, "topic",
-					      *topic ? topic : NULL, "partition", part >= 0 ? json_integer(part) : json_null(),
-					      "time", clock_json(sqlite3_column_int64(q, 4) * 1000), "resolution_s",
+					      (const char *)sqlite3_column_text(q, 0), "group", *grp ? grp : NULL,
+					      "topic", *topic ? topic : NULL, "partition",
+					      part >= 0 ? json_integer(part) : json_null(), "time",
+					      clock_json(sqlite3_column_int64(q, 4) * 1000), "resolution_s",
 					      sqlite3_column_int(q, 5), "committed", history_num(committed), "end",
 					      history_num(end), "lag", history_num(lag));
 			json_array_append_new(a, r);
@@ -727,49 +752,52 @@ static int cmd_history_prune_exec(struct cmd_ctx *ctx)
 /* --- table -------------------------------------------------------------------------------- */
 
 static const struct cmd_opt watch_opts[] = {
-	{"interval", 'i', CMD_ARG_STRING, 0, "time between samples (default 10s)"},
-	{"groups", 'g', CMD_ARG_PATTERN, 0, "only groups whose name matches (glob or substring)"},
-	{"count", 'n', CMD_ARG_INT, 0, "stop after N samples (default: until Ctrl-C)"},
-	{"quiet", 'q', CMD_ARG_NONE, 0, "no line per sample on stderr"},
-	{0},
+	{ "interval", 'i', CMD_ARG_STRING, 0, "time between samples (default 10s)" },
+	{ "groups", 'g', CMD_ARG_PATTERN, 0, "only groups whose name matches (glob or substring)" },
+	{ "count", 'n', CMD_ARG_INT, 0, "stop after N samples (default: until Ctrl-C)" },
+	{ "quiet", 'q', CMD_ARG_NONE, 0, "no line per sample on stderr" },
+	{ 0 },
 };
 #define HISTORY_CLUSTER_OPT                                                                                            \
-	{"cluster", 0, CMD_ARG_STRING, 0, "the cluster id to read (default: this bootstrap's, or the last sampled)"}
+	{                                                                                                              \
+		"cluster", 0, CMD_ARG_STRING, 0,                                                                       \
+			"the cluster id to read (default: this bootstrap's, or the last sampled)"                      \
+	}
 static const struct cmd_opt htick_opts[] = {
-	{"groups", 'g', CMD_ARG_PATTERN, 0, "only groups whose name matches (glob or substring)"},
-	{0},
+	{ "groups", 'g', CMD_ARG_PATTERN, 0, "only groups whose name matches (glob or substring)" },
+	{ 0 },
 };
 static const struct cmd_opt hlag_opts[] = {
-	{"since", 's', CMD_ARG_STRING, 0, "how far back (default 1h)"},
-	{"topic", 't', CMD_ARG_TOPIC, 0, "per partition of this topic"},
-	{"partition", 'p', CMD_ARG_INT, 0, "only this partition"},
+	{ "since", 's', CMD_ARG_STRING, 0, "how far back (default 1h)" },
+	{ "topic", 't', CMD_ARG_TOPIC, 0, "per partition of this topic" },
+	{ "partition", 'p', CMD_ARG_INT, 0, "only this partition" },
 	HISTORY_CLUSTER_OPT,
-	{0},
+	{ 0 },
 };
 static const struct cmd_opt htopic_opts[] = {
-	{"since", 's', CMD_ARG_STRING, 0, "how far back (default 1h)"},
-	{"partition", 'p', CMD_ARG_INT, 0, "only this partition"},
+	{ "since", 's', CMD_ARG_STRING, 0, "how far back (default 1h)" },
+	{ "partition", 'p', CMD_ARG_INT, 0, "only this partition" },
 	HISTORY_CLUSTER_OPT,
-	{0},
+	{ 0 },
 };
 static const struct cmd_opt hevents_opts[] = {
-	{"since", 's', CMD_ARG_STRING, 0, "how far back (default 24h)"},
+	{ "since", 's', CMD_ARG_STRING, 0, "how far back (default 24h)" },
 	HISTORY_CLUSTER_OPT,
-	{0},
+	{ 0 },
 };
-static const struct cmd_opt hsnap_opts[] = {HISTORY_CLUSTER_OPT, {0}};
+static const struct cmd_opt hsnap_opts[] = { HISTORY_CLUSTER_OPT, { 0 } };
 static const struct cmd_opt hexport_opts[] = {
-	{"csv", 0, CMD_ARG_NONE, 0, "CSV on stdout (as -o csv)"},
-	{"since", 's', CMD_ARG_STRING, 0, "how far back (default everything)"},
-	{0},
+	{ "csv", 0, CMD_ARG_NONE, 0, "CSV on stdout (as -o csv)" },
+	{ "since", 's', CMD_ARG_STRING, 0, "how far back (default everything)" },
+	{ 0 },
 };
 static const struct cmd_opt hprune_opts[] = {
-	{"older-than", 0, CMD_ARG_STRING, 0, "also drop everything older than this"},
-	{0},
+	{ "older-than", 0, CMD_ARG_STRING, 0, "also drop everything older than this" },
+	{ 0 },
 };
-static const struct cmd_pos group_arg[] = {{"group", CMD_ARG_GROUP, 0}, {0}};
-static const struct cmd_pos topic_arg[] = {{"topic", CMD_ARG_TOPIC, 0}, {0}};
-static const struct cmd_pos query_arg[] = {{"query", CMD_ARG_STRING, 0}, {0}};
+static const struct cmd_pos group_arg[] = { { "group", CMD_ARG_GROUP, 0 }, { 0 } };
+static const struct cmd_pos topic_arg[] = { { "topic", CMD_ARG_TOPIC, 0 }, { 0 } };
+static const struct cmd_pos query_arg[] = { { "query", CMD_ARG_STRING, 0 }, { 0 } };
 
 const struct cmd_entry cmd_history_table[] = {
 	{
@@ -800,7 +828,8 @@ const struct cmd_entry cmd_history_table[] = {
 		.help = "a group's lag over time: trend, rate, time to catch up, time lag",
 		.doc = "JSON: {cluster, group, since, trend: {direction, lag, lag_per_s, consume_per_s, produce_per_s, "
 		       "eta_s, eta, time_lag_s, time_lag}, sparkline, partitions: [{topic, partition, sparkline, "
-		       "trend...}] (with --topic/--partition), points: [{time, topic?, partition?, committed, end, lag, "
+		       "trend...}] (with --topic/--partition), points: [{time, topic?, partition?, committed, end, "
+		       "lag, "
 		       "gap}]}",
 		.flags = CMD_READ_ONLY,
 		.view = &history_lag_view,
@@ -823,7 +852,8 @@ const struct cmd_entry cmd_history_table[] = {
 		.group = "history",
 		.opts = hevents_opts,
 		.help = "ISR, leader, broker, topic and group-state changes and outages seen while sampling",
-		.doc = "JSON: {cluster, since, events: [{time, kind, subject, detail}]}; kinds: isr-shrink, isr-expand, "
+		.doc = "JSON: {cluster, since, events: [{time, kind, subject, detail}]}; kinds: isr-shrink, "
+		       "isr-expand, "
 		       "leader-change, partition-offline, partition-online, broker-gone, broker-back, topic-created, "
 		       "topic-deleted, group-state, outage",
 		.flags = CMD_READ_ONLY,
@@ -870,5 +900,5 @@ const struct cmd_entry cmd_history_table[] = {
 		.flags = CMD_READ_ONLY,
 		.exec = cmd_history_prune_exec,
 	},
-	{0},
+	{ 0 },
 };

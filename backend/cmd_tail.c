@@ -67,16 +67,16 @@ static json_t *tail_summary(const char *topic, const struct tail_stats *st, cons
 	for (int i = 0; i < st->npartitions; i++) {
 		const struct tail_partition *p = &st->partitions[i];
 		json_array_append_new(parts, json_pack("{s:i,s:I,s:I,s:I}", "partition", p->partition, "start",
-		                                       (json_int_t)p->start, "end", (json_int_t)p->end, "next",
-		                                       (json_int_t)p->next));
+						       (json_int_t)p->start, "end", (json_int_t)p->end, "next",
+						       (json_int_t)p->next));
 	}
 	char *text =
-	    xasprintf("tail %s: %lld shown, %lld skipped (%s)", topic, (long long)st->shown, (long long)st->skipped,
-	              strcmp(reason, "end") == 0     ? "reached the end offsets read at start"
-	              : strcmp(reason, "count") == 0 ? "reached the count"
-	                                             : "stopped");
+		xasprintf("tail %s: %lld shown, %lld skipped (%s)", topic, (long long)st->shown, (long long)st->skipped,
+			  strcmp(reason, "end") == 0     ? "reached the end offsets read at start"
+			  : strcmp(reason, "count") == 0 ? "reached the count"
+							 : "stopped");
 	json_t *o = json_pack("{s:s,s:I,s:I,s:s,s:o,s:s}", "topic", topic, "shown", (json_int_t)st->shown, "skipped",
-	                      (json_int_t)st->skipped, "reason", reason, "partitions", parts, "message", text);
+			      (json_int_t)st->skipped, "reason", reason, "partitions", parts, "message", text);
 	if (st->commit_error)
 		json_object_set_new(o, "commit_error", json_string(st->commit_error));
 	free(text);
@@ -86,14 +86,14 @@ static json_t *tail_summary(const char *topic, const struct tail_stats *st, cons
 static int cmd_tail_exec(struct cmd_ctx *ctx)
 {
 	struct cmd_stream *st = ctx->stream;
-	struct tail_opts o = {.topic = cmd_arg(ctx, "topic"), .group = cmd_arg(ctx, "group")};
+	struct tail_opts o = { .topic = cmd_arg(ctx, "topic"), .group = cmd_arg(ctx, "group") };
 	enum out_format fmt = st ? st->format : OUT_JSON;
 	if (fmt == OUT_CSV)
 		return cmd_fail(ctx, CMD_USAGE, "use -o table, -o json or -o raw", "tail does not print CSV");
 	int enc = cmd_has(ctx, "format") ? msg_encoding_parse(cmd_arg(ctx, "format")) : MSG_AUTO;
 	if (enc < 0)
 		return cmd_fail(ctx, CMD_USAGE, "use --format auto, text, hex or base64", "unknown --format `%s`",
-		                cmd_arg(ctx, "format"));
+				cmd_arg(ctx, "format"));
 	long long count;
 	if (cmd_arg_int(ctx, "count", 0, 0, INT64_MAX, &count))
 		return ctx->status;
@@ -128,7 +128,7 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 	    (tail_parse_size(cmd_arg(ctx, "max-bytes"), &o.max_bytes) < 0 || o.max_bytes < (1u << 20))) {
 		free(parts);
 		return cmd_fail(ctx, CMD_USAGE, "give a size of at least 1M, e.g. --max-bytes 64M",
-		                "bad --max-bytes `%s`", cmd_arg(ctx, "max-bytes"));
+				"bad --max-bytes `%s`", cmd_arg(ctx, "max-bytes"));
 	}
 	o.grep = cmd_arg(ctx, "grep");
 	o.key = cmd_arg(ctx, "key");
@@ -140,18 +140,18 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 	if (fmt == OUT_RAW && st->tty && !cmd_has(ctx, "yes")) {
 		struct session *s = ctx->session;
 		bool yes = s->confirm && s->confirm(s->confirm_ud,
-		                                    "-o raw writes message bytes to the terminal unescaped; they can "
-		                                    "drive it. Type `raw` to go on: ",
-		                                    "raw");
+						    "-o raw writes message bytes to the terminal unescaped; they can "
+						    "drive it. Type `raw` to go on: ",
+						    "raw");
 		if (!yes) {
 			free(parts);
 			free(delim);
 			return cmd_fail(ctx, CMD_USAGE, "pipe the output elsewhere, or add --yes",
-			                "refusing to write raw message bytes to a terminal");
+					"refusing to write raw message bytes to a terminal");
 		}
 	}
 
-	struct err e = {0};
+	struct err e = { 0 };
 	struct client *c;
 	struct tail *t = NULL;
 	if (session_client(ctx->session, &c, &e) == CMD_OK)
@@ -254,12 +254,12 @@ static void produce_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque
 		sbuf_add(&sb, "{\"topic\":");
 		msg_json_string(&sb, p->topic, strlen(p->topic));
 		sbuf_addf(&sb, ",\"partition\":%d,\"offset\":%lld,\"n\":%lld}\n", (int)m->partition,
-		          (long long)m->offset, n);
+			  (long long)m->offset, n);
 		p->st->write(p->st->ud, sb.buf, sb.len);
 		sbuf_free(&sb);
 	} else if (p->collected && json_array_size(p->collected) < TAIL_COLLECT_MAX) {
 		json_array_append_new(p->collected, json_pack("{s:i,s:I,s:I}", "partition", m->partition, "offset",
-		                                              (json_int_t)m->offset, "n", (json_int_t)n));
+							      (json_int_t)m->offset, "n", (json_int_t)n));
 	}
 }
 
@@ -276,7 +276,7 @@ static rd_kafka_t *produce_new(struct produce *p, const struct conf *conf, struc
 		if (rd_kafka_conf_set(kc, conf->props[i].key, conf->props[i].value, errstr, sizeof(errstr)) !=
 		    RD_KAFKA_CONF_OK) {
 			err_set(e, CMD_USAGE, "fix the value given with -X, -F or the profile", "property %s: %s",
-			        conf->props[i].key, errstr);
+				conf->props[i].key, errstr);
 			rd_kafka_conf_destroy(kc);
 			return NULL;
 		}
@@ -285,7 +285,7 @@ static rd_kafka_t *produce_new(struct produce *p, const struct conf *conf, struc
 	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, errstr, sizeof(errstr));
 	if (rk == NULL) {
 		err_set(e, CMD_USAGE, "check the TLS files (--ca, --cert, --key) and SASL settings",
-		        "cannot set up the producer: %s", errstr);
+			"cannot set up the producer: %s", errstr);
 		rd_kafka_conf_destroy(kc);
 	}
 	return rk;
@@ -299,19 +299,20 @@ static int produce_send(struct produce *p, int32_t partition, const struct msg_i
 		hdrs = rd_kafka_headers_new((size_t)in->nheaders);
 		for (int i = 0; i < in->nheaders; i++)
 			rd_kafka_header_add(hdrs, in->headers[i].name, -1,
-			                    in->headers[i].has_value ? sbuf_str(&in->headers[i].value) : NULL,
-			                    in->headers[i].has_value ? (ssize_t)in->headers[i].value.len : 0);
+					    in->headers[i].has_value ? sbuf_str(&in->headers[i].value) : NULL,
+					    in->headers[i].has_value ? (ssize_t)in->headers[i].value.len : 0);
 	}
 	long long n = ++p->sent;
 	for (;;) {
 		rd_kafka_resp_err_t err = rd_kafka_producev(
-		    p->rk, RD_KAFKA_V_TOPIC(p->topic), RD_KAFKA_V_PARTITION(partition),
-		    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-		    RD_KAFKA_V_KEY(in->has_key ? in->key.buf ? in->key.buf : "" : NULL, in->has_key ? in->key.len : 0),
-		    RD_KAFKA_V_VALUE(in->has_value ? in->value.buf ? in->value.buf : "" : NULL,
-		                     in->has_value ? in->value.len : 0),
-		    RD_KAFKA_V_TIMESTAMP(in->timestamp > 0 ? in->timestamp : 0), RD_KAFKA_V_HEADERS(hdrs),
-		    RD_KAFKA_V_OPAQUE((void *)(intptr_t)n), RD_KAFKA_V_END);
+			p->rk, RD_KAFKA_V_TOPIC(p->topic), RD_KAFKA_V_PARTITION(partition),
+			RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+			RD_KAFKA_V_KEY(in->has_key ? in->key.buf ? in->key.buf : "" : NULL,
+				       in->has_key ? in->key.len : 0),
+			RD_KAFKA_V_VALUE(in->has_value ? in->value.buf ? in->value.buf : "" : NULL,
+					 in->has_value ? in->value.len : 0),
+			RD_KAFKA_V_TIMESTAMP(in->timestamp > 0 ? in->timestamp : 0), RD_KAFKA_V_HEADERS(hdrs),
+			RD_KAFKA_V_OPAQUE((void *)(intptr_t)n), RD_KAFKA_V_END);
 		if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
 			rd_kafka_poll(p->rk, 100);
 			continue;
@@ -319,10 +320,10 @@ static int produce_send(struct produce *p, int32_t partition, const struct msg_i
 		if (err) {
 			rd_kafka_headers_destroy(hdrs);
 			return err_set(e, CMD_FAILED,
-			               err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE
-			                   ? "the broker's message.max.bytes is the limit"
-			                   : NULL,
-			               "message %lld: %s", n, rd_kafka_err2str(err));
+				       err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE
+					       ? "the broker's message.max.bytes is the limit"
+					       : NULL,
+				       "message %lld: %s", n, rd_kafka_err2str(err));
 		}
 		break;
 	}
@@ -352,7 +353,7 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 		return cmd_fail(ctx, CMD_USAGE, "use -o table or -o json", "produce prints table or json");
 	if ((value != NULL) + (file != NULL) + null_value > 1)
 		return cmd_fail(ctx, CMD_USAGE, "give the value one way",
-		                "VALUE, --file and --null-value exclude each other");
+				"VALUE, --file and --null-value exclude each other");
 	long long partition;
 	if (cmd_arg_int(ctx, "partition", -1, 0, INT32_MAX, &partition))
 		return ctx->status;
@@ -364,7 +365,7 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 	}
 
 	/* The message template: key and headers from the options. */
-	struct msg_in tmpl = {.partition = -1};
+	struct msg_in tmpl = { .partition = -1 };
 	const char *key = cmd_arg(ctx, "key");
 	if (key) {
 		tmpl.has_key = true;
@@ -387,10 +388,10 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 		sbuf_add(&h->value, eq + 1);
 	}
 
-	struct err e = {0};
+	struct err e = { 0 };
 	struct client *c;
 	struct model *m = NULL;
-	struct produce p = {.st = st, .topic = topic, .last_partition = -1, .collected = st ? NULL : json_array()};
+	struct produce p = { .st = st, .topic = topic, .last_partition = -1, .collected = st ? NULL : json_array() };
 	int status = CMD_OK;
 	if (session_client(ctx->session, &c, &e) != CMD_OK || client_metadata(c, 0, &m, &e) != CMD_OK) {
 		status = tail_fail_err(ctx, &e);
@@ -399,7 +400,7 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 	const struct model_topic *mt = model_topic_find(m, topic);
 	if (mt == NULL || mt->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
 		status = cmd_fail(ctx, CMD_FAILED, "`topics` lists the topics; `topic create` makes one",
-		                  "unknown topic `%s`", topic);
+				  "unknown topic `%s`", topic);
 		goto out;
 	}
 	if ((p.rk = produce_new(&p, &ctx->session->conf, &e)) == NULL) {
@@ -446,8 +447,8 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 					continue;
 				if (msg_parse_json(rec, len, &in, &cause) < 0) {
 					status = cmd_fail(ctx, CMD_USAGE,
-					                  "each line must be a message as `tail -o json` prints it",
-					                  "stdin line %lld: %s", lineno, cause);
+							  "each line must be a message as `tail -o json` prints it",
+							  "stdin line %lld: %s", lineno, cause);
 					free(cause);
 					break;
 				}
@@ -457,7 +458,7 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 			} else {
 				struct msg_in one = tmpl;
 				one.has_value = true;
-				one.value = (struct sbuf){rec, len, cap};
+				one.value = (struct sbuf){ rec, len, cap };
 				if (produce_send(&p, part, &one, &e) != CMD_OK)
 					status = tail_fail_err(ctx, &e);
 			}
@@ -467,17 +468,17 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 flush:
 	if (rd_kafka_flush(p.rk, client_timeout(c) + 5000) != RD_KAFKA_RESP_ERR_NO_ERROR && status == CMD_OK)
 		status = cmd_fail(ctx, CMD_UNREACHABLE, "check that the brokers are up; raise --timeout",
-		                  "%lld of %lld messages were not delivered in time", p.sent - p.delivered - p.failed,
-		                  p.sent);
+				  "%lld of %lld messages were not delivered in time", p.sent - p.delivered - p.failed,
+				  p.sent);
 	if (status == CMD_OK && p.failed)
 		status = cmd_fail(ctx, CMD_FAILED, NULL, "%lld of %lld messages failed: %s", p.failed, p.sent,
-		                  p.first_error);
+				  p.first_error);
 	if (status == CMD_OK) {
 		char *text = p.delivered == 1 ? xasprintf("produced 1 message to %s (partition %d, offset %lld)", topic,
-		                                          (int)p.last_partition, (long long)p.last_offset)
-		                              : xasprintf("produced %lld messages to %s", p.delivered, topic);
-		json_t *r =
-		    json_pack("{s:s,s:I,s:s}", "topic", topic, "produced", (json_int_t)p.delivered, "message", text);
+							  (int)p.last_partition, (long long)p.last_offset)
+					      : xasprintf("produced %lld messages to %s", p.delivered, topic);
+		json_t *r = json_pack("{s:s,s:I,s:s}", "topic", topic, "produced", (json_int_t)p.delivered, "message",
+				      text);
 		if (p.delivered == 1) {
 			json_object_set_new(r, "partition", json_integer(p.last_partition));
 			json_object_set_new(r, "offset", json_integer(p.last_offset));
@@ -502,63 +503,64 @@ out:
 
 /* --- the table ----------------------------------------------------------------------------- */
 
-static const struct cmd_pos tail_args[] = {{"topic", CMD_ARG_TOPIC, 0}, {0}};
+static const struct cmd_pos tail_args[] = { { "topic", CMD_ARG_TOPIC, 0 }, { 0 } };
 static const struct cmd_opt tail_opts[] = {
-    {"from", 0, CMD_ARG_STRING, 0,
-     "beginning, end, OFFSET, -N (N before the end), @ISO8601, @-15m, committed (with --group)"},
-    {"partition", 'p', CMD_ARG_STRING, 0, "only these partitions: 0,2,5-7"},
-    {"count", 'n', CMD_ARG_INT, 0, "stop after COUNT messages shown"},
-    {"follow", 'f', CMD_ARG_NONE, 0, "keep waiting for new messages (default on a terminal)"},
-    {"to-end", 'e', CMD_ARG_NONE, 0, "stop at the end offsets read at start (default in scripts)"},
-    {"grep", 0, CMD_ARG_STRING, 0, "only values matching this extended regex"},
-    {"key", 'k', CMD_ARG_STRING, 0, "only keys matching this extended regex"},
-    {"header", 'H', CMD_ARG_STRING, CMD_OPT_REPEAT, "only messages with a header name=REGEX"},
-    {"format", 0, CMD_ARG_FORMAT, 0, "how keys and values are shown: auto (default), text, hex, base64"},
-    {"delimiter", 'D', CMD_ARG_STRING, 0, "after each value with -o raw (default: a newline)"},
-    {"group", 'g', CMD_ARG_GROUP, 0, "commit what was shown to this group (never joins it)"},
-    {"max-bytes", 0, CMD_ARG_STRING, 0, "memory for prefetched messages (default 32M)"},
-    {"yes", 'y', CMD_ARG_NONE, 0, "write -o raw to a terminal without asking"},
-    {0},
+	{ "from", 0, CMD_ARG_STRING, 0,
+	  "beginning, end, OFFSET, -N (N before the end), @ISO8601, @-15m, committed (with --group)" },
+	{ "partition", 'p', CMD_ARG_STRING, 0, "only these partitions: 0,2,5-7" },
+	{ "count", 'n', CMD_ARG_INT, 0, "stop after COUNT messages shown" },
+	{ "follow", 'f', CMD_ARG_NONE, 0, "keep waiting for new messages (default on a terminal)" },
+	{ "to-end", 'e', CMD_ARG_NONE, 0, "stop at the end offsets read at start (default in scripts)" },
+	{ "grep", 0, CMD_ARG_STRING, 0, "only values matching this extended regex" },
+	{ "key", 'k', CMD_ARG_STRING, 0, "only keys matching this extended regex" },
+	{ "header", 'H', CMD_ARG_STRING, CMD_OPT_REPEAT, "only messages with a header name=REGEX" },
+	{ "format", 0, CMD_ARG_FORMAT, 0, "how keys and values are shown: auto (default), text, hex, base64" },
+	{ "delimiter", 'D', CMD_ARG_STRING, 0, "after each value with -o raw (default: a newline)" },
+	{ "group", 'g', CMD_ARG_GROUP, 0, "commit what was shown to this group (never joins it)" },
+	{ "max-bytes", 0, CMD_ARG_STRING, 0, "memory for prefetched messages (default 32M)" },
+	{ "yes", 'y', CMD_ARG_NONE, 0, "write -o raw to a terminal without asking" },
+	{ 0 },
 };
-static const struct cmd_pos produce_args[] = {
-    {"topic", CMD_ARG_TOPIC, 0}, {"value", CMD_ARG_STRING, CMD_POS_OPTIONAL}, {0}};
+static const struct cmd_pos produce_args[] = { { "topic", CMD_ARG_TOPIC, 0 },
+					       { "value", CMD_ARG_STRING, CMD_POS_OPTIONAL },
+					       { 0 } };
 static const struct cmd_opt produce_opts[] = {
-    {"key", 'k', CMD_ARG_STRING, 0, "the key of every message"},
-    {"header", 'H', CMD_ARG_STRING, CMD_OPT_REPEAT, "a header name=value on every message"},
-    {"partition", 'p', CMD_ARG_INT, 0, "this partition (default: by key, as Java clients do)"},
-    {"file", 'F', CMD_ARG_FILE, 0, "the whole file as one message"},
-    {"delimiter", 'D', CMD_ARG_STRING, 0, "split stdin at this byte rather than at newlines"},
-    {"null-value", 0, CMD_ARG_NONE, 0, "a tombstone (null value)"},
-    {"input", 0, CMD_ARG_FORMAT, 0, "text (default) or json: lines as `tail -o json` prints them"},
-    {0},
+	{ "key", 'k', CMD_ARG_STRING, 0, "the key of every message" },
+	{ "header", 'H', CMD_ARG_STRING, CMD_OPT_REPEAT, "a header name=value on every message" },
+	{ "partition", 'p', CMD_ARG_INT, 0, "this partition (default: by key, as Java clients do)" },
+	{ "file", 'F', CMD_ARG_FILE, 0, "the whole file as one message" },
+	{ "delimiter", 'D', CMD_ARG_STRING, 0, "split stdin at this byte rather than at newlines" },
+	{ "null-value", 0, CMD_ARG_NONE, 0, "a tombstone (null value)" },
+	{ "input", 0, CMD_ARG_FORMAT, 0, "text (default) or json: lines as `tail -o json` prints them" },
+	{ 0 },
 };
 
 const struct cmd_entry cmd_tail_table[] = {
-    {
-        .name = "tail",
-        .group = "messages",
-        .args = tail_args,
-        .opts = tail_opts,
-        .help = "stream a topic's messages (never joins a group, never commits)",
-        .doc = "One line per message: -o table (time, partition, offset, key, size, value), -o json "
-               "({topic, partition, offset, timestamp, timestamp_type, key, key_encoding?, headers: [{name, "
-               "value, encoding?}], value, encoding?}: JSON values embedded, UTF-8 as strings, other bytes "
-               "base64), -o raw (value bytes and a delimiter). The summary goes to stderr: {topic, shown, "
-               "skipped, reason, partitions: [{partition, start, end, next}], message}. See docs/tail.md.",
-        .flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER | CMD_STREAM,
-        .exec = cmd_tail_exec,
-    },
-    {
-        .name = "produce",
-        .group = "messages",
-        .args = produce_args,
-        .opts = produce_opts,
-        .help = "produce messages: VALUE, --file, --null-value, or stdin lines (--input json replays a tail)",
-        .doc = "-o json prints {topic, partition, offset, n} per delivered message (n: its place in the "
-               "input), in delivery order. The summary goes to stderr: {topic, produced, partition?, offset?, "
-               "message}.",
-        .flags = CMD_NEEDS_CLUSTER | CMD_STREAM,
-        .exec = cmd_produce_exec,
-    },
-    {0},
+	{
+		.name = "tail",
+		.group = "messages",
+		.args = tail_args,
+		.opts = tail_opts,
+		.help = "stream a topic's messages (never joins a group, never commits)",
+		.doc = "One line per message: -o table (time, partition, offset, key, size, value), -o json "
+		       "({topic, partition, offset, timestamp, timestamp_type, key, key_encoding?, headers: [{name, "
+		       "value, encoding?}], value, encoding?}: JSON values embedded, UTF-8 as strings, other bytes "
+		       "base64), -o raw (value bytes and a delimiter). The summary goes to stderr: {topic, shown, "
+		       "skipped, reason, partitions: [{partition, start, end, next}], message}. See docs/tail.md.",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER | CMD_STREAM,
+		.exec = cmd_tail_exec,
+	},
+	{
+		.name = "produce",
+		.group = "messages",
+		.args = produce_args,
+		.opts = produce_opts,
+		.help = "produce messages: VALUE, --file, --null-value, or stdin lines (--input json replays a tail)",
+		.doc = "-o json prints {topic, partition, offset, n} per delivered message (n: its place in the "
+		       "input), in delivery order. The summary goes to stderr: {topic, produced, partition?, offset?, "
+		       "message}.",
+		.flags = CMD_NEEDS_CLUSTER | CMD_STREAM,
+		.exec = cmd_produce_exec,
+	},
+	{ 0 },
 };

@@ -49,7 +49,7 @@ const char *conf_get(const struct conf *c, const char *key)
 
 bool conf_is_secret(const char *key)
 {
-	static const char *const words[] = {"password", "secret", "token", "jaas", ".pem", "key.pem", "credential"};
+	static const char *const words[] = { "password", "secret", "token", "jaas", ".pem", "key.pem", "credential" };
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strcasestr(key, words[i]))
 			return true;
@@ -106,11 +106,22 @@ static char *conf_jaas_value(const char *jaas, const char *name)
 /* Java client keys that librdkafka has no use for: skipped with a note. */
 static bool conf_java_only(const char *key)
 {
-	static const char *const keys[] = {"key.serializer", "value.serializer", "key.deserializer",
-		"value.deserializer", "ssl.truststore.password",
-		"sasl.login.callback.handler.class", "sasl.client.callback.handler.class", "ssl.protocol",
-		"ssl.enabled.protocols", "ssl.trustmanager.algorithm", "ssl.keymanager.algorithm", "sasl.login.class",
-		"schema.registry.url", "basic.auth.credentials.source", "basic.auth.user.info", "default.api.timeout.ms"};
+	static const char *const keys[] = { "key.serializer",
+					    "value.serializer",
+					    "key.deserializer",
+					    "value.deserializer",
+					    "ssl.truststore.password",
+					    "sasl.login.callback.handler.class",
+					    "sasl.client.callback.handler.class",
+					    "ssl.protocol",
+					    "ssl.enabled.protocols",
+					    "ssl.trustmanager.algorithm",
+					    "ssl.keymanager.algorithm",
+					    "sasl.login.class",
+					    "schema.registry.url",
+					    "basic.auth.credentials.source",
+					    "basic.auth.user.info",
+					    "default.api.timeout.ms" };
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (strcmp(key, keys[i]) == 0)
 			return true;
@@ -127,7 +138,8 @@ static int conf_translate(struct conf *c, const struct conf *in, const char *ori
 		if (strcmp(k, "sasl.jaas.config") == 0) {
 			if (strstr(v, "OAuthBearerLoginModule")) {
 				conf_warn(c, xasprintf("%s: OAUTHBEARER login module skipped: set sasl.oauthbearer.* "
-						       "properties with -X instead", origin));
+						       "properties with -X instead",
+						       origin));
 				continue;
 			}
 			char *user = conf_jaas_value(v, "username"), *pass = conf_jaas_value(v, "password");
@@ -139,16 +151,18 @@ static int conf_translate(struct conf *c, const struct conf *in, const char *ori
 			free(pass);
 		} else if (strcmp(k, "ssl.truststore.location") == 0) {
 			if (ts_type && strcasecmp(ts_type, "PEM") != 0) {
-				*cause = xasprintf("%s: ssl.truststore.location is a %s store, which librdkafka cannot read: "
-						   "export the CA as PEM (Strimzi: the ca.crt of the cluster CA secret) "
-						   "and pass it with --ca",
-						   origin, ts_type);
+				*cause = xasprintf(
+					"%s: ssl.truststore.location is a %s store, which librdkafka cannot read: "
+					"export the CA as PEM (Strimzi: the ca.crt of the cluster CA secret) "
+					"and pass it with --ca",
+					origin, ts_type);
 				return -1;
 			}
 			if (!ts_type && (strstr(v, ".jks") || strstr(v, ".p12"))) {
-				*cause = xasprintf("%s: %s looks like a JKS or PKCS12 truststore, which librdkafka cannot read: "
-						   "pass the CA certificate as PEM with --ca",
-						   origin, v);
+				*cause = xasprintf(
+					"%s: %s looks like a JKS or PKCS12 truststore, which librdkafka cannot read: "
+					"pass the CA certificate as PEM with --ca",
+					origin, v);
 				return -1;
 			}
 			conf_set(c, "ssl.ca.location", v);
@@ -159,9 +173,10 @@ static int conf_translate(struct conf *c, const struct conf *in, const char *ori
 				conf_set(c, "ssl.certificate.location", v);
 				conf_set(c, "ssl.key.location", v);
 			} else if (ks_type && strcasecmp(ks_type, "PKCS12") != 0) {
-				*cause = xasprintf("%s: ssl.keystore.location is a %s store, which librdkafka cannot read: "
-						   "use the PKCS12 file (Strimzi: user.p12) or --cert and --key PEM files",
-						   origin, ks_type);
+				*cause = xasprintf(
+					"%s: ssl.keystore.location is a %s store, which librdkafka cannot read: "
+					"use the PKCS12 file (Strimzi: user.p12) or --cert and --key PEM files",
+					origin, ks_type);
 				return -1;
 			} else {
 				conf_set(c, "ssl.keystore.location", v);
@@ -188,7 +203,7 @@ static int conf_translate(struct conf *c, const struct conf *in, const char *ori
 
 int conf_apply_properties(struct conf *c, const char *text, const char *origin, char **cause)
 {
-	struct conf in = {0};
+	struct conf in = { 0 };
 	struct sbuf line = SBUF_INIT;
 	int lineno = 0, rc = 0;
 	for (const char *p = text; *p;) {
@@ -261,11 +276,9 @@ int conf_set_option(struct conf *c, const char *option, const char *value, char 
 	static const struct {
 		const char *option, *key;
 	} direct[] = {
-		{"ca", "ssl.ca.location"},
-		{"cert", "ssl.certificate.location"},
-		{"key", "ssl.key.location"},
-		{"sasl-mechanism", "sasl.mechanism"},
-		{"user", "sasl.username"},
+		{ "ca", "ssl.ca.location" },   { "cert", "ssl.certificate.location" },
+		{ "key", "ssl.key.location" }, { "sasl-mechanism", "sasl.mechanism" },
+		{ "user", "sasl.username" },
 	};
 	for (size_t i = 0; i < sizeof(direct) / sizeof(direct[0]); i++)
 		if (strcmp(option, direct[i].option) == 0) {
@@ -314,8 +327,9 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 	if (f == NULL) {
 		if (name == NULL && errno == ENOENT)
 			return 0;
-		*cause = xasprintf("profile `%s` wanted, but %s cannot be read (%s): create it, or drop -p/KCON_PROFILE",
-				   name ? name : "", path, strerror(errno));
+		*cause =
+			xasprintf("profile `%s` wanted, but %s cannot be read (%s): create it, or drop -p/KCON_PROFILE",
+				  name ? name : "", path, strerror(errno));
 		return -1;
 	}
 	json_t *root = json_loadf(f, 0, &jerr);
@@ -347,8 +361,13 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 	static const struct {
 		const char *field, *option;
 	} fields[] = {
-		{"bootstrap", "bootstrap"}, {"ca", "ca"}, {"cert", "cert"}, {"key", "key"},
-		{"sasl_mechanism", "sasl-mechanism"}, {"user", "user"}, {"password_file", "password-file"},
+		{ "bootstrap", "bootstrap" },
+		{ "ca", "ca" },
+		{ "cert", "cert" },
+		{ "key", "key" },
+		{ "sasl_mechanism", "sasl-mechanism" },
+		{ "user", "user" },
+		{ "password_file", "password-file" },
 	};
 	const char *pf = json_string_value(json_object_get(p, "properties_file"));
 	if (pf && conf_load_properties(c, pf, cause) < 0)
@@ -360,7 +379,8 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 	}
 	const char *k;
 	json_t *v;
-	json_object_foreach(json_object_get(p, "properties"), k, v) {
+	json_object_foreach(json_object_get(p, "properties"), k, v)
+	{
 		if (!json_is_string(v)) {
 			*cause = xasprintf("%s: profile `%s`: property %s must be a string", path, name, k);
 			goto out;

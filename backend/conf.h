@@ -18,7 +18,7 @@ struct conf {
 	char *bootstrap;         /* host:port,... or NULL */
 	struct conf_prop *props; /* librdkafka properties */
 	size_t nprops;
-	char *profile; /* the profile used, or NULL */
+	char *profile;   /* the profile used, or NULL */
 	char **warnings; /* things skipped on the way (Java-only keys), NULL-terminated */
 	size_t nwarnings;
 };

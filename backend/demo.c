@@ -39,18 +39,18 @@ static const struct demo_topic {
 	int partitions;
 	int rate;
 } demo_topics[] = {
-	{"orders", 6, 40},
-	{"payments", 3, 30},
-	{"credit.scores", 12, 40},
-	{"ingest.events", 24, 60},
+	{ "orders", 6, 40 },
+	{ "payments", 3, 30 },
+	{ "credit.scores", 12, 40 },
+	{ "ingest.events", 24, 60 },
 };
 #define DEMO_NTOPICS (sizeof(demo_topics) / sizeof(demo_topics[0]))
 
 /* The groups: fraud-detector handles one message per tick (20/s of 40/s), payments-ledger all. */
-static const char *const demo_group_names[] = {"fraud-detector", "payments-ledger"};
+static const char *const demo_group_names[] = { "fraud-detector", "payments-ledger" };
 #define DEMO_FRAUD_TOPIC  2 /* credit.scores in demo_topics */
 #define DEMO_LEDGER_TOPIC 1 /* payments */
-static const size_t demo_group_topics[] = {DEMO_FRAUD_TOPIC, DEMO_LEDGER_TOPIC};
+static const size_t demo_group_topics[] = { DEMO_FRAUD_TOPIC, DEMO_LEDGER_TOPIC };
 
 #define DEMO_RECENT 64 /* recent orders that payments refer to */
 
@@ -124,7 +124,7 @@ static void demo_poke(const struct demo *d)
 	const char *colon = d->bootstrap ? strchr(d->bootstrap, ':') : NULL;
 	if (colon == NULL)
 		return;
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1)) };
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -258,7 +258,7 @@ static int demo_create(struct demo *d, const struct demo_new_topic *topics, size
 	struct demo_job *j = demo_job_new(d, demo_job_create);
 	j->topics = xcalloc(n, sizeof(*j->topics));
 	for (size_t i = 0; i < n; i++)
-		j->topics[i] = (struct demo_new_topic){xstrdup(topics[i].name), topics[i].partitions, topics[i].rf};
+		j->topics[i] = (struct demo_new_topic){ xstrdup(topics[i].name), topics[i].partitions, topics[i].rf };
 	j->ntopics = n;
 	int rc = CMD_OK;
 	int deadline = atomic_load(&demo_mock_ms);
@@ -275,8 +275,8 @@ static int demo_create(struct demo *d, const struct demo_new_topic *topics, size
 		rc = err_set(e, CMD_FAILED, "`topic describe` shows it; pick another name", "topic `%s` already exists",
 			     name);
 	} else if (j->err) {
-		rc = err_set(e, CMD_FAILED, NULL, "the embedded demo cluster cannot create topic `%s`: %s",
-			     name, rd_kafka_err2str(j->err));
+		rc = err_set(e, CMD_FAILED, NULL, "the embedded demo cluster cannot create topic `%s`: %s", name,
+			     rd_kafka_err2str(j->err));
 	}
 	demo_job_unref(j);
 	return rc;
@@ -310,21 +310,23 @@ static void demo_produce(struct demo *d, const char *topic, const char *key, con
 	/* A full queue drops the message: this is demo traffic. */
 	rd_kafka_producev(d->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
 			  RD_KAFKA_V_KEY(key, strlen(key)), RD_KAFKA_V_VALUE((void *)json, strlen(json)),
-			  RD_KAFKA_V_TIMESTAMP(d->ts_ms),
-			  RD_KAFKA_V_HEADER("source", source, -1), RD_KAFKA_V_HEADER("trace-id", trace, -1),
+			  RD_KAFKA_V_TIMESTAMP(d->ts_ms), RD_KAFKA_V_HEADER("source", source, -1),
+			  RD_KAFKA_V_HEADER("trace-id", trace, -1),
 			  RD_KAFKA_V_HEADER("content-type", "application/json", -1), RD_KAFKA_V_END);
 }
 
-static const char *const demo_currencies[] = {"EUR", "EUR", "EUR", "USD", "USD", "GBP", "CHF"};
-static const char *const demo_channels[] = {"web", "web", "ios", "android", "store"};
-static const char *const demo_methods[] = {"card", "card", "card", "sepa_debit", "paypal", "apple_pay"};
-static const char *const demo_event_types[] = {"page_view", "page_view", "page_view", "click",
-					       "search",    "add_to_cart", "checkout"};
+static const char *const demo_currencies[] = { "EUR", "EUR", "EUR", "USD", "USD", "GBP", "CHF" };
+static const char *const demo_channels[] = { "web", "web", "ios", "android", "store" };
+static const char *const demo_methods[] = { "card", "card", "card", "sepa_debit", "paypal", "apple_pay" };
+static const char *const demo_event_types[] = { "page_view", "page_view",   "page_view", "click",
+						"search",    "add_to_cart", "checkout" };
 
 static void demo_order(struct demo *d)
 {
 	char key[16], json[512], now[32];
-	struct demo_order o = {.id = ++d->orders, .customer = demo_rand(d, 5000), .currency = DEMO_PICK(d, demo_currencies)};
+	struct demo_order o = { .id = ++d->orders,
+				.customer = demo_rand(d, 5000),
+				.currency = DEMO_PICK(d, demo_currencies) };
 	/* Mostly small baskets, now and then a large one. */
 	o.cents = 499 + demo_rand(d, 15000) + (demo_rand(d, 40) == 0 ? demo_rand(d, 250000) : 0);
 	d->recent[d->nrecent++ % DEMO_RECENT] = o;
@@ -386,7 +388,7 @@ static void demo_event(struct demo *d)
 	demo_produce(d, "ingest.events", key, device % 3 ? "edge-collector" : "mobile-gateway", json);
 }
 
-static void (*const demo_makers[DEMO_NTOPICS])(struct demo *d) = {demo_order, demo_payment, demo_score, demo_event};
+static void (*const demo_makers[DEMO_NTOPICS])(struct demo *d) = { demo_order, demo_payment, demo_score, demo_event };
 
 /* The messages due in dt ms at each topic's rate; acc carries the fractions over. */
 static void demo_tick(struct demo *d, int64_t acc[DEMO_NTOPICS], int64_t dt)
@@ -422,7 +424,7 @@ static bool demo_consume(rd_kafka_t *rk)
 static void *demo_traffic_main(void *arg)
 {
 	struct demo *d = arg;
-	int64_t acc[DEMO_NTOPICS] = {0}, last = clock_mono_ms();
+	int64_t acc[DEMO_NTOPICS] = { 0 }, last = clock_mono_ms();
 	pthread_mutex_lock(&d->lock);
 	while (!d->stop) {
 		pthread_mutex_unlock(&d->lock);
@@ -490,7 +492,8 @@ static rd_kafka_topic_partition_list_t *demo_partitions(size_t topic, const int6
 	const struct demo_topic *t = &demo_topics[topic];
 	rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(t->partitions);
 	for (int p = 0; p < t->partitions; p++)
-		rd_kafka_topic_partition_list_add(parts, t->name, p)->offset = offsets ? offsets[p] : RD_KAFKA_OFFSET_STORED;
+		rd_kafka_topic_partition_list_add(parts, t->name, p)->offset =
+			offsets ? offsets[p] : RD_KAFKA_OFFSET_STORED;
 	return parts;
 }
 
@@ -532,7 +535,7 @@ static int demo_assign(rd_kafka_t *rk, const char *group, size_t topic, struct e
  */
 static void demo_backlog(struct demo *d)
 {
-	int64_t acc[DEMO_NTOPICS] = {0}, now = clock_wall_ms();
+	int64_t acc[DEMO_NTOPICS] = { 0 }, now = clock_wall_ms();
 	/* Metadata first: topics first seen in a produce wait for the next 1 s metadata scan. */
 	const struct rd_kafka_metadata *md = NULL;
 	if (rd_kafka_metadata(d->producer, 1, NULL, &md, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR)
@@ -548,9 +551,10 @@ static void demo_backlog(struct demo *d)
 static void demo_teardown(struct demo_job *j)
 {
 	struct demo *d = j->d;
-	/* A topic creation that outlived its deadline still uses the mock: wait for it (bounded by our own watchdog). */
+	/* A topic creation that outlived its deadline still uses the mock: wait for it (bounded by our own watchdog).
+	 */
 	while (atomic_load(&d->jobs) > 0)
-		nanosleep(&(struct timespec){0, 5 * 1000000}, NULL);
+		nanosleep(&(struct timespec){ 0, 5 * 1000000 }, NULL);
 	if (d->traffic_started)
 		pthread_join(d->traffic, NULL);
 	if (d->fraud)
@@ -611,7 +615,7 @@ struct demo *demo_start(struct err *e)
 	/* Topics before traffic: the mock would make them on first produce with its own defaults. */
 	struct demo_new_topic seed[DEMO_NTOPICS];
 	for (size_t i = 0; i < DEMO_NTOPICS; i++)
-		seed[i] = (struct demo_new_topic){demo_topics[i].name, demo_topics[i].partitions, DEMO_BROKERS};
+		seed[i] = (struct demo_new_topic){ demo_topics[i].name, demo_topics[i].partitions, DEMO_BROKERS };
 	if (demo_create(d, seed, DEMO_NTOPICS, e) != CMD_OK)
 		goto fail;
 
@@ -663,7 +667,8 @@ int demo_topic_create(struct demo *d, const char *name, int partitions, int rf, 
 {
 	if (!demo_topic_name_ok(name)) {
 		char *safe = escape_str(name);
-		err_set(e, CMD_FAILED, "topic names are 1 to 249 of a-z A-Z 0-9 . _ -", "invalid topic name `%s`", safe);
+		err_set(e, CMD_FAILED, "topic names are 1 to 249 of a-z A-Z 0-9 . _ -", "invalid topic name `%s`",
+			safe);
 		free(safe);
 		return CMD_FAILED;
 	}
@@ -671,14 +676,15 @@ int demo_topic_create(struct demo *d, const char *name, int partitions, int rf, 
 		return err_set(e, CMD_FAILED, "the demo cluster has 3 brokers: use -r 3 or leave -r out",
 			       "replication factor %d is more than the demo's %d brokers", rf, DEMO_BROKERS);
 	if (rf != DEMO_BROKERS) /* 2.0.2's mock ignores it and replicates to every broker */
-		return err_set(e, CMD_FAILED, "use -r 3 or leave -r out on the demo, or try it on a real cluster",
-			       "the embedded demo cluster puts every partition on all %d brokers (librdkafka 2.0.2's mock "
-			       "cluster ignores the replication factor)",
-			       DEMO_BROKERS);
+		return err_set(
+			e, CMD_FAILED, "use -r 3 or leave -r out on the demo, or try it on a real cluster",
+			"the embedded demo cluster puts every partition on all %d brokers (librdkafka 2.0.2's mock "
+			"cluster ignores the replication factor)",
+			DEMO_BROKERS);
 	if (partitions < 1 || partitions > DEMO_MAX_PARTS)
 		return err_set(e, CMD_FAILED, "the demo cluster takes 1 to 1000 partitions per topic",
 			       "the embedded demo cluster cannot make a topic of %d partitions", partitions);
-	struct demo_new_topic t = {name, partitions, rf};
+	struct demo_new_topic t = { name, partitions, rf };
 	return demo_create(d, &t, 1, e);
 }
 

@@ -8,18 +8,18 @@
 static const struct {
 	uint32_t lo, hi;
 } escape_deny[] = {
-	{0x0080, 0x009f},   /* C1 controls, including CSI U+009B */
-	{0x00ad, 0x00ad},   /* soft hyphen */
-	{0x0600, 0x0605},   {0x061c, 0x061c}, /* Arabic letter mark */
-	{0x06dd, 0x06dd},   {0x070f, 0x070f},   {0x0890, 0x0891}, {0x08e2, 0x08e2},
-	{0x180e, 0x180e},   /* Mongolian vowel separator */
-	{0x200b, 0x200f},   /* zero width space .. right-to-left mark */
-	{0x2028, 0x202e},   /* line/paragraph separators, LRE RLE PDF LRO RLO */
-	{0x2060, 0x206f},   /* word joiner .. LRI RLI FSI PDI, deprecated format */
-	{0xfeff, 0xfeff},   /* byte order mark */
-	{0xfff9, 0xfffb},   /* interlinear annotation */
-	{0x110bd, 0x110bd}, {0x110cd, 0x110cd}, {0x13430, 0x1343f}, {0x1bca0, 0x1bca3},
-	{0x1d173, 0x1d17a}, {0xe0000, 0xe007f}, /* tags */
+	{ 0x0080, 0x009f },                       /* C1 controls, including CSI U+009B */
+	{ 0x00ad, 0x00ad },                       /* soft hyphen */
+	{ 0x0600, 0x0605 },   { 0x061c, 0x061c }, /* Arabic letter mark */
+	{ 0x06dd, 0x06dd },   { 0x070f, 0x070f },   { 0x0890, 0x0891 },
+	{ 0x08e2, 0x08e2 },   { 0x180e, 0x180e }, /* Mongolian vowel separator */
+	{ 0x200b, 0x200f },                       /* zero width space .. right-to-left mark */
+	{ 0x2028, 0x202e },                       /* line/paragraph separators, LRE RLE PDF LRO RLO */
+	{ 0x2060, 0x206f },                       /* word joiner .. LRI RLI FSI PDI, deprecated format */
+	{ 0xfeff, 0xfeff },                       /* byte order mark */
+	{ 0xfff9, 0xfffb },                       /* interlinear annotation */
+	{ 0x110bd, 0x110bd }, { 0x110cd, 0x110cd }, { 0x13430, 0x1343f },
+	{ 0x1bca0, 0x1bca3 }, { 0x1d173, 0x1d17a }, { 0xe0000, 0xe007f }, /* tags */
 };
 
 bool escape_cp_allowed(uint32_t cp)

@@ -61,9 +61,9 @@ static int lag_bad(char **cause, const char *fmt, const char *s)
 int lag_parse_datetime(const char *s, int64_t *ms, char **cause)
 {
 	static const char *const bad =
-	    "`%s` is not an ISO 8601 date-time: write 2024-05-01T12:00:00Z (UTC when no zone "
-	    "is given) or 2024-05-01T14:00:00+02:00";
-	struct tm tm = {0};
+		"`%s` is not an ISO 8601 date-time: write 2024-05-01T12:00:00Z (UTC when no zone "
+		"is given) or 2024-05-01T14:00:00+02:00";
+	struct tm tm = { 0 };
 	int y, mo, d, h = 0, mi = 0, sec = 0, frac = 0;
 	const char *p = s;
 	if ((p = lag_digits(p, 4, &y)) == NULL || *p++ != '-' || (p = lag_digits(p, 2, &mo)) == NULL || *p++ != '-' ||
@@ -132,11 +132,11 @@ static const char *lag_duration_part(const char *p, const char *const *units, co
 int lag_parse_duration(const char *s, int64_t *ms, char **cause)
 {
 	static const char *const bad =
-	    "`%s` is not a duration: write ISO 8601 (P1DT2H, PT30M) or short (1h30m, 2d, 90s, -1h)";
-	static const char *const date_units[] = {"W", "D", NULL}, *const time_units[] = {"H", "M", "S", NULL},
-	                         *const short_units[] = {"ms", "w", "d", "h", "m", "s", NULL};
-	static const int64_t date_ms[] = {7 * 86400000LL, 86400000LL}, time_ms[] = {3600000LL, 60000LL, 1000LL},
-	                     short_ms[] = {1, 7 * 86400000LL, 86400000LL, 3600000LL, 60000LL, 1000LL};
+		"`%s` is not a duration: write ISO 8601 (P1DT2H, PT30M) or short (1h30m, 2d, 90s, -1h)";
+	static const char *const date_units[] = { "W", "D", NULL }, *const time_units[] = { "H", "M", "S", NULL },
+				 *const short_units[] = { "ms", "w", "d", "h", "m", "s", NULL };
+	static const int64_t date_ms[] = { 7 * 86400000LL, 86400000LL }, time_ms[] = { 3600000LL, 60000LL, 1000LL },
+			     short_ms[] = { 1, 7 * 86400000LL, 86400000LL, 3600000LL, 60000LL, 1000LL };
 	const char *p = s;
 	*ms = 0;
 	if (*p == '-')
@@ -263,17 +263,17 @@ char *lag_assignment_text(struct lag_tp *tps, int n)
 }
 
 struct lag_plan_row *lag_plan_add(struct lag_plan *p, const char *topic, int32_t partition, int64_t current,
-                                  int64_t want)
+				  int64_t want)
 {
 	p->rows = xreallocarray(p->rows, (size_t)p->n + 1, sizeof(*p->rows));
 	struct lag_plan_row *r = &p->rows[p->n++];
-	*r = (struct lag_plan_row){.topic = xstrdup(topic),
-	                           .partition = partition,
-	                           .current = current,
-	                           .want = want,
-	                           .start = -1,
-	                           .end = -1,
-	                           .next = want};
+	*r = (struct lag_plan_row){ .topic = xstrdup(topic),
+				    .partition = partition,
+				    .current = current,
+				    .want = want,
+				    .start = -1,
+				    .end = -1,
+				    .next = want };
 	return r;
 }
 
@@ -375,7 +375,7 @@ int lag_plan_parse_csv(const char *text, struct lag_plan *p, char **cause)
 		if (n <= col_new || !topic_ok || !lag_csv_int(f[1], 0, &part) || part > INT32_MAX ||
 		    !lag_csv_int(f[col_new], 0, &off)) {
 			*cause = xasprintf("line %d: expected topic,partition,%s with a topic name and whole numbers",
-			                   lineno, col_new == 2 ? "offset" : "current,new,...");
+					   lineno, col_new == 2 ? "offset" : "current,new,...");
 			rc = -1;
 			break;
 		}

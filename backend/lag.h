@@ -78,7 +78,7 @@ struct lag_plan {
 
 /** @brief Appends a row (topic copied) with current, want, start and end; next is computed later. */
 struct lag_plan_row *lag_plan_add(struct lag_plan *p, const char *topic, int32_t partition, int64_t current,
-                                  int64_t want);
+				  int64_t want);
 /** @brief Clamps every row's want into its [start, end] (where known), setting next and clamped. */
 void lag_plan_clamp(struct lag_plan *p);
 /** @brief Sorts rows by topic, then partition. */

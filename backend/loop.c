@@ -63,7 +63,7 @@ struct loop {
 };
 
 /* The write end of the signal self-pipe; one per process, since handlers get no context. */
-static int loop_sig_pipe[2] = {-1, -1};
+static int loop_sig_pipe[2] = { -1, -1 };
 
 static int loop_pipe(int p[2], char **cause)
 {
@@ -120,7 +120,7 @@ void loop_signals(struct loop *l, const int *signals, loop_signal_cb cb, void *u
 	l->sig_cb = cb;
 	l->sig_ud = ud;
 	for (const int *s = signals; *s && l->nsigs < (int)(sizeof(l->sigs) / sizeof(l->sigs[0])); s++) {
-		struct sigaction sa = {.sa_handler = loop_on_signal, .sa_flags = SA_RESTART};
+		struct sigaction sa = { .sa_handler = loop_on_signal, .sa_flags = SA_RESTART };
 		sigemptyset(&sa.sa_mask);
 		if (sigaction(*s, &sa, &l->old[l->nsigs]) == 0)
 			l->sigs[l->nsigs++] = *s;
@@ -145,7 +145,7 @@ void loop_fd_add(struct loop *l, int fd, short events, loop_fd_cb cb, void *ud)
 {
 	loop_fd_remove(l, fd);
 	l->fds = xreallocarray(l->fds, (size_t)l->nfds + 1, sizeof(*l->fds));
-	l->fds[l->nfds++] = (struct loop_fd){fd, events, cb, ud};
+	l->fds[l->nfds++] = (struct loop_fd){ fd, events, cb, ud };
 }
 
 void loop_fd_remove(struct loop *l, int fd)
@@ -162,7 +162,7 @@ unsigned loop_timer_add(struct loop *l, int ms, loop_timer_cb cb, void *ud)
 {
 	l->timers = xreallocarray(l->timers, (size_t)l->ntimers + 1, sizeof(*l->timers));
 	unsigned id = ++l->next_timer;
-	l->timers[l->ntimers++] = (struct loop_timer){id, clock_mono_ms() + (ms < 0 ? 0 : ms), cb, ud};
+	l->timers[l->ntimers++] = (struct loop_timer){ id, clock_mono_ms() + (ms < 0 ? 0 : ms), cb, ud };
 	return id;
 }
 
@@ -277,7 +277,7 @@ static void loop_pump(struct loop *l)
 void loop_run_command(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, void *ud)
 {
 	struct loop_job *j = xcalloc(1, sizeof(*j));
-	*j = (struct loop_job){ctx, done, ud, NULL};
+	*j = (struct loop_job){ ctx, done, ud, NULL };
 	if (l->tail)
 		l->tail->next = j;
 	else
@@ -326,10 +326,10 @@ bool loop_once(struct loop *l, int max_ms)
 	}
 	int n = l->nfds + 2;
 	struct pollfd *p = xcalloc((size_t)n, sizeof(*p));
-	p[0] = (struct pollfd){.fd = l->wake[0], .events = POLLIN};
-	p[1] = (struct pollfd){.fd = l->nsigs ? loop_sig_pipe[0] : -1, .events = POLLIN};
+	p[0] = (struct pollfd){ .fd = l->wake[0], .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = l->nsigs ? loop_sig_pipe[0] : -1, .events = POLLIN };
 	for (int i = 0; i < l->nfds; i++)
-		p[i + 2] = (struct pollfd){.fd = l->fds[i].fd, .events = l->fds[i].events};
+		p[i + 2] = (struct pollfd){ .fd = l->fds[i].fd, .events = l->fds[i].events };
 	int rc = poll(p, (nfds_t)n, timeout);
 	if (rc > 0) {
 		if (p[1].revents) {

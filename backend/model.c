@@ -48,7 +48,8 @@ struct model *model_new(const struct rd_kafka_metadata *md, const char *cluster_
 	size_t pool = 0;
 	for (int t = 0; t < md->topic_cnt; t++)
 		for (int p = 0; p < md->topics[t].partition_cnt; p++)
-			pool += (size_t)md->topics[t].partitions[p].replica_cnt + (size_t)md->topics[t].partitions[p].isr_cnt;
+			pool += (size_t)md->topics[t].partitions[p].replica_cnt +
+				(size_t)md->topics[t].partitions[p].isr_cnt;
 	m->pool = xcalloc(pool, sizeof(int32_t));
 	int32_t *next = m->pool;
 
@@ -121,12 +122,12 @@ void model_unref(struct model **mp)
 
 const struct model_topic *model_topic_find(const struct model *m, const char *name)
 {
-	struct model_topic key = {.name = (char *)name};
+	struct model_topic key = { .name = (char *)name };
 	return bsearch(&key, m->topics, (size_t)m->ntopics, sizeof(*m->topics), model_cmp_topic);
 }
 
 const struct model_broker *model_broker_find(const struct model *m, int32_t id)
 {
-	struct model_broker key = {.id = id};
+	struct model_broker key = { .id = id };
 	return bsearch(&key, m->brokers, (size_t)m->nbrokers, sizeof(*m->brokers), model_cmp_broker);
 }

@@ -12,7 +12,7 @@
 
 int msg_encoding_parse(const char *s)
 {
-	static const char *const names[] = {"auto", "text", "hex", "base64"};
+	static const char *const names[] = { "auto", "text", "hex", "base64" };
 	for (int i = 0; i < 4; i++)
 		if (strcmp(s, names[i]) == 0)
 			return i;
@@ -54,7 +54,7 @@ void msg_int(struct sbuf *sb, int64_t v)
 static void msg_u_escape(struct sbuf *sb, uint32_t cp)
 {
 	static const char hex[] = "0123456789abcdef";
-	char b[6] = {'\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15], hex[cp & 15]};
+	char b[6] = { '\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15], hex[cp & 15] };
 	sbuf_addn(sb, b, 6);
 }
 
@@ -84,7 +84,7 @@ static bool msg_plain8(const unsigned char *p)
 	if (w & high)
 		return false; /* not ASCII */
 	return !(((w - ones * 0x20) & ~w & high) | msg_haszero(w ^ (ones * '"')) | msg_haszero(w ^ (ones * '\\')) |
-	         msg_haszero(w ^ (ones * 0x7f)));
+		 msg_haszero(w ^ (ones * 0x7f)));
 }
 
 /* Appends a JSON string of buf; false (sb unchanged) when strict and buf is not UTF-8. */
@@ -318,7 +318,7 @@ static bool scan_value(struct msg_scan *j)
 
 bool msg_json_embeddable(const void *buf, size_t len)
 {
-	struct msg_scan j = {.s = buf, .len = len, .strict = true};
+	struct msg_scan j = { .s = buf, .len = len, .strict = true };
 	if (len < 2 || (j.s[0] != '{' && j.s[0] != '['))
 		return false;
 	return scan_value(&j) && j.i == len;
@@ -392,7 +392,7 @@ static int msg_hexdigit(char c)
 	return c >= '0' && c <= '9'   ? c - '0'
 	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
 	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
-	                              : -1;
+				      : -1;
 }
 
 int msg_unhex(struct sbuf *out, const char *s, size_t len)
@@ -450,7 +450,7 @@ static void msg_json_encoding(struct sbuf *sb, const char *field, const char *en
 
 void msg_json(struct sbuf *sb, const struct msg *m, enum msg_encoding enc)
 {
-	static const char *const ts_types[] = {NULL, "create_time", "log_append_time"};
+	static const char *const ts_types[] = { NULL, "create_time", "log_append_time" };
 	sbuf_add(sb, "{\"topic\":");
 	msg_json_string(sb, m->topic, strlen(m->topic));
 	sbuf_add(sb, ",\"partition\":");
@@ -625,7 +625,7 @@ static bool msg_members(struct msg_scan *j, struct msg_span *keys, struct msg_sp
 		size_t k = j->i;
 		if (!scan_string(j))
 			return false;
-		struct msg_span key = {j->s + k, j->i - k};
+		struct msg_span key = { j->s + k, j->i - k };
 		scan_ws(j);
 		if (j->i >= j->len || j->s[j->i++] != ':')
 			return false;
@@ -635,7 +635,7 @@ static bool msg_members(struct msg_scan *j, struct msg_span *keys, struct msg_sp
 			return false;
 		if (*n < max) {
 			keys[*n] = key;
-			vals[*n] = (struct msg_span){j->s + v, j->i - v};
+			vals[*n] = (struct msg_span){ j->s + v, j->i - v };
 			(*n)++;
 		}
 		scan_ws(j);
@@ -651,7 +651,7 @@ static bool msg_members(struct msg_scan *j, struct msg_span *keys, struct msg_sp
 }
 
 static const struct msg_span *msg_member(const struct msg_span *keys, const struct msg_span *vals, int n,
-                                         const char *name)
+					 const char *name)
 {
 	size_t nl = strlen(name);
 	for (int i = 0; i < n; i++)
@@ -667,7 +667,7 @@ static bool msg_span_is(const struct msg_span *v, const char *lit)
 
 /* A string or JSON value with its encoding member into out; *has false for null. */
 static int msg_take_bytes(const struct msg_span *v, const struct msg_span *enc, struct sbuf *out, bool *has,
-                          bool verbatim_json)
+			  bool verbatim_json)
 {
 	*has = false;
 	if (v == NULL || msg_span_is(v, "null"))
@@ -717,7 +717,7 @@ int msg_parse_json(const char *line, size_t len, struct msg_in *in, char **cause
 {
 	struct msg_span keys[16], vals[16];
 	int n;
-	struct msg_scan j = {.s = (const unsigned char *)line, .len = len};
+	struct msg_scan j = { .s = (const unsigned char *)line, .len = len };
 	memset(in, 0, sizeof(*in));
 	in->partition = -1;
 	if (!msg_members(&j, keys, vals, 16, &n) || (scan_ws(&j), j.i != len)) {
@@ -732,17 +732,17 @@ int msg_parse_json(const char *line, size_t len, struct msg_in *in, char **cause
 	}
 	in->partition = (int32_t)part, in->timestamp = ts;
 	if (msg_take_bytes(msg_member(keys, vals, n, "key"), msg_member(keys, vals, n, "key_encoding"), &in->key,
-	                   &in->has_key, false) < 0 ||
+			   &in->has_key, false) < 0 ||
 	    msg_take_bytes(msg_member(keys, vals, n, "value"), msg_member(keys, vals, n, "encoding"), &in->value,
-	                   &in->has_value, true) < 0) {
+			   &in->has_value, true) < 0) {
 		*cause = xstrdup(
-		    "key and value must be null, a string (with \"encoding\": base64 or hex), or JSON for value");
+			"key and value must be null, a string (with \"encoding\": base64 or hex), or JSON for value");
 		msg_in_clear(in);
 		return -1;
 	}
 	const struct msg_span *hs = msg_member(keys, vals, n, "headers");
 	if (hs && !msg_span_is(hs, "null")) {
-		struct msg_scan h = {.s = hs->p, .len = hs->len};
+		struct msg_scan h = { .s = hs->p, .len = hs->len };
 		if (hs->p[0] != '[')
 			goto bad_headers;
 		h.i = 1;
@@ -758,11 +758,11 @@ int msg_parse_json(const char *line, size_t len, struct msg_in *in, char **cause
 			struct sbuf name = SBUF_INIT;
 			bool has_name;
 			int rc = msg_take_bytes(msg_member(hk, hv, hn, "name"), msg_member(hk, hv, hn, "name_encoding"),
-			                        &name, &has_name, false);
+						&name, &has_name, false);
 			mh->name = sbuf_release(&name);
 			if (rc < 0 || !has_name ||
 			    msg_take_bytes(msg_member(hk, hv, hn, "value"), msg_member(hk, hv, hn, "encoding"),
-			                   &mh->value, &mh->has_value, false) < 0)
+					   &mh->value, &mh->has_value, false) < 0)
 				goto bad_headers;
 			scan_ws(&h);
 			if (h.i < h.len && h.s[h.i] == ',') {

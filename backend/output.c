@@ -55,7 +55,8 @@ void output_cell(struct sbuf *sb, json_t *v)
 	case JSON_ARRAY: {
 		size_t i;
 		json_t *e;
-		json_array_foreach(v, i, e) {
+		json_array_foreach(v, i, e)
+		{
 			if (i)
 				sbuf_addc(sb, ',');
 			output_cell(sb, e);
@@ -89,7 +90,8 @@ static struct out_col *output_derive_cols(json_t *rows)
 	const char *k;
 	json_t *v;
 	if (n)
-		json_object_foreach(first, k, v) {
+		json_object_foreach(first, k, v)
+		{
 			if (json_is_object(v))
 				continue;
 			cols[i].key = k;
@@ -157,7 +159,8 @@ static void output_table(struct sbuf *sb, const struct out_col *cols, json_t *ro
 		while (total > (size_t)width + 2) {
 			size_t wide = ncols;
 			for (size_t c = 0; c < ncols; c++)
-				if (shown[c] && !(cols[c].flags & OUT_RIGHT) && w[c] > 8 && (wide == ncols || w[c] > w[wide]))
+				if (shown[c] && !(cols[c].flags & OUT_RIGHT) && w[c] > 8 &&
+				    (wide == ncols || w[c] > w[wide]))
 					wide = c;
 			if (wide == ncols)
 				break;
@@ -231,7 +234,8 @@ static void output_csv(struct sbuf *sb, const struct out_col *cols, json_t *rows
 	sbuf_addc(sb, '\n');
 	size_t r;
 	json_t *row;
-	json_array_foreach(rows, r, row) {
+	json_array_foreach(rows, r, row)
+	{
 		for (size_t c = 0; cols[c].key; c++) {
 			json_t *v = output_lookup(row, cols[c].key);
 			char *s = json_is_null(v) || v == NULL ? xstrdup("") : output_cell_str(v);
@@ -268,14 +272,16 @@ static void output_generic(struct sbuf *sb, enum out_format fmt, json_t *data, i
 	json_t *v;
 	size_t nf = 0;
 	struct out_col *fields = xcalloc(json_object_size(data) + 1, sizeof(*fields));
-	json_object_foreach(data, k, v) {
+	json_object_foreach(data, k, v)
+	{
 		if (!json_is_array(v) || !json_is_object(json_array_get(v, 0)))
 			fields[nf].key = fields[nf].title = k, nf++;
 	}
 	if (fmt == OUT_TABLE)
 		output_fields(sb, fields, data);
 	free(fields);
-	json_object_foreach(data, k, v) {
+	json_object_foreach(data, k, v)
+	{
 		if (!json_is_array(v) || !json_is_object(json_array_get(v, 0)))
 			continue;
 		struct out_col *cols = output_derive_cols(v);

@@ -13,7 +13,7 @@
 #include "sbuf.h"
 
 #define OUT_RIGHT 0x1 /* right-align (numbers) */
-#define OUT_WIDE 0x2  /* dropped first when the table does not fit */
+#define OUT_WIDE  0x2 /* dropped first when the table does not fit */
 
 /** A column or a field: the data key (a.b for nested), its title and flags. */
 struct out_col {
@@ -30,8 +30,8 @@ struct out_table {
 
 /** How a command's data is laid out. */
 struct out_view {
-	const struct out_col *fields;    /* scalars shown as "Title: value" lines; ends with {0}; may be NULL */
-	const struct out_table *tables;  /* ends with {0}; may be NULL */
+	const struct out_col *fields;   /* scalars shown as "Title: value" lines; ends with {0}; may be NULL */
+	const struct out_table *tables; /* ends with {0}; may be NULL */
 };
 
 enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV, OUT_RAW /* message bytes: streaming commands only */ };

@@ -87,7 +87,7 @@ static int parse_escape(struct parse_state *st, struct sbuf *word, char **cause)
 
 int parse_commands(const char *src, struct parse_list *out, char **cause)
 {
-	struct parse_state st = {.p = src, .line = 1, .out = out};
+	struct parse_state st = { .p = src, .line = 1, .out = out };
 	struct sbuf word = SBUF_INIT;
 	bool in_word = false;
 

@@ -60,8 +60,8 @@ char *sample_cluster(struct session *s, struct store *store, const char *key, st
 	char *cause = NULL;
 	char *out = store_cluster(store, key, key ? NULL : s->conf.bootstrap, &cause);
 	if (out == NULL) {
-		err_set(e, CMD_FAILED, key ? "`history sql \"SELECT key FROM cluster\"` lists the clusters" : NULL, "%s",
-			cause);
+		err_set(e, CMD_FAILED, key ? "`history sql \"SELECT key FROM cluster\"` lists the clusters" : NULL,
+			"%s", cause);
 		free(cause);
 	}
 	return out;
@@ -97,9 +97,11 @@ static int sample_groups(struct session *s, struct client *c, const struct model
 		parts = rd_kafka_topic_partition_list_new(64);
 		for (int i = 0; i < m->ntopics; i++)
 			for (int p = 0; !m->topics[i].internal && p < m->topics[i].npartitions; p++)
-				rd_kafka_topic_partition_list_add(parts, m->topics[i].name, m->topics[i].partitions[p].id);
+				rd_kafka_topic_partition_list_add(parts, m->topics[i].name,
+								  m->topics[i].partitions[p].id);
 	}
-	int rc = client_groups_fetch(c, all, k, (s->demo ? 0 : CLIENT_GROUPS_DESCRIBE) | CLIENT_GROUPS_OFFSETS, parts, e);
+	int rc = client_groups_fetch(c, all, k, (s->demo ? 0 : CLIENT_GROUPS_DESCRIBE) | CLIENT_GROUPS_OFFSETS, parts,
+				     e);
 	if (parts)
 		rd_kafka_topic_partition_list_destroy(parts);
 	if (rc != CMD_OK) {
@@ -151,7 +153,8 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 		ends = rd_kafka_topic_partition_list_new(m->npartitions > 0 ? (int)m->npartitions : 1);
 		for (int i = 0; i < m->ntopics; i++)
 			for (int p = 0; !m->topics[i].internal && p < m->topics[i].npartitions; p++)
-				rd_kafka_topic_partition_list_add(ends, m->topics[i].name, m->topics[i].partitions[p].id)
+				rd_kafka_topic_partition_list_add(ends, m->topics[i].name,
+								  m->topics[i].partitions[p].id)
 					->offset = RD_KAFKA_OFFSET_END;
 		rc = client_list_offsets(c, ends, e);
 		st->ts_ms = clock_wall_ms();
@@ -187,8 +190,7 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 		for (int p = 0; !m->topics[i].internal && p < m->topics[i].npartitions; p++, st->topic_partitions++)
 			store_tick_topic_partition(t, m->topics[i].name, m->topics[i].partitions[p].id, end[i][p]);
 	for (int i = 0; i < ng; i++) {
-		store_tick_group(t, g[i].id,
-				 s->demo ? NULL : rd_kafka_consumer_group_state_name(g[i].state));
+		store_tick_group(t, g[i].id, s->demo ? NULL : rd_kafka_consumer_group_state_name(g[i].state));
 		st->groups++;
 		for (int k = 0; g[i].committed && k < g[i].committed->cnt; k++) {
 			const rd_kafka_topic_partition_t *tp = &g[i].committed->elems[k];
@@ -225,7 +227,7 @@ void sample_stats_clear(struct sample_stats *st)
 char *sample_group_sparkline(struct session *s, const char *group, int64_t since_ms, int width, bool utf8)
 {
 	struct store *store;
-	struct err e = {0};
+	struct err e = { 0 };
 	char *cluster = NULL, *out = NULL, *cause = NULL;
 	struct store_point *p = NULL;
 	int n = 0;

@@ -11,7 +11,10 @@ struct sbuf {
 	size_t cap;
 };
 
-#define SBUF_INIT {NULL, 0, 0}
+#define SBUF_INIT                                                                                                      \
+	{                                                                                                              \
+		NULL, 0, 0                                                                                             \
+	}
 
 /** @brief Appends n bytes. */
 void sbuf_addn(struct sbuf *sb, const void *p, size_t n);

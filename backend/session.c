@@ -10,7 +10,8 @@
 int session_client(struct session *s, struct client **out, struct err *e)
 {
 	if (s->offline)
-		return err_set(e, CMD_UNREACHABLE, "`history snapshot` shows the last stored state; drop --offline to ask",
+		return err_set(e, CMD_UNREACHABLE,
+			       "`history snapshot` shows the last stored state; drop --offline to ask",
 			       "--offline: not asking the cluster");
 	if (s->client == NULL) {
 		char *cause = NULL;

@@ -29,9 +29,9 @@ struct session {
 	void *confirm_ud;
 	/* History (store.h, sample.h): the store opened on first use in state_dir (NULL: the default dir). */
 	struct store *store;
-	char *state_dir;  /* --state-dir, or NULL */
-	bool no_history;  /* --no-history: no store at all */
-	bool offline;     /* --offline: show the last stored snapshot instead of asking the cluster */
+	char *state_dir; /* --state-dir, or NULL */
+	bool no_history; /* --no-history: no store at all */
+	bool offline;    /* --offline: show the last stored snapshot instead of asking the cluster */
 };
 
 /** @brief The session's client, made on first use from its settings. */

@@ -143,7 +143,8 @@ char *store_state_dir(const char *override, char **notice, char **cause)
 	if (dir && store_mkdir(dir) == 0)
 		return dir;
 	if (override || (env && *env)) {
-		*cause = xasprintf("state dir %s: %s: give a writable --state-dir or KCON_STATE_DIR", dir, strerror(errno));
+		*cause = xasprintf("state dir %s: %s: give a writable --state-dir or KCON_STATE_DIR", dir,
+				   strerror(errno));
 		free(dir);
 		return NULL;
 	}
@@ -211,8 +212,9 @@ static int store_try_open(struct store *s, char **cause)
 	if (rc == SQLITE_OK && *s->path && store_truncated(s->path))
 		rc = SQLITE_CORRUPT;
 	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-					 "SELECT count(*) FROM sqlite_master;",
+		rc = sqlite3_exec(s->db,
+				  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+				  "SELECT count(*) FROM sqlite_master;",
 				  NULL, NULL, &msg);
 	/* A full check reads the whole file: only while it is small (header and size checks cover the rest). */
 	struct stat fst;
@@ -293,8 +295,8 @@ struct store *store_open(const char *path, const struct store_opts *opts, char *
 			free(side);
 			free(side_aside);
 		}
-		*notice = xasprintf("history store %s was unreadable (%s): moved aside as %s, starting a fresh one", path,
-				    why, aside);
+		*notice = xasprintf("history store %s was unreadable (%s): moved aside as %s, starting a fresh one",
+				    path, why, aside);
 		free(aside);
 		free(why);
 		why = NULL;
@@ -324,11 +326,12 @@ struct store *store_open(const char *path, const struct store_opts *opts, char *
 			  cause) < 0 ||
 	    store_prepare(s, &s->st_series_add, "INSERT INTO series(cluster, grp, topic, part) VALUES(?1,?2,?3,?4)",
 			  cause) < 0 ||
-	    store_prepare(s, &s->st_series_upd,
-			  "UPDATE series SET last_ts=coalesce(?5, last_ts), last_a=CASE WHEN ?5 IS NULL THEN last_a ELSE "
-			  "?3 END, last_b=CASE WHEN ?5 IS NULL THEN last_b ELSE ?4 END, seen_ts=?2, seen_a=?3, seen_b=?4 "
-			  "WHERE id=?1",
-			  cause) < 0 ||
+	    store_prepare(
+		    s, &s->st_series_upd,
+		    "UPDATE series SET last_ts=coalesce(?5, last_ts), last_a=CASE WHEN ?5 IS NULL THEN last_a ELSE "
+		    "?3 END, last_b=CASE WHEN ?5 IS NULL THEN last_b ELSE ?4 END, seen_ts=?2, seen_a=?3, seen_b=?4 "
+		    "WHERE id=?1",
+		    cause) < 0 ||
 	    store_prepare(s, &s->st_sample, "INSERT OR REPLACE INTO sample(series, ts, a, b) VALUES(?1,?2,?3,?4)",
 			  cause) < 0) {
 		store_close(&s);
@@ -410,8 +413,9 @@ static int store_run(struct store *s, const char *sql, const char *types, ...)
 /* The cluster's row id, made on first sight. */
 static int64_t store_cluster_id(struct store *s, const char *key, const char *bootstrap, int64_t ts_ms)
 {
-	store_run(s, "INSERT INTO cluster(key, bootstrap, seen_ms) VALUES(?1, ?2, ?3) ON CONFLICT(key) DO UPDATE SET "
-		     "bootstrap=coalesce(?2, bootstrap), seen_ms=max(coalesce(seen_ms, 0), ?3)",
+	store_run(s,
+		  "INSERT INTO cluster(key, bootstrap, seen_ms) VALUES(?1, ?2, ?3) ON CONFLICT(key) DO UPDATE SET "
+		  "bootstrap=coalesce(?2, bootstrap), seen_ms=max(coalesce(seen_ms, 0), ?3)",
 		  "tti", key, bootstrap, ts_ms);
 	return store_int(s, "SELECT id FROM cluster WHERE key=?1", key, 0, 0);
 }
@@ -659,10 +663,11 @@ static json_t *store_model_doc(const struct model *m)
 				json_array_append_new(r, json_integer(mp->replicas[k]));
 			for (int k = 0; k < mp->nisr; k++)
 				json_array_append_new(isr, json_integer(mp->isr[k]));
-			json_array_append_new(parts, json_pack("{s:i,s:i,s:o,s:o,s:i}", "id", mp->id, "leader", mp->leader,
-							       "replicas", r, "isr", isr, "err", mp->err));
+			json_array_append_new(parts, json_pack("{s:i,s:i,s:o,s:o,s:i}", "id", mp->id, "leader",
+							       mp->leader, "replicas", r, "isr", isr, "err", mp->err));
 		}
-		json_array_append_new(topics, json_pack("{s:s,s:i,s:o}", "name", t->name, "err", t->err, "partitions", parts));
+		json_array_append_new(topics,
+				      json_pack("{s:s,s:i,s:o}", "name", t->name, "err", t->err, "partitions", parts));
 	}
 	return json_pack("{s:s?,s:i,s:o,s:o}", "cluster_id", m->cluster_id, "controller", m->controller, "brokers",
 			 brokers, "topics", topics);
@@ -795,10 +800,11 @@ int store_gap(struct store *s, const char *cluster_key, const char *bootstrap, i
 {
 	int64_t c = store_cluster_id(s, cluster_key, NULL, 0);
 	(void)bootstrap;
-	int rc = store_run(s,
-			   "INSERT INTO gap(cluster, start_ms, cause) SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM gap "
-			   "WHERE cluster=?1 AND end_ms IS NULL)",
-			   "iit", c, ts_ms, cause_text);
+	int rc = store_run(
+		s,
+		"INSERT INTO gap(cluster, start_ms, cause) SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM gap "
+		"WHERE cluster=?1 AND end_ms IS NULL)",
+		"iit", c, ts_ms, cause_text);
 	if (rc < 0)
 		*cause = xasprintf("history store: recording a gap: %s", sqlite3_errmsg(s->db));
 	return rc;
@@ -818,27 +824,31 @@ static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 	int64_t mwm = store_meta(s, "rolled_minute"), hwm = store_meta(s, "rolled_hour");
 	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 	if (rc == 0 && mcut > mwm)
-		rc = store_run(s,
-			       "INSERT OR REPLACE INTO rollup(series, res, ts, a, b, bmax) SELECT series, 60, ts/60*60, "
-			       "max(a), CAST(avg(b) AS INTEGER), max(b) FROM sample WHERE ts>=?1 AND ts<?2 AND series IN "
-			       "(SELECT id FROM series WHERE part<0) GROUP BY series, ts/60",
-			       "ii", mwm, mcut);
+		rc = store_run(
+			s,
+			"INSERT OR REPLACE INTO rollup(series, res, ts, a, b, bmax) SELECT series, 60, ts/60*60, "
+			"max(a), CAST(avg(b) AS INTEGER), max(b) FROM sample WHERE ts>=?1 AND ts<?2 AND series IN "
+			"(SELECT id FROM series WHERE part<0) GROUP BY series, ts/60",
+			"ii", mwm, mcut);
 	if (rc == 0 && hcut > hwm)
-		rc = store_run(s,
-			       "INSERT OR REPLACE INTO rollup(series, res, ts, a, b, bmax) SELECT series, 3600, "
-			       "ts/3600*3600, max(a), CAST(avg(b) AS INTEGER), max(bmax) FROM rollup WHERE res=60 AND ts>=?1 "
-			       "AND ts<?2 GROUP BY series, ts/3600",
-			       "ii", hwm, hcut);
+		rc = store_run(
+			s,
+			"INSERT OR REPLACE INTO rollup(series, res, ts, a, b, bmax) SELECT series, 3600, "
+			"ts/3600*3600, max(a), CAST(avg(b) AS INTEGER), max(bmax) FROM rollup WHERE res=60 AND ts>=?1 "
+			"AND ts<?2 GROUP BY series, ts/3600",
+			"ii", hwm, hcut);
 	/* partitions (rows already spaced): straight from their rows to hours */
 	if (rc == 0 && hcut > hwm)
-		rc = store_run(s,
-			       "INSERT OR REPLACE INTO rollup(series, res, ts, a, b, bmax) SELECT series, 3600, "
-			       "ts/3600*3600, max(a), CAST(avg(b) AS INTEGER), max(b) FROM sample WHERE ts>=?1 AND ts<?2 AND "
-			       "series IN (SELECT id FROM series WHERE part>=0) GROUP BY series, ts/3600",
-			       "ii", hwm, hcut);
+		rc = store_run(
+			s,
+			"INSERT OR REPLACE INTO rollup(series, res, ts, a, b, bmax) SELECT series, 3600, "
+			"ts/3600*3600, max(a), CAST(avg(b) AS INTEGER), max(b) FROM sample WHERE ts>=?1 AND ts<?2 AND "
+			"series IN (SELECT id FROM series WHERE part>=0) GROUP BY series, ts/3600",
+			"ii", hwm, hcut);
 	if (rc == 0)
-		rc = store_run(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('rolled_minute', ?1), ('rolled_hour', ?2)",
-			       "ii", mcut > mwm ? mcut : mwm, hcut > hwm ? hcut : hwm);
+		rc = store_run(
+			s, "INSERT OR REPLACE INTO meta(key, value) VALUES('rolled_minute', ?1), ('rolled_hour', ?2)",
+			"ii", mcut > mwm ? mcut : mwm, hcut > hwm ? hcut : hwm);
 	/* Retention once an hour: the deletes scan the tables. */
 	bool hourly = force || hcut > hwm;
 	if (rc == 0 && hourly)
@@ -876,9 +886,9 @@ char *store_cluster(struct store *s, const char *key, const char *bootstrap, cha
 {
 	sqlite3_stmt *st;
 	char *out = NULL;
-	const char *sql = key ? "SELECT key FROM cluster WHERE key=?1"
-			      : bootstrap ? "SELECT key FROM cluster WHERE bootstrap=?1 ORDER BY seen_ms DESC LIMIT 1"
-					  : NULL;
+	const char *sql = key         ? "SELECT key FROM cluster WHERE key=?1"
+			  : bootstrap ? "SELECT key FROM cluster WHERE bootstrap=?1 ORDER BY seen_ms DESC LIMIT 1"
+				      : NULL;
 	for (int pass = 0; out == NULL && pass < 2; pass++) {
 		const char *q = pass ? "SELECT key FROM cluster ORDER BY seen_ms DESC LIMIT 1" : sql;
 		if (q == NULL || (pass && key))
@@ -924,9 +934,11 @@ int store_series(struct store *s, const char *cluster, const char *group, const 
 	int cap = 0;
 	int64_t cid = store_int(s, "SELECT id FROM cluster WHERE key=?1", cluster, 0, 0);
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT id, seen_ts, coalesce(last_ts, 0) FROM series WHERE cluster=?1 AND grp=?2 AND topic=?3 "
-			       "AND part=?4", -1,
-			       &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    s->db,
+		    "SELECT id, seen_ts, coalesce(last_ts, 0) FROM series WHERE cluster=?1 AND grp=?2 AND topic=?3 "
+		    "AND part=?4",
+		    -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(st, 1, cid);
 	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
@@ -1000,10 +1012,11 @@ int store_group_partitions(struct store *s, const char *cluster, const char *gro
 	*topics = NULL;
 	*parts = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT topic, part FROM series WHERE cluster=(SELECT id FROM cluster WHERE key=?1) AND grp=?2 "
-			       "AND part>=0 AND (?3 IS NULL OR topic=?3) ORDER BY topic, part",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+		    s->db,
+		    "SELECT topic, part FROM series WHERE cluster=(SELECT id FROM cluster WHERE key=?1) AND grp=?2 "
+		    "AND part>=0 AND (?3 IS NULL OR topic=?3) ORDER BY topic, part",
+		    -1, &st, NULL) != SQLITE_OK) {
 		*cause = xasprintf("history store: %s", sqlite3_errmsg(s->db));
 		return -1;
 	}
@@ -1026,9 +1039,10 @@ int store_last_model(struct store *s, const char *cluster, struct model **out, i
 	sqlite3_stmt *st;
 	json_t *doc = NULL;
 	*out = NULL;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT doc, seen_ms, ts_ms FROM snapshot WHERE cluster=(SELECT id FROM cluster WHERE key=?1)",
-			       -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+		    s->db,
+		    "SELECT doc, seen_ms, ts_ms FROM snapshot WHERE cluster=(SELECT id FROM cluster WHERE key=?1)", -1,
+		    &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, cluster, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			doc = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
@@ -1042,7 +1056,7 @@ int store_last_model(struct store *s, const char *cluster, struct model **out, i
 	}
 	/* Rebuild librdkafka's metadata shape, so the model is built by the same code as a live one. */
 	json_t *b = json_object_get(doc, "brokers"), *t = json_object_get(doc, "topics");
-	struct rd_kafka_metadata md = {0};
+	struct rd_kafka_metadata md = { 0 };
 	md.broker_cnt = (int)json_array_size(b);
 	md.brokers = xcalloc((size_t)md.broker_cnt + 1, sizeof(*md.brokers));
 	for (int i = 0; i < md.broker_cnt; i++) {
@@ -1115,7 +1129,7 @@ static char *store_redact_word(const char *w)
 static char *store_redact_raw(const char *line)
 {
 	struct sbuf sb = SBUF_INIT;
-	static const char *const keys[] = {"password", "secret", "token", "jaas"};
+	static const char *const keys[] = { "password", "secret", "token", "jaas" };
 	for (const char *p = line; *p;) {
 		const char *hit = NULL;
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !hit; i++)
@@ -1141,7 +1155,7 @@ static char *store_redact_raw(const char *line)
 
 char *store_redact(const char *line)
 {
-	struct parse_list l = {0};
+	struct parse_list l = { 0 };
 	char *cause = NULL;
 	if (parse_commands(line, &l, &cause) < 0) {
 		free(cause);
@@ -1197,10 +1211,11 @@ char **store_commands(struct store *s, const char *face, int max, int *n)
 	sqlite3_stmt *st;
 	char **out = xcalloc((size_t)max + 1, sizeof(char *));
 	*n = 0;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT line FROM (SELECT id, line FROM command WHERE face=?1 ORDER BY id DESC LIMIT ?2) "
-			       "ORDER BY id",
-			       -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+		    s->db,
+		    "SELECT line FROM (SELECT id, line FROM command WHERE face=?1 ORDER BY id DESC LIMIT ?2) "
+		    "ORDER BY id",
+		    -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, face, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 2, max);
 		while (*n < max && sqlite3_step(st) == SQLITE_ROW)

@@ -30,10 +30,10 @@ struct store_tick;
 
 /** Retention and sampling settings; zeros take the defaults. */
 struct store_opts {
-	int64_t raw_ms;             /* raw samples kept (default 24 h) */
-	int64_t minute_ms;          /* per-minute roll-ups kept (default 7 days) */
-	int64_t hour_ms;            /* per-hour roll-ups kept (default 90 days) */
-	int partition_interval_s;   /* least spacing of a partition's stored rows (default 300) */
+	int64_t raw_ms;           /* raw samples kept (default 24 h) */
+	int64_t minute_ms;        /* per-minute roll-ups kept (default 7 days) */
+	int64_t hour_ms;          /* per-hour roll-ups kept (default 90 days) */
+	int partition_interval_s; /* least spacing of a partition's stored rows (default 300) */
 };
 
 /**

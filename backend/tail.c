@@ -83,9 +83,9 @@ struct tail {
 static int tail_bad(char **cause, const char *s)
 {
 	*cause =
-	    xasprintf("--from `%s`: write beginning, end, an offset, -N (N before the end), @2024-05-01T12:00:00Z, "
-	              "@-15m (a time ago) or committed",
-	              s);
+		xasprintf("--from `%s`: write beginning, end, an offset, -N (N before the end), @2024-05-01T12:00:00Z, "
+			  "@-15m (a time ago) or committed",
+			  s);
 	return -1;
 }
 
@@ -93,15 +93,15 @@ int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char *
 {
 	*cause = NULL;
 	if (strcmp(s, "beginning") == 0 || strcmp(s, "earliest") == 0) {
-		*out = (struct tail_from){TAIL_FROM_BEGINNING, 0};
+		*out = (struct tail_from){ TAIL_FROM_BEGINNING, 0 };
 		return 0;
 	}
 	if (strcmp(s, "end") == 0 || strcmp(s, "latest") == 0) {
-		*out = (struct tail_from){TAIL_FROM_END, 0};
+		*out = (struct tail_from){ TAIL_FROM_END, 0 };
 		return 0;
 	}
 	if (strcmp(s, "committed") == 0) {
-		*out = (struct tail_from){TAIL_FROM_COMMITTED, 0};
+		*out = (struct tail_from){ TAIL_FROM_COMMITTED, 0 };
 		return 0;
 	}
 	if (s[0] == '@') {
@@ -109,18 +109,18 @@ int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char *
 		int64_t ms;
 		char *c2 = NULL;
 		if (*t && strspn(t, "0123456789") == strlen(t) && strlen(t) > 4) {
-			*out = (struct tail_from){TAIL_FROM_TIME, strtoll(t, NULL, 10)};
+			*out = (struct tail_from){ TAIL_FROM_TIME, strtoll(t, NULL, 10) };
 			return 0;
 		}
 		bool date =
-		    strlen(t) >= 5 && isdigit((unsigned char)t[0]) && isdigit((unsigned char)t[3]) && t[4] == '-';
+			strlen(t) >= 5 && isdigit((unsigned char)t[0]) && isdigit((unsigned char)t[3]) && t[4] == '-';
 		int rc = date ? lag_parse_datetime(t, &ms, &c2) : lag_parse_duration(t, &ms, &c2);
 		if (rc < 0) {
 			*cause = xasprintf("--from %s: %s", s, c2);
 			free(c2);
 			return -1;
 		}
-		*out = (struct tail_from){TAIL_FROM_TIME, date ? ms : now_ms - ms};
+		*out = (struct tail_from){ TAIL_FROM_TIME, date ? ms : now_ms - ms };
 		return 0;
 	}
 	char *end;
@@ -128,7 +128,7 @@ int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char *
 	long long n = strtoll(s, &end, 10);
 	if (errno || end == s || *end || (s[0] == '-' && n == 0))
 		return tail_bad(cause, s);
-	*out = n < 0 ? (struct tail_from){TAIL_FROM_LAST, -n} : (struct tail_from){TAIL_FROM_OFFSET, n};
+	*out = n < 0 ? (struct tail_from){ TAIL_FROM_LAST, -n } : (struct tail_from){ TAIL_FROM_OFFSET, n };
 	return 0;
 }
 
@@ -200,14 +200,14 @@ static rd_kafka_t *tail_consumer(struct tail *t, const struct conf *conf, const 
 	tail_set(kc, "queued.max.messages.kbytes", "%zu", mb / 2 / 1024 ? mb / 2 / 1024 : 1);
 	tail_set(kc, "fetch.max.bytes", "%zu", mb / 4 > 1024 ? mb / 4 : 1024);
 	tail_set(kc, "max.partition.fetch.bytes", "%zu",
-	         mb / 4 < (1u << 20) ? (mb / 4 > 1024 ? mb / 4 : 1024) : (1u << 20));
+		 mb / 4 < (1u << 20) ? (mb / 4 > 1024 ? mb / 4 : 1024) : (1u << 20));
 	tail_set(kc, "queued.min.messages", "%zu", 50000);
 	t->batch_bytes = mb / 4;
 	for (size_t i = 0; i < conf->nprops; i++)
 		if (rd_kafka_conf_set(kc, conf->props[i].key, conf->props[i].value, errstr, sizeof(errstr)) !=
 		    RD_KAFKA_CONF_OK) {
 			err_set(e, CMD_USAGE, "fix the value given with -X, -F or the profile", "property %s: %s",
-			        conf->props[i].key, errstr);
+				conf->props[i].key, errstr);
 			rd_kafka_conf_destroy(kc);
 			return NULL;
 		}
@@ -224,7 +224,7 @@ static rd_kafka_t *tail_consumer(struct tail *t, const struct conf *conf, const 
 	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, kc, errstr, sizeof(errstr));
 	if (rk == NULL) {
 		err_set(e, CMD_USAGE, "check the TLS files (--ca, --cert, --key) and SASL settings",
-		        "cannot set up the consumer: %s", errstr);
+			"cannot set up the consumer: %s", errstr);
 		rd_kafka_conf_destroy(kc);
 	}
 	return rk;
@@ -238,7 +238,7 @@ static int tail_compile(regex_t *re, const char *what, const char *pattern, stru
 		regerror(rc, re, buf, sizeof(buf));
 		char *p = escape_str(pattern);
 		err_set(e, CMD_USAGE, "write a POSIX extended regular expression, e.g. 'order-[0-9]+'", "%s `%s`: %s",
-		        what, p, buf);
+			what, p, buf);
 		free(p);
 		return -1;
 	}
@@ -279,10 +279,10 @@ static int tail_offsets(struct tail *t, struct client *c, const struct tail_opts
 	int rc = CMD_OK;
 	for (int i = 0; i < t->nparts; i++) {
 		rd_kafka_topic_partition_list_add(lo, t->topic, t->parts[i].partition)->offset =
-		    RD_KAFKA_OFFSET_BEGINNING;
+			RD_KAFKA_OFFSET_BEGINNING;
 		rd_kafka_topic_partition_list_add(hi, t->topic, t->parts[i].partition)->offset = RD_KAFKA_OFFSET_END;
 		rd_kafka_topic_partition_list_add(at, t->topic, t->parts[i].partition)->offset =
-		    o->from.kind == TAIL_FROM_TIME ? o->from.value : RD_KAFKA_OFFSET_INVALID;
+			o->from.kind == TAIL_FROM_TIME ? o->from.value : RD_KAFKA_OFFSET_INVALID;
 	}
 	if ((rc = client_list_offsets(c, lo, e)) != CMD_OK || (rc = client_list_offsets(c, hi, e)) != CMD_OK)
 		goto out;
@@ -298,7 +298,7 @@ static int tail_offsets(struct tail *t, struct client *c, const struct tail_opts
 	for (int i = 0; i < t->nparts; i++) {
 		if (lo->elems[i].err || hi->elems[i].err) {
 			rc = client_error(c, lo->elems[i].err ? lo->elems[i].err : hi->elems[i].err, NULL,
-			                  "read the partition's offsets", e);
+					  "read the partition's offsets", e);
 			goto out;
 		}
 		int64_t low = lo->elems[i].offset, high = hi->elems[i].offset, start = low;
@@ -319,8 +319,8 @@ static int tail_offsets(struct tail *t, struct client *c, const struct tail_opts
 		case TAIL_FROM_TIME:
 		case TAIL_FROM_COMMITTED:
 			start = at->elems[i].err || at->elems[i].offset < 0
-			            ? (o->from.kind == TAIL_FROM_TIME ? high : low)
-			            : lag_clamp(at->elems[i].offset, low, high, &how);
+					? (o->from.kind == TAIL_FROM_TIME ? high : low)
+					: lag_clamp(at->elems[i].offset, low, high, &how);
 			break;
 		}
 		t->parts[i].start = t->parts[i].next = start;
@@ -334,7 +334,7 @@ out:
 }
 
 struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, const struct tail_opts *o,
-                       struct err *e)
+		       struct err *e)
 {
 	struct tail *t = xcalloc(1, sizeof(*t));
 	t->pipe[0] = t->pipe[1] = -1;
@@ -365,7 +365,7 @@ struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, 
 	if (mt == NULL || mt->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || mt->npartitions == 0) {
 		char *name = escape_str(o->topic);
 		err_set(e, CMD_FAILED, "`topics` lists the topics; names are case-sensitive", "unknown topic `%s`",
-		        name);
+			name);
 		free(name);
 		model_unref(&m);
 		goto fail;
@@ -381,7 +381,7 @@ struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, 
 			found = found || mt->partitions[k].id == p;
 		if (!found) {
 			err_set(e, CMD_USAGE, "`topic describe` lists the partitions", "topic `%s` has no partition %d",
-			        mt->name, (int)p);
+				mt->name, (int)p);
 			model_unref(&m);
 			goto fail;
 		}
@@ -458,7 +458,7 @@ static bool tail_match(struct tail *t, regex_t *re, const void *buf, size_t len)
 		return false;
 	sbuf_reset(&t->scratch);
 	sbuf_addn(&t->scratch, buf, len);
-	regmatch_t pm = {.rm_so = 0, .rm_eo = (regoff_t)len};
+	regmatch_t pm = { .rm_so = 0, .rm_eo = (regoff_t)len };
 	return regexec(re, t->scratch.buf, 1, &pm, REG_STARTEND) == 0;
 }
 
@@ -481,7 +481,7 @@ static void tail_headers(struct tail *t, rd_kafka_message_t *rm, struct msg *m)
 		size_t size;
 		if (rd_kafka_header_get_all(h, i, &name, &val, &size))
 			break;
-		t->hdrs[i] = (struct msg_header){name, val, size};
+		t->hdrs[i] = (struct msg_header){ name, val, size };
 		m->nheaders++;
 	}
 	m->headers = t->hdrs;
@@ -573,12 +573,12 @@ enum tail_event tail_next(struct tail *t, int timeout_ms, struct msg *m, const c
 			return TAIL_END;
 		if (atomic_load(&t->sh->gone))
 			return err_set(e, CMD_FAILED, "the topic was deleted while tailing: nothing more will come",
-			               "topic `%s` was deleted", t->topic),
+				       "topic `%s` was deleted", t->topic),
 			       TAIL_FAILED;
 		if (atomic_load(&t->sh->lost) && !t->announced) {
 			pthread_mutex_lock(&t->sh->lock);
 			snprintf(t->note, sizeof(t->note), "connection lost (%s): reconnecting",
-			         t->sh->lost_why ? t->sh->lost_why : "broker down");
+				 t->sh->lost_why ? t->sh->lost_why : "broker down");
 			pthread_mutex_unlock(&t->sh->lock);
 			t->announced = true;
 			*note = t->note;
@@ -636,17 +636,17 @@ enum tail_event tail_next(struct tail *t, int timeout_ms, struct msg *m, const c
 		rd_kafka_timestamp_type_t tt;
 		int64_t ts = rd_kafka_message_timestamp(rm, &tt);
 		*m = (struct msg){
-		    .topic = t->topic,
-		    .partition = rm->partition,
-		    .offset = rm->offset,
-		    .timestamp = ts,
-		    .ts_type = tt == RD_KAFKA_TIMESTAMP_CREATE_TIME       ? 1
-		               : tt == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? 2
-		                                                          : 0,
-		    .key = rm->key,
-		    .key_len = rm->key_len,
-		    .value = rm->payload,
-		    .value_len = rm->len,
+			.topic = t->topic,
+			.partition = rm->partition,
+			.offset = rm->offset,
+			.timestamp = ts,
+			.ts_type = tt == RD_KAFKA_TIMESTAMP_CREATE_TIME       ? 1
+				   : tt == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? 2
+									      : 0,
+			.key = rm->key,
+			.key_len = rm->key_len,
+			.value = rm->payload,
+			.value_len = rm->len,
 		};
 		if (t->want_headers)
 			tail_headers(t, rm, m);
@@ -661,7 +661,7 @@ enum tail_event tail_next(struct tail *t, int timeout_ms, struct msg *m, const c
 
 struct tail_stats tail_stats(const struct tail *t)
 {
-	return (struct tail_stats){t->shown, t->skipped, t->nparts, t->parts, t->commit_error};
+	return (struct tail_stats){ t->shown, t->skipped, t->nparts, t->parts, t->commit_error };
 }
 
 /* Commits the positions of what was shown; waits up to wait_ms for the result (0: not at all). */
@@ -672,7 +672,7 @@ static void tail_commit(struct tail *t, int wait_ms)
 	for (int i = 0; i < t->nparts; i++)
 		if (t->parts[i].next > t->parts[i].start)
 			rd_kafka_topic_partition_list_add(l, t->topic, t->parts[i].partition)->offset =
-			    t->parts[i].next;
+				t->parts[i].next;
 	if (l->cnt == 0) {
 		rd_kafka_topic_partition_list_destroy(l);
 		return;

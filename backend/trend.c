@@ -8,7 +8,7 @@
 
 const char *trend_dir_name(enum trend_dir d)
 {
-	static const char *const names[] = {"steady", "growing", "shrinking", "unknown"};
+	static const char *const names[] = { "steady", "growing", "shrinking", "unknown" };
 	return names[d];
 }
 
@@ -27,8 +27,9 @@ static double trend_rate(const int64_t *ts_ms, const int64_t *v, size_t n)
 
 struct trend trend_of(const int64_t *ts_ms, const int64_t *lag, const int64_t *committed, const int64_t *end, size_t n)
 {
-	struct trend t = {.dir = TREND_UNKNOWN, .consume_per_s = -1, .produce_per_s = -1, .lag = -1, .eta_s = -1,
-			  .time_lag_s = -1};
+	struct trend t = {
+		.dir = TREND_UNKNOWN, .consume_per_s = -1, .produce_per_s = -1, .lag = -1, .eta_s = -1, .time_lag_s = -1
+	};
 	double sx = 0, sy = 0, sxx = 0, sxy = 0, k = 0, maxlag = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (lag[i] < 0)
@@ -80,8 +81,8 @@ char *trend_human_duration(double s)
 
 char *trend_sparkline(const int64_t *values, size_t n, int width, bool utf8)
 {
-	static const char *const blocks[] = {"\u2581", "\u2582", "\u2583", "\u2584",
-					     "\u2585", "\u2586", "\u2587", "\u2588"};
+	static const char *const blocks[] = { "\u2581", "\u2582", "\u2583", "\u2584",
+					      "\u2585", "\u2586", "\u2587", "\u2588" };
 	static const char ascii[] = "_.-=+*#@";
 	struct sbuf sb = SBUF_INIT;
 	if (width <= 0 || n == 0)

@@ -56,7 +56,7 @@ static int complete_words(const char *line, int len, char ***out)
 			seg = i + 1;
 	}
 	char *text = xstrndup(line + seg, (size_t)(len - seg));
-	struct parse_list pl = {0};
+	struct parse_list pl = { 0 };
 	char *cause = NULL;
 	int n = 0;
 	*out = NULL;
@@ -204,7 +204,7 @@ static void complete_args(struct complete_list *l, const struct cmd_entry *e, in
 
 char **complete_candidates(const char *line, int start, const char *text, complete_names_fn fn, void *ud)
 {
-	struct complete_list l = {xcalloc(1, sizeof(char *)), 0};
+	struct complete_list l = { xcalloc(1, sizeof(char *)), 0 };
 	char **argv;
 	int argc = complete_words(line, start, &argv);
 	cmd_init();
@@ -275,7 +275,7 @@ static char **complete_session_groups(struct session *s)
 	if (cached == NULL || now - cached_at > 30000) {
 		if (failed_at && now - failed_at < 30000)
 			return NULL;
-		struct err e = {0};
+		struct err e = { 0 };
 		struct client *c;
 		struct group_info *g = NULL;
 		int n = 0;
@@ -309,7 +309,7 @@ char **complete_session_names(void *session, enum cmd_arg_kind kind)
 		return complete_groups_hook ? complete_groups_hook(s) : complete_session_groups(s);
 	if (kind != CMD_ARG_TOPIC || (failed_at && clock_mono_ms() - failed_at < 30000))
 		return NULL;
-	struct err e = {0};
+	struct err e = { 0 };
 	struct client *c;
 	struct model *m = NULL;
 	/* A generous age: completion must not wait on the cluster when anything is cached. */

@@ -71,27 +71,27 @@ enum {
 };
 
 static const struct option main_options[] = {
-	{"bootstrap", required_argument, NULL, 'b'},
-	{"profile", required_argument, NULL, 'p'},
-	{"output", required_argument, NULL, 'o'},
-	{"ca", required_argument, NULL, OPT_CA},
-	{"cert", required_argument, NULL, OPT_CERT},
-	{"key", required_argument, NULL, OPT_KEY},
-	{"sasl-mechanism", required_argument, NULL, OPT_SASL_MECH},
-	{"user", required_argument, NULL, OPT_USER},
-	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
-	{"timeout", required_argument, NULL, OPT_TIMEOUT},
-	{"demo", no_argument, NULL, OPT_DEMO},
-	{"repl", no_argument, NULL, OPT_REPL},
-	{"read-only", no_argument, NULL, OPT_READ_ONLY},
-	{"theme", required_argument, NULL, OPT_THEME},
-	{"state-dir", required_argument, NULL, OPT_STATE_DIR},
-	{"no-history", no_argument, NULL, OPT_NO_HISTORY},
-	{"offline", no_argument, NULL, OPT_OFFLINE},
-	{"verbose", no_argument, NULL, 'v'},
-	{"version", no_argument, NULL, 'V'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+	{ "bootstrap", required_argument, NULL, 'b' },
+	{ "profile", required_argument, NULL, 'p' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "ca", required_argument, NULL, OPT_CA },
+	{ "cert", required_argument, NULL, OPT_CERT },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "sasl-mechanism", required_argument, NULL, OPT_SASL_MECH },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "demo", no_argument, NULL, OPT_DEMO },
+	{ "repl", no_argument, NULL, OPT_REPL },
+	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "no-history", no_argument, NULL, OPT_NO_HISTORY },
+	{ "offline", no_argument, NULL, OPT_OFFLINE },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
 };
 
 /* Connection options are applied after the profile, in the order given. */
@@ -129,7 +129,7 @@ static int main_timeout(const char *v, int *ms)
 
 int main(int argc, char **argv)
 {
-	struct session s = {.timeout_ms = 10000, .format = OUT_TABLE};
+	struct session s = { .timeout_ms = 10000, .format = OUT_TABLE };
 	struct main_connopt *conn = xcalloc((size_t)argc + 1, sizeof(*conn));
 	const char *profile = getenv("KCON_PROFILE"), *script_text = NULL, *script_file = NULL, *theme = NULL;
 	bool demo = false, repl = false;
@@ -140,31 +140,31 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+b:p:o:X:F:e:f:vVh", main_options, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			conn[nconn++] = (struct main_connopt){"bootstrap", optarg};
+			conn[nconn++] = (struct main_connopt){ "bootstrap", optarg };
 			break;
 		case 'X':
-			conn[nconn++] = (struct main_connopt){"X", optarg};
+			conn[nconn++] = (struct main_connopt){ "X", optarg };
 			break;
 		case 'F':
-			conn[nconn++] = (struct main_connopt){"F", optarg};
+			conn[nconn++] = (struct main_connopt){ "F", optarg };
 			break;
 		case OPT_CA:
-			conn[nconn++] = (struct main_connopt){"ca", optarg};
+			conn[nconn++] = (struct main_connopt){ "ca", optarg };
 			break;
 		case OPT_CERT:
-			conn[nconn++] = (struct main_connopt){"cert", optarg};
+			conn[nconn++] = (struct main_connopt){ "cert", optarg };
 			break;
 		case OPT_KEY:
-			conn[nconn++] = (struct main_connopt){"key", optarg};
+			conn[nconn++] = (struct main_connopt){ "key", optarg };
 			break;
 		case OPT_SASL_MECH:
-			conn[nconn++] = (struct main_connopt){"sasl-mechanism", optarg};
+			conn[nconn++] = (struct main_connopt){ "sasl-mechanism", optarg };
 			break;
 		case OPT_USER:
-			conn[nconn++] = (struct main_connopt){"user", optarg};
+			conn[nconn++] = (struct main_connopt){ "user", optarg };
 			break;
 		case OPT_PASSWORD_FILE:
-			conn[nconn++] = (struct main_connopt){"password-file", optarg};
+			conn[nconn++] = (struct main_connopt){ "password-file", optarg };
 			break;
 		case 'p':
 			profile = optarg;
@@ -240,8 +240,9 @@ int main(int argc, char **argv)
 	if (getenv("KCON_BOOTSTRAP") && *getenv("KCON_BOOTSTRAP"))
 		conf_set_option(&s.conf, "bootstrap", getenv("KCON_BOOTSTRAP"), &cause);
 	for (int i = 0; i < nconn; i++) {
-		int rc = strcmp(conn[i].option, "F") == 0 ? conf_load_properties(&s.conf, conn[i].value, &cause)
-							   : conf_set_option(&s.conf, conn[i].option, conn[i].value, &cause);
+		int rc = strcmp(conn[i].option, "F") == 0
+				 ? conf_load_properties(&s.conf, conn[i].value, &cause)
+				 : conf_set_option(&s.conf, conn[i].option, conn[i].value, &cause);
 		if (rc < 0)
 			goto conf_error;
 	}
@@ -249,7 +250,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kcon: %s\n", s.conf.warnings[i]);
 
 	if (demo) {
-		struct err e = {0};
+		struct err e = { 0 };
 		s.demo = demo_start(&e);
 		if (s.demo == NULL) {
 			fprintf(stderr, "kcon: --demo: %s\n", e.cause);

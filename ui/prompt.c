@@ -142,7 +142,7 @@ static void prompt_push(const char *bytes)
 
 void prompt_feed(int key)
 {
-	char one[2] = {0, 0};
+	char one[2] = { 0, 0 };
 	x_free(&prompt_matches);
 	switch (key) {
 	case KEY_LEFT:
@@ -197,7 +197,7 @@ void prompt_draw(int y, int w, bool utf8)
 	while (view_text_width(tupto, utf8) - skipped > w - 1 && *start) {
 		uint32_t cp;
 		size_t n = escape_utf8_decode((const unsigned char *)start, strlen(start), &cp);
-		char one[5] = {0};
+		char one[5] = { 0 };
 		memcpy(one, start, n ? n : 1);
 		skipped += view_text_width(one, utf8);
 		start += n ? n : 1;

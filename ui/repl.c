@@ -112,7 +112,7 @@ static char *repl_history_line(const char *line)
 static void repl_history_store(struct repl *r, const char *line)
 {
 	struct store *st;
-	struct err e = {0};
+	struct err e = { 0 };
 	if (!r->s->no_history && sample_store(r->s, &st, &e) == CMD_OK)
 		store_command_add(st, "repl", line, (int64_t)time(NULL) * 1000);
 	err_clear(&e);
@@ -214,7 +214,7 @@ int repl_run(struct session *s)
 		return repl_stream(s);
 
 	char *cause = NULL;
-	struct repl r = {.s = s};
+	struct repl r = { .s = s };
 	r.loop = loop_new(&cause);
 	if (r.loop == NULL) {
 		fprintf(stderr, "kcon: %s\n", cause);
@@ -237,7 +237,7 @@ int repl_run(struct session *s)
 			fprintf(stderr, "kcon: warning: cannot read history %s: %s\n", r.history, strerror(rc));
 	}
 
-	static const int sigs[] = {SIGINT, SIGWINCH, SIGTERM, 0};
+	static const int sigs[] = { SIGINT, SIGWINCH, SIGTERM, 0 };
 	loop_signals(r.loop, sigs, repl_on_signal, &r);
 	loop_fd_add(r.loop, STDIN_FILENO, POLLIN, repl_on_stdin, NULL);
 	char *prompt = repl_prompt(s);

@@ -75,7 +75,7 @@ static void run_sink_write(void *ud, const void *buf, size_t len)
 	if (k->len + len > RUN_SINK_SIZE)
 		run_sink_flush(k);
 	if (len > RUN_SINK_SIZE) { /* one huge record: straight out */
-		struct run_sink big = {(char *)buf, len};
+		struct run_sink big = { (char *)buf, len };
 		run_sink_flush(&big);
 		return;
 	}
@@ -98,7 +98,7 @@ static bool run_sink_stopped(void *ud)
 /* Runs a CMD_STREAM command with the sink, Ctrl-C caught, then prints its summary on stderr. */
 static int run_streaming(struct session *s, struct cmd_ctx *ctx, enum out_format fmt)
 {
-	struct run_sink k = {xmalloc(RUN_SINK_SIZE), 0};
+	struct run_sink k = { xmalloc(RUN_SINK_SIZE), 0 };
 	struct cmd_stream st = {
 		.format = fmt,
 		.tty = isatty(STDOUT_FILENO),
@@ -109,7 +109,7 @@ static int run_streaming(struct session *s, struct cmd_ctx *ctx, enum out_format
 		.stopped = run_sink_stopped,
 		.ud = &k,
 	};
-	struct sigaction sa = {.sa_handler = run_on_interrupt}, old_int, old_term;
+	struct sigaction sa = { .sa_handler = run_on_interrupt }, old_int, old_term;
 	sigemptyset(&sa.sa_mask);
 	run_interrupted = 0;
 	sigaction(SIGINT, &sa, &old_int);
@@ -182,7 +182,7 @@ static int run_list(struct session *s, struct parse_list *l)
 
 int run_text(struct session *s, const char *src, const char *origin)
 {
-	struct parse_list l = {0};
+	struct parse_list l = { 0 };
 	char *cause = NULL;
 	if (parse_commands(src, &l, &cause) < 0) {
 		fprintf(stderr, "kcon: %s: %s\n", origin, cause);
@@ -200,7 +200,7 @@ int run_stream(struct session *s, FILE *f, const char *origin)
 	size_t cap = 0;
 	int status = CMD_OK, lineno = 0;
 	while (status == CMD_OK && getline(&line, &cap, f) >= 0) {
-		struct parse_list l = {0};
+		struct parse_list l = { 0 };
 		char *cause = NULL;
 		lineno++;
 		if (parse_commands(line, &l, &cause) < 0) {

@@ -30,9 +30,9 @@
 #include "xalloc.h"
 
 #define TUI_REFRESH_MS 5000
-#define TUI_MIN_W 20
-#define TUI_MIN_H 6
-#define TUI_MAX_VIEWS 16
+#define TUI_MIN_W      20
+#define TUI_MIN_H      6
+#define TUI_MAX_VIEWS  16
 
 struct tui {
 	struct session *s;
@@ -124,14 +124,15 @@ static void tui_submit(struct tui *t, struct view *v, int argc, char *const *arg
 		       void (*done)(struct view *, struct cmd_ctx *, void *), void *ud)
 {
 	struct tui_req *r = xcalloc(1, sizeof(*r));
-	*r = (struct tui_req){.t = t, .v = v, .done = done, .ud = ud};
+	*r = (struct tui_req){ .t = t, .v = v, .done = done, .ud = ud };
 	if (v)
 		v->inflight++;
 	/* A usage error still goes through the loop, so it is answered like any result. */
 	if (cmd_prepare(&r->ctx, t->s, argc, argv) == CMD_OK && (r->ctx.entry->flags & CMD_DESTRUCTIVE) &&
 	    !cmd_has(&r->ctx, "yes") && !t->s->read_only) {
 		const char *target = r->ctx.args.npos ? r->ctx.args.pos[0] : r->ctx.entry->name;
-		char *q = xasprintf("`%s %s` cannot be undone. Type %s to confirm: ", r->ctx.entry->name, target, target);
+		char *q =
+			xasprintf("`%s %s` cannot be undone. Type %s to confirm: ", r->ctx.entry->name, target, target);
 		char *eq = escape_str(q);
 		prompt_open(eq, tui_confirmed, r);
 		free(eq);
@@ -144,7 +145,7 @@ static void tui_submit(struct tui *t, struct view *v, int argc, char *const *arg
 bool tui_request(struct tui *t, struct view *v, const char *line,
 		 void (*done)(struct view *v, struct cmd_ctx *ctx, void *ud), void *ud)
 {
-	struct parse_list pl = {0};
+	struct parse_list pl = { 0 };
 	char *cause = NULL;
 	if (parse_commands(line, &pl, &cause) < 0 || pl.n == 0) {
 		tui_message(t, "%s", cause ? cause : "no command");
@@ -210,7 +211,7 @@ static void tui_show_result(struct view *v, struct cmd_ctx *ctx, void *ud)
 
 void tui_run_line(struct tui *t, const char *line)
 {
-	struct parse_list pl = {0};
+	struct parse_list pl = { 0 };
 	char *cause = NULL;
 	if (parse_commands(line, &pl, &cause) < 0) {
 		tui_message(t, "%s", cause);
@@ -272,8 +273,8 @@ static void tui_draw_title(struct tui *t)
 {
 	const char *sep = t->utf8 ? " \xe2\x94\x82 " : " | "; /* │ */
 	const char *bootstrap = t->where;
-	const char *state = t->cluster_status < 0	   ? (t->utf8 ? "connecting\xe2\x80\xa6" : "connecting...")
-			    : t->cluster_status == CMD_OK	   ? "connected"
+	const char *state = t->cluster_status < 0         ? (t->utf8 ? "connecting\xe2\x80\xa6" : "connecting...")
+			    : t->cluster_status == CMD_OK ? "connected"
 			    : t->cluster_status == CMD_UNREACHABLE ? "unreachable"
 								   : "error";
 	struct sbuf sb = SBUF_INIT;
@@ -576,16 +577,16 @@ static void tui_atexit(void)
 /* Saves what restores the terminal when kcon dies of a signal curses cannot clean up after. */
 static void tui_catch_fatal(void)
 {
-	const char *caps[] = {"rmcup", "cnorm", "sgr0"};
+	const char *caps[] = { "rmcup", "cnorm", "sgr0" };
 	tui_reset[0] = '\0';
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
 		char *s = tigetstr(caps[i]);
 		if (s && s != (char *)-1 && strlen(tui_reset) + strlen(s) < sizeof(tui_reset))
 			strcat(tui_reset, s);
 	}
-	static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT};
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT };
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++) {
-		struct sigaction sa = {.sa_handler = tui_restore_fatal, .sa_flags = SA_RESETHAND};
+		struct sigaction sa = { .sa_handler = tui_restore_fatal, .sa_flags = SA_RESETHAND };
 		sigemptyset(&sa.sa_mask);
 		sigaction(fatal[i], &sa, NULL);
 	}
@@ -596,9 +597,12 @@ static int tui_check_term(void)
 	const char *term = getenv("TERM");
 	if (term == NULL || *term == '\0' || strcmp(term, "dumb") == 0) {
 		fprintf(stderr,
-			"kcon: the TUI needs a terminal type, and TERM is %s: set it (e.g. export TERM=xterm-256color), "
+			"kcon: the TUI needs a terminal type, and TERM is %s: set it (e.g. export "
+			"TERM=xterm-256color), "
 			"or use `kcon --repl` or `kcon COMMAND`\n",
-			term == NULL ? "unset" : *term ? "`dumb`" : "empty");
+			term == NULL ? "unset"
+			: *term      ? "`dumb`"
+				     : "empty");
 		return -1;
 	}
 	return 0;
@@ -610,7 +614,7 @@ int tui_run(struct session *s, const char *theme)
 	setlocale(LC_ALL, "");
 	if (tui_check_term() < 0)
 		return CMD_USAGE;
-	struct tui t = {.s = s, .cluster_status = -1};
+	struct tui t = { .s = s, .cluster_status = -1 };
 	t.where = xstrdup(s->demo ? "demo" : s->conf.bootstrap ? s->conf.bootstrap : "no bootstrap");
 	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	char *cause = NULL;
@@ -658,7 +662,7 @@ int tui_run(struct session *s, const char *theme)
 	prompt_setup();
 	complete_attach(tui_names, &t);
 
-	static const int sigs[] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP, 0};
+	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, 0 };
 	loop_signals(t.loop, sigs, tui_on_signal, &t); /* after curses, so ours replace its handlers */
 	loop_fd_add(t.loop, STDIN_FILENO, POLLIN, tui_on_input, &t);
 	tui_push(&t, view_new(&view_topics_ops, &t, "topics", NULL));

@@ -10,7 +10,7 @@ static int uicmd_quit_exec(struct cmd_ctx *ctx)
 	return cmd_ok(ctx, json_object());
 }
 
-static const struct out_view uicmd_quiet = {0}; /* prints nothing */
+static const struct out_view uicmd_quiet = { 0 }; /* prints nothing */
 
 static const struct cmd_entry uicmd_table[] = {
 	{
@@ -23,7 +23,7 @@ static const struct cmd_entry uicmd_table[] = {
 		.view = &uicmd_quiet,
 		.exec = uicmd_quit_exec,
 	},
-	{0},
+	{ 0 },
 };
 
 void uicmd_register(void)

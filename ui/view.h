@@ -20,12 +20,12 @@ struct view;
 /* What a handler asks of the core, as flags. */
 #define VIEW_REDRAW 0x1 /* draw again */
 #define VIEW_RELOAD 0x2 /* call ops->reload */
-#define VIEW_CLOSE 0x4  /* pop this view */
-#define VIEW_QUIT 0x8   /* leave the TUI */
+#define VIEW_CLOSE  0x4 /* pop this view */
+#define VIEW_QUIT   0x8 /* leave the TUI */
 
 /* Column flags */
 #define VIEW_COL_RIGHT 0x1 /* right-aligned (numbers) */
-#define VIEW_COL_FILL 0x2  /* shrinks first when the screen is narrow, gets what is left */
+#define VIEW_COL_FILL  0x2 /* shrinks first when the screen is narrow, gets what is left */
 
 struct view_col {
 	const char *title;

@@ -13,14 +13,10 @@ struct topics {
 };
 
 static const struct view_col topics_cols[] = {
-	{"NAME", VIEW_COL_FILL},
-	{"PARTITIONS", VIEW_COL_RIGHT},
-	{"RF", VIEW_COL_RIGHT},
-	{"UNDER-REPL", VIEW_COL_RIGHT},
-	{"OFFLINE", VIEW_COL_RIGHT},
-	{0},
+	{ "NAME", VIEW_COL_FILL },        { "PARTITIONS", VIEW_COL_RIGHT }, { "RF", VIEW_COL_RIGHT },
+	{ "UNDER-REPL", VIEW_COL_RIGHT }, { "OFFLINE", VIEW_COL_RIGHT },    { 0 },
 };
-static const char *const topics_keys[] = {"name", "partitions", "replication_factor", "under_replicated", "offline"};
+static const char *const topics_keys[] = { "name", "partitions", "replication_factor", "under_replicated", "offline" };
 
 static void topics_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 {

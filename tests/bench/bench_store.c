@@ -46,7 +46,8 @@ static long long file_size(const char *path)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: kcon-benchstore FILE [--groups N] [--parts N] [--busy F] [--hours H] [--interval S]\n");
+		fprintf(stderr,
+			"usage: kcon-benchstore FILE [--groups N] [--parts N] [--busy F] [--hours H] [--interval S]\n");
 		return 2;
 	}
 	const char *path = argv[1];
@@ -71,7 +72,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", cause);
 		return 1;
 	}
-	char (*gname)[32] = calloc((size_t)groups, 32), (*tname)[32] = calloc((size_t)groups, 32);
+	char(*gname)[32] = calloc((size_t)groups, 32), (*tname)[32] = calloc((size_t)groups, 32);
 	for (int g = 0; g < groups; g++) {
 		snprintf(gname[g], 32, "group-%04d", g);
 		snprintf(tname[g], 32, "topic-%04d", g);

@@ -20,23 +20,35 @@ static int exec_echo(struct cmd_ctx *ctx)
 	return cmd_ok(ctx, o);
 }
 
-static const struct cmd_pos name_arg[] = {{"name", CMD_ARG_STRING, 0}, {0}};
-static const struct cmd_pos opt_arg[] = {{"name", CMD_ARG_STRING, CMD_POS_OPTIONAL}, {0}};
+static const struct cmd_pos name_arg[] = { { "name", CMD_ARG_STRING, 0 }, { 0 } };
+static const struct cmd_pos opt_arg[] = { { "name", CMD_ARG_STRING, CMD_POS_OPTIONAL }, { 0 } };
 static const struct cmd_opt zopts[] = {
-	{"count", 'n', CMD_ARG_INT, 0, "a number"},
-	{"tag", 't', CMD_ARG_STRING, CMD_OPT_REPEAT, "tags"},
-	{"force", 'f', CMD_ARG_NONE, 0, "a flag"},
-	{"yes", 'y', CMD_ARG_NONE, 0, "confirm"},
-	{0},
+	{ "count", 'n', CMD_ARG_INT, 0, "a number" },
+	{ "tag", 't', CMD_ARG_STRING, CMD_OPT_REPEAT, "tags" },
+	{ "force", 'f', CMD_ARG_NONE, 0, "a flag" },
+	{ "yes", 'y', CMD_ARG_NONE, 0, "confirm" },
+	{ 0 },
 };
 
 static const struct cmd_entry ztable[] = {
-	{.name = "zzlist", .alias = "zzl", .group = "test", .args = opt_arg, .opts = zopts, .help = "x", .exec = exec_echo},
-	{.name = "zzthing show", .group = "test", .args = name_arg, .opts = zopts, .help = "x", .exec = exec_echo},
-	{.name = "zzthing shave", .group = "test", .args = name_arg, .help = "x", .exec = exec_echo},
-	{.name = "zzthing drop", .alias = "zzdrop", .group = "test", .args = name_arg, .opts = zopts, .help = "x",
-	 .flags = CMD_DESTRUCTIVE, .exec = exec_echo},
-	{0},
+	{ .name = "zzlist",
+	  .alias = "zzl",
+	  .group = "test",
+	  .args = opt_arg,
+	  .opts = zopts,
+	  .help = "x",
+	  .exec = exec_echo },
+	{ .name = "zzthing show", .group = "test", .args = name_arg, .opts = zopts, .help = "x", .exec = exec_echo },
+	{ .name = "zzthing shave", .group = "test", .args = name_arg, .help = "x", .exec = exec_echo },
+	{ .name = "zzthing drop",
+	  .alias = "zzdrop",
+	  .group = "test",
+	  .args = name_arg,
+	  .opts = zopts,
+	  .help = "x",
+	  .flags = CMD_DESTRUCTIVE,
+	  .exec = exec_echo },
+	{ 0 },
 };
 
 static int setup(void **state)
@@ -54,18 +66,18 @@ static const struct {
 	const char *line, *want, *err;
 	int consumed;
 } lookups[] = {
-	{"zzlist", "zzlist", NULL, 1},
-	{"zzl", "zzlist", NULL, 1},   /* alias beats being a prefix */
-	{"zzli", "zzlist", NULL, 1},  /* unique prefix */
-	{"zzthing show x", "zzthing show", NULL, 2},
-	{"zzth sho x", "zzthing show", NULL, 2},
-	{"zzthing sh x", NULL, "ambiguous", 0}, /* show or shave */
-	{"zzthing", NULL, "missing subcommand", 0},
-	{"zzthing frob", NULL, "unknown subcommand `frob`", 0},
-	{"zzdrop x", "zzthing drop", NULL, 1},
-	{"zz", "zzlist", NULL, 1}, /* alone, only one-word commands can match */
-	{"zzthing s", NULL, "ambiguous", 0},
-	{"nosuchcommand", NULL, "unknown command", 0},
+	{ "zzlist", "zzlist", NULL, 1 },
+	{ "zzl", "zzlist", NULL, 1 },  /* alias beats being a prefix */
+	{ "zzli", "zzlist", NULL, 1 }, /* unique prefix */
+	{ "zzthing show x", "zzthing show", NULL, 2 },
+	{ "zzth sho x", "zzthing show", NULL, 2 },
+	{ "zzthing sh x", NULL, "ambiguous", 0 }, /* show or shave */
+	{ "zzthing", NULL, "missing subcommand", 0 },
+	{ "zzthing frob", NULL, "unknown subcommand `frob`", 0 },
+	{ "zzdrop x", "zzthing drop", NULL, 1 },
+	{ "zz", "zzlist", NULL, 1 }, /* alone, only one-word commands can match */
+	{ "zzthing s", NULL, "ambiguous", 0 },
+	{ "nosuchcommand", NULL, "unknown command", 0 },
 };
 
 static int split(char *line, char **argv)
@@ -103,22 +115,22 @@ static const struct {
 	int status;
 	const char *err;
 } parses[] = {
-	{"zzlist", CMD_OK, NULL},
-	{"zzlist a", CMD_OK, NULL},
-	{"zzlist a b", CMD_USAGE, "unexpected argument `b`"},
-	{"zzthing show", CMD_USAGE, "missing TEXT"},
-	{"zzlist --count", CMD_USAGE, "needs a value"},
-	{"zzlist --force=1", CMD_USAGE, "takes no value"},
-	{"zzlist --bogus", CMD_USAGE, "unknown option `--bogus`"},
-	{"zzlist -x", CMD_USAGE, "unknown option `-x`"},
-	{"zzlist -o json a", CMD_OK, NULL},
-	{"zzlist -- -notanoption", CMD_OK, NULL},
+	{ "zzlist", CMD_OK, NULL },
+	{ "zzlist a", CMD_OK, NULL },
+	{ "zzlist a b", CMD_USAGE, "unexpected argument `b`" },
+	{ "zzthing show", CMD_USAGE, "missing TEXT" },
+	{ "zzlist --count", CMD_USAGE, "needs a value" },
+	{ "zzlist --force=1", CMD_USAGE, "takes no value" },
+	{ "zzlist --bogus", CMD_USAGE, "unknown option `--bogus`" },
+	{ "zzlist -x", CMD_USAGE, "unknown option `-x`" },
+	{ "zzlist -o json a", CMD_OK, NULL },
+	{ "zzlist -- -notanoption", CMD_OK, NULL },
 };
 
 static void test_cmd_prepare(void **state)
 {
 	(void)state;
-	struct session s = {0};
+	struct session s = { 0 };
 	for (size_t i = 0; i < sizeof(parses) / sizeof(parses[0]); i++) {
 		char buf[128], *argv[16];
 		strcpy(buf, parses[i].line);
@@ -139,7 +151,7 @@ static void test_cmd_prepare(void **state)
 static void test_cmd_args(void **state)
 {
 	(void)state;
-	struct session s = {0};
+	struct session s = { 0 };
 	char buf[] = "zzthing show NAME -n 42 --tag=a -t b --force --count=7 -o csv";
 	char *argv[20];
 	int argc = split(buf, argv);
@@ -176,8 +188,8 @@ static bool fake_confirm(void *ud, const char *question, const char *expect)
 static void test_cmd_destructive(void **state)
 {
 	(void)state;
-	struct session s = {0};
-	char *argv[] = {"zzthing", "drop", "victim", NULL, NULL};
+	struct session s = { 0 };
+	char *argv[] = { "zzthing", "drop", "victim", NULL, NULL };
 	struct cmd_ctx ctx;
 
 	/* no terminal: refused with a usage status and a hint to add --yes */
@@ -226,8 +238,8 @@ static void test_cmd_usage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cmd_find),     cmocka_unit_test(test_cmd_prepare),
-		cmocka_unit_test(test_cmd_args),     cmocka_unit_test(test_cmd_destructive),
+		cmocka_unit_test(test_cmd_find),  cmocka_unit_test(test_cmd_prepare),
+		cmocka_unit_test(test_cmd_args),  cmocka_unit_test(test_cmd_destructive),
 		cmocka_unit_test(test_cmd_usage),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -16,7 +16,7 @@
 static void test_conf_properties_syntax(void **state)
 {
 	(void)state;
-	struct conf c = {0};
+	struct conf c = { 0 };
 	char *cause = NULL;
 	assert_int_equal(conf_apply_properties(&c,
 					       "# comment\n"
@@ -44,25 +44,25 @@ static const struct {
 	const char *in;
 	const char *key, *value; /* NULL value: key must be absent */
 } java[] = {
-	{"sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"alice\" "
-	 "password=\"s3cr;et\";",
-	 "sasl.username", "alice"},
-	{"sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=bob password=pw;",
-	 "sasl.password", "pw"},
-	{"ssl.truststore.type=PEM\nssl.truststore.location=/ca.crt", "ssl.ca.location", "/ca.crt"},
-	{"ssl.keystore.type=PKCS12\nssl.keystore.location=/user.p12\nssl.keystore.password=x", "ssl.keystore.location",
-	 "/user.p12"},
-	{"ssl.keystore.type=PEM\nssl.keystore.location=/both.pem", "ssl.key.location", "/both.pem"},
-	{"ssl.endpoint.identification.algorithm=", "ssl.endpoint.identification.algorithm", "none"},
-	{"key.deserializer=org.apache.kafka.common.serialization.StringDeserializer", "key.deserializer", NULL},
-	{"security.protocol=SASL_SSL", "security.protocol", "SASL_SSL"},
+	{ "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"alice\" "
+	  "password=\"s3cr;et\";",
+	  "sasl.username", "alice" },
+	{ "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=bob password=pw;",
+	  "sasl.password", "pw" },
+	{ "ssl.truststore.type=PEM\nssl.truststore.location=/ca.crt", "ssl.ca.location", "/ca.crt" },
+	{ "ssl.keystore.type=PKCS12\nssl.keystore.location=/user.p12\nssl.keystore.password=x", "ssl.keystore.location",
+	  "/user.p12" },
+	{ "ssl.keystore.type=PEM\nssl.keystore.location=/both.pem", "ssl.key.location", "/both.pem" },
+	{ "ssl.endpoint.identification.algorithm=", "ssl.endpoint.identification.algorithm", "none" },
+	{ "key.deserializer=org.apache.kafka.common.serialization.StringDeserializer", "key.deserializer", NULL },
+	{ "security.protocol=SASL_SSL", "security.protocol", "SASL_SSL" },
 };
 
 static void test_conf_java(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(java) / sizeof(java[0]); i++) {
-		struct conf c = {0};
+		struct conf c = { 0 };
 		char *cause = NULL;
 		assert_int_equal(conf_apply_properties(&c, java[i].in, "client.properties", &cause), 0);
 		if (java[i].value)
@@ -71,11 +71,10 @@ static void test_conf_java(void **state)
 			assert_null(conf_get(&c, java[i].key));
 		conf_clear(&c);
 	}
-	struct conf c = {0};
+	struct conf c = { 0 };
 	char *cause = NULL;
-	assert_int_equal(conf_apply_properties(&c, "ssl.truststore.location=/x.jks\nssl.truststore.type=JKS", "f",
-					       &cause),
-			 -1);
+	assert_int_equal(
+		conf_apply_properties(&c, "ssl.truststore.location=/x.jks\nssl.truststore.type=JKS", "f", &cause), -1);
 	assert_non_null(strstr(cause, "--ca"));
 	free(cause);
 	conf_clear(&c);
@@ -84,7 +83,7 @@ static void test_conf_java(void **state)
 static void test_conf_options_and_finish(void **state)
 {
 	(void)state;
-	struct conf c = {0};
+	struct conf c = { 0 };
 	char *cause = NULL;
 	assert_int_equal(conf_finish(&c, &cause), -1);
 	assert_non_null(strstr(cause, "-b host:port"));
@@ -134,7 +133,7 @@ static void test_conf_profile(void **state)
 			   "\"prod\": {\"bootstrap\": \"prod:9093\", \"ca\": \"/etc/ca.crt\", \"user\": \"ops\"}}}";
 	assert_int_equal(write(fd, json, strlen(json)), (ssize_t)strlen(json));
 	close(fd);
-	struct conf c = {0};
+	struct conf c = { 0 };
 	char *cause = NULL;
 	assert_int_equal(conf_load_profile(&c, path, NULL, &cause), 0);
 	assert_string_equal(c.profile, "dev");

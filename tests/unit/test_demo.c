@@ -28,7 +28,7 @@ static int64_t mono_ms(void)
 
 static void nap(int ms)
 {
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
 	nanosleep(&ts, NULL);
 }
 
@@ -40,7 +40,7 @@ static int run(const char *line, json_t **out)
 	for (char *t = strtok(copy, " "); t && argc < 31; t = strtok(NULL, " "))
 		argv[argc++] = t;
 	argv[argc] = NULL;
-	struct cmd_ctx ctx = {0};
+	struct cmd_ctx ctx = { 0 };
 	int rc = cmd_prepare(&ctx, &sess, argc, argv);
 	if (rc == CMD_OK)
 		rc = cmd_exec(&ctx);
@@ -56,9 +56,9 @@ static int run(const char *line, json_t **out)
 static int setup(void **state)
 {
 	(void)state;
-	struct err e = {0};
+	struct err e = { 0 };
 	cmd_init();
-	sess = (struct session){.timeout_ms = 10000, .format = OUT_JSON};
+	sess = (struct session){ .timeout_ms = 10000, .format = OUT_JSON };
 	sess.demo = demo_start(&e);
 	if (sess.demo == NULL) {
 		fprintf(stderr, "demo_start: %s\n", e.cause);
@@ -84,7 +84,7 @@ static int teardown(void **state)
 static const struct {
 	const char *name;
 	int partitions, rate; /* messages per second */
-} seeded[] = {{"orders", 6, 40}, {"payments", 3, 30}, {"credit.scores", 12, 40}, {"ingest.events", 24, 60}};
+} seeded[] = { { "orders", 6, 40 }, { "payments", 3, 30 }, { "credit.scores", 12, 40 }, { "ingest.events", 24, 60 } };
 #define NSEEDED (sizeof(seeded) / sizeof(seeded[0]))
 
 static json_t *find_named(json_t *array, const char *key, const char *name)
@@ -220,13 +220,13 @@ static void test_demo_topic_create(void **state)
 	static const struct {
 		const char *line, *error;
 	} refused[] = {
-		{"topic create demo.unit -p 1 -r 3", "already exists"},
-		{"topic create orders", "already exists"},
-		{"topic create demo.rf -r 4", "replication factor 4"},
-		{"topic create demo.rf -r 1", "ignores the replication factor"},
-		{"topic create demo.cfg -c retention.ms=1000", "cannot set topic configs"},
-		{"topic create demo/slash", "invalid topic name"},
-		{"topic create demo.huge -p 100000", "cannot make a topic of 100000 partitions"},
+		{ "topic create demo.unit -p 1 -r 3", "already exists" },
+		{ "topic create orders", "already exists" },
+		{ "topic create demo.rf -r 4", "replication factor 4" },
+		{ "topic create demo.rf -r 1", "ignores the replication factor" },
+		{ "topic create demo.cfg -c retention.ms=1000", "cannot set topic configs" },
+		{ "topic create demo/slash", "invalid topic name" },
+		{ "topic create demo.huge -p 100000", "cannot make a topic of 100000 partitions" },
 	};
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		assert_int_equal(run(refused[i].line, &r), CMD_FAILED);
@@ -317,7 +317,7 @@ static void test_demo_groups(void **state)
 static void test_demo_stop_prompt(void **state)
 {
 	(void)state;
-	struct err e = {0};
+	struct err e = { 0 };
 	int64_t t0 = mono_ms();
 	struct demo *d = demo_start(&e);
 	assert_non_null(d);
@@ -349,7 +349,7 @@ static void test_demo_stop_prompt(void **state)
 static void test_demo_deadline_start(void **state)
 {
 	(void)state;
-	struct err e = {0};
+	struct err e = { 0 };
 	struct demo *d = NULL;
 	demo_set_deadline(0);
 	/* the mock may, rarely, answer before the first look: then try again */
@@ -367,7 +367,7 @@ static void test_demo_deadline_start(void **state)
 static void test_demo_deadline_create(void **state)
 {
 	(void)state;
-	struct err e = {0};
+	struct err e = { 0 };
 	struct demo *d = demo_start(&e);
 	assert_non_null(d);
 	demo_set_deadline(0);
@@ -394,10 +394,10 @@ static void test_demo_deadline_create(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_demo_topics_seeded), cmocka_unit_test(test_demo_brokers),
-		cmocka_unit_test(test_demo_messages_grow), cmocka_unit_test(test_demo_topic_create),
+		cmocka_unit_test(test_demo_topics_seeded),        cmocka_unit_test(test_demo_brokers),
+		cmocka_unit_test(test_demo_messages_grow),        cmocka_unit_test(test_demo_topic_create),
 		cmocka_unit_test(test_demo_topic_delete_refused), cmocka_unit_test(test_demo_groups),
-		cmocka_unit_test(test_demo_stop_prompt), cmocka_unit_test(test_demo_deadline_start),
+		cmocka_unit_test(test_demo_stop_prompt),          cmocka_unit_test(test_demo_deadline_start),
 		cmocka_unit_test(test_demo_deadline_create),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

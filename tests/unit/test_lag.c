@@ -17,16 +17,17 @@ static void test_lag_of(void **state)
 		int64_t committed, start, end, lag;
 		bool no_commit;
 	} cases[] = {
-	    {5, 0, 10, 5, false},
-	    {10, 0, 10, 0, false},
-	    {0, 0, 0, 0, false},
-	    {12, 0, 10, 0, false},  /* committed past the visible end (read_uncommitted consumer): no negative lag */
-	    {-1, 0, 10, 10, true},  /* no commit: from the log start */
-	    {-1, 4, 10, 6, true},   /* ... a start moved by retention */
-	    {-1, -1, 10, 10, true}, /* start unknown: from 0 */
-	    {3, 0, -1, -1, false},  /* end unknown */
-	    {-1001, 2, 9, 7, true}, /* RD_KAFKA_OFFSET_INVALID */
-	    {1000000000000LL, 0, 1000000000042LL, 42, false},
+		{ 5, 0, 10, 5, false },
+		{ 10, 0, 10, 0, false },
+		{ 0, 0, 0, 0, false },
+		{ 12, 0, 10, 0,
+		  false }, /* committed past the visible end (read_uncommitted consumer): no negative lag */
+		{ -1, 0, 10, 10, true },  /* no commit: from the log start */
+		{ -1, 4, 10, 6, true },   /* ... a start moved by retention */
+		{ -1, -1, 10, 10, true }, /* start unknown: from 0 */
+		{ 3, 0, -1, -1, false },  /* end unknown */
+		{ -1001, 2, 9, 7, true }, /* RD_KAFKA_OFFSET_INVALID */
+		{ 1000000000000LL, 0, 1000000000042LL, 42, false },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		bool nc = !cases[i].no_commit;
@@ -42,10 +43,10 @@ static void test_lag_clamp(void **state)
 		int64_t want, start, end, out;
 		enum lag_clamp how;
 	} cases[] = {
-	    {5, 0, 10, 5, LAG_CLAMP_NONE},  {0, 0, 10, 0, LAG_CLAMP_NONE},   {10, 0, 10, 10, LAG_CLAMP_NONE},
-	    {11, 0, 10, 10, LAG_CLAMP_END}, {-5, 0, 10, 0, LAG_CLAMP_START}, {3, 4, 10, 4, LAG_CLAMP_START},
-	    {7, -1, -1, 7, LAG_CLAMP_NONE}, /* unknown bounds: left alone */
-	    {99, 5, 5, 5, LAG_CLAMP_END},   /* empty log */
+		{ 5, 0, 10, 5, LAG_CLAMP_NONE },  { 0, 0, 10, 0, LAG_CLAMP_NONE },   { 10, 0, 10, 10, LAG_CLAMP_NONE },
+		{ 11, 0, 10, 10, LAG_CLAMP_END }, { -5, 0, 10, 0, LAG_CLAMP_START }, { 3, 4, 10, 4, LAG_CLAMP_START },
+		{ 7, -1, -1, 7, LAG_CLAMP_NONE }, /* unknown bounds: left alone */
+		{ 99, 5, 5, 5, LAG_CLAMP_END },   /* empty log */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		enum lag_clamp how;
@@ -64,26 +65,26 @@ static void test_lag_datetime(void **state)
 		const char *in;
 		int64_t ms; /* -1: must be refused */
 	} cases[] = {
-	    {"1970-01-01T00:00:00Z", 0},
-	    {"2024-05-01", 1714521600000LL},
-	    {"2024-05-01T12:00", 1714564800000LL},
-	    {"2024-05-01T12:00:00Z", 1714564800000LL},
-	    {"2024-05-01 12:00:00", 1714564800000LL},
-	    {"2024-05-01T12:00:00.250Z", 1714564800250LL},
-	    {"2024-05-01T12:00:00.5", 1714564800500LL},
-	    {"2024-05-01T14:00:00+02:00", 1714564800000LL},
-	    {"2024-05-01T14:00:00+0200", 1714564800000LL},
-	    {"2024-05-01T07:30:00-04:30", 1714564800000LL},
-	    {"2024-02-29T00:00:00Z", 1709164800000LL},
-	    {"2023-02-29T00:00:00Z", -1},
-	    {"2024-13-01", -1},
-	    {"2024-5-1", -1},
-	    {"2024-05-01T25:00", -1},
-	    {"2024-05-01T12:00:00Zjunk", -1},
-	    {"2024-05-01T12:00:00+25:00", -1},
-	    {"2024-05-01T12:00:00.", -1},
-	    {"yesterday", -1},
-	    {"", -1},
+		{ "1970-01-01T00:00:00Z", 0 },
+		{ "2024-05-01", 1714521600000LL },
+		{ "2024-05-01T12:00", 1714564800000LL },
+		{ "2024-05-01T12:00:00Z", 1714564800000LL },
+		{ "2024-05-01 12:00:00", 1714564800000LL },
+		{ "2024-05-01T12:00:00.250Z", 1714564800250LL },
+		{ "2024-05-01T12:00:00.5", 1714564800500LL },
+		{ "2024-05-01T14:00:00+02:00", 1714564800000LL },
+		{ "2024-05-01T14:00:00+0200", 1714564800000LL },
+		{ "2024-05-01T07:30:00-04:30", 1714564800000LL },
+		{ "2024-02-29T00:00:00Z", 1709164800000LL },
+		{ "2023-02-29T00:00:00Z", -1 },
+		{ "2024-13-01", -1 },
+		{ "2024-5-1", -1 },
+		{ "2024-05-01T25:00", -1 },
+		{ "2024-05-01T12:00:00Zjunk", -1 },
+		{ "2024-05-01T12:00:00+25:00", -1 },
+		{ "2024-05-01T12:00:00.", -1 },
+		{ "yesterday", -1 },
+		{ "", -1 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int64_t ms = -7;
@@ -108,30 +109,30 @@ static void test_lag_duration(void **state)
 		const char *in;
 		int64_t ms; /* -1: must be refused */
 	} cases[] = {
-	    {"PT1H", 3600000},
-	    {"P1D", 86400000},
-	    {"P1DT2H30M", 86400000 + 2 * 3600000 + 30 * 60000},
-	    {"PT30M", 1800000},
-	    {"PT1.5S", 1500},
-	    {"-PT1H", 3600000},
-	    {"P1W", 7 * 86400000LL},
-	    {"p1dt1h", 90000000},
-	    {"-1h", 3600000},
-	    {"1h", 3600000},
-	    {"1h30m", 5400000},
-	    {"2d", 172800000},
-	    {"90s", 90000},
-	    {"500ms", 500},
-	    {"1m", 60000},
-	    {"", -1},
-	    {"P", -1},
-	    {"PT", -1},
-	    {"P1H", -1}, /* hours need the T */
-	    {"1x", -1},
-	    {"h", -1},
-	    {"0s", -1},
-	    {"-", -1},
-	    {"1h-", -1},
+		{ "PT1H", 3600000 },
+		{ "P1D", 86400000 },
+		{ "P1DT2H30M", 86400000 + 2 * 3600000 + 30 * 60000 },
+		{ "PT30M", 1800000 },
+		{ "PT1.5S", 1500 },
+		{ "-PT1H", 3600000 },
+		{ "P1W", 7 * 86400000LL },
+		{ "p1dt1h", 90000000 },
+		{ "-1h", 3600000 },
+		{ "1h", 3600000 },
+		{ "1h30m", 5400000 },
+		{ "2d", 172800000 },
+		{ "90s", 90000 },
+		{ "500ms", 500 },
+		{ "1m", 60000 },
+		{ "", -1 },
+		{ "P", -1 },
+		{ "PT", -1 },
+		{ "P1H", -1 }, /* hours need the T */
+		{ "1x", -1 },
+		{ "h", -1 },
+		{ "0s", -1 },
+		{ "-", -1 },
+		{ "1h-", -1 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int64_t ms = -7;
@@ -156,17 +157,17 @@ static void test_lag_topic_spec(void **state)
 		int n;
 		int32_t parts[6];
 	} cases[] = {
-	    {"orders", "orders", 0, {0}},
-	    {"orders:0", "orders", 1, {0}},
-	    {"orders:0,2,5", "orders", 3, {0, 2, 5}},
-	    {"my.topic_v2-x:1-3,7", "my.topic_v2-x", 4, {1, 2, 3, 7}},
-	    {"orders:", NULL, 0, {0}},
-	    {":1", NULL, 0, {0}},
-	    {"orders:a", NULL, 0, {0}},
-	    {"orders:3-1", NULL, 0, {0}},
-	    {"orders:1,", NULL, 0, {0}},
-	    {"orders:-1", NULL, 0, {0}},
-	    {"bad topic:1", NULL, 0, {0}},
+		{ "orders", "orders", 0, { 0 } },
+		{ "orders:0", "orders", 1, { 0 } },
+		{ "orders:0,2,5", "orders", 3, { 0, 2, 5 } },
+		{ "my.topic_v2-x:1-3,7", "my.topic_v2-x", 4, { 1, 2, 3, 7 } },
+		{ "orders:", NULL, 0, { 0 } },
+		{ ":1", NULL, 0, { 0 } },
+		{ "orders:a", NULL, 0, { 0 } },
+		{ "orders:3-1", NULL, 0, { 0 } },
+		{ "orders:1,", NULL, 0, { 0 } },
+		{ "orders:-1", NULL, 0, { 0 } },
+		{ "bad topic:1", NULL, 0, { 0 } },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *topic = NULL, *cause = NULL;
@@ -193,7 +194,7 @@ static void test_lag_topic_spec(void **state)
 static void test_lag_plan_round_trip(void **state)
 {
 	(void)state;
-	struct lag_plan p = {0};
+	struct lag_plan p = { 0 };
 	struct lag_plan_row *r;
 	r = lag_plan_add(&p, "orders", 1, 50, 200);
 	r->start = 0, r->end = 120;
@@ -211,10 +212,10 @@ static void test_lag_plan_round_trip(void **state)
 	assert_int_equal(p.rows[2].clamped, LAG_CLAMP_END);
 	char *csv = lag_plan_csv(&p);
 	assert_string_equal(csv, "topic,partition,current,new,delta,clamped\n"
-	                         "audit,0,7,9,2,\n"
-	                         "orders,0,,10,,start\n"
-	                         "orders,1,50,120,70,end\n");
-	struct lag_plan q = {0};
+				 "audit,0,7,9,2,\n"
+				 "orders,0,,10,,start\n"
+				 "orders,1,50,120,70,end\n");
+	struct lag_plan q = { 0 };
 	char *cause = NULL;
 	assert_int_equal(lag_plan_parse_csv(csv, &q, &cause), 0);
 	assert_int_equal(q.n, 3);
@@ -239,21 +240,21 @@ static void test_lag_plan_parse(void **state)
 		int n; /* -1: refused */
 		int64_t first;
 	} cases[] = {
-	    {"orders,0,15\norders,1,20\n", 2, 15},     /* Kafka's export */
-	    {"orders,0,15\r\n", 1, 15},                /* CRLF */
-	    {"# reviewed by ops\norders,3,0\n", 1, 0}, /* comments */
-	    {"topic,partition,current,new,delta,clamped\nx,0,1,2,1,\n", 1, 2},
-	    {"topic,partition,new\nx,0,9\n", 1, 9}, /* a minimal header */
-	    {"", -1, 0},
-	    {"topic,partition,current,new\n", -1, 0}, /* no rows */
-	    {"orders,0\n", -1, 0},
-	    {"orders,zero,15\n", -1, 0},
-	    {"orders,0,-3\n", -1, 0},
-	    {"bad topic,0,3\n", -1, 0},
-	    {"topic,partition,current\nx,0,1\n", -1, 0}, /* header without new */
+		{ "orders,0,15\norders,1,20\n", 2, 15 },     /* Kafka's export */
+		{ "orders,0,15\r\n", 1, 15 },                /* CRLF */
+		{ "# reviewed by ops\norders,3,0\n", 1, 0 }, /* comments */
+		{ "topic,partition,current,new,delta,clamped\nx,0,1,2,1,\n", 1, 2 },
+		{ "topic,partition,new\nx,0,9\n", 1, 9 }, /* a minimal header */
+		{ "", -1, 0 },
+		{ "topic,partition,current,new\n", -1, 0 }, /* no rows */
+		{ "orders,0\n", -1, 0 },
+		{ "orders,zero,15\n", -1, 0 },
+		{ "orders,0,-3\n", -1, 0 },
+		{ "bad topic,0,3\n", -1, 0 },
+		{ "topic,partition,current\nx,0,1\n", -1, 0 }, /* header without new */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct lag_plan p = {0};
+		struct lag_plan p = { 0 };
 		char *cause = NULL;
 		int rc = lag_plan_parse_csv(cases[i].in, &p, &cause);
 		if (cases[i].n < 0) {
@@ -273,20 +274,20 @@ static void test_lag_plan_parse(void **state)
 static void test_lag_assignment_text(void **state)
 {
 	(void)state;
-	struct lag_tp none[1] = {{"x", 0}};
+	struct lag_tp none[1] = { { "x", 0 } };
 	char *s = lag_assignment_text(none, 0);
 	assert_string_equal(s, "");
 	free(s);
-	struct lag_tp one[] = {{"orders", 4}};
+	struct lag_tp one[] = { { "orders", 4 } };
 	s = lag_assignment_text(one, 1);
 	assert_string_equal(s, "orders:4");
 	free(s);
-	struct lag_tp mixed[] = {{"payments", 1}, {"orders", 3}, {"orders", 0}, {"orders", 7},
-	                         {"orders", 1}, {"orders", 2}, {"payments", 1}, {"audit", 9}};
+	struct lag_tp mixed[] = { { "payments", 1 }, { "orders", 3 }, { "orders", 0 },   { "orders", 7 },
+				  { "orders", 1 },   { "orders", 2 }, { "payments", 1 }, { "audit", 9 } };
 	s = lag_assignment_text(mixed, 8);
 	assert_string_equal(s, "audit:9 orders:0-3,7 payments:1");
 	free(s);
-	struct lag_tp gaps[] = {{"t", 0}, {"t", 2}, {"t", 4}, {"t", 5}};
+	struct lag_tp gaps[] = { { "t", 0 }, { "t", 2 }, { "t", 4 }, { "t", 5 } };
 	s = lag_assignment_text(gaps, 4);
 	assert_string_equal(s, "t:0,2,4-5");
 	free(s);
@@ -295,11 +296,10 @@ static void test_lag_assignment_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_lag_of),         cmocka_unit_test(test_lag_clamp),
-	    cmocka_unit_test(test_lag_datetime),   cmocka_unit_test(test_lag_duration),
-	    cmocka_unit_test(test_lag_topic_spec), cmocka_unit_test(test_lag_plan_round_trip),
-	    cmocka_unit_test(test_lag_plan_parse),
-	    cmocka_unit_test(test_lag_assignment_text),
+		cmocka_unit_test(test_lag_of),         cmocka_unit_test(test_lag_clamp),
+		cmocka_unit_test(test_lag_datetime),   cmocka_unit_test(test_lag_duration),
+		cmocka_unit_test(test_lag_topic_spec), cmocka_unit_test(test_lag_plan_round_trip),
+		cmocka_unit_test(test_lag_plan_parse), cmocka_unit_test(test_lag_assignment_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -139,7 +139,7 @@ static int exec_slow(struct cmd_ctx *ctx)
 {
 	int id = (int)json_integer_value(json_object_get(ctx->result, "id"));
 	if (id == 0) {
-		struct timespec ts = {0, 50 * 1000 * 1000};
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
 		nanosleep(&ts, NULL); /* the first one takes longest: order must still hold */
 	}
 	pthread_mutex_lock(&exec_mu);
@@ -152,9 +152,9 @@ static int exec_slow(struct cmd_ctx *ctx)
 }
 
 static const struct cmd_entry test_cmds[] = {
-	{.name = "zzslow", .group = "test", .help = "x", .flags = CMD_READ_ONLY, .exec = exec_slow},
-	{.name = "zzui", .group = "test", .help = "x", .flags = CMD_READ_ONLY | CMD_UI, .exec = exec_slow},
-	{0},
+	{ .name = "zzslow", .group = "test", .help = "x", .flags = CMD_READ_ONLY, .exec = exec_slow },
+	{ .name = "zzui", .group = "test", .help = "x", .flags = CMD_READ_ONLY | CMD_UI, .exec = exec_slow },
+	{ 0 },
 };
 
 static void on_done(struct loop *l, struct cmd_ctx *ctx, void *ud)
@@ -170,7 +170,7 @@ static void on_done(struct loop *l, struct cmd_ctx *ctx, void *ud)
 static void commands_in_order(void **state)
 {
 	(void)state;
-	struct session s = {0};
+	struct session s = { 0 };
 	struct loop *l = test_loop();
 	struct cmd_ctx ctx[5];
 	main_thread = pthread_self();
@@ -178,7 +178,7 @@ static void commands_in_order(void **state)
 	for (int i = 0; i < 5; i++) {
 		memset(&ctx[i], 0, sizeof(ctx[i]));
 		ctx[i].session = &s;
-		ctx[i].entry = &test_cmds[i == 2 ? 1 : 0]; /* the third is a UI command */
+		ctx[i].entry = &test_cmds[i == 2 ? 1 : 0];   /* the third is a UI command */
 		ctx[i].result = json_pack("{s:i}", "id", i); /* smuggles the id into exec */
 		loop_run_command(l, &ctx[i], on_done, (void *)(intptr_t)i);
 	}
@@ -205,7 +205,7 @@ static void on_cancel(struct loop *l, struct cmd_ctx *ctx, void *ud)
 static void free_cancels_queued(void **state)
 {
 	(void)state;
-	struct session s = {0};
+	struct session s = { 0 };
 	struct loop *l = test_loop();
 	struct cmd_ctx ctx[3];
 	int calls = 0;
@@ -241,7 +241,7 @@ static void signals_via_self_pipe(void **state)
 {
 	(void)state;
 	struct loop *l = test_loop();
-	static const int sigs[] = {SIGWINCH, SIGINT, SIGTERM, SIGCHLD, 0};
+	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGCHLD, 0 };
 	nsig = 0;
 	loop_signals(l, sigs, on_signal, sig_got);
 	raise(SIGWINCH);

@@ -14,21 +14,28 @@
 static void test_model_build(void **state)
 {
 	(void)state;
-	int32_t r123[] = {1, 2, 3}, r12[] = {1, 2}, r3[] = {3};
+	int32_t r123[] = { 1, 2, 3 }, r12[] = { 1, 2 }, r3[] = { 3 };
 	rd_kafka_metadata_partition_t zp[] = {
-		{.id = 1, .leader = 2, .replica_cnt = 3, .replicas = r123, .isr_cnt = 2, .isrs = r12},
-		{.id = 0, .leader = 1, .replica_cnt = 3, .replicas = r123, .isr_cnt = 3, .isrs = r123},
-		{.id = 2, .leader = -1, .err = RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE, .replica_cnt = 1, .replicas = r3,
-		 .isr_cnt = 0, .isrs = NULL},
+		{ .id = 1, .leader = 2, .replica_cnt = 3, .replicas = r123, .isr_cnt = 2, .isrs = r12 },
+		{ .id = 0, .leader = 1, .replica_cnt = 3, .replicas = r123, .isr_cnt = 3, .isrs = r123 },
+		{ .id = 2,
+		  .leader = -1,
+		  .err = RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE,
+		  .replica_cnt = 1,
+		  .replicas = r3,
+		  .isr_cnt = 0,
+		  .isrs = NULL },
 	};
-	rd_kafka_metadata_partition_t ap[] = {{.id = 0, .leader = 3, .replica_cnt = 1, .replicas = r3, .isr_cnt = 1, .isrs = r3}};
+	rd_kafka_metadata_partition_t ap[] = {
+		{ .id = 0, .leader = 3, .replica_cnt = 1, .replicas = r3, .isr_cnt = 1, .isrs = r3 }
+	};
 	rd_kafka_metadata_topic_t topics[] = {
-		{.topic = "zeta", .partition_cnt = 3, .partitions = zp},
-		{.topic = "__consumer_offsets", .partition_cnt = 1, .partitions = ap},
-		{.topic = "alpha", .partition_cnt = 1, .partitions = ap},
+		{ .topic = "zeta", .partition_cnt = 3, .partitions = zp },
+		{ .topic = "__consumer_offsets", .partition_cnt = 1, .partitions = ap },
+		{ .topic = "alpha", .partition_cnt = 1, .partitions = ap },
 	};
-	rd_kafka_metadata_broker_t brokers[] = {{3, "c", 9094}, {1, "a", 9092}, {2, "b", 9093}};
-	struct rd_kafka_metadata md = {.broker_cnt = 3, .brokers = brokers, .topic_cnt = 3, .topics = topics};
+	rd_kafka_metadata_broker_t brokers[] = { { 3, "c", 9094 }, { 1, "a", 9092 }, { 2, "b", 9093 } };
+	struct rd_kafka_metadata md = { .broker_cnt = 3, .brokers = brokers, .topic_cnt = 3, .topics = topics };
 
 	struct model *m = model_new(&md, "cid", 2, 1700000000000);
 	assert_string_equal(m->cluster_id, "cid");

@@ -28,17 +28,17 @@ static void test_json_string(void **state)
 		size_t len;
 		const char *out;
 	} cases[] = {
-		{"plain", 5, "\"plain\""},
-		{"q\"b\\", 4, "\"q\\\"b\\\\\""},
-		{"a\nb\tc\r", 6, "\"a\\nb\\tc\\r\""},
-		{"\x1b]0;pwned\x07", 10, "\"\\u001b]0;pwned\\u0007\""},
-		{"\x1b[2J", 4, "\"\\u001b[2J\""},
-		{"caf\xc3\xa9", 5, "\"caf\xc3\xa9\""},
-		{"\xe2\x80\xae", 3, "\"\\u202e\""},           /* RLO */
-		{"\xc2\x9b", 2, "\"\\u009b\""},               /* C1 CSI */
-		{"\xf3\xa0\x80\x81", 4, "\"\\udb40\\udc01\""}, /* a tag character: a surrogate pair */
-		{"\x7f", 1, "\"\\u007f\""},
-		{"nul\0x", 5, "\"nul\\u0000x\""},
+		{ "plain", 5, "\"plain\"" },
+		{ "q\"b\\", 4, "\"q\\\"b\\\\\"" },
+		{ "a\nb\tc\r", 6, "\"a\\nb\\tc\\r\"" },
+		{ "\x1b]0;pwned\x07", 10, "\"\\u001b]0;pwned\\u0007\"" },
+		{ "\x1b[2J", 4, "\"\\u001b[2J\"" },
+		{ "caf\xc3\xa9", 5, "\"caf\xc3\xa9\"" },
+		{ "\xe2\x80\xae", 3, "\"\\u202e\"" },            /* RLO */
+		{ "\xc2\x9b", 2, "\"\\u009b\"" },                /* C1 CSI */
+		{ "\xf3\xa0\x80\x81", 4, "\"\\udb40\\udc01\"" }, /* a tag character: a surrogate pair */
+		{ "\x7f", 1, "\"\\u007f\"" },
+		{ "nul\0x", 5, "\"nul\\u0000x\"" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *got = json_str(cases[i].in, cases[i].len);
@@ -54,14 +54,15 @@ static void test_json_string_every_position(void **state)
 	static const struct {
 		char c;
 		const char *esc;
-	} specials[] = {{'"', "\\\""}, {'\\', "\\\\"}, {'\x01', "\\u0001"}, {'\x1f', "\\u001f"}, {'\x7f', "\\u007f"},
-			{'\n', "\\n"}};
+	} specials[] = { { '"', "\\\"" },       { '\\', "\\\\" },      { '\x01', "\\u0001" },
+			 { '\x1f', "\\u001f" }, { '\x7f', "\\u007f" }, { '\n', "\\n" } };
 	for (size_t k = 0; k < sizeof(specials) / sizeof(specials[0]); k++)
 		for (int pos = 0; pos < 20; pos++) {
 			char in[20], want[64];
 			memset(in, 'a', sizeof(in));
 			in[pos] = specials[k].c;
-			snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", pos, in, specials[k].esc, 19 - pos, in + pos + 1);
+			snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", pos, in, specials[k].esc, 19 - pos,
+				 in + pos + 1);
 			char *got = json_str(in, sizeof(in));
 			assert_string_equal(got, want);
 			free(got);
@@ -76,15 +77,31 @@ static void test_utf8_and_embeddable(void **state)
 	(void)state;
 	assert_true(msg_utf8_valid("caf\xc3\xa9", 5));
 	assert_false(msg_utf8_valid("\xff", 1));
-	assert_false(msg_utf8_valid("\xc0\xaf", 2));       /* overlong */
-	assert_false(msg_utf8_valid("\xed\xa0\x80", 3));   /* surrogate */
-	static const char *const yes[] = {"{}", "[]", "{\"a\":1}", "{\"a\": [1, 2.5e3, -0, true, false, null]}",
-					  "[\"x\\u001b\\\"\"]", "{\"k\":{\"n\":[[]]}}"};
+	assert_false(msg_utf8_valid("\xc0\xaf", 2));     /* overlong */
+	assert_false(msg_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+	static const char *const yes[] = { "{}",
+					   "[]",
+					   "{\"a\":1}",
+					   "{\"a\": [1, 2.5e3, -0, true, false, null]}",
+					   "[\"x\\u001b\\\"\"]",
+					   "{\"k\":{\"n\":[[]]}}" };
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 		assert_true(msg_json_embeddable(yes[i], strlen(yes[i])));
-	static const char *const no[] = {"", "1", "\"s\"", "null", " {}", "{} ", "{\"a\":1,}", "{\"a\"\n:1}",
-					 "[01]", "{\"a\":\"\x1b\"}", "{\"a\":\"\xe2\x80\xae\"}", "[1,2", "{\"a\":tru}",
-					 "{'a':1}", "[\"\\x\"]"};
+	static const char *const no[] = { "",
+					  "1",
+					  "\"s\"",
+					  "null",
+					  " {}",
+					  "{} ",
+					  "{\"a\":1,}",
+					  "{\"a\"\n:1}",
+					  "[01]",
+					  "{\"a\":\"\x1b\"}",
+					  "{\"a\":\"\xe2\x80\xae\"}",
+					  "[1,2",
+					  "{\"a\":tru}",
+					  "{'a':1}",
+					  "[\"\\x\"]" };
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
 		assert_false(msg_json_embeddable(no[i], strlen(no[i])));
 }
@@ -92,8 +109,8 @@ static void test_utf8_and_embeddable(void **state)
 static void test_base64_hex(void **state)
 {
 	(void)state;
-	static const char *const in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
-	static const char *const b64[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+	static const char *const in[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+	static const char *const b64[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
 	for (size_t i = 0; i < 7; i++) {
 		struct sbuf sb = SBUF_INIT, back = SBUF_INIT;
 		msg_base64(&sb, in[i], strlen(in[i]));
@@ -127,16 +144,26 @@ static void test_base64_hex(void **state)
 static void test_envelope(void **state)
 {
 	(void)state;
-	struct msg_header h[] = {{"trace", "abc", 3}, {"bin", "\xff\x00", 2}, {"none", NULL, 0}};
-	struct msg m = {.topic = "orders", .partition = 3, .offset = 42, .timestamp = 1714564800250, .ts_type = 1,
-			.key = "\xff\x01", .key_len = 2, .value = "{\"id\":7}", .value_len = 8, .headers = h, .nheaders = 3};
+	struct msg_header h[] = { { "trace", "abc", 3 }, { "bin", "\xff\x00", 2 }, { "none", NULL, 0 } };
+	struct msg m = { .topic = "orders",
+			 .partition = 3,
+			 .offset = 42,
+			 .timestamp = 1714564800250,
+			 .ts_type = 1,
+			 .key = "\xff\x01",
+			 .key_len = 2,
+			 .value = "{\"id\":7}",
+			 .value_len = 8,
+			 .headers = h,
+			 .nheaders = 3 };
 	struct sbuf sb = SBUF_INIT;
 	msg_json(&sb, &m, MSG_AUTO);
-	assert_string_equal(sbuf_str(&sb),
-			    "{\"topic\":\"orders\",\"partition\":3,\"offset\":42,\"timestamp\":1714564800250,"
-			    "\"timestamp_type\":\"create_time\",\"key\":\"/wE=\",\"key_encoding\":\"base64\",\"headers\":["
-			    "{\"name\":\"trace\",\"value\":\"abc\"},{\"name\":\"bin\",\"value\":\"/wA=\",\"encoding\":"
-			    "\"base64\"},{\"name\":\"none\",\"value\":null}],\"value\":{\"id\":7}}\n");
+	assert_string_equal(
+		sbuf_str(&sb),
+		"{\"topic\":\"orders\",\"partition\":3,\"offset\":42,\"timestamp\":1714564800250,"
+		"\"timestamp_type\":\"create_time\",\"key\":\"/wE=\",\"key_encoding\":\"base64\",\"headers\":["
+		"{\"name\":\"trace\",\"value\":\"abc\"},{\"name\":\"bin\",\"value\":\"/wA=\",\"encoding\":"
+		"\"base64\"},{\"name\":\"none\",\"value\":null}],\"value\":{\"id\":7}}\n");
 
 	/* Read back: every byte the same. */
 	struct msg_in in;
@@ -156,7 +183,7 @@ static void test_envelope(void **state)
 
 	/* Not embeddable JSON, hostile text, a tombstone, hex. */
 	sbuf_reset(&sb);
-	struct msg t = {.topic = "t", .timestamp = -1, .value = "{\"a\": 1}\n", .value_len = 9};
+	struct msg t = { .topic = "t", .timestamp = -1, .value = "{\"a\": 1}\n", .value_len = 9 };
 	msg_json(&sb, &t, MSG_AUTO);
 	assert_non_null(strstr(sbuf_str(&sb), "\"timestamp\":null,\"timestamp_type\":null,\"key\":null"));
 	assert_non_null(strstr(sbuf_str(&sb), "\"value\":\"{\\\"a\\\": 1}\\n\"}"));
@@ -182,8 +209,13 @@ static void test_envelope(void **state)
 	msg_in_clear(&in);
 	sbuf_free(&sb);
 
-	static const char *const bad[] = {"", "[]", "{\"value\":1", "{\"key\":{}}", "{\"value\":\"x\",\"encoding\":\"rot13\"}",
-					  "{\"partition\":\"x\"}", "{\"headers\":{\"a\":\"b\"}}"};
+	static const char *const bad[] = { "",
+					   "[]",
+					   "{\"value\":1",
+					   "{\"key\":{}}",
+					   "{\"value\":\"x\",\"encoding\":\"rot13\"}",
+					   "{\"partition\":\"x\"}",
+					   "{\"headers\":{\"a\":\"b\"}}" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(msg_parse_json(bad[i], strlen(bad[i]), &in, &cause), -1);
 		assert_non_null(cause);
@@ -195,8 +227,15 @@ static void test_envelope(void **state)
 static void test_table_and_raw(void **state)
 {
 	(void)state;
-	struct msg m = {.topic = "t", .partition = 1, .offset = 7, .timestamp = 0, .ts_type = 1, .key = "k\x1b",
-			.key_len = 2, .value = "\x1b]0;pwned\x07 and \x1b[2J", .value_len = 19};
+	struct msg m = { .topic = "t",
+			 .partition = 1,
+			 .offset = 7,
+			 .timestamp = 0,
+			 .ts_type = 1,
+			 .key = "k\x1b",
+			 .key_len = 2,
+			 .value = "\x1b]0;pwned\x07 and \x1b[2J",
+			 .value_len = 19 };
 	struct sbuf sb = SBUF_INIT;
 	msg_table(&sb, &m, MSG_AUTO, 0);
 	assert_null(strchr(sbuf_str(&sb), '\x1b'));
@@ -206,7 +245,7 @@ static void test_table_and_raw(void **state)
 	assert_non_null(strstr(sbuf_str(&sb), "\\x1b]0;pwned\\x07 and \\x1b[2J\n"));
 	sbuf_reset(&sb);
 	msg_table(&sb, &m, MSG_AUTO, 70); /* cut to the width */
-	assert_true(sb.len < 80); /* the value gets at least 8 columns */
+	assert_true(sb.len < 80);         /* the value gets at least 8 columns */
 	assert_non_null(strstr(sbuf_str(&sb), " \\x1b]...\n"));
 	sbuf_reset(&sb);
 	msg_raw(&sb, &m, MSG_AUTO, "\n", 1);
@@ -241,7 +280,7 @@ static void test_parse_from(void **state)
 	assert_int_equal(f.value, now - 5400000);
 	assert_int_equal(tail_parse_from("@1714564800000", now, &f, &cause), 0);
 	assert_int_equal(f.value, now);
-	static const char *const bad[] = {"", "yesterday", "-0", "12x", "@", "@-15q", "@2024-13-01", "--5"};
+	static const char *const bad[] = { "", "yesterday", "-0", "12x", "@", "@-15q", "@2024-13-01", "--5" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(tail_parse_from(bad[i], now, &f, &cause), -1);
 		assert_non_null(cause);
@@ -261,10 +300,13 @@ static void test_parse_from(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json_string),     cmocka_unit_test(test_json_string_every_position),
+		cmocka_unit_test(test_json_string),
+		cmocka_unit_test(test_json_string_every_position),
 		cmocka_unit_test(test_utf8_and_embeddable),
-		cmocka_unit_test(test_base64_hex),      cmocka_unit_test(test_envelope),
-		cmocka_unit_test(test_table_and_raw),   cmocka_unit_test(test_parse_from),
+		cmocka_unit_test(test_base64_hex),
+		cmocka_unit_test(test_envelope),
+		cmocka_unit_test(test_table_and_raw),
+		cmocka_unit_test(test_parse_from),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

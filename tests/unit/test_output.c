@@ -11,15 +11,15 @@
 #include "output.h"
 
 static const struct out_col cols[] = {
-	{"name", "name", 0},
-	{"count", "count", OUT_RIGHT},
-	{"isr", "isr", 0},
-	{"extra", "extra", OUT_WIDE},
-	{0},
+	{ "name", "name", 0 },
+	{ "count", "count", OUT_RIGHT },
+	{ "isr", "isr", 0 },
+	{ "extra", "extra", OUT_WIDE },
+	{ 0 },
 };
-static const struct out_table tables[] = {{"rows", cols}, {0}};
-static const struct out_col fields[] = {{"title", "Title", 0}, {"missing", "Missing", 0}, {0}};
-static const struct out_view view = {.fields = fields, .tables = tables};
+static const struct out_table tables[] = { { "rows", cols }, { 0 } };
+static const struct out_col fields[] = { { "title", "Title", 0 }, { "missing", "Missing", 0 }, { 0 } };
+static const struct out_view view = { .fields = fields, .tables = tables };
 
 static json_t *data(void)
 {
@@ -55,9 +55,9 @@ static void test_output_table(void **state)
 static void test_output_truncates_to_width(void **state)
 {
 	(void)state;
-	static const struct out_col c2[] = {{"name", "name", 0}, {"n", "n", OUT_RIGHT}, {0}};
-	static const struct out_table t2[] = {{"rows", c2}, {0}};
-	static const struct out_view v2 = {.tables = t2};
+	static const struct out_col c2[] = { { "name", "name", 0 }, { "n", "n", OUT_RIGHT }, { 0 } };
+	static const struct out_table t2[] = { { "rows", c2 }, { 0 } };
+	static const struct out_view v2 = { .tables = t2 };
 	json_t *d = json_pack("{s:[{s:s,s:i}]}", "rows", "name", "a-very-long-topic-name-that-does-not-fit", "n", 1);
 	struct sbuf sb = SBUF_INIT;
 	output_render(&sb, OUT_TABLE, &v2, d, 20);
@@ -110,8 +110,8 @@ static void test_output_generic_and_error(void **state)
 	assert_string_equal(sbuf_str(&sb), "topic: t\n\nA  B\n1  x\n");
 	sbuf_reset(&sb);
 	output_error(&sb, OUT_JSON, "topics", 3, "cannot reach", "check it");
-	assert_string_equal(sbuf_str(&sb),
-			    "{\"error\":{\"command\":\"topics\",\"message\":\"cannot reach\",\"hint\":\"check it\",\"status\":3}}\n");
+	assert_string_equal(sbuf_str(&sb), "{\"error\":{\"command\":\"topics\",\"message\":\"cannot "
+					   "reach\",\"hint\":\"check it\",\"status\":3}}\n");
 	sbuf_reset(&sb);
 	output_error(&sb, OUT_TABLE, "topics", 1, "bad \x1b", NULL);
 	assert_string_equal(sbuf_str(&sb), "error: bad \\x1b\n");

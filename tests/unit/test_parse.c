@@ -16,28 +16,28 @@ static const struct {
 	const char *want; /* NULL: a parse error whose message contains err */
 	const char *err;
 } cases[] = {
-	{"topics", "topics", NULL},
-	{"  topics   --internal  ", "topics|--internal", NULL},
-	{"topics; groups", "topics/groups", NULL},
-	{"topics;;; ;groups;", "topics/groups", NULL},
-	{"topics\ngroups\n", "topics/groups", NULL},
-	{"topic describe 'my topic'", "topic|describe|my topic", NULL},
-	{"produce t \"a \\\"quoted\\\" value\"", "produce|t|a \"quoted\" value", NULL},
-	{"produce t 'semi;colon' \"#not comment\"", "produce|t|semi;colon|#not comment", NULL},
-	{"topics # a comment; groups", "topics", NULL},
-	{"# only a comment\ntopics", "topics", NULL},
-	{"a#b", "a#b", NULL},
-	{"x \\x41\\x42 \"\\t\"", "x|AB|\t", NULL},
-	{"x semi\\;colon", "x|semi;colon", NULL},
-	{"x ''", "x|", NULL},
-	{"x \"\"", "x|", NULL},
-	{"x 'a'\"b\"c", "x|abc", NULL},
-	{"x \\\n y", "x|y", NULL},
-	{"", "", NULL},
-	{"x 'open", NULL, "unterminated '"},
-	{"x \"open", NULL, "unterminated \""},
-	{"x \\x4", NULL, "two hex digits"},
-	{"x \\", NULL, "backslash"},
+	{ "topics", "topics", NULL },
+	{ "  topics   --internal  ", "topics|--internal", NULL },
+	{ "topics; groups", "topics/groups", NULL },
+	{ "topics;;; ;groups;", "topics/groups", NULL },
+	{ "topics\ngroups\n", "topics/groups", NULL },
+	{ "topic describe 'my topic'", "topic|describe|my topic", NULL },
+	{ "produce t \"a \\\"quoted\\\" value\"", "produce|t|a \"quoted\" value", NULL },
+	{ "produce t 'semi;colon' \"#not comment\"", "produce|t|semi;colon|#not comment", NULL },
+	{ "topics # a comment; groups", "topics", NULL },
+	{ "# only a comment\ntopics", "topics", NULL },
+	{ "a#b", "a#b", NULL },
+	{ "x \\x41\\x42 \"\\t\"", "x|AB|\t", NULL },
+	{ "x semi\\;colon", "x|semi;colon", NULL },
+	{ "x ''", "x|", NULL },
+	{ "x \"\"", "x|", NULL },
+	{ "x 'a'\"b\"c", "x|abc", NULL },
+	{ "x \\\n y", "x|y", NULL },
+	{ "", "", NULL },
+	{ "x 'open", NULL, "unterminated '" },
+	{ "x \"open", NULL, "unterminated \"" },
+	{ "x \\x4", NULL, "two hex digits" },
+	{ "x \\", NULL, "backslash" },
 };
 
 static char *join(const struct parse_list *l)
@@ -64,7 +64,7 @@ static void test_parse_table(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct parse_list l = {0};
+		struct parse_list l = { 0 };
 		char *cause = NULL;
 		int rc = parse_commands(cases[i].src, &l, &cause);
 		if (cases[i].want) {
@@ -85,7 +85,7 @@ static void test_parse_table(void **state)
 static void test_parse_lines(void **state)
 {
 	(void)state;
-	struct parse_list l = {0};
+	struct parse_list l = { 0 };
 	char *cause = NULL;
 	assert_int_equal(parse_commands("a\n\nb 'x\ny'\nc", &l, &cause), 0);
 	assert_int_equal(l.n, 3);
@@ -101,13 +101,13 @@ static void test_parse_lines(void **state)
 static void test_parse_quote_roundtrip(void **state)
 {
 	(void)state;
-	const char *words[] = {"plain", "with space", "q\"uote", "back\\slash", "semi;colon", "#hash", "", "nl\nx",
-			       "esc\x1b"};
+	const char *words[] = { "plain", "with space", "q\"uote", "back\\slash", "semi;colon",
+				"#hash", "",           "nl\nx",   "esc\x1b" };
 	char *argv[sizeof(words) / sizeof(words[0])];
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		argv[i] = (char *)words[i];
 	char *line = parse_join((int)(sizeof(words) / sizeof(words[0])), argv);
-	struct parse_list l = {0};
+	struct parse_list l = { 0 };
 	char *cause = NULL;
 	assert_int_equal(parse_commands(line, &l, &cause), 0);
 	assert_int_equal(l.n, 1);

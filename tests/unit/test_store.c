@@ -56,14 +56,16 @@ static struct store *test_open(const char *path, const struct store_opts *o)
 /* A model of one broker set and one topic "t" with partition 0 led by leader with isr. */
 static struct model *test_model(int nbrokers, int32_t leader, int32_t *isr, int nisr, const char *topic2)
 {
-	int32_t r[] = {1, 2, 3};
-	rd_kafka_metadata_partition_t p[] = {{.id = 0, .leader = leader, .replica_cnt = 3, .replicas = r,
-					      .isr_cnt = nisr, .isrs = isr}};
-	rd_kafka_metadata_topic_t topics[] = {{.topic = "t", .partition_cnt = 1, .partitions = p},
-					      {.topic = (char *)topic2, .partition_cnt = 1, .partitions = p}};
-	rd_kafka_metadata_broker_t brokers[] = {{1, "a", 9092}, {2, "b", 9092}, {3, "c", 9092}};
-	struct rd_kafka_metadata md = {.broker_cnt = nbrokers, .brokers = brokers, .topic_cnt = topic2 ? 2 : 1,
-				       .topics = topics};
+	int32_t r[] = { 1, 2, 3 };
+	rd_kafka_metadata_partition_t p[] = {
+		{ .id = 0, .leader = leader, .replica_cnt = 3, .replicas = r, .isr_cnt = nisr, .isrs = isr }
+	};
+	rd_kafka_metadata_topic_t topics[] = { { .topic = "t", .partition_cnt = 1, .partitions = p },
+					       { .topic = (char *)topic2, .partition_cnt = 1, .partitions = p } };
+	rd_kafka_metadata_broker_t brokers[] = { { 1, "a", 9092 }, { 2, "b", 9092 }, { 3, "c", 9092 } };
+	struct rd_kafka_metadata md = {
+		.broker_cnt = nbrokers, .brokers = brokers, .topic_cnt = topic2 ? 2 : 1, .topics = topics
+	};
 	return model_new(&md, "cid", 1, T0);
 }
 
@@ -77,7 +79,8 @@ static void test_migrations(void **state)
 		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 		assert_int_equal(store_migrate(db, 0, from, &cause), 0);
 		if (from >= 1)
-			assert_int_equal(sqlite3_exec(db, "INSERT INTO cluster(key, seen_ms) VALUES('old', 5)", NULL, NULL, NULL),
+			assert_int_equal(sqlite3_exec(db, "INSERT INTO cluster(key, seen_ms) VALUES('old', 5)", NULL,
+						      NULL, NULL),
 					 SQLITE_OK);
 		sqlite3_close(db);
 		struct store *s = test_open(path, NULL);
@@ -133,7 +136,7 @@ static void test_newer_schema_refused(void **state)
 static void test_samples_change_only(void **state)
 {
 	(void)state;
-	struct store_opts o = {.partition_interval_s = 60};
+	struct store_opts o = { .partition_interval_s = 60 };
 	struct store *s = test_open(":memory:", &o);
 	char *cause = NULL;
 	/* 10 ticks 10 s apart: partition 0 moves every tick, partition 1 never */
@@ -151,7 +154,7 @@ static void test_samples_change_only(void **state)
 	int n;
 	assert_int_equal(store_series(s, "cid", "g", "", -1, T0, &p, &n, &cause), 0);
 	assert_int_equal(n, 10);
-	assert_int_equal(p[9].a, 109 + 50);       /* committed sum */
+	assert_int_equal(p[9].a, 109 + 50);        /* committed sum */
 	assert_int_equal(p[9].b, (218 - 109) + 0); /* lag */
 	free(p);
 	assert_int_equal(store_series(s, "cid", "", "t", -1, T0, &p, &n, &cause), 0);
@@ -168,8 +171,9 @@ static void test_samples_change_only(void **state)
 	assert_int_equal(p[2].a, 109);
 	assert_int_equal(p[2].b, 218);
 	free(p);
-	assert_int_equal(test_count(s, "SELECT count(*) FROM sample s JOIN series r ON r.id=s.series WHERE r.part=0 AND "
-				       "r.grp='g'"),
+	assert_int_equal(test_count(s,
+				    "SELECT count(*) FROM sample s JOIN series r ON r.id=s.series WHERE r.part=0 AND "
+				    "r.grp='g'"),
 			 2);
 	assert_int_equal(store_series(s, "cid", "g", "t", 1, T0, &p, &n, &cause), 0);
 	assert_int_equal(n, 1);
@@ -211,15 +215,18 @@ static void test_rollup_retention(void **state)
 	int64_t end = base + 7200000;
 	assert_int_equal(store_maintain(s, end, &cause), 0);
 	/* 120 minutes and 2 hours of the aggregate, and of the partition */
-	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=-1 AND "
-				       "res=60"),
+	assert_int_equal(test_count(s,
+				    "SELECT count(*) FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=-1 AND "
+				    "res=60"),
 			 120);
-	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=-1 AND "
-				       "res=3600"),
+	assert_int_equal(test_count(s,
+				    "SELECT count(*) FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=-1 AND "
+				    "res=3600"),
 			 2);
 	/* a minute's average lag of 0..5 is 2 (integer), its max 5 */
-	assert_int_equal(test_count(s, "SELECT b FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=-1 AND res=60 "
-				       "ORDER BY ts LIMIT 1"),
+	assert_int_equal(test_count(s,
+				    "SELECT b FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=-1 AND res=60 "
+				    "ORDER BY ts LIMIT 1"),
 			 2);
 	assert_int_equal(test_count(s, "SELECT bmax FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=-1 AND "
 				       "res=3600 ORDER BY ts LIMIT 1"),
@@ -228,8 +235,9 @@ static void test_rollup_retention(void **state)
 	assert_int_equal(store_maintain(s, end, &cause), 0);
 	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup WHERE res=60"), 120); /* aggregates only */
 	/* the partition's rows (one per 5 min) go straight to hours */
-	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=0 AND "
-				       "res=3600"),
+	assert_int_equal(test_count(s,
+				    "SELECT count(*) FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=0 AND "
+				    "res=3600"),
 			 2);
 	/* a day later the raw rows are gone; the series reads from the roll-ups */
 	assert_int_equal(store_maintain(s, end + 24 * 3600000LL, &cause), 0);
@@ -283,7 +291,7 @@ static void test_events_and_snapshot(void **state)
 	(void)state;
 	struct store *s = test_open(":memory:", NULL);
 	char *cause = NULL;
-	int32_t isr3[] = {1, 2, 3}, isr2[] = {1, 2};
+	int32_t isr3[] = { 1, 2, 3 }, isr2[] = { 1, 2 };
 	struct model *m1 = test_model(3, 1, isr3, 3, NULL), *m2 = test_model(2, 2, isr2, 2, "new");
 	struct store_tick *t = store_tick_begin(s, "cid", NULL, T0);
 	store_tick_model(t, m1);
@@ -297,7 +305,8 @@ static void test_events_and_snapshot(void **state)
 	store_tick_model(t, m2);
 	store_tick_group(t, "g", "PreparingRebalance");
 	assert_int_equal(store_tick_commit(&t, &cause), 0);
-	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='broker-gone' AND subject='broker 3'"), 1);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='broker-gone' AND subject='broker 3'"),
+			 1);
 	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='leader-change' AND subject='t/0'"), 1);
 	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='isr-shrink' AND subject='t/0'"), 1);
 	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='topic-created' AND subject='new'"), 1);
@@ -396,7 +405,8 @@ static void test_permissions(void **state)
 	assert_string_equal(env, sub);
 	unsetenv("KCON_STATE_DIR");
 	/* no HOME, no XDG: /tmp/kcon-UID, said once */
-	char *home = getenv("HOME") ? xstrdup(getenv("HOME")) : NULL, *xdg = getenv("XDG_STATE_HOME") ? xstrdup(getenv("XDG_STATE_HOME")) : NULL;
+	char *home = getenv("HOME") ? xstrdup(getenv("HOME")) : NULL,
+	     *xdg = getenv("XDG_STATE_HOME") ? xstrdup(getenv("XDG_STATE_HOME")) : NULL;
 	unsetenv("HOME");
 	unsetenv("XDG_STATE_HOME");
 	char *tmp = store_state_dir(NULL, &notice, &cause);
@@ -419,15 +429,15 @@ static void test_redact(void **state)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-		{"topics", "topics"},
-		{"tail orders -X sasl.password=hunter2", "tail orders -X sasl.password=***"},
-		{"tail orders -Xsasl.password=hunter2", "tail orders -Xsasl.password=***"},
-		{"connect --password hunter2 --user bob", "connect --password *** --user bob"},
-		{"connect --password=hunter2", "connect --password=***"},
-		{"x token=abc; y secret=s3 z", "x token=***; y secret=*** z"},
-		{"x -X ssl.key.password=p -X acks=all", "x -X ssl.key.password=*** -X acks=all"},
-		{"x sasl.jaas.config='a b c'", "x sasl.jaas.config=***"},
-		{"broken 'quote password=abc", "broken 'quote password=***"},
+		{ "topics", "topics" },
+		{ "tail orders -X sasl.password=hunter2", "tail orders -X sasl.password=***" },
+		{ "tail orders -Xsasl.password=hunter2", "tail orders -Xsasl.password=***" },
+		{ "connect --password hunter2 --user bob", "connect --password *** --user bob" },
+		{ "connect --password=hunter2", "connect --password=***" },
+		{ "x token=abc; y secret=s3 z", "x token=***; y secret=*** z" },
+		{ "x -X ssl.key.password=p -X acks=all", "x -X ssl.key.password=*** -X acks=all" },
+		{ "x sasl.jaas.config='a b c'", "x sasl.jaas.config=***" },
+		{ "broken 'quote password=abc", "broken 'quote password=***" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *r = store_redact(cases[i].in);
@@ -463,12 +473,17 @@ static void test_commands(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_migrations),        cmocka_unit_test(test_migration_race),
+		cmocka_unit_test(test_migrations),
+		cmocka_unit_test(test_migration_race),
 		cmocka_unit_test(test_newer_schema_refused),
-		cmocka_unit_test(test_samples_change_only), cmocka_unit_test(test_rollup_retention),
-		cmocka_unit_test(test_gaps),              cmocka_unit_test(test_events_and_snapshot),
-		cmocka_unit_test(test_corrupt),           cmocka_unit_test(test_permissions),
-		cmocka_unit_test(test_redact),            cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_samples_change_only),
+		cmocka_unit_test(test_rollup_retention),
+		cmocka_unit_test(test_gaps),
+		cmocka_unit_test(test_events_and_snapshot),
+		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_permissions),
+		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_commands),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,7 +35,7 @@ static void test_shrinking(void **state)
 static void test_growing_steady_unknown(void **state)
 {
 	(void)state;
-	int64_t ts[] = {0, 10000, 20000, 30000}, grow[] = {100, 200, 300, 400}, flat[] = {1000, 1010, 995, 1003};
+	int64_t ts[] = { 0, 10000, 20000, 30000 }, grow[] = { 100, 200, 300, 400 }, flat[] = { 1000, 1010, 995, 1003 };
 	struct trend t = trend_of(ts, grow, NULL, NULL, 4);
 	assert_int_equal(t.dir, TREND_GROWING);
 	assert_float_equal(t.lag_per_s, 10.0, 1e-9);
@@ -43,16 +43,16 @@ static void test_growing_steady_unknown(void **state)
 	assert_float_equal(t.consume_per_s, -1, 0);
 	t = trend_of(ts, flat, NULL, NULL, 4);
 	assert_int_equal(t.dir, TREND_STEADY); /* within 5% of the lag */
-	int64_t one[] = {5};
+	int64_t one[] = { 5 };
 	t = trend_of(ts, one, NULL, NULL, 1);
 	assert_int_equal(t.dir, TREND_UNKNOWN);
 	/* unknown points are skipped */
-	int64_t holes[] = {-1, 100, -1, 300};
+	int64_t holes[] = { -1, 100, -1, 300 };
 	t = trend_of(ts, holes, NULL, NULL, 4);
 	assert_int_equal(t.dir, TREND_GROWING);
 	assert_float_equal(t.lag_per_s, 10.0, 1e-9);
 	/* caught up */
-	int64_t zero[] = {0, 0, 0, 0}, com[] = {5, 10, 15, 20};
+	int64_t zero[] = { 0, 0, 0, 0 }, com[] = { 5, 10, 15, 20 };
 	t = trend_of(ts, zero, com, NULL, 4);
 	assert_int_equal(t.dir, TREND_STEADY);
 	assert_float_equal(t.eta_s, 0, 0);
@@ -65,8 +65,11 @@ static void test_human(void **state)
 	static const struct {
 		double s;
 		const char *want;
-	} cases[] = {{-1, "never at this rate"}, {45, "45 s"}, {240, "about 4 min"}, {3 * 3600, "about 3 h"},
-		     {2 * 86400, "about 2 d"}};
+	} cases[] = { { -1, "never at this rate" },
+		      { 45, "45 s" },
+		      { 240, "about 4 min" },
+		      { 3 * 3600, "about 3 h" },
+		      { 2 * 86400, "about 2 d" } };
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *h = trend_human_duration(cases[i].s);
 		assert_string_equal(h, cases[i].want);
@@ -77,7 +80,7 @@ static void test_human(void **state)
 static void test_sparkline(void **state)
 {
 	(void)state;
-	int64_t v[] = {0, 1, 2, 3, 4, 5, 6, 7};
+	int64_t v[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
 	char *s = trend_sparkline(v, 8, 20, false);
 	assert_string_equal(s, "_.-=+*#@");
 	free(s);
@@ -87,7 +90,7 @@ static void test_sparkline(void **state)
 	s = trend_sparkline(v, 8, 8, true);
 	assert_string_equal(s, "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588");
 	free(s);
-	int64_t gap[] = {7, -1, 7};
+	int64_t gap[] = { 7, -1, 7 };
 	s = trend_sparkline(gap, 3, 3, false);
 	assert_string_equal(s, "@ @");
 	free(s);
