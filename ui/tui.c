@@ -174,6 +174,47 @@ static void tui_pop(struct tui *t)
 		view_close(t->stack[--t->depth]);
 }
 
+/* The views `:NAME` opens; a title with %s takes an argument (the group, the topic). */
+static const struct tui_view {
+	const char *name;
+	const struct view_ops *ops;
+	const char *title;
+	const char *help;
+} tui_views[] = {
+	{ "topics", &view_topics_ops, "topics", "topics with partition health (the first view)" },
+	{ "groups", &view_groups_ops, "groups", "consumer groups: state, members, total lag" },
+	{ "lag", &view_lag_ops, "lag", "all groups by total lag, largest first" },
+	{ "brokers", &view_brokers_ops, "brokers", "the brokers" },
+	{ "cluster", &view_cluster_ops, "cluster", "counts and health of the cluster" },
+	{ "group", &view_group_ops, "group %s", NULL },
+	{ "partitions", &view_partitions_ops, "topic %s", NULL },
+	{ 0 },
+};
+
+bool tui_open_view(struct tui *t, const char *name, const char *arg)
+{
+	const struct tui_view *tv = tui_views;
+	while (tv->name && strcmp(tv->name, name) != 0)
+		tv++;
+	bool takes_arg = tv->name && strstr(tv->title, "%s");
+	if (tv->name == NULL || takes_arg != (arg != NULL))
+		return false;
+	if (tv->ops == &view_topics_ops) { /* the first view: back to it */
+		while (t->depth > 1)
+			tui_pop(t);
+		return true;
+	}
+	struct view *top = tui_top(t);
+	if (top && top->ops == tv->ops && !takes_arg)
+		return true;
+	char *esc = arg ? escape_str(arg) : NULL;
+	char *title = takes_arg ? xasprintf(tv->title, esc) : xstrdup(tv->title);
+	tui_push(t, view_new(tv->ops, t, title, (void *)arg));
+	free(title);
+	free(esc);
+	return true;
+}
+
 /* A command typed at the prompt finished: its result or error opens in a text pane. */
 static void tui_show_result(struct view *v, struct cmd_ctx *ctx, void *ud)
 {
@@ -308,6 +349,9 @@ static void tui_draw_status(struct tui *t, struct view *v, int y)
 	sbuf_addf(&left, " %s", v->title);
 	if (!(v->ops->flags & VIEW_TEXT))
 		sbuf_addf(&left, " %d/%d", v->nmap ? v->sel + 1 : 0, v->nmap);
+	if (v->sort > 0)
+		sbuf_addf(&left, " sort %s%s", v->ops->cols[v->sort - 1].title,
+			  v->sort_rev ? (t->utf8 ? "\xe2\x86\x93" : "-") : (t->utf8 ? "\xe2\x86\x91" : "+"));
 	if (v->filter[0]) {
 		sbuf_add(&left, " /");
 		escape_append(&left, v->filter, strlen(v->filter));
@@ -373,9 +417,13 @@ static void tui_draw_bottom(struct tui *t, struct view *v, int y)
 		view_put(y, 0, t->w, h, t->utf8);
 		free(h);
 	} else if (v->ops->flags & VIEW_TEXT) {
-		view_put(y, 0, t->w, "Esc back  j/k scroll  / filter  : command  q quit", t->utf8);
+		view_put(y, 0, t->w, "Esc back  j/k scroll  / filter  : command  ? help  q quit", t->utf8);
 	} else {
-		view_put(y, 0, t->w, "Enter describe  / filter  : command  r refresh  q quit", t->utf8);
+		char *keys = xasprintf("%s%s%s/ filter  s sort  : command  ? help  q quit",
+				       v->ops->enter_help ? "Enter " : "", v->ops->enter_help ? v->ops->enter_help : "",
+				       v->ops->enter_help ? "  " : "");
+		view_put(y, 0, t->w, keys, t->utf8);
+		free(keys);
 	}
 	free(hint);
 }
@@ -415,6 +463,15 @@ static void tui_prompt_done(void *ud, const char *line)
 	if (line == NULL || line[strspn(line, " \t")] == '\0')
 		return;
 	prompt_remember(line);
+	/* A view's name alone switches to it; anything else is a command line. */
+	char word[32];
+	size_t start = strspn(line, " \t"), len = strcspn(line + start, " \t");
+	if (len < sizeof(word) && line[start + len + strspn(line + start + len, " \t")] == '\0') {
+		memcpy(word, line + start, len);
+		word[len] = '\0';
+		if (tui_open_view(t, word, NULL))
+			return;
+	}
 	tui_run_line(t, line);
 }
 
@@ -444,6 +501,74 @@ static void tui_filter_key(struct tui *t, struct view *v, int ch)
 	view_refilter(v);
 }
 
+enum tui_action {
+	TA_MOVE,
+	TA_QUIT,
+	TA_BACK,
+	TA_FILTER,
+	TA_PROMPT,
+	TA_REFRESH,
+	TA_REDRAW,
+	TA_SORT,
+	TA_SORT_REV,
+	TA_HELP
+};
+
+/* The keys the TUI itself takes; `?` lists them (the movement keys are the view core's). */
+static const struct tui_binding {
+	int keys[4]; /* 0-terminated */
+	const char *label, *help;
+	enum tui_action act;
+} tui_bindings[] = {
+	{ { 0 }, "j k Down Up", "move the selection", TA_MOVE },
+	{ { 0 }, "PgDn PgUp Space ^F ^B", "a page down or up", TA_MOVE },
+	{ { 0 }, "g G Home End", "the first or the last row", TA_MOVE },
+	{ { '/' }, "/", "filter the rows by their first column (Enter keeps it, Esc clears it)", TA_FILTER },
+	{ { 's' }, "s", "sort by the next column (numbers as numbers; after the last: unsorted)", TA_SORT },
+	{ { 'S' }, "S", "reverse the sort", TA_SORT_REV },
+	{ { 'r' }, "r", "refresh now (views refresh every 5 s)", TA_REFRESH },
+	{ { ':' },
+	  ":",
+	  "command prompt: any kcon command, or a view: :topics :groups :lag :brokers :cluster",
+	  TA_PROMPT },
+	{ { '?' }, "?", "this help", TA_HELP },
+	{ { 27 }, "Esc", "clear the filter, or go back to the previous view", TA_BACK },
+	{ { 'q' }, "q ^C", "quit", TA_QUIT },
+	{ { 12 }, "^L", "redraw the screen", TA_REDRAW },
+};
+
+/* `?`: the key bindings, the views and what Enter does here, in a text pane. */
+static void tui_help(struct tui *t, struct view *v)
+{
+	struct sbuf sb = SBUF_INIT;
+	sbuf_add(&sb, "KEYS\n");
+	for (size_t i = 0; i < sizeof(tui_bindings) / sizeof(tui_bindings[0]); i++)
+		sbuf_addf(&sb, "  %-22s %s\n", tui_bindings[i].label, tui_bindings[i].help);
+	if (v->ops->enter_help)
+		sbuf_addf(&sb, "  %-22s %s (in the %s view)\n", "Enter", v->ops->enter_help, v->ops->name);
+	sbuf_add(&sb, "\nVIEWS (type :NAME)\n");
+	for (const struct tui_view *tv = tui_views; tv->name; tv++)
+		if (tv->help)
+			sbuf_addf(&sb, "  %-22s %s\n", tv->name, tv->help);
+	sbuf_add(&sb, "  Enter on a group opens its per-partition lag; on a topic, its partitions.\n");
+	struct view_text_arg a = {
+		.command = "help",
+		.result = json_pack("{s:s}", "markdown", sbuf_str(&sb)),
+		.status = CMD_OK,
+	};
+	tui_push(t, view_new(&view_text_ops, t, "help", &a));
+	sbuf_free(&sb);
+}
+
+static enum tui_action tui_action_of(int ch)
+{
+	for (size_t i = 0; i < sizeof(tui_bindings) / sizeof(tui_bindings[0]); i++)
+		for (int k = 0; k < 4 && tui_bindings[i].keys[k]; k++)
+			if (tui_bindings[i].keys[k] == ch)
+				return tui_bindings[i].act;
+	return TA_MOVE; /* not the TUI's: the view core's or the view's */
+}
+
 static void tui_key(struct tui *t, int ch)
 {
 	struct view *v = tui_top(t);
@@ -463,11 +588,11 @@ static void tui_key(struct tui *t, int ch)
 	}
 	int body = t->h - 3 - !(v->ops->flags & VIEW_TEXT);
 	unsigned what = 0;
-	switch (ch) {
-	case 'q':
+	switch (tui_action_of(ch)) {
+	case TA_QUIT:
 		what = VIEW_QUIT;
 		break;
-	case 27:
+	case TA_BACK:
 		if (v->filter[0]) {
 			v->filter[0] = '\0';
 			view_refilter(v);
@@ -475,19 +600,26 @@ static void tui_key(struct tui *t, int ch)
 			what = VIEW_CLOSE;
 		}
 		break;
-	case '/':
+	case TA_FILTER:
 		t->filtering = true;
 		break;
-	case ':':
+	case TA_PROMPT:
 		prompt_open(":", tui_prompt_done, t);
 		break;
-	case 'r':
+	case TA_REFRESH:
 		tui_refresh(t);
 		break;
-	case 12: /* Ctrl-L */
+	case TA_REDRAW:
 		clearok(curscr, TRUE);
 		break;
-	default:
+	case TA_SORT:
+	case TA_SORT_REV:
+		view_sort_key(v, ch == 'S');
+		break;
+	case TA_HELP:
+		tui_help(t, v);
+		break;
+	case TA_MOVE:
 		if (!view_move_key(v, ch, body) && v->ops->key)
 			what = v->ops->key(v, ch, view_selected(v));
 	}

@@ -4,6 +4,7 @@
 
 #include <curses.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 
 #include "escape.h"
@@ -102,19 +103,72 @@ static void view_remember(struct view *v)
 	v->sel_key = v->nmap > 0 && !(v->ops->flags & VIEW_TEXT) ? view_cell(v, v->map[v->sel], 0) : NULL;
 }
 
+/* A row's sort key: numbers compare as numbers, before text; "-" (no value) comes last. */
+struct view_sortkey {
+	int row;
+	char *cell;
+	double num;
+	int kind; /* 0 number, 1 text, 2 none */
+};
+
+static int view_sortkey_cmp(const struct view_sortkey *a, const struct view_sortkey *b)
+{
+	if (a->kind != b->kind)
+		return a->kind - b->kind;
+	if (a->kind == 0 && a->num != b->num)
+		return a->num < b->num ? -1 : 1;
+	return a->kind == 1 ? strcasecmp(a->cell, b->cell) : 0;
+}
+
+static bool view_sort_rev; /* for qsort's comparison: the UI is one thread */
+
+static int view_sortkey_qcmp(const void *pa, const void *pb)
+{
+	const struct view_sortkey *a = pa, *b = pb;
+	int c = view_sortkey_cmp(a, b);
+	if (c == 0 || a->kind == 2 || b->kind == 2) /* ties keep the data's order; no value stays last */
+		return c ? c : a->row - b->row;
+	return view_sort_rev ? -c : c;
+}
+
+static void view_sort(struct view *v)
+{
+	if (v->sort <= 0 || v->nmap < 2 || (v->ops->flags & VIEW_TEXT))
+		return;
+	struct view_sortkey *k = xcalloc((size_t)v->nmap, sizeof(*k));
+	for (int i = 0; i < v->nmap; i++) {
+		k[i].row = v->map[i];
+		k[i].cell = view_cell(v, v->map[i], v->sort - 1);
+		char *end = NULL;
+		k[i].num = strtod(k[i].cell, &end);
+		k[i].kind = k[i].cell[0] && end && *end == '\0' ? 0 : strcmp(k[i].cell, "-") && k[i].cell[0] ? 1 : 2;
+	}
+	view_sort_rev = v->sort_rev;
+	qsort(k, (size_t)v->nmap, sizeof(*k), view_sortkey_qcmp);
+	for (int i = 0; i < v->nmap; i++) {
+		v->map[i] = k[i].row;
+		free(k[i].cell);
+	}
+	free(k);
+}
+
 void view_refilter(struct view *v)
 {
 	int n = v->ops->rows(v);
 	v->map = xreallocarray(v->map, (size_t)n + 1, sizeof(int));
 	v->nmap = 0;
-	int keep = -1;
 	for (int r = 0; r < n; r++) {
 		char *c = view_cell(v, r, 0);
-		if (v->filter[0] == '\0' || strcasestr(c, v->filter)) {
-			if (v->sel_key && keep < 0 && strcmp(c, v->sel_key) == 0)
-				keep = v->nmap;
+		if (v->filter[0] == '\0' || strcasestr(c, v->filter))
 			v->map[v->nmap++] = r;
-		}
+		free(c);
+	}
+	view_sort(v);
+	int keep = -1;
+	for (int i = 0; v->sel_key && keep < 0 && i < v->nmap; i++) {
+		char *c = view_cell(v, v->map[i], 0);
+		if (strcmp(c, v->sel_key) == 0)
+			keep = i;
 		free(c);
 	}
 	if (keep >= 0)
@@ -126,6 +180,23 @@ void view_refilter(struct view *v)
 	if (v->top > v->sel && !(v->ops->flags & VIEW_TEXT))
 		v->top = v->sel;
 	view_remember(v);
+}
+
+void view_sort_key(struct view *v, bool reverse)
+{
+	int ncols = 0;
+	if (v->ops->flags & VIEW_TEXT)
+		return;
+	while (v->ops->cols[ncols].title)
+		ncols++;
+	if (reverse) {
+		v->sort_rev = !v->sort_rev;
+		if (v->sort == 0)
+			v->sort = 1;
+	} else {
+		v->sort = (v->sort + 1) % (ncols + 1);
+	}
+	view_refilter(v);
 }
 
 void view_loaded(struct view *v, const char *cause, const char *hint)

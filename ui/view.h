@@ -53,6 +53,10 @@ struct view_ops {
 	void (*reload)(struct view *v);
 	/** Called when the width changed, for views that lay out their text to it; may be NULL. */
 	void (*resize)(struct view *v, int width);
+	/** The look of a row (a THEME_* element, 0 for the default); may be NULL. */
+	int (*style)(struct view *v, int row);
+	/** What Enter does on a row, for the key line and `?` help ("describe"); NULL: nothing. */
+	const char *enter_help;
 };
 
 struct view {
@@ -69,6 +73,8 @@ struct view {
 	int inflight;       /* requests not answered yet */
 	bool dead;          /* closed while requests were in flight: freed by the last answer */
 	int width;          /* the width it was laid out for */
+	int sort;           /* 0: the data's order; c + 1: by column c */
+	bool sort_rev;      /* descending */
 };
 
 /** @brief A new view of ops; arg goes to ops->open. */
@@ -87,6 +93,8 @@ void view_loaded(struct view *v, const char *cause, const char *hint);
  * @return true when the key was one of them
  */
 bool view_move_key(struct view *v, int key, int h);
+/** @brief Sorts by the next column (after the last one: the data's order again), or reverses the order. */
+void view_sort_key(struct view *v, bool reverse);
 /** @brief The selected row index in the view's data, or -1. */
 int view_selected(const struct view *v);
 /** @brief Draws the column header on line y and the rows on lines y+1 .. y+h of width w. */
@@ -130,6 +138,47 @@ struct view_text_arg {
 	int status;
 	const char *error, *hint;
 };
+
+/*
+ * Table views over a command's JSON (view_json.c): the command runs on the worker at open and on
+ * every reload, one request at a time; its rows are an array of the result (or, without one, the
+ * result's fields as FIELD/VALUE rows). A view is its spec and a view_ops whose open calls
+ * vjson_open; the other ops can be the vjson_ functions.
+ */
+struct vjson_spec {
+	const char *command;     /* the command line; with %s, the view's argument (quoted) goes there */
+	const char *array;       /* the key of the rows' array; NULL: the result's fields are the rows */
+	const char *const *keys; /* per column, the key of a row's cell */
+	/** Optional: a cell of its own; returns false to use the key's value. */
+	bool (*cell)(json_t *row, int col, struct sbuf *out);
+	/** Optional: after each successful load (e.g. to put totals in the title). */
+	void (*loaded)(struct view *v, json_t *result);
+};
+
+/** @brief Sets up the view over spec with arg (may be NULL; copied) and asks for the data. */
+void vjson_open(struct view *v, const struct vjson_spec *spec, const char *arg);
+void vjson_close(struct view *v);
+int vjson_rows(struct view *v);
+void vjson_cell(struct view *v, int row, int col, struct sbuf *out);
+void vjson_reload(struct view *v);
+/** @brief A row's object (borrowed), or NULL. */
+json_t *vjson_row(struct view *v, int row);
+/** @brief A row's field as an integer (0 when missing or not a number). */
+json_int_t vjson_int(struct view *v, int row, const char *key);
+
+/** Groups (`groups`), the lag overview (`lag`) and one group's lag (`group lag G`). */
+extern const struct view_ops view_groups_ops, view_lag_ops, view_group_ops;
+/** Brokers (`brokers`) and the cluster overview (`cluster`). */
+extern const struct view_ops view_brokers_ops, view_cluster_ops;
+/** A topic's partitions (`topic describe T`). */
+extern const struct view_ops view_partitions_ops;
+
+/**
+ * @brief Opens the view called name ("topics", "groups", "lag", "brokers", "cluster"; "group" and
+ * "partitions" take arg) on top of the stack.
+ * @return false when there is no such view
+ */
+bool tui_open_view(struct tui *t, const char *name, const char *arg);
 
 /** @brief Names of the topics the topics view shows (for completion); NULL-terminated, new strings. */
 char **view_topics_names(struct view *v);

@@ -1,10 +1,10 @@
-/* The topics view: the `topics` command's list with partition health; Enter describes a topic. */
+/* The topics view: the `topics` command's list with partition health; Enter shows a topic's partitions. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
-#include "parse.h"
+#include "theme.h"
 #include "view.h"
 #include "xalloc.h"
 
@@ -72,14 +72,22 @@ static unsigned topics_key(struct view *v, int key, int row)
 	struct topics *t = v->priv;
 	if ((key == '\n' || key == '\r' || key == KEY_ENTER) && row >= 0) {
 		const char *name = json_string_value(json_object_get(json_array_get(t->topics, (size_t)row), "name"));
-		char *q = parse_quote(name ? name : "");
-		char *line = xasprintf("topic describe %s", q);
-		tui_run_line(v->tui, line);
-		free(line);
-		free(q);
+		if (name)
+			tui_open_view(v->tui, "partitions", name);
 		return VIEW_REDRAW;
 	}
 	return 0;
+}
+
+static int topics_style(struct view *v, int row)
+{
+	struct topics *t = v->priv;
+	json_t *r = json_array_get(t->topics, (size_t)row);
+	if (json_integer_value(json_object_get(r, "offline")) > 0)
+		return THEME_PARTITION_OFFLINE;
+	if (json_integer_value(json_object_get(r, "under_replicated")) > 0)
+		return THEME_UNDER_REPLICATED;
+	return THEME_NONE;
 }
 
 char **view_topics_names(struct view *v)
@@ -101,4 +109,6 @@ const struct view_ops view_topics_ops = {
 	.cell = topics_cell,
 	.key = topics_key,
 	.reload = topics_reload,
+	.style = topics_style,
+	.enter_help = "partitions",
 };

@@ -1,0 +1,116 @@
+/* Brokers (`brokers`), the cluster overview (`cluster`) and a topic's partitions (`topic describe T`). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "theme.h"
+#include "view.h"
+
+static const struct view_col brokers_cols[] = {
+	{ "ID", VIEW_COL_RIGHT },   { "HOST", VIEW_COL_FILL },
+	{ "PORT", VIEW_COL_RIGHT }, { "RACK", 0 },
+	{ "CONTROLLER", 0 },        { 0 },
+};
+static const char *const brokers_keys[] = { "id", "host", "port", "rack", "controller" };
+static const struct vjson_spec brokers_spec = { .command = "brokers", .array = "brokers", .keys = brokers_keys };
+
+static void brokers_open(struct view *v, void *arg)
+{
+	vjson_open(v, &brokers_spec, arg);
+}
+
+const struct view_ops view_brokers_ops = {
+	.name = "brokers",
+	.cols = brokers_cols,
+	.open = brokers_open,
+	.close = vjson_close,
+	.rows = vjson_rows,
+	.cell = vjson_cell,
+	.reload = vjson_reload,
+};
+
+/* --- the cluster: its fields as rows ------------------------------------------------------------ */
+
+static const struct view_col cluster_cols[] = { { "FIELD", 0 }, { "VALUE", VIEW_COL_FILL }, { 0 } };
+static const char *const cluster_keys[] = { "field", "value" };
+static const struct vjson_spec cluster_spec = { .command = "cluster", .keys = cluster_keys };
+
+static void cluster_open(struct view *v, void *arg)
+{
+	vjson_open(v, &cluster_spec, arg);
+}
+
+/* Health counts above zero stand out: offline red, under-replicated and under-min-ISR yellow. */
+static int cluster_style(struct view *v, int row)
+{
+	const char *f = json_string_value(json_object_get(vjson_row(v, row), "field"));
+	if (f == NULL || vjson_int(v, row, "value") <= 0)
+		return THEME_NONE;
+	if (strcmp(f, "offline") == 0)
+		return THEME_PARTITION_OFFLINE;
+	if (strcmp(f, "under_replicated") == 0)
+		return THEME_UNDER_REPLICATED;
+	if (strcmp(f, "under_min_isr") == 0)
+		return THEME_UNDER_MIN_ISR;
+	return THEME_NONE;
+}
+
+const struct view_ops view_cluster_ops = {
+	.name = "cluster",
+	.cols = cluster_cols,
+	.open = cluster_open,
+	.close = vjson_close,
+	.rows = vjson_rows,
+	.cell = vjson_cell,
+	.reload = vjson_reload,
+	.style = cluster_style,
+};
+
+/* --- a topic's partitions ----------------------------------------------------------------------- */
+
+static const struct view_col partitions_cols[] = {
+	{ "PARTITION", VIEW_COL_RIGHT },
+	{ "LEADER", VIEW_COL_RIGHT },
+	{ "REPLICAS", 0 },
+	{ "ISR", 0 },
+	{ "LOW", VIEW_COL_RIGHT },
+	{ "HIGH", VIEW_COL_RIGHT },
+	{ "MESSAGES", VIEW_COL_RIGHT },
+	{ "STATUS", VIEW_COL_FILL },
+	{ 0 },
+};
+static const char *const partitions_keys[] = { "partition", "leader", "replicas", "isr",
+					       "low",       "high",   "messages", "status" };
+static const struct vjson_spec partitions_spec = {
+	.command = "topic describe %s",
+	.array = "partitions",
+	.keys = partitions_keys,
+};
+
+static void partitions_open(struct view *v, void *arg)
+{
+	vjson_open(v, &partitions_spec, arg);
+}
+
+static int partitions_style(struct view *v, int row)
+{
+	json_t *r = vjson_row(v, row);
+	if (json_is_true(json_object_get(r, "offline")))
+		return THEME_PARTITION_OFFLINE;
+	if (json_is_true(json_object_get(r, "under_replicated")))
+		return THEME_UNDER_REPLICATED;
+	if (json_is_true(json_object_get(r, "under_min_isr")))
+		return THEME_UNDER_MIN_ISR;
+	return THEME_NONE;
+}
+
+const struct view_ops view_partitions_ops = {
+	.name = "partitions",
+	.cols = partitions_cols,
+	.open = partitions_open,
+	.close = vjson_close,
+	.rows = vjson_rows,
+	.cell = vjson_cell,
+	.reload = vjson_reload,
+	.style = partitions_style,
+};

@@ -1,0 +1,104 @@
+/* Table views over a command's JSON: the shared part of groups, lag, group, brokers, cluster, partitions. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+#include "parse.h"
+#include "view.h"
+#include "xalloc.h"
+
+struct vjson {
+	const struct vjson_spec *spec;
+	char *arg;
+	json_t *rows; /* the array of the last result */
+};
+
+/* The fields of an object as rows {field, value}, for views of one object. */
+static json_t *vjson_fields(json_t *obj)
+{
+	json_t *a = json_array();
+	const char *k;
+	json_t *val;
+	json_object_foreach(obj, k, val)
+	{
+		json_array_append_new(a, json_pack("{s:s, s:O}", "field", k, "value", val));
+	}
+	return a;
+}
+
+static void vjson_done(struct view *v, struct cmd_ctx *ctx, void *ud)
+{
+	struct vjson *j = v->priv;
+	(void)ud;
+	if (ctx->status == CMD_OK) {
+		json_t *a = j->spec->array ? json_incref(json_object_get(ctx->result, j->spec->array))
+					   : vjson_fields(ctx->result);
+		if (json_is_array(a)) {
+			json_decref(j->rows);
+			j->rows = a;
+		} else {
+			json_decref(a);
+		}
+		if (j->spec->loaded)
+			j->spec->loaded(v, ctx->result);
+		view_loaded(v, NULL, NULL);
+	} else {
+		view_loaded(v, ctx->error, ctx->hint); /* the old rows stay, with the error beside them */
+	}
+	view_refilter(v);
+}
+
+void vjson_reload(struct view *v)
+{
+	struct vjson *j = v->priv;
+	if (v->inflight) /* one at a time: a slow cluster must not pile requests up */
+		return;
+	char *q = parse_quote(j->arg ? j->arg : "");
+	char *line = strstr(j->spec->command, "%s") ? xasprintf(j->spec->command, q) : xstrdup(j->spec->command);
+	tui_request(v->tui, v, line, vjson_done, NULL);
+	free(line);
+	free(q);
+}
+
+void vjson_open(struct view *v, const struct vjson_spec *spec, const char *arg)
+{
+	struct vjson *j = xcalloc(1, sizeof(*j));
+	j->spec = spec;
+	j->arg = arg ? xstrdup(arg) : NULL;
+	v->priv = j;
+	vjson_reload(v);
+}
+
+void vjson_close(struct view *v)
+{
+	struct vjson *j = v->priv;
+	json_decref(j->rows);
+	free(j->arg);
+	free(j);
+}
+
+int vjson_rows(struct view *v)
+{
+	struct vjson *j = v->priv;
+	return j->rows ? (int)json_array_size(j->rows) : 0;
+}
+
+json_t *vjson_row(struct view *v, int row)
+{
+	struct vjson *j = v->priv;
+	return json_array_get(j->rows, (size_t)row);
+}
+
+json_int_t vjson_int(struct view *v, int row, const char *key)
+{
+	return json_integer_value(json_object_get(vjson_row(v, row), key));
+}
+
+void vjson_cell(struct view *v, int row, int col, struct sbuf *out)
+{
+	struct vjson *j = v->priv;
+	json_t *r = vjson_row(v, row);
+	if (j->spec->cell && j->spec->cell(r, col, out))
+		return;
+	output_cell(out, json_object_get(r, j->spec->keys[col]));
+}
