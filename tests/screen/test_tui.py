@@ -130,8 +130,15 @@ class TuiTest(BrokerTestCase):
         scr.wait_for(lambda s: "topics 1/2" in s, what="two rows after the filter")
         scr.send("j")  # the second row: beta
         scr.wait_for("topics 2/2")
-        scr.send("Enter")
-        scr.wait_for(f"Topic:            {self.beta}")
+        scr.send("Enter")  # its partitions, as a table
+        scr.wait_for(lambda s: f"topic {self.beta} 1/3" in s and "updated" in s, what="beta's partitions")
+        self.assertIn("PARTITION", scr.lines()[1])
+        self.assertIn("LEADER", scr.lines()[1])
+        rows = [l.split() for l in scr.lines()[2:5]]
+        self.assertEqual([r[0] for r in rows], ["0", "1", "2"])
+        self.assertTrue(all(r[-1] == "ok" for r in rows), rows)
+        scr.send("Escape")
+        scr.wait_for("topics 2/2", what="Esc back to the topics, the selection kept")
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
 
@@ -312,3 +319,121 @@ class ReplTest(BrokerTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TuiViewsTest(BrokerTestCase):
+    """The groups, lag, group, brokers and cluster views, sorting and themes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.prefix = unique("0tuig")
+        cls.topic = f"{cls.prefix}-t"
+        cls.k.one("topic", "create", cls.topic, "--partitions", 2, "--replication-factor", 1)
+        kcat_produce(cls.bootstrap, cls.topic, [f"m{i}" for i in range(10)], partition=0)
+        kcat_produce(cls.bootstrap, cls.topic, [f"n{i}" for i in range(5)], partition=1)
+        # Two groups: "a" 3 behind (commits at 10 and 2), "b" 13 behind (commits at 1 and 1).
+        cls.ga, cls.gb = f"{cls.prefix}-a", f"{cls.prefix}-b"
+        for g, offs in ((cls.ga, (10, 2)), (cls.gb, (1, 1))):
+            for p, off in enumerate(offs):
+                cls.k.one("group", "reset", g, "--topic", f"{cls.topic}:{p}", "--to-offset", off, "--execute")
+        wait_until(lambda: cls.k.one("group", "lag", cls.gb)["total_lag"] == 13, what="b's commits to show")
+
+    @classmethod
+    def tearDownClass(cls):
+        for g in (cls.ga, cls.gb):
+            cls.k.run("group", "delete", g, "--yes")
+        cls.k.run("topic", "delete", cls.topic, "--yes")
+
+    start = TuiTest.start
+
+    def rows(self, scr, prefix):
+        return [l.split() for l in scr.lines() if l.split()[:1] and l.split()[0].startswith(prefix)]
+
+    def test_groups_view_and_drill_into_group(self):
+        scr = self.start()
+        scr.wait_for(lambda s: "topics" in s and "updated" in s, what="the topics view")
+        scr.type(":groups")
+        scr.send("Enter")
+        scr.wait_for(lambda s: self.ga in s and self.gb in s, what="the test's groups")
+        self.assertEqual(scr.lines()[1].split(), ["GROUP", "STATE", "MEMBERS", "LAG"])
+        self.assertEqual(self.rows(scr, self.prefix), [[self.ga, "Empty", "0", "3"], [self.gb, "Empty", "0", "13"]])
+        scr.type("/" + self.gb)
+        scr.send("Enter")
+        scr.wait_for("groups 1/1")
+        scr.send("Enter")  # drills into b
+        text = scr.wait_for(f"group {self.gb} (Empty) total lag 13", what="the group view with its total")
+        self.assertEqual(scr.lines()[1].split(), ["TOPIC", "PARTITION", "COMMITTED", "END", "LAG", "OWNER"])
+        self.assertEqual(self.rows(scr, self.topic), [[self.topic, "0", "1", "10", "9", "-"],
+                                                      [self.topic, "1", "1", "5", "4", "-"]])
+        self.assertIn("updated", text)
+        scr.send("Escape")  # back to the groups, filter and all
+        scr.wait_for(lambda s: "groups 1/1" in s and self.gb in s, what="Esc back to the groups")
+        scr.send("Escape")  # clears the filter
+        scr.wait_for(lambda s: self.ga in s, what="the filter cleared")
+        scr.send("Escape")  # back to the topics
+        scr.wait_for(lambda s: "\n topics " in s, what="Esc back to the topics view")
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_lag_view_and_sort(self):
+        scr = self.start()
+        scr.type(":lag")
+        scr.send("Enter")
+        scr.type("/" + self.prefix)
+        scr.send("Enter")
+        scr.wait_for(lambda s: self.ga in s and self.gb in s, what="the test's groups by lag")
+        self.assertEqual([r[:2] for r in self.rows(scr, self.prefix)], [[self.gb, "13"], [self.ga, "3"]])
+        scr.send("s")  # by GROUP
+        scr.wait_for("sort GROUP")
+        self.assertEqual([r[0] for r in self.rows(scr, self.prefix)], [self.ga, self.gb])
+        scr.send("S")  # reversed
+        scr.wait_for("sort GROUP\u2193")
+        self.assertEqual([r[0] for r in self.rows(scr, self.prefix)], [self.gb, self.ga])
+        scr.send("s")  # by LAG, numerically: 3 before 13
+        scr.wait_for("sort LAG")
+        scr.send("S")
+        scr.wait_for("sort LAG\u2191")
+        self.assertEqual([r[1] for r in self.rows(scr, self.prefix)], ["3", "13"])
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_brokers_cluster_and_help(self):
+        scr = self.start()
+        scr.type(":brokers")
+        scr.send("Enter")
+        scr.wait_for(lambda s: "brokers 1/1" in s and "updated" in s, what="the brokers view")
+        host, port = self.bootstrap.rsplit(":", 1)
+        self.assertEqual(scr.lines()[2].split()[:3], ["1", host, port])
+        scr.type(":cluster")
+        scr.send("Enter")
+        scr.wait_for(lambda s: "cluster " in s and "under_replicated" in s, what="the cluster view")
+        fields = {l.split()[0]: l.split()[1:] for l in scr.lines()[2:-2] if l.split()}
+        self.assertEqual(fields["brokers"], ["1"])
+        self.assertEqual(fields["offline"], ["0"])
+        self.assertEqual(fields["under_replicated"], ["0"])
+        scr.send("?")
+        text = scr.wait_for("KEYS")
+        self.assertIn("reverse the sort", text)
+        self.assertIn(":groups", text)
+        scr.send("Escape")
+        scr.wait_for("FIELD")
+        scr.send("Escape")
+        scr.wait_for(lambda s: "brokers 1/1" in s, what="back to the brokers")
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_small_screens(self):
+        for w, h in ((80, 24), (20, 6)):
+            scr = self.start(width=w, height=h)
+            scr.type(":groups")
+            scr.send("Enter")
+            scr.type("/" + self.gb)
+            scr.send("Enter")
+            scr.wait_for(lambda s: "groups 1/1" in s, what=f"the groups view at {w}x{h}")
+            lines = scr.lines()
+            self.assertEqual(len(lines), h)
+            self.assertTrue(all(len(l) <= w for l in lines), lines)
+            self.assertIn("GROUP", lines[1])
+            scr.send("q")
+            self.assertEqual(scr.exit_status(), 0)
