@@ -124,7 +124,8 @@ struct cmd_ctx {
 	const struct cmd_entry *entry;
 	struct cmd_args args;
 	struct session *session;
-	json_t *result;            /* owned; set by exec on success */
+	json_t *result;            /* owned; set by exec on success, and also with CMD_UNREACHABLE when
+				    * the last stored snapshot stands in (it then has a "stale" member) */
 	char *error;               /* owned; the cause, set by cmd_fail() */
 	char *hint;                /* owned; what to do, may be NULL */
 	int status;                /* enum cmd_status */

@@ -8,23 +8,56 @@
 #include "client.h"
 #include "cmd.h"
 #include "demo.h"
+#include "sample.h"
 #include "session.h"
 #include "xalloc.h"
 
-/* Metadata through the session's client; on failure the command fails with the client's error. */
-static struct model *cluster_model(struct cmd_ctx *ctx, struct client **cp)
+/* Where a command's metadata came from: the client (fresh), or the store's last snapshot (stale). */
+struct cluster_src {
+	struct client *c; /* NULL when stale */
+	struct sample_stale stale;
+	int status; /* CMD_UNREACHABLE when the cluster did not answer and the snapshot stands in */
+	struct err e;
+};
+
+/*
+ * Metadata through sample_metadata(): fresh, or the last snapshot with --offline or when the
+ * cluster is unreachable. NULL after cmd_fail() when there is neither.
+ */
+static struct model *cluster_model(struct cmd_ctx *ctx, struct cluster_src *src)
 {
-	struct err e = { 0 };
-	struct client *c;
 	struct model *m = NULL;
-	if (session_client(ctx->session, &c, &e) == CMD_OK && client_metadata(c, 1000, &m, &e) == CMD_OK) {
-		if (cp)
-			*cp = c;
-		return m;
+	memset(src, 0, sizeof(*src));
+	src->status = sample_metadata(ctx->session, &src->c, &m, &src->stale, &src->e);
+	if (m == NULL) {
+		cmd_fail(ctx, src->e.status, src->e.hint, "%s", src->e.cause);
+		err_clear(&src->e);
 	}
-	cmd_fail(ctx, e.status, e.hint, "%s", e.cause);
-	err_clear(&e);
-	return NULL;
+	return m;
+}
+
+/*
+ * The result o of a command: as it is when fresh; else with a "stale" member, and, when the
+ * cluster did not answer, its status and cause too (the face shows the data and exits 3).
+ */
+static int cluster_done(struct cmd_ctx *ctx, struct cluster_src *src, json_t *o)
+{
+	int status = CMD_OK;
+	if (src->stale.stale)
+		json_object_set_new(o, "stale", sample_stale_json(&src->stale));
+	cmd_ok(ctx, o);
+	if (src->status != CMD_OK)
+		status = cmd_fail(ctx, src->status, src->e.hint, "%s", src->e.cause);
+	sample_stale_clear(&src->stale);
+	err_clear(&src->e);
+	return status;
+}
+
+/* Drops what src holds when the command fails on its own. */
+static void cluster_src_clear(struct cluster_src *src)
+{
+	sample_stale_clear(&src->stale);
+	err_clear(&src->e);
 }
 
 static json_t *cluster_ids(const int32_t *ids, int n)
@@ -76,11 +109,11 @@ static int cluster_under_min_isr(const struct model_topic *t, int min_isr)
 
 static int cmd_cluster_exec(struct cmd_ctx *ctx)
 {
-	struct client *c;
-	struct model *m = cluster_model(ctx, &c);
+	struct cluster_src src;
+	struct model *m = cluster_model(ctx, &src);
 	if (m == NULL)
 		return ctx->status;
-	int *min = cluster_min_isr(c, m, NULL);
+	int *min = src.c ? cluster_min_isr(src.c, m, NULL) : NULL;
 	json_t *umi = json_null();
 	if (min) {
 		long n = 0;
@@ -89,15 +122,16 @@ static int cmd_cluster_exec(struct cmd_ctx *ctx)
 		umi = json_integer(n);
 		free(min);
 	}
-	json_t *o = json_pack("{s:s?,s:i,s:s,s:i,s:i,s:I,s:I,s:I,s:o,s:o}", "cluster_id", m->cluster_id, "controller",
-			      m->controller, "bootstrap", client_bootstrap(c), "brokers", m->nbrokers, "topics",
-			      m->ntopics, "partitions", (json_int_t)m->npartitions, "under_replicated",
-			      (json_int_t)m->under_replicated, "offline", (json_int_t)m->offline, "under_min_isr", umi,
-			      "fetched_at", clock_json(m->fetched_ms));
+	json_t *o =
+		json_pack("{s:s?,s:i,s:s?,s:i,s:i,s:I,s:I,s:I,s:o,s:o}", "cluster_id", m->cluster_id, "controller",
+			  m->controller, "bootstrap", src.c ? client_bootstrap(src.c) : ctx->session->conf.bootstrap,
+			  "brokers", m->nbrokers, "topics", m->ntopics, "partitions", (json_int_t)m->npartitions,
+			  "under_replicated", (json_int_t)m->under_replicated, "offline", (json_int_t)m->offline,
+			  "under_min_isr", umi, "fetched_at", clock_json(m->fetched_ms));
 	if (m->cluster_id == NULL)
 		json_object_set_new(o, "cluster_id", json_null());
 	model_unref(&m);
-	return cmd_ok(ctx, o);
+	return cluster_done(ctx, &src, o);
 }
 
 static const struct out_col cluster_fields[] = {
@@ -119,14 +153,15 @@ static const struct out_view cluster_view = { .fields = cluster_fields };
 
 static int cmd_brokers_exec(struct cmd_ctx *ctx)
 {
-	struct client *c;
-	struct model *m = cluster_model(ctx, &c);
+	struct cluster_src src;
+	struct model *m = cluster_model(ctx, &src);
 	if (m == NULL)
 		return ctx->status;
 	/* metadata in librdkafka 2.0.2 has no rack: each broker's broker.rack config has it */
 	char **racks = xcalloc((size_t)m->nbrokers + 1, sizeof(char *));
 	struct err e = { 0 };
-	client_broker_racks(c, m, racks, &e);
+	if (src.c)
+		client_broker_racks(src.c, m, racks, &e);
 	err_clear(&e);
 	json_t *a = json_array();
 	for (int i = 0; i < m->nbrokers; i++) {
@@ -137,7 +172,7 @@ static int cmd_brokers_exec(struct cmd_ctx *ctx)
 	}
 	free(racks);
 	model_unref(&m);
-	return cmd_ok(ctx, json_pack("{s:o}", "brokers", a));
+	return cluster_done(ctx, &src, json_pack("{s:o}", "brokers", a));
 }
 
 static const struct out_col brokers_cols[] = {
@@ -162,11 +197,11 @@ static bool cluster_name_matches(const char *pattern, const char *name)
 
 static int cmd_topics_exec(struct cmd_ctx *ctx)
 {
-	struct client *c;
+	struct cluster_src src;
 	const char *pattern = cmd_arg(ctx, "pattern");
 	bool internal = cmd_has(ctx, "internal"), urp = cmd_has(ctx, "under-replicated"),
 	     offline = cmd_has(ctx, "offline"), umi = cmd_has(ctx, "under-min-isr");
-	struct model *m = cluster_model(ctx, &c);
+	struct model *m = cluster_model(ctx, &src);
 	if (m == NULL)
 		return ctx->status;
 	bool *want = xcalloc((size_t)m->ntopics + 1, sizeof(bool));
@@ -178,10 +213,16 @@ static int cmd_topics_exec(struct cmd_ctx *ctx)
 	}
 	int *min = NULL;
 	if (umi) {
-		min = cluster_min_isr(c, m, want);
+		min = src.c ? cluster_min_isr(src.c, m, want) : NULL;
 		if (min == NULL) {
 			free(want);
 			model_unref(&m);
+			cluster_src_clear(&src);
+			if (src.c == NULL)
+				return cmd_fail(
+					ctx, src.status ? src.status : CMD_UNREACHABLE,
+					"leave out --under-min-isr to see the stored topics",
+					"--under-min-isr needs the cluster: the stored snapshot has no configs");
 			return cmd_fail(ctx, CMD_FAILED,
 					"the user needs DescribeConfigs on the topics; the --demo cluster cannot "
 					"describe configs",
@@ -204,7 +245,7 @@ static int cmd_topics_exec(struct cmd_ctx *ctx)
 	free(min);
 	free(want);
 	model_unref(&m);
-	return cmd_ok(ctx, json_pack("{s:o}", "topics", a));
+	return cluster_done(ctx, &src, json_pack("{s:o}", "topics", a));
 }
 
 static const struct out_col topics_cols[] = {
@@ -233,36 +274,47 @@ static const char *cluster_partition_status(const struct model_partition *p, int
 	return "ok";
 }
 
+/* Watermarks of every partition of t in two batched ListOffsets rounds into lo and hi. */
+static int cluster_watermarks(struct client *c, const struct model_topic *t, rd_kafka_topic_partition_list_t *lo,
+			      rd_kafka_topic_partition_list_t *hi, struct err *e)
+{
+	for (int p = 0; p < t->npartitions; p++) {
+		rd_kafka_topic_partition_list_add(lo, t->name, t->partitions[p].id)->offset = RD_KAFKA_OFFSET_BEGINNING;
+		rd_kafka_topic_partition_list_add(hi, t->name, t->partitions[p].id)->offset = RD_KAFKA_OFFSET_END;
+	}
+	if (client_list_offsets(c, lo, e) != CMD_OK || client_list_offsets(c, hi, e) != CMD_OK)
+		return e->status;
+	return CMD_OK;
+}
+
 static int cmd_topic_describe_exec(struct cmd_ctx *ctx)
 {
-	struct client *c;
+	struct cluster_src src;
 	const char *name = cmd_arg(ctx, "topic");
-	struct model *m = cluster_model(ctx, &c);
+	struct model *m = cluster_model(ctx, &src);
 	if (m == NULL)
 		return ctx->status;
 	const struct model_topic *t = model_topic_find(m, name);
 	if (t == NULL || t->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
 		model_unref(&m);
+		cluster_src_clear(&src);
 		return cmd_fail(ctx, CMD_FAILED, "`topics` lists the topics; names are case-sensitive",
-				"unknown topic `%s`", name);
+				"unknown topic `%s`%s", name, src.c ? "" : " in the stored snapshot");
 	}
-	/* Watermarks of every partition in two batched ListOffsets rounds. */
+	/* Watermarks are not in snapshots: a stale answer has leader, replicas and ISR only. */
 	rd_kafka_topic_partition_list_t *lo = rd_kafka_topic_partition_list_new(t->npartitions);
 	rd_kafka_topic_partition_list_t *hi = rd_kafka_topic_partition_list_new(t->npartitions);
-	for (int p = 0; p < t->npartitions; p++) {
-		rd_kafka_topic_partition_list_add(lo, t->name, t->partitions[p].id)->offset = RD_KAFKA_OFFSET_BEGINNING;
-		rd_kafka_topic_partition_list_add(hi, t->name, t->partitions[p].id)->offset = RD_KAFKA_OFFSET_END;
-	}
 	struct err e = { 0 };
-	if (client_list_offsets(c, lo, &e) != CMD_OK || client_list_offsets(c, hi, &e) != CMD_OK) {
+	if (src.c && cluster_watermarks(src.c, t, lo, hi, &e) != CMD_OK) {
 		cmd_fail(ctx, e.status, e.hint, "%s", e.cause);
 		err_clear(&e);
+		cluster_src_clear(&src);
 		goto out;
 	}
 	bool want = true;
 	int min_isr = 0;
 	struct model one = { .ntopics = 1, .topics = (struct model_topic *)t };
-	int *min = cluster_min_isr(c, &one, &want);
+	int *min = src.c ? cluster_min_isr(src.c, &one, &want) : NULL;
 	if (min)
 		min_isr = min[0];
 	free(min);
@@ -273,8 +325,8 @@ static int cmd_topic_describe_exec(struct cmd_ctx *ctx)
 		const struct model_partition *mp = &t->partitions[p];
 		json_t *o = json_pack("{s:i,s:i,s:o,s:o}", "partition", mp->id, "leader", mp->leader, "replicas",
 				      cluster_ids(mp->replicas, mp->nreplicas), "isr", cluster_ids(mp->isr, mp->nisr));
-		const rd_kafka_topic_partition_t *l = &lo->elems[p], *h = &hi->elems[p];
-		if (!l->err && !h->err && l->offset >= 0 && h->offset >= 0) {
+		const rd_kafka_topic_partition_t *l = src.c ? &lo->elems[p] : NULL, *h = src.c ? &hi->elems[p] : NULL;
+		if (l && !l->err && !h->err && l->offset >= 0 && h->offset >= 0) {
 			json_object_set_new(o, "low", json_integer(l->offset));
 			json_object_set_new(o, "high", json_integer(h->offset));
 			json_object_set_new(o, "messages", json_integer(h->offset - l->offset));
@@ -297,7 +349,9 @@ static int cmd_topic_describe_exec(struct cmd_ctx *ctx)
 			      "messages", total, "under_replicated", t->under_replicated, "offline", t->offline,
 			      "fetched_at", clock_json(m->fetched_ms), "partitions", parts);
 	json_object_set_new(r, "min_insync_replicas", min_isr ? json_integer(min_isr) : json_null());
-	cmd_ok(ctx, r);
+	if (src.c == NULL)
+		json_object_set_new(r, "messages", json_null());
+	cluster_done(ctx, &src, r);
 out:
 	rd_kafka_topic_partition_list_destroy(lo);
 	rd_kafka_topic_partition_list_destroy(hi);

@@ -224,6 +224,78 @@ void sample_stats_clear(struct sample_stats *st)
 	x_free(&st->cluster);
 }
 
+/* Keeps fresh metadata as the cluster's last snapshot (the store writes it only when it changed). */
+static void sample_record_model(struct session *s, struct client *c, const struct model *m)
+{
+	struct store *store;
+	struct err e = { 0 };
+	if (s->demo || sample_store(s, &store, &e) != CMD_OK) {
+		err_clear(&e);
+		return;
+	}
+	char *cause = NULL;
+	struct store_tick *t = store_tick_begin(store, m->cluster_id ? m->cluster_id : client_bootstrap(c),
+						client_bootstrap(c), m->fetched_ms);
+	store_tick_model(t, m);
+	if (store_tick_commit(&t, &cause) < 0)
+		free(cause); /* busy: the next command records it */
+}
+
+int sample_metadata(struct session *s, struct client **c, struct model **out, struct sample_stale *st, struct err *e)
+{
+	memset(st, 0, sizeof(*st));
+	*out = NULL;
+	*c = NULL;
+	int rc = session_client(s, c, e);
+	if (rc == CMD_OK && (rc = client_metadata(*c, 1000, out, e)) == CMD_OK) {
+		sample_record_model(s, *c, *out);
+		return CMD_OK;
+	}
+	*c = NULL;
+	if (rc != CMD_UNREACHABLE || s->demo)
+		return rc;
+	/* Unreachable (or --offline): what the store last knew of the cluster behind this bootstrap. */
+	struct store *store;
+	struct err se = { 0 };
+	char *cluster = NULL, *cause = NULL;
+	if (sample_store(s, &store, &se) == CMD_OK &&
+	    (cluster = s->conf.bootstrap ? store_cluster_of(store, s->conf.bootstrap)
+					 : store_cluster(store, NULL, NULL, &cause)) != NULL &&
+	    store_last_model(store, cluster, out, &st->seen_ms, &cause) == 0) {
+		st->stale = true;
+		st->reason = xstrdup(s->offline ? "--offline" : e->cause);
+		if (s->offline) {
+			err_clear(e);
+			rc = CMD_OK;
+		}
+	} else if (s->offline) {
+		err_set(e, CMD_UNREACHABLE,
+			"run it once without --offline (or `kcon watch`) to store one; `history snapshot` shows what "
+			"is stored",
+			"--offline: no stored snapshot of the cluster%s%s", cause || se.cause ? ": " : "",
+			cause      ? cause
+			: se.cause ? se.cause
+				   : "");
+	}
+	free(cause);
+	free(cluster);
+	err_clear(&se);
+	return rc;
+}
+
+json_t *sample_stale_json(const struct sample_stale *st)
+{
+	int64_t age = clock_wall_ms() - st->seen_ms;
+	return json_pack("{s:o,s:I,s:s}", "seen_at", clock_json(st->seen_ms), "age_s",
+			 (json_int_t)(age > 0 ? age / 1000 : 0), "reason", st->reason ? st->reason : "");
+}
+
+void sample_stale_clear(struct sample_stale *st)
+{
+	x_free(&st->reason);
+	st->stale = false;
+}
+
 char *sample_group_sparkline(struct session *s, const char *group, int64_t since_ms, int width, bool utf8)
 {
 	struct store *store;

@@ -6,12 +6,14 @@
 #ifndef KCON_SAMPLE_H
 #define KCON_SAMPLE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "err.h"
 #include "store.h"
 
+struct client;
 struct session;
 
 /** What one tick recorded. */
@@ -39,6 +41,29 @@ void sample_stats_clear(struct sample_stats *st);
 
 /** @brief The cluster key the session's history is read from: the --cluster key, or by bootstrap, or the last. */
 char *sample_cluster(struct session *s, struct store *store, const char *key, struct err *e);
+
+/** Where metadata came from when it is not fresh from the cluster. */
+struct sample_stale {
+	bool stale;      /* the model is the store's last snapshot */
+	int64_t seen_ms; /* when that snapshot was last confirmed */
+	char *reason;    /* owned: why it stands in ("--offline", or the client's error) */
+};
+
+/**
+ * @brief The session's cluster metadata, the one place that falls back to history: fresh from the
+ * cluster (then recorded in the store as the last snapshot, which stores it only when it changed),
+ * or, with --offline or when the cluster is unreachable (status 3), the store's last snapshot of the
+ * cluster (last seen through this bootstrap), with st->stale set.
+ * @param c set to the client when fresh, NULL when stale
+ * @param out set to the model (the caller unrefs) when there is one
+ * @return CMD_OK (fresh, or stale with --offline); CMD_UNREACHABLE with *out set (stale) and e the
+ * cause; or the client's status with e and no model when there is nothing to fall back to
+ */
+int sample_metadata(struct session *s, struct client **c, struct model **out, struct sample_stale *st, struct err *e);
+/** @brief {seen_at, age_s, reason} of a stale result. */
+json_t *sample_stale_json(const struct sample_stale *st);
+/** @brief Frees what st holds. */
+void sample_stale_clear(struct sample_stale *st);
 
 /**
  * @brief The lag sparkline of a group from the session's store (for views and tables): its total

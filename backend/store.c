@@ -907,6 +907,21 @@ char *store_cluster(struct store *s, const char *key, const char *bootstrap, cha
 	return out;
 }
 
+char *store_cluster_of(struct store *s, const char *bootstrap)
+{
+	sqlite3_stmt *st;
+	char *out = NULL;
+	if (bootstrap == NULL ||
+	    sqlite3_prepare_v2(s->db, "SELECT key FROM cluster WHERE bootstrap=?1 ORDER BY seen_ms DESC LIMIT 1", -1,
+			       &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, bootstrap, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		out = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return out;
+}
+
 static void store_add_point(struct store_point **out, int *n, int *cap, int64_t ts_ms, sqlite3_stmt *st, bool gap)
 {
 	if (*n == *cap) {

@@ -101,6 +101,9 @@ struct store_point {
  */
 char *store_cluster(struct store *s, const char *key, const char *bootstrap, char **cause);
 
+/** @brief The cluster last sampled through exactly this bootstrap, or NULL (no fallback to another). */
+char *store_cluster_of(struct store *s, const char *bootstrap);
+
 /**
  * @brief Points of one series since since_ms (raw, then minute and hour roll-ups for older times),
  * oldest first, with a gap point where an outage began. group or topic may be "" (see above).

@@ -10,6 +10,7 @@
 #include "escape.h"
 #include "parse.h"
 #include "sbuf.h"
+#include "trend.h"
 #include "xalloc.h"
 
 void run_write(const char *text, size_t len)
@@ -139,6 +140,30 @@ static int run_streaming(struct session *s, struct cmd_ctx *ctx, enum out_format
 	return status;
 }
 
+/*
+ * One line on stderr for a result that stands in for the cluster's answer (a "stale" member: the
+ * last stored snapshot, with --offline or while the cluster is unreachable). JSON has the member.
+ */
+static void run_stale_note(const struct cmd_ctx *ctx, enum out_format fmt)
+{
+	json_t *st = json_object_get(ctx->result, "stale");
+	if (!json_is_object(st) || (fmt == OUT_JSON && ctx->error == NULL))
+		return;
+	char *age = trend_human_duration((double)json_integer_value(json_object_get(st, "age_s")));
+	struct sbuf sb = SBUF_INIT;
+	sbuf_addf(&sb, "stale: the stored snapshot of %s (%s ago), ", json_string_value(json_object_get(st, "seen_at")),
+		  age);
+	if (ctx->error) {
+		sbuf_add(&sb, "the cluster did not answer: ");
+		escape_append(&sb, ctx->error, strlen(ctx->error));
+	} else {
+		sbuf_add(&sb, "not asking the cluster (--offline)");
+	}
+	fprintf(stderr, "kcon: %s\n", sb.buf);
+	sbuf_free(&sb);
+	free(age);
+}
+
 int run_argv(struct session *s, int argc, char *const *argv)
 {
 	struct cmd_ctx ctx;
@@ -150,13 +175,16 @@ int run_argv(struct session *s, int argc, char *const *argv)
 		status = run_streaming(s, &ctx, fmt);
 	else if (status == CMD_OK)
 		status = cmd_exec(&ctx);
-	if (status == CMD_OK && !streams) {
+	/* a failed command may still have a result: the last stored snapshot while the cluster is unreachable */
+	bool partial = status != CMD_OK && ctx.result != NULL && !streams;
+	if ((status == CMD_OK || partial) && !streams) {
 		json_t *md = json_object_get(ctx.result, "markdown");
 		if (fmt == OUT_TABLE && json_is_string(md)) /* our own text: printed as it is */
 			sbuf_add(&out, json_string_value(md));
 		else
 			output_render(&out, fmt, ctx.entry ? ctx.entry->view : NULL, ctx.result, s->width);
 		run_write(out.buf, out.len);
+		run_stale_note(&ctx, fmt);
 	} else if (ctx.error) {
 		const char *name = ctx.entry ? ctx.entry->name : argv[0];
 		if (fmt == OUT_JSON && !streams) {

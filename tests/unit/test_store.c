@@ -197,6 +197,12 @@ static void test_samples_change_only(void **state)
 	assert_null(store_cluster(s, "nope", NULL, &cause));
 	free(cause);
 	cause = NULL;
+	/* exactly by bootstrap: no fallback to another cluster for an unknown one */
+	c = store_cluster_of(s, "b:9092");
+	assert_string_equal(c, "cid");
+	free(c);
+	assert_null(store_cluster_of(s, "other:9092"));
+	assert_null(store_cluster_of(s, NULL));
 	store_close(&s);
 }
 
@@ -301,6 +307,9 @@ static void test_events_and_snapshot(void **state)
 	store_tick_model(t, m1); /* unchanged: no events, seen later */
 	assert_int_equal(store_tick_commit(&t, &cause), 0);
 	assert_int_equal(test_count(s, "SELECT count(*) FROM event"), 0);
+	/* unchanged: the stored document stays, only its "last seen" time moves (plain commands record too) */
+	assert_int_equal(test_count(s, "SELECT ts_ms FROM snapshot"), T0);
+	assert_int_equal(test_count(s, "SELECT seen_ms FROM snapshot"), T0 + 10000);
 	t = store_tick_begin(s, "cid", NULL, T0 + 20000);
 	store_tick_model(t, m2);
 	store_tick_group(t, "g", "PreparingRebalance");

@@ -1,0 +1,102 @@
+"""Offline-first cluster commands on the real broker: `cluster`, `brokers`, `topics` and `topic
+describe` record the metadata they fetch as the last snapshot, answer from it with --offline (exit 0),
+and fall back to it when the cluster is unreachable (exit 3), with a `stale` member in JSON and a
+one-line note on stderr in table mode. Each test has its own state dir."""
+
+import shutil
+import sqlite3
+import tempfile
+import unittest
+
+from kcontest import BrokerTestCase, Kcon
+
+DOWN = "127.0.0.1:1"  # nothing listens there
+
+
+class OfflineCase(BrokerTestCase):
+    def setUp(self):
+        self.state = tempfile.mkdtemp(prefix="kcon-offline-")
+        self.addCleanup(shutil.rmtree, self.state, True)
+        self.envs = {"KCON_STATE_DIR": self.state}
+
+    def down(self):
+        """Where the cluster was last seen now does not answer: re-point its row at a closed port."""
+        db = sqlite3.connect(f"{self.state}/history.db")
+        with db:
+            n = db.execute("UPDATE cluster SET bootstrap=? WHERE bootstrap=?", (DOWN, self.bootstrap)).rowcount
+        db.close()
+        self.assertEqual(n, 1)
+        return Kcon(DOWN, ["--timeout", "3s"])
+
+    def test_topics_offline_then_unreachable(self):
+        topic = self.create_topic(partitions=3)
+        fresh = self.k.one("topics", topic, env=self.envs)
+        self.assertNotIn("stale", fresh)
+        self.assertEqual([t["name"] for t in fresh["topics"]], [topic])
+
+        # --offline: the stored snapshot at once, exit 0, marked stale
+        p, docs = self.k.json("--offline", "topics", topic, env=self.envs)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        doc = docs[0]
+        self.assertEqual([(t["name"], t["partitions"]) for t in doc["topics"]], [(topic, 3)])
+        self.assertEqual(doc["stale"]["reason"], "--offline")
+        self.assertGreaterEqual(doc["stale"]["age_s"], 0)
+        self.assertRegex(doc["stale"]["seen_at"], r"^\d{4}-\d\d-\d\dT")
+        p = self.k.run("--offline", "topics", topic, env=self.envs)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(topic, p.stdout)
+        self.assertIn("stale", p.stderr)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+
+        # unreachable: the same data, exit 3, the cause in the stale member and on stderr
+        k = self.down()
+        p, docs = k.json("topics", topic, env=self.envs)
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertEqual([t["name"] for t in docs[0]["topics"]], [topic])
+        self.assertIn("cannot reach", docs[0]["stale"]["reason"])
+        p = k.run("topics", topic, env=self.envs)
+        self.assertEqual(p.returncode, 3)
+        self.assertIn(topic, p.stdout)
+        self.assertIn("stale", p.stderr)
+        self.assertIn("did not answer", p.stderr)
+
+    def test_describe_cluster_brokers_offline(self):
+        topic = self.create_topic(partitions=2)
+        self.k.one("topic", "describe", topic, env=self.envs)
+        d = self.k.one("--offline", "topic", "describe", topic, env=self.envs)
+        self.assertEqual(d["stale"]["reason"], "--offline")
+        self.assertEqual(d["partition_count"], 2)
+        self.assertIsNone(d["messages"])
+        for part in d["partitions"]:
+            self.assertIsNotNone(part["leader"])
+            self.assertEqual(part["replicas"], part["isr"])
+            self.assertIsNone(part["low"])
+            self.assertIsNone(part["high"])
+            self.assertIsNone(part["messages"])
+        c = self.k.one("--offline", "cluster", env=self.envs)
+        self.assertIn("stale", c)
+        self.assertGreaterEqual(c["topics"], 1)
+        b = self.k.one("--offline", "brokers", env=self.envs)
+        self.assertGreaterEqual(len(b["brokers"]), 1)
+        self.assertIn("stale", b)
+        p, docs = self.k.json("--offline", "topic", "describe", "no-such-topic-x", env=self.envs)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("stored snapshot", p.stderr)
+
+    def test_nothing_stored(self):
+        # --offline with an empty store: nothing to show, exit 3 and a hint
+        p = self.k.run("--offline", "topics", env=self.envs)
+        self.assertEqual(p.returncode, 3)
+        self.assertIn("no stored snapshot", p.stderr)
+        # another cluster's snapshot never stands in for an unknown bootstrap
+        self.k.one("topics", env=self.envs)
+        p, docs = Kcon(DOWN, ["--timeout", "3s"]).json("topics", env=self.envs)
+        self.assertEqual(p.returncode, 3)
+        self.assertNotIn("topics", docs[0] if docs else {})
+        # --no-history: the plain error
+        p = self.k.run("--offline", "--no-history", "topics", env=self.envs)
+        self.assertEqual(p.returncode, 3)
+
+
+if __name__ == "__main__":
+    unittest.main()
