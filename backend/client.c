@@ -275,8 +275,7 @@ int client_list_offsets(struct client *c, rd_kafka_topic_partition_list_t *parts
 	return CMD_OK;
 }
 
-/* Runs an admin request already sent to q and returns its result event (caller destroys). */
-static rd_kafka_event_t *client_admin_wait(struct client *c, rd_kafka_queue_t *q, const char *what, struct err *e)
+rd_kafka_event_t *client_admin_wait(struct client *c, rd_kafka_queue_t *q, const char *what, struct err *e)
 {
 	rd_kafka_event_t *ev = rd_kafka_queue_poll(q, c->timeout_ms + 1000);
 	if (ev == NULL) {
@@ -291,7 +290,7 @@ static rd_kafka_event_t *client_admin_wait(struct client *c, rd_kafka_queue_t *q
 	return ev;
 }
 
-static rd_kafka_AdminOptions_t *client_admin_options(struct client *c, rd_kafka_admin_op_t op)
+rd_kafka_AdminOptions_t *client_admin_options(struct client *c, rd_kafka_admin_op_t op)
 {
 	rd_kafka_AdminOptions_t *o = rd_kafka_AdminOptions_new(c->rk, op);
 	rd_kafka_AdminOptions_set_request_timeout(o, c->timeout_ms, NULL, 0);

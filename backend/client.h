@@ -61,6 +61,14 @@ int client_topic_config(struct client *c, char *const *topics, int n, const char
  */
 int client_broker_racks(struct client *c, const struct model *m, char **racks, struct err *e);
 
+/**
+ * @brief Admin options with the client's request timeout (and, for topic creation and deletion,
+ * the operation timeout, so the broker answers when the change is done).
+ */
+rd_kafka_AdminOptions_t *client_admin_options(struct client *c, rd_kafka_admin_op_t op);
+/** @brief Waits for the result of an admin request sent to q; NULL with e set on failure or timeout. */
+rd_kafka_event_t *client_admin_wait(struct client *c, rd_kafka_queue_t *q, const char *what, struct err *e);
+
 /** @brief Maps a librdkafka error to a cmd status and fills e with cause and hint for `what`. */
 int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, const char *what, struct err *e);
 

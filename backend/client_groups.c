@@ -12,36 +12,13 @@
 #define GROUPS_DESCRIBE_CHUNK 200 /* groups per DescribeConsumerGroups call */
 #define GROUPS_WINDOW         512 /* requests in flight at once */
 
-static rd_kafka_AdminOptions_t *groups_options(struct client *c, rd_kafka_admin_op_t op)
-{
-	rd_kafka_AdminOptions_t *o = rd_kafka_AdminOptions_new(client_rk(c), op);
-	rd_kafka_AdminOptions_set_request_timeout(o, client_timeout(c), NULL, 0);
-	return o;
-}
-
-/* Waits for the one result of a single request on q; NULL with e set on failure. */
-static rd_kafka_event_t *groups_wait(struct client *c, rd_kafka_queue_t *q, const char *what, struct err *e)
-{
-	rd_kafka_event_t *ev = rd_kafka_queue_poll(q, client_timeout(c) + 1000);
-	if (ev == NULL) {
-		client_error(c, RD_KAFKA_RESP_ERR__TIMED_OUT, NULL, what, e);
-		return NULL;
-	}
-	if (rd_kafka_event_error(ev)) {
-		client_error(c, rd_kafka_event_error(ev), rd_kafka_event_error_string(ev), what, e);
-		rd_kafka_event_destroy(ev);
-		return NULL;
-	}
-	return ev;
-}
-
 int client_groups_list(struct client *c, struct group_info **out, int *n, struct err *e)
 {
 	*out = NULL, *n = 0;
-	rd_kafka_AdminOptions_t *o = groups_options(c, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS);
+	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS);
 	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
 	rd_kafka_ListConsumerGroups(client_rk(c), o, q);
-	rd_kafka_event_t *ev = groups_wait(c, q, "list groups", e);
+	rd_kafka_event_t *ev = client_admin_wait(c, q, "list groups", e);
 	int rc = ev ? CMD_OK : e->status;
 	if (ev) {
 		const rd_kafka_ListConsumerGroups_result_t *res = rd_kafka_event_ListConsumerGroups_result(ev);
@@ -169,8 +146,8 @@ static int groups_pump(struct client *c, rd_kafka_queue_t *q, struct group_info 
 		       struct err *e)
 {
 	rd_kafka_t *rk = client_rk(c);
-	rd_kafka_AdminOptions_t *o = groups_options(c, describe ? RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS
-								: RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
+	rd_kafka_AdminOptions_t *o = client_admin_options(c, describe ? RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS
+								      : RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
 	const char **names = xcalloc(GROUPS_DESCRIBE_CHUNK, sizeof(char *));
 	const char *what = describe ? "describe groups" : "committed offsets";
 	int next = 0, inflight = 0, rc = CMD_OK;
@@ -350,12 +327,12 @@ static int groups_result(struct client *c, const rd_kafka_group_result_t **r, si
 int client_group_alter(struct client *c, const char *group, rd_kafka_topic_partition_list_t *parts, struct err *e)
 {
 	char *what = xasprintf("reset offsets of group %s", group);
-	rd_kafka_AdminOptions_t *o = groups_options(c, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS);
+	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS);
 	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
 	rd_kafka_AlterConsumerGroupOffsets_t *req = rd_kafka_AlterConsumerGroupOffsets_new(group, parts);
 	rd_kafka_AlterConsumerGroupOffsets(client_rk(c), &req, 1, o, q);
 	rd_kafka_AlterConsumerGroupOffsets_destroy(req);
-	rd_kafka_event_t *ev = groups_wait(c, q, what, e);
+	rd_kafka_event_t *ev = client_admin_wait(c, q, what, e);
 	int rc = e->status;
 	if (ev) {
 		size_t nr;
@@ -373,12 +350,12 @@ int client_group_alter(struct client *c, const char *group, rd_kafka_topic_parti
 int client_group_delete(struct client *c, const char *group, struct err *e)
 {
 	char *what = xasprintf("delete group %s", group);
-	rd_kafka_AdminOptions_t *o = groups_options(c, RD_KAFKA_ADMIN_OP_DELETEGROUPS);
+	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DELETEGROUPS);
 	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
 	rd_kafka_DeleteGroup_t *dg = rd_kafka_DeleteGroup_new(group);
 	rd_kafka_DeleteGroups(client_rk(c), &dg, 1, o, q);
 	rd_kafka_DeleteGroup_destroy(dg);
-	rd_kafka_event_t *ev = groups_wait(c, q, what, e);
+	rd_kafka_event_t *ev = client_admin_wait(c, q, what, e);
 	int rc = e->status;
 	if (ev) {
 		size_t nr;
@@ -397,12 +374,12 @@ int client_group_delete_offsets(struct client *c, const char *group, rd_kafka_to
 				struct err *e)
 {
 	char *what = xasprintf("delete offsets of group %s", group);
-	rd_kafka_AdminOptions_t *o = groups_options(c, RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS);
+	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS);
 	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
 	rd_kafka_DeleteConsumerGroupOffsets_t *req = rd_kafka_DeleteConsumerGroupOffsets_new(group, parts);
 	rd_kafka_DeleteConsumerGroupOffsets(client_rk(c), &req, 1, o, q);
 	rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
-	rd_kafka_event_t *ev = groups_wait(c, q, what, e);
+	rd_kafka_event_t *ev = client_admin_wait(c, q, what, e);
 	int rc = e->status;
 	if (ev) {
 		size_t nr;

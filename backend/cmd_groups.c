@@ -814,17 +814,12 @@ static const char *const groups_modes[] = { "to-earliest", "to-latest", "to-offs
 
 static char *groups_read_file(const char *path, char **cause)
 {
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
+	struct sbuf sb = SBUF_INIT;
+	if (sbuf_read_path(&sb, path) < 0) {
 		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
+		sbuf_free(&sb);
 		return NULL;
 	}
-	struct sbuf sb = SBUF_INIT;
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sbuf_addn(&sb, buf, n);
-	fclose(f);
 	return sbuf_release(&sb);
 }
 

@@ -331,16 +331,6 @@ static int produce_send(struct produce *p, int32_t partition, const struct msg_i
 	return CMD_OK;
 }
 
-/* Reads all of f into sb. */
-static int produce_slurp(FILE *f, struct sbuf *sb)
-{
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sbuf_addn(sb, buf, n);
-	return ferror(f) ? -1 : 0;
-}
-
 static int cmd_produce_exec(struct cmd_ctx *ctx)
 {
 	struct cmd_stream *st = ctx->stream;
@@ -413,15 +403,12 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 		struct sbuf v = SBUF_INIT;
 		one.has_value = !null_value;
 		if (file) {
-			FILE *f = fopen(file, "rb");
-			if (f == NULL || produce_slurp(f, &v) < 0) {
-				status = cmd_fail(ctx, CMD_USAGE, NULL, "--file %s: %s", file, strerror(errno));
-				if (f)
-					fclose(f);
+			if (sbuf_read_path(&v, file) < 0) {
+				status = cmd_fail(ctx, CMD_USAGE, "check the path and its permissions", "--file %s: %s",
+						  file, strerror(errno));
 				sbuf_free(&v);
 				goto flush;
 			}
-			fclose(f);
 		} else if (value) {
 			sbuf_add(&v, value);
 		}

@@ -65,17 +65,12 @@ static void conf_warn(struct conf *c, char *msg)
 
 static char *conf_read_file(const char *path, char **cause)
 {
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
+	struct sbuf sb = SBUF_INIT;
+	if (sbuf_read_path(&sb, path) < 0) {
 		*cause = xasprintf("cannot read %s: %s: check the path and its permissions", path, strerror(errno));
+		sbuf_free(&sb);
 		return NULL;
 	}
-	struct sbuf sb = SBUF_INIT;
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sbuf_addn(&sb, buf, n);
-	fclose(f);
 	return sbuf_release(&sb);
 }
 
