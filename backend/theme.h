@@ -50,6 +50,8 @@ struct theme {
 	struct theme_style style[THEME_COUNT];
 };
 
+/** @brief th with no element set: every look is the UI's fallback. */
+void theme_init(struct theme *th);
 /** @brief The name of an element in theme files ("lag-high"), or NULL. */
 const char *theme_element_name(int element);
 /** @brief A colour name or number 0-255; -1 (default) for "default"; -2 when not a colour. */
@@ -65,5 +67,13 @@ int theme_parse_line(struct theme *th, const char *line, char **cause);
  * @return -1 when the file cannot be read (*errors says why), else how many lines were bad
  */
 int theme_load(struct theme *th, const char *path, char **errors);
+
+/**
+ * @brief The file of theme name: a name with a '/' is a path; otherwise
+ * $XDG_CONFIG_HOME/kcon/themes/NAME (~/.config/...), then KCON_DATADIR/themes/NAME, then
+ * srcdir/NAME when srcdir is not NULL (running from the build tree).
+ * @return a new path, or NULL with *cause (new string) saying where it looked
+ */
+char *theme_find(const char *name, const char *srcdir, char **cause);
 
 #endif
