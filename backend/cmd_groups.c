@@ -19,6 +19,7 @@
 #include "demo.h"
 #include "lag.h"
 #include "sbuf.h"
+#include "sample.h"
 #include "session.h"
 #include "xalloc.h"
 
@@ -455,6 +456,25 @@ static void groups_sort(json_t *a, int (*cmp)(const void *, const void *))
 	free(v);
 }
 
+/* The stored total lag of each group over the last hour as a sparkline: tables on a terminal only. */
+static void groups_sparklines(struct cmd_ctx *ctx, json_t *groups)
+{
+	bool utf8;
+	if (!sample_sparklines_wanted(ctx->session, ctx->args.output, &utf8))
+		return;
+	int64_t since = clock_wall_ms() - 3600 * 1000;
+	size_t i;
+	json_t *g;
+	json_array_foreach(groups, i, g)
+	{
+		char *spark = sample_group_sparkline(ctx->session, json_string_value(json_object_get(g, "group")),
+						     since, 16, utf8);
+		if (spark)
+			json_object_set_new(g, "sparkline", json_string(spark));
+		free(spark);
+	}
+}
+
 static int cmd_groups_exec(struct cmd_ctx *ctx)
 {
 	json_t *r = json_object(), *a = NULL;
@@ -463,6 +483,7 @@ static int cmd_groups_exec(struct cmd_ctx *ctx)
 		return ctx->status;
 	}
 	groups_sort(a, groups_by_name);
+	groups_sparklines(ctx, a);
 	json_object_set_new(r, "groups", a);
 	return cmd_ok(ctx, r);
 }
@@ -488,6 +509,7 @@ static int cmd_lag_exec(struct cmd_ctx *ctx)
 		json_array_append(b, g);
 	}
 	json_decref(a);
+	groups_sparklines(ctx, b);
 	json_object_set_new(r, "groups", b);
 	return cmd_ok(ctx, r);
 }
@@ -500,6 +522,7 @@ static const struct out_col groups_cols[] = {
 	{ "coordinator", "coordinator", OUT_RIGHT | OUT_WIDE },
 	{ "topics", "topics", OUT_RIGHT },
 	{ "total_lag", "lag", OUT_RIGHT },
+	{ "sparkline", "lag 1h", OUT_WIDE | OUT_TEXT },
 	{ 0 },
 };
 static const struct out_col groups_fields[] = {
@@ -744,8 +767,17 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 		json_int_t total = 0;
 		if (groups_lag_doc(ctx, c, topic, wait, &doc, &total) != CMD_OK)
 			return ctx->status;
-		if (!wait)
+		if (!wait) {
+			bool utf8;
+			char *spark = sample_sparklines_wanted(ctx->session, ctx->args.output, &utf8)
+					      ? sample_group_sparkline(ctx->session, cmd_arg(ctx, "group"),
+								       clock_wall_ms() - 3600 * 1000, 40, utf8)
+					      : NULL;
+			if (spark)
+				json_object_set_new(doc, "sparkline", json_string(spark));
+			free(spark);
 			return cmd_ok(ctx, doc);
+		}
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		int64_t elapsed = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
@@ -775,8 +807,13 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 }
 
 static const struct out_col lag_fields[] = {
-	{ "group", "Group", 0 },         { "state", "State", 0 },         { "total_lag", "Total lag", 0 },
-	{ "no_commit", "No commit", 0 }, { "end_read_at", "Read at", 0 }, { 0 },
+	{ "group", "Group", 0 },
+	{ "state", "State", 0 },
+	{ "total_lag", "Total lag", 0 },
+	{ "no_commit", "No commit", 0 },
+	{ "end_read_at", "Read at", 0 },
+	{ "sparkline", "Lag 1h", 0 },
+	{ 0 },
 };
 static const struct out_col lag_cols[] = {
 	{ "topic", "topic", 0 },

@@ -226,9 +226,13 @@ static void output_csv_field(struct sbuf *sb, const char *s)
 
 static void output_csv(struct sbuf *sb, const struct out_col *cols, json_t *rows)
 {
+	bool first = true;
 	for (size_t c = 0; cols[c].key; c++) {
-		if (c)
+		if (cols[c].flags & OUT_TEXT)
+			continue;
+		if (!first)
 			sbuf_addc(sb, ',');
+		first = false;
 		output_csv_field(sb, cols[c].key);
 	}
 	sbuf_addc(sb, '\n');
@@ -236,11 +240,15 @@ static void output_csv(struct sbuf *sb, const struct out_col *cols, json_t *rows
 	json_t *row;
 	json_array_foreach(rows, r, row)
 	{
+		first = true;
 		for (size_t c = 0; cols[c].key; c++) {
+			if (cols[c].flags & OUT_TEXT)
+				continue;
 			json_t *v = output_lookup(row, cols[c].key);
 			char *s = json_is_null(v) || v == NULL ? xstrdup("") : output_cell_str(v);
-			if (c)
+			if (!first)
 				sbuf_addc(sb, ',');
+			first = false;
 			output_csv_field(sb, s);
 			free(s);
 		}
@@ -315,7 +323,8 @@ void output_render(struct sbuf *sb, enum out_format fmt, const struct out_view *
 		output_fields(sb, view->fields, data);
 	for (const struct out_table *t = view->tables; t && t->key; t++) {
 		json_t *rows = json_object_get(data, t->key);
-		if (!json_is_array(rows))
+		if (!json_is_array(rows) ||
+		    (fmt == OUT_TABLE && (t->flags & OUT_HIDE_EMPTY) && json_array_size(rows) == 0))
 			continue;
 		if (fmt == OUT_CSV) {
 			output_csv(sb, t->cols, rows);

@@ -14,6 +14,7 @@
 
 #define OUT_RIGHT 0x1 /* right-align (numbers) */
 #define OUT_WIDE  0x2 /* dropped first when the table does not fit */
+#define OUT_TEXT  0x4 /* for people only: never a CSV column (a sparkline) */
 
 /** A column or a field: the data key (a.b for nested), its title and flags. */
 struct out_col {
@@ -26,7 +27,10 @@ struct out_col {
 struct out_table {
 	const char *key;            /* the array's key in the data; NULL ends a list of tables */
 	const struct out_col *cols; /* ends with {0} */
+	unsigned flags;             /* OUT_HIDE_EMPTY */
 };
+
+#define OUT_HIDE_EMPTY 0x1 /* a table with no rows is left out (of table output) */
 
 /** How a command's data is laid out. */
 struct out_view {

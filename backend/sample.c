@@ -296,6 +296,17 @@ void sample_stale_clear(struct sample_stale *st)
 	st->stale = false;
 }
 
+bool sample_sparklines_wanted(const struct session *s, const char *output, bool *utf8)
+{
+	int f = output ? output_format_parse(output) : (int)s->format;
+	const char *env[] = { "LC_ALL", "LC_CTYPE", "LANG" }, *loc = "";
+	for (size_t i = 0; i < sizeof(env) / sizeof(env[0]) && !*loc; i++)
+		if (getenv(env[i]))
+			loc = getenv(env[i]);
+	*utf8 = strcasestr(loc, "utf-8") || strcasestr(loc, "utf8");
+	return f == OUT_TABLE && s->width > 0; /* the width is known only when stdout is a terminal */
+}
+
 char *sample_group_sparkline(struct session *s, const char *group, int64_t since_ms, int width, bool utf8)
 {
 	struct store *store;
@@ -303,7 +314,9 @@ char *sample_group_sparkline(struct session *s, const char *group, int64_t since
 	char *cluster = NULL, *out = NULL, *cause = NULL;
 	struct store_point *p = NULL;
 	int n = 0;
-	if (sample_store(s, &store, &e) == CMD_OK && (cluster = sample_cluster(s, store, NULL, &e)) != NULL &&
+	if (sample_store(s, &store, &e) == CMD_OK &&
+	    (cluster = s->conf.bootstrap ? store_cluster_of(store, s->conf.bootstrap)
+					 : sample_cluster(s, store, NULL, &e)) != NULL &&
 	    store_series(store, cluster, group, "", -1, since_ms, &p, &n, &cause) == 0 && n > 0) {
 		int64_t *v = xcalloc((size_t)n, sizeof(int64_t));
 		for (int i = 0; i < n; i++)

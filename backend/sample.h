@@ -66,8 +66,16 @@ json_t *sample_stale_json(const struct sample_stale *st);
 void sample_stale_clear(struct sample_stale *st);
 
 /**
+ * @brief Whether lag sparklines belong in a command's output: tables on a terminal only (never JSON
+ * or CSV, nor a table piped elsewhere). *utf8 says whether the locale draws block characters.
+ * @param output the command's own -o, or NULL for the session's format
+ */
+bool sample_sparklines_wanted(const struct session *s, const char *output, bool *utf8);
+
+/**
  * @brief The lag sparkline of a group from the session's store (for views and tables): its total
- * lag since since_ms, squeezed to width cells (trend.h). NULL when nothing is stored (or no store).
+ * lag since since_ms, squeezed to width cells (trend.h), from the cluster last sampled through the
+ * session's bootstrap. NULL when nothing is stored (or no store).
  */
 char *sample_group_sparkline(struct session *s, const char *group, int64_t since_ms, int width, bool utf8);
 

@@ -3,22 +3,30 @@ describe` record the metadata they fetch as the last snapshot, answer from it wi
 and fall back to it when the cluster is unreachable (exit 3), with a `stale` member in JSON and a
 one-line note on stderr in table mode. Each test has its own state dir."""
 
+import fcntl
+import os
+import pty
 import shutil
 import sqlite3
+import struct
+import subprocess
 import tempfile
+import termios
 import unittest
 
-from kcontest import BrokerTestCase, Kcon
+from kcontest import KCON, BrokerTestCase, Kcon, kcat_produce, unique
 
 DOWN = "127.0.0.1:1"  # nothing listens there
 
 
-class OfflineCase(BrokerTestCase):
+class StoreCase(BrokerTestCase):
     def setUp(self):
         self.state = tempfile.mkdtemp(prefix="kcon-offline-")
         self.addCleanup(shutil.rmtree, self.state, True)
         self.envs = {"KCON_STATE_DIR": self.state}
 
+
+class OfflineTest(StoreCase):
     def down(self):
         """Where the cluster was last seen now does not answer: re-point its row at a closed port."""
         db = sqlite3.connect(f"{self.state}/history.db")
@@ -96,6 +104,63 @@ class OfflineCase(BrokerTestCase):
         # --no-history: the plain error
         p = self.k.run("--offline", "--no-history", "topics", env=self.envs)
         self.assertEqual(p.returncode, 3)
+
+
+class SparklineTest(StoreCase):
+    """Lag sparklines in `groups`, `lag` and `group lag` tables on a terminal, never in JSON or CSV."""
+
+    def on_tty(self, *args, lang="C.UTF-8"):
+        """Runs kcon with stdout on a 160-column pseudo-terminal; returns (exit status, output)."""
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160, 0, 0))
+        env = dict(os.environ, XDG_CONFIG_HOME="/nonexistent-kcon-test", LANG=lang, **self.envs)
+        for k in ("LC_ALL", "LC_CTYPE", "KCON_BOOTSTRAP", "KCON_PROFILE"):
+            env.pop(k, None)
+        p = subprocess.Popen([KCON, "-b", self.bootstrap, *args], stdout=slave, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL, env=env)
+        os.close(slave)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        rc = p.wait(timeout=60)
+        p.stderr.close()
+        os.close(master)
+        return rc, out.decode("utf-8", "replace")
+
+    def test_sparklines(self):
+        topic, group = self.create_topic(1), unique("g")
+        kcat_produce(self.bootstrap, topic, [f"m{i}" for i in range(100)], partition=0)
+        for committed in (0, 60, 100):
+            self.k.one("group", "reset", group, "--topic", topic, "--to-offset", committed, "--execute")
+            self.k.one("history", "tick", "--groups", group, env=self.envs)
+        for cmd in (["groups", group], ["lag"]):
+            rc, out = self.on_tty(*cmd)
+            self.assertEqual(rc, 0, out)
+            self.assertIn("LAG 1H", out)
+            row = [l for l in out.splitlines() if group in l]
+            self.assertEqual(len(row), 1, out)
+            self.assertTrue(any(c in row[0] for c in "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"), out)
+        rc, out = self.on_tty("group", "lag", group)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("Lag 1h:", out)
+        rc, out = self.on_tty("groups", group, lang="C")
+        row = [l for l in out.splitlines() if group in l][0]
+        self.assertFalse(any(ord(c) > 127 for c in row), row)
+        self.assertRegex(row, r"[_.=+*#@-]+$")
+        # never in JSON or CSV, on a terminal or not
+        rc, out = self.on_tty("-o", "csv", "groups", group)
+        self.assertNotIn("spark", out.lower())
+        self.assertNotIn("LAG 1H", out)
+        self.assertNotIn("sparkline", self.k.one("groups", group, env=self.envs)["groups"][0])
+        self.assertNotIn("sparkline", self.k.one("group", "lag", group, env=self.envs))
+        p = self.k.run("groups", group, env=self.envs)  # a table piped elsewhere
+        self.assertNotIn("LAG 1H", p.stdout)
 
 
 if __name__ == "__main__":

@@ -81,6 +81,24 @@ static void test_output_csv(void **state)
 	json_decref(d);
 }
 
+/* A column for people (OUT_TEXT, a sparkline) is shown in tables and never in CSV. */
+static void test_output_text_column(void **state)
+{
+	(void)state;
+	static const struct out_col tcols[] = { { "name", "name", 0 }, { "spark", "spark", OUT_TEXT }, { 0 } };
+	static const struct out_table ttables[] = { { "rows", tcols }, { 0 } };
+	static const struct out_view tview = { .tables = ttables };
+	json_t *d = json_pack("{s:[{s:s,s:s}]}", "rows", "name", "a", "spark", "_#");
+	struct sbuf sb = SBUF_INIT;
+	output_render(&sb, OUT_CSV, &tview, d, 0);
+	assert_string_equal(sb.buf, "name\na\n");
+	sbuf_reset(&sb);
+	output_render(&sb, OUT_TABLE, &tview, d, 0);
+	assert_non_null(strstr(sb.buf, "_#"));
+	sbuf_free(&sb);
+	json_decref(d);
+}
+
 static void test_output_json_escapes(void **state)
 {
 	(void)state;
@@ -126,9 +144,13 @@ static void test_output_generic_and_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_output_table),         cmocka_unit_test(test_output_truncates_to_width),
-		cmocka_unit_test(test_output_csv),           cmocka_unit_test(test_output_json_escapes),
-		cmocka_unit_test(test_output_hostile_table), cmocka_unit_test(test_output_generic_and_error),
+		cmocka_unit_test(test_output_table),
+		cmocka_unit_test(test_output_truncates_to_width),
+		cmocka_unit_test(test_output_csv),
+		cmocka_unit_test(test_output_text_column),
+		cmocka_unit_test(test_output_json_escapes),
+		cmocka_unit_test(test_output_hostile_table),
+		cmocka_unit_test(test_output_generic_and_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
