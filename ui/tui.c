@@ -22,6 +22,7 @@
 #include "complete.h"
 #include "escape.h"
 #include "faces.h"
+#include "look.h"
 #include "loop.h"
 #include "parse.h"
 #include "prompt.h"
@@ -304,9 +305,9 @@ static void tui_on_tick(struct loop *l, void *ud)
 
 /* --- drawing ------------------------------------------------------------------------------------ */
 
-static void tui_bar(int y, int w)
+static void tui_bar(int y, int w, int element)
 {
-	attron(A_REVERSE);
+	attrset(look_attr(element));
 	mvhline(y, 0, ' ', w);
 }
 
@@ -328,9 +329,9 @@ static void tui_draw_title(struct tui *t)
 	escape_append(&sb, bootstrap, strlen(bootstrap));
 	sbuf_add(&sb, sep);
 	sbuf_add(&sb, state);
-	tui_bar(0, t->w);
+	tui_bar(0, t->w, THEME_TITLE);
 	view_put(0, 0, t->w, sbuf_str(&sb), t->utf8);
-	attroff(A_REVERSE);
+	attrset(A_NORMAL);
 	sbuf_free(&sb);
 }
 
@@ -368,7 +369,7 @@ static void tui_draw_status(struct tui *t, struct view *v, int y)
 		sbuf_add(&right, t->utf8 ? " \xe2\x86\xbb" : " *"); /* ↻: a refresh is on its way */
 	sbuf_addc(&right, ' ');
 	char *esc = escape_str(sbuf_str(&right));
-	tui_bar(y, t->w);
+	tui_bar(y, t->w, THEME_STATUS);
 	int lw = view_put(y, 0, t->w, sbuf_str(&left), t->utf8);
 	char *tr = view_text(esc, t->utf8);
 	int rw = view_text_width(tr, t->utf8);
@@ -379,7 +380,7 @@ static void tui_draw_status(struct tui *t, struct view *v, int y)
 		view_put(y, rw < room ? t->w - rw : lw + 1, room, esc, t->utf8);
 		attroff(A_BOLD);
 	}
-	attroff(A_REVERSE);
+	attrset(A_NORMAL);
 	free(tr);
 	free(esc);
 	sbuf_free(&left);
@@ -740,11 +741,56 @@ static int tui_check_term(void)
 	return 0;
 }
 
+#ifndef KCON_SOURCE_THEMES
+#define KCON_SOURCE_THEMES NULL
+#endif
+
+/*
+ * Loads the theme called name (NULL: "default", and no theme at all when it is not installed).
+ * Returns -1 when a named theme cannot be found or read; bad lines go to *msg.
+ */
+static int tui_theme(const char *name, struct theme *th, bool *have, char **msg)
+{
+	char *cause = NULL, *errors = NULL;
+	theme_init(th);
+	*have = false;
+	char *path = theme_find(name ? name : "default", KCON_SOURCE_THEMES, &cause);
+	if (path == NULL) {
+		if (name)
+			fprintf(stderr,
+				"kcon: error: %s\n  hint: kcon comes with the themes default, light, high-contrast "
+				"and mono; a name with a / is a file; see docs/tui.md\n",
+				cause);
+		free(cause);
+		return name ? -1 : 0;
+	}
+	int bad = theme_load(th, path, &errors);
+	free(path);
+	if (bad < 0) {
+		fprintf(stderr, "kcon: error: cannot read the theme: %s\n", errors);
+		free(errors);
+		return -1;
+	}
+	*have = true;
+	if (bad > 0) {
+		size_t first = strcspn(errors, "\n");
+		errors[first] = '\0';
+		*msg = bad > 1 ? xasprintf("theme: %s (and %d more bad lines)", errors, bad - 1)
+			       : xasprintf("theme: %s", errors);
+	}
+	free(errors);
+	return 0;
+}
+
 int tui_run(struct session *s, const char *theme)
 {
-	(void)theme; /* colours come with the theme work; the TUI is monochrome for now */
 	setlocale(LC_ALL, "");
 	if (tui_check_term() < 0)
+		return CMD_USAGE;
+	struct theme th;
+	bool have_theme;
+	char *theme_msg = NULL;
+	if (tui_theme(theme, &th, &have_theme, &theme_msg) < 0)
 		return CMD_USAGE;
 	struct tui t = { .s = s, .cluster_status = -1 };
 	t.where = xstrdup(s->demo ? "demo" : s->conf.bootstrap ? s->conf.bootstrap : "no bootstrap");
@@ -755,6 +801,7 @@ int tui_run(struct session *s, const char *theme)
 		fprintf(stderr, "kcon: %s\n", cause);
 		free(cause);
 		free(t.where);
+		free(theme_msg);
 		return CMD_FAILED;
 	}
 	if (tcgetattr(STDIN_FILENO, &tui_termios) == 0)
@@ -773,6 +820,7 @@ int tui_run(struct session *s, const char *theme)
 			getenv("TERM"));
 		loop_free(&t.loop);
 		free(t.where);
+		free(theme_msg);
 		return CMD_USAGE;
 	}
 	tui_curses_on = true;
@@ -786,6 +834,12 @@ int tui_run(struct session *s, const char *theme)
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	getmaxyx(stdscr, t.h, t.w);
+	look_start(have_theme ? &th : NULL);
+	bkgdset(' ' | look_attr(THEME_NORMAL));
+	if (theme_msg) { /* the bad lines of the theme, until the first key */
+		t.message = escape_str(theme_msg);
+		free(theme_msg);
+	}
 
 	/* The confirmation of destructive commands happens at the TUI's prompt, before the worker. */
 	bool (*confirm)(void *, const char *, const char *) = s->confirm;

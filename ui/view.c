@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "look.h"
 #include "loop.h"
 #include "xalloc.h"
 
@@ -356,9 +357,9 @@ void view_draw(struct view *v, int y, int h, int w, bool utf8)
 	if (!text) {
 		int *wid = xcalloc((size_t)ncols + 1, sizeof(int));
 		ncols = view_widths(v, wid, ncols, w - 1, utf8);
-		attron(A_BOLD);
+		attrset(look_attr(THEME_HEADER));
 		view_draw_line(v, y, -1, wid, ncols, w, utf8);
-		attroff(A_BOLD);
+		attrset(A_NORMAL);
 		y++, h--;
 		if (v->sel < v->top)
 			v->top = v->sel;
@@ -367,14 +368,15 @@ void view_draw(struct view *v, int y, int h, int w, bool utf8)
 		if (v->top > 0 && v->top > v->nmap - h)
 			v->top = v->nmap - h > 0 ? v->nmap - h : 0;
 		for (int i = 0; i < h && v->top + i < v->nmap; i++) {
-			bool sel = v->top + i == v->sel;
-			if (sel) {
-				attron(A_REVERSE);
+			int row = v->map[v->top + i];
+			if (v->top + i == v->sel) {
+				attrset(look_attr(THEME_CURSOR));
 				mvhline(y + i, 0, ' ', w);
+			} else {
+				attrset(look_attr(v->ops->style ? v->ops->style(v, row) : THEME_NONE));
 			}
-			view_draw_line(v, y + i, v->map[v->top + i], wid, ncols, w, utf8);
-			if (sel)
-				attroff(A_REVERSE);
+			view_draw_line(v, y + i, row, wid, ncols, w, utf8);
+			attrset(A_NORMAL);
 		}
 		free(wid);
 	} else {

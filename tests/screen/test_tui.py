@@ -1,6 +1,7 @@
 """The TUI and the REPL in tmux at fixed sizes, against the real test broker."""
 
 import os
+import re
 import subprocess
 import tempfile
 import unittest
@@ -437,3 +438,80 @@ class TuiViewsTest(BrokerTestCase):
             self.assertIn("GROUP", lines[1])
             scr.send("q")
             self.assertEqual(scr.exit_status(), 0)
+
+    def ansi(self, scr):
+        """The screen with its colour and attribute escapes."""
+        return scr.tmux("capture-pane", "-p", "-e", "-t", "main")
+
+    def colours(self, text):
+        """The SGR colour codes used (30-37, 40-47, 90-97, 100-107, 38;5/48;5), defaults left out."""
+        codes = set()
+        for m in re.finditer(r"\x1b\[([0-9;]*)m", text):
+            for c in m.group(1).split(";"):
+                if c and (30 <= int(c) <= 37 or 40 <= int(c) <= 47 or 90 <= int(c) <= 107 or c in ("38", "48")):
+                    codes.add(int(c))
+        return codes
+
+    def test_themes(self):
+        # The default theme colours the title bar (black on cyan) and the header.
+        scr = self.start(env={"TERM": "xterm-256color"})
+        scr.wait_for("connected")
+        self.assertTrue({30, 46} <= self.colours(self.ansi(scr).split("\n")[0]), repr(self.ansi(scr)[:200]))
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+        # NO_COLOR and the mono theme: attributes only, no colour.
+        for env, args in (({"NO_COLOR": "1"}, []), ({}, ["--theme", "mono"])):
+            scr = self.start(env=dict(env, TERM="xterm-256color"), args=["-b", self.bootstrap] + args)
+            scr.wait_for("connected")
+            ansi = self.ansi(scr)
+            self.assertEqual(self.colours(ansi), set(), (env, args))
+            self.assertIn("\x1b[1;7m", ansi, "the title bar is bold and reversed")
+            scr.send("q")
+            self.assertEqual(scr.exit_status(), 0)
+        # An unknown theme: what is wrong, where kcon looked, exit 2.
+        scr = self.start(args=["-b", self.bootstrap, "--theme", "nosuch"])
+        self.assertEqual(scr.exit_status(), 2)
+        text = scr.all_text()
+        self.assertIn("no theme `nosuch` (looked in /nonexistent-kcon-test/kcon/themes", text)
+        self.assertIn("hint: kcon comes with the themes default, light, high-contrast and mono", text)
+        # A theme of the user's with a bad line: the rest loads and the line is reported.
+        with tempfile.TemporaryDirectory() as home:
+            os.makedirs(f"{home}/kcon/themes")
+            with open(f"{home}/kcon/themes/mine", "w") as f:
+                f.write("color title white red bold\ncolor titel red black\n")
+            scr = self.start(env={"TERM": "xterm-256color", "XDG_CONFIG_HOME": home},
+                             args=["-b", self.bootstrap, "--theme", "mine"])
+            scr.wait_for(f"theme: {home}/kcon/themes/mine:2: unknown element `titel`")
+            self.assertTrue({37, 41} <= self.colours(self.ansi(scr).split("\n")[0]))
+            scr.send("q")
+            self.assertEqual(scr.exit_status(), 0)
+
+    def test_high_lag_highlighted(self):
+        topic, group = f"{self.prefix}-big", f"{self.prefix}-c"
+        self.k.one("topic", "create", topic, "--partitions", 2, "--replication-factor", 1)
+        self.addCleanup(self.k.run, "topic", "delete", topic, "--yes")
+        self.addCleanup(self.k.run, "group", "delete", group, "--yes")
+        kcat_produce(self.bootstrap, topic, [f"x{i}" for i in range(1200)], partition=0)
+        kcat_produce(self.bootstrap, topic, [f"y{i}" for i in range(10)], partition=1)
+        self.k.one("group", "reset", group, "--topic", topic, "--to-offset", 0, "--execute")
+        scr = self.start(env={"TERM": "xterm-256color"})
+        scr.type(f":group lag {group}")  # a command, not a view: its output in a pane
+        scr.send("Enter")
+        scr.wait_for("Total lag: 1210")
+        scr.send("Escape")
+        scr.type(":groups")
+        scr.send("Enter")
+        scr.type("/" + group)
+        scr.send("Enter")
+        scr.wait_for(lambda s: "groups 1/1" in s and group in s)
+        scr.send("Enter")
+        scr.wait_for(f"group {group} (Empty) total lag 1210")
+        scr.send("j")  # the cursor on partition 1: partition 0's row shows its own look
+        scr.wait_for(f"group {group} (Empty) total lag 1210 2/2")
+        lines = self.ansi(scr).split("\n")
+        p0 = next(l for l in lines if re.search(r"\s0\s+0\s+1200\s+1200", re.sub(r"\x1b\[[0-9;]*m", "", l)))
+        p1 = next(l for l in lines if re.search(r"\s1\s+0\s+10\s+10", re.sub(r"\x1b\[[0-9;]*m", "", l)))
+        self.assertIn(95, self.colours(p0), repr(p0))  # lag-high: bright magenta
+        self.assertNotIn(95, self.colours(p1), repr(p1))
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
