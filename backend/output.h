@@ -27,10 +27,7 @@ struct out_col {
 struct out_table {
 	const char *key;            /* the array's key in the data; NULL ends a list of tables */
 	const struct out_col *cols; /* ends with {0} */
-	unsigned flags;             /* OUT_HIDE_EMPTY */
 };
-
-#define OUT_HIDE_EMPTY 0x1 /* a table with no rows is left out (of table output) */
 
 /** How a command's data is laid out. */
 struct out_view {
