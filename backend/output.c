@@ -323,8 +323,7 @@ void output_render(struct sbuf *sb, enum out_format fmt, const struct out_view *
 		output_fields(sb, view->fields, data);
 	for (const struct out_table *t = view->tables; t && t->key; t++) {
 		json_t *rows = json_object_get(data, t->key);
-		if (!json_is_array(rows) ||
-		    (fmt == OUT_TABLE && (t->flags & OUT_HIDE_EMPTY) && json_array_size(rows) == 0))
+		if (!json_is_array(rows))
 			continue;
 		if (fmt == OUT_CSV) {
 			output_csv(sb, t->cols, rows);
