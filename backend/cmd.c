@@ -14,6 +14,7 @@ extern const struct cmd_entry cmd_groups_table[];
 extern const struct cmd_entry cmd_help_table[];
 extern const struct cmd_entry cmd_tail_table[];
 extern const struct cmd_entry cmd_history_table[];
+extern const struct cmd_entry cmd_plugins_table[];
 
 static const struct cmd_entry **cmd_list;
 static size_t cmd_count;
@@ -46,6 +47,7 @@ void cmd_init(void)
 	cmd_register(cmd_tail_table);
 	cmd_register(cmd_help_table);
 	cmd_register(cmd_history_table);
+	cmd_register(cmd_plugins_table);
 }
 
 const struct cmd_entry *const *cmd_all(size_t *n)

@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "escape.h"
 #include "msg.h"
+#include "plugin.h"
 #include "session.h"
 #include "tail.h"
 #include "xalloc.h"
@@ -83,6 +84,11 @@ static json_t *tail_summary(const char *topic, const struct tail_stats *st, cons
 	return o;
 }
 
+static void tail_decoded_write(struct kcon_plugin_out *out, const void *buf, size_t len)
+{
+	sbuf_addn(out->opaque, buf, len);
+}
+
 static int cmd_tail_exec(struct cmd_ctx *ctx)
 {
 	struct cmd_stream *st = ctx->stream;
@@ -94,6 +100,15 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 	if (enc < 0)
 		return cmd_fail(ctx, CMD_USAGE, "use --format auto, text, hex or base64", "unknown --format `%s`",
 				cmd_arg(ctx, "format"));
+	const struct kcon_decoder *decoder = NULL;
+	if (cmd_has(ctx, "decode")) {
+		plugin_load_all();
+		decoder = plugin_decoder_find(cmd_arg(ctx, "decode"));
+		if (decoder == NULL)
+			return cmd_fail(ctx, CMD_USAGE,
+					"`plugins` lists the decoders and the plugins that failed to load",
+					"no decoder called `%s`", cmd_arg(ctx, "decode"));
+	}
 	long long count;
 	if (cmd_arg_int(ctx, "count", 0, 0, INT64_MAX, &count))
 		return ctx->status;
@@ -170,7 +185,8 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 	}
 
 	json_t *collected = st ? NULL : json_array();
-	struct sbuf line = SBUF_INIT;
+	struct sbuf line = SBUF_INIT, decoded = SBUF_INIT;
+	struct kcon_plugin_out dout = { .write = tail_decoded_write, .opaque = &decoded };
 	const char *reason = "end";
 	int status = CMD_OK;
 	for (;;) {
@@ -182,13 +198,23 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 		const char *note;
 		enum tail_event ev = tail_next(t, 200, &m, &note, &e);
 		if (ev == TAIL_MSG) {
+			enum msg_encoding menc = (enum msg_encoding)enc;
 			sbuf_reset(&line);
+			if (decoder && m.value) { /* the decoder's text stands for the value */
+				sbuf_reset(&decoded);
+				int r = decoder->decode(decoder->state, m.value, m.value_len, &dout);
+				if (r == KCON_DECODE_TEXT || r == KCON_DECODE_JSON) {
+					m.value = decoded.buf ? decoded.buf : "";
+					m.value_len = decoded.len;
+					menc = r == KCON_DECODE_JSON ? MSG_AUTO : MSG_TEXT;
+				}
+			}
 			if (fmt == OUT_JSON)
-				msg_json(&line, &m, (enum msg_encoding)enc);
+				msg_json(&line, &m, menc);
 			else if (fmt == OUT_RAW)
-				msg_raw(&line, &m, (enum msg_encoding)enc, delim, dlen);
+				msg_raw(&line, &m, menc, delim, dlen);
 			else
-				msg_table(&line, &m, (enum msg_encoding)enc, st ? st->width : 0);
+				msg_table(&line, &m, menc, st ? st->width : 0);
 			if (st)
 				st->write(st->ud, line.buf, line.len);
 			else
@@ -209,6 +235,7 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 		}
 	}
 	sbuf_free(&line);
+	sbuf_free(&decoded);
 	free(delim);
 	struct tail_stats ts = tail_stats(t);
 	json_t *summary = status == CMD_OK ? tail_summary(o.topic, &ts, reason) : NULL;
@@ -502,6 +529,7 @@ static const struct cmd_opt tail_opts[] = {
 	{ "key", 'k', CMD_ARG_STRING, 0, "only keys matching this extended regex" },
 	{ "header", 'H', CMD_ARG_STRING, CMD_OPT_REPEAT, "only messages with a header name=REGEX" },
 	{ "format", 0, CMD_ARG_FORMAT, 0, "how keys and values are shown: auto (default), text, hex, base64" },
+	{ "decode", 0, CMD_ARG_STRING, 0, "show values through a plugin's decoder (`plugins` lists them)" },
 	{ "delimiter", 'D', CMD_ARG_STRING, 0, "after each value with -o raw (default: a newline)" },
 	{ "group", 'g', CMD_ARG_GROUP, 0, "commit what was shown to this group (never joins it)" },
 	{ "max-bytes", 0, CMD_ARG_STRING, 0, "memory for prefetched messages (default 32M)" },

@@ -167,6 +167,22 @@ class TailTest(BrokerTestCase):
         self.assertEqual(docs[0]["value"], "\x1b]0;pwned\x07")  # JSON-escaped, and exact
         self.assertEqual(value_bytes(docs[1]), b"\x1b[2J tail \xff end")
 
+    def test_decode_through_a_plugin(self):
+        # the bundled hexdump plugin, loaded from the plugins/ folder beside the kcon binary
+        p = self.k.run("plugins", "-o", "json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("hexdump", [d["name"] for d in json.loads(p.stdout)["decoders"]])
+        t = self.create_topic()
+        self.kcat_file(t, b"Hi\x1b[2J\x00")
+        docs, summary = self.tail_json(t, "--decode", "hexdump")
+        self.assertEqual(docs[0]["value"], "00000000  48 69 1b 5b 32 4a 00" + " " * 27 + "  |Hi.[2J.|")
+        p = self.k.run("tail", t, "--decode", "hexdump", input=b"")
+        self.assertIn(b"48 69 1b 5b 32 4a 00", p.stdout)
+        self.assertNotIn(b"\x1b", p.stdout)
+        p = self.k.run("tail", t, "--decode", "nosuch", input=b"")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn(b"`plugins` lists the decoders", p.stderr)
+
     def test_empty_topic_to_end_exits_at_once(self):
         t = self.create_topic(partitions=3)
         t0 = time.monotonic()

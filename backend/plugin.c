@@ -1,0 +1,214 @@
+#include "plugin.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+static pthread_mutex_t plugin_lock = PTHREAD_MUTEX_INITIALIZER;
+static void **plugin_handles;
+static size_t plugin_nhandles;
+static const struct kcon_decoder **plugin_decs;
+static const char **plugin_dec_paths;
+static size_t plugin_ndecs;
+static char **plugin_errs;
+static size_t plugin_nerrs;
+static bool plugin_all_loaded;
+static const char *plugin_loading; /* the path being initialised, for register_decoder */
+
+static int plugin_register_decoder(const struct kcon_host *host, const struct kcon_decoder *d)
+{
+	(void)host;
+	if (d == NULL || d->name == NULL || d->decode == NULL || *d->name == '\0')
+		return -1;
+	for (const char *p = d->name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			return -1;
+	for (size_t i = 0; i < plugin_ndecs; i++)
+		if (strcmp(plugin_decs[i]->name, d->name) == 0)
+			return -1; /* the first one loaded keeps the name */
+	plugin_decs = xreallocarray(plugin_decs, plugin_ndecs + 1, sizeof(*plugin_decs));
+	plugin_dec_paths = xreallocarray(plugin_dec_paths, plugin_ndecs + 1, sizeof(*plugin_dec_paths));
+	plugin_decs[plugin_ndecs] = d;
+	plugin_dec_paths[plugin_ndecs++] = xstrdup(plugin_loading);
+	return 0;
+}
+
+static const struct kcon_host plugin_host = {
+	.abi_major = KCON_PLUGIN_ABI_MAJOR,
+	.abi_minor = KCON_PLUGIN_ABI_MINOR,
+	.size = sizeof(struct kcon_host),
+	.kcon_version = KCON_VERSION,
+	.register_decoder = plugin_register_decoder,
+};
+
+/* Called with plugin_lock held. */
+static int plugin_load_locked(const char *path, char **cause)
+{
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		*cause = xasprintf("plugin %s: %s: is it a kcon plugin built for this machine?", path, dlerror());
+		return -1;
+	}
+	const unsigned *major = dlsym(h, KCON_PLUGIN_ABI_SYMBOL);
+	kcon_plugin_init_fn init = (kcon_plugin_init_fn)(uintptr_t)dlsym(h, KCON_PLUGIN_INIT_SYMBOL);
+	if (major == NULL || init == NULL) {
+		*cause = xasprintf("plugin %s: no %s symbol: not a kcon plugin", path,
+				   major == NULL ? KCON_PLUGIN_ABI_SYMBOL : KCON_PLUGIN_INIT_SYMBOL);
+		dlclose(h);
+		return -1;
+	}
+	if (*major != KCON_PLUGIN_ABI_MAJOR) {
+		*cause = xasprintf("plugin %s: built for plugin ABI %u, this kcon has ABI %d: rebuild it against "
+				   "this kcon's kcon-plugin.h",
+				   path, *major, KCON_PLUGIN_ABI_MAJOR);
+		dlclose(h);
+		return -1;
+	}
+	char err[256] = "";
+	size_t before = plugin_ndecs;
+	plugin_loading = path;
+	int rc = init(&plugin_host, err, sizeof(err));
+	plugin_loading = NULL;
+	if (rc != 0) {
+		*cause = xasprintf("plugin %s: failed to start: %s", path, *err ? err : "no reason given");
+		for (size_t i = before; i < plugin_ndecs; i++)
+			free((char *)plugin_dec_paths[i]);
+		plugin_ndecs = before; /* what it registered goes with it */
+		dlclose(h);
+		return -1;
+	}
+	plugin_handles = xreallocarray(plugin_handles, plugin_nhandles + 1, sizeof(*plugin_handles));
+	plugin_handles[plugin_nhandles++] = h;
+	return 0;
+}
+
+int plugin_load(const char *path, char **cause)
+{
+	pthread_mutex_lock(&plugin_lock);
+	int rc = plugin_load_locked(path, cause);
+	pthread_mutex_unlock(&plugin_lock);
+	return rc;
+}
+
+static int plugin_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void plugin_load_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return;
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		if (len > 3 && strcmp(de->d_name + len - 3, ".so") == 0) {
+			names = xreallocarray(names, n + 1, sizeof(*names));
+			names[n++] = xasprintf("%s/%s", dir, de->d_name);
+		}
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), plugin_cmp); /* a stable order decides name clashes */
+	for (size_t i = 0; i < n; i++) {
+		char *cause = NULL;
+		if (plugin_load_locked(names[i], &cause) < 0) {
+			plugin_errs = xreallocarray(plugin_errs, plugin_nerrs + 1, sizeof(*plugin_errs));
+			plugin_errs[plugin_nerrs++] = cause;
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+void plugin_load_all(void)
+{
+	pthread_mutex_lock(&plugin_lock);
+	if (plugin_all_loaded) {
+		pthread_mutex_unlock(&plugin_lock);
+		return;
+	}
+	plugin_all_loaded = true;
+	const char *env = getenv("KCON_PLUGIN_PATH");
+	if (env) {
+		char *copy = xstrdup(env), *save = NULL;
+		for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+			plugin_load_dir(dir);
+		free(copy);
+	} else {
+		const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+		char *user = xdg && *xdg
+				     ? xasprintf("%s/kcon/plugins", xdg)
+				     : xasprintf("%s/.local/share/kcon/plugins", home && *home ? home : "/nonexistent");
+		plugin_load_dir(user);
+		free(user);
+		char exe[PATH_MAX];
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n > 0) {
+			exe[n] = '\0';
+			char *slash = strrchr(exe, '/');
+			if (slash) {
+				*slash = '\0';
+				char *beside = xasprintf("%s/plugins", exe);
+				plugin_load_dir(beside);
+				free(beside);
+			}
+		}
+		plugin_load_dir(KCON_PLUGINDIR);
+	}
+	pthread_mutex_unlock(&plugin_lock);
+}
+
+const char *const *plugin_errors(size_t *n)
+{
+	*n = plugin_nerrs;
+	return (const char *const *)plugin_errs;
+}
+
+const struct kcon_decoder *plugin_decoder_find(const char *name)
+{
+	const struct kcon_decoder *d = NULL;
+	pthread_mutex_lock(&plugin_lock);
+	for (size_t i = 0; i < plugin_ndecs && d == NULL; i++)
+		if (strcmp(plugin_decs[i]->name, name) == 0)
+			d = plugin_decs[i];
+	pthread_mutex_unlock(&plugin_lock);
+	return d;
+}
+
+size_t plugin_decoders(const struct kcon_decoder *const **decoders, const char *const **paths)
+{
+	*decoders = plugin_decs;
+	*paths = plugin_dec_paths;
+	return plugin_ndecs;
+}
+
+void plugin_unload_all(void)
+{
+	pthread_mutex_lock(&plugin_lock);
+	for (size_t i = 0; i < plugin_nhandles; i++)
+		dlclose(plugin_handles[i]);
+	for (size_t i = 0; i < plugin_ndecs; i++)
+		free((char *)plugin_dec_paths[i]);
+	for (size_t i = 0; i < plugin_nerrs; i++)
+		free(plugin_errs[i]);
+	x_free(&plugin_handles);
+	x_free(&plugin_decs);
+	x_free(&plugin_dec_paths);
+	x_free(&plugin_errs);
+	plugin_nhandles = plugin_ndecs = plugin_nerrs = 0;
+	plugin_all_loaded = false;
+	pthread_mutex_unlock(&plugin_lock);
+}

@@ -1,0 +1,29 @@
+/*
+ * Plugins (plugins/kcon-plugin.h): loaded with dlopen, checked against the ABI's major version,
+ * and registered into kcon's registries (message decoders in ABI 1.0).
+ */
+#ifndef KCON_PLUGIN_LOADER_H
+#define KCON_PLUGIN_LOADER_H
+
+#include <stddef.h>
+
+#include "kcon-plugin.h"
+
+/** @brief Loads the plugin at path; 0, or -1 with *cause (callee allocates) saying why and what to do. */
+int plugin_load(const char *path, char **cause);
+/**
+ * @brief Loads every *.so of the plugin path once: KCON_PLUGIN_PATH (colon-separated) if set, else
+ * $XDG_DATA_HOME/kcon/plugins (~/.local/share/kcon/plugins), the plugins/ folder beside the kcon
+ * binary, and the installed LIBDIR/kcon/plugins. Failures are kept for plugin_errors().
+ */
+void plugin_load_all(void);
+/** @brief The messages of plugins that failed to load; *n gets the count. */
+const char *const *plugin_errors(size_t *n);
+/** @brief The decoder called name, or NULL. */
+const struct kcon_decoder *plugin_decoder_find(const char *name);
+/** @brief The registered decoders and, in paths, the file of the plugin that gave each; returns the count. */
+size_t plugin_decoders(const struct kcon_decoder *const **decoders, const char *const **paths);
+/** @brief Unloads every plugin (at exit). */
+void plugin_unload_all(void);
+
+#endif
