@@ -213,7 +213,7 @@ static int store_try_open(struct store *s, char **cause)
 		rc = SQLITE_CORRUPT;
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(s->db,
-				  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+				  "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
 				  "SELECT count(*) FROM sqlite_master;",
 				  NULL, NULL, &msg);
 	/* A full check reads the whole file: only while it is small (header and size checks cover the rest). */
@@ -741,36 +741,87 @@ static void store_diff(struct store_tick *t, json_t *old, json_t *doc)
 		json_t *np;
 		json_array_foreach(json_object_get(v, "partitions"), k, np)
 		{
-			json_t *op = store_find_id(json_object_get(o, "partitions"), "id", json_object_get(np, "id"));
+			json_t *ops = json_object_get(o, "partitions"), *id = json_object_get(np, "id");
+			json_t *op = json_array_get(ops, (size_t)json_integer_value(id)); /* kept in id order */
+			if (!json_equal(json_object_get(op, "id"), id))
+				op = store_find_id(ops, "id", id);
 			if (op)
 				store_diff_partition(t, name, op, np);
 		}
 	}
 }
 
+/* A fingerprint of what a snapshot holds (FNV-1a over the model), so an unchanged one costs no JSON. */
+static uint64_t store_model_fp(const struct model *m)
+{
+	uint64_t h = 1469598103934665603ULL;
+#define FP(v) (h = (h ^ (uint64_t)(int64_t)(v)) * 1099511628211ULL)
+	FP(m->controller);
+	for (const char *p = m->cluster_id ? m->cluster_id : ""; *p; p++)
+		FP(*p);
+	for (int i = 0; i < m->nbrokers; i++) {
+		FP(m->brokers[i].id), FP(m->brokers[i].port);
+		for (const char *p = m->brokers[i].host ? m->brokers[i].host : ""; *p; p++)
+			FP(*p);
+	}
+	for (int i = 0; i < m->ntopics; i++) {
+		const struct model_topic *t = &m->topics[i];
+		for (const char *p = t->name; *p; p++)
+			FP(*p);
+		FP(t->err), FP(t->npartitions);
+		for (int j = 0; j < t->npartitions; j++) {
+			const struct model_partition *mp = &t->partitions[j];
+			FP(mp->id), FP(mp->leader), FP(mp->err), FP(mp->nreplicas), FP(mp->nisr);
+			for (int k = 0; k < mp->nreplicas; k++)
+				FP(mp->replicas[k]);
+			for (int k = 0; k < mp->nisr; k++)
+				FP(mp->isr[k]);
+		}
+	}
+#undef FP
+	return h;
+}
+
 void store_tick_model(struct store_tick *t, const struct model *m)
 {
-	json_t *doc = store_model_doc(m);
-	char *text = json_dumps(doc, JSON_COMPACT);
+	/* The stored document starts with {"fp":"<16 hex digits>",: compare that before building anything. */
+	char head[40];
+	int hl = snprintf(head, sizeof(head), "{\"fp\":\"%016llx\",", (unsigned long long)store_model_fp(m));
 	sqlite3_stmt *st;
-	char *old = NULL;
-	if (sqlite3_prepare_v2(t->s->db, "SELECT doc FROM snapshot WHERE cluster=?1", -1, &st, NULL) == SQLITE_OK) {
+	bool same = false, had = false;
+	if (sqlite3_prepare_v2(t->s->db, "SELECT substr(doc, 1, ?2) FROM snapshot WHERE cluster=?1", -1, &st, NULL) ==
+	    SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, t->cluster);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			old = xstrdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_bind_int(st, 2, hl);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			had = true;
+			same = strcmp((const char *)sqlite3_column_text(st, 0), head) == 0;
+		}
 		sqlite3_finalize(st);
 	}
-	if (old && strcmp(old, text) == 0) {
+	if (same) {
 		store_run(t->s, "UPDATE snapshot SET seen_ms=?2 WHERE cluster=?1", "ii", t->cluster, t->ts_ms);
-	} else {
-		json_t *o = old ? json_loads(old, 0, NULL) : NULL;
+		return;
+	}
+	json_t *doc = store_model_doc(m);
+	char *body = json_dumps(doc, JSON_COMPACT);
+	char *text = xasprintf("%s%s", head, body + 1); /* the fingerprint, then the document's members */
+	free(body);
+	if (had) { /* events come from the difference with what was there */
+		json_t *o = NULL;
+		if (sqlite3_prepare_v2(t->s->db, "SELECT doc FROM snapshot WHERE cluster=?1", -1, &st, NULL) ==
+		    SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, t->cluster);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				o = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+			sqlite3_finalize(st);
+		}
 		if (o)
 			store_diff(t, o, doc);
 		json_decref(o);
-		store_run(t->s, "INSERT OR REPLACE INTO snapshot(cluster, ts_ms, seen_ms, doc) VALUES(?1, ?2, ?2, ?3)",
-			  "iit", t->cluster, t->ts_ms, text);
 	}
-	free(old);
+	store_run(t->s, "INSERT OR REPLACE INTO snapshot(cluster, ts_ms, seen_ms, doc) VALUES(?1, ?2, ?2, ?3)", "iit",
+		  t->cluster, t->ts_ms, text);
 	free(text);
 	json_decref(doc);
 }
