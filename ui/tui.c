@@ -34,13 +34,14 @@
 #define TUI_MIN_W      20
 #define TUI_MIN_H      6
 #define TUI_MAX_VIEWS  16
+#define TUI_FRAME_MS   33 /* at most ~30 frames a second for views that change fast */
 
 struct tui {
 	struct session *s;
 	struct loop *loop;
 	struct view *stack[TUI_MAX_VIEWS];
 	int depth;
-	bool utf8, quitting, filtering;
+	bool utf8, quitting, filtering, frame_pending;
 	int w, h;
 	/* The title bar: from the `cluster` command. */
 	char *where; /* the bootstrap list, copied: the worker may change the settings it is in */
@@ -63,6 +64,27 @@ static bool tui_termios_saved, tui_curses_on;
 static char tui_reset[128]; /* what puts the terminal back, for fatal signals */
 
 static void tui_draw(struct tui *t);
+
+struct loop *tui_loop(struct tui *t)
+{
+	return t->loop;
+}
+
+static void tui_on_frame(struct loop *l, void *ud)
+{
+	struct tui *t = ud;
+	(void)l;
+	t->frame_pending = false;
+	tui_draw(t);
+}
+
+void tui_schedule_draw(struct tui *t)
+{
+	if (!t->frame_pending && !t->quitting) {
+		t->frame_pending = true;
+		loop_timer_add(t->loop, TUI_FRAME_MS, tui_on_frame, t);
+	}
+}
 
 int tui_width(const struct tui *t)
 {
@@ -420,9 +442,10 @@ static void tui_draw_bottom(struct tui *t, struct view *v, int y)
 	} else if (v->ops->flags & VIEW_TEXT) {
 		view_put(y, 0, t->w, "Esc back  j/k scroll  / filter  : command  ? help  q quit", t->utf8);
 	} else {
-		char *keys = xasprintf("%s%s%s/ filter  s sort  : command  ? help  q quit",
+		char *keys = xasprintf("%s%s%s%s%s/ filter  s sort  : command  ? help  q quit",
 				       v->ops->enter_help ? "Enter " : "", v->ops->enter_help ? v->ops->enter_help : "",
-				       v->ops->enter_help ? "  " : "");
+				       v->ops->enter_help ? "  " : "", v->ops->keys_help ? v->ops->keys_help : "",
+				       v->ops->keys_help ? "  " : "");
 		view_put(y, 0, t->w, keys, t->utf8);
 		free(keys);
 	}
@@ -464,6 +487,23 @@ static void tui_prompt_done(void *ud, const char *line)
 	if (line == NULL || line[strspn(line, " \t")] == '\0')
 		return;
 	prompt_remember(line);
+	/* `tail TOPIC [FROM]` opens the live tail view. */
+	struct parse_list pl = { 0 };
+	char *cause = NULL;
+	if (parse_commands(line, &pl, &cause) == 0 && pl.n == 1 && strcmp(pl.cmds[0].argv[0], "tail") == 0 &&
+	    (pl.cmds[0].argc == 2 || pl.cmds[0].argc == 3) && pl.cmds[0].argv[1][0] != '-' &&
+	    (pl.cmds[0].argc == 2 || strncmp(pl.cmds[0].argv[2], "--", 2) != 0)) {
+		struct view_tail_arg a = { pl.cmds[0].argv[1], pl.cmds[0].argc == 3 ? pl.cmds[0].argv[2] : NULL };
+		char *esc = escape_str(a.topic);
+		char *title = xasprintf("tail %s", esc);
+		tui_push(t, view_new(&view_tail_ops, t, title, &a));
+		free(title);
+		free(esc);
+		parse_list_clear(&pl);
+		return;
+	}
+	free(cause);
+	parse_list_clear(&pl);
 	/* A view's name alone switches to it; anything else is a command line. */
 	char word[32];
 	size_t start = strspn(line, " \t"), len = strcspn(line + start, " \t");
@@ -547,10 +587,14 @@ static void tui_help(struct tui *t, struct view *v)
 		sbuf_addf(&sb, "  %-22s %s\n", tui_bindings[i].label, tui_bindings[i].help);
 	if (v->ops->enter_help)
 		sbuf_addf(&sb, "  %-22s %s (in the %s view)\n", "Enter", v->ops->enter_help, v->ops->name);
+	if (v->ops->keys_help)
+		sbuf_addf(&sb, "  %-22s %s (in the %s view)\n", "", v->ops->keys_help, v->ops->name);
 	sbuf_add(&sb, "\nVIEWS (type :NAME)\n");
 	for (const struct tui_view *tv = tui_views; tv->name; tv++)
 		if (tv->help)
 			sbuf_addf(&sb, "  %-22s %s\n", tv->name, tv->help);
+	sbuf_addf(&sb, "  %-22s %s\n", "tail TOPIC [FROM]",
+		  "live messages (FROM as tail --from; default the last 20 of each partition)");
 	sbuf_add(&sb, "  Enter on a group opens its per-partition lag; on a topic, its partitions.\n");
 	struct view_text_arg a = {
 		.command = "help",
@@ -845,6 +889,7 @@ int tui_run(struct session *s, const char *theme)
 	bool (*confirm)(void *, const char *, const char *) = s->confirm;
 	s->confirm = NULL;
 	uicmd_register();
+	view_tail_register();
 	prompt_setup();
 	complete_attach(tui_names, &t);
 
@@ -867,6 +912,7 @@ int tui_run(struct session *s, const char *theme)
 	loop_free(&t.loop);
 	while (t.depth)
 		view_close(t.stack[--t.depth]);
+	view_tail_reap();
 	free(t.cluster_id);
 	free(t.message);
 	free(t.where);

@@ -57,6 +57,8 @@ struct view_ops {
 	int (*style)(struct view *v, int row);
 	/** What Enter does on a row, for the key line and `?` help ("describe"); NULL: nothing. */
 	const char *enter_help;
+	/** The view's own keys, for the key line and `?` help ("p pause  c clear"); may be NULL. */
+	const char *keys_help;
 };
 
 struct view {
@@ -172,6 +174,22 @@ extern const struct view_ops view_groups_ops, view_lag_ops, view_group_ops;
 extern const struct view_ops view_brokers_ops, view_cluster_ops;
 /** A topic's partitions (`topic describe T`). */
 extern const struct view_ops view_partitions_ops;
+
+/** The live tail of a topic: open's arg is a struct view_tail_arg; `p` pauses, `c` clears. */
+extern const struct view_ops view_tail_ops;
+struct view_tail_arg {
+	const char *topic;
+	const char *from; /* as `tail --from`; NULL: the last 20 of each partition */
+};
+/** @brief Registers the worker command that opens a tail view's consumer (once). */
+void view_tail_register(void);
+/** @brief Closes the consumers opened for views that were closed before they got them. */
+void view_tail_reap(void);
+
+/** @brief The TUI's event loop, for views that watch descriptors or set timers. */
+struct loop *tui_loop(struct tui *t);
+/** @brief Asks for a redraw within a frame (~30 per second at most). */
+void tui_schedule_draw(struct tui *t);
 
 /**
  * @brief Opens the view called name ("topics", "groups", "lag", "brokers", "cluster"; "group" and
