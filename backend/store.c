@@ -213,7 +213,7 @@ static int store_try_open(struct store *s, char **cause)
 		rc = SQLITE_CORRUPT;
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(s->db,
-				  "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+				  "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
 				  "SELECT count(*) FROM sqlite_master;",
 				  NULL, NULL, &msg);
 	/* A full check reads the whole file: only while it is small (header and size checks cover the rest). */
@@ -645,32 +645,53 @@ void store_tick_topic_partition(struct store_tick *t, const char *topic, int32_t
 	}
 }
 
-/* The snapshot document of a model: what the offline start shows and what events are diffed from. */
-static json_t *store_model_doc(const struct model *m)
+/* A JSON string of trusted-length text: names from the cluster, escaped by jansson's rules. */
+static void store_json_str(struct sbuf *sb, const char *s)
 {
-	json_t *brokers = json_array(), *topics = json_array();
-	for (int i = 0; i < m->nbrokers; i++)
-		json_array_append_new(brokers, json_pack("{s:i,s:s,s:i}", "id", m->brokers[i].id, "host",
-							 m->brokers[i].host ? m->brokers[i].host : "", "port",
-							 m->brokers[i].port));
+	json_t *j = json_string(s ? s : "");
+	char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+	sbuf_add(sb, t ? t : "\"\"");
+	free(t);
+	json_decref(j);
+}
+
+/*
+ * The snapshot document of a model, written straight to text (a 100k-partition cluster would take
+ * a hundred megabytes as jansson objects): what the offline start shows and events are diffed from.
+ */
+static void store_model_doc(struct sbuf *sb, const struct model *m)
+{
+	sbuf_add(sb, "\"cluster_id\":");
+	if (m->cluster_id)
+		store_json_str(sb, m->cluster_id);
+	else
+		sbuf_add(sb, "null");
+	sbuf_addf(sb, ",\"controller\":%d,\"brokers\":[", (int)m->controller);
+	for (int i = 0; i < m->nbrokers; i++) {
+		sbuf_addf(sb, "%s{\"id\":%d,\"host\":", i ? "," : "", (int)m->brokers[i].id);
+		store_json_str(sb, m->brokers[i].host);
+		sbuf_addf(sb, ",\"port\":%d}", m->brokers[i].port);
+	}
+	sbuf_add(sb, "],\"topics\":[");
 	for (int i = 0; i < m->ntopics; i++) {
 		const struct model_topic *t = &m->topics[i];
-		json_t *parts = json_array();
+		sbuf_add(sb, i ? ",{\"name\":" : "{\"name\":");
+		store_json_str(sb, t->name);
+		sbuf_addf(sb, ",\"err\":%d,\"partitions\":[", t->err);
 		for (int p = 0; p < t->npartitions; p++) {
 			const struct model_partition *mp = &t->partitions[p];
-			json_t *r = json_array(), *isr = json_array();
+			sbuf_addf(sb, "%s{\"id\":%d,\"leader\":%d,\"replicas\":[", p ? "," : "", (int)mp->id,
+				  (int)mp->leader);
 			for (int k = 0; k < mp->nreplicas; k++)
-				json_array_append_new(r, json_integer(mp->replicas[k]));
+				sbuf_addf(sb, "%s%d", k ? "," : "", (int)mp->replicas[k]);
+			sbuf_add(sb, "],\"isr\":[");
 			for (int k = 0; k < mp->nisr; k++)
-				json_array_append_new(isr, json_integer(mp->isr[k]));
-			json_array_append_new(parts, json_pack("{s:i,s:i,s:o,s:o,s:i}", "id", mp->id, "leader",
-							       mp->leader, "replicas", r, "isr", isr, "err", mp->err));
+				sbuf_addf(sb, "%s%d", k ? "," : "", (int)mp->isr[k]);
+			sbuf_addf(sb, "],\"err\":%d}", mp->err);
 		}
-		json_array_append_new(topics,
-				      json_pack("{s:s,s:i,s:o}", "name", t->name, "err", t->err, "partitions", parts));
+		sbuf_add(sb, "]}");
 	}
-	return json_pack("{s:s?,s:i,s:o,s:o}", "cluster_id", m->cluster_id, "controller", m->controller, "brokers",
-			 brokers, "topics", topics);
+	sbuf_add(sb, "]}");
 }
 
 static json_t *store_find_id(json_t *a, const char *field, json_t *want)
@@ -803,12 +824,11 @@ void store_tick_model(struct store_tick *t, const struct model *m)
 		store_run(t->s, "UPDATE snapshot SET seen_ms=?2 WHERE cluster=?1", "ii", t->cluster, t->ts_ms);
 		return;
 	}
-	json_t *doc = store_model_doc(m);
-	char *body = json_dumps(doc, JSON_COMPACT);
-	char *text = xasprintf("%s%s", head, body + 1); /* the fingerprint, then the document's members */
-	free(body);
+	struct sbuf text = SBUF_INIT;
+	sbuf_add(&text, head); /* the fingerprint, then the document's members */
+	store_model_doc(&text, m);
 	if (had) { /* events come from the difference with what was there */
-		json_t *o = NULL;
+		json_t *o = NULL, *doc = json_loads(text.buf, 0, NULL);
 		if (sqlite3_prepare_v2(t->s->db, "SELECT doc FROM snapshot WHERE cluster=?1", -1, &st, NULL) ==
 		    SQLITE_OK) {
 			sqlite3_bind_int64(st, 1, t->cluster);
@@ -816,14 +836,14 @@ void store_tick_model(struct store_tick *t, const struct model *m)
 				o = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
 			sqlite3_finalize(st);
 		}
-		if (o)
+		if (o && doc)
 			store_diff(t, o, doc);
 		json_decref(o);
+		json_decref(doc);
 	}
 	store_run(t->s, "INSERT OR REPLACE INTO snapshot(cluster, ts_ms, seen_ms, doc) VALUES(?1, ?2, ?2, ?3)", "iit",
-		  t->cluster, t->ts_ms, text);
-	free(text);
-	json_decref(doc);
+		  t->cluster, t->ts_ms, text.buf);
+	sbuf_free(&text);
 }
 
 int store_tick_commit(struct store_tick **tp, char **cause)
