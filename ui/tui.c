@@ -34,7 +34,8 @@
 #define TUI_MIN_W      20
 #define TUI_MIN_H      6
 #define TUI_MAX_VIEWS  16
-#define TUI_FRAME_MS   33 /* at most ~30 frames a second for views that change fast */
+#define TUI_SAMPLE_MS  10000 /* as `kcon watch` by default */
+#define TUI_FRAME_MS   33    /* at most ~30 frames a second for views that change fast */
 
 struct tui {
 	struct session *s;
@@ -48,6 +49,10 @@ struct tui {
 	char *cluster_id;
 	int cluster_status; /* -1 before the first answer */
 	bool cluster_busy;
+	/* History: `history tick` every TUI_SAMPLE_MS while the TUI is open (not with --no-history). */
+	bool sample_busy;
+	int sample_status; /* -1 before the first answer */
+	char *sample_error;
 	char *message; /* for the message line, until the next key */
 };
 
@@ -312,6 +317,25 @@ static void tui_refresh(struct tui *t)
 		t->stack[0]->ops->reload(t->stack[0]);
 }
 
+static void tui_sample_done(struct view *v, struct cmd_ctx *ctx, void *ud)
+{
+	struct tui *t = ud;
+	(void)v;
+	t->sample_busy = false;
+	t->sample_status = ctx->status;
+	free(t->sample_error);
+	t->sample_error = ctx->status == CMD_OK ? NULL : xstrdup(ctx->error ? ctx->error : "failed");
+}
+
+/* Records a sample into the history store (the worker runs it after the requests queued before). */
+static void tui_on_sample(struct loop *l, void *ud)
+{
+	struct tui *t = ud;
+	if (!t->sample_busy)
+		t->sample_busy = tui_request(t, NULL, "history tick", tui_sample_done, t);
+	loop_timer_add(l, TUI_SAMPLE_MS, tui_on_sample, t);
+}
+
 static void tui_on_refresh(struct loop *l, void *ud)
 {
 	struct tui *t = ud;
@@ -351,6 +375,14 @@ static void tui_draw_title(struct tui *t)
 	escape_append(&sb, bootstrap, strlen(bootstrap));
 	sbuf_add(&sb, sep);
 	sbuf_add(&sb, state);
+	if (t->sample_status == CMD_OK) {
+		sbuf_add(&sb, sep);
+		sbuf_add(&sb, "recording");
+	} else if (t->sample_status > 0) {
+		sbuf_add(&sb, sep);
+		sbuf_add(&sb, "history: ");
+		escape_append(&sb, t->sample_error, strlen(t->sample_error));
+	}
 	tui_bar(0, t->w, THEME_TITLE);
 	view_put(0, 0, t->w, sbuf_str(&sb), t->utf8);
 	attrset(A_NORMAL);
@@ -836,7 +868,7 @@ int tui_run(struct session *s, const char *theme)
 	char *theme_msg = NULL;
 	if (tui_theme(theme, &th, &have_theme, &theme_msg) < 0)
 		return CMD_USAGE;
-	struct tui t = { .s = s, .cluster_status = -1 };
+	struct tui t = { .s = s, .cluster_status = -1, .sample_status = -1 };
 	t.where = xstrdup(s->demo ? "demo" : s->conf.bootstrap ? s->conf.bootstrap : "no bootstrap");
 	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	char *cause = NULL;
@@ -900,6 +932,8 @@ int tui_run(struct session *s, const char *theme)
 	tui_refresh(&t);
 	loop_timer_add(t.loop, TUI_REFRESH_MS, tui_on_refresh, &t);
 	loop_timer_add(t.loop, 1000, tui_on_tick, &t);
+	if (!s->no_history)
+		tui_on_sample(t.loop, &t);
 	tui_draw(&t);
 	loop_run(t.loop);
 
@@ -914,6 +948,7 @@ int tui_run(struct session *s, const char *theme)
 		view_close(t.stack[--t.depth]);
 	view_tail_reap();
 	free(t.cluster_id);
+	free(t.sample_error);
 	free(t.message);
 	free(t.where);
 	s->confirm = confirm;

@@ -32,6 +32,10 @@ class TuiTest(BrokerTestCase):
         e = dict(UTF8)
         e.update(env or {})
         e.setdefault("XDG_CONFIG_HOME", "/nonexistent-kcon-test")
+        if "KCON_STATE_DIR" not in e:  # the TUI records history: not into the user's store
+            state = tempfile.TemporaryDirectory()
+            self.addCleanup(state.cleanup)
+            e["KCON_STATE_DIR"] = state.name
         scr = TmuxScreen([KCON] + (args if args is not None else ["-b", self.bootstrap]), width, height, env=e)
         self.addCleanup(scr.close)
         return scr
@@ -555,5 +559,19 @@ class TuiViewsTest(BrokerTestCase):
         scr.send("Enter")
         text = scr.wait_for("error: ", what="the failure in the status bar")
         self.assertIn("unknown topic", text)
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_records_history(self):
+        with tempfile.TemporaryDirectory() as state:
+            scr = self.start(args=["-b", self.bootstrap, "--state-dir", state])
+            scr.wait_for("\u2502 recording", what="the first history tick")
+            scr.send("q")
+            self.assertEqual(scr.exit_status(), 0)
+            lag = self.k.one("--state-dir", state, "history", "lag", self.gb)
+            self.assertEqual(lag["points"][-1]["lag"], 13)
+        scr = self.start(args=["-b", self.bootstrap, "--no-history"])
+        scr.wait_for("connected")
+        self.assertNotIn("recording", scr.lines()[0])
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
