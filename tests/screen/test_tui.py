@@ -463,6 +463,14 @@ class TuiViewsTest(BrokerTestCase):
         self.assertTrue({30, 46} <= self.colours(self.ansi(scr).split("\n")[0]), repr(self.ansi(scr)[:200]))
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
+        # On 8 colours the bright ones become the plain ones.
+        scr = self.start(env={"TERM": "xterm"})
+        scr.wait_for(lambda s: "connected" in s and "updated" in s)
+        codes = self.colours(self.ansi(scr))
+        self.assertTrue({30, 46} <= codes, codes)
+        self.assertFalse([c for c in codes if c >= 90 or c in (38, 48)], codes)
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
         # NO_COLOR and the mono theme: attributes only, no colour.
         for env, args in (({"NO_COLOR": "1"}, []), ({}, ["--theme", "mono"])):
             scr = self.start(env=dict(env, TERM="xterm-256color"), args=["-b", self.bootstrap] + args)
