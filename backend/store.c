@@ -213,7 +213,7 @@ static int store_try_open(struct store *s, char **cause)
 		rc = SQLITE_CORRUPT;
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(s->db,
-				  "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+				  "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
 				  "SELECT count(*) FROM sqlite_master;",
 				  NULL, NULL, &msg);
 	/* A full check reads the whole file: only while it is small (header and size checks cover the rest). */
