@@ -21,8 +21,7 @@
 	X(THEME_LAG_HIGH, "lag-high")                                                                                  \
 	X(THEME_PARTITION_OFFLINE, "partition-offline")                                                                \
 	X(THEME_UNDER_REPLICATED, "under-replicated")                                                                  \
-	X(THEME_UNDER_MIN_ISR, "under-min-isr")                                                                        \
-	X(THEME_OK, "ok")
+	X(THEME_UNDER_MIN_ISR, "under-min-isr")
 
 enum theme_element {
 	THEME_NONE = 0, /* a row's default look */

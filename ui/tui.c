@@ -465,6 +465,7 @@ static void tui_draw_bottom(struct tui *t, struct view *v, int y)
 		return;
 	}
 	char *hint = v->hint ? escape_str(v->hint) : NULL;
+	attrset(look_attr(THEME_MESSAGE));
 	if (t->message) {
 		view_put(y, 0, t->w, t->message, t->utf8);
 	} else if (hint) {
@@ -481,6 +482,7 @@ static void tui_draw_bottom(struct tui *t, struct view *v, int y)
 		view_put(y, 0, t->w, keys, t->utf8);
 		free(keys);
 	}
+	attrset(A_NORMAL);
 	free(hint);
 }
 
