@@ -515,39 +515,48 @@ static bool tui_is_enter(int ch)
 	return ch == '\n' || ch == '\r' || ch == KEY_ENTER;
 }
 
+/*
+ * Prompt lines that open views rather than run commands: a view's name alone (`groups`), `tail
+ * TOPIC [FROM]`, and `group G` / `topic T` when G or T is not one of their subcommands.
+ */
+static bool tui_prompt_view(struct tui *t, int argc, char *const *argv)
+{
+	if (argc == 1)
+		return tui_open_view(t, argv[0], NULL);
+	if (strcmp(argv[0], "tail") == 0 && argc <= 3 && argv[1][0] != '-' &&
+	    (argc == 2 || strncmp(argv[2], "--", 2) != 0)) {
+		struct view_tail_arg a = { argv[1], argc == 3 ? argv[2] : NULL };
+		char *esc = escape_str(a.topic);
+		char *title = xasprintf("tail %s", esc);
+		tui_push(t, view_new(&view_tail_ops, t, title, &a));
+		free(title);
+		free(esc);
+		return true;
+	}
+	bool group = strcmp(argv[0], "group") == 0, topic = strcmp(argv[0], "topic") == 0;
+	if (argc != 2 || !(group || topic) || argv[1][0] == '-')
+		return false;
+	int consumed = 0;
+	char *cause = NULL;
+	const struct cmd_entry *e = cmd_find(argc, argv, &consumed, &cause);
+	free(cause);
+	return e == NULL && tui_open_view(t, group ? "group" : "partitions", argv[1]);
+}
+
 static void tui_prompt_done(void *ud, const char *line)
 {
 	struct tui *t = ud;
 	if (line == NULL || line[strspn(line, " \t")] == '\0')
 		return;
 	prompt_remember(line);
-	/* `tail TOPIC [FROM]` opens the live tail view. */
 	struct parse_list pl = { 0 };
 	char *cause = NULL;
-	if (parse_commands(line, &pl, &cause) == 0 && pl.n == 1 && strcmp(pl.cmds[0].argv[0], "tail") == 0 &&
-	    (pl.cmds[0].argc == 2 || pl.cmds[0].argc == 3) && pl.cmds[0].argv[1][0] != '-' &&
-	    (pl.cmds[0].argc == 2 || strncmp(pl.cmds[0].argv[2], "--", 2) != 0)) {
-		struct view_tail_arg a = { pl.cmds[0].argv[1], pl.cmds[0].argc == 3 ? pl.cmds[0].argv[2] : NULL };
-		char *esc = escape_str(a.topic);
-		char *title = xasprintf("tail %s", esc);
-		tui_push(t, view_new(&view_tail_ops, t, title, &a));
-		free(title);
-		free(esc);
-		parse_list_clear(&pl);
-		return;
-	}
+	bool opened = parse_commands(line, &pl, &cause) == 0 && pl.n == 1 &&
+		      tui_prompt_view(t, pl.cmds[0].argc, pl.cmds[0].argv);
 	free(cause);
 	parse_list_clear(&pl);
-	/* A view's name alone switches to it; anything else is a command line. */
-	char word[32];
-	size_t start = strspn(line, " \t"), len = strcspn(line + start, " \t");
-	if (len < sizeof(word) && line[start + len + strspn(line + start + len, " \t")] == '\0') {
-		memcpy(word, line + start, len);
-		word[len] = '\0';
-		if (tui_open_view(t, word, NULL))
-			return;
-	}
-	tui_run_line(t, line);
+	if (!opened)
+		tui_run_line(t, line);
 }
 
 static void tui_filter_key(struct tui *t, struct view *v, int ch)

@@ -378,6 +378,16 @@ class TuiViewsTest(BrokerTestCase):
         scr.wait_for(lambda s: self.ga in s, what="the filter cleared")
         scr.send("Escape")  # back to the topics
         scr.wait_for(lambda s: "\n topics " in s, what="Esc back to the topics view")
+        # `group G` and `topic T` open the views when G or T is not a subcommand.
+        scr.type(f":group {self.ga}")
+        scr.send("Enter")
+        scr.wait_for(f"group {self.ga} (Empty) total lag 3")
+        self.assertEqual(self.rows(scr, self.topic), [[self.topic, "0", "10", "10", "0", "-"],
+                                                      [self.topic, "1", "2", "5", "3", "-"]])
+        scr.type(f":topic {self.topic}")
+        scr.send("Enter")
+        scr.wait_for(lambda s: f"topic {self.topic} 1/2" in s and "updated" in s)
+        self.assertEqual([l.split()[:2] for l in scr.lines()[2:4]], [["0", "1"], ["1", "1"]])
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
 
