@@ -890,8 +890,12 @@ static int64_t store_meta(struct store *s, const char *key)
 
 static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 {
-	int64_t now = now_ms / 1000;
-	int64_t mcut = now / 60 * 60, hcut = now / 3600 * 3600;
+	/*
+	 * Raw rows are rolled up only as they leave raw retention: readers take raw rows first and
+	 * roll-ups only for older times, so a roll-up of times still held raw would be stored twice.
+	 */
+	int64_t now = now_ms / 1000, raw_cut = now - s->opts.raw_ms / 1000;
+	int64_t mcut = raw_cut / 60 * 60, hcut = raw_cut / 3600 * 3600;
 	int64_t mwm = store_meta(s, "rolled_minute"), hwm = store_meta(s, "rolled_hour");
 	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 	if (rc == 0 && mcut > mwm)
@@ -923,7 +927,10 @@ static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 	/* Retention once an hour: the deletes scan the tables. */
 	bool hourly = force || hcut > hwm;
 	if (rc == 0 && hourly)
-		rc = store_run(s, "DELETE FROM sample WHERE ts<?1", "i", now - s->opts.raw_ms / 1000);
+		rc = store_run(s, "DELETE FROM sample WHERE ts<?1", "i", /* rolled up, and past retention */
+			       hcut > hwm      ? hcut
+			       : hwm < raw_cut ? hwm
+					       : raw_cut);
 	if (rc == 0 && hourly)
 		rc = store_run(s, "DELETE FROM rollup WHERE res=60 AND ts<?1", "i", now - s->opts.minute_ms / 1000);
 	if (rc == 0 && hourly)

@@ -220,7 +220,13 @@ static void test_rollup_retention(void **state)
 	}
 	int64_t end = base + 7200000;
 	assert_int_equal(store_maintain(s, end, &cause), 0);
-	/* 120 minutes and 2 hours of the aggregate, and of the partition */
+	/* nothing is rolled up while it is held raw (readers take raw rows first) */
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup"), 0);
+	/* the first hour raw: 360 rows of the aggregate, 12 of the partition (one per 5 min) */
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample WHERE ts<1699999200+3600"), 372);
+	/* a day later: 120 minutes and 2 hours of the aggregate, and of the partition, and the raw rows gone */
+	end += 24 * 3600000LL;
+	assert_int_equal(store_maintain(s, end, &cause), 0);
 	assert_int_equal(test_count(s,
 				    "SELECT count(*) FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=-1 AND "
 				    "res=60"),
@@ -245,8 +251,7 @@ static void test_rollup_retention(void **state)
 				    "SELECT count(*) FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=0 AND "
 				    "res=3600"),
 			 2);
-	/* a day later the raw rows are gone; the series reads from the roll-ups */
-	assert_int_equal(store_maintain(s, end + 24 * 3600000LL, &cause), 0);
+	/* the raw rows are gone; the series reads from the roll-ups */
 	assert_int_equal(test_count(s, "SELECT count(*) FROM sample"), 0);
 	struct store_point *p;
 	int n;
@@ -261,6 +266,32 @@ static void test_rollup_retention(void **state)
 	free(p);
 	assert_int_equal(store_maintain(s, end + 91 * 86400000LL, &cause), 0);
 	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup"), 0);
+	store_close(&s);
+}
+
+/* A store rolled up by an older kcon (watermarks at "now") keeps its raw rows for the whole retention. */
+static void test_rollup_from_older_watermarks(void **state)
+{
+	(void)state;
+	struct store *s = test_open(":memory:", NULL);
+	char *cause = NULL;
+	int64_t base = 1699999200000LL, end = base + 7200000;
+	for (int i = 0; i < 720; i++) {
+		struct store_tick *t = store_tick_begin(s, "cid", NULL, base + i * 10000LL);
+		store_tick_group_partition(t, "g", "t", 0, i, i + 1);
+		assert_int_equal(store_tick_commit(&t, &cause), 0);
+	}
+	char *sql = xasprintf("INSERT INTO meta(key, value) VALUES('rolled_minute', %lld), ('rolled_hour', %lld)",
+			      (long long)(end / 1000), (long long)(end / 1000));
+	assert_int_equal(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
+	free(sql);
+	int64_t rows = test_count(s, "SELECT count(*) FROM sample");
+	assert_int_equal(store_prune(s, end + 3600000, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample"), rows);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup"), 0);
+	/* past retention they go (the older kcon rolled them up) */
+	assert_int_equal(store_prune(s, end + 25 * 3600000LL, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample"), 0);
 	store_close(&s);
 }
 
@@ -487,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_samples_change_only),
 		cmocka_unit_test(test_rollup_retention),
+		cmocka_unit_test(test_rollup_from_older_watermarks),
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_events_and_snapshot),
 		cmocka_unit_test(test_corrupt),
