@@ -460,13 +460,18 @@ static const struct cmd_opt delete_opts[] = {
 	{ 0 },
 };
 
+#define CLUSTER_STALE_DOC                                                                                              \
+	"With `kcon --offline ...`, or when the cluster is unreachable (exit 3), the last stored snapshot "            \
+	"of the cluster answers, with stale: {seen_at, age_s, reason} (and a note on stderr in tables)."
+
 const struct cmd_entry cmd_cluster_table[] = {
 	{
 		.name = "cluster",
 		.group = "cluster",
 		.help = "cluster id, controller, broker/topic/partition counts and partition health",
 		.doc = "JSON: {cluster_id, controller, bootstrap, brokers, topics, partitions, under_replicated, "
-		       "offline, under_min_isr (null when configs cannot be read), fetched_at}",
+		       "offline, under_min_isr (null when configs cannot be read), fetched_at, "
+		       "stale?}. " CLUSTER_STALE_DOC,
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &cluster_view,
 		.exec = cmd_cluster_exec,
@@ -477,7 +482,7 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.help = "the brokers: id, host, port, rack",
 		.doc = "JSON: {brokers: [{id, host, port, rack, controller}]}. rack comes from each broker's "
 		       "broker.rack config (librdkafka 2.0.2's metadata has no rack); null where unset or not "
-		       "readable.",
+		       "readable. " CLUSTER_STALE_DOC,
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &brokers_view,
 		.exec = cmd_brokers_exec,
@@ -489,7 +494,7 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.opts = topics_opts,
 		.help = "list topics with partition counts and health; PATTERN is a glob or a substring",
 		.doc = "JSON: {topics: [{name, partitions, replication_factor, under_replicated, offline, internal, "
-		       "under_min_isr (with --under-min-isr)}]}",
+		       "under_min_isr (with --under-min-isr)}], stale?}. " CLUSTER_STALE_DOC,
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &topics_view,
 		.exec = cmd_topics_exec,
@@ -504,7 +509,9 @@ const struct cmd_entry cmd_cluster_table[] = {
 		       "under_replicated, offline, fetched_at, partitions: [{partition, leader, replicas, isr, low, "
 		       "high, "
 		       "messages, offline, under_replicated, under_min_isr, status}]}. messages is high - low "
-		       "(an upper bound on compacted topics); high is the last stable offset (read_committed).",
+		       "(an upper bound on compacted topics); high is the last stable offset "
+		       "(read_committed). " CLUSTER_STALE_DOC
+		       " Snapshots have no watermarks: a stale answer has null low, high and messages.",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &topic_view,
 		.exec = cmd_topic_describe_exec,
