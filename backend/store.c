@@ -236,7 +236,9 @@ static int store_try_open(struct store *s, char **cause)
 		sqlite3_free(msg);
 		sqlite3_close(s->db);
 		s->db = NULL;
-		return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB ? -1 : -2;
+		return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB ? -1
+		       : rc == SQLITE_BUSY || rc == SQLITE_LOCKED  ? -3
+								   : -2;
 	}
 	return 0;
 }
@@ -279,6 +281,18 @@ struct store *store_open(const char *path, const struct store_opts *opts, char *
 	}
 	char *why = NULL;
 	int rc = store_try_open(s, &why);
+	/*
+	 * Two processes making the file at once (a `watch` and a `history` query) can find each other
+	 * switching it to WAL, which SQLite reports as busy without waiting: try again for 5 s.
+	 */
+	for (int i = 0; rc == -3 && i < 100; i++) {
+		x_free(&why);
+		struct timespec nap = { 0, 50 * 1000000L };
+		nanosleep(&nap, NULL);
+		rc = store_try_open(s, &why);
+	}
+	if (rc == -3)
+		rc = -2;
 	if (rc == -1 && !mem) {
 		/* Corrupt: move it aside (with its WAL) and start afresh. */
 		char stamp[32];

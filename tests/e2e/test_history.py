@@ -67,8 +67,11 @@ class HistoryTest(HistoryCase):
         kcat_produce(self.bootstrap, topic, [f"a{i}" for i in range(100)], partition=0)
         self.commit(group, topic, 0)
         w = self.watch("--groups", group)
-        self.wait_watch(w, lambda: any(pt["end"] == 100 and pt["committed"] == 0 for pt in self.points(group)),
-                        what="a sample with lag 100")
+        # samples are whole seconds (a later tick in the same second replaces the row): lag 100 in two
+        # seconds, so the first point stays at committed 0 and the rates below have a time span
+        self.wait_watch(w, lambda: len({pt["time"] for pt in self.points(group)
+                                        if pt["end"] == 100 and pt["committed"] == 0}) >= 2,
+                        what="samples with lag 100 in two seconds")
         self.commit(group, topic, 40)
         wait_until(lambda: any(pt["committed"] == 40 for pt in self.points(group)), what="committed 40 sampled")
         kcat_produce(self.bootstrap, topic, [f"b{i}" for i in range(50)], partition=0)
