@@ -80,7 +80,10 @@ class TmuxScreen:
             wait_until(self.dead, what="the program to end")
         except AssertionError as e:
             raise AssertionError(f"{e}\n--- screen ---\n{self.text()}") from None
-        return self._status()
+        status = self._status()
+        if status != 0:  # say why: what the program left on the screen and in the scrollback
+            print(f"--- {self.MARK}{status}; screen and scrollback ---\n{self.all_text()}", flush=True)
+        return status
 
     def alternate_on(self):
         return self.info("#{alternate_on}") == "1"
