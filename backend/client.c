@@ -311,6 +311,33 @@ static int client_topic_result(struct client *c, const rd_kafka_topic_result_t *
 	return CMD_OK;
 }
 
+/*
+ * Waits (up to the timeout) until the metadata of a topic just created names a leader for each of
+ * its partitions: a broker answers CreateTopics before every broker's metadata has the topic, and
+ * `topic create t; produce t` in a script must work.
+ */
+static void client_await_topic(struct client *c, const char *name)
+{
+	rd_kafka_topic_t *rkt = rd_kafka_topic_new(c->rk, name, NULL);
+	int64_t deadline = clock_mono_ms() + c->timeout_ms;
+	for (;;) {
+		const struct rd_kafka_metadata *md = NULL;
+		bool ready = false;
+		if (rd_kafka_metadata(c->rk, 0, rkt, &md, c->timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+			ready = md->topic_cnt == 1 && md->topics[0].err == 0 && md->topics[0].partition_cnt > 0;
+			for (int p = 0; ready && p < md->topics[0].partition_cnt; p++)
+				ready = md->topics[0].partitions[p].leader >= 0;
+		}
+		if (md)
+			rd_kafka_metadata_destroy(md);
+		if (ready || clock_mono_ms() >= deadline)
+			break;
+		struct timespec pause = { 0, 50 * 1000000L }; /* between two metadata requests */
+		nanosleep(&pause, NULL);
+	}
+	rd_kafka_topic_destroy(rkt);
+}
+
 int client_topic_create(struct client *c, const char *name, int partitions, int rf, char *const *configs, int nconfigs,
 			struct err *e)
 {
@@ -343,6 +370,8 @@ int client_topic_create(struct client *c, const char *name, int partitions, int 
 		const rd_kafka_topic_result_t **res =
 			rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
 		rc = client_topic_result(c, res, n, what, e);
+		if (rc == CMD_OK)
+			client_await_topic(c, name);
 		rd_kafka_event_destroy(ev);
 	} else {
 		rc = e->status;
