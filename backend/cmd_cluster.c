@@ -113,7 +113,20 @@ static int cmd_cluster_exec(struct cmd_ctx *ctx)
 	struct model *m = cluster_model(ctx, &src);
 	if (m == NULL)
 		return ctx->status;
-	int *min = src.c ? cluster_min_isr(src.c, m, NULL) : NULL;
+	/*
+	 * Only a topic with a partition whose ISR is short of its replicas can have fallen under
+	 * min.insync.replicas: ask for the configs of those alone (none on a healthy cluster; asking
+	 * for all of 1,000 topics took 1.9 s). `topics --under-min-isr` checks every topic, which also
+	 * finds topics whose replication factor is below their min.insync.replicas.
+	 */
+	bool *shrunk = xcalloc((size_t)m->ntopics + 1, sizeof(bool));
+	bool any = false;
+	for (int i = 0; i < m->ntopics; i++)
+		any |= shrunk[i] = m->topics[i].under_replicated > 0;
+	int *min = src.c && any ? cluster_min_isr(src.c, m, shrunk) : NULL;
+	if (src.c && !any)
+		min = xcalloc((size_t)m->ntopics + 1, sizeof(int)); /* nothing short: nothing under */
+	free(shrunk);
 	json_t *umi = json_null();
 	if (min) {
 		long n = 0;
@@ -470,8 +483,9 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.group = "cluster",
 		.help = "cluster id, controller, broker/topic/partition counts and partition health",
 		.doc = "JSON: {cluster_id, controller, bootstrap, brokers, topics, partitions, under_replicated, "
-		       "offline, under_min_isr (null when configs cannot be read), fetched_at, "
-		       "stale?}. " CLUSTER_STALE_DOC,
+		       "offline, under_min_isr (partitions whose shrunk ISR is below min.insync.replicas; `topics "
+		       "--under-min-isr` also finds topics with RF below it; null when configs cannot be read), "
+		       "fetched_at, stale?}. " CLUSTER_STALE_DOC,
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &cluster_view,
 		.exec = cmd_cluster_exec,

@@ -20,7 +20,8 @@ class ReplicationTest(BrokerTestCase):
         brokers = self.k.one("brokers")["brokers"]
         self.assertEqual([(b["id"], b["rack"]) for b in brokers], [(1, "rack-1"), (2, "rack-2"), (3, "rack-3")])
         t = unique("repl")
-        self.k.one("topic", "create", t, "--partitions", 6, "--replication-factor", 2)
+        self.k.one("topic", "create", t, "--partitions", 6, "--replication-factor", 2,
+                   "--config", "min.insync.replicas=2")
         before = wait_until(lambda: (lambda d: d if all(len(p["isr"]) == 2 for p in d["partitions"]) else None)(
             self.k.one("topic", "describe", t)), what="all ISRs complete")
         hit = {p["partition"] for p in before["partitions"] if 2 in p["replicas"]}
@@ -36,14 +37,16 @@ class ReplicationTest(BrokerTestCase):
             self.assertEqual(d["under_replicated"], len(hit))
             for p in d["partitions"]:
                 if p["partition"] in hit:
-                    self.assertEqual(p["status"], "under-replicated", p)
+                    self.assertEqual(p["status"], "under-min-isr", p)
                     self.assertNotIn(2, p["isr"])
                     self.assertNotEqual(p["leader"], 2)
                 else:
                     self.assertEqual(p["status"], "ok", p)
-            self.assertEqual(self.k.one("cluster")["brokers"], 2)
+            c = self.k.one("cluster")
+            self.assertEqual(c["brokers"], 2)
+            self.assertEqual(c["under_min_isr"], len(hit))  # an ISR of 1 is below min.insync.replicas=2
             table = self.k.run("topic", "describe", t).stdout
-            self.assertEqual(table.count("under-replicated\n"), len(hit))
+            self.assertEqual(table.count("under-min-isr\n"), len(hit))
         finally:
             self.ctl("start-broker", "2")
 
@@ -51,6 +54,7 @@ class ReplicationTest(BrokerTestCase):
             d = self.k.one("topic", "describe", t)
             return d if d["under_replicated"] == 0 else None
         d = wait_until(healed, 120, "ISR to be complete again")
+        self.assertEqual(self.k.one("cluster")["under_min_isr"], 0)
         self.assertEqual([p["status"] for p in d["partitions"]], ["ok"] * 6)
         self.assertEqual(self.k.one("topics", t, "--under-replicated")["topics"], [])
 
