@@ -50,6 +50,24 @@ static void client_log(const rd_kafka_t *rk, int level, const char *fac, const c
 	pthread_mutex_unlock(&c->lock);
 }
 
+int client_conf_apply(rd_kafka_conf_t *kc, const struct conf *conf, struct err *e)
+{
+	char errstr[512];
+	for (size_t i = 0; i < conf->nprops; i++) {
+		const struct conf_prop *p = &conf->props[i];
+		rd_kafka_conf_res_t r = rd_kafka_conf_set(kc, p->key, p->value, errstr, sizeof(errstr));
+		if (r == RD_KAFKA_CONF_UNKNOWN)
+			return err_set(e, CMD_USAGE,
+				       "see librdkafka's CONFIGURATION.md for property names; Java client files go "
+				       "through -F",
+				       "unknown librdkafka property `%s`", p->key);
+		if (r != RD_KAFKA_CONF_OK)
+			return err_set(e, CMD_USAGE, "fix the value given with -X, -F or the profile",
+				       "property %s: %s", p->key, errstr);
+	}
+	return CMD_OK;
+}
+
 struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose, struct err *e)
 {
 	char errstr[512];
@@ -64,21 +82,8 @@ struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose,
 
 	rd_kafka_conf_set(kc, "client.id", "kcon", NULL, 0);
 	rd_kafka_conf_set(kc, "log.connection.close", "false", NULL, 0);
-	for (size_t i = 0; i < conf->nprops; i++) {
-		const struct conf_prop *p = &conf->props[i];
-		rd_kafka_conf_res_t r = rd_kafka_conf_set(kc, p->key, p->value, errstr, sizeof(errstr));
-		if (r == RD_KAFKA_CONF_UNKNOWN) {
-			err_set(e, CMD_USAGE,
-				"see librdkafka's CONFIGURATION.md for property names; Java client files go through -F",
-				"unknown librdkafka property `%s`", p->key);
-			goto fail;
-		}
-		if (r != RD_KAFKA_CONF_OK) {
-			err_set(e, CMD_USAGE, "fix the value given with -X, -F or the profile", "property %s: %s",
-				p->key, errstr);
-			goto fail;
-		}
-	}
+	if (client_conf_apply(kc, conf, e) != CMD_OK)
+		goto fail;
 	rd_kafka_conf_set_log_cb(kc, client_log);
 	rd_kafka_conf_set_opaque(kc, c);
 	c->rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, errstr, sizeof(errstr));

@@ -17,6 +17,8 @@
 
 struct client;
 
+/** @brief Sets the session's librdkafka properties on kc; a status with e set on an unknown or bad one. */
+int client_conf_apply(rd_kafka_conf_t *kc, const struct conf *conf, struct err *e);
 /** @brief Creates a client from finished settings (conf_finish); NULL with e set on bad settings. */
 struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose, struct err *e);
 /** @brief Destroys the client (bounded wait) and NULLs *c. */

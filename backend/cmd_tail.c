@@ -299,14 +299,10 @@ static rd_kafka_t *produce_new(struct produce *p, const struct conf *conf, struc
 	rd_kafka_conf_set(kc, "partitioner", "murmur2_random", NULL, 0); /* as Java clients place keys */
 	rd_kafka_conf_set(kc, "linger.ms", "5", NULL, 0);
 	rd_kafka_conf_set(kc, "message.max.bytes", "16777216", NULL, 0);
-	for (size_t i = 0; i < conf->nprops; i++)
-		if (rd_kafka_conf_set(kc, conf->props[i].key, conf->props[i].value, errstr, sizeof(errstr)) !=
-		    RD_KAFKA_CONF_OK) {
-			err_set(e, CMD_USAGE, "fix the value given with -X, -F or the profile", "property %s: %s",
-				conf->props[i].key, errstr);
-			rd_kafka_conf_destroy(kc);
-			return NULL;
-		}
+	if (client_conf_apply(kc, conf, e) != CMD_OK) {
+		rd_kafka_conf_destroy(kc);
+		return NULL;
+	}
 	rd_kafka_conf_set_dr_msg_cb(kc, produce_dr);
 	rd_kafka_conf_set_opaque(kc, p);
 	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, errstr, sizeof(errstr));

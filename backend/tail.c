@@ -203,14 +203,10 @@ static rd_kafka_t *tail_consumer(struct tail *t, const struct conf *conf, const 
 		 mb / 4 < (1u << 20) ? (mb / 4 > 1024 ? mb / 4 : 1024) : (1u << 20));
 	tail_set(kc, "queued.min.messages", "%zu", 50000);
 	t->batch_bytes = mb / 4;
-	for (size_t i = 0; i < conf->nprops; i++)
-		if (rd_kafka_conf_set(kc, conf->props[i].key, conf->props[i].value, errstr, sizeof(errstr)) !=
-		    RD_KAFKA_CONF_OK) {
-			err_set(e, CMD_USAGE, "fix the value given with -X, -F or the profile", "property %s: %s",
-				conf->props[i].key, errstr);
-			rd_kafka_conf_destroy(kc);
-			return NULL;
-		}
+	if (client_conf_apply(kc, conf, e) != CMD_OK) {
+		rd_kafka_conf_destroy(kc);
+		return NULL;
+	}
 	/* Never commit, never store offsets: tailing must not disturb anyone. */
 	rd_kafka_conf_set(kc, "enable.auto.commit", "false", NULL, 0);
 	rd_kafka_conf_set(kc, "enable.auto.offset.store", "false", NULL, 0);
