@@ -760,8 +760,7 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 	struct err e = { 0 };
 	if (session_client(ctx->session, &c, &e) != CMD_OK)
 		return groups_failed(ctx, &e);
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int64_t t0 = clock_mono_ms();
 	for (;;) {
 		json_t *doc = NULL;
 		json_int_t total = 0;
@@ -778,9 +777,7 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 			free(spark);
 			return cmd_ok(ctx, doc);
 		}
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		int64_t elapsed = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
+		int64_t elapsed = clock_mono_ms() - t0;
 		if (json_array_size(json_object_get(doc, "partitions")) == 0)
 			fprintf(stderr, "kcon: group %s: no committed offsets yet (waiting for lag <= %lld), %.1f s\n",
 				cmd_arg(ctx, "group"), wait_max, (double)elapsed / 1000.0);

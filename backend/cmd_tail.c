@@ -7,7 +7,6 @@
 
 #include "client.h"
 #include "cmd.h"
-#include "escape.h"
 #include "msg.h"
 #include "plugin.h"
 #include "session.h"
@@ -177,11 +176,9 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 		return tail_fail_err(ctx, &e);
 	}
 	if (st && st->tty && o.follow) {
-		char *name = escape_str(o.topic);
-		char *note = xasprintf("tailing %s from %s; Ctrl-C stops", name, from);
+		char *note = xasprintf("tailing %s from %s; Ctrl-C stops", o.topic, from); /* the sink escapes */
 		st->note(st->ud, note);
 		free(note);
-		free(name);
 	}
 
 	json_t *collected = st ? NULL : json_array();

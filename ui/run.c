@@ -84,10 +84,13 @@ static void run_sink_write(void *ud, const void *buf, size_t len)
 	k->len += len;
 }
 
+/* A note from a streaming command (it may carry a broker's words): escaped like any output. */
 static void run_sink_note(void *ud, const char *text)
 {
 	run_sink_flush(ud);
-	fprintf(stderr, "kcon: %s\n", text);
+	char *safe = escape_str(text);
+	fprintf(stderr, "kcon: %s\n", safe);
+	free(safe);
 }
 
 static bool run_sink_stopped(void *ud)
