@@ -431,49 +431,114 @@ static bool client_controller_missing(struct client *c)
 	return missing;
 }
 
+/*
+ * DescribeConfigs of n resources of one type in one request; NULL with e set when the cluster
+ * does not answer. The caller reads the resources of the event and destroys it.
+ */
+static rd_kafka_event_t *client_describe_configs(struct client *c, rd_kafka_ResourceType_t type,
+						 const char *const *names, int n, const char *what, struct err *e)
+{
+	if (client_controller_missing(c)) {
+		err_set(e, CMD_FAILED, "the embedded --demo cluster cannot describe configs",
+			"%s: the cluster names no broker as its controller", what);
+		return NULL;
+	}
+	rd_kafka_ConfigResource_t **res = xcalloc((size_t)n, sizeof(*res));
+	for (int i = 0; i < n; i++)
+		res[i] = rd_kafka_ConfigResource_new(type, names[i]);
+	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
+	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
+	rd_kafka_DescribeConfigs(c->rk, res, (size_t)n, o, q);
+	rd_kafka_event_t *ev = client_admin_wait(c, q, what, e);
+	rd_kafka_queue_destroy(q);
+	rd_kafka_AdminOptions_destroy(o);
+	rd_kafka_ConfigResource_destroy_array(res, (size_t)n);
+	free(res);
+	return ev;
+}
+
 int client_topic_config(struct client *c, char *const *topics, int n, const char *key, char **values, struct err *e)
 {
 	for (int i = 0; i < n; i++)
 		values[i] = NULL;
 	if (n == 0)
 		return CMD_OK;
-	if (client_controller_missing(c))
-		return err_set(e, CMD_FAILED, "the embedded --demo cluster cannot describe configs",
-			       "describe topic configs: the cluster names no broker as its controller");
-	rd_kafka_ConfigResource_t **res = xcalloc((size_t)n, sizeof(*res));
-	for (int i = 0; i < n; i++)
-		res[i] = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topics[i]);
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
-	rd_kafka_DescribeConfigs(c->rk, res, (size_t)n, o, q);
-	rd_kafka_event_t *ev = client_admin_wait(c, q, "describe topic configs", e);
-	int rc = e->status;
-	if (ev) {
-		size_t nr;
-		const rd_kafka_ConfigResource_t **rr =
-			rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &nr);
-		for (size_t i = 0; i < nr; i++) {
-			if (rd_kafka_ConfigResource_error(rr[i]))
-				continue;
-			int slot = -1;
-			for (int j = 0; j < n && slot < 0; j++)
-				if (strcmp(topics[j], rd_kafka_ConfigResource_name(rr[i])) == 0)
-					slot = j;
-			size_t nc;
-			const rd_kafka_ConfigEntry_t **ce = rd_kafka_ConfigResource_configs(rr[i], &nc);
-			for (size_t k = 0; slot >= 0 && k < nc; k++)
-				if (strcmp(rd_kafka_ConfigEntry_name(ce[k]), key) == 0 &&
-				    rd_kafka_ConfigEntry_value(ce[k]))
-					values[slot] = xstrdup(rd_kafka_ConfigEntry_value(ce[k]));
-		}
-		rc = CMD_OK;
-		rd_kafka_event_destroy(ev);
+	rd_kafka_event_t *ev = client_describe_configs(c, RD_KAFKA_RESOURCE_TOPIC, (const char *const *)topics, n,
+						       "describe topic configs", e);
+	if (ev == NULL)
+		return e->status;
+	size_t nr;
+	const rd_kafka_ConfigResource_t **rr =
+		rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &nr);
+	for (size_t i = 0; i < nr; i++) {
+		if (rd_kafka_ConfigResource_error(rr[i]))
+			continue;
+		int slot = -1;
+		for (int j = 0; j < n && slot < 0; j++)
+			if (strcmp(topics[j], rd_kafka_ConfigResource_name(rr[i])) == 0)
+				slot = j;
+		size_t nc;
+		const rd_kafka_ConfigEntry_t **ce = rd_kafka_ConfigResource_configs(rr[i], &nc);
+		for (size_t k = 0; slot >= 0 && k < nc; k++)
+			if (strcmp(rd_kafka_ConfigEntry_name(ce[k]), key) == 0 && rd_kafka_ConfigEntry_value(ce[k]))
+				values[slot] = xstrdup(rd_kafka_ConfigEntry_value(ce[k]));
 	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
-	rd_kafka_ConfigResource_destroy_array(res, (size_t)n);
-	free(res);
+	rd_kafka_event_destroy(ev);
+	return CMD_OK;
+}
+
+int client_configs(struct client *c, rd_kafka_ResourceType_t type, const char *name, struct client_config **out, int *n,
+		   struct err *e)
+{
+	*out = NULL;
+	*n = 0;
+	char *what = xasprintf("describe configs of %s %s", rd_kafka_ResourceType_name(type), name);
+	rd_kafka_event_t *ev = client_describe_configs(c, type, &name, 1, what, e);
+	int rc = e->status;
+	if (ev == NULL)
+		goto out;
+	size_t nr, nc = 0;
+	const rd_kafka_ConfigResource_t **rr =
+		rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &nr);
+	rd_kafka_resp_err_t err = nr < 1 ? RD_KAFKA_RESP_ERR__BAD_MSG : rd_kafka_ConfigResource_error(rr[0]);
+	if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+		rc = err_set(e, CMD_FAILED, "`topics` lists the topics; names are case-sensitive", "unknown %s `%s`",
+			     type == RD_KAFKA_RESOURCE_TOPIC ? "topic" : "resource", name);
+	} else if (err) {
+		rc = client_error(c, err,
+				  nr < 1 ? "the broker sent no result" : rd_kafka_ConfigResource_error_string(rr[0]),
+				  what, e);
+	} else {
+		const rd_kafka_ConfigEntry_t **ce = rd_kafka_ConfigResource_configs(rr[0], &nc);
+		struct client_config *cfg = xcalloc(nc + 1, sizeof(*cfg));
+		for (size_t k = 0; k < nc; k++) {
+			const char *v = rd_kafka_ConfigEntry_value(ce[k]);
+			cfg[k] = (struct client_config){
+				.name = xstrdup(rd_kafka_ConfigEntry_name(ce[k])),
+				.source = rd_kafka_ConfigEntry_source(ce[k]),
+				.is_default = rd_kafka_ConfigEntry_is_default(ce[k]) == 1,
+				.read_only = rd_kafka_ConfigEntry_is_read_only(ce[k]) == 1,
+				.sensitive = rd_kafka_ConfigEntry_is_sensitive(ce[k]) == 1,
+			};
+			cfg[k].value = v && !cfg[k].sensitive ? xstrdup(v) : NULL;
+		}
+		*out = cfg;
+		*n = (int)nc;
+		rc = CMD_OK;
+	}
+	rd_kafka_event_destroy(ev);
+out:
+	free(what);
 	return rc;
+}
+
+void client_configs_free(struct client_config **cfg, int n)
+{
+	for (int i = 0; *cfg && i < n; i++) {
+		free((*cfg)[i].name);
+		free((*cfg)[i].value);
+	}
+	x_free(cfg);
 }
 
 int client_broker_racks(struct client *c, const struct model *m, char **racks, struct err *e)

@@ -57,6 +57,24 @@ int client_topic_delete(struct client *c, const char *name, struct err *e);
  */
 int client_topic_config(struct client *c, char *const *topics, int n, const char *key, char **values, struct err *e);
 
+/** One config of a resource, as DescribeConfigs describes it. */
+struct client_config {
+	char *name;
+	char *value; /* NULL when unset, and always for a sensitive config */
+	rd_kafka_ConfigSource_t source;
+	bool is_default, read_only, sensitive;
+};
+
+/**
+ * @brief Every config of one resource (a topic, a broker id) in one DescribeConfigs request.
+ * @param out new array of *n configs in the broker's order (client_configs_free)
+ * @return 0, or a status with e set; an unknown topic fails with 1 and says so
+ */
+int client_configs(struct client *c, rd_kafka_ResourceType_t type, const char *name, struct client_config **out, int *n,
+		   struct err *e);
+/** @brief Frees n configs and NULLs *cfg. */
+void client_configs_free(struct client_config **cfg, int n);
+
 /**
  * @brief broker.rack of each broker of m (DescribeConfigs, one request per broker, all in flight
  * at once). racks: m->nbrokers slots, set to new strings or NULL where the broker has none.

@@ -451,6 +451,66 @@ static int cmd_topic_delete_exec(struct cmd_ctx *ctx)
 	return cmd_ok(ctx, json_pack("{s:s,s:b}", "topic", name, "deleted", 1));
 }
 
+/* --- topic config ------------------------------------------------------------------------- */
+
+/* "DYNAMIC_TOPIC_CONFIG" as "dynamic_topic_config": Kafka's names, in the case of our JSON. */
+static json_t *cluster_config_source(rd_kafka_ConfigSource_t source)
+{
+	char *s = xstrdup(rd_kafka_ConfigSource_name(source));
+	for (char *p = s; *p; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	json_t *j = json_string(s);
+	free(s);
+	return j;
+}
+
+static int cmd_topic_config_exec(struct cmd_ctx *ctx)
+{
+	const char *name = cmd_arg(ctx, "topic"), *pattern = cmd_arg(ctx, "pattern");
+	bool changed = cmd_has(ctx, "changed");
+	if (ctx->session->demo)
+		return cmd_fail(ctx, CMD_FAILED, "try it on a real cluster",
+				"the embedded demo cluster cannot describe configs (librdkafka 2.0.2's mock cluster "
+				"has no DescribeConfigs)");
+	if (ctx->session->offline)
+		return cmd_fail(ctx, CMD_FAILED, "run it without --offline",
+				"topic config needs the cluster: the stored snapshots have no configs");
+	struct err e = { 0 };
+	struct client *c;
+	struct client_config *cfg = NULL;
+	int n = 0;
+	if (session_client(ctx->session, &c, &e) != CMD_OK ||
+	    client_configs(c, RD_KAFKA_RESOURCE_TOPIC, name, &cfg, &n, &e) != CMD_OK) {
+		cmd_fail(ctx, e.status, e.hint, "%s", e.cause);
+		err_clear(&e);
+		return ctx->status;
+	}
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++) {
+		const struct client_config *f = &cfg[i];
+		if ((changed && f->is_default) || !cluster_name_matches(pattern, f->name))
+			continue;
+		json_array_append_new(a,
+				      json_pack("{s:s,s:s?,s:o,s:b,s:b,s:b}", "name", f->name, "value", f->value,
+						"source", cluster_config_source(f->source), "is_default", f->is_default,
+						"read_only", f->read_only, "sensitive", f->sensitive));
+	}
+	client_configs_free(&cfg, n);
+	return cmd_ok(ctx, json_pack("{s:s,s:o}", "topic", name, "configs", a));
+}
+
+static const struct out_col config_cols[] = {
+	{ "name", "name", 0 },
+	{ "value", "value", 0 },
+	{ "source", "source", 0 },
+	{ "is_default", "default", 0 },
+	{ "read_only", "read_only", OUT_WIDE },
+	{ "sensitive", "sensitive", OUT_WIDE },
+	{ 0 },
+};
+static const struct out_table config_tables[] = { { "configs", config_cols }, { 0 } };
+static const struct out_view config_view = { .tables = config_tables };
+
 /* --- the table ----------------------------------------------------------------------------- */
 
 static const struct cmd_opt topics_opts[] = {
@@ -462,6 +522,15 @@ static const struct cmd_opt topics_opts[] = {
 };
 static const struct cmd_pos topics_args[] = { { "pattern", CMD_ARG_PATTERN, CMD_POS_OPTIONAL }, { 0 } };
 static const struct cmd_pos topic_args[] = { { "topic", CMD_ARG_TOPIC, 0 }, { 0 } };
+static const struct cmd_pos config_args[] = {
+	{ "topic", CMD_ARG_TOPIC, 0 },
+	{ "pattern", CMD_ARG_PATTERN, CMD_POS_OPTIONAL },
+	{ 0 },
+};
+static const struct cmd_opt config_opts[] = {
+	{ "changed", 'c', CMD_ARG_NONE, 0, "only the configs not at their default (set on the topic or the brokers)" },
+	{ 0 },
+};
 static const struct cmd_opt create_opts[] = {
 	{ "partitions", 'p', CMD_ARG_INT, 0, "number of partitions (default 1)" },
 	{ "replication-factor", 'r', CMD_ARG_INT, 0, "replicas per partition (default: the broker's default)" },
@@ -529,6 +598,26 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &topic_view,
 		.exec = cmd_topic_describe_exec,
+	},
+	{
+		.name = "topic config",
+		.alias = "configs",
+		.group = "topics",
+		.args = config_args,
+		.opts = config_opts,
+		.help = "a topic's configs: value, where it comes from, default or not; PATTERN is a glob or a "
+			"substring of the names",
+		.doc = "JSON: {topic, configs: [{name, value, source, is_default, read_only, sensitive}]}, in the "
+		       "broker's order. value is null when unset, and always for a sensitive config. source is "
+		       "Kafka's config source in lower case: dynamic_topic_config (set on the topic, as "
+		       "`kafka-configs --describe` shows), dynamic_broker_config, dynamic_default_broker_config, "
+		       "static_broker_config (server.properties), default_config, unknown_config. --changed keeps "
+		       "the configs whose is_default is false. Needs the cluster: refused with --offline and on "
+		       "the --demo cluster (librdkafka 2.0.2's mock cluster has no DescribeConfigs). An unknown "
+		       "topic exits 1.",
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.view = &config_view,
+		.exec = cmd_topic_config_exec,
 	},
 	{
 		.name = "topic create",
