@@ -216,6 +216,10 @@ int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *a
 	a->opt = xcalloc((size_t)cmd_count_opts(e) + 1, sizeof(*a->opt));
 	a->pos = xcalloc((size_t)argc + 1, sizeof(char *));
 	bool only_pos = false;
+	int line_at = -1; /* the index of a CMD_POS_LINE positional: options end where it starts */
+	for (const struct cmd_pos *p = e->args; p && p->name; p++)
+		if (p->flags & CMD_POS_LINE)
+			line_at = (int)(p - e->args);
 	for (int i = consumed; i < argc; i++) {
 		const char *w = argv[i];
 		if (!only_pos && strcmp(w, "--") == 0) {
@@ -266,6 +270,8 @@ int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *a
 			continue;
 		}
 		a->pos[a->npos++] = xstrdup(w);
+		if (line_at >= 0 && a->npos > line_at)
+			only_pos = true;
 	}
 	/* Check the positional count against the spec. */
 	int min = 0, max = 0;

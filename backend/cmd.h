@@ -33,7 +33,9 @@ enum cmd_status {
 	X(COMMAND, "COMMAND")                                                                                          \
 	X(PATTERN, "PATTERN")                                                                                          \
 	X(FILE, "FILE")                                                                                                \
-	X(FORMAT, "FORMAT")
+	X(FORMAT, "FORMAT")                                                                                            \
+	X(KEY, "KEY")                                                                                                  \
+	X(NAME, "NAME")
 
 enum cmd_arg_kind {
 #define X(name, meta) CMD_ARG_##name,
@@ -57,6 +59,7 @@ struct cmd_opt {
 
 #define CMD_POS_OPTIONAL 0x1
 #define CMD_POS_REST     0x2 /* takes every remaining word */
+#define CMD_POS_LINE     0x4 /* with REST: the words are a command line of their own, options too */
 
 /** A positional argument. */
 struct cmd_pos {

@@ -6,7 +6,11 @@
 
 /** @brief The readline REPL; returns the exit status. */
 int repl_run(struct session *s);
-/** @brief The full-screen TUI; returns the exit status. */
-int tui_run(struct session *s, const char *theme);
+/**
+ * @brief The full-screen TUI; returns the exit status.
+ * @param theme the theme's name or path, NULL for "default"
+ * @param refresh_ms how often views reload; 0 for the default (5 s)
+ */
+int tui_run(struct session *s, const char *theme, int refresh_ms);
 
 #endif

@@ -13,6 +13,7 @@
 #include "faces.h"
 #include "run.h"
 #include "session.h"
+#include "uicmd.h"
 #include "xalloc.h"
 
 static void main_usage(FILE *f)
@@ -42,6 +43,7 @@ static void main_usage(FILE *f)
 	      "  -o, --output table|json|csv    how results are printed (default table); tail also takes raw\n"
 	      "      --read-only                refuse commands that change the cluster\n"
 	      "      --theme NAME               TUI colour theme\n"
+	      "      --refresh SECONDS          how often the TUI reloads its views (default 5)\n"
 	      "      --state-dir DIR            where the history store lives (or KCON_STATE_DIR)\n"
 	      "      --no-history               keep no history store\n"
 	      "      --offline                  do not ask the cluster: cluster, brokers, topics, describe and\n"
@@ -66,6 +68,7 @@ enum {
 	OPT_REPL,
 	OPT_READ_ONLY,
 	OPT_THEME,
+	OPT_REFRESH,
 	OPT_STATE_DIR,
 	OPT_NO_HISTORY,
 	OPT_OFFLINE,
@@ -86,6 +89,7 @@ static const struct option main_options[] = {
 	{ "repl", no_argument, NULL, OPT_REPL },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "refresh", required_argument, NULL, OPT_REFRESH },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 	{ "no-history", no_argument, NULL, OPT_NO_HISTORY },
 	{ "offline", no_argument, NULL, OPT_OFFLINE },
@@ -134,7 +138,7 @@ int main(int argc, char **argv)
 	struct main_connopt *conn = xcalloc((size_t)argc + 1, sizeof(*conn));
 	const char *profile = getenv("KCON_PROFILE"), *script_text = NULL, *script_file = NULL, *theme = NULL;
 	bool demo = false, repl = false;
-	int nconn = 0, status = CMD_OK, c;
+	int nconn = 0, status = CMD_OK, c, refresh_ms = 0;
 	char *cause = NULL;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -205,6 +209,14 @@ int main(int argc, char **argv)
 		case OPT_THEME:
 			theme = optarg;
 			break;
+		case OPT_REFRESH:
+			if (main_timeout(optarg, &refresh_ms) < 0 || refresh_ms < 500) {
+				fprintf(stderr, "kcon: --refresh %s: give seconds, at least 0.5, e.g. --refresh 10\n",
+					optarg);
+				status = CMD_USAGE;
+				goto out;
+			}
+			break;
 		case OPT_STATE_DIR:
 			free(s.state_dir);
 			s.state_dir = xstrdup(optarg);
@@ -269,7 +281,7 @@ int main(int argc, char **argv)
 	if (isatty(STDIN_FILENO))
 		s.confirm = main_confirm;
 
-	cmd_init();
+	uicmd_register(); /* the built-in commands and the faces' */
 	if (optind < argc) {
 		status = run_argv(&s, argc - optind, argv + optind);
 	} else if (script_text) {
@@ -292,7 +304,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kcon: the TUI needs a terminal on stdout: give a command, -e, or --repl\n");
 		status = CMD_USAGE;
 	} else {
-		status = tui_run(&s, theme);
+		status = tui_run(&s, theme, refresh_ms);
 	}
 	goto out;
 

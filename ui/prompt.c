@@ -116,6 +116,12 @@ void prompt_open(const char *text, prompt_done_fn done, void *ud)
 	rl_callback_handler_install(text, prompt_line);
 }
 
+void prompt_insert(const char *text)
+{
+	if (prompt_open_now)
+		rl_insert_text(text);
+}
+
 void prompt_cancel(void)
 {
 	if (!prompt_open_now)

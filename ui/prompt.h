@@ -17,6 +17,8 @@ void prompt_setup(void);
 void prompt_teardown(void);
 /** @brief Starts reading a line after text; history: whether Up/Down and the history apply. */
 void prompt_open(const char *text, prompt_done_fn done, void *ud);
+/** @brief Types text into the open prompt, as if the person had. */
+void prompt_insert(const char *text);
 /** @brief Ends the prompt without a line (done gets NULL). */
 void prompt_cancel(void);
 /** @brief True while a prompt is open. */

@@ -20,8 +20,11 @@
 
 #include "clock.h"
 #include "complete.h"
+#include <dirent.h>
+
 #include "escape.h"
 #include "faces.h"
+#include "keys.h"
 #include "look.h"
 #include "loop.h"
 #include "parse.h"
@@ -30,12 +33,11 @@
 #include "view.h"
 #include "xalloc.h"
 
-#define TUI_REFRESH_MS 5000
-#define TUI_MIN_W      20
-#define TUI_MIN_H      6
-#define TUI_MAX_VIEWS  16
-#define TUI_SAMPLE_MS  10000 /* as `kcon watch` by default */
-#define TUI_FRAME_MS   33    /* at most ~30 frames a second for views that change fast */
+#define TUI_MIN_W     20
+#define TUI_MIN_H     6
+#define TUI_MAX_VIEWS 16
+#define TUI_SAMPLE_MS 10000 /* as `kcon watch` by default */
+#define TUI_FRAME_MS  33    /* at most ~30 frames a second for views that change fast */
 
 struct tui {
 	struct session *s;
@@ -53,7 +55,10 @@ struct tui {
 	bool sample_busy;
 	int sample_status; /* -1 before the first answer */
 	char *sample_error;
-	char *message; /* for the message line, until the next key */
+	char *message;     /* for the message line, until the next key */
+	struct keys *keys; /* key bindings: defaults, then kconrc, then `bind` at the prompt */
+	int refresh_ms;    /* how often views reload */
+	char *theme_name;  /* the theme in use, or NULL for none */
 };
 
 struct tui_req {
@@ -69,6 +74,9 @@ static bool tui_termios_saved, tui_curses_on;
 static char tui_reset[128]; /* what puts the terminal back, for fatal signals */
 
 static void tui_draw(struct tui *t);
+static void tui_exec(struct tui *t, int argc, char *const *argv);
+static int tui_act(void *ud, enum uicmd_action a, struct cmd_ctx *ctx);
+static int tui_theme_cmd(struct tui *t, struct cmd_ctx *ctx);
 
 struct loop *tui_loop(struct tui *t)
 {
@@ -148,7 +156,11 @@ static void tui_confirmed(void *ud, const char *line)
 	loop_run_command(r->t->loop, &r->ctx, tui_req_done, r);
 }
 
-static void tui_submit(struct tui *t, struct view *v, int argc, char *const *argv,
+/*
+ * Queues a command for the worker. Destructive ones (and any with ask) first want their target's
+ * name typed at the prompt.
+ */
+static void tui_submit(struct tui *t, struct view *v, int argc, char *const *argv, bool ask,
 		       void (*done)(struct view *, struct cmd_ctx *, void *), void *ud)
 {
 	struct tui_req *r = xcalloc(1, sizeof(*r));
@@ -156,11 +168,11 @@ static void tui_submit(struct tui *t, struct view *v, int argc, char *const *arg
 	if (v)
 		v->inflight++;
 	/* A usage error still goes through the loop, so it is answered like any result. */
-	if (cmd_prepare(&r->ctx, t->s, argc, argv) == CMD_OK && (r->ctx.entry->flags & CMD_DESTRUCTIVE) &&
-	    !cmd_has(&r->ctx, "yes") && !t->s->read_only) {
+	if (cmd_prepare(&r->ctx, t->s, argc, argv) == CMD_OK &&
+	    (ask || ((r->ctx.entry->flags & CMD_DESTRUCTIVE) && !cmd_has(&r->ctx, "yes"))) && !t->s->read_only) {
 		const char *target = r->ctx.args.npos ? r->ctx.args.pos[0] : r->ctx.entry->name;
-		char *q =
-			xasprintf("`%s %s` cannot be undone. Type %s to confirm: ", r->ctx.entry->name, target, target);
+		char *q = xasprintf("`%s %s` %s. Type %s to confirm: ", r->ctx.entry->name, target,
+				    ask ? "changes the cluster" : "cannot be undone", target);
 		char *eq = escape_str(q);
 		prompt_open(eq, tui_confirmed, r);
 		free(eq);
@@ -181,7 +193,7 @@ bool tui_request(struct tui *t, struct view *v, const char *line,
 		parse_list_clear(&pl);
 		return false;
 	}
-	tui_submit(t, v, pl.cmds[0].argc, pl.cmds[0].argv, done, ud);
+	tui_submit(t, v, pl.cmds[0].argc, pl.cmds[0].argv, false, done, ud);
 	parse_list_clear(&pl);
 	return true;
 }
@@ -252,7 +264,7 @@ static void tui_show_result(struct view *v, struct cmd_ctx *ctx, void *ud)
 		return;
 	char *line = ctx->entry ? NULL : xstrdup("command");
 	if (ctx->entry) {
-		/* The title: the command as it ran, from its parsed words. */
+		/* The title and the line to apply: the command as it ran, from its parsed words. */
 		struct sbuf sb = SBUF_INIT;
 		sbuf_add(&sb, ctx->entry->name);
 		for (int i = 0; i < ctx->args.npos; i++) {
@@ -260,11 +272,28 @@ static void tui_show_result(struct view *v, struct cmd_ctx *ctx, void *ud)
 			sbuf_addf(&sb, " %s", q);
 			free(q);
 		}
+		for (const struct cmd_opt *o = ctx->entry->opts; o && o->name; o++) {
+			char *const *vals;
+			int n = cmd_arg_all(ctx, o->name, &vals);
+			for (int i = 0; i < n; i++) {
+				sbuf_addf(&sb, " --%s", o->name);
+				if (o->kind != CMD_ARG_NONE) {
+					char *q = parse_quote(vals[i]);
+					sbuf_addf(&sb, " %s", q);
+					free(q);
+				}
+			}
+		}
 		line = sbuf_release(&sb);
+		if (ctx->status == CMD_OK)
+			view_log_add("command", "%s: ok", line);
+		else
+			view_log_add("error", "%s: %s", line, ctx->error ? ctx->error : "failed");
 	}
 	struct view_text_arg a = {
 		.entry = ctx->entry,
 		.command = ctx->entry ? ctx->entry->name : "kcon",
+		.line = line,
 		.result = ctx->result,
 		.status = ctx->status,
 		.error = ctx->error,
@@ -287,10 +316,17 @@ void tui_run_line(struct tui *t, const char *line)
 		free(cause);
 		return;
 	}
-	if (pl.n) /* before submitting: errors are answered at once, and clear it */
-		tui_message(t, "running %s", line);
-	for (size_t i = 0; i < pl.n; i++)
-		tui_submit(t, NULL, pl.cmds[i].argc, pl.cmds[i].argv, tui_show_result, t);
+	for (size_t i = 0; i < pl.n; i++) { /* before submitting: errors are answered at once, and clear it */
+		int consumed;
+		const struct cmd_entry *e = cmd_find(pl.cmds[i].argc, pl.cmds[i].argv, &consumed, &cause);
+		x_free(&cause);
+		if (e && !(e->flags & CMD_UI)) {
+			tui_message(t, "running %s", line);
+			break;
+		}
+	}
+	for (size_t i = 0; i < pl.n && !t->quitting; i++)
+		tui_exec(t, pl.cmds[i].argc, pl.cmds[i].argv);
 	parse_list_clear(&pl);
 }
 
@@ -299,6 +335,14 @@ static void tui_cluster_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 	struct tui *t = ud;
 	(void)v;
 	t->cluster_busy = false;
+	if (ctx->status != t->cluster_status) {
+		if (ctx->status == CMD_OK)
+			view_log_add("connection", "connected to %s (cluster %s)", t->where,
+				     json_string_value(json_object_get(ctx->result, "cluster_id")));
+		else
+			view_log_add(ctx->status == CMD_UNREACHABLE ? "connection" : "error", "%s: %s", t->where,
+				     ctx->error ? ctx->error : "failed");
+	}
 	t->cluster_status = ctx->status;
 	if (ctx->status == CMD_OK) {
 		free(t->cluster_id);
@@ -340,7 +384,7 @@ static void tui_on_refresh(struct loop *l, void *ud)
 {
 	struct tui *t = ud;
 	tui_refresh(t);
-	loop_timer_add(l, TUI_REFRESH_MS, tui_on_refresh, t);
+	loop_timer_add(l, t->refresh_ms, tui_on_refresh, t);
 }
 
 static void tui_on_tick(struct loop *l, void *ud)
@@ -368,6 +412,10 @@ static void tui_draw_title(struct tui *t)
 	struct sbuf sb = SBUF_INIT;
 	sbuf_add(&sb, " kcon");
 	sbuf_add(&sb, sep);
+	if (t->s->read_only) { /* first: it must not be cut off */
+		sbuf_add(&sb, "READ-ONLY");
+		sbuf_add(&sb, sep);
+	}
 	if (t->cluster_id) {
 		escape_append(&sb, t->cluster_id, strlen(t->cluster_id));
 		sbuf_add(&sb, sep);
@@ -441,6 +489,86 @@ static void tui_draw_status(struct tui *t, struct view *v, int y)
 	sbuf_free(&right);
 }
 
+/* The key that runs line in v (not hidden by a binding of v's own), into buf; NULL when none does. */
+static const char *tui_key_for(struct tui *t, struct view *v, const char *line, char *buf, size_t size)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < keys_count(t->keys); i++) {
+			const char *scope, *l;
+			int key;
+			keys_get(t->keys, i, &scope, &key, &l);
+			if (strcmp(scope, pass ? "" : v->ops->name) == 0 && strcmp(l, line) == 0 &&
+			    keys_lookup(t->keys, v->ops->name, key) == l)
+				return keys_name(key, buf, size);
+		}
+	return NULL;
+}
+
+/* A word for what a bound line does: `topic delete {name}` is delete, `prompt 'produce {name} '` produce. */
+static void tui_label(const char *line, struct sbuf *out)
+{
+	struct parse_list pl = { 0 }, inner = { 0 };
+	char *cause = NULL;
+	if (parse_commands(line, &pl, &cause) < 0 || pl.n == 0) {
+		free(cause);
+		return;
+	}
+	struct parse_cmd *c = &pl.cmds[0];
+	if (strcmp(c->argv[0], "prompt") == 0 && c->argc > 1 && parse_commands(c->argv[1], &inner, &cause) == 0 &&
+	    inner.n > 0)
+		c = &inner.cmds[0];
+	free(cause);
+	static const char *const skip[] = { "view", "prompt", "topic", "group" };
+	const char *label = c->argv[0];
+	for (int i = 0; i < c->argc; i++) {
+		const char *w = c->argv[i];
+		bool skipped = w[0] == '-' || strchr(w, '{');
+		for (size_t k = 0; k < sizeof(skip) / sizeof(skip[0]); k++)
+			skipped |= strcmp(w, skip[k]) == 0;
+		if (!skipped) {
+			label = w;
+			break;
+		}
+	}
+	sbuf_add(out, label);
+	parse_list_clear(&pl);
+	parse_list_clear(&inner);
+}
+
+/* The key line: what Enter does, the view's own bindings and keys, then the common ones. */
+static void tui_key_line(struct tui *t, struct view *v, struct sbuf *out)
+{
+	char key[32];
+	if (v->ops->enter_help && tui_key_for(t, v, "select", key, sizeof(key)))
+		sbuf_addf(out, "%s %s  ", key, v->ops->enter_help);
+	for (size_t i = 0; i < keys_count(t->keys); i++) {
+		const char *scope, *line;
+		int k;
+		keys_get(t->keys, i, &scope, &k, &line);
+		if (strcmp(scope, v->ops->name) == 0) {
+			sbuf_addf(out, "%s ", keys_name(k, key, sizeof(key)));
+			tui_label(line, out);
+			sbuf_add(out, "  ");
+		}
+	}
+	if (v->ops->keys_help)
+		sbuf_addf(out, "%s  ", v->ops->keys_help);
+	static const struct {
+		const char *line, *label;
+		bool table; /* only in views with rows to sort */
+	} common[] = {
+		{ "keys", "help", false },     { "quit", "quit", false }, { "prompt", "command", false },
+		{ "filter", "filter", false }, { "sort", "sort", true },  { "back", "back", false },
+	};
+	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
+		if ((common[i].table && (v->ops->flags & VIEW_TEXT)) ||
+		    (strcmp(common[i].line, "back") == 0 && t->depth < 2))
+			continue;
+		if (tui_key_for(t, v, common[i].line, key, sizeof(key)))
+			sbuf_addf(out, "%s %s  ", key, common[i].label);
+	}
+}
+
 static void tui_draw_bottom(struct tui *t, struct view *v, int y)
 {
 	move(y, 0);
@@ -472,15 +600,11 @@ static void tui_draw_bottom(struct tui *t, struct view *v, int y)
 		char *h = xasprintf("hint: %s", hint);
 		view_put(y, 0, t->w, h, t->utf8);
 		free(h);
-	} else if (v->ops->flags & VIEW_TEXT) {
-		view_put(y, 0, t->w, "Esc back  j/k scroll  / filter  : command  ? help  q quit", t->utf8);
 	} else {
-		char *keys = xasprintf("%s%s%s%s%s/ filter  s sort  : command  ? help  q quit",
-				       v->ops->enter_help ? "Enter " : "", v->ops->enter_help ? v->ops->enter_help : "",
-				       v->ops->enter_help ? "  " : "", v->ops->keys_help ? v->ops->keys_help : "",
-				       v->ops->keys_help ? "  " : "");
-		view_put(y, 0, t->w, keys, t->utf8);
-		free(keys);
+		struct sbuf keys = SBUF_INIT;
+		tui_key_line(t, v, &keys);
+		view_put(y, 0, t->w, sbuf_str(&keys), t->utf8);
+		sbuf_free(&keys);
 	}
 	attrset(A_NORMAL);
 	free(hint);
@@ -510,6 +634,17 @@ static void tui_draw(struct tui *t)
 
 /* --- keys ---------------------------------------------------------------------------------------- */
 
+/* Opens the live tail of topic from (as `tail --from`; NULL: the last 20 of each partition). */
+static void tui_open_tail(struct tui *t, const char *topic, const char *from)
+{
+	struct view_tail_arg a = { topic, from };
+	char *esc = escape_str(topic);
+	char *title = xasprintf("tail %s", esc);
+	tui_push(t, view_new(&view_tail_ops, t, title, &a));
+	free(title);
+	free(esc);
+}
+
 static bool tui_is_enter(int ch)
 {
 	return ch == '\n' || ch == '\r' || ch == KEY_ENTER;
@@ -525,12 +660,7 @@ static bool tui_prompt_view(struct tui *t, int argc, char *const *argv)
 		return tui_open_view(t, argv[0], NULL);
 	if (strcmp(argv[0], "tail") == 0 && argc <= 3 && argv[1][0] != '-' &&
 	    (argc == 2 || strncmp(argv[2], "--", 2) != 0)) {
-		struct view_tail_arg a = { argv[1], argc == 3 ? argv[2] : NULL };
-		char *esc = escape_str(a.topic);
-		char *title = xasprintf("tail %s", esc);
-		tui_push(t, view_new(&view_tail_ops, t, title, &a));
-		free(title);
-		free(esc);
+		tui_open_tail(t, argv[1], argc == 3 ? argv[2] : NULL);
 		return true;
 	}
 	bool group = strcmp(argv[0], "group") == 0, topic = strcmp(argv[0], "topic") == 0;
@@ -585,76 +715,466 @@ static void tui_filter_key(struct tui *t, struct view *v, int ch)
 	view_refilter(v);
 }
 
-enum tui_action {
-	TA_MOVE,
-	TA_QUIT,
-	TA_BACK,
-	TA_FILTER,
-	TA_PROMPT,
-	TA_REFRESH,
-	TA_REDRAW,
-	TA_SORT,
-	TA_SORT_REV,
-	TA_HELP
+/* The views a binding can be scoped to (`bind -v NAME`), by their ops' names. */
+static const struct view_ops *const tui_scopes[] = {
+	&view_topics_ops,  &view_partitions_ops, &view_groups_ops, &view_lag_ops,  &view_group_ops,
+	&view_brokers_ops, &view_cluster_ops,    &view_tail_ops,   &view_text_ops, &view_log_ops,
 };
 
-/* The keys the TUI itself takes; `?` lists them (the movement keys are the view core's). */
-static const struct tui_binding {
-	int keys[4]; /* 0-terminated */
-	const char *label, *help;
-	enum tui_action act;
-} tui_bindings[] = {
-	{ { 0 }, "j k Down Up", "move the selection", TA_MOVE },
-	{ { 0 }, "PgDn PgUp Space ^F ^B", "a page down or up", TA_MOVE },
-	{ { 0 }, "g G Home End", "the first or the last row", TA_MOVE },
-	{ { '/' }, "/", "filter the rows by their first column (Enter keeps it, Esc clears it)", TA_FILTER },
-	{ { 's' }, "s", "sort by the next column (numbers as numbers; after the last: unsorted)", TA_SORT },
-	{ { 'S' }, "S", "reverse the sort", TA_SORT_REV },
-	{ { 'r' }, "r", "refresh now (views refresh every 5 s)", TA_REFRESH },
-	{ { ':' },
-	  ":",
-	  "command prompt: any kcon command, or a view: :topics :groups :lag :brokers :cluster",
-	  TA_PROMPT },
-	{ { '?' }, "?", "this help", TA_HELP },
-	{ { 27 }, "Esc", "clear the filter, or go back to the previous view", TA_BACK },
-	{ { 'q' }, "q ^C", "quit", TA_QUIT },
-	{ { 12 }, "^L", "redraw the screen", TA_REDRAW },
+/*
+ * The default key bindings: lines of the command language, run at start before the user's
+ * kconrc, so `?` (keys) lists them and any of them can be rebound or unbound.
+ */
+static const char *const tui_default_bindings[] = {
+	"bind j down",
+	"bind Down down",
+	"bind k up",
+	"bind Up up",
+	"bind PgDn page-down",
+	"bind Space page-down",
+	"bind C-f page-down",
+	"bind PgUp page-up",
+	"bind C-b page-up",
+	"bind g top",
+	"bind Home top",
+	"bind G bottom",
+	"bind End bottom",
+	"bind Enter select",
+	"bind / filter",
+	"bind s sort",
+	"bind S sort-reverse",
+	"bind r refresh",
+	"bind : prompt",
+	"bind ? keys",
+	"bind Esc back",
+	"bind q quit",
+	"bind C-l redraw",
+	"bind L view log",
+	"bind -v topics t view tail {name}",
+	"bind -v topics d topic delete {name}",
+	"bind -v topics P prompt 'produce {name} '",
+	"bind -v partitions t view tail {arg}",
+	"bind -v partitions P prompt 'produce {arg} '",
+	"bind -v groups d group delete {group}",
+	"bind -v groups R prompt 'group reset {group} --all-topics --to-latest'",
+	"bind -v lag d group delete {group}",
+	"bind -v lag R prompt 'group reset {group} --all-topics --to-latest'",
+	"bind -v group d group delete {arg}",
+	"bind -v group R prompt 'group reset {arg} --topic {topic}:{partition} --to-latest'",
+	"bind -v group t view tail {topic}",
+	"bind -v output a apply",
 };
 
-/* `?`: the key bindings, the views and what Enter does here, in a text pane. */
+/* A curses key as a keys.h code (-1: not one a binding can name). */
+static int tui_keycode(int ch)
+{
+	static const struct {
+		int curses, key;
+	} map[] = {
+		{ '\n', KEYS_ENTER },
+		{ KEY_ENTER, KEYS_ENTER },
+		{ KEY_UP, KEYS_UP },
+		{ KEY_DOWN, KEYS_DOWN },
+		{ KEY_LEFT, KEYS_LEFT },
+		{ KEY_RIGHT, KEYS_RIGHT },
+		{ KEY_PPAGE, KEYS_PGUP },
+		{ KEY_NPAGE, KEYS_PGDN },
+		{ KEY_HOME, KEYS_HOME },
+		{ KEY_END, KEYS_END },
+		{ KEY_IC, KEYS_INSERT },
+		{ KEY_DC, KEYS_DELETE },
+		{ KEY_BACKSPACE, KEYS_BACKSPACE },
+		{ 127, KEYS_BACKSPACE },
+		{ KEY_BTAB, KEYS_BTAB },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].curses == ch)
+			return map[i].key;
+	if (ch >= KEY_F(1) && ch <= KEY_F(12))
+		return KEYS_F1 + (ch - KEY_F(1));
+	return ch >= 0 && ch < 256 ? ch : -1;
+}
+
+/* The curses key of a keys.h code, for the views' own handlers (send-key). */
+static int tui_curses_key(int key)
+{
+	static const int special[] = {
+		KEY_UP,   KEY_DOWN, KEY_LEFT, KEY_RIGHT, KEY_PPAGE,     KEY_NPAGE,
+		KEY_HOME, KEY_END,  KEY_IC,   KEY_DC,    KEY_BACKSPACE, KEY_BTAB,
+	};
+	if (key == KEYS_ENTER)
+		return KEY_ENTER;
+	if (key >= KEYS_F1 && key <= KEYS_F12)
+		return KEY_F(1) + (key - KEYS_F1);
+	if (key >= KEYS_SPECIAL && key < KEYS_SPECIAL + (int)(sizeof(special) / sizeof(special[0])))
+		return special[key - KEYS_SPECIAL];
+	return key;
+}
+
+/* Gives a key to the view's own handler and does what it asks. */
+static void tui_view_key(struct tui *t, struct view *v, int ch)
+{
+	unsigned what = v->ops->key ? v->ops->key(v, ch, view_selected(v)) : 0;
+	if (what & VIEW_RELOAD && v->ops->reload)
+		v->ops->reload(v);
+	if (what & VIEW_CLOSE)
+		tui_pop(t);
+	if (what & VIEW_QUIT) {
+		t->quitting = true;
+		loop_stop(t->loop);
+	}
+}
+
+/*
+ * A word of a bound line with each {NAME} replaced by the selected row's field (quoted when the
+ * word is a command line itself, as prompt's text). NULL with *cause when a field has no value.
+ */
+static char *tui_expand(struct view *v, const char *word, bool quote, char **cause)
+{
+	struct sbuf sb = SBUF_INIT;
+	const char *p = word;
+	while (*p) {
+		const char *open = strchr(p, '{'), *close = open ? strchr(open, '}') : NULL;
+		size_t nlen = close ? (size_t)(close - open - 1) : 0;
+		if (open == NULL || close == NULL || nlen == 0 || nlen > 32 ||
+		    strspn(open + 1, "abcdefghijklmnopqrstuvwxyz_") != nlen) {
+			size_t n = open ? (size_t)(open - p) + 1 : strlen(p);
+			sbuf_addn(&sb, p, n);
+			p += n;
+			continue;
+		}
+		sbuf_addn(&sb, p, (size_t)(open - p));
+		char *name = xstrndup(open + 1, nlen);
+		char *val = v->ops->value ? v->ops->value(v, view_selected(v), name) : NULL;
+		if (val == NULL) {
+			*cause = xasprintf("{%s} has no value here: select a row of a view that has it", name);
+			free(name);
+			sbuf_free(&sb);
+			return NULL;
+		}
+		if (quote) {
+			char *q = parse_quote(val);
+			sbuf_add(&sb, q);
+			free(q);
+		} else {
+			sbuf_add(&sb, val);
+		}
+		free(val);
+		free(name);
+		p = close + 1;
+	}
+	return sbuf_release(&sb);
+}
+
+/* Runs one command: the TUI's own actions at once on this thread, the others on the worker. */
+static void tui_exec(struct tui *t, int argc, char *const *argv)
+{
+	struct cmd_ctx ctx;
+	if (cmd_prepare(&ctx, t->s, argc, argv) == CMD_OK && (ctx.entry->flags & CMD_UI)) {
+		cmd_exec(&ctx);
+		if (ctx.status != CMD_OK) {
+			tui_message(t, "%s", ctx.error ? ctx.error : "failed");
+			view_log_add("error", "%s: %s", ctx.entry->name, ctx.error ? ctx.error : "failed");
+		}
+		cmd_ctx_clear(&ctx);
+		if (uicmd_quit_requested()) {
+			t->quitting = true;
+			loop_stop(t->loop);
+		}
+		return;
+	}
+	cmd_ctx_clear(&ctx);
+	tui_submit(t, NULL, argc, argv, false, tui_show_result, t);
+}
+
+/* Runs a key's line: each command with the {NAME}s of its words filled in from the selected row. */
+static void tui_run_binding(struct tui *t, struct view *v, const char *line)
+{
+	struct parse_list pl = { 0 };
+	char *cause = NULL;
+	if (parse_commands(line, &pl, &cause) < 0) {
+		tui_message(t, "%s", cause);
+		free(cause);
+		return;
+	}
+	for (size_t i = 0; i < pl.n && !t->quitting; i++) {
+		struct parse_cmd *c = &pl.cmds[i];
+		bool quote = strcmp(c->argv[0], "prompt") == 0;
+		char **argv = xcalloc((size_t)c->argc + 1, sizeof(char *));
+		int n = 0;
+		for (; n < c->argc; n++)
+			if ((argv[n] = tui_expand(v, c->argv[n], quote && n > 0, &cause)) == NULL)
+				break;
+		if (n == c->argc)
+			tui_exec(t, c->argc, argv);
+		for (int k = 0; k < n; k++)
+			free(argv[k]);
+		free(argv);
+		if (cause) {
+			tui_message(t, "%s", cause);
+			free(cause);
+			break;
+		}
+		if (tui_top(t) != v) /* the view changed: the rest would act on another one */
+			break;
+	}
+	parse_list_clear(&pl);
+}
+
+static bool tui_key_line_has_scoped(struct tui *t, struct view *v)
+{
+	for (size_t i = 0; i < keys_count(t->keys); i++) {
+		const char *scope, *line;
+		int key;
+		keys_get(t->keys, i, &scope, &key, &line);
+		if (strcmp(scope, v->ops->name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* `keys` (`?`): the bindings of every view and of this one, what the views are, in a text pane. */
 static void tui_help(struct tui *t, struct view *v)
 {
 	struct sbuf sb = SBUF_INIT;
-	sbuf_add(&sb, "KEYS\n");
-	for (size_t i = 0; i < sizeof(tui_bindings) / sizeof(tui_bindings[0]); i++)
-		sbuf_addf(&sb, "  %-22s %s\n", tui_bindings[i].label, tui_bindings[i].help);
-	if (v->ops->enter_help)
-		sbuf_addf(&sb, "  %-22s %s (in the %s view)\n", "Enter", v->ops->enter_help, v->ops->name);
-	if (v->ops->keys_help)
-		sbuf_addf(&sb, "  %-22s %s (in the %s view)\n", "", v->ops->keys_help, v->ops->name);
+	for (int pass = 0; pass < 2; pass++) {
+		const char *want = pass == 0 ? "" : v->ops->name;
+		if (pass == 0)
+			sbuf_add(&sb, "KEYS IN EVERY VIEW\n");
+		else
+			sbuf_addf(&sb, "\nKEYS IN THE %s VIEW\n", v->ops->name);
+		for (size_t i = 0; i < keys_count(t->keys); i++) {
+			const char *scope, *line, *s2, *l2;
+			int key, k2;
+			keys_get(t->keys, i, &scope, &key, &line);
+			bool seen = false; /* keys with the same line share one entry */
+			for (size_t j = 0; j < i && !seen; j++) {
+				keys_get(t->keys, j, &s2, &k2, &l2);
+				seen = strcmp(s2, scope) == 0 && strcmp(l2, line) == 0;
+			}
+			if (strcmp(scope, want) != 0 || seen)
+				continue;
+			char name[32];
+			struct sbuf names = SBUF_INIT;
+			for (size_t j = i; j < keys_count(t->keys); j++) {
+				keys_get(t->keys, j, &s2, &k2, &l2);
+				if (strcmp(s2, scope) == 0 && strcmp(l2, line) == 0)
+					sbuf_addf(&names, "%s%s", j > i ? " " : "", keys_name(k2, name, sizeof(name)));
+			}
+			const struct cmd_entry *e = NULL;
+			struct parse_list pl = { 0 };
+			char *cause = NULL;
+			if (parse_commands(line, &pl, &cause) == 0 && pl.n > 0) {
+				int consumed;
+				e = cmd_find(pl.cmds[0].argc, pl.cmds[0].argv, &consumed, &cause);
+			}
+			free(cause);
+			parse_list_clear(&pl);
+			sbuf_addf(&sb, "  %-14s %-36s %s\n", sbuf_str(&names), line, e ? e->help : "");
+			sbuf_free(&names);
+		}
+		if (pass == 1 && !v->ops->enter_help && !v->ops->keys_help && !tui_key_line_has_scoped(t, v))
+			sbuf_add(&sb, "  (none)\n");
+		if (pass == 1 && v->ops->enter_help)
+			sbuf_addf(&sb, "  %-14s %-36s %s\n", "Enter", "select", v->ops->enter_help);
+		if (pass == 1 && v->ops->keys_help)
+			sbuf_addf(&sb, "  %-14s %-36s %s\n", "", "(the view's own keys)", v->ops->keys_help);
+	}
+	sbuf_add(&sb, "\nBind keys with `bind [-v VIEW] KEY COMMAND...` at the : prompt or in "
+		      "$XDG_CONFIG_HOME/kcon/kconrc; {NAME} is a field of the selected row.\n");
 	sbuf_add(&sb, "\nVIEWS (type :NAME)\n");
 	for (const struct tui_view *tv = tui_views; tv->name; tv++)
 		if (tv->help)
-			sbuf_addf(&sb, "  %-22s %s\n", tv->name, tv->help);
-	sbuf_addf(&sb, "  %-22s %s\n", "tail TOPIC [FROM]",
+			sbuf_addf(&sb, "  :%-21s %s\n", tv->name, tv->help);
+	sbuf_addf(&sb, "  %-22s %s\n", ":log", "the event log: connection changes, failures, commands run");
+	sbuf_addf(&sb, "  %-22s %s\n", ":tail TOPIC [FROM]",
 		  "live messages (FROM as tail --from; default the last 20 of each partition)");
+	sbuf_addf(&sb, "  %-22s %s\n", ":group G  :topic T", "a group's lag, a topic's partitions");
 	sbuf_add(&sb, "  Enter on a group opens its per-partition lag; on a topic, its partitions.\n");
 	struct view_text_arg a = {
-		.command = "help",
+		.command = "keys",
 		.result = json_pack("{s:s}", "markdown", sbuf_str(&sb)),
 		.status = CMD_OK,
 	};
-	tui_push(t, view_new(&view_text_ops, t, "help", &a));
+	tui_push(t, view_new(&view_text_ops, t, "keys", &a));
 	sbuf_free(&sb);
 }
 
-static enum tui_action tui_action_of(int ch)
+/* `bind [-v VIEW] KEY COMMAND...` */
+static int tui_bind(struct tui *t, struct cmd_ctx *ctx, bool unbind)
 {
-	for (size_t i = 0; i < sizeof(tui_bindings) / sizeof(tui_bindings[0]); i++)
-		for (int k = 0; k < 4 && tui_bindings[i].keys[k]; k++)
-			if (tui_bindings[i].keys[k] == ch)
-				return tui_bindings[i].act;
-	return TA_MOVE; /* not the TUI's: the view core's or the view's */
+	const char *scope = cmd_arg(ctx, "view");
+	char *cause = NULL;
+	if (scope) {
+		size_t i = 0, n = sizeof(tui_scopes) / sizeof(tui_scopes[0]);
+		while (i < n && strcmp(tui_scopes[i]->name, scope) != 0)
+			i++;
+		if (i == n)
+			return cmd_fail(ctx, CMD_USAGE,
+					"the views are topics, partitions, groups, lag, group, brokers, cluster, tail, "
+					"output (a command's result) and log",
+					"no view is called `%s`", scope);
+	}
+	int key = keys_parse(ctx->args.pos[0], &cause);
+	if (key < 0) {
+		cmd_fail(ctx, CMD_USAGE, "see `help bind`", "%s", cause);
+		free(cause);
+		return CMD_USAGE;
+	}
+	if (unbind) {
+		if (!keys_unbind(t->keys, scope, key))
+			return cmd_fail(ctx, CMD_FAILED, "`keys` (?) lists the bindings", "`%s` is not bound%s%s",
+					ctx->args.pos[0], scope ? " in the view " : "", scope ? scope : "");
+		return cmd_ok(ctx, json_object());
+	}
+	/* The line as it will be read back: its words quoted. It must name a command. */
+	char *line = parse_join(ctx->args.npos - 1, ctx->args.pos + 1);
+	int consumed;
+	if (cmd_find(ctx->args.npos - 1, ctx->args.pos + 1, &consumed, &cause) == NULL) {
+		cmd_fail(ctx, CMD_USAGE, "bind a key to a kcon command, e.g. `bind -v topics D topic delete {name}`",
+			 "%s", cause);
+		free(cause);
+		free(line);
+		return CMD_USAGE;
+	}
+	keys_bind(t->keys, scope, key, line);
+	free(line);
+	return cmd_ok(ctx, json_object());
+}
+
+/* `apply`: the previewed command of a result pane again, with --execute, once its target is typed. */
+static int tui_apply(struct tui *t, struct view *v, struct cmd_ctx *ctx)
+{
+	char *line = v->ops->value ? v->ops->value(v, -1, "command") : NULL;
+	struct parse_list pl = { 0 };
+	char *cause = NULL;
+	const struct cmd_entry *e = NULL;
+	if (line && parse_commands(line, &pl, &cause) == 0 && pl.n == 1) {
+		int consumed;
+		e = cmd_find(pl.cmds[0].argc, pl.cmds[0].argv, &consumed, &cause);
+	}
+	free(cause);
+	bool can = false;
+	for (const struct cmd_opt *o = e ? e->opts : NULL; o && o->name; o++)
+		can |= strcmp(o->name, "execute") == 0;
+	int rc;
+	if (!can || strstr(line, "--execute")) {
+		rc = cmd_fail(ctx, CMD_FAILED, "apply works on the result of a preview, such as `group reset`",
+			      "there is no preview to apply here");
+	} else {
+		struct parse_cmd *c = &pl.cmds[0];
+		char **argv = xcalloc((size_t)c->argc + 2, sizeof(char *));
+		memcpy(argv, c->argv, (size_t)c->argc * sizeof(char *));
+		argv[c->argc] = "--execute";
+		tui_submit(t, NULL, c->argc + 1, argv, true, tui_show_result, t);
+		free(argv);
+		rc = cmd_ok(ctx, json_object());
+	}
+	parse_list_clear(&pl);
+	free(line);
+	return rc;
+}
+
+/* `view NAME [ARG]` */
+static int tui_view_cmd(struct tui *t, struct cmd_ctx *ctx)
+{
+	const char *name = ctx->args.pos[0], *arg = ctx->args.npos > 1 ? ctx->args.pos[1] : NULL;
+	if (strcmp(name, "tail") == 0 && arg) {
+		tui_open_tail(t, arg, NULL);
+	} else if (strcmp(name, "log") == 0 && arg == NULL) {
+		if (tui_top(t)->ops != &view_log_ops)
+			tui_push(t, view_new(&view_log_ops, t, "log", NULL));
+	} else if (!tui_open_view(t, name, arg)) {
+		return cmd_fail(
+			ctx, CMD_USAGE,
+			"views: topics, groups, lag, brokers, cluster, log; group GROUP, partitions TOPIC, tail "
+			"TOPIC",
+			"no view `%s`%s", name, arg ? " with an argument" : "");
+	}
+	return cmd_ok(ctx, json_object());
+}
+
+/* Carries out the TUI's actions (uicmd.h), on the loop thread. */
+static int tui_act(void *ud, enum uicmd_action a, struct cmd_ctx *ctx)
+{
+	struct tui *t = ud;
+	struct view *v = tui_top(t);
+	if (v == NULL && a != UICMD_BIND && a != UICMD_UNBIND && a != UICMD_THEME)
+		return cmd_fail(ctx, CMD_FAILED, NULL, "no view yet");
+	int body = v ? t->h - 3 - !(v->ops->flags & VIEW_TEXT) : 1;
+	static const enum view_move moves[] = {
+		[UICMD_DOWN] = VIEW_MOVE_DOWN,
+		[UICMD_UP] = VIEW_MOVE_UP,
+		[UICMD_PAGE_DOWN] = VIEW_MOVE_PAGE_DOWN,
+		[UICMD_PAGE_UP] = VIEW_MOVE_PAGE_UP,
+		[UICMD_TOP] = VIEW_MOVE_TOP,
+		[UICMD_BOTTOM] = VIEW_MOVE_BOTTOM,
+	};
+	switch (a) {
+	case UICMD_DOWN:
+	case UICMD_UP:
+	case UICMD_PAGE_DOWN:
+	case UICMD_PAGE_UP:
+	case UICMD_TOP:
+	case UICMD_BOTTOM:
+		view_move(v, moves[a], body);
+		break;
+	case UICMD_SELECT:
+		tui_view_key(t, v, KEY_ENTER);
+		break;
+	case UICMD_BACK:
+		if (v->filter[0]) {
+			v->filter[0] = '\0';
+			view_refilter(v);
+		} else {
+			tui_pop(t);
+		}
+		break;
+	case UICMD_FILTER:
+		t->filtering = true;
+		break;
+	case UICMD_PROMPT:
+		prompt_open(":", tui_prompt_done, t);
+		if (ctx->args.npos)
+			prompt_insert(ctx->args.pos[0]);
+		break;
+	case UICMD_REFRESH:
+		tui_refresh(t);
+		break;
+	case UICMD_REDRAW:
+		clearok(curscr, TRUE);
+		break;
+	case UICMD_SORT:
+	case UICMD_SORT_REVERSE:
+		view_sort_key(v, a == UICMD_SORT_REVERSE);
+		break;
+	case UICMD_KEYS:
+		tui_help(t, v);
+		break;
+	case UICMD_VIEW:
+		return tui_view_cmd(t, ctx);
+	case UICMD_SEND_KEY: {
+		char *cause = NULL;
+		int key = keys_parse(ctx->args.pos[0], &cause);
+		if (key < 0) {
+			cmd_fail(ctx, CMD_USAGE, "see `help bind` for key names", "%s", cause);
+			free(cause);
+			return CMD_USAGE;
+		}
+		tui_view_key(t, v, tui_curses_key(key));
+		break;
+	}
+	case UICMD_APPLY:
+		return tui_apply(t, v, ctx);
+	case UICMD_BIND:
+	case UICMD_UNBIND:
+		return tui_bind(t, ctx, a == UICMD_UNBIND);
+	case UICMD_THEME:
+		return tui_theme_cmd(t, ctx);
+	case UICMD_NACTIONS:
+		break;
+	}
+	return cmd_ok(ctx, json_object());
 }
 
 static void tui_key(struct tui *t, int ch)
@@ -674,50 +1194,14 @@ static void tui_key(struct tui *t, int ch)
 		tui_filter_key(t, v, ch);
 		return;
 	}
-	int body = t->h - 3 - !(v->ops->flags & VIEW_TEXT);
-	unsigned what = 0;
-	switch (tui_action_of(ch)) {
-	case TA_QUIT:
-		what = VIEW_QUIT;
-		break;
-	case TA_BACK:
-		if (v->filter[0]) {
-			v->filter[0] = '\0';
-			view_refilter(v);
-		} else {
-			what = VIEW_CLOSE;
-		}
-		break;
-	case TA_FILTER:
-		t->filtering = true;
-		break;
-	case TA_PROMPT:
-		prompt_open(":", tui_prompt_done, t);
-		break;
-	case TA_REFRESH:
-		tui_refresh(t);
-		break;
-	case TA_REDRAW:
-		clearok(curscr, TRUE);
-		break;
-	case TA_SORT:
-	case TA_SORT_REV:
-		view_sort_key(v, ch == 'S');
-		break;
-	case TA_HELP:
-		tui_help(t, v);
-		break;
-	case TA_MOVE:
-		if (!view_move_key(v, ch, body) && v->ops->key)
-			what = v->ops->key(v, ch, view_selected(v));
-	}
-	if (what & VIEW_RELOAD && v->ops->reload)
-		v->ops->reload(v);
-	if (what & VIEW_CLOSE)
-		tui_pop(t);
-	if (what & VIEW_QUIT) {
-		t->quitting = true;
-		loop_stop(t->loop);
+	int key = tui_keycode(ch);
+	const char *line = key >= 0 ? keys_lookup(t->keys, v->ops->name, key) : NULL;
+	if (line) {
+		char *copy = xstrdup(line); /* the line may rebind its own key */
+		tui_run_binding(t, v, copy);
+		free(copy);
+	} else {
+		tui_view_key(t, v, ch);
 	}
 }
 
@@ -833,61 +1317,182 @@ static int tui_check_term(void)
 #endif
 
 /*
- * Loads the theme called name (NULL: "default", and no theme at all when it is not installed).
- * Returns -1 when a named theme cannot be found or read; bad lines go to *msg.
+ * Loads the theme called name into th. Returns -1 with *cause when it cannot be found or read;
+ * otherwise the number of bad lines, the first of them in *bad_msg.
  */
-static int tui_theme(const char *name, struct theme *th, bool *have, char **msg)
+static int tui_theme_load(const char *name, struct theme *th, char **cause, char **bad_msg)
 {
-	char *cause = NULL, *errors = NULL;
+	char *errors = NULL;
 	theme_init(th);
-	*have = false;
-	char *path = theme_find(name ? name : "default", KCON_SOURCE_THEMES, &cause);
-	if (path == NULL) {
-		if (name)
-			fprintf(stderr,
-				"kcon: error: %s\n  hint: kcon comes with the themes default, light, high-contrast "
-				"and mono; a name with a / is a file; see docs/tui.md\n",
-				cause);
-		free(cause);
-		return name ? -1 : 0;
-	}
+	char *path = theme_find(name, KCON_SOURCE_THEMES, cause);
+	if (path == NULL)
+		return -1;
 	int bad = theme_load(th, path, &errors);
 	free(path);
 	if (bad < 0) {
-		fprintf(stderr, "kcon: error: cannot read the theme: %s\n", errors);
+		*cause = xasprintf("cannot read the theme: %s", errors);
 		free(errors);
 		return -1;
 	}
-	*have = true;
 	if (bad > 0) {
-		size_t first = strcspn(errors, "\n");
-		errors[first] = '\0';
-		*msg = bad > 1 ? xasprintf("theme: %s (and %d more bad lines)", errors, bad - 1)
-			       : xasprintf("theme: %s", errors);
+		errors[strcspn(errors, "\n")] = '\0';
+		*bad_msg = bad > 1 ? xasprintf("theme: %s (and %d more bad lines)", errors, bad - 1)
+				   : xasprintf("theme: %s", errors);
 	}
 	free(errors);
-	return 0;
+	return bad;
 }
 
-int tui_run(struct session *s, const char *theme)
+/* The names of the themes kcon comes with and of the user's own. */
+static json_t *tui_theme_names(void)
+{
+	json_t *a = json_pack("[s,s,s,s]", "default", "light", "high-contrast", "mono");
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char *dir = xdg && *xdg     ? xasprintf("%s/kcon/themes", xdg)
+		    : home && *home ? xasprintf("%s/.config/kcon/themes", home)
+				    : NULL;
+	DIR *d = dir ? opendir(dir) : NULL;
+	for (struct dirent *de; d && (de = readdir(d)) != NULL;)
+		if (de->d_name[0] != '.')
+			json_array_append_new(a, json_string(de->d_name));
+	if (d)
+		closedir(d);
+	free(dir);
+	return a;
+}
+
+/* `theme [NAME]`: switches the colours now, or says which theme is in use and which there are. */
+static int tui_theme_cmd(struct tui *t, struct cmd_ctx *ctx)
+{
+	if (ctx->args.npos == 0) {
+		json_t *r = json_pack("{s:s?, s:o}", "theme", t->theme_name, "themes", tui_theme_names());
+		char *names = NULL;
+		size_t i;
+		json_t *n;
+		struct sbuf sb = SBUF_INIT;
+		json_array_foreach(json_object_get(r, "themes"), i, n)
+		{
+			sbuf_addf(&sb, "%s%s", i ? " " : "", json_string_value(n));
+		}
+		names = sbuf_release(&sb);
+		free(t->message);
+		char *raw = xasprintf("theme %s; themes: %s", t->theme_name ? t->theme_name : "(none)", names);
+		t->message = escape_str(raw);
+		free(raw);
+		free(names);
+		return cmd_ok(ctx, r);
+	}
+	struct theme th;
+	char *cause = NULL, *bad_msg = NULL;
+	int bad = tui_theme_load(ctx->args.pos[0], &th, &cause, &bad_msg);
+	if (bad < 0) {
+		cmd_fail(ctx, CMD_FAILED,
+			 "kcon comes with the themes default, light, high-contrast and mono; `theme` lists them; a "
+			 "name with a / is a file",
+			 "%s", cause);
+		free(cause);
+		return CMD_FAILED;
+	}
+	look_start(&th);
+	bkgdset(' ' | look_attr(THEME_NORMAL));
+	clearok(curscr, TRUE);
+	free(t->theme_name);
+	t->theme_name = xstrdup(ctx->args.pos[0]);
+	free(t->message);
+	t->message = NULL;
+	if (bad_msg) {
+		t->message = escape_str(bad_msg);
+		view_log_add("error", "%s", bad_msg);
+		free(bad_msg);
+	}
+	return cmd_ok(ctx, json_pack("{s:s, s:i}", "theme", ctx->args.pos[0], "bad_lines", bad));
+}
+
+/*
+ * Runs the user's kconrc ($XDG_CONFIG_HOME/kcon/kconrc): lines of the command language, of the
+ * TUI's commands only (bind, unbind, theme, ...). A bad line is reported as file:line and skipped.
+ */
+static void tui_rc(struct tui *t)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char *path = xdg && *xdg     ? xasprintf("%s/kcon/kconrc", xdg)
+		     : home && *home ? xasprintf("%s/.config/kcon/kconrc", home)
+				     : NULL;
+	FILE *f = path ? fopen(path, "r") : NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, bad = 0;
+	char *first = NULL;
+	while (f && getline(&line, &cap, f) >= 0) {
+		lineno++;
+		struct parse_list pl = { 0 };
+		char *cause = NULL;
+		if (parse_commands(line, &pl, &cause) == 0) {
+			for (size_t i = 0; i < pl.n && cause == NULL; i++) {
+				struct cmd_ctx ctx;
+				if (cmd_prepare(&ctx, t->s, pl.cmds[i].argc, pl.cmds[i].argv) == CMD_OK &&
+				    !(ctx.entry->flags & CMD_UI))
+					cause = xasprintf(
+						"`%s` does not belong in kconrc: only the TUI's commands (bind, "
+						"unbind, theme, ...) do",
+						ctx.entry->name);
+				else if (ctx.error == NULL)
+					cmd_exec(&ctx);
+				if (cause == NULL && ctx.status != CMD_OK)
+					cause = xstrdup(ctx.error ? ctx.error : "failed");
+				cmd_ctx_clear(&ctx);
+			}
+		}
+		if (cause) {
+			view_log_add("error", "%s:%d: %s", path, lineno, cause);
+			if (bad++ == 0)
+				first = xasprintf("%s:%d: %s", path, lineno, cause);
+			free(cause);
+		}
+		parse_list_clear(&pl);
+	}
+	if (first) {
+		char *msg = bad > 1 ? xasprintf("%s (and %d more bad lines; :log lists them)", first, bad - 1)
+				    : xstrdup(first);
+		free(t->message);
+		t->message = escape_str(msg);
+		free(msg);
+		free(first);
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	free(path);
+}
+
+int tui_run(struct session *s, const char *theme, int refresh_ms)
 {
 	setlocale(LC_ALL, "");
 	if (tui_check_term() < 0)
 		return CMD_USAGE;
 	struct theme th;
-	bool have_theme;
-	char *theme_msg = NULL;
-	if (tui_theme(theme, &th, &have_theme, &theme_msg) < 0)
+	char *theme_msg = NULL, *cause = NULL;
+	int bad = tui_theme_load(theme ? theme : "default", &th, &cause, &theme_msg);
+	if (bad < 0 && theme) {
+		fprintf(stderr,
+			"kcon: error: %s\n  hint: kcon comes with the themes default, light, high-contrast and mono; a "
+			"name with a / is a file; see docs/tui.md\n",
+			cause);
+		free(cause);
 		return CMD_USAGE;
+	}
+	x_free(&cause); /* without --theme and no default theme installed: no colours */
 	struct tui t = { .s = s, .cluster_status = -1, .sample_status = -1 };
+	t.refresh_ms = refresh_ms > 0 ? refresh_ms : 5000;
+	t.theme_name = bad >= 0 ? xstrdup(theme ? theme : "default") : NULL;
 	t.where = xstrdup(s->demo ? "demo" : s->conf.bootstrap ? s->conf.bootstrap : "no bootstrap");
 	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	char *cause = NULL;
 	t.loop = loop_new(&cause);
 	if (t.loop == NULL) {
 		fprintf(stderr, "kcon: %s\n", cause);
 		free(cause);
 		free(t.where);
+		free(t.theme_name);
 		free(theme_msg);
 		return CMD_FAILED;
 	}
@@ -907,6 +1512,7 @@ int tui_run(struct session *s, const char *theme)
 			getenv("TERM"));
 		loop_free(&t.loop);
 		free(t.where);
+		free(t.theme_name);
 		free(theme_msg);
 		return CMD_USAGE;
 	}
@@ -921,10 +1527,11 @@ int tui_run(struct session *s, const char *theme)
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	getmaxyx(stdscr, t.h, t.w);
-	look_start(have_theme ? &th : NULL);
+	look_start(bad >= 0 ? &th : NULL);
 	bkgdset(' ' | look_attr(THEME_NORMAL));
 	if (theme_msg) { /* the bad lines of the theme, until the first key */
 		t.message = escape_str(theme_msg);
+		view_log_add("error", "%s", theme_msg);
 		free(theme_msg);
 	}
 
@@ -935,13 +1542,20 @@ int tui_run(struct session *s, const char *theme)
 	view_tail_register();
 	prompt_setup();
 	complete_attach(tui_names, &t);
+	t.keys = keys_new();
+	const struct uicmd_face face = { tui_act, &t };
+	uicmd_set_face(&face);
+	for (size_t i = 0; i < sizeof(tui_default_bindings) / sizeof(tui_default_bindings[0]); i++)
+		tui_run_line(&t, tui_default_bindings[i]);
+	tui_rc(&t);
+	view_log_add("connection", "kcon started on %s", t.where);
 
 	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, 0 };
 	loop_signals(t.loop, sigs, tui_on_signal, &t); /* after curses, so ours replace its handlers */
 	loop_fd_add(t.loop, STDIN_FILENO, POLLIN, tui_on_input, &t);
 	tui_push(&t, view_new(&view_topics_ops, &t, "topics", NULL));
 	tui_refresh(&t);
-	loop_timer_add(t.loop, TUI_REFRESH_MS, tui_on_refresh, &t);
+	loop_timer_add(t.loop, t.refresh_ms, tui_on_refresh, &t);
 	loop_timer_add(t.loop, 1000, tui_on_tick, &t);
 	if (!s->no_history)
 		tui_on_sample(t.loop, &t);
@@ -958,10 +1572,14 @@ int tui_run(struct session *s, const char *theme)
 	while (t.depth)
 		view_close(t.stack[--t.depth]);
 	view_tail_reap();
+	uicmd_set_face(NULL);
+	keys_free(&t.keys);
+	view_log_clear();
 	free(t.cluster_id);
 	free(t.sample_error);
 	free(t.message);
 	free(t.where);
+	free(t.theme_name);
 	s->confirm = confirm;
 	return CMD_OK;
 }

@@ -202,6 +202,11 @@ void view_sort_key(struct view *v, bool reverse)
 
 void view_loaded(struct view *v, const char *cause, const char *hint)
 {
+	/* The event log gets the changes: a new failure, and the first load after one. */
+	if (cause && (v->error == NULL || strcmp(v->error, cause) != 0))
+		view_log_add("error", "%s view: %s", v->ops->name, cause);
+	else if (cause == NULL && v->error)
+		view_log_add("connection", "%s view: loaded again", v->ops->name);
 	x_free(&v->error);
 	x_free(&v->hint);
 	if (cause) {
@@ -219,40 +224,31 @@ int view_selected(const struct view *v)
 	return v->map[v->sel];
 }
 
-bool view_move_key(struct view *v, int key, int h)
+void view_move(struct view *v, enum view_move what, int h)
 {
 	bool text = v->ops->flags & VIEW_TEXT;
 	int pos = text ? v->top : v->sel, last = v->nmap - 1, page = h > 1 ? h - 1 : 1;
 	if (text)
 		last = v->nmap - h; /* the last screenful */
-	switch (key) {
-	case 'j':
-	case KEY_DOWN:
+	switch (what) {
+	case VIEW_MOVE_DOWN:
 		pos++;
 		break;
-	case 'k':
-	case KEY_UP:
+	case VIEW_MOVE_UP:
 		pos--;
 		break;
-	case KEY_NPAGE:
-	case ' ':
-	case 6: /* Ctrl-F */
+	case VIEW_MOVE_PAGE_DOWN:
 		pos += page;
 		break;
-	case KEY_PPAGE:
-	case 2: /* Ctrl-B */
+	case VIEW_MOVE_PAGE_UP:
 		pos -= page;
 		break;
-	case 'g':
-	case KEY_HOME:
+	case VIEW_MOVE_TOP:
 		pos = 0;
 		break;
-	case 'G':
-	case KEY_END:
+	case VIEW_MOVE_BOTTOM:
 		pos = last;
 		break;
-	default:
-		return false;
 	}
 	if (pos > last)
 		pos = last;
@@ -264,7 +260,26 @@ bool view_move_key(struct view *v, int key, int h)
 		v->sel = pos;
 		view_remember(v);
 	}
-	return true;
+}
+
+bool view_move_key(struct view *v, int key, int h)
+{
+	static const struct {
+		int key;
+		enum view_move what;
+	} moves[] = {
+		{ 'j', VIEW_MOVE_DOWN },       { KEY_DOWN, VIEW_MOVE_DOWN },       { 'k', VIEW_MOVE_UP },
+		{ KEY_UP, VIEW_MOVE_UP },      { KEY_NPAGE, VIEW_MOVE_PAGE_DOWN }, { ' ', VIEW_MOVE_PAGE_DOWN },
+		{ 6, VIEW_MOVE_PAGE_DOWN },    { KEY_PPAGE, VIEW_MOVE_PAGE_UP },   { 2, VIEW_MOVE_PAGE_UP },
+		{ 'g', VIEW_MOVE_TOP },        { KEY_HOME, VIEW_MOVE_TOP },        { 'G', VIEW_MOVE_BOTTOM },
+		{ KEY_END, VIEW_MOVE_BOTTOM },
+	};
+	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
+		if (moves[i].key == key) {
+			view_move(v, moves[i].what, h);
+			return true;
+		}
+	return false;
 }
 
 /*

@@ -59,6 +59,11 @@ struct view_ops {
 	const char *enter_help;
 	/** The view's own keys, for the key line and `?` help ("p pause  c clear"); may be NULL. */
 	const char *keys_help;
+	/**
+	 * A row's field as a new string, for the {NAME} of key bindings ("name", "group", "topic";
+	 * "arg": the view's argument; row -1: no row selected); NULL when it has none. May be NULL.
+	 */
+	char *(*value)(struct view *v, int row, const char *name);
 };
 
 struct view {
@@ -90,6 +95,16 @@ void view_free(struct view *v);
 void view_refilter(struct view *v);
 /** @brief Records a load: clears or sets the error (copies cause and hint) and stamps loaded_ms on success. */
 void view_loaded(struct view *v, const char *cause, const char *hint);
+enum view_move {
+	VIEW_MOVE_DOWN,
+	VIEW_MOVE_UP,
+	VIEW_MOVE_PAGE_DOWN,
+	VIEW_MOVE_PAGE_UP,
+	VIEW_MOVE_TOP,
+	VIEW_MOVE_BOTTOM
+};
+/** @brief Moves the selection (a text view: scrolls) in a body of h lines. */
+void view_move(struct view *v, enum view_move what, int h);
 /**
  * @brief Handles the movement keys (j k arrows PgUp PgDn g G Home End) for a body of h lines.
  * @return true when the key was one of them
@@ -135,7 +150,8 @@ extern const struct view_ops view_text_ops;
 /** What the text view shows: a finished command (result or error), taken over by the view. */
 struct view_text_arg {
 	const struct cmd_entry *entry; /* for its out_view; may be NULL */
-	const char *command;           /* the command line, for the error text */
+	const char *command;           /* the command's name, for the error text */
+	const char *line;              /* the command line that ran (its `{command}`), or NULL */
 	json_t *result;                /* taken over; NULL on failure */
 	int status;
 	const char *error, *hint;
@@ -163,6 +179,8 @@ void vjson_close(struct view *v);
 int vjson_rows(struct view *v);
 void vjson_cell(struct view *v, int row, int col, struct sbuf *out);
 void vjson_reload(struct view *v);
+/** @brief view_ops.value of a vjson view: a row's string or number field, or "arg". */
+char *vjson_value(struct view *v, int row, const char *name);
 /** @brief A row's object (borrowed), or NULL. */
 json_t *vjson_row(struct view *v, int row);
 /** @brief A row's field as an integer (0 when missing or not a number). */
@@ -185,6 +203,13 @@ struct view_tail_arg {
 void view_tail_register(void);
 /** @brief Closes the consumers opened for views that were closed before they got them. */
 void view_tail_reap(void);
+
+/** The event log (`:log`): connection changes, failures and the commands run, newest last. */
+extern const struct view_ops view_log_ops;
+/** @brief Adds an event of a kind ("error", "connection", "command", ...) to the log (printf-style text). */
+void view_log_add(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** @brief Empties the log. */
+void view_log_clear(void);
 
 /** @brief The TUI's event loop, for views that watch descriptors or set timers. */
 struct loop *tui_loop(struct tui *t);

@@ -27,6 +27,7 @@ const struct view_ops view_brokers_ops = {
 	.rows = vjson_rows,
 	.cell = vjson_cell,
 	.reload = vjson_reload,
+	.value = vjson_value,
 };
 
 /* --- the cluster: its fields as rows ------------------------------------------------------------ */
@@ -63,6 +64,7 @@ const struct view_ops view_cluster_ops = {
 	.rows = vjson_rows,
 	.cell = vjson_cell,
 	.reload = vjson_reload,
+	.value = vjson_value,
 	.style = cluster_style,
 };
 
@@ -112,5 +114,6 @@ const struct view_ops view_partitions_ops = {
 	.rows = vjson_rows,
 	.cell = vjson_cell,
 	.reload = vjson_reload,
+	.value = vjson_value,
 	.style = partitions_style,
 };

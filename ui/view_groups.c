@@ -60,6 +60,7 @@ const struct view_ops view_groups_ops = {
 	.cell = vjson_cell,
 	.key = groups_key,
 	.reload = vjson_reload,
+	.value = vjson_value,
 	.style = groups_style,
 	.enter_help = "group's lag",
 };
@@ -73,6 +74,7 @@ const struct view_ops view_lag_ops = {
 	.cell = vjson_cell,
 	.key = groups_key,
 	.reload = vjson_reload,
+	.value = vjson_value,
 	.style = groups_style,
 	.enter_help = "group's lag",
 };
@@ -159,5 +161,6 @@ const struct view_ops view_group_ops = {
 	.rows = vjson_rows,
 	.cell = vjson_cell,
 	.reload = vjson_reload,
+	.value = vjson_value,
 	.style = group_style,
 };

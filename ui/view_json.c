@@ -102,3 +102,21 @@ void vjson_cell(struct view *v, int row, int col, struct sbuf *out)
 		return;
 	output_cell(out, json_object_get(r, j->spec->keys[col]));
 }
+
+/* A string or a number of a JSON value, as a new string; NULL for anything else. */
+static char *vjson_scalar(json_t *val)
+{
+	if (json_is_string(val))
+		return xstrdup(json_string_value(val));
+	if (json_is_integer(val))
+		return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(val));
+	return NULL;
+}
+
+char *vjson_value(struct view *v, int row, const char *name)
+{
+	struct vjson *j = v->priv;
+	if (strcmp(name, "arg") == 0)
+		return j->arg ? xstrdup(j->arg) : NULL;
+	return row >= 0 ? vjson_scalar(json_object_get(vjson_row(v, row), name)) : NULL;
+}

@@ -9,7 +9,7 @@
 
 struct text {
 	const struct cmd_entry *entry;
-	char *command, *error, *hint;
+	char *command, *line, *error, *hint;
 	json_t *result;
 	int status;
 	char **lines;
@@ -55,6 +55,12 @@ static void text_layout(struct view *v, int width)
 		t->lines = xreallocarray(t->lines, 1, sizeof(char *));
 		t->lines[t->nlines++] = xstrdup("(done: nothing to show)");
 	}
+	if (t->status == CMD_OK && json_is_false(json_object_get(t->result, "executed"))) {
+		t->lines = xreallocarray(t->lines, (size_t)t->nlines + 2, sizeof(char *));
+		t->lines[t->nlines++] = xstrdup("");
+		t->lines[t->nlines++] =
+			xstrdup("A preview: nothing changed yet. Press a to apply it (runs it with --execute).");
+	}
 	sbuf_free(&sb);
 	v->width = width;
 }
@@ -65,6 +71,7 @@ static void text_open(struct view *v, void *arg)
 	struct text *t = xcalloc(1, sizeof(*t));
 	t->entry = a->entry;
 	t->command = xstrdup(a->command);
+	t->line = xstrdup(a->line);
 	t->error = xstrdup(a->error);
 	t->hint = xstrdup(a->hint);
 	t->result = a->result;
@@ -81,6 +88,7 @@ static void text_close(struct view *v)
 		free(t->lines[i]);
 	free(t->lines);
 	free(t->command);
+	free(t->line);
 	free(t->error);
 	free(t->hint);
 	json_decref(t->result);
@@ -98,6 +106,13 @@ static void text_cell(struct view *v, int row, int col, struct sbuf *out)
 	sbuf_add(out, ((struct text *)v->priv)->lines[row]);
 }
 
+static char *text_value(struct view *v, int row, const char *name)
+{
+	struct text *t = v->priv;
+	(void)row;
+	return strcmp(name, "command") == 0 && t->line ? xstrdup(t->line) : NULL;
+}
+
 static void text_resize(struct view *v, int width)
 {
 	text_layout(v, width);
@@ -112,4 +127,5 @@ const struct view_ops view_text_ops = {
 	.rows = text_rows,
 	.cell = text_cell,
 	.resize = text_resize,
+	.value = text_value,
 };

@@ -79,6 +79,15 @@ static unsigned topics_key(struct view *v, int key, int row)
 	return 0;
 }
 
+static char *topics_value(struct view *v, int row, const char *name)
+{
+	struct topics *t = v->priv;
+	json_t *val = row >= 0 ? json_object_get(json_array_get(t->topics, (size_t)row), name) : NULL;
+	if (json_is_integer(val))
+		return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(val));
+	return json_is_string(val) ? xstrdup(json_string_value(val)) : NULL;
+}
+
 static int topics_style(struct view *v, int row)
 {
 	struct topics *t = v->priv;
@@ -110,5 +119,6 @@ const struct view_ops view_topics_ops = {
 	.key = topics_key,
 	.reload = topics_reload,
 	.style = topics_style,
+	.value = topics_value,
 	.enter_help = "partitions",
 };

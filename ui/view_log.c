@@ -1,0 +1,124 @@
+/*
+ * The event log (`:log`): what happened while the TUI was open (connection changes, failed loads,
+ * the commands run from the prompt and the keys, theme and history trouble), newest last. It keeps
+ * the last LOG_MAX events; the text is escaped when drawn.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "escape.h"
+#include "theme.h"
+#include "view.h"
+#include "xalloc.h"
+
+#define LOG_MAX 1000
+
+static struct log_event {
+	int64_t wall_ms;
+	char *kind, *text;
+} log_ring[LOG_MAX];
+static size_t log_head, log_n; /* the oldest is log_ring[log_head] */
+
+void view_log_add(const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = xvasprintf(fmt, ap);
+	va_end(ap);
+	struct log_event *e = &log_ring[(log_head + log_n) % LOG_MAX];
+	if (log_n == LOG_MAX) { /* the oldest goes */
+		free(e->kind);
+		free(e->text);
+		log_head = (log_head + 1) % LOG_MAX;
+	} else {
+		log_n++;
+	}
+	*e = (struct log_event){ .wall_ms = clock_wall_ms(), .kind = xstrdup(kind), .text = text };
+}
+
+void view_log_clear(void)
+{
+	for (size_t i = 0; i < log_n; i++) {
+		struct log_event *e = &log_ring[(log_head + i) % LOG_MAX];
+		free(e->kind);
+		free(e->text);
+	}
+	log_head = log_n = 0;
+}
+
+static const struct log_event *log_at(int row)
+{
+	return &log_ring[(log_head + (size_t)row) % LOG_MAX];
+}
+
+static void log_open(struct view *v, void *arg)
+{
+	(void)arg;
+	view_loaded(v, NULL, NULL);
+	view_refilter(v);
+	view_move(v, VIEW_MOVE_BOTTOM, 1);
+}
+
+static void log_close(struct view *v)
+{
+	(void)v;
+}
+
+static int log_rows(struct view *v)
+{
+	(void)v;
+	return (int)log_n;
+}
+
+static void log_cell(struct view *v, int row, int col, struct sbuf *out)
+{
+	(void)v;
+	const struct log_event *e = log_at(row);
+	if (col == 0) {
+		time_t s = (time_t)(e->wall_ms / 1000);
+		struct tm tm;
+		char buf[16];
+		strftime(buf, sizeof(buf), "%H:%M:%S", localtime_r(&s, &tm));
+		sbuf_add(out, buf);
+	} else {
+		const char *s = col == 1 ? e->kind : e->text;
+		escape_append(out, s, strlen(s));
+	}
+}
+
+static int log_style(struct view *v, int row)
+{
+	(void)v;
+	return strcmp(log_at(row)->kind, "error") == 0 ? THEME_ERROR : THEME_NONE;
+}
+
+/* New events since the view was drawn: keep following the newest when the selection was on it. */
+static void log_reload(struct view *v)
+{
+	bool follow = v->nmap == 0 || v->sel == v->nmap - 1;
+	view_refilter(v);
+	if (follow)
+		view_move(v, VIEW_MOVE_BOTTOM, 1);
+	view_loaded(v, NULL, NULL);
+}
+
+static const struct view_col log_cols[] = {
+	{ "TIME", 0 },
+	{ "KIND", 0 },
+	{ "EVENT", VIEW_COL_FILL },
+	{ 0 },
+};
+
+const struct view_ops view_log_ops = {
+	.name = "log",
+	.cols = log_cols,
+	.open = log_open,
+	.close = log_close,
+	.rows = log_rows,
+	.cell = log_cell,
+	.reload = log_reload,
+	.style = log_style,
+};
