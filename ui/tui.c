@@ -1422,7 +1422,7 @@ static void tui_rc(struct tui *t)
 	char *line = NULL;
 	size_t cap = 0;
 	int lineno = 0, bad = 0;
-	char *first = NULL;
+	char *first = NULL; /* the first bad line */
 	while (f && getline(&line, &cap, f) >= 0) {
 		lineno++;
 		struct parse_list pl = { 0 };
@@ -1452,8 +1452,9 @@ static void tui_rc(struct tui *t)
 		parse_list_clear(&pl);
 	}
 	if (first) {
-		char *msg = bad > 1 ? xasprintf("%s (and %d more bad lines; :log lists them)", first, bad - 1)
-				    : xstrdup(first);
+		char *msg =
+			bad > 1 ? xasprintf("%d bad lines in the kconrc (:log lists them), the first: %s", bad, first)
+				: xstrdup(first);
 		free(t->message);
 		t->message = escape_str(msg);
 		free(msg);
