@@ -1254,7 +1254,30 @@ static char **tui_names(void *ud, enum cmd_arg_kind kind)
 	/* Only what the views hold: completion in the TUI never waits on the cluster. */
 	if (kind == CMD_ARG_TOPIC && t->depth)
 		return view_topics_names(t->stack[0]);
-	return NULL;
+	if (kind != CMD_ARG_GROUP)
+		return NULL;
+	/* Groups: those of the groups and lag views open, and of the group views. */
+	size_t n = 0, cap = 16;
+	char **names = xcalloc(cap + 1, sizeof(char *));
+	for (int i = 0; i < t->depth; i++) {
+		struct view *v = t->stack[i];
+		bool list = v->ops == &view_groups_ops || v->ops == &view_lag_ops;
+		if (!list && v->ops != &view_group_ops)
+			continue;
+		int rows = list ? v->ops->rows(v) : 1;
+		for (int r = 0; r < rows; r++) {
+			char *g = v->ops->value(v, r, list ? "group" : "arg");
+			if (g == NULL)
+				continue;
+			if (n == cap) {
+				cap *= 2;
+				names = xreallocarray(names, cap + 1, sizeof(char *));
+			}
+			names[n++] = g;
+			names[n] = NULL;
+		}
+	}
+	return names;
 }
 
 /* --- start and stop ------------------------------------------------------------------------------ */

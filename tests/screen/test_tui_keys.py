@@ -181,6 +181,22 @@ class TuiKeysTest(BrokerTestCase):
         scr.send("Escape")
         scr.wait_for(f"total lag 3", what="the group view after a refresh")
 
+    def test_prompt_completes_groups_from_views(self):
+        topic = self.topic()
+        group = unique("0keyscomp")
+        self.addCleanup(self.k.run, "group", "delete", group, "--yes")
+        self.k.one("group", "reset", group, "--topic", f"{topic}:0", "--to-offset", 0, "--execute")
+        scr = self.start()
+        scr.wait_for("updated")
+        scr.type(":groups")
+        scr.send("Enter")
+        scr.wait_for(lambda s: group in s, what="the group in the groups view")
+        scr.type(":group lag " + group[:-3])
+        scr.send("Tab")
+        scr.wait_for(f":group lag {group}")
+        scr.send("Enter")
+        scr.wait_for(f"group lag {group}")
+
     def test_produce_from_view(self):
         topic = self.topic()
         scr = self.start()
