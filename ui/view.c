@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "layout.h"
 #include "look.h"
 #include "loop.h"
 #include "xalloc.h"
@@ -283,9 +284,8 @@ bool view_move_key(struct view *v, int key, int h)
 }
 
 /*
- * Column widths for the table in w columns: as wide as their content; when that does not fit,
- * the fill column shrinks (to 8) and then columns are dropped from the right. Returns how many
- * columns are shown.
+ * Column widths for the table in w columns: as wide as their content, fitted by layout_columns().
+ * Returns how many columns are shown.
  */
 static int view_widths(struct view *v, int *wid, int ncols, int w, bool utf8)
 {
@@ -304,22 +304,7 @@ static int view_widths(struct view *v, int *wid, int ncols, int w, bool utf8)
 		if ((v->ops->cols[c].flags & VIEW_COL_FILL) && fill < 0)
 			fill = c;
 	}
-	int shown = ncols;
-	for (;;) {
-		int total = 0;
-		for (int c = 0; c < shown; c++)
-			total += wid[c] + (c ? VIEW_GAP : 0);
-		int spare = fill >= 0 && fill < shown && wid[fill] > 8 ? wid[fill] - 8 : 0;
-		if (total <= w)
-			break;
-		if (total - spare <= w || shown == 1) {
-			if (fill >= 0 && fill < shown)
-				wid[fill] -= total - w < spare ? total - w : spare;
-			break;
-		}
-		shown--;
-	}
-	return shown;
+	return layout_columns(wid, ncols, fill, VIEW_GAP, w);
 }
 
 /* Draws one table line: cells (titles when row < 0) in the columns of wid. */
