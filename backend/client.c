@@ -17,9 +17,10 @@ struct client {
 	char *bootstrap;
 	int timeout_ms;
 	bool verbose;
-	bool scram;           /* the SASL mechanism is SCRAM-*: see client_error() */
-	pthread_mutex_t lock; /* guards what follows: librdkafka logs from its own threads */
-	char *last_fail;      /* the last error librdkafka logged, for messages */
+	struct note_sink *note; /* librdkafka's log with verbose */
+	bool scram;             /* the SASL mechanism is SCRAM-*: see client_error() */
+	pthread_mutex_t lock;   /* guards what follows: librdkafka logs from its own threads */
+	char *last_fail;        /* the last error librdkafka logged, for messages */
 	struct model *cache;
 	int64_t cache_at; /* monotonic ms */
 };
@@ -31,11 +32,8 @@ static void client_log(const rd_kafka_t *rk, int level, const char *fac, const c
 	struct client *c = rd_kafka_opaque(rk);
 	if (c == NULL)
 		return;
-	if (c->verbose) {
-		char *s = escape_str(buf);
-		fprintf(stderr, "kcon: librdkafka %d %s: %s\n", level, fac, s);
-		free(s);
-	}
+	if (c->verbose)
+		note_send(c->note, "librdkafka %d %s: %s", level, fac, buf);
 	if (level > 4) /* keep errors and warnings */
 		return;
 	/* "[thrd:host:port/bootstrap]: " says nothing a person needs */
@@ -68,7 +66,7 @@ int client_conf_apply(rd_kafka_conf_t *kc, const struct conf *conf, struct err *
 	return CMD_OK;
 }
 
-struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose, struct err *e)
+struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose, struct note_sink *note, struct err *e)
 {
 	char errstr[512];
 	rd_kafka_conf_t *kc = rd_kafka_conf_new();
@@ -76,6 +74,7 @@ struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose,
 	pthread_mutex_init(&c->lock, NULL);
 	c->timeout_ms = timeout_ms;
 	c->verbose = verbose;
+	c->note = note;
 	c->bootstrap = xstrdup(conf->bootstrap);
 	const char *mech = conf_get(conf, "sasl.mechanism");
 	c->scram = mech && strncasecmp(mech, "SCRAM", 5) == 0;

@@ -14,13 +14,17 @@
 #include "conf.h"
 #include "err.h"
 #include "model.h"
+#include "note.h"
 
 struct client;
 
 /** @brief Sets the session's librdkafka properties on kc; a status with e set on an unknown or bad one. */
 int client_conf_apply(rd_kafka_conf_t *kc, const struct conf *conf, struct err *e);
-/** @brief Creates a client from finished settings (conf_finish); NULL with e set on bad settings. */
-struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose, struct err *e);
+/**
+ * @brief Creates a client from finished settings (conf_finish); NULL with e set on bad settings.
+ * @param note where librdkafka's log goes with verbose (borrowed: it outlives the client)
+ */
+struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose, struct note_sink *note, struct err *e);
 /** @brief Destroys the client (bounded wait) and NULLs *c. */
 void client_free(struct client **c);
 /** @brief The librdkafka handle, for the modules that need it directly. */

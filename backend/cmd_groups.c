@@ -779,12 +779,13 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 		}
 		int64_t elapsed = clock_mono_ms() - t0;
 		if (json_array_size(json_object_get(doc, "partitions")) == 0)
-			fprintf(stderr, "kcon: group %s: no committed offsets yet (waiting for lag <= %lld), %.1f s\n",
-				cmd_arg(ctx, "group"), wait_max, (double)elapsed / 1000.0);
+			note_send(&ctx->session->note,
+				  "group %s: no committed offsets yet (waiting for lag <= %lld), %.1f s",
+				  cmd_arg(ctx, "group"), wait_max, (double)elapsed / 1000.0);
 		else
-			fprintf(stderr,
-				"kcon: group %s: total lag %" JSON_INTEGER_FORMAT " (waiting for <= %lld), %.1f s\n",
-				cmd_arg(ctx, "group"), total, wait_max, (double)elapsed / 1000.0);
+			note_send(&ctx->session->note,
+				  "group %s: total lag %" JSON_INTEGER_FORMAT " (waiting for <= %lld), %.1f s",
+				  cmd_arg(ctx, "group"), total, wait_max, (double)elapsed / 1000.0);
 		/* A group with nothing committed and nothing assigned has not caught up: it has not started. */
 		if (total <= wait_max && json_array_size(json_object_get(doc, "partitions")) > 0) {
 			json_object_set_new(doc, "waited_ms", json_integer(elapsed));
@@ -1359,8 +1360,8 @@ const struct cmd_entry cmd_groups_table[] = {
 		       "({client_id, host, member_id} or null)}], topics: [{topic, partitions, lag}], total_lag, "
 		       "no_commit (count), waited_ms (with --wait-max)}. A partition without a committed offset counts "
 		       "its lag from the log start. With --wait-max N it samples every --interval until total_lag <= N "
-		       "(exit 0) or --timeout passes (exit 1), printing progress on stderr; a group not known yet, or "
-		       "with nothing committed yet, is waited for.",
+		       "(exit 0) or --timeout passes (exit 1), printing progress on stderr (the TUI shows none); a "
+		       "group not known yet, or with nothing committed yet, is waited for.",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &lag_view,
 		.exec = cmd_group_lag_exec,

@@ -128,12 +128,13 @@ static void history_watch_tick(struct loop *l, void *ud)
 		if (w->cluster == NULL)
 			w->cluster = xstrdup(st.cluster);
 		if (!w->quiet)
-			fprintf(stderr, "watch %s: %d groups, %d group partitions, %d topic partitions\n", stamp,
-				st.groups, st.group_partitions, st.topic_partitions);
+			note_send(&w->ctx->session->note,
+				  "watch %s: %d groups, %d group partitions, %d topic partitions", stamp, st.groups,
+				  st.group_partitions, st.topic_partitions);
 	} else {
 		w->failed++;
 		if (!w->quiet)
-			fprintf(stderr, "watch %s: %s (recorded as a gap)\n", stamp, e.cause);
+			note_send(&w->ctx->session->note, "watch %s: %s (recorded as a gap)", stamp, e.cause);
 	}
 	err_clear(&e);
 	sample_stats_clear(&st);
@@ -141,7 +142,7 @@ static void history_watch_tick(struct loop *l, void *ud)
 	if (start - w->last_maintain >= 60000 && sample_store(w->ctx->session, &store, &e) == CMD_OK) {
 		char *cause = NULL;
 		if (store_maintain(store, clock_wall_ms(), &cause) < 0)
-			fprintf(stderr, "watch: %s\n", cause);
+			note_send(&w->ctx->session->note, "watch: %s", cause);
 		free(cause);
 		w->last_maintain = start;
 	}

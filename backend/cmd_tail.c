@@ -169,7 +169,7 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 	struct client *c;
 	struct tail *t = NULL;
 	if (session_client(ctx->session, &c, &e) == CMD_OK)
-		t = tail_open(c, &ctx->session->conf, ctx->session->verbose, &o, &e);
+		t = tail_open(c, &ctx->session->conf, ctx->session->verbose, &ctx->session->note, &o, &e);
 	free(parts);
 	if (t == NULL) {
 		free(delim);

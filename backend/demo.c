@@ -64,9 +64,9 @@ struct demo {
 	pthread_mutex_t lock; /* guards stop */
 	pthread_cond_t wake;  /* the traffic thread waits on it between ticks */
 	bool stop;
-	atomic_bool verbose;
-	atomic_bool wedged; /* a mock call timed out: do not start another */
-	atomic_int jobs;    /* topic creations still running, maybe past their deadline */
+	_Atomic(struct note_sink *) note; /* librdkafka's log, with --verbose */
+	atomic_bool wedged;               /* a mock call timed out: do not start another */
+	atomic_int jobs;                  /* topic creations still running, maybe past their deadline */
 
 	/* Traffic state: demo_start's thread, then the traffic thread's. */
 	unsigned seed;
@@ -107,11 +107,8 @@ static void demo_cond_init(pthread_cond_t *c)
 static void demo_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
 	struct demo *d = rd_kafka_opaque(rk);
-	if (d == NULL || !atomic_load(&d->verbose))
-		return;
-	char *s = escape_str(buf);
-	fprintf(stderr, "kcon: demo %s: librdkafka %d %s: %s\n", rd_kafka_name(rk), level, fac, s);
-	free(s);
+	if (d != NULL)
+		note_send(atomic_load(&d->note), "demo %s: librdkafka %d %s: %s", rd_kafka_name(rk), level, fac, buf);
 }
 
 /*
@@ -644,9 +641,9 @@ fail:
 	return NULL;
 }
 
-void demo_set_verbose(struct demo *d, bool verbose)
+void demo_set_verbose(struct demo *d, struct note_sink *note)
 {
-	atomic_store(&d->verbose, verbose);
+	atomic_store(&d->note, note);
 }
 
 const char *demo_bootstrap(const struct demo *d)

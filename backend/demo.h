@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "note.h"
 
 struct demo;
 
@@ -22,8 +23,11 @@ struct demo;
 struct demo *demo_start(struct err *e);
 /** @brief Stops traffic and the cluster, and NULLs *d. Bounded: gives up (and leaks) after a few seconds. */
 void demo_stop(struct demo **d);
-/** @brief Shows librdkafka's log of the demo's own clients on stderr (default: quiet). */
-void demo_set_verbose(struct demo *d, bool verbose);
+/**
+ * @brief Sends librdkafka's log of the demo's own clients to note (borrowed: it outlives the demo);
+ * NULL, the default: quiet.
+ */
+void demo_set_verbose(struct demo *d, struct note_sink *note);
 /**
  * @brief How long a call into the mock cluster (seeding, topic create) may take before the demo
  * gives up with an error: 10 s unless set. Process-wide; for tests of the timeout path.

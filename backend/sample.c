@@ -27,12 +27,12 @@ int sample_store(struct session *s, struct store **out, struct err *e)
 			return CMD_FAILED;
 		}
 		if (notice)
-			fprintf(stderr, "kcon: %s\n", notice);
+			note_send(&s->note, "%s", notice);
 		x_free(&notice);
 		char *path = xasprintf("%s/history.db", dir);
 		s->store = store_open(path, NULL, &notice, &cause);
 		if (notice)
-			fprintf(stderr, "kcon: %s\n", notice);
+			note_send(&s->note, "%s", notice);
 		free(notice);
 		free(path);
 		free(dir);

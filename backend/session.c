@@ -20,7 +20,7 @@ int session_client(struct session *s, struct client **out, struct err *e)
 			free(cause);
 			return CMD_USAGE;
 		}
-		s->client = client_new(&s->conf, s->timeout_ms, s->verbose, e);
+		s->client = client_new(&s->conf, s->timeout_ms, s->verbose, &s->note, e);
 		if (s->client == NULL)
 			return e->status;
 	}

@@ -7,6 +7,7 @@
 #include "client.h"
 #include "conf.h"
 #include "err.h"
+#include "note.h"
 #include "output.h"
 
 struct demo;
@@ -32,6 +33,8 @@ struct session {
 	char *state_dir; /* --state-dir, or NULL */
 	bool no_history; /* --no-history: no store at all */
 	bool offline;    /* --offline: show the last stored snapshot instead of asking the cluster */
+	/* Lines for a person beside the results (progress, notices, --verbose logs): note.h. */
+	struct note_sink note;
 };
 
 /** @brief The session's client, made on first use from its settings. */

@@ -29,8 +29,9 @@ struct tail_hfilter {
 /* What librdkafka's threads see (the rd_kafka_t's opaque): freed after the handle is destroyed. */
 struct tail_shared {
 	bool verbose;
-	atomic_int lost; /* the connection is down */
-	atomic_int gone; /* the topic was deleted */
+	struct note_sink *note; /* librdkafka's log with verbose */
+	atomic_int lost;        /* the connection is down */
+	atomic_int gone;        /* the topic was deleted */
 	pthread_mutex_t lock;
 	char *lost_why;
 };
@@ -150,11 +151,8 @@ int tail_parse_partitions(const char *s, int32_t **parts, int *n, char **cause)
 static void tail_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
 	struct tail_shared *t = rd_kafka_opaque(rk);
-	if (t && t->verbose) {
-		char *s = escape_str(buf);
-		fprintf(stderr, "kcon: librdkafka %d %s: %s\n", level, fac, s);
-		free(s);
-	}
+	if (t && t->verbose)
+		note_send(t->note, "librdkafka %d %s: %s", level, fac, buf);
 }
 
 static void tail_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
@@ -329,14 +327,15 @@ out:
 	return rc;
 }
 
-struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, const struct tail_opts *o,
-		       struct err *e)
+struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, struct note_sink *note,
+		       const struct tail_opts *o, struct err *e)
 {
 	struct tail *t = xcalloc(1, sizeof(*t));
 	t->pipe[0] = t->pipe[1] = -1;
 	t->sh = xcalloc(1, sizeof(*t->sh));
 	pthread_mutex_init(&t->sh->lock, NULL);
 	t->sh->verbose = verbose;
+	t->sh->note = note;
 	t->topic = xstrdup(o->topic);
 	t->follow = o->follow;
 	t->verbose = verbose;

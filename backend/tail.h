@@ -73,11 +73,12 @@ struct tail;
 
 /**
  * @brief Starts tailing: checks the topic through c, resolves the start offsets and starts a
- * consumer made from conf (finished by conf_finish).
+ * consumer made from conf (finished by conf_finish). With verbose, librdkafka's log goes to note
+ * (borrowed: it outlives the tail).
  * @return the tail, or NULL with e set (1 unknown topic, 2 bad options, 3 unreachable)
  */
-struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, const struct tail_opts *o,
-		       struct err *e);
+struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, struct note_sink *note,
+		       const struct tail_opts *o, struct err *e);
 /** @brief The next message, waiting up to timeout_ms (0: do not wait). */
 enum tail_event tail_next(struct tail *t, int timeout_ms, struct msg *m, const char **note, struct err *e);
 /** @brief A descriptor that becomes readable when messages are waiting (for poll loops). */

@@ -135,6 +135,7 @@ static int main_timeout(const char *v, int *ms)
 int main(int argc, char **argv)
 {
 	struct session s = { .timeout_ms = 10000, .format = OUT_TABLE };
+	note_set(&s.note, run_note, NULL); /* the TUI drops notes: stderr is its screen */
 	struct main_connopt *conn = xcalloc((size_t)argc + 1, sizeof(*conn));
 	const char *profile = getenv("KCON_PROFILE"), *script_text = NULL, *script_file = NULL, *theme = NULL;
 	bool demo = false, repl = false;
@@ -271,7 +272,7 @@ int main(int argc, char **argv)
 			status = CMD_FAILED;
 			goto out;
 		}
-		demo_set_verbose(s.demo, s.verbose);
+		demo_set_verbose(s.demo, s.verbose ? &s.note : NULL);
 		conf_set_option(&s.conf, "bootstrap", demo_bootstrap(s.demo), &cause);
 	}
 

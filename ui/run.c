@@ -21,6 +21,12 @@ void run_write(const char *text, size_t len)
 		_exit(0);
 }
 
+void run_note(void *ud, const char *text)
+{
+	(void)ud;
+	fprintf(stderr, "kcon: %s\n", text); /* escaped by note_send */
+}
+
 static enum out_format run_format(struct session *s, const struct cmd_ctx *ctx, int *status)
 {
 	bool streams = ctx->entry && (ctx->entry->flags & CMD_STREAM);

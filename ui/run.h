@@ -16,6 +16,8 @@ int run_argv(struct session *s, int argc, char *const *argv);
 int run_text(struct session *s, const char *src, const char *origin);
 /** @brief Runs commands read from f one line at a time (stdin that is not a terminal). */
 int run_stream(struct session *s, FILE *f, const char *origin);
+/** @brief The session's note sink on the command line (note.h): "kcon: TEXT" on stderr. */
+void run_note(void *ud, const char *text);
 /** @brief Writes text to stdout; a closed pipe ends the process quietly with status 0. */
 void run_write(const char *text, size_t len);
 

@@ -1562,6 +1562,9 @@ int tui_run(struct session *s, const char *theme, int refresh_ms)
 	/* The confirmation of destructive commands happens at the TUI's prompt, before the worker. */
 	bool (*confirm)(void *, const char *, const char *) = s->confirm;
 	s->confirm = NULL;
+	note_fn note = note_get(&s->note); /* notes on stderr would garble the screen */
+	void *note_ud = s->note.ud;
+	note_set(&s->note, NULL, NULL);
 	uicmd_register();
 	view_tail_register();
 	prompt_setup();
@@ -1605,5 +1608,6 @@ int tui_run(struct session *s, const char *theme, int refresh_ms)
 	free(t.where);
 	free(t.theme_name);
 	s->confirm = confirm;
+	note_set(&s->note, note, note_ud);
 	return CMD_OK;
 }

@@ -55,7 +55,7 @@ static int tailv_exec(struct cmd_ctx *ctx)
 	struct client *c;
 	struct tail *t = NULL;
 	if (session_client(ctx->session, &c, &e) == CMD_OK)
-		t = tail_open(c, &ctx->session->conf, false, &o, &e);
+		t = tail_open(c, &ctx->session->conf, false, NULL, &o, &e);
 	if (t == NULL)
 		return tailv_fail(ctx, &e);
 	unsigned id = 0;

@@ -1,0 +1,27 @@
+/*
+ * Lines for a person beside the results: the progress of a wait, notices, librdkafka's log with
+ * --verbose. The backend never prints them itself: it hands them to the session's sink, and the
+ * face decides where they go (the command line: stderr; the TUI: nowhere, as stderr is its screen).
+ */
+#ifndef KCON_NOTE_H
+#define KCON_NOTE_H
+
+typedef void (*note_fn)(void *ud, const char *text);
+
+/** Where notes go. Notes may come from any thread (librdkafka's too), so fn is read atomically. */
+struct note_sink {
+	_Atomic(note_fn) fn; /* NULL: notes are dropped */
+	void *ud;
+};
+
+/** @brief Points the sink at fn (NULL: drop notes); ud is set first. */
+void note_set(struct note_sink *n, note_fn fn, void *ud);
+/** @brief The sink's function now (NULL when notes are dropped). */
+note_fn note_get(struct note_sink *n);
+/**
+ * @brief Formats a note, escapes it (a broker's or a user's words may be in it) and hands it to
+ * the sink; nothing happens when n is NULL or drops notes.
+ */
+void note_send(struct note_sink *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
