@@ -181,6 +181,13 @@ void vjson_cell(struct view *v, int row, int col, struct sbuf *out);
 void vjson_reload(struct view *v);
 /** @brief view_ops.value of a vjson view: a row's string or number field, or "arg". */
 char *vjson_value(struct view *v, int row, const char *name);
+/**
+ * @brief Turns a vjson view into another over the same argument (a tab of a topic): the ops
+ * (columns, keys) and spec change, the rows are asked for again.
+ */
+void vjson_switch(struct view *v, const struct view_ops *ops, const struct vjson_spec *spec);
+/** @brief The argument the view was opened with (borrowed), or NULL. */
+const char *vjson_arg(struct view *v);
 /** @brief A row's object (borrowed), or NULL. */
 json_t *vjson_row(struct view *v, int row);
 /** @brief A row's field as an integer (0 when missing or not a number). */
@@ -190,8 +197,8 @@ json_int_t vjson_int(struct view *v, int row, const char *key);
 extern const struct view_ops view_groups_ops, view_lag_ops, view_group_ops;
 /** Brokers (`brokers`) and the cluster overview (`cluster`). */
 extern const struct view_ops view_brokers_ops, view_cluster_ops;
-/** A topic's partitions (`topic describe T`). */
-extern const struct view_ops view_partitions_ops;
+/** A topic's partitions (`topic describe T`); Tab or `c` switches to its configs (`topic config T`) and back. */
+extern const struct view_ops view_partitions_ops, view_topic_configs_ops;
 
 /** The live tail of a topic: open's arg is a struct view_tail_arg; `p` pauses, `c` clears. */
 extern const struct view_ops view_tail_ops;

@@ -1,10 +1,14 @@
-/* Brokers (`brokers`), the cluster overview (`cluster`) and a topic's partitions (`topic describe T`). */
+/*
+ * Brokers (`brokers`), the cluster overview (`cluster`) and a topic: its partitions (`topic
+ * describe T`) and, in a second tab, its configs (`topic config T`).
+ */
 #include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
 #include "theme.h"
 #include "view.h"
+#include "xalloc.h"
 
 static const struct view_col brokers_cols[] = {
 	{ "ID", VIEW_COL_RIGHT },   { "HOST", VIEW_COL_FILL },
@@ -68,7 +72,7 @@ const struct view_ops view_cluster_ops = {
 	.style = cluster_style,
 };
 
-/* --- a topic's partitions ----------------------------------------------------------------------- */
+/* --- a topic: its partitions, and its configs in a second tab ------------------------------------ */
 
 static const struct view_col partitions_cols[] = {
 	{ "PARTITION", VIEW_COL_RIGHT },
@@ -89,9 +93,43 @@ static const struct vjson_spec partitions_spec = {
 	.keys = partitions_keys,
 };
 
+static const struct view_col configs_cols[] = {
+	{ "NAME", 0 }, { "VALUE", VIEW_COL_FILL }, { "SOURCE", 0 }, { "DEFAULT", 0 }, { 0 },
+};
+static const char *const configs_keys[] = { "name", "value", "source", "is_default" };
+static const struct vjson_spec configs_spec = {
+	.command = "topic config %s",
+	.array = "configs",
+	.keys = configs_keys,
+};
+
+/* The title names the topic and the tab shown; the key line names the other. */
+static void topic_title(struct view *v, bool configs)
+{
+	const char *name = vjson_arg(v);
+	char *esc = escape_str(name ? name : "?");
+	free(v->title);
+	v->title = xasprintf("topic %s: %s", esc, configs ? "configs" : "partitions");
+	free(esc);
+}
+
 static void partitions_open(struct view *v, void *arg)
 {
 	vjson_open(v, &partitions_spec, arg);
+	topic_title(v, false);
+}
+
+/* Tab or c: the other tab. */
+static unsigned topic_key(struct view *v, int key, int row)
+{
+	(void)row;
+	if (key != '\t' && key != 'c')
+		return 0;
+	bool configs = v->ops == &view_partitions_ops;
+	vjson_switch(v, configs ? &view_topic_configs_ops : &view_partitions_ops,
+		     configs ? &configs_spec : &partitions_spec);
+	topic_title(v, configs);
+	return VIEW_REDRAW;
 }
 
 static int partitions_style(struct view *v, int row)
@@ -113,7 +151,26 @@ const struct view_ops view_partitions_ops = {
 	.close = vjson_close,
 	.rows = vjson_rows,
 	.cell = vjson_cell,
+	.key = topic_key,
 	.reload = vjson_reload,
 	.value = vjson_value,
 	.style = partitions_style,
+	.keys_help = "Tab/c configs",
+};
+
+/*
+ * Reached from the partitions by Tab: it has no open of its own. A tab of the same view, it has its
+ * name, so the bindings of `bind -v partitions` (t: tail the topic) work in both tabs.
+ */
+const struct view_ops view_topic_configs_ops = {
+	.name = "partitions",
+	.cols = configs_cols,
+	.open = partitions_open,
+	.close = vjson_close,
+	.rows = vjson_rows,
+	.cell = vjson_cell,
+	.key = topic_key,
+	.reload = vjson_reload,
+	.value = vjson_value,
+	.keys_help = "Tab/c partitions",
 };

@@ -1,4 +1,5 @@
 /* Table views over a command's JSON: the shared part of groups, lag, group, brokers, cluster, partitions. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@ struct vjson {
 	const struct vjson_spec *spec;
 	char *arg;
 	json_t *rows; /* the array of the last result */
+	unsigned gen; /* bumped by vjson_switch: answers to an older spec are dropped */
 };
 
 /* The fields of an object as rows {field, value}, for views of one object. */
@@ -29,7 +31,10 @@ static json_t *vjson_fields(json_t *obj)
 static void vjson_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 {
 	struct vjson *j = v->priv;
-	(void)ud;
+	if ((unsigned)(uintptr_t)ud != j->gen) { /* asked before a switch: ask again for what is shown now */
+		vjson_reload(v);
+		return;
+	}
 	if (ctx->status == CMD_OK) {
 		json_t *a = j->spec->array ? json_incref(json_object_get(ctx->result, j->spec->array))
 					   : vjson_fields(ctx->result);
@@ -55,7 +60,7 @@ void vjson_reload(struct view *v)
 		return;
 	char *q = parse_quote(j->arg ? j->arg : "");
 	char *line = strstr(j->spec->command, "%s") ? xasprintf(j->spec->command, q) : xstrdup(j->spec->command);
-	tui_request(v->tui, v, line, vjson_done, NULL);
+	tui_request(v->tui, v, line, vjson_done, (void *)(uintptr_t)j->gen);
 	free(line);
 	free(q);
 }
@@ -81,6 +86,12 @@ int vjson_rows(struct view *v)
 {
 	struct vjson *j = v->priv;
 	return j->rows ? (int)json_array_size(j->rows) : 0;
+}
+
+const char *vjson_arg(struct view *v)
+{
+	struct vjson *j = v->priv;
+	return j->arg;
 }
 
 json_t *vjson_row(struct view *v, int row)
@@ -119,4 +130,25 @@ char *vjson_value(struct view *v, int row, const char *name)
 	if (strcmp(name, "arg") == 0)
 		return j->arg ? xstrdup(j->arg) : NULL;
 	return row >= 0 ? vjson_scalar(json_object_get(vjson_row(v, row), name)) : NULL;
+}
+
+void vjson_switch(struct view *v, const struct view_ops *ops, const struct vjson_spec *spec)
+{
+	struct vjson *j = v->priv;
+	j->spec = spec;
+	j->gen++;
+	json_decref(j->rows);
+	j->rows = NULL;
+	/* Another table: its columns, no rows until its answer, and none of the old filter or sort. */
+	v->ops = ops;
+	v->sel = v->top = 0;
+	x_free(&v->sel_key);
+	v->filter[0] = '\0';
+	v->sort = 0;
+	v->sort_rev = false;
+	v->loaded_ms = 0;
+	x_free(&v->error);
+	x_free(&v->hint);
+	view_refilter(v);
+	vjson_reload(v);
 }

@@ -136,7 +136,7 @@ class TuiTest(BrokerTestCase):
         scr.send("j")  # the second row: beta
         scr.wait_for("topics 2/2")
         scr.send("Enter")  # its partitions, as a table
-        scr.wait_for(lambda s: f"topic {self.beta} 1/3" in s and "updated" in s, what="beta's partitions")
+        scr.wait_for(lambda s: f"topic {self.beta}: partitions 1/3" in s and "updated" in s, what="beta's partitions")
         self.assertIn("PARTITION", scr.lines()[1])
         self.assertIn("LEADER", scr.lines()[1])
         rows = [l.split() for l in scr.lines()[2:5]]
@@ -386,7 +386,7 @@ class TuiViewsTest(BrokerTestCase):
                                                       [self.topic, "1", "2", "5", "3", "-"]])
         scr.type(f":topic {self.topic}")
         scr.send("Enter")
-        scr.wait_for(lambda s: f"topic {self.topic} 1/2" in s and "updated" in s)
+        scr.wait_for(lambda s: f"topic {self.topic}: partitions 1/2" in s and "updated" in s)
         self.assertEqual([l.split()[:2] for l in scr.lines()[2:4]], [["0", "1"], ["1", "1"]])
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
