@@ -393,3 +393,44 @@ int client_group_delete_offsets(struct client *c, const char *group, rd_kafka_to
 	free(what);
 	return rc;
 }
+
+int client_group_legacy(struct client *c, const char *group, struct group_info **out, char **ptype, struct err *e)
+{
+	*out = NULL;
+	*ptype = NULL;
+	const struct rd_kafka_group_list *gl = NULL;
+	rd_kafka_resp_err_t err = rd_kafka_list_groups(client_rk(c), group, &gl, client_timeout(c));
+	if (err) {
+		char *what = xasprintf("describe group %s", group);
+		int rc = client_error(c, err, NULL, what, e);
+		free(what);
+		return rc;
+	}
+	for (int i = 0; i < gl->group_cnt && *out == NULL; i++) {
+		const struct rd_kafka_group_info *gi = &gl->groups[i];
+		if (gi->err || strcmp(gi->group, group) != 0)
+			continue;
+		struct group_info *g = xcalloc(1, sizeof(*g));
+		g->id = xstrdup(gi->group);
+		g->state = rd_kafka_consumer_group_state_code(gi->state ? gi->state : "");
+		g->simple = gi->protocol_type == NULL || *gi->protocol_type == '\0';
+		g->described = true;
+		g->coordinator = gi->broker.id;
+		g->assignor = gi->protocol && *gi->protocol ? xstrdup(gi->protocol) : NULL;
+		g->nmembers = gi->member_cnt;
+		g->members = xcalloc((size_t)gi->member_cnt + 1, sizeof(*g->members));
+		for (int m = 0; m < gi->member_cnt; m++) {
+			const struct rd_kafka_group_member_info *mi = &gi->members[m];
+			g->members[m] = (struct group_member){
+				.member_id = xstrdup(mi->member_id ? mi->member_id : ""),
+				.client_id = xstrdup(mi->client_id ? mi->client_id : ""),
+				.host = xstrdup(mi->client_host ? mi->client_host : ""),
+				.assigned = rd_kafka_topic_partition_list_new(0),
+			};
+		}
+		*out = g;
+		*ptype = xstrdup(gi->protocol_type ? gi->protocol_type : "");
+	}
+	rd_kafka_group_list_destroy(gl);
+	return CMD_OK;
+}

@@ -52,6 +52,17 @@ int client_groups_list(struct client *c, struct group_info **out, int *n, struct
 int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned what,
 			const rd_kafka_topic_partition_list_t *parts, struct err *e);
 
+/**
+ * @brief A group as its coordinator describes it to librdkafka's legacy rd_kafka_list_groups()
+ * (ListGroups on every broker, then DescribeGroups), with its protocol type ("consumer", "connect",
+ * ...; "" for a group without one): 2.0.2's DescribeConsumerGroups does not carry the type, and
+ * refuses groups whose type is not "consumer". Members have no assignment (it is the protocol's own
+ * bytes).
+ * @param out set to a new group (client_groups_free, n 1) with *ptype a new string, or both NULL
+ *            when the group is not listed
+ */
+int client_group_legacy(struct client *c, const char *group, struct group_info **out, char **ptype, struct err *e);
+
 /** @brief Frees n groups and NULLs *g. */
 void client_groups_free(struct group_info **g, int n);
 

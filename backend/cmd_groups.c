@@ -609,21 +609,41 @@ static int cmd_group_describe_exec(struct cmd_ctx *ctx)
 			"the embedded demo cluster cannot describe groups (librdkafka 2.0.2's mock cluster has no "
 			"DescribeGroups)");
 	}
-	struct group_info *g = groups_one(ctx, c, m, CLIENT_GROUPS_DESCRIBE | CLIENT_GROUPS_OFFSETS, NULL);
+	/*
+	 * The coordinator's own word for the protocol type comes from the older DescribeGroups; a group
+	 * of another type than "consumer" (Kafka Connect's) is described by it alone, as librdkafka
+	 * 2.0.2's DescribeConsumerGroups refuses it.
+	 */
+	struct group_info *g = NULL;
+	char *ptype = NULL;
+	struct err e = { 0 };
+	client_group_legacy(c, cmd_arg(ctx, "group"), &g, &ptype, &e);
+	err_clear(&e);
+	if (ptype == NULL || *ptype == '\0' || strcmp(ptype, "consumer") == 0) {
+		client_groups_free(&g, 1);
+		g = groups_one(ctx, c, m, CLIENT_GROUPS_DESCRIBE | CLIENT_GROUPS_OFFSETS, NULL);
+	}
 	model_unref(&m);
-	if (g == NULL)
+	if (g == NULL) {
+		free(ptype);
 		return ctx->status;
+	}
 	if (groups_unknown(g)) {
+		free(ptype);
 		client_groups_free(&g, 1);
 		return groups_no_such(ctx, cmd_arg(ctx, "group"));
 	}
 	json_t *members = json_array();
 	for (int i = 0; i < g->nmembers; i++)
 		json_array_append_new(members, groups_member_json(&g->members[i]));
-	json_t *r = json_pack("{s:s,s:s,s:s,s:o,s:s?,s:o}", "group", g->id, "state", groups_state_name(g->state),
-			      "protocol_type", g->simple ? "simple" : "consumer", "coordinator",
-			      g->coordinator >= 0 ? json_integer(g->coordinator) : json_null(), "assignor", g->assignor,
-			      "members", members);
+	json_t *r = json_pack("{s:s,s:s,s:s?,s:o,s:s?,s:o}", "group", g->id, "state", groups_state_name(g->state),
+			      "protocol_type",
+			      ptype == NULL ? NULL
+			      : *ptype      ? ptype
+					    : "simple",
+			      "coordinator", g->coordinator >= 0 ? json_integer(g->coordinator) : json_null(),
+			      "assignor", g->assignor, "members", members);
+	free(ptype);
 	client_groups_free(&g, 1);
 	return cmd_ok(ctx, r);
 }
@@ -1305,7 +1325,9 @@ static const struct cmd_opt delete_offsets_opts[] = {
 };
 
 #define GROUPS_SUMMARY_DOC                                                                                             \
-	"groups: [{group, state, protocol_type (consumer|simple), members, coordinator (broker id or null), topics, "  \
+	"groups: [{group, state, protocol_type (consumer|simple: librdkafka 2.0.2's ListConsumerGroups leaves out "    \
+	"groups of other types, such as Kafka Connect's, which `group describe G` shows), members, coordinator "       \
+	"(broker id or null), topics, "                                                                                \
 	"total_lag (null when no end offset could be read), error (only when the group could not be read)}], "         \
 	"source (cluster|demo), note (demo only), committed_read_at, end_read_at, isolation (read_committed)"
 
@@ -1343,7 +1365,14 @@ const struct cmd_entry cmd_groups_table[] = {
 		       "host, "
 		       "instance_id, partitions: [\"topic:partition\", ...], assignment (the same as text: "
 		       "\"orders:0-3,7 "
-		       "payments:1\")}]}",
+		       "payments:1\")}]}. protocol_type is the coordinator's (consumer, connect, ...), simple for a "
+		       "group "
+		       "without one (offsets committed without membership), null when it could not be read: librdkafka "
+		       "2.0.2's DescribeConsumerGroups does not carry it, so kcon asks the older ListGroups and "
+		       "DescribeGroups. A group of another type than consumer (Kafka Connect's), which 2.0.2's "
+		       "DescribeConsumerGroups refuses, is described by DescribeGroups alone: assignor is its "
+		       "protocol, "
+		       "and its members' assignments, the protocol's own bytes, show as no partitions.",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &describe_view,
 		.exec = cmd_group_describe_exec,

@@ -328,6 +328,28 @@ class GroupsTest(BrokerTestCase):
         self.assertEqual(self.k.run("group", "describe", unique("nope")).returncode, 1)
         doc = self.k.one("group", "describe", g)
         self.assertEqual((doc["group"], doc["state"], doc["members"]), (g, "Empty", []))
+        self.assertEqual(doc["protocol_type"], "simple")  # offsets committed without membership
+
+    def test_describe_group_of_another_protocol_type(self):
+        # Kafka Connect's workers join with the protocol type "connect": librdkafka 2.0.2's
+        # DescribeConsumerGroups refuses such a group, and its ListConsumerGroups leaves it out.
+        from rawgroup import RawMember
+        g = unique("connect")
+        member = RawMember(self.bootstrap, g, "connect", protocol="sessioned")
+        try:
+            doc = self.k.one("group", "describe", g)
+            self.assertEqual({k: doc[k] for k in ("group", "state", "protocol_type", "assignor", "coordinator")},
+                             {"group": g, "state": "Stable", "protocol_type": "connect", "assignor": "sessioned",
+                              "coordinator": 1})
+            self.assertEqual(len(doc["members"]), 1)
+            m = doc["members"][0]
+            self.assertEqual((m["member_id"], m["client_id"], m["partitions"]), (member.member, "kcon-test", []))
+            p = self.k.run("group", "describe", g)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("Type:        connect", p.stdout)
+            self.assertIsNone(self.summary(g))
+        finally:
+            member.close()
 
 
 class DemoGroupsTest(BrokerTestCase):
