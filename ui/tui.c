@@ -637,7 +637,7 @@ static void tui_draw(struct tui *t)
 /* Opens the live tail of topic from (as `tail --from`; NULL: the last 20 of each partition). */
 static void tui_open_tail(struct tui *t, const char *topic, const char *from)
 {
-	struct view_tail_arg a = { topic, from };
+	struct view_tail_arg a = { .topic = topic, .from = from };
 	char *esc = escape_str(topic);
 	char *title = xasprintf("tail %s", esc);
 	tui_push(t, view_new(&view_tail_ops, t, title, &a));
@@ -658,11 +658,8 @@ static bool tui_prompt_view(struct tui *t, int argc, char *const *argv)
 {
 	if (argc == 1)
 		return tui_open_view(t, argv[0], NULL);
-	if (strcmp(argv[0], "tail") == 0 && argc <= 3 && argv[1][0] != '-' &&
-	    (argc == 2 || strncmp(argv[2], "--", 2) != 0)) {
-		tui_open_tail(t, argv[1], argc == 3 ? argv[2] : NULL);
+	if (view_tail_prompt(t, argc, argv))
 		return true;
-	}
 	bool group = strcmp(argv[0], "group") == 0, topic = strcmp(argv[0], "topic") == 0;
 	if (argc != 2 || !(group || topic) || argv[1][0] == '-')
 		return false;

@@ -160,10 +160,14 @@ void view_refilter(struct view *v)
 	v->map = xreallocarray(v->map, (size_t)n + 1, sizeof(int));
 	v->nmap = 0;
 	for (int r = 0; r < n; r++) {
-		char *c = view_cell(v, r, 0);
-		if (v->filter[0] == '\0' || strcasestr(c, v->filter))
+		if (v->filter[0] == '\0' || (v->ops->match && v->ops->match(v, r, v->filter))) {
 			v->map[v->nmap++] = r;
-		free(c);
+		} else if (!v->ops->match) {
+			char *c = view_cell(v, r, 0);
+			if (strcasestr(c, v->filter))
+				v->map[v->nmap++] = r;
+			free(c);
+		}
 	}
 	view_sort(v);
 	int keep = -1;

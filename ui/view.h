@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #include "cmd.h"
+#include "kcon-plugin.h"
+#include "msg.h"
 #include "sbuf.h"
 
 struct tui;
@@ -64,6 +66,8 @@ struct view_ops {
 	 * "arg": the view's argument; row -1: no row selected); NULL when it has none. May be NULL.
 	 */
 	char *(*value)(struct view *v, int row, const char *name);
+	/** Whether a row passes the `/` filter (not empty); NULL: its first cell contains it, ignoring case. */
+	bool (*match)(struct view *v, int row, const char *filter);
 };
 
 struct view {
@@ -200,15 +204,24 @@ extern const struct view_ops view_brokers_ops, view_cluster_ops;
 /** A topic's partitions (`topic describe T`); Tab or `c` switches to its configs (`topic config T`) and back. */
 extern const struct view_ops view_partitions_ops, view_topic_configs_ops;
 
-/** The live tail of a topic: open's arg is a struct view_tail_arg; `p` pauses, `c` clears. */
+/**
+ * The live tail of a topic: open's arg is a struct view_tail_arg; `p` pauses, `c` clears, `/`
+ * matches keys and values, Enter opens the message in the detail view.
+ */
 extern const struct view_ops view_tail_ops;
 struct view_tail_arg {
 	const char *topic;
-	const char *from; /* as `tail --from`; NULL: the last 20 of each partition */
+	const char *from;   /* as `tail --from`; NULL: the last 20 of each partition */
+	const char *decode; /* a plugin decoder's name (`tail --decode`), or NULL */
 };
-/** @brief Registers the worker command that opens a tail view's consumer (once). */
+/**
+ * @brief Opens a tail view for a prompt line `tail TOPIC [FROM] [--from FROM] [--decode NAME]`.
+ * @return false (nothing opened) for any other line, which then runs as the `tail` command
+ */
+bool view_tail_prompt(struct tui *t, int argc, char *const *argv);
+/** @brief Registers the worker commands that open and close tail views' consumers (once). */
 void view_tail_register(void);
-/** @brief Closes the consumers opened for views that were closed before they got them. */
+/** @brief Closes the consumers left to close (at exit, after the loop is gone). */
 void view_tail_reap(void);
 
 /** The event log (`:log`): connection changes, failures and the commands run, newest last. */
@@ -217,6 +230,16 @@ extern const struct view_ops view_log_ops;
 void view_log_add(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** @brief Empties the log. */
 void view_log_clear(void);
+/**
+ * One message in a scrollable text view (view_msg.c): its fields, headers and the value as pretty
+ * JSON, text or a hex dump; `m` switches pretty / raw / hex. It copies what open's arg points to.
+ */
+extern const struct view_ops view_msg_ops;
+struct view_msg_arg {
+	const char *topic;
+	const struct msg *m;                /* copied, bytes and all */
+	const struct kcon_decoder *decoder; /* for the value, or NULL */
+};
 
 /** @brief The TUI's event loop, for views that watch descriptors or set timers. */
 struct loop *tui_loop(struct tui *t);

@@ -1,0 +1,244 @@
+"""The TUI's live tail and message detail views in tmux, against the real test broker."""
+
+import subprocess
+import tempfile
+import time
+import unittest
+
+from kcontest import KCON, BrokerTestCase, unique, wait_until
+from tmuxscreen import TmuxScreen
+
+UTF8 = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+
+# Bytes that would drive a terminal: clear screen, an OSC window title, a bare C1 CSI, U+202E.
+HOSTILE = b"A\x1b[2J\x1b]0;pwned\x07\x9bZ\xe2\x80\xaeR"
+HOSTILE_SHOWN = r"A\x1b[2J\x1b]0;pwned\x07\x9bZ\xe2\x80\xaeR"
+
+
+class TuiTailTest(BrokerTestCase):
+    def start(self, width=120, height=40):
+        e = dict(UTF8)
+        e["XDG_CONFIG_HOME"] = "/nonexistent-kcon-test"
+        state = tempfile.TemporaryDirectory()
+        self.addCleanup(state.cleanup)
+        e["KCON_STATE_DIR"] = state.name
+        scr = TmuxScreen([KCON, "-b", self.bootstrap, "--no-history"], width, height, env=e)
+        self.addCleanup(scr.close)
+        scr.wait_for("connected")
+        return scr
+
+    def topic(self, partitions=1):
+        name = unique("0tail")
+        self.k.one("topic", "create", name, "--partitions", partitions, "--replication-factor", 1)
+        self.addCleanup(self.k.run, "topic", "delete", name, "--yes")
+        return name
+
+    def produce(self, topic, value, key=None, headers=(), partition=0):
+        """One message through kcat (an independent producer), bytes exactly as given."""
+        cmd = ["kcat", "-P", "-b", self.bootstrap, "-t", topic, "-p", str(partition), "-D", "<<end>>"]
+        if key is not None:
+            cmd += ["-K", "<<key>>"]
+        for h in headers:
+            cmd += ["-H", h]
+        data = (key + b"<<key>>" if key is not None else b"") + value
+        subprocess.run(cmd, input=data, check=True, timeout=60)
+
+    def status(self, scr):
+        return scr.lines()[-2]
+
+    def open_tail(self, scr, topic, args=""):
+        scr.type(f":tail {topic}{args}")
+        scr.send("Enter")
+        # "updated" once the consumer is open: what is produced from now on is "after it opened"
+        wait_until(lambda: f" tail {topic} " in self.status(scr) and "updated" in self.status(scr),
+                   what="the tail view with its consumer open")
+
+    def row(self, scr, text):
+        return next((l for l in scr.lines() if text in l), None)
+
+    def test_stream_detail_toggles_and_hostile_bytes(self):
+        t = self.topic()
+        scr = self.start()
+        title_before = scr.info("#{pane_title}")
+        self.open_tail(scr, t)
+        self.assertIn("0 seen", self.status(scr))
+        self.produce(t, b'{"a":1,"b":[true,null],"s":"x\xe2\x80\xaey"}', key=b"user-1",
+                     headers=["trace-id=abc123", "n=1"])
+        self.produce(t, b"\x00\x01\xff\xfeBIN", key=b"bin")
+        self.produce(t, HOSTILE, key=b"hostile")
+        scr.wait_for(lambda s: "3 seen 3/3" in s, what="the three messages produced after it opened")
+        self.assertIn('{"a":1,"b":[true,null],"s":"x\\xe2\\x80\\xaey"}', self.row(scr, "user-1"))
+        self.assertIn(HOSTILE_SHOWN, self.row(scr, "hostile") or scr.text())
+
+        # Enter on the first row: the detail with the headers and pretty JSON (U+202E as \u202e).
+        scr.send("g")
+        scr.send("Enter")
+        text = scr.wait_for(f"message {t} 0:0 pretty", what="the detail view")
+        lines = scr.lines()
+        for want in ("topic      " + t, "partition  0", "offset     0", "key        user-1", "headers    2",
+                     "  trace-id = abc123", "  n = 1", "value      35 bytes, JSON  (m: pretty -> raw)"):
+            self.assertIn(want, lines, text)
+        self.assertRegex(text, r"timestamp  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z  \(create time, \d+ ms\)")
+        value = lines[lines.index("value      35 bytes, JSON  (m: pretty -> raw)") + 2:][:8]
+        self.assertEqual(value, ["{", '  "a": 1,', '  "b": [', "    true,", "    null", "  ],",
+                                 '  "s": "x\\u202ey"', "}"])
+        t0 = time.monotonic()
+        scr.send("Escape")
+        scr.wait_for(lambda s: "PART:OFFSET" in s and f" tail {t} " in s, what="Esc back to the tail")
+        self.assertLess(time.monotonic() - t0, 2)
+
+        # The binary value: pretty shows a hex dump, m: raw (escaped), m: hex.
+        scr.send("j")
+        scr.send("Enter")
+        scr.wait_for(f"message {t} 0:1 pretty")
+        self.assertIn("value      7 bytes, binary: hex  (m: pretty -> raw)", scr.lines())
+        scr.send("m")
+        scr.wait_for(f"message {t} 0:1 raw")
+        self.assertIn("\\x00\\x01\\xff\\xfeBIN", scr.lines())
+        scr.send("m")
+        text = scr.wait_for(f"message {t} 0:1 hex")
+        self.assertIn("value      7 bytes, hex  (m: hex -> pretty)", scr.lines())
+        self.assertIn("00000000  00 01 ff fe 42 49 4e" + " " * 29 + "|....BIN|", scr.lines())
+        scr.send("Escape")
+        scr.wait_for(f" tail {t} ")
+
+        # The hostile value, in every mode: escaped on the screen, the window title untouched.
+        scr.send("j")
+        scr.send("Enter")
+        scr.wait_for(f"message {t} 0:2 pretty")
+        self.assertIn("00000000  41 1b 5b 32 4a 1b 5d 30  3b 70 77 6e 65 64 07 9b |A.[2J.]0;pwned..|",
+                      scr.lines())
+        scr.send("m")
+        scr.wait_for(f"message {t} 0:2 raw")
+        self.assertIn(HOSTILE_SHOWN, scr.lines())
+        for mode in ("hex", "pretty"):
+            scr.send("m")
+            scr.wait_for(f"message {t} 0:2 {mode}")
+            screen = scr.tmux("capture-pane", "-p", "-e", "-t", "main")  # with the attributes
+            for raw in ("\x07", "\x9b", "\u202e", "\x1b]", "\x1b[2J"):
+                self.assertNotIn(raw, screen)
+        self.assertIn("key        hostile", scr.lines())
+        self.assertEqual(scr.info("#{pane_title}"), title_before)
+        self.assertNotIn("pwned", scr.info("#{pane_title}"))
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_osc_title_canary(self):
+        """The title check above can fail: in this tmux an OSC sequence does set the pane title."""
+        with TmuxScreen(["sh", "-c", "printf '\\033]0;pwned\\007'; sleep 30"], 40, 5) as scr:
+            wait_until(lambda: scr.info("#{pane_title}") == "pwned", what="the OSC title to apply")
+
+    def test_filter_matches_key_and_value(self):
+        t = self.topic()
+        self.produce(t, b"apple pie", key=b"k-1")
+        self.produce(t, b"Banana split", key=b"k-2")
+        self.produce(t, b"plain", key=b"cherry-key")
+        scr = self.start()
+        self.open_tail(scr, t)
+        scr.wait_for("3 seen 3/3")
+        scr.type("/")
+        scr.type("banana")  # the value, in another case
+        text = scr.wait_for(lambda s: "3 seen 1/1 /banana" in s, what="the filter on the value")
+        self.assertIn("Banana split", text)
+        self.assertNotIn("apple pie", text)
+        scr.send("Enter")
+        self.produce(t, b"banana bread", key=b"k-4")  # new messages pass the filter as they come
+        text = scr.wait_for(lambda s: "4 seen 2/2 /banana" in s, what="a new message through the filter")
+        self.assertIn("banana bread", text)
+        self.produce(t, b"kiwi", key=b"k-5")
+        scr.wait_for("5 seen 2/2 /banana")
+        scr.send("Escape")  # the filter cleared, the selected row kept
+        scr.wait_for("5 seen 4/5")
+        scr.type("/")
+        scr.type("cherry")  # the key
+        text = scr.wait_for(lambda s: "5 seen 1/1 /cherry" in s, what="the filter on the key")
+        self.assertIn("plain", self.row(scr, "cherry-key"))
+        scr.send("Escape")
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_follow_scroll_back_and_pause(self):
+        t = self.topic()
+        scr = self.start()
+        self.open_tail(scr, t)
+        for i in range(10):
+            self.produce(t, b"m-%d" % i)
+        scr.wait_for("10 seen 10/10", what="following the newest")
+        scr.send("k")  # a row above the last: no longer following
+        scr.wait_for("10 seen 9/10")
+        for i in range(10, 15):
+            self.produce(t, b"m-%d" % i)
+        scr.wait_for("15 seen 9/15", what="new messages counted, the selection kept")
+        scr.send("G")  # following again
+        self.produce(t, b"m-15")
+        scr.wait_for("16 seen 16/16")
+        scr.send("p")
+        scr.wait_for("PAUSED")
+        self.produce(t, b"m-16")
+        self.assertEqual(self.k.one("topic", "describe", t)["messages"], 17)
+        self.assertIn("16 seen PAUSED 16/16", self.status(scr))
+        scr.send("p")
+        scr.wait_for(lambda s: "17 seen 17/17" in s and "PAUSED" not in s, what="resumed")
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_rate_and_many_messages(self):
+        t = self.topic(partitions=2)
+        scr = self.start()
+        self.open_tail(scr, t)
+        n = 20000
+        data = b"".join(b"v-%06d\n" % i for i in range(n))
+        subprocess.run(["kcat", "-P", "-b", self.bootstrap, "-t", t], input=data, check=True, timeout=120)
+        # every message counted; the view keeps the newest 2000
+        text = scr.wait_for(f"{n} seen", what="all messages counted")
+        self.assertRegex(self.status(scr), rf" tail {t} \d+ msg/s {n} seen (1[89]\d\d|2000)/(1[89]\d\d|2000)")
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_esc_returns_at_once_and_consumers_are_freed(self):
+        t = self.topic()
+        self.produce(t, b"one")
+        scr = self.start()
+        for _ in range(3):
+            self.open_tail(scr, t)
+            scr.wait_for("1 seen 1/1")
+            t0 = time.monotonic()
+            scr.send("Escape")
+            scr.wait_for(lambda s: "\n topics " in s, what="back to the topics")
+            self.assertLess(time.monotonic() - t0, 1.0)
+        # Esc before the consumer opened, and one tail left open at q: all closed and freed
+        # (ASan's leak check would make the exit status non-zero).
+        scr.type(f":tail {t}")
+        scr.send("Enter", "Escape")
+        scr.wait_for(lambda s: "\n topics " in s)
+        self.open_tail(scr, t)
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_decoder(self):
+        t = self.topic()
+        self.produce(t, b"Hi\x1b[2J\x00")
+        scr = self.start()
+        self.open_tail(scr, t, " --decode hexdump")
+        text = scr.wait_for("1 seen 1/1")
+        self.assertIn(f"tail {t} ", text)
+        self.assertIn("decode hexdump", self.status(scr))
+        self.assertIn("00000000  48 69 1b 5b 32 4a 00", self.row(scr, "0:0"))
+        scr.send("Enter")
+        scr.wait_for(f"message {t} 0:0 pretty")
+        self.assertIn("value      7 bytes, text, decoded by hexdump  (m: pretty -> raw)", scr.lines())
+        self.assertIn("00000000  48 69 1b 5b 32 4a 00" + " " * 27 + "  |Hi.[2J.|", scr.lines())
+        scr.send("m")
+        scr.wait_for(f"message {t} 0:0 raw")
+        self.assertIn("Hi\\x1b[2J\\x00", scr.lines())
+        scr.send("Escape")
+        scr.type(":tail " + t + " --decode nosuch")
+        scr.send("Enter")
+        text = scr.wait_for("error: ", what="the unknown decoder in the status bar")
+        self.assertIn("no decoder called `nosuch`", text)
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,302 @@
+/*
+ * The message detail view (Enter on a row of the live tail): the message's fields and headers, then
+ * its value in one of three modes that `m` cycles through: pretty (JSON re-indented, else text, else
+ * a hex dump; a plugin decoder's text first when the tail has one), raw (the bytes escaped, a line
+ * per newline) and hex (a dump of the bytes). The view keeps its own copy of the message. Every line
+ * is escaped before it is stored (hex dump lines are printable ASCII by construction) and wrapped
+ * to the screen width.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "escape.h"
+#include "pretty.h"
+#include "view.h"
+#include "xalloc.h"
+
+enum msgv_mode { MSGV_PRETTY, MSGV_RAW, MSGV_HEX, MSGV_NMODES };
+
+struct msgv {
+	char *title; /* without the mode */
+	char *topic;
+	int32_t partition;
+	int ts_type;
+	int64_t offset, timestamp;
+	struct sbuf key, value;
+	bool has_key, has_value;
+	struct msgv_header {
+		char *name;
+		struct sbuf value;
+		bool has_value;
+	} * headers;
+	size_t nheaders;
+	const char *decoder; /* its name, when it decoded the value */
+	struct sbuf decoded;
+	enum msgv_mode mode;
+	char **lines;
+	int nlines;
+};
+
+static void msgv_decoded_write(struct kcon_plugin_out *out, const void *buf, size_t len)
+{
+	sbuf_addn(out->opaque, buf, len);
+}
+
+/* Appends text (already escaped, no newline) as lines of at most width columns. */
+static void msgv_wrap(struct msgv *mv, const char *s, int width)
+{
+	size_t max = width > 1 ? (size_t)width - 1 : 1;
+	do {
+		size_t n = escape_width(s) > max ? escape_fit(s, max) : strlen(s);
+		if (n == 0 && *s) { /* a character wider than the screen: one a line */
+			uint32_t cp;
+			n = escape_utf8_decode((const unsigned char *)s, strlen(s), &cp);
+			n = n ? n : 1;
+		}
+		mv->lines = xreallocarray(mv->lines, (size_t)mv->nlines + 1, sizeof(char *));
+		mv->lines[mv->nlines++] = xstrndup(s, n);
+		s += n;
+	} while (*s);
+}
+
+/* Our label, then untrusted bytes escaped. */
+static void msgv_field(struct msgv *mv, const char *label, const void *buf, size_t len, int width)
+{
+	struct sbuf sb = SBUF_INIT;
+	sbuf_addf(&sb, "%-11s", label);
+	escape_append(&sb, buf, len);
+	msgv_wrap(mv, sbuf_str(&sb), width);
+	sbuf_free(&sb);
+}
+
+/* Each line of buf[0..len) escaped (a line per newline). */
+static void msgv_text(struct msgv *mv, const char *buf, size_t len, int width)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && buf[i] != '\n')
+			continue;
+		struct sbuf sb = SBUF_INIT;
+		escape_append(&sb, buf + start, i - start);
+		msgv_wrap(mv, sbuf_str(&sb), width);
+		sbuf_free(&sb);
+		start = i + 1;
+	}
+}
+
+/* Lines of our own text that holds no byte to escape (JSON after escape_json_text, a hex dump). */
+static void msgv_lines(struct msgv *mv, const char *s, int width)
+{
+	while (*s) {
+		size_t n = strcspn(s, "\n");
+		char *line = xstrndup(s, n);
+		msgv_wrap(mv, line, width);
+		free(line);
+		s += n + (s[n] == '\n');
+	}
+}
+
+static void msgv_hex(struct msgv *mv, const void *buf, size_t len, int width)
+{
+	int per = pretty_hexdump_width(16) < width ? 16 : pretty_hexdump_width(8) < width ? 8 : 4;
+	struct sbuf sb = SBUF_INIT;
+	pretty_hexdump(&sb, buf, len, per);
+	msgv_lines(mv, sbuf_str(&sb), width);
+	sbuf_free(&sb);
+}
+
+/* The value in pretty mode; returns what it was shown as. */
+static const char *msgv_pretty(struct msgv *mv, int width)
+{
+	const struct sbuf *src = mv->decoder ? &mv->decoded : &mv->value;
+	struct sbuf json = SBUF_INIT;
+	const char *shown;
+	if (pretty_json(&json, src->buf ? src->buf : "", src->len, 2) == 0) {
+		struct sbuf safe = SBUF_INIT;
+		escape_json_text(&safe, sbuf_str(&json)); /* bidi and other format characters as \uXXXX */
+		msgv_lines(mv, sbuf_str(&safe), width);
+		sbuf_free(&safe);
+		shown = "JSON";
+	} else if (mv->decoder || msg_utf8_valid(src->buf, src->len)) {
+		msgv_text(mv, src->buf ? src->buf : "", src->len, width);
+		shown = "text";
+	} else {
+		msgv_hex(mv, src->buf, src->len, width);
+		shown = "binary: hex";
+	}
+	sbuf_free(&json);
+	return shown;
+}
+
+static void msgv_layout(struct view *v, int width)
+{
+	struct msgv *mv = v->priv;
+	for (int i = 0; i < mv->nlines; i++)
+		free(mv->lines[i]);
+	free(mv->lines);
+	mv->lines = NULL;
+	mv->nlines = 0;
+	char buf[96];
+
+	msgv_field(mv, "topic", mv->topic, strlen(mv->topic), width);
+	snprintf(buf, sizeof(buf), "%d", (int)mv->partition);
+	msgv_field(mv, "partition", buf, strlen(buf), width);
+	snprintf(buf, sizeof(buf), "%lld", (long long)mv->offset);
+	msgv_field(mv, "offset", buf, strlen(buf), width);
+	if (mv->timestamp >= 0) {
+		char iso[40];
+		clock_iso(iso, mv->timestamp);
+		snprintf(buf, sizeof(buf), "%s  (%s, %lld ms)", iso,
+			 mv->ts_type == 1   ? "create time"
+			 : mv->ts_type == 2 ? "log append time"
+					    : "type unknown",
+			 (long long)mv->timestamp);
+	} else {
+		snprintf(buf, sizeof(buf), "-  (none)");
+	}
+	msgv_field(mv, "timestamp", buf, strlen(buf), width);
+	if (mv->has_key)
+		msgv_field(mv, "key", mv->key.buf ? mv->key.buf : "", mv->key.len, width);
+	else
+		msgv_wrap(mv, "key        (none)", width);
+	snprintf(buf, sizeof(buf), "headers    %zu", mv->nheaders);
+	msgv_wrap(mv, buf, width);
+	for (size_t i = 0; i < mv->nheaders; i++) {
+		struct sbuf sb = SBUF_INIT;
+		sbuf_add(&sb, "  ");
+		escape_append(&sb, mv->headers[i].name, strlen(mv->headers[i].name));
+		sbuf_add(&sb, " = ");
+		if (mv->headers[i].has_value)
+			escape_append(&sb, mv->headers[i].value.buf, mv->headers[i].value.len);
+		else
+			sbuf_add(&sb, "(null)");
+		msgv_wrap(mv, sbuf_str(&sb), width);
+		sbuf_free(&sb);
+	}
+
+	/* The value under its own line, saying how it is shown. */
+	int at = mv->nlines;
+	msgv_wrap(mv, "value", width); /* replaced below */
+	msgv_wrap(mv, "", width);
+	const char *shown;
+	if (!mv->has_value) {
+		msgv_wrap(mv, "(tombstone: no value)", width);
+		shown = "none";
+	} else if (mv->mode == MSGV_HEX) {
+		msgv_hex(mv, mv->value.buf, mv->value.len, width);
+		shown = "hex";
+	} else if (mv->mode == MSGV_RAW) {
+		msgv_text(mv, mv->value.buf ? mv->value.buf : "", mv->value.len, width);
+		shown = "raw, escaped";
+	} else {
+		shown = msgv_pretty(mv, width);
+	}
+	static const char *const modes[] = { "pretty", "raw", "hex" };
+	struct sbuf sb = SBUF_INIT;
+	sbuf_addf(&sb, "value      %zu bytes, %s", mv->value.len, shown);
+	if (mv->decoder && mv->mode == MSGV_PRETTY && mv->has_value)
+		sbuf_addf(&sb, ", decoded by %s", mv->decoder); /* a registered decoder's name: [A-Za-z0-9_-] */
+	sbuf_addf(&sb, "  (m: %s -> %s)", modes[mv->mode], modes[(mv->mode + 1) % MSGV_NMODES]);
+	free(mv->lines[at]);
+	mv->lines[at] = xstrdup(sbuf_str(&sb)); /* may be cut on a narrow screen, never wrapped */
+	sbuf_free(&sb);
+
+	free(v->title);
+	v->title = xasprintf("%s %s", mv->title, modes[mv->mode]);
+	v->width = width;
+}
+
+static void msgv_open(struct view *v, void *arg)
+{
+	const struct view_msg_arg *a = arg;
+	const struct msg *m = a->m;
+	struct msgv *mv = xcalloc(1, sizeof(*mv));
+	mv->title = xstrdup(v->title);
+	mv->topic = xstrdup(a->topic);
+	mv->partition = m->partition;
+	mv->offset = m->offset;
+	mv->timestamp = m->timestamp;
+	mv->ts_type = m->ts_type;
+	mv->has_key = m->key != NULL;
+	sbuf_addn(&mv->key, m->key ? m->key : "", m->key_len);
+	mv->has_value = m->value != NULL;
+	sbuf_addn(&mv->value, m->value ? m->value : "", m->value_len);
+	mv->nheaders = m->nheaders;
+	mv->headers = xcalloc(m->nheaders + 1, sizeof(*mv->headers));
+	for (size_t i = 0; i < m->nheaders; i++) {
+		mv->headers[i].name = xstrdup(m->headers[i].name);
+		mv->headers[i].has_value = m->headers[i].value != NULL;
+		sbuf_addn(&mv->headers[i].value, m->headers[i].value ? m->headers[i].value : "", m->headers[i].len);
+	}
+	if (a->decoder && m->value) {
+		struct kcon_plugin_out out = { .write = msgv_decoded_write, .opaque = &mv->decoded };
+		int rc = a->decoder->decode(a->decoder->state, m->value, m->value_len, &out);
+		if (rc == KCON_DECODE_TEXT || rc == KCON_DECODE_JSON)
+			mv->decoder = a->decoder->name;
+		else
+			sbuf_free(&mv->decoded);
+	}
+	v->priv = mv;
+	msgv_layout(v, tui_width(v->tui));
+	view_loaded(v, NULL, NULL);
+}
+
+static void msgv_close(struct view *v)
+{
+	struct msgv *mv = v->priv;
+	for (int i = 0; i < mv->nlines; i++)
+		free(mv->lines[i]);
+	free(mv->lines);
+	for (size_t i = 0; i < mv->nheaders; i++) {
+		free(mv->headers[i].name);
+		sbuf_free(&mv->headers[i].value);
+	}
+	free(mv->headers);
+	sbuf_free(&mv->key);
+	sbuf_free(&mv->value);
+	sbuf_free(&mv->decoded);
+	free(mv->topic);
+	free(mv->title);
+	free(mv);
+}
+
+static int msgv_rows(struct view *v)
+{
+	return ((struct msgv *)v->priv)->nlines;
+}
+
+static void msgv_cell(struct view *v, int row, int col, struct sbuf *out)
+{
+	(void)col;
+	sbuf_add(out, ((struct msgv *)v->priv)->lines[row]);
+}
+
+static void msgv_resize(struct view *v, int width)
+{
+	msgv_layout(v, width);
+	view_refilter(v);
+}
+
+static unsigned msgv_key(struct view *v, int key, int row)
+{
+	struct msgv *mv = v->priv;
+	(void)row;
+	if (key != 'm')
+		return 0;
+	mv->mode = (mv->mode + 1) % MSGV_NMODES;
+	msgv_resize(v, v->width);
+	return VIEW_REDRAW;
+}
+
+const struct view_ops view_msg_ops = {
+	.name = "message",
+	.flags = VIEW_TEXT,
+	.open = msgv_open,
+	.close = msgv_close,
+	.rows = msgv_rows,
+	.cell = msgv_cell,
+	.key = msgv_key,
+	.resize = msgv_resize,
+	.keys_help = "m value: pretty (JSON, text or hex) -> raw (escaped) -> hex dump",
+};
