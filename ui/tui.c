@@ -714,8 +714,8 @@ static void tui_filter_key(struct tui *t, struct view *v, int ch)
 
 /* The views a binding can be scoped to (`bind -v NAME`), by their ops' names. */
 static const struct view_ops *const tui_scopes[] = {
-	&view_topics_ops,  &view_partitions_ops, &view_groups_ops, &view_lag_ops,  &view_group_ops,
-	&view_brokers_ops, &view_cluster_ops,    &view_tail_ops,   &view_text_ops, &view_log_ops,
+	&view_topics_ops,  &view_partitions_ops, &view_groups_ops, &view_lag_ops, &view_group_ops, &view_brokers_ops,
+	&view_cluster_ops, &view_tail_ops,       &view_text_ops,   &view_log_ops, &view_msg_ops,
 };
 
 /*
