@@ -985,7 +985,7 @@ static void tui_help(struct tui *t, struct view *v)
 			sbuf_addf(&sb, "  :%-21s %s\n", tv->name, tv->help);
 	sbuf_addf(&sb, "  %-22s %s\n", ":log", "the event log: connection changes, failures, commands run");
 	sbuf_addf(&sb, "  %-22s %s\n", ":tail TOPIC [FROM]",
-		  "live messages (FROM as tail --from; default the last 20 of each partition)");
+		  "live messages (FROM as tail --from; default the last 20 of each partition; --decode NAME)");
 	sbuf_addf(&sb, "  %-22s %s\n", ":group G  :topic T", "a group's lag, a topic's partitions");
 	sbuf_add(&sb, "  Enter on a group opens its per-partition lag; on a topic, its partitions.\n");
 	struct view_text_arg a = {

@@ -298,5 +298,5 @@ const struct view_ops view_msg_ops = {
 	.cell = msgv_cell,
 	.key = msgv_key,
 	.resize = msgv_resize,
-	.keys_help = "m value: pretty (JSON, text or hex) -> raw (escaped) -> hex dump",
+	.keys_help = "m pretty/raw/hex",
 };

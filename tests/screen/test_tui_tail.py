@@ -82,10 +82,24 @@ class TuiTailTest(BrokerTestCase):
         value = lines[lines.index("value      35 bytes, JSON  (m: pretty -> raw)") + 2:][:8]
         self.assertEqual(value, ["{", '  "a": 1,', '  "b": [', "    true,", "    null", "  ],",
                                  '  "s": "x\\u202ey"', "}"])
+        self.assertIn("m pretty/raw/hex", scr.lines()[-1])  # the key line
+        scr.send("?")
+        text = scr.wait_for("KEYS IN THE message VIEW", what="the help of the message view")
+        self.assertRegex(text, r"\(the view's own keys\) +m pretty/raw/hex")
+        scr.send("Escape")
+        scr.wait_for(f"message {t} 0:0 pretty")
         t0 = time.monotonic()
         scr.send("Escape")
         scr.wait_for(lambda s: "PART:OFFSET" in s and f" tail {t} " in s, what="Esc back to the tail")
         self.assertLess(time.monotonic() - t0, 2)
+        self.assertTrue(scr.lines()[-1].startswith("Enter detail  p pause/resume  c clear"), scr.lines()[-1])
+        scr.send("?")
+        text = scr.wait_for("KEYS IN THE tail VIEW", what="the help of the tail view")
+        self.assertRegex(text, r"Enter +select +detail")
+        self.assertRegex(text, r"\(the view's own keys\) +p pause/resume  c clear")
+        self.assertIn(":tail TOPIC [FROM]     live messages", text)
+        scr.send("Escape")
+        scr.wait_for(f" tail {t} ")
 
         # The binary value: pretty shows a hex dump, m: raw (escaped), m: hex.
         scr.send("j")
