@@ -318,6 +318,7 @@ struct tailv {
 	int nrows;
 	size_t bytes;
 	int64_t seen, window_start_ms, window_count;
+	int64_t dropped; /* rows dropped from the front so far */
 	double rate;
 	unsigned tick, more; /* timers */
 };
@@ -349,6 +350,7 @@ static void tailv_drop(struct tailv *tv, int n)
 	}
 	memmove(tv->rows, tv->rows + n, (size_t)(tv->nrows - n) * sizeof(tv->rows[0]));
 	tv->nrows -= n;
+	tv->dropped += n;
 }
 
 static void tailv_add(struct tailv *tv, const struct msg *m)
@@ -425,6 +427,7 @@ static void tailv_read(struct view *v)
 {
 	struct tailv *tv = v->priv;
 	bool at_end = v->nmap == 0 || v->sel == v->nmap - 1;
+	int64_t sel_abs = tv->dropped + view_selected(v); /* the selected message, counted from the first kept */
 	bool drained = false;
 	int got = 0;
 	int64_t deadline = clock_mono_ms() + TAILV_READ_MS;
@@ -472,6 +475,8 @@ static void tailv_read(struct view *v)
 		view_refilter(v);
 		if (at_end && v->nmap)
 			view_move_key(v, 'G', 1); /* following the newest */
+		else if (!at_end && sel_abs < tv->dropped && v->nmap)
+			view_move_key(v, 'g', 1); /* scrolled back past what is kept: the oldest, still not following */
 	}
 	tui_schedule_draw(v->tui);
 }
