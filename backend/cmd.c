@@ -82,6 +82,8 @@ static int cmd_score(const struct cmd_entry *e, int argc, char *const *argv)
 		if (e->alias && strcmp(argv[0], e->alias) == 0)
 			return 4;
 		int m = cmd_match_word(argv[0], e->name, len0);
+		if (m == 1 && (e->flags & CMD_EXACT))
+			return 0;
 		return m == 2 ? 4 : m;
 	}
 	if (argc < 2)

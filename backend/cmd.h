@@ -74,6 +74,7 @@ struct cmd_pos {
 #define CMD_NEEDS_CLUSTER 0x4  /* connects to the cluster */
 #define CMD_UI            0x8  /* acts on the face (theme, quit): runs on the UI thread */
 #define CMD_STREAM        0x10 /* writes records to ctx->stream as they come; its result is a summary */
+#define CMD_EXACT         0x20 /* found by its whole name only, never by a prefix (the TUI's actions) */
 
 /**
  * Where a streaming command (CMD_STREAM: tail, produce) writes its records, one at a time, as

@@ -732,10 +732,10 @@ static const char *const tui_default_bindings[] = {
 	"bind C-f page-down",
 	"bind PgUp page-up",
 	"bind C-b page-up",
-	"bind g top",
-	"bind Home top",
-	"bind G bottom",
-	"bind End bottom",
+	"bind g first",
+	"bind Home first",
+	"bind G last",
+	"bind End last",
 	"bind Enter select",
 	"bind / filter",
 	"bind s sort",
@@ -1100,20 +1100,17 @@ static int tui_act(void *ud, enum uicmd_action a, struct cmd_ctx *ctx)
 		return cmd_fail(ctx, CMD_FAILED, NULL, "no view yet");
 	int body = v ? t->h - 3 - !(v->ops->flags & VIEW_TEXT) : 1;
 	static const enum view_move moves[] = {
-		[UICMD_DOWN] = VIEW_MOVE_DOWN,
-		[UICMD_UP] = VIEW_MOVE_UP,
-		[UICMD_PAGE_DOWN] = VIEW_MOVE_PAGE_DOWN,
-		[UICMD_PAGE_UP] = VIEW_MOVE_PAGE_UP,
-		[UICMD_TOP] = VIEW_MOVE_TOP,
-		[UICMD_BOTTOM] = VIEW_MOVE_BOTTOM,
+		[UICMD_DOWN] = VIEW_MOVE_DOWN,           [UICMD_UP] = VIEW_MOVE_UP,
+		[UICMD_PAGE_DOWN] = VIEW_MOVE_PAGE_DOWN, [UICMD_PAGE_UP] = VIEW_MOVE_PAGE_UP,
+		[UICMD_FIRST] = VIEW_MOVE_TOP,           [UICMD_LAST] = VIEW_MOVE_BOTTOM,
 	};
 	switch (a) {
 	case UICMD_DOWN:
 	case UICMD_UP:
 	case UICMD_PAGE_DOWN:
 	case UICMD_PAGE_UP:
-	case UICMD_TOP:
-	case UICMD_BOTTOM:
+	case UICMD_FIRST:
+	case UICMD_LAST:
 		view_move(v, moves[a], body);
 		break;
 	case UICMD_SELECT:

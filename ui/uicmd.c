@@ -44,8 +44,8 @@ static const struct cmd_opt uicmd_scope_opts[] = {
 
 #define UICMD(nm, hlp, ...)                                                                                            \
 	{                                                                                                              \
-		.name = nm, .group = "tui", .help = hlp, .flags = CMD_READ_ONLY | CMD_UI, .view = &uicmd_quiet,        \
-		.exec = uicmd_act_exec, __VA_ARGS__                                                                    \
+		.name = nm, .group = "tui", .help = hlp, .flags = CMD_READ_ONLY | CMD_UI | CMD_EXACT,                  \
+		.view = &uicmd_quiet, .exec = uicmd_act_exec, __VA_ARGS__                                              \
 	}
 
 /* In the order of UICMD_ACTIONS. */
@@ -54,8 +54,8 @@ static const struct cmd_entry uicmd_actions[] = {
 	UICMD("up", "move the selection up a row"),
 	UICMD("page-down", "a page down"),
 	UICMD("page-up", "a page up"),
-	UICMD("top", "the first row"),
-	UICMD("bottom", "the last row"),
+	UICMD("first", "the first row"),
+	UICMD("last", "the last row"),
 	UICMD("select", "drill into the selected row (what Enter does in this view)"),
 	UICMD("back", "clear the filter, or close this view and go back"),
 	UICMD("filter", "filter the rows as you type (Enter keeps it, Esc clears it)"),

@@ -2,7 +2,8 @@
  * Commands that act on the interactive faces (CMD_UI), in the one command table: `quit`, and the
  * TUI's actions (move, select, filter, prompt, views, bindings, themes). Keys are bound to lines of
  * these (and of any other command); the TUI carries the actions out through a face it sets here.
- * Outside the TUI the actions fail with a hint. Registered by every face, so `help` and
+ * Outside the TUI the actions fail with a hint. They are found by their whole names only
+ * (CMD_EXACT), so they take no prefix away from the other commands. Registered by every face, so `help` and
  * docs/commands.md list them.
  */
 #ifndef KCON_UICMD_H
@@ -18,8 +19,8 @@
 	X(UP, "up")                                                                                                    \
 	X(PAGE_DOWN, "page-down")                                                                                      \
 	X(PAGE_UP, "page-up")                                                                                          \
-	X(TOP, "top")                                                                                                  \
-	X(BOTTOM, "bottom")                                                                                            \
+	X(FIRST, "first")                                                                                              \
+	X(LAST, "last")                                                                                                \
 	X(SELECT, "select")                                                                                            \
 	X(BACK, "back")                                                                                                \
 	X(FILTER, "filter")                                                                                            \

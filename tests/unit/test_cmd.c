@@ -22,6 +22,9 @@ static int exec_echo(struct cmd_ctx *ctx)
 
 static const struct cmd_pos name_arg[] = { { "name", CMD_ARG_STRING, 0 }, { 0 } };
 static const struct cmd_pos opt_arg[] = { { "name", CMD_ARG_STRING, CMD_POS_OPTIONAL }, { 0 } };
+static const struct cmd_pos line_args[] = { { "key", CMD_ARG_KEY, 0 },
+					    { "command", CMD_ARG_COMMAND, CMD_POS_REST | CMD_POS_LINE },
+					    { 0 } };
 static const struct cmd_opt zopts[] = {
 	{ "count", 'n', CMD_ARG_INT, 0, "a number" },
 	{ "tag", 't', CMD_ARG_STRING, CMD_OPT_REPEAT, "tags" },
@@ -48,6 +51,8 @@ static const struct cmd_entry ztable[] = {
 	  .help = "x",
 	  .flags = CMD_DESTRUCTIVE,
 	  .exec = exec_echo },
+	{ .name = "zzlisten", .group = "test", .help = "x", .flags = CMD_EXACT, .exec = exec_echo },
+	{ .name = "yybind", .group = "test", .args = line_args, .opts = zopts, .help = "x", .exec = exec_echo },
 	{ 0 },
 };
 
@@ -68,7 +73,10 @@ static const struct {
 } lookups[] = {
 	{ "zzlist", "zzlist", NULL, 1 },
 	{ "zzl", "zzlist", NULL, 1 },  /* alias beats being a prefix */
-	{ "zzli", "zzlist", NULL, 1 }, /* unique prefix */
+	{ "zzli", "zzlist", NULL, 1 }, /* unique prefix: zzlisten is found by its whole name only */
+	{ "zzlist", "zzlist", NULL, 1 },
+	{ "zzlisten", "zzlisten", NULL, 1 },
+	{ "zzliste", NULL, "unknown command", 0 },
 	{ "zzthing show x", "zzthing show", NULL, 2 },
 	{ "zzth sho x", "zzthing show", NULL, 2 },
 	{ "zzthing sh x", NULL, "ambiguous", 0 }, /* show or shave */
@@ -126,6 +134,25 @@ static const struct {
 	{ "zzlist -o json a", CMD_OK, NULL },
 	{ "zzlist -- -notanoption", CMD_OK, NULL },
 };
+
+/* A CMD_POS_LINE positional ends the options: what follows belongs to the bound command line. */
+static void test_cmd_line_arg(void **state)
+{
+	(void)state;
+	struct cmd_ctx ctx;
+	char *argv[] = { "yybind", "-n", "1", "k", "zzlist", "--count", "3", "--", "x", NULL };
+	assert_int_equal(cmd_prepare(&ctx, NULL, 9, argv), CMD_OK);
+	assert_string_equal(cmd_arg(&ctx, "count"), "1");
+	assert_int_equal(ctx.args.npos, 6);
+	assert_string_equal(ctx.args.pos[0], "k");
+	assert_string_equal(ctx.args.pos[2], "--count");
+	assert_string_equal(ctx.args.pos[4], "--");
+	cmd_ctx_clear(&ctx);
+	char *missing[] = { "yybind", "k", NULL };
+	assert_int_equal(cmd_prepare(&ctx, NULL, 2, missing), CMD_USAGE);
+	assert_non_null(strstr(ctx.error, "missing COMMAND"));
+	cmd_ctx_clear(&ctx);
+}
 
 static void test_cmd_prepare(void **state)
 {
@@ -240,7 +267,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cmd_find),  cmocka_unit_test(test_cmd_prepare),
 		cmocka_unit_test(test_cmd_args),  cmocka_unit_test(test_cmd_destructive),
-		cmocka_unit_test(test_cmd_usage),
+		cmocka_unit_test(test_cmd_usage), cmocka_unit_test(test_cmd_line_arg),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
