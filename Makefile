@@ -18,11 +18,13 @@ build:
 demo: build
 	./$(BUILD)/kcon --demo
 
-# Installs what is missing, builds with ASan+UBSan, starts the real Kafka broker(s), runs every
+# Installs what is missing, builds with ASan+UBSan (and without, for valgrind), starts the real Kafka broker(s), runs every
 # test through ctest, stops the brokers, and fails on any failure.
-test:
+# The release build too: the valgrind test runs it (valgrind cannot run an ASan build).
+test: build
 	@scripts/install-deps test
-	$(CMAKE) -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKCON_SANITIZE=ON -DKCON_TESTS=ON
+	$(CMAKE) -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKCON_SANITIZE=ON -DKCON_TESTS=ON \
+		-DKCON_PLAIN_BIN=$(CURDIR)/$(BUILD)/kcon
 	$(CMAKE) --build $(TEST_BUILD) -j $(JOBS)
 	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
