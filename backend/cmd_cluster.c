@@ -28,7 +28,7 @@ static struct model *cluster_model(struct cmd_ctx *ctx, struct cluster_src *src)
 {
 	struct model *m = NULL;
 	memset(src, 0, sizeof(*src));
-	src->status = sample_metadata(ctx->session, &src->c, &m, &src->stale, &src->e);
+	src->status = sample_metadata(ctx->session, cmd_has(ctx, "stored"), &src->c, &m, &src->stale, &src->e);
 	if (m == NULL) {
 		cmd_fail(ctx, src->e.status, src->e.hint, "%s", src->e.cause);
 		err_clear(&src->e);
@@ -208,6 +208,26 @@ static bool cluster_name_matches(const char *pattern, const char *name)
 	return fnmatch(pattern, name, 0) == 0;
 }
 
+/* Each topic's stored rate over the last hour as a sparkline: when asked, or in tables on a terminal. */
+static void cluster_sparklines(struct cmd_ctx *ctx, json_t *topics)
+{
+	bool utf8;
+	if (ctx->session->no_history ||
+	    !sample_sparklines_wanted(ctx->session, ctx->args.output, cmd_has(ctx, "sparklines"), &utf8))
+		return;
+	int64_t since = clock_wall_ms() - 3600 * 1000;
+	size_t i;
+	json_t *t;
+	json_array_foreach(topics, i, t)
+	{
+		char *spark = sample_sparkline(ctx->session, SAMPLE_SPARK_RATE, "",
+					       json_string_value(json_object_get(t, "name")), -1, since, 16, utf8);
+		if (spark)
+			json_object_set_new(t, "sparkline", json_string(spark));
+		free(spark);
+	}
+}
+
 static int cmd_topics_exec(struct cmd_ctx *ctx)
 {
 	struct cluster_src src;
@@ -258,6 +278,7 @@ static int cmd_topics_exec(struct cmd_ctx *ctx)
 	free(min);
 	free(want);
 	model_unref(&m);
+	cluster_sparklines(ctx, a);
 	return cluster_done(ctx, &src, json_pack("{s:o}", "topics", a));
 }
 
@@ -269,6 +290,7 @@ static const struct out_col topics_cols[] = {
 	{ "offline", "offline", OUT_RIGHT },
 	{ "under_min_isr", "under_min_isr", OUT_RIGHT | OUT_WIDE },
 	{ "internal", "internal", OUT_WIDE },
+	{ "sparkline", "msg/s 1h", OUT_WIDE | OUT_TEXT },
 	{ 0 },
 };
 static const struct out_table topics_tables[] = { { "topics", topics_cols }, { 0 } };
@@ -513,7 +535,18 @@ static const struct out_view config_view = { .tables = config_tables };
 
 /* --- the table ----------------------------------------------------------------------------- */
 
+#define CLUSTER_OPT_STORED                                                                                             \
+	{                                                                                                              \
+		"stored", 0, CMD_ARG_NONE, 0,                                                                          \
+			"answer at once from the stored snapshot, marked stale, without asking the cluster (as the "   \
+			"global "                                                                                      \
+			"--offline, for this command)"                                                                 \
+	}
+static const struct cmd_opt stored_opts[] = { CLUSTER_OPT_STORED, { 0 } };
 static const struct cmd_opt topics_opts[] = {
+	CLUSTER_OPT_STORED,
+	{ "sparklines", 0, CMD_ARG_NONE, 0,
+	  "add each topic's messages per second over the last hour from the stored history (sparkline)" },
 	{ "internal", 'i', CMD_ARG_NONE, 0, "include internal topics (__consumer_offsets, ...)" },
 	{ "under-replicated", 0, CMD_ARG_NONE, 0, "only topics with partitions whose ISR is short of the replicas" },
 	{ "offline", 0, CMD_ARG_NONE, 0, "only topics with partitions that have no leader" },
@@ -544,12 +577,14 @@ static const struct cmd_opt delete_opts[] = {
 
 #define CLUSTER_STALE_DOC                                                                                              \
 	"With `kcon --offline ...`, or when the cluster is unreachable (exit 3), the last stored snapshot "            \
-	"of the cluster answers, with stale: {seen_at, age_s, reason} (and a note on stderr in tables)."
+	"of the cluster answers, with stale: {seen_at, age_s, reason} (and a note on stderr in tables); "              \
+	"`--stored` answers from it at once (reason \"--stored\")."
 
 const struct cmd_entry cmd_cluster_table[] = {
 	{
 		.name = "cluster",
 		.group = "cluster",
+		.opts = stored_opts,
 		.help = "cluster id, controller, broker/topic/partition counts and partition health",
 		.doc = "JSON: {cluster_id, controller, bootstrap, brokers, topics, partitions, under_replicated, "
 		       "offline, under_min_isr (partitions whose shrunk ISR is below min.insync.replicas; `topics "
@@ -562,6 +597,7 @@ const struct cmd_entry cmd_cluster_table[] = {
 	{
 		.name = "brokers",
 		.group = "cluster",
+		.opts = stored_opts,
 		.help = "the brokers: id, host, port, rack",
 		.doc = "JSON: {brokers: [{id, host, port, rack, controller}]}. rack comes from each broker's "
 		       "broker.rack config (librdkafka 2.0.2's metadata has no rack); null where unset or not "
@@ -577,7 +613,10 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.opts = topics_opts,
 		.help = "list topics with partition counts and health; PATTERN is a glob or a substring",
 		.doc = "JSON: {topics: [{name, partitions, replication_factor, under_replicated, offline, internal, "
-		       "under_min_isr (with --under-min-isr)}], stale?}. " CLUSTER_STALE_DOC,
+		       "under_min_isr (with --under-min-isr), sparkline?}], stale?}. sparkline (with --sparklines, "
+		       "or in tables on a terminal): the topic's messages per second over the last hour from the "
+		       "stored end offsets, 16 cells (blocks in a UTF-8 locale, else ASCII); absent when nothing "
+		       "is stored. " CLUSTER_STALE_DOC,
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &topics_view,
 		.exec = cmd_topics_exec,
@@ -587,6 +626,7 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.alias = "describe",
 		.group = "topics",
 		.args = topic_args,
+		.opts = stored_opts,
 		.help = "partitions of a topic: leader, replicas, ISR, watermarks, message counts, status",
 		.doc = "JSON: {topic, internal, partition_count, replication_factor, min_insync_replicas, messages, "
 		       "under_replicated, offline, fetched_at, partitions: [{partition, leader, replicas, isr, low, "

@@ -460,15 +460,16 @@ static void groups_sort(json_t *a, int (*cmp)(const void *, const void *))
 static void groups_sparklines(struct cmd_ctx *ctx, json_t *groups)
 {
 	bool utf8;
-	if (!sample_sparklines_wanted(ctx->session, ctx->args.output, &utf8))
+	if (ctx->session->no_history ||
+	    !sample_sparklines_wanted(ctx->session, ctx->args.output, cmd_has(ctx, "sparklines"), &utf8))
 		return;
 	int64_t since = clock_wall_ms() - 3600 * 1000;
 	size_t i;
 	json_t *g;
 	json_array_foreach(groups, i, g)
 	{
-		char *spark = sample_group_sparkline(ctx->session, json_string_value(json_object_get(g, "group")),
-						     since, 16, utf8);
+		char *spark = sample_sparkline(ctx->session, SAMPLE_SPARK_LAG,
+					       json_string_value(json_object_get(g, "group")), "", -1, since, 16, utf8);
 		if (spark)
 			json_object_set_new(g, "sparkline", json_string(spark));
 		free(spark);
@@ -764,6 +765,33 @@ static int groups_seconds(struct cmd_ctx *ctx, const char *name, int64_t def, in
 	return CMD_USAGE;
 }
 
+/* The group's stored total lag over the last hour, and each partition's: when asked, or on a terminal. */
+static void groups_lag_sparklines(struct cmd_ctx *ctx, json_t *doc)
+{
+	bool utf8;
+	const char *group = cmd_arg(ctx, "group");
+	if (ctx->session->no_history ||
+	    !sample_sparklines_wanted(ctx->session, ctx->args.output, cmd_has(ctx, "sparklines"), &utf8))
+		return;
+	int64_t since = clock_wall_ms() - 3600 * 1000;
+	char *spark = sample_sparkline(ctx->session, SAMPLE_SPARK_LAG, group, "", -1, since, 40, utf8);
+	if (spark == NULL)
+		return; /* nothing stored of the group: nor of its partitions */
+	json_object_set_new(doc, "sparkline", json_string(spark));
+	free(spark);
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(doc, "partitions"), i, p)
+	{
+		spark = sample_sparkline(ctx->session, SAMPLE_SPARK_LAG, group,
+					 json_string_value(json_object_get(p, "topic")),
+					 (int32_t)json_integer_value(json_object_get(p, "partition")), since, 16, utf8);
+		if (spark)
+			json_object_set_new(p, "sparkline", json_string(spark));
+		free(spark);
+	}
+}
+
 static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 {
 	const char *topic = cmd_arg(ctx, "topic");
@@ -787,14 +815,7 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 		if (groups_lag_doc(ctx, c, topic, wait, &doc, &total) != CMD_OK)
 			return ctx->status;
 		if (!wait) {
-			bool utf8;
-			char *spark = sample_sparklines_wanted(ctx->session, ctx->args.output, &utf8)
-					      ? sample_group_sparkline(ctx->session, cmd_arg(ctx, "group"),
-								       clock_wall_ms() - 3600 * 1000, 40, utf8)
-					      : NULL;
-			if (spark)
-				json_object_set_new(doc, "sparkline", json_string(spark));
-			free(spark);
+			groups_lag_sparklines(ctx, doc);
 			return cmd_ok(ctx, doc);
 		}
 		int64_t elapsed = clock_mono_ms() - t0;
@@ -842,6 +863,7 @@ static const struct out_col lag_cols[] = {
 	{ "no_commit", "no_commit", 0 },
 	{ "member.client_id", "client_id", 0 },
 	{ "member.host", "host", OUT_WIDE },
+	{ "sparkline", "lag 1h", OUT_WIDE | OUT_TEXT },
 	{ 0 },
 };
 static const struct out_col lag_topic_cols[] = {
@@ -1285,12 +1307,14 @@ static const struct cmd_pos groups_args[] = { { "pattern", CMD_ARG_PATTERN, CMD_
 static const struct cmd_pos group_args[] = { { "group", CMD_ARG_GROUP, 0 }, { 0 } };
 static const struct cmd_opt groups_opts[] = {
 	{ "state", 's', CMD_ARG_STRING, 0, "only groups in this state (Stable, Empty, PreparingRebalance, ...)" },
+	{ "sparklines", 0, CMD_ARG_NONE, 0, "add lag sparklines of the last hour from the stored history (sparkline)" },
 	{ 0 },
 };
 static const struct cmd_opt lag_opts[] = {
 	{ "min", 0, CMD_ARG_INT, 0, "only groups with at least this total lag" },
 	{ "top", 0, CMD_ARG_INT, 0, "only the K groups with the most lag" },
 	{ "state", 's', CMD_ARG_STRING, 0, "only groups in this state" },
+	{ "sparklines", 0, CMD_ARG_NONE, 0, "add lag sparklines of the last hour from the stored history (sparkline)" },
 	{ 0 },
 };
 static const struct cmd_opt group_lag_opts[] = {
@@ -1298,6 +1322,7 @@ static const struct cmd_opt group_lag_opts[] = {
 	{ "wait-max", 0, CMD_ARG_INT, 0, "wait until the total lag is at most N (exit 0), or fail at --timeout" },
 	{ "timeout", 0, CMD_ARG_STRING, 0, "with --wait-max: give up after this long (seconds or 2m; default 300)" },
 	{ "interval", 0, CMD_ARG_STRING, 0, "with --wait-max: time between samples (default 1 s)" },
+	{ "sparklines", 0, CMD_ARG_NONE, 0, "add lag sparklines of the last hour from the stored history (sparkline)" },
 	{ 0 },
 };
 static const struct cmd_opt reset_opts[] = {
@@ -1329,7 +1354,9 @@ static const struct cmd_opt delete_offsets_opts[] = {
 	"groups of other types, such as Kafka Connect's, which `group describe G` shows), members, coordinator "       \
 	"(broker id or null), topics, "                                                                                \
 	"total_lag (null when no end offset could be read), error (only when the group could not be read)}], "         \
-	"source (cluster|demo), note (demo only), committed_read_at, end_read_at, isolation (read_committed)"
+	"source (cluster|demo), note (demo only), committed_read_at, end_read_at, isolation (read_committed). "        \
+	"With --sparklines (and in tables on a terminal) each group has sparkline: its stored total lag over the "     \
+	"last hour, 16 cells (blocks in a UTF-8 locale, else ASCII; absent when nothing is stored)"
 
 const struct cmd_entry cmd_groups_table[] = {
 	{
@@ -1387,7 +1414,11 @@ const struct cmd_entry cmd_groups_table[] = {
 		       "partition, committed (null: no commit), end, lag, no_commit, start (only when no_commit), "
 		       "member "
 		       "({client_id, host, member_id} or null)}], topics: [{topic, partitions, lag}], total_lag, "
-		       "no_commit (count), waited_ms (with --wait-max)}. A partition without a committed offset counts "
+		       "no_commit (count), waited_ms (with --wait-max), sparkline?}. With --sparklines (and in tables "
+		       "on "
+		       "a terminal) sparkline is the stored total lag over the last hour (40 cells) and each partition "
+		       "has one of its lag (16 cells); absent when nothing is stored. A partition without a committed "
+		       "offset counts "
 		       "its lag from the log start. With --wait-max N it samples every --interval until total_lag <= N "
 		       "(exit 0) or --timeout passes (exit 1), printing progress on stderr (the TUI shows none); a "
 		       "group not known yet, or with nothing committed yet, is waited for.",

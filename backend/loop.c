@@ -50,6 +50,7 @@ struct loop {
 
 	/* Loop thread only: the queue, and the job the worker has. */
 	struct loop_job *head, *tail, *running;
+	struct loop_job *first_tail; /* the last queued by loop_run_command_first, while it waits */
 	int pending;
 	bool pumping;
 
@@ -248,6 +249,8 @@ static void loop_pump(struct loop *l)
 		l->head = j->next;
 		if (l->head == NULL)
 			l->tail = NULL;
+		if (j == l->first_tail)
+			l->first_tail = NULL;
 		const struct cmd_entry *e = j->ctx->entry;
 		if (e == NULL || (e->flags & CMD_UI) || j->ctx->error) {
 			cmd_exec(j->ctx);
@@ -283,6 +286,20 @@ void loop_run_command(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, voi
 	else
 		l->head = j;
 	l->tail = j;
+	l->pending++;
+	loop_pump(l);
+}
+
+void loop_run_command_first(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, void *ud)
+{
+	struct loop_job *j = xcalloc(1, sizeof(*j));
+	*j = (struct loop_job){ ctx, done, ud, NULL };
+	struct loop_job **at = l->first_tail ? &l->first_tail->next : &l->head;
+	j->next = *at;
+	*at = j;
+	if (j->next == NULL)
+		l->tail = j;
+	l->first_tail = j;
 	l->pending++;
 	loop_pump(l);
 }

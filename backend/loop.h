@@ -53,6 +53,11 @@ void loop_signals(struct loop *l, const int *signals, loop_signal_cb cb, void *u
  * is called with it on the loop thread. The caller keeps ctx alive until then.
  */
 void loop_run_command(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, void *ud);
+/**
+ * @brief loop_run_command() ahead of the commands still waiting (after the one running and those
+ * queued first before it): for quick answers from the store while the cluster is slow to answer.
+ */
+void loop_run_command_first(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, void *ud);
 /** @brief Commands queued or running. */
 int loop_pending(const struct loop *l);
 

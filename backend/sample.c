@@ -241,12 +241,15 @@ static void sample_record_model(struct session *s, struct client *c, const struc
 		free(cause); /* busy: the next command records it */
 }
 
-int sample_metadata(struct session *s, struct client **c, struct model **out, struct sample_stale *st, struct err *e)
+int sample_metadata(struct session *s, bool stored, struct client **c, struct model **out, struct sample_stale *st,
+		    struct err *e)
 {
 	memset(st, 0, sizeof(*st));
 	*out = NULL;
 	*c = NULL;
-	int rc = session_client(s, c, e);
+	bool offline = s->offline || stored;
+	int rc = stored ? err_set(e, CMD_UNREACHABLE, NULL, "--stored: not asking the cluster")
+			: session_client(s, c, e);
 	if (rc == CMD_OK && (rc = client_metadata(*c, 1000, out, e)) == CMD_OK) {
 		sample_record_model(s, *c, *out);
 		return CMD_OK;
@@ -263,16 +266,17 @@ int sample_metadata(struct session *s, struct client **c, struct model **out, st
 					 : store_cluster(store, NULL, NULL, &cause)) != NULL &&
 	    store_last_model(store, cluster, out, &st->seen_ms, &cause) == 0) {
 		st->stale = true;
-		st->reason = xstrdup(s->offline ? "--offline" : e->cause);
-		if (s->offline) {
+		st->reason = xstrdup(s->offline ? "--offline" : stored ? "--stored" : e->cause);
+		if (offline) {
 			err_clear(e);
 			rc = CMD_OK;
 		}
-	} else if (s->offline) {
+	} else if (offline) {
 		err_set(e, CMD_UNREACHABLE,
 			"run it once without --offline (or `kcon watch`) to store one; `history snapshot` shows what "
 			"is stored",
-			"--offline: no stored snapshot of the cluster%s%s", cause || se.cause ? ": " : "",
+			"%s: no stored snapshot of the cluster%s%s", s->offline ? "--offline" : "--stored",
+			cause || se.cause ? ": " : "",
 			cause      ? cause
 			: se.cause ? se.cause
 				   : "");
@@ -296,7 +300,7 @@ void sample_stale_clear(struct sample_stale *st)
 	st->stale = false;
 }
 
-bool sample_sparklines_wanted(const struct session *s, const char *output, bool *utf8)
+bool sample_sparklines_wanted(const struct session *s, const char *output, bool asked, bool *utf8)
 {
 	int f = output ? output_format_parse(output) : (int)s->format;
 	const char *env[] = { "LC_ALL", "LC_CTYPE", "LANG" }, *loc = "";
@@ -304,10 +308,34 @@ bool sample_sparklines_wanted(const struct session *s, const char *output, bool 
 		if (getenv(env[i]))
 			loc = getenv(env[i]);
 	*utf8 = strcasestr(loc, "utf-8") || strcasestr(loc, "utf8");
-	return f == OUT_TABLE && s->width > 0; /* the width is known only when stdout is a terminal */
+	return asked || (f == OUT_TABLE && s->width > 0); /* the width is known only when stdout is a terminal */
 }
 
-char *sample_group_sparkline(struct session *s, const char *group, int64_t since_ms, int width, bool utf8)
+void sample_spark_values(enum sample_spark what, bool total, const struct store_point *p, int n, int64_t *out)
+{
+	if (what == SAMPLE_SPARK_RATE) {
+		int64_t *ts = xcalloc((size_t)n + 1, sizeof(int64_t)), *a = xcalloc((size_t)n + 1, sizeof(int64_t));
+		for (int i = 0; i < n; i++) {
+			ts[i] = p[i].ts_ms;
+			a[i] = p[i].gap ? -1 : p[i].a;
+		}
+		trend_rates(ts, a, (size_t)n, out);
+		free(ts);
+		free(a);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		if (p[i].gap)
+			out[i] = -1;
+		else if (total)
+			out[i] = p[i].b;
+		else
+			out[i] = p[i].a >= 0 && p[i].b >= p[i].a ? p[i].b - p[i].a : -1;
+	}
+}
+
+char *sample_sparkline(struct session *s, enum sample_spark what, const char *group, const char *topic,
+		       int32_t partition, int64_t since_ms, int width, bool utf8)
 {
 	struct store *store;
 	struct err e = { 0 };
@@ -317,11 +345,14 @@ char *sample_group_sparkline(struct session *s, const char *group, int64_t since
 	if (sample_store(s, &store, &e) == CMD_OK &&
 	    (cluster = s->conf.bootstrap ? store_cluster_of(store, s->conf.bootstrap)
 					 : sample_cluster(s, store, NULL, &e)) != NULL &&
-	    store_series(store, cluster, group, "", -1, since_ms, &p, &n, &cause) == 0 && n > 0) {
+	    store_series(store, cluster, group, topic, partition, since_ms, &p, &n, &cause) == 0 && n > 0) {
 		int64_t *v = xcalloc((size_t)n, sizeof(int64_t));
-		for (int i = 0; i < n; i++)
-			v[i] = p[i].gap ? -1 : p[i].b;
-		out = trend_sparkline(v, (size_t)n, width, utf8);
+		sample_spark_values(what, partition < 0, p, n, v);
+		bool known = false;
+		for (int i = 0; i < n && !known; i++)
+			known = v[i] >= 0;
+		if (known) /* one point has no rate: nothing to draw yet */
+			out = trend_sparkline(v, (size_t)n, width, utf8);
 		free(v);
 	}
 	free(p);

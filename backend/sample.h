@@ -54,29 +54,46 @@ struct sample_stale {
  * cluster (then recorded in the store as the last snapshot, which stores it only when it changed),
  * or, with --offline or when the cluster is unreachable (status 3), the store's last snapshot of the
  * cluster (last seen through this bootstrap), with st->stale set.
+ * @param stored answer from the store at once, as with --offline (`--stored`: the TUI's first paint)
  * @param c set to the client when fresh, NULL when stale
  * @param out set to the model (the caller unrefs) when there is one
  * @return CMD_OK (fresh, or stale with --offline); CMD_UNREACHABLE with *out set (stale) and e the
  * cause; or the client's status with e and no model when there is nothing to fall back to
  */
-int sample_metadata(struct session *s, struct client **c, struct model **out, struct sample_stale *st, struct err *e);
+int sample_metadata(struct session *s, bool stored, struct client **c, struct model **out, struct sample_stale *st,
+		    struct err *e);
 /** @brief {seen_at, age_s, reason} of a stale result. */
 json_t *sample_stale_json(const struct sample_stale *st);
 /** @brief Frees what st holds. */
 void sample_stale_clear(struct sample_stale *st);
 
 /**
- * @brief Whether lag sparklines belong in a command's output: tables on a terminal only (never JSON
- * or CSV, nor a table piped elsewhere). *utf8 says whether the locale draws block characters.
+ * @brief Whether sparklines belong in a command's output: when asked (`--sparklines`, as the TUI
+ * does), else tables on a terminal only (never JSON or CSV, nor a table piped elsewhere). *utf8
+ * says whether the locale draws block characters.
  * @param output the command's own -o, or NULL for the session's format
  */
-bool sample_sparklines_wanted(const struct session *s, const char *output, bool *utf8);
+bool sample_sparklines_wanted(const struct session *s, const char *output, bool asked, bool *utf8);
+
+/** What a sparkline draws. */
+enum sample_spark {
+	SAMPLE_SPARK_LAG,  /* a group's lag: its total (partition -1) or one partition's end - committed */
+	SAMPLE_SPARK_RATE, /* messages per second into a topic (partition -1) or one partition */
+};
 
 /**
- * @brief The lag sparkline of a group from the session's store (for views and tables): its total
- * lag since since_ms, squeezed to width cells (trend.h), from the cluster last sampled through the
- * session's bootstrap. NULL when nothing is stored (or no store).
+ * @brief A sparkline from the session's store (for views and tables) of a group's lag (group, and
+ * topic "" with partition -1 for its total) or of a topic's rate (group ""), since since_ms, squeezed
+ * to width cells (trend.h), from the cluster last sampled through the session's bootstrap. Gaps are
+ * blanks. NULL when nothing is stored (or no store), or no point has a value (one point has no rate).
  */
-char *sample_group_sparkline(struct session *s, const char *group, int64_t since_ms, int width, bool utf8);
+char *sample_sparkline(struct session *s, enum sample_spark what, const char *group, const char *topic,
+		       int32_t partition, int64_t since_ms, int width, bool utf8);
+
+/**
+ * @brief The values a sparkline draws from stored points: lag (b for a total, b - a for a
+ * partition) or rate (trend_rates of a); -1 where unknown. out has n cells.
+ */
+void sample_spark_values(enum sample_spark what, bool total, const struct store_point *p, int n, int64_t *out);
 
 #endif

@@ -110,3 +110,20 @@ char *trend_sparkline(const int64_t *values, size_t n, int width, bool utf8)
 	}
 	return sbuf_release(&sb);
 }
+
+void trend_rates(const int64_t *ts_ms, const int64_t *values, size_t n, int64_t *out)
+{
+	size_t prev = SIZE_MAX;
+	for (size_t i = 0; i < n; i++) {
+		out[i] = -1;
+		if (values[i] < 0) {
+			prev = SIZE_MAX; /* unknown (a gap): the next value starts again */
+			continue;
+		}
+		if (prev != SIZE_MAX && ts_ms[i] > ts_ms[prev] && values[i] >= values[prev])
+			out[i] = (int64_t)((double)(values[i] - values[prev]) * 1000.0 /
+						   (double)(ts_ms[i] - ts_ms[prev]) +
+					   0.5);
+		prev = i;
+	}
+}

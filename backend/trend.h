@@ -40,4 +40,12 @@ char *trend_human_duration(double seconds);
  */
 char *trend_sparkline(const int64_t *values, size_t n, int width, bool utf8);
 
+/**
+ * @brief Per-second rates of a counter (an end offset): out[i] is the rise from the last known
+ * value before i to values[i], divided by the seconds between them, rounded; -1 where values[i] or
+ * an earlier value is unknown (-1), time does not advance, or the counter went back (a recreated
+ * topic). out[0] is always -1. out has n cells.
+ */
+void trend_rates(const int64_t *ts_ms, const int64_t *values, size_t n, int64_t *out);
+
 #endif

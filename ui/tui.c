@@ -51,6 +51,7 @@ struct tui {
 	char *cluster_id;
 	int cluster_status; /* -1 before the first answer */
 	bool cluster_busy;
+	int64_t cluster_seen_ms; /* wall time of the stored snapshot that stands in for the cluster; 0: none */
 	/* History: `history tick` every TUI_SAMPLE_MS while the TUI is open (not with --no-history). */
 	bool sample_busy;
 	int sample_status; /* -1 before the first answer */
@@ -102,6 +103,18 @@ void tui_schedule_draw(struct tui *t)
 int tui_width(const struct tui *t)
 {
 	return t->w;
+}
+
+bool tui_history(const struct tui *t)
+{
+	return !t->s->no_history && !t->s->demo;
+}
+
+/* The wall time a stale answer's snapshot was seen at (its "stale" member), or 0 for a live answer. */
+static int64_t tui_stale_ms(json_t *result)
+{
+	json_t *st = json_object_get(result, "stale");
+	return json_is_object(st) ? clock_wall_ms() - json_integer_value(json_object_get(st, "age_s")) * 1000 : 0;
 }
 
 static struct view *tui_top(struct tui *t)
@@ -161,7 +174,7 @@ static void tui_confirmed(void *ud, const char *line)
  * name typed at the prompt.
  */
 static void tui_submit(struct tui *t, struct view *v, int argc, char *const *argv, bool ask,
-		       void (*done)(struct view *, struct cmd_ctx *, void *), void *ud)
+		       void (*done)(struct view *, struct cmd_ctx *, void *), void *ud, bool first)
 {
 	struct tui_req *r = xcalloc(1, sizeof(*r));
 	*r = (struct tui_req){ .t = t, .v = v, .done = done, .ud = ud };
@@ -179,11 +192,14 @@ static void tui_submit(struct tui *t, struct view *v, int argc, char *const *arg
 		free(q);
 		return;
 	}
-	loop_run_command(t->loop, &r->ctx, tui_req_done, r);
+	if (first)
+		loop_run_command_first(t->loop, &r->ctx, tui_req_done, r);
+	else
+		loop_run_command(t->loop, &r->ctx, tui_req_done, r);
 }
 
-bool tui_request(struct tui *t, struct view *v, const char *line,
-		 void (*done)(struct view *v, struct cmd_ctx *ctx, void *ud), void *ud)
+static bool tui_request_at(struct tui *t, struct view *v, const char *line,
+			   void (*done)(struct view *v, struct cmd_ctx *ctx, void *ud), void *ud, bool first)
 {
 	struct parse_list pl = { 0 };
 	char *cause = NULL;
@@ -193,9 +209,21 @@ bool tui_request(struct tui *t, struct view *v, const char *line,
 		parse_list_clear(&pl);
 		return false;
 	}
-	tui_submit(t, v, pl.cmds[0].argc, pl.cmds[0].argv, false, done, ud);
+	tui_submit(t, v, pl.cmds[0].argc, pl.cmds[0].argv, false, done, ud, first);
 	parse_list_clear(&pl);
 	return true;
+}
+
+bool tui_request(struct tui *t, struct view *v, const char *line,
+		 void (*done)(struct view *v, struct cmd_ctx *ctx, void *ud), void *ud)
+{
+	return tui_request_at(t, v, line, done, ud, false);
+}
+
+bool tui_request_stored(struct tui *t, struct view *v, const char *line,
+			void (*done)(struct view *v, struct cmd_ctx *ctx, void *ud), void *ud)
+{
+	return tui_request_at(t, v, line, done, ud, true);
 }
 
 void tui_push(struct tui *t, struct view *v)
@@ -344,9 +372,22 @@ static void tui_cluster_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 				     ctx->error ? ctx->error : "failed");
 	}
 	t->cluster_status = ctx->status;
-	if (ctx->status == CMD_OK) {
+	int64_t stale = tui_stale_ms(ctx->result);
+	if (ctx->status == CMD_OK || stale) { /* a stale answer names the cluster too */
 		free(t->cluster_id);
 		t->cluster_id = xstrdup(json_string_value(json_object_get(ctx->result, "cluster_id")));
+		t->cluster_seen_ms = stale;
+	}
+}
+
+/* The first paint of the title bar: the cluster of the stored snapshot, until the cluster answers. */
+static void tui_cluster_stored_done(struct view *v, struct cmd_ctx *ctx, void *ud)
+{
+	struct tui *t = ud;
+	(void)v;
+	if (ctx->status == CMD_OK && t->cluster_status < 0 && t->cluster_id == NULL) {
+		t->cluster_id = xstrdup(json_string_value(json_object_get(ctx->result, "cluster_id")));
+		t->cluster_seen_ms = tui_stale_ms(ctx->result);
 	}
 }
 
@@ -401,12 +442,27 @@ static void tui_bar(int y, int w, int element)
 	mvhline(y, 0, ' ', w);
 }
 
+/* "45s", "12m", "3h", "2d" since the wall time ms, and " ago". */
+static void tui_ago(struct sbuf *sb, int64_t ms)
+{
+	long s = (long)((clock_wall_ms() - ms) / 1000);
+	s = s < 0 ? 0 : s;
+	if (s < 60)
+		sbuf_addf(sb, "%lds ago", s);
+	else if (s < 3600)
+		sbuf_addf(sb, "%ldm ago", s / 60);
+	else if (s < 2 * 86400)
+		sbuf_addf(sb, "%ldh ago", s / 3600);
+	else
+		sbuf_addf(sb, "%ldd ago", s / 86400);
+}
+
 static void tui_draw_title(struct tui *t)
 {
 	const char *sep = t->utf8 ? " \xe2\x94\x82 " : " | "; /* │ */
 	const char *bootstrap = t->where;
 	const char *state = t->cluster_status < 0         ? (t->utf8 ? "connecting\xe2\x80\xa6" : "connecting...")
-			    : t->cluster_status == CMD_OK ? "connected"
+			    : t->cluster_status == CMD_OK ? (t->cluster_seen_ms ? "offline" : "connected")
 			    : t->cluster_status == CMD_UNREACHABLE ? "unreachable"
 								   : "error";
 	struct sbuf sb = SBUF_INIT;
@@ -423,6 +479,10 @@ static void tui_draw_title(struct tui *t)
 	escape_append(&sb, bootstrap, strlen(bootstrap));
 	sbuf_add(&sb, sep);
 	sbuf_add(&sb, state);
+	if (t->cluster_seen_ms) {
+		sbuf_add(&sb, ", last seen ");
+		tui_ago(&sb, t->cluster_seen_ms);
+	}
 	if (t->sample_status == CMD_OK) {
 		sbuf_add(&sb, sep);
 		sbuf_add(&sb, "recording");
@@ -459,9 +519,19 @@ static void tui_draw_status(struct tui *t, struct view *v, int y)
 		sbuf_add(&left, " /");
 		escape_append(&left, v->filter, strlen(v->filter));
 	}
-	if (v->error) {
+	if (v->stale_ms) { /* the stored snapshot stands in for the cluster */
+		sbuf_add(&right, "stale: snapshot from ");
+		tui_ago(&right, v->stale_ms);
+		if (v->error)
+			sbuf_addf(&right, ", error: %s", v->error); /* the whole right side is escaped below */
+	} else if (v->error) {
+		if (v->loaded_ms) { /* the rows are the last that loaded: say when */
+			sbuf_add(&right, "from ");
+			tui_ago(&right, clock_wall_ms() - (clock_mono_ms() - v->loaded_ms));
+			sbuf_add(&right, ", ");
+		}
 		sbuf_add(&right, "error: ");
-		sbuf_add(&right, v->error); /* the whole right side is escaped below */
+		sbuf_add(&right, v->error);
 	} else if (v->loaded_ms) {
 		tui_age(&right, v->loaded_ms);
 	} else {
@@ -477,7 +547,7 @@ static void tui_draw_status(struct tui *t, struct view *v, int y)
 	int rw = view_text_width(tr, t->utf8);
 	int room = t->w - lw - 1;
 	if (room > 0) {
-		if (v->error)
+		if (v->error || v->stale_ms)
 			attron(A_BOLD);
 		view_put(y, rw < room ? t->w - rw : lw + 1, room, esc, t->utf8);
 		attroff(A_BOLD);
@@ -881,7 +951,7 @@ static void tui_exec(struct tui *t, int argc, char *const *argv)
 		return;
 	}
 	cmd_ctx_clear(&ctx);
-	tui_submit(t, NULL, argc, argv, false, tui_show_result, t);
+	tui_submit(t, NULL, argc, argv, false, tui_show_result, t, false);
 }
 
 /* Runs a key's line: each command with the {NAME}s of its words filled in from the selected row. */
@@ -1063,7 +1133,7 @@ static int tui_apply(struct tui *t, struct view *v, struct cmd_ctx *ctx)
 		char **argv = xcalloc((size_t)c->argc + 2, sizeof(char *));
 		memcpy(argv, c->argv, (size_t)c->argc * sizeof(char *));
 		argv[c->argc] = "--execute";
-		tui_submit(t, NULL, c->argc + 1, argv, true, tui_show_result, t);
+		tui_submit(t, NULL, c->argc + 1, argv, true, tui_show_result, t, false);
 		free(argv);
 		rc = cmd_ok(ctx, json_object());
 	}
@@ -1574,11 +1644,13 @@ int tui_run(struct session *s, const char *theme, int refresh_ms)
 	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, 0 };
 	loop_signals(t.loop, sigs, tui_on_signal, &t); /* after curses, so ours replace its handlers */
 	loop_fd_add(t.loop, STDIN_FILENO, POLLIN, tui_on_input, &t);
+	if (tui_history(&t)) /* the title bar's cluster at once, from the stored snapshot */
+		tui_request_stored(&t, NULL, "cluster --stored", tui_cluster_stored_done, &t);
 	tui_push(&t, view_new(&view_topics_ops, &t, "topics", NULL));
 	tui_refresh(&t);
 	loop_timer_add(t.loop, t.refresh_ms, tui_on_refresh, &t);
 	loop_timer_add(t.loop, 1000, tui_on_tick, &t);
-	if (!s->no_history)
+	if (!s->no_history && !s->offline) /* --offline asks the cluster nothing */
 		tui_on_sample(t.loop, &t);
 	tui_draw(&t);
 	loop_run(t.loop);

@@ -222,6 +222,17 @@ void view_loaded(struct view *v, const char *cause, const char *hint)
 	}
 }
 
+bool view_load_result(struct view *v, const struct cmd_ctx *ctx, bool stored)
+{
+	json_t *st = json_object_get(ctx->result, "stale");
+	if (stored ? ctx->status != CMD_OK || v->loaded_ms || v->error : ctx->status != CMD_OK && st == NULL)
+		return false;
+	v->stale_ms = 0;
+	if (json_is_object(st)) /* its age now, as the wall time it was seen at */
+		v->stale_ms = clock_wall_ms() - json_integer_value(json_object_get(st, "age_s")) * 1000;
+	return true;
+}
+
 int view_selected(const struct view *v)
 {
 	if (v->nmap == 0 || (v->ops->flags & VIEW_TEXT))

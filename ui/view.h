@@ -80,6 +80,7 @@ struct view {
 	char *sel_key;      /* the selected row's first cell, to keep it across reloads */
 	char filter[128];   /* live substring filter on the first cell; "" for none */
 	int64_t loaded_ms;  /* monotonic time its data arrived; 0 before */
+	int64_t stale_ms;   /* wall time of the stored snapshot its rows come from (history); 0: live data */
 	char *error, *hint; /* the last failure to load, or NULL */
 	int inflight;       /* requests not answered yet */
 	bool dead;          /* closed while requests were in flight: freed by the last answer */
@@ -110,6 +111,13 @@ enum view_move {
 /** @brief Moves the selection (a text view: scrolls) in a body of h lines. */
 void view_move(struct view *v, enum view_move what, int h);
 /**
+ * @brief Whether a finished load has rows to show: the command succeeded, or it failed with a stale
+ * answer (the stored snapshot while the cluster is unreachable). Sets v->stale_ms from the result's
+ * "stale" member. A first paint from the store (stored: a `--stored` request) counts only when it
+ * succeeded and nothing else has loaded yet.
+ */
+bool view_load_result(struct view *v, const struct cmd_ctx *ctx, bool stored);
+/**
  * @brief Handles the movement keys (j k arrows PgUp PgDn g G Home End) for a body of h lines.
  * @return true when the key was one of them
  */
@@ -139,12 +147,20 @@ int view_put(int y, int x, int w, const char *s, bool utf8);
  */
 bool tui_request(struct tui *t, struct view *v, const char *line,
 		 void (*done)(struct view *v, struct cmd_ctx *ctx, void *ud), void *ud);
+/**
+ * @brief tui_request() ahead of the requests still waiting (after the one running): for quick answers
+ * from the store (`--stored`) while the cluster is slow to answer.
+ */
+bool tui_request_stored(struct tui *t, struct view *v, const char *line,
+			void (*done)(struct view *v, struct cmd_ctx *ctx, void *ud), void *ud);
 /** @brief Runs a command line as typed at the `:` prompt: its result opens in a text view. */
 void tui_run_line(struct tui *t, const char *line);
 /** @brief Opens a view on top of the stack. */
 void tui_push(struct tui *t, struct view *v);
 /** @brief The screen width, for views that render text. */
 int tui_width(const struct tui *t);
+/** @brief Whether the session keeps history (not --no-history): views then paint the stored snapshot first. */
+bool tui_history(const struct tui *t);
 
 /** The topics view: `topics` with health counts; Enter describes the selected topic. */
 extern const struct view_ops view_topics_ops;
@@ -169,6 +185,7 @@ struct view_text_arg {
  */
 struct vjson_spec {
 	const char *command;     /* the command line; with %s, the view's argument (quoted) goes there */
+	const char *stored;      /* optional: the line of a first paint from the stored snapshot ("cluster --stored") */
 	const char *array;       /* the key of the rows' array; NULL: the result's fields are the rows */
 	const char *const *keys; /* per column, the key of a row's cell */
 	/** Optional: a cell of its own; returns false to use the key's value. */

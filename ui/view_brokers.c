@@ -16,7 +16,12 @@ static const struct view_col brokers_cols[] = {
 	{ "CONTROLLER", 0 },        { 0 },
 };
 static const char *const brokers_keys[] = { "id", "host", "port", "rack", "controller" };
-static const struct vjson_spec brokers_spec = { .command = "brokers", .array = "brokers", .keys = brokers_keys };
+static const struct vjson_spec brokers_spec = {
+	.command = "brokers",
+	.stored = "brokers --stored",
+	.array = "brokers",
+	.keys = brokers_keys,
+};
 
 static void brokers_open(struct view *v, void *arg)
 {
@@ -38,7 +43,11 @@ const struct view_ops view_brokers_ops = {
 
 static const struct view_col cluster_cols[] = { { "FIELD", 0 }, { "VALUE", VIEW_COL_FILL }, { 0 } };
 static const char *const cluster_keys[] = { "field", "value" };
-static const struct vjson_spec cluster_spec = { .command = "cluster", .keys = cluster_keys };
+static const struct vjson_spec cluster_spec = {
+	.command = "cluster",
+	.stored = "cluster --stored",
+	.keys = cluster_keys,
+};
 
 static void cluster_open(struct view *v, void *arg)
 {
@@ -89,6 +98,7 @@ static const char *const partitions_keys[] = { "partition", "leader", "replicas"
 					       "low",       "high",   "messages", "status" };
 static const struct vjson_spec partitions_spec = {
 	.command = "topic describe %s",
+	.stored = "topic describe %s --stored",
 	.array = "partitions",
 	.keys = partitions_keys,
 };

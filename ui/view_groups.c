@@ -10,17 +10,28 @@
 
 #define GROUPS_LAG_HIGH 1000 /* a group or partition this far behind is highlighted */
 
+/* The sparkline columns: the stored lag of the last hour (`--sparklines`). */
 static const struct view_col groups_cols[] = {
-	{ "GROUP", VIEW_COL_FILL }, { "STATE", 0 }, { "MEMBERS", VIEW_COL_RIGHT }, { "LAG", VIEW_COL_RIGHT }, { 0 },
+	{ "GROUP", VIEW_COL_FILL }, { "STATE", 0 },  { "MEMBERS", VIEW_COL_RIGHT },
+	{ "LAG", VIEW_COL_RIGHT },  { "LAG 1H", 0 }, { 0 },
 };
-static const char *const groups_keys[] = { "group", "state", "members", "total_lag" };
-static const struct vjson_spec groups_spec = { .command = "groups", .array = "groups", .keys = groups_keys };
+static const char *const groups_keys[] = { "group", "state", "members", "total_lag", "sparkline" };
+static const struct vjson_spec groups_spec = {
+	.command = "groups --sparklines",
+	.array = "groups",
+	.keys = groups_keys,
+};
 
 static const struct view_col lag_cols[] = {
-	{ "GROUP", VIEW_COL_FILL }, { "LAG", VIEW_COL_RIGHT }, { "STATE", 0 }, { "MEMBERS", VIEW_COL_RIGHT }, { 0 },
+	{ "GROUP", VIEW_COL_FILL },
+	{ "LAG", VIEW_COL_RIGHT },
+	{ "LAG 1H", 0 },
+	{ "STATE", 0 },
+	{ "MEMBERS", VIEW_COL_RIGHT },
+	{ 0 },
 };
-static const char *const lag_keys[] = { "group", "total_lag", "state", "members" };
-static const struct vjson_spec lag_spec = { .command = "lag", .array = "groups", .keys = lag_keys };
+static const char *const lag_keys[] = { "group", "total_lag", "sparkline", "state", "members" };
+static const struct vjson_spec lag_spec = { .command = "lag --sparklines", .array = "groups", .keys = lag_keys };
 
 static void groups_open(struct view *v, void *arg)
 {
@@ -88,9 +99,10 @@ static const struct view_col group_cols[] = {
 	{ "END", VIEW_COL_RIGHT },
 	{ "LAG", VIEW_COL_RIGHT },
 	{ "OWNER", 0 },
+	{ "LAG 1H", 0 },
 	{ 0 },
 };
-static const char *const group_keys[] = { "topic", "partition", "committed", "end", "lag", "member" };
+static const char *const group_keys[] = { "topic", "partition", "committed", "end", "lag", "member", "sparkline" };
 
 /* The owner: the member's client id and host. */
 static bool group_cell(json_t *row, int col, struct sbuf *out)
@@ -131,12 +143,17 @@ static void group_loaded(struct view *v, json_t *res)
 	json_int_t nc = json_integer_value(json_object_get(res, "no_commit"));
 	if (nc)
 		sbuf_addf(&sb, ", %" JSON_INTEGER_FORMAT " not committed", nc);
+	const char *spark = json_string_value(json_object_get(res, "sparkline"));
+	if (spark) { /* the stored total lag of the last hour */
+		sbuf_add(&sb, " ");
+		escape_append(&sb, spark, strlen(spark));
+	}
 	free(v->title);
 	v->title = sbuf_release(&sb);
 }
 
 static const struct vjson_spec group_spec = {
-	.command = "group lag %s",
+	.command = "group lag %s --sparklines",
 	.array = "partitions",
 	.keys = group_keys,
 	.cell = group_cell,

@@ -23,19 +23,26 @@ static json_t *vjson_fields(json_t *obj)
 	json_t *val;
 	json_object_foreach(obj, k, val)
 	{
+		if (strcmp(k, "stale") == 0) /* the status bar says it */
+			continue;
 		json_array_append_new(a, json_pack("{s:s, s:O}", "field", k, "value", val));
 	}
 	return a;
 }
 
+/* A request's tag (its ud): the spec's generation, and whether it is the first paint from the store. */
+#define VJSON_TAG(gen, stored) ((void *)(((uintptr_t)(gen) << 1) | ((stored) ? 1u : 0u)))
+
 static void vjson_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 {
 	struct vjson *j = v->priv;
-	if ((unsigned)(uintptr_t)ud != j->gen) { /* asked before a switch: ask again for what is shown now */
-		vjson_reload(v);
+	bool stored = (uintptr_t)ud & 1;
+	if ((unsigned)((uintptr_t)ud >> 1) != j->gen) { /* asked before a switch: ask again for what is shown now */
+		if (!stored)
+			vjson_reload(v);
 		return;
 	}
-	if (ctx->status == CMD_OK) {
+	if (view_load_result(v, ctx, stored)) {
 		json_t *a = j->spec->array ? json_incref(json_object_get(ctx->result, j->spec->array))
 					   : vjson_fields(ctx->result);
 		if (json_is_array(a)) {
@@ -46,23 +53,32 @@ static void vjson_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 		}
 		if (j->spec->loaded)
 			j->spec->loaded(v, ctx->result);
-		view_loaded(v, NULL, NULL);
-	} else {
+		view_loaded(v, ctx->status == CMD_OK ? NULL : ctx->error, ctx->hint);
+	} else if (!stored) {
 		view_loaded(v, ctx->error, ctx->hint); /* the old rows stay, with the error beside them */
 	}
 	view_refilter(v);
 }
 
+/* Runs the command line (with the view's argument for %s); stored: the first paint from the store. */
+static void vjson_request(struct view *v, const char *command, bool stored)
+{
+	struct vjson *j = v->priv;
+	char *q = parse_quote(j->arg ? j->arg : "");
+	char *line = strstr(command, "%s") ? xasprintf(command, q) : xstrdup(command);
+	if (stored) /* ahead of the requests waiting for a slow cluster */
+		tui_request_stored(v->tui, v, line, vjson_done, VJSON_TAG(j->gen, true));
+	else
+		tui_request(v->tui, v, line, vjson_done, VJSON_TAG(j->gen, false));
+	free(line);
+	free(q);
+}
+
 void vjson_reload(struct view *v)
 {
 	struct vjson *j = v->priv;
-	if (v->inflight) /* one at a time: a slow cluster must not pile requests up */
-		return;
-	char *q = parse_quote(j->arg ? j->arg : "");
-	char *line = strstr(j->spec->command, "%s") ? xasprintf(j->spec->command, q) : xstrdup(j->spec->command);
-	tui_request(v->tui, v, line, vjson_done, (void *)(uintptr_t)j->gen);
-	free(line);
-	free(q);
+	if (v->inflight == 0) /* one at a time: a slow cluster must not pile requests up */
+		vjson_request(v, j->spec->command, false);
 }
 
 void vjson_open(struct view *v, const struct vjson_spec *spec, const char *arg)
@@ -71,7 +87,10 @@ void vjson_open(struct view *v, const struct vjson_spec *spec, const char *arg)
 	j->spec = spec;
 	j->arg = arg ? xstrdup(arg) : NULL;
 	v->priv = j;
-	vjson_reload(v);
+	/* The last stored snapshot at once, marked stale, while the cluster is asked. */
+	if (spec->stored && tui_history(v->tui))
+		vjson_request(v, spec->stored, true);
+	vjson_request(v, spec->command, false);
 }
 
 void vjson_close(struct view *v)
@@ -147,6 +166,7 @@ void vjson_switch(struct view *v, const struct view_ops *ops, const struct vjson
 	v->sort = 0;
 	v->sort_rev = false;
 	v->loaded_ms = 0;
+	v->stale_ms = 0;
 	x_free(&v->error);
 	x_free(&v->hint);
 	view_refilter(v);

@@ -13,23 +13,30 @@ struct topics {
 };
 
 static const struct view_col topics_cols[] = {
-	{ "NAME", VIEW_COL_FILL },        { "PARTITIONS", VIEW_COL_RIGHT }, { "RF", VIEW_COL_RIGHT },
-	{ "UNDER-REPL", VIEW_COL_RIGHT }, { "OFFLINE", VIEW_COL_RIGHT },    { 0 },
+	{ "NAME", VIEW_COL_FILL },
+	{ "PARTITIONS", VIEW_COL_RIGHT },
+	{ "RF", VIEW_COL_RIGHT },
+	{ "UNDER-REPL", VIEW_COL_RIGHT },
+	{ "OFFLINE", VIEW_COL_RIGHT },
+	{ "MSG/S 1H", 0 },
+	{ 0 },
 };
-static const char *const topics_keys[] = { "name", "partitions", "replication_factor", "under_replicated", "offline" };
+static const char *const topics_keys[] = { "name",    "partitions", "replication_factor", "under_replicated",
+					   "offline", "sparkline" };
 
+/* ud is non-NULL for the first paint from the stored snapshot (`topics --stored`). */
 static void topics_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 {
 	struct topics *t = v->priv;
-	(void)ud;
-	if (ctx->status == CMD_OK) {
+	bool stored = ud != NULL;
+	if (view_load_result(v, ctx, stored)) {
 		json_t *a = json_object_get(ctx->result, "topics");
 		if (json_is_array(a)) {
 			json_decref(t->topics);
 			t->topics = json_incref(a);
 		}
-		view_loaded(v, NULL, NULL);
-	} else {
+		view_loaded(v, ctx->status == CMD_OK ? NULL : ctx->error, ctx->hint);
+	} else if (!stored) {
 		view_loaded(v, ctx->error, ctx->hint); /* the old rows stay, with the error beside them */
 	}
 	view_refilter(v);
@@ -38,14 +45,17 @@ static void topics_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 static void topics_reload(struct view *v)
 {
 	if (v->inflight == 0) /* one at a time: a slow cluster must not pile requests up */
-		tui_request(v->tui, v, "topics", topics_done, NULL);
+		tui_request(v->tui, v, "topics --sparklines", topics_done, NULL);
 }
 
 static void topics_open(struct view *v, void *arg)
 {
 	(void)arg;
 	v->priv = xcalloc(1, sizeof(struct topics));
-	topics_reload(v);
+	/* The last stored snapshot at once, marked stale, while the cluster is asked. */
+	if (tui_history(v->tui))
+		tui_request_stored(v->tui, v, "topics --stored --sparklines", topics_done, v);
+	tui_request(v->tui, v, "topics --sparklines", topics_done, NULL);
 }
 
 static void topics_close(struct view *v)

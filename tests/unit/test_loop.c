@@ -194,6 +194,35 @@ static void commands_in_order(void **state)
 	loop_free(&l);
 }
 
+/* Commands queued first run after the one running, in their own order, before the others waiting. */
+static void commands_first(void **state)
+{
+	(void)state;
+	struct session s = { 0 };
+	struct loop *l = test_loop();
+	struct cmd_ctx ctx[6];
+	static const int ids[] = { 0, 1, 2, 4, 5 }, want[] = { 0, 4, 5, 1, 2 };
+	main_thread = pthread_self();
+	nexec = ndone = 0;
+	for (int i = 0; i < 5; i++) {
+		memset(&ctx[i], 0, sizeof(ctx[i]));
+		ctx[i].session = &s;
+		ctx[i].entry = &test_cmds[0];
+		ctx[i].result = json_pack("{s:i}", "id", ids[i]);
+		if (ids[i] < 4) /* 0 starts at once (and is slow); 1 and 2 wait */
+			loop_run_command(l, &ctx[i], on_done, (void *)(intptr_t)ids[i]);
+		else
+			loop_run_command_first(l, &ctx[i], on_done, (void *)(intptr_t)ids[i]);
+	}
+	spin_until(l, &ndone, 5);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(exec_order[i], want[i]);
+		assert_int_equal(done_order[i], want[i]);
+		cmd_ctx_clear(&ctx[i]);
+	}
+	loop_free(&l);
+}
+
 static void on_cancel(struct loop *l, struct cmd_ctx *ctx, void *ud)
 {
 	(void)l;
@@ -259,9 +288,10 @@ static void signals_via_self_pipe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(timers_fire_in_order), cmocka_unit_test(timer_rearm),
-		cmocka_unit_test(fds_dispatch),         cmocka_unit_test(commands_in_order),
-		cmocka_unit_test(free_cancels_queued),  cmocka_unit_test(signals_via_self_pipe),
+		cmocka_unit_test(timers_fire_in_order),  cmocka_unit_test(timer_rearm),
+		cmocka_unit_test(fds_dispatch),          cmocka_unit_test(commands_in_order),
+		cmocka_unit_test(commands_first),        cmocka_unit_test(free_cancels_queued),
+		cmocka_unit_test(signals_via_self_pipe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,13 +99,29 @@ static void test_sparkline(void **state)
 	free(s);
 }
 
+static void test_rates(void **state)
+{
+	(void)state;
+	/* 10 s apart: +100, +50, unknown, +30 after the gap has no base, a counter that went back */
+	int64_t ts[] = { 0, 10000, 20000, 30000, 40000, 50000, 60000, 60000 };
+	int64_t v[] = { 1000, 2000, 2500, -1, 2800, 3100, 100, 200 };
+	int64_t out[8];
+	trend_rates(ts, v, 8, out);
+	int64_t want[] = { -1, 100, 50, -1, -1, 30, -1, -1 };
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(out[i], want[i]);
+	int64_t t2[] = { 0, 3000 }, v2[] = { 0, 10 }; /* 3.33/s rounds to 3 */
+	trend_rates(t2, v2, 2, out);
+	assert_int_equal(out[1], 3);
+	trend_rates(t2, v2, 0, out); /* nothing: no write */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_shrinking),
-		cmocka_unit_test(test_growing_steady_unknown),
-		cmocka_unit_test(test_human),
-		cmocka_unit_test(test_sparkline),
+		cmocka_unit_test(test_shrinking), cmocka_unit_test(test_growing_steady_unknown),
+		cmocka_unit_test(test_human),     cmocka_unit_test(test_sparkline),
+		cmocka_unit_test(test_rates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,230 @@
+"""The TUI with the history store: the stored snapshot painted first, marked stale, and kept while the
+cluster is unreachable; sparklines from stored samples. Against the real test broker."""
+
+import socket
+import tempfile
+import threading
+import unittest
+
+from kcontest import KCON, BrokerTestCase, Kcon, kcat_produce, unique, wait_until
+from tmuxscreen import TmuxScreen
+
+UTF8 = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "XDG_CONFIG_HOME": "/nonexistent-kcon-test"}
+BLOCKS = set("\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588")
+
+
+class Proxy:
+    """A TCP forwarder on a port of its own to the broker's bootstrap, so that a bootstrap can be made
+    unreachable (the port closed) while the broker runs on. Only the bootstrap goes through it: the
+    client then talks to the broker's advertised address."""
+
+    def __init__(self, target):
+        host, port = target.rsplit(":", 1)
+        self.target = (host, int(port))
+        self.lsock = socket.socket()
+        self.lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.lsock.bind(("127.0.0.1", 0))
+        self.lsock.listen(16)
+        self.port = self.lsock.getsockname()[1]
+        self.conns = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def address(self):
+        return f"127.0.0.1:{self.port}"
+
+    def _accept(self):
+        while True:
+            try:
+                c, _ = self.lsock.accept()
+            except OSError:
+                return
+            try:
+                u = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                c.close()
+                continue
+            with self.lock:
+                self.conns += [c, u]
+            for a, b in ((c, u), (u, c)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a, b):
+        try:
+            while True:
+                data = a.recv(65536)
+                if not data:
+                    break
+                b.sendall(data)
+        except OSError:
+            pass
+        for s in (a, b):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def close(self):
+        """Closes the port and every connection through it: the bootstrap is now refused."""
+        try:
+            self.lsock.shutdown(socket.SHUT_RDWR)  # wakes the accept() and stops listening (Linux)
+        except OSError:
+            pass
+        self.lsock.close()
+        with self.lock:
+            for s in self.conns:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+
+
+class TuiHistoryTest(BrokerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.prefix = unique("0tuih")  # sorts first on a busy broker
+        cls.topic = f"{cls.prefix}-orders"
+        cls.k.one("topic", "create", cls.topic, "--partitions", 2, "--replication-factor", 1)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.k.run("topic", "delete", cls.topic, "--yes")
+
+    def state_dir(self):
+        d = tempfile.TemporaryDirectory()
+        self.addCleanup(d.cleanup)
+        return d.name
+
+    def start(self, args, width=140, height=30):
+        scr = TmuxScreen([KCON] + args, width, height, env=dict(UTF8))
+        self.addCleanup(scr.close)
+        return scr
+
+    def row(self, scr, name):
+        return next((l.split() for l in scr.lines() if l.split()[:1] == [name]), None)
+
+    def test_unreachable_cluster_shows_stored_topics_stale(self):
+        state = self.state_dir()
+        proxy = Proxy(self.bootstrap)
+        self.addCleanup(proxy.close)
+        k = Kcon(proxy.address, ["--state-dir", state])
+        names = [t["name"] for t in k.one("topics")["topics"]]  # stores the snapshot
+        self.assertIn(self.topic, names)
+        proxy.close()
+        r = k.run("-o", "json", "-e", "topics")
+        self.assertEqual(r.returncode, 3, "the bootstrap is unreachable now: " + r.stderr)
+
+        scr = self.start(["-b", proxy.address, "--state-dir", state])
+        text = scr.wait_for(lambda s: self.topic in s and "stale: snapshot from" in s,
+                            what="the stored topics, marked stale")
+        self.assertEqual(self.row(scr, self.topic)[:5], [self.topic, "2", "1", "0", "0"])
+        self.assertRegex(text, r"stale: snapshot from \d+s ago")
+        # The fresh load fails: the rows stay, still marked stale, with the error beside them; the
+        # title bar says the cluster is unreachable and when it was last seen.
+        text = scr.wait_for(lambda s: "unreachable, last seen" in s and "error:" in s,
+                            what="the failed load reported beside the stored rows")
+        self.assertIn(self.topic, text)
+        self.assertIn("stale: snapshot from", scr.lines()[-2])
+        self.assertRegex(scr.lines()[0], r"unreachable, last seen \d+s ago")
+        # Other views of the snapshot: the cluster counts and a topic's partitions.
+        scr.type(":cluster")
+        scr.send("Enter")
+        scr.wait_for(lambda s: "under_replicated" in s and "stale: snapshot" in s, what="the stale cluster view")
+        fields = {l.split()[0]: l.split()[1:] for l in scr.lines()[2:-2] if l.split()}
+        self.assertEqual(fields["brokers"], ["1"])
+        self.assertNotIn("stale", fields)
+        scr.type(f":topic {self.topic}")
+        scr.send("Enter")
+        scr.wait_for(lambda s: f"topic {self.topic} 1/2" in s and "stale: snapshot" in s,
+                     what="the stale partitions view")
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_offline_shows_stored_topics_stale(self):
+        state = self.state_dir()
+        Kcon(self.bootstrap, ["--state-dir", state]).one("topics")
+        scr = self.start(["-b", self.bootstrap, "--state-dir", state, "--offline"])
+        text = scr.wait_for(lambda s: self.topic in s and "stale: snapshot from" in s and "offline" in s,
+                            what="the stored topics with --offline")
+        self.assertEqual(self.row(scr, self.topic)[:5], [self.topic, "2", "1", "0", "0"])
+        self.assertIn("offline, last seen", scr.lines()[0])
+        self.assertNotIn("error:", text)
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_fresh_data_replaces_the_snapshot(self):
+        state = self.state_dir()
+        Kcon(self.bootstrap, ["--state-dir", state]).one("topics")  # a snapshot without the new topic
+        newer = f"{self.prefix}-newer"
+        self.k.one("topic", "create", newer, "--partitions", 1, "--replication-factor", 1)
+        self.addCleanup(self.k.run, "topic", "delete", newer, "--yes")
+        scr = self.start(["-b", self.bootstrap, "--state-dir", state])
+        text = scr.wait_for(lambda s: newer in s and "updated" in s, what="the fresh topics")
+        self.assertNotIn("stale", text)
+        self.assertIn("connected", scr.lines()[0])
+        self.assertNotIn("last seen", scr.lines()[0])
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_no_history_shows_no_snapshot(self):
+        state = self.state_dir()
+        proxy = Proxy(self.bootstrap)
+        self.addCleanup(proxy.close)
+        Kcon(proxy.address, ["--state-dir", state]).one("topics")
+        proxy.close()
+        scr = self.start(["-b", proxy.address, "--state-dir", state, "--no-history"])
+        text = scr.wait_for(lambda s: "error:" in s, what="the failed load")
+        self.assertNotIn(self.topic, text)
+        self.assertNotIn("stale", text)
+        self.assertNotIn("last seen", text)
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_sparklines_in_topics_lag_and_group_views(self):
+        state = self.state_dir()
+        k = Kcon(self.bootstrap, ["--state-dir", state])
+        topic = f"{self.prefix}-spark"
+        group = f"{self.prefix}-g"
+        self.k.one("topic", "create", topic, "--partitions", 1, "--replication-factor", 1)
+        self.addCleanup(self.k.run, "topic", "delete", topic, "--yes")
+        self.addCleanup(self.k.run, "group", "delete", group, "--yes")
+        # Ticks one second apart (samples are whole seconds), with messages between them and a lag.
+        for i in range(4):
+            kcat_produce(self.bootstrap, topic, [f"m{i}-{j}" for j in range(10 * (i + 1))])
+            if i == 0:
+                k.one("group", "reset", group, "--topic", topic, "--to-offset", 1, "--execute")
+            k.one("history", "tick", "--groups", group)
+            wait_until(lambda n=i: len(k.one("history", "topic", topic)["points"]) >= n + 1,
+                       what="one more stored point")
+            self._next_second()
+        scr = self.start(["-b", self.bootstrap, "--state-dir", state])
+        scr.wait_for(lambda s: topic in s and "updated" in s, what="the topics view")
+        self.assertIn("MSG/S 1H", scr.lines()[1])
+        spark = self.row(scr, topic)[5]
+        self.assertTrue(set(spark) <= BLOCKS and len(spark) >= 2, spark)
+        scr.type(":lag")
+        scr.send("Enter")
+        scr.wait_for(lambda s: group in s, what="the lag view")
+        row = self.row(scr, group)
+        self.assertTrue(set(row[2]) <= BLOCKS, row)
+        scr.send("Enter")
+        scr.wait_for(lambda s: f"group {group}" in s and "total lag" in s, what="the group view")
+        self.assertIn("LAG 1H", scr.lines()[1])
+        prow = self.row(scr, topic)
+        self.assertTrue(set(prow[-1]) <= BLOCKS, prow)
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    @staticmethod
+    def _next_second():
+        import time
+        t = int(time.time())
+        wait_until(lambda: int(time.time()) > t, what="the next second", interval=0.02)
+
+
+if __name__ == "__main__":
+    unittest.main()
