@@ -746,8 +746,12 @@ static int cmd_history_prune_exec(struct cmd_ctx *ctx)
 		free(sql);
 	}
 	sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);", NULL, NULL, NULL);
-	return cmd_ok(ctx, json_pack("{s:s,s:I,s:I,s:i}", "file", store_path(st), "bytes_before", (json_int_t)before,
-				     "bytes_after", (json_int_t)history_file_size(store_path(st)), "changes", deleted));
+	const struct store_opts *o = store_options(st);
+	return cmd_ok(ctx,
+		      json_pack("{s:s,s:I,s:I,s:i,s:{s:I,s:I,s:I}}", "file", store_path(st), "bytes_before",
+				(json_int_t)before, "bytes_after", (json_int_t)history_file_size(store_path(st)),
+				"changes", deleted, "retention", "raw_s", (json_int_t)(o->raw_ms / 1000), "minute_s",
+				(json_int_t)(o->minute_ms / 1000), "hour_s", (json_int_t)(o->hour_ms / 1000)));
 }
 
 /* --- table -------------------------------------------------------------------------------- */
@@ -807,7 +811,9 @@ const struct cmd_entry cmd_history_table[] = {
 		.opts = watch_opts,
 		.help = "sample lag, end offsets and metadata into the history store until Ctrl-C",
 		.doc = "Headless (a pod, a screen session). One line per sample on stderr; an unreachable cluster is "
-		       "recorded as a gap. JSON: {cluster, ticks, failed, started_at, stopped_at, store}",
+		       "recorded as a gap. Rolls up and drops what is past retention once a minute: the global "
+		       "--retention raw=24h,minute=7d,hour=90d (or the config file's \"retention\"). JSON: {cluster, "
+		       "ticks, failed, started_at, stopped_at, store}",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.exec = cmd_watch_exec,
 	},
@@ -897,7 +903,9 @@ const struct cmd_entry cmd_history_table[] = {
 		.group = "history",
 		.opts = hprune_opts,
 		.help = "roll up and drop what is past retention now, then compact the file",
-		.doc = "JSON: {file, bytes_before, bytes_after, changes}",
+		.doc = "JSON: {file, bytes_before, bytes_after, changes, retention: {raw_s, minute_s, hour_s}}. The "
+		       "retention is the global --retention (or the config file's \"retention\"), by default "
+		       "raw=24h,minute=7d,hour=90d; raw rows are dropped (rolled up) by whole hours.",
 		.flags = CMD_READ_ONLY,
 		.exec = cmd_history_prune_exec,
 	},

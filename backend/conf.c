@@ -22,6 +22,7 @@ void conf_clear(struct conf *c)
 	free(c->warnings);
 	free(c->bootstrap);
 	free(c->profile);
+	free(c->retention);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -335,6 +336,16 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 		return -1;
 	}
 	int rc = -1;
+	/* The history store's retention: the file's, or the profile's (below). */
+	json_t *ret = json_object_get(root, "retention");
+	if (ret && !json_is_string(ret)) {
+		*cause = xasprintf("%s: retention must be a string like \"raw=24h,minute=7d,hour=90d\"", path);
+		goto out;
+	}
+	if (ret) {
+		free(c->retention);
+		c->retention = xstrdup(json_string_value(ret));
+	}
 	if (name == NULL)
 		name = json_string_value(json_object_get(root, "default_profile"));
 	json_t *profiles = json_object_get(root, "profiles");
@@ -364,6 +375,16 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 		{ "user", "user" },
 		{ "password_file", "password-file" },
 	};
+	ret = json_object_get(p, "retention");
+	if (ret && !json_is_string(ret)) {
+		*cause = xasprintf("%s: profile `%s`: retention must be a string like \"raw=24h,minute=7d,hour=90d\"",
+				   path, name);
+		goto out;
+	}
+	if (ret) {
+		free(c->retention);
+		c->retention = xstrdup(json_string_value(ret));
+	}
 	const char *pf = json_string_value(json_object_get(p, "properties_file"));
 	if (pf && conf_load_properties(c, pf, cause) < 0)
 		goto out;

@@ -19,6 +19,7 @@ struct conf {
 	struct conf_prop *props; /* librdkafka properties */
 	size_t nprops;
 	char *profile;   /* the profile used, or NULL */
+	char *retention; /* the history store's retention (store_opts_parse) from the config file, or NULL */
 	char **warnings; /* things skipped on the way (Java-only keys), NULL-terminated */
 	size_t nwarnings;
 };

@@ -30,7 +30,17 @@ int sample_store(struct session *s, struct store **out, struct err *e)
 			note_send(&s->note, "%s", notice);
 		x_free(&notice);
 		char *path = xasprintf("%s/history.db", dir);
-		s->store = store_open(path, NULL, &notice, &cause);
+		struct store_opts opts = { 0 };
+		const char *spec = s->retention ? s->retention : s->conf.retention;
+		if (spec && store_opts_parse(spec, &opts, &cause) < 0) {
+			err_set(e, CMD_USAGE, "fix --retention or the config file's retention (docs/history.md)", "%s",
+				cause);
+			free(cause);
+			free(path);
+			free(dir);
+			return CMD_USAGE;
+		}
+		s->store = store_open(path, &opts, &notice, &cause);
 		if (notice)
 			note_send(&s->note, "%s", notice);
 		free(notice);

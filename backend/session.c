@@ -35,4 +35,5 @@ void session_clear(struct session *s)
 	conf_clear(&s->conf);
 	store_close(&s->store);
 	x_free(&s->state_dir);
+	x_free(&s->retention);
 }

@@ -33,6 +33,7 @@ struct session {
 	char *state_dir; /* --state-dir, or NULL */
 	bool no_history; /* --no-history: no store at all */
 	bool offline;    /* --offline: show the last stored snapshot instead of asking the cluster */
+	char *retention; /* --retention (else the config file's): store_opts_parse() spec, or NULL for defaults */
 	/* Lines for a person beside the results (progress, notices, --verbose logs): note.h. */
 	struct note_sink note;
 };

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "lag.h"
 #include "parse.h"
 #include "sbuf.h"
 #include "xalloc.h"
@@ -107,6 +108,59 @@ static void store_defaults(struct store_opts *o)
 		o->hour_ms = 90LL * 24 * 3600 * 1000;
 	if (o->partition_interval_s <= 0)
 		o->partition_interval_s = 300;
+}
+
+int store_opts_parse(const char *spec, struct store_opts *o, char **cause)
+{
+	static const char *const keys[] = { "raw", "minute", "hour" };
+	struct store_opts t = *o;
+	int64_t *slot[] = { &t.raw_ms, &t.minute_ms, &t.hour_ms };
+	char *copy = xstrdup(spec), *save = NULL;
+	int rc = 0, n = 0;
+	for (char *item = strtok_r(copy, ",", &save); item && rc == 0; item = strtok_r(NULL, ",", &save), n++) {
+		item += strspn(item, " ");
+		for (size_t len = strlen(item); len > 0 && item[len - 1] == ' ';)
+			item[--len] = '\0';
+		char *eq = strchr(item, '=');
+		size_t k = 0;
+		if (eq)
+			for (*eq = '\0'; k < 3 && strcmp(item, keys[k]) != 0; k++)
+				;
+		char *why = NULL;
+		if (eq == NULL || k == 3) {
+			*cause = xasprintf(
+				"retention: `%s` is not raw=D, minute=D or hour=D (e.g. raw=24h,minute=7d,hour=90d)",
+				item);
+			rc = -1;
+		} else if (lag_parse_duration(eq + 1, slot[k], &why) < 0 || eq[1] == '-') {
+			*cause = xasprintf("retention: %s: %s", keys[k], why ? why : "give a positive duration");
+			rc = -1;
+		}
+		free(why);
+	}
+	free(copy);
+	if (rc == 0 && n == 0) {
+		*cause = xstrdup(
+			"retention: empty: give raw=D, minute=D and/or hour=D (e.g. raw=24h,minute=7d,hour=90d)");
+		rc = -1;
+	}
+	struct store_opts d = t;
+	store_defaults(&d);
+	if (rc == 0 && (d.raw_ms > d.hour_ms || d.minute_ms > d.hour_ms)) {
+		*cause = xasprintf(
+			"retention: the per-hour roll-ups (hour=%llds) must be kept at least as long as the raw "
+			"rows (raw=%llds) and the per-minute ones (minute=%llds)",
+			(long long)(d.hour_ms / 1000), (long long)(d.raw_ms / 1000), (long long)(d.minute_ms / 1000));
+		rc = -1;
+	}
+	if (rc == 0)
+		*o = t;
+	return rc;
+}
+
+const struct store_opts *store_options(const struct store *s)
+{
+	return &s->opts;
 }
 
 static int store_mkdir(const char *dir)

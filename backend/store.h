@@ -37,6 +37,17 @@ struct store_opts {
 };
 
 /**
+ * @brief Parses a retention spec into o: comma-separated `raw=D`, `minute=D`, `hour=D` (any of them,
+ * in any order; D a duration: 90s, 12h, 7d, 2w, 1h30m, P7D), e.g. "raw=24h,minute=7d,hour=90d".
+ * Only the keys given are set. Refused: unknown keys, bad durations, a raw or per-minute period
+ * longer than the per-hour one (with the defaults for the keys not given).
+ * @return 0, or -1 with *cause (callee allocates)
+ */
+int store_opts_parse(const char *spec, struct store_opts *o, char **cause);
+/** @brief The store's retention and sampling settings, defaults filled in. */
+const struct store_opts *store_options(const struct store *s);
+
+/**
  * @brief The state dir: override (--state-dir), KCON_STATE_DIR, $XDG_STATE_HOME/kcon,
  * ~/.local/state/kcon, or /tmp/kcon-$UID when HOME is missing or not writable. Made with mode 0700.
  * @param notice set (callee allocates) when the /tmp fallback was taken, to be told once

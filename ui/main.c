@@ -13,6 +13,7 @@
 #include "faces.h"
 #include "run.h"
 #include "session.h"
+#include "store.h"
 #include "uicmd.h"
 #include "xalloc.h"
 
@@ -46,6 +47,8 @@ static void main_usage(FILE *f)
 	      "      --refresh SECONDS          how often the TUI reloads its views (default 5)\n"
 	      "      --state-dir DIR            where the history store lives (or KCON_STATE_DIR)\n"
 	      "      --no-history               keep no history store\n"
+	      "      --retention SPEC           history kept: raw=24h,minute=7d,hour=90d (any of them; or the\n"
+	      "                                 config file's \"retention\"); applied by watch and history prune\n"
 	      "      --offline                  do not ask the cluster: cluster, brokers, topics, describe and\n"
 	      "                                 `history` show the last stored snapshot, marked stale\n"
 	      "  -v, --verbose                  show librdkafka's log on stderr\n"
@@ -72,6 +75,7 @@ enum {
 	OPT_STATE_DIR,
 	OPT_NO_HISTORY,
 	OPT_OFFLINE,
+	OPT_RETENTION,
 };
 
 static const struct option main_options[] = {
@@ -93,6 +97,7 @@ static const struct option main_options[] = {
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 	{ "no-history", no_argument, NULL, OPT_NO_HISTORY },
 	{ "offline", no_argument, NULL, OPT_OFFLINE },
+	{ "retention", required_argument, NULL, OPT_RETENTION },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -228,6 +233,10 @@ int main(int argc, char **argv)
 		case OPT_OFFLINE:
 			s.offline = true;
 			break;
+		case OPT_RETENTION:
+			free(s.retention);
+			s.retention = xstrdup(optarg);
+			break;
 		case 'v':
 			s.verbose = true;
 			break;
@@ -262,6 +271,16 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < s.conf.nwarnings; i++)
 		fprintf(stderr, "kcon: %s\n", s.conf.warnings[i]);
+	struct store_opts retention = { 0 }; /* checked now: a typo must not wait for the first sample */
+	const char *spec = s.retention ? s.retention : s.conf.retention;
+	if (spec && store_opts_parse(spec, &retention, &cause) < 0) {
+		if (!s.retention) {
+			char *why = xasprintf("the config file's %s", cause);
+			free(cause);
+			cause = why;
+		}
+		goto conf_error;
+	}
 
 	if (demo) {
 		struct err e = { 0 };

@@ -143,11 +143,6 @@ static void group_loaded(struct view *v, json_t *res)
 	json_int_t nc = json_integer_value(json_object_get(res, "no_commit"));
 	if (nc)
 		sbuf_addf(&sb, ", %" JSON_INTEGER_FORMAT " not committed", nc);
-	const char *spark = json_string_value(json_object_get(res, "sparkline"));
-	if (spark) { /* the stored total lag of the last hour */
-		sbuf_add(&sb, " ");
-		escape_append(&sb, spark, strlen(spark));
-	}
 	free(v->title);
 	v->title = sbuf_release(&sb);
 }

@@ -295,6 +295,72 @@ static void test_rollup_from_older_watermarks(void **state)
 	store_close(&s);
 }
 
+/* Retention specs: the keys given are set, the others kept; bad ones refused with the reason. */
+static void test_opts_parse(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec;
+		int64_t raw, minute, hour; /* 0: untouched; -1: refused */
+		const char *why;
+	} cases[] = {
+		{ "raw=24h,minute=7d,hour=90d", 86400000LL, 7 * 86400000LL, 90 * 86400000LL, NULL },
+		{ "raw=2h", 7200000LL, 0, 0, NULL },
+		{ " hour=1w , raw=30m", 1800000LL, 0, 7 * 86400000LL, NULL },
+		{ "minute=PT90M", 0, 5400000LL, 0, NULL },
+		{ "raw=10s", 10000LL, 0, 0, NULL },
+		{ "", -1, -1, -1, "empty" },
+		{ "raw", -1, -1, -1, "is not raw=D" },
+		{ "days=3d", -1, -1, -1, "is not raw=D" },
+		{ "raw=3x", -1, -1, -1, "not a duration" },
+		{ "raw=-1h", -1, -1, -1, "positive" },
+		{ "raw=0s", -1, -1, -1, "raw" },
+		{ "raw=100d", -1, -1, -1, "at least as long" },           /* longer than the default 90 d of hours */
+		{ "hour=1d", -1, -1, -1, "at least as long" },            /* shorter than the default 7 d of minutes */
+		{ "hour=1d,minute=1d", 0, 86400000LL, 86400000LL, NULL }, /* raw 24 h: equal is fine */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct store_opts o = { .partition_interval_s = 7 };
+		char *cause = NULL;
+		int rc = store_opts_parse(cases[i].spec, &o, &cause);
+		if (cases[i].why) {
+			assert_int_equal(rc, -1);
+			assert_non_null(cause);
+			if (strstr(cause, cases[i].why) == NULL)
+				fail_msg("%s: %s", cases[i].spec, cause);
+			assert_int_equal(o.raw_ms, 0); /* nothing set on failure */
+			free(cause);
+			continue;
+		}
+		if (rc != 0)
+			fail_msg("%s: %s", cases[i].spec, cause);
+		assert_int_equal(o.raw_ms, cases[i].raw);
+		assert_int_equal(o.minute_ms, cases[i].minute);
+		assert_int_equal(o.hour_ms, cases[i].hour);
+		assert_int_equal(o.partition_interval_s, 7);
+	}
+	/* The store takes them, defaults for the rest. */
+	struct store_opts o = { 0 };
+	char *cause = NULL;
+	assert_int_equal(store_opts_parse("raw=2h", &o, &cause), 0);
+	struct store *s = test_open(":memory:", &o);
+	assert_int_equal(store_options(s)->raw_ms, 7200000LL);
+	assert_int_equal(store_options(s)->minute_ms, 7 * 86400000LL);
+	assert_int_equal(store_options(s)->hour_ms, 90 * 86400000LL);
+	/* A raw retention of 2 h drops raw rows 3 h old (rolled up), and keeps those of the last hour. */
+	int64_t now = 1700002800000LL; /* a whole hour */
+	for (int i = 0; i < 2; i++) {
+		struct store_tick *t = store_tick_begin(s, "cid", NULL, now - (i ? 3 : 0) * 3600000LL - 60000);
+		store_tick_group_partition(t, "g", "t", 0, 1, 5);
+		assert_int_equal(store_tick_commit(&t, &cause), 0);
+	}
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample s JOIN series x ON x.id=s.series WHERE part<0"), 2);
+	assert_int_equal(store_prune(s, now, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample s JOIN series x ON x.id=s.series WHERE part<0"), 1);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup WHERE res=60"), 1);
+	store_close(&s);
+}
+
 static void test_gaps(void **state)
 {
 	(void)state;
@@ -514,6 +580,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migrations),
+		cmocka_unit_test(test_opts_parse),
 		cmocka_unit_test(test_migration_race),
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_samples_change_only),

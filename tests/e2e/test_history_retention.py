@@ -1,0 +1,102 @@
+"""Retention of the history store on the real broker: `--retention` and the config file's "retention"
+set what `history prune` keeps; a short raw retention rolls real samples up and drops them."""
+
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+import unittest
+
+from kcontest import BrokerTestCase, kcat_produce, unique, wait_until
+
+
+class RetentionTest(BrokerTestCase):
+    def setUp(self):
+        self.state = tempfile.mkdtemp(prefix="kcon-ret-")
+        self.addCleanup(shutil.rmtree, self.state, True)
+        self.envs = {"KCON_STATE_DIR": self.state}
+
+    def run_json(self, *args, env=None):
+        e = dict(self.envs)
+        e.update(env or {})
+        return self.k.json(*args, env=e)
+
+    def count(self, sql):
+        p, docs = self.run_json("history", "sql", sql)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return docs[0]["rows"][0]["n"]
+
+    def record(self):
+        """Two real ticks of a group with lag, then every sample moved 3 hours into the past."""
+        topic, group = unique("ret"), unique("ret-g")
+        self.k.one("topic", "create", topic, "--partitions", 1, "--replication-factor", 1)
+        self.addCleanup(self.k.run, "topic", "delete", topic, "--yes")
+        self.addCleanup(self.k.run, "group", "delete", group, "--yes")
+        kcat_produce(self.bootstrap, topic, [f"m{i}" for i in range(20)])
+        self.k.one("group", "reset", group, "--topic", topic, "--to-offset", 5, "--execute")
+        for _ in range(2):
+            t = int(time.time())
+            wait_until(lambda: int(time.time()) > t, what="the next second", interval=0.02)
+            p, docs = self.run_json("history", "tick", "--groups", group)
+            self.assertEqual(p.returncode, 0, p.stderr)
+        db = sqlite3.connect(os.path.join(self.state, "history.db"))
+        db.execute("UPDATE sample SET ts = ts - 3 * 3600")
+        db.commit()
+        db.close()
+        return group
+
+    def test_short_raw_retention_rolls_up_and_drops(self):
+        group = self.record()
+        totals = "SELECT count(*) AS n FROM sample s JOIN series x ON x.id = s.series WHERE x.grp = '%s' AND x.part < 0"
+        self.assertEqual(self.count(totals % group), 2)
+        # The default 24 h keeps rows of 3 hours ago raw.
+        p, docs = self.run_json("history", "prune")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(docs[0]["retention"], {"raw_s": 86400, "minute_s": 7 * 86400, "hour_s": 90 * 86400})
+        self.assertEqual(self.count(totals % group), 2)
+        # raw=1h: they are past it, so rolled up (per minute) and dropped.
+        p, docs = self.run_json("--retention", "raw=1h", "history", "prune")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(docs[0]["retention"]["raw_s"], 3600)
+        self.assertEqual(self.count(totals % group), 0)
+        self.assertEqual(self.count("SELECT count(*) AS n FROM sample"), 0)
+        rolled = ("SELECT count(*) AS n FROM rollup r JOIN series x ON x.id = r.series "
+                  "WHERE x.grp = '%s' AND x.part < 0 AND r.res = 60" % group)
+        self.assertGreaterEqual(self.count(rolled), 1)
+        lag = self.run_json("history", "lag", group, "--since", "4h")[1][0]
+        self.assertEqual(lag["points"][-1]["lag"], 15, "the roll-up keeps the lag")
+        # minute=1h too: the per-minute roll-ups of 3 hours ago go as well; the hourly ones stay.
+        p, docs = self.run_json("--retention", "raw=1h,minute=1h", "history", "prune")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.count(rolled), 0)
+        self.assertGreaterEqual(self.count(rolled.replace("r.res = 60", "r.res = 3600")), 1)
+
+    def test_config_file_retention(self):
+        conf = tempfile.mkdtemp(prefix="kcon-ret-conf-")
+        self.addCleanup(shutil.rmtree, conf, True)
+        os.makedirs(os.path.join(conf, "kcon"))
+        path = os.path.join(conf, "kcon", "config.json")
+        with open(path, "w") as f:
+            json.dump({"retention": "raw=2h,minute=3d"}, f)
+        env = {"XDG_CONFIG_HOME": conf}
+        p, docs = self.run_json("history", "prune", env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(docs[0]["retention"], {"raw_s": 7200, "minute_s": 3 * 86400, "hour_s": 90 * 86400})
+        # The command line wins.
+        p, docs = self.run_json("--retention", "raw=3h", "history", "prune", env=env)
+        self.assertEqual(docs[0]["retention"]["raw_s"], 10800)
+        # A bad one is a usage error (exit 2) that names its source.
+        with open(path, "w") as f:
+            json.dump({"retention": "raw=5x"}, f)
+        p = self.k.run("history", "prune", env=dict(self.envs, **env))
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("config file's retention: raw", p.stderr)
+        p = self.k.run("--retention", "raw=100d", "history", "prune", env=self.envs)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("at least as long", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
