@@ -169,7 +169,7 @@ class FacesTest(BrokerTestCase):
         for name in ("cluster", "brokers", "topics", "topic describe", "topic create", "topic delete", "help"):
             self.assertIn(name, cmds)
         h = self.k.one("help", "topic", "describe")
-        self.assertEqual(h["usage"], "topic describe TOPIC")
+        self.assertEqual(h["usage"], "topic describe TOPIC [--stored]")
         self.assertTrue(h["read_only"])
         md = self.k.run("help", "--markdown", bootstrap=False).stdout
         with open(os.path.join(SOURCE_DIR, "docs", "commands.md")) as f:
