@@ -139,8 +139,11 @@ class TuiHistoryTest(BrokerTestCase):
         self.assertNotIn("stale", fields)
         scr.type(f":topic {self.topic}")
         scr.send("Enter")
-        scr.wait_for(lambda s: f"topic {self.topic} 1/2" in s and "stale: snapshot" in s,
+        scr.wait_for(lambda s: f"topic {self.topic}" in s and " 1/2 " in s and "stale: snapshot" in s,
                      what="the stale partitions view")
+        rows = [l.split() for l in scr.lines()[2:4]]
+        self.assertEqual([r[:4] + r[4:7] for r in rows], [["0", "1", "1", "1", "-", "-", "-"],
+                                                          ["1", "1", "1", "1", "-", "-", "-"]])
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
 
