@@ -35,7 +35,7 @@ struct msgv {
 	struct sbuf decoded;
 	enum msgv_mode mode;
 	char **lines;
-	int nlines;
+	int nlines, cap;
 };
 
 static void msgv_decoded_write(struct kcon_plugin_out *out, const void *buf, size_t len)
@@ -43,21 +43,30 @@ static void msgv_decoded_write(struct kcon_plugin_out *out, const void *buf, siz
 	sbuf_addn(out->opaque, buf, len);
 }
 
-/* Appends text (already escaped, no newline) as lines of at most width columns. */
+/*
+ * Appends text (already escaped, no newline) as lines of at most width columns. Each cut looks at
+ * a bounded window (a column is at most 4 bytes), so a long value wraps in linear time.
+ */
 static void msgv_wrap(struct msgv *mv, const char *s, int width)
 {
-	size_t max = width > 1 ? (size_t)width - 1 : 1;
+	size_t max = width > 1 ? (size_t)width - 1 : 1, len = strlen(s);
 	do {
-		size_t n = escape_width(s) > max ? escape_fit(s, max) : strlen(s);
-		if (n == 0 && *s) { /* a character wider than the screen: one a line */
+		char *window = xstrndup(s, len < 4 * max + 4 ? len : 4 * max + 4);
+		size_t n = escape_fit(window, max);
+		free(window);
+		if (n == 0 && len) { /* a character wider than the screen: one a line */
 			uint32_t cp;
-			n = escape_utf8_decode((const unsigned char *)s, strlen(s), &cp);
+			n = escape_utf8_decode((const unsigned char *)s, len, &cp);
 			n = n ? n : 1;
 		}
-		mv->lines = xreallocarray(mv->lines, (size_t)mv->nlines + 1, sizeof(char *));
+		if (mv->nlines == mv->cap) {
+			mv->cap = mv->cap ? 2 * mv->cap : 64;
+			mv->lines = xreallocarray(mv->lines, (size_t)mv->cap, sizeof(char *));
+		}
 		mv->lines[mv->nlines++] = xstrndup(s, n);
 		s += n;
-	} while (*s);
+		len -= n;
+	} while (len);
 }
 
 /* Our label, then untrusted bytes escaped. */
@@ -136,7 +145,7 @@ static void msgv_layout(struct view *v, int width)
 		free(mv->lines[i]);
 	free(mv->lines);
 	mv->lines = NULL;
-	mv->nlines = 0;
+	mv->nlines = mv->cap = 0;
 	char buf[96];
 
 	msgv_field(mv, "topic", mv->topic, strlen(mv->topic), width);

@@ -107,7 +107,10 @@ static int tailv_exec(struct cmd_ctx *ctx)
 	long long id;
 	if (cmd_arg_int(ctx, "id", 0, 0, UINT32_MAX, &id))
 		return ctx->status;
-	if (id && tailv_abandoned((unsigned)id))
+	if (id == 0)
+		return cmd_fail(ctx, CMD_USAGE, "type `:tail TOPIC` to open a live tail view",
+				"live-tail is the tail view's own (it needs the view's --id)");
+	if (tailv_abandoned((unsigned)id))
 		return cmd_fail(ctx, CMD_FAILED, NULL, "the tail view was closed before its consumer opened");
 	char *cause = NULL;
 	if (tail_parse_from(from, clock_wall_ms(), &o.from, &cause) < 0) {
@@ -129,12 +132,11 @@ static int tailv_exec(struct cmd_ctx *ctx)
 	if (session_client(ctx->session, &c, &e) == CMD_OK)
 		t = tail_open(c, &ctx->session->conf, false, NULL, &o, &e);
 	if (t == NULL) {
-		if (id)
-			tailv_abandoned((unsigned)id);
+		tailv_abandoned((unsigned)id);
 		return tailv_fail(ctx, &e);
 	}
 	pthread_mutex_lock(&tailv_lock);
-	int i = id ? tailv_slot_find((unsigned)id) : -1;
+	int i = tailv_slot_find((unsigned)id);
 	if (i >= 0) /* closed while it opened */
 		tailv_slot_remove(i);
 	else
