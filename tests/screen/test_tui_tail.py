@@ -264,6 +264,25 @@ class TuiTailTest(BrokerTestCase):
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
 
+    def test_large_value_opens_quickly(self):
+        t = self.topic()
+        big = b"[" + b",".join(b'{"k":%d,"s":"abc"}' % i for i in range(30000)) + b"]"  # ~600 KB
+        self.produce(t, big)
+        scr = self.start()
+        self.open_tail(scr, t)
+        scr.wait_for("1 seen 1/1")
+        for key, mode in (("Enter", "pretty"), ("m", "raw"), ("m", "hex")):
+            t0 = time.monotonic()
+            scr.send(key)
+            scr.wait_for(f"message {t} 0:0 {mode}")
+            self.assertLess(time.monotonic() - t0, 5, mode)
+        self.assertIn(f"value      {len(big)} bytes, hex  (m: hex -> pretty)", scr.lines())
+        scr.send("G")  # the end of the dump
+        text = scr.wait_for(lambda s: "}]|" in s, what="the last line of the dump")
+        self.assertRegex(text, "%08x  .*\\}\\]\\|" % ((len(big) - 1) // 16 * 16))
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
     def test_decoder(self):
         t = self.topic()
         self.produce(t, b"Hi\x1b[2J\x00")
