@@ -30,6 +30,7 @@
 #include "parse.h"
 #include "prompt.h"
 #include "uicmd.h"
+#include "uitrace.h"
 #include "view.h"
 #include "xalloc.h"
 
@@ -692,6 +693,7 @@ static void tui_draw(struct tui *t)
 		if (t->h > 1)
 			view_put(1, 0, t->w, "kcon needs 20x6", t->utf8);
 		refresh();
+		uitrace_frame(false);
 		return;
 	}
 	tui_draw_title(t);
@@ -700,6 +702,7 @@ static void tui_draw(struct tui *t)
 	tui_draw_bottom(t, v, t->h - 1);
 	curs_set(prompt_active() || t->filtering ? 1 : 0);
 	refresh();
+	uitrace_frame(v->nmap > 0 && v->loaded_ms > 0);
 }
 
 /* --- keys ---------------------------------------------------------------------------------------- */
@@ -1279,8 +1282,10 @@ static void tui_on_input(struct loop *l, int fd, short revents, void *ud)
 		loop_stop(t->loop);
 		return;
 	}
-	while (!t->quitting && (ch = getch()) != ERR)
+	while (!t->quitting && (ch = getch()) != ERR) {
+		uitrace_key(ch);
 		tui_key(t, ch);
+	}
 	if (!t->quitting)
 		tui_draw(t);
 }
@@ -1605,6 +1610,7 @@ int tui_run(struct session *s, const char *theme, int refresh_ms)
 		return CMD_USAGE;
 	}
 	tui_curses_on = true;
+	uitrace_open();
 	atexit(tui_atexit);
 	tui_catch_fatal();
 	set_escdelay(25);
@@ -1661,6 +1667,7 @@ int tui_run(struct session *s, const char *theme, int refresh_ms)
 	endwin();
 	tui_curses_on = false;
 	delscreen(scr);
+	uitrace_close();
 	loop_free(&t.loop);
 	while (t.depth)
 		view_close(t.stack[--t.depth]);

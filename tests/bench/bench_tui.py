@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""The TUI at scale, driven for real: kcon runs in a pseudo-terminal (120x40, TERM=xterm-256color,
+UTF-8) against a mock cluster of 100,000 partitions (10,000 topics x 10), keys are written to the
+terminal one at a time, and kcon's own trace (KCON_UI_TRACE=FILE, ui/uitrace.c) says when each
+frame was drawn. Measures:
+  (a) the time from kcon's start to the first frame of the topics view with rows on it;
+  (b) per key, filtering (`/` then characters) and scrolling (j, PgDn, G, g) the topics view, both
+      inside kcon (getch() to the end of doupdate()) and end to end (written to the terminal to
+      drawn, which includes the wait while kcon was busy);
+  (c) the same keys on a live tail view of a topic receiving 50,000 msg/s, and kcon's RSS meanwhile.
+Targets: first frame < 100 ms, a key < 16 ms, a key on the busy tail < 50 ms, RSS < RSS_BOUND_MB.
+Prints figures; asserts nothing about speed. There is no kcat (or other) equivalent of a TUI to
+compare with."""
+
+import fcntl
+import os
+import pty
+import re
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+
+build = sys.argv[1]
+kcon = os.path.join(build, "kcon")
+mock = os.path.join(build, "kcon-mockcluster")
+RSS_BOUND_MB = 150  # see docs/tui.md: 2,000 rows of the tail, the consumer's 8 MB prefetch, 10,000 topics
+TAIL_RATE = 50_000
+KEYS = {"j": b"j", "k": b"k", "G": b"G", "g": b"g", "PgDn": b"\x1b[6~", "PgUp": b"\x1b[5~", "/": b"/",
+        "Esc": b"\x1b", "BS": b"\x7f", "Enter": b"\r"}
+
+
+def start_mock(*args):
+    p = subprocess.Popen([mock, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    return p, p.stdout.readline().strip()
+
+
+def stop_mock(p):
+    p.stdin.close()
+    p.wait(timeout=60)
+
+
+class Tui:
+    """kcon's TUI in a pseudo-terminal, its output drained (and the last 64 KB kept)."""
+
+    def __init__(self, bootstrap, cols=120, rows=40):
+        self.dir = tempfile.TemporaryDirectory()
+        self.trace = os.path.join(self.dir.name, "trace")
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8", KCON_UI_TRACE=self.trace,
+                   KCON_STATE_DIR=self.dir.name, XDG_CONFIG_HOME=self.dir.name)
+        self.master = master
+        self.out = bytearray()
+        self.lock = threading.Lock()
+        self.t0 = time.monotonic()
+        self.p = subprocess.Popen([kcon, "-b", bootstrap, "--timeout", "60"], stdin=slave, stdout=slave,
+                                  stderr=slave, env=env, start_new_session=True)
+        os.close(slave)
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
+        self.seen = 0  # trace lines read so far
+
+    def _drain(self):
+        while True:
+            try:
+                b = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not b:
+                return
+            with self.lock:
+                self.out += b
+                del self.out[:-65536]
+
+    def output(self):
+        with self.lock:
+            return bytes(self.out)
+
+    def lines(self):
+        try:
+            with open(self.trace) as f:
+                return f.read().splitlines()
+        except FileNotFoundError:
+            return []
+
+    def wait_line(self, prefix, timeout=60):
+        """The first trace line after the ones already taken that starts with prefix."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            lines = self.lines()
+            for i in range(self.seen, len(lines)):
+                if lines[i].startswith(prefix):
+                    self.seen = i + 1
+                    return lines[i]
+            if self.p.poll() is not None:
+                raise SystemExit(f"kcon ended ({self.p.returncode}): {self.output()[-500:]!r}")
+            time.sleep(0.001)
+        raise SystemExit(f"no '{prefix}' in kcon's trace after {timeout} s: {self.output()[-500:]!r}")
+
+    def key(self, name):
+        """Sends a key; returns (ms inside kcon, ms end to end) once its frame is drawn."""
+        sent = time.monotonic() * 1000.0
+        os.write(self.master, KEYS.get(name, name.encode()))
+        m = re.match(r"key \S+ ([\d.]+) at ([\d.]+)", self.wait_line("key ", timeout=30))
+        return float(m.group(1)), float(m.group(2)) - sent
+
+    def wait_output(self, pattern, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = re.search(pattern, self.output())
+            if m:
+                return m
+            time.sleep(0.01)
+        raise SystemExit(f"kcon never showed {pattern!r}")
+
+    def rss_mb(self):
+        with open(f"/proc/{self.p.pid}/status") as f:
+            s = f.read()
+        return (int(re.search(r"VmRSS:\s+(\d+)", s).group(1)) / 1024.0,
+                int(re.search(r"VmHWM:\s+(\d+)", s).group(1)) / 1024.0)
+
+    def quit(self):
+        os.write(self.master, b"q")
+        try:
+            self.p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+        os.close(self.master)
+        self.dir.cleanup()
+
+
+def stats(label, samples, target):
+    inside = sorted(s[0] for s in samples)
+    e2e = sorted(s[1] for s in samples)
+
+    def p95(v):
+        return v[min(len(v) - 1, int(len(v) * 0.95))]
+
+    worst = max(e2e)
+    print(f"  {label:<26} {len(samples):4d} keys  in kcon median {statistics.median(inside):6.2f} ms  "
+          f"p95 {p95(inside):6.2f}  max {max(inside):6.2f}   end to end median {statistics.median(e2e):6.2f} ms  "
+          f"p95 {p95(e2e):6.2f}  max {worst:6.2f}   (target {target} ms: {'met' if worst < target else 'MISSED'})")
+
+
+def topics_view(bootstrap, label):
+    print(f"{label} ({bootstrap}), 120x40")
+    firsts = []
+    for _ in range(3):
+        t = Tui(bootstrap)
+        line = t.wait_line("first-frame")
+        m = re.match(r"first-frame ([\d.]+) at ([\d.]+)", line)
+        firsts.append((float(m.group(1)), float(m.group(2)) - t.t0 * 1000.0))
+        t.quit()
+    best = min(firsts)
+    print(f"  first frame with rows         best of 3: {best[0]:6.1f} ms from kcon's start, {best[1]:6.1f} ms "
+          f"from the exec   (target 100 ms: {'met' if best[0] < 100 else 'MISSED'})")
+    t = Tui(bootstrap)
+    t.wait_line("first-frame")
+    scroll = [t.key(k) for k in ["j"] * 40 + ["PgDn"] * 20 + ["G", "g"] * 5 + ["PgUp"] * 10]
+    stats("scroll (j PgDn G g PgUp)", scroll, 16)
+    filt = []
+    for word in ("bench-12", "99", "bench-0004"):
+        filt.append(t.key("/"))
+        filt += [t.key(c) for c in word]
+        filt += [t.key("BS") for _ in word]
+        filt.append(t.key("Esc"))
+    stats("filter (/ chars BS Esc)", filt, 16)
+    rss, hwm = t.rss_mb()
+    print(f"  RSS {rss:.1f} MB (peak {hwm:.1f} MB)")
+    t.quit()
+
+
+def tail_view(bootstrap):
+    print(f"live tail of a topic receiving {TAIL_RATE:,} msg/s ({bootstrap}), 120x40")
+    t = Tui(bootstrap)
+    t.wait_line("first-frame")
+    for c in ":tail bench-tail":
+        t.key(c)
+    t.key("Enter")
+    t.wait_output(rb"[1-9]\d* seen")
+    t0 = time.monotonic()
+    samples, peak = [], 0.0
+    plan = ["k", "k", "j", "PgUp", "PgDn", "G", "/", "x", "BS", "Esc"] * 20
+    for k in plan:
+        samples.append(t.key(k))
+        peak = max(peak, t.rss_mb()[0])
+        time.sleep(0.05)  # keys at a typist's pace, with the tail flowing between them
+    elapsed = time.monotonic() - t0
+    stats("keys on the tail view", samples, 50)
+    t.key("\x0c")  # Ctrl-L: a whole frame, so the title can be read back
+    m = t.wait_output(rb"(\d+) msg/s (\d+) seen")
+    print(f"  kcon's title: {m.group(1).decode()} msg/s, {int(m.group(2)):,} seen in about {elapsed:.0f} s")
+    rss, hwm = t.rss_mb()
+    print(f"  RSS {rss:.1f} MB, largest sample {peak:.1f} MB, peak {hwm:.1f} MB   (bound {RSS_BOUND_MB} MB: "
+          f"{'met' if hwm < RSS_BOUND_MB else 'MISSED'})")
+    t.quit()
+
+
+print("(the TUI has no kcat equivalent: kcon's figures only)")
+p, bootstrap = start_mock("-b", "3", "-t", "10000", "-p", "10")
+try:
+    topics_view(bootstrap, "mock cluster, 10,000 topics x 10 partitions")
+finally:
+    stop_mock(p)
+p, bootstrap = start_mock("-b", "3", "-t", "0", "-P", f"bench-tail:{TAIL_RATE}")
+try:
+    tail_view(bootstrap)
+finally:
+    stop_mock(p)
