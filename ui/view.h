@@ -87,6 +87,7 @@ struct view {
 	int width;          /* the width it was laid out for */
 	int sort;           /* 0: the data's order; c + 1: by column c */
 	bool sort_rev;      /* descending */
+	int *natural;       /* per column, the widest cell of the filtered rows; NULL: to measure at the next draw */
 };
 
 /** @brief A new view of ops; arg goes to ops->open. */
