@@ -8,8 +8,17 @@
 #include "view.h"
 #include "xalloc.h"
 
+#define TOPICS_NCOLS 6
+
 struct topics {
 	json_t *topics; /* the array of the last `topics` result */
+	/*
+	 * Its cells as text, TOPICS_NCOLS a row, made once per load: the core asks for every cell of
+	 * every row to filter and measure columns, and formatting them from JSON each time made a key
+	 * take 30 ms with 10,000 topics.
+	 */
+	char **cells;
+	size_t ncells;
 };
 
 static const struct view_col topics_cols[] = {
@@ -23,6 +32,28 @@ static const struct view_col topics_cols[] = {
 };
 static const char *const topics_keys[] = { "name",    "partitions", "replication_factor", "under_replicated",
 					   "offline", "sparkline" };
+_Static_assert(sizeof(topics_keys) / sizeof(topics_keys[0]) == TOPICS_NCOLS, "a key per column");
+
+static void topics_cells_free(struct topics *t)
+{
+	for (size_t i = 0; i < t->ncells; i++)
+		free(t->cells[i]);
+	x_free(&t->cells);
+	t->ncells = 0;
+}
+
+static void topics_cells_make(struct topics *t)
+{
+	topics_cells_free(t);
+	t->ncells = json_array_size(t->topics) * TOPICS_NCOLS;
+	t->cells = xcalloc(t->ncells + 1, sizeof(char *));
+	for (size_t i = 0; i < t->ncells; i++) {
+		struct sbuf sb = SBUF_INIT;
+		json_t *row = json_array_get(t->topics, i / TOPICS_NCOLS);
+		output_cell(&sb, json_object_get(row, topics_keys[i % TOPICS_NCOLS]));
+		t->cells[i] = sbuf_release(&sb);
+	}
+}
 
 /* ud is non-NULL for the first paint from the stored snapshot (`topics --stored`). */
 static void topics_done(struct view *v, struct cmd_ctx *ctx, void *ud)
@@ -34,6 +65,7 @@ static void topics_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 		if (json_is_array(a)) {
 			json_decref(t->topics);
 			t->topics = json_incref(a);
+			topics_cells_make(t);
 		}
 		view_loaded(v, ctx->status == CMD_OK ? NULL : ctx->error, ctx->hint);
 	} else if (!stored) {
@@ -61,6 +93,7 @@ static void topics_open(struct view *v, void *arg)
 static void topics_close(struct view *v)
 {
 	struct topics *t = v->priv;
+	topics_cells_free(t);
 	json_decref(t->topics);
 	free(t);
 }
@@ -74,7 +107,9 @@ static int topics_rows(struct view *v)
 static void topics_cell(struct view *v, int row, int col, struct sbuf *out)
 {
 	struct topics *t = v->priv;
-	output_cell(out, json_object_get(json_array_get(t->topics, (size_t)row), topics_keys[col]));
+	size_t i = (size_t)row * TOPICS_NCOLS + (size_t)col;
+	if (i < t->ncells)
+		sbuf_add(out, t->cells[i]);
 }
 
 static unsigned topics_key(struct view *v, int key, int row)
