@@ -138,6 +138,7 @@ static void tui_req_done(struct loop *l, struct cmd_ctx *ctx, void *ud)
 	struct tui_req *r = ud;
 	struct tui *t = r->t;
 	(void)l;
+	uitrace_note("done", ctx->entry ? ctx->entry->name : "?");
 	if (r->v) {
 		r->v->inflight--;
 		if (r->v->dead) {

@@ -64,6 +64,15 @@ void uitrace_frame(bool rows)
 	fflush(uitrace_file);
 }
 
+void uitrace_note(const char *what, const char *text)
+{
+	if (uitrace_file == NULL)
+		return;
+	double now = uitrace_now();
+	fprintf(uitrace_file, "%s %s %.3f at %.3f\n", what, text, now - uitrace_start_ms, now);
+	fflush(uitrace_file);
+}
+
 void uitrace_close(void)
 {
 	if (uitrace_file)

@@ -3,6 +3,7 @@
  * one line per event, times in milliseconds of CLOCK_MONOTONIC:
  *   first-frame MS_SINCE_START at ABS   the first frame with rows of data on screen
  *   key NAME MS_GETCH_TO_DRAWN at ABS   a key, from getch() to the end of the frame that shows it
+ *   WHAT TEXT MS_SINCE_START at ABS     a note (e.g. "done topics": a command's answer arrived)
  * MS_SINCE_START counts from the program's load (before main). Without the variable, nothing.
  */
 #ifndef KCON_UITRACE_H
@@ -16,6 +17,8 @@ void uitrace_open(void);
 void uitrace_key(int ch);
 /** @brief A frame was drawn (after refresh()); rows: the top view showed rows of data. */
 void uitrace_frame(bool rows);
+/** @brief Writes a note "what text": text is a word (a command's name). */
+void uitrace_note(const char *what, const char *text);
 /** @brief Closes the trace. */
 void uitrace_close(void);
 

@@ -25,7 +25,7 @@ import termios
 import threading
 import time
 
-build = sys.argv[1]
+build = sys.argv[1] if len(sys.argv) > 1 else "build"
 kcon = os.path.join(build, "kcon")
 mock = os.path.join(build, "kcon-mockcluster")
 RSS_BOUND_MB = 150  # see docs/tui.md: 2,000 rows of the tail, the consumer's 8 MB prefetch, 10,000 topics
@@ -47,7 +47,7 @@ def stop_mock(p):
 class Tui:
     """kcon's TUI in a pseudo-terminal, its output drained (and the last 64 KB kept)."""
 
-    def __init__(self, bootstrap, cols=120, rows=40):
+    def __init__(self, bootstrap, cols=120, rows=40, args=()):
         self.dir = tempfile.TemporaryDirectory()
         self.trace = os.path.join(self.dir.name, "trace")
         master, slave = pty.openpty()
@@ -58,7 +58,7 @@ class Tui:
         self.out = bytearray()
         self.lock = threading.Lock()
         self.t0 = time.monotonic()
-        self.p = subprocess.Popen([kcon, "-b", bootstrap, "--timeout", "60"], stdin=slave, stdout=slave,
+        self.p = subprocess.Popen([kcon, "-b", bootstrap, "--timeout", "60", *args], stdin=slave, stdout=slave,
                                   stderr=slave, env=env, start_new_session=True)
         os.close(slave)
         self.reader = threading.Thread(target=self._drain, daemon=True)
@@ -202,14 +202,19 @@ def tail_view(bootstrap):
     t.quit()
 
 
-print("(the TUI has no kcat equivalent: kcon's figures only)")
-p, bootstrap = start_mock("-b", "3", "-t", "10000", "-p", "10")
-try:
-    topics_view(bootstrap, "mock cluster, 10,000 topics x 10 partitions")
-finally:
-    stop_mock(p)
-p, bootstrap = start_mock("-b", "3", "-t", "0", "-P", f"bench-tail:{TAIL_RATE}")
-try:
-    tail_view(bootstrap)
-finally:
-    stop_mock(p)
+def main():
+    print("(the TUI has no kcat equivalent: kcon's figures only)")
+    p, bootstrap = start_mock("-b", "3", "-t", "10000", "-p", "10")
+    try:
+        topics_view(bootstrap, "mock cluster, 10,000 topics x 10 partitions")
+    finally:
+        stop_mock(p)
+    p, bootstrap = start_mock("-b", "3", "-t", "0", "-P", f"bench-tail:{TAIL_RATE}")
+    try:
+        tail_view(bootstrap)
+    finally:
+        stop_mock(p)
+
+
+if __name__ == "__main__":
+    main()
