@@ -694,7 +694,7 @@ static void tui_draw(struct tui *t)
 		if (t->h > 1)
 			view_put(1, 0, t->w, "kcon needs 20x6", t->utf8);
 		refresh();
-		uitrace_frame(false);
+		uitrace_frame(false, false);
 		return;
 	}
 	tui_draw_title(t);
@@ -703,7 +703,7 @@ static void tui_draw(struct tui *t)
 	tui_draw_bottom(t, v, t->h - 1);
 	curs_set(prompt_active() || t->filtering ? 1 : 0);
 	refresh();
-	uitrace_frame(v->nmap > 0 && v->loaded_ms > 0);
+	uitrace_frame(v->nmap > 0 && v->loaded_ms > 0, v->stale_ms != 0);
 }
 
 /* --- keys ---------------------------------------------------------------------------------------- */

@@ -10,7 +10,7 @@
 
 static FILE *uitrace_file;
 static double uitrace_start_ms; /* when the program was loaded */
-static bool uitrace_first_done;
+static bool uitrace_first_done, uitrace_live_done;
 static struct {
 	int ch;
 	double ms;
@@ -47,7 +47,7 @@ void uitrace_key(int ch)
 	uitrace_keys[uitrace_nkeys++].ms = uitrace_now();
 }
 
-void uitrace_frame(bool rows)
+void uitrace_frame(bool rows, bool stale)
 {
 	if (uitrace_file == NULL)
 		return;
@@ -55,6 +55,10 @@ void uitrace_frame(bool rows)
 	if (rows && !uitrace_first_done) {
 		uitrace_first_done = true;
 		fprintf(uitrace_file, "first-frame %.3f at %.3f\n", now - uitrace_start_ms, now);
+	}
+	if (rows && !stale && !uitrace_live_done) {
+		uitrace_live_done = true;
+		fprintf(uitrace_file, "first-live-frame %.3f at %.3f\n", now - uitrace_start_ms, now);
 	}
 	for (int i = 0; i < uitrace_nkeys; i++) {
 		const char *name = uitrace_keys[i].ch == ' ' ? "SPACE" : keyname(uitrace_keys[i].ch);
