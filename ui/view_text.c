@@ -43,20 +43,21 @@ static void text_layout(struct view *v, int width)
 	free(t->lines);
 	t->lines = NULL;
 	t->nlines = 0;
+	/* One allocation for the lines (and the two of a preview's note): a big result has many. */
 	const char *p = sbuf_str(&sb);
+	size_t n = 3;
+	for (const char *q = p; (q = strchr(q, '\n')) != NULL; q++)
+		n++;
+	t->lines = xcalloc(n, sizeof(char *));
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		t->lines = xreallocarray(t->lines, (size_t)t->nlines + 1, sizeof(char *));
 		t->lines[t->nlines++] = xstrndup(p, len);
 		p += len + (nl != NULL);
 	}
-	if (t->nlines == 0 && t->status == CMD_OK) {
-		t->lines = xreallocarray(t->lines, 1, sizeof(char *));
+	if (t->nlines == 0 && t->status == CMD_OK)
 		t->lines[t->nlines++] = xstrdup("(done: nothing to show)");
-	}
 	if (t->status == CMD_OK && json_is_false(json_object_get(t->result, "executed"))) {
-		t->lines = xreallocarray(t->lines, (size_t)t->nlines + 2, sizeof(char *));
 		t->lines[t->nlines++] = xstrdup("");
 		t->lines[t->nlines++] =
 			xstrdup("A preview: nothing changed yet. Press a to apply it (runs it with --execute).");
