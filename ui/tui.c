@@ -432,6 +432,10 @@ static void tui_on_refresh(struct loop *l, void *ud)
 
 static void tui_on_tick(struct loop *l, void *ud)
 {
+	struct tui *t = ud;
+	struct view *v = tui_top(t);
+	if (v && v->ops == &view_log_ops) /* events from other threads (notes) */
+		v->ops->reload(v);
 	tui_draw(ud); /* the data age in the status bar */
 	loop_timer_add(l, 1000, tui_on_tick, ud);
 }
@@ -1633,9 +1637,9 @@ int tui_run(struct session *s, const char *theme, int refresh_ms)
 	/* The confirmation of destructive commands happens at the TUI's prompt, before the worker. */
 	bool (*confirm)(void *, const char *, const char *) = s->confirm;
 	s->confirm = NULL;
-	note_fn note = note_get(&s->note); /* notes on stderr would garble the screen */
+	note_fn note = note_get(&s->note); /* notes on stderr would garble the screen: they go to the log */
 	void *note_ud = s->note.ud;
-	note_set(&s->note, NULL, NULL);
+	note_set(&s->note, view_log_note, NULL);
 	uicmd_register();
 	view_tail_register();
 	prompt_setup();
@@ -1675,6 +1679,7 @@ int tui_run(struct session *s, const char *theme, int refresh_ms)
 	view_tail_reap();
 	uicmd_set_face(NULL);
 	keys_free(&t.keys);
+	note_set(&s->note, note, note_ud); /* before the log goes: librdkafka's threads may still note */
 	view_log_clear();
 	free(t.cluster_id);
 	free(t.sample_error);
@@ -1682,6 +1687,5 @@ int tui_run(struct session *s, const char *theme, int refresh_ms)
 	free(t.where);
 	free(t.theme_name);
 	s->confirm = confirm;
-	note_set(&s->note, note, note_ud);
 	return CMD_OK;
 }

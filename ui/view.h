@@ -246,6 +246,8 @@ void view_tail_reap(void);
 extern const struct view_ops view_log_ops;
 /** @brief Adds an event of a kind ("error", "connection", "command", ...) to the log (printf-style text). */
 void view_log_add(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** @brief A note_fn (note.h) that puts the backend's notes into the log; safe from any thread. */
+void view_log_note(void *ud, const char *text);
 /** @brief Empties the log. */
 void view_log_clear(void);
 /**

@@ -1,8 +1,10 @@
 /*
  * The event log (`:log`): what happened while the TUI was open (connection changes, failed loads,
  * the commands run from the prompt and the keys, theme and history trouble), newest last. It keeps
- * the last LOG_MAX events; the text is escaped when drawn.
+ * the last LOG_MAX events; the text is escaped when drawn. Events may come from any thread (the
+ * backend's notes do), so the ring has a lock.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,7 @@ static struct log_event {
 	char *kind, *text;
 } log_ring[LOG_MAX];
 static size_t log_head, log_n; /* the oldest is log_ring[log_head] */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void view_log_add(const char *kind, const char *fmt, ...)
 {
@@ -28,25 +31,37 @@ void view_log_add(const char *kind, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *text = xvasprintf(fmt, ap);
 	va_end(ap);
+	struct log_event fresh = { .wall_ms = clock_wall_ms(), .kind = xstrdup(kind), .text = text }, old = { 0 };
+	pthread_mutex_lock(&log_lock);
 	struct log_event *e = &log_ring[(log_head + log_n) % LOG_MAX];
 	if (log_n == LOG_MAX) { /* the oldest goes */
-		free(e->kind);
-		free(e->text);
+		old = *e;
 		log_head = (log_head + 1) % LOG_MAX;
 	} else {
 		log_n++;
 	}
-	*e = (struct log_event){ .wall_ms = clock_wall_ms(), .kind = xstrdup(kind), .text = text };
+	*e = fresh;
+	pthread_mutex_unlock(&log_lock);
+	free(old.kind);
+	free(old.text);
+}
+
+void view_log_note(void *ud, const char *text)
+{
+	(void)ud;
+	view_log_add("note", "%s", text);
 }
 
 void view_log_clear(void)
 {
+	pthread_mutex_lock(&log_lock);
 	for (size_t i = 0; i < log_n; i++) {
 		struct log_event *e = &log_ring[(log_head + i) % LOG_MAX];
 		free(e->kind);
 		free(e->text);
 	}
 	log_head = log_n = 0;
+	pthread_mutex_unlock(&log_lock);
 }
 
 static const struct log_event *log_at(int row)
@@ -70,12 +85,16 @@ static void log_close(struct view *v)
 static int log_rows(struct view *v)
 {
 	(void)v;
-	return (int)log_n;
+	pthread_mutex_lock(&log_lock);
+	int n = (int)log_n;
+	pthread_mutex_unlock(&log_lock);
+	return n;
 }
 
 static void log_cell(struct view *v, int row, int col, struct sbuf *out)
 {
 	(void)v;
+	pthread_mutex_lock(&log_lock);
 	const struct log_event *e = log_at(row);
 	if (col == 0) {
 		time_t s = (time_t)(e->wall_ms / 1000);
@@ -87,12 +106,16 @@ static void log_cell(struct view *v, int row, int col, struct sbuf *out)
 		const char *s = col == 1 ? e->kind : e->text;
 		escape_append(out, s, strlen(s));
 	}
+	pthread_mutex_unlock(&log_lock);
 }
 
 static int log_style(struct view *v, int row)
 {
 	(void)v;
-	return strcmp(log_at(row)->kind, "error") == 0 ? THEME_ERROR : THEME_NONE;
+	pthread_mutex_lock(&log_lock);
+	int style = strcmp(log_at(row)->kind, "error") == 0 ? THEME_ERROR : THEME_NONE;
+	pthread_mutex_unlock(&log_lock);
+	return style;
 }
 
 /* New events since the view was drawn: keep following the newest when the selection was on it. */

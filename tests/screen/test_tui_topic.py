@@ -1,6 +1,7 @@
 """The TUI's topic view in tmux against the real test broker: the partitions tab and the configs
 tab (Tab or c switches), and that notes meant for stderr never reach the TUI's screen."""
 
+import re
 import tempfile
 import unittest
 
@@ -97,6 +98,10 @@ class TuiTopicTest(BrokerTestCase):
         scr = self.start(["-v", "-b", "127.0.0.1:1", "--timeout", "1"])
         text = scr.wait_for("unreachable", what="the TUI to give up on the cluster")
         self.assertNotIn("librdkafka", scr.all_text())
+        scr.send("L")  # they went to the event log instead, escaped, as notes
+        scr.wait_for(lambda s: re.search(r"\n \d\d:\d\d:\d\d  note +.*librdkafka", s), what="the log's notes")
+        scr.send("Escape")
+        scr.wait_for("\n topics ")
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
         self.assertNotIn("librdkafka", scr.all_text())
