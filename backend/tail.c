@@ -77,6 +77,9 @@ struct tail {
 	int32_t *leaders; /* the leader of each partition at start */
 	int64_t taken;    /* messages taken since the queue was last empty */
 	struct sbuf scratch;
+	pthread_t waker; /* tail_wake_fetcher's requests, off the reader's thread */
+	bool waker_started;
+	atomic_bool *waker_busy; /* its own allocation: an abandoned waker still writes it */
 };
 
 /* --- parsing --------------------------------------------------------------------------------- */
@@ -523,6 +526,33 @@ static int tail_fill(struct tail *t)
 	return t->bn;
 }
 
+/* The partitions whose leaders tail_wake_fetcher asks, one a leader; its thread frees it. */
+struct tail_wake {
+	rd_kafka_t *rk;
+	char *topic;
+	int32_t *parts;
+	int n;
+	atomic_bool *busy;
+};
+
+/*
+ * query_watermark_offsets waits for the round trip (hundreds of ms on a busy broker, whatever its
+ * timeout): on the reader's thread it froze the TUI's keys for as long, so a thread of its own asks.
+ */
+static void *tail_wake_run(void *arg)
+{
+	struct tail_wake *w = arg;
+	for (int i = 0; i < w->n; i++) {
+		int64_t lo, hi;
+		rd_kafka_query_watermark_offsets(w->rk, w->topic, w->parts[i], &lo, &hi, 1000);
+	}
+	atomic_store(w->busy, false);
+	free(w->parts);
+	free(w->topic);
+	free(w);
+	return NULL;
+}
+
 /*
  * librdkafka 2.0.2 stops fetching a partition whose queue is full and looks again only when its
  * broker thread wakes, up to a second later: a reader slower than the network would stall that
@@ -531,22 +561,39 @@ static int tail_fill(struct tail *t)
  */
 static void tail_wake_fetcher(struct tail *t)
 {
-	if (t->taken < 1000)
+	if (t->waker_busy == NULL) {
+		t->waker_busy = xcalloc(1, sizeof(*t->waker_busy));
+		atomic_init(t->waker_busy, false);
+	}
+	if (t->taken < 1000 || atomic_load(t->waker_busy))
 		return;
 	t->taken = 0;
+	if (t->waker_started)
+		pthread_join(t->waker, NULL); /* finished: busy is false */
+	t->waker_started = false;
+	struct tail_wake *w = xcalloc(1, sizeof(*w));
+	*w = (struct tail_wake){ .rk = t->rk, .topic = xstrdup(t->topic), .busy = t->waker_busy };
+	w->parts = xcalloc((size_t)t->nparts + 1, sizeof(int32_t));
 	int32_t *seen = xcalloc((size_t)t->nparts + 1, sizeof(int32_t));
-	int nseen = 0;
 	for (int i = 0; i < t->nparts; i++) {
 		bool dup = false;
-		for (int k = 0; k < nseen && !dup; k++)
+		for (int k = 0; k < w->n && !dup; k++)
 			dup = seen[k] == t->leaders[i];
 		if (t->done[i] || dup)
 			continue;
-		seen[nseen++] = t->leaders[i];
-		int64_t lo, hi;
-		rd_kafka_query_watermark_offsets(t->rk, t->topic, t->parts[i].partition, &lo, &hi, 1000);
+		seen[w->n] = t->leaders[i];
+		w->parts[w->n++] = t->parts[i].partition;
 	}
 	free(seen);
+	atomic_store(t->waker_busy, true);
+	if (pthread_create(&t->waker, NULL, tail_wake_run, w) == 0) {
+		t->waker_started = true;
+	} else {
+		atomic_store(t->waker_busy, false);
+		free(w->parts);
+		free(w->topic);
+		free(w);
+	}
 }
 
 static void tail_drain_pipe(struct tail *t)
@@ -756,6 +803,19 @@ void tail_close(struct tail **tp)
 	if (t == NULL)
 		return;
 	*tp = NULL;
+	/* The waker uses the consumer: it must end first (3 s at most; else both are left, as a hung consumer is). */
+	bool abandon = false;
+	if (t->waker_started) {
+		for (int i = 0; i < 600 && atomic_load(t->waker_busy); i++)
+			nanosleep(&(struct timespec){ .tv_nsec = 5000000 }, NULL);
+		abandon = atomic_load(t->waker_busy);
+		if (abandon)
+			pthread_detach(t->waker);
+		else
+			pthread_join(t->waker, NULL);
+	}
+	if (!abandon)
+		free(t->waker_busy);
 	tail_free_batch(t);
 	if (t->rk && t->group && !atomic_load(&t->sh->gone))
 		tail_commit(t, t->timeout_ms);
@@ -765,9 +825,9 @@ void tail_close(struct tail **tp)
 	}
 	if (t->rkt)
 		rd_kafka_topic_destroy(t->rkt);
-	if (t->rk)
+	if (t->rk && !abandon)
 		tail_destroy_bounded(t->rk, t->sh, 3000);
-	else
+	else if (!abandon)
 		tail_shared_free(t->sh);
 	for (int i = 0; i < 2; i++)
 		if (t->pipe[i] >= 0)
