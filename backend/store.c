@@ -83,20 +83,37 @@ int store_migrate(sqlite3 *db, int from, int to, char **cause)
 
 /* What the store remembers of a series between ticks, so unchanged partitions cost no query. */
 struct store_series_ent {
-	char *key;
-	int64_t id;
+	int64_t id;      /* the series' row id; 0: not looked up yet */
 	int64_t last_ts; /* seconds of the last stored row; 0 when none */
 	int64_t a, b;    /* the newest values seen (stored or not) */
+};
+
+/*
+ * The series of one (cluster, group, topic), indexed by partition + 1 (0: the aggregate). A tick
+ * passes a topic's partitions one after the other, so most lookups are the last topic's array:
+ * no key is formatted or hashed per partition (20,000 of them per tick).
+ */
+struct store_topic_ent {
+	int64_t cluster;
+	char *grp, *topic;
+	uint64_t hash;
+	struct store_series_ent *parts;
+	size_t nparts;
 };
 
 struct store {
 	sqlite3 *db;
 	char *path;
 	struct store_opts opts;
-	struct store_series_ent *ents; /* open addressing, cap a power of two */
-	size_t nents, cap;
+	struct store_topic_ent *topics; /* the cache of series */
+	size_t ntopics, topics_cap;
+	size_t *slots; /* open addressing over topics (index + 1; 0: free), a power of two */
+	size_t nslots;
+	size_t last; /* index + 1 of the topic looked up last; 0: none */
 	sqlite3_stmt *st_series_get, *st_series_add, *st_series_upd, *st_sample;
 };
+
+static void store_cache_clear(struct store *s);
 
 static void store_defaults(struct store_opts *o)
 {
@@ -419,9 +436,7 @@ void store_close(struct store **sp)
 	sqlite3_finalize(s->st_sample);
 	if (s->db)
 		sqlite3_close(s->db);
-	for (size_t i = 0; i < s->cap; i++)
-		free(s->ents[i].key);
-	free(s->ents);
+	store_cache_clear(s);
 	free(s->path);
 	free(s);
 	*sp = NULL;
@@ -488,52 +503,91 @@ static int64_t store_cluster_id(struct store *s, const char *key, const char *bo
 	return store_int(s, "SELECT id FROM cluster WHERE key=?1", key, 0, 0);
 }
 
-static uint64_t store_hash(const char *k)
+/* FNV-1a, continued from h over n bytes. */
+static uint64_t store_hash(uint64_t h, const void *p, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *k; k++)
-		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	const unsigned char *k = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ k[i]) * 1099511628211ULL;
 	return h;
 }
 
-static struct store_series_ent *store_slot(struct store *s, const char *key)
+/* The slot of (cluster, grp, topic) in s->slots, or the free slot where it goes. */
+static size_t *store_topic_slot(struct store *s, uint64_t h, int64_t cluster, const char *grp, const char *topic)
 {
-	size_t i = store_hash(key) & (s->cap - 1);
-	while (s->ents[i].key && strcmp(s->ents[i].key, key) != 0)
-		i = (i + 1) & (s->cap - 1);
-	return &s->ents[i];
+	for (size_t i = h & (s->nslots - 1);; i = (i + 1) & (s->nslots - 1)) {
+		const struct store_topic_ent *te = s->slots[i] ? &s->topics[s->slots[i] - 1] : NULL;
+		if (te == NULL || (te->hash == h && te->cluster == cluster && strcmp(te->topic, topic) == 0 &&
+				   strcmp(te->grp, grp) == 0))
+			return &s->slots[i];
+	}
 }
 
-static void store_grow(struct store *s)
+/* The cache entry of (cluster, grp, topic), made on first sight. */
+static struct store_topic_ent *store_topic_ent(struct store *s, int64_t cluster, const char *grp, const char *topic)
 {
-	struct store_series_ent *old = s->ents;
-	size_t oldcap = s->cap;
-	s->cap = oldcap ? oldcap * 2 : 1024;
-	s->ents = xcalloc(s->cap, sizeof(*s->ents));
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i].key)
-			*store_slot(s, old[i].key) = old[i];
-	free(old);
+	if (s->last) {
+		struct store_topic_ent *te = &s->topics[s->last - 1];
+		if (te->cluster == cluster && strcmp(te->topic, topic) == 0 && strcmp(te->grp, grp) == 0)
+			return te;
+	}
+	if ((s->ntopics + 1) * 2 > s->nslots) { /* grow the slots, keep the topics */
+		free(s->slots);
+		s->nslots = s->nslots ? s->nslots * 2 : 256;
+		s->slots = xcalloc(s->nslots, sizeof(*s->slots));
+		for (size_t i = 0; i < s->ntopics; i++) {
+			size_t k = s->topics[i].hash & (s->nslots - 1);
+			while (s->slots[k])
+				k = (k + 1) & (s->nslots - 1);
+			s->slots[k] = i + 1;
+		}
+	}
+	uint64_t h = store_hash(1469598103934665603ULL, &cluster, sizeof(cluster));
+	h = store_hash(h, grp, strlen(grp) + 1); /* with its NUL, so ("ab", "c") and ("a", "bc") differ */
+	h = store_hash(h, topic, strlen(topic));
+	size_t *slot = store_topic_slot(s, h, cluster, grp, topic);
+	if (*slot == 0) {
+		if (s->ntopics == s->topics_cap) {
+			s->topics_cap = s->topics_cap ? s->topics_cap * 2 : 64;
+			s->topics = xreallocarray(s->topics, s->topics_cap, sizeof(*s->topics));
+		}
+		s->topics[s->ntopics] = (struct store_topic_ent){
+			.cluster = cluster, .grp = xstrdup(grp), .topic = xstrdup(topic), .hash = h
+		};
+		*slot = ++s->ntopics;
+	}
+	s->last = *slot;
+	return &s->topics[*slot - 1];
 }
 
-/* The series (cluster, grp, topic, part): from the cache, else the table, else made. */
+/* Forgets every cached series (a rolled-back tick: what the cache says was stored was not). */
+static void store_cache_clear(struct store *s)
+{
+	for (size_t i = 0; i < s->ntopics; i++) {
+		free(s->topics[i].grp);
+		free(s->topics[i].topic);
+		free(s->topics[i].parts);
+	}
+	x_free(&s->topics);
+	x_free(&s->slots);
+	s->ntopics = s->topics_cap = s->nslots = s->last = 0;
+}
+
+/* The series (cluster, grp, topic, part >= -1): from the cache, else the table, else made. */
 static struct store_series_ent *store_series_ent(struct store *s, int64_t cluster, const char *grp, const char *topic,
 						 int32_t part)
 {
-	if (s->cap == 0 || (s->nents + 1) * 2 > s->cap)
-		store_grow(s);
-	char buf[512], *key = buf;
-	if ((size_t)snprintf(buf, sizeof(buf), "%lld\x1f%s\x1f%s\x1f%d", (long long)cluster, grp, topic, part) >=
-	    sizeof(buf))
-		key = xasprintf("%lld\x1f%s\x1f%s\x1f%d", (long long)cluster, grp, topic, part);
-	struct store_series_ent *e = store_slot(s, key);
-	if (e->key) {
-		if (key != buf)
-			free(key);
-		return e;
+	struct store_topic_ent *te = store_topic_ent(s, cluster, grp, topic);
+	size_t k = part < 0 ? 0 : (size_t)part + 1;
+	if (k >= te->nparts) {
+		size_t n = k + 1 > te->nparts * 2 ? k + 1 : te->nparts * 2;
+		te->parts = xreallocarray(te->parts, n, sizeof(*te->parts));
+		memset(te->parts + te->nparts, 0, (n - te->nparts) * sizeof(*te->parts));
+		te->nparts = n;
 	}
-	e->key = key == buf ? xstrdup(buf) : key;
-	s->nents++;
+	struct store_series_ent *e = &te->parts[k];
+	if (e->id)
+		return e;
 	sqlite3_stmt *st = s->st_series_get;
 	sqlite3_bind_int64(st, 1, cluster);
 	sqlite3_bind_text(st, 2, grp, -1, SQLITE_STATIC);
@@ -924,10 +978,7 @@ int store_tick_commit(struct store_tick **tp, char **cause)
 	if (rc != SQLITE_OK) {
 		*cause = xasprintf("history store: writing a sample: %s", sqlite3_errmsg(t->s->db));
 		sqlite3_exec(t->s->db, "ROLLBACK", NULL, NULL, NULL);
-		/* what the cache says was stored was not: forget it */
-		for (size_t i = 0; i < t->s->cap; i++)
-			x_free(&t->s->ents[i].key);
-		t->s->nents = 0;
+		store_cache_clear(t->s); /* what the cache says was stored was not: forget it */
 	}
 	free(t);
 	*tp = NULL;

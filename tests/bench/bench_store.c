@@ -4,15 +4,23 @@
  * day of ticks every 10 s with roll-ups, and reading 24 h of one group's history.
  *
  *   kcon-benchstore FILE [--groups 100] [--parts 100] [--busy 0.25] [--hours 24] [--interval 10]
+ *                        [--week]
  *
- * Busy partitions get messages and commits every tick; the others change once an hour.
+ * Busy partitions get messages and commits every 10 s; the others change once an hour.
+ * --week goes on after the day for six more: days 2 to 6 ticked every 60 s (what they leave after
+ * 24 h, the per-minute and per-hour roll-ups and the partitions' spaced rows rolled up, is the same
+ * as with 10 s ticks, whose extra raw rows are dropped at 24 h), day 7 every --interval again, so
+ * the file is what a week of `watch` leaves; it prints the file size at the end of each day.
  * Prints one line per figure: "name value unit".
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+
+#include <sqlite3.h>
 
 #include "store.h"
 
@@ -53,7 +61,15 @@ int main(int argc, char **argv)
 	const char *path = argv[1];
 	int groups = 100, parts = 100, interval = 10;
 	double busy = 0.25, hours = 24;
-	for (int i = 2; i + 1 < argc; i += 2) {
+	bool week = false;
+	for (int i = 2; i < argc; i += 2) {
+		if (strcmp(argv[i], "--week") == 0) {
+			week = true;
+			i--;
+			continue;
+		}
+		if (i + 1 >= argc)
+			break;
 		if (strcmp(argv[i], "--groups") == 0)
 			groups = atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "--parts") == 0)
@@ -77,45 +93,71 @@ int main(int argc, char **argv)
 		snprintf(gname[g], 32, "group-%04d", g);
 		snprintf(tname[g], 32, "topic-%04d", g);
 	}
-	/* the simulated day ends now, so `kcon history lag` reads it afterwards */
-	int64_t t0 = ((int64_t)time(NULL) * 1000 - (int64_t)(hours * 3600000)) / 3600000 * 3600000;
-	long ticks = (long)(hours * 3600 / interval);
-	double first = 0, worst = 0, total = 0, cpu = 0;
+	/* The phases: (hours, seconds between ticks). The simulated time ends now, so `kcon history lag` reads it. */
+	double ph_hours[3] = { hours, 0, 0 };
+	int ph_interval[3] = { interval, 60, interval };
+	if (week)
+		ph_hours[1] = 5 * 24, ph_hours[2] = 24;
+	double span_h = ph_hours[0] + ph_hours[1] + ph_hours[2];
+	int64_t t0 = ((int64_t)time(NULL) * 1000 - (int64_t)(span_h * 3600000)) / 3600000 * 3600000;
+	long ticks = 0, fine = 0; /* all ticks; those of the last phase at --interval (timed) */
+	double first = 0, worst = 0, total = 0, cpu = 0, d1_total = 0;
+	long d1_n = 0;
 	int busy_parts = (int)(parts * busy + 0.5);
-	for (long k = 0; k < ticks; k++) {
-		int64_t ts = t0 + k * interval * 1000LL;
-		double a = now_ms(), c = cpu_ms();
-		struct store_tick *t = store_tick_begin(s, "bench-cluster", "bench:9092", ts);
-		for (int g = 0; g < groups; g++) {
-			for (int p = 0; p < parts; p++) {
-				/* busy: 100 msgs/tick in, 99 out (a slowly growing lag); idle: moves once an hour */
-				int64_t step = p < busy_parts ? k : k * interval / 3600;
-				store_tick_topic_partition(t, tname[g], p, 1000000000LL + step * 100);
+	int64_t ts = t0;
+	for (int ph = 0; ph < 3; ph++) {
+		long n_ph = (long)(ph_hours[ph] * 3600 / ph_interval[ph]);
+		bool timed = ph == (week ? 2 : 0);
+		if (timed)
+			first = worst = total = cpu = 0, fine = 0;
+		for (long j = 0; j < n_ph; j++, ticks++, ts += ph_interval[ph] * 1000LL) {
+			long k = (long)((ts - t0) / 10000); /* 10 s steps since the start, whatever the tick interval */
+			double a = now_ms(), c = cpu_ms();
+			struct store_tick *t = store_tick_begin(s, "bench-cluster", "bench:9092", ts);
+			for (int g = 0; g < groups; g++) {
+				for (int p = 0; p < parts; p++) {
+					/* busy: 100 msgs/tick in, 99 out (a slowly growing lag); idle: moves once an
+					 * hour */
+					int64_t step = p < busy_parts ? k : k * 10 / 3600;
+					store_tick_topic_partition(t, tname[g], p, 1000000000LL + step * 100);
+				}
 			}
-		}
-		for (int g = 0; g < groups; g++) {
-			store_tick_group(t, gname[g], "Stable");
-			for (int p = 0; p < parts; p++) {
-				int64_t step = p < busy_parts ? k : k * interval / 3600;
-				store_tick_group_partition(t, gname[g], tname[g], p, 1000000000LL + step * 99,
-							   1000000000LL + step * 100);
+			for (int g = 0; g < groups; g++) {
+				store_tick_group(t, gname[g], "Stable");
+				for (int p = 0; p < parts; p++) {
+					int64_t step = p < busy_parts ? k : k * 10 / 3600;
+					store_tick_group_partition(t, gname[g], tname[g], p, 1000000000LL + step * 99,
+								   1000000000LL + step * 100);
+				}
 			}
-		}
-		if (store_tick_commit(&t, &cause) < 0) {
-			fprintf(stderr, "%s\n", cause);
-			return 1;
-		}
-		double d = now_ms() - a;
-		if (k > 0)
-			cpu += cpu_ms() - c;
-		if (k == 0)
-			first = d;
-		else if (d > worst)
-			worst = d;
-		total += d;
-		if ((k + 1) % (3600 / interval) == 0 && store_maintain(s, ts + 1000, &cause) < 0) {
-			fprintf(stderr, "%s\n", cause);
-			return 1;
+			if (store_tick_commit(&t, &cause) < 0) {
+				fprintf(stderr, "%s\n", cause);
+				return 1;
+			}
+			double d = now_ms() - a;
+			if (timed) {
+				if (fine > 0)
+					cpu += cpu_ms() - c;
+				if (fine == 0)
+					first = d;
+				else if (d > worst)
+					worst = d;
+				total += d;
+				fine++;
+			}
+			int64_t next = ts + ph_interval[ph] * 1000LL;
+			if (next / 3600000 != ts / 3600000 && store_maintain(s, ts + 1000, &cause) < 0) { /* hourly */
+				fprintf(stderr, "%s\n", cause);
+				return 1;
+			}
+			if ((next - t0) % 86400000 == 0 || (!week && j == n_ph - 1)) { /* the size each day */
+				sqlite3_exec(store_db(s), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+				printf("day%d_file_bytes %lld\n", (int)((next - t0 + 86399999) / 86400000),
+				       file_size(path));
+				fflush(stdout);
+			}
+			if (ph == 0 && j > 0)
+				d1_total += d, d1_n++;
 		}
 	}
 	double a = now_ms(), rc0 = cpu_ms();
@@ -138,10 +180,12 @@ int main(int argc, char **argv)
 	printf("partitions %d\n", groups * parts);
 	printf("busy_fraction %.2f\n", busy);
 	printf("ticks %ld\n", ticks);
+	printf("timed_ticks %ld\n", fine);
 	printf("tick_first_ms %.1f\n", first);
-	printf("tick_mean_ms %.1f\n", ticks > 1 ? (total - first) / (double)(ticks - 1) : first);
+	printf("tick_mean_ms %.1f\n", fine > 1 ? (total - first) / (double)(fine - 1) : first);
 	printf("tick_worst_ms %.1f\n", worst);
-	printf("tick_cpu_ms %.1f\n", ticks > 1 ? cpu / (double)(ticks - 1) : 0);
+	printf("tick_cpu_ms %.1f\n", fine > 1 ? cpu / (double)(fine - 1) : 0);
+	printf("tick_mean_day1_ms %.1f\n", d1_n ? d1_total / (double)d1_n : 0);
 	printf("read_group_ms %.2f (%d points, cpu %.2f ms)\n", read_group, ngroup, read_cpu);
 	printf("read_partition_ms %.2f (%d points)\n", read_part, npart);
 	printf("file_bytes %lld\n", file_size(path));
