@@ -45,6 +45,7 @@ static void main_usage(FILE *f)
 	      "      --read-only                refuse commands that change the cluster\n"
 	      "      --theme NAME               TUI colour theme\n"
 	      "      --refresh SECONDS          how often the TUI reloads its views (default 5)\n"
+	      "      --no-mouse                 the TUI leaves the mouse to the terminal (text selection)\n"
 	      "      --state-dir DIR            where the history store lives (or KCON_STATE_DIR)\n"
 	      "      --no-history               keep no history store\n"
 	      "      --retention SPEC           history kept: raw=24h,minute=7d,hour=90d (any of them; or the\n"
@@ -72,6 +73,7 @@ enum {
 	OPT_READ_ONLY,
 	OPT_THEME,
 	OPT_REFRESH,
+	OPT_NO_MOUSE,
 	OPT_STATE_DIR,
 	OPT_NO_HISTORY,
 	OPT_OFFLINE,
@@ -94,6 +96,7 @@ static const struct option main_options[] = {
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "refresh", required_argument, NULL, OPT_REFRESH },
+	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 	{ "no-history", no_argument, NULL, OPT_NO_HISTORY },
 	{ "offline", no_argument, NULL, OPT_OFFLINE },
@@ -143,7 +146,7 @@ int main(int argc, char **argv)
 	note_set(&s.note, run_note, NULL); /* the TUI drops notes: stderr is its screen */
 	struct main_connopt *conn = xcalloc((size_t)argc + 1, sizeof(*conn));
 	const char *profile = getenv("KCON_PROFILE"), *script_text = NULL, *script_file = NULL, *theme = NULL;
-	bool demo = false, repl = false;
+	bool demo = false, repl = false, mouse = true;
 	int nconn = 0, status = CMD_OK, c, refresh_ms = 0;
 	char *cause = NULL;
 
@@ -222,6 +225,9 @@ int main(int argc, char **argv)
 				status = CMD_USAGE;
 				goto out;
 			}
+			break;
+		case OPT_NO_MOUSE:
+			mouse = false;
 			break;
 		case OPT_STATE_DIR:
 			free(s.state_dir);
@@ -324,7 +330,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kcon: the TUI needs a terminal on stdout: give a command, -e, or --repl\n");
 		status = CMD_USAGE;
 	} else {
-		status = tui_run(&s, theme, refresh_ms);
+		status = tui_run(&s, theme, refresh_ms, mouse);
 	}
 	goto out;
 

@@ -30,6 +30,7 @@
 #include "parse.h"
 #include "prompt.h"
 #include "uicmd.h"
+#include "uimouse.h"
 #include "uitrace.h"
 #include "view.h"
 #include "xalloc.h"
@@ -1254,6 +1255,12 @@ static void tui_key(struct tui *t, int ch)
 	struct view *v = tui_top(t);
 	if (ch == KEY_RESIZE || v == NULL)
 		return;
+	if (ch == KEY_MOUSE) { /* the rows start below the title bar (and the column header) */
+		bool text = v->ops->flags & VIEW_TEXT;
+		if (!prompt_active() && t->w >= TUI_MIN_W && t->h >= TUI_MIN_H)
+			uimouse_key(v, text ? 1 : 2, t->h - 3 - !text);
+		return;
+	}
 	if (prompt_active()) {
 		if (ch == 27)
 			prompt_cancel();
@@ -1563,7 +1570,7 @@ static void tui_rc(struct tui *t)
 	free(path);
 }
 
-int tui_run(struct session *s, const char *theme, int refresh_ms)
+int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 {
 	setlocale(LC_ALL, "");
 	if (tui_check_term() < 0)
@@ -1624,6 +1631,7 @@ int tui_run(struct session *s, const char *theme, int refresh_ms)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	uimouse_start(mouse);
 	curs_set(0);
 	getmaxyx(stdscr, t.h, t.w);
 	look_start(bad >= 0 ? &th : NULL);

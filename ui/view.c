@@ -242,6 +242,14 @@ int view_selected(const struct view *v)
 	return v->map[v->sel];
 }
 
+void view_click(struct view *v, int line)
+{
+	if ((v->ops->flags & VIEW_TEXT) || line < 0 || v->top + line >= v->nmap)
+		return;
+	v->sel = v->top + line;
+	view_remember(v);
+}
+
 void view_move(struct view *v, enum view_move what, int h)
 {
 	bool text = v->ops->flags & VIEW_TEXT;

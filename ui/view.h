@@ -111,6 +111,8 @@ enum view_move {
 };
 /** @brief Moves the selection (a text view: scrolls) in a body of h lines. */
 void view_move(struct view *v, enum view_move what, int h);
+/** @brief Selects the row drawn on the body's line (0: the first row line); a text view or no row there: nothing. */
+void view_click(struct view *v, int line);
 /**
  * @brief Whether a finished load has rows to show: the command succeeded, or it failed with a stale
  * answer (the stored snapshot while the cluster is unreachable). Sets v->stale_ms from the result's
