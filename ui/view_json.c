@@ -13,7 +13,31 @@ struct vjson {
 	char *arg;
 	json_t *rows; /* the array of the last result */
 	unsigned gen; /* bumped by vjson_switch: answers to an older spec are dropped */
+	/*
+	 * The rows' cells as text, ncols a row, made at the first cell asked after the rows changed:
+	 * the core asks for every cell of every row to filter and measure columns, and formatting them
+	 * from JSON each time made a filter key take 15-60 ms on a topic of 10,000 partitions.
+	 */
+	char **cells;
+	size_t ncells;
+	int ncols;
 };
+
+static void vjson_cells_free(struct vjson *j)
+{
+	for (size_t i = 0; i < j->ncells; i++)
+		free(j->cells[i]);
+	x_free(&j->cells);
+	j->ncells = 0;
+}
+
+/* Rows replaced (taken over; may be NULL): their cells are made again when asked. */
+static void vjson_set_rows(struct vjson *j, json_t *rows)
+{
+	vjson_cells_free(j);
+	json_decref(j->rows);
+	j->rows = rows;
+}
 
 /* The fields of an object as rows {field, value}, for views of one object. */
 static json_t *vjson_fields(json_t *obj)
@@ -46,8 +70,7 @@ static void vjson_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 		json_t *a = j->spec->array ? json_incref(json_object_get(ctx->result, j->spec->array))
 					   : vjson_fields(ctx->result);
 		if (json_is_array(a)) {
-			json_decref(j->rows);
-			j->rows = a;
+			vjson_set_rows(j, a);
 		} else {
 			json_decref(a);
 		}
@@ -96,7 +119,7 @@ void vjson_open(struct view *v, const struct vjson_spec *spec, const char *arg)
 void vjson_close(struct view *v)
 {
 	struct vjson *j = v->priv;
-	json_decref(j->rows);
+	vjson_set_rows(j, NULL);
 	free(j->arg);
 	free(j);
 }
@@ -124,13 +147,32 @@ json_int_t vjson_int(struct view *v, int row, const char *key)
 	return json_integer_value(json_object_get(vjson_row(v, row), key));
 }
 
-void vjson_cell(struct view *v, int row, int col, struct sbuf *out)
+static void vjson_cell_of(struct vjson *j, json_t *r, int col, struct sbuf *out)
 {
-	struct vjson *j = v->priv;
-	json_t *r = vjson_row(v, row);
 	if (j->spec->cell && j->spec->cell(r, col, out))
 		return;
 	output_cell(out, json_object_get(r, j->spec->keys[col]));
+}
+
+void vjson_cell(struct view *v, int row, int col, struct sbuf *out)
+{
+	struct vjson *j = v->priv;
+	if (j->cells == NULL && j->rows) {
+		j->ncols = 0;
+		while (v->ops->cols[j->ncols].title)
+			j->ncols++;
+		j->ncells = json_array_size(j->rows) * (size_t)j->ncols;
+		j->cells = xcalloc(j->ncells + 1, sizeof(char *));
+		for (size_t i = 0; i < j->ncells; i++) {
+			struct sbuf sb = SBUF_INIT;
+			vjson_cell_of(j, json_array_get(j->rows, i / (size_t)j->ncols), (int)(i % (size_t)j->ncols),
+				      &sb);
+			j->cells[i] = sbuf_release(&sb);
+		}
+	}
+	size_t i = (size_t)row * (size_t)j->ncols + (size_t)col;
+	if (row >= 0 && col >= 0 && col < j->ncols && i < j->ncells)
+		sbuf_add(out, j->cells[i]);
 }
 
 /* A string or a number of a JSON value, as a new string; NULL for anything else. */
@@ -156,8 +198,7 @@ void vjson_switch(struct view *v, const struct view_ops *ops, const struct vjson
 	struct vjson *j = v->priv;
 	j->spec = spec;
 	j->gen++;
-	json_decref(j->rows);
-	j->rows = NULL;
+	vjson_set_rows(j, NULL);
 	/* Another table: its columns, no rows until its answer, and none of the old filter or sort. */
 	v->ops = ops;
 	v->sel = v->top = 0;
