@@ -101,6 +101,8 @@ struct store_topic_ent {
 	size_t nparts;
 };
 
+#define STORE_READS 16
+
 struct store {
 	sqlite3 *db;
 	char *path;
@@ -111,9 +113,48 @@ struct store {
 	size_t nslots;
 	size_t last; /* index + 1 of the topic looked up last; 0: none */
 	sqlite3_stmt *st_series_get, *st_series_add, *st_series_upd, *st_sample;
+	/* Reads asked once per topic (sparklines): prepared once, by their SQL text's address. */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} reads[STORE_READS];
+	int nreads;
 };
 
 static void store_cache_clear(struct store *s);
+
+/*
+ * A prepared statement of a read that runs per topic or series, reset for another use: preparing
+ * it each time cost 7 prepares a sparkline, seconds for 10,000 topics. sql must be a string
+ * literal (its address is the key). Reset it after use (store_read_done) so it holds no snapshot.
+ */
+static sqlite3_stmt *store_read(struct store *s, const char *sql)
+{
+	for (int i = 0; i < s->nreads; i++)
+		if (s->reads[i].sql == sql) {
+			sqlite3_clear_bindings(s->reads[i].st);
+			return s->reads[i].st;
+		}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (s->nreads < STORE_READS) {
+		s->reads[s->nreads].sql = sql;
+		s->reads[s->nreads++].st = st;
+	}
+	return st;
+}
+
+/* Done with a statement of store_read: reset, or finalized when it was not kept. */
+static void store_read_done(struct store *s, sqlite3_stmt *st)
+{
+	for (int i = 0; i < s->nreads; i++)
+		if (s->reads[i].st == st) {
+			sqlite3_reset(st);
+			return;
+		}
+	sqlite3_finalize(st);
+}
 
 static void store_defaults(struct store_opts *o)
 {
@@ -434,6 +475,8 @@ void store_close(struct store **sp)
 	sqlite3_finalize(s->st_series_add);
 	sqlite3_finalize(s->st_series_upd);
 	sqlite3_finalize(s->st_sample);
+	for (int i = 0; i < s->nreads; i++)
+		sqlite3_finalize(s->reads[i].st);
 	if (s->db)
 		sqlite3_close(s->db);
 	store_cache_clear(s);
@@ -1109,13 +1152,12 @@ char *store_cluster_of(struct store *s, const char *bootstrap)
 	sqlite3_stmt *st;
 	char *out = NULL;
 	if (bootstrap == NULL ||
-	    sqlite3_prepare_v2(s->db, "SELECT key FROM cluster WHERE bootstrap=?1 ORDER BY seen_ms DESC LIMIT 1", -1,
-			       &st, NULL) != SQLITE_OK)
+	    (st = store_read(s, "SELECT key FROM cluster WHERE bootstrap=?1 ORDER BY seen_ms DESC LIMIT 1")) == NULL)
 		return NULL;
 	sqlite3_bind_text(st, 1, bootstrap, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		out = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	store_read_done(s, st);
 	return out;
 }
 
@@ -1144,13 +1186,17 @@ int store_series(struct store *s, const char *cluster, const char *group, const 
 	*out = NULL;
 	*n = 0;
 	int cap = 0;
-	int64_t cid = store_int(s, "SELECT id FROM cluster WHERE key=?1", cluster, 0, 0);
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(
-		    s->db,
-		    "SELECT id, seen_ts, coalesce(last_ts, 0) FROM series WHERE cluster=?1 AND grp=?2 AND topic=?3 "
-		    "AND part=?4",
-		    -1, &st, NULL) != SQLITE_OK)
+	int64_t cid = 0;
+	sqlite3_stmt *st = store_read(s, "SELECT id FROM cluster WHERE key=?1");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_text(st, 1, cluster, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		cid = sqlite3_column_int64(st, 0);
+	store_read_done(s, st);
+	st = store_read(s, "SELECT id, seen_ts, coalesce(last_ts, 0) FROM series WHERE cluster=?1 AND grp=?2 AND "
+			   "topic=?3 AND part=?4");
+	if (st == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, cid);
 	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
@@ -1162,17 +1208,16 @@ int store_series(struct store *s, const char *cluster, const char *group, const 
 		/* the newest values seen, when no row holds them yet */
 		int64_t seen = sqlite3_column_int64(st, 1), last = sqlite3_column_int64(st, 2);
 		if (sqlite3_column_type(st, 1) != SQLITE_NULL && seen > last && seen * 1000 >= since_ms) {
-			sqlite3_stmt *v;
-			if (sqlite3_prepare_v2(s->db, "SELECT seen_a, seen_b FROM series WHERE id=?1", -1, &v, NULL) ==
-			    SQLITE_OK) {
+			sqlite3_stmt *v = store_read(s, "SELECT seen_a, seen_b FROM series WHERE id=?1");
+			if (v) {
 				sqlite3_bind_int64(v, 1, sid);
 				if (sqlite3_step(v) == SQLITE_ROW)
 					store_add_point(out, n, &cap, seen * 1000, v, false);
-				sqlite3_finalize(v);
+				store_read_done(s, v);
 			}
 		}
 	}
-	sqlite3_finalize(st);
+	store_read_done(s, st);
 	if (sid == 0)
 		return 0;
 	/* Raw rows, then roll-ups for the times before the oldest raw row: hours before minutes. */
@@ -1183,7 +1228,7 @@ int store_series(struct store *s, const char *cluster, const char *group, const 
 		"SELECT a, b, ts FROM rollup WHERE series=?1 AND res=3600 AND ts>=?2 AND ts<?3 ORDER BY ts",
 	};
 	for (int k = 0; k < 3; k++) {
-		if (sqlite3_prepare_v2(s->db, q[k], -1, &st, NULL) != SQLITE_OK)
+		if ((st = store_read(s, q[k])) == NULL)
 			goto fail;
 		sqlite3_bind_int64(st, 1, sid);
 		sqlite3_bind_int64(st, 2, since);
@@ -1195,18 +1240,17 @@ int store_series(struct store *s, const char *cluster, const char *group, const 
 				first = ts;
 			store_add_point(out, n, &cap, ts * 1000, st, false);
 		}
-		sqlite3_finalize(st);
+		store_read_done(s, st);
 		upto = first;
 	}
 	/* Outages: a point with unknown values where each began. */
-	if (sqlite3_prepare_v2(s->db, "SELECT start_ms FROM gap WHERE cluster=?1 AND coalesce(end_ms, ?2+1)>=?2", -1,
-			       &st, NULL) != SQLITE_OK)
+	if ((st = store_read(s, "SELECT start_ms FROM gap WHERE cluster=?1 AND coalesce(end_ms, ?2+1)>=?2")) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, cid);
 	sqlite3_bind_int64(st, 2, since_ms);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		store_add_point(out, n, &cap, sqlite3_column_int64(st, 0), NULL, true);
-	sqlite3_finalize(st);
+	store_read_done(s, st);
 	if (*n > 1)
 		qsort(*out, (size_t)*n, sizeof(**out), store_point_cmp);
 	return 0;
