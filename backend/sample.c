@@ -239,7 +239,8 @@ static void sample_record_model(struct session *s, struct client *c, const struc
 {
 	struct store *store;
 	struct err e = { 0 };
-	if (s->demo || sample_store(s, &store, &e) != CMD_OK) {
+	/* A new snapshot of 100,000 partitions takes 0.3 s to write: not in a view's first answer. */
+	if (s->demo || s->tick_records || sample_store(s, &store, &e) != CMD_OK) {
 		err_clear(&e);
 		return;
 	}

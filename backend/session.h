@@ -30,10 +30,11 @@ struct session {
 	void *confirm_ud;
 	/* History (store.h, sample.h): the store opened on first use in state_dir (NULL: the default dir). */
 	struct store *store;
-	char *state_dir; /* --state-dir, or NULL */
-	bool no_history; /* --no-history: no store at all */
-	bool offline;    /* --offline: show the last stored snapshot instead of asking the cluster */
-	char *retention; /* --retention (else the config file's): store_opts_parse() spec, or NULL for defaults */
+	char *state_dir;   /* --state-dir, or NULL */
+	bool no_history;   /* --no-history: no store at all */
+	bool offline;      /* --offline: show the last stored snapshot instead of asking the cluster */
+	bool tick_records; /* history ticks record the metadata snapshots (the TUI): commands need not */
+	char *retention;   /* --retention (else the config file's): store_opts_parse() spec, or NULL for defaults */
 	/* Lines for a person beside the results (progress, notices, --verbose logs): note.h. */
 	struct note_sink note;
 };

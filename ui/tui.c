@@ -1663,6 +1663,8 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, 0 };
 	loop_signals(t.loop, sigs, tui_on_signal, &t); /* after curses, so ours replace its handlers */
 	loop_fd_add(t.loop, STDIN_FILENO, POLLIN, tui_on_input, &t);
+	/* History ticks record the snapshots, not each view's answer (set before the worker runs any). */
+	s->tick_records = !s->no_history && !s->offline;
 	if (tui_history(&t)) /* the title bar's cluster at once, from the stored snapshot */
 		tui_request_stored(&t, NULL, "cluster --stored", tui_cluster_stored_done, &t);
 	tui_push(&t, view_new(&view_topics_ops, &t, "topics", NULL));
@@ -1695,5 +1697,6 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	free(t.where);
 	free(t.theme_name);
 	s->confirm = confirm;
+	s->tick_records = false;
 	return CMD_OK;
 }
