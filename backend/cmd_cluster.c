@@ -212,20 +212,9 @@ static bool cluster_name_matches(const char *pattern, const char *name)
 static void cluster_sparklines(struct cmd_ctx *ctx, json_t *topics)
 {
 	bool utf8;
-	if (ctx->session->no_history ||
-	    !sample_sparklines_wanted(ctx->session, ctx->args.output, cmd_has(ctx, "sparklines"), &utf8))
-		return;
-	int64_t since = clock_wall_ms() - 3600 * 1000;
-	size_t i;
-	json_t *t;
-	json_array_foreach(topics, i, t)
-	{
-		char *spark = sample_sparkline(ctx->session, SAMPLE_SPARK_RATE, "",
-					       json_string_value(json_object_get(t, "name")), -1, since, 16, utf8);
-		if (spark)
-			json_object_set_new(t, "sparkline", json_string(spark));
-		free(spark);
-	}
+	if (!ctx->session->no_history &&
+	    sample_sparklines_wanted(ctx->session, ctx->args.output, cmd_has(ctx, "sparklines"), &utf8))
+		sample_sparkline_rows(ctx->session, SAMPLE_SPARK_RATE, topics, "name", utf8);
 }
 
 static int cmd_topics_exec(struct cmd_ctx *ctx)

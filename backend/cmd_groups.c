@@ -460,20 +460,9 @@ static void groups_sort(json_t *a, int (*cmp)(const void *, const void *))
 static void groups_sparklines(struct cmd_ctx *ctx, json_t *groups)
 {
 	bool utf8;
-	if (ctx->session->no_history ||
-	    !sample_sparklines_wanted(ctx->session, ctx->args.output, cmd_has(ctx, "sparklines"), &utf8))
-		return;
-	int64_t since = clock_wall_ms() - 3600 * 1000;
-	size_t i;
-	json_t *g;
-	json_array_foreach(groups, i, g)
-	{
-		char *spark = sample_sparkline(ctx->session, SAMPLE_SPARK_LAG,
-					       json_string_value(json_object_get(g, "group")), "", -1, since, 16, utf8);
-		if (spark)
-			json_object_set_new(g, "sparkline", json_string(spark));
-		free(spark);
-	}
+	if (!ctx->session->no_history &&
+	    sample_sparklines_wanted(ctx->session, ctx->args.output, cmd_has(ctx, "sparklines"), &utf8))
+		sample_sparkline_rows(ctx->session, SAMPLE_SPARK_LAG, groups, "group", utf8);
 }
 
 static int cmd_groups_exec(struct cmd_ctx *ctx)

@@ -372,3 +372,21 @@ char *sample_sparkline(struct session *s, enum sample_spark what, const char *gr
 	err_clear(&e);
 	return out;
 }
+
+void sample_sparkline_rows(struct session *s, enum sample_spark what, json_t *rows, const char *key, bool utf8)
+{
+	int64_t since = clock_wall_ms() - 3600 * 1000;
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		const char *name = json_string_value(json_object_get(row, key));
+		if (name == NULL)
+			continue;
+		char *spark = what == SAMPLE_SPARK_LAG ? sample_sparkline(s, what, name, "", -1, since, 16, utf8)
+						       : sample_sparkline(s, what, "", name, -1, since, 16, utf8);
+		if (spark)
+			json_object_set_new(row, "sparkline", json_string(spark));
+		free(spark);
+	}
+}

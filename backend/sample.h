@@ -91,6 +91,13 @@ char *sample_sparkline(struct session *s, enum sample_spark what, const char *gr
 		       int32_t partition, int64_t since_ms, int width, bool utf8);
 
 /**
+ * @brief Sets "sparkline" (the last hour, 16 cells) in each row of the array rows whose field key
+ * names the group (SAMPLE_SPARK_LAG: its total) or the topic (SAMPLE_SPARK_RATE); rows with nothing
+ * stored get none.
+ */
+void sample_sparkline_rows(struct session *s, enum sample_spark what, json_t *rows, const char *key, bool utf8);
+
+/**
  * @brief The values a sparkline draws from stored points: lag (b for a total, b - a for a
  * partition) or rate (trend_rates of a); -1 where unknown. out has n cells.
  */
