@@ -185,18 +185,23 @@ def topics_view(bootstrap, label):
     print(f"  for reference, kcat -L (fetching and printing the metadata alone): {floor:6.1f} ms")
     t = Tui(bootstrap)
     t.wait_line("first-frame")
+    scroll_and_filter(t, "scroll (j PgDn G g PgUp)", "filter (/ chars BS Esc)", ("bench-12", "99", "bench-0004"))
+    rss, hwm = t.rss_mb()
+    print(f"  RSS {rss:.1f} MB (peak {hwm:.1f} MB)")
+    t.quit()
+
+
+def scroll_and_filter(t, scroll_label, filter_label, words):
+    """Scroll keys, then each word typed into the filter and taken back; the times of both."""
     scroll = [t.key(k) for k in ["j"] * 40 + ["PgDn"] * 20 + ["G", "g"] * 5 + ["PgUp"] * 10]
-    stats("scroll (j PgDn G g PgUp)", scroll, 16)
+    stats(scroll_label, scroll, 16)
     filt = []
-    for word in ("bench-12", "99", "bench-0004"):
+    for word in words:
         filt.append(t.key("/"))
         filt += [t.key(c) for c in word]
         filt += [t.key("BS") for _ in word]
         filt.append(t.key("Esc"))
-    stats("filter (/ chars BS Esc)", filt, 16)
-    rss, hwm = t.rss_mb()
-    print(f"  RSS {rss:.1f} MB (peak {hwm:.1f} MB)")
-    t.quit()
+    stats(filter_label, filt, 16)
 
 
 def partitions_view(bootstrap, label):
@@ -215,15 +220,7 @@ def partitions_view(bootstrap, label):
     t.key("Enter")
     t.wait_line("done topic")
     t.key("\x0c")  # the frame after the rows arrived
-    scroll = [t.key(k) for k in ["j"] * 40 + ["PgDn"] * 20 + ["G", "g"] * 5 + ["PgUp"] * 10]
-    stats("partitions: scroll", scroll, 16)
-    filt = []
-    for word in ("99", "123", "5000"):
-        filt.append(t.key("/"))
-        filt += [t.key(c) for c in word]
-        filt += [t.key("BS") for _ in word]
-        filt.append(t.key("Esc"))
-    stats("partitions: filter", filt, 16)
+    scroll_and_filter(t, "partitions: scroll", "partitions: filter", ("99", "123", "5000"))
     t.quit()
 
 
