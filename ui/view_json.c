@@ -66,10 +66,12 @@ static void vjson_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 			vjson_reload(v);
 		return;
 	}
+	bool same = false; /* the rows shown already: nothing to format, filter or measure again */
 	if (view_load_result(v, ctx, stored)) {
 		json_t *a = j->spec->array ? json_incref(json_object_get(ctx->result, j->spec->array))
 					   : vjson_fields(ctx->result);
-		if (json_is_array(a)) {
+		same = j->rows && json_equal(j->rows, a);
+		if (json_is_array(a) && !same) {
 			vjson_set_rows(j, a);
 		} else {
 			json_decref(a);
@@ -80,7 +82,8 @@ static void vjson_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 	} else if (!stored) {
 		view_loaded(v, ctx->error, ctx->hint); /* the old rows stay, with the error beside them */
 	}
-	view_refilter(v);
+	if (!same)
+		view_refilter(v);
 }
 
 /* Runs the command line (with the view's argument for %s); stored: the first paint from the store. */

@@ -60,9 +60,11 @@ static void topics_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 {
 	struct topics *t = v->priv;
 	bool stored = ud != NULL;
+	bool same = false; /* the rows shown already (the usual reload): nothing to format or measure again */
 	if (view_load_result(v, ctx, stored)) {
 		json_t *a = json_object_get(ctx->result, "topics");
-		if (json_is_array(a)) {
+		same = t->topics && json_equal(t->topics, a);
+		if (json_is_array(a) && !same) {
 			json_decref(t->topics);
 			t->topics = json_incref(a);
 			topics_cells_make(t);
@@ -71,7 +73,8 @@ static void topics_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 	} else if (!stored) {
 		view_loaded(v, ctx->error, ctx->hint); /* the old rows stay, with the error beside them */
 	}
-	view_refilter(v);
+	if (!same)
+		view_refilter(v);
 }
 
 static void topics_reload(struct view *v)
