@@ -83,11 +83,6 @@ static json_t *tail_summary(const char *topic, const struct tail_stats *st, cons
 	return o;
 }
 
-static void tail_decoded_write(struct kcon_plugin_out *out, const void *buf, size_t len)
-{
-	sbuf_addn(out->opaque, buf, len);
-}
-
 static int cmd_tail_exec(struct cmd_ctx *ctx)
 {
 	struct cmd_stream *st = ctx->stream;
@@ -183,7 +178,6 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 
 	json_t *collected = st ? NULL : json_array();
 	struct sbuf line = SBUF_INIT, decoded = SBUF_INIT;
-	struct kcon_plugin_out dout = { .write = tail_decoded_write, .opaque = &decoded };
 	const char *reason = "end";
 	int status = CMD_OK;
 	for (;;) {
@@ -198,10 +192,9 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 			enum msg_encoding menc = (enum msg_encoding)enc;
 			sbuf_reset(&line);
 			if (decoder && m.value) { /* the decoder's text stands for the value */
-				sbuf_reset(&decoded);
-				int r = decoder->decode(decoder->state, m.value, m.value_len, &dout);
-				if (r == KCON_DECODE_TEXT || r == KCON_DECODE_JSON) {
-					m.value = decoded.buf ? decoded.buf : "";
+				int r = plugin_decode(decoder, m.value, m.value_len, &decoded);
+				if (r != KCON_DECODE_NOT_MINE) {
+					m.value = sbuf_str(&decoded);
 					m.value_len = decoded.len;
 					menc = r == KCON_DECODE_JSON ? MSG_AUTO : MSG_TEXT;
 				}

@@ -188,6 +188,19 @@ const struct kcon_decoder *plugin_decoder_find(const char *name)
 	return d;
 }
 
+static void plugin_out_write(struct kcon_plugin_out *out, const void *buf, size_t len)
+{
+	sbuf_addn(out->opaque, buf, len);
+}
+
+int plugin_decode(const struct kcon_decoder *d, const void *buf, size_t len, struct sbuf *out)
+{
+	struct kcon_plugin_out o = { .write = plugin_out_write, .opaque = out };
+	sbuf_reset(out);
+	int rc = d->decode(d->state, buf, len, &o);
+	return rc == KCON_DECODE_TEXT || rc == KCON_DECODE_JSON ? rc : KCON_DECODE_NOT_MINE;
+}
+
 size_t plugin_decoders(const struct kcon_decoder *const **decoders, const char *const **paths)
 {
 	*decoders = plugin_decs;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "kcon-plugin.h"
+#include "sbuf.h"
 
 /** @brief Loads the plugin at path; 0, or -1 with *cause (callee allocates) saying why and what to do. */
 int plugin_load(const char *path, char **cause);
@@ -21,6 +22,11 @@ void plugin_load_all(void);
 const char *const *plugin_errors(size_t *n);
 /** @brief The decoder called name, or NULL. */
 const struct kcon_decoder *plugin_decoder_find(const char *name);
+/**
+ * @brief Runs decoder d on buf, its text into out (emptied first): KCON_DECODE_TEXT or _JSON, or
+ * KCON_DECODE_NOT_MINE (any other answer too) when out is not to be shown.
+ */
+int plugin_decode(const struct kcon_decoder *d, const void *buf, size_t len, struct sbuf *out);
 /** @brief The registered decoders and, in paths, the file of the plugin that gave each; returns the count. */
 size_t plugin_decoders(const struct kcon_decoder *const **decoders, const char *const **paths);
 /** @brief Unloads every plugin (at exit). */

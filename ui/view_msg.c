@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "escape.h"
+#include "plugin.h"
 #include "pretty.h"
 #include "view.h"
 #include "xalloc.h"
@@ -37,11 +38,6 @@ struct msgv {
 	char **lines;
 	int nlines, cap;
 };
-
-static void msgv_decoded_write(struct kcon_plugin_out *out, const void *buf, size_t len)
-{
-	sbuf_addn(out->opaque, buf, len);
-}
 
 /*
  * Appends text (already escaped, no newline) as lines of at most width columns. Each cut looks at
@@ -121,14 +117,14 @@ static const char *msgv_pretty(struct msgv *mv, int width)
 	const struct sbuf *src = mv->decoder ? &mv->decoded : &mv->value;
 	struct sbuf json = SBUF_INIT;
 	const char *shown;
-	if (pretty_json(&json, src->buf ? src->buf : "", src->len, 2) == 0) {
+	if (pretty_json(&json, sbuf_str(src), src->len, 2) == 0) {
 		struct sbuf safe = SBUF_INIT;
 		escape_json_text(&safe, sbuf_str(&json)); /* bidi and other format characters as \uXXXX */
 		msgv_lines(mv, sbuf_str(&safe), width);
 		sbuf_free(&safe);
 		shown = "JSON";
 	} else if (mv->decoder || msg_utf8_valid(src->buf, src->len)) {
-		msgv_text(mv, src->buf ? src->buf : "", src->len, width);
+		msgv_text(mv, sbuf_str(src), src->len, width);
 		shown = "text";
 	} else {
 		msgv_hex(mv, src->buf, src->len, width);
@@ -166,7 +162,7 @@ static void msgv_layout(struct view *v, int width)
 	}
 	msgv_field(mv, "timestamp", buf, strlen(buf), width);
 	if (mv->has_key)
-		msgv_field(mv, "key", mv->key.buf ? mv->key.buf : "", mv->key.len, width);
+		msgv_field(mv, "key", sbuf_str(&mv->key), mv->key.len, width);
 	else
 		msgv_wrap(mv, "key        (none)", width);
 	snprintf(buf, sizeof(buf), "headers    %zu", mv->nheaders);
@@ -196,7 +192,7 @@ static void msgv_layout(struct view *v, int width)
 		msgv_hex(mv, mv->value.buf, mv->value.len, width);
 		shown = "hex";
 	} else if (mv->mode == MSGV_RAW) {
-		msgv_text(mv, mv->value.buf ? mv->value.buf : "", mv->value.len, width);
+		msgv_text(mv, sbuf_str(&mv->value), mv->value.len, width);
 		shown = "raw, escaped";
 	} else {
 		shown = msgv_pretty(mv, width);
@@ -239,9 +235,7 @@ static void msgv_open(struct view *v, void *arg)
 		sbuf_addn(&mv->headers[i].value, m->headers[i].value ? m->headers[i].value : "", m->headers[i].len);
 	}
 	if (a->decoder && m->value) {
-		struct kcon_plugin_out out = { .write = msgv_decoded_write, .opaque = &mv->decoded };
-		int rc = a->decoder->decode(a->decoder->state, m->value, m->value_len, &out);
-		if (rc == KCON_DECODE_TEXT || rc == KCON_DECODE_JSON)
+		if (plugin_decode(a->decoder, m->value, m->value_len, &mv->decoded) != KCON_DECODE_NOT_MINE)
 			mv->decoder = a->decoder->name;
 		else
 			sbuf_free(&mv->decoded);

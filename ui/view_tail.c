@@ -368,11 +368,6 @@ static void tailv_add(struct tailv *tv, const struct msg *m)
 	tv->bytes += r->bytes;
 }
 
-static void tailv_decoded_write(struct kcon_plugin_out *out, const void *buf, size_t len)
-{
-	sbuf_addn(out->opaque, buf, len);
-}
-
 static char *tailv_preview(const void *buf, size_t len, size_t max, const char *none)
 {
 	if (buf == NULL)
@@ -401,10 +396,8 @@ static char *tailv_format(struct tailv *tv, const struct tailv_row *r, int col)
 		return tailv_preview(r->key, r->key_len, 40, "-");
 	if (tv->decoder && r->value) { /* the decoder's text stands for the value */
 		struct sbuf d = SBUF_INIT;
-		struct kcon_plugin_out out = { .write = tailv_decoded_write, .opaque = &d };
-		int rc = tv->decoder->decode(tv->decoder->state, r->value, r->value_len, &out);
-		char *s = rc == KCON_DECODE_TEXT || rc == KCON_DECODE_JSON
-				  ? tailv_preview(d.buf ? d.buf : "", d.len, TAILV_PREVIEW, "")
+		char *s = plugin_decode(tv->decoder, r->value, r->value_len, &d) != KCON_DECODE_NOT_MINE
+				  ? tailv_preview(sbuf_str(&d), d.len, TAILV_PREVIEW, "")
 				  : NULL;
 		sbuf_free(&d);
 		if (s)

@@ -1,4 +1,4 @@
-/* plugin: loading, the ABI check, refusals that unload, and the bundled hexdump decoder. */
+/* plugin: loading, the ABI check, refusals that unload, the bundled hexdump decoder, plugin_decode. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,12 +99,38 @@ static void test_plugin_path(void **state)
 	plugin_unload_all();
 }
 
+/* A decoder that writes "<state>" and answers as its state says: 0 text, 1 JSON, other not its format. */
+static int fake_decode(void *state, const void *buf, size_t len, struct kcon_plugin_out *out)
+{
+	(void)buf, (void)len;
+	const char *answer = state;
+	out->write(out, answer, strlen(answer));
+	return answer[0] == 't' ? KCON_DECODE_TEXT : answer[0] == 'j' ? KCON_DECODE_JSON : 7;
+}
+
+static void test_plugin_decode(void **state)
+{
+	(void)state;
+	struct sbuf sb = SBUF_INIT;
+	sbuf_add(&sb, "left from before");
+	struct kcon_decoder d = { .name = "fake", .decode = fake_decode, .state = "text" };
+	assert_int_equal(plugin_decode(&d, "x", 1, &sb), KCON_DECODE_TEXT);
+	assert_string_equal(sbuf_str(&sb), "text"); /* emptied first */
+	d.state = "json";
+	assert_int_equal(plugin_decode(&d, "x", 1, &sb), KCON_DECODE_JSON);
+	assert_string_equal(sbuf_str(&sb), "json");
+	d.state = "other";
+	assert_int_equal(plugin_decode(&d, "x", 1, &sb), KCON_DECODE_NOT_MINE); /* an unknown answer too */
+	sbuf_free(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plugin_hexdump),
 		cmocka_unit_test(test_plugin_refusals),
 		cmocka_unit_test(test_plugin_path),
+		cmocka_unit_test(test_plugin_decode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
