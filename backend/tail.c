@@ -183,10 +183,10 @@ static void tail_error(rd_kafka_t *rk, int err, const char *reason, void *opaque
 
 /* --- open ------------------------------------------------------------------------------------ */
 
-static void tail_set(rd_kafka_conf_t *kc, const char *k, const char *fmt, size_t v)
+static void tail_set(rd_kafka_conf_t *kc, const char *k, size_t v)
 {
 	char buf[32];
-	snprintf(buf, sizeof(buf), fmt, v);
+	snprintf(buf, sizeof(buf), "%zu", v);
 	rd_kafka_conf_set(kc, k, buf, NULL, 0);
 }
 
@@ -198,11 +198,11 @@ static rd_kafka_t *tail_consumer(struct tail *t, const struct conf *conf, const 
 	rd_kafka_conf_set(kc, "log.connection.close", "false", NULL, 0);
 	/* The memory bound: half for the prefetch queue, a quarter per fetch, a quarter for our batch. */
 	size_t mb = o->max_bytes ? o->max_bytes : TAIL_DEFAULT_MAX_BYTES;
-	tail_set(kc, "queued.max.messages.kbytes", "%zu", mb / 2 / 1024 ? mb / 2 / 1024 : 1);
-	tail_set(kc, "fetch.max.bytes", "%zu", mb / 4 > 1024 ? mb / 4 : 1024);
-	tail_set(kc, "max.partition.fetch.bytes", "%zu",
-		 mb / 4 < (1u << 20) ? (mb / 4 > 1024 ? mb / 4 : 1024) : (1u << 20));
-	tail_set(kc, "queued.min.messages", "%zu", 50000);
+	tail_set(kc, "queued.max.messages.kbytes", mb / 2 / 1024 ? mb / 2 / 1024 : 1);
+	size_t quarter = mb / 4 > 1024 ? mb / 4 : 1024;
+	tail_set(kc, "fetch.max.bytes", quarter);
+	tail_set(kc, "max.partition.fetch.bytes", quarter < (1u << 20) ? quarter : (1u << 20));
+	rd_kafka_conf_set(kc, "queued.min.messages", "50000", NULL, 0);
 	t->batch_bytes = mb / 4;
 	if (client_conf_apply(kc, conf, e) != CMD_OK) {
 		rd_kafka_conf_destroy(kc);
@@ -374,18 +374,16 @@ struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, 
 	t->leaders = xcalloc((size_t)n + 1, sizeof(*t->leaders));
 	for (int i = 0; i < n; i++) {
 		int32_t p = o->partitions ? o->partitions[i] : mt->partitions[i].id;
-		bool found = false;
-		for (int k = 0; k < mt->npartitions; k++)
-			found = found || mt->partitions[k].id == p;
-		if (!found) {
+		int k = 0;
+		while (k < mt->npartitions && mt->partitions[k].id != p)
+			k++;
+		if (k == mt->npartitions) {
 			err_set(e, CMD_USAGE, "`topic describe` lists the partitions", "topic `%s` has no partition %d",
 				mt->name, (int)p);
 			model_unref(&m);
 			goto fail;
 		}
-		for (int k = 0; k < mt->npartitions; k++)
-			if (mt->partitions[k].id == p)
-				t->leaders[t->nparts] = mt->partitions[k].leader;
+		t->leaders[t->nparts] = mt->partitions[k].leader;
 		t->parts[t->nparts++].partition = p;
 	}
 	model_unref(&m);
@@ -460,7 +458,7 @@ static bool tail_match(struct tail *t, regex_t *re, const void *buf, size_t len)
 	return regexec(re, t->scratch.buf, 1, &pm, REG_STARTEND) == 0;
 }
 
-/* Fills m's headers from rm; false when rm has none and none are needed. */
+/* Fills m's headers from rm (none when it has none). */
 static void tail_headers(struct tail *t, rd_kafka_message_t *rm, struct msg *m)
 {
 	rd_kafka_headers_t *h = NULL;

@@ -144,6 +144,8 @@ class TailTest(BrokerTestCase):
         self.assertEqual(p.returncode, 2)
         p = self.k.run("tail", t, "--partition", "7")
         self.assertEqual(p.returncode, 2)
+        self.assertIn("has no partition 7", p.stderr)
+        self.assertIn("`topic describe` lists the partitions", p.stderr)
         # Table mode: the summary on stderr.
         p = self.k.run("tail", t, "--key", "alpha")
         self.assertEqual(p.returncode, 0, p.stderr)
