@@ -170,14 +170,11 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 		st->ts_ms = clock_wall_ms();
 	}
 	if (rc != CMD_OK) {
-		/* Unreachable: a gap in the history of the cluster last seen through this bootstrap. */
-		if (st->cluster == NULL) {
-			char *cause = NULL;
-			st->cluster = store_cluster(store, NULL, s->conf.bootstrap, &cause);
-			free(cause);
-		}
+		/* Unreachable: a gap in the history of the cluster last seen through this bootstrap (none other). */
+		if (st->cluster == NULL)
+			st->cluster = store_cluster_of(store, s->conf.bootstrap);
 		char *cause = NULL;
-		if (st->cluster && store_gap(store, st->cluster, s->conf.bootstrap, st->ts_ms, e->cause, &cause) < 0)
+		if (st->cluster && store_gap(store, st->cluster, st->ts_ms, e->cause, &cause) < 0)
 			free(cause);
 		goto out;
 	}

@@ -1034,11 +1034,9 @@ int store_tick_commit(struct store_tick **tp, char **cause)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-int store_gap(struct store *s, const char *cluster_key, const char *bootstrap, int64_t ts_ms, const char *cause_text,
-	      char **cause)
+int store_gap(struct store *s, const char *cluster_key, int64_t ts_ms, const char *cause_text, char **cause)
 {
 	int64_t c = store_cluster_id(s, cluster_key, NULL, 0);
-	(void)bootstrap;
 	int rc = store_run(
 		s,
 		"INSERT INTO gap(cluster, start_ms, cause) SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM gap "

@@ -89,8 +89,7 @@ void store_tick_topic_partition(struct store_tick *t, const char *topic, int32_t
 /** @brief Commits the tick (closing an open gap) and frees it; NULLs *t. */
 int store_tick_commit(struct store_tick **t, char **cause);
 /** @brief Records that the cluster could not be sampled at ts (opens a gap, or extends one). */
-int store_gap(struct store *s, const char *cluster_key, const char *bootstrap, int64_t ts_ms, const char *cause_text,
-	      char **cause);
+int store_gap(struct store *s, const char *cluster_key, int64_t ts_ms, const char *cause_text, char **cause);
 
 /** @brief Rolls raw samples up to minutes and hours; once an hour drops what is past retention. */
 int store_maintain(struct store *s, int64_t now_ms, char **cause);

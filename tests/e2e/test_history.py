@@ -206,6 +206,15 @@ class HistoryTest(HistoryCase):
         self.assertTrue([f for f in os.listdir(self.state) if f.startswith("history.db.corrupt-")])
         self.assertEqual(self.h("history", "sql", "SELECT count(*) AS n FROM cluster")["rows"], [{"n": 1}])
 
+    def test_unreachable_bootstrap_never_seen_records_no_gap_elsewhere(self):
+        # a cluster sampled through the test's bootstrap, then a bootstrap never sampled that nobody answers
+        self.h("history", "tick")
+        p = self.k.run("-b", "127.0.0.1:1", "--timeout", "2", "history", "tick", env=self.envs, bootstrap=False)
+        self.assertEqual(p.returncode, 3, p.stderr)
+        # the outage belongs to no stored cluster: the sampled one keeps no gap
+        self.assertEqual(self.h("history", "sql", "SELECT count(*) AS n FROM gap")["rows"], [{"n": 0}])
+        self.assertFalse([e for e in self.h("history", "events")["events"] if e["kind"] == "outage"])
+
     def test_no_history_and_unknown_group(self):
         p = self.k.run("--no-history", "history", "lag", "x", env=self.envs)
         self.assertEqual(p.returncode, 1)

@@ -369,7 +369,7 @@ static void test_gaps(void **state)
 	for (int i = 0; i < 6; i++) {
 		int64_t ts = T0 + i * 10000LL;
 		if (i == 2 || i == 3) {
-			assert_int_equal(store_gap(s, "cid", NULL, ts, "broker down", &cause), 0);
+			assert_int_equal(store_gap(s, "cid", ts, "broker down", &cause), 0);
 			continue;
 		}
 		struct store_tick *t = store_tick_begin(s, "cid", NULL, ts);
