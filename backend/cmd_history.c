@@ -58,6 +58,13 @@ static int history_open(struct cmd_ctx *ctx, struct store **st, char **cluster)
 	return CMD_OK;
 }
 
+/* A read of the store that SQLite refused (its message says why). */
+static int history_read_failed(struct cmd_ctx *ctx, sqlite3 *db)
+{
+	return cmd_fail(ctx, CMD_FAILED, "try again; if it persists, move history.db aside (docs/history.md)",
+			"history store: %s", sqlite3_errmsg(db));
+}
+
 static json_t *history_num(int64_t v)
 {
 	return v < 0 ? json_null() : json_integer(v);
@@ -466,10 +473,11 @@ static int cmd_history_events_exec(struct cmd_ctx *ctx)
 		"' (until ' || strftime('%Y-%m-%dT%H:%M:%SZ', end_ms/1000, 'unixepoch') || ')', ' (ongoing)') "
 		"FROM gap WHERE cluster=(SELECT id FROM cluster WHERE key=?1) AND coalesce(end_ms, ?2)>=?2 "
 		"ORDER BY 1";
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL) == SQLITE_OK) {
+	int rc = sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL);
+	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(q, 1, cluster, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 2, since);
-		while (sqlite3_step(q) == SQLITE_ROW) {
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 			const char *d = (const char *)sqlite3_column_text(q, 3);
 			json_array_append_new(a, json_pack("{s:o,s:s,s:s,s:s?}", "time",
 							   clock_json(sqlite3_column_int64(q, 0)), "kind",
@@ -477,6 +485,11 @@ static int cmd_history_events_exec(struct cmd_ctx *ctx)
 							   (const char *)sqlite3_column_text(q, 2), "detail", d));
 		}
 		sqlite3_finalize(q);
+	}
+	if (rc != SQLITE_DONE) {
+		json_decref(a);
+		free(cluster);
+		return history_read_failed(ctx, store_db(st));
 	}
 	json_t *o = json_pack("{s:s,s:o,s:o}", "cluster", cluster, "since", clock_json(since), "events", a);
 	free(cluster);
@@ -668,9 +681,10 @@ static int cmd_history_export_exec(struct cmd_ctx *ctx)
 			  "series s ON "
 			  "s.id=x.series JOIN cluster c ON c.id=s.cluster ORDER BY c.key, s.grp, s.topic, s.part, "
 			  "x.res DESC, x.ts";
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL) == SQLITE_OK) {
+	int rc = sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL);
+	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(q, 1, since);
-		while (sqlite3_step(q) == SQLITE_ROW) {
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 			const char *grp = (const char *)sqlite3_column_text(q, 1),
 				   *topic = (const char *)sqlite3_column_text(q, 2);
 			int part = sqlite3_column_int(q, 3);
@@ -693,6 +707,10 @@ static int cmd_history_export_exec(struct cmd_ctx *ctx)
 			json_array_append_new(a, r);
 		}
 		sqlite3_finalize(q);
+	}
+	if (rc != SQLITE_DONE) {
+		json_decref(a);
+		return history_read_failed(ctx, store_db(st));
 	}
 	json_t *o = json_pack("{s:o}", "samples", a);
 	if (cmd_has(ctx, "csv")) {

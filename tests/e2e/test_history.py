@@ -215,6 +215,20 @@ class HistoryTest(HistoryCase):
         self.assertEqual(self.h("history", "sql", "SELECT count(*) AS n FROM gap")["rows"], [{"n": 0}])
         self.assertFalse([e for e in self.h("history", "events")["events"] if e["kind"] == "outage"])
 
+    def test_events_and_export_tell_a_failed_read(self):
+        self.h("history", "tick")
+        con = sqlite3.connect(os.path.join(self.state, "history.db"))
+        con.execute("DROP TABLE event")
+        con.execute("DROP TABLE rollup")
+        con.commit()
+        con.close()
+        # a store that cannot be read is an error with SQLite's cause, never an empty list
+        for args, table in ((("history", "events"), "event"), (("history", "export"), "rollup")):
+            p = self.k.run(*args, env=self.envs)
+            self.assertEqual(p.returncode, 1, p.stdout)
+            self.assertIn(f"no such table: {table}", p.stderr)
+            self.assertIn("history.db aside", p.stderr)
+
     def test_no_history_and_unknown_group(self):
         p = self.k.run("--no-history", "history", "lag", "x", env=self.envs)
         self.assertEqual(p.returncode, 1)
