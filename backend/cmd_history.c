@@ -58,8 +58,8 @@ static int history_open(struct cmd_ctx *ctx, struct store **st, char **cluster)
 	return CMD_OK;
 }
 
-/* A read of the store that SQLite refused (its message says why). */
-static int history_read_failed(struct cmd_ctx *ctx, sqlite3 *db)
+/* A read or write of the store that SQLite refused (its message says why). */
+static int history_store_failed(struct cmd_ctx *ctx, sqlite3 *db)
 {
 	return cmd_fail(ctx, CMD_FAILED, "try again; if it persists, move history.db aside (docs/history.md)",
 			"history store: %s", sqlite3_errmsg(db));
@@ -489,7 +489,7 @@ static int cmd_history_events_exec(struct cmd_ctx *ctx)
 	if (rc != SQLITE_DONE) {
 		json_decref(a);
 		free(cluster);
-		return history_read_failed(ctx, store_db(st));
+		return history_store_failed(ctx, store_db(st));
 	}
 	json_t *o = json_pack("{s:s,s:o,s:o}", "cluster", cluster, "since", clock_json(since), "events", a);
 	free(cluster);
@@ -710,7 +710,7 @@ static int cmd_history_export_exec(struct cmd_ctx *ctx)
 	}
 	if (rc != SQLITE_DONE) {
 		json_decref(a);
-		return history_read_failed(ctx, store_db(st));
+		return history_store_failed(ctx, store_db(st));
 	}
 	json_t *o = json_pack("{s:o}", "samples", a);
 	if (cmd_has(ctx, "csv")) {
@@ -753,15 +753,23 @@ static int cmd_history_prune_exec(struct cmd_ctx *ctx)
 		free(cause);
 		return ctx->status;
 	}
+	/* The rows --older-than drops: the connection's count of changed rows goes on from earlier work. */
 	int deleted = 0;
 	if (older > 0) {
-		char *sql = xasprintf("DELETE FROM sample WHERE ts<%lld; DELETE FROM rollup WHERE ts<%lld; "
-				      "DELETE FROM event WHERE ts_ms<%lld; DELETE FROM gap WHERE end_ms<%lld;",
-				      (long long)((now - older) / 1000), (long long)((now - older) / 1000),
-				      (long long)(now - older), (long long)(now - older));
-		sqlite3_exec(db, sql, NULL, NULL, NULL);
-		deleted = sqlite3_total_changes(db);
+		int64_t cut = now - older;
+		char *sql = xasprintf("BEGIN IMMEDIATE; DELETE FROM sample WHERE ts<%lld; DELETE FROM rollup WHERE "
+				      "ts<%lld; DELETE FROM event WHERE ts_ms<%lld; DELETE FROM gap WHERE end_ms<%lld; "
+				      "COMMIT;",
+				      (long long)(cut / 1000), (long long)(cut / 1000), (long long)cut, (long long)cut);
+		int before_changes = sqlite3_total_changes(db);
+		int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
 		free(sql);
+		if (rc != SQLITE_OK) {
+			history_store_failed(ctx, db);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return ctx->status;
+		}
+		deleted = sqlite3_total_changes(db) - before_changes;
 	}
 	sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);", NULL, NULL, NULL);
 	const struct store_opts *o = store_options(st);

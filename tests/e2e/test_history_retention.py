@@ -73,6 +73,19 @@ class RetentionTest(BrokerTestCase):
         self.assertEqual(self.count(rolled), 0)
         self.assertGreaterEqual(self.count(rolled.replace("r.res = 60", "r.res = 3600")), 1)
 
+    def test_older_than_drops_and_counts(self):
+        self.record()
+        n = self.count("SELECT count(*) AS n FROM sample")
+        self.assertGreater(n, 0)
+        # within the default retention, but older than 2 hours: the rows of 3 hours ago go, and only they count
+        p, docs = self.run_json("history", "prune", "--older-than", "2h")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(docs[0]["changes"], n)
+        self.assertEqual(self.count("SELECT count(*) AS n FROM sample"), 0)
+        self.assertEqual(self.count("SELECT count(*) AS n FROM snapshot"), 1)
+        p, docs = self.run_json("history", "prune", "--older-than", "2h")
+        self.assertEqual(docs[0]["changes"], 0)
+
     def test_config_file_retention(self):
         conf = tempfile.mkdtemp(prefix="kcon-ret-conf-")
         self.addCleanup(shutil.rmtree, conf, True)
