@@ -1198,8 +1198,9 @@ int store_series(struct store *s, const char *cluster, const char *group, const 
 	if (sqlite3_step(st) == SQLITE_ROW)
 		cid = sqlite3_column_int64(st, 0);
 	store_read_done(s, st);
-	st = store_read(s, "SELECT id, seen_ts, coalesce(last_ts, 0) FROM series WHERE cluster=?1 AND grp=?2 AND "
-			   "topic=?3 AND part=?4");
+	/* seen_a and seen_b first: store_add_point reads the values from columns 0 and 1 */
+	st = store_read(s, "SELECT seen_a, seen_b, id, seen_ts, coalesce(last_ts, 0) FROM series WHERE cluster=?1 "
+			   "AND grp=?2 AND topic=?3 AND part=?4");
 	if (st == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, cid);
@@ -1208,18 +1209,11 @@ int store_series(struct store *s, const char *cluster, const char *group, const 
 	sqlite3_bind_int(st, 4, partition);
 	int64_t sid = 0;
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		sid = sqlite3_column_int64(st, 0);
+		sid = sqlite3_column_int64(st, 2);
 		/* the newest values seen, when no row holds them yet */
-		int64_t seen = sqlite3_column_int64(st, 1), last = sqlite3_column_int64(st, 2);
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL && seen > last && seen * 1000 >= since_ms) {
-			sqlite3_stmt *v = store_read(s, "SELECT seen_a, seen_b FROM series WHERE id=?1");
-			if (v) {
-				sqlite3_bind_int64(v, 1, sid);
-				if (sqlite3_step(v) == SQLITE_ROW)
-					store_add_point(out, n, &cap, seen * 1000, v, false);
-				store_read_done(s, v);
-			}
-		}
+		int64_t seen = sqlite3_column_int64(st, 3), last = sqlite3_column_int64(st, 4);
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL && seen > last && seen * 1000 >= since_ms)
+			store_add_point(out, n, &cap, seen * 1000, st, false);
 	}
 	store_read_done(s, st);
 	if (sid == 0)
