@@ -473,16 +473,7 @@ void msg_json(struct sbuf *sb, const struct msg *m, enum msg_encoding enc)
 	for (size_t i = 0; i < m->nheaders; i++) {
 		const struct msg_header *h = &m->headers[i];
 		sbuf_add(sb, i ? ",{\"name\":" : "{\"name\":");
-		size_t nl = strlen(h->name);
-		const char *ne = NULL;
-		if (msg_utf8_valid(h->name, nl)) {
-			msg_json_string(sb, h->name, nl);
-		} else {
-			sbuf_addc(sb, '"');
-			msg_base64(sb, h->name, nl);
-			sbuf_addc(sb, '"');
-			ne = "base64";
-		}
+		const char *ne = msg_json_bytes(sb, h->name, strlen(h->name), MSG_TEXT, false);
 		msg_json_encoding(sb, "name_encoding", ne);
 		sbuf_add(sb, ",\"value\":");
 		const char *he = msg_json_bytes(sb, h->value, h->len, enc == MSG_AUTO ? MSG_TEXT : enc, false);

@@ -207,6 +207,23 @@ static void test_envelope(void **state)
 	assert_int_equal(msg_parse_json(sb.buf, sb.len - 1, &in, &cause), 0);
 	assert_memory_equal(in.value.buf, "\x1b]0;x\x07", 6);
 	msg_in_clear(&in);
+
+	/* Header names: UTF-8 as a string (controls escaped), other bytes base64, whatever the encoding. */
+	struct msg_header hn[] = { { "caf\xc3\xa9\x1b", "v", 1 }, { "\xff\xfe", "w", 1 } };
+	t.headers = hn;
+	t.nheaders = 2;
+	static const enum msg_encoding encs[] = { MSG_AUTO, MSG_HEX };
+	for (size_t i = 0; i < sizeof(encs) / sizeof(encs[0]); i++) {
+		sbuf_reset(&sb);
+		msg_json(&sb, &t, encs[i]);
+		assert_non_null(strstr(sbuf_str(&sb), "{\"name\":\"caf\xc3\xa9\\u001b\",\"value\":"));
+		assert_non_null(strstr(sbuf_str(&sb), "{\"name\":\"//4=\",\"name_encoding\":\"base64\",\"value\":"));
+		assert_int_equal(msg_parse_json(sb.buf, sb.len - 1, &in, &cause), 0);
+		assert_int_equal(in.nheaders, 2);
+		assert_string_equal(in.headers[0].name, "caf\xc3\xa9\x1b");
+		assert_string_equal(in.headers[1].name, "\xff\xfe");
+		msg_in_clear(&in);
+	}
 	sbuf_free(&sb);
 
 	static const char *const bad[] = { "",
