@@ -308,12 +308,18 @@ int conf_set_option(struct conf *c, const char *option, const char *value, char 
 	return -1;
 }
 
-char *conf_profile_path(void)
+char *conf_config_path(const char *name)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	if (xdg && *xdg)
-		return xasprintf("%s/kcon/config.json", xdg);
-	return xasprintf("%s/.config/kcon/config.json", home && *home ? home : "/nonexistent");
+		return xasprintf("%s/kcon/%s", xdg, name);
+	return home && *home ? xasprintf("%s/.config/kcon/%s", home, name) : NULL;
+}
+
+char *conf_profile_path(void)
+{
+	char *p = conf_config_path("config.json");
+	return p ? p : xstrdup("/nonexistent/.config/kcon/config.json");
 }
 
 int conf_load_profile(struct conf *c, const char *path, const char *name, char **cause)

@@ -52,7 +52,12 @@ int conf_set_option(struct conf *c, const char *option, const char *value, char 
  * A missing file is not an error unless a name was asked for.
  */
 int conf_load_profile(struct conf *c, const char *path, const char *name, char **cause);
-/** @brief $XDG_CONFIG_HOME/kcon/config.json (or ~/.config/kcon/config.json); caller frees. */
+/**
+ * @brief $XDG_CONFIG_HOME/kcon/NAME (or ~/.config/kcon/NAME): kcon's configuration files (config.json,
+ * kconrc, themes/); NULL when neither variable is set. Caller frees.
+ */
+char *conf_config_path(const char *name);
+/** @brief conf_config_path("config.json"), never NULL; caller frees. */
 char *conf_profile_path(void);
 /**
  * @brief Completes the settings: bootstrap.servers, and security.protocol derived from the

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "sbuf.h"
 #include "xalloc.h"
 
@@ -156,11 +157,10 @@ char *theme_find(const char *name, const char *srcdir, char **cause)
 	}
 	struct sbuf tried = SBUF_INIT;
 	char *p = NULL;
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	if (xdg && *xdg)
-		p = theme_try(xdg, "/kcon/themes", name, &tried);
-	else if (home && *home)
-		p = theme_try(home, "/.config/kcon/themes", name, &tried);
+	char *mine = conf_config_path("themes");
+	if (mine)
+		p = theme_try(mine, "", name, &tried);
+	free(mine);
 	if (p == NULL)
 		p = theme_try(KCON_DATADIR, "/themes", name, &tried);
 	if (p == NULL && srcdir)

@@ -20,6 +20,7 @@
 
 #include "clock.h"
 #include "complete.h"
+#include "conf.h"
 #include <dirent.h>
 
 #include "escape.h"
@@ -1451,10 +1452,7 @@ static int tui_theme_load(const char *name, struct theme *th, char **cause, char
 static json_t *tui_theme_names(void)
 {
 	json_t *a = json_pack("[s,s,s,s]", "default", "light", "high-contrast", "mono");
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char *dir = xdg && *xdg     ? xasprintf("%s/kcon/themes", xdg)
-		    : home && *home ? xasprintf("%s/.config/kcon/themes", home)
-				    : NULL;
+	char *dir = conf_config_path("themes");
 	DIR *d = dir ? opendir(dir) : NULL;
 	for (struct dirent *de; d && (de = readdir(d)) != NULL;)
 		if (de->d_name[0] != '.')
@@ -1518,10 +1516,7 @@ static int tui_theme_cmd(struct tui *t, struct cmd_ctx *ctx)
  */
 static void tui_rc(struct tui *t)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char *path = xdg && *xdg     ? xasprintf("%s/kcon/kconrc", xdg)
-		     : home && *home ? xasprintf("%s/.config/kcon/kconrc", home)
-				     : NULL;
+	char *path = conf_config_path("kconrc");
 	FILE *f = path ? fopen(path, "r") : NULL;
 	char *line = NULL;
 	size_t cap = 0;
