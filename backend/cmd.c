@@ -402,6 +402,14 @@ int cmd_arg_all(const struct cmd_ctx *ctx, const char *name, char *const **value
 	return ctx->args.opt[idx].n;
 }
 
+bool cmd_takes(const struct cmd_entry *e, const char *name)
+{
+	for (const struct cmd_opt *o = e->opts; o && o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return true;
+	return false;
+}
+
 bool cmd_has(const struct cmd_ctx *ctx, const char *name)
 {
 	return cmd_arg(ctx, name) != NULL;

@@ -171,6 +171,8 @@ int cmd_ok(struct cmd_ctx *ctx, json_t *data);
 const char *cmd_arg(const struct cmd_ctx *ctx, const char *name);
 /** @brief All values of option `name`; returns the count. */
 int cmd_arg_all(const struct cmd_ctx *ctx, const char *name, char *const **values);
+/** @brief True when e has the option `name` (without dashes). */
+bool cmd_takes(const struct cmd_entry *e, const char *name);
 /** @brief True when flag or option `name` was given. */
 bool cmd_has(const struct cmd_ctx *ctx, const char *name);
 /**

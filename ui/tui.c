@@ -246,20 +246,21 @@ static void tui_pop(struct tui *t)
 		view_close(t->stack[--t->depth]);
 }
 
-/* The views `:NAME` opens; a title with %s takes an argument (the group, the topic). */
+/* The views `:NAME` opens; those with an arg (its metavariable) take one, which goes in the title's %s. */
 static const struct tui_view {
 	const char *name;
 	const struct view_ops *ops;
 	const char *title;
 	const char *help;
+	const char *arg;
 } tui_views[] = {
-	{ "topics", &view_topics_ops, "topics", "topics with partition health (the first view)" },
-	{ "groups", &view_groups_ops, "groups", "consumer groups: state, members, total lag" },
-	{ "lag", &view_lag_ops, "lag", "all groups by total lag, largest first" },
-	{ "brokers", &view_brokers_ops, "brokers", "the brokers" },
-	{ "cluster", &view_cluster_ops, "cluster", "counts and health of the cluster" },
-	{ "group", &view_group_ops, "group %s", NULL },
-	{ "partitions", &view_partitions_ops, "topic %s", NULL },
+	{ "topics", &view_topics_ops, "topics", "topics with partition health (the first view)", NULL },
+	{ "groups", &view_groups_ops, "groups", "consumer groups: state, members, total lag", NULL },
+	{ "lag", &view_lag_ops, "lag", "all groups by total lag, largest first", NULL },
+	{ "brokers", &view_brokers_ops, "brokers", "the brokers", NULL },
+	{ "cluster", &view_cluster_ops, "cluster", "counts and health of the cluster", NULL },
+	{ "group", &view_group_ops, "group %s", NULL, "GROUP" },
+	{ "partitions", &view_partitions_ops, "topic %s", NULL, "TOPIC" },
 	{ 0 },
 };
 
@@ -268,7 +269,7 @@ bool tui_open_view(struct tui *t, const char *name, const char *arg)
 	const struct tui_view *tv = tui_views;
 	while (tv->name && strcmp(tv->name, name) != 0)
 		tv++;
-	bool takes_arg = tv->name && strstr(tv->title, "%s");
+	bool takes_arg = tv->arg != NULL;
 	if (tv->name == NULL || takes_arg != (arg != NULL))
 		return false;
 	if (tv->ops == &view_topics_ops) { /* the first view: back to it */
@@ -505,15 +506,6 @@ static void tui_draw_title(struct tui *t)
 	sbuf_free(&sb);
 }
 
-static void tui_age(struct sbuf *sb, int64_t ms)
-{
-	long s = (long)((clock_mono_ms() - ms) / 1000);
-	if (s < 60)
-		sbuf_addf(sb, "updated %lds ago", s);
-	else
-		sbuf_addf(sb, "updated %ldm ago", s / 60);
-}
-
 static void tui_draw_status(struct tui *t, struct view *v, int y)
 {
 	struct sbuf left = SBUF_INIT, right = SBUF_INIT;
@@ -535,13 +527,15 @@ static void tui_draw_status(struct tui *t, struct view *v, int y)
 	} else if (v->error) {
 		if (v->loaded_ms) { /* the rows are the last that loaded: say when */
 			sbuf_add(&right, "from ");
-			tui_ago(&right, clock_wall_ms() - (clock_mono_ms() - v->loaded_ms));
+			tui_ago(&right,
+				clock_wall_ms() - (clock_mono_ms() - v->loaded_ms)); /* loaded_ms is monotonic */
 			sbuf_add(&right, ", ");
 		}
 		sbuf_add(&right, "error: ");
 		sbuf_add(&right, v->error);
 	} else if (v->loaded_ms) {
-		tui_age(&right, v->loaded_ms);
+		sbuf_add(&right, "updated ");
+		tui_ago(&right, clock_wall_ms() - (clock_mono_ms() - v->loaded_ms));
 	} else {
 		sbuf_add(&right, t->utf8 ? "loading\xe2\x80\xa6" : "loading...");
 	}
@@ -943,21 +937,36 @@ static char *tui_expand(struct view *v, const char *word, bool quote, char **cau
 	return sbuf_release(&sb);
 }
 
+/*
+ * Runs a prepared command of the TUI's own (CMD_UI) here on the loop thread, or answers its usage
+ * error. Returns NULL, or what went wrong with its hint (new string).
+ */
+static char *tui_exec_here(struct tui *t, struct cmd_ctx *ctx)
+{
+	if (ctx->error == NULL)
+		cmd_exec(ctx);
+	if (uicmd_quit_requested()) {
+		t->quitting = true;
+		loop_stop(t->loop);
+	}
+	if (ctx->status == CMD_OK)
+		return NULL;
+	const char *cause = ctx->error ? ctx->error : "failed";
+	return ctx->hint ? xasprintf("%s (hint: %s)", cause, ctx->hint) : xstrdup(cause);
+}
+
 /* Runs one command: the TUI's own actions at once on this thread, the others on the worker. */
 static void tui_exec(struct tui *t, int argc, char *const *argv)
 {
 	struct cmd_ctx ctx;
 	if (cmd_prepare(&ctx, t->s, argc, argv) == CMD_OK && (ctx.entry->flags & CMD_UI)) {
-		cmd_exec(&ctx);
-		if (ctx.status != CMD_OK) {
-			tui_message(t, "%s", ctx.error ? ctx.error : "failed");
-			view_log_add("error", "%s: %s", ctx.entry->name, ctx.error ? ctx.error : "failed");
+		char *failure = tui_exec_here(t, &ctx);
+		if (failure) {
+			tui_message(t, "%s", failure);
+			view_log_add("error", "%s: %s", ctx.entry->name, failure);
+			free(failure);
 		}
 		cmd_ctx_clear(&ctx);
-		if (uicmd_quit_requested()) {
-			t->quitting = true;
-			loop_stop(t->loop);
-		}
 		return;
 	}
 	cmd_ctx_clear(&ctx);
@@ -1086,11 +1095,15 @@ static int tui_bind(struct tui *t, struct cmd_ctx *ctx, bool unbind)
 		size_t i = 0, n = sizeof(tui_scopes) / sizeof(tui_scopes[0]);
 		while (i < n && strcmp(tui_scopes[i]->name, scope) != 0)
 			i++;
-		if (i == n)
-			return cmd_fail(ctx, CMD_USAGE,
-					"the views are topics, partitions, groups, lag, group, brokers, cluster, tail, "
-					"output (a command's result) and log",
-					"no view is called `%s`", scope);
+		if (i == n) {
+			struct sbuf views = SBUF_INIT;
+			for (i = 0; i < n; i++)
+				sbuf_addf(&views, "%s%s", i ? ", " : "", tui_scopes[i]->name);
+			cmd_fail(ctx, CMD_USAGE, NULL, "no view is called `%s`", scope);
+			ctx->hint = xasprintf("the views are %s (output: a command's result)", sbuf_str(&views));
+			sbuf_free(&views);
+			return CMD_USAGE;
+		}
 	}
 	int key = keys_parse(ctx->args.pos[0], &cause);
 	if (key < 0) {
@@ -1124,18 +1137,16 @@ static int tui_apply(struct tui *t, struct view *v, struct cmd_ctx *ctx)
 {
 	char *line = v->ops->value ? v->ops->value(v, -1, "command") : NULL;
 	struct parse_list pl = { 0 };
+	struct cmd_ctx plan = { 0 };
 	char *cause = NULL;
-	const struct cmd_entry *e = NULL;
-	if (line && parse_commands(line, &pl, &cause) == 0 && pl.n == 1) {
-		int consumed;
-		e = cmd_find(pl.cmds[0].argc, pl.cmds[0].argv, &consumed, &cause);
-	}
+	/* A preview: a command that has --execute, run without it. */
+	bool can = line && parse_commands(line, &pl, &cause) == 0 && pl.n == 1 &&
+		   cmd_prepare(&plan, t->s, pl.cmds[0].argc, pl.cmds[0].argv) == CMD_OK &&
+		   cmd_takes(plan.entry, "execute") && !cmd_has(&plan, "execute");
 	free(cause);
-	bool can = false;
-	for (const struct cmd_opt *o = e ? e->opts : NULL; o && o->name; o++)
-		can |= strcmp(o->name, "execute") == 0;
+	cmd_ctx_clear(&plan);
 	int rc;
-	if (!can || strstr(line, "--execute")) {
+	if (!can) {
 		rc = cmd_fail(ctx, CMD_FAILED, "apply works on the result of a preview, such as `group reset`",
 			      "there is no preview to apply here");
 	} else {
@@ -1162,11 +1173,13 @@ static int tui_view_cmd(struct tui *t, struct cmd_ctx *ctx)
 		if (tui_top(t)->ops != &view_log_ops)
 			tui_push(t, view_new(&view_log_ops, t, "log", NULL));
 	} else if (!tui_open_view(t, name, arg)) {
-		return cmd_fail(
-			ctx, CMD_USAGE,
-			"views: topics, groups, lag, brokers, cluster, log; group GROUP, partitions TOPIC, tail "
-			"TOPIC",
-			"no view `%s`%s", name, arg ? " with an argument" : "");
+		struct sbuf views = SBUF_INIT;
+		for (const struct tui_view *tv = tui_views; tv->name; tv++)
+			sbuf_addf(&views, "%s%s%s, ", tv->name, tv->arg ? " " : "", tv->arg ? tv->arg : "");
+		cmd_fail(ctx, CMD_USAGE, NULL, "no view `%s`%s", name, arg ? " with an argument" : "");
+		ctx->hint = xasprintf("views: %slog, tail TOPIC", sbuf_str(&views));
+		sbuf_free(&views);
+		return CMD_USAGE;
 	}
 	return cmd_ok(ctx, json_object());
 }
@@ -1535,10 +1548,8 @@ static void tui_rc(struct tui *t)
 						"`%s` does not belong in kconrc: only the TUI's commands (bind, "
 						"unbind, theme, ...) do",
 						ctx.entry->name);
-				else if (ctx.error == NULL)
-					cmd_exec(&ctx);
-				if (cause == NULL && ctx.status != CMD_OK)
-					cause = xstrdup(ctx.error ? ctx.error : "failed");
+				else
+					cause = tui_exec_here(t, &ctx);
 				cmd_ctx_clear(&ctx);
 			}
 		}

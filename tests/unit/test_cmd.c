@@ -192,6 +192,8 @@ static void test_cmd_args(void **state)
 	assert_string_equal(tags[1], "b");
 	assert_true(cmd_has(&ctx, "force"));
 	assert_false(cmd_has(&ctx, "yes"));
+	assert_true(cmd_takes(ctx.entry, "yes"));
+	assert_false(cmd_takes(ctx.entry, "execute"));
 	assert_string_equal(ctx.args.output, "csv");
 	long long n;
 	assert_int_equal(cmd_arg_int(&ctx, "count", 0, 0, 100, &n), 0);
