@@ -6,6 +6,7 @@
  * last error) and the message line (the `:` prompt, the `/` filter, hints, key help).
  */
 #include <curses.h>
+#include <dirent.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
@@ -21,7 +22,6 @@
 #include "clock.h"
 #include "complete.h"
 #include "conf.h"
-#include <dirent.h>
 
 #include "escape.h"
 #include "faces.h"
@@ -30,6 +30,7 @@
 #include "loop.h"
 #include "parse.h"
 #include "prompt.h"
+#include "sample.h"
 #include "uicmd.h"
 #include "uimouse.h"
 #include "uitrace.h"
@@ -744,12 +745,81 @@ static bool tui_prompt_view(struct tui *t, int argc, char *const *argv)
 	return e == NULL && tui_open_view(t, group ? "group" : "partitions", argv[1]);
 }
 
+/*
+ * The prompt's lines in the history store (face "tui", redacted there), as the REPL's: kept as they
+ * are typed and recalled at start. The store is the worker's, so two commands of the TUI's own do it.
+ */
+#define TUI_RECALL 200
+
+static int tui_remember_exec(struct cmd_ctx *ctx)
+{
+	struct store *st;
+	struct err e = { 0 };
+	if (sample_store(ctx->session, &st, &e) == CMD_OK)
+		store_command_add(st, "tui", ctx->args.pos[0], clock_wall_ms());
+	err_clear(&e);
+	return cmd_ok(ctx, json_object());
+}
+
+static int tui_recall_exec(struct cmd_ctx *ctx)
+{
+	json_t *kept = json_array(); /* `lines` is a terminfo macro */
+	struct store *st;
+	struct err e = { 0 };
+	int n = 0;
+	char **v = sample_store(ctx->session, &st, &e) == CMD_OK ? store_commands(st, "tui", TUI_RECALL, &n) : NULL;
+	for (int i = 0; i < n; i++) {
+		json_array_append_new(kept, json_string(v[i]));
+		free(v[i]);
+	}
+	free(v);
+	err_clear(&e);
+	return cmd_ok(ctx, json_pack("{s:o}", "lines", kept));
+}
+
+static const struct cmd_pos tui_line_args[] = { { "line", CMD_ARG_STRING, 0 }, { 0 } };
+static const struct cmd_entry tui_history_table[] = {
+	{
+		.name = "tui-remember",
+		.group = "kcon",
+		.args = tui_line_args,
+		.help = "keeps a line of the TUI's prompt in the history store (the TUI's own)",
+		.doc = "JSON: {}",
+		.flags = CMD_READ_ONLY,
+		.exec = tui_remember_exec,
+	},
+	{
+		.name = "tui-recall",
+		.group = "kcon",
+		.help = "the last lines of the TUI's prompt from the history store (the TUI's own)",
+		.doc = "JSON: {lines}, oldest first",
+		.flags = CMD_READ_ONLY,
+		.exec = tui_recall_exec,
+	},
+	{ 0 },
+};
+
+static void tui_recalled(struct view *v, struct cmd_ctx *ctx, void *ud)
+{
+	(void)v, (void)ud;
+	size_t i;
+	json_t *line;
+	json_array_foreach(json_object_get(ctx->result, "lines"), i, line)
+	{
+		prompt_remember(json_string_value(line));
+	}
+}
+
 static void tui_prompt_done(void *ud, const char *line)
 {
 	struct tui *t = ud;
 	if (line == NULL || line[strspn(line, " \t")] == '\0')
 		return;
 	prompt_remember(line);
+	if (tui_history(t) && !t->s->offline) {
+		char *argv[] = { "tui-remember", (char *)line, NULL };
+		tui_submit(t, NULL, 2, argv, false, NULL, NULL, false);
+	}
 	struct parse_list pl = { 0 };
 	char *cause = NULL;
 	bool opened = parse_commands(line, &pl, &cause) == 0 && pl.n == 1 &&
@@ -1656,6 +1726,10 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	note_set(&s->note, view_log_note, NULL);
 	uicmd_register();
 	view_tail_register();
+	static bool registered;
+	if (!registered)
+		cmd_register(tui_history_table);
+	registered = true;
 	prompt_setup();
 	complete_attach(tui_names, &t);
 	t.keys = keys_new();
@@ -1679,6 +1753,8 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	loop_timer_add(t.loop, 1000, tui_on_tick, &t);
 	if (!s->no_history && !s->offline) /* --offline asks the cluster nothing */
 		tui_on_sample(t.loop, &t);
+	if (tui_history(&t))
+		tui_request(&t, NULL, "tui-recall", tui_recalled, NULL);
 	tui_draw(&t);
 	loop_run(t.loop);
 

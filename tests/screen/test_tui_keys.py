@@ -26,13 +26,15 @@ def colours(text):
 
 
 class TuiKeysTest(BrokerTestCase):
-    def start(self, width=120, height=40, env=None, args=(), xdg=None):
+    def start(self, width=120, height=40, env=None, args=(), xdg=None, state=None):
         e = dict(UTF8)
         e.update(env or {})
         e["XDG_CONFIG_HOME"] = xdg or "/nonexistent-kcon-test"
-        state = tempfile.TemporaryDirectory()
-        self.addCleanup(state.cleanup)
-        e["KCON_STATE_DIR"] = state.name
+        if state is None:
+            tmp = tempfile.TemporaryDirectory()
+            self.addCleanup(tmp.cleanup)
+            state = tmp.name
+        e["KCON_STATE_DIR"] = state
         scr = TmuxScreen([KCON, "-b", self.bootstrap, *args], width, height, env=e)
         self.addCleanup(scr.close)
         return scr
@@ -197,6 +199,37 @@ class TuiKeysTest(BrokerTestCase):
         scr.wait_for(f":group lag {group}")
         scr.send("Enter")
         scr.wait_for(f"group lag {group}")
+
+    def test_prompt_lines_kept_in_the_store(self):
+        state = tempfile.TemporaryDirectory()
+        self.addCleanup(state.cleanup)
+        scr = self.start(state=state.name)
+        scr.wait_for("updated")
+        scr.type(":topics --internal")
+        scr.send("Enter")
+        scr.wait_for("\n topics --internal ")
+        scr.send("Escape")
+        scr.type(":topics -X sasl.password=hunter2")
+        scr.send("Enter")
+        scr.wait_for("unknown option")
+        scr.send("Escape")
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+        rows = self.k.one("--state-dir", state.name, "history", "sql",
+                          "SELECT face, line FROM command ORDER BY id", bootstrap=False)["rows"]
+        self.assertEqual([r["face"] for r in rows], ["tui", "tui"])
+        self.assertEqual(rows[0]["line"], "topics --internal")
+        self.assertIn("sasl.password=***", rows[1]["line"])
+        self.assertNotIn("hunter2", json.dumps(rows))
+        # The next TUI on the store recalls them: Up at the prompt.
+        scr = self.start(state=state.name)
+        scr.wait_for("updated")
+        scr.type(":")
+        scr.send("Up")
+        text = scr.wait_for("sasl.password=***")
+        self.assertNotIn("hunter2", text)
+        scr.send("Up")
+        scr.wait_for(":topics --internal")
 
     def test_produce_from_view(self):
         topic = self.topic()
