@@ -324,20 +324,43 @@ static int groups_result(struct client *c, const rd_kafka_group_result_t **r, si
 	return CMD_OK;
 }
 
-int client_group_alter(struct client *c, const char *group, rd_kafka_topic_partition_list_t *parts, struct err *e)
+/*
+ * One admin request about one group (op: alter offsets, delete offsets or delete the group) and
+ * its single result; `verb` names it in errors ("delete offsets of" group x).
+ */
+static int groups_admin(struct client *c, rd_kafka_admin_op_t op, const char *verb, const char *group,
+			rd_kafka_topic_partition_list_t *parts, struct err *e)
 {
-	char *what = xasprintf("reset offsets of group %s", group);
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
-	rd_kafka_AlterConsumerGroupOffsets_t *req = rd_kafka_AlterConsumerGroupOffsets_new(group, parts);
-	rd_kafka_AlterConsumerGroupOffsets(client_rk(c), &req, 1, o, q);
-	rd_kafka_AlterConsumerGroupOffsets_destroy(req);
+	rd_kafka_t *rk = client_rk(c);
+	char *what = xasprintf("%s group %s", verb, group);
+	rd_kafka_AdminOptions_t *o = client_admin_options(c, op);
+	rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+	if (op == RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS) {
+		rd_kafka_AlterConsumerGroupOffsets_t *req = rd_kafka_AlterConsumerGroupOffsets_new(group, parts);
+		rd_kafka_AlterConsumerGroupOffsets(rk, &req, 1, o, q);
+		rd_kafka_AlterConsumerGroupOffsets_destroy(req);
+	} else if (op == RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS) {
+		rd_kafka_DeleteConsumerGroupOffsets_t *req = rd_kafka_DeleteConsumerGroupOffsets_new(group, parts);
+		rd_kafka_DeleteConsumerGroupOffsets(rk, &req, 1, o, q);
+		rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
+	} else {
+		rd_kafka_DeleteGroup_t *req = rd_kafka_DeleteGroup_new(group);
+		rd_kafka_DeleteGroups(rk, &req, 1, o, q);
+		rd_kafka_DeleteGroup_destroy(req);
+	}
 	rd_kafka_event_t *ev = client_admin_wait(c, q, what, e);
 	int rc = e->status;
 	if (ev) {
-		size_t nr;
-		const rd_kafka_group_result_t **r = rd_kafka_AlterConsumerGroupOffsets_result_groups(
-			rd_kafka_event_AlterConsumerGroupOffsets_result(ev), &nr);
+		size_t nr = 0;
+		const rd_kafka_group_result_t **r;
+		if (op == RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS)
+			r = rd_kafka_AlterConsumerGroupOffsets_result_groups(
+				rd_kafka_event_AlterConsumerGroupOffsets_result(ev), &nr);
+		else if (op == RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS)
+			r = rd_kafka_DeleteConsumerGroupOffsets_result_groups(
+				rd_kafka_event_DeleteConsumerGroupOffsets_result(ev), &nr);
+		else
+			r = rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(ev), &nr);
 		rc = groups_result(c, r, nr, parts, what, e);
 		rd_kafka_event_destroy(ev);
 	}
@@ -347,51 +370,20 @@ int client_group_alter(struct client *c, const char *group, rd_kafka_topic_parti
 	return rc;
 }
 
+int client_group_alter(struct client *c, const char *group, rd_kafka_topic_partition_list_t *parts, struct err *e)
+{
+	return groups_admin(c, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, "reset offsets of", group, parts, e);
+}
+
 int client_group_delete(struct client *c, const char *group, struct err *e)
 {
-	char *what = xasprintf("delete group %s", group);
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DELETEGROUPS);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
-	rd_kafka_DeleteGroup_t *dg = rd_kafka_DeleteGroup_new(group);
-	rd_kafka_DeleteGroups(client_rk(c), &dg, 1, o, q);
-	rd_kafka_DeleteGroup_destroy(dg);
-	rd_kafka_event_t *ev = client_admin_wait(c, q, what, e);
-	int rc = e->status;
-	if (ev) {
-		size_t nr;
-		const rd_kafka_group_result_t **r =
-			rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(ev), &nr);
-		rc = groups_result(c, r, nr, NULL, what, e);
-		rd_kafka_event_destroy(ev);
-	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
-	free(what);
-	return rc;
+	return groups_admin(c, RD_KAFKA_ADMIN_OP_DELETEGROUPS, "delete", group, NULL, e);
 }
 
 int client_group_delete_offsets(struct client *c, const char *group, rd_kafka_topic_partition_list_t *parts,
 				struct err *e)
 {
-	char *what = xasprintf("delete offsets of group %s", group);
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
-	rd_kafka_DeleteConsumerGroupOffsets_t *req = rd_kafka_DeleteConsumerGroupOffsets_new(group, parts);
-	rd_kafka_DeleteConsumerGroupOffsets(client_rk(c), &req, 1, o, q);
-	rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
-	rd_kafka_event_t *ev = client_admin_wait(c, q, what, e);
-	int rc = e->status;
-	if (ev) {
-		size_t nr;
-		const rd_kafka_group_result_t **r = rd_kafka_DeleteConsumerGroupOffsets_result_groups(
-			rd_kafka_event_DeleteConsumerGroupOffsets_result(ev), &nr);
-		rc = groups_result(c, r, nr, parts, what, e);
-		rd_kafka_event_destroy(ev);
-	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
-	free(what);
-	return rc;
+	return groups_admin(c, RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, "delete offsets of", group, parts, e);
 }
 
 int client_group_legacy(struct client *c, const char *group, struct group_info **out, char **ptype, struct err *e)
