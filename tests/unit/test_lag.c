@@ -58,6 +58,23 @@ static void test_lag_clamp(void **state)
 	assert_string_equal(lag_clamp_name(LAG_CLAMP_END), "end");
 }
 
+/* One case of a lag_parse_* function: want -1 means the input must be refused with a cause. */
+static void check_parse(int (*parse)(const char *, int64_t *, char **), const char *in, int64_t want)
+{
+	int64_t ms = -7;
+	char *cause = NULL;
+	int rc = parse(in, &ms, &cause);
+	if (want < 0) {
+		assert_int_equal(rc, -1);
+		assert_non_null(cause);
+		free(cause);
+	} else {
+		assert_int_equal(rc, 0);
+		assert_int_equal(ms, want);
+		assert_null(cause);
+	}
+}
+
 static void test_lag_datetime(void **state)
 {
 	(void)state;
@@ -86,20 +103,8 @@ static void test_lag_datetime(void **state)
 		{ "yesterday", -1 },
 		{ "", -1 },
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int64_t ms = -7;
-		char *cause = NULL;
-		int rc = lag_parse_datetime(cases[i].in, &ms, &cause);
-		if (cases[i].ms < 0) {
-			assert_int_equal(rc, -1);
-			assert_non_null(cause);
-			free(cause);
-		} else {
-			assert_int_equal(rc, 0);
-			assert_int_equal(ms, cases[i].ms);
-			assert_null(cause);
-		}
-	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_parse(lag_parse_datetime, cases[i].in, cases[i].ms);
 }
 
 static void test_lag_duration(void **state)
@@ -134,19 +139,8 @@ static void test_lag_duration(void **state)
 		{ "-", -1 },
 		{ "1h-", -1 },
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int64_t ms = -7;
-		char *cause = NULL;
-		int rc = lag_parse_duration(cases[i].in, &ms, &cause);
-		if (cases[i].ms < 0) {
-			assert_int_equal(rc, -1);
-			assert_non_null(cause);
-			free(cause);
-		} else {
-			assert_int_equal(rc, 0);
-			assert_int_equal(ms, cases[i].ms);
-		}
-	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_parse(lag_parse_duration, cases[i].in, cases[i].ms);
 }
 
 static void test_lag_topic_spec(void **state)
