@@ -252,6 +252,8 @@ class GroupsTest(BrokerTestCase):
             self.assertIn("active members", plan["note"])
             p = self.k.run("group", "delete", g, "--yes")
             self.assertEqual(p.returncode, 1)
+            self.assertIn(f"delete group {g}: the group has active members", p.stderr)
+            self.assertIn("stop the group's consumers first", p.stderr)
         finally:
             consumer.send_signal(signal.SIGINT)
             consumer.wait(timeout=30)
@@ -268,6 +270,8 @@ class GroupsTest(BrokerTestCase):
         self.assertEqual(self.k.run("group", "lag", g).returncode, 1)
         p = self.k.run("group", "delete", g, "--yes")
         self.assertEqual(p.returncode, 1)
+        self.assertIn(f"delete group {g}: no such group", p.stderr)
+        self.assertIn("`groups` lists the groups", p.stderr)
 
     def test_delete_offsets(self):
         a, b = self.topic_with([3]), self.topic_with([4])
