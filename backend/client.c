@@ -210,6 +210,12 @@ int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, 
 		return err_set(e, CMD_FAILED,
 			       "the user lacks an ACL for this: ask a cluster admin, or use another profile",
 			       "%s: not authorized: %s", what, msg);
+	case RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS:
+	case RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE:
+	case RD_KAFKA_RESP_ERR_NOT_COORDINATOR:
+		return err_set(e, CMD_FAILED,
+			       "the group's coordinator is moving or still loading: retry in a few seconds", "%s: %s",
+			       what, msg);
 	case RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE:
 	case RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION:
 	case RD_KAFKA_RESP_ERR_INVALID_REQUEST:

@@ -546,9 +546,12 @@ static struct group_info *groups_one(struct cmd_ctx *ctx, struct client *c, cons
 		groups_failed(ctx, &e);
 		return NULL;
 	}
-	if (g->error) {
-		cmd_fail(ctx, CMD_FAILED, NULL, "group %s: %s", g->id, g->error);
+	if (g->error) { /* the cause with the hint its code calls for */
+		char *label = xasprintf("group %s", g->id);
+		client_error(c, g->error_code, g->error, label, &e);
+		free(label);
 		client_groups_free(&g, 1);
+		groups_failed(ctx, &e);
 		return NULL;
 	}
 	return g;
