@@ -228,18 +228,20 @@ static int cmd_history_tick_exec(struct cmd_ctx *ctx)
 
 /* --- history lag -------------------------------------------------------------------------- */
 
-/* Rows of a lag series; a = committed, b = end (partition) or lag (aggregate). */
+/*
+ * Rows of a lag series (a = committed; b = end for a partition, lag for the aggregate), its trend
+ * from the points after the last gap, and its sparkline of width cells.
+ */
 static json_t *history_lag_rows(const struct store_point *p, int n, bool partition, const char *topic, int32_t part,
-				struct trend *tr, int64_t **lags, int *nlags)
+				int width, struct trend *tr, char **spark)
 {
 	json_t *a = json_array();
 	int64_t *ts = xcalloc((size_t)n + 1, sizeof(int64_t)), *lag = xcalloc((size_t)n + 1, sizeof(int64_t));
 	int64_t *com = xcalloc((size_t)n + 1, sizeof(int64_t)), *end = xcalloc((size_t)n + 1, sizeof(int64_t));
+	sample_spark_values(SAMPLE_SPARK_LAG, !partition, p, n, lag);
 	for (int i = 0; i < n; i++) {
-		int64_t l = partition ? (p[i].a >= 0 && p[i].b >= p[i].a ? p[i].b - p[i].a : -1) : p[i].b;
 		int64_t e = partition ? p[i].b : (p[i].a >= 0 && p[i].b >= 0 ? p[i].a + p[i].b : -1);
-		ts[i] = p[i].ts_ms, lag[i] = p[i].gap ? -1 : l, com[i] = p[i].gap ? -1 : p[i].a,
-		end[i] = p[i].gap ? -1 : e;
+		ts[i] = p[i].ts_ms, com[i] = p[i].gap ? -1 : p[i].a, end[i] = p[i].gap ? -1 : e;
 		json_t *r = json_object();
 		json_object_set_new(r, "time", clock_json(p[i].ts_ms));
 		if (topic) {
@@ -252,15 +254,13 @@ static json_t *history_lag_rows(const struct store_point *p, int n, bool partiti
 		json_object_set_new(r, "gap", json_boolean(p[i].gap));
 		json_array_append_new(a, r);
 	}
-	/* the trend from the points after the last gap */
 	int from = 0;
 	for (int i = 0; i < n; i++)
 		if (p[i].gap)
 			from = i + 1;
 	*tr = trend_of(ts + from, lag + from, com + from, end + from, (size_t)(n - from));
-	*lags = lag;
-	*nlags = n;
-	free(ts), free(com), free(end);
+	*spark = trend_sparkline(lag, (size_t)n, width, true);
+	free(ts), free(lag), free(com), free(end);
 	return a;
 }
 
@@ -278,9 +278,7 @@ static int cmd_history_lag_exec(struct cmd_ctx *ctx)
 		return ctx->status;
 	int64_t since = clock_wall_ms() - since_ms;
 	json_t *points = json_array(), *parts = json_array();
-	struct trend tr = { .dir = TREND_UNKNOWN };
-	int64_t *lags = NULL;
-	int nlags = 0, rc = 0;
+	int rc = 0;
 	if (topic || want_part >= 0) {
 		char **topics;
 		int32_t *pn;
@@ -294,14 +292,13 @@ static int cmd_history_lag_exec(struct cmd_ctx *ctx)
 			if ((rc = store_series(st, cluster, group, topics[i], pn[i], since, &p, &np, &cause)) < 0)
 				break;
 			struct trend ptr;
-			free(lags);
-			json_t *rows = history_lag_rows(p, np, true, topics[i], pn[i], &ptr, &lags, &nlags);
+			char *spark;
+			json_t *rows = history_lag_rows(p, np, true, topics[i], pn[i], 40, &ptr, &spark);
 			json_array_extend(points, rows);
 			json_decref(rows);
 			json_t *o = history_trend_json(&ptr);
 			json_object_set_new(o, "topic", json_string(topics[i]));
 			json_object_set_new(o, "partition", json_integer(pn[i]));
-			char *spark = trend_sparkline(lags, (size_t)nlags, 40, true);
 			json_object_set_new(o, "sparkline", json_string(spark));
 			free(spark);
 			json_array_append_new(parts, o);
@@ -321,7 +318,6 @@ static int cmd_history_lag_exec(struct cmd_ctx *ctx)
 		free(p);
 		json_decref(points);
 		json_decref(parts);
-		free(lags);
 		cmd_fail(ctx, CMD_FAILED, "`kcon watch --groups GROUP` records it; `history sql` shows what is stored",
 			 "no lag history of group %s on cluster %s in the last %s", group, cluster,
 			 cmd_arg(ctx, "since") ? cmd_arg(ctx, "since") : "1h");
@@ -330,15 +326,15 @@ static int cmd_history_lag_exec(struct cmd_ctx *ctx)
 	}
 	json_t *o = NULL;
 	if (rc == 0) {
-		free(lags);
-		json_t *rows = history_lag_rows(p, np, false, NULL, 0, &tr, &lags, &nlags);
+		struct trend tr;
+		char *spark;
+		json_t *rows = history_lag_rows(p, np, false, NULL, 0, 60, &tr, &spark);
 		if (!topic && want_part < 0) {
 			json_decref(points);
 			points = rows;
 		} else {
 			json_decref(rows);
 		}
-		char *spark = trend_sparkline(lags, (size_t)nlags, 60, true);
 		o = json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "cluster", cluster, "group", group, "since",
 			      clock_json(since), "trend", history_trend_json(&tr), "sparkline", spark, "partitions",
 			      parts, "points", points);
@@ -349,7 +345,6 @@ static int cmd_history_lag_exec(struct cmd_ctx *ctx)
 		cmd_fail(ctx, CMD_FAILED, NULL, "%s", cause);
 	}
 	free(p);
-	free(lags);
 	free(cause);
 	free(cluster);
 	return o ? cmd_ok(ctx, o) : ctx->status;

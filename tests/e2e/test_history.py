@@ -106,6 +106,10 @@ class HistoryTest(HistoryCase):
         # Per partition: the same numbers from the change-only partition rows.
         doc = self.h("history", "lag", group, "--topic", topic, "--partition", 0)
         self.assertEqual(doc["partitions"][0]["topic"], topic)
+        self.assertEqual(doc["partitions"][0]["lag"], 0)
+        self.assertEqual(doc["partitions"][0]["time_lag"], "caught up")
+        self.assertTrue(doc["partitions"][0]["sparkline"].strip())
+        self.assertEqual(doc["trend"]["lag"], 0)
         self.assertEqual(doc["points"][-1]["committed"], 150)
         self.assertEqual(doc["points"][-1]["end"], 150)
 
