@@ -3,6 +3,7 @@
  * sql|export|prune over the store (store.h). Everything but watch reads the store only, so it
  * works while the cluster is down.
  */
+#include <math.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -72,12 +73,10 @@ static json_t *history_num(int64_t v)
 
 static json_t *history_real(double v, int digits)
 {
-	if (v != v)
+	if (isnan(v))
 		return json_null();
-	double f = 1;
-	for (int i = 0; i < digits; i++)
-		f *= 10;
-	return json_real((double)(int64_t)(v * f + (v < 0 ? -0.5 : 0.5)) / f);
+	double f = pow(10, digits);
+	return json_real(round(v * f) / f);
 }
 
 static json_t *history_trend_json(const struct trend *t)
