@@ -765,16 +765,16 @@ void store_tick_group(struct store_tick *t, const char *group, const char *state
 	t->group = xstrdup(group);
 	if (state == NULL)
 		return;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(t->s->db, "SELECT state FROM group_state WHERE cluster=?1 AND grp=?2", -1, &st, NULL) !=
-	    SQLITE_OK)
+	/* asked for every group at every tick: prepared once */
+	sqlite3_stmt *st = store_read(t->s, "SELECT state FROM group_state WHERE cluster=?1 AND grp=?2");
+	if (st == NULL)
 		return;
 	sqlite3_bind_int64(st, 1, t->cluster);
 	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
 	char *old = NULL;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		old = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	store_read_done(t->s, st);
 	if (old == NULL || strcmp(old, state) != 0) {
 		if (old) {
 			char *d = xasprintf("%s -> %s", old, state);
