@@ -13,18 +13,12 @@
 
 #include <cmocka.h>
 
+#include "clock.h"
 #include "cmd.h"
 #include "demo.h"
 #include "session.h"
 
 static struct session sess;
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void nap(int ms)
 {
@@ -130,9 +124,9 @@ static void test_demo_brokers(void **state)
 	json_decref(r);
 
 	/* cluster answers fast; the mock reports full ISRs, so nothing can be under min ISR (no config asked) */
-	int64_t t0 = mono_ms();
+	int64_t t0 = clock_mono_ms();
 	assert_int_equal(run("cluster", &r), CMD_OK);
-	assert_true(mono_ms() - t0 < 3000);
+	assert_true(clock_mono_ms() - t0 < 3000);
 	assert_int_equal(json_integer_value(json_object_get(r, "brokers")), 3);
 	assert_true(json_integer_value(json_object_get(r, "partitions")) >= 45);
 	assert_int_equal(json_integer_value(json_object_get(r, "under_min_isr")), 0);
@@ -161,7 +155,7 @@ static void test_demo_messages_grow(void **state)
 		assert_true((first[i] = topic_messages(seeded[i].name)) >= seeded[i].rate * 60 * 9 / 10);
 	/* every seeded topic gets traffic: wait until each one has grown */
 	bool grown = false;
-	for (int64_t until = mono_ms() + 20000; !grown && mono_ms() < until; nap(100)) {
+	for (int64_t until = clock_mono_ms() + 20000; !grown && clock_mono_ms() < until; nap(100)) {
 		grown = true;
 		for (size_t i = 0; i < NSEEDED && grown; i++)
 			grown = topic_messages(seeded[i].name) > first[i];
@@ -170,7 +164,7 @@ static void test_demo_messages_grow(void **state)
 
 	/* keys spread the messages over the partitions of orders */
 	json_t *r;
-	for (int64_t until = mono_ms() + 20000;; nap(200)) {
+	for (int64_t until = clock_mono_ms() + 20000;; nap(200)) {
 		assert_int_equal(run("topic describe orders", &r), CMD_OK);
 		size_t i, used = 0;
 		json_t *p;
@@ -182,7 +176,7 @@ static void test_demo_messages_grow(void **state)
 		json_decref(r);
 		if (used == 6)
 			break;
-		assert_true(mono_ms() < until);
+		assert_true(clock_mono_ms() < until);
 	}
 }
 
@@ -295,7 +289,7 @@ static void test_demo_groups(void **state)
 
 	/* fraud-detector starts 40% behind on a minute of history and falls further behind */
 	int64_t fraud = -1, ledger = -1;
-	for (int64_t until = mono_ms() + 40000; mono_ms() < until; nap(500)) {
+	for (int64_t until = clock_mono_ms() + 40000; clock_mono_ms() < until; nap(500)) {
 		fraud = group_lag("fraud-detector", "credit.scores", 12);
 		ledger = group_lag("payments-ledger", "payments", 3);
 		if (fraud > 500 && ledger >= 0)
@@ -307,7 +301,7 @@ static void test_demo_groups(void **state)
 	assert_true(ledger < 300);
 	assert_true(ledger < fraud);
 	int64_t later = -1;
-	for (int64_t until = mono_ms() + 20000; mono_ms() < until; nap(500))
+	for (int64_t until = clock_mono_ms() + 20000; clock_mono_ms() < until; nap(500))
 		if ((later = group_lag("fraud-detector", "credit.scores", 12)) > fraud)
 			break;
 	assert_true(later > fraud);
@@ -318,10 +312,10 @@ static void test_demo_stop_prompt(void **state)
 {
 	(void)state;
 	struct err e = { 0 };
-	int64_t t0 = mono_ms();
+	int64_t t0 = clock_mono_ms();
 	struct demo *d = demo_start(&e);
 	assert_non_null(d);
-	assert_true(mono_ms() - t0 < 11000);
+	assert_true(clock_mono_ms() - t0 < 11000);
 	assert_non_null(strchr(demo_bootstrap(d), ':'));
 	/* a second demo is a second cluster */
 	assert_string_not_equal(demo_bootstrap(d), demo_bootstrap(sess.demo));
@@ -333,15 +327,15 @@ static void test_demo_stop_prompt(void **state)
 	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, errstr, sizeof(errstr));
 	assert_non_null(rk);
 	int64_t lo = 0, hi = 0;
-	for (int64_t until = mono_ms() + 10000; hi == 0 && mono_ms() < until; nap(50))
+	for (int64_t until = clock_mono_ms() + 10000; hi == 0 && clock_mono_ms() < until; nap(50))
 		for (int p = 0; p < 6 && hi == 0; p++)
 			rd_kafka_query_watermark_offsets(rk, "orders", p, &lo, &hi, 2000);
 	rd_kafka_destroy(rk);
 	assert_true(hi > 0);
-	t0 = mono_ms();
+	t0 = clock_mono_ms();
 	demo_stop(&d);
 	assert_null(d);
-	assert_true(mono_ms() - t0 < 6000);
+	assert_true(clock_mono_ms() - t0 < 6000);
 	demo_stop(&d); /* NULL is fine */
 }
 
@@ -385,10 +379,10 @@ static void test_demo_deadline_create(void **state)
 	assert_int_equal(demo_topic_create(d, "demo.after", 1, 3, &e), CMD_FAILED);
 	assert_non_null(strstr(e.cause, "stopped answering"));
 	err_clear(&e);
-	int64_t t0 = mono_ms();
+	int64_t t0 = clock_mono_ms();
 	demo_stop(&d);
 	assert_null(d);
-	assert_true(mono_ms() - t0 < 6000);
+	assert_true(clock_mono_ms() - t0 < 6000);
 }
 
 int main(void)
