@@ -1,4 +1,4 @@
-/* Table views over a command's JSON: the shared part of groups, lag, group, brokers, cluster, partitions. */
+/* Table views over a command's JSON: the shared part of topics, groups, lag, group, brokers, cluster, partitions. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
