@@ -1126,25 +1126,26 @@ int store_prune(struct store *s, int64_t now_ms, char **cause)
 
 /* --- reading ------------------------------------------------------------------------------ */
 
+/* The text of the first column of sql's first row (a literal for store_read), ?1 bound to text when given. */
+static char *store_text(struct store *s, const char *sql, const char *text)
+{
+	sqlite3_stmt *st = store_read(s, sql);
+	char *out = NULL;
+	if (st == NULL)
+		return NULL;
+	if (text)
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		out = xstrdup((const char *)sqlite3_column_text(st, 0));
+	store_read_done(s, st);
+	return out;
+}
+
 char *store_cluster(struct store *s, const char *key, const char *bootstrap, char **cause)
 {
-	sqlite3_stmt *st;
-	char *out = NULL;
-	const char *sql = key         ? "SELECT key FROM cluster WHERE key=?1"
-			  : bootstrap ? "SELECT key FROM cluster WHERE bootstrap=?1 ORDER BY seen_ms DESC LIMIT 1"
-				      : NULL;
-	for (int pass = 0; out == NULL && pass < 2; pass++) {
-		const char *q = pass ? "SELECT key FROM cluster ORDER BY seen_ms DESC LIMIT 1" : sql;
-		if (q == NULL || (pass && key))
-			continue;
-		if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) != SQLITE_OK)
-			break;
-		if (!pass)
-			sqlite3_bind_text(st, 1, key ? key : bootstrap, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			out = xstrdup((const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-	}
+	char *out = key ? store_text(s, "SELECT key FROM cluster WHERE key=?1", key) : store_cluster_of(s, bootstrap);
+	if (out == NULL && key == NULL)
+		out = store_text(s, "SELECT key FROM cluster ORDER BY seen_ms DESC LIMIT 1", NULL);
 	if (out == NULL)
 		*cause = key ? xasprintf("no history of cluster %s", key)
 			     : xstrdup("no history yet: run `kcon watch` (or the TUI) against the cluster first");
@@ -1153,16 +1154,9 @@ char *store_cluster(struct store *s, const char *key, const char *bootstrap, cha
 
 char *store_cluster_of(struct store *s, const char *bootstrap)
 {
-	sqlite3_stmt *st;
-	char *out = NULL;
-	if (bootstrap == NULL ||
-	    (st = store_read(s, "SELECT key FROM cluster WHERE bootstrap=?1 ORDER BY seen_ms DESC LIMIT 1")) == NULL)
-		return NULL;
-	sqlite3_bind_text(st, 1, bootstrap, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		out = xstrdup((const char *)sqlite3_column_text(st, 0));
-	store_read_done(s, st);
-	return out;
+	return bootstrap ? store_text(s, "SELECT key FROM cluster WHERE bootstrap=?1 ORDER BY seen_ms DESC LIMIT 1",
+				      bootstrap)
+			 : NULL;
 }
 
 static void store_add_point(struct store_point **out, int *n, int *cap, int64_t ts_ms, sqlite3_stmt *st, bool gap)

@@ -203,6 +203,21 @@ static void test_samples_change_only(void **state)
 	free(c);
 	assert_null(store_cluster_of(s, "other:9092"));
 	assert_null(store_cluster_of(s, NULL));
+	/* another cluster seen later: by key or bootstrap each is found; else the one sampled last */
+	t = store_tick_begin(s, "cid2", "c:9092", T0 + 999000);
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	static const struct {
+		const char *key, *bootstrap, *want;
+	} finds[] = {
+		{ "cid", NULL, "cid" },         { NULL, "b:9092", "cid" }, { NULL, "c:9092", "cid2" },
+		{ NULL, "other:9092", "cid2" }, { NULL, NULL, "cid2" },
+	};
+	for (size_t i = 0; i < sizeof(finds) / sizeof(finds[0]); i++) {
+		c = store_cluster(s, finds[i].key, finds[i].bootstrap, &cause);
+		assert_non_null(c);
+		assert_string_equal(c, finds[i].want);
+		free(c);
+	}
 	store_close(&s);
 }
 
