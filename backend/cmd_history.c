@@ -59,11 +59,13 @@ static int history_open(struct cmd_ctx *ctx, struct store **st, char **cluster)
 	return CMD_OK;
 }
 
+/* What to do when the store refuses a read or write (busy past its timeout, or damaged). */
+#define HISTORY_STORE_HINT "try again; if it persists, move history.db aside (docs/history.md)"
+
 /* A read or write of the store that SQLite refused (its message says why). */
 static int history_store_failed(struct cmd_ctx *ctx, sqlite3 *db)
 {
-	return cmd_fail(ctx, CMD_FAILED, "try again; if it persists, move history.db aside (docs/history.md)",
-			"history store: %s", sqlite3_errmsg(db));
+	return cmd_fail(ctx, CMD_FAILED, HISTORY_STORE_HINT, "history store: %s", sqlite3_errmsg(db));
 }
 
 static json_t *history_num(int64_t v)
@@ -341,7 +343,7 @@ static int cmd_history_lag_exec(struct cmd_ctx *ctx)
 	} else {
 		json_decref(points);
 		json_decref(parts);
-		cmd_fail(ctx, CMD_FAILED, NULL, "%s", cause);
+		cmd_fail(ctx, CMD_FAILED, HISTORY_STORE_HINT, "%s", cause);
 	}
 	free(p);
 	free(cause);
@@ -393,7 +395,7 @@ static int cmd_history_topic_exec(struct cmd_ctx *ctx)
 	int n = 0;
 	if (store_series(st, cluster, "", topic, (int32_t)part, since, &p, &n, &cause) < 0 || n == 0) {
 		if (cause)
-			cmd_fail(ctx, CMD_FAILED, NULL, "%s", cause);
+			cmd_fail(ctx, CMD_FAILED, HISTORY_STORE_HINT, "%s", cause);
 		else
 			cmd_fail(ctx, CMD_FAILED, "`kcon watch` records the end offsets of every topic",
 				 "no history of topic %s on cluster %s in that time", topic, cluster);
@@ -599,7 +601,7 @@ static int cmd_history_sql_exec(struct cmd_ctx *ctx)
 		return cmd_fail(ctx, CMD_FAILED, NULL, "the store is in memory");
 	sqlite3 *db;
 	if (sqlite3_open_v2(store_path(st), &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		cmd_fail(ctx, CMD_FAILED, NULL, "history store: %s", sqlite3_errmsg(db));
+		cmd_fail(ctx, CMD_FAILED, HISTORY_STORE_HINT, "history store: %s", sqlite3_errmsg(db));
 		sqlite3_close(db);
 		return ctx->status;
 	}
@@ -743,7 +745,7 @@ static int cmd_history_prune_exec(struct cmd_ctx *ctx)
 	char *cause = NULL;
 	sqlite3 *db = store_db(st);
 	if (store_prune(st, now, &cause) < 0) {
-		cmd_fail(ctx, CMD_FAILED, NULL, "%s", cause);
+		cmd_fail(ctx, CMD_FAILED, HISTORY_STORE_HINT, "%s", cause);
 		free(cause);
 		return ctx->status;
 	}

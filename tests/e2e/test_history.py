@@ -219,18 +219,21 @@ class HistoryTest(HistoryCase):
         self.assertEqual(self.h("history", "sql", "SELECT count(*) AS n FROM gap")["rows"], [{"n": 0}])
         self.assertFalse([e for e in self.h("history", "events")["events"] if e["kind"] == "outage"])
 
-    def test_events_and_export_tell_a_failed_read(self):
+    def test_a_store_that_fails_is_an_error_with_a_hint(self):
+        topic = self.create_topic(1)
         self.h("history", "tick")
         con = sqlite3.connect(os.path.join(self.state, "history.db"))
         con.execute("DROP TABLE event")
         con.execute("DROP TABLE rollup")
+        con.execute("DROP TABLE gap")
         con.commit()
         con.close()
-        # a store that cannot be read is an error with SQLite's cause, never an empty list
-        for args, table in ((("history", "events"), "event"), (("history", "export"), "rollup")):
+        # a store that cannot be read is an error with SQLite's cause and what to do, never an empty list
+        for args, table in ((("history", "events"), "(event|gap)"), (("history", "export"), "rollup"),
+                            (("history", "topic", topic), "rollup"), (("history", "prune"), "rollup")):
             p = self.k.run(*args, env=self.envs)
             self.assertEqual(p.returncode, 1, p.stdout)
-            self.assertIn(f"no such table: {table}", p.stderr)
+            self.assertRegex(p.stderr, f"history store: .*no such table: {table}\n")
             self.assertIn("history.db aside", p.stderr)
 
     def test_no_history_and_unknown_group(self):
