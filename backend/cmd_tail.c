@@ -248,6 +248,7 @@ struct produce {
 	const char *topic;
 	long long sent, delivered, failed;
 	char *first_error;
+	rd_kafka_resp_err_t first_err;
 	int32_t last_partition;
 	int64_t last_offset;
 };
@@ -259,8 +260,10 @@ static void produce_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque
 	long long n = (long long)(intptr_t)m->_private;
 	if (m->err) {
 		p->failed++;
-		if (p->first_error == NULL)
+		if (p->first_error == NULL) {
 			p->first_error = xasprintf("message %lld: %s", n, rd_kafka_err2str(m->err));
+			p->first_err = m->err;
+		}
 		return;
 	}
 	p->delivered++;
@@ -471,8 +474,13 @@ flush:
 				  "%lld of %lld messages were not delivered in time", p.sent - p.delivered - p.failed,
 				  p.sent);
 	if (status == CMD_OK && p.failed)
-		status = cmd_fail(ctx, CMD_FAILED, NULL, "%lld of %lld messages failed: %s", p.failed, p.sent,
-				  p.first_error);
+		status = cmd_fail(
+			ctx, CMD_FAILED,
+			p.first_err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE
+				? "the topic's max.message.bytes is the limit (`topic config TOPIC` shows it)"
+				: "`topic describe TOPIC` shows the partitions' leaders and ISR; an ACL can also "
+				  "refuse writes",
+			"%lld of %lld messages failed: %s", p.failed, p.sent, p.first_error);
 	if (status == CMD_OK) {
 		char *text = p.delivered == 1 ? xasprintf("produced 1 message to %s (partition %d, offset %lld)", topic,
 							  (int)p.last_partition, (long long)p.last_offset)

@@ -233,6 +233,14 @@ class TailTest(BrokerTestCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn("line 1", p.stderr)
 
+    def test_produce_refused_by_the_broker_says_why(self):
+        t = self.create_topic(1, 1, "t", "max.message.bytes=1000")
+        p = self.k.run("produce", t, "-o", "json", input="small\n" + "x" * 5000 + "\n")
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual([d["n"] for d in lines(p.stdout)], [1])  # the small one went through
+        self.assertIn("1 of 2 messages failed: message 2: Broker: Message size too large", p.stderr)
+        self.assertIn("max.message.bytes is the limit", p.stderr)
+
     def test_no_group_unless_asked(self):
         t = self.create_topic()
         kcat_produce(self.bootstrap, t, [f"g{i}" for i in range(6)])
