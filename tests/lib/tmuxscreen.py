@@ -5,9 +5,22 @@ import os
 import re
 import shlex
 import subprocess
+import tempfile
 import uuid
 
-from kcontest import wait_until
+from kcontest import BrokerTestCase, wait_until
+
+UTF8 = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+
+
+def colours(text):
+    """The SGR colour codes in text (30-37, 40-47, 90-107, 38/48 for 256 colours), defaults left out."""
+    codes = set()
+    for m in re.finditer(r"\x1b\[([0-9;]*)m", text):
+        for c in m.group(1).split(";"):
+            if c and (30 <= int(c) <= 37 or 40 <= int(c) <= 47 or 90 <= int(c) <= 107 or c in ("38", "48")):
+                codes.add(int(c))
+    return codes
 
 
 class TmuxScreen:
@@ -46,6 +59,10 @@ class TmuxScreen:
         """The screen's lines (trailing blanks are trimmed by tmux)."""
         out = self.tmux("capture-pane", "-p", "-t", "main")
         return out[:-1].split("\n") if out.endswith("\n") else out.split("\n")
+
+    def ansi(self):
+        """The screen with its colour and attribute escapes."""
+        return self.tmux("capture-pane", "-p", "-e", "-t", "main")
 
     def all_text(self):
         """The scrollback and the screen, wrapped lines joined."""
@@ -115,3 +132,21 @@ class TmuxScreen:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class ScreenTestCase(BrokerTestCase):
+    """A test case that runs programs in tmux screens, closed at the test's end."""
+
+    def screen(self, argv, width=120, height=40, env=None):
+        """argv in a width x height screen: a UTF-8 locale and no user config unless env says otherwise,
+        and a state dir of the test's own unless env names one (the TUI records history: not into the
+        user's store)."""
+        e = dict(UTF8, XDG_CONFIG_HOME="/nonexistent-kcon-test")
+        e.update(env or {})
+        if "KCON_STATE_DIR" not in e and "XDG_STATE_HOME" not in e:
+            state = tempfile.TemporaryDirectory()
+            self.addCleanup(state.cleanup)
+            e["KCON_STATE_DIR"] = state.name
+        scr = TmuxScreen(argv, width, height, env=e)
+        self.addCleanup(scr.close)
+        return scr

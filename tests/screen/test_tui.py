@@ -2,17 +2,16 @@
 
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import unittest
 
-from kcontest import KCON, BrokerTestCase, kcat_produce, unique, wait_until
-from tmuxscreen import TmuxScreen
-
-UTF8 = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+from kcontest import KCON, kcat_produce, unique, wait_until
+from tmuxscreen import ScreenTestCase, TmuxScreen, colours
 
 
-class TuiTest(BrokerTestCase):
+class TuiTest(ScreenTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -29,16 +28,7 @@ class TuiTest(BrokerTestCase):
             cls.k.run("topic", "delete", name, "--yes")
 
     def start(self, width=120, height=40, env=None, args=None):
-        e = dict(UTF8)
-        e.update(env or {})
-        e.setdefault("XDG_CONFIG_HOME", "/nonexistent-kcon-test")
-        if "KCON_STATE_DIR" not in e:  # the TUI records history: not into the user's store
-            state = tempfile.TemporaryDirectory()
-            self.addCleanup(state.cleanup)
-            e["KCON_STATE_DIR"] = state.name
-        scr = TmuxScreen([KCON] + (args if args is not None else ["-b", self.bootstrap]), width, height, env=e)
-        self.addCleanup(scr.close)
-        return scr
+        return self.screen([KCON] + (args if args is not None else ["-b", self.bootstrap]), width, height, env)
 
     def row_of(self, scr, name):
         """The screen line showing topic name."""
@@ -220,18 +210,16 @@ class TuiTest(BrokerTestCase):
             scr.close()
 
 
-class ReplTest(BrokerTestCase):
+class ReplTest(ScreenTestCase):
     def setUp(self):
         self.state = tempfile.mkdtemp(prefix="kcon-state-")
+        self.addCleanup(shutil.rmtree, self.state, True)
         self.topic = unique("repl")
         self.k.one("topic", "create", self.topic, "--partitions", 1, "--replication-factor", 1)
         self.addCleanup(self.k.run, "topic", "delete", self.topic, "--yes")
 
     def start(self):
-        env = dict(UTF8, XDG_STATE_HOME=self.state, XDG_CONFIG_HOME="/nonexistent-kcon-test")
-        scr = TmuxScreen([KCON, "-b", self.bootstrap, "--repl"], 120, 40, env=env)
-        self.addCleanup(scr.close)
-        return scr
+        return self.screen([KCON, "-b", self.bootstrap, "--repl"], env={"XDG_STATE_HOME": self.state})
 
     def test_repl(self):
         scr = self.start()
@@ -322,11 +310,7 @@ class ReplTest(BrokerTestCase):
         self.assertEqual(scr.exit_status(), 0)
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
-class TuiViewsTest(BrokerTestCase):
+class TuiViewsTest(ScreenTestCase):
     """The groups, lag, group, brokers and cluster views, sorting and themes."""
 
     @classmethod
@@ -454,30 +438,17 @@ class TuiViewsTest(BrokerTestCase):
             scr.send("q")
             self.assertEqual(scr.exit_status(), 0)
 
-    def ansi(self, scr):
-        """The screen with its colour and attribute escapes."""
-        return scr.tmux("capture-pane", "-p", "-e", "-t", "main")
-
-    def colours(self, text):
-        """The SGR colour codes used (30-37, 40-47, 90-97, 100-107, 38;5/48;5), defaults left out."""
-        codes = set()
-        for m in re.finditer(r"\x1b\[([0-9;]*)m", text):
-            for c in m.group(1).split(";"):
-                if c and (30 <= int(c) <= 37 or 40 <= int(c) <= 47 or 90 <= int(c) <= 107 or c in ("38", "48")):
-                    codes.add(int(c))
-        return codes
-
     def test_themes(self):
         # The default theme colours the title bar (black on cyan) and the header.
         scr = self.start(env={"TERM": "xterm-256color"})
         scr.wait_for("connected")
-        self.assertTrue({30, 46} <= self.colours(self.ansi(scr).split("\n")[0]), repr(self.ansi(scr)[:200]))
+        self.assertTrue({30, 46} <= colours(scr.ansi().split("\n")[0]), repr(scr.ansi()[:200]))
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
         # On 8 colours the bright ones become the plain ones.
         scr = self.start(env={"TERM": "xterm"})
         scr.wait_for(lambda s: "connected" in s and "updated" in s)
-        codes = self.colours(self.ansi(scr))
+        codes = colours(scr.ansi())
         self.assertTrue({30, 46} <= codes, codes)
         self.assertFalse([c for c in codes if c >= 90 or c in (38, 48)], codes)
         scr.send("q")
@@ -486,8 +457,8 @@ class TuiViewsTest(BrokerTestCase):
         for env, args in (({"NO_COLOR": "1"}, []), ({}, ["--theme", "mono"])):
             scr = self.start(env=dict(env, TERM="xterm-256color"), args=["-b", self.bootstrap] + args)
             scr.wait_for("connected")
-            ansi = self.ansi(scr)
-            self.assertEqual(self.colours(ansi), set(), (env, args))
+            ansi = scr.ansi()
+            self.assertEqual(colours(ansi), set(), (env, args))
             self.assertIn("\x1b[1;7m", ansi, "the title bar is bold and reversed")
             scr.send("q")
             self.assertEqual(scr.exit_status(), 0)
@@ -505,7 +476,7 @@ class TuiViewsTest(BrokerTestCase):
             scr = self.start(env={"TERM": "xterm-256color", "XDG_CONFIG_HOME": home},
                              args=["-b", self.bootstrap, "--theme", "mine"])
             scr.wait_for(f"theme: {home}/kcon/themes/mine:2: unknown element `titel`")
-            self.assertTrue({37, 41} <= self.colours(self.ansi(scr).split("\n")[0]))
+            self.assertTrue({37, 41} <= colours(scr.ansi().split("\n")[0]))
             scr.send("q")
             self.assertEqual(scr.exit_status(), 0)
 
@@ -531,11 +502,11 @@ class TuiViewsTest(BrokerTestCase):
         scr.wait_for(f"group {group} (Empty) total lag 1210")
         scr.send("j")  # the cursor on partition 1: partition 0's row shows its own look
         scr.wait_for(f"group {group} (Empty) total lag 1210 2/2")
-        lines = self.ansi(scr).split("\n")
+        lines = scr.ansi().split("\n")
         p0 = next(l for l in lines if re.search(r"\s0\s+0\s+1200\s+1200", re.sub(r"\x1b\[[0-9;]*m", "", l)))
         p1 = next(l for l in lines if re.search(r"\s1\s+0\s+10\s+10", re.sub(r"\x1b\[[0-9;]*m", "", l)))
-        self.assertIn(95, self.colours(p0), repr(p0))  # lag-high: bright magenta
-        self.assertNotIn(95, self.colours(p1), repr(p1))
+        self.assertIn(95, colours(p0), repr(p0))  # lag-high: bright magenta
+        self.assertNotIn(95, colours(p1), repr(p1))
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
 
@@ -594,3 +565,7 @@ class TuiViewsTest(BrokerTestCase):
         self.assertNotIn("recording", scr.lines()[0])
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()

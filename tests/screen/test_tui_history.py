@@ -6,10 +6,8 @@ import tempfile
 import threading
 import unittest
 
-from kcontest import KCON, BrokerTestCase, Kcon, kcat_produce, unique, wait_until
-from tmuxscreen import TmuxScreen
-
-UTF8 = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "XDG_CONFIG_HOME": "/nonexistent-kcon-test"}
+from kcontest import KCON, Kcon, kcat_produce, unique, wait_until
+from tmuxscreen import ScreenTestCase
 BLOCKS = set("\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588")
 
 
@@ -82,7 +80,7 @@ class Proxy:
                 s.close()
 
 
-class TuiHistoryTest(BrokerTestCase):
+class TuiHistoryTest(ScreenTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -100,9 +98,7 @@ class TuiHistoryTest(BrokerTestCase):
         return d.name
 
     def start(self, args, width=140, height=30):
-        scr = TmuxScreen([KCON] + args, width, height, env=dict(UTF8))
-        self.addCleanup(scr.close)
-        return scr
+        return self.screen([KCON] + args, width, height)
 
     def row(self, scr, name):
         return next((l.split() for l in scr.lines() if l.split()[:1] == [name]), None)

@@ -9,35 +9,13 @@ import subprocess
 import tempfile
 import unittest
 
-from kcontest import KCON, BrokerTestCase, kcat_produce, unique, wait_until
-from tmuxscreen import TmuxScreen
-
-UTF8 = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+from kcontest import KCON, kcat_produce, unique, wait_until
+from tmuxscreen import ScreenTestCase, colours
 
 
-def colours(text):
-    """The SGR colour codes in text (30-37, 40-47, 90-107, 38/48)."""
-    codes = set()
-    for m in re.finditer(r"\x1b\[([0-9;]*)m", text):
-        for c in m.group(1).split(";"):
-            if c and (30 <= int(c) <= 37 or 40 <= int(c) <= 47 or 90 <= int(c) <= 107 or c in ("38", "48")):
-                codes.add(int(c))
-    return codes
-
-
-class TuiKeysTest(BrokerTestCase):
-    def start(self, width=120, height=40, env=None, args=(), xdg=None, state=None):
-        e = dict(UTF8)
-        e.update(env or {})
-        e["XDG_CONFIG_HOME"] = xdg or "/nonexistent-kcon-test"
-        if state is None:
-            tmp = tempfile.TemporaryDirectory()
-            self.addCleanup(tmp.cleanup)
-            state = tmp.name
-        e["KCON_STATE_DIR"] = state
-        scr = TmuxScreen([KCON, "-b", self.bootstrap, *args], width, height, env=e)
-        self.addCleanup(scr.close)
-        return scr
+class TuiKeysTest(ScreenTestCase):
+    def start(self, *args, env=None):
+        return self.screen([KCON, "-b", self.bootstrap, *args], env=env)
 
     def topic(self, parts=1):
         name = unique("0keys")
@@ -113,7 +91,7 @@ class TuiKeysTest(BrokerTestCase):
                         "bind Foo quit\n"
                         "topics\n"
                         "unbind q\n")
-            scr = self.start(xdg=xdg)
+            scr = self.start(env={"XDG_CONFIG_HOME": xdg})
             text = scr.wait_for("kconrc:3")
             self.assertIn(f"2 bad lines in the kconrc (:log lists them), the first: {xdg}/kcon/kconrc:3: unknown key "
                           "`Foo`", text)
@@ -203,7 +181,7 @@ class TuiKeysTest(BrokerTestCase):
     def test_prompt_lines_kept_in_the_store(self):
         state = tempfile.TemporaryDirectory()
         self.addCleanup(state.cleanup)
-        scr = self.start(state=state.name)
+        scr = self.start(env={"KCON_STATE_DIR": state.name})
         scr.wait_for("updated")
         scr.type(":topics --internal")
         scr.send("Enter")
@@ -222,7 +200,7 @@ class TuiKeysTest(BrokerTestCase):
         self.assertIn("sasl.password=***", rows[1]["line"])
         self.assertNotIn("hunter2", json.dumps(rows))
         # The next TUI on the store recalls them: Up at the prompt.
-        scr = self.start(state=state.name)
+        scr = self.start(env={"KCON_STATE_DIR": state.name})
         scr.wait_for("updated")
         scr.type(":")
         scr.send("Up")
@@ -247,11 +225,10 @@ class TuiKeysTest(BrokerTestCase):
     def test_theme_switch_live(self):
         scr = self.start(env={"TERM": "xterm-256color"})
         scr.wait_for("connected")
-        ansi = lambda: scr.tmux("capture-pane", "-p", "-e", "-t", "main")
-        self.assertTrue({30, 46} <= colours(ansi().split("\n")[0]))
+        self.assertTrue({30, 46} <= colours(scr.ansi().split("\n")[0]))
         scr.type(":theme mono")
         scr.send("Enter")
-        wait_until(lambda: colours(ansi()) == set(), what="no colours with the mono theme")
+        wait_until(lambda: colours(scr.ansi()) == set(), what="no colours with the mono theme")
         scr.type(":theme")
         scr.send("Enter")
         scr.wait_for("theme mono; themes: default light high-contrast mono")
@@ -260,7 +237,7 @@ class TuiKeysTest(BrokerTestCase):
         scr.wait_for("no theme `nosuch`")
         scr.type(":theme default")
         scr.send("Enter")
-        wait_until(lambda: {30, 46} <= colours(ansi().split("\n")[0]), what="the default colours back")
+        wait_until(lambda: {30, 46} <= colours(scr.ansi().split("\n")[0]), what="the default colours back")
         scr.type(":theme light")  # the scripts' face refuses it with a hint
         scr.send("Enter")
         p = subprocess.run([KCON, "theme", "mono"], capture_output=True, text=True)
@@ -268,7 +245,7 @@ class TuiKeysTest(BrokerTestCase):
         self.assertIn("acts on the TUI, which is not running", p.stderr)
 
     def test_event_log_and_read_only(self):
-        scr = self.start(args=["--read-only"])
+        scr = self.start("--read-only")
         text = scr.wait_for("connected")
         self.assertTrue(scr.lines()[0].startswith(" kcon │ READ-ONLY │"), scr.lines()[0])
         scr.send("L")

@@ -2,13 +2,10 @@
 --no-mouse leaves the mouse to the terminal. Clicks are the terminal's SGR reports (what xterm and
 tmux send), typed into the pane."""
 
-import tempfile
 import unittest
 
-from kcontest import KCON, BrokerTestCase, unique
-from tmuxscreen import TmuxScreen
-
-ENV = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color", "XDG_CONFIG_HOME": "/nonexistent-kcon-test"}
+from kcontest import KCON, unique
+from tmuxscreen import ScreenTestCase
 
 
 def sgr(button, x, y):
@@ -18,7 +15,7 @@ def sgr(button, x, y):
     return press + (f"\x1b[<{button};{x + 1};{y + 1}m" if button < 64 else "")
 
 
-class TuiMouseTest(BrokerTestCase):
+class TuiMouseTest(ScreenTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -33,10 +30,7 @@ class TuiMouseTest(BrokerTestCase):
             cls.k.run("topic", "delete", name, "--yes")
 
     def start(self, *args):
-        state = tempfile.TemporaryDirectory()
-        self.addCleanup(state.cleanup)
-        scr = TmuxScreen([KCON, "-b", self.bootstrap, *args], 120, 40, env=dict(ENV, KCON_STATE_DIR=state.name))
-        self.addCleanup(scr.close)
+        scr = self.screen([KCON, "-b", self.bootstrap, *args], env={"TERM": "xterm-256color"})
         scr.wait_for(self.topics[0])
         scr.type("/" + self.prefix)
         scr.send("Enter")

@@ -3,19 +3,17 @@
 terminal types of the issue (xterm, xterm-256color, screen, tmux-256color, vt100)."""
 
 import random
-import tempfile
 import unittest
 
-from kcontest import KCON, BrokerTestCase, unique
-from tmuxscreen import TmuxScreen
+from kcontest import KCON, unique
+from tmuxscreen import ScreenTestCase
 
-UTF8 = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
 ASCII = {"LANG": "C", "LC_ALL": "C"}
 # As ctest runs every test: any sanitizer finding ends kcon with a non-zero status.
 SANITIZERS = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=1", "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"}
 
 
-class TuiResizeTest(BrokerTestCase):
+class TuiResizeTest(ScreenTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -27,16 +25,7 @@ class TuiResizeTest(BrokerTestCase):
         cls.k.run("topic", "delete", cls.topic, "--yes")
 
     def start(self, width=120, height=40, env=None, argv=None):
-        e = dict(UTF8)
-        e.update(SANITIZERS)
-        e.update(env or {})
-        e.setdefault("XDG_CONFIG_HOME", "/nonexistent-kcon-test")
-        state = tempfile.TemporaryDirectory()
-        self.addCleanup(state.cleanup)
-        e["KCON_STATE_DIR"] = state.name
-        scr = TmuxScreen(argv or [KCON, "-b", self.bootstrap], width, height, env=e)
-        self.addCleanup(scr.close)
-        return scr
+        return self.screen(argv or [KCON, "-b", self.bootstrap], width, height, dict(SANITIZERS, **(env or {})))
 
     def assert_full_screen(self, scr, w, h):
         """The topics view as it must be at w x h: title, header, our topic, status bar, key line."""

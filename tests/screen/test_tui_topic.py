@@ -2,16 +2,13 @@
 tab (Tab or c switches), and that notes meant for stderr never reach the TUI's screen."""
 
 import re
-import tempfile
 import unittest
 
-from kcontest import KCON, BrokerTestCase, unique
-from tmuxscreen import TmuxScreen
-
-UTF8 = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+from kcontest import KCON, unique
+from tmuxscreen import ScreenTestCase
 
 
-class TuiTopicTest(BrokerTestCase):
+class TuiTopicTest(ScreenTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -25,12 +22,7 @@ class TuiTopicTest(BrokerTestCase):
         cls.k.run("topic", "delete", cls.topic, "--yes")
 
     def start(self, args, width=120, height=40):
-        state = tempfile.TemporaryDirectory()
-        self.addCleanup(state.cleanup)
-        env = dict(UTF8, XDG_CONFIG_HOME="/nonexistent-kcon-test", KCON_STATE_DIR=state.name)
-        scr = TmuxScreen([KCON] + args, width, height, env=env)
-        self.addCleanup(scr.close)
-        return scr
+        return self.screen([KCON] + args, width, height)
 
     def row(self, scr, first):
         """The words of the screen line whose first word is first, or None."""
