@@ -124,7 +124,7 @@ class TuiKeysTest(ScreenTestCase):
         scr.wait_for("Type")
         scr.type(topic)
         scr.send("Enter")
-        scr.wait_for(f"deleted")
+        scr.wait_for("deleted: yes")
         wait_until(lambda: topic not in self.topic_names(), what="the topic deleted")
         scr.send("Escape")
         scr.send("L")
@@ -175,8 +175,9 @@ class TuiKeysTest(ScreenTestCase):
         scr.type(":group lag " + group[:-3])
         scr.send("Tab")
         scr.wait_for(f":group lag {group}")
-        scr.send("Enter")
-        scr.wait_for(f"group lag {group}")
+        scr.send("Enter")  # the command's result in a pane (the prompt's own text does not count)
+        scr.wait_for(lambda s: f"group lag {group}" in s and "Total lag: 0" in s and f":group lag" not in s,
+                     what="the group's lag")
 
     def test_prompt_lines_kept_in_the_store(self):
         state = tempfile.TemporaryDirectory()
@@ -238,8 +239,10 @@ class TuiKeysTest(ScreenTestCase):
         scr.type(":theme default")
         scr.send("Enter")
         wait_until(lambda: {30, 46} <= colours(scr.ansi().split("\n")[0]), what="the default colours back")
-        scr.type(":theme light")  # the scripts' face refuses it with a hint
+        scr.type(":theme light")
         scr.send("Enter")
+        wait_until(lambda: {37, 44} <= colours(scr.ansi().split("\n")[0]), what="the light theme's title bar")
+        # The scripts' face refuses it with a hint.
         p = subprocess.run([KCON, "theme", "mono"], capture_output=True, text=True)
         self.assertEqual(p.returncode, 2)
         self.assertIn("acts on the TUI, which is not running", p.stderr)
