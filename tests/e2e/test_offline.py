@@ -3,18 +3,13 @@ describe` record the metadata they fetch as the last snapshot, answer from it wi
 and fall back to it when the cluster is unreachable (exit 3), with a `stale` member in JSON and a
 one-line note on stderr in table mode. Each test has its own state dir."""
 
-import fcntl
 import os
-import pty
 import shutil
 import sqlite3
-import struct
-import subprocess
 import tempfile
-import termios
 import unittest
 
-from kcontest import KCON, BrokerTestCase, Kcon, kcat_produce, unique
+from kcontest import KCON, BrokerTestCase, Kcon, kcat_produce, run_on_tty, unique
 
 DOWN = "127.0.0.1:1"  # nothing listens there
 
@@ -111,27 +106,11 @@ class SparklineTest(StoreCase):
 
     def on_tty(self, *args, lang="C.UTF-8"):
         """Runs kcon with stdout on a 160-column pseudo-terminal; returns (exit status, output)."""
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160, 0, 0))
         env = dict(os.environ, XDG_CONFIG_HOME="/nonexistent-kcon-test", LANG=lang, **self.envs)
         for k in ("LC_ALL", "LC_CTYPE", "KCON_BOOTSTRAP", "KCON_PROFILE"):
             env.pop(k, None)
-        p = subprocess.Popen([KCON, "-b", self.bootstrap, *args], stdout=slave, stderr=subprocess.PIPE,
-                             stdin=subprocess.DEVNULL, env=env)
-        os.close(slave)
-        out = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            out += chunk
-        rc = p.wait(timeout=60)
-        p.stderr.close()
-        os.close(master)
-        return rc, out.decode("utf-8", "replace")
+        rc, out, _ = run_on_tty([KCON, "-b", self.bootstrap, *args], env)
+        return rc, out
 
     def test_sparklines(self):
         topic, group = self.create_topic(1), unique("g")

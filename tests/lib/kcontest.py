@@ -1,9 +1,14 @@
 """Helpers for kcon's end-to-end and screen tests: run the kcon binary against the test broker
 started by tests/kafka/kafka-ctl, parse its JSON, make unique topics, wait on conditions."""
 
+import fcntl
 import json
 import os
+import pty
+import struct
 import subprocess
+import tempfile
+import termios
 import time
 import unittest
 import uuid
@@ -90,6 +95,29 @@ def kcat_produce(bootstrap, topic, lines, partition=None, key_delim=None, extra=
     cmd += list(extra)
     data = "".join(l + "\n" for l in lines).encode()
     subprocess.run(cmd, input=data, check=True, timeout=60)
+
+
+def run_on_tty(argv, env, cols=160, rows=50, timeout=60):
+    """Runs argv with its stdout on a cols x rows pseudo-terminal (stdin from /dev/null); returns
+    (exit status, what it wrote to the terminal, its stderr)."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    with tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(argv, stdout=slave, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        os.close(slave)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        rc = p.wait(timeout=timeout)
+        os.close(master)
+        err.seek(0)
+        return rc, out.decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
 
 
 class BrokerTestCase(unittest.TestCase):
