@@ -70,6 +70,7 @@ class OfflineTest(StoreCase):
         self.assertEqual(d["stale"]["reason"], "--offline")
         self.assertEqual(d["partition_count"], 2)
         self.assertIsNone(d["messages"])
+        self.assertEqual(len(d["partitions"]), 2)
         for part in d["partitions"]:
             self.assertIsNotNone(part["leader"])
             self.assertEqual(part["replicas"], part["isr"])
@@ -95,10 +96,13 @@ class OfflineTest(StoreCase):
         self.k.one("topics", env=self.envs)
         p, docs = Kcon(DOWN, ["--timeout", "3s"]).json("topics", env=self.envs)
         self.assertEqual(p.returncode, 3)
-        self.assertNotIn("topics", docs[0] if docs else {})
+        self.assertEqual(len(docs), 1, p.stdout)
+        self.assertNotIn("topics", docs[0])
+        self.assertIn("cannot reach", docs[0]["error"]["message"])
         # --no-history: the plain error
         p = self.k.run("--offline", "--no-history", "topics", env=self.envs)
         self.assertEqual(p.returncode, 3)
+        self.assertIn("history is off", p.stderr)
 
 
 class SparklineTest(StoreCase):
@@ -129,11 +133,14 @@ class SparklineTest(StoreCase):
         self.assertEqual(rc, 0, out)
         self.assertIn("Lag 1h:", out)
         rc, out = self.on_tty("groups", group, lang="C")
+        self.assertEqual(rc, 0, out)
         row = [l for l in out.splitlines() if group in l][0]
         self.assertFalse(any(ord(c) > 127 for c in row), row)
         self.assertRegex(row, r"[_.=+*#@-]+$")
         # never in JSON or CSV, on a terminal or not
         rc, out = self.on_tty("-o", "csv", "groups", group)
+        self.assertEqual(rc, 0, out)
+        self.assertIn(group, out)  # the CSV is there, without the sparklines
         self.assertNotIn("spark", out.lower())
         self.assertNotIn("LAG 1H", out)
         self.assertNotIn("sparkline", self.k.one("groups", group, env=self.envs)["groups"][0])
