@@ -3,7 +3,6 @@ command runs on it; what the mock cannot do is refused with a reason; librdkafka
 
 import json
 import subprocess
-import time
 import unittest
 
 from kcontest import KCON, Kcon, wait_until
@@ -18,12 +17,11 @@ class DemoTest(unittest.TestCase):
         return self.k.run(*args, bootstrap=False, **kw)
 
     def test_every_command_in_one_script(self):
-        t0 = time.monotonic()
         p = self.run_demo("-o", "json", "-e",
-                          "cluster; brokers; topics; topic describe orders; topic create demo.new -p 4 -r 3; topics")
+                          "cluster; brokers; topics; topic describe orders; topic create demo.new -p 4 -r 3; topics",
+                          timeout=60)  # a guard against a hang, not a speed goal (those are make bench's)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(p.stderr, "")  # librdkafka's own log stays quiet
-        self.assertLess(time.monotonic() - t0, 10)
         cluster, brokers, topics, orders, created, after = [json.loads(l) for l in p.stdout.splitlines()]
         self.assertEqual(cluster["brokers"], 3)
         self.assertEqual(cluster["topics"], 4)
