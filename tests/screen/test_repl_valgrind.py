@@ -71,6 +71,7 @@ class ReplValgrindTest(BrokerTestCase):
         text = scr.all_text()
         self.assertIn("unknown command `bogus`", text)
         self.assertIn(f"{self.topic}", text)
+        self.assertRegex(text, rf"Topic: +{re.escape(self.topic)}\n")  # the describe's output, not only the typed line
 
     def test_commands_on_stdin(self):
         script = "\n".join(l.format(topic=self.topic, group=self.group) for l in self.SCRIPT) + "\nquit\n"
@@ -79,6 +80,7 @@ class ReplValgrindTest(BrokerTestCase):
         p = subprocess.run(VALGRIND + [PLAIN, "-b", self.bootstrap, "--repl"], input=script, capture_output=True,
                            text=True, timeout=600, env=e)
         self.assertNotEqual(p.returncode, 99, p.stderr[-6000:])
+        self.assertEqual(p.returncode, 0, p.stderr[-6000:])  # the status of the last command: quit
         self.assertIn("ERROR SUMMARY: 0 errors", p.stderr)
         self.assertIn("unknown command `bogus`", p.stderr)
         self.assertIn('"value":"a"', p.stdout.replace(" ", ""))  # the tail's first message, as JSON
