@@ -77,6 +77,12 @@ char *sample_cluster(struct session *s, struct store *store, const char *key, st
 	return out;
 }
 
+/* The cluster whose history the session shows: the one last seen through its bootstrap (no other), else the last. */
+static char *sample_cluster_shown(struct session *s, struct store *store, char **cause)
+{
+	return s->conf.bootstrap ? store_cluster_of(store, s->conf.bootstrap) : store_cluster(store, NULL, NULL, cause);
+}
+
 /* Groups with their committed offsets (the demo's own groups on --demo: its mock cannot list them). */
 static int sample_groups(struct session *s, struct client *c, const struct model *m, const char *pattern,
 			 struct group_info **out, int *n, struct err *e)
@@ -269,9 +275,7 @@ int sample_metadata(struct session *s, bool stored, struct client **c, struct mo
 	struct store *store;
 	struct err se = { 0 };
 	char *cluster = NULL, *cause = NULL;
-	if (sample_store(s, &store, &se) == CMD_OK &&
-	    (cluster = s->conf.bootstrap ? store_cluster_of(store, s->conf.bootstrap)
-					 : store_cluster(store, NULL, NULL, &cause)) != NULL &&
+	if (sample_store(s, &store, &se) == CMD_OK && (cluster = sample_cluster_shown(s, store, &cause)) != NULL &&
 	    store_last_model(store, cluster, out, &st->seen_ms, &cause) == 0) {
 		st->stale = true;
 		st->reason = xstrdup(s->offline ? "--offline" : stored ? "--stored" : e->cause);
@@ -350,9 +354,7 @@ char *sample_sparkline(struct session *s, enum sample_spark what, const char *gr
 	char *cluster = NULL, *out = NULL, *cause = NULL;
 	struct store_point *p = NULL;
 	int n = 0;
-	if (sample_store(s, &store, &e) == CMD_OK &&
-	    (cluster = s->conf.bootstrap ? store_cluster_of(store, s->conf.bootstrap)
-					 : sample_cluster(s, store, NULL, &e)) != NULL &&
+	if (sample_store(s, &store, &e) == CMD_OK && (cluster = sample_cluster_shown(s, store, &cause)) != NULL &&
 	    store_series(store, cluster, group, topic, partition, since_ms, &p, &n, &cause) == 0 && n > 0) {
 		int64_t *v = xcalloc((size_t)n, sizeof(int64_t));
 		sample_spark_values(what, partition < 0, p, n, v);
