@@ -52,7 +52,8 @@ struct trend trend_of(const int64_t *ts_ms, const int64_t *lag, const int64_t *c
 	if (k < 2 || den <= 0)
 		return t;
 	t.lag_per_s = (k * sxy - sx * sy) / den;
-	double span = (sxx / k - (sx / k) * (sx / k)) > 0 ? sqrt(12.0 * (sxx / k - (sx / k) * (sx / k))) : 0;
+	/* the window's length, from the variance of the times (of evenly spread ones: span^2 / 12) */
+	double var = sxx / k - (sx / k) * (sx / k), span = var > 0 ? sqrt(12.0 * var) : 0;
 	/* Steady when the fitted change over the window is within 5% of the largest lag (or 1 message). */
 	double change = fabs(t.lag_per_s) * span, floor = fmax(1.0, 0.05 * maxlag);
 	if (change <= floor)
