@@ -925,7 +925,8 @@ const struct cmd_entry cmd_history_table[] = {
 		.group = "history",
 		.opts = hprune_opts,
 		.help = "roll up and drop what is past retention now, then compact the file",
-		.doc = "JSON: {file, bytes_before, bytes_after, changes, retention: {raw_s, minute_s, hour_s}}. The "
+		.doc = "JSON: {file, bytes_before, bytes_after, changes (the rows --older-than dropped), retention: "
+		       "{raw_s, minute_s, hour_s}}. The "
 		       "retention is the global --retention (or the config file's \"retention\"), by default "
 		       "raw=24h,minute=7d,hour=90d; raw rows are dropped (rolled up) by whole hours.",
 		.flags = CMD_READ_ONLY,
