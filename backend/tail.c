@@ -761,6 +761,18 @@ static void *tail_reap(void *arg)
 	return NULL;
 }
 
+/* The CLOCK_REALTIME time wait_ms from now, for the timed waits of pthreads. */
+static struct timespec tail_deadline(int wait_ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += wait_ms / 1000;
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000)
+		until.tv_sec++, until.tv_nsec -= 1000000000;
+	return until;
+}
+
 static void tail_destroy_bounded(rd_kafka_t *rk, struct tail_shared *sh, int wait_ms)
 {
 	struct tail_reaper *r = xcalloc(1, sizeof(*r));
@@ -773,12 +785,7 @@ static void tail_destroy_bounded(rd_kafka_t *rk, struct tail_shared *sh, int wai
 		free(r);
 		return; /* leak the handle rather than risk a hang */
 	}
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += wait_ms / 1000;
-	until.tv_nsec += (long)(wait_ms % 1000) * 1000000;
-	if (until.tv_nsec >= 1000000000)
-		until.tv_sec++, until.tv_nsec -= 1000000000;
+	struct timespec until = tail_deadline(wait_ms);
 	pthread_mutex_lock(&r->lock);
 	while (!r->done && pthread_cond_timedwait(&r->cond, &r->lock, &until) == 0)
 		;
@@ -804,13 +811,10 @@ void tail_close(struct tail **tp)
 	/* The waker uses the consumer: it must end first (3 s at most; else both are left, as a hung consumer is). */
 	bool abandon = false;
 	if (t->waker_started) {
-		for (int i = 0; i < 600 && atomic_load(t->waker_busy); i++)
-			nanosleep(&(struct timespec){ .tv_nsec = 5000000 }, NULL);
-		abandon = atomic_load(t->waker_busy);
+		struct timespec until = tail_deadline(3000);
+		abandon = pthread_timedjoin_np(t->waker, NULL, &until) != 0;
 		if (abandon)
 			pthread_detach(t->waker);
-		else
-			pthread_join(t->waker, NULL);
 	}
 	if (!abandon)
 		free(t->waker_busy);
