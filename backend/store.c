@@ -902,6 +902,20 @@ static void store_diff_partition(struct store_tick *t, const char *topic, json_t
 	free(subject);
 }
 
+/* The members of a snapshot's array by a string field: one step per lookup, not a walk (10,000 topics). */
+static json_t *store_index(json_t *a, const char *field)
+{
+	json_t *ix = json_object(), *v;
+	size_t i;
+	json_array_foreach(a, i, v)
+	{
+		const char *k = json_string_value(json_object_get(v, field));
+		if (k)
+			json_object_set(ix, k, v);
+	}
+	return ix;
+}
+
 static void store_diff(struct store_tick *t, json_t *old, json_t *doc)
 {
 	json_t *ob = json_object_get(old, "brokers"), *nb = json_object_get(doc, "brokers"), *v;
@@ -918,12 +932,17 @@ static void store_diff(struct store_tick *t, json_t *old, json_t *doc)
 		snprintf(buf, sizeof(buf), "broker %lld", (long long)json_integer_value(json_object_get(v, "id")));
 		store_event(t, "broker-back", buf, json_string_value(json_object_get(v, "host")));
 	}
-	json_array_foreach(ot, i, v) if (!store_find_id(nt, "name", json_object_get(v, "name")))
-		store_event(t, "topic-deleted", json_string_value(json_object_get(v, "name")), NULL);
+	json_t *oix = store_index(ot, "name"), *nix = store_index(nt, "name");
+	json_array_foreach(ot, i, v)
+	{
+		const char *name = json_string_value(json_object_get(v, "name"));
+		if (json_object_get(nix, name) == NULL)
+			store_event(t, "topic-deleted", name, NULL);
+	}
 	json_array_foreach(nt, i, v)
 	{
 		const char *name = json_string_value(json_object_get(v, "name"));
-		json_t *o = store_find_id(ot, "name", json_object_get(v, "name"));
+		json_t *o = json_object_get(oix, name);
 		if (o == NULL) {
 			snprintf(buf, sizeof(buf), "%zu partitions", json_array_size(json_object_get(v, "partitions")));
 			store_event(t, "topic-created", name, buf);
@@ -941,6 +960,8 @@ static void store_diff(struct store_tick *t, json_t *old, json_t *doc)
 				store_diff_partition(t, name, op, np);
 		}
 	}
+	json_decref(oix);
+	json_decref(nix);
 }
 
 /* A fingerprint of what a snapshot holds (FNV-1a over the model), so an unchanged one costs no JSON. */
