@@ -138,3 +138,11 @@ class BrokerTestCase(unittest.TestCase):
             args += ["--config", c]
         self.k.one(*args)
         return name
+
+    def scratch_topic(self, name=None, partitions=1):
+        """Creates topic name (else a unique one; "0..." sorts first, on a busy broker's first screen)
+        with RF 1, deleted at the test's end; returns its name."""
+        name = name or unique("0t")
+        self.k.one("topic", "create", name, "--partitions", partitions, "--replication-factor", 1)
+        self.addCleanup(self.k.run, "topic", "delete", name, "--yes")
+        return name

@@ -214,9 +214,7 @@ class ReplTest(ScreenTestCase):
     def setUp(self):
         self.state = tempfile.mkdtemp(prefix="kcon-state-")
         self.addCleanup(shutil.rmtree, self.state, True)
-        self.topic = unique("repl")
-        self.k.one("topic", "create", self.topic, "--partitions", 1, "--replication-factor", 1)
-        self.addCleanup(self.k.run, "topic", "delete", self.topic, "--yes")
+        self.topic = self.scratch_topic(unique("repl"))
 
     def start(self):
         return self.screen([KCON, "-b", self.bootstrap, "--repl"], env={"XDG_STATE_HOME": self.state})
@@ -482,8 +480,7 @@ class TuiViewsTest(ScreenTestCase):
 
     def test_high_lag_highlighted(self):
         topic, group = f"{self.prefix}-big", f"{self.prefix}-c"
-        self.k.one("topic", "create", topic, "--partitions", 2, "--replication-factor", 1)
-        self.addCleanup(self.k.run, "topic", "delete", topic, "--yes")
+        self.scratch_topic(topic, partitions=2)
         self.addCleanup(self.k.run, "group", "delete", group, "--yes")
         kcat_produce(self.bootstrap, topic, [f"x{i}" for i in range(1200)], partition=0)
         kcat_produce(self.bootstrap, topic, [f"y{i}" for i in range(10)], partition=1)
@@ -511,9 +508,7 @@ class TuiViewsTest(ScreenTestCase):
         self.assertEqual(scr.exit_status(), 0)
 
     def test_live_tail(self):
-        topic = f"{self.prefix}-live"
-        self.k.one("topic", "create", topic, "--partitions", 2, "--replication-factor", 1)
-        self.addCleanup(self.k.run, "topic", "delete", topic, "--yes")
+        topic = self.scratch_topic(f"{self.prefix}-live", partitions=2)
         kcat_produce(self.bootstrap, topic, [f"old-{i}" for i in range(30)], partition=0)
         scr = self.start()
         scr.wait_for("connected")

@@ -159,8 +159,7 @@ class TuiHistoryTest(ScreenTestCase):
         state = self.state_dir()
         Kcon(self.bootstrap, ["--state-dir", state]).one("topics")  # a snapshot without the new topic
         newer = f"{self.prefix}-newer"
-        self.k.one("topic", "create", newer, "--partitions", 1, "--replication-factor", 1)
-        self.addCleanup(self.k.run, "topic", "delete", newer, "--yes")
+        self.scratch_topic(newer)
         scr = self.start(["-b", self.bootstrap, "--state-dir", state])
         text = scr.wait_for(lambda s: newer in s and "updated" in s, what="the fresh topics")
         self.assertNotIn("stale", text)
@@ -188,8 +187,7 @@ class TuiHistoryTest(ScreenTestCase):
         k = Kcon(self.bootstrap, ["--state-dir", state])
         topic = f"{self.prefix}-spark"
         group = f"{self.prefix}-g"
-        self.k.one("topic", "create", topic, "--partitions", 1, "--replication-factor", 1)
-        self.addCleanup(self.k.run, "topic", "delete", topic, "--yes")
+        self.scratch_topic(topic)
         self.addCleanup(self.k.run, "group", "delete", group, "--yes")
         # Ticks one second apart (samples are whole seconds), with messages between them and a lag.
         for i in range(4):

@@ -17,12 +17,6 @@ class TuiKeysTest(ScreenTestCase):
     def start(self, *args, env=None):
         return self.screen([KCON, "-b", self.bootstrap, *args], env=env)
 
-    def topic(self, parts=1):
-        name = unique("0keys")
-        self.k.one("topic", "create", name, "--partitions", parts, "--replication-factor", 1)
-        self.addCleanup(self.k.run, "topic", "delete", name, "--yes")
-        return name
-
     def topic_names(self):
         return {t["name"] for t in self.k.one("topics")["topics"]}
 
@@ -82,7 +76,7 @@ class TuiKeysTest(ScreenTestCase):
         self.assertEqual(scr.exit_status(), 0)
 
     def test_kconrc(self):
-        topic = self.topic(parts=3)
+        topic = self.scratch_topic(partitions=3)
         with tempfile.TemporaryDirectory() as xdg:
             os.makedirs(f"{xdg}/kcon")
             with open(f"{xdg}/kcon/kconrc", "w") as f:
@@ -110,7 +104,7 @@ class TuiKeysTest(ScreenTestCase):
             self.assertEqual(scr.exit_status(), 0)
 
     def test_delete_topic_from_view(self):
-        topic = self.topic()
+        topic = self.scratch_topic()
         scr = self.start()
         self.select(scr, topic)
         scr.type("d")
@@ -133,7 +127,7 @@ class TuiKeysTest(ScreenTestCase):
         self.assertIn("topic delete", text)
 
     def test_reset_offsets_plan_then_apply(self):
-        topic = self.topic()
+        topic = self.scratch_topic()
         kcat_produce(self.bootstrap, topic, [f"m{i}" for i in range(8)], partition=0)
         group = unique("0keysg")
         self.addCleanup(self.k.run, "group", "delete", group, "--yes")
@@ -163,7 +157,7 @@ class TuiKeysTest(ScreenTestCase):
         scr.wait_for(f"total lag 3", what="the group view after a refresh")
 
     def test_prompt_completes_groups_from_views(self):
-        topic = self.topic()
+        topic = self.scratch_topic()
         group = unique("0keyscomp")
         self.addCleanup(self.k.run, "group", "delete", group, "--yes")
         self.k.one("group", "reset", group, "--topic", f"{topic}:0", "--to-offset", 0, "--execute")
@@ -211,7 +205,7 @@ class TuiKeysTest(ScreenTestCase):
         scr.wait_for(":topics --internal")
 
     def test_produce_from_view(self):
-        topic = self.topic()
+        topic = self.scratch_topic()
         scr = self.start()
         self.select(scr, topic)
         scr.type("P")
