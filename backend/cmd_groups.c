@@ -657,9 +657,9 @@ static const struct out_view describe_view = { .fields = describe_fields, .table
 /* --- group lag ------------------------------------------------------------------------------- */
 
 /* One group's lag document: partitions, per-topic totals, the total. Unknown groups fail unless waiting. */
-static int groups_lag_doc(struct cmd_ctx *ctx, struct client *c, const char *topic, bool waiting, json_t **out,
-			  json_int_t *total)
+static int groups_lag_doc(struct cmd_ctx *ctx, const char *topic, bool waiting, json_t **out, json_int_t *total)
 {
+	struct client *c;
 	struct model *m;
 	if (groups_connect(ctx, &c, &m) != CMD_OK)
 		return ctx->status;
@@ -796,15 +796,11 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 	if (!wait && (cmd_has(ctx, "timeout") || cmd_has(ctx, "interval")))
 		return cmd_fail(ctx, CMD_USAGE, "add --wait-max N to wait until the lag is at most N",
 				"--timeout and --interval go with --wait-max");
-	struct client *c;
-	struct err e = { 0 };
-	if (session_client(ctx->session, &c, &e) != CMD_OK)
-		return groups_failed(ctx, &e);
 	int64_t t0 = clock_mono_ms();
 	for (;;) {
 		json_t *doc = NULL;
 		json_int_t total = 0;
-		if (groups_lag_doc(ctx, c, topic, wait, &doc, &total) != CMD_OK)
+		if (groups_lag_doc(ctx, topic, wait, &doc, &total) != CMD_OK)
 			return ctx->status;
 		if (!wait) {
 			groups_lag_sparklines(ctx, doc);
