@@ -110,13 +110,16 @@ class TmuxScreen:
         wait_until(lambda: self.size() == (width, height), what=f"the pane to be {width}x{height}")
 
     def wait_for(self, cond, timeout=30, what=None):
-        """Waits until the screen contains the string cond, or cond(screen_text) is true; returns the text."""
+        """Waits until the screen contains the string cond, or cond(screen_text) is true, and returns
+        the text. A capture can land while kcon is still writing a frame (its top new, its bottom
+        old), so the condition must hold on two captures in a row, and the second is returned."""
         test = (lambda s: cond in s) if isinstance(cond, str) else cond
-        box = {}
+        box = {"held": False}
 
         def check():
             box["t"] = self.text()
-            return test(box["t"])
+            held, box["held"] = box["held"], test(box["t"])
+            return held and box["held"]
 
         try:
             wait_until(check, timeout=timeout, what=what or repr(cond))
