@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "sbuf.h"
 #include "session.h"
 #include "xalloc.h"
@@ -361,6 +362,13 @@ int cmd_fail(struct cmd_ctx *ctx, int status, const char *hint, const char *fmt,
 	ctx->hint = xstrdup(hint);
 	ctx->status = status;
 	return status;
+}
+
+int cmd_fail_err(struct cmd_ctx *ctx, struct err *e)
+{
+	cmd_fail(ctx, e->status, e->hint, "%s", e->cause);
+	err_clear(e);
+	return ctx->status;
 }
 
 int cmd_ok(struct cmd_ctx *ctx, json_t *data)

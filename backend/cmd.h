@@ -12,6 +12,7 @@
 #include "output.h"
 
 struct session;
+struct err;
 
 /** Exit statuses with a meaning for scripts. */
 enum cmd_status {
@@ -164,6 +165,8 @@ void cmd_ctx_clear(struct cmd_ctx *ctx);
 /** @brief Records a failure: status, hint (may be NULL) and a formatted cause; returns status. */
 int cmd_fail(struct cmd_ctx *ctx, int status, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/** @brief cmd_fail() with e's status, hint and cause, then clears e; returns the status. */
+int cmd_fail_err(struct cmd_ctx *ctx, struct err *e);
 /** @brief Sets the result (takes ownership of data); returns CMD_OK. */
 int cmd_ok(struct cmd_ctx *ctx, json_t *data);
 

@@ -330,8 +330,7 @@ static int cmd_topic_describe_exec(struct cmd_ctx *ctx)
 	rd_kafka_topic_partition_list_t *hi = rd_kafka_topic_partition_list_new(t->npartitions);
 	struct err e = { 0 };
 	if (src.c && cluster_watermarks(src.c, t, lo, hi, &e) != CMD_OK) {
-		cmd_fail(ctx, e.status, e.hint, "%s", e.cause);
-		err_clear(&e);
+		cmd_fail_err(ctx, &e);
 		cluster_src_clear(&src);
 		goto out;
 	}
@@ -436,9 +435,7 @@ static int cmd_topic_create_exec(struct cmd_ctx *ctx)
 		rc = client_topic_create(c, name, (int)parts, (int)rf, configs, nconfigs, &e);
 	}
 	if (rc != CMD_OK) {
-		cmd_fail(ctx, e.status, e.hint, "%s", e.cause);
-		err_clear(&e);
-		return ctx->status;
+		return cmd_fail_err(ctx, &e);
 	}
 	return cmd_ok(ctx, json_pack("{s:s,s:I,s:o,s:b}", "topic", name, "partitions", (json_int_t)parts,
 				     "replication_factor", rf < 0 ? json_null() : json_integer(rf), "created", 1));
@@ -455,9 +452,7 @@ static int cmd_topic_delete_exec(struct cmd_ctx *ctx)
 			"the embedded demo cluster cannot delete topics (librdkafka 2.0.2's mock cluster has no "
 			"DeleteTopics)");
 	if (session_client(ctx->session, &c, &e) != CMD_OK || client_topic_delete(c, name, &e) != CMD_OK) {
-		cmd_fail(ctx, e.status, e.hint, "%s", e.cause);
-		err_clear(&e);
-		return ctx->status;
+		return cmd_fail_err(ctx, &e);
 	}
 	return cmd_ok(ctx, json_pack("{s:s,s:b}", "topic", name, "deleted", 1));
 }
@@ -492,9 +487,7 @@ static int cmd_topic_config_exec(struct cmd_ctx *ctx)
 	int n = 0;
 	if (session_client(ctx->session, &c, &e) != CMD_OK ||
 	    client_configs(c, RD_KAFKA_RESOURCE_TOPIC, name, &cfg, &n, &e) != CMD_OK) {
-		cmd_fail(ctx, e.status, e.hint, "%s", e.cause);
-		err_clear(&e);
-		return ctx->status;
+		return cmd_fail_err(ctx, &e);
 	}
 	json_t *a = json_array();
 	for (int i = 0; i < n; i++) {

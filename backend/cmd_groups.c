@@ -25,19 +25,12 @@
 
 /* --- shared ------------------------------------------------------------------------------- */
 
-static int groups_failed(struct cmd_ctx *ctx, struct err *e)
-{
-	cmd_fail(ctx, e->status, e->hint, "%s", e->cause);
-	err_clear(e);
-	return ctx->status;
-}
-
 /* The client and a metadata snapshot; on failure the command fails. */
 static int groups_connect(struct cmd_ctx *ctx, struct client **c, struct model **m)
 {
 	struct err e = { 0 };
 	if (session_client(ctx->session, c, &e) != CMD_OK || client_metadata(*c, 1000, m, &e) != CMD_OK)
-		return groups_failed(ctx, &e);
+		return cmd_fail_err(ctx, &e);
 	return CMD_OK;
 }
 
@@ -370,7 +363,7 @@ static int groups_overview(struct cmd_ctx *ctx, json_t **out_groups, json_t *met
 		rc = client_groups_list(c, &all, &n, &e);
 	if (rc != CMD_OK) {
 		model_unref(&m);
-		return groups_failed(ctx, &e);
+		return cmd_fail_err(ctx, &e);
 	}
 	/* Filter by name before asking anything more. */
 	int k = 0;
@@ -388,7 +381,7 @@ static int groups_overview(struct cmd_ctx *ctx, json_t **out_groups, json_t *met
 	if (rc != CMD_OK) {
 		client_groups_free(&all, n);
 		model_unref(&m);
-		return groups_failed(ctx, &e);
+		return cmd_fail_err(ctx, &e);
 	}
 	struct groups_lag L;
 	groups_lag_init(&L, m);
@@ -427,7 +420,7 @@ static int groups_overview(struct cmd_ctx *ctx, json_t **out_groups, json_t *met
 	groups_lag_clear(&L);
 	client_groups_free(&all, n);
 	model_unref(&m);
-	return rc == CMD_OK ? CMD_OK : groups_failed(ctx, &e);
+	return rc == CMD_OK ? CMD_OK : cmd_fail_err(ctx, &e);
 }
 
 static int groups_by_name(const void *a, const void *b)
@@ -543,7 +536,7 @@ static struct group_info *groups_one(struct cmd_ctx *ctx, struct client *c, cons
 		rd_kafka_topic_partition_list_destroy(parts);
 	if (rc != CMD_OK) {
 		client_groups_free(&g, 1);
-		groups_failed(ctx, &e);
+		cmd_fail_err(ctx, &e);
 		return NULL;
 	}
 	if (g->error) { /* the cause with the hint its code calls for */
@@ -551,7 +544,7 @@ static struct group_info *groups_one(struct cmd_ctx *ctx, struct client *c, cons
 		client_error(c, g->error_code, g->error, label, &e);
 		free(label);
 		client_groups_free(&g, 1);
-		groups_failed(ctx, &e);
+		cmd_fail_err(ctx, &e);
 		return NULL;
 	}
 	return g;
@@ -734,7 +727,7 @@ static int groups_lag_doc(struct cmd_ctx *ctx, const char *topic, bool waiting, 
 	groups_lag_clear(&L);
 	client_groups_free(&g, 1);
 	model_unref(&m);
-	return rc == CMD_OK ? CMD_OK : groups_failed(ctx, &e);
+	return rc == CMD_OK ? CMD_OK : cmd_fail_err(ctx, &e);
 }
 
 /* Seconds ("30", "2.5") or a duration ("2m", "PT1M") in ms. */
@@ -1014,7 +1007,7 @@ static int groups_reset_resolve(struct cmd_ctx *ctx, struct client *c, const str
 	if (rc == CMD_OK &&
 	    (groups_list_offsets(c, lo, &e) != CMD_OK || groups_list_offsets(c, hi, &e) != CMD_OK ||
 	     ((mode == RESET_DATETIME || mode == RESET_DURATION) && groups_list_offsets(c, ts, &e) != CMD_OK)))
-		rc = groups_failed(ctx, &e);
+		rc = cmd_fail_err(ctx, &e);
 	for (int i = 0; rc == CMD_OK && i < n; i++) {
 		struct lag_plan_row *r = &plan->rows[i];
 		if (lo->elems[i].err || hi->elems[i].err) {
@@ -1174,7 +1167,7 @@ static int cmd_group_reset_exec(struct cmd_ctx *ctx)
 		rd_kafka_topic_partition_list_destroy(l);
 		if (rc != CMD_OK) {
 			if (e.cause)
-				groups_failed(ctx, &e);
+				cmd_fail_err(ctx, &e);
 			goto out;
 		}
 	}
@@ -1229,7 +1222,7 @@ static int cmd_group_delete_exec(struct cmd_ctx *ctx)
 	if (ctx->session->demo)
 		return groups_refuse_on_demo(ctx);
 	if (session_client(ctx->session, &c, &e) != CMD_OK || client_group_delete(c, group, &e) != CMD_OK)
-		return groups_failed(ctx, &e);
+		return cmd_fail_err(ctx, &e);
 	return cmd_ok(ctx, json_pack("{s:s,s:b}", "group", group, "deleted", 1));
 }
 
@@ -1261,7 +1254,7 @@ static int cmd_group_delete_offsets_exec(struct cmd_ctx *ctx)
 		rd_kafka_topic_partition_list_add(l, plan.rows[i].topic, plan.rows[i].partition);
 	struct err e = { 0 };
 	if (client_group_delete_offsets(c, group, l, &e) != CMD_OK) {
-		groups_failed(ctx, &e);
+		cmd_fail_err(ctx, &e);
 		goto out;
 	}
 	json_t *a = json_array();

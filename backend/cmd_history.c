@@ -28,13 +28,6 @@
 
 /* --- shared ------------------------------------------------------------------------------- */
 
-static int history_failed(struct cmd_ctx *ctx, struct err *e)
-{
-	cmd_fail(ctx, e->status, e->hint, "%s", e->cause);
-	err_clear(e);
-	return ctx->status;
-}
-
 static int history_duration(struct cmd_ctx *ctx, const char *name, int64_t def, int64_t *ms)
 {
 	const char *v = cmd_arg(ctx, name);
@@ -53,9 +46,9 @@ static int history_open(struct cmd_ctx *ctx, struct store **st, char **cluster)
 {
 	struct err e = { 0 };
 	if (sample_store(ctx->session, st, &e) != CMD_OK)
-		return history_failed(ctx, &e);
+		return cmd_fail_err(ctx, &e);
 	if (cluster && (*cluster = sample_cluster(ctx->session, *st, cmd_arg(ctx, "cluster"), &e)) == NULL)
-		return history_failed(ctx, &e);
+		return cmd_fail_err(ctx, &e);
 	return CMD_OK;
 }
 
@@ -188,7 +181,7 @@ static int cmd_watch_exec(struct cmd_ctx *ctx)
 	struct store *store;
 	struct err e = { 0 };
 	if (sample_store(ctx->session, &store, &e) != CMD_OK)
-		return history_failed(ctx, &e);
+		return cmd_fail_err(ctx, &e);
 	char *cause = NULL;
 	w.loop = loop_new(&cause);
 	if (w.loop == NULL) {
@@ -218,7 +211,7 @@ static int cmd_history_tick_exec(struct cmd_ctx *ctx)
 	struct err e = { 0 };
 	if (sample_tick(ctx->session, cmd_arg(ctx, "groups"), &st, &e) != CMD_OK) {
 		sample_stats_clear(&st);
-		return history_failed(ctx, &e);
+		return cmd_fail_err(ctx, &e);
 	}
 	json_t *o =
 		json_pack("{s:s,s:o,s:i,s:i,s:i}", "cluster", st.cluster, "time", clock_json(st.ts_ms), "groups",

@@ -15,13 +15,6 @@
 
 #define TAIL_COLLECT_MAX 100 /* messages kept when no face streams (the TUI prompt) */
 
-static int tail_fail_err(struct cmd_ctx *ctx, struct err *e)
-{
-	cmd_fail(ctx, e->status, e->hint, "%s", e->cause);
-	err_clear(e);
-	return ctx->status;
-}
-
 /* 32M, 512K, 1G or plain bytes. */
 static int tail_parse_size(const char *s, size_t *out)
 {
@@ -168,7 +161,7 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 	free(parts);
 	if (t == NULL) {
 		free(delim);
-		return tail_fail_err(ctx, &e);
+		return cmd_fail_err(ctx, &e);
 	}
 	if (st && st->tty && o.follow) {
 		char *note = xasprintf("tailing %s from %s; Ctrl-C stops", o.topic, from); /* the sink escapes */
@@ -220,7 +213,7 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 			reason = o.count > 0 && ts.shown >= o.count ? "count" : "end";
 			break;
 		} else {
-			status = tail_fail_err(ctx, &e);
+			status = cmd_fail_err(ctx, &e);
 			break;
 		}
 	}
@@ -400,7 +393,7 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 	struct produce p = { .st = st, .topic = topic, .last_partition = -1, .collected = st ? NULL : json_array() };
 	int status = CMD_OK;
 	if (session_client(ctx->session, &c, &e) != CMD_OK || client_metadata(c, 0, &m, &e) != CMD_OK) {
-		status = tail_fail_err(ctx, &e);
+		status = cmd_fail_err(ctx, &e);
 		goto out;
 	}
 	const struct model_topic *mt = model_topic_find(m, topic);
@@ -410,7 +403,7 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 		goto out;
 	}
 	if ((p.rk = produce_new(&p, &ctx->session->conf, &e)) == NULL) {
-		status = tail_fail_err(ctx, &e);
+		status = cmd_fail_err(ctx, &e);
 		goto out;
 	}
 	int32_t part = partition < 0 ? RD_KAFKA_PARTITION_UA : (int32_t)partition;
@@ -430,7 +423,7 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 		}
 		one.value = v;
 		if (produce_send(&p, part, &one, &e) != CMD_OK)
-			status = tail_fail_err(ctx, &e);
+			status = cmd_fail_err(ctx, &e);
 		sbuf_free(&v);
 	} else { /* one message per line (or per delimiter) of stdin */
 		char *rec = NULL;
@@ -456,14 +449,14 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 					break;
 				}
 				if (produce_send(&p, part, &in, &e) != CMD_OK)
-					status = tail_fail_err(ctx, &e);
+					status = cmd_fail_err(ctx, &e);
 				msg_in_clear(&in);
 			} else {
 				struct msg_in one = tmpl;
 				one.has_value = true;
 				one.value = (struct sbuf){ rec, len, cap };
 				if (produce_send(&p, part, &one, &e) != CMD_OK)
-					status = tail_fail_err(ctx, &e);
+					status = cmd_fail_err(ctx, &e);
 			}
 		}
 		free(rec);

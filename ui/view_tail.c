@@ -91,13 +91,6 @@ static bool tailv_abandoned(unsigned id)
 	return i >= 0;
 }
 
-static int tailv_fail(struct cmd_ctx *ctx, struct err *e)
-{
-	cmd_fail(ctx, e->status, e->hint, "%s", e->cause);
-	err_clear(e);
-	return ctx->status;
-}
-
 static int tailv_exec(struct cmd_ctx *ctx)
 {
 	struct tail_opts o = {
@@ -133,7 +126,7 @@ static int tailv_exec(struct cmd_ctx *ctx)
 		t = tail_open(c, &ctx->session->conf, false, NULL, &o, &e);
 	if (t == NULL) {
 		tailv_abandoned((unsigned)id);
-		return tailv_fail(ctx, &e);
+		return cmd_fail_err(ctx, &e);
 	}
 	pthread_mutex_lock(&tailv_lock);
 	int i = tailv_slot_find((unsigned)id);
