@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "demo.h"
 #include "faces.h"
+#include "fatal.h"
 #include "run.h"
 #include "session.h"
 #include "store.h"
@@ -151,6 +152,7 @@ int main(int argc, char **argv)
 	char *cause = NULL;
 
 	signal(SIGPIPE, SIG_IGN);
+	fatal_catch();
 	while ((c = getopt_long(argc, argv, "+b:p:o:X:F:e:f:vVh", main_options, NULL)) != -1) {
 		switch (c) {
 		case 'b':

@@ -25,6 +25,7 @@
 
 #include "escape.h"
 #include "faces.h"
+#include "fatal.h"
 #include "keys.h"
 #include "look.h"
 #include "loop.h"
@@ -76,7 +77,6 @@ struct tui_req {
 
 static struct termios tui_termios;
 static bool tui_termios_saved, tui_curses_on;
-static char tui_reset[128]; /* what puts the terminal back, for fatal signals */
 
 static void tui_draw(struct tui *t);
 static void tui_exec(struct tui *t, int argc, char *const *argv);
@@ -1447,41 +1447,41 @@ static char **tui_names(void *ud, enum cmd_arg_kind kind)
 
 /* --- start and stop ------------------------------------------------------------------------------ */
 
-static void tui_restore_fatal(int signo)
-{
-	if (tui_termios_saved)
-		tcsetattr(STDIN_FILENO, TCSANOW, &tui_termios);
-	if (tui_curses_on && write(STDOUT_FILENO, tui_reset, strlen(tui_reset)) < 0) {
-		/* nothing more can be done */
-	}
-	signal(signo, SIG_DFL);
-	raise(signo);
-}
-
 static void tui_atexit(void)
 {
 	if (tui_curses_on) {
 		endwin();
 		tui_curses_on = false;
+		fatal_terminal(NULL, NULL);
 	}
 }
 
-/* Saves what restores the terminal when kcon dies of a signal curses cannot clean up after. */
-static void tui_catch_fatal(void)
+static void tui_reset_add(struct sbuf *sb, const char *cap)
 {
-	const char *caps[] = { "rmcup", "cnorm", "sgr0" };
-	tui_reset[0] = '\0';
-	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
-		char *s = tigetstr(caps[i]);
-		if (s && s != (char *)-1 && strlen(tui_reset) + strlen(s) < sizeof(tui_reset))
-			strcat(tui_reset, s);
+	if (cap && cap != (char *)-1)
+		sbuf_add(sb, cap);
+}
+
+/*
+ * Tells the fatal-signal handler what undoes the modes curses and we turned on: the alternate
+ * screen, the hidden cursor, attributes, the keypad's application mode and, when mouse is on,
+ * mouse tracking (the terminfo's XM with 0, and for an xterm-like mouse every tracking mode off).
+ */
+static void tui_arm_fatal(bool mouse)
+{
+	struct sbuf sb = SBUF_INIT;
+	static const char *const caps[] = { "rmcup", "cnorm", "sgr0", "rmkx" };
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		tui_reset_add(&sb, tigetstr(caps[i]));
+	if (mouse) {
+		char *xm = tigetstr("XM"), *kmous = tigetstr("kmous");
+		if (xm && xm != (char *)-1)
+			tui_reset_add(&sb, tiparm(xm, 0));
+		if (kmous && kmous != (char *)-1 && strncmp(kmous, "\033[", 2) == 0)
+			sbuf_add(&sb, "\033[?1006l\033[?1015l\033[?1005l\033[?1003l\033[?1002l\033[?1000l");
 	}
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT };
-	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++) {
-		struct sigaction sa = { .sa_handler = tui_restore_fatal, .sa_flags = SA_RESETHAND };
-		sigemptyset(&sa.sa_mask);
-		sigaction(fatal[i], &sa, NULL);
-	}
+	fatal_terminal(tui_termios_saved ? &tui_termios : NULL, sbuf_str(&sb));
+	sbuf_free(&sb);
 }
 
 static int tui_check_term(void)
@@ -1700,7 +1700,6 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	tui_curses_on = true;
 	uitrace_open();
 	atexit(tui_atexit);
-	tui_catch_fatal();
 	set_escdelay(25);
 	cbreak();
 	noecho();
@@ -1708,6 +1707,7 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	uimouse_start(mouse);
+	tui_arm_fatal(mouse && has_mouse());
 	curs_set(0);
 	getmaxyx(stdscr, t.h, t.w);
 	look_start(bad >= 0 ? &th : NULL);
@@ -1763,6 +1763,7 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	prompt_teardown();
 	endwin();
 	tui_curses_on = false;
+	fatal_terminal(NULL, NULL);
 	delscreen(scr);
 	uitrace_close();
 	loop_free(&t.loop);

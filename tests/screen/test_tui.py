@@ -192,6 +192,27 @@ class TuiTest(ScreenTestCase):
         self.assertEqual(scr.exit_status(), 128 + 3)
         self.assertFalse(scr.alternate_on(), "the alternate screen is left even on a fatal signal")
 
+    MODES = ("keypad_flag", "keypad_cursor_flag", "mouse_standard_flag", "mouse_button_flag", "mouse_any_flag",
+             "mouse_all_flag", "mouse_sgr_flag", "mouse_utf8_flag", "alternate_on")
+
+    def modes(self, scr):
+        """The pane's terminal modes that the TUI turns on, by name: 1 on, 0 off."""
+        values = scr.info(" ".join("#{%s}" % m for m in self.MODES)).split()
+        return dict(zip(self.MODES, (int(v) for v in values)))
+
+    def test_fatal_signals_reset_keypad_and_mouse(self):
+        for name, signo in (("SIGABRT", 6), ("SIGQUIT", 3), ("SIGSEGV", 11)):
+            with self.subTest(signal=name):
+                scr = self.start()
+                scr.wait_for(self.alpha)
+                on = self.modes(scr)
+                self.assertEqual((on["keypad_flag"], on["keypad_cursor_flag"], on["alternate_on"]), (1, 1, 1), on)
+                self.assertEqual(on["mouse_standard_flag"], 1, on)  # clicks and the wheel
+                os.kill(scr.program_pid(), signo)
+                self.assertEqual(scr.exit_status(), 128 + signo)
+                off = self.modes(scr)
+                self.assertEqual(off, dict.fromkeys(self.MODES, 0), f"after {name}: the pane's modes are back")
+
     def test_unreachable(self):
         scr = self.start(args=["-b", "127.0.0.1:1", "--timeout", "2"])
         text = scr.wait_for("unreachable", timeout=30)
