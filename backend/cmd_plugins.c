@@ -40,9 +40,9 @@ const struct cmd_entry cmd_plugins_table[] = {
 		.name = "plugins",
 		.group = "general",
 		.help = "the message decoders that plugins offer, and the plugins that failed to load",
-		.doc = "Plugins are loaded from KCON_PLUGIN_PATH (colon-separated), else ~/.local/share/kcon/plugins, "
-		       "the plugins/ folder beside kcon and LIBDIR/kcon/plugins. JSON: {abi_major, decoders: [{name, "
-		       "help, plugin}], errors: [{message}]}",
+		.doc = "Plugins are loaded from KCON_PLUGIN_PATH (colon-separated), else ~/.local/share/kcon/plugins "
+		       "and LIBDIR/kcon/plugins. A plugin or folder that another user could change is refused. JSON: "
+		       "{abi_major, decoders: [{name, help, plugin}], errors: [{message}]}",
 		.flags = CMD_READ_ONLY,
 		.view = &plugins_view,
 		.exec = cmd_plugins_exec,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "xalloc.h"
@@ -51,10 +52,94 @@ static const struct kcon_host plugin_host = {
 	.register_decoder = plugin_register_decoder,
 };
 
+/*
+ * Trust. dlopen() runs a plugin's constructors (and those of the libraries it needs) before kcon
+ * can look at it, so whether a file may be loaded is decided before dlopen, by who can change it:
+ * the file and every folder above it must belong to the user running kcon or to root, and be
+ * writable by nobody else. A folder above the plugin's own may be world-writable with the sticky
+ * bit (/tmp): others cannot rename what is in it.
+ */
+
+/* Why st, of the file or folder path, lets others change it (allocated), or NULL. */
+static char *plugin_unsafe(const char *path, const struct stat *st, bool sticky_ok)
+{
+	uid_t me = geteuid();
+	if (st->st_uid != me && st->st_uid != 0)
+		return xasprintf("%s belongs to uid %u, neither you (uid %u) nor root: kcon loads only what you or "
+				 "root own",
+				 path, (unsigned)st->st_uid, (unsigned)me);
+	bool sticky = S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX);
+	if (sticky && sticky_ok)
+		return NULL;
+	if (sticky && (st->st_mode & (S_IWGRP | S_IWOTH)))
+		return xasprintf("%s is writable by others (mode 0%o), a shared folder: keep plugins in a folder only "
+				 "you can write",
+				 path, (unsigned)(st->st_mode & 07777));
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return xasprintf("%s is writable by %s (mode 0%o), so another user could put code into kcon: "
+				 "`chmod go-w %s`",
+				 path, st->st_mode & S_IWOTH ? "others" : "its group", (unsigned)(st->st_mode & 07777),
+				 path);
+	return NULL;
+}
+
+/* Why a folder of real (a canonical path) or one above it lets others change what is in it, or NULL. */
+static char *plugin_unsafe_dirs(const char *real, bool is_dir)
+{
+	char *dir = xstrdup(real), *why = NULL;
+	bool first = true;
+	if (!is_dir) {
+		char *slash = strrchr(dir, '/');
+		slash[slash == dir] = '\0';
+	}
+	for (;;) {
+		struct stat st;
+		if (stat(dir, &st) != 0)
+			why = xasprintf("%s: %s", dir, strerror(errno));
+		else
+			why = plugin_unsafe(dir, &st, !first);
+		char *slash = strrchr(dir, '/');
+		if (why || slash == NULL || strcmp(dir, "/") == 0)
+			break;
+		slash[slash == dir] = '\0'; /* "/a" becomes "/" */
+		first = false;
+	}
+	free(dir);
+	return why;
+}
+
+/* Whether path may be loaded: 0 with *real (allocated, the canonical path to dlopen), or -1 with *cause. */
+static int plugin_trust(const char *path, char **real, char **cause)
+{
+	*real = realpath(path, NULL);
+	if (*real == NULL) {
+		*cause = xasprintf("plugin %s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	char *why = NULL;
+	if (stat(*real, &st) != 0)
+		why = xasprintf("%s: %s", *real, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		why = xasprintf("%s is not a regular file", *real);
+	else if ((why = plugin_unsafe(*real, &st, false)) == NULL)
+		why = plugin_unsafe_dirs(*real, false);
+	if (why == NULL)
+		return 0;
+	*cause = xasprintf("plugin %s: refused: %s", path, why);
+	free(why);
+	x_free(real);
+	return -1;
+}
+
 /* Called with plugin_lock held. */
 static int plugin_load_locked(const char *path, char **cause)
 {
-	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	char *real;
+	if (plugin_trust(path, &real, cause) < 0)
+		return -1;
+	void *h = dlopen(real, RTLD_NOW | RTLD_LOCAL);
+	free(real);
 	if (h == NULL) {
 		*cause = xasprintf("plugin %s: %s: is it a kcon plugin built for this machine?", path, dlerror());
 		return -1;
@@ -105,8 +190,24 @@ static int plugin_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void plugin_error_add(char *msg)
+{
+	plugin_errs = xreallocarray(plugin_errs, plugin_nerrs + 1, sizeof(*plugin_errs));
+	plugin_errs[plugin_nerrs++] = msg;
+}
+
 static void plugin_load_dir(const char *dir)
 {
+	char *real = realpath(dir, NULL);
+	if (real == NULL)
+		return; /* a place that does not exist offers nothing */
+	char *why = plugin_unsafe_dirs(real, true);
+	free(real);
+	if (why) { /* one message for the folder, and nothing in it runs */
+		plugin_error_add(xasprintf("plugin folder %s: refused: %s", dir, why));
+		free(why);
+		return;
+	}
 	DIR *d = opendir(dir);
 	if (d == NULL)
 		return;
@@ -121,13 +222,12 @@ static void plugin_load_dir(const char *dir)
 		}
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), plugin_cmp); /* a stable order decides name clashes */
+	if (n > 1)
+		qsort(names, n, sizeof(*names), plugin_cmp); /* a stable order decides name clashes */
 	for (size_t i = 0; i < n; i++) {
 		char *cause = NULL;
-		if (plugin_load_locked(names[i], &cause) < 0) {
-			plugin_errs = xreallocarray(plugin_errs, plugin_nerrs + 1, sizeof(*plugin_errs));
-			plugin_errs[plugin_nerrs++] = cause;
-		}
+		if (plugin_load_locked(names[i], &cause) < 0)
+			plugin_error_add(cause);
 		free(names[i]);
 	}
 	free(names);
@@ -154,18 +254,6 @@ void plugin_load_all(void)
 				     : xasprintf("%s/.local/share/kcon/plugins", home && *home ? home : "/nonexistent");
 		plugin_load_dir(user);
 		free(user);
-		char exe[PATH_MAX];
-		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		if (n > 0) {
-			exe[n] = '\0';
-			char *slash = strrchr(exe, '/');
-			if (slash) {
-				*slash = '\0';
-				char *beside = xasprintf("%s/plugins", exe);
-				plugin_load_dir(beside);
-				free(beside);
-			}
-		}
 		plugin_load_dir(KCON_PLUGINDIR);
 	}
 	pthread_mutex_unlock(&plugin_lock);

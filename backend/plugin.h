@@ -10,12 +10,17 @@
 #include "kcon-plugin.h"
 #include "sbuf.h"
 
-/** @brief Loads the plugin at path; 0, or -1 with *cause (callee allocates) saying why and what to do. */
+/**
+ * @brief Loads the plugin at path; 0, or -1 with *cause (callee allocates) saying why and what to
+ * do. A file that another user could change (owned by someone other than the user or root, or
+ * writable by its group or others, itself or a folder above it) is refused before dlopen, which
+ * runs its constructors.
+ */
 int plugin_load(const char *path, char **cause);
 /**
  * @brief Loads every *.so of the plugin path once: KCON_PLUGIN_PATH (colon-separated) if set, else
- * $XDG_DATA_HOME/kcon/plugins (~/.local/share/kcon/plugins), the plugins/ folder beside the kcon
- * binary, and the installed LIBDIR/kcon/plugins. Failures are kept for plugin_errors().
+ * $XDG_DATA_HOME/kcon/plugins (~/.local/share/kcon/plugins) and the installed LIBDIR/kcon/plugins.
+ * A folder others could change is refused whole. Failures are kept for plugin_errors().
  */
 void plugin_load_all(void);
 /** @brief The messages of plugins that failed to load; *n gets the count. */

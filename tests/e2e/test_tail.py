@@ -10,7 +10,7 @@ import tempfile
 import time
 import unittest
 
-from kcontest import KCON, BrokerTestCase, kcat_produce
+from kcontest import BUILD_PLUGINS, KCON, BrokerTestCase, kcat_produce
 
 
 def value_bytes(doc, field="value", enc_field="encoding"):
@@ -48,8 +48,8 @@ class TailTest(BrokerTestCase):
         finally:
             os.unlink(f.name)
 
-    def tail_json(self, *args):
-        p = self.k.run("tail", *args, "-o", "json", "--to-end")
+    def tail_json(self, *args, env=None):
+        p = self.k.run("tail", *args, "-o", "json", "--to-end", env=env)
         self.assertEqual(p.returncode, 0, p.stderr)
         return lines(p.stdout), json.loads(p.stderr.strip().splitlines()[-1])
 
@@ -170,18 +170,19 @@ class TailTest(BrokerTestCase):
         self.assertEqual(value_bytes(docs[1]), b"\x1b[2J tail \xff end")
 
     def test_decode_through_a_plugin(self):
-        # the bundled hexdump plugin, loaded from the plugins/ folder beside the kcon binary
-        p = self.k.run("plugins", "-o", "json")
+        # the bundled hexdump plugin, from the build tree that KCON_PLUGIN_PATH points at
+        env = {"KCON_PLUGIN_PATH": BUILD_PLUGINS}
+        p = self.k.run("plugins", "-o", "json", env=env)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("hexdump", [d["name"] for d in json.loads(p.stdout)["decoders"]])
         t = self.create_topic()
         self.kcat_file(t, b"Hi\x1b[2J\x00")
-        docs, summary = self.tail_json(t, "--decode", "hexdump")
+        docs, summary = self.tail_json(t, "--decode", "hexdump", env=env)
         self.assertEqual(docs[0]["value"], "00000000  48 69 1b 5b 32 4a 00" + " " * 27 + "  |Hi.[2J.|")
-        p = self.k.run("tail", t, "--decode", "hexdump", input=b"")
+        p = self.k.run("tail", t, "--decode", "hexdump", input=b"", env=env)
         self.assertIn(b"48 69 1b 5b 32 4a 00", p.stdout)
         self.assertNotIn(b"\x1b", p.stdout)
-        p = self.k.run("tail", t, "--decode", "nosuch", input=b"")
+        p = self.k.run("tail", t, "--decode", "nosuch", input=b"", env=env)
         self.assertEqual(p.returncode, 2)
         self.assertIn(b"`plugins` lists the decoders", p.stderr)
 

@@ -15,6 +15,10 @@ import uuid
 
 KCON = os.environ.get("KCON_BIN", "kcon")
 SOURCE_DIR = os.environ.get("KCON_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+# The plugins built beside the kcon under test, and the test fixtures: kcon searches a build tree
+# only when KCON_PLUGIN_PATH points at it.
+BUILD_PLUGINS = os.path.join(os.path.dirname(os.path.abspath(KCON)), "plugins")
+TEST_PLUGINS = os.path.join(os.path.dirname(os.path.abspath(KCON)), "tests", "plugins")
 
 
 def broker_env(dirvar="KCON_TEST_BROKER_DIR"):

@@ -7,7 +7,7 @@ import threading
 import time
 import unittest
 
-from kcontest import KCON, BrokerTestCase, unique, wait_until
+from kcontest import BUILD_PLUGINS, KCON, BrokerTestCase, unique, wait_until
 from tmuxscreen import TmuxScreen
 
 UTF8 = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
@@ -18,9 +18,10 @@ HOSTILE_SHOWN = r"A\x1b[2J\x1b]0;pwned\x07\x9bZ\xe2\x80\xaeR"
 
 
 class TuiTailTest(BrokerTestCase):
-    def start(self, width=120, height=40):
+    def start(self, width=120, height=40, env=None):
         e = dict(UTF8)
         e["XDG_CONFIG_HOME"] = "/nonexistent-kcon-test"
+        e.update(env or {})
         state = tempfile.TemporaryDirectory()
         self.addCleanup(state.cleanup)
         e["KCON_STATE_DIR"] = state.name
@@ -279,7 +280,7 @@ class TuiTailTest(BrokerTestCase):
     def test_decoder(self):
         t = self.topic()
         self.produce(t, b"Hi\x1b[2J\x00")
-        scr = self.start()
+        scr = self.start(env={"KCON_PLUGIN_PATH": BUILD_PLUGINS})
         self.open_tail(scr, t, " --decode hexdump")
         text = scr.wait_for("1 seen 1/1")
         self.assertIn(f"tail {t} ", text)

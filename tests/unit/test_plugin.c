@@ -1,11 +1,18 @@
-/* plugin: loading, the ABI check, refusals that unload, the bundled hexdump decoder, plugin_decode. */
+/*
+ * plugin: loading, the trust checks before dlopen (owner and mode of the file and its folders),
+ * the places searched, the ABI check, refusals that unload, the bundled hexdump decoder,
+ * plugin_decode.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -65,7 +72,7 @@ static void test_plugin_refusals(void **state)
 		{ "bad_abi.so", "built for plugin ABI 99, this kcon has ABI 1: rebuild it" },
 		{ "failing_init.so", "failed to start: the licence file is missing" },
 		{ "no_symbols.so", "no kcon_plugin_abi_major symbol: not a kcon plugin" },
-		{ "missing.so", "is it a kcon plugin built for this machine?" },
+		{ "missing.so", "missing.so: No such file or directory" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *p = path_of("KCON_TEST_PLUGIN_DIR", cases[i].file), *cause = NULL;
@@ -99,6 +106,157 @@ static void test_plugin_path(void **state)
 	plugin_unload_all();
 }
 
+/* A folder of the test's own under /tmp (sticky, so its own folder decides), removed by rmtree(). */
+static char *tmpdir_new(void)
+{
+	char *d = strdup("/tmp/kcon-test-plugin-XXXXXX");
+	assert_non_null(mkdtemp(d));
+	return d;
+}
+
+static void rmtree(const char *dir)
+{
+	char *cmd = malloc(strlen(dir) + 16);
+	sprintf(cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* Copies the file from to the file to, with mode. */
+static void copy_file(const char *from, const char *to, mode_t mode)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	assert_non_null(in);
+	assert_non_null(out);
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+	assert_int_equal(chmod(to, mode), 0);
+}
+
+static void test_plugin_trust(void **state)
+{
+	(void)state;
+	static const uid_t other = 65534; /* nobody */
+	static const struct {
+		const char *what;
+		mode_t dir_mode, file_mode;
+		bool dir_other, file_other; /* owned by another user (needs root to arrange) */
+		const char *want;           /* NULL: it loads */
+	} cases[] = {
+		{ "owned by me, not writable by others", 0755, 0755, false, false, NULL },
+		{ "read-only", 0500, 0400, false, false, NULL },
+		{ "file world-writable", 0755, 0666, false, false, "is writable by others (mode 0666)" },
+		{ "file group-writable", 0755, 0775, false, false, "is writable by its group (mode 0775)" },
+		{ "folder world-writable", 0777, 0755, false, false, "/plugins is writable by others (mode 0777)" },
+		{ "folder group-writable", 0775, 0755, false, false, "/plugins is writable by its group (mode 0775)" },
+		{ "folder sticky and world-writable", 01777, 0755, false, false, "/plugins is writable by others" },
+		{ "file of another user", 0755, 0755, false, true, "belongs to uid 65534, neither you" },
+		{ "folder of another user", 0755, 0755, true, false, "/plugins belongs to uid 65534, neither you" },
+	};
+	char *hexdump = path_of("KCON_PLUGIN_BUILD_DIR", "decode_hexdump.so");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if ((cases[i].dir_other || cases[i].file_other) && geteuid() != 0) {
+			print_message("skipped (not root): %s\n", cases[i].what);
+			continue;
+		}
+		char *top = tmpdir_new(), dir[512], file[600];
+		snprintf(dir, sizeof(dir), "%s/plugins", top);
+		snprintf(file, sizeof(file), "%s/x.so", dir);
+		assert_int_equal(mkdir(dir, 0700), 0);
+		copy_file(hexdump, file, cases[i].file_mode);
+		if (cases[i].file_other)
+			assert_int_equal(chown(file, other, (gid_t)-1), 0);
+		if (cases[i].dir_other)
+			assert_int_equal(chown(dir, other, (gid_t)-1), 0);
+		assert_int_equal(chmod(dir, cases[i].dir_mode), 0);
+		char *cause = NULL;
+		int rc = plugin_load(file, &cause);
+		if (cases[i].want == NULL) {
+			if (rc != 0)
+				fail_msg("%s: refused: %s", cases[i].what, cause);
+			assert_non_null(plugin_decoder_find("hexdump"));
+		} else {
+			if (rc == 0)
+				fail_msg("%s: loaded", cases[i].what);
+			if (strstr(cause, cases[i].want) == NULL || strstr(cause, "refused") == NULL)
+				fail_msg("%s: `%s` lacks `%s`", cases[i].what, cause, cases[i].want);
+			assert_null(plugin_decoder_find("hexdump"));
+			free(cause);
+		}
+		plugin_unload_all();
+		chmod(dir, 0700);
+		rmtree(top);
+		free(top);
+	}
+
+	/* a link from a safe folder to a plugin in an unsafe one: the plugin's real folder decides */
+	char *top = tmpdir_new(), safe[512], unsafe[512], link[600], target[600];
+	snprintf(safe, sizeof(safe), "%s/safe", top);
+	snprintf(unsafe, sizeof(unsafe), "%s/unsafe", top);
+	snprintf(link, sizeof(link), "%s/x.so", safe);
+	snprintf(target, sizeof(target), "%s/x.so", unsafe);
+	assert_int_equal(mkdir(safe, 0755), 0);
+	assert_int_equal(mkdir(unsafe, 0755), 0);
+	copy_file(hexdump, target, 0755);
+	assert_int_equal(chmod(unsafe, 0777), 0);
+	assert_int_equal(symlink(target, link), 0);
+	char *cause = NULL;
+	assert_int_equal(plugin_load(link, &cause), -1);
+	assert_non_null(strstr(cause, "/unsafe is writable by others"));
+	free(cause);
+	/* something that is no regular file */
+	assert_int_equal(plugin_load("/dev/null", &cause), -1);
+	assert_non_null(strstr(cause, "not a regular file"));
+	free(cause);
+
+	/* a folder of the plugin path that others can write: refused once, as a folder, nothing in it runs */
+	setenv("KCON_PLUGIN_PATH", unsafe, 1);
+	plugin_load_all();
+	size_t n;
+	const char *const *errs = plugin_errors(&n);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(errs[0], "plugin folder"));
+	assert_non_null(strstr(errs[0], "/unsafe is writable by others (mode 0777)"));
+	assert_null(plugin_decoder_find("hexdump"));
+	plugin_unload_all();
+	unsetenv("KCON_PLUGIN_PATH");
+	rmtree(top);
+	free(top);
+	free(hexdump);
+}
+
+static void test_plugin_places(void **state)
+{
+	(void)state;
+	/* Without KCON_PLUGIN_PATH: the user's folder and the installed one, not the folder beside the
+	 * binary (beside this test's binary lie the refused plugins of test_plugin_refusals). */
+	char *top = tmpdir_new(), dir[512], file[600];
+	snprintf(dir, sizeof(dir), "%s/kcon", top);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(dir, sizeof(dir), "%s/kcon/plugins", top);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(file, sizeof(file), "%s/hexdump.so", dir);
+	char *hexdump = path_of("KCON_PLUGIN_BUILD_DIR", "decode_hexdump.so");
+	copy_file(hexdump, file, 0644);
+	unsetenv("KCON_PLUGIN_PATH");
+	setenv("XDG_DATA_HOME", top, 1);
+	plugin_load_all();
+	size_t n;
+	const char *const *errs = plugin_errors(&n);
+	if (n != 0)
+		fail_msg("%zu plugins failed, the first: %s", n, errs[0]);
+	assert_non_null(plugin_decoder_find("hexdump"));
+	plugin_unload_all();
+	unsetenv("XDG_DATA_HOME");
+	rmtree(top);
+	free(top);
+	free(hexdump);
+}
+
 /* A decoder that writes "<state>" and answers as its state says: 0 text, 1 JSON, other not its format. */
 static int fake_decode(void *state, const void *buf, size_t len, struct kcon_plugin_out *out)
 {
@@ -127,10 +285,9 @@ static void test_plugin_decode(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plugin_hexdump),
-		cmocka_unit_test(test_plugin_refusals),
-		cmocka_unit_test(test_plugin_path),
-		cmocka_unit_test(test_plugin_decode),
+		cmocka_unit_test(test_plugin_hexdump), cmocka_unit_test(test_plugin_refusals),
+		cmocka_unit_test(test_plugin_path),    cmocka_unit_test(test_plugin_trust),
+		cmocka_unit_test(test_plugin_places),  cmocka_unit_test(test_plugin_decode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
