@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "xalloc.h"
 
 static pthread_mutex_t plugin_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -20,11 +21,13 @@ static void **plugin_handles;
 static size_t plugin_nhandles;
 static const struct kcon_decoder **plugin_decs;
 static const char **plugin_dec_paths;
+static char **plugin_dec_notes; /* what a fatal-signal handler says when the decoder crashes */
 static size_t plugin_ndecs;
 static char **plugin_errs;
 static size_t plugin_nerrs;
 static bool plugin_all_loaded;
-static const char *plugin_loading; /* the path being initialised, for register_decoder */
+static const char *plugin_loading;                    /* the path being initialised, for register_decoder */
+static _Thread_local const char *plugin_running_note; /* the note of the decoder this thread runs */
 
 static int plugin_register_decoder(const struct kcon_host *host, const struct kcon_decoder *d)
 {
@@ -39,9 +42,25 @@ static int plugin_register_decoder(const struct kcon_host *host, const struct kc
 			return -1; /* the first one loaded keeps the name */
 	plugin_decs = xreallocarray(plugin_decs, plugin_ndecs + 1, sizeof(*plugin_decs));
 	plugin_dec_paths = xreallocarray(plugin_dec_paths, plugin_ndecs + 1, sizeof(*plugin_dec_paths));
+	plugin_dec_notes = xreallocarray(plugin_dec_notes, plugin_ndecs + 1, sizeof(*plugin_dec_notes));
+	char *where = escape_str(plugin_loading); /* a file name may hold anything */
+	plugin_dec_notes[plugin_ndecs] =
+		xasprintf("kcon: the decoder `%s` (plugin %s) crashed while decoding a message: run without "
+			  "`--decode %s`, and fix or remove the plugin\n",
+			  d->name, where, d->name);
+	free(where);
 	plugin_decs[plugin_ndecs] = d;
 	plugin_dec_paths[plugin_ndecs++] = xstrdup(plugin_loading);
 	return 0;
+}
+
+static void plugin_forget_from(size_t first)
+{
+	for (size_t i = first; i < plugin_ndecs; i++) {
+		free((char *)plugin_dec_paths[i]);
+		free(plugin_dec_notes[i]);
+	}
+	plugin_ndecs = first;
 }
 
 static const struct kcon_host plugin_host = {
@@ -166,9 +185,7 @@ static int plugin_load_locked(const char *path, char **cause)
 	plugin_loading = NULL;
 	if (rc != 0) {
 		*cause = xasprintf("plugin %s: failed to start: %s", path, *err ? err : "no reason given");
-		for (size_t i = before; i < plugin_ndecs; i++)
-			free((char *)plugin_dec_paths[i]);
-		plugin_ndecs = before; /* what it registered goes with it */
+		plugin_forget_from(before); /* what it registered goes with it */
 		dlclose(h);
 		return -1;
 	}
@@ -285,8 +302,21 @@ int plugin_decode(const struct kcon_decoder *d, const void *buf, size_t len, str
 {
 	struct kcon_plugin_out o = { .write = plugin_out_write, .opaque = out };
 	sbuf_reset(out);
+	const char *note = NULL;
+	pthread_mutex_lock(&plugin_lock);
+	for (size_t i = 0; i < plugin_ndecs && note == NULL; i++)
+		if (plugin_decs[i] == d)
+			note = plugin_dec_notes[i];
+	pthread_mutex_unlock(&plugin_lock);
+	plugin_running_note = note; /* for a fatal-signal handler, should the decoder crash */
 	int rc = d->decode(d->state, buf, len, &o);
+	plugin_running_note = NULL;
 	return rc == KCON_DECODE_TEXT || rc == KCON_DECODE_JSON ? rc : KCON_DECODE_NOT_MINE;
+}
+
+const char *plugin_running(void)
+{
+	return plugin_running_note;
 }
 
 size_t plugin_decoders(const struct kcon_decoder *const **decoders, const char *const **paths)
@@ -301,13 +331,13 @@ void plugin_unload_all(void)
 	pthread_mutex_lock(&plugin_lock);
 	for (size_t i = 0; i < plugin_nhandles; i++)
 		dlclose(plugin_handles[i]);
-	for (size_t i = 0; i < plugin_ndecs; i++)
-		free((char *)plugin_dec_paths[i]);
+	plugin_forget_from(0);
 	for (size_t i = 0; i < plugin_nerrs; i++)
 		free(plugin_errs[i]);
 	x_free(&plugin_handles);
 	x_free(&plugin_decs);
 	x_free(&plugin_dec_paths);
+	x_free(&plugin_dec_notes);
 	x_free(&plugin_errs);
 	plugin_nhandles = plugin_ndecs = plugin_nerrs = 0;
 	plugin_all_loaded = false;

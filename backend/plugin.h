@@ -32,6 +32,12 @@ const struct kcon_decoder *plugin_decoder_find(const char *name);
  * KCON_DECODE_NOT_MINE (any other answer too) when out is not to be shown.
  */
 int plugin_decode(const struct kcon_decoder *d, const void *buf, size_t len, struct sbuf *out);
+/**
+ * @brief The line (ending in a newline) that names the decoder this thread is running, and its
+ * plugin, while plugin_decode() runs a registered decoder; NULL otherwise. Async-signal-safe: for a
+ * fatal-signal handler to say which plugin crashed kcon.
+ */
+const char *plugin_running(void);
 /** @brief The registered decoders and, in paths, the file of the plugin that gave each; returns the count. */
 size_t plugin_decoders(const struct kcon_decoder *const **decoders, const char *const **paths);
 /** @brief Unloads every plugin (at exit). */

@@ -5,14 +5,16 @@
  *   const unsigned kcon_plugin_abi_major = KCON_PLUGIN_ABI_MAJOR;
  *   int kcon_plugin_init(const struct kcon_host *host, char *err, size_t errlen);
  *
- * kcon refuses a plugin built for another major version before calling it. Minor versions only
- * append members to struct kcon_host: a plugin checks host->size (or abi_minor) before using a
- * member newer than the ones it was built with. kcon_plugin_init registers what the plugin
+ * kcon refuses a plugin built for another major version before calling it (its constructors have
+ * run by then: kcon decides whether to load a file at all by its owner and mode). Minor versions
+ * only append members to struct kcon_host: a plugin checks host->size (or abi_minor) before using
+ * a member newer than the ones it was built with. kcon_plugin_init registers what the plugin
  * offers through the host and returns 0, or non-zero with a message in err (then kcon unloads it).
  *
  * Version 1.0 offers message decoders: `kcon tail TOPIC --decode NAME` shows each value as the
  * decoder's text. Decoders see untrusted bytes: they must never read past len; their output is
- * escaped by kcon like any message byte.
+ * escaped by kcon like any message byte. A decoder runs in kcon's process: if it crashes, kcon
+ * puts the terminal back, names it and dies (docs/plugins.md).
  */
 #ifndef KCON_PLUGIN_H
 #define KCON_PLUGIN_H

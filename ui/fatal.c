@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "plugin.h"
+
 static struct termios fatal_tio;
 static char fatal_reset[512];
 static size_t fatal_reset_len;
@@ -28,6 +30,9 @@ static void fatal_on_signal(int signo)
 		tcsetattr(STDIN_FILENO, TCSANOW, &fatal_tio);
 	if (fatal_has_reset)
 		fatal_write(STDOUT_FILENO, fatal_reset, fatal_reset_len);
+	const char *culprit = plugin_running(); /* after the reset: on the terminal's own screen */
+	if (culprit)
+		fatal_write(STDERR_FILENO, culprit, strlen(culprit));
 	/* SA_RESETHAND made the action the default one: the signal, raised again or (a fault) met
 	 * again on return, ends the process as it would have without us. */
 	raise(signo);

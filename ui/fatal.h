@@ -1,7 +1,8 @@
 /*
  * Dying of a fatal signal (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT). The handler puts
  * the terminal back as the face that owns it said (its termios, and the bytes that leave the
- * alternate screen and turn off the keypad and mouse modes), and dies of the same signal. It
+ * alternate screen and turn off the keypad and mouse modes), names the plugin decoder that was
+ * running on the crashing thread, if any (plugin_running()), and dies of the same signal. It
  * calls only async-signal-safe functions: everything it writes is made beforehand.
  */
 #ifndef KCON_FATAL_H

@@ -10,7 +10,7 @@ import tempfile
 import time
 import unittest
 
-from kcontest import BUILD_PLUGINS, KCON, BrokerTestCase, kcat_produce
+from kcontest import BUILD_PLUGINS, KCON, TEST_PLUGINS, BrokerTestCase, kcat_produce
 
 
 def value_bytes(doc, field="value", enc_field="encoding"):
@@ -185,6 +185,17 @@ class TailTest(BrokerTestCase):
         p = self.k.run("tail", t, "--decode", "nosuch", input=b"", env=env)
         self.assertEqual(p.returncode, 2)
         self.assertIn(b"`plugins` lists the decoders", p.stderr)
+
+    def test_crashing_decoder_is_named(self):
+        # A decoder that crashes ends kcon (decoders run in kcon's process), and kcon says which.
+        t = self.create_topic()
+        self.kcat_file(t, b"boom")
+        for fmt in ("table", "json"):
+            p = self.k.run("tail", t, "--decode", "crashing", "--to-end", "-o", fmt, input=b"",
+                           env={"KCON_PLUGIN_PATH": TEST_PLUGINS})
+            self.assertEqual(p.returncode, -11, p.stderr)  # SIGSEGV, as without the handler
+            self.assertIn(b"kcon: the decoder `crashing` (plugin " + TEST_PLUGINS.encode() + b"/crashing.so) crashed "
+                          b"while decoding a message", p.stderr)
 
     def test_empty_topic_to_end_exits_at_once(self):
         t = self.create_topic(partitions=3)

@@ -7,7 +7,7 @@ import threading
 import time
 import unittest
 
-from kcontest import BUILD_PLUGINS, KCON, BrokerTestCase, unique, wait_until
+from kcontest import BUILD_PLUGINS, KCON, TEST_PLUGINS, BrokerTestCase, unique, wait_until
 from tmuxscreen import TmuxScreen
 
 UTF8 = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
@@ -300,6 +300,21 @@ class TuiTailTest(BrokerTestCase):
         self.assertIn("no decoder called `nosuch`", text)
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
+
+    def test_crashing_decoder(self):
+        # Decoders run in kcon's process: one that crashes ends the TUI, which puts the terminal
+        # back and names the decoder and its plugin.
+        t = self.topic()
+        self.produce(t, b"boom")
+        scr = self.start(env={"KCON_PLUGIN_PATH": TEST_PLUGINS})
+        scr.type(f":tail {t} --from beginning --decode crashing")
+        scr.send("Enter")
+        self.assertEqual(scr.exit_status(), 128 + 11)
+        modes = scr.info("#{alternate_on} #{keypad_flag} #{keypad_cursor_flag} #{mouse_any_flag}")
+        self.assertEqual(modes, "0 0 0 0", "alternate screen, keypad and mouse modes off")
+        text = scr.all_text().replace("\n", "")  # the note may wrap
+        self.assertIn(f"kcon: the decoder `crashing` (plugin {TEST_PLUGINS}/crashing.so) crashed while decoding "
+                      "a message", text)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -257,6 +259,61 @@ static void test_plugin_places(void **state)
 	free(hexdump);
 }
 
+static int crash_fd = -1;
+
+/* A fatal-signal handler as the faces have: it writes what plugin_running() says. */
+static void on_crash(int signo)
+{
+	(void)signo;
+	const char *note = plugin_running();
+	if (note && write(crash_fd, note, strlen(note)) < 0)
+		_exit(4);
+	_exit(3);
+}
+
+static void test_plugin_crash_named(void **state)
+{
+	(void)state;
+	char *p = path_of("KCON_TEST_PLUGIN_DIR", "crashing.so"), *cause = NULL;
+	if (plugin_load(p, &cause) != 0)
+		fail_msg("%s", cause);
+	const struct kcon_decoder *d = plugin_decoder_find("crashing");
+	assert_non_null(d);
+	assert_null(plugin_running()); /* nothing is decoding */
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) { /* the child crashes in the decoder */
+		close(fds[0]);
+		crash_fd = fds[1];
+		struct sigaction sa = { .sa_handler = on_crash };
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGSEGV, &sa, NULL);
+		sigaction(SIGBUS, &sa, NULL);
+		struct sbuf sb = SBUF_INIT;
+		plugin_decode(d, "x", 1, &sb);
+		_exit(0);
+	}
+	close(fds[1]);
+	char note[2048];
+	size_t n = 0;
+	ssize_t r;
+	while (n < sizeof(note) - 1 && (r = read(fds[0], note + n, sizeof(note) - 1 - n)) > 0)
+		n += (size_t)r;
+	note[n] = '\0';
+	close(fds[0]);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 3); /* it crashed, and the handler ran */
+	if (n == 0 || strstr(note, "decoder `crashing`") == NULL || strstr(note, p) == NULL || note[n - 1] != '\n')
+		fail_msg("the note does not name the decoder and its plugin: `%s`", note);
+	assert_null(plugin_running()); /* in this process, nothing is decoding */
+	plugin_unload_all();
+	free(p);
+}
+
 /* A decoder that writes "<state>" and answers as its state says: 0 text, 1 JSON, other not its format. */
 static int fake_decode(void *state, const void *buf, size_t len, struct kcon_plugin_out *out)
 {
@@ -285,9 +342,10 @@ static void test_plugin_decode(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plugin_hexdump), cmocka_unit_test(test_plugin_refusals),
-		cmocka_unit_test(test_plugin_path),    cmocka_unit_test(test_plugin_trust),
-		cmocka_unit_test(test_plugin_places),  cmocka_unit_test(test_plugin_decode),
+		cmocka_unit_test(test_plugin_hexdump),     cmocka_unit_test(test_plugin_refusals),
+		cmocka_unit_test(test_plugin_path),        cmocka_unit_test(test_plugin_trust),
+		cmocka_unit_test(test_plugin_places),      cmocka_unit_test(test_plugin_decode),
+		cmocka_unit_test(test_plugin_crash_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
