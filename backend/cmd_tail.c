@@ -89,12 +89,15 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 				cmd_arg(ctx, "format"));
 	const struct kcon_decoder *decoder = NULL;
 	if (cmd_has(ctx, "decode")) {
-		plugin_load_all();
-		decoder = plugin_decoder_find(cmd_arg(ctx, "decode"));
-		if (decoder == NULL)
-			return cmd_fail(ctx, CMD_USAGE,
-					"`plugins` lists the decoders and the plugins that failed to load",
-					"no decoder called `%s`", cmd_arg(ctx, "decode"));
+		char *why = NULL;
+		decoder = plugin_decoder_load(cmd_arg(ctx, "decode"), &why);
+		if (decoder == NULL) {
+			int failed =
+				cmd_fail(ctx, CMD_USAGE,
+					 "`plugins` lists the decoders and the plugins that failed to load", "%s", why);
+			free(why);
+			return failed;
+		}
 	}
 	long long count;
 	if (cmd_arg_int(ctx, "count", 0, 0, INT64_MAX, &count))

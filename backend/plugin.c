@@ -293,6 +293,24 @@ const struct kcon_decoder *plugin_decoder_find(const char *name)
 	return d;
 }
 
+const struct kcon_decoder *plugin_decoder_load(const char *name, char **cause)
+{
+	plugin_load_all();
+	const struct kcon_decoder *d = plugin_decoder_find(name);
+	if (d)
+		return d;
+	pthread_mutex_lock(&plugin_lock);
+	if (plugin_nerrs == 0)
+		*cause = xasprintf("no decoder called `%s`", name);
+	else /* it may be in a plugin that was refused: say so here, not only in `plugins` */
+		*cause = xasprintf("no decoder called `%s`; %zu plugin%s or folder%s refused or failed to load, "
+				   "the first: %s",
+				   name, plugin_nerrs, plugin_nerrs == 1 ? "" : "s", plugin_nerrs == 1 ? "" : "s",
+				   plugin_errs[0]);
+	pthread_mutex_unlock(&plugin_lock);
+	return NULL;
+}
+
 static void plugin_out_write(struct kcon_plugin_out *out, const void *buf, size_t len)
 {
 	sbuf_addn(out->opaque, buf, len);

@@ -28,6 +28,11 @@ const char *const *plugin_errors(size_t *n);
 /** @brief The decoder called name, or NULL. */
 const struct kcon_decoder *plugin_decoder_find(const char *name);
 /**
+ * @brief Loads the plugin path (plugin_load_all()) and returns the decoder called name; or NULL
+ * with *cause (allocated) saying that there is none, and which plugins were refused or failed.
+ */
+const struct kcon_decoder *plugin_decoder_load(const char *name, char **cause);
+/**
  * @brief Runs decoder d on buf, its text into out (emptied first): KCON_DECODE_TEXT or _JSON, or
  * KCON_DECODE_NOT_MINE (any other answer too) when out is not to be shown.
  */

@@ -112,12 +112,12 @@ static int tailv_exec(struct cmd_ctx *ctx)
 		return ctx->status;
 	}
 	const char *decode = cmd_arg(ctx, "decode");
-	if (decode) {
-		plugin_load_all();
-		if (plugin_decoder_find(decode) == NULL)
-			return cmd_fail(ctx, CMD_USAGE,
-					"`plugins` lists the decoders and the plugins that failed to load",
-					"no decoder called `%s`", decode);
+	char *why = NULL;
+	if (decode && plugin_decoder_load(decode, &why) == NULL) {
+		int st = cmd_fail(ctx, CMD_USAGE, "`plugins` lists the decoders and the plugins that failed to load",
+				  "%s", why);
+		free(why);
+		return st;
 	}
 	struct err e = { 0 };
 	struct client *c;

@@ -224,6 +224,11 @@ static void test_plugin_trust(void **state)
 	assert_non_null(strstr(errs[0], "plugin folder"));
 	assert_non_null(strstr(errs[0], "/unsafe is writable by others (mode 0777)"));
 	assert_null(plugin_decoder_find("hexdump"));
+	/* and where the decoder is asked for, the refusal is said */
+	assert_null(plugin_decoder_load("hexdump", &cause));
+	assert_non_null(strstr(cause, "no decoder called `hexdump`; 1 plugin or folder refused or failed to load, the "
+				      "first: plugin folder "));
+	free(cause);
 	plugin_unload_all();
 	unsetenv("KCON_PLUGIN_PATH");
 	rmtree(top);
