@@ -295,14 +295,41 @@ int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *a
 	return CMD_OK;
 }
 
-/* Destructive commands need --yes, a face's confirmation, or a person typing the target's name. */
+bool cmd_writes(const struct cmd_ctx *ctx, const char **opt)
+{
+	const struct cmd_entry *e = ctx->entry;
+	if (opt)
+		*opt = NULL;
+	if (!(e->flags & CMD_READ_ONLY))
+		return true;
+	for (int i = 0; e->opts && e->opts[i].name; i++)
+		if ((e->opts[i].flags & CMD_OPT_WRITES) && ctx->args.opt[i].n > 0) {
+			if (opt)
+				*opt = e->opts[i].name;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * A read-only session refuses what writes. Destructive commands need --yes, a face's
+ * confirmation, or a person typing the target's name.
+ */
 static int cmd_check_confirmed(struct cmd_ctx *ctx)
 {
 	const struct cmd_entry *e = ctx->entry;
 	struct session *s = ctx->session;
-	if (!(e->flags & CMD_READ_ONLY) && s->read_only)
-		return cmd_fail(ctx, CMD_FAILED, "start kcon without --read-only to change the cluster",
-				"`%s` changes the cluster, and this session is read-only", e->name);
+	const char *opt;
+	if (s->read_only && cmd_writes(ctx, &opt)) {
+		if (opt == NULL)
+			return cmd_fail(ctx, CMD_FAILED, "start kcon without --read-only to change the cluster",
+					"`%s` changes the cluster, and this session is read-only", e->name);
+		char *hint = xasprintf("drop --%s, or start kcon without --read-only to change the cluster", opt);
+		cmd_fail(ctx, CMD_FAILED, hint, "`%s --%s` changes the cluster, and this session is read-only", e->name,
+			 opt);
+		free(hint);
+		return ctx->status;
+	}
 	if (!(e->flags & CMD_DESTRUCTIVE) || ctx->confirmed || cmd_has(ctx, "yes"))
 		return CMD_OK;
 	const char *target = ctx->args.npos ? ctx->args.pos[0] : e->name;

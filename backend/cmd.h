@@ -48,6 +48,7 @@ enum cmd_arg_kind {
 const char *cmd_arg_kind_meta(enum cmd_arg_kind kind);
 
 #define CMD_OPT_REPEAT 0x1 /* may be given more than once */
+#define CMD_OPT_WRITES 0x2 /* given, it makes the command change the cluster (tail --group commits offsets) */
 
 /** An option: --name VALUE (or a flag when kind is CMD_ARG_NONE). */
 struct cmd_opt {
@@ -157,7 +158,16 @@ const struct cmd_entry *cmd_find(int argc, char *const *argv, int *consumed, cha
  * @return CMD_OK, or CMD_USAGE with ctx->error and ctx->hint set
  */
 int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *argv);
-/** @brief Runs a prepared command; sets ctx->status and returns it. */
+/**
+ * @brief Whether this invocation changes the cluster: its command is not CMD_READ_ONLY, or it was
+ * given an option flagged CMD_OPT_WRITES.
+ * @param opt set to that option (without dashes), or NULL when the command itself writes; may be NULL
+ */
+bool cmd_writes(const struct cmd_ctx *ctx, const char **opt);
+/**
+ * @brief Runs a prepared command; sets ctx->status and returns it. Refuses (CMD_FAILED) what
+ * cmd_writes() in a read-only session, and a destructive command nobody confirmed.
+ */
 int cmd_exec(struct cmd_ctx *ctx);
 /** @brief Frees what ctx owns and resets it. */
 void cmd_ctx_clear(struct cmd_ctx *ctx);

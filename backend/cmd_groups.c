@@ -1088,10 +1088,7 @@ static int cmd_group_reset_exec(struct cmd_ctx *ctx)
 	if (mode == RESET_FILE && nscopes)
 		return cmd_fail(ctx, CMD_USAGE, "the plan file names its partitions",
 				"--from-file takes no --topic or --all-topics");
-	bool execute = cmd_has(ctx, "execute");
-	if (execute && ctx->session->read_only)
-		return cmd_fail(ctx, CMD_FAILED, "start kcon without --read-only to change the cluster",
-				"`group reset --execute` changes the cluster, and this session is read-only");
+	bool execute = cmd_has(ctx, "execute"); /* refused by cmd_exec in a read-only session */
 	struct client *c;
 	struct model *m;
 	if (groups_connect(ctx, &c, &m) != CMD_OK)
@@ -1317,7 +1314,7 @@ static const struct cmd_opt reset_opts[] = {
 	{ "shift-by", 0, CMD_ARG_STRING, 0, "move the committed offset by +N or -N" },
 	{ "from-file", 0, CMD_ARG_FILE, 0, "apply a plan written by --export (or Kafka's CSV)" },
 	{ "export", 0, CMD_ARG_FILE, 0, "write the plan as CSV to this file" },
-	{ "execute", 0, CMD_ARG_NONE, 0, "apply the plan (without it, only show it)" },
+	{ "execute", 0, CMD_ARG_NONE, CMD_OPT_WRITES, "apply the plan (without it, only show it)" },
 	{ 0 },
 };
 static const struct cmd_opt delete_opts[] = {

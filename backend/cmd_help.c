@@ -17,7 +17,8 @@ static json_t *help_options(const struct cmd_entry *e)
 			sbuf_addf(&sb, " %s", cmd_arg_kind_meta(o->kind));
 		if (o->flags & CMD_OPT_REPEAT)
 			sbuf_add(&sb, " (repeatable)");
-		json_array_append_new(a, json_pack("{s:s,s:s}", "option", sbuf_str(&sb), "help", o->help));
+		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "option", sbuf_str(&sb), "help", o->help, "writes",
+						   (o->flags & CMD_OPT_WRITES) != 0));
 		sbuf_free(&sb);
 	}
 	return a;
@@ -66,7 +67,8 @@ static char *help_markdown(void)
 			sbuf_addf(&sb, "`--%s", o->name);
 			if (o->kind != CMD_ARG_NONE)
 				sbuf_addf(&sb, " %s", cmd_arg_kind_meta(o->kind));
-			sbuf_addf(&sb, "`%s | %s |\n", o->flags & CMD_OPT_REPEAT ? " (repeatable)" : "", o->help);
+			sbuf_addf(&sb, "`%s | %s%s |\n", o->flags & CMD_OPT_REPEAT ? " (repeatable)" : "", o->help,
+				  o->flags & CMD_OPT_WRITES ? "; changes the cluster: refused with `--read-only`" : "");
 		}
 		if (e->doc)
 			sbuf_addf(&sb, "\n%s\n", e->doc);
@@ -138,7 +140,8 @@ const struct cmd_entry cmd_help_table[] = {
 		.opts = help_opts,
 		.help = "list the commands, or show how to use one",
 		.doc = "JSON: {commands: [{name, group, usage, help}]}, or for one command {name, alias, group, usage, "
-		       "help, doc, options: [{option, help}], read_only, destructive}",
+		       "help, doc, options: [{option, help, writes (given, it changes the cluster: refused with "
+		       "--read-only)}], read_only (without such options), destructive}",
 		.flags = CMD_READ_ONLY,
 		.view = &help_view,
 		.exec = cmd_help_exec,

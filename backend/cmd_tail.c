@@ -521,7 +521,7 @@ static const struct cmd_opt tail_opts[] = {
 	{ "format", 0, CMD_ARG_FORMAT, 0, "how keys and values are shown: auto (default), text, hex, base64" },
 	{ "decode", 0, CMD_ARG_STRING, 0, "show values through a plugin's decoder (`plugins` lists them)" },
 	{ "delimiter", 'D', CMD_ARG_STRING, 0, "after each value with -o raw (default: a newline)" },
-	{ "group", 'g', CMD_ARG_GROUP, 0, "commit what was shown to this group (never joins it)" },
+	{ "group", 'g', CMD_ARG_GROUP, CMD_OPT_WRITES, "commit what was shown to this group (never joins it)" },
 	{ "max-bytes", 0, CMD_ARG_STRING, 0, "memory for prefetched messages (default 32M)" },
 	{ "yes", 'y', CMD_ARG_NONE, 0, "write -o raw to a terminal without asking" },
 	{ 0 },

@@ -273,6 +273,30 @@ class TailTest(BrokerTestCase):
         p = self.k.run("tail", t, "--from", "committed")
         self.assertEqual(p.returncode, 2)
 
+    def test_read_only_refuses_group_commit(self):
+        # issue 10: --read-only let `tail --group` join nothing but commit offsets, creating the group.
+        t = self.scratch_topic()
+        kcat_produce(self.bootstrap, t, ["r0", "r1", "r2"])
+        g = "ro-" + t
+        p = self.k.run("--read-only", "tail", t, "--from", "beginning", "--group", g, "-n", "2", "-o", "json")
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual(p.stdout, "")  # refused before it read anything
+        self.assertIn("`tail --group` changes the cluster, and this session is read-only", p.stderr)
+        self.assertIn("drop --group", p.stderr)
+        self.assertNotIn(g, [x["group"] for x in self.k.one("groups")["groups"]])
+        # Kafka's own tool agrees: no such group.
+        ctl = os.environ.get("KCON_KAFKA_CTL", "tests/kafka/kafka-ctl")
+        tool = subprocess.run([ctl, "tool", "--workdir", os.environ["KCON_TEST_BROKER_DIR"],
+                               "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
+                               "--bootstrap-server", self.bootstrap, "--list"],
+                              capture_output=True, text=True, timeout=120, check=True)
+        self.assertNotIn(g, tool.stdout.split())
+        # The same tail without --read-only commits (the refusal was the option, not the topic).
+        docs, _ = self.tail_json(t, "--group", g, "--from", "beginning", "-n", "2")
+        self.assertEqual([d["value"] for d in docs], ["r0", "r1"])
+        self.assertIn(g, [x["group"] for x in self.k.one("groups")["groups"]])
+        self.k.run("group", "delete", g, "--yes")
+
     def test_raw_is_tail_only(self):
         p = self.k.run("topics", "-o", "raw")
         self.assertEqual(p.returncode, 2)

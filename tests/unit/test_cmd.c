@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -256,6 +257,83 @@ static void test_cmd_destructive(void **state)
 	cmd_ctx_clear(&ctx);
 }
 
+/* Builds argv: the command's words, a value for each required positional, then extra (NULL: none). */
+static int read_only_argv(const struct cmd_entry *e, char *words, char **argv, const struct cmd_opt *extra)
+{
+	strcpy(words, e->name);
+	int argc = split(words, argv);
+	for (const struct cmd_pos *p = e->args; p && p->name; p++)
+		if (!(p->flags & CMD_POS_OPTIONAL))
+			argv[argc++] = "x";
+	if (extra) {
+		static char flag[64];
+		snprintf(flag, sizeof(flag), "--%s", extra->name);
+		argv[argc++] = flag;
+		if (extra->kind != CMD_ARG_NONE)
+			argv[argc++] = "1";
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
+/*
+ * A read-only session refuses, before exec runs, every command that is not READ_ONLY and every
+ * READ_ONLY command given an option that writes (CMD_OPT_WRITES). The walk is over the table, so a
+ * new writing command or option is covered without a new test.
+ */
+static void test_cmd_read_only_table(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct cmd_entry *const *all = cmd_all(&n);
+	struct session s = { .read_only = true };
+	bool tail_group = false, reset_execute = false;
+	int refused = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct cmd_entry *e = all[i];
+		char words[128], *argv[16];
+		struct cmd_ctx ctx;
+		const char *opt = "?";
+		int argc = read_only_argv(e, words, argv, NULL);
+		assert_int_equal(cmd_prepare(&ctx, &s, argc, argv), CMD_OK);
+		if (!(e->flags & CMD_READ_ONLY)) {
+			assert_true(cmd_writes(&ctx, &opt));
+			assert_null(opt);
+			assert_int_equal(cmd_exec(&ctx), CMD_FAILED);
+			assert_non_null(strstr(ctx.error, "read-only"));
+			assert_null(ctx.result);
+			refused++;
+		} else {
+			assert_false(cmd_writes(&ctx, &opt));
+		}
+		cmd_ctx_clear(&ctx);
+		for (const struct cmd_opt *o = e->opts; o && o->name; o++) {
+			if (!(o->flags & CMD_OPT_WRITES))
+				continue;
+			tail_group |= strcmp(e->name, "tail") == 0 && strcmp(o->name, "group") == 0;
+			reset_execute |= strcmp(e->name, "group reset") == 0 && strcmp(o->name, "execute") == 0;
+			argc = read_only_argv(e, words, argv, o);
+			assert_int_equal(cmd_prepare(&ctx, &s, argc, argv), CMD_OK);
+			assert_true(cmd_writes(&ctx, &opt));
+			if (e->flags & CMD_READ_ONLY)
+				assert_string_equal(opt, o->name);
+			assert_int_equal(cmd_exec(&ctx), CMD_FAILED);
+			assert_non_null(strstr(ctx.error, "read-only"));
+			assert_null(ctx.result);
+			if (e->flags & CMD_READ_ONLY) { /* the cause and the hint name the option */
+				assert_non_null(strstr(ctx.error, argv[argc - (o->kind != CMD_ARG_NONE) - 1]));
+				assert_non_null(strstr(ctx.hint, argv[argc - (o->kind != CMD_ARG_NONE) - 1]));
+			}
+			cmd_ctx_clear(&ctx);
+			refused++;
+		}
+	}
+	/* The options known to write carry the flag (a dropped flag must not pass unnoticed). */
+	assert_true(tail_group);
+	assert_true(reset_execute);
+	assert_true(refused >= 5); /* topic create, topic delete, produce, group delete, ... */
+}
+
 static void test_cmd_usage(void **state)
 {
 	(void)state;
@@ -267,9 +345,10 @@ static void test_cmd_usage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cmd_find),  cmocka_unit_test(test_cmd_prepare),
-		cmocka_unit_test(test_cmd_args),  cmocka_unit_test(test_cmd_destructive),
-		cmocka_unit_test(test_cmd_usage), cmocka_unit_test(test_cmd_line_arg),
+		cmocka_unit_test(test_cmd_find),     cmocka_unit_test(test_cmd_prepare),
+		cmocka_unit_test(test_cmd_args),     cmocka_unit_test(test_cmd_destructive),
+		cmocka_unit_test(test_cmd_usage),    cmocka_unit_test(test_cmd_read_only_table),
+		cmocka_unit_test(test_cmd_line_arg),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
