@@ -102,6 +102,9 @@ static json_t *history_trend_json(const struct trend *t)
 
 /* --- watch -------------------------------------------------------------------------------- */
 
+/* The longest --interval: samples a day apart still show a trend within the raw retention's day. */
+#define HISTORY_WATCH_MAX_MS (24 * 3600 * 1000LL)
+
 struct history_watch {
 	struct cmd_ctx *ctx;
 	struct loop *loop;
@@ -153,7 +156,7 @@ static void history_watch_tick(struct loop *l, void *ud)
 		return;
 	}
 	int64_t wait = w->interval_ms - (clock_mono_ms() - start);
-	loop_timer_add(l, wait > 0 ? (int)wait : 0, history_watch_tick, w);
+	loop_timer_add(l, wait, history_watch_tick, w);
 }
 
 static void history_watch_signal(struct loop *l, int signo, void *ud)
@@ -178,6 +181,9 @@ static int cmd_watch_exec(struct cmd_ctx *ctx)
 		return ctx->status;
 	if (w.interval_ms < 100)
 		return cmd_fail(ctx, CMD_USAGE, "give at least 100ms", "--interval is too short");
+	if (w.interval_ms > HISTORY_WATCH_MAX_MS)
+		return cmd_fail(ctx, CMD_USAGE, "give at most 24h; for rarer samples, run `history tick` from cron",
+				"--interval is too long");
 	struct store *store;
 	struct err e = { 0 };
 	if (sample_store(ctx->session, &store, &e) != CMD_OK)
@@ -772,7 +778,7 @@ static int cmd_history_prune_exec(struct cmd_ctx *ctx)
 /* --- table -------------------------------------------------------------------------------- */
 
 static const struct cmd_opt watch_opts[] = {
-	{ "interval", 'i', CMD_ARG_STRING, 0, "time between samples (default 10s)" },
+	{ "interval", 'i', CMD_ARG_STRING, 0, "time between samples: 100ms to 24h (default 10s)" },
 	{ "groups", 'g', CMD_ARG_PATTERN, 0, "only groups whose name matches (glob or substring)" },
 	{ "count", 'n', CMD_ARG_INT, 0, "stop after N samples (default: until Ctrl-C)" },
 	{ "quiet", 'q', CMD_ARG_NONE, 0, "no line per sample on stderr" },

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -159,11 +160,13 @@ void loop_fd_remove(struct loop *l, int fd)
 		}
 }
 
-unsigned loop_timer_add(struct loop *l, int ms, loop_timer_cb cb, void *ud)
+unsigned loop_timer_add(struct loop *l, int64_t ms, loop_timer_cb cb, void *ud)
 {
 	l->timers = xreallocarray(l->timers, (size_t)l->ntimers + 1, sizeof(*l->timers));
 	unsigned id = ++l->next_timer;
-	l->timers[l->ntimers++] = (struct loop_timer){ id, clock_mono_ms() + (ms < 0 ? 0 : ms), cb, ud };
+	int64_t now = clock_mono_ms();
+	int64_t due = ms < 0 ? now : ms > INT64_MAX - now ? INT64_MAX : now + ms;
+	l->timers[l->ntimers++] = (struct loop_timer){ id, due, cb, ud };
 	return id;
 }
 
@@ -338,6 +341,8 @@ bool loop_once(struct loop *l, int max_ms)
 		int64_t wait = next - clock_mono_ms();
 		if (wait < 0)
 			wait = 0;
+		if (wait > INT_MAX) /* poll() takes an int: a far timer is looked at again in 24 days */
+			wait = INT_MAX;
 		if (timeout < 0 || wait < timeout)
 			timeout = (int)wait;
 	}

@@ -37,8 +37,11 @@ void loop_fd_add(struct loop *l, int fd, short events, loop_fd_cb cb, void *ud);
 /** @brief Stops watching fd (safe inside its own callback). */
 void loop_fd_remove(struct loop *l, int fd);
 
-/** @brief Calls cb once after ms milliseconds; returns an id > 0 for loop_timer_cancel(). */
-unsigned loop_timer_add(struct loop *l, int ms, loop_timer_cb cb, void *ud);
+/**
+ * @brief Calls cb once after ms milliseconds (negative: at once; any int64_t, a month too);
+ * returns an id > 0 for loop_timer_cancel().
+ */
+unsigned loop_timer_add(struct loop *l, int64_t ms, loop_timer_cb cb, void *ud);
 /** @brief Cancels a pending timer; unknown or fired ids are ignored. */
 void loop_timer_cancel(struct loop *l, unsigned id);
 

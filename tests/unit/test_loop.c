@@ -89,6 +89,31 @@ static void timer_rearm(void **state)
 	loop_free(&l);
 }
 
+/*
+ * issue 10: a month-long timer (watch --interval 30d) overflowed an int: due at once, it fired
+ * on every round, a hot loop. It must wait, and a near timer must still fire in its time.
+ */
+static void timer_far_away(void **state)
+{
+	(void)state;
+	struct loop *l = test_loop();
+	int64_t month = 30LL * 24 * 3600 * 1000, forever = INT64_MAX;
+	nfired = 0;
+	loop_timer_add(l, month, on_timer, (void *)'m');
+	loop_timer_add(l, forever, on_timer, (void *)'f');
+	for (int i = 0; i < 3; i++)
+		loop_once(l, 0);
+	assert_int_equal(nfired, 0);
+	int64_t start = clock_mono_ms();
+	loop_timer_add(l, 30, on_timer, (void *)'n');
+	spin_until(l, &nfired, 1); /* poll() waits for the near one, not for a month */
+	assert_int_equal(fired[0], 'n');
+	assert_true(clock_mono_ms() - start >= 30);
+	loop_once(l, 0);
+	assert_int_equal(nfired, 1);
+	loop_free(&l);
+}
+
 /* --- fds ------------------------------------------------------------------------------------- */
 
 static int fd_calls;
@@ -288,10 +313,10 @@ static void signals_via_self_pipe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(timers_fire_in_order),  cmocka_unit_test(timer_rearm),
-		cmocka_unit_test(fds_dispatch),          cmocka_unit_test(commands_in_order),
-		cmocka_unit_test(commands_first),        cmocka_unit_test(free_cancels_queued),
-		cmocka_unit_test(signals_via_self_pipe),
+		cmocka_unit_test(timers_fire_in_order), cmocka_unit_test(timer_rearm),
+		cmocka_unit_test(timer_far_away),       cmocka_unit_test(fds_dispatch),
+		cmocka_unit_test(commands_in_order),    cmocka_unit_test(commands_first),
+		cmocka_unit_test(free_cancels_queued),  cmocka_unit_test(signals_via_self_pipe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
