@@ -137,6 +137,8 @@ struct cmd_ctx {
 	int status;                /* enum cmd_status */
 	bool confirmed;            /* the face already had a destructive command confirmed */
 	struct cmd_stream *stream; /* for CMD_STREAM commands; NULL: collect a bounded result */
+	int stopped_by;            /* the signal (SIGINT, SIGTERM) that ended the command early, or 0:
+				    * a script face then stops the script (ui/run.h) */
 };
 
 /** @brief Registers the built-in commands (idempotent). */

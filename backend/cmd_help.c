@@ -45,7 +45,9 @@ static char *help_markdown(void)
 		      "Every command runs the same in the REPL, the TUI `:` prompt, `-e`, `-f`, stdin and as\n"
 		      "`kcon COMMAND ARGS`. Words may be shortened to a unique prefix (`top desc orders`).\n"
 		      "Every command takes `-o table|json|csv`.\n\n"
-		      "Exit codes: 0 ok, 1 the command failed, 2 usage error, 3 cluster unreachable or timed out.\n");
+		      "Exit codes: 0 ok, 1 the command failed (or its output could not be written), 2 usage error,\n"
+		      "3 cluster unreachable or timed out. A script (`-e`, `-f`, stdin) that SIGINT or SIGTERM\n"
+		      "stops ends by that signal: `$?` is 130 or 143, and the commands after it never run.\n");
 	const char *group = "";
 	for (size_t i = 0; i < n; i++) {
 		const struct cmd_entry *e = all[i];

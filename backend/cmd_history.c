@@ -161,8 +161,8 @@ static void history_watch_tick(struct loop *l, void *ud)
 
 static void history_watch_signal(struct loop *l, int signo, void *ud)
 {
-	(void)signo;
-	(void)ud;
+	struct history_watch *w = ud;
+	w->ctx->stopped_by = signo; /* a script must not go on to its next command */
 	loop_stop(l);
 }
 

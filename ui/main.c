@@ -1,5 +1,6 @@
 /* kcon: a terminal admin console for Apache Kafka. One command language, three faces. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,7 +58,8 @@ static void main_usage(FILE *f)
 	      "  -V, --version                  print the version\n"
 	      "  -h, --help                     this text; `kcon help` lists the commands\n"
 	      "\n"
-	      "Exit status: 0 ok, 1 a command failed, 2 usage error, 3 cluster unreachable or timed out.\n",
+	      "Exit status: 0 ok, 1 a command failed, 2 usage error, 3 cluster unreachable or timed out;\n"
+	      "a script that SIGINT or SIGTERM stops ends by that signal (130, 143).\n",
 	      f);
 }
 
@@ -141,6 +143,39 @@ static int main_timeout(const char *v, int *ms)
 	return 0;
 }
 
+/*
+ * A standard stream the caller closed (`kcon topics >&-`) is held by /dev/null, so no file kcon
+ * opens later (the history store) becomes stdout. Held read-only, a closed stdout still fails
+ * every write (EBADF): the output is lost, and kcon says so and exits 1.
+ */
+static void main_hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+			int got = open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY);
+			if (got >= 0 && got != fd)
+				close(got); /* fds are taken lowest first: only a race gets here */
+		}
+}
+
+/*
+ * A script that a signal stopped ends as a shell does: by that signal, once stdout is flushed and
+ * the session closed, so $? is 128 + N (130 for SIGINT, 143 for SIGTERM) and a calling shell
+ * script stops too.
+ */
+static int main_end_by_signal(int signo, int status)
+{
+	if (signo == 0)
+		return status;
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, signo);
+	signal(signo, SIG_DFL);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(signo);
+	return 128 + signo; /* not reached unless the signal cannot end the process */
+}
+
 int main(int argc, char **argv)
 {
 	struct session s = { .timeout_ms = 10000, .format = OUT_TABLE };
@@ -151,6 +186,7 @@ int main(int argc, char **argv)
 	int nconn = 0, status = CMD_OK, c, refresh_ms = 0;
 	char *cause = NULL;
 
+	main_hold_std_fds();
 	signal(SIGPIPE, SIG_IGN);
 	fatal_catch();
 	while ((c = getopt_long(argc, argv, "+b:p:o:X:F:e:f:vVh", main_options, NULL)) != -1) {
@@ -343,5 +379,7 @@ conf_error:
 out:
 	session_clear(&s);
 	free(conn);
-	return status;
+	status = run_finish(status);
+	/* One command (`kcon tail T`) ends with its own status: Ctrl-C is how a follow stops. */
+	return main_end_by_signal(optind < argc ? 0 : run_signal(), status);
 }

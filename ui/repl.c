@@ -142,7 +142,11 @@ static bool repl_eval(struct repl *r, const char *line)
 	if (*p == '\0')
 		return false;
 	r->status = run_text(r->s, line, "repl");
-	return uicmd_quit_requested();
+	/* Ctrl-C stopped the line (a tail, and what came after it on the line): back to the prompt.
+	 * SIGTERM ends the REPL as it ends a script. */
+	if (run_signal() == SIGINT)
+		run_signal_set(0);
+	return uicmd_quit_requested() || run_signal() != 0;
 }
 
 static void repl_line(char *line)
@@ -187,6 +191,7 @@ static void repl_on_signal(struct loop *l, int signo, void *ud)
 		rl_resize_terminal();
 		repl_update_width(r->s);
 	} else if (signo == SIGTERM) {
+		run_signal_set(SIGTERM); /* kcon ends with it once the terminal is restored */
 		rl_callback_handler_remove();
 		fputs("\n", stdout);
 		loop_stop(l);
@@ -199,7 +204,7 @@ static int repl_stream(struct session *s)
 	char *line = NULL;
 	size_t cap = 0;
 	int status = CMD_OK;
-	while (!uicmd_quit_requested() && getline(&line, &cap, stdin) >= 0) {
+	while (!uicmd_quit_requested() && !run_signal() && getline(&line, &cap, stdin) >= 0) {
 		if (line[strspn(line, " \t\r\n")])
 			status = run_text(s, line, "stdin");
 	}

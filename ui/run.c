@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,12 +14,64 @@
 #include "trend.h"
 #include "xalloc.h"
 
+/*
+ * Output that could not be written (a full disk, a closed stdout): the first error, kept, so the
+ * command fails, a script stops, and kcon exits 1 rather than leave a cut file behind with 0.
+ */
+static int run_out_errno;
+static bool run_out_reported;
+
+/* The signal that stopped a command of a script (cmd_ctx.stopped_by), or 0. */
+static int run_stop_signal;
+
+/* A failed write to stdout: a reader that went away ends the process quietly; else it is kept. */
+static void run_out_failed(int err)
+{
+	if (err == EPIPE)
+		_exit(0); /* the reader went away (kcon ... | head): nothing left to say */
+	if (run_out_errno == 0)
+		run_out_errno = err;
+}
+
+/* Says once on stderr that output was lost; returns CMD_FAILED then, else status. */
+static int run_out_check(int status)
+{
+	if (run_out_errno == 0)
+		return status;
+	if (!run_out_reported)
+		fprintf(stderr, "kcon: writing output: %s\n", strerror(run_out_errno));
+	run_out_reported = true;
+	return CMD_FAILED;
+}
+
 void run_write(const char *text, size_t len)
 {
-	if (len && fwrite(text, 1, len, stdout) != len && errno == EPIPE)
-		_exit(0); /* the reader went away (kcon ... | head): nothing left to say */
-	if (fflush(stdout) != 0 && errno == EPIPE)
-		_exit(0);
+	if (run_out_errno)
+		return;
+	errno = 0;
+	if ((len && fwrite(text, 1, len, stdout) != len) || fflush(stdout) != 0)
+		run_out_failed(errno ? errno : EIO);
+}
+
+int run_finish(int status)
+{
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		run_out_failed(errno ? errno : EIO);
+	errno = 0;
+	if (fclose(stdout) != 0 && run_out_errno == 0)
+		run_out_failed(errno ? errno : EIO);
+	return run_out_check(status);
+}
+
+int run_signal(void)
+{
+	return run_stop_signal;
+}
+
+void run_signal_set(int signo)
+{
+	run_stop_signal = signo;
 }
 
 void run_note(void *ud, const char *text)
@@ -53,25 +106,25 @@ struct run_sink {
 	size_t len;
 };
 
-static volatile sig_atomic_t run_interrupted;
+static volatile sig_atomic_t run_interrupted; /* the signal caught, or 0 */
 
 static void run_on_interrupt(int signo)
 {
-	(void)signo;
-	run_interrupted = 1;
+	run_interrupted = signo;
 }
 
 static void run_sink_flush(void *ud)
 {
 	struct run_sink *k = ud;
 	size_t off = 0;
-	while (off < k->len) {
+	while (off < k->len && run_out_errno == 0) {
 		ssize_t n = write(STDOUT_FILENO, k->buf + off, k->len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			_exit(0); /* the reader went away (kcon tail t | head): nothing left to say */
-		off += (size_t)n;
+			run_out_failed(errno); /* a closed pipe ends kcon; else the command stops */
+		else
+			off += (size_t)n;
 	}
 	k->len = 0;
 }
@@ -79,6 +132,8 @@ static void run_sink_flush(void *ud)
 static void run_sink_write(void *ud, const void *buf, size_t len)
 {
 	struct run_sink *k = ud;
+	if (run_out_errno)
+		return;
 	if (k->len + len > RUN_SINK_SIZE)
 		run_sink_flush(k);
 	if (len > RUN_SINK_SIZE) { /* one huge record: straight out */
@@ -102,7 +157,7 @@ static void run_sink_note(void *ud, const char *text)
 static bool run_sink_stopped(void *ud)
 {
 	(void)ud;
-	return run_interrupted != 0;
+	return run_interrupted != 0 || run_out_errno != 0;
 }
 
 /* Runs a CMD_STREAM command with the sink, Ctrl-C caught, then prints its summary on stderr. */
@@ -131,6 +186,8 @@ static int run_streaming(struct session *s, struct cmd_ctx *ctx, enum out_format
 	run_sink_flush(&k);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	if (run_interrupted && !ctx->stopped_by)
+		ctx->stopped_by = run_interrupted;
 	free(k.buf);
 	if (status == CMD_OK) {
 		json_t *msg = json_object_get(ctx->result, "message");
@@ -205,16 +262,24 @@ int run_argv(struct session *s, int argc, char *const *argv)
 		fprintf(stderr, "kcon: %s", out.buf);
 	}
 	sbuf_free(&out);
+	if (ctx.stopped_by)
+		run_stop_signal = ctx.stopped_by;
 	cmd_ctx_clear(&ctx);
-	return status;
+	return run_out_check(status);
+}
+
+/* The status of a script a signal stopped, as a shell gives it: 128 + the signal's number. */
+static int run_stopped_status(int status)
+{
+	return run_stop_signal ? 128 + run_stop_signal : status;
 }
 
 static int run_list(struct session *s, struct parse_list *l)
 {
 	int status = CMD_OK;
-	for (size_t i = 0; i < l->n && status == CMD_OK; i++)
+	for (size_t i = 0; i < l->n && status == CMD_OK && !run_stop_signal; i++)
 		status = run_argv(s, l->cmds[i].argc, l->cmds[i].argv);
-	return status;
+	return run_stopped_status(status);
 }
 
 int run_text(struct session *s, const char *src, const char *origin)
@@ -236,6 +301,7 @@ int run_stream(struct session *s, FILE *f, const char *origin)
 	char *line = NULL;
 	size_t cap = 0;
 	int status = CMD_OK, lineno = 0;
+	errno = 0;
 	while (status == CMD_OK && getline(&line, &cap, f) >= 0) {
 		struct parse_list l = { 0 };
 		char *cause = NULL;
@@ -248,6 +314,10 @@ int run_stream(struct session *s, FILE *f, const char *origin)
 		}
 		status = run_list(s, &l);
 		parse_list_clear(&l);
+	}
+	if (status == CMD_OK && ferror(f)) { /* not the end of the commands: they could not be read */
+		fprintf(stderr, "kcon: %s: cannot read the commands: %s\n", origin, strerror(errno ? errno : EIO));
+		status = errno == EISDIR ? CMD_USAGE : CMD_FAILED;
 	}
 	free(line);
 	return status;
