@@ -59,9 +59,10 @@ int client_conf_apply(rd_kafka_conf_t *kc, const struct conf *conf, struct err *
 				       "see librdkafka's CONFIGURATION.md for property names; Java client files go "
 				       "through -F",
 				       "unknown librdkafka property `%s`", p->key);
-		if (r != RD_KAFKA_CONF_OK)
+		if (r != RD_KAFKA_CONF_OK) /* librdkafka's errstr quotes the value: not a secret's */
 			return err_set(e, CMD_USAGE, "fix the value given with -X, -F or the profile",
-				       "property %s: %s", p->key, errstr);
+				       "property %s: %s", p->key,
+				       conf_is_secret(p->key) ? "librdkafka refuses its value" : errstr);
 	}
 	return CMD_OK;
 }

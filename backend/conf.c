@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
 #include "sbuf.h"
 #include "xalloc.h"
 
@@ -17,6 +18,7 @@ void conf_clear(struct conf *c)
 		free(c->props[i].value);
 	}
 	free(c->props);
+	free(c->index);
 	for (size_t i = 0; i < c->nwarnings; i++)
 		free(c->warnings[i]);
 	free(c->warnings);
@@ -26,31 +28,77 @@ void conf_clear(struct conf *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* FNV-1a */
+static size_t conf_hash(const char *key)
+{
+	size_t h = 14695981039346656037u;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return h;
+}
+
+/* The index slot of key: the one holding it, or the free one where it would go. */
+static size_t conf_slot(const struct conf *c, const char *key)
+{
+	size_t mask = c->index_cap - 1, i = conf_hash(key) & mask;
+	while (c->index[i] && strcmp(c->props[c->index[i] - 1].key, key) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Keeps the index at most half full, so that lookups stay short. */
+static void conf_index_grow(struct conf *c)
+{
+	if (2 * (c->nprops + 1) <= c->index_cap)
+		return;
+	free(c->index);
+	c->index_cap = c->index_cap ? 2 * c->index_cap : 64;
+	c->index = xcalloc(c->index_cap, sizeof(*c->index));
+	for (size_t i = 0; i < c->nprops; i++)
+		c->index[conf_slot(c, c->props[i].key)] = i + 1;
+}
+
 void conf_set(struct conf *c, const char *key, const char *value)
 {
-	for (size_t i = 0; i < c->nprops; i++)
-		if (strcmp(c->props[i].key, key) == 0) {
-			free(c->props[i].value);
-			c->props[i].value = xstrdup(value);
-			return;
-		}
-	c->props = xreallocarray(c->props, c->nprops + 1, sizeof(*c->props));
+	conf_index_grow(c);
+	size_t slot = conf_slot(c, key);
+	if (c->index[slot]) {
+		struct conf_prop *p = &c->props[c->index[slot] - 1];
+		free(p->value);
+		p->value = xstrdup(value);
+		return;
+	}
+	if (c->nprops == c->props_cap) {
+		c->props_cap = c->props_cap ? 2 * c->props_cap : 16;
+		c->props = xreallocarray(c->props, c->props_cap, sizeof(*c->props));
+	}
 	c->props[c->nprops].key = xstrdup(key);
 	c->props[c->nprops].value = xstrdup(value);
-	c->nprops++;
+	c->index[slot] = ++c->nprops;
 }
 
 const char *conf_get(const struct conf *c, const char *key)
 {
-	for (size_t i = 0; i < c->nprops; i++)
-		if (strcmp(c->props[i].key, key) == 0)
-			return c->props[i].value;
-	return NULL;
+	if (c->nprops == 0)
+		return NULL;
+	size_t slot = conf_slot(c, key);
+	return c->index[slot] ? c->props[c->index[slot] - 1].value : NULL;
 }
 
 bool conf_is_secret(const char *key)
 {
-	static const char *const words[] = { "password", "secret", "token", "jaas", ".pem", "key.pem", "credential" };
+	/* the one list of secret words: the profile check, -X warnings and the command history's redaction */
+	static const char *const words[] = {
+		"password", "passwd",       "pwd",         "passphrase",  "secret",        "token",
+		"apikey",   "api-key",      "api_key",     "credential",  "authorization", "jaas",
+		"key.pem",  "keystore.key", "private-key", "private_key", "user.info",
+	};
+	/* where the value is a place, not the secret (sasl.oauthbearer.token.endpoint.url) */
+	static const char *const places[] = { ".url", ".location" };
+	size_t len = strlen(key);
+	for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++)
+		if (len >= strlen(places[i]) && strcasecmp(key + len - strlen(places[i]), places[i]) == 0)
+			return false;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strcasestr(key, words[i]))
 			return true;
@@ -64,15 +112,10 @@ static void conf_warn(struct conf *c, char *msg)
 	c->warnings[c->nwarnings] = NULL;
 }
 
-static char *conf_read_file(const char *path, char **cause)
+/* A properties or password file: a pipe too (-F <(...)), bounded. */
+static char *conf_read_file(const char *path, const char *what, char **cause)
 {
-	struct sbuf sb = SBUF_INIT;
-	if (sbuf_read_path(&sb, path) < 0) {
-		*cause = xasprintf("cannot read %s: %s: check the path and its permissions", path, strerror(errno));
-		sbuf_free(&sb);
-		return NULL;
-	}
-	return sbuf_release(&sb);
+	return file_read(path, what, FILE_CONFIG_MAX, FILE_PIPE_OK, NULL, cause);
 }
 
 /* A Java JAAS line: ... required username="u" password="p"; gives u and p. */
@@ -155,10 +198,10 @@ static int conf_translate(struct conf *c, const struct conf *in, const char *ori
 				return -1;
 			}
 			if (!ts_type && (strstr(v, ".jks") || strstr(v, ".p12"))) {
-				*cause = xasprintf(
-					"%s: %s looks like a JKS or PKCS12 truststore, which librdkafka cannot read: "
-					"pass the CA certificate as PEM with --ca",
-					origin, v);
+				*cause = xasprintf("%s: ssl.truststore.location names a JKS or PKCS12 truststore (by "
+						   "its extension), which librdkafka cannot read: pass the CA "
+						   "certificate as PEM with --ca",
+						   origin);
 				return -1;
 			}
 			conf_set(c, "ssl.ca.location", v);
@@ -197,7 +240,8 @@ static int conf_translate(struct conf *c, const struct conf *in, const char *ori
 	return 0;
 }
 
-int conf_apply_properties(struct conf *c, const char *text, const char *origin, char **cause)
+/* conf_apply_properties(); *secret tells whether the text set a secret. */
+static int conf_apply(struct conf *c, const char *text, const char *origin, bool *secret, char **cause)
 {
 	struct conf in = { 0 };
 	struct sbuf line = SBUF_INIT;
@@ -223,15 +267,27 @@ int conf_apply_properties(struct conf *c, const char *text, const char *origin, 
 			sbuf_reset(&line);
 			continue;
 		}
+		/* Errors name the file, the line and the key at most, never a value: a password file
+		   given by mistake must not end up on the screen. */
 		size_t klen = strcspn(s, "=:");
 		if (s[klen] == '\0') {
-			*cause = xasprintf("%s:%d: expected key=value, got `%.40s`", origin, lineno, s);
+			*cause = xasprintf("%s:%d: expected key=value or key: value: is this a properties file?",
+					   origin, lineno);
 			rc = -1;
 			break;
 		}
 		char *key = xstrndup(s, klen), *v = s + klen + 1;
 		while (klen && isspace((unsigned char)key[klen - 1]))
 			key[--klen] = '\0';
+		if (klen == 0 ||
+		    key[strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")]) {
+			*cause = xasprintf("%s:%d: the key is not a property name (letters, digits, '.', '_', '-'): is "
+					   "this a properties file?",
+					   origin, lineno);
+			free(key);
+			rc = -1;
+			break;
+		}
 		while (isspace((unsigned char)*v))
 			v++;
 		conf_set(&in, key, v);
@@ -241,29 +297,53 @@ int conf_apply_properties(struct conf *c, const char *text, const char *origin, 
 	sbuf_free(&line);
 	if (rc == 0)
 		rc = conf_translate(c, &in, origin, cause);
+	*secret = false;
+	for (size_t i = 0; i < in.nprops; i++)
+		*secret = *secret || conf_is_secret(in.props[i].key);
 	conf_clear(&in);
 	return rc;
 }
 
+int conf_apply_properties(struct conf *c, const char *text, const char *origin, char **cause)
+{
+	bool secret;
+	return conf_apply(c, text, origin, &secret, cause);
+}
+
+static void conf_warn_private(struct conf *c, const char *path, const char *what)
+{
+	char *w = file_check_private(path, what);
+	if (w)
+		conf_warn(c, w);
+}
+
 int conf_load_properties(struct conf *c, const char *path, char **cause)
 {
-	char *text = conf_read_file(path, cause);
+	size_t len;
+	char *text = file_read(path, "properties file", FILE_CONFIG_MAX, FILE_PIPE_OK, &len, cause);
 	if (text == NULL)
 		return -1;
-	int rc = conf_apply_properties(c, text, path, cause);
+	bool secret;
+	int rc = conf_apply(c, text, path, &secret, cause);
+	memset(text, 0, len);
 	free(text);
+	if (rc == 0 && secret)
+		conf_warn_private(c, path, "secrets");
 	return rc;
 }
 
 static int conf_read_password(struct conf *c, const char *path, char **cause)
 {
-	char *text = conf_read_file(path, cause);
+	size_t len;
+	char *text = conf_read_file(path, "password file", cause);
 	if (text == NULL)
 		return -1;
+	len = strlen(text);
 	text[strcspn(text, "\r\n")] = '\0'; /* the first line is the password */
 	conf_set(c, "sasl.password", text);
-	memset(text, 0, strlen(text));
+	memset(text, 0, len);
 	free(text);
+	conf_warn_private(c, path, "a password");
 	return 0;
 }
 
@@ -295,6 +375,14 @@ int conf_set_option(struct conf *c, const char *option, const char *value, char 
 			return -1;
 		}
 		char *key = xstrndup(value, (size_t)(eq - value));
+		if (conf_is_secret(key))
+			conf_warn(c,
+				  xasprintf("-X %s: a value on the command line can be read by every user of this "
+					    "machine (ps, /proc/PID/cmdline): %s",
+					    key,
+					    strcmp(key, "sasl.password") == 0
+						    ? "use --password-file FILE or KCON_PASSWORD instead"
+						    : "put it in a properties file (chmod 600) given with -F instead"));
 		if (strcmp(key, "bootstrap.servers") == 0) {
 			free(c->bootstrap);
 			c->bootstrap = xstrdup(eq + 1);
@@ -322,32 +410,110 @@ char *conf_profile_path(void)
 	return p ? p : xstrdup("/nonexistent/.config/kcon/config.json");
 }
 
+/* jansson's message without its "near '...'" part, which quotes the file's text. */
+static char *conf_json_error(const char *path, const json_error_t *jerr)
+{
+	const char *near = strstr(jerr->text, " near ");
+	int n = near ? (int)(near - jerr->text) : (int)strlen(jerr->text);
+	return xasprintf("%s:%d:%d: %.*s: fix the JSON (docs/configuration.md shows the format)", path, jerr->line,
+			 jerr->column, n, jerr->text);
+}
+
+static const char *conf_json_type(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
+	}
+}
+
+struct conf_field {
+	const char *name;
+	json_type type;  /* JSON_STRING or JSON_OBJECT */
+	const char *opt; /* the conf_set_option() it feeds, or NULL */
+};
+
+/* Every field of o that fields[] names must have its type: a wrong one is an error, never skipped. */
+static int conf_json_check(const json_t *o, const struct conf_field *fields, size_t n, const char *where, char **cause)
+{
+	for (size_t i = 0; i < n; i++) {
+		const json_t *v = json_object_get(o, fields[i].name);
+		if (v && json_typeof(v) != fields[i].type) {
+			*cause = xasprintf("%s: \"%s\" must be %s, not %s", where, fields[i].name,
+					   fields[i].type == JSON_STRING ? "a string" : "an object", conf_json_type(v));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int conf_load_profile(struct conf *c, const char *path, const char *name, char **cause)
 {
+	static const struct conf_field top[] = {
+		{ "default_profile", JSON_STRING, NULL },
+		{ "profiles", JSON_OBJECT, NULL },
+		{ "retention", JSON_STRING, NULL },
+	};
+	static const struct conf_field fields[] = {
+		{ "bootstrap", JSON_STRING, "bootstrap" },
+		{ "ca", JSON_STRING, "ca" },
+		{ "cert", JSON_STRING, "cert" },
+		{ "key", JSON_STRING, "key" },
+		{ "sasl_mechanism", JSON_STRING, "sasl-mechanism" },
+		{ "user", JSON_STRING, "user" },
+		{ "password_file", JSON_STRING, "password-file" },
+		{ "properties_file", JSON_STRING, NULL },
+		{ "retention", JSON_STRING, NULL },
+		{ "properties", JSON_OBJECT, NULL },
+	};
 	json_error_t jerr;
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		if (name == NULL && errno == ENOENT)
+	size_t len;
+	char *text = file_read(path, "config file", FILE_CONFIG_MAX, 0, &len, cause);
+	if (text == NULL) {
+		if (name == NULL && errno == ENOENT) {
+			free(*cause);
+			*cause = NULL;
 			return 0;
-		*cause =
-			xasprintf("profile `%s` wanted, but %s cannot be read (%s): create it, or drop -p/KCON_PROFILE",
-				  name ? name : "", path, strerror(errno));
+		}
+		if (name && errno == ENOENT) {
+			free(*cause);
+			*cause =
+				xasprintf("profile `%s` wanted, but there is no %s: create it, or drop -p/KCON_PROFILE",
+					  name, path);
+		}
 		return -1;
 	}
-	json_t *root = json_loadf(f, 0, &jerr);
-	fclose(f);
+	json_t *root = json_loadb(text, len, 0, &jerr);
+	memset(text, 0, len);
+	free(text);
 	if (root == NULL) {
-		*cause = xasprintf("%s:%d: %s: fix the JSON (docs/configuration.md shows the format)", path, jerr.line,
-				   jerr.text);
+		*cause = conf_json_error(path, &jerr);
 		return -1;
 	}
 	int rc = -1;
-	/* The history store's retention: the file's, or the profile's (below). */
-	json_t *ret = json_object_get(root, "retention");
-	if (ret && !json_is_string(ret)) {
-		*cause = xasprintf("%s: retention must be a string like \"raw=24h,minute=7d,hour=90d\"", path);
+	char *where = NULL;
+	if (!json_is_object(root)) {
+		*cause = xasprintf(
+			"%s: the file must hold a JSON object, not %s (docs/configuration.md shows the format)", path,
+			conf_json_type(root));
 		goto out;
 	}
+	if (conf_json_check(root, top, sizeof(top) / sizeof(top[0]), path, cause) < 0)
+		goto out;
+	/* The history store's retention: the file's, or the profile's (below). */
+	json_t *ret = json_object_get(root, "retention");
 	if (ret) {
 		free(c->retention);
 		c->retention = xstrdup(json_string_value(ret));
@@ -360,7 +526,7 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 		rc = 0;
 		goto out;
 	}
-	if (!json_is_object(p)) {
+	if (p == NULL) {
 		struct sbuf known = SBUF_INIT;
 		const char *k;
 		json_t *v;
@@ -370,23 +536,34 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 		sbuf_free(&known);
 		goto out;
 	}
-	static const struct {
-		const char *field, *option;
-	} fields[] = {
-		{ "bootstrap", "bootstrap" },
-		{ "ca", "ca" },
-		{ "cert", "cert" },
-		{ "key", "key" },
-		{ "sasl_mechanism", "sasl-mechanism" },
-		{ "user", "user" },
-		{ "password_file", "password-file" },
-	};
-	ret = json_object_get(p, "retention");
-	if (ret && !json_is_string(ret)) {
-		*cause = xasprintf("%s: profile `%s`: retention must be a string like \"raw=24h,minute=7d,hour=90d\"",
-				   path, name);
+	where = xasprintf("%s: profile `%s`", path, name);
+	if (!json_is_object(p)) {
+		*cause = xasprintf("%s must be an object, not %s", where, conf_json_type(p));
 		goto out;
 	}
+	if (conf_json_check(p, fields, sizeof(fields) / sizeof(fields[0]), where, cause) < 0)
+		goto out;
+	const char *k;
+	json_t *v;
+	json_t *props = json_object_get(p, "properties");
+	json_object_foreach(props, k, v)
+	{
+		if (!json_is_string(v)) {
+			*cause = xasprintf("%s: property %s must be a string, not %s", where, k, conf_json_type(v));
+			goto out;
+		}
+		/* config.json holds no secret: it is shown, copied and shared as settings are */
+		if (conf_is_secret(k)) {
+			*cause = xasprintf(
+				"%s: property %s holds a secret, and config.json holds none: %s", where, k,
+				strcmp(k, "sasl.password") == 0
+					? "put the password in a file (chmod 600) named by \"password_file\", "
+					  "or set KCON_PASSWORD"
+					: "put it in a properties file (chmod 600) named by \"properties_file\"");
+			goto out;
+		}
+	}
+	ret = json_object_get(p, "retention");
 	if (ret) {
 		free(c->retention);
 		c->retention = xstrdup(json_string_value(ret));
@@ -395,26 +572,28 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 	if (pf && conf_load_properties(c, pf, cause) < 0)
 		goto out;
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		const char *v = json_string_value(json_object_get(p, fields[i].field));
-		if (v && conf_set_option(c, fields[i].option, v, cause) < 0)
+		const char *s = fields[i].opt ? json_string_value(json_object_get(p, fields[i].name)) : NULL;
+		if (s && conf_set_option(c, fields[i].opt, s, cause) < 0)
 			goto out;
 	}
-	const char *k;
-	json_t *v;
-	json_object_foreach(json_object_get(p, "properties"), k, v)
-	{
-		if (!json_is_string(v)) {
-			*cause = xasprintf("%s: profile `%s`: property %s must be a string", path, name, k);
-			goto out;
-		}
-		conf_set(c, k, json_string_value(v));
-	}
+	json_object_foreach(props, k, v) conf_set(c, k, json_string_value(v));
 	free(c->profile);
 	c->profile = xstrdup(name);
 	rc = 0;
 out:
+	free(where);
 	json_decref(root);
 	return rc;
+}
+
+void conf_check_files(struct conf *c)
+{
+	static const char *const keys[] = { "ssl.key.location", "ssl.keystore.location" };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *path = conf_get(c, keys[i]);
+		if (path)
+			conf_warn_private(c, path, "a private key");
+	}
 }
 
 int conf_finish(struct conf *c, char **cause)

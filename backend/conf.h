@@ -16,8 +16,11 @@ struct conf_prop {
 
 struct conf {
 	char *bootstrap;         /* host:port,... or NULL */
-	struct conf_prop *props; /* librdkafka properties */
+	struct conf_prop *props; /* librdkafka properties, in the order first set */
 	size_t nprops;
+	size_t props_cap;
+	size_t *index; /* open-addressing hash of props: i + 1, 0 for a free slot */
+	size_t index_cap;
 	char *profile;   /* the profile used, or NULL */
 	char *retention; /* the history store's retention (store_opts_parse) from the config file, or NULL */
 	char **warnings; /* things skipped on the way (Java-only keys), NULL-terminated */
@@ -26,11 +29,14 @@ struct conf {
 
 /** @brief Frees what c holds and empties it. */
 void conf_clear(struct conf *c);
-/** @brief Sets a librdkafka property, replacing an earlier value. */
+/** @brief Sets a librdkafka property, replacing an earlier value (a hash lookup: 50k keys are fine). */
 void conf_set(struct conf *c, const char *key, const char *value);
 /** @brief The value of a property, or NULL. */
 const char *conf_get(const struct conf *c, const char *key);
-/** @brief True when a property key names a secret (password, secret, token, private key). */
+/**
+ * @brief True when a key names a secret: it holds, in any case, a word of the one list of secret
+ * words (password, passwd, pwd, secret, token, api key, credential, authorization, jaas, PEM, ...).
+ */
 bool conf_is_secret(const char *key);
 
 /**
@@ -40,7 +46,10 @@ bool conf_is_secret(const char *key);
  * @return 0, or -1 with *cause saying which line is wrong and what to do
  */
 int conf_apply_properties(struct conf *c, const char *text, const char *origin, char **cause);
-/** @brief Reads a properties file and applies it (conf_apply_properties). */
+/**
+ * @brief Reads a properties file (a regular file or a pipe, at most FILE_CONFIG_MAX) and applies it
+ * (conf_apply_properties); warns when it holds secrets and others may read it.
+ */
 int conf_load_properties(struct conf *c, const char *path, char **cause);
 /**
  * @brief Applies one kcon connection option: "bootstrap", "ca", "cert", "key",
@@ -49,9 +58,12 @@ int conf_load_properties(struct conf *c, const char *path, char **cause);
 int conf_set_option(struct conf *c, const char *option, const char *value, char **cause);
 /**
  * @brief Applies profile `name` (NULL: the file's "default_profile", if any) from the JSON file at path.
- * A missing file is not an error unless a name was asked for.
+ * A missing file is not an error unless a name was asked for; a field of the wrong type is, and so
+ * is a secret among a profile's "properties" (config.json holds none).
  */
 int conf_load_profile(struct conf *c, const char *path, const char *name, char **cause);
+/** @brief Adds a warning for each key file (ssl.key.location, ssl.keystore.location) others may read. */
+void conf_check_files(struct conf *c);
 /**
  * @brief $XDG_CONFIG_HOME/kcon/NAME (or ~/.config/kcon/NAME): kcon's configuration files (config.json,
  * kconrc, themes/); NULL when neither variable is set. Caller frees.

@@ -6,7 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -34,7 +38,7 @@ static void test_conf_properties_syntax(void **state)
 	assert_string_equal(conf_get(&c, "socket.timeout.ms"), "5000");
 	assert_string_equal(conf_get(&c, "ssl.ca.location"), "/a/long/path.pem");
 	assert_int_equal(conf_apply_properties(&c, "a=1\nnonsense line\n", "bad.properties", &cause), -1);
-	assert_string_equal(cause, "bad.properties:2: expected key=value, got `nonsense line`");
+	assert_string_equal(cause, "bad.properties:2: expected key=value or key: value: is this a properties file?");
 	free(cause);
 	conf_clear(&c);
 }
@@ -163,13 +167,246 @@ static void test_conf_profile(void **state)
 	conf_clear(&c);
 }
 
+/* A file with text and mode; returns its path (caller frees and unlinks). */
+static char *test_file(const char *text, mode_t mode)
+{
+	char *path = strdup("/tmp/kcon-test-conf-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(fchmod(fd, mode), 0);
+	close(fd);
+	return path;
+}
+
+/* A password file given to -F by mistake, or a bad line: errors name file, line and key, never a value. */
+static void test_conf_errors_hide_values(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "hunter2\n", "f.properties:1: expected key=value" },
+		{ "# my password\n\nhunter2 secret words\n", "f.properties:3: expected key=value" },
+		{ "acks=all\nhunt er2=x\n", "f.properties:2: the key is not a property name" },
+		{ "p@ss\\word:x\n", "f.properties:1: the key is not a property name" },
+		{ "ssl.truststore.location=/hunter2.jks\n", "f.properties: ssl.truststore.location names a JKS" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct conf c = { 0 };
+		char *cause = NULL;
+		assert_int_equal(conf_apply_properties(&c, cases[i].text, "f.properties", &cause), -1);
+		if (strstr(cause, cases[i].want) == NULL || strstr(cause, "hunter2") || strstr(cause, "word"))
+			fail_msg("case %zu: %s", i, cause);
+		free(cause);
+		conf_clear(&c);
+	}
+	/* jansson quotes the text near a JSON error: not in ours */
+	char *path = test_file("{\"profiles\": {\"p\": {\"user\": hunter2}}}", 0600);
+	struct conf c = { 0 };
+	char *cause = NULL;
+	assert_int_equal(conf_load_profile(&c, path, "p", &cause), -1);
+	if (strstr(cause, path) == NULL || strstr(cause, ":1:") == NULL || strstr(cause, "hunter2"))
+		fail_msg("%s", cause);
+	free(cause);
+	conf_clear(&c);
+	unlink(path);
+	free(path);
+}
+
+/* config.json: a field of the wrong type is an error naming it and the type it must have. */
+static void test_conf_profile_types(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *json, *want;
+	} cases[] = {
+		{ "{\"default_profile\": 5}", "\"default_profile\" must be a string, not a number" },
+		{ "{\"profiles\": []}", "\"profiles\" must be an object, not an array" },
+		{ "{\"retention\": true}", "\"retention\" must be a string, not a boolean" },
+		{ "{\"profiles\": {\"p\": 3}}", "profile `p` must be an object, not a number" },
+		{ "{\"profiles\": {\"p\": {\"bootstrap\": 9092}}}",
+		  "profile `p`: \"bootstrap\" must be a string, not a number" },
+		{ "{\"profiles\": {\"p\": {\"password_file\": [\"/pw\"]}}}",
+		  "profile `p`: \"password_file\" must be a string, not an array" },
+		{ "{\"profiles\": {\"p\": {\"properties_file\": null}}}",
+		  "profile `p`: \"properties_file\" must be a string, not null" },
+		{ "{\"profiles\": {\"p\": {\"properties\": \"acks=all\"}}}",
+		  "profile `p`: \"properties\" must be an object, not a string" },
+		{ "{\"profiles\": {\"p\": {\"properties\": {\"acks\": 1}}}}",
+		  "profile `p`: property acks must be a string, not a number" },
+		{ "[1]", "must hold a JSON object, not an array" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *path = test_file(cases[i].json, 0600);
+		struct conf c = { 0 };
+		char *cause = NULL;
+		int rc = conf_load_profile(&c, path, strstr(cases[i].json, "\"p\"") ? "p" : NULL, &cause);
+		if (rc != -1 || cause == NULL || strstr(cause, cases[i].want) == NULL)
+			fail_msg("case %zu: rc %d, %s", i, rc, cause ? cause : "(no cause)");
+		free(cause);
+		conf_clear(&c);
+		unlink(path);
+		free(path);
+	}
+}
+
+/* Profiles hold no secret: a password among "properties" is refused with a hint; a URL is no secret. */
+static void test_conf_profile_secret(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *prop, *want; /* NULL want: accepted */
+	} cases[] = {
+		{ "sasl.password", "\"password_file\"" },
+		{ "SASL.PASSWORD", "\"properties_file\"" },
+		{ "ssl.key.password", "\"properties_file\"" },
+		{ "sasl.oauthbearer.client.secret", "\"properties_file\"" },
+		{ "sasl.oauthbearer.token.endpoint.url", NULL },
+		{ "client.id", NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *json = NULL;
+		assert_true(asprintf(&json, "{\"profiles\": {\"p\": {\"properties\": {\"%s\": \"hunter2\"}}}}",
+				     cases[i].prop) > 0);
+		char *path = test_file(json, 0600);
+		struct conf c = { 0 };
+		char *cause = NULL;
+		int rc = conf_load_profile(&c, path, "p", &cause);
+		if (cases[i].want == NULL) {
+			assert_int_equal(rc, 0);
+			assert_string_equal(conf_get(&c, cases[i].prop), "hunter2");
+		} else if (rc != -1 || strstr(cause, cases[i].want) == NULL || strstr(cause, "hunter2")) {
+			fail_msg("case %zu: rc %d, %s", i, rc, cause ? cause : "(no cause)");
+		}
+		free(cause);
+		conf_clear(&c);
+		unlink(path);
+		free(path);
+		free(json);
+	}
+}
+
+/* An unreadable config.json says so, with the path and a hint (as a user other than root). */
+static void test_conf_profile_unreadable(void **state)
+{
+	(void)state;
+	char *path = test_file("{}", 0000);
+	assert_int_equal(chmod(path, 0000), 0);
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct passwd *nobody = getpwnam("nobody");
+		if (geteuid() == 0 && (nobody == NULL || setgid(nobody->pw_gid) < 0 || setuid(nobody->pw_uid) < 0))
+			_exit(3);
+		struct conf c = { 0 };
+		char *cause = NULL;
+		int rc = conf_load_profile(&c, path, NULL, &cause);
+		if (cause)
+			assert_true(write(fds[1], cause, strlen(cause)) >= 0);
+		_exit(rc == -1 ? 0 : 1);
+	}
+	close(fds[1]);
+	char buf[1024] = "";
+	ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || strstr(buf, "permission denied") == NULL ||
+	    strstr(buf, path) == NULL || strstr(buf, "ls -l") == NULL || strstr(buf, "profile"))
+		fail_msg("status %d: %s", st, buf);
+	unlink(path);
+	free(path);
+}
+
+/* -X with a secret warns that the process list shows it, without repeating the value. */
+static void test_conf_secret_warnings(void **state)
+{
+	(void)state;
+	struct conf c = { 0 };
+	char *cause = NULL;
+	assert_int_equal(conf_set_option(&c, "X", "linger.ms=5", &cause), 0);
+	assert_int_equal(c.nwarnings, 0);
+	assert_int_equal(conf_set_option(&c, "X", "sasl.password=hunter2", &cause), 0);
+	assert_int_equal(c.nwarnings, 1);
+	assert_non_null(strstr(c.warnings[0], "-X sasl.password"));
+	assert_non_null(strstr(c.warnings[0], "ps"));
+	assert_non_null(strstr(c.warnings[0], "--password-file"));
+	assert_non_null(strstr(c.warnings[0], "KCON_PASSWORD"));
+	assert_null(strstr(c.warnings[0], "hunter2"));
+	assert_int_equal(conf_set_option(&c, "X", "ssl.key.password=hunter2", &cause), 0);
+	assert_int_equal(c.nwarnings, 2);
+	assert_non_null(strstr(c.warnings[1], "-F"));
+	conf_clear(&c);
+
+	/* password, properties and key files that every user may read */
+	static const struct {
+		const char *option, *text;
+		mode_t mode;
+		bool warn;
+	} files[] = {
+		{ "password-file", "hunter2\n", 0600, false },
+		{ "password-file", "hunter2\n", 0640, false },
+		{ "password-file", "hunter2\n", 0644, true },
+		{ "F", "sasl.password=hunter2\n", 0604, true },
+		{ "F", "acks=all\n", 0644, false },
+		{ "key", "-----BEGIN PRIVATE KEY-----\n", 0644, true },
+		{ "key", "-----BEGIN PRIVATE KEY-----\n", 0600, false },
+	};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *path = test_file(files[i].text, files[i].mode);
+		int rc = strcmp(files[i].option, "F") == 0 ? conf_load_properties(&c, path, &cause)
+							   : conf_set_option(&c, files[i].option, path, &cause);
+		assert_int_equal(rc, 0);
+		conf_check_files(&c);
+		if (files[i].warn != (c.nwarnings == 1) ||
+		    (files[i].warn && (strstr(c.warnings[0], path) == NULL || strstr(c.warnings[0], "chmod") == NULL ||
+				       strstr(c.warnings[0], "hunter2"))))
+			fail_msg("case %zu: %zu warnings, %s", i, c.nwarnings, c.nwarnings ? c.warnings[0] : "");
+		conf_clear(&c);
+		unlink(path);
+		free(path);
+	}
+}
+
+/* Many properties: set and found through a hash, not a walk of all of them per key. */
+static void test_conf_many_properties(void **state)
+{
+	(void)state;
+	enum { N = 50000 };
+	char *text = malloc((size_t)N * 32);
+	size_t len = 0;
+	for (int i = 0; i < N; i++)
+		len += (size_t)sprintf(text + len, "key.number.%d=%d\n", i, i);
+	sprintf(text + len, "key.number.7=again\n");
+	struct conf c = { 0 };
+	char *cause = NULL;
+	clock_t t0 = clock();
+	assert_int_equal(conf_apply_properties(&c, text, "big.properties", &cause), 0);
+	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	assert_int_equal(c.nprops, N);
+	assert_string_equal(conf_get(&c, "key.number.7"), "again");
+	assert_string_equal(conf_get(&c, "key.number.49999"), "49999");
+	assert_string_equal(c.props[0].key, "key.number.0"); /* in the order first set */
+	assert_null(conf_get(&c, "key.number.50000"));
+	/* quadratic took 10 s without sanitizers; linear takes a few ms (generous for ASan and a busy machine) */
+	if (secs > 3.0)
+		fail_msg("50k properties took %.1f s of CPU", secs);
+	conf_clear(&c);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_conf_properties_syntax),
-		cmocka_unit_test(test_conf_java),
-		cmocka_unit_test(test_conf_options_and_finish),
-		cmocka_unit_test(test_conf_profile),
+		cmocka_unit_test(test_conf_properties_syntax),  cmocka_unit_test(test_conf_java),
+		cmocka_unit_test(test_conf_options_and_finish), cmocka_unit_test(test_conf_profile),
+		cmocka_unit_test(test_conf_errors_hide_values), cmocka_unit_test(test_conf_profile_types),
+		cmocka_unit_test(test_conf_profile_secret),     cmocka_unit_test(test_conf_profile_unreadable),
+		cmocka_unit_test(test_conf_secret_warnings),    cmocka_unit_test(test_conf_many_properties),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
