@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "file.h"
 #include "sbuf.h"
 #include "xalloc.h"
 
@@ -111,16 +112,15 @@ out:
 int theme_load(struct theme *th, const char *path, char **errors)
 {
 	*errors = NULL;
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		*errors = xasprintf("%s: %s", path, strerror(errno));
+	char *text = file_read(path, "theme file", FILE_CONFIG_MAX, 0, NULL, errors);
+	if (text == NULL)
 		return -1;
-	}
 	struct sbuf sb = SBUF_INIT;
-	char *line = NULL;
-	size_t cap = 0;
 	int lineno = 0, bad = 0;
-	while (getline(&line, &cap, f) >= 0) {
+	for (char *line = text, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
 		char *cause = NULL;
 		lineno++;
 		if (theme_parse_line(th, line, &cause) < 0) {
@@ -129,8 +129,7 @@ int theme_load(struct theme *th, const char *path, char **errors)
 			free(cause);
 		}
 	}
-	free(line);
-	fclose(f);
+	free(text);
 	*errors = bad ? sbuf_release(&sb) : NULL;
 	sbuf_free(&sb);
 	return bad;

@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "escape.h"
+#include "file.h"
 #include "parse.h"
 #include "sbuf.h"
 #include "trend.h"
@@ -301,8 +302,21 @@ int run_stream(struct session *s, FILE *f, const char *origin)
 	char *line = NULL;
 	size_t cap = 0;
 	int status = CMD_OK, lineno = 0;
+	ssize_t n;
 	errno = 0;
-	while (status == CMD_OK && getline(&line, &cap, f) >= 0) {
+	while (status == CMD_OK && (n = file_getline(&line, &cap, f, FILE_LINE_MAX)) != -1) {
+		if (n == -2) { /* a line that does not end (-f /dev/zero), or a read error */
+			if (errno == EFBIG) {
+				fprintf(stderr, "kcon: %s:%d: the line is longer than 1 MiB: is this a script?\n",
+					origin, lineno + 1);
+				status = CMD_USAGE;
+			} else { /* not the end of the commands: they could not be read */
+				fprintf(stderr, "kcon: %s: cannot read the commands: %s\n", origin,
+					strerror(errno ? errno : EIO));
+				status = errno == EISDIR ? CMD_USAGE : CMD_FAILED;
+			}
+			break;
+		}
 		struct parse_list l = { 0 };
 		char *cause = NULL;
 		lineno++;
@@ -314,10 +328,6 @@ int run_stream(struct session *s, FILE *f, const char *origin)
 		}
 		status = run_list(s, &l);
 		parse_list_clear(&l);
-	}
-	if (status == CMD_OK && ferror(f)) { /* not the end of the commands: they could not be read */
-		fprintf(stderr, "kcon: %s: cannot read the commands: %s\n", origin, strerror(errno ? errno : EIO));
-		status = errno == EISDIR ? CMD_USAGE : CMD_FAILED;
 	}
 	free(line);
 	return status;

@@ -7,6 +7,7 @@
  */
 #include <curses.h>
 #include <dirent.h>
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
@@ -26,6 +27,7 @@
 #include "escape.h"
 #include "faces.h"
 #include "fatal.h"
+#include "file.h"
 #include "keys.h"
 #include "look.h"
 #include "loop.h"
@@ -1517,9 +1519,8 @@ static int tui_theme_load(const char *name, struct theme *th, char **cause, char
 		return -1;
 	int bad = theme_load(th, path, &errors);
 	free(path);
-	if (bad < 0) {
-		*cause = xasprintf("cannot read the theme: %s", errors);
-		free(errors);
+	if (bad < 0) { /* theme_load's cause names the file and what is wrong */
+		*cause = errors;
 		return -1;
 	}
 	if (bad > 0) {
@@ -1595,20 +1596,29 @@ static int tui_theme_cmd(struct tui *t, struct cmd_ctx *ctx)
 
 /*
  * Runs the user's kconrc ($XDG_CONFIG_HOME/kcon/kconrc): lines of the command language, of the
- * TUI's commands only (bind, unbind, theme, ...). A bad line is reported as file:line and skipped.
+ * TUI's commands only (bind, unbind, theme, ...). A bad line is reported as file:line and skipped; a
+ * kconrc that cannot be read (but exists) is reported too.
  */
 static void tui_rc(struct tui *t)
 {
-	char *path = conf_config_path("kconrc");
-	FILE *f = path ? fopen(path, "r") : NULL;
-	char *line = NULL;
-	size_t cap = 0;
+	char *path = conf_config_path("kconrc"), *text = NULL, *cause = NULL;
 	int lineno = 0, bad = 0;
 	char *first = NULL; /* the first bad line */
-	while (f && getline(&line, &cap, f) >= 0) {
+	if (path && (text = file_read(path, "kconrc", FILE_CONFIG_MAX, 0, NULL, &cause)) == NULL) {
+		if (errno != ENOENT) {
+			view_log_add("error", "%s", cause);
+			first = xstrdup(cause);
+			bad++;
+		}
+		free(cause);
+	}
+	for (char *line = text, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
 		lineno++;
 		struct parse_list pl = { 0 };
-		char *cause = NULL;
+		cause = NULL;
 		if (parse_commands(line, &pl, &cause) == 0) {
 			for (size_t i = 0; i < pl.n && cause == NULL; i++) {
 				struct cmd_ctx ctx;
@@ -1640,9 +1650,7 @@ static void tui_rc(struct tui *t)
 		free(msg);
 		free(first);
 	}
-	free(line);
-	if (f)
-		fclose(f);
+	free(text);
 	free(path);
 }
 

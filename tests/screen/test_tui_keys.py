@@ -103,6 +103,25 @@ class TuiKeysTest(ScreenTestCase):
             scr.send("Enter")
             self.assertEqual(scr.exit_status(), 0)
 
+    def test_kconrc_unreadable_and_theme_device(self):
+        # A kconrc that exists but cannot be read is reported, as a bad line is; `theme /dev/zero` in
+        # it is refused at once (it used to read /dev/zero until memory ran out).
+        with tempfile.TemporaryDirectory() as xdg:
+            os.makedirs(f"{xdg}/kcon/kconrc")
+            scr = self.start(env={"XDG_CONFIG_HOME": xdg})
+            scr.wait_for(f"cannot read the kconrc {xdg}/kcon/kconrc: it is a directory")
+            scr.type(":quit")
+            scr.send("Enter")
+            self.assertEqual(scr.exit_status(), 0)
+            os.rmdir(f"{xdg}/kcon/kconrc")
+            with open(f"{xdg}/kcon/kconrc", "w") as f:
+                f.write("theme /dev/zero\n")
+            scr = self.start(env={"XDG_CONFIG_HOME": xdg})
+            scr.wait_for("kconrc:1: cannot read the theme file /dev/zero: it is a device")
+            scr.type(":quit")
+            scr.send("Enter")
+            self.assertEqual(scr.exit_status(), 0)
+
     def test_delete_topic_from_view(self):
         topic = self.scratch_topic()
         scr = self.start()

@@ -100,8 +100,36 @@ static void test_theme_load_reports_lines(void **state)
 	assert_false(th.style[THEME_STATUS].set);
 	unlink(path);
 	assert_int_equal(theme_load(&th, path, &errors), -1);
-	assert_non_null(strstr(errors, "No such file"));
+	assert_non_null(strstr(errors, "no such file"));
 	free(errors);
+}
+
+/* `theme /dev/zero` (in kconrc, or --theme) and a huge theme file are refused, not read forever. */
+static void test_theme_load_bounded(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/kcon-theme-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 2 << 20), 0);
+	close(fd);
+	const struct {
+		const char *path, *want;
+	} cases[] = {
+		{ "/dev/zero", "cannot read the theme file /dev/zero: it is a device" },
+		{ "/tmp", "cannot read the theme file /tmp: it is a directory" },
+		{ path, "is too big (2097152 bytes): kcon reads at most 1 MiB of it" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct theme th;
+		theme_init(&th);
+		char *errors = NULL;
+		assert_int_equal(theme_load(&th, cases[i].path, &errors), -1);
+		if (strstr(errors, cases[i].want) == NULL)
+			fail_msg("%s: %s", cases[i].path, errors);
+		free(errors);
+	}
+	unlink(path);
 }
 
 /* The shipped themes load without an error and set every element. */
@@ -140,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_theme_colors),
 		cmocka_unit_test(test_theme_lines),
 		cmocka_unit_test(test_theme_load_reports_lines),
+		cmocka_unit_test(test_theme_load_bounded),
 		cmocka_unit_test(test_theme_shipped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
