@@ -1,5 +1,6 @@
 #include "store.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -1400,90 +1401,141 @@ int store_last_model(struct store *s, const char *cluster, struct model **out, i
 
 /* --- command history ---------------------------------------------------------------------- */
 
-static bool store_secret_word(const char *w)
+/*
+ * Redaction of a command line, one pass over its text (also a line the lexer refuses), the quotes
+ * of the language followed ('...' literal, "..." with \ escapes):
+ * - KEY=VALUE and KEY: VALUE where KEY names a secret (conf_is_secret: password, pwd, token, api-key,
+ *   authorization, ...; in any case, in JSON quotes or not): VALUE becomes ***, its quotes kept;
+ * - an option naming a secret, then a word (--password WORD): the word;
+ * - an authorization scheme (Bearer ...): kept, the credentials after it go; Bearer also alone.
+ */
+static const struct {
+	const char *name;
+	bool alone; /* the credentials follow it without a key too */
+} store_schemes[] = {
+	{ "bearer", true }, { "basic", false }, { "digest", false }, { "negotiate", false }, { "token", false },
+};
+
+static bool store_key_char(char c)
 {
-	const char *eq = strchr(w, '=');
-	if (eq == NULL)
-		return false;
-	char *key = xstrndup(w, (size_t)(eq - w));
-	bool secret = conf_is_secret(key);
-	free(key);
-	return secret;
+	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-';
 }
 
-static char *store_redact_word(const char *w)
+/* The scheme at p (a whole word followed by blanks), with its blanks: its length, else 0. */
+static size_t store_scheme(const char *p, bool alone)
 {
-	const char *eq = strchr(w, '=');
-	return xasprintf("%.*s=***", (int)(eq - w), w);
-}
-
-/* A line the lexer refuses: cut every value after password=, token=, secret= up to a blank. */
-static char *store_redact_raw(const char *line)
-{
-	struct sbuf sb = SBUF_INIT;
-	static const char *const keys[] = { "password", "secret", "token", "jaas" };
-	for (const char *p = line; *p;) {
-		const char *hit = NULL;
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !hit; i++)
-			if (strncasecmp(p, keys[i], strlen(keys[i])) == 0)
-				hit = p;
-		if (hit) {
-			const char *v = hit;
-			while (*v && *v != '=' && *v != ' ' && *v != '\t')
-				v++;
-			if (*v == '=') {
-				sbuf_addn(&sb, p, (size_t)(v - p));
-				sbuf_add(&sb, "=***");
-				p = v + 1;
-				while (*p && *p != ' ' && *p != '\t' && *p != ';')
-					p++;
-				continue;
-			}
+	for (size_t i = 0; i < sizeof(store_schemes) / sizeof(store_schemes[0]); i++) {
+		size_t n = strlen(store_schemes[i].name);
+		if ((!alone || store_schemes[i].alone) && strncasecmp(p, store_schemes[i].name, n) == 0 &&
+		    (p[n] == ' ' || p[n] == '\t')) {
+			while (p[n] == ' ' || p[n] == '\t')
+				n++;
+			return n;
 		}
-		sbuf_addc(&sb, *p++);
 	}
-	return sbuf_release(&sb);
+	return 0;
+}
+
+/* The closing quote of a value opened by q ('\\' for \" in a double-quoted word) at p, or NULL. */
+static bool store_is_close(const char *p, char q)
+{
+	return q == '\\' ? p[0] == '\\' && p[1] == '"' : *p == q;
+}
+
+/*
+ * Writes the value at p as *** (its quotes kept); returns where it ends. A value is quoted ("...",
+ * '...', or \"...\" in a double-quoted word) or runs up to a blank, ; or & (outside quotes) or up to
+ * the word's closing quote, , ; & } ] (inside).
+ */
+static const char *store_redact_value(struct sbuf *sb, const char *p, char region)
+{
+	char q = 0;
+	if ((*p == '"' || *p == '\'') && *p != region)
+		q = *p;
+	else if (region == '"' && p[0] == '\\' && p[1] == '"')
+		q = '\\';
+	if (q) {
+		size_t quote = q == '\\' ? 2 : 1;
+		sbuf_addn(sb, p, quote);
+		p += quote;
+		while (*p && !store_is_close(p, q) && !(region == '\'' && *p == '\'')) {
+			if (*p == '\\' && p[1] && q != '\'' && !store_is_close(p, q))
+				p++;
+			p++;
+		}
+		sbuf_add(sb, "***");
+		if (store_is_close(p, q)) {
+			sbuf_addn(sb, p, quote);
+			p += quote;
+		}
+		return p;
+	}
+	const char *stop = region ? ",;&}]" : " \t;&";
+	const char *v = p;
+	while (*p && *p != region && !strchr(stop, *p) && !(region == '"' && p[0] == '\\' && p[1] == '"')) {
+		if (*p == '\\' && p[1] && region != '\'')
+			p++;
+		p++;
+	}
+	if (p > v)
+		sbuf_add(sb, "***");
+	return p;
 }
 
 char *store_redact(const char *line)
 {
-	struct parse_list l = { 0 };
-	char *cause = NULL;
-	if (parse_commands(line, &l, &cause) < 0) {
-		free(cause);
-		return store_redact_raw(line);
-	}
 	struct sbuf sb = SBUF_INIT;
-	for (size_t c = 0; c < l.n; c++) {
-		struct parse_cmd *pc = &l.cmds[c];
-		for (int i = 0; i < pc->argc; i++) {
-			char *w = pc->argv[i], *nw = NULL;
-			bool opt_x = (strcmp(w, "-X") == 0 || strcmp(w, "--X") == 0) && i + 1 < pc->argc;
-			if (strncmp(w, "--password", 10) == 0 && strchr(w, '=') == NULL && i + 1 < pc->argc) {
-				free(pc->argv[++i]);
-				pc->argv[i] = xstrdup("***");
-				continue;
-			}
-			if (opt_x && store_secret_word(pc->argv[i + 1])) {
-				i++;
-				w = pc->argv[i];
-				nw = store_redact_word(w);
-			} else if (strncmp(w, "--password", 10) == 0 || store_secret_word(w) ||
-				   (strncmp(w, "-X", 2) == 0 && store_secret_word(w + 2))) {
-				nw = store_redact_word(w);
-			}
-			if (nw) {
-				free(pc->argv[i]);
-				pc->argv[i] = nw;
-			}
+	char region = 0; /* the quote the scan is in */
+	for (const char *p = line; *p;) {
+		if (*p == '\\' && p[1] && region != '\'') {
+			sbuf_addn(&sb, p, 2);
+			p += 2;
+			continue;
 		}
-		char *j = parse_join(pc->argc, pc->argv);
-		if (c)
-			sbuf_add(&sb, "; ");
-		sbuf_add(&sb, j);
-		free(j);
+		if (*p == '\'' || *p == '"') {
+			region = region == 0 ? *p : region == *p ? 0 : region;
+			sbuf_addc(&sb, *p++);
+			continue;
+		}
+		if (!store_key_char(*p) || (p > line && store_key_char(p[-1]))) {
+			sbuf_addc(&sb, *p++);
+			continue;
+		}
+		const char *key = p, *q;
+		size_t n = 0, sch;
+		while (store_key_char(key[n]))
+			n++;
+		if ((sch = store_scheme(key, true)) > 0) { /* Bearer TOKEN */
+			sbuf_addn(&sb, key, sch);
+			p = store_redact_value(&sb, key + sch, region);
+			continue;
+		}
+		char *name = xstrndup(key, n);
+		bool secret = conf_is_secret(name);
+		free(name);
+		sbuf_addn(&sb, key, n);
+		p = q = key + n;
+		if (!secret)
+			continue;
+		if ((*q == '"' || *q == '\'') && *q != region) /* "password": */
+			q++;
+		else if (region == '"' && q[0] == '\\' && q[1] == '"')
+			q += 2;
+		const char *after = q;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q == '=' || *q == ':') { /* KEY=VALUE, KEY: VALUE */
+			q++;
+			while (*q == ' ' || *q == '\t')
+				q++;
+			sch = store_scheme(q, false);
+			sbuf_addn(&sb, p, (size_t)(q - p) + sch);
+			p = store_redact_value(&sb, q + sch, region);
+		} else if (*key == '-' && after == p && q > p && *q && *q != '-' && *q != ';') { /* --password WORD */
+			sbuf_addn(&sb, p, (size_t)(q - p));
+			p = store_redact_value(&sb, q, region);
+		}
 	}
-	parse_list_clear(&l);
 	return sbuf_release(&sb);
 }
 
