@@ -7,12 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "demo.h"
 #include "faces.h"
 #include "fatal.h"
+#include "file.h"
 #include "run.h"
 #include "session.h"
 #include "store.h"
@@ -39,7 +42,7 @@ static void main_usage(FILE *f)
 	      "      --cert FILE, --key FILE    client certificate and key (PEM) for mutual TLS\n"
 	      "      --sasl-mechanism MECH      PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (default with --user)\n"
 	      "      --user NAME                SASL user\n"
-	      "      --password-file FILE       SASL password, first line of FILE (never in argv)\n"
+	      "      --password-file FILE       SASL password, first line of FILE (or KCON_PASSWORD; never in argv)\n"
 	      "      --timeout SECONDS          give up on the cluster after this long (default 10)\n"
 	      "\n"
 	      "Output and behaviour:\n"
@@ -112,7 +115,8 @@ static const struct option main_options[] = {
 
 /* Connection options are applied after the profile, in the order given. */
 struct main_connopt {
-	const char *option, *value;
+	const char *option;
+	char *value; /* in argv: a secret's is overwritten once read */
 };
 
 /* Asks on the terminal (stderr and /dev/tty) for a typed confirmation. */
@@ -176,8 +180,50 @@ static int main_end_by_signal(int signo, int status)
 	return 128 + signo; /* not reached unless the signal cannot end the process */
 }
 
+/*
+ * kcon holds the SASL password in memory: no core file, and (PR_SET_DUMPABLE 0) no ptrace, /proc/PID/mem
+ * or /proc/PID/environ for the user's other processes, unless KCON_CORE_DUMPS=1 asks for a debuggable
+ * process (docs/configuration.md).
+ */
+static void main_protect(void)
+{
+	const char *want = getenv("KCON_CORE_DUMPS");
+	if (want && strcmp(want, "1") == 0)
+		return;
+	const struct rlimit none = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* KCON_PASSWORD: taken (a copy, caller frees) and wiped from the environment, as nothing else needs it. */
+static char *main_env_password(void)
+{
+	char *pw = getenv("KCON_PASSWORD");
+	if (pw == NULL)
+		return NULL;
+	char *copy = *pw ? xstrdup(pw) : NULL;
+	memset(pw, 0, strlen(pw)); /* /proc/PID/environ shows the original block */
+	unsetenv("KCON_PASSWORD");
+	return copy;
+}
+
+/* A -X secret's value in argv (/proc/PID/cmdline) overwritten now that it was read; conf_set_option warned. */
+static void main_scrub(char *value)
+{
+	char *eq = strchr(value, '=');
+	if (eq == NULL)
+		return;
+	*eq = '\0';
+	bool secret = conf_is_secret(value);
+	*eq = '=';
+	if (secret)
+		memset(eq + 1, '*', strlen(eq + 1));
+}
+
 int main(int argc, char **argv)
 {
+	main_protect();
+	char *env_password = main_env_password();
 	struct session s = { .timeout_ms = 10000, .format = OUT_TABLE };
 	note_set(&s.note, run_note, NULL); /* the TUI drops notes: stderr is its screen */
 	struct main_connopt *conn = xcalloc((size_t)argc + 1, sizeof(*conn));
@@ -306,13 +352,18 @@ int main(int argc, char **argv)
 	free(path);
 	if (getenv("KCON_BOOTSTRAP") && *getenv("KCON_BOOTSTRAP"))
 		conf_set_option(&s.conf, "bootstrap", getenv("KCON_BOOTSTRAP"), &cause);
+	if (env_password)
+		conf_set(&s.conf, "sasl.password", env_password);
 	for (int i = 0; i < nconn; i++) {
 		int rc = strcmp(conn[i].option, "F") == 0
 				 ? conf_load_properties(&s.conf, conn[i].value, &cause)
 				 : conf_set_option(&s.conf, conn[i].option, conn[i].value, &cause);
+		if (strcmp(conn[i].option, "X") == 0)
+			main_scrub(conn[i].value);
 		if (rc < 0)
 			goto conf_error;
 	}
+	conf_check_files(&s.conf);
 	for (size_t i = 0; i < s.conf.nwarnings; i++)
 		fprintf(stderr, "kcon: %s\n", s.conf.warnings[i]);
 	struct store_opts retention = { 0 }; /* checked now: a typo must not wait for the first sample */
@@ -377,6 +428,10 @@ conf_error:
 	free(cause);
 	status = CMD_USAGE;
 out:
+	if (env_password) {
+		memset(env_password, 0, strlen(env_password));
+		free(env_password);
+	}
 	session_clear(&s);
 	free(conn);
 	status = run_finish(status);
