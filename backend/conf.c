@@ -1,14 +1,17 @@
 #include "conf.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "file.h"
 #include "sbuf.h"
+#include "tlsfile.h"
 #include "xalloc.h"
 
 void conf_clear(struct conf *c)
@@ -347,6 +350,198 @@ static int conf_read_password(struct conf *c, const char *path, char **cause)
 	return 0;
 }
 
+/*
+ * The files of a Strimzi secret in dir (names starting with a dot skipped: a mounted secret's
+ * ..data links); each name must be one of known[], else an error that says what was expected.
+ * have[i] is set for each known[i] present.
+ */
+static int conf_secret_files(const char *dir, const char *const *known, bool *have, const char *expected, char **cause)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL) {
+		*cause = xasprintf("cannot read the directory %s: %s: expected %s", dir, strerror(errno), expected);
+		return -1;
+	}
+	int rc = 0;
+	for (struct dirent *de; rc == 0 && (de = readdir(d)) != NULL;) {
+		if (de->d_name[0] == '.')
+			continue;
+		size_t i = 0;
+		while (known[i] && strcmp(known[i], de->d_name) != 0)
+			i++;
+		if (known[i]) {
+			have[i] = true;
+			continue;
+		}
+		*cause = xasprintf("%s/%s: not a file of this secret: expected %s", dir, de->d_name, expected);
+		rc = -1;
+	}
+	closedir(d);
+	return rc;
+}
+
+/* The first line of dir/name, for the values Strimzi keeps in files of their own (user.password). */
+static char *conf_secret_line(const char *dir, const char *name, char **cause)
+{
+	char *path = xasprintf("%s/%s", dir, name), *text = conf_read_file(path, "secret file", cause);
+	free(path);
+	if (text)
+		text[strcspn(text, "\r\n")] = '\0';
+	return text;
+}
+
+/*
+ * A Strimzi KafkaUser secret, mounted or extracted (oc extract secret/USER --to=DIR).
+ * SCRAM-SHA-512 users have `password` and `sasl.jaas.config` (whose username is the KafkaUser's
+ * name); TLS users have `user.crt`, `user.key`, `user.p12`, `user.password` and `ca.crt` (the
+ * clients CA, which signed user.crt: not the CA of the brokers' certificates).
+ */
+static int conf_strimzi_user(struct conf *c, const char *dir, char **cause)
+{
+	enum { PASSWORD, JAAS, CRT, KEY, P12, P12PASS, CLIENTS_CA, NFILES };
+	static const char *const known[] = { "password", "sasl.jaas.config", "user.crt", "user.key",
+					     "user.p12", "user.password",    "ca.crt",   NULL };
+	static const char expected[] =
+		"a Strimzi KafkaUser secret: password and sasl.jaas.config (SCRAM-SHA-512), or user.crt, user.key, "
+		"user.p12, user.password and ca.crt (TLS); the cluster CA secret goes to --strimzi-ca";
+	bool have[NFILES] = { 0 };
+	if (conf_secret_files(dir, known, have, expected, cause) < 0)
+		return -1;
+	if (!have[PASSWORD] && !have[JAAS] && !have[CRT] && !have[P12]) {
+		*cause = xasprintf("%s: neither password (SCRAM) nor user.crt or user.p12 (TLS) in it: expected %s",
+				   dir, expected);
+		return -1;
+	}
+	if (have[PASSWORD] || have[JAAS]) {
+		char *user = NULL;
+		if (have[JAAS]) {
+			char *jaas = conf_secret_line(dir, "sasl.jaas.config", cause);
+			if (jaas == NULL)
+				return -1;
+			user = conf_jaas_value(jaas, "username");
+			char *pass = have[PASSWORD] ? NULL : conf_jaas_value(jaas, "password");
+			if (pass)
+				conf_set(c, "sasl.password", pass);
+			free(pass);
+			memset(jaas, 0, strlen(jaas));
+			free(jaas);
+			if (user == NULL) {
+				*cause = xasprintf("%s/sasl.jaas.config: no username=\"...\" in it: expected the "
+						   "ScramLoginModule line Strimzi writes",
+						   dir);
+				return -1;
+			}
+		} else {
+			/* no sasl.jaas.config (an older Strimzi): the secret is named after the KafkaUser */
+			char *path = xstrdup(dir), *end = path + strlen(path);
+			while (end > path + 1 && end[-1] == '/')
+				*--end = '\0';
+			const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+			user = xstrdup(base);
+			conf_warn(c,
+				  xasprintf("%s: no sasl.jaas.config: the user name is taken from the directory's "
+					    "name, `%s`; give --user after --strimzi-user if the KafkaUser has another",
+					    dir, user));
+			free(path);
+		}
+		if (have[PASSWORD]) {
+			char *path = xasprintf("%s/password", dir);
+			int rc = conf_read_password(c, path, cause);
+			free(path);
+			if (rc < 0) {
+				free(user);
+				return -1;
+			}
+		}
+		conf_set(c, "sasl.username", user);
+		conf_set(c, "sasl.mechanism", "SCRAM-SHA-512");
+		free(user);
+	}
+	if (have[CRT] || have[KEY]) {
+		if (!have[CRT] || !have[KEY]) {
+			*cause = xasprintf(
+				"%s/%s: missing: expected %s beside %s", dir, have[CRT] ? "user.key" : "user.crt",
+				have[CRT] ? "the private key of user.crt (PEM)" : "the certificate of user.key (PEM)",
+				have[CRT] ? "user.crt" : "user.key");
+			return -1;
+		}
+		char *crt = xasprintf("%s/user.crt", dir), *key = xasprintf("%s/user.key", dir);
+		conf_set(c, "ssl.certificate.location", crt);
+		conf_set(c, "ssl.key.location", key);
+		free(crt);
+		free(key);
+	} else if (have[P12]) {
+		if (!have[P12PASS]) {
+			*cause = xasprintf("%s/user.password: missing: expected the password of user.p12 beside it",
+					   dir);
+			return -1;
+		}
+		char *pass = conf_secret_line(dir, "user.password", cause);
+		if (pass == NULL)
+			return -1;
+		char *p12 = xasprintf("%s/user.p12", dir), *crt = NULL, *key = NULL;
+		int rc = tlsfile_p12_pem(p12, pass, &crt, &key, cause);
+		if (rc == 0) {
+			conf_set(c, "ssl.certificate.pem", crt);
+			conf_set(c, "ssl.key.pem", key);
+			memset(key, 0, strlen(key));
+		}
+		memset(pass, 0, strlen(pass));
+		free(pass);
+		free(p12);
+		free(crt);
+		free(key);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A Strimzi cluster CA secret (CLUSTER-cluster-ca-cert): ca.crt, or ca.p12 and ca.password. */
+static int conf_strimzi_ca(struct conf *c, const char *dir, char **cause)
+{
+	enum { CRT, P12, P12PASS, NFILES };
+	static const char *const known[] = { "ca.crt", "ca.p12", "ca.password", NULL };
+	static const char expected[] = "the cluster CA secret CLUSTER-cluster-ca-cert: ca.crt, or ca.p12 and "
+				       "ca.password (a KafkaUser's secret goes to --strimzi-user)";
+	bool have[NFILES] = { 0 };
+	if (conf_secret_files(dir, known, have, expected, cause) < 0) {
+		char *key = xasprintf("%s/ca.key", dir);
+		struct stat st;
+		if (stat(key, &st) == 0) { /* CLUSTER-cluster-ca holds the CA's private key: never needed here */
+			free(*cause);
+			*cause = xasprintf("%s: the CA's private key (the CLUSTER-cluster-ca secret): extract the "
+					   "certificate's secret, CLUSTER-cluster-ca-cert, instead",
+					   key);
+		}
+		free(key);
+		return -1;
+	}
+	if (have[CRT]) {
+		char *crt = xasprintf("%s/ca.crt", dir);
+		conf_set(c, "ssl.ca.location", crt);
+		free(crt);
+		return 0;
+	}
+	if (!have[P12] || !have[P12PASS]) {
+		*cause = xasprintf("%s/%s: missing: expected %s", dir, have[P12] ? "ca.password" : "ca.crt",
+				   have[P12] ? "the password of ca.p12 beside it" : expected);
+		return -1;
+	}
+	char *pass = conf_secret_line(dir, "ca.password", cause), *pem = NULL;
+	if (pass == NULL)
+		return -1;
+	char *p12 = xasprintf("%s/ca.p12", dir);
+	int rc = tlsfile_p12_pem(p12, pass, &pem, NULL, cause);
+	if (rc == 0)
+		conf_set(c, "ssl.ca.pem", pem);
+	memset(pass, 0, strlen(pass));
+	free(pass);
+	free(pem);
+	free(p12);
+	return rc;
+}
+
 int conf_set_option(struct conf *c, const char *option, const char *value, char **cause)
 {
 	static const struct {
@@ -368,6 +563,10 @@ int conf_set_option(struct conf *c, const char *option, const char *value, char 
 	}
 	if (strcmp(option, "password-file") == 0)
 		return conf_read_password(c, value, cause);
+	if (strcmp(option, "strimzi-user") == 0)
+		return conf_strimzi_user(c, value, cause);
+	if (strcmp(option, "strimzi-ca") == 0)
+		return conf_strimzi_ca(c, value, cause);
 	if (strcmp(option, "X") == 0) {
 		const char *eq = strchr(value, '=');
 		if (eq == NULL || eq == value) {
@@ -474,6 +673,8 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 		{ "sasl_mechanism", JSON_STRING, "sasl-mechanism" },
 		{ "user", JSON_STRING, "user" },
 		{ "password_file", JSON_STRING, "password-file" },
+		{ "strimzi_user", JSON_STRING, "strimzi-user" },
+		{ "strimzi_ca", JSON_STRING, "strimzi-ca" },
 		{ "properties_file", JSON_STRING, NULL },
 		{ "retention", JSON_STRING, NULL },
 		{ "properties", JSON_OBJECT, NULL },
@@ -607,7 +808,8 @@ int conf_finish(struct conf *c, char **cause)
 	if (conf_get(c, "security.protocol") == NULL) {
 		bool sasl = conf_get(c, "sasl.mechanism") || conf_get(c, "sasl.username");
 		bool tls = conf_get(c, "ssl.ca.location") || conf_get(c, "ssl.certificate.location") ||
-			   conf_get(c, "ssl.keystore.location") || conf_get(c, "ssl.ca.pem");
+			   conf_get(c, "ssl.keystore.location") || conf_get(c, "ssl.ca.pem") ||
+			   conf_get(c, "ssl.certificate.pem");
 		if (sasl)
 			conf_set(c, "security.protocol", "SASL_SSL");
 		else if (tls)

@@ -53,7 +53,10 @@ int conf_apply_properties(struct conf *c, const char *text, const char *origin, 
 int conf_load_properties(struct conf *c, const char *path, char **cause);
 /**
  * @brief Applies one kcon connection option: "bootstrap", "ca", "cert", "key",
- * "sasl-mechanism", "user", "password-file" or "X" (value "key=value").
+ * "sasl-mechanism", "user", "password-file", "X" (value "key=value"), "strimzi-user" (a KafkaUser
+ * secret's directory: SCRAM-SHA-512 user and password, or the TLS client certificate) or
+ * "strimzi-ca" (the cluster CA secret's directory).
+ * @return 0, or -1 with *cause naming the file that is wrong and what was expected
  */
 int conf_set_option(struct conf *c, const char *option, const char *value, char **cause);
 /**

@@ -43,6 +43,9 @@ static void main_usage(FILE *f)
 	      "      --sasl-mechanism MECH      PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (default with --user)\n"
 	      "      --user NAME                SASL user\n"
 	      "      --password-file FILE       SASL password, first line of FILE (or KCON_PASSWORD; never in argv)\n"
+	      "      --strimzi-user DIR         a Strimzi KafkaUser secret (oc extract secret/USER --to=DIR):\n"
+	      "                                 SCRAM-SHA-512 user and password, or the TLS client certificate\n"
+	      "      --strimzi-ca DIR           the cluster CA secret (CLUSTER-cluster-ca-cert): ca.crt or ca.p12\n"
 	      "      --timeout SECONDS          give up on the cluster after this long (default 10)\n"
 	      "\n"
 	      "Output and behaviour:\n"
@@ -73,6 +76,8 @@ enum {
 	OPT_SASL_MECH,
 	OPT_USER,
 	OPT_PASSWORD_FILE,
+	OPT_STRIMZI_USER,
+	OPT_STRIMZI_CA,
 	OPT_TIMEOUT,
 	OPT_DEMO,
 	OPT_REPL,
@@ -96,6 +101,8 @@ static const struct option main_options[] = {
 	{ "sasl-mechanism", required_argument, NULL, OPT_SASL_MECH },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+	{ "strimzi-user", required_argument, NULL, OPT_STRIMZI_USER },
+	{ "strimzi-ca", required_argument, NULL, OPT_STRIMZI_CA },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "demo", no_argument, NULL, OPT_DEMO },
 	{ "repl", no_argument, NULL, OPT_REPL },
@@ -263,6 +270,12 @@ int main(int argc, char **argv)
 			break;
 		case OPT_PASSWORD_FILE:
 			conn[nconn++] = (struct main_connopt){ "password-file", optarg };
+			break;
+		case OPT_STRIMZI_USER:
+			conn[nconn++] = (struct main_connopt){ "strimzi-user", optarg };
+			break;
+		case OPT_STRIMZI_CA:
+			conn[nconn++] = (struct main_connopt){ "strimzi-ca", optarg };
 			break;
 		case 'p':
 			profile = optarg;

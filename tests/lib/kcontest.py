@@ -150,3 +150,30 @@ class BrokerTestCase(unittest.TestCase):
         self.k.one("topic", "create", name, "--partitions", partitions, "--replication-factor", 1)
         self.addCleanup(self.k.run, "topic", "delete", name, "--yes")
         return name
+
+
+def librdkafka_version():
+    """The librdkafka version kcon runs with, from `kcon --version`, as a tuple of ints."""
+    out = subprocess.run([KCON, "--version"], capture_output=True, text=True, check=True).stdout
+    return tuple(int(x) for x in out.split()[-1].rstrip(")").split(".")[:3])
+
+
+def scram_works():
+    """librdkafka before 2.6.1 sends a SCRAM proof that Kafka 4 rejects (see tests/kafka/README.md)."""
+    return librdkafka_version() >= (2, 6, 1)
+
+
+def openssl(*args):
+    subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
+
+
+def make_client_cert(env, directory, cn, days=30, name="client"):
+    """A client certificate for CN=cn signed by the test broker's CA (days < 0: expired since
+    yesterday); returns the paths (cert, key) of DIRECTORY/NAME.pem and NAME.key."""
+    cert, key, csr = (os.path.join(directory, name + ext) for ext in (".pem", ".key", ".csr"))
+    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", f"/CN={cn}",
+            "-keyout", key, "-out", csr)
+    openssl("x509", "-req", "-in", csr, "-CA", env["KCON_TEST_CA"], "-CAkey", env["KCON_TEST_CA_KEY"],
+            "-set_serial", str(uuid.uuid4().int >> 66), "-days", str(days), "-out", cert)
+    os.unlink(csr)
+    return cert, key

@@ -397,6 +397,215 @@ static void test_conf_many_properties(void **state)
 		fail_msg("50k properties took %.1f s of CPU", secs);
 	conf_clear(&c);
 	free(text);
+
+/* Makes dir/NAME (a fresh directory under /tmp) holding files "name=content" separated by '|'. */
+static char *strimzi_dir(const char *name, const char *files)
+{
+	char tmpl[] = "/tmp/kcon-test-strimzi-XXXXXX";
+	assert_non_null(mkdtemp(tmpl));
+	char *dir = malloc(strlen(tmpl) + strlen(name) + 2);
+	sprintf(dir, "%s/%s", tmpl, name);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	char *list = strdup(files), *save = NULL;
+	for (char *f = strtok_r(list, "|", &save); f; f = strtok_r(NULL, "|", &save)) {
+		char *eq = strchr(f, '=');
+		*eq = '\0';
+		char path[512];
+		snprintf(path, sizeof(path), "%s/%s", dir, f);
+		if (strcmp(f, "..data") == 0) { /* a mounted secret's link */
+			assert_int_equal(mkdir(path, 0700), 0);
+			continue;
+		}
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, eq + 1, strlen(eq + 1)), (ssize_t)strlen(eq + 1));
+		close(fd);
+	}
+	free(list);
+	return dir;
+}
+
+static void strimzi_rm(char *dir)
+{
+	char *cmd = malloc(strlen(dir) + 32);
+	*strrchr(dir, '/') = '\0'; /* the mkdtemp directory */
+	sprintf(cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(dir);
+}
+
+/* Strimzi secrets as `oc extract` writes them, and what each sets (or why it is refused). */
+static const struct {
+	const char *option, *name, *files;
+	const char *key1, *value1, *key2, *value2; /* value "DIR/x": the directory's file x */
+	const char *error;                         /* NULL: accepted */
+	const char *warning;
+} strimzi[] = {
+	{ .option = "strimzi-user",
+	  .name = "alice",
+	  .files = "password=pw1\n|sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required "
+		   "username=\"app-user\" password=\"pw1\";|..data=",
+	  .key1 = "sasl.username",
+	  .value1 = "app-user",
+	  .key2 = "sasl.password",
+	  .value2 = "pw1" },
+	{ .option = "strimzi-user",
+	  .name = "bob",
+	  .files = "password=pw2",
+	  .key1 = "sasl.username",
+	  .value1 = "bob",
+	  .key2 = "sasl.mechanism",
+	  .value2 = "SCRAM-SHA-512",
+	  .warning = "user name is taken from the directory's name, `bob`" },
+	{ .option = "strimzi-user",
+	  .name = "u",
+	  .files = "sasl.jaas.config=ScramLoginModule required username=\"x\" password=\"pw3\";",
+	  .key1 = "sasl.password",
+	  .value1 = "pw3",
+	  .key2 = "sasl.username",
+	  .value2 = "x" },
+	{ .option = "strimzi-user",
+	  .name = "t",
+	  .files = "user.crt=C|user.key=K|user.p12=P|user.password=pp|ca.crt=CA",
+	  .key1 = "ssl.certificate.location",
+	  .value1 = "DIR/user.crt",
+	  .key2 = "ssl.key.location",
+	  .value2 = "DIR/user.key" },
+	{ .option = "strimzi-user",
+	  .name = "t",
+	  .files = "user.p12=P|user.password=pp\n",
+	  .key1 = "ssl.keystore.location",
+	  .value1 = "DIR/user.p12",
+	  .key2 = "ssl.keystore.password",
+	  .value2 = "pp" },
+	{ .option = "strimzi-user",
+	  .name = "t",
+	  .files = "user.crt=C|ca.crt=CA",
+	  .error = "/user.key: missing: expected the private key of user.crt (PEM) beside user.crt" },
+	{ .option = "strimzi-user",
+	  .name = "t",
+	  .files = "user.p12=P",
+	  .error = "/user.password: missing: expected the password of user.p12" },
+	{ .option = "strimzi-user",
+	  .name = "t",
+	  .files = "password=x|notes.txt=y",
+	  .error = "/notes.txt: not a file of this secret: expected a Strimzi KafkaUser secret: password and "
+		   "sasl.jaas.config" },
+	{ .option = "strimzi-user",
+	  .name = "t",
+	  .files = "ca.crt=CA",
+	  .error = "neither password (SCRAM) nor user.crt" },
+	{ .option = "strimzi-user",
+	  .name = "t",
+	  .files = "ca.p12=X|ca.password=Y",
+	  .error = "/ca.p12: not a file of this secret" },
+	{ .option = "strimzi-user",
+	  .name = "t",
+	  .files = "sasl.jaas.config=ScramLoginModule required;",
+	  .error = "/sasl.jaas.config: no username=\"...\" in it" },
+	{ .option = "strimzi-ca",
+	  .name = "c",
+	  .files = "ca.crt=CA|ca.p12=P|ca.password=pw",
+	  .key1 = "ssl.ca.location",
+	  .value1 = "DIR/ca.crt" },
+	{ .option = "strimzi-ca",
+	  .name = "c",
+	  .files = "ca.p12=P",
+	  .error = "/ca.password: missing: expected the password of ca.p12 beside it" },
+	{ .option = "strimzi-ca",
+	  .name = "c",
+	  .files = "ca.p12=not pkcs12|ca.password=pw",
+	  .error = "/ca.p12: not a PKCS12 store" },
+	{ .option = "strimzi-ca",
+	  .name = "c",
+	  .files = "ca.crt=CA|ca.key=K",
+	  .error = "/ca.key: the CA's private key (the CLUSTER-cluster-ca secret)" },
+	{ .option = "strimzi-ca",
+	  .name = "c",
+	  .files = "user.crt=C",
+	  .error = "/user.crt: not a file of this secret: expected the cluster CA secret" },
+};
+
+static void strimzi_expect(const char *dir, const struct conf *c, const char *key, const char *value)
+{
+	if (key == NULL)
+		return;
+	const char *got = conf_get(c, key);
+	assert_non_null(got);
+	if (strncmp(value, "DIR/", 4) == 0) {
+		assert_memory_equal(got, dir, strlen(dir));
+		assert_string_equal(got + strlen(dir) + 1, value + 4);
+	} else {
+		assert_string_equal(got, value);
+	}
+}
+
+static void test_conf_strimzi(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(strimzi) / sizeof(strimzi[0]); i++) {
+		char *dir = strimzi_dir(strimzi[i].name, strimzi[i].files);
+		struct conf c = { 0 };
+		char *cause = NULL;
+		int rc = conf_set_option(&c, strimzi[i].option, dir, &cause);
+		if (strimzi[i].error) {
+			assert_int_equal(rc, -1);
+			if (strstr(cause, strimzi[i].error) == NULL)
+				fail_msg("case %zu: `%s` lacks `%s`", i, cause, strimzi[i].error);
+			assert_non_null(strstr(cause, dir)); /* the message names the file */
+			free(cause);
+		} else {
+			if (rc != 0)
+				fail_msg("case %zu: %s", i, cause);
+			strimzi_expect(dir, &c, strimzi[i].key1, strimzi[i].value1);
+			strimzi_expect(dir, &c, strimzi[i].key2, strimzi[i].value2);
+			if (strcmp(strimzi[i].option, "strimzi-user") == 0 && conf_get(&c, "sasl.username"))
+				assert_string_equal(conf_get(&c, "sasl.mechanism"), "SCRAM-SHA-512");
+			assert_null(conf_get(&c, "ssl.ca.location") && strcmp(strimzi[i].option, "strimzi-user") == 0
+					    ? "the clients CA is no trust store"
+					    : NULL);
+			if (strimzi[i].warning)
+				assert_non_null(c.nwarnings ? strstr(c.warnings[0], strimzi[i].warning) : NULL);
+			else
+				assert_int_equal(c.nwarnings, 0);
+		}
+		conf_clear(&c);
+		strimzi_rm(dir);
+	}
+	struct conf c = { 0 };
+	char *cause = NULL;
+	assert_int_equal(conf_set_option(&c, "strimzi-user", "/nonexistent/kcon-user", &cause), -1);
+	assert_non_null(strstr(cause, "cannot read the directory /nonexistent/kcon-user"));
+	free(cause);
+	conf_clear(&c);
+}
+
+/* A profile names the secrets' directories like the options do. */
+static void test_conf_strimzi_profile(void **state)
+{
+	(void)state;
+	char *user = strimzi_dir("carol", "user.crt=C|user.key=K"), *ca = strimzi_dir("ca", "ca.crt=CA");
+	char path[] = "/tmp/kcon-test-profile-XXXXXX";
+	int fd = mkstemp(path);
+	char json[2048];
+	snprintf(json, sizeof(json),
+		 "{\"profiles\": {\"pod\": {\"bootstrap\": \"my-cluster-kafka-bootstrap:9093\", "
+		 "\"strimzi_user\": \"%s\", \"strimzi_ca\": \"%s\"}}}",
+		 user, ca);
+	assert_int_equal(write(fd, json, strlen(json)), (ssize_t)strlen(json));
+	close(fd);
+	struct conf c = { 0 };
+	char *cause = NULL;
+	assert_int_equal(conf_load_profile(&c, path, "pod", &cause), 0);
+	strimzi_expect(user, &c, "ssl.certificate.location", "DIR/user.crt");
+	strimzi_expect(ca, &c, "ssl.ca.location", "DIR/ca.crt");
+	assert_int_equal(conf_finish(&c, &cause), 0);
+	assert_string_equal(conf_get(&c, "security.protocol"), "SSL");
+	conf_clear(&c);
+	unlink(path);
+	strimzi_rm(user);
+	strimzi_rm(ca);
 }
 
 int main(void)
@@ -407,6 +616,8 @@ int main(void)
 		cmocka_unit_test(test_conf_errors_hide_values), cmocka_unit_test(test_conf_profile_types),
 		cmocka_unit_test(test_conf_profile_secret),     cmocka_unit_test(test_conf_profile_unreadable),
 		cmocka_unit_test(test_conf_secret_warnings),    cmocka_unit_test(test_conf_many_properties),
+		cmocka_unit_test(test_conf_strimzi),
+		cmocka_unit_test(test_conf_strimzi_profile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
