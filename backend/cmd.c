@@ -16,6 +16,7 @@ extern const struct cmd_entry cmd_help_table[];
 extern const struct cmd_entry cmd_tail_table[];
 extern const struct cmd_entry cmd_history_table[];
 extern const struct cmd_entry cmd_plugins_table[];
+extern const struct cmd_entry cmd_doctor_table[];
 
 static const struct cmd_entry **cmd_list;
 static size_t cmd_count;
@@ -49,6 +50,7 @@ void cmd_init(void)
 	cmd_register(cmd_help_table);
 	cmd_register(cmd_history_table);
 	cmd_register(cmd_plugins_table);
+	cmd_register(cmd_doctor_table);
 }
 
 const struct cmd_entry *const *cmd_all(size_t *n)

@@ -80,6 +80,16 @@ void conf_set(struct conf *c, const char *key, const char *value)
 	c->index[slot] = ++c->nprops;
 }
 
+void conf_copy(struct conf *dst, const struct conf *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	for (size_t i = 0; i < src->nprops; i++)
+		conf_set(dst, src->props[i].key, src->props[i].value);
+	dst->bootstrap = src->bootstrap ? xstrdup(src->bootstrap) : NULL;
+	dst->profile = src->profile ? xstrdup(src->profile) : NULL;
+	dst->retention = src->retention ? xstrdup(src->retention) : NULL;
+}
+
 const char *conf_get(const struct conf *c, const char *key)
 {
 	if (c->nprops == 0)

@@ -31,6 +31,8 @@ struct conf {
 void conf_clear(struct conf *c);
 /** @brief Sets a librdkafka property, replacing an earlier value (a hash lookup: 50k keys are fine). */
 void conf_set(struct conf *c, const char *key, const char *value);
+/** @brief Makes dst a copy of src's bootstrap, properties, profile and retention (not its warnings). */
+void conf_copy(struct conf *dst, const struct conf *src);
 /** @brief The value of a property, or NULL. */
 const char *conf_get(const struct conf *c, const char *key);
 /**
