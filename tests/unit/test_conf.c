@@ -397,6 +397,7 @@ static void test_conf_many_properties(void **state)
 		fail_msg("50k properties took %.1f s of CPU", secs);
 	conf_clear(&c);
 	free(text);
+}
 
 /* Makes dir/NAME (a fresh directory under /tmp) holding files "name=content" separated by '|'. */
 static char *strimzi_dir(const char *name, const char *files)
@@ -608,11 +609,16 @@ static void test_conf_strimzi_profile(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_conf_properties_syntax),  cmocka_unit_test(test_conf_java),
-		cmocka_unit_test(test_conf_options_and_finish), cmocka_unit_test(test_conf_profile),
-		cmocka_unit_test(test_conf_errors_hide_values), cmocka_unit_test(test_conf_profile_types),
-		cmocka_unit_test(test_conf_profile_secret),     cmocka_unit_test(test_conf_profile_unreadable),
-		cmocka_unit_test(test_conf_secret_warnings),    cmocka_unit_test(test_conf_many_properties),
+		cmocka_unit_test(test_conf_properties_syntax),
+		cmocka_unit_test(test_conf_java),
+		cmocka_unit_test(test_conf_options_and_finish),
+		cmocka_unit_test(test_conf_profile),
+		cmocka_unit_test(test_conf_errors_hide_values),
+		cmocka_unit_test(test_conf_profile_types),
+		cmocka_unit_test(test_conf_profile_secret),
+		cmocka_unit_test(test_conf_profile_unreadable),
+		cmocka_unit_test(test_conf_secret_warnings),
+		cmocka_unit_test(test_conf_many_properties),
 		cmocka_unit_test(test_conf_strimzi),
 		cmocka_unit_test(test_conf_strimzi_profile),
 	};
