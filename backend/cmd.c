@@ -2,10 +2,13 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
+#include "lag.h"
+#include "names.h"
 #include "sbuf.h"
 #include "session.h"
 #include "xalloc.h"
@@ -204,6 +207,68 @@ static int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, const char *wor
 	return CMD_USAGE;
 }
 
+/*
+ * A name argument checked by its kind before any exec sees it: a topic, a topic with partitions,
+ * a group id or a principal Kafka cannot hold is a usage error. label: "--topic", or NULL for a
+ * positional.
+ */
+static int cmd_check_value(struct cmd_ctx *ctx, enum cmd_arg_kind kind, const char *label, const char *value)
+{
+	struct err e = { 0 };
+	switch (kind) {
+	case CMD_ARG_TOPIC:
+		names_check_topic(value, &e);
+		break;
+	case CMD_ARG_TOPIC_PARTS: {
+		char *topic = NULL, *cause = NULL;
+		int32_t *parts = NULL;
+		int n;
+		if (lag_parse_topic_spec(value, &topic, &parts, &n, &cause) < 0)
+			err_set(&e, CMD_USAGE,
+				"write TOPIC, or TOPIC:P,P,... with partition numbers or ranges (orders:0,2-4)", "%s",
+				cause);
+		free(cause);
+		free(topic);
+		free(parts);
+		break;
+	}
+	case CMD_ARG_GROUP:
+		names_check_group(value, &e);
+		break;
+	case CMD_ARG_PRINCIPAL:
+		names_check_principal(value, &e);
+		break;
+	default:
+		return CMD_OK;
+	}
+	if (e.status == CMD_OK)
+		return CMD_OK;
+	cmd_fail(ctx, CMD_USAGE, e.hint, "%s%s%s", label ? label : "", label ? ": " : "", e.cause);
+	err_clear(&e);
+	return CMD_USAGE;
+}
+
+/* Every name argument of a parsed command, checked by its kind. */
+static int cmd_check_names(struct cmd_ctx *ctx)
+{
+	const struct cmd_entry *e = ctx->entry;
+	const struct cmd_pos *p = e->args;
+	for (int i = 0; p && p->name && i < ctx->args.npos; i++) {
+		if (cmd_check_value(ctx, p->kind, NULL, ctx->args.pos[i]) != CMD_OK)
+			return CMD_USAGE;
+		if (!(p->flags & CMD_POS_REST))
+			p++;
+	}
+	for (int i = 0; e->opts && e->opts[i].name; i++)
+		for (int j = 0; j < ctx->args.opt[i].n; j++) {
+			char label[64];
+			snprintf(label, sizeof(label), "--%s", e->opts[i].name);
+			if (cmd_check_value(ctx, e->opts[i].kind, label, ctx->args.opt[i].v[j]) != CMD_OK)
+				return CMD_USAGE;
+		}
+	return CMD_OK;
+}
+
 int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *argv)
 {
 	int consumed = 0;
@@ -294,7 +359,7 @@ int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *a
 	}
 	if (a->npos > max)
 		return cmd_usage_error(ctx, "unexpected argument `%s`", a->pos[max]);
-	return CMD_OK;
+	return cmd_check_names(ctx);
 }
 
 bool cmd_writes(const struct cmd_ctx *ctx, const char **opt)

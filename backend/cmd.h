@@ -22,13 +22,19 @@ enum cmd_status {
 	CMD_UNREACHABLE = 3, /* cluster unreachable, auth failure or timed out */
 };
 
-/** What an argument holds: drives parsing, completion and the usage text. */
+/**
+ * What an argument holds: drives parsing, completion and the usage text. cmd_prepare() refuses a
+ * TOPIC, TOPIC_PARTS, GROUP or PRINCIPAL that Kafka cannot hold (backend/names.h), so no exec
+ * ever hands such a name to librdkafka.
+ */
 #define CMD_ARG_KINDS(X)                                                                                               \
 	X(NONE, "")                                                                                                    \
 	X(STRING, "TEXT")                                                                                              \
 	X(INT, "N")                                                                                                    \
 	X(TOPIC, "TOPIC")                                                                                              \
+	X(TOPIC_PARTS, "TOPIC[:P,...]")                                                                                \
 	X(GROUP, "GROUP")                                                                                              \
+	X(PRINCIPAL, "PRINCIPAL")                                                                                      \
 	X(BROKER, "BROKER")                                                                                            \
 	X(CONFIG, "KEY=VALUE")                                                                                         \
 	X(COMMAND, "COMMAND")                                                                                          \
@@ -156,7 +162,8 @@ const struct cmd_entry *const *cmd_all(size_t *n);
 const struct cmd_entry *cmd_find(int argc, char *const *argv, int *consumed, char **cause);
 
 /**
- * @brief Looks up and parses a command line into ctx (ctx->entry, ctx->args).
+ * @brief Looks up and parses a command line into ctx (ctx->entry, ctx->args), and checks each
+ * name argument by its kind (a topic, group id or principal Kafka can hold).
  * @return CMD_OK, or CMD_USAGE with ctx->error and ctx->hint set
  */
 int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *argv);

@@ -1304,7 +1304,7 @@ static const struct cmd_opt group_lag_opts[] = {
 	{ 0 },
 };
 static const struct cmd_opt reset_opts[] = {
-	{ "topic", 't', CMD_ARG_TOPIC, CMD_OPT_REPEAT, "TOPIC or TOPIC:P,P,... (ranges 0-3 too)" },
+	{ "topic", 't', CMD_ARG_TOPIC_PARTS, CMD_OPT_REPEAT, "TOPIC or TOPIC:P,P,... (ranges 0-3 too)" },
 	{ "all-topics", 0, CMD_ARG_NONE, 0, "every partition the group has committed offsets for" },
 	{ "to-earliest", 0, CMD_ARG_NONE, 0, "to the log start" },
 	{ "to-latest", 0, CMD_ARG_NONE, 0, "to the log end (skip everything)" },
@@ -1322,7 +1322,7 @@ static const struct cmd_opt delete_opts[] = {
 	{ 0 },
 };
 static const struct cmd_opt delete_offsets_opts[] = {
-	{ "topic", 't', CMD_ARG_TOPIC, CMD_OPT_REPEAT, "TOPIC or TOPIC:P,P,..." },
+	{ "topic", 't', CMD_ARG_TOPIC_PARTS, CMD_OPT_REPEAT, "TOPIC or TOPIC:P,P,..." },
 	{ "yes", 'y', CMD_ARG_NONE, 0, "do not ask for confirmation" },
 	{ 0 },
 };

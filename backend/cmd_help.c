@@ -45,6 +45,10 @@ static char *help_markdown(void)
 		      "Every command runs the same in the REPL, the TUI `:` prompt, `-e`, `-f`, stdin and as\n"
 		      "`kcon COMMAND ARGS`. Words may be shortened to a unique prefix (`top desc orders`).\n"
 		      "Every command takes `-o table|json|csv`.\n\n"
+		      "Names are checked before any request, and a name Kafka cannot hold is a usage error (exit 2):\n"
+		      "a TOPIC is 1 to 249 of `a-z A-Z 0-9 . _ -` (not `.` or `..`); a GROUP id is 1 to 32767 bytes\n"
+		      "of valid UTF-8 (save scripts as UTF-8, not Latin-1). Patterns that only match (`topics\n"
+		      "PATTERN`) take any text.\n\n"
 		      "Exit codes: 0 ok, 1 the command failed (or its output could not be written), 2 usage error,\n"
 		      "3 cluster unreachable or timed out. A script (`-e`, `-f`, stdin) that SIGINT or SIGTERM\n"
 		      "stops ends by that signal: `$?` is 130 or 143, and the commands after it never run.\n");

@@ -21,7 +21,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "escape.h"
+#include "err.h"
+#include "names.h"
 #include "xalloc.h"
 
 #define DEMO_BROKERS         3
@@ -651,24 +652,10 @@ const char *demo_bootstrap(const struct demo *d)
 	return d->bootstrap;
 }
 
-/* Kafka's rule: 1 to 249 of [a-zA-Z0-9._-], not "." or "..". */
-static bool demo_topic_name_ok(const char *name)
-{
-	size_t n = strlen(name);
-	if (n == 0 || n > 249 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return false;
-	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
-}
-
 int demo_topic_create(struct demo *d, const char *name, int partitions, int rf, struct err *e)
 {
-	if (!demo_topic_name_ok(name)) {
-		char *safe = escape_str(name);
-		err_set(e, CMD_FAILED, "topic names are 1 to 249 of a-z A-Z 0-9 . _ -", "invalid topic name `%s`",
-			safe);
-		free(safe);
-		return CMD_FAILED;
-	}
+	if (names_check_topic(name, e) != CMD_OK)
+		return e->status;
 	if (rf > DEMO_BROKERS)
 		return err_set(e, CMD_FAILED, "the demo cluster has 3 brokers: use -r 3 or leave -r out",
 			       "replication factor %d is more than the demo's %d brokers", rf, DEMO_BROKERS);

@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "err.h"
+#include "names.h"
 #include "sbuf.h"
 #include "xalloc.h"
 
@@ -169,11 +171,6 @@ int lag_parse_duration(const char *s, int64_t *ms, char **cause)
 	return 0;
 }
 
-static bool lag_topic_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-';
-}
-
 /* A non-negative 32-bit number at *p; advances *p. */
 static bool lag_partition_number(const char **p, int32_t *v)
 {
@@ -187,44 +184,63 @@ static bool lag_partition_number(const char **p, int32_t *v)
 	return true;
 }
 
-int lag_parse_topic_spec(const char *s, char **topic, int32_t **parts, int *nparts, char **cause)
+int lag_parse_partitions(const char *s, int32_t **parts, int *nparts, char **cause)
 {
-	const char *colon = strrchr(s, ':');
-	size_t tlen = colon ? (size_t)(colon - s) : strlen(s);
-	*topic = NULL, *parts = NULL, *nparts = 0;
-	for (size_t i = 0; i < tlen; i++)
-		if (!lag_topic_char(s[i]))
-			return lag_bad(cause, "`%s`: a topic name has only letters, digits, '.', '_' and '-'", s);
-	if (tlen == 0)
-		return lag_bad(cause, "`%s`: no topic name before the partitions (write TOPIC:0,1,2)", s);
 	int n = 0;
 	int32_t *v = NULL;
-	if (colon) {
-		const char *p = colon + 1;
-		do {
-			int32_t a, b;
-			if (!lag_partition_number(&p, &a))
-				goto bad;
-			b = a;
-			if (*p == '-') {
-				p++;
-				if (!lag_partition_number(&p, &b) || b < a || b - a > 100000)
-					goto bad;
-			}
-			for (int32_t x = a; x <= b; x++) {
-				v = xreallocarray(v, (size_t)n + 1, sizeof(*v));
-				v[n++] = x;
-			}
-		} while (*p++ == ',');
-		if (p[-1] != '\0')
+	const char *p = s;
+	*parts = NULL, *nparts = 0;
+	do {
+		int32_t a, b;
+		if (!lag_partition_number(&p, &a))
 			goto bad;
-	}
-	*topic = xstrndup(s, tlen);
+		b = a;
+		if (*p == '-') {
+			p++;
+			if (!lag_partition_number(&p, &b) || b < a || b - a > LAG_RANGE_MAX)
+				goto bad;
+		}
+		for (int32_t x = a; x <= b; x++) {
+			v = xreallocarray(v, (size_t)n + 1, sizeof(*v));
+			v[n++] = x;
+			if (x == INT32_MAX)
+				break;
+		}
+	} while (*p++ == ',');
+	if (p[-1] != '\0')
+		goto bad;
 	*parts = v, *nparts = n;
 	return 0;
 bad:
 	free(v);
-	return lag_bad(cause, "`%s`: write TOPIC, or TOPIC:P,P,... with partition numbers or ranges (orders:0,2-4)", s);
+	*cause = xasprintf("`%s` is not a list of partitions: write numbers from 0 to %d or ranges of them, as "
+			   "0,2,5-7 (a range spans at most %d)",
+			   s, INT32_MAX, LAG_RANGE_MAX);
+	return -1;
+}
+
+int lag_parse_topic_spec(const char *s, char **topic, int32_t **parts, int *nparts, char **cause)
+{
+	const char *colon = strchr(s, ':');
+	char *name = colon ? xstrndup(s, (size_t)(colon - s)) : xstrdup(s);
+	struct err e = { 0 };
+	*topic = NULL, *parts = NULL, *nparts = 0;
+	if (names_check_topic(name, &e) != 0) {
+		*cause = e.cause; /* it names the topic */
+		e.cause = NULL;
+		err_clear(&e);
+		free(name);
+		return -1;
+	}
+	char *c2 = NULL;
+	if (colon && lag_parse_partitions(colon + 1, parts, nparts, &c2) < 0) {
+		*cause = xasprintf("`%s`: %s", s, c2);
+		free(c2);
+		free(name);
+		return -1;
+	}
+	*topic = name;
+	return 0;
 }
 
 static int lag_tp_cmp(const void *a, const void *b)
@@ -369,12 +385,13 @@ int lag_plan_parse_csv(const char *text, struct lag_plan *p, char **cause)
 			continue;
 		}
 		int64_t part, off;
-		bool topic_ok = f[0][0] != '\0';
-		for (const char *c = f[0]; *c; c++)
-			topic_ok = topic_ok && lag_topic_char(*c);
+		struct err e = { 0 };
+		bool topic_ok = names_check_topic(f[0], &e) == 0;
+		err_clear(&e);
 		if (n <= col_new || !topic_ok || !lag_csv_int(f[1], 0, &part) || part > INT32_MAX ||
 		    !lag_csv_int(f[col_new], 0, &off)) {
-			*cause = xasprintf("line %d: expected topic,partition,%s with a topic name and whole numbers",
+			*cause = xasprintf("line %d: expected topic,partition,%s with a topic name Kafka can hold "
+					   "(a-z A-Z 0-9 . _ -, at most 249) and whole numbers",
 					   lineno, col_new == 2 ? "offset" : "current,new,...");
 			rc = -1;
 			break;

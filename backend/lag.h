@@ -39,8 +39,19 @@ int lag_parse_datetime(const char *s, int64_t *ms, char **cause);
  */
 int lag_parse_duration(const char *s, int64_t *ms, char **cause);
 
+/** The most partitions one range (0-N) of a partition list may span. */
+#define LAG_RANGE_MAX 100000
+
 /**
- * @brief Parses a topic spec T or T:P,P,... (partitions may be ranges 0-3).
+ * @brief Parses a partition list P,P,... where each P is a number (0..INT32_MAX) or a range 0-3.
+ * @param parts new array of partition numbers
+ * @return 0, or -1 with *cause (callee allocates)
+ */
+int lag_parse_partitions(const char *s, int32_t **parts, int *nparts, char **cause);
+
+/**
+ * @brief Parses a topic spec T or T:P,P,... (partitions as lag_parse_partitions()); T must be a
+ * topic name Kafka can hold (names_check_topic()).
  * @param topic new string
  * @param parts new array of partition numbers (NULL and *nparts 0 for "every partition")
  * @return 0, or -1 with *cause (callee allocates)

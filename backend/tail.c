@@ -138,15 +138,13 @@ int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char *
 
 int tail_parse_partitions(const char *s, int32_t **parts, int *n, char **cause)
 {
-	char *tmp = xasprintf("t:%s", s), *topic = NULL;
-	int rc = lag_parse_topic_spec(tmp, &topic, parts, n, cause);
-	free(tmp);
-	free(topic);
-	if (rc == 0 && *n == 0) {
-		*cause = xstrdup("--partition: give partition numbers, e.g. 0,2,5-7");
+	char *c2 = NULL;
+	if (lag_parse_partitions(s, parts, n, &c2) < 0) {
+		*cause = xasprintf("--partition: %s", c2);
+		free(c2);
 		return -1;
 	}
-	return rc;
+	return 0;
 }
 
 /* --- librdkafka's callbacks (its threads) ----------------------------------------------------- */

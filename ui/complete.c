@@ -125,8 +125,9 @@ static void complete_kind(struct complete_list *l, enum cmd_arg_kind kind, const
 		complete_commands(l, text);
 		break;
 	case CMD_ARG_TOPIC:
+	case CMD_ARG_TOPIC_PARTS:
 	case CMD_ARG_GROUP: {
-		char **names = fn ? fn(ud, kind) : NULL;
+		char **names = fn ? fn(ud, kind == CMD_ARG_GROUP ? CMD_ARG_GROUP : CMD_ARG_TOPIC) : NULL;
 		for (size_t i = 0; names && names[i]; i++) {
 			/* Names that would not show cleanly are left out; the rest are quoted as needed. */
 			if (!escape_is_clean(names[i], strlen(names[i])))

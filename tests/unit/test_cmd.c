@@ -1,5 +1,6 @@
 /* cmd: lookup by name, alias and unique prefix; argument parsing against the spec. */
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -342,6 +343,160 @@ static void test_cmd_usage(void **state)
 	free(u);
 }
 
+/* A name of kind k that Kafka can hold, for the arguments a test does not aim at. */
+static const char *good_value(enum cmd_arg_kind k)
+{
+	switch (k) {
+	case CMD_ARG_TOPIC:
+		return "orders";
+	case CMD_ARG_TOPIC_PARTS:
+		return "orders:0,2-3";
+	case CMD_ARG_GROUP:
+		return "g";
+	case CMD_ARG_PRINCIPAL:
+		return "User:alice";
+	case CMD_ARG_INT:
+		return "1";
+	default:
+		return "x";
+	}
+}
+
+static bool is_name_kind(enum cmd_arg_kind k)
+{
+	return k == CMD_ARG_TOPIC || k == CMD_ARG_TOPIC_PARTS || k == CMD_ARG_GROUP || k == CMD_ARG_PRINCIPAL;
+}
+
+/*
+ * The command line of e with every required positional filled in, position `bad_pos` (or the
+ * option `bad_opt`) given `bad`; returns argc.
+ */
+static int name_line(const struct cmd_entry *e, int bad_pos, const struct cmd_opt *bad_opt, const char *bad,
+		     char **argv, char *words)
+{
+	int argc = 0;
+	strcpy(words, e->name);
+	argv[argc++] = words;
+	char *sp = strchr(words, ' ');
+	if (sp) {
+		*sp = '\0';
+		argv[argc++] = sp + 1;
+	}
+	int i = 0;
+	for (const struct cmd_pos *p = e->args; p && p->name; p++, i++) {
+		if ((p->flags & CMD_POS_OPTIONAL) && i != bad_pos)
+			continue;
+		argv[argc++] = (char *)(i == bad_pos ? bad : good_value(p->kind));
+	}
+	if (bad_opt) {
+		static char opt[64];
+		snprintf(opt, sizeof(opt), "--%s", bad_opt->name);
+		argv[argc++] = opt;
+		argv[argc++] = (char *)bad;
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
+/*
+ * Every topic, group or principal any command takes, positional or option, is checked by its kind
+ * before exec: a name Kafka cannot hold (not UTF-8, empty, illegal characters) never reaches it.
+ */
+static void test_cmd_names_checked_everywhere(void **state)
+{
+	(void)state;
+	static const char *const bad[] = { "\xff", "", "\xe9t\xe9" /* Latin-1 */ };
+	static char covered[4096];
+	size_t n;
+	const struct cmd_entry *const *all = cmd_all(&n);
+	for (size_t c = 0; c < n; c++) {
+		const struct cmd_entry *e = all[c];
+		if (e->group && strcmp(e->group, "test") == 0)
+			continue;
+		char words[128], *argv[32];
+		struct cmd_ctx ctx;
+		/* the line with only good names is taken */
+		int argc = name_line(e, -1, NULL, NULL, argv, words);
+		if (cmd_prepare(&ctx, NULL, argc, argv) != CMD_OK)
+			fail_msg("`%s` with good names: %s", e->name, ctx.error);
+		cmd_ctx_clear(&ctx);
+		int i = 0;
+		for (const struct cmd_pos *p = e->args; p && p->name; p++, i++) {
+			if (!is_name_kind(p->kind))
+				continue;
+			for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+				argc = name_line(e, i, NULL, bad[b], argv, words);
+				if (cmd_prepare(&ctx, NULL, argc, argv) != CMD_USAGE)
+					fail_msg("`%s` took %s `%s`", e->name, p->name, bad[b]);
+				assert_non_null(ctx.hint);
+				cmd_ctx_clear(&ctx);
+			}
+			snprintf(covered + strlen(covered), sizeof(covered) - strlen(covered), "%s %s|", e->name,
+				 p->name);
+		}
+		for (const struct cmd_opt *o = e->opts; o && o->name; o++) {
+			if (!is_name_kind(o->kind))
+				continue;
+			for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+				argc = name_line(e, -1, o, bad[b], argv, words);
+				if (cmd_prepare(&ctx, NULL, argc, argv) != CMD_USAGE)
+					fail_msg("`%s` took --%s `%s`", e->name, o->name, bad[b]);
+				assert_non_null(strstr(ctx.error, o->name));
+				cmd_ctx_clear(&ctx);
+			}
+			snprintf(covered + strlen(covered), sizeof(covered) - strlen(covered), "%s --%s|", e->name,
+				 o->name);
+		}
+	}
+	/* the places the issue names are among them */
+	static const char *const must[] = {
+		"group lag group|",
+		"group lag --topic|",
+		"group describe group|",
+		"group delete group|",
+		"group reset group|",
+		"group reset --topic|",
+		"group delete-offsets group|",
+		"group delete-offsets --topic|",
+		"tail topic|",
+		"tail --group|",
+		"produce topic|",
+		"topic describe topic|",
+		"topic create topic|",
+		"topic delete topic|",
+		"topic config topic|",
+	};
+	for (size_t i = 0; i < sizeof(must) / sizeof(must[0]); i++)
+		if (strstr(covered, must[i]) == NULL)
+			fail_msg("`%s` is not checked (checked: %s)", must[i], covered);
+}
+
+static void test_cmd_topic_parts(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec, *err;
+	} cases[] = {
+		{ "orders", NULL },
+		{ "orders:0,2-4", NULL },
+		{ "orders:", "not a list of partitions" },
+		{ "orders:99999999999", "not a list of partitions" },
+		{ "orders:2147483647-2147483647", NULL },
+		{ ":0", "topic name is empty" },
+		{ "a b:0", "cannot be a topic name" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *argv[] = { "group", "delete-offsets", "g", "--topic", (char *)cases[i].spec, NULL };
+		struct cmd_ctx ctx;
+		int rc = cmd_prepare(&ctx, NULL, 5, argv);
+		if (cases[i].err == NULL && rc != CMD_OK)
+			fail_msg("%s: %s", cases[i].spec, ctx.error);
+		if (cases[i].err && (rc != CMD_USAGE || strstr(ctx.error, cases[i].err) == NULL))
+			fail_msg("%s: %d %s", cases[i].spec, rc, ctx.error ? ctx.error : "");
+		cmd_ctx_clear(&ctx);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_cmd_args),     cmocka_unit_test(test_cmd_destructive),
 		cmocka_unit_test(test_cmd_usage),    cmocka_unit_test(test_cmd_read_only_table),
 		cmocka_unit_test(test_cmd_line_arg),
+		cmocka_unit_test(test_cmd_names_checked_everywhere), cmocka_unit_test(test_cmd_topic_parts),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
