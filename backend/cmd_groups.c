@@ -738,13 +738,17 @@ static int groups_seconds(struct cmd_ctx *ctx, const char *name, int64_t def, in
 	if (v == NULL)
 		return CMD_OK;
 	char *end, *cause = NULL;
+	errno = 0;
 	double d = strtod(v, &end);
-	if (end != v && *end == '\0' && d >= 0) {
-		*ms = (int64_t)(d * 1000);
+	if (end != v && *end == '\0' && isdigit((unsigned char)v[0])) {
+		if (errno == 0 && d * 1000 <= (double)LAG_DURATION_MAX_MS) {
+			*ms = (int64_t)(d * 1000);
+			return CMD_OK;
+		}
+		cause = xasprintf("`%s` seconds is longer than 100 years", v);
+	} else if (lag_parse_duration(v, ms, &cause) == 0) {
 		return CMD_OK;
 	}
-	if (lag_parse_duration(v, ms, &cause) == 0)
-		return CMD_OK;
 	cmd_fail(ctx, CMD_USAGE, "give seconds (30) or a duration (2m, PT90S)", "--%s: %s", name, cause);
 	free(cause);
 	return CMD_USAGE;
@@ -965,35 +969,55 @@ static int groups_list_offsets(struct client *c, rd_kafka_topic_partition_list_t
 	return rc;
 }
 
-/* Fills current, start and end of every row, and want by mode; fails the command on errors. */
-static int groups_reset_resolve(struct cmd_ctx *ctx, struct client *c, const struct group_info *g,
-				struct lag_plan *plan, enum groups_mode mode, const char *value)
+/*
+ * The value of a reset's mode, read before anything is asked of the cluster: the time of
+ * --to-datetime and --by-duration (*stamp, as ListOffsets takes it), the offset of --to-offset or
+ * the shift of --shift-by (*want). Fails the command on a malformed or out-of-range value.
+ */
+static int groups_reset_value(struct cmd_ctx *ctx, enum groups_mode mode, const char *value, int64_t *stamp,
+			      int64_t *want)
 {
-	int n = plan->n;
-	rd_kafka_topic_partition_list_t *lo = rd_kafka_topic_partition_list_new(n),
-					*hi = rd_kafka_topic_partition_list_new(n),
-					*ts = rd_kafka_topic_partition_list_new(n);
-	int64_t stamp = 0, want = 0;
 	char *cause = NULL;
-	int rc = CMD_OK;
-	if (mode == RESET_DATETIME && lag_parse_datetime(value, &stamp, &cause) < 0)
-		rc = cmd_fail(ctx, CMD_USAGE, NULL, "--to-datetime: %s", cause);
-	if (mode == RESET_DURATION) {
-		int64_t d;
-		if (lag_parse_duration(value, &d, &cause) < 0)
-			rc = cmd_fail(ctx, CMD_USAGE, NULL, "--by-duration: %s", cause);
-		stamp = clock_wall_ms() - d;
+	int64_t ms = 0;
+	*stamp = *want = 0;
+	if (mode == RESET_DATETIME || mode == RESET_DURATION) {
+		int rc = mode == RESET_DATETIME ? lag_parse_datetime(value, &ms, &cause)
+						: lag_parse_duration(value, &ms, &cause);
+		if (rc < 0) {
+			cmd_fail(ctx, CMD_USAGE,
+				 mode == RESET_DATETIME
+					 ? "e.g. --to-datetime 2024-05-01T12:00:00Z (UTC when no zone is given)"
+					 : "e.g. --by-duration 1h30m or PT90M, at most 36500d",
+				 "--%s: %s", groups_modes[mode], cause);
+			free(cause);
+			return CMD_USAGE;
+		}
+		/* A duration is at most LAG_DURATION_MAX_MS: the subtraction cannot overflow. */
+		*stamp = lag_time_for_offsets(mode == RESET_DATETIME ? ms : clock_wall_ms() - ms);
 	}
 	if (mode == RESET_OFFSET || mode == RESET_SHIFT) {
 		errno = 0;
 		char *end;
 		long long v = strtoll(value, &end, 10);
 		if (errno || end == value || *end || (mode == RESET_OFFSET && v < 0))
-			rc = cmd_fail(ctx, CMD_USAGE, mode == RESET_OFFSET ? "give an offset >= 0" : "give +N or -N",
-				      "--%s: `%s` is not a valid number", groups_modes[mode], value);
-		want = v;
+			return cmd_fail(ctx, CMD_USAGE,
+					mode == RESET_OFFSET ? "give an offset from 0 to 9223372036854775807"
+							     : "give +N or -N, N at most 9223372036854775807",
+					"--%s: `%s` is not a valid number", groups_modes[mode], value);
+		*want = v;
 	}
-	free(cause);
+	return CMD_OK;
+}
+
+/* Fills current, start and end of every row, and want by mode; fails the command on errors. */
+static int groups_reset_resolve(struct cmd_ctx *ctx, struct client *c, const struct group_info *g,
+				struct lag_plan *plan, enum groups_mode mode, int64_t stamp, int64_t want)
+{
+	int n = plan->n;
+	rd_kafka_topic_partition_list_t *lo = rd_kafka_topic_partition_list_new(n),
+					*hi = rd_kafka_topic_partition_list_new(n),
+					*ts = rd_kafka_topic_partition_list_new(n);
+	int rc = CMD_OK;
 	for (int i = 0; rc == CMD_OK && i < n; i++) {
 		struct lag_plan_row *r = &plan->rows[i];
 		rd_kafka_topic_partition_list_add(lo, r->topic, r->partition)->offset = RD_KAFKA_OFFSET_BEGINNING;
@@ -1032,7 +1056,7 @@ static int groups_reset_resolve(struct cmd_ctx *ctx, struct client *c, const str
 				rc = cmd_fail(ctx, CMD_FAILED, "reset it with --to-earliest or --to-offset first",
 					      "--shift-by: %s:%" PRId32 " has no committed offset to shift from",
 					      r->topic, r->partition);
-			r->want = r->current + want;
+			r->want = lag_shift(r->current, want); /* saturates: lag_plan_clamp() takes the end */
 			break;
 		case RESET_DATETIME:
 		case RESET_DURATION:
@@ -1088,6 +1112,9 @@ static int cmd_group_reset_exec(struct cmd_ctx *ctx)
 	if (mode == RESET_FILE && nscopes)
 		return cmd_fail(ctx, CMD_USAGE, "the plan file names its partitions",
 				"--from-file takes no --topic or --all-topics");
+	int64_t stamp, want;
+	if (groups_reset_value(ctx, mode, value, &stamp, &want) != CMD_OK)
+		return ctx->status;
 	bool execute = cmd_has(ctx, "execute"); /* refused by cmd_exec in a read-only session */
 	struct client *c;
 	struct model *m;
@@ -1123,7 +1150,7 @@ static int cmd_group_reset_exec(struct cmd_ctx *ctx)
 		goto out;
 	}
 	lag_plan_sort(&plan);
-	if (groups_reset_resolve(ctx, c, g, &plan, mode, value) != CMD_OK)
+	if (groups_reset_resolve(ctx, c, g, &plan, mode, stamp, want) != CMD_OK)
 		goto out;
 	bool active = groups_active(g) && !groups_unknown(g);
 	if (execute && active) {

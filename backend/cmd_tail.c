@@ -21,7 +21,7 @@ static int tail_parse_size(const char *s, size_t *out)
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (errno || end == s || v <= 0)
+	if (errno || end == s || !(v > 0)) /* NaN too */
 		return -1;
 	double mul = 1;
 	if (*end == 'k' || *end == 'K')
@@ -32,7 +32,7 @@ static int tail_parse_size(const char *s, size_t *out)
 		mul = 1024.0 * 1024 * 1024, end++;
 	if (*end == 'b' || *end == 'B')
 		end++;
-	if (*end || v * mul > 16.0 * 1024 * 1024 * 1024)
+	if (*end || !(v * mul <= 16.0 * 1024 * 1024 * 1024))
 		return -1;
 	*out = (size_t)(v * mul);
 	return 0;
@@ -116,7 +116,7 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 		from = o.group ? "committed" : o.follow ? "end" : "beginning";
 	char *cause = NULL;
 	if (tail_parse_from(from, (int64_t)time(NULL) * 1000, &o.from, &cause) < 0) {
-		cmd_fail(ctx, CMD_USAGE, NULL, "%s", cause);
+		cmd_fail(ctx, CMD_USAGE, "see `help tail` and docs/tail.md for the start points", "%s", cause);
 		free(cause);
 		return ctx->status;
 	}

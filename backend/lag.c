@@ -23,6 +23,19 @@ int64_t lag_of(int64_t committed, int64_t start, int64_t end, bool *no_commit)
 	return end > committed ? end - committed : 0;
 }
 
+int64_t lag_shift(int64_t current, int64_t by)
+{
+	int64_t sum;
+	if (__builtin_add_overflow(current, by, &sum))
+		return by > 0 ? INT64_MAX : INT64_MIN;
+	return sum;
+}
+
+int64_t lag_time_for_offsets(int64_t ms)
+{
+	return ms < 0 ? 0 : ms;
+}
+
 const char *lag_clamp_name(enum lag_clamp c)
 {
 	return c == LAG_CLAMP_START ? "start" : c == LAG_CLAMP_END ? "end" : NULL;
@@ -113,25 +126,35 @@ int lag_parse_datetime(const char *s, int64_t *ms, char **cause)
 	return 0;
 }
 
-/* A number (maybe with a fraction) followed by a unit; adds its length to *ms. */
-static const char *lag_duration_part(const char *p, const char *const *units, const int64_t *unit_ms, int64_t *ms)
+/*
+ * A number (maybe with a fraction) followed by a unit; adds its length to *ms. Returns the rest,
+ * or NULL when malformed; *too_long is set when the sum would pass LAG_DURATION_MAX_MS.
+ */
+static const char *lag_duration_part(const char *p, const char *const *units, const int64_t *unit_ms, int64_t *ms,
+				     bool *too_long)
 {
 	char *end;
 	errno = 0;
 	double v = strtod(p, &end);
-	if (end == p || errno || v < 0 || !isdigit((unsigned char)*p))
+	if (end == p || errno || !(v >= 0) || !isdigit((unsigned char)*p))
 		return NULL;
 	for (int i = 0; units[i]; i++) {
 		size_t n = strlen(units[i]);
 		if (strncasecmp(end, units[i], n) == 0) {
-			*ms += (int64_t)(v * (double)unit_ms[i] + 0.5);
+			/* compared as doubles first: the product of a hostile number is no int64_t */
+			double part = v * (double)unit_ms[i] + 0.5;
+			if (part >= (double)LAG_DURATION_MAX_MS + 1 || (int64_t)part > LAG_DURATION_MAX_MS - *ms) {
+				*too_long = true;
+				return NULL;
+			}
+			*ms += (int64_t)part;
 			return end + n;
 		}
 	}
 	return NULL;
 }
 
-int lag_parse_duration(const char *s, int64_t *ms, char **cause)
+int lag_parse_duration(const char *s, int64_t *out, char **cause)
 {
 	static const char *const bad =
 		"`%s` is not a duration: write ISO 8601 (P1DT2H, PT30M) or short (1h30m, 2d, 90s, -1h)";
@@ -140,7 +163,8 @@ int lag_parse_duration(const char *s, int64_t *ms, char **cause)
 	static const int64_t date_ms[] = { 7 * 86400000LL, 86400000LL }, time_ms[] = { 3600000LL, 60000LL, 1000LL },
 			     short_ms[] = { 1, 7 * 86400000LL, 86400000LL, 3600000LL, 60000LL, 1000LL };
 	const char *p = s;
-	*ms = 0;
+	int64_t ms = 0;
+	bool too_long = false;
 	if (*p == '-')
 		p++;
 	if (*p == 'P' || *p == 'p') {
@@ -152,22 +176,27 @@ int lag_parse_duration(const char *s, int64_t *ms, char **cause)
 				p++;
 				continue;
 			}
-			p = lag_duration_part(p, in_time ? time_units : date_units, in_time ? time_ms : date_ms, ms);
+			p = lag_duration_part(p, in_time ? time_units : date_units, in_time ? time_ms : date_ms, &ms,
+					      &too_long);
 			if (p == NULL)
-				return lag_bad(cause, bad, s);
+				break;
 			any = true;
 		}
-		if (!any)
-			return lag_bad(cause, bad, s);
+		if (p && !any)
+			p = NULL;
 	} else {
 		if (*p == '\0')
-			return lag_bad(cause, bad, s);
-		while (*p)
-			if ((p = lag_duration_part(p, short_units, short_ms, ms)) == NULL)
-				return lag_bad(cause, bad, s);
+			p = NULL;
+		while (p && *p)
+			p = lag_duration_part(p, short_units, short_ms, &ms, &too_long);
 	}
-	if (*ms <= 0)
+	if (too_long)
+		return lag_bad(cause, "the duration `%s` is longer than 100 years (36500d): give a shorter one", s);
+	if (p == NULL)
+		return lag_bad(cause, bad, s);
+	if (ms <= 0)
 		return lag_bad(cause, "the duration `%s` is zero: give a time back from now, e.g. 1h", s);
+	*out = ms;
 	return 0;
 }
 

@@ -18,6 +18,19 @@ int64_t lag_of(int64_t committed, int64_t start, int64_t end, bool *no_commit);
 /** Where a new offset was moved to fit the log. */
 enum lag_clamp { LAG_CLAMP_NONE, LAG_CLAMP_START, LAG_CLAMP_END };
 
+/**
+ * @brief current + by, saturated at INT64_MIN and INT64_MAX instead of wrapping: a huge shift
+ * forward lands past the log's end (lag_clamp() then takes the end), never before its start.
+ */
+int64_t lag_shift(int64_t current, int64_t by);
+
+/**
+ * @brief A wall-clock time as Kafka's ListOffsets takes it. Before 1970 (ms < 0) every message is
+ * at or after it, so it is 0 (the log's first message): never -1 or -2, which ask for the log's
+ * end or start instead of a time.
+ */
+int64_t lag_time_for_offsets(int64_t ms);
+
 /** @brief The name of a clamp for plans: NULL, "start" or "end". */
 const char *lag_clamp_name(enum lag_clamp c);
 /** @brief want moved into [start, end] (the log's start and end offsets); *how says where it moved. */
@@ -31,10 +44,13 @@ int64_t lag_clamp(int64_t want, int64_t start, int64_t end, enum lag_clamp *how)
  */
 int lag_parse_datetime(const char *s, int64_t *ms, char **cause);
 
+/** The longest duration lag_parse_duration() takes: 100 years (36500d), so now - it never overflows. */
+#define LAG_DURATION_MAX_MS (36500LL * 86400000LL)
+
 /**
  * @brief Parses a duration back from now: ISO 8601 PnDTnHnMnS (P1DT2H, PT30M, PT1.5S) or short
  * 1h30m, 2d, 90s, 500ms; an optional leading '-' means the same (it always points back).
- * @param ms the length in milliseconds (> 0)
+ * @param ms the length in milliseconds (> 0, at most LAG_DURATION_MAX_MS); untouched on failure
  * @return 0, or -1 with *cause (callee allocates)
  */
 int lag_parse_duration(const char *s, int64_t *ms, char **cause);

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <regex.h>
@@ -111,9 +112,15 @@ int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char *
 	if (s[0] == '@') {
 		const char *t = s + 1;
 		int64_t ms;
-		char *c2 = NULL;
+		char *c2 = NULL, *end;
 		if (*t && strspn(t, "0123456789") == strlen(t) && strlen(t) > 4) {
-			*out = (struct tail_from){ TAIL_FROM_TIME, strtoll(t, NULL, 10) };
+			errno = 0;
+			long long v = strtoll(t, &end, 10);
+			if (errno) {
+				*cause = xasprintf("--from %s: milliseconds since 1970 go up to %lld", s, LLONG_MAX);
+				return -1;
+			}
+			*out = (struct tail_from){ TAIL_FROM_TIME, v };
 			return 0;
 		}
 		bool date =
@@ -124,14 +131,20 @@ int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char *
 			free(c2);
 			return -1;
 		}
-		*out = (struct tail_from){ TAIL_FROM_TIME, date ? ms : now_ms - ms };
+		/* A duration is at most LAG_DURATION_MAX_MS: now - ms cannot overflow. */
+		*out = (struct tail_from){ TAIL_FROM_TIME, lag_time_for_offsets(date ? ms : now_ms - ms) };
 		return 0;
 	}
 	char *end;
 	errno = 0;
 	long long n = strtoll(s, &end, 10);
-	if (errno || end == s || *end || (s[0] == '-' && n == 0))
+	if (end == s || *end || (s[0] == '-' && n == 0))
 		return tail_bad(cause, s);
+	if (errno || n == LLONG_MIN) { /* -N counts back from the end: N itself must be a number */
+		*cause = xasprintf("--from %s: an offset goes from 0 to %lld, and -N from -1 to -%lld", s, LLONG_MAX,
+				   LLONG_MAX);
+		return -1;
+	}
 	*out = n < 0 ? (struct tail_from){ TAIL_FROM_LAST, -n } : (struct tail_from){ TAIL_FROM_OFFSET, n };
 	return 0;
 }

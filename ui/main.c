@@ -148,7 +148,7 @@ static int main_timeout(const char *v, int *ms)
 	char *end;
 	errno = 0;
 	double secs = strtod(v, &end);
-	if (errno || end == v || (*end && strcmp(end, "s") != 0) || secs <= 0 || secs > 3600)
+	if (errno || end == v || (*end && strcmp(end, "s") != 0) || !(secs > 0 && secs <= 3600)) /* NaN too */
 		return -1;
 	*ms = (int)(secs * 1000);
 	return 0;

@@ -138,9 +138,74 @@ static void test_lag_duration(void **state)
 		{ "0s", -1 },
 		{ "-", -1 },
 		{ "1h-", -1 },
+		/* hostile numbers: refused, never wrapped (UBSan watches the conversions) */
+		{ "36500d", LAG_DURATION_MAX_MS },
+		{ "P36500D", LAG_DURATION_MAX_MS },
+		{ "36500d1ms", -1 },
+		{ "36501d", -1 },
+		{ "99999999999999999999h", -1 },
+		{ "106751991167d1d", -1 },
+		{ "9223372036854775807ms", -1 },
+		{ "18446744073709551616s", -1 },
+		{ "1e308d", -1 },
+		{ "1e400s", -1 },
+		{ "PT99999999999999999999S", -1 },
+		{ "P9999999999W", -1 },
+		{ "nanh", -1 },
+		{ "infd", -1 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		check_parse(lag_parse_duration, cases[i].in, cases[i].ms);
+	/* the cause of a too long one says the limit */
+	int64_t ms = 42;
+	char *cause = NULL;
+	assert_int_equal(lag_parse_duration("106751991167d1d", &ms, &cause), -1);
+	assert_non_null(strstr(cause, "100 years"));
+	assert_int_equal(ms, 42); /* untouched: no caller can use a value of a failed parse */
+	free(cause);
+}
+
+/* A shift never wraps: far forward stays past the end (then clamped to it), far back before the start. */
+static void test_lag_shift(void **state)
+{
+	(void)state;
+	static const struct {
+		int64_t current, by, want;
+	} cases[] = {
+		{ 5, 3, 8 },
+		{ 5, -3, 2 },
+		{ 5, -10, -5 }, /* before the start: lag_clamp() says so */
+		{ 5, INT64_MAX, INT64_MAX },
+		{ INT64_MAX, 1, INT64_MAX },
+		{ 5, INT64_MIN, INT64_MIN + 5 },
+		{ -1, INT64_MIN, INT64_MIN },
+		{ INT64_MAX, INT64_MIN, -1 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(lag_shift(cases[i].current, cases[i].by), cases[i].want);
+	/* the plan of a huge forward shift goes to the log's end */
+	enum lag_clamp how;
+	assert_int_equal(lag_clamp(lag_shift(40, INT64_MAX), 0, 100, &how), 100);
+	assert_int_equal(how, LAG_CLAMP_END);
+	assert_int_equal(lag_clamp(lag_shift(40, INT64_MIN), 10, 100, &how), 10);
+	assert_int_equal(how, LAG_CLAMP_START);
+}
+
+/* Times before 1970 ask ListOffsets for the first message, never for -1 (end) or -2 (start). */
+static void test_lag_time_for_offsets(void **state)
+{
+	(void)state;
+	int64_t ms;
+	char *cause = NULL;
+	assert_int_equal(lag_parse_datetime("1969-12-31T23:59:59.999Z", &ms, &cause), 0);
+	assert_int_equal(ms, -1);
+	assert_int_equal(lag_time_for_offsets(ms), 0);
+	assert_int_equal(lag_time_for_offsets(-2), 0);
+	assert_int_equal(lag_time_for_offsets(INT64_MIN), 0);
+	assert_int_equal(lag_time_for_offsets(0), 0);
+	assert_int_equal(lag_time_for_offsets(1714564800000LL), 1714564800000LL);
+	assert_int_equal(lag_parse_datetime("0000-01-01T00:00:00Z", &ms, &cause), 0);
+	assert_int_equal(lag_time_for_offsets(ms), 0);
 }
 
 static void test_lag_topic_spec(void **state)
@@ -162,6 +227,10 @@ static void test_lag_topic_spec(void **state)
 		{ "orders:1,", NULL, 0, { 0 } },
 		{ "orders:-1", NULL, 0, { 0 } },
 		{ "bad topic:1", NULL, 0, { 0 } },
+		{ "..:1", NULL, 0, { 0 } },
+		{ "orders:99999999999", NULL, 0, { 0 } },
+		{ "orders:2147483647-2147483647", "orders", 1, { INT32_MAX } },
+		{ "orders:0-2147483647", NULL, 0, { 0 } }, /* a range spans at most LAG_RANGE_MAX */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *topic = NULL, *cause = NULL;
@@ -290,10 +359,16 @@ static void test_lag_assignment_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lag_of),         cmocka_unit_test(test_lag_clamp),
-		cmocka_unit_test(test_lag_datetime),   cmocka_unit_test(test_lag_duration),
-		cmocka_unit_test(test_lag_topic_spec), cmocka_unit_test(test_lag_plan_round_trip),
-		cmocka_unit_test(test_lag_plan_parse), cmocka_unit_test(test_lag_assignment_text),
+		cmocka_unit_test(test_lag_of),
+		cmocka_unit_test(test_lag_clamp),
+		cmocka_unit_test(test_lag_datetime),
+		cmocka_unit_test(test_lag_duration),
+		cmocka_unit_test(test_lag_topic_spec),
+		cmocka_unit_test(test_lag_shift),
+		cmocka_unit_test(test_lag_time_for_offsets),
+		cmocka_unit_test(test_lag_plan_round_trip),
+		cmocka_unit_test(test_lag_plan_parse),
+		cmocka_unit_test(test_lag_assignment_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -297,7 +297,31 @@ static void test_parse_from(void **state)
 	assert_int_equal(f.value, now - 5400000);
 	assert_int_equal(tail_parse_from("@1714564800000", now, &f, &cause), 0);
 	assert_int_equal(f.value, now);
-	static const char *const bad[] = { "", "yesterday", "-0", "12x", "@", "@-15q", "@2024-13-01", "--5" };
+	/* before 1970 (a date, or a duration longer than since then): the first message, not -1 or -2 */
+	assert_int_equal(tail_parse_from("@1969-12-31T23:59:59.999Z", now, &f, &cause), 0);
+	assert_true(f.kind == TAIL_FROM_TIME && f.value == 0);
+	assert_int_equal(tail_parse_from("@-36500d", now, &f, &cause), 0);
+	assert_true(f.kind == TAIL_FROM_TIME && f.value == 0);
+	assert_int_equal(tail_parse_from("-9223372036854775807", now, &f, &cause), 0);
+	assert_true(f.kind == TAIL_FROM_LAST && f.value == INT64_MAX);
+	assert_int_equal(tail_parse_from("9223372036854775807", now, &f, &cause), 0);
+	assert_true(f.kind == TAIL_FROM_OFFSET && f.value == INT64_MAX);
+	static const char *const bad[] = {
+		"",
+		"yesterday",
+		"-0",
+		"12x",
+		"@",
+		"@-15q",
+		"@2024-13-01",
+		"--5",
+		"-9223372036854775808", /* -N with N past INT64_MAX: negating it overflowed */
+		"9223372036854775808",
+		"-99999999999999999999",
+		"@99999999999999999999",
+		"@-106751991167d1d",
+		"@-99999999999999999999h"
+	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(tail_parse_from(bad[i], now, &f, &cause), -1);
 		assert_non_null(cause);
@@ -311,6 +335,11 @@ static void test_parse_from(void **state)
 	assert_int_equal(parts[4], 7);
 	free(parts);
 	assert_int_equal(tail_parse_partitions("x", &parts, &n, &cause), -1);
+	free(cause);
+	/* the cause names the option and what was typed, nothing internal */
+	assert_int_equal(tail_parse_partitions("99999999999", &parts, &n, &cause), -1);
+	assert_true(strncmp(cause, "--partition: `99999999999`", 26) == 0);
+	assert_null(strstr(cause, "t:"));
 	free(cause);
 }
 
