@@ -1,5 +1,6 @@
 #include "escape.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "xalloc.h"
@@ -119,6 +120,15 @@ void escape_json_text(struct sbuf *sb, const char *json)
 	const unsigned char *s = (const unsigned char *)json;
 	size_t len = strlen(json), i = 0, run = 0;
 	while (i < len) {
+		if (s[i] == '\\' && i + 1 < len) {
+			/* An escape of jansson's: passed on, with the hex digits of \uXXXX in lower case as ours */
+			size_t n = s[i + 1] == 'u' && i + 6 <= len ? 6 : 2;
+			sbuf_addn(sb, s + run, i - run);
+			for (size_t k = 0; k < n; k++)
+				sbuf_addc(sb, k >= 2 ? (char)tolower(s[i + k]) : (char)s[i + k]);
+			run = i += n;
+			continue;
+		}
 		uint32_t cp;
 		size_t n = escape_utf8_decode(s + i, len - i, &cp);
 		if (n == 0) {

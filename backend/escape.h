@@ -29,7 +29,9 @@ char *escape_str(const char *s);
 bool escape_is_clean(const void *buf, size_t len);
 /**
  * @brief Appends JSON text, rewriting DEL and every non-allowed code point as \uXXXX.
- * Safe because such characters can only stand inside JSON strings.
+ * Safe because such characters can only stand inside JSON strings. Every \uXXXX of the output
+ * has lower-case hex digits (\u001b, \u009b), as msg_json_string() writes them: jansson's upper
+ * case ones are lowered here.
  */
 void escape_json_text(struct sbuf *sb, const char *json);
 /** @brief Terminal columns of an already-escaped UTF-8 string (East Asian wide counts 2). */

@@ -89,6 +89,10 @@ static void test_escape_json_text(void **state)
 	sbuf_reset(&sb);
 	escape_json_text(&sb, "{\"t\":\"\xf3\xa0\x80\x81\"}"); /* a tag character, above the BMP */
 	assert_string_equal(sbuf_str(&sb), "{\"t\":\"\\udb40\\udc01\"}");
+	sbuf_reset(&sb);
+	/* jansson's own escapes pass, their hex in lower case; an escaped backslash is not one */
+	escape_json_text(&sb, "{\"c\":\"\\u001B\\u001F\\n\\\\u00AB\\\"\"}");
+	assert_string_equal(sbuf_str(&sb), "{\"c\":\"\\u001b\\u001f\\n\\\\u00AB\\\"\"}");
 	sbuf_free(&sb);
 }
 

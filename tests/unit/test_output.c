@@ -102,9 +102,10 @@ static void test_output_text_column(void **state)
 static void test_output_json_escapes(void **state)
 {
 	(void)state;
-	json_t *d = json_pack("{s:s}", "v", "\x1b]0;pwned\x07 \xe2\x80\xae \x7f");
+	json_t *d = json_pack("{s:s}", "v", "\x1b]0;pwned\x07 \xe2\x80\xae \x7f \xc2\x9b");
 	char *s = render(OUT_JSON, d, 0);
-	assert_string_equal(s, "{\"v\":\"\\u001B]0;pwned\\u0007 \\u202e \\u007f\"}\n");
+	/* one case for every \u escape, jansson's (C0) and ours (DEL, C1, bidi) alike */
+	assert_string_equal(s, "{\"v\":\"\\u001b]0;pwned\\u0007 \\u202e \\u007f \\u009b\"}\n");
 	free(s);
 	json_decref(d);
 }
