@@ -67,9 +67,12 @@ static const char *lag_digits(const char *s, int n, int *v)
 	return s;
 }
 
+/* fmt has one %s: the input, cut to LAG_QUOTE_MAX bytes (a hostile one may be a megabyte). */
 static int lag_bad(char **cause, const char *fmt, const char *s)
 {
-	*cause = xasprintf(fmt, s);
+	char *cut = strlen(s) > LAG_QUOTE_MAX ? xasprintf("%.*s...", LAG_QUOTE_MAX, s) : NULL;
+	*cause = xasprintf(fmt, cut ? cut : s);
+	free(cut);
 	return -1;
 }
 
@@ -226,13 +229,15 @@ int lag_parse_partitions(const char *s, int32_t **parts, int *nparts, char **cau
 		b = a;
 		if (*p == '-') {
 			p++;
-			if (!lag_partition_number(&p, &b) || b < a || b - a > LAG_RANGE_MAX)
+			if (!lag_partition_number(&p, &b) || b < a)
 				goto bad;
 		}
-		for (int32_t x = a; x <= b; x++) {
-			v = xreallocarray(v, (size_t)n + 1, sizeof(*v));
+		if (b - a > LAG_RANGE_MAX - n) /* at most LAG_RANGE_MAX + 1 in all */
+			goto bad;
+		v = xreallocarray(v, (size_t)n + (size_t)(b - a) + 1, sizeof(*v));
+		for (int32_t x = a;; x++) {
 			v[n++] = x;
-			if (x == INT32_MAX)
+			if (x == b)
 				break;
 		}
 	} while (*p++ == ',');
@@ -242,9 +247,9 @@ int lag_parse_partitions(const char *s, int32_t **parts, int *nparts, char **cau
 	return 0;
 bad:
 	free(v);
-	*cause = xasprintf("`%s` is not a list of partitions: write numbers from 0 to %d or ranges of them, as "
-			   "0,2,5-7 (a range spans at most %d)",
-			   s, INT32_MAX, LAG_RANGE_MAX);
+	*cause = xasprintf("`%.*s%s` is not a list of partitions: write numbers from 0 to %d or ranges of them, as "
+			   "0,2,5-7 (at most %d of them)",
+			   LAG_QUOTE_MAX, s, strlen(s) > LAG_QUOTE_MAX ? "..." : "", INT32_MAX, LAG_RANGE_MAX + 1);
 	return -1;
 }
 
@@ -263,7 +268,7 @@ int lag_parse_topic_spec(const char *s, char **topic, int32_t **parts, int *npar
 	}
 	char *c2 = NULL;
 	if (colon && lag_parse_partitions(colon + 1, parts, nparts, &c2) < 0) {
-		*cause = xasprintf("`%s`: %s", s, c2);
+		*cause = xasprintf("`%.*s%s`: %s", LAG_QUOTE_MAX, s, strlen(s) > LAG_QUOTE_MAX ? "..." : "", c2);
 		free(c2);
 		free(name);
 		return -1;

@@ -55,11 +55,15 @@ int lag_parse_datetime(const char *s, int64_t *ms, char **cause);
  */
 int lag_parse_duration(const char *s, int64_t *ms, char **cause);
 
-/** The most partitions one range (0-N) of a partition list may span. */
+/** How much of a malformed input a cause quotes: a hostile one may be a megabyte. */
+#define LAG_QUOTE_MAX 64
+
+/** A partition list names at most LAG_RANGE_MAX + 1 partitions (0-100000). */
 #define LAG_RANGE_MAX 100000
 
 /**
- * @brief Parses a partition list P,P,... where each P is a number (0..INT32_MAX) or a range 0-3.
+ * @brief Parses a partition list P,P,... where each P is a number (0..INT32_MAX) or a range 0-3,
+ * naming at most LAG_RANGE_MAX + 1 partitions in all.
  * @param parts new array of partition numbers
  * @return 0, or -1 with *cause (callee allocates)
  */

@@ -87,10 +87,10 @@ struct tail {
 
 static int tail_bad(char **cause, const char *s)
 {
-	*cause =
-		xasprintf("--from `%s`: write beginning, end, an offset, -N (N before the end), @2024-05-01T12:00:00Z, "
-			  "@-15m (a time ago) or committed",
-			  s);
+	*cause = xasprintf(
+		"--from `%.*s`: write beginning, end, an offset, -N (N before the end), @2024-05-01T12:00:00Z, "
+		"@-15m (a time ago) or committed",
+		LAG_QUOTE_MAX, s);
 	return -1;
 }
 
@@ -117,7 +117,8 @@ int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char *
 			errno = 0;
 			long long v = strtoll(t, &end, 10);
 			if (errno) {
-				*cause = xasprintf("--from %s: milliseconds since 1970 go up to %lld", s, LLONG_MAX);
+				*cause = xasprintf("--from %.*s: milliseconds since 1970 go up to %lld", LAG_QUOTE_MAX,
+						   s, LLONG_MAX);
 				return -1;
 			}
 			*out = (struct tail_from){ TAIL_FROM_TIME, v };
@@ -127,7 +128,7 @@ int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char *
 			strlen(t) >= 5 && isdigit((unsigned char)t[0]) && isdigit((unsigned char)t[3]) && t[4] == '-';
 		int rc = date ? lag_parse_datetime(t, &ms, &c2) : lag_parse_duration(t, &ms, &c2);
 		if (rc < 0) {
-			*cause = xasprintf("--from %s: %s", s, c2);
+			*cause = xasprintf("--from %.*s: %s", LAG_QUOTE_MAX, s, c2);
 			free(c2);
 			return -1;
 		}
@@ -141,8 +142,8 @@ int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char *
 	if (end == s || *end || (s[0] == '-' && n == 0))
 		return tail_bad(cause, s);
 	if (errno || n == LLONG_MIN) { /* -N counts back from the end: N itself must be a number */
-		*cause = xasprintf("--from %s: an offset goes from 0 to %lld, and -N from -1 to -%lld", s, LLONG_MAX,
-				   LLONG_MAX);
+		*cause = xasprintf("--from %.*s: an offset goes from 0 to %lld, and -N from -1 to -%lld", LAG_QUOTE_MAX,
+				   s, LLONG_MAX, LLONG_MAX);
 		return -1;
 	}
 	*out = n < 0 ? (struct tail_from){ TAIL_FROM_LAST, -n } : (struct tail_from){ TAIL_FROM_OFFSET, n };

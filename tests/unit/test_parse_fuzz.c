@@ -1,7 +1,11 @@
 /*
  * The command language's lexer under random input (a fixed seed, so a failure repeats): it never
  * crashes, fails only with a cause, and what it reads comes back the same through parse_join and
- * parse_quote. cmd_prepare takes whatever it produced. ASan and UBSan watch in `make test`.
+ * parse_quote. cmd_prepare takes whatever it produced. Hostile names (not UTF-8, Latin-1, empty,
+ * huge) and numbers (INT64_MIN/MAX, 2^64, huge exponents, durations that overflow) go through
+ * cmd_prepare and through every parser of numbers, times and partition lists a user reaches:
+ * each answers in range or fails with a cause. ASan and UBSan (float casts too) watch in the
+ * sanitizer build.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +17,12 @@
 #include <cmocka.h>
 
 #include "cmd.h"
+#include "err.h"
+#include "lag.h"
+#include "names.h"
 #include "parse.h"
+#include "tail.h"
+#include "xalloc.h"
 
 #define FUZZ_RUNS 50000
 
@@ -30,10 +39,17 @@ static uint32_t fuzz_next(void)
 /* A random text, mostly of the characters the lexer treats specially. */
 static void fuzz_text(char *buf, size_t max)
 {
-	static const char *const pieces[] = { "'",     "\"",       "\\",    ";",     "#",    " ",    "\n",   "\t",
-					      "x",     "0",        "9",     "a",     "f",    "{",    "}",    "-",
-					      "--",    "\\x",      "\\x4",  "\\xff", "\xff", "\xc3", "\x80", "\x1b",
-					      "topic", "describe", "group", "--yes", "-o",   "json", "\r" };
+	static const char *const pieces[] = {
+		"'", "\"", "\\", ";", "#", " ", "\n", "\t", "x", "0", "9", "a", "f", "{", "}", "-", "--", "\\x", "\\x4",
+		"\\xff", "\xff", "\xc3", "\x80", "\x1b", "topic", "describe", "group", "--yes", "-o", "json", "\r",
+		/* names Kafka cannot hold, and commands that take names */
+		"\xe9t\xe9", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "''", "\"\"", "..", "a/b", "lag", "reset",
+		"delete", "tail", "produce", "create", "--group", "--topic", "orders:0,2-3", ":", ",",
+		/* numbers */
+		"-9223372036854775808", "9223372036854775807", "+9223372036854775807", "18446744073709551616",
+		"2147483648", "99999999999999999999h", "106751991167d1d", "1e400", "nan", "--from", "--shift-by",
+		"--by-duration", "--partition", "--count"
+	};
 	size_t n = fuzz_next() % 24, len = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *p = pieces[fuzz_next() % (sizeof(pieces) / sizeof(pieces[0]))];
@@ -128,11 +144,173 @@ static void test_quote_random_words(void **state)
 	}
 }
 
+/* A random word of the pieces numbers, times and lists are made of. */
+static void fuzz_number(char *buf, size_t max)
+{
+	static const char *const pieces[] = {
+		"0",
+		"1",
+		"9",
+		"-",
+		"+",
+		"@",
+		".",
+		",",
+		":",
+		"e",
+		"E",
+		"x",
+		"ms",
+		"s",
+		"m",
+		"h",
+		"d",
+		"w",
+		"P",
+		"T",
+		"D",
+		"H",
+		"M",
+		"S",
+		"Z",
+		"nan",
+		"inf",
+		"0x",
+		" ",
+		"\xff",
+		"2024",
+		"-05",
+		"-01",
+		"T12",
+		":00",
+		"+02:00",
+		"1969",
+		"0000",
+		"9999",
+		"9223372036854775807",
+		"9223372036854775808",
+		"18446744073709551616",
+		"2147483647",
+		"2147483648",
+		"99999999999999999999",
+		"106751991167",
+		"36500",
+		"1e308",
+		"1e400",
+		"e-400",
+	};
+	size_t n = 1 + fuzz_next() % 8, len = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *p = pieces[fuzz_next() % (sizeof(pieces) / sizeof(pieces[0]))];
+		size_t pl = strlen(p);
+		if (len + pl >= max)
+			break;
+		memcpy(buf + len, p, pl);
+		len += pl;
+	}
+	buf[len] = '\0';
+}
+
+/* Every parser of what a user types as a number, time or list: in range, or a cause. */
+static void test_numbers_random(void **state)
+{
+	(void)state;
+	const int64_t now = 1714564800000LL;
+	char in[256];
+	for (int run = 0; run < FUZZ_RUNS; run++) {
+		fuzz_number(in, sizeof(in));
+		int64_t ms = -7;
+		char *cause = NULL;
+		if (lag_parse_duration(in, &ms, &cause) == 0)
+			assert_true(ms > 0 && ms <= LAG_DURATION_MAX_MS);
+		else
+			assert_true(cause != NULL && ms == -7);
+		free(cause);
+		cause = NULL;
+		if (lag_parse_datetime(in, &ms, &cause) < 0)
+			assert_non_null(cause);
+		free(cause);
+		cause = NULL;
+		struct tail_from f;
+		if (tail_parse_from(in, now, &f, &cause) == 0) {
+			assert_null(cause);
+			assert_true(f.value >= 0);
+		} else {
+			assert_non_null(cause);
+		}
+		free(cause);
+		cause = NULL;
+		int32_t *parts = NULL;
+		int np = 0;
+		if (lag_parse_partitions(in, &parts, &np, &cause) == 0) {
+			assert_true(np >= 1 && np <= 1000 * (LAG_RANGE_MAX + 1));
+			for (int i = 0; i < np; i++)
+				assert_true(parts[i] >= 0);
+		} else {
+			assert_non_null(cause);
+		}
+		free(parts);
+		free(cause);
+		/* a shift by any int64 from any offset stays an int64 */
+		int64_t a = (int64_t)(((uint64_t)fuzz_next() << 32) | fuzz_next()),
+			b = (int64_t)(((uint64_t)fuzz_next() << 32) | fuzz_next());
+		int64_t sum = lag_shift(a, b);
+		assert_true(b >= 0 ? sum >= a : sum < a);
+	}
+}
+
+/* Words of a megabyte: names, numbers and lines, refused (or taken) with a bounded cause. */
+static void test_huge_inputs(void **state)
+{
+	(void)state;
+	size_t big = 1 << 20;
+	char *huge = xmalloc(big + 1);
+	static const char fills[] = { '\xff', 'a', '9', '\xe9' };
+	for (size_t k = 0; k < sizeof(fills); k++) {
+		memset(huge, fills[k], big);
+		huge[big] = '\0';
+		char *const lines[][4] = { { "group", "lag", huge, NULL },       { "tail", huge, NULL, NULL },
+					   { "tail", "orders", "--from", huge }, { "group", "reset", "g", huge },
+					   { huge, NULL, NULL, NULL },           { "group", huge, NULL, NULL } };
+		for (size_t l = 0; l < sizeof(lines) / sizeof(lines[0]); l++) {
+			int argc = 0;
+			while (argc < 4 && lines[l][argc])
+				argc++;
+			struct cmd_ctx ctx;
+			int rc = cmd_prepare(&ctx, NULL, argc, lines[l]);
+			assert_true(rc == CMD_OK || (rc == CMD_USAGE && ctx.error && strlen(ctx.error) < 1024));
+			cmd_ctx_clear(&ctx);
+		}
+		struct err e = { 0 };
+		if (names_check_group(huge, &e) != CMD_OK)
+			assert_true(strlen(e.cause) < 1024);
+		err_clear(&e);
+		int64_t ms;
+		char *cause = NULL;
+		assert_int_equal(lag_parse_duration(huge, &ms, &cause), -1);
+		free(cause);
+		cause = NULL;
+		struct tail_from f;
+		if (tail_parse_from(huge, 0, &f, &cause) < 0)
+			assert_non_null(cause);
+		free(cause);
+		/* and a whole script line of it */
+		struct parse_list pl = { 0 };
+		cause = NULL;
+		if (parse_commands(huge, &pl, &cause) == 0)
+			parse_list_clear(&pl);
+		free(cause);
+	}
+	free(huge);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_random_text),
 		cmocka_unit_test(test_quote_random_words),
+		cmocka_unit_test(test_numbers_random),
+		cmocka_unit_test(test_huge_inputs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
