@@ -500,11 +500,11 @@ static void test_cmd_topic_parts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cmd_find),     cmocka_unit_test(test_cmd_prepare),
-		cmocka_unit_test(test_cmd_args),     cmocka_unit_test(test_cmd_destructive),
-		cmocka_unit_test(test_cmd_usage),    cmocka_unit_test(test_cmd_read_only_table),
-		cmocka_unit_test(test_cmd_line_arg),
-		cmocka_unit_test(test_cmd_names_checked_everywhere), cmocka_unit_test(test_cmd_topic_parts),
+		cmocka_unit_test(test_cmd_find),        cmocka_unit_test(test_cmd_prepare),
+		cmocka_unit_test(test_cmd_args),        cmocka_unit_test(test_cmd_destructive),
+		cmocka_unit_test(test_cmd_usage),       cmocka_unit_test(test_cmd_read_only_table),
+		cmocka_unit_test(test_cmd_line_arg),    cmocka_unit_test(test_cmd_names_checked_everywhere),
+		cmocka_unit_test(test_cmd_topic_parts),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
