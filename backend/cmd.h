@@ -7,6 +7,7 @@
 #define KCON_CMD_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "output.h"
@@ -83,6 +84,10 @@ struct cmd_pos {
 #define CMD_UI            0x8  /* acts on the face (theme, quit): runs on the UI thread */
 #define CMD_STREAM        0x10 /* writes records to ctx->stream as they come; its result is a summary */
 #define CMD_EXACT         0x20 /* found by its whole name only, never by a prefix (the TUI's actions) */
+#define CMD_INTERRUPT     0x40 /* stops early once ctx->interrupt is set: faces set it on Ctrl-C (Esc in the TUI) */
+#define CMD_OWN_THREAD                                                                                                 \
+	0x80 /* uses neither the client nor the session's store: the loop runs it on a thread                          \
+	      * of its own, beside the worker, so it cannot hold up the views */
 
 /**
  * Where a streaming command (CMD_STREAM: tail, produce) writes its records, one at a time, as
@@ -145,6 +150,8 @@ struct cmd_ctx {
 	struct cmd_stream *stream; /* for CMD_STREAM commands; NULL: collect a bounded result */
 	int stopped_by;            /* the signal (SIGINT, SIGTERM) that ended the command early, or 0:
 				    * a script face then stops the script (ui/run.h) */
+	atomic_bool interrupt;     /* set by the face (a signal handler, the loop thread) to stop a CMD_INTERRUPT
+				    * command; it then fails with "interrupted" */
 };
 
 /** @brief Registers the built-in commands (idempotent). */

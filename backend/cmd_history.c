@@ -41,24 +41,31 @@ static int history_duration(struct cmd_ctx *ctx, const char *name, int64_t def, 
 	return CMD_OK;
 }
 
-/* The store and the cluster to read (--cluster, or by the session's bootstrap, or the last sampled). */
-static int history_open(struct cmd_ctx *ctx, struct store **st, char **cluster)
+/*
+ * The store and the cluster to read (--cluster, or by the session's bootstrap, or the last sampled).
+ * Read-only commands open it read-only: they work on a full disk and on a file of mode 0400.
+ */
+static int history_open(struct cmd_ctx *ctx, bool write, struct store **st, char **cluster)
 {
 	struct err e = { 0 };
-	if (sample_store(ctx->session, st, &e) != CMD_OK)
+	if ((write ? sample_store : sample_store_read)(ctx->session, st, &e) != CMD_OK)
 		return cmd_fail_err(ctx, &e);
 	if (cluster && (*cluster = sample_cluster(ctx->session, *st, cmd_arg(ctx, "cluster"), &e)) == NULL)
 		return cmd_fail_err(ctx, &e);
 	return CMD_OK;
 }
 
-/* What to do when the store refuses a read or write (busy past its timeout, or damaged). */
-#define HISTORY_STORE_HINT "try again; if it persists, move history.db aside (docs/history.md)"
+/* What to do when the store refuses a read or write: free space, make it writable, or (busy, damaged) retry. */
+static const char *history_hint(struct store *st)
+{
+	const char *h = store_hint(store_path(st));
+	return h ? h : "try again; if it persists, move history.db aside (docs/history.md)";
+}
 
 /* A read or write of the store that SQLite refused (its message says why). */
-static int history_store_failed(struct cmd_ctx *ctx, sqlite3 *db)
+static int history_store_failed(struct cmd_ctx *ctx, struct store *st)
 {
-	return cmd_fail(ctx, CMD_FAILED, HISTORY_STORE_HINT, "history store: %s", sqlite3_errmsg(db));
+	return cmd_fail(ctx, CMD_FAILED, history_hint(st), "history store: %s", sqlite3_errmsg(store_db(st)));
 }
 
 static json_t *history_num(int64_t v)
@@ -108,7 +115,8 @@ static json_t *history_trend_json(const struct trend *t)
 struct history_watch {
 	struct cmd_ctx *ctx;
 	struct loop *loop;
-	int64_t interval_ms, ticks, failed, last_maintain;
+	int64_t interval_ms, ticks, failed, unreachable, last_maintain;
+	char *last_error; /* the cause of the last failed tick */
 	long long count;
 	const char *groups;
 	char *cluster;
@@ -137,8 +145,14 @@ static void history_watch_tick(struct loop *l, void *ud)
 				  st.group_partitions, st.topic_partitions);
 	} else {
 		w->failed++;
+		if (rc == CMD_UNREACHABLE)
+			w->unreachable++;
+		x_free(&w->last_error);
+		w->last_error = xstrdup(e.cause ? e.cause : "failed");
 		if (!w->quiet)
-			note_send(&w->ctx->session->note, "watch %s: %s (recorded as a gap)", stamp, e.cause);
+			note_send(&w->ctx->session->note, "watch %s: %s (%s%s%s)", stamp, e.cause,
+				  st.gap ? "recorded as a gap" : "not recorded", st.unrecorded ? ": " : "",
+				  st.unrecorded ? st.unrecorded : "");
 	}
 	err_clear(&e);
 	sample_stats_clear(&st);
@@ -206,7 +220,17 @@ static int cmd_watch_exec(struct cmd_ctx *ctx)
 			      "failed", (json_int_t)w.failed, "started_at", clock_json(started), "stopped_at",
 			      clock_json(clock_wall_ms()), "store", store_path(store));
 	free(w.cluster);
-	return cmd_ok(ctx, o);
+	cmd_ok(ctx, o);
+	/* Any failed tick fails the run, with the summary: 3 when every failure was the cluster not answering. */
+	if (w.failed)
+		cmd_fail(ctx, w.unreachable == w.failed ? CMD_UNREACHABLE : CMD_FAILED,
+			 w.unreachable == w.failed
+				 ? "check the bootstrap and the cluster; recorded outages show in `history events`"
+				 : "see the lines above (or run without --quiet) for each failure",
+			 "%lld of %lld ticks failed; the last: %s", (long long)w.failed, (long long)w.ticks,
+			 w.last_error);
+	free(w.last_error);
+	return ctx->status;
 }
 
 /* --- history tick ------------------------------------------------------------------------- */
@@ -274,7 +298,7 @@ static int cmd_history_lag_exec(struct cmd_ctx *ctx)
 		return ctx->status;
 	struct store *st;
 	char *cluster, *cause = NULL;
-	if (history_open(ctx, &st, &cluster) != CMD_OK)
+	if (history_open(ctx, false, &st, &cluster) != CMD_OK)
 		return ctx->status;
 	int64_t since = clock_wall_ms() - since_ms;
 	json_t *points = json_array(), *parts = json_array();
@@ -342,7 +366,7 @@ static int cmd_history_lag_exec(struct cmd_ctx *ctx)
 	} else {
 		json_decref(points);
 		json_decref(parts);
-		cmd_fail(ctx, CMD_FAILED, HISTORY_STORE_HINT, "%s", cause);
+		cmd_fail(ctx, CMD_FAILED, history_hint(st), "%s", cause);
 	}
 	free(p);
 	free(cause);
@@ -387,14 +411,14 @@ static int cmd_history_topic_exec(struct cmd_ctx *ctx)
 		return ctx->status;
 	struct store *st;
 	char *cluster, *cause = NULL;
-	if (history_open(ctx, &st, &cluster) != CMD_OK)
+	if (history_open(ctx, false, &st, &cluster) != CMD_OK)
 		return ctx->status;
 	int64_t since = clock_wall_ms() - since_ms;
 	struct store_point *p = NULL;
 	int n = 0;
 	if (store_series(st, cluster, "", topic, (int32_t)part, since, &p, &n, &cause) < 0 || n == 0) {
 		if (cause)
-			cmd_fail(ctx, CMD_FAILED, HISTORY_STORE_HINT, "%s", cause);
+			cmd_fail(ctx, CMD_FAILED, history_hint(st), "%s", cause);
 		else
 			cmd_fail(ctx, CMD_FAILED, "`kcon watch` records the end offsets of every topic",
 				 "no history of topic %s on cluster %s in that time", topic, cluster);
@@ -457,7 +481,7 @@ static int cmd_history_events_exec(struct cmd_ctx *ctx)
 		return ctx->status;
 	struct store *st;
 	char *cluster;
-	if (history_open(ctx, &st, &cluster) != CMD_OK)
+	if (history_open(ctx, false, &st, &cluster) != CMD_OK)
 		return ctx->status;
 	int64_t since = clock_wall_ms() - since_ms;
 	sqlite3_stmt *q;
@@ -484,7 +508,7 @@ static int cmd_history_events_exec(struct cmd_ctx *ctx)
 	if (rc != SQLITE_DONE) {
 		json_decref(a);
 		free(cluster);
-		return history_store_failed(ctx, store_db(st));
+		return history_store_failed(ctx, st);
 	}
 	json_t *o = json_pack("{s:s,s:o,s:o}", "cluster", cluster, "since", clock_json(since), "events", a);
 	free(cluster);
@@ -503,7 +527,7 @@ static int cmd_history_snapshot_exec(struct cmd_ctx *ctx)
 {
 	struct store *st;
 	char *cluster, *cause = NULL;
-	if (history_open(ctx, &st, &cluster) != CMD_OK)
+	if (history_open(ctx, false, &st, &cluster) != CMD_OK)
 		return ctx->status;
 	struct model *m;
 	int64_t seen;
@@ -560,86 +584,71 @@ static const struct out_view history_snapshot_view = { .fields = history_snapsho
 
 /* --- history sql -------------------------------------------------------------------------- */
 
-/* Reading only: no writes, ATTACH, pragmas or anything else than SELECT over the tables. */
-static int history_sql_auth(void *ud, int action, const char *a, const char *b, const char *c, const char *d)
-{
-	(void)ud, (void)a, (void)b, (void)c, (void)d;
-	switch (action) {
-	case SQLITE_SELECT:
-	case SQLITE_READ:
-	case SQLITE_FUNCTION:
-	case SQLITE_RECURSIVE:
-		return SQLITE_OK;
-	default:
-		return SQLITE_DENY;
-	}
-}
+/* The limits of `history sql` when its options do not say. */
+#define HISTORY_SQL_MAX_TIME "30s"
+#define HISTORY_SQL_MAX_ROWS 100000
 
-static json_t *history_column(sqlite3_stmt *q, int i)
-{
-	switch (sqlite3_column_type(q, i)) {
-	case SQLITE_INTEGER:
-		return json_integer(sqlite3_column_int64(q, i));
-	case SQLITE_FLOAT:
-		return json_real(sqlite3_column_double(q, i));
-	case SQLITE_NULL:
-		return json_null();
-	case SQLITE_BLOB:
-		return json_sprintf("<%d bytes>", sqlite3_column_bytes(q, i));
-	default:
-		return json_stringn((const char *)sqlite3_column_text(q, i), (size_t)sqlite3_column_bytes(q, i));
-	}
-}
-
+/*
+ * On a connection and (in the TUI) a thread of its own, not the session's store: nothing here
+ * touches the session but its settings, so a long query never holds up the views.
+ */
 static int cmd_history_sql_exec(struct cmd_ctx *ctx)
 {
-	struct store *st;
-	if (history_open(ctx, &st, NULL) != CMD_OK)
+	struct store_limits lim = { .interrupt = &ctx->interrupt };
+	long long rows = 0;
+	const char *time_arg = cmd_arg(ctx, "max-time");
+	if (time_arg && strcmp(time_arg, "0") == 0)
+		lim.max_ms = 0;
+	else if (history_duration(ctx, "max-time", 30000, &lim.max_ms) != CMD_OK)
 		return ctx->status;
-	if (*store_path(st) == '\0')
-		return cmd_fail(ctx, CMD_FAILED, NULL, "the store is in memory");
-	sqlite3 *db;
-	if (sqlite3_open_v2(store_path(st), &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		cmd_fail(ctx, CMD_FAILED, HISTORY_STORE_HINT, "history store: %s", sqlite3_errmsg(db));
-		sqlite3_close(db);
+	else if (lim.max_ms <= 0 || (time_arg && time_arg[0] == '-'))
+		return cmd_fail(ctx, CMD_USAGE, "e.g. 10s, 2m; 0 for no limit", "--max-time %s: give a positive time",
+				time_arg);
+	if (cmd_arg_int(ctx, "max-rows", HISTORY_SQL_MAX_ROWS, 0, INT64_MAX, &rows) != CMD_OK)
 		return ctx->status;
-	}
-	sqlite3_busy_timeout(db, 5000);
-	sqlite3_set_authorizer(db, history_sql_auth, NULL);
-	sqlite3_stmt *q = NULL;
-	const char *tail = NULL;
-	if (sqlite3_prepare_v2(db, cmd_arg(ctx, "query"), -1, &q, &tail) != SQLITE_OK || q == NULL) {
-		cmd_fail(
-			ctx, CMD_FAILED,
-			"only SELECT over the tables is allowed (no writes, ATTACH or PRAGMA); docs/history.md has the "
-			"schema",
-			"history sql: %s",
-			q == NULL && sqlite3_errcode(db) == SQLITE_OK ? "empty query" : sqlite3_errmsg(db));
-		sqlite3_close(db);
+	lim.max_rows = rows;
+	struct err e = { 0 };
+	char *path = sample_store_path(ctx->session, &e);
+	if (path == NULL)
+		return cmd_fail_err(ctx, &e);
+	if (access(path, F_OK) != 0) {
+		cmd_fail(ctx, CMD_FAILED, "run `kcon watch` (or the TUI) against the cluster first",
+			 "no history yet: %s does not exist", path);
+		free(path);
 		return ctx->status;
 	}
-	if (!sqlite3_stmt_readonly(q) || (tail && strspn(tail, " \t\r\n;") != strlen(tail))) {
-		sqlite3_finalize(q);
-		sqlite3_close(db);
-		return cmd_fail(ctx, CMD_FAILED, "give one SELECT",
-				"history sql: only one read-only statement is allowed");
+	json_t *out = NULL;
+	char *cause = NULL;
+	switch (store_query(path, cmd_arg(ctx, "query"), &lim, &out, &cause)) {
+	case STORE_DONE:
+		break;
+	case STORE_STOP_TIME:
+		cmd_fail(ctx, CMD_FAILED,
+			 "narrow the query (WHERE, LIMIT), or give more time with --max-time (0: none)",
+			 "history sql: stopped after %s, the time limit", time_arg ? time_arg : HISTORY_SQL_MAX_TIME);
+		break;
+	case STORE_STOP_ROWS:
+		cmd_fail(ctx, CMD_FAILED, "add a LIMIT, or allow more rows with --max-rows (0: no limit)",
+			 "history sql: more than %lld rows, the row limit", (long long)lim.max_rows);
+		break;
+	case STORE_STOP_INTERRUPT:
+		cmd_fail(ctx, CMD_FAILED, "--max-time and --max-rows bound a query", "history sql: interrupted");
+		break;
+	case STORE_STOP_REFUSED:
+		cmd_fail(ctx, CMD_FAILED,
+			 "only one SELECT over the tables is allowed (no writes, ATTACH or PRAGMA); docs/history.md "
+			 "has the schema",
+			 "history sql: %s", cause);
+		break;
+	default: {
+		const char *hint = store_hint(path);
+		cmd_fail(ctx, CMD_FAILED, hint ? hint : "docs/history.md has the schema", "history sql: %s", cause);
+		break;
 	}
-	json_t *rows = json_array();
-	int rc, ncol = sqlite3_column_count(q);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		json_t *r = json_object();
-		for (int i = 0; i < ncol; i++)
-			json_object_set_new(r, sqlite3_column_name(q, i), history_column(q, i));
-		json_array_append_new(rows, r);
 	}
-	if (rc != SQLITE_DONE) {
-		cmd_fail(ctx, CMD_FAILED, NULL, "history sql: %s", sqlite3_errmsg(db));
-		json_decref(rows);
-		rows = NULL;
-	}
-	sqlite3_finalize(q);
-	sqlite3_close(db);
-	return rows ? cmd_ok(ctx, json_pack("{s:o}", "rows", rows)) : ctx->status;
+	free(cause);
+	free(path);
+	return out ? cmd_ok(ctx, json_pack("{s:o}", "rows", out)) : ctx->status;
 }
 
 /* --- history export ----------------------------------------------------------------------- */
@@ -665,7 +674,7 @@ static int cmd_history_export_exec(struct cmd_ctx *ctx)
 	if (history_duration(ctx, "since", 90 * 24 * 3600000LL, &since_ms) != CMD_OK)
 		return ctx->status;
 	struct store *st;
-	if (history_open(ctx, &st, NULL) != CMD_OK)
+	if (history_open(ctx, false, &st, NULL) != CMD_OK)
 		return ctx->status;
 	int64_t since = (clock_wall_ms() - since_ms) / 1000;
 	sqlite3_stmt *q;
@@ -705,7 +714,7 @@ static int cmd_history_export_exec(struct cmd_ctx *ctx)
 	}
 	if (rc != SQLITE_DONE) {
 		json_decref(a);
-		return history_store_failed(ctx, store_db(st));
+		return history_store_failed(ctx, st);
 	}
 	json_t *o = json_pack("{s:o}", "samples", a);
 	if (cmd_has(ctx, "csv")) {
@@ -738,13 +747,13 @@ static int cmd_history_prune_exec(struct cmd_ctx *ctx)
 	if (history_duration(ctx, "older-than", 0, &older) != CMD_OK)
 		return ctx->status;
 	struct store *st;
-	if (history_open(ctx, &st, NULL) != CMD_OK)
+	if (history_open(ctx, true, &st, NULL) != CMD_OK)
 		return ctx->status;
 	int64_t before = history_file_size(store_path(st)), now = clock_wall_ms();
 	char *cause = NULL;
 	sqlite3 *db = store_db(st);
 	if (store_prune(st, now, &cause) < 0) {
-		cmd_fail(ctx, CMD_FAILED, HISTORY_STORE_HINT, "%s", cause);
+		cmd_fail(ctx, CMD_FAILED, history_hint(st), "%s", cause);
 		free(cause);
 		return ctx->status;
 	}
@@ -760,7 +769,7 @@ static int cmd_history_prune_exec(struct cmd_ctx *ctx)
 		int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
 		free(sql);
 		if (rc != SQLITE_OK) {
-			history_store_failed(ctx, db);
+			history_store_failed(ctx, st);
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return ctx->status;
 		}
@@ -824,6 +833,12 @@ static const struct cmd_opt hprune_opts[] = {
 static const struct cmd_pos group_arg[] = { { "group", CMD_ARG_GROUP, 0 }, { 0 } };
 static const struct cmd_pos topic_arg[] = { { "topic", CMD_ARG_TOPIC, 0 }, { 0 } };
 static const struct cmd_pos query_arg[] = { { "query", CMD_ARG_STRING, 0 }, { 0 } };
+static const struct cmd_opt hsql_opts[] = {
+	{ "max-time", 0, CMD_ARG_STRING, 0,
+	  "stop the query after this long (default " HISTORY_SQL_MAX_TIME "; 0: none)" },
+	{ "max-rows", 0, CMD_ARG_INT, 0, "fail when it returns more rows (default 100000; 0: none)" },
+	{ 0 },
+};
 
 const struct cmd_entry cmd_history_table[] = {
 	{
@@ -903,9 +918,13 @@ const struct cmd_entry cmd_history_table[] = {
 		.name = "history sql",
 		.group = "history",
 		.args = query_arg,
+		.opts = hsql_opts,
 		.help = "run one read-only SELECT on the history store (docs/history.md has the schema)",
-		.doc = "A read-only connection: writes, ATTACH and PRAGMA are refused. JSON: {rows: [{column: value}]}",
-		.flags = CMD_READ_ONLY,
+		.doc = "A read-only connection of its own: writes, ATTACH and PRAGMA are refused. Bounded by "
+		       "--max-time (default " HISTORY_SQL_MAX_TIME ") and --max-rows (default 100000): past either it "
+		       "fails (exit 1). Ctrl-C (Esc in the TUI) interrupts it. Text that is not UTF-8 shows U+FFFD "
+		       "for its bad bytes (hex(column) gives them). JSON: {rows: [{column: value}]}",
+		.flags = CMD_READ_ONLY | CMD_INTERRUPT | CMD_OWN_THREAD,
 		.exec = cmd_history_sql_exec,
 	},
 	{

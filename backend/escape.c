@@ -202,3 +202,23 @@ size_t escape_fit(const char *s, size_t max)
 	}
 	return i;
 }
+
+char *escape_utf8_fix(const void *buf, size_t len)
+{
+	const unsigned char *s = buf;
+	struct sbuf sb = SBUF_INIT;
+	size_t run = 0, i = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = s[i] < 0x80 ? 1 : escape_utf8_decode(s + i, len - i, &cp);
+		if (n) {
+			i += n;
+			continue;
+		}
+		sbuf_addn(&sb, s + run, i - run);
+		sbuf_add(&sb, "\xef\xbf\xbd"); /* U+FFFD */
+		run = ++i;
+	}
+	sbuf_addn(&sb, s + run, i - run);
+	return sbuf_release(&sb);
+}

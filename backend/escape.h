@@ -21,6 +21,11 @@ bool escape_cp_allowed(uint32_t cp);
  *         (overlong, surrogate, above U+10FFFF, truncated).
  */
 size_t escape_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+/**
+ * @brief A new NUL-terminated copy of buf[0..len) that is valid UTF-8: each byte that is not part of a
+ * valid sequence becomes U+FFFD. Other bytes (controls too) are kept: escape it again in the sink.
+ */
+char *escape_utf8_fix(const void *buf, size_t len);
 /** @brief Appends buf[0..len) to sb with every byte outside the allow-list as \xNN. */
 void escape_append(struct sbuf *sb, const void *buf, size_t len);
 /** @brief Returns a new escaped copy of the NUL-terminated s (NULL gives ""). */

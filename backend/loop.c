@@ -33,6 +33,9 @@ struct loop_job {
 	loop_cmd_cb done;
 	void *ud;
 	struct loop_job *next;
+	struct loop *loop;    /* for a job on a thread of its own (CMD_OWN_THREAD) */
+	pthread_t thread;     /* that thread */
+	struct loop_job *own; /* the next such job: l->own (running) or l->own_done (finished) */
 };
 
 struct loop {
@@ -61,7 +64,10 @@ struct loop {
 	pthread_mutex_t mu;
 	pthread_cond_t cond;
 	struct loop_job *todo, *finished;
-	int wake[2]; /* the worker writes a byte when a job finished */
+	struct loop_job *own_done; /* CMD_OWN_THREAD jobs finished, to be joined */
+	int wake[2];               /* the worker writes a byte when a job finished */
+	/* Loop thread only: CMD_OWN_THREAD jobs running. */
+	struct loop_job *own;
 };
 
 /* The write end of the signal self-pipe; one per process, since handlers get no context. */
@@ -241,6 +247,69 @@ static void loop_job_done(struct loop *l, struct loop_job *j)
 	free(j);
 }
 
+static void *loop_own_thread(void *arg)
+{
+	struct loop_job *j = arg;
+	struct loop *l = j->loop;
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	cmd_exec(j->ctx);
+	pthread_mutex_lock(&l->mu);
+	j->own = l->own_done;
+	l->own_done = j;
+	if (write(l->wake[1], "", 1) < 0) {
+		/* a full pipe still wakes the loop */
+	}
+	pthread_mutex_unlock(&l->mu);
+	return NULL;
+}
+
+/* Starts a CMD_OWN_THREAD job on a thread of its own; false when no thread could be made. */
+static bool loop_own_start(struct loop *l, struct loop_job *j)
+{
+	j->loop = l;
+	j->own = l->own;
+	l->own = j;
+	if (pthread_create(&j->thread, NULL, loop_own_thread, j) == 0)
+		return true;
+	l->own = j->own;
+	return false;
+}
+
+/* Joins the finished CMD_OWN_THREAD jobs and calls their callbacks. */
+static void loop_own_collect(struct loop *l)
+{
+	pthread_mutex_lock(&l->mu);
+	struct loop_job *j = l->own_done;
+	l->own_done = NULL;
+	pthread_mutex_unlock(&l->mu);
+	while (j) {
+		struct loop_job *next = j->own;
+		pthread_join(j->thread, NULL);
+		for (struct loop_job **p = &l->own; *p; p = &(*p)->own)
+			if (*p == j) {
+				*p = j->own;
+				break;
+			}
+		loop_job_done(l, j);
+		j = next;
+	}
+}
+
+int loop_interrupt(struct loop *l)
+{
+	int n = 0;
+	for (struct loop_job *j = l->own; j; j = j->own)
+		if (j->ctx->entry && (j->ctx->entry->flags & CMD_INTERRUPT) &&
+		    !atomic_exchange(&j->ctx->interrupt, true))
+			n++;
+	if (l->running && l->running->ctx->entry && (l->running->ctx->entry->flags & CMD_INTERRUPT) &&
+	    !atomic_exchange(&l->running->ctx->interrupt, true))
+		n++;
+	return n;
+}
+
 /* Starts queued jobs while the worker is free: CMD_UI ones here, the others on the worker. */
 static void loop_pump(struct loop *l)
 {
@@ -255,6 +324,8 @@ static void loop_pump(struct loop *l)
 		if (j == l->first_tail)
 			l->first_tail = NULL;
 		const struct cmd_entry *e = j->ctx->entry;
+		if (e && (e->flags & CMD_OWN_THREAD) && !j->ctx->error && loop_own_start(l, j))
+			continue;
 		if (e == NULL || (e->flags & CMD_UI) || j->ctx->error) {
 			cmd_exec(j->ctx);
 			loop_job_done(l, j);
@@ -283,7 +354,7 @@ static void loop_pump(struct loop *l)
 void loop_run_command(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, void *ud)
 {
 	struct loop_job *j = xcalloc(1, sizeof(*j));
-	*j = (struct loop_job){ ctx, done, ud, NULL };
+	*j = (struct loop_job){ .ctx = ctx, .done = done, .ud = ud };
 	if (l->tail)
 		l->tail->next = j;
 	else
@@ -296,7 +367,7 @@ void loop_run_command(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, voi
 void loop_run_command_first(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, void *ud)
 {
 	struct loop_job *j = xcalloc(1, sizeof(*j));
-	*j = (struct loop_job){ ctx, done, ud, NULL };
+	*j = (struct loop_job){ .ctx = ctx, .done = done, .ud = ud };
 	struct loop_job **at = l->first_tail ? &l->first_tail->next : &l->head;
 	j->next = *at;
 	*at = j;
@@ -315,6 +386,7 @@ int loop_pending(const struct loop *l)
 static void loop_collect(struct loop *l)
 {
 	loop_drain(l->wake[0]);
+	loop_own_collect(l);
 	pthread_mutex_lock(&l->mu);
 	struct loop_job *j = l->finished;
 	l->finished = NULL;
@@ -395,6 +467,14 @@ void loop_free(struct loop **lp)
 	struct loop *l = *lp;
 	if (l == NULL)
 		return;
+	/* What can stop early does, so that quitting never waits on a long query. */
+	loop_interrupt(l);
+	while (l->own) {
+		struct pollfd p = { .fd = l->wake[0], .events = POLLIN };
+		poll(&p, 1, 100);
+		loop_drain(l->wake[0]);
+		loop_own_collect(l);
+	}
 	if (l->started) {
 		pthread_mutex_lock(&l->mu);
 		l->quit = true;

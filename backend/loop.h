@@ -3,7 +3,10 @@
  * self-pipe, and the completions of the command worker. librdkafka 2.0.2 has no asynchronous
  * metadata call, so commands (whose exec may block up to the session timeout) run one at a time,
  * in submission order, on one worker thread; their completion callback runs on the loop thread.
- * Commands flagged CMD_UI run on the loop thread, still in order with the others.
+ * Commands flagged CMD_UI run on the loop thread, still in order with the others. Commands flagged
+ * CMD_OWN_THREAD (history sql: they touch neither the client nor the session's store) start on a
+ * thread of their own when their turn comes, without waiting for the worker, so they cannot hold
+ * up the views' reloads.
  */
 #ifndef KCON_LOOP_H
 #define KCON_LOOP_H
@@ -26,7 +29,8 @@ typedef void (*loop_cmd_cb)(struct loop *l, struct cmd_ctx *ctx, void *ud);
 /** @brief A new loop; NULL with *cause (callee allocates) when pipes cannot be made. */
 struct loop *loop_new(char **cause);
 /**
- * @brief Stops the worker (waiting for the command it runs, bounded by that command's timeout),
+ * @brief Interrupts what can stop early (loop_interrupt), joins the threads of CMD_OWN_THREAD
+ * commands, stops the worker (waiting for the command it runs, bounded by that command's timeout),
  * calls the callbacks of queued commands with status CMD_FAILED ("cancelled"), restores signal
  * dispositions, frees the loop and NULLs *lp.
  */
@@ -61,6 +65,12 @@ void loop_run_command(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, voi
  * queued first before it): for quick answers from the store while the cluster is slow to answer.
  */
 void loop_run_command_first(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, void *ud);
+/**
+ * @brief Asks the commands running now that can stop early (CMD_INTERRUPT, on the worker or on a
+ * thread of their own) to stop: they end with "interrupted". loop_free() does it too.
+ * @return how many were asked (not those asked before)
+ */
+int loop_interrupt(struct loop *l);
 /** @brief Commands queued or running. */
 int loop_pending(const struct loop *l);
 

@@ -14,46 +14,77 @@
 #include "trend.h"
 #include "xalloc.h"
 
-int sample_store(struct session *s, struct store **out, struct err *e)
+char *sample_store_path(struct session *s, struct err *e)
 {
-	if (s->no_history)
-		return err_set(e, CMD_FAILED, "run without --no-history", "history is off (--no-history)");
+	if (s->no_history) {
+		err_set(e, CMD_FAILED, "run without --no-history", "history is off (--no-history)");
+		return NULL;
+	}
+	char *notice = NULL, *cause = NULL;
+	char *dir = store_state_dir(s->state_dir, &notice, &cause);
+	if (dir == NULL) {
+		err_set(e, CMD_FAILED, "give --state-dir DIR or KCON_STATE_DIR, or --no-history", "%s", cause);
+		free(cause);
+		return NULL;
+	}
+	if (notice && s->store == NULL)
+		note_send(&s->note, "%s", notice);
+	free(notice);
+	char *path = xasprintf("%s/history.db", dir);
+	free(dir);
+	return path;
+}
+
+/* The session's store, opened on first use; a read-only one is opened again for writing when write. */
+static int sample_store_open(struct session *s, bool write, struct store **out, struct err *e)
+{
+	if (s->store && write && store_readonly(s->store))
+		store_close(&s->store);
 	if (s->store == NULL) {
-		char *notice = NULL, *cause = NULL;
-		char *dir = store_state_dir(s->state_dir, &notice, &cause);
-		if (dir == NULL) {
-			err_set(e, CMD_FAILED, "give --state-dir DIR or KCON_STATE_DIR, or --no-history", "%s", cause);
-			free(cause);
-			return CMD_FAILED;
-		}
-		if (notice)
-			note_send(&s->note, "%s", notice);
-		x_free(&notice);
-		char *path = xasprintf("%s/history.db", dir);
+		char *path = sample_store_path(s, e);
+		if (path == NULL)
+			return e->status;
 		struct store_opts opts = { 0 };
 		const char *spec = s->retention ? s->retention : s->conf.retention;
+		char *notice = NULL, *cause = NULL;
 		if (spec && store_opts_parse(spec, &opts, &cause) < 0) {
 			err_set(e, CMD_USAGE, "fix --retention or the config file's retention (docs/history.md)", "%s",
 				cause);
 			free(cause);
 			free(path);
-			free(dir);
 			return CMD_USAGE;
 		}
-		s->store = store_open(path, &opts, &notice, &cause);
+		s->store = write ? store_open(path, &opts, &notice, &cause)
+				 : store_open_read(path, &opts, &notice, &cause);
 		if (notice)
 			note_send(&s->note, "%s", notice);
 		free(notice);
-		free(path);
-		free(dir);
 		if (s->store == NULL) {
-			err_set(e, CMD_FAILED, "run with --no-history, or another --state-dir", "%s", cause);
+			const char *hint = store_hint(path);
+			err_set(e, CMD_FAILED,
+				hint ? hint
+				     : "try again; if it persists, move history.db aside (docs/history.md), or run "
+				       "with "
+				       "--no-history",
+				"%s", cause);
 			free(cause);
+			free(path);
 			return CMD_FAILED;
 		}
+		free(path);
 	}
 	*out = s->store;
 	return CMD_OK;
+}
+
+int sample_store(struct session *s, struct store **out, struct err *e)
+{
+	return sample_store_open(s, true, out, e);
+}
+
+int sample_store_read(struct session *s, struct store **out, struct err *e)
+{
+	return sample_store_open(s, false, out, e);
 }
 
 static bool sample_matches(const char *pattern, const char *name)
@@ -179,9 +210,10 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 		/* Unreachable: a gap in the history of the cluster last seen through this bootstrap (none other). */
 		if (st->cluster == NULL)
 			st->cluster = store_cluster_of(store, s->conf.bootstrap);
-		char *cause = NULL;
-		if (st->cluster && store_gap(store, st->cluster, st->ts_ms, e->cause, &cause) < 0)
-			free(cause);
+		if (st->cluster == NULL)
+			st->unrecorded = xstrdup("the store knows no cluster behind this bootstrap yet");
+		else if (store_gap(store, st->cluster, st->ts_ms, e->cause, &st->unrecorded) == 0)
+			st->gap = true;
 		goto out;
 	}
 	/* End offsets by model topic and partition index. */
@@ -218,7 +250,9 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 	}
 	char *cause = NULL;
 	if (store_tick_commit(&t, &cause) < 0) {
-		rc = err_set(e, CMD_FAILED, "another kcon may hold the store busy; the next tick retries", "%s", cause);
+		const char *hint = store_hint(store_path(store));
+		rc = err_set(e, CMD_FAILED, hint ? hint : "another kcon may hold the store busy; the next tick retries",
+			     "%s", cause);
 		free(cause);
 	}
 	for (int i = 0; i < m->ntopics; i++)
@@ -235,6 +269,7 @@ out:
 void sample_stats_clear(struct sample_stats *st)
 {
 	x_free(&st->cluster);
+	x_free(&st->unrecorded);
 }
 
 /* Keeps fresh metadata as the cluster's last snapshot (the store writes it only when it changed). */
@@ -275,7 +310,7 @@ int sample_metadata(struct session *s, bool stored, struct client **c, struct mo
 	struct store *store;
 	struct err se = { 0 };
 	char *cluster = NULL, *cause = NULL;
-	if (sample_store(s, &store, &se) == CMD_OK && (cluster = sample_cluster_shown(s, store, &cause)) != NULL &&
+	if (sample_store_read(s, &store, &se) == CMD_OK && (cluster = sample_cluster_shown(s, store, &cause)) != NULL &&
 	    store_last_model(store, cluster, out, &st->seen_ms, &cause) == 0) {
 		st->stale = true;
 		st->reason = xstrdup(s->offline ? "--offline" : stored ? "--stored" : e->cause);
@@ -354,7 +389,7 @@ char *sample_sparkline(struct session *s, enum sample_spark what, const char *gr
 	char *cluster = NULL, *out = NULL, *cause = NULL;
 	struct store_point *p = NULL;
 	int n = 0;
-	if (sample_store(s, &store, &e) == CMD_OK && (cluster = sample_cluster_shown(s, store, &cause)) != NULL &&
+	if (sample_store_read(s, &store, &e) == CMD_OK && (cluster = sample_cluster_shown(s, store, &cause)) != NULL &&
 	    store_series(store, cluster, group, topic, partition, since_ms, &p, &n, &cause) == 0 && n > 0) {
 		int64_t *v = xcalloc((size_t)n, sizeof(int64_t));
 		sample_spark_values(what, partition < 0, p, n, v);

@@ -20,15 +20,24 @@ struct session;
 struct sample_stats {
 	int64_t ts_ms;
 	int groups, group_partitions, topic_partitions;
-	char *cluster; /* the cluster key; owned, freed by sample_stats_clear */
+	char *cluster;    /* the cluster key; owned, freed by sample_stats_clear */
+	bool gap;         /* the cluster did not answer, and that was recorded as a gap */
+	char *unrecorded; /* the cluster did not answer and no gap was recorded: why (owned); or NULL */
 };
 
 /**
- * @brief The session's history store, opened on first use in its state dir. Tells a notice
+ * @brief The session's history store for writing, opened on first use in its state dir. Tells a notice
  * (fallback dir, corrupt file moved aside) once on stderr.
  * @return 0, or a status with e set (CMD_FAILED with --no-history: "history is off")
  */
 int sample_store(struct session *s, struct store **out, struct err *e);
+/**
+ * @brief sample_store() for reading only (store_open_read(): works on a full disk or a file the
+ * user cannot write). A store opened so is opened again by the next sample_store().
+ */
+int sample_store_read(struct session *s, struct store **out, struct err *e);
+/** @brief The path of the session's store file (its state dir made), without opening it; NULL with e. */
+char *sample_store_path(struct session *s, struct err *e);
 
 /**
  * @brief One sampling tick of the session's cluster into its store.

@@ -9,10 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "conf.h"
+#include "escape.h"
 #include "lag.h"
 #include "parse.h"
 #include "sbuf.h"
@@ -124,6 +127,7 @@ struct store {
 	struct model *last_model;
 	char *last_cluster;
 	int64_t last_ts, last_seen;
+	bool readonly; /* opened by store_open_read: reads only */
 };
 
 static void store_cache_clear(struct store *s);
@@ -318,21 +322,34 @@ static bool store_truncated(const char *path)
 	return bad;
 }
 
-/* Opens and checks the file; -1 when it is not a readable SQLite database. */
-static int store_try_open(struct store *s, char **cause)
+/* How store_try_open opens the file. */
+enum store_mode {
+	STORE_RW,      /* read and write, made when missing; switched to WAL */
+	STORE_RO,      /* SQLITE_OPEN_READONLY: a file the user cannot write */
+	STORE_RO_EXCL, /* read-write but query-only, in exclusive locking mode: the WAL index in memory, no -shm to
+			* make, for a full disk (the read-only open needs one) */
+};
+
+/* Opens and checks the file; -1 when it is not a readable SQLite database, -3 busy, -2 else. */
+static int store_try_open(struct store *s, enum store_mode mode, char **cause)
 {
-	int rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-				 NULL);
+	int flags = mode == STORE_RO   ? SQLITE_OPEN_READONLY
+		    : mode == STORE_RW ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+				       : SQLITE_OPEN_READWRITE;
+	int rc = sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_busy_timeout(s->db, 5000);
 	char *msg = NULL;
 	if (rc == SQLITE_OK && *s->path && store_truncated(s->path))
 		rc = SQLITE_CORRUPT;
+	/* Reading needs no page size nor journal mode: a read-only open changes nothing (a full disk, mode 0400). */
+	const char *setup = mode == STORE_RW   ? "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA "
+						 "synchronous=NORMAL; SELECT count(*) FROM sqlite_master;"
+			    : mode == STORE_RO ? "SELECT count(*) FROM sqlite_master;"
+					       : "PRAGMA locking_mode=EXCLUSIVE; PRAGMA query_only=1; SELECT count(*) "
+						 "FROM sqlite_master;";
 	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(s->db,
-				  "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-				  "SELECT count(*) FROM sqlite_master;",
-				  NULL, NULL, &msg);
+		rc = sqlite3_exec(s->db, setup, NULL, NULL, &msg);
 	/* A full check reads the whole file: only while it is small (header and size checks cover the rest). */
 	struct stat fst;
 	bool small = !*s->path || (stat(s->path, &fst) == 0 && fst.st_size <= 16 * 1024 * 1024);
@@ -378,38 +395,115 @@ static int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, ch
 	return -1;
 }
 
-struct store *store_open(const char *path, const struct store_opts *opts, char **notice, char **cause)
+/* True when the file system of path has less room than a page of WAL and its index (a full disk). */
+static bool store_disk_full(const char *path)
+{
+	struct statvfs v;
+	return statvfs(path, &v) == 0 && (uint64_t)v.f_bavail * v.f_frsize < 64 * 1024;
+}
+
+/* True when path exists but this user may not write it (mode 0400, a read-only mount). */
+static bool store_unwritable(const char *path)
+{
+	return access(path, F_OK) == 0 && access(path, W_OK) != 0;
+}
+
+const char *store_hint(const char *path)
+{
+	if (path && *path && store_disk_full(path))
+		return "the disk is full: free space on it, or give --state-dir on another disk (reading history "
+		       "still works)";
+	if (path && *path && store_unwritable(path))
+		return "make it writable (chmod u+w), or give another --state-dir (reading history still works)";
+	return NULL;
+}
+
+/* Why the file at path cannot be opened, from what the system or SQLite said (why). */
+static char *store_open_cause(const char *path, const char *why)
+{
+	if (store_disk_full(path))
+		return xasprintf("history store %s: the disk is full (%s)", path, why);
+	if (store_unwritable(path))
+		return xasprintf("history store %s is read-only (%s)", path, why);
+	return xasprintf("history store %s: %s", path, why);
+}
+
+static struct store *store_new(const char *path, const struct store_opts *opts)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
 	if (opts)
 		s->opts = *opts;
 	store_defaults(&s->opts);
-	bool mem = strcmp(path, ":memory:") == 0;
-	s->path = xstrdup(mem ? "" : path);
+	s->path = xstrdup(strcmp(path, ":memory:") == 0 ? "" : path);
+	return s;
+}
+
+/* Opens s->path in mode, again for up to 5 s while busy. */
+static int store_try_open_busy(struct store *s, enum store_mode mode, char **why)
+{
+	int rc = store_try_open(s, mode, why);
+	/*
+	 * Two processes making the file at once (a `watch` and a `history` query) can find each other
+	 * switching it to WAL, which SQLite reports as busy without waiting: try again for 5 s.
+	 */
+	for (int i = 0; rc == -3 && i < 100; i++) {
+		x_free(why);
+		struct timespec nap = { 0, 50 * 1000000L };
+		nanosleep(&nap, NULL);
+		rc = store_try_open(s, mode, why);
+	}
+	return rc == -3 ? -2 : rc;
+}
+
+/* The open store's schema checked (and migrated when it may write), its statements prepared. */
+static struct store *store_ready(struct store *s, char **cause)
+{
+	int v = store_user_version(s->db);
+	if (v > STORE_SCHEMA_VERSION) {
+		*cause = xasprintf("history store %s has schema %d, newer than this kcon (%d): upgrade kcon, or use "
+				   "another --state-dir",
+				   s->path, v, STORE_SCHEMA_VERSION);
+		store_close(&s);
+		return NULL;
+	}
+	if ((!s->readonly && store_migrate(s->db, v, STORE_SCHEMA_VERSION, cause) < 0) ||
+	    store_prepare(s, &s->st_series_get,
+			  "SELECT id, last_ts, coalesce(seen_a, last_a), coalesce(seen_b, last_b) FROM series WHERE "
+			  "cluster=?1 AND grp=?2 AND topic=?3 AND part=?4",
+			  cause) < 0 ||
+	    store_prepare(s, &s->st_series_add, "INSERT INTO series(cluster, grp, topic, part) VALUES(?1,?2,?3,?4)",
+			  cause) < 0 ||
+	    store_prepare(
+		    s, &s->st_series_upd,
+		    "UPDATE series SET last_ts=coalesce(?5, last_ts), last_a=CASE WHEN ?5 IS NULL THEN last_a ELSE "
+		    "?3 END, last_b=CASE WHEN ?5 IS NULL THEN last_b ELSE ?4 END, seen_ts=?2, seen_a=?3, seen_b=?4 "
+		    "WHERE id=?1",
+		    cause) < 0 ||
+	    store_prepare(s, &s->st_sample, "INSERT OR REPLACE INTO sample(series, ts, a, b) VALUES(?1,?2,?3,?4)",
+			  cause) < 0) {
+		store_close(&s);
+		return NULL;
+	}
+	return s;
+}
+
+struct store *store_open(const char *path, const struct store_opts *opts, char **notice, char **cause)
+{
+	struct store *s = store_new(path, opts);
+	bool mem = !*s->path;
 	if (!mem) {
 		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600); /* the mode sqlite then keeps */
 		if (fd < 0) {
-			*cause = xasprintf("history store %s: %s: check the state dir, or run with --no-history", path,
-					   strerror(errno));
+			char *why = xstrdup(strerror(errno));
+			*cause = store_open_cause(path, why);
+			free(why);
 			store_close(&s);
 			return NULL;
 		}
 		close(fd);
 	}
 	char *why = NULL;
-	int rc = store_try_open(s, &why);
-	/*
-	 * Two processes making the file at once (a `watch` and a `history` query) can find each other
-	 * switching it to WAL, which SQLite reports as busy without waiting: try again for 5 s.
-	 */
-	for (int i = 0; rc == -3 && i < 100; i++) {
-		x_free(&why);
-		struct timespec nap = { 0, 50 * 1000000L };
-		nanosleep(&nap, NULL);
-		rc = store_try_open(s, &why);
-	}
-	if (rc == -3)
-		rc = -2;
+	int rc = store_try_open_busy(s, STORE_RW, &why);
 	if (rc == -1 && !mem) {
 		/* Corrupt: move it aside (with its WAL) and start afresh. */
 		char stamp[32];
@@ -434,41 +528,49 @@ struct store *store_open(const char *path, const struct store_opts *opts, char *
 		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 		if (fd >= 0)
 			close(fd);
-		rc = store_try_open(s, &why);
+		rc = store_try_open(s, STORE_RW, &why);
 	}
 	if (rc < 0) {
-		*cause = xasprintf("history store %s: %s: remove it, or run with --no-history", path, why);
+		*cause = mem ? xasprintf("history store: %s", why) : store_open_cause(path, why);
 		free(why);
 		store_close(&s);
 		return NULL;
 	}
-	int v = store_user_version(s->db);
-	if (v > STORE_SCHEMA_VERSION) {
-		*cause = xasprintf("history store %s has schema %d, newer than this kcon (%d): upgrade kcon, or use "
-				   "another --state-dir",
-				   path, v, STORE_SCHEMA_VERSION);
+	return store_ready(s, cause);
+}
+
+struct store *store_open_read(const char *path, const struct store_opts *opts, char **notice, char **cause)
+{
+	/* Nothing to read yet (or in memory): the file is made as for writing. */
+	if (strcmp(path, ":memory:") == 0 || access(path, F_OK) != 0)
+		return store_open(path, opts, notice, cause);
+	struct store *s = store_new(path, opts);
+	s->readonly = true;
+	char *why = NULL;
+	int rc = store_try_open_busy(s, STORE_RO, &why);
+	if (rc == -2 && !store_unwritable(path)) {
+		/* A read-only open of a WAL file makes its -shm, which a full disk refuses. */
+		x_free(&why);
+		rc = store_try_open_busy(s, STORE_RO_EXCL, &why);
+	}
+	/* A damaged file is moved aside, an older schema migrated: both write, as store_open does. */
+	if (rc == -1 || (rc == 0 && store_user_version(s->db) < STORE_SCHEMA_VERSION)) {
+		free(why);
+		store_close(&s);
+		return store_open(path, opts, notice, cause);
+	}
+	if (rc < 0) {
+		*cause = store_open_cause(path, why);
+		free(why);
 		store_close(&s);
 		return NULL;
 	}
-	if (store_migrate(s->db, v, STORE_SCHEMA_VERSION, cause) < 0 ||
-	    store_prepare(s, &s->st_series_get,
-			  "SELECT id, last_ts, coalesce(seen_a, last_a), coalesce(seen_b, last_b) FROM series WHERE "
-			  "cluster=?1 AND grp=?2 AND topic=?3 AND part=?4",
-			  cause) < 0 ||
-	    store_prepare(s, &s->st_series_add, "INSERT INTO series(cluster, grp, topic, part) VALUES(?1,?2,?3,?4)",
-			  cause) < 0 ||
-	    store_prepare(
-		    s, &s->st_series_upd,
-		    "UPDATE series SET last_ts=coalesce(?5, last_ts), last_a=CASE WHEN ?5 IS NULL THEN last_a ELSE "
-		    "?3 END, last_b=CASE WHEN ?5 IS NULL THEN last_b ELSE ?4 END, seen_ts=?2, seen_a=?3, seen_b=?4 "
-		    "WHERE id=?1",
-		    cause) < 0 ||
-	    store_prepare(s, &s->st_sample, "INSERT OR REPLACE INTO sample(series, ts, a, b) VALUES(?1,?2,?3,?4)",
-			  cause) < 0) {
-		store_close(&s);
-		return NULL;
-	}
-	return s;
+	return store_ready(s, cause);
+}
+
+bool store_readonly(const struct store *s)
+{
+	return s->readonly;
 }
 
 void store_close(struct store **sp)
@@ -1566,5 +1668,132 @@ char **store_commands(struct store *s, const char *face, int max, int *n)
 			out[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
 	}
+	return out;
+}
+
+/* --- queries for a person (history sql) ----------------------------------------------------- */
+
+struct store_guard {
+	const struct store_limits *lim;
+	int64_t deadline; /* monotonic ms; 0: none */
+	enum store_stop why;
+};
+
+/* SQLite's progress handler: non-zero stops the statement (SQLITE_INTERRUPT). */
+static int store_progress(void *ud)
+{
+	struct store_guard *g = ud;
+	if (g->lim->interrupt && atomic_load(g->lim->interrupt))
+		g->why = STORE_STOP_INTERRUPT;
+	else if (g->deadline && clock_mono_ms() >= g->deadline)
+		g->why = STORE_STOP_TIME;
+	return g->why != STORE_DONE;
+}
+
+/* Reading only: no writes, ATTACH, pragmas or anything else than SELECT over the tables. */
+static int store_query_auth(void *ud, int action, const char *a, const char *b, const char *c, const char *d)
+{
+	(void)ud, (void)a, (void)b, (void)c, (void)d;
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_READ:
+	case SQLITE_FUNCTION:
+	case SQLITE_RECURSIVE:
+		return SQLITE_OK;
+	default:
+		return SQLITE_DENY;
+	}
+}
+
+/* A column's value; text that is not UTF-8 is shown with U+FFFD for its bad bytes, never dropped. */
+static json_t *store_query_value(sqlite3_stmt *q, int i)
+{
+	switch (sqlite3_column_type(q, i)) {
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(q, i));
+	case SQLITE_FLOAT:
+		return json_real(sqlite3_column_double(q, i));
+	case SQLITE_NULL:
+		return json_null();
+	case SQLITE_BLOB:
+		return json_sprintf("<%d bytes>", sqlite3_column_bytes(q, i));
+	default: {
+		const unsigned char *t = sqlite3_column_text(q, i);
+		size_t n = (size_t)sqlite3_column_bytes(q, i);
+		json_t *v = json_stringn((const char *)t, n);
+		if (v == NULL) {
+			char *fixed = escape_utf8_fix(t, n);
+			v = json_string(fixed);
+			free(fixed);
+		}
+		return v;
+	}
+	}
+}
+
+int store_query(const char *path, const char *sql, const struct store_limits *lim, json_t **rows, char **cause)
+{
+	*rows = NULL;
+	struct store *s = store_new(path, NULL);
+	char *why = NULL;
+	/* Its own read-only connection: the query never holds the session's store, nor writes. */
+	int rc = store_try_open_busy(s, STORE_RO, &why);
+	if (rc == -2 && !store_unwritable(path)) {
+		x_free(&why);
+		rc = store_try_open_busy(s, STORE_RO_EXCL, &why);
+	}
+	if (rc < 0) {
+		*cause = store_open_cause(path, why);
+		free(why);
+		store_close(&s);
+		return STORE_STOP_ERROR;
+	}
+	sqlite3_set_authorizer(s->db, store_query_auth, NULL);
+	struct store_guard g = { .lim = lim, .deadline = lim->max_ms > 0 ? clock_mono_ms() + lim->max_ms : 0 };
+	sqlite3_progress_handler(s->db, 1000, store_progress, &g);
+	sqlite3_stmt *q = NULL;
+	const char *tail = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, &tail) != SQLITE_OK || q == NULL) {
+		*cause = xstrdup(g.why != STORE_DONE                                ? "stopped while preparing"
+				 : q == NULL && sqlite3_errcode(s->db) == SQLITE_OK ? "empty query"
+										    : sqlite3_errmsg(s->db));
+		store_close(&s);
+		return g.why != STORE_DONE ? g.why : STORE_STOP_REFUSED;
+	}
+	if (!sqlite3_stmt_readonly(q) || (tail && strspn(tail, " \t\r\n;") != strlen(tail))) {
+		sqlite3_finalize(q);
+		store_close(&s);
+		*cause = xstrdup("only one read-only statement is allowed");
+		return STORE_STOP_REFUSED;
+	}
+	json_t *a = json_array();
+	int ncol = sqlite3_column_count(q);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (lim->max_rows > 0 && (int64_t)json_array_size(a) >= lim->max_rows) {
+			g.why = STORE_STOP_ROWS;
+			break;
+		}
+		json_t *r = json_object();
+		for (int i = 0; i < ncol; i++) {
+			const char *name = sqlite3_column_name(q, i);
+			char *fixed = escape_utf8_fix(name, strlen(name));
+			json_object_set_new(r, fixed, store_query_value(q, i));
+			free(fixed);
+		}
+		json_array_append_new(a, r);
+		if (store_progress(&g))
+			break;
+	}
+	int out = g.why;
+	if (out == STORE_DONE && rc != SQLITE_DONE) {
+		*cause = xstrdup(sqlite3_errmsg(s->db));
+		out = STORE_STOP_ERROR;
+	}
+	sqlite3_finalize(q);
+	store_close(&s);
+	if (out == STORE_DONE)
+		*rows = a;
+	else
+		json_decref(a);
 	return out;
 }

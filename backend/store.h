@@ -17,6 +17,8 @@
 #ifndef KCON_STORE_H
 #define KCON_STORE_H
 
+#include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -61,6 +63,22 @@ char *store_state_dir(const char *override, char **notice, char **cause);
  * @return the store, or NULL with *cause
  */
 struct store *store_open(const char *path, const struct store_opts *opts, char **notice, char **cause);
+/**
+ * @brief store_open() for reading only: the file is opened SQLITE_OPEN_READONLY, so it works on a
+ * file the user may not write (mode 0400) and writes nothing (no journal-mode switch, no WAL
+ * checkpoint). When even that cannot make the WAL's -shm (a full disk), the file is opened
+ * query-only in exclusive locking mode (the WAL index in memory). A missing, damaged or older file
+ * is opened as store_open() does, since making, moving aside or migrating it writes. Writes
+ * through the store fail.
+ */
+struct store *store_open_read(const char *path, const struct store_opts *opts, char **notice, char **cause);
+/** @brief True when s came from store_open_read() (reads only). */
+bool store_readonly(const struct store *s);
+/**
+ * @brief What a person can do when the store at path cannot be opened or written because its disk
+ * is full (free space) or it is not writable (make it so); NULL for any other cause.
+ */
+const char *store_hint(const char *path);
 /** @brief Closes the store and NULLs *s. */
 void store_close(struct store **s);
 /** @brief The file's path ("" for :memory:). */
@@ -139,5 +157,33 @@ char *store_redact(const char *line);
 int store_command_add(struct store *s, const char *face, const char *line, int64_t ts_ms);
 /** @brief The last max command lines of face, oldest first; *n gets the count. Caller frees each and the array. */
 char **store_commands(struct store *s, const char *face, int max, int *n);
+
+/* --- queries for a person ------------------------------------------------------------------ */
+
+/** Bounds of a query a person typed (history sql); zeros: none. */
+struct store_limits {
+	int64_t max_ms;         /* time limit (a progress handler checks it every 1000 VM steps) */
+	int64_t max_rows;       /* rows at most */
+	atomic_bool *interrupt; /* set (another thread, a signal handler) to stop it; NULL: none */
+};
+
+/** How store_query() ended. */
+enum store_stop {
+	STORE_DONE = 0,
+	STORE_STOP_TIME,      /* past lim->max_ms */
+	STORE_STOP_ROWS,      /* more than lim->max_rows rows */
+	STORE_STOP_INTERRUPT, /* *lim->interrupt was set */
+	STORE_STOP_REFUSED,   /* not one read-only SELECT over the tables (*cause says why) */
+	STORE_STOP_ERROR,     /* the file or SQLite failed (*cause says why) */
+};
+
+/**
+ * @brief Runs one read-only SELECT on the store file at path, on a read-only connection of its own
+ * (any thread) with an authorizer that allows reading only, within lim. Text that is not valid
+ * UTF-8 (values and column names) comes with U+FFFD for each bad byte; blobs as "<N bytes>".
+ * @param rows set on STORE_DONE: a new array of objects {column: value}
+ * @return STORE_DONE, or why it stopped (*cause, callee allocates, set for REFUSED and ERROR)
+ */
+int store_query(const char *path, const char *sql, const struct store_limits *lim, json_t **rows, char **cause);
 
 #endif

@@ -108,10 +108,13 @@ struct run_sink {
 };
 
 static volatile sig_atomic_t run_interrupted; /* the signal caught, or 0 */
+static struct cmd_ctx *run_stoppable;         /* the CMD_INTERRUPT command running, or NULL */
 
 static void run_on_interrupt(int signo)
 {
 	run_interrupted = signo;
+	if (run_stoppable)
+		atomic_store(&run_stoppable->interrupt, true);
 }
 
 static void run_sink_flush(void *ud)
@@ -208,6 +211,27 @@ static int run_streaming(struct session *s, struct cmd_ctx *ctx, enum out_format
 }
 
 /*
+ * Runs a CMD_INTERRUPT command with SIGINT and SIGTERM caught: they stop it (it fails with
+ * "interrupted") and then stop the script as they would between commands (cmd_ctx.stopped_by).
+ */
+static int run_interruptible(struct cmd_ctx *ctx)
+{
+	struct sigaction sa = { .sa_handler = run_on_interrupt }, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	run_interrupted = 0;
+	run_stoppable = ctx;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	int status = cmd_exec(ctx);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	run_stoppable = NULL;
+	if (run_interrupted && !ctx->stopped_by)
+		ctx->stopped_by = run_interrupted;
+	return status;
+}
+
+/*
  * One line on stderr for a result that stands in for the cluster's answer (a "stale" member: the
  * last stored snapshot, with --offline or while the cluster is unreachable). JSON has the member.
  */
@@ -240,6 +264,8 @@ int run_argv(struct session *s, int argc, char *const *argv)
 	bool streams = status == CMD_OK && (ctx.entry->flags & CMD_STREAM);
 	if (streams)
 		status = run_streaming(s, &ctx, fmt);
+	else if (status == CMD_OK && (ctx.entry->flags & CMD_INTERRUPT))
+		status = run_interruptible(&ctx);
 	else if (status == CMD_OK)
 		status = cmd_exec(&ctx);
 	/* a failed command may still have a result: the last stored snapshot while the cluster is unreachable */

@@ -1359,6 +1359,10 @@ static void tui_key(struct tui *t, int ch)
 		tui_filter_key(t, v, ch);
 		return;
 	}
+	if (ch == 27 && loop_interrupt(t->loop) > 0) { /* Esc stops a long query first (history sql) */
+		tui_message(t, "%s", "interrupting the running query");
+		return;
+	}
 	int key = tui_keycode(ch);
 	const char *line = key >= 0 ? keys_lookup(t->keys, v->ops->name, key) : NULL;
 	if (line) {
@@ -1408,6 +1412,9 @@ static void tui_on_signal(struct loop *l, int signo, void *ud)
 		tui_draw(t);
 	} else if (signo == SIGINT && prompt_active()) {
 		prompt_cancel(); /* Ctrl-C at the prompt only leaves the prompt */
+		tui_draw(t);
+	} else if (signo == SIGINT && loop_interrupt(l) > 0) { /* and stops a long query before it quits */
+		tui_message(t, "%s", "interrupting the running query (Ctrl-C again quits)");
 		tui_draw(t);
 	} else if (signo == SIGINT || signo == SIGTERM || signo == SIGHUP) {
 		t->quitting = true;

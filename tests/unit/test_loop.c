@@ -280,6 +280,72 @@ static void free_cancels_queued(void **state)
 		cmd_ctx_clear(&ctx[i]);
 }
 
+/* --- commands on a thread of their own, and interrupts ---------------------------------------- */
+
+/* Runs until interrupted (a query past its limit stands for it). */
+static int exec_until_interrupted(struct cmd_ctx *ctx)
+{
+	while (!atomic_load(&ctx->interrupt)) {
+		struct timespec ts = { 0, 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	return cmd_fail(ctx, CMD_FAILED, NULL, "interrupted");
+}
+
+static const struct cmd_entry test_own[] = {
+	{ .name = "zzown",
+	  .group = "test",
+	  .help = "x",
+	  .flags = CMD_READ_ONLY | CMD_INTERRUPT | CMD_OWN_THREAD,
+	  .exec = exec_until_interrupted },
+	{ 0 },
+};
+
+static void on_count(struct loop *l, struct cmd_ctx *ctx, void *ud)
+{
+	(void)l, (void)ctx;
+	assert_true(pthread_equal(pthread_self(), main_thread));
+	(*(int *)ud)++;
+}
+
+/*
+ * A CMD_OWN_THREAD command that runs on does not hold up the commands after it; loop_interrupt()
+ * stops it, and loop_free() stops one still running instead of waiting for it.
+ */
+static void own_thread_and_interrupt(void **state)
+{
+	(void)state;
+	struct session s = { 0 };
+	struct loop *l = test_loop();
+	struct cmd_ctx ctx[4];
+	int own_done = 0, other_done = 0;
+	main_thread = pthread_self();
+	nexec = 0;
+	for (int i = 0; i < 4; i++) {
+		memset(&ctx[i], 0, sizeof(ctx[i]));
+		ctx[i].session = &s;
+		ctx[i].entry = i == 0 || i == 3 ? &test_own[0] : &test_cmds[0];
+		ctx[i].result = json_pack("{s:i}", "id", 1);
+	}
+	loop_run_command(l, &ctx[0], on_count, &own_done);
+	loop_run_command(l, &ctx[1], on_count, &other_done);
+	loop_run_command(l, &ctx[2], on_count, &other_done);
+	spin_until(l, &other_done, 2); /* the worker's commands ran while the first one still runs */
+	assert_int_equal(own_done, 0);
+	assert_int_equal(loop_pending(l), 1);
+	assert_int_equal(loop_interrupt(l), 1);
+	assert_int_equal(loop_interrupt(l), 0); /* asked already */
+	spin_until(l, &own_done, 1);
+	assert_string_equal(ctx[0].error, "interrupted");
+	/* quitting with one running: interrupted, joined, called back */
+	loop_run_command(l, &ctx[3], on_count, &own_done);
+	loop_free(&l);
+	assert_int_equal(own_done, 2);
+	assert_string_equal(ctx[3].error, "interrupted");
+	for (int i = 0; i < 4; i++)
+		cmd_ctx_clear(&ctx[i]);
+}
+
 /* --- signals --------------------------------------------------------------------------------- */
 
 static int sig_got[8], nsig;
@@ -313,10 +379,11 @@ static void signals_via_self_pipe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(timers_fire_in_order), cmocka_unit_test(timer_rearm),
-		cmocka_unit_test(timer_far_away),       cmocka_unit_test(fds_dispatch),
-		cmocka_unit_test(commands_in_order),    cmocka_unit_test(commands_first),
-		cmocka_unit_test(free_cancels_queued),  cmocka_unit_test(signals_via_self_pipe),
+		cmocka_unit_test(timers_fire_in_order),     cmocka_unit_test(timer_rearm),
+		cmocka_unit_test(timer_far_away),           cmocka_unit_test(fds_dispatch),
+		cmocka_unit_test(commands_in_order),        cmocka_unit_test(commands_first),
+		cmocka_unit_test(free_cancels_queued),      cmocka_unit_test(signals_via_self_pipe),
+		cmocka_unit_test(own_thread_and_interrupt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

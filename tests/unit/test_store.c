@@ -1,5 +1,6 @@
 /* store: schema migrations, samples and change detection, roll-ups and retention, gaps, events,
- * snapshots, the corrupt-file path, permissions, redaction and command history. */
+ * snapshots, the corrupt-file path, permissions, redaction and command history, the read-only
+ * open, and the bounded query of history sql. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,8 +12,11 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <pthread.h>
 #include <sqlite3.h>
+#include <time.h>
 
+#include "clock.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -626,6 +630,128 @@ static void test_commands(void **state)
 	store_close(&s);
 }
 
+/* --- history sql: one bounded, read-only query ------------------------------------------------ */
+
+#define TEST_FOREVER "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c) "
+
+static atomic_bool test_stop_flag;
+
+static void *test_stop_later(void *ud)
+{
+	(void)ud;
+	struct timespec nap = { 0, 100 * 1000000L };
+	nanosleep(&nap, NULL);
+	atomic_store(&test_stop_flag, true);
+	return NULL;
+}
+
+/* Time and row limits, the interrupt flag (from another thread too), refused statements, bad UTF-8. */
+static void test_query_limits(void **state)
+{
+	(void)state;
+	char *dir = test_dir(), *path = xasprintf("%s/history.db", dir);
+	struct store *s = test_open(path, NULL);
+	store_command_add(s, "repl", "topics", T0);
+	store_close(&s);
+	atomic_bool set = true;
+	static const struct {
+		const char *sql;
+		int64_t max_ms, max_rows;
+		bool interrupted;
+		int want;
+		int rows;            /* on STORE_DONE */
+		const char *col, *v; /* a text value expected in the first row */
+	} cases[] = {
+		{ TEST_FOREVER "SELECT count(*) FROM c", 200, 0, false, STORE_STOP_TIME, 0, NULL, NULL },
+		{ TEST_FOREVER "SELECT i FROM c", 0, 10, false, STORE_STOP_ROWS, 0, NULL, NULL },
+		{ TEST_FOREVER "SELECT i FROM c LIMIT 10", 0, 10, false, STORE_DONE, 10, NULL, NULL },
+		{ TEST_FOREVER "SELECT count(*) FROM c", 0, 0, true, STORE_STOP_INTERRUPT, 0, NULL, NULL },
+		{ "SELECT line FROM command", 1000, 10, false, STORE_DONE, 1, "line", "topics" },
+		{ "SELECT CAST(x'41ff42' AS TEXT) AS t", 0, 0, false, STORE_DONE, 1, "t",
+		  "A\xef\xbf\xbd"
+		  "B" },
+		{ "SELECT 1 AS \"a\xff\"", 0, 0, false, STORE_DONE, 1, NULL, NULL },
+		{ "DELETE FROM command", 0, 0, false, STORE_STOP_REFUSED, 0, NULL, NULL },
+		{ "PRAGMA user_version=1", 0, 0, false, STORE_STOP_REFUSED, 0, NULL, NULL },
+		{ "SELECT 1; SELECT 2", 0, 0, false, STORE_STOP_REFUSED, 0, NULL, NULL },
+		{ "SELECT nothing FROM nowhere", 0, 0, false, STORE_STOP_REFUSED, 0, NULL, NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct store_limits lim = { cases[i].max_ms, cases[i].max_rows, cases[i].interrupted ? &set : NULL };
+		json_t *rows = NULL;
+		char *cause = NULL;
+		int64_t t0 = clock_mono_ms();
+		int got = store_query(path, cases[i].sql, &lim, &rows, &cause);
+		if (got != cases[i].want)
+			fail_msg("%s: got %d, want %d (%s)", cases[i].sql, got, cases[i].want, cause ? cause : "");
+		assert_true(clock_mono_ms() - t0 < 5000);
+		if (got == STORE_DONE) {
+			assert_int_equal(json_array_size(rows), cases[i].rows);
+			json_t *first = json_array_get(rows, 0);
+			if (cases[i].col)
+				assert_string_equal(json_string_value(json_object_get(first, cases[i].col)),
+						    cases[i].v);
+			assert_int_equal(json_object_size(first), 1); /* no column dropped, bad UTF-8 in its name too */
+		} else {
+			assert_null(rows);
+		}
+		json_decref(rows);
+		free(cause);
+	}
+	/* Another thread stops a query that has no limit. */
+	pthread_t th;
+	atomic_store(&test_stop_flag, false);
+	assert_int_equal(pthread_create(&th, NULL, test_stop_later, NULL), 0);
+	struct store_limits lim = { 0, 0, &test_stop_flag };
+	json_t *rows = NULL;
+	char *cause = NULL;
+	assert_int_equal(store_query(path, TEST_FOREVER "SELECT count(*) FROM c", &lim, &rows, &cause),
+			 STORE_STOP_INTERRUPT);
+	pthread_join(th, NULL);
+	free(path);
+	test_rm(dir);
+	free(dir);
+}
+
+/* Reading opens the file read-only: writes through it fail, nothing is migrated or switched. */
+static void test_open_read(void **state)
+{
+	(void)state;
+	char *dir = test_dir(), *path = xasprintf("%s/history.db", dir), *notice = NULL, *cause = NULL;
+	/* no file yet: made as for writing */
+	struct store *s = store_open_read(path, NULL, &notice, &cause);
+	assert_non_null(s);
+	assert_false(store_readonly(s));
+	store_command_add(s, "repl", "topics", T0);
+	store_close(&s);
+	s = store_open_read(path, NULL, &notice, &cause);
+	assert_non_null(s);
+	assert_true(store_readonly(s));
+	int n = 0;
+	char **lines = store_commands(s, "repl", 10, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(lines[0], "topics");
+	free(lines[0]);
+	free(lines);
+	assert_int_equal(store_command_add(s, "repl", "brokers", T0), -1);
+	assert_null(store_hint(path)); /* neither full nor read-only */
+	store_close(&s);
+	/* an older schema is migrated, which writes */
+	sqlite3 *db;
+	char *old = xasprintf("%s/old.db", dir);
+	assert_int_equal(sqlite3_open(old, &db), SQLITE_OK);
+	assert_int_equal(store_migrate(db, 0, STORE_SCHEMA_VERSION - 1, &cause), 0);
+	sqlite3_close(db);
+	s = store_open_read(old, NULL, &notice, &cause);
+	free(old);
+	assert_non_null(s);
+	assert_false(store_readonly(s));
+	store_close(&s);
+	free(path);
+	test_rm(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -642,6 +768,8 @@ int main(void)
 		cmocka_unit_test(test_permissions),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_query_limits),
+		cmocka_unit_test(test_open_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
