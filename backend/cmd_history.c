@@ -849,7 +849,8 @@ const struct cmd_entry cmd_history_table[] = {
 		.doc = "Headless (a pod, a screen session). One line per sample on stderr; an unreachable cluster is "
 		       "recorded as a gap. Rolls up and drops what is past retention once a minute: the global "
 		       "--retention raw=24h,minute=7d,hour=90d (or the config file's \"retention\"). JSON: {cluster, "
-		       "ticks, failed, started_at, stopped_at, store}",
+		       "ticks, failed, started_at, stopped_at, store}. Exit 0 when no tick failed, else (after the "
+		       "summary) 3 when every failed tick was the cluster not answering, 1 when one failed otherwise",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.exec = cmd_watch_exec,
 	},

@@ -1,6 +1,9 @@
 """The TUI with the history store: the stored snapshot painted first, marked stale, and kept while the
-cluster is unreachable; sparklines from stored samples. Against the real test broker."""
+cluster is unreachable; sparklines from stored samples; a long `history sql` that neither holds up the
+views nor outlives Esc, Ctrl-C or SIGTERM. Against the real test broker."""
 
+import os
+import signal
 import socket
 import tempfile
 import threading
@@ -180,6 +183,35 @@ class TuiHistoryTest(ScreenTestCase):
         self.assertNotIn("stale", text)
         self.assertNotIn("last seen", text)
         scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_a_long_history_sql_neither_wedges_nor_outlives_the_tui(self):
+        state = self.state_dir()
+        Kcon(self.bootstrap, ["--state-dir", state]).one("history", "tick")
+        scr = self.start(["-b", self.bootstrap, "--state-dir", state])
+        scr.wait_for(lambda s: self.topic in s and "updated" in s, what="the topics")
+        forever = "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c) SELECT count(*) FROM c"
+
+        def query_then(view, shown):
+            """Starts a query without a time limit, then a view: the view is queued after the query,
+            so once it shows, the query has started beside it and runs on."""
+            scr.type(f":history sql --max-time 0 '{forever}'")
+            scr.send("Enter")
+            scr.type(view)
+            scr.send("Enter")
+            scr.wait_for(lambda s: shown in s and "updated" in s, what=f"{view} while the query runs")
+            self.assertNotIn("history sql", scr.text())
+        # The views answer while the query runs; Esc, then Ctrl-C, interrupt it and the TUI goes on.
+        for stop, view, shown in (("Escape", ":brokers", "brokers 1/1"), ("C-c", ":cluster", "under_replicated")):
+            query_then(view, shown)
+            scr.send(stop)
+            scr.wait_for("history sql: interrupted", what=f"{stop} interrupting the query")
+            self.assertFalse(scr.dead())
+            scr.send("Escape")  # closes the result
+            scr.wait_for(lambda s: "history sql" not in s, what="the result closed")
+        # SIGTERM while a query runs ends the TUI at once.
+        query_then(":brokers", "brokers 1/1")
+        os.kill(scr.program_pid(), signal.SIGTERM)
         self.assertEqual(scr.exit_status(), 0)
 
     def test_sparklines_in_topics_lag_and_group_views(self):
