@@ -3,11 +3,12 @@
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import unittest
 
-from kcontest import KCON, kcat_produce, unique, wait_until
+from kcontest import KCON, Kcon, kcat_produce, unique, wait_until
 from tmuxscreen import ScreenTestCase, TmuxScreen, colours
 
 
@@ -274,6 +275,41 @@ class ReplTest(ScreenTestCase):
         self.assertIn(f"topic describe {self.topic} ", history)
         self.assertNotIn("brokers --bogus", history)
         self.assertEqual(os.stat(os.path.join(self.state, "kcon")).st_mode & 0o777, 0o700)
+
+    def test_ctrl_c_and_sigterm_stop_a_long_history_sql(self):
+        state = os.path.join(self.state, "kcon")
+        Kcon(self.bootstrap, ["--state-dir", state]).one("history", "tick")
+        scr = self.start()
+        prompt = f"kcon({self.bootstrap})> "
+        scr.wait_for(prompt.rstrip())
+        forever = "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c) SELECT count(*) FROM c"
+        pid = scr.program_pid()
+
+        def cpu():  # user + system clock ticks: the REPL is idle but for the query
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return int(fields[11]) + int(fields[12])
+
+        def querying(since):
+            return lambda: cpu() - since >= 30  # 0.3 s of CPU: the query is running
+        # Ctrl-C stops the query and gives the prompt back.
+        base = cpu()
+        scr.type(f"history sql --max-time 0 '{forever}'")
+        scr.send("Enter")
+        wait_until(querying(base), what="the query running")
+        scr.send("C-c")
+        scr.wait_for("history sql: interrupted", what="Ctrl-C interrupting the query")
+        scr.type("history sql 'SELECT 6 * 7 AS answer'")
+        scr.send("Enter")
+        scr.wait_for(lambda s: re.search(r"\n +42\n", s), what="the next query's answer")
+        # SIGTERM stops the query and ends the REPL.
+        base = cpu()
+        scr.type(f"history sql --max-time 0 '{forever}'")
+        scr.send("Enter")
+        wait_until(querying(base), what="the query running")
+        os.kill(pid, signal.SIGTERM)
+        self.assertEqual(scr.exit_status(), 0)
+        self.assertEqual(scr.all_text().count("history sql: interrupted"), 2)
 
     def test_group_completion_and_confirmation(self):
         group = unique("0grp")
