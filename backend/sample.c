@@ -27,7 +27,7 @@ char *sample_store_path(struct session *s, struct err *e)
 		free(cause);
 		return NULL;
 	}
-	if (notice && s->store == NULL)
+	if (notice)
 		note_send(&s->note, "%s", notice);
 	free(notice);
 	char *path = xasprintf("%s/history.db", dir);

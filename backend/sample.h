@@ -36,7 +36,10 @@ int sample_store(struct session *s, struct store **out, struct err *e);
  * user cannot write). A store opened so is opened again by the next sample_store().
  */
 int sample_store_read(struct session *s, struct store **out, struct err *e);
-/** @brief The path of the session's store file (its state dir made), without opening it; NULL with e. */
+/**
+ * @brief The path of the session's store file (its state dir made, a fallback dir told), without
+ * opening it; touches only the session's settings, so any thread may ask. NULL with e.
+ */
 char *sample_store_path(struct session *s, struct err *e);
 
 /**
