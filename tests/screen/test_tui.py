@@ -308,7 +308,7 @@ class ReplTest(ScreenTestCase):
         scr.send("Enter")
         wait_until(querying(base), what="the query running")
         os.kill(pid, signal.SIGTERM)
-        self.assertEqual(scr.exit_status(), 0)
+        self.assertEqual(scr.exit_status(), 128 + signal.SIGTERM)  # as the REPL ends on SIGTERM
         self.assertEqual(scr.all_text().count("history sql: interrupted"), 2)
 
     def test_group_completion_and_confirmation(self):
