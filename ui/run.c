@@ -278,9 +278,9 @@ int run_argv(struct session *s, int argc, char *const *argv)
 			output_render(&out, fmt, ctx.entry ? ctx.entry->view : NULL, ctx.result, s->width);
 		run_write(out.buf, out.len);
 		run_stale_note(&ctx, fmt);
-		if (partial && ctx.error && !json_object_get(ctx.result, "stale")) { /* doctor: rows, and a verdict */
+		if (partial && ctx.error && !json_object_get(ctx.result, "stale")) { /* rows, and a verdict (doctor, watch) */
 			sbuf_reset(&out);
-			output_error(&out, OUT_TABLE, ctx.entry->name, status, ctx.error, NULL);
+			output_error(&out, OUT_TABLE, ctx.entry->name, status, ctx.error, ctx.hint);
 			fprintf(stderr, "kcon: %s", out.buf);
 		}
 	} else if (ctx.error) {

@@ -150,6 +150,7 @@ class HistoryStoreTest(HistoryCase):
         self.assertIn("(not recorded: the store knows no cluster behind this bootstrap yet)", p.stderr)
         self.assertNotIn("recorded as a gap", p.stderr)
         self.assertIn("2 of 2 ticks failed", p.stderr)
+        self.assertIn("check the bootstrap and the cluster", p.stderr)  # the verdict keeps its hint
         self.assertEqual(p.stdout.count("\n"), 1)
         self.assertEqual(json.loads(p.stdout)["failed"], 2)
         # a cluster last seen through that bootstrap: its outage is a gap
