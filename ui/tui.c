@@ -1,5 +1,5 @@
 /*
- * The full-screen TUI: curses on the event loop (stdin, SIGWINCH, SIGINT, SIGTERM, timers). It
+ * The full-screen TUI: curses on the event loop (stdin, SIGWINCH, SIGINT, SIGTERM, SIGTSTP, timers). It
  * never blocks on Kafka: views get their data by running commands on the command worker and
  * drawing the JSON when it arrives. Layout, top to bottom: the title bar (cluster and connection
  * state), the view (column header and rows), the status bar (view, rows, filter, data age or the
@@ -1404,10 +1404,33 @@ static void tui_resize(struct tui *t)
 	clearok(curscr, TRUE);
 }
 
+/*
+ * Ctrl-Z (SIGTSTP): the terminal back to the shell, stop, and on `fg` the screen again. kcon does
+ * this itself rather than through curses' SIGTSTP handler, which flushes the terminal's input on
+ * resume: a key typed behind `fg` (or just after it) was lost. Here the keys waiting in the input
+ * queue are read as soon as kcon runs again.
+ */
+static void tui_suspend(struct tui *t)
+{
+	def_prog_mode();
+	endwin();
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, ours;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGTSTP, &dfl, &ours);
+	kill(getpid(), SIGTSTP); /* returns on SIGCONT (at once in an orphaned process group) */
+	sigaction(SIGTSTP, &ours, NULL);
+	reset_prog_mode();
+	tui_resize(t); /* the terminal may have changed size meanwhile; redraws it all */
+	tui_draw(t);
+	tui_on_input(t->loop, STDIN_FILENO, 0, t); /* the keys typed before kcon was back */
+}
+
 static void tui_on_signal(struct loop *l, int signo, void *ud)
 {
 	struct tui *t = ud;
-	if (signo == SIGWINCH) {
+	if (signo == SIGTSTP) {
+		tui_suspend(t);
+	} else if (signo == SIGWINCH) {
 		tui_resize(t);
 		tui_draw(t);
 	} else if (signo == SIGINT && prompt_active()) {
@@ -1755,7 +1778,7 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	tui_rc(&t);
 	view_log_add("connection", "kcon started on %s", t.where);
 
-	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, 0 };
+	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP, 0 };
 	loop_signals(t.loop, sigs, tui_on_signal, &t); /* after curses, so ours replace its handlers */
 	loop_fd_add(t.loop, STDIN_FILENO, POLLIN, tui_on_input, &t);
 	/* History ticks record the snapshots, not each view's answer (set before the worker runs any). */

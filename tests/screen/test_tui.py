@@ -2,6 +2,7 @@
 
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -213,6 +214,33 @@ class TuiTest(ScreenTestCase):
                 self.assertEqual(scr.exit_status(), 128 + signo)
                 off = self.modes(scr)
                 self.assertEqual(off, dict.fromkeys(self.MODES, 0), f"after {name}: the pane's modes are back")
+
+    def test_keys_typed_before_fg_are_kept(self):
+        """Ctrl-Z in an interactive shell, then `fg` with a key typed behind it in the same write: the key
+        waits in the terminal's input queue until kcon runs again, and must act. (curses' own SIGTSTP
+        handler flushed the input on resume: the key was lost every time, and a key typed just after
+        `fg` now and then.) Twice, so the second suspend is handled as the first."""
+        scr = self.screen(["bash", "--norc", "--noprofile", "-i"], env={"PS1": "$ "})
+        scr.wait_for("$")
+        scr.type(f"{shlex.quote(KCON)} --demo")
+        scr.send("Enter")
+        scr.wait_for(lambda s: "orders" in s and "updated" in s, what="the demo's topics")
+        for n in (1, 2):
+            with self.subTest(suspend=n):
+                scr.send("C-z")
+                scr.wait_for(lambda s: "Stopped" in s and not scr.alternate_on(), what="the shell's job report")
+                scr.tmux("clear-history", "-t", "main")
+                scr.send("clear", "Enter")
+                scr.wait_for(lambda s: "Stopped" not in s, what="a clear shell screen")
+                scr.send("fg", "Enter", "?")  # one write: `?` is in the input queue before kcon resumes
+                scr.wait_for("KEYS IN THE topics VIEW", what="the help that `?` opens")
+                scr.send("Escape")
+                scr.wait_for(lambda s: "KEYS" not in s and "orders" in s, what="the topics again")
+        scr.send("q")
+        scr.wait_for(lambda s: not scr.alternate_on() and s.rstrip().endswith("$"), what="the shell's prompt")
+        scr.type("exit")
+        scr.send("Enter")
+        self.assertEqual(scr.exit_status(), 0)
 
     def test_unreachable(self):
         scr = self.start(args=["-b", "127.0.0.1:1", "--timeout", "2"])
