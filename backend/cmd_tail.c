@@ -329,8 +329,9 @@ static int produce_send(struct produce *p, int32_t partition, const struct msg_i
 			rd_kafka_poll(p->rk, 100);
 			continue;
 		}
-		if (err) {
-			rd_kafka_headers_destroy(hdrs);
+		if (err) { /* the headers stay ours; librdkafka's destroy takes no NULL */
+			if (hdrs)
+				rd_kafka_headers_destroy(hdrs);
 			return err_set(e, CMD_FAILED,
 				       err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE
 					       ? "the broker's message.max.bytes is the limit"

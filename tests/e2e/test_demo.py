@@ -3,6 +3,7 @@ command runs on it; what the mock cannot do is refused with a reason; librdkafka
 
 import json
 import subprocess
+import tempfile
 import unittest
 
 from kcontest import KCON, Kcon, wait_until
@@ -90,6 +91,18 @@ class DemoTest(unittest.TestCase):
             p = self.run_demo(*args, "--yes")
             self.assertEqual(p.returncode, 1, p.stderr)
             self.assertIn("cannot delete groups", p.stderr)
+
+    def test_produce_too_large_fails_cleanly(self):
+        """A message the producer refuses (above its message.max.bytes, 16 MiB) is an error, exit 1: the
+        refusal path freed headers that were never made, and kcon died of SIGSEGV."""
+        with tempfile.NamedTemporaryFile() as f:
+            f.truncate(16 << 20)
+            f.flush()
+            for args, stdin in ((["--file", f.name], b""), ([], b"x" * (16 << 20) + b"\n")):
+                p = self.run_demo("--no-history", "produce", "orders", *args, input=stdin, timeout=60)
+                self.assertEqual(p.returncode, 1, (args, p.stderr))
+                self.assertIn(b"message 1: Broker: Message size too large", p.stderr, args)
+                self.assertIn(b"hint: the broker's message.max.bytes is the limit", p.stderr, args)
 
     def test_read_only_refuses_create(self):
         p = self.run_demo("--read-only", "topic", "create", "demo.ro")
