@@ -17,6 +17,7 @@
 #include "client_groups.h"
 #include "cmd.h"
 #include "demo.h"
+#include "file.h"
 #include "lag.h"
 #include "sbuf.h"
 #include "sample.h"
@@ -874,17 +875,6 @@ enum groups_mode {
 static const char *const groups_modes[] = { "to-earliest", "to-latest", "to-offset", "to-datetime",
 					    "by-duration", "shift-by",  "from-file" };
 
-static char *groups_read_file(const char *path, char **cause)
-{
-	struct sbuf sb = SBUF_INIT;
-	if (sbuf_read_path(&sb, path) < 0) {
-		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
-		sbuf_free(&sb);
-		return NULL;
-	}
-	return sbuf_release(&sb);
-}
-
 /* The partitions the reset names, as plan rows with want unset; fails the command on bad input. */
 static int groups_reset_targets(struct cmd_ctx *ctx, const struct model *m, const struct group_info *g,
 				struct lag_plan *plan)
@@ -1116,23 +1106,32 @@ static int cmd_group_reset_exec(struct cmd_ctx *ctx)
 	if (groups_reset_value(ctx, mode, value, &stamp, &want) != CMD_OK)
 		return ctx->status;
 	bool execute = cmd_has(ctx, "execute"); /* refused by cmd_exec in a read-only session */
-	struct client *c;
-	struct model *m;
-	if (groups_connect(ctx, &c, &m) != CMD_OK)
-		return ctx->status;
 	struct lag_plan plan = { 0 };
-	struct group_info *g = NULL;
-	if (mode == RESET_FILE) {
-		char *cause = NULL, *text = groups_read_file(value, &cause);
-		if (text == NULL || lag_plan_parse_csv(text, &plan, &cause) < 0) {
-			cmd_fail(ctx, CMD_USAGE,
-				 "the plan is CSV as written by --export, or Kafka's topic,partition,offset",
-				 "--from-file %s: %s", value, cause);
+	if (mode == RESET_FILE) { /* read and parsed before any connection */
+		static const char *const csv =
+			"the plan is CSV as written by --export, or Kafka's topic,partition,offset";
+		char *cause = NULL, *text = file_read(value, "plan file", FILE_PLAN_MAX, FILE_PIPE_OK, NULL, &cause);
+		if (text == NULL) {
+			cmd_fail(ctx, CMD_USAGE, errno == EFBIG ? "split the plan: one file per topic" : csv,
+				 "--from-file: %s", cause);
+			free(cause);
+			return ctx->status;
+		}
+		if (lag_plan_parse_csv(text, &plan, &cause) < 0) {
+			cmd_fail(ctx, CMD_USAGE, csv, "--from-file %s: %s", value, cause);
 			free(cause);
 			free(text);
-			goto out;
+			lag_plan_clear(&plan);
+			return ctx->status;
 		}
 		free(text);
+	}
+	struct client *c;
+	struct model *m = NULL;
+	struct group_info *g = NULL;
+	if (groups_connect(ctx, &c, &m) != CMD_OK)
+		goto out;
+	if (mode == RESET_FILE) {
 		for (int i = 0; i < plan.n; i++)
 			if (model_topic_find(m, plan.rows[i].topic) == NULL) {
 				cmd_fail(ctx, CMD_FAILED, "`topics` lists the topics",

@@ -7,6 +7,7 @@
 
 #include "client.h"
 #include "cmd.h"
+#include "file.h"
 #include "msg.h"
 #include "plugin.h"
 #include "session.h"
@@ -287,7 +288,9 @@ static rd_kafka_t *produce_new(struct produce *p, const struct conf *conf, struc
 	rd_kafka_conf_set(kc, "log.connection.close", "false", NULL, 0);
 	rd_kafka_conf_set(kc, "partitioner", "murmur2_random", NULL, 0); /* as Java clients place keys */
 	rd_kafka_conf_set(kc, "linger.ms", "5", NULL, 0);
-	rd_kafka_conf_set(kc, "message.max.bytes", "16777216", NULL, 0);
+	char max[32];
+	snprintf(max, sizeof(max), "%zu", FILE_MESSAGE_MAX); /* as big as produce reads a message */
+	rd_kafka_conf_set(kc, "message.max.bytes", max, NULL, 0);
 	if (client_conf_apply(kc, conf, e) != CMD_OK) {
 		rd_kafka_conf_destroy(kc);
 		return NULL;
@@ -366,6 +369,21 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 		free(delim);
 		return cmd_fail(ctx, CMD_USAGE, "give a delimiter of at least one byte", "empty --delimiter");
 	}
+	/* The file before any connection: a regular file or a pipe, at most one message's worth. */
+	struct sbuf fvalue = SBUF_INIT;
+	if (file) {
+		char *cause = NULL;
+		fvalue.buf = file_read(file, "message file", FILE_MESSAGE_MAX, FILE_PIPE_OK, &fvalue.len, &cause);
+		if (fvalue.buf == NULL) {
+			cmd_fail(ctx, CMD_USAGE,
+				 errno == EFBIG ? "a message is at most the producer's message.max.bytes" : NULL,
+				 "--file: %s", cause);
+			free(cause);
+			free(delim);
+			return ctx->status;
+		}
+		fvalue.cap = fvalue.len + 1;
+	}
 
 	/* The message template: key and headers from the options. */
 	struct msg_in tmpl = { .partition = -1 };
@@ -416,12 +434,8 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 		struct sbuf v = SBUF_INIT;
 		one.has_value = !null_value;
 		if (file) {
-			if (sbuf_read_path(&v, file) < 0) {
-				status = cmd_fail(ctx, CMD_USAGE, "check the path and its permissions", "--file %s: %s",
-						  file, strerror(errno));
-				sbuf_free(&v);
-				goto flush;
-			}
+			v = fvalue;
+			fvalue = (struct sbuf)SBUF_INIT;
 		} else if (value) {
 			sbuf_add(&v, value);
 		}
@@ -435,11 +449,25 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 		ssize_t n;
 		long long lineno = 0;
 		while (status == CMD_OK && !(st && st->stopped(st->ud)) &&
-		       (n = getdelim(&rec, &cap, (unsigned char)delim[0], stdin)) >= 0) {
+		       (n = file_getdelim(&rec, &cap, (unsigned char)delim[0], stdin, FILE_MESSAGE_MAX + 1)) != -1) {
 			lineno++;
-			size_t len = (size_t)n;
-			if (len && rec[len - 1] == delim[0])
+			if (n == -2 && errno != EFBIG) {
+				status = cmd_fail(ctx, CMD_FAILED, NULL, "cannot read stdin (record %lld): %s", lineno,
+						  strerror(errno));
+				break;
+			}
+			size_t len = n < 0 ? SIZE_MAX : (size_t)n;
+			if (n > 0 && rec[len - 1] == delim[0])
 				len--;
+			if (len > FILE_MESSAGE_MAX) {
+				char words[32];
+				status = cmd_fail(ctx, CMD_USAGE,
+						  "a message is at most the producer's message.max.bytes; is the "
+						  "--delimiter right?",
+						  "stdin record %lld is longer than %s", lineno,
+						  file_size_words(FILE_MESSAGE_MAX, words, sizeof(words)));
+				break;
+			}
 			if (json_in) {
 				struct msg_in in;
 				char *cause = NULL;
@@ -465,7 +493,6 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 		}
 		free(rec);
 	}
-flush:
 	if (rd_kafka_flush(p.rk, client_timeout(c) + 5000) != RD_KAFKA_RESP_ERR_NO_ERROR && status == CMD_OK)
 		status = cmd_fail(ctx, CMD_UNREACHABLE, "check that the brokers are up; raise --timeout",
 				  "%lld of %lld messages were not delivered in time", p.sent - p.delivered - p.failed,
@@ -496,6 +523,7 @@ flush:
 		cmd_ok(ctx, r);
 	}
 out:
+	sbuf_free(&fvalue);
 	if (p.rk)
 		rd_kafka_destroy(p.rk);
 	json_decref(p.collected);

@@ -11,8 +11,7 @@
 #include "sbuf.h"
 #include "xalloc.h"
 
-/* "1 MiB", "64 KiB" or "100 bytes" into buf. */
-static const char *file_size_words(size_t n, char *buf, size_t size)
+const char *file_size_words(size_t n, char *buf, size_t size)
 {
 	if (n >= (1u << 20) && n % (1u << 20) == 0)
 		snprintf(buf, size, "%zu MiB", n >> 20);
@@ -124,14 +123,17 @@ char *file_read(const char *path, const char *what, size_t max, unsigned flags, 
 	return sbuf_release(&sb);
 }
 
-ssize_t file_getline(char **line, size_t *cap, FILE *f, size_t max)
+ssize_t file_getdelim(char **line, size_t *cap, int delim, FILE *f, size_t max)
 {
 	size_t n = 0;
+	ssize_t rc = 0;
 	int c;
-	while ((c = getc(f)) != EOF) {
+	flockfile(f); /* one lock, then a byte at a time without one: produce reads stdin through here */
+	while ((c = getc_unlocked(f)) != EOF) {
 		if (n >= max) {
 			errno = EFBIG;
-			return -2;
+			rc = -2;
+			break;
 		}
 		if (n + 2 > *cap) {
 			size_t want = *cap ? *cap * 2 : 128;
@@ -139,15 +141,23 @@ ssize_t file_getline(char **line, size_t *cap, FILE *f, size_t max)
 			*cap = want;
 		}
 		(*line)[n++] = (char)c;
-		if (c == '\n')
+		if (c == (unsigned char)delim)
 			break;
 	}
-	if (c == EOF && ferror(f))
-		return -2;
+	if (rc == 0 && c == EOF && ferror(f))
+		rc = -2;
+	funlockfile(f);
+	if (rc < 0)
+		return rc;
 	if (n == 0)
 		return -1;
 	(*line)[n] = '\0';
 	return (ssize_t)n;
+}
+
+ssize_t file_getline(char **line, size_t *cap, FILE *f, size_t max)
+{
+	return file_getdelim(line, cap, '\n', f, max);
 }
 
 char *file_check_private(const char *path, const char *what)

@@ -93,24 +93,3 @@ const char *sbuf_str(const struct sbuf *sb)
 {
 	return sb->buf ? sb->buf : "";
 }
-
-int sbuf_read(struct sbuf *sb, FILE *f)
-{
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sbuf_addn(sb, buf, n);
-	return ferror(f) ? -1 : 0;
-}
-
-int sbuf_read_path(struct sbuf *sb, const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return -1;
-	int rc = sbuf_read(sb, f);
-	int saved = errno;
-	fclose(f);
-	errno = saved;
-	return rc;
-}

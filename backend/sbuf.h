@@ -29,10 +29,6 @@ void sbuf_addf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(prin
 void sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /** @brief Appends c n times. */
 void sbuf_pad(struct sbuf *sb, char c, size_t n);
-/** @brief Appends everything left in f; returns 0, or -1 on a read error (errno set). */
-int sbuf_read(struct sbuf *sb, FILE *f);
-/** @brief Appends the contents of the file at path; returns 0, or -1 with errno set. */
-int sbuf_read_path(struct sbuf *sb, const char *path);
 /** @brief Empties the buffer, keeping its memory. */
 void sbuf_reset(struct sbuf *sb);
 /** @brief Returns the string (never NULL) and leaves the buffer empty; the caller owns it. */

@@ -98,7 +98,7 @@ class DemoTest(unittest.TestCase):
         with tempfile.NamedTemporaryFile() as f:
             f.truncate(16 << 20)
             f.flush()
-            for args, stdin in ((["--file", f.name], b""), ([], b"x" * (16 << 20) + b"\n")):
+            for args, stdin in ((["--file", f.name], b""), ([], b"x" * ((16 << 20) - 1) + b"\n")):
                 p = self.run_demo("--no-history", "produce", "orders", *args, input=stdin, timeout=60)
                 self.assertEqual(p.returncode, 1, (args, p.stderr))
                 self.assertIn(b"message 1: Broker: Message size too large", p.stderr, args)

@@ -203,6 +203,44 @@ class HostileFilesTest(unittest.TestCase):
                 self.assertEqual(p.returncode, rc, (args, p.stderr))
                 self.assertIn(want, p.stderr, args)
 
+    def test_message_and_plan_files(self):
+        """produce --file, produce's stdin records and group reset --from-file: read with a cap (the
+        producer's 16 MiB message.max.bytes; 64 MiB of plan), regular files and pipes only, refused
+        before any connection with the file and the cap named."""
+        with tempfile.TemporaryDirectory() as d:
+            big, plan = os.path.join(d, "big.bin"), os.path.join(d, "big.csv")
+            with open(big, "w") as f:
+                f.truncate((16 << 20) + 1)
+            with open(plan, "w") as f:
+                f.truncate((64 << 20) + 1)
+            produce, reset = ["--demo", "produce", "orders"], ["--demo", "group", "reset", "fraud-detector"]
+            cases = [
+                (produce + ["--file", "/dev/zero"], "cannot read the message file /dev/zero: it is a device"),
+                (produce + ["--file", d], f"cannot read the message file {d}: it is a directory"),
+                (produce + ["--file", big], f"the message file {big} is too big (16777217 bytes): kcon reads at "
+                                            "most 16 MiB of it"),
+                (reset + ["--from-file", "/dev/zero"], "cannot read the plan file /dev/zero: it is a device"),
+                (reset + ["--from-file", plan], f"the plan file {plan} is too big (67108865 bytes): kcon reads at "
+                                                "most 64 MiB of it"),
+            ]
+            for args, want in cases:
+                p = self.run_kcon(*args)
+                self.assertEqual(p.returncode, 2, (args, p.stderr))
+                self.assertIn(want, p.stderr, args)
+            # stdin: a record that never ends is cut at the cap, not read forever
+            with open("/dev/zero") as zero:
+                p = subprocess.run([KCON, "--no-history", *produce], stdin=zero, capture_output=True, text=True,
+                                   timeout=60, env=clean_env())
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("stdin record 1 is longer than 16 MiB", p.stderr)
+            # pipes still carry a message and a plan
+            p = self.run_kcon(*produce, "--file", "/dev/stdin", "-o", "json", input="piped value")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn('"produced":1', p.stderr)
+            p = self.run_kcon(*reset, "--from-file", "/dev/stdin", "-o", "json", input="credit.scores,0,5\n")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn('"new":5', p.stdout)
+
     def test_scripts_and_properties_from_pipes(self):
         # stdin, -f -, -f /dev/stdin and -F /dev/stdin (a pipe) keep working
         for args, stdin in ((["--demo", "-o", "json"], "topics\n"), (["--demo", "-o", "json", "-f", "-"], "topics\n"),

@@ -133,6 +133,35 @@ static void test_file_getline(void **state)
 	free(line);
 }
 
+/* produce's records of stdin: any delimiter byte (NUL too), the same cap. */
+static void test_file_getdelim(void **state)
+{
+	(void)state;
+	FILE *f = tmpfile();
+	fwrite("a;bb;\0x\0ccc", 1, 11, f);
+	rewind(f);
+	char *rec = NULL;
+	size_t cap = 0;
+	assert_int_equal(file_getdelim(&rec, &cap, ';', f, 3), 2);
+	assert_string_equal(rec, "a;");
+	assert_int_equal(file_getdelim(&rec, &cap, ';', f, 3), 3);
+	assert_string_equal(rec, "bb;");
+	assert_int_equal(file_getdelim(&rec, &cap, '\0', f, 3), 1); /* the NUL ends the record */
+	assert_int_equal(file_getdelim(&rec, &cap, '\0', f, 3), 2);
+	assert_memory_equal(rec, "x", 2);
+	assert_int_equal(file_getdelim(&rec, &cap, '\0', f, 3), 3);
+	assert_string_equal(rec, "ccc");
+	assert_int_equal(file_getdelim(&rec, &cap, '\0', f, 3), -1);
+	fclose(f);
+
+	f = fopen("/dev/zero", "r"); /* no ';' ever */
+	assert_int_equal(file_getdelim(&rec, &cap, ';', f, 4096), -2);
+	assert_int_equal(errno, EFBIG);
+	assert_true(cap <= 8192);
+	fclose(f);
+	free(rec);
+}
+
 static void test_file_check_private(void **state)
 {
 	(void)state;
@@ -161,6 +190,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_file_read),
 		cmocka_unit_test(test_file_getline),
+		cmocka_unit_test(test_file_getdelim),
 		cmocka_unit_test(test_file_check_private),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
