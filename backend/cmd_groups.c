@@ -731,8 +731,11 @@ static int groups_lag_doc(struct cmd_ctx *ctx, const char *topic, bool waiting, 
 	return rc == CMD_OK ? CMD_OK : cmd_fail_err(ctx, &e);
 }
 
-/* Seconds ("30", "2.5") or a duration ("2m", "PT1M") in ms. */
-static int groups_seconds(struct cmd_ctx *ctx, const char *name, int64_t def, int64_t *ms)
+/* The shortest --interval of group lag --wait-max: each sample asks the cluster (as watch's). */
+#define GROUPS_INTERVAL_MIN_MS 100
+
+/* Seconds ("30", "2.5") or a duration ("2m", "PT1M") in ms, at least min_ms. */
+static int groups_seconds(struct cmd_ctx *ctx, const char *name, int64_t def, int64_t min_ms, int64_t *ms)
 {
 	const char *v = cmd_arg(ctx, name);
 	*ms = def;
@@ -741,16 +744,25 @@ static int groups_seconds(struct cmd_ctx *ctx, const char *name, int64_t def, in
 	char *end, *cause = NULL;
 	errno = 0;
 	double d = strtod(v, &end);
-	if (end != v && *end == '\0' && isdigit((unsigned char)v[0])) {
-		if (errno == 0 && d * 1000 <= (double)LAG_DURATION_MAX_MS) {
-			*ms = (int64_t)(d * 1000);
-			return CMD_OK;
-		}
-		cause = xasprintf("`%s` seconds is longer than 100 years", v);
-	} else if (lag_parse_duration(v, ms, &cause) == 0) {
-		return CMD_OK;
+	if (v[0] == '-') { /* lag_parse_duration() takes "-1h" for 1h (a time back): a wait is no such thing */
+		cause = xasprintf("`%s` is negative", v);
+	} else if (end != v && *end == '\0' && isdigit((unsigned char)v[0])) {
+		/* compared as a double first: d * 1000 of a hostile number is no int64_t; an underflow is 0 */
+		if (!(d * 1000 <= (double)LAG_DURATION_MAX_MS))
+			cause = xasprintf("`%s` seconds is longer than 100 years", v);
+		else
+			*ms = errno == ERANGE ? 0 : (int64_t)(d * 1000);
+	} else if (lag_parse_duration(v, ms, &cause) < 0) {
+		*ms = def;
 	}
-	cmd_fail(ctx, CMD_USAGE, "give seconds (30) or a duration (2m, PT90S)", "--%s: %s", name, cause);
+	if (cause == NULL && *ms < min_ms)
+		cause = xasprintf("`%s` is shorter than %lld ms", v, (long long)min_ms);
+	if (cause == NULL)
+		return CMD_OK;
+	cmd_fail(ctx, CMD_USAGE,
+		 min_ms > 0 ? "give seconds (30, 0.5) or a duration (2m, 100ms), at least 100ms as for watch"
+			    : "give seconds (30) or a duration (2m, PT90S)",
+		 "--%s: %s", name, cause);
 	free(cause);
 	return CMD_USAGE;
 }
@@ -789,7 +801,8 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 	int64_t timeout_ms, interval_ms;
 	bool wait = cmd_has(ctx, "wait-max");
 	if (cmd_arg_int(ctx, "wait-max", 0, 0, INT64_MAX, &wait_max) ||
-	    groups_seconds(ctx, "timeout", 300000, &timeout_ms) || groups_seconds(ctx, "interval", 1000, &interval_ms))
+	    groups_seconds(ctx, "timeout", 300000, 0, &timeout_ms) ||
+	    groups_seconds(ctx, "interval", 1000, GROUPS_INTERVAL_MIN_MS, &interval_ms))
 		return ctx->status;
 	if (!wait && (cmd_has(ctx, "timeout") || cmd_has(ctx, "interval")))
 		return cmd_fail(ctx, CMD_USAGE, "add --wait-max N to wait until the lag is at most N",
@@ -1325,7 +1338,7 @@ static const struct cmd_opt group_lag_opts[] = {
 	{ "topic", 't', CMD_ARG_TOPIC, 0, "only this topic (all its partitions, committed or not)" },
 	{ "wait-max", 0, CMD_ARG_INT, 0, "wait until the total lag is at most N (exit 0), or fail at --timeout" },
 	{ "timeout", 0, CMD_ARG_STRING, 0, "with --wait-max: give up after this long (seconds or 2m; default 300)" },
-	{ "interval", 0, CMD_ARG_STRING, 0, "with --wait-max: time between samples (default 1 s)" },
+	{ "interval", 0, CMD_ARG_STRING, 0, "with --wait-max: time between samples, at least 100ms (default 1 s)" },
 	{ "sparklines", 0, CMD_ARG_NONE, 0, "add lag sparklines of the last hour from the stored history (sparkline)" },
 	{ 0 },
 };

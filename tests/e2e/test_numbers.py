@@ -53,6 +53,19 @@ class NumbersTest(BrokerTestCase):
         plan = self.k.one("group", "reset", g, "--topic", t, "--by-duration", "36500d")
         self.assertEqual([p["new"] for p in plan["partitions"]], [0])
 
+    def test_wait_interval(self):
+        """group lag --wait-max --interval 0 resampled the cluster non-stop: at least 100ms, as for watch;
+        and no negative wait."""
+        g = unique("g")
+        for iv in ("0", "0.05", "1e-400", "99ms", "PT0.01S", "-1s"):
+            self.usage("group", "lag", g, "--wait-max", 0, "--timeout", 2, "--interval", iv, want="--interval")
+        self.usage("group", "lag", g, "--wait-max", 0, "--timeout", "-5s", want="--timeout: `-5s` is negative")
+        self.usage("group", "lag", g, "--wait-max", 0, "--interval", "0", want="at least 100ms")
+        p = self.k.run("group", "lag", g, "--wait-max", 0, "--timeout", 0.3, "--interval", "100ms", timeout=30)
+        self.assertEqual(p.returncode, 1, p.stderr)  # waited, and gave up at the timeout
+        self.assertIn("still above 0", p.stderr)
+        self.assertLessEqual(p.stderr.count("no committed offsets yet"), 5, p.stderr)  # one sample per 100ms
+
     def test_tail_start_points(self):
         t = self.topic_of(3)
         self.usage("tail", t, "--from", "-9223372036854775808", want="--from")
