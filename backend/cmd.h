@@ -104,8 +104,13 @@ struct cmd_stream {
 	void (*flush)(void *ud);
 	/* A line for a person on stderr ("reconnecting"), flushed in order with the records. */
 	void (*note)(void *ud, const char *text);
-	/* True once the person asked to stop (Ctrl-C): the command ends with its summary. */
+	/* True once the person asked to stop (Ctrl-C), or the output failed: the command ends with its summary. */
 	bool (*stopped)(void *ud);
+	/*
+	 * After flush: how many records (write calls) reached the output whole, and the errno that
+	 * stopped the output, or 0. NULL: every record written is out.
+	 */
+	long long (*written)(void *ud, int *err);
 	void *ud;
 };
 

@@ -55,7 +55,8 @@ static char *tail_unescape(const char *s, size_t *len)
 	return sbuf_release(&sb);
 }
 
-static json_t *tail_summary(const char *topic, const struct tail_stats *st, const char *reason)
+/* reason: "end", "count", "interrupted" or "output" (out_err: the errno that stopped the output). */
+static json_t *tail_summary(const char *topic, const struct tail_stats *st, const char *reason, int out_err)
 {
 	json_t *parts = json_array();
 	for (int i = 0; i < st->npartitions; i++) {
@@ -64,13 +65,18 @@ static json_t *tail_summary(const char *topic, const struct tail_stats *st, cons
 						       (json_int_t)p->start, "end", (json_int_t)p->end, "next",
 						       (json_int_t)p->next));
 	}
-	char *text =
-		xasprintf("tail %s: %lld shown, %lld skipped (%s)", topic, (long long)st->shown, (long long)st->skipped,
-			  strcmp(reason, "end") == 0     ? "reached the end offsets read at start"
-			  : strcmp(reason, "count") == 0 ? "reached the count"
-							 : "stopped");
+	char *why = strcmp(reason, "output") == 0
+			    ? xasprintf("the output failed: %s", strerror(out_err))
+			    : xstrdup(strcmp(reason, "end") == 0     ? "reached the end offsets read at start"
+				      : strcmp(reason, "count") == 0 ? "reached the count"
+								     : "stopped");
+	char *text = xasprintf("tail %s: %lld shown, %lld skipped (%s)", topic, (long long)st->shown,
+			       (long long)st->skipped, why);
+	free(why);
 	json_t *o = json_pack("{s:s,s:I,s:I,s:s,s:o,s:s}", "topic", topic, "shown", (json_int_t)st->shown, "skipped",
 			      (json_int_t)st->skipped, "reason", reason, "partitions", parts, "message", text);
+	if (out_err)
+		json_object_set_new(o, "output_error", json_string(strerror(out_err)));
 	if (st->commit_error)
 		json_object_set_new(o, "commit_error", json_string(st->commit_error));
 	free(text);
@@ -225,7 +231,14 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 	sbuf_free(&decoded);
 	free(delim);
 	struct tail_stats ts = tail_stats(t);
-	json_t *summary = status == CMD_OK ? tail_summary(o.topic, &ts, reason) : NULL;
+	int out_err = 0;
+	if (st && st->written) { /* shown: what reached the output, not what was formatted for it */
+		st->flush(st->ud);
+		ts.shown = st->written(st->ud, &out_err);
+		if (out_err)
+			reason = "output";
+	}
+	json_t *summary = status == CMD_OK ? tail_summary(o.topic, &ts, reason, out_err) : NULL;
 	tail_close(&t);
 	if (status != CMD_OK) {
 		json_decref(collected);
@@ -580,7 +593,9 @@ const struct cmd_entry cmd_tail_table[] = {
 		       "({topic, partition, offset, timestamp, timestamp_type, key, key_encoding?, headers: [{name, "
 		       "value, encoding?}], value, encoding?}: JSON values embedded, UTF-8 as strings, other bytes "
 		       "base64), -o raw (value bytes and a delimiter). The summary goes to stderr: {topic, shown, "
-		       "skipped, reason, partitions: [{partition, start, end, next}], message}. See docs/tail.md.",
+		       "skipped, reason, partitions: [{partition, start, end, next}], message, output_error?}: shown "
+		       "counts "
+		       "what reached the output. See docs/tail.md.",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER | CMD_STREAM,
 		.exec = cmd_tail_exec,
 	},

@@ -98,13 +98,19 @@ static enum out_format run_format(struct session *s, const struct cmd_ctx *ctx, 
 /*
  * The sink of a streaming command: records gather in a large buffer written with write(2) when
  * full or when the command waits, so a fast tail costs one system call per megabyte, and a
- * follower sees each batch at once. Ctrl-C (SIGINT, SIGTERM) asks the command to stop.
+ * follower sees each batch at once. Ctrl-C (SIGINT, SIGTERM) asks the command to stop. The sink
+ * counts the records that reached the output whole: when a write fails, the end of each record
+ * in the buffer says which did.
  */
-#define RUN_SINK_SIZE (1u << 20)
+#define RUN_SINK_SIZE    (1u << 20)
+#define RUN_SINK_RECORDS 16384 /* records in the buffer at most */
 
 struct run_sink {
 	char *buf;
 	size_t len;
+	size_t *ends; /* the end of each record in buf */
+	size_t nends;
+	long long written; /* records that reached the output whole */
 };
 
 static volatile sig_atomic_t run_interrupted; /* the signal caught, or 0 */
@@ -117,12 +123,12 @@ static void run_on_interrupt(int signo)
 		atomic_store(&run_stoppable->interrupt, true);
 }
 
-static void run_sink_flush(void *ud)
+/* Writes buf[0..len) to stdout; returns how much got out (len, or less when the output failed). */
+static size_t run_sink_out(const char *buf, size_t len)
 {
-	struct run_sink *k = ud;
 	size_t off = 0;
-	while (off < k->len && run_out_errno == 0) {
-		ssize_t n = write(STDOUT_FILENO, k->buf + off, k->len - off);
+	while (off < len && run_out_errno == 0) {
+		ssize_t n = write(STDOUT_FILENO, buf + off, len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -130,7 +136,16 @@ static void run_sink_flush(void *ud)
 		else
 			off += (size_t)n;
 	}
-	k->len = 0;
+	return off;
+}
+
+static void run_sink_flush(void *ud)
+{
+	struct run_sink *k = ud;
+	size_t out = run_sink_out(k->buf, k->len);
+	for (size_t i = 0; i < k->nends && k->ends[i] <= out; i++)
+		k->written++;
+	k->len = k->nends = 0;
 }
 
 static void run_sink_write(void *ud, const void *buf, size_t len)
@@ -138,15 +153,23 @@ static void run_sink_write(void *ud, const void *buf, size_t len)
 	struct run_sink *k = ud;
 	if (run_out_errno)
 		return;
-	if (k->len + len > RUN_SINK_SIZE)
+	if (k->len + len > RUN_SINK_SIZE || k->nends == RUN_SINK_RECORDS)
 		run_sink_flush(k);
 	if (len > RUN_SINK_SIZE) { /* one huge record: straight out */
-		struct run_sink big = { (char *)buf, len };
-		run_sink_flush(&big);
+		if (run_sink_out(buf, len) == len)
+			k->written++;
 		return;
 	}
 	memcpy(k->buf + k->len, buf, len);
 	k->len += len;
+	k->ends[k->nends++] = k->len;
+}
+
+static long long run_sink_written(void *ud, int *err)
+{
+	struct run_sink *k = ud;
+	*err = run_out_errno;
+	return k->written;
 }
 
 /* A note from a streaming command (it may carry a broker's words): escaped like any output. */
@@ -167,7 +190,7 @@ static bool run_sink_stopped(void *ud)
 /* Runs a CMD_STREAM command with the sink, Ctrl-C caught, then prints its summary on stderr. */
 static int run_streaming(struct session *s, struct cmd_ctx *ctx, enum out_format fmt)
 {
-	struct run_sink k = { xmalloc(RUN_SINK_SIZE), 0 };
+	struct run_sink k = { .buf = xmalloc(RUN_SINK_SIZE), .ends = xcalloc(RUN_SINK_RECORDS, sizeof(size_t)) };
 	struct cmd_stream st = {
 		.format = fmt,
 		.tty = isatty(STDOUT_FILENO),
@@ -176,6 +199,7 @@ static int run_streaming(struct session *s, struct cmd_ctx *ctx, enum out_format
 		.flush = run_sink_flush,
 		.note = run_sink_note,
 		.stopped = run_sink_stopped,
+		.written = run_sink_written,
 		.ud = &k,
 	};
 	struct sigaction sa = { .sa_handler = run_on_interrupt }, old_int, old_term;
@@ -193,6 +217,7 @@ static int run_streaming(struct session *s, struct cmd_ctx *ctx, enum out_format
 	if (run_interrupted && !ctx->stopped_by)
 		ctx->stopped_by = run_interrupted;
 	free(k.buf);
+	free(k.ends);
 	if (status == CMD_OK) {
 		json_t *msg = json_object_get(ctx->result, "message");
 		struct sbuf sb = SBUF_INIT;

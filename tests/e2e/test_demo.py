@@ -2,6 +2,8 @@
 command runs on it; what the mock cannot do is refused with a reason; librdkafka stays quiet."""
 
 import json
+import resource
+import signal
 import subprocess
 import tempfile
 import unittest
@@ -103,6 +105,37 @@ class DemoTest(unittest.TestCase):
                 self.assertEqual(p.returncode, 1, (args, p.stderr))
                 self.assertIn(b"message 1: Broker: Message size too large", p.stderr, args)
                 self.assertIn(b"hint: the broker's message.max.bytes is the limit", p.stderr, args)
+
+    def test_tail_counts_what_was_written(self):
+        """tail's summary counts the messages that reached the output, not those formatted for it: on
+        a full disk none; on a file size limit (RLIMIT_FSIZE, SIGXFSZ ignored: write fails with
+        EFBIG after a short write) exactly the complete lines in the file."""
+        args = [KCON, "--demo", "--no-history", "tail", "orders", "--from", "beginning", "-n", "20", "--to-end"]
+        with open("/dev/full", "w") as full:
+            p = subprocess.run(args + ["-o", "json"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        summary = json.loads(p.stderr.splitlines()[0])
+        self.assertEqual((summary["shown"], summary["reason"], summary["output_error"]),
+                         (0, "output", "No space left on device"), summary)
+        self.assertIn("0 shown, 0 skipped (the output failed: No space left on device)", summary["message"])
+        self.assertIn("kcon: writing output: No space left on device", p.stderr)
+
+        def limit():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (4000, 4000))
+
+        for fmt in ("json", "table"):
+            with self.subTest(fmt=fmt), tempfile.TemporaryFile() as out:
+                p = subprocess.run(args + ["-o", fmt], stdout=out, stderr=subprocess.PIPE, text=True, timeout=60,
+                                   preexec_fn=limit)
+                self.assertEqual(p.returncode, 1, p.stderr)
+                out.seek(0)
+                data = out.read()
+                self.assertEqual(len(data), 4000)
+                lines = data.count(b"\n")
+                self.assertGreater(lines, 0)
+                self.assertIn(f"tail orders: {lines} shown, 0 skipped (the output failed: File too large)",
+                              p.stderr)
 
     def test_read_only_refuses_create(self):
         p = self.run_demo("--read-only", "topic", "create", "demo.ro")
