@@ -551,9 +551,19 @@ static struct group_info *groups_one(struct cmd_ctx *ctx, struct client *c, cons
 	return g;
 }
 
-/* True when the group is unknown to the cluster: described Dead with no offsets. */
-static bool groups_unknown(const struct group_info *g)
+/*
+ * True when the group is unknown to the cluster: described Dead with no offsets. The demo's mock
+ * describes no group, and answers for every partition it was asked about: there a group is
+ * unknown when it is none of the demo's own and has no committed offset.
+ */
+static bool groups_unknown(const struct session *s, const struct group_info *g)
 {
+	if (s->demo) {
+		for (int i = 0; g->committed && i < g->committed->cnt; i++)
+			if (g->committed->elems[i].offset >= 0)
+				return false;
+		return g->nmembers == 0 && demo_group_topic(g->id) == NULL;
+	}
 	return g->described && g->state == RD_KAFKA_CONSUMER_GROUP_STATE_DEAD && g->nmembers == 0 &&
 	       (g->committed == NULL || g->committed->cnt == 0);
 }
@@ -615,7 +625,7 @@ static int cmd_group_describe_exec(struct cmd_ctx *ctx)
 		free(ptype);
 		return ctx->status;
 	}
-	if (groups_unknown(g)) {
+	if (groups_unknown(ctx->session, g)) {
 		free(ptype);
 		client_groups_free(&g, 1);
 		return groups_no_such(ctx, cmd_arg(ctx, "group"));
@@ -667,7 +677,7 @@ static int groups_lag_doc(struct cmd_ctx *ctx, const char *topic, bool waiting, 
 		model_unref(&m);
 		return ctx->status;
 	}
-	if (groups_unknown(g) && topic == NULL && !waiting) {
+	if (groups_unknown(ctx->session, g) && topic == NULL && !waiting) {
 		client_groups_free(&g, 1);
 		model_unref(&m);
 		return groups_no_such(ctx, cmd_arg(ctx, "group"));
@@ -1164,7 +1174,7 @@ static int cmd_group_reset_exec(struct cmd_ctx *ctx)
 	lag_plan_sort(&plan);
 	if (groups_reset_resolve(ctx, c, g, &plan, mode, stamp, want) != CMD_OK)
 		goto out;
-	bool active = groups_active(g) && !groups_unknown(g);
+	bool active = groups_active(g) && !groups_unknown(ctx->session, g);
 	if (execute && active) {
 		cmd_fail(ctx, CMD_FAILED,
 			 "stop the group's consumers first (`group describe` lists them); Kafka accepts offset resets "

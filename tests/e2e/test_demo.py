@@ -137,6 +137,25 @@ class DemoTest(unittest.TestCase):
                 self.assertIn(f"tail orders: {lines} shown, 0 skipped (the output failed: File too large)",
                               p.stderr)
 
+    def test_group_lag_of_an_unknown_group(self):
+        """As on a real broker (test_groups.py test_group_without_commits): a group nobody committed
+        for is unknown, exit 1 with a hint (it printed an empty "Unknown" group and exited 0); with
+        --topic its partitions are listed uncommitted; committing makes it known."""
+        p = self.run_demo("--no-history", "group", "lag", "nosuch")
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("unknown group `nosuch`", p.stderr)
+        self.assertIn("hint: `groups` lists the groups", p.stderr)
+        self.assertEqual(p.stdout, "")
+        p = self.run_demo("--no-history", "-o", "json", "-e",
+                          "group lag nosuch --topic orders; group lag fraud-detector; "
+                          "group reset newg --topic orders --to-offset 1 --execute; group lag newg")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        by_topic, own, _, new = [json.loads(line) for line in p.stdout.splitlines()]
+        self.assertEqual({x["no_commit"] for x in by_topic["partitions"]}, {True})
+        self.assertEqual(len(by_topic["partitions"]), SEEDED["orders"])
+        self.assertEqual(own["group"], "fraud-detector")
+        self.assertEqual([x["committed"] for x in new["partitions"]], [1] * SEEDED["orders"])
+
     def test_read_only_refuses_create(self):
         p = self.run_demo("--read-only", "topic", "create", "demo.ro")
         self.assertEqual(p.returncode, 1)
