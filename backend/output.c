@@ -64,8 +64,10 @@ void output_cell(struct sbuf *sb, json_t *v)
 		break;
 	}
 	case JSON_OBJECT: {
+		/* JSON text is escaped already (a backslash is \\, C0 is \u00XX): what it still holds raw
+		 * (DEL, C1, bidi controls) is rewritten as JSON escapes, not escaped a second time */
 		char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
-		escape_append(sb, s, strlen(s));
+		escape_json_text(sb, s ? s : "{}");
 		free(s);
 		break;
 	}

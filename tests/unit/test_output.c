@@ -120,6 +120,37 @@ static void test_output_hostile_table(void **state)
 	json_decref(d);
 }
 
+/*
+ * An object cell is JSON text, escaped once: jansson's escapes (\\, \u001b) pass as they are, raw
+ * DEL, C1 and bidi controls become \u escapes; it was escaped a second time (\\\\, \\u001B).
+ */
+static void test_output_object_cell(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *json, *want;
+	} cases[] = {
+		{ "{\"path\":\"C:\\\\tmp\"}", "{\"path\":\"C:\\\\tmp\"}" },
+		{ "{\"q\":\"say \\\"hi\\\"\"}", "{\"q\":\"say \\\"hi\\\"\"}" },
+		{ "{\"esc\":\"\\u001b[2J\\n\"}", "{\"esc\":\"\\u001b[2J\\n\"}" },
+		{ "{\"raw\":\"\x7f \xc2\x9b \xe2\x80\xae\"}", "{\"raw\":\"\\u007f \\u009b \\u202e\"}" },
+		{ "{\"b\":[1,{\"c\":\"\\\\\"}],\"a\":\"caf\xc3\xa9\"}",
+		  "{\"a\":\"caf\xc3\xa9\",\"b\":[1,{\"c\":\"\\\\\"}]}" },
+		/* an array cell joins its items; an object inside it is JSON text as above */
+		{ "[\"a\\\\b\",{\"k\":\"a\\\\b\"}]", "a\\\\b,{\"k\":\"a\\\\b\"}" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_error_t err;
+		json_t *v = json_loads(cases[i].json, 0, &err);
+		assert_non_null(v);
+		struct sbuf sb = SBUF_INIT;
+		output_cell(&sb, v);
+		assert_string_equal(sbuf_str(&sb), cases[i].want);
+		sbuf_free(&sb);
+		json_decref(v);
+	}
+}
+
 static void test_output_generic_and_error(void **state)
 {
 	(void)state;
@@ -145,13 +176,10 @@ static void test_output_generic_and_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_output_table),
-		cmocka_unit_test(test_output_truncates_to_width),
-		cmocka_unit_test(test_output_csv),
-		cmocka_unit_test(test_output_text_column),
-		cmocka_unit_test(test_output_json_escapes),
-		cmocka_unit_test(test_output_hostile_table),
-		cmocka_unit_test(test_output_generic_and_error),
+		cmocka_unit_test(test_output_table),        cmocka_unit_test(test_output_truncates_to_width),
+		cmocka_unit_test(test_output_csv),          cmocka_unit_test(test_output_text_column),
+		cmocka_unit_test(test_output_json_escapes), cmocka_unit_test(test_output_hostile_table),
+		cmocka_unit_test(test_output_object_cell),  cmocka_unit_test(test_output_generic_and_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
