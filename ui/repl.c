@@ -21,6 +21,7 @@
 #include "complete.h"
 #include "escape.h"
 #include "faces.h"
+#include "file.h"
 #include "loop.h"
 #include "run.h"
 #include "sample.h"
@@ -204,7 +205,20 @@ static int repl_stream(struct session *s)
 	char *line = NULL;
 	size_t cap = 0;
 	int status = CMD_OK;
-	while (!uicmd_quit_requested() && !run_signal() && getline(&line, &cap, stdin) >= 0) {
+	ssize_t n;
+	int lineno = 0;
+	while (!uicmd_quit_requested() && !run_signal() &&
+	       (n = file_getline(&line, &cap, stdin, FILE_LINE_MAX)) != -1) {
+		lineno++;
+		if (n == -2) { /* a line that does not end (--repl < /dev/zero): not read forever */
+			if (errno == EFBIG)
+				fprintf(stderr, "kcon: stdin:%d: the line is longer than 1 MiB: are these commands?\n",
+					lineno);
+			else
+				fprintf(stderr, "kcon: stdin: cannot read the commands: %s\n", strerror(errno));
+			status = errno == EFBIG ? CMD_USAGE : CMD_FAILED;
+			break;
+		}
 		if (line[strspn(line, " \t\r\n")])
 			status = run_text(s, line, "stdin");
 	}

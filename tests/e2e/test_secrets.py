@@ -241,6 +241,20 @@ class HostileFilesTest(unittest.TestCase):
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertIn('"new":5', p.stdout)
 
+    def test_repl_without_a_terminal(self):
+        """--repl reads stdin a line at a time like a script: one line is at most 1 MiB (it was read
+        whole, so --repl < /dev/zero grew without end)."""
+        p = self.run_kcon("--demo", "--repl", input="x" * (2 << 20))
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("kcon: stdin:1: the line is longer than 1 MiB", p.stderr)
+        with open("/dev/zero") as zero:
+            p = subprocess.run([KCON, "--no-history", "--demo", "--repl"], stdin=zero, capture_output=True,
+                               text=True, timeout=60, env=clean_env())
+        self.assertEqual(p.returncode, 2, p.stderr)
+        p = self.run_kcon("--demo", "--repl", "-o", "json", input="topics\n")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn('"topics"', p.stdout)
+
     def test_scripts_and_properties_from_pipes(self):
         # stdin, -f -, -f /dev/stdin and -F /dev/stdin (a pipe) keep working
         for args, stdin in ((["--demo", "-o", "json"], "topics\n"), (["--demo", "-o", "json", "-f", "-"], "topics\n"),
