@@ -3,6 +3,7 @@ does, after the running command's summary: the commands after it never run. Outp
 written (a full disk, a closed stdout) fails with exit 1. A directory given as the script is a
 usage error. watch refuses an --interval it cannot keep. On the demo and on the real broker."""
 
+import json
 import os
 import select
 import signal
@@ -138,9 +139,13 @@ class ScriptEndTest(BrokerTestCase):
             p = self.run_kcon(*args, shell='exec "$0" "$@" >&-')
             self.assertEqual(p.returncode, 1, p.stderr)
             self.assertIn("kcon: writing output: Bad file descriptor", p.stderr)
-        # The history store opened meanwhile did not take stdout's place.
+        # A store opened while stdout is closed (watch records a tick) does not take stdout's place:
+        # the output is refused, and the store is whole.
+        p = self.run_kcon("--demo", "watch", "--count", "1", shell='exec "$0" "$@" >&-')
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("kcon: writing output: Bad file descriptor", p.stderr)
         p = self.run_kcon("--demo", "history", "sql", "select count(*) AS n FROM cluster", "-o", "json")
-        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual((p.returncode, json.loads(p.stdout)["rows"]), (0, [{"n": 1}]), p.stderr)
 
     def test_closed_pipe_is_still_quiet(self):
         p = self.run_kcon("help", "--markdown", shell='"$0" "$@" | head -c 10 >/dev/null; exit "${PIPESTATUS[0]}"')
