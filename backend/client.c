@@ -12,6 +12,11 @@
 #include "escape.h"
 #include "xalloc.h"
 
+/* The build links the librdkafka it built (docs/building.md); this guards against any other. */
+#if RD_KAFKA_VERSION < 0x020e0000
+#error "kcon needs librdkafka 2.14 or newer: build it with kcon's own build (docs/building.md)"
+#endif
+
 struct client {
 	rd_kafka_t *rk;
 	char *bootstrap;
@@ -118,6 +123,17 @@ void client_free(struct client **cp)
 rd_kafka_t *client_rk(struct client *c)
 {
 	return c->rk;
+}
+
+char *client_library(void)
+{
+	char features[1024] = "";
+	size_t size = sizeof(features);
+	rd_kafka_conf_t *kc = rd_kafka_conf_new();
+	if (rd_kafka_conf_get(kc, "builtin.features", features, &size) != RD_KAFKA_CONF_OK)
+		snprintf(features, sizeof(features), "(unknown)");
+	rd_kafka_conf_destroy(kc);
+	return xasprintf("librdkafka %s (static), features: %s", rd_kafka_version_str(), features);
 }
 
 const char *client_bootstrap(const struct client *c)

@@ -29,6 +29,8 @@ struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose,
 void client_free(struct client **c);
 /** @brief The librdkafka handle, for the modules that need it directly. */
 rd_kafka_t *client_rk(struct client *c);
+/** @brief The librdkafka kcon runs on and its built-in features, one line for `kcon --version` (caller frees). */
+char *client_library(void);
 /** @brief The bootstrap list the client was made with. */
 const char *client_bootstrap(const struct client *c);
 /** @brief The request timeout in ms. */

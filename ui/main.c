@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "cmd.h"
 #include "demo.h"
 #include "faces.h"
@@ -343,9 +344,12 @@ int main(int argc, char **argv)
 		case 'v':
 			s.verbose = true;
 			break;
-		case 'V':
-			printf("kcon %s (librdkafka %s)\n", KCON_VERSION, rd_kafka_version_str());
+		case 'V': {
+			char *library = client_library();
+			printf("kcon %s (librdkafka %s)\n%s\n", KCON_VERSION, rd_kafka_version_str(), library);
+			free(library);
 			goto out;
+		}
 		case 'h':
 			main_usage(stdout);
 			goto out;

@@ -9,7 +9,7 @@ import tempfile
 import time
 import unittest
 
-from kcontest import BrokerTestCase, kcat_produce, unique, wait_until
+from kcontest import KCON, BrokerTestCase, kcat_produce, unique, wait_until
 
 SUMMARY_KEYS = {"group", "state", "protocol_type", "members", "coordinator", "topics", "total_lag"}
 
@@ -87,29 +87,28 @@ class GroupsTest(BrokerTestCase):
     def test_transactional_topic_lag(self):
         """Lag against the end a read_committed consumer sees (the LSO), or with -X isolation.level=
         read_uncommitted the high watermark, while a transaction is open."""
-        helper_src = os.path.join(os.path.dirname(__file__), "..", "lib", "txn_producer.c")
-        with tempfile.TemporaryDirectory() as d:
-            helper = os.path.join(d, "txn_producer")
-            subprocess.run(["cc", "-o", helper, helper_src, "-lrdkafka"], check=True, timeout=120)
-            t = self.topic_with([0])
-            g = unique("g")
-            self.commit(g, t, 0)
-            producer = subprocess.Popen([helper, self.bootstrap, t, unique("txn"), "5", "3"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            try:
-                self.assertEqual(producer.stdout.readline().strip(), "open", producer.stderr)
-                # 5 messages and the commit marker are stable; 3 more are in the open transaction.
-                committed = self.k.one("group", "lag", g)
-                self.assertEqual((committed["isolation"], committed["partitions"][0]["end"], committed["total_lag"]),
-                                 ("read_committed", 6, 6))
-                everything = self.k.one("-X", "isolation.level=read_uncommitted", "group", "lag", g)
-                self.assertEqual((everything["isolation"], everything["partitions"][0]["end"],
-                                  everything["total_lag"]), ("read_uncommitted", 9, 9))
-            finally:
-                _, err = producer.communicate(timeout=60)  # closes its stdin: it aborts the transaction
-                self.assertEqual(producer.returncode, 0, err)
-            # After the abort (its marker takes offset 9) both ends are 10.
-            self.assertEqual(self.k.one("group", "lag", g)["total_lag"], 10)
+        # tests/lib/txn_producer.c, built next to kcon on the same librdkafka
+        helper = os.path.join(os.path.dirname(os.path.abspath(KCON)), "kcon-txn-producer")
+        self.assertTrue(os.access(helper, os.X_OK), f"{helper} is built with the tests")
+        t = self.topic_with([0])
+        g = unique("g")
+        self.commit(g, t, 0)
+        producer = subprocess.Popen([helper, self.bootstrap, t, unique("txn"), "5", "3"], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            self.assertEqual(producer.stdout.readline().strip(), "open", producer.stderr)
+            # 5 messages and the commit marker are stable; 3 more are in the open transaction.
+            committed = self.k.one("group", "lag", g)
+            self.assertEqual((committed["isolation"], committed["partitions"][0]["end"], committed["total_lag"]),
+                             ("read_committed", 6, 6))
+            everything = self.k.one("-X", "isolation.level=read_uncommitted", "group", "lag", g)
+            self.assertEqual((everything["isolation"], everything["partitions"][0]["end"],
+                              everything["total_lag"]), ("read_uncommitted", 9, 9))
+        finally:
+            _, err = producer.communicate(timeout=60)  # closes its stdin: it aborts the transaction
+            self.assertEqual(producer.returncode, 0, err)
+        # After the abort (its marker takes offset 9) both ends are 10.
+        self.assertEqual(self.k.one("group", "lag", g)["total_lag"], 10)
 
     def test_group_without_commits(self):
         t = self.topic_with([4, 6])
@@ -291,7 +290,6 @@ class GroupsTest(BrokerTestCase):
         self.assertIn("still above 0", p.stderr)
         self.assertIn("total lag 6", p.stderr)
         self.assertEqual(self.k.one("group", "lag", g, "--wait-max", 6)["total_lag"], 6)
-        from kcontest import KCON
         waiter = subprocess.Popen([KCON, "-b", self.bootstrap, "-o", "json", "group", "lag", g, "--wait-max", "1",
                                    "--timeout", "60", "--interval", "0.1"], stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True)

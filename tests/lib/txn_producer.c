@@ -1,8 +1,8 @@
 /*
  * Test helper: a transactional producer that leaves a transaction open. Writes COMMITTED messages
  * to partition 0 of TOPIC in one committed transaction, then OPEN messages in a second one, prints
- * "open" and waits until stdin closes, then aborts the open transaction. Built by the e2e test
- * that needs it (tests/e2e/test_groups.py).
+ * "open" and waits until stdin closes, then aborts the open transaction. Built next to kcon
+ * (kcon-txn-producer) for tests/e2e/test_groups.py.
  *
  *   txn_producer BOOTSTRAP TOPIC TRANSACTIONAL_ID COMMITTED OPEN
  */

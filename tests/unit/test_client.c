@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 
 #include "client.h"
 #include "cmd.h"
+#include "xalloc.h"
 
 static struct client *client_for_test(void)
 {
@@ -56,10 +58,32 @@ static void test_client_error_hints(void **state)
 	assert_null(c);
 }
 
+/* The librdkafka kcon links: 2.14 or newer, with what its SASL_SSL and compressed topics need, without GSSAPI. */
+static void test_client_library(void **state)
+{
+	(void)state;
+	assert_true(rd_kafka_version() >= 0x020e0000);
+	char *line = client_library();
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "librdkafka %s (static), features: ", rd_kafka_version_str());
+	assert_int_equal(strncmp(line, prefix, strlen(prefix)), 0);
+	char *features = xasprintf(",%s,", line + strlen(prefix)); /* each feature between commas */
+	static const char *const want[] = { "ssl", "sasl_plain", "sasl_scram", "gzip", "snappy", "lz4", "zstd" };
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char *word = xasprintf(",%s,", want[i]);
+		assert_non_null(strstr(features, word));
+		free(word);
+	}
+	assert_null(strstr(features, "gssapi"));
+	free(features);
+	free(line);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_client_error_hints),
+		cmocka_unit_test(test_client_library),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
