@@ -23,7 +23,6 @@ struct client {
 	int timeout_ms;
 	bool verbose;
 	struct note_sink *note; /* librdkafka's log with verbose */
-	bool scram;             /* the SASL mechanism is SCRAM-*: see client_error() */
 	pthread_mutex_t lock;   /* guards what follows: librdkafka logs from its own threads */
 	char *last_fail;        /* the last error librdkafka logged, for messages */
 	struct model *cache;
@@ -82,8 +81,6 @@ struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose,
 	c->verbose = verbose;
 	c->note = note;
 	c->bootstrap = xstrdup(conf->bootstrap);
-	const char *mech = conf_get(conf, "sasl.mechanism");
-	c->scram = mech && strncasecmp(mech, "SCRAM", 5) == 0;
 
 	rd_kafka_conf_set(kc, "client.id", "kcon", NULL, 0);
 	rd_kafka_conf_set(kc, "log.connection.close", "false", NULL, 0);
@@ -191,16 +188,6 @@ int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, 
 				hint = client_steps[i].hint;
 				break;
 			}
-		char *scram_hint = NULL;
-		if (c->scram && strcmp(step, "SASL") == 0 && rd_kafka_version() < 0x020601ff) {
-			/* librdkafka < 2.6.1 sends a SCRAM proof that Kafka 4 rejects (librdkafka #4895) */
-			scram_hint =
-				xasprintf("%s; note: librdkafka %s (before 2.6.1) has a SCRAM bug that Kafka 4 "
-					  "rejects even with the right password: use --sasl-mechanism PLAIN over TLS, "
-					  "mutual TLS, or a newer librdkafka",
-					  hint, rd_kafka_version_str());
-			hint = scram_hint;
-		}
 		char *safe = escape_str(last ? last : msg);
 		if (last)
 			err_set(e, CMD_UNREACHABLE, hint, "%s: cannot reach the cluster at %s (%s failed): %s", what,
@@ -210,7 +197,6 @@ int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, 
 				c->bootstrap, c->timeout_ms, safe);
 		free(safe);
 		free(last);
-		free(scram_hint);
 		return CMD_UNREACHABLE;
 	}
 	case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
