@@ -29,9 +29,14 @@ math(EXPR _kcon_rdk_minor "(${_kcon_rdk_v} >> 16) & 255")
 math(EXPR _kcon_rdk_rev "(${_kcon_rdk_v} >> 8) & 255")
 set(KCON_LIBRDKAFKA_VERSION ${_kcon_rdk_major}.${_kcon_rdk_minor}.${_kcon_rdk_rev})
 if(_kcon_rdk_v LESS KCON_LIBRDKAFKA_MIN)
+  if(KCON_LIBRDKAFKA_SOURCE)
+    set(_kcon_rdk_from "${KCON_LIBRDKAFKA_SOURCE}")
+  else()
+    set(_kcon_rdk_from "the newest tarball in ${KCON_LIBRDKAFKA_CACHE}: remove it to fetch sid's again")
+  endif()
   message(FATAL_ERROR "librdkafka ${KCON_LIBRDKAFKA_VERSION} is too old: kcon needs 2.14 or newer "
-    "(SCRAM against Kafka 4, the newer admin APIs). Source: ${KCON_LIBRDKAFKA_SOURCE}${KCON_LIBRDKAFKA_CACHE}. "
-    "Pass -DKCON_LIBRDKAFKA_SOURCE= a newer tarball, or empty the cache to fetch again.")
+    "(SCRAM against Kafka 4, the newer admin APIs). It came from ${_kcon_rdk_from}. "
+    "Pass -DKCON_LIBRDKAFKA_SOURCE=/path/to/a newer librdkafka source tarball (docs/building.md).")
 endif()
 message(STATUS "librdkafka ${KCON_LIBRDKAFKA_VERSION}, built in ${KCON_LIBRDKAFKA_DIR}")
 
