@@ -1,7 +1,7 @@
 /*
  * The embedded demo: librdkafka's mock cluster in process (3 brokers), seeded with realistic
  * topics, a background producer of keyed JSON messages with headers, and a consumer group that
- * falls behind. What the 2.0.2 mock cannot serve (listing and describing groups, creating topics
+ * falls behind. What librdkafka's mock cannot serve (listing and describing groups, creating topics
  * through the Admin API, describing configs, deleting topics) is said plainly by the commands.
  * docs/demo.md describes what it holds.
  */

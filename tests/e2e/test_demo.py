@@ -78,16 +78,13 @@ class DemoTest(unittest.TestCase):
         p = self.run_demo("topic", "create", "demo.rf", "-r", "4")
         self.assertEqual(p.returncode, 1)
         self.assertIn("3 brokers", p.stderr)
-        p = self.run_demo("topic", "create", "demo.rf", "-r", "1")
-        self.assertEqual(p.returncode, 1)
-        self.assertIn("ignores the replication factor", p.stderr)
         p = self.run_demo("topic", "create", "demo.cfg", "-c", "retention.ms=1000")
         self.assertEqual(p.returncode, 1)
         self.assertIn("cannot set topic configs", p.stderr)
         p = self.run_demo("topics", "--under-min-isr")
         self.assertEqual(p.returncode, 1)
         self.assertIn("cannot describe configs", p.stderr)
-        # librdkafka 2.0.2's client aborts on the mock's answer to these: refused before they are sent
+        # librdkafka's client (2.14 too) aborts on the mock's answer to these: refused before they are sent
         for args in (["group", "delete", "fraud-detector"],
                      ["group", "delete-offsets", "fraud-detector", "--topic", "credit.scores"]):
             p = self.run_demo(*args, "--yes")
@@ -155,6 +152,17 @@ class DemoTest(unittest.TestCase):
         self.assertEqual(len(by_topic["partitions"]), SEEDED["orders"])
         self.assertEqual(own["group"], "fraud-detector")
         self.assertEqual([x["committed"] for x in new["partitions"]], [1] * SEEDED["orders"])
+
+    def test_create_with_replication_factor(self):
+        """The mock places a topic's replicas as asked (librdkafka 2.0.2's put them on every broker)."""
+        p = self.run_demo("-o", "json", "-e", "topic create demo.rf1 -p 3 -r 1; topic describe demo.rf1; "
+                          "topic create demo.rf2 -r 2; topic describe demo.rf2")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        created1, rf1, created2, rf2 = [json.loads(line) for line in p.stdout.splitlines()]
+        self.assertEqual((created1["replication_factor"], created2["replication_factor"]), (1, 2))
+        self.assertEqual([len(x["replicas"]) for x in rf1["partitions"]], [1, 1, 1])
+        self.assertEqual(len({x["leader"] for x in rf1["partitions"]}), 3)  # spread over the brokers
+        self.assertEqual((rf2["replication_factor"], len(rf2["partitions"][0]["isr"])), (2, 2))
 
     def test_read_only_refuses_create(self):
         p = self.run_demo("--read-only", "topic", "create", "demo.ro")

@@ -210,6 +210,16 @@ static void test_demo_topic_create(void **state)
 	assert_int_equal(json_integer_value(json_object_get(t, "replication_factor")), 3);
 	json_decref(r);
 
+	/* -r places the replicas as asked */
+	assert_int_equal(run("topic create demo.rf1 -r 1", &r), CMD_OK);
+	assert_int_equal(json_integer_value(json_object_get(r, "replication_factor")), 1);
+	json_decref(r);
+	assert_int_equal(run("topics demo.rf1", &r), CMD_OK);
+	t = find_named(json_object_get(r, "topics"), "name", "demo.rf1");
+	assert_non_null(t);
+	assert_int_equal(json_integer_value(json_object_get(t, "replication_factor")), 1);
+	json_decref(r);
+
 	/* what the mock would accept but Kafka would not is refused with a reason */
 	static const struct {
 		const char *line, *error;
@@ -217,7 +227,6 @@ static void test_demo_topic_create(void **state)
 		{ "topic create demo.unit -p 1 -r 3", "already exists" },
 		{ "topic create orders", "already exists" },
 		{ "topic create demo.rf -r 4", "replication factor 4" },
-		{ "topic create demo.rf -r 1", "ignores the replication factor" },
 		{ "topic create demo.cfg -c retention.ms=1000", "cannot set topic configs" },
 		{ "topic create demo.huge -p 100000", "cannot make a topic of 100000 partitions" },
 	};
