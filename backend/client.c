@@ -423,7 +423,7 @@ int client_topic_delete(struct client *c, const char *name, struct err *e)
 }
 
 /*
- * True when the last metadata named a controller that is none of the brokers (librdkafka 2.0.2's
+ * True when the last metadata named a controller that is none of the brokers (librdkafka's
  * mock cluster says 0): requests to the controller would wait for it until they time out.
  */
 static bool client_controller_missing(struct client *c)

@@ -227,7 +227,7 @@ static void groups_nap_ms(int ms)
 }
 
 /*
- * Descriptions first, then committed offsets. The order matters on librdkafka 2.0.2: an
+ * Descriptions first, then committed offsets. The order matters: in librdkafka (2.14 too) an
  * OffsetFetch answered "not coordinator" (a coordinator that moves, or is still loading on a new
  * cluster) crashes an admin-only client (librdkafka issue #5040), so offsets are asked only of
  * groups whose coordinator has just answered a DescribeGroups; busy coordinators are asked again

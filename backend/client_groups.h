@@ -1,5 +1,5 @@
 /*
- * Consumer groups through the Admin API of librdkafka 2.0.2: list, describe, committed offsets
+ * Consumer groups through librdkafka's Admin API: list, describe, committed offsets
  * (one group per request there, so many requests are pipelined on one queue and folded as they
  * arrive), alter, delete. Calls block up to the client's timeout, as client.h.
  */
@@ -55,7 +55,7 @@ int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned 
 /**
  * @brief A group as its coordinator describes it to librdkafka's legacy rd_kafka_list_groups()
  * (ListGroups on every broker, then DescribeGroups), with its protocol type ("consumer", "connect",
- * ...; "" for a group without one): 2.0.2's DescribeConsumerGroups does not carry the type, and
+ * ...; "" for a group without one): librdkafka's DescribeConsumerGroups does not carry it, and
  * refuses groups whose type is not "consumer". Members have no assignment (it is the protocol's own
  * bytes).
  * @param out set to a new group (client_groups_free, n 1) with *ptype a new string, or both NULL

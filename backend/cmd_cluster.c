@@ -170,7 +170,7 @@ static int cmd_brokers_exec(struct cmd_ctx *ctx)
 	struct model *m = cluster_model(ctx, &src);
 	if (m == NULL)
 		return ctx->status;
-	/* metadata in librdkafka 2.0.2 has no rack: each broker's broker.rack config has it */
+	/* librdkafka's metadata call gives no rack: each broker's broker.rack config has it */
 	char **racks = xcalloc((size_t)m->nbrokers + 1, sizeof(char *));
 	struct err e = { 0 };
 	if (src.c)
@@ -422,12 +422,11 @@ static int cmd_topic_create_exec(struct cmd_ctx *ctx)
 	int rc;
 	if (ctx->session->demo) {
 		if (nconfigs > 0)
-			return cmd_fail(
-				ctx, CMD_FAILED, "leave out --config on the demo, or try it on a real cluster",
-				"the embedded demo cluster cannot set topic configs (librdkafka 2.0.2's mock cluster "
-				"has no configs)");
+			return cmd_fail(ctx, CMD_FAILED, "leave out --config on the demo, or try it on a real cluster",
+					"the embedded demo cluster cannot set topic configs (librdkafka's mock cluster "
+					"has no configs)");
 		if (rf < 0)
-			rf = 3; /* the mock puts every partition on all its brokers */
+			rf = 3; /* the demo's default: on all three brokers */
 		rc = demo_topic_create(ctx->session->demo, name, (int)parts, (int)rf, &e);
 		if (rc == CMD_OK && session_client(ctx->session, &c, &e) == CMD_OK)
 			client_invalidate(c);
@@ -447,10 +446,9 @@ static int cmd_topic_delete_exec(struct cmd_ctx *ctx)
 	struct err e = { 0 };
 	struct client *c;
 	if (ctx->session->demo)
-		return cmd_fail(
-			ctx, CMD_FAILED, "try it on a real cluster",
-			"the embedded demo cluster cannot delete topics (librdkafka 2.0.2's mock cluster has no "
-			"DeleteTopics)");
+		return cmd_fail(ctx, CMD_FAILED, "try it on a real cluster",
+				"the embedded demo cluster cannot delete topics (librdkafka's mock cluster has no "
+				"DeleteTopics)");
 	if (session_client(ctx->session, &c, &e) != CMD_OK || client_topic_delete(c, name, &e) != CMD_OK) {
 		return cmd_fail_err(ctx, &e);
 	}
@@ -476,7 +474,7 @@ static int cmd_topic_config_exec(struct cmd_ctx *ctx)
 	bool changed = cmd_has(ctx, "changed");
 	if (ctx->session->demo)
 		return cmd_fail(ctx, CMD_FAILED, "try it on a real cluster",
-				"the embedded demo cluster cannot describe configs (librdkafka 2.0.2's mock cluster "
+				"the embedded demo cluster cannot describe configs (librdkafka's mock cluster "
 				"has no DescribeConfigs)");
 	if (ctx->session->offline)
 		return cmd_fail(ctx, CMD_FAILED, "run it without --offline",
@@ -582,7 +580,7 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.opts = stored_opts,
 		.help = "the brokers: id, host, port, rack",
 		.doc = "JSON: {brokers: [{id, host, port, rack, controller}]}. rack comes from each broker's "
-		       "broker.rack config (librdkafka 2.0.2's metadata has no rack); null where unset or not "
+		       "broker.rack config (librdkafka's metadata call gives no rack); null where unset or not "
 		       "readable. " CLUSTER_STALE_DOC,
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &brokers_view,
@@ -635,7 +633,7 @@ const struct cmd_entry cmd_cluster_table[] = {
 		       "`kafka-configs --describe` shows), dynamic_broker_config, dynamic_default_broker_config, "
 		       "static_broker_config (server.properties), default_config, unknown_config. --changed keeps "
 		       "the configs whose is_default is false. Needs the cluster: refused with --offline and on "
-		       "the --demo cluster (librdkafka 2.0.2's mock cluster has no DescribeConfigs). An unknown "
+		       "the --demo cluster (librdkafka's mock cluster has no DescribeConfigs). An unknown "
 		       "topic exits 1.",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &config_view,

@@ -68,7 +68,7 @@ static bool groups_active(const struct group_info *g)
 }
 
 /*
- * The groups of the embedded demo: librdkafka 2.0.2's mock cluster cannot list or describe
+ * The groups of the embedded demo: librdkafka's mock cluster cannot list or describe
  * groups, so `groups` and `lag` on --demo take the names from the demo itself (demo_groups()),
  * and their lag from committed offsets. State, members and coordinator stay unknown.
  */
@@ -601,15 +601,14 @@ static int cmd_group_describe_exec(struct cmd_ctx *ctx)
 		return ctx->status;
 	if (ctx->session->demo) {
 		model_unref(&m);
-		return cmd_fail(
-			ctx, CMD_FAILED, "`group lag GROUP` works on the demo from committed offsets",
-			"the embedded demo cluster cannot describe groups (librdkafka 2.0.2's mock cluster has no "
-			"DescribeGroups)");
+		return cmd_fail(ctx, CMD_FAILED, "`group lag GROUP` works on the demo from committed offsets",
+				"the embedded demo cluster cannot describe groups (librdkafka's mock cluster has no "
+				"DescribeGroups)");
 	}
 	/*
 	 * The coordinator's own word for the protocol type comes from the older DescribeGroups; a group
-	 * of another type than "consumer" (Kafka Connect's) is described by it alone, as librdkafka
-	 * 2.0.2's DescribeConsumerGroups refuses it.
+	 * of another type than "consumer" (Kafka Connect's) is described by it alone, as librdkafka's
+	 * DescribeConsumerGroups refuses it.
 	 */
 	struct group_info *g = NULL;
 	char *ptype = NULL;
@@ -1252,11 +1251,11 @@ static const struct out_view reset_view = { .fields = reset_fields, .tables = re
 
 /* --- group delete / delete-offsets ------------------------------------------------------------ */
 
-/* librdkafka 2.0.2's mock has no DeleteGroups or OffsetDelete: its client aborts on them. */
+/* librdkafka's mock has no DeleteGroups or OffsetDelete: its client aborts on them (2.14 too). */
 static int groups_refuse_on_demo(struct cmd_ctx *ctx)
 {
 	return cmd_fail(ctx, CMD_FAILED, "try it on a real cluster",
-			"the embedded demo cluster cannot delete groups or their offsets (librdkafka 2.0.2's mock "
+			"the embedded demo cluster cannot delete groups or their offsets (librdkafka's mock "
 			"cluster has no DeleteGroups or OffsetDelete)");
 }
 
@@ -1377,7 +1376,7 @@ static const struct cmd_opt delete_offsets_opts[] = {
 };
 
 #define GROUPS_SUMMARY_DOC                                                                                             \
-	"groups: [{group, state, protocol_type (consumer|simple: librdkafka 2.0.2's ListConsumerGroups leaves out "    \
+	"groups: [{group, state, protocol_type (consumer|simple: librdkafka's ListConsumerGroups leaves out "          \
 	"groups of other types, such as Kafka Connect's, which `group describe G` shows), members, coordinator "       \
 	"(broker id or null), topics, "                                                                                \
 	"total_lag (null when no end offset could be read), error (only when the group could not be read)}], "         \
@@ -1421,9 +1420,9 @@ const struct cmd_entry cmd_groups_table[] = {
 		       "\"orders:0-3,7 "
 		       "payments:1\")}]}. protocol_type is the coordinator's (consumer, connect, ...), simple for a "
 		       "group "
-		       "without one (offsets committed without membership), null when it could not be read: librdkafka "
-		       "2.0.2's DescribeConsumerGroups does not carry it, so kcon asks the older ListGroups and "
-		       "DescribeGroups. A group of another type than consumer (Kafka Connect's), which 2.0.2's "
+		       "without one (offsets committed without membership), null when it could not be read: "
+		       "librdkafka's DescribeConsumerGroups does not carry it, so kcon asks the older ListGroups and "
+		       "DescribeGroups. A group of another type than consumer (Kafka Connect's), which librdkafka's "
 		       "DescribeConsumerGroups refuses, is described by DescribeGroups alone: assignor is its "
 		       "protocol, "
 		       "and its members' assignments, the protocol's own bytes, show as no partitions.",

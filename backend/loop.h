@@ -1,7 +1,7 @@
 /*
  * The one event loop: a single-threaded poll() over registered fds, monotonic timers, a signal
- * self-pipe, and the completions of the command worker. librdkafka 2.0.2 has no asynchronous
- * metadata call, so commands (whose exec may block up to the session timeout) run one at a time,
+ * self-pipe, and the completions of the command worker. librdkafka's metadata call blocks, as do
+ * kcon's waits on admin results, so commands (whose exec may block up to the session timeout) run one at a time,
  * in submission order, on one worker thread; their completion callback runs on the loop thread.
  * Commands flagged CMD_UI run on the loop thread, still in order with the others. Commands flagged
  * CMD_OWN_THREAD (history sql: they touch neither the client nor the session's store) start on a

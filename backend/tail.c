@@ -564,8 +564,8 @@ static void *tail_wake_run(void *arg)
 }
 
 /*
- * librdkafka 2.0.2 stops fetching a partition whose queue is full and looks again only when its
- * broker thread wakes, up to a second later: a reader slower than the network would stall that
+ * librdkafka stops fetching a partition whose queue is full and looks again only when its broker
+ * thread wakes, up to fetch.queue.backoff.ms (1 s) later: a reader slower than the network would stall that
  * long each time it drains the queue. After reading in bulk, a request to each leader (a
  * ListOffsets) wakes those threads at once.
  */

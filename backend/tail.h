@@ -103,8 +103,8 @@ struct tail_stats {
 struct tail_stats tail_stats(const struct tail *t);
 /**
  * @brief Commits (with a group), stops the consumer and frees it, NULLs *tp. Never hangs: the
- * consumer is destroyed on a helper thread that is abandoned after a few seconds (librdkafka 2.0.2
- * can hang destroying a consumer whose topic was deleted).
+ * consumer is destroyed on a helper thread that is abandoned after a few seconds (librdkafka has
+ * been seen to hang destroying a consumer whose topic was deleted).
  */
 void tail_close(struct tail **tp);
 

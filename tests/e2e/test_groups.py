@@ -333,7 +333,7 @@ class GroupsTest(BrokerTestCase):
         self.assertEqual(doc["protocol_type"], "simple")  # offsets committed without membership
 
     def test_describe_group_of_another_protocol_type(self):
-        # Kafka Connect's workers join with the protocol type "connect": librdkafka 2.0.2's
+        # Kafka Connect's workers join with the protocol type "connect": librdkafka's
         # DescribeConsumerGroups refuses such a group, and its ListConsumerGroups leaves it out.
         from rawgroup import RawMember
         g = unique("connect")
