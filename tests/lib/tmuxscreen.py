@@ -34,7 +34,7 @@ class TmuxScreen:
         # read (tmux's own remain-on-exit proved unreliable at reaping in tmux 3.3a).
         inner = " ".join(shlex.quote(a) for a in argv)
         overrides = " ".join(f"{k}={shlex.quote(v)}" for k, v in (env or {}).items())
-        cmd = (f"env {overrides} {inner}; st=$?; [ $st -gt 128 ] && echo; echo \"{self.MARK}$st\"; "
+        cmd = (f"env {overrides} {inner}; st=$?; [ $st -gt 128 ] && echo; echo \"{self.MARK}$st;\"; "
                "exec sleep 100000")
         self.tmux("new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height), cmd)
 
@@ -78,7 +78,8 @@ class TmuxScreen:
         return tuple(int(x) for x in self.info("#{pane_width} #{pane_height}").split())
 
     def _status(self):
-        m = re.search(re.escape(self.MARK) + r"(\d+)", self.all_text())
+        # ";" ends the number: the line it lands on may hold what the program drew there before
+        m = re.search(re.escape(self.MARK) + r"(\d+);", self.all_text())
         return int(m.group(1)) if m else None
 
     def dead(self):
