@@ -5,6 +5,9 @@ BUILD ?= build
 TEST_BUILD ?= build-test
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
+# A librdkafka source tarball or tree to build from instead of fetching one (docs/building.md).
+KCON_LIBRDKAFKA_SOURCE ?=
+RDKAFKA_FLAGS = $(if $(KCON_LIBRDKAFKA_SOURCE),-DKCON_LIBRDKAFKA_SOURCE=$(abspath $(KCON_LIBRDKAFKA_SOURCE)))
 
 .PHONY: all build demo test unit bench install docs format clean
 
@@ -12,7 +15,7 @@ all: build
 
 build:
 	@scripts/install-deps build
-	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) -DKCON_SANITIZE=OFF -DKCON_TESTS=OFF
+	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) -DKCON_SANITIZE=OFF -DKCON_TESTS=OFF $(RDKAFKA_FLAGS)
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
 demo: build
@@ -24,13 +27,13 @@ demo: build
 test: build
 	@scripts/install-deps test
 	$(CMAKE) -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKCON_SANITIZE=ON -DKCON_TESTS=ON \
-		-DKCON_PLAIN_BIN=$(CURDIR)/$(BUILD)/kcon
+		-DKCON_PLAIN_BIN=$(CURDIR)/$(BUILD)/kcon $(RDKAFKA_FLAGS)
 	$(CMAKE) --build $(TEST_BUILD) -j $(JOBS)
 	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 # Unit tests only: no broker, seconds.
 unit:
-	$(CMAKE) -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKCON_SANITIZE=ON -DKCON_TESTS=ON
+	$(CMAKE) -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKCON_SANITIZE=ON -DKCON_TESTS=ON $(RDKAFKA_FLAGS)
 	$(CMAKE) --build $(TEST_BUILD) -j $(JOBS)
 	cd $(TEST_BUILD) && ctest --output-on-failure -L unit
 
