@@ -22,6 +22,8 @@ class ReplicationTest(BrokerTestCase):
         t = unique("repl")
         self.k.one("topic", "create", t, "--partitions", 6, "--replication-factor", 2,
                    "--config", "min.insync.replicas=2")
+        # the cluster-wide counts below are this topic's only while no earlier run's topic is left
+        self.addCleanup(self.k.run, "topic", "delete", t, "--yes")
         before = wait_until(lambda: (lambda d: d if all(len(p["isr"]) == 2 for p in d["partitions"]) else None)(
             self.k.one("topic", "describe", t)), what="all ISRs complete")
         hit = {p["partition"] for p in before["partitions"] if 2 in p["replicas"]}
