@@ -152,17 +152,6 @@ class BrokerTestCase(unittest.TestCase):
         return name
 
 
-def librdkafka_version():
-    """The librdkafka version kcon runs with, from `kcon --version`, as a tuple of ints."""
-    out = subprocess.run([KCON, "--version"], capture_output=True, text=True, check=True).stdout
-    return tuple(int(x) for x in out.split()[-1].rstrip(")").split(".")[:3])
-
-
-def scram_works():
-    """librdkafka before 2.6.1 sends a SCRAM proof that Kafka 4 rejects (see tests/kafka/README.md)."""
-    return librdkafka_version() >= (2, 6, 1)
-
-
 def openssl(*args):
     subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
 
