@@ -251,7 +251,7 @@ static void doctor_authz(struct doctor_run *d)
 		sbuf_addf(&sb, ", %zu ACLs visible", nacl);
 		seen++;
 	} else if (aerr == RD_KAFKA_RESP_ERR_NO_ERROR) {
-		/* librdkafka 2.0.2 reports a denied DescribeAcls as an empty list */
+		/* a denied DescribeAcls comes back as an empty list (librdkafka 2.14 too) */
 		sbuf_add(&sb, ", no ACLs visible (none, or denied)");
 	} else if (aerr == RD_KAFKA_RESP_ERR_SECURITY_DISABLED) {
 		sbuf_add(&sb, ", no authorizer (everyone may do everything)");
