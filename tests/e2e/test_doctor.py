@@ -148,8 +148,10 @@ class DoctorTest(BrokerTestCase):
         self.assertIn("bad credentials", f["hint"])
 
     def test_a_mechanism_the_listener_lacks_fails_at_auth(self):
+        # The listener enables PLAIN and both SCRAMs, not OAUTHBEARER (an unsecured token here).
         opts = self.sasl("alice", self.env["KCON_TEST_ALICE_PASSWORD_FILE"])
-        opts[-1] = "SCRAM-SHA-256"
+        opts[-1] = "OAUTHBEARER"
+        opts += ["-X", "enable.sasl.oauthbearer.unsecure.jwt=true", "-X", "sasl.oauthbearer.config=principal=alice"]
         rows = self.doctor(self.env["KCON_TEST_SASL_BOOTSTRAP"], *opts, want=3)
         f = self.first_failure(rows)
         self.assertEqual(f["step"], "auth")
