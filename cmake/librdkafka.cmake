@@ -16,6 +16,8 @@ if(NOT _kcon_rdk_rc EQUAL 0)
   message(FATAL_ERROR "librdkafka: no source to build (see the lines above). To build offline, pass "
     "-DKCON_LIBRDKAFKA_SOURCE=/path/to/librdkafka_2.14.2.orig.tar.gz (see docs/building.md).")
 endif()
+# A removed _deps/librdkafka makes the build configure (and unpack) again.
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${KCON_LIBRDKAFKA_DIR}/source.stamp)
 
 # RD_KAFKA_VERSION is 0xMMmmrrpp: major, minor, revision, pre-release.
 set(_kcon_rdk_h ${KCON_LIBRDKAFKA_DIR}/include/librdkafka/rdkafka.h)
