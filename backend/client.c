@@ -47,7 +47,7 @@ static void client_log(const rd_kafka_t *rk, int level, const char *fac, const c
 	/* "N/N brokers are down" follows the error that says why: keep the why */
 	if (c->last_fail == NULL || strstr(buf, "brokers are down") == NULL) {
 		free(c->last_fail);
-		c->last_fail = xstrdup(buf);
+		c->last_fail = x_strdup(buf);
 	}
 	pthread_mutex_unlock(&c->lock);
 }
@@ -75,12 +75,12 @@ struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose,
 {
 	char errstr[512];
 	rd_kafka_conf_t *kc = rd_kafka_conf_new();
-	struct client *c = xcalloc(1, sizeof(*c));
+	struct client *c = x_calloc(1, sizeof(*c));
 	pthread_mutex_init(&c->lock, NULL);
 	c->timeout_ms = timeout_ms;
 	c->verbose = verbose;
 	c->note = note;
-	c->bootstrap = xstrdup(conf->bootstrap);
+	c->bootstrap = x_strdup(conf->bootstrap);
 
 	rd_kafka_conf_set(kc, "client.id", "kcon", NULL, 0);
 	rd_kafka_conf_set(kc, "log.connection.close", "false", NULL, 0);
@@ -130,7 +130,7 @@ char *client_library(void)
 	if (rd_kafka_conf_get(kc, "builtin.features", features, &size) != RD_KAFKA_CONF_OK)
 		snprintf(features, sizeof(features), "(unknown)");
 	rd_kafka_conf_destroy(kc);
-	return xasprintf("librdkafka %s (static), features: %s", rd_kafka_version_str(), features);
+	return x_asprintf("librdkafka %s (static), features: %s", rd_kafka_version_str(), features);
 }
 
 const char *client_bootstrap(const struct client *c)
@@ -178,7 +178,7 @@ int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, 
 	case RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED: {
 		char *last = NULL;
 		pthread_mutex_lock(&c->lock);
-		last = xstrdup(c->last_fail);
+		last = x_strdup(c->last_fail);
 		pthread_mutex_unlock(&c->lock);
 		const char *step = "metadata",
 			   *hint = "check that the brokers are up and reachable; raise --timeout on a slow network";
@@ -355,7 +355,7 @@ int client_topic_create(struct client *c, const char *name, int partitions, int 
 			struct err *e)
 {
 	char errstr[512];
-	char *what = xasprintf("create topic %s", name);
+	char *what = x_asprintf("create topic %s", name);
 	int rc = CMD_FAILED;
 	rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(name, partitions, rf, errstr, sizeof(errstr));
 	if (nt == NULL) {
@@ -370,7 +370,7 @@ int client_topic_create(struct client *c, const char *name, int partitions, int 
 				     "%s: bad --config `%s`", what, configs[i]);
 			goto out;
 		}
-		char *k = xstrndup(configs[i], (size_t)(eq - configs[i]));
+		char *k = x_strndup(configs[i], (size_t)(eq - configs[i]));
 		rd_kafka_NewTopic_set_config(nt, k, eq + 1);
 		free(k);
 	}
@@ -400,7 +400,7 @@ out:
 
 int client_topic_delete(struct client *c, const char *name, struct err *e)
 {
-	char *what = xasprintf("delete topic %s", name);
+	char *what = x_asprintf("delete topic %s", name);
 	rd_kafka_DeleteTopic_t *dt = rd_kafka_DeleteTopic_new(name);
 	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DELETETOPICS);
 	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
@@ -451,7 +451,7 @@ static rd_kafka_event_t *client_describe_configs(struct client *c, rd_kafka_Reso
 			"%s: the cluster names no broker as its controller", what);
 		return NULL;
 	}
-	rd_kafka_ConfigResource_t **res = xcalloc((size_t)n, sizeof(*res));
+	rd_kafka_ConfigResource_t **res = x_calloc((size_t)n, sizeof(*res));
 	for (int i = 0; i < n; i++)
 		res[i] = rd_kafka_ConfigResource_new(type, names[i]);
 	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
@@ -489,7 +489,7 @@ int client_topic_config(struct client *c, char *const *topics, int n, const char
 		const rd_kafka_ConfigEntry_t **ce = rd_kafka_ConfigResource_configs(rr[i], &nc);
 		for (size_t k = 0; slot >= 0 && k < nc; k++)
 			if (strcmp(rd_kafka_ConfigEntry_name(ce[k]), key) == 0 && rd_kafka_ConfigEntry_value(ce[k]))
-				values[slot] = xstrdup(rd_kafka_ConfigEntry_value(ce[k]));
+				values[slot] = x_strdup(rd_kafka_ConfigEntry_value(ce[k]));
 	}
 	rd_kafka_event_destroy(ev);
 	return CMD_OK;
@@ -500,7 +500,7 @@ int client_configs(struct client *c, rd_kafka_ResourceType_t type, const char *n
 {
 	*out = NULL;
 	*n = 0;
-	char *what = xasprintf("describe configs of %s %s", rd_kafka_ResourceType_name(type), name);
+	char *what = x_asprintf("describe configs of %s %s", rd_kafka_ResourceType_name(type), name);
 	rd_kafka_event_t *ev = client_describe_configs(c, type, &name, 1, what, e);
 	int rc = e->status;
 	if (ev == NULL)
@@ -518,17 +518,17 @@ int client_configs(struct client *c, rd_kafka_ResourceType_t type, const char *n
 				  what, e);
 	} else {
 		const rd_kafka_ConfigEntry_t **ce = rd_kafka_ConfigResource_configs(rr[0], &nc);
-		struct client_config *cfg = xcalloc(nc + 1, sizeof(*cfg));
+		struct client_config *cfg = x_calloc(nc + 1, sizeof(*cfg));
 		for (size_t k = 0; k < nc; k++) {
 			const char *v = rd_kafka_ConfigEntry_value(ce[k]);
 			cfg[k] = (struct client_config){
-				.name = xstrdup(rd_kafka_ConfigEntry_name(ce[k])),
+				.name = x_strdup(rd_kafka_ConfigEntry_name(ce[k])),
 				.source = rd_kafka_ConfigEntry_source(ce[k]),
 				.is_default = rd_kafka_ConfigEntry_is_default(ce[k]) == 1,
 				.read_only = rd_kafka_ConfigEntry_is_read_only(ce[k]) == 1,
 				.sensitive = rd_kafka_ConfigEntry_is_sensitive(ce[k]) == 1,
 			};
-			cfg[k].value = v && !cfg[k].sensitive ? xstrdup(v) : NULL;
+			cfg[k].value = v && !cfg[k].sensitive ? x_strdup(v) : NULL;
 		}
 		*out = cfg;
 		*n = (int)nc;
@@ -582,7 +582,7 @@ int client_broker_racks(struct client *c, const struct model *m, char **racks, s
 			for (size_t k = 0; k < nc; k++)
 				if (strcmp(rd_kafka_ConfigEntry_name(ce[k]), "broker.rack") == 0 &&
 				    rd_kafka_ConfigEntry_value(ce[k]) && racks[i] == NULL)
-					racks[i] = xstrdup(rd_kafka_ConfigEntry_value(ce[k]));
+					racks[i] = x_strdup(rd_kafka_ConfigEntry_value(ce[k]));
 		}
 		rd_kafka_event_destroy(ev);
 	}

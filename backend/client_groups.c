@@ -29,9 +29,9 @@ int client_groups_list(struct client *c, struct group_info **out, int *n, struct
 			rc = client_error(c, rd_kafka_error_code(errs[0]), rd_kafka_error_string(errs[0]),
 					  "list groups", e);
 		} else {
-			struct group_info *g = xcalloc(nv + 1, sizeof(*g));
+			struct group_info *g = x_calloc(nv + 1, sizeof(*g));
 			for (size_t i = 0; i < nv; i++) {
-				g[i].id = xstrdup(rd_kafka_ConsumerGroupListing_group_id(v[i]));
+				g[i].id = x_strdup(rd_kafka_ConsumerGroupListing_group_id(v[i]));
 				g[i].state = rd_kafka_ConsumerGroupListing_state(v[i]);
 				g[i].simple = rd_kafka_ConsumerGroupListing_is_simple_consumer_group(v[i]);
 				g[i].coordinator = -1;
@@ -74,7 +74,7 @@ static struct group_info *groups_index_find(const struct groups_index *ix, const
 static void groups_set_error(struct group_info *g, const char *what, const rd_kafka_error_t *err)
 {
 	if (g->error == NULL) {
-		g->error = xasprintf("%s: %s", what, rd_kafka_error_string(err));
+		g->error = x_asprintf("%s: %s", what, rd_kafka_error_string(err));
 		g->error_code = rd_kafka_error_code(err);
 	}
 }
@@ -93,17 +93,17 @@ static void groups_fold_description(struct group_info *g, const rd_kafka_Consume
 	g->coordinator = coord ? rd_kafka_Node_id(coord) : -1;
 	const char *assignor = rd_kafka_ConsumerGroupDescription_partition_assignor(d);
 	free(g->assignor);
-	g->assignor = assignor && *assignor ? xstrdup(assignor) : NULL;
+	g->assignor = assignor && *assignor ? x_strdup(assignor) : NULL;
 	size_t n = rd_kafka_ConsumerGroupDescription_member_count(d);
-	g->members = xcalloc(n + 1, sizeof(*g->members));
+	g->members = x_calloc(n + 1, sizeof(*g->members));
 	g->nmembers = (int)n;
 	for (size_t i = 0; i < n; i++) {
 		const rd_kafka_MemberDescription_t *m = rd_kafka_ConsumerGroupDescription_member(d, i);
 		struct group_member *gm = &g->members[i];
-		gm->member_id = xstrdup(rd_kafka_MemberDescription_consumer_id(m));
-		gm->client_id = xstrdup(rd_kafka_MemberDescription_client_id(m));
-		gm->host = xstrdup(rd_kafka_MemberDescription_host(m));
-		gm->instance_id = xstrdup(rd_kafka_MemberDescription_group_instance_id(m));
+		gm->member_id = x_strdup(rd_kafka_MemberDescription_consumer_id(m));
+		gm->client_id = x_strdup(rd_kafka_MemberDescription_client_id(m));
+		gm->host = x_strdup(rd_kafka_MemberDescription_host(m));
+		gm->instance_id = x_strdup(rd_kafka_MemberDescription_group_instance_id(m));
 		const rd_kafka_MemberAssignment_t *a = rd_kafka_MemberDescription_assignment(m);
 		const rd_kafka_topic_partition_list_t *parts = a ? rd_kafka_MemberAssignment_partitions(a) : NULL;
 		gm->assigned = parts ? rd_kafka_topic_partition_list_copy(parts) : rd_kafka_topic_partition_list_new(0);
@@ -148,7 +148,7 @@ static int groups_pump(struct client *c, rd_kafka_queue_t *q, struct group_info 
 	rd_kafka_t *rk = client_rk(c);
 	rd_kafka_AdminOptions_t *o = client_admin_options(c, describe ? RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS
 								      : RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
-	const char **names = xcalloc(GROUPS_DESCRIBE_CHUNK, sizeof(char *));
+	const char **names = x_calloc(GROUPS_DESCRIBE_CHUNK, sizeof(char *));
 	const char *what = describe ? "describe groups" : "committed offsets";
 	int next = 0, inflight = 0, rc = CMD_OK;
 	int64_t deadline = clock_mono_ms() + client_timeout(c) + 1000;
@@ -207,7 +207,7 @@ static int groups_pump(struct client *c, rd_kafka_queue_t *q, struct group_info 
 			const rd_kafka_group_result_t **r = rd_kafka_ListConsumerGroupOffsets_result_groups(
 				rd_kafka_event_ListConsumerGroupOffsets_result(ev), &nr);
 			if (err && gi && gi->error == NULL)
-				gi->error = xasprintf("committed offsets: %s", rd_kafka_event_error_string(ev)),
+				gi->error = x_asprintf("committed offsets: %s", rd_kafka_event_error_string(ev)),
 				gi->error_code = err;
 			else if (gi && nr > 0)
 				groups_fold_offsets(gi, r[0]);
@@ -238,11 +238,11 @@ int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned 
 {
 	if (n == 0)
 		return CMD_OK;
-	struct groups_index ix = { .n = n, .order = xcalloc((size_t)n, sizeof(*ix.order)) };
+	struct groups_index ix = { .n = n, .order = x_calloc((size_t)n, sizeof(*ix.order)) };
 	for (int i = 0; i < n; i++)
 		ix.order[i] = &g[i];
 	qsort(ix.order, (size_t)n, sizeof(*ix.order), groups_index_cmp);
-	bool *want = xcalloc((size_t)n, sizeof(bool));
+	bool *want = x_calloc((size_t)n, sizeof(bool));
 	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
 	int rc = CMD_OK;
 	if (what & CLIENT_GROUPS_DESCRIBE) {
@@ -332,7 +332,7 @@ static int groups_admin(struct client *c, rd_kafka_admin_op_t op, const char *ve
 			rd_kafka_topic_partition_list_t *parts, struct err *e)
 {
 	rd_kafka_t *rk = client_rk(c);
-	char *what = xasprintf("%s group %s", verb, group);
+	char *what = x_asprintf("%s group %s", verb, group);
 	rd_kafka_AdminOptions_t *o = client_admin_options(c, op);
 	rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
 	if (op == RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS) {
@@ -393,7 +393,7 @@ int client_group_legacy(struct client *c, const char *group, struct group_info *
 	const struct rd_kafka_group_list *gl = NULL;
 	rd_kafka_resp_err_t err = rd_kafka_list_groups(client_rk(c), group, &gl, client_timeout(c));
 	if (err) {
-		char *what = xasprintf("describe group %s", group);
+		char *what = x_asprintf("describe group %s", group);
 		int rc = client_error(c, err, NULL, what, e);
 		free(what);
 		return rc;
@@ -402,26 +402,26 @@ int client_group_legacy(struct client *c, const char *group, struct group_info *
 		const struct rd_kafka_group_info *gi = &gl->groups[i];
 		if (gi->err || strcmp(gi->group, group) != 0)
 			continue;
-		struct group_info *g = xcalloc(1, sizeof(*g));
-		g->id = xstrdup(gi->group);
+		struct group_info *g = x_calloc(1, sizeof(*g));
+		g->id = x_strdup(gi->group);
 		g->state = rd_kafka_consumer_group_state_code(gi->state ? gi->state : "");
 		g->simple = gi->protocol_type == NULL || *gi->protocol_type == '\0';
 		g->described = true;
 		g->coordinator = gi->broker.id;
-		g->assignor = gi->protocol && *gi->protocol ? xstrdup(gi->protocol) : NULL;
+		g->assignor = gi->protocol && *gi->protocol ? x_strdup(gi->protocol) : NULL;
 		g->nmembers = gi->member_cnt;
-		g->members = xcalloc((size_t)gi->member_cnt + 1, sizeof(*g->members));
+		g->members = x_calloc((size_t)gi->member_cnt + 1, sizeof(*g->members));
 		for (int m = 0; m < gi->member_cnt; m++) {
 			const struct rd_kafka_group_member_info *mi = &gi->members[m];
 			g->members[m] = (struct group_member){
-				.member_id = xstrdup(mi->member_id ? mi->member_id : ""),
-				.client_id = xstrdup(mi->client_id ? mi->client_id : ""),
-				.host = xstrdup(mi->client_host ? mi->client_host : ""),
+				.member_id = x_strdup(mi->member_id ? mi->member_id : ""),
+				.client_id = x_strdup(mi->client_id ? mi->client_id : ""),
+				.host = x_strdup(mi->client_host ? mi->client_host : ""),
 				.assigned = rd_kafka_topic_partition_list_new(0),
 			};
 		}
 		*out = g;
-		*ptype = xstrdup(gi->protocol_type ? gi->protocol_type : "");
+		*ptype = x_strdup(gi->protocol_type ? gi->protocol_type : "");
 	}
 	rd_kafka_group_list_destroy(gl);
 	return CMD_OK;

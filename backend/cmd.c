@@ -38,7 +38,7 @@ const char *cmd_arg_kind_meta(enum cmd_arg_kind kind)
 void cmd_register(const struct cmd_entry *table)
 {
 	for (const struct cmd_entry *e = table; e->name; e++) {
-		cmd_list = xreallocarray(cmd_list, cmd_count + 1, sizeof(*cmd_list));
+		cmd_list = x_reallocarray(cmd_list, cmd_count + 1, sizeof(*cmd_list));
 		cmd_list[cmd_count++] = e;
 	}
 }
@@ -120,7 +120,7 @@ const struct cmd_entry *cmd_find(int argc, char *const *argv, int *consumed, cha
 	cmd_init();
 	*cause = NULL;
 	if (argc < 1) {
-		*cause = xstrdup("no command given: try `help`");
+		*cause = x_strdup("no command given: try `help`");
 		return NULL;
 	}
 	bool noun = cmd_is_noun(argv[0]);
@@ -201,8 +201,8 @@ static int cmd_count_opts(const struct cmd_entry *e)
 static int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, const char *word)
 {
 	char *usage = cmd_usage(ctx->entry);
-	char *hint = xasprintf("usage: %s (see `help %s`)", usage, ctx->entry->name);
-	char *cut = strlen(word) > LAG_QUOTE_MAX ? xasprintf("%.*s...", LAG_QUOTE_MAX, word) : NULL;
+	char *hint = x_asprintf("usage: %s (see `help %s`)", usage, ctx->entry->name);
+	char *cut = strlen(word) > LAG_QUOTE_MAX ? x_asprintf("%.*s...", LAG_QUOTE_MAX, word) : NULL;
 	cmd_fail(ctx, CMD_USAGE, hint, fmt, cut ? cut : word);
 	free(cut);
 	free(hint);
@@ -286,8 +286,8 @@ int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *a
 	}
 	const struct cmd_entry *e = ctx->entry;
 	struct cmd_args *a = &ctx->args;
-	a->opt = xcalloc((size_t)cmd_count_opts(e) + 1, sizeof(*a->opt));
-	a->pos = xcalloc((size_t)argc + 1, sizeof(char *));
+	a->opt = x_calloc((size_t)cmd_count_opts(e) + 1, sizeof(*a->opt));
+	a->pos = x_calloc((size_t)argc + 1, sizeof(char *));
 	bool only_pos = false;
 	int line_at = -1; /* the index of a CMD_POS_LINE positional: options end where it starts */
 	for (const struct cmd_pos *p = e->args; p && p->name; p++)
@@ -300,7 +300,7 @@ int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *a
 			continue;
 		}
 		if (!only_pos && w[0] == '-' && w[1] != '\0' && !(w[1] >= '0' && w[1] <= '9')) {
-			char *name = xstrdup(w), *value = NULL;
+			char *name = x_strdup(w), *value = NULL;
 			char *eq = w[1] == '-' ? strchr(name, '=') : NULL;
 			if (eq)
 				*eq = '\0', value = eq + 1;
@@ -328,21 +328,21 @@ int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *a
 			}
 			if (is_output) {
 				free(a->output);
-				a->output = xstrdup(value);
+				a->output = x_strdup(value);
 			} else {
 				struct cmd_optval *ov = &a->opt[idx];
 				if (ov->n > 0 && !(o->flags & CMD_OPT_REPEAT) && o->kind == CMD_ARG_NONE) {
 					free(name);
 					continue; /* a repeated flag is harmless */
 				}
-				ov->v = xreallocarray(ov->v, (size_t)ov->n + 2, sizeof(char *));
-				ov->v[ov->n++] = xstrdup(takes ? value : "");
+				ov->v = x_reallocarray(ov->v, (size_t)ov->n + 2, sizeof(char *));
+				ov->v[ov->n++] = x_strdup(takes ? value : "");
 				ov->v[ov->n] = NULL;
 			}
 			free(name);
 			continue;
 		}
-		a->pos[a->npos++] = xstrdup(w);
+		a->pos[a->npos++] = x_strdup(w);
 		if (line_at >= 0 && a->npos > line_at)
 			only_pos = true;
 	}
@@ -394,7 +394,7 @@ static int cmd_check_confirmed(struct cmd_ctx *ctx)
 		if (opt == NULL)
 			return cmd_fail(ctx, CMD_FAILED, "start kcon without --read-only to change the cluster",
 					"`%s` changes the cluster, and this session is read-only", e->name);
-		char *hint = xasprintf("drop --%s, or start kcon without --read-only to change the cluster", opt);
+		char *hint = x_asprintf("drop --%s, or start kcon without --read-only to change the cluster", opt);
 		cmd_fail(ctx, CMD_FAILED, hint, "`%s --%s` changes the cluster, and this session is read-only", e->name,
 			 opt);
 		free(hint);
@@ -406,7 +406,7 @@ static int cmd_check_confirmed(struct cmd_ctx *ctx)
 	if (s->confirm == NULL)
 		return cmd_fail(ctx, CMD_USAGE, "add --yes to run it without a terminal",
 				"refusing to run `%s %s` without confirmation", e->name, target);
-	char *question = xasprintf("`%s %s` cannot be undone. Type `%s` to confirm: ", e->name, target, target);
+	char *question = x_asprintf("`%s %s` cannot be undone. Type `%s` to confirm: ", e->name, target, target);
 	bool yes = s->confirm(s->confirm_ud, question, target);
 	free(question);
 	if (!yes)
@@ -453,10 +453,10 @@ int cmd_fail(struct cmd_ctx *ctx, int status, const char *hint, const char *fmt,
 	va_list ap;
 	va_start(ap, fmt);
 	free(ctx->error);
-	ctx->error = xvasprintf(fmt, ap);
+	ctx->error = x_vasprintf(fmt, ap);
 	va_end(ap);
 	free(ctx->hint);
-	ctx->hint = xstrdup(hint);
+	ctx->hint = x_strdup(hint);
 	ctx->status = status;
 	return status;
 }
@@ -530,7 +530,7 @@ int cmd_arg_int(struct cmd_ctx *ctx, const char *name, long long def, long long 
 	errno = 0;
 	long long n = strtoll(v, &end, 10);
 	if (errno || end == v || *end != '\0' || n < min || n > max) {
-		char *hint = xasprintf("give a whole number from %lld to %lld", min, max);
+		char *hint = x_asprintf("give a whole number from %lld to %lld", min, max);
 		cmd_fail(ctx, CMD_USAGE, hint, "--%s: `%s` is not a valid number", name, v);
 		free(hint);
 		return CMD_USAGE;

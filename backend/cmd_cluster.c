@@ -75,16 +75,16 @@ static json_t *cluster_ids(const int32_t *ids, int n)
 static int *cluster_min_isr(struct client *c, const struct model *m, const bool *want)
 {
 	int n = 0;
-	char **names = xcalloc((size_t)m->ntopics + 1, sizeof(char *));
-	int *slot = xcalloc((size_t)m->ntopics + 1, sizeof(int));
+	char **names = x_calloc((size_t)m->ntopics + 1, sizeof(char *));
+	int *slot = x_calloc((size_t)m->ntopics + 1, sizeof(int));
 	for (int i = 0; i < m->ntopics; i++)
 		if (want == NULL || want[i])
 			slot[n] = i, names[n++] = m->topics[i].name;
-	char **values = xcalloc((size_t)n + 1, sizeof(char *));
+	char **values = x_calloc((size_t)n + 1, sizeof(char *));
 	struct err e = { 0 };
 	int *min = NULL;
 	if (client_topic_config(c, names, n, "min.insync.replicas", values, &e) == CMD_OK) {
-		min = xcalloc((size_t)m->ntopics + 1, sizeof(int));
+		min = x_calloc((size_t)m->ntopics + 1, sizeof(int));
 		for (int i = 0; i < n; i++)
 			min[slot[i]] = values[i] ? atoi(values[i]) : 0;
 	}
@@ -119,13 +119,13 @@ static int cmd_cluster_exec(struct cmd_ctx *ctx)
 	 * for all of 1,000 topics took 1.9 s). `topics --under-min-isr` checks every topic, which also
 	 * finds topics whose replication factor is below their min.insync.replicas.
 	 */
-	bool *shrunk = xcalloc((size_t)m->ntopics + 1, sizeof(bool));
+	bool *shrunk = x_calloc((size_t)m->ntopics + 1, sizeof(bool));
 	bool any = false;
 	for (int i = 0; i < m->ntopics; i++)
 		any |= shrunk[i] = m->topics[i].under_replicated > 0;
 	int *min = src.c && any ? cluster_min_isr(src.c, m, shrunk) : NULL;
 	if (src.c && !any)
-		min = xcalloc((size_t)m->ntopics + 1, sizeof(int)); /* nothing short: nothing under */
+		min = x_calloc((size_t)m->ntopics + 1, sizeof(int)); /* nothing short: nothing under */
 	free(shrunk);
 	json_t *umi = json_null();
 	if (min) {
@@ -171,7 +171,7 @@ static int cmd_brokers_exec(struct cmd_ctx *ctx)
 	if (m == NULL)
 		return ctx->status;
 	/* librdkafka's metadata call gives no rack: each broker's broker.rack config has it */
-	char **racks = xcalloc((size_t)m->nbrokers + 1, sizeof(char *));
+	char **racks = x_calloc((size_t)m->nbrokers + 1, sizeof(char *));
 	struct err e = { 0 };
 	if (src.c)
 		client_broker_racks(src.c, m, racks, &e);
@@ -226,7 +226,7 @@ static int cmd_topics_exec(struct cmd_ctx *ctx)
 	struct model *m = cluster_model(ctx, &src);
 	if (m == NULL)
 		return ctx->status;
-	bool *want = xcalloc((size_t)m->ntopics + 1, sizeof(bool));
+	bool *want = x_calloc((size_t)m->ntopics + 1, sizeof(bool));
 	for (int i = 0; i < m->ntopics; i++) {
 		const struct model_topic *t = &m->topics[i];
 		want[i] = (internal || !t->internal || (pattern && strcmp(pattern, t->name) == 0)) &&
@@ -460,7 +460,7 @@ static int cmd_topic_delete_exec(struct cmd_ctx *ctx)
 /* "DYNAMIC_TOPIC_CONFIG" as "dynamic_topic_config": Kafka's names, in the case of our JSON. */
 static json_t *cluster_config_source(rd_kafka_ConfigSource_t source)
 {
-	char *s = xstrdup(rd_kafka_ConfigSource_name(source));
+	char *s = x_strdup(rd_kafka_ConfigSource_name(source));
 	for (char *p = s; *p; p++)
 		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
 	json_t *j = json_string(s);

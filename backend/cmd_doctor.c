@@ -51,13 +51,13 @@ static char *doctor_principal(const struct conf *c, const struct tlsfile_cert *c
 	const char *proto = conf_get(c, "security.protocol"), *mech = conf_get(c, "sasl.mechanism");
 	bool sasl = proto && strncasecmp(proto, "SASL", 4) == 0;
 	if (sasl && mech && strcasecmp(mech, "OAUTHBEARER") == 0)
-		return xstrdup("the OAUTHBEARER token's subject");
+		return x_strdup("the OAUTHBEARER token's subject");
 	if (sasl)
-		return xasprintf("User:%s (%s)", conf_get(c, "sasl.username") ? conf_get(c, "sasl.username") : "?",
-				 mech ? mech : "GSSAPI");
+		return x_asprintf("User:%s (%s)", conf_get(c, "sasl.username") ? conf_get(c, "sasl.username") : "?",
+				  mech ? mech : "GSSAPI");
 	if (have_cert)
-		return xasprintf("User:%s (mutual TLS)", cert->subject);
-	return xstrdup("User:ANONYMOUS (no SASL, no client certificate)");
+		return x_asprintf("User:%s (mutual TLS)", cert->subject);
+	return x_strdup("User:ANONYMOUS (no SASL, no client certificate)");
 }
 
 /* Why a login failed, from the client's error text, and what to try. */
@@ -101,7 +101,7 @@ static void doctor_auth(struct doctor_run *d, const char *target, const char *ad
 	struct conf one;
 	conf_copy(&one, &d->conf);
 	free(one.bootstrap);
-	one.bootstrap = xstrdup(addr);
+	one.bootstrap = x_strdup(addr);
 	conf_set(&one, "bootstrap.servers", addr);
 	struct err e = { 0 };
 	int64_t t0 = clock_mono_ms();
@@ -132,7 +132,7 @@ static void doctor_auth(struct doctor_run *d, const char *target, const char *ad
 			   expired ? expired_hint : NULL, "logged in as %s%s", who, sb.buf ? sb.buf : "");
 		d->client = c;
 		d->model = m;
-		d->login_target = xstrdup(target);
+		d->login_target = x_strdup(target);
 	}
 	sbuf_free(&sb);
 	err_clear(&e);
@@ -151,7 +151,7 @@ static bool doctor_metadata(struct doctor_run *d)
 	int64_t t0 = clock_mono_ms();
 	for (int i = 0; i < m->nbrokers; i++) {
 		const struct model_broker *b = &m->brokers[i];
-		char *target = xasprintf("broker %d %s:%d", (int)b->id, b->host, b->port);
+		char *target = x_asprintf("broker %d %s:%d", (int)b->id, b->host, b->port);
 		size_t first = brokers.n;
 		bool ok = doctor_endpoint(&brokers, target, b->id, b->host, b->port, &d->tls, d->s->timeout_ms);
 		sbuf_addf(&list, "%s%d at %s:%d", i ? ", " : "", (int)b->id, b->host, b->port);
@@ -340,7 +340,7 @@ static int cmd_doctor_exec(struct cmd_ctx *ctx)
 		return st;
 	}
 	doctor_tls_of(&d.conf, &d.tls);
-	char *list = xstrdup(d.conf.bootstrap), *save = NULL;
+	char *list = x_strdup(d.conf.bootstrap), *save = NULL;
 	for (char *a = strtok_r(list, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
 		char *host = NULL, *target = NULL;
 		int port = 0;
@@ -350,8 +350,8 @@ static int cmd_doctor_exec(struct cmd_ctx *ctx)
 			x_free(&cause);
 			continue;
 		}
-		target = xasprintf("bootstrap %s:%d", host, port);
-		char *addr = xasprintf(strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
+		target = x_asprintf("bootstrap %s:%d", host, port);
+		char *addr = x_asprintf(strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
 		if (doctor_endpoint(&d.report, target, -1, host, port, &d.tls, ctx->session->timeout_ms))
 			doctor_auth(&d, target, addr);
 		else

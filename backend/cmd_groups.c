@@ -76,9 +76,9 @@ static int groups_demo_list(struct session *s, struct group_info **out, int *n)
 {
 	size_t k = 0;
 	const char *const *names = demo_groups(s->demo, &k);
-	*out = xcalloc(k + 1, sizeof(**out));
+	*out = x_calloc(k + 1, sizeof(**out));
 	for (size_t i = 0; i < k; i++) {
-		(*out)[i].id = xstrdup(names[i]);
+		(*out)[i].id = x_strdup(names[i]);
 		(*out)[i].state = RD_KAFKA_CONSUMER_GROUP_STATE_UNKNOWN;
 		(*out)[i].coordinator = -1;
 	}
@@ -144,7 +144,7 @@ static struct groups_off *groups_off_of(struct groups_lag *L, const char *topic,
 	if (pi < 0)
 		return NULL;
 	if (L->off[ti] == NULL) {
-		L->off[ti] = xcalloc((size_t)t->npartitions + 1, sizeof(struct groups_off));
+		L->off[ti] = x_calloc((size_t)t->npartitions + 1, sizeof(struct groups_off));
 		for (int p = 0; p < t->npartitions; p++)
 			L->off[ti][p].start = L->off[ti][p].end = -1;
 	}
@@ -168,7 +168,7 @@ static struct groups_row *groups_row_find(struct groups_row *rows, int n, const 
 static void groups_add_row(struct groups_row **rows, int *n, struct groups_lag *L, const char *topic, int32_t partition,
 			   int64_t committed)
 {
-	*rows = xreallocarray(*rows, (size_t)*n + 1, sizeof(**rows));
+	*rows = x_reallocarray(*rows, (size_t)*n + 1, sizeof(**rows));
 	struct groups_row *r = &(*rows)[(*n)++];
 	*r = (struct groups_row){ .topic = topic, .partition = partition, .committed = committed };
 	r->off = groups_off_of(L, topic, partition);
@@ -182,7 +182,7 @@ static void groups_add_topic(const char ***topics, int *nt, const char *name, co
 	for (int k = 0; k < *nt; k++)
 		if (strcmp((*topics)[k], name) == 0)
 			return;
-	*topics = xreallocarray(*topics, (size_t)*nt + 1, sizeof(**topics));
+	*topics = x_reallocarray(*topics, (size_t)*nt + 1, sizeof(**topics));
 	(*topics)[(*nt)++] = name;
 }
 
@@ -284,7 +284,7 @@ static int groups_fetch_offsets(struct client *c, struct groups_lag *L, struct e
 static void groups_lag_init(struct groups_lag *L, const struct model *m)
 {
 	L->m = m;
-	L->off = xcalloc((size_t)m->ntopics + 1, sizeof(*L->off));
+	L->off = x_calloc((size_t)m->ntopics + 1, sizeof(*L->off));
 	L->end_ms = 0;
 }
 
@@ -386,8 +386,8 @@ static int groups_overview(struct cmd_ctx *ctx, json_t **out_groups, json_t *met
 	}
 	struct groups_lag L;
 	groups_lag_init(&L, m);
-	struct groups_row **rows = xcalloc((size_t)k + 1, sizeof(*rows));
-	int *nrows = xcalloc((size_t)k + 1, sizeof(int));
+	struct groups_row **rows = x_calloc((size_t)k + 1, sizeof(*rows));
+	int *nrows = x_calloc((size_t)k + 1, sizeof(int));
 	for (int i = 0; i < k; i++)
 		groups_rows(&all[i], &L, NULL, &rows[i], &nrows[i]);
 	rc = groups_fetch_offsets(c, &L, &e);
@@ -440,7 +440,7 @@ static int groups_by_lag(const void *a, const void *b)
 static void groups_sort(json_t *a, int (*cmp)(const void *, const void *))
 {
 	size_t n = json_array_size(a);
-	json_t **v = xcalloc(n + 1, sizeof(*v));
+	json_t **v = x_calloc(n + 1, sizeof(*v));
 	for (size_t i = 0; i < n; i++)
 		v[i] = json_incref(json_array_get(a, i));
 	qsort(v, n, sizeof(*v), cmp);
@@ -523,8 +523,8 @@ static const struct out_view groups_view = { .fields = groups_fields, .tables = 
 static struct group_info *groups_one(struct cmd_ctx *ctx, struct client *c, const struct model *m, unsigned what,
 				     const char *topic)
 {
-	struct group_info *g = xcalloc(1, sizeof(*g));
-	g->id = xstrdup(cmd_arg(ctx, "group"));
+	struct group_info *g = x_calloc(1, sizeof(*g));
+	g->id = x_strdup(cmd_arg(ctx, "group"));
 	g->coordinator = -1;
 	struct err e = { 0 };
 	bool demo = ctx->session->demo != NULL;
@@ -541,7 +541,7 @@ static struct group_info *groups_one(struct cmd_ctx *ctx, struct client *c, cons
 		return NULL;
 	}
 	if (g->error) { /* the cause with the hint its code calls for */
-		char *label = xasprintf("group %s", g->id);
+		char *label = x_asprintf("group %s", g->id);
 		client_error(c, g->error_code, g->error, label, &e);
 		free(label);
 		client_groups_free(&g, 1);
@@ -577,9 +577,9 @@ static int groups_no_such(struct cmd_ctx *ctx, const char *group)
 static json_t *groups_member_json(const struct group_member *gm)
 {
 	json_t *parts = json_array();
-	struct lag_tp *tps = xcalloc((size_t)gm->assigned->cnt + 1, sizeof(*tps));
+	struct lag_tp *tps = x_calloc((size_t)gm->assigned->cnt + 1, sizeof(*tps));
 	for (int i = 0; i < gm->assigned->cnt; i++) {
-		char *s = xasprintf("%s:%" PRId32, gm->assigned->elems[i].topic, gm->assigned->elems[i].partition);
+		char *s = x_asprintf("%s:%" PRId32, gm->assigned->elems[i].topic, gm->assigned->elems[i].partition);
 		json_array_append_new(parts, json_string(s));
 		free(s);
 		tps[i] = (struct lag_tp){ gm->assigned->elems[i].topic, gm->assigned->elems[i].partition };
@@ -754,18 +754,18 @@ static int groups_seconds(struct cmd_ctx *ctx, const char *name, int64_t def, in
 	errno = 0;
 	double d = strtod(v, &end);
 	if (v[0] == '-') { /* lag_parse_duration() takes "-1h" for 1h (a time back): a wait is no such thing */
-		cause = xasprintf("`%s` is negative", v);
+		cause = x_asprintf("`%s` is negative", v);
 	} else if (end != v && *end == '\0' && isdigit((unsigned char)v[0])) {
 		/* compared as a double first: d * 1000 of a hostile number is no int64_t; an underflow is 0 */
 		if (!(d * 1000 <= (double)LAG_DURATION_MAX_MS))
-			cause = xasprintf("`%s` seconds is longer than 100 years", v);
+			cause = x_asprintf("`%s` seconds is longer than 100 years", v);
 		else
 			*ms = errno == ERANGE ? 0 : (int64_t)(d * 1000);
 	} else if (lag_parse_duration(v, ms, &cause) < 0) {
 		*ms = def;
 	}
 	if (cause == NULL && *ms < min_ms)
-		cause = xasprintf("`%s` is shorter than %lld ms", v, (long long)min_ms);
+		cause = x_asprintf("`%s` is shorter than %lld ms", v, (long long)min_ms);
 	if (cause == NULL)
 		return CMD_OK;
 	cmd_fail(ctx, CMD_USAGE,
@@ -956,7 +956,7 @@ static int groups_reset_targets(struct cmd_ctx *ctx, const struct model *m, cons
  */
 static int groups_list_offsets(struct client *c, rd_kafka_topic_partition_list_t *l, struct err *e)
 {
-	int64_t *asked = xcalloc((size_t)l->cnt + 1, sizeof(int64_t));
+	int64_t *asked = x_calloc((size_t)l->cnt + 1, sizeof(int64_t));
 	for (int i = 0; i < l->cnt; i++)
 		asked[i] = l->elems[i].offset;
 	int rc;

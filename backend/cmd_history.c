@@ -94,11 +94,11 @@ static json_t *history_trend_json(const struct trend *t)
 	json_object_set_new(o, "eta", json_string(t->dir == TREND_UNKNOWN ? "unknown" : h));
 	free(h);
 	json_object_set_new(o, "time_lag_s", t->time_lag_s < 0 ? json_null() : history_real(t->time_lag_s, 1));
-	h = t->time_lag_s < 0    ? xstrdup("unknown")
-	    : t->time_lag_s == 0 ? xstrdup("caught up")
+	h = t->time_lag_s < 0    ? x_strdup("unknown")
+	    : t->time_lag_s == 0 ? x_strdup("caught up")
 				 : trend_human_duration(t->time_lag_s);
 	if (t->time_lag_s > 0) {
-		char *b = xasprintf("%s behind", h);
+		char *b = x_asprintf("%s behind", h);
 		free(h);
 		h = b;
 	}
@@ -138,7 +138,7 @@ static void history_watch_tick(struct loop *l, void *ud)
 	strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
 	if (rc == CMD_OK) {
 		if (w->cluster == NULL)
-			w->cluster = xstrdup(st.cluster);
+			w->cluster = x_strdup(st.cluster);
 		if (!w->quiet)
 			note_send(&w->ctx->session->note,
 				  "watch %s: %d groups, %d group partitions, %d topic partitions", stamp, st.groups,
@@ -148,7 +148,7 @@ static void history_watch_tick(struct loop *l, void *ud)
 		if (rc == CMD_UNREACHABLE)
 			w->unreachable++;
 		x_free(&w->last_error);
-		w->last_error = xstrdup(e.cause ? e.cause : "failed");
+		w->last_error = x_strdup(e.cause ? e.cause : "failed");
 		if (!w->quiet)
 			note_send(&w->ctx->session->note, "watch %s: %s (%s%s%s)", stamp, e.cause,
 				  st.gap ? "recorded as a gap" : "not recorded", st.unrecorded ? ": " : "",
@@ -260,8 +260,8 @@ static json_t *history_lag_rows(const struct store_point *p, int n, bool partiti
 				int width, struct trend *tr, char **spark)
 {
 	json_t *a = json_array();
-	int64_t *ts = xcalloc((size_t)n + 1, sizeof(int64_t)), *lag = xcalloc((size_t)n + 1, sizeof(int64_t));
-	int64_t *com = xcalloc((size_t)n + 1, sizeof(int64_t)), *end = xcalloc((size_t)n + 1, sizeof(int64_t));
+	int64_t *ts = x_calloc((size_t)n + 1, sizeof(int64_t)), *lag = x_calloc((size_t)n + 1, sizeof(int64_t));
+	int64_t *com = x_calloc((size_t)n + 1, sizeof(int64_t)), *end = x_calloc((size_t)n + 1, sizeof(int64_t));
 	sample_spark_values(SAMPLE_SPARK_LAG, !partition, p, n, lag);
 	for (int i = 0; i < n; i++) {
 		int64_t e = partition ? p[i].b : (p[i].a >= 0 && p[i].b >= 0 ? p[i].a + p[i].b : -1);
@@ -428,7 +428,7 @@ static int cmd_history_topic_exec(struct cmd_ctx *ctx)
 		return ctx->status;
 	}
 	json_t *a = json_array();
-	int64_t *rate = xcalloc((size_t)n + 1, sizeof(int64_t));
+	int64_t *rate = x_calloc((size_t)n + 1, sizeof(int64_t));
 	int prev = -1;
 	double total = 0, span = 0;
 	for (int i = 0; i < n; i++) {
@@ -732,7 +732,7 @@ static int64_t history_file_size(const char *path)
 {
 	struct stat st;
 	int64_t n = 0;
-	char *wal = xasprintf("%s-wal", path);
+	char *wal = x_asprintf("%s-wal", path);
 	if (stat(path, &st) == 0)
 		n += st.st_size;
 	if (stat(wal, &st) == 0)
@@ -761,10 +761,11 @@ static int cmd_history_prune_exec(struct cmd_ctx *ctx)
 	int deleted = 0;
 	if (older > 0) {
 		int64_t cut = now - older;
-		char *sql = xasprintf("BEGIN IMMEDIATE; DELETE FROM sample WHERE ts<%lld; DELETE FROM rollup WHERE "
-				      "ts<%lld; DELETE FROM event WHERE ts_ms<%lld; DELETE FROM gap WHERE end_ms<%lld; "
-				      "COMMIT;",
-				      (long long)(cut / 1000), (long long)(cut / 1000), (long long)cut, (long long)cut);
+		char *sql =
+			x_asprintf("BEGIN IMMEDIATE; DELETE FROM sample WHERE ts<%lld; DELETE FROM rollup WHERE "
+				   "ts<%lld; DELETE FROM event WHERE ts_ms<%lld; DELETE FROM gap WHERE end_ms<%lld; "
+				   "COMMIT;",
+				   (long long)(cut / 1000), (long long)(cut / 1000), (long long)cut, (long long)cut);
 		int before_changes = sqlite3_total_changes(db);
 		int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
 		free(sql);

@@ -66,12 +66,12 @@ static json_t *tail_summary(const char *topic, const struct tail_stats *st, cons
 						       (json_int_t)p->next));
 	}
 	char *why = strcmp(reason, "output") == 0
-			    ? xasprintf("the output failed: %s", strerror(out_err))
-			    : xstrdup(strcmp(reason, "end") == 0     ? "reached the end offsets read at start"
-				      : strcmp(reason, "count") == 0 ? "reached the count"
-								     : "stopped");
-	char *text = xasprintf("tail %s: %lld shown, %lld skipped (%s)", topic, (long long)st->shown,
-			       (long long)st->skipped, why);
+			    ? x_asprintf("the output failed: %s", strerror(out_err))
+			    : x_strdup(strcmp(reason, "end") == 0     ? "reached the end offsets read at start"
+				       : strcmp(reason, "count") == 0 ? "reached the count"
+								      : "stopped");
+	char *text = x_asprintf("tail %s: %lld shown, %lld skipped (%s)", topic, (long long)st->shown,
+				(long long)st->skipped, why);
 	free(why);
 	json_t *o = json_pack("{s:s,s:I,s:I,s:s,s:o,s:s}", "topic", topic, "shown", (json_int_t)st->shown, "skipped",
 			      (json_int_t)st->skipped, "reason", reason, "partitions", parts, "message", text);
@@ -147,7 +147,7 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 	o.nheader_filters = cmd_arg_all(ctx, "header", &o.header_filters);
 	o.headers = fmt == OUT_JSON;
 	size_t dlen = 1;
-	char *delim = cmd_has(ctx, "delimiter") ? tail_unescape(cmd_arg(ctx, "delimiter"), &dlen) : xstrdup("\n");
+	char *delim = cmd_has(ctx, "delimiter") ? tail_unescape(cmd_arg(ctx, "delimiter"), &dlen) : x_strdup("\n");
 
 	if (fmt == OUT_RAW && st->tty && !cmd_has(ctx, "yes")) {
 		struct session *s = ctx->session;
@@ -174,7 +174,7 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 		return cmd_fail_err(ctx, &e);
 	}
 	if (st && st->tty && o.follow) {
-		char *note = xasprintf("tailing %s from %s; Ctrl-C stops", o.topic, from); /* the sink escapes */
+		char *note = x_asprintf("tailing %s from %s; Ctrl-C stops", o.topic, from); /* the sink escapes */
 		st->note(st->ud, note);
 		free(note);
 	}
@@ -271,7 +271,7 @@ static void produce_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque
 	if (m->err) {
 		p->failed++;
 		if (p->first_error == NULL) {
-			p->first_error = xasprintf("message %lld: %s", n, rd_kafka_err2str(m->err));
+			p->first_error = x_asprintf("message %lld: %s", n, rd_kafka_err2str(m->err));
 			p->first_err = m->err;
 		}
 		return;
@@ -377,7 +377,7 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 	if (cmd_arg_int(ctx, "partition", -1, 0, INT32_MAX, &partition))
 		return ctx->status;
 	size_t dlen = 1;
-	char *delim = cmd_has(ctx, "delimiter") ? tail_unescape(cmd_arg(ctx, "delimiter"), &dlen) : xstrdup("\n");
+	char *delim = cmd_has(ctx, "delimiter") ? tail_unescape(cmd_arg(ctx, "delimiter"), &dlen) : x_strdup("\n");
 	if (dlen == 0) {
 		free(delim);
 		return cmd_fail(ctx, CMD_USAGE, "give a delimiter of at least one byte", "empty --delimiter");
@@ -414,10 +414,10 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 			free(delim);
 			return cmd_fail(ctx, CMD_USAGE, "write --header name=value", "bad --header `%s`", hv[i]);
 		}
-		tmpl.headers = xreallocarray(tmpl.headers, (size_t)tmpl.nheaders + 1, sizeof(*tmpl.headers));
+		tmpl.headers = x_reallocarray(tmpl.headers, (size_t)tmpl.nheaders + 1, sizeof(*tmpl.headers));
 		struct msg_in_header *h = &tmpl.headers[tmpl.nheaders++];
 		memset(h, 0, sizeof(*h));
-		h->name = xstrndup(hv[i], (size_t)(eq - hv[i]));
+		h->name = x_strndup(hv[i], (size_t)(eq - hv[i]));
 		h->has_value = true;
 		sbuf_add(&h->value, eq + 1);
 	}
@@ -519,9 +519,9 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 				  "refuse writes",
 			"%lld of %lld messages failed: %s", p.failed, p.sent, p.first_error);
 	if (status == CMD_OK) {
-		char *text = p.delivered == 1 ? xasprintf("produced 1 message to %s (partition %d, offset %lld)", topic,
-							  (int)p.last_partition, (long long)p.last_offset)
-					      : xasprintf("produced %lld messages to %s", p.delivered, topic);
+		char *text = p.delivered == 1 ? x_asprintf("produced 1 message to %s (partition %d, offset %lld)",
+							   topic, (int)p.last_partition, (long long)p.last_offset)
+					      : x_asprintf("produced %lld messages to %s", p.delivered, topic);
 		json_t *r = json_pack("{s:s,s:I,s:s}", "topic", topic, "produced", (json_int_t)p.delivered, "message",
 				      text);
 		if (p.delivered == 1) {

@@ -56,7 +56,7 @@ static void conf_index_grow(struct conf *c)
 		return;
 	free(c->index);
 	c->index_cap = c->index_cap ? 2 * c->index_cap : 64;
-	c->index = xcalloc(c->index_cap, sizeof(*c->index));
+	c->index = x_calloc(c->index_cap, sizeof(*c->index));
 	for (size_t i = 0; i < c->nprops; i++)
 		c->index[conf_slot(c, c->props[i].key)] = i + 1;
 }
@@ -68,15 +68,15 @@ void conf_set(struct conf *c, const char *key, const char *value)
 	if (c->index[slot]) {
 		struct conf_prop *p = &c->props[c->index[slot] - 1];
 		free(p->value);
-		p->value = xstrdup(value);
+		p->value = x_strdup(value);
 		return;
 	}
 	if (c->nprops == c->props_cap) {
 		c->props_cap = c->props_cap ? 2 * c->props_cap : 16;
-		c->props = xreallocarray(c->props, c->props_cap, sizeof(*c->props));
+		c->props = x_reallocarray(c->props, c->props_cap, sizeof(*c->props));
 	}
-	c->props[c->nprops].key = xstrdup(key);
-	c->props[c->nprops].value = xstrdup(value);
+	c->props[c->nprops].key = x_strdup(key);
+	c->props[c->nprops].value = x_strdup(value);
 	c->index[slot] = ++c->nprops;
 }
 
@@ -85,9 +85,9 @@ void conf_copy(struct conf *dst, const struct conf *src)
 	memset(dst, 0, sizeof(*dst));
 	for (size_t i = 0; i < src->nprops; i++)
 		conf_set(dst, src->props[i].key, src->props[i].value);
-	dst->bootstrap = src->bootstrap ? xstrdup(src->bootstrap) : NULL;
-	dst->profile = src->profile ? xstrdup(src->profile) : NULL;
-	dst->retention = src->retention ? xstrdup(src->retention) : NULL;
+	dst->bootstrap = src->bootstrap ? x_strdup(src->bootstrap) : NULL;
+	dst->profile = src->profile ? x_strdup(src->profile) : NULL;
+	dst->retention = src->retention ? x_strdup(src->retention) : NULL;
 }
 
 const char *conf_get(const struct conf *c, const char *key)
@@ -120,7 +120,7 @@ bool conf_is_secret(const char *key)
 
 static void conf_warn(struct conf *c, char *msg)
 {
-	c->warnings = xreallocarray(c->warnings, c->nwarnings + 2, sizeof(char *));
+	c->warnings = x_reallocarray(c->warnings, c->nwarnings + 2, sizeof(char *));
 	c->warnings[c->nwarnings++] = msg;
 	c->warnings[c->nwarnings] = NULL;
 }
@@ -147,10 +147,10 @@ static char *conf_jaas_value(const char *jaas, const char *name)
 			q++;
 		if (*q == '"') {
 			const char *end = strchr(q + 1, '"');
-			return end ? xstrndup(q + 1, (size_t)(end - q - 1)) : NULL;
+			return end ? x_strndup(q + 1, (size_t)(end - q - 1)) : NULL;
 		}
 		size_t len = strcspn(q, " ;");
-		return xstrndup(q, len);
+		return x_strndup(q, len);
 	}
 	return NULL;
 }
@@ -189,9 +189,9 @@ static int conf_translate(struct conf *c, const struct conf *in, const char *ori
 		const char *k = in->props[i].key, *v = in->props[i].value;
 		if (strcmp(k, "sasl.jaas.config") == 0) {
 			if (strstr(v, "OAuthBearerLoginModule")) {
-				conf_warn(c, xasprintf("%s: OAUTHBEARER login module skipped: set sasl.oauthbearer.* "
-						       "properties with -X instead",
-						       origin));
+				conf_warn(c, x_asprintf("%s: OAUTHBEARER login module skipped: set sasl.oauthbearer.* "
+							"properties with -X instead",
+							origin));
 				continue;
 			}
 			char *user = conf_jaas_value(v, "username"), *pass = conf_jaas_value(v, "password");
@@ -203,7 +203,7 @@ static int conf_translate(struct conf *c, const struct conf *in, const char *ori
 			free(pass);
 		} else if (strcmp(k, "ssl.truststore.location") == 0) {
 			if (ts_type && strcasecmp(ts_type, "PEM") != 0) {
-				*cause = xasprintf(
+				*cause = x_asprintf(
 					"%s: ssl.truststore.location is a %s store, which librdkafka cannot read: "
 					"export the CA as PEM (Strimzi: the ca.crt of the cluster CA secret) "
 					"and pass it with --ca",
@@ -211,10 +211,10 @@ static int conf_translate(struct conf *c, const struct conf *in, const char *ori
 				return -1;
 			}
 			if (!ts_type && (strstr(v, ".jks") || strstr(v, ".p12"))) {
-				*cause = xasprintf("%s: ssl.truststore.location names a JKS or PKCS12 truststore (by "
-						   "its extension), which librdkafka cannot read: pass the CA "
-						   "certificate as PEM with --ca",
-						   origin);
+				*cause = x_asprintf("%s: ssl.truststore.location names a JKS or PKCS12 truststore (by "
+						    "its extension), which librdkafka cannot read: pass the CA "
+						    "certificate as PEM with --ca",
+						    origin);
 				return -1;
 			}
 			conf_set(c, "ssl.ca.location", v);
@@ -225,7 +225,7 @@ static int conf_translate(struct conf *c, const struct conf *in, const char *ori
 				conf_set(c, "ssl.certificate.location", v);
 				conf_set(c, "ssl.key.location", v);
 			} else if (ks_type && strcasecmp(ks_type, "PKCS12") != 0) {
-				*cause = xasprintf(
+				*cause = x_asprintf(
 					"%s: ssl.keystore.location is a %s store, which librdkafka cannot read: "
 					"use the PKCS12 file (Strimzi: user.p12) or --cert and --key PEM files",
 					origin, ks_type);
@@ -241,11 +241,11 @@ static int conf_translate(struct conf *c, const struct conf *in, const char *ori
 			conf_set(c, k, *v ? v : "none");
 		} else if (strcmp(k, "bootstrap.servers") == 0) {
 			free(c->bootstrap);
-			c->bootstrap = xstrdup(v);
+			c->bootstrap = x_strdup(v);
 		} else if (strcmp(k, "ssl.truststore.type") == 0 || strcmp(k, "ssl.keystore.type") == 0) {
 			continue; /* read above, with the store locations */
 		} else if (conf_java_only(k)) {
-			conf_warn(c, xasprintf("%s: %s is a Java client setting: skipped", origin, k));
+			conf_warn(c, x_asprintf("%s: %s is a Java client setting: skipped", origin, k));
 		} else {
 			conf_set(c, k, v);
 		}
@@ -284,17 +284,18 @@ static int conf_apply(struct conf *c, const char *text, const char *origin, bool
 		   given by mistake must not end up on the screen. */
 		size_t klen = strcspn(s, "=:");
 		if (s[klen] == '\0') {
-			*cause = xasprintf("%s:%d: expected key=value or key: value: is this a properties file?",
-					   origin, lineno);
+			*cause = x_asprintf("%s:%d: expected key=value or key: value: is this a properties file?",
+					    origin, lineno);
 			rc = -1;
 			break;
 		}
-		char *key = xstrndup(s, klen), *v = s + klen + 1;
+		char *key = x_strndup(s, klen), *v = s + klen + 1;
 		while (klen && isspace((unsigned char)key[klen - 1]))
 			key[--klen] = '\0';
 		if (klen == 0 ||
 		    key[strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")]) {
-			*cause = xasprintf("%s:%d: the key is not a property name (letters, digits, '.', '_', '-'): is "
+			*cause =
+				x_asprintf("%s:%d: the key is not a property name (letters, digits, '.', '_', '-'): is "
 					   "this a properties file?",
 					   origin, lineno);
 			free(key);
@@ -369,7 +370,7 @@ static int conf_secret_files(const char *dir, const char *const *known, bool *ha
 {
 	DIR *d = opendir(dir);
 	if (d == NULL) {
-		*cause = xasprintf("cannot read the directory %s: %s: expected %s", dir, strerror(errno), expected);
+		*cause = x_asprintf("cannot read the directory %s: %s: expected %s", dir, strerror(errno), expected);
 		return -1;
 	}
 	int rc = 0;
@@ -383,7 +384,7 @@ static int conf_secret_files(const char *dir, const char *const *known, bool *ha
 			have[i] = true;
 			continue;
 		}
-		*cause = xasprintf("%s/%s: not a file of this secret: expected %s", dir, de->d_name, expected);
+		*cause = x_asprintf("%s/%s: not a file of this secret: expected %s", dir, de->d_name, expected);
 		rc = -1;
 	}
 	closedir(d);
@@ -393,7 +394,7 @@ static int conf_secret_files(const char *dir, const char *const *known, bool *ha
 /* The first line of dir/name, for the values Strimzi keeps in files of their own (user.password). */
 static char *conf_secret_line(const char *dir, const char *name, char **cause)
 {
-	char *path = xasprintf("%s/%s", dir, name), *text = conf_read_file(path, "secret file", cause);
+	char *path = x_asprintf("%s/%s", dir, name), *text = conf_read_file(path, "secret file", cause);
 	free(path);
 	if (text)
 		text[strcspn(text, "\r\n")] = '\0';
@@ -418,8 +419,8 @@ static int conf_strimzi_user(struct conf *c, const char *dir, char **cause)
 	if (conf_secret_files(dir, known, have, expected, cause) < 0)
 		return -1;
 	if (!have[PASSWORD] && !have[JAAS] && !have[CRT] && !have[P12]) {
-		*cause = xasprintf("%s: neither password (SCRAM) nor user.crt or user.p12 (TLS) in it: expected %s",
-				   dir, expected);
+		*cause = x_asprintf("%s: neither password (SCRAM) nor user.crt or user.p12 (TLS) in it: expected %s",
+				    dir, expected);
 		return -1;
 	}
 	if (have[PASSWORD] || have[JAAS]) {
@@ -436,26 +437,27 @@ static int conf_strimzi_user(struct conf *c, const char *dir, char **cause)
 			memset(jaas, 0, strlen(jaas));
 			free(jaas);
 			if (user == NULL) {
-				*cause = xasprintf("%s/sasl.jaas.config: no username=\"...\" in it: expected the "
-						   "ScramLoginModule line Strimzi writes",
-						   dir);
+				*cause = x_asprintf("%s/sasl.jaas.config: no username=\"...\" in it: expected the "
+						    "ScramLoginModule line Strimzi writes",
+						    dir);
 				return -1;
 			}
 		} else {
 			/* no sasl.jaas.config (an older Strimzi): the secret is named after the KafkaUser */
-			char *path = xstrdup(dir), *end = path + strlen(path);
+			char *path = x_strdup(dir), *end = path + strlen(path);
 			while (end > path + 1 && end[-1] == '/')
 				*--end = '\0';
 			const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-			user = xstrdup(base);
-			conf_warn(c,
-				  xasprintf("%s: no sasl.jaas.config: the user name is taken from the directory's "
-					    "name, `%s`; give --user after --strimzi-user if the KafkaUser has another",
-					    dir, user));
+			user = x_strdup(base);
+			conf_warn(
+				c,
+				x_asprintf("%s: no sasl.jaas.config: the user name is taken from the directory's "
+					   "name, `%s`; give --user after --strimzi-user if the KafkaUser has another",
+					   dir, user));
 			free(path);
 		}
 		if (have[PASSWORD]) {
-			char *path = xasprintf("%s/password", dir);
+			char *path = x_asprintf("%s/password", dir);
 			int rc = conf_read_password(c, path, cause);
 			free(path);
 			if (rc < 0) {
@@ -469,27 +471,27 @@ static int conf_strimzi_user(struct conf *c, const char *dir, char **cause)
 	}
 	if (have[CRT] || have[KEY]) {
 		if (!have[CRT] || !have[KEY]) {
-			*cause = xasprintf(
+			*cause = x_asprintf(
 				"%s/%s: missing: expected %s beside %s", dir, have[CRT] ? "user.key" : "user.crt",
 				have[CRT] ? "the private key of user.crt (PEM)" : "the certificate of user.key (PEM)",
 				have[CRT] ? "user.crt" : "user.key");
 			return -1;
 		}
-		char *crt = xasprintf("%s/user.crt", dir), *key = xasprintf("%s/user.key", dir);
+		char *crt = x_asprintf("%s/user.crt", dir), *key = x_asprintf("%s/user.key", dir);
 		conf_set(c, "ssl.certificate.location", crt);
 		conf_set(c, "ssl.key.location", key);
 		free(crt);
 		free(key);
 	} else if (have[P12]) {
 		if (!have[P12PASS]) {
-			*cause = xasprintf("%s/user.password: missing: expected the password of user.p12 beside it",
-					   dir);
+			*cause = x_asprintf("%s/user.password: missing: expected the password of user.p12 beside it",
+					    dir);
 			return -1;
 		}
 		char *pass = conf_secret_line(dir, "user.password", cause);
 		if (pass == NULL)
 			return -1;
-		char *p12 = xasprintf("%s/user.p12", dir), *crt = NULL, *key = NULL;
+		char *p12 = x_asprintf("%s/user.p12", dir), *crt = NULL, *key = NULL;
 		int rc = tlsfile_p12_pem(p12, pass, &crt, &key, cause);
 		if (rc == 0) {
 			conf_set(c, "ssl.certificate.pem", crt);
@@ -516,32 +518,32 @@ static int conf_strimzi_ca(struct conf *c, const char *dir, char **cause)
 				       "ca.password (a KafkaUser's secret goes to --strimzi-user)";
 	bool have[NFILES] = { 0 };
 	if (conf_secret_files(dir, known, have, expected, cause) < 0) {
-		char *key = xasprintf("%s/ca.key", dir);
+		char *key = x_asprintf("%s/ca.key", dir);
 		struct stat st;
 		if (stat(key, &st) == 0) { /* CLUSTER-cluster-ca holds the CA's private key: never needed here */
 			free(*cause);
-			*cause = xasprintf("%s: the CA's private key (the CLUSTER-cluster-ca secret): extract the "
-					   "certificate's secret, CLUSTER-cluster-ca-cert, instead",
-					   key);
+			*cause = x_asprintf("%s: the CA's private key (the CLUSTER-cluster-ca secret): extract the "
+					    "certificate's secret, CLUSTER-cluster-ca-cert, instead",
+					    key);
 		}
 		free(key);
 		return -1;
 	}
 	if (have[CRT]) {
-		char *crt = xasprintf("%s/ca.crt", dir);
+		char *crt = x_asprintf("%s/ca.crt", dir);
 		conf_set(c, "ssl.ca.location", crt);
 		free(crt);
 		return 0;
 	}
 	if (!have[P12] || !have[P12PASS]) {
-		*cause = xasprintf("%s/%s: missing: expected %s", dir, have[P12] ? "ca.password" : "ca.crt",
-				   have[P12] ? "the password of ca.p12 beside it" : expected);
+		*cause = x_asprintf("%s/%s: missing: expected %s", dir, have[P12] ? "ca.password" : "ca.crt",
+				    have[P12] ? "the password of ca.p12 beside it" : expected);
 		return -1;
 	}
 	char *pass = conf_secret_line(dir, "ca.password", cause), *pem = NULL;
 	if (pass == NULL)
 		return -1;
-	char *p12 = xasprintf("%s/ca.p12", dir);
+	char *p12 = x_asprintf("%s/ca.p12", dir);
 	int rc = tlsfile_p12_pem(p12, pass, &pem, NULL, cause);
 	if (rc == 0)
 		conf_set(c, "ssl.ca.pem", pem);
@@ -568,7 +570,7 @@ int conf_set_option(struct conf *c, const char *option, const char *value, char 
 		}
 	if (strcmp(option, "bootstrap") == 0) {
 		free(c->bootstrap);
-		c->bootstrap = xstrdup(value);
+		c->bootstrap = x_strdup(value);
 		return 0;
 	}
 	if (strcmp(option, "password-file") == 0)
@@ -580,28 +582,29 @@ int conf_set_option(struct conf *c, const char *option, const char *value, char 
 	if (strcmp(option, "X") == 0) {
 		const char *eq = strchr(value, '=');
 		if (eq == NULL || eq == value) {
-			*cause = xasprintf("-X %s: expected key=value, as in -X security.protocol=SSL", value);
+			*cause = x_asprintf("-X %s: expected key=value, as in -X security.protocol=SSL", value);
 			return -1;
 		}
-		char *key = xstrndup(value, (size_t)(eq - value));
+		char *key = x_strndup(value, (size_t)(eq - value));
 		if (conf_is_secret(key))
-			conf_warn(c,
-				  xasprintf("-X %s: a value on the command line can be read by every user of this "
-					    "machine (ps, /proc/PID/cmdline): %s",
-					    key,
-					    strcmp(key, "sasl.password") == 0
-						    ? "use --password-file FILE or KCON_PASSWORD instead"
-						    : "put it in a properties file (chmod 600) given with -F instead"));
+			conf_warn(
+				c,
+				x_asprintf("-X %s: a value on the command line can be read by every user of this "
+					   "machine (ps, /proc/PID/cmdline): %s",
+					   key,
+					   strcmp(key, "sasl.password") == 0
+						   ? "use --password-file FILE or KCON_PASSWORD instead"
+						   : "put it in a properties file (chmod 600) given with -F instead"));
 		if (strcmp(key, "bootstrap.servers") == 0) {
 			free(c->bootstrap);
-			c->bootstrap = xstrdup(eq + 1);
+			c->bootstrap = x_strdup(eq + 1);
 		} else {
 			conf_set(c, key, eq + 1);
 		}
 		free(key);
 		return 0;
 	}
-	*cause = xasprintf("unknown connection option `%s`", option);
+	*cause = x_asprintf("unknown connection option `%s`", option);
 	return -1;
 }
 
@@ -609,14 +612,14 @@ char *conf_config_path(const char *name)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	if (xdg && *xdg)
-		return xasprintf("%s/kcon/%s", xdg, name);
-	return home && *home ? xasprintf("%s/.config/kcon/%s", home, name) : NULL;
+		return x_asprintf("%s/kcon/%s", xdg, name);
+	return home && *home ? x_asprintf("%s/.config/kcon/%s", home, name) : NULL;
 }
 
 char *conf_profile_path(void)
 {
 	char *p = conf_config_path("config.json");
-	return p ? p : xstrdup("/nonexistent/.config/kcon/config.json");
+	return p ? p : x_strdup("/nonexistent/.config/kcon/config.json");
 }
 
 /* jansson's message without its "near '...'" part, which quotes the file's text. */
@@ -624,8 +627,8 @@ static char *conf_json_error(const char *path, const json_error_t *jerr)
 {
 	const char *near = strstr(jerr->text, " near ");
 	int n = near ? (int)(near - jerr->text) : (int)strlen(jerr->text);
-	return xasprintf("%s:%d:%d: %.*s: fix the JSON (docs/configuration.md shows the format)", path, jerr->line,
-			 jerr->column, n, jerr->text);
+	return x_asprintf("%s:%d:%d: %.*s: fix the JSON (docs/configuration.md shows the format)", path, jerr->line,
+			  jerr->column, n, jerr->text);
 }
 
 static const char *conf_json_type(const json_t *v)
@@ -660,7 +663,8 @@ static int conf_json_check(const json_t *o, const struct conf_field *fields, siz
 	for (size_t i = 0; i < n; i++) {
 		const json_t *v = json_object_get(o, fields[i].name);
 		if (v && json_typeof(v) != fields[i].type) {
-			*cause = xasprintf("%s: \"%s\" must be %s, not %s", where, fields[i].name,
+			*cause =
+				x_asprintf("%s: \"%s\" must be %s, not %s", where, fields[i].name,
 					   fields[i].type == JSON_STRING ? "a string" : "an object", conf_json_type(v));
 			return -1;
 		}
@@ -700,9 +704,9 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 		}
 		if (name && errno == ENOENT) {
 			free(*cause);
-			*cause =
-				xasprintf("profile `%s` wanted, but there is no %s: create it, or drop -p/KCON_PROFILE",
-					  name, path);
+			*cause = x_asprintf(
+				"profile `%s` wanted, but there is no %s: create it, or drop -p/KCON_PROFILE", name,
+				path);
 		}
 		return -1;
 	}
@@ -716,7 +720,7 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 	int rc = -1;
 	char *where = NULL;
 	if (!json_is_object(root)) {
-		*cause = xasprintf(
+		*cause = x_asprintf(
 			"%s: the file must hold a JSON object, not %s (docs/configuration.md shows the format)", path,
 			conf_json_type(root));
 		goto out;
@@ -727,7 +731,7 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 	json_t *ret = json_object_get(root, "retention");
 	if (ret) {
 		free(c->retention);
-		c->retention = xstrdup(json_string_value(ret));
+		c->retention = x_strdup(json_string_value(ret));
 	}
 	if (name == NULL)
 		name = json_string_value(json_object_get(root, "default_profile"));
@@ -742,14 +746,14 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 		const char *k;
 		json_t *v;
 		json_object_foreach(profiles, k, v) sbuf_addf(&known, "%s%s", known.len ? ", " : "", k);
-		*cause = xasprintf("no profile `%s` in %s: known profiles: %s", name, path,
-				   known.len ? known.buf : "none");
+		*cause = x_asprintf("no profile `%s` in %s: known profiles: %s", name, path,
+				    known.len ? known.buf : "none");
 		sbuf_free(&known);
 		goto out;
 	}
-	where = xasprintf("%s: profile `%s`", path, name);
+	where = x_asprintf("%s: profile `%s`", path, name);
 	if (!json_is_object(p)) {
-		*cause = xasprintf("%s must be an object, not %s", where, conf_json_type(p));
+		*cause = x_asprintf("%s must be an object, not %s", where, conf_json_type(p));
 		goto out;
 	}
 	if (conf_json_check(p, fields, sizeof(fields) / sizeof(fields[0]), where, cause) < 0)
@@ -760,12 +764,12 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 	json_object_foreach(props, k, v)
 	{
 		if (!json_is_string(v)) {
-			*cause = xasprintf("%s: property %s must be a string, not %s", where, k, conf_json_type(v));
+			*cause = x_asprintf("%s: property %s must be a string, not %s", where, k, conf_json_type(v));
 			goto out;
 		}
 		/* config.json holds no secret: it is shown, copied and shared as settings are */
 		if (conf_is_secret(k)) {
-			*cause = xasprintf(
+			*cause = x_asprintf(
 				"%s: property %s holds a secret, and config.json holds none: %s", where, k,
 				strcmp(k, "sasl.password") == 0
 					? "put the password in a file (chmod 600) named by \"password_file\", "
@@ -777,7 +781,7 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 	ret = json_object_get(p, "retention");
 	if (ret) {
 		free(c->retention);
-		c->retention = xstrdup(json_string_value(ret));
+		c->retention = x_strdup(json_string_value(ret));
 	}
 	const char *pf = json_string_value(json_object_get(p, "properties_file"));
 	if (pf && conf_load_properties(c, pf, cause) < 0)
@@ -789,7 +793,7 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 	}
 	json_object_foreach(props, k, v) conf_set(c, k, json_string_value(v));
 	free(c->profile);
-	c->profile = xstrdup(name);
+	c->profile = x_strdup(name);
 	rc = 0;
 out:
 	free(where);
@@ -810,8 +814,8 @@ void conf_check_files(struct conf *c)
 int conf_finish(struct conf *c, char **cause)
 {
 	if (c->bootstrap == NULL || *c->bootstrap == '\0') {
-		*cause = xstrdup("no bootstrap servers: give -b host:port, set KCON_BOOTSTRAP, or define a profile in "
-				 "~/.config/kcon/config.json (or run `kcon --demo` to try kcon without a cluster)");
+		*cause = x_strdup("no bootstrap servers: give -b host:port, set KCON_BOOTSTRAP, or define a profile in "
+				  "~/.config/kcon/config.json (or run `kcon --demo` to try kcon without a cluster)");
 		return -1;
 	}
 	conf_set(c, "bootstrap.servers", c->bootstrap);

@@ -190,7 +190,7 @@ static void *demo_job_main(void *arg)
 
 static struct demo_job *demo_job_new(struct demo *d, void (*fn)(struct demo_job *j))
 {
-	struct demo_job *j = xcalloc(1, sizeof(*j));
+	struct demo_job *j = x_calloc(1, sizeof(*j));
 	pthread_mutex_init(&j->lock, NULL);
 	demo_cond_init(&j->done_cond);
 	j->refs = 1;
@@ -254,9 +254,9 @@ static int demo_create(struct demo *d, const struct demo_new_topic *topics, size
 		return err_set(e, CMD_FAILED, "quit and run `kcon --demo` again",
 			       "the embedded demo cluster stopped answering earlier (librdkafka's mock hung)");
 	struct demo_job *j = demo_job_new(d, demo_job_create);
-	j->topics = xcalloc(n, sizeof(*j->topics));
+	j->topics = x_calloc(n, sizeof(*j->topics));
 	for (size_t i = 0; i < n; i++)
-		j->topics[i] = (struct demo_new_topic){ xstrdup(topics[i].name), topics[i].partitions, topics[i].rf };
+		j->topics[i] = (struct demo_new_topic){ x_strdup(topics[i].name), topics[i].partitions, topics[i].rf };
 	j->ntopics = n;
 	int rc = CMD_OK;
 	int deadline = atomic_load(&demo_mock_ms);
@@ -596,7 +596,7 @@ void demo_stop(struct demo **dp)
 
 struct demo *demo_start(struct err *e)
 {
-	struct demo *d = xcalloc(1, sizeof(*d));
+	struct demo *d = x_calloc(1, sizeof(*d));
 	pthread_mutex_init(&d->lock, NULL);
 	demo_cond_init(&d->wake);
 	d->seed = (unsigned)time(NULL);
@@ -607,7 +607,7 @@ struct demo *demo_start(struct err *e)
 		err_set(e, CMD_FAILED, NULL, "librdkafka could not start its mock cluster");
 		goto fail;
 	}
-	d->bootstrap = xstrdup(rd_kafka_mock_cluster_bootstraps(d->mock));
+	d->bootstrap = x_strdup(rd_kafka_mock_cluster_bootstraps(d->mock));
 
 	/* Topics before traffic: the mock would make them on first produce with its own defaults. */
 	struct demo_new_topic seed[DEMO_NTOPICS];

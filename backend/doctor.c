@@ -38,14 +38,14 @@ void doctor_add(struct doctor_report *r, const char *target, int32_t broker, con
 {
 	va_list ap;
 	va_start(ap, fmt);
-	r->rows = xreallocarray(r->rows, r->n + 1, sizeof(*r->rows));
+	r->rows = x_reallocarray(r->rows, r->n + 1, sizeof(*r->rows));
 	r->rows[r->n++] = (struct doctor_row){
-		.target = xstrdup(target),
+		.target = x_strdup(target),
 		.broker = broker,
 		.step = step,
 		.status = st,
-		.detail = xvasprintf(fmt, ap),
-		.hint = hint ? xstrdup(hint) : NULL,
+		.detail = x_vasprintf(fmt, ap),
+		.hint = hint ? x_strdup(hint) : NULL,
 		.ms = ms,
 	};
 	va_end(ap);
@@ -67,7 +67,7 @@ void doctor_report_move(struct doctor_report *r, struct doctor_report *from)
 {
 	if (from->n == 0)
 		return;
-	r->rows = xreallocarray(r->rows, r->n + from->n, sizeof(*r->rows));
+	r->rows = x_reallocarray(r->rows, r->n + from->n, sizeof(*r->rows));
 	memcpy(r->rows + r->n, from->rows, from->n * sizeof(*r->rows));
 	r->n += from->n;
 	free(from->rows);
@@ -116,10 +116,10 @@ int doctor_hostport(const char *s, char **host, int *port, char **cause)
 	char *end = NULL;
 	long p = colon ? strtol(colon + 1, &end, 10) : 0;
 	if (colon == NULL || hend == h || end == colon + 1 || (*end && *end != ' ') || p < 1 || p > 65535) {
-		*cause = xasprintf("`%s` is not HOST:PORT: write the bootstrap list as host:9092,[::1]:9093", s);
+		*cause = x_asprintf("`%s` is not HOST:PORT: write the bootstrap list as host:9092,[::1]:9093", s);
 		return -1;
 	}
-	*host = xstrndup(h, (size_t)(hend - h));
+	*host = x_strndup(h, (size_t)(hend - h));
 	*port = (int)p;
 	return 0;
 }
@@ -248,7 +248,7 @@ static char *doctor_sans(X509 *x)
 		}
 	}
 	GENERAL_NAMES_free(names);
-	return sb.len ? sbuf_release(&sb) : xstrdup("none");
+	return sb.len ? sbuf_release(&sb) : x_strdup("none");
 }
 
 /* Loads the CA the connection would use into ctx; returns what it is, for messages, or NULL with *cause. */
@@ -265,7 +265,7 @@ static const char *doctor_load_ca(SSL_CTX *ctx, const struct doctor_tls *t, char
 		BIO_free(b);
 		ERR_clear_error();
 		if (n == 0) {
-			*cause = xstrdup("no certificate in ssl.ca.pem");
+			*cause = x_strdup("no certificate in ssl.ca.pem");
 			return NULL;
 		}
 		return "the CA given as PEM text";
@@ -275,7 +275,7 @@ static const char *doctor_load_ca(SSL_CTX *ctx, const struct doctor_tls *t, char
 		bool dir = stat(t->ca_location, &st) == 0 && S_ISDIR(st.st_mode);
 		if (SSL_CTX_load_verify_locations(ctx, dir ? NULL : t->ca_location, dir ? t->ca_location : NULL) != 1) {
 			ERR_clear_error();
-			*cause = xasprintf("cannot read the CA %s", t->ca_location);
+			*cause = x_asprintf("cannot read the CA %s", t->ca_location);
 			return NULL;
 		}
 		return t->ca_location;

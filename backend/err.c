@@ -10,9 +10,9 @@ int err_set(struct err *e, int status, const char *hint, const char *fmt, ...)
 	va_list ap;
 	err_clear(e);
 	va_start(ap, fmt);
-	e->cause = xvasprintf(fmt, ap);
+	e->cause = x_vasprintf(fmt, ap);
 	va_end(ap);
-	e->hint = xstrdup(hint);
+	e->hint = x_strdup(hint);
 	e->status = status;
 	return status;
 }

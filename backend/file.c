@@ -39,16 +39,16 @@ char *file_error(const char *path, const char *what, int err)
 {
 	switch (err) {
 	case ENOENT:
-		return xasprintf("cannot read the %s %s: no such file: check the path", what, path);
+		return x_asprintf("cannot read the %s %s: no such file: check the path", what, path);
 	case EACCES:
 	case EPERM:
-		return xasprintf("cannot read the %s %s: permission denied: check its owner and mode (ls -l %s)", what,
-				 path, path);
+		return x_asprintf("cannot read the %s %s: permission denied: check its owner and mode (ls -l %s)", what,
+				  path, path);
 	case EISDIR:
-		return xasprintf("cannot read the %s %s: it is a directory: name a file", what, path);
+		return x_asprintf("cannot read the %s %s: it is a directory: name a file", what, path);
 	default:
-		return xasprintf("cannot read the %s %s: %s: check the path and its permissions", what, path,
-				 strerror(err));
+		return x_asprintf("cannot read the %s %s: %s: check the path and its permissions", what, path,
+				  strerror(err));
 	}
 }
 
@@ -72,15 +72,15 @@ char *file_read(const char *path, const char *what, size_t max, unsigned flags, 
 		return NULL;
 	}
 	if (!S_ISREG(st.st_mode) && !((flags & FILE_PIPE_OK) && S_ISFIFO(st.st_mode))) {
-		*cause = xasprintf("cannot read the %s %s: it is %s, not a file: name a regular file", what, path,
-				   file_kind(st.st_mode));
+		*cause = x_asprintf("cannot read the %s %s: it is %s, not a file: name a regular file", what, path,
+				    file_kind(st.st_mode));
 		close(fd);
 		errno = EINVAL;
 		return NULL;
 	}
 	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) {
-		*cause = xasprintf("the %s %s is too big (%jd bytes): kcon reads at most %s of it", what, path,
-				   (intmax_t)st.st_size, file_size_words(max, words, sizeof(words)));
+		*cause = x_asprintf("the %s %s is too big (%jd bytes): kcon reads at most %s of it", what, path,
+				    (intmax_t)st.st_size, file_size_words(max, words, sizeof(words)));
 		close(fd);
 		errno = EFBIG;
 		return NULL;
@@ -103,8 +103,8 @@ char *file_read(const char *path, const char *what, size_t max, unsigned flags, 
 		if (n == 0)
 			break;
 		if ((size_t)n > max - sb.len) { /* it grew, or a pipe that goes on */
-			*cause = xasprintf("the %s %s is too big: kcon reads at most %s of it", what, path,
-					   file_size_words(max, words, sizeof(words)));
+			*cause = x_asprintf("the %s %s is too big: kcon reads at most %s of it", what, path,
+					    file_size_words(max, words, sizeof(words)));
 			errno = EFBIG;
 			rc = -1;
 			break;
@@ -137,7 +137,7 @@ ssize_t file_getdelim(char **line, size_t *cap, int delim, FILE *f, size_t max)
 		}
 		if (n + 2 > *cap) {
 			size_t want = *cap ? *cap * 2 : 128;
-			*line = xreallocarray(*line, want, 1);
+			*line = x_reallocarray(*line, want, 1);
 			*cap = want;
 		}
 		(*line)[n++] = (char)c;
@@ -165,6 +165,6 @@ char *file_check_private(const char *path, const char *what)
 	struct stat st;
 	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & S_IROTH))
 		return NULL;
-	return xasprintf("%s holds %s and every user of this machine may read it (mode %04o): chmod o-r %s", path, what,
-			 (unsigned)(st.st_mode & 07777), path);
+	return x_asprintf("%s holds %s and every user of this machine may read it (mode %04o): chmod o-r %s", path,
+			  what, (unsigned)(st.st_mode & 07777), path);
 }

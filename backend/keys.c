@@ -49,9 +49,9 @@ int keys_parse(const char *name, char **cause)
 	for (size_t i = 0; i < KEYS_NSPECIAL; i++)
 		if (strcasecmp(name, keys_special_names[i]) == 0)
 			return KEYS_SPECIAL + (int)i;
-	*cause = xasprintf("unknown key `%s`: use a character (x, X, ?), C-x for Ctrl-X, or one of Enter Esc Tab "
-			   "Space Up Down Left Right PgUp PgDn Home End Insert Delete Backspace BTab F1..F12",
-			   name ? name : "");
+	*cause = x_asprintf("unknown key `%s`: use a character (x, X, ?), C-x for Ctrl-X, or one of Enter Esc Tab "
+			    "Space Up Down Left Right PgUp PgDn Home End Insert Delete Backspace BTab F1..F12",
+			    name ? name : "");
 	return -1;
 }
 
@@ -89,7 +89,7 @@ struct keys {
 
 struct keys *keys_new(void)
 {
-	return xcalloc(1, sizeof(struct keys));
+	return x_calloc(1, sizeof(struct keys));
 }
 
 void keys_free(struct keys **k)
@@ -118,13 +118,13 @@ void keys_bind(struct keys *k, const char *scope, int key, const char *line)
 	if (b == NULL) {
 		if (k->n == k->cap) {
 			k->cap = k->cap ? 2 * k->cap : 32;
-			k->b = xreallocarray(k->b, k->cap, sizeof(*k->b));
+			k->b = x_reallocarray(k->b, k->cap, sizeof(*k->b));
 		}
 		b = &k->b[k->n++];
-		*b = (struct keys_binding){ .scope = xstrdup(scope ? scope : ""), .key = key };
+		*b = (struct keys_binding){ .scope = x_strdup(scope ? scope : ""), .key = key };
 	}
 	free(b->line);
-	b->line = xstrdup(line);
+	b->line = x_strdup(line);
 }
 
 bool keys_unbind(struct keys *k, const char *scope, int key)

@@ -70,8 +70,8 @@ static const char *lag_digits(const char *s, int n, int *v)
 /* fmt has one %s: the input, cut to LAG_QUOTE_MAX bytes (a hostile one may be a megabyte). */
 static int lag_bad(char **cause, const char *fmt, const char *s)
 {
-	char *cut = strlen(s) > LAG_QUOTE_MAX ? xasprintf("%.*s...", LAG_QUOTE_MAX, s) : NULL;
-	*cause = xasprintf(fmt, cut ? cut : s);
+	char *cut = strlen(s) > LAG_QUOTE_MAX ? x_asprintf("%.*s...", LAG_QUOTE_MAX, s) : NULL;
+	*cause = x_asprintf(fmt, cut ? cut : s);
 	free(cut);
 	return -1;
 }
@@ -234,7 +234,7 @@ int lag_parse_partitions(const char *s, int32_t **parts, int *nparts, char **cau
 		}
 		if (b - a > LAG_RANGE_MAX - n) /* at most LAG_RANGE_MAX + 1 in all */
 			goto bad;
-		v = xreallocarray(v, (size_t)n + (size_t)(b - a) + 1, sizeof(*v));
+		v = x_reallocarray(v, (size_t)n + (size_t)(b - a) + 1, sizeof(*v));
 		for (int32_t x = a;; x++) {
 			v[n++] = x;
 			if (x == b)
@@ -247,16 +247,16 @@ int lag_parse_partitions(const char *s, int32_t **parts, int *nparts, char **cau
 	return 0;
 bad:
 	free(v);
-	*cause = xasprintf("`%.*s%s` is not a list of partitions: write numbers from 0 to %d or ranges of them, as "
-			   "0,2,5-7 (at most %d of them)",
-			   LAG_QUOTE_MAX, s, strlen(s) > LAG_QUOTE_MAX ? "..." : "", INT32_MAX, LAG_RANGE_MAX + 1);
+	*cause = x_asprintf("`%.*s%s` is not a list of partitions: write numbers from 0 to %d or ranges of them, as "
+			    "0,2,5-7 (at most %d of them)",
+			    LAG_QUOTE_MAX, s, strlen(s) > LAG_QUOTE_MAX ? "..." : "", INT32_MAX, LAG_RANGE_MAX + 1);
 	return -1;
 }
 
 int lag_parse_topic_spec(const char *s, char **topic, int32_t **parts, int *nparts, char **cause)
 {
 	const char *colon = strchr(s, ':');
-	char *name = colon ? xstrndup(s, (size_t)(colon - s)) : xstrdup(s);
+	char *name = colon ? x_strndup(s, (size_t)(colon - s)) : x_strdup(s);
 	struct err e = { 0 };
 	*topic = NULL, *parts = NULL, *nparts = 0;
 	if (names_check_topic(name, &e) != 0) {
@@ -268,7 +268,7 @@ int lag_parse_topic_spec(const char *s, char **topic, int32_t **parts, int *npar
 	}
 	char *c2 = NULL;
 	if (colon && lag_parse_partitions(colon + 1, parts, nparts, &c2) < 0) {
-		*cause = xasprintf("`%.*s%s`: %s", LAG_QUOTE_MAX, s, strlen(s) > LAG_QUOTE_MAX ? "..." : "", c2);
+		*cause = x_asprintf("`%.*s%s`: %s", LAG_QUOTE_MAX, s, strlen(s) > LAG_QUOTE_MAX ? "..." : "", c2);
 		free(c2);
 		free(name);
 		return -1;
@@ -315,9 +315,9 @@ char *lag_assignment_text(struct lag_tp *tps, int n)
 struct lag_plan_row *lag_plan_add(struct lag_plan *p, const char *topic, int32_t partition, int64_t current,
 				  int64_t want)
 {
-	p->rows = xreallocarray(p->rows, (size_t)p->n + 1, sizeof(*p->rows));
+	p->rows = x_reallocarray(p->rows, (size_t)p->n + 1, sizeof(*p->rows));
 	struct lag_plan_row *r = &p->rows[p->n++];
-	*r = (struct lag_plan_row){ .topic = xstrdup(topic),
+	*r = (struct lag_plan_row){ .topic = x_strdup(topic),
 				    .partition = partition,
 				    .current = current,
 				    .want = want,
@@ -394,7 +394,7 @@ static bool lag_csv_int(const char *s, int64_t min, int64_t *v)
 
 int lag_plan_parse_csv(const char *text, struct lag_plan *p, char **cause)
 {
-	char *copy = xstrdup(text), *save = NULL;
+	char *copy = x_strdup(text), *save = NULL;
 	int lineno = 0, col_new = 2; /* Kafka's export: topic,partition,offset */
 	int rc = 0;
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -412,7 +412,7 @@ int lag_plan_parse_csv(const char *text, struct lag_plan *p, char **cause)
 				if (strcmp(f[i], "new") == 0)
 					col_new = i;
 			if (col_new < 2 || n < 2 || strcmp(f[1], "partition") != 0) {
-				*cause = xstrdup("line 1: the header needs topic,partition,...,new");
+				*cause = x_strdup("line 1: the header needs topic,partition,...,new");
 				rc = -1;
 				break;
 			}
@@ -424,9 +424,9 @@ int lag_plan_parse_csv(const char *text, struct lag_plan *p, char **cause)
 		err_clear(&e);
 		if (n <= col_new || !topic_ok || !lag_csv_int(f[1], 0, &part) || part > INT32_MAX ||
 		    !lag_csv_int(f[col_new], 0, &off)) {
-			*cause = xasprintf("line %d: expected topic,partition,%s with a topic name Kafka can hold "
-					   "(a-z A-Z 0-9 . _ -, at most 249) and whole numbers",
-					   lineno, col_new == 2 ? "offset" : "current,new,...");
+			*cause = x_asprintf("line %d: expected topic,partition,%s with a topic name Kafka can hold "
+					    "(a-z A-Z 0-9 . _ -, at most 249) and whole numbers",
+					    lineno, col_new == 2 ? "offset" : "current,new,...");
 			rc = -1;
 			break;
 		}
@@ -434,7 +434,7 @@ int lag_plan_parse_csv(const char *text, struct lag_plan *p, char **cause)
 	}
 	free(copy);
 	if (rc == 0 && p->n == 0) {
-		*cause = xstrdup("the plan has no partitions");
+		*cause = x_strdup("the plan has no partitions");
 		rc = -1;
 	}
 	if (rc)

@@ -76,7 +76,7 @@ static int loop_sig_pipe[2] = { -1, -1 };
 static int loop_pipe(int p[2], char **cause)
 {
 	if (pipe(p) < 0) {
-		*cause = xasprintf("cannot make a pipe: %s", strerror(errno));
+		*cause = x_asprintf("cannot make a pipe: %s", strerror(errno));
 		return -1;
 	}
 	for (int i = 0; i < 2; i++) {
@@ -88,7 +88,7 @@ static int loop_pipe(int p[2], char **cause)
 
 struct loop *loop_new(char **cause)
 {
-	struct loop *l = xcalloc(1, sizeof(*l));
+	struct loop *l = x_calloc(1, sizeof(*l));
 	*cause = NULL;
 	if (loop_pipe(l->wake, cause) < 0) {
 		free(l);
@@ -152,7 +152,7 @@ static void loop_signals_restore(struct loop *l)
 void loop_fd_add(struct loop *l, int fd, short events, loop_fd_cb cb, void *ud)
 {
 	loop_fd_remove(l, fd);
-	l->fds = xreallocarray(l->fds, (size_t)l->nfds + 1, sizeof(*l->fds));
+	l->fds = x_reallocarray(l->fds, (size_t)l->nfds + 1, sizeof(*l->fds));
 	l->fds[l->nfds++] = (struct loop_fd){ fd, events, cb, ud };
 }
 
@@ -168,7 +168,7 @@ void loop_fd_remove(struct loop *l, int fd)
 
 unsigned loop_timer_add(struct loop *l, int64_t ms, loop_timer_cb cb, void *ud)
 {
-	l->timers = xreallocarray(l->timers, (size_t)l->ntimers + 1, sizeof(*l->timers));
+	l->timers = x_reallocarray(l->timers, (size_t)l->ntimers + 1, sizeof(*l->timers));
 	unsigned id = ++l->next_timer;
 	int64_t now = clock_mono_ms();
 	int64_t due = ms < 0 ? now : ms > INT64_MAX - now ? INT64_MAX : now + ms;
@@ -353,7 +353,7 @@ static void loop_pump(struct loop *l)
 
 void loop_run_command(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, void *ud)
 {
-	struct loop_job *j = xcalloc(1, sizeof(*j));
+	struct loop_job *j = x_calloc(1, sizeof(*j));
 	*j = (struct loop_job){ .ctx = ctx, .done = done, .ud = ud };
 	if (l->tail)
 		l->tail->next = j;
@@ -366,7 +366,7 @@ void loop_run_command(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, voi
 
 void loop_run_command_first(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, void *ud)
 {
-	struct loop_job *j = xcalloc(1, sizeof(*j));
+	struct loop_job *j = x_calloc(1, sizeof(*j));
 	*j = (struct loop_job){ .ctx = ctx, .done = done, .ud = ud };
 	struct loop_job **at = l->first_tail ? &l->first_tail->next : &l->head;
 	j->next = *at;
@@ -419,7 +419,7 @@ bool loop_once(struct loop *l, int max_ms)
 			timeout = (int)wait;
 	}
 	int n = l->nfds + 2;
-	struct pollfd *p = xcalloc((size_t)n, sizeof(*p));
+	struct pollfd *p = x_calloc((size_t)n, sizeof(*p));
 	p[0] = (struct pollfd){ .fd = l->wake[0], .events = POLLIN };
 	p[1] = (struct pollfd){ .fd = l->nsigs ? loop_sig_pipe[0] : -1, .events = POLLIN };
 	for (int i = 0; i < l->nfds; i++)

@@ -30,17 +30,17 @@ static int model_cmp_partition(const void *a, const void *b)
 struct model *model_new(const struct rd_kafka_metadata *md, const char *cluster_id, int32_t controller,
 			int64_t fetched_ms)
 {
-	struct model *m = xcalloc(1, sizeof(*m));
+	struct model *m = x_calloc(1, sizeof(*m));
 	atomic_init(&m->refs, 1);
-	m->cluster_id = xstrdup(cluster_id);
+	m->cluster_id = x_strdup(cluster_id);
 	m->controller = controller;
 	m->fetched_ms = fetched_ms;
 
 	m->nbrokers = md->broker_cnt;
-	m->brokers = xcalloc((size_t)md->broker_cnt, sizeof(*m->brokers));
+	m->brokers = x_calloc((size_t)md->broker_cnt, sizeof(*m->brokers));
 	for (int i = 0; i < md->broker_cnt; i++) {
 		m->brokers[i].id = md->brokers[i].id;
-		m->brokers[i].host = xstrdup(md->brokers[i].host);
+		m->brokers[i].host = x_strdup(md->brokers[i].host);
 		m->brokers[i].port = md->brokers[i].port;
 	}
 	qsort(m->brokers, (size_t)m->nbrokers, sizeof(*m->brokers), model_cmp_broker);
@@ -50,19 +50,19 @@ struct model *model_new(const struct rd_kafka_metadata *md, const char *cluster_
 		for (int p = 0; p < md->topics[t].partition_cnt; p++)
 			pool += (size_t)md->topics[t].partitions[p].replica_cnt +
 				(size_t)md->topics[t].partitions[p].isr_cnt;
-	m->pool = xcalloc(pool, sizeof(int32_t));
+	m->pool = x_calloc(pool, sizeof(int32_t));
 	int32_t *next = m->pool;
 
 	m->ntopics = md->topic_cnt;
-	m->topics = xcalloc((size_t)md->topic_cnt, sizeof(*m->topics));
+	m->topics = x_calloc((size_t)md->topic_cnt, sizeof(*m->topics));
 	for (int t = 0; t < md->topic_cnt; t++) {
 		const rd_kafka_metadata_topic_t *mt = &md->topics[t];
 		struct model_topic *tp = &m->topics[t];
-		tp->name = xstrdup(mt->topic);
+		tp->name = x_strdup(mt->topic);
 		tp->err = mt->err;
 		tp->internal = model_topic_is_internal(mt->topic);
 		tp->npartitions = mt->partition_cnt;
-		tp->partitions = xcalloc((size_t)mt->partition_cnt, sizeof(*tp->partitions));
+		tp->partitions = x_calloc((size_t)mt->partition_cnt, sizeof(*tp->partitions));
 		for (int p = 0; p < mt->partition_cnt; p++) {
 			const rd_kafka_metadata_partition_t *mp = &mt->partitions[p];
 			struct model_partition *pp = &tp->partitions[p];

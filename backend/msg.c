@@ -712,13 +712,13 @@ int msg_parse_json(const char *line, size_t len, struct msg_in *in, char **cause
 	memset(in, 0, sizeof(*in));
 	in->partition = -1;
 	if (!msg_members(&j, keys, vals, 16, &n) || (scan_ws(&j), j.i != len)) {
-		*cause = xstrdup("not a JSON object: write one object per line, as `tail -o json` prints");
+		*cause = x_strdup("not a JSON object: write one object per line, as `tail -o json` prints");
 		return -1;
 	}
 	int64_t part = -1, ts = 0;
 	if (msg_take_int(msg_member(keys, vals, n, "partition"), &part) < 0 || part > INT32_MAX ||
 	    msg_take_int(msg_member(keys, vals, n, "timestamp"), &ts) < 0) {
-		*cause = xstrdup("partition and timestamp must be whole numbers");
+		*cause = x_strdup("partition and timestamp must be whole numbers");
 		return -1;
 	}
 	in->partition = (int32_t)part, in->timestamp = ts;
@@ -726,7 +726,7 @@ int msg_parse_json(const char *line, size_t len, struct msg_in *in, char **cause
 			   &in->has_key, false) < 0 ||
 	    msg_take_bytes(msg_member(keys, vals, n, "value"), msg_member(keys, vals, n, "encoding"), &in->value,
 			   &in->has_value, true) < 0) {
-		*cause = xstrdup(
+		*cause = x_strdup(
 			"key and value must be null, a string (with \"encoding\": base64 or hex), or JSON for value");
 		msg_in_clear(in);
 		return -1;
@@ -743,7 +743,7 @@ int msg_parse_json(const char *line, size_t len, struct msg_in *in, char **cause
 			int hn;
 			if (!msg_members(&h, hk, hv, 8, &hn))
 				goto bad_headers;
-			in->headers = xreallocarray(in->headers, (size_t)in->nheaders + 1, sizeof(*in->headers));
+			in->headers = x_reallocarray(in->headers, (size_t)in->nheaders + 1, sizeof(*in->headers));
 			struct msg_in_header *mh = &in->headers[in->nheaders++];
 			memset(mh, 0, sizeof(*mh));
 			struct sbuf name = SBUF_INIT;
@@ -764,7 +764,7 @@ int msg_parse_json(const char *line, size_t len, struct msg_in *in, char **cause
 	}
 	return 0;
 bad_headers:
-	*cause = xstrdup("headers must be a list of {\"name\": ..., \"value\": ...}");
+	*cause = x_strdup("headers must be a list of {\"name\": ..., \"value\": ...}");
 	msg_in_clear(in);
 	return -1;
 }

@@ -25,7 +25,7 @@ void note_send(struct note_sink *n, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *raw = xvasprintf(fmt, ap);
+	char *raw = x_vasprintf(fmt, ap);
 	va_end(ap);
 	char *safe = escape_str(raw);
 	fn(n->ud, safe);

@@ -24,7 +24,7 @@ json_t *output_lookup(json_t *obj, const char *key)
 		return NULL;
 	if (dot == NULL)
 		return json_object_get(obj, key);
-	char *head = xstrndup(key, (size_t)(dot - key));
+	char *head = x_strndup(key, (size_t)(dot - key));
 	json_t *v = json_object_get(obj, head);
 	free(head);
 	return output_lookup(v, dot + 1);
@@ -88,7 +88,7 @@ static struct out_col *output_derive_cols(json_t *rows)
 {
 	json_t *first = json_array_get(rows, 0);
 	size_t n = json_is_object(first) ? json_object_size(first) : 0, i = 0;
-	struct out_col *cols = xcalloc(n + 1, sizeof(*cols));
+	struct out_col *cols = x_calloc(n + 1, sizeof(*cols));
 	const char *k;
 	json_t *v;
 	if (n)
@@ -118,9 +118,9 @@ static void output_table(struct sbuf *sb, const struct out_col *cols, json_t *ro
 	if (ncols == 0)
 		return;
 	/* cells[r][c], row 0 is the header */
-	char **cells = xcalloc((nrows + 1) * ncols, sizeof(char *));
-	size_t *w = xcalloc(ncols, sizeof(size_t));
-	bool *shown = xcalloc(ncols, sizeof(bool));
+	char **cells = x_calloc((nrows + 1) * ncols, sizeof(char *));
+	size_t *w = x_calloc(ncols, sizeof(size_t));
+	bool *shown = x_calloc(ncols, sizeof(bool));
 	for (size_t c = 0; c < ncols; c++) {
 		struct sbuf h = SBUF_INIT;
 		output_upper(&h, cols[c].title);
@@ -185,7 +185,7 @@ static void output_table(struct sbuf *sb, const struct out_col *cols, json_t *ro
 			bool cut = used > w[c];
 			if (cut) { /* keep what fits in w-1 columns, then a ~ */
 				n = escape_fit(s, w[c] - 1);
-				char *keep = xstrndup(s, n);
+				char *keep = x_strndup(s, n);
 				used = escape_width(keep) + 1;
 				free(keep);
 			}
@@ -247,7 +247,7 @@ static void output_csv(struct sbuf *sb, const struct out_col *cols, json_t *rows
 			if (cols[c].flags & OUT_TEXT)
 				continue;
 			json_t *v = output_lookup(row, cols[c].key);
-			char *s = json_is_null(v) || v == NULL ? xstrdup("") : output_cell_str(v);
+			char *s = json_is_null(v) || v == NULL ? x_strdup("") : output_cell_str(v);
 			if (!first)
 				sbuf_addc(sb, ',');
 			first = false;
@@ -281,7 +281,7 @@ static void output_generic(struct sbuf *sb, enum out_format fmt, json_t *data, i
 	const char *k;
 	json_t *v;
 	size_t nf = 0;
-	struct out_col *fields = xcalloc(json_object_size(data) + 1, sizeof(*fields));
+	struct out_col *fields = x_calloc(json_object_size(data) + 1, sizeof(*fields));
 	json_object_foreach(data, k, v)
 	{
 		if (!json_is_array(v) || !json_is_object(json_array_get(v, 0)))

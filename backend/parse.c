@@ -21,7 +21,7 @@ static void parse_push_word(struct parse_state *st, struct sbuf *word)
 	struct parse_cmd *c = &st->cur;
 	if (c->argc == 0)
 		c->line = st->line;
-	c->argv = xreallocarray(c->argv, (size_t)c->argc + 2, sizeof(char *));
+	c->argv = x_reallocarray(c->argv, (size_t)c->argc + 2, sizeof(char *));
 	c->argv[c->argc++] = sbuf_release(word);
 	c->argv[c->argc] = NULL;
 }
@@ -33,7 +33,7 @@ static void parse_end_cmd(struct parse_state *st)
 	struct parse_list *l = st->out;
 	if (l->n == st->cap) {
 		st->cap = st->cap ? st->cap * 2 : 4;
-		l->cmds = xreallocarray(l->cmds, st->cap, sizeof(*l->cmds));
+		l->cmds = x_reallocarray(l->cmds, st->cap, sizeof(*l->cmds));
 	}
 	l->cmds[l->n++] = st->cur;
 	memset(&st->cur, 0, sizeof(st->cur));
@@ -53,7 +53,7 @@ static int parse_escape(struct parse_state *st, struct sbuf *word, char **cause)
 	char c = *st->p;
 	switch (c) {
 	case '\0':
-		*cause = xasprintf("line %d: a backslash ends the text: write \\\\ for a backslash", st->line);
+		*cause = x_asprintf("line %d: a backslash ends the text: write \\\\ for a backslash", st->line);
 		return -1;
 	case 'n':
 		sbuf_addc(word, '\n');
@@ -68,7 +68,7 @@ static int parse_escape(struct parse_state *st, struct sbuf *word, char **cause)
 		int hi = parse_hex((unsigned char)st->p[1]);
 		int lo = hi < 0 ? -1 : parse_hex((unsigned char)st->p[2]);
 		if (lo < 0) {
-			*cause = xasprintf("line %d: \\x needs two hex digits, as in \\x1b", st->line);
+			*cause = x_asprintf("line %d: \\x needs two hex digits, as in \\x1b", st->line);
 			return -1;
 		}
 		sbuf_addc(word, (char)(hi * 16 + lo));
@@ -129,7 +129,7 @@ int parse_commands(const char *src, struct parse_list *out, char **cause)
 		} else if (c == '\'') {
 			const char *end = strchr(st.p + 1, '\'');
 			if (end == NULL) {
-				*cause = xasprintf("line %d: unterminated ' quote: close it with '", st.line);
+				*cause = x_asprintf("line %d: unterminated ' quote: close it with '", st.line);
 				goto fail;
 			}
 			for (const char *q = st.p + 1; q < end; q++)
@@ -141,7 +141,7 @@ int parse_commands(const char *src, struct parse_list *out, char **cause)
 			st.p++;
 			while (*st.p != '"') {
 				if (*st.p == '\0') {
-					*cause = xasprintf("line %d: unterminated \" quote: close it with \"", start);
+					*cause = x_asprintf("line %d: unterminated \" quote: close it with \"", start);
 					goto fail;
 				}
 				if (*st.p == '\\') {
@@ -190,7 +190,7 @@ char *parse_quote(const char *word)
 	for (const char *p = word; *p && plain; p++)
 		plain = isalnum((unsigned char)*p) || strchr("-_.,:=/@+%*?[]^$!<>{}()|~", *p);
 	if (plain)
-		return xstrdup(word);
+		return x_strdup(word);
 	struct sbuf sb = SBUF_INIT;
 	sbuf_addc(&sb, '"');
 	for (const unsigned char *p = (const unsigned char *)word; *p; p++) {

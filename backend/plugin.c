@@ -40,17 +40,17 @@ static int plugin_register_decoder(const struct kcon_host *host, const struct kc
 	for (size_t i = 0; i < plugin_ndecs; i++)
 		if (strcmp(plugin_decs[i]->name, d->name) == 0)
 			return -1; /* the first one loaded keeps the name */
-	plugin_decs = xreallocarray(plugin_decs, plugin_ndecs + 1, sizeof(*plugin_decs));
-	plugin_dec_paths = xreallocarray(plugin_dec_paths, plugin_ndecs + 1, sizeof(*plugin_dec_paths));
-	plugin_dec_notes = xreallocarray(plugin_dec_notes, plugin_ndecs + 1, sizeof(*plugin_dec_notes));
+	plugin_decs = x_reallocarray(plugin_decs, plugin_ndecs + 1, sizeof(*plugin_decs));
+	plugin_dec_paths = x_reallocarray(plugin_dec_paths, plugin_ndecs + 1, sizeof(*plugin_dec_paths));
+	plugin_dec_notes = x_reallocarray(plugin_dec_notes, plugin_ndecs + 1, sizeof(*plugin_dec_notes));
 	char *where = escape_str(plugin_loading); /* a file name may hold anything */
 	plugin_dec_notes[plugin_ndecs] =
-		xasprintf("kcon: the decoder `%s` (plugin %s) crashed while decoding a message: run without "
-			  "`--decode %s`, and fix or remove the plugin\n",
-			  d->name, where, d->name);
+		x_asprintf("kcon: the decoder `%s` (plugin %s) crashed while decoding a message: run without "
+			   "`--decode %s`, and fix or remove the plugin\n",
+			   d->name, where, d->name);
 	free(where);
 	plugin_decs[plugin_ndecs] = d;
-	plugin_dec_paths[plugin_ndecs++] = xstrdup(plugin_loading);
+	plugin_dec_paths[plugin_ndecs++] = x_strdup(plugin_loading);
 	return 0;
 }
 
@@ -84,28 +84,28 @@ static char *plugin_unsafe(const char *path, const struct stat *st, bool sticky_
 {
 	uid_t me = geteuid();
 	if (st->st_uid != me && st->st_uid != 0)
-		return xasprintf("%s belongs to uid %u, neither you (uid %u) nor root: kcon loads only what you or "
-				 "root own",
-				 path, (unsigned)st->st_uid, (unsigned)me);
+		return x_asprintf("%s belongs to uid %u, neither you (uid %u) nor root: kcon loads only what you or "
+				  "root own",
+				  path, (unsigned)st->st_uid, (unsigned)me);
 	bool sticky = S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX);
 	if (sticky && sticky_ok)
 		return NULL;
 	if (sticky && (st->st_mode & (S_IWGRP | S_IWOTH)))
-		return xasprintf("%s is writable by others (mode 0%o), a shared folder: keep plugins in a folder only "
-				 "you can write",
-				 path, (unsigned)(st->st_mode & 07777));
+		return x_asprintf("%s is writable by others (mode 0%o), a shared folder: keep plugins in a folder only "
+				  "you can write",
+				  path, (unsigned)(st->st_mode & 07777));
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return xasprintf("%s is writable by %s (mode 0%o), so another user could put code into kcon: "
-				 "`chmod go-w %s`",
-				 path, st->st_mode & S_IWOTH ? "others" : "its group", (unsigned)(st->st_mode & 07777),
-				 path);
+		return x_asprintf("%s is writable by %s (mode 0%o), so another user could put code into kcon: "
+				  "`chmod go-w %s`",
+				  path, st->st_mode & S_IWOTH ? "others" : "its group", (unsigned)(st->st_mode & 07777),
+				  path);
 	return NULL;
 }
 
 /* Why a folder of real (a canonical path) or one above it lets others change what is in it, or NULL. */
 static char *plugin_unsafe_dirs(const char *real, bool is_dir)
 {
-	char *dir = xstrdup(real), *why = NULL;
+	char *dir = x_strdup(real), *why = NULL;
 	bool first = true;
 	if (!is_dir) {
 		char *slash = strrchr(dir, '/');
@@ -114,7 +114,7 @@ static char *plugin_unsafe_dirs(const char *real, bool is_dir)
 	for (;;) {
 		struct stat st;
 		if (stat(dir, &st) != 0)
-			why = xasprintf("%s: %s", dir, strerror(errno));
+			why = x_asprintf("%s: %s", dir, strerror(errno));
 		else
 			why = plugin_unsafe(dir, &st, !first);
 		char *slash = strrchr(dir, '/');
@@ -132,20 +132,20 @@ static int plugin_trust(const char *path, char **real, char **cause)
 {
 	*real = realpath(path, NULL);
 	if (*real == NULL) {
-		*cause = xasprintf("plugin %s: %s", path, strerror(errno));
+		*cause = x_asprintf("plugin %s: %s", path, strerror(errno));
 		return -1;
 	}
 	struct stat st;
 	char *why = NULL;
 	if (stat(*real, &st) != 0)
-		why = xasprintf("%s: %s", *real, strerror(errno));
+		why = x_asprintf("%s: %s", *real, strerror(errno));
 	else if (!S_ISREG(st.st_mode))
-		why = xasprintf("%s is not a regular file", *real);
+		why = x_asprintf("%s is not a regular file", *real);
 	else if ((why = plugin_unsafe(*real, &st, false)) == NULL)
 		why = plugin_unsafe_dirs(*real, false);
 	if (why == NULL)
 		return 0;
-	*cause = xasprintf("plugin %s: refused: %s", path, why);
+	*cause = x_asprintf("plugin %s: refused: %s", path, why);
 	free(why);
 	x_free(real);
 	return -1;
@@ -160,21 +160,21 @@ static int plugin_load_locked(const char *path, char **cause)
 	void *h = dlopen(real, RTLD_NOW | RTLD_LOCAL);
 	free(real);
 	if (h == NULL) {
-		*cause = xasprintf("plugin %s: %s: is it a kcon plugin built for this machine?", path, dlerror());
+		*cause = x_asprintf("plugin %s: %s: is it a kcon plugin built for this machine?", path, dlerror());
 		return -1;
 	}
 	const unsigned *major = dlsym(h, KCON_PLUGIN_ABI_SYMBOL);
 	kcon_plugin_init_fn init = (kcon_plugin_init_fn)(uintptr_t)dlsym(h, KCON_PLUGIN_INIT_SYMBOL);
 	if (major == NULL || init == NULL) {
-		*cause = xasprintf("plugin %s: no %s symbol: not a kcon plugin", path,
-				   major == NULL ? KCON_PLUGIN_ABI_SYMBOL : KCON_PLUGIN_INIT_SYMBOL);
+		*cause = x_asprintf("plugin %s: no %s symbol: not a kcon plugin", path,
+				    major == NULL ? KCON_PLUGIN_ABI_SYMBOL : KCON_PLUGIN_INIT_SYMBOL);
 		dlclose(h);
 		return -1;
 	}
 	if (*major != KCON_PLUGIN_ABI_MAJOR) {
-		*cause = xasprintf("plugin %s: built for plugin ABI %u, this kcon has ABI %d: rebuild it against "
-				   "this kcon's kcon-plugin.h",
-				   path, *major, KCON_PLUGIN_ABI_MAJOR);
+		*cause = x_asprintf("plugin %s: built for plugin ABI %u, this kcon has ABI %d: rebuild it against "
+				    "this kcon's kcon-plugin.h",
+				    path, *major, KCON_PLUGIN_ABI_MAJOR);
 		dlclose(h);
 		return -1;
 	}
@@ -184,12 +184,12 @@ static int plugin_load_locked(const char *path, char **cause)
 	int rc = init(&plugin_host, err, sizeof(err));
 	plugin_loading = NULL;
 	if (rc != 0) {
-		*cause = xasprintf("plugin %s: failed to start: %s", path, *err ? err : "no reason given");
+		*cause = x_asprintf("plugin %s: failed to start: %s", path, *err ? err : "no reason given");
 		plugin_forget_from(before); /* what it registered goes with it */
 		dlclose(h);
 		return -1;
 	}
-	plugin_handles = xreallocarray(plugin_handles, plugin_nhandles + 1, sizeof(*plugin_handles));
+	plugin_handles = x_reallocarray(plugin_handles, plugin_nhandles + 1, sizeof(*plugin_handles));
 	plugin_handles[plugin_nhandles++] = h;
 	return 0;
 }
@@ -209,7 +209,7 @@ static int plugin_cmp(const void *a, const void *b)
 
 static void plugin_error_add(char *msg)
 {
-	plugin_errs = xreallocarray(plugin_errs, plugin_nerrs + 1, sizeof(*plugin_errs));
+	plugin_errs = x_reallocarray(plugin_errs, plugin_nerrs + 1, sizeof(*plugin_errs));
 	plugin_errs[plugin_nerrs++] = msg;
 }
 
@@ -221,7 +221,7 @@ static void plugin_load_dir(const char *dir)
 	char *why = plugin_unsafe_dirs(real, true);
 	free(real);
 	if (why) { /* one message for the folder, and nothing in it runs */
-		plugin_error_add(xasprintf("plugin folder %s: refused: %s", dir, why));
+		plugin_error_add(x_asprintf("plugin folder %s: refused: %s", dir, why));
 		free(why);
 		return;
 	}
@@ -234,8 +234,8 @@ static void plugin_load_dir(const char *dir)
 	while ((de = readdir(d)) != NULL) {
 		size_t len = strlen(de->d_name);
 		if (len > 3 && strcmp(de->d_name + len - 3, ".so") == 0) {
-			names = xreallocarray(names, n + 1, sizeof(*names));
-			names[n++] = xasprintf("%s/%s", dir, de->d_name);
+			names = x_reallocarray(names, n + 1, sizeof(*names));
+			names[n++] = x_asprintf("%s/%s", dir, de->d_name);
 		}
 	}
 	closedir(d);
@@ -260,15 +260,15 @@ void plugin_load_all(void)
 	plugin_all_loaded = true;
 	const char *env = getenv("KCON_PLUGIN_PATH");
 	if (env) {
-		char *copy = xstrdup(env), *save = NULL;
+		char *copy = x_strdup(env), *save = NULL;
 		for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
 			plugin_load_dir(dir);
 		free(copy);
 	} else {
 		const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-		char *user = xdg && *xdg
-				     ? xasprintf("%s/kcon/plugins", xdg)
-				     : xasprintf("%s/.local/share/kcon/plugins", home && *home ? home : "/nonexistent");
+		char *user =
+			xdg && *xdg ? x_asprintf("%s/kcon/plugins", xdg)
+				    : x_asprintf("%s/.local/share/kcon/plugins", home && *home ? home : "/nonexistent");
 		plugin_load_dir(user);
 		free(user);
 		plugin_load_dir(KCON_PLUGINDIR);
@@ -301,12 +301,12 @@ const struct kcon_decoder *plugin_decoder_load(const char *name, char **cause)
 		return d;
 	pthread_mutex_lock(&plugin_lock);
 	if (plugin_nerrs == 0)
-		*cause = xasprintf("no decoder called `%s`", name);
+		*cause = x_asprintf("no decoder called `%s`", name);
 	else /* it may be in a plugin that was refused: say so here, not only in `plugins` */
-		*cause = xasprintf("no decoder called `%s`; %zu plugin%s or folder%s refused or failed to load, "
-				   "the first: %s",
-				   name, plugin_nerrs, plugin_nerrs == 1 ? "" : "s", plugin_nerrs == 1 ? "" : "s",
-				   plugin_errs[0]);
+		*cause = x_asprintf("no decoder called `%s`; %zu plugin%s or folder%s refused or failed to load, "
+				    "the first: %s",
+				    name, plugin_nerrs, plugin_nerrs == 1 ? "" : "s", plugin_nerrs == 1 ? "" : "s",
+				    plugin_errs[0]);
 	pthread_mutex_unlock(&plugin_lock);
 	return NULL;
 }

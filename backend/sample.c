@@ -30,7 +30,7 @@ char *sample_store_path(struct session *s, struct err *e)
 	if (notice)
 		note_send(&s->note, "%s", notice);
 	free(notice);
-	char *path = xasprintf("%s/history.db", dir);
+	char *path = x_asprintf("%s/history.db", dir);
 	free(dir);
 	return path;
 }
@@ -123,9 +123,9 @@ static int sample_groups(struct session *s, struct client *c, const struct model
 	if (s->demo) {
 		size_t nd = 0;
 		const char *const *names = demo_groups(s->demo, &nd);
-		all = xcalloc(nd + 1, sizeof(*all));
+		all = x_calloc(nd + 1, sizeof(*all));
 		for (size_t i = 0; i < nd; i++) {
-			all[i].id = xstrdup(names[i]);
+			all[i].id = x_strdup(names[i]);
 			all[i].coordinator = -1;
 		}
 		nall = (int)nd;
@@ -157,7 +157,7 @@ static int sample_groups(struct session *s, struct client *c, const struct model
 	}
 	/* keep the matching ones only */
 	for (int i = k; i < nall; i++) {
-		struct group_info *one = xcalloc(1, sizeof(*one));
+		struct group_info *one = x_calloc(1, sizeof(*one));
 		*one = all[i];
 		client_groups_free(&one, 1);
 	}
@@ -193,7 +193,7 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 	int ng = 0;
 	rd_kafka_topic_partition_list_t *ends = NULL;
 	if (rc == CMD_OK) {
-		st->cluster = xstrdup(m->cluster_id ? m->cluster_id : client_bootstrap(c));
+		st->cluster = x_strdup(m->cluster_id ? m->cluster_id : client_bootstrap(c));
 		rc = sample_groups(s, c, m, groups, &g, &ng, e);
 	}
 	if (rc == CMD_OK) {
@@ -211,15 +211,15 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 		if (st->cluster == NULL)
 			st->cluster = store_cluster_of(store, s->conf.bootstrap);
 		if (st->cluster == NULL)
-			st->unrecorded = xstrdup("the store knows no cluster behind this bootstrap yet");
+			st->unrecorded = x_strdup("the store knows no cluster behind this bootstrap yet");
 		else if (store_gap(store, st->cluster, st->ts_ms, e->cause, &st->unrecorded) == 0)
 			st->gap = true;
 		goto out;
 	}
 	/* End offsets by model topic and partition index. */
-	int64_t **end = xcalloc((size_t)m->ntopics + 1, sizeof(*end));
+	int64_t **end = x_calloc((size_t)m->ntopics + 1, sizeof(*end));
 	for (int i = 0; i < m->ntopics; i++) {
-		end[i] = xcalloc((size_t)m->topics[i].npartitions + 1, sizeof(int64_t));
+		end[i] = x_calloc((size_t)m->topics[i].npartitions + 1, sizeof(int64_t));
 		for (int p = 0; p < m->topics[i].npartitions; p++)
 			end[i][p] = -1;
 	}
@@ -313,7 +313,7 @@ int sample_metadata(struct session *s, bool stored, struct client **c, struct mo
 	if (sample_store_read(s, &store, &se) == CMD_OK && (cluster = sample_cluster_shown(s, store, &cause)) != NULL &&
 	    store_last_model(store, cluster, out, &st->seen_ms, &cause) == 0) {
 		st->stale = true;
-		st->reason = xstrdup(s->offline ? "--offline" : stored ? "--stored" : e->cause);
+		st->reason = x_strdup(s->offline ? "--offline" : stored ? "--stored" : e->cause);
 		if (offline) {
 			err_clear(e);
 			rc = CMD_OK;
@@ -361,7 +361,7 @@ bool sample_sparklines_wanted(const struct session *s, const char *output, bool 
 void sample_spark_values(enum sample_spark what, bool total, const struct store_point *p, int n, int64_t *out)
 {
 	if (what == SAMPLE_SPARK_RATE) {
-		int64_t *ts = xcalloc((size_t)n + 1, sizeof(int64_t)), *a = xcalloc((size_t)n + 1, sizeof(int64_t));
+		int64_t *ts = x_calloc((size_t)n + 1, sizeof(int64_t)), *a = x_calloc((size_t)n + 1, sizeof(int64_t));
 		for (int i = 0; i < n; i++) {
 			ts[i] = p[i].ts_ms;
 			a[i] = p[i].gap ? -1 : p[i].a;
@@ -391,7 +391,7 @@ char *sample_sparkline(struct session *s, enum sample_spark what, const char *gr
 	int n = 0;
 	if (sample_store_read(s, &store, &e) == CMD_OK && (cluster = sample_cluster_shown(s, store, &cause)) != NULL &&
 	    store_series(store, cluster, group, topic, partition, since_ms, &p, &n, &cause) == 0 && n > 0) {
-		int64_t *v = xcalloc((size_t)n, sizeof(int64_t));
+		int64_t *v = x_calloc((size_t)n, sizeof(int64_t));
 		sample_spark_values(what, partition < 0, p, n, v);
 		bool known = false;
 		for (int i = 0; i < n && !known; i++)

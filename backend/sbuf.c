@@ -14,7 +14,7 @@ static void sbuf_grow(struct sbuf *sb, size_t extra)
 	size_t cap = sb->cap ? sb->cap : 64;
 	while (cap < sb->len + extra + 1)
 		cap *= 2;
-	sb->buf = xreallocarray(sb->buf, cap, 1);
+	sb->buf = x_reallocarray(sb->buf, cap, 1);
 	sb->cap = cap;
 }
 
@@ -77,7 +77,7 @@ void sbuf_reset(struct sbuf *sb)
 
 char *sbuf_release(struct sbuf *sb)
 {
-	char *s = sb->buf ? sb->buf : xstrdup("");
+	char *s = sb->buf ? sb->buf : x_strdup("");
 	sb->buf = NULL;
 	sb->len = sb->cap = 0;
 	return s;

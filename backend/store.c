@@ -66,15 +66,15 @@ int store_migrate(sqlite3 *db, int from, int to, char **cause)
 		char *msg = NULL;
 		int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
 		if (rc == SQLITE_OK && store_user_version(db) < v) {
-			char *sql = xasprintf("%s PRAGMA user_version=%d;", store_steps[v], v);
+			char *sql = x_asprintf("%s PRAGMA user_version=%d;", store_steps[v], v);
 			rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
 			free(sql);
 		}
 		if (rc == SQLITE_OK)
 			rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &msg);
 		if (rc != SQLITE_OK) {
-			*cause = xasprintf("history store: migrating the schema to version %d: %s", v,
-					   msg ? msg : sqlite3_errstr(rc));
+			*cause = x_asprintf("history store: migrating the schema to version %d: %s", v,
+					    msg ? msg : sqlite3_errstr(rc));
 			sqlite3_free(msg);
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return -1;
@@ -182,7 +182,7 @@ int store_opts_parse(const char *spec, struct store_opts *o, char **cause)
 	static const char *const keys[] = { "raw", "minute", "hour" };
 	struct store_opts t = *o;
 	int64_t *slot[] = { &t.raw_ms, &t.minute_ms, &t.hour_ms };
-	char *copy = xstrdup(spec), *save = NULL;
+	char *copy = x_strdup(spec), *save = NULL;
 	int rc = 0, n = 0;
 	for (char *item = strtok_r(copy, ",", &save); item && rc == 0; item = strtok_r(NULL, ",", &save), n++) {
 		item += strspn(item, " ");
@@ -195,26 +195,26 @@ int store_opts_parse(const char *spec, struct store_opts *o, char **cause)
 				;
 		char *why = NULL;
 		if (eq == NULL || k == 3) {
-			*cause = xasprintf(
+			*cause = x_asprintf(
 				"retention: `%s` is not raw=D, minute=D or hour=D (e.g. raw=24h,minute=7d,hour=90d)",
 				item);
 			rc = -1;
 		} else if (lag_parse_duration(eq + 1, slot[k], &why) < 0 || eq[1] == '-') {
-			*cause = xasprintf("retention: %s: %s", keys[k], why ? why : "give a positive duration");
+			*cause = x_asprintf("retention: %s: %s", keys[k], why ? why : "give a positive duration");
 			rc = -1;
 		}
 		free(why);
 	}
 	free(copy);
 	if (rc == 0 && n == 0) {
-		*cause = xstrdup(
+		*cause = x_strdup(
 			"retention: empty: give raw=D, minute=D and/or hour=D (e.g. raw=24h,minute=7d,hour=90d)");
 		rc = -1;
 	}
 	struct store_opts d = t;
 	store_defaults(&d);
 	if (rc == 0 && (d.raw_ms > d.hour_ms || d.minute_ms > d.hour_ms)) {
-		*cause = xasprintf(
+		*cause = x_asprintf(
 			"retention: the per-hour roll-ups (hour=%llds) must be kept at least as long as the raw "
 			"rows (raw=%llds) and the per-minute ones (minute=%llds)",
 			(long long)(d.hour_ms / 1000), (long long)(d.raw_ms / 1000), (long long)(d.minute_ms / 1000));
@@ -232,7 +232,7 @@ const struct store_opts *store_options(const struct store *s)
 
 static int store_mkdir(const char *dir)
 {
-	char *p = xstrdup(dir);
+	char *p = x_strdup(dir);
 	for (char *s = p + 1; *s; s++) {
 		if (*s != '/')
 			continue;
@@ -254,33 +254,33 @@ char *store_state_dir(const char *override, char **notice, char **cause)
 	const char *env = getenv("KCON_STATE_DIR"), *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 	char *dir = NULL;
 	if (override && *override)
-		dir = xstrdup(override);
+		dir = x_strdup(override);
 	else if (env && *env)
-		dir = xstrdup(env);
+		dir = x_strdup(env);
 	else if (xdg && *xdg == '/')
-		dir = xasprintf("%s/kcon", xdg);
+		dir = x_asprintf("%s/kcon", xdg);
 	else if (home && *home == '/')
-		dir = xasprintf("%s/.local/state/kcon", home);
+		dir = x_asprintf("%s/.local/state/kcon", home);
 	if (dir && store_mkdir(dir) == 0)
 		return dir;
 	if (override || (env && *env)) {
-		*cause = xasprintf("state dir %s: %s: give a writable --state-dir or KCON_STATE_DIR", dir,
-				   strerror(errno));
+		*cause = x_asprintf("state dir %s: %s: give a writable --state-dir or KCON_STATE_DIR", dir,
+				    strerror(errno));
 		free(dir);
 		return NULL;
 	}
 	/* No usable HOME (OpenShift runs pods with an arbitrary UID): a private dir in /tmp. */
-	char *tmp = xasprintf("/tmp/kcon-%u", (unsigned)getuid());
+	char *tmp = x_asprintf("/tmp/kcon-%u", (unsigned)getuid());
 	struct stat st;
 	if (store_mkdir(tmp) == 0 && stat(tmp, &st) == 0 && st.st_uid == getuid()) {
 		chmod(tmp, 0700);
-		*notice = dir ? xasprintf("history in %s: %s is not writable (set KCON_STATE_DIR to choose)", tmp, dir)
-			      : xasprintf("history in %s: HOME is not set (set KCON_STATE_DIR to choose)", tmp);
+		*notice = dir ? x_asprintf("history in %s: %s is not writable (set KCON_STATE_DIR to choose)", tmp, dir)
+			      : x_asprintf("history in %s: HOME is not set (set KCON_STATE_DIR to choose)", tmp);
 		free(dir);
 		return tmp;
 	}
-	*cause = xasprintf("no writable state dir (tried %s and %s): give --state-dir or --no-history",
-			   dir ? dir : "$HOME", tmp);
+	*cause = x_asprintf("no writable state dir (tried %s and %s): give --state-dir or --no-history",
+			    dir ? dir : "$HOME", tmp);
 	free(dir);
 	free(tmp);
 	return NULL;
@@ -292,7 +292,7 @@ char *store_state_dir(const char *override, char **notice, char **cause)
  */
 static bool store_truncated(const char *path)
 {
-	char *wal = xasprintf("%s-wal", path);
+	char *wal = x_asprintf("%s-wal", path);
 	struct stat wst;
 	bool busy = stat(wal, &wst) == 0 && wst.st_size > 0;
 	free(wal);
@@ -366,7 +366,7 @@ static int store_try_open(struct store *s, enum store_mode mode, char **cause)
 		sqlite3_finalize(st);
 	}
 	if (rc != SQLITE_OK) {
-		*cause = xstrdup(msg ? msg : sqlite3_errstr(rc));
+		*cause = x_strdup(msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
 		sqlite3_close(s->db);
 		s->db = NULL;
@@ -391,7 +391,7 @@ static int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, ch
 {
 	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK)
 		return 0;
-	*cause = xasprintf("history store: %s", sqlite3_errmsg(s->db));
+	*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
 	return -1;
 }
 
@@ -422,19 +422,19 @@ const char *store_hint(const char *path)
 static char *store_open_cause(const char *path, const char *why)
 {
 	if (store_disk_full(path))
-		return xasprintf("history store %s: the disk is full (%s)", path, why);
+		return x_asprintf("history store %s: the disk is full (%s)", path, why);
 	if (store_unwritable(path))
-		return xasprintf("history store %s is read-only (%s)", path, why);
-	return xasprintf("history store %s: %s", path, why);
+		return x_asprintf("history store %s is read-only (%s)", path, why);
+	return x_asprintf("history store %s: %s", path, why);
 }
 
 static struct store *store_new(const char *path, const struct store_opts *opts)
 {
-	struct store *s = xcalloc(1, sizeof(*s));
+	struct store *s = x_calloc(1, sizeof(*s));
 	if (opts)
 		s->opts = *opts;
 	store_defaults(&s->opts);
-	s->path = xstrdup(strcmp(path, ":memory:") == 0 ? "" : path);
+	s->path = x_strdup(strcmp(path, ":memory:") == 0 ? "" : path);
 	return s;
 }
 
@@ -460,9 +460,9 @@ static struct store *store_ready(struct store *s, char **cause)
 {
 	int v = store_user_version(s->db);
 	if (v > STORE_SCHEMA_VERSION) {
-		*cause = xasprintf("history store %s has schema %d, newer than this kcon (%d): upgrade kcon, or use "
-				   "another --state-dir",
-				   s->path, v, STORE_SCHEMA_VERSION);
+		*cause = x_asprintf("history store %s has schema %d, newer than this kcon (%d): upgrade kcon, or use "
+				    "another --state-dir",
+				    s->path, v, STORE_SCHEMA_VERSION);
 		store_close(&s);
 		return NULL;
 	}
@@ -494,7 +494,7 @@ struct store *store_open(const char *path, const struct store_opts *opts, char *
 	if (!mem) {
 		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600); /* the mode sqlite then keeps */
 		if (fd < 0) {
-			char *why = xstrdup(strerror(errno));
+			char *why = x_strdup(strerror(errno));
 			*cause = store_open_cause(path, why);
 			free(why);
 			store_close(&s);
@@ -511,17 +511,17 @@ struct store *store_open(const char *path, const struct store_opts *opts, char *
 		struct tm tm;
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-		char *aside = xasprintf("%s.corrupt-%s", path, stamp);
+		char *aside = x_asprintf("%s.corrupt-%s", path, stamp);
 		rename(path, aside);
 		for (int i = 0; i < 2; i++) {
-			char *side = xasprintf("%s%s", path, i ? "-shm" : "-wal");
-			char *side_aside = xasprintf("%s%s", aside, i ? "-shm" : "-wal");
+			char *side = x_asprintf("%s%s", path, i ? "-shm" : "-wal");
+			char *side_aside = x_asprintf("%s%s", aside, i ? "-shm" : "-wal");
 			rename(side, side_aside);
 			free(side);
 			free(side_aside);
 		}
-		*notice = xasprintf("history store %s was unreadable (%s): moved aside as %s, starting a fresh one",
-				    path, why, aside);
+		*notice = x_asprintf("history store %s was unreadable (%s): moved aside as %s, starting a fresh one",
+				     path, why, aside);
 		free(aside);
 		free(why);
 		why = NULL;
@@ -531,7 +531,7 @@ struct store *store_open(const char *path, const struct store_opts *opts, char *
 		rc = store_try_open(s, STORE_RW, &why);
 	}
 	if (rc < 0) {
-		*cause = mem ? xasprintf("history store: %s", why) : store_open_cause(path, why);
+		*cause = mem ? x_asprintf("history store: %s", why) : store_open_cause(path, why);
 		free(why);
 		store_close(&s);
 		return NULL;
@@ -686,7 +686,7 @@ static struct store_topic_ent *store_topic_ent(struct store *s, int64_t cluster,
 	if ((s->ntopics + 1) * 2 > s->nslots) { /* grow the slots, keep the topics */
 		free(s->slots);
 		s->nslots = s->nslots ? s->nslots * 2 : 256;
-		s->slots = xcalloc(s->nslots, sizeof(*s->slots));
+		s->slots = x_calloc(s->nslots, sizeof(*s->slots));
 		for (size_t i = 0; i < s->ntopics; i++) {
 			size_t k = s->topics[i].hash & (s->nslots - 1);
 			while (s->slots[k])
@@ -701,10 +701,10 @@ static struct store_topic_ent *store_topic_ent(struct store *s, int64_t cluster,
 	if (*slot == 0) {
 		if (s->ntopics == s->topics_cap) {
 			s->topics_cap = s->topics_cap ? s->topics_cap * 2 : 64;
-			s->topics = xreallocarray(s->topics, s->topics_cap, sizeof(*s->topics));
+			s->topics = x_reallocarray(s->topics, s->topics_cap, sizeof(*s->topics));
 		}
 		s->topics[s->ntopics] = (struct store_topic_ent){
-			.cluster = cluster, .grp = xstrdup(grp), .topic = xstrdup(topic), .hash = h
+			.cluster = cluster, .grp = x_strdup(grp), .topic = x_strdup(topic), .hash = h
 		};
 		*slot = ++s->ntopics;
 	}
@@ -733,7 +733,7 @@ static struct store_series_ent *store_series_ent(struct store *s, int64_t cluste
 	size_t k = part < 0 ? 0 : (size_t)part + 1;
 	if (k >= te->nparts) {
 		size_t n = k + 1 > te->nparts * 2 ? k + 1 : te->nparts * 2;
-		te->parts = xreallocarray(te->parts, n, sizeof(*te->parts));
+		te->parts = x_reallocarray(te->parts, n, sizeof(*te->parts));
 		memset(te->parts + te->nparts, 0, (n - te->nparts) * sizeof(*te->parts));
 		te->nparts = n;
 	}
@@ -832,7 +832,7 @@ static void store_event(struct store_tick *t, const char *kind, const char *subj
 
 struct store_tick *store_tick_begin(struct store *s, const char *cluster_key, const char *bootstrap, int64_t ts_ms)
 {
-	struct store_tick *t = xcalloc(1, sizeof(*t));
+	struct store_tick *t = x_calloc(1, sizeof(*t));
 	t->s = s;
 	t->ts_ms = ts_ms;
 	t->failed = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK;
@@ -865,7 +865,7 @@ static void store_flush_topic(struct store_tick *t)
 void store_tick_group(struct store_tick *t, const char *group, const char *state)
 {
 	store_flush_group(t);
-	t->group = xstrdup(group);
+	t->group = x_strdup(group);
 	if (state == NULL)
 		return;
 	/* asked for every group at every tick: prepared once */
@@ -876,11 +876,11 @@ void store_tick_group(struct store_tick *t, const char *group, const char *state
 	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
 	char *old = NULL;
 	if (sqlite3_step(st) == SQLITE_ROW)
-		old = xstrdup((const char *)sqlite3_column_text(st, 0));
+		old = x_strdup((const char *)sqlite3_column_text(st, 0));
 	store_read_done(t->s, st);
 	if (old == NULL || strcmp(old, state) != 0) {
 		if (old) {
-			char *d = xasprintf("%s -> %s", old, state);
+			char *d = x_asprintf("%s -> %s", old, state);
 			store_event(t, "group-state", group, d);
 			free(d);
 		}
@@ -909,7 +909,7 @@ void store_tick_topic_partition(struct store_tick *t, const char *topic, int32_t
 {
 	if (t->topic == NULL || strcmp(t->topic, topic) != 0) {
 		store_flush_topic(t);
-		t->topic = xstrdup(topic);
+		t->topic = x_strdup(topic);
 	}
 	struct store_series_ent *e = store_series_ent(t->s, t->cluster, "", topic, partition);
 	store_sample(t->s, e, t->ts_ms / 1000, end, -1, false);
@@ -978,7 +978,7 @@ static json_t *store_find_id(json_t *a, const char *field, json_t *want)
 
 static void store_diff_partition(struct store_tick *t, const char *topic, json_t *op, json_t *np)
 {
-	char *subject = xasprintf("%s/%lld", topic, (long long)json_integer_value(json_object_get(np, "id")));
+	char *subject = x_asprintf("%s/%lld", topic, (long long)json_integer_value(json_object_get(np, "id")));
 	json_int_t ol = json_integer_value(json_object_get(op, "leader"));
 	json_int_t nl = json_integer_value(json_object_get(np, "leader"));
 	size_t oi = json_array_size(json_object_get(op, "isr")), ni = json_array_size(json_object_get(np, "isr"));
@@ -986,17 +986,17 @@ static void store_diff_partition(struct store_tick *t, const char *topic, json_t
 	if (ol >= 0 && nl < 0) {
 		store_event(t, "partition-offline", subject, NULL);
 	} else if (ol < 0 && nl >= 0) {
-		d = xasprintf("leader %lld", (long long)nl);
+		d = x_asprintf("leader %lld", (long long)nl);
 		store_event(t, "partition-online", subject, d);
 	} else if (ol != nl) {
-		d = xasprintf("leader %lld -> %lld", (long long)ol, (long long)nl);
+		d = x_asprintf("leader %lld -> %lld", (long long)ol, (long long)nl);
 		store_event(t, "leader-change", subject, d);
 	}
 	x_free(&d);
 	if (oi != ni) {
 		char *os = json_dumps(json_object_get(op, "isr"), JSON_COMPACT);
 		char *ns = json_dumps(json_object_get(np, "isr"), JSON_COMPACT);
-		d = xasprintf("isr %s -> %s", os, ns);
+		d = x_asprintf("isr %s -> %s", os, ns);
 		store_event(t, ni < oi ? "isr-shrink" : "isr-expand", subject, d);
 		free(os);
 		free(ns);
@@ -1149,7 +1149,7 @@ int store_tick_commit(struct store_tick **tp, char **cause)
 	store_run(t->s, "UPDATE gap SET end_ms=?2 WHERE cluster=?1 AND end_ms IS NULL", "ii", t->cluster, t->ts_ms);
 	int rc = t->failed ? SQLITE_BUSY : sqlite3_exec(t->s->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		*cause = xasprintf("history store: writing a sample: %s", sqlite3_errmsg(t->s->db));
+		*cause = x_asprintf("history store: writing a sample: %s", sqlite3_errmsg(t->s->db));
 		sqlite3_exec(t->s->db, "ROLLBACK", NULL, NULL, NULL);
 		store_cache_clear(t->s); /* what the cache says was stored was not: forget it */
 	}
@@ -1167,7 +1167,7 @@ int store_gap(struct store *s, const char *cluster_key, int64_t ts_ms, const cha
 		"WHERE cluster=?1 AND end_ms IS NULL)",
 		"iit", c, ts_ms, cause_text);
 	if (rc < 0)
-		*cause = xasprintf("history store: recording a gap: %s", sqlite3_errmsg(s->db));
+		*cause = x_asprintf("history store: recording a gap: %s", sqlite3_errmsg(s->db));
 	return rc;
 }
 
@@ -1233,7 +1233,7 @@ static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 		rc = store_run(s, "DELETE FROM command WHERE id <= (SELECT max(id) - 10000 FROM command)", "");
 	if (rc == 0 && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
 		return 0;
-	*cause = xasprintf("history store: roll-up: %s", sqlite3_errmsg(s->db));
+	*cause = x_asprintf("history store: roll-up: %s", sqlite3_errmsg(s->db));
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }
@@ -1260,7 +1260,7 @@ static char *store_text(struct store *s, const char *sql, const char *text)
 	if (text)
 		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		out = xstrdup((const char *)sqlite3_column_text(st, 0));
+		out = x_strdup((const char *)sqlite3_column_text(st, 0));
 	store_read_done(s, st);
 	return out;
 }
@@ -1271,8 +1271,8 @@ char *store_cluster(struct store *s, const char *key, const char *bootstrap, cha
 	if (out == NULL && key == NULL)
 		out = store_text(s, "SELECT key FROM cluster ORDER BY seen_ms DESC LIMIT 1", NULL);
 	if (out == NULL)
-		*cause = key ? xasprintf("no history of cluster %s", key)
-			     : xstrdup("no history yet: run `kcon watch` (or the TUI) against the cluster first");
+		*cause = key ? x_asprintf("no history of cluster %s", key)
+			     : x_strdup("no history yet: run `kcon watch` (or the TUI) against the cluster first");
 	return out;
 }
 
@@ -1287,7 +1287,7 @@ static void store_add_point(struct store_point **out, int *n, int *cap, int64_t 
 {
 	if (*n == *cap) {
 		*cap = *cap ? *cap * 2 : 256;
-		*out = xreallocarray(*out, (size_t)*cap, sizeof(**out));
+		*out = x_reallocarray(*out, (size_t)*cap, sizeof(**out));
 	}
 	struct store_point *p = &(*out)[(*n)++];
 	p->ts_ms = ts_ms;
@@ -1371,7 +1371,7 @@ int store_series(struct store *s, const char *cluster, const char *group, const 
 		qsort(*out, (size_t)*n, sizeof(**out), store_point_cmp);
 	return 0;
 fail:
-	*cause = xasprintf("history store: %s", sqlite3_errmsg(s->db));
+	*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
 	x_free(out);
 	*n = 0;
 	return -1;
@@ -1389,7 +1389,7 @@ int store_group_partitions(struct store *s, const char *cluster, const char *gro
 		    "SELECT topic, part FROM series WHERE cluster=(SELECT id FROM cluster WHERE key=?1) AND grp=?2 "
 		    "AND part>=0 AND (?3 IS NULL OR topic=?3) ORDER BY topic, part",
 		    -1, &st, NULL) != SQLITE_OK) {
-		*cause = xasprintf("history store: %s", sqlite3_errmsg(s->db));
+		*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
 		return -1;
 	}
 	sqlite3_bind_text(st, 1, cluster, -1, SQLITE_STATIC);
@@ -1397,9 +1397,9 @@ int store_group_partitions(struct store *s, const char *cluster, const char *gro
 	if (topic)
 		sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		*topics = xreallocarray(*topics, (size_t)*n + 1, sizeof(char *));
-		*parts = xreallocarray(*parts, (size_t)*n + 1, sizeof(int32_t));
-		(*topics)[*n] = xstrdup((const char *)sqlite3_column_text(st, 0));
+		*topics = x_reallocarray(*topics, (size_t)*n + 1, sizeof(char *));
+		*parts = x_reallocarray(*parts, (size_t)*n + 1, sizeof(int32_t));
+		(*topics)[*n] = x_strdup((const char *)sqlite3_column_text(st, 0));
 		(*parts)[(*n)++] = sqlite3_column_int(st, 1);
 	}
 	sqlite3_finalize(st);
@@ -1440,14 +1440,14 @@ int store_last_model(struct store *s, const char *cluster, struct model **out, i
 		sqlite3_finalize(st);
 	}
 	if (doc == NULL) {
-		*cause = xasprintf("no snapshot of cluster %s is stored", cluster);
+		*cause = x_asprintf("no snapshot of cluster %s is stored", cluster);
 		return -1;
 	}
 	/* Rebuild librdkafka's metadata shape, so the model is built by the same code as a live one. */
 	json_t *b = json_object_get(doc, "brokers"), *t = json_object_get(doc, "topics");
 	struct rd_kafka_metadata md = { 0 };
 	md.broker_cnt = (int)json_array_size(b);
-	md.brokers = xcalloc((size_t)md.broker_cnt + 1, sizeof(*md.brokers));
+	md.brokers = x_calloc((size_t)md.broker_cnt + 1, sizeof(*md.brokers));
 	for (int i = 0; i < md.broker_cnt; i++) {
 		json_t *v = json_array_get(b, (size_t)i);
 		md.brokers[i].id = (int32_t)json_integer_value(json_object_get(v, "id"));
@@ -1455,14 +1455,14 @@ int store_last_model(struct store *s, const char *cluster, struct model **out, i
 		md.brokers[i].port = (int)json_integer_value(json_object_get(v, "port"));
 	}
 	md.topic_cnt = (int)json_array_size(t);
-	md.topics = xcalloc((size_t)md.topic_cnt + 1, sizeof(*md.topics));
+	md.topics = x_calloc((size_t)md.topic_cnt + 1, sizeof(*md.topics));
 	for (int i = 0; i < md.topic_cnt; i++) {
 		json_t *v = json_array_get(t, (size_t)i), *ps = json_object_get(v, "partitions");
 		struct rd_kafka_metadata_topic *mt = &md.topics[i];
 		mt->topic = (char *)json_string_value(json_object_get(v, "name"));
 		mt->err = (rd_kafka_resp_err_t)json_integer_value(json_object_get(v, "err"));
 		mt->partition_cnt = (int)json_array_size(ps);
-		mt->partitions = xcalloc((size_t)mt->partition_cnt + 1, sizeof(*mt->partitions));
+		mt->partitions = x_calloc((size_t)mt->partition_cnt + 1, sizeof(*mt->partitions));
 		for (int p = 0; p < mt->partition_cnt; p++) {
 			json_t *pv = json_array_get(ps, (size_t)p), *r = json_object_get(pv, "replicas"),
 			       *isr = json_object_get(pv, "isr");
@@ -1471,11 +1471,11 @@ int store_last_model(struct store *s, const char *cluster, struct model **out, i
 			mp->leader = (int32_t)json_integer_value(json_object_get(pv, "leader"));
 			mp->err = (rd_kafka_resp_err_t)json_integer_value(json_object_get(pv, "err"));
 			mp->replica_cnt = (int)json_array_size(r);
-			mp->replicas = xcalloc((size_t)mp->replica_cnt + 1, sizeof(int32_t));
+			mp->replicas = x_calloc((size_t)mp->replica_cnt + 1, sizeof(int32_t));
 			for (int k = 0; k < mp->replica_cnt; k++)
 				mp->replicas[k] = (int32_t)json_integer_value(json_array_get(r, (size_t)k));
 			mp->isr_cnt = (int)json_array_size(isr);
-			mp->isrs = xcalloc((size_t)mp->isr_cnt + 1, sizeof(int32_t));
+			mp->isrs = x_calloc((size_t)mp->isr_cnt + 1, sizeof(int32_t));
 			for (int k = 0; k < mp->isr_cnt; k++)
 				mp->isrs[k] = (int32_t)json_integer_value(json_array_get(isr, (size_t)k));
 		}
@@ -1495,7 +1495,7 @@ int store_last_model(struct store *s, const char *cluster, struct model **out, i
 	model_unref(&s->last_model);
 	free(s->last_cluster);
 	s->last_model = model_ref(*out);
-	s->last_cluster = xstrdup(cluster);
+	s->last_cluster = x_strdup(cluster);
 	s->last_ts = ts;
 	s->last_seen = *seen_ms;
 	return 0;
@@ -1612,7 +1612,7 @@ char *store_redact(const char *line)
 			p = store_redact_value(&sb, key + sch, region);
 			continue;
 		}
-		char *name = xstrndup(key, n);
+		char *name = x_strndup(key, n);
 		bool secret = conf_is_secret(name);
 		free(name);
 		sbuf_addn(&sb, key, n);
@@ -1655,7 +1655,7 @@ int store_command_add(struct store *s, const char *face, const char *line, int64
 char **store_commands(struct store *s, const char *face, int max, int *n)
 {
 	sqlite3_stmt *st;
-	char **out = xcalloc((size_t)max + 1, sizeof(char *));
+	char **out = x_calloc((size_t)max + 1, sizeof(char *));
 	*n = 0;
 	if (sqlite3_prepare_v2(
 		    s->db,
@@ -1665,7 +1665,7 @@ char **store_commands(struct store *s, const char *face, int max, int *n)
 		sqlite3_bind_text(st, 1, face, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 2, max);
 		while (*n < max && sqlite3_step(st) == SQLITE_ROW)
-			out[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+			out[(*n)++] = x_strdup((const char *)sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
 	}
 	return out;
@@ -1754,16 +1754,16 @@ int store_query(const char *path, const char *sql, const struct store_limits *li
 	sqlite3_stmt *q = NULL;
 	const char *tail = NULL;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &q, &tail) != SQLITE_OK || q == NULL) {
-		*cause = xstrdup(g.why != STORE_DONE                                ? "stopped while preparing"
-				 : q == NULL && sqlite3_errcode(s->db) == SQLITE_OK ? "empty query"
-										    : sqlite3_errmsg(s->db));
+		*cause = x_strdup(g.why != STORE_DONE                                ? "stopped while preparing"
+				  : q == NULL && sqlite3_errcode(s->db) == SQLITE_OK ? "empty query"
+										     : sqlite3_errmsg(s->db));
 		store_close(&s);
 		return g.why != STORE_DONE ? g.why : STORE_STOP_REFUSED;
 	}
 	if (!sqlite3_stmt_readonly(q) || (tail && strspn(tail, " \t\r\n;") != strlen(tail))) {
 		sqlite3_finalize(q);
 		store_close(&s);
-		*cause = xstrdup("only one read-only statement is allowed");
+		*cause = x_strdup("only one read-only statement is allowed");
 		return STORE_STOP_REFUSED;
 	}
 	json_t *a = json_array();
@@ -1786,7 +1786,7 @@ int store_query(const char *path, const char *sql, const struct store_limits *li
 	}
 	int out = g.why;
 	if (out == STORE_DONE && rc != SQLITE_DONE) {
-		*cause = xstrdup(sqlite3_errmsg(s->db));
+		*cause = x_strdup(sqlite3_errmsg(s->db));
 		out = STORE_STOP_ERROR;
 	}
 	sqlite3_finalize(q);

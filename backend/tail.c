@@ -87,7 +87,7 @@ struct tail {
 
 static int tail_bad(char **cause, const char *s)
 {
-	*cause = xasprintf(
+	*cause = x_asprintf(
 		"--from `%.*s`: write beginning, end, an offset, -N (N before the end), @2024-05-01T12:00:00Z, "
 		"@-15m (a time ago) or committed",
 		LAG_QUOTE_MAX, s);
@@ -117,8 +117,8 @@ int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char *
 			errno = 0;
 			long long v = strtoll(t, &end, 10);
 			if (errno) {
-				*cause = xasprintf("--from %.*s: milliseconds since 1970 go up to %lld", LAG_QUOTE_MAX,
-						   s, LLONG_MAX);
+				*cause = x_asprintf("--from %.*s: milliseconds since 1970 go up to %lld", LAG_QUOTE_MAX,
+						    s, LLONG_MAX);
 				return -1;
 			}
 			*out = (struct tail_from){ TAIL_FROM_TIME, v };
@@ -128,7 +128,7 @@ int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char *
 			strlen(t) >= 5 && isdigit((unsigned char)t[0]) && isdigit((unsigned char)t[3]) && t[4] == '-';
 		int rc = date ? lag_parse_datetime(t, &ms, &c2) : lag_parse_duration(t, &ms, &c2);
 		if (rc < 0) {
-			*cause = xasprintf("--from %.*s: %s", LAG_QUOTE_MAX, s, c2);
+			*cause = x_asprintf("--from %.*s: %s", LAG_QUOTE_MAX, s, c2);
 			free(c2);
 			return -1;
 		}
@@ -142,8 +142,8 @@ int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char *
 	if (end == s || *end || (s[0] == '-' && n == 0))
 		return tail_bad(cause, s);
 	if (errno || n == LLONG_MIN) { /* -N counts back from the end: N itself must be a number */
-		*cause = xasprintf("--from %.*s: an offset goes from 0 to %lld, and -N from -1 to -%lld", LAG_QUOTE_MAX,
-				   s, LLONG_MAX, LLONG_MAX);
+		*cause = x_asprintf("--from %.*s: an offset goes from 0 to %lld, and -N from -1 to -%lld",
+				    LAG_QUOTE_MAX, s, LLONG_MAX, LLONG_MAX);
 		return -1;
 	}
 	*out = n < 0 ? (struct tail_from){ TAIL_FROM_LAST, -n } : (struct tail_from){ TAIL_FROM_OFFSET, n };
@@ -154,7 +154,7 @@ int tail_parse_partitions(const char *s, int32_t **parts, int *n, char **cause)
 {
 	char *c2 = NULL;
 	if (lag_parse_partitions(s, parts, n, &c2) < 0) {
-		*cause = xasprintf("--partition: %s", c2);
+		*cause = x_asprintf("--partition: %s", c2);
 		free(c2);
 		return -1;
 	}
@@ -262,7 +262,7 @@ static int tail_filters(struct tail *t, const struct tail_opts *o, struct err *e
 	if (o->key && tail_compile(&t->key, "--key", o->key, e) < 0)
 		return -1;
 	t->has_key = o->key != NULL;
-	t->hf = xcalloc((size_t)o->nheader_filters + 1, sizeof(*t->hf));
+	t->hf = x_calloc((size_t)o->nheader_filters + 1, sizeof(*t->hf));
 	for (int i = 0; i < o->nheader_filters; i++) {
 		const char *eq = strchr(o->header_filters[i], '=');
 		if (eq == NULL || eq == o->header_filters[i]) {
@@ -273,7 +273,7 @@ static int tail_filters(struct tail *t, const struct tail_opts *o, struct err *e
 		}
 		if (tail_compile(&t->hf[i].re, "--header", eq + 1, e) < 0)
 			return -1;
-		t->hf[i].name = xstrndup(o->header_filters[i], (size_t)(eq - o->header_filters[i]));
+		t->hf[i].name = x_strndup(o->header_filters[i], (size_t)(eq - o->header_filters[i]));
 		t->nhf++;
 	}
 	return 0;
@@ -345,13 +345,13 @@ out:
 struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, struct note_sink *note,
 		       const struct tail_opts *o, struct err *e)
 {
-	struct tail *t = xcalloc(1, sizeof(*t));
+	struct tail *t = x_calloc(1, sizeof(*t));
 	t->pipe[0] = t->pipe[1] = -1;
-	t->sh = xcalloc(1, sizeof(*t->sh));
+	t->sh = x_calloc(1, sizeof(*t->sh));
 	pthread_mutex_init(&t->sh->lock, NULL);
 	t->sh->verbose = verbose;
 	t->sh->note = note;
-	t->topic = xstrdup(o->topic);
+	t->topic = x_strdup(o->topic);
 	t->follow = o->follow;
 	t->verbose = verbose;
 	t->count = o->count;
@@ -381,9 +381,9 @@ struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, 
 		goto fail;
 	}
 	int n = o->partitions ? o->npartitions : mt->npartitions;
-	t->parts = xcalloc((size_t)n + 1, sizeof(*t->parts));
-	t->done = xcalloc((size_t)n + 1, sizeof(*t->done));
-	t->leaders = xcalloc((size_t)n + 1, sizeof(*t->leaders));
+	t->parts = x_calloc((size_t)n + 1, sizeof(*t->parts));
+	t->done = x_calloc((size_t)n + 1, sizeof(*t->done));
+	t->leaders = x_calloc((size_t)n + 1, sizeof(*t->leaders));
 	for (int i = 0; i < n; i++) {
 		int32_t p = o->partitions ? o->partitions[i] : mt->partitions[i].id;
 		int k = 0;
@@ -480,7 +480,7 @@ static void tail_headers(struct tail *t, rd_kafka_message_t *rm, struct msg *m)
 		return;
 	size_t n = rd_kafka_header_cnt(h);
 	if (n > t->hcap) {
-		t->hdrs = xreallocarray(t->hdrs, n, sizeof(*t->hdrs));
+		t->hdrs = x_reallocarray(t->hdrs, n, sizeof(*t->hdrs));
 		t->hcap = n;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -572,7 +572,7 @@ static void *tail_wake_run(void *arg)
 static void tail_wake_fetcher(struct tail *t)
 {
 	if (t->waker_busy == NULL) {
-		t->waker_busy = xcalloc(1, sizeof(*t->waker_busy));
+		t->waker_busy = x_calloc(1, sizeof(*t->waker_busy));
 		atomic_init(t->waker_busy, false);
 	}
 	if (t->taken < 1000 || atomic_load(t->waker_busy))
@@ -581,10 +581,10 @@ static void tail_wake_fetcher(struct tail *t)
 	if (t->waker_started)
 		pthread_join(t->waker, NULL); /* finished: busy is false */
 	t->waker_started = false;
-	struct tail_wake *w = xcalloc(1, sizeof(*w));
-	*w = (struct tail_wake){ .rk = t->rk, .topic = xstrdup(t->topic), .busy = t->waker_busy };
-	w->parts = xcalloc((size_t)t->nparts + 1, sizeof(int32_t));
-	int32_t *seen = xcalloc((size_t)t->nparts + 1, sizeof(int32_t));
+	struct tail_wake *w = x_calloc(1, sizeof(*w));
+	*w = (struct tail_wake){ .rk = t->rk, .topic = x_strdup(t->topic), .busy = t->waker_busy };
+	w->parts = x_calloc((size_t)t->nparts + 1, sizeof(int32_t));
+	int32_t *seen = x_calloc((size_t)t->nparts + 1, sizeof(int32_t));
 	for (int i = 0; i < t->nparts; i++) {
 		bool dup = false;
 		for (int k = 0; k < w->n && !dup; k++)
@@ -738,7 +738,7 @@ static void tail_commit(struct tail *t, int wait_ms)
 		for (int i = 0; !err && res && i < res->cnt; i++)
 			err = res->elems[i].err;
 		free(t->commit_error);
-		t->commit_error = err ? xstrdup(rd_kafka_err2str(err)) : NULL;
+		t->commit_error = err ? x_strdup(rd_kafka_err2str(err)) : NULL;
 	}
 	if (ev)
 		rd_kafka_event_destroy(ev);
@@ -787,7 +787,7 @@ static struct timespec tail_deadline(int wait_ms)
 
 static void tail_destroy_bounded(rd_kafka_t *rk, struct tail_shared *sh, int wait_ms)
 {
-	struct tail_reaper *r = xcalloc(1, sizeof(*r));
+	struct tail_reaper *r = x_calloc(1, sizeof(*r));
 	r->rk = rk;
 	r->sh = sh;
 	pthread_mutex_init(&r->lock, NULL);

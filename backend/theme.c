@@ -59,7 +59,7 @@ int theme_color_parse(const char *s)
 
 int theme_parse_line(struct theme *th, const char *line, char **cause)
 {
-	char *copy = xstrdup(line), *save = NULL;
+	char *copy = x_strdup(line), *save = NULL;
 	char *hash = strchr(copy, '#');
 	if (hash)
 		*hash = '\0';
@@ -75,9 +75,9 @@ int theme_parse_line(struct theme *th, const char *line, char **cause)
 		goto out;
 	*cause = NULL;
 	if (strcmp(w[0], "color") != 0) {
-		*cause = xasprintf("unknown directive `%s` (lines are `color ELEMENT FG BG [ATTRS]`)", w[0]);
+		*cause = x_asprintf("unknown directive `%s` (lines are `color ELEMENT FG BG [ATTRS]`)", w[0]);
 	} else if (n < 4) {
-		*cause = xstrdup("`color` takes an element, a foreground and a background colour");
+		*cause = x_strdup("`color` takes an element, a foreground and a background colour");
 	} else {
 		for (int i = 1; i < THEME_COUNT && el == THEME_NONE; i++)
 			if (strcmp(w[1], theme_names[i]) == 0)
@@ -85,17 +85,17 @@ int theme_parse_line(struct theme *th, const char *line, char **cause)
 		st.fg = theme_color_parse(w[2]);
 		st.bg = theme_color_parse(w[3]);
 		if (el == THEME_NONE)
-			*cause = xasprintf("unknown element `%s`", w[1]);
+			*cause = x_asprintf("unknown element `%s`", w[1]);
 		else if (st.fg == -2 || st.bg == -2)
-			*cause = xasprintf("`%s` is not a colour (a name like red or bright-red, default, or 0-255)",
-					   st.fg == -2 ? w[2] : w[3]);
+			*cause = x_asprintf("`%s` is not a colour (a name like red or bright-red, default, or 0-255)",
+					    st.fg == -2 ? w[2] : w[3]);
 		for (int i = 4; i < n && *cause == NULL; i++) {
 			size_t a = 0;
 			while (a < sizeof(theme_attrs) / sizeof(theme_attrs[0]) && strcmp(w[i], theme_attrs[a].name))
 				a++;
 			if (a == sizeof(theme_attrs) / sizeof(theme_attrs[0]))
-				*cause = xasprintf("unknown attribute `%s` (bold, dim, underline, reverse, standout)",
-						   w[i]);
+				*cause = x_asprintf("unknown attribute `%s` (bold, dim, underline, reverse, standout)",
+						    w[i]);
 			else
 				st.attrs |= theme_attrs[a].bit;
 		}
@@ -137,7 +137,7 @@ int theme_load(struct theme *th, const char *path, char **errors)
 
 static char *theme_try(const char *dir, const char *sub, const char *name, struct sbuf *tried)
 {
-	char *p = xasprintf("%s%s/%s", dir, sub, name);
+	char *p = x_asprintf("%s%s/%s", dir, sub, name);
 	if (access(p, R_OK) == 0)
 		return p;
 	sbuf_addf(tried, "%s%s%s", tried->len ? ", " : "", dir, sub);
@@ -150,8 +150,8 @@ char *theme_find(const char *name, const char *srcdir, char **cause)
 	*cause = NULL;
 	if (strchr(name, '/')) {
 		if (access(name, R_OK) == 0)
-			return xstrdup(name);
-		*cause = xasprintf("theme file %s: %s", name, strerror(errno));
+			return x_strdup(name);
+		*cause = x_asprintf("theme file %s: %s", name, strerror(errno));
 		return NULL;
 	}
 	struct sbuf tried = SBUF_INIT;
@@ -165,7 +165,7 @@ char *theme_find(const char *name, const char *srcdir, char **cause)
 	if (p == NULL && srcdir)
 		p = theme_try(srcdir, "", name, &tried);
 	if (p == NULL)
-		*cause = xasprintf("no theme `%s` (looked in %s)", name, sbuf_str(&tried));
+		*cause = x_asprintf("no theme `%s` (looked in %s)", name, sbuf_str(&tried));
 	sbuf_free(&tried);
 	return p;
 }

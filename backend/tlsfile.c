@@ -16,7 +16,7 @@ static char *tlsfile_bio_text(BIO *b)
 {
 	char *data;
 	long n = BIO_get_mem_data(b, &data);
-	return xstrndup(data, n > 0 ? (size_t)n : 0);
+	return x_strndup(data, n > 0 ? (size_t)n : 0);
 }
 
 static char *tlsfile_name(const X509_NAME *name)
@@ -46,7 +46,7 @@ void tlsfile_cert_of(X509 *x, struct tlsfile_cert *info)
 	char when[64] = "?";
 	if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1)
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	info->not_after = xstrdup(when);
+	info->not_after = x_strdup(when);
 	int days = 0, secs = 0;
 	if (ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(x)) == 1)
 		info->days_left = days - (days <= 0 && secs < 0); /* an hour past expiry is "-1 days" */
@@ -67,13 +67,13 @@ static PKCS12 *tlsfile_p12_open(const char *path, char **cause)
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL) {
-		*cause = xasprintf("cannot read %s: %s: check the path and its permissions", path, strerror(errno));
+		*cause = x_asprintf("cannot read %s: %s: check the path and its permissions", path, strerror(errno));
 		return NULL;
 	}
 	PKCS12 *p12 = d2i_PKCS12_fp(f, NULL);
 	fclose(f);
 	if (p12 == NULL)
-		*cause = xasprintf("%s: not a PKCS12 store (%s)", path, tlsfile_ssl_error("unreadable"));
+		*cause = x_asprintf("%s: not a PKCS12 store (%s)", path, tlsfile_ssl_error("unreadable"));
 	return p12;
 }
 
@@ -88,24 +88,24 @@ int tlsfile_cert_read(const char *path, const char *pem, int p12, const char *pa
 			return -1;
 		EVP_PKEY *key = NULL;
 		if (!PKCS12_parse(store, password ? password : "", &key, &x, NULL))
-			*cause = xasprintf("%s: cannot open %s (%s): check its password", path, what,
-					   tlsfile_ssl_error("wrong password"));
+			*cause = x_asprintf("%s: cannot open %s (%s): check its password", path, what,
+					    tlsfile_ssl_error("wrong password"));
 		EVP_PKEY_free(key);
 		PKCS12_free(store);
 		if (x == NULL && *cause == NULL)
-			*cause = xasprintf("%s: no certificate in the store: expected %s", path, what);
+			*cause = x_asprintf("%s: no certificate in the store: expected %s", path, what);
 	} else {
 		BIO *b = path ? BIO_new_file(path, "r") : BIO_new_mem_buf(pem, -1);
 		if (b == NULL) {
-			*cause = xasprintf("cannot read %s: check the path and its permissions", name);
+			*cause = x_asprintf("cannot read %s: check the path and its permissions", name);
 			ERR_clear_error();
 			return -1;
 		}
 		x = PEM_read_bio_X509(b, NULL, NULL, NULL);
 		BIO_free(b);
 		if (x == NULL)
-			*cause = xasprintf("%s: no PEM certificate in it (%s): expected %s", name,
-					   tlsfile_ssl_error("unreadable"), what);
+			*cause = x_asprintf("%s: no PEM certificate in it (%s): expected %s", name,
+					    tlsfile_ssl_error("unreadable"), what);
 	}
 	if (x == NULL)
 		return -1;
@@ -124,12 +124,12 @@ int tlsfile_p12_pem(const char *path, const char *password, char **pem, char **k
 	STACK_OF(X509) *more = NULL;
 	int rc = -1;
 	if (!PKCS12_parse(store, password, &key, &x, &more)) {
-		*cause = xasprintf("%s: cannot open the store (%s): check its password (the .password file beside it)",
-				   path, tlsfile_ssl_error("wrong password"));
+		*cause = x_asprintf("%s: cannot open the store (%s): check its password (the .password file beside it)",
+				    path, tlsfile_ssl_error("wrong password"));
 		goto out;
 	}
 	if (key_pem && (key == NULL || x == NULL)) {
-		*cause = xasprintf("%s: no private key and certificate in the store: expected the user's", path);
+		*cause = x_asprintf("%s: no private key and certificate in the store: expected the user's", path);
 		goto out;
 	}
 	BIO *b = BIO_new(BIO_s_mem());
@@ -139,7 +139,7 @@ int tlsfile_p12_pem(const char *path, const char *password, char **pem, char **k
 	for (int i = 0; i < sk_X509_num(more); i++)
 		n += PEM_write_bio_X509(b, sk_X509_value(more, i));
 	if (n == 0) {
-		*cause = xasprintf("%s: the store holds no certificate: expected the cluster CA certificate", path);
+		*cause = x_asprintf("%s: the store holds no certificate: expected the cluster CA certificate", path);
 	} else {
 		*pem = tlsfile_bio_text(b);
 		rc = 0;

@@ -70,14 +70,14 @@ struct trend trend_of(const int64_t *ts_ms, const int64_t *lag, const int64_t *c
 char *trend_human_duration(double s)
 {
 	if (s < 0)
-		return xstrdup("never at this rate");
+		return x_strdup("never at this rate");
 	if (s < 90)
-		return xasprintf("%.0f s", s);
+		return x_asprintf("%.0f s", s);
 	if (s < 90 * 60)
-		return xasprintf("about %.0f min", s / 60);
+		return x_asprintf("about %.0f min", s / 60);
 	if (s < 36 * 3600)
-		return xasprintf("about %.0f h", s / 3600);
-	return xasprintf("about %.0f d", s / 86400);
+		return x_asprintf("about %.0f h", s / 3600);
+	return x_asprintf("about %.0f d", s / 86400);
 }
 
 char *trend_sparkline(const int64_t *values, size_t n, int width, bool utf8)

@@ -11,7 +11,7 @@ static void xalloc_die(size_t size)
 	abort();
 }
 
-void *xmalloc(size_t size)
+void *x_malloc(size_t size)
 {
 	void *p = malloc(size ? size : 1);
 	if (p == NULL)
@@ -19,7 +19,7 @@ void *xmalloc(size_t size)
 	return p;
 }
 
-void *xcalloc(size_t nmemb, size_t size)
+void *x_calloc(size_t nmemb, size_t size)
 {
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 	if (p == NULL)
@@ -27,7 +27,7 @@ void *xcalloc(size_t nmemb, size_t size)
 	return p;
 }
 
-void *xreallocarray(void *ptr, size_t nmemb, size_t size)
+void *x_reallocarray(void *ptr, size_t nmemb, size_t size)
 {
 	if (size != 0 && nmemb > SIZE_MAX / size)
 		xalloc_die(SIZE_MAX);
@@ -38,21 +38,21 @@ void *xreallocarray(void *ptr, size_t nmemb, size_t size)
 	return p;
 }
 
-char *xstrdup(const char *s)
+char *x_strdup(const char *s)
 {
-	return s ? xstrndup(s, strlen(s)) : NULL;
+	return s ? x_strndup(s, strlen(s)) : NULL;
 }
 
-char *xstrndup(const char *s, size_t n)
+char *x_strndup(const char *s, size_t n)
 {
 	size_t len = strnlen(s, n);
-	char *p = xmalloc(len + 1);
+	char *p = x_malloc(len + 1);
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
 }
 
-char *xvasprintf(const char *fmt, va_list ap)
+char *x_vasprintf(const char *fmt, va_list ap)
 {
 	char *s;
 	if (vasprintf(&s, fmt, ap) < 0)
@@ -60,11 +60,11 @@ char *xvasprintf(const char *fmt, va_list ap)
 	return s;
 }
 
-char *xasprintf(const char *fmt, ...)
+char *x_asprintf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *s = xvasprintf(fmt, ap);
+	char *s = x_vasprintf(fmt, ap);
 	va_end(ap);
 	return s;
 }

@@ -6,19 +6,19 @@
 #include <stddef.h>
 
 /** @brief malloc() that aborts instead of returning NULL. */
-void *xmalloc(size_t size);
+void *x_malloc(size_t size);
 /** @brief calloc() that aborts instead of returning NULL, and checks nmemb*size. */
-void *xcalloc(size_t nmemb, size_t size);
+void *x_calloc(size_t nmemb, size_t size);
 /** @brief reallocarray() that aborts instead of returning NULL. */
-void *xreallocarray(void *ptr, size_t nmemb, size_t size);
+void *x_reallocarray(void *ptr, size_t nmemb, size_t size);
 /** @brief strdup() that aborts instead of returning NULL; NULL in gives NULL out. */
-char *xstrdup(const char *s);
+char *x_strdup(const char *s);
 /** @brief strndup() that aborts instead of returning NULL. */
-char *xstrndup(const char *s, size_t n);
+char *x_strndup(const char *s, size_t n);
 /** @brief asprintf() that aborts instead of failing; returns the new string. */
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *x_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** @brief vasprintf() that aborts instead of failing; returns the new string. */
-char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+char *x_vasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /** @brief Frees *pp and sets it to NULL; pp is a pointer to any pointer. */
 void x_free(void *pp);
 

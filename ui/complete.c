@@ -28,8 +28,8 @@ static void complete_add(struct complete_list *l, const char *prefix, const char
 	for (size_t i = 0; i < l->n; i++)
 		if (strcmp(l->v[i], word) == 0)
 			return;
-	l->v = xreallocarray(l->v, l->n + 2, sizeof(char *));
-	l->v[l->n++] = xstrdup(word);
+	l->v = x_reallocarray(l->v, l->n + 2, sizeof(char *));
+	l->v[l->n++] = x_strdup(word);
 	l->v[l->n] = NULL;
 }
 
@@ -55,7 +55,7 @@ static int complete_words(const char *line, int len, char ***out)
 		else if (!q && line[i] == ';')
 			seg = i + 1;
 	}
-	char *text = xstrndup(line + seg, (size_t)(len - seg));
+	char *text = x_strndup(line + seg, (size_t)(len - seg));
 	struct parse_list pl = { 0 };
 	char *cause = NULL;
 	int n = 0;
@@ -90,7 +90,7 @@ static void complete_commands(struct complete_list *l, const char *text)
 	size_t n;
 	const struct cmd_entry *const *all = cmd_all(&n);
 	for (size_t i = 0; i < n; i++) {
-		char *first = xstrdup(all[i]->name);
+		char *first = x_strdup(all[i]->name);
 		char *sp = strchr(first, ' ');
 		if (sp)
 			*sp = '\0';
@@ -185,7 +185,7 @@ static void complete_args(struct complete_list *l, const struct cmd_entry *e, in
 	}
 	if (text[0] == '-' && !only_pos) {
 		for (const struct cmd_opt *o = e->opts; o && o->name; o++) {
-			char *name = xasprintf("--%s", o->name);
+			char *name = x_asprintf("--%s", o->name);
 			complete_add(l, text, name);
 			free(name);
 		}
@@ -205,7 +205,7 @@ static void complete_args(struct complete_list *l, const struct cmd_entry *e, in
 
 char **complete_candidates(const char *line, int start, const char *text, complete_names_fn fn, void *ud)
 {
-	struct complete_list l = { xcalloc(1, sizeof(char *)), 0 };
+	struct complete_list l = { x_calloc(1, sizeof(char *)), 0 };
 	char **argv;
 	int argc = complete_words(line, start, &argv);
 	cmd_init();
@@ -241,7 +241,7 @@ static char *complete_generator(const char *text, int state)
 		complete_next = 0;
 	if (complete_current == NULL || complete_current[complete_next] == NULL)
 		return NULL;
-	return xstrdup(complete_current[complete_next++]);
+	return x_strdup(complete_current[complete_next++]);
 }
 
 static char **complete_readline(const char *text, int start, int end)
@@ -286,9 +286,9 @@ static char **complete_session_groups(struct session *s)
 			return NULL;
 		}
 		complete_free(cached);
-		cached = xcalloc((size_t)n + 1, sizeof(char *));
+		cached = x_calloc((size_t)n + 1, sizeof(char *));
 		for (int i = 0; i < n; i++)
-			cached[i] = xstrdup(g[i].id);
+			cached[i] = x_strdup(g[i].id);
 		client_groups_free(&g, n);
 		cached_at = now;
 		failed_at = 0;
@@ -296,9 +296,9 @@ static char **complete_session_groups(struct session *s)
 	size_t n = 0;
 	while (cached[n])
 		n++;
-	char **v = xcalloc(n + 1, sizeof(char *));
+	char **v = x_calloc(n + 1, sizeof(char *));
 	for (size_t i = 0; i < n; i++)
-		v[i] = xstrdup(cached[i]);
+		v[i] = x_strdup(cached[i]);
 	return v;
 }
 
@@ -320,9 +320,9 @@ char **complete_session_names(void *session, enum cmd_arg_kind kind)
 		return NULL;
 	}
 	failed_at = 0;
-	char **v = xcalloc((size_t)m->ntopics + 1, sizeof(char *));
+	char **v = x_calloc((size_t)m->ntopics + 1, sizeof(char *));
 	for (int i = 0; i < m->ntopics; i++)
-		v[i] = xstrdup(m->topics[i].name);
+		v[i] = x_strdup(m->topics[i].name);
 	model_unref(&m);
 	return v;
 }

@@ -209,7 +209,7 @@ static char *main_env_password(void)
 	char *pw = getenv("KCON_PASSWORD");
 	if (pw == NULL)
 		return NULL;
-	char *copy = *pw ? xstrdup(pw) : NULL;
+	char *copy = *pw ? x_strdup(pw) : NULL;
 	memset(pw, 0, strlen(pw)); /* /proc/PID/environ shows the original block */
 	unsetenv("KCON_PASSWORD");
 	return copy;
@@ -234,7 +234,7 @@ int main(int argc, char **argv)
 	char *env_password = main_env_password();
 	struct session s = { .timeout_ms = 10000, .format = OUT_TABLE };
 	note_set(&s.note, run_note, NULL); /* the TUI drops notes: stderr is its screen */
-	struct main_connopt *conn = xcalloc((size_t)argc + 1, sizeof(*conn));
+	struct main_connopt *conn = x_calloc((size_t)argc + 1, sizeof(*conn));
 	const char *profile = getenv("KCON_PROFILE"), *script_text = NULL, *script_file = NULL, *theme = NULL;
 	bool demo = false, repl = false, mouse = true;
 	int nconn = 0, status = CMD_OK, c, refresh_ms = 0;
@@ -329,7 +329,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_STATE_DIR:
 			free(s.state_dir);
-			s.state_dir = xstrdup(optarg);
+			s.state_dir = x_strdup(optarg);
 			break;
 		case OPT_NO_HISTORY:
 			s.no_history = true;
@@ -339,7 +339,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_RETENTION:
 			free(s.retention);
-			s.retention = xstrdup(optarg);
+			s.retention = x_strdup(optarg);
 			break;
 		case 'v':
 			s.verbose = true;
@@ -387,7 +387,7 @@ int main(int argc, char **argv)
 	const char *spec = s.retention ? s.retention : s.conf.retention;
 	if (spec && store_opts_parse(spec, &retention, &cause) < 0) {
 		if (!s.retention) {
-			char *why = xasprintf("the config file's %s", cause);
+			char *why = x_asprintf("the config file's %s", cause);
 			free(cause);
 			cause = why;
 		}

@@ -107,7 +107,7 @@ void prompt_open(const char *text, prompt_done_fn done, void *ud)
 	if (prompt_open_now)
 		prompt_cancel();
 	free(prompt_text);
-	prompt_text = xstrdup(text);
+	prompt_text = x_strdup(text);
 	prompt_done = done;
 	prompt_ud = ud;
 	prompt_open_now = true;
@@ -193,9 +193,9 @@ void prompt_draw(int y, int w, bool utf8)
 	if (!prompt_open_now || w <= 0)
 		return;
 	/* The prompt and the line, escaped; the cursor's column from the escaped text before it. */
-	char *before = xstrndup(rl_line_buffer, (size_t)rl_point);
+	char *before = x_strndup(rl_line_buffer, (size_t)rl_point);
 	char *eb = escape_str(before), *el = escape_str(rl_line_buffer), *ep = escape_str(prompt_text);
-	char *full = xasprintf("%s%s", ep, el), *upto = xasprintf("%s%s", ep, eb);
+	char *full = x_asprintf("%s%s", ep, el), *upto = x_asprintf("%s%s", ep, eb);
 	char *tfull = view_text(full, utf8), *tupto = view_text(upto, utf8);
 	/* Scroll left until the cursor fits. */
 	const char *start = tfull;

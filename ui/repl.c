@@ -46,7 +46,7 @@ static struct repl *repl_current; /* readline's line handler takes no user data 
 /* mkdir -p with mode 0700 for what it creates. */
 static int repl_mkdirs(const char *dir)
 {
-	char *p = xstrdup(dir);
+	char *p = x_strdup(dir);
 	for (char *slash = strchr(p + 1, '/');; slash = strchr(slash + 1, '/')) {
 		if (slash)
 			*slash = '\0';
@@ -70,9 +70,9 @@ static char *repl_history_path(void)
 	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 	char *dir;
 	if (state && state[0] == '/')
-		dir = xasprintf("%s/kcon", state);
+		dir = x_asprintf("%s/kcon", state);
 	else if (home && *home)
-		dir = xasprintf("%s/.local/state/kcon", home);
+		dir = x_asprintf("%s/.local/state/kcon", home);
 	else
 		return NULL;
 	if (repl_mkdirs(dir) < 0) {
@@ -81,7 +81,7 @@ static char *repl_history_path(void)
 		free(dir);
 		return NULL;
 	}
-	char *path = xasprintf("%s/history", dir);
+	char *path = x_asprintf("%s/history", dir);
 	free(dir);
 	return path;
 }
@@ -106,7 +106,7 @@ static char *repl_history_line(const char *line)
 	if (strstr(red, "***") && !strstr(line, "***"))
 		return red;
 	free(red);
-	return xstrdup(line);
+	return x_strdup(line);
 }
 
 /* Adds the line (redacted there) to the history store, unless --no-history or it cannot be opened. */
@@ -124,7 +124,7 @@ static char *repl_prompt(const struct session *s)
 	const char *where = s->demo ? "demo" : s->conf.bootstrap ? s->conf.bootstrap : "no cluster";
 	char *esc = escape_str(where);
 	size_t fit = escape_fit(esc, 40);
-	char *p = xasprintf("kcon(%.*s%s)> ", (int)fit, esc, esc[fit] ? "..." : "");
+	char *p = x_asprintf("kcon(%.*s%s)> ", (int)fit, esc, esc[fit] ? "..." : "");
 	free(esc);
 	return p;
 }

@@ -190,7 +190,7 @@ static bool run_sink_stopped(void *ud)
 /* Runs a CMD_STREAM command with the sink, Ctrl-C caught, then prints its summary on stderr. */
 static int run_streaming(struct session *s, struct cmd_ctx *ctx, enum out_format fmt)
 {
-	struct run_sink k = { .buf = xmalloc(RUN_SINK_SIZE), .ends = xcalloc(RUN_SINK_RECORDS, sizeof(size_t)) };
+	struct run_sink k = { .buf = x_malloc(RUN_SINK_SIZE), .ends = x_calloc(RUN_SINK_RECORDS, sizeof(size_t)) };
 	struct cmd_stream st = {
 		.format = fmt,
 		.tty = isatty(STDOUT_FILENO),
@@ -303,7 +303,8 @@ int run_argv(struct session *s, int argc, char *const *argv)
 			output_render(&out, fmt, ctx.entry ? ctx.entry->view : NULL, ctx.result, s->width);
 		run_write(out.buf, out.len);
 		run_stale_note(&ctx, fmt);
-		if (partial && ctx.error && !json_object_get(ctx.result, "stale")) { /* rows, and a verdict (doctor, watch) */
+		if (partial && ctx.error &&
+		    !json_object_get(ctx.result, "stale")) { /* rows, and a verdict (doctor, watch) */
 			sbuf_reset(&out);
 			output_error(&out, OUT_TABLE, ctx.entry->name, status, ctx.error, ctx.hint);
 			fprintf(stderr, "kcon: %s", out.buf);

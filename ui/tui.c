@@ -131,7 +131,7 @@ static struct view *tui_top(struct tui *t)
 static void tui_message(struct tui *t, const char *fmt, const char *arg)
 {
 	free(t->message);
-	char *raw = xasprintf(fmt, arg);
+	char *raw = x_asprintf(fmt, arg);
 	t->message = escape_str(raw);
 	free(raw);
 }
@@ -183,7 +183,7 @@ static void tui_confirmed(void *ud, const char *line)
 static void tui_submit(struct tui *t, struct view *v, int argc, char *const *argv, bool ask,
 		       void (*done)(struct view *, struct cmd_ctx *, void *), void *ud, bool first)
 {
-	struct tui_req *r = xcalloc(1, sizeof(*r));
+	struct tui_req *r = x_calloc(1, sizeof(*r));
 	*r = (struct tui_req){ .t = t, .v = v, .done = done, .ud = ud };
 	if (v)
 		v->inflight++;
@@ -191,8 +191,8 @@ static void tui_submit(struct tui *t, struct view *v, int argc, char *const *arg
 	if (cmd_prepare(&r->ctx, t->s, argc, argv) == CMD_OK &&
 	    (ask || ((r->ctx.entry->flags & CMD_DESTRUCTIVE) && !cmd_has(&r->ctx, "yes"))) && !t->s->read_only) {
 		const char *target = r->ctx.args.npos ? r->ctx.args.pos[0] : r->ctx.entry->name;
-		char *q = xasprintf("`%s %s` %s. Type %s to confirm: ", r->ctx.entry->name, target,
-				    ask ? "changes the cluster" : "cannot be undone", target);
+		char *q = x_asprintf("`%s %s` %s. Type %s to confirm: ", r->ctx.entry->name, target,
+				     ask ? "changes the cluster" : "cannot be undone", target);
 		char *eq = escape_str(q);
 		prompt_open(eq, tui_confirmed, r);
 		free(eq);
@@ -284,7 +284,7 @@ bool tui_open_view(struct tui *t, const char *name, const char *arg)
 	if (top && top->ops == tv->ops && !takes_arg)
 		return true;
 	char *esc = arg ? escape_str(arg) : NULL;
-	char *title = takes_arg ? xasprintf(tv->title, esc) : xstrdup(tv->title);
+	char *title = takes_arg ? x_asprintf(tv->title, esc) : x_strdup(tv->title);
 	tui_push(t, view_new(tv->ops, t, title, (void *)arg));
 	free(title);
 	free(esc);
@@ -298,7 +298,7 @@ static void tui_show_result(struct view *v, struct cmd_ctx *ctx, void *ud)
 	(void)v;
 	if (ctx->entry && (ctx->entry->flags & CMD_UI) && ctx->status == CMD_OK)
 		return;
-	char *line = ctx->entry ? NULL : xstrdup("command");
+	char *line = ctx->entry ? NULL : x_strdup("command");
 	if (ctx->entry) {
 		/* The title and the line to apply: the command as it ran, from its parsed words. */
 		struct sbuf sb = SBUF_INIT;
@@ -383,7 +383,7 @@ static void tui_cluster_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 	int64_t stale = tui_stale_ms(ctx->result);
 	if (ctx->status == CMD_OK || stale) { /* a stale answer names the cluster too */
 		free(t->cluster_id);
-		t->cluster_id = xstrdup(json_string_value(json_object_get(ctx->result, "cluster_id")));
+		t->cluster_id = x_strdup(json_string_value(json_object_get(ctx->result, "cluster_id")));
 		t->cluster_seen_ms = stale;
 	}
 }
@@ -394,7 +394,7 @@ static void tui_cluster_stored_done(struct view *v, struct cmd_ctx *ctx, void *u
 	struct tui *t = ud;
 	(void)v;
 	if (ctx->status == CMD_OK && t->cluster_status < 0 && t->cluster_id == NULL) {
-		t->cluster_id = xstrdup(json_string_value(json_object_get(ctx->result, "cluster_id")));
+		t->cluster_id = x_strdup(json_string_value(json_object_get(ctx->result, "cluster_id")));
 		t->cluster_seen_ms = tui_stale_ms(ctx->result);
 	}
 }
@@ -417,7 +417,7 @@ static void tui_sample_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 	t->sample_busy = false;
 	t->sample_status = ctx->status;
 	free(t->sample_error);
-	t->sample_error = ctx->status == CMD_OK ? NULL : xstrdup(ctx->error ? ctx->error : "failed");
+	t->sample_error = ctx->status == CMD_OK ? NULL : x_strdup(ctx->error ? ctx->error : "failed");
 }
 
 /* Records a sample into the history store (the worker runs it after the requests queued before). */
@@ -672,7 +672,7 @@ static void tui_draw_bottom(struct tui *t, struct view *v, int y)
 	if (t->message) {
 		view_put(y, 0, t->w, t->message, t->utf8);
 	} else if (hint) {
-		char *h = xasprintf("hint: %s", hint);
+		char *h = x_asprintf("hint: %s", hint);
 		view_put(y, 0, t->w, h, t->utf8);
 		free(h);
 	} else {
@@ -716,7 +716,7 @@ static void tui_open_tail(struct tui *t, const char *topic, const char *from)
 {
 	struct view_tail_arg a = { .topic = topic, .from = from };
 	char *esc = escape_str(topic);
-	char *title = xasprintf("tail %s", esc);
+	char *title = x_asprintf("tail %s", esc);
 	tui_push(t, view_new(&view_tail_ops, t, title, &a));
 	free(title);
 	free(esc);
@@ -987,10 +987,10 @@ static char *tui_expand(struct view *v, const char *word, bool quote, char **cau
 			continue;
 		}
 		sbuf_addn(&sb, p, (size_t)(open - p));
-		char *name = xstrndup(open + 1, nlen);
+		char *name = x_strndup(open + 1, nlen);
 		char *val = v->ops->value ? v->ops->value(v, view_selected(v), name) : NULL;
 		if (val == NULL) {
-			*cause = xasprintf("{%s} has no value here: select a row of a view that has it", name);
+			*cause = x_asprintf("{%s} has no value here: select a row of a view that has it", name);
 			free(name);
 			sbuf_free(&sb);
 			return NULL;
@@ -1024,7 +1024,7 @@ static char *tui_exec_here(struct tui *t, struct cmd_ctx *ctx)
 	if (ctx->status == CMD_OK)
 		return NULL;
 	const char *cause = ctx->error ? ctx->error : "failed";
-	return ctx->hint ? xasprintf("%s (hint: %s)", cause, ctx->hint) : xstrdup(cause);
+	return ctx->hint ? x_asprintf("%s (hint: %s)", cause, ctx->hint) : x_strdup(cause);
 }
 
 /* Runs one command: the TUI's own actions at once on this thread, the others on the worker. */
@@ -1058,7 +1058,7 @@ static void tui_run_binding(struct tui *t, struct view *v, const char *line)
 	for (size_t i = 0; i < pl.n && !t->quitting; i++) {
 		struct parse_cmd *c = &pl.cmds[i];
 		bool quote = strcmp(c->argv[0], "prompt") == 0;
-		char **argv = xcalloc((size_t)c->argc + 1, sizeof(char *));
+		char **argv = x_calloc((size_t)c->argc + 1, sizeof(char *));
 		int n = 0;
 		for (; n < c->argc; n++)
 			if ((argv[n] = tui_expand(v, c->argv[n], quote && n > 0, &cause)) == NULL)
@@ -1172,7 +1172,7 @@ static int tui_bind(struct tui *t, struct cmd_ctx *ctx, bool unbind)
 			for (i = 0; i < n; i++)
 				sbuf_addf(&views, "%s%s", i ? ", " : "", tui_scopes[i]->name);
 			cmd_fail(ctx, CMD_USAGE, NULL, "no view is called `%s`", scope);
-			ctx->hint = xasprintf("the views are %s (output: a command's result)", sbuf_str(&views));
+			ctx->hint = x_asprintf("the views are %s (output: a command's result)", sbuf_str(&views));
 			sbuf_free(&views);
 			return CMD_USAGE;
 		}
@@ -1223,7 +1223,7 @@ static int tui_apply(struct tui *t, struct view *v, struct cmd_ctx *ctx)
 			      "there is no preview to apply here");
 	} else {
 		struct parse_cmd *c = &pl.cmds[0];
-		char **argv = xcalloc((size_t)c->argc + 2, sizeof(char *));
+		char **argv = x_calloc((size_t)c->argc + 2, sizeof(char *));
 		memcpy(argv, c->argv, (size_t)c->argc * sizeof(char *));
 		argv[c->argc] = "--execute";
 		tui_submit(t, NULL, c->argc + 1, argv, true, tui_show_result, t, false);
@@ -1249,7 +1249,7 @@ static int tui_view_cmd(struct tui *t, struct cmd_ctx *ctx)
 		for (const struct tui_view *tv = tui_views; tv->name; tv++)
 			sbuf_addf(&views, "%s%s%s, ", tv->name, tv->arg ? " " : "", tv->arg ? tv->arg : "");
 		cmd_fail(ctx, CMD_USAGE, NULL, "no view `%s`%s", name, arg ? " with an argument" : "");
-		ctx->hint = xasprintf("views: %slog, tail TOPIC", sbuf_str(&views));
+		ctx->hint = x_asprintf("views: %slog, tail TOPIC", sbuf_str(&views));
 		sbuf_free(&views);
 		return CMD_USAGE;
 	}
@@ -1366,7 +1366,7 @@ static void tui_key(struct tui *t, int ch)
 	int key = tui_keycode(ch);
 	const char *line = key >= 0 ? keys_lookup(t->keys, v->ops->name, key) : NULL;
 	if (line) {
-		char *copy = xstrdup(line); /* the line may rebind its own key */
+		char *copy = x_strdup(line); /* the line may rebind its own key */
 		tui_run_binding(t, v, copy);
 		free(copy);
 	} else {
@@ -1455,7 +1455,7 @@ static char **tui_names(void *ud, enum cmd_arg_kind kind)
 		return NULL;
 	/* Groups: those of the groups and lag views open, and of the group views. */
 	size_t n = 0, cap = 16;
-	char **names = xcalloc(cap + 1, sizeof(char *));
+	char **names = x_calloc(cap + 1, sizeof(char *));
 	for (int i = 0; i < t->depth; i++) {
 		struct view *v = t->stack[i];
 		bool list = v->ops == &view_groups_ops || v->ops == &view_lag_ops;
@@ -1468,7 +1468,7 @@ static char **tui_names(void *ud, enum cmd_arg_kind kind)
 				continue;
 			if (n == cap) {
 				cap *= 2;
-				names = xreallocarray(names, cap + 1, sizeof(char *));
+				names = x_reallocarray(names, cap + 1, sizeof(char *));
 			}
 			names[n++] = g;
 			names[n] = NULL;
@@ -1555,8 +1555,8 @@ static int tui_theme_load(const char *name, struct theme *th, char **cause, char
 	}
 	if (bad > 0) {
 		errors[strcspn(errors, "\n")] = '\0';
-		*bad_msg = bad > 1 ? xasprintf("theme: %s (and %d more bad lines)", errors, bad - 1)
-				   : xasprintf("theme: %s", errors);
+		*bad_msg = bad > 1 ? x_asprintf("theme: %s (and %d more bad lines)", errors, bad - 1)
+				   : x_asprintf("theme: %s", errors);
 	}
 	free(errors);
 	return bad;
@@ -1592,7 +1592,7 @@ static int tui_theme_cmd(struct tui *t, struct cmd_ctx *ctx)
 		}
 		names = sbuf_release(&sb);
 		free(t->message);
-		char *raw = xasprintf("theme %s; themes: %s", t->theme_name ? t->theme_name : "(none)", names);
+		char *raw = x_asprintf("theme %s; themes: %s", t->theme_name ? t->theme_name : "(none)", names);
 		t->message = escape_str(raw);
 		free(raw);
 		free(names);
@@ -1613,7 +1613,7 @@ static int tui_theme_cmd(struct tui *t, struct cmd_ctx *ctx)
 	bkgdset(' ' | look_attr(THEME_NORMAL));
 	clearok(curscr, TRUE);
 	free(t->theme_name);
-	t->theme_name = xstrdup(ctx->args.pos[0]);
+	t->theme_name = x_strdup(ctx->args.pos[0]);
 	free(t->message);
 	t->message = NULL;
 	if (bad_msg) {
@@ -1637,7 +1637,7 @@ static void tui_rc(struct tui *t)
 	if (path && (text = file_read(path, "kconrc", FILE_CONFIG_MAX, 0, NULL, &cause)) == NULL) {
 		if (errno != ENOENT) {
 			view_log_add("error", "%s", cause);
-			first = xstrdup(cause);
+			first = x_strdup(cause);
 			bad++;
 		}
 		free(cause);
@@ -1654,7 +1654,7 @@ static void tui_rc(struct tui *t)
 				struct cmd_ctx ctx;
 				if (cmd_prepare(&ctx, t->s, pl.cmds[i].argc, pl.cmds[i].argv) == CMD_OK &&
 				    !(ctx.entry->flags & CMD_UI))
-					cause = xasprintf(
+					cause = x_asprintf(
 						"`%s` does not belong in kconrc: only the TUI's commands (bind, "
 						"unbind, theme, ...) do",
 						ctx.entry->name);
@@ -1666,15 +1666,15 @@ static void tui_rc(struct tui *t)
 		if (cause) {
 			view_log_add("error", "%s:%d: %s", path, lineno, cause);
 			if (bad++ == 0)
-				first = xasprintf("%s:%d: %s", path, lineno, cause);
+				first = x_asprintf("%s:%d: %s", path, lineno, cause);
 			free(cause);
 		}
 		parse_list_clear(&pl);
 	}
 	if (first) {
 		char *msg =
-			bad > 1 ? xasprintf("%d bad lines in the kconrc (:log lists them), the first: %s", bad, first)
-				: xstrdup(first);
+			bad > 1 ? x_asprintf("%d bad lines in the kconrc (:log lists them), the first: %s", bad, first)
+				: x_strdup(first);
 		free(t->message);
 		t->message = escape_str(msg);
 		free(msg);
@@ -1703,8 +1703,8 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	x_free(&cause); /* without --theme and no default theme installed: no colours */
 	struct tui t = { .s = s, .cluster_status = -1, .sample_status = -1 };
 	t.refresh_ms = refresh_ms > 0 ? refresh_ms : 5000;
-	t.theme_name = bad >= 0 ? xstrdup(theme ? theme : "default") : NULL;
-	t.where = xstrdup(s->demo ? "demo" : s->conf.bootstrap ? s->conf.bootstrap : "no bootstrap");
+	t.theme_name = bad >= 0 ? x_strdup(theme ? theme : "default") : NULL;
+	t.where = x_strdup(s->demo ? "demo" : s->conf.bootstrap ? s->conf.bootstrap : "no bootstrap");
 	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	t.loop = loop_new(&cause);
 	if (t.loop == NULL) {

@@ -18,7 +18,7 @@
 char *view_text(const char *s, bool utf8)
 {
 	if (utf8)
-		return xstrdup(s);
+		return x_strdup(s);
 	struct sbuf sb = SBUF_INIT;
 	size_t len = strlen(s);
 	for (size_t i = 0; i < len;) {
@@ -63,10 +63,10 @@ int view_put(int y, int x, int w, const char *s, bool utf8)
 
 struct view *view_new(const struct view_ops *ops, struct tui *t, const char *title, void *arg)
 {
-	struct view *v = xcalloc(1, sizeof(*v));
+	struct view *v = x_calloc(1, sizeof(*v));
 	v->ops = ops;
 	v->tui = t;
-	v->title = xstrdup(title);
+	v->title = x_strdup(title);
 	v->width = tui_width(t);
 	ops->open(v, arg);
 	view_refilter(v);
@@ -138,7 +138,7 @@ static void view_sort(struct view *v)
 {
 	if (v->sort <= 0 || v->nmap < 2 || (v->ops->flags & VIEW_TEXT))
 		return;
-	struct view_sortkey *k = xcalloc((size_t)v->nmap, sizeof(*k));
+	struct view_sortkey *k = x_calloc((size_t)v->nmap, sizeof(*k));
 	for (int i = 0; i < v->nmap; i++) {
 		k[i].row = v->map[i];
 		k[i].cell = view_cell(v, v->map[i], v->sort - 1);
@@ -159,7 +159,7 @@ void view_refilter(struct view *v)
 {
 	x_free(&v->natural); /* measured again at the next draw */
 	int n = v->ops->rows(v);
-	v->map = xreallocarray(v->map, (size_t)n + 1, sizeof(int));
+	v->map = x_reallocarray(v->map, (size_t)n + 1, sizeof(int));
 	v->nmap = 0;
 	for (int r = 0; r < n; r++) {
 		if (v->filter[0] == '\0' || (v->ops->match && v->ops->match(v, r, v->filter))) {
@@ -217,8 +217,8 @@ void view_loaded(struct view *v, const char *cause, const char *hint)
 	x_free(&v->error);
 	x_free(&v->hint);
 	if (cause) {
-		v->error = xstrdup(cause);
-		v->hint = xstrdup(hint);
+		v->error = x_strdup(cause);
+		v->hint = x_strdup(hint);
 	} else {
 		v->loaded_ms = clock_mono_ms();
 	}
@@ -332,7 +332,7 @@ static int view_cell_width(struct view *v, int row, int col, bool utf8)
 static int view_widths(struct view *v, int *wid, int ncols, int w, int h, bool utf8)
 {
 	if (v->natural == NULL) {
-		v->natural = xcalloc((size_t)ncols + 1, sizeof(int));
+		v->natural = x_calloc((size_t)ncols + 1, sizeof(int));
 		for (int c = 0; c < ncols; c++) {
 			v->natural[c] = view_text_width(v->ops->cols[c].title, utf8);
 			for (int i = 0; i < v->nmap; i++) {
@@ -361,7 +361,7 @@ static void view_draw_line(struct view *v, int y, int row, const int *wid, int n
 {
 	int x = 1;
 	for (int c = 0; c < ncols && x < w; c++) {
-		char *cell = row < 0 ? xstrdup(v->ops->cols[c].title) : view_cell(v, row, c);
+		char *cell = row < 0 ? x_strdup(v->ops->cols[c].title) : view_cell(v, row, c);
 		int cw = wid[c] < w - x ? wid[c] : w - x;
 		int pad = 0;
 		if (v->ops->cols[c].flags & VIEW_COL_RIGHT) {
@@ -382,7 +382,7 @@ static void view_draw_empty(struct view *v, int y, int w, bool utf8)
 	const char *msg;
 	char *buf = NULL;
 	if (v->filter[0])
-		msg = buf = xasprintf("nothing matches /%s (Esc clears the filter)", v->filter);
+		msg = buf = x_asprintf("nothing matches /%s (Esc clears the filter)", v->filter);
 	else if (v->loaded_ms == 0 && v->error == NULL)
 		msg = utf8 ? "loading\xe2\x80\xa6" : "loading...";
 	else if (v->error)
@@ -404,7 +404,7 @@ void view_draw(struct view *v, int y, int h, int w, bool utf8)
 	if (h <= 0 || w <= 0)
 		return;
 	if (!text) {
-		int *wid = xcalloc((size_t)ncols + 1, sizeof(int));
+		int *wid = x_calloc((size_t)ncols + 1, sizeof(int));
 		y++, h--; /* the rows, below the header */
 		if (v->sel < v->top)
 			v->top = v->sel;

@@ -119,7 +119,7 @@ static void topic_title(struct view *v, bool configs)
 	const char *name = vjson_arg(v);
 	char *esc = escape_str(name ? name : "?");
 	free(v->title);
-	v->title = xasprintf("topic %s: %s", esc, configs ? "configs" : "partitions");
+	v->title = x_asprintf("topic %s: %s", esc, configs ? "configs" : "partitions");
 	free(esc);
 }
 

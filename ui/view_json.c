@@ -91,7 +91,7 @@ static void vjson_request(struct view *v, const char *command, bool stored)
 {
 	struct vjson *j = v->priv;
 	char *q = parse_quote(j->arg ? j->arg : "");
-	char *line = strstr(command, "%s") ? xasprintf(command, q) : xstrdup(command);
+	char *line = strstr(command, "%s") ? x_asprintf(command, q) : x_strdup(command);
 	if (stored) /* ahead of the requests waiting for a slow cluster */
 		tui_request_stored(v->tui, v, line, vjson_done, VJSON_TAG(j->gen, true));
 	else
@@ -109,9 +109,9 @@ void vjson_reload(struct view *v)
 
 void vjson_open(struct view *v, const struct vjson_spec *spec, const char *arg)
 {
-	struct vjson *j = xcalloc(1, sizeof(*j));
+	struct vjson *j = x_calloc(1, sizeof(*j));
 	j->spec = spec;
-	j->arg = arg ? xstrdup(arg) : NULL;
+	j->arg = arg ? x_strdup(arg) : NULL;
 	v->priv = j;
 	/* The last stored snapshot at once, marked stale, while the cluster is asked. */
 	if (spec->stored && tui_history(v->tui))
@@ -165,7 +165,7 @@ void vjson_cell(struct view *v, int row, int col, struct sbuf *out)
 		while (v->ops->cols[j->ncols].title)
 			j->ncols++;
 		j->ncells = json_array_size(j->rows) * (size_t)j->ncols;
-		j->cells = xcalloc(j->ncells + 1, sizeof(char *));
+		j->cells = x_calloc(j->ncells + 1, sizeof(char *));
 		for (size_t i = 0; i < j->ncells; i++) {
 			struct sbuf sb = SBUF_INIT;
 			vjson_cell_of(j, json_array_get(j->rows, i / (size_t)j->ncols), (int)(i % (size_t)j->ncols),
@@ -182,9 +182,9 @@ void vjson_cell(struct view *v, int row, int col, struct sbuf *out)
 static char *vjson_scalar(json_t *val)
 {
 	if (json_is_string(val))
-		return xstrdup(json_string_value(val));
+		return x_strdup(json_string_value(val));
 	if (json_is_integer(val))
-		return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(val));
+		return x_asprintf("%" JSON_INTEGER_FORMAT, json_integer_value(val));
 	return NULL;
 }
 
@@ -192,7 +192,7 @@ char *vjson_value(struct view *v, int row, const char *name)
 {
 	struct vjson *j = v->priv;
 	if (strcmp(name, "arg") == 0)
-		return j->arg ? xstrdup(j->arg) : NULL;
+		return j->arg ? x_strdup(j->arg) : NULL;
 	return row >= 0 ? vjson_scalar(json_object_get(vjson_row(v, row), name)) : NULL;
 }
 

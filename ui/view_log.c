@@ -29,9 +29,9 @@ void view_log_add(const char *kind, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *text = xvasprintf(fmt, ap);
+	char *text = x_vasprintf(fmt, ap);
 	va_end(ap);
-	struct log_event fresh = { .wall_ms = clock_wall_ms(), .kind = xstrdup(kind), .text = text }, old = { 0 };
+	struct log_event fresh = { .wall_ms = clock_wall_ms(), .kind = x_strdup(kind), .text = text }, old = { 0 };
 	pthread_mutex_lock(&log_lock);
 	struct log_event *e = &log_ring[(log_head + log_n) % LOG_MAX];
 	if (log_n == LOG_MAX) { /* the oldest goes */

@@ -47,7 +47,7 @@ static void msgv_wrap(struct msgv *mv, const char *s, int width)
 {
 	size_t max = width > 1 ? (size_t)width - 1 : 1, len = strlen(s);
 	do {
-		char *window = xstrndup(s, len < 4 * max + 4 ? len : 4 * max + 4);
+		char *window = x_strndup(s, len < 4 * max + 4 ? len : 4 * max + 4);
 		size_t n = escape_fit(window, max);
 		free(window);
 		if (n == 0 && len) { /* a character wider than the screen: one a line */
@@ -57,9 +57,9 @@ static void msgv_wrap(struct msgv *mv, const char *s, int width)
 		}
 		if (mv->nlines == mv->cap) {
 			mv->cap = mv->cap ? 2 * mv->cap : 64;
-			mv->lines = xreallocarray(mv->lines, (size_t)mv->cap, sizeof(char *));
+			mv->lines = x_reallocarray(mv->lines, (size_t)mv->cap, sizeof(char *));
 		}
-		mv->lines[mv->nlines++] = xstrndup(s, n);
+		mv->lines[mv->nlines++] = x_strndup(s, n);
 		s += n;
 		len -= n;
 	} while (len);
@@ -95,7 +95,7 @@ static void msgv_lines(struct msgv *mv, const char *s, int width)
 {
 	while (*s) {
 		size_t n = strcspn(s, "\n");
-		char *line = xstrndup(s, n);
+		char *line = x_strndup(s, n);
 		msgv_wrap(mv, line, width);
 		free(line);
 		s += n + (s[n] == '\n');
@@ -204,11 +204,11 @@ static void msgv_layout(struct view *v, int width)
 		sbuf_addf(&sb, ", decoded by %s", mv->decoder); /* a registered decoder's name: [A-Za-z0-9_-] */
 	sbuf_addf(&sb, "  (m: %s -> %s)", modes[mv->mode], modes[(mv->mode + 1) % MSGV_NMODES]);
 	free(mv->lines[at]);
-	mv->lines[at] = xstrdup(sbuf_str(&sb)); /* may be cut on a narrow screen, never wrapped */
+	mv->lines[at] = x_strdup(sbuf_str(&sb)); /* may be cut on a narrow screen, never wrapped */
 	sbuf_free(&sb);
 
 	free(v->title);
-	v->title = xasprintf("%s %s", mv->title, modes[mv->mode]);
+	v->title = x_asprintf("%s %s", mv->title, modes[mv->mode]);
 	v->width = width;
 }
 
@@ -216,9 +216,9 @@ static void msgv_open(struct view *v, void *arg)
 {
 	const struct view_msg_arg *a = arg;
 	const struct msg *m = a->m;
-	struct msgv *mv = xcalloc(1, sizeof(*mv));
-	mv->title = xstrdup(v->title);
-	mv->topic = xstrdup(a->topic);
+	struct msgv *mv = x_calloc(1, sizeof(*mv));
+	mv->title = x_strdup(v->title);
+	mv->topic = x_strdup(a->topic);
 	mv->partition = m->partition;
 	mv->offset = m->offset;
 	mv->timestamp = m->timestamp;
@@ -228,9 +228,9 @@ static void msgv_open(struct view *v, void *arg)
 	mv->has_value = m->value != NULL;
 	sbuf_addn(&mv->value, m->value ? m->value : "", m->value_len);
 	mv->nheaders = m->nheaders;
-	mv->headers = xcalloc(m->nheaders + 1, sizeof(*mv->headers));
+	mv->headers = x_calloc(m->nheaders + 1, sizeof(*mv->headers));
 	for (size_t i = 0; i < m->nheaders; i++) {
-		mv->headers[i].name = xstrdup(m->headers[i].name);
+		mv->headers[i].name = x_strdup(m->headers[i].name);
 		mv->headers[i].has_value = m->headers[i].value != NULL;
 		sbuf_addn(&mv->headers[i].value, m->headers[i].value ? m->headers[i].value : "", m->headers[i].len);
 	}

@@ -68,14 +68,14 @@ static struct tail *tailv_slot_remove(int i)
 
 static void tailv_slot_add(unsigned id, struct tail *t)
 {
-	tailv_slots = xreallocarray(tailv_slots, (size_t)tailv_nslots + 1, sizeof(*tailv_slots));
+	tailv_slots = x_reallocarray(tailv_slots, (size_t)tailv_nslots + 1, sizeof(*tailv_slots));
 	tailv_slots[tailv_nslots++] = (struct tailv_slot){ id, t };
 }
 
 /* With the lock held: takes over *tp for the next live-tail-close. */
 static void tailv_to_close(struct tail **tp)
 {
-	tailv_closing = xreallocarray(tailv_closing, (size_t)tailv_nclosing + 1, sizeof(*tailv_closing));
+	tailv_closing = x_reallocarray(tailv_closing, (size_t)tailv_nclosing + 1, sizeof(*tailv_closing));
 	tailv_closing[tailv_nclosing++] = *tp;
 	*tp = NULL;
 }
@@ -263,7 +263,7 @@ static struct tailv_row *tailv_row_new(const struct msg *m)
 	size_t bytes = sizeof(struct tailv_row) + m->nheaders * sizeof(struct msg_header) + m->key_len + m->value_len;
 	for (size_t i = 0; i < m->nheaders; i++)
 		bytes += strlen(m->headers[i].name) + 1 + m->headers[i].len;
-	struct tailv_row *r = xmalloc(bytes);
+	struct tailv_row *r = x_malloc(bytes);
 	*r = (struct tailv_row){ .partition = m->partition,
 				 .ts_type = m->ts_type,
 				 .offset = m->offset,
@@ -356,7 +356,7 @@ static void tailv_add(struct tailv *tv, const struct msg *m)
 	while (tv->nrows > 0 && tv->bytes + r->bytes > TAILV_KEEP_BYTES)
 		tailv_drop(tv, tv->nrows > 10 ? tv->nrows / 10 : tv->nrows);
 	if (tv->rows == NULL)
-		tv->rows = xcalloc(TAILV_MAX_ROWS, sizeof(tv->rows[0]));
+		tv->rows = x_calloc(TAILV_MAX_ROWS, sizeof(tv->rows[0]));
 	tv->rows[tv->nrows++] = r;
 	tv->bytes += r->bytes;
 }
@@ -364,7 +364,7 @@ static void tailv_add(struct tailv *tv, const struct msg *m)
 static char *tailv_preview(const void *buf, size_t len, size_t max, const char *none)
 {
 	if (buf == NULL)
-		return xstrdup(none);
+		return x_strdup(none);
 	struct sbuf sb = SBUF_INIT;
 	escape_append(&sb, buf, len < max ? len : max);
 	if (len > max)
@@ -375,12 +375,12 @@ static char *tailv_preview(const void *buf, size_t len, size_t max, const char *
 static char *tailv_format(struct tailv *tv, const struct tailv_row *r, int col)
 {
 	if (col == TV_POS)
-		return xasprintf("%d:%lld", (int)r->partition, (long long)r->offset);
+		return x_asprintf("%d:%lld", (int)r->partition, (long long)r->offset);
 	if (col == TV_TIME) {
 		char iso[40] = "-";
 		if (r->timestamp >= 0)
 			clock_iso(iso, r->timestamp);
-		char *s = xstrdup(strlen(iso) >= 23 ? iso + 11 : iso); /* hh:mm:ss.mmm */
+		char *s = x_strdup(strlen(iso) >= 23 ? iso + 11 : iso); /* hh:mm:ss.mmm */
 		if (strlen(s) > 12)
 			s[12] = '\0';
 		return s;
@@ -541,10 +541,10 @@ static void tailv_opened(struct view *v, struct cmd_ctx *ctx, void *ud)
 static void tailv_open(struct view *v, void *arg)
 {
 	const struct view_tail_arg *a = arg;
-	struct tailv *tv = xcalloc(1, sizeof(*tv));
-	tv->topic = xstrdup(a->topic);
-	tv->from = a->from ? xstrdup(a->from) : NULL;
-	tv->decode = a->decode ? xstrdup(a->decode) : NULL;
+	struct tailv *tv = x_calloc(1, sizeof(*tv));
+	tv->topic = x_strdup(a->topic);
+	tv->from = a->from ? x_strdup(a->from) : NULL;
+	tv->decode = a->decode ? x_strdup(a->decode) : NULL;
 	tv->fd = -1;
 	tv->id = ++tailv_ids;
 	v->priv = tv;
@@ -655,7 +655,7 @@ static void tailv_detail(struct view *v, int row)
 	};
 	struct view_msg_arg a = { .topic = tv->topic, .m = &m, .decoder = tv->decoder };
 	char *esc = escape_str(tv->topic);
-	char *title = xasprintf("message %s %d:%lld", esc, (int)r->partition, (long long)r->offset);
+	char *title = x_asprintf("message %s %d:%lld", esc, (int)r->partition, (long long)r->offset);
 	tui_push(v->tui, view_new(&view_msg_ops, v->tui, title, &a));
 	free(title);
 	free(esc);
@@ -716,7 +716,7 @@ bool view_tail_prompt(struct tui *t, int argc, char *const *argv)
 			return false;
 	}
 	char *esc = escape_str(a.topic);
-	char *title = xasprintf("tail %s", esc);
+	char *title = x_asprintf("tail %s", esc);
 	tui_push(t, view_new(&view_tail_ops, t, title, &a));
 	free(title);
 	free(esc);

@@ -48,19 +48,19 @@ static void text_layout(struct view *v, int width)
 	size_t n = 3;
 	for (const char *q = p; (q = strchr(q, '\n')) != NULL; q++)
 		n++;
-	t->lines = xcalloc(n, sizeof(char *));
+	t->lines = x_calloc(n, sizeof(char *));
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		t->lines[t->nlines++] = xstrndup(p, len);
+		t->lines[t->nlines++] = x_strndup(p, len);
 		p += len + (nl != NULL);
 	}
 	if (t->nlines == 0 && t->status == CMD_OK)
-		t->lines[t->nlines++] = xstrdup("(done: nothing to show)");
+		t->lines[t->nlines++] = x_strdup("(done: nothing to show)");
 	if (t->status == CMD_OK && json_is_false(json_object_get(t->result, "executed"))) {
-		t->lines[t->nlines++] = xstrdup("");
+		t->lines[t->nlines++] = x_strdup("");
 		t->lines[t->nlines++] =
-			xstrdup("A preview: nothing changed yet. Press a to apply it (runs it with --execute).");
+			x_strdup("A preview: nothing changed yet. Press a to apply it (runs it with --execute).");
 	}
 	sbuf_free(&sb);
 	v->width = width;
@@ -69,12 +69,12 @@ static void text_layout(struct view *v, int width)
 static void text_open(struct view *v, void *arg)
 {
 	const struct view_text_arg *a = arg;
-	struct text *t = xcalloc(1, sizeof(*t));
+	struct text *t = x_calloc(1, sizeof(*t));
 	t->entry = a->entry;
-	t->command = xstrdup(a->command);
-	t->line = xstrdup(a->line);
-	t->error = xstrdup(a->error);
-	t->hint = xstrdup(a->hint);
+	t->command = x_strdup(a->command);
+	t->line = x_strdup(a->line);
+	t->error = x_strdup(a->error);
+	t->hint = x_strdup(a->hint);
 	t->result = a->result;
 	t->status = a->status;
 	v->priv = t;
@@ -111,7 +111,7 @@ static char *text_value(struct view *v, int row, const char *name)
 {
 	struct text *t = v->priv;
 	(void)row;
-	return strcmp(name, "command") == 0 && t->line ? xstrdup(t->line) : NULL;
+	return strcmp(name, "command") == 0 && t->line ? x_strdup(t->line) : NULL;
 }
 
 static void text_resize(struct view *v, int width)

@@ -52,9 +52,9 @@ static int topics_style(struct view *v, int row)
 char **view_topics_names(struct view *v)
 {
 	int n = v->priv ? vjson_rows(v) : 0;
-	char **names = xcalloc((size_t)n + 1, sizeof(char *));
+	char **names = x_calloc((size_t)n + 1, sizeof(char *));
 	for (int i = 0; i < n; i++)
-		names[i] = xstrdup(json_string_value(json_object_get(vjson_row(v, i), "name")));
+		names[i] = x_strdup(json_string_value(json_object_get(vjson_row(v, i), "name")));
 	return names;
 }
 

@@ -67,10 +67,10 @@ static void test_client_library(void **state)
 	char prefix[64];
 	snprintf(prefix, sizeof(prefix), "librdkafka %s (static), features: ", rd_kafka_version_str());
 	assert_int_equal(strncmp(line, prefix, strlen(prefix)), 0);
-	char *features = xasprintf(",%s,", line + strlen(prefix)); /* each feature between commas */
+	char *features = x_asprintf(",%s,", line + strlen(prefix)); /* each feature between commas */
 	static const char *const want[] = { "ssl", "sasl_plain", "sasl_scram", "gzip", "snappy", "lz4", "zstd" };
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		char *word = xasprintf(",%s,", want[i]);
+		char *word = x_asprintf(",%s,", want[i]);
 		assert_non_null(strstr(features, word));
 		free(word);
 	}

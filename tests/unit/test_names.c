@@ -21,7 +21,7 @@ struct names_case {
 /* A string of n copies of c (caller frees). */
 static char *repeat(char c, size_t n)
 {
-	char *s = xmalloc(n + 1);
+	char *s = x_malloc(n + 1);
 	memset(s, c, n);
 	s[n] = '\0';
 	return s;

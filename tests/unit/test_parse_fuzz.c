@@ -264,7 +264,7 @@ static void test_huge_inputs(void **state)
 {
 	(void)state;
 	size_t big = 1 << 20;
-	char *huge = xmalloc(big + 1);
+	char *huge = x_malloc(big + 1);
 	static const char fills[] = { '\xff', 'a', '9', '\xe9' };
 	for (size_t k = 0; k < sizeof(fills); k++) {
 		memset(huge, fills[k], big);

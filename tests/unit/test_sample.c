@@ -64,8 +64,8 @@ static void test_sparklines_from_store(void **state)
 	char tmpl[] = "/tmp/kcon-test-sample-XXXXXX";
 	assert_non_null(mkdtemp(tmpl));
 	struct session s = { 0 };
-	s.state_dir = xstrdup(tmpl);
-	s.conf.bootstrap = xstrdup("b:9092");
+	s.state_dir = x_strdup(tmpl);
+	s.conf.bootstrap = x_strdup("b:9092");
 	struct store *store;
 	struct err e = { 0 };
 	assert_int_equal(sample_store(&s, &store, &e), 0);
@@ -100,10 +100,10 @@ static void test_sparklines_from_store(void **state)
 	/* Nothing stored: no sparkline (an unknown group, another cluster's bootstrap). */
 	assert_null(sample_sparkline(&s, SAMPLE_SPARK_LAG, "nope", "", -1, since, 16, false));
 	free(s.conf.bootstrap);
-	s.conf.bootstrap = xstrdup("other:9092");
+	s.conf.bootstrap = x_strdup("other:9092");
 	assert_null(sample_sparkline(&s, SAMPLE_SPARK_LAG, "g", "", -1, since, 16, false));
 	session_clear(&s);
-	char *cmd = xasprintf("rm -rf '%s'", tmpl);
+	char *cmd = x_asprintf("rm -rf '%s'", tmpl);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);
 }

@@ -27,12 +27,12 @@ static char *test_dir(void)
 	char tmpl[] = "/tmp/kcon-test-store-XXXXXX";
 	char *d = mkdtemp(tmpl);
 	assert_non_null(d);
-	return xstrdup(d);
+	return x_strdup(d);
 }
 
 static void test_rm(const char *dir)
 {
-	char *cmd = xasprintf("rm -rf '%s'", dir);
+	char *cmd = x_asprintf("rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);
 }
@@ -78,7 +78,7 @@ static void test_migrations(void **state)
 	(void)state;
 	/* From every older version: build it, put a row in, open, and find the row and the new tables. */
 	for (int from = 0; from < STORE_SCHEMA_VERSION; from++) {
-		char *dir = test_dir(), *path = xasprintf("%s/history.db", dir), *cause = NULL;
+		char *dir = test_dir(), *path = x_asprintf("%s/history.db", dir), *cause = NULL;
 		sqlite3 *db;
 		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 		assert_int_equal(store_migrate(db, 0, from, &cause), 0);
@@ -107,7 +107,7 @@ static void test_migration_race(void **state)
 {
 	(void)state;
 	/* Two processes read version 0 from a new file and both migrate: the second finds it done. */
-	char *dir = test_dir(), *path = xasprintf("%s/history.db", dir), *cause = NULL;
+	char *dir = test_dir(), *path = x_asprintf("%s/history.db", dir), *cause = NULL;
 	sqlite3 *a, *b;
 	assert_int_equal(sqlite3_open(path, &a), SQLITE_OK);
 	assert_int_equal(sqlite3_open(path, &b), SQLITE_OK);
@@ -124,7 +124,7 @@ static void test_migration_race(void **state)
 static void test_newer_schema_refused(void **state)
 {
 	(void)state;
-	char *dir = test_dir(), *path = xasprintf("%s/history.db", dir), *cause = NULL, *notice = NULL;
+	char *dir = test_dir(), *path = x_asprintf("%s/history.db", dir), *cause = NULL, *notice = NULL;
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	sqlite3_exec(db, "PRAGMA user_version=99", NULL, NULL, NULL);
@@ -300,8 +300,8 @@ static void test_rollup_from_older_watermarks(void **state)
 		store_tick_group_partition(t, "g", "t", 0, i, i + 1);
 		assert_int_equal(store_tick_commit(&t, &cause), 0);
 	}
-	char *sql = xasprintf("INSERT INTO meta(key, value) VALUES('rolled_minute', %lld), ('rolled_hour', %lld)",
-			      (long long)(end / 1000), (long long)(end / 1000));
+	char *sql = x_asprintf("INSERT INTO meta(key, value) VALUES('rolled_minute', %lld), ('rolled_hour', %lld)",
+			       (long long)(end / 1000), (long long)(end / 1000));
 	assert_int_equal(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
 	free(sql);
 	int64_t rows = test_count(s, "SELECT count(*) FROM sample");
@@ -464,7 +464,7 @@ static void test_corrupt(void **state)
 {
 	(void)state;
 	for (int kind = 0; kind < 2; kind++) {
-		char *dir = test_dir(), *path = xasprintf("%s/history.db", dir), *cause = NULL, *notice = NULL;
+		char *dir = test_dir(), *path = x_asprintf("%s/history.db", dir), *cause = NULL, *notice = NULL;
 		if (kind == 0) {
 			FILE *f = fopen(path, "w");
 			for (int i = 0; i < 5000; i++)
@@ -493,7 +493,7 @@ static void test_corrupt(void **state)
 		assert_int_equal(test_count(s, "SELECT count(*) FROM cluster"), 0);
 		store_close(&s);
 		/* the bad file is kept beside it */
-		char *cmd = xasprintf("ls '%s' | grep -c 'history.db.corrupt-'", dir);
+		char *cmd = x_asprintf("ls '%s' | grep -c 'history.db.corrupt-'", dir);
 		FILE *p = popen(cmd, "r");
 		int found = 0;
 		assert_int_equal(fscanf(p, "%d", &found), 1);
@@ -510,7 +510,7 @@ static void test_corrupt(void **state)
 static void test_permissions(void **state)
 {
 	(void)state;
-	char *dir = test_dir(), *sub = xasprintf("%s/a/b/kcon", dir), *notice = NULL, *cause = NULL;
+	char *dir = test_dir(), *sub = x_asprintf("%s/a/b/kcon", dir), *notice = NULL, *cause = NULL;
 	mode_t old = umask(022);
 	char *got = store_state_dir(sub, &notice, &cause);
 	assert_string_equal(got, sub);
@@ -518,7 +518,7 @@ static void test_permissions(void **state)
 	struct stat st;
 	assert_int_equal(stat(sub, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
-	char *path = xasprintf("%s/history.db", sub);
+	char *path = x_asprintf("%s/history.db", sub);
 	struct store *s = test_open(path, NULL);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -530,12 +530,12 @@ static void test_permissions(void **state)
 	assert_string_equal(env, sub);
 	unsetenv("KCON_STATE_DIR");
 	/* no HOME, no XDG: /tmp/kcon-UID, said once */
-	char *home = getenv("HOME") ? xstrdup(getenv("HOME")) : NULL,
-	     *xdg = getenv("XDG_STATE_HOME") ? xstrdup(getenv("XDG_STATE_HOME")) : NULL;
+	char *home = getenv("HOME") ? x_strdup(getenv("HOME")) : NULL,
+	     *xdg = getenv("XDG_STATE_HOME") ? x_strdup(getenv("XDG_STATE_HOME")) : NULL;
 	unsetenv("HOME");
 	unsetenv("XDG_STATE_HOME");
 	char *tmp = store_state_dir(NULL, &notice, &cause);
-	char *want = xasprintf("/tmp/kcon-%u", (unsigned)getuid());
+	char *want = x_asprintf("/tmp/kcon-%u", (unsigned)getuid());
 	assert_string_equal(tmp, want);
 	assert_non_null(notice);
 	if (home)
@@ -649,7 +649,7 @@ static void *test_stop_later(void *ud)
 static void test_query_limits(void **state)
 {
 	(void)state;
-	char *dir = test_dir(), *path = xasprintf("%s/history.db", dir);
+	char *dir = test_dir(), *path = x_asprintf("%s/history.db", dir);
 	struct store *s = test_open(path, NULL);
 	store_command_add(s, "repl", "topics", T0);
 	store_close(&s);
@@ -717,7 +717,7 @@ static void test_query_limits(void **state)
 static void test_open_read(void **state)
 {
 	(void)state;
-	char *dir = test_dir(), *path = xasprintf("%s/history.db", dir), *notice = NULL, *cause = NULL;
+	char *dir = test_dir(), *path = x_asprintf("%s/history.db", dir), *notice = NULL, *cause = NULL;
 	/* no file yet: made as for writing */
 	struct store *s = store_open_read(path, NULL, &notice, &cause);
 	assert_non_null(s);
@@ -738,7 +738,7 @@ static void test_open_read(void **state)
 	store_close(&s);
 	/* an older schema is migrated, which writes */
 	sqlite3 *db;
-	char *old = xasprintf("%s/old.db", dir);
+	char *old = x_asprintf("%s/old.db", dir);
 	assert_int_equal(sqlite3_open(old, &db), SQLITE_OK);
 	assert_int_equal(store_migrate(db, 0, STORE_SCHEMA_VERSION - 1, &cause), 0);
 	sqlite3_close(db);
