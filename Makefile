@@ -9,7 +9,9 @@ CMAKE ?= cmake
 KCON_LIBRDKAFKA_SOURCE ?=
 RDKAFKA_FLAGS = $(if $(KCON_LIBRDKAFKA_SOURCE),-DKCON_LIBRDKAFKA_SOURCE=$(abspath $(KCON_LIBRDKAFKA_SOURCE)))
 
-.PHONY: all build demo test unit bench install docs format clean
+STATIC_BUILD ?= build-static
+
+.PHONY: all build static demo test unit bench install docs format clean
 
 all: build
 
@@ -17,6 +19,12 @@ build:
 	@scripts/install-deps build
 	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) -DKCON_SANITIZE=OFF -DKCON_TESTS=OFF $(RDKAFKA_FLAGS)
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
+
+# One binary for pods (docs/pods.md): every library inside but glibc, no glibc symbol newer than 2.34.
+static:
+	@scripts/install-deps build
+	$(CMAKE) -S . -B $(STATIC_BUILD) -DCMAKE_BUILD_TYPE=Release -DKCON_SANITIZE=OFF -DKCON_TESTS=OFF -DKCON_STATIC=ON $(RDKAFKA_FLAGS)
+	$(CMAKE) --build $(STATIC_BUILD) -j $(JOBS)
 
 demo: build
 	./$(BUILD)/kcon --demo
@@ -51,4 +59,4 @@ format:
 	clang-format -i backend/*.[ch] ui/*.[ch] plugins/*.[ch] tests/unit/*.c
 
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD)
+	rm -rf $(BUILD) $(TEST_BUILD) $(STATIC_BUILD)
