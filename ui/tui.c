@@ -34,6 +34,7 @@
 #include "parse.h"
 #include "prompt.h"
 #include "sample.h"
+#include "termdb.h"
 #include "uicmd.h"
 #include "uimouse.h"
 #include "uitrace.h"
@@ -1532,6 +1533,78 @@ static int tui_check_term(void)
 	return 0;
 }
 
+/* The built-in terminal type's directory (TERMINFO) while the TUI runs, and what it replaced. */
+static char *tui_termdb_dir, *tui_termdb_term, *tui_termdb_terminfo;
+
+static void tui_close_terminal(void)
+{
+	if (tui_termdb_dir == NULL)
+		return;
+	termdb_remove(tui_termdb_dir);
+	x_free(&tui_termdb_dir);
+	setenv("TERM", tui_termdb_term, 1);
+	if (tui_termdb_terminfo)
+		setenv("TERMINFO", tui_termdb_terminfo, 1);
+	else
+		unsetenv("TERMINFO");
+	x_free(&tui_termdb_term);
+	x_free(&tui_termdb_terminfo);
+}
+
+/*
+ * The terminal: this system's terminfo entry for TERM, else the built-in entry nearest to it
+ * (backend/termdb.h), written to a private directory that TERMINFO names while the TUI runs
+ * (readline reads it too), removed at the end or at exit. Asks terminfo first: newterm() leaks
+ * when it fails. *note (new string) says which built-in entry draws, when one does.
+ */
+static SCREEN *tui_open_terminal(char **note)
+{
+	int terr = 0;
+	if (setupterm(NULL, STDOUT_FILENO, &terr) == OK) {
+		del_curterm(cur_term);
+		return newterm(NULL, stdout, stdin);
+	}
+	const char *term = getenv("TERM"); /* tui_check_term(): set */
+	const struct termdb_entry *e = termdb_nearest(term);
+	char *cause = NULL, *dir = termdb_install(e, &cause);
+	if (dir == NULL) {
+		fprintf(stderr,
+			"kcon: the terminal type `%s` is unknown here, and the built-in %s could not be used: %s; "
+			"or use `kcon --repl`\n",
+			term, e->name, cause);
+		free(cause);
+		return NULL;
+	}
+	static bool registered;
+	if (!registered)
+		atexit(tui_close_terminal);
+	registered = true;
+	tui_termdb_dir = dir;
+	tui_termdb_term = x_strdup(term);
+	tui_termdb_terminfo = x_strdup(getenv("TERMINFO"));
+	setenv("TERMINFO", dir, 1);
+	setenv("TERM", e->name, 1);
+	SCREEN *scr = NULL;
+	if (setupterm(NULL, STDOUT_FILENO, &terr) == OK) {
+		del_curterm(cur_term);
+		scr = newterm(NULL, stdout, stdin);
+	}
+	if (scr == NULL) {
+		fprintf(stderr,
+			"kcon: the terminal type `%s` is unknown here, and the built-in %s did not load: set TERM "
+			"to one this system knows (e.g. export TERM=xterm-256color), or use `kcon --repl`\n",
+			tui_termdb_term, e->name);
+		tui_close_terminal();
+		return NULL;
+	}
+	*note = strcmp(e->name, tui_termdb_term) == 0
+			? x_asprintf("TERM %s: this system has no terminfo entry for it: kcon's own draws", e->name)
+			: x_asprintf("TERM %s is unknown here: drawing as %s (kcon's own entry); set TERM to a "
+				     "type this system knows, or use `kcon --repl`",
+				     tui_termdb_term, e->name);
+	return scr;
+}
+
 #ifndef KCON_SOURCE_THEMES
 #define KCON_SOURCE_THEMES NULL
 #endif
@@ -1717,18 +1790,9 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	}
 	if (tcgetattr(STDIN_FILENO, &tui_termios) == 0)
 		tui_termios_saved = true;
-	/* Ask terminfo first: newterm() leaks when it fails. */
-	int terr = 0;
-	SCREEN *scr = NULL;
-	if (setupterm(NULL, STDOUT_FILENO, &terr) == OK) {
-		del_curterm(cur_term);
-		scr = newterm(NULL, stdout, stdin);
-	}
+	char *term_note = NULL;
+	SCREEN *scr = tui_open_terminal(&term_note);
 	if (scr == NULL) {
-		fprintf(stderr,
-			"kcon: the terminal type `%s` is unknown here: set TERM to one this system knows "
-			"(e.g. export TERM=xterm-256color), or use `kcon --repl`\n",
-			getenv("TERM"));
 		loop_free(&t.loop);
 		free(t.where);
 		free(t.theme_name);
@@ -1750,6 +1814,11 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	getmaxyx(stdscr, t.h, t.w);
 	look_start(bad >= 0 ? &th : NULL);
 	bkgdset(' ' | look_attr(THEME_NORMAL));
+	if (term_note) { /* the built-in terminal type that draws the screen */
+		view_log_add("connection", "%s", term_note);
+		t.message = escape_str(term_note);
+		free(term_note);
+	}
 	if (theme_msg) { /* the bad lines of the theme, until the first key */
 		t.message = escape_str(theme_msg);
 		view_log_add("error", "%s", theme_msg);
@@ -1803,6 +1872,7 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	tui_curses_on = false;
 	fatal_terminal(NULL, NULL);
 	delscreen(scr);
+	tui_close_terminal();
 	uitrace_close();
 	loop_free(&t.loop);
 	while (t.depth)
