@@ -44,6 +44,19 @@ const struct termdb_entry *termdb_nearest(const char *term)
 	return e ? e : termdb_find("xterm");
 }
 
+char *termdb_hex(const struct termdb_entry *e)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *s = x_malloc(4 + 2 * e->len + 1), *p = s + 4;
+	memcpy(s, "hex:", 4);
+	for (size_t i = 0; i < e->len; i++) {
+		*p++ = digits[e->data[i] >> 4];
+		*p++ = digits[e->data[i] & 15];
+	}
+	*p = '\0';
+	return s;
+}
+
 static int termdb_write(const char *path, const struct termdb_entry *e)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

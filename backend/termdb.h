@@ -27,6 +27,12 @@ const struct termdb_entry *termdb_find(const char *name);
  */
 const struct termdb_entry *termdb_nearest(const char *term);
 /**
+ * @brief e as a TERMINFO value that holds the entry itself ("hex:" and its bytes): ncurses 6.1 and
+ * newer read it without any file, so it works on a read-only root with no /tmp.
+ * @return a new string (caller frees)
+ */
+char *termdb_hex(const struct termdb_entry *e);
+/**
  * @brief Writes e into a new private directory (0700, under $TMPDIR or /tmp) laid out as a terminfo
  * database (DIR/x/xterm), to be named in TERMINFO.
  * @return the directory (caller frees it, after termdb_remove()), or NULL with *cause (new string)

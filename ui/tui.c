@@ -1538,7 +1538,7 @@ static char *tui_termdb_dir, *tui_termdb_term, *tui_termdb_terminfo;
 
 static void tui_close_terminal(void)
 {
-	if (tui_termdb_dir == NULL)
+	if (tui_termdb_term == NULL)
 		return;
 	termdb_remove(tui_termdb_dir);
 	x_free(&tui_termdb_dir);
@@ -1551,49 +1551,51 @@ static void tui_close_terminal(void)
 	x_free(&tui_termdb_terminfo);
 }
 
+/* newterm() for TERM, asking terminfo first: newterm() leaks when it fails. */
+static SCREEN *tui_newterm(void)
+{
+	int terr = 0;
+	if (setupterm(NULL, STDOUT_FILENO, &terr) != OK)
+		return NULL;
+	del_curterm(cur_term);
+	return newterm(NULL, stdout, stdin);
+}
+
 /*
  * The terminal: this system's terminfo entry for TERM, else the built-in entry nearest to it
- * (backend/termdb.h), written to a private directory that TERMINFO names while the TUI runs
- * (readline reads it too), removed at the end or at exit. Asks terminfo first: newterm() leaks
- * when it fails. *note (new string) says which built-in entry draws, when one does.
+ * (backend/termdb.h), which TERM then names and TERMINFO holds while the TUI runs (readline reads
+ * them too): the entry itself (ncurses 6.1+, no file), else a private directory removed at the end
+ * or at exit. *note (new string) says which built-in entry draws, when one does.
  */
 static SCREEN *tui_open_terminal(char **note)
 {
-	int terr = 0;
-	if (setupterm(NULL, STDOUT_FILENO, &terr) == OK) {
-		del_curterm(cur_term);
-		return newterm(NULL, stdout, stdin);
-	}
+	SCREEN *scr = tui_newterm();
+	if (scr)
+		return scr;
 	const char *term = getenv("TERM"); /* tui_check_term(): set */
 	const struct termdb_entry *e = termdb_nearest(term);
-	char *cause = NULL, *dir = termdb_install(e, &cause);
-	if (dir == NULL) {
-		fprintf(stderr,
-			"kcon: the terminal type `%s` is unknown here, and the built-in %s could not be used: %s; "
-			"or use `kcon --repl`\n",
-			term, e->name, cause);
-		free(cause);
-		return NULL;
-	}
 	static bool registered;
 	if (!registered)
 		atexit(tui_close_terminal);
 	registered = true;
-	tui_termdb_dir = dir;
 	tui_termdb_term = x_strdup(term);
 	tui_termdb_terminfo = x_strdup(getenv("TERMINFO"));
-	setenv("TERMINFO", dir, 1);
 	setenv("TERM", e->name, 1);
-	SCREEN *scr = NULL;
-	if (setupterm(NULL, STDOUT_FILENO, &terr) == OK) {
-		del_curterm(cur_term);
-		scr = newterm(NULL, stdout, stdin);
+	char *hex = termdb_hex(e);
+	setenv("TERMINFO", hex, 1);
+	free(hex);
+	scr = tui_newterm();
+	char *cause = NULL;
+	if (scr == NULL && (tui_termdb_dir = termdb_install(e, &cause)) != NULL) {
+		setenv("TERMINFO", tui_termdb_dir, 1);
+		scr = tui_newterm();
 	}
 	if (scr == NULL) {
 		fprintf(stderr,
-			"kcon: the terminal type `%s` is unknown here, and the built-in %s did not load: set TERM "
-			"to one this system knows (e.g. export TERM=xterm-256color), or use `kcon --repl`\n",
-			tui_termdb_term, e->name);
+			"kcon: the terminal type `%s` is unknown here, and kcon's own %s did not load%s%s: set "
+			"TERM to one this system knows (e.g. export TERM=xterm-256color), or use `kcon --repl`\n",
+			tui_termdb_term, e->name, cause ? ": " : "", cause ? cause : "");
+		free(cause);
 		tui_close_terminal();
 		return NULL;
 	}

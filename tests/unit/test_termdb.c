@@ -66,6 +66,19 @@ static void test_termdb_nearest(void **state)
 	}
 }
 
+static void test_termdb_hex(void **state)
+{
+	(void)state;
+	static const unsigned char bytes[] = { 0x1e, 0x02, 0x00, 0xff, 0x7a };
+	const struct termdb_entry e = { "t", bytes, sizeof(bytes) };
+	char *hex = termdb_hex(&e);
+	assert_string_equal(hex, "hex:1e0200ff7a");
+	free(hex);
+	hex = termdb_hex(termdb_find("xterm"));
+	assert_int_equal(strlen(hex), 4 + 2 * termdb_find("xterm")->len);
+	free(hex);
+}
+
 static void test_termdb_install(void **state)
 {
 	(void)state;
@@ -117,6 +130,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_termdb_builtin),
 		cmocka_unit_test(test_termdb_nearest),
+		cmocka_unit_test(test_termdb_hex),
 		cmocka_unit_test(test_termdb_install),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
