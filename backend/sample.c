@@ -35,13 +35,26 @@ char *sample_store_path(struct session *s, struct err *e)
 	return path;
 }
 
-/* The session's store, opened on first use; a read-only one is opened again for writing when write. */
+/*
+ * The session's store, opened on first use; a read-only one is opened again for writing when write.
+ * With no writable state dir and none asked for (no HOME, no /tmp: a pod's read-only root), history
+ * is off for the session, said once.
+ */
 static int sample_store_open(struct session *s, bool write, struct store **out, struct err *e)
 {
+	*out = NULL;
+	if (s->history_off)
+		return err_set(e, CMD_FAILED, "give --state-dir DIR or KCON_STATE_DIR",
+			       "history is off: no writable state dir");
 	if (s->store && write && store_readonly(s->store))
 		store_close(&s->store);
 	if (s->store == NULL) {
 		char *path = sample_store_path(s, e);
+		const char *env = getenv("KCON_STATE_DIR");
+		if (path == NULL && !s->no_history && s->state_dir == NULL && (env == NULL || *env == '\0')) {
+			note_send(&s->note, "history is off: %s", e->cause);
+			s->history_off = true;
+		}
 		if (path == NULL)
 			return e->status;
 		struct store_opts opts = { 0 };

@@ -32,6 +32,7 @@ struct session {
 	struct store *store;
 	char *state_dir;   /* --state-dir, or NULL */
 	bool no_history;   /* --no-history: no store at all */
+	bool history_off;  /* no writable state dir was found (none asked for): no store, said once */
 	bool offline;      /* --offline: show the last stored snapshot instead of asking the cluster */
 	bool tick_records; /* history ticks record the metadata snapshots (the TUI): commands need not */
 	char *retention;   /* --retention (else the config file's): store_opts_parse() spec, or NULL for defaults */

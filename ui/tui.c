@@ -64,6 +64,7 @@ struct tui {
 	bool sample_busy;
 	int sample_status; /* -1 before the first answer */
 	char *sample_error;
+	bool history_off;  /* the session's, as the last history tick left it */
 	char *message;     /* for the message line, until the next key */
 	struct keys *keys; /* key bindings: defaults, then kconrc, then `bind` at the prompt */
 	int refresh_ms;    /* how often views reload */
@@ -416,6 +417,7 @@ static void tui_sample_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 	struct tui *t = ud;
 	(void)v;
 	t->sample_busy = false;
+	t->history_off = ctx->session->history_off; /* the worker set it before this answer */
 	t->sample_status = ctx->status;
 	free(t->sample_error);
 	t->sample_error = ctx->status == CMD_OK ? NULL : x_strdup(ctx->error ? ctx->error : "failed");
@@ -425,6 +427,8 @@ static void tui_sample_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 static void tui_on_sample(struct loop *l, void *ud)
 {
 	struct tui *t = ud;
+	if (t->history_off) /* no writable state dir: the log said so once */
+		return;
 	if (!t->sample_busy)
 		t->sample_busy = tui_request(t, NULL, "history tick", tui_sample_done, t);
 	loop_timer_add(l, TUI_SAMPLE_MS, tui_on_sample, t);
@@ -496,7 +500,10 @@ static void tui_draw_title(struct tui *t)
 		sbuf_add(&sb, ", last seen ");
 		tui_ago(&sb, t->cluster_seen_ms);
 	}
-	if (t->sample_status == CMD_OK) {
+	if (t->history_off) {
+		sbuf_add(&sb, sep);
+		sbuf_add(&sb, "history off");
+	} else if (t->sample_status == CMD_OK) {
 		sbuf_add(&sb, sep);
 		sbuf_add(&sb, "recording");
 	} else if (t->sample_status > 0) {
