@@ -153,10 +153,12 @@ static const struct {
 	{ "SASL", "SASL", "check --sasl-mechanism, --user and --password-file, and that the user exists" },
 	{ "uthenticat", "SASL", "check --sasl-mechanism, --user and --password-file, and that the user exists" },
 	{ "SSL", "TLS",
-	  "check --ca (Strimzi: ca.crt of the CLUSTER-cluster-ca-cert secret), --cert and --key, and that the port is "
-	  "a TLS "
-	  "listener" },
-	{ "certificate", "TLS", "check --ca, --cert and --key" },
+	  "give the CA with --ca FILE or --strimzi-ca DIR (Strimzi: the CLUSTER-cluster-ca-cert secret; without "
+	  "either kcon trusts the system's CA store, where it finds one), check --cert and --key, and that the port "
+	  "is a TLS listener" },
+	{ "certificate", "TLS",
+	  "give the CA with --ca FILE or --strimzi-ca DIR (without either kcon trusts the system's CA store, where it "
+	  "finds one), check --cert and --key" },
 	{ "ApiVersion", "connect",
 	  "the listener may speak TLS or SASL: try --ca, or -X security.protocol=SSL / SASL_SSL" },
 	{ "Connect to", "connect", "is a broker listening there? check the port, the broker, and any network policy" },

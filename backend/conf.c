@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "file.h"
 #include "sbuf.h"
@@ -831,5 +832,12 @@ int conf_finish(struct conf *c, char **cause)
 	}
 	if (conf_get(c, "sasl.username") && conf_get(c, "sasl.mechanism") == NULL)
 		conf_set(c, "sasl.mechanism", "SCRAM-SHA-512"); /* what Strimzi's KafkaUser uses */
+	/* TLS and no CA given: librdkafka looks for the system's CA store in the usual places (UBI's
+	   /etc/pki/tls, Debian's /etc/ssl/certs, ...), then where its OpenSSL was built to look: the
+	   static build's OpenSSL is Debian's, whose places a pod need not have. */
+	const char *proto = conf_get(c, "security.protocol");
+	if (proto && (strcasecmp(proto, "SSL") == 0 || strcasecmp(proto, "SASL_SSL") == 0) &&
+	    conf_get(c, "ssl.ca.location") == NULL && conf_get(c, "ssl.ca.pem") == NULL)
+		conf_set(c, "ssl.ca.location", "probe");
 	return 0;
 }

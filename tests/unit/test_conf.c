@@ -121,6 +121,29 @@ static void test_conf_options_and_finish(void **state)
 	assert_string_equal(conf_get(&c, "security.protocol"), "SSL");
 	conf_clear(&c);
 
+	/* TLS without a CA: librdkafka probes the usual CA store paths (a pod's need not be OpenSSL's) */
+	static const struct {
+		const char *opt, *value, *ca;
+	} probes[] = {
+		{ "X", "security.protocol=SASL_SSL", "probe" },
+		{ "X", "security.protocol=ssl", "probe" },
+		{ "cert", "/u.crt", "probe" },
+		{ "ca", "/ca.crt", "/ca.crt" },
+		{ "X", "ssl.ca.pem=PEM", NULL },
+		{ "X", "security.protocol=SASL_PLAINTEXT", NULL },
+		{ "X", "linger.ms=5", NULL },
+	};
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		assert_int_equal(conf_set_option(&c, "bootstrap", "k:9093", &cause), 0);
+		assert_int_equal(conf_set_option(&c, probes[i].opt, probes[i].value, &cause), 0);
+		assert_int_equal(conf_finish(&c, &cause), 0);
+		const char *ca = conf_get(&c, "ssl.ca.location");
+		if (probes[i].ca ? ca == NULL || strcmp(ca, probes[i].ca) != 0 : ca != NULL)
+			fail_msg("%s %s: ssl.ca.location %s, want %s", probes[i].opt, probes[i].value,
+				 ca ? ca : "unset", probes[i].ca ? probes[i].ca : "unset");
+		conf_clear(&c);
+	}
+
 	assert_true(conf_is_secret("sasl.password"));
 	assert_true(conf_is_secret("ssl.key.password"));
 	assert_true(conf_is_secret("sasl.oauthbearer.client.secret"));
