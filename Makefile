@@ -31,11 +31,12 @@ demo: build
 
 # Installs what is missing, builds with ASan+UBSan (and without, for valgrind), starts the real Kafka broker(s), runs every
 # test through ctest, stops the brokers, and fails on any failure.
-# The release build too: the valgrind test runs it (valgrind cannot run an ASan build).
-test: build
+# The release build too: the valgrind test runs it (valgrind cannot run an ASan build); and the
+# static one: tests/e2e/test_pod.py runs it in a root file system that holds nothing else.
+test: build static
 	@scripts/install-deps test
 	$(CMAKE) -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKCON_SANITIZE=ON -DKCON_TESTS=ON \
-		-DKCON_PLAIN_BIN=$(CURDIR)/$(BUILD)/kcon $(RDKAFKA_FLAGS)
+		-DKCON_PLAIN_BIN=$(CURDIR)/$(BUILD)/kcon -DKCON_STATIC_BIN=$(CURDIR)/$(STATIC_BUILD)/kcon $(RDKAFKA_FLAGS)
 	$(CMAKE) --build $(TEST_BUILD) -j $(JOBS)
 	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
