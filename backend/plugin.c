@@ -250,6 +250,32 @@ static void plugin_load_dir(const char *dir)
 	free(names);
 }
 
+#ifdef KCON_BUILTIN_HEXDUMP /* make static: plugins/decode_hexdump.c compiled in */
+int kcon_builtin_hexdump_init(const struct kcon_host *host, char *err, size_t errlen);
+#endif
+
+/* The decoders compiled into kcon (the static build's): registered first, as from the plugin PLUGIN_BUILTIN. */
+static const kcon_plugin_init_fn plugin_builtins[] = {
+#ifdef KCON_BUILTIN_HEXDUMP
+	kcon_builtin_hexdump_init,
+#endif
+	NULL,
+};
+
+static void plugin_load_builtins(void)
+{
+	for (size_t i = 0; plugin_builtins[i]; i++) {
+		char err[256] = "";
+		size_t before = plugin_ndecs;
+		plugin_loading = PLUGIN_BUILTIN;
+		if (plugin_builtins[i](&plugin_host, err, sizeof(err)) != 0) {
+			plugin_forget_from(before);
+			plugin_error_add(x_asprintf("built-in decoder: failed to start: %s", *err ? err : "no reason"));
+		}
+		plugin_loading = NULL;
+	}
+}
+
 void plugin_load_all(void)
 {
 	pthread_mutex_lock(&plugin_lock);
@@ -258,6 +284,7 @@ void plugin_load_all(void)
 		return;
 	}
 	plugin_all_loaded = true;
+	plugin_load_builtins();
 	const char *env = getenv("KCON_PLUGIN_PATH");
 	if (env) {
 		char *copy = x_strdup(env), *save = NULL;

@@ -10,6 +10,9 @@
 #include "kcon-plugin.h"
 #include "sbuf.h"
 
+/* Where a decoder compiled into kcon comes from, in place of a plugin's path (make static). */
+#define PLUGIN_BUILTIN "(built in)"
+
 /**
  * @brief Loads the plugin at path; 0, or -1 with *cause (callee allocates) saying why and what to
  * do. A file that another user could change (owned by someone other than the user or root, or

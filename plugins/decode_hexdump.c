@@ -1,9 +1,17 @@
-/* A bundled decoder: the classic hex dump, 16 bytes a line with offsets and printable ASCII. */
+/*
+ * A bundled decoder: the classic hex dump, 16 bytes a line with offsets and printable ASCII.
+ * A plugin (decode_hexdump.so); the static build (make static) also compiles it into kcon, with
+ * KCON_PLUGIN_BUILTIN, as the built-in kcon_builtin_hexdump_init, through the same host API.
+ */
 #include <stdio.h>
 
 #include "kcon-plugin.h"
 
+#ifdef KCON_PLUGIN_BUILTIN
+#define kcon_plugin_init kcon_builtin_hexdump_init
+#else
 const unsigned kcon_plugin_abi_major = KCON_PLUGIN_ABI_MAJOR;
+#endif
 int kcon_plugin_init(const struct kcon_host *host, char *err, size_t errlen);
 
 static int hexdump_decode(void *state, const void *buf, size_t len, struct kcon_plugin_out *out)

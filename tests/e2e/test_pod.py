@@ -6,6 +6,7 @@ broker (loopback: the chroot shares the network namespace; no /etc/hosts, so 127
 
 Needs root (chroot); `make test` builds build-static/kcon before the tests (KCON_STATIC_BIN)."""
 
+import json
 import os
 import re
 import shutil
@@ -20,6 +21,37 @@ STATIC = os.environ.get("KCON_STATIC_BIN") or os.path.join(SOURCE_DIR, "build-st
 UID = 4242
 CHROOT = shutil.which("chroot") or "/usr/sbin/chroot"
 HISTORY_OFF = "kcon: history is off: no writable state dir"
+
+
+# A plugin built by the test: dlopen()ed by the static binary inside the root.
+UPPER_PLUGIN = r"""
+#include <ctype.h>
+#include <stdio.h>
+#include "kcon-plugin.h"
+
+const unsigned kcon_plugin_abi_major = KCON_PLUGIN_ABI_MAJOR;
+
+static int upper_decode(void *state, const void *buf, size_t len, struct kcon_plugin_out *out)
+{
+    (void)state;
+    for (size_t i = 0; i < len; i++) {
+        char c = (char)toupper(((const unsigned char *)buf)[i]);
+        out->write(out, &c, 1);
+    }
+    return KCON_DECODE_TEXT;
+}
+
+static const struct kcon_decoder upper = { .name = "upper", .help = "upper case", .decode = upper_decode };
+
+int kcon_plugin_init(const struct kcon_host *host, char *err, size_t errlen)
+{
+    if (host->register_decoder(host, &upper) != 0) {
+        snprintf(err, errlen, "cannot register upper");
+        return -1;
+    }
+    return 0;
+}
+"""
 
 
 def ldd_paths(binary):
@@ -61,13 +93,13 @@ class PodTest(BrokerTestCase):
         cls.tmp.cleanup()
         super().tearDownClass()
 
-    def argv(self, *args, term=None):
-        """kcon in the root: env -i (TERM only when given), chroot as UID 4242."""
-        return ["env", "-i"] + ([f"TERM={term}"] if term else []) + \
+    def argv(self, *args, term=None, env=()):
+        """kcon in the root: env -i (TERM and env's KEY=value only when given), chroot as UID 4242."""
+        return ["env", "-i"] + ([f"TERM={term}"] if term else []) + list(env) + \
             [CHROOT, f"--userspec={UID}:{UID}", self.root, "/kcon"] + [str(a) for a in args]
 
-    def pod(self, *args, want=0):
-        p = subprocess.run(self.argv(*args), capture_output=True, text=True, timeout=120)
+    def pod(self, *args, want=0, env=()):
+        p = subprocess.run(self.argv(*args, env=env), capture_output=True, text=True, timeout=120)
         self.assertEqual(p.returncode, want, f"stdout: {p.stdout}\nstderr: {p.stderr}")
         return p
 
@@ -111,6 +143,27 @@ class PodTest(BrokerTestCase):
         shutil.copy(self.env["KCON_TEST_CA"], bundle)
         os.chmod(bundle, 0o644)
         self.pod(*login)
+
+    def test_plugins_load_and_hexdump_is_built_in(self):
+        # static except glibc: dlopen works, so plugins load; the bundled hexdump is compiled in
+        plugins = os.path.join(self.root, "plugins")
+        os.mkdir(plugins, 0o755)
+        self.addCleanup(shutil.rmtree, plugins)
+        src = os.path.join(self.tmp.name + "-upper.c")
+        self.addCleanup(os.unlink, src)
+        with open(src, "w") as f:
+            f.write(UPPER_PLUGIN)
+        subprocess.run(["cc", "-shared", "-fPIC", "-O2", "-I", os.path.join(SOURCE_DIR, "plugins"), "-o",
+                        os.path.join(plugins, "upper.so"), src], check=True, timeout=120)
+        topic = self.scratch_topic()
+        self.k.run("produce", topic, "hello", check=True)
+        env = ["KCON_PLUGIN_PATH=/plugins"]
+        p = self.pod("plugins", "-o", "json", env=env)
+        decoders = {d["name"]: d["plugin"] for d in json.loads(p.stdout)["decoders"]}
+        self.assertEqual(decoders, {"hexdump": "(built in)", "upper": "/plugins/upper.so"})
+        for decoder, want in (("hexdump", "68 65 6c 6c 6f"), ("upper", "HELLO")):
+            p = self.pod("-b", self.bootstrap, "tail", topic, "--count", "1", "--decode", decoder, env=env)
+            self.assertIn(want, p.stdout)
 
     def test_the_tui_without_terminfo_or_locale(self):
         topic = self.scratch_topic()
