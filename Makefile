@@ -46,9 +46,9 @@ unit:
 	$(CMAKE) --build $(TEST_BUILD) -j $(JOBS)
 	cd $(TEST_BUILD) && ctest --output-on-failure -L unit
 
-bench: build
+bench: build static
 	@scripts/install-deps test
-	tests/bench/run $(BUILD)
+	KCON_STATIC_BIN=$(CURDIR)/$(STATIC_BUILD)/kcon tests/bench/run $(BUILD)
 
 install: build
 	DESTDIR=$(DESTDIR) $(CMAKE) --install $(BUILD) --prefix $(PREFIX)
