@@ -280,6 +280,19 @@ static const char *doctor_load_ca(SSL_CTX *ctx, const struct doctor_tls *t, char
 		}
 		return t->ca_location;
 	}
+	/* None given (ssl.ca.location=probe): the system's store where distributions keep it, as
+	   librdkafka finds it, else where this OpenSSL was built to look (not a pod's, statically linked). */
+	static const char *const places[] = {
+		"/etc/pki/tls/certs/ca-bundle.crt",                  /* UBI, RHEL, Fedora */
+		"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", /* the same, extracted */
+		"/etc/ssl/certs/ca-certificates.crt",                /* Debian, Ubuntu, Alpine */
+		"/etc/ssl/ca-bundle.pem",                            /* SUSE */
+		"/etc/ssl/cert.pem",
+	};
+	for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++)
+		if (access(places[i], R_OK) == 0 && SSL_CTX_load_verify_locations(ctx, places[i], NULL) == 1)
+			return places[i];
+	ERR_clear_error();
 	SSL_CTX_set_default_verify_paths(ctx);
 	return "the system's CA store";
 }

@@ -144,6 +144,20 @@ class PodTest(BrokerTestCase):
         os.chmod(bundle, 0o644)
         self.pod(*login)
 
+    def test_doctor_verifies_with_the_pods_ca_store(self):
+        # the doctor's own TLS check finds UBI's bundle as the login does (not Debian OpenSSL's places)
+        bundle = os.path.join(self.root, "etc/pki/tls/certs/ca-bundle.crt")
+        os.makedirs(os.path.dirname(bundle))
+        self.addCleanup(shutil.rmtree, os.path.join(self.root, "etc"))
+        shutil.copy(self.env["KCON_TEST_CA"], bundle)
+        os.chmod(bundle, 0o644)
+        p = self.pod("-b", self.env["KCON_TEST_SASL_BOOTSTRAP"], "--user", "admin", "--password-file",
+                     "/secrets/admin.password", "doctor", "-o", "json")
+        rows = {(r["target"], r["step"]): r for r in json.loads(p.stdout)["rows"]}
+        tls = rows[("bootstrap " + self.env["KCON_TEST_SASL_BOOTSTRAP"], "tls")]
+        self.assertEqual(tls["status"], "ok", tls)
+        self.assertIn("verified by /etc/pki/tls/certs/ca-bundle.crt", tls["detail"])
+
     def test_plugins_load_and_hexdump_is_built_in(self):
         # static except glibc: dlopen works, so plugins load; the bundled hexdump is compiled in
         plugins = os.path.join(self.root, "plugins")
