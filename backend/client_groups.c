@@ -34,6 +34,7 @@ int client_groups_list(struct client *c, struct group_info **out, int *n, struct
 				g[i].id = x_strdup(rd_kafka_ConsumerGroupListing_group_id(v[i]));
 				g[i].state = rd_kafka_ConsumerGroupListing_state(v[i]);
 				g[i].simple = rd_kafka_ConsumerGroupListing_is_simple_consumer_group(v[i]);
+				g[i].type = rd_kafka_ConsumerGroupListing_type(v[i]);
 				g[i].coordinator = -1;
 			}
 			*out = g, *n = (int)nv;
@@ -89,6 +90,7 @@ static void groups_fold_description(struct group_info *g, const rd_kafka_Consume
 	g->described = true;
 	g->state = rd_kafka_ConsumerGroupDescription_state(d);
 	g->simple = rd_kafka_ConsumerGroupDescription_is_simple_consumer_group(d);
+	g->type = rd_kafka_ConsumerGroupDescription_type(d);
 	const rd_kafka_Node_t *coord = rd_kafka_ConsumerGroupDescription_coordinator(d);
 	g->coordinator = coord ? rd_kafka_Node_id(coord) : -1;
 	const char *assignor = rd_kafka_ConsumerGroupDescription_partition_assignor(d);
@@ -107,6 +109,12 @@ static void groups_fold_description(struct group_info *g, const rd_kafka_Consume
 		const rd_kafka_MemberAssignment_t *a = rd_kafka_MemberDescription_assignment(m);
 		const rd_kafka_topic_partition_list_t *parts = a ? rd_kafka_MemberAssignment_partitions(a) : NULL;
 		gm->assigned = parts ? rd_kafka_topic_partition_list_copy(parts) : rd_kafka_topic_partition_list_new(0);
+		/* Consumer groups only: where the broker's assignor is moving the member (none for classic). */
+		const rd_kafka_MemberAssignment_t *t = rd_kafka_MemberDescription_target_assignment(m);
+		const rd_kafka_topic_partition_list_t *tparts = t ? rd_kafka_MemberAssignment_partitions(t) : NULL;
+		if (g->type == RD_KAFKA_CONSUMER_GROUP_TYPE_CONSUMER)
+			gm->target = tparts ? rd_kafka_topic_partition_list_copy(tparts)
+					    : rd_kafka_topic_partition_list_new(0);
 	}
 }
 
@@ -227,11 +235,12 @@ static void groups_nap_ms(int ms)
 }
 
 /*
- * Descriptions first, then committed offsets. The order matters: in librdkafka (2.14 too) an
- * OffsetFetch answered "not coordinator" (a coordinator that moves, or is still loading on a new
- * cluster) crashes an admin-only client (librdkafka issue #5040), so offsets are asked only of
- * groups whose coordinator has just answered a DescribeGroups; busy coordinators are asked again
- * with a short backoff until the timeout.
+ * Descriptions first, then committed offsets. The order matters: an OffsetFetch answered "not
+ * coordinator" (a coordinator that moves, or is still loading on a new cluster) crashes a client
+ * that is not itself a group member (librdkafka issue #5040; still so in 2.14: its OffsetFetch
+ * handler asks the client's own, here absent, group handle to look for the coordinator again), so
+ * offsets are asked only of groups whose coordinator has just answered a describe; busy
+ * coordinators are asked again with a short backoff until the timeout.
  */
 int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned what,
 			const rd_kafka_topic_partition_list_t *parts, struct err *e)
@@ -286,17 +295,42 @@ void client_groups_free(struct group_info **gp, int n)
 			struct group_member *m = &g[i].members[j];
 			free(m->member_id), free(m->client_id), free(m->host), free(m->instance_id);
 			rd_kafka_topic_partition_list_destroy(m->assigned);
+			if (m->target)
+				rd_kafka_topic_partition_list_destroy(m->target);
 		}
 		free(g[i].members);
 		if (g[i].committed)
 			rd_kafka_topic_partition_list_destroy(g[i].committed);
-		free(g[i].id), free(g[i].assignor), free(g[i].error);
+		free(g[i].id), free(g[i].assignor), free(g[i].error), free(g[i].protocol_type);
 	}
 	free(g);
 	*gp = NULL;
 }
 
-/* The single group result of an alter/delete-offsets/delete event: whole-group error, then partitions. */
+/*
+ * The broker's words for "the group has members": an admin's commit carries no member, which a
+ * group with members (classic or consumer) does not know, or is rebalancing; a delete finds it
+ * not empty.
+ */
+static bool groups_has_members_error(rd_kafka_resp_err_t code)
+{
+	return code == RD_KAFKA_RESP_ERR_NON_EMPTY_GROUP || code == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID ||
+	       code == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS || code == RD_KAFKA_RESP_ERR_STALE_MEMBER_EPOCH;
+}
+
+static int groups_members_fail(const char *what, const char *reason, struct err *e)
+{
+	return err_set(e, CMD_FAILED,
+		       "stop the group's consumers first (`group describe` lists them), then retry: Kafka changes or "
+		       "deletes a group's offsets only while it has no members",
+		       "%s: the group has active members: %s", what, reason);
+}
+
+/*
+ * The single group result of an alter/delete-offsets/delete event: whole-group error, then
+ * partitions. The broker refuses an alter for a group with members partition by partition: that is
+ * the group's error.
+ */
 static int groups_result(struct client *c, const rd_kafka_group_result_t **r, size_t nr,
 			 rd_kafka_topic_partition_list_t *parts, const char *what, struct err *e)
 {
@@ -305,16 +339,17 @@ static int groups_result(struct client *c, const rd_kafka_group_result_t **r, si
 	const rd_kafka_error_t *err = rd_kafka_group_result_error(r[0]);
 	if (err) {
 		rd_kafka_resp_err_t code = rd_kafka_error_code(err);
-		if (code == RD_KAFKA_RESP_ERR_NON_EMPTY_GROUP || code == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID)
-			return err_set(e, CMD_FAILED,
-				       "stop the group's consumers first (`group describe` lists them), then retry",
-				       "%s: the group has active members: %s", what, rd_kafka_error_string(err));
+		if (groups_has_members_error(code))
+			return groups_members_fail(what, rd_kafka_error_string(err), e);
 		if (code == RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND)
 			return err_set(e, CMD_FAILED, "`groups` lists the groups; names are case-sensitive",
 				       "%s: no such group", what);
 		return client_error(c, code, rd_kafka_error_string(err), what, e);
 	}
 	const rd_kafka_topic_partition_list_t *rp = rd_kafka_group_result_partitions(r[0]);
+	for (int i = 0; rp && i < rp->cnt; i++)
+		if (groups_has_members_error(rp->elems[i].err))
+			return groups_members_fail(what, rd_kafka_err2str(rp->elems[i].err), e);
 	for (int i = 0; parts && rp && i < rp->cnt; i++) {
 		rd_kafka_topic_partition_t *p =
 			rd_kafka_topic_partition_list_find(parts, rp->elems[i].topic, rp->elems[i].partition);
@@ -386,10 +421,16 @@ int client_group_delete_offsets(struct client *c, const char *group, rd_kafka_to
 	return groups_admin(c, RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, "delete offsets of", group, parts, e);
 }
 
-int client_group_legacy(struct client *c, const char *group, struct group_info **out, char **ptype, struct err *e)
+const char *client_group_type_name(rd_kafka_consumer_group_type_t type)
+{
+	return type == RD_KAFKA_CONSUMER_GROUP_TYPE_CLASSIC    ? "classic"
+	       : type == RD_KAFKA_CONSUMER_GROUP_TYPE_CONSUMER ? "consumer"
+							       : NULL;
+}
+
+int client_group_legacy(struct client *c, const char *group, struct group_info **out, struct err *e)
 {
 	*out = NULL;
-	*ptype = NULL;
 	const struct rd_kafka_group_list *gl = NULL;
 	rd_kafka_resp_err_t err = rd_kafka_list_groups(client_rk(c), group, &gl, client_timeout(c));
 	if (err) {
@@ -406,6 +447,8 @@ int client_group_legacy(struct client *c, const char *group, struct group_info *
 		g->id = x_strdup(gi->group);
 		g->state = rd_kafka_consumer_group_state_code(gi->state ? gi->state : "");
 		g->simple = gi->protocol_type == NULL || *gi->protocol_type == '\0';
+		g->type = RD_KAFKA_CONSUMER_GROUP_TYPE_CLASSIC; /* DescribeGroups describes classic groups only */
+		g->protocol_type = x_strdup(gi->protocol_type ? gi->protocol_type : "");
 		g->described = true;
 		g->coordinator = gi->broker.id;
 		g->assignor = gi->protocol && *gi->protocol ? x_strdup(gi->protocol) : NULL;
@@ -421,7 +464,6 @@ int client_group_legacy(struct client *c, const char *group, struct group_info *
 			};
 		}
 		*out = g;
-		*ptype = x_strdup(gi->protocol_type ? gi->protocol_type : "");
 	}
 	rd_kafka_group_list_destroy(gl);
 	return CMD_OK;

@@ -60,6 +60,14 @@ static const char *groups_state_name(rd_kafka_consumer_group_state_t s)
 	return rd_kafka_consumer_group_state_name(s);
 }
 
+/* The coordinator's protocol type: consumer, connect, ...; simple for a group without one. */
+static const char *groups_protocol_type(const struct group_info *g)
+{
+	if (g->protocol_type)
+		return *g->protocol_type ? g->protocol_type : "simple";
+	return g->simple ? "simple" : "consumer";
+}
+
 static bool groups_active(const struct group_info *g)
 {
 	return g->nmembers > 0 ||
@@ -121,6 +129,7 @@ struct groups_row {
 	int32_t partition;
 	int64_t committed;
 	const struct group_member *member; /* owner, or NULL */
+	const struct group_member *target; /* the member the broker is moving it to (consumer groups), or NULL */
 	struct groups_off *off;            /* NULL when the topic is not in the metadata */
 };
 
@@ -201,9 +210,13 @@ static void groups_rows(const struct group_info *g, struct groups_lag *L, const 
 	for (int i = 0; cl && i < cl->cnt; i++)
 		if (cl->elems[i].offset >= 0)
 			groups_add_topic(&topics, &nt, cl->elems[i].topic, topic);
-	for (int j = 0; j < g->nmembers; j++)
-		for (int i = 0; i < g->members[j].assigned->cnt; i++)
-			groups_add_topic(&topics, &nt, g->members[j].assigned->elems[i].topic, topic);
+	for (int j = 0; j < g->nmembers; j++) {
+		const struct group_member *gm = &g->members[j];
+		for (int i = 0; i < gm->assigned->cnt; i++)
+			groups_add_topic(&topics, &nt, gm->assigned->elems[i].topic, topic);
+		for (int i = 0; gm->target && i < gm->target->cnt; i++)
+			groups_add_topic(&topics, &nt, gm->target->elems[i].topic, topic);
+	}
 	if (topic)
 		groups_add_topic(&topics, &nt, topic, topic);
 	for (int k = 0; k < nt; k++) {
@@ -233,6 +246,13 @@ static void groups_rows(const struct group_info *g, struct groups_lag *L, const 
 			struct groups_row *r = groups_row_find(*rows, *nrows, a->elems[i].topic, a->elems[i].partition);
 			if (r && r->member == NULL)
 				r->member = &g->members[j];
+		}
+		const rd_kafka_topic_partition_list_t *ta = g->members[j].target;
+		for (int i = 0; ta && i < ta->cnt; i++) {
+			struct groups_row *r =
+				groups_row_find(*rows, *nrows, ta->elems[i].topic, ta->elems[i].partition);
+			if (r && r->target == NULL)
+				r->target = &g->members[j];
 		}
 	}
 	for (int i = 0; i < *nrows; i++) {
@@ -316,8 +336,9 @@ static json_t *groups_summary(const struct group_info *g, const struct groups_ro
 		if (i == 0 || strcmp(rows[i].topic, rows[i - 1].topic) != 0)
 			topics++;
 	}
-	json_t *o = json_pack("{s:s,s:s,s:s,s:i,s:o,s:i,s:o}", "group", g->id, "state", groups_state_name(g->state),
-			      "protocol_type", g->simple ? "simple" : "consumer", "members", g->nmembers, "coordinator",
+	json_t *o = json_pack("{s:s,s:s,s:s?,s:s,s:s?,s:i,s:o,s:i,s:o}", "group", g->id, "state",
+			      groups_state_name(g->state), "type", client_group_type_name(g->type), "protocol_type",
+			      groups_protocol_type(g), "assignor", g->assignor, "members", g->nmembers, "coordinator",
 			      g->coordinator >= 0 ? json_integer(g->coordinator) : json_null(), "topics", topics,
 			      "total_lag", known || total > 0 ? json_integer(total) : json_null());
 	if (g->error)
@@ -501,7 +522,9 @@ static int cmd_lag_exec(struct cmd_ctx *ctx)
 static const struct out_col groups_cols[] = {
 	{ "group", "group", 0 },
 	{ "state", "state", 0 },
-	{ "protocol_type", "type", OUT_WIDE },
+	{ "type", "type", 0 },
+	{ "protocol_type", "protocol", OUT_WIDE },
+	{ "assignor", "assignor", OUT_WIDE },
 	{ "members", "members", OUT_RIGHT },
 	{ "coordinator", "coordinator", OUT_RIGHT | OUT_WIDE },
 	{ "topics", "topics", OUT_RIGHT },
@@ -519,6 +542,13 @@ static const struct out_view groups_view = { .fields = groups_fields, .tables = 
 
 /* --- group describe ------------------------------------------------------------------------- */
 
+/*
+ * With this in groups_one's what: a group that DescribeConsumerGroups refuses as not a consumer
+ * group (a classic group of another protocol type, such as Kafka Connect's) is described by the
+ * older DescribeGroups instead (client_group_legacy).
+ */
+#define GROUPS_ANY_PROTOCOL 0x100
+
 /* One group, described and/or with its committed offsets; fails the command when it cannot. */
 static struct group_info *groups_one(struct cmd_ctx *ctx, struct client *c, const struct model *m, unsigned what,
 				     const char *topic)
@@ -531,14 +561,26 @@ static struct group_info *groups_one(struct cmd_ctx *ctx, struct client *c, cons
 	const char *only = topic ? topic : demo ? demo_group_topic(g->id) : NULL;
 	rd_kafka_topic_partition_list_t *parts = demo ? groups_all_partitions(m, only) : NULL;
 	if (demo)
-		what &= ~(unsigned)CLIENT_GROUPS_DESCRIBE;
-	int rc = client_groups_fetch(c, g, 1, what, parts, &e);
+		what &= ~(unsigned)(CLIENT_GROUPS_DESCRIBE | GROUPS_ANY_PROTOCOL);
+	int rc = client_groups_fetch(c, g, 1, what & (CLIENT_GROUPS_DESCRIBE | CLIENT_GROUPS_OFFSETS), parts, &e);
 	if (parts)
 		rd_kafka_topic_partition_list_destroy(parts);
 	if (rc != CMD_OK) {
 		client_groups_free(&g, 1);
 		cmd_fail_err(ctx, &e);
 		return NULL;
+	}
+	if ((what & GROUPS_ANY_PROTOCOL) && !g->described && g->error_code == RD_KAFKA_RESP_ERR__INVALID_ARG) {
+		struct group_info *other = NULL;
+		if (client_group_legacy(c, g->id, &other, &e) != CMD_OK) {
+			client_groups_free(&g, 1);
+			cmd_fail_err(ctx, &e);
+			return NULL;
+		}
+		if (other) {
+			client_groups_free(&g, 1);
+			g = other;
+		}
 	}
 	if (g->error) { /* the cause with the hint its code calls for */
 		char *label = x_asprintf("group %s", g->id);
@@ -574,22 +616,33 @@ static int groups_no_such(struct cmd_ctx *ctx, const char *group)
 			group);
 }
 
+/* Partitions as ["topic:partition", ...] into *parts, and as text ("orders:0-3,7 payments:1"): new, free it. */
+static char *groups_partitions_json(const rd_kafka_topic_partition_list_t *l, json_t **parts)
+{
+	*parts = json_array();
+	struct lag_tp *tps = x_calloc((size_t)l->cnt + 1, sizeof(*tps));
+	for (int i = 0; i < l->cnt; i++) {
+		char *s = x_asprintf("%s:%" PRId32, l->elems[i].topic, l->elems[i].partition);
+		json_array_append_new(*parts, json_string(s));
+		free(s);
+		tps[i] = (struct lag_tp){ l->elems[i].topic, l->elems[i].partition };
+	}
+	char *text = lag_assignment_text(tps, l->cnt);
+	free(tps);
+	return text;
+}
+
 static json_t *groups_member_json(const struct group_member *gm)
 {
-	json_t *parts = json_array();
-	struct lag_tp *tps = x_calloc((size_t)gm->assigned->cnt + 1, sizeof(*tps));
-	for (int i = 0; i < gm->assigned->cnt; i++) {
-		char *s = x_asprintf("%s:%" PRId32, gm->assigned->elems[i].topic, gm->assigned->elems[i].partition);
-		json_array_append_new(parts, json_string(s));
-		free(s);
-		tps[i] = (struct lag_tp){ gm->assigned->elems[i].topic, gm->assigned->elems[i].partition };
-	}
-	char *text = lag_assignment_text(tps, gm->assigned->cnt);
+	json_t *parts, *tparts = NULL;
+	char *text = groups_partitions_json(gm->assigned, &parts);
+	char *ttext = gm->target ? groups_partitions_json(gm->target, &tparts) : NULL;
 	json_t *o =
-		json_pack("{s:s,s:s,s:s,s:s?,s:o,s:s}", "member_id", gm->member_id, "client_id", gm->client_id, "host",
-			  gm->host, "instance_id", gm->instance_id, "partitions", parts, "assignment", text);
+		json_pack("{s:s,s:s,s:s,s:s?,s:o,s:s,s:o,s:s?}", "member_id", gm->member_id, "client_id", gm->client_id,
+			  "host", gm->host, "instance_id", gm->instance_id, "partitions", parts, "assignment", text,
+			  "target_partitions", tparts ? tparts : json_null(), "target_assignment", ttext);
 	free(text);
-	free(tps);
+	free(ttext);
 	return o;
 }
 
@@ -605,59 +658,55 @@ static int cmd_group_describe_exec(struct cmd_ctx *ctx)
 				"the embedded demo cluster cannot describe groups (librdkafka's mock cluster has no "
 				"DescribeGroups)");
 	}
-	/*
-	 * The coordinator's own word for the protocol type comes from the older DescribeGroups; a group
-	 * of another type than "consumer" (Kafka Connect's) is described by it alone, as librdkafka's
-	 * DescribeConsumerGroups refuses it.
-	 */
-	struct group_info *g = NULL;
-	char *ptype = NULL;
-	struct err e = { 0 };
-	client_group_legacy(c, cmd_arg(ctx, "group"), &g, &ptype, &e);
-	err_clear(&e);
-	if (ptype == NULL || *ptype == '\0' || strcmp(ptype, "consumer") == 0) {
-		client_groups_free(&g, 1);
-		g = groups_one(ctx, c, m, CLIENT_GROUPS_DESCRIBE | CLIENT_GROUPS_OFFSETS, NULL);
-	}
+	struct group_info *g =
+		groups_one(ctx, c, m, CLIENT_GROUPS_DESCRIBE | CLIENT_GROUPS_OFFSETS | GROUPS_ANY_PROTOCOL, NULL);
 	model_unref(&m);
-	if (g == NULL) {
-		free(ptype);
+	if (g == NULL)
 		return ctx->status;
-	}
 	if (groups_unknown(ctx->session, g)) {
-		free(ptype);
 		client_groups_free(&g, 1);
 		return groups_no_such(ctx, cmd_arg(ctx, "group"));
 	}
 	json_t *members = json_array();
 	for (int i = 0; i < g->nmembers; i++)
 		json_array_append_new(members, groups_member_json(&g->members[i]));
-	json_t *r = json_pack("{s:s,s:s,s:s?,s:o,s:s?,s:o}", "group", g->id, "state", groups_state_name(g->state),
-			      "protocol_type",
-			      ptype == NULL ? NULL
-			      : *ptype      ? ptype
-					    : "simple",
+	json_t *r = json_pack("{s:s,s:s,s:s?,s:s,s:o,s:s?,s:o}", "group", g->id, "state", groups_state_name(g->state),
+			      "type", client_group_type_name(g->type), "protocol_type", groups_protocol_type(g),
 			      "coordinator", g->coordinator >= 0 ? json_integer(g->coordinator) : json_null(),
 			      "assignor", g->assignor, "members", members);
-	free(ptype);
 	client_groups_free(&g, 1);
 	return cmd_ok(ctx, r);
 }
 
 static const struct out_col describe_fields[] = {
-	{ "group", "Group", 0 },        { "state", "State", 0 },
-	{ "protocol_type", "Type", 0 }, { "coordinator", "Coordinator", 0 },
-	{ "assignor", "Assignor", 0 },  { 0 },
+	{ "group", "Group", 0 },
+	{ "state", "State", 0 },
+	{ "type", "Type", 0 },
+	{ "protocol_type", "Protocol", 0 },
+	{ "coordinator", "Coordinator", 0 },
+	{ "assignor", "Assignor", 0 },
+	{ 0 },
 };
 static const struct out_col describe_cols[] = {
-	{ "client_id", "client_id", 0 },        { "host", "host", 0 },
-	{ "assignment", "partitions", 0 },      { "instance_id", "instance", OUT_WIDE },
-	{ "member_id", "member_id", OUT_WIDE }, { 0 },
+	{ "client_id", "client_id", 0 },
+	{ "host", "host", 0 },
+	{ "assignment", "partitions", 0 },
+	{ "target_assignment", "target", 0 },
+	{ "instance_id", "instance", OUT_WIDE },
+	{ "member_id", "member_id", OUT_WIDE },
+	{ 0 },
 };
 static const struct out_table describe_tables[] = { { "members", describe_cols }, { 0 } };
 static const struct out_view describe_view = { .fields = describe_fields, .tables = describe_tables };
 
 /* --- group lag ------------------------------------------------------------------------------- */
+
+/* A partition's owner as {client_id, host, member_id}, or null. */
+static json_t *groups_owner_json(const struct group_member *m)
+{
+	return m ? json_pack("{s:s,s:s,s:s}", "client_id", m->client_id, "host", m->host, "member_id", m->member_id)
+		 : json_null();
+}
 
 /* One group's lag document: partitions, per-topic totals, the total. Unknown groups fail unless waiting. */
 static int groups_lag_doc(struct cmd_ctx *ctx, const char *topic, bool waiting, json_t **out, json_int_t *total)
@@ -706,11 +755,8 @@ static int groups_lag_doc(struct cmd_ctx *ctx, const char *topic, bool waiting, 
 				json_object_set_new(o, "start",
 						    r->off && r->off->start >= 0 ? json_integer(r->off->start)
 										 : json_null());
-			json_object_set_new(o, "member",
-					    r->member ? json_pack("{s:s,s:s,s:s}", "client_id", r->member->client_id,
-								  "host", r->member->host, "member_id",
-								  r->member->member_id)
-						      : json_null());
+			json_object_set_new(o, "member", groups_owner_json(r->member));
+			json_object_set_new(o, "target_member", groups_owner_json(r->target));
 			json_array_append_new(parts, o);
 			if (cur == NULL || strcmp(json_string_value(json_object_get(cur, "topic")), r->topic) != 0) {
 				if (cur)
@@ -727,11 +773,12 @@ static int groups_lag_doc(struct cmd_ctx *ctx, const char *topic, bool waiting, 
 		if (cur)
 			json_object_set_new(cur, "lag", json_integer(tsum));
 		*total = sum;
-		*out = json_pack("{s:s,s:s,s:i,s:o,s:o,s:s,s:o,s:o,s:I,s:i}", "group", g->id, "state",
-				 groups_state_name(g->state), "members", g->nmembers, "committed_read_at",
-				 g->committed_ms ? clock_json(g->committed_ms) : json_null(), "end_read_at",
-				 clock_json(L.end_ms), "isolation", groups_isolation(ctx->session), "partitions", parts,
-				 "topics", topics, "total_lag", sum, "no_commit", no_commit);
+		*out = json_pack("{s:s,s:s,s:s?,s:s,s:s?,s:i,s:o,s:o,s:s,s:o,s:o,s:I,s:i}", "group", g->id, "state",
+				 groups_state_name(g->state), "type", client_group_type_name(g->type), "protocol_type",
+				 groups_protocol_type(g), "assignor", g->assignor, "members", g->nmembers,
+				 "committed_read_at", g->committed_ms ? clock_json(g->committed_ms) : json_null(),
+				 "end_read_at", clock_json(L.end_ms), "isolation", groups_isolation(ctx->session),
+				 "partitions", parts, "topics", topics, "total_lag", sum, "no_commit", no_commit);
 	}
 	free(rows);
 	groups_lag_clear(&L);
@@ -854,13 +901,10 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 }
 
 static const struct out_col lag_fields[] = {
-	{ "group", "Group", 0 },
-	{ "state", "State", 0 },
-	{ "total_lag", "Total lag", 0 },
-	{ "no_commit", "No commit", 0 },
-	{ "end_read_at", "Read at", 0 },
-	{ "sparkline", "Lag 1h", 0 },
-	{ 0 },
+	{ "group", "Group", 0 },         { "state", "State", 0 },
+	{ "type", "Type", 0 },           { "total_lag", "Total lag", 0 },
+	{ "no_commit", "No commit", 0 }, { "end_read_at", "Read at", 0 },
+	{ "sparkline", "Lag 1h", 0 },    { 0 },
 };
 static const struct out_col lag_cols[] = {
 	{ "topic", "topic", 0 },
@@ -871,6 +915,7 @@ static const struct out_col lag_cols[] = {
 	{ "no_commit", "no_commit", 0 },
 	{ "member.client_id", "client_id", 0 },
 	{ "member.host", "host", OUT_WIDE },
+	{ "target_member.client_id", "target", OUT_WIDE },
 	{ "sparkline", "lag 1h", OUT_WIDE | OUT_TEXT },
 	{ 0 },
 };
@@ -1173,15 +1218,8 @@ static int cmd_group_reset_exec(struct cmd_ctx *ctx)
 	lag_plan_sort(&plan);
 	if (groups_reset_resolve(ctx, c, g, &plan, mode, stamp, want) != CMD_OK)
 		goto out;
+	/* Members or not, --execute asks the broker: only it knows for sure, and it says why it refuses. */
 	bool active = groups_active(g) && !groups_unknown(ctx->session, g);
-	if (execute && active) {
-		cmd_fail(ctx, CMD_FAILED,
-			 "stop the group's consumers first (`group describe` lists them); Kafka accepts offset resets "
-			 "only for groups without members",
-			 "group %s has %d active member%s (state %s): nothing was changed", group, g->nmembers,
-			 g->nmembers == 1 ? "" : "s", groups_state_name(g->state));
-		goto out;
-	}
 	if (export) {
 		char *csv = lag_plan_csv(&plan);
 		FILE *f = fopen(export, "w");
@@ -1251,7 +1289,7 @@ static const struct out_view reset_view = { .fields = reset_fields, .tables = re
 
 /* --- group delete / delete-offsets ------------------------------------------------------------ */
 
-/* librdkafka's mock has no DeleteGroups or OffsetDelete: its client aborts on them (2.14 too). */
+/* librdkafka's mock has no DeleteGroups or OffsetDelete, and its client aborts on them (2.14 too). */
 static int groups_refuse_on_demo(struct cmd_ctx *ctx)
 {
 	return cmd_fail(ctx, CMD_FAILED, "try it on a real cluster",
@@ -1375,14 +1413,23 @@ static const struct cmd_opt delete_offsets_opts[] = {
 	{ 0 },
 };
 
+#define GROUPS_TYPE_DOC                                                                                                \
+	"type is the group's kind: classic (members join with JoinGroup and assign partitions among themselves; "      \
+	"also a group that only commits offsets) or consumer (KIP-848, `group.protocol=consumer`: the broker "         \
+	"assigns), null when the broker does not say (the demo). protocol_type is the coordinator's protocol type: "   \
+	"consumer (both kinds of consumer group), connect, ..., or simple for a group without one (offsets "           \
+	"committed without membership). assignor is the classic group's partition assignor (range, roundrobin, "       \
+	"cooperative-sticky; a Connect group's protocol), or the consumer group's server-side assignor (uniform, "     \
+	"range), null when none. A consumer group that is Assigning or Reconciling shows state Unknown"
+
 #define GROUPS_SUMMARY_DOC                                                                                             \
-	"groups: [{group, state, protocol_type (consumer|simple: librdkafka's ListConsumerGroups leaves out "          \
-	"groups of other types, such as Kafka Connect's, which `group describe G` shows), members, coordinator "       \
-	"(broker id or null), topics, "                                                                                \
+	"groups: [{group, state, type (classic|consumer|null), protocol_type (consumer|simple: groups of other "       \
+	"protocol types, such as Kafka Connect's, are not listed; `group describe G` shows them), assignor, members, " \
+	"coordinator (broker id or null), topics, "                                                                    \
 	"total_lag (null when no end offset could be read), error (only when the group could not be read)}], "         \
 	"source (cluster|demo), note (demo only), committed_read_at, end_read_at, isolation (read_committed). "        \
 	"With --sparklines (and in tables on a terminal) each group has sparkline: its stored total lag over the "     \
-	"last hour, 16 cells (blocks in a UTF-8 locale, else ASCII; absent when nothing is stored)"
+	"last hour, 16 cells (blocks in a UTF-8 locale, else ASCII; absent when nothing is stored). " GROUPS_TYPE_DOC
 
 const struct cmd_entry cmd_groups_table[] = {
 	{
@@ -1413,18 +1460,17 @@ const struct cmd_entry cmd_groups_table[] = {
 		.name = "group describe",
 		.group = "groups",
 		.args = group_args,
-		.help = "a group's state, coordinator, assignor and members with their partitions",
-		.doc = "JSON: {group, state, protocol_type, coordinator, assignor, members: [{member_id, client_id, "
-		       "host, "
-		       "instance_id, partitions: [\"topic:partition\", ...], assignment (the same as text: "
-		       "\"orders:0-3,7 "
-		       "payments:1\")}]}. protocol_type is the coordinator's (consumer, connect, ...), simple for a "
-		       "group "
-		       "without one (offsets committed without membership), null when it could not be read: "
-		       "librdkafka's DescribeConsumerGroups does not carry it, so kcon asks the older ListGroups and "
-		       "DescribeGroups. A group of another type than consumer (Kafka Connect's), which librdkafka's "
-		       "DescribeConsumerGroups refuses, is described by DescribeGroups alone: assignor is its "
-		       "protocol, "
+		.help = "a group's state, type, coordinator, assignor and members with their partitions (and, in a "
+			"consumer group, the partitions the broker is moving them to)",
+		.doc = "JSON: {group, state, type, protocol_type, coordinator, assignor, members: [{member_id, "
+		       "client_id, host, instance_id, partitions: [\"topic:partition\", ...], assignment (the same as "
+		       "text: \"orders:0-3,7 payments:1\"), target_partitions, target_assignment}]}. " GROUPS_TYPE_DOC
+		       ". target_partitions and target_assignment (as partitions and assignment) are a consumer "
+		       "group's target assignment: what the broker's assignor gives the member, which it takes "
+		       "over once it has released partitions other members are waiting for; equal to its "
+		       "partitions when the group is stable. null in a classic group, where the broker keeps no "
+		       "target. A group of another protocol type than consumer (Kafka Connect's), which "
+		       "DescribeConsumerGroups refuses, is described by DescribeGroups: assignor is its protocol, "
 		       "and its members' assignments, the protocol's own bytes, show as no partitions.",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &describe_view,
@@ -1436,11 +1482,14 @@ const struct cmd_entry cmd_groups_table[] = {
 		.args = group_args,
 		.opts = group_lag_opts,
 		.help = "per-partition lag of a group: committed, log end, lag, owner; --wait-max N waits for it",
-		.doc = "JSON: {group, state, members, committed_read_at, end_read_at, isolation, partitions: [{topic, "
-		       "partition, committed (null: no commit), end, lag, no_commit, start (only when no_commit), "
-		       "member "
-		       "({client_id, host, member_id} or null)}], topics: [{topic, partitions, lag}], total_lag, "
-		       "no_commit (count), waited_ms (with --wait-max), sparkline?}. With --sparklines (and in tables "
+		.doc = "JSON: {group, state, type, protocol_type, assignor (as in `group describe`), members, "
+		       "committed_read_at, end_read_at, isolation, partitions: [{topic, partition, committed (null: no "
+		       "commit), end, lag, no_commit, start (only when no_commit), member ({client_id, host, "
+		       "member_id} "
+		       "or null: the partition's owner), target_member (the same, or null: the member a consumer "
+		       "group's target assignment gives it to; always null in a classic group)}], topics: [{topic, "
+		       "partitions, lag}], total_lag, no_commit (count), waited_ms (with --wait-max), sparkline?}. "
+		       "With --sparklines (and in tables "
 		       "on "
 		       "a terminal) sparkline is the stored total lag over the last hour (40 cells) and each partition "
 		       "has one of its lag (16 cells); absent when nothing is stored. A partition without a committed "
@@ -1461,8 +1510,10 @@ const struct cmd_entry cmd_groups_table[] = {
 		.doc = "JSON: {group, mode, executed, exported (path or null), note (preview only), partitions: "
 		       "[{topic, "
 		       "partition, current (null: none), new, delta (null when no current), start, end, requested, "
-		       "clamped (null|start|end)}]}. New offsets are clamped to [start, end]. --execute is refused "
-		       "while the group has members. --export writes CSV: topic,partition,current,new,delta,clamped; "
+		       "clamped (null|start|end)}]}. New offsets are clamped to [start, end]. The broker refuses "
+		       "--execute while the group, classic or consumer, has members: kcon says so with the broker's "
+		       "reason, and nothing is changed; stop the consumers first. --export writes CSV: "
+		       "topic,partition,current,new,delta,clamped; "
 		       "--from-file reads it back (or Kafka's topic,partition,offset).",
 		.flags = CMD_NEEDS_CLUSTER | CMD_READ_ONLY,
 		.view = &reset_view,
@@ -1475,7 +1526,8 @@ const struct cmd_entry cmd_groups_table[] = {
 		.opts = delete_opts,
 		.help = "delete a group and its committed offsets (it must have no members; asks for the name, or "
 			"--yes)",
-		.doc = "JSON: {group, deleted}",
+		.doc = "JSON: {group, deleted}. The broker refuses to delete a group, classic or consumer, while it "
+		       "has members: kcon says so with the broker's reason.",
 		.flags = CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE,
 		.exec = cmd_group_delete_exec,
 	},
@@ -1486,8 +1538,7 @@ const struct cmd_entry cmd_groups_table[] = {
 		.opts = delete_offsets_opts,
 		.help = "delete a group's committed offsets for a topic (asks for the group name, or --yes)",
 		.doc = "JSON: {group, partitions: [{topic, partition, deleted, error}]}. Refused for topics the "
-		       "group's "
-		       "consumers subscribe to.",
+		       "group's consumers subscribe to (classic or consumer group), with the broker's reason.",
 		.flags = CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE,
 		.exec = cmd_group_delete_offsets_exec,
 	},

@@ -11,7 +11,7 @@ import unittest
 
 from kcontest import KCON, BrokerTestCase, kcat_produce, unique, wait_until
 
-SUMMARY_KEYS = {"group", "state", "protocol_type", "members", "coordinator", "topics", "total_lag"}
+SUMMARY_KEYS = {"group", "state", "type", "protocol_type", "assignor", "members", "coordinator", "topics", "total_lag"}
 
 
 class GroupsTest(BrokerTestCase):
@@ -59,8 +59,8 @@ class GroupsTest(BrokerTestCase):
             datetime.datetime.fromisoformat(doc[key].replace("Z", "+00:00"))
         s = self.summary(g)
         self.assertEqual(set(s), SUMMARY_KEYS)
-        self.assertEqual((s["state"], s["members"], s["topics"], s["total_lag"], s["protocol_type"]),
-                         ("Empty", 0, 1, 42, "simple"))  # committed without membership
+        self.assertEqual((s["state"], s["members"], s["topics"], s["total_lag"], s["protocol_type"], s["type"],
+                          s["assignor"]), ("Empty", 0, 1, 42, "simple", "classic", None))  # committed without membership
         self.assertIsInstance(s["coordinator"], int)
         # lag: same shape, filtered by --min and a pattern
         self.assertEqual(self.summary(g, "lag", g), s)
@@ -240,7 +240,8 @@ class GroupsTest(BrokerTestCase):
             self.assertEqual(m["client_id"], "rdkafka")
             self.assertTrue(m["host"])
             self.assertIsInstance(desc["coordinator"], int)
-            self.assertEqual((desc["protocol_type"], desc["assignor"]), ("consumer", "range"))
+            self.assertEqual((desc["type"], desc["protocol_type"], desc["assignor"]), ("classic", "consumer", "range"))
+            self.assertEqual((m["target_partitions"], m["target_assignment"]), (None, None))  # classic: no target
             self.assertEqual(self.summary(g)["members"], 1)
             lag = self.k.one("group", "lag", g, "--topic", t)
             self.assertEqual({p["member"]["member_id"] for p in lag["partitions"]}, {m["member_id"]})
@@ -340,15 +341,16 @@ class GroupsTest(BrokerTestCase):
         member = RawMember(self.bootstrap, g, "connect", protocol="sessioned")
         try:
             doc = self.k.one("group", "describe", g)
-            self.assertEqual({k: doc[k] for k in ("group", "state", "protocol_type", "assignor", "coordinator")},
-                             {"group": g, "state": "Stable", "protocol_type": "connect", "assignor": "sessioned",
-                              "coordinator": 1})
+            self.assertEqual({k: doc[k] for k in ("group", "state", "type", "protocol_type", "assignor", "coordinator")},
+                             {"group": g, "state": "Stable", "type": "classic", "protocol_type": "connect",
+                              "assignor": "sessioned", "coordinator": 1})
             self.assertEqual(len(doc["members"]), 1)
             m = doc["members"][0]
             self.assertEqual((m["member_id"], m["client_id"], m["partitions"]), (member.member, "kcon-test", []))
             p = self.k.run("group", "describe", g)
             self.assertEqual(p.returncode, 0, p.stderr)
-            self.assertIn("Type:        connect", p.stdout)
+            self.assertRegex(p.stdout, r"Type:\s+classic\n")
+            self.assertRegex(p.stdout, r"Protocol:\s+connect\n")
             self.assertIsNone(self.summary(g))
         finally:
             member.close()
