@@ -896,11 +896,13 @@ const struct cmd_entry cmd_history_table[] = {
 		.name = "history events",
 		.group = "history",
 		.opts = hevents_opts,
-		.help = "ISR, leader, broker, topic and group-state changes and outages seen while sampling",
+		.help = "ISR, leader, broker, topic, group-state and group-type changes and outages seen while "
+			"sampling",
 		.doc = "JSON: {cluster, since, events: [{time, kind, subject, detail}]}; kinds: isr-shrink, "
 		       "isr-expand, "
 		       "leader-change, partition-offline, partition-online, broker-gone, broker-back, topic-created, "
-		       "topic-deleted, group-state, outage",
+		       "topic-deleted, group-state, group-type (a group's type changed: classic -> consumer when Kafka "
+		       "upgrades a classic group to the consumer protocol in place, or back), outage",
 		.flags = CMD_READ_ONLY,
 		.view = &history_events_view,
 		.exec = cmd_history_events_exec,

@@ -248,7 +248,8 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 		for (int p = 0; !m->topics[i].internal && p < m->topics[i].npartitions; p++, st->topic_partitions++)
 			store_tick_topic_partition(t, m->topics[i].name, m->topics[i].partitions[p].id, end[i][p]);
 	for (int i = 0; i < ng; i++) {
-		store_tick_group(t, g[i].id, s->demo ? NULL : rd_kafka_consumer_group_state_name(g[i].state));
+		store_tick_group(t, g[i].id, s->demo ? NULL : rd_kafka_consumer_group_state_name(g[i].state),
+				 client_group_type_name(g[i].type));
 		st->groups++;
 		for (int k = 0; g[i].committed && k < g[i].committed->cnt; k++) {
 			const rd_kafka_topic_partition_t *tp = &g[i].committed->elems[k];

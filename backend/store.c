@@ -55,6 +55,8 @@ static const char *const store_steps[STORE_SCHEMA_VERSION + 1] = {
 	"ALTER TABLE series ADD COLUMN seen_ts INTEGER;"
 	"ALTER TABLE series ADD COLUMN seen_a INTEGER;"
 	"ALTER TABLE series ADD COLUMN seen_b INTEGER;",
+	/* 5: a group's type: classic or consumer (KIP-848); NULL when not known */
+	"ALTER TABLE group_state ADD COLUMN type TEXT;",
 };
 
 static int store_user_version(sqlite3 *db);
@@ -862,39 +864,61 @@ static void store_flush_topic(struct store_tick *t)
 	t->t_any = false;
 }
 
-void store_tick_group(struct store_tick *t, const char *group, const char *state)
+/* An event "old -> new" of kind about group when old is known and differs from new. */
+static void store_group_change(struct store_tick *t, const char *kind, const char *group, const char *old,
+			       const char *new)
+{
+	if (old && new &&strcmp(old, new) != 0) {
+		char *d = x_asprintf("%s -> %s", old, new);
+		store_event(t, kind, group, d);
+		free(d);
+	}
+}
+
+static bool store_same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+void store_tick_group(struct store_tick *t, const char *group, const char *state, const char *type)
 {
 	store_flush_group(t);
 	t->group = x_strdup(group);
 	if (state == NULL)
 		return;
 	/* asked for every group at every tick: prepared once */
-	sqlite3_stmt *st = store_read(t->s, "SELECT state FROM group_state WHERE cluster=?1 AND grp=?2");
+	sqlite3_stmt *st = store_read(t->s, "SELECT state, type FROM group_state WHERE cluster=?1 AND grp=?2");
 	if (st == NULL)
 		return;
 	sqlite3_bind_int64(st, 1, t->cluster);
 	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
-	char *old = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW)
+	char *old = NULL, *old_type = NULL;
+	bool known = sqlite3_step(st) == SQLITE_ROW;
+	if (known) {
 		old = x_strdup((const char *)sqlite3_column_text(st, 0));
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			old_type = x_strdup((const char *)sqlite3_column_text(st, 1));
+	}
 	store_read_done(t->s, st);
-	if (old == NULL || strcmp(old, state) != 0) {
-		if (old) {
-			char *d = x_asprintf("%s -> %s", old, state);
-			store_event(t, "group-state", group, d);
-			free(d);
-		}
-		store_run(t->s, "INSERT OR REPLACE INTO group_state(cluster, grp, state) VALUES(?1, ?2, ?3)", "itt",
-			  t->cluster, group, state);
+	/* A type not said this time (the broker did not) keeps the one stored. */
+	if (type == NULL)
+		type = old_type;
+	if (!known || strcmp(old, state) != 0 || !store_same(old_type, type)) {
+		store_group_change(t, "group-state", group, old, state);
+		/* a classic group upgraded to the consumer protocol in place, or back */
+		store_group_change(t, "group-type", group, old_type, type);
+		store_run(t->s, "INSERT OR REPLACE INTO group_state(cluster, grp, state, type) VALUES(?1, ?2, ?3, ?4)",
+			  "ittt", t->cluster, group, state, type);
 	}
 	free(old);
+	free(old_type);
 }
 
 void store_tick_group_partition(struct store_tick *t, const char *group, const char *topic, int32_t partition,
 				int64_t committed, int64_t end)
 {
 	if (t->group == NULL || strcmp(t->group, group) != 0)
-		store_tick_group(t, group, NULL);
+		store_tick_group(t, group, NULL, NULL);
 	struct store_series_ent *e = store_series_ent(t->s, t->cluster, group, topic, partition);
 	store_sample(t->s, e, t->ts_ms / 1000, committed, end, false);
 	if (committed >= 0) {

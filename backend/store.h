@@ -28,7 +28,7 @@ struct store;
 struct store_tick;
 
 /** The newest schema version (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /** Retention and sampling settings; zeros take the defaults. */
 struct store_opts {
@@ -97,8 +97,12 @@ int store_migrate(struct sqlite3 *db, int from, int to, char **cause);
 struct store_tick *store_tick_begin(struct store *s, const char *cluster_key, const char *bootstrap, int64_t ts_ms);
 /** @brief Records the metadata snapshot; differences from the last one become events. */
 void store_tick_model(struct store_tick *t, const struct model *m);
-/** @brief Records a group's state; a change becomes an event. Call before its partitions. */
-void store_tick_group(struct store_tick *t, const char *group, const char *state);
+/**
+ * @brief Records a group's state and type (classic, consumer; NULL when not known); a change of
+ * either becomes an event (group-state, group-type). Call before its partitions.
+ * @param state NULL: not known (the demo), nothing is recorded but the group's name
+ */
+void store_tick_group(struct store_tick *t, const char *group, const char *state, const char *type);
 /** @brief Records a group's partition (committed < 0: none; end < 0: unknown). */
 void store_tick_group_partition(struct store_tick *t, const char *group, const char *topic, int32_t partition,
 				int64_t committed, int64_t end);

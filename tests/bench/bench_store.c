@@ -123,7 +123,7 @@ int main(int argc, char **argv)
 				}
 			}
 			for (int g = 0; g < groups; g++) {
-				store_tick_group(t, gname[g], "Stable");
+				store_tick_group(t, gname[g], "Stable", "consumer");
 				for (int p = 0; p < parts; p++) {
 					int64_t step = p < busy_parts ? k : k * 10 / 3600;
 					store_tick_group_partition(t, gname[g], tname[g], p, 1000000000LL + step * 99,

@@ -4,7 +4,9 @@ The members are tests/lib/group_consumer.c on kcon's own librdkafka; Kafka's Con
 oracle for lag."""
 
 import os
+import shutil
 import subprocess
+import tempfile
 import threading
 import unittest
 
@@ -131,6 +133,15 @@ class Kip848Test(BrokerTestCase):
         out = self.k.run("group", "describe", consumer, check=True).stdout
         self.assertRegex(out, r"Type:\s+consumer")
         self.assertRegex(out, rf"kcon-group-consumer\s+\S+\s+{t}:0-2\s+{t}:0-2")
+
+        # the history records both, with their type
+        state = tempfile.mkdtemp(prefix="kcon-hist-")
+        self.addCleanup(shutil.rmtree, state, True)
+        env = {"KCON_STATE_DIR": state}
+        self.k.one("history", "tick", "--groups", f"{self.prefix}*", env=env)
+        rows = self.k.one("history", "sql", "SELECT grp, state, type FROM group_state ORDER BY grp", env=env)["rows"]
+        self.assertEqual(rows, [{"grp": classic, "state": "Stable", "type": "classic"},
+                                {"grp": consumer, "state": "Stable", "type": "consumer"}])
 
         # group lag, per partition, equals Kafka's own ConsumerGroupCommand
         for group in (consumer, classic):

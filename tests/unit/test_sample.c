@@ -73,7 +73,7 @@ static void test_sparklines_from_store(void **state)
 	for (int i = 0; i < 4; i++) {
 		struct store_tick *t = store_tick_begin(store, "cid", "b:9092", now - (40 - 10 * i) * 1000LL);
 		store_tick_topic_partition(t, "t", 0, ends[i]);
-		store_tick_group(t, "g", "Empty");
+		store_tick_group(t, "g", "Empty", "classic");
 		store_tick_group_partition(t, "g", "t", 0, 0, ends[i]);
 		char *cause = NULL;
 		assert_int_equal(store_tick_commit(&t, &cause), 0);

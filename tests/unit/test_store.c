@@ -86,12 +86,28 @@ static void test_migrations(void **state)
 			assert_int_equal(sqlite3_exec(db, "INSERT INTO cluster(key, seen_ms) VALUES('old', 5)", NULL,
 						      NULL, NULL),
 					 SQLITE_OK);
+		if (from >= 2) /* a group recorded before its type was */
+			assert_int_equal(sqlite3_exec(db,
+						      "INSERT INTO group_state(cluster, grp, state) VALUES(1, 'g', "
+						      "'Stable')",
+						      NULL, NULL, NULL),
+					 SQLITE_OK);
 		sqlite3_close(db);
 		struct store *s = test_open(path, NULL);
 		assert_int_equal(test_count(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 		assert_int_equal(test_count(s, "SELECT count(*) FROM cluster WHERE key='old'"), from >= 1 ? 1 : 0);
 		assert_int_equal(test_count(s, "SELECT count(*) FROM command"), 0);
 		assert_int_equal(test_count(s, "SELECT count(*) FROM rollup"), 0);
+		assert_int_equal(test_count(s, "SELECT count(*) FROM group_state WHERE grp='g' AND type IS NULL"),
+				 from >= 2 ? 1 : 0);
+		if (from >= 2) { /* the old row learns its type without a change being claimed */
+			char *cause2 = NULL;
+			struct store_tick *t = store_tick_begin(s, "old", NULL, T0);
+			store_tick_group(t, "g", "Stable", "consumer");
+			assert_int_equal(store_tick_commit(&t, &cause2), 0);
+			assert_int_equal(test_count(s, "SELECT count(*) FROM group_state WHERE type='consumer'"), 1);
+			assert_int_equal(test_count(s, "SELECT count(*) FROM event"), 0);
+		}
 		store_close(&s);
 		/* reopening a current file changes nothing */
 		s = test_open(path, NULL);
@@ -146,7 +162,7 @@ static void test_samples_change_only(void **state)
 	/* 10 ticks 10 s apart: partition 0 moves every tick, partition 1 never */
 	for (int i = 0; i < 10; i++) {
 		struct store_tick *t = store_tick_begin(s, "cid", "b:9092", T0 + i * 10000LL);
-		store_tick_group(t, "g", "Stable");
+		store_tick_group(t, "g", "Stable", "classic");
 		store_tick_group_partition(t, "g", "t", 0, 100 + i, 200 + 2 * i);
 		store_tick_group_partition(t, "g", "t", 1, 50, 50);
 		store_tick_topic_partition(t, "t", 0, 200 + 2 * i);
@@ -408,6 +424,40 @@ static void test_gaps(void **state)
 	store_close(&s);
 }
 
+/* A group's type is recorded; a change (a classic group upgraded in place) is an event; unknown keeps it. */
+static void test_group_type(void **state)
+{
+	(void)state;
+	struct store *s = test_open(":memory:", NULL);
+	char *cause = NULL;
+	static const struct {
+		const char *state, *type, *stored_type;
+		int state_events, type_events;
+	} ticks[] = {
+		{ "Stable", "classic", "classic", 0, 0 }, { "Stable", "classic", "classic", 0, 0 },
+		{ "Empty", "classic", "classic", 1, 0 },  { "Stable", "consumer", "consumer", 2, 1 },
+		{ "Stable", NULL, "consumer", 2, 1 }, /* not said: kept */
+		{ "Stable", "classic", "classic", 2, 2 },
+	};
+	for (size_t i = 0; i < sizeof(ticks) / sizeof(*ticks); i++) {
+		struct store_tick *t = store_tick_begin(s, "cid", NULL, T0 + (int64_t)i * 10000);
+		store_tick_group(t, "g", ticks[i].state, ticks[i].type);
+		assert_int_equal(store_tick_commit(&t, &cause), 0);
+		char *q = x_asprintf("SELECT count(*) FROM group_state WHERE grp='g' AND type='%s'",
+				     ticks[i].stored_type);
+		assert_int_equal(test_count(s, q), 1);
+		free(q);
+		assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='group-state'"),
+				 ticks[i].state_events);
+		assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='group-type'"),
+				 ticks[i].type_events);
+	}
+	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='group-type' AND detail='classic -> "
+				       "consumer'"),
+			 1);
+	store_close(&s);
+}
+
 static void test_events_and_snapshot(void **state)
 {
 	(void)state;
@@ -417,7 +467,7 @@ static void test_events_and_snapshot(void **state)
 	struct model *m1 = test_model(3, 1, isr3, 3, NULL), *m2 = test_model(2, 2, isr2, 2, "new");
 	struct store_tick *t = store_tick_begin(s, "cid", NULL, T0);
 	store_tick_model(t, m1);
-	store_tick_group(t, "g", "Stable");
+	store_tick_group(t, "g", "Stable", "classic");
 	assert_int_equal(store_tick_commit(&t, &cause), 0);
 	t = store_tick_begin(s, "cid", NULL, T0 + 10000);
 	store_tick_model(t, m1); /* unchanged: no events, seen later */
@@ -428,7 +478,7 @@ static void test_events_and_snapshot(void **state)
 	assert_int_equal(test_count(s, "SELECT seen_ms FROM snapshot"), T0 + 10000);
 	t = store_tick_begin(s, "cid", NULL, T0 + 20000);
 	store_tick_model(t, m2);
-	store_tick_group(t, "g", "PreparingRebalance");
+	store_tick_group(t, "g", "PreparingRebalance", "classic");
 	assert_int_equal(store_tick_commit(&t, &cause), 0);
 	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='broker-gone' AND subject='broker 3'"),
 			 1);
@@ -756,6 +806,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migrations),
+		cmocka_unit_test(test_group_type),
 		cmocka_unit_test(test_opts_parse),
 		cmocka_unit_test(test_migration_race),
 		cmocka_unit_test(test_newer_schema_refused),
