@@ -10,12 +10,15 @@
 
 #define GROUPS_LAG_HIGH 1000 /* a group or partition this far behind is highlighted */
 
-/* The sparkline columns: the stored lag of the last hour (`--sparklines`). */
+/*
+ * The sparkline columns: the stored lag of the last hour (`--sparklines`). TYPE: classic or
+ * consumer (KIP-848), both kinds listed alike.
+ */
 static const struct view_col groups_cols[] = {
-	{ "GROUP", VIEW_COL_FILL }, { "STATE", 0 },  { "MEMBERS", VIEW_COL_RIGHT },
+	{ "GROUP", VIEW_COL_FILL }, { "STATE", 0 },  { "TYPE", 0 }, { "MEMBERS", VIEW_COL_RIGHT },
 	{ "LAG", VIEW_COL_RIGHT },  { "LAG 1H", 0 }, { 0 },
 };
-static const char *const groups_keys[] = { "group", "state", "members", "total_lag", "sparkline" };
+static const char *const groups_keys[] = { "group", "state", "type", "members", "total_lag", "sparkline" };
 static const struct vjson_spec groups_spec = {
 	.command = "groups --sparklines",
 	.array = "groups",
@@ -27,10 +30,11 @@ static const struct view_col lag_cols[] = {
 	{ "LAG", VIEW_COL_RIGHT },
 	{ "LAG 1H", 0 },
 	{ "STATE", 0 },
+	{ "TYPE", 0 },
 	{ "MEMBERS", VIEW_COL_RIGHT },
 	{ 0 },
 };
-static const char *const lag_keys[] = { "group", "total_lag", "sparkline", "state", "members" };
+static const char *const lag_keys[] = { "group", "total_lag", "sparkline", "state", "type", "members" };
 static const struct vjson_spec lag_spec = { .command = "lag --sparklines", .array = "groups", .keys = lag_keys };
 
 static void groups_open(struct view *v, void *arg)
@@ -124,13 +128,18 @@ static bool group_cell(json_t *row, int col, struct sbuf *out)
 	return true;
 }
 
-/* The totals go in the title, beside the group's name. */
+/* The totals go in the title, beside the group's type and name: "consumer group orders (Stable) ...". */
 static void group_loaded(struct view *v, json_t *res)
 {
 	const char *g = json_string_value(json_object_get(res, "group"));
 	const char *state = json_string_value(json_object_get(res, "state"));
+	const char *type = json_string_value(json_object_get(res, "type"));
 	json_t *lag = json_object_get(res, "total_lag");
 	struct sbuf sb = SBUF_INIT;
+	if (type) {
+		escape_append(&sb, type, strlen(type));
+		sbuf_addc(&sb, ' ');
+	}
 	sbuf_add(&sb, "group ");
 	escape_append(&sb, g ? g : "?", strlen(g ? g : "?"));
 	if (state) {

@@ -3,8 +3,8 @@
  * (KIP-848, group.protocol=consumer: the broker assigns). It subscribes to TOPIC, prints "assigned
  * T:P,..." each time its assignment changes to a non-empty one, consumes COUNT messages, commits
  * their offsets and prints "committed COUNT", then stays a member (reading nothing more) until its
- * stdin closes, when it leaves the group. Built next to kcon (kcon-group-consumer) for
- * tests/e2e/test_groups_kip848.py.
+ * stdin closes, when it leaves the group. Built next to kcon (kcon-group-consumer); the tests run
+ * it through tests/lib/groupmember.py.
  *
  *   group_consumer BOOTSTRAP GROUP TOPIC classic|consumer COUNT
  */

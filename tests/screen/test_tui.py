@@ -428,14 +428,14 @@ class TuiViewsTest(ScreenTestCase):
         scr.type(":groups")
         scr.send("Enter")
         scr.wait_for(lambda s: self.ga in s and self.gb in s, what="the test's groups")
-        self.assertEqual(scr.lines()[1].split(), ["GROUP", "STATE", "MEMBERS", "LAG", "LAG", "1H"])
-        self.assertEqual([r[:4] for r in self.rows(scr, self.prefix)],
-                         [[self.ga, "Empty", "0", "3"], [self.gb, "Empty", "0", "13"]])
+        self.assertEqual(scr.lines()[1].split(), ["GROUP", "STATE", "TYPE", "MEMBERS", "LAG", "LAG", "1H"])
+        self.assertEqual([r[:5] for r in self.rows(scr, self.prefix)],
+                         [[self.ga, "Empty", "classic", "0", "3"], [self.gb, "Empty", "classic", "0", "13"]])
         scr.type("/" + self.gb)
         scr.send("Enter")
         scr.wait_for("groups 1/1")
         scr.send("Enter")  # drills into b
-        text = scr.wait_for(f"group {self.gb} (Empty) total lag 13", what="the group view with its total")
+        text = scr.wait_for(f"classic group {self.gb} (Empty) total lag 13", what="the group view with its total")
         self.assertEqual(scr.lines()[1].split(), ["TOPIC", "PARTITION", "COMMITTED", "END", "LAG", "OWNER", "LAG", "1H"])
         self.assertEqual([r[:6] for r in self.rows(scr, self.topic)], [[self.topic, "0", "1", "10", "9", "-"],
                                                       [self.topic, "1", "1", "5", "4", "-"]])
@@ -456,6 +456,29 @@ class TuiViewsTest(ScreenTestCase):
         scr.send("Enter")
         scr.wait_for(lambda s: f"topic {self.topic}: partitions 1/2" in s and "updated" in s)
         self.assertEqual([l.split()[:2] for l in scr.lines()[2:4]], [["0", "1"], ["1", "1"]])
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_consumer_protocol_group_in_views(self):
+        """A KIP-848 group (group.protocol=consumer) shows in the views as the classic ones do, with its type."""
+        from groupmember import Member
+        group = unique("0tuic")
+        member = Member(self.bootstrap, group, self.topic, "consumer", 4)
+        self.addCleanup(self.k.run, "group", "delete", group, "--yes")
+        self.addCleanup(member.close)
+        self.assertTrue(member.wait_for("committed 4", "the member's commit"), member.lines)
+        wait_until(lambda: self.k.one("group", "lag", group)["state"] == "Stable", what="the group to be stable")
+        scr = self.start()
+        scr.type(":groups")
+        scr.send("Enter")
+        scr.type("/0tuic")
+        scr.send("Enter")
+        scr.wait_for(lambda s: group in s, what="the consumer-protocol group")
+        self.assertEqual([r[:5] for r in self.rows(scr, group)], [[group, "Stable", "consumer", "1", "11"]])
+        scr.send("Enter")
+        scr.wait_for(f"consumer group {group} (Stable) total lag 11", what="the group view with its type")
+        owners = {r[5] for r in self.rows(scr, self.topic)}
+        self.assertEqual(owners, {"kcon-group-consumer@/127.0.0.1"})
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
 
