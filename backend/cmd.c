@@ -20,6 +20,7 @@ extern const struct cmd_entry cmd_tail_table[];
 extern const struct cmd_entry cmd_history_table[];
 extern const struct cmd_entry cmd_plugins_table[];
 extern const struct cmd_entry cmd_doctor_table[];
+extern const struct cmd_entry cmd_admin_table[];
 
 static const struct cmd_entry **cmd_list;
 static size_t cmd_count;
@@ -54,6 +55,7 @@ void cmd_init(void)
 	cmd_register(cmd_history_table);
 	cmd_register(cmd_plugins_table);
 	cmd_register(cmd_doctor_table);
+	cmd_register(cmd_admin_table);
 }
 
 const struct cmd_entry *const *cmd_all(size_t *n)
