@@ -105,6 +105,23 @@ static int cluster_under_min_isr(const struct model_topic *t, int min_isr)
 	return n;
 }
 
+/*
+ * Partitions whose leader is not their preferred replica (the first of their replicas), led by
+ * another broker or by none; only those whose preferred replica is broker when broker >= 0.
+ * `leaders elect` moves them back.
+ */
+static long cluster_not_preferred(const struct model *m, int32_t broker)
+{
+	long n = 0;
+	for (int i = 0; i < m->ntopics; i++)
+		for (int p = 0; p < m->topics[i].npartitions; p++) {
+			const struct model_partition *mp = &m->topics[i].partitions[p];
+			n += mp->nreplicas > 0 && mp->leader != mp->replicas[0] &&
+			     (broker < 0 || mp->replicas[0] == broker);
+		}
+	return n;
+}
+
 /* --- cluster ------------------------------------------------------------------------------ */
 
 static int cmd_cluster_exec(struct cmd_ctx *ctx)
@@ -143,6 +160,7 @@ static int cmd_cluster_exec(struct cmd_ctx *ctx)
 			  "under_min_isr", umi, "fetched_at", clock_json(m->fetched_ms));
 	if (m->cluster_id == NULL)
 		json_object_set_new(o, "cluster_id", json_null());
+	json_object_set_new(o, "not_preferred", json_integer(cluster_not_preferred(m, -1)));
 	model_unref(&m);
 	return cluster_done(ctx, &src, o);
 }
@@ -157,6 +175,7 @@ static const struct out_col cluster_fields[] = {
 	{ "under_replicated", "Under-replicated", 0 },
 	{ "offline", "Offline", 0 },
 	{ "under_min_isr", "Under min ISR", 0 },
+	{ "not_preferred", "Not on preferred leader", 0 },
 	{ "fetched_at", "Fetched at", 0 },
 	{ 0 },
 };
@@ -179,8 +198,9 @@ static int cmd_brokers_exec(struct cmd_ctx *ctx)
 	json_t *a = json_array();
 	for (int i = 0; i < m->nbrokers; i++) {
 		const struct model_broker *b = &m->brokers[i];
-		json_array_append_new(a, json_pack("{s:i,s:s,s:i,s:s?,s:b}", "id", b->id, "host", b->host, "port",
-						   b->port, "rack", racks[i], "controller", b->id == m->controller));
+		json_array_append_new(a, json_pack("{s:i,s:s,s:i,s:s?,s:b,s:I}", "id", b->id, "host", b->host, "port",
+						   b->port, "rack", racks[i], "controller", b->id == m->controller,
+						   "not_preferred", (json_int_t)cluster_not_preferred(m, b->id)));
 		free(racks[i]);
 	}
 	free(racks);
@@ -189,9 +209,13 @@ static int cmd_brokers_exec(struct cmd_ctx *ctx)
 }
 
 static const struct out_col brokers_cols[] = {
-	{ "id", "id", OUT_RIGHT },         { "host", "host", 0 },
-	{ "port", "port", OUT_RIGHT },     { "rack", "rack", 0 },
-	{ "controller", "controller", 0 }, { 0 },
+	{ "id", "id", OUT_RIGHT },
+	{ "host", "host", 0 },
+	{ "port", "port", OUT_RIGHT },
+	{ "rack", "rack", 0 },
+	{ "controller", "controller", 0 },
+	{ "not_preferred", "not_preferred", OUT_RIGHT },
+	{ 0 },
 };
 static const struct out_table brokers_tables[] = { { "brokers", brokers_cols }, { 0 } };
 static const struct out_view brokers_view = { .tables = brokers_tables };
@@ -569,7 +593,8 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.doc = "JSON: {cluster_id, controller, bootstrap, brokers, topics, partitions, under_replicated, "
 		       "offline, under_min_isr (partitions whose shrunk ISR is below min.insync.replicas; `topics "
 		       "--under-min-isr` also finds topics with RF below it; null when configs cannot be read), "
-		       "fetched_at, stale?}. " CLUSTER_STALE_DOC,
+		       "not_preferred (partitions not led by their preferred replica, the first of their replicas: "
+		       "`leaders elect` moves them back), fetched_at, stale?}. " CLUSTER_STALE_DOC,
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &cluster_view,
 		.exec = cmd_cluster_exec,
@@ -579,7 +604,9 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.group = "cluster",
 		.opts = stored_opts,
 		.help = "the brokers: id, host, port, rack",
-		.doc = "JSON: {brokers: [{id, host, port, rack, controller}]}. rack comes from each broker's "
+		.doc = "JSON: {brokers: [{id, host, port, rack, controller, not_preferred (partitions whose preferred "
+		       "replica is this broker but that another broker, or none, leads)}]}. rack comes from each "
+		       "broker's "
 		       "broker.rack config (librdkafka's metadata call gives no rack); null where unset or not "
 		       "readable. " CLUSTER_STALE_DOC,
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
