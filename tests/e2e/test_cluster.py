@@ -33,7 +33,8 @@ class ClusterTest(BrokerTestCase):
     def test_brokers(self):
         b = self.k.one("brokers")["brokers"]
         host, port = self.bootstrap.split(",")[0].split(":")
-        self.assertEqual(b, [{"id": 1, "host": host, "port": int(port), "rack": None, "controller": True}])
+        self.assertEqual(b, [{"id": 1, "host": host, "port": int(port), "rack": None, "controller": True,
+                              "not_preferred": 0}])
 
     def test_topics_filters(self):
         prefix = unique("flt")
