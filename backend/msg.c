@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "escape.h"
+#include "jlex.h"
 #include "xalloc.h"
 
 int msg_encoding_parse(const char *s)
@@ -146,182 +147,15 @@ void msg_json_string(struct sbuf *sb, const void *buf, size_t len)
 	msg_json_text(sb, buf, len, false);
 }
 
-/* A JSON scanner: strict mode accepts only what can be embedded verbatim. */
-struct msg_scan {
-	const unsigned char *s;
-	size_t len, i;
-	bool strict;
-	int depth;
-};
-
-static void scan_ws(struct msg_scan *j)
-{
-	while (j->i < j->len) {
-		unsigned char c = j->s[j->i];
-		if (c == ' ' || (!j->strict && (c == '\t' || c == '\n' || c == '\r')))
-			j->i++;
-		else
-			break;
-	}
-}
-
-static bool scan_lit(struct msg_scan *j, const char *lit)
-{
-	size_t n = strlen(lit);
-	if (j->len - j->i < n || memcmp(j->s + j->i, lit, n) != 0)
-		return false;
-	j->i += n;
-	return true;
-}
-
-static int msg_hexdigit(char c);
-
-static int scan_hex4(const unsigned char *p)
-{
-	int v = 0;
-	for (int k = 0; k < 4; k++) {
-		int d = msg_hexdigit((char)p[k]);
-		if (d < 0)
-			return -1;
-		v = v * 16 + d;
-	}
-	return v;
-}
-
-static bool scan_string(struct msg_scan *j)
-{
-	if (j->i >= j->len || j->s[j->i] != '"')
-		return false;
-	j->i++;
-	while (j->i < j->len) {
-		unsigned char c = j->s[j->i];
-		if (c == '"') {
-			j->i++;
-			return true;
-		}
-		if (c == '\\') {
-			if (j->i + 1 >= j->len)
-				return false;
-			unsigned char e = j->s[j->i + 1];
-			if (e == 'u') {
-				if (j->len - j->i < 6 || scan_hex4(j->s + j->i + 2) < 0)
-					return false;
-				j->i += 6;
-			} else if (strchr("\"\\/bfnrt", e) && e) {
-				j->i += 2;
-			} else {
-				return false;
-			}
-			continue;
-		}
-		if (c < 0x20)
-			return false;
-		uint32_t cp = c;
-		size_t n = c < 0x80 ? 1 : escape_utf8_decode(j->s + j->i, j->len - j->i, &cp);
-		if (n == 0 || (j->strict && !escape_cp_allowed(cp)))
-			return false;
-		j->i += n;
-	}
-	return false;
-}
-
-static bool scan_digits(struct msg_scan *j)
-{
-	size_t start = j->i;
-	while (j->i < j->len && j->s[j->i] >= '0' && j->s[j->i] <= '9')
-		j->i++;
-	return j->i > start;
-}
-
-static bool scan_number(struct msg_scan *j)
-{
-	if (j->i < j->len && j->s[j->i] == '-')
-		j->i++;
-	if (j->i < j->len && j->s[j->i] == '0')
-		j->i++;
-	else if (!scan_digits(j))
-		return false;
-	if (j->i < j->len && j->s[j->i] == '.') {
-		j->i++;
-		if (!scan_digits(j))
-			return false;
-	}
-	if (j->i < j->len && (j->s[j->i] == 'e' || j->s[j->i] == 'E')) {
-		j->i++;
-		if (j->i < j->len && (j->s[j->i] == '+' || j->s[j->i] == '-'))
-			j->i++;
-		if (!scan_digits(j))
-			return false;
-	}
-	return true;
-}
-
-static bool scan_value(struct msg_scan *j);
-
-static bool scan_container(struct msg_scan *j, char close, bool object)
-{
-	if (++j->depth > 64)
-		return false;
-	j->i++;
-	scan_ws(j);
-	if (j->i < j->len && j->s[j->i] == close) {
-		j->i++;
-		j->depth--;
-		return true;
-	}
-	for (;;) {
-		if (object) {
-			if (!scan_string(j))
-				return false;
-			scan_ws(j);
-			if (j->i >= j->len || j->s[j->i++] != ':')
-				return false;
-			scan_ws(j);
-		}
-		if (!scan_value(j))
-			return false;
-		scan_ws(j);
-		if (j->i >= j->len)
-			return false;
-		unsigned char c = j->s[j->i++];
-		if (c == close)
-			break;
-		if (c != ',')
-			return false;
-		scan_ws(j);
-	}
-	j->depth--;
-	return true;
-}
-
-static bool scan_value(struct msg_scan *j)
-{
-	if (j->i >= j->len)
-		return false;
-	switch (j->s[j->i]) {
-	case '{':
-		return scan_container(j, '}', true);
-	case '[':
-		return scan_container(j, ']', false);
-	case '"':
-		return scan_string(j);
-	case 't':
-		return scan_lit(j, "true");
-	case 'f':
-		return scan_lit(j, "false");
-	case 'n':
-		return scan_lit(j, "null");
-	default:
-		return scan_number(j);
-	}
-}
+/* How many containers msg_json_embeddable() and msg_parse_json() follow inside a value. */
+#define MSG_JSON_MAX_DEPTH 64
 
 bool msg_json_embeddable(const void *buf, size_t len)
 {
-	struct msg_scan j = { .s = buf, .len = len, .strict = true };
+	struct jlex j = { .s = buf, .len = len, .strict = true, .max_depth = MSG_JSON_MAX_DEPTH };
 	if (len < 2 || (j.s[0] != '{' && j.s[0] != '['))
 		return false;
-	return scan_value(&j) && j.i == len;
+	return jlex_value(&j, 0) && j.pos == len;
 }
 
 /* --- base64 and hex ------------------------------------------------------------------------ */
@@ -565,11 +399,11 @@ static int msg_unstring(struct sbuf *out, const unsigned char *s, size_t len)
 			sbuf_addc(out, to[at - from]);
 			continue;
 		}
-		int v = scan_hex4(s + i + 1);
+		int v = jlex_hex4(s + i + 1);
 		uint32_t cp = (uint32_t)v;
 		i += 4;
 		if (v >= 0xd800 && v <= 0xdbff) {
-			int lo = i + 6 < len && s[i + 1] == '\\' && s[i + 2] == 'u' ? scan_hex4(s + i + 3) : -1;
+			int lo = i + 6 < len && s[i + 1] == '\\' && s[i + 2] == 'u' ? jlex_hex4(s + i + 3) : -1;
 			if (lo < 0xdc00 || lo > 0xdfff)
 				return -1;
 			cp = 0x10000 + (((uint32_t)v - 0xd800) << 10) + ((uint32_t)lo - 0xdc00);
@@ -600,44 +434,44 @@ struct msg_span {
 };
 
 /* The members of the object at j (already scanned): calls back with key text and value span. */
-static bool msg_members(struct msg_scan *j, struct msg_span *keys, struct msg_span *vals, int max, int *n)
+static bool msg_members(struct jlex *j, struct msg_span *keys, struct msg_span *vals, int max, int *n)
 {
 	*n = 0;
-	scan_ws(j);
-	if (j->i >= j->len || j->s[j->i] != '{')
+	jlex_space(j);
+	if (j->pos >= j->len || j->s[j->pos] != '{')
 		return false;
-	j->i++;
-	scan_ws(j);
-	if (j->i < j->len && j->s[j->i] == '}') {
-		j->i++;
+	j->pos++;
+	jlex_space(j);
+	if (j->pos < j->len && j->s[j->pos] == '}') {
+		j->pos++;
 		return true;
 	}
 	for (;;) {
-		size_t k = j->i;
-		if (!scan_string(j))
+		size_t k = j->pos;
+		if (!jlex_string(j))
 			return false;
-		struct msg_span key = { j->s + k, j->i - k };
-		scan_ws(j);
-		if (j->i >= j->len || j->s[j->i++] != ':')
+		struct msg_span key = { j->s + k, j->pos - k };
+		jlex_space(j);
+		if (j->pos >= j->len || j->s[j->pos++] != ':')
 			return false;
-		scan_ws(j);
-		size_t v = j->i;
-		if (!scan_value(j))
+		jlex_space(j);
+		size_t v = j->pos;
+		if (!jlex_value(j, 0))
 			return false;
 		if (*n < max) {
 			keys[*n] = key;
-			vals[*n] = (struct msg_span){ j->s + v, j->i - v };
+			vals[*n] = (struct msg_span){ j->s + v, j->pos - v };
 			(*n)++;
 		}
-		scan_ws(j);
-		if (j->i >= j->len)
+		jlex_space(j);
+		if (j->pos >= j->len)
 			return false;
-		unsigned char c = j->s[j->i++];
+		unsigned char c = j->s[j->pos++];
 		if (c == '}')
 			return true;
 		if (c != ',')
 			return false;
-		scan_ws(j);
+		jlex_space(j);
 	}
 }
 
@@ -708,10 +542,10 @@ int msg_parse_json(const char *line, size_t len, struct msg_in *in, char **cause
 {
 	struct msg_span keys[16], vals[16];
 	int n;
-	struct msg_scan j = { .s = (const unsigned char *)line, .len = len };
+	struct jlex j = { .s = (const unsigned char *)line, .len = len, .max_depth = MSG_JSON_MAX_DEPTH };
 	memset(in, 0, sizeof(*in));
 	in->partition = -1;
-	if (!msg_members(&j, keys, vals, 16, &n) || (scan_ws(&j), j.i != len)) {
+	if (!msg_members(&j, keys, vals, 16, &n) || (jlex_space(&j), j.pos != len)) {
 		*cause = x_strdup("not a JSON object: write one object per line, as `tail -o json` prints");
 		return -1;
 	}
@@ -733,12 +567,12 @@ int msg_parse_json(const char *line, size_t len, struct msg_in *in, char **cause
 	}
 	const struct msg_span *hs = msg_member(keys, vals, n, "headers");
 	if (hs && !msg_span_is(hs, "null")) {
-		struct msg_scan h = { .s = hs->p, .len = hs->len };
+		struct jlex h = { .s = hs->p, .len = hs->len, .max_depth = MSG_JSON_MAX_DEPTH };
 		if (hs->p[0] != '[')
 			goto bad_headers;
-		h.i = 1;
-		scan_ws(&h);
-		while (h.i < h.len && h.s[h.i] != ']') {
+		h.pos = 1;
+		jlex_space(&h);
+		while (h.pos < h.len && h.s[h.pos] != ']') {
 			struct msg_span hk[8], hv[8];
 			int hn;
 			if (!msg_members(&h, hk, hv, 8, &hn))
@@ -755,10 +589,10 @@ int msg_parse_json(const char *line, size_t len, struct msg_in *in, char **cause
 			    msg_take_bytes(msg_member(hk, hv, hn, "value"), msg_member(hk, hv, hn, "encoding"),
 					   &mh->value, &mh->has_value, false) < 0)
 				goto bad_headers;
-			scan_ws(&h);
-			if (h.i < h.len && h.s[h.i] == ',') {
-				h.i++;
-				scan_ws(&h);
+			jlex_space(&h);
+			if (h.pos < h.len && h.s[h.pos] == ',') {
+				h.pos++;
+				jlex_space(&h);
 			}
 		}
 	}
