@@ -52,7 +52,7 @@ static void client_log(const rd_kafka_t *rk, int level, const char *fac, const c
 	pthread_mutex_unlock(&c->lock);
 }
 
-int client_conf_apply(rd_kafka_conf_t *kc, const struct conf *conf, struct err *e)
+static int client_conf_apply(rd_kafka_conf_t *kc, const struct conf *conf, struct err *e)
 {
 	char errstr[512];
 	for (size_t i = 0; i < conf->nprops; i++) {
@@ -71,36 +71,60 @@ int client_conf_apply(rd_kafka_conf_t *kc, const struct conf *conf, struct err *
 	return CMD_OK;
 }
 
-struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose, struct note_sink *note, struct err *e)
+static void client_props_set(rd_kafka_conf_t *kc, const struct client_prop *p)
+{
+	for (; p && p->key; p++)
+		if (p->value)
+			rd_kafka_conf_set(kc, p->key, p->value, NULL, 0);
+}
+
+rd_kafka_t *client_handle_new(const struct client_handle *h, const struct conf *conf, struct err *e)
 {
 	char errstr[512];
 	rd_kafka_conf_t *kc = rd_kafka_conf_new();
+	rd_kafka_conf_set(kc, "client.id", h->client_id, NULL, 0);
+	rd_kafka_conf_set(kc, "log.connection.close", "false", NULL, 0);
+	client_props_set(kc, h->defaults);
+	if (client_conf_apply(kc, conf, e) != CMD_OK) {
+		rd_kafka_conf_destroy(kc);
+		return NULL;
+	}
+	client_props_set(kc, h->fixed);
+	if (h->log_cb)
+		rd_kafka_conf_set_log_cb(kc, h->log_cb);
+	if (h->error_cb)
+		rd_kafka_conf_set_error_cb(kc, h->error_cb);
+	if (h->dr_msg_cb)
+		rd_kafka_conf_set_dr_msg_cb(kc, h->dr_msg_cb);
+	rd_kafka_conf_set_opaque(kc, h->opaque);
+	rd_kafka_t *rk = rd_kafka_new(h->type, kc, errstr, sizeof(errstr));
+	if (rk == NULL) { /* on success librdkafka owns kc */
+		err_set(e, CMD_USAGE, "check the TLS files (--ca, --cert, --key) and SASL settings",
+			"cannot set up the %s: %s", h->what, errstr);
+		rd_kafka_conf_destroy(kc);
+	}
+	return rk;
+}
+
+struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose, struct note_sink *note, struct err *e)
+{
 	struct client *c = x_calloc(1, sizeof(*c));
 	pthread_mutex_init(&c->lock, NULL);
 	c->timeout_ms = timeout_ms;
 	c->verbose = verbose;
 	c->note = note;
 	c->bootstrap = x_strdup(conf->bootstrap);
-
-	rd_kafka_conf_set(kc, "client.id", "kcon", NULL, 0);
-	rd_kafka_conf_set(kc, "log.connection.close", "false", NULL, 0);
-	if (client_conf_apply(kc, conf, e) != CMD_OK)
-		goto fail;
-	rd_kafka_conf_set_log_cb(kc, client_log);
-	rd_kafka_conf_set_opaque(kc, c);
-	c->rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, errstr, sizeof(errstr));
+	const struct client_handle h = {
+		.type = RD_KAFKA_PRODUCER, .client_id = "kcon", .what = "client", .opaque = c, .log_cb = client_log
+	};
+	c->rk = client_handle_new(&h, conf, e);
 	if (c->rk == NULL) {
-		err_set(e, CMD_USAGE, "check the TLS files (--ca, --cert, --key) and SASL settings",
-			"cannot set up the client: %s", errstr);
-		goto fail;
+		free(c->bootstrap);
+		pthread_mutex_destroy(&c->lock);
+		free(c);
+		return NULL;
 	}
 	return c;
-fail:
-	rd_kafka_conf_destroy(kc);
-	free(c->bootstrap);
-	pthread_mutex_destroy(&c->lock);
-	free(c);
-	return NULL;
 }
 
 void client_free(struct client **cp)
@@ -190,7 +214,9 @@ int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, 
 				hint = client_steps[i].hint;
 				break;
 			}
-		char *safe = escape_str(last ? last : msg);
+		/* librdkafka's words, valid UTF-8 for JSON; the sink escapes them */
+		const char *why = last ? last : msg;
+		char *safe = escape_utf8_fix(why, strlen(why));
 		if (last)
 			err_set(e, CMD_UNREACHABLE, hint, "%s: cannot reach the cluster at %s (%s failed): %s", what,
 				c->bootstrap, step, safe);

@@ -18,8 +18,31 @@
 
 struct client;
 
-/** @brief Sets the session's librdkafka properties on kc; a status with e set on an unknown or bad one. */
-int client_conf_apply(rd_kafka_conf_t *kc, const struct conf *conf, struct err *e);
+/** One librdkafka property kcon sets itself; a NULL value is left unset. */
+struct client_prop {
+	const char *key, *value;
+};
+
+/** What a librdkafka handle is for, beyond the session's connection settings. */
+struct client_handle {
+	rd_kafka_type_t type;
+	const char *client_id;              /* "kcon", "kcon-tail", ... */
+	const char *what;                   /* for the error: "client", "consumer", "producer" */
+	const struct client_prop *defaults; /* before the session's settings, which may change them; {0} ends */
+	const struct client_prop *fixed;    /* after them: what kcon needs whatever they say; {0} ends */
+	void *opaque;                       /* rd_kafka_opaque() */
+	void (*log_cb)(const rd_kafka_t *rk, int level, const char *fac, const char *buf);
+	void (*error_cb)(rd_kafka_t *rk, int err, const char *reason, void *opaque);
+	void (*dr_msg_cb)(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque);
+};
+
+/**
+ * @brief The one way kcon makes a librdkafka handle: client.id, the handle's defaults, the session's
+ * properties (-X, -F, the profile: TLS, SASL), the fixed properties, then the callbacks.
+ * @return the handle, or NULL with e set (an unknown or refused property: CMD_USAGE with a hint on the TLS
+ * files and SASL settings)
+ */
+rd_kafka_t *client_handle_new(const struct client_handle *h, const struct conf *conf, struct err *e);
 /**
  * @brief Creates a client from finished settings (conf_finish); NULL with e set on bad settings.
  * @param note where librdkafka's log goes with verbose (borrowed: it outlives the client)

@@ -164,14 +164,14 @@ const struct cmd_entry *cmd_find(int argc, char *const *argv, int *consumed, cha
 		if (cmd_words(cmd_list[i]->name, &len0) == 2 && cmd_match_word(argv[0], cmd_list[i]->name, len0) == 2) {
 			if (sep[0] == '\0')
 				sbuf_addf(&sb, "%s `%.*s`: `%.*s` takes one of ",
-					  argc > 1 ? "unknown subcommand" : "missing subcommand after", LAG_QUOTE_MAX,
+					  argc > 1 ? "unknown subcommand" : "missing subcommand after", ERR_QUOTE_MAX,
 					  argc > 1 ? argv[1] : argv[0], (int)len0, cmd_list[i]->name);
 			sbuf_addf(&sb, "%s%s", sep, cmd_list[i]->name + len0 + 1);
 			sep = ", ";
 		}
 	}
 	if (sb.len == 0)
-		sbuf_addf(&sb, "unknown command `%.*s`: `help` lists the commands", LAG_QUOTE_MAX, argv[0]);
+		sbuf_addf(&sb, "unknown command `%.*s`: `help` lists the commands", ERR_QUOTE_MAX, argv[0]);
 	*cause = sbuf_release(&sb);
 	return NULL;
 }
@@ -199,12 +199,12 @@ static int cmd_count_opts(const struct cmd_entry *e)
 	return n;
 }
 
-/* fmt has one %s: the word, cut to LAG_QUOTE_MAX bytes (a hostile one may be a megabyte). */
+/* fmt has one %s: the word, cut to ERR_QUOTE_MAX bytes (a hostile one may be a megabyte). */
 static int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, const char *word)
 {
 	char *usage = cmd_usage(ctx->entry);
 	char *hint = x_asprintf("usage: %s (see `help %s`)", usage, ctx->entry->name);
-	char *cut = strlen(word) > LAG_QUOTE_MAX ? x_asprintf("%.*s...", LAG_QUOTE_MAX, word) : NULL;
+	char *cut = strlen(word) > ERR_QUOTE_MAX ? x_asprintf("%.*s...", ERR_QUOTE_MAX, word) : NULL;
 	cmd_fail(ctx, CMD_USAGE, hint, fmt, cut ? cut : word);
 	free(cut);
 	free(hint);

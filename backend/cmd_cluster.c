@@ -1,5 +1,4 @@
 /* Cluster and topic commands: cluster, brokers, topics, topic describe|create|delete. */
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -8,6 +7,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "demo.h"
+#include "names.h"
 #include "sample.h"
 #include "session.h"
 #include "xalloc.h"
@@ -222,16 +222,6 @@ static const struct out_view brokers_view = { .tables = brokers_tables };
 
 /* --- topics ------------------------------------------------------------------------------- */
 
-/* A glob (orders-*) matches whole names; a plain word matches anywhere in the name. */
-static bool cluster_name_matches(const char *pattern, const char *name)
-{
-	if (pattern == NULL)
-		return true;
-	if (strpbrk(pattern, "*?[") == NULL)
-		return strstr(name, pattern) != NULL;
-	return fnmatch(pattern, name, 0) == 0;
-}
-
 /* Each topic's stored rate over the last hour as a sparkline: when asked, or in tables on a terminal. */
 static void cluster_sparklines(struct cmd_ctx *ctx, json_t *topics)
 {
@@ -254,8 +244,7 @@ static int cmd_topics_exec(struct cmd_ctx *ctx)
 	for (int i = 0; i < m->ntopics; i++) {
 		const struct model_topic *t = &m->topics[i];
 		want[i] = (internal || !t->internal || (pattern && strcmp(pattern, t->name) == 0)) &&
-			  cluster_name_matches(pattern, t->name) && (!urp || t->under_replicated) &&
-			  (!offline || t->offline);
+			  names_match(pattern, t->name) && (!urp || t->under_replicated) && (!offline || t->offline);
 	}
 	int *min = NULL;
 	if (umi) {
@@ -514,7 +503,7 @@ static int cmd_topic_config_exec(struct cmd_ctx *ctx)
 	json_t *a = json_array();
 	for (int i = 0; i < n; i++) {
 		const struct client_config *f = &cfg[i];
-		if ((changed && f->is_default) || !cluster_name_matches(pattern, f->name))
+		if ((changed && f->is_default) || !names_match(pattern, f->name))
 			continue;
 		json_array_append_new(a,
 				      json_pack("{s:s,s:s?,s:o,s:b,s:b,s:b}", "name", f->name, "value", f->value,

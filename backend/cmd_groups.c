@@ -4,7 +4,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +17,9 @@
 #include "cmd.h"
 #include "demo.h"
 #include "file.h"
+#include "grouplag.h"
 #include "lag.h"
+#include "names.h"
 #include "sbuf.h"
 #include "sample.h"
 #include "session.h"
@@ -44,15 +45,6 @@ static const char *groups_isolation(const struct session *s)
 			v = strcmp(s->conf.props[i].value, "read_uncommitted") == 0 ? "read_uncommitted"
 										    : "read_committed";
 	return v;
-}
-
-static bool groups_name_matches(const char *pattern, const char *name)
-{
-	if (pattern == NULL)
-		return true;
-	if (strpbrk(pattern, "*?[") == NULL)
-		return strstr(name, pattern) != NULL;
-	return fnmatch(pattern, name, 0) == 0;
 }
 
 static const char *groups_state_name(rd_kafka_consumer_group_state_t s)
@@ -115,232 +107,15 @@ static void groups_nap(int64_t ms)
 		;
 }
 
-/* --- lag computation ------------------------------------------------------------------------ */
-
-/* Offsets of one partition of the model, filled in batches. */
-struct groups_off {
-	int64_t start, end;
-	bool need_start, need_end;
-};
-
-/* One row of a group's lag. */
-struct groups_row {
-	const char *topic;
-	int32_t partition;
-	int64_t committed;
-	const struct group_member *member; /* owner, or NULL */
-	const struct group_member *target; /* the member the broker is moving it to (consumer groups), or NULL */
-	struct groups_off *off;            /* NULL when the topic is not in the metadata */
-};
-
-struct groups_lag {
-	const struct model *m;
-	struct groups_off **off; /* per model topic, NULL until needed */
-	int64_t end_ms;          /* wall clock when the end offsets arrived */
-};
-
-static struct groups_off *groups_off_of(struct groups_lag *L, const char *topic, int32_t partition)
-{
-	const struct model_topic *t = model_topic_find(L->m, topic);
-	if (t == NULL)
-		return NULL;
-	int ti = (int)(t - L->m->topics), pi = -1;
-	if (partition < t->npartitions && t->partitions[partition].id == partition)
-		pi = partition;
-	for (int p = 0; pi < 0 && p < t->npartitions; p++)
-		if (t->partitions[p].id == partition)
-			pi = p;
-	if (pi < 0)
-		return NULL;
-	if (L->off[ti] == NULL) {
-		L->off[ti] = x_calloc((size_t)t->npartitions + 1, sizeof(struct groups_off));
-		for (int p = 0; p < t->npartitions; p++)
-			L->off[ti][p].start = L->off[ti][p].end = -1;
-	}
-	return &L->off[ti][pi];
-}
-
-/* Rows grouped by topic, partition order. */
-static int groups_row_cmp(const void *a, const void *b)
-{
-	const struct groups_row *x = a, *y = b;
-	int c = strcmp(x->topic, y->topic);
-	return c ? c : (x->partition > y->partition) - (x->partition < y->partition);
-}
-
-static struct groups_row *groups_row_find(struct groups_row *rows, int n, const char *topic, int32_t partition)
-{
-	struct groups_row key = { .topic = topic, .partition = partition };
-	return n ? bsearch(&key, rows, (size_t)n, sizeof(*rows), groups_row_cmp) : NULL;
-}
-
-static void groups_add_row(struct groups_row **rows, int *n, struct groups_lag *L, const char *topic, int32_t partition,
-			   int64_t committed)
-{
-	*rows = x_reallocarray(*rows, (size_t)*n + 1, sizeof(**rows));
-	struct groups_row *r = &(*rows)[(*n)++];
-	*r = (struct groups_row){ .topic = topic, .partition = partition, .committed = committed };
-	r->off = groups_off_of(L, topic, partition);
-}
-
-/* Adds name to the set topics (of *nt) unless it is there, or only is set and differs. */
-static void groups_add_topic(const char ***topics, int *nt, const char *name, const char *only)
-{
-	if (only && strcmp(only, name) != 0)
-		return;
-	for (int k = 0; k < *nt; k++)
-		if (strcmp((*topics)[k], name) == 0)
-			return;
-	*topics = x_reallocarray(*topics, (size_t)*nt + 1, sizeof(**topics));
-	(*topics)[(*nt)++] = name;
-}
-
-/*
- * The rows of group g: every partition of every topic the group has committed offsets for or
- * is assigned (or of `topic` only), with the committed offset (-1 none) and the owner.
- */
-static void groups_rows(const struct group_info *g, struct groups_lag *L, const char *topic, struct groups_row **rows,
-			int *nrows)
-{
-	*rows = NULL, *nrows = 0;
-	/* Topics first: committed, assigned, asked for. */
-	const char **topics = NULL;
-	int nt = 0;
-	const rd_kafka_topic_partition_list_t *cl = g->committed;
-	for (int i = 0; cl && i < cl->cnt; i++)
-		if (cl->elems[i].offset >= 0)
-			groups_add_topic(&topics, &nt, cl->elems[i].topic, topic);
-	for (int j = 0; j < g->nmembers; j++) {
-		const struct group_member *gm = &g->members[j];
-		for (int i = 0; i < gm->assigned->cnt; i++)
-			groups_add_topic(&topics, &nt, gm->assigned->elems[i].topic, topic);
-		for (int i = 0; gm->target && i < gm->target->cnt; i++)
-			groups_add_topic(&topics, &nt, gm->target->elems[i].topic, topic);
-	}
-	if (topic)
-		groups_add_topic(&topics, &nt, topic, topic);
-	for (int k = 0; k < nt; k++) {
-		const struct model_topic *t = model_topic_find(L->m, topics[k]);
-		if (t) {
-			for (int p = 0; p < t->npartitions; p++)
-				groups_add_row(rows, nrows, L, t->name, t->partitions[p].id, -1);
-		}
-		/* Committed partitions the metadata does not know (a deleted topic) still show. */
-		for (int i = 0; cl && i < cl->cnt; i++)
-			if (cl->elems[i].offset >= 0 && strcmp(cl->elems[i].topic, topics[k]) == 0 &&
-			    (t == NULL || groups_off_of(L, cl->elems[i].topic, cl->elems[i].partition) == NULL))
-				groups_add_row(rows, nrows, L, cl->elems[i].topic, cl->elems[i].partition, -1);
-	}
-	free(topics);
-	/* Sorted rows, then committed offsets and owners looked up: no scan per row. */
-	if (*nrows > 1)
-		qsort(*rows, (size_t)*nrows, sizeof(**rows), groups_row_cmp);
-	for (int i = 0; cl && i < cl->cnt; i++) {
-		struct groups_row *r = groups_row_find(*rows, *nrows, cl->elems[i].topic, cl->elems[i].partition);
-		if (r && cl->elems[i].offset >= 0 && !cl->elems[i].err)
-			r->committed = cl->elems[i].offset;
-	}
-	for (int j = 0; j < g->nmembers; j++) {
-		const rd_kafka_topic_partition_list_t *a = g->members[j].assigned;
-		for (int i = 0; i < a->cnt; i++) {
-			struct groups_row *r = groups_row_find(*rows, *nrows, a->elems[i].topic, a->elems[i].partition);
-			if (r && r->member == NULL)
-				r->member = &g->members[j];
-		}
-		const rd_kafka_topic_partition_list_t *ta = g->members[j].target;
-		for (int i = 0; ta && i < ta->cnt; i++) {
-			struct groups_row *r =
-				groups_row_find(*rows, *nrows, ta->elems[i].topic, ta->elems[i].partition);
-			if (r && r->target == NULL)
-				r->target = &g->members[j];
-		}
-	}
-	for (int i = 0; i < *nrows; i++) {
-		struct groups_row *r = &(*rows)[i];
-		if (r->off) {
-			r->off->need_end = true;
-			if (r->committed < 0)
-				r->off->need_start = true;
-		}
-	}
-}
-
-/* Fetches the start and end offsets every row asked for, in batches (one ListOffsets per leader per chunk). */
-static int groups_fetch_offsets(struct client *c, struct groups_lag *L, struct err *e)
-{
-	rd_kafka_topic_partition_list_t *ends = rd_kafka_topic_partition_list_new(1024);
-	rd_kafka_topic_partition_list_t *starts = rd_kafka_topic_partition_list_new(64);
-	for (int ti = 0; ti < L->m->ntopics; ti++) {
-		const struct model_topic *t = &L->m->topics[ti];
-		for (int p = 0; L->off[ti] && p < t->npartitions; p++) {
-			if (L->off[ti][p].need_end)
-				rd_kafka_topic_partition_list_add(ends, t->name, t->partitions[p].id)->offset =
-					RD_KAFKA_OFFSET_END;
-			if (L->off[ti][p].need_start)
-				rd_kafka_topic_partition_list_add(starts, t->name, t->partitions[p].id)->offset =
-					RD_KAFKA_OFFSET_BEGINNING;
-		}
-	}
-	int rc = client_list_offsets(c, ends, e);
-	L->end_ms = clock_wall_ms();
-	if (rc == CMD_OK && starts->cnt)
-		rc = client_list_offsets(c, starts, e);
-	for (int pass = 0; rc == CMD_OK && pass < 2; pass++) {
-		rd_kafka_topic_partition_list_t *l = pass ? starts : ends;
-		for (int i = 0; i < l->cnt; i++) {
-			struct groups_off *o = groups_off_of(L, l->elems[i].topic, l->elems[i].partition);
-			int64_t v = l->elems[i].err || l->elems[i].offset < 0 ? -1 : l->elems[i].offset;
-			if (pass)
-				o->start = v;
-			else
-				o->end = v;
-		}
-	}
-	rd_kafka_topic_partition_list_destroy(ends);
-	rd_kafka_topic_partition_list_destroy(starts);
-	return rc;
-}
-
-static void groups_lag_init(struct groups_lag *L, const struct model *m)
-{
-	L->m = m;
-	L->off = x_calloc((size_t)m->ntopics + 1, sizeof(*L->off));
-	L->end_ms = 0;
-}
-
-static void groups_lag_clear(struct groups_lag *L)
-{
-	for (int i = 0; i < L->m->ntopics; i++)
-		free(L->off[i]);
-	free(L->off);
-}
-
-static int64_t groups_row_lag(const struct groups_row *r, bool *no_commit)
-{
-	return lag_of(r->committed, r->off ? r->off->start : -1, r->off ? r->off->end : -1, no_commit);
-}
-
 /* The overview object of a group ({group, state, ...}) from its rows. */
-static json_t *groups_summary(const struct group_info *g, const struct groups_row *rows, int nrows)
+static json_t *groups_summary(const struct group_info *g, const struct grouplag_row *rows, int nrows)
 {
-	json_int_t total = 0;
-	bool known = true;
-	int topics = 0;
-	for (int i = 0; i < nrows; i++) {
-		bool nc;
-		int64_t l = groups_row_lag(&rows[i], &nc);
-		if (l < 0)
-			known = false;
-		else
-			total += l;
-		if (i == 0 || strcmp(rows[i].topic, rows[i - 1].topic) != 0)
-			topics++;
-	}
+	struct grouplag_total t = grouplag_total(rows, nrows);
 	json_t *o = json_pack("{s:s,s:s,s:s?,s:s,s:s?,s:i,s:o,s:i,s:o}", "group", g->id, "state",
 			      groups_state_name(g->state), "type", client_group_type_name(g->type), "protocol_type",
 			      groups_protocol_type(g), "assignor", g->assignor, "members", g->nmembers, "coordinator",
-			      g->coordinator >= 0 ? json_integer(g->coordinator) : json_null(), "topics", topics,
-			      "total_lag", known || total > 0 ? json_integer(total) : json_null());
+			      g->coordinator >= 0 ? json_integer(g->coordinator) : json_null(), "topics", t.topics,
+			      "total_lag", t.known || t.lag > 0 ? json_integer(t.lag) : json_null());
 	if (g->error)
 		json_object_set_new(o, "error", json_string(g->error));
 	return o;
@@ -390,7 +165,7 @@ static int groups_overview(struct cmd_ctx *ctx, json_t **out_groups, json_t *met
 	/* Filter by name before asking anything more. */
 	int k = 0;
 	for (int i = 0; i < n; i++) {
-		if (groups_name_matches(pattern, all[i].id)) {
+		if (names_match(pattern, all[i].id)) {
 			struct group_info tmp = all[k];
 			all[k++] = all[i];
 			all[i] = tmp;
@@ -405,13 +180,13 @@ static int groups_overview(struct cmd_ctx *ctx, json_t **out_groups, json_t *met
 		model_unref(&m);
 		return cmd_fail_err(ctx, &e);
 	}
-	struct groups_lag L;
-	groups_lag_init(&L, m);
-	struct groups_row **rows = x_calloc((size_t)k + 1, sizeof(*rows));
+	struct grouplag L;
+	grouplag_init(&L, m);
+	struct grouplag_row **rows = x_calloc((size_t)k + 1, sizeof(*rows));
 	int *nrows = x_calloc((size_t)k + 1, sizeof(int));
 	for (int i = 0; i < k; i++)
-		groups_rows(&all[i], &L, NULL, &rows[i], &nrows[i]);
-	rc = groups_fetch_offsets(c, &L, &e);
+		grouplag_rows(&L, &all[i], NULL, &rows[i], &nrows[i]);
+	rc = grouplag_fetch(c, &L, &e);
 	json_t *a = json_array();
 	int64_t first_committed = 0;
 	for (int i = 0; rc == CMD_OK && i < k; i++) {
@@ -439,7 +214,7 @@ static int groups_overview(struct cmd_ctx *ctx, json_t **out_groups, json_t *met
 	} else {
 		json_decref(a);
 	}
-	groups_lag_clear(&L);
+	grouplag_clear(&L);
 	client_groups_free(&all, n);
 	model_unref(&m);
 	return rc == CMD_OK ? CMD_OK : cmd_fail_err(ctx, &e);
@@ -730,22 +505,20 @@ static int groups_lag_doc(struct cmd_ctx *ctx, const char *topic, bool waiting, 
 		model_unref(&m);
 		return groups_no_such(ctx, cmd_arg(ctx, "group"));
 	}
-	struct groups_lag L;
-	groups_lag_init(&L, m);
-	struct groups_row *rows;
+	struct grouplag L;
+	grouplag_init(&L, m);
+	struct grouplag_row *rows;
 	int nrows;
-	groups_rows(g, &L, topic, &rows, &nrows);
+	grouplag_rows(&L, g, topic, &rows, &nrows);
 	struct err e = { 0 };
-	int rc = groups_fetch_offsets(c, &L, &e);
+	int rc = grouplag_fetch(c, &L, &e);
 	if (rc == CMD_OK) {
 		json_t *parts = json_array(), *topics = json_array(), *cur = NULL;
 		json_int_t sum = 0, tsum = 0;
-		int no_commit = 0;
 		for (int i = 0; i < nrows; i++) {
-			const struct groups_row *r = &rows[i];
+			const struct grouplag_row *r = &rows[i];
 			bool nc;
-			int64_t l = groups_row_lag(r, &nc);
-			no_commit += nc;
+			int64_t l = grouplag_row_lag(r, &nc);
 			json_t *o =
 				json_pack("{s:s,s:i,s:o,s:o,s:o,s:b}", "topic", r->topic, "partition", r->partition,
 					  "committed", r->committed >= 0 ? json_integer(r->committed) : json_null(),
@@ -772,16 +545,17 @@ static int groups_lag_doc(struct cmd_ctx *ctx, const char *topic, bool waiting, 
 		}
 		if (cur)
 			json_object_set_new(cur, "lag", json_integer(tsum));
+		struct grouplag_total t = grouplag_total(rows, nrows);
 		*total = sum;
 		*out = json_pack("{s:s,s:s,s:s?,s:s,s:s?,s:i,s:o,s:o,s:s,s:o,s:o,s:I,s:i}", "group", g->id, "state",
 				 groups_state_name(g->state), "type", client_group_type_name(g->type), "protocol_type",
 				 groups_protocol_type(g), "assignor", g->assignor, "members", g->nmembers,
 				 "committed_read_at", g->committed_ms ? clock_json(g->committed_ms) : json_null(),
 				 "end_read_at", clock_json(L.end_ms), "isolation", groups_isolation(ctx->session),
-				 "partitions", parts, "topics", topics, "total_lag", sum, "no_commit", no_commit);
+				 "partitions", parts, "topics", topics, "total_lag", sum, "no_commit", t.no_commit);
 	}
 	free(rows);
-	groups_lag_clear(&L);
+	grouplag_clear(&L);
 	client_groups_free(&g, 1);
 	model_unref(&m);
 	return rc == CMD_OK ? CMD_OK : cmd_fail_err(ctx, &e);
@@ -800,15 +574,15 @@ static int groups_seconds(struct cmd_ctx *ctx, const char *name, int64_t def, in
 	char *end, *cause = NULL;
 	errno = 0;
 	double d = strtod(v, &end);
-	if (v[0] == '-') { /* lag_parse_duration() takes "-1h" for 1h (a time back): a wait is no such thing */
+	if (v[0] == '-') { /* clock_parse_duration() takes "-1h" for 1h (a time back): a wait is no such thing */
 		cause = x_asprintf("`%s` is negative", v);
 	} else if (end != v && *end == '\0' && isdigit((unsigned char)v[0])) {
 		/* compared as a double first: d * 1000 of a hostile number is no int64_t; an underflow is 0 */
-		if (!(d * 1000 <= (double)LAG_DURATION_MAX_MS))
+		if (!(d * 1000 <= (double)CLOCK_DURATION_MAX_MS))
 			cause = x_asprintf("`%s` seconds is longer than 100 years", v);
 		else
 			*ms = errno == ERANGE ? 0 : (int64_t)(d * 1000);
-	} else if (lag_parse_duration(v, ms, &cause) < 0) {
+	} else if (clock_parse_duration(v, ms, &cause) < 0) {
 		*ms = def;
 	}
 	if (cause == NULL && *ms < min_ms)
@@ -1038,8 +812,8 @@ static int groups_reset_value(struct cmd_ctx *ctx, enum groups_mode mode, const 
 	int64_t ms = 0;
 	*stamp = *want = 0;
 	if (mode == RESET_DATETIME || mode == RESET_DURATION) {
-		int rc = mode == RESET_DATETIME ? lag_parse_datetime(value, &ms, &cause)
-						: lag_parse_duration(value, &ms, &cause);
+		int rc = mode == RESET_DATETIME ? clock_parse_datetime(value, &ms, &cause)
+						: clock_parse_duration(value, &ms, &cause);
 		if (rc < 0) {
 			cmd_fail(ctx, CMD_USAGE,
 				 mode == RESET_DATETIME
@@ -1049,7 +823,7 @@ static int groups_reset_value(struct cmd_ctx *ctx, enum groups_mode mode, const 
 			free(cause);
 			return CMD_USAGE;
 		}
-		/* A duration is at most LAG_DURATION_MAX_MS: the subtraction cannot overflow. */
+		/* A duration is at most CLOCK_DURATION_MAX_MS: the subtraction cannot overflow. */
 		*stamp = lag_time_for_offsets(mode == RESET_DATETIME ? ms : clock_wall_ms() - ms);
 	}
 	if (mode == RESET_OFFSET || mode == RESET_SHIFT) {

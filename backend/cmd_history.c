@@ -33,7 +33,7 @@ static int history_duration(struct cmd_ctx *ctx, const char *name, int64_t def, 
 	const char *v = cmd_arg(ctx, name);
 	char *cause = NULL;
 	*ms = def;
-	if (v && lag_parse_duration(v, ms, &cause) < 0) {
+	if (v && clock_parse_duration(v, ms, &cause) < 0) {
 		cmd_fail(ctx, CMD_USAGE, "e.g. 30s, 15m, 1h, 2d or PT1H", "--%s %s: %s", name, v, cause);
 		free(cause);
 		return CMD_USAGE;

@@ -295,28 +295,21 @@ static void produce_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque
 
 static rd_kafka_t *produce_new(struct produce *p, const struct conf *conf, struct err *e)
 {
-	char errstr[512];
-	rd_kafka_conf_t *kc = rd_kafka_conf_new();
-	rd_kafka_conf_set(kc, "client.id", "kcon-produce", NULL, 0);
-	rd_kafka_conf_set(kc, "log.connection.close", "false", NULL, 0);
-	rd_kafka_conf_set(kc, "partitioner", "murmur2_random", NULL, 0); /* as Java clients place keys */
-	rd_kafka_conf_set(kc, "linger.ms", "5", NULL, 0);
 	char max[32];
 	snprintf(max, sizeof(max), "%zu", FILE_MESSAGE_MAX); /* as big as produce reads a message */
-	rd_kafka_conf_set(kc, "message.max.bytes", max, NULL, 0);
-	if (client_conf_apply(kc, conf, e) != CMD_OK) {
-		rd_kafka_conf_destroy(kc);
-		return NULL;
-	}
-	rd_kafka_conf_set_dr_msg_cb(kc, produce_dr);
-	rd_kafka_conf_set_opaque(kc, p);
-	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, errstr, sizeof(errstr));
-	if (rk == NULL) {
-		err_set(e, CMD_USAGE, "check the TLS files (--ca, --cert, --key) and SASL settings",
-			"cannot set up the producer: %s", errstr);
-		rd_kafka_conf_destroy(kc);
-	}
-	return rk;
+	const struct client_prop defaults[] = {
+		{ "partitioner", "murmur2_random" }, /* as Java clients place keys */
+		{ "linger.ms", "5" },
+		{ "message.max.bytes", max },
+		{ 0 },
+	};
+	const struct client_handle h = { .type = RD_KAFKA_PRODUCER,
+					 .client_id = "kcon-produce",
+					 .what = "producer",
+					 .defaults = defaults,
+					 .opaque = p,
+					 .dr_msg_cb = produce_dr };
+	return client_handle_new(&h, conf, e);
 }
 
 /* Queues one message; waits while librdkafka's queue is full. */

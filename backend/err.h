@@ -2,6 +2,9 @@
 #ifndef KCON_ERR_H
 #define KCON_ERR_H
 
+/** How much of a malformed input a cause quotes: a hostile one may be a megabyte (the sink escapes it). */
+#define ERR_QUOTE_MAX 64
+
 struct err {
 	int status;  /* enum cmd_status: 1 failed, 2 usage, 3 unreachable */
 	char *cause; /* what failed */

@@ -1,6 +1,6 @@
 /*
  * Consumer lag without Kafka: the arithmetic of lag, the clamping of new offsets to a partition's
- * log, ISO 8601 datetime and duration parsing, and offset-reset plans with their CSV form.
+ * log, topic and partition specs, and offset-reset plans with their CSV form (times: clock.h).
  * Pure functions, unit-tested (tests/unit/test_lag.c); the Kafka calls are in client_groups.h.
  */
 #ifndef KCON_LAG_H
@@ -35,28 +35,6 @@ int64_t lag_time_for_offsets(int64_t ms);
 const char *lag_clamp_name(enum lag_clamp c);
 /** @brief want moved into [start, end] (the log's start and end offsets); *how says where it moved. */
 int64_t lag_clamp(int64_t want, int64_t start, int64_t end, enum lag_clamp *how);
-
-/**
- * @brief Parses an ISO 8601 date-time: 2024-05-01, 2024-05-01T12:00, 2024-05-01T12:00:00.250Z,
- * 2024-05-01T12:00:00+02:00 (a space may replace the T; no zone means UTC).
- * @param ms milliseconds since the epoch
- * @return 0, or -1 with *cause (callee allocates)
- */
-int lag_parse_datetime(const char *s, int64_t *ms, char **cause);
-
-/** The longest duration lag_parse_duration() takes: 100 years (36500d), so now - it never overflows. */
-#define LAG_DURATION_MAX_MS (36500LL * 86400000LL)
-
-/**
- * @brief Parses a duration back from now: ISO 8601 PnDTnHnMnS (P1DT2H, PT30M, PT1.5S) or short
- * 1h30m, 2d, 90s, 500ms; an optional leading '-' means the same (it always points back).
- * @param ms the length in milliseconds (> 0, at most LAG_DURATION_MAX_MS); untouched on failure
- * @return 0, or -1 with *cause (callee allocates)
- */
-int lag_parse_duration(const char *s, int64_t *ms, char **cause);
-
-/** How much of a malformed input a cause quotes: a hostile one may be a megabyte. */
-#define LAG_QUOTE_MAX 64
 
 /** A partition list names at most LAG_RANGE_MAX + 1 partitions (0-100000). */
 #define LAG_RANGE_MAX 100000

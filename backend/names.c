@@ -1,14 +1,12 @@
 #include "names.h"
 
 #include <ctype.h>
+#include <fnmatch.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "err.h"
 #include "msg.h"
-
-/* How much of a hostile name a message quotes (the sink escapes it). */
-#define NAMES_QUOTE_MAX 64
 
 #define NAMES_TOPIC_HINT                                                                                               \
 	"a topic name is 1 to 249 of the characters a-z A-Z 0-9 . _ - (and not . or ..); `topics` lists the topics"
@@ -20,15 +18,15 @@ bool names_topic_char(char c)
 	return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-';
 }
 
-/* The name as a message quotes it: at most NAMES_QUOTE_MAX bytes, then "...". */
+/* The name as a message quotes it: at most ERR_QUOTE_MAX bytes, then "...". */
 static int names_quote_len(const char *name)
 {
-	return strlen(name) > NAMES_QUOTE_MAX ? NAMES_QUOTE_MAX : (int)strlen(name);
+	return strlen(name) > ERR_QUOTE_MAX ? ERR_QUOTE_MAX : (int)strlen(name);
 }
 
 static const char *names_more(const char *name)
 {
-	return strlen(name) > NAMES_QUOTE_MAX ? "..." : "";
+	return strlen(name) > ERR_QUOTE_MAX ? "..." : "";
 }
 
 int names_check_topic(const char *name, struct err *e)
@@ -81,4 +79,13 @@ int names_check_principal(const char *name, struct err *e)
 		return err_set(e, CMD_USAGE, hint, "the principal `%.*s%s` is not Type:name", names_quote_len(name),
 			       name, names_more(name));
 	return CMD_OK;
+}
+
+bool names_match(const char *pattern, const char *name)
+{
+	if (pattern == NULL)
+		return true;
+	if (strpbrk(pattern, "*?[") == NULL)
+		return strstr(name, pattern) != NULL;
+	return fnmatch(pattern, name, 0) == 0;
 }

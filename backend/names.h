@@ -37,4 +37,10 @@ int names_check_group(const char *name, struct err *e);
  */
 int names_check_principal(const char *name, struct err *e);
 
+/**
+ * @brief Whether name matches a user's pattern (`topics orders`, `groups 'app-*'`, `watch --groups`):
+ * a glob (with * ? or [) matches whole names, a plain word anywhere in the name; NULL matches all.
+ */
+bool names_match(const char *pattern, const char *name);
+
 #endif

@@ -340,11 +340,14 @@ void output_render(struct sbuf *sb, enum out_format fmt, const struct out_view *
 void output_error(struct sbuf *sb, enum out_format fmt, const char *command, int status, const char *cause,
 		  const char *hint)
 {
-	if (fmt == OUT_JSON) {
-		json_t *e = json_pack("{s:{s:s?,s:s,s:s?,s:i}}", "error", "command", command, "message", cause, "hint",
-				      hint, "status", status);
+	if (fmt == OUT_JSON) { /* JSON holds UTF-8 only: a byte that is not becomes U+FFFD, not a `null` */
+		char *c = escape_utf8_fix(cause, strlen(cause)), *h = hint ? escape_utf8_fix(hint, strlen(hint)) : NULL;
+		json_t *e = json_pack("{s:{s:s?,s:s,s:s?,s:i}}", "error", "command", command, "message", c, "hint", h,
+				      "status", status);
 		output_render(sb, OUT_JSON, NULL, e, 0);
 		json_decref(e);
+		free(c);
+		free(h);
 		return;
 	}
 	sbuf_add(sb, "error: ");

@@ -1,7 +1,6 @@
 #include "clock.h"
 #include "sample.h"
 
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,8 @@
 #include "client_groups.h"
 #include "cmd.h"
 #include "demo.h"
+#include "grouplag.h"
+#include "names.h"
 #include "session.h"
 #include "trend.h"
 #include "xalloc.h"
@@ -100,15 +101,6 @@ int sample_store_read(struct session *s, struct store **out, struct err *e)
 	return sample_store_open(s, false, out, e);
 }
 
-static bool sample_matches(const char *pattern, const char *name)
-{
-	if (pattern == NULL)
-		return true;
-	if (strpbrk(pattern, "*?[") == NULL)
-		return strstr(name, pattern) != NULL;
-	return fnmatch(pattern, name, 0) == 0;
-}
-
 char *sample_cluster(struct session *s, struct store *store, const char *key, struct err *e)
 {
 	char *cause = NULL;
@@ -146,7 +138,7 @@ static int sample_groups(struct session *s, struct client *c, const struct model
 		return e->status;
 	}
 	for (int i = 0; i < nall; i++) {
-		if (sample_matches(pattern, all[i].id)) {
+		if (names_match(pattern, all[i].id)) {
 			struct group_info tmp = all[k];
 			all[k++] = all[i];
 			all[i] = tmp;
@@ -179,17 +171,6 @@ static int sample_groups(struct session *s, struct client *c, const struct model
 	return CMD_OK;
 }
 
-/* The index of partition id in t (ids are usually their index). */
-static int sample_part_index(const struct model_topic *t, int32_t id)
-{
-	if (id >= 0 && id < t->npartitions && t->partitions[id].id == id)
-		return id;
-	for (int p = 0; p < t->npartitions; p++)
-		if (t->partitions[p].id == id)
-			return p;
-	return -1;
-}
-
 int sample_tick(struct session *s, const char *groups, struct sample_stats *st, struct err *e)
 {
 	struct store *store;
@@ -204,19 +185,15 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 		rc = client_metadata(c, 0, &m, e);
 	struct group_info *g = NULL;
 	int ng = 0;
-	rd_kafka_topic_partition_list_t *ends = NULL;
+	struct grouplag L = { 0 };
 	if (rc == CMD_OK) {
 		st->cluster = x_strdup(m->cluster_id ? m->cluster_id : client_bootstrap(c));
 		rc = sample_groups(s, c, m, groups, &g, &ng, e);
 	}
 	if (rc == CMD_OK) {
-		ends = rd_kafka_topic_partition_list_new(m->npartitions > 0 ? (int)m->npartitions : 1);
-		for (int i = 0; i < m->ntopics; i++)
-			for (int p = 0; !m->topics[i].internal && p < m->topics[i].npartitions; p++)
-				rd_kafka_topic_partition_list_add(ends, m->topics[i].name,
-								  m->topics[i].partitions[p].id)
-					->offset = RD_KAFKA_OFFSET_END;
-		rc = client_list_offsets(c, ends, e);
+		grouplag_init(&L, m);
+		grouplag_need_all_ends(&L);
+		rc = grouplag_fetch(c, &L, e);
 		st->ts_ms = clock_wall_ms();
 	}
 	if (rc != CMD_OK) {
@@ -229,36 +206,25 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 			st->gap = true;
 		goto out;
 	}
-	/* End offsets by model topic and partition index. */
-	int64_t **end = x_calloc((size_t)m->ntopics + 1, sizeof(*end));
-	for (int i = 0; i < m->ntopics; i++) {
-		end[i] = x_calloc((size_t)m->topics[i].npartitions + 1, sizeof(int64_t));
-		for (int p = 0; p < m->topics[i].npartitions; p++)
-			end[i][p] = -1;
-	}
-	for (int i = 0; i < ends->cnt; i++) {
-		const struct model_topic *t = model_topic_find(m, ends->elems[i].topic);
-		int p = t ? sample_part_index(t, ends->elems[i].partition) : -1;
-		if (p >= 0 && !ends->elems[i].err)
-			end[t - m->topics][p] = ends->elems[i].offset;
-	}
 	struct store_tick *t = store_tick_begin(store, st->cluster, client_bootstrap(c), st->ts_ms);
 	store_tick_model(t, m);
 	for (int i = 0; i < m->ntopics; i++)
-		for (int p = 0; !m->topics[i].internal && p < m->topics[i].npartitions; p++, st->topic_partitions++)
-			store_tick_topic_partition(t, m->topics[i].name, m->topics[i].partitions[p].id, end[i][p]);
+		for (int p = 0; !m->topics[i].internal && p < m->topics[i].npartitions; p++, st->topic_partitions++) {
+			const struct model_topic *mt = &m->topics[i];
+			store_tick_topic_partition(t, mt->name, mt->partitions[p].id,
+						   grouplag_off(&L, mt->name, mt->partitions[p].id)->end);
+		}
 	for (int i = 0; i < ng; i++) {
 		store_tick_group(t, g[i].id, s->demo ? NULL : rd_kafka_consumer_group_state_name(g[i].state),
 				 client_group_type_name(g[i].type));
 		st->groups++;
 		for (int k = 0; g[i].committed && k < g[i].committed->cnt; k++) {
 			const rd_kafka_topic_partition_t *tp = &g[i].committed->elems[k];
-			const struct model_topic *mt = model_topic_find(m, tp->topic);
-			int p = mt ? sample_part_index(mt, tp->partition) : -1;
+			const struct grouplag_off *off = grouplag_off(&L, tp->topic, tp->partition);
 			if (tp->offset < 0 && s->demo)
 				continue; /* the demo asks for every partition */
 			store_tick_group_partition(t, g[i].id, tp->topic, tp->partition, tp->err ? -1 : tp->offset,
-						   p >= 0 ? end[mt - m->topics][p] : -1);
+						   off ? off->end : -1);
 			st->group_partitions++;
 		}
 	}
@@ -269,12 +235,9 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 			     "%s", cause);
 		free(cause);
 	}
-	for (int i = 0; i < m->ntopics; i++)
-		free(end[i]);
-	free(end);
 out:
-	if (ends)
-		rd_kafka_topic_partition_list_destroy(ends);
+	if (L.m)
+		grouplag_clear(&L);
 	client_groups_free(&g, ng);
 	model_unref(&m);
 	return rc;

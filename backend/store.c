@@ -201,7 +201,7 @@ int store_opts_parse(const char *spec, struct store_opts *o, char **cause)
 				"retention: `%s` is not raw=D, minute=D or hour=D (e.g. raw=24h,minute=7d,hour=90d)",
 				item);
 			rc = -1;
-		} else if (lag_parse_duration(eq + 1, slot[k], &why) < 0 || eq[1] == '-') {
+		} else if (clock_parse_duration(eq + 1, slot[k], &why) < 0 || eq[1] == '-') {
 			*cause = x_asprintf("retention: %s: %s", keys[k], why ? why : "give a positive duration");
 			rc = -1;
 		}

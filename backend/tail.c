@@ -90,7 +90,7 @@ static int tail_bad(char **cause, const char *s)
 	*cause = x_asprintf(
 		"--from `%.*s`: write beginning, end, an offset, -N (N before the end), @2024-05-01T12:00:00Z, "
 		"@-15m (a time ago) or committed",
-		LAG_QUOTE_MAX, s);
+		ERR_QUOTE_MAX, s);
 	return -1;
 }
 
@@ -117,7 +117,7 @@ int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char *
 			errno = 0;
 			long long v = strtoll(t, &end, 10);
 			if (errno) {
-				*cause = x_asprintf("--from %.*s: milliseconds since 1970 go up to %lld", LAG_QUOTE_MAX,
+				*cause = x_asprintf("--from %.*s: milliseconds since 1970 go up to %lld", ERR_QUOTE_MAX,
 						    s, LLONG_MAX);
 				return -1;
 			}
@@ -126,13 +126,13 @@ int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char *
 		}
 		bool date =
 			strlen(t) >= 5 && isdigit((unsigned char)t[0]) && isdigit((unsigned char)t[3]) && t[4] == '-';
-		int rc = date ? lag_parse_datetime(t, &ms, &c2) : lag_parse_duration(t, &ms, &c2);
+		int rc = date ? clock_parse_datetime(t, &ms, &c2) : clock_parse_duration(t, &ms, &c2);
 		if (rc < 0) {
-			*cause = x_asprintf("--from %.*s: %s", LAG_QUOTE_MAX, s, c2);
+			*cause = x_asprintf("--from %.*s: %s", ERR_QUOTE_MAX, s, c2);
 			free(c2);
 			return -1;
 		}
-		/* A duration is at most LAG_DURATION_MAX_MS: now - ms cannot overflow. */
+		/* A duration is at most CLOCK_DURATION_MAX_MS: now - ms cannot overflow. */
 		*out = (struct tail_from){ TAIL_FROM_TIME, lag_time_for_offsets(date ? ms : now_ms - ms) };
 		return 0;
 	}
@@ -143,7 +143,7 @@ int tail_parse_from(const char *s, int64_t now_ms, struct tail_from *out, char *
 		return tail_bad(cause, s);
 	if (errno || n == LLONG_MIN) { /* -N counts back from the end: N itself must be a number */
 		*cause = x_asprintf("--from %.*s: an offset goes from 0 to %lld, and -N from -1 to -%lld",
-				    LAG_QUOTE_MAX, s, LLONG_MAX, LLONG_MAX);
+				    ERR_QUOTE_MAX, s, LLONG_MAX, LLONG_MAX);
 		return -1;
 	}
 	*out = n < 0 ? (struct tail_from){ TAIL_FROM_LAST, -n } : (struct tail_from){ TAIL_FROM_OFFSET, n };
@@ -180,7 +180,7 @@ static void tail_error(rd_kafka_t *rk, int err, const char *reason, void *opaque
 	case RD_KAFKA_RESP_ERR__RESOLVE:
 		pthread_mutex_lock(&t->lock);
 		free(t->lost_why);
-		t->lost_why = escape_str(reason);
+		t->lost_why = escape_utf8_fix(reason, strlen(reason)); /* the note's sink escapes it */
 		pthread_mutex_unlock(&t->lock);
 		atomic_store(&t->lost, 1);
 		break;
@@ -195,48 +195,38 @@ static void tail_error(rd_kafka_t *rk, int err, const char *reason, void *opaque
 
 /* --- open ------------------------------------------------------------------------------------ */
 
-static void tail_set(rd_kafka_conf_t *kc, const char *k, size_t v)
-{
-	char buf[32];
-	snprintf(buf, sizeof(buf), "%zu", v);
-	rd_kafka_conf_set(kc, k, buf, NULL, 0);
-}
-
 static rd_kafka_t *tail_consumer(struct tail *t, const struct conf *conf, const struct tail_opts *o, struct err *e)
 {
-	char errstr[512];
-	rd_kafka_conf_t *kc = rd_kafka_conf_new();
-	rd_kafka_conf_set(kc, "client.id", "kcon-tail", NULL, 0);
-	rd_kafka_conf_set(kc, "log.connection.close", "false", NULL, 0);
 	/* The memory bound: half for the prefetch queue, a quarter per fetch, a quarter for our batch. */
 	size_t mb = o->max_bytes ? o->max_bytes : TAIL_DEFAULT_MAX_BYTES;
-	tail_set(kc, "queued.max.messages.kbytes", mb / 2 / 1024 ? mb / 2 / 1024 : 1);
 	size_t quarter = mb / 4 > 1024 ? mb / 4 : 1024;
-	tail_set(kc, "fetch.max.bytes", quarter);
-	tail_set(kc, "max.partition.fetch.bytes", quarter < (1u << 20) ? quarter : (1u << 20));
-	rd_kafka_conf_set(kc, "queued.min.messages", "50000", NULL, 0);
+	char queued[32], fetch[32], partition[32];
+	snprintf(queued, sizeof(queued), "%zu", mb / 2 / 1024 ? mb / 2 / 1024 : 1);
+	snprintf(fetch, sizeof(fetch), "%zu", quarter);
+	snprintf(partition, sizeof(partition), "%zu", quarter < (1u << 20) ? quarter : (1u << 20));
 	t->batch_bytes = mb / 4;
-	if (client_conf_apply(kc, conf, e) != CMD_OK) {
-		rd_kafka_conf_destroy(kc);
-		return NULL;
-	}
+	const struct client_prop defaults[] = {
+		{ "queued.max.messages.kbytes", queued },
+		{ "fetch.max.bytes", fetch },
+		{ "max.partition.fetch.bytes", partition },
+		{ "queued.min.messages", "50000" },
+		{ 0 },
+	};
 	/* Never commit, never store offsets: tailing must not disturb anyone. */
-	rd_kafka_conf_set(kc, "enable.auto.commit", "false", NULL, 0);
-	rd_kafka_conf_set(kc, "enable.auto.offset.store", "false", NULL, 0);
-	rd_kafka_conf_set(kc, "enable.partition.eof", "true", NULL, 0);
-	rd_kafka_conf_set(kc, "auto.offset.reset", "earliest", NULL, 0);
-	if (o->group)
-		rd_kafka_conf_set(kc, "group.id", o->group, NULL, 0);
-	rd_kafka_conf_set_log_cb(kc, tail_log);
-	rd_kafka_conf_set_error_cb(kc, tail_error);
-	rd_kafka_conf_set_opaque(kc, t->sh);
-	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, kc, errstr, sizeof(errstr));
-	if (rk == NULL) {
-		err_set(e, CMD_USAGE, "check the TLS files (--ca, --cert, --key) and SASL settings",
-			"cannot set up the consumer: %s", errstr);
-		rd_kafka_conf_destroy(kc);
-	}
-	return rk;
+	const struct client_prop fixed[] = {
+		{ "enable.auto.commit", "false" },  { "enable.auto.offset.store", "false" },
+		{ "enable.partition.eof", "true" }, { "auto.offset.reset", "earliest" },
+		{ "group.id", o->group },           { 0 },
+	};
+	const struct client_handle h = { .type = RD_KAFKA_CONSUMER,
+					 .client_id = "kcon-tail",
+					 .what = "consumer",
+					 .defaults = defaults,
+					 .fixed = fixed,
+					 .opaque = t->sh,
+					 .log_cb = tail_log,
+					 .error_cb = tail_error };
+	return client_handle_new(&h, conf, e);
 }
 
 static int tail_compile(regex_t *re, const char *what, const char *pattern, struct err *e)
@@ -245,10 +235,8 @@ static int tail_compile(regex_t *re, const char *what, const char *pattern, stru
 	if (rc != 0) {
 		char buf[256];
 		regerror(rc, re, buf, sizeof(buf));
-		char *p = escape_str(pattern);
 		err_set(e, CMD_USAGE, "write a POSIX extended regular expression, e.g. 'order-[0-9]+'", "%s `%s`: %s",
-			what, p, buf);
-		free(p);
+			what, pattern, buf);
 		return -1;
 	}
 	return 0;
@@ -266,9 +254,8 @@ static int tail_filters(struct tail *t, const struct tail_opts *o, struct err *e
 	for (int i = 0; i < o->nheader_filters; i++) {
 		const char *eq = strchr(o->header_filters[i], '=');
 		if (eq == NULL || eq == o->header_filters[i]) {
-			char *p = escape_str(o->header_filters[i]);
-			err_set(e, CMD_USAGE, "write --header name=REGEX", "--header `%s`: no name=", p);
-			free(p);
+			err_set(e, CMD_USAGE, "write --header name=REGEX",
+				"--header `%s`: no name=", o->header_filters[i]);
 			return -1;
 		}
 		if (tail_compile(&t->hf[i].re, "--header", eq + 1, e) < 0)
@@ -373,10 +360,8 @@ struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, 
 		goto fail;
 	const struct model_topic *mt = model_topic_find(m, o->topic);
 	if (mt == NULL || mt->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || mt->npartitions == 0) {
-		char *name = escape_str(o->topic);
 		err_set(e, CMD_FAILED, "`topics` lists the topics; names are case-sensitive", "unknown topic `%s`",
-			name);
-		free(name);
+			o->topic);
 		model_unref(&m);
 		goto fail;
 	}

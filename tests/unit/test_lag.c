@@ -1,4 +1,4 @@
-/* lag: lag arithmetic, clamping, ISO 8601 datetimes and durations, topic specs, plan CSV. */
+/* lag: lag arithmetic, clamping, topic specs, plan CSV (date-times and durations: test_clock.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "clock.h"
 #include "lag.h"
 
 static void test_lag_of(void **state)
@@ -58,113 +59,6 @@ static void test_lag_clamp(void **state)
 	assert_string_equal(lag_clamp_name(LAG_CLAMP_END), "end");
 }
 
-/* One case of a lag_parse_* function: want -1 means the input must be refused with a cause. */
-static void check_parse(int (*parse)(const char *, int64_t *, char **), const char *in, int64_t want)
-{
-	int64_t ms = -7;
-	char *cause = NULL;
-	int rc = parse(in, &ms, &cause);
-	if (want < 0) {
-		assert_int_equal(rc, -1);
-		assert_non_null(cause);
-		free(cause);
-	} else {
-		assert_int_equal(rc, 0);
-		assert_int_equal(ms, want);
-		assert_null(cause);
-	}
-}
-
-static void test_lag_datetime(void **state)
-{
-	(void)state;
-	static const struct {
-		const char *in;
-		int64_t ms; /* -1: must be refused */
-	} cases[] = {
-		{ "1970-01-01T00:00:00Z", 0 },
-		{ "2024-05-01", 1714521600000LL },
-		{ "2024-05-01T12:00", 1714564800000LL },
-		{ "2024-05-01T12:00:00Z", 1714564800000LL },
-		{ "2024-05-01 12:00:00", 1714564800000LL },
-		{ "2024-05-01T12:00:00.250Z", 1714564800250LL },
-		{ "2024-05-01T12:00:00.5", 1714564800500LL },
-		{ "2024-05-01T14:00:00+02:00", 1714564800000LL },
-		{ "2024-05-01T14:00:00+0200", 1714564800000LL },
-		{ "2024-05-01T07:30:00-04:30", 1714564800000LL },
-		{ "2024-02-29T00:00:00Z", 1709164800000LL },
-		{ "2023-02-29T00:00:00Z", -1 },
-		{ "2024-13-01", -1 },
-		{ "2024-5-1", -1 },
-		{ "2024-05-01T25:00", -1 },
-		{ "2024-05-01T12:00:00Zjunk", -1 },
-		{ "2024-05-01T12:00:00+25:00", -1 },
-		{ "2024-05-01T12:00:00.", -1 },
-		{ "yesterday", -1 },
-		{ "", -1 },
-	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		check_parse(lag_parse_datetime, cases[i].in, cases[i].ms);
-}
-
-static void test_lag_duration(void **state)
-{
-	(void)state;
-	static const struct {
-		const char *in;
-		int64_t ms; /* -1: must be refused */
-	} cases[] = {
-		{ "PT1H", 3600000 },
-		{ "P1D", 86400000 },
-		{ "P1DT2H30M", 86400000 + 2 * 3600000 + 30 * 60000 },
-		{ "PT30M", 1800000 },
-		{ "PT1.5S", 1500 },
-		{ "-PT1H", 3600000 },
-		{ "P1W", 7 * 86400000LL },
-		{ "p1dt1h", 90000000 },
-		{ "-1h", 3600000 },
-		{ "1h", 3600000 },
-		{ "1h30m", 5400000 },
-		{ "2d", 172800000 },
-		{ "90s", 90000 },
-		{ "500ms", 500 },
-		{ "1m", 60000 },
-		{ "", -1 },
-		{ "P", -1 },
-		{ "PT", -1 },
-		{ "P1H", -1 }, /* hours need the T */
-		{ "1x", -1 },
-		{ "h", -1 },
-		{ "0s", -1 },
-		{ "-", -1 },
-		{ "1h-", -1 },
-		/* hostile numbers: refused, never wrapped (UBSan watches the conversions) */
-		{ "36500d", LAG_DURATION_MAX_MS },
-		{ "P36500D", LAG_DURATION_MAX_MS },
-		{ "36500d1ms", -1 },
-		{ "36501d", -1 },
-		{ "99999999999999999999h", -1 },
-		{ "106751991167d1d", -1 },
-		{ "9223372036854775807ms", -1 },
-		{ "18446744073709551616s", -1 },
-		{ "1e308d", -1 },
-		{ "1e400s", -1 },
-		{ "PT99999999999999999999S", -1 },
-		{ "P9999999999W", -1 },
-		{ "nanh", -1 },
-		{ "infd", -1 },
-	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		check_parse(lag_parse_duration, cases[i].in, cases[i].ms);
-	/* the cause of a too long one says the limit */
-	int64_t ms = 42;
-	char *cause = NULL;
-	assert_int_equal(lag_parse_duration("106751991167d1d", &ms, &cause), -1);
-	assert_non_null(strstr(cause, "100 years"));
-	assert_int_equal(ms, 42); /* untouched: no caller can use a value of a failed parse */
-	free(cause);
-}
-
 /* A shift never wraps: far forward stays past the end (then clamped to it), far back before the start. */
 static void test_lag_shift(void **state)
 {
@@ -197,14 +91,14 @@ static void test_lag_time_for_offsets(void **state)
 	(void)state;
 	int64_t ms;
 	char *cause = NULL;
-	assert_int_equal(lag_parse_datetime("1969-12-31T23:59:59.999Z", &ms, &cause), 0);
+	assert_int_equal(clock_parse_datetime("1969-12-31T23:59:59.999Z", &ms, &cause), 0);
 	assert_int_equal(ms, -1);
 	assert_int_equal(lag_time_for_offsets(ms), 0);
 	assert_int_equal(lag_time_for_offsets(-2), 0);
 	assert_int_equal(lag_time_for_offsets(INT64_MIN), 0);
 	assert_int_equal(lag_time_for_offsets(0), 0);
 	assert_int_equal(lag_time_for_offsets(1714564800000LL), 1714564800000LL);
-	assert_int_equal(lag_parse_datetime("0000-01-01T00:00:00Z", &ms, &cause), 0);
+	assert_int_equal(clock_parse_datetime("0000-01-01T00:00:00Z", &ms, &cause), 0);
 	assert_int_equal(lag_time_for_offsets(ms), 0);
 }
 
@@ -361,8 +255,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lag_of),
 		cmocka_unit_test(test_lag_clamp),
-		cmocka_unit_test(test_lag_datetime),
-		cmocka_unit_test(test_lag_duration),
 		cmocka_unit_test(test_lag_topic_spec),
 		cmocka_unit_test(test_lag_shift),
 		cmocka_unit_test(test_lag_time_for_offsets),

@@ -123,13 +123,46 @@ static void test_names_cause_is_bounded(void **state)
 	free(huge);
 }
 
+/* One matcher for every name pattern: a glob matches whole names, a plain word anywhere. */
+static void test_names_match(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *pattern, *name;
+		bool match;
+	} cases[] = {
+		{ NULL, "orders", true },          /* no pattern: everything */
+		{ "", "orders", true },            /* an empty word is in every name */
+		{ "ord", "orders", true },         /* a plain word: anywhere in the name */
+		{ "ders", "orders", true },        /* ... the end too */
+		{ "Orders", "orders", false },     /* names are case-sensitive */
+		{ "orders-eu", "orders", false },  /* longer than the name */
+		{ "orders-*", "orders-eu", true }, /* a glob: the whole name */
+		{ "orders-*", "orders", false },
+		{ "*-eu", "orders-eu", true },
+		{ "ord*", "my-orders", false }, /* a glob is anchored at both ends */
+		{ "orders-??", "orders-eu", true },
+		{ "orders-?", "orders-eu", false },
+		{ "orders-[ab]", "orders-a", true },
+		{ "orders-[ab]", "orders-c", false },
+		{ "app.v1", "app.v1", true }, /* . is no wildcard */
+		{ "app.v1", "appxv1", false },
+		{ "a\\b", "a\\b", true }, /* a group id may hold a backslash: a plain word */
+		{ "*", "", true },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (names_match(cases[i].pattern, cases[i].name) != cases[i].match)
+			fail_msg("names_match(%s, %s) != %d", cases[i].pattern ? cases[i].pattern : "NULL",
+				 cases[i].name, cases[i].match);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names_topic),
-		cmocka_unit_test(test_names_group),
-		cmocka_unit_test(test_names_principal),
-		cmocka_unit_test(test_names_cause_is_bounded),
+		cmocka_unit_test(test_names_topic),     cmocka_unit_test(test_names_group),
+		cmocka_unit_test(test_names_principal), cmocka_unit_test(test_names_cause_is_bounded),
+		cmocka_unit_test(test_names_match),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

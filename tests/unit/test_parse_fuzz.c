@@ -18,6 +18,7 @@
 
 #include "cmd.h"
 #include "err.h"
+#include "clock.h"
 #include "lag.h"
 #include "names.h"
 #include "parse.h"
@@ -221,13 +222,13 @@ static void test_numbers_random(void **state)
 		fuzz_number(in, sizeof(in));
 		int64_t ms = -7;
 		char *cause = NULL;
-		if (lag_parse_duration(in, &ms, &cause) == 0)
-			assert_true(ms > 0 && ms <= LAG_DURATION_MAX_MS);
+		if (clock_parse_duration(in, &ms, &cause) == 0)
+			assert_true(ms > 0 && ms <= CLOCK_DURATION_MAX_MS);
 		else
 			assert_true(cause != NULL && ms == -7);
 		free(cause);
 		cause = NULL;
-		if (lag_parse_datetime(in, &ms, &cause) < 0)
+		if (clock_parse_datetime(in, &ms, &cause) < 0)
 			assert_non_null(cause);
 		free(cause);
 		cause = NULL;
@@ -287,7 +288,7 @@ static void test_huge_inputs(void **state)
 		err_clear(&e);
 		int64_t ms;
 		char *cause = NULL;
-		assert_int_equal(lag_parse_duration(huge, &ms, &cause), -1);
+		assert_int_equal(clock_parse_duration(huge, &ms, &cause), -1);
 		free(cause);
 		cause = NULL;
 		struct tail_from f;
