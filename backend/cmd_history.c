@@ -151,8 +151,10 @@ static void history_watch_tick(struct loop *l, void *ud)
 		w->last_error = x_strdup(e.cause ? e.cause : "failed");
 		if (!w->quiet)
 			note_send(&w->ctx->session->note, "watch %s: %s (%s%s%s)", stamp, e.cause,
-				  st.gap ? "recorded as a gap" : "not recorded", st.unrecorded ? ": " : "",
-				  st.unrecorded ? st.unrecorded : "");
+				  st.gap     ? "recorded as a gap"
+				  : st.event ? "recorded as a sample-failed event"
+					     : "not recorded",
+				  st.unrecorded ? ": " : "", st.unrecorded ? st.unrecorded : "");
 	}
 	err_clear(&e);
 	sample_stats_clear(&st);
@@ -848,7 +850,8 @@ const struct cmd_entry cmd_history_table[] = {
 		.opts = watch_opts,
 		.help = "sample lag, end offsets and metadata into the history store until Ctrl-C",
 		.doc = "Headless (a pod, a screen session). One line per sample on stderr; an unreachable cluster is "
-		       "recorded as a gap. Rolls up and drops what is past retention once a minute: the global "
+		       "recorded as a gap, a sample it refuses (an ACL) as a sample-failed event. Rolls up and drops "
+		       "what is past retention once a minute: the global "
 		       "--retention raw=24h,minute=7d,hour=90d (or the config file's \"retention\"). JSON: {cluster, "
 		       "ticks, failed, started_at, stopped_at, store}. Exit 0 when no tick failed, else (after the "
 		       "summary) 3 when every failed tick was the cluster not answering, 1 when one failed otherwise",
@@ -861,7 +864,8 @@ const struct cmd_entry cmd_history_table[] = {
 		.opts = htick_opts,
 		.help = "take one sample into the history store (what watch does at each interval)",
 		.doc = "For the TUI's timer and for cron. JSON: {cluster, time, groups, group_partitions, "
-		       "topic_partitions}; an unreachable cluster is recorded as a gap and the command fails",
+		       "topic_partitions}; an unreachable cluster is recorded as a gap, a sample it refuses (an ACL, a "
+		       "coordinator error) as a sample-failed event, and the command fails",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.exec = cmd_history_tick_exec,
 	},
@@ -896,13 +900,15 @@ const struct cmd_entry cmd_history_table[] = {
 		.name = "history events",
 		.group = "history",
 		.opts = hevents_opts,
-		.help = "ISR, leader, broker, topic, group-state and group-type changes and outages seen while "
-			"sampling",
+		.help = "ISR, leader, broker, topic, group-state and group-type changes, outages and failed samples "
+			"seen while sampling",
 		.doc = "JSON: {cluster, since, events: [{time, kind, subject, detail}]}; kinds: isr-shrink, "
 		       "isr-expand, "
 		       "leader-change, partition-offline, partition-online, broker-gone, broker-back, topic-created, "
 		       "topic-deleted, group-state, group-type (a group's type changed: classic -> consumer when Kafka "
-		       "upgrades a classic group to the consumer protocol in place, or back), outage",
+		       "upgrades a classic group to the consumer protocol in place, or back), outage (the cluster did "
+		       "not answer), sample-failed (it answered but a tick could not sample it: an ACL denial, a "
+		       "coordinator error)",
 		.flags = CMD_READ_ONLY,
 		.view = &history_events_view,
 		.exec = cmd_history_events_exec,

@@ -197,13 +197,18 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 		st->ts_ms = clock_wall_ms();
 	}
 	if (rc != CMD_OK) {
-		/* Unreachable: a gap in the history of the cluster last seen through this bootstrap (none other). */
+		/*
+		 * Unreachable: a gap in the history of the cluster last seen through this bootstrap (none
+		 * other). A cluster that answered but refused (an ACL, a coordinator) is not down: an event.
+		 */
 		if (st->cluster == NULL)
 			st->cluster = store_cluster_of(store, s->conf.bootstrap);
 		if (st->cluster == NULL)
 			st->unrecorded = x_strdup("the store knows no cluster behind this bootstrap yet");
-		else if (store_gap(store, st->cluster, st->ts_ms, e->cause, &st->unrecorded) == 0)
-			st->gap = true;
+		else if (rc == CMD_UNREACHABLE)
+			st->gap = store_gap(store, st->cluster, st->ts_ms, e->cause, &st->unrecorded) == 0;
+		else
+			st->event = store_sample_failed(store, st->cluster, st->ts_ms, e->cause, &st->unrecorded) == 0;
 		goto out;
 	}
 	struct store_tick *t = store_tick_begin(store, st->cluster, client_bootstrap(c), st->ts_ms);

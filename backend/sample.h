@@ -1,7 +1,8 @@
 /*
  * Sampling for the history store: one tick reads the cluster's metadata, the committed offsets of
  * its groups and the end offsets of its topics, and records them (store.h) in one transaction. A
- * cluster that does not answer is recorded as a gap. Used by `kcon watch` and, on a timer, by the TUI.
+ * cluster that does not answer is recorded as a gap; a tick that fails for another reason (an ACL
+ * denial, a coordinator error) as a `sample-failed` event. Used by `kcon watch` and, on a timer, by the TUI.
  */
 #ifndef KCON_SAMPLE_H
 #define KCON_SAMPLE_H
@@ -22,7 +23,8 @@ struct sample_stats {
 	int groups, group_partitions, topic_partitions;
 	char *cluster;    /* the cluster key; owned, freed by sample_stats_clear */
 	bool gap;         /* the cluster did not answer, and that was recorded as a gap */
-	char *unrecorded; /* the cluster did not answer and no gap was recorded: why (owned); or NULL */
+	bool event;       /* the tick failed otherwise, and that was recorded as a sample-failed event */
+	char *unrecorded; /* the tick failed and neither was recorded: why (owned); or NULL */
 };
 
 /**
@@ -45,7 +47,7 @@ char *sample_store_path(struct session *s, struct err *e);
 /**
  * @brief One sampling tick of the session's cluster into its store.
  * @param groups a name pattern (substring or glob) or NULL for every group
- * @return 0, or the client's status (3: unreachable, recorded as a gap) with e set
+ * @return 0, or the client's status with e set (3: unreachable, recorded as a gap; 1: recorded as an event)
  */
 int sample_tick(struct session *s, const char *groups, struct sample_stats *st, struct err *e);
 /** @brief Frees what st holds. */

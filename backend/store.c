@@ -1195,6 +1195,20 @@ int store_gap(struct store *s, const char *cluster_key, int64_t ts_ms, const cha
 	return rc;
 }
 
+int store_sample_failed(struct store *s, const char *cluster_key, int64_t ts_ms, const char *cause_text, char **cause)
+{
+	int64_t c = store_cluster_id(s, cluster_key, NULL, 0);
+	int rc = store_run(s,
+			   "INSERT INTO event(cluster, ts_ms, kind, subject, detail) SELECT ?1, ?2, 'sample-failed', "
+			   "'cluster', ?3 WHERE NOT EXISTS (SELECT 1 FROM (SELECT kind, detail, ts_ms FROM event WHERE "
+			   "cluster=?1 ORDER BY ts_ms DESC, id DESC LIMIT 1) WHERE kind='sample-failed' AND detail=?3 "
+			   "AND ts_ms > (SELECT coalesce(seen_ms, 0) FROM cluster WHERE id=?1))",
+			   "iit", c, ts_ms, cause_text);
+	if (rc < 0)
+		*cause = x_asprintf("history store: recording a failed sample: %s", sqlite3_errmsg(s->db));
+	return rc;
+}
+
 /* --- roll-ups and retention --------------------------------------------------------------- */
 
 static int64_t store_meta(struct store *s, const char *key)

@@ -112,6 +112,13 @@ void store_tick_topic_partition(struct store_tick *t, const char *topic, int32_t
 int store_tick_commit(struct store_tick **t, char **cause);
 /** @brief Records that the cluster could not be sampled at ts (opens a gap, or extends one). */
 int store_gap(struct store *s, const char *cluster_key, int64_t ts_ms, const char *cause_text, char **cause);
+/**
+ * @brief Records that the cluster answered but a tick could not sample it at ts (an ACL denial, a
+ * coordinator error): a `sample-failed` event about the cluster with cause_text, unless the cluster's
+ * newest event is that one already, with no good tick since (a failure that repeats every tick is one
+ * event).
+ */
+int store_sample_failed(struct store *s, const char *cluster_key, int64_t ts_ms, const char *cause_text, char **cause);
 
 /** @brief Rolls raw samples up to minutes and hours; once an hour drops what is past retention. */
 int store_maintain(struct store *s, int64_t now_ms, char **cause);

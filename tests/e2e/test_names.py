@@ -2,6 +2,7 @@
 with a cause and a hint, before any request: on the real broker a group id that is not UTF-8 used
 to abort kcon inside librdkafka (SIGABRT, exit 134); on the demo it printed nothing and exited 0."""
 
+import json
 import os
 import tempfile
 import unittest
@@ -47,6 +48,21 @@ class NamesMixin:
         self.refused("-e", 'produce "a b" v', want="cannot be a topic name")
         self.refused("-e", 'tail orders --group "\\xff"', want="--group: the group id")
         self.refused("-e", 'group lag g --topic "\\xff"', want="--topic")
+
+
+    def test_backslash_escaped_once(self):
+        """A cause that quotes what the user typed is escaped once, by the sink: a backslash shows as
+        \\ on the terminal and as itself in JSON (the tail's pattern error showed a\\\\ before)."""
+        p = self.refused("tail", "orders", "--grep", "a\\", want="--grep `a\\\\`: ")
+        self.assertNotIn("a\\\\\\", p.stderr)
+        group = "a\\b"  # a group id may hold a backslash
+        p = self.kcon("group", "lag", group, timeout=30)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("unknown group `a\\\\b`", p.stderr)
+        self.assertNotIn("a\\\\\\", p.stderr)
+        p = self.kcon("-o", "json", "group", "lag", group, timeout=30)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["error"]["message"], "unknown group `a\\b`")
 
 
 class NamesBrokerTest(NamesMixin, BrokerTestCase):

@@ -424,6 +424,38 @@ static void test_gaps(void **state)
 	store_close(&s);
 }
 
+/* A tick the cluster refused (an ACL) is an event, not a gap; the same failure every tick is one event. */
+static void test_sample_failed(void **state)
+{
+	(void)state;
+	struct store *s = test_open(":memory:", NULL);
+	char *cause = NULL;
+	static const struct {
+		const char *failure; /* NULL: a good tick */
+		int events, gaps;    /* after it */
+	} ticks[] = {
+		{ "groups: not authorized", 1, 0 },
+		{ "groups: not authorized", 1, 0 }, /* the same again: no new event */
+		{ "coordinator loading", 2, 0 },
+		{ NULL, 2, 0 },
+		{ "coordinator loading", 3, 0 }, /* the newest event was it, but ticks in between were good */
+	};
+	for (size_t i = 0; i < sizeof(ticks) / sizeof(ticks[0]); i++) {
+		int64_t ts = T0 + (int64_t)i * 10000;
+		if (ticks[i].failure) {
+			assert_int_equal(store_sample_failed(s, "cid", ts, ticks[i].failure, &cause), 0);
+		} else {
+			struct store_tick *t = store_tick_begin(s, "cid", NULL, ts);
+			store_tick_group(t, "g", "Stable", NULL); /* an event of its own would end the run too */
+			assert_int_equal(store_tick_commit(&t, &cause), 0);
+		}
+		assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='sample-failed'"),
+				 ticks[i].events);
+		assert_int_equal(test_count(s, "SELECT count(*) FROM gap"), ticks[i].gaps);
+	}
+	store_close(&s);
+}
+
 /* A group's type is recorded; a change (a classic group upgraded in place) is an event; unknown keeps it. */
 static void test_group_type(void **state)
 {
@@ -814,6 +846,7 @@ int main(void)
 		cmocka_unit_test(test_rollup_retention),
 		cmocka_unit_test(test_rollup_from_older_watermarks),
 		cmocka_unit_test(test_gaps),
+		cmocka_unit_test(test_sample_failed),
 		cmocka_unit_test(test_events_and_snapshot),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_permissions),
