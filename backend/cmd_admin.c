@@ -4,12 +4,12 @@
  * can lose data asks for a typed name (or --yes); every one that writes is refused read-only.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "client.h"
+#include "clock.h"
 #include "client_admin.h"
 #include "cmd.h"
 #include "lag.h"
@@ -516,7 +516,7 @@ static int admin_before_parse(struct cmd_ctx *ctx, const char *s, enum admin_bef
 	if (s[0] == '@') {
 		int64_t ms;
 		char *cause = NULL;
-		if (lag_parse_datetime(s + 1, &ms, &cause) != 0) {
+		if (clock_parse_datetime(s + 1, &ms, &cause) != 0) {
 			cmd_fail(ctx, CMD_USAGE, hint, "--before: %s", cause);
 			free(cause);
 			return CMD_USAGE;
@@ -777,8 +777,7 @@ static int cmd_broker_config_exec(struct cmd_ctx *ctx)
 	for (int i = 0; i < n; i++) {
 		const struct client_config *f = &cfg[i];
 		if ((changed && f->is_default) || (dynamic && !admin_dynamic(f->source)) ||
-		    (pattern &&
-		     !(strpbrk(pattern, "*?[") ? fnmatch(pattern, f->name, 0) == 0 : strstr(f->name, pattern) != NULL)))
+		    !names_match(pattern, f->name))
 			continue;
 		json_array_append_new(a, json_pack("{s:s,s:s?,s:o,s:b,s:b,s:b,s:b}", "name", f->name, "value", f->value,
 						   "source", admin_source(f->source), "is_default", f->is_default,
