@@ -29,8 +29,10 @@ struct loop_timer {
 };
 
 struct loop_job {
-	struct cmd_ctx *ctx;
+	struct cmd_ctx *ctx; /* a command, or NULL for a job of fn */
 	loop_cmd_cb done;
+	loop_job_fn fn;            /* a job's work, on the worker */
+	loop_job_done_fn job_done; /* and its end, on the loop thread */
 	void *ud;
 	struct loop_job *next;
 	struct loop *loop;    /* for a job on a thread of its own (CMD_OWN_THREAD) */
@@ -66,8 +68,9 @@ struct loop {
 	struct loop_job *todo, *finished;
 	struct loop_job *own_done; /* CMD_OWN_THREAD jobs finished, to be joined */
 	int wake[2];               /* the worker writes a byte when a job finished */
-	/* Loop thread only: CMD_OWN_THREAD jobs running. */
+	/* Loop thread only: CMD_OWN_THREAD jobs running; set while loop_free() runs. */
 	struct loop_job *own;
+	bool freeing;
 };
 
 /* The write end of the signal self-pipe; one per process, since handlers get no context. */
@@ -99,7 +102,7 @@ struct loop *loop_new(char **cause)
 	return l;
 }
 
-static void loop_drain(int fd)
+void loop_fd_drain(int fd)
 {
 	char buf[64];
 	while (read(fd, buf, sizeof(buf)) > 0)
@@ -229,7 +232,10 @@ static void *loop_worker(void *arg)
 		struct loop_job *j = l->todo;
 		l->todo = NULL;
 		pthread_mutex_unlock(&l->mu);
-		cmd_exec(j->ctx);
+		if (j->ctx)
+			cmd_exec(j->ctx);
+		else
+			j->fn(j->ud);
 		pthread_mutex_lock(&l->mu);
 		l->finished = j;
 		if (write(l->wake[1], "", 1) < 0) {
@@ -240,11 +246,20 @@ static void *loop_worker(void *arg)
 	return NULL;
 }
 
-static void loop_job_done(struct loop *l, struct loop_job *j)
+/* Calls the end of a job that ran (or, cancelled, did not) and frees it. */
+static void loop_job_end(struct loop *l, struct loop_job *j, bool cancelled)
 {
 	l->pending--;
-	j->done(l, j->ctx, j->ud);
+	if (j->ctx)
+		j->done(l, j->ctx, j->ud);
+	else if (j->job_done)
+		j->job_done(l, j->ud, cancelled);
 	free(j);
+}
+
+static void loop_job_done(struct loop *l, struct loop_job *j)
+{
+	loop_job_end(l, j, false);
 }
 
 static void *loop_own_thread(void *arg)
@@ -304,8 +319,8 @@ int loop_interrupt(struct loop *l)
 		if (j->ctx->entry && (j->ctx->entry->flags & CMD_INTERRUPT) &&
 		    !atomic_exchange(&j->ctx->interrupt, true))
 			n++;
-	if (l->running && l->running->ctx->entry && (l->running->ctx->entry->flags & CMD_INTERRUPT) &&
-	    !atomic_exchange(&l->running->ctx->interrupt, true))
+	if (l->running && l->running->ctx && l->running->ctx->entry &&
+	    (l->running->ctx->entry->flags & CMD_INTERRUPT) && !atomic_exchange(&l->running->ctx->interrupt, true))
 		n++;
 	return n;
 }
@@ -323,10 +338,10 @@ static void loop_pump(struct loop *l)
 			l->tail = NULL;
 		if (j == l->first_tail)
 			l->first_tail = NULL;
-		const struct cmd_entry *e = j->ctx->entry;
+		const struct cmd_entry *e = j->ctx ? j->ctx->entry : NULL;
 		if (e && (e->flags & CMD_OWN_THREAD) && !j->ctx->error && loop_own_start(l, j))
 			continue;
-		if (e == NULL || (e->flags & CMD_UI) || j->ctx->error) {
+		if (j->ctx && (e == NULL || (e->flags & CMD_UI) || j->ctx->error)) {
 			cmd_exec(j->ctx);
 			loop_job_done(l, j);
 			continue;
@@ -338,9 +353,10 @@ static void loop_pump(struct loop *l)
 			if (!l->started) {
 				pthread_mutex_unlock(&l->mu);
 				l->running = NULL;
-				cmd_fail(j->ctx, CMD_FAILED, "the system is short of threads or memory",
-					 "cannot start the command worker");
-				loop_job_done(l, j);
+				if (j->ctx)
+					cmd_fail(j->ctx, CMD_FAILED, "the system is short of threads or memory",
+						 "cannot start the command worker");
+				loop_job_end(l, j, j->ctx == NULL);
 				continue;
 			}
 		}
@@ -351,10 +367,8 @@ static void loop_pump(struct loop *l)
 	l->pumping = false;
 }
 
-void loop_run_command(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, void *ud)
+static void loop_append(struct loop *l, struct loop_job *j)
 {
-	struct loop_job *j = x_calloc(1, sizeof(*j));
-	*j = (struct loop_job){ .ctx = ctx, .done = done, .ud = ud };
 	if (l->tail)
 		l->tail->next = j;
 	else
@@ -362,6 +376,25 @@ void loop_run_command(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, voi
 	l->tail = j;
 	l->pending++;
 	loop_pump(l);
+}
+
+void loop_run_command(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, void *ud)
+{
+	struct loop_job *j = x_calloc(1, sizeof(*j));
+	*j = (struct loop_job){ .ctx = ctx, .done = done, .ud = ud };
+	loop_append(l, j);
+}
+
+void loop_run_job(struct loop *l, loop_job_fn fn, void *ud, loop_job_done_fn done)
+{
+	struct loop_job *j = x_calloc(1, sizeof(*j));
+	*j = (struct loop_job){ .fn = fn, .job_done = done, .ud = ud };
+	if (l->freeing) { /* no worker any more: it ends, cancelled, at once */
+		l->pending++;
+		loop_job_end(l, j, true);
+		return;
+	}
+	loop_append(l, j);
 }
 
 void loop_run_command_first(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, void *ud)
@@ -385,7 +418,7 @@ int loop_pending(const struct loop *l)
 
 static void loop_collect(struct loop *l)
 {
-	loop_drain(l->wake[0]);
+	loop_fd_drain(l->wake[0]);
 	loop_own_collect(l);
 	pthread_mutex_lock(&l->mu);
 	struct loop_job *j = l->finished;
@@ -468,11 +501,12 @@ void loop_free(struct loop **lp)
 	if (l == NULL)
 		return;
 	/* What can stop early does, so that quitting never waits on a long query. */
+	l->freeing = true;
 	loop_interrupt(l);
 	while (l->own) {
 		struct pollfd p = { .fd = l->wake[0], .events = POLLIN };
 		poll(&p, 1, 100);
-		loop_drain(l->wake[0]);
+		loop_fd_drain(l->wake[0]);
 		loop_own_collect(l);
 	}
 	if (l->started) {
@@ -490,8 +524,9 @@ void loop_free(struct loop **lp)
 	while (l->head) {
 		struct loop_job *j = l->head;
 		l->head = j->next;
-		cmd_fail(j->ctx, CMD_FAILED, NULL, "cancelled: kcon is quitting");
-		loop_job_done(l, j);
+		if (j->ctx)
+			cmd_fail(j->ctx, CMD_FAILED, NULL, "cancelled: kcon is quitting");
+		loop_job_end(l, j, true);
 	}
 	loop_signals_restore(l);
 	close(l->wake[0]);

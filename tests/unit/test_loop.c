@@ -1,4 +1,7 @@
-/* loop: timers in order, fd dispatch, commands in order on the loop thread, signals via the self-pipe. */
+/*
+ * loop: timers in order, fd dispatch, commands in order on the loop thread, jobs in the same queue,
+ * signals via the self-pipe.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -280,6 +284,127 @@ static void free_cancels_queued(void **state)
 		cmd_ctx_clear(&ctx[i]);
 }
 
+/* --- jobs: a face's own work, in the commands' queue ------------------------------------------ */
+
+struct test_job {
+	int id;
+	bool ran_on_worker, done_on_main, cancelled;
+	int *order; /* the shared record of fn and done, in the order they happened */
+	int *n;
+};
+
+static void job_fn(void *ud)
+{
+	struct test_job *j = ud;
+	if (j->id == 0) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		nanosleep(&ts, NULL); /* the first takes longest: the order must still hold */
+	}
+	pthread_mutex_lock(&exec_mu);
+	j->ran_on_worker = !pthread_equal(pthread_self(), main_thread);
+	exec_order[nexec++] = 100 + j->id;
+	pthread_mutex_unlock(&exec_mu);
+}
+
+static void job_done(struct loop *l, void *ud, bool cancelled)
+{
+	(void)l;
+	struct test_job *j = ud;
+	j->done_on_main = pthread_equal(pthread_self(), main_thread);
+	j->cancelled = cancelled;
+	done_order[ndone++] = 100 + j->id;
+}
+
+/* Jobs and commands share one queue: each runs on the worker in turn, and ends on the loop thread. */
+static void jobs_in_order_with_commands(void **state)
+{
+	(void)state;
+	struct session s = { 0 };
+	struct loop *l = test_loop();
+	struct cmd_ctx ctx[2];
+	struct test_job jobs[3];
+	main_thread = pthread_self();
+	nexec = ndone = 0;
+	/* job 0 (slow), command 1, job 1, command 2, job 2 (no done) */
+	for (int i = 0; i < 3; i++) {
+		jobs[i] = (struct test_job){ .id = i };
+		if (i > 0) {
+			memset(&ctx[i - 1], 0, sizeof(ctx[i - 1]));
+			ctx[i - 1].session = &s;
+			ctx[i - 1].entry = &test_cmds[0];
+			ctx[i - 1].result = json_pack("{s:i}", "id", i);
+			loop_run_command(l, &ctx[i - 1], on_done, (void *)(intptr_t)i);
+		}
+		loop_run_job(l, job_fn, &jobs[i], i == 2 ? NULL : job_done);
+	}
+	assert_int_equal(loop_pending(l), 5);
+	spin_until(l, &nexec, 5);
+	while (loop_pending(l) > 0) /* job 2's end (no callback) follows its fn */
+		loop_once(l, 50);
+	static const int want_exec[] = { 100, 1, 101, 2, 102 }, want_done[] = { 100, 1, 101, 2 };
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(exec_order[i], want_exec[i]);
+	assert_int_equal(ndone, 4);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(done_order[i], want_done[i]);
+	for (int i = 0; i < 3; i++) {
+		assert_true(jobs[i].ran_on_worker);
+		assert_false(jobs[i].cancelled);
+	}
+	assert_true(jobs[0].done_on_main && jobs[1].done_on_main);
+	for (int i = 0; i < 2; i++)
+		cmd_ctx_clear(&ctx[i]);
+	loop_free(&l);
+}
+
+/* A job queued behind a running one when the loop is freed never runs: its done says cancelled. */
+static struct test_job requeued = { .id = 7 };
+
+static void job_done_requeue(struct loop *l, void *ud, bool cancelled)
+{
+	job_done(l, ud, cancelled);
+	loop_run_job(l, job_fn, &requeued, job_done); /* inside loop_free: ends at once, cancelled */
+}
+
+static void jobs_cancelled_by_free(void **state)
+{
+	(void)state;
+	struct loop *l = test_loop();
+	struct test_job jobs[2] = { { .id = 0 }, { .id = 1 } };
+	main_thread = pthread_self();
+	nexec = ndone = 0;
+	requeued = (struct test_job){ .id = 7 };
+	loop_run_job(l, job_fn, &jobs[0], job_done_requeue); /* slow: still running at loop_free */
+	loop_run_job(l, job_fn, &jobs[1], job_done);
+	loop_free(&l);
+	assert_int_equal(nexec, 1); /* only the first ran */
+	assert_int_equal(ndone, 3);
+	assert_false(jobs[0].cancelled);
+	assert_true(jobs[0].done_on_main);
+	assert_true(jobs[1].cancelled);
+	assert_true(requeued.cancelled);
+	assert_false(requeued.ran_on_worker);
+}
+
+/* loop_fd_drain empties a non-blocking wake-up pipe, so the next poll waits for a new byte. */
+static void fd_drain_empties(void **state)
+{
+	(void)state;
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	char bytes[300];
+	memset(bytes, '1', sizeof(bytes));
+	assert_int_equal(write(p[1], bytes, sizeof(bytes)), (ssize_t)sizeof(bytes));
+	loop_fd_drain(p[0]);
+	struct pollfd pf = { .fd = p[0], .events = POLLIN };
+	assert_int_equal(poll(&pf, 1, 0), 0);
+	assert_int_equal(write(p[1], "1", 1), 1);
+	assert_int_equal(poll(&pf, 1, 0), 1);
+	close(p[0]);
+	close(p[1]);
+}
+
 /* --- commands on a thread of their own, and interrupts ---------------------------------------- */
 
 /* Runs until interrupted (a query past its limit stands for it). */
@@ -383,7 +508,8 @@ int main(void)
 		cmocka_unit_test(timer_far_away),           cmocka_unit_test(fds_dispatch),
 		cmocka_unit_test(commands_in_order),        cmocka_unit_test(commands_first),
 		cmocka_unit_test(free_cancels_queued),      cmocka_unit_test(signals_via_self_pipe),
-		cmocka_unit_test(own_thread_and_interrupt),
+		cmocka_unit_test(own_thread_and_interrupt), cmocka_unit_test(jobs_in_order_with_commands),
+		cmocka_unit_test(jobs_cancelled_by_free),   cmocka_unit_test(fd_drain_empties),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
