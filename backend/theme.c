@@ -169,3 +169,11 @@ char *theme_find(const char *name, const char *srcdir, char **cause)
 	sbuf_free(&tried);
 	return p;
 }
+
+int theme_health(bool offline, bool under_replicated, bool under_min_isr)
+{
+	return offline            ? THEME_PARTITION_OFFLINE
+	       : under_replicated ? THEME_UNDER_REPLICATED
+	       : under_min_isr    ? THEME_UNDER_MIN_ISR
+				  : THEME_NONE;
+}

@@ -51,6 +51,11 @@ struct theme {
 
 /** @brief th with no element set: every look is the UI's fallback. */
 void theme_init(struct theme *th);
+/**
+ * @brief The look of a row by the health of its partitions: offline first, then under-replicated,
+ * then under min ISR; THEME_NONE when healthy. The topics, partitions and cluster views share it.
+ */
+int theme_health(bool offline, bool under_replicated, bool under_min_isr);
 /** @brief The name of an element in theme files ("lag-high"), or NULL. */
 const char *theme_element_name(int element);
 /** @brief A colour name or number 0-255; -1 (default) for "default"; -2 when not a colour. */

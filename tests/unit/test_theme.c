@@ -162,6 +162,26 @@ static void test_theme_shipped(void **state)
 	free(dir);
 }
 
+/* The health of a row's partitions to its look: the worst state wins. */
+static void test_theme_health(void **state)
+{
+	(void)state;
+	static const struct {
+		bool offline, under_repl, under_isr;
+		int want;
+	} cases[] = {
+		{ false, false, false, THEME_NONE },
+		{ false, false, true, THEME_UNDER_MIN_ISR },
+		{ false, true, false, THEME_UNDER_REPLICATED },
+		{ false, true, true, THEME_UNDER_REPLICATED },
+		{ true, false, false, THEME_PARTITION_OFFLINE },
+		{ true, true, true, THEME_PARTITION_OFFLINE },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(theme_health(cases[i].offline, cases[i].under_repl, cases[i].under_isr),
+				 cases[i].want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_theme_load_reports_lines),
 		cmocka_unit_test(test_theme_load_bounded),
 		cmocka_unit_test(test_theme_shipped),
+		cmocka_unit_test(test_theme_health),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
