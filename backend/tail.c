@@ -626,9 +626,9 @@ enum tail_event tail_next(struct tail *t, int timeout_ms, struct msg *m, const c
 		if (t->bi >= t->bn)
 			rd_kafka_poll(t->rk, 0); /* serves the error callback */
 		if (t->bi >= t->bn && tail_fill(t) == 0) {
+			tail_wake_fetcher(t); /* the queue is empty: after a bulk read, the fetchers look again */
 			if (timeout_ms <= 0)
 				return TAIL_IDLE;
-			tail_wake_fetcher(t);
 			/* Wait for one message, not for a whole batch (consume_batch waits to fill it). */
 			tail_drain_pipe(t);
 			rd_kafka_message_t *one = rd_kafka_consume_queue(t->q, timeout_ms);
