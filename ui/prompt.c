@@ -10,7 +10,9 @@
 
 #include "escape.h"
 #include "sbuf.h"
+#include "tuihost.h"
 #include "view.h"
+#include "views.h"
 #include "xalloc.h"
 
 static unsigned char prompt_queue[64];

@@ -1,6 +1,8 @@
 /* The face commands: `quit` and the TUI's actions (see uicmd.h). */
 #include "uicmd.h"
 
+#include "views.h"
+
 static bool uicmd_quit;
 static struct uicmd_face uicmd_face;
 
@@ -48,8 +50,8 @@ static const struct cmd_opt uicmd_scope_opts[] = {
 		.view = &uicmd_quiet, .exec = uicmd_act_exec, __VA_ARGS__                                              \
 	}
 
-/* In the order of UICMD_ACTIONS. */
-static const struct cmd_entry uicmd_actions[] = {
+/* In the order of UICMD_ACTIONS. The help and doc of `view` come from the registry of views (views.h). */
+static struct cmd_entry uicmd_actions[] = {
 	UICMD("down", "move the selection down a row (a text pane: scroll)"),
 	UICMD("up", "move the selection up a row"),
 	UICMD("page-down", "a page down"),
@@ -65,9 +67,7 @@ static const struct cmd_entry uicmd_actions[] = {
 	UICMD("sort", "sort by the next column (after the last: the data's order)"),
 	UICMD("sort-reverse", "reverse the sort"),
 	UICMD("keys", "show the key bindings and what they do"),
-	UICMD("view", "open a view: topics, groups, lag, brokers, cluster, log; group G; partitions T; tail T",
-	      .args = uicmd_view_args,
-	      .doc = "`view tail T` opens the live tail from the last 20 messages of each partition."),
+	UICMD("view", NULL, .args = uicmd_view_args),
 	UICMD("send-key", "pass KEY to the view's own handling (e.g. the tail view's p and c)", .args = uicmd_key_args),
 	UICMD("apply", "run the previewed command of this pane with --execute, after confirmation"),
 	UICMD("bind", "bind KEY to a command line, in every view or in one (-v VIEW)", .args = uicmd_bind_args,
@@ -114,6 +114,8 @@ void uicmd_register(void)
 	static bool done;
 	cmd_init();
 	if (!done) {
+		uicmd_actions[UICMD_VIEW].help = views_help();
+		uicmd_actions[UICMD_VIEW].doc = views_doc();
 		cmd_register(uicmd_table);
 		cmd_register(uicmd_actions);
 	}

@@ -3,7 +3,9 @@
 
 #include <curses.h>
 
+#include "tuihost.h"
 #include "view.h"
+#include "views.h"
 
 #define UIMOUSE_WHEEL_ROWS 3
 

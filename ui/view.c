@@ -1,6 +1,8 @@
 /* The view core: filtering, selection, scrolling and drawing rows as an aligned table. */
 #include "clock.h"
+#include "tuihost.h"
 #include "view.h"
+#include "views.h"
 
 #include <curses.h>
 #include <stdlib.h>
@@ -65,6 +67,7 @@ struct view *view_new(const struct view_ops *ops, struct tui *t, const char *tit
 {
 	struct view *v = x_calloc(1, sizeof(*v));
 	v->ops = ops;
+	v->cols = ops->cols;
 	v->tui = t;
 	v->title = x_strdup(title);
 	v->width = tui_width(t);
@@ -195,7 +198,7 @@ void view_sort_key(struct view *v, bool reverse)
 	int ncols = 0;
 	if (v->ops->flags & VIEW_TEXT)
 		return;
-	while (v->ops->cols[ncols].title)
+	while (v->cols[ncols].title)
 		ncols++;
 	if (reverse) {
 		v->sort_rev = !v->sort_rev;
@@ -334,7 +337,7 @@ static int view_widths(struct view *v, int *wid, int ncols, int w, int h, bool u
 	if (v->natural == NULL) {
 		v->natural = x_calloc((size_t)ncols + 1, sizeof(int));
 		for (int c = 0; c < ncols; c++) {
-			v->natural[c] = view_text_width(v->ops->cols[c].title, utf8);
+			v->natural[c] = view_text_width(v->cols[c].title, utf8);
 			for (int i = 0; i < v->nmap; i++) {
 				int cw = view_cell_width(v, v->map[i], c, utf8);
 				if (cw > v->natural[c])
@@ -350,7 +353,7 @@ static int view_widths(struct view *v, int *wid, int ncols, int w, int h, bool u
 			if (cw > wid[c])
 				wid[c] = cw;
 		}
-		if ((v->ops->cols[c].flags & VIEW_COL_FILL) && fill < 0)
+		if ((v->cols[c].flags & VIEW_COL_FILL) && fill < 0)
 			fill = c;
 	}
 	return layout_columns(wid, ncols, fill, VIEW_GAP, w);
@@ -361,10 +364,10 @@ static void view_draw_line(struct view *v, int y, int row, const int *wid, int n
 {
 	int x = 1;
 	for (int c = 0; c < ncols && x < w; c++) {
-		char *cell = row < 0 ? x_strdup(v->ops->cols[c].title) : view_cell(v, row, c);
+		char *cell = row < 0 ? x_strdup(v->cols[c].title) : view_cell(v, row, c);
 		int cw = wid[c] < w - x ? wid[c] : w - x;
 		int pad = 0;
-		if (v->ops->cols[c].flags & VIEW_COL_RIGHT) {
+		if (v->cols[c].flags & VIEW_COL_RIGHT) {
 			char *t = view_text(cell, utf8);
 			pad = cw - view_text_width(t, utf8);
 			free(t);
@@ -399,7 +402,7 @@ void view_draw(struct view *v, int y, int h, int w, bool utf8)
 {
 	bool text = v->ops->flags & VIEW_TEXT;
 	int ncols = 0;
-	while (!text && v->ops->cols[ncols].title)
+	while (!text && v->cols[ncols].title)
 		ncols++;
 	if (h <= 0 || w <= 0)
 		return;

@@ -1,8 +1,9 @@
 /*
- * TUI views. A view is a table of functions plus private state; the core (view.c) owns the rows
- * filter (`/`), the selection, scrolling and drawing the table; the TUI (tui.c) owns the title and
- * status bars, the prompt, the view stack and the requests. Views never call librdkafka: they ask
- * the TUI to run commands on the worker (tui_request) and draw the JSON the commands return.
+ * The view core. A view is a table of functions plus private state; the core (view.c) owns the rows
+ * filter (`/`), the selection, scrolling and drawing the table; the TUI owns the title and status
+ * bars, the prompt, the view stack and the requests (tuihost.h). Views never call librdkafka: they
+ * ask the TUI to run commands on the worker (tui_request) and draw the JSON the commands return.
+ * The views themselves are in views.h; vjson_* (view_json.c) makes table views of commands.
  */
 #ifndef KCON_VIEW_H
 #define KCON_VIEW_H
@@ -12,8 +13,6 @@
 #include <stdint.h>
 
 #include "cmd.h"
-#include "kcon-plugin.h"
-#include "msg.h"
 #include "sbuf.h"
 
 struct tui;
@@ -37,10 +36,13 @@ struct view_col {
 /* View flags */
 #define VIEW_TEXT 0x1 /* no selection bar: keys scroll the text; rows are lines */
 
+struct vjson_spec;
+
 struct view_ops {
-	const char *name;            /* "topics", "output" */
-	unsigned flags;              /* VIEW_TEXT */
-	const struct view_col *cols; /* ends with {0}; NULL for text views */
+	const char *name;               /* "topics", "output": its name in the registry (views.c) */
+	unsigned flags;                 /* VIEW_TEXT */
+	const struct view_col *cols;    /* ends with {0}; NULL for text views and table views */
+	const struct vjson_spec *table; /* a table view's declaration (VJSON_VIEW), or NULL */
 	/** Sets up v->priv and asks for data (tui_request). */
 	void (*open)(struct view *v, void *arg);
 	/** Frees v->priv. */
@@ -68,10 +70,16 @@ struct view_ops {
 	char *(*value)(struct view *v, int row, const char *name);
 	/** Whether a row passes the `/` filter (not empty); NULL: its first cell contains it, ignoring case. */
 	bool (*match)(struct view *v, int row, const char *filter);
+	/**
+	 * Opens the view from a line's words (argv[0] its name: `tail T --from F`), for views whose
+	 * argument is more than one word; false: not its line. NULL: `view NAME [ARG]` opens it.
+	 */
+	bool (*prompt)(struct tui *t, int argc, char *const *argv);
 };
 
 struct view {
 	const struct view_ops *ops;
+	const struct view_col *cols; /* ops->cols, or a table view's, from its command (ends with {0}) */
 	void *priv;
 	struct tui *tui;
 	char *title;        /* shown in the status bar */
@@ -142,63 +150,41 @@ int view_text_width(const char *s, bool utf8);
  */
 int view_put(int y, int x, int w, const char *s, bool utf8);
 
-/**
- * @brief Runs a command line on the command worker (the first command of line) and calls done
- * on the loop thread with the finished command (ctx->status, result, error), unless the view was
- * closed meanwhile. Destructive commands ask for confirmation first.
- * @return false (and done is not called) when the line does not parse; the TUI shows why
- */
-bool tui_request(struct tui *t, struct view *v, const char *line,
-		 void (*done)(struct view *v, struct cmd_ctx *ctx, void *ud), void *ud);
-/**
- * @brief tui_request() ahead of the requests still waiting (after the one running): for quick answers
- * from the store (`--stored`) while the cluster is slow to answer.
- */
-bool tui_request_stored(struct tui *t, struct view *v, const char *line,
-			void (*done)(struct view *v, struct cmd_ctx *ctx, void *ud), void *ud);
-/** @brief Runs a command line as typed at the `:` prompt: its result opens in a text view. */
-void tui_run_line(struct tui *t, const char *line);
-/** @brief Opens a view on top of the stack. */
-void tui_push(struct tui *t, struct view *v);
-/** @brief The screen width, for views that render text. */
-int tui_width(const struct tui *t);
-/** @brief Whether the session keeps history (not --no-history): views then paint the stored snapshot first. */
-bool tui_history(const struct tui *t);
-
-/** The topics view: `topics` with health counts; Enter describes the selected topic. */
-extern const struct view_ops view_topics_ops;
-/** A scrollable text pane with a command's result; open's arg is a struct view_text_arg. */
-extern const struct view_ops view_text_ops;
-
-/** What the text view shows: a finished command (result or error), taken over by the view. */
-struct view_text_arg {
-	const struct cmd_entry *entry; /* for its out_view; may be NULL */
-	const char *command;           /* the command's name, for the error text */
-	const char *line;              /* the command line that ran (its `{command}`), or NULL */
-	json_t *result;                /* taken over; NULL on failure */
-	int status;
-	const char *error, *hint;
-};
-
 /*
  * Table views over a command's JSON (view_json.c): the command runs on the worker at open and on
  * every reload, one request at a time; its rows are an array of the result (or, without one, the
- * result's fields as FIELD/VALUE rows). A view is its spec and a view_ops whose open calls
- * vjson_open; the other ops can be the vjson_ functions.
+ * result's fields as FIELD/VALUE rows). A table view is one declaration: VJSON_VIEW with its spec;
+ * its columns are the command's own (the out_view table of the array), picked by key.
  */
 struct vjson_spec {
-	const char *command;     /* the command line; with %s, the view's argument (quoted) goes there */
-	const char *stored;      /* optional: the line of a first paint from the stored snapshot ("cluster --stored") */
-	const char *array;       /* the key of the rows' array; NULL: the result's fields are the rows */
-	const char *const *keys; /* per column, the key of a row's cell */
+	const char *command; /* the command line; with %s, the view's argument (quoted) goes there */
+	const char *stored;  /* optional: the line of a first paint from the stored snapshot ("cluster --stored") */
+	const char *array;   /* the key of the rows' array; NULL: the result's fields are the rows */
+	/**
+	 * Per column, the key of the command's column (title and alignment are the command's: "rf" is
+	 * RF); "key=TITLE": a column of the view's own (a cell of its own, or fields as rows). Ends with NULL.
+	 */
+	const char *const *keys;
+	const char *fill;  /* the key of the column that gets what is left (shrinks first); NULL: none */
+	const char *title; /* optional: the status bar's title, %s the view's argument */
 	/** Optional: a cell of its own; returns false to use the key's value. */
 	bool (*cell)(json_t *row, int col, struct sbuf *out);
 	/** Optional: after each successful load (e.g. to put totals in the title). */
 	void (*loaded)(struct view *v, json_t *result);
 };
 
-/** @brief Sets up the view over spec with arg (may be NULL; copied) and asks for the data. */
-void vjson_open(struct view *v, const struct vjson_spec *spec, const char *arg);
+/** The keys of a vjson_spec: VJSON_KEYS("name", "partitions"). */
+#define VJSON_KEYS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+/** A table view's view_ops: VJSON_VIEW("brokers", .table = &spec, .style = ...). */
+#define VJSON_VIEW(nm, ...)                                                                                            \
+	{                                                                                                              \
+		.name = nm, .open = vjson_open, .close = vjson_close, .rows = vjson_rows, .cell = vjson_cell,          \
+		.reload = vjson_reload, .value = vjson_value, __VA_ARGS__                                              \
+	}
+
+/** @brief view_ops.open of a table view: sets up the view over ops->table with arg (a string or NULL; copied) and asks
+ * for the data. */
+void vjson_open(struct view *v, void *arg);
 void vjson_close(struct view *v);
 int vjson_rows(struct view *v);
 void vjson_cell(struct view *v, int row, int col, struct sbuf *out);
@@ -206,76 +192,15 @@ void vjson_reload(struct view *v);
 /** @brief view_ops.value of a vjson view: a row's string or number field, or "arg". */
 char *vjson_value(struct view *v, int row, const char *name);
 /**
- * @brief Turns a vjson view into another over the same argument (a tab of a topic): the ops
- * (columns, keys) and spec change, the rows are asked for again.
+ * @brief Turns a vjson view into another over the same argument (a tab of a topic): the ops and
+ * their table (columns, keys) change, the rows are asked for again.
  */
-void vjson_switch(struct view *v, const struct view_ops *ops, const struct vjson_spec *spec);
+void vjson_switch(struct view *v, const struct view_ops *ops);
 /** @brief The argument the view was opened with (borrowed), or NULL. */
 const char *vjson_arg(struct view *v);
 /** @brief A row's object (borrowed), or NULL. */
 json_t *vjson_row(struct view *v, int row);
 /** @brief A row's field as an integer (0 when missing or not a number). */
 json_int_t vjson_int(struct view *v, int row, const char *key);
-
-/** Groups (`groups`), the lag overview (`lag`) and one group's lag (`group lag G`). */
-extern const struct view_ops view_groups_ops, view_lag_ops, view_group_ops;
-/** Brokers (`brokers`) and the cluster overview (`cluster`). */
-extern const struct view_ops view_brokers_ops, view_cluster_ops;
-/** A topic's partitions (`topic describe T`); Tab or `c` switches to its configs (`topic config T`) and back. */
-extern const struct view_ops view_partitions_ops, view_topic_configs_ops;
-
-/**
- * The live tail of a topic: open's arg is a struct view_tail_arg; `p` pauses, `c` clears, `/`
- * matches keys and values, Enter opens the message in the detail view.
- */
-extern const struct view_ops view_tail_ops;
-struct view_tail_arg {
-	const char *topic;
-	const char *from;   /* as `tail --from`; NULL: the last 20 of each partition */
-	const char *decode; /* a plugin decoder's name (`tail --decode`), or NULL */
-};
-/**
- * @brief Opens a tail view for a prompt line `tail TOPIC [FROM] [--from FROM] [--decode NAME]`.
- * @return false (nothing opened) for any other line, which then runs as the `tail` command
- */
-bool view_tail_prompt(struct tui *t, int argc, char *const *argv);
-/** @brief Registers the worker commands that open and close tail views' consumers (once). */
-void view_tail_register(void);
-/** @brief Closes the consumers left to close (at exit, after the loop is gone). */
-void view_tail_reap(void);
-
-/** The event log (`:log`): connection changes, failures and the commands run, newest last. */
-extern const struct view_ops view_log_ops;
-/** @brief Adds an event of a kind ("error", "connection", "command", ...) to the log (printf-style text). */
-void view_log_add(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/** @brief A note_fn (note.h) that puts the backend's notes into the log; safe from any thread. */
-void view_log_note(void *ud, const char *text);
-/** @brief Empties the log. */
-void view_log_clear(void);
-/**
- * One message in a scrollable text view (view_msg.c): its fields, headers and the value as pretty
- * JSON, text or a hex dump; `m` switches pretty / raw / hex. It copies what open's arg points to.
- */
-extern const struct view_ops view_msg_ops;
-struct view_msg_arg {
-	const char *topic;
-	const struct msg *m;                /* copied, bytes and all */
-	const struct kcon_decoder *decoder; /* for the value, or NULL */
-};
-
-/** @brief The TUI's event loop, for views that watch descriptors or set timers. */
-struct loop *tui_loop(struct tui *t);
-/** @brief Asks for a redraw within a frame (~30 per second at most). */
-void tui_schedule_draw(struct tui *t);
-
-/**
- * @brief Opens the view called name ("topics", "groups", "lag", "brokers", "cluster"; "group" and
- * "partitions" take arg) on top of the stack.
- * @return false when there is no such view
- */
-bool tui_open_view(struct tui *t, const char *name, const char *arg);
-
-/** @brief Names of the topics the topics view shows (for completion); NULL-terminated, new strings. */
-char **view_topics_names(struct view *v);
 
 #endif

@@ -1,112 +1,51 @@
 /* Consumer groups (`groups`), the lag overview (`lag`) and one group's lag (`group lag G`). */
-#include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
 #include "theme.h"
+#include "tuihost.h"
 #include "view.h"
+#include "views.h"
 #include "xalloc.h"
 
 #define GROUPS_LAG_HIGH 1000 /* a group or partition this far behind is highlighted */
-
-/*
- * The sparkline columns: the stored lag of the last hour (`--sparklines`). TYPE: classic or
- * consumer (KIP-848), both kinds listed alike.
- */
-static const struct view_col groups_cols[] = {
-	{ "GROUP", VIEW_COL_FILL }, { "STATE", 0 },  { "TYPE", 0 }, { "MEMBERS", VIEW_COL_RIGHT },
-	{ "LAG", VIEW_COL_RIGHT },  { "LAG 1H", 0 }, { 0 },
-};
-static const char *const groups_keys[] = { "group", "state", "type", "members", "total_lag", "sparkline" };
-static const struct vjson_spec groups_spec = {
-	.command = "groups --sparklines",
-	.array = "groups",
-	.keys = groups_keys,
-};
-
-static const struct view_col lag_cols[] = {
-	{ "GROUP", VIEW_COL_FILL },
-	{ "LAG", VIEW_COL_RIGHT },
-	{ "LAG 1H", 0 },
-	{ "STATE", 0 },
-	{ "TYPE", 0 },
-	{ "MEMBERS", VIEW_COL_RIGHT },
-	{ 0 },
-};
-static const char *const lag_keys[] = { "group", "total_lag", "sparkline", "state", "type", "members" };
-static const struct vjson_spec lag_spec = { .command = "lag --sparklines", .array = "groups", .keys = lag_keys };
-
-static void groups_open(struct view *v, void *arg)
-{
-	vjson_open(v, &groups_spec, arg);
-}
-
-static void lag_open(struct view *v, void *arg)
-{
-	vjson_open(v, &lag_spec, arg);
-}
 
 static int groups_style(struct view *v, int row)
 {
 	json_t *r = vjson_row(v, row);
 	if (json_object_get(r, "error"))
 		return THEME_ERROR;
-	return vjson_int(v, row, "total_lag") >= GROUPS_LAG_HIGH ? THEME_LAG_HIGH : THEME_NONE;
+	return json_integer_value(json_object_get(r, "total_lag")) >= GROUPS_LAG_HIGH ? THEME_LAG_HIGH : THEME_NONE;
 }
 
-static unsigned groups_key(struct view *v, int key, int row)
-{
-	if ((key == '\n' || key == '\r' || key == KEY_ENTER) && row >= 0) {
-		const char *g = json_string_value(json_object_get(vjson_row(v, row), "group"));
-		if (g)
-			tui_open_view(v->tui, "group", g);
-		return VIEW_REDRAW;
-	}
-	return 0;
-}
+/*
+ * The sparkline columns: the stored lag of the last hour (`--sparklines`). TYPE: classic or
+ * consumer (KIP-848), both kinds listed alike. Enter opens a group's lag (a default binding).
+ */
+const struct view_ops view_groups_ops =
+	VJSON_VIEW("groups",
+		   .table =
+			   &(const struct vjson_spec){
+				   .command = "groups --sparklines",
+				   .array = "groups",
+				   .keys = VJSON_KEYS("group", "state", "type", "members", "total_lag", "sparkline"),
+				   .fill = "group",
+			   },
+		   .style = groups_style, .enter_help = "group's lag");
 
-const struct view_ops view_groups_ops = {
-	.name = "groups",
-	.cols = groups_cols,
-	.open = groups_open,
-	.close = vjson_close,
-	.rows = vjson_rows,
-	.cell = vjson_cell,
-	.key = groups_key,
-	.reload = vjson_reload,
-	.value = vjson_value,
-	.style = groups_style,
-	.enter_help = "group's lag",
-};
-
-const struct view_ops view_lag_ops = {
-	.name = "lag",
-	.cols = lag_cols,
-	.open = lag_open,
-	.close = vjson_close,
-	.rows = vjson_rows,
-	.cell = vjson_cell,
-	.key = groups_key,
-	.reload = vjson_reload,
-	.value = vjson_value,
-	.style = groups_style,
-	.enter_help = "group's lag",
-};
+const struct view_ops view_lag_ops =
+	VJSON_VIEW("lag",
+		   .table =
+			   &(const struct vjson_spec){
+				   .command = "lag --sparklines",
+				   .array = "groups",
+				   .keys = VJSON_KEYS("group", "total_lag", "sparkline", "state", "type", "members"),
+				   .fill = "group",
+			   },
+		   .style = groups_style, .enter_help = "group's lag");
 
 /* --- one group ---------------------------------------------------------------------------------- */
-
-static const struct view_col group_cols[] = {
-	{ "TOPIC", VIEW_COL_FILL },
-	{ "PARTITION", VIEW_COL_RIGHT },
-	{ "COMMITTED", VIEW_COL_RIGHT },
-	{ "END", VIEW_COL_RIGHT },
-	{ "LAG", VIEW_COL_RIGHT },
-	{ "OWNER", 0 },
-	{ "LAG 1H", 0 },
-	{ 0 },
-};
-static const char *const group_keys[] = { "topic", "partition", "committed", "end", "lag", "member", "sparkline" };
 
 /* The owner: the member's client id and host. */
 static bool group_cell(json_t *row, int col, struct sbuf *out)
@@ -156,32 +95,23 @@ static void group_loaded(struct view *v, json_t *res)
 	v->title = sbuf_release(&sb);
 }
 
-static const struct vjson_spec group_spec = {
-	.command = "group lag %s --sparklines",
-	.array = "partitions",
-	.keys = group_keys,
-	.cell = group_cell,
-	.loaded = group_loaded,
-};
-
-static void group_open(struct view *v, void *arg)
-{
-	vjson_open(v, &group_spec, arg);
-}
-
 static int group_style(struct view *v, int row)
 {
-	return vjson_int(v, row, "lag") >= GROUPS_LAG_HIGH ? THEME_LAG_HIGH : THEME_NONE;
+	return json_integer_value(json_object_get(vjson_row(v, row), "lag")) >= GROUPS_LAG_HIGH ? THEME_LAG_HIGH
+												: THEME_NONE;
 }
 
-const struct view_ops view_group_ops = {
-	.name = "group",
-	.cols = group_cols,
-	.open = group_open,
-	.close = vjson_close,
-	.rows = vjson_rows,
-	.cell = vjson_cell,
-	.reload = vjson_reload,
-	.value = vjson_value,
-	.style = group_style,
-};
+/* OWNER: the member's client id and host in one column of the view's own. */
+const struct view_ops view_group_ops =
+	VJSON_VIEW("group",
+		   .table =
+			   &(const struct vjson_spec){
+				   .command = "group lag %s --sparklines",
+				   .array = "partitions",
+				   .keys = VJSON_KEYS("topic", "partition", "committed", "end", "lag", "member=OWNER",
+						      "sparkline"),
+				   .fill = "topic",
+				   .cell = group_cell,
+				   .loaded = group_loaded,
+			   },
+		   .style = group_style);

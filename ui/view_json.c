@@ -1,15 +1,25 @@
-/* Table views over a command's JSON: the shared part of topics, groups, lag, group, brokers, cluster, partitions. */
+/*
+ * Table views over a command's JSON, declared by a vjson_spec (VJSON_VIEW): the shared part of
+ * topics, groups, lag, group, brokers, cluster, partitions. The columns come from the command's own
+ * (its out_view table of the spec's array), so the view and the command's text table agree.
+ */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "output.h"
 #include "parse.h"
+#include "tuihost.h"
 #include "view.h"
+#include "views.h"
 #include "xalloc.h"
 
 struct vjson {
 	const struct vjson_spec *spec;
+	struct view_col *cols; /* v->cols: from the command's columns (out_view) and the spec */
+	char **keys;           /* per column, the key of a row's cell */
 	char *arg;
 	json_t *rows; /* the array of the last result */
 	unsigned gen; /* bumped by vjson_switch: answers to an older spec are dropped */
@@ -52,6 +62,72 @@ static json_t *vjson_fields(json_t *obj)
 		json_array_append_new(a, json_pack("{s:s, s:O}", "field", k, "value", val));
 	}
 	return a;
+}
+
+/* The command's columns of the spec's array (its out_view table), or NULL. */
+static const struct out_col *vjson_command_cols(const struct vjson_spec *spec)
+{
+	struct parse_list pl = { 0 };
+	char *cause = NULL;
+	const struct out_col *cols = NULL;
+	if (parse_commands(spec->command, &pl, &cause) == 0 && pl.n > 0) {
+		int consumed;
+		const struct cmd_entry *e = cmd_find(pl.cmds[0].argc, pl.cmds[0].argv, &consumed, &cause);
+		for (const struct out_table *tb = e && e->view ? e->view->tables : NULL; tb && tb->key; tb++)
+			if (spec->array && strcmp(tb->key, spec->array) == 0)
+				cols = tb->cols;
+	}
+	free(cause);
+	parse_list_clear(&pl);
+	return cols;
+}
+
+/*
+ * The view's columns: per key of the spec, the command's column of that key, its title in capitals
+ * ('_' as '-') and right-aligned as the command's; "key=TITLE" is a column of the view's own.
+ */
+static void vjson_columns(struct vjson *j)
+{
+	const struct out_col *cc = vjson_command_cols(j->spec);
+	int n = 0;
+	while (j->spec->keys[n])
+		n++;
+	j->cols = x_calloc((size_t)n + 1, sizeof(*j->cols));
+	j->keys = x_calloc((size_t)n + 1, sizeof(*j->keys));
+	for (int c = 0; c < n; c++) {
+		const char *k = j->spec->keys[c], *eq = strchr(k, '=');
+		j->keys[c] = eq ? x_strndup(k, (size_t)(eq - k)) : x_strdup(k);
+		const struct out_col *oc = cc;
+		while (!eq && oc && oc->key && strcmp(oc->key, k) != 0)
+			oc++;
+		char *title = x_strdup(eq ? eq + 1 : oc && oc->key ? oc->title : k);
+		for (char *p = title; !eq && *p; p++)
+			*p = *p == '_' ? '-' : (char)toupper((unsigned char)*p);
+		j->cols[c].title = title;
+		j->cols[c].flags = (!eq && oc && oc->key && (oc->flags & OUT_RIGHT) ? VIEW_COL_RIGHT : 0) |
+				   (j->spec->fill && strcmp(j->keys[c], j->spec->fill) == 0 ? VIEW_COL_FILL : 0);
+	}
+}
+
+static void vjson_columns_free(struct vjson *j)
+{
+	for (int c = 0; j->keys && j->keys[c]; c++) {
+		free((char *)j->cols[c].title);
+		free(j->keys[c]);
+	}
+	x_free(&j->cols);
+	x_free(&j->keys);
+}
+
+/* The title of the spec, with the view's argument escaped for %s. */
+static void vjson_title(struct view *v, struct vjson *j)
+{
+	if (j->spec->title == NULL)
+		return;
+	char *esc = escape_str(j->arg ? j->arg : "?");
+	free(v->title);
+	v->title = x_asprintf(j->spec->title, esc);
+	free(esc);
 }
 
 /* A request's tag (its ud): the spec's generation, and whether it is the first paint from the store. */
@@ -107,12 +183,16 @@ void vjson_reload(struct view *v)
 		vjson_request(v, j->spec->command, false);
 }
 
-void vjson_open(struct view *v, const struct vjson_spec *spec, const char *arg)
+void vjson_open(struct view *v, void *arg)
 {
+	const struct vjson_spec *spec = v->ops->table;
 	struct vjson *j = x_calloc(1, sizeof(*j));
 	j->spec = spec;
 	j->arg = arg ? x_strdup(arg) : NULL;
 	v->priv = j;
+	vjson_columns(j);
+	v->cols = j->cols;
+	vjson_title(v, j);
 	/* The last stored snapshot at once, marked stale, while the cluster is asked. */
 	if (spec->stored && tui_history(v->tui))
 		vjson_request(v, spec->stored, true);
@@ -123,6 +203,7 @@ void vjson_close(struct view *v)
 {
 	struct vjson *j = v->priv;
 	vjson_set_rows(j, NULL);
+	vjson_columns_free(j);
 	free(j->arg);
 	free(j);
 }
@@ -154,7 +235,7 @@ static void vjson_cell_of(struct vjson *j, json_t *r, int col, struct sbuf *out)
 {
 	if (j->spec->cell && j->spec->cell(r, col, out))
 		return;
-	output_cell(out, json_object_get(r, j->spec->keys[col]));
+	output_cell(out, json_object_get(r, j->keys[col]));
 }
 
 void vjson_cell(struct view *v, int row, int col, struct sbuf *out)
@@ -162,7 +243,7 @@ void vjson_cell(struct view *v, int row, int col, struct sbuf *out)
 	struct vjson *j = v->priv;
 	if (j->cells == NULL && j->rows) {
 		j->ncols = 0;
-		while (v->ops->cols[j->ncols].title)
+		while (v->cols[j->ncols].title)
 			j->ncols++;
 		j->ncells = json_array_size(j->rows) * (size_t)j->ncols;
 		j->cells = x_calloc(j->ncells + 1, sizeof(char *));
@@ -196,14 +277,19 @@ char *vjson_value(struct view *v, int row, const char *name)
 	return row >= 0 ? vjson_scalar(json_object_get(vjson_row(v, row), name)) : NULL;
 }
 
-void vjson_switch(struct view *v, const struct view_ops *ops, const struct vjson_spec *spec)
+void vjson_switch(struct view *v, const struct view_ops *ops)
 {
 	struct vjson *j = v->priv;
-	j->spec = spec;
+	j->spec = ops->table;
 	j->gen++;
 	vjson_set_rows(j, NULL);
 	/* Another table: its columns, no rows until its answer, and none of the old filter or sort. */
 	v->ops = ops;
+	vjson_columns_free(j);
+	vjson_columns(j);
+	v->cols = j->cols;
+	x_free(&v->natural);
+	vjson_title(v, j);
 	v->sel = v->top = 0;
 	x_free(&v->sel_key);
 	v->filter[0] = '\0';

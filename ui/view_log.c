@@ -13,7 +13,9 @@
 #include "clock.h"
 #include "escape.h"
 #include "theme.h"
+#include "tuihost.h"
 #include "view.h"
+#include "views.h"
 #include "xalloc.h"
 
 #define LOG_MAX 1000

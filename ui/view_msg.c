@@ -13,7 +13,9 @@
 #include "escape.h"
 #include "plugin.h"
 #include "pretty.h"
+#include "tuihost.h"
 #include "view.h"
+#include "views.h"
 #include "xalloc.h"
 
 enum msgv_mode { MSGV_PRETTY, MSGV_RAW, MSGV_HEX, MSGV_NMODES };

@@ -1,8 +1,8 @@
 /*
  * The live tail view (`:tail TOPIC [FROM] [--decode NAME]`). The consumer is opened on the command
- * worker (the `live-tail` command, registered by the TUI only, which hands the tail over through a
- * slot), read on the loop thread through tail.h's pull API when its fd is readable, and closed on
- * the worker again (`live-tail-close`), so leaving the view never waits on librdkafka.
+ * worker (a loop job, in turn with the views' commands), read on the loop thread through tail.h's
+ * pull API when its fd is readable, and closed on the worker again (another job), so leaving the
+ * view never waits on librdkafka.
  *
  * It keeps the last TAILV_MAX_ROWS messages (their bytes, at most TAILV_KEEP_BYTES in all) and
  * formats a row's cells only when the core asks for them: at high rates most messages leave the
@@ -11,18 +11,20 @@
  */
 #include <curses.h>
 #include <poll.h>
-#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 #include "escape.h"
 #include "loop.h"
-#include "parse.h"
+#include "names.h"
 #include "plugin.h"
 #include "session.h"
 #include "tail.h"
+#include "tuihost.h"
 #include "view.h"
+#include "views.h"
 #include "xalloc.h"
 
 #define TAILV_MAX_ROWS   2000
@@ -31,213 +33,79 @@
 #define TAILV_READ_MS    8           /* reading per wake-up at most, so keys stay responsive */
 #define TAILV_PREVIEW    300         /* bytes of a value shown */
 
-/* --- handing consumers between the worker and the loop thread --------------------------------------- */
+/* --- the consumer, opened and closed on the worker (loop jobs) ------------------------------------- */
 
 /*
- * A view asks for its consumer with an id of its own. The worker leaves the opened tail in a slot
- * under that id until the view takes it. A view closed before that abandons its id: an opened tail
- * goes to the closing list, and a slot without a tail tells the worker not to open (or to close what
- * it just opened). `live-tail-close` closes what is on the list, on the worker.
+ * A consumer on its way: the job that opens it on the worker, and what came of it. The view points
+ * to it while it opens; a view closed meanwhile lets go of it (view NULL, loop thread only), and an
+ * opened tail then goes to a closing job of its own.
  */
-static pthread_mutex_t tailv_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct tailv_slot {
-	unsigned id;
-	struct tail *tail; /* NULL: abandoned before it opened */
-} * tailv_slots;
-static int tailv_nslots;
-static struct tail **tailv_closing;
-static int tailv_nclosing;
-static unsigned tailv_ids; /* loop thread only */
+struct tailv_opening {
+	struct view *v; /* loop thread only: NULL once the view closed */
+	struct session *s;
+	char *topic, *from, *decode;
+	atomic_bool abandoned; /* the view closed: the worker need not open */
+	struct tail *tail;     /* the worker's result */
+	struct err e;          /* or why it failed */
+};
 
-/* With the lock held: the slot of id, or -1. */
-static int tailv_slot_find(unsigned id)
+static void tailv_opening_free(struct tailv_opening *op)
 {
-	for (int i = 0; i < tailv_nslots; i++)
-		if (tailv_slots[i].id == id)
-			return i;
-	return -1;
+	tail_close(&op->tail);
+	err_clear(&op->e);
+	free(op->topic);
+	free(op->from);
+	free(op->decode);
+	free(op);
 }
 
-/* With the lock held: removes slot i and returns its tail. */
-static struct tail *tailv_slot_remove(int i)
+/* On the worker: what `tail TOPIC --from FROM --decode NAME` does before its first message. */
+static void tailv_open_job(void *ud)
 {
-	struct tail *t = tailv_slots[i].tail;
-	tailv_slots[i] = tailv_slots[--tailv_nslots];
-	return t;
-}
-
-static void tailv_slot_add(unsigned id, struct tail *t)
-{
-	tailv_slots = x_reallocarray(tailv_slots, (size_t)tailv_nslots + 1, sizeof(*tailv_slots));
-	tailv_slots[tailv_nslots++] = (struct tailv_slot){ id, t };
-}
-
-/* With the lock held: takes over *tp for the next live-tail-close. */
-static void tailv_to_close(struct tail **tp)
-{
-	tailv_closing = x_reallocarray(tailv_closing, (size_t)tailv_nclosing + 1, sizeof(*tailv_closing));
-	tailv_closing[tailv_nclosing++] = *tp;
-	*tp = NULL;
-}
-
-/* True (and the mark removed) when the view of id was closed meanwhile. */
-static bool tailv_abandoned(unsigned id)
-{
-	pthread_mutex_lock(&tailv_lock);
-	int i = tailv_slot_find(id);
-	if (i >= 0)
-		tailv_slot_remove(i);
-	pthread_mutex_unlock(&tailv_lock);
-	return i >= 0;
-}
-
-static int tailv_exec(struct cmd_ctx *ctx)
-{
-	struct tail_opts o = {
-		.topic = ctx->args.pos[0], .follow = true, .max_bytes = TAILV_MAX_BYTES, .headers = true
-	};
-	const char *from = cmd_has(ctx, "from") ? cmd_arg(ctx, "from") : "-20";
-	long long id;
-	if (cmd_arg_int(ctx, "id", 0, 0, UINT32_MAX, &id))
-		return ctx->status;
-	if (id == 0)
-		return cmd_fail(ctx, CMD_USAGE, "type `:tail TOPIC` to open a live tail view",
-				"live-tail is the tail view's own (it needs the view's --id)");
-	if (tailv_abandoned((unsigned)id))
-		return cmd_fail(ctx, CMD_FAILED, NULL, "the tail view was closed before its consumer opened");
+	struct tailv_opening *op = ud;
+	struct tail_opts o = { .topic = op->topic, .follow = true, .max_bytes = TAILV_MAX_BYTES, .headers = true };
+	if (atomic_load(&op->abandoned))
+		return;
 	char *cause = NULL;
-	if (tail_parse_from(from, clock_wall_ms(), &o.from, &cause) < 0) {
-		cmd_fail(ctx, CMD_USAGE, "FROM is end, beginning, an offset, -N (the last N), or @TIME", "%s", cause);
+	if (tail_parse_from(op->from ? op->from : "-20", clock_wall_ms(), &o.from, &cause) < 0) {
+		err_set(&op->e, CMD_USAGE, "FROM is end, beginning, an offset, -N (the last N), or @TIME", "%s", cause);
 		free(cause);
-		return ctx->status;
+		return;
 	}
-	const char *decode = cmd_arg(ctx, "decode");
-	char *why = NULL;
-	if (decode && plugin_decoder_load(decode, &why) == NULL) {
-		int st = cmd_fail(ctx, CMD_USAGE, "`plugins` lists the decoders and the plugins that failed to load",
-				  "%s", why);
-		free(why);
-		return st;
+	if (op->decode && plugin_decoder_load(op->decode, &cause) == NULL) {
+		err_set(&op->e, CMD_USAGE, "`plugins` lists the decoders and the plugins that failed to load", "%s",
+			cause);
+		free(cause);
+		return;
 	}
-	struct err e = { 0 };
 	struct client *c;
-	struct tail *t = NULL;
-	if (session_client(ctx->session, &c, &e) == CMD_OK)
-		t = tail_open(c, &ctx->session->conf, false, NULL, &o, &e);
-	if (t == NULL) {
-		tailv_abandoned((unsigned)id);
-		return cmd_fail_err(ctx, &e);
-	}
-	pthread_mutex_lock(&tailv_lock);
-	int i = tailv_slot_find((unsigned)id);
-	if (i >= 0) /* closed while it opened */
-		tailv_slot_remove(i);
+	if (session_client(op->s, &c, &op->e) == CMD_OK)
+		op->tail = tail_open(c, &op->s->conf, false, NULL, &o, &op->e);
+}
+
+static void tailv_close_job(void *ud)
+{
+	struct tail *t = ud;
+	tail_close(&t); /* bounded: tail.h abandons a hanging consumer after a few seconds */
+}
+
+static void tailv_closed(struct loop *l, void *ud, bool cancelled)
+{
+	(void)l;
+	if (cancelled) /* kcon is quitting: closed here, after the worker */
+		tailv_close_job(ud);
+}
+
+/* Closing a consumer can take seconds: the worker does it, or this thread once the loop is gone. */
+static void tailv_close_tail(struct loop *l, struct tail **tp)
+{
+	if (*tp == NULL)
+		return;
+	if (l)
+		loop_run_job(l, tailv_close_job, *tp, tailv_closed);
 	else
-		tailv_slot_add((unsigned)id, t);
-	pthread_mutex_unlock(&tailv_lock);
-	if (i >= 0) {
-		tail_close(&t);
-		return cmd_fail(ctx, CMD_FAILED, NULL, "the tail view was closed before its consumer opened");
-	}
-	json_t *r = json_pack("{s:I}", "handle", (json_int_t)id);
-	if (decode)
-		json_object_set_new(r, "decoder", json_string(decode));
-	return cmd_ok(ctx, r);
-}
-
-static int tailv_close_exec(struct cmd_ctx *ctx)
-{
-	pthread_mutex_lock(&tailv_lock);
-	struct tail **list = tailv_closing;
-	int n = tailv_nclosing;
-	tailv_closing = NULL;
-	tailv_nclosing = 0;
-	pthread_mutex_unlock(&tailv_lock);
-	for (int i = 0; i < n; i++)
-		tail_close(&list[i]); /* bounded: tail.h abandons a hanging consumer after a few seconds */
-	free(list);
-	return cmd_ok(ctx, json_pack("{s:i}", "closed", n));
-}
-
-static struct tail *tailv_take(unsigned id)
-{
-	struct tail *t = NULL;
-	pthread_mutex_lock(&tailv_lock);
-	int i = tailv_slot_find(id);
-	if (i >= 0 && tailv_slots[i].tail)
-		t = tailv_slot_remove(i);
-	pthread_mutex_unlock(&tailv_lock);
-	return t;
-}
-
-/* The view of id is closing: its consumer, opened or on its way, is to be closed on the worker. */
-static void tailv_abandon(unsigned id, struct tail **tp)
-{
-	pthread_mutex_lock(&tailv_lock);
-	if (*tp) {
-		tailv_to_close(tp);
-	} else {
-		int i = tailv_slot_find(id);
-		if (i >= 0 && tailv_slots[i].tail) {
-			struct tail *t = tailv_slot_remove(i);
-			tailv_to_close(&t);
-		} else if (i < 0) {
-			tailv_slot_add(id, NULL);
-		}
-	}
-	pthread_mutex_unlock(&tailv_lock);
-}
-
-static const struct cmd_pos tailv_args[] = { { "topic", CMD_ARG_TOPIC, 0 }, { 0 } };
-static const struct cmd_opt tailv_opts[] = {
-	{ "from", 0, CMD_ARG_STRING, 0, "where to start (as `tail --from`); default -20" },
-	{ "decode", 0, CMD_ARG_STRING, 0, "a plugin decoder for the values (as `tail --decode`)" },
-	{ "id", 0, CMD_ARG_INT, 0, "the view's handle (the TUI's own)" },
-	{ 0 },
-};
-
-static const struct cmd_entry tailv_table[] = {
-	{
-		.name = "live-tail",
-		.group = "kcon",
-		.args = tailv_args,
-		.opts = tailv_opts,
-		.help = "opens the TUI's live tail view's consumer (the TUI runs it for `:tail TOPIC [FROM]`)",
-		.doc = "JSON: {handle, decoder?}. FROM as in `tail --from`; default -20 (the last 20 of each "
-		       "partition).",
-		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
-		.exec = tailv_exec,
-	},
-	{
-		.name = "live-tail-close",
-		.group = "kcon",
-		.help = "closes the consumers of closed tail views (the TUI runs it when a tail view closes)",
-		.doc = "JSON: {closed}",
-		.flags = CMD_READ_ONLY,
-		.exec = tailv_close_exec,
-	},
-	{ 0 },
-};
-
-void view_tail_register(void)
-{
-	static bool done;
-	if (!done)
-		cmd_register(tailv_table);
-	done = true;
-}
-
-void view_tail_reap(void)
-{
-	pthread_mutex_lock(&tailv_lock);
-	for (int i = 0; i < tailv_nslots; i++)
-		tail_close(&tailv_slots[i].tail); /* opened for a view closed meanwhile */
-	for (int i = 0; i < tailv_nclosing; i++)
-		tail_close(&tailv_closing[i]);
-	x_free(&tailv_slots);
-	x_free(&tailv_closing);
-	tailv_nslots = tailv_nclosing = 0;
-	pthread_mutex_unlock(&tailv_lock);
+		tail_close(tp);
+	*tp = NULL;
 }
 
 /* --- the rows: the messages' bytes, cells formatted when asked for ------------------------------------- */
@@ -305,10 +173,10 @@ static void tailv_row_free(struct tailv_row *r)
 struct tailv {
 	char *topic, *from, *decode;
 	const struct kcon_decoder *decoder;
-	unsigned id;
+	struct tailv_opening *opening; /* the job opening the consumer, until it ends */
 	struct tail *tail;
 	int fd;
-	bool opening, paused, ended;
+	bool paused, ended;
 	struct tailv_row **rows;
 	int nrows;
 	size_t bytes;
@@ -410,31 +278,30 @@ static const char *tailv_cell_of(struct tailv *tv, int row, int col)
 static void tailv_watch(struct view *v, bool on);
 static void tailv_on_more(struct loop *l, void *ud);
 
-/* The tail's fd is readable: take what is waiting for at most TAILV_READ_MS, then ask for a frame. */
+/*
+ * The tail's fd is readable: drain it, then take what is waiting without waiting (STYLE §3: the
+ * wake-up byte comes only when the empty queue gets its first message) for at most TAILV_READ_MS,
+ * then ask for a frame.
+ */
 static void tailv_read(struct view *v)
 {
 	struct tailv *tv = v->priv;
 	bool at_end = v->nmap == 0 || v->sel == v->nmap - 1;
 	int64_t sel_abs = tv->dropped + view_selected(v); /* the selected message, counted from the first kept */
-	bool drained = false;
 	int got = 0;
 	int64_t deadline = clock_mono_ms() + TAILV_READ_MS;
 	struct err e = { 0 };
+	loop_fd_drain(tv->fd);
 	for (;;) {
 		struct msg m;
 		const char *note = NULL;
 		if ((got & 63) == 63 && clock_mono_ms() >= deadline) {
-			/* More is waiting, but the wake-up pipe may be drained already: come back after the keys. */
+			/* More is waiting, and no new wake-up byte will say so: come back after the keys. */
 			if (tv->more == 0)
 				tv->more = loop_timer_add(tui_loop(v->tui), 0, tailv_on_more, v);
 			break;
 		}
-		/* With a wait of 0 the tail leaves its wake-up pipe full; a waiting call drains it. */
-		enum tail_event ev = tail_next(tv->tail, drained ? 1 : 0, &m, &note, &e);
-		if (ev == TAIL_IDLE && !drained) {
-			drained = true;
-			continue;
-		}
+		enum tail_event ev = tail_next(tv->tail, 0, &m, &note, &e);
 		if (ev == TAIL_MSG) {
 			tailv_add(tv, &m);
 			tv->seen++;
@@ -514,26 +381,36 @@ static void tailv_on_tick(struct loop *l, void *ud)
 	tv->tick = loop_timer_add(l, 1000, tailv_on_tick, v);
 }
 
-static void tailv_opened(struct view *v, struct cmd_ctx *ctx, void *ud)
+static void tailv_opened(struct loop *l, void *ud, bool cancelled)
 {
-	struct tailv *tv = v->priv;
-	(void)ud;
-	tv->opening = false;
-	if (ctx->status != CMD_OK) {
-		view_loaded(v, ctx->error, ctx->hint);
-		tv->ended = true;
-		tailv_title(v);
+	struct tailv_opening *op = ud;
+	struct view *v = op->v;
+	if (v == NULL) { /* the view closed meanwhile */
+		tailv_close_tail(cancelled ? NULL : l, &op->tail);
+		tailv_opening_free(op);
 		return;
 	}
-	tv->tail = tailv_take(tv->id);
-	if (tv->tail == NULL)
+	struct tailv *tv = v->priv;
+	tv->opening = NULL;
+	if (op->tail == NULL) {
+		if (cancelled)
+			err_set(&op->e, CMD_FAILED, NULL, "cancelled: kcon is quitting");
+		view_loaded(v, op->e.cause, op->e.hint);
+		tv->ended = true;
+		tailv_title(v);
+		tailv_opening_free(op);
+		tui_schedule_draw(v->tui);
 		return;
+	}
+	tv->tail = op->tail;
+	op->tail = NULL;
+	tailv_opening_free(op);
 	if (tv->decode)
-		tv->decoder = plugin_decoder_find(tv->decode); /* loaded by live-tail */
+		tv->decoder = plugin_decoder_find(tv->decode); /* loaded by the job */
 	tv->fd = tail_fd(tv->tail);
 	view_loaded(v, NULL, NULL);
 	tv->window_start_ms = clock_mono_ms();
-	tv->tick = loop_timer_add(tui_loop(v->tui), 1000, tailv_on_tick, v);
+	tv->tick = loop_timer_add(l, 1000, tailv_on_tick, v);
 	tailv_watch(v, true);
 	tailv_read(v);
 }
@@ -546,25 +423,25 @@ static void tailv_open(struct view *v, void *arg)
 	tv->from = a->from ? x_strdup(a->from) : NULL;
 	tv->decode = a->decode ? x_strdup(a->decode) : NULL;
 	tv->fd = -1;
-	tv->id = ++tailv_ids;
 	v->priv = tv;
 	tailv_title(v);
-	struct sbuf line = SBUF_INIT;
-	char *q = parse_quote(tv->topic);
-	sbuf_addf(&line, "live-tail %s --id %u", q, tv->id);
-	free(q);
-	if (tv->from) {
-		q = parse_quote(tv->from);
-		sbuf_addf(&line, " --from %s", q);
-		free(q);
+	struct err e = { 0 };
+	if (names_check_topic(tv->topic, &e) != CMD_OK) { /* librdkafka never sees a name Kafka cannot hold */
+		view_loaded(v, e.cause, e.hint);
+		err_clear(&e);
+		tv->ended = true;
+		tailv_title(v);
+		return;
 	}
-	if (tv->decode) {
-		q = parse_quote(tv->decode);
-		sbuf_addf(&line, " --decode %s", q);
-		free(q);
-	}
-	tv->opening = tui_request(v->tui, v, sbuf_str(&line), tailv_opened, NULL);
-	sbuf_free(&line);
+	struct tailv_opening *op = x_calloc(1, sizeof(*op));
+	op->v = v;
+	op->s = tui_session(v->tui);
+	op->topic = x_strdup(tv->topic);
+	op->from = tv->from ? x_strdup(tv->from) : NULL;
+	op->decode = tv->decode ? x_strdup(tv->decode) : NULL;
+	atomic_init(&op->abandoned, false);
+	tv->opening = op;
+	loop_run_job(tui_loop(v->tui), tailv_open_job, op, tailv_opened);
 }
 
 static void tailv_close(struct view *v)
@@ -576,12 +453,11 @@ static void tailv_close(struct view *v)
 		loop_timer_cancel(l, tv->tick);
 	if (tv->more && l)
 		loop_timer_cancel(l, tv->more);
-	if (tv->tail || tv->opening) {
-		/* Closing a consumer can take seconds: the worker does it (or view_tail_reap at exit). */
-		tailv_abandon(tv->id, &tv->tail);
-		if (l)
-			tui_request(v->tui, NULL, "live-tail-close", NULL, NULL);
+	if (tv->opening) { /* the job ends without the view, and closes what it opened */
+		tv->opening->v = NULL;
+		atomic_store(&tv->opening->abandoned, true);
 	}
+	tailv_close_tail(l, &tv->tail);
 	for (int i = 0; i < tv->nrows; i++)
 		tailv_row_free(tv->rows[i]);
 	free(tv->rows);
@@ -686,20 +562,8 @@ static unsigned tailv_key(struct view *v, int key, int row)
 	return 0;
 }
 
-const struct view_ops view_tail_ops = {
-	.name = "tail",
-	.cols = tailv_cols,
-	.open = tailv_open,
-	.close = tailv_close,
-	.rows = tailv_rows,
-	.cell = tailv_cell,
-	.key = tailv_key,
-	.match = tailv_match,
-	.enter_help = "detail",
-	.keys_help = "p pause/resume  c clear",
-};
-
-bool view_tail_prompt(struct tui *t, int argc, char *const *argv)
+/* `tail TOPIC [FROM] [--from FROM] [--decode NAME]`; false for any other line (it runs as the `tail` command). */
+static bool tailv_prompt(struct tui *t, int argc, char *const *argv)
 {
 	struct view_tail_arg a = { 0 };
 	if (argc < 2 || strcmp(argv[0], "tail") != 0 || argv[1][0] == '-')
@@ -722,3 +586,17 @@ bool view_tail_prompt(struct tui *t, int argc, char *const *argv)
 	free(esc);
 	return true;
 }
+
+const struct view_ops view_tail_ops = {
+	.name = "tail",
+	.cols = tailv_cols,
+	.open = tailv_open,
+	.close = tailv_close,
+	.rows = tailv_rows,
+	.cell = tailv_cell,
+	.key = tailv_key,
+	.match = tailv_match,
+	.enter_help = "detail",
+	.keys_help = "p pause/resume  c clear",
+	.prompt = tailv_prompt,
+};

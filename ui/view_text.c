@@ -4,7 +4,9 @@
 
 #include "escape.h"
 #include "output.h"
+#include "tuihost.h"
 #include "view.h"
+#include "views.h"
 #include "xalloc.h"
 
 struct text {

@@ -1,53 +1,10 @@
-/* The topics view: the `topics` command's list with partition health; Enter shows a topic's partitions. */
-#include <curses.h>
-
+/* The topics view: the `topics` command's list with partition health; Enter shows a topic's partitions (a default
+ * binding). */
 #include "theme.h"
+#include "tuihost.h"
 #include "view.h"
+#include "views.h"
 #include "xalloc.h"
-
-static const struct view_col topics_cols[] = {
-	{ "NAME", VIEW_COL_FILL },
-	{ "PARTITIONS", VIEW_COL_RIGHT },
-	{ "RF", VIEW_COL_RIGHT },
-	{ "UNDER-REPL", VIEW_COL_RIGHT },
-	{ "OFFLINE", VIEW_COL_RIGHT },
-	{ "MSG/S 1H", 0 },
-	{ 0 },
-};
-static const char *const topics_keys[] = { "name",    "partitions", "replication_factor", "under_replicated",
-					   "offline", "sparkline" };
-static const struct vjson_spec topics_spec = {
-	.command = "topics --sparklines",
-	.stored = "topics --stored --sparklines",
-	.array = "topics",
-	.keys = topics_keys,
-};
-
-static void topics_open(struct view *v, void *arg)
-{
-	(void)arg;
-	vjson_open(v, &topics_spec, NULL);
-}
-
-static unsigned topics_key(struct view *v, int key, int row)
-{
-	if ((key == '\n' || key == '\r' || key == KEY_ENTER) && row >= 0) {
-		const char *name = json_string_value(json_object_get(vjson_row(v, row), "name"));
-		if (name)
-			tui_open_view(v->tui, "partitions", name);
-		return VIEW_REDRAW;
-	}
-	return 0;
-}
-
-static int topics_style(struct view *v, int row)
-{
-	if (vjson_int(v, row, "offline") > 0)
-		return THEME_PARTITION_OFFLINE;
-	if (vjson_int(v, row, "under_replicated") > 0)
-		return THEME_UNDER_REPLICATED;
-	return THEME_NONE;
-}
 
 char **view_topics_names(struct view *v)
 {
@@ -58,16 +15,22 @@ char **view_topics_names(struct view *v)
 	return names;
 }
 
-const struct view_ops view_topics_ops = {
-	.name = "topics",
-	.cols = topics_cols,
-	.open = topics_open,
-	.close = vjson_close,
-	.rows = vjson_rows,
-	.cell = vjson_cell,
-	.key = topics_key,
-	.reload = vjson_reload,
-	.style = topics_style,
-	.value = vjson_value,
-	.enter_help = "partitions",
-};
+static int topics_style(struct view *v, int row)
+{
+	json_t *r = vjson_row(v, row);
+	return theme_health(json_integer_value(json_object_get(r, "offline")) > 0,
+			    json_integer_value(json_object_get(r, "under_replicated")) > 0, false);
+}
+
+const struct view_ops view_topics_ops =
+	VJSON_VIEW("topics",
+		   .table =
+			   &(const struct vjson_spec){
+				   .command = "topics --sparklines",
+				   .stored = "topics --stored --sparklines",
+				   .array = "topics",
+				   .keys = VJSON_KEYS("name", "partitions", "replication_factor", "under_replicated",
+						      "offline", "sparkline"),
+				   .fill = "name",
+			   },
+		   .style = topics_style, .enter_help = "partitions");
