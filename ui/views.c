@@ -35,9 +35,8 @@ static const struct views_entry views_registry[] = {
 		"the brokers",
 	},
 	{ &view_cluster_ops, "cluster", NULL, NULL, "counts and health of the cluster" },
-	{ &view_tail_ops, "tail %s", "TOPIC", NULL,
-	  "live messages (:tail TOPIC [FROM] [--decode NAME], FROM as tail --from, default the last 20 of each "
-	  "partition)" },
+	{ &view_tail_ops, "tail %s", "TOPIC [FROM]", NULL,
+	  "live messages (FROM as tail --from, default the last 20 of each partition; --decode NAME)" },
 	{ &view_text_ops, NULL, NULL, NULL, "a command's result (:COMMAND)" },
 	{ &view_log_ops, "log", NULL, NULL, "the event log: connection changes, failures, commands run" },
 	{ &view_msg_ops, NULL, NULL, NULL, "one message of a tail (Enter on its row)" },
