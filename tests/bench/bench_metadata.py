@@ -1,26 +1,36 @@
 #!/usr/bin/env python3
 """Metadata at scale: `kcon topics -o json` and `kcon cluster` against `kcat -L -J`, wall time and
 peak RSS side by side, on a mock cluster of 100,000 partitions (10 topics x 10,000) and on the
-real broker with 1,000 topics x 10 partitions. Prints figures; asserts nothing about speed."""
+real broker with 1,000 topics x 10 partitions. Prints figures; asserts nothing about speed.
+KCON_BENCH_BEFORE names a second kcon binary (e.g. one built before a change), timed beside this one
+against the same clusters; KCON_BENCH_RUNS the number of runs (3), of which the best is shown."""
 
 import os
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from benchlib import best_of, row  # noqa: E402
+from benchlib import best_worst_of, row  # noqa: E402
 
 build = sys.argv[1]
 kcon = os.path.join(build, "kcon")
 mock = os.path.join(build, "kcon-mockcluster")
+before = os.environ.get("KCON_BENCH_BEFORE")
+runs = int(os.environ.get("KCON_BENCH_RUNS", "3"))
 
 
 def compare(bootstrap, label):
-    print(f"{label} ({bootstrap})")
-    row("topics -o json  vs  kcat -L -J", best_of(3, [kcon, "-b", bootstrap, "--timeout", "60", "topics", "-o", "json"]),
-        best_of(3, ["kcat", "-L", "-J", "-b", bootstrap, "-m", "60"]), "kcat")
-    row("cluster         vs  kcat -L", best_of(3, [kcon, "-b", bootstrap, "--timeout", "60", "cluster"]),
-        best_of(3, ["kcat", "-L", "-b", bootstrap, "-m", "60"]), "kcat")
+    print(f"{label} ({bootstrap}); load {' '.join(open('/proc/loadavg').read().split()[:3])}")
+    json_cmd = ["--timeout", "60", "topics", "-o", "json"]
+    kcat_json = best_worst_of(runs, ["kcat", "-L", "-J", "-b", bootstrap, "-m", "60"])
+    row("topics -o json  vs  kcat -L -J", best_worst_of(runs, [kcon, "-b", bootstrap] + json_cmd), kcat_json, "kcat")
+    if before:
+        row("  before: topics -o json", best_worst_of(runs, [before, "-b", bootstrap] + json_cmd), kcat_json, "kcat")
+    kcat_l = best_worst_of(runs, ["kcat", "-L", "-b", bootstrap, "-m", "60"])
+    row("cluster         vs  kcat -L", best_worst_of(runs, [kcon, "-b", bootstrap, "--timeout", "60", "cluster"]), kcat_l,
+        "kcat")
+    if before:
+        row("  before: cluster", best_worst_of(runs, [before, "-b", bootstrap, "--timeout", "60", "cluster"]), kcat_l, "kcat")
 
 
 p = subprocess.Popen([mock, "-b", "3", "-t", "10", "-p", "10000"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

@@ -24,11 +24,21 @@ def measure(cmd, stdout=subprocess.DEVNULL, env=None, input=None):
 
 def best_of(n, cmd, **kw):
     """The best wall time and the largest RSS of n runs."""
+    best, rss, _ = best_worst_of(n, cmd, **kw)
+    return best, rss
+
+
+def best_worst_of(n, cmd, **kw):
+    """The best wall time, the largest RSS and the worst wall time of n runs (the spread shows the noise)."""
     runs = [measure(cmd, **kw) for _ in range(n)]
-    return min(r[0] for r in runs), max(r[1] for r in runs)
+    return min(r[0] for r in runs), max(r[1] for r in runs), max(r[0] for r in runs)
 
 
 def row(label, kcon, other, other_name):
-    (kt, km), (ot, om) = kcon, other
+    """kcon and other: (best s, MB) or (best s, MB, worst s) as best_of or best_worst_of return them."""
+    kt, km, ot, om = kcon[0], kcon[1], other[0], other[1]
+    spread = ""
+    if len(kcon) > 2 and len(other) > 2:
+        spread = f"   worst of runs: kcon {kcon[2]*1000:.0f} ms, {other_name} {other[2]*1000:.0f} ms"
     print(f"  {label:<34} kcon {kt*1000:8.0f} ms {km:6.1f} MB   {other_name} {ot*1000:8.0f} ms {om:6.1f} MB"
-          f"   ({ot/kt if kt else 0:4.1f}x)")
+          f"   ({ot/kt if kt else 0:4.1f}x){spread}")
