@@ -48,6 +48,7 @@ tmp=$(mktemp -d)
 topic=
 prefix=
 ngroups=0
+sample=0
 cleanup() {
 	# What the benchmark made (best effort).
 	if [[ -n $topic ]]; then
@@ -60,25 +61,37 @@ cleanup() {
 trap 'cleanup; rm -rf "$tmp"' EXIT
 kcon() { "$KCON_BIN" -b "$bootstrap" "$@"; }
 now() { date +%s.%N; }
-# best NAME CMD...: runs CMD KCON_BENCH_RUNS times (stdout to $tmp/NAME.out), appends "NAME best
-# all-runs" to $tmp/times.
-best() {
-	local name=$1 t0 t1 all=() r
+# timed RUN NAME...: runs each tool NAME once (stdout to $tmp/NAME.out), appending "NAME RUN wall user
+# sys" to $tmp/runs: the tools take turns, so that a burst of load on the shared machine hits all of
+# them alike, and the CPU seconds (user + sys, the broker's excluded) move less with the load than the wall time.
+timed() {
+	local r=$1 name
 	shift
-	for ((r = 0; r < runs; r++)); do
-		t0=$(now)
-		"$@" >"$tmp/$name.out" 2>"$tmp/$name.err" || { echo "bench_lag: $name failed:" >&2; tail -5 "$tmp/$name.err" >&2; exit 1; }
-		t1=$(now)
-		all+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
+	for name in "$@"; do
+		TIMEFORMAT="$name $r %R %U %S"
+		{ time tool "$name" >"$tmp/$name.out" 2>"$tmp/$name.err"; } 2>>"$tmp/runs" ||
+			{ echo "bench_lag: $name failed:" >&2; tail -5 "$tmp/$name.err" >&2; exit 1; }
 	done
-	echo "$name $(printf '%s\n' "${all[@]}" | sort -n | head -1) ${all[*]}" >>"$tmp/times"
+}
+tool() {
+	case $1 in
+	kcon) kcon -o json lag ;;
+	before) "$before" -b "$bootstrap" -o json lag ;;
+	kafka) "$KCON_KAFKA_CTL" tool --workdir "$KCON_TEST_BROKER_DIR" \
+		org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
+		--bootstrap-server "$bootstrap" --describe --all-groups ;;
+	kcon1) kcon -o json group lag "${prefix}0" ;;
+	kafkactl1) kctl describe consumer-group "${prefix}0" -o json ;;
+	# kafkactl has no all-groups lag: one process per group, JSON lines.
+	kafkactl) kafkactl_groups 0 "$sample" ;;
+	esac
 }
 
 # kafkactl reads its brokers from a config file: a private one (and HOME), naming only the loopback
 # test broker, so that the user's own config is neither read nor written.
 if [[ -n $kafkactl ]]; then
 	mkdir -p "$tmp/kafkactl-home"
-	printf 'contexts:\n  bench:\n    brokers:\n      - %s\ncurrent-context: bench\nkeyring:\n  enabled: false\n' \
+	printf 'contexts:\n  bench:\n    brokers:\n      - %s\nkeyring:\n  enabled: false\n' \
 		"$bootstrap" >"$tmp/kafkactl.yml"
 	echo "current-context: bench" >"$tmp/kafkactl-current.yml"
 fi
@@ -86,7 +99,7 @@ kctl() {
 	HOME="$tmp/kafkactl-home" KAFKA_CTL_CONFIG="$tmp/kafkactl.yml" \
 		KAFKA_CTL_WRITABLE_CONFIG="$tmp/kafkactl-current.yml" "$kafkactl" "$@"
 }
-# kafkactl_groups FIRST COUNT: describes groups FIRST..FIRST+COUNT-1, one process each, JSON lines.
+# kafkactl_groups FIRST COUNT: describes groups FIRST..FIRST+COUNT-1, one process each, one line each.
 kafkactl_groups() {
 	local i
 	for ((i = $1; i < $1 + $2; i++)); do
@@ -97,13 +110,13 @@ kafkactl_groups() {
 
 # bench_set GROUPS PARTITIONS KAFKACTL_SAMPLE
 bench_set() {
-	local groups=$1 partitions=$2 sample=$3 p i t0 t1
+	local groups=$1 partitions=$2 p i t0 t1
+	sample=$3
 	local run
 	run=$(date +%s)-$$
 	topic=bench-lag-$run-${groups}x$partitions
 	prefix=$topic-g
 	ngroups=$groups
-	: >"$tmp/times"
 	echo "bench_lag: setting up $groups groups x 1 topic of $partitions partitions on $bootstrap"
 	t0=$(now)
 	kcon topic create "$topic" --partitions "$partitions" --replication-factor 1 >/dev/null
@@ -118,23 +131,20 @@ bench_set() {
 	t1=$(now)
 	echo "bench_lag: set-up took $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }') s; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-	echo "bench_lag: timing (best of $runs)"
-	best kcon kcon -o json lag
-	[[ -z $before ]] || best before "$before" -b "$bootstrap" -o json lag
-	# A JVM per run: on the large set once unless KCON_BENCH_RUNS says more.
-	runs=$((groups > 200 ? ${KCON_BENCH_KAFKA_RUNS:-1} : ${KCON_BENCH_KAFKA_RUNS:-$runs})) best kafka "$KCON_KAFKA_CTL" tool --workdir "$KCON_TEST_BROKER_DIR" \
-		org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
-		--bootstrap-server "$bootstrap" --describe --all-groups
-	best kcon1 kcon -o json group lag "${prefix}0"
-	if [[ -n $kafkactl ]]; then
-		best kafkactl1 kctl describe consumer-group "${prefix}0" -o json
+	echo "bench_lag: timing ($runs runs, taking turns)"
+	: >"$tmp/runs"
+	local names=(kcon) r
+	[[ -z $before ]] || names+=(before)
+	names+=(kcon1)
+	[[ -z $kafkactl ]] || names+=(kafkactl1)
+	for ((r = 0; r < runs; r++)); do
+		timed "$r" "${names[@]}"
+		# A JVM per run: on the large set once unless KCON_BENCH_KAFKA_RUNS says more.
+		((r >= (groups > 200 ? ${KCON_BENCH_KAFKA_RUNS:-1} : ${KCON_BENCH_KAFKA_RUNS:-$runs}))) || timed "$r" kafka
 		# The whole loop once: it is many processes already, so it averages itself.
-		t0=$(now)
-		kafkactl_groups 0 "$sample" >"$tmp/kafkactl.out"
-		t1=$(now)
-		echo "kafkactl $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" >>"$tmp/times"
-	fi
-	echo "load $(cut -d' ' -f1-3 /proc/loadavg)" >>"$tmp/times"
+		((r > 0)) || [[ -z $kafkactl ]] || timed "$r" kafkactl
+	done
+	echo "load $(cut -d' ' -f1-3 /proc/loadavg)" >>"$tmp/runs"
 
 	# Per-partition numbers from kcon too (not timed): one process, one `group lag` per group.
 	for ((i = 0; i < groups; i++)); do echo "group lag $prefix$i"; done >"$tmp/detail.kcon"

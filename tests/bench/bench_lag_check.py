@@ -13,13 +13,13 @@ tmp, prefix = sys.argv[1], sys.argv[2]
 ngroups, nparts, sample = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 kcon_bin, before_bin, kafkactl_bin = sys.argv[6], sys.argv[7], sys.argv[8]
 
-times, runs, load = {}, {}, ""
-for line in open(f"{tmp}/times"):
+runs, load = {}, ""  # name -> [(wall s, cpu s)]
+for line in open(f"{tmp}/runs"):
     f = line.split()
     if f[0] == "load":
         load = " ".join(f[1:])
     else:
-        times[f[0]], runs[f[0]] = float(f[1]), f[2:]
+        runs.setdefault(f[0], []).append((float(f[2]), float(f[3]) + float(f[4])))
 
 
 def fail(msg):
@@ -27,11 +27,14 @@ def fail(msg):
     sys.exit(1)
 
 
-def show(label, name, note=""):
-    t, all_runs = times[name], runs[name]
-    spread = f"  (runs: {' '.join(all_runs)})" if len(all_runs) > 1 else ""
-    ratio = f"  {t / times['kcon']:5.1f}x kcon" if name not in ("kcon", "kcon1") else ""
-    print(f"bench_lag:   {label:<46} {t:8.3f} s{ratio}{note}{spread}")
+def show(label, name, scale=1.0, note=""):
+    """Best wall time (the ratio to kcon's), median and worst wall, best CPU seconds (user + sys)."""
+    walls = sorted(w * scale for w, _ in runs[name])
+    cpu = min(c for _, c in runs[name]) * scale
+    base = "kcon1" if name.endswith("1") else "kcon"  # one group's lag against kcon's
+    ratio = f"{walls[0] / min(w for w, _ in runs[base]):5.1f}x" if name != base else "     "
+    spread = f"median {walls[len(walls) // 2]:7.3f} worst {walls[-1]:7.3f}" if len(walls) > 1 else " " * 27
+    print(f"bench_lag:   {label:<46} {walls[0]:8.3f} s {ratio}  {spread}  cpu {cpu:7.3f} s{note}")
 
 
 # Kafka's rows: (group, topic, partition) -> (committed, end, lag)
@@ -50,26 +53,26 @@ for line in open(f"{tmp}/kcon-detail.json"):
         fail(f"total of {d['group']}: lag says {overview.get(d['group'])}, group lag {d['total_lag']}")
 
 print(f"bench_lag: {ngroups} groups x {nparts} partitions ({len(kafka)} partition rows compared); load {load}")
+print(f"bench_lag:   {'(wall: best of ' + str(len(runs['kcon'])) + ' runs)':<46} {'best':>10} {'/kcon':>6}"
+      f"  {'median / worst of the runs':<27}  cpu: user+sys")
 show("kcon lag -o json", "kcon")
 if before_bin:
-    show(f"kcon lag -o json, before ({before_bin})", "before")
+    show("kcon lag -o json, before", "before")
 show("kafka-consumer-groups --describe --all-groups", "kafka")
 if kafkactl_bin:
     if sample == ngroups:
         show(f"kafkactl describe consumer-group x {ngroups}", "kafkactl")
     else:
-        t = times["kafkactl"] * ngroups / sample
-        times["kafkactl-all"], runs["kafkactl-all"] = t, []
-        show(f"kafkactl describe consumer-group x {ngroups}", "kafkactl-all",
-             f"  (extrapolated from {sample} groups: {times['kafkactl']:.3f} s)")
+        show(f"kafkactl describe consumer-group x {ngroups}", "kafkactl", ngroups / sample,
+             f"  (extrapolated from {sample} groups)")
 else:
     print("bench_lag:   kafkactl: not installed, skipped (put it on PATH or set KCON_BENCH_KAFKACTL)")
 print("bench_lag: one group's lag")
 show("kcon group lag -o json", "kcon1")
 if kafkactl_bin:
-    t, k = times["kafkactl1"], times["kcon1"]
-    print(f"bench_lag:   {'kafkactl describe consumer-group -o json':<46} {t:8.3f} s  {t / k:5.1f}x kcon"
-          f"  (runs: {' '.join(runs['kafkactl1'])})")
+    show("kafkactl describe consumer-group -o json", "kafkactl1")
+if before_bin:
+    print(f"bench_lag:   before: {before_bin}")
 
 if len(kafka) != ngroups * nparts:
     fail(f"the Kafka tool showed {len(kafka)} rows, expected {ngroups * nparts}")
