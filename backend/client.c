@@ -84,6 +84,13 @@ rd_kafka_t *client_handle_new(const struct client_handle *h, const struct conf *
 	rd_kafka_conf_t *kc = rd_kafka_conf_new();
 	rd_kafka_conf_set(kc, "client.id", h->client_id, NULL, 0);
 	rd_kafka_conf_set(kc, "log.connection.close", "false", NULL, 0);
+	/*
+	 * librdkafka drops the bootstrap connection after the first metadata answer and connects to
+	 * the broker by its id, waiting half the reconnect backoff first: 100 ms by default, about
+	 * 45 ms of every short command. The backoff still doubles on failures, up to
+	 * reconnect.backoff.max.ms; -X overrides it.
+	 */
+	rd_kafka_conf_set(kc, "reconnect.backoff.ms", "10", NULL, 0);
 	client_props_set(kc, h->defaults);
 	if (client_conf_apply(kc, conf, e) != CMD_OK) {
 		rd_kafka_conf_destroy(kc);
