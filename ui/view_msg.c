@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "escape.h"
+#include "lines.h"
 #include "plugin.h"
 #include "pretty.h"
 #include "tuihost.h"
@@ -37,35 +38,8 @@ struct msgv {
 	const char *decoder; /* its name, when it decoded the value */
 	struct sbuf decoded;
 	enum msgv_mode mode;
-	char **lines;
-	int nlines, cap;
+	struct lines lines;
 };
-
-/*
- * Appends text (already escaped, no newline) as lines of at most width columns. Each cut looks at
- * a bounded window (a column is at most 4 bytes), so a long value wraps in linear time.
- */
-static void msgv_wrap(struct msgv *mv, const char *s, int width)
-{
-	size_t max = width > 1 ? (size_t)width - 1 : 1, len = strlen(s);
-	do {
-		char *window = x_strndup(s, len < 4 * max + 4 ? len : 4 * max + 4);
-		size_t n = escape_fit(window, max);
-		free(window);
-		if (n == 0 && len) { /* a character wider than the screen: one a line */
-			uint32_t cp;
-			n = escape_utf8_decode((const unsigned char *)s, len, &cp);
-			n = n ? n : 1;
-		}
-		if (mv->nlines == mv->cap) {
-			mv->cap = mv->cap ? 2 * mv->cap : 64;
-			mv->lines = x_reallocarray(mv->lines, (size_t)mv->cap, sizeof(char *));
-		}
-		mv->lines[mv->nlines++] = x_strndup(s, n);
-		s += n;
-		len -= n;
-	} while (len);
-}
 
 /* Our label, then untrusted bytes escaped. */
 static void msgv_field(struct msgv *mv, const char *label, const void *buf, size_t len, int width)
@@ -73,35 +47,8 @@ static void msgv_field(struct msgv *mv, const char *label, const void *buf, size
 	struct sbuf sb = SBUF_INIT;
 	sbuf_addf(&sb, "%-11s", label);
 	escape_append(&sb, buf, len);
-	msgv_wrap(mv, sbuf_str(&sb), width);
+	lines_wrap(&mv->lines, sbuf_str(&sb), width);
 	sbuf_free(&sb);
-}
-
-/* Each line of buf[0..len) escaped (a line per newline). */
-static void msgv_text(struct msgv *mv, const char *buf, size_t len, int width)
-{
-	size_t start = 0;
-	for (size_t i = 0; i <= len; i++) {
-		if (i < len && buf[i] != '\n')
-			continue;
-		struct sbuf sb = SBUF_INIT;
-		escape_append(&sb, buf + start, i - start);
-		msgv_wrap(mv, sbuf_str(&sb), width);
-		sbuf_free(&sb);
-		start = i + 1;
-	}
-}
-
-/* Lines of our own text that holds no byte to escape (JSON after escape_json_text, a hex dump). */
-static void msgv_lines(struct msgv *mv, const char *s, int width)
-{
-	while (*s) {
-		size_t n = strcspn(s, "\n");
-		char *line = x_strndup(s, n);
-		msgv_wrap(mv, line, width);
-		free(line);
-		s += n + (s[n] == '\n');
-	}
 }
 
 static void msgv_hex(struct msgv *mv, const void *buf, size_t len, int width)
@@ -109,7 +56,7 @@ static void msgv_hex(struct msgv *mv, const void *buf, size_t len, int width)
 	int per = pretty_hexdump_width(16) < width ? 16 : pretty_hexdump_width(8) < width ? 8 : 4;
 	struct sbuf sb = SBUF_INIT;
 	pretty_hexdump(&sb, buf, len, per);
-	msgv_lines(mv, sbuf_str(&sb), width);
+	lines_split(&mv->lines, sbuf_str(&sb), width);
 	sbuf_free(&sb);
 }
 
@@ -122,11 +69,11 @@ static const char *msgv_pretty(struct msgv *mv, int width)
 	if (pretty_json(&json, sbuf_str(src), src->len, 2) == 0) {
 		struct sbuf safe = SBUF_INIT;
 		escape_json_text(&safe, sbuf_str(&json)); /* bidi and other format characters as \uXXXX */
-		msgv_lines(mv, sbuf_str(&safe), width);
+		lines_split(&mv->lines, sbuf_str(&safe), width);
 		sbuf_free(&safe);
 		shown = "JSON";
 	} else if (mv->decoder || msg_utf8_valid(src->buf, src->len)) {
-		msgv_text(mv, sbuf_str(src), src->len, width);
+		lines_escape(&mv->lines, sbuf_str(src), src->len, width);
 		shown = "text";
 	} else {
 		msgv_hex(mv, src->buf, src->len, width);
@@ -139,11 +86,7 @@ static const char *msgv_pretty(struct msgv *mv, int width)
 static void msgv_layout(struct view *v, int width)
 {
 	struct msgv *mv = v->priv;
-	for (int i = 0; i < mv->nlines; i++)
-		free(mv->lines[i]);
-	free(mv->lines);
-	mv->lines = NULL;
-	mv->nlines = mv->cap = 0;
+	lines_clear(&mv->lines);
 	char buf[96];
 
 	msgv_field(mv, "topic", mv->topic, strlen(mv->topic), width);
@@ -166,9 +109,9 @@ static void msgv_layout(struct view *v, int width)
 	if (mv->has_key)
 		msgv_field(mv, "key", sbuf_str(&mv->key), mv->key.len, width);
 	else
-		msgv_wrap(mv, "key        (none)", width);
+		lines_wrap(&mv->lines, "key        (none)", width);
 	snprintf(buf, sizeof(buf), "headers    %zu", mv->nheaders);
-	msgv_wrap(mv, buf, width);
+	lines_wrap(&mv->lines, buf, width);
 	for (size_t i = 0; i < mv->nheaders; i++) {
 		struct sbuf sb = SBUF_INIT;
 		sbuf_add(&sb, "  ");
@@ -178,23 +121,23 @@ static void msgv_layout(struct view *v, int width)
 			escape_append(&sb, mv->headers[i].value.buf, mv->headers[i].value.len);
 		else
 			sbuf_add(&sb, "(null)");
-		msgv_wrap(mv, sbuf_str(&sb), width);
+		lines_wrap(&mv->lines, sbuf_str(&sb), width);
 		sbuf_free(&sb);
 	}
 
 	/* The value under its own line, saying how it is shown. */
-	int at = mv->nlines;
-	msgv_wrap(mv, "value", width); /* replaced below */
-	msgv_wrap(mv, "", width);
+	int at = mv->lines.n;
+	lines_wrap(&mv->lines, "value", width); /* replaced below */
+	lines_wrap(&mv->lines, "", width);
 	const char *shown;
 	if (!mv->has_value) {
-		msgv_wrap(mv, "(tombstone: no value)", width);
+		lines_wrap(&mv->lines, "(tombstone: no value)", width);
 		shown = "none";
 	} else if (mv->mode == MSGV_HEX) {
 		msgv_hex(mv, mv->value.buf, mv->value.len, width);
 		shown = "hex";
 	} else if (mv->mode == MSGV_RAW) {
-		msgv_text(mv, sbuf_str(&mv->value), mv->value.len, width);
+		lines_escape(&mv->lines, sbuf_str(&mv->value), mv->value.len, width);
 		shown = "raw, escaped";
 	} else {
 		shown = msgv_pretty(mv, width);
@@ -205,8 +148,7 @@ static void msgv_layout(struct view *v, int width)
 	if (mv->decoder && mv->mode == MSGV_PRETTY && mv->has_value)
 		sbuf_addf(&sb, ", decoded by %s", mv->decoder); /* a registered decoder's name: [A-Za-z0-9_-] */
 	sbuf_addf(&sb, "  (m: %s -> %s)", modes[mv->mode], modes[(mv->mode + 1) % MSGV_NMODES]);
-	free(mv->lines[at]);
-	mv->lines[at] = x_strdup(sbuf_str(&sb)); /* may be cut on a narrow screen, never wrapped */
+	lines_set(&mv->lines, at, sbuf_str(&sb)); /* may be cut on a narrow screen, never wrapped */
 	sbuf_free(&sb);
 
 	free(v->title);
@@ -250,9 +192,7 @@ static void msgv_open(struct view *v, void *arg)
 static void msgv_close(struct view *v)
 {
 	struct msgv *mv = v->priv;
-	for (int i = 0; i < mv->nlines; i++)
-		free(mv->lines[i]);
-	free(mv->lines);
+	lines_clear(&mv->lines);
 	for (size_t i = 0; i < mv->nheaders; i++) {
 		free(mv->headers[i].name);
 		sbuf_free(&mv->headers[i].value);
@@ -268,13 +208,13 @@ static void msgv_close(struct view *v)
 
 static int msgv_rows(struct view *v)
 {
-	return ((struct msgv *)v->priv)->nlines;
+	return ((struct msgv *)v->priv)->lines.n;
 }
 
 static void msgv_cell(struct view *v, int row, int col, struct sbuf *out)
 {
 	(void)col;
-	sbuf_add(out, ((struct msgv *)v->priv)->lines[row]);
+	sbuf_add(out, ((struct msgv *)v->priv)->lines.v[row]);
 }
 
 static void msgv_resize(struct view *v, int width)

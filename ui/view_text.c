@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
+#include "lines.h"
 #include "output.h"
 #include "tuihost.h"
 #include "view.h"
@@ -14,57 +14,39 @@ struct text {
 	char *command, *line, *error, *hint;
 	json_t *result;
 	int status;
-	char **lines;
-	int nlines;
+	struct lines lines;
 };
-
-/* Our own text, escaped line by line: the pane takes no control bytes, the newlines excepted. */
-static void text_escape_lines(struct sbuf *sb, const char *s)
-{
-	while (*s) {
-		size_t len = strcspn(s, "\n");
-		escape_append(sb, s, len);
-		sbuf_addc(sb, '\n');
-		s += len + (s[len] == '\n');
-	}
-}
 
 static void text_layout(struct view *v, int width)
 {
 	struct text *t = v->priv;
-	struct sbuf sb = SBUF_INIT;
 	json_t *md = json_object_get(t->result, "markdown");
-	if (t->status != CMD_OK)
-		output_error(&sb, OUT_TABLE, t->command, t->status, t->error ? t->error : "failed", t->hint);
-	else if (json_is_string(md))
-		text_escape_lines(&sb, json_string_value(md));
-	else
-		output_render(&sb, OUT_TABLE, t->entry ? t->entry->view : NULL, t->result, width > 1 ? width - 1 : 1);
-	for (int i = 0; i < t->nlines; i++)
-		free(t->lines[i]);
-	free(t->lines);
-	t->lines = NULL;
-	t->nlines = 0;
-	/* One allocation for the lines (and the two of a preview's note): a big result has many. */
-	const char *p = sbuf_str(&sb);
-	size_t n = 3;
-	for (const char *q = p; (q = strchr(q, '\n')) != NULL; q++)
-		n++;
-	t->lines = x_calloc(n, sizeof(char *));
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		t->lines[t->nlines++] = x_strndup(p, len);
-		p += len + (nl != NULL);
+	lines_clear(&t->lines);
+	if (t->status == CMD_OK && json_is_string(md)) {
+		/* Our own text, escaped line by line: the pane takes no control bytes, the newlines excepted. */
+		const char *s = json_string_value(md);
+		size_t len = strlen(s);
+		if (len && s[len - 1] == '\n')
+			len--;
+		if (len)
+			lines_escape(&t->lines, s, len, 0);
+	} else {
+		struct sbuf sb = SBUF_INIT;
+		if (t->status != CMD_OK)
+			output_error(&sb, OUT_TABLE, t->command, t->status, t->error ? t->error : "failed", t->hint);
+		else
+			output_render(&sb, OUT_TABLE, t->entry ? t->entry->view : NULL, t->result,
+				      width > 1 ? width - 1 : 1);
+		lines_split(&t->lines, sbuf_str(&sb), 0);
+		sbuf_free(&sb);
 	}
-	if (t->nlines == 0 && t->status == CMD_OK)
-		t->lines[t->nlines++] = x_strdup("(done: nothing to show)");
+	if (t->lines.n == 0 && t->status == CMD_OK)
+		lines_wrap(&t->lines, "(done: nothing to show)", 0);
 	if (t->status == CMD_OK && json_is_false(json_object_get(t->result, "executed"))) {
-		t->lines[t->nlines++] = x_strdup("");
-		t->lines[t->nlines++] =
-			x_strdup("A preview: nothing changed yet. Press a to apply it (runs it with --execute).");
+		lines_wrap(&t->lines, "", 0);
+		lines_wrap(&t->lines, "A preview: nothing changed yet. Press a to apply it (runs it with --execute).",
+			   0);
 	}
-	sbuf_free(&sb);
 	v->width = width;
 }
 
@@ -87,9 +69,7 @@ static void text_open(struct view *v, void *arg)
 static void text_close(struct view *v)
 {
 	struct text *t = v->priv;
-	for (int i = 0; i < t->nlines; i++)
-		free(t->lines[i]);
-	free(t->lines);
+	lines_clear(&t->lines);
 	free(t->command);
 	free(t->line);
 	free(t->error);
@@ -100,13 +80,13 @@ static void text_close(struct view *v)
 
 static int text_rows(struct view *v)
 {
-	return ((struct text *)v->priv)->nlines;
+	return ((struct text *)v->priv)->lines.n;
 }
 
 static void text_cell(struct view *v, int row, int col, struct sbuf *out)
 {
 	(void)col;
-	sbuf_add(out, ((struct text *)v->priv)->lines[row]);
+	sbuf_add(out, ((struct text *)v->priv)->lines.v[row]);
 }
 
 static char *text_value(struct view *v, int row, const char *name)
