@@ -43,7 +43,8 @@ enum cmd_status {
 	X(FILE, "FILE")                                                                                                \
 	X(FORMAT, "FORMAT")                                                                                            \
 	X(KEY, "KEY")                                                                                                  \
-	X(NAME, "NAME")
+	X(NAME, "NAME")                                                                                                \
+	X(VIEW, "VIEW")
 
 enum cmd_arg_kind {
 #define X(name, meta) CMD_ARG_##name,

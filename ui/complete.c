@@ -12,6 +12,7 @@
 #include "loop.h"
 #include "model.h"
 #include "parse.h"
+#include "views.h"
 #include "xalloc.h"
 
 char **(*complete_groups_hook)(struct session *s);
@@ -139,9 +140,39 @@ static void complete_kind(struct complete_list *l, enum cmd_arg_kind kind, const
 		complete_free(names);
 		break;
 	}
+	case CMD_ARG_VIEW: /* the views `view NAME` opens, from the registry */
+		for (const struct views_entry *v = views_all(); v->ops; v++)
+			if (v->title)
+				complete_add(l, text, v->ops->name);
+		break;
 	default:
 		break;
 	}
+}
+
+/* The kind of the argument the view called name takes ("TOPIC [FROM]": a topic), from the registry. */
+static enum cmd_arg_kind complete_view_arg(const char *name)
+{
+	const struct views_entry *v = views_find(name);
+#define X(id, meta) CMD_ARG_##id,
+	static const enum cmd_arg_kind kinds[] = { CMD_ARG_KINDS(X) };
+#undef X
+	for (size_t i = 0; v && v->title && v->arg && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		const char *meta = cmd_arg_kind_meta(kinds[i]);
+		size_t n = strlen(meta);
+		if (n && strncmp(v->arg, meta, n) == 0 && (v->arg[n] == ' ' || v->arg[n] == '\0'))
+			return kinds[i];
+	}
+	return CMD_ARG_NONE;
+}
+
+/* The spec of the i-th positional argument of e (one that takes the rest), or NULL. */
+static const struct cmd_pos *complete_pos(const struct cmd_entry *e, int i)
+{
+	for (int k = 0; e->args && e->args[k].name; k++)
+		if (k == i || (e->args[k].flags & CMD_POS_REST))
+			return &e->args[k];
+	return NULL;
 }
 
 static const struct cmd_opt *complete_opt(const struct cmd_entry *e, const char *word)
@@ -160,6 +191,7 @@ static void complete_args(struct complete_list *l, const struct cmd_entry *e, in
 	int npos = 0;
 	bool only_pos = false;
 	enum cmd_arg_kind value_of = CMD_ARG_NONE; /* the previous word is an option wanting a value */
+	const char *view = NULL;                   /* a view's name given (`view tail ...`) */
 	for (int i = 0; i < argc; i++) {
 		const char *w = argv[i];
 		value_of = CMD_ARG_NONE;
@@ -176,7 +208,9 @@ static void complete_args(struct complete_list *l, const struct cmd_entry *e, in
 				value_of = CMD_ARG_NONE;
 			}
 		} else if (!(w[0] == '-' && w[1] && !only_pos)) {
-			npos++;
+			const struct cmd_pos *p = complete_pos(e, npos++);
+			if (p && p->kind == CMD_ARG_VIEW)
+				view = w;
 		}
 	}
 	if (value_of != CMD_ARG_NONE) {
@@ -192,14 +226,10 @@ static void complete_args(struct complete_list *l, const struct cmd_entry *e, in
 		complete_add(l, text, "--output");
 		return;
 	}
-	const struct cmd_pos *p = e->args, *which = NULL;
-	for (int i = 0; p && p[i].name; i++) {
-		if (i == npos || (p[i].flags & CMD_POS_REST)) {
-			which = &p[i];
-			break;
-		}
-	}
-	if (which)
+	const struct cmd_pos *which = complete_pos(e, npos);
+	if (which && view && which->kind != CMD_ARG_VIEW) /* after a view's name: its argument */
+		complete_kind(l, complete_view_arg(view), text, fn, ud);
+	else if (which)
 		complete_kind(l, which->kind, text, fn, ud);
 }
 

@@ -1,7 +1,8 @@
 /*
  * Tab completion from the command table, shared by the REPL and the TUI prompt (both readline):
  * command names (both words of noun-verb commands), option names of the command being typed, and
- * arguments by kind: topic names, group names, command names, output formats.
+ * arguments by kind: topic names, group names, command names, output formats, the names of the
+ * views (views.h) and, after a view's name, names of the kind its argument is (`view tail T`).
  */
 #ifndef KCON_COMPLETE_H
 #define KCON_COMPLETE_H

@@ -31,7 +31,7 @@ static const struct cmd_entry uicmd_table[] = {
 static int uicmd_act_exec(struct cmd_ctx *ctx);
 
 static const struct cmd_pos uicmd_prompt_args[] = { { "text", CMD_ARG_STRING, CMD_POS_OPTIONAL }, { 0 } };
-static const struct cmd_pos uicmd_view_args[] = { { "name", CMD_ARG_NAME, 0 },
+static const struct cmd_pos uicmd_view_args[] = { { "name", CMD_ARG_VIEW, 0 },
 						  { "arg", CMD_ARG_NAME, CMD_POS_OPTIONAL },
 						  { 0 } };
 static const struct cmd_pos uicmd_key_args[] = { { "key", CMD_ARG_KEY, 0 }, { 0 } };
@@ -40,7 +40,7 @@ static const struct cmd_pos uicmd_bind_args[] = { { "key", CMD_ARG_KEY, 0 },
 						  { 0 } };
 static const struct cmd_pos uicmd_theme_args[] = { { "name", CMD_ARG_NAME, CMD_POS_OPTIONAL }, { 0 } };
 static const struct cmd_opt uicmd_scope_opts[] = {
-	{ "view", 'v', CMD_ARG_NAME, 0, "only in this view (topics, partitions, groups, lag, group, ...)" },
+	{ "view", 'v', CMD_ARG_VIEW, 0, "only in this view (topics, partitions, groups, lag, group, ...)" },
 	{ 0 },
 };
 

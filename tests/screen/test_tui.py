@@ -89,6 +89,14 @@ class TuiTest(ScreenTestCase):
         scr.wait_for(f":topic describe {self.alpha}", what="the topic to complete")
         scr.send("Escape")
         scr.wait_for(lambda s: ":topic" not in s, what="Esc to leave the prompt")
+        # The names of the views, from the registry.
+        scr.type(":view bro")
+        scr.send("Tab")
+        scr.wait_for(":view brokers", what="the view's name to complete")
+        scr.send("Enter")
+        scr.wait_for("brokers 1/1", what="the brokers view")
+        scr.send("Escape")
+        scr.wait_for(lambda s: "\n topics " in s, what="Esc back to the topics")
 
         # Errors show as a pane with the cause and the hint.
         scr.type(":topic describe no-such-topic-kcon")
@@ -285,6 +293,21 @@ class ReplTest(ScreenTestCase):
         scr.wait_for(prompt + f"topic describe {self.topic}", what="the topic to complete")
         scr.send("Enter")
         scr.wait_for("PARTITION  LEADER", what="the describe output")
+
+        # The names of the views (`view NAME`, `bind -v NAME`), and after `view tail` a topic's.
+        scr.type("view ta")
+        scr.send("Tab")
+        scr.wait_for(prompt + "view tail", what="the view's name to complete")
+        scr.type(self.topic[:-3])
+        scr.send("Tab")
+        scr.wait_for(prompt + f"view tail {self.topic}", what="the view's argument to complete")
+        scr.send("C-c")
+        scr.wait_for(lambda s: s.rstrip().endswith(prompt.rstrip()), what="a fresh prompt")
+        scr.type("bind -v lo")
+        scr.send("Tab")
+        scr.wait_for(prompt + "bind -v log", what="a view's name to complete after -v")
+        scr.send("C-c")
+        scr.wait_for(lambda s: s.rstrip().endswith(prompt.rstrip()), what="a fresh prompt")
 
         # Ctrl-C clears the line and keeps the REPL.
         scr.type("brokers --bogus")
