@@ -317,6 +317,7 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 		view_close(t.stack[--t.depth]);
 	uicmd_set_face(NULL);
 	keys_free(&t.keys);
+	keys_free(&t.keys_default);
 	note_set(&s->note, note, note_ud); /* before the log goes: librdkafka's threads may still note */
 	view_log_clear();
 	free(t.cluster_id);

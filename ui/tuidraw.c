@@ -182,7 +182,14 @@ static void tuidraw_label(const char *line, struct sbuf *out)
 static void tuidraw_key_line(struct tui *t, struct view *v, struct sbuf *out)
 {
 	char key[32];
-	if (v->ops->enter_help && tuidraw_key_for(t, v, "select", key, sizeof(key)))
+	/*
+	 * The view's words for Enter (enter_help) say what its default binding does: its own Enter (a
+	 * key that runs `select`), or a drill-down line bound in the view, labelled so while it is bound.
+	 */
+	const char *def = v->ops->enter_help ? tuikeys_default(t, v, KEYS_ENTER) : NULL;
+	const char *now = keys_lookup(t->keys, v->ops->name, KEYS_ENTER);
+	bool drill_default = def && now && strcmp(def, now) == 0;
+	if (def && strcmp(def, "select") == 0 && tuidraw_key_for(t, v, "select", key, sizeof(key)))
 		sbuf_addf(out, "%s %s  ", key, v->ops->enter_help);
 	for (size_t i = 0; i < keys_count(t->keys); i++) {
 		const char *scope, *line;
@@ -190,7 +197,7 @@ static void tuidraw_key_line(struct tui *t, struct view *v, struct sbuf *out)
 		keys_get(t->keys, i, &scope, &k, &line);
 		if (strcmp(scope, v->ops->name) == 0) {
 			sbuf_addf(out, "%s ", keys_name(k, key, sizeof(key)));
-			if (k == KEYS_ENTER && v->ops->enter_help) /* the view's drill-down (a default binding) */
+			if (k == KEYS_ENTER && drill_default)
 				sbuf_add(out, v->ops->enter_help);
 			else
 				tuidraw_label(line, out);

@@ -512,4 +512,17 @@ void tuikeys_bind_defaults(struct tui *t)
 {
 	for (size_t i = 0; i < sizeof(tuikeys_defaults) / sizeof(tuikeys_defaults[0]); i++)
 		tui_run_line(t, tuikeys_defaults[i]);
+	keys_free(&t->keys_default);
+	t->keys_default = keys_new();
+	for (size_t i = 0; i < keys_count(t->keys); i++) {
+		const char *scope, *line;
+		int key;
+		keys_get(t->keys, i, &scope, &key, &line);
+		keys_bind(t->keys_default, scope, key, line);
+	}
+}
+
+const char *tuikeys_default(struct tui *t, struct view *v, int key)
+{
+	return t->keys_default ? keys_lookup(t->keys_default, v->ops->name, key) : NULL;
 }

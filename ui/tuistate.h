@@ -41,11 +41,12 @@ struct tui {
 	bool sample_busy;
 	int sample_status; /* -1 before the first answer */
 	char *sample_error;
-	bool history_off;  /* the session's, as the last history tick left it */
-	char *message;     /* for the message line, until the next key */
-	struct keys *keys; /* key bindings: defaults, then kconrc, then `bind` at the prompt */
-	int refresh_ms;    /* how often views reload */
-	char *theme_name;  /* the theme in use, or NULL for none */
+	bool history_off;          /* the session's, as the last history tick left it */
+	char *message;             /* for the message line, until the next key */
+	struct keys *keys;         /* key bindings: defaults, then kconrc, then `bind` at the prompt */
+	struct keys *keys_default; /* the default bindings alone, to tell a key the user rebound */
+	int refresh_ms;            /* how often views reload */
+	char *theme_name;          /* the theme in use, or NULL for none */
 };
 
 /* tui.c */
@@ -89,6 +90,8 @@ void tuidraw_frame(struct tui *t);
 /* tuikeys.c */
 /** @brief Runs the default key bindings (before the kconrc). */
 void tuikeys_bind_defaults(struct tui *t);
+/** @brief The line the default bindings give key in the view v (whatever it is bound to now), or NULL. */
+const char *tuikeys_default(struct tui *t, struct view *v, int key);
 /** @brief A loop_fd_cb for the terminal's input: each key to its binding or view, then a frame. */
 void tuikeys_on_input(struct loop *l, int fd, short revents, void *ud);
 /** @brief Carries out a TUI action (uicmd.h's face), on the loop thread. */

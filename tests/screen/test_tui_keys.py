@@ -75,6 +75,44 @@ class TuiKeysTest(ScreenTestCase):
         scr.send("Enter")
         self.assertEqual(scr.exit_status(), 0)
 
+    def key_line(self, scr, cond, what):
+        """Waits until the key line (the screen's last) meets cond, and returns it."""
+        scr.wait_for(lambda s: cond(scr.lines()[-1]), what=what)
+        return scr.lines()[-1]
+
+    def test_rebound_enter_and_its_label(self):
+        # Drill-down is a default binding: rebound, Enter does what the new line says and the key
+        # line labels it from that line (it used to keep saying "partitions").
+        topic = self.scratch_topic()
+        group = unique("0keysenter")
+        self.addCleanup(self.k.run, "group", "delete", group, "--yes")
+        self.k.one("group", "reset", group, "--topic", f"{topic}:0", "--to-offset", 0, "--execute")
+        scr = self.start()
+        self.key_line(scr, lambda l: l.startswith("Enter partitions  t tail"), "the default drill-down's label")
+        scr.type(f":bind -v topics Enter view group {group}")
+        scr.send("Enter")
+        line = self.key_line(scr, lambda l: l.startswith(f"Enter {group}  t tail"), "the label of the new line")
+        self.assertNotIn("partitions", line)
+        self.select(scr, topic)
+        scr.send("Enter")
+        scr.wait_for(f"group {group} (Empty) total lag")
+        scr.send("Escape")
+        scr.wait_for(lambda s: "\n topics " in s, what="Esc back to the topics")
+        # Unbound, Enter says nothing in the topics view; bound to the default line again, the
+        # registry's words come back.
+        scr.type(":unbind -v topics Enter")
+        scr.send("Enter")
+        line = self.key_line(scr, lambda l: l.startswith("t tail"), "no label for an unbound Enter")
+        self.assertNotIn("Enter", line)
+        scr.type(":bind -v topics Enter view partitions {name}")
+        scr.send("Enter")
+        self.key_line(scr, lambda l: "  Enter partitions  " in l, "the default's label again (bound last)")
+        scr.send("Enter")
+        scr.wait_for(lambda s: f"topic {topic}: partitions 1/1" in s, what="Enter drilling into the partitions")
+        scr.type(":quit")
+        scr.send("Enter")
+        self.assertEqual(scr.exit_status(), 0)
+
     def test_kconrc(self):
         topic = self.scratch_topic(partitions=3)
         with tempfile.TemporaryDirectory() as xdg:
