@@ -8,27 +8,28 @@
 #include "cmd.h"
 #include "demo.h"
 #include "names.h"
-#include "sample.h"
+#include "offline.h"
 #include "session.h"
+#include "spark.h"
 #include "xalloc.h"
 
 /* Where a command's metadata came from: the client (fresh), or the store's last snapshot (stale). */
 struct cluster_src {
 	struct client *c; /* NULL when stale */
-	struct sample_stale stale;
+	struct offline_stale stale;
 	int status; /* CMD_UNREACHABLE when the cluster did not answer and the snapshot stands in */
 	struct err e;
 };
 
 /*
- * Metadata through sample_metadata(): fresh, or the last snapshot with --offline or when the
+ * Metadata through offline_metadata(): fresh, or the last snapshot with --offline or when the
  * cluster is unreachable. NULL after cmd_fail() when there is neither.
  */
 static struct model *cluster_model(struct cmd_ctx *ctx, struct cluster_src *src)
 {
 	struct model *m = NULL;
 	memset(src, 0, sizeof(*src));
-	src->status = sample_metadata(ctx->session, cmd_has(ctx, "stored"), &src->c, &m, &src->stale, &src->e);
+	src->status = offline_metadata(ctx->session, cmd_has(ctx, "stored"), &src->c, &m, &src->stale, &src->e);
 	if (m == NULL) {
 		cmd_fail(ctx, src->e.status, src->e.hint, "%s", src->e.cause);
 		err_clear(&src->e);
@@ -44,11 +45,11 @@ static int cluster_done(struct cmd_ctx *ctx, struct cluster_src *src, json_t *o)
 {
 	int status = CMD_OK;
 	if (src->stale.stale)
-		json_object_set_new(o, "stale", sample_stale_json(&src->stale));
+		json_object_set_new(o, "stale", offline_stale_json(&src->stale));
 	cmd_ok(ctx, o);
 	if (src->status != CMD_OK)
 		status = cmd_fail(ctx, src->status, src->e.hint, "%s", src->e.cause);
-	sample_stale_clear(&src->stale);
+	offline_stale_clear(&src->stale);
 	err_clear(&src->e);
 	return status;
 }
@@ -56,7 +57,7 @@ static int cluster_done(struct cmd_ctx *ctx, struct cluster_src *src, json_t *o)
 /* Drops what src holds when the command fails on its own. */
 static void cluster_src_clear(struct cluster_src *src)
 {
-	sample_stale_clear(&src->stale);
+	offline_stale_clear(&src->stale);
 	err_clear(&src->e);
 }
 
@@ -227,8 +228,8 @@ static void cluster_sparklines(struct cmd_ctx *ctx, json_t *topics)
 {
 	bool utf8;
 	if (!ctx->session->no_history &&
-	    sample_sparklines_wanted(ctx->session, ctx->args.output, cmd_has(ctx, "sparklines"), &utf8))
-		sample_sparkline_rows(ctx->session, SAMPLE_SPARK_RATE, topics, "name", utf8);
+	    spark_wanted(ctx->session, ctx->args.output, cmd_has(ctx, "sparklines"), &utf8))
+		spark_rows(ctx->session, SPARK_RATE, topics, "name", utf8);
 }
 
 static int cmd_topics_exec(struct cmd_ctx *ctx)

@@ -21,8 +21,8 @@
 #include "lag.h"
 #include "names.h"
 #include "sbuf.h"
-#include "sample.h"
 #include "session.h"
+#include "spark.h"
 #include "xalloc.h"
 
 /* --- shared ------------------------------------------------------------------------------- */
@@ -251,8 +251,8 @@ static void groups_sparklines(struct cmd_ctx *ctx, json_t *groups)
 {
 	bool utf8;
 	if (!ctx->session->no_history &&
-	    sample_sparklines_wanted(ctx->session, ctx->args.output, cmd_has(ctx, "sparklines"), &utf8))
-		sample_sparkline_rows(ctx->session, SAMPLE_SPARK_LAG, groups, "group", utf8);
+	    spark_wanted(ctx->session, ctx->args.output, cmd_has(ctx, "sparklines"), &utf8))
+		spark_rows(ctx->session, SPARK_LAG, groups, "group", utf8);
 }
 
 static int cmd_groups_exec(struct cmd_ctx *ctx)
@@ -603,10 +603,10 @@ static void groups_lag_sparklines(struct cmd_ctx *ctx, json_t *doc)
 	bool utf8;
 	const char *group = cmd_arg(ctx, "group");
 	if (ctx->session->no_history ||
-	    !sample_sparklines_wanted(ctx->session, ctx->args.output, cmd_has(ctx, "sparklines"), &utf8))
+	    !spark_wanted(ctx->session, ctx->args.output, cmd_has(ctx, "sparklines"), &utf8))
 		return;
 	int64_t since = clock_wall_ms() - 3600 * 1000;
-	char *spark = sample_sparkline(ctx->session, SAMPLE_SPARK_LAG, group, "", -1, since, 40, utf8);
+	char *spark = spark_line(ctx->session, SPARK_LAG, group, "", -1, since, 40, utf8);
 	if (spark == NULL)
 		return; /* nothing stored of the group: nor of its partitions */
 	json_object_set_new(doc, "sparkline", json_string(spark));
@@ -615,9 +615,8 @@ static void groups_lag_sparklines(struct cmd_ctx *ctx, json_t *doc)
 	json_t *p;
 	json_array_foreach(json_object_get(doc, "partitions"), i, p)
 	{
-		spark = sample_sparkline(ctx->session, SAMPLE_SPARK_LAG, group,
-					 json_string_value(json_object_get(p, "topic")),
-					 (int32_t)json_integer_value(json_object_get(p, "partition")), since, 16, utf8);
+		spark = spark_line(ctx->session, SPARK_LAG, group, json_string_value(json_object_get(p, "topic")),
+				   (int32_t)json_integer_value(json_object_get(p, "partition")), since, 16, utf8);
 		if (spark)
 			json_object_set_new(p, "sparkline", json_string(spark));
 		free(spark);

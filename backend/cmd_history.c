@@ -22,6 +22,7 @@
 #include "sample.h"
 #include "sbuf.h"
 #include "session.h"
+#include "spark.h"
 #include "store.h"
 #include "trend.h"
 #include "xalloc.h"
@@ -48,9 +49,9 @@ static int history_duration(struct cmd_ctx *ctx, const char *name, int64_t def, 
 static int history_open(struct cmd_ctx *ctx, bool write, struct store **st, char **cluster)
 {
 	struct err e = { 0 };
-	if ((write ? sample_store : sample_store_read)(ctx->session, st, &e) != CMD_OK)
+	if ((write ? session_store : session_store_read)(ctx->session, st, &e) != CMD_OK)
 		return cmd_fail_err(ctx, &e);
-	if (cluster && (*cluster = sample_cluster(ctx->session, *st, cmd_arg(ctx, "cluster"), &e)) == NULL)
+	if (cluster && (*cluster = session_store_cluster(ctx->session, *st, cmd_arg(ctx, "cluster"), &e)) == NULL)
 		return cmd_fail_err(ctx, &e);
 	return CMD_OK;
 }
@@ -159,7 +160,7 @@ static void history_watch_tick(struct loop *l, void *ud)
 	err_clear(&e);
 	sample_stats_clear(&st);
 	struct store *store;
-	if (start - w->last_maintain >= 60000 && sample_store(w->ctx->session, &store, &e) == CMD_OK) {
+	if (start - w->last_maintain >= 60000 && session_store(w->ctx->session, &store, &e) == CMD_OK) {
 		char *cause = NULL;
 		if (store_maintain(store, clock_wall_ms(), &cause) < 0)
 			note_send(&w->ctx->session->note, "watch: %s", cause);
@@ -202,7 +203,7 @@ static int cmd_watch_exec(struct cmd_ctx *ctx)
 				"--interval is too long");
 	struct store *store;
 	struct err e = { 0 };
-	if (sample_store(ctx->session, &store, &e) != CMD_OK)
+	if (session_store(ctx->session, &store, &e) != CMD_OK)
 		return cmd_fail_err(ctx, &e);
 	char *cause = NULL;
 	w.loop = loop_new(&cause);
@@ -264,7 +265,7 @@ static json_t *history_lag_rows(const struct store_point *p, int n, bool partiti
 	json_t *a = json_array();
 	int64_t *ts = x_calloc((size_t)n + 1, sizeof(int64_t)), *lag = x_calloc((size_t)n + 1, sizeof(int64_t));
 	int64_t *com = x_calloc((size_t)n + 1, sizeof(int64_t)), *end = x_calloc((size_t)n + 1, sizeof(int64_t));
-	sample_spark_values(SAMPLE_SPARK_LAG, !partition, p, n, lag);
+	spark_values(SPARK_LAG, !partition, p, n, lag);
 	for (int i = 0; i < n; i++) {
 		int64_t e = partition ? p[i].b : (p[i].a >= 0 && p[i].b >= 0 ? p[i].a + p[i].b : -1);
 		ts[i] = p[i].ts_ms, com[i] = p[i].gap ? -1 : p[i].a, end[i] = p[i].gap ? -1 : e;
@@ -610,7 +611,7 @@ static int cmd_history_sql_exec(struct cmd_ctx *ctx)
 		return ctx->status;
 	lim.max_rows = rows;
 	struct err e = { 0 };
-	char *path = sample_store_path(ctx->session, &e);
+	char *path = session_store_path(ctx->session, &e);
 	if (path == NULL)
 		return cmd_fail_err(ctx, &e);
 	if (access(path, F_OK) != 0) {

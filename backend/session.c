@@ -1,5 +1,6 @@
 #include "session.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -26,6 +27,109 @@ int session_client(struct session *s, struct client **out, struct err *e)
 	}
 	*out = s->client;
 	return CMD_OK;
+}
+
+char *session_store_path(struct session *s, struct err *e)
+{
+	if (s->no_history) {
+		err_set(e, CMD_FAILED, "run without --no-history", "history is off (--no-history)");
+		return NULL;
+	}
+	char *notice = NULL, *cause = NULL;
+	char *dir = store_state_dir(s->state_dir, &notice, &cause);
+	if (dir == NULL) {
+		err_set(e, CMD_FAILED, "give --state-dir DIR or KCON_STATE_DIR, or --no-history", "%s", cause);
+		free(cause);
+		return NULL;
+	}
+	if (notice)
+		note_send(&s->note, "%s", notice);
+	free(notice);
+	char *path = x_asprintf("%s/history.db", dir);
+	free(dir);
+	return path;
+}
+
+/*
+ * The session's store, opened on first use; a read-only one is opened again for writing when write.
+ * With no writable state dir and none asked for (no HOME, no /tmp: a pod's read-only root), history
+ * is off for the session, said once.
+ */
+static int session_store_open(struct session *s, bool write, struct store **out, struct err *e)
+{
+	*out = NULL;
+	if (s->history_off)
+		return err_set(e, CMD_FAILED, "give --state-dir DIR or KCON_STATE_DIR",
+			       "history is off: no writable state dir");
+	if (s->store && write && store_readonly(s->store))
+		store_close(&s->store);
+	if (s->store == NULL) {
+		char *path = session_store_path(s, e);
+		const char *env = getenv("KCON_STATE_DIR");
+		if (path == NULL && !s->no_history && s->state_dir == NULL && (env == NULL || *env == '\0')) {
+			note_send(&s->note, "history is off: %s", e->cause);
+			s->history_off = true;
+		}
+		if (path == NULL)
+			return e->status;
+		struct store_opts opts = { 0 };
+		const char *spec = s->retention ? s->retention : s->conf.retention;
+		char *notice = NULL, *cause = NULL;
+		if (spec && store_opts_parse(spec, &opts, &cause) < 0) {
+			err_set(e, CMD_USAGE, "fix --retention or the config file's retention (docs/history.md)", "%s",
+				cause);
+			free(cause);
+			free(path);
+			return CMD_USAGE;
+		}
+		s->store = write ? store_open(path, &opts, &notice, &cause)
+				 : store_open_read(path, &opts, &notice, &cause);
+		if (notice)
+			note_send(&s->note, "%s", notice);
+		free(notice);
+		if (s->store == NULL) {
+			const char *hint = store_hint(path);
+			err_set(e, CMD_FAILED,
+				hint ? hint
+				     : "try again; if it persists, move history.db aside (docs/history.md), or run "
+				       "with "
+				       "--no-history",
+				"%s", cause);
+			free(cause);
+			free(path);
+			return CMD_FAILED;
+		}
+		free(path);
+	}
+	*out = s->store;
+	return CMD_OK;
+}
+
+int session_store(struct session *s, struct store **out, struct err *e)
+{
+	return session_store_open(s, true, out, e);
+}
+
+int session_store_read(struct session *s, struct store **out, struct err *e)
+{
+	return session_store_open(s, false, out, e);
+}
+
+char *session_store_cluster(struct session *s, struct store *store, const char *key, struct err *e)
+{
+	char *cause = NULL;
+	char *out = store_cluster(store, key, key ? NULL : s->conf.bootstrap, &cause);
+	if (out == NULL) {
+		err_set(e, CMD_FAILED, key ? "`history sql \"SELECT key FROM cluster\"` lists the clusters" : NULL,
+			"%s", cause);
+		free(cause);
+	}
+	return out;
+}
+
+char *session_store_cluster_shown(struct session *s, struct store *store, char **cause)
+{
+	return s->conf.bootstrap ? store_cluster_of(store, s->conf.bootstrap) : store_cluster(store, NULL, NULL, cause);
 }
 
 void session_clear(struct session *s)

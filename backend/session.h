@@ -1,4 +1,5 @@
-/* What one kcon process works with: settings, the client (made on first use), the demo cluster. */
+/* What one kcon process works with: settings, the client and the history store (each made on first use), the demo
+ * cluster. */
 #ifndef KCON_SESSION_H
 #define KCON_SESSION_H
 
@@ -28,7 +29,7 @@ struct session {
 	 */
 	bool (*confirm)(void *ud, const char *question, const char *expect);
 	void *confirm_ud;
-	/* History (store.h, sample.h): the store opened on first use in state_dir (NULL: the default dir). */
+	/* History (store.h, session_store()): the store opened on first use in state_dir (NULL: the default dir). */
 	struct store *store;
 	char *state_dir;   /* --state-dir, or NULL */
 	bool no_history;   /* --no-history: no store at all */
@@ -42,6 +43,29 @@ struct session {
 
 /** @brief The session's client, made on first use from its settings. */
 int session_client(struct session *s, struct client **out, struct err *e);
+/**
+ * @brief The session's history store for writing, opened on first use in its state dir. Tells a notice
+ * (fallback dir, corrupt file moved aside) once on stderr.
+ * @return 0, or a status with e set (CMD_FAILED with --no-history: "history is off")
+ */
+int session_store(struct session *s, struct store **out, struct err *e);
+/**
+ * @brief session_store() for reading only (store_open_read(): works on a full disk or a file the
+ * user cannot write). A store opened so is opened again by the next session_store().
+ */
+int session_store_read(struct session *s, struct store **out, struct err *e);
+/**
+ * @brief The path of the session's store file (its state dir made, a fallback dir told), without
+ * opening it; touches only the session's settings, so any thread may ask. NULL with e.
+ */
+char *session_store_path(struct session *s, struct err *e);
+/** @brief The cluster key the session's history is read from: the --cluster key, or by bootstrap, or the last. */
+char *session_store_cluster(struct session *s, struct store *store, const char *key, struct err *e);
+/**
+ * @brief The cluster whose history the session shows (its sparklines, its stored snapshot): the one
+ * last seen through its bootstrap (no other), else the last; NULL (cause set on an error) when none.
+ */
+char *session_store_cluster_shown(struct session *s, struct store *store, char **cause);
 /** @brief Frees what the session holds (client, demo, settings). */
 void session_clear(struct session *s);
 

@@ -24,7 +24,6 @@
 #include "file.h"
 #include "loop.h"
 #include "run.h"
-#include "sample.h"
 #include "sbuf.h"
 #include "session.h"
 #include "store.h"
@@ -114,7 +113,7 @@ static void repl_history_store(struct repl *r, const char *line)
 {
 	struct store *st;
 	struct err e = { 0 };
-	if (!r->s->no_history && sample_store(r->s, &st, &e) == CMD_OK)
+	if (!r->s->no_history && session_store(r->s, &st, &e) == CMD_OK)
 		store_command_add(st, "repl", line, (int64_t)time(NULL) * 1000);
 	err_clear(&e);
 }

@@ -28,7 +28,6 @@
 #include "look.h"
 #include "loop.h"
 #include "prompt.h"
-#include "sample.h"
 #include "tuistate.h"
 #include "uicmd.h"
 #include "xalloc.h"

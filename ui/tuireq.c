@@ -12,7 +12,7 @@
 #include "loop.h"
 #include "parse.h"
 #include "prompt.h"
-#include "sample.h"
+#include "session.h"
 #include "store.h"
 #include "tuistate.h"
 #include "uicmd.h"
@@ -282,7 +282,7 @@ static void tuireq_remember_job(void *ud)
 	struct tuireq_lines *j = ud;
 	struct store *st;
 	struct err e = { 0 };
-	if (sample_store(j->t->s, &st, &e) == CMD_OK)
+	if (session_store(j->t->s, &st, &e) == CMD_OK)
 		store_command_add(st, "tui", j->line, clock_wall_ms());
 	err_clear(&e);
 }
@@ -292,7 +292,7 @@ static void tuireq_recall_job(void *ud)
 	struct tuireq_lines *j = ud;
 	struct store *st;
 	struct err e = { 0 };
-	if (sample_store(j->t->s, &st, &e) == CMD_OK)
+	if (session_store(j->t->s, &st, &e) == CMD_OK)
 		j->lines = store_commands(st, "tui", TUIREQ_RECALL, &j->n);
 	err_clear(&e);
 }

@@ -1,0 +1,87 @@
+#include "offline.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "clock.h"
+#include "cmd.h"
+#include "session.h"
+#include "store.h"
+#include "xalloc.h"
+
+/* Keeps fresh metadata as the cluster's last snapshot (the store writes it only when it changed). */
+static void offline_record_model(struct session *s, struct client *c, const struct model *m)
+{
+	struct store *store;
+	struct err e = { 0 };
+	/* A new snapshot of 100,000 partitions takes 0.3 s to write: not in a view's first answer. */
+	if (s->demo || s->tick_records || session_store(s, &store, &e) != CMD_OK) {
+		err_clear(&e);
+		return;
+	}
+	char *cause = NULL;
+	struct store_tick *t = store_tick_begin(store, m->cluster_id ? m->cluster_id : client_bootstrap(c),
+						client_bootstrap(c), m->fetched_ms);
+	store_tick_model(t, m);
+	if (store_tick_commit(&t, &cause) < 0)
+		free(cause); /* busy: the next command records it */
+}
+
+int offline_metadata(struct session *s, bool stored, struct client **c, struct model **out, struct offline_stale *st,
+		     struct err *e)
+{
+	memset(st, 0, sizeof(*st));
+	*out = NULL;
+	*c = NULL;
+	bool offline = s->offline || stored;
+	int rc = stored ? err_set(e, CMD_UNREACHABLE, NULL, "--stored: not asking the cluster")
+			: session_client(s, c, e);
+	if (rc == CMD_OK && (rc = client_metadata(*c, 1000, out, e)) == CMD_OK) {
+		offline_record_model(s, *c, *out);
+		return CMD_OK;
+	}
+	*c = NULL;
+	if (rc != CMD_UNREACHABLE || s->demo)
+		return rc;
+	/* Unreachable (or --offline): what the store last knew of the cluster behind this bootstrap. */
+	struct store *store;
+	struct err se = { 0 };
+	char *cluster = NULL, *cause = NULL;
+	if (session_store_read(s, &store, &se) == CMD_OK &&
+	    (cluster = session_store_cluster_shown(s, store, &cause)) != NULL &&
+	    store_last_model(store, cluster, out, &st->seen_ms, &cause) == 0) {
+		st->stale = true;
+		st->reason = x_strdup(s->offline ? "--offline" : stored ? "--stored" : e->cause);
+		if (offline) {
+			err_clear(e);
+			rc = CMD_OK;
+		}
+	} else if (offline) {
+		err_set(e, CMD_UNREACHABLE,
+			"run it once without --offline (or `kcon watch`) to store one; `history snapshot` shows what "
+			"is stored",
+			"%s: no stored snapshot of the cluster%s%s", s->offline ? "--offline" : "--stored",
+			cause || se.cause ? ": " : "",
+			cause      ? cause
+			: se.cause ? se.cause
+				   : "");
+	}
+	free(cause);
+	free(cluster);
+	err_clear(&se);
+	return rc;
+}
+
+json_t *offline_stale_json(const struct offline_stale *st)
+{
+	int64_t age = clock_wall_ms() - st->seen_ms;
+	return json_pack("{s:o,s:I,s:s}", "seen_at", clock_json(st->seen_ms), "age_s",
+			 (json_int_t)(age > 0 ? age / 1000 : 0), "reason", st->reason ? st->reason : "");
+}
+
+void offline_stale_clear(struct offline_stale *st)
+{
+	x_free(&st->reason);
+	st->stale = false;
+}
