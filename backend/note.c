@@ -4,7 +4,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-#include "escape.h"
 #include "xalloc.h"
 
 void note_set(struct note_sink *n, note_fn fn, void *ud)
@@ -27,8 +26,6 @@ void note_send(struct note_sink *n, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *raw = x_vasprintf(fmt, ap);
 	va_end(ap);
-	char *safe = escape_str(raw);
-	fn(n->ud, safe);
-	free(safe);
+	fn(n->ud, raw);
 	free(raw);
 }

@@ -233,7 +233,7 @@ int main(int argc, char **argv)
 	main_protect();
 	char *env_password = main_env_password();
 	struct session s = { .timeout_ms = 10000, .format = OUT_TABLE };
-	note_set(&s.note, run_note, NULL); /* the TUI drops notes: stderr is its screen */
+	note_set(&s.note, run_note, NULL); /* the TUI sends them to its :log instead: stderr is its screen */
 	struct main_connopt *conn = x_calloc((size_t)argc + 1, sizeof(*conn));
 	const char *profile = getenv("KCON_PROFILE"), *script_text = NULL, *script_file = NULL, *theme = NULL;
 	bool demo = false, repl = false, mouse = true;

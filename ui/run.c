@@ -78,7 +78,9 @@ void run_signal_set(int signo)
 void run_note(void *ud, const char *text)
 {
 	(void)ud;
-	fprintf(stderr, "kcon: %s\n", text); /* escaped by note_send */
+	char *safe = escape_str(text); /* a note comes raw: its sink escapes it, once */
+	fprintf(stderr, "kcon: %s\n", safe);
+	free(safe);
 }
 
 static enum out_format run_format(struct session *s, const struct cmd_ctx *ctx, int *status)

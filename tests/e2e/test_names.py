@@ -64,6 +64,22 @@ class NamesMixin:
         self.assertEqual(p.returncode, 1, p.stderr)
         self.assertEqual(json.loads(p.stdout)["error"]["message"], "unknown group `a\\b`")
 
+    def test_note_escaped_once(self):
+        """A note quoting a path with a backslash and an ESC (the store's notice that a damaged
+        history.db was moved aside) shows escaped once on stderr: notes come raw and their printer
+        escapes them (note_send used to, and the TUI's log again: test_tui_history)."""
+        with tempfile.TemporaryDirectory() as d:
+            state = os.path.join(d, "a\\b\x1b[2J")
+            os.mkdir(state)
+            with open(os.path.join(state, "history.db"), "wb") as f:
+                f.write(os.urandom(8192))
+            p = self.kcon("--state-dir", state, "history", "events", timeout=30)
+            if isinstance(p.stderr, bytes):
+                p.stderr = p.stderr.decode("utf-8", "replace")
+            self.assertIn("kcon: history store " + d + "/a\\\\b\\x1b[2J/history.db was unreadable", p.stderr)
+            self.assertNotIn("\x1b", p.stderr)
+            self.assertNotIn("a\\\\\\", p.stderr)
+
 
 class NamesBrokerTest(NamesMixin, BrokerTestCase):
     def kcon(self, *args, **kw):

@@ -185,6 +185,25 @@ class TuiHistoryTest(ScreenTestCase):
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
 
+    def test_a_note_shows_escaped_once_in_the_log(self):
+        """A note quoting a backslash and an ESC (here the notice that a damaged history.db was moved
+        aside) shows in `:log` escaped once, as on stderr: note_send escaped it and the log again,
+        so `a\\b` showed as `a\\\\b` and the ESC as `\\x1b`."""
+        state = os.path.join(self.state_dir(), "a\\b\x1b[2J")
+        os.mkdir(state)
+        with open(os.path.join(state, "history.db"), "wb") as f:
+            f.write(os.urandom(8192))
+        scr = self.start(["-b", self.bootstrap, "--state-dir", state], width=200)
+        scr.wait_for(lambda s: self.topic in s and "updated" in s, what="the topics")
+        scr.send("L")
+        text = scr.wait_for(lambda s: "\n log " in s and "was unreadable" in s, what="the notice in the log")
+        self.assertRegex(text, r"note +history store .*/a\\\\b\\x1b\[2J/history\.db was unreadable")
+        self.assertNotIn("a\\\\\\", text)
+        self.assertNotIn("\\\\x1b", text)
+        scr.type(":quit")
+        scr.send("Enter")
+        self.assertEqual(scr.exit_status(), 0)
+
     def test_a_long_history_sql_neither_wedges_nor_outlives_the_tui(self):
         state = self.state_dir()
         Kcon(self.bootstrap, ["--state-dir", state]).one("history", "tick")
