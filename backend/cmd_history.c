@@ -909,7 +909,8 @@ const struct cmd_entry cmd_history_table[] = {
 		       "topic-deleted, group-state, group-type (a group's type changed: classic -> consumer when Kafka "
 		       "upgrades a classic group to the consumer protocol in place, or back), outage (the cluster did "
 		       "not answer), sample-failed (it answered but a tick could not sample it: an ACL denial, a "
-		       "coordinator error)",
+		       "coordinator error), topics-unseen (it answered with no topic where the last snapshot had some: "
+		       "a principal that may describe none; the snapshot is kept)",
 		.flags = CMD_READ_ONLY,
 		.view = &history_events_view,
 		.exec = cmd_history_events_exec,

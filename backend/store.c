@@ -1143,6 +1143,25 @@ void store_tick_model(struct store_tick *t, const struct model *m)
 		store_run(t->s, "UPDATE snapshot SET seen_ms=?2 WHERE cluster=?1", "ii", t->cluster, t->ts_ms);
 		return;
 	}
+	/*
+	 * No topic at all where the snapshot has some: a principal that may describe none (ACLs) sees
+	 * an empty cluster, which is not every topic deleted (nor, at the next tick of one that sees
+	 * them, created again). The snapshot stays; an event says so, once until the snapshot is seen again.
+	 */
+	if (had && m->ntopics == 0 &&
+	    store_int(t->s, "SELECT json_array_length(doc, '$.topics') FROM snapshot WHERE cluster=?1", NULL,
+		      t->cluster, 0) > 0) {
+		store_run(
+			t->s,
+			"INSERT INTO event(cluster, ts_ms, kind, subject, detail) SELECT ?1, ?2, 'topics-unseen', "
+			"'cluster', ?3 WHERE NOT EXISTS (SELECT 1 FROM (SELECT kind, ts_ms FROM event WHERE cluster=?1 "
+			"ORDER BY ts_ms DESC, id DESC LIMIT 1) WHERE kind='topics-unseen' AND ts_ms > (SELECT "
+			"seen_ms FROM snapshot WHERE cluster=?1))",
+			"iit", t->cluster, t->ts_ms,
+			"the cluster answered with no topic where the last snapshot had some: the principal may "
+			"describe none (ACLs); the snapshot is kept");
+		return;
+	}
 	struct sbuf text = SBUF_INIT;
 	sbuf_add(&text, head); /* the fingerprint, then the document's members */
 	store_model_doc(&text, m);

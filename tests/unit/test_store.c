@@ -542,6 +542,49 @@ static void test_events_and_snapshot(void **state)
 	store_close(&s);
 }
 
+/*
+ * A principal that may describe no topic gets an empty answer: stored beside the snapshot of one
+ * that sees them, it was diffed as every topic deleted, then created again at the next full tick.
+ */
+static void test_no_topic_visible_is_not_deletions(void **state)
+{
+	(void)state;
+	struct store *s = test_open(":memory:", NULL);
+	char *cause = NULL;
+	int32_t isr3[] = { 1, 2, 3 };
+	struct model *full = test_model(3, 1, isr3, 3, "u");
+	rd_kafka_metadata_broker_t brokers[] = { { 1, "a", 9092 }, { 2, "b", 9092 }, { 3, "c", 9092 } };
+	struct rd_kafka_metadata md = { .broker_cnt = 3, .brokers = brokers };
+	struct model *none = model_new(&md, "cid", 1, T0);
+	struct model *seq[] = { full, none, none, full, none };
+	for (size_t i = 0; i < sizeof(seq) / sizeof(*seq); i++) {
+		struct store_tick *t = store_tick_begin(s, "cid", NULL, T0 + (int64_t)i * 10000);
+		store_tick_model(t, seq[i]);
+		assert_int_equal(store_tick_commit(&t, &cause), 0);
+	}
+	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind IN ('topic-deleted', 'topic-created')"),
+			 0);
+	/* said once while it repeats, again after a tick that saw the topics */
+	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='topics-unseen'"), 2);
+	struct model *back;
+	int64_t seen;
+	assert_int_equal(store_last_model(s, "cid", &back, &seen, &cause), 0);
+	assert_int_equal(back->ntopics, 2); /* the snapshot that saw them stays */
+	assert_int_equal(seen, T0 + 30000);
+	model_unref(&back);
+	/* a cluster with no topic from its first snapshot on is simply empty */
+	struct store_tick *t = store_tick_begin(s, "empty", NULL, T0);
+	store_tick_model(t, none);
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	t = store_tick_begin(s, "empty", NULL, T0 + 10000);
+	store_tick_model(t, none);
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM event WHERE kind='topics-unseen'"), 2);
+	model_unref(&full);
+	model_unref(&none);
+	store_close(&s);
+}
+
 static void test_corrupt(void **state)
 {
 	(void)state;
@@ -847,6 +890,7 @@ int main(void)
 		cmocka_unit_test(test_rollup_from_older_watermarks),
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_sample_failed),
+		cmocka_unit_test(test_no_topic_visible_is_not_deletions),
 		cmocka_unit_test(test_events_and_snapshot),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_permissions),
