@@ -21,6 +21,8 @@ extern const struct cmd_entry cmd_history_table[];
 extern const struct cmd_entry cmd_plugins_table[];
 extern const struct cmd_entry cmd_doctor_table[];
 extern const struct cmd_entry cmd_admin_table[];
+extern const struct cmd_entry cmd_acl_table[];
+extern const struct cmd_entry cmd_users_table[];
 
 static const struct cmd_entry **cmd_list;
 static size_t cmd_count;
@@ -56,6 +58,8 @@ void cmd_init(void)
 	cmd_register(cmd_plugins_table);
 	cmd_register(cmd_doctor_table);
 	cmd_register(cmd_admin_table);
+	cmd_register(cmd_acl_table);
+	cmd_register(cmd_users_table);
 }
 
 const struct cmd_entry *const *cmd_all(size_t *n)
@@ -309,6 +313,12 @@ int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *a
 			int idx;
 			const struct cmd_opt *o = cmd_find_opt(e, name, &idx);
 			bool is_output = strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0;
+			if (o == NULL && (strcmp(name, "--yes") == 0 || strcmp(name, "-y") == 0) && value == NULL) {
+				/* every command takes --yes: a script need not know which ones ask */
+				a->yes = true;
+				free(name);
+				continue;
+			}
 			if (o == NULL && !is_output) {
 				cmd_usage_error(ctx, "unknown option `%s`", name);
 				free(name);
@@ -328,6 +338,8 @@ int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *a
 				}
 				value = argv[++i];
 			}
+			if (o && strcmp(o->name, "yes") == 0)
+				a->yes = true;
 			if (is_output) {
 				free(a->output);
 				a->output = x_strdup(value);
@@ -519,6 +531,8 @@ bool cmd_takes(const struct cmd_entry *e, const char *name)
 
 bool cmd_has(const struct cmd_ctx *ctx, const char *name)
 {
+	if (ctx->args.yes && strcmp(name, "yes") == 0)
+		return true;
 	return cmd_arg(ctx, name) != NULL;
 }
 

@@ -140,6 +140,7 @@ struct cmd_args {
 		char **v;
 	} * opt;      /* one per entry option, same order */
 	char *output; /* -o/--output given on the command itself, or NULL */
+	bool yes;     /* --yes (-y), which every command takes: "no questions" */
 };
 
 /** One invocation: the entry, its arguments, the session, and its result. */
@@ -208,7 +209,7 @@ const char *cmd_arg(const struct cmd_ctx *ctx, const char *name);
 int cmd_arg_all(const struct cmd_ctx *ctx, const char *name, char *const **values);
 /** @brief True when e has the option `name` (without dashes). */
 bool cmd_takes(const struct cmd_entry *e, const char *name);
-/** @brief True when flag or option `name` was given. */
+/** @brief True when flag or option `name` was given; "yes" is true for the --yes every command takes. */
 bool cmd_has(const struct cmd_ctx *ctx, const char *name);
 /**
  * @brief Integer value of `name` in [min, max], def when absent.

@@ -89,6 +89,8 @@ void conf_copy(struct conf *dst, const struct conf *src)
 	dst->bootstrap = src->bootstrap ? x_strdup(src->bootstrap) : NULL;
 	dst->profile = src->profile ? x_strdup(src->profile) : NULL;
 	dst->retention = src->retention ? x_strdup(src->retention) : NULL;
+	dst->read_only = src->read_only;
+	dst->strimzi = src->strimzi;
 }
 
 const char *conf_get(const struct conf *c, const char *key)
@@ -663,10 +665,14 @@ static int conf_json_check(const json_t *o, const struct conf_field *fields, siz
 {
 	for (size_t i = 0; i < n; i++) {
 		const json_t *v = json_object_get(o, fields[i].name);
-		if (v && json_typeof(v) != fields[i].type) {
-			*cause =
-				x_asprintf("%s: \"%s\" must be %s, not %s", where, fields[i].name,
-					   fields[i].type == JSON_STRING ? "a string" : "an object", conf_json_type(v));
+		bool ok = v == NULL || json_typeof(v) == fields[i].type ||
+			  (fields[i].type == JSON_TRUE && json_is_boolean(v));
+		if (!ok) {
+			*cause = x_asprintf("%s: \"%s\" must be %s, not %s", where, fields[i].name,
+					    fields[i].type == JSON_STRING ? "a string"
+					    : fields[i].type == JSON_TRUE ? "true or false"
+									  : "an object",
+					    conf_json_type(v));
 			return -1;
 		}
 	}
@@ -693,6 +699,8 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 		{ "properties_file", JSON_STRING, NULL },
 		{ "retention", JSON_STRING, NULL },
 		{ "properties", JSON_OBJECT, NULL },
+		{ "read_only", JSON_TRUE, NULL }, /* a boolean */
+		{ "strimzi", JSON_TRUE, NULL },
 	};
 	json_error_t jerr;
 	size_t len;
@@ -793,6 +801,8 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 			goto out;
 	}
 	json_object_foreach(props, k, v) conf_set(c, k, json_string_value(v));
+	c->read_only |= json_is_true(json_object_get(p, "read_only"));
+	c->strimzi |= json_is_true(json_object_get(p, "strimzi"));
 	free(c->profile);
 	c->profile = x_strdup(name);
 	rc = 0;

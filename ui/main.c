@@ -367,6 +367,7 @@ int main(int argc, char **argv)
 		goto conf_error;
 	}
 	free(path);
+	s.read_only |= s.conf.read_only; /* a profile's "read_only": true is --read-only */
 	if (getenv("KCON_BOOTSTRAP") && *getenv("KCON_BOOTSTRAP"))
 		conf_set_option(&s.conf, "bootstrap", getenv("KCON_BOOTSTRAP"), &cause);
 	if (env_password)

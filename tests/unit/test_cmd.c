@@ -278,6 +278,47 @@ static int read_only_argv(const struct cmd_entry *e, char *words, char **argv, c
 }
 
 /*
+ * Every command of the table takes --yes (and -y): "no questions", so a script need not know which
+ * commands ask. Given or not, the command parses as before; cmd_has(ctx, "yes") tells.
+ */
+static void test_cmd_yes_everywhere(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct cmd_entry *const *all = cmd_all(&n);
+	struct session s = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		const struct cmd_entry *e = all[i];
+		for (int form = 0; form < 2; form++) {
+			char words[128], *argv[16];
+			strcpy(words, e->name);
+			int argc = split(words, argv);
+			argv[argc++] = form ? "-y" : "--yes";
+			for (const struct cmd_pos *p = e->args; p && p->name; p++)
+				if (!(p->flags & CMD_POS_OPTIONAL))
+					argv[argc++] = "x";
+			argv[argc] = NULL;
+			struct cmd_ctx ctx;
+			if (cmd_prepare(&ctx, &s, argc, argv) != CMD_OK)
+				fail_msg("`%s %s`: %s", e->name, argv[argc - 1], ctx.error);
+			assert_true(cmd_has(&ctx, "yes"));
+			cmd_ctx_clear(&ctx);
+		}
+	}
+	/* without it, no command has it; with a value it is a usage error */
+	char buf[] = "zzlist --yes=1";
+	char *argv[4];
+	int argc = split(buf, argv);
+	struct cmd_ctx ctx;
+	assert_int_equal(cmd_prepare(&ctx, &s, argc, argv), CMD_USAGE);
+	cmd_ctx_clear(&ctx);
+	argv[1] = NULL;
+	assert_int_equal(cmd_prepare(&ctx, &s, 1, argv), CMD_OK);
+	assert_false(cmd_has(&ctx, "yes"));
+	cmd_ctx_clear(&ctx);
+}
+
+/*
  * A read-only session refuses, before exec runs, every command that is not READ_ONLY and every
  * READ_ONLY command given an option that writes (CMD_OPT_WRITES). The walk is over the table, so a
  * new writing command or option is covered without a new test.
@@ -293,7 +334,7 @@ static void test_cmd_read_only_table(void **state)
 	static const char *const admin[] = { "topic alter", "topic partitions", "topic delete-records", "broker alter",
 					     "leaders elect" };
 	size_t admin_refused = 0;
-	int refused = 0;
+	int refused = 0, security = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct cmd_entry *e = all[i];
 		char words[128], *argv[16];
@@ -310,6 +351,7 @@ static void test_cmd_read_only_table(void **state)
 			refused++;
 			for (size_t k = 0; k < sizeof(admin) / sizeof(admin[0]); k++)
 				admin_refused += strcmp(e->name, admin[k]) == 0;
+			security += strcmp(e->group, "security") == 0;
 		} else {
 			assert_false(cmd_writes(&ctx, &opt));
 		}
@@ -339,7 +381,8 @@ static void test_cmd_read_only_table(void **state)
 	assert_true(tail_group);
 	assert_true(reset_execute);
 	assert_int_equal(admin_refused, sizeof(admin) / sizeof(admin[0]));
-	assert_true(refused >= 5); /* topic create, topic delete, produce, group delete, ... */
+	assert_true(refused >= 5);     /* topic create, topic delete, produce, group delete, ... */
+	assert_int_equal(security, 4); /* acl create, acl delete, user set, user delete */
 }
 
 static void test_cmd_usage(void **state)
@@ -511,7 +554,7 @@ int main(void)
 		cmocka_unit_test(test_cmd_args),        cmocka_unit_test(test_cmd_destructive),
 		cmocka_unit_test(test_cmd_usage),       cmocka_unit_test(test_cmd_read_only_table),
 		cmocka_unit_test(test_cmd_line_arg),    cmocka_unit_test(test_cmd_names_checked_everywhere),
-		cmocka_unit_test(test_cmd_topic_parts),
+		cmocka_unit_test(test_cmd_topic_parts), cmocka_unit_test(test_cmd_yes_everywhere),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

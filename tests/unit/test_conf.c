@@ -259,6 +259,9 @@ static void test_conf_profile_types(void **state)
 		{ "{\"profiles\": {\"p\": {\"properties\": {\"acks\": 1}}}}",
 		  "profile `p`: property acks must be a string, not a number" },
 		{ "[1]", "must hold a JSON object, not an array" },
+		{ "{\"profiles\": {\"p\": {\"read_only\": \"yes\"}}}",
+		  "profile `p`: \"read_only\" must be true or false, not a string" },
+		{ "{\"profiles\": {\"p\": {\"strimzi\": 1}}}", "profile `p`: \"strimzi\" must be true or false, not a number" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *path = test_file(cases[i].json, 0600);
@@ -268,6 +271,35 @@ static void test_conf_profile_types(void **state)
 		if (rc != -1 || cause == NULL || strstr(cause, cases[i].want) == NULL)
 			fail_msg("case %zu: rc %d, %s", i, rc, cause ? cause : "(no cause)");
 		free(cause);
+		conf_clear(&c);
+		unlink(path);
+		free(path);
+	}
+}
+
+/* "read_only" and "strimzi" are booleans of a profile: true sets them, false and absent leave them off. */
+static void test_conf_profile_flags(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *json;
+		bool read_only, strimzi;
+	} cases[] = {
+		{ "{\"profiles\": {\"p\": {\"read_only\": true}}}", true, false },
+		{ "{\"profiles\": {\"p\": {\"strimzi\": true, \"read_only\": false}}}", false, true },
+		{ "{\"profiles\": {\"p\": {\"bootstrap\": \"h:1\"}}}", false, false },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *path = test_file(cases[i].json, 0600);
+		struct conf c = { 0 }, copy;
+		char *cause = NULL;
+		assert_int_equal(conf_load_profile(&c, path, "p", &cause), 0);
+		assert_int_equal(c.read_only, cases[i].read_only);
+		assert_int_equal(c.strimzi, cases[i].strimzi);
+		conf_copy(&copy, &c);
+		assert_int_equal(copy.read_only, cases[i].read_only);
+		assert_int_equal(copy.strimzi, cases[i].strimzi);
+		conf_clear(&copy);
 		conf_clear(&c);
 		unlink(path);
 		free(path);
@@ -632,7 +664,7 @@ int main(void)
 		cmocka_unit_test(test_conf_options_and_finish),
 		cmocka_unit_test(test_conf_profile),
 		cmocka_unit_test(test_conf_errors_hide_values),
-		cmocka_unit_test(test_conf_profile_types),
+		cmocka_unit_test(test_conf_profile_types), cmocka_unit_test(test_conf_profile_flags),
 		cmocka_unit_test(test_conf_profile_secret),
 		cmocka_unit_test(test_conf_profile_unreadable),
 		cmocka_unit_test(test_conf_secret_warnings),

@@ -255,6 +255,57 @@ static void test_demo_topic_delete_refused(void **state)
 }
 
 /*
+ * The ACL and SCRAM commands on the demo: its mock cluster has none of their APIs, so each says so
+ * (exit 1) instead of waiting for a timeout; their usage errors come first, without the cluster.
+ */
+static void test_demo_acls_and_users_refused(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		int status;
+		const char *error;
+	} cases[] = {
+		{ "acls", CMD_FAILED, "mock cluster" },
+		{ "acls --topic orders --pattern match", CMD_FAILED, "mock cluster" },
+		{ "acl create --principal User:a --operation Read --topic orders", CMD_FAILED, "mock cluster" },
+		{ "acl create --consumer --principal User:a --topic orders --group g", CMD_FAILED, "mock cluster" },
+		{ "acl delete --principal User:a --yes", CMD_FAILED, "mock cluster" },
+		{ "users", CMD_FAILED, "mock cluster" },
+		{ "user set bob --password-file /dev/null", CMD_FAILED, "mock cluster" },
+		{ "user delete bob --yes", CMD_FAILED, "mock cluster" },
+		/* usage, before any request */
+		{ "acls --topic a --group b", CMD_USAGE, "one resource at a time" },
+		{ "acls --pattern match", CMD_USAGE, "needs a resource name" },
+		{ "acls --pattern sideways", CMD_USAGE, "not a pattern type" },
+		{ "acls --operation Fly", CMD_USAGE, "unknown operation" },
+		{ "acls --permission maybe", CMD_USAGE, "not allow or deny" },
+		{ "acls --principal alice", CMD_USAGE, "" },
+		{ "acl create --operation Read --topic t", CMD_USAGE, "--principal is needed" },
+		{ "acl create --principal User:a --topic t", CMD_USAGE, "--operation is needed" },
+		{ "acl create --principal User:a --operation Read", CMD_USAGE, "which resource" },
+		{ "acl create --principal User:a --operation Any --topic t", CMD_USAGE, "unknown operation" },
+		{ "acl create --principal User:a --operation Read --topic t --pattern match", CMD_USAGE, "literal or prefixed" },
+		{ "acl create --consumer --principal User:a --topic t", CMD_USAGE, "--consumer needs --group" },
+		{ "acl create --consumer --principal User:a --group g", CMD_USAGE, "needs --topic" },
+		{ "acl create --producer --principal User:a --topic t --operation Read", CMD_USAGE, "fixed set" },
+		{ "acl create --producer --principal User:a --topic t --deny", CMD_USAGE, "--deny goes without" },
+		{ "acl delete --yes", CMD_USAGE, "every ACL" },
+		{ "acl delete --operation Read --yes", CMD_USAGE, "every ACL" },
+		{ "user set bob --mechanism PLAIN --password-file /dev/null", CMD_USAGE, "not a SCRAM mechanism" },
+		{ "user set bob --iterations 12 --password-file /dev/null", CMD_USAGE, "not a valid number" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *r;
+		int rc = run(cases[i].line, &r);
+		const char *err = json_string_value(json_object_get(r, "error"));
+		if (rc != cases[i].status || err == NULL || strstr(err, cases[i].error) == NULL)
+			fail_msg("`%s`: status %d, error %s", cases[i].line, rc, err ? err : "(none)");
+		json_decref(r);
+	}
+}
+
+/*
  * Lag of group on topic: the sum of high - committed over the partitions it has committed on
  * (the slow group reaches every partition in time, not at once); -1 before any commit.
  */
@@ -402,7 +453,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_demo_topics_seeded),        cmocka_unit_test(test_demo_brokers),
 		cmocka_unit_test(test_demo_messages_grow),        cmocka_unit_test(test_demo_topic_create),
-		cmocka_unit_test(test_demo_topic_delete_refused), cmocka_unit_test(test_demo_groups),
+		cmocka_unit_test(test_demo_topic_delete_refused), cmocka_unit_test(test_demo_acls_and_users_refused), cmocka_unit_test(test_demo_groups),
 		cmocka_unit_test(test_demo_stop_prompt),          cmocka_unit_test(test_demo_deadline_start),
 		cmocka_unit_test(test_demo_deadline_create),
 	};

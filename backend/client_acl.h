@@ -1,0 +1,47 @@
+/*
+ * ACLs (DescribeAcls, CreateAcls, DeleteAcls) and SCRAM credentials (Describe/AlterUserScramCredentials)
+ * through the session's client. Results are JSON rows the commands print as they are.
+ */
+#ifndef KCON_CLIENT_ACL_H
+#define KCON_CLIENT_ACL_H
+
+#include <jansson.h>
+#include <librdkafka/rdkafka.h>
+#include <stdbool.h>
+
+#include "client.h"
+#include "err.h"
+
+/** @brief One binding as {resource_type, resource, pattern, principal, host, operation, permission} (new). */
+json_t *client_acl_json(const rd_kafka_AclBinding_t *b);
+
+/**
+ * @brief The ACLs that match filter f (DescribeAcls).
+ * @param out a new array of client_acl_json() rows
+ * @return 0, or a status with e set: a broker without an authorizer fails with 1 and says so
+ */
+int client_acls_describe(struct client *c, const rd_kafka_AclBindingFilter_t *f, json_t **out, struct err *e);
+/**
+ * @brief Whether this principal may not describe ACLs: DescribeCluster's authorized operations
+ * lack Describe (and Alter, which implies it) on the cluster. librdkafka 2.14 answers a denied
+ * DescribeAcls with an empty list, so an empty list is checked with this.
+ */
+int client_acls_denied(struct client *c, bool *denied, struct err *e);
+/** @brief Creates n bindings in one CreateAcls request; the first refused one fails it with e set. */
+int client_acls_create(struct client *c, rd_kafka_AclBinding_t **b, int n, struct err *e);
+/**
+ * @brief Deletes the ACLs that match each of n filters (DeleteAcls).
+ * @param deleted a new array of the client_acl_json() rows the broker deleted
+ */
+int client_acls_delete(struct client *c, rd_kafka_AclBindingFilter_t **f, int n, json_t **deleted, struct err *e);
+
+/**
+ * @brief SCRAM credentials of n users, or of every user when n is 0 (DescribeUserScramCredentials).
+ * @param out a new array of {user, credentials: [{mechanism, iterations}]}; a user without
+ * credentials is left out
+ */
+int client_scram_describe(struct client *c, const char *const *users, int n, json_t **out, struct err *e);
+/** @brief Applies n SCRAM upsertions or deletions in one AlterUserScramCredentials request. */
+int client_scram_alter(struct client *c, rd_kafka_UserScramCredentialAlteration_t **a, int n, struct err *e);
+
+#endif
