@@ -651,6 +651,15 @@ enum tail_event tail_next(struct tail *t, int timeout_ms, struct msg *m, const c
 			atomic_store(&t->sh->gone, 1);
 			continue;
 		}
+		if (rm->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) /* not transient: it would wait forever */
+			return err_set(e, CMD_FAILED,
+				       "reading a topic needs Read on it (`acl create --consumer --principal P --topic "
+				       "T "
+				       "--group G` grants what a consumer needs): ask a cluster admin, or use another "
+				       "profile",
+				       "tail %s: not authorized to read the topic (TOPIC_AUTHORIZATION_FAILED)",
+				       t->topic),
+			       TAIL_FAILED;
 		if (rm->err)
 			continue; /* transient: librdkafka retries */
 		if (t->announced) {
