@@ -172,16 +172,11 @@ static struct client *acl_client(struct cmd_ctx *ctx, const char *what)
 	return c;
 }
 
-/* A strimzi profile: the User Operator reverts ACL changes made outside a KafkaUser. */
+/* A strimzi profile: the User Operator replaces a KafkaUser's ACLs with its spec.authorization. */
 static void acl_strimzi_note(struct cmd_ctx *ctx, const char *principal)
 {
-	if (!ctx->session->conf.strimzi)
-		return;
 	const char *user = principal && strncmp(principal, "User:", 5) == 0 ? principal + 5 : "NAME";
-	note_send(&ctx->session->note,
-		  "strimzi: the User Operator replaces a KafkaUser's ACLs with its spec.authorization: change them "
-		  "in the resource (oc edit kafkauser/%s), or this change is reverted",
-		  user);
+	session_strimzi_note(ctx->session, SESSION_KAFKAUSER, user);
 }
 
 /* --- acls ----------------------------------------------------------------------------------- */

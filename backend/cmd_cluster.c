@@ -450,6 +450,7 @@ static int cmd_topic_create_exec(struct cmd_ctx *ctx)
 	if (rc != CMD_OK) {
 		return cmd_fail_err(ctx, &e);
 	}
+	session_strimzi_note(ctx->session, SESSION_KAFKATOPIC, name);
 	return cmd_ok(ctx, json_pack("{s:s,s:I,s:o,s:b}", "topic", name, "partitions", (json_int_t)parts,
 				     "replication_factor", rf < 0 ? json_null() : json_integer(rf), "created", 1));
 }
@@ -466,6 +467,7 @@ static int cmd_topic_delete_exec(struct cmd_ctx *ctx)
 	if (session_client(ctx->session, &c, &e) != CMD_OK || client_topic_delete(c, name, &e) != CMD_OK) {
 		return cmd_fail_err(ctx, &e);
 	}
+	session_strimzi_note(ctx->session, SESSION_KAFKATOPIC, name);
 	return cmd_ok(ctx, json_pack("{s:s,s:b}", "topic", name, "deleted", 1));
 }
 
@@ -574,6 +576,10 @@ static const struct cmd_opt delete_opts[] = {
 	"of the cluster answers, with stale: {seen_at, age_s, reason} (and a note on stderr in tables); "              \
 	"`--stored` answers from it at once (reason \"--stored\")."
 
+#define CLUSTER_STRIMZI_DOC                                                                                            \
+	"A profile with \"strimzi\": true adds a note that Strimzi's Topic Operator reverts the change unless the "    \
+	"KafkaTopic changes (oc edit kafkatopic/NAME)."
+
 const struct cmd_entry cmd_cluster_table[] = {
 	{
 		.name = "cluster",
@@ -662,7 +668,7 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.args = topic_args,
 		.opts = create_opts,
 		.help = "create a topic",
-		.doc = "JSON: {topic, partitions, replication_factor, created}",
+		.doc = "JSON: {topic, partitions, replication_factor, created}. " CLUSTER_STRIMZI_DOC,
 		.flags = CMD_NEEDS_CLUSTER,
 		.exec = cmd_topic_create_exec,
 	},
@@ -672,7 +678,7 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.args = topic_args,
 		.opts = delete_opts,
 		.help = "delete a topic and all its messages (asks for the name, or --yes)",
-		.doc = "JSON: {topic, deleted}",
+		.doc = "JSON: {topic, deleted}. " CLUSTER_STRIMZI_DOC,
 		.flags = CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE,
 		.exec = cmd_topic_delete_exec,
 	},

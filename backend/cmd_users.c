@@ -50,16 +50,6 @@ static struct client *users_client(struct cmd_ctx *ctx)
 	return c;
 }
 
-/* A strimzi profile: the User Operator owns the credentials of a KafkaUser. */
-static void users_strimzi_note(struct cmd_ctx *ctx, const char *user)
-{
-	if (ctx->session->conf.strimzi)
-		note_send(&ctx->session->note,
-			  "strimzi: the User Operator manages SCRAM credentials of KafkaUsers and resets them from the "
-			  "user's secret: change the KafkaUser (oc edit kafkauser/%s), or this change is reverted",
-			  user);
-}
-
 /*
  * The password without echo on the terminal, twice. Only where a person answers at a terminal
  * (the command line and the REPL: the face set confirm); NULL after cmd_fail() otherwise.
@@ -228,7 +218,7 @@ static int cmd_user_set_exec(struct cmd_ctx *ctx)
 	rd_kafka_UserScramCredentialAlteration_destroy(a);
 	if (rc != CMD_OK)
 		return cmd_fail_err(ctx, &e);
-	users_strimzi_note(ctx, user);
+	session_strimzi_note(ctx->session, SESSION_KAFKAUSER, user);
 	return cmd_ok(ctx, json_pack("{s:s,s:s,s:I,s:b}", "user", user, "mechanism",
 				     mech == RD_KAFKA_SCRAM_MECHANISM_SHA_256 ? "SCRAM-SHA-256" : "SCRAM-SHA-512",
 				     "iterations", (json_int_t)iter, "set", 1));
@@ -284,7 +274,7 @@ static int cmd_user_delete_exec(struct cmd_ctx *ctx)
 		json_decref(gone);
 		return cmd_fail_err(ctx, &e);
 	}
-	users_strimzi_note(ctx, user);
+	session_strimzi_note(ctx->session, SESSION_KAFKAUSER, user);
 	return cmd_ok(ctx, json_pack("{s:s,s:o,s:b}", "user", user, "mechanisms", gone, "deleted", 1));
 }
 

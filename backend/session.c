@@ -141,3 +141,22 @@ void session_clear(struct session *s)
 	x_free(&s->state_dir);
 	x_free(&s->retention);
 }
+
+void session_strimzi_note(struct session *s, enum session_strimzi_kind kind, const char *name)
+{
+	if (!s->conf.strimzi)
+		return;
+	if (kind == SESSION_KAFKATOPIC)
+		note_send(&s->note,
+			  "strimzi: the Topic Operator reverts changes made outside a KafkaTopic: make them in the "
+			  "resource (oc edit kafkatopic/%s; its name may differ from the topic's where the topic's has "
+			  "characters Kubernetes refuses), or this change is undone",
+			  name);
+	else
+		note_send(
+			&s->note,
+			"strimzi: the User Operator reverts changes to a KafkaUser's credentials and ACLs made outside "
+			"it: make them in the resource (oc edit kafkauser/%s: spec.authentication, "
+			"spec.authorization.acls), or this change is undone",
+			name);
+}

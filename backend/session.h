@@ -66,6 +66,14 @@ char *session_store_cluster(struct session *s, struct store *store, const char *
  * last seen through its bootstrap (no other), else the last; NULL (cause set on an error) when none.
  */
 char *session_store_cluster_shown(struct session *s, struct store *store, char **cause);
+/** What Strimzi's operators own: topics (KafkaTopic) and users (KafkaUser). */
+enum session_strimzi_kind { SESSION_KAFKATOPIC, SESSION_KAFKAUSER };
+/**
+ * @brief With a profile's "strimzi": true, a note that Strimzi's operator reverts the change just
+ * made to name unless its resource changes, and the command that edits it (oc edit kafkatopic/NAME);
+ * nothing otherwise.
+ */
+void session_strimzi_note(struct session *s, enum session_strimzi_kind kind, const char *name);
 /** @brief Frees what the session holds (client, demo, settings). */
 void session_clear(struct session *s);
 

@@ -174,6 +174,17 @@ class AclUsersTest(BrokerTestCase):
             p = self.admin.run("-p", "s", "user", "delete", user, "--yes", env=env)
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertIn("User Operator", p.stderr)
+            # Topics belong to the Topic Operator; a profile without the setting says nothing.
+            t = unique("strimzi")
+            p = Kcon(self.bootstrap).run("-p", "s", "topic", "create", t, env=env)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn(f"oc edit kafkatopic/{t}", p.stderr)
+            p = Kcon(self.bootstrap).run("-p", "s", "topic", "delete", t, "--yes", env=env)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("Topic Operator", p.stderr)
+            p = self.k.run("topic", "create", t + "x")
+            self.addCleanup(self.k.run, "topic", "delete", t + "x", "--yes")
+            self.assertNotIn("strimzi", p.stderr)
 
     def test_every_command_takes_yes(self):
         self.assertEqual(self.k.run("cluster", "--yes").returncode, 0)
