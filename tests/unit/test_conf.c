@@ -261,7 +261,8 @@ static void test_conf_profile_types(void **state)
 		{ "[1]", "must hold a JSON object, not an array" },
 		{ "{\"profiles\": {\"p\": {\"read_only\": \"yes\"}}}",
 		  "profile `p`: \"read_only\" must be true or false, not a string" },
-		{ "{\"profiles\": {\"p\": {\"strimzi\": 1}}}", "profile `p`: \"strimzi\" must be true or false, not a number" },
+		{ "{\"profiles\": {\"p\": {\"strimzi\": 1}}}",
+		  "profile `p`: \"strimzi\" must be true or false, not a number" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *path = test_file(cases[i].json, 0600);
@@ -659,17 +660,12 @@ static void test_conf_strimzi_profile(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_conf_properties_syntax),
-		cmocka_unit_test(test_conf_java),
-		cmocka_unit_test(test_conf_options_and_finish),
-		cmocka_unit_test(test_conf_profile),
-		cmocka_unit_test(test_conf_errors_hide_values),
-		cmocka_unit_test(test_conf_profile_types), cmocka_unit_test(test_conf_profile_flags),
-		cmocka_unit_test(test_conf_profile_secret),
-		cmocka_unit_test(test_conf_profile_unreadable),
-		cmocka_unit_test(test_conf_secret_warnings),
-		cmocka_unit_test(test_conf_many_properties),
-		cmocka_unit_test(test_conf_strimzi),
+		cmocka_unit_test(test_conf_properties_syntax),  cmocka_unit_test(test_conf_java),
+		cmocka_unit_test(test_conf_options_and_finish), cmocka_unit_test(test_conf_profile),
+		cmocka_unit_test(test_conf_errors_hide_values), cmocka_unit_test(test_conf_profile_types),
+		cmocka_unit_test(test_conf_profile_flags),      cmocka_unit_test(test_conf_profile_secret),
+		cmocka_unit_test(test_conf_profile_unreadable), cmocka_unit_test(test_conf_secret_warnings),
+		cmocka_unit_test(test_conf_many_properties),    cmocka_unit_test(test_conf_strimzi),
 		cmocka_unit_test(test_conf_strimzi_profile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -285,7 +285,8 @@ static void test_demo_acls_and_users_refused(void **state)
 		{ "acl create --principal User:a --topic t", CMD_USAGE, "--operation is needed" },
 		{ "acl create --principal User:a --operation Read", CMD_USAGE, "which resource" },
 		{ "acl create --principal User:a --operation Any --topic t", CMD_USAGE, "unknown operation" },
-		{ "acl create --principal User:a --operation Read --topic t --pattern match", CMD_USAGE, "literal or prefixed" },
+		{ "acl create --principal User:a --operation Read --topic t --pattern match", CMD_USAGE,
+		  "not a pattern type" },
 		{ "acl create --consumer --principal User:a --topic t", CMD_USAGE, "--consumer needs --group" },
 		{ "acl create --consumer --principal User:a --group g", CMD_USAGE, "needs --topic" },
 		{ "acl create --producer --principal User:a --topic t --operation Read", CMD_USAGE, "fixed set" },
@@ -451,10 +452,15 @@ static void test_demo_deadline_create(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_demo_topics_seeded),        cmocka_unit_test(test_demo_brokers),
-		cmocka_unit_test(test_demo_messages_grow),        cmocka_unit_test(test_demo_topic_create),
-		cmocka_unit_test(test_demo_topic_delete_refused), cmocka_unit_test(test_demo_acls_and_users_refused), cmocka_unit_test(test_demo_groups),
-		cmocka_unit_test(test_demo_stop_prompt),          cmocka_unit_test(test_demo_deadline_start),
+		cmocka_unit_test(test_demo_topics_seeded),
+		cmocka_unit_test(test_demo_brokers),
+		cmocka_unit_test(test_demo_messages_grow),
+		cmocka_unit_test(test_demo_topic_create),
+		cmocka_unit_test(test_demo_topic_delete_refused),
+		cmocka_unit_test(test_demo_acls_and_users_refused),
+		cmocka_unit_test(test_demo_groups),
+		cmocka_unit_test(test_demo_stop_prompt),
+		cmocka_unit_test(test_demo_deadline_start),
 		cmocka_unit_test(test_demo_deadline_create),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
