@@ -6,10 +6,11 @@ refused, exit 3), delete it; read-only sessions and profiles; the strimzi profil
 
 import json
 import os
+import pty
 import tempfile
 import unittest
 
-from kcontest import BrokerTestCase, Kcon, kcat_produce, unique
+from kcontest import KCON, BrokerTestCase, Kcon, kcat_produce, unique
 
 
 class AclUsersTest(BrokerTestCase):
@@ -150,6 +151,48 @@ class AclUsersTest(BrokerTestCase):
         # The password never comes from argv: there is no such option.
         p = self.admin.run("user", "set", user, "--password", "x")
         self.assertEqual(p.returncode, 2)
+
+    def test_password_prompt_on_a_terminal(self):
+        """Without --password-file, on a terminal: asked twice with echo off; what was typed never
+        shows on the terminal; a mismatch changes nothing."""
+        user = unique("tty")
+        argv = [KCON, "-b", self.sasl] + self.admin.extra + ["user", "set", user]
+
+        def run(answers):
+            pid, fd = pty.fork()
+            if pid == 0:
+                env = dict(os.environ, XDG_CONFIG_HOME="/nonexistent-kcon-test")
+                os.execvpe(argv[0], argv, env)
+            out, sent = b"", 0
+            while True:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+                if sent < len(answers) and out.count(b": ") > sent:
+                    os.write(fd, answers[sent].encode() + b"\n")
+                    sent += 1
+            _, status = os.waitpid(pid, 0)
+            os.close(fd)
+            return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace")
+
+        rc, out = run(["s3cret-one", "s3cret-two"])
+        self.assertEqual(rc, 1, out)
+        self.assertIn("the passwords differ", out)
+        self.assertEqual(self.admin.run("users", user).returncode, 1)
+        rc, out = run(["s3cret-" + user, "s3cret-" + user])
+        self.assertEqual(rc, 0, out)
+        self.assertIn(f"New password for {user}", out)
+        self.assertNotIn("s3cret", out)  # no echo
+        self.assertEqual(self.login(user, self.secret("s3cret-" + user)).run("cluster").returncode, 0)
+        self.admin.one("user", "delete", user, "--yes")
+        # Without a terminal: --password-file is required.
+        p = self.admin.run("user", "set", user)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--password-file", p.stderr)
 
     def test_read_only_session_and_profile(self):
         p = self.admin.run("--read-only", "acl", "create", "--principal", "User:x", "--operation", "Read",
