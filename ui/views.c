@@ -35,6 +35,34 @@ static const struct views_entry views_registry[] = {
 		"the brokers",
 	},
 	{ &view_cluster_ops, "cluster", NULL, NULL, "counts and health of the cluster" },
+	{
+		&(const struct view_ops)VJSON_VIEW(
+			"acls", .table =
+					&(const struct vjson_spec){
+						.command = "acls",
+						.array = "acls",
+						.keys = VJSON_KEYS("principal", "permission", "operation",
+								   "resource_type", "resource", "pattern", "host"),
+						.fill = "resource",
+					}),
+		"acls",
+		NULL,
+		NULL,
+		"the ACLs (change them with acl create, acl delete)",
+	},
+	{
+		&(const struct view_ops)VJSON_VIEW("users", .table =
+								    &(const struct vjson_spec){
+									    .command = "users",
+									    .array = "users",
+									    .keys = VJSON_KEYS("user", "mechanisms"),
+									    .fill = "mechanisms",
+								    }),
+		"users",
+		NULL,
+		NULL,
+		"the SCRAM users (change them with user set, user delete)",
+	},
 	{ &view_tail_ops, "tail %s", "TOPIC [FROM]", NULL,
 	  "live messages (FROM as tail --from, default the last 20 of each partition; --decode NAME)" },
 	{ &view_text_ops, NULL, NULL, NULL, "a command's result (:COMMAND)" },
