@@ -2,6 +2,7 @@
 #include "client_acl.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,15 +21,19 @@ json_t *client_acl_json(const rd_kafka_AclBinding_t *b)
 			 rd_kafka_AclPermissionType_name(rd_kafka_AclBinding_permission_type(b)));
 }
 
+int client_acls_no_authorizer(const char *what, struct err *e)
+{
+	return err_set(e, CMD_FAILED,
+		       "the cluster has no authorizer (authorizer.class.name unset): everyone may do everything, and "
+		       "there are no ACLs to list or change",
+		       "%s: the broker has no authorizer (SECURITY_DISABLED)", what);
+}
+
 /* The errors that say something about ACLs themselves; the rest go to client_error(). */
 static int client_acl_error(struct client *c, rd_kafka_resp_err_t err, const char *msg, const char *what, struct err *e)
 {
 	if (err == RD_KAFKA_RESP_ERR_SECURITY_DISABLED)
-		return err_set(
-			e, CMD_FAILED,
-			"the cluster has no authorizer (authorizer.class.name unset): everyone may do everything, "
-			"and there are no ACLs to list or change",
-			"%s: the broker has no authorizer (SECURITY_DISABLED)", what);
+		return client_acls_no_authorizer(what, e);
 	if (err == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED)
 		return err_set(e, CMD_FAILED,
 			       "ACLs need Describe (to list) or Alter (to change) on the cluster: log in as an admin "
@@ -159,6 +164,26 @@ int client_acls_denied(struct client *c, bool *denied, struct err *e)
 	rd_kafka_queue_destroy(q);
 	rd_kafka_AdminOptions_destroy(o);
 	return ev ? CMD_OK : e->status;
+}
+
+int client_acls_authorizer(struct client *c, bool *none, struct err *e)
+{
+	*none = false;
+	struct model *m = NULL;
+	if (client_metadata(c, 60000, &m, e) != CMD_OK)
+		return e->status;
+	char id[16];
+	snprintf(id, sizeof(id), "%d", m->nbrokers ? (int)m->brokers[0].id : 0);
+	model_unref(&m);
+	struct client_config *cfg = NULL;
+	int n = 0;
+	if (client_configs(c, RD_KAFKA_RESOURCE_BROKER, id, &cfg, &n, e) != CMD_OK)
+		return e->status;
+	for (int i = 0; i < n; i++)
+		if (strcmp(cfg[i].name, "authorizer.class.name") == 0)
+			*none = cfg[i].value == NULL || cfg[i].value[0] == '\0';
+	client_configs_free(&cfg, n);
+	return CMD_OK;
 }
 
 static const char *client_scram_name(rd_kafka_ScramMechanism_t m)

@@ -27,6 +27,14 @@ int client_acls_describe(struct client *c, const rd_kafka_AclBindingFilter_t *f,
  * DescribeAcls with an empty list, so an empty list is checked with this.
  */
 int client_acls_denied(struct client *c, bool *denied, struct err *e);
+/**
+ * @brief Whether the brokers run without an authorizer: a broker's authorizer.class.name is empty
+ * (DescribeConfigs). librdkafka 2.14 answers DescribeAcls on such a cluster with an empty list,
+ * not SECURITY_DISABLED.
+ */
+int client_acls_authorizer(struct client *c, bool *none, struct err *e);
+/** @brief Sets e to "the broker has no authorizer" for `what`; returns its status (1). */
+int client_acls_no_authorizer(const char *what, struct err *e);
 /** @brief Creates n bindings in one CreateAcls request; the first refused one fails it with e set. */
 int client_acls_create(struct client *c, rd_kafka_AclBinding_t **b, int n, struct err *e);
 /**

@@ -198,6 +198,12 @@ static int acl_check_empty(struct cmd_ctx *ctx, struct client *c, json_t *r)
 		err_clear(&e);
 		return CMD_OK;
 	}
+	bool none = false;
+	if (!denied && client_acls_authorizer(c, &none, &e) == CMD_OK && none) {
+		client_acls_no_authorizer("describe ACLs", &e);
+		return cmd_fail_err(ctx, &e);
+	}
+	err_clear(&e);
 	if (denied)
 		return cmd_fail(
 			ctx, CMD_FAILED,
@@ -308,7 +314,10 @@ static int cmd_acl_create_exec(struct cmd_ctx *ctx)
 					"which operation? --operation is needed");
 		if (acl_spec_read(ctx, &sp, false, RD_KAFKA_RESOURCE_PATTERN_LITERAL, false) != CMD_OK)
 			return ctx->status;
-		for (int i = 0; i < nops && nwant < 16; i++) {
+		if (nops > 12)
+			return cmd_fail(ctx, CMD_USAGE, "there are 11 operations; --operation All grants every one",
+					"too many --operation options (%d)", nops);
+		for (int i = 0; i < nops; i++) {
 			int o = acl_enum(ops[i], RD_KAFKA_ACL_OPERATION_ALL, RD_KAFKA_ACL_OPERATION_IDEMPOTENT_WRITE,
 					 acl_op_name);
 			if (o < 0)
@@ -476,12 +485,13 @@ static const struct cmd_opt acl_delete_opts[] = {
 	"{resource_type (TOPIC, GROUP, BROKER for the cluster, TRANSACTIONAL_ID), resource, pattern (LITERAL, "        \
 	"PREFIXED), principal, host, operation (READ, WRITE, DESCRIBE, ...), permission (ALLOW, DENY)}"
 #define ACL_REFUSALS_DOC                                                                                               \
-	" A broker without an authorizer answers SECURITY_DISABLED: kcon says so and exits 1 (no empty list). A "      \
-	"principal that may not describe ACLs gets `not authorized`, exit 1: librdkafka 2.14 turns that refusal "      \
-	"into an empty list, so kcon checks an empty answer against the operations DescribeCluster says the "          \
-	"principal may do on the cluster (no Describe, Alter or All: not authorized; no answer: a note that "          \
-	"the list may be empty or denied). Refused on the --demo cluster (librdkafka's mock cluster has no ACL "       \
-	"APIs) and with --offline."
+	" A broker without an authorizer: kcon says so and exits 1, never an empty list (CreateAcls and "              \
+	"DeleteAcls answer SECURITY_DISABLED; librdkafka 2.14 answers DescribeAcls with an empty list, so an "         \
+	"empty answer is checked against a broker's authorizer.class.name). A principal that may not describe "        \
+	"ACLs gets `not authorized`, exit 1: librdkafka 2.14 turns that refusal into an empty list too, so kcon "      \
+	"checks an empty answer against the operations DescribeCluster says the principal may do on the "              \
+	"cluster (no Describe, Alter or All: not authorized; no answer: a note that the list may be empty or "         \
+	"denied). Refused on the --demo cluster (librdkafka's mock cluster has no ACL APIs) and with --offline."
 
 const struct cmd_entry cmd_acl_table[] = {
 	{
