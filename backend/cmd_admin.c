@@ -359,6 +359,8 @@ static int admin_alter(struct cmd_ctx *ctx, rd_kafka_ResourceType_t type, const 
 			nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000000L }, NULL);
 		}
 	}
+	if (topic && !dry)
+		session_strimzi_note(ctx->session, SESSION_KAFKATOPIC, name);
 	cmd_ok(ctx, json_pack("{s:s,s:b,s:b,s:b,s:o}", label, name, "dry_run", dry, "applied", !dry, "data_loss", risky,
 			      "changes", changes));
 out:
@@ -480,6 +482,8 @@ static int cmd_topic_partitions_exec(struct cmd_ctx *ctx)
 			return cmd_fail_err(ctx, &e);
 		changed = !dry;
 	}
+	if (changed)
+		session_strimzi_note(ctx->session, SESSION_KAFKATOPIC, name);
 	json_t *r = json_pack("{s:s,s:i,s:I,s:b,s:b,s:s?}", "topic", name, "old_count", cur, "new_count",
 			      (json_int_t)count, "dry_run", dry, "changed", changed, "warning", warning);
 	json_object_set_new(r, "messages", messages < 0 ? json_null() : json_integer(messages));
