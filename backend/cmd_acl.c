@@ -99,7 +99,7 @@ static int acl_spec_read(struct cmd_ctx *ctx, struct acl_spec *sp, bool filter,
 					filter ? "--pattern is literal, prefixed, match (every ACL that applies to the "
 						 "name) or any"
 					       : "an ACL's --pattern is literal or prefixed",
-					"--pattern: `%s` is not a pattern type here", v);
+					"--pattern: `%.*s` is not a pattern type here", ERR_QUOTE_MAX, v);
 		sp->pattern = (rd_kafka_ResourcePatternType_t)p;
 	}
 	if (sp->pattern == RD_KAFKA_RESOURCE_PATTERN_MATCH && sp->resource == NULL)
@@ -116,7 +116,7 @@ static int acl_spec_read(struct cmd_ctx *ctx, struct acl_spec *sp, bool filter,
 			return cmd_fail(ctx, CMD_USAGE,
 					"operations: Read, Write, Create, Delete, Alter, Describe, ClusterAction, "
 					"DescribeConfigs, AlterConfigs, IdempotentWrite, All",
-					"--operation: unknown operation `%s`", v);
+					"--operation: unknown operation `%.*s`", ERR_QUOTE_MAX, v);
 		sp->op = (rd_kafka_AclOperation_t)o;
 	}
 	sp->perm = filter ? RD_KAFKA_ACL_PERMISSION_TYPE_ANY : RD_KAFKA_ACL_PERMISSION_TYPE_ALLOW;
@@ -130,7 +130,7 @@ static int acl_spec_read(struct cmd_ctx *ctx, struct acl_spec *sp, bool filter,
 				 acl_perm_name);
 		if (p < 0)
 			return cmd_fail(ctx, CMD_USAGE, "--permission is allow, deny or any",
-					"--permission: `%s` is not allow or deny", v);
+					"--permission: `%.*s` is not allow or deny", ERR_QUOTE_MAX, v);
 		sp->perm = (rd_kafka_AclPermissionType_t)p;
 	}
 	return CMD_OK;
@@ -324,7 +324,7 @@ static int cmd_acl_create_exec(struct cmd_ctx *ctx)
 				return cmd_fail(ctx, CMD_USAGE,
 						"operations: Read, Write, Create, Delete, Alter, Describe, "
 						"ClusterAction, DescribeConfigs, AlterConfigs, IdempotentWrite, All",
-						"--operation: unknown operation `%s`", ops[i]);
+						"--operation: unknown operation `%.*s`", ERR_QUOTE_MAX, ops[i]);
 			want[nwant++] = (struct acl_want){ sp.restype, sp.resource, (rd_kafka_AclOperation_t)o };
 		}
 	}

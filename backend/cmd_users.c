@@ -7,6 +7,7 @@
 
 #include "client_acl.h"
 #include "cmd.h"
+#include "err.h"
 #include "file.h"
 #include "session.h"
 #include "xalloc.h"
@@ -24,7 +25,7 @@ static int users_mechanism(struct cmd_ctx *ctx, rd_kafka_ScramMechanism_t *m)
 		*m = RD_KAFKA_SCRAM_MECHANISM_SHA_256;
 	else
 		return cmd_fail(ctx, CMD_USAGE, "--mechanism is SCRAM-SHA-512 (default) or SCRAM-SHA-256",
-				"--mechanism: `%s` is not a SCRAM mechanism", v);
+				"--mechanism: `%.*s` is not a SCRAM mechanism", ERR_QUOTE_MAX, v);
 	return CMD_OK;
 }
 
@@ -163,7 +164,7 @@ static int cmd_users_exec(struct cmd_ctx *ctx)
 	if (name && json_array_size(users) == 0) {
 		json_decref(users);
 		return cmd_fail(ctx, CMD_FAILED, "`users` lists the users with SCRAM credentials",
-				"user `%s` has no SCRAM credentials", name);
+				"user `%.*s` has no SCRAM credentials", ERR_QUOTE_MAX, name);
 	}
 	/* a row per user: its mechanisms in one cell for tables */
 	size_t i;
@@ -264,7 +265,7 @@ static int cmd_user_delete_exec(struct cmd_ctx *ctx)
 	if (na == 0) {
 		json_decref(gone);
 		return cmd_fail(ctx, CMD_FAILED, "`users` lists the users with SCRAM credentials",
-				"user `%s` has no %s credentials: nothing to delete", user,
+				"user `%.*s` has no %s credentials: nothing to delete", ERR_QUOTE_MAX, user,
 				nmech == 1 ? cmd_arg(ctx, "mechanism") : "SCRAM");
 	}
 	int rc = client_scram_alter(c, a, na, &e);

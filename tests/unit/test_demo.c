@@ -304,6 +304,13 @@ static void test_demo_acls_and_users_refused(void **state)
 			fail_msg("`%s`: status %d, error %s", cases[i].line, rc, err ? err : "(none)");
 		json_decref(r);
 	}
+	/* a hostile value is quoted cut short, not whole */
+	char line[4200] = "acls --operation ";
+	memset(line + strlen(line), 'A', 4096);
+	json_t *r;
+	assert_int_equal(run(line, &r), CMD_USAGE);
+	assert_true(strlen(json_string_value(json_object_get(r, "error"))) < 200);
+	json_decref(r);
 }
 
 /*
