@@ -7,7 +7,9 @@ refused, exit 3), delete it; read-only sessions and profiles; the strimzi profil
 import json
 import os
 import pty
+import select
 import tempfile
+import time
 import unittest
 
 from kcontest import KCON, BrokerTestCase, Kcon, kcat_produce, unique
@@ -164,7 +166,11 @@ class AclUsersTest(BrokerTestCase):
                 env = dict(os.environ, XDG_CONFIG_HOME="/nonexistent-kcon-test")
                 os.execvpe(argv[0], argv, env)
             out, sent = b"", 0
-            while True:
+            prompts = (b"New password for " + user.encode() + b": ", b"Again: ")
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if not select.select([fd], [], [], 1)[0]:
+                    continue
                 try:
                     chunk = os.read(fd, 4096)
                 except OSError:
@@ -172,7 +178,7 @@ class AclUsersTest(BrokerTestCase):
                 if not chunk:
                     break
                 out += chunk
-                if sent < len(answers) and out.count(b": ") > sent:
+                if sent < len(answers) and prompts[sent] in out:
                     os.write(fd, answers[sent].encode() + b"\n")
                     sent += 1
             _, status = os.waitpid(pid, 0)
