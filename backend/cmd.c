@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "err.h"
 #include "lag.h"
 #include "names.h"
@@ -395,14 +396,15 @@ bool cmd_writes(const struct cmd_ctx *ctx, const char **opt)
 	return false;
 }
 
-/*
- * A read-only session refuses what writes. Destructive commands need --yes, a face's
- * confirmation, or a person typing the target's name.
- */
-static int cmd_check_confirmed(struct cmd_ctx *ctx)
+/* The hint of a command the demo cannot run, when its entry gives none. */
+#define CMD_DEMO_HINT "try it on a real cluster (-b HOST:PORT)"
+
+int cmd_check(struct cmd_ctx *ctx)
 {
+	if (ctx->error)
+		return ctx->status;
 	const struct cmd_entry *e = ctx->entry;
-	struct session *s = ctx->session;
+	const struct session *s = ctx->session;
 	const char *opt;
 	if (s->read_only && cmd_writes(ctx, &opt)) {
 		if (opt == NULL)
@@ -414,7 +416,40 @@ static int cmd_check_confirmed(struct cmd_ctx *ctx)
 		free(hint);
 		return ctx->status;
 	}
-	if (!(e->flags & CMD_DESTRUCTIVE) || ctx->confirmed || cmd_has(ctx, "yes"))
+	if (!(e->flags & CMD_NEEDS_CLUSTER))
+		return CMD_OK;
+	if (s->offline) {
+		/* CMD_OFFLINE ones answer from the stored snapshot, which a bootstrap need not name */
+		if (e->flags & CMD_OFFLINE)
+			return CMD_OK;
+		return cmd_fail(ctx, CMD_FAILED,
+				"drop --offline to ask the cluster; `history snapshot` shows the last stored state",
+				"`%s` needs the cluster, and --offline asks it nothing", e->name);
+	}
+	char *cause = NULL;
+	if (s->demo == NULL && !conf_has_bootstrap(&s->conf, &cause)) {
+		cmd_fail(ctx, CMD_USAGE, NULL, "%s", cause);
+		free(cause);
+		return CMD_USAGE;
+	}
+	if (s->demo && e->demo_missing.api)
+		return cmd_fail(ctx, CMD_FAILED, e->demo_missing.hint ? e->demo_missing.hint : CMD_DEMO_HINT,
+				"the embedded demo cluster cannot %s (librdkafka's mock cluster has no %s)",
+				e->demo_missing.cannot, e->demo_missing.api);
+	return CMD_OK;
+}
+
+bool cmd_unconfirmed(const struct cmd_ctx *ctx)
+{
+	return (ctx->entry->flags & CMD_DESTRUCTIVE) && !ctx->confirmed && !cmd_has(ctx, "yes");
+}
+
+/* A destructive command runs with --yes, a face's confirmation, or a person typing the target's name. */
+static int cmd_confirm(struct cmd_ctx *ctx)
+{
+	const struct cmd_entry *e = ctx->entry;
+	struct session *s = ctx->session;
+	if (!cmd_unconfirmed(ctx))
 		return CMD_OK;
 	const char *target = ctx->args.npos ? ctx->args.pos[0] : e->name;
 	if (s->confirm == NULL)
@@ -430,9 +465,7 @@ static int cmd_check_confirmed(struct cmd_ctx *ctx)
 
 int cmd_exec(struct cmd_ctx *ctx)
 {
-	if (ctx->error)
-		return ctx->status;
-	if (cmd_check_confirmed(ctx) != CMD_OK)
+	if (cmd_check(ctx) != CMD_OK || cmd_confirm(ctx) != CMD_OK)
 		return ctx->status;
 	ctx->status = ctx->entry->exec(ctx);
 	if (ctx->status == CMD_OK && ctx->result == NULL)

@@ -78,17 +78,32 @@ struct cmd_pos {
 	unsigned flags;
 };
 
-/* Command flags */
-#define CMD_READ_ONLY     0x1  /* changes nothing on the cluster */
+/*
+ * Command flags. The preconditions among them (READ_ONLY, DESTRUCTIVE, NEEDS_CLUSTER, OFFLINE, and
+ * the entry's demo_missing) are declared here and enforced by cmd_check() before any exec runs.
+ */
+#define CMD_READ_ONLY     0x1  /* changes nothing on the cluster: else refused in a --read-only session */
 #define CMD_DESTRUCTIVE   0x2  /* asks for confirmation (typed name), or --yes */
-#define CMD_NEEDS_CLUSTER 0x4  /* connects to the cluster */
+#define CMD_NEEDS_CLUSTER 0x4  /* asks the cluster: refused without a bootstrap (or --demo), and with --offline */
 #define CMD_UI            0x8  /* acts on the face (theme, quit): runs on the UI thread */
 #define CMD_STREAM        0x10 /* writes records to ctx->stream as they come; its result is a summary */
 #define CMD_EXACT         0x20 /* found by its whole name only, never by a prefix (the TUI's actions) */
 #define CMD_INTERRUPT     0x40 /* stops early once ctx->interrupt is set: faces set it on Ctrl-C (Esc in the TUI) */
 #define CMD_OWN_THREAD                                                                                                 \
-	0x80 /* uses neither the client nor the session's store: the loop runs it on a thread                          \
-	      * of its own, beside the worker, so it cannot hold up the views */
+	0x80              /* uses neither the client nor the session's store: the loop runs it on a thread             \
+			   * of its own, beside the worker, so it cannot hold up the views */
+#define CMD_OFFLINE 0x100 /* with NEEDS_CLUSTER: answers with --offline too, from the last stored snapshot */
+
+/**
+ * What the embedded demo cluster (--demo) cannot do for a command, because librdkafka's mock
+ * cluster lacks a request: cmd_check() refuses the command there, before exec, as "the embedded
+ * demo cluster cannot CANNOT (librdkafka's mock cluster has no API)". api NULL: it runs on the demo.
+ */
+struct cmd_demo_gap {
+	const char *cannot; /* "delete topics" */
+	const char *api;    /* "DeleteTopics": the request the mock lacks */
+	const char *hint;   /* what to do instead; NULL: try it on a real cluster */
+};
 
 /**
  * Where a streaming command (CMD_STREAM: tail, produce) writes its records, one at a time, as
@@ -127,7 +142,8 @@ struct cmd_entry {
 	const char *help;           /* one line */
 	const char *doc;            /* more, including the JSON shape; may be NULL */
 	unsigned flags;
-	const struct out_view *view; /* how sinks lay out the data; NULL: generic */
+	struct cmd_demo_gap demo_missing; /* refused on --demo when .api is set */
+	const struct out_view *view;      /* how sinks lay out the data; NULL: generic */
 	int (*exec)(struct cmd_ctx *ctx);
 };
 
@@ -188,8 +204,20 @@ int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *a
  */
 bool cmd_writes(const struct cmd_ctx *ctx, const char **opt);
 /**
- * @brief Runs a prepared command; sets ctx->status and returns it. Refuses (CMD_FAILED) what
- * cmd_writes() in a read-only session, and a destructive command nobody confirmed.
+ * @brief Refuses, with a cause and a hint, what this session cannot run, in this order: what
+ * cmd_writes() in a --read-only session (CMD_FAILED); a NEEDS_CLUSTER command that is not
+ * CMD_OFFLINE with --offline (CMD_FAILED); a NEEDS_CLUSTER command with no bootstrap and no demo
+ * (CMD_USAGE); on --demo, a command with demo_missing (CMD_FAILED). Confirmation is not among
+ * them: see cmd_unconfirmed().
+ * @return CMD_OK, or the status with ctx->error and ctx->hint set (also when they were set before)
+ */
+int cmd_check(struct cmd_ctx *ctx);
+/** @brief True when the command is CMD_DESTRUCTIVE and neither --yes nor a face confirmed it. */
+bool cmd_unconfirmed(const struct cmd_ctx *ctx);
+/**
+ * @brief Runs a prepared command; sets ctx->status and returns it. What cmd_check() refuses, and a
+ * destructive command nobody confirmed (asked through session.confirm when set; CMD_USAGE without
+ * it, CMD_FAILED when the answer is not the target's name), never reaches exec.
  */
 int cmd_exec(struct cmd_ctx *ctx);
 /** @brief Frees what ctx owns and resets it. */

@@ -434,7 +434,7 @@ static int cmd_topic_create_exec(struct cmd_ctx *ctx)
 	struct err e = { 0 };
 	struct client *c;
 	int rc;
-	if (ctx->session->demo) {
+	if (ctx->session->demo) { /* the demo makes its topics itself; --config it cannot (an option: not declared) */
 		if (nconfigs > 0)
 			return cmd_fail(ctx, CMD_FAILED, "leave out --config on the demo, or try it on a real cluster",
 					"the embedded demo cluster cannot set topic configs (librdkafka's mock cluster "
@@ -460,10 +460,6 @@ static int cmd_topic_delete_exec(struct cmd_ctx *ctx)
 	const char *name = cmd_arg(ctx, "topic");
 	struct err e = { 0 };
 	struct client *c;
-	if (ctx->session->demo)
-		return cmd_fail(ctx, CMD_FAILED, "try it on a real cluster",
-				"the embedded demo cluster cannot delete topics (librdkafka's mock cluster has no "
-				"DeleteTopics)");
 	if (session_client(ctx->session, &c, &e) != CMD_OK || client_topic_delete(c, name, &e) != CMD_OK) {
 		return cmd_fail_err(ctx, &e);
 	}
@@ -488,13 +484,6 @@ static int cmd_topic_config_exec(struct cmd_ctx *ctx)
 {
 	const char *name = cmd_arg(ctx, "topic"), *pattern = cmd_arg(ctx, "pattern");
 	bool changed = cmd_has(ctx, "changed");
-	if (ctx->session->demo)
-		return cmd_fail(ctx, CMD_FAILED, "try it on a real cluster",
-				"the embedded demo cluster cannot describe configs (librdkafka's mock cluster "
-				"has no DescribeConfigs)");
-	if (ctx->session->offline)
-		return cmd_fail(ctx, CMD_FAILED, "run it without --offline",
-				"topic config needs the cluster: the stored snapshots have no configs");
 	struct err e = { 0 };
 	struct client *c;
 	struct client_config *cfg = NULL;
@@ -591,7 +580,7 @@ const struct cmd_entry cmd_cluster_table[] = {
 		       "--under-min-isr` also finds topics with RF below it; null when configs cannot be read), "
 		       "not_preferred (partitions not led by their preferred replica, the first of their replicas: "
 		       "`leaders elect` moves them back), fetched_at, stale?}. " CLUSTER_STALE_DOC,
-		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER | CMD_OFFLINE,
 		.view = &cluster_view,
 		.exec = cmd_cluster_exec,
 	},
@@ -605,7 +594,7 @@ const struct cmd_entry cmd_cluster_table[] = {
 		       "broker's "
 		       "broker.rack config (librdkafka's metadata call gives no rack); null where unset or not "
 		       "readable. " CLUSTER_STALE_DOC,
-		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER | CMD_OFFLINE,
 		.view = &brokers_view,
 		.exec = cmd_brokers_exec,
 	},
@@ -620,7 +609,7 @@ const struct cmd_entry cmd_cluster_table[] = {
 		       "or in tables on a terminal): the topic's messages per second over the last hour from the "
 		       "stored end offsets, 16 cells (blocks in a UTF-8 locale, else ASCII); absent when nothing "
 		       "is stored. " CLUSTER_STALE_DOC,
-		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER | CMD_OFFLINE,
 		.view = &topics_view,
 		.exec = cmd_topics_exec,
 	},
@@ -638,7 +627,7 @@ const struct cmd_entry cmd_cluster_table[] = {
 		       "(an upper bound on compacted topics); high is the last stable offset "
 		       "(read_committed). " CLUSTER_STALE_DOC
 		       " Snapshots have no watermarks: a stale answer has null low, high and messages.",
-		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER | CMD_OFFLINE,
 		.view = &topic_view,
 		.exec = cmd_topic_describe_exec,
 	},
@@ -655,10 +644,9 @@ const struct cmd_entry cmd_cluster_table[] = {
 		       "Kafka's config source in lower case: dynamic_topic_config (set on the topic, as "
 		       "`kafka-configs --describe` shows), dynamic_broker_config, dynamic_default_broker_config, "
 		       "static_broker_config (server.properties), default_config, unknown_config. --changed keeps "
-		       "the configs whose is_default is false. Needs the cluster: refused with --offline and on "
-		       "the --demo cluster (librdkafka's mock cluster has no DescribeConfigs). An unknown "
-		       "topic exits 1.",
+		       "the configs whose is_default is false. An unknown topic exits 1.",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.demo_missing = { "describe configs", "DescribeConfigs", NULL },
 		.view = &config_view,
 		.exec = cmd_topic_config_exec,
 	},
@@ -680,6 +668,7 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.help = "delete a topic and all its messages (asks for the name, or --yes)",
 		.doc = "JSON: {topic, deleted}. " CLUSTER_STRIMZI_DOC,
 		.flags = CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE,
+		.demo_missing = { "delete topics", "DeleteTopics", NULL },
 		.exec = cmd_topic_delete_exec,
 	},
 	{ 0 },

@@ -423,7 +423,7 @@ const struct cmd_entry cmd_doctor_table[] = {
 		       "JSON: {ok, failed, rows: [{target, broker (id or null), step "
 		       "(dns|tcp|tls|auth|metadata|authz|clock), status (ok|failed|skipped), detail, hint (or "
 		       "null), ms (or null)}]}",
-		.flags = CMD_READ_ONLY,
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &doctor_view,
 		.exec = cmd_doctor_exec,
 	},

@@ -27,10 +27,11 @@ static json_t *help_options(const struct cmd_entry *e)
 static json_t *help_entry(const struct cmd_entry *e)
 {
 	char *usage = cmd_usage(e);
-	json_t *o = json_pack("{s:s,s:s?,s:s,s:s,s:s,s:s?,s:o,s:b,s:b}", "name", e->name, "alias", e->alias, "group",
-			      e->group, "usage", usage, "help", e->help, "doc", e->doc, "options", help_options(e),
-			      "read_only", (e->flags & CMD_READ_ONLY) != 0, "destructive",
-			      (e->flags & CMD_DESTRUCTIVE) != 0);
+	json_t *o = json_pack("{s:s,s:s?,s:s,s:s,s:s,s:s?,s:o,s:b,s:b,s:b,s:b,s:s?}", "name", e->name, "alias",
+			      e->alias, "group", e->group, "usage", usage, "help", e->help, "doc", e->doc, "options",
+			      help_options(e), "read_only", (e->flags & CMD_READ_ONLY) != 0, "destructive",
+			      (e->flags & CMD_DESTRUCTIVE) != 0, "needs_cluster", (e->flags & CMD_NEEDS_CLUSTER) != 0,
+			      "offline", (e->flags & CMD_OFFLINE) != 0, "demo_missing", e->demo_missing.api);
 	free(usage);
 	return o;
 }
@@ -79,6 +80,11 @@ static char *help_markdown(void)
 		}
 		if (e->doc)
 			sbuf_addf(&sb, "\n%s\n", e->doc);
+		if ((e->flags & CMD_NEEDS_CLUSTER) && !(e->flags & CMD_OFFLINE))
+			sbuf_add(&sb, "\nNeeds the cluster: refused with `--offline`.\n");
+		if (e->demo_missing.api)
+			sbuf_addf(&sb, "\nNot on `--demo`: librdkafka's mock cluster has no %s.\n",
+				  e->demo_missing.api);
 		if (e->flags & CMD_DESTRUCTIVE)
 			sbuf_add(&sb,
 				 "\nDestructive: asks to type the name on a terminal; scripts must pass `--yes`.\n");
@@ -148,7 +154,10 @@ const struct cmd_entry cmd_help_table[] = {
 		.help = "list the commands, or show how to use one",
 		.doc = "JSON: {commands: [{name, group, usage, help}]}, or for one command {name, alias, group, usage, "
 		       "help, doc, options: [{option, help, writes (given, it changes the cluster: refused with "
-		       "--read-only)}], read_only (without such options), destructive}",
+		       "--read-only)}], read_only (without such options), destructive, needs_cluster (refused "
+		       "without a bootstrap, and with --offline unless offline), offline (answers with --offline "
+		       "from the stored snapshot), demo_missing (the request the --demo cluster lacks: refused "
+		       "there; null when it runs there)}",
 		.flags = CMD_READ_ONLY,
 		.view = &help_view,
 		.exec = cmd_help_exec,

@@ -822,13 +822,19 @@ void conf_check_files(struct conf *c)
 	}
 }
 
+bool conf_has_bootstrap(const struct conf *c, char **cause)
+{
+	if (c->bootstrap && *c->bootstrap)
+		return true;
+	*cause = x_strdup("no bootstrap servers: give -b host:port, set KCON_BOOTSTRAP, or define a profile in "
+			  "~/.config/kcon/config.json (or run `kcon --demo` to try kcon without a cluster)");
+	return false;
+}
+
 int conf_finish(struct conf *c, char **cause)
 {
-	if (c->bootstrap == NULL || *c->bootstrap == '\0') {
-		*cause = x_strdup("no bootstrap servers: give -b host:port, set KCON_BOOTSTRAP, or define a profile in "
-				  "~/.config/kcon/config.json (or run `kcon --demo` to try kcon without a cluster)");
+	if (!conf_has_bootstrap(c, cause))
 		return -1;
-	}
 	conf_set(c, "bootstrap.servers", c->bootstrap);
 	if (conf_get(c, "security.protocol") == NULL) {
 		bool sasl = conf_get(c, "sasl.mechanism") || conf_get(c, "sasl.username");

@@ -79,6 +79,11 @@ char *conf_config_path(const char *name);
 /** @brief conf_config_path("config.json"), never NULL; caller frees. */
 char *conf_profile_path(void);
 /**
+ * @brief Whether a bootstrap list is known; when not, *cause (callee allocates) says where to
+ * give one.
+ */
+bool conf_has_bootstrap(const struct conf *c, char **cause);
+/**
  * @brief Completes the settings: bootstrap.servers, and security.protocol derived from the
  * TLS and SASL settings when not given.
  * @return 0, or -1 with *cause when no bootstrap is known

@@ -67,7 +67,8 @@ static void tuireq_confirmed(void *ud, const char *line)
 
 /*
  * Queues a command for the worker. Destructive ones (and any with ask) first want their target's
- * name typed at the prompt.
+ * name typed at the prompt, unless a precondition refuses them anyway (cmd_check, the same rule
+ * as cmd_exec's).
  */
 void tuireq_submit(struct tui *t, struct view *v, int argc, char *const *argv, bool ask,
 		   void (*done)(struct view *, struct cmd_ctx *, void *), void *ud, bool first)
@@ -77,8 +78,8 @@ void tuireq_submit(struct tui *t, struct view *v, int argc, char *const *argv, b
 	if (v)
 		v->inflight++;
 	/* A usage error still goes through the loop, so it is answered like any result. */
-	if (cmd_prepare(&r->ctx, t->s, argc, argv) == CMD_OK &&
-	    (ask || ((r->ctx.entry->flags & CMD_DESTRUCTIVE) && !cmd_has(&r->ctx, "yes"))) && !t->s->read_only) {
+	if (cmd_prepare(&r->ctx, t->s, argc, argv) == CMD_OK && cmd_check(&r->ctx) == CMD_OK &&
+	    (ask || cmd_unconfirmed(&r->ctx))) {
 		const char *target = r->ctx.args.npos ? r->ctx.args.pos[0] : r->ctx.entry->name;
 		char *q = x_asprintf("`%s %s` %s. Type %s to confirm: ", r->ctx.entry->name, target,
 				     ask ? "changes the cluster" : "cannot be undone", target);

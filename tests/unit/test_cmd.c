@@ -385,6 +385,172 @@ static void test_cmd_read_only_table(void **state)
 	assert_int_equal(security, 4); /* acl create, acl delete, user set, user delete */
 }
 
+/* A confirmation that must never be asked: the command is refused before it. */
+static bool confirm_never(void *ud, const char *question, const char *expect)
+{
+	(void)ud, (void)expect;
+	fail_msg("asked to confirm a refused command: %s", question);
+	return false;
+}
+
+/* Prepares e with a value for each required positional and runs cmd_exec(); ctx is left to check. */
+static int precondition_exec(const struct cmd_entry *e, struct session *s, struct cmd_ctx *ctx)
+{
+	char words[128], *argv[16];
+	int argc = read_only_argv(e, words, argv, NULL);
+	assert_int_equal(cmd_prepare(ctx, s, argc, argv), CMD_OK);
+	return cmd_exec(ctx);
+}
+
+/* Asserts the command was refused before exec: status, the exact cause and hint, no result. */
+static void assert_refused(const struct cmd_ctx *ctx, int status, int got, const char *cause, const char *hint)
+{
+	if (got != status || ctx->error == NULL || strcmp(ctx->error, cause) != 0)
+		fail_msg("%s: want %d `%s`, got %d `%s`", ctx->entry->name, status, cause, got,
+			 ctx->error ? ctx->error : "(none)");
+	if (hint)
+		assert_string_equal(ctx->hint, hint);
+	else
+		assert_null(ctx->hint);
+	assert_null(ctx->result);
+}
+
+/*
+ * Each declared precondition refuses, before exec runs, with its cause and hint: needs a cluster
+ * (no bootstrap), works offline (--offline), not on the demo (demo_missing), destructive (no
+ * confirmation). A command that declares none passes cmd_check() with no cluster at all. The
+ * walk is over the table, so a new command is covered without a new test.
+ */
+static void test_cmd_preconditions_table(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct cmd_entry *const *all = cmd_all(&n);
+	char *no_bootstrap = NULL;
+	struct session bare = { 0 };
+	assert_false(conf_has_bootstrap(&bare.conf, &no_bootstrap));
+	int demo_dummy;
+	struct session none = { 0 }, offline = { .offline = true }, demo = { .demo = (struct demo *)&demo_dummy },
+		       boot = { .conf.bootstrap = "127.0.0.1:9" };
+	demo.confirm = confirm_never;
+	int needs = 0, on_demo = 0, destructive = 0, offline_ok = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct cmd_entry *e = all[i];
+		struct cmd_ctx ctx;
+		int rc;
+		bool cluster = e->flags & CMD_NEEDS_CLUSTER;
+		assert_false((e->flags & CMD_OFFLINE) && !cluster); /* OFFLINE says how a NEEDS_CLUSTER one answers */
+		assert_false(e->demo_missing.api && !cluster);
+		assert_true((e->demo_missing.api == NULL) == (e->demo_missing.cannot == NULL));
+
+		/* needs a cluster: no bootstrap and no demo */
+		if (cluster) {
+			rc = precondition_exec(e, &none, &ctx);
+			assert_refused(&ctx, CMD_USAGE, rc, no_bootstrap, NULL);
+			cmd_ctx_clear(&ctx);
+			needs++;
+		} else { /* works with no cluster at all: nothing stops it before exec */
+			char words[128], *argv[16];
+			assert_int_equal(cmd_prepare(&ctx, &none, read_only_argv(e, words, argv, NULL), argv), CMD_OK);
+			assert_int_equal(cmd_check(&ctx), CMD_OK);
+			cmd_ctx_clear(&ctx);
+		}
+
+		/* works offline: with --offline only CMD_OFFLINE ones (and those that need no cluster) run */
+		if (cluster && !(e->flags & CMD_OFFLINE)) {
+			char *cause = NULL;
+			assert_true(asprintf(&cause, "`%s` needs the cluster, and --offline asks it nothing", e->name) >
+				    0);
+			rc = precondition_exec(e, &offline, &ctx);
+			assert_refused(
+				&ctx, CMD_FAILED, rc, cause,
+				"drop --offline to ask the cluster; `history snapshot` shows the last stored state");
+			free(cause);
+		} else {
+			char words[128], *argv[16];
+			assert_int_equal(cmd_prepare(&ctx, &offline, read_only_argv(e, words, argv, NULL), argv),
+					 CMD_OK);
+			assert_int_equal(cmd_check(&ctx), CMD_OK);
+			offline_ok += cluster;
+		}
+		cmd_ctx_clear(&ctx);
+
+		/* not on the demo: named by the request the mock lacks; refused before any confirmation */
+		if (e->demo_missing.api) {
+			char *cause = NULL;
+			assert_true(
+				asprintf(&cause,
+					 "the embedded demo cluster cannot %s (librdkafka's mock cluster has no %s)",
+					 e->demo_missing.cannot, e->demo_missing.api) > 0);
+			rc = precondition_exec(e, &demo, &ctx);
+			assert_refused(&ctx, CMD_FAILED, rc, cause,
+				       e->demo_missing.hint ? e->demo_missing.hint
+							    : "try it on a real cluster (-b HOST:PORT)");
+			free(cause);
+			cmd_ctx_clear(&ctx);
+			on_demo++;
+		}
+
+		/* destructive: refused without --yes where nobody can confirm; --yes and a face's word pass */
+		char words[128], *argv[16];
+		int argc = read_only_argv(e, words, argv, NULL);
+		assert_int_equal(cmd_prepare(&ctx, &boot, argc, argv), CMD_OK);
+		assert_int_equal(cmd_check(&ctx), CMD_OK);
+		assert_int_equal(cmd_unconfirmed(&ctx), (e->flags & CMD_DESTRUCTIVE) != 0);
+		ctx.confirmed = true;
+		assert_false(cmd_unconfirmed(&ctx));
+		cmd_ctx_clear(&ctx);
+		if (e->flags & CMD_DESTRUCTIVE) {
+			char *cause = NULL;
+			assert_true(cmd_takes(e, "yes"));
+			assert_true(asprintf(&cause, "refusing to run `%s x` without confirmation", e->name) > 0);
+			rc = precondition_exec(e, &boot, &ctx);
+			assert_refused(&ctx, CMD_USAGE, rc, cause, "add --yes to run it without a terminal");
+			free(cause);
+			cmd_ctx_clear(&ctx);
+			argv[argc++] = "--yes";
+			argv[argc] = NULL;
+			assert_int_equal(cmd_prepare(&ctx, &boot, argc, argv), CMD_OK);
+			assert_false(cmd_unconfirmed(&ctx));
+			cmd_ctx_clear(&ctx);
+			destructive++;
+		}
+	}
+	free(no_bootstrap);
+	/* The declarations known today are there (a dropped one must not pass unnoticed). */
+	const struct {
+		const char *name;
+		unsigned flags;
+		const char *api;
+	} known[] = {
+		{ "cluster", CMD_NEEDS_CLUSTER | CMD_OFFLINE, NULL },
+		{ "topics", CMD_NEEDS_CLUSTER | CMD_OFFLINE, NULL },
+		{ "topic describe", CMD_NEEDS_CLUSTER | CMD_OFFLINE, NULL },
+		{ "topic config", CMD_NEEDS_CLUSTER, "DescribeConfigs" },
+		{ "topic delete", CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE, "DeleteTopics" },
+		{ "group describe", CMD_NEEDS_CLUSTER, "DescribeGroups" },
+		{ "group delete", CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE, "DeleteGroups or OffsetDelete" },
+		{ "group delete-offsets", CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE, "DeleteGroups or OffsetDelete" },
+		{ "group lag", CMD_NEEDS_CLUSTER, NULL },
+		{ "doctor", CMD_NEEDS_CLUSTER, NULL },
+		{ "history snapshot", 0, NULL },
+	};
+	for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
+		int consumed;
+		char *cause = NULL, words[64], *argv[4];
+		strcpy(words, known[k].name);
+		const struct cmd_entry *e = cmd_find(split(words, argv), argv, &consumed, &cause);
+		assert_non_null(e);
+		if ((e->flags & (CMD_NEEDS_CLUSTER | CMD_OFFLINE | CMD_DESTRUCTIVE)) != known[k].flags)
+			fail_msg("%s: flags %#x", known[k].name, e->flags);
+		if (known[k].api)
+			assert_string_equal(e->demo_missing.api, known[k].api);
+		else
+			assert_null(e->demo_missing.api);
+	}
+	assert_true(needs >= 15 && offline_ok >= 4 && on_demo == 5 && destructive >= 3);
+}
+
 static void test_cmd_usage(void **state)
 {
 	(void)state;
@@ -550,11 +716,17 @@ static void test_cmd_topic_parts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cmd_find),        cmocka_unit_test(test_cmd_prepare),
-		cmocka_unit_test(test_cmd_args),        cmocka_unit_test(test_cmd_destructive),
-		cmocka_unit_test(test_cmd_usage),       cmocka_unit_test(test_cmd_read_only_table),
-		cmocka_unit_test(test_cmd_line_arg),    cmocka_unit_test(test_cmd_names_checked_everywhere),
-		cmocka_unit_test(test_cmd_topic_parts), cmocka_unit_test(test_cmd_yes_everywhere),
+		cmocka_unit_test(test_cmd_find),
+		cmocka_unit_test(test_cmd_prepare),
+		cmocka_unit_test(test_cmd_args),
+		cmocka_unit_test(test_cmd_destructive),
+		cmocka_unit_test(test_cmd_usage),
+		cmocka_unit_test(test_cmd_read_only_table),
+		cmocka_unit_test(test_cmd_line_arg),
+		cmocka_unit_test(test_cmd_names_checked_everywhere),
+		cmocka_unit_test(test_cmd_topic_parts),
+		cmocka_unit_test(test_cmd_yes_everywhere),
+		cmocka_unit_test(test_cmd_preconditions_table),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
