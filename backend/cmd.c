@@ -1,11 +1,14 @@
 #include "cmd.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "err.h"
 #include "lag.h"
@@ -471,6 +474,34 @@ int cmd_exec(struct cmd_ctx *ctx)
 	if (ctx->status == CMD_OK && ctx->result == NULL)
 		ctx->result = json_object();
 	return ctx->status;
+}
+
+unsigned cmd_flags(const struct cmd_ctx *ctx)
+{
+	const struct cmd_entry *e = ctx->entry;
+	if (e == NULL)
+		return 0;
+	unsigned flags = e->flags;
+	for (int i = 0; e->opts && e->opts[i].name && ctx->args.opt; i++)
+		if ((e->opts[i].flags & CMD_OPT_WAITS) && ctx->args.opt[i].n > 0)
+			flags |= CMD_OWN_THREAD | CMD_INTERRUPT;
+	return flags;
+}
+
+bool cmd_nap(struct cmd_ctx *ctx, int64_t ms)
+{
+	int64_t until = clock_mono_ms() + (ms > 0 ? ms : 0);
+	for (;;) {
+		if (atomic_load(&ctx->interrupt))
+			return false;
+		int64_t left = until - clock_mono_ms();
+		if (left <= 0)
+			return true;
+		/* The byte stays in the pipe: once interrupted, every later nap ends at once too. A
+		   signal (the command line's SIGINT) ends poll() early with EINTR. */
+		struct pollfd p = { .fd = ctx->wake_fd > 0 ? ctx->wake_fd : -1, .events = POLLIN };
+		poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+	}
 }
 
 void cmd_ctx_clear(struct cmd_ctx *ctx)

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "output.h"
 
@@ -57,6 +58,9 @@ const char *cmd_arg_kind_meta(enum cmd_arg_kind kind);
 
 #define CMD_OPT_REPEAT 0x1 /* may be given more than once */
 #define CMD_OPT_WRITES 0x2 /* given, it makes the command change the cluster (tail --group commits offsets) */
+#define CMD_OPT_WAITS                                                                                                  \
+	0x4 /* given, the command waits long (group lag --wait-max): it runs as CMD_OWN_THREAD | CMD_INTERRUPT,        \
+	     * so the wait holds up no other command and a signal (Esc in the TUI) ends it at once */
 
 /** An option: --name VALUE (or a flag when kind is CMD_ARG_NONE). */
 struct cmd_opt {
@@ -90,8 +94,8 @@ struct cmd_pos {
 #define CMD_EXACT         0x20 /* found by its whole name only, never by a prefix (the TUI's actions) */
 #define CMD_INTERRUPT     0x40 /* stops early once ctx->interrupt is set: faces set it on Ctrl-C (Esc in the TUI) */
 #define CMD_OWN_THREAD                                                                                                 \
-	0x80              /* uses neither the client nor the session's store: the loop runs it on a thread             \
-			   * of its own, beside the worker, so it cannot hold up the views */
+	0x80 /* does not use the session's store (the client it may: session_client() is thread-safe): the loop        \
+	      * runs it on a thread of its own, beside the worker, so it cannot hold up the views */
 #define CMD_OFFLINE 0x100 /* with NEEDS_CLUSTER: answers with --offline too, from the last stored snapshot */
 
 /**
@@ -175,6 +179,8 @@ struct cmd_ctx {
 				    * a script face then stops the script (ui/run.h) */
 	atomic_bool interrupt;     /* set by the face (a signal handler, the loop thread) to stop a CMD_INTERRUPT
 				    * command; it then fails with "interrupted" */
+	int wake_fd;               /* > 0: a pipe the face writes a byte to after setting interrupt, so that
+				    * cmd_nap() on another thread wakes at once; 0: none (a signal interrupts it) */
 };
 
 /** @brief Registers the built-in commands (idempotent). */
@@ -220,6 +226,17 @@ bool cmd_unconfirmed(const struct cmd_ctx *ctx);
  * it, CMD_FAILED when the answer is not the target's name), never reaches exec.
  */
 int cmd_exec(struct cmd_ctx *ctx);
+/**
+ * @brief The command's flags for this invocation: its entry's, plus CMD_OWN_THREAD | CMD_INTERRUPT
+ * when it was given an option flagged CMD_OPT_WAITS. Faces and the loop decide by these.
+ */
+unsigned cmd_flags(const struct cmd_ctx *ctx);
+/**
+ * @brief Waits ms milliseconds, or less once ctx->interrupt is set (a signal on this thread, or a
+ * byte on ctx->wake_fd, wakes the wait at once).
+ * @return true when the time passed, false when interrupted
+ */
+bool cmd_nap(struct cmd_ctx *ctx, int64_t ms);
 /** @brief Frees what ctx owns and resets it. */
 void cmd_ctx_clear(struct cmd_ctx *ctx);
 

@@ -664,7 +664,13 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 		}
 		json_decref(doc);
 		int64_t left = timeout_ms - elapsed;
-		groups_nap(interval_ms < left ? interval_ms : left);
+		/* On a thread of its own (CMD_OPT_WAITS): the worker serves the views meanwhile. */
+		if (!cmd_nap(ctx, interval_ms < left ? interval_ms : left))
+			return cmd_fail(ctx, CMD_FAILED, NULL,
+					"group %s: interrupted after %.1f s, total lag %" JSON_INTEGER_FORMAT
+					" (waiting for <= %lld)",
+					cmd_arg(ctx, "group"), (double)(clock_mono_ms() - t0) / 1000.0, total,
+					wait_max);
 	}
 }
 
@@ -1139,7 +1145,8 @@ static const struct cmd_opt lag_opts[] = {
 };
 static const struct cmd_opt group_lag_opts[] = {
 	{ "topic", 't', CMD_ARG_TOPIC, 0, "only this topic (all its partitions, committed or not)" },
-	{ "wait-max", 0, CMD_ARG_INT, 0, "wait until the total lag is at most N (exit 0), or fail at --timeout" },
+	{ "wait-max", 0, CMD_ARG_INT, CMD_OPT_WAITS,
+	  "wait until the total lag is at most N (exit 0), or fail at --timeout" },
 	{ "timeout", 0, CMD_ARG_STRING, 0, "with --wait-max: give up after this long (seconds or 2m; default 300)" },
 	{ "interval", 0, CMD_ARG_STRING, 0, "with --wait-max: time between samples, at least 100ms (default 1 s)" },
 	{ "sparklines", 0, CMD_ARG_NONE, 0, "add lag sparklines of the last hour from the stored history (sparkline)" },
@@ -1254,7 +1261,9 @@ const struct cmd_entry cmd_groups_table[] = {
 		       "offset counts "
 		       "its lag from the log start. With --wait-max N it samples every --interval until total_lag <= N "
 		       "(exit 0) or --timeout passes (exit 1), printing progress on stderr (the TUI shows none); a "
-		       "group not known yet, or with nothing committed yet, is waited for.",
+		       "group not known yet, or with nothing committed yet, is waited for. The wait runs on a thread "
+		       "of its own, so the TUI's views reload meanwhile; Ctrl-C or SIGTERM (Esc in the TUI) ends it "
+		       "at once (exit 1, and a script stops).",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &lag_view,
 		.exec = cmd_group_lag_exec,

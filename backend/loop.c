@@ -35,6 +35,7 @@ struct loop_job {
 	loop_job_done_fn job_done; /* and its end, on the loop thread */
 	void *ud;
 	struct loop_job *next;
+	int wake[2];          /* a CMD_INTERRUPT command's: loop_interrupt() writes a byte to wake its cmd_nap() */
 	struct loop *loop;    /* for a job on a thread of its own (CMD_OWN_THREAD) */
 	pthread_t thread;     /* that thread */
 	struct loop_job *own; /* the next such job: l->own (running) or l->own_done (finished) */
@@ -246,9 +247,38 @@ static void *loop_worker(void *arg)
 	return NULL;
 }
 
+/* A command's job; a CMD_INTERRUPT one gets a pipe that wakes its waits (ctx->wake_fd). */
+static struct loop_job *loop_job_new(struct cmd_ctx *ctx, loop_cmd_cb done, void *ud)
+{
+	struct loop_job *j = x_calloc(1, sizeof(*j));
+	*j = (struct loop_job){ .ctx = ctx, .done = done, .ud = ud, .wake = { -1, -1 } };
+	char *cause = NULL;
+	if ((cmd_flags(ctx) & CMD_INTERRUPT) && loop_pipe(j->wake, &cause) == 0)
+		ctx->wake_fd = j->wake[0]; /* not 0: stdin is open; else it waits out its naps */
+	free(cause);
+	return j;
+}
+
+/* Sets a command's interrupt and wakes its waits; true when it was not set before. */
+static bool loop_job_interrupt(struct loop_job *j)
+{
+	if (j->ctx == NULL || !(cmd_flags(j->ctx) & CMD_INTERRUPT) || atomic_exchange(&j->ctx->interrupt, true))
+		return false;
+	if (j->wake[1] >= 0 && write(j->wake[1], "", 1) < 0) {
+		/* a full pipe is awake already */
+	}
+	return true;
+}
+
 /* Calls the end of a job that ran (or, cancelled, did not) and frees it. */
 static void loop_job_end(struct loop *l, struct loop_job *j, bool cancelled)
 {
+	if (j->ctx) { /* a job of fn has no pipe */
+		for (int i = 0; i < 2; i++)
+			if (j->wake[i] >= 0)
+				close(j->wake[i]);
+		j->ctx->wake_fd = 0;
+	}
 	l->pending--;
 	if (j->ctx)
 		j->done(l, j->ctx, j->ud);
@@ -316,12 +346,9 @@ int loop_interrupt(struct loop *l)
 {
 	int n = 0;
 	for (struct loop_job *j = l->own; j; j = j->own)
-		if (j->ctx->entry && (j->ctx->entry->flags & CMD_INTERRUPT) &&
-		    !atomic_exchange(&j->ctx->interrupt, true))
-			n++;
-	if (l->running && l->running->ctx && l->running->ctx->entry &&
-	    (l->running->ctx->entry->flags & CMD_INTERRUPT) && !atomic_exchange(&l->running->ctx->interrupt, true))
-		n++;
+		n += loop_job_interrupt(j);
+	if (l->running)
+		n += loop_job_interrupt(l->running);
 	return n;
 }
 
@@ -339,9 +366,10 @@ static void loop_pump(struct loop *l)
 		if (j == l->first_tail)
 			l->first_tail = NULL;
 		const struct cmd_entry *e = j->ctx ? j->ctx->entry : NULL;
-		if (e && (e->flags & CMD_OWN_THREAD) && !j->ctx->error && loop_own_start(l, j))
+		unsigned flags = j->ctx ? cmd_flags(j->ctx) : 0;
+		if ((flags & CMD_OWN_THREAD) && !j->ctx->error && loop_own_start(l, j))
 			continue;
-		if (j->ctx && (e == NULL || (e->flags & CMD_UI) || j->ctx->error)) {
+		if (j->ctx && (e == NULL || (flags & CMD_UI) || j->ctx->error)) {
 			cmd_exec(j->ctx);
 			loop_job_done(l, j);
 			continue;
@@ -380,8 +408,7 @@ static void loop_append(struct loop *l, struct loop_job *j)
 
 void loop_run_command(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, void *ud)
 {
-	struct loop_job *j = x_calloc(1, sizeof(*j));
-	*j = (struct loop_job){ .ctx = ctx, .done = done, .ud = ud };
+	struct loop_job *j = loop_job_new(ctx, done, ud);
 	loop_append(l, j);
 }
 
@@ -399,8 +426,7 @@ void loop_run_job(struct loop *l, loop_job_fn fn, void *ud, loop_job_done_fn don
 
 void loop_run_command_first(struct loop *l, struct cmd_ctx *ctx, loop_cmd_cb done, void *ud)
 {
-	struct loop_job *j = x_calloc(1, sizeof(*j));
-	*j = (struct loop_job){ .ctx = ctx, .done = done, .ud = ud };
+	struct loop_job *j = loop_job_new(ctx, done, ud);
 	struct loop_job **at = l->first_tail ? &l->first_tail->next : &l->head;
 	j->next = *at;
 	*at = j;

@@ -1,5 +1,6 @@
 #include "session.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,25 +9,32 @@
 #include "store.h"
 #include "xalloc.h"
 
+/*
+ * The worker and a command on a thread of its own (group lag --wait-max) may both ask for the
+ * client first: one makes it. The client itself serves several threads (client.h).
+ */
+static pthread_mutex_t session_client_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int session_client(struct session *s, struct client **out, struct err *e)
 {
 	if (s->offline)
 		return err_set(e, CMD_UNREACHABLE,
 			       "`history snapshot` shows the last stored state; drop --offline to ask",
 			       "--offline: not asking the cluster");
+	pthread_mutex_lock(&session_client_lock);
 	if (s->client == NULL) {
 		char *cause = NULL;
 		if (conf_finish(&s->conf, &cause) < 0) {
+			pthread_mutex_unlock(&session_client_lock);
 			err_set(e, CMD_USAGE, NULL, "%s", cause);
 			free(cause);
 			return CMD_USAGE;
 		}
 		s->client = client_new(&s->conf, s->timeout_ms, s->verbose, &s->note, e);
-		if (s->client == NULL)
-			return e->status;
 	}
 	*out = s->client;
-	return CMD_OK;
+	pthread_mutex_unlock(&session_client_lock);
+	return *out ? CMD_OK : e->status;
 }
 
 char *session_store_path(struct session *s, struct err *e)

@@ -41,7 +41,7 @@ struct session {
 	struct note_sink note;
 };
 
-/** @brief The session's client, made on first use from its settings. */
+/** @brief The session's client, made on first use from its settings; from any thread. */
 int session_client(struct session *s, struct client **out, struct err *e);
 /**
  * @brief The session's history store for writing, opened on first use in its state dir. Tells a notice

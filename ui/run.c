@@ -1,6 +1,7 @@
 #include "run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -117,12 +118,18 @@ struct run_sink {
 
 static volatile sig_atomic_t run_interrupted; /* the signal caught, or 0 */
 static struct cmd_ctx *run_stoppable;         /* the CMD_INTERRUPT command running, or NULL */
+static int run_wake = -1; /* the write end of its ctx->wake_fd: wakes its cmd_nap() from any thread */
 
 static void run_on_interrupt(int signo)
 {
+	int saved = errno;
 	run_interrupted = signo;
 	if (run_stoppable)
 		atomic_store(&run_stoppable->interrupt, true);
+	if (run_wake >= 0 && write(run_wake, "", 1) < 0) {
+		/* full: awake already */
+	}
+	errno = saved;
 }
 
 /* Writes buf[0..len) to stdout; returns how much got out (len, or less when the output failed). */
@@ -247,12 +254,29 @@ static int run_interruptible(struct cmd_ctx *ctx)
 	sigemptyset(&sa.sa_mask);
 	run_interrupted = 0;
 	run_stoppable = ctx;
+	/* A signal may land on another thread than the one that waits: the pipe wakes the wait. */
+	int wake[2];
+	if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) == 0) {
+		if (wake[0] > 0) {
+			ctx->wake_fd = wake[0];
+			run_wake = wake[1];
+		} else { /* fd 0 means none: stdin was closed; a signal on this thread still wakes it */
+			close(wake[0]);
+			close(wake[1]);
+		}
+	}
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	int status = cmd_exec(ctx);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	run_stoppable = NULL;
+	if (ctx->wake_fd > 0) {
+		close(ctx->wake_fd);
+		close(run_wake);
+		ctx->wake_fd = 0;
+		run_wake = -1;
+	}
 	if (run_interrupted && !ctx->stopped_by)
 		ctx->stopped_by = run_interrupted;
 	return status;
@@ -291,7 +315,7 @@ int run_argv(struct session *s, int argc, char *const *argv)
 	bool streams = status == CMD_OK && (ctx.entry->flags & CMD_STREAM);
 	if (streams)
 		status = run_streaming(s, &ctx, fmt);
-	else if (status == CMD_OK && (ctx.entry->flags & CMD_INTERRUPT))
+	else if (status == CMD_OK && (cmd_flags(&ctx) & CMD_INTERRUPT))
 		status = run_interruptible(&ctx);
 	else if (status == CMD_OK)
 		status = cmd_exec(&ctx);

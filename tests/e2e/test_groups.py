@@ -321,6 +321,27 @@ class GroupsTest(BrokerTestCase):
         self.assertEqual(waiter.returncode, 0, err)
         self.assertEqual(json.loads(out)["total_lag"], 0)
 
+    def test_wait_max_stops_at_once_on_a_signal(self):
+        """SIGINT or SIGTERM during `group lag --wait-max` ends the wait at once (it napped its whole
+        --interval, retrying on EINTR): the command fails with what it saw (1), a script stops by the
+        signal (130, 143) and runs nothing after it."""
+        t = self.topic_with([8])
+        g = unique("g")
+        self.commit(g, t, 2)
+        wait = f"group lag {g} --wait-max 0 --timeout 1h --interval 1h"
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            for argv, statuses in ((wait.split(), (1,)), (["-e", f"{wait}; brokers"], (128 + sig, -sig))):
+                p = subprocess.Popen([KCON, "-b", self.bootstrap, "-o", "json", *argv], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+                self.addCleanup(lambda p=p: p.poll() is None and p.kill())
+                wait_until(lambda: "waiting for <= 0" in (p.stderr.readline() or ""), what="the first sample")
+                p.send_signal(sig)
+                out, err = p.communicate(timeout=20)  # an hour's nap otherwise
+                self.assertIn(p.returncode, statuses, err)
+                self.assertIn(f"group {g}: interrupted after", err)
+                self.assertIn("total lag 6 (waiting for <= 0)", err)
+                self.assertNotIn("brokers", out)
+
     def test_state_filter_and_usage(self):
         t = self.topic_with([2])
         g = unique("g")

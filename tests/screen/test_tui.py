@@ -362,6 +362,26 @@ class ReplTest(ScreenTestCase):
         self.assertEqual(scr.exit_status(), 128 + signal.SIGTERM)  # as the REPL ends on SIGTERM
         self.assertEqual(scr.all_text().count("history sql: interrupted"), 2)
 
+    def test_ctrl_c_stops_a_group_lag_wait(self):
+        """Ctrl-C in the REPL ends `group lag --wait-max` at once (its nap retried on EINTR up to the
+        --interval, an hour here) and gives the prompt back."""
+        group = unique("0grp")
+        kcat_produce(self.bootstrap, self.topic, ["a", "b", "c"])
+        Kcon(self.bootstrap).one("group", "reset", group, "--topic", self.topic, "--to-offset", 1, "--execute")
+        self.addCleanup(Kcon(self.bootstrap).run, "group", "delete", group, "--yes")
+        scr = self.start()
+        prompt = f"kcon({self.bootstrap})> "
+        scr.wait_for(prompt.rstrip())
+        scr.type(f"group lag {group} --wait-max 0 --timeout 1h --interval 1h")
+        scr.send("Enter")
+        scr.wait_for("total lag 2 (waiting for <= 0)", what="the first sample")
+        scr.send("C-c")
+        scr.wait_for(f"group {group}: interrupted after", what="Ctrl-C ending the wait")
+        scr.wait_for(lambda s: s.rstrip().endswith(prompt.rstrip()), what="the prompt back")
+        scr.type("quit")
+        scr.send("Enter")
+        self.assertEqual(scr.exit_status(), 0)
+
     def test_group_completion_and_confirmation(self):
         group = unique("0grp")
         kcat_produce(self.bootstrap, self.topic, ["hello"])
@@ -480,6 +500,31 @@ class TuiViewsTest(ScreenTestCase):
         scr.wait_for(lambda s: f"topic {self.topic}: partitions 1/2" in s and "updated" in s)
         self.assertEqual([l.split()[:2] for l in scr.lines()[2:4]], [["0", "1"], ["1", "1"]])
         scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_group_lag_wait_holds_up_no_view(self):
+        """`:group lag G --wait-max N` waits on a thread of its own: the views answer meanwhile (it held
+        the one worker, and every view's reload waited behind it); Esc ends the wait at once, and
+        SIGTERM ends the TUI at once."""
+        scr = self.start()
+        scr.wait_for(lambda s: "topics" in s and "updated" in s, what="the topics view")
+
+        def wait_then(view, shown):
+            """The wait is queued before the view: once the view shows, the wait runs beside it."""
+            scr.type(f":group lag {self.gb} --wait-max 0 --timeout 1h --interval 1h")
+            scr.send("Enter")
+            scr.type(view)
+            scr.send("Enter")
+            scr.wait_for(lambda s: shown in s and "updated" in s, what=f"{view} while the wait runs")
+            self.assertNotIn("interrupted", scr.text())
+        wait_then(":brokers", "brokers 1/1")
+        scr.send("Escape")
+        scr.wait_for(f"group {self.gb}: interrupted after", what="Esc ending the wait")
+        self.assertIn("total lag 13 (waiting for <= 0)", scr.text())
+        scr.send("Escape")  # closes the result
+        scr.wait_for(lambda s: "interrupted" not in s, what="the result closed")
+        wait_then(":cluster", "under_replicated")
+        os.kill(scr.program_pid(), signal.SIGTERM)
         self.assertEqual(scr.exit_status(), 0)
 
     def test_consumer_protocol_group_in_views(self):

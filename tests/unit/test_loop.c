@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -471,6 +472,101 @@ static void own_thread_and_interrupt(void **state)
 		cmd_ctx_clear(&ctx[i]);
 }
 
+/* --- long waits: on a thread of their own, woken at once ------------------------------------- */
+
+/* Naps ten minutes when given --wait-max (as group lag --wait-max waits for the lag), else answers. */
+static int exec_wait(struct cmd_ctx *ctx)
+{
+	if (cmd_has(ctx, "wait-max") && !cmd_nap(ctx, 10 * 60 * 1000))
+		return cmd_fail(ctx, CMD_FAILED, NULL, "interrupted");
+	return cmd_ok(ctx, json_object());
+}
+
+static const struct cmd_opt wait_opts[] = {
+	{ "wait-max", 0, CMD_ARG_INT, CMD_OPT_WAITS, "wait" },
+	{ 0 },
+};
+static const struct cmd_entry test_wait[] = {
+	{ .name = "zzwait",
+	  .group = "test",
+	  .opts = wait_opts,
+	  .help = "x",
+	  .flags = CMD_READ_ONLY,
+	  .exec = exec_wait },
+	{ 0 },
+};
+
+static void prepare_line(struct cmd_ctx *ctx, struct session *s, char *line)
+{
+	char *argv[8];
+	int argc = 0;
+	for (char *t = strtok(line, " "); t; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	assert_int_equal(cmd_prepare(ctx, s, argc, argv), CMD_OK);
+}
+
+static struct cmd_ctx *alarm_ctx;
+static void on_alarm(int signo)
+{
+	(void)signo;
+	atomic_store(&alarm_ctx->interrupt, true);
+}
+
+/*
+ * A command given an option flagged CMD_OPT_WAITS waits on a thread of its own: the worker runs
+ * the commands after it (a view's reloads) meanwhile. loop_interrupt() (Esc in the TUI) ends its
+ * wait at once, and so does a signal on the thread that waits (the command line's Ctrl-C).
+ */
+static void waits_hold_nothing(void **state)
+{
+	(void)state;
+	static bool registered;
+	if (!registered) {
+		cmd_init();
+		cmd_register(test_wait);
+	}
+	registered = true;
+	struct session s = { 0 };
+	struct cmd_ctx ctx[4];
+	char lines[4][32] = { "zzwait --wait-max 1", "zzwait", "zzwait", "zzwait --wait-max 1" };
+	for (int i = 0; i < 4; i++)
+		prepare_line(&ctx[i], &s, lines[i]);
+	assert_int_equal(cmd_flags(&ctx[0]) & (CMD_OWN_THREAD | CMD_INTERRUPT), CMD_OWN_THREAD | CMD_INTERRUPT);
+	assert_int_equal(cmd_flags(&ctx[1]) & (CMD_OWN_THREAD | CMD_INTERRUPT), 0);
+
+	struct loop *l = test_loop();
+	int wait_done = 0, other_done = 0;
+	main_thread = pthread_self();
+	loop_run_command(l, &ctx[0], on_count, &wait_done);
+	loop_run_command(l, &ctx[1], on_count, &other_done);
+	loop_run_command(l, &ctx[2], on_count, &other_done);
+	spin_until(l, &other_done, 2); /* the reloads ran while it waits */
+	assert_int_equal(ctx[1].status, CMD_OK);
+	assert_int_equal(wait_done, 0);
+	int64_t asked = clock_mono_ms();
+	assert_int_equal(loop_interrupt(l), 1);
+	spin_until(l, &wait_done, 1);
+	assert_true(clock_mono_ms() - asked < 2000); /* woken, not at the end of its ten minutes */
+	assert_string_equal(ctx[0].error, "interrupted");
+	loop_free(&l);
+
+	/* the command line's way: a signal caught on the waiting thread ends the nap (EINTR) */
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	alarm_ctx = &ctx[3];
+	struct itimerval it = { .it_value = { 0, 50 * 1000 } };
+	setitimer(ITIMER_REAL, &it, NULL);
+	asked = clock_mono_ms();
+	assert_int_equal(cmd_exec(&ctx[3]), CMD_FAILED);
+	assert_true(clock_mono_ms() - asked < 2000);
+	assert_string_equal(ctx[3].error, "interrupted");
+	sigaction(SIGALRM, &old, NULL);
+	for (int i = 0; i < 4; i++)
+		cmd_ctx_clear(&ctx[i]);
+}
+
 /* --- signals --------------------------------------------------------------------------------- */
 
 static int sig_got[8], nsig;
@@ -510,6 +606,7 @@ int main(void)
 		cmocka_unit_test(free_cancels_queued),      cmocka_unit_test(signals_via_self_pipe),
 		cmocka_unit_test(own_thread_and_interrupt), cmocka_unit_test(jobs_in_order_with_commands),
 		cmocka_unit_test(jobs_cancelled_by_free),   cmocka_unit_test(fd_drain_empties),
+		cmocka_unit_test(waits_hold_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
