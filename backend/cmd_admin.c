@@ -17,25 +17,12 @@
 #include "session.h"
 #include "xalloc.h"
 
-/* The refusal of a command whose API librdkafka's mock cluster lacks. */
-static int admin_no_demo(struct cmd_ctx *ctx, const char *api)
+/*
+ * A client on a live cluster, or NULL after cmd_fail() (unreachable). --offline and the demo never
+ * get here: the entries declare NEEDS_CLUSTER and demo_missing, and cmd_check() refuses them.
+ */
+static struct client *admin_client(struct cmd_ctx *ctx)
 {
-	return cmd_fail(ctx, CMD_FAILED, "try it on a real cluster",
-			"the embedded demo cluster cannot do `%s` (librdkafka's mock cluster has no %s)",
-			ctx->entry->name, api);
-}
-
-/* A client on a live cluster, or NULL after cmd_fail() (--offline, unreachable). */
-static struct client *admin_client(struct cmd_ctx *ctx, const char *api)
-{
-	if (ctx->session->demo) {
-		admin_no_demo(ctx, api);
-		return NULL;
-	}
-	if (ctx->session->offline) {
-		cmd_fail(ctx, CMD_FAILED, "run it without --offline", "`%s` needs the cluster", ctx->entry->name);
-		return NULL;
-	}
 	struct err e = { 0 };
 	struct client *c;
 	if (session_client(ctx->session, &c, &e) != CMD_OK) {
@@ -309,7 +296,7 @@ static int admin_alter(struct cmd_ctx *ctx, rd_kafka_ResourceType_t type, const 
 	if (admin_changes_parse(ctx, &ch) != CMD_OK)
 		return ctx->status;
 	bool dry = cmd_has(ctx, "dry-run"), topic = type == RD_KAFKA_RESOURCE_TOPIC;
-	struct client *c = admin_client(ctx, "DescribeConfigs or IncrementalAlterConfigs");
+	struct client *c = admin_client(ctx);
 	struct client_config *cfg = NULL;
 	int ncfg = 0;
 	struct err e = { 0 };
@@ -441,7 +428,7 @@ static int cmd_topic_partitions_exec(struct cmd_ctx *ctx)
 	if (!cmd_has(ctx, "count"))
 		return cmd_fail(ctx, CMD_USAGE, "give the new total, as in --count 12", "--count is required");
 	bool dry = cmd_has(ctx, "dry-run");
-	struct client *c = admin_client(ctx, "CreatePartitions");
+	struct client *c = admin_client(ctx);
 	if (c == NULL)
 		return ctx->status;
 	const struct model_topic *t;
@@ -551,7 +538,7 @@ static int cmd_topic_delete_records_exec(struct cmd_ctx *ctx)
 		return cmd_fail(ctx, CMD_USAGE, "give --partition P or --all, not both", "--partition and --all");
 	if (admin_before_parse(ctx, cmd_arg(ctx, "before"), &how, &v) != CMD_OK)
 		return ctx->status;
-	struct client *c = admin_client(ctx, "DeleteRecords");
+	struct client *c = admin_client(ctx);
 	if (c == NULL)
 		return ctx->status;
 	const struct model_topic *t;
@@ -764,7 +751,7 @@ static int cmd_broker_config_exec(struct cmd_ctx *ctx)
 {
 	const char *pattern = cmd_arg(ctx, "pattern");
 	bool changed = cmd_has(ctx, "changed"), dynamic = cmd_has(ctx, "dynamic");
-	struct client *c = admin_client(ctx, "DescribeConfigs");
+	struct client *c = admin_client(ctx);
 	if (c == NULL)
 		return ctx->status;
 	char *id = admin_broker(ctx, c, false);
@@ -810,7 +797,7 @@ static const struct out_view bconfig_view = { .fields = bconfig_fields, .tables 
 
 static int cmd_broker_alter_exec(struct cmd_ctx *ctx)
 {
-	struct client *c = admin_client(ctx, "DescribeConfigs or IncrementalAlterConfigs");
+	struct client *c = admin_client(ctx);
 	if (c == NULL)
 		return ctx->status;
 	char *id = admin_broker(ctx, c, true);
@@ -864,7 +851,7 @@ static int cmd_leaders_elect_exec(struct cmd_ctx *ctx)
 	bool unclean = cmd_has(ctx, "unclean"), dry = cmd_has(ctx, "dry-run");
 	if (unclean && cmd_has(ctx, "preferred"))
 		return cmd_fail(ctx, CMD_USAGE, "give --preferred (the default) or --unclean", "two election types");
-	struct client *c = admin_client(ctx, "ElectLeaders");
+	struct client *c = admin_client(ctx);
 	if (c == NULL)
 		return ctx->status;
 	struct model *m = NULL;
@@ -1158,9 +1145,9 @@ const struct cmd_entry cmd_admin_table[] = {
 		       "refused with its reason and nothing changes; --dry-run stops there. Lowering retention.ms or "
 		       "retention.bytes (or deleting them), or changing cleanup.policy, can delete messages: kcon "
 		       "prints the diff and asks for the topic's name to be typed (--yes in scripts; without a "
-		       "terminal it refuses, exit 2). Refused with --read-only and on the --demo cluster (the mock "
-		       "has no DescribeConfigs nor IncrementalAlterConfigs).",
+		       "terminal it refuses, exit 2). Refused with --read-only.",
 		.flags = CMD_NEEDS_CLUSTER,
+		.demo_missing = { "alter configs", "DescribeConfigs or IncrementalAlterConfigs", NULL },
 		.view = &alter_view,
 		.exec = cmd_topic_alter_exec,
 	},
@@ -1174,9 +1161,9 @@ const struct cmd_entry cmd_admin_table[] = {
 		       "dry_run, changed, warning (null or text)}. Kafka cannot remove partitions: a smaller --count "
 		       "exits 2 and changes nothing; the same count changes nothing. Keys are hashed over the "
 		       "partition count, so a topic with messages gets a warning (kcon does not read the messages "
-		       "to tell keyed from unkeyed ones: any message counts). Refused with --read-only and on the "
-		       "--demo cluster (the mock has no CreatePartitions).",
+		       "to tell keyed from unkeyed ones: any message counts). Refused with --read-only.",
 		.flags = CMD_NEEDS_CLUSTER,
+		.demo_missing = { "add partitions", "CreatePartitions", NULL },
 		.view = &partitions_view,
 		.exec = cmd_topic_partitions_exec,
 	},
@@ -1190,9 +1177,9 @@ const struct cmd_entry cmd_admin_table[] = {
 		       "low_after (the low watermark the broker reports after; null with --dry-run), error}]}. "
 		       "--before OFFSET deletes below that offset; @TIME below the first message at or after the "
 		       "time; -N keeps the last N; end deletes everything; each is clamped to [low, high]. kcon "
-		       "prints the plan and asks for the topic's name (--yes in scripts). Refused with --read-only "
-		       "and on the --demo cluster (the mock has no DeleteRecords).",
+		       "prints the plan and asks for the topic's name (--yes in scripts). Refused with --read-only.",
 		.flags = CMD_NEEDS_CLUSTER,
+		.demo_missing = { "delete records", "DeleteRecords", NULL },
 		.view = &records_view,
 		.exec = cmd_topic_delete_records_exec,
 	},
@@ -1207,9 +1194,9 @@ const struct cmd_entry cmd_admin_table[] = {
 		       "cluster-wide default) is refused: librdkafka cannot address it; `howto broker-defaults` "
 		       "says how. dynamic: set with "
 		       "`broker alter` (dynamic_broker_config or dynamic_default_broker_config); whether a config "
-		       "may be changed at run time is Kafka's to say: `broker alter --dry-run` asks the broker. "
-		       "Refused on the --demo cluster (the mock has no DescribeConfigs).",
+		       "may be changed at run time is Kafka's to say: `broker alter --dry-run` asks the broker.",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		.demo_missing = { "describe configs", "DescribeConfigs", NULL },
 		.view = &bconfig_view,
 		.exec = cmd_broker_config_exec,
 	},
@@ -1222,8 +1209,9 @@ const struct cmd_entry cmd_admin_table[] = {
 		.doc = "JSON: as `topic alter`, with broker (the id) for topic. --default is refused as in `broker "
 		       "config`. The broker validates "
 		       "first (validate_only) and refuses a config that cannot change at run time, with its reason; "
-		       "--dry-run stops there. Refused with --read-only and on the --demo cluster.",
+		       "--dry-run stops there. Refused with --read-only.",
 		.flags = CMD_NEEDS_CLUSTER,
+		.demo_missing = { "alter configs", "DescribeConfigs or IncrementalAlterConfigs", NULL },
 		.view = &alter_view,
 		.exec = cmd_broker_alter_exec,
 	},
@@ -1239,9 +1227,9 @@ const struct cmd_entry cmd_admin_table[] = {
 		       "elected, not needed, or the broker's error)}]}. Without arguments: every partition whose "
 		       "leader is not its preferred replica (the first of its replicas), or with --unclean every "
 		       "partition without a leader. --unclean can lose messages: kcon asks for `unclean` to be typed "
-		       "(--yes in scripts). Exits 1 when an election failed. Refused with --read-only and on the "
-		       "--demo cluster (the mock has no ElectLeaders).",
+		       "(--yes in scripts). Exits 1 when an election failed. Refused with --read-only.",
 		.flags = CMD_NEEDS_CLUSTER,
+		.demo_missing = { "elect leaders", "ElectLeaders", NULL },
 		.view = &elect_view,
 		.exec = cmd_leaders_elect_exec,
 	},

@@ -534,6 +534,13 @@ static void test_cmd_preconditions_table(void **state)
 		{ "group lag", CMD_NEEDS_CLUSTER, NULL },
 		{ "doctor", CMD_NEEDS_CLUSTER, NULL },
 		{ "history snapshot", 0, NULL },
+		{ "topic alter", CMD_NEEDS_CLUSTER, "DescribeConfigs or IncrementalAlterConfigs" },
+		{ "topic partitions", CMD_NEEDS_CLUSTER, "CreatePartitions" },
+		{ "topic delete-records", CMD_NEEDS_CLUSTER, "DeleteRecords" },
+		{ "broker config", CMD_NEEDS_CLUSTER, "DescribeConfigs" },
+		{ "broker alter", CMD_NEEDS_CLUSTER, "DescribeConfigs or IncrementalAlterConfigs" },
+		{ "leaders elect", CMD_NEEDS_CLUSTER, "ElectLeaders" },
+		{ "howto", 0, NULL },
 	};
 	for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
 		int consumed;
@@ -548,7 +555,7 @@ static void test_cmd_preconditions_table(void **state)
 		else
 			assert_null(e->demo_missing.api);
 	}
-	assert_true(needs >= 15 && offline_ok >= 4 && on_demo == 5 && destructive >= 3);
+	assert_true(needs >= 21 && offline_ok >= 4 && on_demo == 11 && destructive >= 3);
 }
 
 static void test_cmd_usage(void **state)
