@@ -447,28 +447,27 @@ bool cmd_unconfirmed(const struct cmd_ctx *ctx)
 	return (ctx->entry->flags & CMD_DESTRUCTIVE) && !ctx->confirmed && !cmd_has(ctx, "yes");
 }
 
-/* A destructive command runs with --yes, a face's confirmation, or a person typing the target's name. */
-static int cmd_confirm(struct cmd_ctx *ctx)
+int cmd_confirm(struct cmd_ctx *ctx, const char *target, const char *why, const char *hint)
 {
-	const struct cmd_entry *e = ctx->entry;
 	struct session *s = ctx->session;
-	if (!cmd_unconfirmed(ctx))
+	if (ctx->confirmed || cmd_has(ctx, "yes"))
 		return CMD_OK;
-	const char *target = ctx->args.npos ? ctx->args.pos[0] : e->name;
 	if (s->confirm == NULL)
-		return cmd_fail(ctx, CMD_USAGE, "add --yes to run it without a terminal",
-				"refusing to run `%s %s` without confirmation", e->name, target);
-	char *question = x_asprintf("`%s %s` cannot be undone. Type `%s` to confirm: ", e->name, target, target);
+		return cmd_fail(ctx, CMD_USAGE, hint, "refusing `%s %s` without confirmation: %s", ctx->entry->name,
+				target, why);
+	char *question = x_asprintf("`%s %s`: %s. Type `%s` to confirm: ", ctx->entry->name, target, why, target);
 	bool yes = s->confirm(s->confirm_ud, question, target);
 	free(question);
-	if (!yes)
-		return cmd_fail(ctx, CMD_FAILED, NULL, "not confirmed: nothing was changed");
-	return CMD_OK;
+	return yes ? CMD_OK : cmd_fail(ctx, CMD_FAILED, NULL, "not confirmed: nothing was changed");
 }
 
 int cmd_exec(struct cmd_ctx *ctx)
 {
-	if (cmd_check(ctx) != CMD_OK || cmd_confirm(ctx) != CMD_OK)
+	if (cmd_check(ctx) != CMD_OK)
+		return ctx->status;
+	if (cmd_unconfirmed(ctx) &&
+	    cmd_confirm(ctx, ctx->args.npos ? ctx->args.pos[0] : ctx->entry->name, "it cannot be undone",
+			"add --yes to run it without a terminal") != CMD_OK)
 		return ctx->status;
 	ctx->status = ctx->entry->exec(ctx);
 	if (ctx->status == CMD_OK && ctx->result == NULL)

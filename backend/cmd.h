@@ -221,9 +221,18 @@ int cmd_check(struct cmd_ctx *ctx);
 /** @brief True when the command is CMD_DESTRUCTIVE and neither --yes nor a face confirmed it. */
 bool cmd_unconfirmed(const struct cmd_ctx *ctx);
 /**
+ * @brief The one rule of confirmation: unless --yes was given or a face confirmed the command,
+ * asks the person (session.confirm) to type target, or refuses where nobody can answer. cmd_exec()
+ * asks it of a CMD_DESTRUCTIVE command; an exec asks it when the data call for it (a config change
+ * that can delete messages).
+ * @param why what is at stake: "it cannot be undone"
+ * @param hint for the refusal without a terminal: "add --yes to run it without a terminal"
+ * @return CMD_OK; CMD_USAGE (nobody to ask) or CMD_FAILED (another answer) after cmd_fail()
+ */
+int cmd_confirm(struct cmd_ctx *ctx, const char *target, const char *why, const char *hint);
+/**
  * @brief Runs a prepared command; sets ctx->status and returns it. What cmd_check() refuses, and a
- * destructive command nobody confirmed (asked through session.confirm when set; CMD_USAGE without
- * it, CMD_FAILED when the answer is not the target's name), never reaches exec.
+ * destructive command nobody confirmed (cmd_confirm()), never reaches exec.
  */
 int cmd_exec(struct cmd_ctx *ctx);
 /**

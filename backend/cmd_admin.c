@@ -33,22 +33,13 @@ static struct client *admin_client(struct cmd_ctx *ctx)
 }
 
 /*
- * Asks for target to be typed when the change can lose data: not with --yes, nor when a face has
- * confirmed already. Without a terminal it refuses, with --yes as the way out. why says what may
- * be lost; the plan went to the notes before.
+ * Asks for target to be typed when the change can lose data, by cmd_confirm()'s rule (not with
+ * --yes, nor when a face has confirmed already; refused without a terminal). why says what may be
+ * lost; the plan went to the notes before.
  */
 static int admin_confirm(struct cmd_ctx *ctx, const char *target, const char *why)
 {
-	struct session *s = ctx->session;
-	if (ctx->confirmed || cmd_has(ctx, "yes"))
-		return CMD_OK;
-	if (s->confirm == NULL)
-		return cmd_fail(ctx, CMD_USAGE, "add --yes to run it without a terminal (--dry-run shows the plan)",
-				"refusing `%s %s` without confirmation: %s", ctx->entry->name, target, why);
-	char *q = x_asprintf("%s. Type `%s` to confirm: ", why, target);
-	bool yes = s->confirm(s->confirm_ud, q, target);
-	free(q);
-	return yes ? CMD_OK : cmd_fail(ctx, CMD_FAILED, NULL, "not confirmed: nothing was changed");
+	return cmd_confirm(ctx, target, why, "add --yes to run it without a terminal (--dry-run shows the plan)");
 }
 
 /* --- config changes: the diff ---------------------------------------------------------------- */

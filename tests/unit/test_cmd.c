@@ -503,7 +503,8 @@ static void test_cmd_preconditions_table(void **state)
 		if (e->flags & CMD_DESTRUCTIVE) {
 			char *cause = NULL;
 			assert_true(cmd_takes(e, "yes"));
-			assert_true(asprintf(&cause, "refusing to run `%s x` without confirmation", e->name) > 0);
+			assert_true(asprintf(&cause, "refusing `%s x` without confirmation: it cannot be undone",
+					     e->name) > 0);
 			rc = precondition_exec(e, &boot, &ctx);
 			assert_refused(&ctx, CMD_USAGE, rc, cause, "add --yes to run it without a terminal");
 			free(cause);
