@@ -26,7 +26,10 @@ struct client {
 	pthread_mutex_t lock;   /* guards what follows: librdkafka logs from its own threads */
 	char *last_fail;        /* the last error librdkafka logged, for messages */
 	struct model *cache;
-	int64_t cache_at; /* monotonic ms */
+	int64_t cache_at;                 /* monotonic ms */
+	bool logged_in;                   /* a bootstrap connection came up */
+	rd_kafka_metadata_broker_t *seen; /* the brokers advertised to this client, by id */
+	int nseen;
 };
 
 #define CLIENT_CHUNK 5000 /* partitions per ListOffsets batch: one call over 100k is far slower */
@@ -50,6 +53,49 @@ static void client_log(const rd_kafka_t *rk, int level, const char *fac, const c
 		c->last_fail = x_strdup(buf);
 	}
 	pthread_mutex_unlock(&c->lock);
+}
+
+/*
+ * Called by librdkafka's broker threads when a broker is created or changes state. A bootstrap
+ * broker (id -1) in state UP has logged in: connected, TLS, SASL and ApiVersions done. A broker
+ * with an id was advertised to us (by a Metadata or FindCoordinator response). Both are kept
+ * whatever librdkafka does next with its broker list: since 2.10 it drops the bootstrap broker
+ * after the first Metadata response and talks only to the advertised ones.
+ */
+static rd_kafka_resp_err_t client_on_broker(rd_kafka_t *rk, int32_t id, const char *secproto, const char *name,
+					    int port, const char *state, void *opaque)
+{
+	(void)rk;
+	(void)secproto;
+	struct client *c = opaque;
+	pthread_mutex_lock(&c->lock);
+	if (id < 0 && strcmp(state, "UP") == 0)
+		c->logged_in = true;
+	if (id >= 0) {
+		int i = 0;
+		while (i < c->nseen && c->seen[i].id != id)
+			i++;
+		if (i == c->nseen) {
+			c->seen = x_reallocarray(c->seen, (size_t)c->nseen + 1, sizeof(*c->seen));
+			c->seen[c->nseen++] = (rd_kafka_metadata_broker_t){ .id = id };
+		}
+		if (c->seen[i].host == NULL || strcmp(c->seen[i].host, name) != 0) {
+			free(c->seen[i].host);
+			c->seen[i].host = x_strdup(name);
+		}
+		c->seen[i].port = port;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+static rd_kafka_resp_err_t client_on_new(rd_kafka_t *rk, const rd_kafka_conf_t *conf, void *opaque, char *errstr,
+					 size_t errstr_size)
+{
+	(void)conf;
+	(void)errstr;
+	(void)errstr_size;
+	return rd_kafka_interceptor_add_on_broker_state_change(rk, "kcon", client_on_broker, opaque);
 }
 
 static int client_conf_apply(rd_kafka_conf_t *kc, const struct conf *conf, struct err *e)
@@ -104,6 +150,8 @@ rd_kafka_t *client_handle_new(const struct client_handle *h, const struct conf *
 	if (h->dr_msg_cb)
 		rd_kafka_conf_set_dr_msg_cb(kc, h->dr_msg_cb);
 	rd_kafka_conf_set_opaque(kc, h->opaque);
+	if (h->on_new)
+		rd_kafka_conf_interceptor_add_on_new(kc, h->client_id, h->on_new, h->opaque);
 	rd_kafka_t *rk = rd_kafka_new(h->type, kc, errstr, sizeof(errstr));
 	if (rk == NULL) { /* on success librdkafka owns kc */
 		err_set(e, CMD_USAGE, "check the TLS files (--ca, --cert, --key) and SASL settings",
@@ -121,9 +169,12 @@ struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose,
 	c->verbose = verbose;
 	c->note = note;
 	c->bootstrap = x_strdup(conf->bootstrap);
-	const struct client_handle h = {
-		.type = RD_KAFKA_PRODUCER, .client_id = "kcon", .what = "client", .opaque = c, .log_cb = client_log
-	};
+	const struct client_handle h = { .type = RD_KAFKA_PRODUCER,
+					 .client_id = "kcon",
+					 .what = "client",
+					 .opaque = c,
+					 .log_cb = client_log,
+					 .on_new = client_on_new };
 	c->rk = client_handle_new(&h, conf, e);
 	if (c->rk == NULL) {
 		free(c->bootstrap);
@@ -142,6 +193,9 @@ void client_free(struct client **cp)
 	*cp = NULL;
 	model_unref(&c->cache);
 	rd_kafka_destroy(c->rk);
+	for (int i = 0; i < c->nseen; i++)
+		free(c->seen[i].host);
+	free(c->seen);
 	free(c->last_fail);
 	free(c->bootstrap);
 	pthread_mutex_destroy(&c->lock);
@@ -292,6 +346,26 @@ int client_metadata(struct client *c, int max_age_ms, struct model **out, struct
 	pthread_mutex_unlock(&c->lock);
 	*out = m;
 	return CMD_OK;
+}
+
+bool client_logged_in(struct client *c)
+{
+	pthread_mutex_lock(&c->lock);
+	bool up = c->logged_in;
+	pthread_mutex_unlock(&c->lock);
+	return up;
+}
+
+struct model *client_advertised(struct client *c)
+{
+	struct model *m = NULL;
+	pthread_mutex_lock(&c->lock);
+	if (c->nseen > 0) {
+		struct rd_kafka_metadata md = { .broker_cnt = c->nseen, .brokers = c->seen };
+		m = model_new(&md, NULL, -1, clock_wall_ms());
+	}
+	pthread_mutex_unlock(&c->lock);
+	return m;
 }
 
 void client_invalidate(struct client *c)

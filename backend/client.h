@@ -34,6 +34,7 @@ struct client_handle {
 	void (*log_cb)(const rd_kafka_t *rk, int level, const char *fac, const char *buf);
 	void (*error_cb)(rd_kafka_t *rk, int err, const char *reason, void *opaque);
 	void (*dr_msg_cb)(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque);
+	rd_kafka_interceptor_f_on_new_t *on_new; /* adds the handle's interceptors (opaque passed), or NULL */
 };
 
 /**
@@ -65,6 +66,18 @@ int client_timeout(const struct client *c);
  * @return 0, or a status with e set (3 when the cluster cannot be reached)
  */
 int client_metadata(struct client *c, int max_age_ms, struct model **out, struct err *e);
+/**
+ * @brief Whether a bootstrap connection of this client came up (connected, TLS, SASL and
+ * ApiVersions done): the login's own result, whichever broker a later request goes to.
+ */
+bool client_logged_in(struct client *c);
+/**
+ * @brief The brokers advertised to this client so far (by the Metadata responses librdkafka got,
+ * its own included), even those librdkafka cannot reach: a model with brokers only (no topics,
+ * controller -1), or NULL when none came.
+ * @return a new reference (model_unref), or NULL
+ */
+struct model *client_advertised(struct client *c);
 /** @brief Forgets the cached snapshot, so the next client_metadata() fetches. */
 void client_invalidate(struct client *c);
 

@@ -24,7 +24,8 @@ struct doctor_run {
 	struct doctor_tls tls;
 	struct doctor_report report;
 	struct client *client; /* logged in through the first bootstrap address that let us; or NULL */
-	struct model *model;   /* its metadata */
+	struct model *model;   /* its metadata, or the brokers advertised to it when that failed */
+	char *metadata_cause;  /* why librdkafka's metadata request failed after the login, or NULL */
 	char *login_target;
 };
 
@@ -107,8 +108,18 @@ static void doctor_auth(struct doctor_run *d, const char *target, const char *ad
 	int64_t t0 = clock_mono_ms();
 	struct client *c = client_new(&one, d->s->timeout_ms, d->s->verbose, &d->s->note, &e);
 	struct model *m = NULL;
-	if (c && client_metadata(c, 0, &m, &e) != CMD_OK)
-		client_free(&c);
+	/* The login is judged by the bootstrap connection alone: librdkafka (>= 2.10) drops it after
+	   the first Metadata response, so the request below may go to an advertised broker, and fail
+	   there; the metadata step says which. */
+	if (c && client_metadata(c, 0, &m, &e) != CMD_OK) {
+		if (client_logged_in(c)) {
+			d->metadata_cause = x_strdup(e.cause);
+			m = client_advertised(c);
+			err_clear(&e);
+		} else {
+			client_free(&c);
+		}
+	}
 	int64_t ms = clock_mono_ms() - t0;
 	struct sbuf sb = SBUF_INIT;
 	if (have > 0) {
@@ -145,6 +156,13 @@ static void doctor_auth(struct doctor_run *d, const char *target, const char *ad
 static bool doctor_metadata(struct doctor_run *d)
 {
 	const struct model *m = d->model;
+	if (m == NULL) { /* logged in, but no Metadata response came */
+		doctor_add(&d->report, "cluster", -1, "metadata", DOCTOR_FAILED, -1,
+			   "the login passed but the cluster sent no broker list: check that the brokers are up, "
+			   "and raise --timeout on a slow network",
+			   "no metadata from %s: %s", d->login_target, d->metadata_cause);
+		return false;
+	}
 	struct doctor_report brokers = { 0 };
 	struct sbuf list = SBUF_INIT, bad = SBUF_INIT;
 	int nbad = 0;
@@ -179,6 +197,12 @@ static bool doctor_metadata(struct doctor_run *d)
 			   "listener from a pod in the cluster, a route/loadbalancer/nodeport listener from outside), "
 			   "or fix the listener's advertisedHost",
 			   "%s (metadata from %s)", bad.buf, d->login_target);
+	else if (d->metadata_cause) /* every broker answers the doctor, yet librdkafka's request failed */
+		doctor_add(&d->report, "cluster", -1, "metadata", DOCTOR_FAILED, ms,
+			   "each advertised broker resolves and connects from here: retry, and raise --timeout on a "
+			   "slow network",
+			   "%d broker%s advertised (%s), but the metadata request failed: %s", m->nbrokers,
+			   m->nbrokers == 1 ? "" : "s", list.buf ? list.buf : "none", d->metadata_cause);
 	else
 		doctor_add(&d->report, "cluster", -1, "metadata", DOCTOR_OK, ms, NULL,
 			   "%d broker%s advertised (%s), controller %d; each resolves and connects from here",
@@ -186,7 +210,7 @@ static bool doctor_metadata(struct doctor_run *d)
 	doctor_report_move(&d->report, &brokers);
 	sbuf_free(&list);
 	sbuf_free(&bad);
-	return nbad == 0;
+	return nbad == 0 && d->metadata_cause == NULL;
 }
 
 /*
@@ -389,6 +413,7 @@ static int cmd_doctor_exec(struct cmd_ctx *ctx)
 	model_unref(&d.model);
 	client_free(&d.client);
 	free(d.login_target);
+	free(d.metadata_cause);
 	conf_clear(&d.conf);
 	return status;
 }

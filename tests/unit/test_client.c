@@ -59,6 +59,16 @@ static void test_client_error_hints(void **state)
 }
 
 /* The librdkafka kcon links: 2.14 or newer, with what its SASL_SSL and compressed topics need, without GSSAPI. */
+/* No broker answered: no login, nothing advertised (the doctor's auth step fails, not its metadata step). */
+static void test_client_not_logged_in(void **state)
+{
+	(void)state;
+	struct client *c = client_for_test();
+	assert_false(client_logged_in(c));
+	assert_null(client_advertised(c));
+	client_free(&c);
+}
+
 static void test_client_library(void **state)
 {
 	(void)state;
@@ -83,6 +93,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_client_error_hints),
+		cmocka_unit_test(test_client_not_logged_in),
 		cmocka_unit_test(test_client_library),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
