@@ -12,9 +12,37 @@
 #define GROUPS_DESCRIBE_CHUNK 200 /* groups per DescribeConsumerGroups call */
 #define GROUPS_WINDOW         512 /* requests in flight at once */
 
-int client_groups_list(struct client *c, struct group_info **out, int *n, struct err *e)
+/* Errors that say the group's coordinator is moving or still loading: asking again shortly helps. */
+static bool groups_coordinator_busy(rd_kafka_resp_err_t err)
 {
-	*out = NULL, *n = 0;
+	return err == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
+	       err == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE || err == RD_KAFKA_RESP_ERR_NOT_COORDINATOR;
+}
+
+static void groups_nap_ms(int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * The backoff between two attempts of a request a coordinator answered busy: waits *nap ms (50,
+ * 100, ... up to 800) and returns true, or false at once when the wait would pass deadline.
+ */
+static bool groups_backoff(int *nap, int64_t deadline)
+{
+	if (clock_mono_ms() + *nap > deadline)
+		return false;
+	groups_nap_ms(*nap);
+	*nap = *nap < 800 ? *nap * 2 : *nap;
+	return true;
+}
+
+/* One ListConsumerGroups; *busy is set when a broker answered that its coordinator is loading. */
+static int groups_list_once(struct client *c, struct group_info **out, int *n, rd_kafka_resp_err_t *busy, struct err *e)
+{
+	*out = NULL, *n = 0, *busy = RD_KAFKA_RESP_ERR_NO_ERROR;
 	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS);
 	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
 	rd_kafka_ListConsumerGroups(client_rk(c), o, q);
@@ -25,7 +53,12 @@ int client_groups_list(struct client *c, struct group_info **out, int *n, struct
 		size_t nv, ne;
 		const rd_kafka_ConsumerGroupListing_t **v = rd_kafka_ListConsumerGroups_result_valid(res, &nv);
 		const rd_kafka_error_t **errs = rd_kafka_ListConsumerGroups_result_errors(res, &ne);
-		if (nv == 0 && ne > 0) {
+		for (size_t i = 0; i < ne && !*busy; i++)
+			if (groups_coordinator_busy(rd_kafka_error_code(errs[i])))
+				*busy = rd_kafka_error_code(errs[i]);
+		if (*busy) {
+			rc = client_error(c, *busy, NULL, "list groups", e);
+		} else if (nv == 0 && ne > 0) {
 			rc = client_error(c, rd_kafka_error_code(errs[0]), rd_kafka_error_string(errs[0]),
 					  "list groups", e);
 		} else {
@@ -43,6 +76,33 @@ int client_groups_list(struct client *c, struct group_info **out, int *n, struct
 	}
 	rd_kafka_queue_destroy(q);
 	rd_kafka_AdminOptions_destroy(o);
+	return rc;
+}
+
+/*
+ * A broker that has just started answers COORDINATOR_LOAD_IN_PROGRESS until it has read its share
+ * of __consumer_offsets: retriable by Kafka's definition, so asked again with a bounded backoff
+ * within the timeout. One broker still loading then fails the listing as a timeout (exit 3): a
+ * list without its groups would look like groups gone.
+ */
+int client_groups_list(struct client *c, struct group_info **out, int *n, struct err *e)
+{
+	int64_t deadline = clock_mono_ms() + client_timeout(c);
+	rd_kafka_resp_err_t busy;
+	int nap = 50, rc;
+	while ((rc = groups_list_once(c, out, n, &busy, e)) != CMD_OK && busy) {
+		if (!groups_backoff(&nap, deadline)) {
+			char *cause = x_strdup(e->cause);
+			err_clear(e);
+			rc = err_set(e, CMD_UNREACHABLE,
+				     "the brokers are still loading their groups (after a restart): retry, or raise "
+				     "--timeout",
+				     "%s (still so after %d ms)", cause, client_timeout(c));
+			free(cause);
+			break;
+		}
+		err_clear(e);
+	}
 	return rc;
 }
 
@@ -132,13 +192,6 @@ static void groups_fold_offsets(struct group_info *g, const rd_kafka_group_resul
 	g->committed_ms = clock_wall_ms();
 }
 
-/* Errors that say the group's coordinator is moving or still loading: asking again shortly helps. */
-static bool groups_coordinator_busy(rd_kafka_resp_err_t err)
-{
-	return err == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
-	       err == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE || err == RD_KAFKA_RESP_ERR_NOT_COORDINATOR;
-}
-
 static bool groups_transport_error(rd_kafka_resp_err_t err)
 {
 	return err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__TIMED_OUT ||
@@ -195,6 +248,15 @@ static int groups_pump(struct client *c, rd_kafka_queue_t *q, struct group_info 
 		inflight--;
 		deadline = clock_mono_ms() + client_timeout(c) + 1000; /* progress: the clock restarts */
 		rd_kafka_resp_err_t err = rd_kafka_event_error(ev);
+		if (err && describe && groups_coordinator_busy(err)) {
+			/* the whole request was answered busy: every group not yet described is asked again */
+			for (int i = 0; i < n; i++)
+				if (want[i] && !g[i].described && g[i].error == NULL)
+					g[i].error = x_asprintf("describe: %s", rd_kafka_event_error_string(ev)),
+					g[i].error_code = err;
+			rd_kafka_event_destroy(ev);
+			continue;
+		}
 		if (err && (describe || groups_transport_error(err))) {
 			rc = client_error(c, err, rd_kafka_event_error_string(ev), what, e);
 			rd_kafka_event_destroy(ev);
@@ -227,11 +289,27 @@ static int groups_pump(struct client *c, rd_kafka_queue_t *q, struct group_info 
 	return rc;
 }
 
-static void groups_nap_ms(int ms)
+/*
+ * After a round of requests: the groups whose coordinator answered busy are wanted again, their
+ * errors cleared, after the backoff; false when there are none or no time is left (their errors stay).
+ */
+static bool groups_retry_busy(struct group_info *g, int n, bool *want, bool offsets, int *nap, int64_t deadline)
 {
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	int busy = 0;
+	for (int i = 0; i < n; i++) {
+		bool done = offsets ? g[i].committed != NULL : g[i].described;
+		/* an OffsetFetch is asked again only of a loading coordinator, never of one that moved (#5040) */
+		bool again = offsets ? g[i].error_code == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS
+				     : groups_coordinator_busy(g[i].error_code);
+		want[i] = want[i] && !done && again;
+		busy += want[i];
+	}
+	if (busy == 0 || !groups_backoff(nap, deadline))
+		return false;
+	for (int i = 0; i < n; i++)
+		if (want[i])
+			x_free(&g[i].error), g[i].error_code = 0;
+	return true;
 }
 
 /*
@@ -239,8 +317,9 @@ static void groups_nap_ms(int ms)
  * coordinator" (a coordinator that moves, or is still loading on a new cluster) crashes a client
  * that is not itself a group member (librdkafka issue #5040; still so in 2.14: its OffsetFetch
  * handler asks the client's own, here absent, group handle to look for the coordinator again), so
- * offsets are asked only of groups whose coordinator has just answered a describe; busy
- * coordinators are asked again with a short backoff until the timeout.
+ * offsets are asked only of groups whose coordinator has just answered a describe. Busy
+ * coordinators (a describe answered loading, moving or not available; an OffsetFetch answered
+ * loading: a broker just restarted) are asked again with a short backoff until the timeout.
  */
 int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned what,
 			const rd_kafka_topic_partition_list_t *parts, struct err *e)
@@ -254,30 +333,26 @@ int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned 
 	bool *want = x_calloc((size_t)n, sizeof(bool));
 	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
 	int rc = CMD_OK;
+	int64_t deadline = clock_mono_ms() + client_timeout(c);
 	if (what & CLIENT_GROUPS_DESCRIBE) {
-		int64_t deadline = clock_mono_ms() + client_timeout(c);
 		for (int i = 0; i < n; i++)
 			want[i] = true;
-		for (int nap = 50;; nap = nap < 800 ? nap * 2 : nap) {
+		for (int nap = 50;;) {
 			if ((rc = groups_pump(c, q, g, n, want, true, NULL, &ix, e)) != CMD_OK)
 				break;
-			int busy = 0;
-			for (int i = 0; i < n; i++) {
-				want[i] = !g[i].described && groups_coordinator_busy(g[i].error_code);
-				busy += want[i];
-			}
-			if (busy == 0 || clock_mono_ms() + nap > deadline)
+			if (!groups_retry_busy(g, n, want, false, &nap, deadline))
 				break;
-			for (int i = 0; i < n; i++)
-				if (want[i])
-					x_free(&g[i].error), g[i].error_code = 0;
-			groups_nap_ms(nap);
 		}
 	}
 	if (rc == CMD_OK && (what & CLIENT_GROUPS_OFFSETS)) {
 		for (int i = 0; i < n; i++)
 			want[i] = !(what & CLIENT_GROUPS_DESCRIBE) || g[i].described;
-		rc = groups_pump(c, q, g, n, want, false, parts, &ix, e);
+		for (int nap = 50;;) {
+			if ((rc = groups_pump(c, q, g, n, want, false, parts, &ix, e)) != CMD_OK)
+				break;
+			if (!groups_retry_busy(g, n, want, true, &nap, deadline))
+				break;
+		}
 	}
 	rd_kafka_queue_destroy(q); /* late results of a failed fetch are dropped with the queue */
 	free(want);
