@@ -375,8 +375,24 @@ void client_invalidate(struct client *c)
 	pthread_mutex_unlock(&c->lock);
 }
 
+/* A leader's epoch the client and the broker do not agree on yet (a broker just restarted, a leader
+   just moved): librdkafka drops the topic's cached metadata, so asking again shortly helps. */
+static bool client_epoch_moving(rd_kafka_resp_err_t err)
+{
+	return err == RD_KAFKA_RESP_ERR_UNKNOWN_LEADER_EPOCH || err == RD_KAFKA_RESP_ERR_FENCED_LEADER_EPOCH ||
+	       err == RD_KAFKA_RESP_ERR_OFFSET_NOT_AVAILABLE;
+}
+
+/* Errors of a partition whose leader is elsewhere, absent or moving: its offset stays unknown. */
+static bool client_partition_error(rd_kafka_resp_err_t err)
+{
+	return err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+	       err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE || client_epoch_moving(err);
+}
+
 int client_list_offsets(struct client *c, rd_kafka_topic_partition_list_t *parts, struct err *e)
 {
+	int64_t deadline = clock_mono_ms() + c->timeout_ms;
 	for (int start = 0; start < parts->cnt; start += CLIENT_CHUNK) {
 		int n = parts->cnt - start < CLIENT_CHUNK ? parts->cnt - start : CLIENT_CHUNK;
 		rd_kafka_topic_partition_list_t *chunk = rd_kafka_topic_partition_list_new(n);
@@ -384,14 +400,23 @@ int client_list_offsets(struct client *c, rd_kafka_topic_partition_list_t *parts
 			const rd_kafka_topic_partition_t *p = &parts->elems[start + i];
 			rd_kafka_topic_partition_list_add(chunk, p->topic, p->partition)->offset = p->offset;
 		}
-		rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(c->rk, chunk, c->timeout_ms);
+		rd_kafka_resp_err_t err;
+		/* a moving epoch is asked again with a bounded backoff within the timeout */
+		for (int nap = 50;; nap = nap < 800 ? nap * 2 : nap) {
+			err = rd_kafka_offsets_for_times(c->rk, chunk, c->timeout_ms);
+			if (!client_epoch_moving(err) || clock_mono_ms() + nap > deadline)
+				break;
+			struct timespec ts = { .tv_sec = nap / 1000, .tv_nsec = (long)(nap % 1000) * 1000000 };
+			nanosleep(&ts, NULL);
+			for (int i = 0; i < n; i++)
+				chunk->elems[i].offset = parts->elems[start + i].offset, chunk->elems[i].err = 0;
+		}
 		for (int i = 0; i < n; i++) {
 			parts->elems[start + i].offset = chunk->elems[i].offset;
 			parts->elems[start + i].err = err ? err : chunk->elems[i].err;
 		}
 		rd_kafka_topic_partition_list_destroy(chunk);
-		if (err && err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART &&
-		    err != RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION && err != RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE)
+		if (err && !client_partition_error(err))
 			return client_error(c, err, NULL, "list offsets", e);
 	}
 	return CMD_OK;
