@@ -296,14 +296,17 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	s->tick_records = !s->no_history && !s->offline;
 	if (tui_history(&t)) /* the title bar's cluster at once, from the stored snapshot */
 		tui_request_stored(&t, NULL, "cluster --stored", tui_cluster_stored_done, &t);
+	/* The prompt's lines from the store before the first view's load: the worker answers in order,
+	   so when the first view says "updated", Up at the prompt recalls them (and a line typed at
+	   once is not put before them). */
+	if (tui_history(&t))
+		tuireq_recall(&t);
 	tui_push(&t, view_new(views_all()->ops, &t, views_all()->title, NULL)); /* the first view */
 	tui_refresh(&t);
 	loop_timer_add(t.loop, t.refresh_ms, tui_on_refresh, &t);
 	loop_timer_add(t.loop, 1000, tui_on_tick, &t);
 	if (!s->no_history && !s->offline) /* --offline asks the cluster nothing */
 		tui_on_sample(t.loop, &t);
-	if (tui_history(&t))
-		tuireq_recall(&t);
 	tuidraw_frame(&t);
 	loop_run(t.loop);
 
