@@ -280,6 +280,16 @@ class ReplTest(ScreenTestCase):
     def test_repl(self):
         scr = self.start()
         prompt = f"kcon({self.bootstrap})> "
+
+        def ctrl_c(line):
+            """Ctrl-C on a line that is on the screen; waits for the fresh prompt under it. (The screen
+            ending with a prompt alone may hold before the Ctrl-C is handled: the prompt before the
+            line, its keys not echoed yet.)"""
+            scr.wait_for(prompt + line, what=f"`{line}` typed")
+            scr.send("C-c")
+            scr.wait_for(lambda s: s.rstrip().split("\n")[-2:] == [prompt + line, prompt.rstrip()],
+                         what=f"a fresh prompt under `{line}`")
+
         scr.wait_for(prompt.rstrip())
         scr.type(f"topics {self.topic}")
         scr.send("Enter")
@@ -301,18 +311,15 @@ class ReplTest(ScreenTestCase):
         scr.type(self.topic[:-3])
         scr.send("Tab")
         scr.wait_for(prompt + f"view tail {self.topic}", what="the view's argument to complete")
-        scr.send("C-c")
-        scr.wait_for(lambda s: s.rstrip().endswith(prompt.rstrip()), what="a fresh prompt")
+        ctrl_c(f"view tail {self.topic}")
         scr.type("bind -v lo")
         scr.send("Tab")
         scr.wait_for(prompt + "bind -v log", what="a view's name to complete after -v")
-        scr.send("C-c")
-        scr.wait_for(lambda s: s.rstrip().endswith(prompt.rstrip()), what="a fresh prompt")
+        ctrl_c("bind -v log")
 
         # Ctrl-C clears the line and keeps the REPL.
         scr.type("brokers --bogus")
-        scr.send("C-c")
-        scr.wait_for(lambda s: s.rstrip().endswith(prompt.rstrip()), what="a fresh prompt")
+        ctrl_c("brokers --bogus")
         scr.type("bogus")
         scr.send("Enter")
         scr.wait_for("unknown command `bogus`")
