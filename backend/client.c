@@ -383,11 +383,13 @@ static bool client_epoch_moving(rd_kafka_resp_err_t err)
 	       err == RD_KAFKA_RESP_ERR_OFFSET_NOT_AVAILABLE;
 }
 
-/* Errors of a partition whose leader is elsewhere, absent or moving: its offset stays unknown. */
+/* Errors of a partition whose leader is elsewhere, absent or moving: its offset stays unknown.
+   librdkafka says __UNKNOWN_PARTITION when no partition asked has a leader (a broker shutting down). */
 static bool client_partition_error(rd_kafka_resp_err_t err)
 {
-	return err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
-	       err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE || client_epoch_moving(err);
+	return err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
+	       err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION || err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
+	       client_epoch_moving(err);
 }
 
 int client_list_offsets(struct client *c, rd_kafka_topic_partition_list_t *parts, struct err *e)
