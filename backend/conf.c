@@ -596,7 +596,8 @@ int conf_set_option(struct conf *c, const char *option, const char *value, char 
 					   "machine (ps, /proc/PID/cmdline): %s",
 					   key,
 					   strcmp(key, "sasl.password") == 0
-						   ? "use --password-file FILE or KCON_PASSWORD instead"
+						   ? "use --password-file FILE, KCON_PASSWORD or --strimzi-user DIR "
+						     "instead"
 						   : "put it in a properties file (chmod 600) given with -F instead"));
 		if (strcmp(key, "bootstrap.servers") == 0) {
 			free(c->bootstrap);

@@ -142,7 +142,7 @@ class SecretsTest(BrokerTestCase):
         rc, err = s.close()
         self.assertEqual(rc, 0, err)
         self.assertIn("kcon: -X sasl.password: a value on the command line can be read by every user", err)
-        self.assertIn("--password-file FILE or KCON_PASSWORD", err)
+        self.assertIn("--password-file FILE, KCON_PASSWORD or --strimzi-user DIR", err)
         self.assertNotIn(self.password, err)
 
     def test_password_file_given_to_F(self):
