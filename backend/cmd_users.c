@@ -199,8 +199,8 @@ static const struct out_view users_view = { .tables = users_tables };
 static int cmd_user_set_exec(struct cmd_ctx *ctx)
 {
 	const char *user = cmd_arg(ctx, "name");
-	rd_kafka_ScramMechanism_t mech;
-	long long iter;
+	rd_kafka_ScramMechanism_t mech = RD_KAFKA_SCRAM_MECHANISM_UNKNOWN;
+	long long iter = 0;
 	if (users_check_name(ctx, user) != CMD_OK || users_mechanism(ctx, &mech) != CMD_OK ||
 	    cmd_arg_int(ctx, "iterations", USERS_ITER_MIN, USERS_ITER_MIN, USERS_ITER_MAX, &iter))
 		return ctx->status;
