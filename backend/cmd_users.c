@@ -149,6 +149,29 @@ static int users_check_name(struct cmd_ctx *ctx, const char *user)
 
 /* --- users ---------------------------------------------------------------------------------- */
 
+static int users_cred_cmp(const void *a, const void *b)
+{
+	const char *x = json_string_value(json_object_get(*(json_t *const *)a, "mechanism"));
+	const char *y = json_string_value(json_object_get(*(json_t *const *)b, "mechanism"));
+	return strcmp(x ? x : "", y ? y : "");
+}
+
+/* A user's credentials by mechanism name: the broker answers them in no fixed order. */
+static void users_sort_credentials(json_t *creds)
+{
+	size_t n = json_array_size(creds);
+	if (n < 2)
+		return;
+	json_t **v = x_calloc(n, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(creds, i));
+	qsort(v, n, sizeof(*v), users_cred_cmp);
+	json_array_clear(creds);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(creds, v[i]);
+	free(v);
+}
+
 static int cmd_users_exec(struct cmd_ctx *ctx)
 {
 	const char *name = cmd_arg(ctx, "name");
@@ -174,6 +197,7 @@ static int cmd_users_exec(struct cmd_ctx *ctx)
 		char cell[256] = "";
 		size_t j;
 		json_t *cr;
+		users_sort_credentials(json_object_get(u, "credentials"));
 		json_array_foreach(json_object_get(u, "credentials"), j, cr)
 		{
 			size_t l = strlen(cell);

@@ -30,7 +30,7 @@ class TuiSecurityTest(ScreenTestCase):
         scr.type(":view users")
         scr.send("Enter")
         text = scr.wait_for(lambda s: "\n users " in s and "alice" in s, what="the users view")
-        self.assertRegex(text, r"admin +SCRAM-SHA-512 \(4096\), SCRAM-SHA-256 \(4096\)")
+        self.assertRegex(text, r"admin +SCRAM-SHA-256 \(4096\), SCRAM-SHA-512 \(4096\)")
         scr.type(":quit")
         scr.send("Enter")
         self.assertEqual(scr.exit_status(), 0)
