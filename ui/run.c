@@ -301,6 +301,10 @@ static void run_stale_note(const struct cmd_ctx *ctx, enum out_format fmt)
 	} else {
 		sbuf_add(&sb, "not asking the cluster (--offline)");
 	}
+	if (ctx->error && ctx->hint) { /* what to do about the cluster not answering, as without a snapshot */
+		sbuf_add(&sb, "\n  hint: ");
+		escape_append(&sb, ctx->hint, strlen(ctx->hint));
+	}
 	fprintf(stderr, "kcon: %s\n", sb.buf);
 	sbuf_free(&sb);
 	free(age);
