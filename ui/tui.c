@@ -219,6 +219,12 @@ static char **tui_names(void *ud, enum cmd_arg_kind kind)
 	return names;
 }
 
+/* After the TUI, late notes (librdkafka closing its connections) have no screen: they are dropped. */
+static void tui_note_drop(void *ud, const char *text)
+{
+	(void)ud, (void)text;
+}
+
 int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 {
 	setlocale(LC_ALL, "");
@@ -276,9 +282,7 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	/* The confirmation of destructive commands happens at the TUI's prompt, before the worker. */
 	bool (*confirm)(void *, const char *, const char *) = s->confirm;
 	s->confirm = NULL;
-	note_fn note = note_get(&s->note); /* notes on stderr would garble the screen: they go to the log */
-	void *note_ud = s->note.ud;
-	note_set(&s->note, view_log_note, NULL);
+	note_set(&s->note, view_log_note, NULL); /* notes on stderr would garble the screen: they go to the log */
 	uicmd_register();
 	prompt_setup();
 	complete_attach(tui_names, &t);
@@ -320,7 +324,8 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	uicmd_set_face(NULL);
 	keys_free(&t.keys);
 	keys_free(&t.keys_default);
-	note_set(&s->note, note, note_ud); /* before the log goes: librdkafka's threads may still note */
+	/* before the log goes: librdkafka's threads may still note, and the terminal is the shell's again */
+	note_set(&s->note, tui_note_drop, NULL);
 	view_log_clear();
 	free(t.cluster_id);
 	free(t.sample_error);
