@@ -55,6 +55,7 @@ install: build
 
 docs: build
 	./$(BUILD)/kcon help --markdown > docs/commands.md
+	./$(BUILD)/kcon help --man > docs/kcon.1
 
 format:
 	clang-format -i backend/*.[ch] ui/*.[ch] plugins/*.[ch] tests/unit/*.c

@@ -15,6 +15,7 @@
 #include "names.h"
 #include "sbuf.h"
 #include "session.h"
+#include "suggest.h"
 #include "xalloc.h"
 
 extern const struct cmd_entry cmd_cluster_table[];
@@ -27,6 +28,7 @@ extern const struct cmd_entry cmd_doctor_table[];
 extern const struct cmd_entry cmd_admin_table[];
 extern const struct cmd_entry cmd_acl_table[];
 extern const struct cmd_entry cmd_users_table[];
+extern const struct cmd_entry cmd_complete_table[];
 
 static const struct cmd_entry **cmd_list;
 static size_t cmd_count;
@@ -58,6 +60,7 @@ void cmd_init(void)
 	cmd_register(cmd_groups_table);
 	cmd_register(cmd_tail_table);
 	cmd_register(cmd_help_table);
+	cmd_register(cmd_complete_table);
 	cmd_register(cmd_history_table);
 	cmd_register(cmd_plugins_table);
 	cmd_register(cmd_doctor_table);
@@ -184,6 +187,46 @@ const struct cmd_entry *cmd_find(int argc, char *const *argv, int *consumed, cha
 	return NULL;
 }
 
+char *cmd_suggest(int argc, char *const *argv)
+{
+	cmd_init();
+	if (argc < 1)
+		return NULL;
+	const char **cands = x_calloc(2 * cmd_count + 1, sizeof(char *));
+	char **words = x_calloc(cmd_count + 1, sizeof(char *));
+	size_t n = 0;
+	const char *word = argv[0];
+	if (cmd_is_noun(argv[0])) { /* a noun's verb mistyped: its verbs */
+		if (argc < 2) {
+			free(words);
+			free(cands);
+			return NULL;
+		}
+		word = argv[1];
+		for (size_t i = 0; i < cmd_count; i++) {
+			size_t len0;
+			if (cmd_words(cmd_list[i]->name, &len0) == 2 &&
+			    cmd_match_word(argv[0], cmd_list[i]->name, len0) == 2)
+				cands[n++] = cmd_list[i]->name + len0 + 1;
+		}
+	} else { /* the first words of the commands, and their aliases */
+		for (size_t i = 0; i < cmd_count; i++) {
+			size_t len0;
+			cmd_words(cmd_list[i]->name, &len0);
+			words[i] = x_strndup(cmd_list[i]->name, len0);
+			cands[n++] = words[i];
+			if (cmd_list[i]->alias)
+				cands[n++] = cmd_list[i]->alias;
+		}
+	}
+	char *hint = suggest_hint(word, cands, n, "");
+	for (size_t i = 0; i < cmd_count; i++)
+		free(words[i]);
+	free(words);
+	free(cands);
+	return hint;
+}
+
 static const struct cmd_opt *cmd_find_opt(const struct cmd_entry *e, const char *arg, int *index)
 {
 	if (e->opts == NULL)
@@ -218,6 +261,29 @@ static int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, const char *wor
 	free(hint);
 	free(usage);
 	return CMD_USAGE;
+}
+
+/* An unknown --option: the nearest of the command's options (and --output, --yes) leads the usage hint. */
+static void cmd_suggest_opt(struct cmd_ctx *ctx, const char *name)
+{
+	const struct cmd_entry *e = ctx->entry;
+	if (name[1] != '-') /* a mistyped -x is one letter: nothing to measure */
+		return;
+	int n = cmd_count_opts(e);
+	const char **cands = x_calloc((size_t)n + 3, sizeof(char *));
+	for (int i = 0; i < n; i++)
+		cands[i] = e->opts[i].name;
+	cands[n] = "output";
+	cands[n + 1] = "yes";
+	char *near = suggest_hint(name + 2, cands, (size_t)n + 2, "--");
+	free(cands);
+	if (near == NULL)
+		return;
+	char *hint = ctx->hint ? x_asprintf("%s %s", near, ctx->hint) : near;
+	if (hint != near)
+		free(near);
+	free(ctx->hint);
+	ctx->hint = hint;
 }
 
 /*
@@ -292,6 +358,7 @@ int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *a
 	if (ctx->entry == NULL) {
 		ctx->status = CMD_USAGE;
 		ctx->error = cause;
+		ctx->hint = cmd_suggest(argc, argv);
 		return CMD_USAGE;
 	}
 	const struct cmd_entry *e = ctx->entry;
@@ -325,6 +392,7 @@ int cmd_prepare(struct cmd_ctx *ctx, struct session *s, int argc, char *const *a
 			}
 			if (o == NULL && !is_output) {
 				cmd_usage_error(ctx, "unknown option `%s`", name);
+				cmd_suggest_opt(ctx, name);
 				free(name);
 				return CMD_USAGE;
 			}

@@ -45,7 +45,10 @@ enum cmd_status {
 	X(FORMAT, "FORMAT")                                                                                            \
 	X(KEY, "KEY")                                                                                                  \
 	X(NAME, "NAME")                                                                                                \
-	X(VIEW, "VIEW")
+	X(VIEW, "VIEW")                                                                                                \
+	X(THEME, "THEME")                                                                                              \
+	X(PROFILE, "PROFILE")                                                                                          \
+	X(SHELL, "bash|zsh|fish")
 
 enum cmd_arg_kind {
 #define X(name, meta) CMD_ARG_##name,
@@ -196,6 +199,13 @@ const struct cmd_entry *const *cmd_all(size_t *n);
  * @return the entry, or NULL with *cause (callee allocates) saying what matched or what to try
  */
 const struct cmd_entry *cmd_find(int argc, char *const *argv, int *consumed, char **cause);
+
+/**
+ * @brief After cmd_find() failed on argv: "did you mean `topics`?", the nearest one or two
+ * commands (or the noun's subcommands) by edit distance (backend/suggest.h); NULL when none is
+ * near. Caller frees. cmd_prepare() puts it in ctx->hint, as it does for an unknown option.
+ */
+char *cmd_suggest(int argc, char *const *argv);
 
 /**
  * @brief Looks up and parses a command line into ctx (ctx->entry, ctx->args), and checks each

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "manpage.h"
 #include "sbuf.h"
 #include "xalloc.h"
 
@@ -94,6 +95,12 @@ static char *help_markdown(void)
 
 static int cmd_help_exec(struct cmd_ctx *ctx)
 {
+	if (cmd_has(ctx, "man")) {
+		char *page = manpage_render();
+		json_t *o = json_pack("{s:s}", "text", page);
+		free(page);
+		return cmd_ok(ctx, o);
+	}
 	if (cmd_has(ctx, "markdown")) {
 		char *md = help_markdown();
 		json_t *o = json_pack("{s:s}", "markdown", md);
@@ -105,7 +112,9 @@ static int cmd_help_exec(struct cmd_ctx *ctx)
 		char *cause = NULL;
 		const struct cmd_entry *e = cmd_find(ctx->args.npos, ctx->args.pos, &consumed, &cause);
 		if (e == NULL) {
-			cmd_fail(ctx, CMD_USAGE, "`help` lists the commands", "%s", cause);
+			char *near = cmd_suggest(ctx->args.npos, ctx->args.pos);
+			cmd_fail(ctx, CMD_USAGE, near ? near : "`help` lists the commands", "%s", cause);
+			free(near);
 			free(cause);
 			return CMD_USAGE;
 		}
@@ -142,6 +151,7 @@ static const struct out_view help_view = { .fields = help_one_fields, .tables = 
 static const struct cmd_pos help_args[] = { { "command", CMD_ARG_COMMAND, CMD_POS_REST | CMD_POS_OPTIONAL }, { 0 } };
 static const struct cmd_opt help_opts[] = {
 	{ "markdown", 0, CMD_ARG_NONE, 0, "print the command reference as Markdown (docs/commands.md)" },
+	{ "man", 0, CMD_ARG_NONE, 0, "print the man page kcon.1, in troff (docs/kcon.1)" },
 	{ 0 },
 };
 

@@ -1,6 +1,7 @@
 /* Theme files: `color <element> <fg> <bg> [attrs...]` lines, parsed without curses. */
 #include "theme.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +169,39 @@ char *theme_find(const char *name, const char *srcdir, char **cause)
 		*cause = x_asprintf("no theme `%s` (looked in %s)", name, sbuf_str(&tried));
 	sbuf_free(&tried);
 	return p;
+}
+
+/* Adds the names of dir's readable files to *v (n of them), each once. */
+static void theme_list_dir(const char *dir, char ***v, size_t *n)
+{
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		bool seen = false;
+		for (size_t i = 0; i < *n && !seen; i++)
+			seen = strcmp((*v)[i], de->d_name) == 0;
+		if (seen)
+			continue;
+		*v = x_reallocarray(*v, *n + 2, sizeof(char *));
+		(*v)[(*n)++] = x_strdup(de->d_name);
+		(*v)[*n] = NULL;
+	}
+	if (d)
+		closedir(d);
+}
+
+char **theme_list(const char *srcdir)
+{
+	char **v = x_calloc(1, sizeof(char *));
+	size_t n = 0;
+	char *mine = conf_config_path("themes");
+	theme_list_dir(mine, &v, &n);
+	free(mine);
+	theme_list_dir(KCON_DATADIR "/themes", &v, &n);
+	theme_list_dir(srcdir, &v, &n);
+	return v;
 }
 
 int theme_health(bool offline, bool under_replicated, bool under_min_isr)

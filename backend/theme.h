@@ -80,4 +80,10 @@ int theme_load(struct theme *th, const char *path, char **errors);
  */
 char *theme_find(const char *name, const char *srcdir, char **cause);
 
+/**
+ * @brief The names theme_find() finds, each once, in its order of places (srcdir may be NULL): a
+ * new NULL-terminated array of new strings (free each, then it).
+ */
+char **theme_list(const char *srcdir);
+
 #endif

@@ -8,10 +8,13 @@
 #include <readline/readline.h>
 
 #include "client_groups.h"
+#include "conf.h"
 #include "escape.h"
 #include "loop.h"
 #include "model.h"
 #include "parse.h"
+#include "sbuf.h"
+#include "theme.h"
 #include "views.h"
 #include "xalloc.h"
 
@@ -20,9 +23,11 @@ char **(*complete_groups_hook)(struct session *s);
 struct complete_list {
 	char **v;
 	size_t n;
+	char **d;               /* descriptions beside v ("" when none), for shells that show them */
+	enum cmd_arg_kind kind; /* the kind of argument completed (CMD_ARG_FILE: the shell lists files) */
 };
 
-static void complete_add(struct complete_list *l, const char *prefix, const char *word)
+static void complete_add_d(struct complete_list *l, const char *prefix, const char *word, const char *desc)
 {
 	if (strncmp(word, prefix, strlen(prefix)) != 0)
 		return;
@@ -30,8 +35,16 @@ static void complete_add(struct complete_list *l, const char *prefix, const char
 		if (strcmp(l->v[i], word) == 0)
 			return;
 	l->v = x_reallocarray(l->v, l->n + 2, sizeof(char *));
+	l->d = x_reallocarray(l->d, l->n + 2, sizeof(char *));
+	l->d[l->n] = x_strdup(desc ? desc : "");
 	l->v[l->n++] = x_strdup(word);
 	l->v[l->n] = NULL;
+	l->d[l->n] = NULL;
+}
+
+static void complete_add(struct complete_list *l, const char *prefix, const char *word)
+{
+	complete_add_d(l, prefix, word, NULL);
 }
 
 void complete_free(char **v)
@@ -95,10 +108,18 @@ static void complete_commands(struct complete_list *l, const char *text)
 		char *sp = strchr(first, ' ');
 		if (sp)
 			*sp = '\0';
-		complete_add(l, text, first);
+		struct sbuf verbs = SBUF_INIT; /* a noun's description: its subcommands */
+		for (size_t j = 0; sp && j < n; j++) {
+			const char *vsp = strchr(all[j]->name, ' ');
+			if (vsp && (size_t)(vsp - all[j]->name) == strlen(first) &&
+			    strncmp(all[j]->name, first, strlen(first)) == 0)
+				sbuf_addf(&verbs, "%s%s", verbs.len ? ", " : "", vsp + 1);
+		}
+		complete_add_d(l, text, first, sp ? sbuf_str(&verbs) : all[i]->help);
+		sbuf_free(&verbs);
 		free(first);
 		if (all[i]->alias)
-			complete_add(l, text, all[i]->alias);
+			complete_add_d(l, text, all[i]->alias, all[i]->help);
 	}
 }
 
@@ -109,18 +130,24 @@ static void complete_verbs(struct complete_list *l, const char *noun, const char
 	for (size_t i = 0; i < n; i++) {
 		const char *sp = strchr(all[i]->name, ' ');
 		if (sp && (size_t)(sp - all[i]->name) == nl && strncmp(all[i]->name, noun, nl) == 0)
-			complete_add(l, text, sp + 1);
+			complete_add_d(l, text, sp + 1, all[i]->help);
 	}
 }
 
 static void complete_kind(struct complete_list *l, enum cmd_arg_kind kind, const char *text, complete_names_fn fn,
 			  void *ud)
 {
+	l->kind = kind;
 	switch (kind) {
 	case CMD_ARG_FORMAT:
 		complete_add(l, text, "table");
 		complete_add(l, text, "json");
 		complete_add(l, text, "csv");
+		break;
+	case CMD_ARG_SHELL:
+		complete_add(l, text, "bash");
+		complete_add(l, text, "zsh");
+		complete_add(l, text, "fish");
 		break;
 	case CMD_ARG_COMMAND:
 		complete_commands(l, text);
@@ -137,6 +164,26 @@ static void complete_kind(struct complete_list *l, enum cmd_arg_kind kind, const
 			complete_add(l, text, q);
 			free(q);
 		}
+		complete_free(names);
+		break;
+	}
+	case CMD_ARG_THEME: { /* the theme files theme_find() finds */
+		char **names = theme_list(KCON_SOURCE_THEMES);
+		for (size_t i = 0; names[i]; i++)
+			complete_add(l, text, names[i]);
+		complete_free(names);
+		break;
+	}
+	case CMD_ARG_PROFILE: { /* the profiles of config.json */
+		char *path = conf_profile_path();
+		char **names = conf_profile_names(path);
+		free(path);
+		for (size_t i = 0; names[i]; i++)
+			if (escape_is_clean(names[i], strlen(names[i]))) {
+				char *q = parse_quote(names[i]);
+				complete_add(l, text, q);
+				free(q);
+			}
 		complete_free(names);
 		break;
 	}
@@ -220,10 +267,10 @@ static void complete_args(struct complete_list *l, const struct cmd_entry *e, in
 	if (text[0] == '-' && !only_pos) {
 		for (const struct cmd_opt *o = e->opts; o && o->name; o++) {
 			char *name = x_asprintf("--%s", o->name);
-			complete_add(l, text, name);
+			complete_add_d(l, text, name, o->help);
 			free(name);
 		}
-		complete_add(l, text, "--output");
+		complete_add_d(l, text, "--output", "table, json or csv");
 		return;
 	}
 	const struct cmd_pos *which = complete_pos(e, npos);
@@ -233,9 +280,10 @@ static void complete_args(struct complete_list *l, const struct cmd_entry *e, in
 		complete_kind(l, which->kind, text, fn, ud);
 }
 
-char **complete_candidates(const char *line, int start, const char *text, complete_names_fn fn, void *ud)
+static struct complete_list complete_collect(const char *line, int start, const char *text, complete_names_fn fn,
+					     void *ud)
 {
-	struct complete_list l = { x_calloc(1, sizeof(char *)), 0 };
+	struct complete_list l = { x_calloc(1, sizeof(char *)), 0, x_calloc(1, sizeof(char *)), CMD_ARG_NONE };
 	char **argv;
 	int argc = complete_words(line, start, &argv);
 	cmd_init();
@@ -254,6 +302,22 @@ char **complete_candidates(const char *line, int start, const char *text, comple
 	for (int i = 0; i < argc; i++)
 		free(argv[i]);
 	free(argv);
+	return l;
+}
+
+char **complete_candidates(const char *line, int start, const char *text, complete_names_fn fn, void *ud)
+{
+	struct complete_list l = complete_collect(line, start, text, fn, ud);
+	complete_free(l.d);
+	return l.v;
+}
+
+char **complete_described(const char *line, int start, const char *text, complete_names_fn fn, void *ud, char ***descs,
+			  enum cmd_arg_kind *kind)
+{
+	struct complete_list l = complete_collect(line, start, text, fn, ud);
+	*descs = l.d;
+	*kind = l.kind;
 	return l.v;
 }
 

@@ -25,6 +25,14 @@ void complete_attach(complete_names_fn fn, void *ud);
  */
 char **complete_candidates(const char *line, int start, const char *text, complete_names_fn fn, void *ud);
 
+/**
+ * @brief complete_candidates(), and each candidate's description beside it in *descs (a command's
+ * or an option's help, "" for a name): for shells that show them (zsh, fish). *kind gets the kind
+ * of argument the word is (CMD_ARG_FILE: the shell lists files), CMD_ARG_NONE for a command or option.
+ */
+char **complete_described(const char *line, int start, const char *text, complete_names_fn fn, void *ud, char ***descs,
+			  enum cmd_arg_kind *kind);
+
 /** @brief Frees an array from complete_candidates() or a complete_names_fn. */
 void complete_free(char **v);
 

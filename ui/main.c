@@ -17,57 +17,22 @@
 #include "faces.h"
 #include "fatal.h"
 #include "file.h"
+#include "globalopt.h"
 #include "run.h"
+#include "sbuf.h"
 #include "session.h"
+#include "shellcomp.h"
 #include "store.h"
 #include "uicmd.h"
 #include "xalloc.h"
 
+/* `kcon --help`: from the table of kcon's options (backend/globalopt.h), as the man page is. */
 static void main_usage(FILE *f)
 {
-	fputs("usage: kcon [OPTIONS] [COMMAND [ARGS...]]\n"
-	      "\n"
-	      "  kcon                       the TUI (on a terminal); commands from stdin otherwise\n"
-	      "  kcon COMMAND ARGS...       run one command         (kcon topic describe orders)\n"
-	      "  kcon -e 'CMD; CMD'         run several             (kcon -e 'topics; groups' -o json)\n"
-	      "  kcon -f FILE               run a script of commands\n"
-	      "  kcon --repl                the readline REPL\n"
-	      "  kcon --demo                any of the above on an embedded demo cluster\n"
-	      "\n"
-	      "Connection:\n"
-	      "  -b, --bootstrap HOST:PORT,...  brokers to start from (or KCON_BOOTSTRAP)\n"
-	      "  -p, --profile NAME             a profile of ~/.config/kcon/config.json (or KCON_PROFILE)\n"
-	      "  -X KEY=VALUE                   any librdkafka property (repeatable)\n"
-	      "  -F FILE                        librdkafka or Java client.properties file\n"
-	      "      --ca FILE                  CA certificate (PEM); turns on TLS\n"
-	      "      --cert FILE, --key FILE    client certificate and key (PEM) for mutual TLS\n"
-	      "      --sasl-mechanism MECH      PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (default with --user)\n"
-	      "      --user NAME                SASL user\n"
-	      "      --password-file FILE       SASL password, first line of FILE (or KCON_PASSWORD; never in argv)\n"
-	      "      --strimzi-user DIR         a Strimzi KafkaUser secret (oc extract secret/USER --to=DIR):\n"
-	      "                                 SCRAM-SHA-512 user and password, or the TLS client certificate\n"
-	      "      --strimzi-ca DIR           the cluster CA secret (CLUSTER-cluster-ca-cert): ca.crt or ca.p12\n"
-	      "      --timeout SECONDS          give up on the cluster after this long (default 10)\n"
-	      "\n"
-	      "Output and behaviour:\n"
-	      "  -o, --output table|json|csv    how results are printed (default table); tail also takes raw\n"
-	      "      --read-only                refuse commands that change the cluster\n"
-	      "      --theme NAME               TUI colour theme\n"
-	      "      --refresh SECONDS          how often the TUI reloads its views (default 5)\n"
-	      "      --no-mouse                 the TUI leaves the mouse to the terminal (text selection)\n"
-	      "      --state-dir DIR            where the history store lives (or KCON_STATE_DIR)\n"
-	      "      --no-history               keep no history store\n"
-	      "      --retention SPEC           history kept: raw=24h,minute=7d,hour=90d (any of them; or the\n"
-	      "                                 config file's \"retention\"); applied by watch and history prune\n"
-	      "      --offline                  do not ask the cluster: cluster, brokers, topics, describe and\n"
-	      "                                 `history` show the last stored snapshot, marked stale\n"
-	      "  -v, --verbose                  show librdkafka's log on stderr\n"
-	      "  -V, --version                  print the version\n"
-	      "  -h, --help                     this text; `kcon help` lists the commands\n"
-	      "\n"
-	      "Exit status: 0 ok, 1 a command failed, 2 usage error, 3 cluster unreachable or timed out;\n"
-	      "a script that SIGINT or SIGTERM stops ends by that signal (130, 143).\n",
-	      f);
+	struct sbuf sb = SBUF_INIT;
+	globalopt_usage(&sb);
+	fputs(sbuf_str(&sb), f);
+	sbuf_free(&sb);
 }
 
 enum {
@@ -230,6 +195,10 @@ static void main_scrub(char *value)
 
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "__complete") == 0) { /* a shell's Tab: hidden, bounded (shellcomp.h) */
+		uicmd_register();
+		return shellcomp_main(argc - 2, argv + 2);
+	}
 	main_protect();
 	char *env_password = main_env_password();
 	struct session s = { .timeout_ms = 10000, .format = OUT_TABLE };

@@ -326,7 +326,9 @@ int run_argv(struct session *s, int argc, char *const *argv)
 	/* a failed command may still have a result: the last stored snapshot while the cluster is unreachable */
 	bool partial = status != CMD_OK && ctx.result != NULL && !streams;
 	if ((status == CMD_OK || partial) && !streams) {
-		json_t *md = json_object_get(ctx.result, "markdown");
+		json_t *md = json_object_get(ctx.result, "markdown"); /* or "text": a script, a man page */
+		if (md == NULL)
+			md = json_object_get(ctx.result, "text");
 		if (fmt == OUT_TABLE && json_is_string(md)) /* our own text: printed as it is */
 			sbuf_add(&out, json_string_value(md));
 		else

@@ -38,7 +38,7 @@ static const struct cmd_pos uicmd_key_args[] = { { "key", CMD_ARG_KEY, 0 }, { 0 
 static const struct cmd_pos uicmd_bind_args[] = { { "key", CMD_ARG_KEY, 0 },
 						  { "command", CMD_ARG_COMMAND, CMD_POS_REST | CMD_POS_LINE },
 						  { 0 } };
-static const struct cmd_pos uicmd_theme_args[] = { { "name", CMD_ARG_NAME, CMD_POS_OPTIONAL }, { 0 } };
+static const struct cmd_pos uicmd_theme_args[] = { { "name", CMD_ARG_THEME, CMD_POS_OPTIONAL }, { 0 } };
 static const struct cmd_opt uicmd_scope_opts[] = {
 	{ "view", 'v', CMD_ARG_VIEW, 0, "only in this view (topics, partitions, groups, lag, group, ...)" },
 	{ 0 },
@@ -78,8 +78,8 @@ static struct cmd_entry uicmd_actions[] = {
 		     "view's argument (the group or topic it shows). Put bind lines in $XDG_CONFIG_HOME/kcon/kconrc. "
 		     "A view's binding comes before one for every view. See docs/tui.md."),
 	UICMD("unbind", "remove a key binding", .args = uicmd_key_args, .opts = uicmd_scope_opts),
-	UICMD("theme", "switch the TUI's theme now (no NAME: list the themes)", .args = uicmd_theme_args,
-	      .doc = "NAME: default, light, high-contrast, mono, a theme of $XDG_CONFIG_HOME/kcon/themes, or a "
+	UICMD("theme", "switch the TUI's theme now (no THEME: list the themes)", .args = uicmd_theme_args,
+	      .doc = "THEME: default, light, high-contrast, mono, a theme of $XDG_CONFIG_HOME/kcon/themes, or a "
 		     "path."),
 	{ 0 },
 };

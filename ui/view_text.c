@@ -20,7 +20,9 @@ struct text {
 static void text_layout(struct view *v, int width)
 {
 	struct text *t = v->priv;
-	json_t *md = json_object_get(t->result, "markdown");
+	json_t *md = json_object_get(t->result, "markdown"); /* or "text": a script, a man page */
+	if (md == NULL)
+		md = json_object_get(t->result, "text");
 	lines_clear(&t->lines);
 	if (t->status == CMD_OK && json_is_string(md)) {
 		/* Our own text, escaped line by line: the pane takes no control bytes, the newlines excepted. */

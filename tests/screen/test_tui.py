@@ -103,6 +103,12 @@ class TuiTest(ScreenTestCase):
         scr.send("Enter")
         text = scr.wait_for("unknown topic")
         self.assertIn("hint:", text)
+        scr.send("Escape")
+        scr.wait_for(lambda s: "\n topics " in s, what="Esc back to the topics")
+        # A mistyped command: the nearest ones in the hint.
+        scr.type(":topcs")
+        scr.send("Enter")
+        scr.wait_for("did you mean `topics`", what="the nearest command in the hint")
         scr.send("C-c")
         self.assertEqual(scr.exit_status(), 0)
 
@@ -323,6 +329,9 @@ class ReplTest(ScreenTestCase):
         scr.type("bogus")
         scr.send("Enter")
         scr.wait_for("unknown command `bogus`")
+        scr.type("topcs")
+        scr.send("Enter")
+        scr.wait_for("did you mean `topics`", what="the nearest command in the hint")
 
         scr.type("quit")
         scr.send("Enter")

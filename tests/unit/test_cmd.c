@@ -137,6 +137,41 @@ static const struct {
 	{ "zzlist -- -notanoption", CMD_OK, NULL },
 };
 
+/* "Did you mean": a mistyped command, subcommand or option gets the nearest names in its hint. */
+static const struct {
+	const char *line;
+	const char *hint; /* a part of the hint; NULL: no hint */
+} suggestions[] = {
+	{ "zzlsit", "did you mean `zzlist`" },
+	{ "zzlisst", "did you mean `zzlist`" },
+	{ "zzthing shwo x", "did you mean `show`?" },
+	{ "zzthing dorp x", "did you mean `drop`?" },
+	{ "zzlist --conut 3", "did you mean `--count`? usage: zzlist" },
+	{ "zzlist --ouptut json", "did you mean `--output`?" },
+	{ "zzlist --yse", "did you mean `--yes`?" },
+	{ "qqqqqqqqqq", NULL },
+	{ "zzthing qqqqqqq x", NULL },
+};
+
+static void test_cmd_suggest(void **state)
+{
+	(void)state;
+	struct session s = { 0 };
+	for (size_t i = 0; i < sizeof(suggestions) / sizeof(suggestions[0]); i++) {
+		char buf[128], *argv[16];
+		strcpy(buf, suggestions[i].line);
+		int argc = split(buf, argv);
+		struct cmd_ctx ctx;
+		assert_int_equal(cmd_prepare(&ctx, &s, argc, argv), CMD_USAGE);
+		const char *want = suggestions[i].hint;
+		bool none = ctx.hint == NULL || strstr(ctx.hint, "did you mean") == NULL;
+		if (want ? ctx.hint == NULL || strstr(ctx.hint, want) == NULL : !none)
+			fail_msg("%s: hint `%s`, want `%s`", suggestions[i].line, ctx.hint ? ctx.hint : "NULL",
+				 want ? want : "none");
+		cmd_ctx_clear(&ctx);
+	}
+}
+
 /* A CMD_POS_LINE positional ends the options: what follows belongs to the bound command line. */
 static void test_cmd_line_arg(void **state)
 {
@@ -726,6 +761,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cmd_find),
 		cmocka_unit_test(test_cmd_prepare),
+		cmocka_unit_test(test_cmd_suggest),
 		cmocka_unit_test(test_cmd_args),
 		cmocka_unit_test(test_cmd_destructive),
 		cmocka_unit_test(test_cmd_usage),
