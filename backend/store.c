@@ -1434,6 +1434,29 @@ fail:
 	return -1;
 }
 
+int store_group_names(struct store *s, const char *cluster, char ***names, int *n, char **cause)
+{
+	sqlite3_stmt *st;
+	*names = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT grp FROM series WHERE cluster=(SELECT id FROM cluster WHERE key=?1) AND grp<>'' "
+			       "UNION SELECT grp FROM group_state WHERE cluster=(SELECT id FROM cluster WHERE key=?1) "
+			       "ORDER BY 1",
+			       -1, &st, NULL) != SQLITE_OK) {
+		*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, cluster, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		*names = x_reallocarray(*names, (size_t)*n + 2, sizeof(char *));
+		(*names)[(*n)++] = x_strdup((const char *)sqlite3_column_text(st, 0));
+		(*names)[*n] = NULL;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 int store_group_partitions(struct store *s, const char *cluster, const char *group, const char *topic, char ***topics,
 			   int32_t **parts, int *n, char **cause)
 {

@@ -150,6 +150,11 @@ char *store_cluster_of(struct store *s, const char *bootstrap);
 int store_series(struct store *s, const char *cluster, const char *group, const char *topic, int32_t partition,
 		 int64_t since_ms, struct store_point **out, int *n, char **cause);
 
+/**
+ * @brief The group ids the store knows of the cluster (its series and states), sorted: *names a
+ * new NULL-terminated array of new strings (NULL when none), *n their count.
+ */
+int store_group_names(struct store *s, const char *cluster, char ***names, int *n, char **cause);
 /** @brief The partitions (topic, partition) of a group's stored series, for --topic filters. */
 int store_group_partitions(struct store *s, const char *cluster, const char *group, const char *topic, char ***topics,
 			   int32_t **parts, int *n, char **cause);

@@ -16,9 +16,13 @@
 #include "parse.h"
 #include "sbuf.h"
 #include "session.h"
+#include "store.h"
 #include "xalloc.h"
 
-/* Names for the shell: topics from the stored snapshot first, then the REPL's (the cluster, bounded). */
+/*
+ * Names for the shell: topics from the stored snapshot, group ids from the stored history, first;
+ * else the REPL's (the cluster, bounded).
+ */
 static char **shellcomp_names(void *ud, enum cmd_arg_kind kind)
 {
 	struct session *s = ud;
@@ -37,6 +41,21 @@ static char **shellcomp_names(void *ud, enum cmd_arg_kind kind)
 			model_unref(&m);
 			return v;
 		}
+	}
+	if (kind == CMD_ARG_GROUP) {
+		struct store *store;
+		struct err e = { 0 };
+		char *cluster = NULL, *cause = NULL, **names = NULL;
+		int n = 0;
+		if (session_store_read(s, &store, &e) == CMD_OK &&
+		    (cluster = session_store_cluster_shown(s, store, &cause)) != NULL)
+			store_group_names(store, cluster, &names, &n, &cause);
+		free(cluster);
+		free(cause);
+		err_clear(&e);
+		if (n > 0)
+			return names;
+		complete_free(names);
 	}
 	char *cause = NULL;
 	if (s->demo == NULL && !conf_has_bootstrap(&s->conf, &cause)) {

@@ -4,8 +4,8 @@
  * `kcon`, the last one the word being completed (maybe empty). It prints the candidates, one a
  * line ("CANDIDATE<TAB>DESCRIPTION" with --describe), from the same logic the REPL completes with
  * (complete.h): kcon's own options, commands, subcommands, options, and names by kind. Topic names
- * come from the history store's last snapshot first, else from the cluster with a short timeout;
- * group names from the cluster; profiles from config.json; themes from the theme folders. A line
+ * come from the history store's last snapshot first, and group ids from its series, else from the
+ * cluster with a short timeout; profiles from config.json; themes from the theme folders. A line
  * ":file" alone says the word is a file name, for the shell to complete. It never takes more than
  * SHELLCOMP_MAX_MS: the shell must not hang on an unreachable cluster.
  */

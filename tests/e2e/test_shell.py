@@ -104,10 +104,18 @@ class CompletionTest(ShellTestCase):
         boot = proxy.address
         p = subprocess.run([KCON, "-b", boot, "topics"], capture_output=True, text=True, env=self.env, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr)
+        # a group the history recorded (history tick)
+        group = unique("0cg")
+        self.k.one("group", "reset", group, "--topic", topic, "--to-offset", 0, "--execute")
+        p = subprocess.run([KCON, "-b", boot, "history", "tick", "--groups", group], capture_output=True, text=True,
+                           env=self.env, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.addCleanup(self.k.run, "group", "delete", group, "--yes")
         proxy.stop()
         start = time.monotonic()
         got = self.complete("-b", boot, "topic", "describe", topic[:8])
         self.assertIn(topic, got)
+        self.assertEqual(self.complete("-b", boot, "group", "describe", group[:6]), [group])
         self.assertLess(time.monotonic() - start, 5)
 
     def test_never_hangs(self):
@@ -193,6 +201,28 @@ class InstallTest(ShellTestCase):
                            text=True, env=dict(env, MANWIDTH="100"), timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("EXIT STATUS", p.stdout)
+
+
+class OptionTableTest(ShellTestCase):
+    def test_getopt_takes_every_option_the_table_lists(self):
+        """`kcon --help`, the man page and completion list kcon's options from backend/globalopt.c;
+        ui/main.c parses them with getopt: each one listed must be one getopt knows."""
+        p = self.k.run("--help", bootstrap=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        names = set()
+        for line in p.stdout.splitlines():
+            for word in line.replace(",", " ").split()[:4]:
+                if word.startswith("-") and len(word) > 1 and word not in ("-e", "-f"):
+                    names.add(word)
+        self.assertIn("--bootstrap", names)
+        self.assertIn("-X", names)
+        self.assertIn("--key", names)
+        for name in sorted(names):
+            with self.subTest(option=name):
+                p = subprocess.run([KCON, name], capture_output=True, text=True, env=self.env,
+                                   stdin=subprocess.DEVNULL, timeout=120)
+                self.assertNotIn("unrecognized option", p.stderr)
+                self.assertNotIn("invalid option", p.stderr)
 
 
 class ManPageTest(ShellTestCase):

@@ -241,6 +241,36 @@ static void test_samples_change_only(void **state)
 	store_close(&s);
 }
 
+/* The group ids a cluster's history knows, for completion: from its series and states, sorted, no other cluster's. */
+static void test_group_names(void **state)
+{
+	(void)state;
+	struct store *s = test_open(":memory:", NULL);
+	char *cause = NULL, **names;
+	int n;
+	assert_int_equal(store_group_names(s, "cid", &names, &n, &cause), 0);
+	assert_int_equal(n, 0);
+	assert_null(names);
+	struct store_tick *t = store_tick_begin(s, "cid", "b:9092", T0);
+	store_tick_group(t, "zeta", "Empty", "classic"); /* a state, no partitions */
+	store_tick_group(t, "alpha", "Stable", "classic");
+	store_tick_group_partition(t, "alpha", "t", 0, 1, 2);
+	store_tick_topic_partition(t, "t", 0, 2);
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	t = store_tick_begin(s, "other", "o:9092", T0);
+	store_tick_group(t, "theirs", "Stable", "classic");
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	assert_int_equal(store_group_names(s, "cid", &names, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(names[0], "alpha");
+	assert_string_equal(names[1], "zeta");
+	assert_null(names[2]);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	store_close(&s);
+}
+
 static void test_rollup_retention(void **state)
 {
 	(void)state;
@@ -886,6 +916,7 @@ int main(void)
 		cmocka_unit_test(test_migration_race),
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_samples_change_only),
+		cmocka_unit_test(test_group_names),
 		cmocka_unit_test(test_rollup_retention),
 		cmocka_unit_test(test_rollup_from_older_watermarks),
 		cmocka_unit_test(test_gaps),
