@@ -195,11 +195,11 @@ static void main_scrub(char *value)
 
 int main(int argc, char **argv)
 {
+	main_protect();
 	if (argc >= 2 && strcmp(argv[1], "__complete") == 0) { /* a shell's Tab: hidden, bounded (shellcomp.h) */
 		uicmd_register();
 		return shellcomp_main(argc - 2, argv + 2);
 	}
-	main_protect();
 	char *env_password = main_env_password();
 	struct session s = { .timeout_ms = 10000, .format = OUT_TABLE };
 	note_set(&s.note, run_note, NULL); /* the TUI sends them to its :log instead: stderr is its screen */
