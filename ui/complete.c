@@ -305,6 +305,14 @@ static struct complete_list complete_collect(const char *line, int start, const 
 	return l;
 }
 
+char **complete_kind_names(enum cmd_arg_kind kind, const char *text, complete_names_fn fn, void *ud)
+{
+	struct complete_list l = { x_calloc(1, sizeof(char *)), 0, x_calloc(1, sizeof(char *)), CMD_ARG_NONE };
+	complete_kind(&l, kind, text, fn, ud);
+	complete_free(l.d);
+	return l.v;
+}
+
 char **complete_candidates(const char *line, int start, const char *text, complete_names_fn fn, void *ud)
 {
 	struct complete_list l = complete_collect(line, start, text, fn, ud);

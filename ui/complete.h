@@ -33,6 +33,10 @@ char **complete_candidates(const char *line, int start, const char *text, comple
 char **complete_described(const char *line, int start, const char *text, complete_names_fn fn, void *ud, char ***descs,
 			  enum cmd_arg_kind *kind);
 
+/** @brief The candidates for text as an argument of kind (a format, a theme, a topic...), as complete_candidates()
+ * gives them. */
+char **complete_kind_names(enum cmd_arg_kind kind, const char *text, complete_names_fn fn, void *ud);
+
 /** @brief Frees an array from complete_candidates() or a complete_names_fn. */
 void complete_free(char **v);
 

@@ -79,57 +79,30 @@ static void shellcomp_print(char **v, char **d, bool describe)
 	}
 }
 
-/* Candidates for kcon's own options and their values. */
+/* Candidates for kcon's own options (text starts with '-'), with their help. */
 static void shellcomp_globals(const char *text, bool describe)
 {
-	struct sbuf sb = SBUF_INIT;
 	for (const struct globalopt *o = globalopt_all(); o->name || o->short_name; o++) {
-		if (o->name == NULL || strncmp(text, "--", strlen(text) < 2 ? strlen(text) : 2) != 0)
+		if (o->name == NULL)
 			continue;
-		sbuf_reset(&sb);
-		sbuf_addf(&sb, "--%s", o->name);
-		if (strncmp(sbuf_str(&sb), text, strlen(text)) != 0)
-			continue;
-		fputs(sbuf_str(&sb), stdout);
-		const char *help = o->help ? o->help : "client certificate's key (PEM)";
-		if (describe) {
-			putchar('\t');
-			for (const char *p = help; *p; p++)
-				putchar(*p == '\n' ? ' ' : *p);
-		}
-		putchar('\n');
+		char *name = x_asprintf("--%s", o->name);
+		const char *help = o->help ? o->help : o[-1].help; /* --key: shown with --cert */
+		if (strncmp(name, text, strlen(text)) == 0)
+			shellcomp_print((char *[]){ name, NULL }, (char *[]){ (char *)help, NULL }, describe);
+		free(name);
 	}
-	sbuf_free(&sb);
 }
 
-/* The value of one of kcon's options: by its kind, through the same code as a command's. */
-static int shellcomp_value(struct session *s, enum cmd_arg_kind kind, const char *text, bool describe)
+/* The value of one of kcon's options: by its kind, as a command's argument of that kind. */
+static void shellcomp_value(struct session *s, enum cmd_arg_kind kind, const char *text, bool describe)
 {
 	if (kind == CMD_ARG_FILE) {
 		puts(":file");
-		return 0;
+		return;
 	}
-	/* `help` takes COMMAND: a fake line whose slot has the wanted kind is not needed; ask directly */
-	char **d = NULL;
-	enum cmd_arg_kind got;
-	const char *line = kind == CMD_ARG_FORMAT ? "topics -o " : kind == CMD_ARG_THEME ? "theme " : NULL;
-	if (kind == CMD_ARG_PROFILE) {
-		char *path = conf_profile_path();
-		char **names = conf_profile_names(path);
-		free(path);
-		for (size_t i = 0; names[i]; i++)
-			if (strncmp(names[i], text, strlen(text)) == 0)
-				puts(names[i]);
-		complete_free(names);
-		return 0;
-	}
-	if (line == NULL)
-		return 0;
-	char **v = complete_described(line, (int)strlen(line), text, shellcomp_names, s, &d, &got);
-	shellcomp_print(v, d, describe);
+	char **v = complete_kind_names(kind, text, shellcomp_names, s);
+	shellcomp_print(v, NULL, describe);
 	complete_free(v);
-	complete_free(d);
-	return 0;
 }
 
 /* Ends the process when the bound passes: the shell gets no candidates rather than a hang. */
@@ -173,10 +146,10 @@ int shellcomp_main(int argc, char **argv)
 		const char *eq = words[w][1] == '-' ? strchr(words[w], '=') : NULL;
 		const char *value = eq ? eq + 1 : words[w][1] != '-' && words[w][2] ? words[w] + 2 : NULL;
 		if (value == NULL && w + 1 >= n) { /* the word being completed is this option's value */
-			int rc = shellcomp_value(&s, o->kind, text, describe);
+			shellcomp_value(&s, o->kind, text, describe);
 			free(conn);
 			fflush(stdout);
-			_exit(rc);
+			_exit(ferror(stdout) ? 1 : 0);
 		}
 		if (value == NULL)
 			value = words[++w];
