@@ -29,6 +29,7 @@ extern const struct cmd_entry cmd_admin_table[];
 extern const struct cmd_entry cmd_acl_table[];
 extern const struct cmd_entry cmd_users_table[];
 extern const struct cmd_entry cmd_complete_table[];
+extern const struct cmd_entry cmd_config_table[];
 
 static const struct cmd_entry **cmd_list;
 static size_t cmd_count;
@@ -67,6 +68,7 @@ void cmd_init(void)
 	cmd_register(cmd_admin_table);
 	cmd_register(cmd_acl_table);
 	cmd_register(cmd_users_table);
+	cmd_register(cmd_config_table);
 }
 
 const struct cmd_entry *const *cmd_all(size_t *n)

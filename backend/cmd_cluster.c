@@ -162,6 +162,8 @@ static int cmd_cluster_exec(struct cmd_ctx *ctx)
 	if (m->cluster_id == NULL)
 		json_object_set_new(o, "cluster_id", json_null());
 	json_object_set_new(o, "not_preferred", json_integer(cluster_not_preferred(m, -1)));
+	const char *profile = ctx->session->conf.profile; /* the TUI's title bar shows it */
+	json_object_set_new(o, "profile", profile ? json_string(profile) : json_null());
 	model_unref(&m);
 	return cluster_done(ctx, &src, o);
 }
@@ -579,7 +581,8 @@ const struct cmd_entry cmd_cluster_table[] = {
 		       "offline, under_min_isr (partitions whose shrunk ISR is below min.insync.replicas; `topics "
 		       "--under-min-isr` also finds topics with RF below it; null when configs cannot be read), "
 		       "not_preferred (partitions not led by their preferred replica, the first of their replicas: "
-		       "`leaders elect` moves them back), fetched_at, stale?}. " CLUSTER_STALE_DOC,
+		       "`leaders elect` moves them back), profile (the session's, or null), fetched_at, "
+		       "stale?}. " CLUSTER_STALE_DOC,
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER | CMD_OFFLINE,
 		.view = &cluster_view,
 		.exec = cmd_cluster_exec,

@@ -140,8 +140,48 @@ char *session_store_cluster_shown(struct session *s, struct store *store, char *
 	return s->conf.bootstrap ? store_cluster_of(store, s->conf.bootstrap) : store_cluster(store, NULL, NULL, cause);
 }
 
+int session_use_profile(struct session *s, const char *name, struct err *e)
+{
+	if (s->demo)
+		return err_set(e, CMD_USAGE, "start kcon with -p NAME instead of --demo",
+			       "the demo cluster has no profile to switch from");
+	struct conf nc = { 0 };
+	char *path = conf_profile_path(), *cause = NULL;
+	int rc = conf_load_profile(&nc, path, name, &cause);
+	free(path);
+	if (rc == 0 && !conf_has_bootstrap(&nc, &cause))
+		rc = -1;
+	if (rc < 0) {
+		err_set(e, CMD_FAILED, "`config profiles` lists the profiles; `config show NAME` shows one", "%s",
+			cause);
+		free(cause);
+		conf_clear(&nc);
+		return CMD_FAILED;
+	}
+	conf_check_files(&nc);
+	for (size_t i = 0; i < nc.nwarnings; i++)
+		note_send(&s->note, "%s", nc.warnings[i]);
+	pthread_mutex_lock(&session_client_lock);
+	s->retired_clients = x_reallocarray(s->retired_clients, s->nretired + 1, sizeof(*s->retired_clients));
+	s->retired_confs = x_reallocarray(s->retired_confs, s->nretired + 1, sizeof(*s->retired_confs));
+	s->retired_clients[s->nretired] = s->client;
+	s->retired_confs[s->nretired++] = s->conf;
+	s->client = NULL;
+	s->conf = nc;
+	s->read_only = s->read_only_cli || nc.read_only;
+	pthread_mutex_unlock(&session_client_lock);
+	return CMD_OK;
+}
+
 void session_clear(struct session *s)
 {
+	for (size_t i = 0; i < s->nretired; i++) {
+		client_free(&s->retired_clients[i]);
+		conf_clear(&s->retired_confs[i]);
+	}
+	x_free(&s->retired_clients);
+	x_free(&s->retired_confs);
+	s->nretired = 0;
 	client_free(&s->client);
 	demo_stop(&s->demo);
 	conf_clear(&s->conf);

@@ -20,7 +20,8 @@ struct session {
 	struct demo *demo;     /* the embedded cluster of --demo, or NULL */
 	int timeout_ms;
 	bool verbose;
-	bool read_only; /* refuse commands that change the cluster */
+	bool read_only;     /* refuse commands that change the cluster: read_only_cli or the profile's "read_only" */
+	bool read_only_cli; /* --read-only was given: it stays on across `profile NAME` */
 	enum out_format format;
 	int width; /* terminal columns for tables; 0: no limit */
 	/*
@@ -39,6 +40,10 @@ struct session {
 	char *retention;   /* --retention (else the config file's): store_opts_parse() spec, or NULL for defaults */
 	/* Lines for a person beside the results (progress, notices, --verbose logs): note.h. */
 	struct note_sink note;
+	/* What `profile NAME` replaced, kept until session_clear(): a command on another thread may still use it. */
+	struct client **retired_clients;
+	struct conf *retired_confs;
+	size_t nretired;
 };
 
 /** @brief The session's client, made on first use from its settings; from any thread. */
@@ -74,6 +79,14 @@ enum session_strimzi_kind { SESSION_KAFKATOPIC, SESSION_KAFKAUSER };
  * nothing otherwise.
  */
 void session_strimzi_note(struct session *s, enum session_strimzi_kind kind, const char *name);
+/**
+ * @brief Switches the session to profile `name` of config.json (`profile NAME`): its settings alone (the
+ * command line's connection options, KCON_BOOTSTRAP and KCON_PASSWORD belonged to the first), a new
+ * client on next use, and read_only set again (--read-only, or the new profile's). Run it where
+ * commands run (the worker): the history store stays, its ticks are keyed by the cluster's id.
+ * @return CMD_OK, or a status with e set (no such profile, a broken file, --demo); the session is then unchanged
+ */
+int session_use_profile(struct session *s, const char *name, struct err *e);
 /** @brief Frees what the session holds (client, demo, settings). */
 void session_clear(struct session *s);
 

@@ -280,7 +280,7 @@ int main(int argc, char **argv)
 			repl = true;
 			break;
 		case OPT_READ_ONLY:
-			s.read_only = true;
+			s.read_only = s.read_only_cli = true;
 			break;
 		case OPT_THEME:
 			theme = optarg;
@@ -332,8 +332,15 @@ int main(int argc, char **argv)
 	/* Settings: profile, then KCON_BOOTSTRAP, then the command line in order. */
 	char *path = conf_profile_path();
 	if (conf_load_profile(&s.conf, path, profile, &cause) < 0) {
-		free(path);
-		goto conf_error;
+		/* `config ...` edits the file: a broken profile (or file) must not stop the command that fixes it;
+		   it reads the file itself and says what is wrong with it */
+		bool config = optind < argc && strcmp(argv[optind], "config") == 0;
+		if (!config) {
+			free(path);
+			goto conf_error;
+		}
+		x_free(&cause);
+		conf_clear(&s.conf);
 	}
 	free(path);
 	s.read_only |= s.conf.read_only; /* a profile's "read_only": true is --read-only */

@@ -38,6 +38,7 @@ struct repl {
 	char *history; /* the history file, or NULL when there is no place for it */
 	bool history_warned;
 	int status;
+	char *prompt; /* readline's: it names the profile or the cluster, so `profile NAME` changes it */
 };
 
 static struct repl *repl_current; /* readline's line handler takes no user data */
@@ -120,7 +121,10 @@ static void repl_history_store(struct repl *r, const char *line)
 
 static char *repl_prompt(const struct session *s)
 {
-	const char *where = s->demo ? "demo" : s->conf.bootstrap ? s->conf.bootstrap : "no cluster";
+	const char *where = s->demo             ? "demo"
+			    : s->conf.profile   ? s->conf.profile
+			    : s->conf.bootstrap ? s->conf.bootstrap
+						: "no cluster";
 	char *esc = escape_str(where);
 	size_t fit = escape_fit(esc, 40);
 	char *p = x_asprintf("kcon(%.*s%s)> ", (int)fit, esc, esc[fit] ? "..." : "");
@@ -162,6 +166,14 @@ static void repl_line(char *line)
 		repl_history_save(r);
 		repl_history_store(r, line);
 		end = repl_eval(r, line);
+		char *prompt = end ? NULL : repl_prompt(r->s);
+		if (prompt && strcmp(prompt, r->prompt) != 0) {
+			rl_set_prompt(prompt);
+			free(r->prompt);
+			r->prompt = prompt;
+		} else {
+			free(prompt);
+		}
 	}
 	free(line);
 	if (end) {
@@ -258,8 +270,8 @@ int repl_run(struct session *s)
 	static const int sigs[] = { SIGINT, SIGWINCH, SIGTERM, 0 };
 	loop_signals(r.loop, sigs, repl_on_signal, &r);
 	loop_fd_add(r.loop, STDIN_FILENO, POLLIN, repl_on_stdin, NULL);
-	char *prompt = repl_prompt(s);
-	rl_callback_handler_install(prompt, repl_line);
+	r.prompt = repl_prompt(s);
+	rl_callback_handler_install(r.prompt, repl_line);
 	loop_run(r.loop);
 	rl_callback_handler_remove();
 
@@ -269,7 +281,7 @@ int repl_run(struct session *s)
 	clear_history();
 	loop_free(&r.loop);
 	free(r.history);
-	free(prompt);
+	free(r.prompt);
 	repl_current = NULL;
 	return CMD_OK;
 }

@@ -118,6 +118,11 @@ static void tui_cluster_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 				     ctx->error ? ctx->error : "failed");
 	}
 	t->cluster_status = ctx->status;
+	const char *where = json_string_value(json_object_get(ctx->result, "bootstrap"));
+	if (where && !t->s->demo && strcmp(where, t->where) != 0) {
+		free(t->where);
+		t->where = x_strdup(where);
+	}
 	int64_t stale = tui_stale_ms(ctx->result);
 	if (ctx->status == CMD_OK || stale) { /* a stale answer names the cluster too */
 		free(t->cluster_id);
@@ -135,6 +140,22 @@ static void tui_cluster_stored_done(struct view *v, struct cmd_ctx *ctx, void *u
 		t->cluster_id = x_strdup(json_string_value(json_object_get(ctx->result, "cluster_id")));
 		t->cluster_seen_ms = tui_stale_ms(ctx->result);
 	}
+}
+
+void tui_profile_switched(struct tui *t, json_t *result)
+{
+	const char *name = json_string_value(json_object_get(result, "profile"));
+	const char *where = json_string_value(json_object_get(result, "bootstrap"));
+	free(t->profile);
+	t->profile = name ? x_strdup(name) : NULL;
+	free(t->where);
+	t->where = x_strdup(where ? where : "no bootstrap");
+	x_free(&t->cluster_id); /* until the new cluster answers */
+	t->cluster_status = -1;
+	t->cluster_seen_ms = 0;
+	view_log_add("connection", "profile %s: connecting to %s", name ? name : "-", t->where);
+	tui_message(t, "profile %s", name ? name : "-");
+	tui_refresh(t);
 }
 
 void tui_refresh(struct tui *t)
@@ -246,6 +267,7 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	t.refresh_ms = refresh_ms > 0 ? refresh_ms : 5000;
 	t.theme_name = bad >= 0 ? x_strdup(theme ? theme : "default") : NULL;
 	t.where = x_strdup(s->demo ? "demo" : s->conf.bootstrap ? s->conf.bootstrap : "no bootstrap");
+	t.profile = s->conf.profile ? x_strdup(s->conf.profile) : NULL;
 	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	t.loop = loop_new(&cause);
 	if (t.loop == NULL) {
@@ -331,6 +353,7 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	free(t.sample_error);
 	free(t.message);
 	free(t.where);
+	free(t.profile);
 	free(t.theme_name);
 	s->confirm = confirm;
 	s->tick_records = false;

@@ -49,6 +49,11 @@ static void tuidraw_title(struct tui *t)
 		sbuf_add(&sb, "READ-ONLY");
 		sbuf_add(&sb, sep);
 	}
+	if (t->profile) { /* the profile before the cluster it reaches: what the person chose */
+		sbuf_add(&sb, "profile ");
+		escape_append(&sb, t->profile, strlen(t->profile));
+		sbuf_add(&sb, sep);
+	}
 	if (t->cluster_id) {
 		escape_append(&sb, t->cluster_id, strlen(t->cluster_id));
 		sbuf_add(&sb, sep);

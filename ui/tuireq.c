@@ -130,6 +130,10 @@ static void tuireq_show_result(struct view *v, struct cmd_ctx *ctx, void *ud)
 	(void)v;
 	if (ctx->entry && (ctx->entry->flags & CMD_UI) && ctx->status == CMD_OK)
 		return;
+	if (ctx->entry && strcmp(ctx->entry->name, "profile") == 0 && ctx->args.npos && ctx->status == CMD_OK) {
+		tui_profile_switched(t, ctx->result); /* the title bar says it: no pane */
+		return;
+	}
 	char *line = ctx->entry ? NULL : x_strdup("command");
 	if (ctx->entry) {
 		/* The title and the line to apply: the command as it ran, from its parsed words. */

@@ -32,7 +32,8 @@ struct tui {
 	bool utf8, quitting, filtering, frame_pending;
 	int w, h;
 	/* The title bar: from the `cluster` command. */
-	char *where; /* the bootstrap list, copied: the worker may change the settings it is in */
+	char *where;   /* the bootstrap list, copied: the worker may change the settings it is in */
+	char *profile; /* the session's profile, copied, or NULL: `profile NAME` changes it on the worker */
 	char *cluster_id;
 	int cluster_status; /* -1 before the first answer */
 	bool cluster_busy;
@@ -58,6 +59,8 @@ void tui_pop(struct tui *t);
 void tui_message(struct tui *t, const char *fmt, const char *arg);
 /** @brief Asks for the title bar's cluster and the shown views' data again. */
 void tui_refresh(struct tui *t);
+/** @brief `profile NAME` switched the session (its result): the title bar follows, the views reload. */
+void tui_profile_switched(struct tui *t, json_t *result);
 /** @brief The wall time a stale answer's snapshot was seen at (its "stale" member), or 0 for a live answer. */
 int64_t tui_stale_ms(json_t *result);
 
