@@ -128,10 +128,15 @@ static int config_use_exec(struct cmd_ctx *ctx)
 			      json_is_string(prev) ? json_copy(prev) : json_null());
 	json_object_set_new(root, "default_profile", json_string(name));
 	rc = config_write(ctx, path, root);
-	if (rc == CMD_OK)
+	if (rc == CMD_OK) {
+		const char *env = getenv("KCON_PROFILE");
+		if (env && *env && strcmp(env, name) != 0)
+			note_send(&ctx->session->note,
+				  "KCON_PROFILE is set (to %s): while it is, it wins over the default (unset it)", env);
 		rc = cmd_ok(ctx, r);
-	else
+	} else {
 		json_decref(r);
+	}
 out:
 	json_decref(root);
 	free(path);

@@ -28,7 +28,7 @@ class ConfigTest(BrokerTestCase):
 
     def kcon(self, *args, **kw):
         """kcon without -b: the profile gives the cluster."""
-        return self.k.run(*args, bootstrap=False, env=self.envs, **kw)
+        return self.k.run(*args, bootstrap=False, env=kw.pop("env", self.envs), **kw)
 
     def one(self, *args):
         p = self.kcon("-o", "json", *args)
@@ -71,6 +71,10 @@ class ConfigTest(BrokerTestCase):
         self.assertEqual(self.one("cluster")["profile"], "plain")
         self.assertEqual(self.one("-p", "secure", "cluster")["bootstrap"], self.env["KCON_TEST_SASL_BOOTSTRAP"])
 
+        p = self.kcon("config", "use", "secure", env=dict(self.envs, KCON_PROFILE="plain"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("KCON_PROFILE is set (to plain): while it is, it wins over the default", p.stderr)
+        self.one("config", "use", "plain")
         r = self.one("config", "use", "secure")
         self.assertEqual((r["default_profile"], r["previous"]), ("secure", "plain"))
         self.assertEqual(self.file()["default_profile"], "secure")
