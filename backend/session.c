@@ -162,10 +162,15 @@ int session_use_profile(struct session *s, const char *name, struct err *e)
 	for (size_t i = 0; i < nc.nwarnings; i++)
 		note_send(&s->note, "%s", nc.warnings[i]);
 	pthread_mutex_lock(&session_client_lock);
-	s->retired_clients = x_reallocarray(s->retired_clients, s->nretired + 1, sizeof(*s->retired_clients));
-	s->retired_confs = x_reallocarray(s->retired_confs, s->nretired + 1, sizeof(*s->retired_confs));
-	s->retired_clients[s->nretired] = s->client;
-	s->retired_confs[s->nretired++] = s->conf;
+	if (s->threads) {
+		s->retired_clients = x_reallocarray(s->retired_clients, s->nretired + 1, sizeof(*s->retired_clients));
+		s->retired_confs = x_reallocarray(s->retired_confs, s->nretired + 1, sizeof(*s->retired_confs));
+		s->retired_clients[s->nretired] = s->client;
+		s->retired_confs[s->nretired++] = s->conf;
+	} else { /* the REPL, a script: this thread is the only one that runs commands */
+		client_free(&s->client);
+		conf_clear(&s->conf);
+	}
 	s->client = NULL;
 	s->conf = nc;
 	s->read_only = s->read_only_cli || nc.read_only;

@@ -40,7 +40,9 @@ struct session {
 	char *retention;   /* --retention (else the config file's): store_opts_parse() spec, or NULL for defaults */
 	/* Lines for a person beside the results (progress, notices, --verbose logs): note.h. */
 	struct note_sink note;
-	/* What `profile NAME` replaced, kept until session_clear(): a command on another thread may still use it. */
+	/* Commands may run on several threads at once (the TUI's worker and own-thread commands): what `profile
+	 * NAME` replaces is then kept until session_clear(), since another thread may still use it; else freed. */
+	bool threads;
 	struct client **retired_clients;
 	struct conf *retired_confs;
 	size_t nretired;

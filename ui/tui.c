@@ -320,6 +320,7 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	loop_fd_add(t.loop, STDIN_FILENO, POLLIN, tuikeys_on_input, &t);
 	/* History ticks record the snapshots, not each view's answer (set before the worker runs any). */
 	s->tick_records = !s->no_history && !s->offline;
+	s->threads = true;   /* `profile NAME` keeps what it replaces: an own-thread command may hold it */
 	if (tui_history(&t)) /* the title bar's cluster at once, from the stored snapshot */
 		tui_request_stored(&t, NULL, "cluster --stored", tui_cluster_stored_done, &t);
 	/* The prompt's lines from the store before the first view's load: the worker answers in order,
