@@ -424,8 +424,9 @@ static int config_profile_exec(struct cmd_ctx *ctx)
 	return cmd_ok(ctx, r);
 }
 
-static const struct cmd_pos name_arg[] = { { "name", CMD_ARG_NAME, 0 }, { 0 } };
-static const struct cmd_pos name_opt_arg[] = { { "name", CMD_ARG_NAME, CMD_POS_OPTIONAL }, { 0 } };
+static const struct cmd_pos new_arg[] = { { "name", CMD_ARG_NAME, 0 }, { 0 } };
+static const struct cmd_pos name_arg[] = { { "name", CMD_ARG_PROFILE, 0 }, { 0 } };
+static const struct cmd_pos name_opt_arg[] = { { "name", CMD_ARG_PROFILE, CMD_POS_OPTIONAL }, { 0 } };
 
 static const struct cmd_opt add_opts[] = {
 	{ "bootstrap", 'b', CMD_ARG_STRING, 0, "host:port,... (required)" },
@@ -516,7 +517,7 @@ const struct cmd_entry cmd_config_table[] = {
 	{
 		.name = "config add",
 		.group = "config",
-		.args = name_arg,
+		.args = new_arg,
 		.opts = add_opts,
 		.help = "write a profile: -b HOST:PORT and the connection options; --force replaces one",
 		.doc = "Each file or directory is read now as a session would read it (a missing file, a bad "

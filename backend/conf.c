@@ -858,17 +858,3 @@ int conf_finish(struct conf *c, char **cause)
 		conf_set(c, "ssl.ca.location", "probe");
 	return 0;
 }
-
-char **conf_profile_names(const char *path)
-{
-	json_error_t je;
-	json_t *root = json_load_file(path, 0, &je);
-	json_t *profiles = json_object_get(root, "profiles");
-	char **v = x_calloc(json_object_size(profiles) + 1, sizeof(char *));
-	size_t n = 0;
-	const char *k;
-	json_t *p;
-	json_object_foreach(profiles, k, p) v[n++] = x_strdup(k);
-	json_decref(root);
-	return v;
-}

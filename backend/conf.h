@@ -79,11 +79,6 @@ char *conf_config_path(const char *name);
 /** @brief conf_config_path("config.json"), never NULL; caller frees. */
 char *conf_profile_path(void);
 /**
- * @brief The names of the profiles in the JSON file at path (none when it cannot be read): a new
- * NULL-terminated array of new strings.
- */
-char **conf_profile_names(const char *path);
-/**
  * @brief Whether a bootstrap list is known; when not, *cause (callee allocates) says where to
  * give one.
  */

@@ -213,3 +213,27 @@ const char *profiles_secret_state(const json_t *profile)
 		return "set";
 	return NULL;
 }
+
+char **profiles_names(const char *path)
+{
+	json_t *root;
+	char *cause = NULL;
+	if (profiles_read(path, &root, &cause) < 0) {
+		free(cause);
+		return NULL;
+	}
+	json_t *profiles = json_object_get(root, "profiles");
+	char **names = x_calloc(json_object_size(profiles) + 1, sizeof(char *));
+	size_t n = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(profiles, k, v)
+	{
+		if (profiles_name_ok(k, &cause))
+			names[n++] = x_strdup(k);
+		else
+			x_free(&cause);
+	}
+	json_decref(root);
+	return names;
+}

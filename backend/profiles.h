@@ -43,4 +43,10 @@ json_t *profiles_redacted(const json_t *profile);
  */
 const char *profiles_secret_state(const json_t *profile);
 
+/**
+ * @brief The profile names of the config file at path that profiles_name_ok() accepts, in the file's
+ * order, NULL-terminated (caller frees each and the array); NULL when the file is missing or broken.
+ */
+char **profiles_names(const char *path);
+
 #endif

@@ -13,6 +13,7 @@
 #include "loop.h"
 #include "model.h"
 #include "parse.h"
+#include "profiles.h"
 #include "sbuf.h"
 #include "theme.h"
 #include "views.h"
@@ -174,16 +175,12 @@ static void complete_kind(struct complete_list *l, enum cmd_arg_kind kind, const
 		complete_free(names);
 		break;
 	}
-	case CMD_ARG_PROFILE: { /* the profiles of config.json */
+	case CMD_ARG_PROFILE: { /* config.json's, read now: a small file */
 		char *path = conf_profile_path();
-		char **names = conf_profile_names(path);
+		char **names = profiles_names(path);
 		free(path);
-		for (size_t i = 0; names[i]; i++)
-			if (escape_is_clean(names[i], strlen(names[i]))) {
-				char *q = parse_quote(names[i]);
-				complete_add(l, text, q);
-				free(q);
-			}
+		for (size_t i = 0; names && names[i]; i++)
+			complete_add(l, text, names[i]); /* profiles_name_ok(): nothing to quote or escape */
 		complete_free(names);
 		break;
 	}

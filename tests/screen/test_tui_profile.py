@@ -71,6 +71,10 @@ class TuiProfileTest(ScreenTestCase):
     def test_repl_prompt_follows(self):
         scr = self.screen([KCON, "--repl"], env=self.envs)
         scr.wait_for("kcon(plain)>")
+        scr.type("profile s")
+        scr.send("Tab")  # profile names complete from config.json
+        scr.wait_for("kcon(plain)> profile secure", what="the profile name completed")
+        scr.send("C-u")
         scr.type("profile secure")
         scr.send("Enter")
         scr.wait_for("kcon(secure)>", what="the prompt after the switch")

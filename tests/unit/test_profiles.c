@@ -297,6 +297,31 @@ static void test_profiles_names(void **state)
 	}
 }
 
+/* The names completion offers: the file's, in order, without those no one could type. */
+static void test_profiles_names_list(void **state)
+{
+	(void)state;
+	char *path = path_of("config.json");
+	put(path, "{\"profiles\": {\"b\": {}, \"a\": {}, \"bad name\": {}, \"\\u001b[31m\": {}, \"c-1\": {}}}", 0600);
+	char **names = profiles_names(path);
+	assert_non_null(names);
+	assert_string_equal(names[0], "b");
+	assert_string_equal(names[1], "a");
+	assert_string_equal(names[2], "c-1");
+	assert_null(names[3]);
+	for (size_t i = 0; names[i]; i++)
+		free(names[i]);
+	free(names);
+	put(path, "{broken", 0600);
+	assert_null(profiles_names(path));
+	unlink(path);
+	names = profiles_names(path); /* no file: no names */
+	assert_non_null(names);
+	assert_null(names[0]);
+	free(names);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_profiles_read_errors),
 		cmocka_unit_test(test_profiles_redacted),
 		cmocka_unit_test(test_profiles_names),
+		cmocka_unit_test(test_profiles_names_list),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
