@@ -490,7 +490,7 @@ int cmd_check(struct cmd_ctx *ctx)
 		return ctx->status;
 	}
 	if (!(e->flags & CMD_NEEDS_CLUSTER))
-		return CMD_OK;
+		return e->validate ? e->validate(ctx) : CMD_OK;
 	if (s->offline) {
 		/* CMD_OFFLINE ones answer from the stored snapshot, which a bootstrap need not name */
 		if (e->flags & CMD_OFFLINE)
@@ -505,6 +505,8 @@ int cmd_check(struct cmd_ctx *ctx)
 		free(cause);
 		return CMD_USAGE;
 	}
+	if (e->validate && e->validate(ctx) != CMD_OK)
+		return ctx->status;
 	if (s->demo && e->demo_missing.api)
 		return cmd_fail(ctx, CMD_FAILED, e->demo_missing.hint ? e->demo_missing.hint : CMD_DEMO_HINT,
 				"the embedded demo cluster cannot %s (librdkafka's mock cluster has no %s)",
@@ -517,18 +519,28 @@ bool cmd_unconfirmed(const struct cmd_ctx *ctx)
 	return (ctx->entry->flags & CMD_DESTRUCTIVE) && !ctx->confirmed && !cmd_has(ctx, "yes");
 }
 
-int cmd_confirm(struct cmd_ctx *ctx, const char *target, const char *why, const char *hint)
+int cmd_confirm_as(struct cmd_ctx *ctx, const char *question, const char *expect, const char *refusal, const char *hint)
 {
 	struct session *s = ctx->session;
 	if (ctx->confirmed || cmd_has(ctx, "yes"))
 		return CMD_OK;
 	if (s->confirm == NULL)
-		return cmd_fail(ctx, CMD_USAGE, hint, "refusing `%s %s` without confirmation: %s", ctx->entry->name,
-				target, why);
+		return cmd_fail(ctx, CMD_USAGE, hint, "%s", refusal);
+	return s->confirm(s->confirm_ud, question, expect)
+		       ? CMD_OK
+		       : cmd_fail(ctx, CMD_FAILED, NULL, "not confirmed: nothing was changed");
+}
+
+int cmd_confirm(struct cmd_ctx *ctx, const char *target, const char *why, const char *hint)
+{
+	if (ctx->confirmed || cmd_has(ctx, "yes"))
+		return CMD_OK;
 	char *question = x_asprintf("`%s %s`: %s. Type `%s` to confirm: ", ctx->entry->name, target, why, target);
-	bool yes = s->confirm(s->confirm_ud, question, target);
+	char *refusal = x_asprintf("refusing `%s %s` without confirmation: %s", ctx->entry->name, target, why);
+	int rc = cmd_confirm_as(ctx, question, target, refusal, hint);
+	free(refusal);
 	free(question);
-	return yes ? CMD_OK : cmd_fail(ctx, CMD_FAILED, NULL, "not confirmed: nothing was changed");
+	return rc;
 }
 
 int cmd_exec(struct cmd_ctx *ctx)

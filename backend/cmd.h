@@ -87,7 +87,8 @@ struct cmd_pos {
 
 /*
  * Command flags. The preconditions among them (READ_ONLY, DESTRUCTIVE, NEEDS_CLUSTER, OFFLINE, and
- * the entry's demo_missing) are declared here and enforced by cmd_check() before any exec runs.
+ * the entry's demo_missing and validate) are declared here and enforced by cmd_check() before any
+ * exec runs.
  */
 #define CMD_READ_ONLY     0x1  /* changes nothing on the cluster: else refused in a --read-only session */
 #define CMD_DESTRUCTIVE   0x2  /* asks for confirmation (typed name), or --yes */
@@ -151,6 +152,13 @@ struct cmd_entry {
 	unsigned flags;
 	struct cmd_demo_gap demo_missing; /* refused on --demo when .api is set */
 	const struct out_view *view;      /* how sinks lay out the data; NULL: generic */
+	/*
+	 * May be NULL. Checks what the arguments say among themselves, with no cluster (`acl create`
+	 * needs --principal): CMD_OK, or CMD_USAGE after cmd_fail(). cmd_check() runs it before the
+	 * demo's refusal, so that a malformed line is a usage error there too. It keeps nothing: exec
+	 * reads the arguments again.
+	 */
+	int (*validate)(struct cmd_ctx *ctx);
 	int (*exec)(struct cmd_ctx *ctx);
 };
 
@@ -223,8 +231,8 @@ bool cmd_writes(const struct cmd_ctx *ctx, const char **opt);
  * @brief Refuses, with a cause and a hint, what this session cannot run, in this order: what
  * cmd_writes() in a --read-only session (CMD_FAILED); a NEEDS_CLUSTER command that is not
  * CMD_OFFLINE with --offline (CMD_FAILED); a NEEDS_CLUSTER command with no bootstrap and no demo
- * (CMD_USAGE); on --demo, a command with demo_missing (CMD_FAILED). Confirmation is not among
- * them: see cmd_unconfirmed().
+ * (CMD_USAGE); what the entry's validate refuses (CMD_USAGE); on --demo, a command with
+ * demo_missing (CMD_FAILED). Confirmation is not among them: see cmd_unconfirmed().
  * @return CMD_OK, or the status with ctx->error and ctx->hint set (also when they were set before)
  */
 int cmd_check(struct cmd_ctx *ctx);
@@ -240,6 +248,13 @@ bool cmd_unconfirmed(const struct cmd_ctx *ctx);
  * @return CMD_OK; CMD_USAGE (nobody to ask) or CMD_FAILED (another answer) after cmd_fail()
  */
 int cmd_confirm(struct cmd_ctx *ctx, const char *target, const char *why, const char *hint);
+/**
+ * @brief cmd_confirm()'s rule in the command's own words (`acl delete` lists the ACLs and asks for
+ * their number): asks question, which expect answers, or refuses with refusal and hint (CMD_USAGE)
+ * where nobody can answer; another answer fails as cmd_confirm() does.
+ */
+int cmd_confirm_as(struct cmd_ctx *ctx, const char *question, const char *expect, const char *refusal,
+		   const char *hint);
 /**
  * @brief Runs a prepared command; sets ctx->status and returns it. What cmd_check() refuses, and a
  * destructive command nobody confirmed (cmd_confirm()), never reaches exec.

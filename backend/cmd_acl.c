@@ -151,20 +151,11 @@ static rd_kafka_AclBinding_t *acl_binding(struct cmd_ctx *ctx, const struct acl_
 	return b;
 }
 
-/* The client for an ACL or user command; NULL after cmd_fail() (the demo, --offline, no cluster). */
-static struct client *acl_client(struct cmd_ctx *ctx, const char *what)
+/* The client for an ACL command; NULL after cmd_fail(). cmd_check() refused the demo and --offline. */
+static struct client *acl_client(struct cmd_ctx *ctx)
 {
 	struct client *c;
 	struct err e = { 0 };
-	if (ctx->session->demo) {
-		cmd_fail(ctx, CMD_FAILED, "try it on a real cluster",
-			 "the embedded demo cluster cannot %s (librdkafka's mock cluster has no such API)", what);
-		return NULL;
-	}
-	if (ctx->session->offline) {
-		cmd_fail(ctx, CMD_FAILED, "run it without --offline", "%s needs the cluster", what);
-		return NULL;
-	}
 	if (session_client(ctx->session, &c, &e) != CMD_OK) {
 		cmd_fail_err(ctx, &e);
 		return NULL;
@@ -213,15 +204,44 @@ static int acl_check_empty(struct cmd_ctx *ctx, struct client *c, json_t *r)
 	return CMD_OK;
 }
 
+/* The filter of `acls` (delete: of `acl delete`) in *f; CMD_OK, or a usage error after cmd_fail(). */
+static int acl_filter(struct cmd_ctx *ctx, bool delete, struct acl_spec *sp, rd_kafka_AclBinding_t **f)
+{
+	*f = NULL;
+	if (acl_spec_read(ctx, sp, true, delete ? RD_KAFKA_RESOURCE_PATTERN_LITERAL : RD_KAFKA_RESOURCE_PATTERN_ANY,
+			  false) != CMD_OK)
+		return ctx->status;
+	if (delete &&sp->restype == RD_KAFKA_RESOURCE_ANY && sp->principal == NULL)
+		return cmd_fail(ctx, CMD_USAGE,
+				"name a resource (--topic, --group, --cluster, --transactional-id) or a --principal",
+				"refusing a filter that matches every ACL of the cluster");
+	*f = acl_binding(ctx, sp, true, sp->op);
+	return *f ? CMD_OK : ctx->status;
+}
+
+/* The validate of `acls` and `acl delete`: the filter can be made. */
+static int acl_filter_validate(struct cmd_ctx *ctx, bool delete)
+{
+	struct acl_spec sp;
+	rd_kafka_AclBinding_t *f;
+	if (acl_filter(ctx, delete, &sp, &f) != CMD_OK)
+		return ctx->status;
+	rd_kafka_AclBinding_destroy(f);
+	return CMD_OK;
+}
+
+static int cmd_acls_validate(struct cmd_ctx *ctx)
+{
+	return acl_filter_validate(ctx, false);
+}
+
 static int cmd_acls_exec(struct cmd_ctx *ctx)
 {
 	struct acl_spec sp;
-	if (acl_spec_read(ctx, &sp, true, RD_KAFKA_RESOURCE_PATTERN_ANY, false) != CMD_OK)
+	rd_kafka_AclBinding_t *f;
+	if (acl_filter(ctx, false, &sp, &f) != CMD_OK)
 		return ctx->status;
-	rd_kafka_AclBinding_t *f = acl_binding(ctx, &sp, true, sp.op);
-	if (f == NULL)
-		return ctx->status;
-	struct client *c = acl_client(ctx, "describe ACLs");
+	struct client *c = acl_client(ctx);
 	json_t *acls = NULL;
 	struct err e = { 0 };
 	if (c && client_acls_describe(c, f, &acls, &e) != CMD_OK)
@@ -256,14 +276,25 @@ struct acl_want {
 	rd_kafka_AclOperation_t op;
 };
 
-static int cmd_acl_create_exec(struct cmd_ctx *ctx)
+static void acl_bindings_free(rd_kafka_AclBinding_t **b, int n)
 {
+	for (int i = 0; i < n; i++)
+		rd_kafka_AclBinding_destroy(b[i]);
+}
+
+/*
+ * The bindings `acl create` asks for, into b (room for 16), *nb of them, and the options in *sp;
+ * CMD_OK, or a usage error after cmd_fail() with none left in b.
+ */
+static int acl_create_bindings(struct cmd_ctx *ctx, rd_kafka_AclBinding_t **b, int *nb, struct acl_spec *out)
+{
+	*nb = 0;
 	bool consumer = cmd_has(ctx, "consumer"), producer = cmd_has(ctx, "producer");
 	const char *topic = cmd_arg(ctx, "topic"), *group = cmd_arg(ctx, "group"),
 		   *txn = cmd_arg(ctx, "transactional-id");
 	struct acl_want want[16];
 	int nwant = 0;
-	struct acl_spec sp;
+	struct acl_spec sp = { 0 };
 	if (cmd_arg(ctx, "principal") == NULL)
 		return cmd_fail(ctx, CMD_USAGE, "e.g. --principal User:alice", "whose ACL? --principal is needed");
 	if (consumer || producer) {
@@ -328,27 +359,51 @@ static int cmd_acl_create_exec(struct cmd_ctx *ctx)
 			want[nwant++] = (struct acl_want){ sp.restype, sp.resource, (rd_kafka_AclOperation_t)o };
 		}
 	}
-	rd_kafka_AclBinding_t *b[16];
-	int nb = 0;
-	json_t *rows = json_array();
 	for (int i = 0; i < nwant; i++) {
 		struct acl_spec one = sp;
 		one.restype = want[i].restype, one.resource = want[i].resource;
 		/* a shorthand's group and transactional id are literal names even with --pattern prefixed */
 		if (want[i].restype != RD_KAFKA_RESOURCE_TOPIC && (consumer || producer))
 			one.pattern = RD_KAFKA_RESOURCE_PATTERN_LITERAL;
-		if ((b[nb] = acl_binding(ctx, &one, false, want[i].op)) == NULL)
-			break;
-		json_array_append_new(rows, client_acl_json(b[nb++]));
+		if ((b[*nb] = acl_binding(ctx, &one, false, want[i].op)) == NULL) {
+			acl_bindings_free(b, *nb);
+			*nb = 0;
+			return ctx->status;
+		}
+		(*nb)++;
 	}
-	struct client *c = nb == nwant ? acl_client(ctx, "create ACLs") : NULL;
+	*out = sp;
+	return CMD_OK;
+}
+
+static int cmd_acl_create_validate(struct cmd_ctx *ctx)
+{
+	rd_kafka_AclBinding_t *b[16];
+	int nb;
+	struct acl_spec sp;
+	if (acl_create_bindings(ctx, b, &nb, &sp) != CMD_OK)
+		return ctx->status;
+	acl_bindings_free(b, nb);
+	return CMD_OK;
+}
+
+static int cmd_acl_create_exec(struct cmd_ctx *ctx)
+{
+	rd_kafka_AclBinding_t *b[16];
+	int nb;
+	struct acl_spec sp;
+	if (acl_create_bindings(ctx, b, &nb, &sp) != CMD_OK)
+		return ctx->status;
+	json_t *rows = json_array();
+	for (int i = 0; i < nb; i++)
+		json_array_append_new(rows, client_acl_json(b[i]));
+	struct client *c = acl_client(ctx);
 	struct err e = { 0 };
 	if (c && client_acls_create(c, b, nb, &e) != CMD_OK)
 		cmd_fail_err(ctx, &e);
 	else if (c)
 		acl_strimzi_note(ctx, sp.principal);
-	for (int i = 0; i < nb; i++)
-		rd_kafka_AclBinding_destroy(b[i]);
+	acl_bindings_free(b, nb);
 	if (c == NULL || ctx->error) {
 		json_decref(rows);
 		return ctx->status;
@@ -378,19 +433,35 @@ static char *acl_plan_text(const json_t *acls)
 	return sbuf_release(&sb);
 }
 
+static int cmd_acl_delete_validate(struct cmd_ctx *ctx)
+{
+	return acl_filter_validate(ctx, true);
+}
+
+/* Lists the matching ACLs and asks for their number to be typed, by cmd_confirm()'s rule. */
+static int acl_delete_confirm(struct cmd_ctx *ctx, const json_t *match)
+{
+	size_t n = json_array_size(match);
+	char expect[32];
+	snprintf(expect, sizeof(expect), "%zu", n);
+	char *plan = acl_plan_text(match);
+	char *q = x_asprintf("These %zu ACL%s match and will be deleted:\n%sType %s (their number) to confirm: ", n,
+			     n == 1 ? "" : "s", plan, expect);
+	char *refusal = x_asprintf("refusing to delete %zu ACL%s without confirmation", n, n == 1 ? "" : "s");
+	int rc = cmd_confirm_as(ctx, q, expect, refusal, "check them with `acls` and the same options, then add --yes");
+	free(refusal);
+	free(q);
+	free(plan);
+	return rc;
+}
+
 static int cmd_acl_delete_exec(struct cmd_ctx *ctx)
 {
 	struct acl_spec sp;
-	if (acl_spec_read(ctx, &sp, true, RD_KAFKA_RESOURCE_PATTERN_LITERAL, false) != CMD_OK)
+	rd_kafka_AclBinding_t *f;
+	if (acl_filter(ctx, true, &sp, &f) != CMD_OK)
 		return ctx->status;
-	if (sp.restype == RD_KAFKA_RESOURCE_ANY && sp.principal == NULL)
-		return cmd_fail(ctx, CMD_USAGE,
-				"name a resource (--topic, --group, --cluster, --transactional-id) or a --principal",
-				"refusing a filter that matches every ACL of the cluster");
-	rd_kafka_AclBinding_t *f = acl_binding(ctx, &sp, true, sp.op);
-	if (f == NULL)
-		return ctx->status;
-	struct client *c = acl_client(ctx, "delete ACLs");
+	struct client *c = acl_client(ctx);
 	json_t *match = NULL, *deleted = NULL;
 	struct err e = { 0 };
 	/* The plan: what the same filter matches now. */
@@ -404,26 +475,8 @@ static int cmd_acl_delete_exec(struct cmd_ctx *ctx)
 			 "no ACL matches: nothing to delete (or this principal may not describe ACLs)");
 		goto out;
 	}
-	if (match && !ctx->confirmed && !cmd_has(ctx, "yes")) {
-		char *plan = acl_plan_text(match);
-		size_t n = json_array_size(match);
-		char expect[32];
-		snprintf(expect, sizeof(expect), "%zu", n);
-		if (ctx->session->confirm == NULL) {
-			cmd_fail(ctx, CMD_USAGE, "check them with `acls` and the same options, then add --yes",
-				 "refusing to delete %zu ACL%s without confirmation", n, n == 1 ? "" : "s");
-		} else {
-			char *q = x_asprintf("These %zu ACL%s match and will be deleted:\n%sType %s (their number) to "
-					     "confirm: ",
-					     n, n == 1 ? "" : "s", plan, expect);
-			if (!ctx->session->confirm(ctx->session->confirm_ud, q, expect))
-				cmd_fail(ctx, CMD_FAILED, NULL, "not confirmed: nothing was changed");
-			free(q);
-		}
-		free(plan);
-		if (ctx->error)
-			goto out;
-	}
+	if (match && acl_delete_confirm(ctx, match) != CMD_OK)
+		goto out;
 	if (match && client_acls_delete(c, &f, 1, &deleted, &e) != CMD_OK)
 		cmd_fail_err(ctx, &e);
 	else if (match)
@@ -506,6 +559,8 @@ const struct cmd_entry cmd_acl_table[] = {
 		       "adds every ACL that applies to T (the * wildcard, prefixes of T)." ACL_REFUSALS_DOC,
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &acls_view,
+		.demo_missing = { "describe ACLs", "DescribeAcls" },
+		.validate = cmd_acls_validate,
 		.exec = cmd_acls_exec,
 	},
 	{
@@ -527,6 +582,8 @@ const struct cmd_entry cmd_acl_table[] = {
 		       "KafkaUser." ACL_REFUSALS_DOC,
 		.flags = CMD_NEEDS_CLUSTER,
 		.view = &acls_view,
+		.demo_missing = { "create ACLs", "CreateAcls" },
+		.validate = cmd_acl_create_validate,
 		.exec = cmd_acl_create_exec,
 	},
 	{
@@ -541,6 +598,8 @@ const struct cmd_entry cmd_acl_table[] = {
 		       "be typed; scripts pass --yes. Nothing matching exits 1." ACL_REFUSALS_DOC,
 		.flags = CMD_NEEDS_CLUSTER,
 		.view = &acls_view,
+		.demo_missing = { "delete ACLs", "DeleteAcls" },
+		.validate = cmd_acl_delete_validate,
 		.exec = cmd_acl_delete_exec,
 	},
 	{ 0 },

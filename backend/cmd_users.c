@@ -29,21 +29,11 @@ static int users_mechanism(struct cmd_ctx *ctx, rd_kafka_ScramMechanism_t *m)
 	return CMD_OK;
 }
 
-/* The client for a SCRAM request; NULL after cmd_fail() on the demo and with --offline. */
+/* The client for a SCRAM request; NULL after cmd_fail(). cmd_check() refused the demo and --offline. */
 static struct client *users_client(struct cmd_ctx *ctx)
 {
 	struct client *c;
 	struct err e = { 0 };
-	if (ctx->session->demo) {
-		cmd_fail(ctx, CMD_FAILED, "try it on a real cluster",
-			 "the embedded demo cluster has no SCRAM users (librdkafka's mock cluster has no "
-			 "Describe/AlterUserScramCredentials)");
-		return NULL;
-	}
-	if (ctx->session->offline) {
-		cmd_fail(ctx, CMD_FAILED, "run it without --offline", "SCRAM users need the cluster");
-		return NULL;
-	}
 	if (session_client(ctx->session, &c, &e) != CMD_OK) {
 		cmd_fail_err(ctx, &e);
 		return NULL;
@@ -172,11 +162,15 @@ static void users_sort_credentials(json_t *creds)
 	free(v);
 }
 
+static int cmd_users_validate(struct cmd_ctx *ctx)
+{
+	const char *name = cmd_arg(ctx, "name");
+	return name ? users_check_name(ctx, name) : CMD_OK;
+}
+
 static int cmd_users_exec(struct cmd_ctx *ctx)
 {
 	const char *name = cmd_arg(ctx, "name");
-	if (name && users_check_name(ctx, name) != CMD_OK)
-		return ctx->status;
 	struct client *c = users_client(ctx);
 	json_t *users = NULL;
 	struct err e = { 0 };
@@ -220,13 +214,30 @@ static const struct out_view users_view = { .tables = users_tables };
 
 /* --- user set / delete ---------------------------------------------------------------------- */
 
+/* The name, --mechanism and --iterations of `user set`; CMD_OK, or a usage error after cmd_fail(). */
+static int user_set_args(struct cmd_ctx *ctx, rd_kafka_ScramMechanism_t *mech, long long *iter)
+{
+	*mech = RD_KAFKA_SCRAM_MECHANISM_UNKNOWN;
+	*iter = 0;
+	if (users_check_name(ctx, cmd_arg(ctx, "name")) != CMD_OK || users_mechanism(ctx, mech) != CMD_OK ||
+	    cmd_arg_int(ctx, "iterations", USERS_ITER_MIN, USERS_ITER_MIN, USERS_ITER_MAX, iter))
+		return ctx->status;
+	return CMD_OK;
+}
+
+static int cmd_user_set_validate(struct cmd_ctx *ctx)
+{
+	rd_kafka_ScramMechanism_t mech;
+	long long iter;
+	return user_set_args(ctx, &mech, &iter);
+}
+
 static int cmd_user_set_exec(struct cmd_ctx *ctx)
 {
 	const char *user = cmd_arg(ctx, "name");
-	rd_kafka_ScramMechanism_t mech = RD_KAFKA_SCRAM_MECHANISM_UNKNOWN;
-	long long iter = 0;
-	if (users_check_name(ctx, user) != CMD_OK || users_mechanism(ctx, &mech) != CMD_OK ||
-	    cmd_arg_int(ctx, "iterations", USERS_ITER_MIN, USERS_ITER_MIN, USERS_ITER_MAX, &iter))
+	rd_kafka_ScramMechanism_t mech;
+	long long iter;
+	if (user_set_args(ctx, &mech, &iter) != CMD_OK)
 		return ctx->status;
 	struct client *c = users_client(ctx);
 	if (c == NULL)
@@ -249,18 +260,35 @@ static int cmd_user_set_exec(struct cmd_ctx *ctx)
 				     "iterations", (json_int_t)iter, "set", 1));
 }
 
-static int cmd_user_delete_exec(struct cmd_ctx *ctx)
+/* The credentials `user delete` asks for: --mechanism's, else both; CMD_OK, or a usage error after cmd_fail(). */
+static int user_delete_args(struct cmd_ctx *ctx, rd_kafka_ScramMechanism_t mech[2], int *nmech)
 {
-	const char *user = cmd_arg(ctx, "name");
-	rd_kafka_ScramMechanism_t mech[2] = { RD_KAFKA_SCRAM_MECHANISM_SHA_512, RD_KAFKA_SCRAM_MECHANISM_SHA_256 };
-	int nmech = 2;
-	if (users_check_name(ctx, user) != CMD_OK)
+	mech[0] = RD_KAFKA_SCRAM_MECHANISM_SHA_512, mech[1] = RD_KAFKA_SCRAM_MECHANISM_SHA_256;
+	*nmech = 2;
+	if (users_check_name(ctx, cmd_arg(ctx, "name")) != CMD_OK)
 		return ctx->status;
 	if (cmd_has(ctx, "mechanism")) {
 		if (users_mechanism(ctx, &mech[0]) != CMD_OK)
 			return ctx->status;
-		nmech = 1;
+		*nmech = 1;
 	}
+	return CMD_OK;
+}
+
+static int cmd_user_delete_validate(struct cmd_ctx *ctx)
+{
+	rd_kafka_ScramMechanism_t mech[2];
+	int nmech;
+	return user_delete_args(ctx, mech, &nmech);
+}
+
+static int cmd_user_delete_exec(struct cmd_ctx *ctx)
+{
+	const char *user = cmd_arg(ctx, "name");
+	rd_kafka_ScramMechanism_t mech[2];
+	int nmech;
+	if (user_delete_args(ctx, mech, &nmech) != CMD_OK)
+		return ctx->status;
 	struct client *c = users_client(ctx);
 	if (c == NULL)
 		return ctx->status;
@@ -337,6 +365,8 @@ const struct cmd_entry cmd_users_table[] = {
 		       "credentials exits 1." USERS_REFUSALS_DOC,
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.view = &users_view,
+		.demo_missing = { "list SCRAM users", "DescribeUserScramCredentials", NULL },
+		.validate = cmd_users_validate,
 		.exec = cmd_users_exec,
 	},
 	{
@@ -352,6 +382,8 @@ const struct cmd_entry cmd_users_table[] = {
 		       "profile with \"strimzi\": true adds a note that the User Operator reverts the change "
 		       "unless the KafkaUser changes." USERS_REFUSALS_DOC,
 		.flags = CMD_NEEDS_CLUSTER,
+		.demo_missing = { "change SCRAM users", "AlterUserScramCredentials", NULL },
+		.validate = cmd_user_set_validate,
 		.exec = cmd_user_set_exec,
 	},
 	{
@@ -365,6 +397,8 @@ const struct cmd_entry cmd_users_table[] = {
 		       "SCRAM. Its ACLs stay: `acl delete --principal User:NAME` removes them. A user without "
 		       "credentials exits 1." USERS_REFUSALS_DOC,
 		.flags = CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE,
+		.demo_missing = { "change SCRAM users", "AlterUserScramCredentials", NULL },
+		.validate = cmd_user_delete_validate,
 		.exec = cmd_user_delete_exec,
 	},
 	{ 0 },

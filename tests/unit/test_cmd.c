@@ -293,6 +293,74 @@ static void test_cmd_destructive(void **state)
 	cmd_ctx_clear(&ctx);
 }
 
+static void assert_refused(const struct cmd_ctx *ctx, int status, int got, const char *cause, const char *hint);
+
+/* A validate hook: --force is needed. */
+static int validate_force(struct cmd_ctx *ctx)
+{
+	return cmd_has(ctx, "force") ? CMD_OK : cmd_fail(ctx, CMD_USAGE, "add --force", "--force is needed");
+}
+
+/*
+ * An entry's validate runs in cmd_check() after the session's refusals (read-only, --offline, no
+ * bootstrap) and before the demo's, so a malformed line is a usage error on the demo too.
+ */
+static void test_cmd_validate(void **state)
+{
+	(void)state;
+	int demo_dummy;
+	struct session demo = { .demo = (struct demo *)&demo_dummy }, offline = { .offline = true };
+	char *argv[] = { "zzthing", "show", "x", NULL, NULL };
+	struct cmd_ctx ctx;
+	struct cmd_entry e;
+	for (int round = 0; round < 3; round++) {
+		int argc = round == 1 ? 4 : 3;
+		argv[3] = round == 1 ? "--force" : NULL;
+		assert_int_equal(cmd_prepare(&ctx, round == 2 ? &offline : &demo, argc, argv), CMD_OK);
+		e = *ctx.entry;
+		e.flags |= CMD_NEEDS_CLUSTER;
+		e.demo_missing = (struct cmd_demo_gap){ "show things", "ShowThings", NULL };
+		e.validate = validate_force;
+		ctx.entry = &e;
+		int rc = cmd_exec(&ctx);
+		if (round == 0) /* the usage error first */
+			assert_refused(&ctx, CMD_USAGE, rc, "--force is needed", "add --force");
+		else if (round == 1) /* a good line: the demo's refusal */
+			assert_non_null(strstr(ctx.error, "mock cluster has no ShowThings"));
+		else /* --offline is refused before the arguments are looked at */
+			assert_non_null(strstr(ctx.error, "--offline asks it nothing"));
+		cmd_ctx_clear(&ctx);
+	}
+}
+
+/* cmd_confirm_as(): cmd_confirm()'s rule in the command's own words. */
+static void test_cmd_confirm_as(void **state)
+{
+	(void)state;
+	struct session s = { 0 };
+	char *argv[] = { "zzthing", "show", "x", NULL, NULL };
+	struct cmd_ctx ctx;
+	cmd_prepare(&ctx, &s, 3, argv);
+	assert_int_equal(cmd_confirm_as(&ctx, "Type 2: ", "2", "refusing two", "add --yes"), CMD_USAGE);
+	assert_string_equal(ctx.error, "refusing two");
+	assert_string_equal(ctx.hint, "add --yes");
+	cmd_ctx_clear(&ctx);
+	s.confirm = fake_confirm;
+	for (int yes = 0; yes < 2; yes++) {
+		confirm_answer = yes;
+		cmd_prepare(&ctx, &s, 3, argv);
+		assert_int_equal(cmd_confirm_as(&ctx, "Type 2: ", "2", "refusing two", "add --yes"),
+				 yes ? CMD_OK : CMD_FAILED);
+		assert_string_equal(confirm_expect, "2");
+		cmd_ctx_clear(&ctx);
+	}
+	s.confirm = NULL; /* --yes asks nobody */
+	argv[3] = "--yes";
+	cmd_prepare(&ctx, &s, 4, argv);
+	assert_int_equal(cmd_confirm_as(&ctx, "Type 2: ", "2", "refusing two", "add --yes"), CMD_OK);
+	cmd_ctx_clear(&ctx);
+}
+
 /* Builds argv: the command's words, a value for each required positional, then extra (NULL: none). */
 static int read_only_argv(const struct cmd_entry *e, char *words, char **argv, const struct cmd_opt *extra)
 {
@@ -301,6 +369,14 @@ static int read_only_argv(const struct cmd_entry *e, char *words, char **argv, c
 	for (const struct cmd_pos *p = e->args; p && p->name; p++)
 		if (!(p->flags & CMD_POS_OPTIONAL))
 			argv[argc++] = "x";
+	/* the options a command's validate wants among themselves */
+	static char *const acl_create[] = { "--principal", "User:a", "--operation", "Read", "--topic", "t", NULL };
+	static char *const acl_delete[] = { "--principal", "User:a", NULL };
+	char *const *more = strcmp(e->name, "acl create") == 0   ? acl_create
+			    : strcmp(e->name, "acl delete") == 0 ? acl_delete
+								 : NULL;
+	for (int i = 0; more && more[i]; i++)
+		argv[argc++] = more[i];
 	if (extra) {
 		static char flag[64];
 		snprintf(flag, sizeof(flag), "--%s", extra->name);
@@ -577,6 +653,12 @@ static void test_cmd_preconditions_table(void **state)
 		{ "broker alter", CMD_NEEDS_CLUSTER, "DescribeConfigs or IncrementalAlterConfigs" },
 		{ "leaders elect", CMD_NEEDS_CLUSTER, "ElectLeaders" },
 		{ "howto", 0, NULL },
+		{ "acls", CMD_NEEDS_CLUSTER, "DescribeAcls" },
+		{ "acl create", CMD_NEEDS_CLUSTER, "CreateAcls" },
+		{ "acl delete", CMD_NEEDS_CLUSTER, "DeleteAcls" },
+		{ "users", CMD_NEEDS_CLUSTER, "DescribeUserScramCredentials" },
+		{ "user set", CMD_NEEDS_CLUSTER, "AlterUserScramCredentials" },
+		{ "user delete", CMD_NEEDS_CLUSTER | CMD_DESTRUCTIVE, "AlterUserScramCredentials" },
 	};
 	for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
 		int consumed;
@@ -591,7 +673,7 @@ static void test_cmd_preconditions_table(void **state)
 		else
 			assert_null(e->demo_missing.api);
 	}
-	assert_true(needs >= 21 && offline_ok >= 4 && on_demo == 11 && destructive >= 3);
+	assert_true(needs >= 21 && offline_ok >= 4 && on_demo == 17 && destructive >= 3);
 }
 
 static void test_cmd_usage(void **state)
@@ -764,6 +846,8 @@ int main(void)
 		cmocka_unit_test(test_cmd_suggest),
 		cmocka_unit_test(test_cmd_args),
 		cmocka_unit_test(test_cmd_destructive),
+		cmocka_unit_test(test_cmd_validate),
+		cmocka_unit_test(test_cmd_confirm_as),
 		cmocka_unit_test(test_cmd_usage),
 		cmocka_unit_test(test_cmd_read_only_table),
 		cmocka_unit_test(test_cmd_line_arg),
