@@ -424,7 +424,11 @@ int client_list_offsets(struct client *c, rd_kafka_topic_partition_list_t *parts
 	return CMD_OK;
 }
 
-rd_kafka_event_t *client_admin_wait(struct client *c, rd_kafka_queue_t *q, const char *what, struct err *e)
+/* The wait of an admin request; fail maps the request's own error (NULL: client_error()). */
+static rd_kafka_event_t *client_admin_poll(struct client *c, rd_kafka_queue_t *q, const char *what,
+					   int (*fail)(struct client *, rd_kafka_resp_err_t, const char *, const char *,
+						       struct err *),
+					   struct err *e)
 {
 	rd_kafka_event_t *ev = rd_kafka_queue_poll(q, c->timeout_ms + 1000);
 	if (ev == NULL) {
@@ -432,10 +436,26 @@ rd_kafka_event_t *client_admin_wait(struct client *c, rd_kafka_queue_t *q, const
 		return NULL;
 	}
 	if (rd_kafka_event_error(ev)) {
-		client_error(c, rd_kafka_event_error(ev), rd_kafka_event_error_string(ev), what, e);
+		(fail ? fail : client_error)(c, rd_kafka_event_error(ev), rd_kafka_event_error_string(ev), what, e);
 		rd_kafka_event_destroy(ev);
 		return NULL;
 	}
+	return ev;
+}
+
+rd_kafka_event_t *client_admin_wait(struct client *c, rd_kafka_queue_t *q, const char *what, struct err *e)
+{
+	return client_admin_poll(c, q, what, NULL, e);
+}
+
+rd_kafka_event_t *client_admin_call(struct client *c, const struct client_admin_req *req, struct err *e)
+{
+	rd_kafka_AdminOptions_t *o = client_admin_options(c, req->op);
+	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
+	req->send(c, o, q, req->ud);
+	rd_kafka_event_t *ev = client_admin_poll(c, q, req->what, req->fail, e);
+	rd_kafka_queue_destroy(q);
+	rd_kafka_AdminOptions_destroy(o);
 	return ev;
 }
 
@@ -446,6 +466,29 @@ rd_kafka_AdminOptions_t *client_admin_options(struct client *c, rd_kafka_admin_o
 	if (op == RD_KAFKA_ADMIN_OP_CREATETOPICS || op == RD_KAFKA_ADMIN_OP_DELETETOPICS)
 		rd_kafka_AdminOptions_set_operation_timeout(o, c->timeout_ms, NULL, 0);
 	return o;
+}
+
+static void client_send_create_topic(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	rd_kafka_NewTopic_t *nt = ud;
+	rd_kafka_CreateTopics(c->rk, &nt, 1, o, q);
+}
+
+static void client_send_delete_topic(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	rd_kafka_DeleteTopic_t *dt = ud;
+	rd_kafka_DeleteTopics(c->rk, &dt, 1, o, q);
+}
+
+struct client_configs_send {
+	rd_kafka_ConfigResource_t **res;
+	size_t n;
+};
+
+static void client_send_configs(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	const struct client_configs_send *cs = ud;
+	rd_kafka_DescribeConfigs(c->rk, cs->res, cs->n, o, q);
 }
 
 /* The one topic result of a Create/DeleteTopics event. */
@@ -510,10 +553,12 @@ int client_topic_create(struct client *c, const char *name, int partitions, int 
 		rd_kafka_NewTopic_set_config(nt, k, eq + 1);
 		free(k);
 	}
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_CREATETOPICS);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
-	rd_kafka_CreateTopics(c->rk, &nt, 1, o, q);
-	rd_kafka_event_t *ev = client_admin_wait(c, q, what, e);
+	rd_kafka_event_t *ev = client_admin_call(c,
+						 &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_CREATETOPICS,
+									     .what = what,
+									     .send = client_send_create_topic,
+									     .ud = nt },
+						 e);
 	if (ev) {
 		size_t n;
 		const rd_kafka_topic_result_t **res =
@@ -525,8 +570,6 @@ int client_topic_create(struct client *c, const char *name, int partitions, int 
 	} else {
 		rc = e->status;
 	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
 	client_invalidate(c);
 out:
 	rd_kafka_NewTopic_destroy(nt);
@@ -538,10 +581,12 @@ int client_topic_delete(struct client *c, const char *name, struct err *e)
 {
 	char *what = x_asprintf("delete topic %s", name);
 	rd_kafka_DeleteTopic_t *dt = rd_kafka_DeleteTopic_new(name);
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DELETETOPICS);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
-	rd_kafka_DeleteTopics(c->rk, &dt, 1, o, q);
-	rd_kafka_event_t *ev = client_admin_wait(c, q, what, e);
+	rd_kafka_event_t *ev = client_admin_call(c,
+						 &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_DELETETOPICS,
+									     .what = what,
+									     .send = client_send_delete_topic,
+									     .ud = dt },
+						 e);
 	int rc = e->status;
 	if (ev) {
 		size_t n;
@@ -550,8 +595,6 @@ int client_topic_delete(struct client *c, const char *name, struct err *e)
 		rc = client_topic_result(c, res, n, what, e);
 		rd_kafka_event_destroy(ev);
 	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
 	rd_kafka_DeleteTopic_destroy(dt);
 	client_invalidate(c);
 	free(what);
@@ -590,12 +633,13 @@ static rd_kafka_event_t *client_describe_configs(struct client *c, rd_kafka_Reso
 	rd_kafka_ConfigResource_t **res = x_calloc((size_t)n, sizeof(*res));
 	for (int i = 0; i < n; i++)
 		res[i] = rd_kafka_ConfigResource_new(type, names[i]);
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
-	rd_kafka_DescribeConfigs(c->rk, res, (size_t)n, o, q);
-	rd_kafka_event_t *ev = client_admin_wait(c, q, what, e);
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
+	struct client_configs_send send = { res, (size_t)n };
+	rd_kafka_event_t *ev = client_admin_call(c,
+						 &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS,
+									     .what = what,
+									     .send = client_send_configs,
+									     .ud = &send },
+						 e);
 	rd_kafka_ConfigResource_destroy_array(res, (size_t)n);
 	free(res);
 	return ev;

@@ -131,6 +131,23 @@ rd_kafka_AdminOptions_t *client_admin_options(struct client *c, rd_kafka_admin_o
 /** @brief Waits for the result of an admin request sent to q; NULL with e set on failure or timeout. */
 rd_kafka_event_t *client_admin_wait(struct client *c, rd_kafka_queue_t *q, const char *what, struct err *e);
 
+/** One admin request, for client_admin_call(). */
+struct client_admin_req {
+	rd_kafka_admin_op_t op;
+	const char *what; /* names the request in errors: "delete ACLs" */
+	/* Sends the request with options o (client_admin_options(), which it may set further) on q. */
+	void (*send)(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud);
+	void *ud;
+	/* Maps the request's own error (the event's); NULL: client_error(). */
+	int (*fail)(struct client *c, rd_kafka_resp_err_t err, const char *msg, const char *what, struct err *e);
+};
+/**
+ * @brief The round trip of every admin request: its options and a queue, send, the wait (up to the
+ * timeout), the request's error, then both freed.
+ * @return the result event, which the caller reads and destroys; NULL with e set
+ */
+rd_kafka_event_t *client_admin_call(struct client *c, const struct client_admin_req *req, struct err *e);
+
 /** @brief Maps a librdkafka error to a cmd status and fills e with cause and hint for `what`. */
 int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, const char *what, struct err *e);
 

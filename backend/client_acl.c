@@ -48,29 +48,72 @@ static rd_kafka_resp_err_t client_acl_code(const rd_kafka_error_t *err)
 	return err ? rd_kafka_error_code(err) : RD_KAFKA_RESP_ERR_NO_ERROR;
 }
 
-/* Waits for an admin result; the request's own error (not the transport's) is mapped by client_acl_error(). */
-static rd_kafka_event_t *client_acl_wait(struct client *c, rd_kafka_queue_t *q, const char *what, struct err *e)
+/* The requests of this file: librdkafka takes each one's arguments differently. */
+struct acl_send {
+	const rd_kafka_AclBindingFilter_t *filter;
+	rd_kafka_AclBinding_t **bindings; /* or filters, for DeleteAcls */
+	size_t n;
+	const char *const *users;
+	rd_kafka_UserScramCredentialAlteration_t **alterations;
+};
+
+static void acl_send_describe(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
 {
-	rd_kafka_event_t *ev = rd_kafka_queue_poll(q, client_timeout(c) + 1000);
-	if (ev == NULL) {
-		client_error(c, RD_KAFKA_RESP_ERR__TIMED_OUT, NULL, what, e);
-		return NULL;
-	}
-	if (rd_kafka_event_error(ev)) {
-		client_acl_error(c, rd_kafka_event_error(ev), rd_kafka_event_error_string(ev), what, e);
-		rd_kafka_event_destroy(ev);
-		return NULL;
-	}
-	return ev;
+	const struct acl_send *a = ud;
+	rd_kafka_DescribeAcls(client_rk(c), (rd_kafka_AclBindingFilter_t *)a->filter, o, q);
+}
+
+static void acl_send_create(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	const struct acl_send *a = ud;
+	rd_kafka_CreateAcls(client_rk(c), a->bindings, a->n, o, q);
+}
+
+static void acl_send_delete(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	const struct acl_send *a = ud;
+	rd_kafka_DeleteAcls(client_rk(c), a->bindings, a->n, o, q);
+}
+
+/* With the operations the principal may do on the cluster. */
+static void acl_send_describe_cluster(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	(void)ud;
+	rd_kafka_error_t *oe = rd_kafka_AdminOptions_set_include_authorized_operations(o, 1);
+	if (oe)
+		rd_kafka_error_destroy(oe);
+	rd_kafka_DescribeCluster(client_rk(c), o, q);
+}
+
+static void acl_send_scram_describe(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	const struct acl_send *a = ud;
+	rd_kafka_DescribeUserScramCredentials(client_rk(c), (const char **)a->users, a->n, o, q);
+}
+
+static void acl_send_scram_alter(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	const struct acl_send *a = ud;
+	rd_kafka_AlterUserScramCredentials(client_rk(c), a->alterations, a->n, o, q);
+}
+
+/* One request of this file and its result event; the request's own error goes to client_acl_error(). */
+static rd_kafka_event_t *client_acl_call(struct client *c, rd_kafka_admin_op_t op, const char *what,
+					 void (*send)(struct client *, rd_kafka_AdminOptions_t *, rd_kafka_queue_t *,
+						      void *),
+					 struct acl_send *a, struct err *e)
+{
+	return client_admin_call(
+		c,
+		&(struct client_admin_req){ .op = op, .what = what, .send = send, .ud = a, .fail = client_acl_error },
+		e);
 }
 
 int client_acls_describe(struct client *c, const rd_kafka_AclBindingFilter_t *f, json_t **out, struct err *e)
 {
 	*out = NULL;
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBEACLS);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
-	rd_kafka_DescribeAcls(client_rk(c), (rd_kafka_AclBindingFilter_t *)f, o, q);
-	rd_kafka_event_t *ev = client_acl_wait(c, q, "describe ACLs", e);
+	rd_kafka_event_t *ev = client_acl_call(c, RD_KAFKA_ADMIN_OP_DESCRIBEACLS, "describe ACLs", acl_send_describe,
+					       &(struct acl_send){ .filter = f }, e);
 	if (ev) {
 		size_t n;
 		const rd_kafka_AclBinding_t **acls =
@@ -80,17 +123,13 @@ int client_acls_describe(struct client *c, const rd_kafka_AclBindingFilter_t *f,
 			json_array_append_new(*out, client_acl_json(acls[i]));
 		rd_kafka_event_destroy(ev);
 	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
 	return ev ? CMD_OK : e->status;
 }
 
 int client_acls_create(struct client *c, rd_kafka_AclBinding_t **b, int n, struct err *e)
 {
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_CREATEACLS);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
-	rd_kafka_CreateAcls(client_rk(c), b, (size_t)n, o, q);
-	rd_kafka_event_t *ev = client_acl_wait(c, q, "create ACLs", e);
+	rd_kafka_event_t *ev = client_acl_call(c, RD_KAFKA_ADMIN_OP_CREATEACLS, "create ACLs", acl_send_create,
+					       &(struct acl_send){ .bindings = b, .n = (size_t)n }, e);
 	int rc = ev ? CMD_OK : e->status;
 	if (ev) {
 		size_t nres;
@@ -104,18 +143,14 @@ int client_acls_create(struct client *c, rd_kafka_AclBinding_t **b, int n, struc
 		}
 		rd_kafka_event_destroy(ev);
 	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
 	return rc;
 }
 
 int client_acls_delete(struct client *c, rd_kafka_AclBindingFilter_t **f, int n, json_t **deleted, struct err *e)
 {
 	*deleted = json_array();
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DELETEACLS);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
-	rd_kafka_DeleteAcls(client_rk(c), f, (size_t)n, o, q);
-	rd_kafka_event_t *ev = client_acl_wait(c, q, "delete ACLs", e);
+	rd_kafka_event_t *ev = client_acl_call(c, RD_KAFKA_ADMIN_OP_DELETEACLS, "delete ACLs", acl_send_delete,
+					       &(struct acl_send){ .bindings = f, .n = (size_t)n }, e);
 	int rc = ev ? CMD_OK : e->status;
 	if (ev) {
 		size_t nres;
@@ -134,21 +169,14 @@ int client_acls_delete(struct client *c, rd_kafka_AclBindingFilter_t **f, int n,
 		}
 		rd_kafka_event_destroy(ev);
 	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
 	return rc;
 }
 
 int client_acls_denied(struct client *c, bool *denied, struct err *e)
 {
 	*denied = false;
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER);
-	rd_kafka_error_t *oe = rd_kafka_AdminOptions_set_include_authorized_operations(o, 1);
-	if (oe)
-		rd_kafka_error_destroy(oe);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
-	rd_kafka_DescribeCluster(client_rk(c), o, q);
-	rd_kafka_event_t *ev = client_acl_wait(c, q, "describe the cluster", e);
+	rd_kafka_event_t *ev = client_acl_call(c, RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER, "describe the cluster",
+					       acl_send_describe_cluster, &(struct acl_send){ 0 }, e);
 	if (ev) {
 		size_t n;
 		const rd_kafka_AclOperation_t *ops = rd_kafka_DescribeCluster_result_authorized_operations(
@@ -161,8 +189,6 @@ int client_acls_denied(struct client *c, bool *denied, struct err *e)
 				*denied = false;
 		rd_kafka_event_destroy(ev);
 	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
 	return ev ? CMD_OK : e->status;
 }
 
@@ -196,10 +222,9 @@ static const char *client_scram_name(rd_kafka_ScramMechanism_t m)
 int client_scram_describe(struct client *c, const char *const *users, int n, json_t **out, struct err *e)
 {
 	*out = NULL;
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBEUSERSCRAMCREDENTIALS);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
-	rd_kafka_DescribeUserScramCredentials(client_rk(c), (const char **)users, (size_t)n, o, q);
-	rd_kafka_event_t *ev = client_acl_wait(c, q, "describe SCRAM users", e);
+	rd_kafka_event_t *ev =
+		client_acl_call(c, RD_KAFKA_ADMIN_OP_DESCRIBEUSERSCRAMCREDENTIALS, "describe SCRAM users",
+				acl_send_scram_describe, &(struct acl_send){ .users = users, .n = (size_t)n }, e);
 	int rc = ev ? CMD_OK : e->status;
 	if (ev) {
 		size_t nd;
@@ -235,17 +260,14 @@ int client_scram_describe(struct client *c, const char *const *users, int n, jso
 			json_decref(*out), *out = NULL;
 		rd_kafka_event_destroy(ev);
 	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
 	return rc;
 }
 
 int client_scram_alter(struct client *c, rd_kafka_UserScramCredentialAlteration_t **a, int n, struct err *e)
 {
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_ALTERUSERSCRAMCREDENTIALS);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
-	rd_kafka_AlterUserScramCredentials(client_rk(c), a, (size_t)n, o, q);
-	rd_kafka_event_t *ev = client_acl_wait(c, q, "alter SCRAM users", e);
+	rd_kafka_event_t *ev =
+		client_acl_call(c, RD_KAFKA_ADMIN_OP_ALTERUSERSCRAMCREDENTIALS, "alter SCRAM users",
+				acl_send_scram_alter, &(struct acl_send){ .alterations = a, .n = (size_t)n }, e);
 	int rc = ev ? CMD_OK : e->status;
 	if (ev) {
 		size_t nr;
@@ -264,7 +286,5 @@ int client_scram_alter(struct client *c, rd_kafka_UserScramCredentialAlteration_
 		}
 		rd_kafka_event_destroy(ev);
 	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
 	return rc;
 }

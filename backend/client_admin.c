@@ -6,14 +6,50 @@
 #include "cmd.h"
 #include "xalloc.h"
 
-/* Sends nothing and fails when an option cannot be set (it never should). */
-static rd_kafka_AdminOptions_t *client_admin_opts(struct client *c, rd_kafka_admin_op_t op, bool validate_only)
+/* What the requests of this file send: one request (the field its send reads), and whether the broker only checks it.
+ */
+struct admin_send {
+	rd_kafka_ConfigResource_t *res;
+	rd_kafka_NewPartitions_t *np;
+	rd_kafka_DeleteRecords_t *dr;
+	rd_kafka_ElectLeaders_t *el;
+	bool validate_only;
+};
+
+/* The broker answers once the change is done (the operation timeout), or only checks it. */
+static void admin_opts(struct client *c, rd_kafka_AdminOptions_t *o, bool validate_only)
 {
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, op);
 	rd_kafka_AdminOptions_set_operation_timeout(o, client_timeout(c), NULL, 0);
 	if (validate_only)
 		rd_kafka_AdminOptions_set_validate_only(o, 1, NULL, 0);
-	return o;
+}
+
+static void admin_send_alter(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	struct admin_send *a = ud;
+	admin_opts(c, o, a->validate_only);
+	rd_kafka_IncrementalAlterConfigs(client_rk(c), &a->res, 1, o, q);
+}
+
+static void admin_send_partitions(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	struct admin_send *a = ud;
+	admin_opts(c, o, a->validate_only);
+	rd_kafka_CreatePartitions(client_rk(c), &a->np, 1, o, q);
+}
+
+static void admin_send_delete_records(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	struct admin_send *a = ud;
+	admin_opts(c, o, false);
+	rd_kafka_DeleteRecords(client_rk(c), &a->dr, 1, o, q);
+}
+
+static void admin_send_elect(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	struct admin_send *a = ud;
+	admin_opts(c, o, false);
+	rd_kafka_ElectLeaders(client_rk(c), a->el, o, q);
 }
 
 int client_alter_configs(struct client *c, rd_kafka_ResourceType_t type, const char *name,
@@ -35,10 +71,14 @@ int client_alter_configs(struct client *c, rd_kafka_ResourceType_t type, const c
 			return rc;
 		}
 	}
-	rd_kafka_AdminOptions_t *o = client_admin_opts(c, RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS, validate_only);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
-	rd_kafka_IncrementalAlterConfigs(client_rk(c), &r, 1, o, q);
-	rd_kafka_event_t *ev = client_admin_wait(c, q, what, e);
+	struct admin_send a = { .res = r, .validate_only = validate_only };
+	rd_kafka_event_t *ev =
+		client_admin_call(c,
+				  &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS,
+							      .what = what,
+							      .send = admin_send_alter,
+							      .ud = &a },
+				  e);
 	rc = e->status;
 	if (ev) {
 		size_t nr;
@@ -57,8 +97,6 @@ int client_alter_configs(struct client *c, rd_kafka_ResourceType_t type, const c
 			rc = CMD_OK;
 		rd_kafka_event_destroy(ev);
 	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
 	rd_kafka_ConfigResource_destroy(r);
 	free(what);
 	return rc;
@@ -75,10 +113,13 @@ int client_create_partitions(struct client *c, const char *topic, int total, boo
 		free(what);
 		return rc;
 	}
-	rd_kafka_AdminOptions_t *o = client_admin_opts(c, RD_KAFKA_ADMIN_OP_CREATEPARTITIONS, validate_only);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
-	rd_kafka_CreatePartitions(client_rk(c), &np, 1, o, q);
-	rd_kafka_event_t *ev = client_admin_wait(c, q, what, e);
+	struct admin_send a = { .np = np, .validate_only = validate_only };
+	rd_kafka_event_t *ev = client_admin_call(c,
+						 &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_CREATEPARTITIONS,
+									     .what = what,
+									     .send = admin_send_partitions,
+									     .ud = &a },
+						 e);
 	rc = e->status;
 	if (ev) {
 		size_t n;
@@ -92,8 +133,6 @@ int client_create_partitions(struct client *c, const char *topic, int total, boo
 			 : CMD_OK;
 		rd_kafka_event_destroy(ev);
 	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
 	rd_kafka_NewPartitions_destroy(np);
 	if (!validate_only)
 		client_invalidate(c);
@@ -104,10 +143,13 @@ int client_create_partitions(struct client *c, const char *topic, int total, boo
 int client_delete_records(struct client *c, rd_kafka_topic_partition_list_t *parts, struct err *e)
 {
 	rd_kafka_DeleteRecords_t *dr = rd_kafka_DeleteRecords_new(parts);
-	rd_kafka_AdminOptions_t *o = client_admin_opts(c, RD_KAFKA_ADMIN_OP_DELETERECORDS, false);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
-	rd_kafka_DeleteRecords(client_rk(c), &dr, 1, o, q);
-	rd_kafka_event_t *ev = client_admin_wait(c, q, "delete records", e);
+	struct admin_send a = { .dr = dr };
+	rd_kafka_event_t *ev = client_admin_call(c,
+						 &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_DELETERECORDS,
+									     .what = "delete records",
+									     .send = admin_send_delete_records,
+									     .ud = &a },
+						 e);
 	int rc = e->status;
 	if (ev) {
 		rd_kafka_resp_err_t err = rd_kafka_event_error(ev);
@@ -127,8 +169,6 @@ int client_delete_records(struct client *c, rd_kafka_topic_partition_list_t *par
 		}
 		rd_kafka_event_destroy(ev);
 	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
 	rd_kafka_DeleteRecords_destroy(dr);
 	return rc;
 }
@@ -139,10 +179,13 @@ int client_elect_leaders(struct client *c, rd_kafka_ElectionType_t type, const r
 	*out = NULL;
 	rd_kafka_topic_partition_list_t *copy = parts ? rd_kafka_topic_partition_list_copy(parts) : NULL;
 	rd_kafka_ElectLeaders_t *el = rd_kafka_ElectLeaders_new(type, copy);
-	rd_kafka_AdminOptions_t *o = client_admin_opts(c, RD_KAFKA_ADMIN_OP_ELECTLEADERS, false);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
-	rd_kafka_ElectLeaders(client_rk(c), el, o, q);
-	rd_kafka_event_t *ev = client_admin_wait(c, q, "elect leaders", e);
+	struct admin_send a = { .el = el };
+	rd_kafka_event_t *ev = client_admin_call(c,
+						 &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_ELECTLEADERS,
+									     .what = "elect leaders",
+									     .send = admin_send_elect,
+									     .ud = &a },
+						 e);
 	int rc = e->status;
 	if (ev) {
 		rd_kafka_resp_err_t err = rd_kafka_event_error(ev);
@@ -163,8 +206,6 @@ int client_elect_leaders(struct client *c, rd_kafka_ElectionType_t type, const r
 		}
 		rd_kafka_event_destroy(ev);
 	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
 	rd_kafka_ElectLeaders_destroy(el);
 	if (copy)
 		rd_kafka_topic_partition_list_destroy(copy);

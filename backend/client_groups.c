@@ -39,14 +39,21 @@ static bool groups_backoff(int *nap, int64_t deadline)
 	return true;
 }
 
+static void groups_send_list(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	(void)ud;
+	rd_kafka_ListConsumerGroups(client_rk(c), o, q);
+}
+
 /* One ListConsumerGroups; *busy is set when a broker answered that its coordinator is loading. */
 static int groups_list_once(struct client *c, struct group_info **out, int *n, rd_kafka_resp_err_t *busy, struct err *e)
 {
 	*out = NULL, *n = 0, *busy = RD_KAFKA_RESP_ERR_NO_ERROR;
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
-	rd_kafka_ListConsumerGroups(client_rk(c), o, q);
-	rd_kafka_event_t *ev = client_admin_wait(c, q, "list groups", e);
+	rd_kafka_event_t *ev = client_admin_call(c,
+						 &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS,
+									     .what = "list groups",
+									     .send = groups_send_list },
+						 e);
 	int rc = ev ? CMD_OK : e->status;
 	if (ev) {
 		const rd_kafka_ListConsumerGroups_result_t *res = rd_kafka_event_ListConsumerGroups_result(ev);
@@ -74,8 +81,6 @@ static int groups_list_once(struct client *c, struct group_info **out, int *n, r
 		}
 		rd_kafka_event_destroy(ev);
 	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
 	return rc;
 }
 
@@ -434,6 +439,36 @@ static int groups_result(struct client *c, const rd_kafka_group_result_t **r, si
 	return CMD_OK;
 }
 
+/* The request groups_admin() sends. */
+struct groups_send {
+	const char *group;
+	rd_kafka_topic_partition_list_t *parts;
+};
+
+static void groups_send_alter(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	const struct groups_send *g = ud;
+	rd_kafka_AlterConsumerGroupOffsets_t *req = rd_kafka_AlterConsumerGroupOffsets_new(g->group, g->parts);
+	rd_kafka_AlterConsumerGroupOffsets(client_rk(c), &req, 1, o, q);
+	rd_kafka_AlterConsumerGroupOffsets_destroy(req);
+}
+
+static void groups_send_delete_offsets(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	const struct groups_send *g = ud;
+	rd_kafka_DeleteConsumerGroupOffsets_t *req = rd_kafka_DeleteConsumerGroupOffsets_new(g->group, g->parts);
+	rd_kafka_DeleteConsumerGroupOffsets(client_rk(c), &req, 1, o, q);
+	rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
+}
+
+static void groups_send_delete(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	const struct groups_send *g = ud;
+	rd_kafka_DeleteGroup_t *req = rd_kafka_DeleteGroup_new(g->group);
+	rd_kafka_DeleteGroups(client_rk(c), &req, 1, o, q);
+	rd_kafka_DeleteGroup_destroy(req);
+}
+
 /*
  * One admin request about one group (op: alter offsets, delete offsets or delete the group) and
  * its single result; `verb` names it in errors ("delete offsets of" group x).
@@ -441,24 +476,16 @@ static int groups_result(struct client *c, const rd_kafka_group_result_t **r, si
 static int groups_admin(struct client *c, rd_kafka_admin_op_t op, const char *verb, const char *group,
 			rd_kafka_topic_partition_list_t *parts, struct err *e)
 {
-	rd_kafka_t *rk = client_rk(c);
 	char *what = x_asprintf("%s group %s", verb, group);
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, op);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
-	if (op == RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS) {
-		rd_kafka_AlterConsumerGroupOffsets_t *req = rd_kafka_AlterConsumerGroupOffsets_new(group, parts);
-		rd_kafka_AlterConsumerGroupOffsets(rk, &req, 1, o, q);
-		rd_kafka_AlterConsumerGroupOffsets_destroy(req);
-	} else if (op == RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS) {
-		rd_kafka_DeleteConsumerGroupOffsets_t *req = rd_kafka_DeleteConsumerGroupOffsets_new(group, parts);
-		rd_kafka_DeleteConsumerGroupOffsets(rk, &req, 1, o, q);
-		rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
-	} else {
-		rd_kafka_DeleteGroup_t *req = rd_kafka_DeleteGroup_new(group);
-		rd_kafka_DeleteGroups(rk, &req, 1, o, q);
-		rd_kafka_DeleteGroup_destroy(req);
-	}
-	rd_kafka_event_t *ev = client_admin_wait(c, q, what, e);
+	struct client_admin_req req = {
+		.op = op,
+		.what = what,
+		.send = op == RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS    ? groups_send_alter
+			: op == RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS ? groups_send_delete_offsets
+									     : groups_send_delete,
+		.ud = &(struct groups_send){ group, parts },
+	};
+	rd_kafka_event_t *ev = client_admin_call(c, &req, e);
 	int rc = e->status;
 	if (ev) {
 		size_t nr = 0;
@@ -474,8 +501,6 @@ static int groups_admin(struct client *c, rd_kafka_admin_op_t op, const char *ve
 		rc = groups_result(c, r, nr, parts, what, e);
 		rd_kafka_event_destroy(ev);
 	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
 	free(what);
 	return rc;
 }
