@@ -28,7 +28,10 @@ bool tui_request(struct tui *t, struct view *v, const char *line,
  */
 bool tui_request_stored(struct tui *t, struct view *v, const char *line,
 			void (*done)(struct view *v, struct cmd_ctx *ctx, void *ud), void *ud);
-/** @brief Runs a command line as typed at the `:` prompt: its result opens in a text view. */
+/**
+ * @brief Runs a command line as typed at the `:` prompt (its result opens in a text view), by the
+ * same runner as a key's line (tuikeys.c).
+ */
 void tui_run_line(struct tui *t, const char *line);
 /** @brief Opens a view on top of the stack. */
 void tui_push(struct tui *t, struct view *v);

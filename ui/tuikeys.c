@@ -1,8 +1,9 @@
 /*
  * Keys and bindings: a key press is looked up in the bindings (the view's, then every view's) and its
  * line run with the {NAME}s of the selected row filled in; a key no binding takes goes to the view.
- * The default bindings are lines of the command language run at start. The TUI's actions (uicmd.h)
- * are carried out here.
+ * The default bindings are lines of the command language run at start. A key's line, a line typed
+ * at the `:` prompt and the defaults are all run by one runner, tuikeys_run(). The TUI's actions
+ * (uicmd.h) are carried out here.
  */
 #include <curses.h>
 #include <poll.h>
@@ -217,7 +218,14 @@ static char *tuikeys_expand(struct view *v, const char *word, bool quote, char *
 	return sbuf_release(&sb);
 }
 
-/* Runs a key's line: each command with the {NAME}s of its words filled in from the selected row. */
+/*
+ * The one runner of a line of the one language: each command in turn (tuireq_exec: the TUI's
+ * actions here, the others queued for the worker) until the TUI quits. From a key, v is the view
+ * it was pressed in: each word's {NAME}s are filled from v's selected row (the rest stops at one
+ * without a value), and the rest stops once v is no longer on top, since it would act on another
+ * view. From the prompt and the defaults, v is NULL: the words go as typed, and "running LINE" is
+ * said first when a command goes to the worker (an error answers at once and clears it).
+ */
 static void tuikeys_run(struct tui *t, struct view *v, const char *line)
 {
 	struct parse_list pl = { 0 };
@@ -227,13 +235,23 @@ static void tuikeys_run(struct tui *t, struct view *v, const char *line)
 		free(cause);
 		return;
 	}
+	for (size_t i = 0; v == NULL && i < pl.n; i++) {
+		int consumed;
+		const struct cmd_entry *e = cmd_find(pl.cmds[i].argc, pl.cmds[i].argv, &consumed, &cause);
+		x_free(&cause);
+		if (e && !(e->flags & CMD_UI)) {
+			tui_message(t, "running %s", line);
+			break;
+		}
+	}
 	for (size_t i = 0; i < pl.n && !t->quitting; i++) {
 		struct parse_cmd *c = &pl.cmds[i];
 		bool quote = strcmp(c->argv[0], "prompt") == 0;
 		char **argv = x_calloc((size_t)c->argc + 1, sizeof(char *));
 		int n = 0;
 		for (; n < c->argc; n++)
-			if ((argv[n] = tuikeys_expand(v, c->argv[n], quote && n > 0, &cause)) == NULL)
+			if ((argv[n] = v ? tuikeys_expand(v, c->argv[n], quote && n > 0, &cause)
+					 : x_strdup(c->argv[n])) == NULL)
 				break;
 		if (n == c->argc)
 			tuireq_exec(t, c->argc, argv);
@@ -245,10 +263,15 @@ static void tuikeys_run(struct tui *t, struct view *v, const char *line)
 			free(cause);
 			break;
 		}
-		if (tui_top(t) != v) /* the view changed: the rest would act on another one */
+		if (v && tui_top(t) != v) /* the view changed: the rest would act on another one */
 			break;
 	}
 	parse_list_clear(&pl);
+}
+
+void tui_run_line(struct tui *t, const char *line)
+{
+	tuikeys_run(t, NULL, line);
 }
 
 static bool tuikeys_has_scoped(struct tui *t, struct view *v)

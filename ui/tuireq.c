@@ -179,29 +179,6 @@ static void tuireq_show_result(struct view *v, struct cmd_ctx *ctx, void *ud)
 	free(line);
 }
 
-void tui_run_line(struct tui *t, const char *line)
-{
-	struct parse_list pl = { 0 };
-	char *cause = NULL;
-	if (parse_commands(line, &pl, &cause) < 0) {
-		tui_message(t, "%s", cause);
-		free(cause);
-		return;
-	}
-	for (size_t i = 0; i < pl.n; i++) { /* before submitting: errors are answered at once, and clear it */
-		int consumed;
-		const struct cmd_entry *e = cmd_find(pl.cmds[i].argc, pl.cmds[i].argv, &consumed, &cause);
-		x_free(&cause);
-		if (e && !(e->flags & CMD_UI)) {
-			tui_message(t, "running %s", line);
-			break;
-		}
-	}
-	for (size_t i = 0; i < pl.n && !t->quitting; i++)
-		tuireq_exec(t, pl.cmds[i].argc, pl.cmds[i].argv);
-	parse_list_clear(&pl);
-}
-
 /*
  * Runs a prepared command of the TUI's own (CMD_UI) here on the loop thread, or answers its usage
  * error. Returns NULL, or what went wrong with its hint (new string).
