@@ -204,14 +204,14 @@ static int acl_check_empty(struct cmd_ctx *ctx, struct client *c, json_t *r)
 	return CMD_OK;
 }
 
-/* The filter of `acls` (delete: of `acl delete`) in *f; CMD_OK, or a usage error after cmd_fail(). */
-static int acl_filter(struct cmd_ctx *ctx, bool delete, struct acl_spec *sp, rd_kafka_AclBinding_t **f)
+/* The filter of `acls` (for_delete: of `acl delete`) in *f; CMD_OK, or a usage error after cmd_fail(). */
+static int acl_filter(struct cmd_ctx *ctx, bool for_delete, struct acl_spec *sp, rd_kafka_AclBinding_t **f)
 {
 	*f = NULL;
-	if (acl_spec_read(ctx, sp, true, delete ? RD_KAFKA_RESOURCE_PATTERN_LITERAL : RD_KAFKA_RESOURCE_PATTERN_ANY,
+	if (acl_spec_read(ctx, sp, true, for_delete ? RD_KAFKA_RESOURCE_PATTERN_LITERAL : RD_KAFKA_RESOURCE_PATTERN_ANY,
 			  false) != CMD_OK)
 		return ctx->status;
-	if (delete &&sp->restype == RD_KAFKA_RESOURCE_ANY && sp->principal == NULL)
+	if (for_delete && sp->restype == RD_KAFKA_RESOURCE_ANY && sp->principal == NULL)
 		return cmd_fail(ctx, CMD_USAGE,
 				"name a resource (--topic, --group, --cluster, --transactional-id) or a --principal",
 				"refusing a filter that matches every ACL of the cluster");
@@ -220,11 +220,11 @@ static int acl_filter(struct cmd_ctx *ctx, bool delete, struct acl_spec *sp, rd_
 }
 
 /* The validate of `acls` and `acl delete`: the filter can be made. */
-static int acl_filter_validate(struct cmd_ctx *ctx, bool delete)
+static int acl_filter_validate(struct cmd_ctx *ctx, bool for_delete)
 {
 	struct acl_spec sp;
 	rd_kafka_AclBinding_t *f;
-	if (acl_filter(ctx, delete, &sp, &f) != CMD_OK)
+	if (acl_filter(ctx, for_delete, &sp, &f) != CMD_OK)
 		return ctx->status;
 	rd_kafka_AclBinding_destroy(f);
 	return CMD_OK;
