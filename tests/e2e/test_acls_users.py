@@ -12,7 +12,7 @@ import tempfile
 import time
 import unittest
 
-from kcontest import KCON, BrokerTestCase, Kcon, kcat_produce, unique
+from kcontest import KCON, BrokerTestCase, Kcon, config_dir, kcat_produce, kcon_env, unique
 
 
 class AclUsersTest(BrokerTestCase):
@@ -163,7 +163,7 @@ class AclUsersTest(BrokerTestCase):
         def run(answers):
             pid, fd = pty.fork()
             if pid == 0:
-                env = dict(os.environ, XDG_CONFIG_HOME="/nonexistent-kcon-test")
+                env = kcon_env()
                 os.execvpe(argv[0], argv, env)
             out, sent = b"", 0
             prompts = (b"New password for " + user.encode() + b": ", b"Again: ")
@@ -205,44 +205,40 @@ class AclUsersTest(BrokerTestCase):
                            "--topic", "t")
         self.assertEqual(p.returncode, 1)
         self.assertIn("read-only", p.stderr)
-        with tempfile.TemporaryDirectory() as cfg:
-            os.makedirs(os.path.join(cfg, "kcon"))
-            with open(os.path.join(cfg, "kcon", "config.json"), "w") as f:
-                json.dump({"profiles": {"ro": {"read_only": True}, "s": {"strimzi": True}}}, f)
-            env = {"XDG_CONFIG_HOME": cfg}
-            user = unique("ro")
-            p = self.admin.run("-p", "ro", "user", "set", user, "--password-file", self.secret("x"), env=env)
-            self.assertEqual(p.returncode, 1)
-            self.assertIn("read-only", p.stderr)
-            self.assertEqual(self.admin.run("users", user).returncode, 1)  # nothing was made
-            self.assertEqual(self.admin.run("-p", "ro", "users", env=env).returncode, 0)  # reading is fine
-            # strimzi: the change is made, with a note naming the KafkaUser to edit.
-            p = self.admin.run("-p", "s", "user", "set", user, "--password-file", self.secret("x"), env=env)
-            self.assertEqual(p.returncode, 0, p.stderr)
-            self.assertIn(f"oc edit kafkauser/{user}", p.stderr)
-            p = self.admin.run("-p", "s", "user", "delete", user, "--yes", env=env)
-            self.assertEqual(p.returncode, 0, p.stderr)
-            self.assertIn("User Operator", p.stderr)
-            # Topics belong to the Topic Operator; a profile without the setting says nothing.
-            t = unique("strimzi")
-            p = Kcon(self.bootstrap).run("-p", "s", "topic", "create", t, env=env)
-            self.assertEqual(p.returncode, 0, p.stderr)
-            self.assertIn(f"oc edit kafkatopic/{t}", p.stderr)
-            p = Kcon(self.bootstrap).run("-p", "s", "topic", "alter", t, "--set", "max.message.bytes=2000000", env=env)
-            self.assertEqual(p.returncode, 0, p.stderr)
-            self.assertIn(f"oc edit kafkatopic/{t}", p.stderr)
-            p = Kcon(self.bootstrap).run("-p", "s", "topic", "partitions", t, "--count", "2", "--dry-run", env=env)
-            self.assertEqual(p.returncode, 0, p.stderr)
-            self.assertNotIn("strimzi", p.stderr)  # a dry run changes nothing
-            p = Kcon(self.bootstrap).run("-p", "s", "topic", "partitions", t, "--count", "2", env=env)
-            self.assertEqual(p.returncode, 0, p.stderr)
-            self.assertIn(f"oc edit kafkatopic/{t}", p.stderr)
-            p = Kcon(self.bootstrap).run("-p", "s", "topic", "delete", t, "--yes", env=env)
-            self.assertEqual(p.returncode, 0, p.stderr)
-            self.assertIn("Topic Operator", p.stderr)
-            p = self.k.run("topic", "create", t + "x")
-            self.addCleanup(self.k.run, "topic", "delete", t + "x", "--yes")
-            self.assertNotIn("strimzi", p.stderr)
+        env = {"XDG_CONFIG_HOME": config_dir(self, {"profiles": {"ro": {"read_only": True}, "s": {"strimzi": True}}})}
+        user = unique("ro")
+        p = self.admin.run("-p", "ro", "user", "set", user, "--password-file", self.secret("x"), env=env)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("read-only", p.stderr)
+        self.assertEqual(self.admin.run("users", user).returncode, 1)  # nothing was made
+        self.assertEqual(self.admin.run("-p", "ro", "users", env=env).returncode, 0)  # reading is fine
+        # strimzi: the change is made, with a note naming the KafkaUser to edit.
+        p = self.admin.run("-p", "s", "user", "set", user, "--password-file", self.secret("x"), env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(f"oc edit kafkauser/{user}", p.stderr)
+        p = self.admin.run("-p", "s", "user", "delete", user, "--yes", env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("User Operator", p.stderr)
+        # Topics belong to the Topic Operator; a profile without the setting says nothing.
+        t = unique("strimzi")
+        p = Kcon(self.bootstrap).run("-p", "s", "topic", "create", t, env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(f"oc edit kafkatopic/{t}", p.stderr)
+        p = Kcon(self.bootstrap).run("-p", "s", "topic", "alter", t, "--set", "max.message.bytes=2000000", env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(f"oc edit kafkatopic/{t}", p.stderr)
+        p = Kcon(self.bootstrap).run("-p", "s", "topic", "partitions", t, "--count", "2", "--dry-run", env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertNotIn("strimzi", p.stderr)  # a dry run changes nothing
+        p = Kcon(self.bootstrap).run("-p", "s", "topic", "partitions", t, "--count", "2", env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(f"oc edit kafkatopic/{t}", p.stderr)
+        p = Kcon(self.bootstrap).run("-p", "s", "topic", "delete", t, "--yes", env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("Topic Operator", p.stderr)
+        p = self.k.run("topic", "create", t + "x")
+        self.addCleanup(self.k.run, "topic", "delete", t + "x", "--yes")
+        self.assertNotIn("strimzi", p.stderr)
 
     def test_every_command_takes_yes(self):
         self.assertEqual(self.k.run("cluster", "--yes").returncode, 0)

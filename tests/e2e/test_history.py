@@ -12,14 +12,11 @@ import tempfile
 import time
 import unittest
 
-from kcontest import KCON, BrokerTestCase, Kcon, kcat_produce, unique, wait_until
+from kcontest import KCON, Kcon, StoreTestCase, kcat_produce, unique, wait_until
 
 
-class HistoryCase(BrokerTestCase):
-    def setUp(self):
-        self.state = tempfile.mkdtemp(prefix="kcon-hist-")
-        self.addCleanup(shutil.rmtree, self.state, True)
-        self.envs = {"KCON_STATE_DIR": self.state}
+class HistoryCase(StoreTestCase):
+    state_prefix = "kcon-hist-"
 
     def h(self, *args, **kw):
         return self.k.one(*args, env=self.envs, **kw)

@@ -9,14 +9,11 @@ import tempfile
 import time
 import unittest
 
-from kcontest import BrokerTestCase, kcat_produce, unique, wait_until
+from kcontest import StoreTestCase, config_dir, kcat_produce, unique, wait_until
 
 
-class RetentionTest(BrokerTestCase):
-    def setUp(self):
-        self.state = tempfile.mkdtemp(prefix="kcon-ret-")
-        self.addCleanup(shutil.rmtree, self.state, True)
-        self.envs = {"KCON_STATE_DIR": self.state}
+class RetentionTest(StoreTestCase):
+    state_prefix = "kcon-ret-"
 
     def run_json(self, *args, env=None):
         e = dict(self.envs)
@@ -87,12 +84,8 @@ class RetentionTest(BrokerTestCase):
         self.assertEqual(docs[0]["changes"], 0)
 
     def test_config_file_retention(self):
-        conf = tempfile.mkdtemp(prefix="kcon-ret-conf-")
-        self.addCleanup(shutil.rmtree, conf, True)
-        os.makedirs(os.path.join(conf, "kcon"))
+        conf = config_dir(self, {"retention": "raw=2h,minute=3d"})
         path = os.path.join(conf, "kcon", "config.json")
-        with open(path, "w") as f:
-            json.dump({"retention": "raw=2h,minute=3d"}, f)
         env = {"XDG_CONFIG_HOME": conf}
         p, docs = self.run_json("history", "prune", env=env)
         self.assertEqual(p.returncode, 0, p.stderr)

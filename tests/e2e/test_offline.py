@@ -9,16 +9,13 @@ import sqlite3
 import tempfile
 import unittest
 
-from kcontest import KCON, BrokerTestCase, Kcon, kcat_produce, run_on_tty, unique
+from kcontest import KCON, Kcon, StoreTestCase, kcat_produce, kcon_env, run_on_tty, unique
 
 DOWN = "127.0.0.1:1"  # nothing listens there
 
 
-class StoreCase(BrokerTestCase):
-    def setUp(self):
-        self.state = tempfile.mkdtemp(prefix="kcon-offline-")
-        self.addCleanup(shutil.rmtree, self.state, True)
-        self.envs = {"KCON_STATE_DIR": self.state}
+class StoreCase(StoreTestCase):
+    state_prefix = "kcon-offline-"
 
 
 class OfflineTest(StoreCase):
@@ -110,7 +107,7 @@ class SparklineTest(StoreCase):
 
     def on_tty(self, *args, lang="C.UTF-8"):
         """Runs kcon with stdout on a 160-column pseudo-terminal; returns (exit status, output)."""
-        env = dict(os.environ, XDG_CONFIG_HOME="/nonexistent-kcon-test", LANG=lang, **self.envs)
+        env = kcon_env(LANG=lang, **self.envs)
         for k in ("LC_ALL", "LC_CTYPE", "KCON_BOOTSTRAP", "KCON_PROFILE"):
             env.pop(k, None)
         rc, out, _ = run_on_tty([KCON, "-b", self.bootstrap, *args], env)

@@ -12,19 +12,18 @@ import tempfile
 import time
 import unittest
 
-from kcontest import KCON, BrokerTestCase, kcat_produce
+from kcontest import KCON, BrokerTestCase, kcat_produce, kcon_env, state_dir
 
 MARK = "select 'kept-going' AS marker"  # what a script must not reach once a signal stopped it
 
 
 class ScriptEndTest(BrokerTestCase):
     def setUp(self):
-        self.state = tempfile.TemporaryDirectory()
-        self.addCleanup(self.state.cleanup)
-        self.env = dict(os.environ, KCON_STATE_DIR=self.state.name, XDG_CONFIG_HOME="/nonexistent-kcon-test")
+        self.state = state_dir(self)
+        self.env = kcon_env(KCON_STATE_DIR=self.state)
 
     def script(self, text):
-        path = os.path.join(self.state.name, "script.kcon")
+        path = os.path.join(self.state, "script.kcon")
         with open(path, "w") as f:
             f.write(text)
         return path
@@ -154,10 +153,10 @@ class ScriptEndTest(BrokerTestCase):
     # --- script inputs, intervals ----------------------------------------------------------------
 
     def test_a_directory_is_not_a_script(self):
-        p = self.run_kcon("-f", self.state.name)
+        p = self.run_kcon("-f", self.state)
         self.assertEqual(p.returncode, 2)
         self.assertIn("Is a directory", p.stderr)
-        d = os.open(self.state.name, os.O_RDONLY)
+        d = os.open(self.state, os.O_RDONLY)
         try:
             p = subprocess.run([KCON], stdin=d, capture_output=True, text=True, env=self.env, timeout=60)
         finally:

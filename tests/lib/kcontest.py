@@ -5,6 +5,7 @@ import fcntl
 import json
 import os
 import pty
+import shutil
 import struct
 import subprocess
 import tempfile
@@ -19,6 +20,36 @@ SOURCE_DIR = os.environ.get("KCON_SOURCE_DIR", os.path.dirname(os.path.dirname(o
 # only when KCON_PLUGIN_PATH points at it.
 BUILD_PLUGINS = os.path.join(os.path.dirname(os.path.abspath(KCON)), "plugins")
 TEST_PLUGINS = os.path.join(os.path.dirname(os.path.abspath(KCON)), "tests", "plugins")
+
+
+# XDG_CONFIG_HOME of a kcon under test: no directory, so no user's config.json or kconrc.
+NO_CONFIG = "/nonexistent-kcon-test"
+
+
+def kcon_env(**extra):
+    """The environment of a kcon the test starts itself (not through Kcon.run): this process's, with
+    no user config, and extra (KCON_STATE_DIR=..., LANG=...) on top."""
+    return dict(os.environ, XDG_CONFIG_HOME=NO_CONFIG, **extra)
+
+
+def state_dir(case, prefix="kcon-state-"):
+    """A private state directory (KCON_STATE_DIR: the history store) removed when the test ends, or
+    when the class ends if case is a test class (from setUpClass); returns its path."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    cleanup = case.addCleanup if isinstance(case, unittest.TestCase) else case.addClassCleanup
+    cleanup(shutil.rmtree, path, True)
+    return path
+
+
+def config_dir(case, config):
+    """An XDG_CONFIG_HOME whose kcon/config.json holds config (a dict: {"profiles": ...}), removed
+    when the test ends; returns its path."""
+    path = tempfile.mkdtemp(prefix="kcon-config-")
+    case.addCleanup(shutil.rmtree, path, True)
+    os.makedirs(os.path.join(path, "kcon"))
+    with open(os.path.join(path, "kcon", "config.json"), "w") as f:
+        json.dump(config, f)
+    return path
 
 
 def broker_env(dirvar="KCON_TEST_BROKER_DIR"):
@@ -66,7 +97,7 @@ class Kcon:
         e = dict(os.environ)
         e.pop("KCON_BOOTSTRAP", None)
         e.pop("KCON_PROFILE", None)
-        e.setdefault("XDG_CONFIG_HOME", "/nonexistent-kcon-test")
+        e.setdefault("XDG_CONFIG_HOME", NO_CONFIG)
         if env:
             e.update(env)
         p = subprocess.run(cmd, input=input, capture_output=True, timeout=timeout, env=e,
@@ -150,6 +181,18 @@ class BrokerTestCase(unittest.TestCase):
         self.k.one("topic", "create", name, "--partitions", partitions, "--replication-factor", 1)
         self.addCleanup(self.k.run, "topic", "delete", name, "--yes")
         return name
+
+
+class StoreTestCase(BrokerTestCase):
+    """A test case on the single-node broker with a state directory of its own per test: self.state,
+    and self.envs ({"KCON_STATE_DIR": ...}) to pass as env."""
+
+    state_prefix = "kcon-state-"
+
+    def setUp(self):
+        super().setUp()
+        self.state = state_dir(self, self.state_prefix)
+        self.envs = {"KCON_STATE_DIR": self.state}
 
 
 def openssl(*args):
