@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 import unittest
 
-from kcontest import KCON, SOURCE_DIR, BrokerTestCase, Kcon, kcat_produce, unique
+from kcontest import KCON, SOURCE_DIR, BrokerTestCase, Kcon, config_dir, kcat_produce, state_dir, unique
 
 
 class ClusterTest(BrokerTestCase):
@@ -206,16 +206,13 @@ class ConnectionTest(BrokerTestCase):
     def test_env_bootstrap_and_profile(self):
         p = Kcon("").run("-o", "json", "brokers", bootstrap=False, env={"KCON_BOOTSTRAP": self.bootstrap})
         self.assertEqual(p.returncode, 0, p.stderr)
-        with tempfile.TemporaryDirectory() as d:
-            os.makedirs(os.path.join(d, "kcon"))
-            with open(os.path.join(d, "kcon", "config.json"), "w") as f:
-                json.dump({"profiles": {"local": {"bootstrap": self.bootstrap}}}, f)
-            p = Kcon("").run("-p", "local", "-o", "json", "brokers", bootstrap=False, env={"XDG_CONFIG_HOME": d})
-            self.assertEqual(p.returncode, 0, p.stderr)
-            self.assertEqual(json.loads(p.stdout)["brokers"][0]["id"], 1)
-            p = Kcon("").run("-p", "nope", "brokers", bootstrap=False, env={"XDG_CONFIG_HOME": d})
-            self.assertEqual(p.returncode, 2)
-            self.assertIn("known profiles: local", p.stderr)
+        d = config_dir(self, {"profiles": {"local": {"bootstrap": self.bootstrap}}})
+        p = Kcon("").run("-p", "local", "-o", "json", "brokers", bootstrap=False, env={"XDG_CONFIG_HOME": d})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["brokers"][0]["id"], 1)
+        p = Kcon("").run("-p", "nope", "brokers", bootstrap=False, env={"XDG_CONFIG_HOME": d})
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("known profiles: local", p.stderr)
 
     def test_unknown_property(self):
         p = self.k.run("-X", "no.such.property=1", "cluster")
@@ -229,13 +226,12 @@ class SecurityTest(BrokerTestCase):
     def setUp(self):
         # A history of each test's own: a snapshot of the cluster that one test stored would answer
         # another's failed login as stale data (see docs/history.md).
-        self.state = tempfile.TemporaryDirectory()
-        self.addCleanup(self.state.cleanup)
+        self.state = state_dir(self)
 
     def sasl(self, user, password_file, *extra, mechanism="PLAIN"):
         return Kcon(self.env["KCON_TEST_SASL_BOOTSTRAP"],
                     ["--ca", self.env["KCON_TEST_CA"], "--user", user, "--password-file", password_file,
-                     "--sasl-mechanism", mechanism, "--state-dir", self.state.name, *extra])
+                     "--sasl-mechanism", mechanism, "--state-dir", self.state, *extra])
 
     def test_scram(self):
         """SCRAM-SHA-512 and SCRAM-SHA-256 against Kafka 4 (librdkafka before 2.6.1 failed here)."""
@@ -287,7 +283,7 @@ class SecurityTest(BrokerTestCase):
                     self.assertNotIn("wrong", p.stderr.replace("wrong password", ""))
 
     def test_tls_without_ca_exit_3(self):
-        no_ca = Kcon(self.env["KCON_TEST_SASL_BOOTSTRAP"], ["--state-dir", self.state.name])
+        no_ca = Kcon(self.env["KCON_TEST_SASL_BOOTSTRAP"], ["--state-dir", self.state])
         p = no_ca.run("--timeout", "5", "-X", "security.protocol=SSL", "cluster")
         self.assertEqual(p.returncode, 3, p.stderr)
         self.assertIn("TLS failed", p.stderr)

@@ -4,13 +4,11 @@ The members are tests/lib/group_consumer.c on kcon's own librdkafka; Kafka's Con
 oracle for lag."""
 
 import os
-import shutil
 import subprocess
-import tempfile
 import unittest
 
 from groupmember import HELPER, Member
-from kcontest import BrokerTestCase, kcat_produce, unique, wait_until
+from kcontest import BrokerTestCase, kcat_produce, state_dir, unique, wait_until
 
 class Kip848Test(BrokerTestCase):
     def setUp(self):
@@ -98,9 +96,7 @@ class Kip848Test(BrokerTestCase):
         self.assertRegex(out, rf"kcon-group-consumer\s+\S+\s+{t}:0-2\s+{t}:0-2")
 
         # the history records both, with their type
-        state = tempfile.mkdtemp(prefix="kcon-hist-")
-        self.addCleanup(shutil.rmtree, state, True)
-        env = {"KCON_STATE_DIR": state}
+        env = {"KCON_STATE_DIR": state_dir(self, "kcon-hist-")}
         self.k.one("history", "tick", "--groups", f"{self.prefix}*", env=env)
         rows = self.k.one("history", "sql", "SELECT grp, state, type FROM group_state ORDER BY grp", env=env)["rows"]
         self.assertEqual(rows, [{"grp": classic, "state": "Stable", "type": "classic"},

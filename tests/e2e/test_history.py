@@ -3,12 +3,10 @@ snapshot|sql|export|prune` read what it stored, a read-only `history sql`, kill 
 and the corrupt-file path through the binary. Each test has its own state dir."""
 
 import os
-import shutil
 import signal
 import sqlite3
 import stat
 import subprocess
-import tempfile
 import time
 import unittest
 

@@ -3,9 +3,7 @@ set what `history prune` keeps; a short raw retention rolls real samples up and 
 
 import json
 import os
-import shutil
 import sqlite3
-import tempfile
 import time
 import unittest
 

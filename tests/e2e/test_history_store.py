@@ -16,7 +16,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kcontest import KCON, unique, wait_until  # noqa: E402
+from kcontest import KCON, kcon_env, unique, wait_until  # noqa: E402
 from test_history import HistoryCase  # noqa: E402
 
 FOREVER = "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c) "
@@ -44,7 +44,7 @@ class HistoryStoreTest(HistoryCase):
 
     def test_sigterm_stops_a_query_without_limits(self):
         self.h("history", "tick")
-        env = dict(os.environ, XDG_CONFIG_HOME="/nonexistent-kcon-test", **self.envs)
+        env = kcon_env(**self.envs)
         query = ["history", "sql", "--max-time", "0", FOREVER + "SELECT count(*) FROM c"]
         # the one command of the command line fails (1); a script's stops it as a shell would (143)
         line = " ".join(query[:4]) + f" '{query[4]}'; history sql 'SELECT 42 AS answer'"
@@ -117,7 +117,7 @@ class HistoryStoreTest(HistoryCase):
         cmd = [KCON, "-b", self.bootstrap, "-o", "json", *args]
         if os.geteuid() == 0:
             cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
-        env = dict(os.environ, XDG_CONFIG_HOME="/nonexistent-kcon-test", HOME="/nonexistent", **self.envs)
+        env = kcon_env(HOME="/nonexistent", **self.envs)
         return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
 
     def test_a_store_of_mode_0400_is_read(self):

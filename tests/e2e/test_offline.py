@@ -3,10 +3,7 @@ describe` record the metadata they fetch as the last snapshot, answer from it wi
 and fall back to it when the cluster is unreachable (exit 3), with a `stale` member in JSON and a
 one-line note on stderr in table mode. Each test has its own state dir."""
 
-import os
-import shutil
 import sqlite3
-import tempfile
 import unittest
 
 from kcontest import KCON, Kcon, StoreTestCase, kcat_produce, kcon_env, run_on_tty, unique
