@@ -166,7 +166,7 @@ static void tuidraw_label(const char *line, struct sbuf *out)
 	    inner.n > 0)
 		c = &inner.cmds[0];
 	free(cause);
-	static const char *const skip[] = { "view", "prompt", "topic", "group" };
+	static const char *const skip[] = { "view", "prompt", "topic", "group", "broker" };
 	const char *label = c->argv[0];
 	for (int i = 0; i < c->argc; i++) {
 		const char *w = c->argv[i];
@@ -183,7 +183,10 @@ static void tuidraw_label(const char *line, struct sbuf *out)
 	parse_list_clear(&inner);
 }
 
-/* The key line: what Enter does, the view's own bindings and keys, then the common ones. */
+/*
+ * The key line: what Enter does, the view's own bindings (those that fit the selected row) and keys,
+ * then the common ones.
+ */
 static void tuidraw_key_line(struct tui *t, struct view *v, struct sbuf *out)
 {
 	char key[32];
@@ -200,7 +203,8 @@ static void tuidraw_key_line(struct tui *t, struct view *v, struct sbuf *out)
 		const char *scope, *line;
 		int k;
 		keys_get(t->keys, i, &scope, &k, &line);
-		if (strcmp(scope, v->ops->name) == 0) {
+		/* A key for rows of another kind (a tab's: `e` edits a config, not a partition) is left out. */
+		if (strcmp(scope, v->ops->name) == 0 && (view_selected(v) < 0 || tuikeys_fits(v, line))) {
 			sbuf_addf(out, "%s ", keys_name(k, key, sizeof(key)));
 			if (k == KEYS_ENTER && drill_default)
 				sbuf_add(out, v->ops->enter_help);

@@ -105,6 +105,11 @@ static const char *const tuikeys_defaults[] = {
 	"bind -v topics P prompt 'produce {name} '",
 	"bind -v partitions t view tail {arg}",
 	"bind -v partitions P prompt 'produce {arg} '",
+	"bind -v partitions D prompt 'topic delete-records {arg} --partition {partition} --before '",
+	"bind -v partitions e prompt 'topic alter {arg} --set {name}={value}'",
+	"bind -v brokers Enter view broker-configs {id}",
+	"bind -v brokers c view broker-configs {id}",
+	"bind -v broker-configs e prompt 'broker alter {arg} --set {name}={value}'",
 	"bind -v groups Enter view group {group}",
 	"bind -v groups d group delete {group}",
 	"bind -v groups R prompt 'group reset {group} --all-topics --to-latest'",
@@ -216,6 +221,22 @@ static char *tuikeys_expand(struct view *v, const char *word, bool quote, char *
 		p = close + 1;
 	}
 	return sbuf_release(&sb);
+}
+
+bool tuikeys_fits(struct view *v, const char *line)
+{
+	struct parse_list pl = { 0 };
+	char *cause = NULL;
+	bool fits = parse_commands(line, &pl, &cause) == 0;
+	for (size_t i = 0; fits && i < pl.n; i++)
+		for (int n = 0; fits && n < pl.cmds[i].argc; n++) {
+			char *w = tuikeys_expand(v, pl.cmds[i].argv[n], false, &cause);
+			fits = w != NULL;
+			free(w);
+		}
+	free(cause);
+	parse_list_clear(&pl);
+	return fits;
 }
 
 /*

@@ -95,6 +95,11 @@ void tuidraw_frame(struct tui *t);
 void tuikeys_bind_defaults(struct tui *t);
 /** @brief The line the default bindings give key in the view v (whatever it is bound to now), or NULL. */
 const char *tuikeys_default(struct tui *t, struct view *v, int key);
+/**
+ * @brief Whether a bound line can run on the selected row: each {NAME} of its words has a value
+ * there (`e` on a config row, not on a partition's).
+ */
+bool tuikeys_fits(struct view *v, const char *line);
 /** @brief A loop_fd_cb for the terminal's input: each key to its binding or view, then a frame. */
 void tuikeys_on_input(struct loop *l, int fd, short revents, void *ud);
 /** @brief Carries out a TUI action (uicmd.h's face), on the loop thread. */

@@ -171,6 +171,8 @@ struct vjson_spec {
 	bool (*cell)(json_t *row, int col, struct sbuf *out);
 	/** Optional: after each successful load (e.g. to put totals in the title). */
 	void (*loaded)(struct view *v, json_t *result);
+	/* A null field of a row is "" to {NAME} (a config without a value: `e` still edits it), not "no value here". */
+	bool null_blank;
 };
 
 /** The keys of a vjson_spec: VJSON_KEYS("name", "partitions"). */

@@ -82,5 +82,6 @@ static const struct view_ops view_topic_configs_ops =
 				   .keys = VJSON_KEYS("name", "value", "source", "is_default"),
 				   .fill = "value",
 				   .title = "topic %s: configs",
+				   .null_blank = true,
 			   },
 		   .key = topic_key, .keys_help = "Tab/c partitions");

@@ -274,7 +274,10 @@ char *vjson_value(struct view *v, int row, const char *name)
 	struct vjson *j = v->priv;
 	if (strcmp(name, "arg") == 0)
 		return j->arg ? x_strdup(j->arg) : NULL;
-	return row >= 0 ? vjson_scalar(json_object_get(vjson_row(v, row), name)) : NULL;
+	json_t *val = row >= 0 ? json_object_get(vjson_row(v, row), name) : NULL;
+	if (j->spec->null_blank && json_is_null(val))
+		return x_strdup("");
+	return vjson_scalar(val);
 }
 
 void vjson_switch(struct view *v, const struct view_ops *ops)

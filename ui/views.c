@@ -15,25 +15,30 @@
 
 static const struct views_entry views_registry[] = {
 	{ &view_topics_ops, "topics", NULL, NULL, "topics with partition health (the first view)" },
-	{ &view_partitions_ops, "topic %s", "TOPIC", "topic", "a topic's partitions (Tab: its configs)" },
+	{ &view_partitions_ops, "topic %s", "TOPIC", "topic",
+	  "a topic's partitions (Tab: its configs; D: delete-records, e: topic alter at the prompt)" },
 	{ &view_groups_ops, "groups", NULL, NULL, "consumer groups: state, members, total lag" },
 	{ &view_lag_ops, "lag", NULL, NULL, "all groups by total lag, largest first" },
 	{ &view_group_ops, "group %s", "GROUP", "group", "a group's lag per partition" },
 	{
 		&(const struct view_ops)VJSON_VIEW(
-			"brokers", .table =
-					   &(const struct vjson_spec){
-						   .command = "brokers",
-						   .stored = "brokers --stored",
-						   .array = "brokers",
-						   .keys = VJSON_KEYS("id", "host", "port", "rack", "controller"),
-						   .fill = "host",
-					   }),
+			"brokers",
+			.table =
+				&(const struct vjson_spec){
+					.command = "brokers",
+					.stored = "brokers --stored",
+					.array = "brokers",
+					.keys = VJSON_KEYS("id", "host", "port", "rack", "controller"),
+					.fill = "host",
+				},
+			.enter_help = "configs"),
 		"brokers",
 		NULL,
 		NULL,
-		"the brokers",
+		"the brokers (Enter or c: a broker's configs)",
 	},
+	{ &view_broker_configs_ops, "broker %s", "BROKER", "broker",
+	  "a broker's configs with their source (d: only the dynamic ones; e: `broker alter` at the prompt)" },
 	{ &view_cluster_ops, "cluster", NULL, NULL, "counts and health of the cluster" },
 	{
 		&(const struct view_ops)VJSON_VIEW(

@@ -54,6 +54,8 @@ extern const struct view_ops view_groups_ops, view_lag_ops, view_group_ops;
 extern const struct view_ops view_cluster_ops;
 /** A topic's partitions (`topic describe T`); Tab or `c` switches to its configs (`topic config T`) and back. */
 extern const struct view_ops view_partitions_ops;
+/** A broker's configs with their source (`broker config ID`); `d` shows only the dynamic ones and back. */
+extern const struct view_ops view_broker_configs_ops;
 
 /**
  * The live tail of a topic: open's arg is a struct view_tail_arg; `p` pauses, `c` clears, `/`

@@ -89,10 +89,13 @@ class TuiTest(ScreenTestCase):
         scr.wait_for(f":topic describe {self.alpha}", what="the topic to complete")
         scr.send("Escape")
         scr.wait_for(lambda s: ":topic" not in s, what="Esc to leave the prompt")
-        # The names of the views, from the registry.
+        # The names of the views, from the registry (brokers and broker-configs share "broker").
         scr.type(":view bro")
         scr.send("Tab")
-        scr.wait_for(":view brokers", what="the view's name to complete")
+        scr.wait_for(lambda s: s.rstrip().endswith(":view broker"), what="the views' common prefix")
+        scr.type("s")
+        scr.send("Tab")
+        scr.wait_for(lambda s: s.rstrip().endswith(":view brokers"), what="the view's name to complete")
         scr.send("Enter")
         scr.wait_for("brokers 1/1", what="the brokers view")
         scr.send("Escape")
