@@ -526,7 +526,7 @@ int cmd_confirm_as(struct cmd_ctx *ctx, const char *question, const char *expect
 		return CMD_OK;
 	if (s->confirm == NULL)
 		return cmd_fail(ctx, CMD_USAGE, hint, "%s", refusal);
-	return s->confirm(s->confirm_ud, question, expect)
+	return s->confirm(s->confirm_ud, ctx->plan, question, expect)
 		       ? CMD_OK
 		       : cmd_fail(ctx, CMD_FAILED, NULL, "not confirmed: nothing was changed");
 }
@@ -604,7 +604,21 @@ void cmd_ctx_clear(struct cmd_ctx *ctx)
 	json_decref(ctx->result);
 	free(ctx->error);
 	free(ctx->hint);
+	free(ctx->plan);
 	memset(ctx, 0, sizeof(*ctx));
+}
+
+void cmd_plan(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *line = x_vasprintf(fmt, ap);
+	va_end(ap);
+	note_send(&ctx->session->note, "%s", line);
+	char *plan = x_asprintf("%s%s\n", ctx->plan ? ctx->plan : "", line);
+	free(ctx->plan);
+	ctx->plan = plan;
+	free(line);
 }
 
 int cmd_fail(struct cmd_ctx *ctx, int status, const char *hint, const char *fmt, ...)

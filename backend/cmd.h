@@ -192,6 +192,7 @@ struct cmd_ctx {
 				    * command; it then fails with "interrupted" */
 	int wake_fd;               /* > 0: a pipe the face writes a byte to after setting interrupt, so that
 				    * cmd_nap() on another thread wakes at once; 0: none (a signal interrupts it) */
+	char *plan;                /* owned; the lines of cmd_plan(), each ending with a newline, or NULL */
 };
 
 /** @brief Registers the built-in commands (idempotent). */
@@ -240,7 +241,7 @@ int cmd_check(struct cmd_ctx *ctx);
 bool cmd_unconfirmed(const struct cmd_ctx *ctx);
 /**
  * @brief The one rule of confirmation: unless --yes was given or a face confirmed the command,
- * asks the person (session.confirm) to type target, or refuses where nobody can answer. cmd_exec()
+ * asks the person (session.confirm, with ctx->plan) to type target, or refuses where nobody can answer. cmd_exec()
  * asks it of a CMD_DESTRUCTIVE command; an exec asks it when the data call for it (a config change
  * that can delete messages).
  * @param why what is at stake: "it cannot be undone"
@@ -255,6 +256,12 @@ int cmd_confirm(struct cmd_ctx *ctx, const char *target, const char *why, const 
  */
 int cmd_confirm_as(struct cmd_ctx *ctx, const char *question, const char *expect, const char *refusal,
 		   const char *hint);
+/**
+ * @brief A line of the plan a confirmation is about (a config's diff, the records a partition
+ * loses): sent as a note at once, and kept in ctx->plan, which cmd_confirm() hands to
+ * session.confirm, so that a face whose notes go elsewhere (the TUI's log) shows it beside the question.
+ */
+void cmd_plan(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /**
  * @brief Runs a prepared command; sets ctx->status and returns it. What cmd_check() refuses, and a
  * destructive command nobody confirmed (cmd_confirm()), never reaches exec.

@@ -231,19 +231,32 @@ static json_t *admin_diff(const struct admin_changes *ch, const struct client_co
 }
 
 /* The diff as lines for a person, before a question. */
-static void admin_note_diff(struct cmd_ctx *ctx, const char *what, json_t *changes)
+/* A line of the diff: a line of the plan a confirmation is about (cmd_plan), else a note alone. */
+static void admin_note_line(struct cmd_ctx *ctx, bool plan, const char *line)
+{
+	if (plan)
+		cmd_plan(ctx, "%s", line);
+	else
+		note_send(&ctx->session->note, "%s", line);
+}
+
+static void admin_note_diff(struct cmd_ctx *ctx, const char *what, json_t *changes, bool plan)
 {
 	size_t i;
 	json_t *row;
-	note_send(&ctx->session->note, "%s:", what);
+	char *line = x_asprintf("%s:", what);
+	admin_note_line(ctx, plan, line);
+	free(line);
 	json_array_foreach(changes, i, row)
 	{
 		const char *old = json_string_value(json_object_get(row, "old"));
 		const char *nw = json_string_value(json_object_get(row, "new"));
 		const char *src = json_string_value(json_object_get(row, "source"));
-		note_send(&ctx->session->note, "  %s: %s -> %s (%s)%s", json_string_value(json_object_get(row, "name")),
-			  old ? old : "(unset)", nw ? nw : "(unset)", src ? src : "unknown",
-			  json_is_true(json_object_get(row, "data_loss")) ? "  can delete data" : "");
+		line = x_asprintf("  %s: %s -> %s (%s)%s", json_string_value(json_object_get(row, "name")),
+				  old ? old : "(unset)", nw ? nw : "(unset)", src ? src : "unknown",
+				  json_is_true(json_object_get(row, "data_loss")) ? "  can delete data" : "");
+		admin_note_line(ctx, plan, line);
+		free(line);
 	}
 }
 
@@ -302,13 +315,13 @@ static int admin_alter(struct cmd_ctx *ctx, rd_kafka_ResourceType_t type, const 
 	client_configs_free(&cfg, ncfg);
 	/* The broker judges first: a bad value is refused with its reason before anyone is asked. */
 	if (client_alter_configs(c, type, name, ch.ops, ch.n, true, &e) != CMD_OK) {
-		admin_note_diff(ctx, "refused change", changes);
+		admin_note_diff(ctx, "refused change", changes, false);
 		json_decref(changes);
 		cmd_fail_err(ctx, &e);
 		goto out;
 	}
 	if (!dry && risky) {
-		admin_note_diff(ctx, "change", changes);
+		admin_note_diff(ctx, "change", changes, true);
 		if (admin_confirm(ctx, name,
 				  "this change can delete messages (retention lowered or cleanup.policy "
 				  "changed)") != CMD_OK) {
@@ -606,14 +619,14 @@ static int cmd_topic_delete_records_exec(struct cmd_ctx *ctx)
 	if (!dry && del->cnt > 0) {
 		size_t i;
 		json_t *row;
-		note_send(&ctx->session->note, "delete records of %s:", name);
-		json_array_foreach(plan, i, row) note_send(
-			&ctx->session->note, "  partition %lld: low %lld -> %lld of high %lld, %lld messages dropped",
-			json_integer_value(json_object_get(row, "partition")),
-			json_integer_value(json_object_get(row, "low")),
-			json_integer_value(json_object_get(row, "new_low")),
-			json_integer_value(json_object_get(row, "high")),
-			json_integer_value(json_object_get(row, "dropped")));
+		cmd_plan(ctx, "delete records of %s:", name);
+		json_array_foreach(plan, i, row)
+			cmd_plan(ctx, "  partition %lld: low %lld -> %lld of high %lld, %lld messages dropped",
+				 json_integer_value(json_object_get(row, "partition")),
+				 json_integer_value(json_object_get(row, "low")),
+				 json_integer_value(json_object_get(row, "new_low")),
+				 json_integer_value(json_object_get(row, "high")),
+				 json_integer_value(json_object_get(row, "dropped")));
 		char *why = x_asprintf("this deletes %lld messages for good", total);
 		int rc = admin_confirm(ctx, name, why);
 		free(why);
@@ -886,7 +899,7 @@ static int cmd_leaders_elect_exec(struct cmd_ctx *ctx)
 				admin_plan_add(plan, l, &m->topics[i], &m->topics[i].partitions[p]);
 	if (!dry && l->cnt > 0) {
 		if (unclean) {
-			note_send(&ctx->session->note, "unclean election of %d partitions without a leader", l->cnt);
+			cmd_plan(ctx, "unclean election of %d partitions without a leader", l->cnt);
 			if (admin_confirm(ctx, "unclean",
 					  "an unclean election makes a replica outside the ISR the leader: the "
 					  "messages it lacks are lost for good") != CMD_OK)

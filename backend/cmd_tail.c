@@ -151,7 +151,7 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 
 	if (fmt == OUT_RAW && st->tty && !cmd_has(ctx, "yes")) {
 		struct session *s = ctx->session;
-		bool yes = s->confirm && s->confirm(s->confirm_ud,
+		bool yes = s->confirm && s->confirm(s->confirm_ud, NULL,
 						    "-o raw writes message bytes to the terminal unescaped; they can "
 						    "drive it. Type `raw` to go on: ",
 						    "raw");

@@ -43,13 +43,17 @@ static struct client *users_client(struct cmd_ctx *ctx)
 
 /*
  * The password without echo on the terminal, twice. Only where a person answers at a terminal
- * (the command line and the REPL: the face set confirm); NULL after cmd_fail() otherwise.
+ * kcon may read itself (the command line and the REPL: the face set confirm, and the terminal is
+ * no face's screen); NULL after cmd_fail() otherwise.
  */
 static char *users_prompt(struct cmd_ctx *ctx, const char *user)
 {
-	if (ctx->session->confirm == NULL) {
+	if (ctx->session->confirm == NULL || ctx->session->screen_owned) {
 		cmd_fail(ctx, CMD_USAGE, "give --password-file FILE (its first line is the password; - is not read)",
-			 "no password: without a terminal to ask on, kcon reads it from --password-file");
+			 ctx->session->screen_owned
+				 ? "no password: the TUI does not ask for one (the terminal is its screen), kcon reads "
+				   "it from --password-file"
+				 : "no password: without a terminal to ask on, kcon reads it from --password-file");
 		return NULL;
 	}
 	FILE *tty = fopen("/dev/tty", "r+");

@@ -26,10 +26,18 @@ struct session {
 	int width; /* terminal columns for tables; 0: no limit */
 	/*
 	 * Asks a person to confirm a destructive command by typing `expect`; NULL where nobody can
-	 * answer (no TTY). Returns true when they did.
+	 * answer (no TTY). plan: the lines the question is about (cmd_plan(): already sent as notes, so
+	 * a face that prints notes where it asks may leave it out), or NULL. Returns true when they did.
+	 * It may be called from the worker or a command's own thread (the TUI answers on its loop
+	 * thread: backend/ask.h).
 	 */
-	bool (*confirm)(void *ud, const char *question, const char *expect);
+	bool (*confirm)(void *ud, const char *plan, const char *question, const char *expect);
 	void *confirm_ud;
+	/*
+	 * The terminal is the face's screen (the TUI): commands ask only through confirm, and never
+	 * read or write /dev/tty themselves (a password prompt is refused: --password-file).
+	 */
+	bool screen_owned;
 	/* History (store.h, session_store()): the store opened on first use in state_dir (NULL: the default dir). */
 	struct store *store;
 	char *state_dir;   /* --state-dir, or NULL */

@@ -92,10 +92,10 @@ struct main_connopt {
 	char *value; /* in argv: a secret's is overwritten once read */
 };
 
-/* Asks on the terminal (stderr and /dev/tty) for a typed confirmation. */
-static bool main_confirm(void *ud, const char *question, const char *expect)
+/* Asks on the terminal (stderr and /dev/tty) for a typed confirmation; the plan is on stderr already (notes). */
+static bool main_confirm(void *ud, const char *plan, const char *question, const char *expect)
 {
-	(void)ud;
+	(void)ud, (void)plan;
 	FILE *tty = fopen("/dev/tty", "r");
 	if (tty == NULL)
 		return false;

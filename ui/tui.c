@@ -9,7 +9,7 @@
  * keeps the title bar's state fresh (`cluster`, `history tick`). Its seams are files of their own:
  * tuireq.c (requests to the worker), tuidraw.c (drawing), tuikeys.c (keys, bindings, the actions),
  * tuiviews.c (opening views by name), tuitheme.c (themes and the kconrc), tuiterm.c (the terminal
- * and signals).
+ * and signals), tuiask.c (confirmations a running command asks for).
  */
 #include <curses.h>
 #include <langinfo.h>
@@ -301,9 +301,15 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 		free(theme_msg);
 	}
 
-	/* The confirmation of destructive commands happens at the TUI's prompt, before the worker. */
-	bool (*confirm)(void *, const char *, const char *) = s->confirm;
-	s->confirm = NULL;
+	/*
+	 * Destructive commands are confirmed at the TUI's prompt before the worker runs them
+	 * (tuireq.c); what the data call for is asked by the command while it runs, answered at the
+	 * prompt too (tuiask.c). The terminal is the screen: no command reads it itself.
+	 */
+	bool (*confirm)(void *, const char *, const char *, const char *) = s->confirm;
+	void *confirm_ud = s->confirm_ud;
+	s->screen_owned = true;
+	tuiask_start(&t);
 	note_set(&s->note, view_log_note, NULL); /* notes on stderr would garble the screen: they go to the log */
 	uicmd_register();
 	prompt_setup();
@@ -341,7 +347,9 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	t.quitting = true;
 	prompt_teardown();
 	tuiterm_stop(scr);
+	tuiask_close(&t);
 	loop_free(&t.loop);
+	tuiask_free(&t);
 	while (t.depth)
 		view_close(t.stack[--t.depth]);
 	uicmd_set_face(NULL);
@@ -357,6 +365,8 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	free(t.profile);
 	free(t.theme_name);
 	s->confirm = confirm;
+	s->confirm_ud = confirm_ud;
+	s->screen_owned = false;
 	s->tick_records = false;
 	return CMD_OK;
 }

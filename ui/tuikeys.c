@@ -548,6 +548,7 @@ void tuikeys_on_input(struct loop *l, int fd, short revents, void *ud)
 		uitrace_key(ch);
 		tuikeys_key(t, ch);
 	}
+	tuiask_show(t); /* a confirmation that waited for the prompt to close */
 	if (!t->quitting)
 		tuidraw_frame(t);
 }

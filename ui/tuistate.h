@@ -47,7 +47,11 @@ struct tui {
 	struct keys *keys;         /* key bindings: defaults, then kconrc, then `bind` at the prompt */
 	struct keys *keys_default; /* the default bindings alone, to tell a key the user rebound */
 	int refresh_ms;            /* how often views reload */
-	char *theme_name;          /* the theme in use, or NULL for none */
+	/* Confirmations a command on the worker asks while it runs (tuiask.c): the rendezvous, the pane shown. */
+	struct ask *ask;
+	struct view *ask_pane;
+	bool asking;      /* its prompt is open */
+	char *theme_name; /* the theme in use, or NULL for none */
 };
 
 /* tui.c */
@@ -85,6 +89,16 @@ void tuireq_remember(struct tui *t, const char *line);
 void tuireq_recall(struct tui *t);
 /** @brief `apply`: the previewed command of a result pane again, with --execute, once confirmed. */
 int tuireq_apply(struct tui *t, struct view *v, struct cmd_ctx *ctx);
+
+/* tuiask.c */
+/** @brief Makes the session's confirm ask at the TUI's prompt (ask_confirm), its fd watched by the loop. */
+void tuiask_start(struct tui *t);
+/** @brief Shows the question a command waits with, if one waits and the prompt is free: a pane and the prompt. */
+void tuiask_show(struct tui *t);
+/** @brief Refuses the question waiting and every later one (before loop_free, which waits for the worker). */
+void tuiask_close(struct tui *t);
+/** @brief Frees the rendezvous (after loop_free: no thread asks any more). */
+void tuiask_free(struct tui *t);
 
 /* tuidraw.c */
 /** @brief Draws the whole screen now. */

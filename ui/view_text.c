@@ -25,13 +25,16 @@ static void text_layout(struct view *v, int width)
 		md = json_object_get(t->result, "text");
 	lines_clear(&t->lines);
 	if (t->status == CMD_OK && json_is_string(md)) {
-		/* Our own text, escaped line by line: the pane takes no control bytes, the newlines excepted. */
+		/*
+		 * Our own text, escaped line by line: the pane takes no control bytes, the newlines
+		 * excepted. With "wrap" (a confirmation's plan and question) its lines wrap at the width.
+		 */
 		const char *s = json_string_value(md);
 		size_t len = strlen(s);
 		if (len && s[len - 1] == '\n')
 			len--;
 		if (len)
-			lines_escape(&t->lines, s, len, 0);
+			lines_escape(&t->lines, s, len, json_is_true(json_object_get(t->result, "wrap")) ? width : 0);
 	} else {
 		struct sbuf sb = SBUF_INIT;
 		if (t->status != CMD_OK)

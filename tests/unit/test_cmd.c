@@ -22,6 +22,16 @@ static int exec_echo(struct cmd_ctx *ctx)
 	return cmd_ok(ctx, o);
 }
 
+/* An ask the data call for: two lines of plan, then the typed name (as topic delete-records). */
+static int exec_trim(struct cmd_ctx *ctx)
+{
+	cmd_plan(ctx, "trim %s:", cmd_arg(ctx, "name"));
+	cmd_plan(ctx, "  partition 0: low 0 -> %d", 5);
+	if (cmd_confirm(ctx, cmd_arg(ctx, "name"), "this deletes 5 messages", "add --yes") != CMD_OK)
+		return ctx->status;
+	return exec_echo(ctx);
+}
+
 static const struct cmd_pos name_arg[] = { { "name", CMD_ARG_STRING, 0 }, { 0 } };
 static const struct cmd_pos opt_arg[] = { { "name", CMD_ARG_STRING, CMD_POS_OPTIONAL }, { 0 } };
 static const struct cmd_pos line_args[] = { { "key", CMD_ARG_KEY, 0 },
@@ -53,6 +63,7 @@ static const struct cmd_entry ztable[] = {
 	  .help = "x",
 	  .flags = CMD_DESTRUCTIVE,
 	  .exec = exec_echo },
+	{ .name = "zzthing trim", .group = "test", .args = name_arg, .opts = zopts, .help = "x", .exec = exec_trim },
 	{ .name = "zzlisten", .group = "test", .help = "x", .flags = CMD_EXACT, .exec = exec_echo },
 	{ .name = "yybind", .group = "test", .args = line_args, .opts = zopts, .help = "x", .exec = exec_echo },
 	{ 0 },
@@ -242,13 +253,56 @@ static void test_cmd_args(void **state)
 }
 
 static bool confirm_answer;
-static char confirm_expect[64];
-static bool fake_confirm(void *ud, const char *question, const char *expect)
+static char confirm_expect[64], confirm_plan[256];
+static bool fake_confirm(void *ud, const char *plan, const char *question, const char *expect)
 {
 	(void)ud;
 	assert_non_null(strstr(question, expect));
 	strcpy(confirm_expect, expect);
+	snprintf(confirm_plan, sizeof(confirm_plan), "%s", plan ? plan : "(none)");
 	return confirm_answer;
+}
+
+static char notes[256];
+static void note_keep(void *ud, const char *text)
+{
+	(void)ud;
+	size_t n = strlen(notes);
+	snprintf(notes + n, sizeof(notes) - n, "%s|", text);
+}
+
+/* cmd_plan(): each line a note at once, and the whole plan handed to the face with the question. */
+static void test_cmd_plan(void **state)
+{
+	(void)state;
+	struct session s = { .confirm = fake_confirm };
+	note_set(&s.note, note_keep, NULL);
+	char *argv[] = { "zzthing", "trim", "t1", NULL, NULL };
+	struct cmd_ctx ctx;
+	notes[0] = '\0';
+	confirm_answer = false;
+	cmd_prepare(&ctx, &s, 3, argv);
+	assert_int_equal(cmd_exec(&ctx), CMD_FAILED);
+	assert_string_equal(ctx.error, "not confirmed: nothing was changed");
+	assert_string_equal(confirm_plan, "trim t1:\n  partition 0: low 0 -> 5\n");
+	assert_string_equal(notes, "trim t1:|  partition 0: low 0 -> 5|");
+	assert_string_equal(confirm_expect, "t1");
+	cmd_ctx_clear(&ctx);
+
+	confirm_answer = true;
+	cmd_prepare(&ctx, &s, 3, argv);
+	assert_int_equal(cmd_exec(&ctx), CMD_OK);
+	assert_null(ctx.error);
+	cmd_ctx_clear(&ctx);
+	assert_null(ctx.plan);
+
+	/* --yes: the plan is still told (notes), nobody is asked */
+	strcpy(confirm_plan, "untouched");
+	argv[3] = "--yes";
+	cmd_prepare(&ctx, &s, 4, argv);
+	assert_int_equal(cmd_exec(&ctx), CMD_OK);
+	assert_string_equal(confirm_plan, "untouched");
+	cmd_ctx_clear(&ctx);
 }
 
 static void test_cmd_destructive(void **state)
@@ -497,9 +551,9 @@ static void test_cmd_read_only_table(void **state)
 }
 
 /* A confirmation that must never be asked: the command is refused before it. */
-static bool confirm_never(void *ud, const char *question, const char *expect)
+static bool confirm_never(void *ud, const char *plan, const char *question, const char *expect)
 {
-	(void)ud, (void)expect;
+	(void)ud, (void)expect, (void)plan;
 	fail_msg("asked to confirm a refused command: %s", question);
 	return false;
 }
@@ -848,6 +902,7 @@ int main(void)
 		cmocka_unit_test(test_cmd_destructive),
 		cmocka_unit_test(test_cmd_validate),
 		cmocka_unit_test(test_cmd_confirm_as),
+		cmocka_unit_test(test_cmd_plan),
 		cmocka_unit_test(test_cmd_usage),
 		cmocka_unit_test(test_cmd_read_only_table),
 		cmocka_unit_test(test_cmd_line_arg),
