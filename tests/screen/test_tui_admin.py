@@ -4,7 +4,9 @@ on a partition row (`topic delete-records`), and the confirmations a command ask
 on the worker (the plan in a pane, the typed name at the prompt; Esc and a wrong name change
 nothing), answered without blocking the TUI's loop."""
 
+import os
 import re
+import signal
 import unittest
 
 from kcontest import KCON, kcat_produce, unique, wait_until
@@ -89,6 +91,22 @@ class TuiAdminTest(ScreenTestCase):
         self.assertEqual(self.low(topic, 1), 0)
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
+
+    def test_sigterm_while_a_command_waits_for_its_answer(self):
+        """Quitting answers no for the person: the waiting command ends, the worker is joined, nothing
+        is deleted and kcon exits at once."""
+        topic = self.scratch_topic()
+        kcat_produce(self.bootstrap, topic, ["a", "b", "c"], partition=0)
+        scr = self.start()
+        self.open_topic(scr, topic)
+        scr.type(f":topic delete-records {topic} --all --before end")
+        scr.send("Enter")
+        text = scr.wait_for(f"Type `{topic}` to confirm:", what="the confirmation")
+        self.assertIn("partition 0: low 0 -> 3 of high 3, 3 messages dropped", text)
+        os.kill(scr.program_pid(), signal.SIGTERM)
+        self.assertEqual(scr.exit_status(), 0)
+        self.assertFalse(scr.alternate_on())
+        self.assertEqual(self.low(topic, 0), 0)
 
     def test_alter_from_the_config_tab(self):
         topic = self.scratch_topic()
