@@ -45,7 +45,7 @@ static void tuiask_answered(void *ud, const char *line)
 
 void tuiask_show(struct tui *t)
 {
-	char *plan, *question, *expect;
+	char *plan = NULL, *question = NULL, *expect = NULL;
 	if (t->ask == NULL || t->asking || t->quitting || prompt_active() ||
 	    !ask_take(t->ask, &plan, &question, &expect))
 		return;
