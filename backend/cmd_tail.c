@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "file.h"
 #include "msg.h"
+#include "msgfmt.h"
 #include "plugin.h"
 #include "session.h"
 #include "tail.h"
@@ -83,17 +84,58 @@ static json_t *tail_summary(const char *topic, const struct tail_stats *st, cons
 	return o;
 }
 
+static int cmd_tail_run(struct cmd_ctx *ctx, struct msgfmt **tmplp);
+
 static int cmd_tail_exec(struct cmd_ctx *ctx)
+{
+	struct msgfmt *tmpl = NULL;
+	int status = cmd_tail_run(ctx, &tmpl);
+	msgfmt_free(tmpl);
+	return status;
+}
+
+static int cmd_tail_run(struct cmd_ctx *ctx, struct msgfmt **tmplp)
 {
 	struct cmd_stream *st = ctx->stream;
 	struct tail_opts o = { .topic = cmd_arg(ctx, "topic"), .group = cmd_arg(ctx, "group") };
 	enum out_format fmt = st ? st->format : OUT_JSON;
 	if (fmt == OUT_CSV)
 		return cmd_fail(ctx, CMD_USAGE, "use -o table, -o json or -o raw", "tail does not print CSV");
-	int enc = cmd_has(ctx, "format") ? msg_encoding_parse(cmd_arg(ctx, "format")) : MSG_AUTO;
+	/* --format: a template (it has a %), or an encoding's name as --encoding takes (its older spelling) */
+	const char *fmtarg = cmd_arg(ctx, "format"), *encarg = cmd_arg(ctx, "encoding");
+	bool templated = fmtarg && msgfmt_is_template(fmtarg);
+	if (fmtarg && !templated) {
+		if (encarg)
+			return cmd_fail(ctx, CMD_USAGE,
+					"give a template with %-fields to --format, e.g. '%k %s' (docs/tail.md)",
+					"--format `%s` is no template, and --encoding is given", fmtarg);
+		if (msg_encoding_parse(fmtarg) < 0)
+			return cmd_fail(ctx, CMD_USAGE,
+					"give a template with %-fields, e.g. --format '%t %p %o %k %s' (docs/tail.md), "
+					"or an encoding: --encoding auto, text, hex or base64",
+					"unknown --format `%s`", fmtarg);
+		encarg = fmtarg;
+	}
+	int enc = encarg ? msg_encoding_parse(encarg) : MSG_AUTO;
 	if (enc < 0)
-		return cmd_fail(ctx, CMD_USAGE, "use --format auto, text, hex or base64", "unknown --format `%s`",
-				cmd_arg(ctx, "format"));
+		return cmd_fail(ctx, CMD_USAGE, "use --encoding auto, text, hex or base64", "unknown --encoding `%s`",
+				encarg);
+	struct msgfmt *tmpl = NULL;
+	if (templated) {
+		if (st && fmt == OUT_JSON)
+			return cmd_fail(ctx, CMD_USAGE,
+					"leave out -o json (a template prints text: escaped, or raw with -o raw)",
+					"--format TEMPLATE and -o json exclude each other");
+		if (cmd_has(ctx, "delimiter"))
+			return cmd_fail(ctx, CMD_USAGE, "end the template with what you need after each message",
+					"--format TEMPLATE and --delimiter exclude each other");
+		char *why = NULL;
+		if ((tmpl = *tmplp = msgfmt_parse(fmtarg, &why)) == NULL) {
+			cmd_fail(ctx, CMD_USAGE, msgfmt_hint(), "%s", why);
+			free(why);
+			return ctx->status;
+		}
+	}
 	const struct kcon_decoder *decoder = NULL;
 	if (cmd_has(ctx, "decode")) {
 		char *why = NULL;
@@ -145,7 +187,7 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 	o.grep = cmd_arg(ctx, "grep");
 	o.key = cmd_arg(ctx, "key");
 	o.nheader_filters = cmd_arg_all(ctx, "header", &o.header_filters);
-	o.headers = fmt == OUT_JSON;
+	o.headers = fmt == OUT_JSON || (tmpl && msgfmt_wants_headers(tmpl));
 	size_t dlen = 1;
 	char *delim = cmd_has(ctx, "delimiter") ? tail_unescape(cmd_arg(ctx, "delimiter"), &dlen) : x_strdup("\n");
 
@@ -202,7 +244,9 @@ static int cmd_tail_exec(struct cmd_ctx *ctx)
 					menc = r == KCON_DECODE_JSON ? MSG_AUTO : MSG_TEXT;
 				}
 			}
-			if (fmt == OUT_JSON)
+			if (tmpl && st) /* the TUI's prompt collects JSON */
+				msgfmt_render(&line, tmpl, &m, menc, fmt == OUT_RAW);
+			else if (fmt == OUT_JSON)
 				msg_json(&line, &m, menc);
 			else if (fmt == OUT_RAW)
 				msg_raw(&line, &m, menc, delim, dlen);
@@ -553,7 +597,9 @@ static const struct cmd_opt tail_opts[] = {
 	{ "grep", 0, CMD_ARG_STRING, 0, "only values matching this extended regex" },
 	{ "key", 'k', CMD_ARG_STRING, 0, "only keys matching this extended regex" },
 	{ "header", 'H', CMD_ARG_STRING, CMD_OPT_REPEAT, "only messages with a header name=REGEX" },
-	{ "format", 0, CMD_ARG_FORMAT, 0, "how keys and values are shown: auto (default), text, hex, base64" },
+	{ "format", 0, CMD_ARG_STRING, 0,
+	  "a line per message from a template: '%t %p %o %k %s %h{NAME} %T' and escapes (docs/tail.md)" },
+	{ "encoding", 0, CMD_ARG_STRING, 0, "how keys and values are shown: auto (default), text, hex, base64" },
 	{ "decode", 0, CMD_ARG_STRING, 0, "show values through a plugin's decoder (`plugins` lists them)" },
 	{ "delimiter", 'D', CMD_ARG_STRING, 0, "after each value with -o raw (default: a newline)" },
 	{ "group", 'g', CMD_ARG_GROUP, CMD_OPT_WRITES, "commit what was shown to this group (never joins it)" },
@@ -585,7 +631,13 @@ const struct cmd_entry cmd_tail_table[] = {
 		.doc = "One line per message: -o table (time, partition, offset, key, size, value), -o json "
 		       "({topic, partition, offset, timestamp, timestamp_type, key, key_encoding?, headers: [{name, "
 		       "value, encoding?}], value, encoding?}: JSON values embedded, UTF-8 as strings, other bytes "
-		       "base64), -o raw (value bytes and a delimiter). The summary goes to stderr: {topic, shown, "
+		       "base64), -o raw (value bytes and a delimiter), or --format TEMPLATE, e.g. '%t %p %o %k %s' (%t "
+		       "topic, "
+		       "%p partition, %o offset, %k key, %K key length, %s value, %S value length, %T timestamp in ms, "
+		       "%h "
+		       "headers as name=value,..., %h{NAME} one header's value, %% a percent sign; a backslash "
+		       "before n, r, t or a backslash is an escape, as in C; no newline is added), message bytes "
+		       "escaped as in tables, or raw with -o raw. The summary goes to stderr: {topic, shown, "
 		       "skipped, reason, partitions: [{partition, start, end, next}], message, output_error?}: shown "
 		       "counts "
 		       "what reached the output. See docs/tail.md.",

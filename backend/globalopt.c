@@ -27,7 +27,8 @@ static const struct globalopt globalopts[] = {
 	  "the cluster CA secret (CLUSTER-cluster-ca-cert): ca.crt or ca.p12" },
 	{ "timeout", 0, "SECONDS", CMD_ARG_INT, CONN, NULL, "give up on the cluster after this long (default 10)" },
 	{ "output", 'o', "table|json|csv", CMD_ARG_FORMAT, OUTB, NULL,
-	  "how results are printed (default table); tail also takes raw" },
+	  "how results are printed (default table); json is one document a line (also called ndjson); "
+	  "tail also takes raw" },
 	{ "read-only", 0, NULL, CMD_ARG_NONE, OUTB, NULL, "refuse commands that change the cluster" },
 	{ "theme", 0, "NAME", CMD_ARG_THEME, OUTB, NULL, "TUI colour theme" },
 	{ "refresh", 0, "SECONDS", CMD_ARG_INT, OUTB, NULL, "how often the TUI reloads its views (default 5)" },

@@ -10,7 +10,7 @@ int output_format_parse(const char *s)
 {
 	if (strcmp(s, "table") == 0 || strcmp(s, "text") == 0)
 		return OUT_TABLE;
-	if (strcmp(s, "json") == 0)
+	if (strcmp(s, "json") == 0 || strcmp(s, "ndjson") == 0) /* one compact document a line either way */
 		return OUT_JSON;
 	if (strcmp(s, "csv") == 0)
 		return OUT_CSV;

@@ -143,6 +143,7 @@ static void complete_kind(struct complete_list *l, enum cmd_arg_kind kind, const
 	case CMD_ARG_FORMAT:
 		complete_add(l, text, "table");
 		complete_add(l, text, "json");
+		complete_add(l, text, "ndjson");
 		complete_add(l, text, "csv");
 		break;
 	case CMD_ARG_SHELL:
