@@ -508,17 +508,21 @@ static int client_topic_result(struct client *c, const rd_kafka_topic_result_t *
  * its partitions: a broker answers CreateTopics before every broker's metadata has the topic, and
  * `topic create t; produce t` in a script must work.
  */
-static void client_await_topic(struct client *c, const char *name)
+static int client_await_topic(struct client *c, const char *name)
 {
 	rd_kafka_topic_t *rkt = rd_kafka_topic_new(c->rk, name, NULL);
 	int64_t deadline = clock_mono_ms() + c->timeout_ms;
+	int rf = -1;
 	for (;;) {
 		const struct rd_kafka_metadata *md = NULL;
 		bool ready = false;
 		if (rd_kafka_metadata(c->rk, 0, rkt, &md, c->timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR) {
 			ready = md->topic_cnt == 1 && md->topics[0].err == 0 && md->topics[0].partition_cnt > 0;
-			for (int p = 0; ready && p < md->topics[0].partition_cnt; p++)
+			for (int p = 0; ready && p < md->topics[0].partition_cnt; p++) {
 				ready = md->topics[0].partitions[p].leader >= 0;
+				if (md->topics[0].partitions[p].replica_cnt > rf) /* as model.h counts it */
+					rf = md->topics[0].partitions[p].replica_cnt;
+			}
 		}
 		if (md)
 			rd_kafka_metadata_destroy(md);
@@ -528,11 +532,13 @@ static void client_await_topic(struct client *c, const char *name)
 		nanosleep(&pause, NULL);
 	}
 	rd_kafka_topic_destroy(rkt);
+	return rf;
 }
 
 int client_topic_create(struct client *c, const char *name, int partitions, int rf, char *const *configs, int nconfigs,
-			struct err *e)
+			int *applied_rf, struct err *e)
 {
+	*applied_rf = -1;
 	char errstr[512];
 	char *what = x_asprintf("create topic %s", name);
 	int rc = CMD_FAILED;
@@ -565,7 +571,7 @@ int client_topic_create(struct client *c, const char *name, int partitions, int 
 			rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
 		rc = client_topic_result(c, res, n, what, e);
 		if (rc == CMD_OK)
-			client_await_topic(c, name);
+			*applied_rf = client_await_topic(c, name);
 		rd_kafka_event_destroy(ev);
 	} else {
 		rc = e->status;

@@ -88,9 +88,12 @@ void client_invalidate(struct client *c);
  */
 int client_list_offsets(struct client *c, rd_kafka_topic_partition_list_t *parts, struct err *e);
 
-/** @brief Creates a topic. configs: n "key=value" strings. */
+/**
+ * @brief Creates a topic (rf -1: the broker's default). configs: n "key=value" strings.
+ * *applied_rf: the replication factor the created topic's metadata shows, -1 when none showed in time.
+ */
 int client_topic_create(struct client *c, const char *name, int partitions, int rf, char *const *configs, int nconfigs,
-			struct err *e);
+			int *applied_rf, struct err *e);
 /** @brief Deletes a topic. */
 int client_topic_delete(struct client *c, const char *name, struct err *e);
 /**

@@ -447,7 +447,10 @@ static int cmd_topic_create_exec(struct cmd_ctx *ctx)
 		if (rc == CMD_OK && session_client(ctx->session, &c, &e) == CMD_OK)
 			client_invalidate(c);
 	} else if ((rc = session_client(ctx->session, &c, &e)) == CMD_OK) {
-		rc = client_topic_create(c, name, (int)parts, (int)rf, configs, nconfigs, &e);
+		int applied;
+		rc = client_topic_create(c, name, (int)parts, (int)rf, configs, nconfigs, &applied, &e);
+		if (applied > 0) /* what the broker applied, its default when none was asked for */
+			rf = applied;
 	}
 	if (rc != CMD_OK) {
 		return cmd_fail_err(ctx, &e);
@@ -659,7 +662,9 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.args = topic_args,
 		.opts = create_opts,
 		.help = "create a topic",
-		.doc = "JSON: {topic, partitions, replication_factor, created}. " CLUSTER_STRIMZI_DOC,
+		.doc = "JSON: {topic, partitions, replication_factor, created}: replication_factor is what the broker "
+		       "applied (its default.replication.factor without -r), null when its metadata did not show the "
+		       "topic in time. " CLUSTER_STRIMZI_DOC,
 		.flags = CMD_NEEDS_CLUSTER,
 		.exec = cmd_topic_create_exec,
 	},

@@ -99,6 +99,18 @@ class ClusterTest(BrokerTestCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn("not a valid number", p.stderr)
 
+    def test_create_reports_the_applied_replication_factor(self):
+        """Without --replication-factor the broker's default.replication.factor applies (1 here):
+        kcon says which, not `-`."""
+        t = unique()
+        doc = self.k.one("topic", "create", t, "-p", "2")
+        self.addCleanup(self.k.run, "topic", "delete", t, "--yes")
+        self.assertEqual(doc["replication_factor"], 1)
+        self.assertEqual(doc["partitions"], 2)
+        p = self.k.run("topic", "create", unique())
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stdout, r"replication_factor: +1\n")
+
     def test_delete_needs_confirmation(self):
         t = self.create_topic(1)
         p = self.k.run("topic", "delete", t, input="")  # stdin is not a terminal: refused
