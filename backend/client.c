@@ -28,6 +28,7 @@ struct client {
 	struct model *cache;
 	int64_t cache_at;                 /* monotonic ms */
 	bool logged_in;                   /* a bootstrap connection came up */
+	bool sasl_ssl_implied;            /* conf.sasl_ssl_implied: TLS only because --user asked for SASL */
 	rd_kafka_metadata_broker_t *seen; /* the brokers advertised to this client, by id */
 	int nseen;
 };
@@ -169,6 +170,7 @@ struct client *client_new(const struct conf *conf, int timeout_ms, bool verbose,
 	c->verbose = verbose;
 	c->note = note;
 	c->bootstrap = x_strdup(conf->bootstrap);
+	c->sasl_ssl_implied = conf->sasl_ssl_implied;
 	const struct client_handle h = { .type = RD_KAFKA_PRODUCER,
 					 .client_id = "kcon",
 					 .what = "client",
@@ -251,6 +253,12 @@ static const struct {
 	  "is a broker listening there? check the port, the broker, and any network policy" },
 };
 
+/* --user without -X security.protocol means SASL_SSL (conf_finish); when its TLS fails: */
+static const char client_hint_no_tls[] = "the listener speaks no TLS: for SASL without TLS add "
+					 "-X security.protocol=SASL_PLAINTEXT; a TLS listener wants --ca FILE",
+		  client_hint_tls_ca[] = "a TLS listener wants its CA: --ca FILE or --strimzi-ca DIR; for SASL "
+					 "without TLS add -X security.protocol=SASL_PLAINTEXT";
+
 int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, const char *what, struct err *e)
 {
 	const char *msg = errstr && *errstr ? errstr : rd_kafka_err2str(err);
@@ -278,7 +286,14 @@ int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, 
 		/* librdkafka's words, valid UTF-8 for JSON; the sink escapes them */
 		const char *why = last ? last : msg;
 		char *safe = escape_utf8_fix(why, strlen(why));
-		if (last)
+		if (last && c->sasl_ssl_implied && strcmp(step, "TLS") == 0)
+			/* TLS nobody asked for in words: say where it came from, and how to do without */
+			err_set(e, CMD_UNREACHABLE,
+				strstr(last, "PLAINTEXT broker listener") ? client_hint_no_tls : client_hint_tls_ca,
+				"%s: cannot reach the cluster at %s (TLS failed; kcon tried TLS because --user "
+				"implies SASL_SSL): %s",
+				what, c->bootstrap, safe);
+		else if (last)
 			err_set(e, CMD_UNREACHABLE, hint, "%s: cannot reach the cluster at %s (%s failed): %s", what,
 				c->bootstrap, step, safe);
 		else

@@ -91,6 +91,7 @@ void conf_copy(struct conf *dst, const struct conf *src)
 	dst->retention = src->retention ? x_strdup(src->retention) : NULL;
 	dst->read_only = src->read_only;
 	dst->strimzi = src->strimzi;
+	dst->sasl_ssl_implied = src->sasl_ssl_implied;
 }
 
 const char *conf_get(const struct conf *c, const char *key)
@@ -842,9 +843,10 @@ int conf_finish(struct conf *c, char **cause)
 		bool tls = conf_get(c, "ssl.ca.location") || conf_get(c, "ssl.certificate.location") ||
 			   conf_get(c, "ssl.keystore.location") || conf_get(c, "ssl.ca.pem") ||
 			   conf_get(c, "ssl.certificate.pem");
-		if (sasl)
+		if (sasl) {
 			conf_set(c, "security.protocol", "SASL_SSL");
-		else if (tls)
+			c->sasl_ssl_implied = true;
+		} else if (tls)
 			conf_set(c, "security.protocol", "SSL");
 	}
 	if (conf_get(c, "sasl.username") && conf_get(c, "sasl.mechanism") == NULL)

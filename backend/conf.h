@@ -21,11 +21,12 @@ struct conf {
 	size_t props_cap;
 	size_t *index; /* open-addressing hash of props: i + 1, 0 for a free slot */
 	size_t index_cap;
-	char *profile;   /* the profile used, or NULL */
-	char *retention; /* the history store's retention (store_opts_parse) from the config file, or NULL */
-	bool read_only;  /* the profile's "read_only": true: the session refuses what changes the cluster */
-	bool strimzi;    /* the profile's "strimzi": true: topics and users belong to Strimzi's operators */
-	char **warnings; /* things skipped on the way (Java-only keys), NULL-terminated */
+	char *profile;         /* the profile used, or NULL */
+	char *retention;       /* the history store's retention (store_opts_parse) from the config file, or NULL */
+	bool read_only;        /* the profile's "read_only": true: the session refuses what changes the cluster */
+	bool strimzi;          /* the profile's "strimzi": true: topics and users belong to Strimzi's operators */
+	bool sasl_ssl_implied; /* conf_finish chose SASL_SSL because SASL was asked for (--user) */
+	char **warnings;       /* things skipped on the way (Java-only keys), NULL-terminated */
 	size_t nwarnings;
 };
 

@@ -294,6 +294,18 @@ class SecurityTest(BrokerTestCase):
                     self.assertIn("--password-file", p.stderr)
                     self.assertNotIn("wrong", p.stderr.replace("wrong password", ""))
 
+    def test_user_on_a_plain_listener_explains_sasl_ssl(self):
+        """--user implies SASL_SSL; on a plain listener the TLS handshake fails, and the error says
+        why kcon spoke TLS and how to ask for SASL_PLAINTEXT."""
+        k = Kcon(self.bootstrap, ["--user", "admin", "--password-file", self.env["KCON_TEST_ADMIN_PASSWORD_FILE"],
+                                  "--state-dir", self.state.name, "--timeout", "5"])
+        p = k.run("cluster")
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("--user implies SASL_SSL", p.stderr)
+        self.assertIn("-X security.protocol=SASL_PLAINTEXT", p.stderr)
+        p = k.run("-o", "json", "cluster")
+        self.assertIn("SASL_PLAINTEXT", json.loads(p.stdout)["error"]["hint"])
+
     def test_tls_without_ca_exit_3(self):
         no_ca = Kcon(self.env["KCON_TEST_SASL_BOOTSTRAP"], ["--state-dir", self.state])
         p = no_ca.run("--timeout", "5", "-X", "security.protocol=SSL", "cluster")

@@ -110,8 +110,18 @@ static void test_conf_options_and_finish(void **state)
 	assert_string_equal(conf_get(&c, "bootstrap.servers"), "k:9093");
 	assert_string_equal(conf_get(&c, "sasl.password"), "hunter2");
 	assert_string_equal(conf_get(&c, "security.protocol"), "SASL_SSL");
+	assert_true(c.sasl_ssl_implied); /* errors say where the TLS came from */
 	assert_string_equal(conf_get(&c, "sasl.mechanism"), "SCRAM-SHA-512");
 	assert_string_equal(conf_get(&c, "linger.ms"), "5");
+	conf_clear(&c);
+
+	/* SASL with the protocol given: nothing implied */
+	assert_int_equal(conf_set_option(&c, "bootstrap", "k:9092", &cause), 0);
+	assert_int_equal(conf_set_option(&c, "user", "alice", &cause), 0);
+	assert_int_equal(conf_set_option(&c, "X", "security.protocol=SASL_PLAINTEXT", &cause), 0);
+	assert_int_equal(conf_finish(&c, &cause), 0);
+	assert_string_equal(conf_get(&c, "security.protocol"), "SASL_PLAINTEXT");
+	assert_false(c.sasl_ssl_implied);
 	conf_clear(&c);
 
 	/* TLS only */
