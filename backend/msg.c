@@ -150,12 +150,28 @@ void msg_json_string(struct sbuf *sb, const void *buf, size_t len)
 /* How many containers msg_json_embeddable() and msg_parse_json() follow inside a value. */
 #define MSG_JSON_MAX_DEPTH 64
 
+/* True when a \uXXXX escape of JSON text s has an upper-case hex digit (a backslash only stands in strings). */
+static bool msg_json_upper_escape(const unsigned char *s, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (s[i + 1] == 'u')
+			for (size_t k = i + 2; k < i + 6 && k < len; k++)
+				if (s[k] >= 'A' && s[k] <= 'F')
+					return true;
+		i++; /* the escaped character: \\ is no start of an escape */
+	}
+	return false;
+}
+
 bool msg_json_embeddable(const void *buf, size_t len)
 {
 	struct jlex j = { .s = buf, .len = len, .strict = true, .max_depth = MSG_JSON_MAX_DEPTH };
 	if (len < 2 || (j.s[0] != '{' && j.s[0] != '['))
 		return false;
-	return jlex_value(&j, 0) && j.pos == len;
+	/* embedded byte for byte, so its escapes must already be in kcon's one case, lower */
+	return jlex_value(&j, 0) && j.pos == len && !msg_json_upper_escape(buf, len);
 }
 
 /* --- base64 and hex ------------------------------------------------------------------------ */

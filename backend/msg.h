@@ -49,7 +49,8 @@ struct msg {
 bool msg_utf8_valid(const void *buf, size_t len);
 /**
  * @brief True when buf is a JSON object or array that msg_json() can embed byte for byte: valid
- * JSON, no white space but spaces outside strings, nothing inside strings that needs escaping.
+ * JSON, no white space but spaces outside strings, nothing inside strings that needs escaping, and
+ * every \uXXXX escape in lower case as kcon writes them (else the envelope would mix cases).
  */
 bool msg_json_embeddable(const void *buf, size_t len);
 /** @brief Appends a JSON string of UTF-8 text (quotes included); controls and non-allowed code points as \uXXXX. */

@@ -99,6 +99,32 @@ class TailTest(BrokerTestCase):
         strip = lambda d: {k: v for k, v in d.items() if k != "topic"}
         self.assertEqual([strip(d) for d in docs2], [strip(d) for d in docs])
 
+    def test_json_escapes_have_one_case(self):
+        """A JSON value whose escapes are upper case is no longer embedded as is (it mixed cases with
+        kcon's own lower-case escapes); it is a string, and still round-trips."""
+        t = self.scratch_topic()
+        value = b'{"a":"\\u001B\\u009B x"}'
+        self.kcat_file(t, value)
+        self.kcat_file(t, "x\x1b\u009b".encode())
+        p = self.k.run("tail", t, "-o", "json", "--to-end")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        i, escapes = 0, []
+        while i < len(p.stdout):  # the \uXXXX escapes of the JSON text (a \\ starts none)
+            if p.stdout[i] == "\\":
+                if p.stdout[i + 1] == "u":
+                    escapes.append(p.stdout[i + 2:i + 6])
+                i += 1
+            i += 1
+        self.assertEqual(escapes, ["001b", "009b"])
+        self.assertIn("\\u001b\\u009b", p.stdout)
+        docs = lines(p.stdout)
+        self.assertEqual(value_bytes(docs[0]), value)
+        replay = self.scratch_topic()
+        p = self.k.run("produce", replay, "--input", "json", input=p.stdout)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        docs2, _ = self.tail_json(replay)
+        self.assertEqual(value_bytes(docs2[0]), value)
+
     def test_start_points(self):
         t = self.create_topic()
         kcat_produce(self.bootstrap, t, [f"m{i}" for i in range(10)])
