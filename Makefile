@@ -10,8 +10,9 @@ KCON_LIBRDKAFKA_SOURCE ?=
 RDKAFKA_FLAGS = $(if $(KCON_LIBRDKAFKA_SOURCE),-DKCON_LIBRDKAFKA_SOURCE=$(abspath $(KCON_LIBRDKAFKA_SOURCE)))
 
 STATIC_BUILD ?= build-static
+PACKAGE_BUILD ?= build-package
 
-.PHONY: all build static demo test unit bench install docs format clean
+.PHONY: all build static package demo test unit bench install docs format clean
 
 all: build
 
@@ -26,17 +27,27 @@ static:
 	$(CMAKE) -S . -B $(STATIC_BUILD) -DCMAKE_BUILD_TYPE=Release -DKCON_SANITIZE=OFF -DKCON_TESTS=OFF -DKCON_STATIC=ON $(RDKAFKA_FLAGS)
 	$(CMAKE) --build $(STATIC_BUILD) -j $(JOBS)
 
+# A Debian package (docs/install.md): what `make install` installs, under /usr, with the shared
+# libraries it needs as dependencies (dpkg-shlibdeps). The file: $(PACKAGE_BUILD)/kcon_VERSION_ARCH.deb.
+package:
+	@scripts/install-deps package
+	$(CMAKE) -S . -B $(PACKAGE_BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DKCON_SANITIZE=OFF -DKCON_TESTS=OFF $(RDKAFKA_FLAGS)
+	$(CMAKE) --build $(PACKAGE_BUILD) -j $(JOBS)
+	cd $(PACKAGE_BUILD) && cpack -G DEB
+
 demo: build
 	./$(BUILD)/kcon --demo
 
 # Installs what is missing, builds with ASan+UBSan (and without, for valgrind), starts the real Kafka broker(s), runs every
 # test through ctest, stops the brokers, and fails on any failure.
 # The release build too: the valgrind test runs it (valgrind cannot run an ASan build); and the
-# static one: tests/e2e/test_pod.py runs it in a root file system that holds nothing else.
-test: build static
+# static one: tests/e2e/test_pod.py runs it in a root file system that holds nothing else; and the
+# package: tests/package/test_deb.py installs it into a fresh root.
+test: build static package
 	@scripts/install-deps test
 	$(CMAKE) -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKCON_SANITIZE=ON -DKCON_TESTS=ON \
-		-DKCON_PLAIN_BIN=$(CURDIR)/$(BUILD)/kcon -DKCON_STATIC_BIN=$(CURDIR)/$(STATIC_BUILD)/kcon $(RDKAFKA_FLAGS)
+		-DKCON_PLAIN_BIN=$(CURDIR)/$(BUILD)/kcon -DKCON_STATIC_BIN=$(CURDIR)/$(STATIC_BUILD)/kcon \
+		-DKCON_DEB_DIR=$(CURDIR)/$(PACKAGE_BUILD) $(RDKAFKA_FLAGS)
 	$(CMAKE) --build $(TEST_BUILD) -j $(JOBS)
 	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
@@ -61,4 +72,4 @@ format:
 	clang-format -i backend/*.[ch] ui/*.[ch] plugins/*.[ch] tests/unit/*.c
 
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD) $(STATIC_BUILD)
+	rm -rf $(BUILD) $(TEST_BUILD) $(STATIC_BUILD) $(PACKAGE_BUILD)
