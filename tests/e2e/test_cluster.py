@@ -298,7 +298,7 @@ class SecurityTest(BrokerTestCase):
         """--user implies SASL_SSL; on a plain listener the TLS handshake fails, and the error says
         why kcon spoke TLS and how to ask for SASL_PLAINTEXT."""
         k = Kcon(self.bootstrap, ["--user", "admin", "--password-file", self.env["KCON_TEST_ADMIN_PASSWORD_FILE"],
-                                  "--state-dir", self.state.name, "--timeout", "5"])
+                                  "--state-dir", self.state, "--timeout", "5"])
         p = k.run("cluster")
         self.assertEqual(p.returncode, 3, p.stderr)
         self.assertIn("--user implies SASL_SSL", p.stderr)
