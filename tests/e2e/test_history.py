@@ -241,7 +241,13 @@ class HistoryTest(HistoryCase):
 
     def test_a_store_that_fails_is_an_error_with_a_hint(self):
         topic = self.create_topic(1)
-        self.h("history", "tick")
+
+        def ticked():  # a tick that saw the new topic (a loaded broker may answer without it at first)
+            self.h("history", "tick")
+            q = f"SELECT count(*) AS n FROM series WHERE topic='{topic}'"
+            return self.h("history", "sql", q)["rows"][0]["n"] > 0
+
+        wait_until(ticked, what=f"a tick that records {topic}")
         con = sqlite3.connect(os.path.join(self.state, "history.db"))
         con.execute("DROP TABLE event")
         con.execute("DROP TABLE rollup")
