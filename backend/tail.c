@@ -61,6 +61,7 @@ struct tail {
 	int bn, bi;
 	struct tail_partition *parts;
 	bool *done;
+	bool *fetching; /* consume_start_queue'd: stopped before the consumer is destroyed */
 	int nparts, ndone;
 	bool want_headers;
 	struct msg_header *hdrs;
@@ -368,6 +369,7 @@ struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, 
 	int n = o->partitions ? o->npartitions : mt->npartitions;
 	t->parts = x_calloc((size_t)n + 1, sizeof(*t->parts));
 	t->done = x_calloc((size_t)n + 1, sizeof(*t->done));
+	t->fetching = x_calloc((size_t)n + 1, sizeof(*t->fetching));
 	t->leaders = x_calloc((size_t)n + 1, sizeof(*t->leaders));
 	for (int i = 0; i < n; i++) {
 		int32_t p = o->partitions ? o->partitions[i] : mt->partitions[i].id;
@@ -413,6 +415,7 @@ struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, 
 			client_error(c, err, NULL, "start consuming", e);
 			goto fail;
 		}
+		t->fetching[i] = true;
 	}
 	t->last_commit_ms = clock_mono_ms();
 	return t;
@@ -743,6 +746,9 @@ static void tail_commit(struct tail *t, int wait_ms)
 /* Destroys a consumer on a helper thread, abandoned after a bounded wait. */
 struct tail_reaper {
 	rd_kafka_t *rk;
+	rd_kafka_topic_t *rkt; /* its topic, or NULL */
+	int32_t *stop;         /* the partitions fetching, stopped first */
+	int nstop;
 	struct tail_shared *sh;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -752,6 +758,13 @@ struct tail_reaper {
 static void *tail_reap(void *arg)
 {
 	struct tail_reaper *r = arg;
+	/* A consumer with a group.id waits, when destroyed, until every partition started with
+	   consume_start has stopped ("waiting for N toppar(s)" in librdkafka's log): stopped here. */
+	for (int i = 0; i < r->nstop; i++)
+		rd_kafka_consume_stop(r->rkt, r->stop[i]);
+	if (r->rkt)
+		rd_kafka_topic_destroy(r->rkt);
+	free(r->stop);
 	rd_kafka_destroy_flags(r->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 	tail_shared_free(r->sh);
 	pthread_mutex_lock(&r->lock);
@@ -779,15 +792,21 @@ static struct timespec tail_deadline(int wait_ms)
 	return until;
 }
 
-static void tail_destroy_bounded(rd_kafka_t *rk, struct tail_shared *sh, int wait_ms)
+static void tail_destroy_bounded(struct tail *t, int wait_ms)
 {
 	struct tail_reaper *r = x_calloc(1, sizeof(*r));
-	r->rk = rk;
-	r->sh = sh;
+	r->rk = t->rk;
+	r->sh = t->sh;
+	r->rkt = t->rkt;
+	r->stop = x_calloc((size_t)t->nparts + 1, sizeof(*r->stop));
+	for (int i = 0; t->rkt && i < t->nparts; i++)
+		if (t->fetching[i])
+			r->stop[r->nstop++] = t->parts[i].partition;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->cond, NULL);
 	pthread_t th;
 	if (pthread_create(&th, NULL, tail_reap, r) != 0) {
+		free(r->stop);
 		free(r);
 		return; /* leak the handle rather than risk a hang */
 	}
@@ -831,12 +850,14 @@ void tail_close(struct tail **tp)
 		rd_kafka_queue_io_event_enable(t->q, -1, NULL, 0);
 		rd_kafka_queue_destroy(t->q);
 	}
-	if (t->rkt)
-		rd_kafka_topic_destroy(t->rkt);
-	if (t->rk && !abandon)
-		tail_destroy_bounded(t->rk, t->sh, 3000);
-	else if (!abandon)
-		tail_shared_free(t->sh);
+	if (t->rk && !abandon) {
+		tail_destroy_bounded(t, 3000); /* the topic too */
+	} else {
+		if (t->rkt)
+			rd_kafka_topic_destroy(t->rkt);
+		if (!abandon)
+			tail_shared_free(t->sh);
+	}
 	for (int i = 0; i < 2; i++)
 		if (t->pipe[i] >= 0)
 			close(t->pipe[i]);
@@ -852,6 +873,7 @@ void tail_close(struct tail **tp)
 	free(t->hdrs);
 	free(t->parts);
 	free(t->done);
+	free(t->fetching);
 	free(t->leaders);
 	sbuf_free(&t->scratch);
 	free(t->commit_error);

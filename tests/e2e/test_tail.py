@@ -299,6 +299,24 @@ class TailTest(BrokerTestCase):
         p = self.k.run("tail", t, "--from", "committed")
         self.assertEqual(p.returncode, 2)
 
+    def test_group_tail_closes_at_once(self):
+        """A tail with --group stops the partitions it fetched before it destroys its consumer:
+        librdkafka otherwise waits for them ("waiting for N toppar(s)" in its log) until kcon's 3 s
+        guard abandons the consumer, so every `tail --group` took 3 s more to end."""
+        t = self.create_topic(3)
+        kcat_produce(self.bootstrap, t, ["a", "b"], partition=0)
+        g = "close-" + t
+        self.addCleanup(self.k.run, "group", "delete", g, "--yes")
+        start = time.monotonic()
+        p = self.k.run("-v", "-X", "debug=cgrp", "tail", t, "--group", g, "--from", "beginning", "-n", "2",
+                       "-o", "json", "--to-end")
+        took = time.monotonic() - start
+        self.assertEqual(p.returncode, 0, p.stderr[-2000:])
+        self.assertEqual([d["value"] for d in lines(p.stdout)], ["a", "b"])
+        self.assertIn("Terminating group", p.stderr)  # the log is there ...
+        self.assertNotRegex(p.stderr, r"waiting for \d+ toppar")  # ... and the wait is not
+        self.assertLess(took, 3.0)
+
     def test_read_only_refuses_group_commit(self):
         # issue 10: --read-only let `tail --group` join nothing but commit offsets, creating the group.
         t = self.scratch_topic()
