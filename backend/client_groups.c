@@ -317,6 +317,113 @@ static bool groups_retry_busy(struct group_info *g, int n, bool *want, bool offs
 	return true;
 }
 
+rd_kafka_topic_partition_list_t *client_group_assignment(const void *buf, size_t len)
+{
+	const unsigned char *p = buf, *end = p + (p ? len : 0);
+#define NEED(k)                                                                                                        \
+	if ((size_t)(end - p) < (size_t)(k))                                                                           \
+	goto bad
+	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(0);
+	if (len == 0)
+		return l; /* a member the leader has not assigned yet */
+	NEED(2 + 4);
+	p += 2; /* version: every version starts with the same array */
+	int32_t nt = (int32_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]);
+	p += 4;
+	for (int32_t t = 0; t < nt; t++) {
+		NEED(2);
+		int tl = (int16_t)(p[0] << 8 | p[1]);
+		p += 2;
+		if (tl < 0)
+			goto bad;
+		NEED(tl + 4);
+		char *topic = x_strndup((const char *)p, (size_t)tl);
+		p += tl;
+		int32_t np = (int32_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]);
+		p += 4;
+		if (np < 0 || (size_t)(end - p) / 4 < (size_t)np) {
+			free(topic);
+			goto bad;
+		}
+		for (int32_t k = 0; k < np; k++, p += 4)
+			rd_kafka_topic_partition_list_add(
+				l, topic,
+				(int32_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]));
+		free(topic);
+	}
+	return l; /* user data and later fields do not matter here */
+bad:
+	rd_kafka_topic_partition_list_destroy(l);
+	return NULL;
+#undef NEED
+}
+
+#define GROUPS_BATCH_MIN 16 /* classic groups from which one DescribeGroups per broker beats one per group */
+
+/*
+ * Classic groups in bulk: librdkafka's DescribeConsumerGroups (2.14) asks each group with
+ * ConsumerGroupDescribe (KIP-848) first and, for a classic group, looks the coordinator up again and
+ * asks DescribeGroups: 6 requests per group. librdkafka's legacy rd_kafka_list_groups() sends one
+ * ListGroups and one DescribeGroups (of all its groups) to each broker instead. Each group it
+ * describes without error, by its coordinator, is folded and no longer wanted; the rest (a
+ * coordinator loading, a protocol type DescribeConsumerGroups refuses, a broker down) stay wanted
+ * for the per-group path, which retries and reports them as before.
+ */
+static void groups_describe_classic(struct client *c, struct group_info *g, int n, bool *want,
+				    const struct groups_index *ix)
+{
+	int classic = 0;
+	for (int i = 0; i < n; i++)
+		classic += want[i] && g[i].type == RD_KAFKA_CONSUMER_GROUP_TYPE_CLASSIC;
+	if (classic < GROUPS_BATCH_MIN)
+		return;
+	const struct rd_kafka_group_list *gl = NULL;
+	rd_kafka_resp_err_t err = rd_kafka_list_groups(client_rk(c), NULL, &gl, client_timeout(c));
+	if (err && err != RD_KAFKA_RESP_ERR__PARTIAL)
+		return;
+	for (int k = 0; gl && k < gl->group_cnt; k++) {
+		const struct rd_kafka_group_info *gi = &gl->groups[k];
+		struct group_info *gr = gi->err ? NULL : groups_index_find(ix, gi->group);
+		const char *pt = gi->protocol_type ? gi->protocol_type : "";
+		bool consumer = strcmp(pt, "consumer") == 0;
+		if (gr == NULL || !want[gr - g] || gr->described || gr->type != RD_KAFKA_CONSUMER_GROUP_TYPE_CLASSIC ||
+		    (!consumer && *pt) || gi->broker.id < 0)
+			continue;
+		struct group_member *m = x_calloc((size_t)gi->member_cnt + 1, sizeof(*m));
+		bool ok = true;
+		for (int j = 0; j < gi->member_cnt && ok; j++) {
+			const struct rd_kafka_group_member_info *mi = &gi->members[j];
+			m[j].assigned = consumer ? client_group_assignment(mi->member_assignment,
+									   (size_t)mi->member_assignment_size)
+						 : rd_kafka_topic_partition_list_new(0);
+			ok = m[j].assigned != NULL;
+			m[j].member_id = x_strdup(mi->member_id ? mi->member_id : "");
+			m[j].client_id = x_strdup(mi->client_id ? mi->client_id : "");
+			m[j].host = x_strdup(mi->client_host ? mi->client_host : "");
+		}
+		if (!ok) { /* bytes kcon cannot read: the per-group path describes it */
+			for (int j = 0; j < gi->member_cnt; j++) {
+				free(m[j].member_id), free(m[j].client_id), free(m[j].host);
+				if (m[j].assigned)
+					rd_kafka_topic_partition_list_destroy(m[j].assigned);
+			}
+			free(m);
+			continue;
+		}
+		gr->described = true;
+		gr->state = rd_kafka_consumer_group_state_code(gi->state ? gi->state : "");
+		gr->simple = *pt == '\0';
+		gr->coordinator = gi->broker.id;
+		free(gr->assignor);
+		gr->assignor = gi->protocol && *gi->protocol ? x_strdup(gi->protocol) : NULL;
+		gr->members = m;
+		gr->nmembers = gi->member_cnt;
+		want[gr - g] = false;
+	}
+	if (gl)
+		rd_kafka_group_list_destroy(gl);
+}
+
 /*
  * Descriptions first, then committed offsets. The order matters: an OffsetFetch answered "not
  * coordinator" (a coordinator that moves, or is still loading on a new cluster) crashes a client
@@ -342,6 +449,7 @@ int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned 
 	if (what & CLIENT_GROUPS_DESCRIBE) {
 		for (int i = 0; i < n; i++)
 			want[i] = true;
+		groups_describe_classic(c, g, n, want, &ix);
 		for (int nap = 50;;) {
 			if ((rc = groups_pump(c, q, g, n, want, true, NULL, &ix, e)) != CMD_OK)
 				break;

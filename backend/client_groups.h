@@ -67,6 +67,13 @@ int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned 
  */
 int client_group_legacy(struct client *c, const char *group, struct group_info **out, struct err *e);
 
+/**
+ * @brief The partitions of a classic consumer's assignment, as its group leader encoded them
+ * (ConsumerProtocolAssignment: version, [topic, [partition]], user data; any version).
+ * @return a new list (empty for no bytes), or NULL when the bytes are malformed
+ */
+rd_kafka_topic_partition_list_t *client_group_assignment(const void *buf, size_t len);
+
 /** @brief "classic", "consumer", or NULL for a type the broker did not say. */
 const char *client_group_type_name(rd_kafka_consumer_group_type_t type);
 

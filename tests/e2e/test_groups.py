@@ -258,6 +258,51 @@ class GroupsTest(BrokerTestCase):
             consumer.send_signal(signal.SIGINT)
             consumer.wait(timeout=30)
 
+    def test_many_classic_groups_described_in_bulk(self):
+        """`lag` of many classic groups describes them with one DescribeGroups per broker (librdkafka's
+        DescribeConsumerGroups asks each one twice): each summary is what the group's own `group
+        describe` says, and a member's assignment, read from the group's own bytes, counts its
+        partitions even before anything is committed."""
+        t = self.topic_with([5, 7])
+        prefix = unique("bulk")
+        groups = [f"{prefix}-{i:02d}" for i in range(18)]
+        script = "; ".join(f"group reset {g} --topic {t} --to-offset {i % 5} --execute"
+                           for i, g in enumerate(groups[1:], 1))
+        p = self.k.run("-e", script)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        # groups[0]: a classic member that never commits (its lag comes from its assignment alone)
+        consumer = subprocess.Popen(["kcat", "-b", self.bootstrap, "-G", groups[0], "-X", "enable.auto.commit=false",
+                                     "-o", "end", "-q", t], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            def joined():
+                p, docs = self.k.json("group", "describe", groups[0])
+                d = docs[0] if p.returncode == 0 else None
+                return d if d and d["state"] == "Stable" and len(d["members"]) == 1 and d["members"][0][
+                    "partitions"] else None
+
+            wait_until(joined, what="the kcat member to join")
+            doc = self.k.one("lag", f"{prefix}-*")
+            by = {g["group"]: g for g in doc["groups"]}
+            self.assertEqual(sorted(by), groups)
+            for g in groups:
+                one = self.k.one("group", "describe", g)
+                s = by[g]
+                self.assertNotIn("error", s)
+                self.assertEqual((s["state"], s["type"], s["protocol_type"], s["assignor"], s["members"],
+                                  s["coordinator"]),
+                                 (one["state"], one["type"], one["protocol_type"], one["assignor"],
+                                  len(one["members"]), one["coordinator"]), g)
+            active = by[groups[0]]
+            self.assertEqual((active["state"], active["type"], active["protocol_type"], active["members"]),
+                             ("Stable", "classic", "consumer", 1))
+            # nothing committed: lag from each partition's log start, topics from the assignment
+            self.assertEqual((active["topics"], active["total_lag"]), (1, 12))
+            self.assertEqual((by[groups[3]]["state"], by[groups[3]]["members"], by[groups[3]]["total_lag"]),
+                             ("Empty", 0, 2 + 4))
+        finally:
+            consumer.send_signal(signal.SIGINT)
+            consumer.wait(timeout=30)
+
     def test_delete_group(self):
         t = self.topic_with([3])
         g = unique("g")
