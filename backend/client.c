@@ -622,11 +622,7 @@ int client_topic_delete(struct client *c, const char *name, struct err *e)
 	return rc;
 }
 
-/*
- * True when the last metadata named a controller that is none of the brokers (librdkafka's
- * mock cluster says 0): requests to the controller would wait for it until they time out.
- */
-static bool client_controller_missing(struct client *c)
+bool client_controller_missing(struct client *c)
 {
 	bool missing = false;
 	pthread_mutex_lock(&c->lock);
@@ -750,43 +746,34 @@ void client_configs_free(struct client_config **cfg, int n)
 	x_free(cfg);
 }
 
+/*
+ * One DescribeCluster names every broker with its rack (librdkafka sends it as a Metadata request to
+ * any broker), where kcon used to read each broker's broker.rack config, one DescribeConfigs per broker.
+ */
 int client_broker_racks(struct client *c, const struct model *m, char **racks, struct err *e)
 {
 	for (int i = 0; i < m->nbrokers; i++)
 		racks[i] = NULL;
+	/* librdkafka's mock cluster (the demo) leaves DescribeCluster unanswered until the timeout */
 	if (m->nbrokers == 0 || client_controller_missing(c))
-		return err_set(e, CMD_FAILED, NULL, "describe broker configs: not served by this cluster");
+		return err_set(e, CMD_FAILED, NULL, "describe cluster: not served by this cluster");
+	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER);
 	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
-	for (int i = 0; i < m->nbrokers; i++) {
-		char id[16];
-		snprintf(id, sizeof(id), "%d", (int)m->brokers[i].id);
-		rd_kafka_ConfigResource_t *res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_BROKER, id);
-		rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
-		rd_kafka_AdminOptions_set_opaque(o, (void *)(intptr_t)i);
-		rd_kafka_DescribeConfigs(c->rk, &res, 1, o, q); /* a broker resource goes to that broker */
-		rd_kafka_AdminOptions_destroy(o);
-		rd_kafka_ConfigResource_destroy(res);
-	}
-	int rc = CMD_OK;
-	for (int got = 0; got < m->nbrokers; got++) {
-		rd_kafka_event_t *ev = client_admin_wait(c, q, "describe broker configs", e);
-		if (ev == NULL) {
-			rc = e->status;
-			break;
-		}
-		int i = (int)(intptr_t)rd_kafka_event_opaque(ev);
-		size_t nr, nc;
-		const rd_kafka_ConfigResource_t **rr =
-			rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &nr);
-		for (size_t r = 0; r < nr && i >= 0 && i < m->nbrokers; r++) {
-			const rd_kafka_ConfigEntry_t **ce = rd_kafka_ConfigResource_configs(rr[r], &nc);
-			for (size_t k = 0; k < nc; k++)
-				if (strcmp(rd_kafka_ConfigEntry_name(ce[k]), "broker.rack") == 0 &&
-				    rd_kafka_ConfigEntry_value(ce[k]) && racks[i] == NULL)
-					racks[i] = x_strdup(rd_kafka_ConfigEntry_value(ce[k]));
-		}
-		rd_kafka_event_destroy(ev);
-	}
+	rd_kafka_DescribeCluster(c->rk, o, q);
+	rd_kafka_event_t *ev = client_admin_wait(c, q, "describe cluster", e);
 	rd_kafka_queue_destroy(q);
-	return rc;
+	rd_kafka_AdminOptions_destroy(o);
+	if (ev == NULL)
+		return e->status;
+	size_t nn;
+	const rd_kafka_Node_t **nodes =
+		rd_kafka_DescribeCluster_result_nodes(rd_kafka_event_DescribeCluster_result(ev), &nn);
+	for (size_t k = 0; k < nn; k++) {
+		const char *rack = rd_kafka_Node_rack(nodes[k]);
+		for (int i = 0; rack && *rack && i < m->nbrokers; i++)
+			if (m->brokers[i].id == rd_kafka_Node_id(nodes[k]) && racks[i] == NULL)
+				racks[i] = x_strdup(rack);
+	}
+	rd_kafka_event_destroy(ev);
+	return CMD_OK;
 }

@@ -78,6 +78,11 @@ bool client_logged_in(struct client *c);
  * @return a new reference (model_unref), or NULL
  */
 struct model *client_advertised(struct client *c);
+/**
+ * @brief True when the last metadata named a controller that is none of the brokers (librdkafka's
+ * mock cluster, the --demo, says 0): requests sent to the controller would wait for it until the timeout.
+ */
+bool client_controller_missing(struct client *c);
 /** @brief Forgets the cached snapshot, so the next client_metadata() fetches. */
 void client_invalidate(struct client *c);
 
@@ -121,8 +126,8 @@ int client_configs(struct client *c, rd_kafka_ResourceType_t type, const char *n
 void client_configs_free(struct client_config **cfg, int n);
 
 /**
- * @brief broker.rack of each broker of m (DescribeConfigs, one request per broker, all in flight
- * at once). racks: m->nbrokers slots, set to new strings or NULL where the broker has none.
+ * @brief The rack of each broker of m: one DescribeCluster (not asked of the demo's mock cluster).
+ * racks: m->nbrokers slots, set to new strings or NULL where the broker has none.
  */
 int client_broker_racks(struct client *c, const struct model *m, char **racks, struct err *e);
 

@@ -288,3 +288,44 @@ int client_scram_alter(struct client *c, rd_kafka_UserScramCredentialAlteration_
 	}
 	return rc;
 }
+
+rd_kafka_queue_t *client_topic_ops_start(struct client *c, const char *topic)
+{
+	if (client_controller_missing(c))
+		return NULL; /* DescribeTopics goes to the controller */
+	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBETOPICS);
+	rd_kafka_error_t *oe = rd_kafka_AdminOptions_set_include_authorized_operations(o, 1);
+	if (oe)
+		rd_kafka_error_destroy(oe);
+	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
+	rd_kafka_TopicCollection_t *tc = rd_kafka_TopicCollection_of_topic_names(&topic, 1);
+	rd_kafka_DescribeTopics(client_rk(c), tc, o, q);
+	rd_kafka_TopicCollection_destroy(tc);
+	rd_kafka_AdminOptions_destroy(o);
+	return q;
+}
+
+json_t *client_topic_ops_finish(struct client *c, rd_kafka_queue_t **qp)
+{
+	json_t *ops = NULL;
+	rd_kafka_event_t *ev = rd_kafka_queue_poll(*qp, client_timeout(c) + 1000);
+	if (ev && !rd_kafka_event_error(ev)) {
+		size_t nt = 0, n = 0;
+		const rd_kafka_TopicDescription_t **d =
+			rd_kafka_DescribeTopics_result_topics(rd_kafka_event_DescribeTopics_result(ev), &nt);
+		const rd_kafka_AclOperation_t *op = nt == 1 && !rd_kafka_TopicDescription_error(d[0])
+							    ? rd_kafka_TopicDescription_authorized_operations(d[0], &n)
+							    : NULL;
+		/* NULL: the broker did not say (a cluster before Kafka 2.3, the demo) */
+		if (op) {
+			ops = json_array();
+			for (size_t i = 0; i < n; i++)
+				json_array_append_new(ops, json_string(rd_kafka_AclOperation_name(op[i])));
+		}
+	}
+	if (ev)
+		rd_kafka_event_destroy(ev);
+	rd_kafka_queue_destroy(*qp);
+	*qp = NULL;
+	return ops;
+}

@@ -44,6 +44,18 @@ int client_acls_create(struct client *c, rd_kafka_AclBinding_t **b, int n, struc
 int client_acls_delete(struct client *c, rd_kafka_AclBindingFilter_t **f, int n, json_t **deleted, struct err *e);
 
 /**
+ * @brief Starts a DescribeTopics of one topic with what this principal may do on it, so that it
+ * runs beside other requests; client_topic_ops_finish() takes its answer.
+ * @return the queue the answer arrives on, or NULL on a cluster without a controller (the demo)
+ */
+rd_kafka_queue_t *client_topic_ops_start(struct client *c, const char *topic);
+/**
+ * @brief The topic's authorized operations ("READ", "WRITE", "DESCRIBE", ...: Kafka's names, as
+ * `acls` prints them), or NULL when the cluster did not say; destroys the queue and NULLs *q.
+ */
+json_t *client_topic_ops_finish(struct client *c, rd_kafka_queue_t **q);
+
+/**
  * @brief SCRAM credentials of n users, or of every user when n is 0 (DescribeUserScramCredentials).
  * @param out a new array of {user, credentials: [{mechanism, iterations}]}; a user without
  * credentials is left out

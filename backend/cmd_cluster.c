@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "client.h"
+#include "client_acl.h"
 #include "cmd.h"
 #include "demo.h"
 #include "names.h"
@@ -192,7 +193,7 @@ static int cmd_brokers_exec(struct cmd_ctx *ctx)
 	struct model *m = cluster_model(ctx, &src);
 	if (m == NULL)
 		return ctx->status;
-	/* librdkafka's metadata call gives no rack: each broker's broker.rack config has it */
+	/* the Metadata kcon reads carries no rack: one DescribeCluster names them */
 	char **racks = x_calloc((size_t)m->nbrokers + 1, sizeof(char *));
 	struct err e = { 0 };
 	if (src.c)
@@ -345,11 +346,16 @@ static int cmd_topic_describe_exec(struct cmd_ctx *ctx)
 	rd_kafka_topic_partition_list_t *lo = rd_kafka_topic_partition_list_new(t->npartitions);
 	rd_kafka_topic_partition_list_t *hi = rd_kafka_topic_partition_list_new(t->npartitions);
 	struct err e = { 0 };
+	/* what the principal may do on the topic: asked beside the watermarks, not after them */
+	rd_kafka_queue_t *opsq = src.c && !ctx->session->demo ? client_topic_ops_start(src.c, t->name) : NULL;
 	if (src.c && cluster_watermarks(src.c, t, lo, hi, &e) != CMD_OK) {
+		if (opsq)
+			json_decref(client_topic_ops_finish(src.c, &opsq));
 		cmd_fail_err(ctx, &e);
 		cluster_src_clear(&src);
 		goto out;
 	}
+	json_t *ops = opsq ? client_topic_ops_finish(src.c, &opsq) : NULL;
 	bool want = true;
 	int min_isr = 0;
 	struct model one = { .ntopics = 1, .topics = (struct model_topic *)t };
@@ -388,6 +394,7 @@ static int cmd_topic_describe_exec(struct cmd_ctx *ctx)
 			      "messages", total, "under_replicated", t->under_replicated, "offline", t->offline,
 			      "fetched_at", clock_json(m->fetched_ms), "partitions", parts);
 	json_object_set_new(r, "min_insync_replicas", min_isr ? json_integer(min_isr) : json_null());
+	json_object_set_new(r, "authorized_operations", ops ? ops : json_null());
 	if (src.c == NULL)
 		json_object_set_new(r, "messages", json_null());
 	cluster_done(ctx, &src, r);
@@ -406,6 +413,7 @@ static const struct out_col topic_fields[] = {
 	{ "messages", "Messages", 0 },
 	{ "under_replicated", "Under-replicated", 0 },
 	{ "offline", "Offline", 0 },
+	{ "authorized_operations", "Authorized", OUT_WIDE },
 	{ 0 },
 };
 static const struct out_col topic_cols[] = {
@@ -596,10 +604,8 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.opts = stored_opts,
 		.help = "the brokers: id, host, port, rack",
 		.doc = "JSON: {brokers: [{id, host, port, rack, controller, not_preferred (partitions whose preferred "
-		       "replica is this broker but that another broker, or none, leads)}]}. rack comes from each "
-		       "broker's "
-		       "broker.rack config (librdkafka's metadata call gives no rack); null where unset or not "
-		       "readable. " CLUSTER_STALE_DOC,
+		       "replica is this broker but that another broker, or none, leads)}]}. rack comes from one "
+		       "DescribeCluster request; null where unset or not readable. " CLUSTER_STALE_DOC,
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER | CMD_OFFLINE,
 		.view = &brokers_view,
 		.exec = cmd_brokers_exec,
@@ -629,7 +635,10 @@ const struct cmd_entry cmd_cluster_table[] = {
 		.doc = "JSON: {topic, internal, partition_count, replication_factor, min_insync_replicas, messages, "
 		       "under_replicated, offline, fetched_at, partitions: [{partition, leader, replicas, isr, low, "
 		       "high, "
-		       "messages, offline, under_replicated, under_min_isr, status}]}. messages is high - low "
+		       "messages, offline, under_replicated, under_min_isr, status}], authorized_operations}. "
+		       "authorized_operations lists what this principal may do on the topic (READ, WRITE, "
+		       "DESCRIBE, ...: DescribeTopics, sent beside the watermarks), null when the cluster does not "
+		       "say. messages is high - low "
 		       "(an upper bound on compacted topics); high is the last stable offset "
 		       "(read_committed). " CLUSTER_STALE_DOC
 		       " Snapshots have no watermarks: a stale answer has null low, high and messages.",

@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 import unittest
 
-from kcontest import KCON, SOURCE_DIR, BrokerTestCase, Kcon, config_dir, kcat_produce, state_dir, unique
+from kcontest import KCON, SOURCE_DIR, BrokerTestCase, Kcon, config_dir, kcat_produce, state_dir, unique, wait_until
 
 
 class ClusterTest(BrokerTestCase):
@@ -319,6 +319,30 @@ class SecurityTest(BrokerTestCase):
         self.assertIn("stale: the stored snapshot", p.stderr)
         self.assertIn("hint: ", p.stderr)
         self.assertIn("--ca", p.stderr)
+
+    def test_topic_describe_authorized_operations(self):
+        """topic describe says what the principal may do on the topic (DescribeTopics): all of it for
+        the super user, what its ACLs allow for alice (Read implies Describe)."""
+        admin = self.sasl("admin", self.env["KCON_TEST_ADMIN_PASSWORD_FILE"])
+        t = unique("ops")
+        admin.one("topic", "create", t, "-p", "1")
+        self.addCleanup(self.k.run, "topic", "delete", t, "--yes")
+        self.assertEqual(sorted(admin.one("topic", "describe", t)["authorized_operations"]),
+                         ["ALTER", "ALTER_CONFIGS", "CREATE", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "READ",
+                          "WRITE"])
+        admin.one("acl", "create", "--principal", "User:alice", "--operation", "Read", "--topic", t)
+        self.addCleanup(admin.run, "acl", "delete", "--principal", "User:alice", "--topic", t, "--yes")
+        alice = self.sasl("alice", self.env["KCON_TEST_ALICE_PASSWORD_FILE"])
+        wait_until(lambda: alice.run("-o", "json", "topic", "describe", t).returncode == 0,
+                   what=f"alice's ACL on {t} to reach the broker")
+        d = alice.one("topic", "describe", t)
+        self.assertEqual(sorted(d["authorized_operations"]), ["DESCRIBE", "READ"])
+        self.assertEqual(d["partition_count"], 1)
+        p = alice.run("topic", "describe", t)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stdout, r"\nAuthorized: +(READ,DESCRIBE|DESCRIBE,READ)\n")
+        # a stored snapshot cannot say: null
+        self.assertIsNone(alice.one("topic", "describe", t, "--stored")["authorized_operations"])
 
     def test_not_authorized(self):
         k = self.sasl("alice", self.env["KCON_TEST_ALICE_PASSWORD_FILE"])
