@@ -33,7 +33,7 @@ int tlsfile_cert_read(const char *path, const char *pem, int p12, const char *pa
 
 /**
  * @brief The certificates of a PKCS12 store (Strimzi's ca.p12, user.p12) as PEM text: librdkafka
- * reads no PKCS12 trust store (a key store it reads itself: 2.14 without the leak 2.0.2 had).
+ * reads no PKCS12 trust store (a key store it reads itself).
  * @param pem a new string for the caller: the certificate, then the rest of the chain
  * @param key_pem NULL, or where the store's private key goes (a new string, unencrypted PEM: a
  * secret the caller wipes); then the store must hold a key and its certificate

@@ -154,7 +154,7 @@ class DemoTest(unittest.TestCase):
         self.assertEqual([x["committed"] for x in new["partitions"]], [1] * SEEDED["orders"])
 
     def test_create_with_replication_factor(self):
-        """The mock places a topic's replicas as asked (librdkafka 2.0.2's put them on every broker)."""
+        """The mock places a topic's replicas as asked (as many as -r says), spread over the brokers."""
         p = self.run_demo("-o", "json", "-e", "topic create demo.rf1 -p 3 -r 1; topic describe demo.rf1; "
                           "topic create demo.rf2 -r 2; topic describe demo.rf2")
         self.assertEqual(p.returncode, 0, p.stderr)
