@@ -329,3 +329,32 @@ json_t *client_topic_ops_finish(struct client *c, rd_kafka_queue_t **qp)
 	*qp = NULL;
 	return ops;
 }
+
+json_t *client_cluster_ops(struct client *c)
+{
+	if (client_controller_missing(c))
+		return NULL; /* the mock (the demo) leaves DescribeCluster unanswered */
+	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER);
+	rd_kafka_error_t *oe = rd_kafka_AdminOptions_set_include_authorized_operations(o, 1);
+	if (oe)
+		rd_kafka_error_destroy(oe);
+	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
+	rd_kafka_DescribeCluster(client_rk(c), o, q);
+	rd_kafka_event_t *ev = rd_kafka_queue_poll(q, client_timeout(c) + 1000);
+	json_t *ops = NULL;
+	if (ev && !rd_kafka_event_error(ev)) {
+		size_t n = 0;
+		const rd_kafka_AclOperation_t *op = rd_kafka_DescribeCluster_result_authorized_operations(
+			rd_kafka_event_DescribeCluster_result(ev), &n);
+		if (op) {
+			ops = json_array();
+			for (size_t i = 0; i < n; i++)
+				json_array_append_new(ops, json_string(rd_kafka_AclOperation_name(op[i])));
+		}
+	}
+	if (ev)
+		rd_kafka_event_destroy(ev);
+	rd_kafka_queue_destroy(q);
+	rd_kafka_AdminOptions_destroy(o);
+	return ops;
+}

@@ -44,6 +44,11 @@ int client_acls_create(struct client *c, rd_kafka_AclBinding_t **b, int n, struc
 int client_acls_delete(struct client *c, rd_kafka_AclBindingFilter_t **f, int n, json_t **deleted, struct err *e);
 
 /**
+ * @brief What this principal may do on the cluster (DescribeCluster's authorized operations:
+ * "DESCRIBE", "ALTER", ...; an empty array for nothing), or NULL when the cluster did not say.
+ */
+json_t *client_cluster_ops(struct client *c);
+/**
  * @brief Starts a DescribeTopics of one topic with what this principal may do on it, so that it
  * runs beside other requests; client_topic_ops_finish() takes its answer.
  * @return the queue the answer arrives on, or NULL on a cluster without a controller (the demo)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "client_acl.h"
 #include "client_groups.h"
 #include "clock.h"
 #include "cmd.h"
@@ -215,9 +216,7 @@ static bool doctor_metadata(struct doctor_run *d)
 
 /*
  * DescribeAcls for everything: the count, or the error (not authorized, no authorizer).
- * DescribeCluster with include_authorized_operations would say what the principal may do on the
- * cluster (and DescribeTopics per topic, as `topic describe` shows); the checks here try the
- * requests themselves, which also proves they are answered.
+ * DescribeCluster says besides what the principal may do on the cluster (doctor_authz).
  */
 static rd_kafka_resp_err_t doctor_acls(struct client *c, size_t *n)
 {
@@ -284,6 +283,18 @@ static void doctor_authz(struct doctor_run *d)
 		sbuf_addf(&sb, ", ACLs %s",
 			  aerr == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED ? "denied" : rd_kafka_err2str(aerr));
 	}
+
+	/* cluster: what the broker says the principal may do there (DescribeCluster) */
+	json_t *ops = client_cluster_ops(c);
+	if (ops && json_array_size(ops) > 0) {
+		sbuf_add(&sb, ", may ");
+		for (size_t i = 0; i < json_array_size(ops); i++)
+			sbuf_addf(&sb, "%s%s", i ? "," : "", json_string_value(json_array_get(ops, i)));
+		sbuf_add(&sb, " on the cluster");
+	} else if (ops) {
+		sbuf_add(&sb, ", may do nothing on the cluster");
+	}
+	json_decref(ops);
 
 	/* topics: metadata lists only the topics the principal may describe */
 	sbuf_addf(&sb, "; topics: %d visible", m->ntopics);
@@ -443,7 +454,8 @@ const struct cmd_entry cmd_doctor_table[] = {
 		       "must answer a plain Kafka ApiVersions request), auth (the login through librdkafka, naming "
 		       "the principal and the client certificate's expiry), metadata (every advertised broker "
 		       "resolves and connects from here), authz (what the principal may see: broker configs, ACLs, "
-		       "topics, groups; fails when it may see nothing) and clock (not measurable: Kafka's protocol "
+		       "what the broker says it may do on the cluster (DescribeCluster), topics, groups; fails when it "
+		       "may see nothing) and clock (not measurable: Kafka's protocol "
 		       "carries no broker time). Exit 0 when no step failed, 3 when one did. "
 		       "JSON: {ok, failed, rows: [{target, broker (id or null), step "
 		       "(dns|tcp|tls|auth|metadata|authz|clock), status (ok|failed|skipped), detail, hint (or "

@@ -75,7 +75,11 @@ class DoctorTest(BrokerTestCase):
                      "expires in", f"verified by {self.env['KCON_TEST_CA']}"):
             self.assertIn(part, tls)
         self.assertIn("logged in as User:admin (PLAIN)", self.row(rows, "auth")["detail"])
-        self.assertIn("broker 1's configs readable", self.row(rows, "authz", "cluster")["detail"])
+        detail = self.row(rows, "authz", "cluster")["detail"]
+        self.assertIn("broker 1's configs readable", detail)
+        # DescribeCluster's authorized operations: the super user may do all there is on a cluster
+        self.assertRegex(detail, r", may [A-Z_,]*\bDESCRIBE\b[A-Z_,]* on the cluster;")
+        self.assertIn("ALTER_CONFIGS", detail)
 
     def test_wrong_port_fails_at_tcp(self):
         rows = self.doctor("127.0.0.1:1", want=3)
@@ -164,6 +168,7 @@ class DoctorTest(BrokerTestCase):
         self.assertEqual((f["step"], f["target"]), ("authz", "cluster"))
         self.assertIn("User:alice (PLAIN) may see nothing", f["detail"])
         self.assertIn("broker configs denied", f["detail"])
+        self.assertIn("may do nothing on the cluster", f["detail"])
         self.assertIn("topics: 0 visible", f["detail"])
         self.assertIn("no ACLs", f["hint"])
         self.assertEqual(self.row(rows, "auth")["status"], "ok")
