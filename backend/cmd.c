@@ -24,6 +24,7 @@ extern const struct cmd_entry cmd_help_table[];
 extern const struct cmd_entry cmd_tail_table[];
 extern const struct cmd_entry cmd_history_table[];
 extern const struct cmd_entry cmd_plugins_table[];
+extern const struct cmd_entry cmd_schemas_table[];
 extern const struct cmd_entry cmd_doctor_table[];
 extern const struct cmd_entry cmd_admin_table[];
 extern const struct cmd_entry cmd_acl_table[];
@@ -64,6 +65,7 @@ void cmd_init(void)
 	cmd_register(cmd_complete_table);
 	cmd_register(cmd_history_table);
 	cmd_register(cmd_plugins_table);
+	cmd_register(cmd_schemas_table);
 	cmd_register(cmd_doctor_table);
 	cmd_register(cmd_admin_table);
 	cmd_register(cmd_acl_table);

@@ -1,5 +1,6 @@
 /* Message commands: tail (stream a topic's messages) and produce. Both stream (CMD_STREAM). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "msg.h"
 #include "msgfmt.h"
 #include "plugin.h"
+#include "registry.h"
 #include "session.h"
 #include "tail.h"
 #include "xalloc.h"
@@ -86,6 +88,51 @@ static json_t *tail_summary(const char *topic, const struct tail_stats *st, cons
 
 static int cmd_tail_run(struct cmd_ctx *ctx, struct msgfmt **tmplp);
 
+#define TAIL_DECODE_NOTES 3 /* decoder errors told as notes; the rest only in the records */
+
+/*
+ * A decoder's answer r (text in decoded) put into m: text or JSON (checked and made compact, with
+ * non-ASCII escaped, in normal, so that -o json embeds it) stands for the value; an error keeps the
+ * bytes (shown as hex) with the error beside them. Returns the value's encoding.
+ */
+static enum msg_encoding tail_decoded(struct msg *m, int r, const struct plugin_auto *chose, struct sbuf *decoded,
+				      struct sbuf *normal, enum msg_encoding enc)
+{
+	m->decoder = chose->decoder;
+	m->schema_id = chose->schema_id;
+	if (r == KCON_DECODE_ERROR) {
+		m->decode_error = sbuf_str(decoded);
+		return enc;
+	}
+	if (r == KCON_DECODE_NOT_MINE) {
+		m->decoder = NULL;
+		return enc;
+	}
+	if (r == KCON_DECODE_JSON) {
+		json_error_t jerr;
+		json_t *j = json_loadb(decoded->buf ? decoded->buf : "", decoded->len, JSON_DECODE_ANY, &jerr);
+		if (j) {
+			char *text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
+			json_decref(j);
+			sbuf_reset(normal);
+			if (text)
+				sbuf_add(normal, text);
+			free(text);
+			m->value = sbuf_str(normal);
+			m->value_len = normal->len;
+			return MSG_AUTO;
+		}
+		sbuf_reset(normal);
+		sbuf_addf(normal, "the decoder `%s` wrote no valid JSON (%s)", chose->decoder ? chose->decoder : "?",
+			  jerr.text);
+		m->decode_error = sbuf_str(normal);
+		return enc;
+	}
+	m->value = sbuf_str(decoded);
+	m->value_len = decoded->len;
+	return MSG_TEXT;
+}
+
 static int cmd_tail_exec(struct cmd_ctx *ctx)
 {
 	struct msgfmt *tmpl = NULL;
@@ -137,9 +184,17 @@ static int cmd_tail_run(struct cmd_ctx *ctx, struct msgfmt **tmplp)
 		}
 	}
 	const struct kcon_decoder *decoder = NULL;
-	if (cmd_has(ctx, "decode")) {
+	const char *dname = cmd_has(ctx, "decode") ? cmd_arg(ctx, "decode") : "auto";
+	bool autodec = strcmp(dname, "auto") == 0;
+	if (strcmp(dname, "none") != 0 && session_has_registry(ctx->session)) { /* where decoders get schemas */
+		struct registry *reg;
+		struct err re = { 0 };
+		if (session_registry(ctx->session, &reg, &re) != CMD_OK)
+			return cmd_fail_err(ctx, &re);
+	}
+	if (!autodec && strcmp(dname, "none") != 0) {
 		char *why = NULL;
-		decoder = plugin_decoder_load(cmd_arg(ctx, "decode"), &why);
+		decoder = plugin_decoder_load(dname, &why);
 		if (decoder == NULL) {
 			int failed =
 				cmd_fail(ctx, CMD_USAGE,
@@ -222,7 +277,8 @@ static int cmd_tail_run(struct cmd_ctx *ctx, struct msgfmt **tmplp)
 	}
 
 	json_t *collected = st ? NULL : json_array();
-	struct sbuf line = SBUF_INIT, decoded = SBUF_INIT;
+	struct sbuf line = SBUF_INIT, decoded = SBUF_INIT, normal = SBUF_INIT;
+	int nerrors = 0;
 	const char *reason = "end";
 	int status = CMD_OK;
 	for (;;) {
@@ -236,12 +292,21 @@ static int cmd_tail_run(struct cmd_ctx *ctx, struct msgfmt **tmplp)
 		if (ev == TAIL_MSG) {
 			enum msg_encoding menc = (enum msg_encoding)enc;
 			sbuf_reset(&line);
-			if (decoder && m.value) { /* the decoder's text stands for the value */
-				int r = plugin_decode(decoder, m.value, m.value_len, &decoded);
-				if (r != KCON_DECODE_NOT_MINE) {
-					m.value = sbuf_str(&decoded);
-					m.value_len = decoded.len;
-					menc = r == KCON_DECODE_JSON ? MSG_AUTO : MSG_TEXT;
+			if ((decoder || autodec) && m.value) { /* the decoder's text stands for the value */
+				struct plugin_auto chose = { .decoder = decoder ? decoder->name : NULL,
+							     .schema_id = -1 };
+				int r = decoder ? plugin_decode(decoder, m.value, m.value_len, &decoded)
+						: plugin_decode_auto(m.value, m.value_len, &decoded, &chose);
+				menc = tail_decoded(&m, r, &chose, &decoded, &normal, menc);
+				if (r == KCON_DECODE_ERROR && st && nerrors++ < TAIL_DECODE_NOTES) {
+					char *n = x_asprintf("offset %lld of partition %d: %s%s", (long long)m.offset,
+							     (int)m.partition, m.decode_error,
+							     nerrors == TAIL_DECODE_NOTES
+								     ? " (further decoder errors only "
+								       "in the records)"
+								     : "");
+					st->note(st->ud, n);
+					free(n);
 				}
 			}
 			if (tmpl && st) /* the TUI's prompt collects JSON */
@@ -273,6 +338,7 @@ static int cmd_tail_run(struct cmd_ctx *ctx, struct msgfmt **tmplp)
 	}
 	sbuf_free(&line);
 	sbuf_free(&decoded);
+	sbuf_free(&normal);
 	free(delim);
 	struct tail_stats ts = tail_stats(t);
 	int out_err = 0;
@@ -600,7 +666,9 @@ static const struct cmd_opt tail_opts[] = {
 	{ "format", 0, CMD_ARG_STRING, 0,
 	  "a line per message from a template: '%t %p %o %k %s %h{NAME} %T' and escapes (docs/tail.md)" },
 	{ "encoding", 0, CMD_ARG_STRING, 0, "how keys and values are shown: auto (default), text, hex, base64" },
-	{ "decode", 0, CMD_ARG_STRING, 0, "show values through a plugin's decoder (`plugins` lists them)" },
+	{ "decode", 0, CMD_ARG_STRING, 0,
+	  "auto (the default: Schema Registry wire format by its magic byte, when a registry is set), none, or a "
+	  "plugin's decoder (`plugins` lists them)" },
 	{ "delimiter", 'D', CMD_ARG_STRING, 0, "after each value with -o raw (default: a newline)" },
 	{ "group", 'g', CMD_ARG_GROUP, CMD_OPT_WRITES, "commit what was shown to this group (never joins it)" },
 	{ "max-bytes", 0, CMD_ARG_STRING, 0, "memory for prefetched messages (default 32M)" },

@@ -29,6 +29,11 @@ void conf_clear(struct conf *c)
 	free(c->bootstrap);
 	free(c->profile);
 	free(c->retention);
+	free(c->registry);
+	free(c->registry_user);
+	free(c->registry_password_file);
+	free(c->registry_token_file);
+	free(c->registry_ca);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -89,6 +94,11 @@ void conf_copy(struct conf *dst, const struct conf *src)
 	dst->bootstrap = src->bootstrap ? x_strdup(src->bootstrap) : NULL;
 	dst->profile = src->profile ? x_strdup(src->profile) : NULL;
 	dst->retention = src->retention ? x_strdup(src->retention) : NULL;
+	dst->registry = src->registry ? x_strdup(src->registry) : NULL;
+	dst->registry_user = src->registry_user ? x_strdup(src->registry_user) : NULL;
+	dst->registry_password_file = src->registry_password_file ? x_strdup(src->registry_password_file) : NULL;
+	dst->registry_token_file = src->registry_token_file ? x_strdup(src->registry_token_file) : NULL;
+	dst->registry_ca = src->registry_ca ? x_strdup(src->registry_ca) : NULL;
 	dst->read_only = src->read_only;
 	dst->strimzi = src->strimzi;
 	dst->sasl_ssl_implied = src->sasl_ssl_implied;
@@ -703,6 +713,11 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 		{ "properties", JSON_OBJECT, NULL },
 		{ "read_only", JSON_TRUE, NULL }, /* a boolean */
 		{ "strimzi", JSON_TRUE, NULL },
+		{ "registry", JSON_STRING, NULL },
+		{ "registry_user", JSON_STRING, NULL },
+		{ "registry_password_file", JSON_STRING, NULL },
+		{ "registry_token_file", JSON_STRING, NULL },
+		{ "registry_ca", JSON_STRING, NULL },
 	};
 	json_error_t jerr;
 	size_t len;
@@ -803,6 +818,23 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 			goto out;
 	}
 	json_object_foreach(props, k, v) conf_set(c, k, json_string_value(v));
+	struct {
+		const char *name;
+		char **dst;
+	} regs[] = {
+		{ "registry", &c->registry },
+		{ "registry_user", &c->registry_user },
+		{ "registry_password_file", &c->registry_password_file },
+		{ "registry_token_file", &c->registry_token_file },
+		{ "registry_ca", &c->registry_ca },
+	};
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+		const char *rv = json_string_value(json_object_get(p, regs[i].name));
+		if (rv) {
+			free(*regs[i].dst);
+			*regs[i].dst = x_strdup(rv);
+		}
+	}
 	c->read_only |= json_is_true(json_object_get(p, "read_only"));
 	c->strimzi |= json_is_true(json_object_get(p, "strimzi"));
 	free(c->profile);

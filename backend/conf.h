@@ -26,6 +26,9 @@ struct conf {
 	bool read_only;        /* the profile's "read_only": true: the session refuses what changes the cluster */
 	bool strimzi;          /* the profile's "strimzi": true: topics and users belong to Strimzi's operators */
 	bool sasl_ssl_implied; /* conf_finish chose SASL_SSL because SASL was asked for (--user) */
+	/* The Schema Registry (registry.h): the profile's "registry" (URL), "registry_user",
+	 * "registry_password_file", "registry_token_file", "registry_ca"; --registry sets the URL. */
+	char *registry, *registry_user, *registry_password_file, *registry_token_file, *registry_ca;
 	char **warnings;       /* things skipped on the way (Java-only keys), NULL-terminated */
 	size_t nwarnings;
 };

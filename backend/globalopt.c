@@ -25,6 +25,8 @@ static const struct globalopt globalopts[] = {
 	  "SCRAM-SHA-512 user and password, or the TLS client certificate" },
 	{ "strimzi-ca", 0, "DIR", CMD_ARG_FILE, CONN, NULL,
 	  "the cluster CA secret (CLUSTER-cluster-ca-cert): ca.crt or ca.p12" },
+	{ "registry", 0, "URL", CMD_ARG_STRING, CONN, NULL,
+	  "the Schema Registry (Confluent API) for decoding (or KCON_REGISTRY)" },
 	{ "timeout", 0, "SECONDS", CMD_ARG_INT, CONN, NULL, "give up on the cluster after this long (default 10)" },
 	{ "output", 'o', "table|json|csv", CMD_ARG_FORMAT, OUTB, NULL,
 	  "how results are printed (default table); json is one document a line (also called ndjson); "

@@ -331,8 +331,20 @@ void msg_json(struct sbuf *sb, const struct msg *m, enum msg_encoding enc)
 		sbuf_addc(sb, '}');
 	}
 	sbuf_add(sb, "],\"value\":");
-	const char *ve = msg_json_bytes(sb, m->value, m->value_len, enc, true);
+	const char *ve = msg_json_bytes(sb, m->value, m->value_len, m->decode_error ? MSG_HEX : enc, true);
 	msg_json_encoding(sb, "encoding", ve);
+	if (m->decoder) {
+		sbuf_add(sb, ",\"decoder\":");
+		msg_json_string(sb, m->decoder, strlen(m->decoder));
+	}
+	if (m->schema_id > 0) {
+		sbuf_add(sb, ",\"schema_id\":");
+		msg_int(sb, m->schema_id);
+	}
+	if (m->decode_error) {
+		sbuf_add(sb, ",\"decode_error\":");
+		msg_json_string(sb, m->decode_error, strlen(m->decode_error));
+	}
 	sbuf_add(sb, "}\n");
 }
 
@@ -378,10 +390,18 @@ void msg_table(struct sbuf *sb, const struct msg *m, enum msg_encoding enc, int 
 		sbuf_add(sb, "       - ");
 	size_t used = sb->len - before;
 	size_t room = width > 0 ? ((size_t)width > used + 8 ? (size_t)width - used : 8) : 1000;
-	if (m->value == NULL)
+	if (m->value == NULL) {
 		sbuf_add(sb, "(tombstone)");
-	else
+	} else if (m->decode_error) { /* the error, then the bytes */
+		size_t at = sb->len;
+		sbuf_add(sb, "[");
+		msg_cell(sb, m->decode_error, strlen(m->decode_error), MSG_TEXT, room > 40 ? room / 2 : 20, false);
+		sbuf_add(sb, "] ");
+		size_t took = sb->len - at;
+		msg_cell(sb, m->value, m->value_len, MSG_HEX, room > took + 8 ? room - took : 8, false);
+	} else {
 		msg_cell(sb, m->value, m->value_len, enc, room, false);
+	}
 	sbuf_addc(sb, '\n');
 }
 

@@ -43,6 +43,10 @@ struct msg {
 	size_t value_len;
 	const struct msg_header *headers;
 	size_t nheaders;
+	/* What a decoder made of the value (tail --decode): NULL/-1 when none ran. */
+	const char *decoder;      /* the decoder's name */
+	int64_t schema_id;        /* the Schema Registry wire format's schema id, or -1 (0 counts as unset too) */
+	const char *decode_error; /* the decoder failed: the value is shown as hex, and this beside it */
 };
 
 /** @brief True when buf[0..len) is valid UTF-8 (no overlongs or surrogates). */
@@ -69,7 +73,8 @@ void msg_int(struct sbuf *sb, int64_t v);
 /**
  * @brief Appends the JSON envelope of m and a newline:
  * {"topic","partition","offset","timestamp","timestamp_type","key","headers":[{"name","value"}],"value"}
- * with "key_encoding", "encoding" (the value's) or a header's "encoding" when they are not text.
+ * with "key_encoding", "encoding" (the value's) or a header's "encoding" when they are not text,
+ * and "decoder", "schema_id" and "decode_error" when a decoder ran (an error: the value in hex).
  */
 void msg_json(struct sbuf *sb, const struct msg *m, enum msg_encoding enc);
 /**

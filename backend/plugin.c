@@ -63,12 +63,57 @@ static void plugin_forget_from(size_t first)
 	plugin_ndecs = first;
 }
 
+static plugin_schema_fn plugin_schema_source;
+static void *plugin_schema_ud;
+
+void plugin_set_schema_source(plugin_schema_fn fn, void *ud)
+{
+	pthread_mutex_lock(&plugin_lock);
+	plugin_schema_source = fn;
+	plugin_schema_ud = ud;
+	pthread_mutex_unlock(&plugin_lock);
+}
+
+bool plugin_has_schema_source(void)
+{
+	pthread_mutex_lock(&plugin_lock);
+	bool has = plugin_schema_source != NULL;
+	pthread_mutex_unlock(&plugin_lock);
+	return has;
+}
+
+static int plugin_schema_get(uint32_t id, const char **type, const char **schema, char **cause)
+{
+	pthread_mutex_lock(&plugin_lock);
+	plugin_schema_fn fn = plugin_schema_source;
+	void *ud = plugin_schema_ud;
+	pthread_mutex_unlock(&plugin_lock);
+	if (fn == NULL) {
+		*cause = x_asprintf("schema id %u: no Schema Registry is set (--registry URL)", (unsigned)id);
+		return -1;
+	}
+	return fn(ud, id, type, schema, cause);
+}
+
+static int plugin_host_schema(const struct kcon_host *host, uint32_t id, const char **type, const char **schema,
+			      char *err, size_t errlen)
+{
+	(void)host;
+	char *cause = NULL;
+	if (plugin_schema_get(id, type, schema, &cause) == 0)
+		return 0;
+	snprintf(err, errlen, "%s", cause);
+	free(cause);
+	return -1;
+}
+
 static const struct kcon_host plugin_host = {
 	.abi_major = KCON_PLUGIN_ABI_MAJOR,
 	.abi_minor = KCON_PLUGIN_ABI_MINOR,
 	.size = sizeof(struct kcon_host),
 	.kcon_version = KCON_VERSION,
 	.register_decoder = plugin_register_decoder,
+	.schema_by_id = plugin_host_schema,
 };
 
 /*
@@ -253,11 +298,19 @@ static void plugin_load_dir(const char *dir)
 #ifdef KCON_BUILTIN_HEXDUMP /* make static: plugins/decode_hexdump.c compiled in */
 int kcon_builtin_hexdump_init(const struct kcon_host *host, char *err, size_t errlen);
 #endif
+#ifdef KCON_BUILTIN_DECODERS /* make static: json, json-schema and protobuf compiled in (not avro: docs/pods.md) */
+int kcon_builtin_json_init(const struct kcon_host *host, char *err, size_t errlen);
+int kcon_builtin_protobuf_init(const struct kcon_host *host, char *err, size_t errlen);
+#endif
 
 /* The decoders compiled into kcon (the static build's): registered first, as from the plugin PLUGIN_BUILTIN. */
 static const kcon_plugin_init_fn plugin_builtins[] = {
 #ifdef KCON_BUILTIN_HEXDUMP
 	kcon_builtin_hexdump_init,
+#endif
+#ifdef KCON_BUILTIN_DECODERS
+	kcon_builtin_json_init,
+	kcon_builtin_protobuf_init,
 #endif
 	NULL,
 };
@@ -356,7 +409,44 @@ int plugin_decode(const struct kcon_decoder *d, const void *buf, size_t len, str
 	plugin_running_note = note; /* for a fatal-signal handler, should the decoder crash */
 	int rc = d->decode(d->state, buf, len, &o);
 	plugin_running_note = NULL;
-	return rc == KCON_DECODE_TEXT || rc == KCON_DECODE_JSON ? rc : KCON_DECODE_NOT_MINE;
+	return rc == KCON_DECODE_TEXT || rc == KCON_DECODE_JSON || rc == KCON_DECODE_ERROR ? rc : KCON_DECODE_NOT_MINE;
+}
+
+int plugin_decode_auto(const void *buf, size_t len, struct sbuf *out, struct plugin_auto *chose)
+{
+	const unsigned char *p = buf;
+	chose->decoder = NULL;
+	chose->schema_id = -1;
+	if (buf == NULL || len < 5 || p[0] != 0 || !plugin_has_schema_source())
+		return KCON_DECODE_NOT_MINE;
+	uint32_t id = (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 8 | p[4];
+	chose->schema_id = id;
+	const char *type, *schema;
+	char *cause = NULL;
+	sbuf_reset(out);
+	if (plugin_schema_get(id, &type, &schema, &cause) < 0) {
+		sbuf_add(out, cause);
+		free(cause);
+		return KCON_DECODE_ERROR;
+	}
+	const char *name = strcmp(type, "AVRO") == 0       ? "avro"
+			   : strcmp(type, "PROTOBUF") == 0 ? "protobuf"
+							   : "json-schema";
+	plugin_load_all();
+	const struct kcon_decoder *d = plugin_decoder_find(name);
+	if (d == NULL) {
+		sbuf_addf(out, "schema id %u is %s, and no decoder `%s` is loaded (`plugins` lists them)", (unsigned)id,
+			  type, name);
+		return KCON_DECODE_ERROR;
+	}
+	chose->decoder = d->name;
+	int rc = plugin_decode(d, buf, len, out);
+	if (rc == KCON_DECODE_NOT_MINE) {
+		sbuf_reset(out);
+		sbuf_addf(out, "the decoder `%s` did not take it", name);
+		rc = KCON_DECODE_ERROR;
+	}
+	return rc;
 }
 
 const char *plugin_running(void)

@@ -5,7 +5,9 @@
 #ifndef KCON_PLUGIN_LOADER_H
 #define KCON_PLUGIN_LOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kcon-plugin.h"
 #include "sbuf.h"
@@ -36,8 +38,9 @@ const struct kcon_decoder *plugin_decoder_find(const char *name);
  */
 const struct kcon_decoder *plugin_decoder_load(const char *name, char **cause);
 /**
- * @brief Runs decoder d on buf, its text into out (emptied first): KCON_DECODE_TEXT or _JSON, or
- * KCON_DECODE_NOT_MINE (any other answer too) when out is not to be shown.
+ * @brief Runs decoder d on buf, its text into out (emptied first): KCON_DECODE_TEXT or _JSON,
+ * KCON_DECODE_ERROR (out: why), or KCON_DECODE_NOT_MINE (any other answer too) when out is not to
+ * be shown.
  */
 int plugin_decode(const struct kcon_decoder *d, const void *buf, size_t len, struct sbuf *out);
 /**
@@ -46,6 +49,25 @@ int plugin_decode(const struct kcon_decoder *d, const void *buf, size_t len, str
  * fatal-signal handler to say which plugin crashed kcon.
  */
 const char *plugin_running(void);
+/** Where plugins get schemas (host->schema_by_id): the session's registry (session_registry()). */
+typedef int (*plugin_schema_fn)(void *ud, uint32_t id, const char **type, const char **schema, char **cause);
+/** @brief Sets (or, with NULL, removes) where plugins get schemas. */
+void plugin_set_schema_source(plugin_schema_fn fn, void *ud);
+/** @brief True when a schema source is set. */
+bool plugin_has_schema_source(void);
+
+/** What plugin_decode_auto() chose. */
+struct plugin_auto {
+	const char *decoder; /* the decoder's name, or NULL */
+	int64_t schema_id;   /* the wire format's schema id, or -1 */
+};
+/**
+ * @brief `--decode auto`: a value in the Schema Registry wire format (magic byte 0, a 4-byte
+ * big-endian schema id, with a schema source set) goes to the decoder named after its schema's
+ * type (AVRO: avro, JSON: json-schema, PROTOBUF: protobuf). KCON_DECODE_NOT_MINE for anything
+ * else; KCON_DECODE_ERROR with why in out when the schema or the decoder is missing or it fails.
+ */
+int plugin_decode_auto(const void *buf, size_t len, struct sbuf *out, struct plugin_auto *chose);
 /** @brief The registered decoders and, in paths, the file of the plugin that gave each; returns the count. */
 size_t plugin_decoders(const struct kcon_decoder *const **decoders, const char *const **paths);
 /** @brief Unloads every plugin (at exit). */

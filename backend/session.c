@@ -6,6 +6,9 @@
 
 #include "cmd.h"
 #include "demo.h"
+#include "file.h"
+#include "plugin.h"
+#include "registry.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -140,6 +143,8 @@ char *session_store_cluster_shown(struct session *s, struct store *store, char *
 	return s->conf.bootstrap ? store_cluster_of(store, s->conf.bootstrap) : store_cluster(store, NULL, NULL, cause);
 }
 
+static pthread_mutex_t session_registry_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int session_use_profile(struct session *s, const char *name, struct err *e)
 {
 	if (s->demo)
@@ -175,7 +180,110 @@ int session_use_profile(struct session *s, const char *name, struct err *e)
 	s->conf = nc;
 	s->read_only = s->read_only_cli || nc.read_only;
 	pthread_mutex_unlock(&session_client_lock);
+	pthread_mutex_lock(&session_registry_lock); /* the new profile's registry, if any, is made on next use */
+	if (s->registry) {
+		plugin_set_schema_source(NULL, NULL);
+		if (s->threads) { /* a decoder on another thread may still hold it */
+			s->retired_registries = x_reallocarray(s->retired_registries, s->nretired_registries + 1,
+							      sizeof(*s->retired_registries));
+			s->retired_registries[s->nretired_registries++] = s->registry;
+		} else {
+			registry_free(s->registry);
+		}
+		s->registry = NULL;
+	}
+	pthread_mutex_unlock(&session_registry_lock);
 	return CMD_OK;
+}
+
+static const char *session_registry_url(const struct session *s)
+{
+	const char *env = getenv("KCON_REGISTRY");
+	return s->conf.registry && *s->conf.registry ? s->conf.registry : env && *env ? env : NULL;
+}
+
+bool session_has_registry(const struct session *s)
+{
+	return session_registry_url(s) != NULL;
+}
+
+/* A secret: the first line of the file named by the profile, else the environment variable (allocated). */
+static char *session_registry_secret(const char *file, const char *var, char **cause)
+{
+	if (file) {
+		char *t = file_read(file, "registry secret file", FILE_CONFIG_MAX, FILE_PIPE_OK, NULL, cause);
+		if (t)
+			t[strcspn(t, "\r\n")] = '\0';
+		return t;
+	}
+	const char *v = getenv(var);
+	return v && *v ? x_strdup(v) : NULL;
+}
+
+static int session_schema_source(void *ud, uint32_t id, const char **type, const char **schema, char **cause)
+{
+	return registry_schema(ud, id, type, schema, cause);
+}
+
+int session_registry(struct session *s, struct registry **out, struct err *e)
+{
+	pthread_mutex_lock(&session_registry_lock);
+	if (s->registry) {
+		*out = s->registry;
+		pthread_mutex_unlock(&session_registry_lock);
+		return 0;
+	}
+	const char *url = session_registry_url(s);
+	if (url == NULL) {
+		pthread_mutex_unlock(&session_registry_lock);
+		return err_set(e, CMD_USAGE,
+			       "give --registry URL, a profile's \"registry\" or KCON_REGISTRY (docs/plugins.md)",
+			       "no Schema Registry is set");
+	}
+	char *cause = NULL, *pass = NULL, *token = NULL;
+	pass = session_registry_secret(s->conf.registry_password_file, "KCON_REGISTRY_PASSWORD", &cause);
+	if (cause == NULL)
+		token = session_registry_secret(s->conf.registry_token_file, "KCON_REGISTRY_TOKEN", &cause);
+	if (cause) {
+		pthread_mutex_unlock(&session_registry_lock);
+		err_set(e, CMD_USAGE, "fix the registry's secret file in the profile", "%s", cause);
+		free(cause);
+		free(pass);
+		return e->status;
+	}
+	const char *user = s->conf.registry_user ? s->conf.registry_user : getenv("KCON_REGISTRY_USER");
+	const char *ca = s->conf.registry_ca ? s->conf.registry_ca : getenv("KCON_REGISTRY_CA");
+	char *path = NULL;
+	struct store *st;
+	struct err ignored = { 0 };
+	if (!s->no_history && session_store(s, &st, &ignored) == 0) /* migrated: the schema table is there */
+		path = session_store_path(s, &ignored);
+	err_clear(&ignored);
+	struct registry_opts o = { .url = url,
+				   .user = user && *user ? user : NULL,
+				   .password = pass,
+				   .token = token,
+				   .ca = ca && *ca ? ca : NULL,
+				   .timeout_ms = s->timeout_ms,
+				   .store_path = path };
+	s->registry = registry_new(&o, &cause);
+	free(path);
+	if (pass)
+		memset(pass, 0, strlen(pass));
+	if (token)
+		memset(token, 0, strlen(token));
+	free(pass);
+	free(token);
+	if (s->registry == NULL) {
+		pthread_mutex_unlock(&session_registry_lock);
+		err_set(e, CMD_USAGE, "write the registry as http://HOST:PORT or https://HOST:PORT", "%s", cause);
+		free(cause);
+		return e->status;
+	}
+	plugin_set_schema_source(session_schema_source, s->registry);
+	*out = s->registry;
+	pthread_mutex_unlock(&session_registry_lock);
+	return 0;
 }
 
 void session_clear(struct session *s)
@@ -187,6 +295,15 @@ void session_clear(struct session *s)
 	x_free(&s->retired_clients);
 	x_free(&s->retired_confs);
 	s->nretired = 0;
+	for (size_t i = 0; i < s->nretired_registries; i++)
+		registry_free(s->retired_registries[i]);
+	x_free(&s->retired_registries);
+	s->nretired_registries = 0;
+	if (s->registry) {
+		plugin_set_schema_source(NULL, NULL);
+		registry_free(s->registry);
+		s->registry = NULL;
+	}
 	client_free(&s->client);
 	demo_stop(&s->demo);
 	conf_clear(&s->conf);

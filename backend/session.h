@@ -12,6 +12,7 @@
 #include "output.h"
 
 struct demo;
+struct registry;
 struct store;
 
 struct session {
@@ -46,6 +47,8 @@ struct session {
 	bool offline;      /* --offline: show the last stored snapshot instead of asking the cluster */
 	bool tick_records; /* history ticks record the metadata snapshots (the TUI): commands need not */
 	char *retention;   /* --retention (else the config file's): store_opts_parse() spec, or NULL for defaults */
+	/* The Schema Registry client (registry.h, session_registry()), made on first use. */
+	struct registry *registry;
 	/* Lines for a person beside the results (progress, notices, --verbose logs): note.h. */
 	struct note_sink note;
 	/* Commands may run on several threads at once (the TUI's worker and own-thread commands): what `profile
@@ -54,6 +57,8 @@ struct session {
 	struct client **retired_clients;
 	struct conf *retired_confs;
 	size_t nretired;
+	struct registry **retired_registries; /* the Schema Registry clients `profile NAME` replaced */
+	size_t nretired_registries;
 };
 
 /** @brief The session's client, made on first use from its settings; from any thread. */
@@ -97,6 +102,17 @@ void session_strimzi_note(struct session *s, enum session_strimzi_kind kind, con
  * @return CMD_OK, or a status with e set (no such profile, a broken file, --demo); the session is then unchanged
  */
 int session_use_profile(struct session *s, const char *name, struct err *e);
+/**
+ * @brief The session's Schema Registry client, made on first use (on the thread that runs commands:
+ * it opens the store for the schema cache) from --registry or the profile's "registry" (else
+ * KCON_REGISTRY), its credentials from the profile's registry_user, registry_password_file,
+ * registry_token_file and registry_ca or KCON_REGISTRY_USER, KCON_REGISTRY_PASSWORD,
+ * KCON_REGISTRY_TOKEN, KCON_REGISTRY_CA. Also makes it the one plugins ask for schemas.
+ * @return 0, or CMD_USAGE with e when no registry is set (session_has_registry() tells beforehand)
+ */
+int session_registry(struct session *s, struct registry **out, struct err *e);
+/** @brief True when a registry URL is set for the session. */
+bool session_has_registry(const struct session *s);
 /** @brief Frees what the session holds (client, demo, settings). */
 void session_clear(struct session *s);
 

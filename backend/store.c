@@ -57,6 +57,9 @@ static const char *const store_steps[STORE_SCHEMA_VERSION + 1] = {
 	"ALTER TABLE series ADD COLUMN seen_b INTEGER;",
 	/* 5: a group's type: classic or consumer (KIP-848); NULL when not known */
 	"ALTER TABLE group_state ADD COLUMN type TEXT;",
+	/* 6: Schema Registry schemas by (registry URL, id), so a tail decodes them offline (registry.h) */
+	"CREATE TABLE schema(registry TEXT NOT NULL, id INTEGER NOT NULL, type TEXT NOT NULL, schema TEXT NOT NULL,"
+	" fetched_ms INTEGER NOT NULL, PRIMARY KEY(registry, id)) WITHOUT ROWID;",
 };
 
 static int store_user_version(sqlite3 *db);

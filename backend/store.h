@@ -28,7 +28,7 @@ struct store;
 struct store_tick;
 
 /** The newest schema version (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /** Retention and sampling settings; zeros take the defaults. */
 struct store_opts {

@@ -13,7 +13,12 @@
  *
  * Version 1.0 offers message decoders: `kcon tail TOPIC --decode NAME` shows each value as the
  * decoder's text. Decoders see untrusted bytes: they must never read past len; their output is
- * escaped by kcon like any message byte. A decoder runs in kcon's process: if it crashes, kcon
+ * escaped by kcon like any message byte.
+ *
+ * Version 1.1 adds the Schema Registry (host->schema_by_id) and KCON_DECODE_ERROR: kcon shows the
+ * bytes as hex with the decoder's message. `--decode auto` (the default when a registry is set)
+ * reads the wire format's magic byte 0 and 4-byte schema id itself and picks the decoder named
+ * after the schema's type: `avro`, `json-schema` or `protobuf`. A decoder runs in kcon's process: if it crashes, kcon
  * puts the terminal back, names it and dies (docs/plugins.md).
  */
 #ifndef KCON_PLUGIN_H
@@ -23,7 +28,7 @@
 #include <stdint.h>
 
 #define KCON_PLUGIN_ABI_MAJOR 1
-#define KCON_PLUGIN_ABI_MINOR 0
+#define KCON_PLUGIN_ABI_MINOR 1
 
 /** Where a decoder writes its text. */
 struct kcon_plugin_out {
@@ -36,6 +41,7 @@ enum kcon_decode_result {
 	KCON_DECODE_NOT_MINE = -1, /* not in this format: kcon shows the bytes its own way */
 	KCON_DECODE_TEXT = 0,      /* out holds text (UTF-8) */
 	KCON_DECODE_JSON = 1,      /* out holds one JSON value, embedded as JSON in `-o json` */
+	KCON_DECODE_ERROR = 2,     /* 1.1: out holds why the bytes could not be decoded; kcon shows them as hex */
 };
 
 /** A message decoder. */
@@ -55,6 +61,11 @@ struct kcon_host {
 	/* 1.0 */
 	int (*register_decoder)(const struct kcon_host *host, const struct kcon_decoder *decoder);
 	void *host_private;
+	/* 1.1: the schema with id from the session's Schema Registry (cached): 0 with *type ("AVRO",
+	 * "JSON" or "PROTOBUF") and *schema (its text; both valid while the plugin is loaded), or -1
+	 * with why in err. Blocks up to kcon's --timeout on the first ask for an id. */
+	int (*schema_by_id)(const struct kcon_host *host, uint32_t id, const char **type, const char **schema,
+			    char *err, size_t errlen);
 };
 
 #define KCON_PLUGIN_ABI_SYMBOL  "kcon_plugin_abi_major"

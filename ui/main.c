@@ -55,6 +55,7 @@ enum {
 	OPT_NO_HISTORY,
 	OPT_OFFLINE,
 	OPT_RETENTION,
+	OPT_REGISTRY,
 };
 
 static const struct option main_options[] = {
@@ -80,6 +81,7 @@ static const struct option main_options[] = {
 	{ "no-history", no_argument, NULL, OPT_NO_HISTORY },
 	{ "offline", no_argument, NULL, OPT_OFFLINE },
 	{ "retention", required_argument, NULL, OPT_RETENTION },
+	{ "registry", required_argument, NULL, OPT_REGISTRY },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -202,6 +204,7 @@ int main(int argc, char **argv)
 	}
 	char *env_password = main_env_password();
 	struct session s = { .timeout_ms = 10000, .format = OUT_TABLE };
+	const char *registry = NULL;
 	note_set(&s.note, run_note, NULL); /* the TUI sends them to its :log instead: stderr is its screen */
 	struct main_connopt *conn = x_calloc((size_t)argc + 1, sizeof(*conn));
 	const char *profile = getenv("KCON_PROFILE"), *script_text = NULL, *script_file = NULL, *theme = NULL;
@@ -306,6 +309,9 @@ int main(int argc, char **argv)
 		case OPT_OFFLINE:
 			s.offline = true;
 			break;
+		case OPT_REGISTRY:
+			registry = optarg;
+			break;
 		case OPT_RETENTION:
 			free(s.retention);
 			s.retention = x_strdup(optarg);
@@ -348,6 +354,10 @@ int main(int argc, char **argv)
 		conf_set_option(&s.conf, "bootstrap", getenv("KCON_BOOTSTRAP"), &cause);
 	if (env_password)
 		conf_set(&s.conf, "sasl.password", env_password);
+	if (registry) { /* wins over the profile's */
+		free(s.conf.registry);
+		s.conf.registry = x_strdup(registry);
+	}
 	for (int i = 0; i < nconn; i++) {
 		int rc = strcmp(conn[i].option, "F") == 0
 				 ? conf_load_properties(&s.conf, conn[i].value, &cause)

@@ -1,0 +1,272 @@
+"""The Schema Registry client and the decoders, against the STAND-IN registry of
+tests/lib/standin_registry.py (no real registry runs here: docs/testing.md) and the real broker:
+schemas and schema, the client's error paths (404, 401, a registry that does not answer in time,
+malformed JSON, nothing listening), basic and bearer auth, one request per schema id and the
+store's cache, and round trips of Avro (fastavro), JSON Schema and Protobuf (the protobuf package)
+records through `tail -o json`, with a decoder error shown beside the bytes."""
+
+import base64
+import datetime
+import decimal
+import io
+import json
+import os
+import shutil
+import socket
+import struct
+import tempfile
+import unittest
+
+try:
+    import fastavro
+except ImportError:  # not packaged by Debian: pip install fastavro (scripts/install-deps)
+    fastavro = None
+try:
+    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+except ImportError:
+    descriptor_pb2 = None
+ENCODERS = fastavro is not None and descriptor_pb2 is not None
+
+from kcontest import BUILD_PLUGINS, Kcon, BrokerTestCase
+from standin_registry import StandInRegistry
+
+ORDER = {
+    "type": "record", "name": "Order", "namespace": "shop",
+    "fields": [
+        {"name": "id", "type": "long"},
+        {"name": "customer", "type": "string"},
+        {"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+        {"name": "day", "type": {"type": "int", "logicalType": "date"}},
+        {"name": "total", "type": {"type": "bytes", "logicalType": "decimal", "precision": 12, "scale": 2}},
+        {"name": "items", "type": {"type": "array", "items": "string"}},
+        {"name": "coupon", "type": ["null", "string"]},
+        {"name": "state", "type": {"type": "enum", "name": "State", "symbols": ["NEW", "PAID"]}},
+    ],
+}
+
+PROTO = 'syntax = "proto3";\nmessage Ping { string host = 1; int64 rtt = 2; Inner inner = 3; repeated string tags = 4; }\n' \
+        'message Inner { int32 code = 1; }\n'
+
+
+def ping_class():
+    """The Ping message of PROTO, built from a descriptor (no protoc here)."""
+    f = descriptor_pb2.FileDescriptorProto(name="ping.proto", syntax="proto3")
+    inner = f.message_type.add(name="Inner")
+    inner.field.add(name="code", number=1, type=5, label=1)  # int32
+    ping = f.message_type.add(name="Ping")
+    ping.field.add(name="host", number=1, type=9, label=1)  # string
+    ping.field.add(name="rtt", number=2, type=3, label=1)  # int64
+    ping.field.add(name="inner", number=3, type=11, label=1, type_name=".Inner")
+    ping.field.add(name="tags", number=4, type=9, label=3)  # repeated string
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(f)
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName("Ping"))
+
+
+def wire(schema_id, payload, indexes=b""):
+    return b"\x00" + struct.pack(">I", schema_id) + indexes + payload
+
+
+class RegistryTest(BrokerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.state = tempfile.mkdtemp(prefix="kcon-registry-")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.state, ignore_errors=True)
+
+    def setUp(self):
+        self.reg = StandInRegistry(slow_s=5).start()
+        self.addCleanup(self.reg.stop)
+        self.order_id = self.reg.register("orders-value", json.dumps(ORDER))
+        self.json_id = self.reg.register("events-value", json.dumps({"type": "object"}), "JSON")
+        self.proto_id = self.reg.register("pings-value", PROTO, "PROTOBUF")
+
+    def kcon(self, *args, url=None, env=None, state=None, **kw):
+        e = {"KCON_STATE_DIR": state or self.state, "KCON_PLUGIN_PATH": BUILD_PLUGINS}
+        e.update(env or {})
+        return self.k.run("--registry", url or self.reg.url, *args, env=e, **kw)
+
+    def one(self, *args, **kw):
+        p = self.kcon("-o", "json", *args, **kw)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return json.loads(p.stdout)
+
+    def failure(self, *args, status=1, **kw):
+        p = self.kcon("-o", "json", *args, **kw)
+        self.assertEqual(p.returncode, status, p.stdout + p.stderr)
+        return json.loads(p.stdout)["error"]["message"]
+
+    # -- schemas and schema ----------------------------------------------------------------------
+    def test_schemas_and_schema(self):
+        self.reg.register("orders-value", json.dumps(dict(ORDER, doc="v2")))
+        doc = self.one("schemas")
+        self.assertEqual(doc["registry"], self.reg.url)
+        subjects = {s["subject"]: s for s in doc["subjects"]}
+        self.assertEqual(subjects["orders-value"]["version"], 2)
+        self.assertEqual(subjects["events-value"], {"subject": "events-value", "version": 1, "id": self.json_id,
+                                                    "type": "JSON"})
+        self.assertEqual(subjects["pings-value"]["type"], "PROTOBUF")
+        one = self.one("schema", "orders-value", "1")
+        self.assertEqual((one["version"], one["id"], one["type"], one["versions"]), (1, self.order_id, "AVRO", [1, 2]))
+        self.assertEqual(json.loads(one["schema"]), ORDER)
+        self.assertEqual(self.one("schema", "orders-value")["version"], 2)
+        table = self.kcon("schemas")
+        self.assertEqual(table.returncode, 0, table.stderr)
+        self.assertIn("orders-value", table.stdout)
+        self.assertIn("PROTOBUF", table.stdout)
+        # a subject with a slash and a space goes into the path escaped
+        self.reg.register("a/b c", json.dumps("string"))
+        self.assertEqual(self.one("schema", "a/b c")["schema"], '"string"')
+
+    def test_not_found(self):
+        cause = self.failure("schema", "nosuch")
+        self.assertIn(f"{self.reg.url}/subjects/nosuch/versions", cause)
+        self.assertIn("HTTP 404", cause)
+        self.assertIn("40401", cause)
+        cause = self.failure("schema", "orders-value", "7")
+        self.assertIn("version 7 of subject orders-value", cause)
+        self.assertIn("40402", cause)
+        self.assertIn("give a version number", json.dumps(self.kcon("-o", "json", "schema", "orders-value", "x").stdout))
+
+    def test_no_registry(self):
+        p = self.k.run("-o", "json", "schemas", env={"KCON_STATE_DIR": self.state})
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("no Schema Registry is set", p.stdout)
+        cause = self.failure("schemas", url="ftp://x", status=2)
+        self.assertIn("not http:// or https://", cause)
+
+    def test_auth(self):
+        basic = StandInRegistry(user="alice", password="s3cret").start()
+        self.addCleanup(basic.stop)
+        basic.register("s", json.dumps("string"))
+        cause = self.failure("schemas", url=basic.url)
+        self.assertIn("HTTP 401, not authorised", cause)
+        doc = self.one("schemas", url=basic.url,
+                       env={"KCON_REGISTRY_USER": "alice", "KCON_REGISTRY_PASSWORD": "s3cret"})
+        self.assertEqual([s["subject"] for s in doc["subjects"]], ["s"])
+        # from a profile: the user, and the password in a file
+        with tempfile.TemporaryDirectory() as cfg:
+            os.makedirs(os.path.join(cfg, "kcon"))
+            pw = os.path.join(cfg, "pw")
+            with open(pw, "w") as f:
+                f.write("s3cret\n")
+            os.chmod(pw, 0o600)
+            with open(os.path.join(cfg, "kcon", "config.json"), "w") as f:
+                json.dump({"profiles": {"sr": {"bootstrap": self.bootstrap, "registry": basic.url,
+                                               "registry_user": "alice", "registry_password_file": pw}}}, f)
+            p = self.k.run("-o", "json", "-p", "sr", "schemas", bootstrap=False,
+                           env={"XDG_CONFIG_HOME": cfg, "KCON_STATE_DIR": self.state})
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        bearer = StandInRegistry(token="tok-123").start()
+        self.addCleanup(bearer.stop)
+        self.assertIn("HTTP 401", self.failure("schemas", url=bearer.url, env={"KCON_REGISTRY_TOKEN": "wrong"}))
+        self.assertEqual(self.one("schemas", url=bearer.url, env={"KCON_REGISTRY_TOKEN": "tok-123"})["subjects"], [])
+
+    def test_timeout_malformed_refused(self):
+        self.reg.faults["/subjects"] = "slow"
+        cause = self.failure("--timeout", "1", "schemas")
+        self.assertIn("no answer within 1000 ms", cause)
+        self.assertIn(f"{self.reg.url}/subjects", cause)
+        self.reg.faults["/subjects"] = "malformed"
+        self.assertIn("the answer is not JSON", self.failure("schemas"))
+        self.reg.faults["/subjects"] = 500
+        self.assertIn("HTTP 500, the registry failed", self.failure("schemas"))
+        with socket.socket() as s:  # a port nobody listens on
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        cause = self.failure("schemas", url=f"http://127.0.0.1:{port}")
+        self.assertIn(f"http://127.0.0.1:{port}/subjects", cause)
+
+    # -- decoding ----------------------------------------------------------------------------
+    def produce(self, topic, values):
+        lines = "".join(json.dumps({"value": base64.b64encode(v).decode(), "encoding": "base64"}) + "\n"
+                        for v in values)
+        p = self.k.run("produce", topic, "--input", "json", input=lines)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+    def tail(self, topic, *args, **kw):
+        p = self.kcon("-o", "json", "tail", topic, "--to-end", *args, **kw)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return [json.loads(l) for l in p.stdout.splitlines() if l.strip()], p
+
+    @unittest.skipUnless(ENCODERS, "needs Python's fastavro and protobuf (pip install fastavro protobuf)")
+    def test_round_trip(self):
+        topic = self.scratch_topic()
+        orders = [{"id": i, "customer": f"c\u00e9-{i} \"q\"", "items": ["a", "b"][:i % 3],
+                   "at": datetime.datetime(2024, 5, 1, 13, 45, i, 250000, tzinfo=datetime.timezone.utc),
+                   "day": datetime.date(2024, 5, 1) + datetime.timedelta(days=i),
+                   "total": decimal.Decimal(f"{i * 1000 + 12}.34").scaleb(0), "coupon": None if i % 2 else f"X{i}",
+                   "state": "PAID" if i % 2 else "NEW"} for i in range(5)]
+        parsed = fastavro.parse_schema(ORDER)
+        values = []
+        for o in orders:
+            b = io.BytesIO()
+            fastavro.schemaless_writer(b, parsed, o)
+            values.append(wire(self.order_id, b.getvalue()))
+        events = [{"kind": "click", "n": i, "nested": {"ok": True, "list": [1, 2.5, None]}} for i in range(3)]
+        values += [wire(self.json_id, json.dumps(e).encode()) for e in events]
+        Ping = ping_class()
+        pings = [Ping(host=f"h{i}", rtt=1000 + i, inner={"code": 7 + i}, tags=["x", "y"]) for i in range(3)]
+        values += [wire(self.proto_id, p.SerializeToString(), indexes=b"\x00") for p in pings]
+        values.append(wire(999, b"\x02"))  # an id the registry does not know
+        values.append(b'{"plain": "json"}')  # not the wire format: shown as before
+        self.produce(topic, values)
+
+        docs, p = self.tail(topic)
+        self.assertEqual(len(docs), len(values))
+        for o, d in zip(orders, docs[:5]):
+            self.assertEqual((d["decoder"], d["schema_id"]), ("avro", self.order_id))
+            want = dict(o, at=o["at"].strftime("%Y-%m-%dT%H:%M:%S.") + f"{o['at'].microsecond // 1000:03d}Z",
+                        day=o["day"].isoformat(), total=str(o["total"]))
+            self.assertEqual(d["value"], want)
+        for e, d in zip(events, docs[5:8]):
+            self.assertEqual((d["decoder"], d["schema_id"], d["value"]), ("json-schema", self.json_id, e))
+        for i, d in enumerate(docs[8:11]):
+            self.assertEqual((d["decoder"], d["schema_id"]), ("protobuf", self.proto_id))
+            self.assertEqual(d["value"], {"1": f"h{i}", "2": 1000 + i, "3": {"1": 7 + i}, "4": ["x", "y"]})
+        bad = docs[11]
+        self.assertEqual((bad["encoding"], bad["value"], bad["schema_id"]), ("hex", "00000003e702", 999))
+        self.assertIn("schema id 999", bad["decode_error"])
+        self.assertIn("HTTP 404", bad["decode_error"])
+        self.assertIn("schema id 999", p.stderr)  # told as a note too
+        self.assertEqual(docs[12]["value"], {"plain": "json"})
+        self.assertNotIn("decoder", docs[12])
+        # one request per schema id, however many records carry it
+        for sid in (self.order_id, self.json_id, self.proto_id, 999):
+            self.assertEqual(self.reg.count(f"/schemas/ids/{sid}"), 1, sid)
+
+        # the schemas are in the store now: the same tail decodes with the registry gone
+        url = self.reg.url
+        self.reg.stop()
+        docs2, _ = self.tail(topic, url=url)
+        self.assertEqual([d["value"] for d in docs2[:11]], [d["value"] for d in docs[:11]])
+        # --decode none shows the bytes
+        raw, _ = self.tail(topic, "--decode", "none", url=url)
+        self.assertEqual(raw[0]["encoding"], "base64")
+        self.assertNotIn("decoder", raw[0])
+
+    @unittest.skipUnless(ENCODERS, "needs Python's fastavro and protobuf (pip install fastavro protobuf)")
+    def test_table_and_explicit_decoder(self):
+        topic = self.scratch_topic()
+        b = io.BytesIO()
+        fastavro.schemaless_writer(b, fastavro.parse_schema(ORDER), {
+            "id": 1, "customer": "zed", "at": 0, "day": 0, "total": decimal.Decimal("0.50"), "items": [],
+            "coupon": None, "state": "NEW"})
+        self.produce(topic, [wire(self.order_id, b.getvalue()), b"\x00\x00\x00\x00"])
+        p = self.kcon("tail", topic, "--to-end")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn('"customer":"zed"', p.stdout)
+        self.assertIn('"at":"1970-01-01T00:00:00.000Z"', p.stdout)
+        self.assertIn('"total":"0.50"', p.stdout)
+        # --decode protobuf on an Avro record: an error, the bytes in hex beside it
+        docs, _ = self.tail(topic, "--decode", "avro")
+        self.assertEqual(docs[0]["value"]["customer"], "zed")
+        self.assertIn("not the Schema Registry wire format", docs[1]["decode_error"])
+        self.assertEqual(docs[1]["value"], "00000000")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,277 @@
+/*
+ * The bundled decoders (plugins/decode_*.c, loaded from the build tree as kcon loads them): known
+ * byte strings and hostile ones (truncated records, lengths past the end, 10,000-deep nesting,
+ * 10-byte and longer varints, unknown schema ids), and plugin_decode_auto's choice by wire format.
+ * The Schema Registry is a table here (plugin_set_schema_source).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "plugin.h"
+#include "sbuf.h"
+#include "xalloc.h"
+
+#define ORDER_SCHEMA                                                                                                   \
+	"{\"type\": \"record\", \"name\": \"Order\", \"namespace\": \"shop\", \"fields\": [{\"name\": \"id\", "        \
+	"\"type\": "                                                                                                   \
+	"\"long\"}, {\"name\": \"name\", \"type\": \"string\"}, {\"name\": \"ts\", \"type\": {\"type\": \"long\", "    \
+	"\"logicalType\": \"timestamp-millis\"}}, {\"name\": \"day\", \"type\": {\"type\": \"int\", \"logicalType\": " \
+	"\"date\"}}, {\"name\": \"price\", \"type\": {\"type\": \"bytes\", \"logicalType\": \"decimal\", "             \
+	"\"precision\": "                                                                                              \
+	"10, \"scale\": 2}}, {\"name\": \"tags\", \"type\": {\"type\": \"array\", \"items\": \"string\"}}, "           \
+	"{\"name\": "                                                                                                  \
+	"\"note\", \"type\": [\"null\", \"string\"]}, {\"name\": \"kind\", \"type\": {\"type\": \"enum\", \"name\": "  \
+	"\"Kind\", \"symbols\": [\"A\", \"B\"]}}, {\"name\": \"uuid\", \"type\": {\"type\": \"string\", "              \
+	"\"logicalType\": \"uuid\"}}]}"
+/* fastavro.schemaless_writer of {id 42, name 'café "x"', ts 2024-05-01T13:45:00.250Z, day 2024-05-01,
+ * price Decimal("-12.34"), tags [a, b], note None, kind B, uuid} */
+#define ORDER_BYTES                                                                                                    \
+	"\x54\x12\x63\x61\x66\xc3\xa9\x20\x22\x78\x22\xb4\x81\xb6\xc6\xe6\x63\x88\xb6\x02\x04\xfb\x2e\x04\x02\x61\x02" \
+	"\x62\x00\x00\x02\x48\x36\x66\x31\x63\x38\x65\x32\x61\x2d\x30\x30\x30\x30\x2d\x34\x30\x30\x30\x2d\x38\x30\x30" \
+	"\x30\x2d\x30\x30\x30\x30\x30\x30\x30\x30\x30\x30\x30\x31"
+#define ORDER_LEN 68
+#define ORDER_JSON                                                                                                     \
+	"{\"id\":42,\"name\":\"caf\xc3\xa9 \\\"x\\\"\",\"ts\":\"2024-05-01T13:45:00.250Z\",\"day\":\"2024-05-01\","    \
+	"\"price\":\"-12.34\",\"tags\":[\"a\",\"b\"],\"note\":null,\"kind\":\"B\","                                    \
+	"\"uuid\":\"6f1c8e2a-0000-4000-8000-000000000001\"}"
+#define LIST_SCHEMA                                                                                                    \
+	"{\"type\":\"record\",\"name\":\"Node\",\"fields\":[{\"name\":\"next\",\"type\":[\"null\",\"Node\"]}]}"
+
+static int schemas_asked;
+
+static int fake_registry(void *ud, uint32_t id, const char **type, const char **schema, char **cause)
+{
+	(void)ud;
+	schemas_asked++;
+	switch (id) {
+	case 1:
+		*type = "AVRO", *schema = ORDER_SCHEMA;
+		return 0;
+	case 2:
+		*type = "JSON", *schema = "{\"type\":\"object\"}";
+		return 0;
+	case 3:
+		*type = "PROTOBUF", *schema = "syntax = \"proto3\"; message M { int32 a = 1; }";
+		return 0;
+	case 4:
+		*type = "AVRO", *schema = LIST_SCHEMA;
+		return 0;
+	case 5:
+		*type = "AVRO", *schema = "{\"type\": \"long\"}";
+		return 0;
+	default:
+		*cause = x_asprintf("schema id %u from http://registry.test/schemas/ids/%u: HTTP 404, not found",
+				    (unsigned)id, (unsigned)id);
+		return -1;
+	}
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	const char *dir = getenv("KCON_PLUGIN_BUILD_DIR");
+	assert_non_null(dir);
+	static const char *const files[] = { "decode_avro.so", "decode_json.so", "decode_protobuf.so" };
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *p = x_asprintf("%s/%s", dir, files[i]), *cause = NULL;
+		if (plugin_load(p, &cause) != 0)
+			fail_msg("%s", cause);
+		free(p);
+	}
+	plugin_set_schema_source(fake_registry, NULL);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	plugin_set_schema_source(NULL, NULL);
+	plugin_unload_all();
+	return 0;
+}
+
+/* Runs decoder name on buf; returns its result, the text in *out (static until the next call). */
+static int run(const char *name, const void *buf, size_t len, const char **out)
+{
+	static struct sbuf sb = SBUF_INIT;
+	const struct kcon_decoder *d = plugin_decoder_find(name);
+	assert_non_null(d);
+	int rc = plugin_decode(d, buf, len, &sb);
+	*out = sbuf_str(&sb);
+	return rc;
+}
+
+static void want(const char *name, const void *buf, size_t len, int rc, const char *text)
+{
+	const char *got;
+	int r = run(name, buf, len, &got);
+	if (r != rc || (rc == KCON_DECODE_ERROR ? strstr(got, text) == NULL : strcmp(got, text) != 0))
+		fail_msg("%s: result %d, text %s; wanted %d, %s", name, r, got, rc, text);
+}
+
+static void test_protobuf_known(void **state)
+{
+	(void)state;
+	want("protobuf", "\x08\x96\x01", 3, KCON_DECODE_JSON, "{\"1\":150}");
+	/* 1: "hi" (printable: text), 2: {1: 7}, 3 twice (repeated), 4: fixed32, 5: fixed64, 6: bytes */
+	want("protobuf",
+	     "\x0a\x02hi\x12\x02\x08\x07\x18\x01\x18\x02\x25\x01\x00\x00\x00\x29\x02\x00\x00\x00\x00\x00\x00\x00\x32"
+	     "\x02\xff\xfe",
+	     30, KCON_DECODE_JSON, "{\"1\":\"hi\",\"2\":{\"1\":7},\"3\":[1,2],\"4\":1,\"5\":2,\"6\":\"0xfffe\"}");
+	/* the wire format: magic, id 3, indexes [0] as the single byte 0, then the message */
+	want("protobuf", "\x00\x00\x00\x00\x03\x00\x08\x01", 8, KCON_DECODE_JSON, "{\"1\":1}");
+	/* indexes [1, 0]: count 2 (zig-zag 4), 1 (2), 0 (0) */
+	want("protobuf", "\x00\x00\x00\x00\x03\x04\x02\x00\x08\x01", 10, KCON_DECODE_JSON, "{\"1\":1}");
+	/* a 10-byte varint: 2^64 - 1, beyond int64: a string */
+	want("protobuf", "\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11, KCON_DECODE_JSON,
+	     "{\"1\":\"18446744073709551615\"}");
+	want("protobuf", "", 0, KCON_DECODE_JSON, "{}");
+}
+
+static void test_protobuf_hostile(void **state)
+{
+	(void)state;
+	want("protobuf", "\x08\x96", 2, KCON_DECODE_ERROR, "a varint runs past the end");
+	want("protobuf", "\x0a\x05hi", 4, KCON_DECODE_ERROR, "a length runs past the end");
+	want("protobuf", "\x0a\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11, KCON_DECODE_ERROR,
+	     "a length runs past the end");
+	want("protobuf", "\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02", 11, KCON_DECODE_ERROR, "longer than 64 bits");
+	want("protobuf", "\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 12, KCON_DECODE_ERROR,
+	     "longer than 64 bits");
+	want("protobuf", "\x0f\x01", 2, KCON_DECODE_ERROR, "unknown wire type");
+	want("protobuf", "\x00\x00\x00\x03", 4, KCON_DECODE_ERROR, "shorter than the 5-byte");
+	want("protobuf", "\x00\x00\x00\x00\x03\x7f", 6, KCON_DECODE_ERROR, "message-index count");
+	want("protobuf", "\x00\x00\x00\x00\x03\x04\x02", 7, KCON_DECODE_ERROR, "the message indexes");
+	want("protobuf", "\x1b\x08\x01", 3, KCON_DECODE_ERROR, "a group without its end");
+	/* 10,000 nested messages: field 1, length-delimited, each holding the next; innermost {1: 1} */
+	size_t depth = 10000, cap = depth * 6 + 8, n = 2;
+	unsigned char *buf = malloc(cap), *tmp = malloc(cap);
+	buf[0] = 0x08, buf[1] = 0x01;
+	for (size_t i = 0; i < depth; i++) {
+		size_t k = 0, len = n;
+		tmp[k++] = 0x0a;
+		do {
+			tmp[k++] = (unsigned char)((len & 0x7f) | (len > 0x7f ? 0x80 : 0));
+			len >>= 7;
+		} while (len);
+		memcpy(tmp + k, buf, n);
+		n += k;
+		memcpy(buf, tmp, n);
+	}
+	const char *got;
+	assert_int_equal(run("protobuf", buf, n, &got), KCON_DECODE_JSON);
+	assert_non_null(strstr(got, "\"0x0a")); /* below 32 levels: bytes, not followed */
+	free(buf);
+	free(tmp);
+}
+
+static void test_json(void **state)
+{
+	(void)state;
+	want("json", "{\"a\": [1, 2.5, \"x\"]}", 20, KCON_DECODE_JSON, "{\"a\":[1,2.5,\"x\"]}");
+	want("json", "{\"a\": ", 6, KCON_DECODE_ERROR, "json: not JSON");
+	want("json", "\xff", 1, KCON_DECODE_ERROR, "not JSON");
+	size_t n = 20000;
+	char *deep = malloc(n);
+	memset(deep, '[', n / 2);
+	memset(deep + n / 2, ']', n / 2);
+	want("json", deep, n, KCON_DECODE_ERROR, "depth");
+	free(deep);
+	want("json-schema", "\x00\x00\x00\x00\x02{\"b\": true}", 16, KCON_DECODE_JSON, "{\"b\":true}");
+	want("json-schema", "\x00\x00\x00\x00\x02{\"b\"", 9, KCON_DECODE_ERROR, "schema id 2: not JSON");
+	want("json-schema", "\x00\x00\x00\x00\x63{}", 7, KCON_DECODE_ERROR, "schema id 99 from http://registry.test");
+	want("json-schema", "\x00\x00\x00\x00\x01{}", 7, KCON_DECODE_ERROR, "schema id 1 is AVRO, not JSON");
+	want("json-schema", "{}", 2, KCON_DECODE_ERROR, "not the Schema Registry wire format");
+}
+
+static void test_avro_known(void **state)
+{
+	(void)state;
+	char buf[5 + ORDER_LEN];
+	memcpy(buf, "\x00\x00\x00\x00\x01", 5);
+	memcpy(buf + 5, ORDER_BYTES, ORDER_LEN);
+	want("avro", buf, sizeof(buf), KCON_DECODE_JSON, ORDER_JSON);
+	/* a 10-byte varint: the largest long (zig-zag 2^64 - 2) */
+	want("avro", "\x00\x00\x00\x00\x05\xfe\xff\xff\xff\xff\xff\xff\xff\xff\x01", 15, KCON_DECODE_JSON,
+	     "9223372036854775807");
+	/* a list three deep in a recursive schema */
+	want("avro", "\x00\x00\x00\x00\x04\x02\x02\x02\x00", 9, KCON_DECODE_JSON,
+	     "{\"next\":{\"next\":{\"next\":{\"next\":null}}}}");
+	/* the same id again is not asked again */
+	int before = schemas_asked;
+	want("avro", buf, sizeof(buf), KCON_DECODE_JSON, ORDER_JSON);
+	assert_int_equal(schemas_asked, before);
+}
+
+static void test_avro_hostile(void **state)
+{
+	(void)state;
+	char buf[5 + ORDER_LEN];
+	memcpy(buf, "\x00\x00\x00\x00\x01", 5);
+	memcpy(buf + 5, ORDER_BYTES, ORDER_LEN);
+	for (size_t cut = 5; cut < sizeof(buf); cut++) /* every truncation */
+		want("avro", buf, cut, KCON_DECODE_ERROR, "avro, schema id 1, at byte");
+	/* the name's length (2^62) past the end: refused before libavro allocates it */
+	want("avro", "\x00\x00\x00\x00\x01\x54\xfe\xff\xff\xff\xff\xff\xff\xff\x7f", 15, KCON_DECODE_ERROR,
+	     "a length runs past the end");
+	want("avro", "\x00\x00\x00\x00\x05\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 15, KCON_DECODE_ERROR,
+	     "longer than 64 bits");
+	want("avro", "\x00\x00\x00\x00\x05\x02\x00", 7, KCON_DECODE_ERROR, "bytes left over");
+	want("avro", "\x00\x00\x00\x00\x04\x04", 6, KCON_DECODE_ERROR, "a union branch out of range");
+	want("avro", "\x00\x00\x00\x00\x63\x00", 6, KCON_DECODE_ERROR, "schema id 99 from http://registry.test");
+	want("avro", "\x00\x00\x00\x00\x03\x00", 6, KCON_DECODE_ERROR, "schema id 3 is PROTOBUF, not AVRO");
+	want("avro", "\x01\x00", 2, KCON_DECODE_ERROR, "not the Schema Registry wire format");
+	/* 10,000 levels of the recursive list: refused at 64 */
+	size_t n = 5 + 10000 + 1;
+	char *deep = malloc(n);
+	memcpy(deep, "\x00\x00\x00\x00\x04", 5);
+	memset(deep + 5, 0x02, 10000);
+	deep[n - 1] = 0;
+	want("avro", deep, n, KCON_DECODE_ERROR, "nested deeper than 64 levels");
+	free(deep);
+	/* an array of 2^62 items in a few bytes */
+	want("avro", "\x00\x00\x00\x00\x01\x54\x00\x00\x00\x00\xfe\xff\xff\xff\xff\xff\xff\xff\x7f", 19,
+	     KCON_DECODE_ERROR, "count larger than the record");
+}
+
+static void test_auto(void **state)
+{
+	(void)state;
+	struct sbuf out = SBUF_INIT;
+	struct plugin_auto chose;
+	assert_int_equal(plugin_decode_auto("{\"plain\":1}", 11, &out, &chose), KCON_DECODE_NOT_MINE);
+	assert_null(chose.decoder);
+	assert_int_equal(plugin_decode_auto("\x00\x00\x00\x00\x03\x00\x08\x01", 8, &out, &chose), KCON_DECODE_JSON);
+	assert_string_equal(chose.decoder, "protobuf");
+	assert_int_equal(chose.schema_id, 3);
+	assert_string_equal(sbuf_str(&out), "{\"1\":1}");
+	assert_int_equal(plugin_decode_auto("\x00\x00\x00\x00\x02[1]", 8, &out, &chose), KCON_DECODE_JSON);
+	assert_string_equal(chose.decoder, "json-schema");
+	assert_int_equal(plugin_decode_auto("\x00\x00\x00\x00\x05\x54", 6, &out, &chose), KCON_DECODE_JSON);
+	assert_string_equal(chose.decoder, "avro");
+	assert_string_equal(sbuf_str(&out), "42");
+	assert_int_equal(plugin_decode_auto("\x00\x00\x00\x01\x00\x54", 6, &out, &chose), KCON_DECODE_ERROR);
+	assert_int_equal(chose.schema_id, 256);
+	assert_non_null(strstr(sbuf_str(&out), "schema id 256"));
+	plugin_set_schema_source(NULL, NULL); /* no registry: the bytes are not looked at */
+	assert_int_equal(plugin_decode_auto("\x00\x00\x00\x00\x05\x54", 6, &out, &chose), KCON_DECODE_NOT_MINE);
+	plugin_set_schema_source(fake_registry, NULL);
+	sbuf_free(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_protobuf_known), cmocka_unit_test(test_protobuf_hostile),
+		cmocka_unit_test(test_json),           cmocka_unit_test(test_avro_known),
+		cmocka_unit_test(test_avro_hostile),   cmocka_unit_test(test_auto),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
