@@ -36,6 +36,8 @@ struct msgv {
 	} * headers;
 	size_t nheaders;
 	const char *decoder; /* its name, when it decoded the value */
+	int64_t schema_id;   /* the wire format's schema id, or -1 */
+	char *decode_error;  /* the decoder failed: why (the value shows as kcon shows bytes) */
 	struct sbuf decoded;
 	enum msgv_mode mode;
 	struct lines lines;
@@ -125,6 +127,8 @@ static void msgv_layout(struct view *v, int width)
 		sbuf_free(&sb);
 	}
 
+	if (mv->decode_error) /* the decoder's message, escaped: it may quote the bytes */
+		msgv_field(mv, "decoder", mv->decode_error, strlen(mv->decode_error), width);
 	/* The value under its own line, saying how it is shown. */
 	int at = mv->lines.n;
 	lines_wrap(&mv->lines, "value", width); /* replaced below */
@@ -147,6 +151,10 @@ static void msgv_layout(struct view *v, int width)
 	sbuf_addf(&sb, "value      %zu bytes, %s", mv->value.len, shown);
 	if (mv->decoder && mv->mode == MSGV_PRETTY && mv->has_value)
 		sbuf_addf(&sb, ", decoded by %s", mv->decoder); /* a registered decoder's name: [A-Za-z0-9_-] */
+	if (mv->schema_id >= 0)
+		sbuf_addf(&sb, ", schema id %lld", (long long)mv->schema_id);
+	if (mv->decode_error && mv->mode == MSGV_PRETTY)
+		sbuf_add(&sb, ", decoder failed");
 	sbuf_addf(&sb, "  (m: %s -> %s)", modes[mv->mode], modes[(mv->mode + 1) % MSGV_NMODES]);
 	lines_set(&mv->lines, at, sbuf_str(&sb)); /* may be cut on a narrow screen, never wrapped */
 	sbuf_free(&sb);
@@ -178,9 +186,16 @@ static void msgv_open(struct view *v, void *arg)
 		mv->headers[i].has_value = m->headers[i].value != NULL;
 		sbuf_addn(&mv->headers[i].value, m->headers[i].value ? m->headers[i].value : "", m->headers[i].len);
 	}
-	if (a->decoder && m->value) {
-		if (plugin_decode(a->decoder, m->value, m->value_len, &mv->decoded) != KCON_DECODE_NOT_MINE)
-			mv->decoder = a->decoder->name;
+	mv->schema_id = -1;
+	if ((a->decoder || a->autodec) && m->value) {
+		struct plugin_auto chose = { .decoder = a->decoder ? a->decoder->name : NULL, .schema_id = -1 };
+		int rc = a->decoder ? plugin_decode(a->decoder, m->value, m->value_len, &mv->decoded)
+				    : plugin_decode_auto(m->value, m->value_len, &mv->decoded, &chose);
+		mv->schema_id = chose.schema_id;
+		if (rc == KCON_DECODE_ERROR)
+			mv->decode_error = x_strdup(sbuf_str(&mv->decoded));
+		if (rc == KCON_DECODE_TEXT || rc == KCON_DECODE_JSON)
+			mv->decoder = chose.decoder;
 		else
 			sbuf_free(&mv->decoded);
 	}
@@ -201,6 +216,7 @@ static void msgv_close(struct view *v)
 	sbuf_free(&mv->key);
 	sbuf_free(&mv->value);
 	sbuf_free(&mv->decoded);
+	free(mv->decode_error);
 	free(mv->topic);
 	free(mv->title);
 	free(mv);

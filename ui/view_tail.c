@@ -20,6 +20,7 @@
 #include "loop.h"
 #include "names.h"
 #include "plugin.h"
+#include "registry.h"
 #include "session.h"
 #include "tail.h"
 #include "tuihost.h"
@@ -59,6 +60,12 @@ static void tailv_opening_free(struct tailv_opening *op)
 	free(op);
 }
 
+/* A decoder named by --decode: not auto (the default) or none. */
+static bool tailv_named_decoder(const char *decode)
+{
+	return decode && strcmp(decode, "auto") != 0 && strcmp(decode, "none") != 0;
+}
+
 /* On the worker: what `tail TOPIC --from FROM --decode NAME` does before its first message. */
 static void tailv_open_job(void *ud)
 {
@@ -72,7 +79,12 @@ static void tailv_open_job(void *ud)
 		free(cause);
 		return;
 	}
-	if (op->decode && plugin_decoder_load(op->decode, &cause) == NULL) {
+	if (session_has_registry(op->s)) { /* where decoders get schemas */
+		struct registry *reg;
+		if (session_registry(op->s, &reg, &op->e) != CMD_OK)
+			return;
+	}
+	if (tailv_named_decoder(op->decode) && plugin_decoder_load(op->decode, &cause) == NULL) {
 		err_set(&op->e, CMD_USAGE, "`plugins` lists the decoders and the plugins that failed to load", "%s",
 			cause);
 		free(cause);
@@ -240,6 +252,13 @@ static char *tailv_preview(const void *buf, size_t len, size_t max, const char *
 	return sbuf_release(&sb);
 }
 
+/* --decode auto (the default): values in the Schema Registry wire format, once a registry is set. */
+static bool tailv_auto(const struct tailv *tv)
+{
+	return tv->decoder == NULL && (tv->decode == NULL || strcmp(tv->decode, "auto") == 0) &&
+	       plugin_has_schema_source();
+}
+
 static char *tailv_format(struct tailv *tv, const struct tailv_row *r, int col)
 {
 	if (col == TV_POS)
@@ -255,11 +274,21 @@ static char *tailv_format(struct tailv *tv, const struct tailv_row *r, int col)
 	}
 	if (col == TV_KEY)
 		return tailv_preview(r->key, r->key_len, 40, "-");
-	if (tv->decoder && r->value) { /* the decoder's text stands for the value */
+	if ((tv->decoder || tailv_auto(tv)) && r->value) { /* the decoder's text stands for the value */
 		struct sbuf d = SBUF_INIT;
-		char *s = plugin_decode(tv->decoder, r->value, r->value_len, &d) != KCON_DECODE_NOT_MINE
-				  ? tailv_preview(sbuf_str(&d), d.len, TAILV_PREVIEW, "")
-				  : NULL;
+		struct plugin_auto chose;
+		int rc = tv->decoder ? plugin_decode(tv->decoder, r->value, r->value_len, &d)
+				     : plugin_decode_auto(r->value, r->value_len, &d, &chose);
+		char *s = NULL;
+		if (rc == KCON_DECODE_ERROR) {
+			struct sbuf e = SBUF_INIT;
+			sbuf_add(&e, "[decoder error] ");
+			sbuf_addn(&e, d.buf ? d.buf : "", d.len);
+			s = tailv_preview(sbuf_str(&e), e.len, TAILV_PREVIEW, "");
+			sbuf_free(&e);
+		} else if (rc != KCON_DECODE_NOT_MINE) {
+			s = tailv_preview(sbuf_str(&d), d.len, TAILV_PREVIEW, "");
+		}
 		sbuf_free(&d);
 		if (s)
 			return s;
@@ -405,7 +434,7 @@ static void tailv_opened(struct loop *l, void *ud, bool cancelled)
 	tv->tail = op->tail;
 	op->tail = NULL;
 	tailv_opening_free(op);
-	if (tv->decode)
+	if (tailv_named_decoder(tv->decode))
 		tv->decoder = plugin_decoder_find(tv->decode); /* loaded by the job */
 	tv->fd = tail_fd(tv->tail);
 	view_loaded(v, NULL, NULL);
@@ -505,7 +534,7 @@ static bool tailv_match(struct view *v, int row, const char *filter)
 	if (tailv_contains(pos, strlen(pos), filter) || tailv_contains(r->key, r->key_len, filter) ||
 	    tailv_contains(r->value, r->value_len, filter))
 		return true;
-	if (tv->decoder) {
+	if (tv->decoder || tailv_auto(tv)) {
 		const char *dv = tailv_cell_of(tv, row, TV_VALUE);
 		return tailv_contains(dv, strlen(dv), filter);
 	}
@@ -529,7 +558,7 @@ static void tailv_detail(struct view *v, int row)
 		.headers = r->headers,
 		.nheaders = r->nheaders,
 	};
-	struct view_msg_arg a = { .topic = tv->topic, .m = &m, .decoder = tv->decoder };
+	struct view_msg_arg a = { .topic = tv->topic, .m = &m, .decoder = tv->decoder, .autodec = tailv_auto(tv) };
 	char *esc = escape_str(tv->topic);
 	char *title = x_asprintf("message %s %d:%lld", esc, (int)r->partition, (long long)r->offset);
 	tui_push(v->tui, view_new(&view_msg_ops, v->tui, title, &a));

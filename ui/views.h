@@ -84,6 +84,7 @@ struct view_msg_arg {
 	const char *topic;
 	const struct msg *m;                /* copied, bytes and all */
 	const struct kcon_decoder *decoder; /* for the value, or NULL */
+	bool autodec;                       /* no decoder: plugin_decode_auto() (the wire format's) */
 };
 
 /** @brief Names of the topics the topics view shows (for completion); NULL-terminated, new strings. */

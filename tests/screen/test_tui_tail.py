@@ -1,6 +1,8 @@
 """The TUI's live tail and message detail views in tmux, against the real test broker."""
 
+import json
 import re
+import struct
 import subprocess
 import tempfile
 import threading
@@ -8,6 +10,7 @@ import time
 import unittest
 
 from kcontest import BUILD_PLUGINS, KCON, TEST_PLUGINS, BrokerTestCase, unique, wait_until
+from standin_registry import StandInRegistry
 from tmuxscreen import TmuxScreen
 
 UTF8 = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
@@ -18,14 +21,14 @@ HOSTILE_SHOWN = r"A\x1b[2J\x1b]0;pwned\x07\x9bZ\xe2\x80\xaeR"
 
 
 class TuiTailTest(BrokerTestCase):
-    def start(self, width=120, height=40, env=None):
+    def start(self, width=120, height=40, env=None, args=()):
         e = dict(UTF8)
         e["XDG_CONFIG_HOME"] = "/nonexistent-kcon-test"
         e.update(env or {})
         state = tempfile.TemporaryDirectory()
         self.addCleanup(state.cleanup)
         e["KCON_STATE_DIR"] = state.name
-        scr = TmuxScreen([KCON, "-b", self.bootstrap, "--no-history"], width, height, env=e)
+        scr = TmuxScreen([KCON, "-b", self.bootstrap, "--no-history", *args], width, height, env=e)
         self.addCleanup(scr.close)
         scr.wait_for("connected")
         return scr
@@ -300,6 +303,42 @@ class TuiTailTest(BrokerTestCase):
         self.assertIn("no decoder called `nosuch`", text)
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
+
+    def test_registry_decoding(self):
+        # --decode auto, the default once a registry is set (here the stand-in of tests/lib): the
+        # wire format's schema id picks the decoder; an unknown id shows the decoder's error.
+        reg = StandInRegistry().start()
+        self.addCleanup(reg.stop)
+        sid = reg.register("events-value", json.dumps({"type": "object"}), "JSON")
+        t = self.topic()
+        self.produce(t, b"\x00" + struct.pack(">I", sid) + b'{"greeting": "hello", "n": [1, 2]}')
+        self.produce(t, b"\x00\x00\x00\x03\xe7zz")
+        scr = self.start(env={"KCON_PLUGIN_PATH": BUILD_PLUGINS}, args=["--registry", reg.url])
+        self.open_tail(scr, t, " beginning")
+        scr.wait_for("2 seen 2/2")
+        self.assertIn('{"greeting":"hello","n":[1,2]}', self.row(scr, "0:0"))
+        self.assertIn("[decoder error] schema id 999 from", self.row(scr, "0:1"))
+        scr.send("Enter")  # the newest is selected: the record of the unknown id
+        scr.wait_for(f"message {t} 0:1 pretty")
+        text = scr.text()
+        self.assertIn("schema id 999", text)
+        self.assertIn("HTTP 404", text)
+        self.assertIn(", schema id 999, decoder failed", text)
+        scr.send("Escape")
+        scr.send("Up")
+        scr.send("Enter")
+        scr.wait_for(f"message {t} 0:0 pretty")
+        self.assertIn(f"value      39 bytes, JSON, decoded by json-schema, schema id {sid}  (m: pretty -> raw)",
+                      scr.lines())
+        self.assertIn('  "greeting": "hello",', scr.lines())
+        scr.send("m")
+        scr.wait_for(f"message {t} 0:0 raw")
+        scr.send("m")
+        scr.wait_for(f"message {t} 0:0 hex")
+        self.assertIn("00000000  00 00 00 00 01 7b 22 67", scr.text())
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+        self.assertEqual(reg.count(f"/schemas/ids/{sid}"), 1)
 
     def test_crashing_decoder(self):
         # Decoders run in kcon's process: one that crashes ends the TUI, which puts the terminal

@@ -266,12 +266,46 @@ static void test_auto(void **state)
 	sbuf_free(&out);
 }
 
+/* The walk-through of docs/plugins.md: the file built here is the text the page shows. */
+static void test_walkthrough(void **state)
+{
+	(void)state;
+	const char *tdir = getenv("KCON_TEST_PLUGIN_DIR"), *src = getenv("KCON_SOURCE_DIR");
+	assert_non_null(tdir);
+	assert_non_null(src);
+	char *p = x_asprintf("%s/latin1.so", tdir), *cause = NULL;
+	if (plugin_load(p, &cause) != 0)
+		fail_msg("%s", cause);
+	free(p);
+	want("latin1", "caf\xe9 \xbd", 6, KCON_DECODE_TEXT, "caf\xc3\xa9 \xc2\xbd");
+	const char *got;
+	assert_int_equal(run("latin1", "\x00\x00\x00\x00\x01", 5, &got), KCON_DECODE_NOT_MINE);
+	char *code = x_asprintf("%s/docs/examples/decode_latin1.c", src), *doc = x_asprintf("%s/docs/plugins.md", src);
+	FILE *f = fopen(code, "r"), *g = fopen(doc, "r");
+	assert_non_null(f);
+	assert_non_null(g);
+	static char a[8192], b[65536];
+	size_t na = fread(a, 1, sizeof(a) - 1, f), nb = fread(b, 1, sizeof(b) - 1, g);
+	a[na] = b[nb] = '\0';
+	fclose(f);
+	fclose(g);
+	if (strstr(b, a) == NULL)
+		fail_msg("docs/plugins.md does not show docs/examples/decode_latin1.c as it is");
+	size_t lines = 0;
+	for (size_t i = 0; i < na; i++)
+		lines += a[i] == '\n';
+	assert_true(lines < 50);
+	free(code);
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_protobuf_known), cmocka_unit_test(test_protobuf_hostile),
 		cmocka_unit_test(test_json),           cmocka_unit_test(test_avro_known),
 		cmocka_unit_test(test_avro_hostile),   cmocka_unit_test(test_auto),
+		cmocka_unit_test(test_walkthrough),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
