@@ -13,6 +13,7 @@
 #include "msgfmt.h"
 #include "plugin.h"
 #include "registry.h"
+#include "avroenc.h"
 #include "session.h"
 #include "tail.h"
 #include "xalloc.h"
@@ -371,6 +372,10 @@ struct produce {
 	rd_kafka_resp_err_t first_err;
 	int32_t last_partition;
 	int64_t last_offset;
+	/* --value-schema-id / --subject: values are JSON, encoded against this schema and framed in the wire format */
+	const char *schema_type, *schema;
+	uint32_t schema_id;
+	struct sbuf framed;
 };
 
 static void produce_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
@@ -423,8 +428,50 @@ static rd_kafka_t *produce_new(struct produce *p, const struct conf *conf, struc
 }
 
 /* Queues one message; waits while librdkafka's queue is full. */
-static int produce_send(struct produce *p, int32_t partition, const struct msg_in *in, struct err *e)
+/*
+ * The value of in as the schema wants it: the wire format's magic byte and schema id, then the
+ * JSON encoded to Avro (AVRO), or the JSON checked (JSON). CMD_USAGE with the field path when it
+ * does not match: nothing of it is sent.
+ */
+static int produce_frame(struct produce *p, const struct msg_in *in, struct err *e)
 {
+	sbuf_reset(&p->framed);
+	unsigned char hdr[5] = { 0, (unsigned char)(p->schema_id >> 24), (unsigned char)(p->schema_id >> 16),
+				 (unsigned char)(p->schema_id >> 8), (unsigned char)p->schema_id };
+	sbuf_addn(&p->framed, hdr, 5);
+	char *cause = NULL;
+	const char *v = in->value.buf ? in->value.buf : "";
+	if (strcmp(p->schema_type, "AVRO") == 0) {
+		if (avroenc_encode(p->schema, v, in->value.len, &p->framed, &cause) == 0)
+			return CMD_OK;
+	} else {
+		json_error_t jerr;
+		json_t *j = json_loadb(v, in->value.len, JSON_DECODE_ANY, &jerr);
+		if (j) {
+			json_decref(j);
+			sbuf_addn(&p->framed, v, in->value.len);
+			return CMD_OK;
+		}
+		cause = x_asprintf("the record is not JSON: %s", jerr.text);
+	}
+	err_set(e, CMD_USAGE, "`schema SUBJECT` shows the schema; each value is one JSON record",
+		"message %lld does not match schema id %u: %s (nothing of it was sent)", p->sent + 1,
+		(unsigned)p->schema_id, cause);
+	free(cause);
+	return CMD_USAGE;
+}
+
+static int produce_send(struct produce *p, int32_t partition, const struct msg_in *in0, struct err *e)
+{
+	struct msg_in framed;
+	const struct msg_in *in = in0;
+	if (p->schema && in0->has_value) {
+		if (produce_frame(p, in0, e) != CMD_OK)
+			return e->status;
+		framed = *in0;
+		framed.value = p->framed;
+		in = &framed;
+	}
 	rd_kafka_headers_t *hdrs = NULL;
 	if (in->nheaders) {
 		hdrs = rd_kafka_headers_new((size_t)in->nheaders);
@@ -460,6 +507,53 @@ static int produce_send(struct produce *p, int32_t partition, const struct msg_i
 		break;
 	}
 	rd_kafka_poll(p->rk, 0);
+	return CMD_OK;
+}
+
+/* --value-schema-id N or --subject S: the schema from the registry into p (version holds --subject's answer). */
+static int produce_schema(struct cmd_ctx *ctx, struct produce *p, json_t **version)
+{
+	if (cmd_has(ctx, "value-schema-id") && cmd_has(ctx, "subject"))
+		return cmd_fail(ctx, CMD_USAGE, "give one of them",
+				"--value-schema-id and --subject exclude each other");
+	if (cmd_has(ctx, "null-value"))
+		return cmd_fail(ctx, CMD_USAGE, "drop --null-value", "a tombstone has no value to encode");
+	struct registry *r;
+	struct err e = { 0 };
+	if (session_registry(ctx->session, &r, &e) != CMD_OK)
+		return cmd_fail_err(ctx, &e);
+	char *cause = NULL;
+	if (cmd_has(ctx, "subject")) {
+		*version = registry_version(r, cmd_arg(ctx, "subject"), "latest", &cause);
+		json_int_t id = json_integer_value(json_object_get(*version, "id"));
+		if (*version && (id <= 0 || id > UINT32_MAX)) {
+			cause = x_asprintf("the registry's answer for subject %s has no schema id",
+					   cmd_arg(ctx, "subject"));
+			json_decref(*version);
+			*version = NULL;
+		}
+		if (*version) {
+			p->schema_id = (uint32_t)id;
+			p->schema = json_string_value(json_object_get(*version, "schema"));
+			p->schema_type = json_string_value(json_object_get(*version, "schemaType"));
+		}
+	} else {
+		long long id;
+		if (cmd_arg_int(ctx, "value-schema-id", 0, 1, UINT32_MAX, &id))
+			return ctx->status;
+		p->schema_id = (uint32_t)id;
+		if (registry_schema(r, p->schema_id, &p->schema_type, &p->schema, &cause) < 0)
+			p->schema = NULL;
+	}
+	if (p->schema == NULL || p->schema_type == NULL) {
+		int rc = cmd_fail(ctx, CMD_FAILED, "`schemas` lists the subjects and their ids", "%s",
+				  cause ? cause : "no schema");
+		free(cause);
+		return rc;
+	}
+	if (strcmp(p->schema_type, "PROTOBUF") == 0)
+		return cmd_fail(ctx, CMD_USAGE, "produce Protobuf with its own encoder; kcon encodes Avro and JSON",
+				"schema id %u is PROTOBUF", (unsigned)p->schema_id);
 	return CMD_OK;
 }
 
@@ -530,6 +624,12 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 	struct model *m = NULL;
 	struct produce p = { .st = st, .topic = topic, .last_partition = -1, .collected = st ? NULL : json_array() };
 	int status = CMD_OK;
+	json_t *version = NULL; /* --subject's: holds the schema text */
+	if (cmd_has(ctx, "value-schema-id") || cmd_has(ctx, "subject")) {
+		status = produce_schema(ctx, &p, &version);
+		if (status != CMD_OK)
+			goto out;
+	}
 	if (session_client(ctx->session, &c, &e) != CMD_OK || client_metadata(c, 0, &m, &e) != CMD_OK) {
 		status = cmd_fail_err(ctx, &e);
 		goto out;
@@ -640,6 +740,8 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 	}
 out:
 	sbuf_free(&fvalue);
+	sbuf_free(&p.framed);
+	json_decref(version);
 	if (p.rk)
 		rd_kafka_destroy(p.rk);
 	json_decref(p.collected);
@@ -686,6 +788,10 @@ static const struct cmd_opt produce_opts[] = {
 	{ "delimiter", 'D', CMD_ARG_STRING, 0, "split stdin at this byte rather than at newlines" },
 	{ "null-value", 0, CMD_ARG_NONE, 0, "a tombstone (null value)" },
 	{ "input", 0, CMD_ARG_FORMAT, 0, "text (default) or json: lines as `tail -o json` prints them" },
+	{ "value-schema-id", 0, CMD_ARG_INT, 0,
+	  "values are JSON records, encoded against this Schema Registry schema (Avro; JSON checked) in the wire "
+	  "format" },
+	{ "subject", 0, CMD_ARG_STRING, 0, "as --value-schema-id, with the subject's latest schema" },
 	{ 0 },
 };
 

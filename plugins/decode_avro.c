@@ -548,6 +548,20 @@ static int ad_decode(void *state, const void *buf, size_t len, struct kcon_plugi
 	return rc;
 }
 
+/* At dlclose (kcon_plugin_unload_all): the cached schemas go. */
+__attribute__((destructor)) static void ad_unload(void)
+{
+	for (size_t i = 0; i < ad_ncache; i++) {
+		avro_value_iface_decref(ad_cache[i].iface);
+		avro_schema_decref(ad_cache[i].schema);
+		json_decref(ad_cache[i].names);
+		json_decref(ad_cache[i].json);
+	}
+	free(ad_cache);
+	ad_cache = NULL;
+	ad_ncache = 0;
+}
+
 static const struct kcon_decoder ad_decoder = {
 	.name = "avro",
 	.help = "Avro in the Schema Registry wire format, with libavro, to JSON (logical types readable)",

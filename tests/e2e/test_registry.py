@@ -267,6 +267,67 @@ class RegistryTest(BrokerTestCase):
         self.assertIn("not the Schema Registry wire format", docs[1]["decode_error"])
         self.assertEqual(docs[1]["value"], "00000000")
 
+    @unittest.skipUnless(ENCODERS, "needs Python's fastavro and protobuf (pip install fastavro protobuf)")
+    def test_produce_with_schema(self):
+        topic = self.scratch_topic()
+        recs = [{"id": 1, "customer": "ann \"a\"", "at": "2024-05-01T13:45:00.250Z", "day": "2024-05-01",
+                 "total": "12.34", "items": ["a", "b"], "coupon": None, "state": "PAID"},
+                {"id": 2, "customer": "bob", "at": 1714571100250, "day": 19844, "total": "-0.05", "items": [],
+                 "coupon": {"string": "X2"}, "state": "NEW"},
+                {"id": 3, "customer": "cy", "at": 0, "day": 0, "total": 7, "items": [], "coupon": "plain",
+                 "state": "NEW"}]
+        p = self.kcon("produce", topic, "--value-schema-id", self.order_id,
+                      input="".join(json.dumps(r) + "\n" for r in recs))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = self.kcon("produce", topic, "--subject", "orders-value", json.dumps(dict(recs[0], id=4)))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        # the bytes, read back by an independent decoder (fastavro)
+        raw, _ = self.tail(topic, "--decode", "none")
+        parsed = fastavro.parse_schema(ORDER)
+        got = []
+        for d in raw:
+            b = base64.b64decode(d["value"])
+            self.assertEqual(b[:5], wire(self.order_id, b""))
+            got.append(fastavro.schemaless_reader(io.BytesIO(b[5:]), parsed))
+        self.assertEqual([g["id"] for g in got], [1, 2, 3, 4])
+        self.assertEqual(got[0]["at"], datetime.datetime(2024, 5, 1, 13, 45, 0, 250000, tzinfo=datetime.timezone.utc))
+        self.assertEqual(got[1]["at"], got[0]["at"])
+        self.assertEqual((got[0]["day"], got[1]["day"]), (datetime.date(2024, 5, 1), datetime.date(2024, 5, 1)))
+        self.assertEqual([g["total"] for g in got[:3]], [decimal.Decimal("12.34"), decimal.Decimal("-0.05"),
+                                                         decimal.Decimal("7.00")])
+        self.assertEqual([g["coupon"] for g in got[:3]], [None, "X2", "plain"])
+        self.assertEqual(got[0]["customer"], 'ann "a"')
+        # and by kcon's decoder
+        docs, _ = self.tail(topic)
+        self.assertEqual(docs[0]["value"], recs[0])
+        # a record that does not match is refused with its field path, and nothing is sent
+        for bad, want in [({"id": "x"}, "at .id: expected a long, got a string"),
+                          (dict(recs[0], customer=None), "at .customer: expected a string, got null"),
+                          (dict(recs[0], items=["a", 5]), "at .items[1]: expected a string, got an integer"),
+                          (dict(recs[0], coupon=5), "at .coupon: an integer fits no branch of the union"),
+                          (dict(recs[0], state="GONE"), "at .state: expected one of the enum's symbols"),
+                          (dict(recs[0], total="1.234"), "at .total: expected a decimal with at most 2 fraction"),
+                          (dict(recs[0], bogus=1), "at .bogus: the record has no field bogus"),
+                          ({k: v for k, v in recs[0].items() if k != "customer"}, "at .customer: missing")]:
+            p = self.kcon("produce", topic, "--value-schema-id", self.order_id, json.dumps(bad))
+            self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+            msg = p.stderr  # a streaming command's error: on stderr
+            self.assertIn(want, msg)
+            self.assertIn(f"does not match schema id {self.order_id}", msg)
+        self.assertEqual(len(self.tail(topic, "--decode", "none")[0]), 4)
+        p = self.kcon("produce", topic, "--value-schema-id", self.proto_id, "{}")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("is PROTOBUF", p.stderr)
+        p = self.kcon("produce", topic, "--value-schema-id", 4242, "{}")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("schema id 4242", p.stderr)
+        self.assertIn("HTTP 404", p.stderr)
+        # JSON Schema: the JSON checked and framed
+        p = self.kcon("produce", topic, "--subject", "events-value", '{"k": [1, 2]}')
+        self.assertEqual(p.returncode, 0, p.stderr)
+        docs, _ = self.tail(topic)
+        self.assertEqual((docs[-1]["decoder"], docs[-1]["value"]), ("json-schema", {"k": [1, 2]}))
+
 
 if __name__ == "__main__":
     unittest.main()

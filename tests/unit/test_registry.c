@@ -1,0 +1,144 @@
+/*
+ * registry: the answers' parsing and error causes, and the schema cache: memory, the store's
+ * schema table (migration 6), failures remembered. The HTTP paths run against the stand-in
+ * registry in tests/e2e/test_registry.py.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "registry.h"
+#include "store.h"
+
+static void test_parse_schema(void **state)
+{
+	(void)state;
+	char *type = NULL, *schema = NULL, *cause = NULL;
+	const char *avro = "{\"schema\": \"{\\\"type\\\": \\\"long\\\"}\"}";
+	assert_int_equal(registry_parse_schema(avro, strlen(avro), &type, &schema, &cause), 0);
+	assert_string_equal(type, "AVRO"); /* left out: Avro */
+	assert_string_equal(schema, "{\"type\": \"long\"}");
+	free(type), free(schema);
+	const char *pb = "{\"schema\": \"syntax = \\\"proto3\\\";\", \"schemaType\": \"PROTOBUF\"}";
+	assert_int_equal(registry_parse_schema(pb, strlen(pb), &type, &schema, &cause), 0);
+	assert_string_equal(type, "PROTOBUF");
+	free(type), free(schema);
+	static const struct {
+		const char *body, *want;
+	} bad[] = {
+		{ "{\"schema\": ", "the answer is not JSON" },
+		{ "[]", "no \"schema\" string" },
+		{ "{\"schema\": 5}", "no \"schema\" string" },
+		{ "{\"schema\": \"x\", \"schemaType\": 1}", "\"schemaType\" is not a string" },
+		{ "{\"schema\": \"x\", \"schemaType\": \"XML\\u001b[2J\"}", "unknown schemaType `XML\\x1b[2J`" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(registry_parse_schema(bad[i].body, strlen(bad[i].body), &type, &schema, &cause), -1);
+		if (strstr(cause, bad[i].want) == NULL)
+			fail_msg("%s: %s", bad[i].body, cause);
+		free(cause);
+	}
+}
+
+static void test_http_cause(void **state)
+{
+	(void)state;
+	const char *body = "{\"error_code\": 40403, \"message\": \"Schema not found\"}";
+	char *c = registry_http_cause(404, body, strlen(body));
+	assert_string_equal(c, "HTTP 404, not found (registry error 40403: Schema not found)");
+	free(c);
+	c = registry_http_cause(401, "<html>", 6);
+	assert_string_equal(c, "HTTP 401, not authorised: check the registry user and password or token");
+	free(c);
+	c = registry_http_cause(503, NULL, 0);
+	assert_string_equal(c, "HTTP 503, the registry failed");
+	free(c);
+}
+
+static void test_new(void **state)
+{
+	(void)state;
+	char *cause = NULL;
+	struct registry_opts o = { .url = "ftp://x" };
+	assert_null(registry_new(&o, &cause));
+	assert_non_null(strstr(cause, "not http:// or https://"));
+	free(cause);
+	o.url = "http://host:8081/apis/ccompat/v7//";
+	struct registry *r = registry_new(&o, &cause);
+	assert_non_null(r);
+	assert_string_equal(registry_url(r), "http://host:8081/apis/ccompat/v7");
+	registry_free(r);
+}
+
+static void test_cache(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/kcon-test-registry-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[128];
+	snprintf(path, sizeof(path), "%s/history.db", dir);
+	char *notice = NULL, *cause = NULL;
+	struct store *st = store_open(path, NULL, &notice, &cause); /* migrated: the schema table */
+	assert_non_null(st);
+	store_close(&st);
+	/* a registry nobody listens on (port 1), with id 7 in the store's cache */
+	const char *url = "http://127.0.0.1:1";
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "INSERT INTO schema(registry, id, type, schema, fetched_ms) VALUES "
+				      "('http://127.0.0.1:1', 7, 'AVRO', '\"long\"', 1)",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	struct registry_opts o = { .url = url, .timeout_ms = 2000, .store_path = path };
+	struct registry *r = registry_new(&o, &cause);
+	assert_non_null(r);
+	const char *type, *schema;
+	assert_int_equal(registry_schema(r, 7, &type, &schema, &cause), 0);
+	assert_string_equal(type, "AVRO");
+	assert_string_equal(schema, "\"long\"");
+	assert_int_equal(registry_requests(r), 0); /* from the store */
+	assert_int_equal(registry_schema(r, 8, &type, &schema, &cause), -1);
+	if (strstr(cause, "schema id 8 from http://127.0.0.1:1/schemas/ids/8: ") == NULL)
+		fail_msg("%s", cause);
+	free(cause);
+	assert_int_equal(registry_requests(r), 1);
+	assert_int_equal(registry_schema(r, 8, &type, &schema, &cause), -1); /* remembered: not asked again */
+	free(cause);
+	assert_int_equal(registry_requests(r), 1);
+	registry_free(r);
+	/* the same store, another registry URL: its ids are its own */
+	o.url = "http://127.0.0.1:2";
+	r = registry_new(&o, &cause);
+	assert_int_equal(registry_schema(r, 7, &type, &schema, &cause), -1);
+	free(cause);
+	registry_free(r);
+	unlink(path);
+	char side[160];
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+	rmdir(dir);
+	free(notice);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_schema),
+		cmocka_unit_test(test_http_cause),
+		cmocka_unit_test(test_new),
+		cmocka_unit_test(test_cache),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
