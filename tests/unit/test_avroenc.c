@@ -1,0 +1,141 @@
+/*
+ * avroenc: JSON to Avro binary. The known record is the one tests/unit/test_decoders.c decodes,
+ * made by fastavro: kcon's encoding must be byte for byte the same. Then every refusal with its
+ * field path, and hostile input (deep nesting, huge numbers).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "avroenc.h"
+#include "sbuf.h"
+
+#define ORDER_SCHEMA                                                                                                   \
+	"{\"type\": \"record\", \"name\": \"Order\", \"namespace\": \"shop\", \"fields\": [{\"name\": \"id\", "        \
+	"\"type\": "                                                                                                   \
+	"\"long\"}, {\"name\": \"name\", \"type\": \"string\"}, {\"name\": \"ts\", \"type\": {\"type\": \"long\", "    \
+	"\"logicalType\": \"timestamp-millis\"}}, {\"name\": \"day\", \"type\": {\"type\": \"int\", \"logicalType\": " \
+	"\"date\"}}, {\"name\": \"price\", \"type\": {\"type\": \"bytes\", \"logicalType\": \"decimal\", "             \
+	"\"precision\": "                                                                                              \
+	"10, \"scale\": 2}}, {\"name\": \"tags\", \"type\": {\"type\": \"array\", \"items\": \"string\"}}, "           \
+	"{\"name\": "                                                                                                  \
+	"\"note\", \"type\": [\"null\", \"string\"]}, {\"name\": \"kind\", \"type\": {\"type\": \"enum\", \"name\": "  \
+	"\"Kind\", \"symbols\": [\"A\", \"B\"]}}, {\"name\": \"uuid\", \"type\": {\"type\": \"string\", "              \
+	"\"logicalType\": \"uuid\"}}]}"
+/* fastavro.schemaless_writer of {id 42, name 'café "x"', ts 2024-05-01T13:45:00.250Z, day 2024-05-01,
+ * price Decimal("-12.34"), tags [a, b], note None, kind B, uuid} */
+#define ORDER_BYTES                                                                                                    \
+	"\x54\x12\x63\x61\x66\xc3\xa9\x20\x22\x78\x22\xb4\x81\xb6\xc6\xe6\x63\x88\xb6\x02\x04\xfb\x2e\x04\x02\x61\x02" \
+	"\x62\x00\x00\x02\x48\x36\x66\x31\x63\x38\x65\x32\x61\x2d\x30\x30\x30\x30\x2d\x34\x30\x30\x30\x2d\x38\x30\x30" \
+	"\x30\x2d\x30\x30\x30\x30\x30\x30\x30\x30\x30\x30\x30\x31"
+#define ORDER_LEN 68
+
+static void test_known(void **state)
+{
+	(void)state;
+	const char *json = "{\"id\":42,\"name\":\"caf\xc3\xa9 \\\"x\\\"\",\"ts\":\"2024-05-01T13:45:00.250Z\","
+			   "\"day\":\"2024-05-01\",\"price\":\"-12.34\",\"tags\":[\"a\",\"b\"],\"note\":null,"
+			   "\"kind\":\"B\",\"uuid\":\"6f1c8e2a-0000-4000-8000-000000000001\"}";
+	struct sbuf out = SBUF_INIT;
+	char *cause = NULL;
+	if (avroenc_encode(ORDER_SCHEMA, json, strlen(json), &out, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_int_equal(out.len, ORDER_LEN);
+	assert_memory_equal(out.buf, ORDER_BYTES, ORDER_LEN);
+	/* plain numbers for the logical types, and Avro's {"type": value} for a union */
+	sbuf_reset(&out);
+	const char *plain = "{\"id\":42,\"name\":\"caf\xc3\xa9 \\\"x\\\"\",\"ts\":1714571100250,\"day\":19844,"
+			    "\"price\":-12.34,\"tags\":[\"a\",\"b\"],\"note\":null,\"kind\":\"B\","
+			    "\"uuid\":\"6f1c8e2a-0000-4000-8000-000000000001\"}";
+	if (avroenc_encode(ORDER_SCHEMA, plain, strlen(plain), &out, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_memory_equal(out.buf, ORDER_BYTES, ORDER_LEN);
+	sbuf_reset(&out);
+	assert_int_equal(avroenc_encode("[\"null\",\"long\"]", "{\"long\": -1}", 12, &out, &cause), 0);
+	assert_int_equal(out.len, 2);
+	assert_memory_equal(out.buf, "\x02\x01", 2);
+	sbuf_reset(&out);
+	assert_int_equal(avroenc_encode("\"long\"", "9223372036854775807", 19, &out, &cause), 0);
+	assert_memory_equal(out.buf, "\xfe\xff\xff\xff\xff\xff\xff\xff\xff\x01", 10);
+	sbuf_free(&out);
+}
+
+static void refused(const char *schema, const char *json, const char *want)
+{
+	struct sbuf out = SBUF_INIT;
+	sbuf_add(&out, "kept");
+	char *cause = NULL;
+	if (avroenc_encode(schema, json, strlen(json), &out, &cause) == 0)
+		fail_msg("%s: accepted", json);
+	if (strstr(cause, want) == NULL)
+		fail_msg("%s: %s, wanted %s", json, cause, want);
+	assert_string_equal(sbuf_str(&out), "kept"); /* nothing of it appended */
+	free(cause);
+	sbuf_free(&out);
+}
+
+static void test_refused(void **state)
+{
+	(void)state;
+	refused(ORDER_SCHEMA, "{\"id\": \"x\"}", "at .id: expected a long, got a string");
+	refused(ORDER_SCHEMA, "{\"id\": 1}", "at .name: missing, and the field has no default");
+	refused(ORDER_SCHEMA, "{\"id\": 1, \"nope\": 2}", "at .nope: the record has no field nope");
+	refused(ORDER_SCHEMA, "[1]", "at (the record): expected an object (a record), got an array");
+	refused(ORDER_SCHEMA, "{\"id\": ", "the record is not JSON");
+	refused("{\"type\": \"array\", \"items\": \"int\"}", "[1, 4294967296]", "at [1]: expected an int (32 bits)");
+	refused("{\"type\": \"map\", \"values\": \"boolean\"}", "{\"a\": true, \"b\": 1}",
+		"at [\"b\"]: expected true or false, got an integer");
+	refused("[\"null\", \"string\"]", "5", "an integer fits no branch of the union");
+	refused("{\"type\": \"fixed\", \"name\": \"F\", \"size\": 2}", "\"abc\"", "the fixed type's size");
+	refused("\"bytes\"", "\"\\u0100\"", "code points 0-255");
+	refused("{\"type\": \"bytes\", \"logicalType\": \"decimal\", \"scale\": 2}", "\"1.234\"",
+		"at most 2 fraction digits");
+	refused("{\"type\": \"int\", \"logicalType\": \"date\"}", "\"2024-13-01\"", "expected a date");
+	refused("{\"type\": \"long\", \"logicalType\": \"timestamp-millis\"}", "\"yesterday\"", "expected a time");
+	refused("{\"type\": \"enum\", \"name\": \"E\", \"symbols\": [\"A\"]}", "\"B\"", "enum's symbols");
+	refused("\"no-such-type\"", "1", "not one kcon encodes");
+	refused("{", "1", "the schema is not JSON");
+	/* a recursive schema 10,000 levels deep in the record: jansson or the 64-level limit refuses it */
+	const char *list =
+		"{\"type\":\"record\",\"name\":\"N\",\"fields\":[{\"name\":\"n\",\"type\":[\"null\",\"N\"]}]}";
+	size_t depth = 10000;
+	char *deep = malloc(depth * 6 + 16), *p = deep;
+	for (size_t i = 0; i < depth; i++)
+		p += sprintf(p, "{\"n\":");
+	p += sprintf(p, "null");
+	for (size_t i = 0; i < depth; i++)
+		*p++ = '}';
+	*p = '\0';
+	struct sbuf out = SBUF_INIT;
+	char *cause = NULL;
+	assert_int_equal(avroenc_encode(list, deep, strlen(deep), &out, &cause), -1);
+	free(cause);
+	/* 40 levels: fine */
+	p = deep;
+	for (size_t i = 0; i < 20; i++)
+		p += sprintf(p, "{\"n\":");
+	p += sprintf(p, "null");
+	for (size_t i = 0; i < 20; i++)
+		*p++ = '}';
+	*p = '\0';
+	if (avroenc_encode(list, deep, strlen(deep), &out, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_int_equal(out.len, 20); /* 20 records: 19 union branches N, then null */
+	sbuf_free(&out);
+	free(deep);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_known),
+		cmocka_unit_test(test_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
