@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "decodehelp.h"
 #include "escape.h"
 #include "xalloc.h"
 
@@ -396,8 +397,16 @@ static void plugin_out_write(struct kcon_plugin_out *out, const void *buf, size_
 	sbuf_addn(out->opaque, buf, len);
 }
 
-int plugin_decode(const struct kcon_decoder *d, const void *buf, size_t len, struct sbuf *out)
+/* d on buf, in the decoder helper when it is on (decodehelp.h), else here; type and schema: schema_id's, or NULL. */
+static int plugin_decode_with(const struct kcon_decoder *d, const void *buf, size_t len, struct sbuf *out,
+			      int64_t schema_id, const char *type, const char *schema)
 {
+	if (decodehelp_enabled()) {
+		int rc = decodehelp_decode(d->name, schema_id, type, schema, buf, len, out);
+		return rc == KCON_DECODE_TEXT || rc == KCON_DECODE_JSON || rc == KCON_DECODE_ERROR
+			       ? rc
+			       : KCON_DECODE_NOT_MINE;
+	}
 	struct kcon_plugin_out o = { .write = plugin_out_write, .opaque = out };
 	sbuf_reset(out);
 	const char *note = NULL;
@@ -410,6 +419,23 @@ int plugin_decode(const struct kcon_decoder *d, const void *buf, size_t len, str
 	int rc = d->decode(d->state, buf, len, &o);
 	plugin_running_note = NULL;
 	return rc == KCON_DECODE_TEXT || rc == KCON_DECODE_JSON || rc == KCON_DECODE_ERROR ? rc : KCON_DECODE_NOT_MINE;
+}
+
+int plugin_decode(const struct kcon_decoder *d, const void *buf, size_t len, struct sbuf *out)
+{
+	const unsigned char *p = buf;
+	const char *type = NULL, *schema = NULL;
+	int64_t id = -1;
+	if (decodehelp_enabled() && buf && len >= 5 && p[0] == 0 && plugin_has_schema_source()) {
+		/* the helper has no registry: the record's own schema goes with it (a failure: the decoder says) */
+		char *cause = NULL;
+		id = (int64_t)((uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 8 | p[4]);
+		if (plugin_schema_get((uint32_t)id, &type, &schema, &cause) < 0) {
+			free(cause);
+			type = schema = NULL;
+		}
+	}
+	return plugin_decode_with(d, buf, len, out, type ? id : -1, type, schema);
 }
 
 int plugin_decode_auto(const void *buf, size_t len, struct sbuf *out, struct plugin_auto *chose)
@@ -440,7 +466,7 @@ int plugin_decode_auto(const void *buf, size_t len, struct sbuf *out, struct plu
 		return KCON_DECODE_ERROR;
 	}
 	chose->decoder = d->name;
-	int rc = plugin_decode(d, buf, len, out);
+	int rc = plugin_decode_with(d, buf, len, out, id, type, schema);
 	if (rc == KCON_DECODE_NOT_MINE) {
 		sbuf_reset(out);
 		sbuf_addf(out, "the decoder `%s` did not take it", name);

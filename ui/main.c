@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "demo.h"
 #include "faces.h"
+#include "decodehelp.h"
 #include "fatal.h"
 #include "file.h"
 #include "globalopt.h"
@@ -195,9 +196,26 @@ static void main_scrub(char *value)
 		memset(eq + 1, '*', strlen(eq + 1));
 }
 
+/*
+ * Decoders run in a helper process (backend/decodehelp.h): this binary again, found through
+ * /proc/self/exe. Without /proc (a bare chroot), or with KCON_DECODE_IN_PROCESS=1, they run here.
+ */
+static void main_decode_helper(void)
+{
+	const char *inproc = getenv("KCON_DECODE_IN_PROCESS");
+	if (inproc && strcmp(inproc, "1") == 0)
+		return;
+	if (access("/proc/self/exe", X_OK) != 0)
+		return;
+	decodehelp_enable("/proc/self/exe"); /* this very file, even if a new kcon replaced its path */
+}
+
 int main(int argc, char **argv)
 {
 	main_protect();
+	if (argc == 2 && strcmp(argv[1], DECODEHELP_ARG) == 0)
+		return decodehelp_serve();
+	main_decode_helper();
 	if (argc >= 2 && strcmp(argv[1], "__complete") == 0) { /* a shell's Tab: hidden, bounded (shellcomp.h) */
 		uicmd_register();
 		return shellcomp_main(argc - 2, argv + 2);
@@ -436,6 +454,7 @@ out:
 		memset(env_password, 0, strlen(env_password));
 		free(env_password);
 	}
+	decodehelp_stop();
 	session_clear(&s);
 	free(conn);
 	status = run_finish(status);

@@ -212,13 +212,32 @@ class TailTest(BrokerTestCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn(b"`plugins` lists the decoders", p.stderr)
 
+    def test_crashing_decoder_costs_the_message_not_the_tail(self):
+        # Decoders run in a helper process: one that crashes costs its message (shown as hex with
+        # the crash), a new helper takes the next; after 3 crashes within a minute decoding is off.
+        t = self.create_topic()
+        for v in (b"boom", b"two", b"three", b"four"):
+            self.kcat_file(t, v)
+        p = self.k.run("-o", "json", "tail", t, "--decode", "crashing", "--to-end", input=b"",
+                       env={"KCON_PLUGIN_PATH": TEST_PLUGINS})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        docs = lines(p.stdout)
+        self.assertEqual([bytes.fromhex(d["value"]) for d in docs], [b"boom", b"two", b"three", b"four"])
+        for d in docs[:3]:
+            self.assertRegex(d["decode_error"], r"^the decoder `crashing` (crashed \(signal \d+|died \(exit status)")
+        self.assertIn("starts again for the next one", docs[0]["decode_error"])
+        self.assertIn("decoding is off for this session", docs[2]["decode_error"])
+        self.assertIn("decoding is off for this session", docs[3]["decode_error"])
+        self.assertIn(b"the decoder `crashing`", p.stderr)
+
     def test_crashing_decoder_is_named(self):
-        # A decoder that crashes ends kcon (decoders run in kcon's process), and kcon says which.
+        # In kcon's own process (KCON_DECODE_IN_PROCESS=1, or no /proc to start the helper from),
+        # a decoder that crashes ends kcon, and kcon says which.
         t = self.create_topic()
         self.kcat_file(t, b"boom")
         for fmt in ("table", "json"):
             p = self.k.run("tail", t, "--decode", "crashing", "--to-end", "-o", fmt, input=b"",
-                           env={"KCON_PLUGIN_PATH": TEST_PLUGINS})
+                           env={"KCON_PLUGIN_PATH": TEST_PLUGINS, "KCON_DECODE_IN_PROCESS": "1"})
             self.assertEqual(p.returncode, -11, p.stderr)  # SIGSEGV, as without the handler
             self.assertIn(b"kcon: the decoder `crashing` (plugin " + TEST_PLUGINS.encode() + b"/crashing.so) crashed "
                           b"while decoding a message", p.stderr)

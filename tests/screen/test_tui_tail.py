@@ -340,12 +340,29 @@ class TuiTailTest(BrokerTestCase):
         self.assertEqual(scr.exit_status(), 0)
         self.assertEqual(reg.count(f"/schemas/ids/{sid}"), 1)
 
-    def test_crashing_decoder(self):
-        # Decoders run in kcon's process: one that crashes ends the TUI, which puts the terminal
-        # back and names the decoder and its plugin.
+    def test_crashing_decoder_isolated(self):
+        # Decoders run in a helper process: the tail view survives one that crashes, and says so.
         t = self.topic()
         self.produce(t, b"boom")
         scr = self.start(env={"KCON_PLUGIN_PATH": TEST_PLUGINS})
+        self.open_tail(scr, t, " beginning --decode crashing")
+        scr.wait_for("1 seen 1/1")
+        self.assertIn("[decoder error] the decoder `crashing`", self.row(scr, "0:0"))
+        self.produce(t, b"again")
+        scr.wait_for("2 seen 2/2")
+        self.assertIn("[decoder error] the decoder `crashing`", self.row(scr, "0:1"))
+        scr.send("Enter")
+        scr.wait_for(f"message {t} 0:1 pretty")
+        self.assertIn("decoder failed", scr.text())
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_crashing_decoder(self):
+        # In kcon's own process (KCON_DECODE_IN_PROCESS=1): a decoder that crashes ends the TUI,
+        # which puts the terminal back and names the decoder and its plugin.
+        t = self.topic()
+        self.produce(t, b"boom")
+        scr = self.start(env={"KCON_PLUGIN_PATH": TEST_PLUGINS, "KCON_DECODE_IN_PROCESS": "1"})
         scr.type(f":tail {t} --from beginning --decode crashing")
         scr.send("Enter")
         self.assertEqual(scr.exit_status(), 128 + 11)
