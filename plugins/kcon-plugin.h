@@ -18,8 +18,10 @@
  * Version 1.1 adds the Schema Registry (host->schema_by_id) and KCON_DECODE_ERROR: kcon shows the
  * bytes as hex with the decoder's message. `--decode auto` (the default when a registry is set)
  * reads the wire format's magic byte 0 and 4-byte schema id itself and picks the decoder named
- * after the schema's type: `avro`, `json-schema` or `protobuf`. A decoder runs in kcon's process: if it crashes, kcon
- * puts the terminal back, names it and dies (docs/plugins.md).
+ * after the schema's type: `avro`, `json-schema` or `protobuf`. A decoder runs in a helper process
+ * (kcon --decode-helper): if it crashes or hangs, its message is shown undecoded with the crash, and a
+ * new helper takes the next one; in kcon's own process (no /proc, KCON_DECODE_IN_PROCESS=1) a crash
+ * puts the terminal back, names the decoder and ends kcon (docs/plugins.md).
  */
 #ifndef KCON_PLUGIN_H
 #define KCON_PLUGIN_H
