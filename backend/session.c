@@ -240,6 +240,11 @@ int session_registry(struct session *s, struct registry **out, struct err *e)
 			       "give --registry URL, a profile's \"registry\" or KCON_REGISTRY (docs/plugins.md)",
 			       "no Schema Registry is set");
 	}
+	if (!registry_available()) {
+		pthread_mutex_unlock(&session_registry_lock);
+		return err_set(e, CMD_FAILED, "use the dynamically linked kcon, with its plugins (docs/pods.md)",
+			       "this kcon was built without a Schema Registry client (the static build)");
+	}
 	char *cause = NULL, *pass = NULL, *token = NULL;
 	pass = session_registry_secret(s->conf.registry_password_file, "KCON_REGISTRY_PASSWORD", &cause);
 	if (cause == NULL)

@@ -174,10 +174,16 @@ class PodTest(BrokerTestCase):
         env = ["KCON_PLUGIN_PATH=/plugins"]
         p = self.pod("plugins", "-o", "json", env=env)
         decoders = {d["name"]: d["plugin"] for d in json.loads(p.stdout)["decoders"]}
-        self.assertEqual(decoders, {"hexdump": "(built in)", "upper": "/plugins/upper.so"})
-        for decoder, want in (("hexdump", "68 65 6c 6c 6f"), ("upper", "HELLO")):
+        self.assertEqual(decoders, {"hexdump": "(built in)", "json": "(built in)", "json-schema": "(built in)",
+                                    "protobuf": "(built in)", "upper": "/plugins/upper.so"})
+        for decoder, want in (("hexdump", "68 65 6c 6c 6f"), ("upper", "HELLO"), ("json", "not JSON")):
             p = self.pod("-b", self.bootstrap, "tail", topic, "--count", "1", "--decode", decoder, env=env)
             self.assertIn(want, p.stdout)
+
+    def test_no_schema_registry_client(self):
+        # the static build leaves libcurl, so the registry client, out, and says so (docs/pods.md)
+        p = self.pod("--registry", "http://127.0.0.1:1", "schemas", want=1)
+        self.assertIn("built without a Schema Registry client", p.stderr)
 
     def test_the_tui_without_terminfo_or_locale(self):
         topic = self.scratch_topic()
