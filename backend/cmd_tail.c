@@ -92,12 +92,12 @@ static int cmd_tail_run(struct cmd_ctx *ctx, struct msgfmt **tmplp);
 #define TAIL_DECODE_NOTES 3 /* decoder errors told as notes; the rest only in the records */
 
 /*
- * A decoder's answer r (text in decoded) put into m: text or JSON (checked and made compact, with
- * non-ASCII escaped, in normal, so that -o json embeds it) stands for the value; an error keeps the
+ * A decoder's answer r (text in decoded) put into m: text or JSON (checked and made compact in
+ * normal, non-ASCII escaped when ascii (-o json) so that it embeds) stands for the value; an error keeps the
  * bytes (shown as hex) with the error beside them. Returns the value's encoding.
  */
 static enum msg_encoding tail_decoded(struct msg *m, int r, const struct plugin_auto *chose, struct sbuf *decoded,
-				      struct sbuf *normal, enum msg_encoding enc)
+				      struct sbuf *normal, enum msg_encoding enc, bool ascii)
 {
 	m->decoder = chose->decoder;
 	m->schema_id = chose->schema_id;
@@ -113,7 +113,7 @@ static enum msg_encoding tail_decoded(struct msg *m, int r, const struct plugin_
 		json_error_t jerr;
 		json_t *j = json_loadb(decoded->buf ? decoded->buf : "", decoded->len, JSON_DECODE_ANY, &jerr);
 		if (j) {
-			char *text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
+			char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | (ascii ? JSON_ENSURE_ASCII : 0));
 			json_decref(j);
 			sbuf_reset(normal);
 			if (text)
@@ -298,7 +298,7 @@ static int cmd_tail_run(struct cmd_ctx *ctx, struct msgfmt **tmplp)
 							     .schema_id = -1 };
 				int r = decoder ? plugin_decode(decoder, m.value, m.value_len, &decoded)
 						: plugin_decode_auto(m.value, m.value_len, &decoded, &chose);
-				menc = tail_decoded(&m, r, &chose, &decoded, &normal, menc);
+				menc = tail_decoded(&m, r, &chose, &decoded, &normal, menc, fmt == OUT_JSON);
 				if (r == KCON_DECODE_ERROR && st && nerrors++ < TAIL_DECODE_NOTES) {
 					char *n = x_asprintf("offset %lld of partition %d: %s%s", (long long)m.offset,
 							     (int)m.partition, m.decode_error,
