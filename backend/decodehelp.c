@@ -248,7 +248,7 @@ int decodehelp_decode(const char *name, int64_t schema_id, const char *type, con
 	}
 	if (r == 0) {
 		rc = result;
-		if (!sent) {
+		if (!sent && *type) { /* a failure (empty type) is sent again: it may be different next time */
 			dh_sent = x_reallocarray(dh_sent, dh_nsent + 1, sizeof(*dh_sent));
 			dh_sent[dh_nsent++] = schema_id;
 		}
@@ -287,6 +287,10 @@ static int dh_schema_source(void *ud, uint32_t id, const char **type, const char
 	(void)ud;
 	for (size_t i = 0; i < dh_nschemas; i++)
 		if (dh_schemas[i].id == (int64_t)id) {
+			if (*dh_schemas[i].type == '\0') { /* kcon could not get it: why */
+				*cause = x_strdup(dh_schemas[i].schema);
+				return -1;
+			}
 			*type = dh_schemas[i].type, *schema = dh_schemas[i].schema;
 			return 0;
 		}
@@ -325,8 +329,14 @@ int decodehelp_serve(void)
 			if (type == NULL || dh_read_all(0, &sl, sizeof(sl), 0) < 0 || sl > DH_SCHEMA_MAX ||
 			    (schema = dh_read_str(sl)) == NULL)
 				return 2;
-			dh_schemas = x_reallocarray(dh_schemas, dh_nschemas + 1, sizeof(*dh_schemas));
-			dh_schemas[dh_nschemas++] = (struct dh_schema){ id, type, schema };
+			size_t i = 0;
+			while (i < dh_nschemas && dh_schemas[i].id != id)
+				i++;
+			if (i == dh_nschemas) /* new; else it replaces what was sent (why kcon had none) */
+				dh_schemas = x_reallocarray(dh_schemas, ++dh_nschemas, sizeof(*dh_schemas));
+			else
+				free(dh_schemas[i].type), free(dh_schemas[i].schema);
+			dh_schemas[i] = (struct dh_schema){ id, type, schema };
 		}
 		if (dh_read_all(0, &blen, sizeof(blen), 0) < 0 || blen > DH_BYTES_MAX)
 			return 2;

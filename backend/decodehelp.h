@@ -28,7 +28,8 @@ bool decodehelp_enabled(void);
 /**
  * @brief Decoder name on buf in the helper: a plugin_decode() result with its text in out (emptied
  * first); KCON_DECODE_ERROR when the helper crashed, hung or could not start, saying which.
- * type and schema (may be NULL) are the schema of schema_id (-1: none) the decoder may ask for.
+ * type and schema (may be NULL) are the schema of schema_id (-1: none) the decoder may ask for; an
+ * empty type says that kcon could not get it, and schema why.
  */
 int decodehelp_decode(const char *name, int64_t schema_id, const char *type, const char *schema, const void *buf,
 		      size_t len, struct sbuf *out);

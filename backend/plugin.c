@@ -424,18 +424,18 @@ static int plugin_decode_with(const struct kcon_decoder *d, const void *buf, siz
 int plugin_decode(const struct kcon_decoder *d, const void *buf, size_t len, struct sbuf *out)
 {
 	const unsigned char *p = buf;
-	const char *type = NULL, *schema = NULL;
-	int64_t id = -1;
-	if (decodehelp_enabled() && buf && len >= 5 && p[0] == 0 && plugin_has_schema_source()) {
-		/* the helper has no registry: the record's own schema goes with it (a failure: the decoder says) */
-		char *cause = NULL;
-		id = (int64_t)((uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 8 | p[4]);
-		if (plugin_schema_get((uint32_t)id, &type, &schema, &cause) < 0) {
-			free(cause);
-			type = schema = NULL;
-		}
-	}
-	return plugin_decode_with(d, buf, len, out, type ? id : -1, type, schema);
+	if (!decodehelp_enabled() || buf == NULL || len < 5 || p[0] != 0 || !plugin_has_schema_source())
+		return plugin_decode_with(d, buf, len, out, -1, NULL, NULL);
+	/* The helper has no registry: the record's own schema goes with it, or why there is none
+	 * (an empty type), for the decoder to say should it ask. */
+	const char *type, *schema;
+	char *cause = NULL;
+	uint32_t id = (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 8 | p[4];
+	if (plugin_schema_get(id, &type, &schema, &cause) == 0)
+		return plugin_decode_with(d, buf, len, out, id, type, schema);
+	int rc = plugin_decode_with(d, buf, len, out, id, "", cause);
+	free(cause);
+	return rc;
 }
 
 int plugin_decode_auto(const void *buf, size_t len, struct sbuf *out, struct plugin_auto *chose)

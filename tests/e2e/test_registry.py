@@ -266,6 +266,11 @@ class RegistryTest(BrokerTestCase):
         self.assertEqual(docs[0]["value"]["customer"], "zed")
         self.assertIn("not the Schema Registry wire format", docs[1]["decode_error"])
         self.assertEqual(docs[1]["value"], "00000000")
+        # an explicit decoder on an id the registry does not know: the registry's answer, through the helper
+        self.produce(topic, [wire(777, b"\x02")])
+        docs, _ = self.tail(topic, "--decode", "avro")
+        self.assertIn("schema id 777 from", docs[2]["decode_error"])
+        self.assertIn("HTTP 404", docs[2]["decode_error"])
 
     @unittest.skipUnless(ENCODERS, "needs Python's fastavro and protobuf (pip install fastavro protobuf)")
     def test_produce_with_schema(self):

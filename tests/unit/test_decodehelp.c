@@ -54,6 +54,14 @@ static void test_answers(void **state)
 	assert_int_equal(decodehelp_decode("json-schema", -1, NULL, NULL, "\x00\x00\x00\x00\x08{}", 7, &out),
 			 KCON_DECODE_ERROR);
 	assert_non_null(strstr(sbuf_str(&out), "schema id 8: not known to the decoder helper"));
+	/* kcon could not get the schema: the decoder that asks says why */
+	assert_int_equal(decodehelp_decode("json-schema", 9, "", "schema id 9 from http://r/schemas/ids/9: HTTP 404",
+					   "\x00\x00\x00\x00\x09{}", 7, &out),
+			 KCON_DECODE_ERROR);
+	assert_non_null(strstr(sbuf_str(&out), "json-schema: schema id 9 from http://r/schemas/ids/9: HTTP 404"));
+	/* and it is sent again next time: now it is there */
+	assert_int_equal(decodehelp_decode("json-schema", 9, "JSON", "{}", "\x00\x00\x00\x00\x09{}", 7, &out),
+			 KCON_DECODE_JSON);
 	assert_int_equal(decodehelp_decode("nosuch", -1, NULL, NULL, "x", 1, &out), KCON_DECODE_ERROR);
 	assert_non_null(strstr(sbuf_str(&out), "no decoder `nosuch`"));
 	/* a megabyte both ways */
