@@ -185,7 +185,10 @@ static int cmd_tail_run(struct cmd_ctx *ctx, struct msgfmt **tmplp)
 		}
 	}
 	const struct kcon_decoder *decoder = NULL;
-	const char *dname = cmd_has(ctx, "decode") ? cmd_arg(ctx, "decode") : "auto";
+	const char *dname =
+		cmd_has(ctx, "decode") ? cmd_arg(ctx, "decode") : conf_topic_decoder(&ctx->session->conf, o.topic);
+	if (dname == NULL) /* no --decode, and the profile's "decoders" name none for the topic */
+		dname = "auto";
 	bool autodec = strcmp(dname, "auto") == 0;
 	if (strcmp(dname, "none") != 0 && session_has_registry(ctx->session)) { /* where decoders get schemas */
 		struct registry *reg;

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <jansson.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -34,6 +35,12 @@ void conf_clear(struct conf *c)
 	free(c->registry_password_file);
 	free(c->registry_token_file);
 	free(c->registry_ca);
+	for (size_t i = 0; i < c->ndecode; i++) {
+		free(c->decode_topics[i]);
+		free(c->decode_names[i]);
+	}
+	free(c->decode_topics);
+	free(c->decode_names);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -86,6 +93,22 @@ void conf_set(struct conf *c, const char *key, const char *value)
 	c->index[slot] = ++c->nprops;
 }
 
+static void conf_add_decoder(struct conf *c, const char *topic, const char *decoder)
+{
+	c->decode_topics = x_reallocarray(c->decode_topics, c->ndecode + 1, sizeof(*c->decode_topics));
+	c->decode_names = x_reallocarray(c->decode_names, c->ndecode + 1, sizeof(*c->decode_names));
+	c->decode_topics[c->ndecode] = x_strdup(topic);
+	c->decode_names[c->ndecode++] = x_strdup(decoder);
+}
+
+const char *conf_topic_decoder(const struct conf *c, const char *topic)
+{
+	for (size_t i = 0; i < c->ndecode; i++)
+		if (fnmatch(c->decode_topics[i], topic, 0) == 0)
+			return c->decode_names[i];
+	return NULL;
+}
+
 void conf_copy(struct conf *dst, const struct conf *src)
 {
 	memset(dst, 0, sizeof(*dst));
@@ -99,6 +122,8 @@ void conf_copy(struct conf *dst, const struct conf *src)
 	dst->registry_password_file = src->registry_password_file ? x_strdup(src->registry_password_file) : NULL;
 	dst->registry_token_file = src->registry_token_file ? x_strdup(src->registry_token_file) : NULL;
 	dst->registry_ca = src->registry_ca ? x_strdup(src->registry_ca) : NULL;
+	for (size_t i = 0; i < src->ndecode; i++)
+		conf_add_decoder(dst, src->decode_topics[i], src->decode_names[i]);
 	dst->read_only = src->read_only;
 	dst->strimzi = src->strimzi;
 	dst->sasl_ssl_implied = src->sasl_ssl_implied;
@@ -718,6 +743,7 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 		{ "registry_password_file", JSON_STRING, NULL },
 		{ "registry_token_file", JSON_STRING, NULL },
 		{ "registry_ca", JSON_STRING, NULL },
+		{ "decoders", JSON_OBJECT, NULL },
 	};
 	json_error_t jerr;
 	size_t len;
@@ -834,6 +860,17 @@ int conf_load_profile(struct conf *c, const char *path, const char *name, char *
 			free(*regs[i].dst);
 			*regs[i].dst = x_strdup(rv);
 		}
+	}
+	json_object_foreach(json_object_get(p, "decoders"), k, v)
+	{
+		if (!json_is_string(v)) {
+			*cause =
+				x_asprintf("%s: decoders: the decoder of %s must be a string (a name `plugins` lists), "
+					   "not %s",
+					   where, k, conf_json_type(v));
+			goto out;
+		}
+		conf_add_decoder(c, k, json_string_value(v));
 	}
 	c->read_only |= json_is_true(json_object_get(p, "read_only"));
 	c->strimzi |= json_is_true(json_object_get(p, "strimzi"));

@@ -29,10 +29,15 @@ struct conf {
 	/* The Schema Registry (registry.h): the profile's "registry" (URL), "registry_user",
 	 * "registry_password_file", "registry_token_file", "registry_ca"; --registry sets the URL. */
 	char *registry, *registry_user, *registry_password_file, *registry_token_file, *registry_ca;
-	char **warnings;       /* things skipped on the way (Java-only keys), NULL-terminated */
+	/* The profile's "decoders": {"TOPIC or glob": "decoder"}: tail's --decode when it is not given. */
+	char **decode_topics, **decode_names;
+	size_t ndecode;
+	char **warnings; /* things skipped on the way (Java-only keys), NULL-terminated */
 	size_t nwarnings;
 };
 
+/** @brief The decoder the profile maps topic to ("decoders", the first pattern that matches), or NULL. */
+const char *conf_topic_decoder(const struct conf *c, const char *topic);
 /** @brief Frees what c holds and empties it. */
 void conf_clear(struct conf *c);
 /** @brief Sets a librdkafka property, replacing an earlier value (a hash lookup: 50k keys are fine). */

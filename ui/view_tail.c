@@ -450,7 +450,8 @@ static void tailv_open(struct view *v, void *arg)
 	struct tailv *tv = x_calloc(1, sizeof(*tv));
 	tv->topic = x_strdup(a->topic);
 	tv->from = a->from ? x_strdup(a->from) : NULL;
-	tv->decode = a->decode ? x_strdup(a->decode) : NULL;
+	const char *mapped = a->decode ? NULL : conf_topic_decoder(&tui_session(v->tui)->conf, tv->topic);
+	tv->decode = a->decode ? x_strdup(a->decode) : mapped ? x_strdup(mapped) : NULL; /* the profile's "decoders" */
 	tv->fd = -1;
 	v->priv = tv;
 	tailv_title(v);

@@ -333,6 +333,32 @@ class RegistryTest(BrokerTestCase):
         docs, _ = self.tail(topic)
         self.assertEqual((docs[-1]["decoder"], docs[-1]["value"]), ("json-schema", {"k": [1, 2]}))
 
+    def test_profile_maps_topics_to_decoders(self):
+        pb = self.scratch_topic(name="0pb-" + os.urandom(4).hex())
+        js = self.scratch_topic()
+        self.produce(pb, [b"\x08\x96\x01\x12\x02hi"])  # a bare Protobuf message, no wire format
+        self.produce(js, [b'{"a": 1}'])
+        with tempfile.TemporaryDirectory() as cfg:
+            os.makedirs(os.path.join(cfg, "kcon"))
+            with open(os.path.join(cfg, "kcon", "config.json"), "w") as f:
+                json.dump({"profiles": {"p": {"bootstrap": self.bootstrap,
+                                              "decoders": {"0pb-*": "protobuf", js: "hexdump"}}}}, f)
+            env = {"XDG_CONFIG_HOME": cfg, "KCON_STATE_DIR": self.state, "KCON_PLUGIN_PATH": BUILD_PLUGINS}
+            run = lambda *a: self.k.run("-p", "p", "-o", "json", *a, bootstrap=False, env=env)
+            p = run("tail", pb, "--to-end")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            doc = json.loads(p.stdout.splitlines()[0])
+            self.assertEqual((doc["decoder"], doc["value"]), ("protobuf", {"1": 150, "2": "hi"}))
+            doc = json.loads(run("tail", js, "--to-end").stdout.splitlines()[0])
+            self.assertEqual(doc["decoder"], "hexdump")
+            doc = json.loads(run("tail", js, "--to-end", "--decode", "none").stdout.splitlines()[0])
+            self.assertEqual(doc["value"], {"a": 1})  # --decode wins
+            with open(os.path.join(cfg, "kcon", "config.json"), "w") as f:
+                json.dump({"profiles": {"p": {"bootstrap": self.bootstrap, "decoders": {"x": 5}}}}, f)
+            p = run("tail", js, "--to-end")
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("decoders: the decoder of x must be a string", p.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
