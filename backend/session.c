@@ -185,7 +185,7 @@ int session_use_profile(struct session *s, const char *name, struct err *e)
 		plugin_set_schema_source(NULL, NULL);
 		if (s->threads) { /* a decoder on another thread may still hold it */
 			s->retired_registries = x_reallocarray(s->retired_registries, s->nretired_registries + 1,
-							      sizeof(*s->retired_registries));
+							       sizeof(*s->retired_registries));
 			s->retired_registries[s->nretired_registries++] = s->registry;
 		} else {
 			registry_free(s->registry);
