@@ -1,4 +1,5 @@
 /* Message commands: tail (stream a topic's messages) and produce. Both stream (CMD_STREAM). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -91,6 +92,18 @@ static int cmd_tail_run(struct cmd_ctx *ctx, struct msgfmt **tmplp);
 
 #define TAIL_DECODE_NOTES 3 /* decoder errors told as notes; the rest only in the records */
 
+/* jansson writes \uXXXX in upper case; kcon's JSON has one case, lower (msg_json_embeddable()). */
+static void tail_lower_escapes(char *s)
+{
+	for (; s && *s; s++) {
+		if (*s != '\\' || s[1] == '\0')
+			continue;
+		if (*++s == 'u')
+			for (int k = 1; k <= 4 && s[k]; k++)
+				s[k] = (char)tolower((unsigned char)s[k]);
+	}
+}
+
 /*
  * A decoder's answer r (text in decoded) put into m: text or JSON (checked and made compact in
  * normal, non-ASCII escaped when ascii (-o json) so that it embeds) stands for the value; an error keeps the
@@ -115,6 +128,7 @@ static enum msg_encoding tail_decoded(struct msg *m, int r, const struct plugin_
 		if (j) {
 			char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | (ascii ? JSON_ENSURE_ASCII : 0));
 			json_decref(j);
+			tail_lower_escapes(text);
 			sbuf_reset(normal);
 			if (text)
 				sbuf_add(normal, text);
