@@ -305,6 +305,17 @@ rd_kafka_queue_t *client_topic_ops_start(struct client *c, const char *topic)
 	return q;
 }
 
+/* The operations a describe answered, by name; NULL when the broker did not say (op NULL). */
+static json_t *acl_ops_json(const rd_kafka_AclOperation_t *op, size_t n)
+{
+	if (op == NULL)
+		return NULL;
+	json_t *ops = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(ops, json_string(rd_kafka_AclOperation_name(op[i])));
+	return ops;
+}
+
 json_t *client_topic_ops_finish(struct client *c, rd_kafka_queue_t **qp)
 {
 	json_t *ops = NULL;
@@ -316,12 +327,7 @@ json_t *client_topic_ops_finish(struct client *c, rd_kafka_queue_t **qp)
 		const rd_kafka_AclOperation_t *op = nt == 1 && !rd_kafka_TopicDescription_error(d[0])
 							    ? rd_kafka_TopicDescription_authorized_operations(d[0], &n)
 							    : NULL;
-		/* NULL: the broker did not say (a cluster before Kafka 2.3, the demo) */
-		if (op) {
-			ops = json_array();
-			for (size_t i = 0; i < n; i++)
-				json_array_append_new(ops, json_string(rd_kafka_AclOperation_name(op[i])));
-		}
+		ops = acl_ops_json(op, n); /* NULL: the broker did not say (a cluster before Kafka 2.3, the demo) */
 	}
 	if (ev)
 		rd_kafka_event_destroy(ev);
@@ -346,11 +352,7 @@ json_t *client_cluster_ops(struct client *c)
 		size_t n = 0;
 		const rd_kafka_AclOperation_t *op = rd_kafka_DescribeCluster_result_authorized_operations(
 			rd_kafka_event_DescribeCluster_result(ev), &n);
-		if (op) {
-			ops = json_array();
-			for (size_t i = 0; i < n; i++)
-				json_array_append_new(ops, json_string(rd_kafka_AclOperation_name(op[i])));
-		}
+		ops = acl_ops_json(op, n);
 	}
 	if (ev)
 		rd_kafka_event_destroy(ev);

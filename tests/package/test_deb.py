@@ -1,5 +1,5 @@
-"""The Debian package (make package) installed into a fresh root: the package's files unpacked
-(dpkg -x) beside only the shared objects of the packages its Depends names, and their own
+"""The Debian package (make package) installed into a fresh root by dpkg (`dpkg --root`, with a
+dpkg database of its own that holds nothing else) beside only the shared objects of the packages its Depends names, and their own
 dependencies, as the host has them installed. So a dependency missing from Depends is a library
 missing in the root, and kcon does not start. In that root, through chroot with an empty
 environment, `kcon --version`, `kcon --demo -e topics` and `kcon --demo -e plugins` (the bundled
@@ -76,6 +76,19 @@ def copy_libraries(pkg, root):
             shutil.copy2(f, dest)
 
 
+def dpkg_install(deb, root):
+    """deb installed by dpkg into root, whose own empty database knows no other package: its
+    dependencies are there as files only (copy_libraries), hence --force-depends."""
+    for d in ("var/lib/dpkg/info", "var/lib/dpkg/updates"):
+        os.makedirs(os.path.join(root, d), exist_ok=True)
+    for f in ("var/lib/dpkg/status", "var/lib/dpkg/available"):
+        open(os.path.join(root, f), "a").close()
+    p = subprocess.run(["dpkg", f"--root={root}", "--force-depends", "--install", deb], capture_output=True,
+                       text=True)
+    if p.returncode != 0:
+        raise AssertionError(f"dpkg --install failed: {p.stdout}{p.stderr}")
+
+
 @unittest.skipUnless(os.geteuid() == 0, "needs root for chroot (CI runs as root)")
 @unittest.skipUnless(DEBS, f"no kcon_*.deb in {DEB_DIR}: build it with `make package`")
 class DebTest(unittest.TestCase):
@@ -88,7 +101,7 @@ class DebTest(unittest.TestCase):
         cls.depends = package_names(deb_field(cls.deb, "Depends"))
         for pkg in closure(cls.depends):
             copy_libraries(pkg, cls.root)
-        subprocess.run(["dpkg-deb", "-x", cls.deb, cls.root], check=True)
+        dpkg_install(cls.deb, cls.root)
 
     @classmethod
     def tearDownClass(cls):
@@ -132,6 +145,19 @@ class DebTest(unittest.TestCase):
         self.assertTrue(installed_files)
         self.assertEqual(installed_files, packaged)
 
+    def test_dpkg_knows_it_and_removes_it(self):
+        p = subprocess.run(["dpkg-query", f"--root={self.root}", "-W", "-f", "${Status} ${Version}", "kcon"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.stdout, "install ok installed " + deb_field(self.deb, "Version"), p.stderr)
+        with tempfile.TemporaryDirectory(prefix="kcon-deb-rm-") as other:
+            dpkg_install(self.deb, other)
+            self.assertTrue(os.path.isfile(os.path.join(other, "usr/bin/kcon")))
+            p = subprocess.run(["dpkg", f"--root={other}", "--force-depends", "--remove", "kcon"],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            self.assertFalse(os.path.exists(os.path.join(other, "usr/bin/kcon")))
+            self.assertFalse(os.path.exists(os.path.join(other, "usr/share/man/man1/kcon.1")))
+
     def test_version_in_the_fresh_root(self):
         p = self.kcon("--version")
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -154,7 +180,7 @@ class DebTest(unittest.TestCase):
             for pkg in closure([d for d in self.depends if d != "libjansson4"]):
                 if pkg != "libjansson4":
                     copy_libraries(pkg, bare)
-            subprocess.run(["dpkg-deb", "-x", self.deb, bare], check=True)
+            dpkg_install(self.deb, bare)
             p = subprocess.run([CHROOT, bare, "/usr/bin/kcon", "--version"], capture_output=True, text=True,
                                timeout=60, env={"PATH": "/usr/bin"})
             self.assertNotEqual(p.returncode, 0)
