@@ -23,6 +23,7 @@ extern const struct cmd_entry cmd_groups_table[];
 extern const struct cmd_entry cmd_help_table[];
 extern const struct cmd_entry cmd_tail_table[];
 extern const struct cmd_entry cmd_history_table[];
+extern const struct cmd_entry cmd_check_table[];
 extern const struct cmd_entry cmd_plugins_table[];
 extern const struct cmd_entry cmd_schemas_table[];
 extern const struct cmd_entry cmd_doctor_table[];
@@ -64,6 +65,7 @@ void cmd_init(void)
 	cmd_register(cmd_help_table);
 	cmd_register(cmd_complete_table);
 	cmd_register(cmd_history_table);
+	cmd_register(cmd_check_table);
 	cmd_register(cmd_plugins_table);
 	cmd_register(cmd_schemas_table);
 	cmd_register(cmd_doctor_table);

@@ -18,6 +18,7 @@
 #include "demo.h"
 #include "file.h"
 #include "grouplag.h"
+#include "groupstatus.h"
 #include "lag.h"
 #include "names.h"
 #include "sbuf.h"
@@ -256,6 +257,18 @@ static void groups_sparklines(struct cmd_ctx *ctx, json_t *groups)
 		spark_rows(ctx->session, SPARK_LAG, groups, "group", utf8);
 }
 
+static int groups_seconds(struct cmd_ctx *ctx, const char *name, int64_t def, int64_t min_ms, int64_t *ms);
+
+/* Each group's status from the stored history (groupstatus.h) over --window; fails on a bad --window. */
+static int groups_status(struct cmd_ctx *ctx, json_t *rows)
+{
+	int64_t window;
+	if (groups_seconds(ctx, "window", GROUPSTATUS_WINDOW_MS, 1000, &window) != CMD_OK)
+		return ctx->status;
+	groupstatus_rows(ctx->session, rows, "group", window);
+	return CMD_OK;
+}
+
 static int cmd_groups_exec(struct cmd_ctx *ctx)
 {
 	json_t *r = json_object(), *a = NULL;
@@ -264,6 +277,11 @@ static int cmd_groups_exec(struct cmd_ctx *ctx)
 		return ctx->status;
 	}
 	groups_sort(a, groups_by_name);
+	if (groups_status(ctx, a) != CMD_OK) {
+		json_decref(r);
+		json_decref(a);
+		return ctx->status;
+	}
 	groups_sparklines(ctx, a);
 	json_object_set_new(r, "groups", a);
 	return cmd_ok(ctx, r);
@@ -290,6 +308,11 @@ static int cmd_lag_exec(struct cmd_ctx *ctx)
 		json_array_append(b, g);
 	}
 	json_decref(a);
+	if (groups_status(ctx, b) != CMD_OK) {
+		json_decref(r);
+		json_decref(b);
+		return ctx->status;
+	}
 	groups_sparklines(ctx, b);
 	json_object_set_new(r, "groups", b);
 	return cmd_ok(ctx, r);
@@ -305,6 +328,7 @@ static const struct out_col groups_cols[] = {
 	{ "coordinator", "coordinator", OUT_RIGHT | OUT_WIDE },
 	{ "topics", "topics", OUT_RIGHT },
 	{ "total_lag", "lag", OUT_RIGHT },
+	{ "status", "status", 0 },
 	{ "sparkline", "lag 1h", OUT_WIDE | OUT_TEXT },
 	{ 0 },
 };
@@ -638,6 +662,13 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 		if (groups_lag_doc(ctx, topic, wait, &doc, &total) != CMD_OK)
 			return ctx->status;
 		if (!wait) {
+			json_t *one = json_pack("[O]", doc);
+			int rc = groups_status(ctx, one);
+			json_decref(one);
+			if (rc != CMD_OK) {
+				json_decref(doc);
+				return ctx->status;
+			}
 			groups_lag_sparklines(ctx, doc);
 			return cmd_ok(ctx, doc);
 		}
@@ -677,6 +708,7 @@ static int cmd_group_lag_exec(struct cmd_ctx *ctx)
 static const struct out_col lag_fields[] = {
 	{ "group", "Group", 0 },         { "state", "State", 0 },
 	{ "type", "Type", 0 },           { "total_lag", "Total lag", 0 },
+	{ "status", "Status", 0 },       { "status_reason", "Why", 0 },
 	{ "no_commit", "No commit", 0 }, { "end_read_at", "Read at", 0 },
 	{ "sparkline", "Lag 1h", 0 },    { 0 },
 };
@@ -687,6 +719,7 @@ static const struct out_col lag_cols[] = {
 	{ "end", "end", OUT_RIGHT },
 	{ "lag", "lag", OUT_RIGHT },
 	{ "no_commit", "no_commit", 0 },
+	{ "status", "status", 0 },
 	{ "member.client_id", "client_id", 0 },
 	{ "member.host", "host", OUT_WIDE },
 	{ "target_member.client_id", "target", OUT_WIDE },
@@ -1134,6 +1167,7 @@ static const struct cmd_pos group_args[] = { { "group", CMD_ARG_GROUP, 0 }, { 0 
 static const struct cmd_opt groups_opts[] = {
 	{ "state", 's', CMD_ARG_STRING, 0, "only groups in this state (Stable, Empty, PreparingRebalance, ...)" },
 	{ "sparklines", 0, CMD_ARG_NONE, 0, "add lag sparklines of the last hour from the stored history (sparkline)" },
+	{ "window", 0, CMD_ARG_STRING, 0, "judge each group's status over this much stored history (default 10m)" },
 	{ 0 },
 };
 static const struct cmd_opt lag_opts[] = {
@@ -1141,6 +1175,7 @@ static const struct cmd_opt lag_opts[] = {
 	{ "top", 0, CMD_ARG_INT, 0, "only the K groups with the most lag" },
 	{ "state", 's', CMD_ARG_STRING, 0, "only groups in this state" },
 	{ "sparklines", 0, CMD_ARG_NONE, 0, "add lag sparklines of the last hour from the stored history (sparkline)" },
+	{ "window", 0, CMD_ARG_STRING, 0, "judge each group's status over this much stored history (default 10m)" },
 	{ 0 },
 };
 static const struct cmd_opt group_lag_opts[] = {
@@ -1150,6 +1185,7 @@ static const struct cmd_opt group_lag_opts[] = {
 	{ "timeout", 0, CMD_ARG_STRING, 0, "with --wait-max: give up after this long (seconds or 2m; default 300)" },
 	{ "interval", 0, CMD_ARG_STRING, 0, "with --wait-max: time between samples, at least 100ms (default 1 s)" },
 	{ "sparklines", 0, CMD_ARG_NONE, 0, "add lag sparklines of the last hour from the stored history (sparkline)" },
+	{ "window", 0, CMD_ARG_STRING, 0, "judge each group's status over this much stored history (default 10m)" },
 	{ 0 },
 };
 static const struct cmd_opt reset_opts[] = {
@@ -1189,7 +1225,9 @@ static const struct cmd_opt delete_offsets_opts[] = {
 	"groups: [{group, state, type (classic|consumer|null), protocol_type (consumer|simple: groups of other "       \
 	"protocol types, such as Kafka Connect's, are not listed; `group describe G` shows them), assignor, members, " \
 	"coordinator (broker id or null), topics, "                                                                    \
-	"total_lag (null when no end offset could be read), error (only when the group could not be read)}], "         \
+	"total_lag (null when no end offset could be read), status (OK|WARN|STALL|STOP|ERR, or null when the "         \
+	"stored history of --window (default 10m) is too short to judge; docs/monitoring.md), status_reason, error "   \
+	"(only when the group could not be read)}], "                                                                  \
 	"source (cluster|demo), note (demo only), committed_read_at, end_read_at, isolation (read_committed). "        \
 	"With --sparklines (and in tables on a terminal) each group has sparkline: its stored total lag over the "     \
 	"last hour, 16 cells (blocks in a UTF-8 locale, else ASCII; absent when nothing is stored). " GROUPS_TYPE_DOC
@@ -1249,7 +1287,9 @@ const struct cmd_entry cmd_groups_table[] = {
 		.help = "per-partition lag of a group: committed, log end, lag, owner; --wait-max N waits for it",
 		.doc = "JSON: {group, state, type, protocol_type, assignor (as in `group describe`), members, "
 		       "committed_read_at, end_read_at, isolation, partitions: [{topic, partition, committed (null: no "
-		       "commit), end, lag, no_commit, start (only when no_commit), member ({client_id, host, "
+		       "commit), end, lag, no_commit, start (only when no_commit), status, status_reason (the "
+		       "partition's, as "
+		       "the group's status and status_reason: docs/monitoring.md), member ({client_id, host, "
 		       "member_id} "
 		       "or null: the partition's owner), target_member (the same, or null: the member a consumer "
 		       "group's target assignment gives it to; always null in a classic group)}], topics: [{topic, "

@@ -148,3 +148,47 @@ void sample_stats_clear(struct sample_stats *st)
 	x_free(&st->cluster);
 	x_free(&st->unrecorded);
 }
+
+int *sample_min_isr(struct session *s, const struct model *m, const char *topics)
+{
+	struct client *c;
+	struct err e = { 0 };
+	int n = 0, *min = NULL;
+	char **names = x_calloc((size_t)m->ntopics + 1, sizeof(char *));
+	int *slot = x_calloc((size_t)m->ntopics + 1, sizeof(int));
+	for (int i = 0; i < m->ntopics; i++) {
+		const struct model_topic *t = &m->topics[i];
+		bool shrunk = false;
+		for (int p = 0; p < t->npartitions && !shrunk; p++)
+			shrunk = t->partitions[p].nisr < t->partitions[p].nreplicas;
+		if (shrunk && names_match(topics, t->name))
+			slot[n] = i, names[n++] = t->name;
+	}
+	char **values = x_calloc((size_t)n + 1, sizeof(char *));
+	if (n == 0 || (session_client(s, &c, &e) == CMD_OK &&
+		       client_topic_config(c, names, n, "min.insync.replicas", values, &e) == CMD_OK)) {
+		min = x_calloc((size_t)m->ntopics + 1, sizeof(int));
+		for (int i = 0; i < n; i++)
+			min[slot[i]] = values[i] ? atoi(values[i]) : 0;
+	}
+	for (int i = 0; i < n; i++)
+		free(values[i]);
+	free(values);
+	free(names);
+	free(slot);
+	err_clear(&e);
+	return min;
+}
+
+long sample_under_min_isr(struct session *s, const struct model *m)
+{
+	int *min = sample_min_isr(s, m, NULL);
+	if (min == NULL)
+		return -1;
+	long n = 0;
+	for (int i = 0; i < m->ntopics; i++)
+		for (int p = 0; min[i] > 0 && p < m->topics[i].npartitions; p++)
+			n += !m->topics[i].partitions[p].offline && m->topics[i].partitions[p].nisr < min[i];
+	free(min);
+	return n;
+}

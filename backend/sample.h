@@ -35,4 +35,14 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 /** @brief Frees what st holds. */
 void sample_stats_clear(struct sample_stats *st);
 
+struct model;
+/**
+ * @brief min.insync.replicas of each topic of m (by index; 0 where not asked) whose name matches the
+ * pattern topics (NULL: all) and that has a partition with a shrunk ISR: only those can be under it,
+ * so a healthy cluster is asked nothing. NULL when the cluster will not say (DescribeConfigs denied).
+ */
+int *sample_min_isr(struct session *s, const struct model *m, const char *topics);
+/** @brief Partitions of m that have a leader and fewer in-sync replicas than min.insync.replicas; -1 unknown. */
+long sample_under_min_isr(struct session *s, const struct model *m);
+
 #endif

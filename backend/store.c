@@ -110,7 +110,7 @@ struct store_topic_ent {
 	size_t nparts;
 };
 
-#define STORE_READS 16
+#define STORE_READS 24
 
 struct store {
 	sqlite3 *db;
@@ -1435,6 +1435,65 @@ fail:
 	x_free(out);
 	*n = 0;
 	return -1;
+}
+
+int store_point_before(struct store *s, const char *cluster, const char *group, const char *topic, int32_t partition,
+		       int64_t at_ms, struct store_point *pt, char **cause)
+{
+	/* The seen values when they are at or before at_ms (they are the newest), else the newest raw row. */
+	static const char *const q[] = {
+		"SELECT seen_a, seen_b, seen_ts FROM series WHERE cluster=(SELECT id FROM cluster WHERE key=?1) AND "
+		"grp=?2 AND topic=?3 AND part=?4 AND seen_ts IS NOT NULL AND seen_ts<=?5",
+		"SELECT a, b, ts FROM sample WHERE series=(SELECT id FROM series WHERE cluster=(SELECT id FROM cluster "
+		"WHERE key=?1) AND grp=?2 AND topic=?3 AND part=?4) AND ts<=?5 ORDER BY ts DESC LIMIT 1",
+	};
+	memset(pt, 0, sizeof(*pt));
+	int found = 0;
+	for (int k = 0; k < 2 && !found; k++) {
+		sqlite3_stmt *st = store_read(s, q[k]);
+		if (st == NULL) {
+			*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
+			return -1;
+		}
+		sqlite3_bind_text(st, 1, cluster, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, partition);
+		sqlite3_bind_int64(st, 5, at_ms / 1000);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			pt->ts_ms = sqlite3_column_int64(st, 2) * 1000;
+			pt->a = sqlite3_column_type(st, 0) != SQLITE_NULL ? sqlite3_column_int64(st, 0) : -1;
+			pt->b = sqlite3_column_type(st, 1) != SQLITE_NULL ? sqlite3_column_int64(st, 1) : -1;
+			found = 1;
+		}
+		store_read_done(s, st);
+	}
+	return found;
+}
+
+int store_groups(struct store *s, const char *cluster, int64_t since_ms, char ***names, int *n, char **cause)
+{
+	*names = NULL;
+	*n = 0;
+	sqlite3_stmt *st = store_read(s, "SELECT grp FROM series s WHERE cluster=(SELECT id FROM cluster WHERE key=?1) "
+					 "AND grp<>'' AND topic='' AND part=-1 AND EXISTS(SELECT 1 FROM sample WHERE "
+					 "series=s.id AND ts>=?2) ORDER BY grp");
+	if (st == NULL) {
+		*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, cluster, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, since_ms / 1000);
+	int cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*names = x_reallocarray(*names, (size_t)cap + 1, sizeof(char *));
+		}
+		(*names)[(*n)++] = x_strdup((const char *)sqlite3_column_text(st, 0));
+	}
+	store_read_done(s, st);
+	return 0;
 }
 
 int store_group_names(struct store *s, const char *cluster, char ***names, int *n, char **cause)

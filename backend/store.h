@@ -160,6 +160,34 @@ int store_group_partitions(struct store *s, const char *cluster, const char *gro
 			   int32_t **parts, int *n, char **cause);
 
 /**
+ * @brief The newest point of a series at or before at_ms (its seen values, or its newest raw row):
+ * what it held then, since partitions are stored only when they change.
+ * @return 1 found, 0 none, -1 with *cause
+ */
+int store_point_before(struct store *s, const char *cluster, const char *group, const char *topic, int32_t partition,
+		       int64_t at_ms, struct store_point *pt, char **cause);
+
+/**
+ * @brief The groups of a cluster sampled since since_ms, sorted by name.
+ * @param names new array of *n new strings
+ * @return 0, or -1 with *cause
+ */
+int store_groups(struct store *s, const char *cluster, int64_t since_ms, char ***names, int *n, char **cause);
+
+/** A partition series' newest values: group "" for a topic partition (a = end), else a = committed, b = end. */
+typedef void (*store_newest_fn)(void *ud, const char *group, const char *topic, int32_t partition, int64_t a,
+				int64_t b);
+/**
+ * @brief Calls fn with the newest values of every partition series of a cluster (topic partitions
+ * first, then groups by name, each by topic and partition), in one scan.
+ * @return 0, or -1 with *cause
+ */
+int store_newest(struct store *s, const char *cluster, store_newest_fn fn, void *ud, char **cause);
+
+/** @brief A group's state at its newest tick ("Stable", "Empty", ...), or NULL when none is stored. New string. */
+char *store_group_state(struct store *s, const char *cluster, const char *group);
+
+/**
  * @brief The last metadata snapshot of a cluster as a model, and when it was last confirmed.
  * @return 0, or -1 (none stored) with *cause
  */

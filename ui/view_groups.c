@@ -23,27 +23,27 @@ static int groups_style(struct view *v, int row)
  * The sparkline columns: the stored lag of the last hour (`--sparklines`). TYPE: classic or
  * consumer (KIP-848), both kinds listed alike. Enter opens a group's lag (a default binding).
  */
-const struct view_ops view_groups_ops =
-	VJSON_VIEW("groups",
-		   .table =
-			   &(const struct vjson_spec){
-				   .command = "groups --sparklines",
-				   .array = "groups",
-				   .keys = VJSON_KEYS("group", "state", "type", "members", "total_lag", "sparkline"),
-				   .fill = "group",
-			   },
-		   .style = groups_style, .enter_help = "group's lag");
+const struct view_ops view_groups_ops = VJSON_VIEW(
+	"groups",
+	.table =
+		&(const struct vjson_spec){
+			.command = "groups --sparklines",
+			.array = "groups",
+			.keys = VJSON_KEYS("group", "state", "type", "members", "total_lag", "status", "sparkline"),
+			.fill = "group",
+		},
+	.style = groups_style, .enter_help = "group's lag");
 
-const struct view_ops view_lag_ops =
-	VJSON_VIEW("lag",
-		   .table =
-			   &(const struct vjson_spec){
-				   .command = "lag --sparklines",
-				   .array = "groups",
-				   .keys = VJSON_KEYS("group", "total_lag", "sparkline", "state", "type", "members"),
-				   .fill = "group",
-			   },
-		   .style = groups_style, .enter_help = "group's lag");
+const struct view_ops view_lag_ops = VJSON_VIEW(
+	"lag",
+	.table =
+		&(const struct vjson_spec){
+			.command = "lag --sparklines",
+			.array = "groups",
+			.keys = VJSON_KEYS("group", "total_lag", "status", "sparkline", "state", "type", "members"),
+			.fill = "group",
+		},
+	.style = groups_style, .enter_help = "group's lag");
 
 /* --- one group ---------------------------------------------------------------------------------- */
 
@@ -88,6 +88,9 @@ static void group_loaded(struct view *v, json_t *res)
 	}
 	if (json_is_integer(lag))
 		sbuf_addf(&sb, " total lag %" JSON_INTEGER_FORMAT, json_integer_value(lag));
+	const char *status = json_string_value(json_object_get(res, "status"));
+	if (status)
+		sbuf_addf(&sb, " %s", status); /* one of status.h's names */
 	json_int_t nc = json_integer_value(json_object_get(res, "no_commit"));
 	if (nc)
 		sbuf_addf(&sb, ", %" JSON_INTEGER_FORMAT " not committed", nc);
@@ -109,7 +112,7 @@ const struct view_ops view_group_ops =
 				   .command = "group lag %s --sparklines",
 				   .array = "partitions",
 				   .keys = VJSON_KEYS("topic", "partition", "committed", "end", "lag", "member=OWNER",
-						      "sparkline"),
+						      "status", "sparkline"),
 				   .fill = "topic",
 				   .cell = group_cell,
 				   .loaded = group_loaded,

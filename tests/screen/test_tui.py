@@ -490,7 +490,7 @@ class TuiViewsTest(ScreenTestCase):
         scr.type(":groups")
         scr.send("Enter")
         scr.wait_for(lambda s: self.ga in s and self.gb in s, what="the test's groups")
-        self.assertEqual(scr.lines()[1].split(), ["GROUP", "STATE", "TYPE", "MEMBERS", "LAG", "LAG", "1H"])
+        self.assertEqual(scr.lines()[1].split(), ["GROUP", "STATE", "TYPE", "MEMBERS", "LAG", "STATUS", "LAG", "1H"])
         self.assertEqual([r[:5] for r in self.rows(scr, self.prefix)],
                          [[self.ga, "Empty", "classic", "0", "3"], [self.gb, "Empty", "classic", "0", "13"]])
         scr.type("/" + self.gb)
@@ -498,7 +498,8 @@ class TuiViewsTest(ScreenTestCase):
         scr.wait_for("groups 1/1")
         scr.send("Enter")  # drills into b
         text = scr.wait_for(f"classic group {self.gb} (Empty) total lag 13", what="the group view with its total")
-        self.assertEqual(scr.lines()[1].split(), ["TOPIC", "PARTITION", "COMMITTED", "END", "LAG", "OWNER", "LAG", "1H"])
+        self.assertEqual(scr.lines()[1].split(), ["TOPIC", "PARTITION", "COMMITTED", "END", "LAG", "OWNER", "STATUS",
+                                                  "LAG", "1H"])
         self.assertEqual([r[:6] for r in self.rows(scr, self.topic)], [[self.topic, "0", "1", "10", "9", "-"],
                                                       [self.topic, "1", "1", "5", "4", "-"]])
         self.assertIn("updated", text)
