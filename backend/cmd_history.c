@@ -15,6 +15,9 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "metricsrv.h"
+#include "metrics.h"
+#include "groupstatus.h"
 #include "client_groups.h"
 #include "cmd.h"
 #include "lag.h"
@@ -122,7 +125,33 @@ struct history_watch {
 	const char *groups;
 	char *cluster;
 	bool quiet;
+	struct metricsrv *metrics; /* --metrics: serves what history_watch_publish renders */
+	struct metrics_tick mt;
 };
+
+/*
+ * Renders the metrics from the store after a tick, on the loop thread (which owns the store), and
+ * hands them to the server's thread: scrapes read that snapshot only.
+ */
+static void history_watch_publish(struct history_watch *w, struct store *store)
+{
+	struct model *m = NULL;
+	int64_t seen;
+	char *cause = NULL;
+	w->mt.under_min_isr = -1;
+	if (w->mt.up && w->cluster && store_last_model(store, w->cluster, &m, &seen, &cause) == 0) {
+		w->mt.under_min_isr = sample_under_min_isr(w->ctx->session, m);
+		model_unref(&m);
+	}
+	x_free(&cause);
+	char *text = metrics_render(store, w->cluster, &w->mt, clock_wall_ms(), &cause);
+	if (text == NULL) {
+		note_send(&w->ctx->session->note, "watch: metrics: %s", cause);
+		free(cause);
+		return;
+	}
+	metricsrv_publish(w->metrics, text);
+}
 
 static void history_watch_tick(struct loop *l, void *ud)
 {
@@ -132,6 +161,12 @@ static void history_watch_tick(struct loop *l, void *ud)
 	struct err e = { 0 };
 	int rc = sample_tick(w->ctx->session, w->groups, &st, &e);
 	w->ticks++;
+	w->mt.up = rc == CMD_OK;
+	w->mt.duration_s = (double)(clock_mono_ms() - start) / 1000.0;
+	if (rc == CMD_OK)
+		w->mt.last_ok_ms = st.ts_ms;
+	else
+		w->mt.failures++;
 	char stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -160,6 +195,9 @@ static void history_watch_tick(struct loop *l, void *ud)
 	err_clear(&e);
 	sample_stats_clear(&st);
 	struct store *store;
+	if (w->metrics && session_store(w->ctx->session, &store, &e) == CMD_OK)
+		history_watch_publish(w, store);
+	err_clear(&e);
 	if (start - w->last_maintain >= 60000 && session_store(w->ctx->session, &store, &e) == CMD_OK) {
 		char *cause = NULL;
 		if (store_maintain(store, clock_wall_ms(), &cause) < 0)
@@ -201,6 +239,23 @@ static int cmd_watch_exec(struct cmd_ctx *ctx)
 	if (w.interval_ms > HISTORY_WATCH_MAX_MS)
 		return cmd_fail(ctx, CMD_USAGE, "give at most 24h; for rarer samples, run `history tick` from cron",
 				"--interval is too long");
+	if (history_duration(ctx, "window", GROUPSTATUS_WINDOW_MS, &w.mt.window_ms) != CMD_OK)
+		return ctx->status;
+	if (w.mt.window_ms < 1000)
+		return cmd_fail(ctx, CMD_USAGE, "give at least 1s", "--window is too short");
+	const char *maddr = cmd_arg(ctx, "metrics");
+	if (maddr) {
+		struct sockaddr_storage sa;
+		socklen_t salen;
+		char *why = NULL;
+		if (metricsrv_parse_addr(maddr, &sa, &salen, &why) < 0) {
+			cmd_fail(ctx, CMD_USAGE,
+				 "e.g. --metrics 9308 (loopback), --metrics 0.0.0.0:9308 to serve on every address",
+				 "--metrics %s", why);
+			free(why);
+			return ctx->status;
+		}
+	}
 	struct store *store;
 	struct err e = { 0 };
 	if (session_store(ctx->session, &store, &e) != CMD_OK)
@@ -212,6 +267,21 @@ static int cmd_watch_exec(struct cmd_ctx *ctx)
 		free(cause);
 		return ctx->status;
 	}
+	if (maddr) {
+		w.metrics = metricsrv_start(maddr, &cause);
+		if (w.metrics == NULL) {
+			loop_free(&w.loop);
+			cmd_fail(ctx, CMD_FAILED,
+				 metricsrv_available() ? "pick another port, or stop what listens there"
+						       : "run the packaged kcon (not the static one) for --metrics",
+				 "%s", cause);
+			free(cause);
+			return ctx->status;
+		}
+		/* Always said, --quiet or not: with port 0 it is the only way to learn the port. */
+		note_send(&ctx->session->note, "watch: serving metrics on %s", metricsrv_url(w.metrics));
+		metricsrv_publish(w.metrics, metrics_render(store, NULL, &w.mt, clock_wall_ms(), &cause));
+	}
 	static const int sigs[] = { SIGINT, SIGTERM, 0 };
 	loop_signals(w.loop, sigs, history_watch_signal, &w);
 	int64_t started = clock_wall_ms();
@@ -219,10 +289,14 @@ static int cmd_watch_exec(struct cmd_ctx *ctx)
 	loop_timer_add(w.loop, 0, history_watch_tick, &w);
 	loop_run(w.loop);
 	loop_free(&w.loop);
+	int64_t scrapes = w.metrics ? metricsrv_scrapes(w.metrics) : -1;
+	metricsrv_stop(&w.metrics);
 	json_t *o = json_pack("{s:s?,s:I,s:I,s:o,s:o,s:s}", "cluster", w.cluster, "ticks", (json_int_t)w.ticks,
 			      "failed", (json_int_t)w.failed, "started_at", clock_json(started), "stopped_at",
 			      clock_json(clock_wall_ms()), "store", store_path(store));
 	free(w.cluster);
+	if (scrapes >= 0)
+		json_object_set_new(o, "scrapes", json_integer(scrapes));
 	cmd_ok(ctx, o);
 	/* Any failed tick fails the run, with the summary: 3 when every failure was the cluster not answering. */
 	if (w.failed)
@@ -795,6 +869,9 @@ static const struct cmd_opt watch_opts[] = {
 	{ "groups", 'g', CMD_ARG_PATTERN, 0, "only groups whose name matches (glob or substring)" },
 	{ "count", 'n', CMD_ARG_INT, 0, "stop after N samples (default: until Ctrl-C)" },
 	{ "quiet", 'q', CMD_ARG_NONE, 0, "no line per sample on stderr" },
+	{ "metrics", 0, CMD_ARG_STRING, 0,
+	  "serve Prometheus metrics on ADDR: PORT (loopback), IP:PORT or [IPV6]:PORT (docs/monitoring.md)" },
+	{ "window", 0, CMD_ARG_STRING, 0, "with --metrics: judge the groups' status over this much history (10m)" },
 	{ 0 },
 };
 #define HISTORY_CLUSTER_OPT                                                                                            \
@@ -854,7 +931,11 @@ const struct cmd_entry cmd_history_table[] = {
 		       "recorded as a gap, a sample it refuses (an ACL) as a sample-failed event. Rolls up and drops "
 		       "what is past retention once a minute: the global "
 		       "--retention raw=24h,minute=7d,hour=90d (or the config file's \"retention\"). JSON: {cluster, "
-		       "ticks, failed, started_at, stopped_at, store}. Exit 0 when no tick failed, else (after the "
+		       "ticks, failed, started_at, stopped_at, store, scrapes (with --metrics)}. With --metrics ADDR "
+		       "it serves "
+		       "GET /metrics in Prometheus' text format from what the store holds after each sample "
+		       "(docs/monitoring.md), on loopback unless ADDR names another address. Exit 0 when no tick "
+		       "failed, else (after the "
 		       "summary) 3 when every failed tick was the cluster not answering, 1 when one failed otherwise",
 		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
 		.exec = cmd_watch_exec,

@@ -1,0 +1,263 @@
+#include "metricsrv.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+int metricsrv_parse_addr(const char *spec, struct sockaddr_storage *sa, socklen_t *len, char **cause)
+{
+	memset(sa, 0, sizeof(*sa));
+	const char *colon = strrchr(spec, ':'), *port_s = colon ? colon + 1 : spec;
+	char *host = colon ? x_strndup(spec, (size_t)(colon - spec)) : x_strdup("");
+	char *end;
+	errno = 0;
+	long port = strtol(port_s, &end, 10);
+	int rc = -1;
+	if (*port_s == '\0' || *end || errno || port < 0 || port > 65535) {
+		*cause = x_asprintf("`%s`: give PORT, HOST:PORT or [IPV6]:PORT with PORT 0-65535", spec);
+		goto out;
+	}
+	size_t hl = strlen(host);
+	struct sockaddr_in *v4 = (struct sockaddr_in *)sa;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)sa;
+	if (hl == 0 || strcmp(host, "localhost") == 0) {
+		v4->sin_family = AF_INET;
+		v4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	} else if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
+		host[hl - 1] = '\0';
+		if (inet_pton(AF_INET6, host + 1, &v6->sin6_addr) != 1) {
+			*cause = x_asprintf("`%s`: `%s` is not an IPv6 address", spec, host + 1);
+			goto out;
+		}
+		v6->sin6_family = AF_INET6;
+	} else if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+	} else {
+		*cause =
+			x_asprintf("`%s`: `%s` is not an IP address (give 127.0.0.1, 0.0.0.0, [::1], ...)", spec, host);
+		goto out;
+	}
+	if (sa->ss_family == AF_INET) {
+		v4->sin_port = htons((uint16_t)port);
+		*len = sizeof(*v4);
+	} else {
+		v6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*v6);
+	}
+	rc = 0;
+out:
+	free(host);
+	return rc;
+}
+
+#ifdef KCON_METRICS
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdio.h>
+
+/* A published exposition, shared by the scrapes sending it. */
+struct metricsrv_snap {
+	atomic_int refs;
+	size_t len;
+	char *text;
+};
+
+struct metricsrv {
+	struct MHD_Daemon *d;
+	pthread_mutex_t lock;
+	struct metricsrv_snap *snap; /* under lock */
+	atomic_llong scrapes;
+	char *url;
+};
+
+static void metricsrv_unref(void *cls)
+{
+	struct metricsrv_snap *s = cls;
+	if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
+		free(s->text);
+		free(s);
+	}
+}
+
+static struct metricsrv_snap *metricsrv_snap_new(char *text)
+{
+	struct metricsrv_snap *s = x_calloc(1, sizeof(*s));
+	atomic_init(&s->refs, 1);
+	s->text = text;
+	s->len = strlen(text);
+	return s;
+}
+
+static enum MHD_Result metricsrv_reply(struct MHD_Connection *conn, unsigned status, const char *type, const char *body)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(strlen(body), (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	enum MHD_Result ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result metricsrv_handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+					const char *version, const char *upload_data, size_t *upload_size,
+					void **con_cls)
+{
+	struct metricsrv *m = cls;
+	(void)version;
+	(void)upload_data;
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+		if (*upload_size) { /* a body is read and dropped before the answer */
+			*upload_size = 0;
+			return MHD_YES;
+		}
+		if (*con_cls == NULL) {
+			*con_cls = m;
+			return MHD_YES;
+		}
+		return metricsrv_reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+				       "method not allowed: only GET\n");
+	}
+	if (strcmp(url, "/") == 0)
+		return metricsrv_reply(conn, MHD_HTTP_OK, "text/html; charset=utf-8",
+				       "<!DOCTYPE html>\n<html><head><title>kcon watch</title></head><body>"
+				       "<h1>kcon watch</h1><p><a href=\"/metrics\">/metrics</a></p></body></html>\n");
+	if (strcmp(url, "/metrics") != 0)
+		return metricsrv_reply(conn, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8",
+				       "not found: kcon serves /metrics\n");
+	pthread_mutex_lock(&m->lock);
+	struct metricsrv_snap *s = m->snap;
+	atomic_fetch_add(&s->refs, 1);
+	pthread_mutex_unlock(&m->lock);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer_with_free_callback_cls(s->len, s->text, metricsrv_unref, s);
+	if (r == NULL) {
+		metricsrv_unref(s);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+	atomic_fetch_add(&m->scrapes, 1);
+	enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+bool metricsrv_available(void)
+{
+	return true;
+}
+
+struct metricsrv *metricsrv_start(const char *spec, char **cause)
+{
+	struct sockaddr_storage sa;
+	socklen_t len;
+	if (metricsrv_parse_addr(spec, &sa, &len, cause) < 0)
+		return NULL;
+	struct metricsrv *m = x_calloc(1, sizeof(*m));
+	pthread_mutex_init(&m->lock, NULL);
+	m->snap = metricsrv_snap_new(x_strdup(""));
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+	m->d = MHD_start_daemon(flags, 0, NULL, NULL, metricsrv_handle, m, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)64, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+				MHD_OPTION_END);
+	if (m->d == NULL) {
+		int err = errno;
+		*cause = x_asprintf("--metrics %s: cannot serve there: %s", spec,
+				    err ? strerror(err) : "libmicrohttpd refused it");
+		metricsrv_unref(m->snap);
+		pthread_mutex_destroy(&m->lock);
+		free(m);
+		return NULL;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(m->d, MHD_DAEMON_INFO_BIND_PORT);
+	unsigned port = info ? info->port : 0;
+	char host[INET6_ADDRSTRLEN] = "?";
+	if (sa.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, host, sizeof(host));
+	else
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr, host, sizeof(host));
+	m->url = x_asprintf(sa.ss_family == AF_INET ? "http://%s:%u/metrics" : "http://[%s]:%u/metrics", host, port);
+	return m;
+}
+
+const char *metricsrv_url(const struct metricsrv *m)
+{
+	return m->url;
+}
+
+void metricsrv_publish(struct metricsrv *m, char *text)
+{
+	struct metricsrv_snap *s = metricsrv_snap_new(text), *old;
+	pthread_mutex_lock(&m->lock);
+	old = m->snap;
+	m->snap = s;
+	pthread_mutex_unlock(&m->lock);
+	metricsrv_unref(old);
+}
+
+int64_t metricsrv_scrapes(const struct metricsrv *m)
+{
+	return atomic_load(&m->scrapes);
+}
+
+void metricsrv_stop(struct metricsrv **mp)
+{
+	struct metricsrv *m = *mp;
+	if (m == NULL)
+		return;
+	MHD_stop_daemon(m->d);
+	metricsrv_unref(m->snap);
+	pthread_mutex_destroy(&m->lock);
+	free(m->url);
+	free(m);
+	*mp = NULL;
+}
+
+#else /* built without libmicrohttpd: the static pod binary */
+
+bool metricsrv_available(void)
+{
+	return false;
+}
+
+struct metricsrv *metricsrv_start(const char *spec, char **cause)
+{
+	(void)spec;
+	*cause = x_strdup("this kcon was built without the metrics server (the static pod binary has none: "
+			  "docs/pods.md)");
+	return NULL;
+}
+
+const char *metricsrv_url(const struct metricsrv *m)
+{
+	(void)m;
+	return "";
+}
+
+void metricsrv_publish(struct metricsrv *m, char *text)
+{
+	(void)m;
+	free(text);
+}
+
+int64_t metricsrv_scrapes(const struct metricsrv *m)
+{
+	(void)m;
+	return 0;
+}
+
+void metricsrv_stop(struct metricsrv **m)
+{
+	*m = NULL;
+}
+
+#endif

@@ -1,0 +1,231 @@
+"""`kcon watch --metrics` on the real broker: every scrape is read by a real Prometheus text parser
+(prometheus_client's); its values equal kcon's own `group lag -o json` and Kafka's
+ConsumerGroupCommand; a group id with quotes, a backslash and a line feed comes back intact; a
+group that stops consuming goes OK -> STOP; only GET /metrics and / are answered, on loopback
+unless an address is given; 20 scrapes a second for 30 s while watch samples all succeed and the
+sampling interval holds."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from kcontest import KCON, BrokerTestCase, kcat_produce, unique, wait_until
+
+
+def parse(text):
+    """{(sample name, frozenset of labels): value}, through prometheus_client's parser."""
+    out = {}
+    for fam in text_string_to_metric_families(text):
+        for s in fam.samples:
+            out[(s.name, frozenset(s.labels.items()))] = s.value
+    return out
+
+
+def key(name, **labels):
+    return (name, frozenset(labels.items()))
+
+
+class MetricsTest(BrokerTestCase):
+    def setUp(self):
+        self.state = tempfile.mkdtemp(prefix="kcon-metrics-")
+        self.addCleanup(shutil.rmtree, self.state, True)
+        self.envs = {"KCON_STATE_DIR": self.state}
+
+    def watch(self, *args, addr="0", interval="300ms"):
+        """Starts `kcon watch --metrics addr`; returns (process, URL of /metrics, stderr lines)."""
+        cmd = [KCON, "-b", self.bootstrap, "-o", "json", "watch", "--interval", interval, "--quiet",
+               "--metrics", addr, *args]
+        env = dict(os.environ, **self.envs)
+        env.setdefault("XDG_CONFIG_HOME", "/nonexistent-kcon-test")
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        lines = []
+        reader = threading.Thread(target=lambda: lines.extend(iter(p.stderr.readline, "")), daemon=True)
+        reader.start()
+
+        def cleanup():
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            reader.join(10)
+            p.stdout.close()
+            p.stderr.close()
+        self.addCleanup(cleanup)
+        said = wait_until(lambda: [l for l in lines if "serving metrics on" in l] or p.poll() is not None,
+                          what="watch to serve metrics")
+        self.assertIsNone(p.poll(), lines)
+        return p, said[0].split("serving metrics on ")[1].strip(), lines
+
+    def stop(self, p):
+        p.send_signal(signal.SIGINT)
+        out, _ = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 0)
+        return out
+
+    def get(self, url, method="GET", data=None):
+        """(status, body) of one request."""
+        req = urllib.request.Request(url, method=method, data=data)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, r.read().decode(), r.headers.get("Content-Type")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode(), e.headers.get("Content-Type")
+
+    def scrape(self, url):
+        status, body, ctype = self.get(url)
+        self.assertEqual(status, 200, body)
+        self.assertTrue(ctype.startswith("text/plain; version=0.0.4"), ctype)
+        return parse(body)
+
+    def oracle(self, group, topic):
+        """Kafka's ConsumerGroupCommand --describe: {partition: (current, end, lag)}."""
+        p = subprocess.run([os.environ["KCON_KAFKA_CTL"], "tool", "--workdir", os.environ["KCON_TEST_BROKER_DIR"],
+                            "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand", "--bootstrap-server",
+                            self.bootstrap, "--describe", "--group", group], capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        rows = {}
+        for line in p.stdout.splitlines():
+            f = line.split()
+            if len(f) >= 6 and f[0] == group and f[1] == topic:
+                rows[int(f[2])] = (int(f[3]), int(f[4]), int(f[5]))
+        return rows
+
+    def test_values_hostile_names_and_status(self):
+        topic, group = self.create_topic(3), unique("g")
+        hostile = f'h "q" \\ b\nnl {unique("x")}'
+        for p, n in ((0, 5), (1, 8), (2, 13)):
+            kcat_produce(self.bootstrap, topic, [f"m{i}" for i in range(n)], partition=p)
+        for p, off in ((0, 1), (1, 8), (2, 4)):
+            self.k.one("group", "reset", group, "--topic", f"{topic}:{p}", "--to-offset", off, "--execute")
+        self.k.one("group", "reset", hostile, "--topic", topic, "--to-earliest", "--execute")
+        w, url, _ = self.watch("--window", "30s")
+        lag = key("kafka_consumergroup_lag", consumergroup=hostile, topic=topic, partition="2")
+        m = wait_until(lambda: (lambda m: m if lag in m and key("kafka_consumergroup_lag", consumergroup=group,
+                                                                     topic=topic, partition="2") in m else None)(
+                            self.scrape(url)), what="both groups in the metrics")
+        mine = self.k.one("group", "lag", group, env=self.envs)
+        theirs = self.oracle(group, topic)
+        self.assertEqual(len(mine["partitions"]), 3)
+        for r in mine["partitions"]:
+            labels = dict(consumergroup=group, topic=topic, partition=str(r["partition"]))
+            got = (m[key("kafka_consumergroup_current_offset", **labels)], r["end"],
+                   m[key("kafka_consumergroup_lag", **labels)])
+            self.assertEqual(got, (r["committed"], r["end"], r["lag"]), r)
+            self.assertEqual(got, theirs[r["partition"]])
+            self.assertEqual(m[key("kafka_topic_partition_current_offset", topic=topic,
+                                   partition=str(r["partition"]))], r["end"])
+            self.assertEqual(m[key("kafka_topic_partition_leader", topic=topic, partition=str(r["partition"]))],
+                             1)
+        self.assertEqual(m[key("kafka_consumergroup_lag_sum", consumergroup=group, topic=topic)], 4 + 0 + 9)
+        self.assertEqual(m[key("kafka_topic_partitions", topic=topic)], 3)
+        self.assertEqual(m[key("kafka_brokers")], 1)
+        self.assertEqual(m[key("kcon_up")], 1)
+        # the hostile group id comes back exactly, its lag too
+        self.assertEqual([m[key("kafka_consumergroup_lag", consumergroup=hostile, topic=topic, partition=str(p))]
+                          for p in range(3)], [5, 8, 13])
+        self.assertEqual(m[key("kafka_consumergroup_lag_sum", consumergroup=hostile, topic=topic)], 26)
+        # status: exactly one is 1; both groups have lag that does not move, and no members: not OK
+        for g in (group, hostile):
+            st = {s: m[key("kcon_consumergroup_status", consumergroup=g, status=s)]
+                  for s in ("OK", "WARN", "STALL", "STOP", "ERR")}
+            self.assertEqual(sum(st.values()), 1, st)
+        self.stop(w)
+
+    def test_ok_to_stop(self):
+        topic, group = self.create_topic(1), unique("g")
+        kcat_produce(self.bootstrap, topic, [f"m{i}" for i in range(10)], partition=0)
+        self.k.one("group", "reset", group, "--topic", topic, "--to-latest", "--execute")
+        w, url, _ = self.watch("--window", "30s", "--groups", group)
+        status = lambda s: key("kcon_consumergroup_status", consumergroup=group, status=s)  # noqa: E731
+        wait_until(lambda: self.scrape(url).get(status("OK")) == 1, what="OK in the metrics")
+        kcat_produce(self.bootstrap, topic, [f"n{i}" for i in range(5)], partition=0)
+        m = wait_until(lambda: (lambda m: m if m.get(status("STOP")) == 1 else None)(self.scrape(url)),
+                       what="STOP in the metrics")
+        self.assertEqual(m[key("kafka_consumergroup_lag", consumergroup=group, topic=topic, partition="0")], 5)
+        self.assertEqual(m[status("OK")], 0)
+        p, docs = self.k.json("check", "--group", group, "--status-not", "STOP", "--window", "30s", env=self.envs)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual([f["value"] for f in docs[0]["failures"]], ["STOP"])
+        self.stop(w)
+
+    def test_exposure(self):
+        for addr in ("example.com:9308", "9308x", "70000"):
+            p = self.k.run("watch", "--metrics", addr, "--count", "1", env=self.envs)
+            self.assertEqual(p.returncode, 2, (addr, p.stderr))
+            self.assertIn("--metrics", p.stderr)
+        w, url, _ = self.watch()
+        self.assertTrue(url.startswith("http://127.0.0.1:"), url)  # loopback unless an address is given
+        base = url[: -len("/metrics")]
+        status, body, ctype = self.get(base + "/")
+        self.assertEqual(status, 200)
+        self.assertIn('href="/metrics"', body)
+        self.assertTrue(ctype.startswith("text/html"))
+        for path in ("/nope", "/metrics/x", "/metricsx", "/favicon.ico"):
+            self.assertEqual(self.get(base + path)[0], 404, path)
+        for method, path in (("POST", "/metrics"), ("PUT", "/metrics"), ("DELETE", "/"), ("POST", "/nope")):
+            status, _, _ = self.get(base + path, method=method, data=b"x=1" if method != "DELETE" else None)
+            self.assertEqual(status, 405, (method, path))
+        # the port is taken: a clear error, exit 1
+        port = url.rsplit(":", 1)[1].split("/")[0]
+        p = self.k.run("watch", "--metrics", f"127.0.0.1:{port}", "--count", "1", env=self.envs)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("cannot serve there", p.stderr)
+        doc = self.stop(w)
+        self.assertIn('"scrapes"', doc)
+        # an explicit address is served on as given
+        w, url, _ = self.watch(addr="0.0.0.0:0")
+        self.assertTrue(url.startswith("http://0.0.0.0:"), url)
+        self.assertEqual(self.get(url.replace("0.0.0.0", "127.0.0.1"))[0], 200)
+        self.stop(w)
+
+    def test_dashboard_uses_documented_metrics(self):
+        """docs/grafana-kcon.json asks only for metrics docs/monitoring.md lists, and kcon renders each."""
+        src = os.environ.get("KCON_SOURCE_DIR", ".")
+        with open(os.path.join(src, "docs", "grafana-kcon.json")) as f:
+            used = set(re.findall(r"\b((?:kafka|kcon)_[a-z_]+)", f.read()))
+        with open(os.path.join(src, "docs", "monitoring.md")) as f:
+            documented = set(re.findall(r"^\| `((?:kafka|kcon)_[a-z_]+)`", f.read(), re.M))
+        with open(os.path.join(src, "backend", "metrics.c")) as f:
+            rendered = set(re.findall(r'"((?:kafka|kcon)_[a-z_]+)"', f.read()))
+        self.assertTrue(used)
+        self.assertEqual(used - documented, set())
+        self.assertEqual(documented, rendered)
+
+    def test_load(self):
+        """20 scrapes a second for 30 s while watch samples every second: none fails, every 20th is
+        parsed, and kcon_last_sample_timestamp_seconds never stands still for more than 3 s."""
+        w, url, lines = self.watch(interval="1s")
+        wait_until(lambda: key("kcon_last_sample_timestamp_seconds") in self.scrape(url), what="a first sample")
+        failures, stamps, n = [], [], 0
+        start = time.monotonic()
+        while time.monotonic() - start < 30:
+            due = start + n / 20
+            if due > time.monotonic():
+                time.sleep(due - time.monotonic())  # pacing the scrapes, not waiting for a condition
+            status, body, _ = self.get(url)
+            if status != 200 or not body.endswith("kcon_up 1\n"):
+                failures.append((status, body[-200:]))
+            elif n % 20 == 0:
+                stamps.append((time.monotonic(), parse(body)[key("kcon_last_sample_timestamp_seconds")]))
+            n += 1
+        self.assertEqual(failures, [])
+        self.assertGreaterEqual(n, 590)
+        changes = [t for (t, v), (_, prev) in zip(stamps[1:], stamps) if v != prev]
+        gaps = [b - a for a, b in zip([start] + changes, changes + [time.monotonic()])]
+        self.assertLess(max(gaps), 3.5, (gaps, lines[-5:]))
+        doc = self.stop(w)
+        self.assertIn('"failed": 0', doc.replace('"failed":0', '"failed": 0'))
+
+
+if __name__ == "__main__":
+    unittest.main()
