@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "cmd.h"
@@ -139,7 +140,11 @@ void groupstatus_rows(struct session *s, json_t *rows, const char *key, int64_t 
 		groupstatus_none(rows, "history is off (--no-history): the status is judged from stored samples");
 		return;
 	}
-	if (session_store_read(s, &store, &e) != CMD_OK ||
+	/* A command that only reads makes no store: with none yet there is nothing to judge. */
+	char *path = s->store ? NULL : session_store_path(s, &e);
+	bool absent = s->store == NULL && (path == NULL || access(path, F_OK) != 0);
+	free(path);
+	if (absent || session_store_read(s, &store, &e) != CMD_OK ||
 	    (cluster = session_store_cluster_shown(s, store, &cause)) == NULL) {
 		groupstatus_none(rows, "nothing stored of this cluster (is `kcon watch` running?)");
 		err_clear(&e);

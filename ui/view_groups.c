@@ -90,7 +90,7 @@ static void group_loaded(struct view *v, json_t *res)
 		sbuf_addf(&sb, " total lag %" JSON_INTEGER_FORMAT, json_integer_value(lag));
 	const char *status = json_string_value(json_object_get(res, "status"));
 	if (status)
-		sbuf_addf(&sb, " %s", status); /* one of status.h's names */
+		sbuf_addf(&sb, " status %s", status); /* one of status.h's names */
 	json_int_t nc = json_integer_value(json_object_get(res, "no_commit"));
 	if (nc)
 		sbuf_addf(&sb, ", %" JSON_INTEGER_FORMAT " not committed", nc);

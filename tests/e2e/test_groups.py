@@ -11,7 +11,8 @@ import unittest
 
 from kcontest import KCON, BrokerTestCase, kcat_produce, unique, wait_until
 
-SUMMARY_KEYS = {"group", "state", "type", "protocol_type", "assignor", "members", "coordinator", "topics", "total_lag"}
+SUMMARY_KEYS = {"group", "state", "type", "protocol_type", "assignor", "members", "coordinator", "topics", "total_lag",
+                "status", "status_reason"}
 
 
 class GroupsTest(BrokerTestCase):

@@ -117,6 +117,12 @@ class PodTest(BrokerTestCase):
         # no HOME, no /tmp: history is off, with one notice for the whole session
         self.assertEqual(p.stderr.count(HISTORY_OFF), 1, p.stderr)
 
+    def test_no_metrics_server_said_so(self):
+        """The static binary has no libmicrohttpd (docs/pods.md): watch --metrics says so, exit 1."""
+        p = self.pod("-b", self.bootstrap, "--state-dir", "/secrets", "watch", "--metrics", "0", "--count", "1",
+                     want=1)
+        self.assertIn("built without the metrics server", p.stderr)
+
     def test_scram_over_tls(self):
         topic = self.scratch_topic()
         p = self.pod("-b", self.env["KCON_TEST_SASL_BOOTSTRAP"], "--ca", "/secrets/ca.crt", "--user", "admin",

@@ -258,7 +258,9 @@ class TuiHistoryTest(ScreenTestCase):
         scr.send("Enter")
         scr.wait_for(lambda s: group in s, what="the lag view")
         row = self.row(scr, group)
-        self.assertTrue(set(row[2]) <= BLOCKS, row)
+        # nobody consumes while the stored lag grows: STOP (docs/monitoring.md), then the sparkline
+        self.assertEqual(row[2], "STOP", row)
+        self.assertTrue(set(row[3]) <= BLOCKS, row)
         scr.send("Enter")
         scr.wait_for(lambda s: f"group {group}" in s and "total lag" in s, what="the group view")
         self.assertIn("LAG 1H", scr.lines()[1])
