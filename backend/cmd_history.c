@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "file.h"
 #include "metricsrv.h"
 #include "metrics.h"
 #include "groupstatus.h"
@@ -221,6 +222,44 @@ static void history_watch_signal(struct loop *l, int signo, void *ud)
 	loop_stop(l);
 }
 
+/*
+ * --metrics-cert, --metrics-key and --metrics-auth read into o (files[] holds what it points to:
+ * free them after the server started). A key or password file others may read gets a warning.
+ */
+static int history_metrics_opts(struct cmd_ctx *ctx, struct metricsrv_opts *o, char *files[3])
+{
+	static const char *const names[] = { "metrics-cert", "metrics-key", "metrics-auth" };
+	static const char *const what[] = { "certificate file", "key file", "password file" };
+	for (int i = 0; i < 3; i++) {
+		const char *path = cmd_arg(ctx, names[i]);
+		char *cause = NULL, *warn;
+		if (path == NULL)
+			continue;
+		if ((files[i] = file_read(path, what[i], 1 << 20, 0, NULL, &cause)) == NULL) {
+			cmd_fail(ctx, CMD_FAILED, NULL, "--%s: %s", names[i], cause);
+			free(cause);
+			return ctx->status;
+		}
+		if (i > 0 && (warn = file_check_private(path, what[i])) != NULL) {
+			note_send(&ctx->session->note, "%s", warn);
+			free(warn);
+		}
+	}
+	if (!files[0] != !files[1])
+		return cmd_fail(ctx, CMD_USAGE, "give both --metrics-cert and --metrics-key (PEM files)",
+				"HTTPS needs a certificate and its key");
+	o->cert_pem = files[0];
+	o->key_pem = files[1];
+	char *cause = NULL;
+	if (files[2] && metricsrv_parse_users(files[2], &o->users, &o->nusers, &cause) < 0) {
+		cmd_fail(ctx, CMD_USAGE, "write one user:password a line", "--metrics-auth %s: %s",
+			 cmd_arg(ctx, "metrics-auth"), cause);
+		free(cause);
+		return ctx->status;
+	}
+	return CMD_OK;
+}
+
 static int cmd_watch_exec(struct cmd_ctx *ctx)
 {
 	/* It takes SIGINT for itself: only a shell's `kcon watch` may (main thread, nobody else catching it). */
@@ -244,6 +283,9 @@ static int cmd_watch_exec(struct cmd_ctx *ctx)
 	if (w.mt.window_ms < 1000)
 		return cmd_fail(ctx, CMD_USAGE, "give at least 1s", "--window is too short");
 	const char *maddr = cmd_arg(ctx, "metrics");
+	if (!maddr && (cmd_has(ctx, "metrics-cert") || cmd_has(ctx, "metrics-key") || cmd_has(ctx, "metrics-auth")))
+		return cmd_fail(ctx, CMD_USAGE, "add --metrics ADDR",
+				"--metrics-cert, --metrics-key and --metrics-auth go with --metrics");
 	if (maddr) {
 		struct sockaddr_storage sa;
 		socklen_t salen;
@@ -268,12 +310,26 @@ static int cmd_watch_exec(struct cmd_ctx *ctx)
 		return ctx->status;
 	}
 	if (maddr) {
-		w.metrics = metricsrv_start(maddr, &cause);
+		struct metricsrv_opts mo = { 0 };
+		char *files[3] = { 0 };
+		if (history_metrics_opts(ctx, &mo, files) == CMD_OK)
+			w.metrics = metricsrv_start(maddr, &mo, &cause);
+		for (int i = 0; i < 3; i++)
+			free(files[i]);
+		for (int i = 0; i < mo.nusers; i++)
+			free(mo.users[i]);
+		free(mo.users);
+		if (w.metrics == NULL && ctx->status != CMD_OK) {
+			loop_free(&w.loop);
+			return ctx->status;
+		}
 		if (w.metrics == NULL) {
 			loop_free(&w.loop);
 			cmd_fail(ctx, CMD_FAILED,
-				 metricsrv_available() ? "pick another port, or stop what listens there"
-						       : "run the packaged kcon (not the static one) for --metrics",
+				 !metricsrv_available() ? "run the packaged kcon (not the static one) for --metrics"
+				 : cmd_has(ctx, "metrics-cert")
+					 ? "check that the certificate and key are PEM and match; or pick another port"
+					 : "pick another port, or stop what listens there",
 				 "%s", cause);
 			free(cause);
 			return ctx->status;
@@ -872,6 +928,9 @@ static const struct cmd_opt watch_opts[] = {
 	{ "metrics", 0, CMD_ARG_STRING, 0,
 	  "serve Prometheus metrics on ADDR: PORT (loopback), IP:PORT or [IPV6]:PORT (docs/monitoring.md)" },
 	{ "window", 0, CMD_ARG_STRING, 0, "with --metrics: judge the groups' status over this much history (10m)" },
+	{ "metrics-cert", 0, CMD_ARG_FILE, 0, "with --metrics: serve HTTPS with this PEM certificate (chain)" },
+	{ "metrics-key", 0, CMD_ARG_FILE, 0, "with --metrics-cert: its PEM private key" },
+	{ "metrics-auth", 0, CMD_ARG_FILE, 0, "with --metrics: require basic auth of a user:password line of FILE" },
 	{ 0 },
 };
 #define HISTORY_CLUSTER_OPT                                                                                            \

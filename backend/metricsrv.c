@@ -55,6 +55,43 @@ out:
 	return rc;
 }
 
+int metricsrv_parse_users(const char *text, char ***users, int *n, char **cause)
+{
+	*users = NULL;
+	*n = 0;
+	int lineno = 0;
+	for (const char *l = text; *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+		lineno++;
+		while (len && (l[len - 1] == '\r' || l[len - 1] == ' ' || l[len - 1] == '\t'))
+			len--;
+		const char *colon = memchr(l, ':', len);
+		if (len && l[0] != '#') {
+			if (colon == NULL || colon == l || colon == l + len - 1) {
+				*cause = x_asprintf("line %d is not user:password", lineno);
+				for (int i = 0; i < *n; i++)
+					free((*users)[i]);
+				x_free(users);
+				*n = 0;
+				return -1;
+			}
+			*users = x_reallocarray(*users, (size_t)*n + 1, sizeof(char *));
+			(*users)[(*n)++] = x_strndup(l, len);
+		}
+		l += len;
+		while (*l && *l != '\n')
+			l++;
+		if (*l == '\n')
+			l++;
+	}
+	if (*n == 0) {
+		*cause = x_strdup("no user:password line");
+		return -1;
+	}
+	return 0;
+}
+
 #ifdef KCON_METRICS
 
 #include <microhttpd.h>
@@ -74,7 +111,37 @@ struct metricsrv {
 	struct metricsrv_snap *snap; /* under lock */
 	atomic_llong scrapes;
 	char *url;
+	char **users; /* "user:password", or NULL: no auth */
+	int nusers;
 };
+
+/* a == b in a time that depends on their lengths only. */
+static bool metricsrv_same(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = la != lb;
+	for (size_t i = 0; i < la; i++)
+		d |= (unsigned char)(a[i] ^ (i < lb ? b[i] : 0));
+	return d == 0;
+}
+
+/* Whether the request's basic auth names a user of the password file with its password. */
+static bool metricsrv_authorized(struct metricsrv *m, struct MHD_Connection *conn)
+{
+	char *pass = NULL, *user = MHD_basic_auth_get_username_password(conn, &pass);
+	bool ok = false;
+	if (user && pass) {
+		char *both = x_asprintf("%s:%s", user, pass);
+		for (int i = 0; i < m->nusers; i++)
+			ok |= metricsrv_same(both, m->users[i]);
+		free(both);
+	}
+	if (user)
+		MHD_free(user);
+	if (pass)
+		MHD_free(pass);
+	return ok;
+}
 
 static void metricsrv_unref(void *cls)
 {
@@ -115,6 +182,17 @@ static enum MHD_Result metricsrv_handle(void *cls, struct MHD_Connection *conn, 
 	struct metricsrv *m = cls;
 	(void)version;
 	(void)upload_data;
+	if (m->nusers && !metricsrv_authorized(m, conn)) {
+		static const char body[] = "unauthorized: give a user and password of watch's --metrics-auth file\n";
+		struct MHD_Response *r = MHD_create_response_from_buffer(sizeof(body) - 1, (void *)(uintptr_t)body,
+									 MHD_RESPMEM_PERSISTENT);
+		if (r == NULL)
+			return MHD_NO;
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+		enum MHD_Result ret = MHD_queue_basic_auth_fail_response(conn, "kcon", r);
+		MHD_destroy_response(r);
+		return ret;
+	}
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
 		if (*upload_size) { /* a body is read and dropped before the answer */
 			*upload_size = 0;
@@ -156,7 +234,7 @@ bool metricsrv_available(void)
 	return true;
 }
 
-struct metricsrv *metricsrv_start(const char *spec, char **cause)
+struct metricsrv *metricsrv_start(const char *spec, const struct metricsrv_opts *o, char **cause)
 {
 	struct sockaddr_storage sa;
 	socklen_t len;
@@ -165,16 +243,27 @@ struct metricsrv *metricsrv_start(const char *spec, char **cause)
 	struct metricsrv *m = x_calloc(1, sizeof(*m));
 	pthread_mutex_init(&m->lock, NULL);
 	m->snap = metricsrv_snap_new(x_strdup(""));
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+	bool tls = o && o->cert_pem && o->key_pem;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+			 (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
+	for (int i = 0; o && i < o->nusers; i++) {
+		m->users = x_reallocarray(m->users, (size_t)m->nusers + 1, sizeof(char *));
+		m->users[m->nusers++] = x_strdup(o->users[i]);
+	}
+	/* The TLS options last: without MHD_USE_TLS they would be refused, so they are not given then. */
 	m->d = MHD_start_daemon(flags, 0, NULL, NULL, metricsrv_handle, m, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)64, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
-				MHD_OPTION_END);
+				tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, tls ? o->key_pem : NULL,
+				MHD_OPTION_HTTPS_MEM_CERT, tls ? o->cert_pem : NULL, MHD_OPTION_END);
 	if (m->d == NULL) {
 		int err = errno;
 		*cause = x_asprintf("--metrics %s: cannot serve there: %s", spec,
 				    err ? strerror(err) : "libmicrohttpd refused it");
 		metricsrv_unref(m->snap);
 		pthread_mutex_destroy(&m->lock);
+		for (int i = 0; i < m->nusers; i++)
+			free(m->users[i]);
+		free(m->users);
 		free(m);
 		return NULL;
 	}
@@ -185,7 +274,8 @@ struct metricsrv *metricsrv_start(const char *spec, char **cause)
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, host, sizeof(host));
 	else
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr, host, sizeof(host));
-	m->url = x_asprintf(sa.ss_family == AF_INET ? "http://%s:%u/metrics" : "http://[%s]:%u/metrics", host, port);
+	m->url = x_asprintf(sa.ss_family == AF_INET ? "%s://%s:%u/metrics" : "%s://[%s]:%u/metrics",
+			    tls ? "https" : "http", host, port);
 	return m;
 }
 
@@ -217,6 +307,9 @@ void metricsrv_stop(struct metricsrv **mp)
 	MHD_stop_daemon(m->d);
 	metricsrv_unref(m->snap);
 	pthread_mutex_destroy(&m->lock);
+	for (int i = 0; i < m->nusers; i++)
+		free(m->users[i]);
+	free(m->users);
 	free(m->url);
 	free(m);
 	*mp = NULL;
@@ -229,9 +322,10 @@ bool metricsrv_available(void)
 	return false;
 }
 
-struct metricsrv *metricsrv_start(const char *spec, char **cause)
+struct metricsrv *metricsrv_start(const char *spec, const struct metricsrv_opts *o, char **cause)
 {
 	(void)spec;
+	(void)o;
 	*cause = x_strdup("this kcon was built without the metrics server (the static pod binary has none: "
 			  "docs/pods.md)");
 	return NULL;

@@ -22,6 +22,21 @@ struct metricsrv;
  */
 int metricsrv_parse_addr(const char *spec, struct sockaddr_storage *sa, socklen_t *len, char **cause);
 
+/** TLS and basic auth for the server; all NULL/0: plain HTTP, no auth. */
+struct metricsrv_opts {
+	const char *cert_pem, *key_pem; /* both, or neither: HTTPS with this certificate (chain) and key */
+	char **users;                   /* "user:password" lines a request's basic auth must match one of */
+	int nusers;
+};
+
+/**
+ * @brief Parses a password file: one `user:password` a line (the password may hold colons),
+ * blank lines and lines starting with # skipped.
+ * @param users new array of *n new strings "user:password"
+ * @return 0, or -1 with *cause naming the line (no line at all is an error too)
+ */
+int metricsrv_parse_users(const char *text, char ***users, int *n, char **cause);
+
 /** @brief Whether kcon was built with the metrics server. */
 bool metricsrv_available(void);
 
@@ -29,8 +44,8 @@ bool metricsrv_available(void);
  * @brief Starts serving on spec (metricsrv_parse_addr()) with an empty snapshot.
  * @return the server, or NULL with *cause
  */
-struct metricsrv *metricsrv_start(const char *spec, char **cause);
-/** @brief The URL it serves, e.g. "http://127.0.0.1:9308/metrics" (the bound port when 0 was asked). */
+struct metricsrv *metricsrv_start(const char *spec, const struct metricsrv_opts *o, char **cause);
+/** @brief The URL it serves, e.g. "http://127.0.0.1:9308/metrics" (https with TLS; the bound port when 0 was asked). */
 const char *metricsrv_url(const struct metricsrv *m);
 /** @brief Replaces the snapshot scrapes get with text (takes ownership); any thread. */
 void metricsrv_publish(struct metricsrv *m, char *text);

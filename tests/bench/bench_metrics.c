@@ -148,8 +148,11 @@ int main(int argc, char **argv)
 		tick_ms += now_ms() - a;
 	}
 	printf("store_tick_ms %.1f ms\n", tick_ms / ticks);
-	struct metrics_tick mt = { .up = true, .duration_s = 1, .last_ok_ms = t0 + (ticks - 1) * 10000LL,
-				   .under_min_isr = 0, .window_ms = 600000 };
+	struct metrics_tick mt = { .up = true,
+				   .duration_s = 1,
+				   .last_ok_ms = t0 + (ticks - 1) * 10000LL,
+				   .under_min_isr = 0,
+				   .window_ms = 600000 };
 	double r[3];
 	char *text = NULL;
 	for (int i = 0; i < 3; i++) {
@@ -169,7 +172,7 @@ int main(int argc, char **argv)
 	printf("render_ms %.1f ms\n", r[1]);
 	printf("exposition_bytes %zu bytes\n", strlen(text));
 	printf("exposition_lines %ld lines\n", lines);
-	struct metricsrv *srv = metricsrv_start("127.0.0.1:0", &cause);
+	struct metricsrv *srv = metricsrv_start("127.0.0.1:0", NULL, &cause);
 	if (srv == NULL) {
 		fprintf(stderr, "kcon-benchmetrics: %s\n", cause);
 		return 1;

@@ -5,10 +5,12 @@ group that stops consuming goes OK -> STOP; only GET /metrics and / are answered
 unless an address is given; 20 scrapes a second for 30 s while watch samples all succeed and the
 sampling interval holds."""
 
+import base64
 import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -76,11 +78,13 @@ class MetricsTest(BrokerTestCase):
         self.assertEqual(p.returncode, 0)
         return out
 
-    def get(self, url, method="GET", data=None):
-        """(status, body) of one request."""
+    def get(self, url, method="GET", data=None, ctx=None, auth=None):
+        """(status, body, content type) of one request; ctx: an ssl context, auth: (user, password)."""
         req = urllib.request.Request(url, method=method, data=data)
+        if auth:
+            req.add_header("Authorization", "Basic " + base64.b64encode(":".join(auth).encode()).decode())
         try:
-            with urllib.request.urlopen(req, timeout=10) as r:
+            with urllib.request.urlopen(req, timeout=10, context=ctx) as r:
                 return r.status, r.read().decode(), r.headers.get("Content-Type")
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode(), e.headers.get("Content-Type")
@@ -195,6 +199,44 @@ class MetricsTest(BrokerTestCase):
         self.assertTrue(url.startswith("http://0.0.0.0:"), url)
         self.assertEqual(self.get(url.replace("0.0.0.0", "127.0.0.1"))[0], 200)
         self.stop(w)
+
+    def test_tls_and_basic_auth(self):
+        d = tempfile.mkdtemp(prefix="kcon-metrics-tls-")
+        self.addCleanup(shutil.rmtree, d, True)
+        cert, pkey, pw = (os.path.join(d, n) for n in ("cert.pem", "key.pem", "passwords"))
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", pkey, "-out", cert,
+                        "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True)
+        with open(pw, "w") as f:
+            f.write("# scrapers\nprom:pa:ss word\n\nother:x\n")
+        os.chmod(pw, 0o600)
+        os.chmod(pkey, 0o600)
+        w, url, _ = self.watch("--metrics-cert", cert, "--metrics-key", pkey, "--metrics-auth", pw)
+        self.assertTrue(url.startswith("https://127.0.0.1:"), url)
+        ctx = ssl.create_default_context(cafile=cert)
+        self.assertEqual(self.get(url, ctx=ctx)[0], 401)
+        self.assertEqual(self.get(url, ctx=ctx, auth=("prom", "pa:ss wrong"))[0], 401)
+        self.assertEqual(self.get(url, ctx=ctx, auth=("nobody", "pa:ss word"))[0], 401)
+        self.assertEqual(self.get(url.replace("/metrics", "/"), ctx=ctx, auth=("other", "x"))[0], 200)
+        m = wait_until(lambda: (lambda m: m if key("kcon_up") in m else None)(
+            parse(self.get(url, ctx=ctx, auth=("prom", "pa:ss word"))[1])), what="an authorized scrape")
+        self.assertEqual(m[key("kcon_up")], 1)
+        # plain HTTP on the HTTPS port gets no metrics
+        with self.assertRaises(Exception):
+            urllib.request.urlopen(url.replace("https:", "http:"), timeout=10).read()
+        self.stop(w)
+        # usage: a certificate without its key, an option without --metrics, a bad password file
+        with open(os.path.join(d, "bad"), "w") as f:
+            f.write("no colon here\n")
+        for args in (["--metrics", "0", "--metrics-cert", cert], ["--metrics-auth", pw],
+                     ["--metrics", "0", "--metrics-auth", os.path.join(d, "bad")]):
+            p = self.k.run("watch", "--count", "1", *args, env=self.envs)
+            self.assertEqual(p.returncode, 2, (args, p.stderr))
+        # a certificate that is no PEM: the server cannot start, exit 1 with the hint
+        p = self.k.run("watch", "--count", "1", "--metrics", "0", "--metrics-cert", pw, "--metrics-key", pkey,
+                       env=self.envs)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("certificate and key are PEM", p.stderr)
 
     def test_dashboard_uses_documented_metrics(self):
         """docs/grafana-kcon.json asks only for metrics docs/monitoring.md lists, and kcon renders each."""

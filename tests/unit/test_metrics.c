@@ -98,6 +98,47 @@ static void test_addr(void **state)
 	}
 }
 
+static void test_users(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		int n;
+		const char *first, *last;
+	} cases[] = {
+		{ "alice:pw\n", 1, "alice:pw", "alice:pw" },
+		{ "# who\n\nalice:p:w:x\r\nbob:b  \n", 2, "alice:p:w:x", "bob:b" },
+		{ "carol:c", 1, "carol:c", "carol:c" },
+		{ "", 0, NULL, NULL },
+		{ "# only a comment\n", 0, NULL, NULL },
+		{ "alice\n", -1, NULL, NULL },
+		{ ":pw\n", -1, NULL, NULL },
+		{ "alice:\n", -1, NULL, NULL },
+		{ "ok:1\nbad\n", -2, NULL, NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char **users = NULL, *cause = NULL;
+		int n = -5;
+		int rc = metricsrv_parse_users(cases[i].text, &users, &n, &cause);
+		if (cases[i].n <= 0) {
+			assert_int_equal(rc, -1);
+			assert_null(users);
+			assert_non_null(cause);
+			if (cases[i].n < 0)
+				assert_non_null(strstr(cause, cases[i].n == -2 ? "line 2" : "line 1"));
+			free(cause);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		assert_int_equal(n, cases[i].n);
+		assert_string_equal(users[0], cases[i].first);
+		assert_string_equal(users[n - 1], cases[i].last);
+		for (int k = 0; k < n; k++)
+			free(users[k]);
+		free(users);
+	}
+}
+
 static struct model *test_model(void)
 {
 	int32_t r[] = { 1 };
@@ -238,10 +279,8 @@ static void test_groupstatus(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_label),
-		cmocka_unit_test(test_addr),
-		cmocka_unit_test(test_render),
-		cmocka_unit_test(test_groupstatus),
+		cmocka_unit_test(test_label),  cmocka_unit_test(test_addr),        cmocka_unit_test(test_users),
+		cmocka_unit_test(test_render), cmocka_unit_test(test_groupstatus),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
