@@ -18,35 +18,93 @@ enum status_members groupstatus_members(const char *state)
 	return STATUS_MEMBERS_SOME;
 }
 
-/*
- * The partition's points for the window: the value it held at since, the rows after it, and its
- * newest values (series.seen_*) at the group's newest tick: a partition is stored only when it
- * changes, and then as a row at most every partition_interval, so it held those values then.
- */
-static int groupstatus_points(struct store *s, const char *cluster, const char *group, const char *topic, int32_t part,
-			      int64_t since, int64_t newest, struct status_point **out, size_t *n, char **cause)
+/* The partitions' points as store_group_window() hands them, and the gaps to merge in. */
+struct groupstatus_build {
+	struct groupstatus *out;
+	int64_t since, newest;
+	const struct store_point *gaps; /* the group's outages in the window (gap points) */
+	int ngaps;
+	enum status_members members;
+	/* the partition being collected */
+	char *topic;
+	int32_t partition;
+	struct store_point seen;
+	struct status_point *p;
+	size_t n, cap;
+};
+
+static void groupstatus_add(struct groupstatus_build *b, int64_t ts, int64_t a, int64_t c, bool gap)
 {
-	struct store_point *p = NULL, before, last;
-	int np = 0;
-	int found = store_point_before(s, cluster, group, topic, part, since, &before, cause), have;
-	if (found < 0 || store_series(s, cluster, group, topic, part, since, &p, &np, cause) < 0 ||
-	    (have = store_point_before(s, cluster, group, topic, part, newest, &last, cause)) < 0) {
-		free(p);
-		return -1;
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 16;
+		b->p = x_reallocarray(b->p, b->cap, sizeof(*b->p));
 	}
-	*out = x_calloc((size_t)np + 3, sizeof(**out));
-	*n = 0;
-	if (found)
-		(*out)[(*n)++] = (struct status_point){ before.ts_ms, before.a, before.b, false };
-	for (int i = 0; i < np; i++)
-		if (p[i].gap || !found || p[i].ts_ms > before.ts_ms)
-			(*out)[(*n)++] = (struct status_point){ p[i].ts_ms, p[i].gap ? -1 : p[i].a,
-								p[i].gap ? -1 : p[i].b, p[i].gap };
-	if (have && (*n == 0 || newest >= (*out)[*n - 1].ts_ms)) /* not while an outage goes on */
-		(*out)[(*n)++] =
-			(struct status_point){ newest > last.ts_ms ? newest : last.ts_ms, last.a, last.b, false };
-	free(p);
-	return 0;
+	b->p[b->n++] = (struct status_point){ ts, a, c, gap };
+}
+
+static int groupstatus_point_cmp(const void *x, const void *y)
+{
+	const struct status_point *a = x, *b = y;
+	return a->ts_ms < b->ts_ms ? -1 : a->ts_ms > b->ts_ms;
+}
+
+/*
+ * Judges the partition collected: the value it held at since (its seen values when they are that
+ * old, else its newest row at or before since), the rows after it, its seen values when newer,
+ * then those values again at the group's newest tick (a partition is stored only when it changes,
+ * and then as a row at most every partition_interval: it held them then), and the group's gaps.
+ */
+static void groupstatus_flush(struct groupstatus_build *b)
+{
+	if (b->topic == NULL)
+		return;
+	size_t rows = b->n;
+	if (b->seen.ts_ms >= 0 && b->seen.ts_ms <= b->since) {
+		b->n = 0; /* unchanged since before the window: its seen values are its value throughout */
+		groupstatus_add(b, b->seen.ts_ms, b->seen.a, b->seen.b, false);
+	} else if (b->seen.ts_ms >= 0 && (rows == 0 || b->seen.ts_ms > b->p[rows - 1].ts_ms)) {
+		groupstatus_add(b, b->seen.ts_ms, b->seen.a, b->seen.b, false);
+	}
+	if (b->n > 0) {
+		/* a later tick, or the same second's tick with newer values; never the same sample twice */
+		struct status_point last = b->p[b->n - 1], now = last;
+		if (b->seen.ts_ms >= 0)
+			now.committed = b->seen.a, now.end = b->seen.b;
+		if (b->newest > last.ts_ms ||
+		    (b->newest == last.ts_ms && (now.committed != last.committed || now.end != last.end)))
+			groupstatus_add(b, b->newest, now.committed, now.end, false);
+	}
+	for (int i = 0; i < b->ngaps; i++)
+		groupstatus_add(b, b->gaps[i].ts_ms, -1, -1, true);
+	if (b->ngaps)
+		qsort(b->p, b->n, sizeof(*b->p), groupstatus_point_cmp);
+	struct groupstatus *out = b->out;
+	out->parts = x_reallocarray(out->parts, (size_t)out->nparts + 1, sizeof(*out->parts));
+	struct groupstatus_part *gp = &out->parts[out->nparts++];
+	gp->topic = b->topic;
+	gp->partition = b->partition;
+	gp->r = status_eval(b->p, b->n, b->since, b->members);
+	if (out->worst < 0 || gp->r.code > out->code) {
+		out->code = gp->r.code;
+		out->worst = out->nparts - 1;
+		out->reason = gp->r.reason;
+	}
+	b->topic = NULL;
+	b->n = 0;
+}
+
+static void groupstatus_row(void *ud, const char *topic, int32_t partition, const struct store_point *seen,
+			    const struct store_point *row)
+{
+	struct groupstatus_build *b = ud;
+	if (b->topic == NULL || b->partition != partition || strcmp(b->topic, topic) != 0) {
+		groupstatus_flush(b);
+		b->topic = x_strdup(topic);
+		b->partition = partition;
+		b->seen = *seen;
+	}
+	if (row->ts_ms >= 0)
+		groupstatus_add(b, row->ts_ms, row->a, row->b, false);
 }
 
 int groupstatus_eval(struct store *s, const char *cluster, const char *group, int64_t now_ms, int64_t window_ms,
@@ -63,41 +121,27 @@ int groupstatus_eval(struct store *s, const char *cluster, const char *group, in
 	for (int i = 0; i < nagg; i++)
 		if (!agg[i].gap && agg[i].ts_ms > out->newest_ms)
 			out->newest_ms = agg[i].ts_ms;
-	free(agg);
-	if (out->newest_ms == 0)
+	if (out->newest_ms == 0) {
+		free(agg);
 		return 0;
-	out->state = store_group_state(s, cluster, group);
-	enum status_members members = groupstatus_members(out->state);
-	char **topics = NULL;
-	int32_t *parts = NULL;
-	int n = 0;
-	if (store_group_partitions(s, cluster, group, NULL, &topics, &parts, &n, cause) < 0)
-		return -1;
-	out->parts = x_calloc((size_t)n + 1, sizeof(*out->parts));
-	int rc = 0;
-	for (int i = 0; i < n; i++) {
-		struct status_point *p = NULL;
-		size_t np = 0;
-		if (rc == 0 && groupstatus_points(s, cluster, group, topics[i], parts[i], since, out->newest_ms, &p,
-						  &np, cause) < 0)
-			rc = -1;
-		if (rc == 0) {
-			struct groupstatus_part *gp = &out->parts[out->nparts++];
-			gp->topic = topics[i];
-			topics[i] = NULL;
-			gp->partition = parts[i];
-			gp->r = status_eval(p, np, since, members);
-			if (out->worst < 0 || gp->r.code > out->code) {
-				out->code = gp->r.code;
-				out->worst = out->nparts - 1;
-				out->reason = gp->r.reason;
-			}
-		}
-		free(p);
-		free(topics[i]);
 	}
-	free(topics);
-	free(parts);
+	out->state = store_group_state(s, cluster, group);
+	struct groupstatus_build b = {
+		.out = out, .since = since, .newest = out->newest_ms, .members = groupstatus_members(out->state)
+	};
+	for (int i = 0; i < nagg; i++)
+		if (agg[i].gap)
+			b.ngaps++;
+	struct store_point *gaps = x_calloc((size_t)b.ngaps + 1, sizeof(*gaps));
+	for (int i = 0, k = 0; i < nagg; i++)
+		if (agg[i].gap)
+			gaps[k++] = agg[i];
+	b.gaps = gaps;
+	int rc = store_group_window(s, cluster, group, since, groupstatus_row, &b, cause);
+	groupstatus_flush(&b);
+	free(b.p);
+	free(gaps);
+	free(agg);
 	if (out->nparts == 0)
 		out->reason = "nothing committed is stored for the group";
 	return rc;

@@ -1437,40 +1437,6 @@ fail:
 	return -1;
 }
 
-int store_point_before(struct store *s, const char *cluster, const char *group, const char *topic, int32_t partition,
-		       int64_t at_ms, struct store_point *pt, char **cause)
-{
-	/* The seen values when they are at or before at_ms (they are the newest), else the newest raw row. */
-	static const char *const q[] = {
-		"SELECT seen_a, seen_b, seen_ts FROM series WHERE cluster=(SELECT id FROM cluster WHERE key=?1) AND "
-		"grp=?2 AND topic=?3 AND part=?4 AND seen_ts IS NOT NULL AND seen_ts<=?5",
-		"SELECT a, b, ts FROM sample WHERE series=(SELECT id FROM series WHERE cluster=(SELECT id FROM cluster "
-		"WHERE key=?1) AND grp=?2 AND topic=?3 AND part=?4) AND ts<=?5 ORDER BY ts DESC LIMIT 1",
-	};
-	memset(pt, 0, sizeof(*pt));
-	int found = 0;
-	for (int k = 0; k < 2 && !found; k++) {
-		sqlite3_stmt *st = store_read(s, q[k]);
-		if (st == NULL) {
-			*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
-			return -1;
-		}
-		sqlite3_bind_text(st, 1, cluster, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 4, partition);
-		sqlite3_bind_int64(st, 5, at_ms / 1000);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			pt->ts_ms = sqlite3_column_int64(st, 2) * 1000;
-			pt->a = sqlite3_column_type(st, 0) != SQLITE_NULL ? sqlite3_column_int64(st, 0) : -1;
-			pt->b = sqlite3_column_type(st, 1) != SQLITE_NULL ? sqlite3_column_int64(st, 1) : -1;
-			found = 1;
-		}
-		store_read_done(s, st);
-	}
-	return found;
-}
-
 int store_groups(struct store *s, const char *cluster, int64_t since_ms, char ***names, int *n, char **cause)
 {
 	*names = NULL;
@@ -1517,6 +1483,56 @@ int store_group_names(struct store *s, const char *cluster, char ***names, int *
 	}
 	sqlite3_finalize(st);
 	return 0;
+}
+
+int store_group_window(struct store *s, const char *cluster, const char *group, int64_t since_ms, store_window_fn fn,
+		       void *ud, char **cause)
+{
+	/* Per partition: its seen values, and its raw rows from the newest one at or before since on. */
+	sqlite3_stmt *st = store_read(
+		s,
+		"SELECT s.topic, s.part, s.seen_ts, s.seen_a, s.seen_b, x.ts, x.a, x.b FROM series s LEFT JOIN sample "
+		"x ON x.series=s.id AND x.ts>=coalesce((SELECT max(ts) FROM sample WHERE series=s.id AND ts<=?3), ?3) "
+		"WHERE s.cluster=(SELECT id FROM cluster WHERE key=?1) AND s.grp=?2 AND s.part>=0 "
+		"ORDER BY s.topic, s.part, x.ts");
+	if (st == NULL) {
+		*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, cluster, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, since_ms / 1000);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct store_point seen = { .ts_ms = -1 }, row = { .ts_ms = -1 };
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+			seen.ts_ms = sqlite3_column_int64(st, 2) * 1000;
+			seen.a = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 3);
+			seen.b = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 4);
+		}
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+			row.ts_ms = sqlite3_column_int64(st, 5) * 1000;
+			row.a = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 6);
+			row.b = sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 7);
+		}
+		fn(ud, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1), &seen, &row);
+	}
+	store_read_done(s, st);
+	return 0;
+}
+
+char *store_group_state(struct store *s, const char *cluster, const char *group)
+{
+	sqlite3_stmt *st = store_read(
+		s, "SELECT state FROM group_state WHERE cluster=(SELECT id FROM cluster WHERE key=?1) AND grp=?2");
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_text(st, 1, cluster, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
+	char *out = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)
+			    ? x_strdup((const char *)sqlite3_column_text(st, 0))
+			    : NULL;
+	store_read_done(s, st);
+	return out;
 }
 
 int store_group_partitions(struct store *s, const char *cluster, const char *group, const char *topic, char ***topics,

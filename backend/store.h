@@ -160,14 +160,6 @@ int store_group_partitions(struct store *s, const char *cluster, const char *gro
 			   int32_t **parts, int *n, char **cause);
 
 /**
- * @brief The newest point of a series at or before at_ms (its seen values, or its newest raw row):
- * what it held then, since partitions are stored only when they change.
- * @return 1 found, 0 none, -1 with *cause
- */
-int store_point_before(struct store *s, const char *cluster, const char *group, const char *topic, int32_t partition,
-		       int64_t at_ms, struct store_point *pt, char **cause);
-
-/**
  * @brief The groups of a cluster sampled since since_ms, sorted by name.
  * @param names new array of *n new strings
  * @return 0, or -1 with *cause
@@ -183,6 +175,20 @@ typedef void (*store_newest_fn)(void *ud, const char *group, const char *topic, 
  * @return 0, or -1 with *cause
  */
 int store_newest(struct store *s, const char *cluster, store_newest_fn fn, void *ud, char **cause);
+
+/**
+ * One row of store_group_window(): a partition's seen (newest) values (ts_ms -1: none) and one of
+ * its raw rows (ts_ms -1: none in the window), rows in time order, partitions by topic and number.
+ */
+typedef void (*store_window_fn)(void *ud, const char *topic, int32_t partition, const struct store_point *seen,
+				const struct store_point *row);
+/**
+ * @brief Every partition series of a group with its raw rows from the newest one at or before
+ * since_ms on (one query for the whole group; roll-ups and gaps are not read).
+ * @return 0, or -1 with *cause
+ */
+int store_group_window(struct store *s, const char *cluster, const char *group, int64_t since_ms, store_window_fn fn,
+		       void *ud, char **cause);
 
 /** @brief A group's state at its newest tick ("Stable", "Empty", ...), or NULL when none is stored. New string. */
 char *store_group_state(struct store *s, const char *cluster, const char *group);

@@ -256,7 +256,23 @@ static void test_groupstatus(void **state)
 	/* a window shorter than the ticks' spacing of rows: it starts at the row stored before it */
 	assert_int_equal(groupstatus_eval(s, "cid", hostile, T0 + 3500, 1500, &g, &cause), 0);
 	assert_int_equal(g.code, STATUS_STOP);
-	assert_int_equal(g.parts[0].r.samples, 3);
+	assert_int_equal(g.parts[0].r.samples, 2); /* the row at 0 s and the newest values at 3 s */
+	groupstatus_clear(&g);
+	/* an outage after the ticks: nothing after it to judge; a tick after it is judged alone */
+	assert_int_equal(store_gap(s, "cid", T0 + 4000, "down", &cause), 0);
+	assert_int_equal(groupstatus_eval(s, "cid", hostile, T0 + 4500, 60000, &g, &cause), 0);
+	assert_int_equal(g.code, STATUS_UNKNOWN);
+	groupstatus_clear(&g);
+	struct model *m = test_model();
+	struct store_tick *t = store_tick_begin(s, "cid", "b:9092", T0 + 6000);
+	store_tick_model(t, m);
+	store_tick_group(t, hostile, "Empty", "classic");
+	store_tick_group_partition(t, hostile, "orders", 0, 100, 190);
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	model_unref(&m);
+	assert_int_equal(groupstatus_eval(s, "cid", hostile, T0 + 6500, 60000, &g, &cause), 0);
+	assert_int_equal(g.code, STATUS_UNKNOWN); /* one sample after the gap, with lag */
+	assert_int_equal(g.parts[0].r.lag, 90);
 	groupstatus_clear(&g);
 	assert_int_equal(groupstatus_members("Stable"), STATUS_MEMBERS_SOME);
 	assert_int_equal(groupstatus_members("Empty"), STATUS_MEMBERS_NONE);
