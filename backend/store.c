@@ -1485,6 +1485,25 @@ int store_group_names(struct store *s, const char *cluster, char ***names, int *
 	return 0;
 }
 
+int store_newest(struct store *s, const char *cluster, store_newest_fn fn, void *ud, char **cause)
+{
+	sqlite3_stmt *st = store_read(s, "SELECT grp, topic, part, coalesce(seen_a, last_a), coalesce(seen_b, last_b) "
+					 "FROM series WHERE cluster=(SELECT id FROM cluster WHERE key=?1) AND part>=0 "
+					 "ORDER BY grp, topic, part");
+	if (st == NULL) {
+		*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, cluster, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fn(ud, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+		   sqlite3_column_int(st, 2),
+		   sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 3),
+		   sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 4));
+	store_read_done(s, st);
+	return 0;
+}
+
 int store_group_window(struct store *s, const char *cluster, const char *group, int64_t since_ms, store_window_fn fn,
 		       void *ud, char **cause)
 {
