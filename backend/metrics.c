@@ -286,11 +286,15 @@ char *metrics_render(struct store *s, const char *cluster, const struct metrics_
 		if (rc == 0)
 			rc = metrics_rates(&o, s, cluster, now_ms, cause);
 	}
-	metrics_real(&o, M_SAMPLE_S, NULL, NULL, t->duration_s);
+	/* Before watch's first tick nothing is known of the cluster: no kcon_up 0 that would alert. */
+	bool ticked = t->last_ok_ms || t->failures;
+	if (ticked)
+		metrics_real(&o, M_SAMPLE_S, NULL, NULL, t->duration_s);
 	metrics_int(&o, M_FAILURES, NULL, NULL, -1, t->failures);
 	if (t->last_ok_ms)
 		metrics_real(&o, M_LAST_OK, NULL, NULL, (double)t->last_ok_ms / 1000.0);
-	metrics_int(&o, M_UP, NULL, NULL, -1, t->up);
+	if (ticked)
+		metrics_int(&o, M_UP, NULL, NULL, -1, t->up);
 	model_unref(&m);
 	struct sbuf out = SBUF_INIT;
 	for (int k = 0; k < M_COUNT; k++) {
