@@ -648,6 +648,11 @@ int cmd_fail_err(struct cmd_ctx *ctx, struct err *e)
 int cmd_ok(struct cmd_ctx *ctx, json_t *data)
 {
 	json_decref(ctx->result);
+	ctx->result = NULL;
+	if (data == NULL) /* json_pack() and json_string() answer NULL for text that is not UTF-8 */
+		return cmd_fail(ctx, CMD_FAILED, "JSON holds only UTF-8 text: check the names and values given",
+				"`%s` could not build its result (a name or value that is not valid UTF-8?)",
+				ctx->entry ? ctx->entry->name : "?");
 	ctx->result = data;
 	return CMD_OK;
 }

@@ -286,7 +286,8 @@ int cmd_fail(struct cmd_ctx *ctx, int status, const char *hint, const char *fmt,
 	__attribute__((format(printf, 4, 5)));
 /** @brief cmd_fail() with e's status, hint and cause, then clears e; returns the status. */
 int cmd_fail_err(struct cmd_ctx *ctx, struct err *e);
-/** @brief Sets the result (takes ownership of data); returns CMD_OK. */
+/** @brief Sets the result (takes ownership of data); returns CMD_OK. data NULL (a json_pack() that
+ * failed: text not UTF-8) fails the command instead, so that it never ends with nothing and 0. */
 int cmd_ok(struct cmd_ctx *ctx, json_t *data);
 
 /** @brief Last value of positional or option `name`, or NULL. */

@@ -233,8 +233,12 @@ static int config_add_field(struct cmd_ctx *ctx, json_t *p, struct conf *scratch
 		free(value);
 		return CMD_USAGE;
 	}
-	json_object_set_new(p, config_fields[i].field, json_string(value));
+	json_t *js = json_string(value);
 	free(value);
+	if (js == NULL)
+		return cmd_fail(ctx, CMD_USAGE, "give it as UTF-8 text: the profile is not written",
+				"--%s: the value is not valid UTF-8", config_fields[i].opt);
+	json_object_set_new(p, config_fields[i].field, js);
 	return CMD_OK;
 }
 
@@ -279,7 +283,14 @@ static int config_add_exec(struct cmd_ctx *ctx)
 			json_decref(po);
 			goto out;
 		}
-		json_object_set_new(po, key, json_string(eq + 1));
+		json_t *js = json_string(eq + 1);
+		if (js == NULL || json_object_set_new(po, key, js) != 0) { /* a key not UTF-8 is refused too */
+			cmd_fail(ctx, CMD_USAGE, "give it as UTF-8 text: the profile is not written",
+				 "-X %s: not valid UTF-8", key);
+			free(key);
+			json_decref(po);
+			goto out;
+		}
 		free(key);
 	}
 	if (nprops)

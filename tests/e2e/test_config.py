@@ -179,6 +179,17 @@ class ConfigTest(BrokerTestCase):
         p = self.kcon("config", "add", "a", "-b", "h:1", "--retention", "raw=forever")
         self.assertEqual(p.returncode, 2, p.stderr)
         self.assertFalse(os.path.exists(self.path))
+        # text that is not UTF-8 is refused, never dropped from the profile (a lost --ca turns TLS off)
+        bad = "h\udcff:1"  # the byte 0xff, as Python passes it in argv
+        for args in (("-b", bad), ("-b", "h:1", "-X", "client.rack=\udcff")):
+            p = self.kcon("config", "add", "a", *args)
+            self.assertEqual(p.returncode, 2, (args, p.stderr))
+            self.assertIn("UTF-8", p.stderr)
+        self.assertFalse(os.path.exists(self.path))
+        # a result JSON cannot hold is an error, never nothing and 0
+        p = self.k.run("-o", "json", "-b", bad, "profile", bootstrap=False, env=self.envs)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("not valid UTF-8", p.stderr)
         for args in (("config", "use", "nope"), ("config", "remove", "nope"), ("config", "show", "nope")):
             p = self.kcon(*args)
             self.assertEqual(p.returncode, 1, p.stderr)

@@ -388,6 +388,25 @@ static void test_cmd_validate(void **state)
 }
 
 /* cmd_confirm_as(): cmd_confirm()'s rule in the command's own words. */
+/* A result json_pack() could not build (text not UTF-8) fails the command: never nothing and 0. */
+static void test_cmd_ok_null(void **state)
+{
+	(void)state;
+	struct session s = { 0 };
+	char *argv[] = { "zzthing", "show", "x", NULL, NULL };
+	struct cmd_ctx ctx;
+	cmd_prepare(&ctx, &s, 3, argv);
+	assert_int_equal(cmd_ok(&ctx, json_pack("{s:s}", "name", "\xff")), CMD_FAILED);
+	assert_int_equal(ctx.status, CMD_FAILED);
+	assert_null(ctx.result);
+	assert_non_null(strstr(ctx.error, "not valid UTF-8"));
+	cmd_ctx_clear(&ctx);
+	cmd_prepare(&ctx, &s, 3, argv);
+	assert_int_equal(cmd_ok(&ctx, json_pack("{s:s}", "name", "x")), CMD_OK);
+	assert_non_null(ctx.result);
+	cmd_ctx_clear(&ctx);
+}
+
 static void test_cmd_confirm_as(void **state)
 {
 	(void)state;
@@ -902,6 +921,7 @@ int main(void)
 		cmocka_unit_test(test_cmd_destructive),
 		cmocka_unit_test(test_cmd_validate),
 		cmocka_unit_test(test_cmd_confirm_as),
+		cmocka_unit_test(test_cmd_ok_null),
 		cmocka_unit_test(test_cmd_plan),
 		cmocka_unit_test(test_cmd_usage),
 		cmocka_unit_test(test_cmd_read_only_table),
