@@ -286,8 +286,10 @@ int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, 
 		/* librdkafka's words, valid UTF-8 for JSON; the sink escapes them */
 		const char *why = last ? last : msg;
 		char *safe = escape_utf8_fix(why, strlen(why));
-		if (last && c->sasl_ssl_implied && strcmp(step, "TLS") == 0)
-			/* TLS nobody asked for in words: say where it came from, and how to do without */
+		if (last && c->sasl_ssl_implied && strcmp(step, "TLS") == 0 &&
+		    !strstr(last, "certificate verify failed"))
+			/* TLS nobody asked for in words, and no TLS listener answered (one whose certificate
+			   fails verification is one): say where it came from, and how to do without */
 			err_set(e, CMD_UNREACHABLE,
 				strstr(last, "PLAINTEXT broker listener") ? client_hint_no_tls : client_hint_tls_ca,
 				"%s: cannot reach the cluster at %s (TLS failed; kcon tried TLS because --user "

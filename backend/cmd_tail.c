@@ -358,14 +358,24 @@ static int cmd_tail_run(struct cmd_ctx *ctx, struct msgfmt **tmplp)
 	sbuf_free(&decoded);
 	sbuf_free(&normal);
 	free(delim);
-	struct tail_stats ts = tail_stats(t);
 	int out_err = 0;
+	int64_t written = -1;
 	if (st && st->written) { /* shown: what reached the output, not what was formatted for it */
 		st->flush(st->ud);
-		ts.shown = st->written(st->ud, &out_err);
+		written = st->written(st->ud, &out_err);
 		if (out_err)
 			reason = "output";
 	}
+	/* the group's commit answered before the summary: one that fails is the command's failure */
+	bool uncommitted = status == CMD_OK && tail_commit_final(t) < 0;
+	struct tail_stats ts = tail_stats(t);
+	if (written >= 0)
+		ts.shown = written;
+	if (uncommitted)
+		status = cmd_fail(ctx, CMD_FAILED,
+				  "the messages were shown; a principal needs Read on the group to commit (`acl "
+				  "create --consumer`); `group lag` shows where the group stands",
+				  "the positions were not committed to group `%s`: %s", o.group, ts.commit_error);
 	json_t *summary = status == CMD_OK ? tail_summary(o.topic, &ts, reason, out_err) : NULL;
 	tail_close(&t);
 	if (status != CMD_OK) {

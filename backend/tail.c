@@ -75,6 +75,7 @@ struct tail {
 	bool announced; /* "reconnecting" was said */
 	char note[512];
 	char *commit_error;
+	int64_t committed_final; /* t->shown when tail_commit_final() ran; -1: it did not */
 	int64_t last_commit_ms;
 	int32_t *leaders; /* the leader of each partition at start */
 	int64_t taken;    /* messages taken since the queue was last empty */
@@ -418,6 +419,7 @@ struct tail *tail_open(struct client *c, const struct conf *conf, bool verbose, 
 		t->fetching[i] = true;
 	}
 	t->last_commit_ms = clock_mono_ms();
+	t->committed_final = -1;
 	return t;
 fail:
 	tail_close(&t);
@@ -713,7 +715,17 @@ struct tail_stats tail_stats(const struct tail *t)
 	return (struct tail_stats){ t->shown, t->skipped, t->nparts, t->parts, t->commit_error };
 }
 
-/* Commits the positions of what was shown; waits up to wait_ms for the result (0: not at all). */
+static bool tail_commit_retriable(rd_kafka_resp_err_t err)
+{
+	return err == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE || err == RD_KAFKA_RESP_ERR_NOT_COORDINATOR ||
+	       err == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS || err == RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT ||
+	       err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__WAIT_COORD;
+}
+
+/*
+ * Commits the positions of what was shown; waits up to wait_ms for the result (0: not at all),
+ * asking again while the coordinator is busy.
+ */
 static void tail_commit(struct tail *t, int wait_ms)
 {
 	t->last_commit_ms = clock_mono_ms();
@@ -727,20 +739,38 @@ static void tail_commit(struct tail *t, int wait_ms)
 		return;
 	}
 	rd_kafka_queue_t *q = rd_kafka_queue_new(t->rk);
-	rd_kafka_commit_queue(t->rk, l, q, NULL, NULL);
-	rd_kafka_event_t *ev = wait_ms > 0 ? rd_kafka_queue_poll(q, wait_ms) : NULL;
-	if (wait_ms > 0) {
+	int64_t deadline = clock_mono_ms() + wait_ms;
+	for (;;) {
+		rd_kafka_commit_queue(t->rk, l, q, NULL, NULL);
+		if (wait_ms <= 0)
+			break;
+		int64_t left = deadline - clock_mono_ms();
+		rd_kafka_event_t *ev = left > 0 ? rd_kafka_queue_poll(q, (int)left) : NULL;
 		rd_kafka_resp_err_t err = ev ? rd_kafka_event_error(ev) : RD_KAFKA_RESP_ERR__TIMED_OUT;
 		const rd_kafka_topic_partition_list_t *res = ev ? rd_kafka_event_topic_partition_list(ev) : NULL;
 		for (int i = 0; !err && res && i < res->cnt; i++)
 			err = res->elems[i].err;
+		if (ev)
+			rd_kafka_event_destroy(ev);
 		free(t->commit_error);
 		t->commit_error = err ? x_strdup(rd_kafka_err2str(err)) : NULL;
+		/* a coordinator being found, moving or loading answers again soon: ask again until the deadline */
+		if (!tail_commit_retriable(err) || clock_mono_ms() + 100 >= deadline)
+			break;
+		struct timespec nap = { 0, 100 * 1000000L };
+		nanosleep(&nap, NULL);
 	}
-	if (ev)
-		rd_kafka_event_destroy(ev);
 	rd_kafka_queue_destroy(q);
 	rd_kafka_topic_partition_list_destroy(l);
+}
+
+int tail_commit_final(struct tail *t)
+{
+	if (t->rk == NULL || !t->group || atomic_load(&t->sh->gone))
+		return 0;
+	tail_commit(t, t->timeout_ms);
+	t->committed_final = t->shown;
+	return t->commit_error ? -1 : 0;
 }
 
 /* Destroys a consumer on a helper thread, abandoned after a bounded wait. */
@@ -844,8 +874,8 @@ void tail_close(struct tail **tp)
 	if (!abandon)
 		free(t->waker_busy);
 	tail_free_batch(t);
-	if (t->rk && t->group && !atomic_load(&t->sh->gone))
-		tail_commit(t, t->timeout_ms);
+	if (t->rk && t->group && !atomic_load(&t->sh->gone) && t->shown != t->committed_final)
+		tail_commit(t, t->timeout_ms); /* what came after tail_commit_final(), if it ran */
 	if (t->q) {
 		rd_kafka_queue_io_event_enable(t->q, -1, NULL, 0);
 		rd_kafka_queue_destroy(t->q);

@@ -102,6 +102,13 @@ struct tail_stats {
 /** @brief Counts and positions so far (valid until the next call on t). */
 struct tail_stats tail_stats(const struct tail *t);
 /**
+ * @brief With a group: commits the positions of what was shown and waits for the broker's answer
+ * (asking again while the coordinator is busy, up to the tail's timeout), so that a command can
+ * report it; tail_close() then commits only what came after. 0, or -1 with the cause in
+ * tail_stats().commit_error. Without a group: 0.
+ */
+int tail_commit_final(struct tail *t);
+/**
  * @brief Commits (with a group), stops the consumer and frees it, NULLs *tp. Never hangs: the
  * consumer is destroyed on a helper thread that is abandoned after a few seconds (librdkafka has
  * been seen to hang destroying a consumer whose topic was deleted).

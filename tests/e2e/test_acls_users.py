@@ -124,6 +124,20 @@ class AclUsersTest(BrokerTestCase):
         lag = self.admin.one("group", "lag", g)
         self.assertIn(1, [part.get("committed") for part in lag["partitions"]], lag)
 
+    def test_a_commit_refused_fails_the_tail(self):
+        """Read on the topic but not on the group: the messages are shown, the positions cannot be
+        committed, and the command says so (exit 1) instead of ending 0 with nothing committed."""
+        t, g = self.scratch_topic(), unique("grp")
+        kcat_produce(self.bootstrap, t, ["hello"])
+        self.admin.one("acl", "create", "--principal", "User:alice", "--operation", "Read", "--topic", t)
+        self.addCleanup(self.admin.run, "acl", "delete", "--principal", "User:alice", "--topic", t, "--yes")
+        p = self.alice.run("--timeout", "3", "-o", "json", "tail", t, "--group", g, "--from", "beginning", "-n", "1",
+                           timeout=60)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual(json.loads(p.stdout.splitlines()[0])["value"], "hello")
+        self.assertIn(f"the positions were not committed to group `{g}`", p.stderr)
+        self.assertIn("acl create --consumer", p.stderr)
+
     def test_scram_user_lifecycle(self):
         user = unique("carol")
         one, two = self.secret("first-" + user), self.secret("second-" + user)
