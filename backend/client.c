@@ -694,6 +694,35 @@ int client_topic_config(struct client *c, char *const *topics, int n, const char
 	return CMD_OK;
 }
 
+/*
+ * min.insync.replicas of the topics in m (DescribeConfigs); NULL when the cluster will not say
+ * (not authorized, or the demo cluster). The caller frees the array of ntopics values.
+ */
+int *client_min_isr(struct client *c, const struct model *m, const bool *want)
+{
+	int n = 0;
+	char **names = x_calloc((size_t)m->ntopics + 1, sizeof(char *));
+	int *slot = x_calloc((size_t)m->ntopics + 1, sizeof(int));
+	for (int i = 0; i < m->ntopics; i++)
+		if (want == NULL || want[i])
+			slot[n] = i, names[n++] = m->topics[i].name;
+	char **values = x_calloc((size_t)n + 1, sizeof(char *));
+	struct err e = { 0 };
+	int *min = NULL;
+	if (client_topic_config(c, names, n, "min.insync.replicas", values, &e) == CMD_OK) {
+		min = x_calloc((size_t)m->ntopics + 1, sizeof(int));
+		for (int i = 0; i < n; i++)
+			min[slot[i]] = values[i] ? atoi(values[i]) : 0;
+	}
+	for (int i = 0; i < n; i++)
+		free(values[i]);
+	free(values);
+	free(names);
+	free(slot);
+	err_clear(&e);
+	return min;
+}
+
 int client_configs(struct client *c, rd_kafka_ResourceType_t type, const char *name, struct client_config **out, int *n,
 		   struct err *e)
 {

@@ -106,6 +106,12 @@ int client_topic_delete(struct client *c, const char *name, struct err *e);
  * @param values n slots, set to new strings or NULL where unknown
  */
 int client_topic_config(struct client *c, char *const *topics, int n, const char *key, char **values, struct err *e);
+/**
+ * @brief min.insync.replicas of the topics of m where want[i] (every topic when want is NULL), in
+ * one DescribeConfigs: a new array of m->ntopics values (0 where not asked), or NULL when the
+ * cluster will not say (not authorized, the demo).
+ */
+int *client_min_isr(struct client *c, const struct model *m, const bool *want);
 
 /** One config of a resource, as DescribeConfigs describes it. */
 struct client_config {

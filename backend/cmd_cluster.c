@@ -70,35 +70,6 @@ static json_t *cluster_ids(const int32_t *ids, int n)
 	return a;
 }
 
-/*
- * min.insync.replicas of the topics in m (DescribeConfigs); NULL when the cluster will not say
- * (not authorized, or the demo cluster). The caller frees the array of ntopics values.
- */
-static int *cluster_min_isr(struct client *c, const struct model *m, const bool *want)
-{
-	int n = 0;
-	char **names = x_calloc((size_t)m->ntopics + 1, sizeof(char *));
-	int *slot = x_calloc((size_t)m->ntopics + 1, sizeof(int));
-	for (int i = 0; i < m->ntopics; i++)
-		if (want == NULL || want[i])
-			slot[n] = i, names[n++] = m->topics[i].name;
-	char **values = x_calloc((size_t)n + 1, sizeof(char *));
-	struct err e = { 0 };
-	int *min = NULL;
-	if (client_topic_config(c, names, n, "min.insync.replicas", values, &e) == CMD_OK) {
-		min = x_calloc((size_t)m->ntopics + 1, sizeof(int));
-		for (int i = 0; i < n; i++)
-			min[slot[i]] = values[i] ? atoi(values[i]) : 0;
-	}
-	for (int i = 0; i < n; i++)
-		free(values[i]);
-	free(values);
-	free(names);
-	free(slot);
-	err_clear(&e);
-	return min;
-}
-
 static int cluster_under_min_isr(const struct model_topic *t, int min_isr)
 {
 	int n = 0;
@@ -142,7 +113,7 @@ static int cmd_cluster_exec(struct cmd_ctx *ctx)
 	bool any = false;
 	for (int i = 0; i < m->ntopics; i++)
 		any |= shrunk[i] = m->topics[i].under_replicated > 0;
-	int *min = src.c && any ? cluster_min_isr(src.c, m, shrunk) : NULL;
+	int *min = src.c && any ? client_min_isr(src.c, m, shrunk) : NULL;
 	if (src.c && !any)
 		min = x_calloc((size_t)m->ntopics + 1, sizeof(int)); /* nothing short: nothing under */
 	free(shrunk);
@@ -252,7 +223,7 @@ static int cmd_topics_exec(struct cmd_ctx *ctx)
 	}
 	int *min = NULL;
 	if (umi) {
-		min = src.c ? cluster_min_isr(src.c, m, want) : NULL;
+		min = src.c ? client_min_isr(src.c, m, want) : NULL;
 		if (min == NULL) {
 			free(want);
 			model_unref(&m);
@@ -359,7 +330,7 @@ static int cmd_topic_describe_exec(struct cmd_ctx *ctx)
 	bool want = true;
 	int min_isr = 0;
 	struct model one = { .ntopics = 1, .topics = (struct model_topic *)t };
-	int *min = src.c ? cluster_min_isr(src.c, &one, &want) : NULL;
+	int *min = src.c ? client_min_isr(src.c, &one, &want) : NULL;
 	if (min)
 		min_isr = min[0];
 	free(min);

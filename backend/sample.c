@@ -153,30 +153,22 @@ int *sample_min_isr(struct session *s, const struct model *m, const char *topics
 {
 	struct client *c;
 	struct err e = { 0 };
-	int n = 0, *min = NULL;
-	char **names = x_calloc((size_t)m->ntopics + 1, sizeof(char *));
-	int *slot = x_calloc((size_t)m->ntopics + 1, sizeof(int));
+	bool *want = x_calloc((size_t)m->ntopics + 1, sizeof(bool));
+	int n = 0;
 	for (int i = 0; i < m->ntopics; i++) {
 		const struct model_topic *t = &m->topics[i];
 		bool shrunk = false;
 		for (int p = 0; p < t->npartitions && !shrunk; p++)
 			shrunk = t->partitions[p].nisr < t->partitions[p].nreplicas;
-		if (shrunk && names_match(topics, t->name))
-			slot[n] = i, names[n++] = t->name;
+		n += want[i] = shrunk && names_match(topics, t->name);
 	}
-	char **values = x_calloc((size_t)n + 1, sizeof(char *));
-	if (n == 0 || (session_client(s, &c, &e) == CMD_OK &&
-		       client_topic_config(c, names, n, "min.insync.replicas", values, &e) == CMD_OK)) {
+	int *min = NULL;
+	if (n == 0)
 		min = x_calloc((size_t)m->ntopics + 1, sizeof(int));
-		for (int i = 0; i < n; i++)
-			min[slot[i]] = values[i] ? atoi(values[i]) : 0;
-	}
-	for (int i = 0; i < n; i++)
-		free(values[i]);
-	free(values);
-	free(names);
-	free(slot);
+	else if (session_client(s, &c, &e) == CMD_OK)
+		min = client_min_isr(c, m, want);
 	err_clear(&e);
+	free(want);
 	return min;
 }
 
