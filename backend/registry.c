@@ -12,7 +12,6 @@
 #include <curl/curl.h>
 #endif
 
-#include "escape.h"
 #include "sbuf.h"
 #include "xalloc.h"
 
@@ -51,14 +50,34 @@ bool registry_available(void)
 #endif
 }
 
+bool registry_url_has_userinfo(const char *url, char **cause)
+{
+	const char *scheme = url ? strstr(url, "://") : NULL;
+	const char *host = scheme ? scheme + 3 : url ? url : "";
+	if (memchr(host, '@', strcspn(host, "/?#")) == NULL)
+		return false;
+	/* never echoed: it may hold a password */
+	*cause = x_strdup("the registry URL holds a user name or password (user:password@host): give the host "
+			  "alone, and the credentials as the profile's registry_user and registry_password_file, or "
+			  "KCON_REGISTRY_USER and KCON_REGISTRY_PASSWORD");
+	return true;
+}
+
+int registry_url_check(const char *url, char **cause)
+{
+	if (registry_url_has_userinfo(url, cause))
+		return -1;
+	if (url == NULL || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)) {
+		*cause = x_asprintf("registry URL `%s` is not http:// or https://", url ? url : "");
+		return -1;
+	}
+	return 0;
+}
+
 struct registry *registry_new(const struct registry_opts *o, char **cause)
 {
-	if (o->url == NULL || (strncmp(o->url, "http://", 7) != 0 && strncmp(o->url, "https://", 8) != 0)) {
-		char *u = escape_str(o->url ? o->url : "");
-		*cause = x_asprintf("registry URL `%s` is not http:// or https://", u);
-		free(u);
+	if (registry_url_check(o->url, cause) < 0)
 		return NULL;
-	}
 	struct registry *r = x_calloc(1, sizeof(*r));
 	r->url = x_strdup(o->url);
 	size_t n = strlen(r->url);
@@ -133,10 +152,9 @@ char *registry_http_cause(long status, const char *body, size_t len)
 			   : status == 403 ? "forbidden: the registry user may not read this"
 			   : status == 404 ? "not found"
 					   : "the registry failed";
-	char *m = msg ? escape_str(msg) : NULL;
-	char *cause = m ? x_asprintf("HTTP %ld, %s (registry error %lld: %s)", status, what, (long long)code, m)
-			: x_asprintf("HTTP %ld, %s", status, what);
-	free(m);
+	/* the registry's words go raw: the sink escapes them, once */
+	char *cause = msg ? x_asprintf("HTTP %ld, %s (registry error %lld: %s)", status, what, (long long)code, msg)
+			  : x_asprintf("HTTP %ld, %s", status, what);
 	json_decref(j);
 	return cause;
 }
@@ -159,9 +177,7 @@ int registry_parse_schema(const char *body, size_t len, char **type, char **sche
 	else {
 		const char *ts = t ? json_string_value(t) : "AVRO";
 		if (strcmp(ts, "AVRO") != 0 && strcmp(ts, "JSON") != 0 && strcmp(ts, "PROTOBUF") != 0) {
-			char *e = escape_str(ts);
-			*cause = x_asprintf("unknown schemaType `%s` (kcon knows AVRO, JSON and PROTOBUF)", e);
-			free(e);
+			*cause = x_asprintf("unknown schemaType `%s` (kcon knows AVRO, JSON and PROTOBUF)", ts);
 		} else {
 			*type = x_strdup(ts);
 			*schema = x_strdup(s);
@@ -279,9 +295,7 @@ static json_t *registry_get_json(struct registry *r, const char *path, const cha
 		}
 	}
 	if (j == NULL) {
-		char *w = escape_str(what);
-		*cause = x_asprintf("schema registry %s%s: %s: %s", r->url, path, w, why);
-		free(w);
+		*cause = x_asprintf("schema registry %s%s: %s: %s", r->url, path, what, why);
 	}
 	free(why);
 	sbuf_free(&body);

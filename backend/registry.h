@@ -28,7 +28,15 @@ struct registry_opts {
 
 struct registry;
 
-/** @brief A client for o (copied); NULL with *cause when the URL is not http(s). */
+/**
+ * @brief 0 when url is http(s)://HOST[:PORT][/prefix]; -1 with *cause when it is not, or holds
+ * user info (user:password@): a password in the URL would show wherever the URL does (`schemas`,
+ * errors, the history store), so credentials come from the profile or the environment only.
+ */
+int registry_url_check(const char *url, char **cause);
+/** @brief True with *cause (which does not repeat the URL) when url holds user info. */
+bool registry_url_has_userinfo(const char *url, char **cause);
+/** @brief A client for o (copied); NULL with *cause when registry_url_check() refuses the URL. */
 struct registry *registry_new(const struct registry_opts *o, char **cause);
 void registry_free(struct registry *r);
 /** @brief The URL (without credentials). */

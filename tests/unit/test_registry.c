@@ -38,7 +38,7 @@ static void test_parse_schema(void **state)
 		{ "[]", "no \"schema\" string" },
 		{ "{\"schema\": 5}", "no \"schema\" string" },
 		{ "{\"schema\": \"x\", \"schemaType\": 1}", "\"schemaType\" is not a string" },
-		{ "{\"schema\": \"x\", \"schemaType\": \"XML\\u001b[2J\"}", "unknown schemaType `XML\\x1b[2J`" },
+		{ "{\"schema\": \"x\", \"schemaType\": \"XML\\u001b[2J\"}", "unknown schemaType `XML\x1b[2J`" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(registry_parse_schema(bad[i].body, strlen(bad[i].body), &type, &schema, &cause), -1);
@@ -76,6 +76,21 @@ static void test_new(void **state)
 	assert_non_null(r);
 	assert_string_equal(registry_url(r), "http://host:8081/apis/ccompat/v7");
 	registry_free(r);
+	/* user info is refused, and the refusal does not repeat the URL (its password) */
+	static const char *const userinfo[] = { "http://alice:pw9@host:8081", "https://pw9@host/x",
+						"http://a:pw9@h?q" };
+	for (size_t i = 0; i < sizeof(userinfo) / sizeof(userinfo[0]); i++) {
+		o.url = userinfo[i];
+		assert_null(registry_new(&o, &cause));
+		assert_non_null(strstr(cause, "user name or password"));
+		assert_null(strstr(cause, "pw9"));
+		free(cause);
+	}
+	/* an @ after the host (in the path or the query) is no user info */
+	static const char *const fine[] = { "http://host:8081/a@b", "https://host?x=a@b", "http://host#@" };
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
+		assert_int_equal(registry_url_check(fine[i], &cause), 0);
+	}
 }
 
 static void test_cache(void **state)
