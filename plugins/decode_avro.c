@@ -26,6 +26,7 @@ int kcon_plugin_init(const struct kcon_host *host, char *err, size_t errlen);
 
 struct ad_entry {
 	uint32_t id;
+	char *text;    /* the schema's text: a hit must match it (`profile NAME` may bring another registry) */
 	json_t *json;  /* the schema as JSON */
 	json_t *names; /* full and short names of named types -> their definition */
 	avro_schema_t schema;
@@ -459,15 +460,33 @@ static int ad_render(json_t *s, json_t *names, avro_value_t *v, struct dbuf *b, 
 
 /* --- the decoder ---------------------------------------------------------------------------- */
 
-/* The cached entry of id (ad_lock held); NULL with err. */
+static void ad_entry_free(struct ad_entry *e)
+{
+	avro_value_iface_decref(e->iface);
+	avro_schema_decref(e->schema);
+	json_decref(e->names);
+	json_decref(e->json);
+	free(e->text);
+}
+
+/*
+ * The cached entry of id (ad_lock held); NULL with err. The host is asked every time (it keeps the
+ * schemas of the registry in use): an id names another schema once `profile NAME` changed registry.
+ */
 static struct ad_entry *ad_entry_get(uint32_t id, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < ad_ncache; i++)
-		if (ad_cache[i].id == id)
-			return &ad_cache[i];
 	const char *type, *text;
 	if (decode_schema(ad_host, id, &type, &text, err, errlen) < 0)
 		return NULL;
+	for (size_t i = 0; i < ad_ncache; i++) {
+		if (ad_cache[i].id != id)
+			continue;
+		if (strcmp(ad_cache[i].text, text) == 0)
+			return &ad_cache[i];
+		ad_entry_free(&ad_cache[i]); /* stale: made again below */
+		ad_cache[i] = ad_cache[--ad_ncache];
+		break;
+	}
 	if (strcmp(type, "AVRO") != 0) {
 		snprintf(err, errlen, "schema id %u is %s, not AVRO", (unsigned)id, type);
 		return NULL;
@@ -493,8 +512,10 @@ static struct ad_entry *ad_entry_get(uint32_t id, char *err, size_t errlen)
 	}
 	e.names = json_object();
 	ad_collect(e.json, "", e.names, 0);
-	struct ad_entry *nc = realloc(ad_cache, (ad_ncache + 1) * sizeof(*nc));
+	e.text = strdup(text);
+	struct ad_entry *nc = e.text ? realloc(ad_cache, (ad_ncache + 1) * sizeof(*nc)) : NULL;
 	if (nc == NULL) {
+		ad_entry_free(&e);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
@@ -551,12 +572,8 @@ static int ad_decode(void *state, const void *buf, size_t len, struct kcon_plugi
 /* At dlclose (kcon_plugin_unload_all): the cached schemas go. */
 __attribute__((destructor)) static void ad_unload(void)
 {
-	for (size_t i = 0; i < ad_ncache; i++) {
-		avro_value_iface_decref(ad_cache[i].iface);
-		avro_schema_decref(ad_cache[i].schema);
-		json_decref(ad_cache[i].names);
-		json_decref(ad_cache[i].json);
-	}
+	for (size_t i = 0; i < ad_ncache; i++)
+		ad_entry_free(&ad_cache[i]);
 	free(ad_cache);
 	ad_cache = NULL;
 	ad_ncache = 0;
