@@ -128,6 +128,39 @@ static void dh_close_locked(bool kill_it, int *status)
 	dh_nsent = 0;
 }
 
+/*
+ * The helper's environment: only what decoders and the runtime may need (locale, paths, kcon's plugin
+ * path, sanitizer settings), never kcon's secrets nor anything else the user's shell carried.
+ */
+static char **dh_environ(void)
+{
+	static const char *const keep[] = { "PATH=",
+					    "HOME=",
+					    "LANG=",
+					    "LC_",
+					    "TZ=",
+					    "TMPDIR=",
+					    "XDG_DATA_HOME=",
+					    "KCON_PLUGIN_PATH=",
+					    "KCON_CORE_DUMPS=",
+					    "LD_LIBRARY_PATH=",
+					    "ASAN_OPTIONS=",
+					    "UBSAN_OPTIONS=",
+					    "LSAN_OPTIONS=" };
+	size_t n = 0;
+	for (char **e = environ; *e; e++)
+		n++;
+	char **env = x_calloc(n + 1, sizeof(*env));
+	n = 0;
+	for (char **e = environ; *e; e++)
+		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+			if (strncmp(*e, keep[i], strlen(keep[i])) == 0) {
+				env[n++] = *e;
+				break;
+			}
+	return env;
+}
+
 static int dh_start_locked(char **cause)
 {
 	int in[2], out[2];
@@ -146,9 +179,15 @@ static int dh_start_locked(char **cause)
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
 	/* its stderr is not the terminal the TUI draws on (a sanitizer's report, a crash note) */
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	/* nor any other of kcon's descriptors: librdkafka's and the faces' pipes, the store, sockets */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+#endif /* else only the descriptors kcon opens close-on-exec stay out */
 	char *argv[] = { dh_exe, (char *)DECODEHELP_ARG, NULL };
+	char **env = dh_environ();
 	pid_t pid;
-	int rc = posix_spawn(&pid, dh_exe, &fa, NULL, argv, environ);
+	int rc = posix_spawn(&pid, dh_exe, &fa, NULL, argv, env);
+	free(env);
 	posix_spawn_file_actions_destroy(&fa);
 	close(in[0]);
 	close(out[1]);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "decodehelp.h"
 #include "demo.h"
 #include "file.h"
 #include "plugin.h"
@@ -145,6 +146,28 @@ char *session_store_cluster_shown(struct session *s, struct store *store, char *
 
 static pthread_mutex_t session_registry_lock = PTHREAD_MUTEX_INITIALIZER;
 
+void session_conf_copy(struct session *s, struct conf *dst)
+{
+	pthread_mutex_lock(&session_client_lock);
+	conf_copy(dst, &s->conf);
+	pthread_mutex_unlock(&session_client_lock);
+}
+
+char *session_topic_decoder(struct session *s, const char *topic)
+{
+	pthread_mutex_lock(&session_client_lock);
+	const char *d = conf_topic_decoder(&s->conf, topic);
+	char *out = d ? x_strdup(d) : NULL;
+	pthread_mutex_unlock(&session_client_lock);
+	return out;
+}
+
+static const char *session_registry_url_of(const struct conf *c)
+{
+	const char *env = getenv("KCON_REGISTRY");
+	return c->registry && *c->registry ? c->registry : env && *env ? env : NULL;
+}
+
 int session_use_profile(struct session *s, const char *name, struct err *e)
 {
 	if (s->demo)
@@ -166,6 +189,8 @@ int session_use_profile(struct session *s, const char *name, struct err *e)
 	conf_check_files(&nc);
 	for (size_t i = 0; i < nc.nwarnings; i++)
 		note_send(&s->note, "%s", nc.warnings[i]);
+	const char *was_url = session_registry_url_of(&s->conf), *new_url = session_registry_url_of(&nc);
+	bool new_registry = (was_url == NULL) != (new_url == NULL) || (was_url && strcmp(was_url, new_url) != 0);
 	pthread_mutex_lock(&session_client_lock);
 	if (s->threads) {
 		s->retired_clients = x_reallocarray(s->retired_clients, s->nretired + 1, sizeof(*s->retired_clients));
@@ -192,23 +217,27 @@ int session_use_profile(struct session *s, const char *name, struct err *e)
 		}
 		s->registry = NULL;
 	}
+	/*
+	 * Schema ids are the registry's: the helper's copies of the schemas it was sent (and the list
+	 * of those sent) belong to the old one. It starts again on the next message.
+	 */
+	if (new_registry)
+		decodehelp_stop();
 	pthread_mutex_unlock(&session_registry_lock);
 	return CMD_OK;
 }
 
-static const char *session_registry_url(const struct session *s)
-{
-	const char *env = getenv("KCON_REGISTRY");
-	return s->conf.registry && *s->conf.registry ? s->conf.registry : env && *env ? env : NULL;
-}
-
 bool session_has_registry(const struct session *s)
 {
-	return session_registry_url(s) != NULL;
+	pthread_mutex_lock(&session_client_lock);
+	bool has = session_registry_url_of(&s->conf) != NULL;
+	pthread_mutex_unlock(&session_client_lock);
+	return has;
 }
 
-/* A secret: the first line of the file named by the profile, else the environment variable (allocated). */
-static char *session_registry_secret(const char *file, const char *var, char **cause)
+/* A secret: the first line of the file named by the profile, else the one read from the environment at
+ * start-up (allocated). */
+static char *session_registry_secret(const char *file, const char *env, char **cause)
 {
 	if (file) {
 		char *t = file_read(file, "registry secret file", FILE_CONFIG_MAX, FILE_PIPE_OK, NULL, cause);
@@ -216,8 +245,7 @@ static char *session_registry_secret(const char *file, const char *var, char **c
 			t[strcspn(t, "\r\n")] = '\0';
 		return t;
 	}
-	const char *v = getenv(var);
-	return v && *v ? x_strdup(v) : NULL;
+	return env && *env ? x_strdup(env) : NULL;
 }
 
 static int session_schema_source(void *ud, uint32_t id, const char **type, const char **schema, char **cause)
@@ -233,31 +261,36 @@ int session_registry(struct session *s, struct registry **out, struct err *e)
 		pthread_mutex_unlock(&session_registry_lock);
 		return 0;
 	}
-	const char *url = session_registry_url(s);
+	struct conf c; /* `profile NAME` on another thread may replace s->conf meanwhile */
+	session_conf_copy(s, &c);
+	const char *url = session_registry_url_of(&c);
 	if (url == NULL) {
 		pthread_mutex_unlock(&session_registry_lock);
+		conf_clear(&c);
 		return err_set(e, CMD_USAGE,
 			       "give --registry URL, a profile's \"registry\" or KCON_REGISTRY (docs/plugins.md)",
 			       "no Schema Registry is set");
 	}
 	if (!registry_available()) {
 		pthread_mutex_unlock(&session_registry_lock);
+		conf_clear(&c);
 		return err_set(e, CMD_FAILED, "use the dynamically linked kcon, with its plugins (docs/pods.md)",
 			       "this kcon was built without a Schema Registry client (the static build)");
 	}
 	char *cause = NULL, *pass = NULL, *token = NULL;
-	pass = session_registry_secret(s->conf.registry_password_file, "KCON_REGISTRY_PASSWORD", &cause);
+	pass = session_registry_secret(c.registry_password_file, s->registry_password_env, &cause);
 	if (cause == NULL)
-		token = session_registry_secret(s->conf.registry_token_file, "KCON_REGISTRY_TOKEN", &cause);
+		token = session_registry_secret(c.registry_token_file, s->registry_token_env, &cause);
 	if (cause) {
 		pthread_mutex_unlock(&session_registry_lock);
+		conf_clear(&c);
 		err_set(e, CMD_USAGE, "fix the registry's secret file in the profile", "%s", cause);
 		free(cause);
 		free(pass);
 		return e->status;
 	}
-	const char *user = s->conf.registry_user ? s->conf.registry_user : getenv("KCON_REGISTRY_USER");
-	const char *ca = s->conf.registry_ca ? s->conf.registry_ca : getenv("KCON_REGISTRY_CA");
+	const char *user = c.registry_user ? c.registry_user : getenv("KCON_REGISTRY_USER");
+	const char *ca = c.registry_ca ? c.registry_ca : getenv("KCON_REGISTRY_CA");
 	char *path = NULL;
 	struct store *st;
 	struct err ignored = { 0 };
@@ -272,6 +305,7 @@ int session_registry(struct session *s, struct registry **out, struct err *e)
 				   .timeout_ms = s->timeout_ms,
 				   .store_path = path };
 	s->registry = registry_new(&o, &cause);
+	conf_clear(&c);
 	free(path);
 	if (pass)
 		memset(pass, 0, strlen(pass));
@@ -315,6 +349,12 @@ void session_clear(struct session *s)
 	store_close(&s->store);
 	x_free(&s->state_dir);
 	x_free(&s->retention);
+	if (s->registry_password_env)
+		memset(s->registry_password_env, 0, strlen(s->registry_password_env));
+	if (s->registry_token_env)
+		memset(s->registry_token_env, 0, strlen(s->registry_token_env));
+	x_free(&s->registry_password_env);
+	x_free(&s->registry_token_env);
 }
 
 void session_strimzi_note(struct session *s, enum session_strimzi_kind kind, const char *name)

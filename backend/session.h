@@ -16,6 +16,11 @@ struct registry;
 struct store;
 
 struct session {
+	/*
+	 * The settings. `profile NAME` replaces them on the thread that runs commands (the worker):
+	 * commands there read them directly; any other thread (the TUI's loop, a view's job) reads
+	 * them through session_conf_copy() or session_topic_decoder(), under the session's lock.
+	 */
 	struct conf conf;
 	struct client *client; /* made by session_client() */
 	struct demo *demo;     /* the embedded cluster of --demo, or NULL */
@@ -59,7 +64,15 @@ struct session {
 	size_t nretired;
 	struct registry **retired_registries; /* the Schema Registry clients `profile NAME` replaced */
 	size_t nretired_registries;
+	/* KCON_REGISTRY_PASSWORD and KCON_REGISTRY_TOKEN, read at start-up and removed from the
+	 * environment (the decoder helper must not inherit them), or NULL; freed by session_clear(). */
+	char *registry_password_env, *registry_token_env;
 };
+
+/** @brief A copy of the session's settings (dst is overwritten; conf_clear() it), from any thread. */
+void session_conf_copy(struct session *s, struct conf *dst);
+/** @brief The profile's decoder for topic (conf_topic_decoder()), allocated, or NULL; from any thread. */
+char *session_topic_decoder(struct session *s, const char *topic);
 
 /** @brief The session's client, made on first use from its settings; from any thread. */
 int session_client(struct session *s, struct client **out, struct err *e);

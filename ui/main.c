@@ -16,9 +16,11 @@
 #include "demo.h"
 #include "faces.h"
 #include "decodehelp.h"
+#include "escape.h"
 #include "fatal.h"
 #include "file.h"
 #include "globalopt.h"
+#include "registry.h"
 #include "run.h"
 #include "sbuf.h"
 #include "session.h"
@@ -172,14 +174,14 @@ static void main_protect(void)
 }
 
 /* KCON_PASSWORD: taken (a copy, caller frees) and wiped from the environment, as nothing else needs it. */
-static char *main_env_password(void)
+static char *main_env_secret(const char *name)
 {
-	char *pw = getenv("KCON_PASSWORD");
+	char *pw = getenv(name);
 	if (pw == NULL)
 		return NULL;
 	char *copy = *pw ? x_strdup(pw) : NULL;
 	memset(pw, 0, strlen(pw)); /* /proc/PID/environ shows the original block */
-	unsetenv("KCON_PASSWORD");
+	unsetenv(name);            /* nor does the decoder helper inherit it */
 	return copy;
 }
 
@@ -220,7 +222,7 @@ int main(int argc, char **argv)
 		uicmd_register();
 		return shellcomp_main(argc - 2, argv + 2);
 	}
-	char *env_password = main_env_password();
+	char *env_password = main_env_secret("KCON_PASSWORD");
 	struct session s = { .timeout_ms = 10000, .format = OUT_TABLE };
 	const char *registry = NULL;
 	note_set(&s.note, run_note, NULL); /* the TUI sends them to its :log instead: stderr is its screen */
@@ -230,6 +232,8 @@ int main(int argc, char **argv)
 	int nconn = 0, status = CMD_OK, c, refresh_ms = 0;
 	char *cause = NULL;
 
+	s.registry_password_env = main_env_secret("KCON_REGISTRY_PASSWORD");
+	s.registry_token_env = main_env_secret("KCON_REGISTRY_TOKEN");
 	main_hold_std_fds();
 	signal(SIGPIPE, SIG_IGN);
 	fatal_catch();
@@ -372,7 +376,9 @@ int main(int argc, char **argv)
 		conf_set_option(&s.conf, "bootstrap", getenv("KCON_BOOTSTRAP"), &cause);
 	if (env_password)
 		conf_set(&s.conf, "sasl.password", env_password);
-	if (registry) { /* wins over the profile's */
+	if (registry) {                                          /* wins over the profile's */
+		if (registry_url_has_userinfo(registry, &cause)) /* at once: the rest is checked where it is used */
+			goto conf_error;
 		free(s.conf.registry);
 		s.conf.registry = x_strdup(registry);
 	}
@@ -386,8 +392,11 @@ int main(int argc, char **argv)
 			goto conf_error;
 	}
 	conf_check_files(&s.conf);
-	for (size_t i = 0; i < s.conf.nwarnings; i++)
-		fprintf(stderr, "kcon: %s\n", s.conf.warnings[i]);
+	for (size_t i = 0; i < s.conf.nwarnings; i++) {
+		char *safe = escape_str(s.conf.warnings[i]);
+		fprintf(stderr, "kcon: %s\n", safe);
+		free(safe);
+	}
 	struct store_opts retention = { 0 }; /* checked now: a typo must not wait for the first sample */
 	const char *spec = s.retention ? s.retention : s.conf.retention;
 	if (spec && store_opts_parse(spec, &retention, &cause) < 0) {
@@ -445,8 +454,10 @@ int main(int argc, char **argv)
 	}
 	goto out;
 
-conf_error:
-	fprintf(stderr, "kcon: %s\n", cause);
+conf_error:; /* the cause is raw (a profile's name, a file's words): escaped here, once */
+	char *safe = escape_str(cause);
+	fprintf(stderr, "kcon: %s\n", safe);
+	free(safe);
 	free(cause);
 	status = CMD_USAGE;
 out:

@@ -91,8 +91,12 @@ static void tailv_open_job(void *ud)
 		return;
 	}
 	struct client *c;
-	if (session_client(op->s, &c, &op->e) == CMD_OK)
-		op->tail = tail_open(c, &op->s->conf, false, NULL, &o, &op->e);
+	if (session_client(op->s, &c, &op->e) == CMD_OK) {
+		struct conf conf; /* `profile NAME` on the worker may replace the session's meanwhile */
+		session_conf_copy(op->s, &conf);
+		op->tail = tail_open(c, &conf, false, NULL, &o, &op->e);
+		conf_clear(&conf);
+	}
 }
 
 static void tailv_close_job(void *ud)
@@ -450,8 +454,8 @@ static void tailv_open(struct view *v, void *arg)
 	struct tailv *tv = x_calloc(1, sizeof(*tv));
 	tv->topic = x_strdup(a->topic);
 	tv->from = a->from ? x_strdup(a->from) : NULL;
-	const char *mapped = a->decode ? NULL : conf_topic_decoder(&tui_session(v->tui)->conf, tv->topic);
-	tv->decode = a->decode ? x_strdup(a->decode) : mapped ? x_strdup(mapped) : NULL; /* the profile's "decoders" */
+	/* the profile's "decoders" (this loop thread reads the worker's settings under the session's lock) */
+	tv->decode = a->decode ? x_strdup(a->decode) : session_topic_decoder(tui_session(v->tui), tv->topic);
 	tv->fd = -1;
 	v->priv = tv;
 	tailv_title(v);

@@ -195,6 +195,14 @@ class ConfigTest(BrokerTestCase):
             self.assertEqual(p.returncode, 1, p.stderr)
             self.assertIn("no profile `nope`", p.stderr)
 
+    def test_unknown_profile_name_escaped(self):
+        """-p NAME that names no profile: the name is shown escaped, never raw on the terminal."""
+        self.one("config", "add", "plain", "-b", self.bootstrap)
+        p = self.kcon("-p", "\x1b[2Jx", "topics")
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("no profile `\\x1b[2Jx`", p.stderr)
+        self.assertNotIn("\x1b", p.stderr)
+
     def test_relative_paths_kept_absolute(self):
         d = os.path.join(self.home, "certs")
         os.makedirs(d)

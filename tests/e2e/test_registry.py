@@ -14,6 +14,7 @@ import os
 import shutil
 import socket
 import struct
+import subprocess
 import tempfile
 import unittest
 
@@ -27,7 +28,7 @@ except ImportError:
     descriptor_pb2 = None
 ENCODERS = fastavro is not None and descriptor_pb2 is not None
 
-from kcontest import BUILD_PLUGINS, Kcon, BrokerTestCase
+from kcontest import BUILD_PLUGINS, KCON, NO_CONFIG, Kcon, BrokerTestCase, wait_until
 from standin_registry import StandInRegistry
 
 ORDER = {
@@ -358,6 +359,102 @@ class RegistryTest(BrokerTestCase):
             p = run("tail", js, "--to-end")
             self.assertEqual(p.returncode, 2)
             self.assertIn("decoders: the decoder of x must be a string", p.stderr)
+
+    def write_config(self, cfg, profiles):
+        os.makedirs(os.path.join(cfg, "kcon"), exist_ok=True)
+        with open(os.path.join(cfg, "kcon", "config.json"), "w") as f:
+            json.dump({"profiles": profiles}, f)
+
+    def test_profile_switch_decodes_with_the_new_registry(self):
+        """Schema id 1 of registry A and of registry B differ: after `profile B` the records are
+        decoded with B's, in the helper (its copies and the list of those sent) and in process."""
+        regs = {}
+        for name, field in (("A", "from_a"), ("B", "from_b")):
+            r = StandInRegistry().start()
+            self.addCleanup(r.stop)
+            sid = r.register("t-value", json.dumps({"type": "record", "name": name,
+                                                    "fields": [{"name": field, "type": "string"}]}))
+            self.assertEqual(sid, 1)
+            regs[name] = r
+        topic = self.scratch_topic()
+        self.produce(topic, [wire(1, b"\x04hi")])  # an Avro string: zigzag length 2, then the bytes
+        with tempfile.TemporaryDirectory() as cfg:
+            self.write_config(cfg, {n: {"bootstrap": self.bootstrap, "registry": r.url} for n, r in regs.items()})
+            script = f"tail {topic} --to-end; profile B; tail {topic} --to-end"
+            for inproc in ("0", "1"):
+                p = self.k.run("-p", "A", "-o", "json", "-e", script, bootstrap=False,
+                               env={"XDG_CONFIG_HOME": cfg, "KCON_STATE_DIR": self.state,
+                                    "KCON_PLUGIN_PATH": BUILD_PLUGINS, "KCON_DECODE_IN_PROCESS": inproc})
+                self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+                values = [d["value"] for d in map(json.loads, p.stdout.splitlines()) if "value" in d]
+                self.assertEqual(values, [{"from_a": "hi"}, {"from_b": "hi"}], f"in process: {inproc}")
+
+    def test_credentials_in_the_url_are_refused(self):
+        p = self.kcon("-o", "json", "schemas", url=f"http://alice:pw-secret@127.0.0.1:{self.reg.server.server_address[1]}")
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("registry_password_file", p.stderr)
+        self.assertNotIn("pw-secret", p.stdout + p.stderr)
+        self.assertEqual(self.reg.requests, [])
+        with tempfile.TemporaryDirectory() as cfg:  # a profile's registry too, where it is used
+            self.write_config(cfg, {"p": {"bootstrap": self.bootstrap,
+                                          "registry": f"http://alice:pw-secret@127.0.0.1:{self.reg.server.server_address[1]}/x"}})
+            p = self.k.run("-p", "p", "-o", "json", "schemas", bootstrap=False,
+                           env={"XDG_CONFIG_HOME": cfg, "KCON_STATE_DIR": self.state})
+            self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+            self.assertIn("user name or password", p.stdout)
+            self.assertNotIn("pw-secret", p.stdout + p.stderr)
+
+    def test_registry_words_escaped_once(self):
+        p = self.kcon("schema", "s\x1b[2J")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        out = p.stdout + p.stderr
+        self.assertNotIn("\x1b", out)
+        self.assertNotIn("\\\\x1b", out)
+        self.assertIn("Subject 's\\x1b[2J' not found", out)
+        msg = self.failure("schema", "s\x1b[2J")  # JSON: the text itself, in a JSON string
+        self.assertIn("Subject 's\x1b[2J' not found", msg)
+        self.assertNotIn("\\x1b", msg)
+
+    def test_decoder_helper_holds_no_secret_nor_descriptor(self):
+        topic = self.scratch_topic()
+        self.produce(topic, [wire(self.json_id, b'{"k": 1}')])
+        env = dict(os.environ, XDG_CONFIG_HOME=NO_CONFIG, KCON_STATE_DIR=self.state, KCON_PLUGIN_PATH=BUILD_PLUGINS,
+                   KCON_REGISTRY_PASSWORD="reg-pw-secret", KCON_REGISTRY_TOKEN="reg-tok-secret",
+                   KCON_PASSWORD="sasl-pw-secret", SOME_OTHER_SECRET="other-secret")
+        env.pop("KCON_DECODE_IN_PROCESS", None)
+        p = subprocess.Popen([KCON, "-b", self.bootstrap, "--registry", self.reg.url, "-o", "json"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             bufsize=1, env=env)
+        try:
+            p.stdin.write(f"tail {topic} --to-end\n")
+            p.stdin.flush()
+            doc = json.loads(p.stdout.readline())
+            self.assertEqual(doc["value"], {"k": 1})  # decoded: the helper runs
+
+            def children():
+                kids = []
+                for tid in os.listdir(f"/proc/{p.pid}/task"):
+                    with open(f"/proc/{p.pid}/task/{tid}/children") as f:
+                        kids += f.read().split()
+                return kids
+
+            wait_until(lambda: children(), what="the decoder helper")
+            helper = children()[0]
+            with open(f"/proc/{helper}/environ", "rb") as f:
+                environ = f.read()
+            for secret in (b"reg-pw-secret", b"reg-tok-secret", b"sasl-pw-secret", b"other-secret"):
+                self.assertNotIn(secret, environ)
+            self.assertIn(b"KCON_PLUGIN_PATH=", environ)
+            self.assertEqual(sorted(int(fd) for fd in os.listdir(f"/proc/{helper}/fd")), [0, 1, 2])
+            with open(f"/proc/{p.pid}/environ", "rb") as f:  # nor does kcon keep them in its own
+                environ = f.read()
+            self.assertNotIn(b"reg-pw-secret", environ)
+            self.assertNotIn(b"reg-tok-secret", environ)
+        finally:
+            p.stdin.close()
+            self.assertEqual(p.wait(timeout=30), 0, p.stderr.read())
+            p.stdout.close()
+            p.stderr.close()
 
 
 if __name__ == "__main__":
