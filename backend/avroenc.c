@@ -15,46 +15,97 @@
 #define AVROENC_MAX_DEPTH 64
 
 struct avroenc {
-	json_t *names; /* named types: full and short names -> definition */
+	json_t *names;  /* named types: full name -> definition */
+	json_t *spaces; /* full name -> the namespace names inside the type are in */
 	struct sbuf path;
 	char *why; /* the first error, without the path */
 };
 
-static void avroenc_collect(json_t *s, const char *ns, json_t *names, int depth)
+static bool avroenc_is_named(json_t *s)
+{
+	const char *t = json_string_value(json_object_get(s, "type"));
+	return t && json_is_string(json_object_get(s, "name")) &&
+	       (!strcmp(t, "record") || !strcmp(t, "error") || !strcmp(t, "enum") || !strcmp(t, "fixed"));
+}
+
+/* The full name of the named type s defined inside namespace ns (Avro's rules: a name with a dot
+ * is full; else the type's own "namespace", else the enclosing one, qualifies it). */
+static char *avroenc_fullname(json_t *s, const char *ns)
+{
+	const char *name = json_string_value(json_object_get(s, "name"));
+	const char *sns = json_string_value(json_object_get(s, "namespace"));
+	if (sns)
+		ns = sns;
+	if (strchr(name, '.') || ns == NULL || *ns == '\0')
+		return x_strdup(name);
+	return x_asprintf("%s.%s", ns, name);
+}
+
+static void avroenc_collect(struct avroenc *e, json_t *s, const char *ns, int depth)
 {
 	if (depth > AVROENC_MAX_DEPTH)
 		return;
 	size_t i;
 	json_t *x;
 	if (json_is_array(s)) {
-		json_array_foreach(s, i, x) avroenc_collect(x, ns, names, depth + 1);
+		json_array_foreach(s, i, x) avroenc_collect(e, x, ns, depth + 1);
 		return;
 	}
 	if (!json_is_object(s))
 		return;
-	const char *name = json_string_value(json_object_get(s, "name"));
-	const char *sns = json_string_value(json_object_get(s, "namespace"));
-	if (sns)
-		ns = sns;
-	const char *t = json_string_value(json_object_get(s, "type"));
-	if (name && t && (!strcmp(t, "record") || !strcmp(t, "enum") || !strcmp(t, "fixed") || !strcmp(t, "error"))) {
-		json_object_set(names, name, s);
-		const char *dot = strrchr(name, '.');
-		if (dot) {
-			json_object_set(names, dot + 1, s);
-		} else if (ns && *ns) {
-			char *full = x_asprintf("%s.%s", ns, name);
-			json_object_set(names, full, s);
-			free(full);
+	if (avroenc_is_named(s)) {
+		char *full = avroenc_fullname(s, ns);
+		const char *dot = strrchr(full, '.');
+		if (json_object_get(e->names, full) == NULL) { /* a second definition: the first stands */
+			json_object_set(e->names, full, s);
+			json_object_set_new(e->spaces, full, json_stringn(full, dot ? (size_t)(dot - full) : 0));
 		}
+		ns = json_string_value(json_object_get(e->spaces, full));
+		free(full);
 	}
-	avroenc_collect(json_object_get(s, "items"), ns, names, depth + 1);
-	avroenc_collect(json_object_get(s, "values"), ns, names, depth + 1);
+	avroenc_collect(e, json_object_get(s, "items"), ns, depth + 1);
+	avroenc_collect(e, json_object_get(s, "values"), ns, depth + 1);
 	json_t *tt = json_object_get(s, "type");
 	if (json_is_object(tt) || json_is_array(tt))
-		avroenc_collect(tt, ns, names, depth + 1);
+		avroenc_collect(e, tt, ns, depth + 1);
 	json_array_foreach(json_object_get(s, "fields"), i, x)
-		avroenc_collect(json_object_get(x, "type"), ns, names, depth + 1);
+		avroenc_collect(e, json_object_get(x, "type"), ns, depth + 1);
+}
+
+/* The definition s stands for: a named type's by its full name (a name without a dot is in the
+ * enclosing namespace *ns, or failing that the null one), or s itself; *ns becomes the namespace
+ * inside it. *full (when full is not NULL) is its full name, or NULL for an unnamed type. */
+static json_t *avroenc_resolve(struct avroenc *e, json_t *s, const char **ns, char **full)
+{
+	char *fn = NULL;
+	if (json_is_string(s)) {
+		const char *n = json_string_value(s);
+		json_t *d = NULL;
+		if (strchr(n, '.') == NULL && *ns && **ns) {
+			fn = x_asprintf("%s.%s", *ns, n);
+			d = json_object_get(e->names, fn);
+		}
+		if (d == NULL) {
+			free(fn);
+			fn = NULL;
+			d = json_object_get(e->names, n);
+		}
+		if (d)
+			s = d;
+		free(fn);
+		fn = NULL;
+	}
+	if (avroenc_is_named(s)) {
+		fn = avroenc_fullname(s, *ns);
+		const char *sp = json_string_value(json_object_get(e->spaces, fn));
+		if (sp)
+			*ns = sp;
+	}
+	if (full)
+		*full = fn;
+	else
+		free(fn);
+	return s;
 }
 
 __attribute__((format(printf, 2, 3))) static int avroenc_fail(struct avroenc *e, const char *fmt, ...)
@@ -151,27 +202,34 @@ static int avroenc_timestamp(const char *s, int64_t per_s, int64_t *out)
 	return 0;
 }
 
-/* "-12.34" with scale digits into big-endian two's complement bytes; -1 when it does not fit. */
-static int avroenc_decimal(const char *s, int scale, unsigned char *buf, size_t *n)
+/* "-12.34" with scale fraction digits into big-endian two's complement bytes: 0; -1 when it is not
+ * a number, -2 with more fraction digits than scale, -3 with more digits than precision (at most
+ * 38) once scaled. */
+static int avroenc_decimal(const char *s, int scale, int precision, unsigned char *buf, size_t *n)
 {
 	bool neg = *s == '-';
 	if (neg || *s == '+')
 		s++;
 	__int128 v = 0;
-	int frac = -1, digits = 0;
+	int frac = -1, digits = 0, sig = 0; /* sig: digits from the first that is not 0 */
 	for (; *s; s++) {
 		if (*s == '.' && frac < 0) {
 			frac = 0;
 			continue;
 		}
-		if (*s < '0' || *s > '9' || ++digits > 38)
+		if (*s < '0' || *s > '9')
 			return -1;
+		digits++;
 		if (frac >= 0 && ++frac > scale)
-			return -1;
+			return -2;
+		if ((sig || *s != '0') && ++sig > precision)
+			return -3;
 		v = v * 10 + (*s - '0');
 	}
 	if (digits == 0)
 		return -1;
+	if (sig && sig + scale - (frac < 0 ? 0 : frac) > precision)
+		return -3; /* checked before scaling: 10^38 fits in 127 bits, more may not */
 	for (int i = frac < 0 ? 0 : frac; i < scale; i++)
 		v *= 10;
 	if (neg)
@@ -190,6 +248,114 @@ static int avroenc_decimal(const char *s, int scale, unsigned char *buf, size_t 
 	return 0;
 }
 
+/* The most decimal digits a fixed of size bytes holds (two's complement), at most 38. */
+static int avroenc_fixed_precision(json_int_t size)
+{
+	if (size <= 0)
+		return 0;
+	if (size > 16)
+		return 38;
+	unsigned __int128 v = ((unsigned __int128)1 << (8 * size - 1)) - 1;
+	int d = 0;
+	while (v >= 10) {
+		v /= 10;
+		d++;
+	}
+	return d > 38 ? 38 : d;
+}
+
+/* The schema, before any value: what encoding relies on (names, fields, sizes, decimals). */
+static int avroenc_check_schema(struct avroenc *e, json_t *s, int depth)
+{
+	size_t i;
+	json_t *x;
+	if (depth > AVROENC_MAX_DEPTH)
+		return avroenc_fail(e, "the schema is nested deeper than 64 levels");
+	if (json_is_string(s))
+		return 0;
+	if (json_is_array(s)) {
+		json_array_foreach(s, i, x) if (avroenc_check_schema(e, x, depth + 1) < 0) return -1;
+		return 0;
+	}
+	if (!json_is_object(s))
+		return avroenc_fail(e, "the schema has a type that is %s, not a name, an object or a union",
+				    avroenc_json_type(s));
+	json_t *tt = json_object_get(s, "type");
+	if (json_is_object(tt) || json_is_array(tt))
+		return avroenc_check_schema(e, tt, depth + 1);
+	const char *t = json_string_value(tt);
+	if (t == NULL)
+		return avroenc_fail(e, "the schema has an object without a type");
+	const char *name = json_string_value(json_object_get(s, "name"));
+	bool record = !strcmp(t, "record") || !strcmp(t, "error");
+	if ((record || !strcmp(t, "enum") || !strcmp(t, "fixed")) && name == NULL)
+		return avroenc_fail(e, "the schema has a%s %s without a name", t[0] == 'e' ? "n" : "", t);
+	if (record) {
+		json_t *fields = json_object_get(s, "fields");
+		if (!json_is_array(fields))
+			return avroenc_fail(e, "the schema's record %s has no fields array", name);
+		json_array_foreach(fields, i, x)
+		{
+			const char *fname = json_string_value(json_object_get(x, "name"));
+			if (fname == NULL)
+				return avroenc_fail(e, "the schema's field %zu of record %s has no name", i + 1, name);
+			if (json_object_get(x, "type") == NULL)
+				return avroenc_fail(e, "the schema's field %s of record %s has no type", fname, name);
+			if (avroenc_check_schema(e, json_object_get(x, "type"), depth + 1) < 0)
+				return -1;
+		}
+	} else if (!strcmp(t, "enum")) {
+		json_t *syms = json_object_get(s, "symbols");
+		bool ok = json_is_array(syms);
+		json_array_foreach(syms, i, x) ok &= json_is_string(x);
+		if (!ok)
+			return avroenc_fail(e, "the schema's enum %s's symbols must be strings (an array of them)",
+					    name);
+	} else if (!strcmp(t, "fixed")) {
+		json_t *size = json_object_get(s, "size");
+		if (!json_is_integer(size) || json_integer_value(size) < 0)
+			return avroenc_fail(e, "the schema's fixed %s has no size (a whole number of bytes)", name);
+	} else if (!strcmp(t, "array") || !strcmp(t, "map")) {
+		bool map = t[0] == 'm';
+		json_t *item = json_object_get(s, map ? "values" : "items");
+		if (item == NULL)
+			return avroenc_fail(e, "the schema has %s",
+					    map ? "a map without values" : "an array without items");
+		return avroenc_check_schema(e, item, depth + 1);
+	}
+	const char *logical = json_string_value(json_object_get(s, "logicalType"));
+	if (logical && !strcmp(logical, "decimal") && (!strcmp(t, "bytes") || !strcmp(t, "fixed"))) {
+		bool fixed = t[0] == 'f';
+		json_int_t size = json_integer_value(json_object_get(s, "size"));
+		int max = fixed ? avroenc_fixed_precision(size) : 38;
+		json_t *p = json_object_get(s, "precision"), *sc = json_object_get(s, "scale");
+		char *got = p ? json_dumps(p, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+		if (!json_is_integer(p) || json_integer_value(p) < 1 || json_integer_value(p) > max) {
+			if (fixed)
+				avroenc_fail(
+					e,
+					"in the schema, the decimal's precision must be 1 to %d for a fixed of %lld "
+					"bytes, not %s",
+					max, (long long)size, got ? got : "missing");
+			else
+				avroenc_fail(e, "in the schema, the decimal's precision must be 1 to 38, not %s",
+					     got ? got : "missing");
+			free(got);
+			return -1;
+		}
+		free(got);
+		if (sc && (!json_is_integer(sc) || json_integer_value(sc) < 0 ||
+			   json_integer_value(sc) > json_integer_value(p))) {
+			got = json_dumps(sc, JSON_ENCODE_ANY | JSON_COMPACT);
+			avroenc_fail(e, "in the schema, the decimal's scale must be 0 to its precision (%lld), not %s",
+				     (long long)json_integer_value(p), got ? got : "?");
+			free(got);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* A string of code points 0-255 as bytes (Avro's JSON for bytes and fixed). */
 static int avroenc_bytes(struct avroenc *e, const char *s, size_t len, struct sbuf *out)
 {
@@ -205,29 +371,42 @@ static int avroenc_bytes(struct avroenc *e, const char *s, size_t len, struct sb
 	return 0;
 }
 
-static int avroenc_value(struct avroenc *e, json_t *s, json_t *v, struct sbuf *out, int depth);
+static int avroenc_value(struct avroenc *e, json_t *s, const char *ns, json_t *v, struct sbuf *out, int depth);
 
-static int avroenc_union(struct avroenc *e, json_t *u, json_t *v, struct sbuf *out, int depth)
+/* A union branch's name in Avro's JSON encoding: a named type's full name, else its type. */
+static char *avroenc_branch_name(struct avroenc *e, json_t *b, const char *ns)
+{
+	char *full = NULL;
+	json_t *d = avroenc_resolve(e, b, &ns, &full);
+	if (full)
+		return full;
+	if (json_is_string(b))
+		return x_strdup(json_string_value(b));
+	const char *t = json_string_value(json_object_get(d, "type"));
+	return t ? x_strdup(t) : NULL;
+}
+
+static int avroenc_union(struct avroenc *e, json_t *u, const char *ns, json_t *v, struct sbuf *out, int depth)
 {
 	size_t i;
 	json_t *b;
-	/* Avro's JSON encoding: {"type name": value} */
+	/* Avro's JSON encoding: {"type name": value}, a named type by its full name (or, failing
+	 * that, its short one) */
 	if (json_is_object(v) && json_object_size(v) == 1) {
 		const char *k = json_object_iter_key(json_object_iter(v));
-		json_array_foreach(u, i, b)
-		{
-			json_t *r = json_is_string(b) ? json_object_get(e->names, json_string_value(b)) : NULL;
-			const char *bn = json_is_string(b)   ? json_string_value(b)
-					 : json_is_object(b) ? json_string_value(json_object_get(b, "name"))
-							     : NULL;
-			if (bn == NULL && json_is_object(b))
-				bn = json_string_value(json_object_get(b, "type"));
-			(void)r;
-			if (bn && strcmp(bn, k) == 0) {
+		for (int pass = 0; pass < 2; pass++) {
+			json_array_foreach(u, i, b)
+			{
+				char *bn = avroenc_branch_name(e, b, ns);
+				const char *dot = bn ? strrchr(bn, '.') : NULL;
+				bool match = bn && strcmp(pass == 0 || dot == NULL ? bn : dot + 1, k) == 0;
+				free(bn);
+				if (!match)
+					continue;
 				size_t mark = out->len;
 				avroenc_long(out, (int64_t)i);
-				if (avroenc_value(e, b, json_object_iter_value(json_object_iter(v)), out, depth + 1) ==
-				    0)
+				if (avroenc_value(e, b, ns, json_object_iter_value(json_object_iter(v)), out,
+						  depth + 1) == 0)
 					return 0;
 				out->len = mark;
 				return -1;
@@ -240,7 +419,7 @@ static int avroenc_union(struct avroenc *e, json_t *u, json_t *v, struct sbuf *o
 		char *why = e->why;
 		e->why = NULL;
 		avroenc_long(out, (int64_t)i);
-		if (avroenc_value(e, b, v, out, depth + 1) == 0) {
+		if (avroenc_value(e, b, ns, v, out, depth + 1) == 0) {
 			free(why);
 			return 0;
 		}
@@ -257,24 +436,21 @@ static int avroenc_union(struct avroenc *e, json_t *u, json_t *v, struct sbuf *o
 	return rc;
 }
 
-static int avroenc_value(struct avroenc *e, json_t *s, json_t *v, struct sbuf *out, int depth)
+static int avroenc_value(struct avroenc *e, json_t *s, const char *ns, json_t *v, struct sbuf *out, int depth)
 {
 	if (depth > AVROENC_MAX_DEPTH)
 		return avroenc_fail(e, "nested deeper than 64 levels");
-	for (int i = 0; i < 8 && json_is_string(s) && json_object_get(e->names, json_string_value(s)); i++)
-		s = json_object_get(e->names, json_string_value(s));
+	s = avroenc_resolve(e, s, &ns, NULL);
 	if (json_is_array(s))
-		return avroenc_union(e, s, v, out, depth);
+		return avroenc_union(e, s, ns, v, out, depth);
 	json_t *def = s;
 	if (json_is_object(s) &&
 	    (json_is_object(json_object_get(s, "type")) || json_is_array(json_object_get(s, "type"))))
-		return avroenc_value(e, json_object_get(s, "type"), v, out, depth + 1);
+		return avroenc_value(e, json_object_get(s, "type"), ns, v, out, depth + 1);
 	const char *t = json_is_string(s) ? json_string_value(s) : json_string_value(json_object_get(s, "type"));
 	const char *logical = json_string_value(json_object_get(def, "logicalType"));
 	if (t == NULL)
 		return avroenc_fail(e, "the schema has a type kcon does not know");
-	if (json_is_string(json_object_get(e->names, t)))
-		t = json_string_value(json_object_get(e->names, t));
 	if (!strcmp(t, "null")) {
 		if (!json_is_null(v))
 			return avroenc_fail(e, "expected null, got %s", avroenc_json_type(v));
@@ -337,17 +513,23 @@ static int avroenc_value(struct avroenc *e, json_t *s, json_t *v, struct sbuf *o
 		if (logical && !strcmp(logical, "decimal")) {
 			unsigned char buf[16];
 			size_t n;
+			/* avroenc_check_schema saw precision 1..38 and scale 0..precision */
 			int scale = (int)json_integer_value(json_object_get(def, "scale"));
+			int precision = (int)json_integer_value(json_object_get(def, "precision"));
 			char *text = json_is_string(v) ? x_strdup(json_string_value(v))
 						       : json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
-			int rc = avroenc_decimal(text, scale, buf, &n);
-			if (rc < 0) {
+			int rc = avroenc_decimal(text, scale, precision, buf, &n);
+			if (rc == -3)
+				avroenc_fail(e,
+					     "%s has more than %d digits once given its %d fraction digits (the "
+					     "decimal's precision)",
+					     text, precision, scale);
+			else if (rc < 0)
 				avroenc_fail(e, "expected a decimal with at most %d fraction digits, got %s", scale,
 					     text);
-				free(text);
-				return -1;
-			}
 			free(text);
+			if (rc < 0)
+				return -1;
 			if (fixed) { /* sign-extended to the fixed size */
 				size_t size = (size_t)json_integer_value(json_object_get(def, "size"));
 				if (n > size)
@@ -398,7 +580,7 @@ static int avroenc_value(struct avroenc *e, json_t *s, json_t *v, struct sbuf *o
 				sbuf_addf(&e->path, "[\"%s\"]", k);
 				avroenc_long(out, (int64_t)strlen(k));
 				sbuf_add(out, k);
-				if (avroenc_value(e, item, x, out, depth + 1) < 0)
+				if (avroenc_value(e, item, ns, x, out, depth + 1) < 0)
 					return -1;
 				e->path.len = plen, e->path.buf[plen] = '\0';
 			}
@@ -408,7 +590,7 @@ static int avroenc_value(struct avroenc *e, json_t *s, json_t *v, struct sbuf *o
 			json_array_foreach(v, i, x)
 			{
 				sbuf_addf(&e->path, "[%zu]", i);
-				if (avroenc_value(e, item, x, out, depth + 1) < 0)
+				if (avroenc_value(e, item, ns, x, out, depth + 1) < 0)
 					return -1;
 				e->path.len = plen, e->path.buf[plen] = '\0';
 			}
@@ -427,8 +609,11 @@ static int avroenc_value(struct avroenc *e, json_t *s, json_t *v, struct sbuf *o
 		json_object_foreach(v, k, x)
 		{
 			bool known = false;
-			json_array_foreach(fields, i, f) known |=
-				!strcmp(json_string_value(json_object_get(f, "name")), k);
+			json_array_foreach(fields, i, f)
+			{
+				const char *fname = json_string_value(json_object_get(f, "name"));
+				known |= fname && !strcmp(fname, k);
+			}
 			if (!known) {
 				sbuf_addf(&e->path, ".%s", k);
 				return avroenc_fail(e, "the record has no field %s", k);
@@ -443,7 +628,7 @@ static int avroenc_value(struct avroenc *e, json_t *s, json_t *v, struct sbuf *o
 				fv = json_object_get(f, "default");
 			if (fv == NULL)
 				return avroenc_fail(e, "missing, and the field has no default");
-			if (avroenc_value(e, json_object_get(f, "type"), fv, out, depth + 1) < 0)
+			if (avroenc_value(e, json_object_get(f, "type"), ns, fv, out, depth + 1) < 0)
 				return -1;
 			e->path.len = plen;
 			if (e->path.buf)
@@ -468,10 +653,18 @@ int avroenc_encode(const char *schema, const char *json, size_t len, struct sbuf
 		*cause = x_asprintf("the record is not JSON: %s at byte %d", jerr.text, jerr.position);
 		return -1;
 	}
-	struct avroenc e = { .names = json_object() };
-	avroenc_collect(s, "", e.names, 0);
+	struct avroenc e = { .names = json_object(), .spaces = json_object() };
+	if (avroenc_check_schema(&e, s, 0) < 0) {
+		*cause = e.why;
+		json_decref(e.names);
+		json_decref(e.spaces);
+		json_decref(v);
+		json_decref(s);
+		return -1;
+	}
+	avroenc_collect(&e, s, "", 0);
 	size_t mark = out->len;
-	int rc = avroenc_value(&e, s, v, out, 0);
+	int rc = avroenc_value(&e, s, "", v, out, 0);
 	if (rc < 0) {
 		out->len = mark;
 		if (out->buf)
@@ -483,6 +676,7 @@ int avroenc_encode(const char *schema, const char *json, size_t len, struct sbuf
 	free(e.why);
 	sbuf_free(&e.path);
 	json_decref(e.names);
+	json_decref(e.spaces);
 	json_decref(v);
 	json_decref(s);
 	return rc;

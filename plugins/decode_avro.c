@@ -22,13 +22,18 @@ const unsigned kcon_plugin_abi_major = KCON_PLUGIN_ABI_MAJOR;
 int kcon_plugin_init(const struct kcon_host *host, char *err, size_t errlen);
 
 #define AD_MAX_DEPTH 64
-#define AD_MAX_EMPTY 65536 /* items of an array or map whose items take no bytes (null) */
+#define AD_MAX_EMPTY 65536       /* a record's array and map items beyond one a byte (null takes none) */
+#define AD_MAX_OUT   (32u << 20) /* the most JSON a record becomes */
+
+struct ad_names {
+	json_t *names, *spaces; /* full name -> definition; full name -> the namespace inside it */
+};
 
 struct ad_entry {
 	uint32_t id;
-	char *text;    /* the schema's text: a hit must match it (`profile NAME` may bring another registry) */
-	json_t *json;  /* the schema as JSON */
-	json_t *names; /* full and short names of named types -> their definition */
+	char *text;         /* the schema's text: a hit must match it (`profile NAME` may bring another registry) */
+	json_t *json;       /* the schema as JSON */
+	struct ad_names nm; /* named types by full name */
 	avro_schema_t schema;
 	avro_value_iface_t *iface;
 };
@@ -40,52 +45,85 @@ static size_t ad_ncache;
 
 /* --- named types --------------------------------------------------------------------------- */
 
-static void ad_collect(json_t *s, const char *ns, json_t *names, int depth)
+static bool ad_is_named(json_t *s)
+{
+	const char *t = json_string_value(json_object_get(s, "type"));
+	return t && json_is_string(json_object_get(s, "name")) &&
+	       (!strcmp(t, "record") || !strcmp(t, "error") || !strcmp(t, "enum") || !strcmp(t, "fixed"));
+}
+
+/* The full name of the named type s defined inside namespace ns (Avro's rules: a name with a dot
+ * is full; else the type's own "namespace", else the enclosing one, qualifies it). */
+static void ad_fullname(json_t *s, const char *ns, char *buf, size_t len)
+{
+	const char *name = json_string_value(json_object_get(s, "name"));
+	const char *sns = json_string_value(json_object_get(s, "namespace"));
+	if (sns)
+		ns = sns;
+	if (strchr(name, '.') || ns == NULL || *ns == '\0')
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "%s.%s", ns, name);
+}
+
+/* names: full name -> definition; spaces: full name -> the namespace names inside it are in. */
+static void ad_collect(json_t *s, const char *ns, json_t *names, json_t *spaces, int depth)
 {
 	if (depth > AD_MAX_DEPTH)
 		return;
 	if (json_is_array(s)) {
 		size_t i;
 		json_t *b;
-		json_array_foreach(s, i, b) ad_collect(b, ns, names, depth + 1);
+		json_array_foreach(s, i, b) ad_collect(b, ns, names, spaces, depth + 1);
 		return;
 	}
 	if (!json_is_object(s))
 		return;
-	const char *name = json_string_value(json_object_get(s, "name"));
-	const char *sns = json_string_value(json_object_get(s, "namespace"));
-	if (sns)
-		ns = sns;
-	if (name) {
-		json_object_set(names, name, s);
-		const char *dot = strrchr(name, '.');
-		if (dot)
-			json_object_set(names, dot + 1, s);
-		else if (ns && *ns) {
-			char full[512];
-			snprintf(full, sizeof(full), "%s.%s", ns, name);
+	if (ad_is_named(s)) {
+		char full[512];
+		ad_fullname(s, ns, full, sizeof(full));
+		const char *dot = strrchr(full, '.');
+		if (json_object_get(names, full) == NULL) { /* the first definition (libavro refuses a second) */
 			json_object_set(names, full, s);
+			json_object_set_new(spaces, full, json_stringn(full, dot ? (size_t)(dot - full) : 0));
 		}
+		ns = json_string_value(json_object_get(spaces, full));
 	}
-	ad_collect(json_object_get(s, "items"), ns, names, depth + 1);
-	ad_collect(json_object_get(s, "values"), ns, names, depth + 1);
+	ad_collect(json_object_get(s, "items"), ns, names, spaces, depth + 1);
+	ad_collect(json_object_get(s, "values"), ns, names, spaces, depth + 1);
 	json_t *t = json_object_get(s, "type");
 	if (json_is_object(t) || json_is_array(t))
-		ad_collect(t, ns, names, depth + 1);
+		ad_collect(t, ns, names, spaces, depth + 1);
 	size_t i;
 	json_t *f;
 	json_array_foreach(json_object_get(s, "fields"), i, f)
-		ad_collect(json_object_get(f, "type"), ns, names, depth + 1);
+		ad_collect(json_object_get(f, "type"), ns, names, spaces, depth + 1);
 }
 
-/* The definition s stands for: a named type's, or {"type": s} for a primitive's name. */
-static json_t *ad_resolve(json_t *s, json_t *names)
+/* The definition s stands for: a named type's by its full name (a name without a dot is in the
+ * enclosing namespace *ns, or failing that the null one), or s itself (a primitive's name, an
+ * unnamed type); *ns becomes the namespace inside it. */
+static json_t *ad_resolve(json_t *s, const struct ad_names *nm, const char **ns)
 {
-	for (int i = 0; i < 8 && json_is_string(s); i++) {
-		json_t *d = json_object_get(names, json_string_value(s));
+	char full[512];
+	if (json_is_string(s)) {
+		const char *n = json_string_value(s);
+		json_t *d = NULL;
+		if (strchr(n, '.') == NULL && *ns && **ns) {
+			snprintf(full, sizeof(full), "%s.%s", *ns, n);
+			d = json_object_get(nm->names, full);
+		}
+		if (d == NULL)
+			d = json_object_get(nm->names, n);
 		if (d == NULL)
 			return s;
 		s = d;
+	}
+	if (ad_is_named(s)) {
+		ad_fullname(s, *ns, full, sizeof(full));
+		const char *sp = json_string_value(json_object_get(nm->spaces, full));
+		if (sp)
+			*ns = sp;
 	}
 	return s;
 }
@@ -112,6 +150,7 @@ static json_t *ad_inner(json_t *s)
 struct ad_in {
 	const unsigned char *p, *end;
 	const char *why;
+	int64_t items; /* array and map items the rest of the record may have */
 };
 
 static int ad_long(struct ad_in *in, int64_t *out)
@@ -147,13 +186,13 @@ static int ad_skip(struct ad_in *in, int64_t n)
 	return 0;
 }
 
-static int ad_check(json_t *s, json_t *names, struct ad_in *in, int depth)
+static int ad_check(json_t *s, const struct ad_names *nm, const char *ns, struct ad_in *in, int depth)
 {
 	if (depth > AD_MAX_DEPTH) {
 		in->why = "nested deeper than 64 levels";
 		return -1;
 	}
-	s = ad_resolve(s, names);
+	s = ad_resolve(s, nm, &ns);
 	const char *t = ad_type_name(s);
 	int64_t n;
 	if (strcmp(t, "union") == 0) {
@@ -164,10 +203,10 @@ static int ad_check(json_t *s, json_t *names, struct ad_in *in, int depth)
 			in->why = "a union branch out of range";
 			return -1;
 		}
-		return ad_check(json_array_get(u, (size_t)n), names, in, depth + 1);
+		return ad_check(json_array_get(u, (size_t)n), nm, ns, in, depth + 1);
 	}
 	if (json_is_object(s) && json_is_object(json_object_get(s, "type")))
-		return ad_check(json_object_get(s, "type"), names, in, depth + 1);
+		return ad_check(json_object_get(s, "type"), nm, ns, in, depth + 1);
 	if (strcmp(t, "null") == 0)
 		return 0;
 	if (strcmp(t, "boolean") == 0)
@@ -195,13 +234,12 @@ static int ad_check(json_t *s, json_t *names, struct ad_in *in, int depth)
 		size_t i;
 		json_t *f;
 		json_array_foreach(json_object_get(s, "fields"), i,
-				   f) if (ad_check(json_object_get(f, "type"), names, in, depth + 1) < 0) return -1;
+				   f) if (ad_check(json_object_get(f, "type"), nm, ns, in, depth + 1) < 0) return -1;
 		return 0;
 	}
 	if (strcmp(t, "array") == 0 || strcmp(t, "map") == 0) {
 		bool map = t[0] == 'm';
 		json_t *item = json_object_get(s, map ? "values" : "items");
-		int64_t total = 0;
 		for (;;) {
 			if (ad_long(in, &n) < 0)
 				return -1;
@@ -213,15 +251,20 @@ static int ad_check(json_t *s, json_t *names, struct ad_in *in, int depth)
 					return -1;
 				n = -n;
 			}
-			if (n > in->end - in->p + AD_MAX_EMPTY || (total += n) > in->end - in->p + AD_MAX_EMPTY) {
+			if (n > in->end - in->p + AD_MAX_EMPTY) {
 				in->why = "an array or map count larger than the record";
 				return -1;
 			}
+			if (n > in->items) { /* one allowance for the record: arrays of arrays of nulls */
+				in->why = "more array or map items than the record allows (its bytes and 65536 more)";
+				return -1;
+			}
+			in->items -= n;
 			for (int64_t i = 0; i < n; i++) {
 				int64_t klen;
 				if (map && (ad_long(in, &klen) < 0 || ad_skip(in, klen) < 0))
 					return -1;
-				if (ad_check(item, names, in, depth + 1) < 0)
+				if (ad_check(item, nm, ns, in, depth + 1) < 0)
 					return -1;
 			}
 		}
@@ -296,12 +339,14 @@ static void ad_decimal(struct dbuf *b, const unsigned char *p, size_t n, int sca
 	dbuf_add(b, "\"");
 }
 
-static int ad_render(json_t *s, json_t *names, avro_value_t *v, struct dbuf *b, int depth)
+static int ad_render(json_t *s, const struct ad_names *nm, const char *ns, avro_value_t *v, struct dbuf *b, int depth)
 {
-	if (depth > AD_MAX_DEPTH)
+	if (depth > AD_MAX_DEPTH || b->over)
 		return -1;
-	s = ad_resolve(s, names);
+	s = ad_resolve(s, nm, &ns);
 	json_t *def = json_is_object(s) ? ad_inner(s) : s;
+	if (def != s)
+		def = ad_resolve(def, nm, &ns);
 	const char *logical = json_string_value(json_object_get(s, "logicalType"));
 	if (logical == NULL && json_is_object(def))
 		logical = json_string_value(json_object_get(def, "logicalType"));
@@ -420,7 +465,7 @@ static int ad_render(json_t *s, json_t *names, avro_value_t *v, struct dbuf *b, 
 				dbuf_json_string(b, (const unsigned char *)key, strlen(key));
 				dbuf_add(b, ":");
 			}
-			if (ad_render(item, names, &c, b, depth + 1) < 0)
+			if (ad_render(item, nm, ns, &c, b, depth + 1) < 0)
 				return -1;
 		}
 		dbuf_add(b, map ? "}" : "]");
@@ -439,7 +484,7 @@ static int ad_render(json_t *s, json_t *names, avro_value_t *v, struct dbuf *b, 
 			dbuf_add(b, i ? "," : "");
 			dbuf_json_string(b, (const unsigned char *)name, strlen(name));
 			dbuf_add(b, ":");
-			if (ad_render(json_object_get(json_array_get(fields, i), "type"), names, &c, b, depth + 1) < 0)
+			if (ad_render(json_object_get(json_array_get(fields, i), "type"), nm, ns, &c, b, depth + 1) < 0)
 				return -1;
 		}
 		dbuf_add(b, "}");
@@ -451,7 +496,7 @@ static int ad_render(json_t *s, json_t *names, avro_value_t *v, struct dbuf *b, 
 		if (avro_value_get_discriminant(v, &d) != 0 || avro_value_get_current_branch(v, &c) != 0)
 			return -1;
 		json_t *u = json_is_array(def) ? def : json_object_get(def, "type");
-		return ad_render(json_array_get(u, (size_t)d), names, &c, b, depth + 1);
+		return ad_render(json_array_get(u, (size_t)d), nm, ns, &c, b, depth + 1);
 	}
 	default:
 		return -1;
@@ -464,7 +509,8 @@ static void ad_entry_free(struct ad_entry *e)
 {
 	avro_value_iface_decref(e->iface);
 	avro_schema_decref(e->schema);
-	json_decref(e->names);
+	json_decref(e->nm.names);
+	json_decref(e->nm.spaces);
 	json_decref(e->json);
 	free(e->text);
 }
@@ -510,8 +556,9 @@ static struct ad_entry *ad_entry_get(uint32_t id, char *err, size_t errlen)
 		json_decref(e.json);
 		return NULL;
 	}
-	e.names = json_object();
-	ad_collect(e.json, "", e.names, 0);
+	e.nm.names = json_object();
+	e.nm.spaces = json_object();
+	ad_collect(e.json, "", e.nm.names, e.nm.spaces, 0);
 	e.text = strdup(text);
 	struct ad_entry *nc = e.text ? realloc(ad_cache, (ad_ncache + 1) * sizeof(*nc)) : NULL;
 	if (nc == NULL) {
@@ -538,8 +585,9 @@ static int ad_decode(void *state, const void *buf, size_t len, struct kcon_plugi
 		pthread_mutex_unlock(&ad_lock);
 		return decode_error(out, "avro: %s", err);
 	}
-	struct ad_in in = { (const unsigned char *)buf + 5, (const unsigned char *)buf + len, NULL };
-	if (ad_check(e->json, e->names, &in, 0) < 0 ||
+	struct ad_in in = { (const unsigned char *)buf + 5, (const unsigned char *)buf + len, NULL,
+			    (int64_t)(len - 5) + AD_MAX_EMPTY };
+	if (ad_check(e->json, &e->nm, "", &in, 0) < 0 ||
 	    (in.p != in.end && (in.why = "bytes left over after the record"))) {
 		size_t at = (size_t)(in.p - (const unsigned char *)buf);
 		pthread_mutex_unlock(&ad_lock);
@@ -555,9 +603,14 @@ static int ad_decode(void *state, const void *buf, size_t len, struct kcon_plugi
 	if (avro_value_read(r, &v) != 0) {
 		decode_error(out, "avro, schema id %u: libavro: %s", (unsigned)id, avro_strerror());
 	} else {
-		struct dbuf b = { 0 };
-		if (ad_render(e->json, e->names, &v, &b, 0) == 0) {
+		struct dbuf b = { .max = AD_MAX_OUT };
+		if (ad_render(e->json, &e->nm, "", &v, &b, 0) == 0 && !b.over) {
 			rc = dbuf_emit(&b, out, KCON_DECODE_JSON);
+		} else if (b.over) {
+			free(b.buf);
+			decode_error(out,
+				     "avro, schema id %u: the record's JSON would be larger than %u MiB; not shown",
+				     (unsigned)id, AD_MAX_OUT >> 20);
 		} else {
 			free(b.buf);
 			decode_error(out, "avro, schema id %u: the record does not follow its schema", (unsigned)id);

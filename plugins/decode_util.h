@@ -18,12 +18,18 @@ struct dbuf {
 	char *buf;
 	size_t len, cap;
 	bool oom;
+	size_t max; /* when not 0: the most the buffer holds; past it, over is set and nothing more is added */
+	bool over;
 };
 
 static inline void dbuf_addn(struct dbuf *b, const void *p, size_t n)
 {
-	if (b->oom)
+	if (b->oom || b->over)
 		return;
+	if (b->max && n > b->max - b->len) {
+		b->over = true;
+		return;
+	}
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
 		while (cap < b->len + n + 1)

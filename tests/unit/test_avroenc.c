@@ -80,6 +80,100 @@ static void refused(const char *schema, const char *json, const char *want)
 	sbuf_free(&out);
 }
 
+/* Schemas kcon cannot encode with, and decimals past their precision: refused, not a crash or a
+ * silent wrong value. */
+static void test_refused_schema(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *schema, *json, *want;
+	} t[] = {
+		{ "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"type\":\"long\"}]}", "{\"a\":1}",
+		  "the schema's field 1 of record R has no name" },
+		{ "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":7,\"type\":\"long\"}]}", "{}",
+		  "the schema's field 1 of record R has no name" },
+		{ "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\"}]}", "{\"a\":1}",
+		  "the schema's field a of record R has no type" },
+		{ "{\"type\":\"record\",\"name\":\"R\",\"fields\":7}", "{}",
+		  "the schema's record R has no fields array" },
+		{ "{\"type\":\"record\",\"fields\":[]}", "{}", "the schema has a record without a name" },
+		{ "{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[1]}", "\"A\"", "enum E's symbols must be strings" },
+		{ "{\"type\":\"fixed\",\"name\":\"F\"}", "\"\"", "fixed F has no size" },
+		{ "{\"type\":\"array\"}", "[]", "an array without items" },
+		{ "{\"type\":\"map\"}", "{}", "a map without values" },
+		/* decimals: digits and the scale's padding together at most the precision (and 38) */
+		{ "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":38,\"scale\":2}",
+		  "\"99999999999999999999999999999999999999\"", "more than 38 digits" },
+		{ "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":4,\"scale\":2}", "\"123.4\"",
+		  "more than 4 digits" },
+		{ "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":38,\"scale\":2147483647}", "\"1\"",
+		  "the decimal's scale must be 0 to its precision" },
+		{ "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":4,\"scale\":-1}", "\"1\"",
+		  "the decimal's scale must be 0 to its precision" },
+		{ "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":39,\"scale\":0}", "\"1\"",
+		  "the decimal's precision must be 1 to 38" },
+		{ "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"scale\":0}", "\"1\"",
+		  "the decimal's precision must be 1 to 38" },
+		{ "{\"type\":\"fixed\",\"name\":\"D\",\"size\":2,\"logicalType\":\"decimal\",\"precision\":5}", "\"1\"",
+		  "precision must be 1 to 4 for a fixed of 2 bytes" },
+		{ "{\"type\":\"fixed\",\"name\":\"D\",\"size\":2,\"logicalType\":\"decimal\",\"precision\":4}",
+		  "\"99999\"", "more than 4 digits" },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		refused(t[i].schema, t[i].json, t[i].want);
+}
+
+/* Named types by full name (Avro's namespaces): a.T and b.T are two types. */
+static void test_namespaces(void **state)
+{
+	(void)state;
+	const char *schema =
+		"{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"a\",\"fields\":["
+		"{\"name\":\"x\",\"type\":{\"type\":\"record\",\"name\":\"T\",\"fields\":[{\"name\":\"s\",\"type\":"
+		"\"string\"}]}},"
+		"{\"name\":\"y\",\"type\":{\"type\":\"record\",\"name\":\"T\",\"namespace\":\"b\",\"fields\":["
+		"{\"name\":\"n\",\"type\":\"long\"},{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":\"E\","
+		"\"symbols\":[\"P\",\"Q\"]}},"
+		"{\"name\":\"e2\",\"type\":\"E\"}]}},"
+		"{\"name\":\"z\",\"type\":\"T\"},{\"name\":\"w\",\"type\":\"b.T\"},{\"name\":\"v\",\"type\":\"b.E\"},"
+		"{\"name\":\"u\",\"type\":[\"null\",\"a.T\",\"b.T\"]}]}";
+	static const struct {
+		const char *json;
+		size_t len;
+		const char *bytes;
+	} t[] = {
+		{ "{\"x\":{\"s\":\"hi\"},\"y\":{\"n\":1,\"e\":\"Q\",\"e2\":\"P\"},\"z\":{\"s\":\"ok\"},"
+		  "\"w\":{\"n\":2,\"e\":\"P\",\"e2\":\"Q\"},\"v\":\"Q\",\"u\":null}",
+		  14, "\x04hi\x02\x02\x00\x04ok\x04\x00\x02\x02\x00" },
+		/* a union branch by its full name, and by the value's shape */
+		{ "{\"x\":{\"s\":\"\"},\"y\":{\"n\":0,\"e\":\"P\",\"e2\":\"P\"},\"z\":{\"s\":\"\"},"
+		  "\"w\":{\"n\":0,\"e\":\"P\",\"e2\":\"P\"},\"v\":\"P\",\"u\":{\"b.T\":{\"n\":3,\"e\":\"P\",\"e2\":"
+		  "\"P\"}}}",
+		  13, "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x04\x06\x00\x00" },
+		{ "{\"x\":{\"s\":\"\"},\"y\":{\"n\":0,\"e\":\"P\",\"e2\":\"P\"},\"z\":{\"s\":\"\"},"
+		  "\"w\":{\"n\":0,\"e\":\"P\",\"e2\":\"P\"},\"v\":\"P\",\"u\":{\"s\":\"q\"}}",
+		  12, "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x02q" },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct sbuf out = SBUF_INIT;
+		char *cause = NULL;
+		if (avroenc_encode(schema, t[i].json, strlen(t[i].json), &out, &cause) != 0)
+			fail_msg("%zu: %s", i, cause);
+		assert_int_equal(out.len, t[i].len);
+		assert_memory_equal(out.buf, t[i].bytes, t[i].len);
+		sbuf_free(&out);
+	}
+	/* a decimal of exactly 38 digits, and the largest a 2-byte fixed holds */
+	struct sbuf out = SBUF_INIT;
+	char *cause = NULL;
+	if (avroenc_encode("{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":38,\"scale\":2}",
+			   "\"999999999999999999999999999999999999.99\"", 41, &out, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_int_equal(out.len, 17); /* the length, then 16 bytes */
+	assert_memory_equal(out.buf, "\x20\x4b\x3b\x4c\xa8\x5a\x86\xc4\x7a\x09\x8a\x22\x3f\xff\xff\xff\xff", 17);
+	sbuf_free(&out);
+}
+
 static void test_refused(void **state)
 {
 	(void)state;
@@ -94,7 +188,7 @@ static void test_refused(void **state)
 	refused("[\"null\", \"string\"]", "5", "an integer fits no branch of the union");
 	refused("{\"type\": \"fixed\", \"name\": \"F\", \"size\": 2}", "\"abc\"", "the fixed type's size");
 	refused("\"bytes\"", "\"\\u0100\"", "code points 0-255");
-	refused("{\"type\": \"bytes\", \"logicalType\": \"decimal\", \"scale\": 2}", "\"1.234\"",
+	refused("{\"type\": \"bytes\", \"logicalType\": \"decimal\", \"precision\": 10, \"scale\": 2}", "\"1.234\"",
 		"at most 2 fraction digits");
 	refused("{\"type\": \"int\", \"logicalType\": \"date\"}", "\"2024-13-01\"", "expected a date");
 	refused("{\"type\": \"long\", \"logicalType\": \"timestamp-millis\"}", "\"yesterday\"", "expected a time");
@@ -136,6 +230,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_known),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_refused_schema),
+		cmocka_unit_test(test_namespaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,6 +46,17 @@
 
 static const char *schema6 = "{\"type\":\"record\",\"name\":\"A\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}";
 
+/* Two records named T, in namespaces a and b: "T" inside a means a.T, inside b b.T (Avro's full names) */
+#define NS_SCHEMA                                                                                                      \
+	"{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"a\",\"fields\":["                                         \
+	"{\"name\":\"x\",\"type\":{\"type\":\"record\",\"name\":\"T\",\"fields\":[{\"name\":\"s\",\"type\":"           \
+	"\"string\"}]}},"                                                                                              \
+	"{\"name\":\"y\",\"type\":{\"type\":\"record\",\"name\":\"T\",\"namespace\":\"b\",\"fields\":["                \
+	"{\"name\":\"n\",\"type\":\"long\"},{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":\"E\",\"symbols\":["  \
+	"\"P\",\"Q\"]}},"                                                                                              \
+	"{\"name\":\"e2\",\"type\":\"E\"}]}},"                                                                         \
+	"{\"name\":\"z\",\"type\":\"T\"},{\"name\":\"w\",\"type\":\"b.T\"},{\"name\":\"v\",\"type\":\"b.E\"}]}"
+
 static int fake_registry(void *ud, uint32_t id, const char **type, const char **schema, char **cause)
 {
 	(void)ud;
@@ -65,7 +76,15 @@ static int fake_registry(void *ud, uint32_t id, const char **type, const char **
 	case 5:
 		*type = "AVRO", *schema = "{\"type\": \"long\"}";
 		return 0;
-	case 6: /* another registry's id 6 after `profile NAME` */
+	case 6:
+		*type = "AVRO", *schema = "{\"type\":\"array\",\"items\":{\"type\":\"array\",\"items\":\"null\"}}";
+		return 0;
+	case 7:
+		*type = "AVRO", *schema = NS_SCHEMA;
+		return 0;
+	case 8:
+		*type = "AVRO", *schema = "\"bytes\"";
+	case 9: /* another registry's id 9 after `profile NAME` */
 		*type = "AVRO", *schema = schema6;
 		return 0;
 	default:
@@ -114,8 +133,8 @@ static void want(const char *name, const void *buf, size_t len, int rc, const ch
 {
 	const char *got;
 	int r = run(name, buf, len, &got);
-	if (r != rc || (rc == KCON_DECODE_ERROR ? strstr(got, text) == NULL : strcmp(got, text) != 0))
-		fail_msg("%s: result %d, text %s; wanted %d, %s", name, r, got, rc, text);
+	if (r != rc || (text && (rc == KCON_DECODE_ERROR ? strstr(got, text) == NULL : strcmp(got, text) != 0)))
+		fail_msg("%s: result %d, text %.200s; wanted %d, %s", name, r, got, rc, text ? text : "(any)");
 }
 
 static void test_protobuf_known(void **state)
@@ -208,9 +227,15 @@ static void test_avro_known(void **state)
 	     "{\"next\":{\"next\":{\"next\":{\"next\":null}}}}");
 	want("avro", buf, sizeof(buf), KCON_DECODE_JSON, ORDER_JSON); /* from the cache */
 	/* the same id with another schema (another registry): decoded with the new one, not the cached one */
-	want("avro", "\x00\x00\x00\x00\x06\x04hi", 8, KCON_DECODE_JSON, "{\"a\":\"hi\"}");
+	want("avro", "\x00\x00\x00\x00\x09\x04hi", 8, KCON_DECODE_JSON, "{\"a\":\"hi\"}");
 	schema6 = "{\"type\":\"record\",\"name\":\"B\",\"fields\":[{\"name\":\"b\",\"type\":\"string\"}]}";
-	want("avro", "\x00\x00\x00\x00\x06\x04hi", 8, KCON_DECODE_JSON, "{\"b\":\"hi\"}");
+	want("avro", "\x00\x00\x00\x00\x09\x04hi", 8, KCON_DECODE_JSON, "{\"b\":\"hi\"}");
+	/* names by namespace: z is a.T (a string), w b.T (a long and two enums), v b.E */
+	want("avro", "\x00\x00\x00\x00\x07\x04hi\x02\x02\x00\x04ok\x04\x00\x02\x02", 18, KCON_DECODE_JSON,
+	     "{\"x\":{\"s\":\"hi\"},\"y\":{\"n\":1,\"e\":\"Q\",\"e2\":\"P\"},\"z\":{\"s\":\"ok\"},"
+	     "\"w\":{\"n\":2,\"e\":\"P\",\"e2\":\"Q\"},\"v\":\"Q\"}");
+	/* 60,000 nulls in one array: within the record's allowance */
+	want("avro", "\x00\x00\x00\x00\x06\x02\xc0\xa9\x07\x00\x00", 11, KCON_DECODE_JSON, NULL);
 }
 
 static void test_avro_hostile(void **state)
@@ -242,6 +267,37 @@ static void test_avro_hostile(void **state)
 	/* an array of 2^62 items in a few bytes */
 	want("avro", "\x00\x00\x00\x00\x01\x54\x00\x00\x00\x00\xfe\xff\xff\xff\xff\xff\xff\xff\x7f", 19,
 	     KCON_DECODE_ERROR, "count larger than the record");
+	/* arrays of arrays of nulls: the allowance of zero-byte items is the record's, not each array's */
+	static const struct {
+		size_t outer, inner;
+		int rc;
+	} nulls[] = { { 2, 30000, KCON_DECODE_JSON },
+		      { 3, 30000, KCON_DECODE_ERROR },
+		      { 1000, 1000, KCON_DECODE_ERROR } };
+	for (size_t t = 0; t < sizeof(nulls) / sizeof(nulls[0]); t++) {
+		unsigned char *m = malloc(16 + nulls[t].outer * 8), *q = m;
+		memcpy(q, "\x00\x00\x00\x00\x06", 5), q += 5;
+		for (size_t z = nulls[t].outer * 2; z; z >>= 7)
+			*q++ = (unsigned char)((z & 0x7f) | (z > 0x7f ? 0x80 : 0));
+		for (size_t i = 0; i < nulls[t].outer; i++) {
+			for (size_t z = nulls[t].inner * 2; z; z >>= 7)
+				*q++ = (unsigned char)((z & 0x7f) | (z > 0x7f ? 0x80 : 0));
+			*q++ = 0;
+		}
+		*q++ = 0;
+		want("avro", m, (size_t)(q - m), nulls[t].rc,
+		     nulls[t].rc == KCON_DECODE_ERROR ? "more array or map items than the record allows" : NULL);
+		free(m);
+	}
+	/* 6 MiB of bytes 0xff: 36 MiB of JSON, past the decoder's 32 MiB */
+	size_t big = 6 << 20;
+	unsigned char *m = malloc(big + 16), *q = m;
+	memcpy(q, "\x00\x00\x00\x00\x08", 5), q += 5;
+	for (size_t z = big * 2; z; z >>= 7)
+		*q++ = (unsigned char)((z & 0x7f) | (z > 0x7f ? 0x80 : 0));
+	memset(q, 0xff, big), q += big;
+	want("avro", m, (size_t)(q - m), KCON_DECODE_ERROR, "larger than 32 MiB");
+	free(m);
 }
 
 static void test_auto(void **state)
