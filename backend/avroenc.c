@@ -660,7 +660,7 @@ int avroenc_encode(const char *schema, const char *json, size_t len, struct sbuf
 		json_decref(e.spaces);
 		json_decref(v);
 		json_decref(s);
-		return -1;
+		return -2;
 	}
 	avroenc_collect(&e, s, "", 0);
 	size_t mark = out->len;

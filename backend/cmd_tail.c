@@ -469,8 +469,16 @@ static int produce_frame(struct produce *p, const struct msg_in *in, struct err 
 	char *cause = NULL;
 	const char *v = in->value.buf ? in->value.buf : "";
 	if (strcmp(p->schema_type, "AVRO") == 0) {
-		if (avroenc_encode(p->schema, v, in->value.len, &p->framed, &cause) == 0)
+		int rc = avroenc_encode(p->schema, v, in->value.len, &p->framed, &cause);
+		if (rc == 0)
 			return CMD_OK;
+		if (rc == -2) {
+			err_set(e, CMD_USAGE, "`schema SUBJECT` shows the schema",
+				"schema id %u cannot encode records: %s (nothing was sent)", (unsigned)p->schema_id,
+				cause);
+			free(cause);
+			return CMD_USAGE;
+		}
 	} else {
 		json_error_t jerr;
 		json_t *j = json_loadb(v, in->value.len, JSON_DECODE_ANY, &jerr);

@@ -324,6 +324,20 @@ class RegistryTest(BrokerTestCase):
         p = self.kcon("produce", topic, "--value-schema-id", self.proto_id, "{}")
         self.assertEqual(p.returncode, 2)
         self.assertIn("is PROTOBUF", p.stderr)
+        # a schema kcon cannot encode with is refused, naming the problem (a field without a name
+        # crashed produce), and so is a decimal past its precision (it overflowed silently)
+        for schema, value, want in [
+                ({"type": "record", "name": "R", "fields": [{"type": "long"}]}, {"a": 1},
+                 "cannot encode records: the schema's field 1 of record R has no name"),
+                ({"type": "bytes", "logicalType": "decimal", "precision": 38, "scale": 2147483647}, "1",
+                 "cannot encode records: in the schema, the decimal's scale must be 0 to its precision (38)"),
+                ({"type": "bytes", "logicalType": "decimal", "precision": 38, "scale": 2}, "9" * 38,
+                 "more than 38 digits once given its 2 fraction digits")]:
+            sid = self.reg.register(f"bad-{len(want)}-value", json.dumps(schema))
+            p = self.kcon("produce", topic, "--value-schema-id", sid, json.dumps(value))
+            self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+            self.assertIn(want, p.stderr)
+        self.assertEqual(len(self.tail(topic, "--decode", "none")[0]), 4)
         p = self.kcon("produce", topic, "--value-schema-id", 4242, "{}")
         self.assertEqual(p.returncode, 1)
         self.assertIn("schema id 4242", p.stderr)
@@ -333,6 +347,34 @@ class RegistryTest(BrokerTestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         docs, _ = self.tail(topic)
         self.assertEqual((docs[-1]["decoder"], docs[-1]["value"]), ("json-schema", {"k": [1, 2]}))
+
+    @unittest.skipUnless(ENCODERS, "needs Python's fastavro and protobuf (pip install fastavro protobuf)")
+    def test_namespaces(self):
+        """Two records named T in namespaces a and b are two types (Avro's full names): fastavro's
+        bytes decode, and kcon's encoding reads back in fastavro (the short name once resolved to
+        whichever T came last)."""
+        schema = {"type": "record", "name": "R", "namespace": "a", "fields": [
+            {"name": "x", "type": {"type": "record", "name": "T", "fields": [{"name": "s", "type": "string"}]}},
+            {"name": "y", "type": {"type": "record", "name": "T", "namespace": "b", "fields": [
+                {"name": "n", "type": "long"},
+                {"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["P", "Q"]}},
+                {"name": "e2", "type": "E"}]}},
+            {"name": "z", "type": "T"}, {"name": "w", "type": "b.T"}, {"name": "v", "type": "b.E"},
+            {"name": "u", "type": ["null", "a.T", "b.T"]}]}
+        rec = {"x": {"s": "hi"}, "y": {"n": 1, "e": "Q", "e2": "P"}, "z": {"s": "ok"},
+               "w": {"n": 2, "e": "P", "e2": "Q"}, "v": "Q", "u": {"n": 3, "e": "Q", "e2": "Q"}}
+        sid = self.reg.register("ns-value", json.dumps(schema))
+        parsed = fastavro.parse_schema(schema)
+        buf = io.BytesIO()
+        fastavro.schemaless_writer(buf, parsed, rec)
+        topic = self.scratch_topic()
+        self.produce(topic, [wire(sid, buf.getvalue())])
+        p = self.kcon("produce", topic, "--value-schema-id", sid, json.dumps(rec))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        docs, _ = self.tail(topic)
+        self.assertEqual([d["value"] for d in docs], [rec, rec])
+        raw, _ = self.tail(topic, "--decode", "none")
+        self.assertEqual([r["value"].encode() for r in raw], [wire(sid, buf.getvalue())] * 2)  # text: UTF-8
 
     def test_profile_maps_topics_to_decoders(self):
         pb = self.scratch_topic(name="0pb-" + os.urandom(4).hex())
