@@ -8,8 +8,10 @@
  *
  * Before libavro reads a record, the bytes are walked against the schema (ad_check): every
  * length within the record, varints of at most 10 bytes, union branches and enum symbols in range,
- * nesting at most AD_MAX_DEPTH (a recursive schema), no bytes left over. libavro allocates what a
- * length says before reading it; the walk keeps a hostile length from getting that far.
+ * nesting at most AD_MAX_DEPTH (a recursive schema), no bytes left over, array and map items for
+ * the whole record at most its bytes plus AD_MAX_EMPTY. libavro allocates what a length says before
+ * reading it; the walk keeps a hostile length from getting that far. The JSON is capped at
+ * AD_MAX_OUT. Named types resolve by full name (Avro's namespaces).
  */
 #include <avro.h>
 #include <jansson.h>
