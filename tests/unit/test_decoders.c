@@ -84,6 +84,7 @@ static int fake_registry(void *ud, uint32_t id, const char **type, const char **
 		return 0;
 	case 8:
 		*type = "AVRO", *schema = "\"bytes\"";
+		return 0;
 	case 9: /* another registry's id 9 after `profile NAME` */
 		*type = "AVRO", *schema = schema6;
 		return 0;
