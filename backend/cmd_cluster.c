@@ -47,8 +47,8 @@ static int cluster_done(struct cmd_ctx *ctx, struct cluster_src *src, json_t *o)
 	int status = CMD_OK;
 	if (src->stale.stale)
 		json_object_set_new(o, "stale", offline_stale_json(&src->stale));
-	cmd_ok(ctx, o);
-	if (src->status != CMD_OK)
+	status = cmd_ok(ctx, o);
+	if (status == CMD_OK && src->status != CMD_OK)
 		status = cmd_fail(ctx, src->status, src->e.hint, "%s", src->e.cause);
 	offline_stale_clear(&src->stale);
 	err_clear(&src->e);

@@ -82,8 +82,6 @@ static json_t *tail_summary(const char *topic, const struct tail_stats *st, cons
 			      (json_int_t)st->skipped, "reason", reason, "partitions", parts, "message", text);
 	if (out_err)
 		json_object_set_new(o, "output_error", json_string(strerror(out_err)));
-	if (st->commit_error)
-		json_object_set_new(o, "commit_error", json_string(st->commit_error));
 	free(text);
 	return o;
 }
@@ -373,8 +371,8 @@ static int cmd_tail_run(struct cmd_ctx *ctx, struct msgfmt **tmplp)
 		ts.shown = written;
 	if (uncommitted)
 		status = cmd_fail(ctx, CMD_FAILED,
-				  "the messages were shown; a principal needs Read on the group to commit (`acl "
-				  "create --consumer`); `group lag` shows where the group stands",
+				  "Kafka refuses the commit while the group has members (`group describe` lists "
+				  "them), and from a principal without Read on the group (`acl create --consumer`)",
 				  "the positions were not committed to group `%s`: %s", o.group, ts.commit_error);
 	json_t *summary = status == CMD_OK ? tail_summary(o.topic, &ts, reason, out_err) : NULL;
 	tail_close(&t);
@@ -771,7 +769,7 @@ static int cmd_produce_exec(struct cmd_ctx *ctx)
 			p.collected = NULL;
 		}
 		free(text);
-		cmd_ok(ctx, r);
+		status = cmd_ok(ctx, r);
 	}
 out:
 	sbuf_free(&fvalue);

@@ -315,7 +315,12 @@ int session_registry(struct session *s, struct registry **out, struct err *e)
 	free(token);
 	if (s->registry == NULL) {
 		pthread_mutex_unlock(&session_registry_lock);
-		err_set(e, CMD_USAGE, "write the registry as http://HOST:PORT or https://HOST:PORT", "%s", cause);
+		/* the URL's credentials call for another hint than its form */
+		bool creds = cause && strstr(cause, "user name or password");
+		err_set(e, CMD_USAGE,
+			creds ? "keep credentials out of the URL (docs/plugins.md)"
+			      : "write the registry as http://HOST:PORT or https://HOST:PORT",
+			"%s", cause);
 		free(cause);
 		return e->status;
 	}
