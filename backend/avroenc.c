@@ -90,12 +90,23 @@ static json_t *avroenc_resolve(struct avroenc *e, json_t *s, const char **ns, ch
 			fn = NULL;
 			d = json_object_get(e->names, n);
 		}
-		if (d)
+		if (d) {
+			/* inside it, names are in the namespace of where it was defined, not of where
+			 * it is used */
+			if (fn == NULL)
+				fn = x_strdup(n);
+			const char *sp = json_string_value(json_object_get(e->spaces, fn));
+			if (sp)
+				*ns = sp;
 			s = d;
-		free(fn);
-		fn = NULL;
+		}
+		if (full) /* fn is NULL when nothing is named n */
+			*full = fn;
+		else
+			free(fn);
+		return s;
 	}
-	if (avroenc_is_named(s)) {
+	if (avroenc_is_named(s)) { /* an inline definition */
 		fn = avroenc_fullname(s, *ns);
 		const char *sp = json_string_value(json_object_get(e->spaces, fn));
 		if (sp)

@@ -111,17 +111,24 @@ static json_t *ad_resolve(json_t *s, const struct ad_names *nm, const char **ns)
 	if (json_is_string(s)) {
 		const char *n = json_string_value(s);
 		json_t *d = NULL;
+		const char *key = n;
 		if (strchr(n, '.') == NULL && *ns && **ns) {
 			snprintf(full, sizeof(full), "%s.%s", *ns, n);
 			d = json_object_get(nm->names, full);
+			if (d)
+				key = full;
 		}
 		if (d == NULL)
 			d = json_object_get(nm->names, n);
 		if (d == NULL)
 			return s;
-		s = d;
+		/* inside it, names are in the namespace of where it was defined, not of where it is used */
+		const char *sp = json_string_value(json_object_get(nm->spaces, key));
+		if (sp)
+			*ns = sp;
+		return d;
 	}
-	if (ad_is_named(s)) {
+	if (ad_is_named(s)) { /* an inline definition */
 		ad_fullname(s, *ns, full, sizeof(full));
 		const char *sp = json_string_value(json_object_get(nm->spaces, full));
 		if (sp)

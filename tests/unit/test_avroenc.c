@@ -130,6 +130,70 @@ static void test_refused_schema(void **state)
 		refused_rc(t[i].schema, t[i].json, t[i].want, strstr(t[i].want, "digits") ? -1 : -2);
 }
 
+/* Names inside a type are in the namespace where it was defined, not where it is used: Inner is
+ * a.Inner (defined in a.Outer), N in the null namespace; used from namespace c, the E2 inside them
+ * is still a.E2 (or the null namespace's E2), not c.E2 (here an enum with its symbols the other way
+ * round, so the wrong one writes other bytes). The bytes are fastavro's (for the fallback, from the
+ * same layout spelled with full names: fastavro does not fall back to the null namespace). */
+#define NS_INNER                                                                                                       \
+	"{\"type\":\"record\",\"name\":\"Inner\",\"fields\":[{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":"    \
+	"\"E2\",\"symbols\":[\"A\",\"B\"]}},{\"name\":\"k\",\"type\":\"E2\"}]}"
+#define NS_N                                                                                                           \
+	"{\"type\":\"record\",\"name\":\"N\",\"fields\":[{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":"        \
+	"\"E2\",\"symbols\":[\"A\",\"B\"]}},{\"name\":\"k\",\"type\":\"E2\"}]}"
+#define NS_C_E2 "{\"type\":\"enum\",\"name\":\"E2\",\"symbols\":[\"B\",\"A\"]}"
+static void test_namespace_of_definition(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *schema, *json;
+		size_t len;
+		const char *bytes;
+	} t[] = {
+		/* a.Inner by its full name from namespace c; c.Inner, a union branch by its full name */
+		{ "{\"type\":\"record\",\"name\":\"Top\",\"namespace\":\"c\",\"fields\":["
+		  "{\"name\":\"o\",\"type\":{\"type\":\"record\",\"name\":\"Outer\",\"namespace\":\"a\",\"fields\":["
+		  "{\"name\":\"i\",\"type\":" NS_INNER "}]}},"
+		  "{\"name\":\"ce\",\"type\":" NS_C_E2 "},{\"name\":\"r\",\"type\":\"a.Inner\"},"
+		  "{\"name\":\"u\",\"type\":[\"null\",\"a.Inner\",{\"type\":\"record\",\"name\":\"Inner\",\"fields\":["
+		  "{\"name\":\"z\",\"type\":\"long\"}]}]}]}",
+		  "{\"o\":{\"i\":{\"e\":\"A\",\"k\":\"B\"}},\"ce\":\"A\",\"r\":{\"e\":\"B\",\"k\":\"B\"},"
+		  "\"u\":{\"c.Inner\":{\"z\":1}}}",
+		  7, "\x00\x02\x02\x02\x02\x04\x02" },
+		/* the same without the union: only the bytes of r.k tell */
+		{ "{\"type\":\"record\",\"name\":\"Top\",\"namespace\":\"c\",\"fields\":["
+		  "{\"name\":\"o\",\"type\":{\"type\":\"record\",\"name\":\"Outer\",\"namespace\":\"a\",\"fields\":["
+		  "{\"name\":\"i\",\"type\":" NS_INNER "}]}},"
+		  "{\"name\":\"ce\",\"type\":" NS_C_E2 "},{\"name\":\"r\",\"type\":\"a.Inner\"}]}",
+		  "{\"o\":{\"i\":{\"e\":\"A\",\"k\":\"B\"}},\"ce\":\"A\",\"r\":{\"e\":\"B\",\"k\":\"B\"}}", 5,
+		  "\x00\x02\x02\x02\x02" },
+		/* N by its short name from namespace c: not c.N, so the null namespace's */
+		{ "{\"type\":\"record\",\"name\":\"Top\",\"fields\":[{\"name\":\"n\",\"type\":" NS_N "},"
+		  "{\"name\":\"c\",\"type\":{\"type\":\"record\",\"name\":\"C\",\"namespace\":\"c\",\"fields\":["
+		  "{\"name\":\"ce\",\"type\":" NS_C_E2 "},{\"name\":\"r\",\"type\":\"N\"}]}}]}",
+		  "{\"n\":{\"e\":\"A\",\"k\":\"B\"},\"c\":{\"ce\":\"A\",\"r\":{\"e\":\"B\",\"k\":\"B\"}}}", 5,
+		  "\x00\x02\x02\x02\x02" },
+	};
+	int failed = 0; /* every case, not only the first that fails */
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct sbuf out = SBUF_INIT;
+		char *cause = NULL;
+		if (avroenc_encode(t[i].schema, t[i].json, strlen(t[i].json), &out, &cause) != 0) {
+			print_error("%zu: %s\n", i, cause);
+			failed++;
+		} else if (out.len != t[i].len || memcmp(out.buf, t[i].bytes, t[i].len) != 0) {
+			char got[64] = "";
+			for (size_t k = 0; k < out.len && k < 20; k++)
+				snprintf(got + 3 * k, sizeof(got) - 3 * k, "%02x ", (unsigned char)out.buf[k]);
+			print_error("%zu: wrote %zu bytes: %s\n", i, out.len, got);
+			failed++;
+		}
+		free(cause);
+		sbuf_free(&out);
+	}
+	assert_int_equal(failed, 0);
+}
+
 /* Named types by full name (Avro's namespaces): a.T and b.T are two types. */
 static void test_namespaces(void **state)
 {
@@ -239,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_refused_schema),
 		cmocka_unit_test(test_namespaces),
+		cmocka_unit_test(test_namespace_of_definition),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

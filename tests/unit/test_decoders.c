@@ -57,6 +57,20 @@ static const char *schema6 = "{\"type\":\"record\",\"name\":\"A\",\"fields\":[{\
 	"{\"name\":\"e2\",\"type\":\"E\"}]}},"                                                                         \
 	"{\"name\":\"z\",\"type\":\"T\"},{\"name\":\"w\",\"type\":\"b.T\"},{\"name\":\"v\",\"type\":\"b.E\"}]}"
 
+/* Names inside a type are in the namespace where it was defined, not where it is used: E2 inside
+ * a.Inner used from namespace c is a.E2, not c.E2 (a record of a string here, which the last byte
+ * would run past). (A short name falling back to the null namespace libavro refuses: "Unknown Avro
+ * type", so only the encoder's tests have that case.) */
+#define NS_USE_INNER                                                                                                   \
+	"{\"type\":\"record\",\"name\":\"Inner\",\"fields\":[{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":"    \
+	"\"E2\",\"symbols\":[\"A\",\"B\"]}},{\"name\":\"k\",\"type\":\"E2\"}]}"
+#define NS_USE_C_E2 "{\"type\":\"record\",\"name\":\"E2\",\"fields\":[{\"name\":\"s\",\"type\":\"string\"}]}"
+#define NS_CROSS_SCHEMA                                                                                                \
+	"{\"type\":\"record\",\"name\":\"Top\",\"namespace\":\"c\",\"fields\":["                                       \
+	"{\"name\":\"o\",\"type\":{\"type\":\"record\",\"name\":\"Outer\",\"namespace\":\"a\",\"fields\":["            \
+	"{\"name\":\"i\",\"type\":" NS_USE_INNER "}]}},"                                                               \
+	"{\"name\":\"ce\",\"type\":" NS_USE_C_E2 "},{\"name\":\"r\",\"type\":\"a.Inner\"}]}"
+
 static int fake_registry(void *ud, uint32_t id, const char **type, const char **schema, char **cause)
 {
 	(void)ud;
@@ -87,6 +101,9 @@ static int fake_registry(void *ud, uint32_t id, const char **type, const char **
 		return 0;
 	case 9: /* another registry's id 9 after `profile NAME` */
 		*type = "AVRO", *schema = schema6;
+		return 0;
+	case 10:
+		*type = "AVRO", *schema = NS_CROSS_SCHEMA;
 		return 0;
 	default:
 		*cause = x_asprintf("schema id %u from http://registry.test/schemas/ids/%u: HTTP 404, not found",
@@ -235,6 +252,17 @@ static void test_avro_known(void **state)
 	want("avro", "\x00\x00\x00\x00\x07\x04hi\x02\x02\x00\x04ok\x04\x00\x02\x02", 18, KCON_DECODE_JSON,
 	     "{\"x\":{\"s\":\"hi\"},\"y\":{\"n\":1,\"e\":\"Q\",\"e2\":\"P\"},\"z\":{\"s\":\"ok\"},"
 	     "\"w\":{\"n\":2,\"e\":\"P\",\"e2\":\"Q\"},\"v\":\"Q\"}");
+	/* the namespace inside a type is where it was defined (bytes from fastavro) */
+	static const struct {
+		const char *buf;
+		size_t len;
+		const char *json;
+	} ns[] = {
+		{ "\x00\x00\x00\x00\x0a\x00\x02\x02\x78\x00\x02", 11,
+		  "{\"o\":{\"i\":{\"e\":\"A\",\"k\":\"B\"}},\"ce\":{\"s\":\"x\"},\"r\":{\"e\":\"A\",\"k\":\"B\"}}" },
+	};
+	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
+		want("avro", ns[i].buf, ns[i].len, KCON_DECODE_JSON, ns[i].json);
 	/* 60,000 nulls in one array: within the record's allowance */
 	want("avro", "\x00\x00\x00\x00\x06\x02\xc0\xa9\x07\x00\x00", 11, KCON_DECODE_JSON, NULL);
 }
