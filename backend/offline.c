@@ -10,22 +10,16 @@
 #include "store.h"
 #include "xalloc.h"
 
-/* Keeps fresh metadata as the cluster's last snapshot (the store writes it only when it changed). */
-static void offline_record_model(struct session *s, struct client *c, const struct model *m)
+/*
+ * Keeps fresh metadata as the cluster's last snapshot: recorded once the command's output is out
+ * (session_history_flush()), and only when it changed or is no longer fresh.
+ */
+static void offline_record_model(struct session *s, struct client *c, struct model *m)
 {
-	struct store *store;
-	struct err e = { 0 };
 	/* A new snapshot of 100,000 partitions takes 0.3 s to write: not in a view's first answer. */
-	if (s->demo || s->tick_records || session_store(s, &store, &e) != CMD_OK) {
-		err_clear(&e);
+	if (s->demo || s->tick_records || s->no_history || s->history_off)
 		return;
-	}
-	char *cause = NULL;
-	struct store_tick *t = store_tick_begin(store, m->cluster_id ? m->cluster_id : client_bootstrap(c),
-						client_bootstrap(c), m->fetched_ms);
-	store_tick_model(t, m);
-	if (store_tick_commit(&t, &cause) < 0)
-		free(cause); /* busy: the next command records it */
+	session_history_defer(s, m->cluster_id ? m->cluster_id : client_bootstrap(c), client_bootstrap(c), m);
 }
 
 int offline_metadata(struct session *s, bool stored, struct client **c, struct model **out, struct offline_stale *st,

@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "cmd.h"
 #include "decodehelp.h"
 #include "demo.h"
 #include "file.h"
+#include "model.h"
 #include "plugin.h"
 #include "registry.h"
 #include "store.h"
@@ -142,6 +144,63 @@ char *session_store_cluster(struct session *s, struct store *store, const char *
 char *session_store_cluster_shown(struct session *s, struct store *store, char **cause)
 {
 	return s->conf.bootstrap ? store_cluster_of(store, s->conf.bootstrap) : store_cluster(store, NULL, NULL, cause);
+}
+
+static pthread_mutex_t session_pending_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Records one snapshot (the store writes it only when it changed, and not at all when fresh). */
+static void session_history_write(struct session *s, const char *key, const char *bootstrap, const struct model *m)
+{
+	struct store *store;
+	struct err e = { 0 };
+	int64_t now = clock_wall_ms();
+	/* A read first: a fresh identical snapshot costs no write, no transaction, no sync. */
+	if (session_store_read(s, &store, &e) != CMD_OK) {
+		err_clear(&e);
+		return;
+	}
+	if (store_snapshot_fresh(store, key, bootstrap, m, now, SESSION_SNAPSHOT_FRESH_MS))
+		return;
+	if (session_store(s, &store, &e) != CMD_OK) {
+		err_clear(&e);
+		return;
+	}
+	char *cause = NULL;
+	struct store_tick *t = store_tick_begin(store, key, bootstrap, m->fetched_ms);
+	store_tick_model(t, m);
+	if (store_tick_commit(&t, &cause) < 0)
+		free(cause); /* busy: the next command records it */
+}
+
+void session_history_defer(struct session *s, const char *key, const char *bootstrap, struct model *m)
+{
+	pthread_mutex_lock(&session_pending_lock);
+	struct model *was = s->pending_model;
+	char *was_key = s->pending_key, *was_boot = s->pending_bootstrap;
+	s->pending_model = model_ref(m);
+	s->pending_key = x_strdup(key);
+	s->pending_bootstrap = bootstrap ? x_strdup(bootstrap) : NULL;
+	pthread_mutex_unlock(&session_pending_lock);
+	if (was && strcmp(was_key, key) != 0) /* another cluster's: recorded now */
+		session_history_write(s, was_key, was_boot, was);
+	model_unref(&was);
+	free(was_key);
+	free(was_boot);
+}
+
+void session_history_flush(struct session *s)
+{
+	pthread_mutex_lock(&session_pending_lock);
+	struct model *m = s->pending_model;
+	char *key = s->pending_key, *boot = s->pending_bootstrap;
+	s->pending_model = NULL;
+	s->pending_key = s->pending_bootstrap = NULL;
+	pthread_mutex_unlock(&session_pending_lock);
+	if (m)
+		session_history_write(s, key, boot, m);
+	model_unref(&m);
+	free(key);
+	free(boot);
 }
 
 static pthread_mutex_t session_registry_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -349,6 +408,7 @@ void session_clear(struct session *s)
 		s->registry = NULL;
 	}
 	client_free(&s->client);
+	session_history_flush(s);
 	demo_stop(&s->demo);
 	conf_clear(&s->conf);
 	store_close(&s->store);

@@ -52,6 +52,12 @@ struct session {
 	bool offline;      /* --offline: show the last stored snapshot instead of asking the cluster */
 	bool tick_records; /* history ticks record the metadata snapshots (the TUI): commands need not */
 	char *retention;   /* --retention (else the config file's): store_opts_parse() spec, or NULL for defaults */
+	/*
+	 * The metadata snapshot a command fetched, to be recorded once its output is out
+	 * (session_history_flush()): history stays off a command's critical path. NULL: none waits.
+	 */
+	struct model *pending_model;
+	char *pending_key, *pending_bootstrap;
 	/* The Schema Registry client (registry.h, session_registry()), made on first use. */
 	struct registry *registry;
 	/* Lines for a person beside the results (progress, notices, --verbose logs): note.h. */
@@ -69,6 +75,19 @@ struct session {
 	char *registry_password_env, *registry_token_env;
 };
 
+/**
+ * @brief Keeps m (a reference is taken) as the cluster's snapshot to record once the command's
+ * output is out; one waiting already (another cluster's) is recorded first. From any thread.
+ */
+void session_history_defer(struct session *s, const char *key, const char *bootstrap, struct model *m);
+/**
+ * @brief Records the snapshot waiting (session_history_defer()), unless the store holds the same
+ * one confirmed within the last SESSION_SNAPSHOT_FRESH_MS: then nothing is written. A busy store
+ * is left for the next command. The faces call it after flushing a command's output; session_clear() too.
+ */
+void session_history_flush(struct session *s);
+/** How long a stored snapshot counts as fresh: an identical one is not written again within it. */
+#define SESSION_SNAPSHOT_FRESH_MS 10000
 /** @brief A copy of the session's settings (dst is overwritten; conf_clear() it), from any thread. */
 void session_conf_copy(struct session *s, struct conf *dst);
 /** @brief The profile's decoder for topic (conf_topic_decoder()), allocated, or NULL; from any thread. */

@@ -1187,6 +1187,34 @@ void store_tick_model(struct store_tick *t, const struct model *m)
 	sbuf_free(&text);
 }
 
+bool store_snapshot_fresh(struct store *s, const char *cluster_key, const char *bootstrap, const struct model *m,
+			  int64_t now_ms, int64_t within_ms)
+{
+	char head[40];
+	snprintf(head, sizeof(head), "{\"fp\":\"%016llx\",", (unsigned long long)store_model_fp(m));
+	sqlite3_stmt *st;
+	bool fresh = false;
+	/* the same document, confirmed lately through the same bootstrap, and no gap left open */
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT 1 FROM cluster c JOIN snapshot n ON n.cluster=c.id WHERE c.key=?1 AND "
+			       "c.bootstrap IS ?2 AND c.seen_ms>=?3 AND n.seen_ms>=?3 AND n.seen_ms<=?4 AND "
+			       "substr(n.doc, 1, length(?5))=?5 AND NOT EXISTS (SELECT 1 FROM gap g WHERE "
+			       "g.cluster=c.id AND g.end_ms IS NULL)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, cluster_key, -1, SQLITE_STATIC);
+	if (bootstrap)
+		sqlite3_bind_text(st, 2, bootstrap, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_int64(st, 3, now_ms - within_ms);
+	sqlite3_bind_int64(st, 4, now_ms);
+	sqlite3_bind_text(st, 5, head, -1, SQLITE_STATIC);
+	fresh = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return fresh;
+}
+
 int store_tick_commit(struct store_tick **tp, char **cause)
 {
 	struct store_tick *t = *tp;

@@ -95,6 +95,13 @@ int store_migrate(struct sqlite3 *db, int from, int to, char **cause);
  * @param cluster_key the cluster id (or the bootstrap when the cluster has none)
  */
 struct store_tick *store_tick_begin(struct store *s, const char *cluster_key, const char *bootstrap, int64_t ts_ms);
+/**
+ * @brief Whether the cluster's stored snapshot is this model's, confirmed through this bootstrap
+ * within the last within_ms before now_ms, with no gap open: recording it again would change
+ * nothing but the times it was seen, so a command may skip the write.
+ */
+bool store_snapshot_fresh(struct store *s, const char *cluster_key, const char *bootstrap, const struct model *m,
+			  int64_t now_ms, int64_t within_ms);
 /** @brief Records the metadata snapshot; differences from the last one become events. */
 void store_tick_model(struct store_tick *t, const struct model *m);
 /**

@@ -352,6 +352,7 @@ int run_argv(struct session *s, int argc, char *const *argv)
 		fprintf(stderr, "kcon: %s", out.buf);
 	}
 	sbuf_free(&out);
+	session_history_flush(s); /* the output is out: history waits for it, never the reverse */
 	if (ctx.stopped_by)
 		run_stop_signal = ctx.stopped_by;
 	cmd_ctx_clear(&ctx);

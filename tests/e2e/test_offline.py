@@ -4,6 +4,7 @@ and fall back to it when the cluster is unreachable (exit 3), with a `stale` mem
 one-line note on stderr in table mode. Each test has its own state dir."""
 
 import sqlite3
+import time
 import unittest
 
 from kcontest import KCON, Kcon, StoreTestCase, kcat_produce, kcon_env, run_on_tty, unique
@@ -80,6 +81,49 @@ class OfflineTest(StoreCase):
         p, docs = self.k.json("--offline", "topic", "describe", "no-such-topic-x", env=self.envs)
         self.assertEqual(p.returncode, 1)
         self.assertIn("stored snapshot", p.stderr)
+
+    def test_identical_fresh_snapshot_is_not_written_again(self):
+        """A command records its metadata after its output; an identical snapshot confirmed within the
+        last 10 s (SESSION_SNAPSHOT_FRESH_MS) is not written again, a changed or older one is."""
+        topic = self.create_topic(partitions=2)
+        db_path = f"{self.state}/history.db"
+
+        def seen():
+            db = sqlite3.connect(db_path)
+            row = db.execute("SELECT n.seen_ms, n.ts_ms FROM snapshot n JOIN cluster c ON c.id=n.cluster").fetchone()
+            db.close()
+            return row
+
+        p = self.k.run("topics", topic, env=self.envs)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(topic, p.stdout)
+        first = seen()
+        self.assertIsNotNone(first)
+
+        # the same metadata again at once: nothing written (checked only while the first is still fresh)
+        p = self.k.run("topics", topic, env=self.envs)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        after = int(time.time() * 1000)
+        if first[0] >= after - 10000:
+            self.assertEqual(seen(), first)
+
+        # no longer fresh: the same snapshot is confirmed again (its seen time moves, its ts stays)
+        db = sqlite3.connect(db_path)
+        with db:
+            db.execute("UPDATE snapshot SET seen_ms=seen_ms-60000")
+            db.execute("UPDATE cluster SET seen_ms=seen_ms-60000")
+        db.close()
+        aged = seen()
+        self.k.run("topics", topic, env=self.envs, check=True)
+        again = seen()
+        self.assertGreater(again[0], aged[0])
+        self.assertEqual(again[1], aged[1])
+
+        # changed metadata is written at once, fresh or not
+        other = self.create_topic(partitions=1)
+        self.k.run("topics", env=self.envs, check=True)
+        names = [t["name"] for t in self.k.one("--offline", "topics", env=self.envs)["topics"]]
+        self.assertIn(other, names)
 
     def test_nothing_stored(self):
         # --offline with an empty store: nothing to show, exit 3 and a hint
