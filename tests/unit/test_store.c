@@ -572,6 +572,31 @@ static void test_events_and_snapshot(void **state)
 	store_close(&s);
 }
 
+/* store_snapshot_fresh(): the same document, seen lately through the same bootstrap, no gap open. */
+static void test_snapshot_fresh(void **state)
+{
+	(void)state;
+	struct store *s = test_open(":memory:", NULL);
+	char *cause = NULL;
+	int32_t isr3[] = { 1, 2, 3 }, isr2[] = { 1, 2 };
+	struct model *m1 = test_model(3, 1, isr3, 3, NULL), *m2 = test_model(3, 1, isr2, 2, NULL);
+	assert_false(store_snapshot_fresh(s, "cid", "b:9092", m1, T0, 10000)); /* nothing stored */
+	struct store_tick *t = store_tick_begin(s, "cid", "b:9092", T0);
+	store_tick_model(t, m1);
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	assert_true(store_snapshot_fresh(s, "cid", "b:9092", m1, T0 + 9999, 10000));
+	assert_false(store_snapshot_fresh(s, "cid", "b:9092", m1, T0 + 10001, 10000)); /* too old */
+	assert_false(store_snapshot_fresh(s, "cid", "b:9092", m2, T0 + 1, 10000));     /* changed */
+	assert_false(store_snapshot_fresh(s, "cid", "other:9092", m1, T0 + 1, 10000)); /* another bootstrap */
+	assert_false(store_snapshot_fresh(s, "other", "b:9092", m1, T0 + 1, 10000));   /* another cluster */
+	assert_false(store_snapshot_fresh(s, "cid", "b:9092", m1, T0 - 1, 10000));     /* seen after now */
+	assert_int_equal(store_gap(s, "cid", T0 + 1, "down", &cause), 0);
+	assert_false(store_snapshot_fresh(s, "cid", "b:9092", m1, T0 + 2, 10000)); /* a gap to close */
+	model_unref(&m1);
+	model_unref(&m2);
+	store_close(&s);
+}
+
 /*
  * A principal that may describe no topic gets an empty answer: stored beside the snapshot of one
  * that sees them, it was diffed as every topic deleted, then created again at the next full tick.
@@ -923,6 +948,7 @@ int main(void)
 		cmocka_unit_test(test_sample_failed),
 		cmocka_unit_test(test_no_topic_visible_is_not_deletions),
 		cmocka_unit_test(test_events_and_snapshot),
+		cmocka_unit_test(test_snapshot_fresh),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_permissions),
 		cmocka_unit_test(test_redact),
