@@ -523,16 +523,29 @@ bool cmd_unconfirmed(const struct cmd_ctx *ctx)
 	return (ctx->entry->flags & CMD_DESTRUCTIVE) && !ctx->confirmed && !cmd_has(ctx, "yes");
 }
 
-int cmd_confirm_as(struct cmd_ctx *ctx, const char *question, const char *expect, const char *refusal, const char *hint)
+/* The rule both share; refuse_no: another answer refuses as where nobody can answer (CMD_USAGE). */
+static int cmd_ask(struct cmd_ctx *ctx, const char *question, const char *expect, const char *refusal, const char *hint,
+		   bool refuse_no)
 {
 	struct session *s = ctx->session;
 	if (ctx->confirmed || cmd_has(ctx, "yes"))
 		return CMD_OK;
 	if (s->confirm == NULL)
 		return cmd_fail(ctx, CMD_USAGE, hint, "%s", refusal);
-	return s->confirm(s->confirm_ud, ctx->plan, question, expect)
-		       ? CMD_OK
-		       : cmd_fail(ctx, CMD_FAILED, NULL, "not confirmed: nothing was changed");
+	if (s->confirm(s->confirm_ud, ctx->plan, question, expect))
+		return CMD_OK;
+	return refuse_no ? cmd_fail(ctx, CMD_USAGE, hint, "%s", refusal)
+			 : cmd_fail(ctx, CMD_FAILED, NULL, "not confirmed: nothing was changed");
+}
+
+int cmd_confirm_as(struct cmd_ctx *ctx, const char *question, const char *expect, const char *refusal, const char *hint)
+{
+	return cmd_ask(ctx, question, expect, refusal, hint, false);
+}
+
+int cmd_consent(struct cmd_ctx *ctx, const char *question, const char *expect, const char *refusal, const char *hint)
+{
+	return cmd_ask(ctx, question, expect, refusal, hint, true);
 }
 
 int cmd_confirm(struct cmd_ctx *ctx, const char *target, const char *why, const char *hint)
@@ -643,6 +656,17 @@ int cmd_fail_err(struct cmd_ctx *ctx, struct err *e)
 	cmd_fail(ctx, e->status, e->hint, "%s", e->cause);
 	err_clear(e);
 	return ctx->status;
+}
+
+struct client *cmd_client(struct cmd_ctx *ctx)
+{
+	struct client *c;
+	struct err e = { 0 };
+	if (session_client(ctx->session, &c, &e) != CMD_OK) {
+		cmd_fail_err(ctx, &e);
+		return NULL;
+	}
+	return c;
 }
 
 int cmd_ok(struct cmd_ctx *ctx, json_t *data)

@@ -15,6 +15,7 @@
 
 struct session;
 struct err;
+struct client;
 
 /** Exit statuses with a meaning for scripts. */
 enum cmd_status {
@@ -257,6 +258,12 @@ int cmd_confirm(struct cmd_ctx *ctx, const char *target, const char *why, const 
 int cmd_confirm_as(struct cmd_ctx *ctx, const char *question, const char *expect, const char *refusal,
 		   const char *hint);
 /**
+ * @brief cmd_confirm_as() for a request that changes nothing but needs a yes (`tail -o raw` to a
+ * terminal): any answer but expect refuses as where nobody can answer, with refusal and hint.
+ * @return CMD_OK, or CMD_USAGE after cmd_fail()
+ */
+int cmd_consent(struct cmd_ctx *ctx, const char *question, const char *expect, const char *refusal, const char *hint);
+/**
  * @brief A line of the plan a confirmation is about (a config's diff, the records a partition
  * loses): sent as a note at once, and kept in ctx->plan, which cmd_confirm() hands to
  * session.confirm, so that a face whose notes go elsewhere (the TUI's log) shows it beside the question.
@@ -286,6 +293,12 @@ int cmd_fail(struct cmd_ctx *ctx, int status, const char *hint, const char *fmt,
 	__attribute__((format(printf, 4, 5)));
 /** @brief cmd_fail() with e's status, hint and cause, then clears e; returns the status. */
 int cmd_fail_err(struct cmd_ctx *ctx, struct err *e);
+/**
+ * @brief The session's client on a live cluster, or NULL after cmd_fail_err() (unreachable, bad
+ * settings). For a command whose entry declares NEEDS_CLUSTER and demo_missing: cmd_check() has
+ * refused --offline and the demo before exec.
+ */
+struct client *cmd_client(struct cmd_ctx *ctx);
 /** @brief Sets the result (takes ownership of data); returns CMD_OK. data NULL (a json_pack() that
  * failed: text not UTF-8) fails the command instead, so that it never ends with nothing and 0. */
 int cmd_ok(struct cmd_ctx *ctx, json_t *data);

@@ -262,18 +262,15 @@ static int cmd_tail_run(struct cmd_ctx *ctx, struct msgfmt **tmplp)
 	size_t dlen = 1;
 	char *delim = cmd_has(ctx, "delimiter") ? tail_unescape(cmd_arg(ctx, "delimiter"), &dlen) : x_strdup("\n");
 
-	if (fmt == OUT_RAW && st->tty && !cmd_has(ctx, "yes")) {
-		struct session *s = ctx->session;
-		bool yes = s->confirm && s->confirm(s->confirm_ud, NULL,
-						    "-o raw writes message bytes to the terminal unescaped; they can "
-						    "drive it. Type `raw` to go on: ",
-						    "raw");
-		if (!yes) {
-			free(parts);
-			free(delim);
-			return cmd_fail(ctx, CMD_USAGE, "pipe the output elsewhere, or add --yes",
-					"refusing to write raw message bytes to a terminal");
-		}
+	if (fmt == OUT_RAW && st->tty &&
+	    cmd_consent(
+		    ctx,
+		    "-o raw writes message bytes to the terminal unescaped; they can drive it. Type `raw` to go on: ",
+		    "raw", "refusing to write raw message bytes to a terminal",
+		    "pipe the output elsewhere, or add --yes") != CMD_OK) {
+		free(parts);
+		free(delim);
+		return ctx->status;
 	}
 
 	struct err e = { 0 };

@@ -434,6 +434,35 @@ static void test_cmd_confirm_as(void **state)
 	cmd_ctx_clear(&ctx);
 }
 
+/* cmd_consent(): as cmd_confirm_as(), but another answer refuses as where nobody can answer. */
+static void test_cmd_consent(void **state)
+{
+	(void)state;
+	struct session s = { 0 };
+	char *argv[] = { "zzthing", "show", "x", NULL, NULL };
+	struct cmd_ctx ctx;
+	for (int asked = 0; asked < 2; asked++) {
+		s.confirm = asked ? fake_confirm : NULL;
+		confirm_answer = 0;
+		cmd_prepare(&ctx, &s, 3, argv);
+		assert_int_equal(cmd_consent(&ctx, "Type raw: ", "raw", "refusing raw", "add --yes"), CMD_USAGE);
+		assert_int_equal(ctx.status, CMD_USAGE);
+		assert_string_equal(ctx.error, "refusing raw");
+		assert_string_equal(ctx.hint, "add --yes");
+		cmd_ctx_clear(&ctx);
+	}
+	confirm_answer = 1;
+	cmd_prepare(&ctx, &s, 3, argv);
+	assert_int_equal(cmd_consent(&ctx, "Type raw: ", "raw", "refusing raw", "add --yes"), CMD_OK);
+	assert_string_equal(confirm_expect, "raw");
+	cmd_ctx_clear(&ctx);
+	s.confirm = NULL; /* --yes asks nobody */
+	argv[3] = "--yes";
+	cmd_prepare(&ctx, &s, 4, argv);
+	assert_int_equal(cmd_consent(&ctx, "Type raw: ", "raw", "refusing raw", "add --yes"), CMD_OK);
+	cmd_ctx_clear(&ctx);
+}
+
 /* Builds argv: the command's words, a value for each required positional, then extra (NULL: none). */
 static int read_only_argv(const struct cmd_entry *e, char *words, char **argv, const struct cmd_opt *extra)
 {
@@ -921,6 +950,7 @@ int main(void)
 		cmocka_unit_test(test_cmd_destructive),
 		cmocka_unit_test(test_cmd_validate),
 		cmocka_unit_test(test_cmd_confirm_as),
+		cmocka_unit_test(test_cmd_consent),
 		cmocka_unit_test(test_cmd_ok_null),
 		cmocka_unit_test(test_cmd_plan),
 		cmocka_unit_test(test_cmd_usage),
