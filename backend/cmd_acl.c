@@ -151,18 +151,6 @@ static rd_kafka_AclBinding_t *acl_binding(struct cmd_ctx *ctx, const struct acl_
 	return b;
 }
 
-/* The client for an ACL command; NULL after cmd_fail(). cmd_check() refused the demo and --offline. */
-static struct client *acl_client(struct cmd_ctx *ctx)
-{
-	struct client *c;
-	struct err e = { 0 };
-	if (session_client(ctx->session, &c, &e) != CMD_OK) {
-		cmd_fail_err(ctx, &e);
-		return NULL;
-	}
-	return c;
-}
-
 /* A strimzi profile: the User Operator replaces a KafkaUser's ACLs with its spec.authorization. */
 static void acl_strimzi_note(struct cmd_ctx *ctx, const char *principal)
 {
@@ -241,7 +229,7 @@ static int cmd_acls_exec(struct cmd_ctx *ctx)
 	rd_kafka_AclBinding_t *f;
 	if (acl_filter(ctx, false, &sp, &f) != CMD_OK)
 		return ctx->status;
-	struct client *c = acl_client(ctx);
+	struct client *c = cmd_client(ctx);
 	json_t *acls = NULL;
 	struct err e = { 0 };
 	if (c && client_acls_describe(c, f, &acls, &e) != CMD_OK)
@@ -397,7 +385,7 @@ static int cmd_acl_create_exec(struct cmd_ctx *ctx)
 	json_t *rows = json_array();
 	for (int i = 0; i < nb; i++)
 		json_array_append_new(rows, client_acl_json(b[i]));
-	struct client *c = acl_client(ctx);
+	struct client *c = cmd_client(ctx);
 	struct err e = { 0 };
 	if (c && client_acls_create(c, b, nb, &e) != CMD_OK)
 		cmd_fail_err(ctx, &e);
@@ -461,7 +449,7 @@ static int cmd_acl_delete_exec(struct cmd_ctx *ctx)
 	rd_kafka_AclBinding_t *f;
 	if (acl_filter(ctx, true, &sp, &f) != CMD_OK)
 		return ctx->status;
-	struct client *c = acl_client(ctx);
+	struct client *c = cmd_client(ctx);
 	json_t *match = NULL, *deleted = NULL;
 	struct err e = { 0 };
 	/* The plan: what the same filter matches now. */

@@ -18,21 +18,6 @@
 #include "xalloc.h"
 
 /*
- * A client on a live cluster, or NULL after cmd_fail() (unreachable). --offline and the demo never
- * get here: the entries declare NEEDS_CLUSTER and demo_missing, and cmd_check() refuses them.
- */
-static struct client *admin_client(struct cmd_ctx *ctx)
-{
-	struct err e = { 0 };
-	struct client *c;
-	if (session_client(ctx->session, &c, &e) != CMD_OK) {
-		cmd_fail_err(ctx, &e);
-		return NULL;
-	}
-	return c;
-}
-
-/*
  * Asks for target to be typed when the change can lose data, by cmd_confirm()'s rule (not with
  * --yes, nor when a face has confirmed already; refused without a terminal). why says what may be
  * lost; the plan went to the notes before.
@@ -300,7 +285,7 @@ static int admin_alter(struct cmd_ctx *ctx, rd_kafka_ResourceType_t type, const 
 	if (admin_changes_parse(ctx, &ch) != CMD_OK)
 		return ctx->status;
 	bool dry = cmd_has(ctx, "dry-run"), topic = type == RD_KAFKA_RESOURCE_TOPIC;
-	struct client *c = admin_client(ctx);
+	struct client *c = cmd_client(ctx);
 	struct client_config *cfg = NULL;
 	int ncfg = 0;
 	struct err e = { 0 };
@@ -432,7 +417,7 @@ static int cmd_topic_partitions_exec(struct cmd_ctx *ctx)
 	if (!cmd_has(ctx, "count"))
 		return cmd_fail(ctx, CMD_USAGE, "give the new total, as in --count 12", "--count is required");
 	bool dry = cmd_has(ctx, "dry-run");
-	struct client *c = admin_client(ctx);
+	struct client *c = cmd_client(ctx);
 	if (c == NULL)
 		return ctx->status;
 	const struct model_topic *t;
@@ -542,7 +527,7 @@ static int cmd_topic_delete_records_exec(struct cmd_ctx *ctx)
 		return cmd_fail(ctx, CMD_USAGE, "give --partition P or --all, not both", "--partition and --all");
 	if (admin_before_parse(ctx, cmd_arg(ctx, "before"), &how, &v) != CMD_OK)
 		return ctx->status;
-	struct client *c = admin_client(ctx);
+	struct client *c = cmd_client(ctx);
 	if (c == NULL)
 		return ctx->status;
 	const struct model_topic *t;
@@ -755,7 +740,7 @@ static int cmd_broker_config_exec(struct cmd_ctx *ctx)
 {
 	const char *pattern = cmd_arg(ctx, "pattern");
 	bool changed = cmd_has(ctx, "changed"), dynamic = cmd_has(ctx, "dynamic");
-	struct client *c = admin_client(ctx);
+	struct client *c = cmd_client(ctx);
 	if (c == NULL)
 		return ctx->status;
 	char *id = admin_broker(ctx, c, false);
@@ -801,7 +786,7 @@ static const struct out_view bconfig_view = { .fields = bconfig_fields, .tables 
 
 static int cmd_broker_alter_exec(struct cmd_ctx *ctx)
 {
-	struct client *c = admin_client(ctx);
+	struct client *c = cmd_client(ctx);
 	if (c == NULL)
 		return ctx->status;
 	char *id = admin_broker(ctx, c, true);
@@ -855,7 +840,7 @@ static int cmd_leaders_elect_exec(struct cmd_ctx *ctx)
 	bool unclean = cmd_has(ctx, "unclean"), dry = cmd_has(ctx, "dry-run");
 	if (unclean && cmd_has(ctx, "preferred"))
 		return cmd_fail(ctx, CMD_USAGE, "give --preferred (the default) or --unclean", "two election types");
-	struct client *c = admin_client(ctx);
+	struct client *c = cmd_client(ctx);
 	if (c == NULL)
 		return ctx->status;
 	struct model *m = NULL;

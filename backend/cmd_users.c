@@ -29,18 +29,6 @@ static int users_mechanism(struct cmd_ctx *ctx, rd_kafka_ScramMechanism_t *m)
 	return CMD_OK;
 }
 
-/* The client for a SCRAM request; NULL after cmd_fail(). cmd_check() refused the demo and --offline. */
-static struct client *users_client(struct cmd_ctx *ctx)
-{
-	struct client *c;
-	struct err e = { 0 };
-	if (session_client(ctx->session, &c, &e) != CMD_OK) {
-		cmd_fail_err(ctx, &e);
-		return NULL;
-	}
-	return c;
-}
-
 /*
  * The password without echo on the terminal, twice. Only where a person answers at a terminal
  * kcon may read itself (the command line and the REPL: the face set confirm, and the terminal is
@@ -175,7 +163,7 @@ static int cmd_users_validate(struct cmd_ctx *ctx)
 static int cmd_users_exec(struct cmd_ctx *ctx)
 {
 	const char *name = cmd_arg(ctx, "name");
-	struct client *c = users_client(ctx);
+	struct client *c = cmd_client(ctx);
 	json_t *users = NULL;
 	struct err e = { 0 };
 	if (c == NULL)
@@ -243,7 +231,7 @@ static int cmd_user_set_exec(struct cmd_ctx *ctx)
 	long long iter;
 	if (user_set_args(ctx, &mech, &iter) != CMD_OK)
 		return ctx->status;
-	struct client *c = users_client(ctx);
+	struct client *c = cmd_client(ctx);
 	if (c == NULL)
 		return ctx->status;
 	char *pw = users_password(ctx, user);
@@ -293,7 +281,7 @@ static int cmd_user_delete_exec(struct cmd_ctx *ctx)
 	int nmech;
 	if (user_delete_args(ctx, mech, &nmech) != CMD_OK)
 		return ctx->status;
-	struct client *c = users_client(ctx);
+	struct client *c = cmd_client(ctx);
 	if (c == NULL)
 		return ctx->status;
 	/* Delete the credentials the user has: a deletion of one it lacks is refused by the broker. */
