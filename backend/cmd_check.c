@@ -70,28 +70,9 @@ static int check_partitions(struct cmd_ctx *ctx, const struct model *m, const st
 /* The group's time lag over the window from its stored totals: lag / consume rate; -1 when unknown. */
 static double check_time_lag(struct store *st, const char *cluster, const char *group, int64_t since)
 {
-	struct store_point *p = NULL;
-	int n = 0;
+	struct trend t;
 	char *cause = NULL;
-	double out = -1;
-	if (store_series(st, cluster, group, "", -1, since, &p, &n, &cause) == 0 && n > 0) {
-		int64_t *ts = x_calloc((size_t)n, sizeof(int64_t)), *lag = x_calloc((size_t)n, sizeof(int64_t)),
-			*com = x_calloc((size_t)n, sizeof(int64_t));
-		size_t k = 0;
-		for (int i = 0; i < n; i++) {
-			if (p[i].gap) {
-				k = 0;
-				continue;
-			}
-			ts[k] = p[i].ts_ms, lag[k] = p[i].b, com[k++] = p[i].a;
-		}
-		struct trend t = trend_of(ts, lag, com, NULL, k);
-		out = t.time_lag_s;
-		free(ts);
-		free(lag);
-		free(com);
-	}
-	free(p);
+	double out = groupstatus_trend(st, cluster, group, since, &t, &cause) == 0 ? t.time_lag_s : -1;
 	free(cause);
 	return out;
 }

@@ -107,6 +107,31 @@ static void groupstatus_row(void *ud, const char *topic, int32_t partition, cons
 		groupstatus_add(b, row->ts_ms, row->a, row->b, false);
 }
 
+int groupstatus_trend(struct store *s, const char *cluster, const char *group, int64_t since, struct trend *out,
+		      char **cause)
+{
+	struct store_point *p = NULL;
+	int n = 0;
+	if (store_series(s, cluster, group, "", -1, since, &p, &n, cause) < 0)
+		return -1;
+	int64_t *ts = x_calloc((size_t)n + 1, sizeof(int64_t)), *lag = x_calloc((size_t)n + 1, sizeof(int64_t)),
+		*com = x_calloc((size_t)n + 1, sizeof(int64_t));
+	size_t k = 0;
+	for (int i = 0; i < n; i++) {
+		if (p[i].gap) {
+			k = 0;
+			continue;
+		}
+		ts[k] = p[i].ts_ms, lag[k] = p[i].b, com[k++] = p[i].a;
+	}
+	*out = trend_of(ts, lag, com, NULL, k);
+	free(ts);
+	free(lag);
+	free(com);
+	free(p);
+	return 0;
+}
+
 int groupstatus_eval(struct store *s, const char *cluster, const char *group, int64_t now_ms, int64_t window_ms,
 		     struct groupstatus *out, char **cause)
 {

@@ -11,6 +11,7 @@
 
 #include "status.h"
 #include "store.h"
+#include "trend.h"
 
 struct session;
 
@@ -39,6 +40,13 @@ struct groupstatus {
  */
 int groupstatus_eval(struct store *s, const char *cluster, const char *group, int64_t now_ms, int64_t window_ms,
 		     struct groupstatus *out, char **cause);
+/**
+ * @brief The trend (trend.h) of a group's stored totals since since (ms), over the samples after its
+ * last gap; TREND_UNKNOWN when there are none.
+ * @return 0, or -1 with *cause (callee allocates)
+ */
+int groupstatus_trend(struct store *s, const char *cluster, const char *group, int64_t since, struct trend *out,
+		      char **cause);
 /** @brief Frees what g holds. */
 void groupstatus_clear(struct groupstatus *g);
 

@@ -173,25 +173,9 @@ static void metrics_newest(void *ud, const char *group, const char *topic, int32
 static int metrics_group(struct metrics_out *o, struct store *s, const char *cluster, const char *group,
 			 const struct metrics_tick *t, int64_t now_ms, char **cause)
 {
-	struct store_point *p = NULL;
-	int n = 0;
-	if (store_series(s, cluster, group, "", -1, now_ms - t->window_ms, &p, &n, cause) < 0)
+	struct trend tr;
+	if (groupstatus_trend(s, cluster, group, now_ms - t->window_ms, &tr, cause) < 0)
 		return -1;
-	int64_t *ts = x_calloc((size_t)n + 1, sizeof(int64_t)), *lag = x_calloc((size_t)n + 1, sizeof(int64_t)),
-		*com = x_calloc((size_t)n + 1, sizeof(int64_t));
-	size_t k = 0;
-	for (int i = 0; i < n; i++) {
-		if (p[i].gap) {
-			k = 0;
-			continue;
-		}
-		ts[k] = p[i].ts_ms, lag[k] = p[i].b, com[k++] = p[i].a;
-	}
-	struct trend tr = trend_of(ts, lag, com, NULL, k);
-	free(ts);
-	free(lag);
-	free(com);
-	free(p);
 	if (tr.time_lag_s >= 0)
 		metrics_real(o, M_CG_LAG_S, group, NULL, tr.time_lag_s);
 	if (tr.eta_s >= 0)
