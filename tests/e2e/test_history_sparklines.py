@@ -2,18 +2,10 @@
 with --sparklines (what the TUI passes), their absence without it in JSON and with --no-history, and
 the table on a terminal (a pty). Each test has its own state dir."""
 
-import fcntl
-import os
-import pty
-import shutil
-import struct
-import subprocess
-import tempfile
-import termios
 import time
 import unittest
 
-from kcontest import KCON, BrokerTestCase, kcat_produce, unique, wait_until
+from kcontest import KCON, BrokerTestCase, kcat_produce, kcon_env, run_on_tty, state_dir, unique, wait_until
 
 BLOCKS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
 
@@ -27,8 +19,7 @@ class SparklineTest(BrokerTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.state = tempfile.mkdtemp(prefix="kcon-spark-")
-        cls.envs = {"KCON_STATE_DIR": cls.state, "LC_ALL": "C.UTF-8"}
+        cls.envs = {"KCON_STATE_DIR": state_dir(cls, "kcon-spark-"), "LC_ALL": "C.UTF-8"}
         cls.topic = unique("spark")
         cls.group = unique("spark-g")
         cls.k.one("topic", "create", cls.topic, "--partitions", 2, "--replication-factor", 1)
@@ -48,7 +39,6 @@ class SparklineTest(BrokerTestCase):
     def tearDownClass(cls):
         cls.k.run("group", "delete", cls.group, "--yes")
         cls.k.run("topic", "delete", cls.topic, "--yes")
-        shutil.rmtree(cls.state, True)
 
     def one(self, *args, env=None):
         e = dict(self.envs)
@@ -101,27 +91,9 @@ class SparklineTest(BrokerTestCase):
 
     def test_group_lag_table_on_a_terminal(self):
         """Tables on a terminal have the sparklines without being asked: the `Lag 1h` line and a column."""
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 200, 0, 0))
-        env = dict(os.environ, **self.envs)
-        env.setdefault("XDG_CONFIG_HOME", "/nonexistent-kcon-test")
-        p = subprocess.Popen([KCON, "-b", self.bootstrap, "group", "lag", self.group], stdout=slave,
-                             stderr=subprocess.PIPE, env=env)
-        os.close(slave)
-        out = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-        p.wait(timeout=60)
-        os.close(master)
-        self.assertEqual(p.returncode, 0, p.stderr.read())
-        p.stderr.close()
-        text = out.decode()
+        rc, text, err = run_on_tty([KCON, "-b", self.bootstrap, "group", "lag", self.group], kcon_env(**self.envs),
+                                   cols=200, rows=40)
+        self.assertEqual(rc, 0, err)
         self.assertIn("Lag 1h", text)
         self.assertIn("LAG 1H", text)  # the partitions' column
         row = next(l for l in text.splitlines() if l.startswith(self.topic) and l.split()[1] == "0")

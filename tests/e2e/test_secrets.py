@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import unittest
 
-from kcontest import KCON, BrokerTestCase, Kcon, unique
+from kcontest import KCON, BrokerTestCase, Kcon, config_dir, kcon_env, unique
 
 # The binary without sanitizers when the build has one (ASan handles core dumps itself).
 PLAIN = os.environ.get("KCON_PLAIN_BIN") if os.path.exists(os.environ.get("KCON_PLAIN_BIN", "")) else KCON
@@ -18,10 +18,9 @@ NOBODY = 65534
 
 
 def clean_env(**extra):
-    e = {k: v for k, v in os.environ.items() if not k.startswith("KCON_") or k in ("KCON_SOURCE_DIR",)}
-    e["XDG_CONFIG_HOME"] = "/nonexistent-kcon-test"
-    e.update(extra)
-    return e
+    """kcon_env() without the KCON_ settings of the test run (but KCON_SOURCE_DIR), and extra on top."""
+    e = {k: v for k, v in kcon_env().items() if not k.startswith("KCON_") or k == "KCON_SOURCE_DIR"}
+    return dict(e, **extra)
 
 
 class Session:
@@ -162,17 +161,14 @@ class SecretsTest(BrokerTestCase):
             self.assertEqual(f"chmod o-r {path}" in p.stderr, warn)
 
     def test_profile_with_a_password_is_refused(self):
-        with tempfile.TemporaryDirectory() as xdg:
-            os.makedirs(f"{xdg}/kcon")
-            with open(f"{xdg}/kcon/config.json", "w") as f:
-                f.write('{"profiles": {"sasl": {"bootstrap": "%s", "ca": "%s", "user": "admin", '
-                        '"sasl_mechanism": "PLAIN", "properties": {"sasl.password": "%s"}}}}'
-                        % (self.env["KCON_TEST_SASL_BOOTSTRAP"], self.env["KCON_TEST_CA"], self.password))
-            p = Kcon("").run("-p", "sasl", "cluster", bootstrap=False, env={"XDG_CONFIG_HOME": xdg})
-            self.assertEqual(p.returncode, 2, p.stderr)
-            self.assertIn("property sasl.password holds a secret, and config.json holds none", p.stderr)
-            self.assertIn('"password_file"', p.stderr)
-            self.assertNotIn(self.password, p.stderr)
+        xdg = config_dir(self, {"profiles": {"sasl": {
+            "bootstrap": self.env["KCON_TEST_SASL_BOOTSTRAP"], "ca": self.env["KCON_TEST_CA"], "user": "admin",
+            "sasl_mechanism": "PLAIN", "properties": {"sasl.password": self.password}}}})
+        p = Kcon("").run("-p", "sasl", "cluster", bootstrap=False, env={"XDG_CONFIG_HOME": xdg})
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("property sasl.password holds a secret, and config.json holds none", p.stderr)
+        self.assertIn('"password_file"', p.stderr)
+        self.assertNotIn(self.password, p.stderr)
 
 
 class HostileFilesTest(unittest.TestCase):

@@ -10,7 +10,7 @@ import tempfile
 import time
 import unittest
 
-from kcontest import BUILD_PLUGINS, KCON, TEST_PLUGINS, BrokerTestCase, kcat_produce
+from kcontest import BUILD_PLUGINS, KCON, TEST_PLUGINS, BrokerTestCase, kcat_produce, kcon_env
 
 
 def value_bytes(doc, field="value", enc_field="encoding"):
@@ -263,7 +263,7 @@ class TailTest(BrokerTestCase):
         kcat_produce(self.bootstrap, t, [f"line {i} " + "x" * 100 for i in range(50000)])
         cmd = f"set -o pipefail; '{KCON}' -b {self.bootstrap} tail {t} --to-end | head -n 3"
         p = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=60,
-                           env=dict(os.environ, XDG_CONFIG_HOME="/nonexistent-kcon-test"))
+                           env=kcon_env())
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(len(p.stdout.splitlines()), 3)
         self.assertEqual(p.stderr, "")

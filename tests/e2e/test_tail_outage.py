@@ -9,16 +9,15 @@ import threading
 import time
 import unittest
 
-from kcontest import KCON, BrokerTestCase, kcat_produce, wait_until
+from kcontest import KCON, BrokerTestCase, kcat_produce, kcon_env, wait_until
 
 
 class Follower:
     """kcon tail --follow -o json in the background, its lines collected by a thread."""
 
     def __init__(self, bootstrap, topic, *args):
-        env = dict(os.environ, XDG_CONFIG_HOME="/nonexistent-kcon-test")
         self.p = subprocess.Popen([KCON, "-b", bootstrap, "tail", topic, "--follow", "-o", "json", *args],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=kcon_env())
         self.docs, self.err = [], []
         self.threads = [threading.Thread(target=self.read, args=(self.p.stdout, True), daemon=True),
                         threading.Thread(target=self.read, args=(self.p.stderr, False), daemon=True)]

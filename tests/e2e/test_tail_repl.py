@@ -4,22 +4,18 @@ and gives the prompt back; -o raw to the terminal is refused without confirmatio
 import os
 import pty
 import select
-import shutil
-import tempfile
 import time
 import unittest
 
-from kcontest import KCON, BrokerTestCase, kcat_produce
+from kcontest import KCON, BrokerTestCase, kcat_produce, kcon_env, state_dir
 
 
 class Pty:
-    def __init__(self, argv):
-        self.state = tempfile.mkdtemp(prefix="kcon-test-state-")  # the REPL's history goes there
+    def __init__(self, case, argv):
+        env = kcon_env(XDG_STATE_HOME=state_dir(case, "kcon-test-state-"))  # the REPL's history goes there
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
-            os.environ["XDG_STATE_HOME"] = self.state
-            os.environ["XDG_CONFIG_HOME"] = "/nonexistent-kcon-test"
-            os.execv(KCON, argv)
+            os.execve(KCON, argv, env)
         self.out = b""
 
     def expect(self, needle, timeout=30):
@@ -47,7 +43,6 @@ class Pty:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             if pid:
                 os.close(self.fd)
-                shutil.rmtree(self.state, ignore_errors=True)
                 return os.waitstatus_to_exitcode(status)
             try:
                 os.read(self.fd, 65536)
@@ -61,7 +56,7 @@ class TailReplTest(BrokerTestCase):
     def test_follow_then_ctrl_c_back_to_prompt(self):
         t = self.create_topic()
         kcat_produce(self.bootstrap, t, ["first", "second"])
-        p = Pty(["kcon", "-b", self.bootstrap, "--repl"])
+        p = Pty(self, ["kcon", "-b", self.bootstrap, "--repl"])
         p.expect(b"> ")
         p.send(f"tail {t} --from beginning\r".encode())
         p.expect(b"Ctrl-C stops")
