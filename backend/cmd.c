@@ -658,6 +658,19 @@ int cmd_fail_err(struct cmd_ctx *ctx, struct err *e)
 	return ctx->status;
 }
 
+void cmd_rows_sort(json_t *rows, int (*cmp)(const void *, const void *))
+{
+	size_t n = json_array_size(rows);
+	json_t **v = x_calloc(n + 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(rows, i));
+	qsort(v, n, sizeof(*v), cmp);
+	json_array_clear(rows);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(rows, v[i]);
+	free(v);
+}
+
 struct client *cmd_client(struct cmd_ctx *ctx)
 {
 	struct client *c;

@@ -299,6 +299,8 @@ int cmd_fail_err(struct cmd_ctx *ctx, struct err *e);
  * refused --offline and the demo before exec.
  */
 struct client *cmd_client(struct cmd_ctx *ctx);
+/** @brief Sorts the JSON array rows in place; cmp is qsort's, its arguments point at json_t *. */
+void cmd_rows_sort(json_t *rows, int (*cmp)(const void *, const void *));
 /** @brief Sets the result (takes ownership of data); returns CMD_OK. data NULL (a json_pack() that
  * failed: text not UTF-8) fails the command instead, so that it never ends with nothing and 0. */
 int cmd_ok(struct cmd_ctx *ctx, json_t *data);

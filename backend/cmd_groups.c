@@ -235,19 +235,6 @@ static int groups_by_lag(const void *a, const void *b)
 }
 
 /* Sorts a jansson array of group summaries in place. */
-static void groups_sort(json_t *a, int (*cmp)(const void *, const void *))
-{
-	size_t n = json_array_size(a);
-	json_t **v = x_calloc(n + 1, sizeof(*v));
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(a, i));
-	qsort(v, n, sizeof(*v), cmp);
-	json_array_clear(a);
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, v[i]);
-	free(v);
-}
-
 /* The stored total lag of each group over the last hour as a sparkline: tables on a terminal only. */
 static void groups_sparklines(struct cmd_ctx *ctx, json_t *groups)
 {
@@ -276,7 +263,7 @@ static int cmd_groups_exec(struct cmd_ctx *ctx)
 		json_decref(r);
 		return ctx->status;
 	}
-	groups_sort(a, groups_by_name);
+	cmd_rows_sort(a, groups_by_name);
 	if (groups_status(ctx, a) != CMD_OK) {
 		json_decref(r);
 		json_decref(a);
@@ -297,7 +284,7 @@ static int cmd_lag_exec(struct cmd_ctx *ctx)
 		json_decref(r);
 		return ctx->status;
 	}
-	groups_sort(a, groups_by_lag);
+	cmd_rows_sort(a, groups_by_lag);
 	json_t *b = json_array();
 	size_t i;
 	json_t *g;

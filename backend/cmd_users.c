@@ -141,17 +141,7 @@ static int users_cred_cmp(const void *a, const void *b)
 /* A user's credentials by mechanism name: the broker answers them in no fixed order. */
 static void users_sort_credentials(json_t *creds)
 {
-	size_t n = json_array_size(creds);
-	if (n < 2)
-		return;
-	json_t **v = x_calloc(n, sizeof(*v));
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(creds, i));
-	qsort(v, n, sizeof(*v), users_cred_cmp);
-	json_array_clear(creds);
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(creds, v[i]);
-	free(v);
+	cmd_rows_sort(creds, users_cred_cmp);
 }
 
 static int cmd_users_validate(struct cmd_ctx *ctx)

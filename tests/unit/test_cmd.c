@@ -434,6 +434,29 @@ static void test_cmd_confirm_as(void **state)
 	cmd_ctx_clear(&ctx);
 }
 
+static int rows_by_n(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(*(json_t *const *)a), y = json_integer_value(*(json_t *const *)b);
+	return (x > y) - (x < y);
+}
+
+/* cmd_rows_sort(): in place, the rows kept (their references too); empty arrays are fine. */
+static void test_cmd_rows_sort(void **state)
+{
+	(void)state;
+	json_t *rows = json_pack("[iii]", 3, 1, 2), *empty = json_array();
+	json_t *first = json_array_get(rows, 0);
+	cmd_rows_sort(rows, rows_by_n);
+	cmd_rows_sort(empty, rows_by_n);
+	assert_int_equal(json_array_size(rows), 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(json_integer_value(json_array_get(rows, i)), (json_int_t)i + 1);
+	assert_ptr_equal(json_array_get(rows, 2), first);
+	assert_int_equal(json_array_size(empty), 0);
+	json_decref(rows);
+	json_decref(empty);
+}
+
 /* cmd_consent(): as cmd_confirm_as(), but another answer refuses as where nobody can answer. */
 static void test_cmd_consent(void **state)
 {
@@ -951,6 +974,7 @@ int main(void)
 		cmocka_unit_test(test_cmd_validate),
 		cmocka_unit_test(test_cmd_confirm_as),
 		cmocka_unit_test(test_cmd_consent),
+		cmocka_unit_test(test_cmd_rows_sort),
 		cmocka_unit_test(test_cmd_ok_null),
 		cmocka_unit_test(test_cmd_plan),
 		cmocka_unit_test(test_cmd_usage),
