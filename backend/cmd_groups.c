@@ -234,7 +234,6 @@ static int groups_by_lag(const void *a, const void *b)
 	return x != y ? (x < y) - (x > y) : groups_by_name(a, b);
 }
 
-/* Sorts a jansson array of group summaries in place. */
 /* The stored total lag of each group over the last hour as a sparkline: tables on a terminal only. */
 static void groups_sparklines(struct cmd_ctx *ctx, json_t *groups)
 {

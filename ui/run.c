@@ -26,11 +26,17 @@ static bool run_out_reported;
 /* The signal that stopped a command of a script (cmd_ctx.stopped_by), or 0. */
 static int run_stop_signal;
 
+/* The session of the command running (run_argv), whose snapshot a reader that went away must not lose. */
+static struct session *run_session;
+
 /* A failed write to stdout: a reader that went away ends the process quietly; else it is kept. */
 static void run_out_failed(int err)
 {
-	if (err == EPIPE)
-		_exit(0); /* the reader went away (kcon ... | head): nothing left to say */
+	if (err == EPIPE) { /* the reader went away (kcon ... | head): nothing left to say */
+		if (run_session)
+			session_history_flush(run_session); /* the metadata was fetched: it is kept all the same */
+		_exit(0);
+	}
 	if (run_out_errno == 0)
 		run_out_errno = err;
 }
@@ -312,6 +318,7 @@ static void run_stale_note(const struct cmd_ctx *ctx, enum out_format fmt)
 
 int run_argv(struct session *s, int argc, char *const *argv)
 {
+	run_session = s;
 	struct cmd_ctx ctx;
 	struct sbuf out = SBUF_INIT;
 	int status = cmd_prepare(&ctx, s, argc, argv);

@@ -3,6 +3,8 @@ describe` record the metadata they fetch as the last snapshot, answer from it wi
 and fall back to it when the cluster is unreachable (exit 3), with a `stale` member in JSON and a
 one-line note on stderr in table mode. Each test has its own state dir."""
 
+import os
+import subprocess
 import sqlite3
 import time
 import unittest
@@ -124,6 +126,20 @@ class OfflineTest(StoreCase):
         self.k.run("topics", env=self.envs, check=True)
         names = [t["name"] for t in self.k.one("--offline", "topics", env=self.envs)["topics"]]
         self.assertIn(other, names)
+
+    def test_a_reader_that_went_away_loses_no_snapshot(self):
+        """kcon topics | head: the reader is gone before kcon writes (EPIPE ends kcon quietly, 0); the
+        metadata it fetched is stored all the same, since the snapshot waits for the output."""
+        topic = self.create_topic(partitions=1)
+        r, w = os.pipe()
+        os.close(r)
+        p = subprocess.run([KCON, "-b", self.bootstrap, "-o", "json", "topics", topic], stdout=w,
+                           stderr=subprocess.PIPE, text=True, env=dict(os.environ, **self.envs), timeout=60)
+        os.close(w)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p, docs = self.k.json("--offline", "topics", topic, env=self.envs)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([t["name"] for t in docs[0]["topics"]], [topic])
 
     def test_nothing_stored(self):
         # --offline with an empty store: nothing to show, exit 3 and a hint
