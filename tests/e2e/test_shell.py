@@ -7,11 +7,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 import unittest
 
-from kcontest import KCON, SOURCE_DIR, BrokerTestCase, unique
+from kcontest import KCON, SOURCE_DIR, BrokerTestCase, Proxy, unique
 
 
 def bash_complete(script, words, env, cword=None):
@@ -99,8 +98,8 @@ class CompletionTest(ShellTestCase):
         """Topic names from the history's last snapshot, when the cluster behind the bootstrap does not
         answer: through a proxy that is stopped once a command recorded the snapshot."""
         topic = self.scratch_topic(name=unique("0snap"))
-        proxy = TcpProxy(self.bootstrap)
-        self.addCleanup(proxy.stop)
+        proxy = Proxy(self.bootstrap)
+        self.addCleanup(proxy.close)
         boot = proxy.address
         p = subprocess.run([KCON, "-b", boot, "topics"], capture_output=True, text=True, env=self.env, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -111,7 +110,7 @@ class CompletionTest(ShellTestCase):
                            env=self.env, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.addCleanup(self.k.run, "group", "delete", group, "--yes")
-        proxy.stop()
+        proxy.close()
         start = time.monotonic()
         got = self.complete("-b", boot, "topic", "describe", topic[:8])
         self.assertIn(topic, got)
@@ -268,61 +267,6 @@ class DidYouMeanTest(ShellTestCase):
     def test_repl(self):
         p = self.k.run("--repl", input="topcs\n")
         self.assertIn("did you mean `topics`", p.stdout + p.stderr)
-
-
-class TcpProxy:
-    """Forwards a local port to the broker until stopped; then the port refuses connections."""
-
-    def __init__(self, target):
-        host, port = target.rsplit(":", 1)
-        self.target = (host, int(port))
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.address = "127.0.0.1:%d" % self.sock.getsockname()[1]
-        self.conns = []
-        self.stopped = False
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        while not self.stopped:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            u = socket.create_connection(self.target)
-            self.conns += [c, u]
-            for a, b in ((c, u), (u, c)):
-                threading.Thread(target=self.pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def pipe(a, b):
-        try:
-            while True:
-                d = a.recv(65536)
-                if not d:
-                    break
-                b.sendall(d)
-        except OSError:
-            pass
-        for s in (a, b):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def stop(self):
-        if self.stopped:
-            return
-        self.stopped = True
-        self.sock.close()
-        for c in self.conns:
-            try:
-                c.shutdown(socket.SHUT_RDWR)
-                c.close()
-            except OSError:
-                pass
 
 
 if __name__ == "__main__":

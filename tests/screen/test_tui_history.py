@@ -4,83 +4,12 @@ views nor outlives Esc, Ctrl-C or SIGTERM. Against the real test broker."""
 
 import os
 import signal
-import socket
 import tempfile
-import threading
 import unittest
 
-from kcontest import KCON, Kcon, kcat_produce, unique, wait_until
+from kcontest import KCON, Kcon, Proxy, kcat_produce, unique, wait_until
 from tmuxscreen import ScreenTestCase
 BLOCKS = set("\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588")
-
-
-class Proxy:
-    """A TCP forwarder on a port of its own to the broker's bootstrap, so that a bootstrap can be made
-    unreachable (the port closed) while the broker runs on. Only the bootstrap goes through it: the
-    client then talks to the broker's advertised address."""
-
-    def __init__(self, target):
-        host, port = target.rsplit(":", 1)
-        self.target = (host, int(port))
-        self.lsock = socket.socket()
-        self.lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.lsock.bind(("127.0.0.1", 0))
-        self.lsock.listen(16)
-        self.port = self.lsock.getsockname()[1]
-        self.conns = []
-        self.lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    @property
-    def address(self):
-        return f"127.0.0.1:{self.port}"
-
-    def _accept(self):
-        while True:
-            try:
-                c, _ = self.lsock.accept()
-            except OSError:
-                return
-            try:
-                u = socket.create_connection(self.target, timeout=5)
-            except OSError:
-                c.close()
-                continue
-            with self.lock:
-                self.conns += [c, u]
-            for a, b in ((c, u), (u, c)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(a, b):
-        try:
-            while True:
-                data = a.recv(65536)
-                if not data:
-                    break
-                b.sendall(data)
-        except OSError:
-            pass
-        for s in (a, b):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def close(self):
-        """Closes the port and every connection through it: the bootstrap is now refused."""
-        try:
-            self.lsock.shutdown(socket.SHUT_RDWR)  # wakes the accept() and stops listening (Linux)
-        except OSError:
-            pass
-        self.lsock.close()
-        with self.lock:
-            for s in self.conns:
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                s.close()
 
 
 class TuiHistoryTest(ScreenTestCase):
