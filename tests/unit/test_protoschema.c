@@ -1,0 +1,303 @@
+/*
+ * The protobuf decoder's .proto parser (plugins/protoschema.c): what it reads (table-driven: a
+ * schema and what it must hold), what it refuses with the line and why (hostile text: unterminated
+ * comments and strings, 10,000-deep nesting, huge numbers, missing braces, unknown constructs), type
+ * resolution by protobuf's scopes, and the wire format's message-index paths.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "protoschema.h"
+
+static struct protoschema *parse_ok(const char *text)
+{
+	char err[256];
+	struct protoschema *s = protoschema_parse(text, err, sizeof(err));
+	if (s == NULL)
+		fail_msg("%s: %s", text, err);
+	return s;
+}
+
+static const struct ps_message *msg(const struct protoschema *s, const char *name)
+{
+	for (size_t i = 0; i < s->nmsgs; i++)
+		if (strcmp(s->msgs[i].name, name) == 0)
+			return &s->msgs[i];
+	fail_msg("no message %s", name);
+	return NULL;
+}
+
+static const struct ps_field *field(const struct protoschema *s, const char *m, uint32_t number)
+{
+	const struct ps_field *f = protoschema_field(msg(s, m), number);
+	if (f == NULL)
+		fail_msg("no field %u in %s", (unsigned)number, m);
+	return f;
+}
+
+/* A field's type as text: "int32", "repeated string", "map<string,.pkg.M>", "enum .pkg.E", "?Name" */
+static void type_text(const struct protoschema *s, const struct ps_field *f, char *buf, size_t len)
+{
+	static const char *const scalars[] = { "",         "double",   "float",  "int64",  "uint64", "int32",
+					       "fixed64",  "fixed32",  "bool",   "string", "bytes",  "uint32",
+					       "sfixed32", "sfixed64", "sint32", "sint64" };
+	char value[160];
+	if (f->type == PS_MESSAGE)
+		snprintf(value, sizeof(value), ".%s", s->msgs[f->ref].name);
+	else if (f->type == PS_ENUM)
+		snprintf(value, sizeof(value), "enum .%s", s->enums[f->ref].name);
+	else if (f->type == PS_UNRESOLVED)
+		snprintf(value, sizeof(value), "?%s", f->type_name);
+	else
+		snprintf(value, sizeof(value), "%s", scalars[f->type]);
+	if (f->map)
+		snprintf(buf, len, "map<%s,%s>", scalars[f->key], value);
+	else
+		snprintf(buf, len, "%s%s", f->repeated ? "repeated " : "", value);
+}
+
+static const struct {
+	const char *text;
+	const char *message; /* a message of it, */
+	uint32_t number;     /* a field, */
+	const char *name;    /* its name */
+	const char *type;    /* and its type (type_text) */
+} good[] = {
+	{ "syntax = \"proto3\"; message M { int32 a = 1; }", "M", 1, "a", "int32" },
+	{ "syntax = 'proto2'; message M { required sint64 a = 1; optional fixed32 b = 2; }", "M", 1, "a", "sint64" },
+	{ "syntax = 'proto2'; message M { required sint64 a = 1; optional fixed32 b = 2; }", "M", 2, "b", "fixed32" },
+	{ "message M { repeated string tags = 4; }", "M", 4, "tags", "repeated string" },
+	/* comments anywhere, a block comment over lines, a // inside a string */
+	{ "// top\nmessage /* a */ M { /* multi\nline */ string s = 1 // trailing\n; bytes b = 2; string u = 3 "
+	  "[default = \"//x\"]; }",
+	  "M", 3, "u", "string" },
+	{ "package a.b; message M { N n = 1; message N { E e = 1; enum E { X = 0; Y = -2; } } }", "a.b.M", 1, "n",
+	  ".a.b.M.N" },
+	{ "package a.b; message M { N n = 1; message N { E e = 1; enum E { X = 0; Y = -2; } } }", "a.b.M.N", 1, "e",
+	  "enum .a.b.M.N.E" },
+	/* scopes: the innermost first; a leading dot is a full name; package parts are scopes */
+	{ "package p; message T {} message M { message T {} T inner = 1; .p.T outer = 2; p.T also = 3; }", "p.M", 1,
+	  "inner", ".p.M.T" },
+	{ "package p; message T {} message M { message T {} T inner = 1; .p.T outer = 2; p.T also = 3; }", "p.M", 2,
+	  "outer", ".p.T" },
+	{ "package p; message T {} message M { message T {} T inner = 1; .p.T outer = 2; p.T also = 3; }", "p.M", 3,
+	  "also", ".p.T" },
+	{ "message M { map<string, Inner> by_name = 7; message Inner {} }", "M", 7, "by_name", "map<string,.M.Inner>" },
+	{ "message M { map<int64, string> m = 1; }", "M", 1, "m", "map<int64,string>" },
+	{ "message M { oneof pick { string s = 1; int32 i = 2 [json_name = \"eye\"]; option (x) = 1; } }", "M", 2, "i",
+	  "int32" },
+	/* imports' types stay unresolved, shown by wire type */
+	{ "import \"google/protobuf/timestamp.proto\"; import public \"x.proto\"; message M { "
+	  "google.protobuf.Timestamp "
+	  "at = 1; }",
+	  "M", 1, "at", "?google.protobuf.Timestamp" },
+	/* what is skipped */
+	{ "syntax = \"proto3\"; option java_package = \"x\"; option (my.opt) = { a: 1 b: [2, 3] c { d: \"}\" } };\n"
+	  "service S { rpc Get(M) returns (M) { option (http) = { get: \"/v1\" }; } }\n"
+	  "message M { reserved 2, 15, 9 to 11; reserved \"foo\", \"bar\"; option deprecated = true; int32 a = 1 "
+	  "[packed = false, (c).d = { e: 1 }]; ; }\n"
+	  "extend M { int32 ext = 100; }",
+	  "M", 1, "a", "int32" },
+	{ "syntax = \"proto2\"; message M { extensions 100 to max; optional int32 a = 0x1F; }", "M", 31, "a", "int32" },
+	{ "message M { int32 a = 017; }", "M", 15, "a", "int32" },
+	{ "message M { int32 a = 536870911; }", "M", 536870911, "a", "int32" },
+	{ "edition = \"2023\"; message M { int32 a = 1; }", "M", 1, "a", "int32" },
+	{ "enum E { option allow_alias = true; A = 0; B = 0; reserved 5; C = 2147483647; D = -2147483648; }\n"
+	  "message M { E e = 1; }",
+	  "M", 1, "e", "enum .E" },
+	{ "message M { map m = 1; } message map {}", "M", 1, "m", ".map" },
+};
+
+static void test_good(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		struct protoschema *s = parse_ok(good[i].text);
+		const struct ps_field *f = field(s, good[i].message, good[i].number);
+		char t[256];
+		type_text(s, f, t, sizeof(t));
+		if (strcmp(f->name, good[i].name) != 0 || strcmp(t, good[i].type) != 0)
+			fail_msg("case %zu: %s %s, wanted %s %s", i, t, f->name, good[i].type, good[i].name);
+		protoschema_free(s);
+	}
+}
+
+static const struct {
+	const char *text;
+	const char *why; /* in the error */
+} bad[] = {
+	{ "message M { int32 a = 1; } /* open", "line 1: a comment /* is not closed" },
+	{ "message M {\n int32 a = 1;\n", "line 3: the schema ends inside message M" },
+	{ "message M { int32 a = 1; ", "a `}` is missing" },
+	{ "message M { int32 a = 1; }}", "unexpected `}`" },
+	{ "message M { int32 a = 536870912; }", "a field number `536870912` is too large" },
+	{ "message M { int32 a = 99999999999999999999999999999; }", "is too large" },
+	{ "message M { int32 a = 0; }", "the field number of `a` is 0" },
+	{ "message M { int32 a = 1.5; }", "is not an integer" },
+	{ "message M { int32 a = -1; }", "a field number expected, not `-`" },
+	{ "enum E { A = 2147483648; }", "is too large" },
+	{ "enum E { A = -2147483649; }", "is too large" },
+	{ "message M { int32 a = 1; int64 b = 1; }", "field number 1 is used twice in M" },
+	{ "message M {} message M {}", "the type M is defined twice" },
+	{ "syntax = \"proto4\";", "is not proto2 or proto3" },
+	{ "syntax = \"proto3", "a string is not closed" },
+	{ "message M { string s = 1 [default = \"x]; }", "a string is not closed" },
+	{ "syntax = \"proto2\"; message M { optional group G = 1 { optional int32 a = 2; } }",
+	  "proto2 groups are not supported" },
+	{ "message M { map<float, string> m = 1; }", "a map's key must be" },
+	{ "message M { repeated map<string, string> m = 1; }", "cannot be repeated" },
+	{ "message M { int32 a = 1 [packed = true; }", "unbalanced brackets" },
+	{ "message M { int32 a = 1 [packed = true", "a `]` is missing" },
+	{ "option x = { a: 1 ", "a `;` or `}` is missing" },
+	{ "import \"a.proto\"", "a `;` or `}` is missing" },
+	{ "rpc x;", "unexpected `rpc`" },
+	{ "message { }", "a message name expected, not `{`" },
+	{ "message M { int32 = 1; }", "a field name expected, not `=`" },
+	{ "message M { @ }", "unexpected `@` in message M" },
+	{ "package .a;", "cannot start with a dot" },
+	{ "message M { \xff\xfe }", "unexpected `?` in message M" },
+};
+
+static void test_bad(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char err[256];
+		struct protoschema *s = protoschema_parse(bad[i].text, err, sizeof(err));
+		if (s != NULL)
+			fail_msg("case %zu parsed: %s", i, bad[i].text);
+		if (strstr(err, bad[i].why) == NULL)
+			fail_msg("case %zu: %s; wanted %s", i, err, bad[i].why);
+	}
+	/* a tiny error buffer is filled, not overrun */
+	char small[8];
+	assert_null(protoschema_parse("message", small, sizeof(small)));
+	assert_int_equal(strlen(small), sizeof(small) - 1);
+}
+
+/* Builds "message M0 { message M1 { ... } }" nested depth levels, optionally without its closing braces. */
+static char *nested(size_t depth, bool closed)
+{
+	size_t cap = depth * 24 + 64, n = 0;
+	char *t = malloc(cap);
+	assert_non_null(t);
+	for (size_t i = 0; i < depth; i++)
+		n += (size_t)snprintf(t + n, cap - n, "message M%zu { ", i);
+	n += (size_t)snprintf(t + n, cap - n, "int32 a = 1;");
+	for (size_t i = 0; closed && i < depth; i++)
+		n += (size_t)snprintf(t + n, cap - n, " }");
+	return t;
+}
+
+static void test_hostile_sizes(void **state)
+{
+	(void)state;
+	char err[256];
+	char *t = nested(10000, true); /* 10,000 levels: refused at 64, no deep recursion */
+	assert_null(protoschema_parse(t, err, sizeof(err)));
+	assert_non_null(strstr(err, "nested deeper than 64 levels"));
+	free(t);
+	t = nested(10000, false);
+	assert_null(protoschema_parse(t, err, sizeof(err)));
+	free(t);
+	t = nested(64, true); /* 64 levels parse, and their path resolves */
+	struct protoschema *s = parse_ok(t);
+	int64_t path[64] = { 0 };
+	int mi = protoschema_message_at(s, path, 64);
+	assert_true(mi >= 0);
+	assert_string_equal(s->msgs[mi].name + strlen(s->msgs[mi].name) - 4, ".M63");
+	protoschema_free(s);
+	free(t);
+	t = nested(65, true);
+	assert_null(protoschema_parse(t, err, sizeof(err)));
+	free(t);
+	/* 10,000 options brackets deep, and an option of 10,000 braces never closed: iterative skipping */
+	size_t n = 10000;
+	t = malloc(3 * n + 64);
+	assert_non_null(t);
+	strcpy(t, "message M { int32 a = 1 ");
+	size_t k = strlen(t);
+	for (size_t i = 0; i < n; i++)
+		t[k++] = '[';
+	for (size_t i = 0; i < n; i++)
+		t[k++] = ']';
+	strcpy(t + k, "; }");
+	s = parse_ok(t);
+	protoschema_free(s);
+	strcpy(t, "option x = ");
+	k = strlen(t);
+	for (size_t i = 0; i < n; i++)
+		t[k++] = '{';
+	t[k] = '\0';
+	assert_null(protoschema_parse(t, err, sizeof(err)));
+	free(t);
+	/* many fields: sorted and found by number */
+	size_t nf = 5000;
+	t = malloc(nf * 32 + 32);
+	assert_non_null(t);
+	k = (size_t)sprintf(t, "message M {");
+	for (size_t i = nf; i > 0; i--)
+		k += (size_t)sprintf(t + k, " int32 f%zu = %zu;", i, i);
+	strcpy(t + k, " }");
+	s = parse_ok(t);
+	assert_string_equal(protoschema_field(&s->msgs[0], 4321)->name, "f4321");
+	assert_null(protoschema_field(&s->msgs[0], 5001));
+	protoschema_free(s);
+	free(t);
+	/* empty text, NULL: a schema with no message */
+	s = parse_ok("");
+	assert_int_equal(protoschema_message_at(s, NULL, 0), -1);
+	protoschema_free(s);
+	s = parse_ok("  // only a comment\n");
+	protoschema_free(s);
+	s = protoschema_parse(NULL, err, sizeof(err));
+	assert_non_null(s);
+	protoschema_free(s);
+}
+
+static void test_message_indexes(void **state)
+{
+	(void)state;
+	/* a map field's entry counts among the nested messages, as in protoc's descriptors */
+	struct protoschema *s = parse_ok("enum E0 { Z = 0; } message A { message A1 {} map<string, int32> m = 1; "
+					 "message A2 { message A21 {} } } message B {}");
+	int64_t p[3];
+	assert_string_equal(s->msgs[protoschema_message_at(s, NULL, 0)].name, "A");
+	p[0] = 0;
+	assert_string_equal(s->msgs[protoschema_message_at(s, p, 1)].name, "A");
+	p[0] = 1;
+	assert_string_equal(s->msgs[protoschema_message_at(s, p, 1)].name, "B");
+	p[0] = 0, p[1] = 0;
+	assert_string_equal(s->msgs[protoschema_message_at(s, p, 2)].name, "A.A1");
+	p[1] = 1; /* the map's entry: not a message kcon decodes by name */
+	assert_int_equal(protoschema_message_at(s, p, 2), -1);
+	p[1] = 2, p[2] = 0;
+	assert_string_equal(s->msgs[protoschema_message_at(s, p, 3)].name, "A.A2.A21");
+	p[0] = 2;
+	assert_int_equal(protoschema_message_at(s, p, 1), -1);
+	p[0] = -1;
+	assert_int_equal(protoschema_message_at(s, p, 1), -1);
+	p[0] = 1, p[1] = 0;
+	assert_int_equal(protoschema_message_at(s, p, 2), -1);
+	assert_string_equal(protoschema_enum_name(&s->enums[0], 0), "Z");
+	assert_null(protoschema_enum_name(&s->enums[0], 1));
+	protoschema_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_hostile_sizes),
+		cmocka_unit_test(test_message_indexes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
