@@ -23,7 +23,7 @@ try:
 except ImportError:  # not packaged by Debian: pip install fastavro (scripts/install-deps)
     fastavro = None
 try:
-    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+    from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory, timestamp_pb2
 except ImportError:
     descriptor_pb2 = None
 ENCODERS = fastavro is not None and descriptor_pb2 is not None
@@ -62,6 +62,102 @@ def ping_class():
     pool = descriptor_pool.DescriptorPool()
     pool.Add(f)
     return message_factory.GetMessageClass(pool.FindMessageTypeByName("Ping"))
+
+
+READING_PROTO = """syntax = "proto3";
+package telemetry.v1;
+
+import "google/protobuf/timestamp.proto";
+
+/* A reading from a device. */
+message Reading {
+  string device = 1;           // the device's id
+  Kind kind = 2;
+  repeated double values = 3;  // packed: proto3's default
+  map<string, string> labels = 4;
+  Location where = 5;
+  oneof source {
+    string gateway = 6;
+    uint32 port = 7;
+  }
+  repeated Location path = 8;
+  int64 seq = 9 [json_name = "sequence"];
+  bytes raw = 10;
+  sint64 delta = 11;
+  map<int32, Location> by_hop = 12;
+  google.protobuf.Timestamp at = 13;  // imported: shown by numbers
+  reserved 14, 15;
+  reserved "old";
+
+  enum Kind {
+    KIND_UNSPECIFIED = 0;
+    TEMPERATURE = 1;
+    HUMIDITY = 2;
+  }
+  message Location {
+    double lat = 1;
+    double lon = 2;
+    string name = 3;
+  }
+}
+
+message Ack {
+  string device = 1;
+  bool ok = 2;
+}
+"""
+
+
+def reading_classes():
+    """Reading, Reading.Location and Ack of READING_PROTO, from a descriptor built as protoc would (no
+    protoc here): the maps' entry messages are nested in declaration order, before Location."""
+    F = descriptor_pb2.FieldDescriptorProto
+    f = descriptor_pb2.FileDescriptorProto(name="reading.proto", package="telemetry.v1", syntax="proto3",
+                                           dependency=["google/protobuf/timestamp.proto"])
+    r = f.message_type.add(name="Reading")
+    loc = ".telemetry.v1.Reading.Location"
+
+    def entry(name, key, value, value_type=None):
+        e = r.nested_type.add(name=name)
+        e.options.map_entry = True
+        e.field.add(name="key", number=1, type=key, label=F.LABEL_OPTIONAL)
+        v = e.field.add(name="value", number=2, type=value, label=F.LABEL_OPTIONAL)
+        if value_type:
+            v.type_name = value_type
+    entry("LabelsEntry", F.TYPE_STRING, F.TYPE_STRING)
+    entry("ByHopEntry", F.TYPE_INT32, F.TYPE_MESSAGE, loc)
+    kind = r.enum_type.add(name="Kind")
+    for n, v in (("KIND_UNSPECIFIED", 0), ("TEMPERATURE", 1), ("HUMIDITY", 2)):
+        kind.value.add(name=n, number=v)
+    location = r.nested_type.add(name="Location")
+    for n, num, t in (("lat", 1, F.TYPE_DOUBLE), ("lon", 2, F.TYPE_DOUBLE), ("name", 3, F.TYPE_STRING)):
+        location.field.add(name=n, number=num, type=t, label=F.LABEL_OPTIONAL)
+    r.oneof_decl.add(name="source")
+    opt, rep = F.LABEL_OPTIONAL, F.LABEL_REPEATED
+    for n, num, t, label, tn, oneof in (
+            ("device", 1, F.TYPE_STRING, opt, None, None), ("kind", 2, F.TYPE_ENUM, opt, ".telemetry.v1.Reading.Kind", None),
+            ("values", 3, F.TYPE_DOUBLE, rep, None, None),
+            ("labels", 4, F.TYPE_MESSAGE, rep, ".telemetry.v1.Reading.LabelsEntry", None),
+            ("where", 5, F.TYPE_MESSAGE, opt, loc, None), ("gateway", 6, F.TYPE_STRING, opt, None, 0),
+            ("port", 7, F.TYPE_UINT32, opt, None, 0), ("path", 8, F.TYPE_MESSAGE, rep, loc, None),
+            ("seq", 9, F.TYPE_INT64, opt, None, None), ("raw", 10, F.TYPE_BYTES, opt, None, None),
+            ("delta", 11, F.TYPE_SINT64, opt, None, None),
+            ("by_hop", 12, F.TYPE_MESSAGE, rep, ".telemetry.v1.Reading.ByHopEntry", None),
+            ("at", 13, F.TYPE_MESSAGE, opt, ".google.protobuf.Timestamp", None)):
+        fd = r.field.add(name=n, number=num, type=t, label=label)
+        if tn:
+            fd.type_name = tn
+        if oneof is not None:
+            fd.oneof_index = oneof
+    r.field[8].json_name = "sequence"
+    ack = f.message_type.add(name="Ack")
+    ack.field.add(name="device", number=1, type=F.TYPE_STRING, label=opt)
+    ack.field.add(name="ok", number=2, type=F.TYPE_BOOL, label=opt)
+    pool = descriptor_pool.DescriptorPool()
+    pool.AddSerializedFile(timestamp_pb2.DESCRIPTOR.serialized_pb)
+    pool.Add(f)
+    return tuple(message_factory.GetMessageClass(pool.FindMessageTypeByName(f"telemetry.v1.{n}"))
+                 for n in ("Reading", "Reading.Location", "Ack"))
 
 
 def wire(schema_id, payload, indexes=b""):
@@ -225,9 +321,11 @@ class RegistryTest(BrokerTestCase):
             self.assertEqual(d["value"], want)
         for e, d in zip(events, docs[5:8]):
             self.assertEqual((d["decoder"], d["schema_id"], d["value"]), ("json-schema", self.json_id, e))
-        for i, d in enumerate(docs[8:11]):
+        for ping, d in zip(pings, docs[8:11]):
             self.assertEqual((d["decoder"], d["schema_id"]), ("protobuf", self.proto_id))
-            self.assertEqual(d["value"], {"1": f"h{i}", "2": 1000 + i, "3": {"1": 7 + i}, "4": ["x", "y"]})
+            # field names from the registered .proto; int64 as a string (the proto3 JSON mapping)
+            self.assertEqual(d["value"], json_format.MessageToDict(ping, preserving_proto_field_name=True))
+            self.assertEqual(d["value"]["rtt"], str(ping.rtt))
         bad = docs[11]
         self.assertEqual((bad["encoding"], bad["value"], bad["schema_id"]), ("hex", "00000003e702", 999))
         self.assertIn("schema id 999", bad["decode_error"])
@@ -248,6 +346,61 @@ class RegistryTest(BrokerTestCase):
         raw, _ = self.tail(topic, "--decode", "none", url=url)
         self.assertEqual(raw[0]["encoding"], "base64")
         self.assertNotIn("decoder", raw[0])
+
+    @unittest.skipUnless(ENCODERS, "needs Python's fastavro and protobuf (pip install fastavro protobuf)")
+    def test_protobuf_field_names(self):
+        """Records encoded by Python's protobuf package for a registered .proto with a nested message,
+        an enum, repeated and packed fields, maps, a oneof and an imported type: `tail -o json` gives
+        what json_format.MessageToDict(preserving_proto_field_name=True) gives (the imported
+        Timestamp by field numbers), for the message the wire format's indexes pick."""
+        sid = self.reg.register("readings-value", READING_PROTO, "PROTOBUF")
+        Reading, Location, Ack = reading_classes()
+        topic = self.scratch_topic()
+        readings = [
+            Reading(device=f"dev-{i} \u00e9\"\n", kind=1 + i % 2, values=[21.5, -0.25, 0.001 * i],
+                    labels={"site": "north", "rack": str(i)}, where=Location(lat=52.5, lon=-13.25, name="gate"),
+                    path=[Location(lat=1.0), Location(lon=2.0)], seq=2**62 + i, raw=bytes([0, 255, i]),
+                    delta=-12345678901 * (i + 1), by_hop={3: Location(name="hop3"), -1: Location()},
+                    **({"gateway": "gw-1"} if i % 2 else {"port": 8080 + i}))
+            for i in range(3)]
+        readings[0].at.seconds, readings[0].at.nanos = 1700000000, 5
+        acks = [Ack(device="dev-0", ok=True), Ack(device="dev-1")]
+        where = Location(lat=-1.5, name="alone")
+        values = [wire(sid, r.SerializeToString(), indexes=b"\x00") for r in readings]
+        values += [wire(sid, a.SerializeToString(), indexes=b"\x02\x02") for a in acks]  # [1]: Ack
+        # [0, 2]: Reading's nested message 2, Location (the maps' entries are 0 and 1, as protoc counts)
+        values.append(wire(sid, where.SerializeToString(), indexes=b"\x04\x00\x04"))
+        # [0] written out (count 1, index 0) rather than the lone 0 that means it
+        values.append(wire(sid, readings[1].SerializeToString(), indexes=b"\x02\x00"))
+        self.produce(topic, values)
+
+        docs, _ = self.tail(topic)
+        self.assertEqual(len(docs), len(values))
+        self.assertTrue(all(d["decoder"] == "protobuf" and d["schema_id"] == sid for d in docs))
+        want = [json_format.MessageToDict(m, preserving_proto_field_name=True)
+                for m in readings + acks + [where, readings[1]]]
+        want[0]["at"] = {"1": 1700000000, "2": 5}  # an imported type: by field numbers
+        self.assertEqual([d["value"] for d in docs], want)
+        self.assertEqual(docs[0]["value"]["kind"], "TEMPERATURE")
+        self.assertEqual(docs[0]["value"]["seq"], str(2**62))  # int64 as a string
+        self.assertEqual(docs[0]["value"]["raw"], base64.b64encode(bytes([0, 255, 0])).decode())
+        self.assertEqual(docs[0]["value"]["by_hop"]["3"], {"name": "hop3"})
+        self.assertEqual(self.reg.count(f"/schemas/ids/{sid}"), 1)
+
+        # the table shows the same names
+        p = self.kcon("tail", topic, "--to-end")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn('"device":"dev-0', p.stdout)
+
+        # a .proto kcon cannot parse: by numbers, with why
+        bad = self.reg.register("broken-value", 'syntax = "proto3";\nmessage Reading {\n  string device = 1;\n',
+                                "PROTOBUF")
+        self.produce(topic, [wire(bad, Ack(device="d").SerializeToString(), indexes=b"\x00")])
+        docs, _ = self.tail(topic)
+        self.assertEqual(docs[-1]["value"]["1"], "d")
+        self.assertIn("the .proto of schema id %d: line 4: the schema ends inside message Reading" % bad,
+                      docs[-1]["value"]["_kcon_note"])
+        self.assertNotIn("decode_error", docs[-1])
 
     @unittest.skipUnless(ENCODERS, "needs Python's fastavro and protobuf (pip install fastavro protobuf)")
     def test_table_and_explicit_decoder(self):

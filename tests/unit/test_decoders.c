@@ -53,6 +53,37 @@ static const char *schema6 = "{\"type\":\"record\",\"name\":\"A\",\"fields\":[{\
 	"{\"name\":\"i\",\"type\":" NS_USE_INNER "}]}},"                                                               \
 	"{\"name\":\"ce\",\"type\":" NS_USE_C_E2 "},{\"name\":\"r\",\"type\":\"a.Inner\"}]}"
 
+/* A .proto with what the protobuf decoder's names cover (the bytes below: Python's protobuf package) */
+#define SHOP_PROTO                                                                                                     \
+	"syntax = \"proto3\";\npackage shop;\nimport \"google/protobuf/timestamp.proto\";\n// an order\n"              \
+	"message Order {\n  int64 id = 1;\n  string customer = 2;\n  Status status = 3;\n  repeated Item items = 4;\n" \
+	"  map<string, int32> counts = 5;\n  oneof pay { string card = 6; bytes token = 7; }\n"                        \
+	"  repeated sint32 deltas = 8 [packed = true];\n  double total = 9;\n  float ratio = 10;\n  bool gift = 11;\n" \
+	"  fixed64 f64 = 12;\n  sfixed32 sf32 = 13;\n  uint32 u32 = 14;\n  google.protobuf.Timestamp at = 15;\n"       \
+	"  map<int64, Item> by_id = 16;\n  int32 neg = 17;\n  /* nested */ message Item { string sku = 1; uint64 qty " \
+	"= 2; }\n"                                                                                                     \
+	"  enum Status { NEW = 0; PAID = 1; }\n  reserved 100 to 200;\n}\nmessage Other { string x = 1; }\n"
+/* Order(id=-5, customer='café "q"\n', status=PAID, items=[{sku: a, qty: 2}, {sku: b, qty: 2^64-1}],
+ * counts={x: 1, y: -2}, token=b"\x00\xff\x10", deltas=[-1, 2, -3], total=2.5, ratio=0.1, gift=True,
+ * f64=2^64-1, sf32=-7, u32=4000000000, at={seconds: 1700000000, nanos: 5}, by_id={-9: {sku: z}}, neg=-1) */
+#define SHOP_ORDER                                                                                                     \
+	"\x08\xfb\xff\xff\xff\xff\xff\xff\xff\xff\x01\x12\x0a\x63\x61\x66\xc3\xa9\x20\x22\x71\x22\x0a\x18\x01\x22"     \
+	"\x05\x0a\x01\x61\x10\x02\x22\x0e\x0a\x01\x62\x10\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\x2a\x0e\x0a"         \
+	"\x01\x79\x10\xfe\xff\xff\xff\xff\xff\xff\xff\xff\x01\x2a\x05\x0a\x01\x78\x10\x01\x3a\x03\x00\xff\x10"         \
+	"\x42\x03\x01\x04\x05\x49\x00\x00\x00\x00\x00\x00\x04\x40\x55\xcd\xcc\xcc\x3d\x58\x01\x61\xff\xff\xff"         \
+	"\xff\xff\xff\xff\xff\x6d\xf9\xff\xff\xff\x70\x80\xd0\xac\xf3\x0e\x7a\x08\x08\x80\xe2\xcf\xaa\x06\x10"         \
+	"\x05\x82\x01\x10\x08\xf7\xff\xff\xff\xff\xff\xff\xff\xff\x01\x12\x03\x0a\x01\x7a\x88\x01\xff\xff\xff"         \
+	"\xff\xff\xff\xff\xff\xff\x01"
+#define SHOP_ORDER_LEN 158
+/* json_format.MessageToDict(order, preserving_proto_field_name=True), but for `at`: an imported type,
+ * shown by numbers */
+#define SHOP_ORDER_JSON                                                                                                \
+	"{\"id\":\"-5\",\"customer\":\"caf\xc3\xa9 \\\"q\\\"\\u000a\",\"status\":\"PAID\",\"items\":[{\"sku\":"        \
+	"\"a\",\"qty\":\"2\"},{\"sku\":\"b\",\"qty\":\"18446744073709551615\"}],\"counts\":{\"y\":-2,\"x\":1},"        \
+	"\"token\":\"AP8Q\",\"deltas\":[-1,2,-3],\"total\":2.5,\"ratio\":0.1,\"gift\":true,\"f64\":"                   \
+	"\"18446744073709551615\",\"sf32\":-7,\"u32\":4000000000,\"at\":{\"1\":1700000000,\"2\":5},\"by_id\":"         \
+	"{\"-9\":{\"sku\":\"z\"}},\"neg\":-1}"
+
 static int fake_registry(void *ud, uint32_t id, const char **type, const char **schema, char **cause)
 {
 	(void)ud;
@@ -86,6 +117,15 @@ static int fake_registry(void *ud, uint32_t id, const char **type, const char **
 		return 0;
 	case 10:
 		*type = "AVRO", *schema = NS_CROSS_SCHEMA;
+		return 0;
+	case 11:
+		*type = "PROTOBUF", *schema = SHOP_PROTO;
+		return 0;
+	case 12: /* a .proto that does not parse */
+		*type = "PROTOBUF", *schema = "syntax = \"proto3\";\nmessage M {\n  int32 a = 1;\n";
+		return 0;
+	case 13: /* a recursive message */
+		*type = "PROTOBUF", *schema = "message N { N next = 1; int32 v = 2; }";
 		return 0;
 	default:
 		*cause = x_asprintf("schema id %u from http://registry.test/schemas/ids/%u: HTTP 404, not found",
@@ -147,9 +187,10 @@ static void test_protobuf_known(void **state)
 	     "\x02\xff\xfe",
 	     30, KCON_DECODE_JSON, "{\"1\":\"hi\",\"2\":{\"1\":7},\"3\":[1,2],\"4\":1,\"5\":2,\"6\":\"0xfffe\"}");
 	/* the wire format: magic, id 3, indexes [0] as the single byte 0, then the message */
-	want("protobuf", "\x00\x00\x00\x00\x03\x00\x08\x01", 8, KCON_DECODE_JSON, "{\"1\":1}");
-	/* indexes [1, 0]: count 2 (zig-zag 4), 1 (2), 0 (0) */
-	want("protobuf", "\x00\x00\x00\x00\x03\x04\x02\x00\x08\x01", 10, KCON_DECODE_JSON, "{\"1\":1}");
+	want("protobuf", "\x00\x00\x00\x00\x03\x00\x08\x01", 8, KCON_DECODE_JSON, "{\"a\":1}");
+	/* indexes [1, 0]: count 2 (zig-zag 4), 1 (2), 0 (0); schema 3 has one message: by numbers, with why */
+	want("protobuf", "\x00\x00\x00\x00\x03\x04\x02\x00\x08\x01", 10, KCON_DECODE_JSON,
+	     "{\"_kcon_note\":\"field names not used: the message indexes name no message of schema id 3\",\"1\":1}");
 	/* a 10-byte varint: 2^64 - 1, beyond int64: a string */
 	want("protobuf", "\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11, KCON_DECODE_JSON,
 	     "{\"1\":\"18446744073709551615\"}");
@@ -190,6 +231,109 @@ static void test_protobuf_hostile(void **state)
 	assert_int_equal(run("protobuf", buf, n, &got), KCON_DECODE_JSON);
 	assert_non_null(strstr(got, "\"0x0a")); /* below 32 levels: bytes, not followed */
 	free(buf);
+	free(tmp);
+}
+
+/* The wire format's header for schema id and the given message-index bytes, then payload. */
+static size_t framed(unsigned char *out, uint32_t id, const char *idx, size_t nidx, const void *payload, size_t n)
+{
+	out[0] = 0, out[1] = (unsigned char)(id >> 24), out[2] = (unsigned char)(id >> 16);
+	out[3] = (unsigned char)(id >> 8), out[4] = (unsigned char)id;
+	memcpy(out + 5, idx, nidx);
+	memcpy(out + 5 + nidx, payload, n);
+	return 5 + nidx + n;
+}
+
+static void want_named(uint32_t id, const char *idx, size_t nidx, const void *payload, size_t n, int rc,
+		       const char *text)
+{
+	unsigned char buf[512];
+	assert_true(n + nidx + 5 <= sizeof(buf));
+	want("protobuf", buf, framed(buf, id, idx, nidx, payload, n), rc, text);
+}
+
+static void test_protobuf_named(void **state)
+{
+	(void)state;
+	/* every declared type, a map of messages, an imported type by numbers; index [0] and none */
+	want_named(11, "\x00", 1, SHOP_ORDER, SHOP_ORDER_LEN, KCON_DECODE_JSON, SHOP_ORDER_JSON);
+	want_named(11, "\x02\x00", 2, SHOP_ORDER, SHOP_ORDER_LEN, KCON_DECODE_JSON, SHOP_ORDER_JSON);
+	/* [1]: Other; [0, 2]: Order.Item (the two maps' entries are nested messages 0 and 1, as in protoc) */
+	want_named(11, "\x02\x02", 2, "\x0a\x01q", 3, KCON_DECODE_JSON, "{\"x\":\"q\"}");
+	want_named(11, "\x04\x00\x04", 3,
+		   "\x0a\x01"
+		   "a\x10\x02",
+		   5, KCON_DECODE_JSON, "{\"sku\":\"a\",\"qty\":\"2\"}");
+	/* fields the schema does not have, or not of its declared wire type: by number, as without one */
+	want_named(11, "\x00", 1, "\x10\x05\xa0\x06\x01\x12\x01x", 8, KCON_DECODE_JSON, "{\"2\":[5,\"x\"],\"100\":1}");
+	/* unpacked and packed runs of one repeated field; the last of a singular one wins */
+	want_named(11, "\x00", 1, "\x40\x01\x42\x02\x04\x05\x40\x06\x08\x01\x08\x02", 12, KCON_DECODE_JSON,
+		   "{\"deltas\":[-1,2,-3,3],\"id\":\"2\"}");
+	/* a map entry without key or value: the defaults; a repeated key: the last entry */
+	want_named(11, "\x00", 1, "\x2a\x00\x2a\x05\x0a\x01x\x10\x01\x2a\x05\x0a\x01x\x10\x02\x82\x01\x00", 19,
+		   KCON_DECODE_JSON, "{\"counts\":{\"\":0,\"x\":2},\"by_id\":{\"0\":{}}}");
+	/* an enum value the schema does not name: its number; NaN and infinities as the mapping's strings */
+	want_named(11, "\x00", 1, "\x18\x07\x55\x00\x00\xc0\x7f\x49\x00\x00\x00\x00\x00\x00\xf0\xff", 16,
+		   KCON_DECODE_JSON, "{\"status\":7,\"ratio\":\"NaN\",\"total\":\"-Infinity\"}");
+	/* a string field that is not UTF-8: its bytes as code points; an empty message */
+	want_named(11, "\x00", 1, "\x12\x02\xff\x01\x22\x00", 6, KCON_DECODE_JSON,
+		   "{\"customer\":\"\\u00ff\\u0001\",\"items\":[{}]}");
+	want_named(11, "\x00", 1, "", 0, KCON_DECODE_JSON, "{}");
+	/* hostile payloads against the schema */
+	want_named(11, "\x00", 1, "\x42\x03\x01\x04", 4, KCON_DECODE_ERROR, "a length runs past the end");
+	want_named(11, "\x00", 1, "\x42\x02\x01\x84", 4, KCON_DECODE_ERROR, "message shop.Order: a varint runs past");
+	want_named(11, "\x00", 1, "\x22\x02\x0a\x05", 4, KCON_DECODE_ERROR, "a length runs past the end");
+	want_named(11, "\x00", 1, "\x2a\x02\x0f\x01", 4, KCON_DECODE_ERROR, "unknown wire type");
+	/* indexes [4]: no such message: by numbers, with why */
+	want_named(11, "\x02\x08", 2, "\x0a\x01q", 3, KCON_DECODE_JSON,
+		   "{\"_kcon_note\":\"field names not used: the message indexes name no message of schema id 11\","
+		   "\"1\":\"q\"}");
+}
+
+static void test_protobuf_named_fallback(void **state)
+{
+	(void)state;
+	const char *got;
+	unsigned char buf[64];
+	/* a .proto that does not parse: by numbers, with why (once parsed, the error is remembered) */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(run("protobuf", buf, framed(buf, 12, "\x00", 1, "\x08\x01", 2), &got),
+				 KCON_DECODE_JSON);
+		assert_non_null(strstr(got,
+				       "{\"_kcon_note\":\"field names not used: the .proto of schema id 12: line 4: "
+				       "the schema ends inside message M"));
+		assert_non_null(strstr(got, "\",\"1\":1}"));
+	}
+	/* a schema that is not PROTOBUF */
+	assert_int_equal(run("protobuf", buf, framed(buf, 2, "\x00", 1, "\x08\x01", 2), &got), KCON_DECODE_JSON);
+	assert_string_equal(got,
+			    "{\"_kcon_note\":\"field names not used: schema id 2 is JSON, not PROTOBUF\",\"1\":1}");
+	/* an id the registry does not know, and a bare message: by numbers, no note */
+	want_named(404, "\x00", 1, "\x08\x01", 2, KCON_DECODE_JSON, "{\"1\":1}");
+	want("protobuf", "\x08\x01", 2, KCON_DECODE_JSON, "{\"1\":1}");
+	/* a recursive message 10,000 deep: refused at 64 levels */
+	size_t depth = 10000, cap = depth * 6 + 16, n = 2;
+	unsigned char *msg = malloc(cap), *tmp = malloc(cap);
+	msg[0] = 0x10, msg[1] = 0x01;
+	for (size_t i = 0; i < depth; i++) {
+		size_t k = 0, len = n;
+		tmp[k++] = 0x0a;
+		do {
+			tmp[k++] = (unsigned char)((len & 0x7f) | (len > 0x7f ? 0x80 : 0));
+			len >>= 7;
+		} while (len);
+		memcpy(tmp + k, msg, n);
+		n += k;
+		memcpy(msg, tmp, n);
+	}
+	unsigned char *f = malloc(n + 6);
+	assert_int_equal(run("protobuf", f, framed(f, 13, "\x00", 1, msg, n), &got), KCON_DECODE_ERROR);
+	assert_non_null(strstr(got, "schema id 13, message N: messages nested deeper than 64 levels"));
+	/* a level of it decodes */
+	assert_int_equal(run("protobuf", f, framed(f, 13, "\x00", 1, "\x0a\x02\x10\x07", 4), &got), KCON_DECODE_JSON);
+	assert_string_equal(got, "{\"next\":{\"v\":7}}");
+	free(f);
+	free(msg);
 	free(tmp);
 }
 
@@ -321,7 +465,7 @@ static void test_auto(void **state)
 	assert_int_equal(plugin_decode_auto("\x00\x00\x00\x00\x03\x00\x08\x01", 8, &out, &chose), KCON_DECODE_JSON);
 	assert_string_equal(chose.decoder, "protobuf");
 	assert_int_equal(chose.schema_id, 3);
-	assert_string_equal(sbuf_str(&out), "{\"1\":1}");
+	assert_string_equal(sbuf_str(&out), "{\"a\":1}");
 	assert_int_equal(plugin_decode_auto("\x00\x00\x00\x00\x02[1]", 8, &out, &chose), KCON_DECODE_JSON);
 	assert_string_equal(chose.decoder, "json-schema");
 	assert_int_equal(plugin_decode_auto("\x00\x00\x00\x00\x05\x54", 6, &out, &chose), KCON_DECODE_JSON);
@@ -373,6 +517,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_protobuf_known), cmocka_unit_test(test_protobuf_hostile),
+		cmocka_unit_test(test_protobuf_named), cmocka_unit_test(test_protobuf_named_fallback),
 		cmocka_unit_test(test_json),           cmocka_unit_test(test_avro_known),
 		cmocka_unit_test(test_avro_hostile),   cmocka_unit_test(test_auto),
 		cmocka_unit_test(test_walkthrough),
