@@ -122,7 +122,8 @@ static enum msg_encoding tail_decoded(struct msg *m, int r, const struct plugin_
 	}
 	if (r == KCON_DECODE_JSON) {
 		json_error_t jerr;
-		json_t *j = json_loadb(decoded->buf ? decoded->buf : "", decoded->len, JSON_DECODE_ANY, &jerr);
+		json_t *j = json_loadb(decoded->buf ? decoded->buf : "", decoded->len, JSON_DECODE_ANY | JSON_ALLOW_NUL,
+				       &jerr); /* a protobuf string may hold U+0000 */
 		if (j) {
 			char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | (ascii ? JSON_ENSURE_ASCII : 0));
 			json_decref(j);

@@ -535,7 +535,19 @@ static int pb_named_map(struct pb_named *nd, struct dbuf *b, const struct ps_fie
 				v = &ef[j];
 		}
 		struct pb_field zero = { .wire = vw < 0 ? 0 : vw, .p = (const unsigned char *)"", .n = 0 };
-		if (f->key == PS_STRING) {
+		if (f->key == PS_STRING && k && memchr(k->p, 0, k->n)) {
+			/* JSON allows U+0000 in a key, jansson (kcon's reader) does not: shown as U+2400 */
+			struct dbuf key = { 0 };
+			for (size_t j = 0; j < k->n; j++)
+				dbuf_addn(&key, k->p[j] ? (const char *)&k->p[j] : "\xe2\x90\x80", k->p[j] ? 1 : 3);
+			struct pb_field kk = { .wire = 2,
+					       .p = (const unsigned char *)(key.buf ? key.buf : ""),
+					       .n = key.len };
+			pb_named_value(nd, &kv[2 * e], f, PS_STRING, &kk, depth);
+			if (key.oom)
+				kv[2 * e].oom = true;
+			free(key.buf);
+		} else if (f->key == PS_STRING) {
 			pb_named_value(nd, &kv[2 * e], f, PS_STRING, k ? k : &zero, depth);
 		} else { /* integers and bools become strings: JSON's keys are */
 			struct dbuf num = { 0 };

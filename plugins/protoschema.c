@@ -395,9 +395,10 @@ static void ps_field(struct ps_parser *x, int mi, bool repeated)
 			}
 			f.map = f.repeated = true;
 		} else {
-			ps_set_type(x, &f, ps_strndup(x, "map", 3)); /* a type called map */
-			if (x->failed)
+			char *t = x->failed ? NULL : ps_strndup(x, "map", 3); /* a type called map */
+			if (t == NULL)
 				return;
+			ps_set_type(x, &f, t);
 		}
 	} else {
 		char *type = ps_take_ident(x, "a field type");

@@ -357,7 +357,7 @@ class RegistryTest(BrokerTestCase):
         Reading, Location, Ack = reading_classes()
         topic = self.scratch_topic()
         readings = [
-            Reading(device=f"dev-{i} \u00e9\"\n", kind=1 + i % 2, values=[21.5, -0.25, 0.001 * i],
+            Reading(device=f"dev-{i} \u00e9\"\n\x00", kind=1 + i % 2, values=[21.5, -0.25, 0.001 * i],
                     labels={"site": "north", "rack": str(i)}, where=Location(lat=52.5, lon=-13.25, name="gate"),
                     path=[Location(lat=1.0), Location(lon=2.0)], seq=2**62 + i, raw=bytes([0, 255, i]),
                     delta=-12345678901 * (i + 1), by_hop={3: Location(name="hop3"), -1: Location()},

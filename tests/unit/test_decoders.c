@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "plugin.h"
 #include "sbuf.h"
@@ -84,10 +85,15 @@ static const char *schema6 = "{\"type\":\"record\",\"name\":\"A\",\"fields\":[{\
 	"\"18446744073709551615\",\"sf32\":-7,\"u32\":4000000000,\"at\":{\"1\":1700000000,\"2\":5},\"by_id\":"         \
 	"{\"-9\":{\"sku\":\"z\"}},\"neg\":-1}"
 
+static char schema14[64] = "message M { int32 a = 1; }"; /* changed by a test: another registry's id 14 */
+
 static int fake_registry(void *ud, uint32_t id, const char **type, const char **schema, char **cause)
 {
 	(void)ud;
 	switch (id) {
+	case 14:
+		*type = "PROTOBUF", *schema = schema14;
+		return 0;
 	case 1:
 		*type = "AVRO", *schema = ORDER_SCHEMA;
 		return 0;
@@ -279,6 +285,14 @@ static void test_protobuf_named(void **state)
 	want_named(11, "\x00", 1, "\x12\x02\xff\x01\x22\x00", 6, KCON_DECODE_JSON,
 		   "{\"customer\":\"\\u00ff\\u0001\",\"items\":[{}]}");
 	want_named(11, "\x00", 1, "", 0, KCON_DECODE_JSON, "{}");
+	/* a string may hold U+0000 (kcon's tail reads it back with JSON_ALLOW_NUL) */
+	want_named(11, "\x00", 1,
+		   "\x12\x02"
+		   "a\x00",
+		   4, KCON_DECODE_JSON, "{\"customer\":\"a\\u0000\"}");
+	/* but not a key, for jansson: U+2400 there */
+	want_named(11, "\x00", 1, "\x2a\x05\x0a\x01\x00\x10\x01", 7, KCON_DECODE_JSON,
+		   "{\"counts\":{\"\xe2\x90\x80\":1}}");
 	/* hostile payloads against the schema */
 	want_named(11, "\x00", 1, "\x42\x03\x01\x04", 4, KCON_DECODE_ERROR, "a length runs past the end");
 	want_named(11, "\x00", 1, "\x42\x02\x01\x84", 4, KCON_DECODE_ERROR, "message shop.Order: a varint runs past");
@@ -335,6 +349,55 @@ static void test_protobuf_named_fallback(void **state)
 	free(f);
 	free(msg);
 	free(tmp);
+}
+
+/* The parsed .proto is kept per id and text: the same id with another text (another registry's,
+ * after `profile NAME`) is parsed again, not shown with the old names. */
+static void test_protobuf_schema_cache(void **state)
+{
+	(void)state;
+	want_named(14, "\x00", 1, "\x08\x01", 2, KCON_DECODE_JSON, "{\"a\":1}");
+	want_named(14, "\x00", 1, "\x08\x02", 2, KCON_DECODE_JSON, "{\"a\":2}");
+	strcpy(schema14, "message M { int32 b = 1; }");
+	want_named(14, "\x00", 1, "\x08\x01", 2, KCON_DECODE_JSON, "{\"b\":1}");
+	strcpy(schema14, "message M { int32 a = 1; }");
+	want_named(14, "\x00", 1, "\x08\x01", 2, KCON_DECODE_JSON, "{\"a\":1}");
+}
+
+/* Random damage to a record decoded against the schema: never a crash (ASan), always valid JSON or
+ * an error. */
+static void test_protobuf_named_mutations(void **state)
+{
+	(void)state;
+	unsigned char rec[SHOP_ORDER_LEN + 8], m[sizeof(rec)];
+	size_t n = framed(rec, 11, "\x00", 1, SHOP_ORDER, SHOP_ORDER_LEN);
+	uint32_t seed = 12345;
+	int json = 0, errors = 0;
+	for (int i = 0; i < 3000; i++) {
+		memcpy(m, rec, n);
+		size_t len = n;
+		for (int k = 0; k < 1 + i % 4; k++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t at = 6 + (seed >> 8) % (n - 6);
+			m[at] = (unsigned char)(seed >> 20);
+		}
+		if (i % 7 == 0)
+			len = 6 + (seed >> 4) % (n - 6); /* truncated too */
+		const char *got;
+		int rc = run("protobuf", m, len, &got);
+		if (rc == KCON_DECODE_JSON) {
+			json_error_t e;
+			json_t *j = json_loads(got, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
+			if (j == NULL)
+				fail_msg("case %d: not JSON (%s): %.300s", i, e.text, got);
+			json_decref(j);
+			json++;
+		} else {
+			assert_int_equal(rc, KCON_DECODE_ERROR);
+			errors++;
+		}
+	}
+	assert_true(json > 100 && errors > 100);
 }
 
 static void test_json(void **state)
@@ -516,10 +579,16 @@ static void test_walkthrough(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_protobuf_known), cmocka_unit_test(test_protobuf_hostile),
-		cmocka_unit_test(test_protobuf_named), cmocka_unit_test(test_protobuf_named_fallback),
-		cmocka_unit_test(test_json),           cmocka_unit_test(test_avro_known),
-		cmocka_unit_test(test_avro_hostile),   cmocka_unit_test(test_auto),
+		cmocka_unit_test(test_protobuf_known),
+		cmocka_unit_test(test_protobuf_hostile),
+		cmocka_unit_test(test_protobuf_named),
+		cmocka_unit_test(test_protobuf_named_fallback),
+		cmocka_unit_test(test_protobuf_schema_cache),
+		cmocka_unit_test(test_protobuf_named_mutations),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_avro_known),
+		cmocka_unit_test(test_avro_hostile),
+		cmocka_unit_test(test_auto),
 		cmocka_unit_test(test_walkthrough),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
