@@ -424,8 +424,8 @@ static void pb_named_scalar(struct pb_named *nd, struct dbuf *b, const struct ps
 	case PS_ENUM: {
 		int32_t e = (int32_t)(uint32_t)v;
 		const char *name = f && f->ref >= 0 ? protoschema_enum_name(&nd->s->enums[f->ref], e) : NULL;
-		if (name) /* an identifier: nothing to escape */
-			dbuf_addf(b, "\"%s\"", name);
+		if (name)                                                        /* an identifier: nothing to escape */
+			dbuf_add(b, "\""), dbuf_add(b, name), dbuf_add(b, "\""); /* not dbuf_addf: any length */
 		else
 			dbuf_addf(b, "%ld", (long)e); /* a value the schema does not name, as the mapping says */
 		return;
@@ -653,7 +653,7 @@ static int pb_named_message(struct pb_named *nd, struct dbuf *b, int mi, const u
 				dbuf_add(b, "]");
 			continue;
 		}
-		dbuf_addf(b, "\"%s\":", f->name); /* an identifier: nothing to escape */
+		dbuf_add(b, "\""), dbuf_add(b, f->name), dbuf_add(b, "\":"); /* an identifier: nothing to escape */
 		if (f->map) {
 			rc = pb_named_map(nd, b, f, fs + i, nf - i, depth);
 		} else if (f->repeated) {

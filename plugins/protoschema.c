@@ -180,6 +180,17 @@ static char *ps_take_ident(struct ps_parser *x, const char *what)
 	return r;
 }
 
+/* The current token as the name of a definition: an identifier without dots. */
+static char *ps_take_name(struct ps_parser *x, const char *what)
+{
+	if (!x->failed && x->tok == T_IDENT && memchr(x->t, '.', x->tn) != NULL) {
+		char b[64];
+		ps_fail(x, "%s cannot hold a dot: %s", what, ps_what(x, b, sizeof(b)));
+		return NULL;
+	}
+	return ps_take_ident(x, what);
+}
+
 /* The current token as an unsigned integer (decimal, 0x hex or 0 octal) of at most max. */
 static bool ps_take_uint(struct ps_parser *x, uint64_t max, uint64_t *v, const char *what)
 {
@@ -407,7 +418,7 @@ static void ps_field(struct ps_parser *x, int mi, bool repeated)
 		ps_set_type(x, &f, type);
 	}
 	uint64_t num = 0;
-	if ((f.name = ps_take_ident(x, "a field name")) == NULL || !ps_expect(x, "=") ||
+	if ((f.name = ps_take_name(x, "a field name")) == NULL || !ps_expect(x, "=") ||
 	    !ps_take_uint(x, PS_MAX_NUMBER, &num, "a field number"))
 		goto fail;
 	if (num == 0) {
@@ -437,7 +448,7 @@ fail:
 static int ps_enum(struct ps_parser *x, const char *scope)
 {
 	ps_next(x); /* enum */
-	char *name = ps_take_ident(x, "an enum name");
+	char *name = ps_take_name(x, "an enum name");
 	if (name == NULL)
 		return -1;
 	char *full = ps_join(x, scope, name);
@@ -456,7 +467,7 @@ static int ps_enum(struct ps_parser *x, const char *scope)
 		} else if (ps_is(x, "option") || ps_is(x, "reserved")) {
 			ps_skip_statement(x);
 		} else if (x->tok == T_IDENT) {
-			struct ps_enum_value v = { .name = ps_take_ident(x, "a value name") };
+			struct ps_enum_value v = { .name = ps_take_name(x, "a value name") };
 			bool neg = false;
 			uint64_t n = 0;
 			if (v.name == NULL || !ps_expect(x, "=")) {
@@ -493,7 +504,7 @@ static int ps_message(struct ps_parser *x, const char *scope, int depth);
 static void ps_oneof(struct ps_parser *x, int mi)
 {
 	ps_next(x); /* oneof */
-	char *name = ps_take_ident(x, "a oneof name");
+	char *name = ps_take_name(x, "a oneof name");
 	free(name);
 	if (name == NULL || !ps_expect(x, "{"))
 		return;
@@ -518,7 +529,7 @@ static int ps_message(struct ps_parser *x, const char *scope, int depth)
 		return -1;
 	}
 	ps_next(x); /* message */
-	char *name = ps_take_ident(x, "a message name");
+	char *name = ps_take_name(x, "a message name");
 	if (name == NULL)
 		return -1;
 	char *full = ps_join(x, scope, name);

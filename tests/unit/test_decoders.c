@@ -85,6 +85,9 @@ static const char *schema6 = "{\"type\":\"record\",\"name\":\"A\",\"fields\":[{\
 	"\"18446744073709551615\",\"sf32\":-7,\"u32\":4000000000,\"at\":{\"1\":1700000000,\"2\":5},\"by_id\":"         \
 	"{\"-9\":{\"sku\":\"z\"}},\"neg\":-1}"
 
+#define LONG_NAME                                                                                                      \
+	"a123456789b123456789c123456789d123456789e123456789f123456789g123456789h123456789i123456789j123456789"         \
+	"k123456789l123456789m123456789n123456789o123456789p123456789"
 static char schema14[64] = "message M { int32 a = 1; }"; /* changed by a test: another registry's id 14 */
 
 static int fake_registry(void *ud, uint32_t id, const char **type, const char **schema, char **cause)
@@ -93,6 +96,10 @@ static int fake_registry(void *ud, uint32_t id, const char **type, const char **
 	switch (id) {
 	case 14:
 		*type = "PROTOBUF", *schema = schema14;
+		return 0;
+	case 15: /* names longer than any fixed buffer */
+		*type = "PROTOBUF",
+		*schema = "message M { enum E { Z = 0; " LONG_NAME "_V = 1; } E " LONG_NAME " = 1; }";
 		return 0;
 	case 1:
 		*type = "AVRO", *schema = ORDER_SCHEMA;
@@ -285,6 +292,7 @@ static void test_protobuf_named(void **state)
 	want_named(11, "\x00", 1, "\x12\x02\xff\x01\x22\x00", 6, KCON_DECODE_JSON,
 		   "{\"customer\":\"\\u00ff\\u0001\",\"items\":[{}]}");
 	want_named(11, "\x00", 1, "", 0, KCON_DECODE_JSON, "{}");
+	want_named(15, "\x00", 1, "\x08\x01", 2, KCON_DECODE_JSON, "{\"" LONG_NAME "\":\"" LONG_NAME "_V\"}");
 	/* a string may hold U+0000 (kcon's tail reads it back with JSON_ALLOW_NUL) */
 	want_named(11, "\x00", 1,
 		   "\x12\x02"

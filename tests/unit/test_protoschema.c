@@ -162,6 +162,9 @@ static const struct {
 	{ "message M { int32 = 1; }", "a field name expected, not `=`" },
 	{ "message M { @ }", "unexpected `@` in message M" },
 	{ "package .a;", "cannot start with a dot" },
+	{ "message M { int32 a.b = 1; }", "a field name cannot hold a dot: `a.b`" },
+	{ "message M.N { }", "a message name cannot hold a dot" },
+	{ "enum E { A.B = 0; }", "a value name cannot hold a dot" },
 	{ "message M { \xff\xfe }", "unexpected `?` in message M" },
 };
 
