@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PS_MAX_DEFS   100000 /* messages + enums + fields + enum values: a larger schema is refused */
+#define PS_MAX_DEFS   20000 /* messages + enums + fields + enum values: a larger schema is refused */
+#define PS_MAX_NAME   512   /* a full name's length: with PS_MAX_DEFS, bounds the time resolving takes */
 #define PS_MAX_NUMBER 536870911u
 
 enum ps_tok { T_EOF, T_IDENT, T_NUMBER, T_STRING, T_SYM, T_ERR };
@@ -323,6 +324,10 @@ static bool ps_grow(struct ps_parser *x, void **arr, size_t n, size_t size)
 static char *ps_join(struct ps_parser *x, const char *scope, const char *name)
 {
 	size_t a = strlen(scope), b = strlen(name);
+	if (a + b + 1 > PS_MAX_NAME) {
+		ps_fail(x, "the full name of %.40s is longer than %d characters", name, PS_MAX_NAME);
+		return NULL;
+	}
 	char *r = malloc(a + b + 2);
 	if (r == NULL) {
 		ps_fail(x, "out of memory");
@@ -357,6 +362,11 @@ static enum ps_type ps_scalar(const char *name)
 /* Sets f's type from its name: a scalar, or a named type resolved later. */
 static void ps_set_type(struct ps_parser *x, struct ps_field *f, char *type)
 {
+	if (strlen(type) > PS_MAX_NAME) {
+		ps_fail(x, "a type name longer than %d characters", PS_MAX_NAME);
+		free(type);
+		return;
+	}
 	enum ps_type t = ps_scalar(type);
 	if (t) {
 		f->type = t;
@@ -365,7 +375,6 @@ static void ps_set_type(struct ps_parser *x, struct ps_field *f, char *type)
 	}
 	f->type = PS_UNRESOLVED;
 	f->type_name = type;
-	(void)x;
 }
 
 /* A field of message mi, from its type on (the label read): `TYPE NAME = N [options];`, or a map's
@@ -590,15 +599,9 @@ static int ps_field_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static const struct ps_name *ps_find(const struct ps_name *names, size_t n, const char *scope, size_t scopelen,
-				     const char *name, char *buf)
+static const struct ps_name *ps_find(const struct ps_name *names, size_t n, const char *name)
 {
-	memcpy(buf, scope, scopelen);
-	size_t k = scopelen;
-	if (k)
-		buf[k++] = '.';
-	strcpy(buf + k, name);
-	struct ps_name key = { .name = buf };
+	struct ps_name key = { .name = name };
 	return bsearch(&key, names, n, sizeof(*names), ps_name_cmp);
 }
 
@@ -642,18 +645,22 @@ static bool ps_resolve(struct ps_parser *x)
 				break;
 			}
 			const struct ps_name *hit = NULL;
+			size_t tl = strlen(f->type_name);
 			if (f->type_name[0] == '.') {
-				hit = ps_find(names, n, "", 0, f->type_name + 1, buf);
+				hit = ps_find(names, n, f->type_name + 1);
 			} else {
-				for (size_t k = ml;; k--) { /* scopes: m->name cut at each dot, then "" */
-					if (k == ml || m->name[k] == '.')
-						if ((hit = ps_find(names, n, m->name, k, f->type_name, buf)) != NULL)
-							break;
-					if (k == 0) {
-						hit = ps_find(names, n, "", 0, f->type_name, buf);
-						break;
+				/* scopes: m->name cut at each dot, innermost first, then the root. buf holds
+				 * m->name; each candidate writes ".type" over its tail, leaving the shorter
+				 * prefixes intact (no copy of the scope per try) */
+				memcpy(buf, m->name, ml);
+				for (size_t k = ml; k > 0 && hit == NULL; k--)
+					if (k == ml || m->name[k] == '.') {
+						buf[k] = '.';
+						memcpy(buf + k + 1, f->type_name, tl + 1);
+						hit = ps_find(names, n, buf);
 					}
-				}
+				if (hit == NULL)
+					hit = ps_find(names, n, f->type_name);
 			}
 			free(buf);
 			if (hit)
@@ -710,6 +717,10 @@ struct protoschema *protoschema_parse(const char *text, char *err, size_t errlen
 			ps_next(&x);
 			free(package);
 			package = ps_take_ident(&x, "a package name");
+			if (package && strlen(package) > PS_MAX_NAME) {
+				ps_fail(&x, "a package name longer than %d characters", PS_MAX_NAME);
+				break;
+			}
 			if (package && package[0] == '.') {
 				ps_fail(&x, "a package name cannot start with a dot");
 				break;

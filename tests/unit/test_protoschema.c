@@ -254,6 +254,31 @@ static void test_hostile_sizes(void **state)
 	assert_null(protoschema_field(&s->msgs[0], 5001));
 	protoschema_free(s);
 	free(t);
+	/* the most resolving work a schema may ask: a package of 254 dots and 19,998 fields of a type that
+	 * is in none of the scopes (each tries them all); limits past it are refused */
+	t = malloc(20000 * 32 + 1024);
+	assert_non_null(t);
+	k = (size_t)sprintf(t, "package a");
+	for (int i = 0; i < 254; i++)
+		k += (size_t)sprintf(t + k, ".a");
+	k += (size_t)sprintf(t + k, "; message M {");
+	for (int i = 1; i <= 19998; i++)
+		k += (size_t)sprintf(t + k, " a.a.X f%d = %d;", i, i);
+	strcpy(t + k, " }");
+	s = parse_ok(t);
+	assert_int_equal(s->msgs[0].nfields, 19998);
+	assert_int_equal(s->msgs[0].fields[0].type, PS_UNRESOLVED);
+	protoschema_free(s);
+	strcpy(t + k, " int32 g = 19999; int32 h = 20000; }"); /* 20,001 definitions */
+	assert_null(protoschema_parse(t, err, sizeof(err)));
+	assert_non_null(strstr(err, "more than 20000 definitions"));
+	k = (size_t)sprintf(t, "package a");
+	for (int i = 0; i < 256; i++)
+		k += (size_t)sprintf(t + k, ".a");
+	strcpy(t + k, "; message M {}");
+	assert_null(protoschema_parse(t, err, sizeof(err)));
+	assert_non_null(strstr(err, "longer than 512"));
+	free(t);
 	/* empty text, NULL: a schema with no message */
 	s = parse_ok("");
 	assert_int_equal(protoschema_message_at(s, NULL, 0), -1);
