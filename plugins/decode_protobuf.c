@@ -289,6 +289,9 @@ static int pb_read_indexes(const unsigned char **p, const unsigned char *end, in
 /* -- Decoding with the schema's names ---------------------------------------------------------- */
 
 #define PB_NAMED_DEPTH 64 /* messages nested in a named decode; deeper is an error */
+#define PB_MAX_OUT                                                                                                     \
+	(32u << 20) /* the most JSON a record becomes with names (an enum's name                                       \
+		     * for each byte could make a small record huge) */
 
 struct pb_named {
 	const struct protoschema *s;
@@ -514,6 +517,8 @@ static int pb_named_map(struct pb_named *nd, struct dbuf *b, const struct ps_fie
 		nd->why = "out of memory";
 		return -1;
 	}
+	for (size_t i = 0; i < 2 * n; i++)
+		kv[i].max = PB_MAX_OUT;
 	int rc = 0;
 	size_t e = 0;
 	for (size_t i = 0; i < nf && rc == 0; i++) {
@@ -592,6 +597,8 @@ static int pb_named_map(struct pb_named *nd, struct dbuf *b, const struct ps_fie
 	for (size_t i = 0; i < 2 * e; i++) {
 		if (kv[i].oom)
 			b->oom = true;
+		if (kv[i].over)
+			b->over = true;
 		free(kv[i].buf);
 	}
 	free(kv);
@@ -786,8 +793,17 @@ static int protobuf_decode(void *state, const void *buf, size_t len, struct kcon
 			int mi = c && c->s ? protoschema_message_at(c->s, path, npath) : -1;
 			if (mi >= 0) {
 				struct pb_named nd = { .s = c->s };
+				b.max = PB_MAX_OUT;
 				int rc = pb_named_message(&nd, &b, mi, p, (size_t)(end - p), 0);
 				pthread_mutex_unlock(&pb_lock);
+				if (rc == 0 && b.over) {
+					free(b.buf);
+					return decode_error(
+						out,
+						"protobuf, schema id %u: the record's JSON would be larger than "
+						"%u MiB; not shown",
+						(unsigned)id, PB_MAX_OUT >> 20);
+				}
 				if (rc < 0) {
 					free(b.buf);
 					return decode_error(out, "protobuf, schema id %u, message %s: %s", (unsigned)id,

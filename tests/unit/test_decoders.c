@@ -97,6 +97,9 @@ static int fake_registry(void *ud, uint32_t id, const char **type, const char **
 	case 14:
 		*type = "PROTOBUF", *schema = schema14;
 		return 0;
+	case 16: /* a repeated enum whose value has a long name */
+		*type = "PROTOBUF", *schema = "message M { enum E { Z = 0; " LONG_NAME " = 1; } repeated E e = 1; }";
+		return 0;
 	case 15: /* names longer than any fixed buffer */
 		*type = "PROTOBUF",
 		*schema = "message M { enum E { Z = 0; " LONG_NAME "_V = 1; } E " LONG_NAME " = 1; }";
@@ -351,6 +354,26 @@ static void test_protobuf_named_fallback(void **state)
 	unsigned char *f = malloc(n + 6);
 	assert_int_equal(run("protobuf", f, framed(f, 13, "\x00", 1, msg, n), &got), KCON_DECODE_ERROR);
 	assert_non_null(strstr(got, "schema id 13, message N: messages nested deeper than 64 levels"));
+	/* 128 Ki of a packed enum whose value has a 160-byte name (20 MiB of JSON) are shown; 2 Mi (326 MiB) are not */
+	for (int big = 0; big < 2; big++) {
+		size_t count = big ? 2u << 20 : 128u << 10, len = count + 16;
+		unsigned char *r = malloc(len), *q = r;
+		memcpy(q, "\x00\x00\x00\x00\x10\x00\x0a", 7); /* schema 16, [0], field 1 packed */
+		q += 7;
+		for (size_t v = count; v; v >>= 7) /* the length */
+			*q++ = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		memset(q, 1, count);
+		q += count;
+		int rc = run("protobuf", r, (size_t)(q - r), &got);
+		if (big) {
+			assert_int_equal(rc, KCON_DECODE_ERROR);
+			assert_non_null(strstr(got, "larger than 32 MiB"));
+		} else {
+			assert_int_equal(rc, KCON_DECODE_JSON);
+			assert_true(strlen(got) > count * 160);
+		}
+		free(r);
+	}
 	/* a level of it decodes */
 	assert_int_equal(run("protobuf", f, framed(f, 13, "\x00", 1, "\x0a\x02\x10\x07", 4), &got), KCON_DECODE_JSON);
 	assert_string_equal(got, "{\"next\":{\"v\":7}}");
