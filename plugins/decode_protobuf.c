@@ -289,9 +289,8 @@ static int pb_read_indexes(const unsigned char **p, const unsigned char *end, in
 /* -- Decoding with the schema's names ---------------------------------------------------------- */
 
 #define PB_NAMED_DEPTH 64 /* messages nested in a named decode; deeper is an error */
-#define PB_MAX_OUT                                                                                                     \
-	(32u << 20) /* the most JSON a record becomes with names (an enum's name                                       \
-		     * for each byte could make a small record huge) */
+/* The most JSON a record becomes with names (an enum's name for each byte could make a small record huge). */
+#define PB_MAX_OUT (32u << 20)
 
 struct pb_named {
 	const struct protoschema *s;
