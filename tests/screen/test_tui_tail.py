@@ -340,6 +340,26 @@ class TuiTailTest(BrokerTestCase):
         self.assertEqual(scr.exit_status(), 0)
         self.assertEqual(reg.count(f"/schemas/ids/{sid}"), 1)
 
+    def test_registry_protobuf_names(self):
+        # A Protobuf record of a registered .proto: the row and the message detail use its field
+        # and enum value names (docs/plugins.md).
+        reg = StandInRegistry().start()
+        self.addCleanup(reg.stop)
+        sid = reg.register("pings-value", 'syntax = "proto3";\nmessage Ping {\n  string host = 1;\n  Kind kind = 2;\n'
+                           '  enum Kind { UP = 0; DOWN = 1; }\n}\n', "PROTOBUF")
+        t = self.topic()
+        self.produce(t, b"\x00" + struct.pack(">I", sid) + b"\x00" + b"\x0a\x02h1\x10\x01")
+        scr = self.start(env={"KCON_PLUGIN_PATH": BUILD_PLUGINS}, args=["--registry", reg.url])
+        self.open_tail(scr, t, " beginning")
+        scr.wait_for("1 seen 1/1")
+        self.assertIn('{"host":"h1","kind":"DOWN"}', self.row(scr, "0:0"))
+        scr.send("Enter")
+        scr.wait_for(f"message {t} 0:0 pretty")
+        self.assertIn(f"decoded by protobuf, schema id {sid}", scr.text())
+        self.assertIn('  "kind": "DOWN"', scr.lines())
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
     def test_crashing_decoder_isolated(self):
         # Decoders run in a helper process: the tail view survives one that crashes, and says so.
         t = self.topic()
