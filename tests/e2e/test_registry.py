@@ -387,6 +387,10 @@ class RegistryTest(BrokerTestCase):
         self.assertEqual(docs[0]["value"]["by_hop"]["3"], {"name": "hop3"})
         self.assertEqual(self.reg.count(f"/schemas/ids/{sid}"), 1)
 
+        # --decode protobuf named explicitly: the same, through the decoder helper and in kcon's process
+        for env in ({}, {"KCON_DECODE_IN_PROCESS": "1"}):
+            docs2, _ = self.tail(topic, "--decode", "protobuf", env=env)
+            self.assertEqual([d["value"] for d in docs2], want)
         # the table shows the same names
         p = self.kcon("tail", topic, "--to-end")
         self.assertEqual(p.returncode, 0, p.stderr)
