@@ -191,7 +191,7 @@ static int cmd_check_exec(struct cmd_ctx *ctx)
 	/* One sample into the store, then everything is judged from the store. */
 	struct sample_stats stats;
 	struct err e = { 0 };
-	if (sample_tick(ctx->session, r.group, &stats, &e) != CMD_OK) {
+	if (sample_tick(ctx->session, r.group, 0, &stats, &e) != CMD_OK) {
 		sample_stats_clear(&stats);
 		return cmd_fail_err(ctx, &e);
 	}

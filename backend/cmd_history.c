@@ -127,7 +127,7 @@ struct history_watch {
 	char *cluster;
 	bool quiet;
 	struct metricsrv *metrics; /* --metrics: serves what history_watch_publish renders */
-	struct metrics_tick mt;
+	struct metrics_tick mt;    /* its starts are the last good tick's log start offsets (owned) */
 };
 
 /*
@@ -160,14 +160,20 @@ static void history_watch_tick(struct loop *l, void *ud)
 	int64_t start = clock_mono_ms();
 	struct sample_stats st;
 	struct err e = { 0 };
-	int rc = sample_tick(w->ctx->session, w->groups, &st, &e);
+	/* the log start offsets only for the metrics: the store keeps none */
+	int rc = sample_tick(w->ctx->session, w->groups, w->metrics ? SAMPLE_LOG_STARTS : 0, &st, &e);
 	w->ticks++;
 	w->mt.up = rc == CMD_OK;
 	w->mt.duration_s = (double)(clock_mono_ms() - start) / 1000.0;
-	if (rc == CMD_OK)
+	if (rc == CMD_OK) {
 		w->mt.last_ok_ms = st.ts_ms;
-	else
+		/* a failed tick keeps the last good one's, as the store keeps its other figures */
+		sample_starts_free(&w->mt.starts, w->mt.nstarts);
+		w->mt.starts = st.starts, w->mt.nstarts = st.nstarts;
+		st.starts = NULL, st.nstarts = 0;
+	} else {
 		w->mt.failures++;
+	}
 	char stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -347,6 +353,7 @@ static int cmd_watch_exec(struct cmd_ctx *ctx)
 	loop_free(&w.loop);
 	int64_t scrapes = w.metrics ? metricsrv_scrapes(w.metrics) : -1;
 	metricsrv_stop(&w.metrics);
+	sample_starts_free(&w.mt.starts, w.mt.nstarts);
 	json_t *o = json_pack("{s:s?,s:I,s:I,s:o,s:o,s:s}", "cluster", w.cluster, "ticks", (json_int_t)w.ticks,
 			      "failed", (json_int_t)w.failed, "started_at", clock_json(started), "stopped_at",
 			      clock_json(clock_wall_ms()), "store", store_path(store));
@@ -372,7 +379,7 @@ static int cmd_history_tick_exec(struct cmd_ctx *ctx)
 {
 	struct sample_stats st;
 	struct err e = { 0 };
-	if (sample_tick(ctx->session, cmd_arg(ctx, "groups"), &st, &e) != CMD_OK) {
+	if (sample_tick(ctx->session, cmd_arg(ctx, "groups"), 0, &st, &e) != CMD_OK) {
 		sample_stats_clear(&st);
 		return cmd_fail_err(ctx, &e);
 	}

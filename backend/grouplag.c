@@ -144,13 +144,29 @@ void grouplag_rows(struct grouplag *L, const struct group_info *g, const char *t
 	}
 }
 
-void grouplag_need_all_ends(struct grouplag *L)
+/* Marks the end (or start) offset of every partition of every topic that is not internal as needed. */
+static void grouplag_need_all(struct grouplag *L, bool start)
 {
 	for (int i = 0; i < L->m->ntopics; i++) {
 		const struct model_topic *t = &L->m->topics[i];
-		for (int p = 0; !t->internal && p < t->npartitions; p++)
-			grouplag_off(L, t->name, t->partitions[p].id)->need_end = true;
+		for (int p = 0; !t->internal && p < t->npartitions; p++) {
+			struct grouplag_off *o = grouplag_off(L, t->name, t->partitions[p].id);
+			if (start)
+				o->need_start = true;
+			else
+				o->need_end = true;
+		}
 	}
+}
+
+void grouplag_need_all_ends(struct grouplag *L)
+{
+	grouplag_need_all(L, false);
+}
+
+void grouplag_need_all_starts(struct grouplag *L)
+{
+	grouplag_need_all(L, true);
 }
 
 void grouplag_requests(const struct grouplag *L, rd_kafka_topic_partition_list_t **ends,

@@ -64,6 +64,8 @@ void grouplag_rows(struct grouplag *L, const struct group_info *g, const char *t
 
 /** @brief Marks the end offset of every partition of every topic that is not internal as needed. */
 void grouplag_need_all_ends(struct grouplag *L);
+/** @brief Marks the start offset of every partition of every topic that is not internal as needed. */
+void grouplag_need_all_starts(struct grouplag *L);
 
 /**
  * @brief What the marked offsets ask of ListOffsets: new lists of the end (RD_KAFKA_OFFSET_END) and

@@ -15,6 +15,8 @@
 	X(M_BROKERS, "kafka_brokers", "gauge", "Brokers in the cluster's metadata")                                    \
 	X(M_TOPIC_PARTITIONS, "kafka_topic_partitions", "gauge", "Partitions of the topic")                            \
 	X(M_TP_OFFSET, "kafka_topic_partition_current_offset", "gauge", "Log end offset of the partition")             \
+	X(M_TP_OLDEST, "kafka_topic_partition_oldest_offset", "gauge",                                                 \
+	  "Log start offset of the partition (the oldest offset it keeps)")                                            \
 	X(M_TP_LEADER, "kafka_topic_partition_leader", "gauge", "Leader broker id of the partition (-1: none)")        \
 	X(M_TP_REPLICAS, "kafka_topic_partition_replicas", "gauge", "Replicas of the partition")                       \
 	X(M_TP_ISR, "kafka_topic_partition_in_sync_replica", "gauge", "In-sync replicas of the partition")             \
@@ -245,6 +247,11 @@ char *metrics_render(struct store *s, const char *cluster, const struct metrics_
 				metrics_int(&o, M_TP_REPLICAS, NULL, mt->name, mp->id, mp->nreplicas);
 				metrics_int(&o, M_TP_ISR, NULL, mt->name, mp->id, mp->nisr);
 				metrics_int(&o, M_TP_URP, NULL, mt->name, mp->id, mp->under_replicated);
+				struct sample_start k = { .topic = mt->name, .partition = mp->id }, *st = NULL;
+				if (t->nstarts)
+					st = bsearch(&k, t->starts, (size_t)t->nstarts, sizeof(k), sample_start_cmp);
+				if (st && st->offset >= 0)
+					metrics_int(&o, M_TP_OLDEST, NULL, mt->name, mp->id, st->offset);
 				offline += mp->offline;
 				urp += mp->under_replicated;
 			}

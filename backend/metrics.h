@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sample.h"
 #include "sbuf.h"
 #include "store.h"
 
@@ -21,6 +22,9 @@ struct metrics_tick {
 	int64_t last_ok_ms; /* wall clock of the last good tick; 0: none yet */
 	long under_min_isr; /* partitions whose ISR is below min.insync.replicas; -1 unknown */
 	int64_t window_ms;  /* the status window (groupstatus.h) */
+	/* the last good tick's log start offsets (sample.h, SAMPLE_LOG_STARTS), sorted; borrowed, may be NULL */
+	struct sample_start *starts;
+	int nstarts;
 };
 
 /**

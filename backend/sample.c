@@ -66,7 +66,7 @@ static int sample_groups(struct session *s, struct client *c, const struct model
 	return CMD_OK;
 }
 
-int sample_tick(struct session *s, const char *groups, struct sample_stats *st, struct err *e)
+int sample_tick(struct session *s, const char *groups, unsigned flags, struct sample_stats *st, struct err *e)
 {
 	struct store *store;
 	struct client *c;
@@ -88,6 +88,8 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 	if (rc == CMD_OK) {
 		grouplag_init(&L, m);
 		grouplag_need_all_ends(&L);
+		if (flags & SAMPLE_LOG_STARTS)
+			grouplag_need_all_starts(&L);
 		rc = grouplag_fetch(c, &L, e);
 		st->ts_ms = clock_wall_ms();
 	}
@@ -111,9 +113,16 @@ int sample_tick(struct session *s, const char *groups, struct sample_stats *st, 
 	for (int i = 0; i < m->ntopics; i++)
 		for (int p = 0; !m->topics[i].internal && p < m->topics[i].npartitions; p++, st->topic_partitions++) {
 			const struct model_topic *mt = &m->topics[i];
-			store_tick_topic_partition(t, mt->name, mt->partitions[p].id,
-						   grouplag_off(&L, mt->name, mt->partitions[p].id)->end);
+			const struct grouplag_off *off = grouplag_off(&L, mt->name, mt->partitions[p].id);
+			store_tick_topic_partition(t, mt->name, mt->partitions[p].id, off->end);
+			if (flags & SAMPLE_LOG_STARTS) {
+				st->starts = x_reallocarray(st->starts, (size_t)st->nstarts + 1, sizeof(*st->starts));
+				st->starts[st->nstarts++] =
+					(struct sample_start){ x_strdup(mt->name), mt->partitions[p].id, off->start };
+			}
 		}
+	if (st->nstarts > 1)
+		qsort(st->starts, (size_t)st->nstarts, sizeof(*st->starts), sample_start_cmp);
 	for (int i = 0; i < ng; i++) {
 		store_tick_group(t, g[i].id, s->demo ? NULL : rd_kafka_consumer_group_state_name(g[i].state),
 				 client_group_type_name(g[i].type));
@@ -147,6 +156,22 @@ void sample_stats_clear(struct sample_stats *st)
 {
 	x_free(&st->cluster);
 	x_free(&st->unrecorded);
+	sample_starts_free(&st->starts, st->nstarts);
+	st->nstarts = 0;
+}
+
+int sample_start_cmp(const void *a, const void *b)
+{
+	const struct sample_start *x = a, *y = b;
+	int c = strcmp(x->topic, y->topic);
+	return c ? c : (x->partition > y->partition) - (x->partition < y->partition);
+}
+
+void sample_starts_free(struct sample_start **starts, int n)
+{
+	for (int i = 0; *starts && i < n; i++)
+		free((*starts)[i].topic);
+	x_free(starts);
 }
 
 int *sample_min_isr(struct session *s, const struct model *m, const char *topics)

@@ -16,6 +16,18 @@
 
 struct session;
 
+/** What a tick asks of the cluster beyond what the store keeps (sample_tick's flags). */
+enum {
+	SAMPLE_LOG_STARTS = 1 << 0, /* each partition's log start offset: one more ListOffsets per leader */
+};
+
+/** The log start offset of a topic partition: the oldest offset the broker still keeps. */
+struct sample_start {
+	char *topic;
+	int32_t partition;
+	int64_t offset; /* -1: unknown */
+};
+
 /** What one tick recorded. */
 struct sample_stats {
 	int64_t ts_ms;
@@ -24,16 +36,25 @@ struct sample_stats {
 	bool gap;         /* the cluster did not answer, and that was recorded as a gap */
 	bool event;       /* the tick failed otherwise, and that was recorded as a sample-failed event */
 	char *unrecorded; /* the tick failed and neither was recorded: why (owned); or NULL */
+	/* with SAMPLE_LOG_STARTS, after a good tick: every topic partition that is not internal, sorted
+	   by sample_start_cmp (owned; kept in memory only, the store has no column for them) */
+	struct sample_start *starts;
+	int nstarts;
 };
 
 /**
  * @brief One sampling tick of the session's cluster into its store.
  * @param groups a name pattern (substring or glob) or NULL for every group
+ * @param flags SAMPLE_LOG_STARTS or 0
  * @return 0, or the client's status with e set (3: unreachable, recorded as a gap; 1: recorded as an event)
  */
-int sample_tick(struct session *s, const char *groups, struct sample_stats *st, struct err *e);
+int sample_tick(struct session *s, const char *groups, unsigned flags, struct sample_stats *st, struct err *e);
 /** @brief Frees what st holds. */
 void sample_stats_clear(struct sample_stats *st);
+/** @brief Orders sample_start by topic, then partition (for qsort and bsearch). */
+int sample_start_cmp(const void *a, const void *b);
+/** @brief Frees an array of n sample_start and sets *starts to NULL. */
+void sample_starts_free(struct sample_start **starts, int n);
 
 struct model;
 /**

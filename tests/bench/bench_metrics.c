@@ -148,11 +148,20 @@ int main(int argc, char **argv)
 		tick_ms += now_ms() - a;
 	}
 	printf("store_tick_ms %.1f ms\n", tick_ms / ticks);
+	/* every partition's log start, as watch --metrics keeps them in memory (sorted) */
+	struct sample_start *starts = calloc((size_t)ntopics * (size_t)nparts + 1, sizeof(*starts));
+	int nstarts = 0;
+	for (int i = 0; i < ntopics; i++)
+		for (int p = 0; p < nparts; p++)
+			starts[nstarts++] = (struct sample_start){ strdup(m->topics[i].name), p, 100 + p };
+	qsort(starts, (size_t)nstarts, sizeof(*starts), sample_start_cmp);
 	struct metrics_tick mt = { .up = true,
 				   .duration_s = 1,
 				   .last_ok_ms = t0 + (ticks - 1) * 10000LL,
 				   .under_min_isr = 0,
-				   .window_ms = 600000 };
+				   .window_ms = 600000,
+				   .starts = starts,
+				   .nstarts = nstarts };
 	double r[3];
 	char *text = NULL;
 	for (int i = 0; i < 3; i++) {
@@ -192,6 +201,7 @@ int main(int argc, char **argv)
 	printf("scrapes_failed %d scrapes\n", failed);
 	free(lat);
 	metricsrv_stop(&srv);
+	sample_starts_free(&starts, nstarts);
 	model_unref(&m);
 	store_close(&s);
 	unlink(path);

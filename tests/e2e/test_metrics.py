@@ -1,9 +1,11 @@
 """`kcon watch --metrics` on the real broker: every scrape is read by a real Prometheus text parser
 (prometheus_client's); its values equal kcon's own `group lag -o json` and Kafka's
 ConsumerGroupCommand; a group id with quotes, a backslash and a line feed comes back intact; a
-group that stops consuming goes OK -> STOP; only GET /metrics and / are answered, on loopback
-unless an address is given; 20 scrapes a second for 30 s while watch samples all succeed and the
-sampling interval holds."""
+group that stops consuming goes OK -> STOP; each partition's log start offset follows `topic
+delete-records` and equals Kafka's GetOffsetShell and kcon's `topic describe`; only GET /metrics and
+/ are answered, on loopback unless an address is given; 20 scrapes a second for 30 s while watch
+samples all succeed and the sampling interval holds. Live consumers (WARN, STALL) are
+test_metrics_status.py."""
 
 import base64
 import os
@@ -108,6 +110,56 @@ class MetricsTest(BrokerTestCase):
             if len(f) >= 6 and f[0] == group and f[1] == topic:
                 rows[int(f[2])] = (int(f[3]), int(f[4]), int(f[5]))
         return rows
+
+    def log_starts(self, topic):
+        """Kafka's GetOffsetShell --time -2 (the earliest offset): {partition: log start offset}."""
+        p = subprocess.run([os.environ["KCON_KAFKA_CTL"], "tool", "--workdir", os.environ["KCON_TEST_BROKER_DIR"],
+                            "org.apache.kafka.tools.GetOffsetShell", "--bootstrap-server", self.bootstrap,
+                            "--topic", topic, "--time", "-2"], capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        rows = {}
+        for line in p.stdout.splitlines():
+            t, part, off = line.rsplit(":", 2)
+            if t == topic:
+                rows[int(part)] = int(off)
+        return rows
+
+    def test_oldest_offset(self):
+        """kafka_topic_partition_oldest_offset is the log start offset watch asks for at each tick:
+        0 on a new topic, then where `topic delete-records` moved it, equal to GetOffsetShell --time
+        -2 and to `topic describe`'s low watermark; with everything deleted it meets the end."""
+        topic = self.create_topic(2)
+        kcat_produce(self.bootstrap, topic, [f"m{i}" for i in range(10)], partition=0)
+        kcat_produce(self.bootstrap, topic, [f"n{i}" for i in range(4)], partition=1)
+        w, url, _ = self.watch()
+        oldest = lambda p: key("kafka_topic_partition_oldest_offset", topic=topic, partition=str(p))  # noqa: E731
+        end = lambda p: key("kafka_topic_partition_current_offset", topic=topic, partition=str(p))  # noqa: E731
+
+        def scraped(want):
+            """The scrape once the log starts are want ({partition: offset}), else None."""
+            m = self.scrape(url)
+            return m if all(m.get(oldest(p)) == v for p, v in want.items()) else None
+
+        def agree(m, want):
+            self.assertEqual({p: m[oldest(p)] for p in want}, want)
+            self.assertEqual(self.log_starts(topic), want)
+            parts = self.k.one("topic", "describe", topic)["partitions"]
+            self.assertEqual({r["partition"]: r["low"] for r in parts}, want)
+
+        m = wait_until(lambda: scraped({0: 0, 1: 0}), what="the log starts of the new topic")
+        self.assertEqual((m[end(0)], m[end(1)]), (10, 4))
+        agree(m, {0: 0, 1: 0})
+        # internal topics have metadata metrics but no offsets
+        self.assertFalse([k for k in m if k[0] == "kafka_topic_partition_oldest_offset" and
+                          ("topic", "__consumer_offsets") in k[1]])
+        self.k.one("topic", "delete-records", topic, "--partition", 0, "--before", 6, "--yes")
+        m = wait_until(lambda: scraped({0: 6, 1: 0}), what="the moved log start in the metrics")
+        agree(m, {0: 6, 1: 0})
+        self.k.one("topic", "delete-records", topic, "--all", "--before", "end", "--yes")
+        m = wait_until(lambda: scraped({0: 10, 1: 4}), what="log starts at the ends")
+        agree(m, {0: 10, 1: 4})
+        self.assertEqual((m[end(0)], m[end(1)]), (10, 4))
+        self.stop(w)
 
     def test_values_hostile_names_and_status(self):
         topic, group = self.create_topic(3), unique("g")

@@ -213,12 +213,47 @@ static void test_grouplag_all_ends(void **state)
 	model_unref(&m);
 }
 
+/* Log starts for every partition (watch --metrics), beside the ends: two lists, neither internal. */
+static void test_grouplag_all_starts(void **state)
+{
+	(void)state;
+	struct model *m = test_model();
+	struct grouplag L;
+	grouplag_init(&L, m);
+	grouplag_need_all_ends(&L);
+	grouplag_need_all_starts(&L);
+	rd_kafka_topic_partition_list_t *ends, *starts;
+	grouplag_requests(&L, &ends, &starts);
+	char *e = test_names(ends), *s = test_names(starts);
+	assert_string_equal(e, "a:0 a:1 b:0 b:1");
+	assert_string_equal(s, "a:0 a:1 b:0 b:1");
+	assert_int_equal(starts->elems[0].offset, RD_KAFKA_OFFSET_BEGINNING);
+	assert_int_equal(ends->elems[0].offset, RD_KAFKA_OFFSET_END);
+	free(e);
+	free(s);
+	rd_kafka_topic_partition_list_t *end = test_list("a:0=40 a:1=9 b:0=3 b:1=5");
+	rd_kafka_topic_partition_list_t *start = test_list("a:0=12 a:1=e b:0=0 b:1=5");
+	grouplag_answers(&L, end, start);
+	assert_int_equal(grouplag_off(&L, "a", 0)->start, 12);
+	assert_int_equal(grouplag_off(&L, "a", 0)->end, 40);
+	assert_int_equal(grouplag_off(&L, "a", 1)->start, -1);
+	assert_int_equal(grouplag_off(&L, "b", 0)->start, 0);
+	assert_int_equal(grouplag_off(&L, "b", 1)->start, 5);
+	rd_kafka_topic_partition_list_destroy(end);
+	rd_kafka_topic_partition_list_destroy(start);
+	rd_kafka_topic_partition_list_destroy(ends);
+	rd_kafka_topic_partition_list_destroy(starts);
+	grouplag_clear(&L);
+	model_unref(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_grouplag_rows),
 		cmocka_unit_test(test_grouplag_off),
 		cmocka_unit_test(test_grouplag_all_ends),
+		cmocka_unit_test(test_grouplag_all_starts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -180,12 +180,16 @@ static void test_render(void **state)
 {
 	(void)state;
 	struct store *s = test_store(4);
+	/* log starts as watch keeps them: sorted; orders:1's unknown, a topic the metadata lacks */
+	struct sample_start starts[] = { { "gone", 0, 7 }, { "orders", 0, 42 }, { "orders", 1, -1 } };
 	struct metrics_tick t = { .up = true,
 				  .duration_s = 0.25,
 				  .failures = 2,
 				  .last_ok_ms = T0 + 3000,
 				  .under_min_isr = 0,
-				  .window_ms = 60000 };
+				  .window_ms = 60000,
+				  .starts = starts,
+				  .nstarts = 3 };
 	char *cause = NULL;
 	char *text = metrics_render(s, "cid", &t, T0 + 3500, &cause);
 	assert_non_null(text);
@@ -193,6 +197,8 @@ static void test_render(void **state)
 		"# TYPE kafka_brokers gauge\nkafka_brokers 1\n",
 		"kafka_topic_partitions{topic=\"orders\"} 2\n",
 		"kafka_topic_partition_current_offset{topic=\"orders\",partition=\"0\"} 130\n",
+		"# TYPE kafka_topic_partition_oldest_offset gauge\n"
+		"kafka_topic_partition_oldest_offset{topic=\"orders\",partition=\"0\"} 42\n",
 		"kafka_topic_partition_leader{topic=\"orders\",partition=\"1\"} -1\n",
 		"kafka_topic_partition_in_sync_replica{topic=\"orders\",partition=\"0\"} 1\n",
 		"kafka_consumergroup_current_offset{consumergroup=\"g \\\"q\\\" "
@@ -217,6 +223,9 @@ static void test_render(void **state)
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (strstr(text, want[i]) == NULL)
 			fail_msg("missing %s in:\n%s", want[i], text);
+	/* an unknown log start, and one of a topic the metadata lacks, have no sample */
+	assert_null(strstr(text, "kafka_topic_partition_oldest_offset{topic=\"orders\",partition=\"1\"}"));
+	assert_null(strstr(text, "topic=\"gone\""));
 	/* every line is a comment or a sample, and no raw line feed splits a label */
 	for (const char *l = text; *l; l = strchr(l, '\n') + 1)
 		assert_true(*l == '#' || strncmp(l, "kafka_", 6) == 0 || strncmp(l, "kcon_", 5) == 0);
