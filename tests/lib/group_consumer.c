@@ -2,14 +2,20 @@
  * Test helper: one member of a consumer group, classic (JoinGroup, the client assigns) or consumer
  * (KIP-848, group.protocol=consumer: the broker assigns). It subscribes to TOPIC, prints "assigned
  * T:P,..." each time its assignment changes to a non-empty one, consumes COUNT messages, commits
- * their offsets and prints "committed COUNT", then stays a member (reading nothing more) until its
- * stdin closes, when it leaves the group. Built next to kcon (kcon-group-consumer); the tests run
- * it through tests/lib/groupmember.py.
+ * their offsets and prints "committed COUNT", then stays a member, consuming nothing more (what
+ * arrives is held back, unconsumed), until its stdin says:
+ *
+ *   consume N   consume N more messages, commit and print "committed TOTAL" (TOTAL: all so far)
+ *   commit      commit the same offsets again and print "recommitted TOTAL"
+ *
+ * When its stdin closes it leaves the group. Built next to kcon (kcon-group-consumer); the tests
+ * run it through tests/lib/groupmember.py.
  *
  *   group_consumer BOOTSTRAP GROUP TOPIC classic|consumer COUNT
  */
 #include <librdkafka/rdkafka.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +44,35 @@ static void print_assignment(rd_kafka_t *rk, char **last)
 	}
 	free(text);
 	rd_kafka_topic_partition_list_destroy(a);
+}
+
+/* The messages polled beyond what it was told to consume, oldest first: consumed when told. */
+struct held {
+	rd_kafka_message_t **m;
+	int n, cap;
+};
+
+static int commit(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *next, const char *said, int total)
+{
+	rd_kafka_resp_err_t e = rd_kafka_commit(rk, next, 0);
+	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		fprintf(stderr, "group_consumer: commit: %s\n", rd_kafka_err2str(e));
+		return 1;
+	}
+	printf("%s %d\n", said, total);
+	fflush(stdout);
+	return 0;
+}
+
+/* Takes m as consumed: its next offset is what the next commit commits. */
+static void take(rd_kafka_topic_partition_list_t *next, rd_kafka_message_t *m)
+{
+	const char *t = rd_kafka_topic_name(m->rkt);
+	rd_kafka_topic_partition_t *p = rd_kafka_topic_partition_list_find(next, t, m->partition);
+	if (p == NULL)
+		p = rd_kafka_topic_partition_list_add(next, t, m->partition);
+	p->offset = m->offset + 1;
+	rd_kafka_message_destroy(m);
 }
 
 int main(int argc, char **argv)
@@ -76,41 +111,62 @@ int main(int argc, char **argv)
 	}
 	/* The next offset of each partition read so far: what is committed after COUNT messages. */
 	rd_kafka_topic_partition_list_t *next = rd_kafka_topic_partition_list_new(8);
-	char *last = NULL;
-	int rc = 0;
-	for (;;) {
+	struct held held = { 0 };
+	char *last = NULL, line[256];
+	size_t len = 0;
+	int rc = 0, want = count;
+	while (rc == 0) {
 		struct pollfd in = { .fd = 0, .events = POLLIN };
 		if (poll(&in, 1, 0) > 0) {
-			char buf[256];
-			if (read(0, buf, sizeof(buf)) <= 0)
+			ssize_t got = read(0, line + len, sizeof(line) - 1 - len);
+			if (got <= 0)
 				break; /* stdin closed: leave */
+			len += (size_t)got;
+			line[len] = '\0';
+			char *nl;
+			while ((nl = strchr(line, '\n')) != NULL) {
+				*nl = '\0';
+				int n;
+				if (sscanf(line, "consume %d", &n) == 1 && n > 0)
+					want += n;
+				else if (strcmp(line, "commit") == 0)
+					rc = commit(rk, next, "recommitted", consumed);
+				else if (line[0])
+					fprintf(stderr, "group_consumer: unknown command `%s`\n", line);
+				len -= (size_t)(nl + 1 - line);
+				memmove(line, nl + 1, len + 1);
+			}
+			if (len == sizeof(line) - 1)
+				len = 0; /* a line too long: dropped */
+		}
+		bool was_short = consumed < want;
+		while (consumed < want && held.n > 0) {
+			take(next, held.m[0]);
+			memmove(held.m, held.m + 1, (size_t)--held.n * sizeof(*held.m));
+			consumed++;
 		}
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
 		print_assignment(rk, &last);
-		if (m == NULL)
-			continue;
-		if (m->err) {
+		if (m && m->err) {
 			if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
 				fprintf(stderr, "group_consumer: %s\n", rd_kafka_message_errstr(m));
-		} else if (consumed < count) {
-			const char *t = rd_kafka_topic_name(m->rkt);
-			rd_kafka_topic_partition_t *p = rd_kafka_topic_partition_list_find(next, t, m->partition);
-			if (p == NULL)
-				p = rd_kafka_topic_partition_list_add(next, t, m->partition);
-			p->offset = m->offset + 1;
-			if (++consumed == count) {
-				if ((e = rd_kafka_commit(rk, next, 0)) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-					fprintf(stderr, "group_consumer: commit: %s\n", rd_kafka_err2str(e));
-					rc = 1;
-					rd_kafka_message_destroy(m);
-					break;
-				}
-				printf("committed %d\n", consumed);
-				fflush(stdout);
+			rd_kafka_message_destroy(m);
+		} else if (m && consumed < want) {
+			take(next, m);
+			consumed++;
+		} else if (m) {
+			if (held.n == held.cap) {
+				held.cap = held.cap ? held.cap * 2 : 64;
+				held.m = realloc(held.m, (size_t)held.cap * sizeof(*held.m));
 			}
+			held.m[held.n++] = m;
 		}
-		rd_kafka_message_destroy(m);
+		if (was_short && consumed == want && want > 0)
+			rc = commit(rk, next, "committed", consumed);
 	}
+	for (int i = 0; i < held.n; i++)
+		rd_kafka_message_destroy(held.m[i]);
+	free(held.m);
 	rd_kafka_consumer_close(rk);
 	rd_kafka_topic_partition_list_destroy(next);
 	rd_kafka_destroy(rk);

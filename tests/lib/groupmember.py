@@ -11,7 +11,8 @@ HELPER = os.path.join(os.path.dirname(os.path.abspath(KCON)), "kcon-group-consum
 
 
 class Member:
-    """One group_consumer process: joins, reads `count` messages, commits them, stays until close()."""
+    """One group_consumer process: joins, reads `count` messages, commits them, stays until close();
+    consume(n) reads and commits n more, recommit() commits the same offsets again."""
 
     def __init__(self, bootstrap, group, topic, protocol, count):
         self.lines = []
@@ -28,8 +29,28 @@ class Member:
         return wait_until(lambda: line in self.lines or self.proc.poll() is not None, timeout=60, what=what) and \
             line in self.lines
 
+    def _tell(self, command, line, what):
+        """Sends a command and waits until the helper has said line once more than before."""
+        before = self.lines.count(line)
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        wait_until(lambda: self.lines.count(line) > before or self.proc.poll() is not None, timeout=60, what=what)
+        if self.lines.count(line) <= before:
+            raise AssertionError(f"group_consumer exited {self.proc.returncode}: {self.proc.stderr.read()}")
+
+    def consume(self, n, total):
+        """Consumes n more messages and commits: `total` consumed in all (waits for the commit)."""
+        self._tell(f"consume {n}", f"committed {total}", f"the member to commit {total}")
+
+    def recommit(self, total):
+        """Commits the same offsets again (`total` consumed so far): a commit that does not move."""
+        self._tell("commit", f"recommitted {total}", "the member to commit again")
+
     def close(self):
-        """Closes its stdin: it leaves the group; returns its exit status and stderr."""
+        """Closes its stdin: it leaves the group; returns its exit status and stderr (again when
+        called again)."""
+        if getattr(self, "closed", None):
+            return self.closed
         if not self.proc.stdin.closed:
             self.proc.stdin.close()
         try:
@@ -41,4 +62,5 @@ class Member:
         err = self.proc.stderr.read()
         self.proc.stdout.close()
         self.proc.stderr.close()
-        return self.proc.returncode, err
+        self.closed = (self.proc.returncode, err)
+        return self.closed
