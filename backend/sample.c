@@ -110,16 +110,20 @@ int sample_tick(struct session *s, const char *groups, unsigned flags, struct sa
 	}
 	struct store_tick *t = store_tick_begin(store, st->cluster, client_bootstrap(c), st->ts_ms);
 	store_tick_model(t, m);
+	if (flags & SAMPLE_LOG_STARTS) {
+		size_t n = 1;
+		for (int i = 0; i < m->ntopics; i++)
+			n += m->topics[i].internal ? 0 : (size_t)m->topics[i].npartitions;
+		st->starts = x_calloc(n, sizeof(*st->starts));
+	}
 	for (int i = 0; i < m->ntopics; i++)
 		for (int p = 0; !m->topics[i].internal && p < m->topics[i].npartitions; p++, st->topic_partitions++) {
 			const struct model_topic *mt = &m->topics[i];
 			const struct grouplag_off *off = grouplag_off(&L, mt->name, mt->partitions[p].id);
 			store_tick_topic_partition(t, mt->name, mt->partitions[p].id, off->end);
-			if (flags & SAMPLE_LOG_STARTS) {
-				st->starts = x_reallocarray(st->starts, (size_t)st->nstarts + 1, sizeof(*st->starts));
+			if (st->starts)
 				st->starts[st->nstarts++] =
 					(struct sample_start){ x_strdup(mt->name), mt->partitions[p].id, off->start };
-			}
 		}
 	if (st->nstarts > 1)
 		qsort(st->starts, (size_t)st->nstarts, sizeof(*st->starts), sample_start_cmp);

@@ -1,6 +1,8 @@
 /*
  * Sampling for the history store: one tick reads the cluster's metadata, the committed offsets of
- * its groups and the end offsets of its topics, and records them (store.h) in one transaction. A
+ * its groups and the end offsets of its topics, and records them (store.h) in one transaction; on
+ * request (SAMPLE_LOG_STARTS, for `watch --metrics`) also the log start offsets, which it hands
+ * back instead of storing them. A
  * cluster that does not answer is recorded as a gap; a tick that fails for another reason (an ACL
  * denial, a coordinator error) as a `sample-failed` event. Used by `kcon watch` and, on a timer, by the TUI.
  * The session's store is session_store(); the stored snapshot in place of fresh metadata is
