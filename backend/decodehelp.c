@@ -18,10 +18,11 @@
 
 extern char **environ;
 
-#define DH_NAME_MAX   256u
-#define DH_SCHEMA_MAX (16u << 20)
-#define DH_BYTES_MAX  (64u << 20)
-#define DH_SENT       0xffffffffu /* the schema's length when the helper has it already */
+#define DH_NAME_MAX      256u
+#define DH_SCHEMA_MAX    (16u << 20)
+#define DH_BYTES_MAX     (64u << 20)
+#define DH_SENT          0xffffffffu /* the schema's length when the helper has it already */
+#define DH_REQUEST_BYTES (1u << 20)  /* a request holds values up to this size in all (one at least) */
 
 static pthread_mutex_t dh_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *dh_exe;
@@ -72,31 +73,58 @@ static int dh_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* A pipe read through a buffer: many small fields, few system calls. */
+struct dh_in {
+	int fd;
+	size_t pos, len;
+	char buf[64 * 1024];
+};
+
+static struct dh_in dh_from = { .fd = -1 }; /* kcon's side: the helper's answers */
+static struct dh_in dh_stdin;               /* the helper's side: kcon's requests */
+
+/* Waits until in's descriptor is readable; 0, -1 on error, -2 past the deadline (deadline_ms > 0, monotonic). */
+static int dh_wait(const struct dh_in *in, int64_t deadline_ms)
+{
+	for (;;) {
+		if (deadline_ms <= 0)
+			return 0;
+		int64_t left = deadline_ms - dh_now_ms();
+		if (left <= 0)
+			return -2;
+		struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
+		int r = poll(&pfd, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		return r == 0 ? -2 : r < 0 ? -1 : 0;
+	}
+}
+
 /* Reads len bytes; with a deadline (deadline_ms > 0, monotonic) polls first. -1 at EOF or error, -2 past the deadline.
  */
-static int dh_read_all(int fd, void *buf, size_t len, int64_t deadline_ms)
+static int dh_read_all(struct dh_in *in, void *buf, size_t len, int64_t deadline_ms)
 {
 	char *p = buf;
 	while (len > 0) {
-		if (deadline_ms > 0) {
-			int64_t left = deadline_ms - dh_now_ms();
-			if (left <= 0)
-				return -2;
-			struct pollfd pfd = { .fd = fd, .events = POLLIN };
-			int r = poll(&pfd, 1, (int)left);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r == 0)
-				return -2;
-			if (r < 0)
-				return -1;
+		if (in->pos < in->len) {
+			size_t n = in->len - in->pos < len ? in->len - in->pos : len;
+			memcpy(p, in->buf + in->pos, n);
+			in->pos += n, p += n, len -= n;
+			continue;
 		}
-		ssize_t n = read(fd, p, len);
+		int w = dh_wait(in, deadline_ms);
+		if (w < 0)
+			return w;
+		bool direct = len >= sizeof(in->buf); /* a large value: straight into place */
+		ssize_t n = read(in->fd, direct ? p : in->buf, direct ? len : sizeof(in->buf));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return -1;
-		p += n, len -= (size_t)n;
+		if (direct)
+			p += n, len -= (size_t)n;
+		else
+			in->pos = 0, in->len = (size_t)n;
 	}
 	return 0;
 }
@@ -198,6 +226,7 @@ static int dh_start_locked(char **cause)
 		return -1;
 	}
 	dh_pid = pid, dh_wfd = in[1], dh_rfd = out[0];
+	dh_from = (struct dh_in){ .fd = dh_rfd };
 	return 0;
 }
 
@@ -230,76 +259,131 @@ static char *dh_crashed_locked(const char *name, bool hung)
 	return msg;
 }
 
-int decodehelp_decode(const char *name, int64_t schema_id, const char *type, const char *schema, const void *buf,
-		      size_t len, struct sbuf *out)
+/* Why item i gets no answer: decoding is off, or the helper cannot start (cause). */
+static void dh_fail(struct decodehelp_item *it, const char *why)
 {
-	sbuf_reset(out);
-	if (len > DH_BYTES_MAX) {
-		sbuf_addf(out, "a value over %u MiB is not decoded", DH_BYTES_MAX >> 20);
-		return KCON_DECODE_ERROR;
-	}
-	pthread_mutex_lock(&dh_lock);
-	if (dh_off) {
-		pthread_mutex_unlock(&dh_lock);
-		sbuf_add(out, "decoding is off for this session: the decoder helper crashed 3 times within a minute");
-		return KCON_DECODE_ERROR;
-	}
-	char *cause = NULL;
-	if (dh_pid < 0 && dh_start_locked(&cause) < 0) {
-		pthread_mutex_unlock(&dh_lock);
-		sbuf_add(out, cause);
-		free(cause);
-		return KCON_DECODE_ERROR;
-	}
-	bool sent = schema == NULL;
+	sbuf_reset(it->out);
+	sbuf_add(it->out, why);
+	it->rc = KCON_DECODE_ERROR;
+}
+
+/* Adds item it to the request; with its schema unless the helper has it or this request carries it. */
+static void dh_put_item(struct sbuf *req, const struct decodehelp_item *it)
+{
+	bool sent = it->schema == NULL;
 	for (size_t i = 0; i < dh_nsent && !sent; i++)
-		sent = dh_sent[i] == schema_id;
-	struct sbuf req = SBUF_INIT;
-	size_t nlen = strlen(name);
-	dh_put_u32(&req, (uint32_t)nlen);
-	sbuf_addn(&req, name, nlen);
-	sbuf_addn(&req, &schema_id, sizeof(schema_id));
+		sent = dh_sent[i] == it->schema_id;
+	size_t nlen = strlen(it->name);
+	dh_put_u32(req, (uint32_t)nlen);
+	sbuf_addn(req, it->name, nlen);
+	sbuf_addn(req, &it->schema_id, sizeof(it->schema_id));
 	if (sent) {
-		dh_put_u32(&req, DH_SENT);
+		dh_put_u32(req, DH_SENT);
 	} else {
-		size_t tl = strlen(type), sl = strlen(schema);
-		dh_put_u32(&req, (uint32_t)tl);
-		sbuf_addn(&req, type, tl);
-		dh_put_u32(&req, (uint32_t)sl);
-		sbuf_addn(&req, schema, sl);
+		size_t tl = strlen(it->type), sl = strlen(it->schema);
+		dh_put_u32(req, (uint32_t)tl);
+		sbuf_addn(req, it->type, tl);
+		dh_put_u32(req, (uint32_t)sl);
+		sbuf_addn(req, it->schema, sl);
+		/* the helper keeps it once it has read the request; a crash forgets the list (dh_close_locked).
+		 * A failure (empty type) is sent again: it may be different next time. */
+		if (*it->type) {
+			dh_sent = x_reallocarray(dh_sent, dh_nsent + 1, sizeof(*dh_sent));
+			dh_sent[dh_nsent++] = it->schema_id;
+		}
 	}
-	dh_put_u32(&req, (uint32_t)len);
-	sbuf_addn(&req, buf, len);
-	int rc = KCON_DECODE_ERROR;
+	dh_put_u32(req, (uint32_t)it->len);
+	sbuf_addn(req, it->buf, it->len);
+}
+
+/* Reads one answer into it, waiting at most DECODEHELP_DEADLINE_MS; 0, -1 (the helper ended) or -2 (it hung). */
+static int dh_read_answer(struct decodehelp_item *it)
+{
 	int64_t deadline = dh_now_ms() + DECODEHELP_DEADLINE_MS;
 	int32_t result;
 	uint32_t tlen;
-	int r = dh_write_all(dh_wfd, req.buf, req.len) < 0 ? -1 : 0;
+	sbuf_reset(it->out);
+	int r = dh_read_all(&dh_from, &result, sizeof(result), deadline);
 	if (r == 0)
-		r = dh_read_all(dh_rfd, &result, sizeof(result), deadline);
-	if (r == 0)
-		r = dh_read_all(dh_rfd, &tlen, sizeof(tlen), deadline);
+		r = dh_read_all(&dh_from, &tlen, sizeof(tlen), deadline);
 	if (r == 0 && tlen > DH_BYTES_MAX * 4u)
 		r = -1;
 	if (r == 0) {
-		sbuf_pad(out, '\0', tlen);
-		r = dh_read_all(dh_rfd, out->buf, tlen, deadline);
+		sbuf_pad(it->out, '\0', tlen);
+		r = dh_read_all(&dh_from, it->out->buf, tlen, deadline);
 	}
-	if (r == 0) {
-		rc = result;
-		if (!sent && *type) { /* a failure (empty type) is sent again: it may be different next time */
-			dh_sent = x_reallocarray(dh_sent, dh_nsent + 1, sizeof(*dh_sent));
-			dh_sent[dh_nsent++] = schema_id;
+	if (r == 0)
+		it->rc = result;
+	return r;
+}
+
+void decodehelp_decode_many(struct decodehelp_item *items, size_t n)
+{
+	struct sbuf req = SBUF_INIT;
+	size_t *sent = x_calloc(n + 1, sizeof(*sent)); /* the items of one request, in order */
+	size_t i = 0;
+	pthread_mutex_lock(&dh_lock);
+	while (i < n) {
+		char *cause = NULL;
+		if (dh_off) {
+			for (; i < n; i++)
+				dh_fail(&items[i],
+					"decoding is off for this session: the decoder helper crashed 3 times "
+					"within a minute");
+			break;
 		}
-	} else {
-		char *why = dh_crashed_locked(name, r == -2);
-		sbuf_reset(out);
-		sbuf_add(out, why);
-		free(why);
+		if (dh_pid < 0 && dh_start_locked(&cause) < 0) {
+			for (; i < n; i++)
+				dh_fail(&items[i], cause);
+			free(cause);
+			break;
+		}
+		/* One request: up to DECODEHELP_BATCH values or DH_REQUEST_BYTES (at least one value) */
+		sbuf_reset(&req);
+		dh_put_u32(&req, 0); /* the count, filled in below */
+		uint32_t count = 0;
+		for (; i < n && count < DECODEHELP_BATCH && (count == 0 || req.len + items[i].len < DH_REQUEST_BYTES);
+		     i++) {
+			if (items[i].len > DH_BYTES_MAX) {
+				sbuf_reset(items[i].out);
+				sbuf_addf(items[i].out, "a value over %u MiB is not decoded", DH_BYTES_MAX >> 20);
+				items[i].rc = KCON_DECODE_ERROR;
+				continue;
+			}
+			dh_put_item(&req, &items[i]);
+			sent[count++] = i;
+		}
+		if (count == 0)
+			continue;
+		memcpy(req.buf, &count, sizeof(count));
+		/* The helper reads the whole request before it answers: the two pipes never both fill. */
+		int r = dh_write_all(dh_wfd, req.buf, req.len) < 0 ? -1 : 0;
+		uint32_t k = 0;
+		for (; r == 0 && k < count; k++)
+			r = dh_read_answer(&items[sent[k]]);
+		if (r != 0) { /* the helper ended or hung on value k: that one fails, the rest go to a new helper */
+			if (k > 0)
+				k--;
+			struct decodehelp_item *it = &items[sent[k]];
+			char *why = dh_crashed_locked(it->name, r == -2);
+			dh_fail(it, why);
+			free(why);
+			i = sent[k] + 1;
+		}
 	}
 	pthread_mutex_unlock(&dh_lock);
+	free(sent);
 	sbuf_free(&req);
-	return rc;
+}
+
+int decodehelp_decode(const char *name, int64_t schema_id, const char *type, const char *schema, const void *buf,
+		      size_t len, struct sbuf *out)
+{
+	struct decodehelp_item it = {
+		.name = name, .schema_id = schema_id, .type = type, .schema = schema, .buf = buf, .len = len, .out = out
+	};
+	decodehelp_decode_many(&it, 1);
+	return it.rc;
 }
 
 void decodehelp_stop(void)
@@ -341,7 +425,7 @@ static int dh_schema_source(void *ud, uint32_t id, const char **type, const char
 static char *dh_read_str(uint32_t len)
 {
 	char *s = malloc((size_t)len + 1);
-	if (s == NULL || dh_read_all(0, s, len, 0) < 0) {
+	if (s == NULL || dh_read_all(&dh_stdin, s, len, 0) < 0) {
 		free(s);
 		return NULL;
 	}
@@ -349,55 +433,96 @@ static char *dh_read_str(uint32_t len)
 	return s;
 }
 
+/* One value of a request, as the helper read it. */
+struct dh_value {
+	char *name, *bytes;
+	uint32_t len;
+};
+
+/* Reads one value of a request (its schema kept in dh_schemas); 0, or -1 when the request is malformed. */
+static int dh_read_value(struct dh_value *v)
+{
+	uint32_t nlen, tl;
+	int64_t id;
+	if (dh_read_all(&dh_stdin, &nlen, sizeof(nlen), 0) < 0 || nlen > DH_NAME_MAX ||
+	    (v->name = dh_read_str(nlen)) == NULL || dh_read_all(&dh_stdin, &id, sizeof(id), 0) < 0 ||
+	    dh_read_all(&dh_stdin, &tl, sizeof(tl), 0) < 0)
+		return -1;
+	if (tl != DH_SENT) {
+		uint32_t sl;
+		char *type = tl <= DH_NAME_MAX ? dh_read_str(tl) : NULL, *schema = NULL;
+		if (type == NULL || dh_read_all(&dh_stdin, &sl, sizeof(sl), 0) < 0 || sl > DH_SCHEMA_MAX ||
+		    (schema = dh_read_str(sl)) == NULL) {
+			free(type);
+			return -1;
+		}
+		size_t i = 0;
+		while (i < dh_nschemas && dh_schemas[i].id != id)
+			i++;
+		if (i == dh_nschemas) /* new; else it replaces what was sent (why kcon had none) */
+			dh_schemas = x_reallocarray(dh_schemas, ++dh_nschemas, sizeof(*dh_schemas));
+		else
+			free(dh_schemas[i].type), free(dh_schemas[i].schema);
+		dh_schemas[i] = (struct dh_schema){ id, type, schema };
+	}
+	if (dh_read_all(&dh_stdin, &v->len, sizeof(v->len), 0) < 0 || v->len > DH_BYTES_MAX ||
+	    (v->bytes = dh_read_str(v->len)) == NULL)
+		return -1;
+	return 0;
+}
+
 int decodehelp_serve(void)
 {
 	plugin_load_all();
 	plugin_set_schema_source(dh_schema_source, NULL);
-	struct sbuf text = SBUF_INIT;
+	dh_stdin = (struct dh_in){ .fd = 0 };
+	struct sbuf text = SBUF_INIT, answer = SBUF_INIT;
+	struct dh_value *values = x_calloc(DECODEHELP_BATCH, sizeof(*values));
+	int status = 0;
 	for (;;) {
-		uint32_t nlen, tl, blen;
-		int64_t id;
-		if (dh_read_all(0, &nlen, sizeof(nlen), 0) < 0)
+		uint32_t count;
+		if (dh_read_all(&dh_stdin, &count, sizeof(count), 0) < 0)
 			break; /* kcon closed the pipe: done */
-		char *name = nlen <= DH_NAME_MAX ? dh_read_str(nlen) : NULL;
-		if (name == NULL || dh_read_all(0, &id, sizeof(id), 0) < 0 || dh_read_all(0, &tl, sizeof(tl), 0) < 0)
-			return 2;
-		if (tl != DH_SENT) {
-			uint32_t sl;
-			char *type = tl <= DH_NAME_MAX ? dh_read_str(tl) : NULL, *schema = NULL;
-			if (type == NULL || dh_read_all(0, &sl, sizeof(sl), 0) < 0 || sl > DH_SCHEMA_MAX ||
-			    (schema = dh_read_str(sl)) == NULL)
-				return 2;
-			size_t i = 0;
-			while (i < dh_nschemas && dh_schemas[i].id != id)
-				i++;
-			if (i == dh_nschemas) /* new; else it replaces what was sent (why kcon had none) */
-				dh_schemas = x_reallocarray(dh_schemas, ++dh_nschemas, sizeof(*dh_schemas));
-			else
-				free(dh_schemas[i].type), free(dh_schemas[i].schema);
-			dh_schemas[i] = (struct dh_schema){ id, type, schema };
+		if (count == 0 || count > DECODEHELP_BATCH) {
+			status = 2;
+			break;
 		}
-		if (dh_read_all(0, &blen, sizeof(blen), 0) < 0 || blen > DH_BYTES_MAX)
-			return 2;
-		char *bytes = dh_read_str(blen);
-		if (bytes == NULL)
-			return 2;
-		const struct kcon_decoder *d = plugin_decoder_find(name);
-		int32_t rc;
-		if (d == NULL) {
-			sbuf_reset(&text);
-			sbuf_addf(&text, "the decoder helper has no decoder `%s`", name);
-			rc = KCON_DECODE_ERROR;
-		} else {
-			rc = plugin_decode(d, bytes, blen, &text);
+		/* the whole request first: kcon writes it all before it reads an answer */
+		uint32_t got = 0;
+		while (got < count && dh_read_value(&values[got]) == 0)
+			got++;
+		for (uint32_t i = 0; status == 0 && i < count; i++) {
+			if (got < count) { /* malformed: nothing is answered */
+				status = 2;
+				break;
+			}
+			const struct kcon_decoder *d = plugin_decoder_find(values[i].name);
+			int32_t rc;
+			if (d == NULL) {
+				sbuf_reset(&text);
+				sbuf_addf(&text, "the decoder helper has no decoder `%s`", values[i].name);
+				rc = KCON_DECODE_ERROR;
+			} else {
+				rc = plugin_decode(d, values[i].bytes, values[i].len, &text);
+			}
+			/* each answer as soon as it is made: a crash on the next value leaves this one answered */
+			sbuf_reset(&answer);
+			sbuf_addn(&answer, &rc, sizeof(rc));
+			dh_put_u32(&answer, (uint32_t)text.len);
+			sbuf_addn(&answer, text.buf ? text.buf : "", text.len);
+			if (dh_write_all(1, answer.buf, answer.len) < 0)
+				status = 2;
 		}
-		uint32_t tlen = (uint32_t)text.len;
-		if (dh_write_all(1, &rc, sizeof(rc)) < 0 || dh_write_all(1, &tlen, sizeof(tlen)) < 0 ||
-		    dh_write_all(1, text.buf ? text.buf : "", text.len) < 0)
-			return 2;
-		free(name);
-		free(bytes);
+		for (uint32_t i = 0; i < count; i++) {
+			free(values[i].name);
+			free(values[i].bytes);
+			values[i] = (struct dh_value){ 0 };
+		}
+		if (status)
+			break;
 	}
+	free(values);
+	sbuf_free(&answer);
 	sbuf_free(&text);
 	plugin_set_schema_source(NULL, NULL);
 	for (size_t i = 0; i < dh_nschemas; i++) {
@@ -406,5 +531,5 @@ int decodehelp_serve(void)
 	}
 	free(dh_schemas);
 	plugin_unload_all();
-	return 0;
+	return status;
 }

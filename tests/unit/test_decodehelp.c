@@ -1,7 +1,8 @@
 /*
  * decodehelp: decoders in a helper process (the kcon binary under test, `--decode-helper`, with
  * the build's and the fixtures' plugins): answers, the record's schema sent along (once), a
- * crash and a hang costing one message, decoding off after three crashes.
+ * crash and a hang costing one message, decoding off after three crashes; batches (several values
+ * a request), split by count and size, and a crash in the middle of one costing that value only.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -74,6 +77,122 @@ static void test_answers(void **state)
 	sbuf_free(&out);
 }
 
+static void test_batch(void **state)
+{
+	(void)state;
+	enum { N = 600 }; /* more than DECODEHELP_BATCH: several requests */
+	static struct decodehelp_item items[N];
+	static struct sbuf outs[N];
+	size_t big = (3u << 20) / 2; /* past the request's size: a request of its own */
+	char *large = malloc(big);
+	memset(large, 'y', big);
+	const char *rec = "\x00\x00\x00\x00\x0b{\"b\": 2}";
+	for (size_t i = 0; i < N; i++) {
+		outs[i] = (struct sbuf)SBUF_INIT;
+		sbuf_add(&outs[i], "left from before");
+		switch (i % 4) {
+		case 0:
+			items[i] =
+				(struct decodehelp_item){ .name = "hexdump", .schema_id = -1, .buf = "hi", .len = 2 };
+			break;
+		case 1: /* the schema goes once per helper: with the first such value only */
+			items[i] = (struct decodehelp_item){ .name = "json-schema",
+							     .schema_id = 11,
+							     .type = "JSON",
+							     .schema = "{}",
+							     .buf = rec,
+							     .len = 13 };
+			break;
+		case 2:
+			items[i] = (struct decodehelp_item){ .name = "nosuch", .schema_id = -1, .buf = "x", .len = 1 };
+			break;
+		default:
+			items[i] = (struct decodehelp_item){ .name = "latin1",
+							     .schema_id = -1,
+							     .buf = i == 303 ? large : "z",
+							     .len = i == 303 ? big : 1 };
+		}
+		items[i].out = &outs[i];
+		items[i].rc = -42;
+	}
+	decodehelp_decode_many(items, N);
+	for (size_t i = 0; i < N; i++) {
+		const char *o = sbuf_str(&outs[i]);
+		switch (i % 4) {
+		case 0:
+			assert_int_equal(items[i].rc, KCON_DECODE_TEXT);
+			assert_non_null(strstr(o, "68 69"));
+			break;
+		case 1:
+			assert_int_equal(items[i].rc, KCON_DECODE_JSON);
+			assert_string_equal(o, "{\"b\":2}");
+			break;
+		case 2:
+			assert_int_equal(items[i].rc, KCON_DECODE_ERROR);
+			assert_non_null(strstr(o, "no decoder `nosuch`"));
+			break;
+		default:
+			assert_int_equal(items[i].rc, KCON_DECODE_TEXT);
+			assert_int_equal(outs[i].len, i == 303 ? big : 1);
+		}
+		sbuf_free(&outs[i]);
+	}
+	free(large);
+}
+
+/* In a child process (its crash counts stay there): a crash in the middle of a batch costs that value. */
+static int batch_crash_child(void)
+{
+	struct sbuf o[4] = { SBUF_INIT, SBUF_INIT, SBUF_INIT, SBUF_INIT };
+	struct decodehelp_item it[4] = {
+		{ .name = "hexdump", .schema_id = -1, .buf = "a", .len = 1, .out = &o[0] },
+		{ .name = "crashing", .schema_id = -1, .buf = "boom", .len = 4, .out = &o[1] },
+		{ .name = "hexdump", .schema_id = -1, .buf = "b", .len = 1, .out = &o[2] },
+		/* the new helper is sent the schema again */
+		{ .name = "json-schema",
+		  .schema_id = 12,
+		  .type = "JSON",
+		  .schema = "{}",
+		  .buf = "\x00\x00\x00\x00\x0c[1]",
+		  .len = 8,
+		  .out = &o[3] },
+	};
+	struct decodehelp_item first = it[3]; /* the schema known to the first helper before the crash */
+	struct sbuf fo = SBUF_INIT;
+	first.out = &fo;
+	decodehelp_decode_many(&first, 1);
+	decodehelp_decode_many(it, 4);
+	int bad = 0;
+	bad |= first.rc != KCON_DECODE_JSON;
+	bad |= it[0].rc != KCON_DECODE_TEXT || strstr(sbuf_str(&o[0]), "61") == NULL;
+	bad |= (it[1].rc != KCON_DECODE_ERROR || strstr(sbuf_str(&o[1]), "the decoder `crashing`") == NULL) << 1;
+	bad |= (it[2].rc != KCON_DECODE_TEXT || strstr(sbuf_str(&o[2]), "62") == NULL) << 2;
+	bad |= (it[3].rc != KCON_DECODE_JSON || strcmp(sbuf_str(&o[3]), "[1]") != 0) << 3;
+	if (bad)
+		fprintf(stderr, "batch with a crash: %d: %s | %s | %s | %s\n", bad, sbuf_str(&o[0]), sbuf_str(&o[1]),
+			sbuf_str(&o[2]), sbuf_str(&o[3]));
+	decodehelp_stop();
+	for (int i = 0; i < 4; i++)
+		sbuf_free(&o[i]);
+	sbuf_free(&fo);
+	return bad;
+}
+
+static void test_batch_crash(void **state)
+{
+	(void)state;
+	decodehelp_stop(); /* the child starts a helper of its own */
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(batch_crash_child());
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_crashes_and_hangs(void **state)
 {
 	(void)state;
@@ -99,6 +218,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_answers),
+		cmocka_unit_test(test_batch),
+		cmocka_unit_test(test_batch_crash),
 		cmocka_unit_test(test_crashes_and_hangs),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
