@@ -147,6 +147,75 @@ static enum msg_encoding tail_decoded(struct msg *m, int r, const struct plugin_
 	return MSG_TEXT;
 }
 
+#define TAIL_DECODE_BATCH 64 /* messages decoded together at most */
+
+/* How the tail command shows messages, and what it keeps while doing so. */
+struct tail_show {
+	struct cmd_ctx *ctx;
+	enum out_format fmt;
+	const struct msgfmt *tmpl;
+	enum msg_encoding enc;
+	const char *delim;
+	size_t dlen;
+	json_t *collected; /* no face streams: the messages, returned with the summary */
+	struct sbuf line, normal;
+	int nerrors;
+};
+
+/* Shows m; dv is what its decoder made of its value, or NULL when none ran. */
+static void tail_show_one(struct tail_show *sh, struct msg *m, struct plugin_value *dv)
+{
+	struct cmd_stream *st = sh->ctx->stream;
+	enum msg_encoding menc = sh->enc;
+	sbuf_reset(&sh->line);
+	if (dv) { /* the decoder's text stands for the value */
+		menc = tail_decoded(m, dv->rc, &dv->chose, &dv->out, &sh->normal, menc, sh->fmt == OUT_JSON);
+		if (dv->rc == KCON_DECODE_ERROR && st && sh->nerrors++ < TAIL_DECODE_NOTES) {
+			char *n = x_asprintf("offset %lld of partition %d: %s%s", (long long)m->offset,
+					     (int)m->partition, m->decode_error,
+					     sh->nerrors == TAIL_DECODE_NOTES
+						     ? " (further decoder errors only in the records)"
+						     : "");
+			st->note(st->ud, n);
+			free(n);
+		}
+	}
+	if (sh->tmpl && st) /* the TUI's prompt collects JSON */
+		msgfmt_render(&sh->line, sh->tmpl, m, menc, sh->fmt == OUT_RAW);
+	else if (sh->fmt == OUT_JSON)
+		msg_json(&sh->line, m, menc);
+	else if (sh->fmt == OUT_RAW)
+		msg_raw(&sh->line, m, menc, sh->delim, sh->dlen);
+	else
+		msg_table(&sh->line, m, menc, st ? st->width : 0);
+	if (st)
+		st->write(st->ud, sh->line.buf, sh->line.len);
+	else
+		json_array_append_new(sh->collected, json_loadb(sh->line.buf, sh->line.len, 0, NULL));
+}
+
+/* Decodes the *n held messages together (decoder, or auto when NULL), shows them in order and frees them. */
+static void tail_show_held(struct tail_show *sh, const struct kcon_decoder *decoder, struct msg **held, int *n)
+{
+	if (*n == 0)
+		return;
+	struct plugin_value v[TAIL_DECODE_BATCH];
+	int idx[TAIL_DECODE_BATCH], nv = 0; /* held[i]'s value, or -1: a tombstone, nothing to decode */
+	for (int i = 0; i < *n; i++) {
+		idx[i] = held[i]->value ? nv : -1;
+		if (held[i]->value)
+			v[nv++] = (struct plugin_value){ .buf = held[i]->value, .len = held[i]->value_len };
+	}
+	plugin_decode_many(decoder, v, (size_t)nv);
+	for (int i = 0; i < *n; i++) {
+		tail_show_one(sh, held[i], idx[i] < 0 ? NULL : &v[idx[i]]);
+		free(held[i]);
+	}
+	for (int i = 0; i < nv; i++)
+		sbuf_free(&v[i].out);
+	*n = 0;
+}
+
 static int cmd_tail_exec(struct cmd_ctx *ctx)
 {
 	struct msgfmt *tmpl = NULL;
@@ -290,51 +359,38 @@ static int cmd_tail_run(struct cmd_ctx *ctx, struct msgfmt **tmplp)
 		free(note);
 	}
 
-	json_t *collected = st ? NULL : json_array();
-	struct sbuf line = SBUF_INIT, decoded = SBUF_INIT, normal = SBUF_INIT;
-	int nerrors = 0;
+	struct tail_show show = { .ctx = ctx,
+				  .fmt = fmt,
+				  .tmpl = tmpl,
+				  .enc = (enum msg_encoding)enc,
+				  .delim = delim,
+				  .dlen = dlen,
+				  .collected = st ? NULL : json_array() };
+	/* Decoding: the messages waiting (up to TAIL_DECODE_BATCH) are decoded together, one round trip to the
+	 * decoder helper for the lot; a batch ends where the consumer has nothing more at once. */
+	bool decoding = decoder || (autodec && plugin_has_schema_source()); /* auto without a registry: nothing to do */
+	struct msg *held[TAIL_DECODE_BATCH];
+	int nheld = 0;
 	const char *reason = "end";
 	int status = CMD_OK;
 	for (;;) {
 		if (st && st->stopped(st->ud)) {
+			tail_show_held(&show, decoder, held, &nheld);
 			reason = "interrupted";
 			break;
 		}
 		struct msg m;
 		const char *note;
-		enum tail_event ev = tail_next(t, 200, &m, &note, &e);
+		enum tail_event ev = tail_next(t, nheld ? 0 : 200, &m, &note, &e);
+		if (ev == TAIL_MSG && decoding) {
+			held[nheld++] = msg_copy(&m);
+			if (nheld == TAIL_DECODE_BATCH)
+				tail_show_held(&show, decoder, held, &nheld);
+			continue;
+		}
+		tail_show_held(&show, decoder, held, &nheld); /* before what comes after them */
 		if (ev == TAIL_MSG) {
-			enum msg_encoding menc = (enum msg_encoding)enc;
-			sbuf_reset(&line);
-			if ((decoder || autodec) && m.value) { /* the decoder's text stands for the value */
-				struct plugin_auto chose = { .decoder = decoder ? decoder->name : NULL,
-							     .schema_id = -1 };
-				int r = decoder ? plugin_decode(decoder, m.value, m.value_len, &decoded)
-						: plugin_decode_auto(m.value, m.value_len, &decoded, &chose);
-				menc = tail_decoded(&m, r, &chose, &decoded, &normal, menc, fmt == OUT_JSON);
-				if (r == KCON_DECODE_ERROR && st && nerrors++ < TAIL_DECODE_NOTES) {
-					char *n = x_asprintf("offset %lld of partition %d: %s%s", (long long)m.offset,
-							     (int)m.partition, m.decode_error,
-							     nerrors == TAIL_DECODE_NOTES
-								     ? " (further decoder errors only "
-								       "in the records)"
-								     : "");
-					st->note(st->ud, n);
-					free(n);
-				}
-			}
-			if (tmpl && st) /* the TUI's prompt collects JSON */
-				msgfmt_render(&line, tmpl, &m, menc, fmt == OUT_RAW);
-			else if (fmt == OUT_JSON)
-				msg_json(&line, &m, menc);
-			else if (fmt == OUT_RAW)
-				msg_raw(&line, &m, menc, delim, dlen);
-			else
-				msg_table(&line, &m, menc, st ? st->width : 0);
-			if (st)
-				st->write(st->ud, line.buf, line.len);
-			else
-				json_array_append_new(collected, json_loadb(line.buf, line.len, 0, NULL));
+			tail_show_one(&show, &m, NULL);
 		} else if (ev == TAIL_IDLE) {
 			if (st)
 				st->flush(st->ud);
@@ -350,9 +406,9 @@ static int cmd_tail_run(struct cmd_ctx *ctx, struct msgfmt **tmplp)
 			break;
 		}
 	}
-	sbuf_free(&line);
-	sbuf_free(&decoded);
-	sbuf_free(&normal);
+	json_t *collected = show.collected;
+	sbuf_free(&show.line);
+	sbuf_free(&show.normal);
 	free(delim);
 	int out_err = 0;
 	int64_t written = -1;

@@ -651,3 +651,31 @@ void msg_in_clear(struct msg_in *in)
 	memset(in, 0, sizeof(*in));
 	in->partition = -1;
 }
+
+struct msg *msg_copy(const struct msg *m)
+{
+	size_t tl = m->topic ? strlen(m->topic) + 1 : 0;
+	size_t bytes = sizeof(struct msg) + m->nheaders * sizeof(struct msg_header) + tl + m->key_len + m->value_len;
+	for (size_t i = 0; i < m->nheaders; i++)
+		bytes += strlen(m->headers[i].name) + 1 + (m->headers[i].value ? m->headers[i].len : 0);
+	struct msg *c = x_malloc(bytes);
+	*c = *m;
+	struct msg_header *h = (struct msg_header *)(c + 1);
+	char *p = (char *)(h + m->nheaders);
+	c->headers = m->nheaders ? h : NULL;
+	if (m->topic)
+		c->topic = memcpy(p, m->topic, tl), p += tl;
+	if (m->key)
+		c->key = memcpy(p, m->key, m->key_len), p += m->key_len;
+	if (m->value)
+		c->value = memcpy(p, m->value, m->value_len), p += m->value_len;
+	for (size_t i = 0; i < m->nheaders; i++) {
+		size_t nl = strlen(m->headers[i].name) + 1;
+		h[i].name = memcpy(p, m->headers[i].name, nl);
+		p += nl;
+		h[i].len = m->headers[i].len;
+		h[i].value = m->headers[i].value ? memcpy(p, m->headers[i].value, m->headers[i].len) : NULL;
+		p += m->headers[i].value ? m->headers[i].len : 0;
+	}
+	return c;
+}

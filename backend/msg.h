@@ -107,4 +107,10 @@ int msg_parse_json(const char *line, size_t len, struct msg_in *in, char **cause
 /** @brief Frees what in holds and empties it. */
 void msg_in_clear(struct msg_in *in);
 
+/**
+ * @brief A copy of m in one allocation (free() it): its key, value, headers and topic, for a
+ * message kept past the call that lent it (tail_next()'s are valid until the next call).
+ */
+struct msg *msg_copy(const struct msg *m);
+
 #endif

@@ -397,16 +397,9 @@ static void plugin_out_write(struct kcon_plugin_out *out, const void *buf, size_
 	sbuf_addn(out->opaque, buf, len);
 }
 
-/* d on buf, in the decoder helper when it is on (decodehelp.h), else here; type and schema: schema_id's, or NULL. */
-static int plugin_decode_with(const struct kcon_decoder *d, const void *buf, size_t len, struct sbuf *out,
-			      int64_t schema_id, const char *type, const char *schema)
+/* d on buf, here in this process; NOT_MINE for an unknown answer. */
+static int plugin_decode_here(const struct kcon_decoder *d, const void *buf, size_t len, struct sbuf *out)
 {
-	if (decodehelp_enabled()) {
-		int rc = decodehelp_decode(d->name, schema_id, type, schema, buf, len, out);
-		return rc == KCON_DECODE_TEXT || rc == KCON_DECODE_JSON || rc == KCON_DECODE_ERROR
-			       ? rc
-			       : KCON_DECODE_NOT_MINE;
-	}
 	struct kcon_plugin_out o = { .write = plugin_out_write, .opaque = out };
 	sbuf_reset(out);
 	const char *note = NULL;
@@ -421,58 +414,124 @@ static int plugin_decode_with(const struct kcon_decoder *d, const void *buf, siz
 	return rc == KCON_DECODE_TEXT || rc == KCON_DECODE_JSON || rc == KCON_DECODE_ERROR ? rc : KCON_DECODE_NOT_MINE;
 }
 
-int plugin_decode(const struct kcon_decoder *d, const void *buf, size_t len, struct sbuf *out)
+/* The wire format's schema id of buf, or -1. */
+static int64_t plugin_wire_id(const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
-	if (!decodehelp_enabled() || buf == NULL || len < 5 || p[0] != 0 || !plugin_has_schema_source())
-		return plugin_decode_with(d, buf, len, out, -1, NULL, NULL);
-	/* The helper has no registry: the record's own schema goes with it, or why there is none
-	 * (an empty type), for the decoder to say should it ask. */
-	const char *type, *schema;
+	if (buf == NULL || len < 5 || p[0] != 0)
+		return -1;
+	return (int64_t)((uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 8 | p[4]);
+}
+
+/* What one value needs on its way to the decoder: which, and the schema that goes with it. */
+struct plugin_step {
+	const struct kcon_decoder *d; /* NULL: answered already */
+	const char *type, *schema;    /* schema id's, or NULL; type "" and schema why, when kcon could not get it */
+	char *cause;                  /* owns that why */
+	int64_t id;                   /* the schema's id, or -1 */
+};
+
+/* Chooses v's decoder (d, or auto's by the wire format) and its schema; answers v at once when it cannot be decoded. */
+static void plugin_prepare(const struct kcon_decoder *d, struct plugin_value *v, struct plugin_step *step, bool helper,
+			   bool has_source)
+{
+	*step = (struct plugin_step){ .id = -1 };
+	v->chose = (struct plugin_auto){ .decoder = d ? d->name : NULL, .schema_id = -1 };
+	sbuf_reset(&v->out);
+	int64_t id = plugin_wire_id(v->buf, v->len);
+	if (d) {
+		step->d = d;
+		/* The helper has no registry: the record's own schema goes with it, or why there is none
+		 * (an empty type), for the decoder to say should it ask. */
+		if (!helper || id < 0 || !has_source)
+			return;
+		step->id = id; /* chose.schema_id stays -1: the caller named the decoder */
+		if (plugin_schema_get((uint32_t)id, &step->type, &step->schema, &step->cause) < 0)
+			step->type = "", step->schema = step->cause;
+		return;
+	}
+	v->rc = KCON_DECODE_NOT_MINE;
+	if (id < 0 || !has_source)
+		return;
+	v->chose.schema_id = step->id = id;
+	v->rc = KCON_DECODE_ERROR;
 	char *cause = NULL;
-	uint32_t id = (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 8 | p[4];
-	if (plugin_schema_get(id, &type, &schema, &cause) == 0)
-		return plugin_decode_with(d, buf, len, out, id, type, schema);
-	int rc = plugin_decode_with(d, buf, len, out, id, "", cause);
-	free(cause);
-	return rc;
+	if (plugin_schema_get((uint32_t)id, &step->type, &step->schema, &cause) < 0) {
+		sbuf_add(&v->out, cause);
+		free(cause);
+		return;
+	}
+	const char *name = strcmp(step->type, "AVRO") == 0       ? "avro"
+			   : strcmp(step->type, "PROTOBUF") == 0 ? "protobuf"
+								 : "json-schema";
+	plugin_load_all();
+	step->d = plugin_decoder_find(name);
+	if (step->d == NULL)
+		sbuf_addf(&v->out, "schema id %u is %s, and no decoder `%s` is loaded (`plugins` lists them)",
+			  (unsigned)id, step->type, name);
+	else
+		v->chose.decoder = step->d->name;
+}
+
+void plugin_decode_many(const struct kcon_decoder *d, struct plugin_value *values, size_t n)
+{
+	bool helper = decodehelp_enabled(), has_source = plugin_has_schema_source();
+	struct plugin_step *steps = x_calloc(n + 1, sizeof(*steps));
+	struct decodehelp_item *items = helper ? x_calloc(n + 1, sizeof(*items)) : NULL;
+	size_t nitems = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct plugin_value *v = &values[i];
+		plugin_prepare(d, v, &steps[i], helper, has_source);
+		if (steps[i].d == NULL)
+			continue;
+		if (!helper) {
+			v->rc = plugin_decode_here(steps[i].d, v->buf, v->len, &v->out);
+			continue;
+		}
+		items[nitems++] = (struct decodehelp_item){ .name = steps[i].d->name,
+							    .schema_id = steps[i].id,
+							    .type = steps[i].type,
+							    .schema = steps[i].schema,
+							    .buf = v->buf,
+							    .len = v->len,
+							    .out = &v->out };
+	}
+	if (nitems)
+		decodehelp_decode_many(items, nitems);
+	for (size_t i = 0, k = 0; i < n; i++) {
+		struct plugin_value *v = &values[i];
+		if (steps[i].d && helper) {
+			int rc = items[k++].rc;
+			v->rc = rc == KCON_DECODE_TEXT || rc == KCON_DECODE_JSON || rc == KCON_DECODE_ERROR
+					? rc
+					: KCON_DECODE_NOT_MINE;
+		}
+		if (d == NULL && steps[i].d && v->rc == KCON_DECODE_NOT_MINE) { /* auto chose it: it must take it */
+			sbuf_reset(&v->out);
+			sbuf_addf(&v->out, "the decoder `%s` did not take it", steps[i].d->name);
+			v->rc = KCON_DECODE_ERROR;
+		}
+		free(steps[i].cause);
+	}
+	free(items);
+	free(steps);
+}
+
+int plugin_decode(const struct kcon_decoder *d, const void *buf, size_t len, struct sbuf *out)
+{
+	struct plugin_value v = { .buf = buf, .len = len, .out = *out };
+	plugin_decode_many(d, &v, 1);
+	*out = v.out;
+	return v.rc;
 }
 
 int plugin_decode_auto(const void *buf, size_t len, struct sbuf *out, struct plugin_auto *chose)
 {
-	const unsigned char *p = buf;
-	chose->decoder = NULL;
-	chose->schema_id = -1;
-	if (buf == NULL || len < 5 || p[0] != 0 || !plugin_has_schema_source())
-		return KCON_DECODE_NOT_MINE;
-	uint32_t id = (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 8 | p[4];
-	chose->schema_id = id;
-	const char *type, *schema;
-	char *cause = NULL;
-	sbuf_reset(out);
-	if (plugin_schema_get(id, &type, &schema, &cause) < 0) {
-		sbuf_add(out, cause);
-		free(cause);
-		return KCON_DECODE_ERROR;
-	}
-	const char *name = strcmp(type, "AVRO") == 0       ? "avro"
-			   : strcmp(type, "PROTOBUF") == 0 ? "protobuf"
-							   : "json-schema";
-	plugin_load_all();
-	const struct kcon_decoder *d = plugin_decoder_find(name);
-	if (d == NULL) {
-		sbuf_addf(out, "schema id %u is %s, and no decoder `%s` is loaded (`plugins` lists them)", (unsigned)id,
-			  type, name);
-		return KCON_DECODE_ERROR;
-	}
-	chose->decoder = d->name;
-	int rc = plugin_decode_with(d, buf, len, out, id, type, schema);
-	if (rc == KCON_DECODE_NOT_MINE) {
-		sbuf_reset(out);
-		sbuf_addf(out, "the decoder `%s` did not take it", name);
-		rc = KCON_DECODE_ERROR;
-	}
-	return rc;
+	struct plugin_value v = { .buf = buf, .len = len, .out = *out };
+	plugin_decode_many(NULL, &v, 1);
+	*out = v.out;
+	*chose = v.chose;
+	return v.rc;
 }
 
 const char *plugin_running(void)

@@ -68,6 +68,21 @@ struct plugin_auto {
  * else; KCON_DECODE_ERROR with why in out when the schema or the decoder is missing or it fails.
  */
 int plugin_decode_auto(const void *buf, size_t len, struct sbuf *out, struct plugin_auto *chose);
+/** One value of plugin_decode_many(). */
+struct plugin_value {
+	const void *buf; /* the bytes */
+	size_t len;
+	int rc;                   /* out: as plugin_decode() and plugin_decode_auto() return */
+	struct plugin_auto chose; /* out: auto's choice; a named decoder's name, schema id -1 */
+	struct sbuf out;          /* out: the text, or why it failed (the caller frees it) */
+};
+/**
+ * @brief Decodes n values: plugin_decode() with d, plugin_decode_auto() when d is NULL. In the
+ * decoder helper, in as few round trips as it takes (decodehelp_decode_many()), so a batch costs
+ * about one. Each value's schema is asked for first: this may wait on the Schema Registry (up to
+ * --timeout per new id), never call it from a thread that must not wait.
+ */
+void plugin_decode_many(const struct kcon_decoder *d, struct plugin_value *values, size_t n);
 /** @brief The registered decoders and, in paths, the file of the plugin that gave each; returns the count. */
 size_t plugin_decoders(const struct kcon_decoder *const **decoders, const char *const **paths);
 /** @brief Unloads every plugin (at exit). */

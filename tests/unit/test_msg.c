@@ -335,6 +335,44 @@ static void test_parse_from(void **state)
 	free(cause);
 }
 
+/* msg_copy: one allocation that outlives what it was copied from, bytes and all. */
+static void test_copy(void **state)
+{
+	(void)state;
+	char topic[] = "t", key[] = "k\0y", value[] = "value", hname[] = "h", hval[] = "hv";
+	struct msg_header hs[2] = { { hname, hval, 2 }, { hname, NULL, 0 } };
+	struct msg m = { .topic = topic,
+			 .partition = 3,
+			 .offset = 42,
+			 .timestamp = 7,
+			 .ts_type = 1,
+			 .key = key,
+			 .key_len = 3,
+			 .value = value,
+			 .value_len = 5,
+			 .headers = hs,
+			 .nheaders = 2,
+			 .schema_id = -1 };
+	struct msg *c = msg_copy(&m);
+	memset(topic, 'x', 1), memset(key, 'x', 3), memset(value, 'x', 5), memset(hname, 'x', 1), memset(hval, 'x', 2);
+	assert_string_equal(c->topic, "t");
+	assert_int_equal(c->partition, 3);
+	assert_int_equal(c->offset, 42);
+	assert_memory_equal(c->key, "k\0y", 3);
+	assert_memory_equal(c->value, "value", 5);
+	assert_int_equal(c->nheaders, 2);
+	assert_string_equal(c->headers[0].name, "h");
+	assert_memory_equal(c->headers[0].value, "hv", 2);
+	assert_null(c->headers[1].value);
+	free(c);
+	struct msg tomb = { .topic = NULL, .key = NULL, .value = NULL }; /* a tombstone without key or headers */
+	c = msg_copy(&tomb);
+	assert_null(c->key);
+	assert_null(c->value);
+	assert_null(c->headers);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_envelope),
 		cmocka_unit_test(test_table_and_raw),
 		cmocka_unit_test(test_parse_from),
+		cmocka_unit_test(test_copy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

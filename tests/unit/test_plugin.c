@@ -344,13 +344,39 @@ static void test_plugin_decode(void **state)
 	sbuf_free(&sb);
 }
 
+/* plugin_decode_many: each value answered as plugin_decode() would, in order; auto without a schema source takes none.
+ */
+static void test_plugin_decode_many(void **state)
+{
+	(void)state;
+	struct kcon_decoder d = { .name = "fake", .decode = fake_decode, .state = "json" };
+	struct plugin_value v[3] = { { .buf = "a", .len = 1 }, { .buf = "b", .len = 1 }, { .buf = NULL, .len = 0 } };
+	sbuf_add(&v[0].out, "left from before");
+	plugin_decode_many(&d, v, 3);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(v[i].rc, KCON_DECODE_JSON);
+		assert_string_equal(sbuf_str(&v[i].out), "json");
+		assert_string_equal(v[i].chose.decoder, "fake");
+		assert_int_equal(v[i].chose.schema_id, -1);
+		sbuf_free(&v[i].out);
+	}
+	struct plugin_value w[2] = { { .buf = "\x00\x00\x00\x00\x01x", .len = 6 }, { .buf = "plain", .len = 5 } };
+	plugin_decode_many(NULL, w, 2); /* no registry: auto looks at nothing */
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(w[i].rc, KCON_DECODE_NOT_MINE);
+		assert_null(w[i].chose.decoder);
+		sbuf_free(&w[i].out);
+	}
+	plugin_decode_many(&d, NULL, 0); /* nothing to do */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plugin_hexdump),     cmocka_unit_test(test_plugin_refusals),
 		cmocka_unit_test(test_plugin_path),        cmocka_unit_test(test_plugin_trust),
 		cmocka_unit_test(test_plugin_places),      cmocka_unit_test(test_plugin_decode),
-		cmocka_unit_test(test_plugin_crash_named),
+		cmocka_unit_test(test_plugin_decode_many), cmocka_unit_test(test_plugin_crash_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
