@@ -4,7 +4,8 @@
  * a hex dump; a plugin decoder's text first when the tail has one), raw (the bytes escaped, a line
  * per newline) and hex (a dump of the bytes). The view keeps its own copy of the message. Every line
  * is escaped before it is stored (hex dump lines are printable ASCII by construction) and wrapped
- * to the screen width.
+ * to the screen width. The decoded text is the tail's (decoded once, off the loop thread): a
+ * detail opened before it came says so, and shows it when it comes (view_msg_decoded()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,6 @@
 #include "clock.h"
 #include "escape.h"
 #include "lines.h"
-#include "plugin.h"
 #include "pretty.h"
 #include "tuihost.h"
 #include "view.h"
@@ -35,10 +35,11 @@ struct msgv {
 		bool has_value;
 	} * headers;
 	size_t nheaders;
-	const char *decoder; /* its name, when it decoded the value */
-	int64_t schema_id;   /* the wire format's schema id, or -1 */
-	char *decode_error;  /* the decoder failed: why (the value shows as kcon shows bytes) */
+	char *decoder;      /* its name, when it decoded the value */
+	int64_t schema_id;  /* the wire format's schema id, or -1 */
+	char *decode_error; /* the decoder failed: why (the value shows as kcon shows bytes) */
 	struct sbuf decoded;
+	struct view_msg_wait *wait; /* the decoding has not come yet: where it will */
 	enum msgv_mode mode;
 	struct lines lines;
 };
@@ -155,6 +156,8 @@ static void msgv_layout(struct view *v, int width)
 		sbuf_addf(&sb, ", schema id %lld", (long long)mv->schema_id);
 	if (mv->decode_error && mv->mode == MSGV_PRETTY)
 		sbuf_add(&sb, ", decoder failed");
+	if (mv->wait && mv->mode == MSGV_PRETTY)
+		sbuf_add(&sb, ", decoding");
 	sbuf_addf(&sb, "  (m: %s -> %s)", modes[mv->mode], modes[(mv->mode + 1) % MSGV_NMODES]);
 	lines_set(&mv->lines, at, sbuf_str(&sb)); /* may be cut on a narrow screen, never wrapped */
 	sbuf_free(&sb);
@@ -162,6 +165,51 @@ static void msgv_layout(struct view *v, int width)
 	free(v->title);
 	v->title = x_asprintf("%s %s", mv->title, modes[mv->mode]);
 	v->width = width;
+}
+
+static void msgv_resize(struct view *v, int width);
+
+/* Takes what the tail's decoding made of the value (copied). */
+static void msgv_set_decoded(struct msgv *mv, const struct decoded *dec)
+{
+	if (dec->rc == DECODED_PENDING || dec->rc == KCON_DECODE_NOT_MINE)
+		return;
+	mv->schema_id = dec->schema_id;
+	if (dec->rc == KCON_DECODE_ERROR) {
+		mv->decode_error = x_strdup(dec->text ? dec->text : "");
+		return;
+	}
+	mv->decoder = x_strdup(dec->decoder ? dec->decoder : "?");
+	sbuf_addn(&mv->decoded, dec->text ? dec->text : "", dec->len);
+}
+
+struct view_msg_wait *view_msg_wait_new(void)
+{
+	struct view_msg_wait *w = x_calloc(1, sizeof(*w));
+	w->refs = 1;
+	return w;
+}
+
+void view_msg_wait_unref(struct view_msg_wait **wp)
+{
+	struct view_msg_wait *w = *wp;
+	*wp = NULL;
+	if (w && --w->refs == 0)
+		free(w);
+}
+
+void view_msg_decoded(struct view_msg_wait *w, const struct decoded *dec)
+{
+	struct view *v = w->detail;
+	if (v == NULL)
+		return;
+	struct msgv *mv = v->priv;
+	w->detail = NULL;
+	view_msg_wait_unref(&mv->wait);
+	if (mv->has_value)
+		msgv_set_decoded(mv, dec);
+	msgv_resize(v, v->width);
+	tui_schedule_draw(v->tui);
 }
 
 static void msgv_open(struct view *v, void *arg)
@@ -187,19 +235,14 @@ static void msgv_open(struct view *v, void *arg)
 		sbuf_addn(&mv->headers[i].value, m->headers[i].value ? m->headers[i].value : "", m->headers[i].len);
 	}
 	mv->schema_id = -1;
-	if ((a->decoder || a->autodec) && m->value) {
-		struct plugin_auto chose = { .decoder = a->decoder ? a->decoder->name : NULL, .schema_id = -1 };
-		int rc = a->decoder ? plugin_decode(a->decoder, m->value, m->value_len, &mv->decoded)
-				    : plugin_decode_auto(m->value, m->value_len, &mv->decoded, &chose);
-		mv->schema_id = chose.schema_id;
-		if (rc == KCON_DECODE_ERROR)
-			mv->decode_error = x_strdup(sbuf_str(&mv->decoded));
-		if (rc == KCON_DECODE_TEXT || rc == KCON_DECODE_JSON)
-			mv->decoder = chose.decoder;
-		else
-			sbuf_free(&mv->decoded);
-	}
 	v->priv = mv;
+	if (a->wait) { /* shown when it comes */
+		mv->wait = a->wait;
+		mv->wait->refs++;
+		mv->wait->detail = v;
+	} else if (a->dec && m->value) {
+		msgv_set_decoded(mv, a->dec);
+	}
 	msgv_layout(v, tui_width(v->tui));
 	view_loaded(v, NULL, NULL);
 }
@@ -217,6 +260,10 @@ static void msgv_close(struct view *v)
 	sbuf_free(&mv->value);
 	sbuf_free(&mv->decoded);
 	free(mv->decode_error);
+	free(mv->decoder);
+	if (mv->wait && mv->wait->detail == v)
+		mv->wait->detail = NULL;
+	view_msg_wait_unref(&mv->wait);
 	free(mv->topic);
 	free(mv->title);
 	free(mv);

@@ -8,6 +8,11 @@
  * formats a row's cells only when the core asks for them: at high rates most messages leave the
  * buffer before any frame shows them, so every message is counted and the drawn ones are a sample.
  * Reading is bounded in time per wake-up, frames come at most every ~33 ms (tui_schedule_draw).
+ *
+ * With a decoder (--decode NAME, or auto with a registry), each kept value is decoded once, off
+ * this thread: a decoding queue (decodeq.h) with a thread of its own, which may wait on the Schema
+ * Registry or the decoder helper. A row shows `[decoding]` until its result comes back through the
+ * queue's wake-up fd; the cells, the filter and the message detail only read what it stored.
  */
 #include <curses.h>
 #include <poll.h>
@@ -16,6 +21,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "decodeq.h"
 #include "escape.h"
 #include "loop.h"
 #include "names.h"
@@ -99,10 +105,18 @@ static void tailv_open_job(void *ud)
 	}
 }
 
+/* What a closing view leaves to the worker: its consumer and its decoding queue. */
+struct tailv_closing {
+	struct tail *tail;
+	struct decodeq *dq;
+};
+
 static void tailv_close_job(void *ud)
 {
-	struct tail *t = ud;
-	tail_close(&t); /* bounded: tail.h abandons a hanging consumer after a few seconds */
+	struct tailv_closing *c = ud;
+	decodeq_free(&c->dq); /* bounded: the batch being decoded (the helper's deadline, the registry's timeout) */
+	tail_close(&c->tail); /* bounded: tail.h abandons a hanging consumer after a few seconds */
+	free(c);
 }
 
 static void tailv_closed(struct loop *l, void *ud, bool cancelled)
@@ -112,16 +126,21 @@ static void tailv_closed(struct loop *l, void *ud, bool cancelled)
 		tailv_close_job(ud);
 }
 
-/* Closing a consumer can take seconds: the worker does it, or this thread once the loop is gone. */
-static void tailv_close_tail(struct loop *l, struct tail **tp)
+/* Closing a consumer or a decoding queue can take seconds: the worker does it, or this thread once the loop is gone. */
+static void tailv_close_tail(struct loop *l, struct tail **tp, struct decodeq **dqp)
 {
-	if (*tp == NULL)
+	if (*tp == NULL && (dqp == NULL || *dqp == NULL))
 		return;
-	if (l)
-		loop_run_job(l, tailv_close_job, *tp, tailv_closed);
-	else
-		tail_close(tp);
+	struct tailv_closing *c = x_calloc(1, sizeof(*c));
+	c->tail = *tp;
+	c->dq = dqp ? *dqp : NULL;
 	*tp = NULL;
+	if (dqp)
+		*dqp = NULL;
+	if (l)
+		loop_run_job(l, tailv_close_job, c, tailv_closed);
+	else
+		tailv_close_job(c);
 }
 
 /* --- the rows: the messages' bytes, cells formatted when asked for ------------------------------------- */
@@ -138,7 +157,9 @@ struct tailv_row {
 	int64_t offset, timestamp;
 	const void *key, *value; /* into the bytes after headers[], or NULL */
 	size_t key_len, value_len, nheaders, bytes;
-	char *cells[TV_NCOLS]; /* NULL until asked for */
+	char *cells[TV_NCOLS];        /* NULL until asked for */
+	struct decoded dec;           /* the value's decoding: rc KCON_DECODE_NOT_MINE when none runs */
+	struct view_msg_wait *detail; /* a message detail waiting for dec, or NULL */
 	struct msg_header headers[];
 };
 
@@ -155,7 +176,8 @@ static struct tailv_row *tailv_row_new(const struct msg *m)
 				 .key_len = m->key_len,
 				 .value_len = m->value_len,
 				 .nheaders = m->nheaders,
-				 .bytes = bytes };
+				 .bytes = bytes,
+				 .dec = { .rc = KCON_DECODE_NOT_MINE, .schema_id = -1 } };
 	char *p = (char *)(r->headers + m->nheaders);
 	if (m->key) {
 		r->key = memcpy(p, m->key, m->key_len);
@@ -181,6 +203,8 @@ static void tailv_row_free(struct tailv_row *r)
 {
 	for (int c = 0; c < TV_NCOLS; c++)
 		free(r->cells[c]);
+	decoded_clear(&r->dec);
+	view_msg_wait_unref(&r->detail);
 	free(r);
 }
 
@@ -189,9 +213,12 @@ static void tailv_row_free(struct tailv_row *r)
 struct tailv {
 	char *topic, *from, *decode;
 	const struct kcon_decoder *decoder;
+	bool autodec;                  /* --decode auto with a registry: the wire format's decoder */
 	struct tailv_opening *opening; /* the job opening the consumer, until it ends */
 	struct tail *tail;
 	int fd;
+	struct decodeq *dq; /* with a decoder: where values are decoded, off this thread */
+	int dq_fd;
 	bool paused, ended;
 	struct tailv_row **rows;
 	int nrows;
@@ -230,6 +257,8 @@ static void tailv_drop(struct tailv *tv, int n)
 	memmove(tv->rows, tv->rows + n, (size_t)(tv->nrows - n) * sizeof(tv->rows[0]));
 	tv->nrows -= n;
 	tv->dropped += n;
+	if (tv->dq) /* their values need no decoding */
+		decodeq_forget(tv->dq, (uint64_t)tv->dropped);
 }
 
 static void tailv_add(struct tailv *tv, const struct msg *m)
@@ -241,6 +270,10 @@ static void tailv_add(struct tailv *tv, const struct msg *m)
 		tailv_drop(tv, tv->nrows > 10 ? tv->nrows / 10 : tv->nrows);
 	if (tv->rows == NULL)
 		tv->rows = x_calloc(TAILV_MAX_ROWS, sizeof(tv->rows[0]));
+	if (tv->dq && r->value) { /* decoded once, off this thread; the row shows [decoding] until then */
+		r->dec.rc = DECODED_PENDING;
+		decodeq_submit(tv->dq, (uint64_t)(tv->dropped + tv->nrows), r->value, r->value_len);
+	}
 	tv->rows[tv->nrows++] = r;
 	tv->bytes += r->bytes;
 }
@@ -254,13 +287,6 @@ static char *tailv_preview(const void *buf, size_t len, size_t max, const char *
 	if (len > max)
 		sbuf_add(&sb, "...");
 	return sbuf_release(&sb);
-}
-
-/* --decode auto (the default): values in the Schema Registry wire format, once a registry is set. */
-static bool tailv_auto(const struct tailv *tv)
-{
-	return tv->decoder == NULL && (tv->decode == NULL || strcmp(tv->decode, "auto") == 0) &&
-	       plugin_has_schema_source();
 }
 
 static char *tailv_format(struct tailv *tv, const struct tailv_row *r, int col)
@@ -278,25 +304,23 @@ static char *tailv_format(struct tailv *tv, const struct tailv_row *r, int col)
 	}
 	if (col == TV_KEY)
 		return tailv_preview(r->key, r->key_len, 40, "-");
-	if ((tv->decoder || tailv_auto(tv)) && r->value) { /* the decoder's text stands for the value */
-		struct sbuf d = SBUF_INIT;
-		struct plugin_auto chose;
-		int rc = tv->decoder ? plugin_decode(tv->decoder, r->value, r->value_len, &d)
-				     : plugin_decode_auto(r->value, r->value_len, &d, &chose);
-		char *s = NULL;
-		if (rc == KCON_DECODE_ERROR) {
-			struct sbuf e = SBUF_INIT;
+	(void)tv;
+	const struct decoded *d = &r->dec; /* what the decoding queue made of the value, if anything */
+	if (d->rc == DECODED_PENDING || d->rc == KCON_DECODE_ERROR) {
+		struct sbuf e = SBUF_INIT;
+		if (d->rc == DECODED_PENDING) { /* the bytes meanwhile */
+			sbuf_add(&e, "[decoding] ");
+			sbuf_addn(&e, r->value, r->value_len < TAILV_PREVIEW ? r->value_len : TAILV_PREVIEW);
+		} else {
 			sbuf_add(&e, "[decoder error] ");
-			sbuf_addn(&e, d.buf ? d.buf : "", d.len);
-			s = tailv_preview(sbuf_str(&e), e.len, TAILV_PREVIEW, "");
-			sbuf_free(&e);
-		} else if (rc != KCON_DECODE_NOT_MINE) {
-			s = tailv_preview(sbuf_str(&d), d.len, TAILV_PREVIEW, "");
+			sbuf_addn(&e, d->text, d->len);
 		}
-		sbuf_free(&d);
-		if (s)
-			return s;
+		char *s = tailv_preview(sbuf_str(&e), e.len, TAILV_PREVIEW, "");
+		sbuf_free(&e);
+		return s;
 	}
+	if (d->rc == KCON_DECODE_TEXT || d->rc == KCON_DECODE_JSON) /* the decoder's text stands for the value */
+		return tailv_preview(d->text, d->len, TAILV_PREVIEW, "");
 	return tailv_preview(r->value, r->value_len, TAILV_PREVIEW, "(tombstone)");
 }
 
@@ -375,6 +399,40 @@ static void tailv_on_fd(struct loop *l, int fd, short revents, void *ud)
 	tailv_read(ud);
 }
 
+/* The decoding queue has results: each goes to its row (if still kept), and to a detail waiting for it. */
+static void tailv_on_decoded(struct loop *l, int fd, short revents, void *ud)
+{
+	struct view *v = ud;
+	struct tailv *tv = v->priv;
+	(void)l, (void)revents;
+	loop_fd_drain(fd);
+	uint64_t seqs[DECODEQ_BATCH];
+	struct decoded res[DECODEQ_BATCH];
+	size_t n, got = 0;
+	while ((n = decodeq_take(tv->dq, seqs, res, DECODEQ_BATCH)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			int64_t at = (int64_t)seqs[i] - tv->dropped;
+			if (at < 0 || at >= tv->nrows) { /* dropped meanwhile */
+				decoded_clear(&res[i]);
+				continue;
+			}
+			struct tailv_row *r = tv->rows[at];
+			decoded_clear(&r->dec);
+			r->dec = res[i];
+			x_free(&r->cells[TV_VALUE]); /* formatted again when drawn */
+			if (r->detail)
+				view_msg_decoded(r->detail, &r->dec);
+			got++;
+		}
+		if (n < DECODEQ_BATCH)
+			break;
+	}
+	if (got) {
+		view_refilter(v); /* the decoded text may match the filter; the column's width changed */
+		tui_schedule_draw(v->tui);
+	}
+}
+
 static void tailv_watch(struct view *v, bool on)
 {
 	struct tailv *tv = v->priv;
@@ -419,7 +477,7 @@ static void tailv_opened(struct loop *l, void *ud, bool cancelled)
 	struct tailv_opening *op = ud;
 	struct view *v = op->v;
 	if (v == NULL) { /* the view closed meanwhile */
-		tailv_close_tail(cancelled ? NULL : l, &op->tail);
+		tailv_close_tail(cancelled ? NULL : l, &op->tail, NULL);
 		tailv_opening_free(op);
 		return;
 	}
@@ -440,6 +498,15 @@ static void tailv_opened(struct loop *l, void *ud, bool cancelled)
 	tailv_opening_free(op);
 	if (tailv_named_decoder(tv->decode))
 		tv->decoder = plugin_decoder_find(tv->decode); /* loaded by the job */
+	/* --decode auto (the default): values in the wire format, once a registry is set (by the job) */
+	tv->autodec = tv->decoder == NULL && (tv->decode == NULL || strcmp(tv->decode, "auto") == 0) &&
+		      plugin_has_schema_source();
+	if (tv->decoder || tv->autodec) {
+		tv->dq = decodeq_new(tv->decoder);
+		tv->dq_fd = tv->dq ? decodeq_fd(tv->dq) : -1;
+		if (tv->dq_fd >= 0) /* watched until the view closes: paused or ended, results still come */
+			loop_fd_add(l, tv->dq_fd, POLLIN, tailv_on_decoded, v);
+	}
 	tv->fd = tail_fd(tv->tail);
 	view_loaded(v, NULL, NULL);
 	tv->window_start_ms = clock_mono_ms();
@@ -456,7 +523,7 @@ static void tailv_open(struct view *v, void *arg)
 	tv->from = a->from ? x_strdup(a->from) : NULL;
 	/* the profile's "decoders" (this loop thread reads the worker's settings under the session's lock) */
 	tv->decode = a->decode ? x_strdup(a->decode) : session_topic_decoder(tui_session(v->tui), tv->topic);
-	tv->fd = -1;
+	tv->fd = tv->dq_fd = -1;
 	v->priv = tv;
 	tailv_title(v);
 	struct err e = { 0 };
@@ -483,6 +550,8 @@ static void tailv_close(struct view *v)
 	struct tailv *tv = v->priv;
 	struct loop *l = tui_loop(v->tui);
 	tailv_watch(v, false);
+	if (tv->dq_fd >= 0 && l)
+		loop_fd_remove(l, tv->dq_fd);
 	if (tv->tick && l)
 		loop_timer_cancel(l, tv->tick);
 	if (tv->more && l)
@@ -491,7 +560,7 @@ static void tailv_close(struct view *v)
 		tv->opening->v = NULL;
 		atomic_store(&tv->opening->abandoned, true);
 	}
-	tailv_close_tail(l, &tv->tail);
+	tailv_close_tail(l, &tv->tail, &tv->dq);
 	for (int i = 0; i < tv->nrows; i++)
 		tailv_row_free(tv->rows[i]);
 	free(tv->rows);
@@ -539,11 +608,7 @@ static bool tailv_match(struct view *v, int row, const char *filter)
 	if (tailv_contains(pos, strlen(pos), filter) || tailv_contains(r->key, r->key_len, filter) ||
 	    tailv_contains(r->value, r->value_len, filter))
 		return true;
-	if (tv->decoder || tailv_auto(tv)) {
-		const char *dv = tailv_cell_of(tv, row, TV_VALUE);
-		return tailv_contains(dv, strlen(dv), filter);
-	}
-	return false;
+	return r->dec.text && tailv_contains(r->dec.text, r->dec.len, filter);
 }
 
 static void tailv_detail(struct view *v, int row)
@@ -563,7 +628,13 @@ static void tailv_detail(struct view *v, int row)
 		.headers = r->headers,
 		.nheaders = r->nheaders,
 	};
-	struct view_msg_arg a = { .topic = tv->topic, .m = &m, .decoder = tv->decoder, .autodec = tailv_auto(tv) };
+	/* the decoding as it stands; a detail opened before it came gets it when it comes */
+	struct tailv_row *rw = tv->rows[row];
+	if (rw->dec.rc == DECODED_PENDING && rw->detail == NULL)
+		rw->detail = view_msg_wait_new();
+	struct view_msg_arg a = {
+		.topic = tv->topic, .m = &m, .dec = &rw->dec, .wait = rw->dec.rc == DECODED_PENDING ? rw->detail : NULL
+	};
 	char *esc = escape_str(tv->topic);
 	char *title = x_asprintf("message %s %d:%lld", esc, (int)r->partition, (long long)r->offset);
 	tui_push(v->tui, view_new(&view_msg_ops, v->tui, title, &a));

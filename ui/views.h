@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "cmd.h"
+#include "decodeq.h"
 #include "kcon-plugin.h"
 #include "msg.h"
 #include "view.h"
@@ -82,10 +83,25 @@ void view_log_clear(void);
 extern const struct view_ops view_msg_ops;
 struct view_msg_arg {
 	const char *topic;
-	const struct msg *m;                /* copied, bytes and all */
-	const struct kcon_decoder *decoder; /* for the value, or NULL */
-	bool autodec;                       /* no decoder: plugin_decode_auto() (the wire format's) */
+	const struct msg *m;        /* copied, bytes and all */
+	const struct decoded *dec;  /* what the tail's decoding made of the value (copied), or NULL */
+	struct view_msg_wait *wait; /* dec is DECODED_PENDING: where the result will come (a reference is taken) */
 };
+
+/*
+ * A message detail opened before its value's decoding came back: shared by the tail's row and the
+ * detail (loop thread only), freed by the last of them.
+ */
+struct view_msg_wait {
+	int refs;
+	struct view *detail; /* the detail waiting, or NULL */
+};
+/** @brief A new one, with the caller's reference. */
+struct view_msg_wait *view_msg_wait_new(void);
+/** @brief Drops a reference and NULLs *wp. */
+void view_msg_wait_unref(struct view_msg_wait **wp);
+/** @brief The value's decoding came: the waiting detail, if any, shows it (copied). */
+void view_msg_decoded(struct view_msg_wait *w, const struct decoded *dec);
 
 /** @brief Names of the topics the topics view shows (for completion); NULL-terminated, new strings. */
 char **view_topics_names(struct view *v);

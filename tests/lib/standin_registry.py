@@ -12,8 +12,9 @@ same API under /apis/ccompat/v7):
 
 Errors as the Confluent API gives them: {"error_code": 40403, "message": "..."} with HTTP 404
 (40401 subject, 40402 version, 40403 schema), 401 without the right credentials. It also
-misbehaves on request, per path (`faults`): "slow" (answers after `slow_s`), "malformed" (a body
-that is not JSON), or an HTTP status. It keeps every request it served (`requests`) so a test can
+misbehaves on request, per path (`faults`): "slow" (answers after `slow_s`), "hold" (answers
+only once the test sets the `release` event; `held` counts the requests waiting so), "malformed"
+(a body that is not JSON), or an HTTP status. It keeps every request it served (`requests`) so a test can
 count them. Checks nothing of a schema's content: it stores text.
 
 Used in-process by the e2e tests (StandInRegistry().start()), or alone:
@@ -38,7 +39,9 @@ class StandInRegistry:
         self.schemas = {}  # id -> {"schema", "schemaType"}
         self.subjects = {}  # subject -> [id of version 1, id of version 2, ...]
         self.next_id = 1
-        self.faults = {}  # path -> "slow" | "malformed" | int status
+        self.faults = {}  # path -> "slow" | "hold" | "malformed" | int status
+        self.release = threading.Event()  # "hold": the held requests are answered once it is set
+        self.held = 0  # requests held so far
         self.requests = []  # (method, path)
         self.server = None
         self.stopping = threading.Event()
@@ -58,6 +61,11 @@ class StandInRegistry:
             if sid not in versions:
                 versions.append(sid)
             return sid
+
+    def held_now(self):
+        """How many requests have been held (the "hold" fault) so far."""
+        with self.lock:
+            return self.held
 
     def count(self, path):
         with self.lock:
@@ -105,6 +113,11 @@ class StandInRegistry:
                     return self.reply(401, {"error_code": 401, "message": "Unauthorized"})
                 if fault == "slow":
                     reg.stopping.wait(reg.slow_s)
+                elif fault == "hold":
+                    with reg.lock:
+                        reg.held += 1
+                    while not reg.release.is_set() and not reg.stopping.is_set():
+                        reg.release.wait(0.05)
                 elif fault == "malformed":
                     return self.reply(200, b'{"schema": "{\\"type\\": ', raw=True)
                 elif isinstance(fault, int):

@@ -62,6 +62,12 @@ class TuiTailTest(BrokerTestCase):
     def row(self, scr, text):
         return next((l for l in scr.lines() if text in l), None)
 
+    def wait_row(self, scr, text, want):
+        """The row holding text, once it holds want too (values are decoded off the loop thread: a row
+        shows [decoding] until its result comes)."""
+        wait_until(lambda: want in (self.row(scr, text) or ""), what=f"{want!r} in the row of {text!r}")
+        return self.row(scr, text)
+
     def test_stream_detail_toggles_and_hostile_bytes(self):
         t = self.topic()
         scr = self.start()
@@ -288,7 +294,7 @@ class TuiTailTest(BrokerTestCase):
         text = scr.wait_for("1 seen 1/1")
         self.assertIn(f"tail {t} ", text)
         self.assertIn("decode hexdump", self.status(scr))
-        self.assertIn("00000000  48 69 1b 5b 32 4a 00", self.row(scr, "0:0"))
+        self.wait_row(scr, "0:0", "00000000  48 69 1b 5b 32 4a 00")
         scr.send("Enter")
         scr.wait_for(f"message {t} 0:0 pretty")
         self.assertIn("value      7 bytes, text, decoded by hexdump  (m: pretty -> raw)", scr.lines())
@@ -316,8 +322,8 @@ class TuiTailTest(BrokerTestCase):
         scr = self.start(env={"KCON_PLUGIN_PATH": BUILD_PLUGINS}, args=["--registry", reg.url])
         self.open_tail(scr, t, " beginning")
         scr.wait_for("2 seen 2/2")
-        self.assertIn('{"greeting":"hello","n":[1,2]}', self.row(scr, "0:0"))
-        self.assertIn("[decoder error] schema id 999 from", self.row(scr, "0:1"))
+        self.wait_row(scr, "0:0", '{"greeting":"hello","n":[1,2]}')
+        self.wait_row(scr, "0:1", "[decoder error] schema id 999 from")
         scr.send("Enter")  # the newest is selected: the record of the unknown id
         scr.wait_for(f"message {t} 0:1 pretty")
         text = scr.text()
@@ -352,13 +358,54 @@ class TuiTailTest(BrokerTestCase):
         scr = self.start(env={"KCON_PLUGIN_PATH": BUILD_PLUGINS}, args=["--registry", reg.url])
         self.open_tail(scr, t, " beginning")
         scr.wait_for("1 seen 1/1")
-        self.assertIn('{"host":"h1","kind":"DOWN"}', self.row(scr, "0:0"))
+        self.wait_row(scr, "0:0", '{"host":"h1","kind":"DOWN"}')
         scr.send("Enter")
         scr.wait_for(f"message {t} 0:0 pretty")
         self.assertIn(f"decoded by protobuf, schema id {sid}", scr.text())
         self.assertIn('  "kind": "DOWN"', scr.lines())
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
+
+    def test_slow_registry_does_not_block_the_screen(self):
+        # Decoding runs off the loop thread: while the registry holds its answer for a new schema id,
+        # the tail view draws its rows (marked [decoding]) and answers keys; once the registry answers,
+        # the same rows show the decoded values, and a detail opened meanwhile shows them too.
+        reg = StandInRegistry().start()
+        self.addCleanup(reg.stop)
+        sid = reg.register("slow-value", json.dumps({"type": "object"}), "JSON")
+        reg.faults[f"/schemas/ids/{sid}"] = "hold"
+        t = self.topic()
+        for i in range(3):
+            self.produce(t, b"\x00" + struct.pack(">I", sid) + b'{"n": %d}' % i)
+        scr = self.start(env={"KCON_PLUGIN_PATH": BUILD_PLUGINS},
+                         args=["--registry", reg.url, "--timeout", "600"])  # no timeout while it is held
+        self.open_tail(scr, t, " beginning")
+        wait_until(lambda: reg.held_now() >= 1, what="kcon to ask the registry for the schema")
+        scr.wait_for("3 seen 3/3", what="the rows drawn while the registry holds its answer")
+        for p in ("0:0", "0:1", "0:2"):
+            self.assertIn("[decoding]", self.row(scr, p))
+        scr.send("Up")  # the selection moves: keys are answered
+        scr.wait_for(lambda s: "3 seen 2/3" in self.status(scr), what="the key answered")
+        scr.send("?")  # the help pane opens
+        scr.wait_for("KEYS IN THE tail VIEW", what="the help pane")
+        scr.send("Escape")
+        scr.wait_for(lambda s: "3 seen 2/3" in self.status(scr), what="back to the tail")
+        scr.send("Enter")  # a detail opened before the decoding came
+        scr.wait_for(f"message {t} 0:1 pretty")
+        self.assertIn(", decoding", scr.text())
+        self.assertEqual(reg.count(f"/schemas/ids/{sid}"), 1, "still held: one request, not one per row or frame")
+        reg.release.set()
+        text = scr.wait_for(lambda s: "decoded by json-schema" in s, what="the detail decoded once the registry answered")
+        self.assertIn(f"value      13 bytes, JSON, decoded by json-schema, schema id {sid}  (m: pretty -> raw)",
+                      scr.lines())
+        self.assertIn('  "n": 1', text)
+        scr.send("Escape")
+        scr.wait_for(lambda s: '{"n":2}' in s, what="the rows decoded")
+        for i in range(3):
+            self.assertIn('{"n":%d}' % i, self.row(scr, f"0:{i}"))
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+        self.assertEqual(reg.count(f"/schemas/ids/{sid}"), 1)
 
     def test_crashing_decoder_isolated(self):
         # Decoders run in a helper process: the tail view survives one that crashes, and says so.
@@ -367,10 +414,10 @@ class TuiTailTest(BrokerTestCase):
         scr = self.start(env={"KCON_PLUGIN_PATH": TEST_PLUGINS})
         self.open_tail(scr, t, " beginning --decode crashing")
         scr.wait_for("1 seen 1/1")
-        self.assertIn("[decoder error] the decoder `crashing`", self.row(scr, "0:0"))
+        self.wait_row(scr, "0:0", "[decoder error] the decoder `crashing`")
         self.produce(t, b"again")
         scr.wait_for("2 seen 2/2")
-        self.assertIn("[decoder error] the decoder `crashing`", self.row(scr, "0:1"))
+        self.wait_row(scr, "0:1", "[decoder error] the decoder `crashing`")
         scr.send("Enter")
         scr.wait_for(f"message {t} 0:1 pretty")
         self.assertIn("decoder failed", scr.text())

@@ -1,0 +1,55 @@
+/*
+ * Decoding off the caller's thread, for a poll loop (the TUI's tail view). A queue with a thread
+ * of its own: the loop hands it values (copied, each with a sequence number), the thread decodes
+ * them in batches with plugin_decode_many() (one decoder-helper round trip a batch; the Schema
+ * Registry asked there for a new id, however long it takes) and hands each result back; a wake-up
+ * descriptor becomes readable when results are waiting. The loop never waits on the decoder
+ * helper or the registry. The newest values are decoded first (they are the ones on the screen);
+ * values the loop let go of (decodeq_forget()) are not decoded at all. Curses-free.
+ */
+#ifndef KCON_DECODEQ_H
+#define KCON_DECODEQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kcon-plugin.h"
+
+#define DECODED_PENDING (-100) /* decoded.rc before the result came */
+#define DECODEQ_BATCH   64     /* values decoded together at most */
+#define DECODEQ_MAX     8192   /* values waiting at most: the oldest are let go beyond */
+
+/** What a decoder made of one value. */
+struct decoded {
+	int rc;            /* KCON_DECODE_TEXT, _JSON, _ERROR or _NOT_MINE (none took it); DECODED_PENDING */
+	char *decoder;     /* the decoder's name, or NULL */
+	int64_t schema_id; /* the wire format's schema id, or -1 */
+	char *text;        /* TEXT/JSON: the decoder's text; ERROR: why; else NULL */
+	size_t len;
+};
+
+/** @brief Frees what d holds; d becomes {DECODED_PENDING, NULL, -1, NULL, 0}. */
+void decoded_clear(struct decoded *d);
+
+struct decodeq;
+
+/** @brief Starts a queue decoding with d (NULL: plugin_decode_auto(), by the wire format). */
+struct decodeq *decodeq_new(const struct kcon_decoder *d);
+/** @brief Readable when results are waiting; drain it (loop_fd_drain), then decodeq_take(). */
+int decodeq_fd(const struct decodeq *q);
+/** @brief Hands over a value to decode (copied); seq numbers go up with each call. */
+void decodeq_submit(struct decodeq *q, uint64_t seq, const void *buf, size_t len);
+/** @brief The values before seq need no decoding any more: those still waiting are dropped. */
+void decodeq_forget(struct decodeq *q, uint64_t before);
+/**
+ * @brief Takes up to max results without waiting: seqs[i] and out[i] (the caller owns them,
+ * decoded_clear()). Returns how many; results of forgotten values may come too.
+ */
+size_t decodeq_take(struct decodeq *q, uint64_t *seqs, struct decoded *out, size_t max);
+/**
+ * @brief Stops the thread and frees *qp, NULLs it. Waits for the batch being decoded (the decoder
+ * helper's deadline, or the registry's --timeout): call it where a wait is allowed (a loop job).
+ */
+void decodeq_free(struct decodeq **qp);
+
+#endif
