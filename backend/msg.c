@@ -2,6 +2,7 @@
 #include "msg.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -652,14 +653,20 @@ void msg_in_clear(struct msg_in *in)
 	in->partition = -1;
 }
 
-struct msg *msg_copy(const struct msg *m)
+void *msg_copy_after(const struct msg *m, size_t head, struct msg **copy, size_t *bytes)
 {
+	const size_t align = _Alignof(max_align_t);
+	head = (head + align - 1) / align * align;
 	size_t tl = m->topic ? strlen(m->topic) + 1 : 0;
-	size_t bytes = sizeof(struct msg) + m->nheaders * sizeof(struct msg_header) + tl + m->key_len + m->value_len;
+	size_t n = head + sizeof(struct msg) + m->nheaders * sizeof(struct msg_header) + tl + m->key_len + m->value_len;
 	for (size_t i = 0; i < m->nheaders; i++)
-		bytes += strlen(m->headers[i].name) + 1 + (m->headers[i].value ? m->headers[i].len : 0);
-	struct msg *c = x_malloc(bytes);
+		n += strlen(m->headers[i].name) + 1 + (m->headers[i].value ? m->headers[i].len : 0);
+	char *mem = x_malloc(n);
+	memset(mem, 0, head);
+	struct msg *c = (struct msg *)(mem + head);
 	*c = *m;
+	c->decoder = c->decode_error = NULL; /* what a decoder made of it belongs to whoever decodes the copy */
+	c->schema_id = -1;
 	struct msg_header *h = (struct msg_header *)(c + 1);
 	char *p = (char *)(h + m->nheaders);
 	c->headers = m->nheaders ? h : NULL;
@@ -677,5 +684,15 @@ struct msg *msg_copy(const struct msg *m)
 		h[i].value = m->headers[i].value ? memcpy(p, m->headers[i].value, m->headers[i].len) : NULL;
 		p += m->headers[i].value ? m->headers[i].len : 0;
 	}
+	*copy = c;
+	if (bytes)
+		*bytes = n;
+	return mem;
+}
+
+struct msg *msg_copy(const struct msg *m)
+{
+	struct msg *c;
+	msg_copy_after(m, 0, &c, NULL);
 	return c;
 }

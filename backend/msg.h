@@ -109,8 +109,15 @@ void msg_in_clear(struct msg_in *in);
 
 /**
  * @brief A copy of m in one allocation (free() it): its key, value, headers and topic, for a
- * message kept past the call that lent it (tail_next()'s are valid until the next call).
+ * message kept past the call that lent it (tail_next()'s are valid until the next call). What a
+ * decoder made of it is not copied (decoder and decode_error NULL, schema_id -1).
  */
 struct msg *msg_copy(const struct msg *m);
+/**
+ * @brief msg_copy() after head bytes of the caller's own (zeroed, e.g. a struct that holds the
+ * message), in one allocation: returns it (free() it), *copy is the message in it and *bytes (may
+ * be NULL) its size.
+ */
+void *msg_copy_after(const struct msg *m, size_t head, struct msg **copy, size_t *bytes);
 
 #endif

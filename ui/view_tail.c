@@ -152,50 +152,21 @@ static const struct view_col tailv_cols[] = {
 };
 
 struct tailv_row {
-	int32_t partition;
-	int ts_type;
-	int64_t offset, timestamp;
-	const void *key, *value; /* into the bytes after headers[], or NULL */
-	size_t key_len, value_len, nheaders, bytes;
+	const struct msg *m;          /* the message, copied after this struct (msg_copy_after) */
+	size_t bytes;                 /* the allocation's size */
 	char *cells[TV_NCOLS];        /* NULL until asked for */
 	struct decoded dec;           /* the value's decoding: rc KCON_DECODE_NOT_MINE when none runs */
 	struct view_msg_wait *detail; /* a message detail waiting for dec, or NULL */
-	struct msg_header headers[];
 };
 
 static struct tailv_row *tailv_row_new(const struct msg *m)
 {
-	size_t bytes = sizeof(struct tailv_row) + m->nheaders * sizeof(struct msg_header) + m->key_len + m->value_len;
-	for (size_t i = 0; i < m->nheaders; i++)
-		bytes += strlen(m->headers[i].name) + 1 + m->headers[i].len;
-	struct tailv_row *r = x_malloc(bytes);
-	*r = (struct tailv_row){ .partition = m->partition,
-				 .ts_type = m->ts_type,
-				 .offset = m->offset,
-				 .timestamp = m->timestamp,
-				 .key_len = m->key_len,
-				 .value_len = m->value_len,
-				 .nheaders = m->nheaders,
-				 .bytes = bytes,
-				 .dec = { .rc = KCON_DECODE_NOT_MINE, .schema_id = -1 } };
-	char *p = (char *)(r->headers + m->nheaders);
-	if (m->key) {
-		r->key = memcpy(p, m->key, m->key_len);
-		p += m->key_len;
-	}
-	if (m->value) {
-		r->value = memcpy(p, m->value, m->value_len);
-		p += m->value_len;
-	}
-	for (size_t i = 0; i < m->nheaders; i++) {
-		const struct msg_header *h = &m->headers[i];
-		size_t nl = strlen(h->name) + 1;
-		r->headers[i].name = memcpy(p, h->name, nl);
-		p += nl;
-		r->headers[i].len = h->len;
-		r->headers[i].value = h->value ? memcpy(p, h->value, h->len) : NULL;
-		p += h->value ? h->len : 0;
-	}
+	struct msg *copy;
+	size_t bytes;
+	struct tailv_row *r = msg_copy_after(m, sizeof(struct tailv_row), &copy, &bytes);
+	r->m = copy;
+	r->bytes = bytes;
+	r->dec = (struct decoded){ .rc = KCON_DECODE_NOT_MINE, .schema_id = -1 };
 	return r;
 }
 
@@ -270,9 +241,9 @@ static void tailv_add(struct tailv *tv, const struct msg *m)
 		tailv_drop(tv, tv->nrows > 10 ? tv->nrows / 10 : tv->nrows);
 	if (tv->rows == NULL)
 		tv->rows = x_calloc(TAILV_MAX_ROWS, sizeof(tv->rows[0]));
-	if (tv->dq && r->value) { /* decoded once, off this thread; the row shows [decoding] until then */
+	if (tv->dq && r->m->value) { /* decoded once, off this thread; the row shows [decoding] until then */
 		r->dec.rc = DECODED_PENDING;
-		decodeq_submit(tv->dq, (uint64_t)(tv->dropped + tv->nrows), r->value, r->value_len);
+		decodeq_submit(tv->dq, (uint64_t)(tv->dropped + tv->nrows), r->m->value, r->m->value_len);
 	}
 	tv->rows[tv->nrows++] = r;
 	tv->bytes += r->bytes;
@@ -292,25 +263,25 @@ static char *tailv_preview(const void *buf, size_t len, size_t max, const char *
 static char *tailv_format(struct tailv *tv, const struct tailv_row *r, int col)
 {
 	if (col == TV_POS)
-		return x_asprintf("%d:%lld", (int)r->partition, (long long)r->offset);
+		return x_asprintf("%d:%lld", (int)r->m->partition, (long long)r->m->offset);
 	if (col == TV_TIME) {
 		char iso[40] = "-";
-		if (r->timestamp >= 0)
-			clock_iso(iso, r->timestamp);
+		if (r->m->timestamp >= 0)
+			clock_iso(iso, r->m->timestamp);
 		char *s = x_strdup(strlen(iso) >= 23 ? iso + 11 : iso); /* hh:mm:ss.mmm */
 		if (strlen(s) > 12)
 			s[12] = '\0';
 		return s;
 	}
 	if (col == TV_KEY)
-		return tailv_preview(r->key, r->key_len, 40, "-");
+		return tailv_preview(r->m->key, r->m->key_len, 40, "-");
 	(void)tv;
 	const struct decoded *d = &r->dec; /* what the decoding queue made of the value, if anything */
 	if (d->rc == DECODED_PENDING || d->rc == KCON_DECODE_ERROR) {
 		struct sbuf e = SBUF_INIT;
 		if (d->rc == DECODED_PENDING) { /* the bytes meanwhile */
 			sbuf_add(&e, "[decoding] ");
-			sbuf_addn(&e, r->value, r->value_len < TAILV_PREVIEW ? r->value_len : TAILV_PREVIEW);
+			sbuf_addn(&e, r->m->value, r->m->value_len < TAILV_PREVIEW ? r->m->value_len : TAILV_PREVIEW);
 		} else {
 			sbuf_add(&e, "[decoder error] ");
 			sbuf_addn(&e, d->text, d->len);
@@ -321,7 +292,7 @@ static char *tailv_format(struct tailv *tv, const struct tailv_row *r, int col)
 	}
 	if (d->rc == KCON_DECODE_TEXT || d->rc == KCON_DECODE_JSON) /* the decoder's text stands for the value */
 		return tailv_preview(d->text, d->len, TAILV_PREVIEW, "");
-	return tailv_preview(r->value, r->value_len, TAILV_PREVIEW, "(tombstone)");
+	return tailv_preview(r->m->value, r->m->value_len, TAILV_PREVIEW, "(tombstone)");
 }
 
 static const char *tailv_cell_of(struct tailv *tv, int row, int col)
@@ -605,8 +576,8 @@ static bool tailv_match(struct view *v, int row, const char *filter)
 	struct tailv *tv = v->priv;
 	const struct tailv_row *r = tv->rows[row];
 	const char *pos = tailv_cell_of(tv, row, TV_POS);
-	if (tailv_contains(pos, strlen(pos), filter) || tailv_contains(r->key, r->key_len, filter) ||
-	    tailv_contains(r->value, r->value_len, filter))
+	if (tailv_contains(pos, strlen(pos), filter) || tailv_contains(r->m->key, r->m->key_len, filter) ||
+	    tailv_contains(r->m->value, r->m->value_len, filter))
 		return true;
 	return r->dec.text && tailv_contains(r->dec.text, r->dec.len, filter);
 }
@@ -614,29 +585,17 @@ static bool tailv_match(struct view *v, int row, const char *filter)
 static void tailv_detail(struct view *v, int row)
 {
 	struct tailv *tv = v->priv;
-	const struct tailv_row *r = tv->rows[row];
-	struct msg m = {
-		.topic = tv->topic,
-		.partition = r->partition,
-		.offset = r->offset,
-		.timestamp = r->timestamp,
-		.ts_type = r->ts_type,
-		.key = r->key,
-		.key_len = r->key_len,
-		.value = r->value,
-		.value_len = r->value_len,
-		.headers = r->headers,
-		.nheaders = r->nheaders,
-	};
+	struct tailv_row *r = tv->rows[row];
+	struct msg m = *r->m;
+	m.topic = tv->topic;
 	/* the decoding as it stands; a detail opened before it came gets it when it comes */
-	struct tailv_row *rw = tv->rows[row];
-	if (rw->dec.rc == DECODED_PENDING && rw->detail == NULL)
-		rw->detail = view_msg_wait_new();
+	if (r->dec.rc == DECODED_PENDING && r->detail == NULL)
+		r->detail = view_msg_wait_new();
 	struct view_msg_arg a = {
-		.topic = tv->topic, .m = &m, .dec = &rw->dec, .wait = rw->dec.rc == DECODED_PENDING ? rw->detail : NULL
+		.topic = tv->topic, .m = &m, .dec = &r->dec, .wait = r->dec.rc == DECODED_PENDING ? r->detail : NULL
 	};
 	char *esc = escape_str(tv->topic);
-	char *title = x_asprintf("message %s %d:%lld", esc, (int)r->partition, (long long)r->offset);
+	char *title = x_asprintf("message %s %d:%lld", esc, (int)r->m->partition, (long long)r->m->offset);
 	tui_push(v->tui, view_new(&view_msg_ops, v->tui, title, &a));
 	free(title);
 	free(esc);

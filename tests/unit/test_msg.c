@@ -353,7 +353,11 @@ static void test_copy(void **state)
 			 .headers = hs,
 			 .nheaders = 2,
 			 .schema_id = -1 };
+	m.decoder = "d", m.decode_error = "e", m.schema_id = 5; /* a decoder's work is not copied */
 	struct msg *c = msg_copy(&m);
+	assert_null(c->decoder);
+	assert_null(c->decode_error);
+	assert_int_equal(c->schema_id, -1);
 	memset(topic, 'x', 1), memset(key, 'x', 3), memset(value, 'x', 5), memset(hname, 'x', 1), memset(hval, 'x', 2);
 	assert_string_equal(c->topic, "t");
 	assert_int_equal(c->partition, 3);
@@ -365,6 +369,15 @@ static void test_copy(void **state)
 	assert_memory_equal(c->headers[0].value, "hv", 2);
 	assert_null(c->headers[1].value);
 	free(c);
+	/* after the caller's own bytes, zeroed, the message aligned */
+	size_t bytes = 0;
+	char *mem = msg_copy_after(&m, 10, &c, &bytes);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(mem[i], 0);
+	assert_int_equal((uintptr_t)c % _Alignof(max_align_t), 0);
+	assert_true((char *)c >= mem + 10 && bytes > sizeof(struct msg) + 5 + 3);
+	assert_memory_equal(c->value, "xxxxx", 5); /* copied from m as it is now */
+	free(mem);
 	struct msg tomb = { .topic = NULL, .key = NULL, .value = NULL }; /* a tombstone without key or headers */
 	c = msg_copy(&tomb);
 	assert_null(c->key);
