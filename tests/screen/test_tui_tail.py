@@ -60,6 +60,10 @@ class TuiTailTest(BrokerTestCase):
                    what="the tail view with its consumer open")
 
     def row(self, scr, text):
+        """The first row holding text; a "partition:offset" is matched as the row's first field only (a
+        clock time such as 20:12:37 holds "0:1" too)."""
+        if re.fullmatch(r"\d+:\d+", text):
+            return next((l for l in scr.lines() if l.split()[:1] == [text]), None)
         return next((l for l in scr.lines() if text in l), None)
 
     def wait_row(self, scr, text, want):
