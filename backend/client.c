@@ -1,6 +1,7 @@
 #include "clock.h"
 #include "client.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -421,12 +422,10 @@ int client_list_offsets(struct client *c, rd_kafka_topic_partition_list_t *parts
 		}
 		rd_kafka_resp_err_t err;
 		/* a moving epoch is asked again with a bounded backoff within the timeout */
-		for (int nap = 50;; nap = nap < 800 ? nap * 2 : nap) {
+		for (int nap = 50;;) {
 			err = rd_kafka_offsets_for_times(c->rk, chunk, c->timeout_ms);
-			if (!client_epoch_moving(err) || clock_mono_ms() + nap > deadline)
+			if (!client_epoch_moving(err) || !client_backoff(&nap, deadline))
 				break;
-			struct timespec ts = { .tv_sec = nap / 1000, .tv_nsec = (long)(nap % 1000) * 1000000 };
-			nanosleep(&ts, NULL);
 			for (int i = 0; i < n; i++)
 				chunk->elems[i].offset = parts->elems[start + i].offset, chunk->elems[i].err = 0;
 		}
@@ -441,39 +440,87 @@ int client_list_offsets(struct client *c, rd_kafka_topic_partition_list_t *parts
 	return CMD_OK;
 }
 
-/* The wait of an admin request; fail maps the request's own error (NULL: client_error()). */
-static rd_kafka_event_t *client_admin_poll(struct client *c, rd_kafka_queue_t *q, const char *what,
-					   int (*fail)(struct client *, rd_kafka_resp_err_t, const char *, const char *,
-						       struct err *),
-					   struct err *e)
+bool client_backoff(int *nap, int64_t deadline)
 {
-	rd_kafka_event_t *ev = rd_kafka_queue_poll(q, c->timeout_ms + 1000);
+	if (clock_mono_ms() + *nap > deadline)
+		return false;
+	struct timespec ts = { .tv_sec = *nap / 1000, .tv_nsec = (long)(*nap % 1000) * 1000000 };
+	nanosleep(&ts, NULL); /* a signal ends it early: the caller asks again, or gives up at deadline */
+	*nap = *nap < 800 ? *nap * 2 : *nap;
+	return true;
+}
+
+struct client_admin_pending {
+	struct client_admin_req req;
+	rd_kafka_AdminOptions_t *o;
+	rd_kafka_queue_t *q;
+	int64_t deadline; /* of the next result: the timeout (and a second) after the last send or result */
+};
+
+struct client_admin_pending *client_admin_open(struct client *c, const struct client_admin_req *req)
+{
+	struct client_admin_pending *p = x_calloc(1, sizeof(*p));
+	p->req = *req;
+	p->o = client_admin_options(c, req->op);
+	p->q = rd_kafka_queue_new(c->rk);
+	return p;
+}
+
+void client_admin_send(struct client *c, struct client_admin_pending *p)
+{
+	p->req.send(c, p->o, p->q, p->req.ud);
+	p->deadline = clock_mono_ms() + c->timeout_ms + 1000;
+}
+
+struct client_admin_pending *client_admin_start(struct client *c, const struct client_admin_req *req)
+{
+	struct client_admin_pending *p = client_admin_open(c, req);
+	client_admin_send(c, p);
+	return p;
+}
+
+/* The one wait of kcon's admin requests: every result is waited for here, up to its deadline. */
+rd_kafka_event_t *client_admin_next(struct client *c, struct client_admin_pending *p, struct err *e)
+{
+	int64_t left = p->deadline - clock_mono_ms();
+	rd_kafka_event_t *ev = left > 0 ? rd_kafka_queue_poll(p->q, left > INT_MAX ? INT_MAX : (int)left) : NULL;
 	if (ev == NULL) {
-		client_error(c, RD_KAFKA_RESP_ERR__TIMED_OUT, NULL, what, e);
+		client_error(c, RD_KAFKA_RESP_ERR__TIMED_OUT, NULL, p->req.what, e);
 		return NULL;
 	}
-	if (rd_kafka_event_error(ev)) {
-		(fail ? fail : client_error)(c, rd_kafka_event_error(ev), rd_kafka_event_error_string(ev), what, e);
-		rd_kafka_event_destroy(ev);
-		return NULL;
-	}
+	p->deadline = clock_mono_ms() + c->timeout_ms + 1000; /* progress: the clock restarts */
 	return ev;
 }
 
-rd_kafka_event_t *client_admin_wait(struct client *c, rd_kafka_queue_t *q, const char *what, struct err *e)
+void client_admin_end(struct client_admin_pending **pp)
 {
-	return client_admin_poll(c, q, what, NULL, e);
+	struct client_admin_pending *p = *pp;
+	if (p == NULL)
+		return;
+	rd_kafka_queue_destroy(p->q); /* results still on their way are dropped with the queue */
+	rd_kafka_AdminOptions_destroy(p->o);
+	free(p);
+	*pp = NULL;
+}
+
+rd_kafka_event_t *client_admin_finish(struct client *c, struct client_admin_pending **pp, struct err *e)
+{
+	struct client_admin_pending *p = *pp;
+	rd_kafka_event_t *ev = client_admin_next(c, p, e);
+	if (ev && rd_kafka_event_error(ev)) {
+		(p->req.fail ? p->req.fail : client_error)(c, rd_kafka_event_error(ev), rd_kafka_event_error_string(ev),
+							   p->req.what, e);
+		rd_kafka_event_destroy(ev);
+		ev = NULL;
+	}
+	client_admin_end(pp);
+	return ev;
 }
 
 rd_kafka_event_t *client_admin_call(struct client *c, const struct client_admin_req *req, struct err *e)
 {
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, req->op);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
-	req->send(c, o, q, req->ud);
-	rd_kafka_event_t *ev = client_admin_poll(c, q, req->what, req->fail, e);
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
-	return ev;
+	struct client_admin_pending *p = client_admin_start(c, req);
+	return client_admin_finish(c, &p, e);
 }
 
 rd_kafka_AdminOptions_t *client_admin_options(struct client *c, rd_kafka_admin_op_t op)
@@ -533,7 +580,8 @@ static int client_await_topic(struct client *c, const char *name)
 	for (;;) {
 		const struct rd_kafka_metadata *md = NULL;
 		bool ready = false;
-		if (rd_kafka_metadata(c->rk, 0, rkt, &md, c->timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		int64_t left = deadline - clock_mono_ms();
+		if (rd_kafka_metadata(c->rk, 0, rkt, &md, left > 0 ? (int)left : 1) == RD_KAFKA_RESP_ERR_NO_ERROR) {
 			ready = md->topic_cnt == 1 && md->topics[0].err == 0 && md->topics[0].partition_cnt > 0;
 			for (int p = 0; ready && p < md->topics[0].partition_cnt; p++) {
 				ready = md->topics[0].partitions[p].leader >= 0;
@@ -777,6 +825,12 @@ void client_configs_free(struct client_config **cfg, int n)
 	x_free(cfg);
 }
 
+static void client_send_describe_cluster(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	(void)ud;
+	rd_kafka_DescribeCluster(c->rk, o, q);
+}
+
 /*
  * One DescribeCluster names every broker with its rack (librdkafka sends it as a Metadata request to
  * any broker), where kcon used to read each broker's broker.rack config, one DescribeConfigs per broker.
@@ -788,12 +842,11 @@ int client_broker_racks(struct client *c, const struct model *m, char **racks, s
 	/* librdkafka's mock cluster (the demo) leaves DescribeCluster unanswered until the timeout */
 	if (m->nbrokers == 0 || client_controller_missing(c))
 		return err_set(e, CMD_FAILED, NULL, "describe cluster: not served by this cluster");
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
-	rd_kafka_DescribeCluster(c->rk, o, q);
-	rd_kafka_event_t *ev = client_admin_wait(c, q, "describe cluster", e);
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
+	rd_kafka_event_t *ev = client_admin_call(c,
+						 &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER,
+									     .what = "describe cluster",
+									     .send = client_send_describe_cluster },
+						 e);
 	if (ev == NULL)
 		return e->status;
 	size_t nn;

@@ -142,13 +142,11 @@ int client_broker_racks(struct client *c, const struct model *m, char **racks, s
  * the operation timeout, so the broker answers when the change is done).
  */
 rd_kafka_AdminOptions_t *client_admin_options(struct client *c, rd_kafka_admin_op_t op);
-/** @brief Waits for the result of an admin request sent to q; NULL with e set on failure or timeout. */
-rd_kafka_event_t *client_admin_wait(struct client *c, rd_kafka_queue_t *q, const char *what, struct err *e);
 
 /** One admin request, for client_admin_call(). */
 struct client_admin_req {
 	rd_kafka_admin_op_t op;
-	const char *what; /* names the request in errors: "delete ACLs" */
+	const char *what; /* names the request in errors: "delete ACLs"; kept until the request ends */
 	/* Sends the request with options o (client_admin_options(), which it may set further) on q. */
 	void (*send)(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud);
 	void *ud;
@@ -157,10 +155,39 @@ struct client_admin_req {
 };
 /**
  * @brief The round trip of every admin request: its options and a queue, send, the wait (up to the
- * timeout), the request's error, then both freed.
+ * timeout), the request's error, then both freed. It is client_admin_start() then
+ * client_admin_finish(); every wait for an admin result is client_admin_next()'s.
  * @return the result event, which the caller reads and destroys; NULL with e set
  */
 rd_kafka_event_t *client_admin_call(struct client *c, const struct client_admin_req *req, struct err *e);
+
+/** An admin request under way: its options, the queue its results come on, its deadline. */
+struct client_admin_pending;
+/** @brief Options and a queue for req, nothing sent yet (req is copied; req->what and ud must outlive it). */
+struct client_admin_pending *client_admin_open(struct client *c, const struct client_admin_req *req);
+/** @brief Sends req once more on the same queue and options (a window of requests: `groups`' fetch). */
+void client_admin_send(struct client *c, struct client_admin_pending *p);
+/** @brief client_admin_open() and one send: the request runs beside the caller's other work. */
+struct client_admin_pending *client_admin_start(struct client *c, const struct client_admin_req *req);
+/**
+ * @brief The next result on p's queue, its error unread: the one wait of every admin request, up to
+ * the timeout (and a second) after the last send or result. NULL with e set when none came in time.
+ */
+rd_kafka_event_t *client_admin_next(struct client *c, struct client_admin_pending *p, struct err *e);
+/**
+ * @brief The one result of a started request, its own error mapped by req.fail (NULL with e set),
+ * then client_admin_end(). The caller reads and destroys the event.
+ */
+rd_kafka_event_t *client_admin_finish(struct client *c, struct client_admin_pending **p, struct err *e);
+/** @brief Frees a request under way (results still on their way are dropped) and NULLs *p; NULL is ignored. */
+void client_admin_end(struct client_admin_pending **p);
+
+/**
+ * @brief The pause between two attempts of a request that may soon succeed (a coordinator loading,
+ * a leader's epoch moving): waits *nap ms (50, 100, ... up to 800) and returns true, or false at
+ * once when the wait would pass deadline (clock_mono_ms()).
+ */
+bool client_backoff(int *nap, int64_t deadline);
 
 /** @brief Maps a librdkafka error to a cmd status and fills e with cause and hint for `what`. */
 int client_error(struct client *c, rd_kafka_resp_err_t err, const char *errstr, const char *what, struct err *e);

@@ -76,12 +76,18 @@ static void acl_send_delete(struct client *c, rd_kafka_AdminOptions_t *o, rd_kaf
 }
 
 /* With the operations the principal may do on the cluster. */
-static void acl_send_describe_cluster(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+/* Admin options asking the broker to say what the principal may do (authorized operations). */
+static void acl_ask_ops(rd_kafka_AdminOptions_t *o)
 {
-	(void)ud;
 	rd_kafka_error_t *oe = rd_kafka_AdminOptions_set_include_authorized_operations(o, 1);
 	if (oe)
 		rd_kafka_error_destroy(oe);
+}
+
+static void acl_send_describe_cluster(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	(void)ud;
+	acl_ask_ops(o);
 	rd_kafka_DescribeCluster(client_rk(c), o, q);
 }
 
@@ -289,20 +295,23 @@ int client_scram_alter(struct client *c, rd_kafka_UserScramCredentialAlteration_
 	return rc;
 }
 
-rd_kafka_queue_t *client_topic_ops_start(struct client *c, const char *topic)
+static void acl_send_describe_topic(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
 {
-	if (client_controller_missing(c))
-		return NULL; /* DescribeTopics goes to the controller */
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBETOPICS);
-	rd_kafka_error_t *oe = rd_kafka_AdminOptions_set_include_authorized_operations(o, 1);
-	if (oe)
-		rd_kafka_error_destroy(oe);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
+	const char *topic = ud;
+	acl_ask_ops(o);
 	rd_kafka_TopicCollection_t *tc = rd_kafka_TopicCollection_of_topic_names(&topic, 1);
 	rd_kafka_DescribeTopics(client_rk(c), tc, o, q);
 	rd_kafka_TopicCollection_destroy(tc);
-	rd_kafka_AdminOptions_destroy(o);
-	return q;
+}
+
+struct client_admin_pending *client_topic_ops_start(struct client *c, const char *topic)
+{
+	if (client_controller_missing(c))
+		return NULL; /* DescribeTopics goes to the controller */
+	return client_admin_start(c, &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_DESCRIBETOPICS,
+								 .what = "describe topic",
+								 .send = acl_send_describe_topic,
+								 .ud = (void *)topic });
 }
 
 /* The operations a describe answered, by name; NULL when the broker did not say (op NULL). */
@@ -316,11 +325,13 @@ static json_t *acl_ops_json(const rd_kafka_AclOperation_t *op, size_t n)
 	return ops;
 }
 
-json_t *client_topic_ops_finish(struct client *c, rd_kafka_queue_t **qp)
+json_t *client_topic_ops_finish(struct client *c, struct client_admin_pending **p)
 {
+	struct err e = { 0 };
+	rd_kafka_event_t *ev = client_admin_finish(c, p, &e);
+	err_clear(&e); /* no answer: the broker does not say */
 	json_t *ops = NULL;
-	rd_kafka_event_t *ev = rd_kafka_queue_poll(*qp, client_timeout(c) + 1000);
-	if (ev && !rd_kafka_event_error(ev)) {
+	if (ev) {
 		size_t nt = 0, n = 0;
 		const rd_kafka_TopicDescription_t **d =
 			rd_kafka_DescribeTopics_result_topics(rd_kafka_event_DescribeTopics_result(ev), &nt);
@@ -328,11 +339,8 @@ json_t *client_topic_ops_finish(struct client *c, rd_kafka_queue_t **qp)
 							    ? rd_kafka_TopicDescription_authorized_operations(d[0], &n)
 							    : NULL;
 		ops = acl_ops_json(op, n); /* NULL: the broker did not say (a cluster before Kafka 2.3, the demo) */
-	}
-	if (ev)
 		rd_kafka_event_destroy(ev);
-	rd_kafka_queue_destroy(*qp);
-	*qp = NULL;
+	}
 	return ops;
 }
 
@@ -340,23 +348,20 @@ json_t *client_cluster_ops(struct client *c)
 {
 	if (client_controller_missing(c))
 		return NULL; /* the mock (the demo) leaves DescribeCluster unanswered */
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER);
-	rd_kafka_error_t *oe = rd_kafka_AdminOptions_set_include_authorized_operations(o, 1);
-	if (oe)
-		rd_kafka_error_destroy(oe);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
-	rd_kafka_DescribeCluster(client_rk(c), o, q);
-	rd_kafka_event_t *ev = rd_kafka_queue_poll(q, client_timeout(c) + 1000);
+	struct err e = { 0 };
+	rd_kafka_event_t *ev = client_admin_call(c,
+						 &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER,
+									     .what = "describe cluster",
+									     .send = acl_send_describe_cluster },
+						 &e);
+	err_clear(&e);
 	json_t *ops = NULL;
-	if (ev && !rd_kafka_event_error(ev)) {
+	if (ev) {
 		size_t n = 0;
 		const rd_kafka_AclOperation_t *op = rd_kafka_DescribeCluster_result_authorized_operations(
 			rd_kafka_event_DescribeCluster_result(ev), &n);
 		ops = acl_ops_json(op, n);
-	}
-	if (ev)
 		rd_kafka_event_destroy(ev);
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
+	}
 	return ops;
 }

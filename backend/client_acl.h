@@ -51,14 +51,14 @@ json_t *client_cluster_ops(struct client *c);
 /**
  * @brief Starts a DescribeTopics of one topic with what this principal may do on it, so that it
  * runs beside other requests; client_topic_ops_finish() takes its answer.
- * @return the queue the answer arrives on, or NULL on a cluster without a controller (the demo)
+ * @return the request under way (topic must outlive it), or NULL on a cluster without a controller (the demo)
  */
-rd_kafka_queue_t *client_topic_ops_start(struct client *c, const char *topic);
+struct client_admin_pending *client_topic_ops_start(struct client *c, const char *topic);
 /**
  * @brief The topic's authorized operations ("READ", "WRITE", "DESCRIBE", ...: Kafka's names, as
- * `acls` prints them), or NULL when the cluster did not say; destroys the queue and NULLs *q.
+ * `acls` prints them), or NULL when the cluster did not say; ends the request and NULLs *p.
  */
-json_t *client_topic_ops_finish(struct client *c, rd_kafka_queue_t **q);
+json_t *client_topic_ops_finish(struct client *c, struct client_admin_pending **p);
 
 /**
  * @brief SCRAM credentials of n users, or of every user when n is 0 (DescribeUserScramCredentials).

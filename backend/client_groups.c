@@ -19,26 +19,6 @@ static bool groups_coordinator_busy(rd_kafka_resp_err_t err)
 	       err == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE || err == RD_KAFKA_RESP_ERR_NOT_COORDINATOR;
 }
 
-static void groups_nap_ms(int ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-/*
- * The backoff between two attempts of a request a coordinator answered busy: waits *nap ms (50,
- * 100, ... up to 800) and returns true, or false at once when the wait would pass deadline.
- */
-static bool groups_backoff(int *nap, int64_t deadline)
-{
-	if (clock_mono_ms() + *nap > deadline)
-		return false;
-	groups_nap_ms(*nap);
-	*nap = *nap < 800 ? *nap * 2 : *nap;
-	return true;
-}
-
 static void groups_send_list(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
 {
 	(void)ud;
@@ -96,7 +76,7 @@ int client_groups_list(struct client *c, struct group_info **out, int *n, struct
 	rd_kafka_resp_err_t busy;
 	int nap = 50, rc;
 	while ((rc = groups_list_once(c, out, n, &busy, e)) != CMD_OK && busy) {
-		if (!groups_backoff(&nap, deadline)) {
+		if (!client_backoff(&nap, deadline)) {
 			char *cause = x_strdup(e->cause);
 			err_clear(e);
 			rc = err_set(e, CMD_UNREACHABLE,
@@ -203,55 +183,73 @@ static bool groups_transport_error(rd_kafka_resp_err_t err)
 	       err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN;
 }
 
+/* The next request of groups_pump()'s window: a describe of names[0..k), or the offsets of g[one]. */
+struct groups_window {
+	bool describe;
+	const char **names;
+	size_t k;
+	struct group_info *one;
+	const rd_kafka_topic_partition_list_t *parts;
+};
+
+static void groups_send_window(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	struct groups_window *w = ud;
+	if (w->describe) {
+		rd_kafka_DescribeConsumerGroups(client_rk(c), w->names, w->k, o, q);
+		return;
+	}
+	rd_kafka_ListConsumerGroupOffsets_t *req = rd_kafka_ListConsumerGroupOffsets_new(w->one->id, w->parts);
+	rd_kafka_AdminOptions_set_opaque(o, w->one);
+	rd_kafka_ListConsumerGroupOffsets(client_rk(c), &req, 1, o, q);
+	rd_kafka_ListConsumerGroupOffsets_destroy(req);
+}
+
 /*
  * Sends one kind of request for every group with want[i] set, keeping up to GROUPS_WINDOW in
- * flight on q, and folds the results as they arrive.
+ * flight on one queue (client_admin_send()), and folds the results as they arrive.
  */
-static int groups_pump(struct client *c, rd_kafka_queue_t *q, struct group_info *g, int n, const bool *want,
-		       bool describe, const rd_kafka_topic_partition_list_t *parts, const struct groups_index *ix,
-		       struct err *e)
+static int groups_pump(struct client *c, struct group_info *g, int n, const bool *want, bool describe,
+		       const rd_kafka_topic_partition_list_t *parts, const struct groups_index *ix, struct err *e)
 {
-	rd_kafka_t *rk = client_rk(c);
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, describe ? RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS
-								      : RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
-	const char **names = x_calloc(GROUPS_DESCRIBE_CHUNK, sizeof(char *));
+	struct groups_window w = { .describe = describe,
+				   .names = x_calloc(GROUPS_DESCRIBE_CHUNK, sizeof(char *)),
+				   .parts = parts };
 	const char *what = describe ? "describe groups" : "committed offsets";
+	struct client_admin_pending *p = client_admin_open(
+		c, &(struct client_admin_req){ .op = describe ? RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS
+							      : RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS,
+					       .what = what,
+					       .send = groups_send_window,
+					       .ud = &w });
 	int next = 0, inflight = 0, rc = CMD_OK;
-	int64_t deadline = clock_mono_ms() + client_timeout(c) + 1000;
 	for (;;) {
 		while (inflight < GROUPS_WINDOW && next < n) {
 			if (describe) {
-				int k = 0;
-				for (; k < GROUPS_DESCRIBE_CHUNK && next < n; next++)
+				w.k = 0;
+				for (; w.k < GROUPS_DESCRIBE_CHUNK && next < n; next++)
 					if (want[next])
-						names[k++] = g[next].id;
-				if (k == 0)
+						w.names[w.k++] = g[next].id;
+				if (w.k == 0)
 					continue;
-				rd_kafka_DescribeConsumerGroups(rk, names, (size_t)k, o, q);
 			} else {
 				if (!want[next]) {
 					next++;
 					continue;
 				}
-				rd_kafka_ListConsumerGroupOffsets_t *req =
-					rd_kafka_ListConsumerGroupOffsets_new(g[next].id, parts);
-				rd_kafka_AdminOptions_set_opaque(o, &g[next]);
-				rd_kafka_ListConsumerGroupOffsets(rk, &req, 1, o, q);
-				rd_kafka_ListConsumerGroupOffsets_destroy(req);
-				next++;
+				w.one = &g[next++];
 			}
+			client_admin_send(c, p);
 			inflight++;
 		}
 		if (inflight == 0)
 			break;
-		int64_t left = deadline - clock_mono_ms();
-		rd_kafka_event_t *ev = left > 0 ? rd_kafka_queue_poll(q, (int)left) : NULL;
+		rd_kafka_event_t *ev = client_admin_next(c, p, e);
 		if (ev == NULL) {
-			rc = client_error(c, RD_KAFKA_RESP_ERR__TIMED_OUT, NULL, what, e);
+			rc = e->status;
 			break;
 		}
 		inflight--;
-		deadline = clock_mono_ms() + client_timeout(c) + 1000; /* progress: the clock restarts */
 		rd_kafka_resp_err_t err = rd_kafka_event_error(ev);
 		if (err && describe && groups_coordinator_busy(err)) {
 			/* the whole request was answered busy: every group not yet described is asked again */
@@ -289,8 +287,8 @@ static int groups_pump(struct client *c, rd_kafka_queue_t *q, struct group_info 
 		}
 		rd_kafka_event_destroy(ev);
 	}
-	free(names);
-	rd_kafka_AdminOptions_destroy(o);
+	free(w.names);
+	client_admin_end(&p); /* late results of a failed round are dropped with its queue */
 	return rc;
 }
 
@@ -309,7 +307,7 @@ static bool groups_retry_busy(struct group_info *g, int n, bool *want, bool offs
 		want[i] = want[i] && !done && again;
 		busy += want[i];
 	}
-	if (busy == 0 || !groups_backoff(nap, deadline))
+	if (busy == 0 || !client_backoff(nap, deadline))
 		return false;
 	for (int i = 0; i < n; i++)
 		if (want[i])
@@ -443,7 +441,6 @@ int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned 
 		ix.order[i] = &g[i];
 	qsort(ix.order, (size_t)n, sizeof(*ix.order), groups_index_cmp);
 	bool *want = x_calloc((size_t)n, sizeof(bool));
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
 	int rc = CMD_OK;
 	int64_t deadline = clock_mono_ms() + client_timeout(c);
 	if (what & CLIENT_GROUPS_DESCRIBE) {
@@ -451,7 +448,7 @@ int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned 
 			want[i] = true;
 		groups_describe_classic(c, g, n, want, &ix);
 		for (int nap = 50;;) {
-			if ((rc = groups_pump(c, q, g, n, want, true, NULL, &ix, e)) != CMD_OK)
+			if ((rc = groups_pump(c, g, n, want, true, NULL, &ix, e)) != CMD_OK)
 				break;
 			if (!groups_retry_busy(g, n, want, false, &nap, deadline))
 				break;
@@ -461,13 +458,12 @@ int client_groups_fetch(struct client *c, struct group_info *g, int n, unsigned 
 		for (int i = 0; i < n; i++)
 			want[i] = !(what & CLIENT_GROUPS_DESCRIBE) || g[i].described;
 		for (int nap = 50;;) {
-			if ((rc = groups_pump(c, q, g, n, want, false, parts, &ix, e)) != CMD_OK)
+			if ((rc = groups_pump(c, g, n, want, false, parts, &ix, e)) != CMD_OK)
 				break;
 			if (!groups_retry_busy(g, n, want, true, &nap, deadline))
 				break;
 		}
 	}
-	rd_kafka_queue_destroy(q); /* late results of a failed fetch are dropped with the queue */
 	free(want);
 	free(ix.order);
 	return rc;

@@ -332,7 +332,8 @@ static int admin_alter(struct cmd_ctx *ctx, rd_kafka_ResourceType_t type, const 
 			err_clear(&e);
 			if (topic || admin_settled(changes))
 				break;
-			nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000000L }, NULL);
+			if (!cmd_nap(ctx, 100))
+				break;
 		}
 	}
 	if (topic && !dry)

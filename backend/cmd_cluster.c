@@ -318,7 +318,8 @@ static int cmd_topic_describe_exec(struct cmd_ctx *ctx)
 	rd_kafka_topic_partition_list_t *hi = rd_kafka_topic_partition_list_new(t->npartitions);
 	struct err e = { 0 };
 	/* what the principal may do on the topic: asked beside the watermarks, not after them */
-	rd_kafka_queue_t *opsq = src.c && !ctx->session->demo ? client_topic_ops_start(src.c, t->name) : NULL;
+	struct client_admin_pending *opsq =
+		src.c && !ctx->session->demo ? client_topic_ops_start(src.c, t->name) : NULL;
 	if (src.c && cluster_watermarks(src.c, t, lo, hi, &e) != CMD_OK) {
 		if (opsq)
 			json_decref(client_topic_ops_finish(src.c, &opsq));

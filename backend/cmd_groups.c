@@ -101,13 +101,6 @@ static rd_kafka_topic_partition_list_t *groups_all_partitions(const struct model
 	return l;
 }
 
-static void groups_nap(int64_t ms)
-{
-	struct timespec ts = { .tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000 };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* The overview object of a group ({group, state, ...}) from its rows. */
 static json_t *groups_summary(const struct group_info *g, const struct grouplag_row *rows, int nrows)
 {
@@ -792,7 +785,7 @@ static int groups_reset_targets(struct cmd_ctx *ctx, const struct model *m, cons
  * client_list_offsets, asked again for a few seconds while partitions have no leader yet (a topic
  * created a moment ago), so `topic create` and `group reset` can follow each other in a script.
  */
-static int groups_list_offsets(struct client *c, rd_kafka_topic_partition_list_t *l, struct err *e)
+static int groups_list_offsets(struct cmd_ctx *ctx, struct client *c, rd_kafka_topic_partition_list_t *l, struct err *e)
 {
 	int64_t *asked = x_calloc((size_t)l->cnt + 1, sizeof(int64_t));
 	for (int i = 0; i < l->cnt; i++)
@@ -813,7 +806,8 @@ static int groups_list_offsets(struct client *c, rd_kafka_topic_partition_list_t
 		for (int i = 0; i < l->cnt; i++)
 			l->elems[i].offset = asked[i], l->elems[i].err = 0;
 		client_invalidate(c);
-		groups_nap(100);
+		if (!cmd_nap(ctx, 100))
+			break;
 	}
 	free(asked);
 	return rc;
@@ -879,8 +873,8 @@ static int groups_reset_resolve(struct cmd_ctx *ctx, struct client *c, const str
 	}
 	struct err e = { 0 };
 	if (rc == CMD_OK &&
-	    (groups_list_offsets(c, lo, &e) != CMD_OK || groups_list_offsets(c, hi, &e) != CMD_OK ||
-	     ((mode == RESET_DATETIME || mode == RESET_DURATION) && groups_list_offsets(c, ts, &e) != CMD_OK)))
+	    (groups_list_offsets(ctx, c, lo, &e) != CMD_OK || groups_list_offsets(ctx, c, hi, &e) != CMD_OK ||
+	     ((mode == RESET_DATETIME || mode == RESET_DURATION) && groups_list_offsets(ctx, c, ts, &e) != CMD_OK)))
 		rc = cmd_fail_err(ctx, &e);
 	for (int i = 0; rc == CMD_OK && i < n; i++) {
 		struct lag_plan_row *r = &plan->rows[i];
