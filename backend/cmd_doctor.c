@@ -20,6 +20,7 @@
 
 /* What the doctor works with: the finished settings and the rows so far. */
 struct doctor_run {
+	struct cmd_ctx *ctx; /* interrupted (Esc, Ctrl-C): no step after the one that runs */
 	struct session *s;
 	struct conf conf;
 	struct doctor_tls tls;
@@ -153,6 +154,12 @@ static void doctor_auth(struct doctor_run *d, const char *target, const char *ad
 	tlsfile_cert_clear(&cert);
 }
 
+/* Whether the command was interrupted: the step that runs ends, and no other starts. */
+static bool doctor_stopped(const struct doctor_run *d)
+{
+	return atomic_load(&d->ctx->interrupt);
+}
+
 /* metadata: every broker the metadata names must resolve and answer from here. */
 static bool doctor_metadata(struct doctor_run *d)
 {
@@ -168,11 +175,12 @@ static bool doctor_metadata(struct doctor_run *d)
 	struct sbuf list = SBUF_INIT, bad = SBUF_INIT;
 	int nbad = 0;
 	int64_t t0 = clock_mono_ms();
-	for (int i = 0; i < m->nbrokers; i++) {
+	for (int i = 0; i < m->nbrokers && !doctor_stopped(d); i++) {
 		const struct model_broker *b = &m->brokers[i];
 		char *target = x_asprintf("broker %d %s:%d", (int)b->id, b->host, b->port);
 		size_t first = brokers.n;
-		bool ok = doctor_endpoint(&brokers, target, b->id, b->host, b->port, &d->tls, d->s->timeout_ms);
+		bool ok = doctor_endpoint(&brokers, target, b->id, b->host, b->port, &d->tls, d->s->timeout_ms,
+					  d->ctx->wake_fd);
 		sbuf_addf(&list, "%s%d at %s:%d", i ? ", " : "", (int)b->id, b->host, b->port);
 		if (!ok) {
 			const char *step = "connect";
@@ -191,7 +199,9 @@ static bool doctor_metadata(struct doctor_run *d)
 		free(target);
 	}
 	int64_t ms = clock_mono_ms() - t0;
-	if (nbad)
+	if (doctor_stopped(d)) /* the brokers checked so far, and no verdict */
+		;
+	else if (nbad)
 		doctor_add(&d->report, "cluster", -1, "metadata", DOCTOR_FAILED, ms,
 			   "the brokers' advertised.listeners name addresses this machine cannot use: clients follow "
 			   "them after the bootstrap. Use the listener made for where you are (Strimzi: the internal "
@@ -211,7 +221,12 @@ static bool doctor_metadata(struct doctor_run *d)
 	doctor_report_move(&d->report, &brokers);
 	sbuf_free(&list);
 	sbuf_free(&bad);
-	return nbad == 0 && d->metadata_cause == NULL;
+	return nbad == 0 && d->metadata_cause == NULL && !doctor_stopped(d);
+}
+
+static void doctor_send_acls(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	rd_kafka_DescribeAcls(client_rk(c), ud, o, q);
 }
 
 /*
@@ -227,19 +242,21 @@ static rd_kafka_resp_err_t doctor_acls(struct client *c, size_t *n)
 		RD_KAFKA_ACL_PERMISSION_TYPE_ANY, errstr, sizeof(errstr));
 	if (f == NULL)
 		return RD_KAFKA_RESP_ERR__INVALID_ARG;
-	rd_kafka_AdminOptions_t *o = client_admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBEACLS);
-	rd_kafka_queue_t *q = rd_kafka_queue_new(client_rk(c));
-	rd_kafka_DescribeAcls(client_rk(c), f, o, q);
-	rd_kafka_event_t *ev = rd_kafka_queue_poll(q, client_timeout(c) + 1000);
-	rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
-	if (ev) {
-		err = rd_kafka_event_error(ev);
-		if (!err)
-			rd_kafka_DescribeAcls_result_acls(rd_kafka_event_DescribeAcls_result(ev), n);
+	struct err e = { 0 };
+	/* the result as it comes, its error read here: the code says what the principal may do */
+	struct client_admin_pending *p =
+		client_admin_start(c, &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_DESCRIBEACLS,
+								  .what = "describe ACLs",
+								  .send = doctor_send_acls,
+								  .ud = f });
+	rd_kafka_event_t *ev = client_admin_next(c, p, &e);
+	rd_kafka_resp_err_t err = ev ? rd_kafka_event_error(ev) : RD_KAFKA_RESP_ERR__TIMED_OUT;
+	if (ev && !err)
+		rd_kafka_DescribeAcls_result_acls(rd_kafka_event_DescribeAcls_result(ev), n);
+	if (ev)
 		rd_kafka_event_destroy(ev);
-	}
-	rd_kafka_queue_destroy(q);
-	rd_kafka_AdminOptions_destroy(o);
+	client_admin_end(&p);
+	err_clear(&e);
 	rd_kafka_AclBinding_destroy(f) /* a filter is a binding */;
 	return err;
 }
@@ -365,9 +382,11 @@ static json_t *doctor_json(const struct doctor_report *r)
 
 static int cmd_doctor_exec(struct cmd_ctx *ctx)
 {
-	struct doctor_run d = { .s = ctx->session };
+	/* On a thread of its own (CMD_OWN_THREAD): the settings are copied under the session's lock. */
+	struct doctor_run d = { .ctx = ctx, .s = ctx->session };
 	char *cause = NULL;
-	conf_copy(&d.conf, &ctx->session->conf);
+	int64_t t0 = clock_mono_ms();
+	session_conf_copy(ctx->session, &d.conf);
 	if (conf_finish(&d.conf, &cause) < 0) {
 		conf_clear(&d.conf);
 		int st = cmd_fail(ctx, CMD_USAGE, NULL, "%s", cause);
@@ -376,7 +395,7 @@ static int cmd_doctor_exec(struct cmd_ctx *ctx)
 	}
 	doctor_tls_of(&d.conf, &d.tls);
 	char *list = x_strdup(d.conf.bootstrap), *save = NULL;
-	for (char *a = strtok_r(list, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+	for (char *a = strtok_r(list, ",", &save); a && !doctor_stopped(&d); a = strtok_r(NULL, ",", &save)) {
 		char *host = NULL, *target = NULL;
 		int port = 0;
 		if (doctor_hostport(a, &host, &port, &cause) < 0) {
@@ -387,11 +406,13 @@ static int cmd_doctor_exec(struct cmd_ctx *ctx)
 		}
 		target = x_asprintf("bootstrap %s:%d", host, port);
 		char *addr = x_asprintf(strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
-		if (doctor_endpoint(&d.report, target, -1, host, port, &d.tls, ctx->session->timeout_ms))
+		if (doctor_endpoint(&d.report, target, -1, host, port, &d.tls, ctx->session->timeout_ms,
+				    ctx->wake_fd) &&
+		    !doctor_stopped(&d))
 			doctor_auth(&d, target, addr);
 		else
 			doctor_add(&d.report, target, -1, "auth", DOCTOR_SKIPPED, -1, NULL,
-				   "not run: an earlier step failed");
+				   doctor_stopped(&d) ? "not run: interrupted" : "not run: an earlier step failed");
 		if (d.client) { /* one login is enough: the other addresses get the connection steps only */
 			free(host), free(target), free(addr);
 			break;
@@ -399,17 +420,21 @@ static int cmd_doctor_exec(struct cmd_ctx *ctx)
 		free(host), free(target), free(addr);
 	}
 	free(list);
-	if (d.client == NULL) {
+	if (doctor_stopped(&d)) {
+		/* the rows so far, and no more */
+	} else if (d.client == NULL) {
 		doctor_add(&d.report, "cluster", -1, "metadata", DOCTOR_SKIPPED, -1, NULL,
 			   "not run: no bootstrap address let kcon log in");
 		doctor_add(&d.report, "cluster", -1, "authz", DOCTOR_SKIPPED, -1, NULL, "not run: no login");
 	} else if (doctor_metadata(&d)) {
 		doctor_authz(&d);
-	} else {
+	} else if (!doctor_stopped(&d)) {
 		doctor_add(&d.report, "cluster", -1, "authz", DOCTOR_SKIPPED, -1, NULL,
 			   "not run: requests go to the advertised brokers, which cannot be reached");
 	}
-	doctor_clock(&d);
+	bool stopped = doctor_stopped(&d);
+	if (!stopped)
+		doctor_clock(&d);
 
 	size_t failed = doctor_failures(&d.report);
 	const struct doctor_row *first = NULL;
@@ -417,7 +442,13 @@ static int cmd_doctor_exec(struct cmd_ctx *ctx)
 		if (d.report.rows[i].status == DOCTOR_FAILED)
 			first = &d.report.rows[i];
 	int status = cmd_ok(ctx, doctor_json(&d.report));
-	if (first)
+	size_t done = 0;
+	for (size_t i = 0; i < d.report.n; i++)
+		done += d.report.rows[i].status != DOCTOR_SKIPPED;
+	if (stopped)
+		status = cmd_fail(ctx, CMD_FAILED, NULL, "doctor: interrupted after %.1f s, %zu step%s done",
+				  (double)(clock_mono_ms() - t0) / 1000.0, done, done == 1 ? "" : "s");
+	else if (first)
 		status = cmd_fail(ctx, CMD_UNREACHABLE, first->hint, "%zu step%s failed, first %s %s: %s", failed,
 				  failed == 1 ? "" : "s", first->target, first->step, first->detail);
 	doctor_report_clear(&d.report);
@@ -456,11 +487,16 @@ const struct cmd_entry cmd_doctor_table[] = {
 		       "resolves and connects from here), authz (what the principal may see: broker configs, ACLs, "
 		       "what the broker says it may do on the cluster (DescribeCluster), topics, groups; fails when it "
 		       "may see nothing) and clock (not measurable: Kafka's protocol "
-		       "carries no broker time). Exit 0 when no step failed, 3 when one did. "
+		       "carries no broker time). Exit 0 when no step failed, 3 when one did. Each wait (a connection, "
+		       "an "
+		       "answer, the login) lasts up to --timeout; Ctrl-C (Esc in the TUI, where it runs beside the "
+		       "views) ends it after the step that runs, with the rows so far and exit 1. "
 		       "JSON: {ok, failed, rows: [{target, broker (id or null), step "
 		       "(dns|tcp|tls|auth|metadata|authz|clock), status (ok|failed|skipped), detail, hint (or "
 		       "null), ms (or null)}]}",
-		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER,
+		/* its steps wait up to --timeout each: on a thread of its own, and Esc or Ctrl-C ends it
+		   after the step that runs (a connection or an answer it waits for, at once) */
+		.flags = CMD_READ_ONLY | CMD_NEEDS_CLUSTER | CMD_OWN_THREAD | CMD_INTERRUPT,
 		.view = &doctor_view,
 		.exec = cmd_doctor_exec,
 	},

@@ -160,8 +160,26 @@ static void doctor_addr_text(const struct sockaddr *sa, char *buf, size_t len)
 	snprintf(buf, len, sa->sa_family == AF_INET6 ? "[%s]" : "%s", ip);
 }
 
-/* Connects to one address within timeout_ms; the fd (blocking, with send and receive timeouts), or -1 with errno. */
-static int doctor_connect_one(const struct addrinfo *ai, int timeout_ms)
+/*
+ * Waits up to timeout_ms for fd to be ready for events, or for a byte on wake_fd (> 0: the
+ * command's, written when it is interrupted). 1 ready, 0 timed out, -1 woken or failed (errno).
+ */
+static int doctor_wait(int fd, short events, int wake_fd, int timeout_ms)
+{
+	struct pollfd p[2] = { { .fd = fd, .events = events }, { .fd = wake_fd > 0 ? wake_fd : -1, .events = POLLIN } };
+	int rc = poll(p, 2, timeout_ms);
+	if (rc > 0 && p[1].revents) {
+		errno = EINTR;
+		return -1;
+	}
+	return rc > 0 ? 1 : rc;
+}
+
+/*
+ * Connects to one address within timeout_ms (or until wake_fd wakes it: EINTR); the fd (blocking,
+ * with send and receive timeouts), or -1 with errno.
+ */
+static int doctor_connect_one(const struct addrinfo *ai, int timeout_ms, int wake_fd)
 {
 	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd < 0)
@@ -170,8 +188,7 @@ static int doctor_connect_one(const struct addrinfo *ai, int timeout_ms)
 	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 	int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
 	if (rc < 0 && errno == EINPROGRESS) {
-		struct pollfd p = { .fd = fd, .events = POLLOUT };
-		rc = poll(&p, 1, timeout_ms);
+		rc = doctor_wait(fd, POLLOUT, wake_fd, timeout_ms);
 		if (rc == 0) {
 			errno = ETIMEDOUT;
 			rc = -1;
@@ -196,8 +213,11 @@ static int doctor_connect_one(const struct addrinfo *ai, int timeout_ms)
 	return fd;
 }
 
-/* Sends a Kafka ApiVersions v0 request on fd and classifies the first bytes of the answer. */
-static enum doctor_answer doctor_sniff(int fd)
+/*
+ * Sends a Kafka ApiVersions v0 request on fd and classifies the first bytes of the answer, waiting
+ * up to timeout_ms for each, or until wake_fd wakes it.
+ */
+static enum doctor_answer doctor_sniff(int fd, int timeout_ms, int wake_fd)
 {
 	static const char client[] = "kcon-doctor";
 	unsigned char req[64];
@@ -217,6 +237,11 @@ static enum doctor_answer doctor_sniff(int fd)
 	unsigned char buf[8];
 	size_t got = 0;
 	while (got < sizeof(buf)) {
+		int ready = doctor_wait(fd, POLLIN, wake_fd, timeout_ms);
+		if (ready <= 0 && got == 0) /* not a closed connection: one that says nothing (yet) */
+			return ready < 0 && errno == EINTR ? DOCTOR_ANSWER_STOPPED : DOCTOR_ANSWER_SILENT;
+		if (ready <= 0)
+			break;
 		ssize_t r = recv(fd, buf + got, sizeof(buf) - got, 0);
 		if (r <= 0)
 			break;
@@ -314,7 +339,7 @@ static const char doctor_hint_ca[] =
 
 /* The tls step on a connected fd: handshake, certificate, verdicts. true when it passed. */
 static bool doctor_tls_step(struct doctor_report *r, const char *target, int32_t broker, int fd, const char *host,
-			    int port, const struct doctor_tls *t, int timeout_ms)
+			    int port, const struct doctor_tls *t, int timeout_ms, int wake_fd)
 {
 	int64_t t0 = clock_mono_ms();
 	char *cause = NULL;
@@ -348,9 +373,9 @@ static bool doctor_tls_step(struct doctor_report *r, const char *target, int32_t
 			char ports[16];
 			snprintf(ports, sizeof(ports), "%d", port);
 			if (getaddrinfo(host, ports, &hints, &ai) == 0) {
-				int fd2 = doctor_connect_one(ai, timeout_ms);
+				int fd2 = doctor_connect_one(ai, timeout_ms, wake_fd);
 				if (fd2 >= 0) {
-					plain = doctor_sniff(fd2);
+					plain = doctor_sniff(fd2, timeout_ms, wake_fd);
 					close(fd2);
 				}
 				freeaddrinfo(ai);
@@ -436,10 +461,10 @@ out:
 
 /* The plain-text check: the port must answer a Kafka ApiVersions request, not speak TLS. */
 static bool doctor_plain_step(struct doctor_report *r, const char *target, int32_t broker, int fd, const char *host,
-			      int port)
+			      int port, int timeout_ms, int wake_fd)
 {
 	int64_t t0 = clock_mono_ms();
-	enum doctor_answer a = doctor_sniff(fd);
+	enum doctor_answer a = doctor_sniff(fd, timeout_ms, wake_fd);
 	int64_t ms = clock_mono_ms() - t0;
 	switch (a) {
 	case DOCTOR_ANSWER_KAFKA:
@@ -459,6 +484,18 @@ static bool doctor_plain_step(struct doctor_report *r, const char *target, int32
 			   "a TLS port closes on plain text: try --ca / --strimzi-ca; else check the port",
 			   "%s:%d closed the connection on a plain Kafka ApiVersions request", host, port);
 		return false;
+	case DOCTOR_ANSWER_SILENT:
+		doctor_add(r, target, broker, "tls", DOCTOR_FAILED, ms,
+			   "the port accepts connections but says nothing: a broker that hangs, or a proxy or load "
+			   "balancer with nothing behind it; check that the broker runs, and raise --timeout on a slow "
+			   "network",
+			   "%s:%d did not answer a plain Kafka ApiVersions request within %d ms", host, port,
+			   timeout_ms);
+		return false;
+	case DOCTOR_ANSWER_STOPPED:
+		doctor_add(r, target, broker, "tls", DOCTOR_SKIPPED, ms, NULL,
+			   "interrupted while %s:%d had not answered a plain Kafka ApiVersions request", host, port);
+		return false;
 	case DOCTOR_ANSWER_OTHER:
 		break;
 	}
@@ -475,7 +512,7 @@ static void doctor_skip_rest(struct doctor_report *r, const char *target, int32_
 }
 
 bool doctor_endpoint(struct doctor_report *r, const char *target, int32_t broker, const char *host, int port,
-		     const struct doctor_tls *t, int timeout_ms)
+		     const struct doctor_tls *t, int timeout_ms, int wake_fd)
 {
 	static const char *const after_dns[] = { "tcp", "tls", NULL };
 	char ports[16];
@@ -519,13 +556,19 @@ bool doctor_endpoint(struct doctor_report *r, const char *target, int32_t broker
 	t0 = clock_mono_ms();
 	for (const struct addrinfo *p = ai; p && fd < 0; p = p->ai_next) {
 		doctor_addr_text(p->ai_addr, where, sizeof(where));
-		fd = doctor_connect_one(p, timeout_ms);
+		fd = doctor_connect_one(p, timeout_ms, wake_fd);
 		err = fd < 0 ? errno : 0;
 	}
 	freeaddrinfo(ai);
 	ms = clock_mono_ms() - t0;
 	if (fd < 0) {
 		static const char *const after_tcp[] = { "tls", NULL };
+		if (err == EINTR) { /* the command was interrupted (wake_fd, a signal): no verdict */
+			doctor_add(r, target, broker, "tcp", DOCTOR_SKIPPED, ms, NULL,
+				   "interrupted while connecting to %s:%d", where, port);
+			doctor_skip_rest(r, target, broker, after_tcp);
+			return false;
+		}
 		const char *hint;
 		if (err == ECONNREFUSED)
 			hint = "nothing listens there: check the port (Strimzi: 9092 plain, 9093 TLS, or a custom "
@@ -543,8 +586,8 @@ bool doctor_endpoint(struct doctor_report *r, const char *target, int32_t broker
 	}
 	doctor_add(r, target, broker, "tcp", DOCTOR_OK, ms, NULL, "connected to %s:%d in %lld ms", where, port,
 		   (long long)ms);
-	bool ok = t->on ? doctor_tls_step(r, target, broker, fd, host, port, t, timeout_ms)
-			: doctor_plain_step(r, target, broker, fd, host, port);
+	bool ok = t->on ? doctor_tls_step(r, target, broker, fd, host, port, t, timeout_ms, wake_fd)
+			: doctor_plain_step(r, target, broker, fd, host, port, timeout_ms, wake_fd);
 	close(fd);
 	return ok;
 }

@@ -77,17 +77,22 @@ int doctor_hostport(const char *s, char **host, int *port, char **cause);
  * @brief Runs the steps dns, tcp and tls (the protocol check: TLS, or plain Kafka) against one
  * address, adding a row for each step, and a skipped row for each step after a failure.
  * @param broker the advertising broker's id, or -1 for a bootstrap address (changes the hints)
+ * @param timeout_ms the bound of each wait (connecting, each answer)
+ * @param wake_fd > 0: a byte there ends the connection's and the answer's waits at once (the
+ *        command's ctx->wake_fd, when it is interrupted); the step then fails
  * @return true when every step passed
  */
 bool doctor_endpoint(struct doctor_report *r, const char *target, int32_t broker, const char *host, int port,
-		     const struct doctor_tls *t, int timeout_ms);
+		     const struct doctor_tls *t, int timeout_ms, int wake_fd);
 
 /** What the first bytes a port sends back say it speaks. */
 enum doctor_answer {
-	DOCTOR_ANSWER_KAFKA,  /* a Kafka response with our correlation id */
-	DOCTOR_ANSWER_TLS,    /* a TLS record: an alert or a handshake */
-	DOCTOR_ANSWER_CLOSED, /* nothing: the peer closed the connection */
-	DOCTOR_ANSWER_OTHER,  /* something else (HTTP, ...) */
+	DOCTOR_ANSWER_KAFKA,   /* a Kafka response with our correlation id */
+	DOCTOR_ANSWER_TLS,     /* a TLS record: an alert or a handshake */
+	DOCTOR_ANSWER_CLOSED,  /* nothing: the peer closed the connection */
+	DOCTOR_ANSWER_SILENT,  /* nothing: no byte within the timeout */
+	DOCTOR_ANSWER_STOPPED, /* nothing yet when the command was interrupted (its wake_fd) */
+	DOCTOR_ANSWER_OTHER,   /* something else (HTTP, ...) */
 };
 
 /** @brief Classifies the first len bytes a port answered a Kafka request (correlation id corr) with. */

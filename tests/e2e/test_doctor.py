@@ -1,15 +1,18 @@
 """End to end on the real broker: `kcon doctor`, one row per step, and each failure at the step
 where it happens: a wrong port (tcp), plain text to the TLS port and TLS to the plain port (tls), a
 CA that does not verify (tls), an expired client certificate and a wrong password (auth), a
-principal with no ACLs (authz), and an advertised listener that does not resolve (metadata)."""
+principal with no ACLs (authz), and an advertised listener that does not resolve (metadata); a
+port that accepts and says nothing (tls), and Ctrl-C while the doctor waits for it."""
 
 import json
 import os
 import shutil
+import signal
+import subprocess
 import tempfile
 import unittest
 
-from kcontest import BrokerTestCase, Kcon, make_client_cert, openssl
+from kcontest import KCON, BrokerTestCase, Kcon, Proxy, kcon_env, make_client_cert, openssl, wait_until
 
 STEPS = ["dns", "tcp", "tls", "auth"]
 ROW_KEYS = {"target", "broker", "step", "status", "detail", "hint", "ms"}
@@ -88,6 +91,36 @@ class DoctorTest(BrokerTestCase):
         self.assertIn("refused", f["detail"])
         self.assertIn("check the port", f["hint"])
         self.assertEqual(self.row(rows, "auth")["status"], "skipped")
+
+    def test_a_port_that_says_nothing_fails_at_tls(self):
+        """A port that accepts the connection and never answers (a hung broker, a proxy with nothing
+        behind it) waits out --timeout and says so; it was reported as closing the connection."""
+        hole = Proxy(self.bootstrap, black_hole=True)
+        self.addCleanup(hole.close)
+        rows = self.doctor(hole.address, "--timeout", "1", want=3)
+        f = self.first_failure(rows)
+        self.assertEqual(f["step"], "tls")
+        self.assertIn(f"{hole.address} did not answer a plain Kafka ApiVersions request within 1000 ms", f["detail"])
+        self.assertIn("says nothing", f["hint"])
+        self.assertGreaterEqual(f["ms"], 1000)
+
+    def test_ctrl_c_stops_the_wait_at_once(self):
+        """SIGINT while the doctor waits for a port that never answers ends the wait at once (it waited out
+        --timeout, an hour here, or died by the signal): exit 1 with the rows so far, that step skipped."""
+        hole = Proxy(self.bootstrap, black_hole=True)
+        self.addCleanup(hole.close)
+        p = subprocess.Popen([KCON, "-b", f"{hole.address},{self.bootstrap}", "--timeout", "3600", "-o", "json",
+                              "doctor"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=kcon_env())
+        self.addCleanup(lambda: p.poll() is None and p.kill())
+        wait_until(lambda: hole.conns, what="the doctor's connection to the silent port")
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=20)
+        self.assertEqual(p.returncode, 1, err)
+        self.assertRegex(err, r"doctor: interrupted after [0-9.]+ s, 2 steps done")
+        rows = json.loads(out)["rows"]
+        self.assertEqual([(r["step"], r["status"]) for r in rows],
+                         [("dns", "ok"), ("tcp", "ok"), ("tls", "skipped"), ("auth", "skipped")])
+        self.assertIn("interrupted while", rows[2]["detail"])
 
     def test_plain_text_to_the_tls_port_fails_at_tls(self):
         rows = self.doctor(self.env["KCON_TEST_SASL_BOOTSTRAP"], want=3)

@@ -216,11 +216,13 @@ def make_client_cert(env, directory, cn, days=30, name="client"):
 class Proxy:
     """A TCP forwarder on a port of its own to the broker's bootstrap, so that a bootstrap can be made
     unreachable (the port closed) while the broker runs on. Only the bootstrap goes through it: the
-    client then talks to the broker's advertised address."""
+    client then talks to the broker's advertised address. A black hole (black_hole=True, or
+    black_hole() later) accepts connections and never answers: a broker that hangs."""
 
-    def __init__(self, target):
+    def __init__(self, target, black_hole=False):
         host, port = target.rsplit(":", 1)
         self.target = (host, int(port))
+        self.silent = black_hole
         self.lsock = socket.socket()
         self.lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.lsock.bind(("127.0.0.1", 0))
@@ -240,6 +242,10 @@ class Proxy:
                 c, _ = self.lsock.accept()
             except OSError:
                 return
+            if self.silent:  # held open, unread and unanswered, until close()
+                with self.lock:
+                    self.conns.append(c)
+                continue
             try:
                 u = socket.create_connection(self.target, timeout=5)
             except OSError:
@@ -250,14 +256,19 @@ class Proxy:
             for a, b in ((c, u), (u, c)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pipe(a, b):
+    def black_hole(self):
+        """From now on nothing passes: new connections are accepted and never answered, and what
+        comes on the open ones is dropped."""
+        self.silent = True
+
+    def _pipe(self, a, b):
         try:
             while True:
                 data = a.recv(65536)
                 if not data:
                     break
-                b.sendall(data)
+                if not self.silent:
+                    b.sendall(data)
         except OSError:
             pass
         for s in (a, b):

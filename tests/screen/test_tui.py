@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import unittest
 
-from kcontest import KCON, Kcon, kcat_produce, unique, wait_until
+from kcontest import KCON, Kcon, Proxy, kcat_produce, unique, wait_until
 from tmuxscreen import ScreenTestCase, TmuxScreen, colours
 
 
@@ -545,6 +545,32 @@ class TuiViewsTest(ScreenTestCase):
         scr.wait_for(lambda s: "interrupted" not in s, what="the result closed")
         wait_then(":cluster", "under_replicated")
         os.kill(scr.program_pid(), signal.SIGTERM)
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_doctor_holds_up_no_view(self):
+        """`:doctor` waits up to --timeout at each step: it runs on a thread of its own, so the views answer
+        while it waits for a bootstrap that never answers (it held the one worker, and every view's reload
+        waited behind it); Esc ends the wait at once."""
+        hole = Proxy(self.bootstrap, black_hole=True)  # accepts, then says nothing
+        self.addCleanup(hole.close)
+        # The doctor checks the bootstrap addresses in turn; the views' client uses the one that answers.
+        scr = self.start(args=["-b", f"{hole.address},{self.bootstrap}", "--timeout", "120"])
+        scr.wait_for(lambda s: "topics" in s and "updated" in s, what="the topics view")
+        scr.type(":doctor")
+        scr.send("Enter")
+        scr.type(":brokers")
+        scr.send("Enter")
+        # well within the two minutes the doctor waits for the black hole's ApiVersions answer
+        scr.wait_for(lambda s: "brokers 1/1" in s and "updated" in s, what=":brokers while the doctor waits")
+        self.assertNotIn("doctor:", scr.text())
+        scr.send("Escape")
+        scr.wait_for("doctor: interrupted after", what="Esc ending the doctor's wait")
+        scr.send("Escape")  # closes the result
+        scr.wait_for(lambda s: "interrupted" not in s, what="the result closed")
+        scr.type(":cluster")
+        scr.send("Enter")
+        scr.wait_for(lambda s: "under_replicated" in s, what="the cluster view after the doctor")
+        scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
 
     def test_consumer_protocol_group_in_views(self):
