@@ -1,4 +1,7 @@
-/* client: the cause and hint client_error() gives a librdkafka error (no cluster needed). */
+/*
+ * client: the cause and hint client_error() gives a librdkafka error, and the one wait of admin
+ * requests (client_admin_*) and its backoff, bounded by the timeout (no cluster needed).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -11,6 +14,7 @@
 #include <cmocka.h>
 
 #include "client.h"
+#include "clock.h"
 #include "cmd.h"
 #include "xalloc.h"
 
@@ -89,12 +93,109 @@ static void test_client_library(void **state)
 	free(line);
 }
 
+static void send_describe_cluster(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	int *sent = ud;
+	(*sent)++;
+	rd_kafka_DescribeCluster(client_rk(c), o, q);
+}
+
+static int fail_calls;
+static int fail_record(struct client *c, rd_kafka_resp_err_t err, const char *msg, const char *what, struct err *e)
+{
+	(void)c, (void)msg;
+	fail_calls++;
+	return err_set(e, CMD_FAILED, NULL, "%s: mapped %s", what, rd_kafka_err2name(err));
+}
+
+/*
+ * A request nobody answers (the client's timeout is 1 s): client_admin_call() gives up within the
+ * timeout and a second, with the request's name in the error, mapped by the caller's fail when
+ * librdkafka answers for the broker (its request timeout), else the client's timeout.
+ */
+static void test_admin_call_is_bounded(void **state)
+{
+	(void)state;
+	struct client *c = client_for_test();
+	int sent = 0;
+	struct err e = { 0 };
+	int64_t t0 = clock_mono_ms();
+	rd_kafka_event_t *ev = client_admin_call(c,
+						 &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER,
+									     .what = "describe cluster",
+									     .send = send_describe_cluster,
+									     .ud = &sent,
+									     .fail = fail_record },
+						 &e);
+	int64_t took = clock_mono_ms() - t0;
+	assert_null(ev);
+	assert_int_equal(sent, 1);
+	assert_true(took < 1000 + 1000 + 500);
+	assert_non_null(e.cause);
+	assert_non_null(strstr(e.cause, "describe cluster"));
+	assert_int_equal(e.status, fail_calls == 1 ? CMD_FAILED : CMD_UNREACHABLE);
+	err_clear(&e);
+	client_free(&c);
+}
+
+/* A window: several sends on one queue, each result taken by client_admin_next(), its error unread. */
+static void test_admin_window(void **state)
+{
+	(void)state;
+	struct client *c = client_for_test();
+	int sent = 0;
+	struct client_admin_pending *p =
+		client_admin_open(c, &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER,
+								 .what = "describe cluster",
+								 .send = send_describe_cluster,
+								 .ud = &sent });
+	for (int i = 0; i < 3; i++)
+		client_admin_send(c, p);
+	assert_int_equal(sent, 3);
+	for (int i = 0; i < 3; i++) {
+		struct err e = { 0 };
+		rd_kafka_event_t *ev = client_admin_next(c, p, &e);
+		if (ev) { /* librdkafka's own timeout of the request: the error is the caller's to read */
+			assert_int_not_equal(rd_kafka_event_error(ev), RD_KAFKA_RESP_ERR_NO_ERROR);
+			rd_kafka_event_destroy(ev);
+		} else {
+			assert_int_equal(e.status, CMD_UNREACHABLE);
+		}
+		err_clear(&e);
+	}
+	client_admin_end(&p);
+	assert_null(p);
+	client_admin_end(&p); /* NULL is ignored */
+	client_free(&c);
+}
+
+/* The backoff doubles up to 800 ms, and never waits past the deadline. */
+static void test_backoff(void **state)
+{
+	(void)state;
+	int nap = 50;
+	int64_t now = clock_mono_ms();
+	assert_false(client_backoff(&nap, now + 10)); /* 50 ms would pass it: at once */
+	assert_int_equal(nap, 50);
+	assert_true(clock_mono_ms() - now < 40);
+	assert_true(client_backoff(&nap, now + 10000));
+	assert_true(clock_mono_ms() - now >= 50);
+	assert_int_equal(nap, 100);
+	nap = 800;
+	assert_false(client_backoff(&nap, clock_mono_ms() + 700));
+	nap = 400;
+	assert_true(client_backoff(&nap, clock_mono_ms() + 10000));
+	assert_int_equal(nap, 800);
+	assert_true(client_backoff(&nap, clock_mono_ms() + 10000));
+	assert_int_equal(nap, 800);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_client_error_hints),
-		cmocka_unit_test(test_client_not_logged_in),
-		cmocka_unit_test(test_client_library),
+		cmocka_unit_test(test_client_error_hints), cmocka_unit_test(test_client_not_logged_in),
+		cmocka_unit_test(test_client_library),     cmocka_unit_test(test_admin_call_is_bounded),
+		cmocka_unit_test(test_admin_window),       cmocka_unit_test(test_backoff),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
