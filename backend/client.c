@@ -479,11 +479,21 @@ struct client_admin_pending *client_admin_start(struct client *c, const struct c
 	return p;
 }
 
+#define CLIENT_WAIT_SLICE 50 /* ms: how soon an interruptible command's admin wait sees the interrupt */
+
 /* The one wait of kcon's admin requests: every result is waited for here, up to its deadline. */
 rd_kafka_event_t *client_admin_next(struct client *c, struct client_admin_pending *p, struct err *e)
 {
-	int64_t left = p->deadline - clock_mono_ms();
-	rd_kafka_event_t *ev = left > 0 ? rd_kafka_queue_poll(p->q, left > INT_MAX ? INT_MAX : (int)left) : NULL;
+	/* an interruptible command's wait looks at its interrupt between slices; another's is one poll */
+	int slice = cmd_interruptible_here() ? CLIENT_WAIT_SLICE : INT_MAX;
+	rd_kafka_event_t *ev = NULL;
+	for (int64_t left; !ev && (left = p->deadline - clock_mono_ms()) > 0;) {
+		if (cmd_interrupted_here()) {
+			err_set(e, CMD_FAILED, NULL, "%s: interrupted", p->req.what);
+			return NULL;
+		}
+		ev = rd_kafka_queue_poll(p->q, left > slice ? slice : (int)left);
+	}
 	if (ev == NULL) {
 		client_error(c, RD_KAFKA_RESP_ERR__TIMED_OUT, NULL, p->req.what, e);
 		return NULL;

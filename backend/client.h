@@ -171,7 +171,9 @@ void client_admin_send(struct client *c, struct client_admin_pending *p);
 struct client_admin_pending *client_admin_start(struct client *c, const struct client_admin_req *req);
 /**
  * @brief The next result on p's queue, its error unread: the one wait of every admin request, up to
- * the timeout (and a second) after the last send or result. NULL with e set when none came in time.
+ * the timeout (and a second) after the last send or result. NULL with e set when none came in time,
+ * or ("WHAT: interrupted") when the CMD_INTERRUPT command it waits for was interrupted (Esc,
+ * Ctrl-C: cmd_interrupted_here(), looked at every 50 ms).
  */
 rd_kafka_event_t *client_admin_next(struct client *c, struct client_admin_pending *p, struct err *e);
 /**

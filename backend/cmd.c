@@ -560,6 +560,19 @@ int cmd_confirm(struct cmd_ctx *ctx, const char *target, const char *why, const 
 	return rc;
 }
 
+/* The command whose exec runs on this thread (cmd_exec()), for waits below it (cmd_interrupted_here()). */
+static _Thread_local struct cmd_ctx *cmd_here;
+
+bool cmd_interruptible_here(void)
+{
+	return cmd_here && (cmd_flags(cmd_here) & CMD_INTERRUPT);
+}
+
+bool cmd_interrupted_here(void)
+{
+	return cmd_interruptible_here() && atomic_load(&cmd_here->interrupt);
+}
+
 int cmd_exec(struct cmd_ctx *ctx)
 {
 	if (cmd_check(ctx) != CMD_OK)
@@ -568,7 +581,10 @@ int cmd_exec(struct cmd_ctx *ctx)
 	    cmd_confirm(ctx, ctx->args.npos ? ctx->args.pos[0] : ctx->entry->name, "it cannot be undone",
 			"add --yes to run it without a terminal") != CMD_OK)
 		return ctx->status;
+	struct cmd_ctx *outer = cmd_here;
+	cmd_here = ctx;
 	ctx->status = ctx->entry->exec(ctx);
+	cmd_here = outer;
 	if (ctx->status == CMD_OK && ctx->result == NULL)
 		ctx->result = json_object();
 	return ctx->status;

@@ -285,6 +285,12 @@ unsigned cmd_flags(const struct cmd_ctx *ctx);
  * @return true when the time passed, false when interrupted
  */
 bool cmd_nap(struct cmd_ctx *ctx, int64_t ms);
+/**
+ * @brief Whether the command whose exec runs on this thread is CMD_INTERRUPT (for the waits below
+ * it that know no ctx: the client's admin wait), and whether it was interrupted since.
+ */
+bool cmd_interruptible_here(void);
+bool cmd_interrupted_here(void);
 /** @brief Frees what ctx owns and resets it. */
 void cmd_ctx_clear(struct cmd_ctx *ctx);
 

@@ -2,7 +2,10 @@
  * client: the cause and hint client_error() gives a librdkafka error, and the one wait of admin
  * requests (client_admin_*) and its backoff, bounded by the timeout (no cluster needed).
  */
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,6 +19,7 @@
 #include "client.h"
 #include "clock.h"
 #include "cmd.h"
+#include "session.h"
 #include "xalloc.h"
 
 static struct client *client_for_test(void)
@@ -190,12 +194,93 @@ static void test_backoff(void **state)
 	assert_int_equal(nap, 800);
 }
 
+/* --- an interruptible command's admin wait ends on its interrupt, not at the timeout ------------ */
+
+static struct client *slow_client; /* to nobody, with a timeout of a minute */
+static atomic_int slow_sent;
+
+static void send_counted(struct client *c, rd_kafka_AdminOptions_t *o, rd_kafka_queue_t *q, void *ud)
+{
+	(void)ud;
+	rd_kafka_DescribeCluster(client_rk(c), o, q);
+	atomic_fetch_add(&slow_sent, 1);
+}
+
+static int exec_slow_admin(struct cmd_ctx *ctx)
+{
+	struct err e = { 0 };
+	rd_kafka_event_t *ev = client_admin_call(slow_client,
+						 &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER,
+									     .what = "describe cluster",
+									     .send = send_counted },
+						 &e);
+	if (ev)
+		rd_kafka_event_destroy(ev);
+	return ev ? cmd_ok(ctx, json_object()) : cmd_fail_err(ctx, &e);
+}
+
+static const struct cmd_entry test_slow[] = {
+	{ .name = "zzslow",
+	  .group = "test",
+	  .help = "x",
+	  .flags = CMD_READ_ONLY | CMD_INTERRUPT,
+	  .exec = exec_slow_admin },
+	{ .name = "zzslowplain", .group = "test", .help = "x", .flags = CMD_READ_ONLY, .exec = exec_slow_admin },
+	{ 0 },
+};
+
+static void *run_exec(void *arg)
+{
+	cmd_exec(arg);
+	return NULL;
+}
+
+static void test_admin_wait_interrupted(void **state)
+{
+	(void)state;
+	cmd_init();
+	cmd_register(test_slow);
+	struct conf conf = { 0 };
+	char *cause = NULL;
+	conf_set_option(&conf, "bootstrap", "127.0.0.1:1", &cause);
+	assert_int_equal(conf_finish(&conf, &cause), 0);
+	struct err e = { 0 };
+	slow_client = client_new(&conf, 60000, false, NULL, &e);
+	assert_non_null(slow_client);
+	conf_clear(&conf);
+	struct session s = { 0 };
+	struct cmd_ctx ctx;
+	char *argv[] = { "zzslow", NULL };
+	assert_int_equal(cmd_prepare(&ctx, &s, 1, argv), CMD_OK);
+	pthread_t t;
+	int64_t t0 = clock_mono_ms();
+	assert_int_equal(pthread_create(&t, NULL, run_exec, &ctx), 0);
+	while (atomic_load(&slow_sent) == 0) /* the request is on its way: the wait has begun */
+		sched_yield();
+	atomic_store(&ctx.interrupt, true); /* as loop_interrupt() does (Esc, Ctrl-C) */
+	pthread_join(t, NULL);
+	assert_true(clock_mono_ms() - t0 < 5000); /* not the minute of its timeout */
+	assert_int_equal(ctx.status, CMD_FAILED);
+	assert_string_equal(ctx.error, "describe cluster: interrupted");
+	cmd_ctx_clear(&ctx);
+	/* a command that is not CMD_INTERRUPT is not looked at, and one interrupted before asks nothing */
+	assert_false(cmd_interruptible_here());
+	assert_false(cmd_interrupted_here());
+	char *plain[] = { "zzslowplain", NULL };
+	assert_int_equal(cmd_prepare(&ctx, &s, 1, plain), CMD_OK);
+	atomic_store(&ctx.interrupt, true);
+	assert_int_equal(cmd_flags(&ctx) & CMD_INTERRUPT, 0);
+	cmd_ctx_clear(&ctx);
+	client_free(&slow_client);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_client_error_hints), cmocka_unit_test(test_client_not_logged_in),
-		cmocka_unit_test(test_client_library),     cmocka_unit_test(test_admin_call_is_bounded),
-		cmocka_unit_test(test_admin_window),       cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_client_error_hints),     cmocka_unit_test(test_client_not_logged_in),
+		cmocka_unit_test(test_client_library),         cmocka_unit_test(test_admin_call_is_bounded),
+		cmocka_unit_test(test_admin_window),           cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_admin_wait_interrupted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
