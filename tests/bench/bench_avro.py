@@ -2,12 +2,20 @@
 """Avro tail: 1,000,000 Avro records (Schema Registry wire format, one schema id) in one topic on
 the real broker, produced by `kcon produce --value-schema-id` from JSON lines, then
 `kcon tail T --from beginning --to-end -o json` decoding them through the stand-in registry of
-tests/lib (one request for the id, then the cache), beside `kcat -C -J` (bytes only: Debian's kcat
-is built without Avro) and kafkactl's consume with its registry when kafkactl is on PATH. Best wall
-time of 3 runs and peak RSS; asserts nothing about speed."""
+tests/lib (one request for the id, then the cache), beside `kcat -C -J` (bytes only), kcat's own
+Avro deserializer (`-s value=avro -r URL`) when `kcat -h` lists one (Debian's kcat 1.7.1 does not),
+and kafkactl's `consume --from-beginning --exit` decoding through the same registry
+(KCON_BENCH_KAFKACTL, else kafkactl on PATH; "not found" otherwise). kafkactl gets a private config
+naming only the loopback broker and the stand-in registry. Its records are compared with kcon's: the
+count, and every field of a sample of records (exits 1 when one differs). Best wall time of 3 runs
+and peak RSS; asserts nothing about speed."""
 
+
+import datetime
+import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +23,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from benchlib import best_of  # noqa: E402
+from benchlib import best_of, measure  # noqa: E402
 from standin_registry import StandInRegistry  # noqa: E402
 
 N = int(os.environ.get("KCON_BENCH_AVRO_N", 1_000_000))  # fewer to try the script
@@ -27,6 +35,80 @@ SCHEMA = {"type": "record", "name": "Reading", "fields": [
     {"name": "sensor", "type": "string"}, {"name": "seq", "type": "long"},
     {"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
     {"name": "value", "type": "double"}, {"name": "ok", "type": "boolean"}]}
+
+
+def kcat_avro():
+    """kcat's Avro deserializer when its help lists one (it needs a kcat built with libserdes)."""
+    usage = subprocess.run(["kcat", "-h"], capture_output=True, text=True)
+    # A deserializer of that name in the -s list (the help mentions Avro in -J's text either way).
+    if not re.search(r"^\s*avro\b", usage.stdout + usage.stderr, re.M | re.I):
+        print("  kcat -s avro: not in this kcat (its -s takes pack formats only, and it has no -r registry)")
+        return
+    t, m = best_of(3, ["kcat", "-C", "-b", broker, "-t", topic, "-o", "beginning", "-e", "-q", "-J",
+                       "-s", "value=avro", "-r", reg.url])
+    print(f"  kcat -s value=avro -J     {N / t / 1e6:5.2f} M msg/s {m:6.1f} MB")
+
+
+def record_fields(rec):
+    """The comparable fields of one decoded record: timestamp-millis as a number of milliseconds
+    whether a tool prints it as a number or as an ISO 8601 time."""
+    at = rec.get("at")
+    if isinstance(at, str):
+        at = round(datetime.datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp() * 1000)
+    return (rec.get("sensor"), rec.get("seq"), at, rec.get("value"), rec.get("ok"))
+
+
+def compare(kcon_out, kafkactl_out):
+    """Record counts, and a sample of about 1,000 records (and the last) field by field: kafkactl
+    prints one decoded value per line, kcon one JSON message per line with the record in "value".
+    Returns (kcon's count, kafkactl's count, records compared, the differing ones)."""
+    step = max(1, N // 1000)
+    counts, compared, bad = [0, 0], 0, []
+    with open(kcon_out) as a, open(kafkactl_out) as b:
+        for i, (ka, kb) in enumerate(itertools.zip_longest(a, b)):
+            counts[0] += ka is not None
+            counts[1] += kb is not None
+            if ka is None or kb is None or (i % step and i != N - 1):
+                continue
+            compared += 1
+            x, y = record_fields(json.loads(ka)["value"]), record_fields(json.loads(kb))
+            if x != y:
+                bad.append((i, x, y))
+    return counts[0], counts[1], compared, bad
+
+
+def kafkactl_consume():
+    path = os.environ.get("KCON_BENCH_KAFKACTL") or shutil.which("kafkactl")
+    if not path or not os.access(path, os.X_OK):
+        print(f"  kafkactl: not found ({path or 'KCON_BENCH_KAFKACTL unset, none on PATH'}); skipped")
+        return
+    home = os.path.join(state, "kafkactl-home")
+    os.makedirs(home, exist_ok=True)
+    config = os.path.join(state, "kafkactl.yml")
+    with open(config, "w") as f:
+        f.write(f"contexts:\n  bench:\n    brokers:\n      - {broker}\n    schemaRegistry:\n"
+                f"      url: {reg.url}\nkeyring:\n  enabled: false\n")
+    current = os.path.join(state, "kafkactl-current.yml")
+    with open(current, "w") as f:
+        f.write("current-context: bench\n")
+    kenv = dict(os.environ, HOME=home, KAFKA_CTL_CONFIG=config, KAFKA_CTL_WRITABLE_CONFIG=current)
+    version = subprocess.run([path, "version"], capture_output=True, text=True, env=kenv).stdout.strip()
+    cmd = [path, "consume", topic, "--from-beginning", "--exit"]
+    t, m = best_of(3, cmd, env=kenv)
+    print(f"  kafkactl consume (decoded) {N / t / 1e6:5.2f} M msg/s {m:6.1f} MB   ({version or path})")
+    # One more run of each into a file, for the comparison.
+    kcon_out, kafkactl_out = os.path.join(state, "kcon.out"), os.path.join(state, "kafkactl.out")
+    with open(kcon_out, "wb") as f:
+        measure([kcon, "-b", broker, "--registry", reg.url, "tail", topic, "--from", "beginning", "--to-end",
+                 "-o", "json"], stdout=f, env=env)
+    with open(kafkactl_out, "wb") as f:
+        measure(cmd, stdout=f, env=kenv)
+    kn, cn, compared, bad = compare(kcon_out, kafkactl_out)
+    print(f"  records: kcon {kn:,}, kafkactl {cn:,}; {compared:,} compared field by field, {len(bad)} differ")
+    if kn != N or cn != N or bad:
+        raise SystemExit(f"bench_avro: kafkactl's records differ from kcon's ({N:,} produced; first "
+                         f"difference (record, kcon, kafkactl): {bad[:1]})")
+
 
 reg = StandInRegistry().start()
 sid = reg.register("readings-value", json.dumps(SCHEMA))
@@ -51,10 +133,8 @@ try:
     print(f"  kcon -o json (decoded)   {N / kt / 1e6:5.2f} M msg/s {km:6.1f} MB")
     print(f"  kcat -J (bytes, no Avro) {N / ct / 1e6:5.2f} M msg/s {cm:6.1f} MB")
     print(f"  schema requests to the registry: {reg.count(f'/schemas/ids/{sid}')}")
-    if shutil.which("kafkactl"):
-        print("  kafkactl: on PATH, but its registry needs a config context; not timed here")
-    else:
-        print("  kafkactl: not on PATH")
+    kcat_avro()
+    kafkactl_consume()
 finally:
     reg.stop()
     shutil.rmtree(state, ignore_errors=True)
