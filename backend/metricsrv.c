@@ -98,6 +98,50 @@ int metricsrv_parse_users(const char *text, char ***users, int *n, char **cause)
 #include <pthread.h>
 #include <stdio.h>
 
+#include "dynlib.h"
+
+/* libmicrohttpd, opened when a server starts (backend/dynlib.h): most commands never start one. */
+static struct {
+	char *(*basic_auth_get_username_password)(struct MHD_Connection *conn, char **password);
+	void (*free)(void *ptr);
+	struct MHD_Response *(*create_response_from_buffer)(size_t size, void *buffer,
+							    enum MHD_ResponseMemoryMode mode);
+	struct MHD_Response *(*create_response_from_buffer_with_free_callback_cls)(size_t size, void *buffer,
+										   MHD_ContentReaderFreeCallback crfc,
+										   void *crfc_cls);
+	enum MHD_Result (*add_response_header)(struct MHD_Response *r, const char *header, const char *content);
+	enum MHD_Result (*queue_response)(struct MHD_Connection *conn, unsigned int status, struct MHD_Response *r);
+	enum MHD_Result (*queue_basic_auth_fail_response)(struct MHD_Connection *conn, const char *realm,
+							  struct MHD_Response *r);
+	void (*destroy_response)(struct MHD_Response *r);
+	struct MHD_Daemon *(*start_daemon)(unsigned int flags, uint16_t port, MHD_AcceptPolicyCallback apc,
+					   void *apc_cls, MHD_AccessHandlerCallback dh, void *dh_cls, ...);
+	const union MHD_DaemonInfo *(*get_daemon_info)(struct MHD_Daemon *d, enum MHD_DaemonInfoType type, ...);
+	void (*stop_daemon)(struct MHD_Daemon *d);
+} mhd;
+static char *metricsrv_mhd_cause; /* why libmicrohttpd could not be loaded, or NULL */
+static pthread_once_t metricsrv_mhd_once = PTHREAD_ONCE_INIT;
+
+static void metricsrv_mhd_init(void)
+{
+	const struct dynlib_sym syms[] = {
+		{ "MHD_basic_auth_get_username_password", (void **)&mhd.basic_auth_get_username_password },
+		{ "MHD_free", (void **)&mhd.free },
+		{ "MHD_create_response_from_buffer", (void **)&mhd.create_response_from_buffer },
+		{ "MHD_create_response_from_buffer_with_free_callback_cls",
+		  (void **)&mhd.create_response_from_buffer_with_free_callback_cls },
+		{ "MHD_add_response_header", (void **)&mhd.add_response_header },
+		{ "MHD_queue_response", (void **)&mhd.queue_response },
+		{ "MHD_queue_basic_auth_fail_response", (void **)&mhd.queue_basic_auth_fail_response },
+		{ "MHD_destroy_response", (void **)&mhd.destroy_response },
+		{ "MHD_start_daemon", (void **)&mhd.start_daemon },
+		{ "MHD_get_daemon_info", (void **)&mhd.get_daemon_info },
+		{ "MHD_stop_daemon", (void **)&mhd.stop_daemon },
+	};
+	dynlib_load(KCON_MHD_SONAME, KCON_MHD_PACKAGE, "the metrics server (--metrics)", syms,
+		    sizeof(syms) / sizeof(syms[0]), &metricsrv_mhd_cause);
+}
+
 /* A published exposition, shared by the scrapes sending it. */
 struct metricsrv_snap {
 	atomic_int refs;
@@ -128,7 +172,7 @@ static bool metricsrv_same(const char *a, const char *b)
 /* Whether the request's basic auth names a user of the password file with its password. */
 static bool metricsrv_authorized(struct metricsrv *m, struct MHD_Connection *conn)
 {
-	char *pass = NULL, *user = MHD_basic_auth_get_username_password(conn, &pass);
+	char *pass = NULL, *user = mhd.basic_auth_get_username_password(conn, &pass);
 	bool ok = false;
 	if (user && pass) {
 		char *both = x_asprintf("%s:%s", user, pass);
@@ -137,9 +181,9 @@ static bool metricsrv_authorized(struct metricsrv *m, struct MHD_Connection *con
 		free(both);
 	}
 	if (user)
-		MHD_free(user);
+		mhd.free(user);
 	if (pass)
-		MHD_free(pass);
+		mhd.free(pass);
 	return ok;
 }
 
@@ -164,14 +208,14 @@ static struct metricsrv_snap *metricsrv_snap_new(char *text)
 static enum MHD_Result metricsrv_reply(struct MHD_Connection *conn, unsigned status, const char *type, const char *body)
 {
 	struct MHD_Response *r =
-		MHD_create_response_from_buffer(strlen(body), (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
+		mhd.create_response_from_buffer(strlen(body), (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
 	if (r == NULL)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	enum MHD_Result ret = MHD_queue_response(conn, status, r);
-	MHD_destroy_response(r);
+		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	enum MHD_Result ret = mhd.queue_response(conn, status, r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
@@ -184,13 +228,13 @@ static enum MHD_Result metricsrv_handle(void *cls, struct MHD_Connection *conn, 
 	(void)upload_data;
 	if (m->nusers && !metricsrv_authorized(m, conn)) {
 		static const char body[] = "unauthorized: give a user and password of watch's --metrics-auth file\n";
-		struct MHD_Response *r = MHD_create_response_from_buffer(sizeof(body) - 1, (void *)(uintptr_t)body,
+		struct MHD_Response *r = mhd.create_response_from_buffer(sizeof(body) - 1, (void *)(uintptr_t)body,
 									 MHD_RESPMEM_PERSISTENT);
 		if (r == NULL)
 			return MHD_NO;
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
-		enum MHD_Result ret = MHD_queue_basic_auth_fail_response(conn, "kcon", r);
-		MHD_destroy_response(r);
+		mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+		enum MHD_Result ret = mhd.queue_basic_auth_fail_response(conn, "kcon", r);
+		mhd.destroy_response(r);
 		return ret;
 	}
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
@@ -217,15 +261,15 @@ static enum MHD_Result metricsrv_handle(void *cls, struct MHD_Connection *conn, 
 	atomic_fetch_add(&s->refs, 1);
 	pthread_mutex_unlock(&m->lock);
 	struct MHD_Response *r =
-		MHD_create_response_from_buffer_with_free_callback_cls(s->len, s->text, metricsrv_unref, s);
+		mhd.create_response_from_buffer_with_free_callback_cls(s->len, s->text, metricsrv_unref, s);
 	if (r == NULL) {
 		metricsrv_unref(s);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
 	atomic_fetch_add(&m->scrapes, 1);
-	enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
+	enum MHD_Result ret = mhd.queue_response(conn, MHD_HTTP_OK, r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
@@ -240,6 +284,11 @@ struct metricsrv *metricsrv_start(const char *spec, const struct metricsrv_opts 
 	socklen_t len;
 	if (metricsrv_parse_addr(spec, &sa, &len, cause) < 0)
 		return NULL;
+	pthread_once(&metricsrv_mhd_once, metricsrv_mhd_init);
+	if (metricsrv_mhd_cause) {
+		*cause = x_strdup(metricsrv_mhd_cause);
+		return NULL;
+	}
 	struct metricsrv *m = x_calloc(1, sizeof(*m));
 	pthread_mutex_init(&m->lock, NULL);
 	m->snap = metricsrv_snap_new(x_strdup(""));
@@ -251,7 +300,7 @@ struct metricsrv *metricsrv_start(const char *spec, const struct metricsrv_opts 
 		m->users[m->nusers++] = x_strdup(o->users[i]);
 	}
 	/* The TLS options last: without MHD_USE_TLS they would be refused, so they are not given then. */
-	m->d = MHD_start_daemon(flags, 0, NULL, NULL, metricsrv_handle, m, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	m->d = mhd.start_daemon(flags, 0, NULL, NULL, metricsrv_handle, m, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)64, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
 				tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, tls ? o->key_pem : NULL,
 				MHD_OPTION_HTTPS_MEM_CERT, tls ? o->cert_pem : NULL, MHD_OPTION_END);
@@ -267,7 +316,7 @@ struct metricsrv *metricsrv_start(const char *spec, const struct metricsrv_opts 
 		free(m);
 		return NULL;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(m->d, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *info = mhd.get_daemon_info(m->d, MHD_DAEMON_INFO_BIND_PORT);
 	unsigned port = info ? info->port : 0;
 	char host[INET6_ADDRSTRLEN] = "?";
 	if (sa.ss_family == AF_INET)
@@ -304,7 +353,7 @@ void metricsrv_stop(struct metricsrv **mp)
 	struct metricsrv *m = *mp;
 	if (m == NULL)
 		return;
-	MHD_stop_daemon(m->d);
+	mhd.stop_daemon(m->d);
 	metricsrv_unref(m->snap);
 	pthread_mutex_destroy(&m->lock);
 	for (int i = 0; i < m->nusers; i++)

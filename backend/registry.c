@@ -10,6 +10,8 @@
 
 #ifndef KCON_NO_REGISTRY
 #include <curl/curl.h>
+
+#include "dynlib.h"
 #endif
 
 #include "sbuf.h"
@@ -191,11 +193,37 @@ int registry_parse_schema(const char *body, size_t len, char **type, char **sche
 /* --- HTTP ---------------------------------------------------------------------------------- */
 
 #ifndef KCON_NO_REGISTRY
+/* libcurl, opened on the first request (backend/dynlib.h): most commands never make one. */
+static struct {
+	CURLcode (*global_init)(long flags);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *c, CURLoption opt, ...);
+	CURLcode (*easy_perform)(CURL *c);
+	CURLcode (*easy_getinfo)(CURL *c, CURLINFO info, ...);
+	const char *(*easy_strerror)(CURLcode rc);
+	void (*easy_cleanup)(CURL *c);
+	struct curl_slist *(*slist_append)(struct curl_slist *l, const char *s);
+	void (*slist_free_all)(struct curl_slist *l);
+} curl;
+static char *registry_curl_cause; /* why libcurl could not be loaded, or NULL */
 static pthread_once_t registry_curl_once = PTHREAD_ONCE_INIT;
 
 static void registry_curl_init(void)
 {
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	const struct dynlib_sym syms[] = {
+		{ "curl_global_init", (void **)&curl.global_init },
+		{ "curl_easy_init", (void **)&curl.easy_init },
+		{ "curl_easy_setopt", (void **)&curl.easy_setopt },
+		{ "curl_easy_perform", (void **)&curl.easy_perform },
+		{ "curl_easy_getinfo", (void **)&curl.easy_getinfo },
+		{ "curl_easy_strerror", (void **)&curl.easy_strerror },
+		{ "curl_easy_cleanup", (void **)&curl.easy_cleanup },
+		{ "curl_slist_append", (void **)&curl.slist_append },
+		{ "curl_slist_free_all", (void **)&curl.slist_free_all },
+	};
+	if (dynlib_load(KCON_CURL_SONAME, KCON_CURL_PACKAGE, "the Schema Registry client", syms,
+			sizeof(syms) / sizeof(syms[0]), &registry_curl_cause) == 0)
+		curl.global_init(CURL_GLOBAL_DEFAULT);
 }
 
 static size_t registry_write(char *ptr, size_t size, size_t nmemb, void *ud)
@@ -222,57 +250,61 @@ static int registry_http(struct registry *r, const char *path, const char *post,
 	return -1;
 #else
 	pthread_once(&registry_curl_once, registry_curl_init);
-	CURL *c = curl_easy_init();
+	if (registry_curl_cause) {
+		*cause = x_strdup(registry_curl_cause);
+		return -1;
+	}
+	CURL *c = curl.easy_init();
 	if (c == NULL) {
 		*cause = x_strdup("cannot start an HTTP request (libcurl)");
 		return -1;
 	}
 	char *url = x_asprintf("%s%s", r->url, path);
 	char errbuf[CURL_ERROR_SIZE] = "";
-	struct curl_slist *hdrs = curl_slist_append(NULL, "Accept: application/vnd.schemaregistry.v1+json, "
+	struct curl_slist *hdrs = curl.slist_append(NULL, "Accept: application/vnd.schemaregistry.v1+json, "
 							  "application/json");
 	char *bearer = NULL;
 	if (r->token) {
 		bearer = x_asprintf("Authorization: Bearer %s", r->token);
-		hdrs = curl_slist_append(hdrs, bearer);
+		hdrs = curl.slist_append(hdrs, bearer);
 	}
 	if (post)
-		hdrs = curl_slist_append(hdrs, "Content-Type: application/vnd.schemaregistry.v1+json");
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)r->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)r->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, registry_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+		hdrs = curl.slist_append(hdrs, "Content-Type: application/vnd.schemaregistry.v1+json");
+	curl.easy_setopt(c, CURLOPT_URL, url);
+	curl.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	curl.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)r->timeout_ms);
+	curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)r->timeout_ms);
+	curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, registry_write);
+	curl.easy_setopt(c, CURLOPT_WRITEDATA, out);
 	if (r->user) {
-		curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-		curl_easy_setopt(c, CURLOPT_USERNAME, r->user);
-		curl_easy_setopt(c, CURLOPT_PASSWORD, r->password ? r->password : "");
+		curl.easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+		curl.easy_setopt(c, CURLOPT_USERNAME, r->user);
+		curl.easy_setopt(c, CURLOPT_PASSWORD, r->password ? r->password : "");
 	}
 	if (r->ca)
-		curl_easy_setopt(c, CURLOPT_CAINFO, r->ca);
+		curl.easy_setopt(c, CURLOPT_CAINFO, r->ca);
 	if (post)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
-	CURLcode rc = curl_easy_perform(c);
+		curl.easy_setopt(c, CURLOPT_POSTFIELDS, post);
+	CURLcode rc = curl.easy_perform(c);
 	if (rc == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+		curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
 	else if (rc == CURLE_OPERATION_TIMEDOUT)
 		*cause = x_asprintf("no answer within %d ms (--timeout)", r->timeout_ms);
 	else if (rc == CURLE_WRITE_ERROR)
 		*cause = x_asprintf("the answer is larger than %u MiB", REGISTRY_BODY_MAX >> 20);
 	else
-		*cause = x_asprintf("%s", *errbuf ? errbuf : curl_easy_strerror(rc));
-	curl_slist_free_all(hdrs);
+		*cause = x_asprintf("%s", *errbuf ? errbuf : curl.easy_strerror(rc));
+	curl.slist_free_all(hdrs);
 	if (bearer) {
 		memset(bearer, 0, strlen(bearer));
 		free(bearer);
 	}
 	free(url);
-	curl_easy_cleanup(c);
+	curl.easy_cleanup(c);
 	return rc == CURLE_OK ? 0 : -1;
 #endif
 }
