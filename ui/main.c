@@ -429,7 +429,7 @@ int main(int argc, char **argv)
 
 	uicmd_register(); /* the built-in commands and the faces' */
 	if (optind < argc) {
-		status = run_argv(&s, argc - optind, argv + optind);
+		status = run_only(&s, argc - optind, argv + optind);
 	} else if (script_text) {
 		status = run_text(&s, script_text, "-e");
 	} else if (script_file) {

@@ -61,6 +61,44 @@ void run_write(const char *text, size_t len)
 		run_out_failed(errno ? errno : EIO);
 }
 
+/* run_only(): stdout's end was written early; later writes go to /dev/null. */
+static bool run_released, run_release_early;
+
+/*
+ * Flushes stdout and ends the stream (the reader sees EOF) while fd 1 stays open, on /dev/null:
+ * no later open() can take fd 1. The last descriptor of the old stream is closed on its own, so
+ * that close()'s error (NFS, a quota) still fails the command.
+ */
+static void run_release_stdout(void)
+{
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		run_out_failed(errno ? errno : EIO);
+		return;
+	}
+	int nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	int old = nul < 0 ? -1 : fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (old < 0 || dup2(nul, STDOUT_FILENO) < 0) {
+		if (nul >= 0)
+			close(nul);
+		if (old >= 0)
+			close(old);
+		return; /* ends at exit then, as without run_only() */
+	}
+	close(nul);
+	run_released = true;
+	if (close(old) != 0 && errno != EINTR)
+		run_out_failed(errno);
+}
+
+int run_only(struct session *s, int argc, char *const *argv)
+{
+	run_release_early = true;
+	int status = run_argv(s, argc, argv);
+	run_release_early = false;
+	return status;
+}
+
 int run_finish(int status)
 {
 	errno = 0;
@@ -359,7 +397,9 @@ int run_argv(struct session *s, int argc, char *const *argv)
 		fprintf(stderr, "kcon: %s", out.buf);
 	}
 	sbuf_free(&out);
-	session_history_flush(s); /* the output is out: history waits for it, never the reverse */
+	if (run_release_early && !run_released)
+		run_release_stdout(); /* the reader's EOF comes before the snapshot and the clean-up */
+	session_history_flush(s);     /* the output is out: history waits for it, never the reverse */
 	if (ctx.stopped_by)
 		run_stop_signal = ctx.stopped_by;
 	cmd_ctx_clear(&ctx);

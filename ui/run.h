@@ -9,6 +9,12 @@
 /** @brief Runs one command given as words; prints its output; returns its exit status. */
 int run_argv(struct session *s, int argc, char *const *argv);
 /**
+ * @brief kcon's only command (`kcon topics`): run_argv() then ends stdout as soon as the output is
+ * written, before the history snapshot and the clean-up, so a reader waiting for EOF (`| jq`)
+ * does not wait for them. Nothing may write to stdout after it.
+ */
+int run_only(struct session *s, int argc, char *const *argv);
+/**
  * @brief Parses src (the command language) and runs its commands in order, stopping at the
  * first that fails. origin names src in messages (e.g. "-e" or a file name).
  * @return the exit status of the last command run (2 when src does not parse; 128 + N when

@@ -3,6 +3,7 @@ describe` record the metadata they fetch as the last snapshot, answer from it wi
 and fall back to it when the cluster is unreachable (exit 3), with a `stale` member in JSON and a
 one-line note on stderr in table mode. Each test has its own state dir."""
 
+import json
 import os
 import subprocess
 import sqlite3
@@ -140,6 +141,32 @@ class OfflineTest(StoreCase):
         p, docs = self.k.json("--offline", "topics", topic, env=self.envs)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual([t["name"] for t in docs[0]["topics"]], [topic])
+
+    def test_a_reader_sees_eof_before_the_snapshot_is_written(self):
+        """kcon topics | jq: stdout ends once the output is written, before the snapshot (a reader
+        waiting for EOF does not wait for history). The store is held locked by another writer, so
+        kcon's write waits (its busy timeout is 5 s): the reader gets its EOF while kcon is still
+        running; once the lock goes, the snapshot is written all the same."""
+        self.k.run("topics", env=self.envs, check=True)  # the store exists; the next snapshot differs
+        topic = self.create_topic(partitions=1)
+        db = sqlite3.connect(f"{self.state}/history.db", isolation_level=None)
+        db.execute("BEGIN IMMEDIATE")
+        p = subprocess.Popen([KCON, "-b", self.bootstrap, "-o", "json", "topics"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=dict(os.environ, **self.envs))
+        try:
+            out = p.stdout.read()  # returns at EOF
+            still_running = p.poll() is None
+        finally:
+            db.execute("ROLLBACK")
+            db.close()
+            _, err = p.communicate(timeout=60)
+        self.assertTrue(still_running, "stdout ended only when kcon exited")
+        self.assertEqual(p.returncode, 0, err)
+        self.assertIn(topic, [t["name"] for t in json.loads(out)["topics"]])
+        # Had stdout ended only at exit, the lock would have outlived kcon's wait: nothing stored.
+        p, docs = self.k.json("--offline", "topics", topic, env=self.envs)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([t["name"] for t in docs[0]["topics"]], [topic], f"not stored; kcon said: {err}")
 
     def test_nothing_stored(self):
         # --offline with an empty store: nothing to show, exit 3 and a hint
