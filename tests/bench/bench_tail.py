@@ -26,7 +26,7 @@ runs = int(os.environ.get("KCON_BENCH_TAIL_RUNS", "3"))
 broker = os.environ["KCON_TEST_BOOTSTRAP"]
 topic = "bench-tail-1m"
 # kcon's consumer settings at its default memory bound (tail_consumer() in backend/tail.c)
-KCON_FETCH = ["queued.max.messages.kbytes=16384", "fetch.max.bytes=8388608", "max.partition.fetch.bytes=1048576",
+KCON_FETCH = ["queued.max.messages.kbytes=16384", "fetch.max.bytes=8388608", "max.partition.fetch.bytes=4194304",
               "queued.min.messages=50000", "fetch.queue.backoff.ms=10"]
 
 have = subprocess.run([kcon, "-b", broker, "-o", "json", "topic", "describe", topic], capture_output=True, text=True)
