@@ -176,6 +176,14 @@ class DebTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("hexdump", p.stdout)
 
+    def test_a_library_opened_on_first_use_is_there(self):
+        """libcurl is not linked but opened by the registry client (backend/dynlib.h): in the root
+        that holds only what Depends brings, a registry request gets as far as connecting."""
+        p = self.kcon("--demo", "--registry", "http://127.0.0.1:1", "-e", "schemas")
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertNotIn("cannot be loaded", p.stderr)
+        self.assertIn("127.0.0.1:1", p.stderr)
+
     def test_missing_dependency_is_seen(self):
         """The root holds only what Depends brings: without libjansson kcon cannot start there."""
         with tempfile.TemporaryDirectory(prefix="kcon-deb-nodep-") as bare:
