@@ -25,8 +25,16 @@ static void offline_record_model(struct session *s, struct client *c, struct mod
 int offline_metadata(struct session *s, bool stored, struct client **c, struct model **out, struct offline_stale *st,
 		     struct err *e)
 {
+	return offline_metadata_rows(s, stored, c, out, NULL, st, e);
+}
+
+int offline_metadata_rows(struct session *s, bool stored, struct client **c, struct model **out,
+			  struct store_rows *rows, struct offline_stale *st, struct err *e)
+{
 	memset(st, 0, sizeof(*st));
 	*out = NULL;
+	if (rows)
+		memset(rows, 0, sizeof(*rows));
 	*c = NULL;
 	bool offline = s->offline || stored;
 	int rc = stored ? err_set(e, CMD_UNREACHABLE, NULL, "--stored: not asking the cluster")
@@ -44,7 +52,8 @@ int offline_metadata(struct session *s, bool stored, struct client **c, struct m
 	char *cluster = NULL, *cause = NULL;
 	if (session_store_read(s, &store, &se) == CMD_OK &&
 	    (cluster = session_store_cluster_shown(s, store, &cause)) != NULL &&
-	    store_last_model(store, cluster, out, &st->seen_ms, &cause) == 0) {
+	    (rows ? store_rows(store, cluster, rows, &st->seen_ms, &cause)
+		  : store_last_model(store, cluster, out, &st->seen_ms, &cause)) == 0) {
 		st->stale = true;
 		st->reason = x_strdup(s->offline ? "--offline" : stored ? "--stored" : e->cause);
 		if (offline) {

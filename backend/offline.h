@@ -15,6 +15,7 @@
 struct client;
 struct model;
 struct session;
+struct store_rows;
 
 /** Where metadata came from when it is not fresh from the cluster. */
 struct offline_stale {
@@ -36,6 +37,14 @@ struct offline_stale {
  */
 int offline_metadata(struct session *s, bool stored, struct client **c, struct model **out, struct offline_stale *st,
 		     struct err *e);
+/**
+ * @brief offline_metadata() for a command that needs only the snapshot's counts (cluster, topics):
+ * when the store stands in, rows (when not NULL) get its compact rows (store_rows) instead of a
+ * model rebuilt from its document (0.8-1 s at 100,000 partitions); *out stays NULL then. A fresh
+ * answer is a model, as with offline_metadata(), and rows stay empty.
+ */
+int offline_metadata_rows(struct session *s, bool stored, struct client **c, struct model **out,
+			  struct store_rows *rows, struct offline_stale *st, struct err *e);
 /** @brief {seen_at, age_s, reason} of a stale result. */
 json_t *offline_stale_json(const struct offline_stale *st);
 /** @brief Frees what st holds. */

@@ -43,17 +43,14 @@ void spark_values(enum spark_what what, bool total, const struct store_point *p,
 	}
 }
 
-char *spark_line(struct session *s, enum spark_what what, const char *group, const char *topic, int32_t partition,
-		 int64_t since_ms, int width, bool utf8)
+/* The sparkline of one series of the store's cluster, or NULL when it has too little. */
+static char *spark_of(struct store *store, const char *cluster, enum spark_what what, const char *group,
+		      const char *topic, int32_t partition, int64_t since_ms, int width, bool utf8)
 {
-	struct store *store;
-	struct err e = { 0 };
-	char *cluster = NULL, *out = NULL, *cause = NULL;
+	char *out = NULL, *cause = NULL;
 	struct store_point *p = NULL;
 	int n = 0;
-	if (session_store_read(s, &store, &e) == CMD_OK &&
-	    (cluster = session_store_cluster_shown(s, store, &cause)) != NULL &&
-	    store_series(store, cluster, group, topic, partition, since_ms, &p, &n, &cause) == 0 && n > 0) {
+	if (store_series(store, cluster, group, topic, partition, since_ms, &p, &n, &cause) == 0 && n > 0) {
 		int64_t *v = x_calloc((size_t)n, sizeof(int64_t));
 		spark_values(what, partition < 0, p, n, v);
 		bool known = false;
@@ -65,6 +62,19 @@ char *spark_line(struct session *s, enum spark_what what, const char *group, con
 	}
 	free(p);
 	free(cause);
+	return out;
+}
+
+char *spark_line(struct session *s, enum spark_what what, const char *group, const char *topic, int32_t partition,
+		 int64_t since_ms, int width, bool utf8)
+{
+	struct store *store;
+	struct err e = { 0 };
+	char *cluster = NULL, *out = NULL, *cause = NULL;
+	if (session_store_read(s, &store, &e) == CMD_OK &&
+	    (cluster = session_store_cluster_shown(s, store, &cause)) != NULL)
+		out = spark_of(store, cluster, what, group, topic, partition, since_ms, width, utf8);
+	free(cause);
 	free(cluster);
 	err_clear(&e);
 	return out;
@@ -73,17 +83,35 @@ char *spark_line(struct session *s, enum spark_what what, const char *group, con
 void spark_rows(struct session *s, enum spark_what what, json_t *rows, const char *key, bool utf8)
 {
 	int64_t since = clock_wall_ms() - 3600 * 1000;
-	size_t i;
-	json_t *row;
-	json_array_foreach(rows, i, row)
-	{
-		const char *name = json_string_value(json_object_get(row, key));
-		if (name == NULL)
-			continue;
-		char *spark = what == SPARK_LAG ? spark_line(s, what, name, "", -1, since, 16, utf8)
-						: spark_line(s, what, "", name, -1, since, 16, utf8);
-		if (spark)
-			json_object_set_new(row, "sparkline", json_string(spark));
-		free(spark);
+	struct store *store;
+	struct err e = { 0 };
+	char *cluster = NULL, *cause = NULL;
+	/*
+	 * The store and the cluster once, nothing when no series is stored, and every row's reads in one
+	 * read transaction: per row, they took 0.4 s of a 10,000-topic list (a lock taken and dropped
+	 * for each statement).
+	 */
+	if (session_store_read(s, &store, &e) == CMD_OK &&
+	    (cluster = session_store_cluster_shown(s, store, &cause)) != NULL &&
+	    store_has_series(store, cluster, what == SPARK_LAG)) {
+		bool tx = store_read_begin(store);
+		size_t i;
+		json_t *row;
+		json_array_foreach(rows, i, row)
+		{
+			const char *name = json_string_value(json_object_get(row, key));
+			if (name == NULL)
+				continue;
+			char *spark = what == SPARK_LAG ? spark_of(store, cluster, what, name, "", -1, since, 16, utf8)
+							: spark_of(store, cluster, what, "", name, -1, since, 16, utf8);
+			if (spark)
+				json_object_set_new(row, "sparkline", json_string(spark));
+			free(spark);
+		}
+		if (tx)
+			store_read_end(store);
 	}
+	free(cause);
+	free(cluster);
+	err_clear(&e);
 }

@@ -28,7 +28,7 @@ struct store;
 struct store_tick;
 
 /** The newest schema version (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 /** Retention and sampling settings; zeros take the defaults. */
 struct store_opts {
@@ -205,6 +205,41 @@ char *store_group_state(struct store *s, const char *cluster, const char *group)
  * @return 0, or -1 (none stored) with *cause
  */
 int store_last_model(struct store *s, const char *cluster, struct model **out, int64_t *seen_ms, char **cause);
+
+/** @brief Whether any series of the cluster is stored: of groups (lag), or else of topics (end offsets). */
+bool store_has_series(struct store *s, const char *cluster, bool groups);
+/**
+ * @brief Opens a read transaction for many reads in a row (one lock instead of one per statement);
+ * false when one is open already (or it failed): then do not call store_read_end.
+ */
+bool store_read_begin(struct store *s);
+/** @brief Ends the read transaction of store_read_begin. */
+void store_read_end(struct store *s);
+
+/** One topic of a stored snapshot, as the topics list shows it (table topic_row). */
+struct store_topic_row {
+	char *name;
+	int partitions, replication_factor, under_replicated, offline, not_preferred;
+};
+
+/** A stored snapshot as compact rows: the cluster's (table cluster_row) and its topics'. */
+struct store_rows {
+	char *cluster_id; /* NULL when the cluster has none */
+	int controller, brokers;
+	struct store_topic_row *topics; /* sorted by name */
+	int ntopics;
+};
+
+/**
+ * @brief A cluster's last snapshot as compact rows, without reading the snapshot's document: what
+ * the first frames of the TUI (`cluster --stored`, `topics --stored`) show. Written with every
+ * snapshot (store_tick_model) and, for snapshots stored before, by the schema's migration.
+ * @param seen_ms set to when the snapshot was last confirmed
+ * @return 0 with *out (free with store_rows_clear), or -1 (none stored) with *cause
+ */
+int store_rows(struct store *s, const char *cluster, struct store_rows *out, int64_t *seen_ms, char **cause);
+/** @brief Frees what the rows of store_rows hold. */
+void store_rows_clear(struct store_rows *r);
 
 /* --- command history ---------------------------------------------------------------------- */
 

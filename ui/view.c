@@ -103,6 +103,24 @@ static char *view_cell(struct view *v, int row, int col)
 	return sbuf_release(&sb);
 }
 
+/*
+ * A cell's text without a copy when the view holds it (cell_ref), else a copy left in *own to free:
+ * what the loops over every row use (filtering, measuring, finding the selected row again).
+ */
+static const char *view_cell_peek(struct view *v, int row, int col, char **own, bool utf8, int *width)
+{
+	*own = NULL;
+	if (v->ops->cell_ref)
+		return v->ops->cell_ref(v, row, col, utf8, width);
+	*own = view_cell(v, row, col);
+	if (width) {
+		char *t = utf8 ? NULL : view_text(*own, utf8); /* in UTF-8, view_text would only copy it */
+		*width = view_text_width(t ? t : *own, utf8);
+		free(t);
+	}
+	return *own;
+}
+
 static void view_remember(struct view *v)
 {
 	free(v->sel_key);
@@ -168,19 +186,19 @@ void view_refilter(struct view *v)
 		if (v->filter[0] == '\0' || (v->ops->match && v->ops->match(v, r, v->filter))) {
 			v->map[v->nmap++] = r;
 		} else if (!v->ops->match) {
-			char *c = view_cell(v, r, 0);
-			if (strcasestr(c, v->filter))
+			char *own;
+			if (strcasestr(view_cell_peek(v, r, 0, &own, true, NULL), v->filter))
 				v->map[v->nmap++] = r;
-			free(c);
+			free(own);
 		}
 	}
 	view_sort(v);
 	int keep = -1;
 	for (int i = 0; v->sel_key && keep < 0 && i < v->nmap; i++) {
-		char *c = view_cell(v, v->map[i], 0);
-		if (strcmp(c, v->sel_key) == 0)
+		char *own;
+		if (strcmp(view_cell_peek(v, v->map[i], 0, &own, true, NULL), v->sel_key) == 0)
 			keep = i;
-		free(c);
+		free(own);
 	}
 	if (keep >= 0)
 		v->sel = keep;
@@ -318,11 +336,10 @@ bool view_move_key(struct view *v, int key, int h)
 /* The width of a cell as drawn. */
 static int view_cell_width(struct view *v, int row, int col, bool utf8)
 {
-	char *cell = view_cell(v, row, col);
-	char *t = utf8 ? NULL : view_text(cell, utf8); /* in UTF-8, view_text would only copy it */
-	int cw = view_text_width(t ? t : cell, utf8);
-	free(t);
-	free(cell);
+	char *own;
+	int cw;
+	view_cell_peek(v, row, col, &own, utf8, &cw);
+	free(own);
 	return cw;
 }
 

@@ -68,6 +68,12 @@ struct view_ops {
 	 * "arg": the view's argument; row -1: no row selected); NULL when it has none. May be NULL.
 	 */
 	char *(*value)(struct view *v, int row, const char *name);
+	/**
+	 * A cell's escaped text as the view holds it (valid until its rows change, so no copy is made)
+	 * and, in *width when not NULL, its width on screen (utf8: the terminal's encoding): what
+	 * filtering and measuring columns read for every row. NULL: they go through cell().
+	 */
+	const char *(*cell_ref)(struct view *v, int row, int col, bool utf8, int *width);
 	/** Whether a row passes the `/` filter (not empty); NULL: its first cell contains it, ignoring case. */
 	bool (*match)(struct view *v, int row, const char *filter);
 	/**
@@ -181,7 +187,7 @@ struct vjson_spec {
 #define VJSON_VIEW(nm, ...)                                                                                            \
 	{                                                                                                              \
 		.name = nm, .open = vjson_open, .close = vjson_close, .rows = vjson_rows, .cell = vjson_cell,          \
-		.reload = vjson_reload, .value = vjson_value, __VA_ARGS__                                              \
+		.cell_ref = vjson_cell_ref, .reload = vjson_reload, .value = vjson_value, __VA_ARGS__                  \
 	}
 
 /** @brief view_ops.open of a table view: sets up the view over ops->table with arg (a string or NULL; copied) and asks
@@ -190,6 +196,7 @@ void vjson_open(struct view *v, void *arg);
 void vjson_close(struct view *v);
 int vjson_rows(struct view *v);
 void vjson_cell(struct view *v, int row, int col, struct sbuf *out);
+const char *vjson_cell_ref(struct view *v, int row, int col, bool utf8, int *width);
 void vjson_reload(struct view *v);
 /** @brief view_ops.value of a vjson view: a row's string or number field, or "arg". */
 char *vjson_value(struct view *v, int row, const char *name);

@@ -119,6 +119,119 @@ static void test_migrations(void **state)
 	}
 }
 
+/* Two topics: "a" of 3 partitions (one fine, one led by its second replica with a short ISR, one
+ * without a leader) and "b" of 1 partition with one replica. */
+static struct model *test_rows_model(const char *cluster_id)
+{
+	int32_t r[] = { 1, 2, 3 }, all[] = { 1, 2, 3 }, two[] = { 2 }, one[] = { 1 };
+	rd_kafka_metadata_partition_t pa[] = {
+		{ .id = 0, .leader = 1, .replica_cnt = 3, .replicas = r, .isr_cnt = 3, .isrs = all },
+		{ .id = 1, .leader = 2, .replica_cnt = 3, .replicas = r, .isr_cnt = 1, .isrs = two },
+		{ .id = 2, .leader = -1, .replica_cnt = 3, .replicas = r, .isr_cnt = 0, .isrs = NULL },
+	};
+	rd_kafka_metadata_partition_t pb[] = {
+		{ .id = 0, .leader = 1, .replica_cnt = 1, .replicas = one, .isr_cnt = 1, .isrs = one },
+	};
+	rd_kafka_metadata_topic_t topics[] = { { .topic = "b", .partition_cnt = 1, .partitions = pb },
+					       { .topic = "a", .partition_cnt = 3, .partitions = pa } };
+	rd_kafka_metadata_broker_t brokers[] = { { 1, "a", 9092 }, { 2, "b", 9092 }, { 3, "c", 9092 } };
+	struct rd_kafka_metadata md = { .broker_cnt = 3, .brokers = brokers, .topic_cnt = 2, .topics = topics };
+	return model_new(&md, cluster_id, 2, T0);
+}
+
+static void test_rows_expect(struct store *s, const char *cluster, const char *cluster_id)
+{
+	struct store_rows r;
+	int64_t seen = 0;
+	char *cause = NULL;
+	if (store_rows(s, cluster, &r, &seen, &cause) != 0)
+		fail_msg("store_rows: %s", cause);
+	assert_int_equal(seen, T0);
+	if (cluster_id)
+		assert_string_equal(r.cluster_id, cluster_id);
+	else
+		assert_null(r.cluster_id);
+	assert_int_equal(r.controller, 2);
+	assert_int_equal(r.brokers, 3);
+	assert_int_equal(r.ntopics, 2);
+	const struct store_topic_row *a = &r.topics[0], *b = &r.topics[1]; /* sorted by name */
+	assert_string_equal(a->name, "a");
+	assert_int_equal(a->partitions, 3);
+	assert_int_equal(a->replication_factor, 3);
+	assert_int_equal(a->under_replicated, 2);
+	assert_int_equal(a->offline, 1);
+	assert_int_equal(a->not_preferred, 2);
+	assert_string_equal(b->name, "b");
+	assert_int_equal(b->partitions, 1);
+	assert_int_equal(b->replication_factor, 1);
+	assert_int_equal(b->under_replicated + b->offline + b->not_preferred, 0);
+	store_rows_clear(&r);
+	assert_null(r.topics);
+}
+
+static void test_snapshot_rows(void **state)
+{
+	(void)state;
+	char *dir = test_dir(), *path = x_asprintf("%s/history.db", dir), *cause = NULL;
+	struct store *s = test_open(path, NULL);
+	struct store_rows r;
+	int64_t seen = 0;
+	assert_int_equal(store_rows(s, "c1", &r, &seen, &cause), -1);
+	assert_non_null(strstr(cause, "no snapshot of cluster c1"));
+	x_free(&cause);
+	/* Written with the snapshot: the counts the model makes. */
+	const char *ids[] = { "cid", NULL };
+	for (int i = 0; i < 2; i++) {
+		struct model *m = test_rows_model(ids[i]);
+		struct store_tick *t = store_tick_begin(s, i ? "c2" : "c1", "boot:9092", T0);
+		store_tick_model(t, m);
+		assert_int_equal(store_tick_commit(&t, &cause), 0);
+		model_unref(&m);
+	}
+	test_rows_expect(s, "c1", "cid");
+	test_rows_expect(s, "c2", NULL);
+	store_close(&s);
+	/*
+	 * A file of version 6, whose snapshots have documents but no rows: opening it migrates, and the
+	 * migration makes the same rows from the documents.
+	 */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE topic_row; DROP TABLE cluster_row; PRAGMA user_version=6", NULL,
+				      NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	s = test_open(path, NULL);
+	assert_int_equal(test_count(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM topic_row"), 4);
+	test_rows_expect(s, "c1", "cid");
+	test_rows_expect(s, "c2", NULL);
+	/* A newer snapshot without topic "b" replaces the rows: b's goes. */
+	rd_kafka_metadata_broker_t brokers[] = { { 1, "a", 9092 } };
+	struct store_tick *t = store_tick_begin(s, "c1", "boot:9092", T0 + 1000);
+	int32_t one[] = { 1 };
+	rd_kafka_metadata_partition_t p[] = {
+		{ .id = 0, .leader = 1, .replica_cnt = 1, .replicas = one, .isr_cnt = 1, .isrs = one }
+	};
+	rd_kafka_metadata_topic_t topics[] = { { .topic = "a", .partition_cnt = 1, .partitions = p } };
+	struct rd_kafka_metadata md2 = { .broker_cnt = 1, .brokers = brokers, .topic_cnt = 1, .topics = topics };
+	struct model *m2 = model_new(&md2, "cid", 1, T0 + 1000);
+	store_tick_model(t, m2);
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	assert_int_equal(store_rows(s, "c1", &r, &seen, &cause), 0);
+	assert_int_equal(seen, T0 + 1000);
+	assert_int_equal(r.brokers, 1);
+	assert_int_equal(r.ntopics, 1);
+	assert_string_equal(r.topics[0].name, "a");
+	assert_int_equal(r.topics[0].partitions, 1);
+	store_rows_clear(&r);
+	model_unref(&m2);
+	store_close(&s);
+	test_rm(dir);
+	free(path);
+	free(dir);
+}
+
 static void test_migration_race(void **state)
 {
 	(void)state;
@@ -949,6 +1062,7 @@ int main(void)
 		cmocka_unit_test(test_no_topic_visible_is_not_deletions),
 		cmocka_unit_test(test_events_and_snapshot),
 		cmocka_unit_test(test_snapshot_fresh),
+		cmocka_unit_test(test_snapshot_rows),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_permissions),
 		cmocka_unit_test(test_redact),
