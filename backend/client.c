@@ -34,7 +34,12 @@ struct client {
 	int nseen;
 };
 
-#define CLIENT_CHUNK 5000 /* partitions per ListOffsets batch: one call over 100k is far slower */
+/*
+ * Partitions per ListOffsets batch. librdkafka matches each answer with a linear search of the batch
+ * (n^2 / 2 strcmp): batches of 5000 took 20 s of CPU for a topic of 100,000 partitions, 1000 take
+ * 1.3 s; one call over all 100k is far slower still.
+ */
+#define CLIENT_CHUNK 1000
 
 static void client_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {

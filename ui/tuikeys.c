@@ -67,7 +67,7 @@ static void tuikeys_filter(struct tui *t, struct view *v, int ch)
 		view_move_key(v, ch, t->h - 4);
 		return;
 	}
-	view_refilter(v);
+	view_filter_changed(v);
 }
 
 /*
@@ -444,7 +444,7 @@ int tuikeys_act(void *ud, enum uicmd_action a, struct cmd_ctx *ctx)
 	case UICMD_BACK:
 		if (v->filter[0]) {
 			v->filter[0] = '\0';
-			view_refilter(v);
+			view_filter_changed(v);
 		} else {
 			tui_pop(t);
 		}

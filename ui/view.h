@@ -93,6 +93,7 @@ struct view {
 	int sel, top;       /* indexes into map */
 	char *sel_key;      /* the selected row's first cell, to keep it across reloads */
 	char filter[128];   /* live substring filter on the first cell; "" for none */
+	char mapped[128];   /* the filter map was made with, while the rows are the same; "" for none */
 	int64_t loaded_ms;  /* monotonic time its data arrived; 0 before */
 	int64_t stale_ms;   /* wall time of the stored snapshot its rows come from (history); 0: live data */
 	char *error, *hint; /* the last failure to load, or NULL */
@@ -101,7 +102,7 @@ struct view {
 	int width;          /* the width it was laid out for */
 	int sort;           /* 0: the data's order; c + 1: by column c */
 	bool sort_rev;      /* descending */
-	int *natural;       /* per column, the widest cell of the filtered rows; NULL: to measure at the next draw */
+	int *natural;       /* per column, the widest cell of all rows; NULL: to measure at the next draw */
 };
 
 /** @brief A new view of ops; arg goes to ops->open. */
@@ -113,6 +114,8 @@ void view_free(struct view *v);
 
 /** @brief Recomputes the filtered rows after the data or the filter changed, keeping the selection. */
 void view_refilter(struct view *v);
+/** @brief view_refilter() after the filter (not the rows) changed: the columns' widths stay as measured. */
+void view_filter_changed(struct view *v);
 /** @brief Records a load: clears or sets the error (copies cause and hint) and stamps loaded_ms on success. */
 void view_loaded(struct view *v, const char *cause, const char *hint);
 enum view_move {
