@@ -94,6 +94,8 @@ struct view {
 	char *sel_key;      /* the selected row's first cell, to keep it across reloads */
 	char filter[128];   /* live substring filter on the first cell; "" for none */
 	char mapped[128];   /* the filter map was made with, while the rows are the same; "" for none */
+	char *low;          /* the rows' first cells in lower case (ASCII), NUL after each; NULL: not made */
+	size_t *lowoff;     /* per row, where its cell starts in low */
 	int64_t loaded_ms;  /* monotonic time its data arrived; 0 before */
 	int64_t stale_ms;   /* wall time of the stored snapshot its rows come from (history); 0: live data */
 	char *error, *hint; /* the last failure to load, or NULL */

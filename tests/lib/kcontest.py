@@ -219,13 +219,14 @@ class Proxy:
     client then talks to the broker's advertised address. A black hole (black_hole=True, or
     black_hole() later) accepts connections and never answers: a broker that hangs."""
 
-    def __init__(self, target, black_hole=False):
-        host, port = target.rsplit(":", 1)
-        self.target = (host, int(port))
+    def __init__(self, target, black_hole=False, port=0):
+        """port: the port of a closed Proxy, to make its address reachable again."""
+        host, tport = target.rsplit(":", 1)
+        self.target = (host, int(tport))
         self.silent = black_hole
         self.lsock = socket.socket()
         self.lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.lsock.bind(("127.0.0.1", 0))
+        self.lsock.bind(("127.0.0.1", port))
         self.lsock.listen(16)
         self.port = self.lsock.getsockname()[1]
         self.conns = []

@@ -4,6 +4,7 @@ views nor outlives Esc, Ctrl-C or SIGTERM. Against the real test broker."""
 
 import os
 import signal
+import sqlite3
 import tempfile
 import unittest
 
@@ -72,6 +73,40 @@ class TuiHistoryTest(ScreenTestCase):
         rows = [l.split() for l in scr.lines()[2:4]]
         self.assertEqual([r[:4] + r[4:7] for r in rows], [["0", "1", "1", "1", "-", "-", "-"],
                                                           ["1", "1", "1", "1", "-", "-", "-"]])
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_stored_rows_first_then_the_cluster_replaces_them(self):
+        """The first frame comes from the store's compact topic rows (a row that only that table holds
+        shows), stays while the cluster is unreachable, and the cluster's answer replaces it once the
+        cluster is back."""
+        state = self.state_dir()
+        proxy = Proxy(self.bootstrap)
+        self.addCleanup(proxy.close)
+        Kcon(proxy.address, ["--state-dir", state]).one("topics")  # the snapshot and its rows
+        ghost = f"{self.prefix}-ghost"  # in topic_row only: not in the snapshot's document, nor the cluster
+        with sqlite3.connect(os.path.join(state, "history.db")) as db:
+            db.execute("INSERT INTO topic_row SELECT cluster, ?, 7, 1, 0, 0, 0 FROM topic_row LIMIT 1", (ghost,))
+        port = proxy.port
+        proxy.close()
+
+        scr = self.start(["-b", proxy.address, "--state-dir", state])
+        scr.wait_for(lambda s: ghost in s and self.topic in s and "stale: snapshot from" in s,
+                     what="the stored rows, marked stale")
+        self.assertEqual(self.row(scr, ghost)[:5], [ghost, "7", "1", "0", "0"])
+        self.assertEqual(self.row(scr, self.topic)[:5], [self.topic, "2", "1", "0", "0"])
+        # The cluster's load fails: the stored rows stay (the fallback reads the same rows).
+        text = scr.wait_for(lambda s: "unreachable, last seen" in s and "error:" in s,
+                            what="the failed load beside the stored rows")
+        self.assertIn(ghost, text)
+        # The cluster is back: the next load's rows replace the stored ones, the stale mark goes.
+        back = Proxy(self.bootstrap, port=port)
+        self.addCleanup(back.close)
+        scr.send("r")
+        scr.wait_for(lambda s: ghost not in s and self.topic in s and "stale" not in s and "error:" not in s,
+                     timeout=60, what="the cluster's rows in place of the stored ones")
+        self.assertEqual(self.row(scr, self.topic)[:5], [self.topic, "2", "1", "0", "0"])
+        self.assertNotIn("last seen", scr.lines()[0])
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
 
