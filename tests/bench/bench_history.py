@@ -3,9 +3,20 @@ topic partitions: 10k+10k) in one transaction, a simulated day of ticks every 10
 to 6 ticked every 60 s, which leaves the same roll-ups, day 7 every 10 s), reading one group's
 history (through the store API and through `kcon history lag`), and the file size after the day
 and after the week. Targets: a tick under 30 ms (issue #18), a read under 50 ms, the day's file <= 100 MB, the week's
-bounded by retention. Needs no broker: the store is written directly.
+bounded by retention.
 
-  python3 bench_history.py BUILD [--hours 24] [--busy 0.25] [--no-week]
+Then the default retention (#18: <= 50 MB a day at 10,000 partitions, <= 500 MB at the default
+retention): a store after 90 days of `watch` (kcon-benchstore --days 90: days 1 to 83 ticked
+hourly, which leaves the same hourly and daily roll-ups, the last week as above), by default of
+10 of the 100 groups (2,000 of the 20,000 partitions) and scaled to 100 (the file is made of
+per-series rows, so it scales with the series; KCON_BENCH_HISTORY_RETENTION_GROUPS=100 runs the
+whole store, 0 skips it), and the reads the faces make on it: a group's and a partition's whole
+90 days (history lag / history topic), every group's status window (lag, check), every group's
+and topic's last hour and one group's partitions' (sparklines). With an older build's helper
+(--before or KCON_BENCH_HISTORY_BEFORE: its kcon-benchstore), the same store is made and read
+with it in the same run, and both are printed side by side. Needs no broker.
+
+  python3 bench_history.py BUILD [--hours 24] [--busy 0.25] [--no-week] [--before OLD_HELPER]
   (KCON_BENCH_HISTORY_HOURS=4 for the day's length, KCON_BENCH_HISTORY_WEEK=0 for the day alone)
 """
 
@@ -25,6 +36,10 @@ def main():
     ap.add_argument("--hours", default=os.environ.get("KCON_BENCH_HISTORY_HOURS", "24"))
     ap.add_argument("--busy", default="0.25", help="fraction of partitions that move every tick")
     ap.add_argument("--no-week", action="store_true", default=os.environ.get("KCON_BENCH_HISTORY_WEEK") == "0")
+    ap.add_argument("--before", default=os.environ.get("KCON_BENCH_HISTORY_BEFORE"),
+                    help="an older build's kcon-benchstore, run beside this one for the retention figures")
+    ap.add_argument("--retention-groups", type=int,
+                    default=int(os.environ.get("KCON_BENCH_HISTORY_RETENTION_GROUPS", "10")))
     a = ap.parse_args()
     helper = os.path.join(a.build, "kcon-benchstore")
     kcon = os.path.join(a.build, "kcon")
@@ -63,6 +78,44 @@ def main():
                             if f"day{i}_file_bytes" in figures)
             print(f"  file after each day of the week   {days} MB (raw 24 h, minutes 7 d, hours 90 d)")
             print(f"  file after the week               {int(figures['file_bytes']) / 1e6:.1f} MB")
+        if float(a.hours) == 24:
+            print(f"  MB per day at 10,000 partitions (10 s ticks)   {size / 1e6:.1f} MB   goal <= 50 MB")
+        if a.retention_groups > 0:
+            retention(helper, a.before, a.retention_groups, a.busy, d)
+
+
+def retention_run(helper, groups, busy, d, tag):
+    db = os.path.join(d, f"retention-{tag}.db")
+    out = subprocess.run([helper, db, "--days", "90", "--groups", str(groups), "--busy", busy], check=True,
+                         capture_output=True, text=True).stdout
+    os.unlink(db)
+    for ext in ("-wal", "-shm"):
+        if os.path.exists(db + ext):
+            os.unlink(db + ext)
+    return dict(line.split(" ", 1) for line in out.splitlines())
+
+
+def retention(helper, before, groups, busy, d):
+    """The store after 90 days (the default retention) and the reads on it, beside an older build's."""
+    runs = [("this build", retention_run(helper, groups, busy, d, "new"))]
+    if before:
+        runs.insert(0, ("before", retention_run(before, groups, busy, d, "old")))
+    scale = 100 / groups
+    print(f"  default retention (raw 24 h, minutes 7 d, hours 90 d): 90 days of {groups} of the 100 groups "
+          f"({groups * 200:,} series), sizes x{scale:g} for 20,000 partitions")
+    print("  " + " " * 44 + "".join(f"{name:>22}" for name, _ in runs))
+
+    def line(label, values, goal=""):
+        print(f"  {label:44}" + "".join(f"{v:>22}" for v in values) + (f"   {goal}" if goal else ""))
+
+    line("file after 90 days (scaled)", [f"{int(f['file_bytes']) * scale / 1e6:.0f} MB" for _, f in runs],
+         "goal <= 500 MB")
+    line("file after day 1 (scaled; hourly ticks)", [f"{int(f['day1_file_bytes']) * scale / 1e6:.0f} MB"
+                                                      for _, f in runs])
+    for key, label in (("read_history_ms", "read a group's and a partition's 90 d"),
+                       ("read_status_ms", "status window of every group (10 min)"),
+                       ("read_sparklines_ms", "sparklines: every total's and 1 group's 1 h")):
+        line(label, [f"{f[key].split(' ', 1)[0]} ms {f[key].split(' ', 1)[1]}" for _, f in runs])
 
 
 if __name__ == "__main__":

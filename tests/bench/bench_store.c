@@ -4,13 +4,21 @@
  * day of ticks every 10 s with roll-ups, and reading 24 h of one group's history.
  *
  *   kcon-benchstore FILE [--groups 100] [--parts 100] [--busy 0.25] [--hours 24] [--interval 10]
- *                        [--week]
+ *                        [--week | --days N]
  *
  * Busy partitions get messages and commits every 10 s; the others change once an hour.
  * --week goes on after the day for six more: days 2 to 6 ticked every 60 s (what they leave after
  * 24 h, the per-minute and per-hour roll-ups and the partitions' spaced rows rolled up, is the same
  * as with 10 s ticks, whose extra raw rows are dropped at 24 h), day 7 every --interval again, so
  * the file is what a week of `watch` leaves; it prints the file size at the end of each day.
+ * --days N (N > 7) is the store after N days of `watch` (90: the default retention) in less time:
+ * days 1 to N-7 ticked every hour (older than the 7 days of per-minute roll-ups, what they leave is
+ * the hourly and daily roll-ups, the same as with 10 s ticks), then the week's last six days every
+ * 60 s and the last day every --interval.
+ * At the end it times the reads the faces make (best of 5, a new read-only connection): a group's
+ * whole span and a partition's (history lag/topic), a group's status window (lag trend: its total
+ * and store_group_window over 10 min), the last hour of every group's total and of one group's
+ * partitions (sparklines).
  * Prints one line per figure: "name value unit".
  */
 #include <stdbool.h>
@@ -51,6 +59,84 @@ static long long file_size(const char *path)
 	return n;
 }
 
+struct bench_count {
+	long rows;
+};
+
+static void bench_window_row(void *ud, const char *topic, int32_t partition, const struct store_point *seen,
+			     const struct store_point *row)
+{
+	(void)topic, (void)partition, (void)seen, (void)row;
+	((struct bench_count *)ud)->rows++;
+}
+
+/* One read the faces make, best of 5 on a new read-only store; prints "read_NAME_ms best (points)". */
+static void bench_time(const char *path, const char *name, int what, int groups, int parts, char (*gname)[32],
+		       char (*tname)[32], int64_t since, int64_t now)
+{
+	double best = -1;
+	long points = 0;
+	for (int r = 0; r < 5; r++) {
+		char *notice = NULL, *cause = NULL;
+		struct store *s = store_open_read(path, NULL, &notice, &cause);
+		if (s == NULL) {
+			fprintf(stderr, "%s\n", cause);
+			exit(1);
+		}
+		double a = now_ms();
+		struct store_point *p = NULL;
+		int n = 0;
+		points = 0;
+		if (what == 0) { /* history lag G / history topic T: the whole span of a total and of a partition */
+			store_series(s, "bench-cluster", gname[0], "", -1, since, &p, &n, &cause);
+			points += n;
+			free(p);
+			store_series(s, "bench-cluster", gname[0], tname[0], 0, since, &p, &n, &cause);
+			points += n;
+			free(p);
+		} else if (what == 1) { /* the status of every group (lag, check): total and partitions over 10 min */
+			for (int g = 0; g < groups; g++) {
+				struct bench_count c = { 0 };
+				store_series(s, "bench-cluster", gname[g], "", -1, now - 600000, &p, &n, &cause);
+				points += n;
+				free(p);
+				store_group_window(s, "bench-cluster", gname[g], now - 600000, bench_window_row, &c,
+						   &cause);
+				points += c.rows;
+			}
+		} else { /* sparklines: every group's and topic's last hour, one group's partitions */
+			for (int g = 0; g < groups; g++) {
+				store_series(s, "bench-cluster", gname[g], "", -1, now - 3600000, &p, &n, &cause);
+				points += n;
+				free(p);
+				store_series(s, "bench-cluster", "", tname[g], -1, now - 3600000, &p, &n, &cause);
+				points += n;
+				free(p);
+			}
+			for (int q = 0; q < parts; q++) {
+				store_series(s, "bench-cluster", gname[0], tname[0], q, now - 3600000, &p, &n, &cause);
+				points += n;
+				free(p);
+			}
+		}
+		double d = now_ms() - a;
+		if (best < 0 || d < best)
+			best = d;
+		store_close(&s);
+		free(notice);
+		free(cause);
+	}
+	printf("read_%s_ms %.2f (%ld points)\n", name, best, points);
+}
+
+static void bench_reads(const char *path, int groups, int parts, char (*gname)[32], char (*tname)[32], int64_t t0,
+			int64_t now)
+{
+	bench_time(path, "history", 0, groups, parts, gname, tname, t0, now);
+	bench_time(path, "status", 1, groups, parts, gname, tname, t0, now);
+	bench_time(path, "sparklines", 2, groups, parts, gname, tname, t0, now);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -62,6 +148,7 @@ int main(int argc, char **argv)
 	int groups = 100, parts = 100, interval = 10;
 	double busy = 0.25, hours = 24;
 	bool week = false;
+	int days = 0;
 	for (int i = 2; i < argc; i += 2) {
 		if (strcmp(argv[i], "--week") == 0) {
 			week = true;
@@ -80,7 +167,11 @@ int main(int argc, char **argv)
 			hours = atof(argv[i + 1]);
 		else if (strcmp(argv[i], "--interval") == 0)
 			interval = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--days") == 0)
+			days = atoi(argv[i + 1]);
 	}
+	if (days > 7)
+		week = true;
 	remove(path);
 	char *notice = NULL, *cause = NULL;
 	struct store *s = store_open(path, NULL, &notice, &cause);
@@ -98,6 +189,8 @@ int main(int argc, char **argv)
 	int ph_interval[3] = { interval, 60, interval };
 	if (week)
 		ph_hours[1] = 5 * 24, ph_hours[2] = 24;
+	if (days > 7)
+		ph_hours[0] = (days - 7) * 24.0, ph_hours[1] = 6 * 24, ph_interval[0] = 3600;
 	double span_h = ph_hours[0] + ph_hours[1] + ph_hours[2];
 	int64_t t0 = ((int64_t)time(NULL) * 1000 - (int64_t)(span_h * 3600000)) / 3600000 * 3600000;
 	long ticks = 0, fine = 0; /* all ticks; those of the last phase at --interval (timed) */
@@ -177,6 +270,7 @@ int main(int argc, char **argv)
 	int npart = n;
 	free(pts);
 	store_close(&s);
+	bench_reads(path, groups, parts, gname, tname, t0, ts);
 	printf("partitions %d\n", groups * parts);
 	printf("busy_fraction %.2f\n", busy);
 	printf("ticks %ld\n", ticks);
