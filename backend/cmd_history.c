@@ -1091,7 +1091,8 @@ const struct cmd_entry cmd_history_table[] = {
 		.group = "history",
 		.opts = hexport_opts,
 		.help = "every stored sample (raw and rolled up), for a spreadsheet with --csv",
-		.doc = "JSON: {samples: [{cluster, group, topic, partition, time, resolution_s (0 raw, 60, 3600), "
+		.doc = "JSON: {samples: [{cluster, group, topic, partition, time, resolution_s (0 raw, 60, 3600, "
+		       "86400), "
 		       "committed, end, lag}]}",
 		.flags = CMD_READ_ONLY,
 		.view = &history_export_view,

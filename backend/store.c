@@ -1340,7 +1340,8 @@ static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 	 */
 	int64_t now = now_ms / 1000, raw_cut = now - s->opts.raw_ms / 1000;
 	int64_t mcut = raw_cut / 60 * 60, hcut = raw_cut / 3600 * 3600;
-	int64_t mwm = store_meta(s, "rolled_minute"), hwm = store_meta(s, "rolled_hour");
+	int64_t mwm = store_meta(s, "rolled_minute"), hwm = store_meta(s, "rolled_hour"),
+		dwm = store_meta(s, "rolled_day");
 	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 	if (rc == 0 && mcut > mwm)
 		rc = store_run(
@@ -1364,10 +1365,33 @@ static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 			"ts/3600*3600, max(a), CAST(avg(b) AS INTEGER), max(b) FROM sample WHERE ts>=?1 AND ts<?2 AND "
 			"series IN (SELECT id FROM series WHERE part>=0) GROUP BY series, ts/3600",
 			"ii", hwm, hcut);
+	/*
+	 * Partitions' hours older than the per-minute period to days (their hours are then dropped):
+	 * whole UTC days, and only days whose hours are all made (before hcut). A store of an older
+	 * kcon (no rolled_day yet) has its old hours rolled up on its first pass.
+	 */
+	int64_t hnew = hcut > hwm ? hcut : hwm; /* no query from here on: a failure's message is the last */
+	int64_t dcut = now - s->opts.minute_ms / 1000;
+	dcut = (dcut < hnew ? dcut : hnew) / 86400 * 86400;
+	if (rc == 0 && dcut > dwm)
+		rc = store_run(
+			s,
+			"INSERT OR REPLACE INTO rollup(series, res, ts, a, b, bmax) SELECT series, 86400, "
+			"ts/86400*86400, max(a), CAST(avg(b) AS INTEGER), max(bmax) FROM rollup WHERE res=3600 AND "
+			"ts>=?1 AND ts<?2 AND series IN (SELECT id FROM series WHERE part>=0) GROUP BY series, "
+			"ts/86400",
+			"ii", dwm, dcut);
+	if (rc == 0 && dcut > dwm)
+		rc = store_run(s,
+			       "DELETE FROM rollup WHERE res=3600 AND ts<?1 AND series IN (SELECT id FROM series WHERE "
+			       "part>=0)",
+			       "i", dcut);
 	if (rc == 0)
 		rc = store_run(
-			s, "INSERT OR REPLACE INTO meta(key, value) VALUES('rolled_minute', ?1), ('rolled_hour', ?2)",
-			"ii", mcut > mwm ? mcut : mwm, hcut > hwm ? hcut : hwm);
+			s,
+			"INSERT OR REPLACE INTO meta(key, value) VALUES('rolled_minute', ?1), ('rolled_hour', ?2), "
+			"('rolled_day', ?3)",
+			"iii", mcut > mwm ? mcut : mwm, hnew, dcut > dwm ? dcut : dwm);
 	/* Retention once an hour: the deletes scan the tables. */
 	bool hourly = force || hcut > hwm;
 	if (rc == 0 && hourly)
@@ -1378,7 +1402,7 @@ static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 	if (rc == 0 && hourly)
 		rc = store_run(s, "DELETE FROM rollup WHERE res=60 AND ts<?1", "i", now - s->opts.minute_ms / 1000);
 	if (rc == 0 && hourly)
-		rc = store_run(s, "DELETE FROM rollup WHERE res=3600 AND ts<?1", "i", now - s->opts.hour_ms / 1000);
+		rc = store_run(s, "DELETE FROM rollup WHERE res>=3600 AND ts<?1", "i", now - s->opts.hour_ms / 1000);
 	if (rc == 0 && hourly)
 		rc = store_run(s, "DELETE FROM event WHERE ts_ms<?1", "i", now_ms - s->opts.hour_ms);
 	if (rc == 0 && hourly)
@@ -1490,14 +1514,18 @@ int store_series(struct store *s, const char *cluster, const char *group, const 
 	store_read_done(s, st);
 	if (sid == 0)
 		return 0;
-	/* Raw rows, then roll-ups for the times before the oldest raw row: hours before minutes. */
+	/*
+	 * Raw rows, then roll-ups for the times before the oldest raw row: minutes, hours, days (a day
+	 * point is the day's start, at or after since: a day that began before since is left out).
+	 */
 	int64_t since = since_ms / 1000, upto = INT64_MAX;
 	static const char *const q[] = {
 		"SELECT a, b, ts FROM sample WHERE series=?1 AND ts>=?2 AND ts<?3 ORDER BY ts",
 		"SELECT a, b, ts FROM rollup WHERE series=?1 AND res=60 AND ts>=?2 AND ts<?3 ORDER BY ts",
 		"SELECT a, b, ts FROM rollup WHERE series=?1 AND res=3600 AND ts>=?2 AND ts<?3 ORDER BY ts",
+		"SELECT a, b, ts FROM rollup WHERE series=?1 AND res=86400 AND ts>=?2 AND ts<?3 ORDER BY ts",
 	};
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 4; k++) {
 		if ((st = store_read(s, q[k])) == NULL)
 			goto fail;
 		sqlite3_bind_int64(st, 1, sid);

@@ -12,7 +12,8 @@
  *   group aggregate  (G, "", -1)  a = sum committed, b = lag  every tick
  *   topic partition  ("", T, P)   a = end offset              as group partitions
  *   topic aggregate  ("", T, -1)  a = sum of end offsets      every tick
- * Roll-ups: aggregates to minutes (kept 7 days) and hours; partitions straight to hours (90 days).
+ * Roll-ups: aggregates to minutes (kept 7 days) and hours (90 days); partitions straight to hours,
+ * kept as long as the minutes, then to days (90 days, UTC days, rollup.res 86400).
  */
 #ifndef KCON_STORE_H
 #define KCON_STORE_H
@@ -33,8 +34,8 @@ struct store_tick;
 /** Retention and sampling settings; zeros take the defaults. */
 struct store_opts {
 	int64_t raw_ms;           /* raw samples kept (default 24 h) */
-	int64_t minute_ms;        /* per-minute roll-ups kept (default 7 days) */
-	int64_t hour_ms;          /* per-hour roll-ups kept (default 90 days) */
+	int64_t minute_ms;        /* per-minute roll-ups, and partitions' per-hour ones, kept (default 7 days) */
+	int64_t hour_ms;          /* per-hour roll-ups of totals, and partitions' per-day ones, kept (90 days) */
 	int partition_interval_s; /* least spacing of a partition's stored rows (default 300) */
 };
 

@@ -447,6 +447,118 @@ static void test_rollup_retention(void **state)
 	store_close(&s);
 }
 
+/*
+ * Partitions' hours older than the per-minute period become days (res 86400): whole UTC days,
+ * a max, b average, bmax max; totals keep their hours; a partition reads as days, hours, raw rows.
+ */
+static void test_rollup_days(void **state)
+{
+	(void)state;
+	struct store *s = test_open(":memory:", NULL);
+	char *cause = NULL;
+	int64_t base = 1699920000000LL; /* a UTC midnight */
+	int64_t end = base + 10 * 86400000LL;
+	for (int i = 0; i < 10 * 144; i++) { /* 10 days of ticks every 10 min */
+		int64_t ts = base + i * 600000LL;
+		struct store_tick *t = store_tick_begin(s, "cid", NULL, ts);
+		store_tick_group_partition(t, "g", "t", 0, i, i + i % 3);
+		assert_int_equal(store_tick_commit(&t, &cause), 0);
+		if ((ts + 600000) / 3600000 != ts / 3600000)
+			assert_int_equal(store_maintain(s, ts + 600000, &cause), 0);
+	}
+	assert_int_equal(store_maintain(s, end, &cause), 0);
+	/* days 0 to 2 are older than 7 days: days; hours from day 3 to the raw rows (day 9) */
+	static const char *part = "SELECT count(*) FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=0 AND ";
+	char *q = x_asprintf("%sres=86400", part);
+	assert_int_equal(test_count(s, q), 3);
+	free(q);
+	q = x_asprintf("%sres=3600", part);
+	assert_int_equal(test_count(s, q), 6 * 24);
+	free(q);
+	q = x_asprintf("%sres=3600 AND ts<%lld", part, (long long)(base / 1000 + 3 * 86400));
+	assert_int_equal(test_count(s, q), 0);
+	free(q);
+	/* the total keeps its hours */
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=-1 "
+				       "AND res=3600"),
+			 9 * 24);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup WHERE res=86400"), 3);
+	/* day 0: ticks 0..143, committed max 143, end max 143 + 2 */
+	assert_int_equal(test_count(s, "SELECT a FROM rollup WHERE res=86400 ORDER BY ts LIMIT 1"), 143);
+	assert_int_equal(test_count(s, "SELECT bmax FROM rollup WHERE res=86400 ORDER BY ts LIMIT 1"), 145);
+	assert_int_equal(test_count(s, "SELECT ts FROM rollup WHERE res=86400 ORDER BY ts LIMIT 1"), base / 1000);
+	/* running it again changes nothing */
+	int64_t rows = test_count(s, "SELECT count(*) FROM rollup");
+	assert_int_equal(store_maintain(s, end, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup"), rows);
+	/* the partition reads as 3 days, 144 hours and its raw rows, in time order */
+	struct store_point *p;
+	int n;
+	assert_int_equal(store_series(s, "cid", "g", "t", 0, base, &p, &n, &cause), 0);
+	assert_true(n > 3 + 144);
+	assert_int_equal(p[0].ts_ms, base);
+	assert_int_equal(p[0].a, 143);
+	assert_int_equal(p[2].ts_ms, base + 2 * 86400000LL);
+	assert_int_equal(p[3].ts_ms, base + 3 * 86400000LL);
+	assert_int_equal(p[3 + 144].ts_ms - p[3 + 143].ts_ms, 3600000); /* the last hour, then raw */
+	for (int i = 1; i < n; i++)
+		assert_true(p[i].ts_ms > p[i - 1].ts_ms);
+	assert_int_equal(p[n - 1].a, 10 * 144 - 1);
+	free(p);
+	/* days are kept as long as the hours of totals (90 days), then dropped */
+	assert_int_equal(store_maintain(s, base + 90 * 86400000LL + 3600000, &cause), 0);
+	q = x_asprintf("SELECT count(*) FROM rollup WHERE res=86400 AND ts<%lld", (long long)(base / 1000 + 3 * 86400));
+	assert_int_equal(test_count(s, q), 2);
+	free(q);
+	assert_int_equal(store_maintain(s, end + 91 * 86400000LL, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup"), 0);
+	store_close(&s);
+}
+
+/* A store an older kcon kept (partitions' hours for 90 days, no rolled_day) gets its old hours as days. */
+static void test_rollup_days_older_store(void **state)
+{
+	(void)state;
+	struct store *s = test_open(":memory:", NULL);
+	char *cause = NULL;
+	int64_t now = 1699920000000LL + 12 * 3600000LL; /* midday */
+	struct store_tick *t = store_tick_begin(s, "cid", NULL, now - 3600000);
+	store_tick_group_partition(t, "g", "t", 0, 1, 2);
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	/* 30 days of hours of both series, before the raw day, as an older kcon rolled them up */
+	int64_t first = (now / 1000 - 31 * 86400) / 3600 * 3600, hcut = (now / 1000 - 86400) / 3600 * 3600;
+	char *sql = x_asprintf(
+		"WITH RECURSIVE h(ts) AS (SELECT %lld UNION ALL SELECT ts+3600 FROM h WHERE ts+3600<%lld) "
+		"INSERT INTO rollup(series, res, ts, a, b, bmax) SELECT s.id, 3600, h.ts, h.ts, h.ts+1, h.ts+2 "
+		"FROM h, series s; INSERT INTO meta(key, value) VALUES('rolled_minute', %lld), ('rolled_hour', %lld)",
+		(long long)first, (long long)hcut, (long long)hcut, (long long)hcut);
+	assert_int_equal(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
+	free(sql);
+	int64_t hours = (hcut - first) / 3600;
+	assert_int_equal(store_maintain(s, now, &cause), 0);
+	int64_t dcut = (now / 1000 - 7 * 86400) / 86400 * 86400;
+	/* the partition: days before dcut (the first one partial), hours after */
+	int64_t days = (dcut - first / 86400 * 86400) / 86400;
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=0 "
+				       "AND res=86400"),
+			 days);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=0 "
+				       "AND res=3600"),
+			 (hcut - dcut) / 3600);
+	/* a day's values: the largest a and bmax of its hours, the mean b */
+	char *q = x_asprintf("SELECT a - ts FROM rollup WHERE res=86400 AND ts=%lld", (long long)(dcut - 86400));
+	assert_int_equal(test_count(s, q), 23 * 3600);
+	free(q);
+	q = x_asprintf("SELECT b - ts FROM rollup WHERE res=86400 AND ts=%lld", (long long)(dcut - 86400));
+	assert_int_equal(test_count(s, q), 23 * 3600 / 2 + 1);
+	free(q);
+	/* the total keeps every hour */
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup r JOIN series s ON s.id=r.series WHERE s.part=-1 "
+				       "AND res=3600"),
+			 hours);
+	store_close(&s);
+}
+
 /* A store rolled up by an older kcon (watermarks at "now") keeps its raw rows for the whole retention. */
 static void test_rollup_from_older_watermarks(void **state)
 {
@@ -1057,6 +1169,8 @@ int main(void)
 		cmocka_unit_test(test_group_names),
 		cmocka_unit_test(test_rollup_retention),
 		cmocka_unit_test(test_rollup_from_older_watermarks),
+		cmocka_unit_test(test_rollup_days),
+		cmocka_unit_test(test_rollup_days_older_store),
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_sample_failed),
 		cmocka_unit_test(test_no_topic_visible_is_not_deletions),
