@@ -100,18 +100,22 @@ def retention(helper, before, groups, busy, d):
     runs = [("this build", retention_run(helper, groups, busy, d, "new"))]
     if before:
         runs.insert(0, ("before", retention_run(before, groups, busy, d, "old")))
+    print_retention(runs, groups)
+
+
+def print_retention(runs, groups):
     scale = 100 / groups
-    print(f"  default retention (raw 24 h, minutes 7 d, hours 90 d): 90 days of {groups} of the 100 groups "
-          f"({groups * 200:,} series), sizes x{scale:g} for 20,000 partitions")
-    print("  " + " " * 44 + "".join(f"{name:>22}" for name, _ in runs))
+    print(f"  default retention (raw=24h,minute=7d,hour=90d): 90 days of {groups} of the 100 groups "
+          f"({groups * 200:,} partitions), sizes x{scale:g} for 20,000")
+    print("  " + " " * 44 + "".join(f"{name:>26}" for name, _ in runs))
 
     def line(label, values, goal=""):
-        print(f"  {label:44}" + "".join(f"{v:>22}" for v in values) + (f"   {goal}" if goal else ""))
+        print(f"  {label:44}" + "".join(f"{v:>26}" for v in values) + (f"   {goal}" if goal else ""))
 
+    line("file after 30, 60 days (scaled)", [" / ".join(f"{int(f[f'day{k}_file_bytes']) * scale / 1e6:.0f}"
+                                                         for k in (30, 60)) + " MB" for _, f in runs])
     line("file after 90 days (scaled)", [f"{int(f['file_bytes']) * scale / 1e6:.0f} MB" for _, f in runs],
          "goal <= 500 MB")
-    line("file after day 1 (scaled; hourly ticks)", [f"{int(f['day1_file_bytes']) * scale / 1e6:.0f} MB"
-                                                      for _, f in runs])
     for key, label in (("read_history_ms", "read a group's and a partition's 90 d"),
                        ("read_status_ms", "status window of every group (10 min)"),
                        ("read_sparklines_ms", "sparklines: every total's and 1 group's 1 h")):
