@@ -1526,6 +1526,8 @@ int store_series(struct store *s, const char *cluster, const char *group, const 
 		"SELECT a, b, ts FROM rollup WHERE series=?1 AND res=86400 AND ts>=?2 AND ts<?3 ORDER BY ts",
 	};
 	for (int k = 0; k < 4; k++) {
+		if ((k == 1 && partition >= 0) || (k == 3 && partition < 0))
+			continue; /* minutes are of totals only, days of partitions only (store_roll) */
 		if ((st = store_read(s, q[k])) == NULL)
 			goto fail;
 		sqlite3_bind_int64(st, 1, sid);
