@@ -4,7 +4,7 @@
  * day of ticks every 10 s with roll-ups, and reading 24 h of one group's history.
  *
  *   kcon-benchstore FILE [--groups 100] [--parts 100] [--busy 0.25] [--hours 24] [--interval 10]
- *                        [--week | --days N]
+ *                        [--week | --days N | --reads-only]
  *
  * Busy partitions get messages and commits every 10 s; the others change once an hour.
  * --week goes on after the day for six more: days 2 to 6 ticked every 60 s (what they leave after
@@ -15,10 +15,10 @@
  * days 1 to N-7 ticked every hour (older than the 7 days of per-minute roll-ups, what they leave is
  * the hourly and daily roll-ups, the same as with 10 s ticks), then the week's last six days every
  * 60 s and the last day every --interval.
- * At the end it times the reads the faces make (best of 5, a new read-only connection): a group's
+ * At the end it times the reads the faces make (best of 11, a new read-only connection): a group's
  * whole span and a partition's (history lag/topic), a group's status window (lag trend: its total
  * and store_group_window over 10 min), the last hour of every group's total and of one group's
- * partitions (sparklines).
+ * partitions (sparklines). --reads-only times those reads again on a store made before.
  * Prints one line per figure: "name value unit".
  */
 #include <stdbool.h>
@@ -70,13 +70,15 @@ static void bench_window_row(void *ud, const char *topic, int32_t partition, con
 	((struct bench_count *)ud)->rows++;
 }
 
-/* One read the faces make, best of 5 on a new read-only store; prints "read_NAME_ms best (points)". */
+#define BENCH_READ_RUNS 11
+
+/* One read the faces make, best of BENCH_READ_RUNS on a new read-only store; prints "read_NAME_ms best (points)". */
 static void bench_time(const char *path, const char *name, int what, int groups, int parts, char (*gname)[32],
 		       char (*tname)[32], int64_t since, int64_t now)
 {
 	double best = -1;
 	long points = 0;
-	for (int r = 0; r < 5; r++) {
+	for (int r = 0; r < BENCH_READ_RUNS; r++) {
 		char *notice = NULL, *cause = NULL;
 		struct store *s = store_open_read(path, NULL, &notice, &cause);
 		if (s == NULL) {
@@ -147,11 +149,12 @@ int main(int argc, char **argv)
 	const char *path = argv[1];
 	int groups = 100, parts = 100, interval = 10;
 	double busy = 0.25, hours = 24;
-	bool week = false;
+	bool week = false, reads_only = false;
 	int days = 0;
 	for (int i = 2; i < argc; i += 2) {
-		if (strcmp(argv[i], "--week") == 0) {
-			week = true;
+		if (strcmp(argv[i], "--week") == 0 || strcmp(argv[i], "--reads-only") == 0) {
+			week = week || argv[i][2] == 'w';
+			reads_only = reads_only || argv[i][2] == 'r';
 			i--;
 			continue;
 		}
@@ -172,17 +175,35 @@ int main(int argc, char **argv)
 	}
 	if (days > 7)
 		week = true;
-	remove(path);
 	char *notice = NULL, *cause = NULL;
-	struct store *s = store_open(path, NULL, &notice, &cause);
-	if (s == NULL) {
-		fprintf(stderr, "%s\n", cause);
-		return 1;
-	}
 	char(*gname)[32] = calloc((size_t)groups, 32), (*tname)[32] = calloc((size_t)groups, 32);
 	for (int g = 0; g < groups; g++) {
 		snprintf(gname[g], 32, "group-%04d", g);
 		snprintf(tname[g], 32, "topic-%04d", g);
+	}
+	if (reads_only) { /* the reads again on a store made before (with --groups and --parts as then) */
+		struct store *r = store_open_read(path, NULL, &notice, &cause);
+		if (r == NULL) {
+			fprintf(stderr, "%s\n", cause);
+			return 1;
+		}
+		sqlite3_stmt *st;
+		int64_t newest = 0;
+		if (sqlite3_prepare_v2(store_db(r), "SELECT max(ts) FROM sample", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			newest = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		store_close(&r);
+		bench_reads(path, groups, parts, gname, tname, 0, newest * 1000 + 10000);
+		free(gname);
+		free(tname);
+		return 0;
+	}
+	remove(path);
+	struct store *s = store_open(path, NULL, &notice, &cause);
+	if (s == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		return 1;
 	}
 	/* The phases: (hours, seconds between ticks). The simulated time ends now, so `kcon history lag` reads it. */
 	double ph_hours[3] = { hours, 0, 0 };
