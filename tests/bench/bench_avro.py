@@ -93,6 +93,10 @@ def kafkactl_consume():
         f.write("current-context: bench\n")
     kenv = dict(os.environ, HOME=home, KAFKA_CTL_CONFIG=config, KAFKA_CTL_WRITABLE_CONFIG=current)
     version = subprocess.run([path, "version"], capture_output=True, text=True, env=kenv).stdout.strip()
+    # cmd.info{version:"v5.20.0", ..., gitCommit:"9005d01a...", ...}: the version and the commit.
+    fields = dict(re.findall(r'(\w+):"([^"]*)"', version))
+    if fields.get("version"):
+        version = f"kafkactl {fields['version']} {fields.get('gitCommit', '')[:12]}".strip()
     cmd = [path, "consume", topic, "--from-beginning", "--exit"]
     t, m = best_of(3, cmd, env=kenv)
     print(f"  kafkactl consume (decoded) {N / t / 1e6:5.2f} M msg/s {m:6.1f} MB   ({version or path})")
