@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PS_MAX_DEFS   20000 /* messages + enums + fields + enum values: a larger schema is refused */
-#define PS_MAX_NAME   512   /* a full name's length: with PS_MAX_DEFS, bounds the time resolving takes */
+#define PS_MAX_DEFS 20000 /* messages + enums + fields + enum values: a larger schema is refused */
+/* A full name's length, and any name's: with PS_MAX_DEFS, bounds the time resolving takes, and what an
+ * enum's value (one byte of a record) becomes in JSON. */
+#define PS_MAX_NAME   512
 #define PS_MAX_NUMBER 536870911u
 
 enum ps_tok { T_EOF, T_IDENT, T_NUMBER, T_STRING, T_SYM, T_ERR };
@@ -181,12 +183,17 @@ static char *ps_take_ident(struct ps_parser *x, const char *what)
 	return r;
 }
 
-/* The current token as the name of a definition: an identifier without dots. */
+/* The current token as the name of a definition: an identifier without dots, of at most
+ * PS_MAX_NAME characters. */
 static char *ps_take_name(struct ps_parser *x, const char *what)
 {
 	if (!x->failed && x->tok == T_IDENT && memchr(x->t, '.', x->tn) != NULL) {
 		char b[64];
 		ps_fail(x, "%s cannot hold a dot: %s", what, ps_what(x, b, sizeof(b)));
+		return NULL;
+	}
+	if (!x->failed && x->tok == T_IDENT && x->tn > PS_MAX_NAME) {
+		ps_fail(x, "%s %.40s... is longer than %d characters", what, x->t, PS_MAX_NAME);
 		return NULL;
 	}
 	return ps_take_ident(x, what);
@@ -599,6 +606,44 @@ static int ps_field_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* An enum value's number and declaration index, for sorting stably. */
+struct ps_numbered {
+	int32_t number;
+	size_t i;
+};
+
+static int ps_numbered_cmp(const void *a, const void *b)
+{
+	const struct ps_numbered *x = a, *y = b;
+	if (x->number != y->number)
+		return x->number < y->number ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* e->by_number: each number once with its first declared name (protoc's JSON shows the first of
+ * aliases), sorted by number. */
+static bool ps_sort_enum(struct ps_parser *x, struct ps_enum *e)
+{
+	size_t n = e->nvalues;
+	struct ps_numbered *t = malloc((n ? n : 1) * sizeof(*t));
+	e->by_number = malloc((n ? n : 1) * sizeof(*e->by_number));
+	if (t == NULL || e->by_number == NULL) {
+		free(t);
+		ps_fail(x, "out of memory");
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		t[i] = (struct ps_numbered){ e->values[i].number, i };
+	qsort(t, n, sizeof(*t), ps_numbered_cmp);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || e->by_number[k - 1].number != t[i].number)
+			e->by_number[k++] = e->values[t[i].i];
+	e->nby_number = k;
+	free(t);
+	return true;
+}
+
 static const struct ps_name *ps_find(const struct ps_name *names, size_t n, const char *name)
 {
 	struct ps_name key = { .name = name };
@@ -631,6 +676,8 @@ static bool ps_resolve(struct ps_parser *x)
 			return false;
 		}
 	bool ok = true;
+	for (size_t i = 0; i < s->nenums && ok; i++)
+		ok = ps_sort_enum(x, &s->enums[i]);
 	for (size_t i = 0; i < s->nmsgs && ok; i++) {
 		struct ps_message *m = &s->msgs[i];
 		size_t ml = strlen(m->name);
@@ -767,6 +814,7 @@ void protoschema_free(struct protoschema *s)
 		for (size_t j = 0; j < s->enums[i].nvalues; j++)
 			free(s->enums[i].values[j].name);
 		free(s->enums[i].values);
+		free(s->enums[i].by_number); /* its names are values' */
 		free(s->enums[i].name);
 	}
 	free(s->msgs);
@@ -810,8 +858,15 @@ const struct ps_field *protoschema_field(const struct ps_message *m, uint32_t nu
 
 const char *protoschema_enum_name(const struct ps_enum *e, int32_t number)
 {
-	for (size_t i = 0; i < e->nvalues; i++)
-		if (e->values[i].number == number)
-			return e->values[i].name;
+	size_t lo = 0, hi = e->nby_number;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e->by_number[mid].number == number)
+			return e->by_number[mid].name;
+		if (e->by_number[mid].number < number)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }

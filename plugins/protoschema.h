@@ -68,6 +68,9 @@ struct ps_enum {
 	char *name;
 	struct ps_enum_value *values; /* in declaration order: the first of aliases wins */
 	size_t nvalues;
+	struct ps_enum_value *by_number; /* each number once, sorted, with its first declared name (the
+					  * names are values'): protoschema_enum_name's binary search */
+	size_t nby_number;
 };
 
 struct protoschema {
@@ -90,7 +93,7 @@ int protoschema_message_at(const struct protoschema *s, const int64_t *path, siz
 /* The field of m with number, or NULL. */
 const struct ps_field *protoschema_field(const struct ps_message *m, uint32_t number);
 
-/* The name of e's value number (the first declared), or NULL. */
+/* The name of e's value number (the first declared), or NULL: a binary search. */
 const char *protoschema_enum_name(const struct ps_enum *e, int32_t number);
 
 #endif

@@ -290,6 +290,101 @@ static void test_hostile_sizes(void **state)
 	protoschema_free(s);
 }
 
+/* A name of any kind is at most 512 characters: an enum value's name is what one byte of a record
+ * becomes in JSON. */
+static void test_long_names(void **state)
+{
+	(void)state;
+	char err[256];
+	size_t big = 200000;
+	char *name = malloc(big + 1), *t = malloc(big + 256);
+	assert_non_null(name);
+	assert_non_null(t);
+	memset(name, 'n', big);
+	static const char *const forms[] = {
+		"message M {\n  enum E { Z = 0; %s = 1; }\n}", /* an enum value */
+		"message M {\n  int32 %s = 1;\n}",             /* a field */
+		"message M {\n  map<int32, int32> %s = 1;\n}", /* a map field */
+		"message M {\n  oneof %s { int32 a = 1; }\n}", /* a oneof */
+	};
+	static const char *const what[] = { "a value name", "a field name", "a field name", "a oneof name" };
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		size_t lens[] = { 512, 513, big };
+		for (size_t j = 0; j < 3; j++) {
+			name[lens[j]] = '\0';
+			snprintf(t, big + 256, forms[i], name);
+			struct protoschema *s = protoschema_parse(t, err, sizeof(err));
+			if (lens[j] <= 512) {
+				if (s == NULL)
+					fail_msg("%s: %s", forms[i], err);
+				protoschema_free(s);
+			} else {
+				assert_null(s);
+				char want[128];
+				snprintf(want, sizeof(want), "line 2: %s nnnn", what[i]);
+				if (strstr(err, want) == NULL || strstr(err, "is longer than 512 characters") == NULL)
+					fail_msg("%s (%zu): %s", forms[i], lens[j], err);
+			}
+			name[lens[j]] = 'n';
+		}
+	}
+	free(name);
+	free(t);
+}
+
+/* An enum's names by number: the first of aliases (as protoc's JSON), found by a binary search in
+ * a copy sorted by number. */
+static void test_enum_names(void **state)
+{
+	(void)state;
+	struct protoschema *s = parse_ok("enum E { option allow_alias = true; B = 3; A = 1; C = 3; D = -5; E0 = 1; "
+					 "F = 2147483647; G = -2147483648; }");
+	const struct ps_enum *e = &s->enums[0];
+	assert_int_equal(e->nvalues, 7);
+	assert_int_equal(e->nby_number, 5); /* aliases once */
+	assert_string_equal(protoschema_enum_name(e, 3), "B");
+	assert_string_equal(protoschema_enum_name(e, 1), "A");
+	assert_string_equal(protoschema_enum_name(e, -5), "D");
+	assert_string_equal(protoschema_enum_name(e, 2147483647), "F");
+	assert_string_equal(protoschema_enum_name(e, -2147483647 - 1), "G");
+	assert_null(protoschema_enum_name(e, 0));
+	assert_null(protoschema_enum_name(e, 2));
+	for (size_t i = 1; i < e->nby_number; i++)
+		assert_true(e->by_number[i - 1].number < e->by_number[i].number);
+	protoschema_free(s);
+	s = parse_ok("enum E { }");
+	assert_null(protoschema_enum_name(&s->enums[0], 0));
+	protoschema_free(s);
+	/* 19,990 values declared out of order, every third an alias of the one before: each found */
+	size_t n = 19990;
+	char *t = malloc(n * 40 + 64);
+	assert_non_null(t);
+	size_t k = (size_t)sprintf(t, "enum E { option allow_alias = true;");
+	for (size_t i = 0; i < n; i++) {
+		long num = (long)((i * 7919) % n) - 10000; /* a permutation of -10000..9989 */
+		if (i % 3 == 2)
+			num = (long)(((i - 1) * 7919) % n) - 10000;
+		k += (size_t)sprintf(t + k, " V%zu = %ld;", i, num);
+	}
+	strcpy(t + k, " }");
+	s = parse_ok(t);
+	e = &s->enums[0];
+	for (size_t i = 0; i < n; i++) {
+		long num = (long)((i * 7919) % n) - 10000;
+		char want[32];
+		snprintf(want, sizeof(want), "V%zu", i);
+		if (i % 3 == 2) { /* an alias: the name declared first */
+			num = (long)(((i - 1) * 7919) % n) - 10000;
+			snprintf(want, sizeof(want), "V%zu", i - 1);
+		}
+		const char *got = protoschema_enum_name(e, (int32_t)num);
+		if (got == NULL || strcmp(got, want) != 0)
+			fail_msg("value %ld: %s, wanted %s", num, got ? got : "(none)", want);
+	}
+	protoschema_free(s);
+	free(t);
+}
+
 static void test_message_indexes(void **state)
 {
 	(void)state;
@@ -362,7 +457,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),          cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_hostile_sizes), cmocka_unit_test(test_message_indexes),
-		cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_mutations),     cmocka_unit_test(test_long_names),
+		cmocka_unit_test(test_enum_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
