@@ -289,8 +289,12 @@ static int pb_read_indexes(const unsigned char **p, const unsigned char *end, in
 /* -- Decoding with the schema's names ---------------------------------------------------------- */
 
 #define PB_NAMED_DEPTH 64 /* messages nested in a named decode; deeper is an error */
-/* The most JSON a record becomes with names (an enum's name for each byte could make a small record huge). */
+/* The most bytes a record's JSON with names takes, its output and every map key and value built on the
+ * way drawing from this one budget (dbuf.left): an enum's name for each byte, in maps within maps,
+ * could make a small record huge. Used up, the decode stops with an error. */
 #define PB_MAX_OUT (32u << 20)
+#define PB_OVER    "the record's JSON would be larger than 32 MiB"
+_Static_assert(PB_MAX_OUT == 32u << 20, "PB_OVER says 32 MiB");
 
 struct pb_named {
 	const struct protoschema *s;
@@ -488,6 +492,10 @@ static int pb_named_packed(struct pb_named *nd, struct dbuf *b, const struct ps_
 			dbuf_add(b, ",");
 		*first = false;
 		pb_named_scalar(nd, b, f, f->type, v);
+		if (b->over) { /* the budget is used up: no need to read the rest */
+			nd->why = PB_OVER;
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -517,7 +525,7 @@ static int pb_named_map(struct pb_named *nd, struct dbuf *b, const struct ps_fie
 		return -1;
 	}
 	for (size_t i = 0; i < 2 * n; i++)
-		kv[i].max = PB_MAX_OUT;
+		kv[i].max = PB_MAX_OUT, kv[i].left = b->left; /* the output's budget, not one of their own */
 	int rc = 0;
 	size_t e = 0;
 	for (size_t i = 0; i < nf && rc == 0; i++) {
@@ -541,7 +549,7 @@ static int pb_named_map(struct pb_named *nd, struct dbuf *b, const struct ps_fie
 		struct pb_field zero = { .wire = vw < 0 ? 0 : vw, .p = (const unsigned char *)"", .n = 0 };
 		if (f->key == PS_STRING && k && memchr(k->p, 0, k->n)) {
 			/* JSON allows U+0000 in a key, jansson (kcon's reader) does not: shown as U+2400 */
-			struct dbuf key = { 0 };
+			struct dbuf key = { .left = b->left };
 			for (size_t j = 0; j < k->n; j++)
 				dbuf_addn(&key, k->p[j] ? (const char *)&k->p[j] : "\xe2\x90\x80", k->p[j] ? 1 : 3);
 			struct pb_field kk = { .wire = 2,
@@ -571,6 +579,11 @@ static int pb_named_map(struct pb_named *nd, struct dbuf *b, const struct ps_fie
 					    v ? v : &zero, depth);
 		free(ef);
 		e++;
+		if (kv[2 * e - 2].over || kv[2 * e - 1].over) { /* the budget is used up: stop now */
+			b->over = true;
+			nd->why = PB_OVER;
+			rc = -1;
+		}
 	}
 	if (rc == 0) {
 		dbuf_add(b, "{");
@@ -627,7 +640,7 @@ static int pb_named_message(struct pb_named *nd, struct dbuf *b, int mi, const u
 	int rc = 0;
 	bool first = true;
 	dbuf_add(b, "{");
-	for (size_t i = 0; i < nf && rc == 0; i++) {
+	for (size_t i = 0; i < nf && rc == 0 && !b->over; i++) {
 		if (done[i])
 			continue;
 		const struct ps_field *f = protoschema_field(m, (uint32_t)fs[i].num);
@@ -665,7 +678,7 @@ static int pb_named_message(struct pb_named *nd, struct dbuf *b, int mi, const u
 		} else if (f->repeated) {
 			dbuf_add(b, "[");
 			bool firstv = true;
-			for (size_t j = i; j < nf && rc == 0; j++) {
+			for (size_t j = i; j < nf && rc == 0 && !b->over; j++) {
 				if (fs[j].num != fs[i].num)
 					continue;
 				if (fs[j].wire == 2 && pb_wire_of(f->type) != 2 && f->type != PS_UNRESOLVED) {
@@ -792,16 +805,17 @@ static int protobuf_decode(void *state, const void *buf, size_t len, struct kcon
 			int mi = c && c->s ? protoschema_message_at(c->s, path, npath) : -1;
 			if (mi >= 0) {
 				struct pb_named nd = { .s = c->s };
-				b.max = PB_MAX_OUT;
+				size_t left = PB_MAX_OUT; /* shared by b and every map key and value */
+				b.max = PB_MAX_OUT, b.left = &left;
 				int rc = pb_named_message(&nd, &b, mi, p, (size_t)(end - p), 0);
 				pthread_mutex_unlock(&pb_lock);
-				if (rc == 0 && b.over) {
+				if (b.over) {
 					free(b.buf);
-					return decode_error(
-						out,
-						"protobuf, schema id %u: the record's JSON would be larger than "
-						"%u MiB; not shown",
-						(unsigned)id, PB_MAX_OUT >> 20);
+					return decode_error(out,
+							    "protobuf, schema id %u: " PB_OVER
+							    " (its map keys and values built on the way count); "
+							    "not shown",
+							    (unsigned)id);
 				}
 				if (rc < 0) {
 					free(b.buf);

@@ -20,13 +20,15 @@ struct dbuf {
 	bool oom;
 	size_t max; /* when not 0: the most the buffer holds; past it, over is set and nothing more is added */
 	bool over;
+	size_t *left; /* when not NULL: the bytes left to every buffer sharing it (one budget for a record's
+		       * output and its scratch buffers); each add spends from it, past it over is set */
 };
 
 static inline void dbuf_addn(struct dbuf *b, const void *p, size_t n)
 {
 	if (b->oom || b->over)
 		return;
-	if (b->max && n > b->max - b->len) {
+	if ((b->max && n > b->max - b->len) || (b->left && n > *b->left)) {
 		b->over = true;
 		return;
 	}
@@ -44,6 +46,8 @@ static inline void dbuf_addn(struct dbuf *b, const void *p, size_t n)
 	memcpy(b->buf + b->len, p, n);
 	b->len += n;
 	b->buf[b->len] = '\0';
+	if (b->left)
+		*b->left -= n;
 }
 
 static inline void dbuf_add(struct dbuf *b, const char *s)

@@ -89,6 +89,8 @@ static const char *schema6 = "{\"type\":\"record\",\"name\":\"A\",\"fields\":[{\
 	"a123456789b123456789c123456789d123456789e123456789f123456789g123456789h123456789i123456789j123456789"         \
 	"k123456789l123456789m123456789n123456789o123456789p123456789"
 static char schema14[64] = "message M { int32 a = 1; }"; /* changed by a test: another registry's id 14 */
+static char schema17[1024]; /* a map of messages of a packed enum whose value's name is the longest allowed */
+static char *schema18;      /* the same with a 200 KB name: refused */
 
 static int fake_registry(void *ud, uint32_t id, const char **type, const char **schema, char **cause)
 {
@@ -140,6 +142,12 @@ static int fake_registry(void *ud, uint32_t id, const char **type, const char **
 	case 12: /* a .proto that does not parse */
 		*type = "PROTOBUF", *schema = "syntax = \"proto3\";\nmessage M {\n  int32 a = 1;\n";
 		return 0;
+	case 17:
+		*type = "PROTOBUF", *schema = schema17;
+		return 0;
+	case 18:
+		*type = "PROTOBUF", *schema = schema18;
+		return 0;
 	case 13: /* a recursive message */
 		*type = "PROTOBUF", *schema = "message N { N next = 1; int32 v = 2; }";
 		return 0;
@@ -163,6 +171,17 @@ static int setup(void **state)
 		free(p);
 	}
 	plugin_set_schema_source(fake_registry, NULL);
+	static const char amp[] =
+		"message M { enum E { Z = 0; %s = 1; } message I { repeated E e = 1; } map<int32, I> m = 1; }";
+	char name[513];
+	memset(name, 'n', 512), name[512] = '\0';
+	snprintf(schema17, sizeof(schema17), amp, name);
+	size_t big = 200000;
+	char *bigname = malloc(big + 1);
+	assert_non_null(bigname);
+	memset(bigname, 'n', big), bigname[big] = '\0';
+	schema18 = x_asprintf(amp, bigname);
+	free(bigname);
 	return 0;
 }
 
@@ -171,6 +190,7 @@ static int teardown(void **state)
 	(void)state;
 	plugin_set_schema_source(NULL, NULL);
 	plugin_unload_all();
+	free(schema18);
 	return 0;
 }
 
@@ -380,6 +400,117 @@ static void test_protobuf_named_fallback(void **state)
 	free(f);
 	free(msg);
 	free(tmp);
+}
+
+/* The most heap in use while armed, above what was in use when armed (under AddressSanitizer, whose
+ * malloc hooks see every allocation, the plugin's too; elsewhere not measured). */
+extern int __sanitizer_install_malloc_and_free_hooks(void (*)(const volatile void *, size_t),
+						     void (*)(const volatile void *)) __attribute__((weak));
+extern size_t __sanitizer_get_current_allocated_bytes(void) __attribute__((weak));
+static bool heap_armed;
+static size_t heap_peak;
+
+static void heap_malloc_hook(const volatile void *p, size_t n)
+{
+	(void)p, (void)n;
+	if (heap_armed) {
+		size_t cur = __sanitizer_get_current_allocated_bytes();
+		if (cur > heap_peak)
+			heap_peak = cur;
+	}
+}
+
+static void heap_free_hook(const volatile void *p)
+{
+	(void)p;
+}
+
+/* Starts measuring: false when it cannot be (no AddressSanitizer). */
+static bool heap_arm(void)
+{
+	static bool installed;
+	if (__sanitizer_install_malloc_and_free_hooks == NULL || __sanitizer_get_current_allocated_bytes == NULL)
+		return false;
+	if (!installed)
+		installed = __sanitizer_install_malloc_and_free_hooks(heap_malloc_hook, heap_free_hook) != 0;
+	heap_peak = __sanitizer_get_current_allocated_bytes();
+	heap_armed = installed;
+	return installed;
+}
+
+/* The most heap used since heap_arm, above what was used then. */
+static size_t heap_disarm(size_t base)
+{
+	heap_armed = false;
+	return heap_peak > base ? heap_peak - base : 0;
+}
+
+/* Appends v as a varint at q; the end. */
+static unsigned char *put_varint(unsigned char *q, size_t v)
+{
+	do {
+		*q++ = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+	return q;
+}
+
+/* Schema 17's M: a map<int32, I> of entries entries, each I a packed enum of count bytes 1 (each
+ * shown as a 512-character name). Returns the framed record's length. */
+static size_t amplifier(unsigned char *r, uint32_t id, size_t entries, size_t count)
+{
+	unsigned char *q = r;
+	memcpy(q, "\x00\x00\x00\x00", 4), q[4] = (unsigned char)id, q[5] = 0; /* [0] */
+	q += 6;
+	unsigned char hdr[16], *h;
+	size_t ilen = (size_t)(put_varint(hdr, count) - hdr) + 1 + count;   /* I: 0x0a len bytes */
+	size_t elen = 2 + 1 + (size_t)(put_varint(hdr, ilen) - hdr) + ilen; /* entry: key, 0x12 len I */
+	for (size_t i = 0; i < entries; i++) {
+		*q++ = 0x0a;
+		q = put_varint(q, elen);
+		*q++ = 0x08, *q++ = (unsigned char)(i & 0x7f); /* key i */
+		*q++ = 0x12;
+		q = put_varint(q, ilen);
+		*q++ = 0x0a;
+		h = put_varint(q, count);
+		q = h;
+		memset(q, 1, count);
+		q += count;
+	}
+	return (size_t)(q - r);
+}
+
+/* A small record must not take much memory: the output and every map key and value draw from one
+ * 32 MiB budget, and names are at most 512 characters. */
+static void test_protobuf_amplification(void **state)
+{
+	(void)state;
+	const char *got;
+	/* a few entries: shown */
+	unsigned char small[256];
+	assert_int_equal(run("protobuf", small, amplifier(small, 17, 2, 3), &got), KCON_DECODE_JSON);
+	assert_int_equal(strncmp(got, "{\"m\":{\"0\":{\"e\":[\"nnn", 19), 0);
+	assert_int_equal(strlen(got), strlen("{'m':{'0':{'e':[,,]},'1':{'e':[,,]}}}") + 2 * 3 * (512 + 2));
+	/* 8 entries of 70,000 bytes (36 MB of JSON each), 560 KB: refused as soon as the budget is
+	 * spent; each entry building its own 32 MiB took 256 MiB */
+	size_t entries = 8, count = 70000;
+	unsigned char *r = malloc(entries * (count + 32) + 16);
+	assert_non_null(r);
+	size_t n = amplifier(r, 17, entries, count);
+	size_t base = __sanitizer_get_current_allocated_bytes ? __sanitizer_get_current_allocated_bytes() : 0;
+	bool measured = heap_arm();
+	int rc = run("protobuf", r, n, &got);
+	size_t peak = heap_disarm(base);
+	assert_int_equal(rc, KCON_DECODE_ERROR);
+	assert_non_null(strstr(got, "larger than 32 MiB"));
+	if (measured) /* 32 MiB written at most; buffers that double, and a realloc's copy, at most triple it */
+		assert_true(peak < (size_t)(100u << 20));
+	/* a 200 KB enum value name: the .proto is refused, the record shown by numbers */
+	n = amplifier(r, 18, 2, 1000);
+	assert_int_equal(run("protobuf", r, n, &got), KCON_DECODE_JSON);
+	assert_non_null(strstr(got, "field names not used: the .proto of schema id 18: line 1: a value name nnnn"));
+	assert_non_null(strstr(got, "is longer than 512 characters"));
+	free(r);
 }
 
 /* The parsed .proto is kept per id and text: the same id with another text (another registry's,
@@ -615,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_protobuf_named),
 		cmocka_unit_test(test_protobuf_named_fallback),
 		cmocka_unit_test(test_protobuf_schema_cache),
+		cmocka_unit_test(test_protobuf_amplification),
 		cmocka_unit_test(test_protobuf_named_mutations),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_avro_known),
