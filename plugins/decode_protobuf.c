@@ -713,6 +713,8 @@ struct pb_cached {
 	bool used;
 	uint32_t id;
 	char *text;            /* the schema text it was parsed from (an id may mean another after `profile`) */
+	size_t len;            /* its length */
+	uint64_t hash;         /* and hash (pb_hash): compared before the text, which may be 16 MiB */
 	struct protoschema *s; /* or NULL: */
 	char why[256];         /* why it did not parse */
 };
@@ -722,22 +724,37 @@ static pthread_mutex_t pb_lock = PTHREAD_MUTEX_INITIALIZER; /* the cache, and a 
 static struct pb_cached pb_cache[PB_CACHE];
 static size_t pb_cache_next;
 
-/* The parsed schema of id (text), from the cache or parsed now; with pb_lock held. */
-static struct pb_cached *pb_schema(uint32_t id, const char *text)
+/* text's length (in *len) and 64-bit FNV-1a hash: taken before pb_lock, so that finding a schema in
+ * the cache compares whole texts only when their lengths and hashes match. */
+static uint64_t pb_hash(const char *text, size_t *len)
+{
+	uint64_t h = 14695981039346656037u;
+	const unsigned char *p = (const unsigned char *)text;
+	for (; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	*len = (size_t)(p - (const unsigned char *)text);
+	return h;
+}
+
+/* The parsed schema of id (text, of len and hash: pb_hash), from the cache or parsed now; with
+ * pb_lock held. */
+static struct pb_cached *pb_schema(uint32_t id, const char *text, size_t len, uint64_t hash)
 {
 	for (size_t i = 0; i < PB_CACHE; i++)
-		if (pb_cache[i].used && pb_cache[i].id == id && strcmp(pb_cache[i].text, text) == 0)
+		if (pb_cache[i].used && pb_cache[i].id == id && pb_cache[i].len == len && pb_cache[i].hash == hash &&
+		    memcmp(pb_cache[i].text, text, len) == 0)
 			return &pb_cache[i];
-	char *copy = strdup(text);
+	char *copy = malloc(len + 1);
 	if (copy == NULL)
 		return NULL;
+	memcpy(copy, text, len + 1);
 	struct pb_cached *c = &pb_cache[pb_cache_next];
 	pb_cache_next = (pb_cache_next + 1) % PB_CACHE;
 	if (c->used) {
 		free(c->text);
 		protoschema_free(c->s);
 	}
-	*c = (struct pb_cached){ .used = true, .id = id, .text = copy };
+	*c = (struct pb_cached){ .used = true, .id = id, .text = copy, .len = len, .hash = hash };
 	c->s = protoschema_parse(text, c->why, sizeof(c->why));
 	return c;
 }
@@ -800,8 +817,11 @@ static int protobuf_decode(void *state, const void *buf, size_t len, struct kcon
 		const char *type, *schema;
 		char err[256];
 		if (decode_schema(pb_host, id, &type, &schema, err, sizeof(err)) == 0) {
+			bool proto = strcmp(type, "PROTOBUF") == 0;
+			size_t slen = 0;
+			uint64_t shash = proto ? pb_hash(schema, &slen) : 0;
 			pthread_mutex_lock(&pb_lock);
-			struct pb_cached *c = strcmp(type, "PROTOBUF") == 0 ? pb_schema(id, schema) : NULL;
+			struct pb_cached *c = proto ? pb_schema(id, schema, slen, shash) : NULL;
 			int mi = c && c->s ? protoschema_message_at(c->s, path, npath) : -1;
 			if (mi >= 0) {
 				struct pb_named nd = { .s = c->s };

@@ -524,6 +524,13 @@ static void test_protobuf_schema_cache(void **state)
 	want_named(14, "\x00", 1, "\x08\x01", 2, KCON_DECODE_JSON, "{\"b\":1}");
 	strcpy(schema14, "message M { int32 a = 1; }");
 	want_named(14, "\x00", 1, "\x08\x01", 2, KCON_DECODE_JSON, "{\"a\":1}");
+	/* a longer text starting with the cached one, and back: lengths differ, each parsed anew */
+	strcpy(schema14, "message M { int32 a = 1; } message N { int32 c = 1; }");
+	want_named(14, "\x02\x02", 2, "\x08\x05", 2, KCON_DECODE_JSON, "{\"c\":5}");
+	strcpy(schema14, "message M { int32 a = 1; }");
+	want_named(14, "\x02\x02", 2, "\x08\x05", 2, KCON_DECODE_JSON,
+		   "{\"_kcon_note\":\"field names not used: the message indexes name no message of schema id 14\","
+		   "\"1\":5}");
 }
 
 /* Random damage to a record decoded against the schema: never a crash (ASan), always valid JSON or
