@@ -15,8 +15,10 @@ int __wrap_RAND_priv_bytes(unsigned char *buf, int num);
 
 int __wrap_RAND_priv_bytes(unsigned char *buf, int num)
 {
+	if (num < 0)
+		return 0; /* as OpenSSL's RAND_priv_bytes() answers a negative length */
 	size_t got = 0;
-	while (num > 0 && got < (size_t)num) {
+	while (got < (size_t)num) {
 		ssize_t n = getrandom(buf + got, (size_t)num - got, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
