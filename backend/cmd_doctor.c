@@ -23,6 +23,8 @@ struct doctor_run {
 	struct cmd_ctx *ctx; /* interrupted (Esc, Ctrl-C): no step after the one that runs */
 	struct session *s;
 	struct conf conf;
+	int timeout_ms; /* the session's, copied with conf under its lock (session_settings_copy) */
+	bool verbose;
 	struct doctor_tls tls;
 	struct doctor_report report;
 	struct client *client; /* logged in through the first bootstrap address that let us; or NULL */
@@ -108,7 +110,7 @@ static void doctor_auth(struct doctor_run *d, const char *target, const char *ad
 	conf_set(&one, "bootstrap.servers", addr);
 	struct err e = { 0 };
 	int64_t t0 = clock_mono_ms();
-	struct client *c = client_new(&one, d->s->timeout_ms, d->s->verbose, &d->s->note, &e);
+	struct client *c = client_new(&one, d->timeout_ms, d->verbose, &d->s->note, &e);
 	struct model *m = NULL;
 	/* The login is judged by the bootstrap connection alone: librdkafka (>= 2.10) drops it after
 	   the first Metadata response, so the request below may go to an advertised broker, and fail
@@ -179,7 +181,7 @@ static bool doctor_metadata(struct doctor_run *d)
 		const struct model_broker *b = &m->brokers[i];
 		char *target = x_asprintf("broker %d %s:%d", (int)b->id, b->host, b->port);
 		size_t first = brokers.n;
-		bool ok = doctor_endpoint(&brokers, target, b->id, b->host, b->port, &d->tls, d->s->timeout_ms,
+		bool ok = doctor_endpoint(&brokers, target, b->id, b->host, b->port, &d->tls, d->timeout_ms,
 					  d->ctx->wake_fd);
 		sbuf_addf(&list, "%s%d at %s:%d", i ? ", " : "", (int)b->id, b->host, b->port);
 		if (!ok) {
@@ -388,7 +390,7 @@ static int cmd_doctor_exec(struct cmd_ctx *ctx)
 	struct doctor_run d = { .ctx = ctx, .s = ctx->session };
 	char *cause = NULL;
 	int64_t t0 = clock_mono_ms();
-	session_conf_copy(ctx->session, &d.conf);
+	session_settings_copy(ctx->session, &d.conf, &d.timeout_ms, &d.verbose);
 	if (conf_finish(&d.conf, &cause) < 0) {
 		conf_clear(&d.conf);
 		int st = cmd_fail(ctx, CMD_USAGE, NULL, "%s", cause);
@@ -408,8 +410,7 @@ static int cmd_doctor_exec(struct cmd_ctx *ctx)
 		}
 		target = x_asprintf("bootstrap %s:%d", host, port);
 		char *addr = x_asprintf(strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
-		if (doctor_endpoint(&d.report, target, -1, host, port, &d.tls, ctx->session->timeout_ms,
-				    ctx->wake_fd) &&
+		if (doctor_endpoint(&d.report, target, -1, host, port, &d.tls, d.timeout_ms, ctx->wake_fd) &&
 		    !doctor_stopped(&d))
 			doctor_auth(&d, target, addr);
 		else

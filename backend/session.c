@@ -212,6 +212,15 @@ void session_conf_copy(struct session *s, struct conf *dst)
 	pthread_mutex_unlock(&session_client_lock);
 }
 
+void session_settings_copy(struct session *s, struct conf *dst, int *timeout_ms, bool *verbose)
+{
+	pthread_mutex_lock(&session_client_lock);
+	conf_copy(dst, &s->conf);
+	*timeout_ms = s->timeout_ms;
+	*verbose = s->verbose;
+	pthread_mutex_unlock(&session_client_lock);
+}
+
 char *session_topic_decoder(struct session *s, const char *topic)
 {
 	pthread_mutex_lock(&session_client_lock);

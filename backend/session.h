@@ -90,6 +90,8 @@ void session_history_flush(struct session *s);
 #define SESSION_SNAPSHOT_FRESH_MS 10000
 /** @brief A copy of the session's settings (dst is overwritten; conf_clear() it), from any thread. */
 void session_conf_copy(struct session *s, struct conf *dst);
+/** @brief session_conf_copy() with the client settings beside it (timeout, verbosity), taken under the same lock. */
+void session_settings_copy(struct session *s, struct conf *dst, int *timeout_ms, bool *verbose);
 /** @brief The profile's decoder for topic (conf_topic_decoder()), allocated, or NULL; from any thread. */
 char *session_topic_decoder(struct session *s, const char *topic);
 

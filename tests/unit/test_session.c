@@ -1,4 +1,4 @@
-/* session: switching the profile of a running session (session_use_profile). */
+/* session: switching the profile of a running session (session_use_profile), copying its settings. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -145,12 +145,36 @@ static void test_session_switch_retires(void **state)
 	}
 }
 
+/* A command on a thread of its own (doctor) takes the settings and the client's timeout and verbosity
+ * together, as they are after a switch. */
+static void test_session_settings_copy(void **state)
+{
+	(void)state;
+	struct session s;
+	start(&s, true);
+	s.verbose = true;
+	struct err e = { 0 };
+	assert_int_equal(session_use_profile(&s, "a", &e), 0);
+	struct conf c = { 0 };
+	int timeout_ms = -1;
+	bool verbose = false;
+	session_settings_copy(&s, &c, &timeout_ms, &verbose);
+	assert_string_equal(c.bootstrap, "127.0.0.1:1");
+	assert_string_equal(conf_get(&c, "client.id"), "from-a");
+	assert_int_equal(timeout_ms, 1000);
+	assert_true(verbose);
+	assert_ptr_not_equal(c.bootstrap, s.conf.bootstrap); /* a copy: the session may switch again */
+	conf_clear(&c);
+	session_clear(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_session_switch),
 		cmocka_unit_test(test_session_switch_fails),
 		cmocka_unit_test(test_session_switch_retires),
+		cmocka_unit_test(test_session_settings_copy),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
