@@ -222,8 +222,13 @@ static void registry_curl_init(void)
 		{ "curl_slist_free_all", (void **)&curl.slist_free_all },
 	};
 	if (dynlib_load(KCON_CURL_SONAME, KCON_CURL_PACKAGE, "the Schema Registry client", syms,
-			sizeof(syms) / sizeof(syms[0]), &registry_curl_cause) == 0)
-		curl.global_init(CURL_GLOBAL_DEFAULT);
+			sizeof(syms) / sizeof(syms[0]), &registry_curl_cause) < 0)
+		return;
+	CURLcode rc = curl.global_init(CURL_GLOBAL_DEFAULT);
+	if (rc != CURLE_OK)
+		registry_curl_cause = x_asprintf("the Schema Registry client cannot start libcurl (%s): check that "
+						 "%s and its TLS library are installed and whole",
+						 curl.easy_strerror(rc), KCON_CURL_PACKAGE);
 }
 
 static size_t registry_write(char *ptr, size_t size, size_t nmemb, void *ud)
@@ -259,6 +264,15 @@ static int registry_http(struct registry *r, const char *path, const char *post,
 		*cause = x_strdup("cannot start an HTTP request (libcurl)");
 		return -1;
 	}
+	/* The one option an older libcurl (before 7.85) refuses: then no request is made at all. */
+	CURLcode optrc = curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (optrc != CURLE_OK) {
+		*cause = x_asprintf("cannot limit the registry's requests to http and https (%s): install %s "
+				    "7.85 or newer",
+				    curl.easy_strerror(optrc), KCON_CURL_PACKAGE);
+		curl.easy_cleanup(c);
+		return -1;
+	}
 	char *url = x_asprintf("%s%s", r->url, path);
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct curl_slist *hdrs = curl.slist_append(NULL, "Accept: application/vnd.schemaregistry.v1+json, "
@@ -276,7 +290,6 @@ static int registry_http(struct registry *r, const char *path, const char *post,
 	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl.easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)r->timeout_ms);
 	curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)r->timeout_ms);
-	curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, registry_write);
 	curl.easy_setopt(c, CURLOPT_WRITEDATA, out);

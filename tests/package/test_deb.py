@@ -123,6 +123,10 @@ class DebTest(unittest.TestCase):
         # opened on first use (backend/dynlib.h), so no NEEDED entry names them: cmake/dynlib.cmake does
         self.assertTrue(any(d.startswith("libcurl") for d in self.depends), self.depends)
         self.assertTrue(any(d.startswith("libmicrohttpd") for d in self.depends), self.depends)
+        # with the oldest versions that have what kcon calls (dpkg-shlibdeps' symbols files cannot say)
+        raw = deb_field(self.deb, "Depends")
+        self.assertRegex(raw, r"(^|, )libcurl[0-9a-z-]* \(>= 7\.85\.0\)(,|$)")
+        self.assertRegex(raw, r"(^|, )libmicrohttpd[0-9a-z-]* \(>= 0\.9\.73\)(,|$)")
 
     def test_contents(self):
         listing = subprocess.run(["dpkg-deb", "-c", self.deb], capture_output=True, text=True,
