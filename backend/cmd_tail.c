@@ -206,7 +206,7 @@ static void tail_show_held(struct tail_show *sh, const struct kcon_decoder *deco
 		if (held[i]->value)
 			v[nv++] = (struct plugin_value){ .buf = held[i]->value, .len = held[i]->value_len };
 	}
-	plugin_decode_many(decoder, v, (size_t)nv);
+	plugin_decode_many(decoder, v, (size_t)nv, NULL);
 	for (int i = 0; i < *n; i++) {
 		tail_show_one(sh, held[i], idx[i] < 0 ? NULL : &v[idx[i]]);
 		free(held[i]);

@@ -83,18 +83,27 @@ struct dh_in {
 static struct dh_in dh_from = { .fd = -1 }; /* kcon's side: the helper's answers */
 static struct dh_in dh_stdin;               /* the helper's side: kcon's requests */
 
-/* Waits until in's descriptor is readable; 0, -1 on error, -2 past the deadline (deadline_ms > 0, monotonic). */
+static _Thread_local const atomic_bool *dh_stop; /* decodehelp_decode_many()'s stop, while it runs */
+
+/*
+ * Waits until in's descriptor is readable; 0, -1 on error, -2 past the deadline (deadline_ms > 0,
+ * monotonic), -3 once *dh_stop is true (looked at every 100 ms).
+ */
 static int dh_wait(const struct dh_in *in, int64_t deadline_ms)
 {
 	for (;;) {
 		if (deadline_ms <= 0)
 			return 0;
+		if (dh_stop && atomic_load(dh_stop))
+			return -3;
 		int64_t left = deadline_ms - dh_now_ms();
 		if (left <= 0)
 			return -2;
 		struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
-		int r = poll(&pfd, 1, (int)left);
+		int r = poll(&pfd, 1, dh_stop && left > 100 ? 100 : (int)left);
 		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0 && dh_stop && left > 100)
 			continue;
 		return r == 0 ? -2 : r < 0 ? -1 : 0;
 	}
@@ -296,7 +305,8 @@ static void dh_put_item(struct sbuf *req, const struct decodehelp_item *it)
 	sbuf_addn(req, it->buf, it->len);
 }
 
-/* Reads one answer into it, waiting at most DECODEHELP_DEADLINE_MS; 0, -1 (the helper ended) or -2 (it hung). */
+/* Reads one answer into it, waiting at most DECODEHELP_DEADLINE_MS; 0, -1 (the helper ended), -2 (it hung) or -3
+ * (stopped). */
 static int dh_read_answer(struct decodehelp_item *it)
 {
 	int64_t deadline = dh_now_ms() + DECODEHELP_DEADLINE_MS;
@@ -317,14 +327,33 @@ static int dh_read_answer(struct decodehelp_item *it)
 	return r;
 }
 
-void decodehelp_decode_many(struct decodehelp_item *items, size_t n)
+/* The bytes item it adds to a request (dh_put_item()), its schema counted unless the helper has it. */
+static size_t dh_item_bytes(const struct decodehelp_item *it)
+{
+	size_t bytes = 4 + strlen(it->name) + sizeof(it->schema_id) + 4 + 4 + it->len;
+	bool sent = it->schema == NULL;
+	for (size_t i = 0; i < dh_nsent && !sent; i++)
+		sent = dh_sent[i] == it->schema_id;
+	if (!sent)
+		bytes += 4 + strlen(it->type) + strlen(it->schema);
+	return bytes;
+}
+
+void decodehelp_decode_many(struct decodehelp_item *items, size_t n, const atomic_bool *stop)
 {
 	struct sbuf req = SBUF_INIT;
 	size_t *sent = x_calloc(n + 1, sizeof(*sent)); /* the items of one request, in order */
 	size_t i = 0;
+	bool restarted = false; /* the helper was started again after a failed write, for this request */
 	pthread_mutex_lock(&dh_lock);
+	dh_stop = stop;
 	while (i < n) {
 		char *cause = NULL;
+		if (stop && atomic_load(stop)) {
+			for (; i < n; i++)
+				dh_fail(&items[i], "stopped before it was decoded");
+			break;
+		}
 		if (dh_off) {
 			for (; i < n; i++)
 				dh_fail(&items[i],
@@ -342,7 +371,8 @@ void decodehelp_decode_many(struct decodehelp_item *items, size_t n)
 		sbuf_reset(&req);
 		dh_put_u32(&req, 0); /* the count, filled in below */
 		uint32_t count = 0;
-		for (; i < n && count < DECODEHELP_BATCH && (count == 0 || req.len + items[i].len < DH_REQUEST_BYTES);
+		for (; i < n && count < DECODEHELP_BATCH &&
+		       (count == 0 || req.len + dh_item_bytes(&items[i]) < DH_REQUEST_BYTES);
 		     i++) {
 			if (items[i].len > DH_BYTES_MAX) {
 				sbuf_reset(items[i].out);
@@ -357,10 +387,26 @@ void decodehelp_decode_many(struct decodehelp_item *items, size_t n)
 			continue;
 		memcpy(req.buf, &count, sizeof(count));
 		/* The helper reads the whole request before it answers: the two pipes never both fill. */
-		int r = dh_write_all(dh_wfd, req.buf, req.len) < 0 ? -1 : 0;
+		if (dh_write_all(dh_wfd, req.buf, req.len) < 0 && !restarted) {
+			/* It died before it read this request (since the last one): no value's fault. Once
+			 * more with a new helper; a new one that dies too is blamed on the first value. */
+			int status;
+			dh_close_locked(true, &status);
+			restarted = true;
+			i = sent[0];
+			continue;
+		}
+		restarted = false;
+		int r = 0;
 		uint32_t k = 0;
 		for (; r == 0 && k < count; k++)
 			r = dh_read_answer(&items[sent[k]]);
+		if (r == -3) { /* stopped mid-request: the helper is stopped too, not counted as a crash */
+			int status;
+			dh_close_locked(true, &status);
+			i = sent[k - 1];
+			continue;
+		}
 		if (r != 0) { /* the helper ended or hung on value k: that one fails, the rest go to a new helper */
 			if (k > 0)
 				k--;
@@ -371,6 +417,7 @@ void decodehelp_decode_many(struct decodehelp_item *items, size_t n)
 			i = sent[k] + 1;
 		}
 	}
+	dh_stop = NULL;
 	pthread_mutex_unlock(&dh_lock);
 	free(sent);
 	sbuf_free(&req);
@@ -382,7 +429,7 @@ int decodehelp_decode(const char *name, int64_t schema_id, const char *type, con
 	struct decodehelp_item it = {
 		.name = name, .schema_id = schema_id, .type = type, .schema = schema, .buf = buf, .len = len, .out = out
 	};
-	decodehelp_decode_many(&it, 1);
+	decodehelp_decode_many(&it, 1, NULL);
 	return it.rc;
 }
 

@@ -12,6 +12,7 @@
 #ifndef KCON_DECODEHELP_H
 #define KCON_DECODEHELP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,9 +49,12 @@ struct decodehelp_item {
 /**
  * @brief decodehelp_decode() on each of n values, in as few round trips as their sizes allow (up
  * to DECODEHELP_BATCH values, about a megabyte, a request). A crash or a hang costs the value it
- * happened on; the others are answered.
+ * happened on; the others are answered. A helper found dead when a request is written (it died
+ * since the last one) is started again, and the request sent again, without blaming a value. With
+ * stop (may be NULL): once *stop is true, the values not answered yet fail saying "stopped" (the
+ * helper is stopped if it was in the middle of a request, not counted as a crash).
  */
-void decodehelp_decode_many(struct decodehelp_item *items, size_t n);
+void decodehelp_decode_many(struct decodehelp_item *items, size_t n, const atomic_bool *stop);
 /** @brief The helper's main: serves requests on stdin, answers on stdout, until stdin ends; the exit status. */
 int decodehelp_serve(void);
 /** @brief Stops the helper (at exit). */

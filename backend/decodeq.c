@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "plugin.h"
+#include "registry.h"
 #include "xalloc.h"
 
 /* A value waiting to be decoded. */
@@ -29,7 +31,7 @@ struct decodeq {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	bool stop;
+	atomic_bool stop;      /* set under lock (for cond), read anywhere: the batch ends at the next value */
 	struct decodeq_in *in; /* by seq, oldest first */
 	size_t nin, capin;
 	struct decodeq_out *out;
@@ -63,11 +65,12 @@ static void *decodeq_run(void *arg)
 	struct decodeq *q = arg;
 	struct plugin_value v[DECODEQ_BATCH];
 	struct decodeq_in batch[DECODEQ_BATCH];
+	registry_thread_stop_on(&q->stop); /* a registry request under way ends too */
 	pthread_mutex_lock(&q->lock);
 	for (;;) {
-		while (!q->stop && q->nin == 0)
+		while (!atomic_load(&q->stop) && q->nin == 0)
 			pthread_cond_wait(&q->cond, &q->lock);
-		if (q->stop)
+		if (atomic_load(&q->stop))
 			break;
 		/* the newest first: they are on the screen */
 		size_t n = q->nin < DECODEQ_BATCH ? q->nin : DECODEQ_BATCH;
@@ -76,7 +79,7 @@ static void *decodeq_run(void *arg)
 		pthread_mutex_unlock(&q->lock);
 		for (size_t i = 0; i < n; i++)
 			v[i] = (struct plugin_value){ .buf = batch[i].buf, .len = batch[i].len };
-		plugin_decode_many(q->d, v, n); /* may wait: the registry, the helper */
+		plugin_decode_many(q->d, v, n, &q->stop); /* may wait: the registry, the helper; until stopped */
 		pthread_mutex_lock(&q->lock);
 		bool was_empty = q->nout == 0;
 		if (q->nout + n > q->capout) {
@@ -107,6 +110,7 @@ struct decodeq *decodeq_new(const struct kcon_decoder *d)
 		free(q);
 		return NULL;
 	}
+	atomic_init(&q->stop, false);
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->cond, NULL);
 	if (pthread_create(&q->thread, NULL, decodeq_run, q) != 0) {
@@ -178,16 +182,21 @@ size_t decodeq_take(struct decodeq *q, uint64_t *seqs, struct decoded *out, size
 	return n;
 }
 
+void decodeq_stop(struct decodeq *q)
+{
+	pthread_mutex_lock(&q->lock);
+	atomic_store(&q->stop, true);
+	pthread_cond_signal(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+}
+
 void decodeq_free(struct decodeq **qp)
 {
 	struct decodeq *q = *qp;
 	if (q == NULL)
 		return;
 	*qp = NULL;
-	pthread_mutex_lock(&q->lock);
-	q->stop = true;
-	pthread_cond_signal(&q->cond);
-	pthread_mutex_unlock(&q->lock);
+	decodeq_stop(q);
 	pthread_join(q->thread, NULL);
 	decodeq_drop(q, q->nin);
 	for (size_t i = 0; i < q->nout; i++)

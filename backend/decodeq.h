@@ -2,7 +2,7 @@
  * Decoding off the caller's thread, for a poll loop (the TUI's tail view). A queue with a thread
  * of its own: the loop hands it values (copied, each with a sequence number), the thread decodes
  * them in batches with plugin_decode_many() (one decoder-helper round trip a batch; the Schema
- * Registry asked there for a new id, however long it takes) and hands each result back; a wake-up
+ * Registry asked there for a new id, up to --timeout, unless the queue stops) and hands each result back; a wake-up
  * descriptor becomes readable when results are waiting. The loop never waits on the decoder
  * helper or the registry. The newest values are decoded first (they are the ones on the screen);
  * values the loop let go of (decodeq_forget()) are not decoded at all. Curses-free.
@@ -47,8 +47,16 @@ void decodeq_forget(struct decodeq *q, uint64_t before);
  */
 size_t decodeq_take(struct decodeq *q, uint64_t *seqs, struct decoded *out, size_t max);
 /**
- * @brief Stops the thread and frees *qp, NULLs it. Waits for the batch being decoded (the decoder
- * helper's deadline, or the registry's --timeout): call it where a wait is allowed (a loop job).
+ * @brief Asks the thread to stop, without waiting: the batch being decoded ends at its next value
+ * (the rest are not decoded), a registry request under way within about a second, a decoder helper
+ * request at its next answer (the helper is stopped, not counted as a crash).
+ */
+void decodeq_stop(struct decodeq *q);
+/**
+ * @brief decodeq_stop(), then waits for the thread and frees *qp, NULLs it. The wait is short but
+ * not nothing (one value in an in-process decoder, about a second for a registry request, the
+ * helper's answer to one value, up to DECODEHELP_DEADLINE_MS): call it where a wait is allowed (a
+ * loop job).
  */
 void decodeq_free(struct decodeq **qp);
 

@@ -473,7 +473,17 @@ static void plugin_prepare(const struct kcon_decoder *d, struct plugin_value *v,
 		v->chose.decoder = step->d->name;
 }
 
-void plugin_decode_many(const struct kcon_decoder *d, struct plugin_value *values, size_t n)
+/* v is not decoded: the caller stopped. */
+static void plugin_stopped(struct plugin_value *v, const struct kcon_decoder *d, struct plugin_step *step)
+{
+	*step = (struct plugin_step){ .id = -1 };
+	v->chose = (struct plugin_auto){ .decoder = d ? d->name : NULL, .schema_id = -1 };
+	sbuf_reset(&v->out);
+	sbuf_add(&v->out, "stopped before it was decoded");
+	v->rc = KCON_DECODE_ERROR;
+}
+
+void plugin_decode_many(const struct kcon_decoder *d, struct plugin_value *values, size_t n, const atomic_bool *stop)
 {
 	bool helper = decodehelp_enabled(), has_source = plugin_has_schema_source();
 	struct plugin_step *steps = x_calloc(n + 1, sizeof(*steps));
@@ -481,6 +491,10 @@ void plugin_decode_many(const struct kcon_decoder *d, struct plugin_value *value
 	size_t nitems = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct plugin_value *v = &values[i];
+		if (stop && atomic_load(stop)) { /* between values: a new schema id may cost a registry request */
+			plugin_stopped(v, d, &steps[i]);
+			continue;
+		}
 		plugin_prepare(d, v, &steps[i], helper, has_source);
 		if (steps[i].d == NULL)
 			continue;
@@ -497,7 +511,7 @@ void plugin_decode_many(const struct kcon_decoder *d, struct plugin_value *value
 							    .out = &v->out };
 	}
 	if (nitems)
-		decodehelp_decode_many(items, nitems);
+		decodehelp_decode_many(items, nitems, stop);
 	for (size_t i = 0, k = 0; i < n; i++) {
 		struct plugin_value *v = &values[i];
 		if (steps[i].d && helper) {
@@ -520,7 +534,7 @@ void plugin_decode_many(const struct kcon_decoder *d, struct plugin_value *value
 int plugin_decode(const struct kcon_decoder *d, const void *buf, size_t len, struct sbuf *out)
 {
 	struct plugin_value v = { .buf = buf, .len = len, .out = *out };
-	plugin_decode_many(d, &v, 1);
+	plugin_decode_many(d, &v, 1, NULL);
 	*out = v.out;
 	return v.rc;
 }
@@ -528,7 +542,7 @@ int plugin_decode(const struct kcon_decoder *d, const void *buf, size_t len, str
 int plugin_decode_auto(const void *buf, size_t len, struct sbuf *out, struct plugin_auto *chose)
 {
 	struct plugin_value v = { .buf = buf, .len = len, .out = *out };
-	plugin_decode_many(NULL, &v, 1);
+	plugin_decode_many(NULL, &v, 1, NULL);
 	*out = v.out;
 	*chose = v.chose;
 	return v.rc;

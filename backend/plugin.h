@@ -5,6 +5,7 @@
 #ifndef KCON_PLUGIN_LOADER_H
 #define KCON_PLUGIN_LOADER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -80,9 +81,11 @@ struct plugin_value {
  * @brief Decodes n values: plugin_decode() with d, plugin_decode_auto() when d is NULL. In the
  * decoder helper, in as few round trips as it takes (decodehelp_decode_many()), so a batch costs
  * about one. Each value's schema is asked for first: this may wait on the Schema Registry (up to
- * --timeout per new id), never call it from a thread that must not wait.
+ * --timeout per new id), never call it from a thread that must not wait. With stop (may be NULL):
+ * once *stop is true, the values not decoded yet are not (KCON_DECODE_ERROR "stopped"); a registry
+ * request under way ends only if the thread called registry_thread_stop_on(stop).
  */
-void plugin_decode_many(const struct kcon_decoder *d, struct plugin_value *values, size_t n);
+void plugin_decode_many(const struct kcon_decoder *d, struct plugin_value *values, size_t n, const atomic_bool *stop);
 /** @brief The registered decoders and, in paths, the file of the plugin that gave each; returns the count. */
 size_t plugin_decoders(const struct kcon_decoder *const **decoders, const char *const **paths);
 /** @brief Unloads every plugin (at exit). */

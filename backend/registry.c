@@ -36,6 +36,38 @@ struct registry {
 	atomic_ulong requests;
 };
 
+static _Thread_local const atomic_bool *registry_stop; /* registry_thread_stop_on() */
+
+void registry_thread_stop_on(const atomic_bool *stop)
+{
+	registry_stop = stop;
+}
+
+static bool registry_stopped(void)
+{
+	return registry_stop && atomic_load(registry_stop);
+}
+
+/* Takes r's lock; -1 (not taken) when this thread was stopped meanwhile. */
+static int registry_lock(struct registry *r)
+{
+	if (registry_stop == NULL) {
+		pthread_mutex_lock(&r->lock);
+		return 0;
+	}
+	for (;;) { /* another thread's request may hold it up to --timeout */
+		if (registry_stopped())
+			return -1;
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L)
+			ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+		if (pthread_mutex_timedlock(&r->lock, &ts) == 0)
+			return 0;
+	}
+}
+
 static int64_t registry_now_ms(void)
 {
 	struct timespec ts;
@@ -231,6 +263,13 @@ static void registry_curl_init(void)
 						 curl.easy_strerror(rc), KCON_CURL_PACKAGE);
 }
 
+/* libcurl asks this about once a second at least, while connecting too: nonzero aborts the transfer. */
+static int registry_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)ud, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return registry_stopped();
+}
+
 static size_t registry_write(char *ptr, size_t size, size_t nmemb, void *ud)
 {
 	struct sbuf *sb = ud;
@@ -243,7 +282,7 @@ static size_t registry_write(char *ptr, size_t size, size_t nmemb, void *ud)
 
 /*
  * GET (body NULL) or POST (body: JSON) url + path; 0 with the answer's status and body, or -1 with
- * *cause (a transport failure).
+ * *cause (a transport failure), or -2 with *cause when this thread was stopped (registry_thread_stop_on()).
  */
 static int registry_http(struct registry *r, const char *path, const char *post, long *status, struct sbuf *out,
 			 char **cause)
@@ -302,11 +341,17 @@ static int registry_http(struct registry *r, const char *path, const char *post,
 		curl.easy_setopt(c, CURLOPT_CAINFO, r->ca);
 	if (post)
 		curl.easy_setopt(c, CURLOPT_POSTFIELDS, post);
+	if (registry_stop) {
+		curl.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, registry_progress);
+		curl.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	}
 	CURLcode rc = curl.easy_perform(c);
 	if (rc == CURLE_OK)
 		curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
 	else if (rc == CURLE_OPERATION_TIMEDOUT)
 		*cause = x_asprintf("no answer within %d ms (--timeout)", r->timeout_ms);
+	else if (rc == CURLE_ABORTED_BY_CALLBACK)
+		*cause = x_strdup("stopped before the registry answered");
 	else if (rc == CURLE_WRITE_ERROR)
 		*cause = x_asprintf("the answer is larger than %u MiB", REGISTRY_BODY_MAX >> 20);
 	else
@@ -318,7 +363,7 @@ static int registry_http(struct registry *r, const char *path, const char *post,
 	}
 	free(url);
 	curl.easy_cleanup(c);
-	return rc == CURLE_OK ? 0 : -1;
+	return rc == CURLE_OK ? 0 : rc == CURLE_ABORTED_BY_CALLBACK ? -2 : -1;
 #endif
 }
 
@@ -410,7 +455,11 @@ static void registry_db_put(struct registry *r, uint32_t id, const char *type, c
 
 int registry_schema(struct registry *r, uint32_t id, const char **type, const char **schema, char **cause)
 {
-	pthread_mutex_lock(&r->lock); /* held across the request: one request per id, however many ask */
+	/* held across the request: one request per id, however many ask */
+	if (registry_lock(r) < 0) {
+		*cause = x_asprintf("schema id %u: stopped before the registry answered", (unsigned)id);
+		return -1;
+	}
 	struct registry_entry *e = registry_find(r, id);
 	if (e && e->schema) {
 		*type = e->type, *schema = e->schema;
@@ -428,7 +477,14 @@ int registry_schema(struct registry *r, uint32_t id, const char **type, const ch
 		char path[40];
 		snprintf(path, sizeof(path), "/schemas/ids/%u", (unsigned)id);
 		struct sbuf body = SBUF_INIT;
-		int rc = registry_http(r, path, NULL, &status, &body, &why);
+		int rc = registry_stopped() ? -2 : registry_http(r, path, NULL, &status, &body, &why);
+		if (rc == -2) { /* not the id's failure: asked again next time */
+			sbuf_free(&body);
+			pthread_mutex_unlock(&r->lock);
+			*cause = x_asprintf("schema id %u: stopped before the registry answered", (unsigned)id);
+			free(why);
+			return -1;
+		}
 		if (rc == 0 && status != 200)
 			why = registry_http_cause(status, body.buf, body.len);
 		else if (rc == 0 && registry_parse_schema(body.buf ? body.buf : "", body.len, &t, &s, &why) == 0)

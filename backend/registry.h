@@ -11,6 +11,7 @@
 #define KCON_REGISTRY_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -49,6 +50,13 @@ bool registry_available(void);
  * both owned by r until registry_free(); or -1 with *cause (allocated) naming the id, the URL and why.
  */
 int registry_schema(struct registry *r, uint32_t id, const char **type, const char **schema, char **cause);
+/**
+ * @brief From now on, this thread's requests (and its waits for another thread's request of the
+ * same registry) end within about a second of *stop becoming true, failing with "stopped" (not
+ * remembered as the id's failure); NULL: they run their course (--timeout). For a thread that
+ * someone may want to join soon (decodeq.h's).
+ */
+void registry_thread_stop_on(const atomic_bool *stop);
 /** @brief How many HTTP requests r made (for tests and -v). */
 unsigned long registry_requests(struct registry *r);
 

@@ -11,8 +11,9 @@
  *
  * With a decoder (--decode NAME, or auto with a registry), each kept value is decoded once, off
  * this thread: a decoding queue (decodeq.h) with a thread of its own, which may wait on the Schema
- * Registry or the decoder helper. A row shows `[decoding]` until its result comes back through the
- * queue's wake-up fd; the cells, the filter and the message detail only read what it stored.
+ * Registry or the decoder helper (closing the view stops it at once, mid-batch and mid-request). A
+ * row shows `[decoding]` until its result comes back through the queue's wake-up fd; the cells, the
+ * filter and the message detail only read what it stored.
  */
 #include <curses.h>
 #include <poll.h>
@@ -114,7 +115,7 @@ struct tailv_closing {
 static void tailv_close_job(void *ud)
 {
 	struct tailv_closing *c = ud;
-	decodeq_free(&c->dq); /* bounded: the batch being decoded (the helper's deadline, the registry's timeout) */
+	decodeq_free(&c->dq); /* stopped already: waits for one value at most (decodeq.h) */
 	tail_close(&c->tail); /* bounded: tail.h abandons a hanging consumer after a few seconds */
 	free(c);
 }
@@ -134,6 +135,8 @@ static void tailv_close_tail(struct loop *l, struct tail **tp, struct decodeq **
 	struct tailv_closing *c = x_calloc(1, sizeof(*c));
 	c->tail = *tp;
 	c->dq = dqp ? *dqp : NULL;
+	if (c->dq) /* now, not when the worker gets to the job: the batch in hand ends at its next value */
+		decodeq_stop(c->dq);
 	*tp = NULL;
 	if (dqp)
 		*dqp = NULL;

@@ -2,15 +2,20 @@
  * decodehelp: decoders in a helper process (the kcon binary under test, `--decode-helper`, with
  * the build's and the fixtures' plugins): answers, the record's schema sent along (once), a
  * crash and a hang costing one message, decoding off after three crashes; batches (several values
- * a request), split by count and size, and a crash in the middle of one costing that value only.
+ * a request), split by count and size, and a crash in the middle of one costing that value only;
+ * a helper that died between requests started again without blaming a value.
  */
+#include <dirent.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -115,7 +120,7 @@ static void test_batch(void **state)
 		items[i].out = &outs[i];
 		items[i].rc = -42;
 	}
-	decodehelp_decode_many(items, N);
+	decodehelp_decode_many(items, N, NULL);
 	for (size_t i = 0; i < N; i++) {
 		const char *o = sbuf_str(&outs[i]);
 		switch (i % 4) {
@@ -160,8 +165,8 @@ static int batch_crash_child(void)
 	struct decodehelp_item first = it[3]; /* the schema known to the first helper before the crash */
 	struct sbuf fo = SBUF_INIT;
 	first.out = &fo;
-	decodehelp_decode_many(&first, 1);
-	decodehelp_decode_many(it, 4);
+	decodehelp_decode_many(&first, 1, NULL);
+	decodehelp_decode_many(it, 4, NULL);
 	int bad = 0;
 	bad |= first.rc != KCON_DECODE_JSON;
 	bad |= it[0].rc != KCON_DECODE_TEXT || strstr(sbuf_str(&o[0]), "61") == NULL;
@@ -193,6 +198,92 @@ static void test_batch_crash(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* The pid of this process's one child (the helper), or -1. */
+static pid_t helper_pid(void)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	FILE *f = fopen(path, "r");
+	int pid = -1;
+	if (f && fscanf(f, "%d", &pid) != 1)
+		pid = -1;
+	if (f)
+		fclose(f);
+	return pid;
+}
+
+/* Whether pid has ended (a zombie, not reaped: kcon's side reaps it). */
+static bool helper_ended(pid_t pid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return true;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')');
+	return p == NULL || p[2] == 'Z' || p[2] == 'X';
+}
+
+/* In a child process: the helper killed between requests, four times; each next value is answered, none blamed. */
+static int died_between_child(void)
+{
+	signal(SIGPIPE, SIG_IGN); /* as kcon does: a write to the dead helper fails instead */
+	struct sbuf o = SBUF_INIT;
+	int bad = 0;
+	for (int round = 0; round < 4 && !bad; round++) {
+		char v[2] = { (char)('a' + round), 0 };
+		struct decodehelp_item it = { .name = "hexdump", .schema_id = -1, .buf = v, .len = 1, .out = &o };
+		decodehelp_decode_many(&it, 1, NULL);
+		if (it.rc != KCON_DECODE_TEXT) {
+			fprintf(stderr, "round %d: %d %s\n", round, it.rc, sbuf_str(&o));
+			bad = 1;
+		}
+		pid_t pid = helper_pid();
+		if (pid <= 0) {
+			fprintf(stderr, "round %d: no helper\n", round);
+			bad = 2;
+			break;
+		}
+		kill(pid, SIGKILL);
+		while (!helper_ended(pid))
+			sched_yield();
+	}
+	decodehelp_stop();
+	sbuf_free(&o);
+	return bad;
+}
+
+static void test_helper_died_between_requests(void **state)
+{
+	(void)state;
+	decodehelp_stop();
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(died_between_child());
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* A stopped batch: nothing is sent, each value says so. */
+static void test_stopped(void **state)
+{
+	(void)state;
+	atomic_bool stop = true;
+	struct sbuf o = SBUF_INIT;
+	struct decodehelp_item it = { .name = "hexdump", .schema_id = -1, .buf = "a", .len = 1, .out = &o };
+	decodehelp_decode_many(&it, 1, &stop);
+	assert_int_equal(it.rc, KCON_DECODE_ERROR);
+	assert_string_equal(sbuf_str(&o), "stopped before it was decoded");
+	sbuf_free(&o);
+}
+
 static void test_crashes_and_hangs(void **state)
 {
 	(void)state;
@@ -217,10 +308,9 @@ static void test_crashes_and_hangs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_answers),
-		cmocka_unit_test(test_batch),
-		cmocka_unit_test(test_batch_crash),
-		cmocka_unit_test(test_crashes_and_hangs),
+		cmocka_unit_test(test_answers),     cmocka_unit_test(test_batch),
+		cmocka_unit_test(test_batch_crash), cmocka_unit_test(test_helper_died_between_requests),
+		cmocka_unit_test(test_stopped),     cmocka_unit_test(test_crashes_and_hangs),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

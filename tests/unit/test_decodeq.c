@@ -21,15 +21,23 @@
 
 static pthread_mutex_t hold_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t hold_cond = PTHREAD_COND_INITIALIZER;
-static bool holding, held; /* holding: the decoder waits; held: it is waiting */
+static bool holding, held;      /* holding: the decoder waits; held: it is waiting */
+static bool gate_open, at_gate; /* a value "gate" waits until gate_open; at_gate: it is waiting */
+static int calls;               /* values decoded */
 
 /* "json:X" becomes JSON X, "err:X" an error X, "not" not its format, anything else text "<bytes>". */
 static int test_decode(void *state, const void *buf, size_t len, struct kcon_plugin_out *out)
 {
 	(void)state;
 	pthread_mutex_lock(&hold_lock);
+	calls++;
 	while (holding) {
 		held = true;
+		pthread_cond_broadcast(&hold_cond);
+		pthread_cond_wait(&hold_cond, &hold_lock);
+	}
+	while (len == 4 && memcmp(buf, "gate", 4) == 0 && !gate_open) {
+		at_gate = true;
 		pthread_cond_broadcast(&hold_cond);
 		pthread_cond_wait(&hold_cond, &hold_lock);
 	}
@@ -170,12 +178,43 @@ static void test_free_with_values_waiting(void **state)
 	decodeq_free(&none);
 }
 
+/* Stopping ends the batch in hand at its next value: the rest of it is not decoded (closing a tail view waited for it).
+ */
+static void test_stop_mid_batch(void **state)
+{
+	(void)state;
+	struct decodeq *q = decodeq_new(&test_decoder);
+	pthread_mutex_lock(&hold_lock);
+	calls = 0;
+	gate_open = at_gate = false;
+	pthread_mutex_unlock(&hold_lock);
+	hold(true);
+	decodeq_submit(q, 0, "a", 1);
+	wait_held(); /* the next batch is made while 0 is decoded: 1 (the gate) to 64 */
+	decodeq_submit(q, 1, "gate", 4);
+	for (uint64_t s = 2; s <= DECODEQ_BATCH; s++)
+		decodeq_submit(q, s, "b", 1);
+	hold(false);
+	pthread_mutex_lock(&hold_lock);
+	while (!at_gate)
+		pthread_cond_wait(&hold_cond, &hold_lock);
+	pthread_mutex_unlock(&hold_lock);
+	decodeq_stop(q); /* the batch's first value in hand */
+	pthread_mutex_lock(&hold_lock);
+	gate_open = true;
+	pthread_cond_broadcast(&hold_cond);
+	pthread_mutex_unlock(&hold_lock);
+	decodeq_free(&q);
+	assert_int_equal(calls, 2); /* 0 and the gate; not the 63 after it */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_results),
 		cmocka_unit_test(test_newest_first_and_forget),
 		cmocka_unit_test(test_free_with_values_waiting),
+		cmocka_unit_test(test_stop_mid_batch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -352,7 +352,7 @@ static void test_plugin_decode_many(void **state)
 	struct kcon_decoder d = { .name = "fake", .decode = fake_decode, .state = "json" };
 	struct plugin_value v[3] = { { .buf = "a", .len = 1 }, { .buf = "b", .len = 1 }, { .buf = NULL, .len = 0 } };
 	sbuf_add(&v[0].out, "left from before");
-	plugin_decode_many(&d, v, 3);
+	plugin_decode_many(&d, v, 3, NULL);
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(v[i].rc, KCON_DECODE_JSON);
 		assert_string_equal(sbuf_str(&v[i].out), "json");
@@ -361,13 +361,13 @@ static void test_plugin_decode_many(void **state)
 		sbuf_free(&v[i].out);
 	}
 	struct plugin_value w[2] = { { .buf = "\x00\x00\x00\x00\x01x", .len = 6 }, { .buf = "plain", .len = 5 } };
-	plugin_decode_many(NULL, w, 2); /* no registry: auto looks at nothing */
+	plugin_decode_many(NULL, w, 2, NULL); /* no registry: auto looks at nothing */
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(w[i].rc, KCON_DECODE_NOT_MINE);
 		assert_null(w[i].chose.decoder);
 		sbuf_free(&w[i].out);
 	}
-	plugin_decode_many(&d, NULL, 0); /* nothing to do */
+	plugin_decode_many(&d, NULL, 0, NULL); /* nothing to do */
 }
 
 int main(void)
