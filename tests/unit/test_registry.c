@@ -1,8 +1,16 @@
 /*
  * registry: the answers' parsing and error causes, and the schema cache: memory, the store's
- * schema table (migration 6), failures remembered. The HTTP paths run against the stand-in
- * registry in tests/e2e/test_registry.py.
+ * schema table (migration 6), failures remembered; a request ended by its thread's stop flag
+ * (against a socket that never answers). The HTTP paths run against the stand-in registry in
+ * tests/e2e/test_registry.py.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -147,13 +155,74 @@ static void test_cache(void **state)
 	free(notice);
 }
 
+struct stop_req {
+	struct registry *r;
+	atomic_bool stop;
+	int rc;
+	char *cause;
+};
+
+static void *stop_req_run(void *arg)
+{
+	struct stop_req *q = arg;
+	const char *type, *schema;
+	registry_thread_stop_on(&q->stop);
+	q->rc = registry_schema(q->r, 5, &type, &schema, &q->cause);
+	registry_thread_stop_on(NULL);
+	return NULL;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A request to a registry that never answers ends soon after its thread's stop flag is set, and is not remembered. */
+static void test_stop(void **state)
+{
+	(void)state;
+	int s = socket(AF_INET, SOCK_STREAM, 0); /* listening, never accepting: the kernel connects, nobody answers */
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
+	assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(s, 4), 0);
+	assert_int_equal(getsockname(s, (struct sockaddr *)&a, &alen), 0);
+	char url[64];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", ntohs(a.sin_port));
+	char *cause = NULL;
+	struct registry_opts o = { .url = url, .timeout_ms = 60000 };
+	struct stop_req q = { .r = registry_new(&o, &cause) };
+	assert_non_null(q.r);
+	atomic_init(&q.stop, false);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, stop_req_run, &q), 0);
+	while (registry_requests(q.r) == 0) /* the request has begun */
+		sched_yield();
+	int64_t t0 = mono_ms();
+	atomic_store(&q.stop, true);
+	pthread_join(t, NULL);
+	assert_true(mono_ms() - t0 < 5000); /* not the 60 s --timeout */
+	assert_int_equal(q.rc, -1);
+	if (strstr(q.cause, "schema id 5: stopped before the registry answered") == NULL)
+		fail_msg("%s", q.cause);
+	free(q.cause);
+	/* not remembered as the id's failure: asked again (nobody listens now: refused at once) */
+	close(s);
+	const char *type, *schema;
+	assert_int_equal(registry_schema(q.r, 5, &type, &schema, &cause), -1);
+	assert_null(strstr(cause, "stopped"));
+	free(cause);
+	assert_int_equal(registry_requests(q.r), 2);
+	registry_free(q.r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_schema),
-		cmocka_unit_test(test_http_cause),
-		cmocka_unit_test(test_new),
-		cmocka_unit_test(test_cache),
+		cmocka_unit_test(test_parse_schema), cmocka_unit_test(test_http_cause), cmocka_unit_test(test_new),
+		cmocka_unit_test(test_cache),        cmocka_unit_test(test_stop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
