@@ -102,18 +102,21 @@ static void *decodeq_run(void *arg)
 	return NULL;
 }
 
-struct decodeq *decodeq_new(const struct kcon_decoder *d)
+struct decodeq *decodeq_new(const struct kcon_decoder *d, char **cause)
 {
 	struct decodeq *q = x_calloc(1, sizeof(*q));
 	q->d = d;
 	if (pipe2(q->pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+		*cause = x_asprintf("cannot make the decoding queue's wake-up pipe: %s", strerror(errno));
 		free(q);
 		return NULL;
 	}
 	atomic_init(&q->stop, false);
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->cond, NULL);
-	if (pthread_create(&q->thread, NULL, decodeq_run, q) != 0) {
+	int rc = pthread_create(&q->thread, NULL, decodeq_run, q);
+	if (rc != 0) {
+		*cause = x_asprintf("cannot start the decoding thread: %s", strerror(rc));
 		close(q->pipe[0]);
 		close(q->pipe[1]);
 		pthread_mutex_destroy(&q->lock);

@@ -33,8 +33,11 @@ void decoded_clear(struct decoded *d);
 
 struct decodeq;
 
-/** @brief Starts a queue decoding with d (NULL: plugin_decode_auto(), by the wire format). */
-struct decodeq *decodeq_new(const struct kcon_decoder *d);
+/**
+ * @brief Starts a queue decoding with d (NULL: plugin_decode_auto(), by the wire format); NULL
+ * with *cause (allocated) when its pipe or its thread cannot be made.
+ */
+struct decodeq *decodeq_new(const struct kcon_decoder *d, char **cause);
 /** @brief Readable when results are waiting; drain it (loop_fd_drain), then decodeq_take(). */
 int decodeq_fd(const struct decodeq *q);
 /** @brief Hands over a value to decode (copied); seq numbers go up with each call. */

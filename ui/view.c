@@ -254,6 +254,57 @@ static bool view_narrow(struct view *v, const char *low)
 	return true;
 }
 
+void view_rows_changed(struct view *v, const int *rows, int n, int col)
+{
+	if (n <= 0)
+		return;
+	if (v->sort > 0 || (v->low && col == 0)) { /* the order, or the lower-case copy, may change: all again */
+		view_refilter(v);
+		return;
+	}
+	if (v->natural) /* that column is measured again at the next draw, the others stay */
+		v->natural[col] = -1;
+	if (v->filter[0] == '\0' || strcmp(v->mapped, v->filter) != 0) { /* every row passes; or not filtered yet */
+		if (v->filter[0])
+			view_filter_changed(v);
+		return;
+	}
+	char low[sizeof(v->filter)];
+	for (size_t i = 0; i < sizeof(low); i++)
+		low[i] = view_lower(v->filter[i]);
+	v->map = x_reallocarray(v->map, (size_t)v->ops->rows(v) + 1, sizeof(int)); /* room for every row */
+	for (int k = 0; k < n; k++) {
+		int r = rows[k];
+		bool pass = v->ops->match ? v->ops->match(v, r, v->filter) : view_passes(v, r, low);
+		int lo = 0, hi = v->nmap; /* the map is in the rows' order (not sorted): where r is, or goes */
+		while (lo < hi) {
+			int mid = (lo + hi) / 2;
+			if (v->map[mid] < r)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		bool in = lo < v->nmap && v->map[lo] == r;
+		if (pass && !in) {
+			memmove(v->map + lo + 1, v->map + lo, (size_t)(v->nmap - lo) * sizeof(int));
+			v->map[lo] = r;
+			if (lo <= v->sel && v->nmap > 0) /* the selection stays on its row */
+				v->sel++;
+			v->nmap++;
+		} else if (!pass && in) {
+			memmove(v->map + lo, v->map + lo + 1, (size_t)(v->nmap - lo - 1) * sizeof(int));
+			v->nmap--;
+			if (lo < v->sel)
+				v->sel--;
+		}
+	}
+	if (v->sel >= v->nmap)
+		v->sel = v->nmap - 1;
+	if (v->sel < 0)
+		v->sel = 0;
+	view_remember(v);
+}
+
 void view_filter_changed(struct view *v)
 {
 	int n = v->ops->rows(v);
@@ -436,9 +487,13 @@ static int view_cell_width(struct view *v, int row, int col, bool utf8)
 static int view_widths(struct view *v, int *wid, int ncols, int w, int h, bool utf8)
 {
 	if (v->natural == NULL) {
-		int rows = v->ops->rows(v);
 		v->natural = x_calloc((size_t)ncols + 1, sizeof(int));
-		for (int c = 0; c < ncols; c++) {
+		for (int c = 0; c < ncols; c++)
+			v->natural[c] = -1;
+	}
+	int rows = v->ops->rows(v);
+	for (int c = 0; c < ncols; c++) { /* the columns not measured yet (-1: view_rows_changed()) */
+		if (v->natural[c] < 0) {
 			v->natural[c] = view_text_width(v->cols[c].title, utf8);
 			for (int i = 0; i < rows; i++) {
 				int cw = view_cell_width(v, i, c, utf8);

@@ -118,6 +118,12 @@ void view_free(struct view *v);
 void view_refilter(struct view *v);
 /** @brief view_refilter() after the filter (not the rows) changed: the columns' widths stay as measured. */
 void view_filter_changed(struct view *v);
+/**
+ * @brief The cells of column col changed in the rows listed (ascending), not the rows' number or
+ * order: only those rows are tested against the filter, and only col is measured again; the
+ * selection stays on its row. A view sorted by a column is filtered and sorted again whole.
+ */
+void view_rows_changed(struct view *v, const int *rows, int n, int col);
 /** @brief Records a load: clears or sets the error (copies cause and hint) and stamps loaded_ms on success. */
 void view_loaded(struct view *v, const char *cause, const char *hint);
 enum view_move {

@@ -38,6 +38,7 @@ struct msgv {
 	char *decoder;      /* its name, when it decoded the value */
 	int64_t schema_id;  /* the wire format's schema id, or -1 */
 	char *decode_error; /* the decoder failed: why (the value shows as kcon shows bytes) */
+	char *undecoded;    /* the value was not decoded: why (the tail dropped it first) */
 	struct sbuf decoded;
 	struct view_msg_wait *wait; /* the decoding has not come yet: where it will */
 	enum msgv_mode mode;
@@ -130,6 +131,8 @@ static void msgv_layout(struct view *v, int width)
 
 	if (mv->decode_error) /* the decoder's message, escaped: it may quote the bytes */
 		msgv_field(mv, "decoder", mv->decode_error, strlen(mv->decode_error), width);
+	if (mv->undecoded)
+		msgv_field(mv, "decoder", mv->undecoded, strlen(mv->undecoded), width);
 	/* The value under its own line, saying how it is shown. */
 	int at = mv->lines.n;
 	lines_wrap(&mv->lines, "value", width); /* replaced below */
@@ -158,6 +161,8 @@ static void msgv_layout(struct view *v, int width)
 		sbuf_add(&sb, ", decoder failed");
 	if (mv->wait && mv->mode == MSGV_PRETTY)
 		sbuf_add(&sb, ", decoding");
+	if (mv->undecoded && mv->mode == MSGV_PRETTY)
+		sbuf_add(&sb, ", not decoded");
 	sbuf_addf(&sb, "  (m: %s -> %s)", modes[mv->mode], modes[(mv->mode + 1) % MSGV_NMODES]);
 	lines_set(&mv->lines, at, sbuf_str(&sb)); /* may be cut on a narrow screen, never wrapped */
 	sbuf_free(&sb);
@@ -212,6 +217,20 @@ void view_msg_decoded(struct view_msg_wait *w, const struct decoded *dec)
 	tui_schedule_draw(v->tui);
 }
 
+void view_msg_undecoded(struct view_msg_wait *w, const char *why)
+{
+	struct view *v = w->detail;
+	if (v == NULL)
+		return;
+	struct msgv *mv = v->priv;
+	w->detail = NULL;
+	view_msg_wait_unref(&mv->wait);
+	free(mv->undecoded);
+	mv->undecoded = x_strdup(why);
+	msgv_resize(v, v->width);
+	tui_schedule_draw(v->tui);
+}
+
 static void msgv_open(struct view *v, void *arg)
 {
 	const struct view_msg_arg *a = arg;
@@ -260,6 +279,7 @@ static void msgv_close(struct view *v)
 	sbuf_free(&mv->value);
 	sbuf_free(&mv->decoded);
 	free(mv->decode_error);
+	free(mv->undecoded);
 	free(mv->decoder);
 	if (mv->wait && mv->wait->detail == v)
 		mv->wait->detail = NULL;

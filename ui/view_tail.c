@@ -4,7 +4,8 @@
  * pull API when its fd is readable, and closed on the worker again (another job), so leaving the
  * view never waits on librdkafka.
  *
- * It keeps the last TAILV_MAX_ROWS messages (their bytes, at most TAILV_KEEP_BYTES in all) and
+ * It keeps the last TAILV_MAX_ROWS messages (their bytes and decoded text, at most TAILV_KEEP_BYTES
+ * in all) and
  * formats a row's cells only when the core asks for them: at high rates most messages leave the
  * buffer before any frame shows them, so every message is counted and the drawn ones are a sample.
  * Reading is bounded in time per wake-up, frames come at most every ~33 ms (tui_schedule_draw).
@@ -36,10 +37,11 @@
 #include "xalloc.h"
 
 #define TAILV_MAX_ROWS   2000
-#define TAILV_KEEP_BYTES (64u << 20) /* message bytes kept for scrolling back and the detail view */
+#define TAILV_KEEP_BYTES (64u << 20) /* message bytes and decoded text kept for scrolling back and the detail */
 #define TAILV_MAX_BYTES  (8u << 20)  /* the consumer's prefetch */
 #define TAILV_READ_MS    8           /* reading per wake-up at most, so keys stay responsive */
 #define TAILV_PREVIEW    300         /* bytes of a value shown */
+#define TAILV_DQ_HINT    "close other views or kcon sessions (threads, descriptors), then open the tail again"
 
 /* --- the consumer, opened and closed on the worker (loop jobs) ------------------------------------- */
 
@@ -178,6 +180,9 @@ static void tailv_row_free(struct tailv_row *r)
 	for (int c = 0; c < TV_NCOLS; c++)
 		free(r->cells[c]);
 	decoded_clear(&r->dec);
+	if (r->detail) /* a detail still waiting: its result will not come */
+		view_msg_undecoded(r->detail, "not decoded: the tail dropped the message before its decoding came "
+					      "(it keeps 2,000 messages, 64 MiB with their decoded text)");
 	view_msg_wait_unref(&r->detail);
 	free(r);
 }
@@ -193,6 +198,7 @@ struct tailv {
 	int fd;
 	struct decodeq *dq; /* with a decoder: where values are decoded, off this thread */
 	int dq_fd;
+	char *dq_note; /* why values are not decoded (the queue could not start), or NULL */
 	bool paused, ended;
 	struct tailv_row **rows;
 	int nrows;
@@ -225,7 +231,7 @@ static void tailv_title(struct view *v)
 static void tailv_drop(struct tailv *tv, int n)
 {
 	for (int i = 0; i < n; i++) {
-		tv->bytes -= tv->rows[i]->bytes;
+		tv->bytes -= tv->rows[i]->bytes + tv->rows[i]->dec.len;
 		tailv_row_free(tv->rows[i]);
 	}
 	memmove(tv->rows, tv->rows + n, (size_t)(tv->nrows - n) * sizeof(tv->rows[0]));
@@ -357,7 +363,7 @@ static void tailv_read(struct view *v)
 	if (got) {
 		tailv_title(v);
 		if (v->error == NULL || !tv->ended)
-			view_loaded(v, NULL, NULL);
+			view_loaded(v, tv->dq_note, tv->dq_note ? TAILV_DQ_HINT : NULL);
 		view_refilter(v);
 		if (at_end && v->nmap)
 			view_move_key(v, 'G', 1); /* following the newest */
@@ -373,6 +379,12 @@ static void tailv_on_fd(struct loop *l, int fd, short revents, void *ud)
 	tailv_read(ud);
 }
 
+static int tailv_int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
 /* The decoding queue has results: each goes to its row (if still kept), and to a detail waiting for it. */
 static void tailv_on_decoded(struct loop *l, int fd, short revents, void *ud)
 {
@@ -382,7 +394,10 @@ static void tailv_on_decoded(struct loop *l, int fd, short revents, void *ud)
 	loop_fd_drain(fd);
 	uint64_t seqs[DECODEQ_BATCH];
 	struct decoded res[DECODEQ_BATCH];
+	int changed[DECODEQ_BATCH]; /* the rows given a result, one take's worth */
 	size_t n, got = 0;
+	int64_t dropped = tv->dropped;
+	bool all = false; /* more than one take: the filter goes over all rows */
 	while ((n = decodeq_take(tv->dq, seqs, res, DECODEQ_BATCH)) > 0) {
 		for (size_t i = 0; i < n; i++) {
 			int64_t at = (int64_t)seqs[i] - tv->dropped;
@@ -391,20 +406,33 @@ static void tailv_on_decoded(struct loop *l, int fd, short revents, void *ud)
 				continue;
 			}
 			struct tailv_row *r = tv->rows[at];
+			tv->bytes -= r->dec.len; /* the decoded text counts toward what is kept */
 			decoded_clear(&r->dec);
 			r->dec = res[i];
+			tv->bytes += r->dec.len;
 			x_free(&r->cells[TV_VALUE]); /* formatted again when drawn */
 			if (r->detail)
 				view_msg_decoded(r->detail, &r->dec);
+			if (got < DECODEQ_BATCH)
+				changed[got] = (int)at;
+			else
+				all = true;
 			got++;
 		}
 		if (n < DECODEQ_BATCH)
 			break;
 	}
-	if (got) {
-		view_refilter(v); /* the decoded text may match the filter; the column's width changed */
-		tui_schedule_draw(v->tui);
+	if (got == 0)
+		return;
+	while (tv->nrows > 1 && tv->bytes > TAILV_KEEP_BYTES) /* the newest row stays, however large */
+		tailv_drop(tv, tv->nrows > 10 ? tv->nrows / 10 : tv->nrows - 1);
+	if (all || tv->dropped != dropped) {
+		view_refilter(v);
+	} else { /* only those rows can pass the filter now, and only the value column's width changed */
+		qsort(changed, got, sizeof(changed[0]), tailv_int_cmp);
+		view_rows_changed(v, changed, (int)got, TV_VALUE);
 	}
+	tui_schedule_draw(v->tui);
 }
 
 static void tailv_watch(struct view *v, bool on)
@@ -475,14 +503,18 @@ static void tailv_opened(struct loop *l, void *ud, bool cancelled)
 	/* --decode auto (the default): values in the wire format, once a registry is set (by the job) */
 	tv->autodec = tv->decoder == NULL && (tv->decode == NULL || strcmp(tv->decode, "auto") == 0) &&
 		      plugin_has_schema_source();
+	char *dq_cause = NULL;
 	if (tv->decoder || tv->autodec) {
-		tv->dq = decodeq_new(tv->decoder);
+		tv->dq = decodeq_new(tv->decoder, &dq_cause);
 		tv->dq_fd = tv->dq ? decodeq_fd(tv->dq) : -1;
 		if (tv->dq_fd >= 0) /* watched until the view closes: paused or ended, results still come */
 			loop_fd_add(l, tv->dq_fd, POLLIN, tailv_on_decoded, v);
 	}
 	tv->fd = tail_fd(tv->tail);
-	view_loaded(v, NULL, NULL);
+	if (dq_cause) /* the tail goes on, its values as bytes */
+		tv->dq_note = x_asprintf("values are not decoded: %s", dq_cause);
+	free(dq_cause);
+	view_loaded(v, tv->dq_note, tv->dq_note ? TAILV_DQ_HINT : NULL);
 	tv->window_start_ms = clock_mono_ms();
 	tv->tick = loop_timer_add(l, 1000, tailv_on_tick, v);
 	tailv_watch(v, true);
@@ -538,6 +570,7 @@ static void tailv_close(struct view *v)
 	for (int i = 0; i < tv->nrows; i++)
 		tailv_row_free(tv->rows[i]);
 	free(tv->rows);
+	free(tv->dq_note);
 	free(tv->topic);
 	free(tv->from);
 	free(tv->decode);

@@ -102,6 +102,8 @@ struct view_msg_wait *view_msg_wait_new(void);
 void view_msg_wait_unref(struct view_msg_wait **wp);
 /** @brief The value's decoding came: the waiting detail, if any, shows it (copied). */
 void view_msg_decoded(struct view_msg_wait *w, const struct decoded *dec);
+/** @brief The value will not be decoded (why: the tail let go of it first): the waiting detail, if any, says so. */
+void view_msg_undecoded(struct view_msg_wait *w, const char *why);
 
 /** @brief Names of the topics the topics view shows (for completion); NULL-terminated, new strings. */
 char **view_topics_names(struct view *v);

@@ -411,6 +411,99 @@ class TuiTailTest(BrokerTestCase):
         self.assertEqual(scr.exit_status(), 0)
         self.assertEqual(reg.count(f"/schemas/ids/{sid}"), 1)
 
+    def test_quit_while_the_registry_holds_an_answer(self):
+        # Closing the tail view stops its decoding at once: quitting does not wait for a registry
+        # request under way (here held with --timeout 600), nor for the rest of the batch.
+        reg = StandInRegistry().start()
+        self.addCleanup(reg.stop)
+        sid = reg.register("held-value", json.dumps({"type": "object"}), "JSON")
+        reg.faults[f"/schemas/ids/{sid}"] = "hold"
+        self.addCleanup(reg.release.set)
+        t = self.topic()
+        self.produce(t, b"\x00" + struct.pack(">I", sid) + b'{"n": 0}')
+        scr = self.start(env={"KCON_PLUGIN_PATH": BUILD_PLUGINS}, args=["--registry", reg.url, "--timeout", "600"])
+        self.open_tail(scr, t, " beginning")
+        wait_until(lambda: reg.held_now() >= 1, what="kcon to ask the registry for the schema")
+        scr.wait_for("1 seen 1/1")
+        started = time.monotonic()
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+        self.assertLess(time.monotonic() - started, 15, "quitting waited for the held registry request")
+
+    def test_detail_of_a_dropped_pending_row(self):
+        # A detail opened on a row still decoding, whose row the tail then drops (2,000 kept): the
+        # detail says the value was not decoded, instead of ", decoding" for ever.
+        reg = StandInRegistry().start()
+        self.addCleanup(reg.stop)
+        sid = reg.register("drop-value", json.dumps({"type": "object"}), "JSON")
+        reg.faults[f"/schemas/ids/{sid}"] = "hold"
+        self.addCleanup(reg.release.set)
+        t = self.topic()
+        self.produce(t, b"\x00" + struct.pack(">I", sid) + b'{"n": 0}')
+        scr = self.start(env={"KCON_PLUGIN_PATH": BUILD_PLUGINS}, args=["--registry", reg.url, "--timeout", "600"])
+        self.open_tail(scr, t, " beginning")
+        wait_until(lambda: reg.held_now() >= 1, what="kcon to ask the registry for the schema")
+        scr.wait_for("1 seen 1/1")
+        scr.send("Enter")
+        scr.wait_for(f"message {t} 0:0 pretty")
+        self.assertIn(", decoding", scr.text())
+        self.produce(t, b"<<end>>".join(b"v%d" % i for i in range(2100)))  # the first row goes
+        text = scr.wait_for(lambda s: ", not decoded" in s, timeout=60, what="the detail told")
+        self.assertNotIn(", decoding", text)
+        self.assertIn("the tail dropped the message before its decoding came", text)
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_filter_on_decoded_text(self):
+        # With a filter set, a row whose decoding comes later passes it by its decoded text.
+        reg = StandInRegistry().start()
+        self.addCleanup(reg.stop)
+        sid = reg.register("filt-value", json.dumps({"type": "object"}), "JSON")
+        reg.faults[f"/schemas/ids/{sid}"] = "hold"
+        self.addCleanup(reg.release.set)
+        t = self.topic()
+        self.produce(t, b"plain one")
+        self.produce(t, b"\x00" + struct.pack(">I", sid) + b'{"fruit": "mango"}')
+        self.produce(t, b"plain two")
+        scr = self.start(env={"KCON_PLUGIN_PATH": BUILD_PLUGINS}, args=["--registry", reg.url, "--timeout", "600"])
+        self.open_tail(scr, t, " beginning")
+        wait_until(lambda: reg.held_now() >= 1, what="kcon to ask the registry for the schema")
+        scr.wait_for("3 seen 3/3")
+        scr.type("/")
+        scr.type(':"mango')  # only in the decoded text (the bytes have a space), which has not come
+        scr.wait_for(lambda s: '3 seen 0/0 /:"mango' in s or '3 seen 1/0 /:"mango' in s, what="nothing passes yet")
+        scr.send("Enter")
+        reg.release.set()
+        text = scr.wait_for(lambda s: '3 seen 1/1 /:"mango' in s, what="the decoded row through the filter")
+        self.assertIn('{"fruit":"mango"}', self.row(scr, "0:1"))
+        self.assertIsNone(self.row(scr, "plain one"))
+        scr.send("Escape")
+        scr.wait_for(lambda s: "3 seen 2/3" in self.status(scr), what="the filter cleared, the row kept")
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
+    def test_decoded_text_counts_toward_what_is_kept(self):
+        # The tail keeps 64 MiB: the decoded text counts. 160 values of 100 KB (16 MB) decode with
+        # hexdump to ~5 times as much: the oldest rows are let go.
+        t = self.topic()
+        value = bytes(range(256)) * 400
+        for part in range(4):
+            self.produce(t, b"<<end>>".join([value] * 40))
+        scr = self.start(env={"KCON_PLUGIN_PATH": BUILD_PLUGINS})
+        self.open_tail(scr, t, " beginning --decode hexdump")
+        scr.wait_for("160 seen", timeout=120)
+
+        def kept():
+            m = re.search(r"160 seen \d+/(\d+)", self.status(scr))
+            return int(m.group(1)) if m else 0
+
+        # decoded newest first: once the older rows' text comes, the oldest go
+        wait_until(lambda: 0 < kept() < 160, timeout=120, what="rows let go for their decoded text")
+        wait_until(lambda: "[decoding]" not in scr.text(), timeout=120, what="the rows decoded")
+        self.assertGreater(kept(), 50, scr.text())
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
     def test_crashing_decoder_isolated(self):
         # Decoders run in a helper process: the tail view survives one that crashes, and says so.
         t = self.topic()

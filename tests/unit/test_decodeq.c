@@ -99,7 +99,8 @@ static void take_all(struct decodeq *q, uint64_t *seqs, struct decoded *out, siz
 static void test_results(void **state)
 {
 	(void)state;
-	struct decodeq *q = decodeq_new(&test_decoder);
+	char *cause = NULL;
+	struct decodeq *q = decodeq_new(&test_decoder, &cause);
 	assert_non_null(q);
 	decodeq_submit(q, 10, "hi", 2);
 	decodeq_submit(q, 11, "json:{\"a\":1}", 12);
@@ -139,7 +140,8 @@ static void test_results(void **state)
 static void test_newest_first_and_forget(void **state)
 {
 	(void)state;
-	struct decodeq *q = decodeq_new(&test_decoder);
+	char *cause = NULL;
+	struct decodeq *q = decodeq_new(&test_decoder, &cause);
 	hold(true);
 	decodeq_submit(q, 0, "first", 5);
 	wait_held(); /* 0 is being decoded; what comes now waits */
@@ -167,7 +169,8 @@ static void test_newest_first_and_forget(void **state)
 static void test_free_with_values_waiting(void **state)
 {
 	(void)state;
-	struct decodeq *q = decodeq_new(&test_decoder);
+	char *cause = NULL;
+	struct decodeq *q = decodeq_new(&test_decoder, &cause);
 	hold(true);
 	decodeq_submit(q, 0, "a", 1);
 	wait_held();
@@ -183,7 +186,8 @@ static void test_free_with_values_waiting(void **state)
 static void test_stop_mid_batch(void **state)
 {
 	(void)state;
-	struct decodeq *q = decodeq_new(&test_decoder);
+	char *cause = NULL;
+	struct decodeq *q = decodeq_new(&test_decoder, &cause);
 	pthread_mutex_lock(&hold_lock);
 	calls = 0;
 	gate_open = at_gate = false;
