@@ -633,8 +633,11 @@ class RegistryTest(BrokerTestCase):
             def children():
                 kids = []
                 for tid in os.listdir(f"/proc/{p.pid}/task"):
-                    with open(f"/proc/{p.pid}/task/{tid}/children") as f:
-                        kids += f.read().split()
+                    try:
+                        with open(f"/proc/{p.pid}/task/{tid}/children") as f:
+                            kids += f.read().split()
+                    except FileNotFoundError:  # a thread (librdkafka's) that ended since the listing
+                        pass
                 return kids
 
             wait_until(lambda: children(), what="the decoder helper")
