@@ -322,15 +322,16 @@ static int admin_alter(struct cmd_ctx *ctx, rd_kafka_ResourceType_t type, const 
 		}
 		/*
 		 * Read back what the broker now says. A broker applies a dynamic config after it has
-		 * answered: it may describe the old value under the new source for a moment, so a
-		 * broker's is read again (every 100 ms, up to 3 s) until each set value shows.
+		 * answered, and a topic's reaches the broker's metadata after the controller answered:
+		 * either may describe the old value for a moment, so both are read again (every 100 ms,
+		 * up to 3 s) until each set value shows.
 		 */
 		for (int tries = 0; tries < 30; tries++) {
 			if (client_configs(c, type, name, &cfg, &ncfg, &e) == CMD_OK)
 				admin_read_back(changes, cfg, ncfg);
 			client_configs_free(&cfg, ncfg);
 			err_clear(&e);
-			if (topic || admin_settled(changes))
+			if (admin_settled(changes))
 				break;
 			if (!cmd_nap(ctx, 100))
 				break;
