@@ -326,26 +326,6 @@ static int pb_wire_of(enum ps_type t)
 	}
 }
 
-/* UTF-8 (control characters allowed: a string field may hold them). */
-static bool pb_utf8(const unsigned char *s, size_t n)
-{
-	for (size_t i = 0; i < n;) {
-		unsigned char c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t k = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-		if (k == 0 || c >= 0xf5 || k > n - i)
-			return false;
-		for (size_t j = 1; j < k; j++)
-			if ((s[i + j] & 0xc0) != 0x80)
-				return false;
-		i += k;
-	}
-	return true;
-}
-
 static void pb_base64(struct dbuf *b, const unsigned char *p, size_t n)
 {
 	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -448,7 +428,7 @@ static int pb_named_value(struct pb_named *nd, struct dbuf *b, const struct ps_f
 {
 	switch (t) {
 	case PS_STRING:
-		if (pb_utf8(w->p, w->n))
+		if (dbuf_utf8_valid(w->p, w->n, true) /* a string field may hold controls */)
 			dbuf_json_text(b, w->p, w->n);
 		else
 			dbuf_json_string(b, w->p, w->n); /* not UTF-8: bytes as code points */

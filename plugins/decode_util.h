@@ -82,19 +82,19 @@ static inline void dbuf_json_string(struct dbuf *b, const unsigned char *s, size
 	dbuf_addn(b, "\"", 1);
 }
 
-/* Valid UTF-8 with no control characters: shown as a string. */
-static inline bool dbuf_is_text(const unsigned char *s, size_t n)
+/* Valid UTF-8; with controls false, also no control characters but newline, tab and CR. */
+static inline bool dbuf_utf8_valid(const unsigned char *s, size_t n, bool controls)
 {
 	for (size_t i = 0; i < n;) {
 		unsigned char c = s[i];
 		if (c < 0x80) {
-			if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
+			if (!controls && ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f))
 				return false;
 			i++;
 			continue;
 		}
 		size_t k = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-		if (k == 0 || c >= 0xf5 || i + k > n)
+		if (k == 0 || c >= 0xf5 || k > n - i)
 			return false;
 		for (size_t j = 1; j < k; j++)
 			if ((s[i + j] & 0xc0) != 0x80)
@@ -102,6 +102,12 @@ static inline bool dbuf_is_text(const unsigned char *s, size_t n)
 		i += k;
 	}
 	return true;
+}
+
+/* Valid UTF-8 with no control characters: shown as a string. */
+static inline bool dbuf_is_text(const unsigned char *s, size_t n)
+{
+	return dbuf_utf8_valid(s, n, false);
 }
 
 /* A JSON string of UTF-8 text (valid: dbuf_is_text), escaping quotes, backslashes and controls. */

@@ -203,14 +203,23 @@ void view_msg_wait_unref(struct view_msg_wait **wp)
 		free(w);
 }
 
-void view_msg_decoded(struct view_msg_wait *w, const struct decoded *dec)
+/* The detail a wait was for, its wait ended; NULL when the detail closed first. */
+static struct view *msgv_wait_end(struct view_msg_wait *w)
 {
 	struct view *v = w->detail;
 	if (v == NULL)
+		return NULL;
+	w->detail = NULL;
+	view_msg_wait_unref(&((struct msgv *)v->priv)->wait);
+	return v;
+}
+
+void view_msg_decoded(struct view_msg_wait *w, const struct decoded *dec)
+{
+	struct view *v = msgv_wait_end(w);
+	if (v == NULL)
 		return;
 	struct msgv *mv = v->priv;
-	w->detail = NULL;
-	view_msg_wait_unref(&mv->wait);
 	if (mv->has_value)
 		msgv_set_decoded(mv, dec);
 	msgv_resize(v, v->width);
@@ -219,12 +228,10 @@ void view_msg_decoded(struct view_msg_wait *w, const struct decoded *dec)
 
 void view_msg_undecoded(struct view_msg_wait *w, const char *why)
 {
-	struct view *v = w->detail;
+	struct view *v = msgv_wait_end(w);
 	if (v == NULL)
 		return;
 	struct msgv *mv = v->priv;
-	w->detail = NULL;
-	view_msg_wait_unref(&mv->wait);
 	free(mv->undecoded);
 	mv->undecoded = x_strdup(why);
 	msgv_resize(v, v->width);

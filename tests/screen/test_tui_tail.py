@@ -370,21 +370,29 @@ class TuiTailTest(BrokerTestCase):
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
 
+    def held_tail(self, subject, values):
+        """A tail view on a new topic of values (bytes as they are; a dict as a JSON record in the wire
+        format of a schema id the stand-in registry holds its answer for), opened once kcon asked it;
+        --timeout 600, so nothing times out while it is held. Returns (registry, schema id, topic,
+        screen); the registry lets go at the test's end."""
+        reg = StandInRegistry().start()
+        self.addCleanup(reg.stop)
+        sid = reg.register(subject, json.dumps({"type": "object"}), "JSON")
+        reg.faults[f"/schemas/ids/{sid}"] = "hold"
+        self.addCleanup(reg.release.set)
+        t = self.topic()
+        for v in values:
+            self.produce(t, v if isinstance(v, bytes) else b"\x00" + struct.pack(">I", sid) + json.dumps(v).encode())
+        scr = self.start(env={"KCON_PLUGIN_PATH": BUILD_PLUGINS}, args=["--registry", reg.url, "--timeout", "600"])
+        self.open_tail(scr, t, " beginning")
+        wait_until(lambda: reg.held_now() >= 1, what="kcon to ask the registry for the schema")
+        return reg, sid, t, scr
+
     def test_slow_registry_does_not_block_the_screen(self):
         # Decoding runs off the loop thread: while the registry holds its answer for a new schema id,
         # the tail view draws its rows (marked [decoding]) and answers keys; once the registry answers,
         # the same rows show the decoded values, and a detail opened meanwhile shows them too.
-        reg = StandInRegistry().start()
-        self.addCleanup(reg.stop)
-        sid = reg.register("slow-value", json.dumps({"type": "object"}), "JSON")
-        reg.faults[f"/schemas/ids/{sid}"] = "hold"
-        t = self.topic()
-        for i in range(3):
-            self.produce(t, b"\x00" + struct.pack(">I", sid) + b'{"n": %d}' % i)
-        scr = self.start(env={"KCON_PLUGIN_PATH": BUILD_PLUGINS},
-                         args=["--registry", reg.url, "--timeout", "600"])  # no timeout while it is held
-        self.open_tail(scr, t, " beginning")
-        wait_until(lambda: reg.held_now() >= 1, what="kcon to ask the registry for the schema")
+        reg, sid, t, scr = self.held_tail("slow-value", [{"n": i} for i in range(3)])
         scr.wait_for("3 seen 3/3", what="the rows drawn while the registry holds its answer")
         for p in ("0:0", "0:1", "0:2"):
             self.assertIn("[decoding]", self.row(scr, p))
@@ -414,16 +422,7 @@ class TuiTailTest(BrokerTestCase):
     def test_quit_while_the_registry_holds_an_answer(self):
         # Closing the tail view stops its decoding at once: quitting does not wait for a registry
         # request under way (here held with --timeout 600), nor for the rest of the batch.
-        reg = StandInRegistry().start()
-        self.addCleanup(reg.stop)
-        sid = reg.register("held-value", json.dumps({"type": "object"}), "JSON")
-        reg.faults[f"/schemas/ids/{sid}"] = "hold"
-        self.addCleanup(reg.release.set)
-        t = self.topic()
-        self.produce(t, b"\x00" + struct.pack(">I", sid) + b'{"n": 0}')
-        scr = self.start(env={"KCON_PLUGIN_PATH": BUILD_PLUGINS}, args=["--registry", reg.url, "--timeout", "600"])
-        self.open_tail(scr, t, " beginning")
-        wait_until(lambda: reg.held_now() >= 1, what="kcon to ask the registry for the schema")
+        reg, sid, t, scr = self.held_tail("held-value", [{"n": 0}])
         scr.wait_for("1 seen 1/1")
         started = time.monotonic()
         scr.send("q")
@@ -433,16 +432,7 @@ class TuiTailTest(BrokerTestCase):
     def test_detail_of_a_dropped_pending_row(self):
         # A detail opened on a row still decoding, whose row the tail then drops (2,000 kept): the
         # detail says the value was not decoded, instead of ", decoding" for ever.
-        reg = StandInRegistry().start()
-        self.addCleanup(reg.stop)
-        sid = reg.register("drop-value", json.dumps({"type": "object"}), "JSON")
-        reg.faults[f"/schemas/ids/{sid}"] = "hold"
-        self.addCleanup(reg.release.set)
-        t = self.topic()
-        self.produce(t, b"\x00" + struct.pack(">I", sid) + b'{"n": 0}')
-        scr = self.start(env={"KCON_PLUGIN_PATH": BUILD_PLUGINS}, args=["--registry", reg.url, "--timeout", "600"])
-        self.open_tail(scr, t, " beginning")
-        wait_until(lambda: reg.held_now() >= 1, what="kcon to ask the registry for the schema")
+        reg, sid, t, scr = self.held_tail("drop-value", [{"n": 0}])
         scr.wait_for("1 seen 1/1")
         scr.send("Enter")
         scr.wait_for(f"message {t} 0:0 pretty")
@@ -456,18 +446,7 @@ class TuiTailTest(BrokerTestCase):
 
     def test_filter_on_decoded_text(self):
         # With a filter set, a row whose decoding comes later passes it by its decoded text.
-        reg = StandInRegistry().start()
-        self.addCleanup(reg.stop)
-        sid = reg.register("filt-value", json.dumps({"type": "object"}), "JSON")
-        reg.faults[f"/schemas/ids/{sid}"] = "hold"
-        self.addCleanup(reg.release.set)
-        t = self.topic()
-        self.produce(t, b"plain one")
-        self.produce(t, b"\x00" + struct.pack(">I", sid) + b'{"fruit": "mango"}')
-        self.produce(t, b"plain two")
-        scr = self.start(env={"KCON_PLUGIN_PATH": BUILD_PLUGINS}, args=["--registry", reg.url, "--timeout", "600"])
-        self.open_tail(scr, t, " beginning")
-        wait_until(lambda: reg.held_now() >= 1, what="kcon to ask the registry for the schema")
+        reg, sid, t, scr = self.held_tail("filt-value", [b"plain one", {"fruit": "mango"}, b"plain two"])
         scr.wait_for("3 seen 3/3")
         scr.type("/")
         scr.type(':"mango')  # only in the decoded text (the bytes have a space), which has not come
