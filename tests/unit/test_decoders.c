@@ -233,6 +233,31 @@ static void test_protobuf_known(void **state)
 	want("protobuf", "", 0, KCON_DECODE_JSON, "{}");
 }
 
+/* A protobuf message nested depth deep in field 1 (length-delimited, each holding the next); the
+ * innermost is {field of tag byte inner: 1}. Its length in *n; the caller frees it. */
+static unsigned char *pb_nested(size_t depth, unsigned char inner, size_t *n)
+{
+	size_t cap = depth * 6 + 16, len = 2;
+	unsigned char *buf = malloc(cap), *tmp = malloc(cap);
+	assert_non_null(buf);
+	assert_non_null(tmp);
+	buf[0] = inner, buf[1] = 0x01;
+	for (size_t i = 0; i < depth; i++) {
+		size_t k = 0, m = len;
+		tmp[k++] = 0x0a;
+		do {
+			tmp[k++] = (unsigned char)((m & 0x7f) | (m > 0x7f ? 0x80 : 0));
+			m >>= 7;
+		} while (m);
+		memcpy(tmp + k, buf, len);
+		len += k;
+		memcpy(buf, tmp, len);
+	}
+	free(tmp);
+	*n = len;
+	return buf;
+}
+
 static void test_protobuf_hostile(void **state)
 {
 	(void)state;
@@ -249,25 +274,12 @@ static void test_protobuf_hostile(void **state)
 	want("protobuf", "\x00\x00\x00\x00\x03\x04\x02", 7, KCON_DECODE_ERROR, "the message indexes");
 	want("protobuf", "\x1b\x08\x01", 3, KCON_DECODE_ERROR, "a group without its end");
 	/* 10,000 nested messages: field 1, length-delimited, each holding the next; innermost {1: 1} */
-	size_t depth = 10000, cap = depth * 6 + 8, n = 2;
-	unsigned char *buf = malloc(cap), *tmp = malloc(cap);
-	buf[0] = 0x08, buf[1] = 0x01;
-	for (size_t i = 0; i < depth; i++) {
-		size_t k = 0, len = n;
-		tmp[k++] = 0x0a;
-		do {
-			tmp[k++] = (unsigned char)((len & 0x7f) | (len > 0x7f ? 0x80 : 0));
-			len >>= 7;
-		} while (len);
-		memcpy(tmp + k, buf, n);
-		n += k;
-		memcpy(buf, tmp, n);
-	}
+	size_t n;
+	unsigned char *buf = pb_nested(10000, 0x08, &n);
 	const char *got;
 	assert_int_equal(run("protobuf", buf, n, &got), KCON_DECODE_JSON);
 	assert_non_null(strstr(got, "\"0x0a")); /* below 32 levels: bytes, not followed */
 	free(buf);
-	free(tmp);
 }
 
 /* The wire format's header for schema id and the given message-index bytes, then payload. */
@@ -357,20 +369,8 @@ static void test_protobuf_named_fallback(void **state)
 	want_named(404, "\x00", 1, "\x08\x01", 2, KCON_DECODE_JSON, "{\"1\":1}");
 	want("protobuf", "\x08\x01", 2, KCON_DECODE_JSON, "{\"1\":1}");
 	/* a recursive message 10,000 deep: refused at 64 levels */
-	size_t depth = 10000, cap = depth * 6 + 16, n = 2;
-	unsigned char *msg = malloc(cap), *tmp = malloc(cap);
-	msg[0] = 0x10, msg[1] = 0x01;
-	for (size_t i = 0; i < depth; i++) {
-		size_t k = 0, len = n;
-		tmp[k++] = 0x0a;
-		do {
-			tmp[k++] = (unsigned char)((len & 0x7f) | (len > 0x7f ? 0x80 : 0));
-			len >>= 7;
-		} while (len);
-		memcpy(tmp + k, msg, n);
-		n += k;
-		memcpy(msg, tmp, n);
-	}
+	size_t n;
+	unsigned char *msg = pb_nested(10000, 0x10, &n);
 	unsigned char *f = malloc(n + 6);
 	assert_int_equal(run("protobuf", f, framed(f, 13, "\x00", 1, msg, n), &got), KCON_DECODE_ERROR);
 	assert_non_null(strstr(got, "schema id 13, message N: messages nested deeper than 64 levels"));
@@ -399,7 +399,6 @@ static void test_protobuf_named_fallback(void **state)
 	assert_string_equal(got, "{\"next\":{\"v\":7}}");
 	free(f);
 	free(msg);
-	free(tmp);
 }
 
 /* The most heap in use while armed, above what was in use when armed (under AddressSanitizer, whose
