@@ -27,6 +27,23 @@ static int model_cmp_partition(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Whether n members of size each are in cmp's order already (a topic's partitions mostly come in id order). */
+static bool model_sorted(const void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	const char *p = base;
+	for (size_t i = 1; i < n; i++)
+		if (cmp(p + (i - 1) * size, p + i * size) > 0)
+			return false;
+	return true;
+}
+
+/* qsort, skipped when nothing is out of place: glibc's merge sort copies and allocates even then. */
+static void model_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (!model_sorted(base, n, size, cmp))
+		qsort(base, n, size, cmp);
+}
+
 struct model *model_new(const struct rd_kafka_metadata *md, const char *cluster_id, int32_t controller,
 			int64_t fetched_ms)
 {
@@ -86,12 +103,12 @@ struct model *model_new(const struct rd_kafka_metadata *md, const char *cluster_
 			if (mp->replica_cnt > tp->replication_factor)
 				tp->replication_factor = mp->replica_cnt;
 		}
-		qsort(tp->partitions, (size_t)tp->npartitions, sizeof(*tp->partitions), model_cmp_partition);
+		model_sort(tp->partitions, (size_t)tp->npartitions, sizeof(*tp->partitions), model_cmp_partition);
 		m->npartitions += tp->npartitions;
 		m->offline += tp->offline;
 		m->under_replicated += tp->under_replicated;
 	}
-	qsort(m->topics, (size_t)m->ntopics, sizeof(*m->topics), model_cmp_topic);
+	model_sort(m->topics, (size_t)m->ntopics, sizeof(*m->topics), model_cmp_topic);
 	return m;
 }
 

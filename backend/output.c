@@ -41,7 +41,7 @@ void output_cell(struct sbuf *sb, json_t *v)
 		escape_append(sb, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
-		sbuf_addf(sb, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		sbuf_addi(sb, json_integer_value(v));
 		break;
 	case JSON_REAL:
 		sbuf_addf(sb, "%.6g", json_real_value(v));

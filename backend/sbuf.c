@@ -39,14 +39,35 @@ void sbuf_addc(struct sbuf *sb, char c)
 	sb->buf[sb->len] = '\0';
 }
 
+void sbuf_addi(struct sbuf *sb, long long v)
+{
+	char d[24], *e = d + sizeof(d), *p = e;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	sbuf_addn(sb, p, (size_t)(e - p));
+}
+
 void sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap)
 {
+	/* Written straight into the room left when it fits (once), else measured, grown and written again. */
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	size_t room = sb->cap - sb->len;
+	int n = vsnprintf(room ? sb->buf + sb->len : NULL, room, fmt, cp);
 	va_end(cp);
-	if (n <= 0)
+	if (n <= 0) {
+		if (room)
+			sb->buf[sb->len] = '\0';
 		return;
+	}
+	if ((size_t)n < room) {
+		sb->len += (size_t)n;
+		return;
+	}
 	sbuf_grow(sb, (size_t)n);
 	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
 	sb->len += (size_t)n;

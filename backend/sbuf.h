@@ -23,6 +23,8 @@ void sbuf_addn(struct sbuf *sb, const void *p, size_t n);
 void sbuf_add(struct sbuf *sb, const char *s);
 /** @brief Appends one byte. */
 void sbuf_addc(struct sbuf *sb, char c);
+/** @brief Appends an integer in decimal, as printf's %lld writes it (without printf's cost). */
+void sbuf_addi(struct sbuf *sb, long long v);
 /** @brief Appends formatted text. */
 void sbuf_addf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** @brief Appends formatted text from a va_list. */

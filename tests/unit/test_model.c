@@ -1,8 +1,10 @@
 /* model: snapshots built from librdkafka metadata, health counts, lookups. */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +12,7 @@
 
 #include "model.h"
 #include "sbuf.h"
+#include "xalloc.h"
 
 static void test_model_build(void **state)
 {
@@ -91,6 +94,58 @@ static void test_sbuf(void **state)
 	s = sbuf_release(&sb);
 	assert_string_equal(s, "");
 	free(s);
+	/* Formatted text that fits the room left is written once; text that does not grows the buffer. */
+	sbuf_add(&sb, "x");
+	size_t cap = sb.cap;
+	sbuf_addf(&sb, "%s", "");
+	assert_string_equal(sb.buf, "x");
+	while (sb.len + 10 < cap)
+		sbuf_addf(&sb, "%c", 'y');
+	sbuf_addf(&sb, "%030d", 7); /* straddles the end of the room: written again after growing */
+	assert_int_equal(sb.len, strlen(sb.buf));
+	assert_true(sb.cap > cap);
+	assert_string_equal(sb.buf + sb.len - 30, "000000000000000000000000000007");
+	sbuf_free(&sb);
+	/* Integers as %lld writes them, the extremes included. */
+	const long long ints[] = { 0, 7, -7, 10, -10, 1234567890123LL, LLONG_MAX, LLONG_MIN };
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		char want[32];
+		snprintf(want, sizeof(want), "%lld", ints[i]);
+		sbuf_reset(&sb);
+		sbuf_add(&sb, "<");
+		sbuf_addi(&sb, ints[i]);
+		sbuf_add(&sb, ">");
+		char *w = x_asprintf("<%s>", want);
+		assert_string_equal(sb.buf, w);
+		free(w);
+	}
+	sbuf_free(&sb);
+}
+
+/* Partitions in id order and topics in name order, whatever order the metadata gave them in. */
+static void test_model_order(void **state)
+{
+	(void)state;
+	int32_t r[] = { 1 };
+	rd_kafka_metadata_partition_t p[] = { { .id = 2, .leader = 1, .replica_cnt = 1, .replicas = r },
+					      { .id = 0, .leader = 1, .replica_cnt = 1, .replicas = r },
+					      { .id = 1, .leader = 1, .replica_cnt = 1, .replicas = r } };
+	rd_kafka_metadata_partition_t q[] = { { .id = 0, .leader = 1, .replica_cnt = 1, .replicas = r },
+					      { .id = 1, .leader = 1, .replica_cnt = 1, .replicas = r } };
+	rd_kafka_metadata_topic_t topics[] = { { .topic = "z", .partition_cnt = 3, .partitions = p },
+					       { .topic = "a", .partition_cnt = 2, .partitions = q },
+					       { .topic = "m", .partition_cnt = 2, .partitions = q } };
+	rd_kafka_metadata_broker_t brokers[] = { { 1, "h", 9092 } };
+	struct rd_kafka_metadata md = { .broker_cnt = 1, .brokers = brokers, .topic_cnt = 3, .topics = topics };
+	struct model *m = model_new(&md, "cid", 1, 0);
+	assert_int_equal(m->ntopics, 3);
+	assert_string_equal(m->topics[0].name, "a");
+	assert_string_equal(m->topics[1].name, "m");
+	assert_string_equal(m->topics[2].name, "z");
+	for (int i = 0; i < 3; i++)
+		for (int k = 0; k < m->topics[i].npartitions; k++)
+			assert_int_equal(m->topics[i].partitions[k].id, k);
+	model_unref(&m);
 }
 
 int main(void)
@@ -98,6 +153,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_build),
 		cmocka_unit_test(test_sbuf),
+		cmocka_unit_test(test_model_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

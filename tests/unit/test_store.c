@@ -232,6 +232,120 @@ static void test_snapshot_rows(void **state)
 	free(dir);
 }
 
+/* A model of one-partition topics names[i], partition 0 led by leaders[i] of replicas 1, 2, 3. */
+static struct model *test_topics_model(const char *const *names, const int32_t *leaders, int n)
+{
+	int32_t r[] = { 1, 2, 3 };
+	rd_kafka_metadata_partition_t p[8];
+	rd_kafka_metadata_topic_t topics[8];
+	assert_true(n <= 8);
+	for (int i = 0; i < n; i++) {
+		p[i] = (rd_kafka_metadata_partition_t){
+			.id = 0, .leader = leaders[i], .replica_cnt = 3, .replicas = r, .isr_cnt = 3, .isrs = r
+		};
+		topics[i] = (rd_kafka_metadata_topic_t){ .topic = (char *)names[i],
+							 .partition_cnt = 1,
+							 .partitions = &p[i] };
+	}
+	rd_kafka_metadata_broker_t brokers[] = { { 1, "a", 9092 }, { 2, "b", 9092 }, { 3, "c", 9092 } };
+	struct rd_kafka_metadata md = { .broker_cnt = 3, .brokers = brokers, .topic_cnt = n, .topics = topics };
+	return model_new(&md, "cid", 1, T0);
+}
+
+/*
+ * A changed snapshot writes the rows of the topics that changed and deletes those gone; the others
+ * stay as they are (counted by temporary triggers): 10,000 topics and one leader moved write one row.
+ */
+static void test_snapshot_rows_changed_only(void **state)
+{
+	(void)state;
+	char *dir = test_dir(), *path = x_asprintf("%s/history.db", dir), *cause = NULL;
+	struct store *s = test_open(path, NULL);
+	const char *n1[] = { "b", "a", "c", "e" }, *n2[] = { "d", "a", "e", "b" };
+	const int32_t l1[] = { 1, 1, 1, 1 }, l2[] = { 1, 2, 1, 1 }; /* a's leader moves; c goes, d comes */
+	struct model *m1 = test_topics_model(n1, l1, 4), *m2 = test_topics_model(n2, l2, 4);
+	struct store_tick *t = store_tick_begin(s, "c1", "boot:9092", T0);
+	store_tick_model(t, m1);
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	assert_int_equal(sqlite3_exec(store_db(s),
+				      "CREATE TEMP TABLE touched(op TEXT, name TEXT);"
+				      "CREATE TEMP TRIGGER ti AFTER INSERT ON main.topic_row BEGIN INSERT INTO "
+				      "touched VALUES('insert', new.name); END;"
+				      "CREATE TEMP TRIGGER td AFTER DELETE ON main.topic_row BEGIN INSERT INTO "
+				      "touched VALUES('delete', old.name); END;"
+				      "CREATE TEMP TRIGGER tu AFTER UPDATE ON main.topic_row BEGIN INSERT INTO "
+				      "touched VALUES('update', new.name); END;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	t = store_tick_begin(s, "c1", "boot:9092", T0 + 1000);
+	store_tick_model(t, m2);
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM touched"), 3);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM touched WHERE op='insert' AND name IN ('a', 'd')"), 2);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM touched WHERE op='delete' AND name='c'"), 1);
+	/* and the rows are the new snapshot's */
+	struct store_rows r;
+	int64_t seen = 0;
+	assert_int_equal(store_rows(s, "c1", &r, &seen, &cause), 0);
+	assert_int_equal(seen, T0 + 1000);
+	assert_int_equal(r.ntopics, 4);
+	const char *want[] = { "a", "b", "d", "e" };
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(r.topics[i].name, want[i]);
+		assert_int_equal(r.topics[i].partitions, 1);
+		assert_int_equal(r.topics[i].replication_factor, 3);
+		assert_int_equal(r.topics[i].not_preferred, i == 0); /* a: led by its second replica */
+	}
+	store_rows_clear(&r);
+	/* the same snapshot again touches no row; one with no topic left at all is kept (ACLs) */
+	sqlite3_exec(store_db(s), "DELETE FROM touched", NULL, NULL, NULL);
+	t = store_tick_begin(s, "c1", "boot:9092", T0 + 2000);
+	store_tick_model(t, m2);
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM touched"), 0);
+	model_unref(&m1);
+	model_unref(&m2);
+	store_close(&s);
+	test_rm(dir);
+	free(path);
+	free(dir);
+}
+
+/* Names that need escaping go through the document and come back as they were. */
+static void test_snapshot_text(void **state)
+{
+	(void)state;
+	char *cause = NULL;
+	struct store *s = test_open(":memory:", NULL);
+	int32_t r[] = { 1 };
+	rd_kafka_metadata_partition_t p[] = { { .id = 0, .leader = -1, .replica_cnt = 1, .replicas = r } };
+	rd_kafka_metadata_topic_t topics[] = { { .topic = "t.1_x-y", .partition_cnt = 1, .partitions = p } };
+	rd_kafka_metadata_broker_t brokers[] = { { 1, "q\"uote", 9092 },
+						 { 2, "back\\slash", -1 },
+						 { 3, "ctl\x01\t\u00e9\u2603\xf0\x9f\x98\x80", 65535 } };
+	struct rd_kafka_metadata md = { .broker_cnt = 3, .brokers = brokers, .topic_cnt = 1, .topics = topics };
+	struct model *m = model_new(&md, "id \"with\" quotes", -1, T0), *back = NULL;
+	struct store_tick *t = store_tick_begin(s, "c1", NULL, T0);
+	store_tick_model(t, m);
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	int64_t seen;
+	assert_int_equal(store_last_model(s, "c1", &back, &seen, &cause), 0);
+	assert_string_equal(back->cluster_id, m->cluster_id);
+	assert_int_equal(back->controller, -1);
+	assert_int_equal(back->nbrokers, 3);
+	for (int i = 0; i < 3; i++) {
+		assert_string_equal(back->brokers[i].host, m->brokers[i].host);
+		assert_int_equal(back->brokers[i].port, m->brokers[i].port);
+	}
+	assert_string_equal(back->topics[0].name, "t.1_x-y");
+	assert_int_equal(back->topics[0].partitions[0].leader, -1);
+	/* the document is valid JSON to SQLite too */
+	assert_int_equal(test_count(s, "SELECT json_valid(substr(doc, 1)) FROM snapshot"), 1);
+	model_unref(&m);
+	model_unref(&back);
+	store_close(&s);
+}
+
 static void test_migration_race(void **state)
 {
 	(void)state;
@@ -1177,6 +1291,8 @@ int main(void)
 		cmocka_unit_test(test_events_and_snapshot),
 		cmocka_unit_test(test_snapshot_fresh),
 		cmocka_unit_test(test_snapshot_rows),
+		cmocka_unit_test(test_snapshot_rows_changed_only),
+		cmocka_unit_test(test_snapshot_text),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_permissions),
 		cmocka_unit_test(test_redact),
