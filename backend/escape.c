@@ -72,6 +72,10 @@ void escape_append(struct sbuf *sb, const void *buf, size_t len)
 	const unsigned char *s = buf;
 	size_t i = 0, run = 0; /* s[run..i) is clean and not yet copied */
 	while (i < len) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') { /* printable ASCII: allowed, no decoding */
+			i++;
+			continue;
+		}
 		uint32_t cp;
 		size_t n = escape_utf8_decode(s + i, len - i, &cp);
 		if (n > 0 && cp != '\\' && escape_cp_allowed(cp)) {
