@@ -666,8 +666,8 @@ static int store_run(struct store *s, const char *sql, const char *types, ...)
 	for (int i = 0; types[i]; i++) {
 		if (types[i] == 't') {
 			const char *t = va_arg(ap, const char *);
-			if (t)
-				sqlite3_bind_text(st, i + 1, t, -1, SQLITE_TRANSIENT);
+			if (t) /* the statement ends here: no copy (a snapshot's document is megabytes) */
+				sqlite3_bind_text(st, i + 1, t, -1, SQLITE_STATIC);
 		} else {
 			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
 		}
