@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "cmd.h"
@@ -62,6 +63,23 @@ char *session_store_path(struct session *s, struct err *e)
 	char *path = x_asprintf("%s/history.db", dir);
 	free(dir);
 	return path;
+}
+
+bool session_store_missing(struct session *s)
+{
+	if (s->no_history)
+		return true;
+	if (s->store)
+		return false;
+	char *notice = NULL, *cause = NULL; /* said when the store is opened, not here */
+	char *dir = store_state_dir(s->state_dir, &notice, &cause);
+	char *path = dir ? x_asprintf("%s/history.db", dir) : NULL;
+	bool missing = path && access(path, F_OK) != 0;
+	free(path);
+	free(dir);
+	free(notice);
+	free(cause);
+	return missing;
 }
 
 /*
@@ -154,13 +172,24 @@ static void session_history_write(struct session *s, const char *key, const char
 	struct store *store;
 	struct err e = { 0 };
 	int64_t now = clock_wall_ms();
-	/* A read first: a fresh identical snapshot costs no write, no transaction, no sync. */
-	if (session_store_read(s, &store, &e) != CMD_OK) {
+	/*
+	 * A read first: a fresh identical snapshot costs no write, no transaction, no sync. With no store
+	 * open yet (one command), the file is asked without the open's full check, which reads the whole
+	 * file (a 6 MB store: 14 M instructions, most of what was left of history's cost); the write
+	 * below opens it checked.
+	 */
+	if (s->history_off)
+		return;
+	if (s->store == NULL) {
+		char *path = session_store_path(s, &e);
+		bool fresh = path && store_snapshot_fresh_at(path, key, bootstrap, m, now, SESSION_SNAPSHOT_FRESH_MS);
+		free(path);
 		err_clear(&e);
+		if (fresh)
+			return;
+	} else if (store_snapshot_fresh(s->store, key, bootstrap, m, now, SESSION_SNAPSHOT_FRESH_MS)) {
 		return;
 	}
-	if (store_snapshot_fresh(store, key, bootstrap, m, now, SESSION_SNAPSHOT_FRESH_MS))
-		return;
 	if (session_store(s, &store, &e) != CMD_OK) {
 		err_clear(&e);
 		return;

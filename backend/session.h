@@ -113,6 +113,11 @@ int session_store_read(struct session *s, struct store **out, struct err *e);
  * opening it; touches only the session's settings, so any thread may ask. NULL with e.
  */
 char *session_store_path(struct session *s, struct err *e);
+/**
+ * @brief Whether there is no store to read: history off, or none opened and no file at its path (a new
+ * state dir). Readers then skip it rather than make it (the TUI's first frame, sparklines).
+ */
+bool session_store_missing(struct session *s);
 /** @brief The cluster key the session's history is read from: the --cluster key, or by bootstrap, or the last. */
 char *session_store_cluster(struct session *s, struct store *store, const char *key, struct err *e);
 /**

@@ -91,7 +91,7 @@ void spark_rows(struct session *s, enum spark_what what, json_t *rows, const cha
 	 * read transaction: per row, they took 0.4 s of a 10,000-topic list (a lock taken and dropped
 	 * for each statement).
 	 */
-	if (session_store_read(s, &store, &e) == CMD_OK &&
+	if (!session_store_missing(s) && session_store_read(s, &store, &e) == CMD_OK &&
 	    (cluster = session_store_cluster_shown(s, store, &cause)) != NULL &&
 	    store_has_series(store, cluster, what == SPARK_LAG)) {
 		bool tx = store_read_begin(store);

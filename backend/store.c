@@ -161,6 +161,7 @@ struct store {
 	char *last_cluster;
 	int64_t last_ts, last_seen;
 	bool readonly; /* opened by store_open_read: reads only */
+	bool no_check; /* opened by store_snapshot_fresh_at: no PRAGMA quick_check */
 };
 
 static void store_cache_clear(struct store *s);
@@ -385,7 +386,7 @@ static int store_try_open(struct store *s, enum store_mode mode, char **cause)
 		rc = sqlite3_exec(s->db, setup, NULL, NULL, &msg);
 	/* A full check reads the whole file: only while it is small (header and size checks cover the rest). */
 	struct stat fst;
-	bool small = !*s->path || (stat(s->path, &fst) == 0 && fst.st_size <= 16 * 1024 * 1024);
+	bool small = !s->no_check && (!*s->path || (stat(s->path, &fst) == 0 && fst.st_size <= 16 * 1024 * 1024));
 	if (rc == SQLITE_OK && small) {
 		sqlite3_stmt *st = NULL;
 		rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st, NULL);
@@ -1383,6 +1384,21 @@ bool store_snapshot_fresh(struct store *s, const char *cluster_key, const char *
 	char head[40];
 	snprintf(head, sizeof(head), "{\"fp\":\"%016llx\",", (unsigned long long)store_model_fp(m));
 	return store_doc_head_is(s, cluster, head) == 1;
+}
+
+bool store_snapshot_fresh_at(const char *path, const char *cluster_key, const char *bootstrap, const struct model *m,
+			     int64_t now_ms, int64_t within_ms)
+{
+	if (access(path, F_OK) != 0)
+		return false;
+	struct store *s = store_new(path, NULL);
+	s->readonly = s->no_check = true;
+	char *why = NULL;
+	bool fresh = store_try_open(s, STORE_RO, &why) == 0 && store_user_version(s->db) == STORE_SCHEMA_VERSION &&
+		     store_snapshot_fresh(s, cluster_key, bootstrap, m, now_ms, within_ms);
+	free(why);
+	store_close(&s);
+	return fresh;
 }
 
 int store_tick_commit(struct store_tick **tp, char **cause)

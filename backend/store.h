@@ -103,6 +103,14 @@ struct store_tick *store_tick_begin(struct store *s, const char *cluster_key, co
  */
 bool store_snapshot_fresh(struct store *s, const char *cluster_key, const char *bootstrap, const struct model *m,
 			  int64_t now_ms, int64_t within_ms);
+/**
+ * @brief store_snapshot_fresh() asked of the file at path itself, for a process with no store open
+ * (one command): opened read-only without the open's full check (PRAGMA quick_check reads the whole
+ * file), closed before returning. False when there is no file, its schema is not this kcon's, or it
+ * cannot be read: the caller then writes through a store opened (and checked) as usual.
+ */
+bool store_snapshot_fresh_at(const char *path, const char *cluster_key, const char *bootstrap, const struct model *m,
+			     int64_t now_ms, int64_t within_ms);
 /** @brief Records the metadata snapshot; differences from the last one become events. */
 void store_tick_model(struct store_tick *t, const struct model *m);
 /**

@@ -68,6 +68,11 @@ bool tui_history(const struct tui *t)
 	return !t->s->no_history && !t->s->demo;
 }
 
+bool tui_stored(const struct tui *t)
+{
+	return tui_history(t) && !t->store_none;
+}
+
 /* The wall time a stale answer's snapshot was seen at (its "stale" member), or 0 for a live answer. */
 int64_t tui_stale_ms(json_t *result)
 {
@@ -174,6 +179,7 @@ static void tui_sample_done(struct view *v, struct cmd_ctx *ctx, void *ud)
 	struct tui *t = ud;
 	(void)v;
 	t->sample_busy = false;
+	t->store_none = false; /* the tick made the store, and stored the snapshot unless it failed */
 	t->history_off = ctx->session->history_off; /* the worker set it before this answer */
 	t->sample_status = ctx->status;
 	free(t->sample_error);
@@ -326,13 +332,15 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	loop_fd_add(t.loop, STDIN_FILENO, POLLIN, tuikeys_on_input, &t);
 	/* History ticks record the snapshots, not each view's answer (set before the worker runs any). */
 	s->tick_records = !s->no_history && !s->offline;
-	s->threads = true;   /* `profile NAME` keeps what it replaces: an own-thread command may hold it */
-	if (tui_history(&t)) /* the title bar's cluster at once, from the stored snapshot */
+	s->threads = true; /* `profile NAME` keeps what it replaces: an own-thread command may hold it */
+	/* A new store has nothing to read: the first view's answer is not queued behind making it. */
+	t.store_none = tui_history(&t) && session_store_missing(s);
+	if (tui_stored(&t)) /* the title bar's cluster at once, from the stored snapshot */
 		tui_request_stored(&t, NULL, "cluster --stored", tui_cluster_stored_done, &t);
 	/* The prompt's lines from the store before the first view's load: the worker answers in order,
 	   so when the first view says "updated", Up at the prompt recalls them (and a line typed at
 	   once is not put before them). */
-	if (tui_history(&t))
+	if (tui_stored(&t))
 		tuireq_recall(&t);
 	tui_push(&t, view_new(views_all()->ops, &t, views_all()->title, NULL)); /* the first view */
 	tui_refresh(&t);

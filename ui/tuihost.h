@@ -41,6 +41,11 @@ int tui_width(const struct tui *t);
 struct session *tui_session(struct tui *t);
 /** @brief Whether the session keeps history (not --no-history): views then paint the stored snapshot first. */
 bool tui_history(const struct tui *t);
+/**
+ * @brief Whether a stored snapshot may be there to paint first: history on, and the store existed when
+ * the TUI started or a history tick ran since. A new store is not made before the first view's answer.
+ */
+bool tui_stored(const struct tui *t);
 
 /** @brief The TUI's event loop, for views that watch descriptors or set timers. */
 struct loop *tui_loop(struct tui *t);

@@ -43,6 +43,7 @@ struct tui {
 	int sample_status; /* -1 before the first answer */
 	char *sample_error;
 	bool history_off;          /* the session's, as the last history tick left it */
+	bool store_none;           /* no store file at start, until a history tick: nothing stored to read first */
 	char *message;             /* for the message line, until the next key */
 	struct keys *keys;         /* key bindings: defaults, then kconrc, then `bind` at the prompt */
 	struct keys *keys_default; /* the default bindings alone, to tell a key the user rebound */

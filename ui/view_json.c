@@ -202,7 +202,7 @@ void vjson_open(struct view *v, void *arg)
 	v->cols = j->cols;
 	vjson_title(v, j);
 	/* The last stored snapshot at once, marked stale, while the cluster is asked. */
-	if (spec->stored && tui_history(v->tui))
+	if (spec->stored && tui_stored(v->tui))
 		vjson_request(v, spec->stored, true);
 	vjson_request(v, spec->command, false);
 }

@@ -931,9 +931,29 @@ static void test_snapshot_fresh(void **state)
 	assert_false(store_snapshot_fresh(s, "cid", "b:9092", m1, T0 - 1, 10000));     /* seen after now */
 	assert_int_equal(store_gap(s, "cid", T0 + 1, "down", &cause), 0);
 	assert_false(store_snapshot_fresh(s, "cid", "b:9092", m1, T0 + 2, 10000)); /* a gap to close */
+	store_close(&s);
+	/* Asked of a file (store_snapshot_fresh_at): the same answers, and none without a current file. */
+	char *dir = test_dir(), *path = x_asprintf("%s/history.db", dir);
+	assert_false(store_snapshot_fresh_at(path, "cid", "b:9092", m1, T0, 10000)); /* no file */
+	assert_int_not_equal(access(path, F_OK), 0);                                 /* nor made */
+	s = test_open(path, NULL);
+	t = store_tick_begin(s, "cid", "b:9092", T0);
+	store_tick_model(t, m1);
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	store_close(&s);
+	assert_true(store_snapshot_fresh_at(path, "cid", "b:9092", m1, T0 + 9999, 10000));
+	assert_false(store_snapshot_fresh_at(path, "cid", "b:9092", m1, T0 + 10001, 10000));
+	assert_false(store_snapshot_fresh_at(path, "cid", "b:9092", m2, T0 + 1, 10000));
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version=6", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_false(store_snapshot_fresh_at(path, "cid", "b:9092", m1, T0 + 1, 10000)); /* an older schema */
+	test_rm(dir);
+	free(path);
+	free(dir);
 	model_unref(&m1);
 	model_unref(&m2);
-	store_close(&s);
 }
 
 /*
