@@ -18,6 +18,10 @@ if(NOT _kcon_rdk_rc EQUAL 0)
 endif()
 # A removed _deps/librdkafka makes the build configure (and unpack) again.
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${KCON_LIBRDKAFKA_DIR}/source.stamp)
+# kcon's patches to it (patches/librdkafka, docs/building.md): a changed one unpacks and builds it again.
+file(GLOB _kcon_rdk_patches ${PROJECT_SOURCE_DIR}/patches/librdkafka/*.patch)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_kcon_rdk_patches}
+  ${PROJECT_SOURCE_DIR}/patches/librdkafka)
 
 # RD_KAFKA_VERSION is 0xMMmmrrpp: major, minor, revision, pre-release.
 set(_kcon_rdk_h ${KCON_LIBRDKAFKA_DIR}/include/librdkafka/rdkafka.h)

@@ -1,6 +1,7 @@
 /*
  * client: the cause and hint client_error() gives a librdkafka error, and the one wait of admin
- * requests (client_admin_*) and its backoff, bounded by the timeout (no cluster needed).
+ * requests (client_admin_*) and its backoff, bounded by the timeout (no cluster needed); on
+ * librdkafka's mock cluster, that the first request keeps its connection (patches/librdkafka).
  */
 #include <pthread.h>
 #include <sched.h>
@@ -16,7 +17,9 @@
 
 #include <cmocka.h>
 
-#include "client.h"
+#include "client.h" /* rdkafka.h, which rdkafka_mock.h needs first */
+#include "client_groups.h"
+#include <librdkafka/rdkafka_mock.h>
 #include "clock.h"
 #include "cmd.h"
 #include "session.h"
@@ -327,6 +330,58 @@ static void test_admin_wait_interrupted(void **state)
 	client_free(&slow_client);
 }
 
+/*
+ * kcon's first request is answered on the bootstrap connection (patches/librdkafka): librdkafka's
+ * own Metadata on connecting is answered (after 200 ms) while kcon's first request, a group's
+ * FindCoordinator (answered a second later), still waits on the same connection. librdkafka 2.14
+ * as released decommissions the bootstrap broker on that first answer, fails kcon's request and
+ * asks again on a second connection to the learned broker. The mock's delays order the answers.
+ */
+static void test_first_request_keeps_connection(void **state)
+{
+	(void)state;
+	char errstr[256];
+	rd_kafka_t *host = rd_kafka_new(RD_KAFKA_PRODUCER, rd_kafka_conf_new(), errstr, sizeof(errstr));
+	assert_non_null(host);
+	rd_kafka_mock_cluster_t *mc = rd_kafka_mock_cluster_new(host, 1);
+	assert_non_null(mc);
+	enum { FIND_COORDINATOR = 10 }; /* Kafka's ApiKey */
+	assert_int_equal(rd_kafka_mock_broker_push_request_error_rtts(mc, 1, FIND_COORDINATOR, 1,
+								      RD_KAFKA_RESP_ERR_NO_ERROR, 1000),
+			 RD_KAFKA_RESP_ERR_NO_ERROR);
+	/* every answer 200 ms late: kcon's request is on the wire before the first Metadata answer */
+	rd_kafka_mock_broker_set_rtt(mc, 1, 200);
+	rd_kafka_mock_start_request_tracking(mc);
+
+	struct conf conf = { 0 };
+	char *cause = NULL;
+	conf_set_option(&conf, "bootstrap", rd_kafka_mock_cluster_bootstraps(mc), &cause);
+	assert_int_equal(conf_finish(&conf, &cause), 0);
+	struct err e = { 0 };
+	struct client *c = client_new(&conf, 10000, false, NULL, &e);
+	assert_non_null(c);
+	conf_clear(&conf);
+	struct group_info *g = x_calloc(1, sizeof(*g));
+	g->id = x_strdup("g");
+	g->coordinator = -1;
+	client_groups_fetch(c, g, 1, CLIENT_GROUPS_DESCRIBE, NULL, &e); /* the mock describes no group */
+	err_clear(&e);
+	client_groups_free(&g, 1);
+	client_free(&c);
+
+	size_t n = 0, count[64] = { 0 };
+	rd_kafka_mock_request_t **r = rd_kafka_mock_get_requests(mc, &n);
+	for (size_t i = 0; i < n; i++) {
+		int k = rd_kafka_mock_request_api_key(r[i]);
+		if (k >= 0 && k < 64)
+			count[k]++;
+	}
+	rd_kafka_mock_request_destroy_array(r, n);
+	assert_int_equal(count[FIND_COORDINATOR], 1); /* 2 without the patch: asked again */
+	rd_kafka_mock_cluster_destroy(mc);
+	rd_kafka_destroy(host);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_admin_window),
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_admin_wait_interrupted),
+		cmocka_unit_test(test_first_request_keeps_connection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
