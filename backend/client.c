@@ -371,6 +371,50 @@ int client_metadata(struct client *c, int max_age_ms, struct model **out, struct
 	return CMD_OK;
 }
 
+struct client_metadata_q {
+	struct client *c;
+	int max_age_ms;
+	pthread_t t;
+	bool threaded;
+	struct model *m;
+	struct err e;
+	int rc;
+};
+
+static void *client_metadata_thread(void *arg)
+{
+	struct client_metadata_q *q = arg;
+	q->rc = client_metadata(q->c, q->max_age_ms, &q->m, &q->e);
+	return NULL;
+}
+
+struct client_metadata_q *client_metadata_start(struct client *c, int max_age_ms)
+{
+	struct client_metadata_q *q = x_calloc(1, sizeof(*q));
+	q->c = c;
+	q->max_age_ms = max_age_ms;
+	q->threaded = pthread_create(&q->t, NULL, client_metadata_thread, q) == 0;
+	if (!q->threaded)
+		client_metadata_thread(q);
+	return q;
+}
+
+int client_metadata_finish(struct client_metadata_q **qp, struct model **out, struct err *e)
+{
+	struct client_metadata_q *q = *qp;
+	*qp = NULL;
+	if (q->threaded)
+		pthread_join(q->t, NULL);
+	int rc = q->rc;
+	*out = q->m;
+	if (rc != CMD_OK) {
+		err_clear(e);
+		*e = q->e;
+	}
+	free(q);
+	return rc;
+}
+
 bool client_logged_in(struct client *c)
 {
 	pthread_mutex_lock(&c->lock);
@@ -443,6 +487,41 @@ int client_list_offsets(struct client *c, rd_kafka_topic_partition_list_t *parts
 			return client_error(c, err, NULL, "list offsets", e);
 	}
 	return CMD_OK;
+}
+
+struct client_offsets_job {
+	struct client *c;
+	rd_kafka_topic_partition_list_t *parts;
+	struct err e;
+	int rc;
+};
+
+static void *client_offsets_thread(void *arg)
+{
+	struct client_offsets_job *j = arg;
+	j->rc = client_list_offsets(j->c, j->parts, &j->e);
+	return NULL;
+}
+
+int client_list_offsets_both(struct client *c, rd_kafka_topic_partition_list_t *a, rd_kafka_topic_partition_list_t *b,
+			     struct err *e)
+{
+	/* librdkafka sends one ListOffsets per leader and call: two calls at once share the round trip */
+	struct client_offsets_job j = { .c = c, .parts = a };
+	pthread_t t;
+	bool threaded = pthread_create(&t, NULL, client_offsets_thread, &j) == 0;
+	if (!threaded)
+		client_offsets_thread(&j);
+	int rc = client_list_offsets(c, b, e);
+	if (threaded)
+		pthread_join(t, NULL);
+	if (rc == CMD_OK && j.rc != CMD_OK) {
+		err_clear(e);
+		*e = j.e;
+		return j.rc;
+	}
+	err_clear(&j.e);
+	return rc;
 }
 
 bool client_backoff(int *nap, int64_t deadline)
@@ -701,11 +780,12 @@ bool client_controller_missing(struct client *c)
 }
 
 /*
- * DescribeConfigs of n resources of one type in one request; NULL with e set when the cluster
- * does not answer. The caller reads the resources of the event and destroys it.
+ * DescribeConfigs of n resources of one type in one request, sent; NULL with e set when the cluster
+ * cannot answer. client_admin_finish() gives the event: the caller reads its resources and destroys it.
  */
-static rd_kafka_event_t *client_describe_configs(struct client *c, rd_kafka_ResourceType_t type,
-						 const char *const *names, int n, const char *what, struct err *e)
+static struct client_admin_pending *client_describe_configs_start(struct client *c, rd_kafka_ResourceType_t type,
+								  const char *const *names, int n, const char *what,
+								  struct err *e)
 {
 	if (client_controller_missing(c)) {
 		err_set(e, CMD_FAILED, "the embedded --demo cluster cannot describe configs",
@@ -716,27 +796,19 @@ static rd_kafka_event_t *client_describe_configs(struct client *c, rd_kafka_Reso
 	for (int i = 0; i < n; i++)
 		res[i] = rd_kafka_ConfigResource_new(type, names[i]);
 	struct client_configs_send send = { res, (size_t)n };
-	rd_kafka_event_t *ev = client_admin_call(c,
-						 &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS,
-									     .what = what,
-									     .send = client_send_configs,
-									     .ud = &send },
-						 e);
+	struct client_admin_pending *p =
+		client_admin_start(c, &(struct client_admin_req){ .op = RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS,
+								  .what = what,
+								  .send = client_send_configs,
+								  .ud = &send });
 	rd_kafka_ConfigResource_destroy_array(res, (size_t)n);
 	free(res);
-	return ev;
+	return p;
 }
 
-int client_topic_config(struct client *c, char *const *topics, int n, const char *key, char **values, struct err *e)
+/* The value of key of each of the n topics in a DescribeConfigs answer, into values (NULL where unknown). */
+static void client_topic_config_read(rd_kafka_event_t *ev, char *const *topics, int n, const char *key, char **values)
 {
-	for (int i = 0; i < n; i++)
-		values[i] = NULL;
-	if (n == 0)
-		return CMD_OK;
-	rd_kafka_event_t *ev = client_describe_configs(c, RD_KAFKA_RESOURCE_TOPIC, (const char *const *)topics, n,
-						       "describe topic configs", e);
-	if (ev == NULL)
-		return e->status;
 	size_t nr;
 	const rd_kafka_ConfigResource_t **rr =
 		rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &nr);
@@ -753,37 +825,83 @@ int client_topic_config(struct client *c, char *const *topics, int n, const char
 			if (strcmp(rd_kafka_ConfigEntry_name(ce[k]), key) == 0 && rd_kafka_ConfigEntry_value(ce[k]))
 				values[slot] = x_strdup(rd_kafka_ConfigEntry_value(ce[k]));
 	}
+}
+
+int client_topic_config(struct client *c, char *const *topics, int n, const char *key, char **values, struct err *e)
+{
+	for (int i = 0; i < n; i++)
+		values[i] = NULL;
+	if (n == 0)
+		return CMD_OK;
+	struct client_admin_pending *p = client_describe_configs_start(
+		c, RD_KAFKA_RESOURCE_TOPIC, (const char *const *)topics, n, "describe topic configs", e);
+	rd_kafka_event_t *ev = p ? client_admin_finish(c, &p, e) : NULL;
+	if (ev == NULL)
+		return e->status;
+	client_topic_config_read(ev, topics, n, key, values);
 	rd_kafka_event_destroy(ev);
 	return CMD_OK;
 }
 
-/*
- * min.insync.replicas of the topics in m (DescribeConfigs); NULL when the cluster will not say
- * (not authorized, or the demo cluster). The caller frees the array of ntopics values.
- */
-int *client_min_isr(struct client *c, const struct model *m, const bool *want)
+struct client_min_isr_q {
+	struct client_admin_pending *p; /* NULL: nothing asked, or the cluster cannot answer */
+	int ntopics, n;
+	char **names; /* the n topics asked */
+	int *slot;    /* names[i] is topic slot[i] of the model */
+};
+
+struct client_min_isr_q *client_min_isr_start(struct client *c, const struct model *m, const bool *want)
 {
-	int n = 0;
-	char **names = x_calloc((size_t)m->ntopics + 1, sizeof(char *));
-	int *slot = x_calloc((size_t)m->ntopics + 1, sizeof(int));
+	struct client_min_isr_q *q = x_calloc(1, sizeof(*q));
+	q->ntopics = m->ntopics;
+	q->names = x_calloc((size_t)m->ntopics + 1, sizeof(char *));
+	q->slot = x_calloc((size_t)m->ntopics + 1, sizeof(int));
 	for (int i = 0; i < m->ntopics; i++)
 		if (want == NULL || want[i])
-			slot[n] = i, names[n++] = m->topics[i].name;
-	char **values = x_calloc((size_t)n + 1, sizeof(char *));
+			q->slot[q->n] = i, q->names[q->n++] = x_strdup(m->topics[i].name);
+	struct err e = { 0 };
+	if (q->n > 0)
+		q->p = client_describe_configs_start(c, RD_KAFKA_RESOURCE_TOPIC, (const char *const *)q->names, q->n,
+						     "describe topic configs", &e);
+	err_clear(&e);
+	return q;
+}
+
+int *client_min_isr_finish(struct client *c, struct client_min_isr_q **qp)
+{
+	struct client_min_isr_q *q = *qp;
+	if (q == NULL)
+		return NULL;
+	*qp = NULL;
 	struct err e = { 0 };
 	int *min = NULL;
-	if (client_topic_config(c, names, n, "min.insync.replicas", values, &e) == CMD_OK) {
-		min = x_calloc((size_t)m->ntopics + 1, sizeof(int));
-		for (int i = 0; i < n; i++)
-			min[slot[i]] = values[i] ? atoi(values[i]) : 0;
+	rd_kafka_event_t *ev = q->p ? client_admin_finish(c, &q->p, &e) : NULL;
+	if (ev || (q->n == 0 && q->p == NULL && e.status == CMD_OK)) {
+		char **values = x_calloc((size_t)q->n + 1, sizeof(char *));
+		if (ev)
+			client_topic_config_read(ev, q->names, q->n, "min.insync.replicas", values);
+		min = x_calloc((size_t)q->ntopics + 1, sizeof(int));
+		for (int i = 0; i < q->n; i++) {
+			min[q->slot[i]] = values[i] ? atoi(values[i]) : 0;
+			free(values[i]);
+		}
+		free(values);
 	}
-	for (int i = 0; i < n; i++)
-		free(values[i]);
-	free(values);
-	free(names);
-	free(slot);
+	if (ev)
+		rd_kafka_event_destroy(ev);
 	err_clear(&e);
+	for (int i = 0; i < q->n; i++)
+		free(q->names[i]);
+	free(q->names);
+	free(q->slot);
+	free(q);
 	return min;
+}
+
+int *client_min_isr(struct client *c, const struct model *m, const bool *want)
+{
+	struct client_min_isr_q *q = client_min_isr_start(c, m, want);
+	return client_min_isr_finish(c, &q);
 }
 
 int client_configs(struct client *c, rd_kafka_ResourceType_t type, const char *name, struct client_config **out, int *n,
@@ -792,7 +910,8 @@ int client_configs(struct client *c, rd_kafka_ResourceType_t type, const char *n
 	*out = NULL;
 	*n = 0;
 	char *what = x_asprintf("describe configs of %s %s", rd_kafka_ResourceType_name(type), name);
-	rd_kafka_event_t *ev = client_describe_configs(c, type, &name, 1, what, e);
+	struct client_admin_pending *p = client_describe_configs_start(c, type, &name, 1, what, e);
+	rd_kafka_event_t *ev = p ? client_admin_finish(c, &p, e) : NULL;
 	int rc = e->status;
 	if (ev == NULL)
 		goto out;

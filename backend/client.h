@@ -67,6 +67,13 @@ int client_timeout(const struct client *c);
  */
 int client_metadata(struct client *c, int max_age_ms, struct model **out, struct err *e);
 /**
+ * @brief client_metadata() on a thread of its own, so that other requests go out beside it (on a
+ * new connection they share the bootstrap broker's instead of waiting for the next connection).
+ */
+struct client_metadata_q *client_metadata_start(struct client *c, int max_age_ms);
+/** @brief The answer to client_metadata_start(), as client_metadata()'s; frees *q and sets it NULL. */
+int client_metadata_finish(struct client_metadata_q **q, struct model **out, struct err *e);
+/**
  * @brief Whether a bootstrap connection of this client came up (connected, TLS, SASL and
  * ApiVersions done): the login's own result, whichever broker a later request goes to.
  */
@@ -92,6 +99,9 @@ void client_invalidate(struct client *c);
  * Batched by chunks, one ListOffsets per leader per chunk.
  */
 int client_list_offsets(struct client *c, rd_kafka_topic_partition_list_t *parts, struct err *e);
+/** @brief client_list_offsets() of a and of b at once (b in this thread); the first error of the two. */
+int client_list_offsets_both(struct client *c, rd_kafka_topic_partition_list_t *a, rd_kafka_topic_partition_list_t *b,
+			     struct err *e);
 
 /**
  * @brief Creates a topic (rf -1: the broker's default). configs: n "key=value" strings.
@@ -112,6 +122,10 @@ int client_topic_config(struct client *c, char *const *topics, int n, const char
  * cluster will not say (not authorized, the demo).
  */
 int *client_min_isr(struct client *c, const struct model *m, const bool *want);
+/** @brief client_min_isr() in two halves, so that other requests go out while it is answered. */
+struct client_min_isr_q *client_min_isr_start(struct client *c, const struct model *m, const bool *want);
+/** @brief The answer to client_min_isr_start() (as client_min_isr()); frees *q and sets it NULL. */
+int *client_min_isr_finish(struct client *c, struct client_min_isr_q **q);
 
 /** One config of a resource, as DescribeConfigs describes it. */
 struct client_config {

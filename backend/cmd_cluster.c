@@ -377,7 +377,7 @@ static const char *cluster_partition_status(const struct model_partition *p, int
 	return "ok";
 }
 
-/* Watermarks of every partition of t in two batched ListOffsets rounds into lo and hi. */
+/* Watermarks of every partition of t into lo and hi: two batched ListOffsets asked at once. */
 static int cluster_watermarks(struct client *c, const struct model_topic *t, rd_kafka_topic_partition_list_t *lo,
 			      rd_kafka_topic_partition_list_t *hi, struct err *e)
 {
@@ -385,9 +385,7 @@ static int cluster_watermarks(struct client *c, const struct model_topic *t, rd_
 		rd_kafka_topic_partition_list_add(lo, t->name, t->partitions[p].id)->offset = RD_KAFKA_OFFSET_BEGINNING;
 		rd_kafka_topic_partition_list_add(hi, t->name, t->partitions[p].id)->offset = RD_KAFKA_OFFSET_END;
 	}
-	if (client_list_offsets(c, lo, e) != CMD_OK || client_list_offsets(c, hi, e) != CMD_OK)
-		return e->status;
-	return CMD_OK;
+	return client_list_offsets_both(c, lo, hi, e);
 }
 
 static int cmd_topic_describe_exec(struct cmd_ctx *ctx)
@@ -408,21 +406,24 @@ static int cmd_topic_describe_exec(struct cmd_ctx *ctx)
 	rd_kafka_topic_partition_list_t *lo = rd_kafka_topic_partition_list_new(t->npartitions);
 	rd_kafka_topic_partition_list_t *hi = rd_kafka_topic_partition_list_new(t->npartitions);
 	struct err e = { 0 };
-	/* what the principal may do on the topic: asked beside the watermarks, not after them */
+	/* what the principal may do on the topic and its min.insync.replicas: asked beside the
+	 * watermarks, not after them, so the command waits for one round trip after the metadata */
 	struct client_admin_pending *opsq =
 		src.c && !ctx->session->demo ? client_topic_ops_start(src.c, t->name) : NULL;
+	bool want = true;
+	struct model one = { .ntopics = 1, .topics = (struct model_topic *)t };
+	struct client_min_isr_q *minq = src.c ? client_min_isr_start(src.c, &one, &want) : NULL;
 	if (src.c && cluster_watermarks(src.c, t, lo, hi, &e) != CMD_OK) {
 		if (opsq)
 			json_decref(client_topic_ops_finish(src.c, &opsq));
+		free(client_min_isr_finish(src.c, &minq));
 		cmd_fail_err(ctx, &e);
 		cluster_src_clear(&src);
 		goto out;
 	}
 	json_t *ops = opsq ? client_topic_ops_finish(src.c, &opsq) : NULL;
-	bool want = true;
 	int min_isr = 0;
-	struct model one = { .ntopics = 1, .topics = (struct model_topic *)t };
-	int *min = src.c ? client_min_isr(src.c, &one, &want) : NULL;
+	int *min = src.c ? client_min_isr_finish(src.c, &minq) : NULL;
 	if (min)
 		min_isr = min[0];
 	free(min);

@@ -485,18 +485,35 @@ static json_t *groups_owner_json(const struct group_member *m)
 static int groups_lag_doc(struct cmd_ctx *ctx, const char *topic, bool waiting, json_t **out, json_int_t *total)
 {
 	struct client *c;
-	struct model *m;
-	if (groups_connect(ctx, &c, &m) != CMD_OK)
-		return ctx->status;
-	if (topic && model_topic_find(m, topic) == NULL) {
-		model_unref(&m);
-		return cmd_fail(ctx, CMD_FAILED, "`topics` lists the topics; names are case-sensitive",
-				"unknown topic `%s`", topic);
+	struct model *m = NULL;
+	struct group_info *g = NULL;
+	const unsigned what = CLIENT_GROUPS_DESCRIBE | CLIENT_GROUPS_OFFSETS;
+	if (ctx->session->demo) { /* the demo's group is read from the metadata */
+		if (groups_connect(ctx, &c, &m) != CMD_OK)
+			return ctx->status;
+		g = groups_one(ctx, c, m, what, topic);
+	} else {
+		/* the group's coordinator is looked up beside the metadata, not after it: on a new
+		 * connection both go to the bootstrap broker, not to the next connection */
+		struct err e = { 0 };
+		if (session_client(ctx->session, &c, &e) != CMD_OK)
+			return cmd_fail_err(ctx, &e);
+		struct client_metadata_q *mq = client_metadata_start(c, 1000);
+		g = groups_one(ctx, c, NULL, what, topic);
+		if (client_metadata_finish(&mq, &m, &e) != CMD_OK) { /* the metadata's error comes first */
+			client_groups_free(&g, 1);
+			return cmd_fail_err(ctx, &e);
+		}
 	}
-	struct group_info *g = groups_one(ctx, c, m, CLIENT_GROUPS_DESCRIBE | CLIENT_GROUPS_OFFSETS, topic);
 	if (g == NULL) {
 		model_unref(&m);
 		return ctx->status;
+	}
+	if (topic && model_topic_find(m, topic) == NULL) {
+		client_groups_free(&g, 1);
+		model_unref(&m);
+		return cmd_fail(ctx, CMD_FAILED, "`topics` lists the topics; names are case-sensitive",
+				"unknown topic `%s`", topic);
 	}
 	if (groups_unknown(ctx->session, g) && topic == NULL && !waiting) {
 		client_groups_free(&g, 1);
