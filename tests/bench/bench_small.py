@@ -7,7 +7,13 @@ changes hit them alike). The goal: kcon's median at most kcat's.
 - `topic describe T` against `kcat -Q -t T:P:-1` for each partition (metadata and ListOffsets: kcat
   has no describe; its end offsets are what describe's watermarks ask);
 - `group lag G` against the same (kcat has no lag; ListOffsets is the part they share; lag also asks
-  the group's coordinator and its committed offsets).
+  the group's coordinator, its description and its committed offsets: on Kafka 4 librdkafka asks a
+  classic group ConsumerGroupDescribe, then DescribeGroups, one after the other).
+kcon's first request rides the bootstrap connection (patches/librdkafka); `topic describe` asks its
+watermarks, configs and permissions at once after the metadata; `group lag` looks the coordinator
+up beside the metadata. kcat's librdkafka 2.0.2 reuses the bootstrap connection for the broker it
+learns on it, so its `-Q` needs one connection where kcon's librdkafka 2.14 needs two (the leader
+by id).
 kcon runs with its history store (a fresh state dir: the metadata snapshot is written after the
 output, and skipped when an identical one is fresh); `topics --no-history` is the floor without it.
 KCON_BENCH_BEFORE: a second kcon timed beside (its `topics`). Prints the median and the best of
@@ -54,9 +60,11 @@ cmds = [("kcat -L -J", ["kcat", "-b", broker, "-L", "-J"], None),
         ("kcat -Q (end offsets)", kcat_q, None),
         ("kcon topics -o json", [kcon, "-b", broker, "-o", "json", "topics"], "kcat -L -J"),
         ("kcon topics --no-history", [kcon, "--no-history", "-b", broker, "-o", "json", "topics"], "kcat -L -J"),
-        # librdkafka >= 2.10 drops the bootstrap connection on its first metadata answer, failing a
-        # request still on it; the retry waits for the next connection, at least 11 ms after the
-        # first with sparse connections (kcat's 2.0.2 keeps it). Without them it connects at once.
+        # Sparse connections off: librdkafka connects to each broker as soon as it learns it. Before
+        # kcon's librdkafka patch (patches/librdkafka, docs/building.md) this was the way around the
+        # 11 ms sparse-connection wait that followed the loss of the bootstrap connection; now the
+        # first request is answered on the bootstrap connection and this row shows what the
+        # setting adds on top of that.
         ("kcon topics, not sparse", [kcon, "-X", "enable.sparse.connections=false", "-b", broker, "-o", "json",
                                      "topics"], "kcat -L -J"),
         ("kcon topic describe", [kcon, "-b", broker, "-o", "json", "topic", "describe", TOPIC],
