@@ -488,10 +488,10 @@ static int groups_lag_doc(struct cmd_ctx *ctx, const char *topic, bool waiting, 
 	struct model *m = NULL;
 	struct group_info *g = NULL;
 	const unsigned what = CLIENT_GROUPS_DESCRIBE | CLIENT_GROUPS_OFFSETS;
-	if (ctx->session->demo) { /* the demo's group is read from the metadata */
+	bool demo = ctx->session->demo != NULL;
+	if (demo) { /* the demo's group is read from the metadata: asked after it */
 		if (groups_connect(ctx, &c, &m) != CMD_OK)
 			return ctx->status;
-		g = groups_one(ctx, c, m, what, topic);
 	} else {
 		/* the group's coordinator is looked up beside the metadata, not after it: on a new
 		 * connection both go to the bootstrap broker, not to the next connection */
@@ -505,15 +505,17 @@ static int groups_lag_doc(struct cmd_ctx *ctx, const char *topic, bool waiting, 
 			return cmd_fail_err(ctx, &e);
 		}
 	}
-	if (g == NULL) {
-		model_unref(&m);
-		return ctx->status;
-	}
-	if (topic && model_topic_find(m, topic) == NULL) {
+	if (topic && model_topic_find(m, topic) == NULL) { /* and then an unknown topic, as before */
 		client_groups_free(&g, 1);
 		model_unref(&m);
 		return cmd_fail(ctx, CMD_FAILED, "`topics` lists the topics; names are case-sensitive",
 				"unknown topic `%s`", topic);
+	}
+	if (demo)
+		g = groups_one(ctx, c, m, what, topic);
+	if (g == NULL) {
+		model_unref(&m);
+		return ctx->status;
 	}
 	if (groups_unknown(ctx->session, g) && topic == NULL && !waiting) {
 		client_groups_free(&g, 1);

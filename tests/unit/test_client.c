@@ -1,7 +1,8 @@
 /*
  * client: the cause and hint client_error() gives a librdkafka error, and the one wait of admin
  * requests (client_admin_*) and its backoff, bounded by the timeout (no cluster needed); on
- * librdkafka's mock cluster, that the first request keeps its connection (patches/librdkafka).
+ * librdkafka's mock cluster, that the first request keeps its connection (patches/librdkafka), and
+ * the calls run beside one another (client_metadata_start/finish, client_list_offsets_both).
  */
 #include <pthread.h>
 #include <sched.h>
@@ -382,6 +383,100 @@ static void test_first_request_keeps_connection(void **state)
 	rd_kafka_destroy(host);
 }
 
+/* A client of a 1-broker mock cluster with topic t of 3 partitions (host: the mock's own handle). */
+static struct client *client_of_mock(rd_kafka_t **host, rd_kafka_mock_cluster_t **mc)
+{
+	char errstr[256];
+	*host = rd_kafka_new(RD_KAFKA_PRODUCER, rd_kafka_conf_new(), errstr, sizeof(errstr));
+	assert_non_null(*host);
+	*mc = rd_kafka_mock_cluster_new(*host, 1);
+	assert_non_null(*mc);
+	assert_int_equal(rd_kafka_mock_topic_create(*mc, "t", 3, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+	struct conf conf = { 0 };
+	char *cause = NULL;
+	conf_set_option(&conf, "bootstrap", rd_kafka_mock_cluster_bootstraps(*mc), &cause);
+	assert_int_equal(conf_finish(&conf, &cause), 0);
+	struct err e = { 0 };
+	struct client *c = client_new(&conf, 10000, false, NULL, &e);
+	assert_non_null(c);
+	conf_clear(&conf);
+	return c;
+}
+
+/* The metadata on a thread of its own: the model, or the error client_metadata() gives. */
+static void test_metadata_start_finish(void **state)
+{
+	(void)state;
+	rd_kafka_t *host;
+	rd_kafka_mock_cluster_t *mc;
+	struct client *c = client_of_mock(&host, &mc);
+	struct client_metadata_q *q = client_metadata_start(c, 0);
+	struct model *m = NULL;
+	struct err e = { 0 };
+	assert_int_equal(client_metadata_finish(&q, &m, &e), CMD_OK);
+	assert_null(q);
+	assert_non_null(model_topic_find(m, "t"));
+	assert_int_equal(model_topic_find(m, "t")->npartitions, 3);
+	model_unref(&m);
+	client_free(&c);
+	rd_kafka_mock_cluster_destroy(mc);
+	rd_kafka_destroy(host);
+
+	c = client_for_test(); /* nobody listens: the timeout's error, as client_metadata()'s */
+	q = client_metadata_start(c, 0);
+	assert_int_equal(client_metadata_finish(&q, &m, &e), CMD_UNREACHABLE);
+	assert_null(m);
+	assert_non_null(strstr(e.cause, "metadata"));
+	err_clear(&e);
+	client_free(&c);
+}
+
+/* Both watermarks at once: each list gets its own offsets; an error of either is the call's. */
+static void test_list_offsets_both(void **state)
+{
+	(void)state;
+	rd_kafka_t *host;
+	rd_kafka_mock_cluster_t *mc;
+	struct client *c = client_of_mock(&host, &mc);
+	rd_kafka_topic_partition_list_t *lo = rd_kafka_topic_partition_list_new(3);
+	rd_kafka_topic_partition_list_t *hi = rd_kafka_topic_partition_list_new(3);
+	for (int p = 0; p < 3; p++) {
+		rd_kafka_topic_partition_list_add(lo, "t", p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+		rd_kafka_topic_partition_list_add(hi, "t", p)->offset = RD_KAFKA_OFFSET_END;
+	}
+	/* 5 records in partition 1 */
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(rd_kafka_producev(client_rk(c), RD_KAFKA_V_TOPIC("t"), RD_KAFKA_V_PARTITION(1),
+						   RD_KAFKA_V_VALUE("x", 1), RD_KAFKA_V_END),
+				 RD_KAFKA_RESP_ERR_NO_ERROR);
+	assert_int_equal(rd_kafka_flush(client_rk(c), 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
+	struct err e = { 0 };
+	assert_int_equal(client_list_offsets_both(c, lo, hi, &e), CMD_OK);
+	for (int p = 0; p < 3; p++) {
+		assert_int_equal(lo->elems[p].err, 0);
+		assert_int_equal(lo->elems[p].offset, 0);
+		assert_int_equal(hi->elems[p].err, 0);
+		assert_int_equal(hi->elems[p].offset, p == 1 ? 5 : 0);
+	}
+	rd_kafka_topic_partition_list_destroy(lo);
+	rd_kafka_topic_partition_list_destroy(hi);
+	client_free(&c);
+	rd_kafka_mock_cluster_destroy(mc);
+	rd_kafka_destroy(host);
+
+	c = client_for_test(); /* nobody listens: the error comes back, whichever list it was */
+	lo = rd_kafka_topic_partition_list_new(1);
+	hi = rd_kafka_topic_partition_list_new(1);
+	rd_kafka_topic_partition_list_add(lo, "t", 0)->offset = RD_KAFKA_OFFSET_BEGINNING;
+	rd_kafka_topic_partition_list_add(hi, "t", 0)->offset = RD_KAFKA_OFFSET_END;
+	assert_int_not_equal(client_list_offsets_both(c, lo, hi, &e), CMD_OK);
+	assert_non_null(e.cause);
+	err_clear(&e);
+	rd_kafka_topic_partition_list_destroy(lo);
+	rd_kafka_topic_partition_list_destroy(hi);
+	client_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +489,8 @@ int main(void)
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_admin_wait_interrupted),
 		cmocka_unit_test(test_first_request_keeps_connection),
+		cmocka_unit_test(test_metadata_start_finish),
+		cmocka_unit_test(test_list_offsets_both),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
