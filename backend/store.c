@@ -19,6 +19,7 @@
 #include "lag.h"
 #include "parse.h"
 #include "sbuf.h"
+#include "storeckpt.h"
 #include "xalloc.h"
 
 /* --- schema ------------------------------------------------------------------------------- */
@@ -162,6 +163,8 @@ struct store {
 	int64_t last_ts, last_seen;
 	bool readonly; /* opened by store_open_read: reads only */
 	bool no_check; /* opened by store_snapshot_fresh_at: no PRAGMA quick_check */
+	/* the WAL's checkpoints, off the writing thread (storeckpt.h); NULL in memory or read-only */
+	struct storeckpt *ckpt;
 };
 
 static void store_cache_clear(struct store *s);
@@ -570,7 +573,10 @@ struct store *store_open(const char *path, const struct store_opts *opts, char *
 		store_close(&s);
 		return NULL;
 	}
-	return store_ready(s, cause);
+	s = store_ready(s, cause);
+	if (s && !mem)
+		s->ckpt = storeckpt_start(s->db, s->path);
+	return s;
 }
 
 struct store *store_open_read(const char *path, const struct store_opts *opts, char **notice, char **cause)
@@ -620,6 +626,7 @@ void store_close(struct store **sp)
 		sqlite3_finalize(s->reads[i].st);
 	model_unref(&s->last_model);
 	free(s->last_cluster);
+	storeckpt_stop(&s->ckpt); /* before the last connection closes (which checkpoints, as ever) */
 	if (s->db)
 		sqlite3_close(s->db);
 	store_cache_clear(s);
@@ -636,6 +643,11 @@ const char *store_path(const struct store *s)
 sqlite3 *store_db(struct store *s)
 {
 	return s->db;
+}
+
+struct storeckpt *store_checkpointer(struct store *s)
+{
+	return s->ckpt;
 }
 
 /* --- small helpers ------------------------------------------------------------------------ */

@@ -26,6 +26,7 @@
 #include "model.h"
 
 struct store;
+struct storeckpt;
 struct store_tick;
 
 /** The newest schema version (PRAGMA user_version). */
@@ -86,6 +87,8 @@ void store_close(struct store **s);
 const char *store_path(const struct store *s);
 /** @brief The sqlite3 handle (tests, the SQL command). */
 struct sqlite3 *store_db(struct store *s);
+/** @brief The WAL's checkpointer of a store opened to write a file (storeckpt.h; tests, bench), or NULL. */
+struct storeckpt *store_checkpointer(struct store *s);
 /** @brief Builds the schema of version `to` from version `from` (tests build older schemas with it). */
 int store_migrate(struct sqlite3 *db, int from, int to, char **cause);
 

@@ -1,0 +1,262 @@
+/* storeckpt: the history store's WAL checkpoints run off the writing thread (the commit that grows
+ * the WAL past STORECKPT_PAGES only asks), copy everything back, let the WAL start again, and
+ * closing leaves no WAL. A VFS shim records which thread writes the database file itself: in WAL
+ * mode only a checkpoint does. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "store.h"
+#include "storeckpt.h"
+#include "xalloc.h"
+
+/* --- a VFS that counts writes to main database files, by thread ------------------------------- */
+
+static sqlite3_vfs *shim_real;
+static sqlite3_vfs shim_vfs;
+static pthread_t shim_test_thread;
+static pthread_mutex_t shim_mu = PTHREAD_MUTEX_INITIALIZER;
+static long shim_writes_here, shim_writes_elsewhere; /* to main database files, under shim_mu */
+
+struct shim_file {
+	sqlite3_file base;
+	sqlite3_file *real; /* follows this struct */
+	int main_db;
+};
+
+#define REAL(f) (((struct shim_file *)(f))->real)
+
+static int shim_close(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xClose(REAL(f));
+}
+static int shim_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
+{
+	return REAL(f)->pMethods->xRead(REAL(f), b, n, o);
+}
+static int shim_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
+{
+	if (((struct shim_file *)f)->main_db) {
+		pthread_mutex_lock(&shim_mu);
+		if (pthread_equal(pthread_self(), shim_test_thread))
+			shim_writes_here++;
+		else
+			shim_writes_elsewhere++;
+		pthread_mutex_unlock(&shim_mu);
+	}
+	return REAL(f)->pMethods->xWrite(REAL(f), b, n, o);
+}
+static int shim_truncate(sqlite3_file *f, sqlite3_int64 n)
+{
+	return REAL(f)->pMethods->xTruncate(REAL(f), n);
+}
+static int shim_sync(sqlite3_file *f, int fl)
+{
+	return REAL(f)->pMethods->xSync(REAL(f), fl);
+}
+static int shim_size(sqlite3_file *f, sqlite3_int64 *n)
+{
+	return REAL(f)->pMethods->xFileSize(REAL(f), n);
+}
+static int shim_lock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xLock(REAL(f), l);
+}
+static int shim_unlock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xUnlock(REAL(f), l);
+}
+static int shim_reserved(sqlite3_file *f, int *r)
+{
+	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), r);
+}
+static int shim_fcntl(sqlite3_file *f, int op, void *a)
+{
+	return REAL(f)->pMethods->xFileControl(REAL(f), op, a);
+}
+static int shim_sector(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xSectorSize(REAL(f));
+}
+static int shim_devchar(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
+}
+static int shim_shmmap(sqlite3_file *f, int pg, int sz, int ext, void volatile **p)
+{
+	return REAL(f)->pMethods->xShmMap(REAL(f), pg, sz, ext, p);
+}
+static int shim_shmlock(sqlite3_file *f, int off, int n, int fl)
+{
+	return REAL(f)->pMethods->xShmLock(REAL(f), off, n, fl);
+}
+static void shim_shmbarrier(sqlite3_file *f)
+{
+	REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
+static int shim_shmunmap(sqlite3_file *f, int del)
+{
+	return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
+}
+
+static const sqlite3_io_methods shim_io = {
+	2,
+	shim_close,
+	shim_read,
+	shim_write,
+	shim_truncate,
+	shim_sync,
+	shim_size,
+	shim_lock,
+	shim_unlock,
+	shim_reserved,
+	shim_fcntl,
+	shim_sector,
+	shim_devchar,
+	shim_shmmap,
+	shim_shmlock,
+	shim_shmbarrier,
+	shim_shmunmap,
+	NULL,
+	NULL,
+};
+
+static int shim_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out)
+{
+	(void)vfs;
+	struct shim_file *p = (struct shim_file *)f;
+	p->real = (sqlite3_file *)(p + 1);
+	p->main_db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
+	int rc = shim_real->xOpen(shim_real, name, p->real, flags, out);
+	p->base.pMethods = rc == SQLITE_OK ? &shim_io : NULL;
+	return rc;
+}
+
+static void shim_install(void)
+{
+	shim_real = sqlite3_vfs_find(NULL);
+	shim_vfs = *shim_real;
+	shim_vfs.iVersion = 1; /* the calls past version 1 (xCurrentTimeInt64...) come from shim_real's copy */
+	shim_vfs.zName = "kcon-test-shim";
+	shim_vfs.szOsFile = (int)sizeof(struct shim_file) + shim_real->szOsFile;
+	shim_vfs.xOpen = shim_open;
+	assert_int_equal(sqlite3_vfs_register(&shim_vfs, 1), SQLITE_OK);
+}
+
+static void shim_counts(long *here, long *elsewhere)
+{
+	pthread_mutex_lock(&shim_mu);
+	*here = shim_writes_here;
+	*elsewhere = shim_writes_elsewhere;
+	shim_writes_here = shim_writes_elsewhere = 0;
+	pthread_mutex_unlock(&shim_mu);
+}
+
+/* --- tests ------------------------------------------------------------------------------------ */
+
+/* A commit of about a megabyte (64 pages of 16 KiB) on the store's own connection. */
+static void fill(struct store *s, int i)
+{
+	char *sql = x_asprintf("INSERT INTO ckpt_fill VALUES(%d, randomblob(1000000))", i);
+	assert_int_equal(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
+	free(sql);
+}
+
+/* Pages in the WAL of path (and how many are in the database after a PASSIVE checkpoint of another connection). */
+static void wal_state(const char *path, int *log, int *copied)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA schema_version", NULL, NULL, NULL), SQLITE_OK);
+	/* what the checker copies comes after the checks that count writes */
+	assert_int_equal(sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, log, copied), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void test_checkpoint_off_the_writer(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/kcon-test-storeckpt-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	assert_non_null(dir);
+	char *path = x_asprintf("%s/history.db", dir), *wal = x_asprintf("%s-wal", path);
+	char *notice = NULL, *cause = NULL;
+	struct store *s = store_open(path, NULL, &notice, &cause);
+	assert_non_null(s);
+	assert_non_null(store_checkpointer(s));
+	assert_int_equal(sqlite3_exec(store_db(s), "CREATE TABLE ckpt_fill(i, b)", NULL, NULL, NULL), SQLITE_OK);
+	long here, elsewhere;
+	shim_counts(&here, &elsewhere); /* from here on */
+
+	/* 20 commits of 64 pages: the WAL passes STORECKPT_PAGES on the 16th */
+	for (int i = 0; i < 20; i++)
+		fill(s, i);
+	assert_true(storeckpt_idle(store_checkpointer(s), 30000));
+	shim_counts(&here, &elsewhere);
+	assert_int_equal(here, 0);    /* no commit copied the WAL back (SQLite's own would have, in the 16th) */
+	assert_true(elsewhere > 100); /* the checkpoint thread did: the pages of 16 MB */
+	long bg, inl;
+	storeckpt_counts(store_checkpointer(s), &bg, &inl);
+	assert_true(bg >= 1);
+	assert_int_equal(inl, 0);
+
+	/* the thread copied all of it: the next commit starts the WAL again from its beginning */
+	fill(s, 20);
+	int log, copied;
+	wal_state(path, &log, &copied);
+	assert_true(log > 0 && log < 100);
+
+	/* another connection reads every commit */
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*), sum(length(b)) FROM ckpt_fill", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 21);
+	assert_int_equal(sqlite3_column_int64(st, 1), 21000000);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+
+	/* closing (the last connection) copies the rest back and removes the WAL */
+	for (int i = 21; i < 40; i++)
+		fill(s, i);
+	store_close(&s);
+	assert_int_not_equal(access(wal, F_OK), 0);
+	char *cmd = x_asprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(path);
+	free(wal);
+}
+
+/* A store in memory has no WAL and no checkpointer. */
+static void test_memory_store(void **state)
+{
+	(void)state;
+	char *notice = NULL, *cause = NULL;
+	struct store *s = store_open(":memory:", NULL, &notice, &cause);
+	assert_non_null(s);
+	assert_null(store_checkpointer(s));
+	store_close(&s);
+}
+
+int main(void)
+{
+	shim_test_thread = pthread_self();
+	shim_install();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_checkpoint_off_the_writer),
+		cmocka_unit_test(test_memory_store),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
