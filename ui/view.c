@@ -305,6 +305,47 @@ void view_rows_changed(struct view *v, const int *rows, int n, int col)
 	view_remember(v);
 }
 
+void view_rows_slid(struct view *v, int dropped, int first_new)
+{
+	if (v->sort > 0 || v->low || strcmp(v->mapped, v->filter) != 0 || (v->ops->flags & VIEW_TEXT)) {
+		view_refilter(v);
+		return;
+	}
+	if (!(v->ops->flags & VIEW_WIDTH_SHOWN))
+		x_free(&v->natural); /* all rows measured again at the next draw */
+	int n = v->ops->rows(v), k = 0, sel = v->sel, top = v->top;
+	bool sel_gone = false;
+	for (int i = 0; i < v->nmap; i++) { /* the rows still kept, numbered anew */
+		int r = v->map[i] - dropped;
+		if (r >= 0 && r < first_new) {
+			v->map[k++] = r;
+			continue;
+		}
+		if (i == v->sel)
+			sel_gone = true;
+		else if (i < v->sel)
+			sel--;
+		if (i < v->top)
+			top--;
+	}
+	v->nmap = k;
+	v->map = x_reallocarray(v->map, (size_t)n + 1, sizeof(int));
+	char low[sizeof(v->filter)];
+	for (size_t i = 0; i < sizeof(low); i++)
+		low[i] = view_lower(v->filter[i]);
+	for (int r = first_new < 0 ? 0 : first_new; r < n; r++) /* only the new rows meet the filter */
+		if (v->filter[0] == '\0' || (v->ops->match ? v->ops->match(v, r, v->filter) : view_passes(v, r, low)))
+			v->map[v->nmap++] = r;
+	v->sel = sel_gone ? 0 : sel;
+	v->top = top < 0 ? 0 : top;
+	if (v->sel >= v->nmap)
+		v->sel = v->nmap - 1;
+	if (v->sel < 0)
+		v->sel = 0;
+	if (sel_gone || v->sel_key == NULL)
+		view_remember(v);
+}
+
 void view_filter_changed(struct view *v)
 {
 	int n = v->ops->rows(v);
@@ -482,7 +523,7 @@ static int view_cell_width(struct view *v, int row, int col, bool utf8)
  * columns stay put while a filter is typed. Measuring every row is the costly part of a frame
  * (10,000 topics: 50,000 cells, ~40 ms), so it is done once after the rows change (v->natural;
  * a filter key keeps it) and a frame adds only its visible rows (top .. top+h), whose cells may
- * have changed since.
+ * have changed since. A VIEW_WIDTH_SHOWN view measures only those, and keeps the widest.
  */
 static int view_widths(struct view *v, int *wid, int ncols, int w, int h, bool utf8)
 {
@@ -492,10 +533,12 @@ static int view_widths(struct view *v, int *wid, int ncols, int w, int h, bool u
 			v->natural[c] = -1;
 	}
 	int rows = v->ops->rows(v);
+	/* VIEW_WIDTH_SHOWN: the rows drawn only, at each frame (below) */
+	bool shown = v->ops->flags & VIEW_WIDTH_SHOWN;
 	for (int c = 0; c < ncols; c++) { /* the columns not measured yet (-1: view_rows_changed()) */
 		if (v->natural[c] < 0) {
 			v->natural[c] = view_text_width(v->cols[c].title, utf8);
-			for (int i = 0; i < rows; i++) {
+			for (int i = 0; !shown && i < rows; i++) {
 				int cw = view_cell_width(v, i, c, utf8);
 				if (cw > v->natural[c])
 					v->natural[c] = cw;
@@ -510,6 +553,8 @@ static int view_widths(struct view *v, int *wid, int ncols, int w, int h, bool u
 			if (cw > wid[c])
 				wid[c] = cw;
 		}
+		if (shown) /* widths only grow while rows slide by, so columns stay put */
+			v->natural[c] = wid[c];
 		if ((v->cols[c].flags & VIEW_COL_FILL) && fill < 0)
 			fill = c;
 	}

@@ -35,12 +35,15 @@ struct view_col {
 
 /* View flags */
 #define VIEW_TEXT 0x1 /* no selection bar: keys scroll the text; rows are lines */
+/* Columns as wide as the widest cell drawn since the rows were last all replaced (view_refilter),
+ * not of all rows: rows that come and go by the thousand (a live tail) are formatted only if drawn. */
+#define VIEW_WIDTH_SHOWN 0x2
 
 struct vjson_spec;
 
 struct view_ops {
 	const char *name;               /* "topics", "output": its name in the registry (views.c) */
-	unsigned flags;                 /* VIEW_TEXT */
+	unsigned flags;                 /* VIEW_TEXT, VIEW_WIDTH_SHOWN */
 	const struct view_col *cols;    /* ends with {0}; NULL for text views and table views */
 	const struct vjson_spec *table; /* a table view's declaration (VJSON_VIEW), or NULL */
 	/** Sets up v->priv and asks for data (tui_request). */
@@ -124,6 +127,13 @@ void view_filter_changed(struct view *v);
  * selection stays on its row. A view sorted by a column is filtered and sorted again whole.
  */
 void view_rows_changed(struct view *v, const int *rows, int n, int col);
+/**
+ * @brief The rows slid: the first `dropped` rows of before are gone (row r is now r - dropped) and
+ * rows first_new .. rows(v)-1 are new, the others unchanged (a live tail). Only the new rows are
+ * tested against the filter; the selection stays on its row, or goes to the first when its row
+ * was dropped. A sorted view (or one filtering by its lower-case copy) is filtered again whole.
+ */
+void view_rows_slid(struct view *v, int dropped, int first_new);
 /** @brief Records a load: clears or sets the error (copies cause and hint) and stamps loaded_ms on success. */
 void view_loaded(struct view *v, const char *cause, const char *hint);
 enum view_move {

@@ -8,7 +8,10 @@
  * in all) and
  * formats a row's cells only when the core asks for them: at high rates most messages leave the
  * buffer before any frame shows them, so every message is counted and the drawn ones are a sample.
- * Reading is bounded in time per wake-up, frames come at most every ~33 ms (tui_schedule_draw).
+ * Reading is a loop timer's, one slice of at most TAILV_READ_MS per loop turn (the tail's fd only
+ * asks for it), so a key waits for one slice at most; the core adds the new rows to its filter map
+ * and drops the gone ones (view_rows_slid), and measures columns on the rows drawn only
+ * (VIEW_WIDTH_SHOWN); frames come at most every ~33 ms (tui_schedule_draw).
  *
  * With a decoder (--decode NAME, or auto with a registry), each kept value is decoded once, off
  * this thread: a decoding queue (decodeq.h) with a thread of its own, which may wait on the Schema
@@ -39,7 +42,7 @@
 #define TAILV_MAX_ROWS   2000
 #define TAILV_KEEP_BYTES (64u << 20) /* message bytes and decoded text kept for scrolling back and the detail */
 #define TAILV_MAX_BYTES  (8u << 20)  /* the consumer's prefetch */
-#define TAILV_READ_MS    8           /* reading per wake-up at most, so keys stay responsive */
+#define TAILV_READ_MS    4           /* reading per loop turn at most, so a key waits for no more */
 #define TAILV_PREVIEW    300         /* bytes of a value shown */
 #define TAILV_DQ_HINT    "close other views or kcon sessions (threads, descriptors), then open the tail again"
 
@@ -325,6 +328,7 @@ static void tailv_read(struct view *v)
 	struct tailv *tv = v->priv;
 	bool at_end = v->nmap == 0 || v->sel == v->nmap - 1;
 	int64_t sel_abs = tv->dropped + view_selected(v); /* the selected message, counted from the first kept */
+	int64_t dropped = tv->dropped;
 	int got = 0;
 	int64_t deadline = clock_mono_ms() + TAILV_READ_MS;
 	struct err e = { 0 };
@@ -364,7 +368,9 @@ static void tailv_read(struct view *v)
 		tailv_title(v);
 		if (v->error == NULL || !tv->ended)
 			view_loaded(v, tv->dq_note, tv->dq_note ? TAILV_DQ_HINT : NULL);
-		view_refilter(v);
+		/* only the new rows meet the filter; cells are formatted when drawn, columns measured there */
+		int kept_new = got < tv->nrows ? got : tv->nrows;
+		view_rows_slid(v, (int)(tv->dropped - dropped), tv->nrows - kept_new);
 		if (at_end && v->nmap)
 			view_move_key(v, 'G', 1); /* following the newest */
 		else if (!at_end && sel_abs < tv->dropped && v->nmap)
@@ -373,10 +379,20 @@ static void tailv_read(struct view *v)
 	tui_schedule_draw(v->tui);
 }
 
+/* Reading waits for the loop's timers, so that one loop turn reads one slice at most. */
+static void tailv_read_soon(struct view *v)
+{
+	struct tailv *tv = v->priv;
+	struct loop *l = tui_loop(v->tui);
+	if (tv->more == 0 && l)
+		tv->more = loop_timer_add(l, 0, tailv_on_more, v);
+}
+
 static void tailv_on_fd(struct loop *l, int fd, short revents, void *ud)
 {
-	(void)l, (void)fd, (void)revents;
-	tailv_read(ud);
+	(void)l, (void)revents;
+	loop_fd_drain(fd); /* before the read that empties the queue: a message after it wakes again */
+	tailv_read_soon(ud);
 }
 
 static int tailv_int_cmp(const void *a, const void *b)
@@ -468,7 +484,7 @@ static void tailv_on_tick(struct loop *l, void *ud)
 	tv->window_start_ms = now;
 	tv->window_count = 0;
 	if (tv->tail && !tv->paused && !tv->ended)
-		tailv_read(v);
+		tailv_read_soon(v);
 	tailv_title(v);
 	tui_schedule_draw(v->tui);
 	tv->tick = loop_timer_add(l, 1000, tailv_on_tick, v);
@@ -518,7 +534,7 @@ static void tailv_opened(struct loop *l, void *ud, bool cancelled)
 	tv->window_start_ms = clock_mono_ms();
 	tv->tick = loop_timer_add(l, 1000, tailv_on_tick, v);
 	tailv_watch(v, true);
-	tailv_read(v);
+	tailv_read_soon(v);
 }
 
 static void tailv_open(struct view *v, void *arg)
@@ -649,7 +665,7 @@ static unsigned tailv_key(struct view *v, int key, int row)
 		if (tv->tail && !tv->ended) {
 			tailv_watch(v, !tv->paused); /* paused: the consumer's bounded prefetch holds what comes */
 			if (!tv->paused)
-				tailv_read(v);
+				tailv_read_soon(v);
 		}
 		tailv_title(v);
 		return VIEW_REDRAW;
@@ -689,6 +705,7 @@ static bool tailv_prompt(struct tui *t, int argc, char *const *argv)
 
 const struct view_ops view_tail_ops = {
 	.name = "tail",
+	.flags = VIEW_WIDTH_SHOWN,
 	.cols = tailv_cols,
 	.open = tailv_open,
 	.close = tailv_close,

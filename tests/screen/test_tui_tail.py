@@ -211,6 +211,38 @@ class TuiTailTest(BrokerTestCase):
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
 
+    def test_columns_measured_on_the_rows_drawn(self):
+        """The columns are as wide as the rows drawn so far, not as every row kept: a live tail at
+        50,000 msg/s formatted every row it kept to measure them, and keys waited. A wider key widens
+        its column once its row is drawn, and the column stays that wide."""
+        t = self.topic()
+        subprocess.run(["kcat", "-P", "-b", self.bootstrap, "-t", t, "-p", "0", "-K", "<<key>>"],
+                       input=b"".join(b"k%d<<key>>v-%d\n" % (i, i) for i in range(50)), check=True, timeout=60)
+        scr = self.start()
+        self.open_tail(scr, t, " --from beginning")
+        scr.wait_for("50 seen 50/50")
+        scr.send("g")  # the oldest rows on screen, not following
+        scr.wait_for("50 seen 1/50")
+
+        def value_at():
+            return next(line for line in scr.lines() if "PART:OFFSET" in line).index("VALUE")
+
+        narrow = value_at()
+        wide_key = b"a-key-much-wider-than-the-others"  # shown whole (up to 40 bytes)
+        self.produce(t, b"wide", key=wide_key)
+        scr.wait_for("51 seen 1/51")  # kept, below the screen: not drawn, not measured
+        self.assertEqual(value_at(), narrow)
+        scr.send("G")
+        text = scr.wait_for("51 seen 51/51")
+        self.assertIn(wide_key.decode(), text)
+        wide = value_at()
+        self.assertGreaterEqual(wide - narrow, len(wide_key) - len("k49"))
+        scr.send("g")  # the wide row off the screen again: the column stays
+        scr.wait_for("51 seen 1/51")
+        self.assertEqual(value_at(), wide)
+        scr.send("q")
+        self.assertEqual(scr.exit_status(), 0)
+
     def seen(self, scr):
         m = re.search(r" (\d+) seen", self.status(scr))
         return int(m.group(1)) if m else -1
