@@ -70,7 +70,8 @@ static int storeckpt_hook(void *ud, sqlite3 *db, const char *name, int pages)
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		c->failed = !c->started;
 	}
-	bool self = !c->started || pages >= STORECKPT_BOUND;
+	/* the thread behind (a checkpoint asked or under way) and the WAL at the bound: this commit's */
+	bool self = !c->started || (pages >= STORECKPT_BOUND && (c->want || c->busy));
 	if (!self) {
 		c->want = true;
 		pthread_cond_signal(&c->cond);

@@ -6,8 +6,8 @@
  * connection of its own, runs a PASSIVE checkpoint (which never blocks the writer nor readers),
  * and the next write after it starts the WAL again from its beginning. Crash safety is SQLite's
  * own: a checkpoint syncs the WAL before copying and the database after. Bound: should the thread
- * fall behind (or not start), the commit that finds the WAL at STORECKPT_BOUND pages checkpoints
- * itself, as before. No curses here.
+ * fall behind (a checkpoint still asked or under way) or not start, the commit that finds the WAL
+ * at STORECKPT_BOUND pages checkpoints itself, as before. No curses here.
  */
 #ifndef KCON_STORECKPT_H
 #define KCON_STORECKPT_H
