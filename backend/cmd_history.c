@@ -901,20 +901,29 @@ static int cmd_history_prune_exec(struct cmd_ctx *ctx)
 	int deleted = 0;
 	if (older > 0) {
 		int64_t cut = now - older;
+		/* samples are counted one by one, packed or not */
+		int64_t samples = 0;
 		char *sql =
-			x_asprintf("BEGIN IMMEDIATE; DELETE FROM sample WHERE ts<%lld; DELETE FROM rollup WHERE "
-				   "ts<%lld; DELETE FROM event WHERE ts_ms<%lld; DELETE FROM gap WHERE end_ms<%lld; "
-				   "COMMIT;",
-				   (long long)(cut / 1000), (long long)(cut / 1000), (long long)cut, (long long)cut);
+			x_asprintf("DELETE FROM rollup WHERE ts<%lld; DELETE FROM event WHERE ts_ms<%lld; DELETE FROM "
+				   "gap WHERE end_ms<%lld; COMMIT;",
+				   (long long)(cut / 1000), (long long)cut, (long long)cut);
+		int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if (rc == SQLITE_OK && store_drop_samples(st, cut / 1000, &samples, &cause) < 0)
+			rc = SQLITE_ERROR;
 		int before_changes = sqlite3_total_changes(db);
-		int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
 		free(sql);
 		if (rc != SQLITE_OK) {
-			history_store_failed(ctx, st);
+			if (cause) {
+				cmd_fail(ctx, CMD_FAILED, history_hint(st), "%s", cause);
+				free(cause);
+			} else
+				history_store_failed(ctx, st);
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return ctx->status;
 		}
-		deleted = sqlite3_total_changes(db) - before_changes;
+		deleted = (int)samples + sqlite3_total_changes(db) - before_changes;
 	}
 	sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);", NULL, NULL, NULL);
 	const struct store_opts *o = store_options(st);

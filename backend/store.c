@@ -18,6 +18,7 @@
 #include "escape.h"
 #include "lag.h"
 #include "parse.h"
+#include "samplepack.h"
 #include "sbuf.h"
 #include "storeckpt.h"
 #include "xalloc.h"
@@ -89,9 +90,23 @@ static const char *const store_steps[STORE_SCHEMA_VERSION + 1] = {
 	" (SELECT count(*) FROM json_each(t.value, '$.partitions') p WHERE json_array_length(p.value, '$.replicas') > 0"
 	"  AND json_extract(p.value, '$.leader') IS NOT json_extract(p.value, '$.replicas[0]'))"
 	" FROM snapshot n, json_each(n.doc, '$.topics') t;",
+	/*
+	 * 8: raw samples packed, a series' hour in one row (samplepack.h): 3.5 M rows a day of 25 bytes
+	 * at 10,000 partitions become 0.5 M. The hour being written stays in sample_raw (the old table,
+	 * renamed: a tick's inserts are as before) until store_maintain packs it; `sample` is a view
+	 * over both, with sample's old columns, for `history sql`. store_migrate packs the rows of
+	 * past hours in the same transaction.
+	 */
+	"ALTER TABLE sample RENAME TO sample_raw;"
+	"CREATE TABLE sample_pack(series INTEGER NOT NULL, ts INTEGER NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL,"
+	" PRIMARY KEY(series, ts)) WITHOUT ROWID;"
+	"CREATE VIEW sample(series, ts, a, b) AS SELECT series, ts, a, b FROM sample_raw UNION ALL SELECT p.series, "
+	"u.ts,"
+	" u.a, u.b FROM sample_pack p, sample_unpack(p.ts, p.n, p.data) u;",
 };
 
 static int store_user_version(sqlite3 *db);
+static int store_pack(sqlite3 *db, int64_t cut, char **cause);
 
 /* Each step in its own write transaction, re-reading the version there: another kcon may have just done it. */
 int store_migrate(sqlite3 *db, int from, int to, char **cause)
@@ -101,8 +116,16 @@ int store_migrate(sqlite3 *db, int from, int to, char **cause)
 		int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
 		if (rc == SQLITE_OK && store_user_version(db) < v) {
 			char *sql = x_asprintf("%s PRAGMA user_version=%d;", store_steps[v], v);
+			if (v == 8)
+				samplepack_register(db);
 			rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
 			free(sql);
+			/* 8: the raw rows of past hours packed, in the step's transaction */
+			if (rc == SQLITE_OK && v == 8 &&
+			    store_pack(db, clock_wall_ms() / 1000 / 3600 * 3600, cause) < 0) {
+				sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+				return -1;
+			}
 		}
 		if (rc == SQLITE_OK)
 			rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &msg);
@@ -139,7 +162,7 @@ struct store_topic_ent {
 	size_t nparts;
 };
 
-#define STORE_READS 24
+#define STORE_READS 32
 
 struct store {
 	sqlite3 *db;
@@ -376,6 +399,8 @@ static int store_try_open(struct store *s, enum store_mode mode, char **cause)
 	int rc = sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_busy_timeout(s->db, 5000);
+	if (rc == SQLITE_OK)
+		rc = samplepack_register(s->db);
 	char *msg = NULL;
 	if (rc == SQLITE_OK && *s->path && store_truncated(s->path))
 		rc = SQLITE_CORRUPT;
@@ -516,7 +541,7 @@ static struct store *store_ready(struct store *s, char **cause)
 		    "?3 END, last_b=CASE WHEN ?5 IS NULL THEN last_b ELSE ?4 END, seen_ts=?2, seen_a=?3, seen_b=?4 "
 		    "WHERE id=?1",
 		    cause) < 0 ||
-	    store_prepare(s, &s->st_sample, "INSERT OR REPLACE INTO sample(series, ts, a, b) VALUES(?1,?2,?3,?4)",
+	    store_prepare(s, &s->st_sample, "INSERT OR REPLACE INTO sample_raw(series, ts, a, b) VALUES(?1,?2,?3,?4)",
 			  cause) < 0) {
 		store_close(&s);
 		return NULL;
@@ -1457,12 +1482,357 @@ int store_sample_failed(struct store *s, const char *cluster_key, int64_t ts_ms,
 	return rc;
 }
 
+static struct store_point *store_add_value(struct store_point **out, int *n, int *cap, int64_t ts_ms, int64_t a,
+					   int64_t b)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*out = x_reallocarray(*out, (size_t)*cap, sizeof(**out));
+	}
+	struct store_point *p = &(*out)[(*n)++];
+	p->ts_ms = ts_ms;
+	p->gap = false;
+	p->a = a;
+	p->b = b;
+	return p;
+}
+
+static void store_add_point(struct store_point **out, int *n, int *cap, int64_t ts_ms, sqlite3_stmt *st, bool gap)
+{
+	store_add_value(out, n, cap, ts_ms,
+			st && sqlite3_column_type(st, 0) != SQLITE_NULL ? sqlite3_column_int64(st, 0) : -1,
+			st && sqlite3_column_type(st, 1) != SQLITE_NULL ? sqlite3_column_int64(st, 1) : -1)
+		->gap = gap;
+}
+
+/* --- packed samples (schema 8, samplepack.h) ---------------------------------------------- */
+
+static char *store_damaged(int64_t series, int64_t ts, const char *why)
+{
+	return x_asprintf("history store: the packed samples of series %lld at ts %lld are damaged: %s (the file was "
+			  "changed outside kcon or by a failing disk; `history prune --older-than` past that time "
+			  "drops them, or move history.db aside for a new one)",
+			  (long long)series, (long long)ts, why);
+}
+
+/* A row of sample_pack (columns ts, n, data from col) decoded; -1 with *cause when damaged. */
+static int store_unpack_row(sqlite3_stmt *st, int col, int64_t series, struct samplepack_sample **v, int *n,
+			    char **cause)
+{
+	const char *why = NULL;
+	int64_t ts = sqlite3_column_int64(st, col);
+	if (sqlite3_column_type(st, col + 2) != SQLITE_BLOB)
+		why = "its data is not a blob";
+	else if (samplepack_decode(ts, sqlite3_column_int64(st, col + 1), sqlite3_column_blob(st, col + 2),
+				   (size_t)sqlite3_column_bytes(st, col + 2), v, n, &why) == 0)
+		return 0;
+	*cause = store_damaged(series, ts, why);
+	return -1;
+}
+
+struct store_packer {
+	sqlite3 *db;
+	sqlite3_stmt *old, *del, *ins;
+	struct samplepack_sample *v, *m; /* the raw samples of a series' hour; merged with the packed ones */
+	int n, cap;
+};
+
+/* Writes samples v[0..n) of series (one hour, times increasing) as rows of sample_pack. */
+static int store_pack_write(sqlite3_stmt *ins, int64_t series, const struct samplepack_sample *v, int n)
+{
+	uint8_t buf[SAMPLEPACK_MAX_BYTES];
+	for (int i = 0; i < n;) {
+		size_t len;
+		int k = samplepack_encode(v + i, n - i, buf, sizeof(buf), &len);
+		sqlite3_bind_int64(ins, 1, series);
+		sqlite3_bind_int64(ins, 2, v[i].ts);
+		sqlite3_bind_int(ins, 3, k);
+		sqlite3_bind_blob(ins, 4, buf, (int)len, SQLITE_STATIC);
+		int rc = sqlite3_step(ins);
+		sqlite3_reset(ins);
+		if (rc != SQLITE_DONE)
+			return -1;
+		i += k;
+	}
+	return 0;
+}
+
+/* The raw samples gathered of a series' hour, with the hour's packed rows (a late raw sample, a migration). */
+static int store_pack_flush(struct store_packer *p, int64_t series, char **cause)
+{
+	if (p->n == 0)
+		return 0;
+	int64_t hour = p->v[0].ts / 3600 * 3600;
+	struct samplepack_sample *all = p->v;
+	int nall = p->n, rc = 0;
+	sqlite3_bind_int64(p->old, 1, series);
+	sqlite3_bind_int64(p->old, 2, hour);
+	sqlite3_bind_int64(p->old, 3, hour + 3600);
+	bool had = false;
+	while (rc == 0 && sqlite3_step(p->old) == SQLITE_ROW) {
+		struct samplepack_sample *o;
+		int no, k = 0, j = 0, out = 0;
+		if (store_unpack_row(p->old, 0, series, &o, &no, cause) < 0) {
+			rc = -1;
+			break;
+		}
+		had = true;
+		/* merge two lists in time order; a raw sample replaces a packed one of its second */
+		struct samplepack_sample *mm = x_reallocarray(NULL, (size_t)(nall + no), sizeof(*mm));
+		while (k < nall || j < no) {
+			if (j == no || (k < nall && all[k].ts <= o[j].ts)) {
+				if (j < no && o[j].ts == all[k].ts)
+					j++;
+				mm[out++] = all[k++];
+			} else
+				mm[out++] = o[j++];
+		}
+		free(o);
+		if (all != p->v)
+			free(all);
+		all = mm;
+		nall = out;
+	}
+	sqlite3_reset(p->old);
+	if (rc == 0 && had) {
+		sqlite3_bind_int64(p->del, 1, series);
+		sqlite3_bind_int64(p->del, 2, hour);
+		sqlite3_bind_int64(p->del, 3, hour + 3600);
+		rc = sqlite3_step(p->del) == SQLITE_DONE ? 0 : -1;
+		sqlite3_reset(p->del);
+	}
+	if (rc == 0)
+		rc = store_pack_write(p->ins, series, all, nall);
+	if (all != p->v)
+		free(all);
+	p->n = 0;
+	if (rc < 0 && *cause == NULL)
+		*cause = x_asprintf("history store: packing samples: %s", sqlite3_errmsg(p->db));
+	return rc;
+}
+
+/*
+ * Packs the raw rows before cut (an hour's start) into sample_pack, one row per series and hour
+ * (more when an hour's data passes SAMPLEPACK_MAX_BYTES), and drops them from sample_raw. In the
+ * caller's transaction.
+ */
+static int store_pack(sqlite3 *db, int64_t cut, char **cause)
+{
+	struct store_packer p = { .db = db };
+	sqlite3_stmt *q = NULL;
+	int rc = sqlite3_prepare_v2(db, "SELECT series, ts, a, b FROM sample_raw WHERE ts<?1 ORDER BY series, ts", -1,
+				    &q, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "SELECT ts, n, data FROM sample_pack WHERE series=?1 AND ts>=?2 AND ts<?3",
+					-1, &p.old, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "DELETE FROM sample_pack WHERE series=?1 AND ts>=?2 AND ts<?3", -1, &p.del,
+					NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "INSERT INTO sample_pack(series, ts, n, data) VALUES(?1, ?2, ?3, ?4)", -1,
+					&p.ins, NULL);
+	*cause = NULL;
+	int out = rc == SQLITE_OK ? 0 : -1;
+	if (out == 0) {
+		sqlite3_bind_int64(q, 1, cut);
+		int64_t series = 0;
+		while (out == 0 && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+			int64_t sid = sqlite3_column_int64(q, 0), ts = sqlite3_column_int64(q, 1);
+			if (p.n > 0 && (sid != series || ts / 3600 != p.v[0].ts / 3600))
+				out = store_pack_flush(&p, series, cause);
+			series = sid;
+			if (p.n == p.cap) {
+				p.cap = p.cap ? p.cap * 2 : 512;
+				p.v = x_reallocarray(p.v, (size_t)p.cap, sizeof(*p.v));
+			}
+			p.v[p.n++] = (struct samplepack_sample){
+				.ts = ts,
+				.a = sqlite3_column_type(q, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 2),
+				.b = sqlite3_column_type(q, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 3),
+			};
+		}
+		if (out == 0 && rc != SQLITE_DONE)
+			out = -1;
+		if (out == 0)
+			out = store_pack_flush(&p, series, cause);
+	}
+	sqlite3_finalize(q);
+	sqlite3_finalize(p.old);
+	sqlite3_finalize(p.del);
+	sqlite3_finalize(p.ins);
+	free(p.v);
+	if (out == 0) {
+		char *sql = x_asprintf("DELETE FROM sample_raw WHERE ts<%lld", (long long)cut);
+		out = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+		free(sql);
+	}
+	if (out < 0 && *cause == NULL)
+		*cause = x_asprintf("history store: packing samples: %s", sqlite3_errmsg(db));
+	return out;
+}
+
+int store_drop_samples(struct store *s, int64_t cut, int64_t *dropped, char **cause)
+{
+	int64_t n = 0, hour = cut / 3600 * 3600;
+	*cause = NULL;
+	int rc = store_run(s, "DELETE FROM sample_raw WHERE ts<?1", "i", cut);
+	n += sqlite3_changes(s->db);
+	if (rc == 0 && dropped)
+		n += store_int(s, "SELECT coalesce(sum(n), 0) FROM sample_pack WHERE ts<?1", NULL, hour, 0);
+	if (rc == 0)
+		rc = store_run(s, "DELETE FROM sample_pack WHERE ts<?1", "i", hour);
+	/* the rows of cut's hour that begin before cut: their samples from cut on, packed again */
+	sqlite3_stmt *st = NULL, *ins = NULL;
+	struct {
+		int64_t series;
+		struct samplepack_sample *v;
+		int n;
+	} *rows = NULL;
+	int nrows = 0;
+	if (rc == 0 && cut > hour &&
+	    sqlite3_prepare_v2(s->db, "SELECT series, ts, n, data FROM sample_pack WHERE ts>=?1 AND ts<?2", -1, &st,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, hour);
+		sqlite3_bind_int64(st, 2, cut);
+		while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+			rows = x_reallocarray(rows, (size_t)nrows + 1, sizeof(*rows));
+			rows[nrows].series = sqlite3_column_int64(st, 0);
+			if (store_unpack_row(st, 1, rows[nrows].series, &rows[nrows].v, &rows[nrows].n, cause) < 0)
+				rc = -1;
+			else
+				nrows++;
+		}
+		sqlite3_finalize(st);
+		if (rc == 0)
+			rc = store_run(s, "DELETE FROM sample_pack WHERE ts>=?1 AND ts<?2", "ii", hour, cut);
+		if (rc == 0)
+			rc = sqlite3_prepare_v2(
+				     s->db,
+				     "INSERT OR REPLACE INTO sample_pack(series, ts, n, data) VALUES(?1, ?2, "
+				     "?3, ?4)",
+				     -1, &ins, NULL) == SQLITE_OK
+				     ? 0
+				     : -1;
+		for (int i = 0; i < nrows; i++) {
+			int k = 0;
+			while (k < rows[i].n && rows[i].v[k].ts < cut)
+				k++;
+			n += k;
+			if (rc == 0 && k < rows[i].n)
+				rc = store_pack_write(ins, rows[i].series, rows[i].v + k, rows[i].n - k);
+			free(rows[i].v);
+		}
+		sqlite3_finalize(ins);
+		free(rows);
+	}
+	if (dropped)
+		*dropped = n;
+	if (rc < 0 && *cause == NULL)
+		*cause = x_asprintf("history store: dropping samples: %s", sqlite3_errmsg(s->db));
+	return rc;
+}
+
+/*
+ * The samples of series sid in [lo, hi) as points (raw and packed, in no order); *first the
+ * oldest one's time (unchanged when none). -1 with *cause when a packed row is damaged.
+ */
+static int store_range(struct store *s, int64_t sid, int64_t lo, int64_t hi, struct store_point **out, int *n, int *cap,
+		       int64_t *first, char **cause)
+{
+	sqlite3_stmt *st = store_read(s, "SELECT a, b, ts FROM sample_raw WHERE series=?1 AND ts>=?2 AND ts<?3");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, sid);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t ts = sqlite3_column_int64(st, 2);
+		if (ts < *first)
+			*first = ts;
+		store_add_point(out, n, cap, ts * 1000, st, false);
+	}
+	store_read_done(s, st);
+	if ((st = store_read(s, "SELECT ts, n, data FROM sample_pack WHERE series=?1 AND ts>=?2 AND ts<?3")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, sid);
+	sqlite3_bind_int64(st, 2, lo / 3600 * 3600);
+	sqlite3_bind_int64(st, 3, hi);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct samplepack_iter it;
+		int64_t ts = sqlite3_column_int64(st, 0);
+		samplepack_begin(&it, ts, sqlite3_column_int64(st, 1), sqlite3_column_blob(st, 2),
+				 (size_t)sqlite3_column_bytes(st, 2));
+		if (sqlite3_column_type(st, 2) != SQLITE_BLOB)
+			it.why = "its data is not a blob";
+		int rc;
+		while ((rc = samplepack_next(&it)) == 1)
+			if (it.cur.ts >= lo && it.cur.ts < hi) {
+				if (it.cur.ts < *first)
+					*first = it.cur.ts;
+				store_add_value(out, n, cap, it.cur.ts * 1000, it.cur.a, it.cur.b);
+			}
+		if (rc < 0) {
+			*cause = store_damaged(sid, ts, it.why);
+			store_read_done(s, st);
+			return -1;
+		}
+	}
+	store_read_done(s, st);
+	return 0;
+fail:
+	*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
+	return -1;
+}
+
+/* The time of the newest sample of series sid at or before t; -1 when none. */
+static int64_t store_newest_at(struct store *s, int64_t sid, int64_t t, char **cause)
+{
+	int64_t best = -1;
+	sqlite3_stmt *st = store_read(s, "SELECT max(ts) FROM sample_raw WHERE series=?1 AND ts<=?2");
+	if (st && (sqlite3_bind_int64(st, 1, sid), sqlite3_bind_int64(st, 2, t), sqlite3_step(st) == SQLITE_ROW) &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		best = sqlite3_column_int64(st, 0);
+	if (st)
+		store_read_done(s, st);
+	/* the packed row that begins last at or before t holds the newest packed sample at or before it */
+	st = store_read(s, "SELECT ts, n, data FROM sample_pack WHERE series=?1 AND ts<=?2 ORDER BY ts DESC LIMIT 1");
+	if (st == NULL) {
+		*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
+		return -2;
+	}
+	sqlite3_bind_int64(st, 1, sid);
+	sqlite3_bind_int64(st, 2, t);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		struct samplepack_sample *v;
+		int n;
+		if (store_unpack_row(st, 0, sid, &v, &n, cause) < 0) {
+			store_read_done(s, st);
+			return -2;
+		}
+		for (int i = 0; i < n; i++)
+			if (v[i].ts <= t && v[i].ts > best)
+				best = v[i].ts;
+		free(v);
+	}
+	store_read_done(s, st);
+	return best;
+}
+
 /* --- roll-ups and retention --------------------------------------------------------------- */
 
 static int64_t store_meta(struct store *s, const char *key)
 {
 	return store_int(s, "SELECT value FROM meta WHERE key=?1", key, 0, 0);
 }
+
+/*
+ * The samples of times [lo, hi) (SQL expressions) as rows (series, ts, a, b): raw and packed. A
+ * packed row holds one hour from its ts on, so the rows of ts in [lo's hour, hi) are unpacked.
+ */
+#define STORE_SAMPLES_IN(lo, hi)                                                                                       \
+	"(SELECT series, ts, a, b FROM sample_raw WHERE ts>=" lo " AND ts<" hi " UNION ALL SELECT p.series, "          \
+	"u.ts, u.a, u.b FROM sample_pack p, sample_unpack(p.ts, p.n, p.data) u WHERE p.ts>=" lo "/3600*3600 AND "      \
+	"p.ts<" hi " AND u.ts>=" lo " AND u.ts<" hi ")"
 
 static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 {
@@ -1475,12 +1845,24 @@ static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 	int64_t mwm = store_meta(s, "rolled_minute"), hwm = store_meta(s, "rolled_hour"),
 		dwm = store_meta(s, "rolled_day");
 	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	/* The raw rows of past hours packed (samplepack.h); again on a prune (rows an older kcon left, or late) */
+	int64_t pcut = now / 3600 * 3600, pwm = store_meta(s, "packed");
+	char *pcause = NULL;
+	if (rc == 0 && (pcut > pwm || force) && (rc = store_pack(s->db, pcut, &pcause)) == 0)
+		rc = store_run(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('packed', ?1)", "i",
+			       pcut > pwm ? pcut : pwm);
+	if (rc < 0 && pcause) {
+		*cause = pcause;
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
 	if (rc == 0 && mcut > mwm)
 		rc = store_run(
 			s,
 			"INSERT OR REPLACE INTO rollup(series, res, ts, a, b, bmax) SELECT series, 60, ts/60*60, "
-			"max(a), CAST(avg(b) AS INTEGER), max(b) FROM sample WHERE ts>=?1 AND ts<?2 AND series IN "
-			"(SELECT id FROM series WHERE part<0) GROUP BY series, ts/60",
+			"max(a), CAST(avg(b) AS INTEGER), max(b) FROM " STORE_SAMPLES_IN(
+				"?1", "?2") " WHERE series IN "
+					    "(SELECT id FROM series WHERE part<0) GROUP BY series, ts/60",
 			"ii", mwm, mcut);
 	if (rc == 0 && hcut > hwm)
 		rc = store_run(
@@ -1494,8 +1876,9 @@ static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 		rc = store_run(
 			s,
 			"INSERT OR REPLACE INTO rollup(series, res, ts, a, b, bmax) SELECT series, 3600, "
-			"ts/3600*3600, max(a), CAST(avg(b) AS INTEGER), max(b) FROM sample WHERE ts>=?1 AND ts<?2 AND "
-			"series IN (SELECT id FROM series WHERE part>=0) GROUP BY series, ts/3600",
+			"ts/3600*3600, max(a), CAST(avg(b) AS INTEGER), max(b) FROM " STORE_SAMPLES_IN(
+				"?1", "?2") " WHERE "
+					    "series IN (SELECT id FROM series WHERE part>=0) GROUP BY series, ts/3600",
 			"ii", hwm, hcut);
 	/*
 	 * Partitions' hours older than the per-minute period to days (their hours are then dropped):
@@ -1526,11 +1909,14 @@ static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 			"iii", mcut > mwm ? mcut : mwm, hnew, dcut > dwm ? dcut : dwm);
 	/* Retention once an hour: the deletes scan the tables. */
 	bool hourly = force || hcut > hwm;
-	if (rc == 0 && hourly)
-		rc = store_run(s, "DELETE FROM sample WHERE ts<?1", "i", /* rolled up, and past retention */
-			       hcut > hwm      ? hcut
-			       : hwm < raw_cut ? hwm
-					       : raw_cut);
+	if (rc == 0 && hourly) { /* rolled up, and past retention */
+		rc = store_drop_samples(s, hcut > hwm ? hcut : hwm < raw_cut ? hwm : raw_cut, NULL, &pcause);
+		if (rc < 0 && pcause) {
+			*cause = pcause;
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
 	if (rc == 0 && hourly)
 		rc = store_run(s, "DELETE FROM rollup WHERE res=60 AND ts<?1", "i", now - s->opts.minute_ms / 1000);
 	if (rc == 0 && hourly)
@@ -1593,19 +1979,6 @@ char *store_cluster_of(struct store *s, const char *bootstrap)
 			 : NULL;
 }
 
-static void store_add_point(struct store_point **out, int *n, int *cap, int64_t ts_ms, sqlite3_stmt *st, bool gap)
-{
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 256;
-		*out = x_reallocarray(*out, (size_t)*cap, sizeof(**out));
-	}
-	struct store_point *p = &(*out)[(*n)++];
-	p->ts_ms = ts_ms;
-	p->gap = gap;
-	p->a = st && sqlite3_column_type(st, 0) != SQLITE_NULL ? sqlite3_column_int64(st, 0) : -1;
-	p->b = st && sqlite3_column_type(st, 1) != SQLITE_NULL ? sqlite3_column_int64(st, 1) : -1;
-}
-
 static int store_point_cmp(const void *a, const void *b)
 {
 	const struct store_point *x = a, *y = b;
@@ -1652,7 +2025,7 @@ int store_series(struct store *s, const char *cluster, const char *group, const 
 	 */
 	int64_t since = since_ms / 1000, upto = INT64_MAX;
 	static const char *const q[] = {
-		"SELECT a, b, ts FROM sample WHERE series=?1 AND ts>=?2 AND ts<?3 ORDER BY ts",
+		NULL, /* raw samples: store_range */
 		"SELECT a, b, ts FROM rollup WHERE series=?1 AND res=60 AND ts>=?2 AND ts<?3 ORDER BY ts",
 		"SELECT a, b, ts FROM rollup WHERE series=?1 AND res=3600 AND ts>=?2 AND ts<?3 ORDER BY ts",
 		"SELECT a, b, ts FROM rollup WHERE series=?1 AND res=86400 AND ts>=?2 AND ts<?3 ORDER BY ts",
@@ -1660,6 +2033,16 @@ int store_series(struct store *s, const char *cluster, const char *group, const 
 	for (int k = 0; k < 4; k++) {
 		if ((k == 1 && partition >= 0) || (k == 3 && partition < 0))
 			continue; /* minutes are of totals only, days of partitions only (store_roll) */
+		if (k == 0) {
+			int64_t first = upto;
+			if (store_range(s, sid, since, upto, out, n, &cap, &first, cause) < 0) {
+				x_free(out);
+				*n = 0;
+				return -1;
+			}
+			upto = first;
+			continue;
+		}
 		if ((st = store_read(s, q[k])) == NULL)
 			goto fail;
 		sqlite3_bind_int64(st, 1, sid);
@@ -1697,22 +2080,34 @@ int store_groups(struct store *s, const char *cluster, int64_t since_ms, char **
 {
 	*names = NULL;
 	*n = 0;
-	sqlite3_stmt *st = store_read(s, "SELECT grp FROM series s WHERE cluster=(SELECT id FROM cluster WHERE key=?1) "
-					 "AND grp<>'' AND topic='' AND part=-1 AND EXISTS(SELECT 1 FROM sample WHERE "
-					 "series=s.id AND ts>=?2) ORDER BY grp");
+	sqlite3_stmt *st =
+		store_read(s, "SELECT grp FROM series s WHERE cluster=(SELECT id FROM cluster WHERE key=?1) "
+			      "AND grp<>'' AND topic='' AND part=-1 AND (EXISTS(SELECT 1 FROM sample_raw "
+			      "WHERE series=s.id AND ts>=?2) OR EXISTS(SELECT 1 FROM sample_pack p, "
+			      "sample_unpack(p.ts, p.n, p.data) u WHERE p.series=s.id AND p.ts>=?2/3600*3600 "
+			      "AND u.ts>=?2)) ORDER BY grp");
 	if (st == NULL) {
 		*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
 		return -1;
 	}
 	sqlite3_bind_text(st, 1, cluster, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, since_ms / 1000);
-	int cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int cap = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
 			*names = x_reallocarray(*names, (size_t)cap + 1, sizeof(char *));
 		}
 		(*names)[(*n)++] = x_strdup((const char *)sqlite3_column_text(st, 0));
+	}
+	if (rc != SQLITE_DONE) { /* a damaged packed row (sample_unpack's message says which) */
+		*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
+		store_read_done(s, st);
+		for (int i = 0; i < *n; i++)
+			free((*names)[i]);
+		x_free(names);
+		*n = 0;
+		return -1;
 	}
 	store_read_done(s, st);
 	return 0;
@@ -1763,36 +2158,46 @@ int store_newest(struct store *s, const char *cluster, store_newest_fn fn, void 
 int store_group_window(struct store *s, const char *cluster, const char *group, int64_t since_ms, store_window_fn fn,
 		       void *ud, char **cause)
 {
-	/* Per partition: its seen values, and its raw rows from the newest one at or before since on. */
-	sqlite3_stmt *st = store_read(
-		s,
-		"SELECT s.topic, s.part, s.seen_ts, s.seen_a, s.seen_b, x.ts, x.a, x.b FROM series s LEFT JOIN sample "
-		"x ON x.series=s.id AND x.ts>=coalesce((SELECT max(ts) FROM sample WHERE series=s.id AND ts<=?3), ?3) "
-		"WHERE s.cluster=(SELECT id FROM cluster WHERE key=?1) AND s.grp=?2 AND s.part>=0 "
-		"ORDER BY s.topic, s.part, x.ts");
+	/* Per partition: its seen values, and its samples from the newest one at or before since on. */
+	sqlite3_stmt *st = store_read(s, "SELECT id, topic, part, seen_ts, seen_a, seen_b FROM series WHERE "
+					 "cluster=(SELECT id FROM cluster WHERE key=?1) AND grp=?2 AND part>=0 "
+					 "ORDER BY topic, part");
 	if (st == NULL) {
 		*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
 		return -1;
 	}
 	sqlite3_bind_text(st, 1, cluster, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, since_ms / 1000);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int64_t since = since_ms / 1000;
+	struct store_point *pts = NULL;
+	int npts = 0, cap = 0, rc = 0;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		int64_t sid = sqlite3_column_int64(st, 0), first = INT64_MAX;
 		struct store_point seen = { .ts_ms = -1 }, row = { .ts_ms = -1 };
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
-			seen.ts_ms = sqlite3_column_int64(st, 2) * 1000;
-			seen.a = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 3);
-			seen.b = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 4);
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+			seen.ts_ms = sqlite3_column_int64(st, 3) * 1000;
+			seen.a = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 4);
+			seen.b = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 5);
 		}
-		if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
-			row.ts_ms = sqlite3_column_int64(st, 5) * 1000;
-			row.a = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 6);
-			row.b = sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 7);
+		int64_t lo = store_newest_at(s, sid, since, cause);
+		npts = 0;
+		if (lo < -1 ||
+		    store_range(s, sid, lo < 0 ? since : lo, INT64_MAX, &pts, &npts, &cap, &first, cause) < 0) {
+			rc = -1;
+			break;
 		}
-		fn(ud, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1), &seen, &row);
+		if (npts > 1)
+			qsort(pts, (size_t)npts, sizeof(*pts), store_point_cmp);
+		const char *topic = (const char *)sqlite3_column_text(st, 1);
+		int32_t part = sqlite3_column_int(st, 2);
+		for (int i = 0; i < npts; i++)
+			fn(ud, topic, part, &seen, &pts[i]);
+		if (npts == 0)
+			fn(ud, topic, part, &seen, &row);
 	}
 	store_read_done(s, st);
-	return 0;
+	free(pts);
+	return rc;
 }
 
 char *store_group_state(struct store *s, const char *cluster, const char *group)

@@ -30,7 +30,7 @@ struct storeckpt;
 struct store_tick;
 
 /** The newest schema version (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 /** Retention and sampling settings; zeros take the defaults. */
 struct store_opts {
@@ -91,6 +91,12 @@ struct sqlite3 *store_db(struct store *s);
 struct storeckpt *store_checkpointer(struct store *s);
 /** @brief Builds the schema of version `to` from version `from` (tests build older schemas with it). */
 int store_migrate(struct sqlite3 *db, int from, int to, char **cause);
+
+/*
+ * Drops the samples (raw and packed) older than cut_s, in the caller's transaction; *dropped (when
+ * not NULL) the number of samples dropped. -1 with *cause when a packed row is damaged.
+ */
+int store_drop_samples(struct store *s, int64_t cut_s, int64_t *dropped, char **cause);
 
 /* --- recording ---------------------------------------------------------------------------- */
 

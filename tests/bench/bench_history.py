@@ -52,21 +52,40 @@ def main():
         out = subprocess.run([helper, db, "--hours", a.hours, "--busy", a.busy] + week, check=True,
                              capture_output=True, text=True).stdout
         figures = dict(line.split(" ", 1) for line in out.splitlines())
+        # the older build's helper on the same simulated day (and week), for its figures beside ours
+        old = {}
+        if a.before:
+            odb = os.path.join(d, "before.db")
+            old = parse(subprocess.run([a.before, odb, "--hours", a.hours, "--busy", a.busy] + week, check=True,
+                                       capture_output=True, text=True).stdout)
+            for ext in ("", "-wal", "-shm"):
+                if os.path.exists(odb + ext):
+                    os.unlink(odb + ext)
+
+        def was(key, fmt="{}", unit=""):
+            return f"   (before: {fmt.format(old[key].split(' ', 1)[0])}{unit})" if key in old else ""
         print(f"  10,000 group partitions, {float(a.busy):.0%} moving every tick, {figures['ticks']} ticks "
               f"({a.hours} h of 10 s{'' if a.no_week else ', then 5 days of 60 s and a day of 10 s'})")
         when = "" if a.no_week else " on day 7"
         # 10,000 group partitions and as many topic partitions: issue #18's tick of 10k+10k partitions
         print(f"  one tick (one transaction){when:9} mean {figures['tick_mean_ms']} ms, cpu {figures['tick_cpu_ms']} ms,"
               f" worst {figures['tick_worst_ms']} ms, first {figures['tick_first_ms']} ms   target < 30 ms"
-              f" (10k+10k partitions)")
+              f" (10k+10k partitions)"
+              + (f"   (before: mean {old['tick_mean_ms']} ms, worst {old['tick_worst_ms']} ms)" if old else ""))
         print(f"  one tick, 99th percentile{when:9} {figures.get('tick_p99_ms', '-')} ms; WAL checkpoints "
               f"{figures.get('checkpoints', '-')}")
+        print(f"  hourly roll-up (store_maintain)   mean {figures['maintain_mean_ms']} ms, worst "
+              f"{figures['maintain_worst_ms']} ms (packs the past hour, off the tick)"
+              + (f"   (before: mean {old['maintain_mean_ms']} ms, worst {old['maintain_worst_ms']} ms)"
+                 if "maintain_mean_ms" in old else ""))
         if not a.no_week:
-            print(f"  one tick on day 1                 mean {figures['tick_mean_day1_ms']} ms")
+            print(f"  one tick on day 1                 mean {figures['tick_mean_day1_ms']} ms"
+                  + was("tick_mean_day1_ms", unit=" ms"))
         if a.before:
             ticks_beside(helper, a.before, a.busy, d)
         span = float(a.hours) + (0 if a.no_week else 144)
-        print(f"  read {span:g} h of one group (API)     {figures['read_group_ms']} ms   target < 50 ms")
+        print(f"  read {span:g} h of one group (API)     {figures['read_group_ms']} ms   target < 50 ms"
+              + was("read_group_ms", unit=" ms"))
         env = dict(os.environ, XDG_CONFIG_HOME="/nonexistent-kcon-bench")
         cmd = [kcon, "--state-dir", d, "-o", "json", "history", "lag", "group-0000", "--cluster", "bench-cluster",
                "--since", f"{span + 1:g}h"]
@@ -84,9 +103,11 @@ def main():
             days = " ".join(f"{int(figures[f'day{i}_file_bytes']) / 1e6:.0f}" for i in range(1, 8)
                             if f"day{i}_file_bytes" in figures)
             print(f"  file after each day of the week   {days} MB (raw 24 h, minutes 7 d, hours 90 d)")
-            print(f"  file after the week               {int(figures['file_bytes']) / 1e6:.1f} MB")
+            print(f"  file after the week               {int(figures['file_bytes']) / 1e6:.1f} MB"
+                  + (f"   (before: {int(old['file_bytes']) / 1e6:.1f} MB)" if old else ""))
         if float(a.hours) == 24:
-            print(f"  MB per day at 10,000 partitions (10 s ticks)   {size / 1e6:.1f} MB   goal <= 50 MB")
+            print(f"  MB per day at 10,000 partitions (10 s ticks)   {size / 1e6:.1f} MB   goal <= 50 MB"
+                  + (f"   (before: {int(old['day1_file_bytes']) / 1e6:.1f} MB)" if old else ""))
         if a.retention_groups > 0:
             retention(helper, a.before, a.retention_groups, a.busy, d)
 

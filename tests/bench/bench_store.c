@@ -222,10 +222,11 @@ int main(int argc, char **argv)
 	double span_h = ph_hours[0] + ph_hours[1] + ph_hours[2];
 	int64_t t0 = ((int64_t)time(NULL) * 1000 - (int64_t)(span_h * 3600000)) / 3600000 * 3600000;
 	long ticks = 0, fine = 0; /* all ticks; those of the last phase at --interval (timed) */
-	double first = 0, worst = 0, total = 0, cpu = 0, d1_total = 0;
+	double first = 0, worst = 0, total = 0, cpu = 0, d1_total = 0, maint_total = 0, maint_worst = 0;
 	static double ds[100000]; /* the timed ticks but the first, for the 99th percentile */
 	long nds = 0;
 	long ckpt_bg = 0, ckpt_inline = 0;
+	long maint_n = 0;
 	long d1_n = 0;
 	int busy_parts = (int)(parts * busy + 0.5);
 	int64_t ts = t0;
@@ -277,9 +278,16 @@ int main(int argc, char **argv)
 				fine++;
 			}
 			int64_t next = ts + ph_interval[ph] * 1000LL;
-			if (next / 3600000 != ts / 3600000 && store_maintain(s, ts + 1000, &cause) < 0) { /* hourly */
-				fprintf(stderr, "%s\n", cause);
-				return 1;
+			if (next / 3600000 != ts / 3600000) { /* hourly */
+				double m = now_ms();
+				if (store_maintain(s, ts + 1000, &cause) < 0) {
+					fprintf(stderr, "%s\n", cause);
+					return 1;
+				}
+				m = now_ms() - m;
+				maint_total += m, maint_n++;
+				if (m > maint_worst)
+					maint_worst = m;
 			}
 			if ((next - t0) % 86400000 == 0 || (!week && j == n_ph - 1)) { /* the size each day */
 				sqlite3_exec(store_db(s), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
@@ -321,6 +329,8 @@ int main(int argc, char **argv)
 	printf("tick_worst_ms %.1f\n", worst);
 	printf("tick_p99_ms %.1f\n", nds ? ds[(nds * 99) / 100] : 0);
 	printf("checkpoints %ld off the tick, %ld in a tick\n", ckpt_bg, ckpt_inline);
+	printf("maintain_mean_ms %.1f\n", maint_n ? maint_total / (double)maint_n : 0);
+	printf("maintain_worst_ms %.1f\n", maint_worst);
 	printf("tick_cpu_ms %.1f\n", fine > 1 ? cpu / (double)(fine - 1) : 0);
 	printf("tick_mean_day1_ms %.1f\n", d1_n ? d1_total / (double)d1_n : 0);
 	printf("read_group_ms %.2f (%d points, cpu %.2f ms)\n", read_group, ngroup, read_cpu);

@@ -37,7 +37,10 @@ class RetentionTest(StoreTestCase):
             p, docs = self.run_json("history", "tick", "--groups", group)
             self.assertEqual(p.returncode, 0, p.stderr)
         db = sqlite3.connect(os.path.join(self.state, "history.db"))
-        db.execute("UPDATE sample SET ts = ts - 3 * 3600")
+        # `sample` is a view over the hour being written (sample_raw) and the packed past hours
+        # (sample_pack, whose rows' times move by whole hours); a tick may have packed the last hour
+        db.execute("UPDATE sample_raw SET ts = ts - 3 * 3600")
+        db.execute("UPDATE sample_pack SET ts = ts - 3 * 3600")
         db.commit()
         db.close()
         return group

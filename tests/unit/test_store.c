@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "samplepack.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -86,6 +87,11 @@ static void test_migrations(void **state)
 			assert_int_equal(sqlite3_exec(db, "INSERT INTO cluster(key, seen_ms) VALUES('old', 5)", NULL,
 						      NULL, NULL),
 					 SQLITE_OK);
+		if (from >= 1) /* a sample: packed by the migration to 8 */
+			assert_int_equal(sqlite3_exec(db,
+						      "INSERT INTO sample(series, ts, a, b) VALUES(1, 3600, 5, NULL)",
+						      NULL, NULL, NULL),
+					 SQLITE_OK);
 		if (from >= 2) /* a group recorded before its type was */
 			assert_int_equal(sqlite3_exec(db,
 						      "INSERT INTO group_state(cluster, grp, state) VALUES(1, 'g', "
@@ -97,6 +103,11 @@ static void test_migrations(void **state)
 		assert_int_equal(test_count(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 		assert_int_equal(test_count(s, "SELECT count(*) FROM cluster WHERE key='old'"), from >= 1 ? 1 : 0);
 		assert_int_equal(test_count(s, "SELECT count(*) FROM command"), 0);
+		assert_int_equal(
+			test_count(s, "SELECT count(*) FROM sample WHERE series=1 AND ts=3600 AND a=5 AND b IS NULL"),
+			from >= 1 ? 1 : 0);
+		assert_int_equal(test_count(s, "SELECT count(*) FROM sample_raw"), 0);
+		assert_int_equal(test_count(s, "SELECT count(*) FROM sample_pack"), from >= 1 ? 1 : 0);
 		assert_int_equal(test_count(s, "SELECT count(*) FROM rollup"), 0);
 		assert_int_equal(test_count(s, "SELECT count(*) FROM group_state WHERE grp='g' AND type IS NULL"),
 				 from >= 2 ? 1 : 0);
@@ -197,9 +208,12 @@ static void test_snapshot_rows(void **state)
 	 */
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE topic_row; DROP TABLE cluster_row; PRAGMA user_version=6", NULL,
-				      NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db,
+			     "DROP VIEW sample; DROP TABLE sample_pack; ALTER TABLE sample_raw RENAME TO sample; "
+			     "DROP TABLE topic_row; DROP TABLE cluster_row; PRAGMA user_version=6",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
 	sqlite3_close(db);
 	s = test_open(path, NULL);
 	assert_int_equal(test_count(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
@@ -498,6 +512,252 @@ static void test_group_names(void **state)
 	store_close(&s);
 }
 
+/* The text of a query's first column over all its rows, ';'-joined (NULL as 'n'). */
+static char *test_rows_text(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	char *out = x_strdup("");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		char *next = x_asprintf("%s%s;", out, v ? v : "n");
+		free(out);
+		out = next;
+	}
+	assert_int_equal(rc, SQLITE_DONE);
+	sqlite3_finalize(st);
+	return out;
+}
+
+static void test_window_row(void *ud, const char *topic, int32_t partition, const struct store_point *seen,
+			    const struct store_point *row)
+{
+	char **out = ud;
+	char *next = x_asprintf("%s%s/%d seen %lld %lld %lld row %lld %lld %lld;", *out, topic, partition,
+				(long long)seen->ts_ms, (long long)seen->a, (long long)seen->b, (long long)row->ts_ms,
+				(long long)row->a, (long long)row->b);
+	free(*out);
+	*out = next;
+}
+
+/* What the readers make of a store: series (history lag/topic, trends, sparklines), windows (status), groups. */
+static char *test_readings(struct store *s, int64_t base)
+{
+	static const struct {
+		const char *grp, *topic;
+		int part;
+	} keys[] = { { "g", "", -1 }, { "g", "t", 0 }, { "g", "t", 1 }, { "g", "t", 2 },
+		     { "", "t", -1 }, { "", "t", 0 },  { "", "t", 2 } };
+	static const int64_t since[] = { 0, 30 * 60000LL, 2 * 3600000LL + 50 * 60000LL, 3 * 3600000LL };
+	char *out = x_strdup(""), *cause = NULL;
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		for (size_t w = 0; w < sizeof(since) / sizeof(since[0]); w++) {
+			struct store_point *p;
+			int n;
+			assert_int_equal(store_series(s, "cid", keys[k].grp, keys[k].topic, keys[k].part,
+						      base + since[w], &p, &n, &cause),
+					 0);
+			for (int i = 0; i < n; i++) {
+				char *next = x_asprintf("%s%lld:%lld:%lld:%d,", out, (long long)p[i].ts_ms,
+							(long long)p[i].a, (long long)p[i].b, p[i].gap);
+				free(out);
+				out = next;
+			}
+			free(p);
+			char *next = x_asprintf("%s|", out);
+			free(out);
+			out = next;
+		}
+	for (size_t w = 0; w < sizeof(since) / sizeof(since[0]); w++)
+		assert_int_equal(store_group_window(s, "cid", "g", base + since[w], test_window_row, &out, &cause), 0);
+	char **names;
+	int n;
+	for (size_t w = 0; w < sizeof(since) / sizeof(since[0]); w++) { /* the groups sampled since */
+		assert_int_equal(store_groups(s, "cid", base + since[w] + 3590000, &names, &n, &cause), 0);
+		for (int i = 0; i < n; i++) {
+			char *next = x_asprintf("%sgroup %s;", out, names[i]);
+			free(out);
+			out = next;
+			free(names[i]);
+		}
+		free(names);
+	}
+	return out;
+}
+
+/*
+ * Schema 7 kept each sample as a row of the table sample(series, ts, a, b); 8 packs a series' hour
+ * in one row. A store of schema 7 holding the rows ticks write (copied from one made now: the
+ * ticks write the same rows) reads the same after its migration, and rolls up the same.
+ */
+static void test_migrate_packs(void **state)
+{
+	(void)state;
+	char *dir = test_dir(), *now_path = x_asprintf("%s/now.db", dir), *old_path = x_asprintf("%s/history.db", dir),
+	     *cause = NULL;
+	struct store *a = test_open(now_path, NULL);
+	int64_t base = 1699999200000LL; /* a whole hour */
+	/* 3 hours of 10 s ticks as watch makes them (a maintenance each hour); the last hour stays raw */
+	for (int i = 0; i < 3 * 360; i++) {
+		int64_t ts = base + i * 10000LL;
+		struct store_tick *t = store_tick_begin(a, "cid", "b:9092", ts);
+		store_tick_group(t, "g", "Stable", "classic");
+		store_tick_group_partition(t, "g", "t", 0, 1000 + i * 7, 1000 + i * 9);
+		store_tick_group_partition(t, "g", "t", 1, 50 + i / 360, 60 + i / 360); /* once an hour */
+		store_tick_group_partition(t, "g", "t", 2, i < 200 ? -1 : 5, 10 + i);   /* no commit at first */
+		store_tick_topic_partition(t, "t", 0, 1000 + i * 9);
+		store_tick_topic_partition(t, "t", 1, 60 + i / 360);
+		store_tick_topic_partition(t, "t", 2, 10 + i);
+		assert_int_equal(store_tick_commit(&t, &cause), 0);
+		if ((ts + 10000) / 3600000 != ts / 3600000 && i < 3 * 360 - 1)
+			assert_int_equal(store_maintain(a, ts + 10000, &cause), 0);
+	}
+	assert_true(test_count(a, "SELECT count(*) FROM sample_raw") > 0);
+	assert_true(test_count(a, "SELECT count(*) FROM sample_pack") > 0);
+	int64_t rows = test_count(a, "SELECT count(*) FROM sample");
+	/* the old layout with those rows */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(old_path, &db), SQLITE_OK);
+	assert_int_equal(store_migrate(db, 0, 7, &cause), 0);
+	assert_int_equal(samplepack_register(db), SQLITE_OK); /* to read the new file's packed rows */
+	char *copy =
+		x_asprintf("ATTACH '%s' AS a; INSERT INTO cluster SELECT * FROM a.cluster; INSERT INTO series SELECT * "
+			   "FROM a.series; INSERT INTO sample SELECT * FROM a.sample; INSERT INTO group_state SELECT "
+			   "* FROM a.group_state; INSERT INTO meta SELECT * FROM a.meta WHERE key<>'packed'; "
+			   "INSERT INTO snapshot SELECT * FROM a.snapshot; DETACH a;",
+			   now_path);
+	assert_int_equal(sqlite3_exec(db, copy, NULL, NULL, NULL), SQLITE_OK);
+	free(copy);
+	sqlite3_close(db);
+	struct store *b = test_open(old_path, NULL);
+	/* converted: every row of a past hour packed (the ticks are of 2023), none lost */
+	assert_int_equal(test_count(b, "PRAGMA user_version"), 8);
+	assert_int_equal(test_count(b, "SELECT count(*) FROM sample_raw"), 0);
+	assert_int_equal(test_count(b, "SELECT sum(n) FROM sample_pack"), rows);
+	assert_true(test_count(b, "SELECT count(*) FROM sample_pack") <= 3 * 8); /* 8 series, 3 hours */
+	const char *all =
+		"SELECT series || ',' || ts || ',' || coalesce(a, 'n') || ',' || coalesce(b, 'n') FROM sample "
+		"ORDER BY series, ts";
+	char *ta = test_rows_text(store_db(a), all), *tb = test_rows_text(store_db(b), all);
+	assert_string_equal(ta, tb);
+	free(ta);
+	free(tb);
+	ta = test_readings(a, base);
+	tb = test_readings(b, base);
+	assert_non_null(strstr(ta, "group g;"));
+	assert_string_equal(ta, tb);
+	free(ta);
+	free(tb);
+	/* a day later both roll up the same (minutes, hours), and hold no raw sample */
+	assert_int_equal(store_maintain(a, base + 28 * 3600000LL, &cause), 0);
+	assert_int_equal(store_maintain(b, base + 28 * 3600000LL, &cause), 0);
+	const char *rolled =
+		"SELECT series || ',' || res || ',' || ts || ',' || coalesce(a, 'n') || ',' || coalesce(b, "
+		"'n') || ',' || coalesce(bmax, 'n') FROM rollup ORDER BY series, res, ts";
+	ta = test_rows_text(store_db(a), rolled);
+	tb = test_rows_text(store_db(b), rolled);
+	assert_true(strlen(ta) > 100);
+	assert_string_equal(ta, tb);
+	free(ta);
+	free(tb);
+	assert_int_equal(test_count(a, "SELECT count(*) FROM sample"), 0);
+	assert_int_equal(test_count(b, "SELECT count(*) FROM sample"), 0);
+	ta = test_readings(a, base);
+	tb = test_readings(b, base);
+	assert_string_equal(ta, tb);
+	free(ta);
+	free(tb);
+	store_close(&a);
+	store_close(&b);
+	test_rm(dir);
+	free(now_path);
+	free(old_path);
+	free(dir);
+}
+
+/* A packed row damaged on disk: the readers fail with the reason and a hint, and nothing crashes. */
+static void test_damaged_pack(void **state)
+{
+	(void)state;
+	struct store *s = test_open(":memory:", NULL);
+	char *cause = NULL;
+	int64_t base = 1699999200000LL;
+	for (int i = 0; i < 360; i++) { /* an hour, packed */
+		struct store_tick *t = store_tick_begin(s, "cid", NULL, base + i * 10000LL);
+		store_tick_group_partition(t, "g", "t", 0, i, 2 * i);
+		assert_int_equal(store_tick_commit(&t, &cause), 0);
+	}
+	assert_int_equal(store_maintain(s, base + 3600000LL + 60000, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample_raw"), 0);
+	assert_int_equal(sqlite3_exec(store_db(s), "UPDATE sample_pack SET data=substr(data, 1, length(data) - 1)",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	struct store_point *p = NULL;
+	int n = 5;
+	assert_int_equal(store_series(s, "cid", "g", "", -1, base, &p, &n, &cause), -1);
+	assert_null(p);
+	assert_int_equal(n, 0);
+	assert_non_null(strstr(cause, "damaged"));
+	assert_non_null(strstr(cause, "history prune --older-than"));
+	x_free(&cause);
+	assert_int_equal(store_group_window(s, "cid", "g", base, test_window_row, &(char *){ NULL }, &cause), -1);
+	assert_non_null(strstr(cause, "damaged"));
+	x_free(&cause);
+	char **names;
+	assert_int_equal(store_groups(s, "cid", base + 3590000, &names, &n, &cause), -1); /* the last, cut off */
+	assert_non_null(strstr(cause, "damaged"));
+	x_free(&cause);
+	/* the roll-up a day later reads it too: it fails, saying so, and the store stays usable */
+	assert_int_equal(store_maintain(s, base + 26 * 3600000LL, &cause), -1);
+	assert_non_null(strstr(cause, "damaged"));
+	x_free(&cause);
+	/* dropping past it is the way out */
+	int64_t dropped = 0;
+	assert_int_equal(sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_drop_samples(s, base / 1000 + 3600, &dropped, &cause), 0);
+	assert_int_equal(sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(dropped, 360 + 12);
+	assert_int_equal(store_series(s, "cid", "g", "", -1, base, &p, &n, &cause), 0);
+	assert_int_equal(n, 0);
+	free(p);
+	assert_int_equal(store_maintain(s, base + 26 * 3600000LL, &cause), 0);
+	store_close(&s);
+}
+
+/* Dropping samples before a time inside a packed hour keeps the hour's later samples, counted one by one. */
+static void test_drop_inside_hour(void **state)
+{
+	(void)state;
+	struct store *s = test_open(":memory:", NULL);
+	char *cause = NULL;
+	int64_t base = 1699999200000LL;
+	for (int i = 0; i < 360; i++) {
+		struct store_tick *t = store_tick_begin(s, "cid", NULL, base + i * 10000LL);
+		store_tick_group_partition(t, "g", "t", 0, i, 2 * i);
+		assert_int_equal(store_tick_commit(&t, &cause), 0);
+	}
+	assert_int_equal(store_maintain(s, base + 3600000LL, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample_raw"), 0);
+	int64_t dropped = 0;
+	assert_int_equal(sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	/* 100 s into the hour: ticks 0..9 of the total, the partition's row at 0 */
+	assert_int_equal(store_drop_samples(s, base / 1000 + 100, &dropped, &cause), 0);
+	assert_int_equal(sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(dropped, 11);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample"), 360 + 12 - 11);
+	assert_int_equal(test_count(s, "SELECT min(ts) FROM sample"), base / 1000 + 100);
+	struct store_point *p;
+	int n;
+	assert_int_equal(store_series(s, "cid", "g", "", -1, base, &p, &n, &cause), 0);
+	assert_int_equal(n, 350);
+	assert_int_equal(p[0].ts_ms, base + 100000);
+	assert_int_equal(p[0].a, 10);
+	free(p);
+	store_close(&s);
+}
+
 static void test_rollup_retention(void **state)
 {
 	(void)state;
@@ -516,6 +776,10 @@ static void test_rollup_retention(void **state)
 	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup"), 0);
 	/* the first hour raw: 360 rows of the aggregate, 12 of the partition (one per 5 min) */
 	assert_int_equal(test_count(s, "SELECT count(*) FROM sample WHERE ts<1699999200+3600"), 372);
+	/* packed: one row per series and hour, and only the hour being written is left raw */
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample_raw WHERE ts<1699999200+3600"), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample_pack WHERE ts<1699999200+3600"), 2);
+	assert_int_equal(test_count(s, "SELECT sum(n) FROM sample_pack WHERE ts<1699999200+3600"), 372);
 	/* a day later: 120 minutes and 2 hours of the aggregate, and of the partition, and the raw rows gone */
 	end += 24 * 3600000LL;
 	assert_int_equal(store_maintain(s, end, &cause), 0);
@@ -1210,6 +1474,13 @@ static void test_query_limits(void **state)
 		  "A\xef\xbf\xbd"
 		  "B" },
 		{ "SELECT 1 AS \"a\xff\"", 0, 0, false, STORE_DONE, 1, NULL, NULL },
+		/* the samples' view and the function that unpacks a packed row are readable */
+		{ "SELECT count(*) AS n FROM sample", 0, 0, false, STORE_DONE, 1, NULL, NULL },
+		{ "SELECT count(u.ts) AS n FROM sample_pack p, sample_unpack(p.ts, p.n, p.data) u", 0, 0, false,
+		  STORE_DONE, 1, NULL, NULL },
+		{ "SELECT a FROM sample_unpack(1699999200, 1, x'0402')", 0, 0, false, STORE_DONE, 1, NULL, NULL },
+		{ "UPDATE sample_pack SET n=1", 0, 0, false, STORE_STOP_REFUSED, 0, NULL, NULL },
+		{ "DELETE FROM sample", 0, 0, false, STORE_STOP_REFUSED, 0, NULL, NULL },
 		{ "DELETE FROM command", 0, 0, false, STORE_STOP_REFUSED, 0, NULL, NULL },
 		{ "PRAGMA user_version=1", 0, 0, false, STORE_STOP_REFUSED, 0, NULL, NULL },
 		{ "SELECT 1; SELECT 2", 0, 0, false, STORE_STOP_REFUSED, 0, NULL, NULL },
@@ -1314,6 +1585,9 @@ int main(void)
 		cmocka_unit_test(test_snapshot_rows_changed_only),
 		cmocka_unit_test(test_snapshot_text),
 		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_migrate_packs),
+		cmocka_unit_test(test_damaged_pack),
+		cmocka_unit_test(test_drop_inside_hour),
 		cmocka_unit_test(test_permissions),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_commands),
