@@ -399,8 +399,6 @@ static int store_try_open(struct store *s, enum store_mode mode, char **cause)
 	int rc = sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_busy_timeout(s->db, 5000);
-	if (rc == SQLITE_OK)
-		rc = samplepack_register(s->db);
 	char *msg = NULL;
 	if (rc == SQLITE_OK && *s->path && store_truncated(s->path))
 		rc = SQLITE_CORRUPT;
@@ -412,6 +410,9 @@ static int store_try_open(struct store *s, enum store_mode mode, char **cause)
 						 "FROM sqlite_master;";
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(s->db, setup, NULL, NULL, &msg);
+	/* after the setup: registering reads the schema (the full disk's exclusive locking mode first) */
+	if (rc == SQLITE_OK)
+		rc = samplepack_register(s->db);
 	/* A full check reads the whole file: only while it is small (header and size checks cover the rest). */
 	struct stat fst;
 	bool small = !s->no_check && (!*s->path || (stat(s->path, &fst) == 0 && fst.st_size <= 16 * 1024 * 1024));

@@ -14,6 +14,8 @@
  *   topic aggregate  ("", T, -1)  a = sum of end offsets      every tick
  * Roll-ups: aggregates to minutes (kept 7 days) and hours (90 days); partitions straight to hours,
  * kept as long as the minutes, then to days (90 days, UTC days, rollup.res 86400).
+ * Raw rows (schema 8): the hour being written in sample_raw; each past hour of a series packed
+ * into one row of sample_pack by store_maintain (samplepack.h); the view `sample` shows both.
  */
 #ifndef KCON_STORE_H
 #define KCON_STORE_H
