@@ -1740,30 +1740,30 @@ int store_drop_samples(struct store *s, int64_t cut, int64_t *dropped, char **ca
 static int store_range(struct store *s, int64_t sid, int64_t lo, int64_t hi, struct store_point **out, int *n, int *cap,
 		       int64_t *first, char **cause)
 {
-	sqlite3_stmt *st = store_read(s, "SELECT a, b, ts FROM sample_raw WHERE series=?1 AND ts>=?2 AND ts<?3");
-	if (st == NULL)
-		goto fail;
+	/* one statement (raw rows, then packed ones: column 3 says which): a sparkline asks it per series */
+	sqlite3_stmt *st = store_read(s, "SELECT a, b, ts, 0, NULL FROM sample_raw WHERE series=?1 AND ts>=?2 AND "
+					 "ts<?3 UNION ALL SELECT n, NULL, ts, 1, data FROM sample_pack WHERE series=?1 "
+					 "AND ts>=?4 AND ts<?3");
+	if (st == NULL) {
+		*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
+		return -1;
+	}
 	sqlite3_bind_int64(st, 1, sid);
 	sqlite3_bind_int64(st, 2, lo);
 	sqlite3_bind_int64(st, 3, hi);
+	sqlite3_bind_int64(st, 4, lo / 3600 * 3600);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t ts = sqlite3_column_int64(st, 2);
-		if (ts < *first)
-			*first = ts;
-		store_add_point(out, n, cap, ts * 1000, st, false);
-	}
-	store_read_done(s, st);
-	if ((st = store_read(s, "SELECT ts, n, data FROM sample_pack WHERE series=?1 AND ts>=?2 AND ts<?3")) == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, sid);
-	sqlite3_bind_int64(st, 2, lo / 3600 * 3600);
-	sqlite3_bind_int64(st, 3, hi);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 3) == 0) {
+			if (ts < *first)
+				*first = ts;
+			store_add_point(out, n, cap, ts * 1000, st, false);
+			continue;
+		}
 		struct samplepack_iter it;
-		int64_t ts = sqlite3_column_int64(st, 0);
-		samplepack_begin(&it, ts, sqlite3_column_int64(st, 1), sqlite3_column_blob(st, 2),
-				 (size_t)sqlite3_column_bytes(st, 2));
-		if (sqlite3_column_type(st, 2) != SQLITE_BLOB)
+		samplepack_begin(&it, ts, sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 4),
+				 (size_t)sqlite3_column_bytes(st, 4));
+		if (sqlite3_column_type(st, 4) != SQLITE_BLOB)
 			it.why = "its data is not a blob";
 		int rc;
 		while ((rc = samplepack_next(&it)) == 1)
@@ -1780,9 +1780,6 @@ static int store_range(struct store *s, int64_t sid, int64_t lo, int64_t hi, str
 	}
 	store_read_done(s, st);
 	return 0;
-fail:
-	*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
-	return -1;
 }
 
 /* The time of the newest sample of series sid at or before t; -1 when none. */
@@ -2156,47 +2153,88 @@ int store_newest(struct store *s, const char *cluster, store_newest_fn fn, void 
 	return 0;
 }
 
+/*
+ * One partition of store_group_window: its raw rows from the query (pts[0..n), from the newest
+ * raw row at or before since on) are the answer when no packed sample can be newer than the
+ * first of them (pmax: the newest packed row's start, -1 none); else it is read exactly.
+ */
+static int store_window_part(struct store *s, int64_t sid, int64_t since, int64_t pmax, struct store_point **pts,
+			     int *n, int *cap, char **cause)
+{
+	bool raw_only = pmax < 0 || (*n > 0 && (*pts)[0].ts_ms / 1000 <= since &&
+				     pmax / 3600 * 3600 + 3600 <= (*pts)[0].ts_ms / 1000);
+	if (raw_only)
+		return 0;
+	int64_t first = INT64_MAX, lo = store_newest_at(s, sid, since, cause);
+	*n = 0;
+	if (lo < -1 || store_range(s, sid, lo < 0 ? since : lo, INT64_MAX, pts, n, cap, &first, cause) < 0)
+		return -1;
+	if (*n > 1)
+		qsort(*pts, (size_t)*n, sizeof(**pts), store_point_cmp);
+	return 0;
+}
+
 int store_group_window(struct store *s, const char *cluster, const char *group, int64_t since_ms, store_window_fn fn,
 		       void *ud, char **cause)
 {
-	/* Per partition: its seen values, and its samples from the newest one at or before since on. */
-	sqlite3_stmt *st = store_read(s, "SELECT id, topic, part, seen_ts, seen_a, seen_b FROM series WHERE "
-					 "cluster=(SELECT id FROM cluster WHERE key=?1) AND grp=?2 AND part>=0 "
-					 "ORDER BY topic, part");
+	/*
+	 * Per partition: its seen values, and its samples from the newest one at or before since on.
+	 * The raw rows in one query; the packed rows (past hours) only for partitions they may
+	 * concern (store_window_part).
+	 */
+	sqlite3_stmt *st = store_read(
+		s,
+		"SELECT s.id, s.topic, s.part, s.seen_ts, s.seen_a, s.seen_b, x.ts, x.a, x.b, coalesce((SELECT "
+		"max(ts) FROM sample_pack WHERE series=s.id), -1) FROM series s LEFT JOIN sample_raw x ON "
+		"x.series=s.id AND x.ts>=coalesce((SELECT max(ts) FROM sample_raw WHERE series=s.id AND ts<=?3), ?3) "
+		"WHERE s.cluster=(SELECT id FROM cluster WHERE key=?1) AND s.grp=?2 AND s.part>=0 "
+		"ORDER BY s.topic, s.part, x.ts");
 	if (st == NULL) {
 		*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
 		return -1;
 	}
 	sqlite3_bind_text(st, 1, cluster, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
-	int64_t since = since_ms / 1000;
-	struct store_point *pts = NULL;
-	int npts = 0, cap = 0, rc = 0;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		int64_t sid = sqlite3_column_int64(st, 0), first = INT64_MAX;
-		struct store_point seen = { .ts_ms = -1 }, row = { .ts_ms = -1 };
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-			seen.ts_ms = sqlite3_column_int64(st, 3) * 1000;
-			seen.a = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 4);
-			seen.b = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 5);
+	int64_t since = since_ms / 1000, sid = 0, pmax = -1;
+	sqlite3_bind_int64(st, 3, since);
+	struct store_point *pts = NULL, seen = { .ts_ms = -1 };
+	int npts = 0, cap = 0, rc = 0, part = 0;
+	char *topic = NULL;
+	bool more = true;
+	while (rc == 0 && more) {
+		more = sqlite3_step(st) == SQLITE_ROW;
+		int64_t id = more ? sqlite3_column_int64(st, 0) : 0;
+		if (sid && id != sid) { /* the last partition's rows are all here */
+			rc = store_window_part(s, sid, since, pmax, &pts, &npts, &cap, cause);
+			struct store_point none = { .ts_ms = -1 };
+			for (int i = 0; rc == 0 && i < npts; i++)
+				fn(ud, topic, part, &seen, &pts[i]);
+			if (rc == 0 && npts == 0)
+				fn(ud, topic, part, &seen, &none);
+			x_free(&topic);
+			npts = 0;
 		}
-		int64_t lo = store_newest_at(s, sid, since, cause);
-		npts = 0;
-		if (lo < -1 ||
-		    store_range(s, sid, lo < 0 ? since : lo, INT64_MAX, &pts, &npts, &cap, &first, cause) < 0) {
-			rc = -1;
+		if (!more || rc < 0)
 			break;
+		if (id != sid) {
+			sid = id;
+			topic = x_strdup((const char *)sqlite3_column_text(st, 1));
+			part = sqlite3_column_int(st, 2);
+			pmax = sqlite3_column_int64(st, 9);
+			seen = (struct store_point){ .ts_ms = -1 };
+			if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+				seen.ts_ms = sqlite3_column_int64(st, 3) * 1000;
+				seen.a = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 4);
+				seen.b = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 5);
+			}
 		}
-		if (npts > 1)
-			qsort(pts, (size_t)npts, sizeof(*pts), store_point_cmp);
-		const char *topic = (const char *)sqlite3_column_text(st, 1);
-		int32_t part = sqlite3_column_int(st, 2);
-		for (int i = 0; i < npts; i++)
-			fn(ud, topic, part, &seen, &pts[i]);
-		if (npts == 0)
-			fn(ud, topic, part, &seen, &row);
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+			store_add_value(&pts, &npts, &cap, sqlite3_column_int64(st, 6) * 1000,
+					sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 7),
+					sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 8));
 	}
 	store_read_done(s, st);
+	free(topic);
 	free(pts);
 	return rc;
 }

@@ -4,8 +4,11 @@ to 6 ticked every 60 s, which leaves the same roll-ups, day 7 every 10 s), readi
 history (through the store API and through `kcon history lag`), and the file size after the day
 and after the week. Ticks come 10 s apart in kcon: between two, the helper waits for the store's
 checkpoint thread (storeckpt.h) to finish, untimed, as that interval would; an older build that
-checkpoints inside the commit pays it in the tick (KCON_BENCH_HISTORY_BEFORE runs its ticks beside). Targets: a tick under 30 ms (issue #18), a read under 50 ms, the day's file <= 100 MB, the week's
-bounded by retention.
+checkpoints inside the commit pays it in the tick. Targets: a tick under 30 ms (issue #18), a read
+under 50 ms, the day's file <= 100 MB, the week's bounded by retention. With --before the older
+helper makes the same day (and week) too, and its tick, hourly roll-up, read and size figures are
+printed beside (the same run, one after the other); its ticks are then run again alternated with
+this build's (2 h of 10 s ticks each, twice).
 
 Then the default retention (#18: <= 50 MB a day at 10,000 partitions, <= 500 MB at the default
 retention): a store after 90 days of `watch` (kcon-benchstore --days 90: days 1 to 83 ticked
