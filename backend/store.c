@@ -121,8 +121,8 @@ int store_migrate(sqlite3 *db, int from, int to, char **cause)
 			rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
 			free(sql);
 			/* 8: the raw rows of past hours packed, in the step's transaction */
-			if (rc == SQLITE_OK && v == 8 &&
-			    store_pack(db, clock_wall_ms() / 1000 / 3600 * 3600, cause) < 0) {
+			int64_t cut = clock_wall_ms() / 1000 / 3600 * 3600;
+			if (rc == SQLITE_OK && v == 8 && store_pack(db, cut, cause) < 0) {
 				sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 				return -1;
 			}
@@ -1536,6 +1536,7 @@ struct store_packer {
 	sqlite3_stmt *old, *del, *ins;
 	struct samplepack_sample *v, *m; /* the raw samples of a series' hour; merged with the packed ones */
 	int n, cap;
+	int64_t newest; /* the newest sample packed; 0: none */
 };
 
 /* Writes samples v[0..n) of series (one hour, times increasing) as rows of sample_pack. */
@@ -1604,6 +1605,8 @@ static int store_pack_flush(struct store_packer *p, int64_t series, char **cause
 	}
 	if (rc == 0)
 		rc = store_pack_write(p->ins, series, all, nall);
+	if (rc == 0 && all[nall - 1].ts > p->newest)
+		p->newest = all[nall - 1].ts;
 	if (all != p->v)
 		free(all);
 	p->n = 0;
@@ -1662,6 +1665,14 @@ static int store_pack(sqlite3 *db, int64_t cut, char **cause)
 	sqlite3_finalize(p.del);
 	sqlite3_finalize(p.ins);
 	free(p.v);
+	/* every packed sample is older than meta 'packed_below' (store_group_window reads no packed row after it) */
+	if (out == 0 && p.newest > 0) {
+		char *sql = x_asprintf("INSERT OR REPLACE INTO meta(key, value) SELECT 'packed_below', max(%lld, "
+				       "coalesce((SELECT value FROM meta WHERE key='packed_below'), 0))",
+				       (long long)p.newest + 1);
+		out = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+		free(sql);
+	}
 	if (out == 0) {
 		char *sql = x_asprintf("DELETE FROM sample_raw WHERE ts<%lld", (long long)cut);
 		out = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
@@ -2155,14 +2166,14 @@ int store_newest(struct store *s, const char *cluster, store_newest_fn fn, void 
 
 /*
  * One partition of store_group_window: its raw rows from the query (pts[0..n), from the newest
- * raw row at or before since on) are the answer when no packed sample can be newer than the
- * first of them (pmax: the newest packed row's start, -1 none); else it is read exactly.
+ * raw row at or before since on) are the answer when nothing was packed yet (packed 0) or that
+ * newest row is at or after packed (meta 'packed_below', read in the same statement: every packed
+ * sample is older, store_pack); else it is read exactly.
  */
-static int store_window_part(struct store *s, int64_t sid, int64_t since, int64_t pmax, struct store_point **pts,
+static int store_window_part(struct store *s, int64_t sid, int64_t since, int64_t packed, struct store_point **pts,
 			     int *n, int *cap, char **cause)
 {
-	bool raw_only = pmax < 0 || (*n > 0 && (*pts)[0].ts_ms / 1000 <= since &&
-				     pmax / 3600 * 3600 + 3600 <= (*pts)[0].ts_ms / 1000);
+	bool raw_only = packed == 0 || (*n > 0 && (*pts)[0].ts_ms / 1000 <= since && (*pts)[0].ts_ms / 1000 >= packed);
 	if (raw_only)
 		return 0;
 	int64_t first = INT64_MAX, lo = store_newest_at(s, sid, since, cause);
@@ -2185,7 +2196,7 @@ int store_group_window(struct store *s, const char *cluster, const char *group, 
 	sqlite3_stmt *st = store_read(
 		s,
 		"SELECT s.id, s.topic, s.part, s.seen_ts, s.seen_a, s.seen_b, x.ts, x.a, x.b, coalesce((SELECT "
-		"max(ts) FROM sample_pack WHERE series=s.id), -1) FROM series s LEFT JOIN sample_raw x ON "
+		"value FROM meta WHERE key='packed_below'), 0) FROM series s LEFT JOIN sample_raw x ON "
 		"x.series=s.id AND x.ts>=coalesce((SELECT max(ts) FROM sample_raw WHERE series=s.id AND ts<=?3), ?3) "
 		"WHERE s.cluster=(SELECT id FROM cluster WHERE key=?1) AND s.grp=?2 AND s.part>=0 "
 		"ORDER BY s.topic, s.part, x.ts");
@@ -2195,7 +2206,7 @@ int store_group_window(struct store *s, const char *cluster, const char *group, 
 	}
 	sqlite3_bind_text(st, 1, cluster, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
-	int64_t since = since_ms / 1000, sid = 0, pmax = -1;
+	int64_t since = since_ms / 1000, sid = 0, packed = 0;
 	sqlite3_bind_int64(st, 3, since);
 	struct store_point *pts = NULL, seen = { .ts_ms = -1 };
 	int npts = 0, cap = 0, rc = 0, part = 0;
@@ -2205,7 +2216,7 @@ int store_group_window(struct store *s, const char *cluster, const char *group, 
 		more = sqlite3_step(st) == SQLITE_ROW;
 		int64_t id = more ? sqlite3_column_int64(st, 0) : 0;
 		if (sid && id != sid) { /* the last partition's rows are all here */
-			rc = store_window_part(s, sid, since, pmax, &pts, &npts, &cap, cause);
+			rc = store_window_part(s, sid, since, packed, &pts, &npts, &cap, cause);
 			struct store_point none = { .ts_ms = -1 };
 			for (int i = 0; rc == 0 && i < npts; i++)
 				fn(ud, topic, part, &seen, &pts[i]);
@@ -2220,7 +2231,7 @@ int store_group_window(struct store *s, const char *cluster, const char *group, 
 			sid = id;
 			topic = x_strdup((const char *)sqlite3_column_text(st, 1));
 			part = sqlite3_column_int(st, 2);
-			pmax = sqlite3_column_int64(st, 9);
+			packed = sqlite3_column_int64(st, 9);
 			seen = (struct store_point){ .ts_ms = -1 };
 			if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
 				seen.ts_ms = sqlite3_column_int64(st, 3) * 1000;
