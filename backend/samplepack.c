@@ -45,6 +45,11 @@ int samplepack_encode(const struct samplepack_sample *v, int n, uint8_t *out, si
 		*len = 0;
 		return 0;
 	}
+	/* the decoder's range: a row of another time could never be read back */
+	if (v[0].ts < 0 || v[0].ts >= INT64_MAX - 7200) {
+		*len = 0;
+		return 0;
+	}
 	int64_t hour_end = v[0].ts / 3600 * 3600 + 3600, pa = 0, pb = 0;
 	for (; i < n && k + SAMPLEPACK_SAMPLE_MAX <= cap; i++) {
 		if (i > 0) {
@@ -98,6 +103,8 @@ int samplepack_next(struct samplepack_iter *it)
 		return (it->why = "its time is out of range"), -1;
 	if (it->n < 1)
 		return (it->why = "its count is not positive"), -1;
+	if (it->n > SAMPLEPACK_HOUR_MAX)
+		return (it->why = "its count is more than an hour's seconds"), -1;
 	if (it->i == it->n) {
 		if (it->p != it->end)
 			return (it->why = "there are more bytes than its count of samples"), -1;
@@ -130,6 +137,10 @@ int samplepack_decode(int64_t ts, int64_t n, const void *data, size_t len, struc
 	*out = NULL;
 	*nout = 0;
 	/* a sample takes at least 2 bytes: a count above that is damage, not an allocation to make */
+	if (n > SAMPLEPACK_HOUR_MAX) {
+		*why = "its count is more than an hour's seconds";
+		return -1;
+	}
 	if (n > 0 && (uint64_t)n > len / 2 + 1) {
 		*why = "its count is more than its data holds";
 		return -1;
@@ -155,6 +166,9 @@ struct samplepack_cursor {
 	struct samplepack_iter it;
 	int64_t row_ts;
 	bool eof;
+	void *data; /* the row's data, copied: xFilter's arguments need not outlive the call */
+	int len;
+	int64_t n; /* the row's count as given */
 };
 
 static int samplepack_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **vt, char **err)
@@ -178,17 +192,19 @@ static int samplepack_disconnect(sqlite3_vtab *vt)
 	return SQLITE_OK;
 }
 
-/* The three hidden columns must be given (by equality); without them there is nothing to read. */
+/*
+ * The three hidden columns must be given (by equality); without them there is nothing to read. The
+ * first usable equality of each is taken (a column constrained twice passes one argument once).
+ */
 static int samplepack_best_index(sqlite3_vtab *vt, sqlite3_index_info *ii)
 {
 	(void)vt;
 	int have = 0;
 	for (int i = 0; i < ii->nConstraint; i++) {
 		const struct sqlite3_index_constraint *c = &ii->aConstraint[i];
-		if (c->iColumn < 3 || c->op != SQLITE_INDEX_CONSTRAINT_EQ)
+		if (c->iColumn < 3 || c->iColumn > 5 || c->op != SQLITE_INDEX_CONSTRAINT_EQ || !c->usable ||
+		    (have & 1 << (c->iColumn - 3)))
 			continue;
-		if (!c->usable)
-			return SQLITE_CONSTRAINT;
 		ii->aConstraintUsage[i].argvIndex = c->iColumn - 2;
 		ii->aConstraintUsage[i].omit = 1;
 		have |= 1 << (c->iColumn - 3);
@@ -215,6 +231,7 @@ static int samplepack_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **cur)
 
 static int samplepack_close(sqlite3_vtab_cursor *cur)
 {
+	sqlite3_free(((struct samplepack_cursor *)cur)->data);
 	sqlite3_free(cur);
 	return SQLITE_OK;
 }
@@ -227,10 +244,11 @@ static int samplepack_step(struct samplepack_cursor *c)
 		return SQLITE_OK;
 	sqlite3_vtab *vt = c->base.pVtab;
 	sqlite3_free(vt->zErrMsg);
-	vt->zErrMsg = sqlite3_mprintf("a packed row of samples (sample_pack, ts %lld) is damaged: %s (the file was "
-				      "changed outside kcon or by a failing disk; `history prune --older-than` past "
-				      "that time drops it, or move history.db aside for a new one)",
-				      (long long)c->row_ts, c->it.why);
+	vt->zErrMsg =
+		sqlite3_mprintf("a packed row of samples (sample_pack, ts %lld) is damaged: %s (the file was "
+				"changed outside kcon or by a failing disk; `history prune --older-than` to a time "
+				"in or after that hour drops it, or move history.db aside for a new one)",
+				(long long)c->row_ts, c->it.why);
 	return SQLITE_CORRUPT_VTAB;
 }
 
@@ -238,14 +256,29 @@ static int samplepack_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxs
 {
 	(void)idx, (void)idxstr;
 	struct samplepack_cursor *c = (struct samplepack_cursor *)cur;
-	if (argc != 3)
+	sqlite3_free(c->data);
+	c->data = NULL;
+	c->eof = true;
+	if (argc != 3) {
+		sqlite3_free(cur->pVtab->zErrMsg);
+		cur->pVtab->zErrMsg = sqlite3_mprintf("sample_unpack needs its three arguments (ts, n, data)");
 		return SQLITE_ERROR;
-	c->row_ts = sqlite3_value_int64(argv[0]);
+	}
+	/* the types first: reading a value as another type converts it */
 	bool typed = sqlite3_value_type(argv[0]) == SQLITE_INTEGER && sqlite3_value_type(argv[1]) == SQLITE_INTEGER &&
 		     sqlite3_value_type(argv[2]) == SQLITE_BLOB;
-	const void *data = sqlite3_value_blob(argv[2]);
-	int len = sqlite3_value_bytes(argv[2]);
-	samplepack_begin(&c->it, c->row_ts, sqlite3_value_int64(argv[1]), data, len > 0 ? (size_t)len : 0);
+	c->row_ts = sqlite3_value_type(argv[0]) == SQLITE_INTEGER ? sqlite3_value_int64(argv[0]) : 0;
+	int len = typed ? sqlite3_value_bytes(argv[2]) : 0;
+	c->n = typed ? sqlite3_value_int64(argv[1]) : 0;
+	c->len = len;
+	if (len > 0) {
+		c->data = sqlite3_malloc(len);
+		if (c->data == NULL)
+			return SQLITE_NOMEM;
+		memcpy(c->data, sqlite3_value_blob(argv[2]), (size_t)len);
+	}
+	samplepack_begin(&c->it, c->row_ts, typed ? sqlite3_value_int64(argv[1]) : 0, c->data,
+			 len > 0 ? (size_t)len : 0);
 	if (!typed)
 		c->it.why = "its columns are not (integer, integer, blob)";
 	return samplepack_step(c);
@@ -264,7 +297,20 @@ static int samplepack_eof(sqlite3_vtab_cursor *cur)
 static int samplepack_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 {
 	struct samplepack_cursor *c = (struct samplepack_cursor *)cur;
-	int64_t v = col == 0 ? c->it.cur.ts : col == 1 ? c->it.cur.a : col == 2 ? c->it.cur.b : -1;
+	/* the hidden columns too: a second constraint on one of them is checked by SQLite */
+	if (col == 5) {
+		sqlite3_result_blob(ctx, c->data ? c->data : "", c->len, SQLITE_TRANSIENT);
+		return SQLITE_OK;
+	}
+	int64_t v = col == 0   ? c->it.cur.ts
+		    : col == 1 ? c->it.cur.a
+		    : col == 2 ? c->it.cur.b
+		    : col == 3 ? c->row_ts
+			       : c->n;
+	if (col >= 3) {
+		sqlite3_result_int64(ctx, v);
+		return SQLITE_OK;
+	}
 	if (v < 0)
 		sqlite3_result_null(ctx);
 	else

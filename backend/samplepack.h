@@ -9,7 +9,9 @@
  * where zz() is the zig-zag map of a 64-bit difference and a missing value (SQL NULL) is -1, so
  * a value is -1 or >= 0. Every sample of a row lies in the UTC hour of its ts, so a reader of the
  * times [lo, hi) reads the rows of ts in [lo / 3600 * 3600, hi). A row is at most
- * SAMPLEPACK_MAX_BYTES long (an hour of 10 s ticks takes 1-2 KB), so it stays in its b-tree page.
+ * SAMPLEPACK_MAX_BYTES long (an hour of 10 s ticks takes 1-2 KB): within a 16 KiB page's local
+ * payload; a store made with 4 KiB pages (local payload about 1 KB) keeps a long row's tail in an
+ * overflow page. A row holds at most SAMPLEPACK_HOUR_MAX samples (one a second).
  *
  * The decoder checks everything (lengths, varints, times in order and in the hour, the count) and
  * says what is wrong instead of reading past a damaged row. No SQLite here but samplepack_register.
@@ -23,6 +25,7 @@
 struct sqlite3;
 
 #define SAMPLEPACK_MAX_BYTES  3600 /* a row's data: within a 16 KiB page's local payload */
+#define SAMPLEPACK_HOUR_MAX   3600 /* the most samples of a row: times are distinct seconds of an hour */
 #define SAMPLEPACK_SAMPLE_MAX 30   /* the most bytes one sample takes (three 10-byte varints) */
 
 struct samplepack_sample {
@@ -33,7 +36,8 @@ struct samplepack_sample {
 /*
  * Packs samples v[0..n) (times increasing, all in v[0]'s hour, values -1 or >= 0) into out (cap
  * bytes, at least SAMPLEPACK_SAMPLE_MAX): as many as fit, up to the first one of a later hour.
- * Returns how many were packed (>= 1 when n >= 1), *len the bytes written.
+ * Returns how many were packed (>= 1 when n >= 1 and v[0].ts is in the decoder's range: >= 0 and
+ * below INT64_MAX - 7200; 0 otherwise), *len the bytes written.
  */
 int samplepack_encode(const struct samplepack_sample *v, int n, uint8_t *out, size_t cap, size_t *len);
 

@@ -158,29 +158,102 @@ static void test_hostile(void **state)
 	}
 }
 
-/* Random bytes and counts: decoded or refused, never read past (the sanitizer build checks). */
+/* A decode that was accepted: every sample in the row's hour, in order, values -1 or more; packed again the same. */
+static void test_check_decoded(int64_t ts, const struct samplepack_sample *out, int n)
+{
+	assert_true(n >= 1 && n <= SAMPLEPACK_HOUR_MAX);
+	assert_int_equal(out[0].ts, ts);
+	for (int i = 0; i < n; i++) {
+		assert_true(out[i].ts / 3600 == ts / 3600);
+		assert_true(i == 0 || out[i].ts > out[i - 1].ts);
+		assert_true(out[i].a >= -1 && out[i].b >= -1);
+	}
+	uint8_t buf[SAMPLEPACK_MAX_BYTES];
+	size_t len;
+	if (n * SAMPLEPACK_SAMPLE_MAX > (int)sizeof(buf))
+		return;
+	assert_int_equal(samplepack_encode(out, n, buf, sizeof(buf), &len), n);
+	struct samplepack_sample *again;
+	int nagain;
+	const char *why = NULL;
+	assert_int_equal(samplepack_decode(ts, n, buf, len, &again, &nagain, &why), 0);
+	assert_int_equal(nagain, n);
+	assert_memory_equal(again, out, (size_t)n * sizeof(*out));
+	free(again);
+}
+
+/*
+ * Random bytes and counts: decoded or refused, never read past (the sanitizer build checks); what
+ * is decoded obeys the rules. Mostly one-byte numbers of a length that fits the count, so that
+ * many decode.
+ */
 static void test_random_bytes(void **state)
 {
 	(void)state;
 	uint32_t x = 2463534242u;
-	int refused = 0;
+	int refused = 0, accepted = 0;
 	for (int r = 0; r < 20000; r++) {
-		size_t len = 1 + r % 40;
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		int64_t count = 1 + (int64_t)(x >> 8) % 8, ts = H0 + (int64_t)(x % 3600);
+		size_t len = r % 2 ? (size_t)(3 * count - 1) : (size_t)(1 + r % 40);
 		uint8_t *d = x_malloc(len);
 		for (size_t i = 0; i < len; i++) {
 			x ^= x << 13, x ^= x >> 17, x ^= x << 5;
-			d[i] = (uint8_t)x;
+			d[i] = (x & 15) == 0 ? (uint8_t)(x >> 8) : (uint8_t)((x >> 8) & 0x07);
 		}
 		struct samplepack_sample *out;
 		int n;
 		const char *why = NULL;
-		if (samplepack_decode(H0 + (int64_t)(x % 3600), 1 + (int64_t)(x >> 8) % 8, d, len, &out, &n, &why) < 0)
+		if (samplepack_decode(ts, count, d, len, &out, &n, &why) < 0) {
 			refused++;
-		else
+			assert_non_null(why);
+		} else {
+			accepted++;
+			assert_int_equal(n, count);
+			test_check_decoded(ts, out, n);
 			free(out);
+		}
 		free(d);
 	}
-	assert_true(refused > 0);
+	print_message("random rows: %d decoded, %d refused\n", accepted, refused);
+	assert_true(refused > 1000);
+	assert_true(accepted > 300);
+}
+
+/* A count above an hour's seconds is damage, refused before anything is allocated for it. */
+static void test_count_cap(void **state)
+{
+	(void)state;
+	size_t len = 3 * 5000;
+	uint8_t *d = x_calloc(1, len);
+	struct samplepack_sample *out;
+	int n;
+	const char *why = NULL;
+	assert_int_equal(samplepack_decode(H0, 5000, d, len, &out, &n, &why), -1);
+	assert_non_null(strstr(why, "more than an hour's seconds"));
+	struct samplepack_iter it;
+	samplepack_begin(&it, H0, SAMPLEPACK_HOUR_MAX + 1, d, len);
+	assert_int_equal(samplepack_next(&it), -1);
+	assert_non_null(strstr(it.why, "more than an hour's seconds"));
+	free(d);
+	/* an hour of every second is the most a row holds: it decodes */
+	struct samplepack_sample *v = x_calloc(SAMPLEPACK_HOUR_MAX, sizeof(*v));
+	for (int i = 0; i < SAMPLEPACK_HOUR_MAX; i++)
+		v[i] = (struct samplepack_sample){ H0 + i, 1, 2 };
+	uint8_t *buf = x_malloc(SAMPLEPACK_HOUR_MAX * SAMPLEPACK_SAMPLE_MAX);
+	size_t blen;
+	assert_int_equal(
+		samplepack_encode(v, SAMPLEPACK_HOUR_MAX, buf, SAMPLEPACK_HOUR_MAX * SAMPLEPACK_SAMPLE_MAX, &blen),
+		SAMPLEPACK_HOUR_MAX);
+	assert_int_equal(samplepack_decode(H0, SAMPLEPACK_HOUR_MAX, buf, blen, &out, &n, &why), 0);
+	assert_int_equal(n, SAMPLEPACK_HOUR_MAX);
+	free(out);
+	/* the encoder refuses a time the decoder would (nothing packed, rather than a row never read) */
+	v[0].ts = -5;
+	assert_int_equal(samplepack_encode(v, 1, buf, 64, &blen), 0);
+	assert_int_equal(blen, 0);
+	free(buf);
+	free(v);
 }
 
 static int64_t test_int(sqlite3 *db, const char *sql)
@@ -220,6 +293,31 @@ static void test_sql_function(void **state)
 			 H0 + 20);
 	/* without its arguments it is not a table to scan */
 	assert_int_not_equal(sqlite3_prepare_v2(db, "SELECT * FROM sample_unpack", -1, &st, NULL), SQLITE_OK);
+	/* a hidden column constrained twice, or once more where it cannot be used: the right rows, no malfunction */
+	static const char *const twice[] = {
+		"SELECT count(*) FROM p, sample_unpack(p.ts, p.n, p.data) u WHERE u.n = p.n",
+		"SELECT count(*) FROM p, sample_unpack(p.ts, p.n, p.data) u WHERE u.row_ts = p.ts AND u.data = p.data",
+		"SELECT count(*) FROM p, sample_unpack u WHERE u.row_ts = p.ts AND u.n = p.n AND u.data = p.data AND "
+		"u.n = 3",
+		"SELECT count(*) FROM p, p AS q, sample_unpack(p.ts, p.n, p.data) u WHERE u.row_ts = q.ts",
+		"SELECT count(*) FROM sample_unpack(1699999210, 3, (SELECT data FROM p)) u WHERE u.n = 3 AND "
+		"u.row_ts = 1699999210",
+	};
+	for (size_t c = 0; c < sizeof(twice) / sizeof(twice[0]); c++) {
+		if (sqlite3_prepare_v2(db, twice[c], -1, &st, NULL) != SQLITE_OK)
+			fail_msg("%s: %s", twice[c], sqlite3_errmsg(db));
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		if (sqlite3_column_int(st, 0) != 3)
+			fail_msg("%s: %d rows", twice[c], sqlite3_column_int(st, 0));
+		sqlite3_finalize(st);
+	}
+	/* arguments of other types: refused as damage, not read as numbers */
+	assert_int_equal(
+		sqlite3_prepare_v2(db, "SELECT count(*) FROM sample_unpack('1699999210', 3, x'00')", -1, &st, NULL),
+		SQLITE_OK);
+	assert_int_not_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_non_null(strstr(sqlite3_errmsg(db), "not (integer, integer, blob)"));
+	sqlite3_finalize(st);
 	/* a damaged row (its count one more than its data) fails the statement, saying which row and what to do */
 	static const char *const damaged[] = {
 		"UPDATE p SET n=4",
@@ -250,7 +348,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),    cmocka_unit_test(test_split),
 		cmocka_unit_test(test_hostile),      cmocka_unit_test(test_random_bytes),
-		cmocka_unit_test(test_sql_function),
+		cmocka_unit_test(test_sql_function), cmocka_unit_test(test_count_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
