@@ -210,6 +210,12 @@ static void history_watch_tick(struct loop *l, void *ud)
 		if (store_maintain(store, clock_wall_ms(), &cause) < 0)
 			note_send(&w->ctx->session->note, "watch: %s", cause);
 		free(cause);
+		int64_t bad = store_damaged_take(store);
+		if (bad > 0)
+			note_send(&w->ctx->session->note,
+				  "watch: history store: dropped %lld damaged row(s) of samples (the file was changed "
+				  "outside kcon or by a failing disk; if it goes on, move history.db aside)",
+				  (long long)bad);
 		w->last_maintain = start;
 	}
 	err_clear(&e);
@@ -898,7 +904,7 @@ static int cmd_history_prune_exec(struct cmd_ctx *ctx)
 		return ctx->status;
 	}
 	/* The rows --older-than drops: the connection's count of changed rows goes on from earlier work. */
-	int deleted = 0;
+	int64_t deleted = 0;
 	if (older > 0) {
 		int64_t cut = now - older;
 		/* samples are counted one by one, packed or not */
@@ -921,17 +927,18 @@ static int cmd_history_prune_exec(struct cmd_ctx *ctx)
 			} else
 				history_store_failed(ctx, st);
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			store_damaged_take(st); /* rolled back: nothing was dropped */
 			return ctx->status;
 		}
-		deleted = (int)samples + sqlite3_total_changes(db) - before_changes;
+		deleted = samples + sqlite3_total_changes(db) - before_changes;
 	}
 	sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);", NULL, NULL, NULL);
 	const struct store_opts *o = store_options(st);
-	return cmd_ok(ctx,
-		      json_pack("{s:s,s:I,s:I,s:i,s:{s:I,s:I,s:I}}", "file", store_path(st), "bytes_before",
-				(json_int_t)before, "bytes_after", (json_int_t)history_file_size(store_path(st)),
-				"changes", deleted, "retention", "raw_s", (json_int_t)(o->raw_ms / 1000), "minute_s",
-				(json_int_t)(o->minute_ms / 1000), "hour_s", (json_int_t)(o->hour_ms / 1000)));
+	return cmd_ok(ctx, json_pack("{s:s,s:I,s:I,s:I,s:I,s:{s:I,s:I,s:I}}", "file", store_path(st), "bytes_before",
+				     (json_int_t)before, "bytes_after", (json_int_t)history_file_size(store_path(st)),
+				     "changes", (json_int_t)deleted, "damaged_rows", (json_int_t)store_damaged_take(st),
+				     "retention", "raw_s", (json_int_t)(o->raw_ms / 1000), "minute_s",
+				     (json_int_t)(o->minute_ms / 1000), "hour_s", (json_int_t)(o->hour_ms / 1000)));
 }
 
 /* --- table -------------------------------------------------------------------------------- */
@@ -1112,7 +1119,8 @@ const struct cmd_entry cmd_history_table[] = {
 		.group = "history",
 		.opts = hprune_opts,
 		.help = "roll up and drop what is past retention now, then compact the file",
-		.doc = "JSON: {file, bytes_before, bytes_after, changes (the rows --older-than dropped), retention: "
+		.doc = "JSON: {file, bytes_before, bytes_after, changes (the rows --older-than dropped), damaged_rows "
+		       "(damaged packed rows of samples dropped), retention: "
 		       "{raw_s, minute_s, hour_s}}. The "
 		       "retention is the global --retention (or the config file's \"retention\"), by default "
 		       "raw=24h,minute=7d,hour=90d; raw rows are dropped (rolled up) by whole hours.",

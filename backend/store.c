@@ -106,7 +106,7 @@ static const char *const store_steps[STORE_SCHEMA_VERSION + 1] = {
 };
 
 static int store_user_version(sqlite3 *db);
-static int store_pack(sqlite3 *db, int64_t cut, char **cause);
+static int store_pack(sqlite3 *db, int64_t cut, int64_t *damaged, char **cause);
 
 /* Each step in its own write transaction, re-reading the version there: another kcon may have just done it. */
 int store_migrate(sqlite3 *db, int from, int to, char **cause)
@@ -116,13 +116,18 @@ int store_migrate(sqlite3 *db, int from, int to, char **cause)
 		int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
 		if (rc == SQLITE_OK && store_user_version(db) < v) {
 			char *sql = x_asprintf("%s PRAGMA user_version=%d;", store_steps[v], v);
-			if (v == 8)
-				samplepack_register(db);
-			rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+			if (v == 8 && (rc = samplepack_register(db)) != SQLITE_OK)
+				msg = sqlite3_mprintf(
+					"registering sample_unpack: %s (kcon's SQLite needs virtual tables; "
+					"move history.db aside to start a new one)",
+					sqlite3_errmsg(db));
+			if (rc == SQLITE_OK)
+				rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
 			free(sql);
 			/* 8: the raw rows of past hours packed, in the step's transaction */
 			int64_t cut = clock_wall_ms() / 1000 / 3600 * 3600;
-			if (rc == SQLITE_OK && v == 8 && store_pack(db, cut, cause) < 0) {
+			int64_t damaged = 0; /* none: version 7 has no packed rows */
+			if (rc == SQLITE_OK && v == 8 && store_pack(db, cut, &damaged, cause) < 0) {
 				sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 				return -1;
 			}
@@ -184,8 +189,9 @@ struct store {
 	struct model *last_model;
 	char *last_cluster;
 	int64_t last_ts, last_seen;
-	bool readonly; /* opened by store_open_read: reads only */
-	bool no_check; /* opened by store_snapshot_fresh_at: no PRAGMA quick_check */
+	bool readonly;   /* opened by store_open_read: reads only */
+	bool no_check;   /* opened by store_snapshot_fresh_at: no PRAGMA quick_check */
+	int64_t damaged; /* damaged packed rows dropped by maintenance or pruning (store_damaged_take) */
 	/* the WAL's checkpoints, off the writing thread (storeckpt.h); NULL in memory or read-only */
 	struct storeckpt *ckpt;
 };
@@ -1324,7 +1330,8 @@ static void store_rows_write(struct store_tick *t, const struct model *m)
 }
 
 /*
- * Whether the stored snapshot of cluster starts with head (its fingerprint): 1 yes, 0 no, -1 none stored.
+ * Whether the stored snapshot of cluster starts with head (its fingerprint): 1 yes, 0 no, -1 none stored,
+ * -2 not readable now (busy, I/O): the caller must not take that for none.
  * Read as a blob, so only the first page comes in: a column read would copy the whole document
  * (5.6 MB at 100,000 partitions) to compare 26 bytes.
  */
@@ -1333,7 +1340,8 @@ static int store_doc_head_is(struct store *s, int64_t cluster, const char *head)
 	sqlite3_blob *b = NULL;
 	if (sqlite3_blob_open(s->db, "main", "snapshot", "doc", cluster, 0, &b) != SQLITE_OK) {
 		sqlite3_blob_close(b);
-		return -1;
+		/* no snapshot yet, or a failure (busy, I/O): then nothing may be overwritten */
+		return store_int(s, "SELECT count(*) FROM snapshot WHERE cluster=?1", NULL, cluster, 1) == 0 ? -1 : -2;
 	}
 	int n = (int)strlen(head), same = 0;
 	char buf[64];
@@ -1350,6 +1358,10 @@ void store_tick_model(struct store_tick *t, const struct model *m)
 	snprintf(head, sizeof(head), "{\"fp\":\"%016llx\",", (unsigned long long)store_model_fp(m));
 	sqlite3_stmt *st;
 	int is = store_doc_head_is(t->s, t->cluster, head);
+	if (is == -2) { /* the snapshot could not be read: the tick fails rather than lose its events */
+		t->failed = true;
+		return;
+	}
 	bool same = is == 1, had = is >= 0;
 	if (same) {
 		store_run(t->s, "UPDATE snapshot SET seen_ms=?2 WHERE cluster=?1", "ii", t->cluster, t->ts_ms);
@@ -1511,8 +1523,8 @@ static void store_add_point(struct store_point **out, int *n, int *cap, int64_t 
 static char *store_damaged(int64_t series, int64_t ts, const char *why)
 {
 	return x_asprintf("history store: the packed samples of series %lld at ts %lld are damaged: %s (the file was "
-			  "changed outside kcon or by a failing disk; `history prune --older-than` past that time "
-			  "drops them, or move history.db aside for a new one)",
+			  "changed outside kcon or by a failing disk; `history prune --older-than` to a time in or "
+			  "after that hour drops them, or move history.db aside for a new one)",
 			  (long long)series, (long long)ts, why);
 }
 
@@ -1536,7 +1548,8 @@ struct store_packer {
 	sqlite3_stmt *old, *del, *ins;
 	struct samplepack_sample *v, *m; /* the raw samples of a series' hour; merged with the packed ones */
 	int n, cap;
-	int64_t newest; /* the newest sample packed; 0: none */
+	int64_t newest;  /* the newest sample packed; 0: none */
+	int64_t damaged; /* the packed rows of an hour being packed again that did not decode: dropped */
 };
 
 /* Writes samples v[0..n) of series (one hour, times increasing) as rows of sample_pack. */
@@ -1546,6 +1559,8 @@ static int store_pack_write(sqlite3_stmt *ins, int64_t series, const struct samp
 	for (int i = 0; i < n;) {
 		size_t len;
 		int k = samplepack_encode(v + i, n - i, buf, sizeof(buf), &len);
+		if (k < 1)
+			return -1; /* a time out of range (store_pack skips those) */
 		sqlite3_bind_int64(ins, 1, series);
 		sqlite3_bind_int64(ins, 2, v[i].ts);
 		sqlite3_bind_int(ins, 3, k);
@@ -1574,11 +1589,14 @@ static int store_pack_flush(struct store_packer *p, int64_t series, char **cause
 	while (rc == 0 && sqlite3_step(p->old) == SQLITE_ROW) {
 		struct samplepack_sample *o;
 		int no, k = 0, j = 0, out = 0;
-		if (store_unpack_row(p->old, 0, series, &o, &no, cause) < 0) {
-			rc = -1;
-			break;
-		}
 		had = true;
+		/* a damaged row is dropped with the hour's others (p->del), not kept failing every pass */
+		char *bad = NULL;
+		if (store_unpack_row(p->old, 0, series, &o, &no, &bad) < 0) {
+			free(bad);
+			p->damaged++;
+			continue;
+		}
 		/* merge two lists in time order; a raw sample replaces a packed one of its second */
 		struct samplepack_sample *mm = x_reallocarray(NULL, (size_t)(nall + no), sizeof(*mm));
 		while (k < nall || j < no) {
@@ -1611,16 +1629,18 @@ static int store_pack_flush(struct store_packer *p, int64_t series, char **cause
 		free(all);
 	p->n = 0;
 	if (rc < 0 && *cause == NULL)
-		*cause = x_asprintf("history store: packing samples: %s", sqlite3_errmsg(p->db));
+		*cause = x_asprintf("history store: packing samples: %s (is the disk full or the file read-only?)",
+				    sqlite3_errmsg(p->db));
 	return rc;
 }
 
 /*
  * Packs the raw rows before cut (an hour's start) into sample_pack, one row per series and hour
  * (more when an hour's data passes SAMPLEPACK_MAX_BYTES), and drops them from sample_raw. In the
- * caller's transaction.
+ * caller's transaction. A raw row of a negative time (damage: no packed row could hold it) is
+ * dropped; so is a packed row of an hour packed again that does not decode (*damaged counts them).
  */
-static int store_pack(sqlite3 *db, int64_t cut, char **cause)
+static int store_pack(sqlite3 *db, int64_t cut, int64_t *damaged, char **cause)
 {
 	struct store_packer p = { .db = db };
 	sqlite3_stmt *q = NULL;
@@ -1642,6 +1662,10 @@ static int store_pack(sqlite3 *db, int64_t cut, char **cause)
 		int64_t series = 0;
 		while (out == 0 && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 			int64_t sid = sqlite3_column_int64(q, 0), ts = sqlite3_column_int64(q, 1);
+			if (ts < 0) {
+				p.damaged++;
+				continue; /* deleted below with the rest */
+			}
 			if (p.n > 0 && (sid != series || ts / 3600 != p.v[0].ts / 3600))
 				out = store_pack_flush(&p, series, cause);
 			series = sid;
@@ -1665,6 +1689,7 @@ static int store_pack(sqlite3 *db, int64_t cut, char **cause)
 	sqlite3_finalize(p.del);
 	sqlite3_finalize(p.ins);
 	free(p.v);
+	*damaged += p.damaged;
 	/* every packed sample is older than meta 'packed_below' (store_group_window reads no packed row after it) */
 	if (out == 0 && p.newest > 0) {
 		char *sql = x_asprintf("INSERT OR REPLACE INTO meta(key, value) SELECT 'packed_below', max(%lld, "
@@ -1679,7 +1704,8 @@ static int store_pack(sqlite3 *db, int64_t cut, char **cause)
 		free(sql);
 	}
 	if (out < 0 && *cause == NULL)
-		*cause = x_asprintf("history store: packing samples: %s", sqlite3_errmsg(db));
+		*cause = x_asprintf("history store: packing samples: %s (is the disk full or the file read-only?)",
+				    sqlite3_errmsg(db));
 	return out;
 }
 
@@ -1688,7 +1714,8 @@ int store_drop_samples(struct store *s, int64_t cut, int64_t *dropped, char **ca
 	int64_t n = 0, hour = cut / 3600 * 3600;
 	*cause = NULL;
 	int rc = store_run(s, "DELETE FROM sample_raw WHERE ts<?1", "i", cut);
-	n += sqlite3_changes(s->db);
+	if (rc == 0)
+		n += sqlite3_changes(s->db);
 	if (rc == 0 && dropped)
 		n += store_int(s, "SELECT coalesce(sum(n), 0) FROM sample_pack WHERE ts<?1", NULL, hour, 0);
 	if (rc == 0)
@@ -1701,19 +1728,28 @@ int store_drop_samples(struct store *s, int64_t cut, int64_t *dropped, char **ca
 		int n;
 	} *rows = NULL;
 	int nrows = 0;
-	if (rc == 0 && cut > hour &&
-	    sqlite3_prepare_v2(s->db, "SELECT series, ts, n, data FROM sample_pack WHERE ts>=?1 AND ts<?2", -1, &st,
-			       NULL) == SQLITE_OK) {
+	if (rc == 0 && cut > hour)
+		rc = sqlite3_prepare_v2(s->db, "SELECT series, ts, n, data FROM sample_pack WHERE ts>=?1 AND ts<?2", -1,
+					&st, NULL) == SQLITE_OK
+			     ? 0
+			     : -1;
+	if (rc == 0 && cut > hour) {
 		sqlite3_bind_int64(st, 1, hour);
 		sqlite3_bind_int64(st, 2, cut);
-		while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		int step;
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 			rows = x_reallocarray(rows, (size_t)nrows + 1, sizeof(*rows));
 			rows[nrows].series = sqlite3_column_int64(st, 0);
-			if (store_unpack_row(st, 1, rows[nrows].series, &rows[nrows].v, &rows[nrows].n, cause) < 0)
-				rc = -1;
-			else
+			/* a damaged row is dropped (the DELETE below), not kept failing every prune */
+			char *bad = NULL;
+			if (store_unpack_row(st, 1, rows[nrows].series, &rows[nrows].v, &rows[nrows].n, &bad) < 0) {
+				free(bad);
+				s->damaged++;
+			} else
 				nrows++;
 		}
+		if (step != SQLITE_DONE)
+			rc = -1;
 		sqlite3_finalize(st);
 		if (rc == 0)
 			rc = store_run(s, "DELETE FROM sample_pack WHERE ts>=?1 AND ts<?2", "ii", hour, cut);
@@ -1740,8 +1776,16 @@ int store_drop_samples(struct store *s, int64_t cut, int64_t *dropped, char **ca
 	if (dropped)
 		*dropped = n;
 	if (rc < 0 && *cause == NULL)
-		*cause = x_asprintf("history store: dropping samples: %s", sqlite3_errmsg(s->db));
+		*cause = x_asprintf("history store: dropping samples: %s (is the disk full or the file read-only?)",
+				    sqlite3_errmsg(s->db));
 	return rc;
+}
+
+int64_t store_damaged_take(struct store *s)
+{
+	int64_t n = s->damaged;
+	s->damaged = 0;
+	return n;
 }
 
 /*
@@ -1756,7 +1800,9 @@ static int store_range(struct store *s, int64_t sid, int64_t lo, int64_t hi, str
 					 "ts<?3 UNION ALL SELECT n, NULL, ts, 1, data FROM sample_pack WHERE series=?1 "
 					 "AND ts>=?4 AND ts<?3");
 	if (st == NULL) {
-		*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
+		*cause = x_asprintf("history store: reading samples: %s (is history.db damaged? move it aside for a "
+				    "new one)",
+				    sqlite3_errmsg(s->db));
 		return -1;
 	}
 	sqlite3_bind_int64(st, 1, sid);
@@ -1806,7 +1852,9 @@ static int64_t store_newest_at(struct store *s, int64_t sid, int64_t t, char **c
 	/* the packed row that begins last at or before t holds the newest packed sample at or before it */
 	st = store_read(s, "SELECT ts, n, data FROM sample_pack WHERE series=?1 AND ts<=?2 ORDER BY ts DESC LIMIT 1");
 	if (st == NULL) {
-		*cause = x_asprintf("history store: %s", sqlite3_errmsg(s->db));
+		*cause = x_asprintf("history store: reading samples: %s (is history.db damaged? move it aside for a "
+				    "new one)",
+				    sqlite3_errmsg(s->db));
 		return -2;
 	}
 	sqlite3_bind_int64(st, 1, sid);
@@ -1843,6 +1891,52 @@ static int64_t store_meta(struct store *s, const char *key)
 	"u.ts, u.a, u.b FROM sample_pack p, sample_unpack(p.ts, p.n, p.data) u WHERE p.ts>=" lo "/3600*3600 AND "      \
 	"p.ts<" hi " AND u.ts>=" lo " AND u.ts<" hi ")"
 
+/*
+ * Drops the packed rows of ts in [lo, hi) that do not decode (counted in s->damaged): a roll-up
+ * over a damaged row fails, and would again at every pass with its watermark never moving on.
+ */
+static int store_heal(struct store *s, int64_t lo, int64_t hi)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT series, ts, n, data FROM sample_pack WHERE ts>=?1 AND ts<?2", -1, &st,
+			       NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	struct {
+		int64_t series, ts;
+	} *bad = NULL;
+	int nbad = 0, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct samplepack_sample *v;
+		int n;
+		char *why = NULL;
+		if (store_unpack_row(st, 1, sqlite3_column_int64(st, 0), &v, &n, &why) == 0) {
+			free(v);
+			continue;
+		}
+		free(why);
+		bad = x_reallocarray(bad, (size_t)nbad + 1, sizeof(*bad));
+		bad[nbad].series = sqlite3_column_int64(st, 0);
+		bad[nbad++].ts = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	int rc = step == SQLITE_DONE ? 0 : -1;
+	for (int i = 0; rc == 0 && i < nbad; i++)
+		rc = store_run(s, "DELETE FROM sample_pack WHERE series=?1 AND ts=?2", "ii", bad[i].series, bad[i].ts);
+	if (rc == 0)
+		s->damaged += nbad;
+	free(bad);
+	return rc;
+}
+
+/* After a roll-up over samples of [lo, hi) failed: true when a damaged packed row was the cause and is dropped. */
+static bool store_healed(struct store *s, int64_t lo, int64_t hi)
+{
+	return sqlite3_extended_errcode(s->db) == SQLITE_CORRUPT_VTAB && !sqlite3_get_autocommit(s->db) &&
+	       store_heal(s, lo / 3600 * 3600, hi) == 0;
+}
+
 static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 {
 	/*
@@ -1854,18 +1948,20 @@ static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 	int64_t mwm = store_meta(s, "rolled_minute"), hwm = store_meta(s, "rolled_hour"),
 		dwm = store_meta(s, "rolled_day");
 	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	int64_t damaged = s->damaged; /* what this pass drops counts only when it commits */
 	/* The raw rows of past hours packed (samplepack.h); again on a prune (rows an older kcon left, or late) */
 	int64_t pcut = now / 3600 * 3600, pwm = store_meta(s, "packed");
 	char *pcause = NULL;
-	if (rc == 0 && (pcut > pwm || force) && (rc = store_pack(s->db, pcut, &pcause)) == 0)
+	if (rc == 0 && (pcut > pwm || force) && (rc = store_pack(s->db, pcut, &s->damaged, &pcause)) == 0)
 		rc = store_run(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('packed', ?1)", "i",
 			       pcut > pwm ? pcut : pwm);
 	if (rc < 0 && pcause) {
 		*cause = pcause;
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		s->damaged = damaged;
 		return -1;
 	}
-	if (rc == 0 && mcut > mwm)
+	for (int again = 1; rc == 0 && mcut > mwm; again--) {
 		rc = store_run(
 			s,
 			"INSERT OR REPLACE INTO rollup(series, res, ts, a, b, bmax) SELECT series, 60, ts/60*60, "
@@ -1873,6 +1969,10 @@ static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 				"?1", "?2") " WHERE series IN "
 					    "(SELECT id FROM series WHERE part<0) GROUP BY series, ts/60",
 			"ii", mwm, mcut);
+		if (rc == 0 || !again || !store_healed(s, mwm, mcut))
+			break;
+		rc = 0;
+	}
 	if (rc == 0 && hcut > hwm)
 		rc = store_run(
 			s,
@@ -1881,7 +1981,7 @@ static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 			"AND ts<?2 GROUP BY series, ts/3600",
 			"ii", hwm, hcut);
 	/* partitions (rows already spaced): straight from their rows to hours */
-	if (rc == 0 && hcut > hwm)
+	for (int again = 1; rc == 0 && hcut > hwm; again--) {
 		rc = store_run(
 			s,
 			"INSERT OR REPLACE INTO rollup(series, res, ts, a, b, bmax) SELECT series, 3600, "
@@ -1889,6 +1989,10 @@ static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 				"?1", "?2") " WHERE "
 					    "series IN (SELECT id FROM series WHERE part>=0) GROUP BY series, ts/3600",
 			"ii", hwm, hcut);
+		if (rc == 0 || !again || !store_healed(s, hwm, hcut))
+			break;
+		rc = 0;
+	}
 	/*
 	 * Partitions' hours older than the per-minute period to days (their hours are then dropped):
 	 * whole UTC days, and only days whose hours are all made (before hcut). A store of an older
@@ -1923,6 +2027,7 @@ static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 		if (rc < 0 && pcause) {
 			*cause = pcause;
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			s->damaged = damaged;
 			return -1;
 		}
 	}
@@ -1940,6 +2045,7 @@ static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 		return 0;
 	*cause = x_asprintf("history store: roll-up: %s", sqlite3_errmsg(s->db));
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->damaged = damaged;
 	return -1;
 }
 

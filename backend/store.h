@@ -96,9 +96,16 @@ int store_migrate(struct sqlite3 *db, int from, int to, char **cause);
 
 /*
  * Drops the samples (raw and packed) older than cut_s, in the caller's transaction; *dropped (when
- * not NULL) the number of samples dropped. -1 with *cause when a packed row is damaged.
+ * not NULL) the number of samples dropped. A packed row of cut_s's hour that does not decode is
+ * dropped whole (counted for store_damaged_take). -1 with *cause when the database fails.
  */
 int store_drop_samples(struct store *s, int64_t cut_s, int64_t *dropped, char **cause);
+
+/*
+ * The number of damaged packed rows (and raw rows of a negative time) that maintenance, pruning or
+ * store_drop_samples dropped since the last call, then 0: for the caller to report once.
+ */
+int64_t store_damaged_take(struct store *s);
 
 /* --- recording ---------------------------------------------------------------------------- */
 

@@ -709,21 +709,184 @@ static void test_damaged_pack(void **state)
 	assert_int_equal(store_groups(s, "cid", base + 3590000, &names, &n, &cause), -1); /* the last, cut off */
 	assert_non_null(strstr(cause, "damaged"));
 	x_free(&cause);
-	/* the roll-up a day later reads it too: it fails, saying so, and the store stays usable */
-	assert_int_equal(store_maintain(s, base + 26 * 3600000LL, &cause), -1);
-	assert_non_null(strstr(cause, "damaged"));
-	x_free(&cause);
-	/* dropping past it is the way out */
-	int64_t dropped = 0;
+	/* the roll-up a day later meets them: it drops them (counted once) and goes on */
+	assert_int_equal(store_maintain(s, base + 26 * 3600000LL, &cause), 0);
+	assert_int_equal(store_damaged_take(s), 2);
+	assert_int_equal(store_damaged_take(s), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample_pack"), 0);
+	assert_int_equal(store_series(s, "cid", "g", "", -1, base, &p, &n, &cause), 0);
+	free(p);
+	assert_int_equal(store_maintain(s, base + 27 * 3600000LL, &cause), 0);
+	store_close(&s);
+}
+
+/* A store of an hour of one group's samples, packed, with the packed rows of the series `damage` picks cut short. */
+static struct store *test_damaged_store(int64_t base, const char *damage)
+{
+	struct store *s = test_open(":memory:", NULL);
+	char *cause = NULL;
+	for (int i = 0; i < 360; i++) {
+		struct store_tick *t = store_tick_begin(s, "cid", NULL, base + i * 10000LL);
+		store_tick_group_partition(t, "g", "t", 0, i, 2 * i);
+		assert_int_equal(store_tick_commit(&t, &cause), 0);
+	}
+	assert_int_equal(store_maintain(s, base + 3600000LL + 60000, &cause), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample_raw"), 0);
+	char *sql = x_asprintf("UPDATE sample_pack SET data=substr(data, 1, length(data) - 1) WHERE series IN "
+			       "(SELECT id FROM series WHERE %s)",
+			       damage);
+	assert_int_equal(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_changes(store_db(s)), 1);
+	free(sql);
+	return s;
+}
+
+/* --older-than inside a damaged row's hour drops the row (as the hint says) instead of failing on it. */
+static void test_damaged_drop_inside_hour(void **state)
+{
+	(void)state;
+	int64_t base = 1699999200000LL, dropped = -1;
+	struct store *s = test_damaged_store(base, "part<0");
+	char *cause = NULL;
 	assert_int_equal(sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(store_drop_samples(s, base / 1000 + 3600, &dropped, &cause), 0);
+	if (store_drop_samples(s, base / 1000 + 100, &dropped, &cause) < 0)
+		fail_msg("%s", cause);
 	assert_int_equal(sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(dropped, 360 + 12);
+	assert_int_equal(store_damaged_take(s), 1);
+	assert_int_equal(dropped, 1); /* the partition's row at 0 (the damaged row's samples are not counted) */
+	/* the partition's later samples are kept; the total's row is gone, so it reads again */
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample"), 11);
+	struct store_point *p;
+	int n;
 	assert_int_equal(store_series(s, "cid", "g", "", -1, base, &p, &n, &cause), 0);
 	assert_int_equal(n, 0);
 	free(p);
-	assert_int_equal(store_maintain(s, base + 26 * 3600000LL, &cause), 0);
 	store_close(&s);
+}
+
+/* A damaged row in the minute roll-up's window does not wedge maintenance: dropped, the roll-ups go on. */
+static void test_damaged_rollup_window(void **state)
+{
+	(void)state;
+	int64_t base = 1699999200000LL;
+	struct store *s = test_damaged_store(base, "part<0");
+	char *cause = NULL;
+	int64_t mwm = test_count(s, "SELECT value FROM meta WHERE key='rolled_minute'");
+	if (store_maintain(s, base + 26 * 3600000LL, &cause) < 0)
+		fail_msg("%s", cause);
+	assert_true(test_count(s, "SELECT value FROM meta WHERE key='rolled_minute'") > mwm);
+	assert_int_equal(store_damaged_take(s), 1);
+	/* the partition's hour (a good row) is rolled up; the total's minutes are lost with its row */
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup WHERE res=3600 AND series IN (SELECT id FROM "
+				       "series WHERE part=0)"),
+			 1);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM rollup WHERE series IN (SELECT id FROM series WHERE "
+				       "part<0)"),
+			 0);
+	assert_int_equal(store_maintain(s, base + 27 * 3600000LL, &cause), 0);
+	assert_int_equal(store_damaged_take(s), 0);
+	store_close(&s);
+
+	/* the same in the partitions' hour roll-up */
+	s = test_damaged_store(base, "part=0");
+	if (store_maintain(s, base + 26 * 3600000LL, &cause) < 0)
+		fail_msg("%s", cause);
+	assert_int_equal(store_damaged_take(s), 1);
+	assert_true(test_count(s, "SELECT count(*) FROM rollup WHERE res=60 AND series IN (SELECT id FROM series WHERE "
+				  "part<0)") > 50);
+	store_close(&s);
+}
+
+/* A raw row of a negative time (never written by kcon) is dropped by the packer, not packed unreadable. */
+static void test_pack_negative_time(void **state)
+{
+	(void)state;
+	struct store *s = test_open(":memory:", NULL);
+	char *cause = NULL;
+	int64_t base = 1699999200000LL;
+	struct store_tick *t = store_tick_begin(s, "cid", NULL, base);
+	store_tick_group_partition(t, "g", "t", 0, 1, 2);
+	assert_int_equal(store_tick_commit(&t, &cause), 0);
+	assert_int_equal(sqlite3_exec(store_db(s),
+				      "INSERT INTO sample_raw(series, ts, a, b) SELECT id, -5, 1, 1 FROM series WHERE "
+				      "part<0",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	if (store_maintain(s, base + 3600000LL, &cause) < 0)
+		fail_msg("%s", cause);
+	assert_int_equal(store_damaged_take(s), 1);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample_pack WHERE ts<0"), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample WHERE ts<0"), 0);
+	assert_int_equal(test_count(s, "SELECT count(*) FROM sample"), 2);
+	struct store_point *p;
+	int n;
+	assert_int_equal(store_series(s, "cid", "g", "", -1, 0, &p, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	free(p);
+	store_close(&s);
+}
+
+/* Migrating to 8: an empty store; one whose raw rows are of the current hour (kept raw); one that fails (rolled back).
+ */
+static void test_migrate_cases(void **state)
+{
+	(void)state;
+	for (int c = 0; c < 3; c++) {
+		char *dir = test_dir(), *path = x_asprintf("%s/history.db", dir), *cause = NULL;
+		sqlite3 *db;
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(store_migrate(db, 0, 7, &cause), 0);
+		int64_t now = clock_wall_ms() / 1000;
+		if (c >= 1) {
+			char *sql =
+				x_asprintf("INSERT INTO sample(series, ts, a, b) VALUES(1, %lld, 5, 6), (1, %lld, 7, "
+					   "NULL)",
+					   (long long)(now / 3600 * 3600 - 10), (long long)now);
+			assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+			free(sql);
+		}
+		if (c == 2) { /* the migration's last step refused: the packer's delete of the old rows */
+			assert_int_equal(sqlite3_exec(db,
+						      "CREATE TRIGGER refuse BEFORE DELETE ON sample BEGIN SELECT "
+						      "RAISE(ABORT, 'refused by the test'); END",
+						      NULL, NULL, NULL),
+					 SQLITE_OK);
+			assert_int_equal(store_migrate(db, 7, 8, &cause), -1);
+			assert_non_null(strstr(cause, "refused by the test"));
+			x_free(&cause);
+			sqlite3_stmt *st;
+			assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+			assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+			assert_int_equal(sqlite3_column_int(st, 0), 7);
+			sqlite3_finalize(st);
+			assert_int_equal(
+				sqlite3_prepare_v2(db,
+						   "SELECT count(*), (SELECT count(*) FROM sqlite_master WHERE "
+						   "name IN ('sample_raw', 'sample_pack')) FROM sample",
+						   -1, &st, NULL),
+				SQLITE_OK);
+			assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+			assert_int_equal(sqlite3_column_int(st, 0), 2);
+			assert_int_equal(sqlite3_column_int(st, 1), 0);
+			sqlite3_finalize(st);
+			assert_int_equal(sqlite3_exec(db, "DROP TRIGGER refuse", NULL, NULL, NULL), SQLITE_OK);
+		}
+		sqlite3_close(db);
+		struct store *s = test_open(path, NULL);
+		assert_int_equal(test_count(s, "PRAGMA user_version"), 8);
+		assert_int_equal(test_count(s, "SELECT count(*) FROM sample"), c >= 1 ? 2 : 0);
+		/* the row of a past hour packed, the current hour's kept raw */
+		assert_int_equal(test_count(s, "SELECT count(*) FROM sample_pack"), c >= 1 ? 1 : 0);
+		char *sql = x_asprintf("SELECT count(*) FROM sample_raw WHERE ts=%lld AND a=7 AND b IS NULL",
+				       (long long)now);
+		assert_int_equal(test_count(s, sql), c >= 1 ? 1 : 0);
+		free(sql);
+		assert_int_equal(test_count(s, "SELECT count(*) FROM sample_raw"), c >= 1 ? 1 : 0);
+		store_close(&s);
+		test_rm(dir);
+		free(path);
+		free(dir);
+	}
 }
 
 /* Dropping samples before a time inside a packed hour keeps the hour's later samples, counted one by one. */
@@ -1588,6 +1751,10 @@ int main(void)
 		cmocka_unit_test(test_migrate_packs),
 		cmocka_unit_test(test_damaged_pack),
 		cmocka_unit_test(test_drop_inside_hour),
+		cmocka_unit_test(test_damaged_drop_inside_hour),
+		cmocka_unit_test(test_damaged_rollup_window),
+		cmocka_unit_test(test_pack_negative_time),
+		cmocka_unit_test(test_migrate_cases),
 		cmocka_unit_test(test_permissions),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_commands),
