@@ -826,7 +826,7 @@ static void test_pack_negative_time(void **state)
 	store_close(&s);
 }
 
-/* Migrating to 8: an empty store; one whose raw rows are of the current hour (kept raw); one that fails (rolled back).
+/* Migrating to 8: an empty store; one with a raw row of a later hour (kept raw); one that fails (rolled back).
  */
 static void test_migrate_cases(void **state)
 {
@@ -836,12 +836,14 @@ static void test_migrate_cases(void **state)
 		sqlite3 *db;
 		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 		assert_int_equal(store_migrate(db, 0, 7, &cause), 0);
-		int64_t now = clock_wall_ms() / 1000;
+		/* a row of a past hour, and one of the next hour: one at `now` would be packed should the hour
+		 * turn between this read of the clock and the migration's */
+		int64_t now = clock_wall_ms() / 1000, later = now / 3600 * 3600 + 3600 + 5;
 		if (c >= 1) {
 			char *sql =
 				x_asprintf("INSERT INTO sample(series, ts, a, b) VALUES(1, %lld, 5, 6), (1, %lld, 7, "
 					   "NULL)",
-					   (long long)(now / 3600 * 3600 - 10), (long long)now);
+					   (long long)(now / 3600 * 3600 - 10), (long long)later);
 			assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 			free(sql);
 		}
@@ -875,10 +877,10 @@ static void test_migrate_cases(void **state)
 		struct store *s = test_open(path, NULL);
 		assert_int_equal(test_count(s, "PRAGMA user_version"), 8);
 		assert_int_equal(test_count(s, "SELECT count(*) FROM sample"), c >= 1 ? 2 : 0);
-		/* the row of a past hour packed, the current hour's kept raw */
+		/* the row of a past hour packed, the later one kept raw */
 		assert_int_equal(test_count(s, "SELECT count(*) FROM sample_pack"), c >= 1 ? 1 : 0);
 		char *sql = x_asprintf("SELECT count(*) FROM sample_raw WHERE ts=%lld AND a=7 AND b IS NULL",
-				       (long long)now);
+				       (long long)later);
 		assert_int_equal(test_count(s, sql), c >= 1 ? 1 : 0);
 		free(sql);
 		assert_int_equal(test_count(s, "SELECT count(*) FROM sample_raw"), c >= 1 ? 1 : 0);
