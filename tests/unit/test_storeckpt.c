@@ -1,8 +1,10 @@
 /* storeckpt: the history store's WAL checkpoints run off the writing thread (the commit that grows
  * the WAL past STORECKPT_PAGES only asks), copy everything back, let the WAL start again, and
- * closing leaves no WAL. A VFS shim records which thread writes the database file itself: in WAL
- * mode only a checkpoint does. */
+ * closing leaves no WAL; should the thread break or fall behind, the commits checkpoint themselves.
+ * A VFS shim records which thread writes the database file itself (in WAL mode only a checkpoint
+ * does), and can refuse or hold the checkpoint thread's open. */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +28,9 @@ static sqlite3_vfs shim_vfs;
 static pthread_t shim_test_thread;
 static pthread_mutex_t shim_mu = PTHREAD_MUTEX_INITIALIZER;
 static long shim_writes_here, shim_writes_elsewhere; /* to main database files, under shim_mu */
+static bool shim_refuse_elsewhere;          /* other threads cannot open a main database file (under shim_mu) */
+static bool shim_hold_elsewhere, shim_held; /* other threads wait in opening one; one does (under shim_mu) */
+static pthread_cond_t shim_cond = PTHREAD_COND_INITIALIZER;
 
 struct shim_file {
 	sqlite3_file base;
@@ -136,6 +141,19 @@ static int shim_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int fl
 	struct shim_file *p = (struct shim_file *)f;
 	p->real = (sqlite3_file *)(p + 1);
 	p->main_db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
+	pthread_mutex_lock(&shim_mu);
+	bool elsewhere = p->main_db && !pthread_equal(pthread_self(), shim_test_thread);
+	bool refuse = elsewhere && shim_refuse_elsewhere;
+	while (elsewhere && shim_hold_elsewhere) {
+		shim_held = true;
+		pthread_cond_broadcast(&shim_cond);
+		pthread_cond_wait(&shim_cond, &shim_mu);
+	}
+	pthread_mutex_unlock(&shim_mu);
+	if (refuse) {
+		p->base.pMethods = NULL;
+		return SQLITE_CANTOPEN; /* as out of descriptors would */
+	}
 	int rc = shim_real->xOpen(shim_real, name, p->real, flags, out);
 	p->base.pMethods = rc == SQLITE_OK ? &shim_io : NULL;
 	return rc;
@@ -239,6 +257,168 @@ static void test_checkpoint_off_the_writer(void **state)
 	free(wal);
 }
 
+static void shim_refuse(bool on)
+{
+	pthread_mutex_lock(&shim_mu);
+	shim_refuse_elsewhere = on;
+	pthread_mutex_unlock(&shim_mu);
+}
+
+/* Holds the other threads in their next open of a main database file, or lets them go. */
+static void shim_hold(bool on)
+{
+	pthread_mutex_lock(&shim_mu);
+	shim_hold_elsewhere = on;
+	shim_held = false;
+	pthread_cond_broadcast(&shim_cond);
+	pthread_mutex_unlock(&shim_mu);
+}
+
+/* Waits until another thread is held. */
+static void shim_wait_held(void)
+{
+	pthread_mutex_lock(&shim_mu);
+	while (!shim_held)
+		pthread_cond_wait(&shim_cond, &shim_mu);
+	pthread_mutex_unlock(&shim_mu);
+}
+
+static char *temp_store(struct store **s)
+{
+	char tmpl[] = "/tmp/kcon-test-storeckpt-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	assert_non_null(dir);
+	char *path = x_asprintf("%s/history.db", dir);
+	char *notice = NULL, *cause = NULL;
+	*s = store_open(path, NULL, &notice, &cause);
+	assert_non_null(*s);
+	assert_non_null(store_checkpointer(*s));
+	assert_int_equal(sqlite3_exec(store_db(*s), "CREATE TABLE ckpt_fill(i, b)", NULL, NULL, NULL), SQLITE_OK);
+	return path;
+}
+
+static void temp_remove(char *path)
+{
+	char *cmd = x_asprintf("rm -rf \"$(dirname '%s')\"", path);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(path);
+}
+
+/* The thread behind (its checkpoint under way) and the WAL at the bound: the commit checkpoints itself. */
+static void test_bound_while_busy(void **state)
+{
+	(void)state;
+	struct store *s;
+	char *path = temp_store(&s);
+	struct storeckpt *ck = store_checkpointer(s);
+	storeckpt_set_bound(ck, 1200);
+	shim_hold(true);
+	long here, elsewhere, bg, inl;
+	shim_counts(&here, &elsewhere);
+	/* past STORECKPT_PAGES on the 16th commit: the thread starts and stays in opening its connection */
+	for (int i = 0; i < 16; i++)
+		fill(s, i);
+	shim_wait_held();
+	shim_counts(&here, &elsewhere);
+	assert_int_equal(here, 0);
+	storeckpt_counts(ck, &bg, &inl);
+	assert_int_equal(inl, 0);
+	/* 64 pages each: the 20th commit finds the WAL past 1,200 pages */
+	for (int i = 16; i < 22; i++)
+		fill(s, i);
+	shim_counts(&here, &elsewhere);
+	assert_true(here > 100); /* that commit copied the WAL back */
+	assert_int_equal(elsewhere, 0);
+	storeckpt_counts(ck, &bg, &inl);
+	assert_int_equal(inl, 1);
+	assert_false(storeckpt_broken(ck)); /* only behind */
+	int log, copied;
+	wal_state(path, &log, &copied);
+	assert_true(log > 0 && log < 200); /* it started the WAL again */
+	shim_hold(false);
+	assert_true(storeckpt_idle(ck, 30000));
+	assert_false(storeckpt_broken(ck));
+	store_close(&s);
+	temp_remove(path);
+}
+
+/* Another kcon moved the file aside (it found it damaged) and made a new one at the path, before the
+ * thread opened its connection: the thread would checkpoint that one; the writer's commits checkpoint
+ * theirs. */
+static void test_path_replaced(void **state)
+{
+	(void)state;
+	struct store *s;
+	char *path = temp_store(&s);
+	for (int i = 0; i < 3; i++) {
+		char *from = x_asprintf("%s%s", path, i == 0 ? "" : i == 1 ? "-wal" : "-shm");
+		char *to = x_asprintf("%s.aside%s", path, i == 0 ? "" : i == 1 ? "-wal" : "-shm");
+		assert_int_equal(rename(from, to), 0);
+		free(from);
+		free(to);
+	}
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE other(x)", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	long here, elsewhere, bg, inl;
+	shim_counts(&here, &elsewhere);
+	for (int i = 0; i < 16; i++)
+		fill(s, i);
+	struct storeckpt *ck = store_checkpointer(s);
+	assert_true(storeckpt_idle(ck, 30000));
+	assert_true(storeckpt_broken(ck));
+	for (int i = 16; i < 40; i++)
+		fill(s, i);
+	shim_counts(&here, &elsewhere);
+	assert_true(here > 100);
+	assert_int_equal(elsewhere, 0); /* the new file was not checkpointed */
+	storeckpt_counts(ck, &bg, &inl);
+	assert_int_equal(bg, 0);
+	assert_true(inl >= 1);
+	char *notice = storeckpt_notice(ck);
+	assert_non_null(notice);
+	assert_non_null(strstr(notice, "moved aside or replaced"));
+	free(notice);
+	store_close(&s);
+	temp_remove(path);
+}
+
+/* The checkpoint thread cannot open its connection (out of descriptors, say): the writing commits
+ * checkpoint themselves, and the WAL stays as small as SQLite's default keeps it. */
+static void test_thread_cannot_open(void **state)
+{
+	(void)state;
+	struct store *s;
+	char *path = temp_store(&s);
+	struct storeckpt *ck = store_checkpointer(s);
+	shim_refuse(true);
+	long here, elsewhere;
+	shim_counts(&here, &elsewhere);
+	/* 40 commits of 64 pages: 2,560 pages were none checkpointed */
+	for (int i = 0; i < 40; i++)
+		fill(s, i);
+	assert_true(storeckpt_idle(ck, 30000));
+	shim_counts(&here, &elsewhere);
+	assert_int_equal(elsewhere, 0);
+	assert_true(here > 100); /* the commits copied the WAL back */
+	int log, copied;
+	wal_state(path, &log, &copied);
+	assert_true(log > 0 && log <= STORECKPT_PAGES + 64);
+	/* told once */
+	assert_true(storeckpt_broken(ck));
+	char *told = storeckpt_notice(ck);
+	assert_non_null(told);
+	assert_non_null(strstr(told, "cannot open"));
+	free(told);
+	assert_null(storeckpt_notice(ck));
+	store_close(&s);
+	shim_refuse(false);
+	temp_remove(path);
+}
+
 /* A store in memory has no WAL and no checkpointer. */
 static void test_memory_store(void **state)
 {
@@ -256,6 +436,9 @@ int main(void)
 	shim_install();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_checkpoint_off_the_writer),
+		cmocka_unit_test(test_thread_cannot_open),
+		cmocka_unit_test(test_bound_while_busy),
+		cmocka_unit_test(test_path_replaced),
 		cmocka_unit_test(test_memory_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
