@@ -11,6 +11,7 @@
 #include "grouplag.h"
 #include "names.h"
 #include "store.h"
+#include "storeckpt.h"
 #include "session.h"
 #include "xalloc.h"
 
@@ -147,6 +148,11 @@ int sample_tick(struct session *s, const char *groups, unsigned flags, struct sa
 		rc = err_set(e, CMD_FAILED, hint ? hint : "another kcon may hold the store busy; the next tick retries",
 			     "%s", cause);
 		free(cause);
+	} else {
+		char *why = storeckpt_notice(store_checkpointer(store)); /* once: its thread broke */
+		if (why)
+			note_send(&s->note, "%s", why);
+		free(why);
 	}
 out:
 	if (L.m)

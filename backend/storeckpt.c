@@ -191,6 +191,8 @@ bool storeckpt_idle(struct storeckpt *c, int ms)
 char *storeckpt_notice(struct storeckpt *c)
 {
 	char *msg = NULL;
+	if (!c)
+		return NULL;
 	pthread_mutex_lock(&c->mu);
 	if (c->broken && !c->told) {
 		c->told = true;

@@ -35,7 +35,8 @@ void storeckpt_stop(struct storeckpt **cp);
 void storeckpt_counts(struct storeckpt *c, long *background, long *inline_);
 /**
  * @brief Once the thread has broken (the commits checkpoint themselves): why, to tell the user
- * (callee allocates); NULL before and after that once. Any thread; the checkpoint thread prints nothing.
+ * (callee allocates); NULL before and after that once, and for c NULL. Any thread; the checkpoint thread
+ * prints nothing: sample_tick() sends it as a note (the TUI's log, `watch`'s stderr).
  */
 char *storeckpt_notice(struct storeckpt *c);
 /** @brief Whether the thread has broken (see above). */
