@@ -341,6 +341,12 @@ static void test_admin_wait_interrupted(void **state)
 static void test_first_request_keeps_connection(void **state)
 {
 	(void)state;
+#ifndef KCON_RDK_PATCHED
+	/* scripts/build-librdkafka warns and builds without a patch that does not apply */
+	print_message("skipped: librdkafka was built without patches/librdkafka/"
+		      "0001-keep-busy-bootstrap-broker.patch (it did not apply)\n");
+	skip();
+#endif
 	char errstr[256];
 	rd_kafka_t *host = rd_kafka_new(RD_KAFKA_PRODUCER, rd_kafka_conf_new(), errstr, sizeof(errstr));
 	assert_non_null(host);
