@@ -3,6 +3,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -371,6 +372,18 @@ int client_metadata(struct client *c, int max_age_ms, struct model **out, struct
 	return CMD_OK;
 }
 
+/* A thread of the client's own, with every signal blocked: signals go to the threads that wait for
+   them (the loop's), never to this one (as loop.c's and storeckpt.c's threads). */
+static bool client_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	bool started = pthread_create(t, NULL, fn, arg) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return started;
+}
+
 struct client_metadata_q {
 	struct client *c;
 	int max_age_ms;
@@ -393,7 +406,7 @@ struct client_metadata_q *client_metadata_start(struct client *c, int max_age_ms
 	struct client_metadata_q *q = x_calloc(1, sizeof(*q));
 	q->c = c;
 	q->max_age_ms = max_age_ms;
-	q->threaded = pthread_create(&q->t, NULL, client_metadata_thread, q) == 0;
+	q->threaded = client_thread_start(&q->t, client_metadata_thread, q);
 	if (!q->threaded)
 		client_metadata_thread(q);
 	return q;
@@ -509,7 +522,7 @@ int client_list_offsets_both(struct client *c, rd_kafka_topic_partition_list_t *
 	/* librdkafka sends one ListOffsets per leader and call: two calls at once share the round trip */
 	struct client_offsets_job j = { .c = c, .parts = a };
 	pthread_t t;
-	bool threaded = pthread_create(&t, NULL, client_offsets_thread, &j) == 0;
+	bool threaded = client_thread_start(&t, client_offsets_thread, &j);
 	if (!threaded)
 		client_offsets_thread(&j);
 	int rc = client_list_offsets(c, b, e);
@@ -890,12 +903,22 @@ int *client_min_isr_finish(struct client *c, struct client_min_isr_q **qp)
 	if (ev)
 		rd_kafka_event_destroy(ev);
 	err_clear(&e);
+	client_min_isr_cancel(&q);
+	return min;
+}
+
+void client_min_isr_cancel(struct client_min_isr_q **qp)
+{
+	struct client_min_isr_q *q = *qp;
+	if (q == NULL)
+		return;
+	*qp = NULL;
+	client_admin_end(&q->p); /* an answer still on its way is dropped with its queue */
 	for (int i = 0; i < q->n; i++)
 		free(q->names[i]);
 	free(q->names);
 	free(q->slot);
 	free(q);
-	return min;
 }
 
 int *client_min_isr(struct client *c, const struct model *m, const bool *want)

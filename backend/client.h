@@ -126,6 +126,8 @@ int *client_min_isr(struct client *c, const struct model *m, const bool *want);
 struct client_min_isr_q *client_min_isr_start(struct client *c, const struct model *m, const bool *want);
 /** @brief The answer to client_min_isr_start() (as client_min_isr()); frees *q and sets it NULL. */
 int *client_min_isr_finish(struct client *c, struct client_min_isr_q **q);
+/** @brief Drops a client_min_isr_start() without waiting for its answer; frees *q and sets it NULL. */
+void client_min_isr_cancel(struct client_min_isr_q **q);
 
 /** One config of a resource, as DescribeConfigs describes it. */
 struct client_config {

@@ -414,9 +414,9 @@ static int cmd_topic_describe_exec(struct cmd_ctx *ctx)
 	struct model one = { .ntopics = 1, .topics = (struct model_topic *)t };
 	struct client_min_isr_q *minq = src.c ? client_min_isr_start(src.c, &one, &want) : NULL;
 	if (src.c && cluster_watermarks(src.c, t, lo, hi, &e) != CMD_OK) {
-		if (opsq)
-			json_decref(client_topic_ops_finish(src.c, &opsq));
-		free(client_min_isr_finish(src.c, &minq));
+		/* the error is reported now: the answers of the other two are dropped, not waited for */
+		client_admin_end(&opsq);
+		client_min_isr_cancel(&minq);
 		cmd_fail_err(ctx, &e);
 		cluster_src_clear(&src);
 		goto out;

@@ -456,8 +456,24 @@ static void test_list_offsets_both(void **state)
 						   RD_KAFKA_V_VALUE("x", 1), RD_KAFKA_V_END),
 				 RD_KAFKA_RESP_ERR_NO_ERROR);
 	assert_int_equal(rd_kafka_flush(client_rk(c), 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
+	/* the first ListOffsets' answer held 3 s: the second request is seen before it only if both
+	   were asked at once (one after the other, it would follow the first answer) */
+	enum { LIST_OFFSETS = 2, HELD_MS = 3000 }; /* Kafka's ApiKey */
+	assert_int_equal(rd_kafka_mock_broker_push_request_error_rtts(mc, 1, LIST_OFFSETS, 1,
+								      RD_KAFKA_RESP_ERR_NO_ERROR, HELD_MS),
+			 RD_KAFKA_RESP_ERR_NO_ERROR);
+	rd_kafka_mock_start_request_tracking(mc);
 	struct err e = { 0 };
 	assert_int_equal(client_list_offsets_both(c, lo, hi, &e), CMD_OK);
+	size_t n = 0, seen = 0;
+	int64_t at[2] = { 0 };
+	rd_kafka_mock_request_t **r = rd_kafka_mock_get_requests(mc, &n);
+	for (size_t i = 0; i < n; i++)
+		if (rd_kafka_mock_request_api_key(r[i]) == LIST_OFFSETS && seen < 2)
+			at[seen++] = rd_kafka_mock_request_timestamp(r[i]); /* µs, when received */
+	rd_kafka_mock_request_destroy_array(r, n);
+	assert_int_equal(seen, 2);
+	assert_true(at[1] - at[0] < (int64_t)HELD_MS * 1000); /* received while the first answer was held */
 	for (int p = 0; p < 3; p++) {
 		assert_int_equal(lo->elems[p].err, 0);
 		assert_int_equal(lo->elems[p].offset, 0);
@@ -483,6 +499,55 @@ static void test_list_offsets_both(void **state)
 	client_free(&c);
 }
 
+/*
+ * A min.insync.replicas DescribeConfigs dropped unanswered (`topic describe` whose watermarks
+ * failed): client_min_isr_cancel() does not wait for it, as client_min_isr_finish() would, up to
+ * the timeout and a second; nobody listens, so it would never be answered.
+ */
+static void test_min_isr_cancel(void **state)
+{
+	(void)state;
+	enum { TIMEOUT_MS = 20000 };
+	struct client *c = client_to_nobody(TIMEOUT_MS);
+	struct model_topic t = { .name = "t" };
+	struct model one = { .ntopics = 1, .topics = &t };
+	int64_t t0 = clock_mono_ms();
+	struct client_min_isr_q *q = client_min_isr_start(c, &one, NULL);
+	assert_non_null(q);
+	client_min_isr_cancel(&q);
+	assert_null(q);
+	assert_true(clock_mono_ms() - t0 < TIMEOUT_MS); /* a hang guard: finish would wait it out */
+	client_min_isr_cancel(&q);                      /* NULL: nothing */
+	client_free(&c);
+}
+
+/* `topic describe` whose watermarks fail (the mock refuses ListOffsets) reports their error. */
+static void test_describe_watermarks_fail(void **state)
+{
+	(void)state;
+	cmd_init();
+	rd_kafka_t *host;
+	rd_kafka_mock_cluster_t *mc;
+	struct client *c = client_of_mock(&host, &mc);
+	enum { LIST_OFFSETS = 2 }; /* Kafka's ApiKey */
+	rd_kafka_mock_push_request_errors(mc, LIST_OFFSETS, 4, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED,
+					  RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED,
+					  RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED,
+					  RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+	struct session s = { .timeout_ms = 10000, .no_history = true, .format = OUT_JSON, .client = c };
+	char *cause = NULL;
+	conf_set_option(&s.conf, "bootstrap", rd_kafka_mock_cluster_bootstraps(mc), &cause);
+	struct cmd_ctx ctx = { 0 };
+	char *argv[] = { "topic", "describe", "t", NULL };
+	assert_int_equal(cmd_prepare(&ctx, &s, 3, argv), CMD_OK);
+	assert_int_not_equal(cmd_exec(&ctx), CMD_OK);
+	assert_non_null(strstr(ctx.error, "list offsets"));
+	cmd_ctx_clear(&ctx);
+	session_clear(&s);
+	rd_kafka_mock_cluster_destroy(mc);
+	rd_kafka_destroy(host);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -497,6 +562,8 @@ int main(void)
 		cmocka_unit_test(test_first_request_keeps_connection),
 		cmocka_unit_test(test_metadata_start_finish),
 		cmocka_unit_test(test_list_offsets_both),
+		cmocka_unit_test(test_min_isr_cancel),
+		cmocka_unit_test(test_describe_watermarks_fail),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
