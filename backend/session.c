@@ -44,16 +44,19 @@ int session_client(struct session *s, struct client **out, struct err *e)
 	return *out ? CMD_OK : e->status;
 }
 
-char *session_store_path(struct session *s, struct err *e)
+/* The path of the session's store: its state dir made when make (a fallback dir told), else only
+   found (NULL when not there yet: nothing made, nothing told). */
+static char *session_store_file(struct session *s, bool make, struct err *e)
 {
 	if (s->no_history) {
 		err_set(e, CMD_FAILED, "run without --no-history", "history is off (--no-history)");
 		return NULL;
 	}
 	char *notice = NULL, *cause = NULL;
-	char *dir = store_state_dir(s->state_dir, &notice, &cause);
+	char *dir = make ? store_state_dir(s->state_dir, &notice, &cause) : store_state_dir_found(s->state_dir);
 	if (dir == NULL) {
-		err_set(e, CMD_FAILED, "give --state-dir DIR or KCON_STATE_DIR, or --no-history", "%s", cause);
+		if (make)
+			err_set(e, CMD_FAILED, "give --state-dir DIR or KCON_STATE_DIR, or --no-history", "%s", cause);
 		free(cause);
 		return NULL;
 	}
@@ -65,20 +68,22 @@ char *session_store_path(struct session *s, struct err *e)
 	return path;
 }
 
+char *session_store_path(struct session *s, struct err *e)
+{
+	return session_store_file(s, true, e);
+}
+
 bool session_store_missing(struct session *s)
 {
 	if (s->no_history)
 		return true;
 	if (s->store)
 		return false;
-	char *notice = NULL, *cause = NULL; /* said when the store is opened, not here */
-	char *dir = store_state_dir(s->state_dir, &notice, &cause);
-	char *path = dir ? x_asprintf("%s/history.db", dir) : NULL;
-	bool missing = path && access(path, F_OK) != 0;
+	struct err e = { 0 };
+	char *path = session_store_file(s, false, &e); /* makes no dir: only looks */
+	bool missing = path == NULL || access(path, F_OK) != 0;
 	free(path);
-	free(dir);
-	free(notice);
-	free(cause);
+	err_clear(&e);
 	return missing;
 }
 

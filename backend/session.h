@@ -115,7 +115,9 @@ int session_store_read(struct session *s, struct store **out, struct err *e);
 char *session_store_path(struct session *s, struct err *e);
 /**
  * @brief Whether there is no store to read: history off, or none opened and no file at its path (a new
- * state dir). Readers then skip it rather than make it (the TUI's first frame, sparklines).
+ * state dir, not made by asking). Readers then skip it rather than make it (the TUI's first frame,
+ * sparklines). Reads s->store: asked by the thread that owns the session's store (the worker), or
+ * before it runs anything.
  */
 bool session_store_missing(struct session *s);
 /** @brief The cluster key the session's history is read from: the --cluster key, or by bootstrap, or the last. */

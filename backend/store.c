@@ -315,7 +315,13 @@ static int store_mkdir(const char *dir)
 	return access(dir, W_OK | X_OK);
 }
 
-char *store_state_dir(const char *override, char **notice, char **cause)
+/* A state dir to use: made (make), or one already there (a look that makes nothing). */
+static bool store_dir_usable(const char *dir, bool make)
+{
+	return make ? store_mkdir(dir) == 0 : access(dir, W_OK | X_OK) == 0;
+}
+
+static char *store_state_dir_pick(const char *override, bool make, char **notice, char **cause)
 {
 	const char *env = getenv("KCON_STATE_DIR"), *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 	char *dir = NULL;
@@ -327,7 +333,7 @@ char *store_state_dir(const char *override, char **notice, char **cause)
 		dir = x_asprintf("%s/kcon", xdg);
 	else if (home && *home == '/')
 		dir = x_asprintf("%s/.local/state/kcon", home);
-	if (dir && store_mkdir(dir) == 0)
+	if (dir && store_dir_usable(dir, make))
 		return dir;
 	if (override || (env && *env)) {
 		*cause = x_asprintf("state dir %s: %s: give a writable --state-dir or KCON_STATE_DIR", dir,
@@ -338,8 +344,9 @@ char *store_state_dir(const char *override, char **notice, char **cause)
 	/* No usable HOME (OpenShift runs pods with an arbitrary UID): a private dir in /tmp. */
 	char *tmp = x_asprintf("/tmp/kcon-%u", (unsigned)getuid());
 	struct stat st;
-	if (store_mkdir(tmp) == 0 && stat(tmp, &st) == 0 && st.st_uid == getuid()) {
-		chmod(tmp, 0700);
+	if (store_dir_usable(tmp, make) && stat(tmp, &st) == 0 && st.st_uid == getuid()) {
+		if (make)
+			chmod(tmp, 0700);
 		*notice = dir ? x_asprintf("history in %s: %s is not writable (set KCON_STATE_DIR to choose)", tmp, dir)
 			      : x_asprintf("history in %s: HOME is not set (set KCON_STATE_DIR to choose)", tmp);
 		free(dir);
@@ -350,6 +357,20 @@ char *store_state_dir(const char *override, char **notice, char **cause)
 	free(dir);
 	free(tmp);
 	return NULL;
+}
+
+char *store_state_dir(const char *override, char **notice, char **cause)
+{
+	return store_state_dir_pick(override, true, notice, cause);
+}
+
+char *store_state_dir_found(const char *override)
+{
+	char *notice = NULL, *cause = NULL;
+	char *dir = store_state_dir_pick(override, false, &notice, &cause);
+	free(notice);
+	free(cause);
+	return dir;
 }
 
 /*

@@ -60,6 +60,11 @@ const struct store_opts *store_options(const struct store *s);
  * @return the new path, or NULL with *cause
  */
 char *store_state_dir(const char *override, char **notice, char **cause);
+/**
+ * @brief The state dir store_state_dir() would give, when it is there already: nothing is made
+ * (a look, e.g. whether a store exists). NULL when none is (a dir not made yet could still be).
+ */
+char *store_state_dir_found(const char *override);
 
 /**
  * @brief Opens (creating, migrating, or replacing a corrupt file at) path; ":memory:" works.

@@ -307,6 +307,10 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 		free(theme_msg);
 	}
 
+	/* A new store has nothing to read: the first view's answer is not queued behind making it.
+	   Asked before the worker runs anything: the session's store is the worker's once it does. */
+	t.store_none = tui_history(&t) && session_store_missing(s);
+
 	/*
 	 * Destructive commands are confirmed at the TUI's prompt before the worker runs them
 	 * (tuireq.c); what the data call for is asked by the command while it runs, answered at the
@@ -333,8 +337,7 @@ int tui_run(struct session *s, const char *theme, int refresh_ms, bool mouse)
 	/* History ticks record the snapshots, not each view's answer (set before the worker runs any). */
 	s->tick_records = !s->no_history && !s->offline;
 	s->threads = true; /* `profile NAME` keeps what it replaces: an own-thread command may hold it */
-	/* A new store has nothing to read: the first view's answer is not queued behind making it. */
-	t.store_none = tui_history(&t) && session_store_missing(s);
+
 	if (tui_stored(&t)) /* the title bar's cluster at once, from the stored snapshot */
 		tui_request_stored(&t, NULL, "cluster --stored", tui_cluster_stored_done, &t);
 	/* The prompt's lines from the store before the first view's load: the worker answers in order,

@@ -1,4 +1,7 @@
-/* session: switching the profile of a running session (session_use_profile), copying its settings. */
+/*
+ * session: switching the profile of a running session (session_use_profile), copying its settings;
+ * the store's path, and whether there is a store (a look that makes no dir).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -168,13 +171,44 @@ static void test_session_settings_copy(void **state)
 	session_clear(&s);
 }
 
+/* session_store_missing() only looks: no state dir is made; session_store_path() makes it. */
+static void test_session_store_missing(void **state)
+{
+	(void)state;
+	char sub[128], db[160];
+	snprintf(sub, sizeof(sub), "%s/state/kcon", dir);
+	snprintf(db, sizeof(db), "%s/history.db", sub);
+	struct session s = { .state_dir = strdup(sub) };
+	struct stat st;
+	assert_true(session_store_missing(&s));
+	assert_int_not_equal(stat(sub, &st), 0); /* not made by asking */
+	struct err e = { 0 };
+	char *path = session_store_path(&s, &e);
+	assert_string_equal(path, db);
+	assert_int_equal(stat(sub, &st), 0);    /* made for the store */
+	assert_true(session_store_missing(&s)); /* the dir, still no file */
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_false(session_store_missing(&s));
+	unlink(path);
+	free(path);
+	rmdir(sub);
+	snprintf(sub, sizeof(sub), "%s/state", dir);
+	rmdir(sub);
+	s.no_history = true;
+	assert_true(session_store_missing(&s));
+	assert_null(session_store_path(&s, &e));
+	err_clear(&e);
+	free(s.state_dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_session_switch),
-		cmocka_unit_test(test_session_switch_fails),
-		cmocka_unit_test(test_session_switch_retires),
-		cmocka_unit_test(test_session_settings_copy),
+		cmocka_unit_test(test_session_switch),         cmocka_unit_test(test_session_switch_fails),
+		cmocka_unit_test(test_session_switch_retires), cmocka_unit_test(test_session_settings_copy),
+		cmocka_unit_test(test_session_store_missing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
