@@ -25,9 +25,12 @@ void sbuf_add(struct sbuf *sb, const char *s);
 void sbuf_addc(struct sbuf *sb, char c);
 /** @brief Appends an integer in decimal, as printf's %lld writes it (without printf's cost). */
 void sbuf_addi(struct sbuf *sb, long long v);
-/** @brief Appends formatted text. */
+/**
+ * @brief Appends formatted text. It is formatted straight into the buffer: no argument may point into
+ * sb's own text (sb->buf), which the formatting overwrites or moves.
+ */
 void sbuf_addf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/** @brief Appends formatted text from a va_list. */
+/** @brief Appends formatted text from a va_list (as sbuf_addf(): no argument may point into sb). */
 void sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /** @brief Appends c n times. */
 void sbuf_pad(struct sbuf *sb, char c, size_t n);

@@ -319,9 +319,9 @@ static void tailv_watch(struct view *v, bool on);
 static void tailv_on_more(struct loop *l, void *ud);
 
 /*
- * The tail's fd is readable: drain it, then take what is waiting without waiting (STYLE §3: the
- * wake-up byte comes only when the empty queue gets its first message) for at most TAILV_READ_MS,
- * then ask for a frame.
+ * The tail's fd was readable (tailv_on_fd drained it): take what is waiting without waiting (STYLE
+ * §3: the wake-up byte comes only when the empty queue gets its first message) for at most
+ * TAILV_READ_MS, then ask for a frame.
  */
 static void tailv_read(struct view *v)
 {
@@ -332,7 +332,6 @@ static void tailv_read(struct view *v)
 	int got = 0;
 	int64_t deadline = clock_mono_ms() + TAILV_READ_MS;
 	struct err e = { 0 };
-	loop_fd_drain(tv->fd);
 	for (;;) {
 		struct msg m;
 		const char *note = NULL;
