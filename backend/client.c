@@ -3,7 +3,6 @@
 
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include "cmd.h"
 #include "escape.h"
+#include "loop.h"
 #include "xalloc.h"
 
 /* The build links the librdkafka it built (docs/building.md); this guards against any other. */
@@ -372,18 +372,6 @@ int client_metadata(struct client *c, int max_age_ms, struct model **out, struct
 	return CMD_OK;
 }
 
-/* A thread of the client's own, with every signal blocked: signals go to the threads that wait for
-   them (the loop's), never to this one (as loop.c's and storeckpt.c's threads). */
-static bool client_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
-{
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	bool started = pthread_create(t, NULL, fn, arg) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return started;
-}
-
 struct client_metadata_q {
 	struct client *c;
 	int max_age_ms;
@@ -406,7 +394,7 @@ struct client_metadata_q *client_metadata_start(struct client *c, int max_age_ms
 	struct client_metadata_q *q = x_calloc(1, sizeof(*q));
 	q->c = c;
 	q->max_age_ms = max_age_ms;
-	q->threaded = client_thread_start(&q->t, client_metadata_thread, q);
+	q->threaded = loop_thread_start(&q->t, client_metadata_thread, q) == 0;
 	if (!q->threaded)
 		client_metadata_thread(q);
 	return q;
@@ -522,7 +510,7 @@ int client_list_offsets_both(struct client *c, rd_kafka_topic_partition_list_t *
 	/* librdkafka sends one ListOffsets per leader and call: two calls at once share the round trip */
 	struct client_offsets_job j = { .c = c, .parts = a };
 	pthread_t t;
-	bool threaded = client_thread_start(&t, client_offsets_thread, &j);
+	bool threaded = loop_thread_start(&t, client_offsets_thread, &j) == 0;
 	if (!threaded)
 		client_offsets_thread(&j);
 	int rc = client_list_offsets(c, b, e);

@@ -564,3 +564,13 @@ void loop_free(struct loop **lp)
 	free(l);
 	*lp = NULL;
 }
+
+int loop_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old); /* the new thread inherits it */
+	int err = pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return err;
+}

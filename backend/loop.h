@@ -13,6 +13,7 @@
 #ifndef KCON_LOOP_H
 #define KCON_LOOP_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -101,5 +102,11 @@ bool loop_once(struct loop *l, int max_ms);
 void loop_run(struct loop *l);
 /** @brief Makes loop_run() return after the current dispatch. */
 void loop_stop(struct loop *l);
+/**
+ * @brief Starts fn(arg) on a new thread with every signal blocked, the caller's mask untouched:
+ * signals go to the loop thread that waits for them (loop_signals()), never to a helper thread.
+ * @return 0, or the errno pthread_create() gave
+ */
+int loop_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 
 #endif

@@ -3,12 +3,12 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "loop.h"
 #include "xalloc.h"
 
 struct storeckpt {
@@ -101,11 +101,7 @@ static int storeckpt_hook(void *ud, sqlite3 *db, const char *name, int pages)
 		return SQLITE_OK;
 	pthread_mutex_lock(&c->mu);
 	if (!c->started && !c->broken) {
-		sigset_t all, old; /* signals go to the threads that wait for them, never to this one */
-		sigfillset(&all);
-		pthread_sigmask(SIG_BLOCK, &all, &old);
-		int err = pthread_create(&c->th, NULL, storeckpt_main, c);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		int err = loop_thread_start(&c->th, storeckpt_main, c); /* no signals on it */
 		c->started = err == 0;
 		if (err) {
 			c->broken = true;

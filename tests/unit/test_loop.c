@@ -597,6 +597,33 @@ static void signals_via_self_pipe(void **state)
 	assert_true(sa.sa_handler == SIG_DFL);
 }
 
+/* A helper thread runs with every signal blocked; the caller's own mask is what it was. */
+static void *mask_of_thread(void *arg)
+{
+	sigset_t *mask = arg;
+	pthread_sigmask(SIG_BLOCK, NULL, mask);
+	return NULL;
+}
+
+static void thread_start_blocks_signals(void **state)
+{
+	(void)state;
+	sigset_t before, after, inside;
+	sigemptyset(&inside);
+	pthread_sigmask(SIG_BLOCK, NULL, &before);
+	assert_int_equal(sigismember(&before, SIGINT), 0); /* so that the check below can fail */
+	pthread_t t;
+	assert_int_equal(loop_thread_start(&t, mask_of_thread, &inside), 0);
+	pthread_join(t, NULL);
+	pthread_sigmask(SIG_BLOCK, NULL, &after);
+	for (int sig = 1; sig < 32; sig++) { /* the standard ones: glibc keeps 32 and 33 for itself */
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		assert_int_equal(sigismember(&inside, sig), 1);
+		assert_int_equal(sigismember(&after, sig), sigismember(&before, sig));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -606,7 +633,7 @@ int main(void)
 		cmocka_unit_test(free_cancels_queued),      cmocka_unit_test(signals_via_self_pipe),
 		cmocka_unit_test(own_thread_and_interrupt), cmocka_unit_test(jobs_in_order_with_commands),
 		cmocka_unit_test(jobs_cancelled_by_free),   cmocka_unit_test(fd_drain_empties),
-		cmocka_unit_test(waits_hold_nothing),
+		cmocka_unit_test(waits_hold_nothing),       cmocka_unit_test(thread_start_blocks_signals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
