@@ -1118,7 +1118,8 @@ const struct cmd_entry cmd_history_table[] = {
 		.name = "history prune",
 		.group = "history",
 		.opts = hprune_opts,
-		.help = "roll up and drop what is past retention now, then compact the file",
+		.help = "roll up and drop what is past retention now and damaged rows of samples, then compact the "
+			"file",
 		.doc = "JSON: {file, bytes_before, bytes_after, changes (the rows --older-than dropped), damaged_rows "
 		       "(damaged packed rows of samples dropped), retention: "
 		       "{raw_s, minute_s, hour_s}}. The "

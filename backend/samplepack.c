@@ -244,11 +244,10 @@ static int samplepack_step(struct samplepack_cursor *c)
 		return SQLITE_OK;
 	sqlite3_vtab *vt = c->base.pVtab;
 	sqlite3_free(vt->zErrMsg);
-	vt->zErrMsg =
-		sqlite3_mprintf("a packed row of samples (sample_pack, ts %lld) is damaged: %s (the file was "
-				"changed outside kcon or by a failing disk; `history prune --older-than` to a time "
-				"in or after that hour drops it, or move history.db aside for a new one)",
-				(long long)c->row_ts, c->it.why);
+	vt->zErrMsg = sqlite3_mprintf("a packed row of samples (sample_pack, ts %lld) is damaged: %s (the file was "
+				      "changed outside kcon or by a failing disk; `kcon history prune` drops it, or "
+				      "move history.db aside for a new one)",
+				      (long long)c->row_ts, c->it.why);
 	return SQLITE_CORRUPT_VTAB;
 }
 

@@ -1544,8 +1544,8 @@ static void store_add_point(struct store_point **out, int *n, int *cap, int64_t 
 static char *store_damaged(int64_t series, int64_t ts, const char *why)
 {
 	return x_asprintf("history store: the packed samples of series %lld at ts %lld are damaged: %s (the file was "
-			  "changed outside kcon or by a failing disk; `history prune --older-than` to a time in or "
-			  "after that hour drops them, or move history.db aside for a new one)",
+			  "changed outside kcon or by a failing disk; `kcon history prune` drops them, or move "
+			  "history.db aside for a new one)",
 			  (long long)series, (long long)ts, why);
 }
 
@@ -1555,7 +1555,9 @@ static int store_unpack_row(sqlite3_stmt *st, int col, int64_t series, struct sa
 {
 	const char *why = NULL;
 	int64_t ts = sqlite3_column_int64(st, col);
-	if (sqlite3_column_type(st, col + 2) != SQLITE_BLOB)
+	if (sqlite3_column_type(st, col) != SQLITE_INTEGER || sqlite3_column_type(st, col + 1) != SQLITE_INTEGER)
+		why = "its time or count is not an integer"; /* as sample_unpack refuses it */
+	else if (sqlite3_column_type(st, col + 2) != SQLITE_BLOB)
 		why = "its data is not a blob";
 	else if (samplepack_decode(ts, sqlite3_column_int64(st, col + 1), sqlite3_column_blob(st, col + 2),
 				   (size_t)sqlite3_column_bytes(st, col + 2), v, n, &why) == 0)
@@ -1607,7 +1609,8 @@ static int store_pack_flush(struct store_packer *p, int64_t series, char **cause
 	sqlite3_bind_int64(p->old, 2, hour);
 	sqlite3_bind_int64(p->old, 3, hour + 3600);
 	bool had = false;
-	while (rc == 0 && sqlite3_step(p->old) == SQLITE_ROW) {
+	int step;
+	while ((step = sqlite3_step(p->old)) == SQLITE_ROW) {
 		struct samplepack_sample *o;
 		int no, k = 0, j = 0, out = 0;
 		had = true;
@@ -1633,6 +1636,14 @@ static int store_pack_flush(struct store_packer *p, int64_t series, char **cause
 			free(all);
 		all = mm;
 		nall = out;
+	}
+	/* a read that failed (I/O, a damaged page, memory) ends here: the hour's rows not read must not be
+	 * deleted below as if they had been merged */
+	if (step != SQLITE_DONE) {
+		*cause = x_asprintf("history store: reading packed samples: %s (the file may be damaged or the disk "
+				    "failing; if it goes on, move history.db aside)",
+				    sqlite3_errmsg(p->db));
+		rc = -1;
 	}
 	sqlite3_reset(p->old);
 	if (rc == 0 && had) {
@@ -1970,6 +1981,15 @@ static int store_roll(struct store *s, int64_t now_ms, bool force, char **cause)
 		dwm = store_meta(s, "rolled_day");
 	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 	int64_t damaged = s->damaged; /* what this pass drops counts only when it commits */
+	/* a prune drops every damaged packed row, wherever it is (maintenance meets them only as it goes) */
+	if (rc == 0 && force && store_heal(s, INT64_MIN, INT64_MAX) < 0) {
+		*cause = x_asprintf("history store: looking for damaged samples: %s (the file may be damaged or "
+				    "the disk failing; if it goes on, move history.db aside)",
+				    sqlite3_errmsg(s->db));
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		s->damaged = damaged;
+		return -1;
+	}
 	/* The raw rows of past hours packed (samplepack.h); again on a prune (rows an older kcon left, or late) */
 	int64_t pcut = now / 3600 * 3600, pwm = store_meta(s, "packed");
 	char *pcause = NULL;

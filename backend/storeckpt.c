@@ -202,6 +202,8 @@ char *storeckpt_notice(struct storeckpt *c)
 
 bool storeckpt_broken(struct storeckpt *c)
 {
+	if (!c)
+		return false;
 	pthread_mutex_lock(&c->mu);
 	bool broken = c->broken;
 	pthread_mutex_unlock(&c->mu);

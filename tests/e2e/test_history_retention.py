@@ -84,34 +84,51 @@ class RetentionTest(StoreTestCase):
         p, docs = self.run_json("history", "prune", "--older-than", "2h")
         self.assertEqual(docs[0]["changes"], 0)
 
-    def test_older_than_inside_a_damaged_rows_hour_drops_it(self):
-        """A packed row damaged on disk: reads fail with a hint to prune to a time in its hour, and that
-        prune drops it (counted in damaged_rows) instead of failing on it again."""
-        group = self.record()
-        p, docs = self.run_json("history", "prune")  # packs the rows of 3 hours ago
-        self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertEqual(docs[0]["damaged_rows"], 0)
+    def damage(self, sid):
+        """Cuts series sid's one packed row short, moved to 10 s into its hour; returns the hour."""
         db = sqlite3.connect(os.path.join(self.state, "history.db"))
-        # the group's total: one row of its two samples, moved to 10 s into its hour, then cut short
-        sid = db.execute("SELECT id FROM series WHERE grp = ? AND part < 0", (group,)).fetchone()[0]
         self.assertEqual(db.execute("SELECT count(*) FROM sample_pack WHERE series = ?", (sid,)).fetchone()[0], 1)
         db.execute("UPDATE sample_pack SET ts = ts / 3600 * 3600 + 10, data = substr(data, 1, length(data) - 1) "
                    "WHERE series = ?", (sid,))
         hour = db.execute("SELECT ts / 3600 * 3600 FROM sample_pack WHERE series = ?", (sid,)).fetchone()[0]
         db.commit()
         db.close()
+        return hour
+
+    def test_damaged_packed_rows_dropped_by_prune(self):
+        """A packed row damaged on disk: reads fail with a hint to run `history prune`, which drops that
+        row alone (counted in damaged_rows), wherever it is; `--older-than` inside its hour drops one too,
+        instead of failing on it again."""
+        group = self.record()
+        p, docs = self.run_json("history", "prune")  # packs the rows of 3 hours ago
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(docs[0]["damaged_rows"], 0)
+        db = sqlite3.connect(os.path.join(self.state, "history.db"))
+        total = db.execute("SELECT id FROM series WHERE grp = ? AND part < 0", (group,)).fetchone()[0]
+        part = db.execute("SELECT id FROM series WHERE grp = ? AND part >= 0 AND id IN "
+                          "(SELECT series FROM sample_pack) ORDER BY id LIMIT 1", (group,)).fetchone()[0]
+        db.close()
+        others = self.count("SELECT count(*) AS n FROM sample WHERE series <> %d" % total)
+        self.damage(total)
         p = self.k.run("history", "lag", group, "--since", "5h", env=self.envs)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("damaged", p.stderr)
-        self.assertIn("--older-than` to a time in or after that hour", p.stderr)
-        # 10 minutes into the row's hour
+        self.assertIn("`kcon history prune` drops", p.stderr)
+        # the hint's prune: that row dropped, every other series' samples kept
+        p, docs = self.run_json("history", "prune")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(docs[0]["damaged_rows"], 1)
+        self.assertEqual(self.count("SELECT count(*) AS n FROM sample_pack WHERE series = %d" % total), 0)
+        self.assertEqual(self.count("SELECT count(*) AS n FROM sample WHERE series <> %d" % total), others)
+        # --older-than 10 minutes into a damaged row's hour drops it rather than failing on it
+        hour = self.damage(part)
         older = int(time.time()) - (hour + 600)
         p, docs = self.run_json("history", "prune", "--older-than", f"{older}s")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(docs[0]["damaged_rows"], 1)
-        self.assertEqual(self.count("SELECT count(*) AS n FROM sample_pack WHERE series = %d" % sid), 0)
-        # the view reads again (sample_unpack no longer meets the row); the prune after finds nothing
-        self.assertEqual(self.count("SELECT count(*) AS n FROM sample WHERE series = %d" % sid), 0)
+        self.assertEqual(self.count("SELECT count(*) AS n FROM sample_pack WHERE series = %d" % part), 0)
+        # the view reads again (sample_unpack no longer meets a damaged row); the prune after finds none
+        self.assertEqual(self.count("SELECT count(*) AS n FROM sample WHERE series IN (%d, %d)" % (total, part)), 0)
         p, docs = self.run_json("history", "prune", "--older-than", f"{older}s")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(docs[0]["damaged_rows"], 0)

@@ -337,7 +337,7 @@ static void test_sql_function(void **state)
 		const char *msg = sqlite3_errmsg(db);
 		print_message("%s: %s\n", damaged[c], msg);
 		assert_non_null(strstr(msg, "is damaged"));
-		assert_non_null(strstr(msg, "history prune --older-than"));
+		assert_non_null(strstr(msg, "`kcon history prune` drops"));
 		sqlite3_finalize(st);
 	}
 	sqlite3_close(db);

@@ -700,7 +700,7 @@ static void test_damaged_pack(void **state)
 	assert_null(p);
 	assert_int_equal(n, 0);
 	assert_non_null(strstr(cause, "damaged"));
-	assert_non_null(strstr(cause, "history prune --older-than"));
+	assert_non_null(strstr(cause, "`kcon history prune` drops"));
 	x_free(&cause);
 	assert_int_equal(store_group_window(s, "cid", "g", base, test_window_row, &(char *){ NULL }, &cause), -1);
 	assert_non_null(strstr(cause, "damaged"));
