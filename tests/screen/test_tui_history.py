@@ -113,18 +113,18 @@ class TuiHistoryTest(ScreenTestCase):
     def test_a_new_store_is_not_made_before_the_first_answer(self):
         """With a new state dir nothing is stored: the first view's request goes first, not behind
         making the store (the stored-snapshot requests and the prompt's recall, queued ahead of it,
-        made it). A black-holed cluster holds that request (3 s: quitting waits for it); the store is
-        still not made meanwhile, up to the quit."""
+        made it). A black-holed cluster holds that request (10 s, long enough for a loaded machine to
+        see it loading; quitting waits for it); the store is still not made meanwhile, up to the quit."""
         state = self.state_dir()
         store = os.path.join(state, "history.db")
         hole = Proxy(self.bootstrap, black_hole=True)
         self.addCleanup(hole.close)
-        scr = self.start(["-b", hole.address, "--state-dir", state, "--timeout", "3"])
+        scr = self.start(["-b", hole.address, "--state-dir", state, "--timeout", "10"])
         wait_until(lambda: hole.conns, what="the first view's request reaching the cluster")
-        scr.wait_for(lambda s: "topics" in s, what="the topics view")
+        scr.wait_for(lambda s: "topics" in s and "loading" in s, what="the topics view, still loading")
         self.assertFalse(os.path.exists(store))
         # still unanswered (loading) and still no store, right before quitting
-        scr.wait_for(lambda s: "loading" in s, what="the first view still loading")
+        scr.wait_for(lambda s: "loading" in s and "error:" not in s, what="the first view still loading")
         self.assertFalse(os.path.exists(store))
         scr.send("q")
         self.assertEqual(scr.exit_status(), 0)
