@@ -921,7 +921,16 @@ struct store_tick {
 	int64_t t_end;
 	bool t_any;
 	bool failed;
+	char *why; /* SQLite's word on the first failure, for the commit's cause */
 };
+
+/* The tick cannot be committed: the first failure's error kept for store_tick_commit(). */
+static void store_tick_fail(struct store_tick *t)
+{
+	t->failed = true;
+	if (t->why == NULL)
+		t->why = x_strdup(sqlite3_errmsg(t->s->db));
+}
 
 static void store_event(struct store_tick *t, const char *kind, const char *subject, const char *detail)
 {
@@ -934,7 +943,8 @@ struct store_tick *store_tick_begin(struct store *s, const char *cluster_key, co
 	struct store_tick *t = x_calloc(1, sizeof(*t));
 	t->s = s;
 	t->ts_ms = ts_ms;
-	t->failed = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK;
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		store_tick_fail(t);
 	t->cluster = store_cluster_id(s, cluster_key, bootstrap, ts_ms);
 	return t;
 }
@@ -1300,7 +1310,7 @@ static void store_rows_write(struct store_tick *t, const struct model *m)
 		    SQLITE_OK) {
 		sqlite3_finalize(sel);
 		sqlite3_finalize(ins);
-		t->failed = true;
+		store_tick_fail(t);
 		return;
 	}
 	/* The stored rows first (the table is written below: no cursor left open on it). */
@@ -1327,7 +1337,7 @@ static void store_rows_write(struct store_tick *t, const struct model *m)
 		for (; o < nold && (mt == NULL || strcmp(old[o].name, mt->name) < 0); o++) {
 			sqlite3_bind_text(del, 2, old[o].name, -1, SQLITE_STATIC);
 			if (sqlite3_step(del) != SQLITE_DONE)
-				t->failed = true;
+				store_tick_fail(t);
 			sqlite3_reset(del);
 		}
 		if (mt == NULL)
@@ -1340,7 +1350,7 @@ static void store_rows_write(struct store_tick *t, const struct model *m)
 		for (int k = 0; k < 5; k++)
 			sqlite3_bind_int(ins, k + 3, v[k]);
 		if (sqlite3_step(ins) != SQLITE_DONE)
-			t->failed = true;
+			store_tick_fail(t);
 		sqlite3_reset(ins);
 	}
 	for (size_t k = 0; k < nold; k++)
@@ -1380,7 +1390,7 @@ void store_tick_model(struct store_tick *t, const struct model *m)
 	sqlite3_stmt *st;
 	int is = store_doc_head_is(t->s, t->cluster, head);
 	if (is == -2) { /* the snapshot could not be read: the tick fails rather than lose its events */
-		t->failed = true;
+		store_tick_fail(t);
 		return;
 	}
 	bool same = is == 1, had = is >= 0;
@@ -1480,10 +1490,11 @@ int store_tick_commit(struct store_tick **tp, char **cause)
 	store_run(t->s, "UPDATE gap SET end_ms=?2 WHERE cluster=?1 AND end_ms IS NULL", "ii", t->cluster, t->ts_ms);
 	int rc = t->failed ? SQLITE_BUSY : sqlite3_exec(t->s->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		*cause = x_asprintf("history store: writing a sample: %s", sqlite3_errmsg(t->s->db));
+		*cause = x_asprintf("history store: writing a sample: %s", t->why ? t->why : sqlite3_errmsg(t->s->db));
 		sqlite3_exec(t->s->db, "ROLLBACK", NULL, NULL, NULL);
 		store_cache_clear(t->s); /* what the cache says was stored was not: forget it */
 	}
+	free(t->why);
 	free(t);
 	*tp = NULL;
 	return rc == SQLITE_OK ? 0 : -1;
