@@ -1051,6 +1051,18 @@ void store_tick_topic_partition(struct store_tick *t, const char *topic, int32_t
 }
 
 /* A JSON string of trusted-length text: names from the cluster, escaped by jansson's rules. */
+/* A JSON array of broker ids: [1,2,3]. */
+static void store_json_ids(struct sbuf *sb, const int32_t *v, int n)
+{
+	sbuf_addc(sb, '[');
+	for (int k = 0; k < n; k++) {
+		if (k)
+			sbuf_addc(sb, ',');
+		sbuf_addi(sb, v[k]);
+	}
+	sbuf_addc(sb, ']');
+}
+
 static void store_json_str(struct sbuf *sb, const char *s)
 {
 	s = s ? s : "";
@@ -1115,19 +1127,11 @@ static void store_model_doc(struct sbuf *sb, const struct model *m)
 			sbuf_addi(sb, mp->id);
 			STORE_LIT(sb, ",\"leader\":");
 			sbuf_addi(sb, mp->leader);
-			STORE_LIT(sb, ",\"replicas\":[");
-			for (int k = 0; k < mp->nreplicas; k++) {
-				if (k)
-					sbuf_addc(sb, ',');
-				sbuf_addi(sb, mp->replicas[k]);
-			}
-			STORE_LIT(sb, "],\"isr\":[");
-			for (int k = 0; k < mp->nisr; k++) {
-				if (k)
-					sbuf_addc(sb, ',');
-				sbuf_addi(sb, mp->isr[k]);
-			}
-			STORE_LIT(sb, "],\"err\":");
+			STORE_LIT(sb, ",\"replicas\":");
+			store_json_ids(sb, mp->replicas, mp->nreplicas);
+			STORE_LIT(sb, ",\"isr\":");
+			store_json_ids(sb, mp->isr, mp->nisr);
+			STORE_LIT(sb, ",\"err\":");
 			sbuf_addi(sb, mp->err);
 			sbuf_addc(sb, '}');
 		}
